@@ -1,0 +1,33 @@
+# Sunshine's tasks. `make help` lists them.
+# The go.mod toolchain line (a patched Go) is honoured only with GOTOOLCHAIN=auto;
+# the go command then fetches that toolchain through the module proxy once.
+export GOTOOLCHAIN := auto
+GO ?= go
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+BIN := bin/sunshine
+
+.DEFAULT_GOAL := help
+.PHONY: help build test bench lint fmt clean
+
+help: ## list the targets
+	@grep -E '^[a-z/-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+build: ## build bin/sunshine
+	$(GO) build -trimpath -o $(BIN) ./cmd/sunshine
+
+test: ## run every test with the race detector
+	./scripts/test.sh
+
+bench: ## run the Go benchmarks
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+lint: ## gofmt, go vet and staticcheck
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+
+fmt: ## format the code
+	gofmt -w $$(git ls-files '*.go')
+
+clean: ## remove build output
+	rm -rf bin

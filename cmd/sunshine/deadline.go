@@ -1,0 +1,174 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/sunshine-records/sunshine/deadline"
+)
+
+// pauseList collects repeated --pause FROM:TO flags (TO may be empty while
+// the request is still paused).
+type pauseList []deadline.Pause
+
+func (p *pauseList) String() string { return fmt.Sprint(*p) }
+
+func (p *pauseList) Set(v string) error {
+	from, to, ok := strings.Cut(v, ":")
+	if !ok {
+		return fmt.Errorf("%q is not FROM:TO (YYYY-MM-DD:YYYY-MM-DD, TO empty while still paused)", v)
+	}
+	f, err := deadline.ParseDate(from)
+	if err != nil {
+		return err
+	}
+	var t deadline.Date
+	if to != "" {
+		if t, err = deadline.ParseDate(to); err != nil {
+			return err
+		}
+	}
+	*p = append(*p, deadline.Pause{From: f, To: t})
+	return nil
+}
+
+// dateFlag is a required YYYY-MM-DD flag.
+type dateFlag struct{ d deadline.Date }
+
+func (f *dateFlag) String() string { return f.d.String() }
+func (f *dateFlag) Set(v string) (err error) {
+	f.d, err = deadline.ParseDate(v)
+	return err
+}
+
+// deadlineJSON is the --json output of 'sunshine deadline'.
+type deadlineJSON struct {
+	Jurisdiction string        `json:"jurisdiction"`
+	Received     deadline.Date `json:"received"`
+	Extended     bool          `json:"extended"`
+	Due          deadline.Date `json:"due"`
+	Steps        []string      `json:"steps"`
+}
+
+func runDeadline(args []string, stdout, _ io.Writer) error {
+	fs := newFlagSet("deadline")
+	code := fs.String("jurisdiction", "", "law code, e.g. us-ca (see 'sunshine jurisdictions')")
+	var received dateFlag
+	fs.Var(&received, "received", "legal receipt date, YYYY-MM-DD")
+	extended := fs.Bool("extended", false, "the agency invoked the law's extension")
+	var pauses pauseList
+	fs.Var(&pauses, "pause", "a pause of the clock, FROM:TO (repeatable; TO empty while still paused)")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := parse(fs, args, stdout); err != nil {
+		return err
+	}
+	if *code == "" {
+		return usagef("--jurisdiction is required (e.g. us-ca; see 'sunshine jurisdictions')")
+	}
+	if received.d.IsZero() {
+		return usagef("--received is required (YYYY-MM-DD)")
+	}
+	res, err := deadline.Compute(*code, received.d, deadline.Options{Extended: *extended, Pauses: pauses})
+	if err != nil {
+		return usagef("%s", err)
+	}
+	if *asJSON {
+		return writeJSON(stdout, deadlineJSON{Jurisdiction: *code, Received: received.d, Extended: *extended, Due: res.Due, Steps: res.Explain()})
+	}
+	switch {
+	case !res.Due.IsZero():
+		fmt.Fprintln(stdout, res.Due)
+	case res.Paused:
+		fmt.Fprintf(stdout, "paused (%d days left)\n", res.Remaining)
+	default:
+		fmt.Fprintln(stdout, "no statutory date")
+	}
+	j := res.Jurisdiction
+	fmt.Fprintf(stdout, "%s (%s), %s\n", j.Law, j.Citation, j.Code)
+	for _, s := range res.Explain() {
+		fmt.Fprintf(stdout, "  - %s\n", s)
+	}
+	return nil
+}
+
+// holidaysJSON is the --json output of 'sunshine holidays'.
+type holidaysJSON struct {
+	Jurisdiction string             `json:"jurisdiction"`
+	Year         int                `json:"year"`
+	Calendar     string             `json:"calendar"`
+	Holidays     []deadline.Holiday `json:"holidays"`
+}
+
+func runHolidays(args []string, stdout, _ io.Writer) error {
+	fs := newFlagSet("holidays")
+	code := fs.String("jurisdiction", "", "law code, e.g. us-ca")
+	year := fs.Int("year", 0, "calendar year, e.g. 2027")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := parse(fs, args, stdout); err != nil {
+		return err
+	}
+	if *code == "" {
+		return usagef("--jurisdiction is required (e.g. us-ca; see 'sunshine jurisdictions')")
+	}
+	if *year == 0 {
+		return usagef("--year is required (e.g. 2027)")
+	}
+	j, err := deadline.Lookup(*code)
+	if err != nil {
+		return usagef("%s", err)
+	}
+	hs, err := j.Holidays(*year)
+	if err != nil {
+		return usagef("%s", err)
+	}
+	if *asJSON {
+		return writeJSON(stdout, holidaysJSON{Jurisdiction: j.Code, Year: *year, Calendar: j.HolidayCalendar().Name, Holidays: hs})
+	}
+	fmt.Fprintf(stdout, "%s, %d: %s (Saturdays and Sundays are never business days)\n", j.Code, *year, j.HolidayCalendar().Name)
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	for _, h := range hs {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", h.Date, h.Date.Weekday().String()[:3], h.Name)
+	}
+	return tw.Flush()
+}
+
+func runJurisdictions(args []string, stdout, _ io.Writer) error {
+	fs := newFlagSet("jurisdictions")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := parse(fs, args, stdout); err != nil {
+		return err
+	}
+	js := deadline.Jurisdictions()
+	if *asJSON {
+		return writeJSON(stdout, js)
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "CODE\tLAW\tPERIOD\tEXTENSION\tCITATION")
+	for _, j := range js {
+		period, ext := "no statutory date", "-"
+		if j.HasDeadline() {
+			period = fmt.Sprintf("%d %s days", j.Period, j.DayWord)
+		}
+		if e := j.Extension; e != nil {
+			ext = fmt.Sprintf("+%d %s", e.Days, strings.ReplaceAll(string(e.Unit), "_", " "))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", j.Code, j.Law, period, ext, j.Citation)
+	}
+	return tw.Flush()
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return errors.Join(errors.New("write JSON"), err)
+	}
+	return nil
+}
+
+var _ flag.Value = (*pauseList)(nil)

@@ -1,0 +1,81 @@
+// Command sunshine is Sunshine's one binary: the deadline calculator, and
+// (as the project grows) the server, the scheduler and operator commands.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+)
+
+// exitUsage is the exit status for bad input: a flag or value the command
+// cannot use. Every such error is one line on stderr.
+const exitUsage = 2
+
+// command is one subcommand: it parses its own flags from args.
+type command struct {
+	summary string
+	run     func(args []string, stdout, stderr io.Writer) error
+}
+
+var commands = map[string]command{
+	"deadline":      {"compute a request's statutory due date and explain it", runDeadline},
+	"holidays":      {"list the non-counting days of a jurisdiction in a year", runHolidays},
+	"jurisdictions": {"list the supported laws", runJurisdictions},
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// usageError is bad input from the person at the terminal.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// run executes one command line and returns the process exit status.
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		printUsage(stdout)
+		return 0
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "sunshine: unknown command %q (run 'sunshine help')\n", args[0])
+		return exitUsage
+	}
+	err := cmd.run(args[1:], stdout, stderr)
+	var ue usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, errHelpShown):
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "sunshine %s: %s\n", args[0], oneLine(ue.msg))
+		return exitUsage
+	default:
+		fmt.Fprintf(stderr, "sunshine %s: %s\n", args[0], oneLine(err.Error()))
+		return 1
+	}
+}
+
+func oneLine(s string) string { return strings.ReplaceAll(s, "\n", " ") }
+
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, "Usage: sunshine <command> [flags]\n\nCommands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-14s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w, "\nRun 'sunshine <command> -h' for a command's flags.")
+}

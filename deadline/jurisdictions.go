@@ -1,0 +1,248 @@
+package deadline
+
+// The supported laws, as ../shared/deadline-rules.md §2 describes them. Each
+// decision there (A1-A12) that changes a computation is cited where it
+// applies; docs/deadlines.md is the user-facing account of this file.
+
+const (
+	extFromEnd  = "the last day of the original period"
+	noExtReason = "the law fixes no extension; the agency sets a \"reasonable\" date"
+)
+
+func init() {
+	register(
+		&Jurisdiction{
+			Code: "us-federal", Region: "United States (federal)", Law: "Freedom of Information Act", ShortName: "FOIA",
+			Citation: "5 U.S.C. 552(a)(6)(A)(i)", Period: 20, Unit: BusinessDays, DayWord: "working",
+			ClockStart: "Receipt by the proper component, but no later than 10 working days after receipt by any designated component (OPEN Government Act 2007).",
+			DayOne:     "DOJ/OIP: the day after receipt is day 1",
+			Extension: &Extension{Days: 10, Unit: BusinessDays, From: extFromEnd,
+				Citation: "5 U.S.C. 552(a)(6)(B)(i), unusual circumstances, by written notice"},
+			Tolls: true, TollCitation: "5 U.S.C. 552(a)(6)(A)(ii)",
+			TimeZone: "America/New_York",
+			Source:   "https://www.law.cornell.edu/uscode/text/5/552",
+			Notes: []string{
+				"Executive-order closure days (2024-12-24, 2025-01-09, 2025-12-24, 2025-12-26) and shutdown days count as working days (decision A2).",
+				"Observed days (the Friday before a Saturday holiday, the Monday after a Sunday one) are not working days (decision A3).",
+				"The law allows one toll for a request for information and tolling while fees are clarified; Sunshine applies every recorded pause.",
+			},
+			Business: usFederal,
+		},
+		&Jurisdiction{
+			Code: "us-ca", Region: "California", Law: "California Public Records Act", ShortName: "CPRA",
+			Citation: "Gov. Code 7922.535(a)", Period: 10, Unit: CalendarDays, DayWord: "calendar",
+			ClockStart: "Receipt of the request.",
+			DayOne:     "CCP 12",
+			Roll:       "CCP 12a: a last day on a Saturday, Sunday or judicial holiday moves to the next day that is none of these",
+			Extension: &Extension{Days: 14, Unit: CalendarDays, From: extFromEnd + " (24 days from receipt, then the roll-forward: decision A5)",
+				Citation: "Gov. Code 7922.535(b), unusual circumstances, by written notice"},
+			TollCitation: "the CPRA has no tolling provision",
+			TimeZone:     "America/Los_Angeles",
+			Source:       "https://leginfo.legislature.ca.gov/faces/codes_displaySection.xhtml?lawCode=GOV&sectionNum=7922.535",
+			Notes: []string{
+				"The 10 days govern the determination; production itself must be prompt (Gov. Code 7922.530).",
+				"Holidays that move a last day are the CCP 135 judicial holidays with Cal. Rules of Court 1.11 observed days (decision A4); agency closure days under CCP 12b can be added per agency.",
+				"Lunar New Year, Genocide Remembrance Day, Admission Day and Diwali are state holidays but not judicial holidays, so they never move a CPRA last day (decision A11).",
+			},
+			Business: usCA,
+		},
+		&Jurisdiction{
+			Code: "us-tx", Region: "Texas", Law: "Texas Public Information Act", ShortName: "TPIA",
+			Citation: "Gov't Code 552.221(d), 552.301(b)", Period: 10, Unit: BusinessDays, DayWord: "business",
+			ClockStart: "Receipt of the written request; mail with an unprovable receipt date counts as received on the 3rd business day after the postmark (552.301(a-1)).",
+			DayOne:     "\"the 10th business day after the date of receiving the written request\", Gov't Code 552.301(b)",
+			NoExtension: "Gov't Code 552.221(d) lets the officer certify a \"reasonable\" later date with no fixed limit (decision A8)",
+			TollCitation: "the Act has no tolling provision",
+			TimeZone:     "America/Chicago",
+			Source:       "https://statutes.capitol.texas.gov/Docs/GV/htm/GV.552.htm",
+			Notes: []string{
+				"Business days follow Gov't Code 552.0031, in force from 2023-09-01; earlier receipt dates are refused (decision A10).",
+				"Optional holidays, designated closure days and Friday or Monday substitutes count only if the officer observes them; add them as agency closure days (decision A7).",
+			},
+			EffectiveFrom: MustParseDate("2023-09-01"),
+			Business:      usTX,
+		},
+		&Jurisdiction{
+			Code: "us-ny", Region: "New York", Law: "Freedom of Information Law", ShortName: "FOIL",
+			Citation: "Public Officers Law 89(3)(a)", Period: 5, Unit: BusinessDays, DayWord: "business",
+			ClockStart:   "Receipt of the written request; within 5 business days the agency grants, denies or acknowledges.",
+			DayOne:       "General Construction Law 20",
+			NoExtension:  "the acknowledgment gives an approximate date, normally within 20 business days, or a \"date certain\" with reasons (decision A8)",
+			TollCitation: "FOIL has no tolling provision",
+			TimeZone:     "America/New_York",
+			Source:       "https://www.nysenate.gov/legislation/laws/PBO/89",
+			Notes: []string{
+				"Lincoln's Birthday and general election day are public holidays under GCL 24 although some local offices stay open (decision A6).",
+				"A Sunday holiday moves to Monday; a Saturday holiday is not moved (decision A7).",
+			},
+			Business: usNY,
+		},
+		&Jurisdiction{
+			Code: "us-il", Region: "Illinois", Law: "Illinois Freedom of Information Act", ShortName: "IL FOIA",
+			Citation: "5 ILCS 140/3(d)", Period: 5, Unit: BusinessDays, DayWord: "business",
+			ClockStart: "Receipt of the request.",
+			DayOne:     "day 1 is the day after receipt",
+			Extension: &Extension{Days: 5, Unit: BusinessDays, From: extFromEnd + " (\"from the original due date\")",
+				Citation: "5 ILCS 140/3(e)"},
+			TollCitation: "the Act has no tolling provision",
+			TimeZone:     "America/Chicago",
+			Source:       "https://www.ilga.gov/legislation/ilcs/fulltext.asp?DocName=000501400K3",
+			Notes: []string{
+				"Commercial requests get 21 business days (3.1); not modelled.",
+				"Casimir Pulaski Day, Good Friday, the day after Thanksgiving and election day are contested and counted as business days (decision A6); Juneteenth is never moved to a weekday (decision A7).",
+			},
+			Business: usIL,
+		},
+		&Jurisdiction{
+			Code: "us-wa", Region: "Washington", Law: "Public Records Act", ShortName: "WA PRA",
+			Citation: "RCW 42.56.520(1)", Period: 5, Unit: BusinessDays, DayWord: "business",
+			ClockStart:   "Receipt of the request; within 5 business days the agency provides, acknowledges with an estimate, asks for clarification or denies.",
+			DayOne:       "RCW 1.12.040",
+			NoExtension:  "the agency gives a \"reasonable estimate\" of the time it needs (decision A8)",
+			TollCitation: "the Act has no tolling provision",
+			TimeZone:     "America/Los_Angeles",
+			Source:       "https://app.leg.wa.gov/RCW/default.aspx?cite=42.56.520",
+			Business:     usWA,
+		},
+		&Jurisdiction{
+			Code: "us-pa", Region: "Pennsylvania", Law: "Right-to-Know Law", ShortName: "RTKL",
+			Citation: "65 P.S. 67.901", Period: 5, Unit: BusinessDays, DayWord: "business",
+			ClockStart: "Receipt by the agency's open-records officer, not by any employee (Governor's Office v. OOR, Pa. 2014).",
+			DayOne:     "the request day is excluded",
+			Roll:       "1 Pa.C.S. 1908: a last day on a Saturday, Sunday or Pennsylvania or federal legal holiday is omitted",
+			Extension: &Extension{Days: 30, Unit: CalendarDays, From: "the fifth business day",
+				Citation: "65 P.S. 67.902(b)(2), by notice within the 5 business days"},
+			Tolls: true, TollCitation: "Office of Budget RTKL policy: tolled from a prepayment demand until payment",
+			TimeZone: "America/New_York",
+			Source:   "https://www.legis.state.pa.us/cfdocs/legis/LI/uconsCheck.cfm?txtType=HTM&yr=2008&sessInd=0&smthLwInd=0&act=3&chpt=9",
+			Notes: []string{
+				"A longer extension needs the requester's written consent; record it as a custom date.",
+				"For the last day of the extension only, Good Friday, Flag Day, Election Day and federal Juneteenth are also omitted (1 Pa.C.S. 1908); as business days they count (decision A6).",
+			},
+			Business: usPA, Last: usPALastDay,
+		},
+		&Jurisdiction{
+			Code: "us-ma", Region: "Massachusetts", Law: "Public Records Law", ShortName: "MA PRL",
+			Citation: "G.L. c. 66 s. 10(b); 950 CMR 32.06(2)(b)", Period: 10, Unit: BusinessDays, DayWord: "business",
+			ClockStart: "The business day after receipt; a request received on a non-business day is deemed received on the next business day.",
+			DayOne:     "950 CMR 32.03(3)",
+			DeemedNextBusinessDay: true, DeemedCitation: "950 CMR 32.06(2)(e), as amended 11 June 2021; decision A1",
+			NoExtension:  "self-set timeframes and Supervisor-granted extensions (950 CMR 32.06(4)(e)) are not modelled, as the statutory wording was not retrieved (decision A8)",
+			TollCitation: "the law has no tolling provision",
+			TimeZone:     "America/New_York",
+			Source:       "https://www.law.cornell.edu/regulations/massachusetts/950-CMR-32-06",
+			Notes: []string{
+				"A Sunday holiday moves to Monday; a Saturday holiday is not moved (decision A7). Suffolk-only days and the day after Thanksgiving are business days (decision A6).",
+			},
+			Business: usMA,
+		},
+		&Jurisdiction{
+			Code: "us-nj", Region: "New Jersey", Law: "Open Public Records Act", ShortName: "OPRA",
+			Citation: "N.J.S.A. 47:1A-5(i)", Period: 7, Unit: BusinessDays, DayWord: "business",
+			ClockStart:   "Receipt of a complete request.",
+			DayOne:       "day 1 is the business day after receipt",
+			NoExtension:  "extensions are by agreement or to a \"reasonable\" date (decision A8)",
+			TollCitation: "OPRA has no tolling provision",
+			TimeZone:     "America/New_York",
+			Source:       "https://nj.gov/grc/laws/act/index.html",
+			Notes: []string{
+				"Some records must be given \"immediately\"; commercial requests get longer periods under P.L. 2024, c.16 (from 2024-09-03). Neither is modelled.",
+			},
+			Business: usNJ,
+		},
+		&Jurisdiction{
+			Code: "us-va", Region: "Virginia", Law: "Virginia Freedom of Information Act", ShortName: "VFOIA",
+			Citation: "Va. Code 2.2-3704(B)", Period: 5, Unit: BusinessDays, DayWord: "working",
+			ClockStart: "Receipt of the request; day one is the next working day.",
+			DayOne:     "Va. Code 1-210",
+			Extension: &Extension{Days: 7, Unit: BusinessDays, From: extFromEnd,
+				Citation: "Va. Code 2.2-3704(B)(4), by a response within the 5 working days"},
+			TollCitation: "the Act has no tolling provision",
+			TimeZone:     "America/New_York",
+			Source:       "https://law.lis.virginia.gov/vacode/title2.2/chapter37/section2.2-3704/",
+			Notes: []string{
+				"Criminal investigative files get 60 working days; longer periods need a court petition. Neither is modelled.",
+				"Governor-designated extra days off are not included (decision A6).",
+			},
+			Business: usVA,
+		},
+		&Jurisdiction{
+			Code: "us-co", Region: "Colorado", Law: "Colorado Open Records Act", ShortName: "CORA",
+			Citation: "C.R.S. 24-72-203(3)(b)", Period: 3, Unit: BusinessDays, DayWord: "working",
+			ClockStart: "Receipt of the request; the date of the request is not included.",
+			DayOne:     "C.R.S. 2-4-108",
+			Extension: &Extension{Days: 7, Unit: BusinessDays, From: extFromEnd,
+				Citation: "C.R.S. 24-72-203(3)(b), extenuating circumstances found in writing within the 3 days"},
+			TollCitation: "CORA has no tolling provision",
+			TimeZone:     "America/Denver",
+			Source:       "https://colorado.public.law/statutes/crs_24-72-203",
+			Notes: []string{
+				"The period is taken from secondary sources; the text of 24-72-203(3)(b) was not retrieved.",
+				"A Sunday holiday moves to Monday; a Saturday holiday is not moved (decision A7).",
+			},
+			Business: usCO,
+		},
+		&Jurisdiction{
+			Code: "us-mi", Region: "Michigan", Law: "Freedom of Information Act", ShortName: "MI FOIA",
+			Citation: "MCL 15.235(2)", Period: 5, Unit: BusinessDays, DayWord: "business",
+			ClockStart: "Receipt by the FOIA coordinator. An e-mail or fax request is received 1 business day after transmission (15.235(1)); enter that date as the legal receipt date (decision A9).",
+			DayOne:     "day 1 is the business day after receipt",
+			Extension: &Extension{Days: 10, Unit: BusinessDays, From: extFromEnd + " (15 business days after receipt, Key v. Paw Paw Twp., 254 Mich App 508)",
+				Citation: "MCL 15.235(2)(d), one notice"},
+			TollCitation: "the Act has no tolling provision",
+			TimeZone:     "America/Detroit",
+			Source:       "https://www.legislature.mi.gov/Laws/MCL?objectName=mcl-15-235",
+			Notes: []string{
+				"Business days exclude legal holidays, not days the office happens to close (AG Op. 7172; decision A6).",
+			},
+			Business: usMI,
+		},
+		&Jurisdiction{
+			Code: "us-ga", Region: "Georgia", Law: "Georgia Open Records Act", ShortName: "GORA",
+			Citation: "O.C.G.A. 50-18-71(b)(1)(A)", Period: 3, Unit: BusinessDays, DayWord: "business",
+			ClockStart:   "Receipt of the request; \"a reasonable amount of time not to exceed three business days\".",
+			DayOne:       "day 1 is the business day after receipt",
+			NoExtension:  "when records are not available within 3 business days the agency gives a description and a timeline (decision A8)",
+			TollCitation: "the Act has no tolling provision",
+			TimeZone:     "America/New_York",
+			Source:       "https://georgia.gov/georgia-state-holidays-2025",
+			Notes: []string{
+				"The Governor proclaims each year's State holidays; only the loaded years (2024-2025) can be computed (decision A10).",
+			},
+			Business: usGA,
+		},
+
+		noDate("us-fl", "Florida", "Florida Public Records Act", "Chapter 119", "Fla. Stat. 119.07(1)", "America/New_York",
+			"records must be produced \"promptly\" and in good faith; the only delay allowed is the reasonable time to retrieve and redact them (Tribune Co. v. Cannella, 458 So.2d 1075).",
+			"https://www.flsenate.gov/Laws/Statutes/2024/119.07"),
+		noDate("us-oh", "Ohio", "Ohio Public Records Act", "ORC 149.43", "R.C. 149.43(B)(1)", "America/New_York",
+			"records must be made available for inspection \"promptly\" and copies provided \"within a reasonable period of time\".",
+			"https://codes.ohio.gov/ohio-revised-code/section-149.43"),
+		noDate("us-az", "Arizona", "Arizona Public Records Law", "A.R.S. 39-121", "A.R.S. 39-121.01(D)(1), (E)", "America/Phoenix",
+			"the custodian must respond \"promptly\"; failing to do so is a deemed denial.",
+			"https://www.azleg.gov/ars/39/00121-01.htm"),
+		noDate("us-or", "Oregon", "Oregon Public Records Law", "ORS 192", "ORS 192.324, 192.329", "America/Los_Angeles",
+			"the public body acknowledges within 5 business days and completes or estimates within 10 more, otherwise responds \"as soon as practicable and without unreasonable delay\"; the exceptions and suspensions are not modelled yet.",
+			"https://oregon.public.law/statutes/ors_192.329"),
+		noDate("us-mn", "Minnesota", "Minnesota Government Data Practices Act", "MGDPA", "Minn. Stat. 13.03 subd. 2", "America/Chicago",
+			"requests from the public are handled in an \"appropriate and prompt manner\"; only a data subject's request has a period (10 days excluding weekends and holidays, 13.04 subd. 3).",
+			"https://www.revisor.mn.gov/statutes/cite/13.03"),
+		noDate("us-nc", "North Carolina", "North Carolina Public Records Act", "G.S. 132", "G.S. 132-6(a)", "America/New_York",
+			"copies must be provided \"as promptly as possible\".",
+			"https://www.ncleg.net/EnactedLegislation/Statutes/HTML/BySection/Chapter_132/GS_132-6.html"),
+	)
+}
+
+// noDate declares a law that sets no fixed response period; words are the
+// law's own, shown in place of a due date.
+func noDate(code, region, law, short, citation, tz, words, source string) *Jurisdiction {
+	return &Jurisdiction{
+		Code: code, Region: region, Law: law, ShortName: short, Citation: citation,
+		NoDeadline:   "the law sets no number of days: " + words + " Track this request against a custom date.",
+		ClockStart:   "Receipt of the request.",
+		NoExtension:  "the law sets no statutory date to extend",
+		TollCitation: "no statutory period to pause",
+		TimeZone:     tz,
+		Source:       source,
+	}
+}

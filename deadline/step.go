@@ -1,0 +1,140 @@
+package deadline
+
+import (
+	"strconv"
+)
+
+// StepKind names one kind of explanation step.
+type StepKind string
+
+// Step kinds, in the order they usually appear.
+const (
+	StepNoDeadline     StepKind = "no_deadline"     // the law sets no fixed date
+	StepReceived       StepKind = "received"        // receipt; the day itself not counted
+	StepDeemed         StepKind = "deemed_received" // non-business-day receipt moved (MA)
+	StepPauseIgnored   StepKind = "pause_ignored"   // waiting on the requester does not stop this law's clock
+	StepDayOne         StepKind = "day_one"         // the first counted day
+	StepWeekend        StepKind = "weekend"         // Saturday and/or Sunday not counted
+	StepHoliday        StepKind = "holiday"         // a holiday not counted
+	StepCountedHoliday StepKind = "holiday_counted" // a holiday counted because the period is in calendar days
+	StepPaused         StepKind = "paused"          // days not counted while the clock was stopped
+	StepPausedOpen     StepKind = "paused_open"     // the clock is stopped now
+	StepPeriodEnd      StepKind = "period_end"      // the last counted day
+	StepExtension      StepKind = "extension"       // the extension and where it counts from
+	StepRollSkip       StepKind = "roll_skip"       // a day the last day cannot fall on
+	StepRolled         StepKind = "rolled"          // the last day moved forward
+	StepDue            StepKind = "due"             // the due date
+)
+
+// Step is one line of a deadline's explanation, in terms a person can check
+// against the statute. String renders it.
+type Step struct {
+	Kind     StepKind
+	Date     Date
+	Until    Date   // end of a range (weekend, pause, roll target, deemed date)
+	N        int    // a day number or count
+	Unit     Unit   // of N
+	Name     string // holiday name
+	Citation string
+	Text     string // the law's own words (no-deadline laws)
+}
+
+// dateFmt is how explanations write a date: "Mon 27 Mar 2017".
+const dateFmt = "Mon 2 Jan 2006"
+
+func unitWords(u Unit, word string, n int) string {
+	w := "calendar"
+	if u == BusinessDays {
+		w = word
+		if w == "" {
+			w = "business"
+		}
+	}
+	if n == 1 {
+		return w + " day"
+	}
+	return w + " days"
+}
+
+func cite(c string) string {
+	if c == "" {
+		return ""
+	}
+	return " (" + c + ")"
+}
+
+// text renders the step; word is the law's name for a business day
+// ("business" or "working").
+func (s Step) text(word string) string {
+	d := s.Date.Format(dateFmt)
+	switch s.Kind {
+	case StepNoDeadline:
+		return "No statutory date" + cite(s.Citation) + ": " + s.Text
+	case StepReceived:
+		return "Received " + d + "; the day of receipt is not counted" + cite(s.Citation) + "."
+	case StepDeemed:
+		return d + " is not a business day, so the request is deemed received on " + s.Until.Format(dateFmt) + " and counting starts the business day after" + cite(s.Citation) + "."
+	case StepPauseIgnored:
+		span := "from " + d
+		if !s.Until.IsZero() {
+			span += " to " + s.Until.Format(dateFmt)
+		}
+		return "Waiting on the requester " + span + " does not stop the clock under this law; the due date is unchanged."
+	case StepDayOne:
+		if s.Unit == CalendarDays {
+			return "Day 1 is " + d + ", the day after receipt."
+		}
+		first := ""
+		if s.Date != s.Until.AddDays(1) {
+			first = " (decision A1: counting starts on the next " + unitWords(s.Unit, word, 1) + ")"
+		}
+		return "Day 1 is " + d + ", the first " + unitWords(s.Unit, word, 1) + " after " + s.Until.Format(dateFmt) + first + "."
+	case StepWeekend:
+		if s.Until != s.Date {
+			return d + " and " + s.Until.Format(dateFmt) + ": weekend, not counted."
+		}
+		return d + ": weekend, not counted."
+	case StepHoliday:
+		return d + ": " + s.Name + ", not counted" + cite(s.Citation) + "."
+	case StepCountedHoliday:
+		return d + ": " + s.Name + ", counted: the period is in calendar days."
+	case StepPaused:
+		return "Clock stopped from " + d + " to " + s.Until.Format(dateFmt) + " while the agency waited on the requester" + cite(s.Citation) + ": those days do not count."
+	case StepPausedOpen:
+		return "Clock stopped since " + d + " while the agency waits on the requester" + cite(s.Citation) + ", with " + strconv.Itoa(s.N) + " " + unitWords(s.Unit, word, s.N) + " left: the due date is set again when it resumes."
+	case StepPeriodEnd:
+		if !s.Until.IsZero() {
+			return "Day " + strconv.Itoa(s.N) + " of the extension is " + d + ": " + strconv.Itoa(s.N) + " " + unitWords(s.Unit, word, s.N) + " after " + s.Until.Format(dateFmt) + cite(s.Citation) + "."
+		}
+		return "Day " + strconv.Itoa(s.N) + " is " + d + ": " + strconv.Itoa(s.N) + " " + unitWords(s.Unit, word, s.N) + cite(s.Citation) + "."
+	case StepExtension:
+		return "Extension invoked" + cite(s.Citation) + ": " + strconv.Itoa(s.N) + " more " + unitWords(s.Unit, word, s.N) + ", counted after " + d + ", the last day of the original period before any roll-forward."
+	case StepRollSkip:
+		why := "weekend"
+		if s.Name != "" {
+			why = s.Name + cite(s.Citation)
+		}
+		return d + ": " + why + "; the last day cannot fall on it."
+	case StepRolled:
+		return "The last day, " + d + ", is a weekend day or holiday, so it moves forward to " + s.Until.Format(dateFmt) + cite(s.Citation) + "."
+	case StepDue:
+		return "Due " + d + "."
+	}
+	return string(s.Kind) + " " + d
+}
+
+// String renders the step with "business day" as the day word.
+func (s Step) String() string { return s.text("") }
+
+// Explain renders every step of the result as a sentence.
+func (r Result) Explain() []string {
+	word := ""
+	if r.Jurisdiction != nil {
+		word = r.Jurisdiction.DayWord
+	}
+	out := make([]string, len(r.Steps))
+	for i, s := range r.Steps {
+		out[i] = s.text(word)
+	}
+	return out
+}
