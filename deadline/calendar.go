@@ -266,14 +266,16 @@ func (dc *dayChecker) holiday(d Date) (bool, error) {
 	return false, nil
 }
 
-func (dc *dayChecker) name(d Date) string {
+// name returns the name of the holiday on d and the calendar it comes from
+// ("" for an extra day, whose name says why).
+func (dc *dayChecker) name(d Date) (name, calendar string) {
 	if n := dc.ys.name(d); n != "" {
-		return n
+		return n, dc.cal.Name
 	}
 	for _, h := range dc.extra {
 		if h.Date == d {
-			return h.Name
+			return h.Name, ""
 		}
 	}
-	return ""
+	return "", ""
 }

@@ -181,7 +181,8 @@ func (c *counter) count(from Date, n int, unit Unit, citation string, offset int
 		} else if hol, err := c.business.holiday(d); err != nil {
 			return Date{}, false, err
 		} else if hol {
-			r.Steps = append(r.Steps, Step{Kind: StepCountedHoliday, Date: d, Name: c.business.name(d)})
+			name, _ := c.business.name(d)
+			r.Steps = append(r.Steps, Step{Kind: StepCountedHoliday, Date: d, Name: name})
 		}
 		counted++
 		if offset == 0 && counted == 1 {
@@ -210,7 +211,8 @@ func (c *counter) skip(d *Date) {
 		c.r.Steps = append(c.r.Steps, Step{Kind: StepWeekend, Date: *d, Until: *d})
 		return
 	}
-	c.r.Steps = append(c.r.Steps, Step{Kind: StepHoliday, Date: *d, Name: c.business.name(*d), Citation: c.j.Business.Name})
+	name, calendar := c.business.name(*d)
+	c.r.Steps = append(c.r.Steps, Step{Kind: StepHoliday, Date: *d, Name: name, Citation: calendar})
 }
 
 // roll moves a last day off a weekend or holiday of the last-day calendar.
@@ -224,11 +226,11 @@ func (c *counter) roll(d Date) (Date, error) {
 		if !hol && !d.IsWeekend() && !c.pausedAt(d) {
 			break
 		}
-		why := ""
+		step := Step{Kind: StepRollSkip, Date: d}
 		if hol {
-			why = c.last.name(d)
+			step.Name, step.Citation = c.last.name(d)
 		}
-		c.r.Steps = append(c.r.Steps, Step{Kind: StepRollSkip, Date: d, Name: why, Citation: c.j.lastDayCalendar().Name})
+		c.r.Steps = append(c.r.Steps, step)
 		d = d.AddDays(1)
 	}
 	if d != first {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 )
 
 // Errors returned by Compute and the lookups, wrapped with a message that
@@ -84,6 +85,11 @@ type Jurisdiction struct {
 	// holidays, Pennsylvania's wider legal holidays), else Business is used.
 	Business *Calendar `json:"-"`
 	Last     *Calendar `json:"-"`
+}
+
+// Days writes n days of unit in the law's own words: "20 working days".
+func (j *Jurisdiction) Days(n int, u Unit) string {
+	return strconv.Itoa(n) + " " + unitWords(u, j.DayWord, n)
 }
 
 // HasDeadline reports whether the law sets a fixed number of days.

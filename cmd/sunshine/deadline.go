@@ -152,10 +152,10 @@ func runJurisdictions(args []string, stdout, _ io.Writer) error {
 	for _, j := range js {
 		period, ext := "no statutory date", "-"
 		if j.HasDeadline() {
-			period = fmt.Sprintf("%d %s days", j.Period, j.DayWord)
+			period = j.Days(j.Period, j.Unit)
 		}
 		if e := j.Extension; e != nil {
-			ext = fmt.Sprintf("+%d %s", e.Days, strings.ReplaceAll(string(e.Unit), "_", " "))
+			ext = "+" + j.Days(e.Days, e.Unit)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", j.Code, j.Law, period, ext, j.Citation)
 	}

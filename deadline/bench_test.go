@@ -1,0 +1,37 @@
+package deadline
+
+import "testing"
+
+// BenchmarkCompute_Federal measures a 20-working-day computation with its
+// explanation (issue target: at least 1,000,000 per second on one core).
+func BenchmarkCompute_Federal(b *testing.B) {
+	j, err := Lookup("us-federal")
+	if err != nil {
+		b.Fatal(err)
+	}
+	start := MustParseDate("2024-01-01")
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := j.Compute(start.AddDays(i%730), Options{}); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+func BenchmarkCompute_CaliforniaExtended(b *testing.B) {
+	j, err := Lookup("us-ca")
+	if err != nil {
+		b.Fatal(err)
+	}
+	start := MustParseDate("2024-01-01")
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := j.Compute(start.AddDays(i%730), Options{Extended: true}); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}

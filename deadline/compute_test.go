@@ -1,0 +1,247 @@
+package deadline
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func d(s string) Date { return MustParseDate(s) }
+
+func TestCompute_Pauses(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name     string
+		code     string
+		received string
+		extended bool
+		pauses   []Pause
+		wantDue  string // "" while paused
+		wantLeft int
+		wantStep string // a phrase the explanation must contain
+	}{
+		{
+			// Day 1 Tue 28 Mar; paused Wed 29 Mar - Mon 3 Apr; counting
+			// resumes Tue 4 Apr as day 2, so day 20 is Fri 28 Apr.
+			name: "FederalClosedPause", code: "us-federal", received: "2017-03-27",
+			pauses:  []Pause{{From: d("2017-03-29"), To: d("2017-04-03")}},
+			wantDue: "2017-04-28", wantStep: "Clock stopped from Wed 29 Mar 2017 to Mon 3 Apr 2017",
+		},
+		{
+			name: "FederalNoPause", code: "us-federal", received: "2017-03-27",
+			wantDue: "2017-04-24", wantStep: "Day 20 is Mon 24 Apr 2017",
+		},
+		{
+			// One day counted (Tue 28 Mar) before the open pause: 19 left.
+			name: "FederalOpenPause", code: "us-federal", received: "2017-03-27",
+			pauses:   []Pause{{From: d("2017-03-29")}},
+			wantLeft: 19, wantStep: "with 19 working days left",
+		},
+		{
+			name: "FederalPausedOnReceiptDay", code: "us-federal", received: "2017-03-27",
+			pauses:   []Pause{{From: d("2017-03-27")}},
+			wantLeft: 20, wantStep: "with 20 working days left",
+		},
+		{
+			// Two tolls: 28 Mar is day 1; 29-31 Mar paused; 3-4 Apr are days
+			// 2-3; 5-10 Apr paused; from Tue 11 Apr day 4 ... day 20 is Wed 3 May.
+			name: "FederalTwoPauses", code: "us-federal", received: "2017-03-27",
+			pauses:  []Pause{{From: d("2017-03-29"), To: d("2017-03-31")}, {From: d("2017-04-05"), To: d("2017-04-10")}},
+			wantDue: "2017-05-03", wantStep: "Clock stopped from Wed 5 Apr 2017 to Mon 10 Apr 2017",
+		},
+		{
+			// The pause starts after the due date: nothing changes.
+			name: "FederalPauseAfterDue", code: "us-federal", received: "2017-03-27",
+			pauses:  []Pause{{From: d("2017-05-01"), To: d("2017-05-05")}},
+			wantDue: "2017-04-24", wantStep: "Due Mon 24 Apr 2017",
+		},
+		{
+			// Pennsylvania tolls too: 5 BD from Fri 1 Mar 2024 is Fri 8 Mar;
+			// paused 5-7 Mar after day 2 (Tue 5 Mar not counted), so day 1 Mon
+			// 4 Mar, paused Tue-Thu, days 2-5 are Fri 8, Mon 11, Tue 12, Wed 13.
+			name: "PennsylvaniaTolls", code: "us-pa", received: "2024-03-01",
+			pauses:  []Pause{{From: d("2024-03-05"), To: d("2024-03-07")}},
+			wantDue: "2024-03-13", wantStep: "Clock stopped from Tue 5 Mar 2024",
+		},
+		{
+			// The CPRA does not toll: the date stays and the steps say so.
+			name: "CaliforniaDoesNotToll", code: "us-ca", received: "2017-03-27",
+			pauses:  []Pause{{From: d("2017-03-29"), To: d("2017-04-03")}},
+			wantDue: "2017-04-06", wantStep: "does not stop the clock under this law",
+		},
+		{
+			name: "CaliforniaOpenPauseKeepsDate", code: "us-ca", received: "2017-03-27",
+			pauses:  []Pause{{From: d("2017-03-29")}},
+			wantDue: "2017-04-06", wantStep: "Waiting on the requester from Wed 29 Mar 2017 does not stop the clock",
+		},
+		{
+			// A toll during the extension: 30 WD from Mon 27 Mar 2017 is
+			// Mon 8 May; paused 1-5 May (days 25-29 would have been
+			// 1-5 May) pushes day 30 to Mon 15 May.
+			name: "FederalPauseDuringExtension", code: "us-federal", received: "2017-03-27", extended: true,
+			pauses:  []Pause{{From: d("2017-05-01"), To: d("2017-05-05")}},
+			wantDue: "2017-05-15", wantStep: "Day 30 is Mon 15 May 2017",
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r, err := Compute(tc.code, d(tc.received), Options{Extended: tc.extended, Pauses: tc.pauses})
+			require.NoError(t, err)
+			if tc.wantDue == "" {
+				require.True(t, r.Paused)
+				require.True(t, r.Due.IsZero())
+				require.Equal(t, tc.wantLeft, r.Remaining)
+			} else {
+				require.False(t, r.Paused)
+				require.Equal(t, tc.wantDue, r.Due.String())
+			}
+			require.Contains(t, strings.Join(r.Explain(), "\n"), tc.wantStep)
+		})
+	}
+}
+
+func TestCompute_Errors(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name     string
+		code     string
+		received string
+		opts     Options
+		want     error
+		wantText string
+	}{
+		{"UnknownJurisdiction", "us-xx", "2024-01-02", Options{}, ErrUnknownJurisdiction, `"us-xx"`},
+		{"NoExtensionTexas", "us-tx", "2024-01-02", Options{Extended: true}, ErrNoExtension, "Texas Public Information Act"},
+		{"NoExtensionNewYork", "us-ny", "2024-01-02", Options{Extended: true}, ErrNoExtension, "Freedom of Information Law"},
+		{"NoExtensionWashington", "us-wa", "2024-01-02", Options{Extended: true}, ErrNoExtension, "Public Records Act"},
+		{"NoExtensionMassachusetts", "us-ma", "2024-01-02", Options{Extended: true}, ErrNoExtension, "Public Records Law"},
+		{"NoExtensionNewJersey", "us-nj", "2024-01-02", Options{Extended: true}, ErrNoExtension, "Open Public Records Act"},
+		{"NoExtensionGeorgia", "us-ga", "2024-01-02", Options{Extended: true}, ErrNoExtension, "Georgia Open Records Act"},
+		{"NoExtensionNoDateLaw", "us-fl", "2024-01-02", Options{Extended: true}, ErrNoExtension, "Florida"},
+		{"TexasBeforeRule", "us-tx", "2023-08-31", Options{}, ErrOutOfRange, "2023-09-01"},
+		{"GeorgiaBeforeLoadedYears", "us-ga", "2023-12-20", Options{}, ErrOutOfRange, "2024-2025"},
+		{"GeorgiaAfterLoadedYears", "us-ga", "2026-01-05", Options{}, ErrOutOfRange, "2024-2025"},
+		// Received in a loaded year, but the count runs into 2026.
+		{"GeorgiaCountRunsOutOfData", "us-ga", "2025-12-30", Options{}, ErrOutOfRange, "not 2026"},
+		{"ZeroReceipt", "us-ca", "", Options{}, ErrOutOfRange, "receipt date is required"},
+		{"PauseBeforeReceipt", "us-federal", "2024-01-10", Options{Pauses: []Pause{{From: d("2024-01-09"), To: d("2024-01-12")}}}, ErrInvalidPause, "before the request was received"},
+		{"PauseEndsBeforeStart", "us-federal", "2024-01-10", Options{Pauses: []Pause{{From: d("2024-01-12"), To: d("2024-01-11")}}}, ErrInvalidPause, "before it starts"},
+		{"PauseOverlap", "us-federal", "2024-01-10", Options{Pauses: []Pause{{From: d("2024-01-11"), To: d("2024-01-15")}, {From: d("2024-01-15"), To: d("2024-01-16")}}}, ErrInvalidPause, "before pause 1 ends"},
+		{"OpenPauseNotLast", "us-federal", "2024-01-10", Options{Pauses: []Pause{{From: d("2024-01-11")}, {From: d("2024-01-15"), To: d("2024-01-16")}}}, ErrInvalidPause, "still open"},
+		{"PauseWithoutStart", "us-federal", "2024-01-10", Options{Pauses: []Pause{{To: d("2024-01-16")}}}, ErrInvalidPause, "no start date"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var received Date
+			if tc.received != "" {
+				received = d(tc.received)
+			}
+			r, err := Compute(tc.code, received, tc.opts)
+			require.ErrorIs(t, err, tc.want)
+			require.Contains(t, err.Error(), tc.wantText)
+			require.True(t, r.Due.IsZero(), "no date on error")
+		})
+	}
+}
+
+func TestCompute_NoStatutoryDate(t *testing.T) {
+	t.Parallel()
+	for _, code := range []string{"us-fl", "us-oh", "us-az", "us-or", "us-mn", "us-nc"} {
+		t.Run(code, func(t *testing.T) {
+			t.Parallel()
+			r, err := Compute(code, d("2024-05-01"), Options{})
+			require.NoError(t, err)
+			require.True(t, r.Due.IsZero())
+			require.False(t, r.Paused)
+			steps := r.Explain()
+			require.Len(t, steps, 1)
+			require.Contains(t, steps[0], "No statutory date ("+r.Jurisdiction.Citation+")")
+			require.Contains(t, steps[0], `"`, "quotes the law's own words")
+		})
+	}
+}
+
+func TestCompute_Closures(t *testing.T) {
+	t.Parallel()
+	// CCP 12b: a day the office is closed moves a CPRA last day. Day 10
+	// after Mon 27 Mar 2017 is Thu 6 Apr; with the office closed that day
+	// the last day is Fri 7 Apr.
+	closed := []Holiday{{Date: d("2017-04-06"), Name: "office closed (CCP 12b)"}}
+	r, err := Compute("us-ca", d("2017-03-27"), Options{Closures: closed})
+	require.NoError(t, err)
+	require.Equal(t, "2017-04-07", r.Due.String())
+	require.Contains(t, strings.Join(r.Explain(), "\n"), "Thu 6 Apr 2017: office closed (CCP 12b); the last day cannot fall on it.")
+
+	// A closure is a non-business day for business-day laws too.
+	r, err = Compute("us-ny", d("2025-03-03"), Options{Closures: []Holiday{{Date: d("2025-03-05"), Name: "snow closure"}}})
+	require.NoError(t, err)
+	require.Equal(t, "2025-03-11", r.Due.String()) // Tue 4, Thu 6, Fri 7, Mon 10, Tue 11
+	require.Contains(t, strings.Join(r.Explain(), "\n"), "Wed 5 Mar 2025: snow closure, not counted")
+}
+
+func TestCompute_ExplainsEveryStep(t *testing.T) {
+	t.Parallel()
+	// Received Friday 20 Dec 2024 under FOIA: the weekend, Christmas, New
+	// Year's Day and MLK Day are skipped by name; day 20 is Wed 22 Jan 2025.
+	r, err := Compute("us-federal", d("2024-12-20"), Options{})
+	require.NoError(t, err)
+	require.Equal(t, []string{
+		"Received Fri 20 Dec 2024; the day of receipt is not counted (DOJ/OIP: the day after receipt is day 1).",
+		"Sat 21 Dec 2024 and Sun 22 Dec 2024: weekend, not counted.",
+		"Day 1 is Mon 23 Dec 2024, the first working day after Fri 20 Dec 2024 (decision A1: counting starts on the next working day).",
+		"Wed 25 Dec 2024: Christmas Day, not counted (legal public holidays, 5 U.S.C. 6103).",
+		"Sat 28 Dec 2024 and Sun 29 Dec 2024: weekend, not counted.",
+		"Wed 1 Jan 2025: New Year's Day, not counted (legal public holidays, 5 U.S.C. 6103).",
+		"Sat 4 Jan 2025 and Sun 5 Jan 2025: weekend, not counted.",
+		"Sat 11 Jan 2025 and Sun 12 Jan 2025: weekend, not counted.",
+		"Sat 18 Jan 2025 and Sun 19 Jan 2025: weekend, not counted.",
+		"Mon 20 Jan 2025: Birthday of Martin Luther King, Jr., not counted (legal public holidays, 5 U.S.C. 6103).",
+		"Day 20 is Wed 22 Jan 2025: 20 working days (5 U.S.C. 552(a)(6)(A)(i)).",
+		"Due Wed 22 Jan 2025.",
+	}, r.Explain())
+
+	// A CPRA period that spans Thanksgiving counts both holidays, and its
+	// last day, Sat 27 Nov 2027, rolls over the weekend to Mon 29 Nov (CCP 12a).
+	r, err = Compute("us-ca", d("2027-11-17"), Options{})
+	require.NoError(t, err)
+	require.Equal(t, "2027-11-29", r.Due.String())
+	steps := strings.Join(r.Explain(), "\n")
+	require.Contains(t, steps, "Thu 25 Nov 2027: Thanksgiving Day, counted: the period is in calendar days.")
+	require.Contains(t, steps, "Fri 26 Nov 2027: Day after Thanksgiving, counted: the period is in calendar days.")
+	require.Contains(t, steps, "Sat 27 Nov 2027: weekend; the last day cannot fall on it.")
+	require.Contains(t, steps, "The last day, Sat 27 Nov 2027, is a weekend day or holiday, so it moves forward to Mon 29 Nov 2027 (CCP 12a")
+}
+
+// Decision A5: the CPRA extension is 24 days from receipt, then the roll,
+// not 14 days from the rolled-forward tenth day. Received Mon 14 Nov 2022:
+// day 10 is Thu 24 Nov (Thanksgiving), which would roll to Mon 28 Nov;
+// day 24 is Thu 8 Dec, a plain weekday.
+func TestCompute_CaliforniaExtensionFromUnrolledTenthDay(t *testing.T) {
+	t.Parallel()
+	r, err := Compute("us-ca", d("2022-11-14"), Options{})
+	require.NoError(t, err)
+	require.Equal(t, "2022-11-28", r.Due.String())
+	r, err = Compute("us-ca", d("2022-11-14"), Options{Extended: true})
+	require.NoError(t, err)
+	require.Equal(t, "2022-12-08", r.Due.String()) // not 2022-12-12 (28 Nov + 14)
+	require.True(t, r.Extended)
+}
+
+func TestCompute_PennsylvaniaLastDayUsesWiderList(t *testing.T) {
+	t.Parallel()
+	// Received Wed 12 Mar 2025: day 5 is Wed 19 Mar; the 30th calendar day
+	// after it is Good Friday 18 Apr 2025, which 1 Pa.C.S. 1908 omits as a
+	// last day, then the weekend: due Mon 21 Apr.
+	r, err := Compute("us-pa", d("2025-03-12"), Options{Extended: true})
+	require.NoError(t, err)
+	require.Equal(t, "2025-04-21", r.Due.String()) // Good Friday, then the weekend
+	steps := strings.Join(r.Explain(), "\n")
+	require.Contains(t, steps, "Day 30 of the extension is Fri 18 Apr 2025: 30 calendar days after Wed 19 Mar 2025")
+	require.Contains(t, steps, "Fri 18 Apr 2025: Good Friday (Pennsylvania and federal legal holidays, 1 Pa.C.S. 1908)")
+
+	// Good Friday is still a business day within the first five.
+	r, err = Compute("us-pa", d("2025-04-15"), Options{})
+	require.NoError(t, err)
+	require.Equal(t, "2025-04-22", r.Due.String()) // Wed 16, Thu 17, Fri 18, Mon 21, Tue 22
+}
