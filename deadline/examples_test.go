@@ -1,9 +1,9 @@
 package deadline_test
 
 // Independent worked examples for the deadline engine. Every expected date
-// below was counted by hand from /work/shared/deadline-rules.md (sections 1-4,
-// decisions A1-A12) and the holiday lists verified in the project's holiday
-// research notes, on a calendar, without running the engine. "BD" = business
+// below was counted by hand from ../shared/deadline-rules.md (sections 1-4,
+// decisions A1-A12) and the holiday lists of docs/deadlines.md, on a
+// calendar, without running the engine. "BD" = business
 // day, "WD" = working day, "CD" = calendar day; day 1 is always the day after
 // receipt (rules 1.1, 1.2), except Massachusetts (rule 1.2, 950 CMR 32.06(2)(e)).
 

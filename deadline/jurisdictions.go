@@ -49,9 +49,9 @@ func init() {
 		&Jurisdiction{
 			Code: "us-tx", Region: "Texas", Law: "Texas Public Information Act", ShortName: "TPIA",
 			Citation: "Gov't Code 552.221(d), 552.301(b)", Period: 10, Unit: BusinessDays, DayWord: "business",
-			ClockStart: "Receipt of the written request; mail with an unprovable receipt date counts as received on the 3rd business day after the postmark (552.301(a-1)).",
-			DayOne:     "\"the 10th business day after the date of receiving the written request\", Gov't Code 552.301(b)",
-			NoExtension: "Gov't Code 552.221(d) lets the officer certify a \"reasonable\" later date with no fixed limit (decision A8)",
+			ClockStart:   "Receipt of the written request; mail with an unprovable receipt date counts as received on the 3rd business day after the postmark (552.301(a-1)).",
+			DayOne:       "\"the 10th business day after the date of receiving the written request\", Gov't Code 552.301(b)",
+			NoExtension:  "Gov't Code 552.221(d) lets the officer certify a \"reasonable\" later date with no fixed limit (decision A8)",
 			TollCitation: "the Act has no tolling provision",
 			TimeZone:     "America/Chicago",
 			Source:       "https://statutes.capitol.texas.gov/Docs/GV/htm/GV.552.htm",
@@ -124,8 +124,8 @@ func init() {
 		&Jurisdiction{
 			Code: "us-ma", Region: "Massachusetts", Law: "Public Records Law", ShortName: "MA PRL",
 			Citation: "G.L. c. 66 s. 10(b); 950 CMR 32.06(2)(b)", Period: 10, Unit: BusinessDays, DayWord: "business",
-			ClockStart: "The business day after receipt; a request received on a non-business day is deemed received on the next business day.",
-			DayOne:     "950 CMR 32.03(3)",
+			ClockStart:            "The business day after receipt; a request received on a non-business day is deemed received on the next business day.",
+			DayOne:                "950 CMR 32.03(3)",
 			DeemedNextBusinessDay: true, DeemedCitation: "950 CMR 32.06(2)(e), as amended 11 June 2021; decision A1",
 			NoExtension:  "self-set timeframes and Supervisor-granted extensions (950 CMR 32.06(4)(e)) are not modelled, as the statutory wording was not retrieved (decision A8)",
 			TollCitation: "the law has no tolling provision",
