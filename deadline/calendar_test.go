@@ -136,9 +136,11 @@ func TestHolidays_Rules(t *testing.T) {
 		{"TXDec26", "us-tx", "2025-12-26", true, "December 26"},
 		{"TXConfederateHeroesDay", "us-tx", "2024-01-19", true, "Confederate Heroes Day"},
 		{"TXNoColumbusDay", "us-tx", "2024-10-14", false, ""},
-		// Pennsylvania: the 1 Pa.C.S. 1908 list adds Good Friday for a last day.
-		{"PALastDayGoodFriday", "us-pa", "2025-04-18", true, "Good Friday"},
-		{"PAElectionDay", "us-pa", "2025-11-04", true, "Election Day"},
+		// Pennsylvania: Good Friday and Election Day are business days (they
+		// only stop a last day, TestJurisdiction_LastDayOnlyHolidays).
+		{"PAGoodFridayIsBusinessDay", "us-pa", "2025-04-18", false, ""},
+		{"PAElectionDayIsBusinessDay", "us-pa", "2025-11-04", false, ""},
+		{"PAJuneteenthOfficeHoliday2022", "us-pa", "2022-06-20", true, "Juneteenth (observed)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -167,7 +169,7 @@ func TestHolidays_Errors(t *testing.T) {
 func TestHolidays_EveryYearWellFormed(t *testing.T) {
 	t.Parallel()
 	for _, j := range Jurisdictions() {
-		c := j.HolidayCalendar()
+		c := j.Business
 		if c == nil {
 			continue
 		}

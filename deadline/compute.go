@@ -124,8 +124,19 @@ func (c *counter) run(received Date, extended bool) error {
 	}
 
 	end, done, err := c.count(start, j.Period, j.Unit, j.Citation, 0)
-	if err != nil || !done {
+	if err != nil {
 		return err
+	}
+	if !done {
+		if extended { // the extension's days are still to come once the clock resumes
+			e := j.Extension
+			if e.Unit == j.Unit {
+				r.Remaining += e.Days
+				r.Steps[len(r.Steps)-1].N = r.Remaining
+			}
+			r.Steps = append(r.Steps, Step{Kind: StepExtension, N: e.Days, Unit: e.Unit, Citation: e.Citation})
+		}
+		return nil
 	}
 	if extended {
 		e := j.Extension

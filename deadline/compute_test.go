@@ -245,3 +245,47 @@ func TestCompute_PennsylvaniaLastDayUsesWiderList(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "2025-04-22", r.Due.String()) // Wed 16, Thu 17, Fri 18, Mon 21, Tue 22
 }
+
+// An open pause before an extension's days: they are still owed.
+func TestCompute_OpenPauseWithExtension(t *testing.T) {
+	t.Parallel()
+	// Received Mon 3 Mar 2025; days 1-4 are Tue 4 - Fri 7 Mar; paused from
+	// Mon 10 Mar with 16 of 20 working days left, plus the extension's 10.
+	r, err := Compute("us-federal", d("2025-03-03"), Options{Extended: true, Pauses: []Pause{{From: d("2025-03-10")}}})
+	require.NoError(t, err)
+	require.True(t, r.Paused)
+	require.Equal(t, 26, r.Remaining)
+	steps := strings.Join(r.Explain(), "\n")
+	require.Contains(t, steps, "with 26 working days left")
+	require.Contains(t, steps, "10 more working days follow the original period once the clock resumes")
+
+	// Pennsylvania's extension is in calendar days: the business days left
+	// and the 30 calendar days are reported apart.
+	r, err = Compute("us-pa", d("2025-03-03"), Options{Extended: true, Pauses: []Pause{{From: d("2025-03-05")}}})
+	require.NoError(t, err)
+	require.Equal(t, 4, r.Remaining)
+	require.Contains(t, strings.Join(r.Explain(), "\n"), "30 more calendar days follow the original period once the clock resumes")
+}
+
+func TestJurisdiction_LastDayOnlyHolidays(t *testing.T) {
+	t.Parallel()
+	pa, err := Lookup("us-pa")
+	require.NoError(t, err)
+	hs, err := pa.LastDayOnlyHolidays(2025)
+	require.NoError(t, err)
+	var names []string
+	for _, h := range hs {
+		names = append(names, h.Date.String()+" "+h.Name)
+	}
+	require.Equal(t, []string{"2025-04-18 Good Friday", "2025-06-14 Flag Day", "2025-11-04 Election Day"}, names)
+	biz, err := pa.Holidays(2025)
+	require.NoError(t, err)
+	for _, h := range biz {
+		require.NotEqual(t, "Good Friday", h.Name, "Good Friday is a Pennsylvania business day")
+	}
+	ca, err := Lookup("us-ca")
+	require.NoError(t, err)
+	hs, err = ca.LastDayOnlyHolidays(2025)
+	require.NoError(t, err)
+	require.Nil(t, hs)
+}

@@ -95,14 +95,37 @@ func (j *Jurisdiction) Days(n int, u Unit) string {
 // HasDeadline reports whether the law sets a fixed number of days.
 func (j *Jurisdiction) HasDeadline() bool { return j.Period > 0 }
 
-// Holidays returns the non-counting days of j's calendar in year: the days
-// that move a last day for a calendar-day law, else its non-business days.
+// Holidays returns j's holidays in year: its non-business days, or for a
+// calendar-day law the days that move a last day.
 func (j *Jurisdiction) Holidays(year int) ([]Holiday, error) {
-	c := j.lastDayCalendar()
-	if c == nil {
+	if j.Business == nil {
 		return nil, fmt.Errorf("%s sets no statutory date, so no holiday calendar applies", j.Law)
 	}
-	return c.Holidays(year)
+	return j.Business.Holidays(year)
+}
+
+// LastDayOnlyHolidays returns the days in year that count as business days
+// but on which a calendar-day last day may not fall (Pennsylvania's 1 Pa.C.S.
+// 1908 list); nil for most laws.
+func (j *Jurisdiction) LastDayOnlyHolidays(year int) ([]Holiday, error) {
+	if j.Last == nil {
+		return nil, nil
+	}
+	business, err := j.Business.year(year)
+	if err != nil {
+		return nil, err
+	}
+	last, err := j.Last.year(year)
+	if err != nil {
+		return nil, err
+	}
+	var out []Holiday
+	for _, h := range last.list {
+		if !business.has(h.Date) {
+			out = append(out, h)
+		}
+	}
+	return out, nil
 }
 
 func (j *Jurisdiction) lastDayCalendar() *Calendar {
@@ -112,9 +135,6 @@ func (j *Jurisdiction) lastDayCalendar() *Calendar {
 	return j.Business
 }
 
-// HolidayCalendar returns the calendar Holidays reads, or nil for a law with
-// no statutory date.
-func (j *Jurisdiction) HolidayCalendar() *Calendar { return j.lastDayCalendar() }
 
 var registry = map[string]*Jurisdiction{}
 

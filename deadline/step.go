@@ -108,6 +108,9 @@ func (s Step) text(word string) string {
 		}
 		return "Day " + strconv.Itoa(s.N) + " is " + d + ": " + strconv.Itoa(s.N) + " " + unitWords(s.Unit, word, s.N) + cite(s.Citation) + "."
 	case StepExtension:
+		if s.Date.IsZero() {
+			return "Extension invoked" + cite(s.Citation) + ": " + strconv.Itoa(s.N) + " more " + unitWords(s.Unit, word, s.N) + " follow the original period once the clock resumes."
+		}
 		return "Extension invoked" + cite(s.Citation) + ": " + strconv.Itoa(s.N) + " more " + unitWords(s.Unit, word, s.N) + ", counted after " + d + ", the last day of the original period before any roll-forward."
 	case StepRollSkip:
 		why := "weekend"

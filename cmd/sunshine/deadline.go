@@ -102,6 +102,9 @@ type holidaysJSON struct {
 	Year         int                `json:"year"`
 	Calendar     string             `json:"calendar"`
 	Holidays     []deadline.Holiday `json:"holidays"`
+	// LastDayOnly: business days on which a calendar-day last day still may
+	// not fall (Pennsylvania's 1 Pa.C.S. 1908).
+	LastDayOnly []deadline.Holiday `json:"last_day_only,omitempty"`
 }
 
 func runHolidays(args []string, stdout, _ io.Writer) error {
@@ -126,15 +129,28 @@ func runHolidays(args []string, stdout, _ io.Writer) error {
 	if err != nil {
 		return usagef("%s", err)
 	}
-	if *asJSON {
-		return writeJSON(stdout, holidaysJSON{Jurisdiction: j.Code, Year: *year, Calendar: j.HolidayCalendar().Name, Holidays: hs})
+	lastOnly, err := j.LastDayOnlyHolidays(*year)
+	if err != nil {
+		return usagef("%s", err)
 	}
-	fmt.Fprintf(stdout, "%s, %d: %s (Saturdays and Sundays are never business days)\n", j.Code, *year, j.HolidayCalendar().Name)
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	if *asJSON {
+		return writeJSON(stdout, holidaysJSON{Jurisdiction: j.Code, Year: *year, Calendar: j.Business.Name, Holidays: hs, LastDayOnly: lastOnly})
+	}
+	fmt.Fprintf(stdout, "%s, %d: %s (Saturdays and Sundays are never business days)\n", j.Code, *year, j.Business.Name)
+	printHolidays(stdout, hs)
+	if len(lastOnly) > 0 {
+		fmt.Fprintf(stdout, "\nBusiness days, but never the last day of a calendar-day period (%s):\n", j.Last.Name)
+		printHolidays(stdout, lastOnly)
+	}
+	return nil
+}
+
+func printHolidays(w io.Writer, hs []deadline.Holiday) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	for _, h := range hs {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", h.Date, h.Date.Weekday().String()[:3], h.Name)
 	}
-	return tw.Flush()
+	_ = tw.Flush()
 }
 
 func runJurisdictions(args []string, stdout, _ io.Writer) error {

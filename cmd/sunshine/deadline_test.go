@@ -171,3 +171,13 @@ func FuzzDeadlineCommand(f *testing.F) {
 		}
 	})
 }
+
+func TestHolidaysCommand_PennsylvaniaLastDayList(t *testing.T) {
+	t.Parallel()
+	code, out, _ := runCLI("holidays", "--jurisdiction", "us-pa", "--year", "2025")
+	require.Equal(t, 0, code)
+	business, lastOnly, ok := strings.Cut(out, "never the last day")
+	require.True(t, ok, out)
+	require.NotContains(t, business, "Good Friday")
+	require.Contains(t, lastOnly, "2025-04-18  Fri  Good Friday")
+}
