@@ -135,7 +135,6 @@ func (j *Jurisdiction) lastDayCalendar() *Calendar {
 	return j.Business
 }
 
-
 var registry = map[string]*Jurisdiction{}
 
 func register(js ...*Jurisdiction) {
