@@ -145,3 +145,23 @@ func TestToday_InAgencyZone(t *testing.T) {
 	require.Equal(t, "2017-04-05", Today(now, la).String())
 	require.Equal(t, "2017-04-06", Today(now, time.UTC).String())
 }
+
+// FuzzParseDate: whatever the input, ParseDate either fails or returns a
+// date that prints back as the same text.
+func FuzzParseDate(f *testing.F) {
+	for _, s := range []string{"2017-03-27", "2024-02-29", "2023-02-29", "0000-00-00", "9999-12-31", "2017-3-27", "２０１７-03-27"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := ParseDate(s)
+		if err != nil {
+			if !d.IsZero() {
+				t.Fatalf("%q: error with a date %s", s, d)
+			}
+			return
+		}
+		if d.String() != s {
+			t.Fatalf("%q parsed as %s", s, d)
+		}
+	})
+}
