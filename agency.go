@@ -1,0 +1,113 @@
+package sunshine
+
+import (
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/sunshine-records/sunshine/deadline"
+)
+
+// Agency is a government body that receives requests, in one
+// organization's directory.
+type Agency struct {
+	ID             string    `db:"id" json:"id"`
+	OrgID          string    `db:"org_id" json:"-"`
+	Name           string    `db:"name" json:"name"`
+	Jurisdiction   string    `db:"jurisdiction" json:"jurisdiction"`
+	RecordsContact string    `db:"records_contact" json:"records_contact"`
+	Email          string    `db:"email" json:"email"`
+	PortalURL      string    `db:"portal_url" json:"portal_url"`
+	PostalAddress  string    `db:"postal_address" json:"postal_address"`
+	Phone          string    `db:"phone" json:"phone"`
+	TimeZone       string    `db:"time_zone" json:"time_zone"`
+	CreatedAt      time.Time `db:"created_at" json:"created_at"`
+	UpdatedAt      time.Time `db:"updated_at" json:"updated_at"`
+}
+
+// Validate checks and normalises the agency; an empty time zone becomes the
+// jurisdiction's default.
+func (a *Agency) Validate() error {
+	var fs []FieldError
+	a.Name = strings.TrimSpace(a.Name)
+	if a.Name == "" || len(a.Name) > 300 {
+		fs = append(fs, FieldError{"name", "must be 1 to 300 characters"})
+	}
+	j, err := deadline.Lookup(a.Jurisdiction)
+	if err != nil {
+		fs = append(fs, FieldError{"jurisdiction", "must be a supported jurisdiction (see GET /api/v1/jurisdictions)"})
+	} else if a.TimeZone == "" {
+		a.TimeZone = j.TimeZone
+	}
+	if a.TimeZone != "" {
+		if _, err := time.LoadLocation(a.TimeZone); err != nil || a.TimeZone == "Local" {
+			fs = append(fs, FieldError{"time_zone", "must be an IANA time zone such as America/Los_Angeles"})
+		}
+	}
+	a.Email = strings.TrimSpace(a.Email)
+	if a.Email != "" && !ValidEmail(a.Email) {
+		fs = append(fs, FieldError{"email", "must be an email address"})
+	}
+	if a.PortalURL != "" {
+		if u, err := url.Parse(a.PortalURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			fs = append(fs, FieldError{"portal_url", "must be an http or https address"})
+		}
+	}
+	for _, f := range []struct {
+		name, v string
+		max     int
+	}{{"records_contact", a.RecordsContact, 300}, {"postal_address", a.PostalAddress, 1000}, {"phone", a.Phone, 50}, {"portal_url", a.PortalURL, 2000}} {
+		if len(f.v) > f.max {
+			fs = append(fs, FieldError{f.name, "is too long"})
+		}
+	}
+	if len(fs) > 0 {
+		return Invalid(fs...)
+	}
+	return nil
+}
+
+// Location returns the agency's time zone ("today" for its deadlines).
+func (a *Agency) Location() *time.Location {
+	if loc, err := time.LoadLocation(a.TimeZone); err == nil {
+		return loc
+	}
+	return time.UTC
+}
+
+// AgencyFilter selects agencies.
+type AgencyFilter struct {
+	Jurisdiction string
+	Q            string // name contains, case-insensitive
+	After        string // cursor: the last name|id seen
+	Limit        int
+}
+
+// AgencyUpdate is a partial update; nil fields are left alone.
+type AgencyUpdate struct {
+	Name           *string
+	Jurisdiction   *string
+	RecordsContact *string
+	Email          *string
+	PortalURL      *string
+	PostalAddress  *string
+	Phone          *string
+	TimeZone       *string
+}
+
+// Apply sets the non-nil fields on a.
+func (u AgencyUpdate) Apply(a *Agency) {
+	set := func(dst *string, v *string) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	set(&a.Name, u.Name)
+	set(&a.Jurisdiction, u.Jurisdiction)
+	set(&a.RecordsContact, u.RecordsContact)
+	set(&a.Email, u.Email)
+	set(&a.PortalURL, u.PortalURL)
+	set(&a.PostalAddress, u.PostalAddress)
+	set(&a.Phone, u.Phone)
+	set(&a.TimeZone, u.TimeZone)
+}

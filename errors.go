@@ -1,0 +1,84 @@
+// Package sunshine holds Sunshine's domain: organizations, users, agencies,
+// requests and their lifecycle, events, error codes and the clock. It imports
+// only the deadline package.
+package sunshine
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Code classifies an error for the API: it picks the HTTP status.
+type Code string
+
+// Error codes.
+const (
+	EConflict      Code = "conflict"      // 409: a unique value is taken, or the state forbids it
+	EForbidden     Code = "forbidden"     // 403: authenticated but not allowed
+	EInternal      Code = "internal"      // 500: never shown in detail
+	EInvalid       Code = "invalid"       // 400: malformed or invalid input
+	ENotFound      Code = "not_found"     // 404: unknown, or another organization's
+	EUnauthorized  Code = "unauthorized"  // 401: no or bad credentials
+	EUnprocessable Code = "unprocessable" // 422: well-formed but the law or the data refuses it
+	EUnavailable   Code = "unavailable"   // 503: a dependency (the database) is down
+)
+
+// FieldError names one invalid input field.
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// Error is an error meant for the API client: Code picks the HTTP status,
+// Message is shown verbatim, Fields name the invalid inputs.
+type Error struct {
+	Code    Code
+	Message string
+	Fields  []FieldError
+	// Allowed lists the permitted targets of a refused status transition.
+	Allowed []Status
+}
+
+func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }
+
+// Errorf returns an *Error with a formatted message.
+func Errorf(code Code, format string, args ...any) error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Invalid returns an EInvalid error naming the fields.
+func Invalid(fields ...FieldError) error {
+	msg := "invalid input"
+	if len(fields) == 1 {
+		msg = fields[0].Field + ": " + fields[0].Message
+	}
+	return &Error{Code: EInvalid, Message: msg, Fields: fields}
+}
+
+// FieldInvalid is Invalid for one field.
+func FieldInvalid(field, format string, args ...any) error {
+	return Invalid(FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+// ErrorCode returns the Code of err, or EInternal for any error that is not
+// an *Error.
+func ErrorCode(err error) Code {
+	var e *Error
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &e):
+		return e.Code
+	default:
+		return EInternal
+	}
+}
+
+// ErrorMessage returns the user-facing message of err, or "internal error".
+func ErrorMessage(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "internal error"
+}

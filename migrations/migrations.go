@@ -1,0 +1,101 @@
+// Package migrations holds Sunshine's SQL schema as embedded, numbered files
+// and applies them with golang-migrate. Applying takes a Postgres advisory
+// lock, so replicas that start together migrate once.
+package migrations
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+
+	"github.com/golang-migrate/migrate/v4"
+	"github.com/golang-migrate/migrate/v4/database/postgres"
+	"github.com/golang-migrate/migrate/v4/source/iofs"
+)
+
+// FS holds the migration files.
+//
+//go:embed *.sql
+var FS embed.FS
+
+func newMigrate(db *sql.DB) (*migrate.Migrate, error) {
+	src, err := iofs.New(FS, ".")
+	if err != nil {
+		return nil, fmt.Errorf("migrations: open embedded files: %w", err)
+	}
+	drv, err := postgres.WithInstance(db, &postgres.Config{})
+	if err != nil {
+		return nil, fmt.Errorf("migrations: postgres driver: %w", err)
+	}
+	m, err := migrate.NewWithInstance("iofs", src, "postgres", drv)
+	if err != nil {
+		return nil, fmt.Errorf("migrations: %w", err)
+	}
+	return m, nil
+}
+
+// Up applies every pending migration. It is safe to call from several
+// processes at once: golang-migrate holds an advisory lock while it works.
+// The database handle stays open.
+func Up(ctx context.Context, db *sql.DB) error {
+	if err := db.PingContext(ctx); err != nil {
+		return fmt.Errorf("migrations: connect: %w", err)
+	}
+	m, err := newMigrate(db)
+	if err != nil {
+		return err
+	}
+	defer m.Close() // returns the driver's connection to the pool; db stays open
+	if err := m.Up(); err != nil && !errors.Is(err, migrate.ErrNoChange) {
+		return fmt.Errorf("migrations: apply: %w", err)
+	}
+	return nil
+}
+
+// Latest returns the highest migration version embedded in the binary.
+func Latest() (uint, error) {
+	src, err := iofs.New(FS, ".")
+	if err != nil {
+		return 0, err
+	}
+	defer src.Close()
+	v, err := src.First()
+	if err != nil {
+		return 0, err
+	}
+	for {
+		next, err := src.Next(v)
+		if err != nil {
+			return v, nil // no next version: v is the last
+		}
+		v = next
+	}
+}
+
+// Status reports the database's applied version and whether it is current.
+// A database left dirty by a failed migration is an error.
+func Status(ctx context.Context, db *sql.DB) (version uint, current bool, err error) {
+	var dirty bool
+	var exists bool
+	if err := db.QueryRowContext(ctx, `SELECT to_regclass('schema_migrations') IS NOT NULL`).Scan(&exists); err != nil {
+		return 0, false, fmt.Errorf("migrations: read version: %w", err)
+	}
+	if exists {
+		err = db.QueryRowContext(ctx, `SELECT version, dirty FROM schema_migrations LIMIT 1`).Scan(&version, &dirty)
+	}
+	switch {
+	case !exists || errors.Is(err, sql.ErrNoRows):
+		version = 0
+	case err != nil:
+		return 0, false, fmt.Errorf("migrations: read version: %w", err)
+	case dirty:
+		return version, false, fmt.Errorf("migrations: database is dirty at version %d; fix it by hand, then rerun", version)
+	}
+	latest, err := Latest()
+	if err != nil {
+		return version, false, err
+	}
+	return version, version == latest, nil
+}

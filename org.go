@@ -1,0 +1,120 @@
+package sunshine
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Organization is a tenant: an advocacy group, a newsroom, a clinic.
+type Organization struct {
+	ID        string    `db:"id" json:"id"`
+	Name      string    `db:"name" json:"name"`
+	Slug      string    `db:"slug" json:"slug"`
+	CreatedAt time.Time `db:"created_at" json:"created_at"`
+}
+
+var slugRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+
+// Validate checks the organization's fields.
+func (o *Organization) Validate() error {
+	var fs []FieldError
+	o.Name = strings.TrimSpace(o.Name)
+	if o.Name == "" || len(o.Name) > 200 {
+		fs = append(fs, FieldError{"name", "must be 1 to 200 characters"})
+	}
+	if !slugRE.MatchString(o.Slug) {
+		fs = append(fs, FieldError{"slug", "must be lowercase letters, digits and dashes, starting with a letter or digit"})
+	}
+	if len(fs) > 0 {
+		return Invalid(fs...)
+	}
+	return nil
+}
+
+// Role is what a user may do within an organization.
+type Role string
+
+// Roles.
+const (
+	RoleAdmin  Role = "admin"  // everything, including users and tokens
+	RoleStaff  Role = "staff"  // file and follow requests
+	RoleViewer Role = "viewer" // read only
+)
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return r == RoleAdmin || r == RoleStaff || r == RoleViewer }
+
+// CanWrite reports whether r may change agencies and requests.
+func (r Role) CanWrite() bool { return r == RoleAdmin || r == RoleStaff }
+
+// User is a person in one organization.
+type User struct {
+	ID        string    `db:"id" json:"id"`
+	OrgID     string    `db:"org_id" json:"org_id"`
+	Email     string    `db:"email" json:"email"`
+	Name      string    `db:"name" json:"name"`
+	Role      Role      `db:"role" json:"role"`
+	CreatedAt time.Time `db:"created_at" json:"created_at"`
+	UpdatedAt time.Time `db:"updated_at" json:"updated_at"`
+}
+
+// Validate checks and normalises the user's fields.
+func (u *User) Validate() error {
+	var fs []FieldError
+	u.Email = strings.ToLower(strings.TrimSpace(u.Email))
+	u.Name = strings.TrimSpace(u.Name)
+	if !ValidEmail(u.Email) {
+		fs = append(fs, FieldError{"email", "must be an email address"})
+	}
+	if len(u.Name) > 200 {
+		fs = append(fs, FieldError{"name", "must be at most 200 characters"})
+	}
+	if !u.Role.Valid() {
+		fs = append(fs, FieldError{"role", "must be admin, staff or viewer"})
+	}
+	if len(fs) > 0 {
+		return Invalid(fs...)
+	}
+	return nil
+}
+
+var emailRE = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+
+// ValidEmail reports whether s looks like one email address.
+func ValidEmail(s string) bool { return len(s) <= 254 && emailRE.MatchString(s) }
+
+// APIToken is a bearer token's record; the token itself is shown once and
+// only its SHA-256 is stored.
+type APIToken struct {
+	ID         string     `db:"id" json:"id"`
+	OrgID      string     `db:"org_id" json:"-"`
+	UserID     string     `db:"user_id" json:"user_id"`
+	Name       string     `db:"name" json:"name"`
+	CreatedAt  time.Time  `db:"created_at" json:"created_at"`
+	LastUsedAt *time.Time `db:"last_used_at" json:"last_used_at"`
+	RevokedAt  *time.Time `db:"revoked_at" json:"revoked_at"`
+}
+
+// Principal is who is calling: every store method scopes its work to
+// Principal.OrgID.
+type Principal struct {
+	OrgID   string
+	UserID  string
+	Role    Role
+	TokenID string
+}
+
+type principalKey struct{}
+
+// WithPrincipal returns ctx carrying p.
+func WithPrincipal(ctx context.Context, p Principal) context.Context {
+	return context.WithValue(ctx, principalKey{}, p)
+}
+
+// PrincipalFrom returns the caller carried by ctx.
+func PrincipalFrom(ctx context.Context) (Principal, bool) {
+	p, ok := ctx.Value(principalKey{}).(Principal)
+	return p, ok && p.OrgID != ""
+}

@@ -1,0 +1,210 @@
+package sunshine
+
+import (
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/sunshine-records/sunshine/deadline"
+)
+
+// DeliveryMethod is how a request was sent to the agency.
+type DeliveryMethod string
+
+// Delivery methods.
+const (
+	DeliveryEmail    DeliveryMethod = "email"
+	DeliveryPortal   DeliveryMethod = "portal"
+	DeliveryMail     DeliveryMethod = "mail"
+	DeliveryFax      DeliveryMethod = "fax"
+	DeliveryInPerson DeliveryMethod = "in_person"
+	DeliveryOther    DeliveryMethod = "other"
+)
+
+// DeliveryMethods lists every delivery method.
+var DeliveryMethods = []DeliveryMethod{DeliveryEmail, DeliveryPortal, DeliveryMail, DeliveryFax, DeliveryInPerson, DeliveryOther}
+
+// Valid reports whether m is a known delivery method.
+func (m DeliveryMethod) Valid() bool {
+	for _, v := range DeliveryMethods {
+		if v == m {
+			return true
+		}
+	}
+	return false
+}
+
+// Request is one records request to one agency.
+type Request struct {
+	ID             string         `db:"id"`
+	OrgID          string         `db:"org_id"`
+	AgencyID       string         `db:"agency_id"`
+	AgencyName     string         `db:"agency_name"`
+	Title          string         `db:"title"`
+	Description    string         `db:"description"`
+	DeliveryMethod DeliveryMethod `db:"delivery_method"`
+	Status         Status         `db:"status"`
+	// Jurisdiction is the agency's law when the request was created.
+	Jurisdiction string        `db:"jurisdiction"`
+	TimeZone     string        `db:"time_zone"` // the agency's
+	SentOn       deadline.Date `db:"sent_on"`
+	// ReceivedOn is the legal receipt date the clock runs from.
+	ReceivedOn deadline.Date `db:"received_on"`
+	// DueOn is the statutory due date from the deadline engine; zero when
+	// the law sets none, the request is a draft, or the clock is paused.
+	DueOn              deadline.Date `db:"due_on"`
+	Extended           bool          `db:"extended"`
+	ExtensionInvokedOn deadline.Date `db:"extension_invoked_on"`
+	// CustomDueOn is a date agreed with the agency, kept beside the
+	// statutory one; when set it is the date reminders and lists use.
+	CustomDueOn       deadline.Date `db:"custom_due_on"`
+	CustomDueReason   string        `db:"custom_due_reason"`
+	AgencyEstimatedOn deadline.Date `db:"agency_estimated_on"`
+	TrackingNumber    string        `db:"tracking_number"`
+	AssigneeID        *string       `db:"assignee_id"`
+	Tags              []string      `db:"-"`
+	ClosedOn          deadline.Date `db:"closed_on"`
+	CreatedBy         *string       `db:"created_by"`
+	CreatedAt         time.Time     `db:"created_at"`
+	UpdatedAt         time.Time     `db:"updated_at"`
+	Version           int           `db:"version"`
+
+	// Pauses are the clock's recorded pauses, oldest first.
+	Pauses []deadline.Pause `db:"-"`
+}
+
+// EffectiveDueOn is the date the request is held to: the custom date when
+// one was agreed, else the statutory one.
+func (r *Request) EffectiveDueOn() deadline.Date {
+	if !r.CustomDueOn.IsZero() {
+		return r.CustomDueOn
+	}
+	return r.DueOn
+}
+
+// Paused reports whether the request has an open pause.
+func (r *Request) Paused() bool {
+	return len(r.Pauses) > 0 && r.Pauses[len(r.Pauses)-1].Open()
+}
+
+// Deadline runs the engine over the request's facts. ok is false for a
+// draft, which has no receipt date and so no clock.
+func (r *Request) Deadline() (res deadline.Result, ok bool, err error) {
+	if r.ReceivedOn.IsZero() {
+		return deadline.Result{}, false, nil
+	}
+	res, err = deadline.Compute(r.Jurisdiction, r.ReceivedOn, deadline.Options{Extended: r.Extended, Pauses: r.Pauses})
+	return res, err == nil, err
+}
+
+// Overdue reports whether the request is past its effective due date on
+// today, the agency's date. A request waiting on the requester never is.
+func (r *Request) Overdue(today deadline.Date) bool {
+	due := r.EffectiveDueOn()
+	return r.Status.ClockRuns() && !due.IsZero() && due.Before(today)
+}
+
+// Validate checks and normalises the fields a caller sets.
+func (r *Request) Validate() error {
+	var fs []FieldError
+	r.Title = strings.TrimSpace(r.Title)
+	if r.Title == "" || len(r.Title) > 300 {
+		fs = append(fs, FieldError{"title", "must be 1 to 300 characters"})
+	}
+	if len(r.Description) > 20000 {
+		fs = append(fs, FieldError{"description", "must be at most 20000 characters"})
+	}
+	if !r.DeliveryMethod.Valid() {
+		fs = append(fs, FieldError{"delivery_method", "must be one of email, portal, mail, fax, in_person, other"})
+	}
+	if !r.SentOn.IsZero() && !r.ReceivedOn.IsZero() && r.ReceivedOn.Before(r.SentOn) {
+		fs = append(fs, FieldError{"received_on", "must not be before sent_on"})
+	}
+	if len(r.TrackingNumber) > 200 {
+		fs = append(fs, FieldError{"tracking_number", "must be at most 200 characters"})
+	}
+	if f := validateTags(r.Tags); f != nil {
+		fs = append(fs, *f)
+	}
+	if len(fs) > 0 {
+		return Invalid(fs...)
+	}
+	return nil
+}
+
+func validateTags(tags []string) *FieldError {
+	if len(tags) > 20 {
+		return &FieldError{"tags", "at most 20 tags"}
+	}
+	for i, t := range tags {
+		t = strings.TrimSpace(t)
+		if t == "" || len(t) > 50 {
+			return &FieldError{"tags", "each tag must be 1 to 50 characters"}
+		}
+		tags[i] = t
+	}
+	return nil
+}
+
+// RequestFilter selects requests; zero fields do not filter.
+type RequestFilter struct {
+	Statuses   []Status
+	AgencyID   string
+	AssigneeID string
+	Tag        string
+	DueBefore  deadline.Date // effective due date on or before
+	DueAfter   deadline.Date // effective due date on or after
+	Overdue    bool          // past due in the agency's time zone, clock running
+	Q          string        // words in the title or description
+	After      string        // opaque cursor from a previous page
+	Limit      int
+}
+
+// RequestUpdate is a partial update; nil fields are left alone. A pointer
+// to "" (AssigneeID) or to the zero Date (AgencyEstimatedOn) clears it.
+type RequestUpdate struct {
+	Title             *string
+	Description       *string
+	TrackingNumber    *string
+	AssigneeID        *string
+	Tags              *[]string
+	AgencyEstimatedOn *deadline.Date
+}
+
+// TransitionInput moves a request to another status.
+type TransitionInput struct {
+	To          Status
+	EffectiveOn deadline.Date // the day it took effect; today in the agency's zone when zero
+	Note        string
+	// ReceivedOn is the legal receipt date, required to enter submitted
+	// when the request has none yet.
+	ReceivedOn deadline.Date
+}
+
+// EventKind names a timeline entry.
+type EventKind string
+
+// Event kinds.
+const (
+	EventCreated          EventKind = "created"
+	EventUpdated          EventKind = "updated"
+	EventStatusChanged    EventKind = "status_changed"
+	EventDeadlineComputed EventKind = "deadline_computed"
+	EventExtended         EventKind = "deadline_extended"
+	EventPaused           EventKind = "deadline_paused"
+	EventResumed          EventKind = "deadline_resumed"
+	EventCustomDueSet     EventKind = "custom_due_set"
+)
+
+// Event is one append-only timeline entry of a request: the audit log and
+// the answer to "why is this the due date?".
+type Event struct {
+	ID          string          `db:"id" json:"id"`
+	RequestID   string          `db:"request_id" json:"request_id"`
+	ActorID     *string         `db:"actor_id" json:"actor_id"`
+	Kind        EventKind       `db:"kind" json:"kind"`
+	EffectiveOn deadline.Date   `db:"effective_on" json:"effective_on"`
+	Note        string          `db:"note" json:"note"`
+	Data        json.RawMessage `db:"data" json:"data"`
+	CreatedAt   time.Time       `db:"created_at" json:"created_at"`
+}

@@ -1,0 +1,179 @@
+package store
+
+import (
+	"context"
+	"encoding/base64"
+	"strconv"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+
+	sunshine "github.com/sunshine-records/sunshine"
+)
+
+const agencyColumns = `id, org_id, name, jurisdiction, records_contact, email, portal_url, postal_address, phone, time_zone, created_at, updated_at`
+
+// CreateAgency adds an agency to the caller's directory.
+func (s *Store) CreateAgency(ctx context.Context, a *sunshine.Agency) error {
+	org, err := orgID(ctx)
+	if err != nil {
+		return err
+	}
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	a.OrgID = org
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		q := `INSERT INTO agencies (org_id, name, jurisdiction, records_contact, email, portal_url, postal_address, phone, time_zone)
+			VALUES (:org_id, :name, :jurisdiction, :records_contact, :email, :portal_url, :postal_address, :phone, :time_zone)
+			RETURNING ` + agencyColumns
+		rows, err := sqlx.NamedQueryContext(ctx, tx, q, a)
+		if err != nil {
+			return agencyError(err)
+		}
+		defer rows.Close()
+		if !rows.Next() {
+			return agencyError(rows.Err())
+		}
+		return translate(rows.StructScan(a), "agency")
+	})
+}
+
+func agencyError(err error) error {
+	err = translate(err, "agency")
+	if sunshine.ErrorCode(err) == sunshine.EConflict {
+		return &sunshine.Error{Code: sunshine.EConflict, Message: "an agency with this name already exists",
+			Fields: []sunshine.FieldError{{Field: "name", Message: "is already in the directory"}}}
+	}
+	return err
+}
+
+// FindAgencyByID returns an agency of the caller's organization.
+func (s *Store) FindAgencyByID(ctx context.Context, id string) (*sunshine.Agency, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return findAgency(ctx, s.q(), org, id)
+}
+
+func findAgency(ctx context.Context, q sqlx.QueryerContext, org, id string) (*sunshine.Agency, error) {
+	if !validUUID(id) {
+		return nil, sunshine.Errorf(sunshine.ENotFound, "agency not found")
+	}
+	var a sunshine.Agency
+	if err := sqlx.GetContext(ctx, q, &a, `SELECT `+agencyColumns+` FROM agencies WHERE org_id = $1 AND id = $2`, org, id); err != nil {
+		return nil, translate(err, "agency")
+	}
+	return &a, nil
+}
+
+// FindAgencies lists the caller's agencies by name, one page at a time.
+// It returns the page and the cursor of the next one ("" at the end).
+func (s *Store) FindAgencies(ctx context.Context, f sunshine.AgencyFilter) ([]*sunshine.Agency, string, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	limit := clampLimit(f.Limit)
+	where := []string{"org_id = $1"}
+	args := []any{org}
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	if f.Jurisdiction != "" {
+		where = append(where, "jurisdiction = "+arg(f.Jurisdiction))
+	}
+	if f.Q != "" {
+		where = append(where, "name ILIKE "+arg("%"+escapeLike(f.Q)+"%"))
+	}
+	if f.After != "" {
+		name, id, ok := decodeCursor(f.After)
+		if !ok {
+			return nil, "", sunshine.FieldInvalid("cursor", "is not a cursor from this list")
+		}
+		where = append(where, "(lower(name), id) > (lower("+arg(name)+"), "+arg(id)+"::uuid)")
+	}
+	q := `SELECT ` + agencyColumns + ` FROM agencies WHERE ` + strings.Join(where, " AND ") +
+		` ORDER BY lower(name), id LIMIT ` + arg(limit+1)
+	var as []*sunshine.Agency
+	if err := sqlx.SelectContext(ctx, s.q(), &as, q, args...); err != nil {
+		return nil, "", translate(err, "agencies")
+	}
+	next := ""
+	if len(as) > limit {
+		as = as[:limit]
+		last := as[limit-1]
+		next = encodeCursor(last.Name, last.ID)
+	}
+	return as, next, nil
+}
+
+// UpdateAgency applies a partial update to an agency.
+func (s *Store) UpdateAgency(ctx context.Context, id string, upd sunshine.AgencyUpdate) (*sunshine.Agency, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var a *sunshine.Agency
+	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if a, err = findAgency(ctx, tx, org, id); err != nil {
+			return err
+		}
+		upd.Apply(a)
+		if err := a.Validate(); err != nil {
+			return err
+		}
+		q := `UPDATE agencies SET name = :name, jurisdiction = :jurisdiction, records_contact = :records_contact,
+			email = :email, portal_url = :portal_url, postal_address = :postal_address, phone = :phone,
+			time_zone = :time_zone, updated_at = now()
+			WHERE org_id = :org_id AND id = :id RETURNING ` + agencyColumns
+		rows, err := sqlx.NamedQueryContext(ctx, tx, q, a)
+		if err != nil {
+			return agencyError(err)
+		}
+		defer rows.Close()
+		if !rows.Next() {
+			return agencyError(rows.Err())
+		}
+		return translate(rows.StructScan(a), "agency")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// Cursors are opaque to clients: base64 of "key\x00id".
+func encodeCursor(key, id string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(key + "\x00" + id))
+}
+
+func decodeCursor(c string) (key, id string, ok bool) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return "", "", false
+	}
+	key, id, ok = strings.Cut(string(b), "\x00")
+	return key, id, ok && validUUID(id)
+}
+
+const (
+	defaultLimit = 50
+	maxLimit     = 200
+)
+
+func clampLimit(n int) int {
+	switch {
+	case n <= 0:
+		return defaultLimit
+	case n > maxLimit:
+		return maxLimit
+	}
+	return n
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}

@@ -1,0 +1,287 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+
+	sunshine "github.com/sunshine-records/sunshine"
+)
+
+const userColumns = `id, org_id, email, name, role, created_at, updated_at`
+
+// CreateOrg creates an organization with its first admin and returns a new
+// API token for that admin, shown once. Used by `sunshine org create`; it
+// needs no principal.
+func (s *Store) CreateOrg(ctx context.Context, org *sunshine.Organization, admin *sunshine.User) (token string, err error) {
+	if err := org.Validate(); err != nil {
+		return "", err
+	}
+	admin.Role = sunshine.RoleAdmin
+	if err := admin.Validate(); err != nil {
+		return "", err
+	}
+	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+		const q = `INSERT INTO organizations (name, slug) VALUES ($1, $2) RETURNING id, created_at`
+		if err := tx.QueryRowxContext(ctx, q, org.Name, org.Slug).Scan(&org.ID, &org.CreatedAt); err != nil {
+			return translate(err, "organization "+org.Slug)
+		}
+		admin.OrgID = org.ID
+		if err := insertUser(ctx, tx, admin); err != nil {
+			return err
+		}
+		token, _, err = insertToken(ctx, tx, org.ID, admin.ID, "created with the organization")
+		return err
+	})
+	return token, err
+}
+
+// FindOrgBySlug returns the organization with the given slug (operator
+// commands; no principal needed).
+func (s *Store) FindOrgBySlug(ctx context.Context, slug string) (*sunshine.Organization, error) {
+	var o sunshine.Organization
+	const q = `SELECT id, name, slug, created_at FROM organizations WHERE slug = $1`
+	if err := sqlx.GetContext(ctx, s.q(), &o, q, slug); err != nil {
+		return nil, translate(err, "organization "+slug)
+	}
+	return &o, nil
+}
+
+// FindOrgByID returns the caller's organization.
+func (s *Store) FindOrgByID(ctx context.Context) (*sunshine.Organization, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var o sunshine.Organization
+	const q = `SELECT id, name, slug, created_at FROM organizations WHERE id = $1`
+	if err := sqlx.GetContext(ctx, s.q(), &o, q, org); err != nil {
+		return nil, translate(err, "organization")
+	}
+	return &o, nil
+}
+
+func insertUser(ctx context.Context, tx sqlx.ExtContext, u *sunshine.User) error {
+	const q = `INSERT INTO users (org_id, email, name, role) VALUES ($1, $2, $3, $4)
+		RETURNING id, created_at, updated_at`
+	err := tx.QueryRowxContext(ctx, q, u.OrgID, u.Email, u.Name, u.Role).Scan(&u.ID, &u.CreatedAt, &u.UpdatedAt)
+	if sunshine.ErrorCode(translate(err, "")) == sunshine.EConflict {
+		return &sunshine.Error{Code: sunshine.EConflict, Message: "a user with this email already exists",
+			Fields: []sunshine.FieldError{{Field: "email", Message: "is already taken"}}}
+	}
+	return translate(err, "user")
+}
+
+// CreateUser adds a user to the caller's organization.
+func (s *Store) CreateUser(ctx context.Context, u *sunshine.User) error {
+	org, err := orgID(ctx)
+	if err != nil {
+		return err
+	}
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	u.OrgID = org
+	return s.inTx(ctx, func(tx *sqlx.Tx) error { return insertUser(ctx, tx, u) })
+}
+
+// FindUserByID returns a user of the caller's organization.
+func (s *Store) FindUserByID(ctx context.Context, id string) (*sunshine.User, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !validUUID(id) {
+		return nil, sunshine.Errorf(sunshine.ENotFound, "user not found")
+	}
+	var u sunshine.User
+	q := `SELECT ` + userColumns + ` FROM users WHERE org_id = $1 AND id = $2`
+	if err := sqlx.GetContext(ctx, s.q(), &u, q, org, id); err != nil {
+		return nil, translate(err, "user")
+	}
+	return &u, nil
+}
+
+// FindUserByEmail returns a user by email within an organization given by
+// slug (operator commands; no principal needed).
+func (s *Store) FindUserByEmail(ctx context.Context, orgSlug, email string) (*sunshine.User, error) {
+	var u sunshine.User
+	q := `SELECT u.id, u.org_id, u.email, u.name, u.role, u.created_at, u.updated_at
+		FROM users u JOIN organizations o ON o.id = u.org_id
+		WHERE o.slug = $1 AND u.email = $2`
+	if err := sqlx.GetContext(ctx, s.q(), &u, q, orgSlug, strings.ToLower(strings.TrimSpace(email))); err != nil {
+		return nil, translate(err, "user "+email+" in organization "+orgSlug)
+	}
+	return &u, nil
+}
+
+// FindUsers lists the caller's organization's users by email.
+func (s *Store) FindUsers(ctx context.Context) ([]*sunshine.User, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var us []*sunshine.User
+	q := `SELECT ` + userColumns + ` FROM users WHERE org_id = $1 ORDER BY email`
+	if err := sqlx.SelectContext(ctx, s.q(), &us, q, org); err != nil {
+		return nil, translate(err, "users")
+	}
+	return us, nil
+}
+
+// UpdateUserRole changes a user's role. The last admin cannot be demoted.
+func (s *Store) UpdateUserRole(ctx context.Context, id string, role sunshine.Role) (*sunshine.User, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !role.Valid() {
+		return nil, sunshine.FieldInvalid("role", "must be admin, staff or viewer")
+	}
+	u, err := s.FindUserByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+		// Lock the org's admins so two demotions cannot both pass the check.
+		var admins []string
+		if err := sqlx.SelectContext(ctx, tx, &admins, `SELECT id FROM users WHERE org_id = $1 AND role = 'admin' FOR UPDATE`, org); err != nil {
+			return translate(err, "users")
+		}
+		if role != sunshine.RoleAdmin && len(admins) == 1 && admins[0] == id {
+			return sunshine.Errorf(sunshine.EConflict, "the organization's last admin cannot lose the admin role")
+		}
+		q := `UPDATE users SET role = $3, updated_at = now() WHERE org_id = $1 AND id = $2 RETURNING ` + userColumns
+		return translate(sqlx.GetContext(ctx, tx, u, q, org, id, role), "user")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// tokenPrefix marks Sunshine tokens so secret scanners can find leaked ones.
+const tokenPrefix = "sun_"
+
+func newToken() (plain string, hash []byte) {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b) // crypto/rand never fails on supported platforms
+	plain = tokenPrefix + base64.RawURLEncoding.EncodeToString(b)
+	h := sha256.Sum256([]byte(plain))
+	return plain, h[:]
+}
+
+func insertToken(ctx context.Context, tx sqlx.ExtContext, org, user, name string) (string, *sunshine.APIToken, error) {
+	plain, hash := newToken()
+	t := &sunshine.APIToken{OrgID: org, UserID: user, Name: name}
+	const q = `INSERT INTO api_tokens (org_id, user_id, name, token_sha256) VALUES ($1, $2, $3, $4) RETURNING id, created_at`
+	if err := tx.QueryRowxContext(ctx, q, org, user, name, hash).Scan(&t.ID, &t.CreatedAt); err != nil {
+		return "", nil, translate(err, "token")
+	}
+	return plain, t, nil
+}
+
+// CreateToken issues a token for a user of the caller's organization and
+// returns it once; only its SHA-256 is stored.
+func (s *Store) CreateToken(ctx context.Context, userID, name string) (string, *sunshine.APIToken, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	if len(name) > 200 {
+		return "", nil, sunshine.FieldInvalid("name", "must be at most 200 characters")
+	}
+	if _, err := s.FindUserByID(ctx, userID); err != nil {
+		if sunshine.ErrorCode(err) == sunshine.ENotFound {
+			return "", nil, sunshine.FieldInvalid("user_id", "no such user in this organization")
+		}
+		return "", nil, err
+	}
+	var plain string
+	var tok *sunshine.APIToken
+	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+		plain, tok, err = insertToken(ctx, tx, org, userID, name)
+		return err
+	})
+	return plain, tok, err
+}
+
+// CreateTokenForUser issues a token for a user found by an operator command
+// (no principal needed).
+func (s *Store) CreateTokenForUser(ctx context.Context, u *sunshine.User, name string) (string, error) {
+	var plain string
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		plain, _, err = insertToken(ctx, tx, u.OrgID, u.ID, name)
+		return err
+	})
+	return plain, err
+}
+
+// FindTokens lists the caller's organization's tokens, newest first.
+func (s *Store) FindTokens(ctx context.Context) ([]*sunshine.APIToken, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var ts []*sunshine.APIToken
+	const q = `SELECT id, org_id, user_id, name, created_at, last_used_at, revoked_at FROM api_tokens
+		WHERE org_id = $1 ORDER BY created_at DESC, id`
+	if err := sqlx.SelectContext(ctx, s.q(), &ts, q, org); err != nil {
+		return nil, translate(err, "tokens")
+	}
+	return ts, nil
+}
+
+// RevokeToken revokes a token of the caller's organization; revoking twice
+// is not an error.
+func (s *Store) RevokeToken(ctx context.Context, id string) error {
+	org, err := orgID(ctx)
+	if err != nil {
+		return err
+	}
+	if !validUUID(id) {
+		return sunshine.Errorf(sunshine.ENotFound, "token not found")
+	}
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		const q = `UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, now()) WHERE org_id = $1 AND id = $2 RETURNING id`
+		var got string
+		return translate(tx.QueryRowxContext(ctx, q, org, id).Scan(&got), "token")
+	})
+}
+
+// Authenticate resolves a bearer token to its principal. Unknown and revoked
+// tokens are both EUnauthorized.
+func (s *Store) Authenticate(ctx context.Context, token string) (sunshine.Principal, error) {
+	var p sunshine.Principal
+	if !strings.HasPrefix(token, tokenPrefix) || len(token) > 100 {
+		return p, sunshine.Errorf(sunshine.EUnauthorized, "invalid or revoked token")
+	}
+	h := sha256.Sum256([]byte(token))
+	var row struct {
+		TokenID string `db:"token_id"`
+		OrgID   string `db:"org_id"`
+		UserID  string `db:"user_id"`
+		Role    string `db:"role"`
+	}
+	const q = `SELECT t.id AS token_id, t.org_id, t.user_id, u.role
+		FROM api_tokens t JOIN users u ON u.org_id = t.org_id AND u.id = t.user_id
+		WHERE t.token_sha256 = $1 AND t.revoked_at IS NULL`
+	if err := sqlx.GetContext(ctx, s.q(), &row, q, h[:]); err != nil {
+		if sunshine.ErrorCode(translate(err, "")) == sunshine.ENotFound {
+			return p, sunshine.Errorf(sunshine.EUnauthorized, "invalid or revoked token")
+		}
+		return p, translate(err, "token")
+	}
+	// Record use at most once a minute per token, to keep reads cheap.
+	const touch = `UPDATE api_tokens SET last_used_at = now()
+		WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`
+	if _, err := s.q().ExecContext(ctx, touch, row.TokenID); err != nil {
+		return p, translate(err, "token")
+	}
+	return sunshine.Principal{OrgID: row.OrgID, UserID: row.UserID, Role: sunshine.Role(row.Role), TokenID: row.TokenID}, nil
+}

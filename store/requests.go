@@ -1,0 +1,529 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+)
+
+// requestRow scans a request; tags need lib/pq's array type, which the
+// domain package does not import.
+type requestRow struct {
+	sunshine.Request
+	Tags pq.StringArray `db:"tags"`
+}
+
+const requestSelect = `SELECT r.id, r.org_id, r.agency_id, a.name AS agency_name, a.time_zone, r.title, r.description,
+	r.delivery_method, r.status, r.jurisdiction, r.sent_on, r.received_on, r.due_on, r.extended,
+	r.extension_invoked_on, r.custom_due_on, r.custom_due_reason, r.agency_estimated_on, r.tracking_number,
+	r.assignee_id, r.tags, r.closed_on, r.created_by, r.created_at, r.updated_at, r.version
+	FROM requests r JOIN agencies a ON a.org_id = r.org_id AND a.id = r.agency_id`
+
+// CreateRequest files a request with an agency of the caller's directory. It
+// is a draft without a receipt date and submitted with one, in which case
+// its due date is computed at once.
+func (s *Store) CreateRequest(ctx context.Context, r *sunshine.Request) error {
+	p, err := principal(ctx)
+	if err != nil {
+		return err
+	}
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		a, err := findAgency(ctx, tx, p.OrgID, r.AgencyID)
+		if sunshine.ErrorCode(err) == sunshine.ENotFound {
+			return sunshine.FieldInvalid("agency_id", "no such agency in this organization")
+		} else if err != nil {
+			return err
+		}
+		if err := checkAssignee(ctx, tx, p.OrgID, r.AssigneeID); err != nil {
+			return err
+		}
+		r.OrgID, r.AgencyName, r.TimeZone, r.Jurisdiction = p.OrgID, a.Name, a.TimeZone, a.Jurisdiction
+		r.Status = sunshine.StatusDraft
+		if !r.ReceivedOn.IsZero() {
+			r.Status = sunshine.StatusSubmitted
+		}
+		if r.Tags == nil {
+			r.Tags = []string{}
+		}
+		if p.UserID != "" {
+			r.CreatedBy = &p.UserID
+		}
+		const q = `INSERT INTO requests (org_id, agency_id, title, description, delivery_method, status, jurisdiction,
+			sent_on, received_on, tracking_number, assignee_id, tags, created_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+			RETURNING id, created_at, updated_at, version`
+		err = tx.QueryRowxContext(ctx, q, r.OrgID, r.AgencyID, r.Title, r.Description, r.DeliveryMethod, r.Status,
+			r.Jurisdiction, r.SentOn, r.ReceivedOn, r.TrackingNumber, r.AssigneeID, pq.Array(r.Tags), r.CreatedBy,
+		).Scan(&r.ID, &r.CreatedAt, &r.UpdatedAt, &r.Version)
+		if err != nil {
+			return translate(err, "request")
+		}
+		data := map[string]any{"status": r.Status, "agency_id": r.AgencyID, "jurisdiction": r.Jurisdiction}
+		if err := addEvent(ctx, tx, r, sunshine.EventCreated, r.ReceivedOn, "", data); err != nil {
+			return err
+		}
+		return s.recompute(ctx, tx, r, "received_on")
+	})
+}
+
+func checkAssignee(ctx context.Context, q sqlx.QueryerContext, org string, id *string) error {
+	if id == nil {
+		return nil
+	}
+	var n int
+	if !validUUID(*id) {
+		return sunshine.FieldInvalid("assignee_id", "no such user in this organization")
+	}
+	if err := sqlx.GetContext(ctx, q, &n, `SELECT count(*) FROM users WHERE org_id = $1 AND id = $2`, org, *id); err != nil {
+		return translate(err, "user")
+	}
+	if n == 0 {
+		return sunshine.FieldInvalid("assignee_id", "no such user in this organization")
+	}
+	return nil
+}
+
+// FindRequestByID returns a request of the caller's organization with its pauses.
+func (s *Store) FindRequestByID(ctx context.Context, id string) (*sunshine.Request, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.findRequest(ctx, s.q(), org, id, false)
+}
+
+func (s *Store) findRequest(ctx context.Context, q sqlx.QueryerContext, org, id string, lock bool) (*sunshine.Request, error) {
+	if !validUUID(id) {
+		return nil, sunshine.Errorf(sunshine.ENotFound, "request not found")
+	}
+	query := requestSelect + ` WHERE r.org_id = $1 AND r.id = $2`
+	if lock {
+		query += ` FOR UPDATE OF r`
+	}
+	var row requestRow
+	if err := sqlx.GetContext(ctx, q, &row, query, org, id); err != nil {
+		return nil, translate(err, "request")
+	}
+	r := row.domain()
+	if err := loadPauses(ctx, q, []*sunshine.Request{r}); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func (row *requestRow) domain() *sunshine.Request {
+	r := row.Request
+	r.Tags = []string(row.Tags)
+	if r.Tags == nil {
+		r.Tags = []string{}
+	}
+	return &r
+}
+
+// loadPauses fills the pauses of several requests with one query.
+func loadPauses(ctx context.Context, q sqlx.QueryerContext, rs []*sunshine.Request) error {
+	if len(rs) == 0 {
+		return nil
+	}
+	ids := make([]string, len(rs))
+	byID := make(map[string]*sunshine.Request, len(rs))
+	for i, r := range rs {
+		ids[i] = r.ID
+		byID[r.ID] = r
+		r.Pauses = nil
+	}
+	var rows []struct {
+		RequestID string        `db:"request_id"`
+		From      deadline.Date `db:"started_on"`
+		To        deadline.Date `db:"ended_on"`
+	}
+	const query = `SELECT request_id, started_on, ended_on FROM request_pauses
+		WHERE request_id = ANY($1) ORDER BY request_id, started_on`
+	if err := sqlx.SelectContext(ctx, q, &rows, query, pq.Array(ids)); err != nil {
+		return translate(err, "pauses")
+	}
+	for _, p := range rows {
+		r := byID[p.RequestID]
+		r.Pauses = append(r.Pauses, deadline.Pause{From: p.From, To: p.To})
+	}
+	return nil
+}
+
+// FindRequests lists the caller's requests by effective due date (no date
+// last), one page at a time, and returns the next page's cursor.
+func (s *Store) FindRequests(ctx context.Context, f sunshine.RequestFilter) ([]*sunshine.Request, string, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	limit := clampLimit(f.Limit)
+	where := []string{"r.org_id = $1"}
+	args := []any{org}
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	if len(f.Statuses) > 0 {
+		ss := make([]string, len(f.Statuses))
+		for i, st := range f.Statuses {
+			ss[i] = "'" + string(st) + "'" // validated statuses: literals let the planner use the partial index
+		}
+		where = append(where, "r.status IN ("+strings.Join(ss, ", ")+")")
+	}
+	if f.AgencyID != "" {
+		if !validUUID(f.AgencyID) {
+			return nil, "", sunshine.FieldInvalid("agency_id", "must be a UUID")
+		}
+		where = append(where, "r.agency_id = "+arg(f.AgencyID))
+	}
+	if f.AssigneeID != "" {
+		if !validUUID(f.AssigneeID) {
+			return nil, "", sunshine.FieldInvalid("assignee_id", "must be a UUID")
+		}
+		where = append(where, "r.assignee_id = "+arg(f.AssigneeID))
+	}
+	if f.Tag != "" {
+		where = append(where, "r.tags @> ARRAY["+arg(f.Tag)+"]::text[]")
+	}
+	if !f.DueBefore.IsZero() {
+		where = append(where, "r.due_sort <= "+arg(f.DueBefore))
+	}
+	if !f.DueAfter.IsZero() {
+		where = append(where, "r.due_sort >= "+arg(f.DueAfter)+" AND r.due_sort <> 'infinity'")
+	}
+	if f.Overdue {
+		// Past due on the agency's own calendar, with the clock running.
+		where = append(where, `r.status IN ('submitted', 'acknowledged', 'rolling_production', 'appealed', 'in_litigation')
+			AND r.due_sort < (`+arg(s.clock.Now())+`::timestamptz AT TIME ZONE a.time_zone)::date`)
+	}
+	if q := strings.TrimSpace(f.Q); q != "" {
+		where = append(where, "r.search @@ websearch_to_tsquery('english', "+arg(q)+")")
+	}
+	if f.After != "" {
+		due, id, ok := decodeCursor(f.After)
+		if _, err := deadline.ParseDate(due); !ok || (err != nil && due != "infinity") {
+			return nil, "", sunshine.FieldInvalid("cursor", "is not a cursor from this list")
+		}
+		where = append(where, "(r.due_sort, r.id) > ("+arg(due)+"::date, "+arg(id)+"::uuid)")
+	}
+	query := requestSelect + ` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY r.due_sort, r.id LIMIT ` + arg(limit+1)
+	var rows []requestRow
+	if err := sqlx.SelectContext(ctx, s.q(), &rows, query, args...); err != nil {
+		return nil, "", translate(err, "requests")
+	}
+	rs := make([]*sunshine.Request, len(rows))
+	for i := range rows {
+		rs[i] = rows[i].domain()
+	}
+	next := ""
+	if len(rs) > limit {
+		rs = rs[:limit]
+		last := rs[limit-1]
+		key := "infinity"
+		if d := last.EffectiveDueOn(); !d.IsZero() {
+			key = d.String()
+		}
+		next = encodeCursor(key, last.ID)
+	}
+	if err := loadPauses(ctx, s.q(), rs); err != nil {
+		return nil, "", err
+	}
+	return rs, next, nil
+}
+
+// UpdateRequest applies a partial update.
+func (s *Store) UpdateRequest(ctx context.Context, id string, upd sunshine.RequestUpdate) (*sunshine.Request, error) {
+	return s.mutate(ctx, id, func(tx *sqlx.Tx, r *sunshine.Request) error {
+		changed := map[string]any{}
+		setStr := func(name string, dst *string, v *string) {
+			if v != nil && *v != *dst {
+				*dst = *v
+				changed[name] = *v
+			}
+		}
+		setStr("title", &r.Title, upd.Title)
+		setStr("description", &r.Description, upd.Description)
+		setStr("tracking_number", &r.TrackingNumber, upd.TrackingNumber)
+		if upd.AssigneeID != nil {
+			var next *string
+			if *upd.AssigneeID != "" {
+				next = upd.AssigneeID
+			}
+			if !samePtr(next, r.AssigneeID) {
+				if err := checkAssignee(ctx, tx, r.OrgID, next); err != nil {
+					return err
+				}
+				r.AssigneeID = next
+				changed["assignee_id"] = next
+			}
+		}
+		if upd.Tags != nil && !slices.Equal(*upd.Tags, r.Tags) {
+			r.Tags = slices.Clone(*upd.Tags)
+			changed["tags"] = r.Tags
+		}
+		if upd.AgencyEstimatedOn != nil && *upd.AgencyEstimatedOn != r.AgencyEstimatedOn {
+			r.AgencyEstimatedOn = *upd.AgencyEstimatedOn
+			changed["agency_estimated_on"] = r.AgencyEstimatedOn
+		}
+		if err := r.Validate(); err != nil {
+			return err
+		}
+		if len(changed) == 0 {
+			return errNoChange
+		}
+		if err := saveRequest(ctx, tx, r); err != nil {
+			return err
+		}
+		return addEvent(ctx, tx, r, sunshine.EventUpdated, deadline.Date{}, "", changed)
+	})
+}
+
+var errNoChange = errors.New("no change")
+
+func samePtr(a, b *string) bool {
+	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
+}
+
+// mutate locks a request, lets fn change it in the transaction and returns
+// the fresh row. fn returning errNoChange commits nothing and is no error.
+func (s *Store) mutate(ctx context.Context, id string, fn func(tx *sqlx.Tx, r *sunshine.Request) error) (*sunshine.Request, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+		r, err := s.findRequest(ctx, tx, org, id, true)
+		if err != nil {
+			return err
+		}
+		return fn(tx, r)
+	})
+	if err != nil && !errors.Is(err, errNoChange) {
+		return nil, err
+	}
+	return s.findRequest(ctx, s.q(), org, id, false)
+}
+
+// saveRequest writes the mutable columns and bumps the version.
+func saveRequest(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request) error {
+	const q = `UPDATE requests SET title = $3, description = $4, tracking_number = $5, assignee_id = $6, tags = $7,
+		agency_estimated_on = $8, status = $9, sent_on = $10, received_on = $11, due_on = $12, extended = $13,
+		extension_invoked_on = $14, custom_due_on = $15, custom_due_reason = $16, closed_on = $17,
+		updated_at = now(), version = version + 1
+		WHERE org_id = $1 AND id = $2 RETURNING version, updated_at`
+	err := tx.QueryRowxContext(ctx, q, r.OrgID, r.ID, r.Title, r.Description, r.TrackingNumber, r.AssigneeID,
+		pq.Array(r.Tags), r.AgencyEstimatedOn, r.Status, r.SentOn, r.ReceivedOn, r.DueOn, r.Extended,
+		r.ExtensionInvokedOn, r.CustomDueOn, r.CustomDueReason, r.ClosedOn).Scan(&r.Version, &r.UpdatedAt)
+	return translate(err, "request")
+}
+
+// today is the agency's current date.
+func (s *Store) today(r *sunshine.Request) deadline.Date {
+	a := sunshine.Agency{TimeZone: r.TimeZone}
+	return deadline.Today(s.clock.Now(), a.Location())
+}
+
+// TransitionRequest moves a request along its lifecycle. Entering
+// awaiting_requester starts a pause of the clock and leaving it ends the
+// pause; the due date is recomputed from the recorded pauses.
+func (s *Store) TransitionRequest(ctx context.Context, id string, in sunshine.TransitionInput) (*sunshine.Request, error) {
+	return s.mutate(ctx, id, func(tx *sqlx.Tx, r *sunshine.Request) error {
+		from := r.Status
+		if err := sunshine.CheckTransition(from, in.To); err != nil {
+			return err
+		}
+		on := in.EffectiveOn
+		if on.IsZero() {
+			on = s.today(r)
+		}
+		if in.To == sunshine.StatusSubmitted && r.ReceivedOn.IsZero() {
+			if in.ReceivedOn.IsZero() {
+				return sunshine.FieldInvalid("received_on", "is required to submit a request: the legal receipt date starts the clock")
+			}
+			if !r.SentOn.IsZero() && in.ReceivedOn.Before(r.SentOn) {
+				return sunshine.FieldInvalid("received_on", "must not be before sent_on (%s)", r.SentOn)
+			}
+			r.ReceivedOn = in.ReceivedOn
+			if r.SentOn.IsZero() {
+				r.SentOn = in.ReceivedOn
+			}
+			if in.EffectiveOn.IsZero() {
+				on = in.ReceivedOn
+			}
+		}
+		if !r.ReceivedOn.IsZero() && on.Before(r.ReceivedOn) {
+			return sunshine.FieldInvalid("effective_on", "must not be before the receipt date (%s)", r.ReceivedOn)
+		}
+		if from == sunshine.StatusAwaitingRequester {
+			const q = `UPDATE request_pauses SET ended_on = $3 WHERE org_id = $1 AND request_id = $2 AND ended_on IS NULL
+				RETURNING started_on`
+			var started deadline.Date
+			if err := tx.QueryRowxContext(ctx, q, r.OrgID, r.ID, on).Scan(&started); err != nil {
+				if e := translate(err, "pause"); sunshine.ErrorCode(e) == sunshine.EInvalid {
+					return sunshine.FieldInvalid("effective_on", "must not be before the pause began")
+				} else if sunshine.ErrorCode(e) != sunshine.ENotFound {
+					return e
+				}
+			} else if err := addEvent(ctx, tx, r, sunshine.EventResumed, on, in.Note, map[string]any{"paused_from": started, "paused_to": on}); err != nil {
+				return err
+			}
+		}
+		if in.To == sunshine.StatusAwaitingRequester {
+			if n := len(r.Pauses); n > 0 && !on.After(r.Pauses[n-1].To) {
+				return sunshine.FieldInvalid("effective_on", "must be after the previous pause ended (%s)", r.Pauses[n-1].To)
+			}
+			const q = `INSERT INTO request_pauses (org_id, request_id, started_on) VALUES ($1, $2, $3)`
+			if _, err := tx.ExecContext(ctx, q, r.OrgID, r.ID, on); err != nil {
+				return translate(err, "pause")
+			}
+			if err := addEvent(ctx, tx, r, sunshine.EventPaused, on, in.Note, map[string]any{"paused_from": on}); err != nil {
+				return err
+			}
+		}
+		switch {
+		case !in.To.Open():
+			r.ClosedOn = on
+		case !from.Open():
+			r.ClosedOn = deadline.Date{}
+		}
+		r.Status = in.To
+		if err := addEvent(ctx, tx, r, sunshine.EventStatusChanged, on, in.Note, map[string]any{"from": from, "to": in.To}); err != nil {
+			return err
+		}
+		if err := loadPauses(ctx, tx, []*sunshine.Request{r}); err != nil {
+			return err
+		}
+		return s.recompute(ctx, tx, r, "effective_on")
+	})
+}
+
+// ExtendRequest invokes the law's fixed extension and recomputes the due date.
+func (s *Store) ExtendRequest(ctx context.Context, id string, invokedOn deadline.Date, reason string) (*sunshine.Request, error) {
+	return s.mutate(ctx, id, func(tx *sqlx.Tx, r *sunshine.Request) error {
+		j, err := deadline.Lookup(r.Jurisdiction)
+		if err != nil {
+			return err
+		}
+		switch {
+		case j.Extension == nil:
+			why := j.NoExtension
+			if !j.HasDeadline() {
+				why = "it sets no statutory date"
+			}
+			return sunshine.Errorf(sunshine.EUnprocessable, "%s (%s) has no fixed extension: %s; set a custom due date instead", j.Law, j.Citation, why)
+		case r.Extended:
+			return sunshine.Errorf(sunshine.EConflict, "the extension was already invoked on %s", r.ExtensionInvokedOn)
+		case !r.Status.Open() || r.ReceivedOn.IsZero():
+			return sunshine.Errorf(sunshine.EConflict, "only an open, submitted request can be extended (this one is %s)", r.Status)
+		}
+		if invokedOn.IsZero() {
+			invokedOn = s.today(r)
+		}
+		if invokedOn.Before(r.ReceivedOn) {
+			return sunshine.FieldInvalid("invoked_on", "must not be before the receipt date (%s)", r.ReceivedOn)
+		}
+		if len(reason) > 2000 {
+			return sunshine.FieldInvalid("reason", "must be at most 2000 characters")
+		}
+		r.Extended, r.ExtensionInvokedOn = true, invokedOn
+		if err := addEvent(ctx, tx, r, sunshine.EventExtended, invokedOn, reason,
+			map[string]any{"extension": j.Days(j.Extension.Days, j.Extension.Unit), "citation": j.Extension.Citation}); err != nil {
+			return err
+		}
+		return s.recompute(ctx, tx, r, "invoked_on")
+	})
+}
+
+// SetCustomDueOn records a date agreed with the agency beside the statutory
+// one; a zero date clears it.
+func (s *Store) SetCustomDueOn(ctx context.Context, id string, on deadline.Date, reason string) (*sunshine.Request, error) {
+	return s.mutate(ctx, id, func(tx *sqlx.Tx, r *sunshine.Request) error {
+		if len(reason) > 2000 {
+			return sunshine.FieldInvalid("reason", "must be at most 2000 characters")
+		}
+		if !on.IsZero() && !r.ReceivedOn.IsZero() && on.Before(r.ReceivedOn) {
+			return sunshine.FieldInvalid("date", "must not be before the receipt date (%s)", r.ReceivedOn)
+		}
+		prev := r.CustomDueOn
+		r.CustomDueOn, r.CustomDueReason = on, reason
+		if err := saveRequest(ctx, tx, r); err != nil {
+			return err
+		}
+		return addEvent(ctx, tx, r, sunshine.EventCustomDueSet, on, reason, map[string]any{"custom_due_on": on, "previous": prev})
+	})
+}
+
+// recompute runs the deadline engine over the request's facts, saves the
+// request and, when the due date moved, records why. An engine refusal is
+// EUnprocessable naming field.
+func (s *Store) recompute(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, field string) error {
+	prev := r.DueOn
+	res, ok, err := r.Deadline()
+	if err != nil {
+		return &sunshine.Error{Code: sunshine.EUnprocessable, Message: engineMessage(err),
+			Fields: []sunshine.FieldError{{Field: field, Message: engineMessage(err)}}}
+	}
+	r.DueOn = deadline.Date{}
+	if ok {
+		r.DueOn = res.Due
+	}
+	if err := saveRequest(ctx, tx, r); err != nil {
+		return err
+	}
+	if !ok || (r.DueOn == prev && !res.Paused) {
+		return nil
+	}
+	data := map[string]any{"due_on": r.DueOn, "previous_due_on": prev, "extended": res.Extended,
+		"paused": res.Paused, "steps": res.Explain()}
+	return addEvent(ctx, tx, r, sunshine.EventDeadlineComputed, r.DueOn, "", data)
+}
+
+func engineMessage(err error) string {
+	msg := err.Error()
+	for _, prefix := range []error{deadline.ErrOutOfRange, deadline.ErrNoExtension, deadline.ErrInvalidPause} {
+		msg = strings.TrimPrefix(msg, prefix.Error()+": ")
+	}
+	return msg
+}
+
+func addEvent(ctx context.Context, tx sqlx.ExtContext, r *sunshine.Request, kind sunshine.EventKind, on deadline.Date, note string, data any) error {
+	b, err := json.Marshal(data)
+	if err != nil {
+		return fmt.Errorf("store: event data: %w", err)
+	}
+	const q = `INSERT INTO request_events (org_id, request_id, actor_id, kind, effective_on, note, data)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`
+	_, err = tx.ExecContext(ctx, q, r.OrgID, r.ID, actorID(ctx), kind, on, note, b)
+	return translate(err, "event")
+}
+
+// FindEvents returns a request's timeline, oldest first.
+func (s *Store) FindEvents(ctx context.Context, requestID string) ([]*sunshine.Event, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.findRequest(ctx, s.q(), org, requestID, false); err != nil {
+		return nil, err
+	}
+	var es []*sunshine.Event
+	const q = `SELECT id, request_id, actor_id, kind, effective_on, note, data, created_at
+		FROM request_events WHERE org_id = $1 AND request_id = $2 ORDER BY seq`
+	if err := sqlx.SelectContext(ctx, s.q(), &es, q, org, requestID); err != nil {
+		return nil, translate(err, "events")
+	}
+	return es, nil
+}

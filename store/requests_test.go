@@ -1,0 +1,315 @@
+package store_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+	"github.com/sunshine-records/sunshine/store"
+	"github.com/sunshine-records/sunshine/store/storetest"
+)
+
+func TestStore_CreateRequest(t *testing.T) {
+	t.Parallel()
+	t.Run("SubmittedWithDueDate", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t)
+		a := b.agency(t, "Sacramento County Sheriff's Department", "us-ca")
+		r := b.request(t, a, "Communications with ICE", "2017-03-27")
+		require.Equal(t, sunshine.StatusSubmitted, r.Status)
+		require.Equal(t, "us-ca", r.Jurisdiction)
+		require.Equal(t, "2017-04-06", r.DueOn.String())
+
+		got, err := b.s.FindRequestByID(b.ctx, r.ID)
+		require.NoError(t, err)
+		require.Equal(t, "2017-04-06", got.DueOn.String())
+		require.Equal(t, "Sacramento County Sheriff's Department", got.AgencyName)
+		require.Equal(t, "America/Los_Angeles", got.TimeZone)
+		require.Equal(t, []string{}, got.Tags)
+		require.Equal(t, b.fx.Admin.ID, *got.CreatedBy)
+
+		es, err := b.s.FindEvents(b.ctx, r.ID)
+		require.NoError(t, err)
+		require.Len(t, es, 2)
+		require.Equal(t, sunshine.EventCreated, es[0].Kind)
+		require.Equal(t, sunshine.EventDeadlineComputed, es[1].Kind)
+		var data struct {
+			DueOn string   `json:"due_on"`
+			Steps []string `json:"steps"`
+		}
+		require.NoError(t, json.Unmarshal(es[1].Data, &data))
+		require.Equal(t, "2017-04-06", data.DueOn)
+		require.Contains(t, data.Steps, "Due Thu 6 Apr 2017.")
+	})
+	t.Run("DraftHasNoClock", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t)
+		r := b.request(t, b.agency(t, "Agency", "us-ca"), "Draft", "")
+		require.Equal(t, sunshine.StatusDraft, r.Status)
+		require.True(t, r.DueOn.IsZero())
+	})
+	t.Run("NoStatutoryDate", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t)
+		r := b.request(t, b.agency(t, "Miami-Dade Police", "us-fl"), "Records", "2024-05-01")
+		require.True(t, r.DueOn.IsZero())
+		require.Equal(t, sunshine.StatusSubmitted, r.Status)
+	})
+	t.Run("ErrOtherOrgsAgency", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t)
+		other := storetest.Org(t, b.s, "other")
+		a := &sunshine.Agency{Name: "Theirs", Jurisdiction: "us-ca"}
+		require.NoError(t, b.s.CreateAgency(other.Ctx, a))
+		err := b.s.CreateRequest(b.ctx, &sunshine.Request{AgencyID: a.ID, Title: "x", DeliveryMethod: sunshine.DeliveryEmail})
+		requireField(t, err, sunshine.EInvalid, "agency_id")
+	})
+	t.Run("ErrTexasBeforeRule", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t)
+		a := b.agency(t, "Austin PD", "us-tx")
+		err := b.s.CreateRequest(b.ctx, &sunshine.Request{AgencyID: a.ID, Title: "x", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: d("2017-03-27")})
+		requireField(t, err, sunshine.EUnprocessable, "received_on")
+		require.Contains(t, err.Error(), "2023-09-01")
+		// Nothing half-written: the transaction (savepoint) rolled back.
+		rs, _, err := b.s.FindRequests(b.ctx, sunshine.RequestFilter{})
+		require.NoError(t, err)
+		require.Empty(t, rs)
+	})
+	t.Run("ErrValidation", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t)
+		err := b.s.CreateRequest(b.ctx, &sunshine.Request{Title: " ", DeliveryMethod: "pigeon"})
+		var e *sunshine.Error
+		require.ErrorAs(t, err, &e)
+		require.Equal(t, sunshine.EInvalid, e.Code)
+		require.ElementsMatch(t, []string{"title", "delivery_method"}, fieldNames(e))
+	})
+}
+
+func requireField(t *testing.T, err error, code sunshine.Code, field string) {
+	t.Helper()
+	var e *sunshine.Error
+	require.ErrorAs(t, err, &e)
+	require.Equal(t, code, e.Code, e.Message)
+	require.Contains(t, fieldNames(e), field)
+}
+
+func fieldNames(e *sunshine.Error) []string {
+	var out []string
+	for _, f := range e.Fields {
+		out = append(out, f.Field)
+	}
+	return out
+}
+
+func TestStore_Tenancy(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	a := b.agency(t, "Sheriff", "us-ca")
+	r := b.request(t, a, "Mine", "2017-03-27")
+	other := storetest.Org(t, b.s, "other")
+
+	_, err := b.s.FindRequestByID(other.Ctx, r.ID)
+	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
+	_, err = b.s.FindAgencyByID(other.Ctx, a.ID)
+	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
+	_, err = b.s.FindEvents(other.Ctx, r.ID)
+	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
+	_, err = b.s.TransitionRequest(other.Ctx, r.ID, sunshine.TransitionInput{To: sunshine.StatusWithdrawn})
+	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
+	title := "stolen"
+	_, err = b.s.UpdateRequest(other.Ctx, r.ID, sunshine.RequestUpdate{Title: &title})
+	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
+	rs, _, err := b.s.FindRequests(other.Ctx, sunshine.RequestFilter{})
+	require.NoError(t, err)
+	require.Empty(t, rs)
+	_, err = b.s.FindRequestByID(b.ctx, "not-a-uuid")
+	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
+}
+
+func TestStore_TransitionsAndPauses(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	a := b.agency(t, "FBI", "us-federal")
+	r := b.request(t, a, "Files", "2017-03-27")
+	require.Equal(t, "2017-04-24", r.DueOn.String())
+
+	r, err := b.s.TransitionRequest(b.ctx, r.ID, sunshine.TransitionInput{To: sunshine.StatusAcknowledged, EffectiveOn: d("2017-03-28")})
+	require.NoError(t, err)
+	require.Equal(t, sunshine.StatusAcknowledged, r.Status)
+
+	// The agency asks for clarification on 29 March: the FOIA clock stops.
+	r, err = b.s.TransitionRequest(b.ctx, r.ID, sunshine.TransitionInput{To: sunshine.StatusAwaitingRequester, EffectiveOn: d("2017-03-29"), Note: "clarify date range"})
+	require.NoError(t, err)
+	require.True(t, r.Paused())
+	require.True(t, r.DueOn.IsZero(), "no due date while the clock is stopped")
+
+	// We answer on 3 April: counting resumes on the 4th.
+	r, err = b.s.TransitionRequest(b.ctx, r.ID, sunshine.TransitionInput{To: sunshine.StatusAcknowledged, EffectiveOn: d("2017-04-03")})
+	require.NoError(t, err)
+	require.False(t, r.Paused())
+	require.Equal(t, "2017-04-28", r.DueOn.String())
+	require.Len(t, r.Pauses, 1)
+
+	// Illegal transition: 409 naming the allowed targets.
+	_, err = b.s.TransitionRequest(b.ctx, r.ID, sunshine.TransitionInput{To: sunshine.StatusDraft})
+	var e *sunshine.Error
+	require.ErrorAs(t, err, &e)
+	require.Equal(t, sunshine.EConflict, e.Code)
+	require.Contains(t, e.Allowed, sunshine.StatusAwaitingRequester)
+
+	r, err = b.s.TransitionRequest(b.ctx, r.ID, sunshine.TransitionInput{To: sunshine.StatusDenied, EffectiveOn: d("2017-04-20")})
+	require.NoError(t, err)
+	require.Equal(t, "2017-04-20", r.ClosedOn.String())
+
+	es, err := b.s.FindEvents(b.ctx, r.ID)
+	require.NoError(t, err)
+	var kinds []sunshine.EventKind
+	for _, e := range es {
+		kinds = append(kinds, e.Kind)
+	}
+	require.Equal(t, []sunshine.EventKind{
+		sunshine.EventCreated, sunshine.EventDeadlineComputed,
+		sunshine.EventStatusChanged,
+		sunshine.EventPaused, sunshine.EventStatusChanged, sunshine.EventDeadlineComputed,
+		sunshine.EventResumed, sunshine.EventStatusChanged, sunshine.EventDeadlineComputed,
+		sunshine.EventStatusChanged,
+	}, kinds)
+}
+
+func TestStore_SubmitDraft(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	r := b.request(t, b.agency(t, "Sheriff", "us-ca"), "Draft", "")
+	_, err := b.s.TransitionRequest(b.ctx, r.ID, sunshine.TransitionInput{To: sunshine.StatusSubmitted})
+	requireField(t, err, sunshine.EInvalid, "received_on")
+
+	r, err = b.s.TransitionRequest(b.ctx, r.ID, sunshine.TransitionInput{To: sunshine.StatusSubmitted, ReceivedOn: d("2017-03-27")})
+	require.NoError(t, err)
+	require.Equal(t, sunshine.StatusSubmitted, r.Status)
+	require.Equal(t, "2017-04-06", r.DueOn.String())
+}
+
+func TestStore_Extension(t *testing.T) {
+	t.Parallel()
+	t.Run("California", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t)
+		r := b.request(t, b.agency(t, "Sheriff", "us-ca"), "ICE", "2017-03-27")
+		r, err := b.s.ExtendRequest(b.ctx, r.ID, d("2017-04-03"), "unusual circumstances: records at another facility")
+		require.NoError(t, err)
+		require.True(t, r.Extended)
+		require.Equal(t, "2017-04-20", r.DueOn.String())
+		_, err = b.s.ExtendRequest(b.ctx, r.ID, d("2017-04-04"), "again")
+		require.Equal(t, sunshine.EConflict, sunshine.ErrorCode(err))
+	})
+	t.Run("ErrTexasHasNone", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t)
+		r := b.request(t, b.agency(t, "Austin PD", "us-tx"), "x", "2024-03-04")
+		_, err := b.s.ExtendRequest(b.ctx, r.ID, deadline.Date{}, "")
+		require.Equal(t, sunshine.EUnprocessable, sunshine.ErrorCode(err))
+		require.Contains(t, err.Error(), "Texas Public Information Act")
+		got, err := b.s.FindRequestByID(b.ctx, r.ID)
+		require.NoError(t, err)
+		require.False(t, got.Extended)
+	})
+}
+
+func TestStore_CustomDueOn(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	r := b.request(t, b.agency(t, "Sheriff", "us-ca"), "ICE", "2017-03-27")
+	r, err := b.s.SetCustomDueOn(b.ctx, r.ID, d("2017-05-01"), "agreed by phone with the records officer")
+	require.NoError(t, err)
+	require.Equal(t, "2017-04-06", r.DueOn.String(), "the statutory date is kept")
+	require.Equal(t, "2017-05-01", r.EffectiveDueOn().String())
+	_, err = b.s.SetCustomDueOn(b.ctx, r.ID, d("2017-03-01"), "")
+	requireField(t, err, sunshine.EInvalid, "date")
+}
+
+func TestStore_FindRequests(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	sheriff := b.agency(t, "Sheriff", "us-ca")
+	fbi := b.agency(t, "FBI", "us-federal")
+	r1 := b.request(t, sheriff, "ICE detainers", "2017-03-27")       // due 2017-04-06: overdue on 2017-04-07
+	r2 := b.request(t, fbi, "287(g) agreements", "2017-03-27")       // due 2017-04-24
+	r3 := b.request(t, sheriff, "Jail population data", "2017-04-03") // due 2017-04-13
+	draft := b.request(t, sheriff, "Draft about ICE", "")
+	tag := []string{"ice"}
+	_, err := b.s.UpdateRequest(b.ctx, r2.ID, sunshine.RequestUpdate{Tags: &tag, AssigneeID: &b.fx.Admin.ID})
+	require.NoError(t, err)
+
+	ids := func(rs []*sunshine.Request) []string {
+		out := []string{}
+		for _, r := range rs {
+			out = append(out, r.ID)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name string
+		f    sunshine.RequestFilter
+		want []string
+	}{
+		{"ByDueDateDraftsLast", sunshine.RequestFilter{}, []string{r1.ID, r3.ID, r2.ID, draft.ID}},
+		{"Agency", sunshine.RequestFilter{AgencyID: fbi.ID}, []string{r2.ID}},
+		{"Tag", sunshine.RequestFilter{Tag: "ice"}, []string{r2.ID}},
+		{"Assignee", sunshine.RequestFilter{AssigneeID: b.fx.Admin.ID}, []string{r2.ID}},
+		{"Status", sunshine.RequestFilter{Statuses: []sunshine.Status{sunshine.StatusDraft}}, []string{draft.ID}},
+		{"DueBefore", sunshine.RequestFilter{DueBefore: d("2017-04-13")}, []string{r1.ID, r3.ID}},
+		{"DueAfterExcludesNoDate", sunshine.RequestFilter{DueAfter: d("2017-04-10")}, []string{r3.ID, r2.ID}},
+		{"SearchWords", sunshine.RequestFilter{Q: "ICE"}, []string{r1.ID, draft.ID}},
+		{"OverdueInAgencyZone", sunshine.RequestFilter{Overdue: true}, []string{r1.ID}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b.clk.Set(now.AddDate(0, 0, 2)) // Fri 7 April 2017
+			rs, next, err := b.s.FindRequests(b.ctx, tc.f)
+			require.NoError(t, err)
+			require.Empty(t, next)
+			require.Equal(t, tc.want, ids(rs))
+		})
+	}
+
+	t.Run("Pages", func(t *testing.T) {
+		var got []string
+		cursor := ""
+		for range 5 {
+			rs, next, err := b.s.FindRequests(b.ctx, sunshine.RequestFilter{Limit: 1, After: cursor})
+			require.NoError(t, err)
+			got = append(got, ids(rs)...)
+			if next == "" {
+				break
+			}
+			cursor = next
+		}
+		require.Equal(t, []string{r1.ID, r3.ID, r2.ID, draft.ID}, got)
+	})
+	t.Run("ErrBadCursor", func(t *testing.T) {
+		_, _, err := b.s.FindRequests(b.ctx, sunshine.RequestFilter{After: "garbage"})
+		requireField(t, err, sunshine.EInvalid, "cursor")
+	})
+}
+
+func TestStore_EventsAreAppendOnly(t *testing.T) {
+	t.Parallel()
+	s := store.New(storetest.DB(t), sunshine.NewFixedClock(now))
+	fx := storetest.Org(t, s, "audit")
+	a := &sunshine.Agency{Name: "Sheriff", Jurisdiction: "us-ca"}
+	require.NoError(t, s.CreateAgency(fx.Ctx, a))
+	r := &sunshine.Request{AgencyID: a.ID, Title: "ICE", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: d("2017-03-27")}
+	require.NoError(t, s.CreateRequest(fx.Ctx, r))
+
+	for _, q := range []string{`UPDATE request_events SET note = 'rewritten'`, `DELETE FROM request_events`} {
+		_, err := s.DB().Exec(q)
+		require.ErrorContains(t, err, "append-only", q)
+	}
+	es, err := s.FindEvents(fx.Ctx, r.ID)
+	require.NoError(t, err)
+	require.Len(t, es, 2)
+}

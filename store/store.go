@@ -1,0 +1,145 @@
+// Package store keeps Sunshine's data in PostgreSQL through sqlx and lib/pq.
+// Every method that reads or writes an organization's rows takes the
+// organization from the principal in its context; there is no other way in.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"sync/atomic"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	sunshine "github.com/sunshine-records/sunshine"
+)
+
+// Store is the database. Construct it with New; tests bind one to a
+// transaction with NewInTx.
+type Store struct {
+	db    *sqlx.DB // the pool; nil when bound to a transaction
+	tx    *sqlx.Tx // a test's transaction; writes then use savepoints
+	clock sunshine.Clock
+	sp    atomic.Int64
+}
+
+// New returns a store over a connection pool.
+func New(db *sqlx.DB, clock sunshine.Clock) *Store { return &Store{db: db, clock: clock} }
+
+// NewInTx returns a store whose every statement runs inside tx, which the
+// caller rolls back (tests). Each write is wrapped in a savepoint so a
+// failed one leaves the transaction usable.
+func NewInTx(tx *sqlx.Tx, clock sunshine.Clock) *Store { return &Store{tx: tx, clock: clock} }
+
+// Clock returns the store's clock.
+func (s *Store) Clock() sunshine.Clock { return s.clock }
+
+// DB returns the pool (nil for a store bound to a transaction).
+func (s *Store) DB() *sqlx.DB { return s.db }
+
+// q is the handle for reads outside a transaction.
+func (s *Store) q() sqlx.ExtContext {
+	if s.tx != nil {
+		return s.tx
+	}
+	return s.db
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	return translate(sqlx.GetContext(ctx, s.q(), &one, `SELECT 1`), "database")
+}
+
+// inTx runs fn in one transaction (a savepoint when the store is bound to a
+// test's transaction) and commits only if fn succeeds.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	if s.tx != nil {
+		name := fmt.Sprintf("sp%d", s.sp.Add(1))
+		if _, err := s.tx.ExecContext(ctx, "SAVEPOINT "+name); err != nil {
+			return translate(err, "transaction")
+		}
+		if err := fn(s.tx); err != nil {
+			if _, rbErr := s.tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+name); rbErr != nil {
+				return errors.Join(err, rbErr)
+			}
+			return err
+		}
+		_, err := s.tx.ExecContext(ctx, "RELEASE SAVEPOINT "+name)
+		return translate(err, "transaction")
+	}
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return translate(err, "transaction")
+	}
+	defer func() { _ = tx.Rollback() }()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return translate(tx.Commit(), "transaction")
+}
+
+// orgID returns the caller's organization, or an error when the context
+// carries no principal: a programming error, never a client one.
+func orgID(ctx context.Context) (string, error) {
+	p, ok := sunshine.PrincipalFrom(ctx)
+	if !ok {
+		return "", errors.New("store: no principal in context")
+	}
+	return p.OrgID, nil
+}
+
+func principal(ctx context.Context) (sunshine.Principal, error) {
+	p, ok := sunshine.PrincipalFrom(ctx)
+	if !ok {
+		return p, errors.New("store: no principal in context")
+	}
+	return p, nil
+}
+
+// actorID is the acting user for an event, or nil.
+func actorID(ctx context.Context) *string {
+	if p, ok := sunshine.PrincipalFrom(ctx); ok && p.UserID != "" {
+		id := p.UserID
+		return &id
+	}
+	return nil
+}
+
+// translate turns driver errors into sunshine errors by SQLSTATE; anything
+// else is wrapped with what was being done, never swallowed.
+func translate(err error, what string) error {
+	var pqErr *pq.Error
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, sql.ErrNoRows):
+		return sunshine.Errorf(sunshine.ENotFound, "%s not found", what)
+	case errors.As(err, &pqErr):
+		switch pqErr.Code {
+		case "23505": // unique_violation
+			return sunshine.Errorf(sunshine.EConflict, "%s already exists", what)
+		case "23503": // foreign_key_violation
+			return sunshine.Errorf(sunshine.EInvalid, "%s refers to something that does not exist", what)
+		case "23514", "23502", "22P02", "22007", "22008", "22001": // check, not null, bad text, bad date, too long
+			return sunshine.Errorf(sunshine.EInvalid, "invalid %s", what)
+		case "57P01", "57P02", "57P03", "08000", "08003", "08006", "08001", "08004": // shutdown, connection
+			return &sunshine.Error{Code: sunshine.EUnavailable, Message: "the database is unavailable; try again shortly"}
+		}
+	case isConnError(err):
+		return &sunshine.Error{Code: sunshine.EUnavailable, Message: "the database is unavailable; try again shortly"}
+	}
+	return fmt.Errorf("store: %s: %w", what, err)
+}
+
+func isConnError(err error) bool {
+	if errors.Is(err, sql.ErrConnDone) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "connection refused") || strings.Contains(msg, "bad connection") ||
+		strings.Contains(msg, "broken pipe") || strings.Contains(msg, "connection reset")
+}
