@@ -13,14 +13,17 @@ type Code string
 
 // Error codes.
 const (
-	EConflict      Code = "conflict"      // 409: a unique value is taken, or the state forbids it
-	EForbidden     Code = "forbidden"     // 403: authenticated but not allowed
-	EInternal      Code = "internal"      // 500: never shown in detail
-	EInvalid       Code = "invalid"       // 400: malformed or invalid input
-	ENotFound      Code = "not_found"     // 404: unknown, or another organization's
-	EUnauthorized  Code = "unauthorized"  // 401: no or bad credentials
-	EUnprocessable Code = "unprocessable" // 422: well-formed but the law or the data refuses it
-	EUnavailable   Code = "unavailable"   // 503: a dependency (the database) is down
+	EConflict      Code = "conflict"               // 409: a unique value is taken, or the state forbids it
+	EForbidden     Code = "forbidden"              // 403: authenticated but not allowed
+	EInternal      Code = "internal"               // 500: never shown in detail
+	EInvalid       Code = "invalid"                // 400: malformed or invalid input
+	ENotFound      Code = "not_found"              // 404: unknown, or another organization's
+	EUnauthorized  Code = "unauthorized"           // 401: no or bad credentials
+	EUnprocessable Code = "unprocessable"          // 422: well-formed but the law or the data refuses it
+	EUnavailable   Code = "unavailable"            // 503: a dependency (the database) is down
+	ETooLarge      Code = "too_large"              // 413: the body exceeds the limit
+	EUnsupported   Code = "unsupported_media_type" // 415: the body is not JSON
+	EPrecondition  Code = "precondition_failed"    // 412: If-Match does not match
 )
 
 // FieldError names one invalid input field.

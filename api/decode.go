@@ -1,0 +1,116 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+)
+
+// decodeJSON reads one JSON object into dst, strictly: the body must be
+// application/json, valid UTF-8, one object with only known fields.
+func decodeJSON(c *gin.Context, dst any) error {
+	if mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type")); err != nil || mt != "application/json" {
+		return sunshine.Errorf(sunshine.EUnsupported, "the body must be JSON, sent with Content-Type: application/json")
+	}
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return sunshine.Errorf(sunshine.ETooLarge, "the body is larger than the limit of %d bytes", mbe.Limit)
+		}
+		return sunshine.Errorf(sunshine.EInvalid, "could not read the body")
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return sunshine.Errorf(sunshine.EInvalid, "a JSON object body is required")
+	}
+	if !utf8.Valid(body) {
+		return sunshine.Errorf(sunshine.EInvalid, "the body is not valid UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return jsonError(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return sunshine.Errorf(sunshine.EInvalid, "the body must hold one JSON object and nothing after it")
+	}
+	return nil
+}
+
+func jsonError(err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return sunshine.Errorf(sunshine.EInvalid, "malformed JSON at byte %d: %s", syn.Offset, syn.Error())
+	case errors.As(err, &typ):
+		if typ.Field == "" {
+			return sunshine.Errorf(sunshine.EInvalid, "the body must be a JSON object")
+		}
+		return sunshine.FieldInvalid(typ.Field, "must be %s", jsonKind(typ.Type.Kind().String()))
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return sunshine.FieldInvalid(field, "is not a known field")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return sunshine.Errorf(sunshine.EInvalid, "malformed JSON: the body ends early")
+	}
+	return sunshine.Errorf(sunshine.EInvalid, "malformed JSON: %s", err)
+}
+
+func jsonKind(k string) string {
+	switch k {
+	case "string":
+		return "a string"
+	case "bool":
+		return "true or false"
+	case "slice", "array":
+		return "an array"
+	case "map", "struct", "ptr":
+		return "an object"
+	}
+	return "a number"
+}
+
+// fieldErrors collects validation failures for one response.
+type fieldErrors []sunshine.FieldError
+
+func (fe *fieldErrors) add(field, format string, args ...any) {
+	*fe = append(*fe, sunshine.FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+func (fe fieldErrors) err() error {
+	if len(fe) == 0 {
+		return nil
+	}
+	return sunshine.Invalid(fe...)
+}
+
+// date parses an optional YYYY-MM-DD field; nil and "" give the zero Date.
+func (fe *fieldErrors) date(field string, v *string) deadline.Date {
+	if v == nil || *v == "" {
+		return deadline.Date{}
+	}
+	d, err := deadline.ParseDate(*v)
+	if err != nil {
+		fe.add(field, "must be a date YYYY-MM-DD (%v)", err)
+	}
+	return d
+}
+
+// uuid checks an optional ID field.
+func (fe *fieldErrors) uuid(field string, v *string) {
+	if v != nil && *v != "" && !validID(*v) {
+		fe.add(field, "must be a UUID")
+	}
+}

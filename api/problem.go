@@ -1,0 +1,85 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	sunshine "github.com/sunshine-records/sunshine"
+)
+
+// problem is an RFC 9457 problem details body.
+type problem struct {
+	Type      string                `json:"type"`
+	Title     string                `json:"title"`
+	Status    int                   `json:"status"`
+	Detail    string                `json:"detail"`
+	Errors    []sunshine.FieldError `json:"errors,omitempty"`
+	Allowed   []sunshine.Status     `json:"allowed,omitempty"`
+	RequestID string                `json:"request_id,omitempty"`
+}
+
+// problemType documents each code in docs/api.md.
+const problemType = "https://github.com/sunshine-records/sunshine/blob/main/docs/api.md#"
+
+var statusFor = map[sunshine.Code]int{
+	sunshine.EInvalid:       http.StatusBadRequest,
+	sunshine.EUnauthorized:  http.StatusUnauthorized,
+	sunshine.EForbidden:     http.StatusForbidden,
+	sunshine.ENotFound:      http.StatusNotFound,
+	sunshine.EConflict:      http.StatusConflict,
+	sunshine.EPrecondition:  http.StatusPreconditionFailed,
+	sunshine.ETooLarge:      http.StatusRequestEntityTooLarge,
+	sunshine.EUnsupported:   http.StatusUnsupportedMediaType,
+	sunshine.EUnprocessable: http.StatusUnprocessableEntity,
+	sunshine.EUnavailable:   http.StatusServiceUnavailable,
+	sunshine.EInternal:      http.StatusInternalServerError,
+}
+
+var titleFor = map[sunshine.Code]string{
+	sunshine.EInvalid:       "Invalid input",
+	sunshine.EUnauthorized:  "Unauthorized",
+	sunshine.EForbidden:     "Forbidden",
+	sunshine.ENotFound:      "Not found",
+	sunshine.EConflict:      "Conflict",
+	sunshine.EPrecondition:  "Precondition failed",
+	sunshine.ETooLarge:      "Request too large",
+	sunshine.EUnsupported:   "Unsupported media type",
+	sunshine.EUnprocessable: "Cannot be processed",
+	sunshine.EUnavailable:   "Service unavailable",
+	sunshine.EInternal:      "Internal error",
+	"method_not_allowed":    "Method not allowed",
+}
+
+// fail writes err as problem+json and aborts. Internal errors are recorded
+// for the access log with the request ID; the client sees "internal error".
+func fail(c *gin.Context, err error) {
+	code := sunshine.ErrorCode(err)
+	status, ok := statusFor[code]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	p := problem{Type: problemType + string(code), Title: titleFor[code], Status: status,
+		Detail: sunshine.ErrorMessage(err), RequestID: c.GetString(requestIDKey)}
+	var e *sunshine.Error
+	if errors.As(err, &e) {
+		p.Errors, p.Allowed = e.Fields, e.Allowed
+	}
+	if code == sunshine.EInternal {
+		_ = c.Error(err)
+	}
+	if code == sunshine.EUnauthorized {
+		c.Header("WWW-Authenticate", `Bearer realm="sunshine"`)
+	}
+	if code == sunshine.EUnavailable {
+		c.Header("Retry-After", "5")
+	}
+	writeProblem(c, p)
+}
+
+func writeProblem(c *gin.Context, p problem) {
+	c.Header("Content-Type", "application/problem+json")
+	c.Header("Cache-Control", "no-store")
+	c.AbortWithStatusJSON(p.Status, p)
+}

@@ -1,0 +1,95 @@
+package api
+
+import (
+	"slices"
+	"sort"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+)
+
+// query reads a list's query parameters strictly: an unknown or repeated
+// parameter is an error naming it, so a typo never silently widens a list.
+type query struct {
+	c    *gin.Context
+	errs fieldErrors
+}
+
+func newQuery(c *gin.Context, allowed ...string) *query {
+	q := &query{c: c}
+	names := make([]string, 0, len(c.Request.URL.Query()))
+	for k := range c.Request.URL.Query() {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		if !slices.Contains(allowed, k) {
+			q.errs.add(k, "is not a known query parameter")
+		}
+	}
+	return q
+}
+
+// one returns a single-valued parameter.
+func (q *query) one(name string) string {
+	vs := q.c.QueryArray(name)
+	if len(vs) > 1 {
+		q.errs.add(name, "must be given once")
+	}
+	if len(vs) == 0 {
+		return ""
+	}
+	return vs[0]
+}
+
+func (q *query) date(name string) deadline.Date {
+	v := q.one(name)
+	return q.errs.date(name, &v)
+}
+
+func (q *query) id(name string) string {
+	v := q.one(name)
+	q.errs.uuid(name, &v)
+	return v
+}
+
+func (q *query) boolean(name string) bool {
+	switch v := q.one(name); v {
+	case "", "false":
+		return false
+	case "true":
+		return true
+	}
+	q.errs.add(name, "must be true or false")
+	return false
+}
+
+func (q *query) limit() int {
+	v := q.one("limit")
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 200 {
+		q.errs.add("limit", "must be a whole number from 1 to 200")
+	}
+	return n
+}
+
+func (q *query) statuses(name string) []sunshine.Status {
+	var out []sunshine.Status
+	for _, v := range q.c.QueryArray(name) {
+		st := sunshine.Status(v)
+		if !st.Valid() {
+			q.errs.add(name, "unknown status %q", v)
+			continue
+		}
+		out = append(out, st)
+	}
+	return out
+}
+
+func (q *query) err() error { return q.errs.err() }

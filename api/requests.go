@@ -1,0 +1,397 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+)
+
+// deadlineJSON is a request's deadline and why.
+type deadlineJSON struct {
+	DueOn          deadline.Date `json:"due_on"`
+	CustomDueOn    deadline.Date `json:"custom_due_on"`
+	EffectiveDueOn deadline.Date `json:"effective_due_on"`
+	Extended       bool          `json:"extended"`
+	Paused         bool          `json:"paused"`
+	// RemainingDays counts the days left to run when the clock resumes.
+	RemainingDays *int     `json:"remaining_days"`
+	Law           lawJSON  `json:"law"`
+	Steps         []string `json:"steps"`
+}
+
+type pauseJSON struct {
+	From deadline.Date `json:"from"`
+	To   deadline.Date `json:"to"`
+}
+
+type requestJSON struct {
+	ID                 string          `json:"id"`
+	AgencyID           string          `json:"agency_id"`
+	AgencyName         string          `json:"agency_name"`
+	Title              string          `json:"title"`
+	Description        string          `json:"description"`
+	DeliveryMethod     string          `json:"delivery_method"`
+	Status             sunshine.Status `json:"status"`
+	Jurisdiction       string          `json:"jurisdiction"`
+	TimeZone           string          `json:"time_zone"`
+	SentOn             deadline.Date   `json:"sent_on"`
+	ReceivedOn         deadline.Date   `json:"received_on"`
+	DueOn              deadline.Date   `json:"due_on"`
+	Overdue            bool            `json:"overdue"`
+	DaysUntilDue       *int            `json:"days_until_due"`
+	ExtensionInvokedOn deadline.Date   `json:"extension_invoked_on"`
+	CustomDueOn        deadline.Date   `json:"custom_due_on"`
+	CustomDueReason    string          `json:"custom_due_reason"`
+	AgencyEstimatedOn  deadline.Date   `json:"agency_estimated_on"`
+	TrackingNumber     string          `json:"tracking_number"`
+	AssigneeID         *string         `json:"assignee_id"`
+	Tags               []string        `json:"tags"`
+	Pauses             []pauseJSON     `json:"pauses"`
+	ClosedOn           deadline.Date   `json:"closed_on"`
+	Deadline           deadlineJSON    `json:"deadline"`
+	CreatedBy          *string         `json:"created_by"`
+	CreatedAt          time.Time       `json:"created_at"`
+	UpdatedAt          time.Time       `json:"updated_at"`
+	Version            int             `json:"version"`
+}
+
+// requestOut renders a request with its deadline explained and its place
+// relative to today in the agency's time zone.
+func (s *Server) requestOut(r *sunshine.Request) requestJSON {
+	today := deadline.Today(s.store.Clock().Now(), (&sunshine.Agency{TimeZone: r.TimeZone}).Location())
+	out := requestJSON{ID: r.ID, AgencyID: r.AgencyID, AgencyName: r.AgencyName, Title: r.Title, Description: r.Description,
+		DeliveryMethod: string(r.DeliveryMethod), Status: r.Status, Jurisdiction: r.Jurisdiction, TimeZone: r.TimeZone,
+		SentOn: r.SentOn, ReceivedOn: r.ReceivedOn, DueOn: r.DueOn, Overdue: r.Overdue(today),
+		ExtensionInvokedOn: r.ExtensionInvokedOn, CustomDueOn: r.CustomDueOn, CustomDueReason: r.CustomDueReason,
+		AgencyEstimatedOn: r.AgencyEstimatedOn, TrackingNumber: r.TrackingNumber, AssigneeID: r.AssigneeID,
+		Tags: r.Tags, Pauses: []pauseJSON{}, ClosedOn: r.ClosedOn, CreatedBy: r.CreatedBy,
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), Version: r.Version}
+	for _, p := range r.Pauses {
+		out.Pauses = append(out.Pauses, pauseJSON{From: p.From, To: p.To})
+	}
+	if due := r.EffectiveDueOn(); !due.IsZero() && r.Status.Open() {
+		n := today.DaysUntil(due)
+		out.DaysUntilDue = &n
+	}
+	dl := deadlineJSON{DueOn: r.DueOn, CustomDueOn: r.CustomDueOn, EffectiveDueOn: r.EffectiveDueOn(),
+		Extended: r.Extended, Steps: []string{}}
+	if j, err := deadline.Lookup(r.Jurisdiction); err == nil {
+		dl.Law = lawOf(j)
+	}
+	if res, ok, err := r.Deadline(); ok {
+		dl.Paused, dl.Steps = res.Paused, res.Explain()
+		if res.Paused {
+			dl.RemainingDays = &res.Remaining
+		}
+	} else if err != nil {
+		dl.Steps = []string{"The deadline cannot be computed: " + err.Error()}
+	}
+	out.Deadline = dl
+	return out
+}
+
+type createRequestInput struct {
+	AgencyID       *string   `json:"agency_id"`
+	Title          *string   `json:"title"`
+	Description    *string   `json:"description"`
+	DeliveryMethod *string   `json:"delivery_method"`
+	SentOn         *string   `json:"sent_on"`
+	ReceivedOn     *string   `json:"received_on"`
+	TrackingNumber *string   `json:"tracking_number"`
+	AssigneeID     *string   `json:"assignee_id"`
+	Tags           *[]string `json:"tags"`
+}
+
+func (in createRequestInput) request() (*sunshine.Request, error) {
+	var fe fieldErrors
+	r := &sunshine.Request{}
+	if in.AgencyID == nil || *in.AgencyID == "" {
+		fe.add("agency_id", "is required")
+	} else {
+		fe.uuid("agency_id", in.AgencyID)
+		r.AgencyID = *in.AgencyID
+	}
+	if in.Title == nil {
+		fe.add("title", "is required")
+	} else {
+		r.Title = *in.Title
+	}
+	if in.DeliveryMethod == nil {
+		fe.add("delivery_method", "is required: email, portal, mail, fax, in_person or other")
+	} else {
+		r.DeliveryMethod = sunshine.DeliveryMethod(*in.DeliveryMethod)
+	}
+	if in.Description != nil {
+		r.Description = *in.Description
+	}
+	if in.TrackingNumber != nil {
+		r.TrackingNumber = *in.TrackingNumber
+	}
+	fe.uuid("assignee_id", in.AssigneeID)
+	if in.AssigneeID != nil && *in.AssigneeID != "" {
+		r.AssigneeID = in.AssigneeID
+	}
+	if in.Tags != nil {
+		r.Tags = *in.Tags
+	}
+	r.SentOn = fe.date("sent_on", in.SentOn)
+	r.ReceivedOn = fe.date("received_on", in.ReceivedOn)
+	if err := fe.err(); err != nil {
+		return nil, err
+	}
+	// Shape errors first; then the domain's rules, with all fields named.
+	return r, r.Validate()
+}
+
+func (s *Server) handleRequestCreate(c *gin.Context) {
+	var in createRequestInput
+	if err := decodeJSON(c, &in); err != nil {
+		fail(c, err)
+		return
+	}
+	r, err := in.request()
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if err := s.store.CreateRequest(c.Request.Context(), r); err != nil {
+		fail(c, err)
+		return
+	}
+	// Re-read so the response is exactly what a GET returns.
+	s.respondRequest(c, http.StatusCreated, r.ID)
+}
+
+func (s *Server) respondRequest(c *gin.Context, status int, id string) {
+	r, err := s.store.FindRequestByID(c.Request.Context(), id)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(status, s.requestOut(r))
+}
+
+func (s *Server) handleRequestList(c *gin.Context) {
+	q := newQuery(c, "status", "agency_id", "assignee_id", "tag", "due_before", "due_after", "overdue", "q", "cursor", "limit")
+	f := sunshine.RequestFilter{
+		Statuses: q.statuses("status"), AgencyID: q.id("agency_id"), AssigneeID: q.id("assignee_id"),
+		Tag: q.one("tag"), DueBefore: q.date("due_before"), DueAfter: q.date("due_after"), Overdue: q.boolean("overdue"),
+		Q: q.one("q"), After: q.one("cursor"), Limit: q.limit(),
+	}
+	if err := q.err(); err != nil {
+		fail(c, err)
+		return
+	}
+	rs, next, err := s.store.FindRequests(c.Request.Context(), f)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	items := make([]requestJSON, len(rs))
+	for i, r := range rs {
+		items[i] = s.requestOut(r)
+	}
+	c.JSON(http.StatusOK, newPage(items, next))
+}
+
+func (s *Server) handleRequestGet(c *gin.Context) {
+	s.respondRequest(c, http.StatusOK, c.Param("id"))
+}
+
+// optional is a PATCH field that can be absent, null (clear it) or a value.
+type optional[T any] struct {
+	Set   bool
+	Null  bool
+	Value T
+}
+
+func (o *optional[T]) UnmarshalJSON(b []byte) error {
+	o.Set = true
+	if string(b) == "null" {
+		o.Null = true
+		return nil
+	}
+	return json.Unmarshal(b, &o.Value)
+}
+
+type updateRequestInput struct {
+	Title             optional[string]   `json:"title"`
+	Description       optional[string]   `json:"description"`
+	TrackingNumber    optional[string]   `json:"tracking_number"`
+	AssigneeID        optional[string]   `json:"assignee_id"`
+	Tags              optional[[]string] `json:"tags"`
+	AgencyEstimatedOn optional[string]   `json:"agency_estimated_on"`
+}
+
+func (in updateRequestInput) update() (sunshine.RequestUpdate, error) {
+	var fe fieldErrors
+	var u sunshine.RequestUpdate
+	str := func(name string, o optional[string]) *string {
+		switch {
+		case !o.Set:
+			return nil
+		case o.Null:
+			fe.add(name, "cannot be null")
+			return nil
+		}
+		return &o.Value
+	}
+	u.Title = str("title", in.Title)
+	u.Description = str("description", in.Description)
+	u.TrackingNumber = str("tracking_number", in.TrackingNumber)
+	if in.AssigneeID.Set {
+		v := in.AssigneeID.Value // null clears: ""
+		fe.uuid("assignee_id", &v)
+		u.AssigneeID = &v
+	}
+	if in.Tags.Set {
+		tags := in.Tags.Value
+		if tags == nil {
+			tags = []string{}
+		}
+		u.Tags = &tags
+	}
+	if in.AgencyEstimatedOn.Set {
+		v := in.AgencyEstimatedOn.Value
+		d := fe.date("agency_estimated_on", &v)
+		u.AgencyEstimatedOn = &d
+	}
+	return u, fe.err()
+}
+
+func (s *Server) handleRequestUpdate(c *gin.Context) {
+	var in updateRequestInput
+	if err := decodeJSON(c, &in); err != nil {
+		fail(c, err)
+		return
+	}
+	upd, err := in.update()
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	r, err := s.store.UpdateRequest(c.Request.Context(), c.Param("id"), upd)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, s.requestOut(r))
+}
+
+type transitionInput struct {
+	To          *string `json:"to"`
+	EffectiveOn *string `json:"effective_on"`
+	Note        *string `json:"note"`
+	ReceivedOn  *string `json:"received_on"`
+}
+
+func (s *Server) handleRequestTransition(c *gin.Context) {
+	var in transitionInput
+	if err := decodeJSON(c, &in); err != nil {
+		fail(c, err)
+		return
+	}
+	var fe fieldErrors
+	t := sunshine.TransitionInput{EffectiveOn: fe.date("effective_on", in.EffectiveOn), ReceivedOn: fe.date("received_on", in.ReceivedOn)}
+	if in.To == nil {
+		fe.add("to", "is required: the status to move to")
+	} else {
+		t.To = sunshine.Status(*in.To)
+	}
+	if in.Note != nil {
+		if len(*in.Note) > 5000 {
+			fe.add("note", "must be at most 5000 characters")
+		}
+		t.Note = *in.Note
+	}
+	if err := fe.err(); err != nil {
+		fail(c, err)
+		return
+	}
+	r, err := s.store.TransitionRequest(c.Request.Context(), c.Param("id"), t)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, s.requestOut(r))
+}
+
+type extensionInput struct {
+	InvokedOn *string `json:"invoked_on"`
+	Reason    *string `json:"reason"`
+}
+
+func (s *Server) handleRequestExtension(c *gin.Context) {
+	var in extensionInput
+	if err := decodeJSON(c, &in); err != nil {
+		fail(c, err)
+		return
+	}
+	var fe fieldErrors
+	on := fe.date("invoked_on", in.InvokedOn)
+	reason := ""
+	if in.Reason != nil {
+		reason = *in.Reason
+	}
+	if err := fe.err(); err != nil {
+		fail(c, err)
+		return
+	}
+	r, err := s.store.ExtendRequest(c.Request.Context(), c.Param("id"), on, reason)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, s.requestOut(r))
+}
+
+type customDueInput struct {
+	Date   optional[string] `json:"date"`
+	Reason *string          `json:"reason"`
+}
+
+func (s *Server) handleRequestCustomDue(c *gin.Context) {
+	var in customDueInput
+	if err := decodeJSON(c, &in); err != nil {
+		fail(c, err)
+		return
+	}
+	var fe fieldErrors
+	if !in.Date.Set {
+		fe.add("date", "is required: a date YYYY-MM-DD, or null to clear it")
+	}
+	v := in.Date.Value
+	on := fe.date("date", &v)
+	reason := ""
+	if in.Reason != nil {
+		reason = *in.Reason
+	}
+	if err := fe.err(); err != nil {
+		fail(c, err)
+		return
+	}
+	r, err := s.store.SetCustomDueOn(c.Request.Context(), c.Param("id"), on, reason)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, s.requestOut(r))
+}
+
+func (s *Server) handleRequestEvents(c *gin.Context) {
+	if err := newQuery(c).err(); err != nil {
+		fail(c, err)
+		return
+	}
+	es, err := s.store.FindEvents(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, newPage(es, ""))
+}

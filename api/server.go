@@ -1,0 +1,285 @@
+// Package api is Sunshine's JSON API under /api/v1, on Gin: routes,
+// middleware, authentication and one file per resource. Every error is an
+// RFC 9457 problem+json body; docs/openapi.yaml describes every endpoint.
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/store"
+)
+
+// Config holds what the API needs beyond the store.
+type Config struct {
+	Logger *slog.Logger
+	// BodyLimit caps request bodies, in bytes (default 1 MiB).
+	BodyLimit int64
+	// Ready reports whether the service can take traffic (database
+	// reachable, migrations current); nil means always ready.
+	Ready func(context.Context) error
+}
+
+// Server is the HTTP API.
+type Server struct {
+	store  *store.Store
+	log    *slog.Logger
+	cfg    Config
+	engine *gin.Engine
+
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+	registry *prometheus.Registry
+}
+
+const (
+	requestIDKey = "request_id"
+	defaultBody  = 1 << 20
+)
+
+func init() { gin.SetMode(gin.ReleaseMode) }
+
+// New builds the API on a fresh Gin engine with our own middleware.
+func New(st *store.Store, cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.BodyLimit <= 0 {
+		cfg.BodyLimit = defaultBody
+	}
+	s := &Server{store: st, log: cfg.Logger, cfg: cfg, engine: gin.New(), registry: prometheus.NewRegistry()}
+	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "sunshine_http_requests_total", Help: "HTTP requests by route and status.",
+	}, []string{"method", "route", "status"})
+	s.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "sunshine_http_request_duration_seconds", Help: "HTTP request latency by route.",
+		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
+	}, []string{"method", "route"})
+	s.registry.MustRegister(s.requests, s.latency,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	e := s.engine
+	e.HandleMethodNotAllowed = true
+	e.ContextWithFallback = true
+	e.Use(s.requestID, s.accessLog, s.recovery, s.bodyLimit)
+	e.NoRoute(func(c *gin.Context) {
+		fail(c, sunshine.Errorf(sunshine.ENotFound, "no such route: %s %s", c.Request.Method, c.Request.URL.Path))
+	})
+	e.NoMethod(func(c *gin.Context) {
+		writeProblem(c, problem{Type: problemType + "method_not_allowed", Title: titleFor["method_not_allowed"],
+			Status: http.StatusMethodNotAllowed, Detail: c.Request.Method + " is not allowed on " + c.Request.URL.Path,
+			RequestID: c.GetString(requestIDKey)})
+	})
+	s.routes()
+	return s
+}
+
+// Engine returns the Gin engine, for other packages (web pages) to add routes.
+func (s *Server) Engine() *gin.Engine { return s.engine }
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.engine.ServeHTTP(w, r) }
+
+func (s *Server) routes() {
+	e := s.engine
+	e.GET("/healthz", s.handleHealthz)
+	e.GET("/readyz", s.handleReadyz)
+	e.GET("/metrics", gin.WrapH(promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})))
+
+	v1 := e.Group("/api/v1")
+	v1.GET("/deadline", s.handleDeadline)
+	v1.GET("/jurisdictions", s.handleJurisdictions)
+
+	authed := v1.Group("", s.authenticate)
+	authed.GET("/me", s.handleMe)
+
+	authed.GET("/agencies", s.handleAgencyList)
+	authed.GET("/agencies/:id", s.handleAgencyGet)
+	authed.GET("/requests", s.handleRequestList)
+	authed.GET("/requests/:id", s.handleRequestGet)
+	authed.GET("/requests/:id/events", s.handleRequestEvents)
+	authed.GET("/users", s.handleUserList)
+
+	write := authed.Group("", requireRole(sunshine.RoleAdmin, sunshine.RoleStaff))
+	write.POST("/agencies", s.handleAgencyCreate)
+	write.PATCH("/agencies/:id", s.handleAgencyUpdate)
+	write.POST("/requests", s.handleRequestCreate)
+	write.PATCH("/requests/:id", s.handleRequestUpdate)
+	write.POST("/requests/:id/transitions", s.handleRequestTransition)
+	write.POST("/requests/:id/extension", s.handleRequestExtension)
+	write.PUT("/requests/:id/custom_due_on", s.handleRequestCustomDue)
+
+	admin := authed.Group("", requireRole(sunshine.RoleAdmin))
+	admin.POST("/users", s.handleUserCreate)
+	admin.PATCH("/users/:id", s.handleUserUpdate)
+	admin.GET("/tokens", s.handleTokenList)
+	admin.POST("/tokens", s.handleTokenCreate)
+	admin.DELETE("/tokens/:id", s.handleTokenDelete)
+}
+
+// requestID takes a sane X-Request-ID from the client or makes one.
+func (s *Server) requestID(c *gin.Context) {
+	id := c.GetHeader("X-Request-ID")
+	if len(id) == 0 || len(id) > 64 || strings.ContainsFunc(id, func(r rune) bool { return r < '!' || r > '~' }) {
+		b := make([]byte, 12)
+		_, _ = rand.Read(b)
+		id = hex.EncodeToString(b)
+	}
+	c.Set(requestIDKey, id)
+	c.Header("X-Request-ID", id)
+	c.Next()
+}
+
+// accessLog writes one structured line per request and feeds the metrics.
+// It never logs headers or bodies, so tokens cannot leak into logs.
+func (s *Server) accessLog(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	route := c.FullPath()
+	if route == "" {
+		route = "unmatched"
+	}
+	status := c.Writer.Status()
+	dur := time.Since(start)
+	s.requests.WithLabelValues(c.Request.Method, route, strconv.Itoa(status)).Inc()
+	s.latency.WithLabelValues(c.Request.Method, route).Observe(dur.Seconds())
+	attrs := []slog.Attr{
+		slog.String("request_id", c.GetString(requestIDKey)),
+		slog.String("method", c.Request.Method),
+		slog.String("path", c.Request.URL.Path),
+		slog.String("route", route),
+		slog.Int("status", status),
+		slog.Int64("duration_ms", dur.Milliseconds()),
+		slog.Int("bytes", c.Writer.Size()),
+	}
+	if p, ok := sunshine.PrincipalFrom(c.Request.Context()); ok {
+		attrs = append(attrs, slog.String("org_id", p.OrgID), slog.String("user_id", p.UserID))
+	}
+	level := slog.LevelInfo
+	if len(c.Errors) > 0 {
+		level = slog.LevelError
+		attrs = append(attrs, slog.String("err", c.Errors.String()))
+	}
+	s.log.LogAttrs(c.Request.Context(), level, "http request", attrs...)
+}
+
+// recovery turns a panic into a logged 500 problem.
+func (s *Server) recovery(c *gin.Context) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			fail(c, fmt.Errorf("panic: %v", v))
+		}
+	}()
+	c.Next()
+}
+
+func (s *Server) bodyLimit(c *gin.Context) {
+	if c.Request.ContentLength > s.cfg.BodyLimit {
+		fail(c, sunshine.Errorf(sunshine.ETooLarge, "the body is larger than the limit of %d bytes", s.cfg.BodyLimit))
+		return
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.BodyLimit)
+	c.Next()
+}
+
+// authenticate resolves the bearer token into the request's principal.
+func (s *Server) authenticate(c *gin.Context) {
+	h := c.GetHeader("Authorization")
+	scheme, token, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
+		fail(c, sunshine.Errorf(sunshine.EUnauthorized, "an API token is required: send Authorization: Bearer <token>"))
+		return
+	}
+	p, err := s.store.Authenticate(c.Request.Context(), strings.TrimSpace(token))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.Request = c.Request.WithContext(sunshine.WithPrincipal(c.Request.Context(), p))
+	c.Next()
+}
+
+// requireRole lets only the given roles through.
+func requireRole(roles ...sunshine.Role) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		p, _ := sunshine.PrincipalFrom(c.Request.Context())
+		for _, r := range roles {
+			if p.Role == r {
+				c.Next()
+				return
+			}
+		}
+		msg := "this action needs the staff or admin role"
+		if len(roles) == 1 {
+			msg = "this action needs the " + string(roles[0]) + " role"
+		}
+		fail(c, sunshine.Errorf(sunshine.EForbidden, "%s; you are %s", msg, p.Role))
+	}
+}
+
+func (s *Server) handleHealthz(c *gin.Context) {
+	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+}
+
+func (s *Server) handleReadyz(c *gin.Context) {
+	if s.cfg.Ready != nil {
+		ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+		defer cancel()
+		if err := s.cfg.Ready(ctx); err != nil {
+			s.log.Warn("not ready", "err", err)
+			fail(c, &sunshine.Error{Code: sunshine.EUnavailable, Message: "not ready: " + sunshine.ErrorMessage(unwrapReady(err))})
+			return
+		}
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ready"})
+}
+
+// ReadyError is a readiness failure whose message is safe to show.
+type ReadyError struct{ Msg string }
+
+func (e ReadyError) Error() string { return e.Msg }
+
+func unwrapReady(err error) error {
+	var re ReadyError
+	if errors.As(err, &re) {
+		return &sunshine.Error{Code: sunshine.EUnavailable, Message: re.Msg}
+	}
+	return err
+}
+
+func validID(s string) bool { return len(s) == 36 && uuid.Validate(s) == nil }
+
+// page is the shape of every list response.
+type page[T any] struct {
+	Items      []T     `json:"items"`
+	NextCursor *string `json:"next_cursor"`
+}
+
+func newPage[T any](items []T, next string) page[T] {
+	if items == nil {
+		items = []T{}
+	}
+	p := page[T]{Items: items}
+	if next != "" {
+		p.NextCursor = &next
+	}
+	return p
+}

@@ -1,0 +1,155 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	sunshine "github.com/sunshine-records/sunshine"
+)
+
+type meJSON struct {
+	User         *sunshine.User         `json:"user"`
+	Organization *sunshine.Organization `json:"organization"`
+}
+
+func (s *Server) handleMe(c *gin.Context) {
+	ctx := c.Request.Context()
+	p, _ := sunshine.PrincipalFrom(ctx)
+	u, err := s.store.FindUserByID(ctx, p.UserID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	org, err := s.store.FindOrgByID(ctx)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, meJSON{User: u, Organization: org})
+}
+
+func (s *Server) handleUserList(c *gin.Context) {
+	if err := newQuery(c).err(); err != nil {
+		fail(c, err)
+		return
+	}
+	us, err := s.store.FindUsers(c.Request.Context())
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, newPage(us, ""))
+}
+
+type createUserInput struct {
+	Email *string `json:"email"`
+	Name  *string `json:"name"`
+	Role  *string `json:"role"`
+}
+
+func (s *Server) handleUserCreate(c *gin.Context) {
+	var in createUserInput
+	if err := decodeJSON(c, &in); err != nil {
+		fail(c, err)
+		return
+	}
+	u := &sunshine.User{Role: sunshine.RoleStaff}
+	if in.Email != nil {
+		u.Email = *in.Email
+	}
+	if in.Name != nil {
+		u.Name = *in.Name
+	}
+	if in.Role != nil {
+		u.Role = sunshine.Role(*in.Role)
+	}
+	if err := s.store.CreateUser(c.Request.Context(), u); err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, u)
+}
+
+type updateUserInput struct {
+	Role *string `json:"role"`
+}
+
+func (s *Server) handleUserUpdate(c *gin.Context) {
+	var in updateUserInput
+	if err := decodeJSON(c, &in); err != nil {
+		fail(c, err)
+		return
+	}
+	if in.Role == nil {
+		fail(c, sunshine.FieldInvalid("role", "is required"))
+		return
+	}
+	u, err := s.store.UpdateUserRole(c.Request.Context(), c.Param("id"), sunshine.Role(*in.Role))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, u)
+}
+
+func (s *Server) handleTokenList(c *gin.Context) {
+	if err := newQuery(c).err(); err != nil {
+		fail(c, err)
+		return
+	}
+	ts, err := s.store.FindTokens(c.Request.Context())
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, newPage(ts, ""))
+}
+
+type createTokenInput struct {
+	UserID *string `json:"user_id"`
+	Name   *string `json:"name"`
+}
+
+type newTokenJSON struct {
+	ID        string    `json:"id"`
+	UserID    string    `json:"user_id"`
+	Name      string    `json:"name"`
+	Token     string    `json:"token"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// handleTokenCreate issues a token, for the caller or another user of the
+// organization; the token is in this response and nowhere else, ever.
+func (s *Server) handleTokenCreate(c *gin.Context) {
+	var in createTokenInput
+	if err := decodeJSON(c, &in); err != nil {
+		fail(c, err)
+		return
+	}
+	p, _ := sunshine.PrincipalFrom(c.Request.Context())
+	userID, name := p.UserID, ""
+	if in.UserID != nil {
+		userID = *in.UserID
+	}
+	if in.Name != nil {
+		name = strings.TrimSpace(*in.Name)
+	}
+	plain, tok, err := s.store.CreateToken(c.Request.Context(), userID, name)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusCreated, newTokenJSON{ID: tok.ID, UserID: tok.UserID, Name: tok.Name, Token: plain, CreatedAt: tok.CreatedAt})
+}
+
+func (s *Server) handleTokenDelete(c *gin.Context) {
+	if err := s.store.RevokeToken(c.Request.Context(), c.Param("id")); err != nil {
+		fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
