@@ -20,13 +20,20 @@ import (
 //go:embed *.sql
 var FS embed.FS
 
-func newMigrate(db *sql.DB) (*migrate.Migrate, error) {
+// newMigrate binds golang-migrate to one connection of db. WithConnection,
+// unlike WithInstance, leaves the pool open when the migrator closes.
+func newMigrate(ctx context.Context, db *sql.DB) (*migrate.Migrate, error) {
 	src, err := iofs.New(FS, ".")
 	if err != nil {
 		return nil, fmt.Errorf("migrations: open embedded files: %w", err)
 	}
-	drv, err := postgres.WithInstance(db, &postgres.Config{})
+	conn, err := db.Conn(ctx)
 	if err != nil {
+		return nil, fmt.Errorf("migrations: connect: %w", err)
+	}
+	drv, err := postgres.WithConnection(ctx, conn, &postgres.Config{})
+	if err != nil {
+		conn.Close()
 		return nil, fmt.Errorf("migrations: postgres driver: %w", err)
 	}
 	m, err := migrate.NewWithInstance("iofs", src, "postgres", drv)
@@ -40,14 +47,11 @@ func newMigrate(db *sql.DB) (*migrate.Migrate, error) {
 // processes at once: golang-migrate holds an advisory lock while it works.
 // The database handle stays open.
 func Up(ctx context.Context, db *sql.DB) error {
-	if err := db.PingContext(ctx); err != nil {
-		return fmt.Errorf("migrations: connect: %w", err)
-	}
-	m, err := newMigrate(db)
+	m, err := newMigrate(ctx, db)
 	if err != nil {
 		return err
 	}
-	defer m.Close() // returns the driver's connection to the pool; db stays open
+	defer m.Close() // returns the connection to the pool; db stays open
 	if err := m.Up(); err != nil && !errors.Is(err, migrate.ErrNoChange) {
 		return fmt.Errorf("migrations: apply: %w", err)
 	}

@@ -285,3 +285,18 @@ func (s *Store) Authenticate(ctx context.Context, token string) (sunshine.Princi
 	}
 	return sunshine.Principal{OrgID: row.OrgID, UserID: row.UserID, Role: sunshine.Role(row.Role), TokenID: row.TokenID}, nil
 }
+
+// AddTokenHash stores a token chosen by the caller (the public demo token)
+// for a user of the caller's organization.
+func (s *Store) AddTokenHash(ctx context.Context, userID, name, token string) error {
+	org, err := orgID(ctx)
+	if err != nil {
+		return err
+	}
+	h := sha256.Sum256([]byte(token))
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		const q = `INSERT INTO api_tokens (org_id, user_id, name, token_sha256) VALUES ($1, $2, $3, $4)`
+		_, err := tx.ExecContext(ctx, q, org, userID, name, h[:])
+		return translate(err, "token")
+	})
+}

@@ -143,3 +143,12 @@ func isConnError(err error) bool {
 	return strings.Contains(msg, "connection refused") || strings.Contains(msg, "bad connection") ||
 		strings.Contains(msg, "broken pipe") || strings.Contains(msg, "connection reset")
 }
+
+// Atomically runs fn with a store bound to one transaction: everything fn
+// does commits together or not at all.
+func (s *Store) Atomically(ctx context.Context, fn func(*Store) error) error {
+	if s.tx != nil {
+		return s.inTx(ctx, func(*sqlx.Tx) error { return fn(s) })
+	}
+	return s.inTx(ctx, func(tx *sqlx.Tx) error { return fn(NewInTx(tx, s.clock)) })
+}

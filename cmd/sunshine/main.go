@@ -21,10 +21,20 @@ type command struct {
 	run     func(args []string, stdout, stderr io.Writer) error
 }
 
-var commands = map[string]command{
-	"deadline":      {"compute a request's statutory due date and explain it", runDeadline},
-	"holidays":      {"list the non-counting days of a jurisdiction in a year", runHolidays},
-	"jurisdictions": {"list the supported laws", runJurisdictions},
+var commands map[string]command
+
+func init() {
+	commands = map[string]command{
+		"deadline":      {"compute a request's statutory due date and explain it", runDeadline},
+		"holidays":      {"list the non-counting days of a jurisdiction in a year", runHolidays},
+		"jurisdictions": {"list the supported laws", runJurisdictions},
+		"serve":         {"run the HTTP server (API, health, metrics)", runServe},
+		"migrate":       {"apply database migrations", runMigrate},
+		"org":           {"org create: create an organization, its admin and a token", runOrg},
+		"token":         {"token create: issue an API token for a user", runToken},
+		"seed":          {"seed --demo: create the demo organization (once)", runSeed},
+		"healthcheck":   {"check a running server's /healthz (for containers)", runHealthcheck},
+	}
 }
 
 func main() {

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is Sunshine's configuration, read once from the environment and
+// passed down; nothing else reads the environment. .env.example documents
+// every variable.
+type Config struct {
+	DatabaseURL     string        // SUNSHINE_DATABASE_URL (or _FILE)
+	Addr            string        // SUNSHINE_ADDR
+	BaseURL         string        // SUNSHINE_BASE_URL
+	LogFormat       string        // SUNSHINE_LOG_FORMAT: json or text
+	LogLevel        string        // SUNSHINE_LOG_LEVEL: debug, info, warn, error
+	BodyLimit       int64         // SUNSHINE_BODY_LIMIT, bytes
+	ShutdownTimeout time.Duration // SUNSHINE_SHUTDOWN_TIMEOUT
+	Migrate         bool          // SUNSHINE_MIGRATE: apply migrations at serve start
+	SeedDemo        bool          // SUNSHINE_SEED_DEMO: create the demo organization at serve start
+	DBMaxConns      int           // SUNSHINE_DB_MAX_CONNS
+	SMTPURL         string        // SUNSHINE_SMTP_URL (or _FILE): reminders; empty writes mail to a folder
+}
+
+// loadConfig reads the environment through getenv and validates it; every
+// problem is reported at once, naming its variable.
+func loadConfig(getenv func(string) string) (Config, error) {
+	c := Config{}
+	var errs []error
+	str := func(name, def string) string {
+		v := getenv(name)
+		if f := getenv(name + "_FILE"); f != "" && v == "" {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s_FILE: %w", name, err))
+				return def
+			}
+			v = strings.TrimSpace(string(b))
+		}
+		if v == "" {
+			return def
+		}
+		return v
+	}
+	boolean := func(name string, def bool) bool {
+		v := str(name, strconv.FormatBool(def))
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %q is not true or false", name, v))
+		}
+		return b
+	}
+	c.DatabaseURL = str("SUNSHINE_DATABASE_URL", "")
+	c.Addr = str("SUNSHINE_ADDR", ":8080")
+	c.BaseURL = strings.TrimRight(str("SUNSHINE_BASE_URL", "http://localhost:8080"), "/")
+	c.LogFormat = str("SUNSHINE_LOG_FORMAT", "json")
+	c.LogLevel = str("SUNSHINE_LOG_LEVEL", "info")
+	c.Migrate = boolean("SUNSHINE_MIGRATE", true)
+	c.SeedDemo = boolean("SUNSHINE_SEED_DEMO", false)
+	c.SMTPURL = str("SUNSHINE_SMTP_URL", "")
+
+	bodyLimit := str("SUNSHINE_BODY_LIMIT", "1048576")
+	if n, err := strconv.ParseInt(bodyLimit, 10, 64); err != nil || n < 1024 {
+		errs = append(errs, fmt.Errorf("SUNSHINE_BODY_LIMIT: %q must be a number of bytes, at least 1024", bodyLimit))
+	} else {
+		c.BodyLimit = n
+	}
+	shutdown := str("SUNSHINE_SHUTDOWN_TIMEOUT", "15s")
+	if d, err := time.ParseDuration(shutdown); err != nil || d <= 0 {
+		errs = append(errs, fmt.Errorf("SUNSHINE_SHUTDOWN_TIMEOUT: %q must be a duration such as 15s", shutdown))
+	} else {
+		c.ShutdownTimeout = d
+	}
+	maxConns := str("SUNSHINE_DB_MAX_CONNS", "20")
+	if n, err := strconv.Atoi(maxConns); err != nil || n < 1 || n > 1000 {
+		errs = append(errs, fmt.Errorf("SUNSHINE_DB_MAX_CONNS: %q must be a number from 1 to 1000", maxConns))
+	} else {
+		c.DBMaxConns = n
+	}
+	if c.LogFormat != "json" && c.LogFormat != "text" {
+		errs = append(errs, fmt.Errorf("SUNSHINE_LOG_FORMAT: %q must be json or text", c.LogFormat))
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("SUNSHINE_LOG_LEVEL: %q must be debug, info, warn or error", c.LogLevel))
+	}
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, fmt.Errorf("SUNSHINE_BASE_URL: %q must be an http or https address", c.BaseURL))
+	}
+	if c.DatabaseURL != "" {
+		if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			errs = append(errs, errors.New("SUNSHINE_DATABASE_URL: must be a postgres:// URL"))
+		}
+	}
+	if c.SMTPURL != "" {
+		if u, err := url.Parse(c.SMTPURL); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Host == "" {
+			errs = append(errs, errors.New("SUNSHINE_SMTP_URL: must be smtp://host:port or smtps://host:port"))
+		}
+	}
+	return c, errors.Join(errs...)
+}
+
+// requireDatabase reports the one setting every database command needs.
+func (c Config) requireDatabase() error {
+	if c.DatabaseURL == "" {
+		return usagef("SUNSHINE_DATABASE_URL is not set (e.g. postgres://user@localhost:5432/sunshine?sslmode=disable); `make run` sets it for you")
+	}
+	return nil
+}

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+	"github.com/sunshine-records/sunshine/store"
+)
+
+// The demo organization. Its token is fixed and public so that `make run`
+// can print it on every start: never keep real data in the demo org.
+const (
+	demoSlug  = "demo"
+	demoEmail = "demo@sunshine.example"
+	demoToken = "sun_demo-token-public-do-not-use-for-real-data-0000"
+)
+
+type seedJSON struct {
+	OrgID string `json:"org_id"`
+	Token string `json:"token"`
+}
+
+func runSeed(args []string, stdout, _ io.Writer) error {
+	fs := newFlagSet("seed")
+	demo := fs.Bool("demo", false, "create the demo organization and its data (once)")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := parse(fs, args, stdout); err != nil {
+		return err
+	}
+	if !*demo {
+		return usagef("--demo is required (it is the only seed)")
+	}
+	return withStore(func(ctx context.Context, s *store.Store) error {
+		orgID, created, err := seedDemo(ctx, s)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return writeJSON(stdout, seedJSON{OrgID: orgID, Token: demoToken})
+		}
+		if created {
+			fmt.Fprintln(stdout, "Created the demo organization.")
+		} else {
+			fmt.Fprintln(stdout, "The demo organization exists already; nothing changed.")
+		}
+		fmt.Fprintf(stdout, "Demo API token: %s\n", demoToken)
+		return nil
+	})
+}
+
+// seedDemo creates the demo organization in one transaction, once: if it
+// exists, nothing changes. Two servers seeding at once cannot both create it
+// (the slug is unique).
+func seedDemo(ctx context.Context, s *store.Store) (orgID string, created bool, err error) {
+	if org, err := s.FindOrgBySlug(ctx, demoSlug); err == nil {
+		return org.ID, false, nil
+	} else if sunshine.ErrorCode(err) != sunshine.ENotFound {
+		return "", false, err
+	}
+	err = s.Atomically(ctx, func(s *store.Store) error {
+		org := &sunshine.Organization{Name: "Demo: Day Laborer Organizing Network", Slug: demoSlug}
+		admin := &sunshine.User{Email: demoEmail, Name: "Demo Coordinator"}
+		if _, err := s.CreateOrg(ctx, org, admin); err != nil {
+			return err
+		}
+		orgID = org.ID
+		ctx := sunshine.WithPrincipal(ctx, sunshine.Principal{OrgID: org.ID, UserID: admin.ID, Role: sunshine.RoleAdmin})
+		if err := s.AddTokenHash(ctx, admin.ID, "demo token (public)", demoToken); err != nil {
+			return err
+		}
+		staff := &sunshine.User{Email: "organizer@sunshine.example", Name: "Rosa Organizer", Role: sunshine.RoleStaff}
+		if err := s.CreateUser(ctx, staff); err != nil {
+			return err
+		}
+		return seedDemoData(ctx, s, staff.ID)
+	})
+	if sunshine.ErrorCode(err) == sunshine.EConflict { // another process seeded it first
+		org, ferr := s.FindOrgBySlug(ctx, demoSlug)
+		if ferr != nil {
+			return "", false, errors.Join(err, ferr)
+		}
+		return org.ID, false, nil
+	}
+	return orgID, err == nil, err
+}
+
+func seedDemoData(ctx context.Context, s *store.Store, staffID string) error {
+	agencies := map[string]*sunshine.Agency{}
+	for _, a := range []sunshine.Agency{
+		{Name: "Sacramento County Sheriff's Department", Jurisdiction: "us-ca", TimeZone: "America/Los_Angeles",
+			RecordsContact: "Public Records Unit", Email: "records@sacsheriff.example", PostalAddress: "4500 Orange Grove Ave, Sacramento, CA 95841"},
+		{Name: "U.S. Immigration and Customs Enforcement", Jurisdiction: "us-federal", RecordsContact: "ICE FOIA Office",
+			Email: "ice-foia@dhs.example", PortalURL: "https://foia.example/ice"},
+		{Name: "Texas Department of Public Safety", Jurisdiction: "us-tx", Email: "pir@dps.texas.example"},
+		{Name: "New York City Police Department", Jurisdiction: "us-ny", PortalURL: "https://foil.example/nypd"},
+		{Name: "Chicago Police Department", Jurisdiction: "us-il", Email: "foia@chicagopolice.example"},
+		{Name: "Miami-Dade Police Department", Jurisdiction: "us-fl", Email: "records@mdpd.example"},
+	} {
+		a := a
+		if err := s.CreateAgency(ctx, &a); err != nil {
+			return err
+		}
+		agencies[a.Jurisdiction] = &a
+	}
+	today := deadline.Today(s.Clock().Now(), agencies["us-federal"].Location())
+	type step struct {
+		to sunshine.Status
+		on deadline.Date
+	}
+	for _, d := range []struct {
+		law, title, desc string
+		method           sunshine.DeliveryMethod
+		received         deadline.Date
+		assignee         bool
+		tags             []string
+		then             []step
+		extend           bool
+	}{
+		{law: "us-ca", title: "All communications with ICE since 20 January 2017", method: sunshine.DeliveryEmail,
+			desc:     "Under the California Public Records Act, all communications between the Sheriff's Department and U.S. Immigration and Customs Enforcement since 20 January 2017, including detainer requests and notification requests.",
+			received: deadline.MustParseDate("2017-03-27"), tags: []string{"ice", "cpra"}, assignee: true},
+		{law: "us-federal", title: "287(g) agreements and detainers in Sacramento County", method: sunshine.DeliveryPortal,
+			desc:     "All 287(g) agreements, detainers (Form I-247) and related correspondence with Sacramento County agencies.",
+			received: today.AddDays(-20), tags: []string{"ice", "287g"}, extend: true,
+			then: []step{{sunshine.StatusAcknowledged, today.AddDays(-18)}}},
+		{law: "us-ny", title: "NYPD cooperation with federal immigration authorities", method: sunshine.DeliveryPortal,
+			desc: "Records of NYPD responses to ICE detainer requests.", received: today.AddDays(-3), assignee: true,
+			then: []step{{sunshine.StatusAcknowledged, today.AddDays(-1)}}},
+		{law: "us-il", title: "Gang database entries shared with ICE", method: sunshine.DeliveryEmail,
+			desc: "Records of data from the CPD gang database shared with ICE.", received: today.AddDays(-6),
+			then: []step{{sunshine.StatusAwaitingRequester, today.AddDays(-2)}}},
+		{law: "us-tx", title: "Operation Lone Star arrest data", method: sunshine.DeliveryEmail,
+			desc: "Arrest records under Operation Lone Star for 2024.", received: today.AddDays(-40),
+			then: []step{{sunshine.StatusRollingProduction, today.AddDays(-20)}, {sunshine.StatusFulfilled, today.AddDays(-5)}}},
+		{law: "us-fl", title: "Jail booking records referred to ICE", method: sunshine.DeliveryMail,
+			desc: "Booking records of people referred to ICE.", received: today.AddDays(-10)},
+		{law: "us-ca", title: "Draft: jail access for ICE agents", method: sunshine.DeliveryEmail,
+			desc: "Policies on ICE access to county jails (not sent yet).", tags: []string{"ice"}},
+	} {
+		r := &sunshine.Request{AgencyID: agencies[d.law].ID, Title: d.title, Description: d.desc,
+			DeliveryMethod: d.method, ReceivedOn: d.received, SentOn: d.received, Tags: d.tags}
+		if d.assignee {
+			r.AssigneeID = &staffID
+		}
+		if err := s.CreateRequest(ctx, r); err != nil {
+			return fmt.Errorf("demo request %q: %w", d.title, err)
+		}
+		for _, st := range d.then {
+			if _, err := s.TransitionRequest(ctx, r.ID, sunshine.TransitionInput{To: st.to, EffectiveOn: st.on}); err != nil {
+				return fmt.Errorf("demo request %q: %w", d.title, err)
+			}
+		}
+		if d.extend {
+			if _, err := s.ExtendRequest(ctx, r.ID, d.received.AddDays(5), "unusual circumstances: records held in field offices"); err != nil {
+				return fmt.Errorf("demo request %q: %w", d.title, err)
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/api"
+	"github.com/sunshine-records/sunshine/migrations"
+	"github.com/sunshine-records/sunshine/store"
+)
+
+func newLogger(cfg Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// runServe runs the HTTP server until SIGINT or SIGTERM, then drains it.
+func runServe(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("serve")
+	if err := parse(fs, args, stdout); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return usagef("%s", err)
+	}
+	if err := cfg.requireDatabase(); err != nil {
+		return err
+	}
+	log := newLogger(cfg, stderr)
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	db, err := openDB(ctx, cfg, 60*time.Second)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if cfg.Migrate {
+		if err := migrations.Up(ctx, db.DB); err != nil {
+			return err
+		}
+	}
+	if v, current, err := migrations.Status(ctx, db.DB); err != nil {
+		return err
+	} else if !current {
+		return fmt.Errorf("the database is at migration %d and migrations are pending: run `sunshine migrate` (or set SUNSHINE_MIGRATE=true)", v)
+	}
+	st := store.New(db, sunshine.SystemClock{})
+	if cfg.SeedDemo {
+		if _, created, err := seedDemo(ctx, st); err != nil {
+			return fmt.Errorf("seed the demo: %w", err)
+		} else if created {
+			log.Info("created the demo organization", "slug", demoSlug)
+		}
+	}
+
+	srv := &http.Server{
+		Addr:              cfg.Addr,
+		Handler:           api.New(st, api.Config{Logger: log, BodyLimit: cfg.BodyLimit, Ready: readiness(db)}),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute, // uploads of released records can be large
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	log.Info("sunshine is serving", "addr", cfg.Addr, "base_url", cfg.BaseURL)
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "timeout", cfg.ShutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// readiness reports whether the database answers and its schema is current.
+func readiness(db *sqlx.DB) func(context.Context) error {
+	return func(ctx context.Context) error {
+		if err := db.PingContext(ctx); err != nil {
+			return api.ReadyError{Msg: "the database is unreachable"}
+		}
+		_, current, err := migrations.Status(ctx, db.DB)
+		switch {
+		case err != nil:
+			return api.ReadyError{Msg: "cannot read the migration version"}
+		case !current:
+			return api.ReadyError{Msg: "database migrations are pending"}
+		}
+		return nil
+	}
+}
+
+// runHealthcheck GETs /healthz on the local server: for container health
+// checks in an image without curl.
+func runHealthcheck(args []string, stdout, _ io.Writer) error {
+	fs := newFlagSet("healthcheck")
+	url := fs.String("url", "http://127.0.0.1:8080/healthz", "address to check")
+	if err := parse(fs, args, stdout); err != nil {
+		return err
+	}
+	client := &http.Client{Timeout: 3 * time.Second}
+	resp, err := client.Get(*url)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s answered %s", *url, resp.Status)
+	}
+	fmt.Fprintln(stdout, "ok")
+	return nil
+}
