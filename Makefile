@@ -7,10 +7,13 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BIN := bin/sunshine
 
 .DEFAULT_GOAL := help
-.PHONY: help build test bench lint fmt clean
+.PHONY: help run build test bench lint fmt clean db-stop
 
 help: ## list the targets
 	@grep -E '^[a-z/-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+run: ## run Sunshine with demo data (finds or starts PostgreSQL)
+	./scripts/run.sh
 
 build: ## build bin/sunshine
 	$(GO) build -trimpath -o $(BIN) ./cmd/sunshine
@@ -28,6 +31,9 @@ lint: ## gofmt, go vet and staticcheck
 
 fmt: ## format the code
 	gofmt -w $$(git ls-files '*.go')
+
+db-stop: ## stop the private PostgreSQL that make run/test may have started
+	./scripts/db.sh stop
 
 clean: ## remove build output
 	rm -rf bin

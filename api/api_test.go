@@ -1,0 +1,421 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/api"
+	"github.com/sunshine-records/sunshine/store"
+	"github.com/sunshine-records/sunshine/store/storetest"
+)
+
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+// 08:00 in Sacramento, Wednesday 5 April 2017.
+var now = time.Date(2017, 4, 5, 15, 0, 0, 0, time.UTC)
+
+type testBundle struct {
+	t     *testing.T
+	srv   *api.Server
+	st    *store.Store
+	fx    storetest.Fixture
+	token string // the admin's
+	logs  *bytes.Buffer
+}
+
+func setup(t *testing.T) *testBundle {
+	t.Helper()
+	st := storetest.Tx(t, sunshine.NewFixedClock(now))
+	fx := storetest.Org(t, st, "ndlon")
+	logs := &bytes.Buffer{}
+	srv := api.New(st, api.Config{Logger: slog.New(slog.NewJSONHandler(logs, nil)), BodyLimit: 64 << 10})
+	return &testBundle{t: t, srv: srv, st: st, fx: fx, token: fx.Token, logs: logs}
+}
+
+type response struct {
+	rec  *httptest.ResponseRecorder
+	body map[string]any
+}
+
+func (r response) status() int { return r.rec.Code }
+
+// str digs a string out of the JSON body by path, e.g. "deadline.due_on".
+func (r response) str(path string) string {
+	var v any = r.body
+	for _, k := range strings.Split(path, ".") {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return ""
+		}
+		v = m[k]
+	}
+	s, _ := v.(string)
+	return s
+}
+
+func (r response) items() []map[string]any {
+	raw, _ := r.body["items"].([]any)
+	out := make([]map[string]any, len(raw))
+	for i, v := range raw {
+		out[i], _ = v.(map[string]any)
+	}
+	return out
+}
+
+// fieldErrors returns the names of the fields a problem response blames.
+func (r response) fieldErrors() []string {
+	var out []string
+	errs, _ := r.body["errors"].([]any)
+	for _, e := range errs {
+		out = append(out, e.(map[string]any)["field"].(string))
+	}
+	return out
+}
+
+// call sends a request through the real router, checks the response
+// against docs/openapi.yaml and decodes its JSON body.
+func (b *testBundle) call(method, path, token string, body any) response {
+	b.t.Helper()
+	var rdr io.Reader
+	switch v := body.(type) {
+	case nil:
+	case string:
+		rdr = strings.NewReader(v)
+	case []byte:
+		rdr = bytes.NewReader(v)
+	default:
+		raw, err := json.Marshal(v)
+		require.NoError(b.t, err)
+		rdr = bytes.NewReader(raw)
+	}
+	req := httptest.NewRequest(method, path, rdr)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	rec := httptest.NewRecorder()
+	b.srv.ServeHTTP(rec, req)
+	requireSpec(b.t, httptest.NewRequest(method, path, nil), rec)
+	out := response{rec: rec}
+	if strings.Contains(rec.Header().Get("Content-Type"), "json") && rec.Body.Len() > 0 {
+		require.NoError(b.t, json.Unmarshal(rec.Body.Bytes(), &out.body), rec.Body.String())
+	}
+	if rec.Code >= 400 {
+		require.Equal(b.t, "application/problem+json", rec.Header().Get("Content-Type"), rec.Body.String())
+	}
+	return out
+}
+
+func (b *testBundle) agency(name, jurisdiction string) string {
+	b.t.Helper()
+	r := b.call("POST", "/api/v1/agencies", b.token, map[string]any{"name": name, "jurisdiction": jurisdiction})
+	require.Equal(b.t, http.StatusCreated, r.status(), r.rec.Body.String())
+	return r.str("id")
+}
+
+func (b *testBundle) request(agencyID, received string) string {
+	b.t.Helper()
+	body := map[string]any{"agency_id": agencyID, "title": "All communications with ICE since 20 January 2017",
+		"delivery_method": "email", "description": "Detainer and notification requests."}
+	if received != "" {
+		body["received_on"] = received
+	}
+	r := b.call("POST", "/api/v1/requests", b.token, body)
+	require.Equal(b.t, http.StatusCreated, r.status(), r.rec.Body.String())
+	return r.str("id")
+}
+
+// user adds a user with a role and returns a token for them.
+func (b *testBundle) user(email string, role sunshine.Role) string {
+	b.t.Helper()
+	r := b.call("POST", "/api/v1/users", b.token, map[string]any{"email": email, "role": role})
+	require.Equal(b.t, http.StatusCreated, r.status(), r.rec.Body.String())
+	tok := b.call("POST", "/api/v1/tokens", b.token, map[string]any{"user_id": r.str("id"), "name": "test"})
+	require.Equal(b.t, http.StatusCreated, tok.status(), tok.rec.Body.String())
+	return tok.str("token")
+}
+
+func TestRequests_Lifecycle(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	sheriff := b.agency("Sacramento County Sheriff's Department", "us-ca")
+
+	r := b.call("POST", "/api/v1/requests", b.token, map[string]any{
+		"agency_id": sheriff, "title": "All communications with ICE since 20 January 2017",
+		"delivery_method": "email", "sent_on": "2017-03-27", "received_on": "2017-03-27", "tags": []string{"ice"},
+	})
+	require.Equal(t, http.StatusCreated, r.status(), r.rec.Body.String())
+	id := r.str("id")
+	require.Equal(t, "submitted", r.str("status"))
+	require.Equal(t, "us-ca", r.str("jurisdiction"))
+	require.Equal(t, "2017-04-06", r.str("due_on"))
+	require.Equal(t, "2017-04-06", r.str("deadline.due_on"))
+	require.Equal(t, "Gov. Code 7922.535(a)", r.str("deadline.law.citation"))
+	steps := r.body["deadline"].(map[string]any)["steps"].([]any)
+	require.Equal(t, "Due Thu 6 Apr 2017.", steps[len(steps)-1])
+	require.Equal(t, float64(1), r.body["days_until_due"], "5 April in Sacramento: due tomorrow")
+	require.Equal(t, false, r.body["overdue"])
+
+	got := b.call("GET", "/api/v1/requests/"+id, b.token, nil)
+	require.Equal(t, http.StatusOK, got.status())
+	require.Equal(t, r.body, got.body, "POST returns what GET returns")
+
+	list := b.call("GET", "/api/v1/requests?status=submitted&tag=ice", b.token, nil)
+	require.Equal(t, http.StatusOK, list.status())
+	require.Len(t, list.items(), 1)
+	require.Nil(t, list.body["next_cursor"])
+
+	upd := b.call("PATCH", "/api/v1/requests/"+id, b.token, map[string]any{"tracking_number": "R-2017-0042", "agency_estimated_on": "2017-04-30"})
+	require.Equal(t, http.StatusOK, upd.status(), upd.rec.Body.String())
+	require.Equal(t, "R-2017-0042", upd.str("tracking_number"))
+	require.Equal(t, "2017-04-30", upd.str("agency_estimated_on"))
+	upd = b.call("PATCH", "/api/v1/requests/"+id, b.token, map[string]any{"agency_estimated_on": nil})
+	require.Equal(t, http.StatusOK, upd.status())
+	require.Nil(t, upd.body["agency_estimated_on"], "null clears the date")
+
+	ext := b.call("POST", "/api/v1/requests/"+id+"/extension", b.token, map[string]any{"invoked_on": "2017-04-03", "reason": "records at another facility"})
+	require.Equal(t, http.StatusOK, ext.status(), ext.rec.Body.String())
+	require.Equal(t, "2017-04-20", ext.str("due_on"))
+	require.Equal(t, true, ext.body["deadline"].(map[string]any)["extended"])
+
+	tr := b.call("POST", "/api/v1/requests/"+id+"/transitions", b.token, map[string]any{"to": "acknowledged", "effective_on": "2017-04-04"})
+	require.Equal(t, http.StatusOK, tr.status(), tr.rec.Body.String())
+	require.Equal(t, "acknowledged", tr.str("status"))
+
+	bad := b.call("POST", "/api/v1/requests/"+id+"/transitions", b.token, map[string]any{"to": "draft"})
+	require.Equal(t, http.StatusConflict, bad.status())
+	require.Contains(t, bad.body["allowed"], "awaiting_requester")
+
+	cd := b.call("PUT", "/api/v1/requests/"+id+"/custom_due_on", b.token, map[string]any{"date": "2017-05-15", "reason": "agreed by phone"})
+	require.Equal(t, http.StatusOK, cd.status(), cd.rec.Body.String())
+	require.Equal(t, "2017-05-15", cd.str("deadline.effective_due_on"))
+	require.Equal(t, "2017-04-20", cd.str("due_on"), "the statutory date is kept beside it")
+
+	ev := b.call("GET", "/api/v1/requests/"+id+"/events", b.token, nil)
+	require.Equal(t, http.StatusOK, ev.status())
+	var kinds []string
+	for _, e := range ev.items() {
+		kinds = append(kinds, e["kind"].(string))
+	}
+	require.Equal(t, []string{"created", "deadline_computed", "updated", "updated", "deadline_extended", "deadline_computed", "status_changed", "custom_due_set"}, kinds)
+}
+
+func TestRequests_Draft(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	id := b.request(b.agency("FBI", "us-federal"), "")
+	r := b.call("GET", "/api/v1/requests/"+id, b.token, nil)
+	require.Equal(t, "draft", r.str("status"))
+	require.Nil(t, r.body["due_on"])
+
+	r = b.call("POST", "/api/v1/requests/"+id+"/transitions", b.token, map[string]any{"to": "submitted"})
+	require.Equal(t, http.StatusBadRequest, r.status())
+	require.Equal(t, []string{"received_on"}, r.fieldErrors())
+
+	r = b.call("POST", "/api/v1/requests/"+id+"/transitions", b.token, map[string]any{"to": "submitted", "received_on": "2017-03-27"})
+	require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
+	require.Equal(t, "2017-04-24", r.str("due_on"))
+
+	// The FOIA clock stops while the agency waits on us.
+	r = b.call("POST", "/api/v1/requests/"+id+"/transitions", b.token, map[string]any{"to": "awaiting_requester", "effective_on": "2017-03-29"})
+	require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
+	require.Equal(t, true, r.body["deadline"].(map[string]any)["paused"])
+	require.Equal(t, float64(19), r.body["deadline"].(map[string]any)["remaining_days"])
+	require.Nil(t, r.body["due_on"])
+	require.Equal(t, false, r.body["overdue"])
+	r = b.call("POST", "/api/v1/requests/"+id+"/transitions", b.token, map[string]any{"to": "acknowledged", "effective_on": "2017-04-03"})
+	require.Equal(t, http.StatusOK, r.status())
+	require.Equal(t, "2017-04-28", r.str("due_on"))
+}
+
+func TestRequests_ExtensionRefused(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	id := b.request(b.agency("Austin Police Department", "us-tx"), "2024-03-04")
+	r := b.call("POST", "/api/v1/requests/"+id+"/extension", b.token, map[string]any{})
+	require.Equal(t, http.StatusUnprocessableEntity, r.status())
+	require.Contains(t, r.str("detail"), "Texas Public Information Act")
+}
+
+func TestRequests_ListFiltersAndPages(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	a := b.agency("Sheriff", "us-ca")
+	first := b.request(a, "2017-03-20") // due 2017-03-30: overdue on 5 April
+	second := b.request(a, "2017-03-27")
+	draft := b.request(a, "")
+
+	r := b.call("GET", "/api/v1/requests?overdue=true", b.token, nil)
+	require.Equal(t, http.StatusOK, r.status())
+	require.Len(t, r.items(), 1)
+	require.Equal(t, first, r.items()[0]["id"])
+	require.Equal(t, true, r.items()[0]["overdue"])
+
+	var ids []any
+	path := "/api/v1/requests?limit=2"
+	for path != "" {
+		r = b.call("GET", path, b.token, nil)
+		require.Equal(t, http.StatusOK, r.status())
+		for _, it := range r.items() {
+			ids = append(ids, it["id"])
+		}
+		path = ""
+		if next, ok := r.body["next_cursor"].(string); ok {
+			path = "/api/v1/requests?limit=2&cursor=" + next
+		}
+	}
+	require.Equal(t, []any{first, second, draft}, ids)
+
+	for _, tc := range []struct{ query, field string }{
+		{"status=lost", "status"},
+		{"due_before=2017-02-30", "due_before"},
+		{"agency_id=nope", "agency_id"},
+		{"overdue=yes", "overdue"},
+		{"limit=0", "limit"},
+		{"limit=500", "limit"},
+		{"stauts=submitted", "stauts"},
+		{"cursor=zzz", "cursor"},
+	} {
+		r := b.call("GET", "/api/v1/requests?"+tc.query, b.token, nil)
+		require.Equal(t, http.StatusBadRequest, r.status(), tc.query)
+		require.Equal(t, []string{tc.field}, r.fieldErrors(), tc.query)
+	}
+}
+
+func TestRequests_BadInput(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	a := b.agency("Sheriff", "us-ca")
+	valid := `{"agency_id":"` + a + `","title":"t","delivery_method":"email"}`
+	for _, tc := range []struct {
+		name        string
+		contentType string
+		body        string
+		status      int
+		fields      []string
+	}{
+		{"MalformedJSON", "application/json", `{"title":`, 400, nil},
+		{"NotAnObject", "application/json", `[1,2]`, 400, nil},
+		{"Empty", "application/json", ``, 400, nil},
+		{"TrailingData", "application/json", valid + `{}`, 400, nil},
+		{"UnknownField", "application/json", `{"agency_id":"` + a + `","title":"t","delivery_method":"email","org_id":"x"}`, 400, []string{"org_id"}},
+		{"WrongType", "application/json", `{"agency_id":"` + a + `","title":42,"delivery_method":"email"}`, 400, []string{"title"}},
+		{"MissingFields", "application/json", `{}`, 400, []string{"agency_id", "title", "delivery_method"}},
+		{"BadDate", "application/json", `{"agency_id":"` + a + `","title":"t","delivery_method":"email","received_on":"2017-02-30"}`, 400, []string{"received_on"}},
+		{"ReceivedBeforeSent", "application/json", `{"agency_id":"` + a + `","title":"t","delivery_method":"email","sent_on":"2017-03-28","received_on":"2017-03-27"}`, 400, []string{"received_on"}},
+		{"BadMethod", "application/json", `{"agency_id":"` + a + `","title":"t","delivery_method":"pigeon"}`, 400, []string{"delivery_method"}},
+		{"UnknownAgency", "application/json", `{"agency_id":"00000000-0000-0000-0000-000000000000","title":"t","delivery_method":"email"}`, 400, []string{"agency_id"}},
+		{"InvalidUTF8", "application/json", "{\"agency_id\":\"" + a + "\",\"title\":\"\xff\xfe\",\"delivery_method\":\"email\"}", 400, nil},
+		{"SQLMetacharacters", "application/json", `{"agency_id":"` + a + `'; DROP TABLE requests;--","title":"t","delivery_method":"email"}`, 400, []string{"agency_id"}},
+		{"NotJSON", "text/plain", valid, 415, nil},
+		{"TooLarge", "application/json", `{"agency_id":"` + a + `","title":"t","delivery_method":"email","description":"` + strings.Repeat("x", 70<<10) + `"}`, 413, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req := httptest.NewRequest("POST", "/api/v1/requests", strings.NewReader(tc.body))
+			req.Header.Set("Content-Type", tc.contentType)
+			req.Header.Set("Authorization", "Bearer "+b.token)
+			rec := httptest.NewRecorder()
+			b.srv.ServeHTTP(rec, req)
+			requireSpec(t, httptest.NewRequest("POST", "/api/v1/requests", nil), rec)
+			require.Equal(t, tc.status, rec.Code, rec.Body.String())
+			require.Equal(t, "application/problem+json", rec.Header().Get("Content-Type"))
+			var p struct {
+				Status int `json:"status"`
+				Errors []struct {
+					Field string `json:"field"`
+				} `json:"errors"`
+			}
+			require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &p))
+			require.Equal(t, tc.status, p.Status)
+			var fields []string
+			for _, e := range p.Errors {
+				fields = append(fields, e.Field)
+			}
+			if tc.fields != nil {
+				require.ElementsMatch(t, tc.fields, fields)
+			}
+		})
+	}
+	// Nothing was written by any of them.
+	r := b.call("GET", "/api/v1/requests", b.token, nil)
+	require.Empty(t, r.items())
+}
+
+func TestRouting_Problems(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	r := b.call("GET", "/api/v1/nope", b.token, nil)
+	require.Equal(t, http.StatusNotFound, r.status())
+	r = b.call("DELETE", "/api/v1/requests", b.token, nil)
+	require.Equal(t, http.StatusMethodNotAllowed, r.status())
+	require.Equal(t, "Method not allowed", r.str("title"))
+	r = b.call("GET", "/api/v1/requests/not-a-uuid", b.token, nil)
+	require.Equal(t, http.StatusNotFound, r.status())
+}
+
+func TestCalculatorAndJurisdictions(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	r := b.call("GET", "/api/v1/deadline?jurisdiction=us-ca&received=2017-03-27", "", nil)
+	require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
+	require.Equal(t, "2017-04-06", r.str("due"))
+	r = b.call("GET", "/api/v1/deadline?jurisdiction=us-ca&received=2017-03-27&extended=true", "", nil)
+	require.Equal(t, "2017-04-20", r.str("due"))
+	r = b.call("GET", "/api/v1/deadline?jurisdiction=us-fl&received=2024-05-01", "", nil)
+	require.Equal(t, http.StatusOK, r.status())
+	require.Nil(t, r.body["due"])
+	r = b.call("GET", "/api/v1/deadline?jurisdiction=us-tx&received=2024-05-01&extended=true", "", nil)
+	require.Equal(t, http.StatusUnprocessableEntity, r.status())
+	require.Equal(t, []string{"extended"}, r.fieldErrors())
+	r = b.call("GET", "/api/v1/deadline?jurisdiction=us-zz&received=2024-05-32", "", nil)
+	require.Equal(t, http.StatusBadRequest, r.status())
+	require.Equal(t, []string{"received"}, r.fieldErrors())
+	r = b.call("GET", "/api/v1/deadline", "", nil)
+	require.ElementsMatch(t, []string{"jurisdiction", "received"}, r.fieldErrors())
+
+	r = b.call("GET", "/api/v1/jurisdictions", "", nil)
+	require.Equal(t, http.StatusOK, r.status())
+	require.Len(t, r.items(), 19)
+}
+
+func TestHealthAndMetrics(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	require.Equal(t, http.StatusOK, b.call("GET", "/healthz", "", nil).status())
+	require.Equal(t, http.StatusOK, b.call("GET", "/readyz", "", nil).status())
+	b.call("GET", "/api/v1/jurisdictions", "", nil)
+	r := b.call("GET", "/metrics", "", nil)
+	require.Equal(t, http.StatusOK, r.status())
+	require.Contains(t, r.rec.Body.String(), `sunshine_http_requests_total{method="GET",route="/api/v1/jurisdictions",status="200"} 1`)
+
+	notReady := api.New(b.st, api.Config{Ready: func(context.Context) error { return api.ReadyError{Msg: "database migrations are pending"} }})
+	rec := httptest.NewRecorder()
+	notReady.ServeHTTP(rec, httptest.NewRequest("GET", "/readyz", nil))
+	require.Equal(t, http.StatusServiceUnavailable, rec.Code)
+	require.Contains(t, rec.Body.String(), "migrations are pending")
+}
+
+func TestTokens_NeverLogged(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	tok := b.user("viewer@ndlon.example", sunshine.RoleViewer)
+	b.call("GET", "/api/v1/me", tok, nil)
+	b.call("GET", "/api/v1/me", "sun_wrong", nil)
+	require.NotContains(t, b.logs.String(), tok)
+	require.NotContains(t, b.logs.String(), b.token)
+	require.NotContains(t, b.logs.String(), "sun_")
+	require.Contains(t, b.logs.String(), `"route":"/api/v1/me"`)
+}

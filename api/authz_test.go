@@ -1,0 +1,98 @@
+package api_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/store/storetest"
+)
+
+// TestAuthorizationMatrix calls every authenticated endpoint as each kind of
+// caller: its own admin, staff and viewer, another organization's admin, no
+// token and a revoked token. Other organizations' IDs answer 404.
+func TestAuthorizationMatrix(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	agency := b.agency("Sheriff", "us-ca")
+	req := b.request(agency, "2017-03-27")
+	staff := b.user("staff@ndlon.example", sunshine.RoleStaff)
+	viewer := b.user("viewer@ndlon.example", sunshine.RoleViewer)
+	revoked := b.user("gone@ndlon.example", sunshine.RoleAdmin)
+	me := b.call("GET", "/api/v1/me", revoked, nil)
+	tokens := b.call("GET", "/api/v1/tokens", b.token, nil)
+	var revokedID string
+	for _, tk := range tokens.items() {
+		if tk["user_id"] == me.str("user.id") {
+			revokedID = tk["id"].(string)
+		}
+	}
+	require.Equal(t, http.StatusNoContent, b.call("DELETE", "/api/v1/tokens/"+revokedID, b.token, nil).status())
+	other := storetest.Org(t, b.st, "other")
+	users := b.call("GET", "/api/v1/users", b.token, nil)
+	var staffID string
+	for _, u := range users.items() {
+		if u["email"] == "staff@ndlon.example" {
+			staffID = u["id"].(string)
+		}
+	}
+
+	type want struct{ admin, staff, viewer, other int }
+	read := want{200, 200, 200, 404}
+	list := want{200, 200, 200, 200} // another org sees its own (empty) list
+	write := want{200, 200, 403, 404}
+	adminOnly := want{200, 403, 403, 404}
+	for _, tc := range []struct {
+		method, path string
+		body         string
+		want         want
+	}{
+		{"GET", "/api/v1/me", "", list},
+		{"GET", "/api/v1/agencies", "", list},
+		{"GET", "/api/v1/agencies/" + agency, "", read},
+		{"PATCH", "/api/v1/agencies/" + agency, `{"phone":"916-555-0100"}`, write},
+		{"POST", "/api/v1/agencies", `{"name":"New %s","jurisdiction":"us-ny"}`, want{201, 201, 403, 201}},
+		{"GET", "/api/v1/requests", "", list},
+		{"GET", "/api/v1/requests/" + req, "", read},
+		{"GET", "/api/v1/requests/" + req + "/events", "", read},
+		{"PATCH", "/api/v1/requests/" + req, `{"tracking_number":"T-%s"}`, write},
+		{"POST", "/api/v1/requests", `{"agency_id":"` + agency + `","title":"t","delivery_method":"email"}`, want{201, 201, 403, 400}},
+		{"POST", "/api/v1/requests/" + req + "/transitions", `{"to":"acknowledged"}`, want{200, 409, 403, 404}},
+		{"PUT", "/api/v1/requests/" + req + "/custom_due_on", `{"date":"2017-05-01"}`, write},
+		{"POST", "/api/v1/requests/" + req + "/extension", `{"invoked_on":"2017-04-01"}`, want{200, 409, 403, 404}},
+		{"GET", "/api/v1/users", "", list},
+		{"POST", "/api/v1/users", `{"email":"new-%s@ndlon.example"}`, want{201, 403, 403, 201}},
+		{"PATCH", "/api/v1/users/" + staffID, `{"role":"staff"}`, adminOnly},
+		{"GET", "/api/v1/tokens", "", want{200, 403, 403, 200}},
+		{"POST", "/api/v1/tokens", `{"name":"x"}`, want{201, 403, 403, 201}},
+		{"DELETE", "/api/v1/tokens/" + revokedID, "", want{204, 403, 403, 404}},
+	} {
+		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
+			for _, caller := range []struct {
+				name, token string
+				want        int
+			}{
+				{"admin", b.token, tc.want.admin},
+				{"staff", staff, tc.want.staff},
+				{"viewer", viewer, tc.want.viewer},
+				{"other-org", other.Token, tc.want.other},
+				{"no-token", "", http.StatusUnauthorized},
+				{"revoked", revoked, http.StatusUnauthorized},
+				{"garbage", "sun_not-a-real-token", http.StatusUnauthorized},
+			} {
+				var body any
+				if tc.body != "" {
+					body = strings.ReplaceAll(tc.body, "%s", caller.name)
+				}
+				r := b.call(tc.method, tc.path, caller.token, body)
+				require.Equal(t, caller.want, r.status(), "%s: %s", caller.name, r.rec.Body.String())
+				if caller.want == http.StatusUnauthorized {
+					require.Equal(t, `Bearer realm="sunshine"`, r.rec.Header().Get("WWW-Authenticate"))
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# `make run`: everything a newcomer needs on a fresh machine. Finds or starts
+# PostgreSQL, creates the database, migrates, seeds the demo on first run,
+# prints the demo token and a curl line, then serves on :8080.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ "${GOTOOLCHAIN:-auto}" = local ]; then export GOTOOLCHAIN=auto; fi
+export GOTOOLCHAIN="${GOTOOLCHAIN:-auto}"
+
+if [ -z "${SUNSHINE_DATABASE_URL:-}" ]; then
+	admin="$(scripts/db.sh)"
+	# Same server, database "sunshine".
+	SUNSHINE_DATABASE_URL="$(printf '%s' "$admin" | sed -E 's#/postgres(\?|$)#/sunshine\1#')"
+fi
+export SUNSHINE_DATABASE_URL
+export SUNSHINE_ADDR="${SUNSHINE_ADDR:-:8080}"
+export SUNSHINE_LOG_FORMAT="${SUNSHINE_LOG_FORMAT:-text}"
+
+go build -o bin/sunshine ./cmd/sunshine
+bin/sunshine migrate --create-db
+token="$(bin/sunshine seed --demo --json | sed -nE 's/.*"token": *"([^"]+)".*/\1/p')"
+port="${SUNSHINE_ADDR##*:}"
+cat <<MSG
+
+Sunshine is starting on http://localhost:${port} with the demo organization.
+Demo API token (public; demo data only): ${token}
+
+Try:
+  curl -s -H "Authorization: Bearer ${token}" http://localhost:${port}/api/v1/requests
+
+Stop with Ctrl-C.
+MSG
+exec bin/sunshine serve
