@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -170,56 +171,10 @@ func (s *Store) FindRequests(ctx context.Context, f sunshine.RequestFilter) ([]*
 		return nil, "", err
 	}
 	limit := clampLimit(f.Limit)
-	where := []string{"r.org_id = $1"}
-	args := []any{org}
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
+	query, args, err := requestListQuery(org, f, limit, s.clock.Now())
+	if err != nil {
+		return nil, "", err
 	}
-	if len(f.Statuses) > 0 {
-		ss := make([]string, len(f.Statuses))
-		for i, st := range f.Statuses {
-			ss[i] = "'" + string(st) + "'" // validated statuses: literals let the planner use the partial index
-		}
-		where = append(where, "r.status IN ("+strings.Join(ss, ", ")+")")
-	}
-	if f.AgencyID != "" {
-		if !validUUID(f.AgencyID) {
-			return nil, "", sunshine.FieldInvalid("agency_id", "must be a UUID")
-		}
-		where = append(where, "r.agency_id = "+arg(f.AgencyID))
-	}
-	if f.AssigneeID != "" {
-		if !validUUID(f.AssigneeID) {
-			return nil, "", sunshine.FieldInvalid("assignee_id", "must be a UUID")
-		}
-		where = append(where, "r.assignee_id = "+arg(f.AssigneeID))
-	}
-	if f.Tag != "" {
-		where = append(where, "r.tags @> ARRAY["+arg(f.Tag)+"]::text[]")
-	}
-	if !f.DueBefore.IsZero() {
-		where = append(where, "r.due_sort <= "+arg(f.DueBefore))
-	}
-	if !f.DueAfter.IsZero() {
-		where = append(where, "r.due_sort >= "+arg(f.DueAfter)+" AND r.due_sort <> 'infinity'")
-	}
-	if f.Overdue {
-		// Past due on the agency's own calendar, with the clock running.
-		where = append(where, `r.status IN ('submitted', 'acknowledged', 'rolling_production', 'appealed', 'in_litigation')
-			AND r.due_sort < (`+arg(s.clock.Now())+`::timestamptz AT TIME ZONE a.time_zone)::date`)
-	}
-	if q := strings.TrimSpace(f.Q); q != "" {
-		where = append(where, "r.search @@ websearch_to_tsquery('english', "+arg(q)+")")
-	}
-	if f.After != "" {
-		due, id, ok := decodeCursor(f.After)
-		if _, err := deadline.ParseDate(due); !ok || (err != nil && due != "infinity") {
-			return nil, "", sunshine.FieldInvalid("cursor", "is not a cursor from this list")
-		}
-		where = append(where, "(r.due_sort, r.id) > ("+arg(due)+"::date, "+arg(id)+"::uuid)")
-	}
-	query := requestSelect + ` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY r.due_sort, r.id LIMIT ` + arg(limit+1)
 	var rows []requestRow
 	if err := sqlx.SelectContext(ctx, s.q(), &rows, query, args...); err != nil {
 		return nil, "", translate(err, "requests")
@@ -242,6 +197,66 @@ func (s *Store) FindRequests(ctx context.Context, f sunshine.RequestFilter) ([]*
 		return nil, "", err
 	}
 	return rs, next, nil
+}
+
+// requestListQuery builds the list query for a filter: one page plus one row
+// to tell whether another page follows. Each filter has an index that
+// serves it (migrations/0001_init.up.sql; docs/operations.md).
+func requestListQuery(org string, f sunshine.RequestFilter, limit int, now time.Time) (string, []any, error) {
+	where := []string{"r.org_id = $1"}
+	args := []any{org}
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	if len(f.Statuses) > 0 {
+		ss := make([]string, len(f.Statuses))
+		for i, st := range f.Statuses {
+			if !st.Valid() {
+				return "", nil, sunshine.FieldInvalid("status", "unknown status %q", st)
+			}
+			ss[i] = "'" + string(st) + "'" // validated literals let the planner match the partial index
+		}
+		where = append(where, "r.status IN ("+strings.Join(ss, ", ")+")")
+	}
+	if f.AgencyID != "" {
+		if !validUUID(f.AgencyID) {
+			return "", nil, sunshine.FieldInvalid("agency_id", "must be a UUID")
+		}
+		where = append(where, "r.agency_id = "+arg(f.AgencyID))
+	}
+	if f.AssigneeID != "" {
+		if !validUUID(f.AssigneeID) {
+			return "", nil, sunshine.FieldInvalid("assignee_id", "must be a UUID")
+		}
+		where = append(where, "r.assignee_id = "+arg(f.AssigneeID))
+	}
+	if f.Tag != "" {
+		where = append(where, "r.tags @> ARRAY["+arg(f.Tag)+"]::text[]")
+	}
+	if !f.DueBefore.IsZero() {
+		where = append(where, "r.due_sort <= "+arg(f.DueBefore))
+	}
+	if !f.DueAfter.IsZero() {
+		where = append(where, "r.due_sort >= "+arg(f.DueAfter)+" AND r.due_sort <> 'infinity'")
+	}
+	if f.Overdue {
+		// Past due on the agency's own calendar, with the clock running.
+		where = append(where, `r.status IN ('submitted', 'acknowledged', 'rolling_production', 'appealed', 'in_litigation')
+			AND r.due_sort < (`+arg(now)+`::timestamptz AT TIME ZONE a.time_zone)::date`)
+	}
+	if q := strings.TrimSpace(f.Q); q != "" {
+		where = append(where, "r.search @@ websearch_to_tsquery('english', "+arg(q)+")")
+	}
+	if f.After != "" {
+		due, id, ok := decodeCursor(f.After)
+		if _, err := deadline.ParseDate(due); !ok || (err != nil && due != "infinity") {
+			return "", nil, sunshine.FieldInvalid("cursor", "is not a cursor from this list")
+		}
+		where = append(where, "(r.due_sort, r.id) > ("+arg(due)+"::date, "+arg(id)+"::uuid)")
+	}
+	query := requestSelect + ` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY r.due_sort, r.id LIMIT ` + arg(limit+1)
+	return query, args, nil
 }
 
 // UpdateRequest applies a partial update.

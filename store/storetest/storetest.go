@@ -316,3 +316,14 @@ func Org(t testing.TB, s *store.Store, name string) Fixture {
 	ctx := sunshine.WithPrincipal(context.Background(), sunshine.Principal{OrgID: org.ID, UserID: admin.ID, Role: sunshine.RoleAdmin})
 	return Fixture{Ctx: ctx, Org: org, Admin: admin, Token: token}
 }
+
+// DBFromURL connects to a database a test made with URL or EmptyURL.
+func DBFromURL(t testing.TB, dsn string) *sqlx.DB {
+	t.Helper()
+	db, err := connect(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}

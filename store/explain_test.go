@@ -1,0 +1,117 @@
+package store_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+	"github.com/sunshine-records/sunshine/store"
+	"github.com/sunshine-records/sunshine/store/storetest"
+)
+
+// TestRequestLists_UseIndexes generates 100,000 requests (most in one
+// organization, spread over 50 agencies, 10 assignees and every status),
+// then EXPLAINs each list query the API runs and requires that it reads
+// requests through an index, never a sequential scan of the table.
+// docs/operations.md records the plans.
+func TestRequestLists_UseIndexes(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("generates 100,000 rows")
+	}
+	db := storetest.DB(t)
+	const setupSQL = `
+		INSERT INTO organizations (id, name, slug) VALUES
+			('00000000-0000-0000-0000-000000000001', 'Big', 'big'),
+			('00000000-0000-0000-0000-000000000002', 'Small', 'small');
+		INSERT INTO users (id, org_id, email, role)
+			SELECT ('00000000-0000-0000-0001-' || lpad(i::text, 12, '0'))::uuid,
+			       '00000000-0000-0000-0000-000000000001', 'u' || i || '@big.example', 'staff'
+			FROM generate_series(1, 10) i;
+		INSERT INTO agencies (id, org_id, name, jurisdiction, time_zone)
+			SELECT ('00000000-0000-0000-0002-' || lpad(i::text, 12, '0'))::uuid,
+			       CASE WHEN i <= 50 THEN '00000000-0000-0000-0000-000000000001'::uuid ELSE '00000000-0000-0000-0000-000000000002'::uuid END,
+			       'Agency ' || i, (ARRAY['us-ca','us-federal','us-ny','us-tx'])[1 + i % 4], 'America/Los_Angeles'
+			FROM generate_series(1, 60) i;
+		INSERT INTO requests (org_id, agency_id, title, description, delivery_method, status, jurisdiction,
+		                      received_on, due_on, assignee_id, tags)
+			SELECT CASE WHEN i % 20 = 0 THEN '00000000-0000-0000-0000-000000000002'::uuid ELSE '00000000-0000-0000-0000-000000000001'::uuid END,
+			       ('00000000-0000-0000-0002-' || lpad((CASE WHEN i % 20 = 0 THEN 51 + i % 10 ELSE 1 + i % 50 END)::text, 12, '0'))::uuid,
+			       'Request ' || i || CASE WHEN i % 97 = 0 THEN ' about detainers' ELSE '' END,
+			       'Records of ' || i, 'email',
+			       (ARRAY['submitted','acknowledged','rolling_production','fulfilled','denied','partially_granted','withdrawn','no_records','awaiting_requester','appealed'])[1 + i % 10],
+			       'us-ca', DATE '2016-01-01' + (i % 3650), DATE '2016-01-11' + (i % 3650),
+			       CASE WHEN i % 20 <> 0 AND i % 3 = 0 THEN ('00000000-0000-0000-0001-' || lpad((1 + i % 10)::text, 12, '0'))::uuid END,
+			       CASE WHEN i % 50 = 0 THEN ARRAY['ice'] ELSE '{}' END
+			FROM generate_series(1, 100000) i;
+		ANALYZE;`
+	_, err := db.Exec(setupSQL)
+	require.NoError(t, err)
+
+	org := "00000000-0000-0000-0000-000000000001"
+	now := time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)
+	open := []sunshine.Status{sunshine.StatusSubmitted, sunshine.StatusAcknowledged, sunshine.StatusAwaitingRequester, sunshine.StatusRollingProduction, sunshine.StatusAppealed, sunshine.StatusInLitigation}
+	var report strings.Builder
+	for _, tc := range []struct {
+		name string
+		f    sunshine.RequestFilter
+	}{
+		{"all, by due date", sunshine.RequestFilter{}},
+		{"open, by due date (dashboard)", sunshine.RequestFilter{Statuses: open}},
+		{"overdue", sunshine.RequestFilter{Overdue: true}},
+		{"by agency", sunshine.RequestFilter{AgencyID: "00000000-0000-0000-0002-000000000007"}},
+		{"by assignee", sunshine.RequestFilter{AssigneeID: "00000000-0000-0000-0001-000000000003"}},
+		{"by tag", sunshine.RequestFilter{Tag: "ice"}},
+		{"due this week", sunshine.RequestFilter{DueAfter: deadline.MustParseDate("2024-06-01"), DueBefore: deadline.MustParseDate("2024-06-07")}},
+		{"words in title", sunshine.RequestFilter{Q: "detainers"}},
+		{"second page", sunshine.RequestFilter{After: store.EncodeCursor("2020-01-01", "00000000-0000-0000-0000-000000000000")}},
+	} {
+		q, args, err := store.RequestListQuery(org, tc.f, store.DefaultLimit, now)
+		require.NoError(t, err)
+		var raw []byte
+		require.NoError(t, db.QueryRow("EXPLAIN (ANALYZE, FORMAT JSON) "+q, args...).Scan(&raw))
+		var plan []struct {
+			Plan          planNode `json:"Plan"`
+			ExecutionTime float64  `json:"Execution Time"`
+		}
+		require.NoError(t, json.Unmarshal(raw, &plan))
+		scans := plan[0].Plan.scansOf("requests")
+		require.NotEmpty(t, scans, "%s: no scan of requests", tc.name)
+		for _, s := range scans {
+			require.NotEqual(t, "Seq Scan", s, "%s reads requests sequentially", tc.name)
+		}
+		fmt.Fprintf(&report, "| %s | %s | %.2f ms |\n", tc.name, strings.Join(scans, ", "), plan[0].ExecutionTime)
+	}
+	t.Logf("plans on 100,000 requests:\n%s", report.String())
+}
+
+type planNode struct {
+	NodeType     string     `json:"Node Type"`
+	RelationName string     `json:"Relation Name"`
+	IndexName    string     `json:"Index Name"`
+	Plans        []planNode `json:"Plans"`
+}
+
+// scansOf lists how the plan reads a table: "Index Scan using x", …
+func (n planNode) scansOf(table string) []string {
+	var out []string
+	if n.RelationName == table || (n.NodeType == "Bitmap Index Scan" && strings.HasPrefix(n.IndexName, table+"_")) {
+		s := n.NodeType
+		if n.IndexName != "" {
+			s += " using " + n.IndexName
+		}
+		if n.NodeType != "Bitmap Heap Scan" {
+			out = append(out, s)
+		}
+	}
+	for _, c := range n.Plans {
+		out = append(out, c.scansOf(table)...)
+	}
+	return out
+}
