@@ -24,6 +24,7 @@ cat <<MSG
 
 Sunshine is starting on http://localhost:${port} with the demo organization.
 Demo API token (public; demo data only): ${token}
+Database: export SUNSHINE_DATABASE_URL='${SUNSHINE_DATABASE_URL}'
 
 Try:
   curl -s -H "Authorization: Bearer ${token}" http://localhost:${port}/api/v1/requests

@@ -237,8 +237,8 @@ func TestStore_FindRequests(t *testing.T) {
 	b := setup(t)
 	sheriff := b.agency(t, "Sheriff", "us-ca")
 	fbi := b.agency(t, "FBI", "us-federal")
-	r1 := b.request(t, sheriff, "ICE detainers", "2017-03-27")       // due 2017-04-06: overdue on 2017-04-07
-	r2 := b.request(t, fbi, "287(g) agreements", "2017-03-27")       // due 2017-04-24
+	r1 := b.request(t, sheriff, "ICE detainers", "2017-03-27")        // due 2017-04-06: overdue on 2017-04-07
+	r2 := b.request(t, fbi, "287(g) agreements", "2017-03-27")        // due 2017-04-24
 	r3 := b.request(t, sheriff, "Jail population data", "2017-04-03") // due 2017-04-13
 	draft := b.request(t, sheriff, "Draft about ICE", "")
 	tag := []string{"ice"}
