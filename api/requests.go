@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"time"
@@ -264,23 +265,30 @@ func (in updateRequestInput) update() (sunshine.RequestUpdate, error) {
 	return u, fe.err()
 }
 
-func (s *Server) handleRequestUpdate(c *gin.Context) {
-	var in updateRequestInput
+// changeRequest decodes a body into In, lets change turn it into a store
+// call on the request in the path, and answers with the changed request.
+func changeRequest[In any](s *Server, c *gin.Context, change func(ctx context.Context, id string, in In) (*sunshine.Request, error)) {
+	var in In
 	if err := decodeJSON(c, &in); err != nil {
 		fail(c, err)
 		return
 	}
-	upd, err := in.update()
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	r, err := s.store.UpdateRequest(c.Request.Context(), c.Param("id"), upd)
+	r, err := change(c.Request.Context(), c.Param("id"), in)
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, s.requestOut(r))
+}
+
+func (s *Server) handleRequestUpdate(c *gin.Context) {
+	changeRequest(s, c, func(ctx context.Context, id string, in updateRequestInput) (*sunshine.Request, error) {
+		upd, err := in.update()
+		if err != nil {
+			return nil, err
+		}
+		return s.store.UpdateRequest(ctx, id, upd)
+	})
 }
 
 type transitionInput struct {
@@ -290,12 +298,7 @@ type transitionInput struct {
 	ReceivedOn  *string `json:"received_on"`
 }
 
-func (s *Server) handleRequestTransition(c *gin.Context) {
-	var in transitionInput
-	if err := decodeJSON(c, &in); err != nil {
-		fail(c, err)
-		return
-	}
+func (in transitionInput) transition() (sunshine.TransitionInput, error) {
 	var fe fieldErrors
 	t := sunshine.TransitionInput{EffectiveOn: fe.date("effective_on", in.EffectiveOn), ReceivedOn: fe.date("received_on", in.ReceivedOn)}
 	if in.To == nil {
@@ -309,16 +312,17 @@ func (s *Server) handleRequestTransition(c *gin.Context) {
 		}
 		t.Note = *in.Note
 	}
-	if err := fe.err(); err != nil {
-		fail(c, err)
-		return
-	}
-	r, err := s.store.TransitionRequest(c.Request.Context(), c.Param("id"), t)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, s.requestOut(r))
+	return t, fe.err()
+}
+
+func (s *Server) handleRequestTransition(c *gin.Context) {
+	changeRequest(s, c, func(ctx context.Context, id string, in transitionInput) (*sunshine.Request, error) {
+		t, err := in.transition()
+		if err != nil {
+			return nil, err
+		}
+		return s.store.TransitionRequest(ctx, id, t)
+	})
 }
 
 type extensionInput struct {
@@ -327,27 +331,14 @@ type extensionInput struct {
 }
 
 func (s *Server) handleRequestExtension(c *gin.Context) {
-	var in extensionInput
-	if err := decodeJSON(c, &in); err != nil {
-		fail(c, err)
-		return
-	}
-	var fe fieldErrors
-	on := fe.date("invoked_on", in.InvokedOn)
-	reason := ""
-	if in.Reason != nil {
-		reason = *in.Reason
-	}
-	if err := fe.err(); err != nil {
-		fail(c, err)
-		return
-	}
-	r, err := s.store.ExtendRequest(c.Request.Context(), c.Param("id"), on, reason)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, s.requestOut(r))
+	changeRequest(s, c, func(ctx context.Context, id string, in extensionInput) (*sunshine.Request, error) {
+		var fe fieldErrors
+		on := fe.date("invoked_on", in.InvokedOn)
+		if err := fe.err(); err != nil {
+			return nil, err
+		}
+		return s.store.ExtendRequest(ctx, id, on, deref(in.Reason))
+	})
 }
 
 type customDueInput struct {
@@ -356,31 +347,24 @@ type customDueInput struct {
 }
 
 func (s *Server) handleRequestCustomDue(c *gin.Context) {
-	var in customDueInput
-	if err := decodeJSON(c, &in); err != nil {
-		fail(c, err)
-		return
+	changeRequest(s, c, func(ctx context.Context, id string, in customDueInput) (*sunshine.Request, error) {
+		var fe fieldErrors
+		if !in.Date.Set {
+			fe.add("date", "is required: a date YYYY-MM-DD, or null to clear it")
+		}
+		on := fe.date("date", &in.Date.Value)
+		if err := fe.err(); err != nil {
+			return nil, err
+		}
+		return s.store.SetCustomDueOn(ctx, id, on, deref(in.Reason))
+	})
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
 	}
-	var fe fieldErrors
-	if !in.Date.Set {
-		fe.add("date", "is required: a date YYYY-MM-DD, or null to clear it")
-	}
-	v := in.Date.Value
-	on := fe.date("date", &v)
-	reason := ""
-	if in.Reason != nil {
-		reason = *in.Reason
-	}
-	if err := fe.err(); err != nil {
-		fail(c, err)
-		return
-	}
-	r, err := s.store.SetCustomDueOn(c.Request.Context(), c.Param("id"), on, reason)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, s.requestOut(r))
+	return *s
 }
 
 func (s *Server) handleRequestEvents(c *gin.Context) {

@@ -80,6 +80,13 @@ setup_run_user() {
 		fi
 	fi
 	command -v runuser >/dev/null 2>&1 || die "running as root but runuser is missing; run as a normal user"
+	# A checkout under /root (or in a mktemp directory) is not searchable by
+	# that user: keep the cluster under /var/lib instead, one per checkout.
+	if ! runuser -u "$run_user" -- test -x "$repo"; then
+		data_root="/var/lib/sunshine-pg/$(printf '%s' "$repo" | cksum | cut -d' ' -f1)"
+		pgdata="$data_root/postgres"
+		log "user $run_user cannot reach $repo; the private cluster lives in $pgdata"
+	fi
 	mkdir -p "$pgdata"
 	chmod 0755 "$data_root"
 	chown -R "$run_user": "$pgdata"
@@ -108,11 +115,11 @@ stop_private() {
 		log "no PostgreSQL binaries found; nothing to stop"
 		return 0
 	fi
+	setup_run_user
 	if [ ! -f "$pgdata/PG_VERSION" ]; then
 		log "no private cluster at $pgdata"
 		return 0
 	fi
-	[ "$(id -u)" -eq 0 ] && setup_run_user
 	if private_running; then
 		log "stopping the private cluster at $pgdata"
 		as_pg "$bindir/pg_ctl" -D "$pgdata" -m fast -w stop >&2
