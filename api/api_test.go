@@ -419,3 +419,19 @@ func TestTokens_NeverLogged(t *testing.T) {
 	require.NotContains(t, b.logs.String(), "sun_")
 	require.Contains(t, b.logs.String(), `"route":"/api/v1/me"`)
 }
+
+func TestStrictQueryAndAllow(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	r := b.call("GET", "/api/v1/me?verbose=1", b.token, nil)
+	require.Equal(t, http.StatusBadRequest, r.status())
+	require.Equal(t, []string{"verbose"}, r.fieldErrors())
+	r = b.call("PUT", "/api/v1/requests/00000000-0000-0000-0000-000000000000", b.token, nil)
+	require.Equal(t, http.StatusMethodNotAllowed, r.status())
+	require.Equal(t, "GET, PATCH", r.rec.Header().Get("Allow"))
+	r = b.call("GET", "/api/v1/requests/", b.token, nil)
+	require.Equal(t, http.StatusNotFound, r.status(), "no redirect on a trailing slash")
+	// A body over the limit without a token is a 401, not a 413.
+	r = b.call("POST", "/api/v1/agencies", "", strings.Repeat("x", 70<<10))
+	require.Equal(t, http.StatusUnauthorized, r.status())
+}

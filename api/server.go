@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -75,18 +76,45 @@ func New(st *store.Store, cfg Config) *Server {
 
 	e := s.engine
 	e.HandleMethodNotAllowed = true
+	e.RedirectTrailingSlash = false // an unknown path is a 404 problem, never a redirect
+	e.RedirectFixedPath = false
 	e.ContextWithFallback = true
 	e.Use(s.requestID, s.accessLog, s.recovery, s.bodyLimit)
 	e.NoRoute(func(c *gin.Context) {
 		fail(c, sunshine.Errorf(sunshine.ENotFound, "no such route: %s %s", c.Request.Method, c.Request.URL.Path))
 	})
 	e.NoMethod(func(c *gin.Context) {
+		c.Header("Allow", strings.Join(s.allowed(c.Request.URL.Path), ", "))
 		writeProblem(c, problem{Type: problemType + "method_not_allowed", Title: titleFor["method_not_allowed"],
 			Status: http.StatusMethodNotAllowed, Detail: c.Request.Method + " is not allowed on " + c.Request.URL.Path,
 			RequestID: c.GetString(requestIDKey)})
 	})
 	s.routes()
 	return s
+}
+
+// allowed lists the methods routed for a path (for the Allow header of a 405).
+func (s *Server) allowed(path string) []string {
+	var out []string
+	segs := strings.Split(path, "/")
+	for _, r := range s.engine.Routes() {
+		rs := strings.Split(r.Path, "/")
+		if len(rs) != len(segs) || slices.Contains(out, r.Method) {
+			continue
+		}
+		match := true
+		for i := range rs {
+			if rs[i] != segs[i] && !(strings.HasPrefix(rs[i], ":") && segs[i] != "") {
+				match = false
+				break
+			}
+		}
+		if match {
+			out = append(out, r.Method)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // Engine returns the Gin engine, for other packages (web pages) to add routes.
@@ -105,7 +133,7 @@ func (s *Server) routes() {
 	v1.GET("/deadline", s.handleDeadline)
 	v1.GET("/jurisdictions", s.handleJurisdictions)
 
-	authed := v1.Group("", s.authenticate)
+	authed := v1.Group("", s.authenticate, noUnknownQuery)
 	authed.GET("/me", s.handleMe)
 
 	authed.GET("/agencies", s.handleAgencyList)
@@ -191,12 +219,28 @@ func (s *Server) recovery(c *gin.Context) {
 	c.Next()
 }
 
+// bodyLimit caps every body: reading past the cap fails, and decodeJSON
+// answers 413 (after authentication, so a caller without a token gets 401).
 func (s *Server) bodyLimit(c *gin.Context) {
-	if c.Request.ContentLength > s.cfg.BodyLimit {
-		fail(c, sunshine.Errorf(sunshine.ETooLarge, "the body is larger than the limit of %d bytes", s.cfg.BodyLimit))
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.BodyLimit)
+	c.Next()
+}
+
+// listQueries are the routes that read query parameters (each checks its
+// own); every other authenticated route takes none.
+var listQueries = []string{"/api/v1/agencies", "/api/v1/requests", "/api/v1/requests/:id/events", "/api/v1/users", "/api/v1/tokens"}
+
+// noUnknownQuery refuses query parameters on routes that take none, so a
+// misspelt filter is never silently ignored.
+func noUnknownQuery(c *gin.Context) {
+	if c.Request.Method == http.MethodGet && slices.Contains(listQueries, c.FullPath()) {
+		c.Next()
 		return
 	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.BodyLimit)
+	if err := newQuery(c).err(); err != nil {
+		fail(c, err)
+		return
+	}
 	c.Next()
 }
 

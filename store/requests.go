@@ -372,9 +372,6 @@ func (s *Store) TransitionRequest(ctx context.Context, id string, in sunshine.Tr
 				return sunshine.FieldInvalid("received_on", "must not be before sent_on (%s)", r.SentOn)
 			}
 			r.ReceivedOn = in.ReceivedOn
-			if r.SentOn.IsZero() {
-				r.SentOn = in.ReceivedOn
-			}
 			if in.EffectiveOn.IsZero() {
 				on = in.ReceivedOn
 			}
@@ -421,7 +418,11 @@ func (s *Store) TransitionRequest(ctx context.Context, id string, in sunshine.Tr
 		if err := loadPauses(ctx, tx, []*sunshine.Request{r}); err != nil {
 			return err
 		}
-		return s.recompute(ctx, tx, r, "effective_on")
+		field := "effective_on"
+		if !in.ReceivedOn.IsZero() {
+			field = "received_on"
+		}
+		return s.recompute(ctx, tx, r, field)
 	})
 }
 
