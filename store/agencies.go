@@ -27,16 +27,21 @@ func (s *Store) CreateAgency(ctx context.Context, a *sunshine.Agency) error {
 		q := `INSERT INTO agencies (org_id, name, jurisdiction, records_contact, email, portal_url, postal_address, phone, time_zone)
 			VALUES (:org_id, :name, :jurisdiction, :records_contact, :email, :portal_url, :postal_address, :phone, :time_zone)
 			RETURNING ` + agencyColumns
-		rows, err := sqlx.NamedQueryContext(ctx, tx, q, a)
-		if err != nil {
-			return agencyError(err)
-		}
-		defer rows.Close()
-		if !rows.Next() {
-			return agencyError(rows.Err())
-		}
-		return translate(rows.StructScan(a), "agency")
+		return saveAgency(ctx, tx, q, a)
 	})
+}
+
+// saveAgency runs a named INSERT or UPDATE … RETURNING and scans the row back into a.
+func saveAgency(ctx context.Context, tx *sqlx.Tx, q string, a *sunshine.Agency) error {
+	rows, err := sqlx.NamedQueryContext(ctx, tx, q, a)
+	if err != nil {
+		return agencyError(err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return agencyError(rows.Err())
+	}
+	return translate(rows.StructScan(a), "agency")
 }
 
 func agencyError(err error) error {
@@ -129,15 +134,7 @@ func (s *Store) UpdateAgency(ctx context.Context, id string, upd sunshine.Agency
 			email = :email, portal_url = :portal_url, postal_address = :postal_address, phone = :phone,
 			time_zone = :time_zone, updated_at = now()
 			WHERE org_id = :org_id AND id = :id RETURNING ` + agencyColumns
-		rows, err := sqlx.NamedQueryContext(ctx, tx, q, a)
-		if err != nil {
-			return agencyError(err)
-		}
-		defer rows.Close()
-		if !rows.Next() {
-			return agencyError(rows.Err())
-		}
-		return translate(rows.StructScan(a), "agency")
+		return saveAgency(ctx, tx, q, a)
 	})
 	if err != nil {
 		return nil, err
