@@ -68,6 +68,9 @@ type Request struct {
 	CreatedAt         time.Time     `db:"created_at"`
 	UpdatedAt         time.Time     `db:"updated_at"`
 	Version           int           `db:"version"`
+	// AssigneeEmail and LastCommunicationOn are read-only, for lists and exports.
+	AssigneeEmail       *string       `db:"assignee_email"`
+	LastCommunicationOn deadline.Date `db:"last_communication_on"`
 
 	// Pauses are the clock's recorded pauses, oldest first.
 	Pauses []deadline.Pause `db:"-"`
@@ -194,6 +197,10 @@ const (
 	EventPaused           EventKind = "deadline_paused"
 	EventResumed          EventKind = "deadline_resumed"
 	EventCustomDueSet     EventKind = "custom_due_set"
+	EventCommunication    EventKind = "communication_logged"
+	EventCommEdited       EventKind = "communication_edited"
+	EventDocumentAdded    EventKind = "document_added"
+	EventDocumentDeleted  EventKind = "document_deleted"
 )
 
 // Event is one append-only timeline entry of a request: the audit log and

@@ -31,34 +31,35 @@ type pauseJSON struct {
 }
 
 type requestJSON struct {
-	ID                 string          `json:"id"`
-	AgencyID           string          `json:"agency_id"`
-	AgencyName         string          `json:"agency_name"`
-	Title              string          `json:"title"`
-	Description        string          `json:"description"`
-	DeliveryMethod     string          `json:"delivery_method"`
-	Status             sunshine.Status `json:"status"`
-	Jurisdiction       string          `json:"jurisdiction"`
-	TimeZone           string          `json:"time_zone"`
-	SentOn             deadline.Date   `json:"sent_on"`
-	ReceivedOn         deadline.Date   `json:"received_on"`
-	DueOn              deadline.Date   `json:"due_on"`
-	Overdue            bool            `json:"overdue"`
-	DaysUntilDue       *int            `json:"days_until_due"`
-	ExtensionInvokedOn deadline.Date   `json:"extension_invoked_on"`
-	CustomDueOn        deadline.Date   `json:"custom_due_on"`
-	CustomDueReason    string          `json:"custom_due_reason"`
-	AgencyEstimatedOn  deadline.Date   `json:"agency_estimated_on"`
-	TrackingNumber     string          `json:"tracking_number"`
-	AssigneeID         *string         `json:"assignee_id"`
-	Tags               []string        `json:"tags"`
-	Pauses             []pauseJSON     `json:"pauses"`
-	ClosedOn           deadline.Date   `json:"closed_on"`
-	Deadline           deadlineJSON    `json:"deadline"`
-	CreatedBy          *string         `json:"created_by"`
-	CreatedAt          time.Time       `json:"created_at"`
-	UpdatedAt          time.Time       `json:"updated_at"`
-	Version            int             `json:"version"`
+	ID                  string          `json:"id"`
+	AgencyID            string          `json:"agency_id"`
+	AgencyName          string          `json:"agency_name"`
+	Title               string          `json:"title"`
+	Description         string          `json:"description"`
+	DeliveryMethod      string          `json:"delivery_method"`
+	Status              sunshine.Status `json:"status"`
+	Jurisdiction        string          `json:"jurisdiction"`
+	TimeZone            string          `json:"time_zone"`
+	SentOn              deadline.Date   `json:"sent_on"`
+	ReceivedOn          deadline.Date   `json:"received_on"`
+	DueOn               deadline.Date   `json:"due_on"`
+	Overdue             bool            `json:"overdue"`
+	DaysUntilDue        *int            `json:"days_until_due"`
+	ExtensionInvokedOn  deadline.Date   `json:"extension_invoked_on"`
+	CustomDueOn         deadline.Date   `json:"custom_due_on"`
+	CustomDueReason     string          `json:"custom_due_reason"`
+	AgencyEstimatedOn   deadline.Date   `json:"agency_estimated_on"`
+	TrackingNumber      string          `json:"tracking_number"`
+	AssigneeID          *string         `json:"assignee_id"`
+	Tags                []string        `json:"tags"`
+	Pauses              []pauseJSON     `json:"pauses"`
+	ClosedOn            deadline.Date   `json:"closed_on"`
+	LastCommunicationOn deadline.Date   `json:"last_communication_on"`
+	Deadline            deadlineJSON    `json:"deadline"`
+	CreatedBy           *string         `json:"created_by"`
+	CreatedAt           time.Time       `json:"created_at"`
+	UpdatedAt           time.Time       `json:"updated_at"`
+	Version             int             `json:"version"`
 }
 
 // requestOut renders a request with its deadline explained and its place
@@ -70,7 +71,7 @@ func (s *Server) requestOut(r *sunshine.Request) requestJSON {
 		SentOn: r.SentOn, ReceivedOn: r.ReceivedOn, DueOn: r.DueOn, Overdue: r.Overdue(today),
 		ExtensionInvokedOn: r.ExtensionInvokedOn, CustomDueOn: r.CustomDueOn, CustomDueReason: r.CustomDueReason,
 		AgencyEstimatedOn: r.AgencyEstimatedOn, TrackingNumber: r.TrackingNumber, AssigneeID: r.AssigneeID,
-		Tags: r.Tags, Pauses: []pauseJSON{}, ClosedOn: r.ClosedOn, CreatedBy: r.CreatedBy,
+		Tags: r.Tags, Pauses: []pauseJSON{}, ClosedOn: r.ClosedOn, LastCommunicationOn: r.LastCommunicationOn, CreatedBy: r.CreatedBy,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), Version: r.Version}
 	for _, p := range r.Pauses {
 		out.Pauses = append(out.Pauses, pauseJSON{From: p.From, To: p.To})

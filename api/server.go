@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -34,6 +35,13 @@ type Config struct {
 	// Ready reports whether the service can take traffic (database
 	// reachable, migrations current); nil means always ready.
 	Ready func(context.Context) error
+	// UploadLimit caps document uploads, in bytes (default 100 MB).
+	UploadLimit int64
+	// InlineExtraction extracts a document's text before the upload
+	// answers, instead of in the background (tests bound to a transaction).
+	InlineExtraction bool
+	// ExtractWorkers is how many extractions may run at once (default 2).
+	ExtractWorkers int
 }
 
 // Server is the HTTP API.
@@ -42,6 +50,9 @@ type Server struct {
 	log    *slog.Logger
 	cfg    Config
 	engine *gin.Engine
+
+	extractions  sync.WaitGroup
+	extractSlots chan struct{}
 
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
@@ -63,7 +74,14 @@ func New(st *store.Store, cfg Config) *Server {
 	if cfg.BodyLimit <= 0 {
 		cfg.BodyLimit = defaultBody
 	}
-	s := &Server{store: st, log: cfg.Logger, cfg: cfg, engine: gin.New(), registry: prometheus.NewRegistry()}
+	if cfg.UploadLimit <= 0 {
+		cfg.UploadLimit = 100 << 20
+	}
+	if cfg.ExtractWorkers <= 0 {
+		cfg.ExtractWorkers = 2
+	}
+	s := &Server{store: st, log: cfg.Logger, cfg: cfg, engine: gin.New(), registry: prometheus.NewRegistry(),
+		extractSlots: make(chan struct{}, cfg.ExtractWorkers)}
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "sunshine_http_requests_total", Help: "HTTP requests by route and status.",
 	}, []string{"method", "route", "status"})
@@ -142,6 +160,14 @@ func (s *Server) routes() {
 	authed.GET("/requests/:id", s.handleRequestGet)
 	authed.GET("/requests/:id/events", s.handleRequestEvents)
 	authed.GET("/users", s.handleUserList)
+	authed.GET("/requests/:id/communications", s.handleCommunicationList)
+	authed.GET("/communications/:id", s.handleCommunicationGet)
+	authed.GET("/requests/:id/documents", s.handleDocumentList)
+	authed.GET("/documents/:id", s.handleDocumentGet)
+	authed.GET("/documents/:id/content", s.handleDocumentContent)
+	authed.GET("/search", s.handleSearch)
+	authed.GET("/requests.csv", s.handleRequestsCSV)
+	authed.GET("/requests/:id/export.zip", s.handleRequestZip)
 
 	write := authed.Group("", requireRole(sunshine.RoleAdmin, sunshine.RoleStaff))
 	write.POST("/agencies", s.handleAgencyCreate)
@@ -151,6 +177,10 @@ func (s *Server) routes() {
 	write.POST("/requests/:id/transitions", s.handleRequestTransition)
 	write.POST("/requests/:id/extension", s.handleRequestExtension)
 	write.PUT("/requests/:id/custom_due_on", s.handleRequestCustomDue)
+	write.POST("/requests/:id/communications", s.handleCommunicationCreate)
+	write.PATCH("/communications/:id", s.handleCommunicationUpdate)
+	write.POST("/requests/:id/documents", s.handleDocumentUpload) // uploadRoute
+	write.DELETE("/documents/:id", s.handleDocumentDelete)
 
 	admin := authed.Group("", requireRole(sunshine.RoleAdmin))
 	admin.POST("/users", s.handleUserCreate)
@@ -222,13 +252,18 @@ func (s *Server) recovery(c *gin.Context) {
 // bodyLimit caps every body: reading past the cap fails, and decodeJSON
 // answers 413 (after authentication, so a caller without a token gets 401).
 func (s *Server) bodyLimit(c *gin.Context) {
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.BodyLimit)
+	limit := s.cfg.BodyLimit
+	if c.FullPath() == uploadRoute {
+		limit = s.cfg.UploadLimit
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 	c.Next()
 }
 
 // listQueries are the routes that read query parameters (each checks its
 // own); every other authenticated route takes none.
-var listQueries = []string{"/api/v1/agencies", "/api/v1/requests", "/api/v1/requests/:id/events", "/api/v1/users", "/api/v1/tokens"}
+var listQueries = []string{"/api/v1/agencies", "/api/v1/requests", "/api/v1/requests/:id/events", "/api/v1/users",
+	"/api/v1/tokens", "/api/v1/search", "/api/v1/requests.csv"}
 
 // noUnknownQuery refuses query parameters on routes that take none, so a
 // misspelt filter is never silently ignored.
@@ -237,12 +272,15 @@ func noUnknownQuery(c *gin.Context) {
 		c.Next()
 		return
 	}
-	if err := newQuery(c).err(); err != nil {
+	if err := newQuery(c, routeQueries[c.FullPath()]...).err(); err != nil {
 		fail(c, err)
 		return
 	}
 	c.Next()
 }
+
+// routeQueries are the query parameters of routes that are not lists.
+var routeQueries = map[string][]string{uploadRoute: {"communication_id"}}
 
 // authenticate resolves the bearer token into the request's principal.
 func (s *Server) authenticate(c *gin.Context) {

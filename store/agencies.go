@@ -161,6 +161,9 @@ const (
 	maxLimit     = 200
 )
 
+// DefaultPageSize is the page size of lists that are given no limit.
+const DefaultPageSize = defaultLimit
+
 func clampLimit(n int) int {
 	switch {
 	case n <= 0:

@@ -72,7 +72,7 @@ func TestRequestLists_UseIndexes(t *testing.T) {
 		{"words in title", sunshine.RequestFilter{Q: "detainers"}},
 		{"second page", sunshine.RequestFilter{After: store.EncodeCursor("2020-01-01", "00000000-0000-0000-0000-000000000000")}},
 	} {
-		q, args, err := store.RequestListQuery(org, tc.f, store.DefaultLimit, now)
+		q, args, err := store.RequestListQuery(org, tc.f, store.DefaultPageSize, now)
 		require.NoError(t, err)
 		var raw []byte
 		require.NoError(t, db.QueryRow("EXPLAIN (ANALYZE, FORMAT JSON) "+q, args...).Scan(&raw))

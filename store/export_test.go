@@ -6,5 +6,3 @@ var (
 	EncodeCursor     = encodeCursor
 )
 
-// DefaultLimit is the page size lists use by default.
-const DefaultLimit = defaultLimit

@@ -27,7 +27,9 @@ type requestRow struct {
 const requestSelect = `SELECT r.id, r.org_id, r.agency_id, a.name AS agency_name, a.time_zone, r.title, r.description,
 	r.delivery_method, r.status, r.jurisdiction, r.sent_on, r.received_on, r.due_on, r.extended,
 	r.extension_invoked_on, r.custom_due_on, r.custom_due_reason, r.agency_estimated_on, r.tracking_number,
-	r.assignee_id, r.tags, r.closed_on, r.created_by, r.created_at, r.updated_at, r.version
+	r.assignee_id, r.tags, r.closed_on, r.created_by, r.created_at, r.updated_at, r.version,
+	(SELECT u.email FROM users u WHERE u.id = r.assignee_id) AS assignee_email,
+	(SELECT max(c.occurred_on) FROM communications c WHERE c.request_id = r.id) AS last_communication_on
 	FROM requests r JOIN agencies a ON a.org_id = r.org_id AND a.id = r.agency_id`
 
 // CreateRequest files a request with an agency of the caller's directory. It
@@ -355,131 +357,141 @@ func (s *Store) today(r *sunshine.Request) deadline.Date {
 // awaiting_requester starts a pause of the clock and leaving it ends the
 // pause; the due date is recomputed from the recorded pauses.
 func (s *Store) TransitionRequest(ctx context.Context, id string, in sunshine.TransitionInput) (*sunshine.Request, error) {
-	return s.mutate(ctx, id, func(tx *sqlx.Tx, r *sunshine.Request) error {
-		from := r.Status
-		if err := sunshine.CheckTransition(from, in.To); err != nil {
+	return s.mutate(ctx, id, func(tx *sqlx.Tx, r *sunshine.Request) error { return s.transition(ctx, tx, r, in) })
+}
+
+// transition moves a locked request within tx (TransitionRequest, and the
+// effects of communications).
+func (s *Store) transition(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, in sunshine.TransitionInput) error {
+	from := r.Status
+	if err := sunshine.CheckTransition(from, in.To); err != nil {
+		return err
+	}
+	on := in.EffectiveOn
+	if on.IsZero() {
+		on = s.today(r)
+	}
+	if in.To == sunshine.StatusSubmitted && r.ReceivedOn.IsZero() {
+		if in.ReceivedOn.IsZero() {
+			return sunshine.FieldInvalid("received_on", "is required to submit a request: the legal receipt date starts the clock")
+		}
+		if !r.SentOn.IsZero() && in.ReceivedOn.Before(r.SentOn) {
+			return sunshine.FieldInvalid("received_on", "must not be before sent_on (%s)", r.SentOn)
+		}
+		r.ReceivedOn = in.ReceivedOn
+		if in.EffectiveOn.IsZero() {
+			on = in.ReceivedOn
+		}
+	}
+	if !r.ReceivedOn.IsZero() && on.Before(r.ReceivedOn) {
+		return sunshine.FieldInvalid("effective_on", "must not be before the receipt date (%s)", r.ReceivedOn)
+	}
+	if from == sunshine.StatusAwaitingRequester {
+		const q = `UPDATE request_pauses SET ended_on = $3 WHERE org_id = $1 AND request_id = $2 AND ended_on IS NULL
+			RETURNING started_on`
+		var started deadline.Date
+		if err := tx.QueryRowxContext(ctx, q, r.OrgID, r.ID, on).Scan(&started); err != nil {
+			if e := translate(err, "pause"); sunshine.ErrorCode(e) == sunshine.EInvalid {
+				return sunshine.FieldInvalid("effective_on", "must not be before the pause began")
+			} else if sunshine.ErrorCode(e) != sunshine.ENotFound {
+				return e
+			}
+		} else if err := addEvent(ctx, tx, r, sunshine.EventResumed, on, in.Note, map[string]any{"paused_from": started, "paused_to": on}); err != nil {
 			return err
 		}
-		on := in.EffectiveOn
-		if on.IsZero() {
-			on = s.today(r)
+	}
+	if in.To == sunshine.StatusAwaitingRequester {
+		if n := len(r.Pauses); n > 0 && !on.After(r.Pauses[n-1].To) {
+			return sunshine.FieldInvalid("effective_on", "must be after the previous pause ended (%s)", r.Pauses[n-1].To)
 		}
-		if in.To == sunshine.StatusSubmitted && r.ReceivedOn.IsZero() {
-			if in.ReceivedOn.IsZero() {
-				return sunshine.FieldInvalid("received_on", "is required to submit a request: the legal receipt date starts the clock")
-			}
-			if !r.SentOn.IsZero() && in.ReceivedOn.Before(r.SentOn) {
-				return sunshine.FieldInvalid("received_on", "must not be before sent_on (%s)", r.SentOn)
-			}
-			r.ReceivedOn = in.ReceivedOn
-			if in.EffectiveOn.IsZero() {
-				on = in.ReceivedOn
-			}
+		const q = `INSERT INTO request_pauses (org_id, request_id, started_on) VALUES ($1, $2, $3)`
+		if _, err := tx.ExecContext(ctx, q, r.OrgID, r.ID, on); err != nil {
+			return translate(err, "pause")
 		}
-		if !r.ReceivedOn.IsZero() && on.Before(r.ReceivedOn) {
-			return sunshine.FieldInvalid("effective_on", "must not be before the receipt date (%s)", r.ReceivedOn)
-		}
-		if from == sunshine.StatusAwaitingRequester {
-			const q = `UPDATE request_pauses SET ended_on = $3 WHERE org_id = $1 AND request_id = $2 AND ended_on IS NULL
-				RETURNING started_on`
-			var started deadline.Date
-			if err := tx.QueryRowxContext(ctx, q, r.OrgID, r.ID, on).Scan(&started); err != nil {
-				if e := translate(err, "pause"); sunshine.ErrorCode(e) == sunshine.EInvalid {
-					return sunshine.FieldInvalid("effective_on", "must not be before the pause began")
-				} else if sunshine.ErrorCode(e) != sunshine.ENotFound {
-					return e
-				}
-			} else if err := addEvent(ctx, tx, r, sunshine.EventResumed, on, in.Note, map[string]any{"paused_from": started, "paused_to": on}); err != nil {
-				return err
-			}
-		}
-		if in.To == sunshine.StatusAwaitingRequester {
-			if n := len(r.Pauses); n > 0 && !on.After(r.Pauses[n-1].To) {
-				return sunshine.FieldInvalid("effective_on", "must be after the previous pause ended (%s)", r.Pauses[n-1].To)
-			}
-			const q = `INSERT INTO request_pauses (org_id, request_id, started_on) VALUES ($1, $2, $3)`
-			if _, err := tx.ExecContext(ctx, q, r.OrgID, r.ID, on); err != nil {
-				return translate(err, "pause")
-			}
-			if err := addEvent(ctx, tx, r, sunshine.EventPaused, on, in.Note, map[string]any{"paused_from": on}); err != nil {
-				return err
-			}
-		}
-		switch {
-		case !in.To.Open():
-			r.ClosedOn = on
-		case !from.Open():
-			r.ClosedOn = deadline.Date{}
-		}
-		r.Status = in.To
-		if err := addEvent(ctx, tx, r, sunshine.EventStatusChanged, on, in.Note, map[string]any{"from": from, "to": in.To}); err != nil {
+		if err := addEvent(ctx, tx, r, sunshine.EventPaused, on, in.Note, map[string]any{"paused_from": on}); err != nil {
 			return err
 		}
-		if err := loadPauses(ctx, tx, []*sunshine.Request{r}); err != nil {
-			return err
-		}
-		field := "effective_on"
-		if !in.ReceivedOn.IsZero() {
-			field = "received_on"
-		}
-		return s.recompute(ctx, tx, r, field)
-	})
+	}
+	switch {
+	case !in.To.Open():
+		r.ClosedOn = on
+	case !from.Open():
+		r.ClosedOn = deadline.Date{}
+	}
+	r.Status = in.To
+	if err := addEvent(ctx, tx, r, sunshine.EventStatusChanged, on, in.Note, map[string]any{"from": from, "to": in.To}); err != nil {
+		return err
+	}
+	if err := loadPauses(ctx, tx, []*sunshine.Request{r}); err != nil {
+		return err
+	}
+	field := "effective_on"
+	if !in.ReceivedOn.IsZero() {
+		field = "received_on"
+	}
+	return s.recompute(ctx, tx, r, field)
 }
 
 // ExtendRequest invokes the law's fixed extension and recomputes the due date.
 func (s *Store) ExtendRequest(ctx context.Context, id string, invokedOn deadline.Date, reason string) (*sunshine.Request, error) {
-	return s.mutate(ctx, id, func(tx *sqlx.Tx, r *sunshine.Request) error {
-		j, err := deadline.Lookup(r.Jurisdiction)
-		if err != nil {
-			return err
+	return s.mutate(ctx, id, func(tx *sqlx.Tx, r *sunshine.Request) error { return s.extend(ctx, tx, r, invokedOn, reason) })
+}
+
+// extend invokes the extension on a locked request within tx.
+func (s *Store) extend(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, invokedOn deadline.Date, reason string) error {
+	j, err := deadline.Lookup(r.Jurisdiction)
+	if err != nil {
+		return err
+	}
+	switch {
+	case j.Extension == nil:
+		why := j.NoExtension
+		if !j.HasDeadline() {
+			why = "it sets no statutory date"
 		}
-		switch {
-		case j.Extension == nil:
-			why := j.NoExtension
-			if !j.HasDeadline() {
-				why = "it sets no statutory date"
-			}
-			return sunshine.Errorf(sunshine.EUnprocessable, "%s (%s) has no fixed extension: %s; set a custom due date instead", j.Law, j.Citation, why)
-		case r.Extended:
-			return sunshine.Errorf(sunshine.EConflict, "the extension was already invoked on %s", r.ExtensionInvokedOn)
-		case !r.Status.Open() || r.ReceivedOn.IsZero():
-			return sunshine.Errorf(sunshine.EConflict, "only an open, submitted request can be extended (this one is %s)", r.Status)
-		}
-		if invokedOn.IsZero() {
-			invokedOn = s.today(r)
-		}
-		if invokedOn.Before(r.ReceivedOn) {
-			return sunshine.FieldInvalid("invoked_on", "must not be before the receipt date (%s)", r.ReceivedOn)
-		}
-		if len(reason) > 2000 {
-			return sunshine.FieldInvalid("reason", "must be at most 2000 characters")
-		}
-		r.Extended, r.ExtensionInvokedOn = true, invokedOn
-		if err := addEvent(ctx, tx, r, sunshine.EventExtended, invokedOn, reason,
-			map[string]any{"extension": j.Days(j.Extension.Days, j.Extension.Unit), "citation": j.Extension.Citation}); err != nil {
-			return err
-		}
-		return s.recompute(ctx, tx, r, "invoked_on")
-	})
+		return sunshine.Errorf(sunshine.EUnprocessable, "%s (%s) has no fixed extension: %s; set a custom due date instead", j.Law, j.Citation, why)
+	case r.Extended:
+		return sunshine.Errorf(sunshine.EConflict, "the extension was already invoked on %s", r.ExtensionInvokedOn)
+	case !r.Status.Open() || r.ReceivedOn.IsZero():
+		return sunshine.Errorf(sunshine.EConflict, "only an open, submitted request can be extended (this one is %s)", r.Status)
+	}
+	if invokedOn.IsZero() {
+		invokedOn = s.today(r)
+	}
+	if invokedOn.Before(r.ReceivedOn) {
+		return sunshine.FieldInvalid("invoked_on", "must not be before the receipt date (%s)", r.ReceivedOn)
+	}
+	if len(reason) > 2000 {
+		return sunshine.FieldInvalid("reason", "must be at most 2000 characters")
+	}
+	r.Extended, r.ExtensionInvokedOn = true, invokedOn
+	if err := addEvent(ctx, tx, r, sunshine.EventExtended, invokedOn, reason,
+		map[string]any{"extension": j.Days(j.Extension.Days, j.Extension.Unit), "citation": j.Extension.Citation}); err != nil {
+		return err
+	}
+	return s.recompute(ctx, tx, r, "invoked_on")
 }
 
 // SetCustomDueOn records a date agreed with the agency beside the statutory
 // one; a zero date clears it.
 func (s *Store) SetCustomDueOn(ctx context.Context, id string, on deadline.Date, reason string) (*sunshine.Request, error) {
-	return s.mutate(ctx, id, func(tx *sqlx.Tx, r *sunshine.Request) error {
-		if len(reason) > 2000 {
-			return sunshine.FieldInvalid("reason", "must be at most 2000 characters")
-		}
-		if !on.IsZero() && !r.ReceivedOn.IsZero() && on.Before(r.ReceivedOn) {
-			return sunshine.FieldInvalid("date", "must not be before the receipt date (%s)", r.ReceivedOn)
-		}
-		prev := r.CustomDueOn
-		r.CustomDueOn, r.CustomDueReason = on, reason
-		if err := saveRequest(ctx, tx, r); err != nil {
-			return err
-		}
-		return addEvent(ctx, tx, r, sunshine.EventCustomDueSet, on, reason, map[string]any{"custom_due_on": on, "previous": prev})
-	})
+	return s.mutate(ctx, id, func(tx *sqlx.Tx, r *sunshine.Request) error { return setCustomDue(ctx, tx, r, on, reason) })
+}
+
+// setCustomDue records an agreed date on a locked request within tx.
+func setCustomDue(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, on deadline.Date, reason string) error {
+	if len(reason) > 2000 {
+		return sunshine.FieldInvalid("reason", "must be at most 2000 characters")
+	}
+	if !on.IsZero() && !r.ReceivedOn.IsZero() && on.Before(r.ReceivedOn) {
+		return sunshine.FieldInvalid("date", "must not be before the receipt date (%s)", r.ReceivedOn)
+	}
+	prev := r.CustomDueOn
+	r.CustomDueOn, r.CustomDueReason = on, reason
+	if err := saveRequest(ctx, tx, r); err != nil {
+		return err
+	}
+	return addEvent(ctx, tx, r, sunshine.EventCustomDueSet, on, reason, map[string]any{"custom_due_on": on, "previous": prev})
 }
 
 // recompute runs the deadline engine over the request's facts, saves the

@@ -24,6 +24,7 @@ type Config struct {
 	Migrate         bool          // SUNSHINE_MIGRATE: apply migrations at serve start
 	SeedDemo        bool          // SUNSHINE_SEED_DEMO: create the demo organization at serve start
 	DBMaxConns      int           // SUNSHINE_DB_MAX_CONNS
+	UploadLimit     int64         // SUNSHINE_MAX_UPLOAD, bytes
 	SMTPURL         string        // SUNSHINE_SMTP_URL (or _FILE): reminders; empty writes mail to a folder
 }
 
@@ -69,6 +70,12 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		errs = append(errs, fmt.Errorf("SUNSHINE_BODY_LIMIT: %q must be a number of bytes, at least 1024", bodyLimit))
 	} else {
 		c.BodyLimit = n
+	}
+	maxUpload := str("SUNSHINE_MAX_UPLOAD", "104857600")
+	if n, err := strconv.ParseInt(maxUpload, 10, 64); err != nil || n < 1024 {
+		errs = append(errs, fmt.Errorf("SUNSHINE_MAX_UPLOAD: %q must be a number of bytes, at least 1024", maxUpload))
+	} else {
+		c.UploadLimit = n
 	}
 	shutdown := str("SUNSHINE_SHUTDOWN_TIMEOUT", "15s")
 	if d, err := time.ParseDuration(shutdown); err != nil || d <= 0 {

@@ -70,9 +70,15 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 
+	handler := api.New(st, api.Config{Logger: log, BodyLimit: cfg.BodyLimit, UploadLimit: cfg.UploadLimit, Ready: readiness(db)})
+	go func() { // documents a stopped server left without their text
+		if err := handler.ExtractPending(ctx); err != nil {
+			log.Error("text extraction of pending documents", "err", err)
+		}
+	}()
 	srv := &http.Server{
 		Addr:              cfg.Addr,
-		Handler:           api.New(st, api.Config{Logger: log, BodyLimit: cfg.BodyLimit, Ready: readiness(db)}),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       5 * time.Minute, // uploads of released records can be large
 		WriteTimeout:      5 * time.Minute,
@@ -97,6 +103,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	handler.Wait() // text extractions in flight
 	log.Info("stopped")
 	return nil
 }

@@ -1,0 +1,173 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	sunshine "github.com/sunshine-records/sunshine"
+)
+
+type communicationInput struct {
+	Direction       *string   `json:"direction"`
+	Channel         *string   `json:"channel"`
+	Kind            *string   `json:"kind"`
+	OccurredOn      *string   `json:"occurred_on"`
+	From            *string   `json:"from"`
+	To              *string   `json:"to"`
+	Subject         *string   `json:"subject"`
+	Body            *string   `json:"body"`
+	ExemptionsCited *[]string `json:"exemptions_cited"`
+	FeeAmount       *string   `json:"fee_amount"`
+	// The effect's parameters.
+	ResultingStatus *string `json:"resulting_status"`
+	CustomDueOn     *string `json:"custom_due_on"`
+}
+
+func (in communicationInput) communication() (sunshine.CommunicationInput, error) {
+	var fe fieldErrors
+	var out sunshine.CommunicationInput
+	c := &out.Communication
+	required := func(name string, v *string, dst *string) {
+		if v == nil || *v == "" {
+			fe.add(name, "is required")
+			return
+		}
+		*dst = *v
+	}
+	var dir, kind string
+	required("direction", in.Direction, &dir)
+	required("channel", in.Channel, &c.Channel)
+	required("kind", in.Kind, &kind)
+	c.Direction, c.Kind = sunshine.Direction(dir), sunshine.CommKind(kind)
+	if in.OccurredOn == nil {
+		fe.add("occurred_on", "is required (YYYY-MM-DD)")
+	}
+	c.OccurredOn = fe.date("occurred_on", in.OccurredOn)
+	c.From, c.To, c.Subject, c.Body = deref(in.From), deref(in.To), deref(in.Subject), deref(in.Body)
+	if in.ExemptionsCited != nil {
+		c.ExemptionsCited = *in.ExemptionsCited
+	}
+	c.FeeAmount = in.FeeAmount
+	if in.ResultingStatus != nil {
+		out.ResultingStatus = sunshine.Status(*in.ResultingStatus)
+		if !out.ResultingStatus.Valid() {
+			fe.add("resulting_status", "unknown status %q", *in.ResultingStatus)
+		}
+	}
+	out.CustomDueOn = fe.date("custom_due_on", in.CustomDueOn)
+	if err := fe.err(); err != nil {
+		return out, err
+	}
+	return out, c.Validate()
+}
+
+// communicationCreated is the answer to logging a communication: it and
+// the request as its effect left it.
+type communicationCreated struct {
+	Communication *sunshine.Communication `json:"communication"`
+	Request       requestJSON             `json:"request"`
+}
+
+func (s *Server) handleCommunicationCreate(c *gin.Context) {
+	var in communicationInput
+	if err := decodeJSON(c, &in); err != nil {
+		fail(c, err)
+		return
+	}
+	ci, err := in.communication()
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	comm, r, err := s.store.CreateCommunication(c.Request.Context(), c.Param("id"), ci)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, communicationCreated{Communication: comm, Request: s.requestOut(r)})
+}
+
+func (s *Server) handleCommunicationList(c *gin.Context) {
+	cs, err := s.store.FindCommunications(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, newPage(cs, ""))
+}
+
+func (s *Server) handleCommunicationGet(c *gin.Context) {
+	comm, err := s.store.FindCommunicationByID(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, comm)
+}
+
+type communicationPatch struct {
+	Channel         optional[string]   `json:"channel"`
+	OccurredOn      optional[string]   `json:"occurred_on"`
+	From            optional[string]   `json:"from"`
+	To              optional[string]   `json:"to"`
+	Subject         optional[string]   `json:"subject"`
+	Body            optional[string]   `json:"body"`
+	ExemptionsCited optional[[]string] `json:"exemptions_cited"`
+	FeeAmount       optional[string]   `json:"fee_amount"`
+}
+
+func (in communicationPatch) update() (sunshine.CommunicationUpdate, error) {
+	var fe fieldErrors
+	var u sunshine.CommunicationUpdate
+	str := func(name string, o optional[string]) *string {
+		if !o.Set {
+			return nil
+		}
+		if o.Null {
+			fe.add(name, "cannot be null")
+			return nil
+		}
+		return &o.Value
+	}
+	u.Channel, u.From, u.To = str("channel", in.Channel), str("from", in.From), str("to", in.To)
+	u.Subject, u.Body = str("subject", in.Subject), str("body", in.Body)
+	if v := str("occurred_on", in.OccurredOn); v != nil {
+		d := fe.date("occurred_on", v)
+		u.OccurredOn = &d
+	}
+	if in.ExemptionsCited.Set {
+		ex := in.ExemptionsCited.Value
+		if ex == nil {
+			ex = []string{}
+		}
+		u.ExemptionsCited = &ex
+	}
+	if in.FeeAmount.Set {
+		var fee *string
+		if !in.FeeAmount.Null {
+			fee = &in.FeeAmount.Value
+		}
+		u.FeeAmount = &fee
+	}
+	return u, fe.err()
+}
+
+func (s *Server) handleCommunicationUpdate(c *gin.Context) {
+	var in communicationPatch
+	if err := decodeJSON(c, &in); err != nil {
+		fail(c, err)
+		return
+	}
+	upd, err := in.update()
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	comm, err := s.store.UpdateCommunication(c.Request.Context(), c.Param("id"), upd)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, comm)
+}

@@ -1,0 +1,249 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/store"
+	"github.com/sunshine-records/sunshine/textract"
+)
+
+// uploadRoute takes the upload size limit instead of the JSON body limit.
+const uploadRoute = "/api/v1/requests/:id/documents"
+
+// maxExtract bounds how much of a document text extraction reads.
+const maxExtract = 64 << 20
+
+// handleDocumentUpload streams one file (multipart field "file") into the
+// database. The content type is sniffed from the bytes, never taken from the
+// client; the name is sanitised. Text is extracted after the upload commits.
+func (s *Server) handleDocumentUpload(c *gin.Context) {
+	ctx := c.Request.Context()
+	mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	if err != nil || mt != "multipart/form-data" {
+		fail(c, sunshine.Errorf(sunshine.EUnsupported, "upload a file as multipart/form-data, in a field named \"file\""))
+		return
+	}
+	mr, err := c.Request.MultipartReader()
+	if err != nil {
+		fail(c, sunshine.Errorf(sunshine.EInvalid, "malformed multipart body: %v", err))
+		return
+	}
+	commID := c.Query("communication_id")
+	var doc *sunshine.Document
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			fail(c, s.uploadErr(err))
+			return
+		}
+		switch part.FormName() {
+		case "communication_id":
+			b, err := io.ReadAll(io.LimitReader(part, 100))
+			if err != nil {
+				fail(c, s.uploadErr(err))
+				return
+			}
+			commID = strings.TrimSpace(string(b))
+		case "file":
+			if doc != nil {
+				fail(c, sunshine.FieldInvalid("file", "send one file per upload"))
+				return
+			}
+			if commID != "" && !validID(commID) {
+				fail(c, sunshine.FieldInvalid("communication_id", "must be a UUID"))
+				return
+			}
+			if doc, err = s.storeUpload(ctx, c.Param("id"), commID, part); err != nil {
+				fail(c, err)
+				return
+			}
+		default:
+			fail(c, sunshine.FieldInvalid(part.FormName(), "is not a known field (send \"file\" and optionally \"communication_id\")"))
+			return
+		}
+	}
+	if doc == nil {
+		fail(c, sunshine.FieldInvalid("file", "is required: the document, as a multipart file field"))
+		return
+	}
+	doc = s.extractAfterUpload(ctx, doc)
+	c.JSON(http.StatusCreated, doc)
+}
+
+func (s *Server) storeUpload(ctx context.Context, requestID, commID string, part io.Reader) (*sunshine.Document, error) {
+	filename := ""
+	if p, ok := part.(interface{ FileName() string }); ok {
+		filename = p.FileName()
+	}
+	filename = textract.SanitizeFilename(filename)
+	head := make([]byte, 512)
+	n, err := io.ReadFull(part, head)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil, s.uploadErr(err)
+	}
+	head = head[:n]
+	return s.store.CreateDocument(ctx, store.NewDocument{
+		RequestID: requestID, CommunicationID: commID, Filename: filename,
+		ContentType: textract.Sniff(head, filename),
+		Content:     io.MultiReader(strings.NewReader(string(head)), uploadReader{part, s}),
+	})
+}
+
+// uploadReader turns the size limit into a client error the store passes on.
+type uploadReader struct {
+	r io.Reader
+	s *Server
+}
+
+func (u uploadReader) Read(p []byte) (int, error) {
+	n, err := u.r.Read(p)
+	if err != nil && !errors.Is(err, io.EOF) {
+		err = u.s.uploadErr(err)
+	}
+	return n, err
+}
+
+func (s *Server) uploadErr(err error) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return sunshine.Errorf(sunshine.ETooLarge, "the upload is larger than the limit of %d bytes (%d MB)", mbe.Limit, mbe.Limit>>20)
+	}
+	return sunshine.Errorf(sunshine.EInvalid, "the upload could not be read: %v", err)
+}
+
+// extractAfterUpload runs text extraction once the upload has committed:
+// in the background, or inline when configured (tests bound to one
+// transaction). It returns the document as it stands now.
+func (s *Server) extractAfterUpload(ctx context.Context, doc *sunshine.Document) *sunshine.Document {
+	p, _ := sunshine.PrincipalFrom(ctx)
+	if !s.cfg.InlineExtraction {
+		s.extractions.Add(1)
+		go func() {
+			defer s.extractions.Done()
+			s.ExtractText(context.Background(), p.OrgID, doc.ID)
+		}()
+		return doc
+	}
+	s.ExtractText(ctx, p.OrgID, doc.ID)
+	if d, err := s.store.FindDocumentByID(ctx, doc.ID); err == nil {
+		return d
+	}
+	return doc
+}
+
+// ExtractText extracts one document's text and records the outcome; a
+// failure is recorded on the document, never returned. Extractions run one
+// or two at a time (Config.ExtractWorkers).
+func (s *Server) ExtractText(ctx context.Context, orgID, docID string) {
+	s.extractSlots <- struct{}{}
+	defer func() { <-s.extractSlots }()
+	ctx, cancel := context.WithTimeout(sunshine.WithPrincipal(ctx, sunshine.Principal{OrgID: orgID}), 2*time.Minute)
+	defer cancel()
+	doc, err := s.store.FindDocumentByID(ctx, docID)
+	if err != nil {
+		s.log.Error("text extraction: find document", "document_id", docID, "err", err)
+		return
+	}
+	text, err := textract.Extract(ctx, doc.ContentType, s.store.Content(ctx, doc), maxExtract)
+	status, msg := sunshine.TextExtracted, ""
+	switch {
+	case errors.Is(err, textract.ErrUnsupported):
+		status, msg = sunshine.TextUnsupported, "no text extractor for "+doc.ContentType
+	case err != nil:
+		status, msg = sunshine.TextFailed, err.Error()
+	}
+	if err := s.store.SetDocumentText(ctx, docID, status, text, msg); err != nil {
+		s.log.Error("text extraction: record result", "document_id", docID, "err", err)
+	}
+}
+
+// ExtractPending extracts the text of documents left pending by a stopped
+// server; serve calls it at start.
+func (s *Server) ExtractPending(ctx context.Context) error {
+	for {
+		pending, err := s.store.FindPendingDocuments(ctx, 100)
+		if err != nil || len(pending) == 0 {
+			return err
+		}
+		for _, p := range pending {
+			s.ExtractText(ctx, p.OrgID, p.ID)
+		}
+		if len(pending) < 100 {
+			return nil
+		}
+	}
+}
+
+// Wait blocks until background text extractions finish (graceful shutdown).
+func (s *Server) Wait() { s.extractions.Wait() }
+
+func (s *Server) handleDocumentList(c *gin.Context) {
+	ds, err := s.store.FindDocuments(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, newPage(ds, ""))
+}
+
+func (s *Server) handleDocumentGet(c *gin.Context) {
+	d, err := s.store.FindDocumentByID(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, d)
+}
+
+// handleDocumentContent streams the bytes as an attachment, never rendered
+// inline, with Range support: only the chunks a range needs are read.
+func (s *Server) handleDocumentContent(c *gin.Context) {
+	ctx := c.Request.Context()
+	d, err := s.store.FindDocumentByID(ctx, c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	h := c.Writer.Header()
+	h.Set("Content-Type", d.ContentType)
+	h.Set("Content-Disposition", contentDisposition(d.Filename))
+	h.Set("ETag", `"`+d.SHA256+`"`)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "private, no-cache")
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	http.ServeContent(c.Writer, c.Request, "", d.CreatedAt, s.store.Content(ctx, d))
+}
+
+// contentDisposition names the file for download, with an ASCII fallback
+// and the UTF-8 name (RFC 6266).
+func contentDisposition(name string) string {
+	ascii := strings.Map(func(r rune) rune {
+		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
+			return '_'
+		}
+		return r
+	}, name)
+	return fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, ascii, url.PathEscape(name))
+}
+
+func (s *Server) handleDocumentDelete(c *gin.Context) {
+	if err := s.store.DeleteDocument(c.Request.Context(), c.Param("id")); err != nil {
+		fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}

@@ -1,0 +1,332 @@
+package api_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/textproto"
+	"strings"
+	"testing"
+
+	"github.com/go-pdf/fpdf"
+	"github.com/stretchr/testify/require"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/api"
+	"github.com/sunshine-records/sunshine/store/storetest"
+)
+
+// pdfWith returns a real PDF whose pages say the given lines.
+func pdfWith(t *testing.T, pages ...string) []byte {
+	t.Helper()
+	p := fpdf.New("P", "mm", "Letter", "")
+	p.SetFont("Helvetica", "", 12)
+	for _, text := range pages {
+		p.AddPage()
+		p.MultiCell(0, 8, text, "", "L", false)
+	}
+	var buf bytes.Buffer
+	require.NoError(t, p.Output(&buf))
+	return buf.Bytes()
+}
+
+// upload posts one file as multipart/form-data; declaredType is what the
+// client claims (never trusted).
+func (b *testBundle) upload(requestID, commID, filename, declaredType string, content []byte) response {
+	b.t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	if commID != "" {
+		require.NoError(b.t, mw.WriteField("communication_id", commID))
+	}
+	h := textproto.MIMEHeader{}
+	h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="file"; filename="%s"`, filename))
+	h.Set("Content-Type", declaredType)
+	part, err := mw.CreatePart(h)
+	require.NoError(b.t, err)
+	_, err = part.Write(content)
+	require.NoError(b.t, err)
+	require.NoError(b.t, mw.Close())
+	path := "/api/v1/requests/" + requestID + "/documents"
+	req := httptest.NewRequest("POST", path, &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+b.token)
+	rec := httptest.NewRecorder()
+	b.srv.ServeHTTP(rec, req)
+	requireSpec(b.t, httptest.NewRequest("POST", path, nil), rec)
+	return decoded(b.t, rec)
+}
+
+func decoded(t *testing.T, rec *httptest.ResponseRecorder) response {
+	t.Helper()
+	out := response{rec: rec}
+	if strings.Contains(rec.Header().Get("Content-Type"), "json") && rec.Body.Len() > 0 {
+		require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &out.body), rec.Body.String())
+	}
+	return out
+}
+
+// raw GETs a path with headers and returns the recorder (binary bodies).
+func (b *testBundle) raw(path string, headers ...string) *httptest.ResponseRecorder {
+	b.t.Helper()
+	req := httptest.NewRequest("GET", path, nil)
+	req.Header.Set("Authorization", "Bearer "+b.token)
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	rec := httptest.NewRecorder()
+	b.srv.ServeHTTP(rec, req)
+	requireSpec(b.t, httptest.NewRequest("GET", path, nil), rec)
+	return rec
+}
+
+// setupDocs is setup with text extracted before the upload answers, since
+// the store is bound to the test's transaction.
+func setupDocs(t *testing.T, uploadLimit int64) *testBundle {
+	b := setup(t)
+	b.srv = api.New(b.st, api.Config{Logger: slog.New(slog.NewJSONHandler(b.logs, nil)), InlineExtraction: true, UploadLimit: uploadLimit})
+	return b
+}
+
+func (b *testBundle) communication(requestID string, body map[string]any) response {
+	b.t.Helper()
+	r := b.call("POST", "/api/v1/requests/"+requestID+"/communications", b.token, body)
+	require.Equal(b.t, http.StatusCreated, r.status(), r.rec.Body.String())
+	return r
+}
+
+// The Sacramento example end to end: received 2017-03-27, acknowledged,
+// extended to 2017-04-20, records released with a PDF; a word found only
+// inside the PDF is searchable; the CSV row and the archive are right.
+func TestSacramentoEndToEnd(t *testing.T) {
+	t.Parallel()
+	b := setupDocs(t, 0)
+	sheriff := b.agency("Sacramento County Sheriff's Department", "us-ca")
+	id := b.request(sheriff, "2017-03-27")
+
+	r := b.communication(id, map[string]any{"direction": "in", "channel": "email", "kind": "acknowledgment",
+		"occurred_on": "2017-03-29", "from": "records@sacsheriff.example", "subject": "Receipt of your CPRA request"})
+	require.Equal(t, "acknowledged", r.str("request.status"))
+
+	r = b.communication(id, map[string]any{"direction": "in", "channel": "mail", "kind": "extension_notice",
+		"occurred_on": "2017-04-03", "subject": "Notice of extension under Gov. Code 7922.535(b)"})
+	require.Equal(t, "2017-04-20", r.str("request.due_on"))
+	require.Equal(t, true, r.body["request"].(map[string]any)["deadline"].(map[string]any)["extended"])
+
+	r = b.communication(id, map[string]any{"direction": "in", "channel": "email", "kind": "records_release",
+		"occurred_on": "2017-04-18", "subject": "First production", "body": "Attached are responsive emails."})
+	require.Equal(t, "rolling_production", r.str("request.status"))
+	commID := r.str("communication.id")
+
+	pdf := pdfWith(t, "Released under the CPRA.", "ICE detainer request I-247A for a xylophonic quokka, 287(g) referral.")
+	up := b.upload(id, commID, "production-1.pdf", "application/octet-stream", pdf)
+	require.Equal(t, http.StatusCreated, up.status(), up.rec.Body.String())
+	require.Equal(t, "application/pdf", up.str("content_type"))
+	require.Equal(t, "extracted", up.str("text_status"), up.rec.Body.String())
+	sum := sha256.Sum256(pdf)
+	require.Equal(t, hex.EncodeToString(sum[:]), up.str("sha256"))
+	require.Equal(t, float64(len(pdf)), up.body["size"])
+	docID := up.str("id")
+
+	s := b.call("GET", "/api/v1/search?q=quokka", b.token, nil)
+	require.Equal(t, http.StatusOK, s.status(), s.rec.Body.String())
+	require.Len(t, s.items(), 1)
+	hit := s.items()[0]
+	require.Equal(t, "document", hit["kind"])
+	require.Equal(t, docID, hit["document_id"])
+	require.Equal(t, id, hit["request_id"])
+	require.Contains(t, hit["snippet"], "quokka")
+	require.Contains(t, hit["snippet_html"], "<mark>quokka</mark>")
+	s = b.call("GET", "/api/v1/search?q=quokka&status=denied", b.token, nil)
+	require.Empty(t, s.items(), "filtered by request status")
+
+	csvRec := b.raw("/api/v1/requests.csv")
+	require.Equal(t, http.StatusOK, csvRec.Code)
+	require.Equal(t, "text/csv; charset=utf-8", csvRec.Header().Get("Content-Type"))
+	rows, err := csv.NewReader(csvRec.Body).ReadAll()
+	require.NoError(t, err)
+	require.Len(t, rows, 2)
+	require.Equal(t, []string{"id", "title", "agency", "jurisdiction", "status", "received_on", "due_on", "extended",
+		"days_overdue", "tracking_number", "assignee", "last_communication_on", "closed_on"}, rows[0])
+	require.Equal(t, []string{id, "All communications with ICE since 20 January 2017", "Sacramento County Sheriff's Department",
+		"us-ca", "rolling_production", "2017-03-27", "2017-04-20", "true", "", "", "", "2017-04-18", ""}, rows[1])
+
+	zipRec := b.raw("/api/v1/requests/" + id + "/export.zip")
+	require.Equal(t, http.StatusOK, zipRec.Code)
+	zr, err := zip.NewReader(bytes.NewReader(zipRec.Body.Bytes()), int64(zipRec.Body.Len()))
+	require.NoError(t, err)
+	files := map[string]*zip.File{}
+	for _, f := range zr.File {
+		files[f.Name] = f
+	}
+	require.Contains(t, files, "request.json")
+	require.Contains(t, files, "timeline.json")
+	require.Contains(t, files, "communications/003-2017-04-18-in-records_release.txt")
+	f, err := files["documents/production-1.pdf"].Open()
+	require.NoError(t, err)
+	got, err := io.ReadAll(f)
+	require.NoError(t, err)
+	require.Equal(t, pdf, got, "the archive holds the PDF byte for byte")
+}
+
+func TestDocuments_ContentAndRanges(t *testing.T) {
+	t.Parallel()
+	b := setupDocs(t, 0)
+	id := b.request(b.agency("FBI", "us-federal"), "2024-03-04")
+	// 2.5 MiB spans three chunks.
+	content := make([]byte, 5<<19)
+	for i := range content {
+		content[i] = byte(i * 7 % 251)
+	}
+	up := b.upload(id, "", "../../etc/records.bin", "image/png", content)
+	require.Equal(t, http.StatusCreated, up.status(), up.rec.Body.String())
+	require.Equal(t, "records.bin", up.str("filename"), "the path is stripped")
+	require.Equal(t, "application/octet-stream", up.str("content_type"), "sniffed, not the declared image/png")
+	require.Equal(t, "unsupported", up.str("text_status"))
+	docID := up.str("id")
+
+	full := b.raw("/api/v1/documents/" + docID + "/content")
+	require.Equal(t, http.StatusOK, full.Code)
+	require.Equal(t, content, full.Body.Bytes())
+	require.Equal(t, `attachment; filename="records.bin"; filename*=UTF-8''records.bin`, full.Header().Get("Content-Disposition"))
+	require.Equal(t, "nosniff", full.Header().Get("X-Content-Type-Options"))
+	require.Equal(t, `"`+up.str("sha256")+`"`, full.Header().Get("ETag"))
+	require.Equal(t, "bytes", full.Header().Get("Accept-Ranges"))
+
+	for _, rg := range [][2]int{{0, 9}, {1<<20 - 5, 1<<20 + 5}, {len(content) - 3, len(content) - 1}} {
+		part := b.raw("/api/v1/documents/"+docID+"/content", "Range", fmt.Sprintf("bytes=%d-%d", rg[0], rg[1]))
+		require.Equal(t, http.StatusPartialContent, part.Code)
+		require.Equal(t, content[rg[0]:rg[1]+1], part.Body.Bytes())
+	}
+	notModified := b.raw("/api/v1/documents/"+docID+"/content", "If-None-Match", `"`+up.str("sha256")+`"`)
+	require.Equal(t, http.StatusNotModified, notModified.Code)
+
+	// The same bytes again: a second document, the same content hash.
+	again := b.upload(id, "", "copy.bin", "application/octet-stream", content)
+	require.Equal(t, http.StatusCreated, again.status())
+	require.NotEqual(t, docID, again.str("id"))
+	require.Equal(t, up.str("sha256"), again.str("sha256"))
+
+	del := b.call("DELETE", "/api/v1/documents/"+docID, b.token, nil)
+	require.Equal(t, http.StatusNoContent, del.status())
+	require.Equal(t, http.StatusNotFound, b.call("GET", "/api/v1/documents/"+docID, b.token, nil).status())
+	ev := b.call("GET", "/api/v1/requests/"+id+"/events", b.token, nil)
+	require.Equal(t, "document_deleted", ev.items()[len(ev.items())-1]["kind"])
+	list := b.call("GET", "/api/v1/requests/"+id+"/documents", b.token, nil)
+	require.Len(t, list.items(), 1)
+}
+
+func TestDocuments_TypesAndFailures(t *testing.T) {
+	t.Parallel()
+	b := setupDocs(t, 64<<10)
+	id := b.request(b.agency("Sheriff", "us-ca"), "2017-03-27")
+	for _, tc := range []struct {
+		name, filename, declared string
+		content                  []byte
+		wantType, wantStatus     string
+		wantError                string
+	}{
+		{"PDFNamedPNG", "scan.png", "image/png", pdfWith(t, "detainer"), "application/pdf", "extracted", ""},
+		{"HTMLNamedPDF", "letter.pdf", "application/pdf", []byte("<html><body><p>Denied under 7927.705</p></body></html>"), "text/html; charset=utf-8", "extracted", ""},
+		{"CorruptPDF", "broken.pdf", "application/pdf", []byte("%PDF-1.4\nthis is not really a pdf\n%%EOF"), "application/pdf", "failed", "PDF"},
+		{"PlainText", "notes.txt", "text/plain", []byte("Phone call with the records officer."), "text/plain; charset=utf-8", "extracted", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			up := b.upload(id, "", tc.filename, tc.declared, tc.content)
+			require.Equal(t, http.StatusCreated, up.status(), up.rec.Body.String())
+			require.Equal(t, tc.wantType, up.str("content_type"))
+			require.Equal(t, tc.wantStatus, up.str("text_status"), up.str("text_error"))
+			require.Contains(t, up.str("text_error"), tc.wantError)
+		})
+	}
+	big := b.upload(id, "", "big.bin", "application/octet-stream", make([]byte, 100<<10))
+	require.Equal(t, http.StatusRequestEntityTooLarge, big.status(), big.rec.Body.String())
+	require.Len(t, b.call("GET", "/api/v1/requests/"+id+"/documents", b.token, nil).items(), 4, "the refused upload left nothing")
+
+	// Not multipart, no file, unknown field, unknown communication.
+	r := b.call("POST", "/api/v1/requests/"+id+"/documents", b.token, `{"file":"x"}`)
+	require.Equal(t, http.StatusUnsupportedMediaType, r.status())
+	r = b.upload(id, "00000000-0000-0000-0000-000000000000", "a.txt", "text/plain", []byte("x"))
+	require.Equal(t, http.StatusBadRequest, r.status())
+	require.Equal(t, []string{"communication_id"}, r.fieldErrors())
+}
+
+func TestCommunications_FeePausesAndReplyResumes(t *testing.T) {
+	t.Parallel()
+	b := setupDocs(t, 0)
+	id := b.request(b.agency("FBI", "us-federal"), "2017-03-27") // due 2017-04-24
+	r := b.communication(id, map[string]any{"direction": "in", "channel": "email", "kind": "fee_estimate",
+		"occurred_on": "2017-03-29", "fee_amount": "125.50", "subject": "Fee estimate"})
+	require.Equal(t, "awaiting_requester", r.str("request.status"))
+	dl := r.body["request"].(map[string]any)["deadline"].(map[string]any)
+	require.Equal(t, true, dl["paused"])
+	require.Equal(t, float64(19), dl["remaining_days"])
+	require.Equal(t, "125.50", r.str("communication.fee_amount"))
+
+	r = b.communication(id, map[string]any{"direction": "out", "channel": "email", "kind": "follow_up",
+		"occurred_on": "2017-04-03", "subject": "We agree to pay the fee"})
+	require.Equal(t, "submitted", r.str("request.status"), "back to the status before the pause")
+	require.Equal(t, "2017-04-28", r.str("request.due_on"), "19 working days from 4 April")
+
+	// A denial closes the request; the edit keeps the previous version.
+	r = b.communication(id, map[string]any{"direction": "in", "channel": "mail", "kind": "denial",
+		"occurred_on": "2017-04-20", "exemptions_cited": []string{"5 U.S.C. 552(b)(7)(E)"}, "body": "Withheld."})
+	require.Equal(t, "denied", r.str("request.status"))
+	commID := r.str("communication.id")
+	e := b.call("PATCH", "/api/v1/communications/"+commID, b.token, map[string]any{"body": "Withheld in full."})
+	require.Equal(t, http.StatusOK, e.status(), e.rec.Body.String())
+	require.Equal(t, "Withheld in full.", e.str("body"))
+	require.Equal(t, float64(2), e.body["version"])
+	ev := b.call("GET", "/api/v1/requests/"+id+"/events", b.token, nil)
+	last := ev.items()[len(ev.items())-1]
+	require.Equal(t, "communication_edited", last["kind"])
+	require.Equal(t, "Withheld.", last["data"].(map[string]any)["previous"].(map[string]any)["body"])
+	list := b.call("GET", "/api/v1/requests/"+id+"/communications", b.token, nil)
+	require.Len(t, list.items(), 3)
+
+	// Texas has no fixed extension: a notice needs the date the agency set.
+	tx := b.request(b.agency("Austin PD", "us-tx"), "2024-03-04")
+	bad := b.call("POST", "/api/v1/requests/"+tx+"/communications", b.token, map[string]any{"direction": "in",
+		"channel": "email", "kind": "extension_notice", "occurred_on": "2024-03-10"})
+	require.Equal(t, http.StatusUnprocessableEntity, bad.status())
+	require.Equal(t, []string{"custom_due_on"}, bad.fieldErrors())
+	require.Len(t, b.call("GET", "/api/v1/requests/"+tx+"/communications", b.token, nil).items(), 0, "nothing half-written")
+	ok := b.communication(tx, map[string]any{"direction": "in", "channel": "email", "kind": "extension_notice",
+		"occurred_on": "2024-03-10", "custom_due_on": "2024-04-15"})
+	require.Equal(t, "2024-04-15", ok.str("request.custom_due_on"))
+}
+
+func TestDocumentsAndCommunications_OtherOrgIs404(t *testing.T) {
+	t.Parallel()
+	b := setupDocs(t, 0)
+	id := b.request(b.agency("Sheriff", "us-ca"), "2017-03-27")
+	comm := b.communication(id, map[string]any{"direction": "in", "channel": "email", "kind": "other", "occurred_on": "2017-03-28"})
+	doc := b.upload(id, "", "a.txt", "text/plain", []byte("secret informant list"))
+	other := storetest.Org(t, b.st, "other")
+	for _, path := range []string{
+		"/api/v1/communications/" + comm.str("communication.id"),
+		"/api/v1/documents/" + doc.str("id"),
+		"/api/v1/documents/" + doc.str("id") + "/content",
+		"/api/v1/requests/" + id + "/documents",
+		"/api/v1/requests/" + id + "/communications",
+		"/api/v1/requests/" + id + "/export.zip",
+	} {
+		r := b.call("GET", path, other.Token, nil)
+		require.Equal(t, http.StatusNotFound, r.status(), path)
+	}
+	s := b.call("GET", "/api/v1/search?q=informant", other.Token, nil)
+	require.Equal(t, http.StatusOK, s.status())
+	require.Empty(t, s.items())
+	viewer := b.user("v@ndlon.example", sunshine.RoleViewer)
+	r := b.call("POST", "/api/v1/requests/"+id+"/communications", viewer, map[string]any{})
+	require.Equal(t, http.StatusForbidden, r.status())
+}

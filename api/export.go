@@ -1,0 +1,180 @@
+package api
+
+import (
+	"archive/zip"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+)
+
+var csvHeader = []string{"id", "title", "agency", "jurisdiction", "status", "received_on", "due_on", "extended",
+	"days_overdue", "tracking_number", "assignee", "last_communication_on", "closed_on"}
+
+// handleRequestsCSV streams GET /api/v1/requests.csv: the list filters,
+// every matching request, one page of the database at a time.
+func (s *Server) handleRequestsCSV(c *gin.Context) {
+	q := newQuery(c, "status", "agency_id", "assignee_id", "tag", "due_before", "due_after", "overdue", "q")
+	f := sunshine.RequestFilter{
+		Statuses: q.statuses("status"), AgencyID: q.id("agency_id"), AssigneeID: q.id("assignee_id"),
+		Tag: q.one("tag"), DueBefore: q.date("due_before"), DueAfter: q.date("due_after"), Overdue: q.boolean("overdue"),
+		Q: q.one("q"), Limit: 200,
+	}
+	if err := q.err(); err != nil {
+		fail(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	rs, next, err := s.store.FindRequests(ctx, f)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.Header("Content-Type", "text/csv; charset=utf-8")
+	c.Header("Content-Disposition", `attachment; filename="requests.csv"`)
+	c.Status(http.StatusOK)
+	w := csv.NewWriter(c.Writer)
+	_ = w.Write(csvHeader)
+	now := s.store.Clock().Now()
+	for {
+		for _, r := range rs {
+			_ = w.Write(csvRow(r, deadline.Today(now, (&sunshine.Agency{TimeZone: r.TimeZone}).Location())))
+		}
+		w.Flush()
+		if next == "" || w.Error() != nil {
+			break
+		}
+		f.After = next
+		if rs, next, err = s.store.FindRequests(ctx, f); err != nil {
+			// The header is sent: end the body so the client sees a truncated file.
+			_ = c.Error(err)
+			panic(http.ErrAbortHandler)
+		}
+	}
+}
+
+func csvRow(r *sunshine.Request, today deadline.Date) []string {
+	overdue := ""
+	if r.Overdue(today) {
+		overdue = strconv.Itoa(r.EffectiveDueOn().DaysUntil(today))
+	}
+	assignee := ""
+	if r.AssigneeEmail != nil {
+		assignee = *r.AssigneeEmail
+	}
+	row := []string{r.ID, r.Title, r.AgencyName, r.Jurisdiction, string(r.Status), r.ReceivedOn.String(),
+		r.EffectiveDueOn().String(), strconv.FormatBool(r.Extended), overdue, r.TrackingNumber, assignee,
+		r.LastCommunicationOn.String(), r.ClosedOn.String()}
+	for i, v := range row {
+		row[i] = csvSafe(v)
+	}
+	return row
+}
+
+// csvSafe keeps a spreadsheet from running a cell as a formula (CSV
+// injection): text people typed that starts with = + - @ gets a quote.
+func csvSafe(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		if _, err := strconv.ParseFloat(v, 64); err != nil {
+			return "'" + v
+		}
+	}
+	return v
+}
+
+// handleRequestZip streams GET /requests/{id}/export.zip: the request with
+// its timeline, its communications as text and its documents byte for byte.
+func (s *Server) handleRequestZip(c *gin.Context) {
+	ctx := c.Request.Context()
+	id := c.Param("id")
+	r, err := s.store.FindRequestByID(ctx, id)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	events, err := s.store.FindEvents(ctx, id)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	comms, err := s.store.FindCommunications(ctx, id)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	docs, err := s.store.FindDocuments(ctx, id)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.Header("Content-Type", "application/zip")
+	c.Header("Content-Disposition", contentDisposition("request-"+r.ID+".zip"))
+	c.Status(http.StatusOK)
+	zw := zip.NewWriter(c.Writer)
+	abort := func(err error) {
+		_ = c.Error(err)
+		panic(http.ErrAbortHandler) // headers are out: cut the body so the archive is visibly broken
+	}
+	writeJSONEntry := func(name string, v any) {
+		w, err := zw.Create(name)
+		if err != nil {
+			abort(err)
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(v); err != nil {
+			abort(err)
+		}
+	}
+	writeJSONEntry("request.json", s.requestOut(r))
+	writeJSONEntry("timeline.json", events)
+	for i, cm := range comms {
+		w, err := zw.Create(fmt.Sprintf("communications/%03d-%s-%s-%s.txt", i+1, cm.OccurredOn, cm.Direction, cm.Kind))
+		if err != nil {
+			abort(err)
+		}
+		fmt.Fprintf(w, "Date: %s\nDirection: %s\nChannel: %s\nKind: %s\nFrom: %s\nTo: %s\nSubject: %s\n",
+			cm.OccurredOn, cm.Direction, cm.Channel, cm.Kind, cm.From, cm.To, cm.Subject)
+		if len(cm.ExemptionsCited) > 0 {
+			fmt.Fprintf(w, "Exemptions cited: %s\n", strings.Join(cm.ExemptionsCited, "; "))
+		}
+		if cm.FeeAmount != nil {
+			fmt.Fprintf(w, "Fee: %s\n", *cm.FeeAmount)
+		}
+		fmt.Fprintf(w, "\n%s\n", cm.Body)
+	}
+	used := map[string]bool{}
+	for _, d := range docs {
+		name := uniqueName(used, d.Filename)
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: "documents/" + name, Method: zip.Store, Modified: d.CreatedAt})
+		if err != nil {
+			abort(err)
+		}
+		if _, err := io.Copy(w, s.store.Content(ctx, d)); err != nil {
+			abort(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		abort(err)
+	}
+}
+
+// uniqueName gives each document in an archive its own name.
+func uniqueName(used map[string]bool, name string) string {
+	out := name
+	ext := path.Ext(name)
+	for i := 2; used[out]; i++ {
+		out = fmt.Sprintf("%s (%d)%s", strings.TrimSuffix(name, ext), i, ext)
+	}
+	used[out] = true
+	return out
+}

@@ -1,0 +1,169 @@
+package sunshine
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/sunshine-records/sunshine/deadline"
+)
+
+// Direction says who sent a communication.
+type Direction string
+
+// Directions.
+const (
+	DirectionIn  Direction = "in"  // from the agency
+	DirectionOut Direction = "out" // from us
+)
+
+// CommKind is what a communication is.
+type CommKind string
+
+// Communication kinds.
+const (
+	KindRequest              CommKind = "request"
+	KindFollowUp             CommKind = "follow_up"
+	KindAppeal               CommKind = "appeal"
+	KindAcknowledgment       CommKind = "acknowledgment"
+	KindExtensionNotice      CommKind = "extension_notice"
+	KindFeeEstimate          CommKind = "fee_estimate"
+	KindClarificationRequest CommKind = "clarification_request"
+	KindRecordsRelease       CommKind = "records_release"
+	KindDenial               CommKind = "denial"
+	KindPartialDenial        CommKind = "partial_denial"
+	KindOther                CommKind = "other"
+)
+
+// CommKinds lists every kind.
+var CommKinds = []CommKind{KindRequest, KindFollowUp, KindAppeal, KindAcknowledgment, KindExtensionNotice,
+	KindFeeEstimate, KindClarificationRequest, KindRecordsRelease, KindDenial, KindPartialDenial, KindOther}
+
+// Channels lists how a communication can travel.
+var Channels = []string{"email", "portal", "mail", "fax", "phone", "in_person"}
+
+// Communication is one message in a request's correspondence.
+type Communication struct {
+	ID              string        `db:"id" json:"id"`
+	OrgID           string        `db:"org_id" json:"-"`
+	RequestID       string        `db:"request_id" json:"request_id"`
+	Direction       Direction     `db:"direction" json:"direction"`
+	Channel         string        `db:"channel" json:"channel"`
+	Kind            CommKind      `db:"kind" json:"kind"`
+	OccurredOn      deadline.Date `db:"occurred_on" json:"occurred_on"`
+	From            string        `db:"from_party" json:"from"`
+	To              string        `db:"to_party" json:"to"`
+	Subject         string        `db:"subject" json:"subject"`
+	Body            string        `db:"body" json:"body"`
+	ExemptionsCited []string      `db:"-" json:"exemptions_cited"`
+	// FeeAmount is in dollars with cents, as a decimal string ("25.00").
+	FeeAmount *string   `db:"fee_amount" json:"fee_amount"`
+	CreatedBy *string   `db:"created_by" json:"created_by"`
+	CreatedAt time.Time `db:"created_at" json:"created_at"`
+	UpdatedAt time.Time `db:"updated_at" json:"updated_at"`
+	Version   int       `db:"version" json:"version"`
+}
+
+// Validate checks and normalises the fields a caller sets.
+func (c *Communication) Validate() error {
+	var fs []FieldError
+	if c.Direction != DirectionIn && c.Direction != DirectionOut {
+		fs = append(fs, FieldError{"direction", "must be in or out"})
+	}
+	if !slices.Contains(Channels, c.Channel) {
+		fs = append(fs, FieldError{"channel", "must be one of " + strings.Join(Channels, ", ")})
+	}
+	if !slices.Contains(CommKinds, c.Kind) {
+		fs = append(fs, FieldError{"kind", "unknown kind"})
+	}
+	if c.OccurredOn.IsZero() {
+		fs = append(fs, FieldError{"occurred_on", "is required (YYYY-MM-DD)"})
+	}
+	for _, f := range []struct {
+		name, v string
+		max     int
+	}{{"from", c.From, 500}, {"to", c.To, 500}, {"subject", c.Subject, 1000}, {"body", c.Body, 1000000}} {
+		if len(f.v) > f.max {
+			fs = append(fs, FieldError{f.name, "is too long"})
+		}
+	}
+	if len(c.ExemptionsCited) > 50 {
+		fs = append(fs, FieldError{"exemptions_cited", "at most 50 citations"})
+	}
+	for i, e := range c.ExemptionsCited {
+		c.ExemptionsCited[i] = strings.TrimSpace(e)
+		if c.ExemptionsCited[i] == "" || len(e) > 200 {
+			fs = append(fs, FieldError{"exemptions_cited", "each citation must be 1 to 200 characters"})
+			break
+		}
+	}
+	if c.FeeAmount != nil && !validMoney(*c.FeeAmount) {
+		fs = append(fs, FieldError{"fee_amount", "must be an amount such as 25 or 25.50"})
+	}
+	if len(fs) > 0 {
+		return Invalid(fs...)
+	}
+	return nil
+}
+
+// validMoney accepts a non-negative amount with at most two decimals.
+func validMoney(s string) bool {
+	whole, frac, _ := strings.Cut(s, ".")
+	if whole == "" || len(whole) > 10 || len(frac) > 2 {
+		return false
+	}
+	for _, r := range whole + frac {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// CommunicationInput is a new communication and what its effect may need:
+// the closed status a records release ends in, or the custom date an
+// extension notice sets where the law has no fixed extension.
+type CommunicationInput struct {
+	Communication
+	ResultingStatus Status
+	CustomDueOn     deadline.Date
+}
+
+// CommunicationUpdate is a partial edit; kind and direction, which carried
+// the communication's effect, cannot change.
+type CommunicationUpdate struct {
+	Channel         *string
+	OccurredOn      *deadline.Date
+	From            *string
+	To              *string
+	Subject         *string
+	Body            *string
+	ExemptionsCited *[]string
+	FeeAmount       **string
+}
+
+// Document is a file attached to a request (and maybe a communication),
+// its bytes stored in PostgreSQL.
+type Document struct {
+	ID              string    `db:"id" json:"id"`
+	OrgID           string    `db:"org_id" json:"-"`
+	RequestID       string    `db:"request_id" json:"request_id"`
+	CommunicationID *string   `db:"communication_id" json:"communication_id"`
+	BlobID          string    `db:"blob_id" json:"-"`
+	Filename        string    `db:"filename" json:"filename"`
+	ContentType     string    `db:"content_type" json:"content_type"`
+	Size            int64     `db:"size" json:"size"`
+	SHA256          string    `db:"sha256" json:"sha256"` // hex
+	TextStatus      string    `db:"text_status" json:"text_status"`
+	TextError       string    `db:"text_error" json:"text_error"`
+	CreatedBy       *string   `db:"created_by" json:"created_by"`
+	CreatedAt       time.Time `db:"created_at" json:"created_at"`
+}
+
+// Text extraction statuses of a document.
+const (
+	TextPending     = "pending"
+	TextExtracted   = "extracted"
+	TextUnsupported = "unsupported"
+	TextFailed      = "failed"
+)

@@ -1,0 +1,1 @@
+DROP TABLE IF EXISTS documents, blob_chunks, blobs, communications;

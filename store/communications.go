@@ -1,0 +1,259 @@
+package store
+
+import (
+	"context"
+	"slices"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+)
+
+type commRow struct {
+	sunshine.Communication
+	ExemptionsCited pq.StringArray `db:"exemptions_cited"`
+}
+
+func (row *commRow) domain() *sunshine.Communication {
+	c := row.Communication
+	c.ExemptionsCited = []string(row.ExemptionsCited)
+	if c.ExemptionsCited == nil {
+		c.ExemptionsCited = []string{}
+	}
+	return &c
+}
+
+const commColumns = `id, org_id, request_id, direction, channel, kind, occurred_on, from_party, to_party, subject, body,
+	exemptions_cited, fee_amount::text AS fee_amount, created_by, created_at, updated_at, version`
+
+// CreateCommunication logs a communication on a request and applies its
+// effect in the same transaction, each with its event:
+//   - extension_notice invokes the law's extension (or, where the law has
+//     none, sets CustomDueOn when given; otherwise EUnprocessable);
+//   - fee_estimate and clarification_request move the request to
+//     awaiting_requester, pausing the clock where the law tolls;
+//   - an outgoing follow_up or other while awaiting_requester resumes the
+//     status the request had before;
+//   - acknowledgment moves submitted to acknowledged;
+//   - records_release moves to rolling_production, or to ResultingStatus;
+//   - denial moves to denied, partial_denial to partially_granted.
+func (s *Store) CreateCommunication(ctx context.Context, requestID string, in sunshine.CommunicationInput) (*sunshine.Communication, *sunshine.Request, error) {
+	c := in.Communication
+	if err := c.Validate(); err != nil {
+		return nil, nil, err
+	}
+	if c.ExemptionsCited == nil {
+		c.ExemptionsCited = []string{}
+	}
+	var out *sunshine.Communication
+	r, err := s.mutate(ctx, requestID, func(tx *sqlx.Tx, r *sunshine.Request) error {
+		if !r.ReceivedOn.IsZero() && c.OccurredOn.Before(r.ReceivedOn) && c.Direction == sunshine.DirectionIn {
+			return sunshine.FieldInvalid("occurred_on", "an agency's reply cannot come before the request was received (%s)", r.ReceivedOn)
+		}
+		c.OrgID, c.RequestID, c.CreatedBy = r.OrgID, r.ID, actorID(ctx)
+		q := `INSERT INTO communications (org_id, request_id, direction, channel, kind, occurred_on, from_party, to_party,
+			subject, body, exemptions_cited, fee_amount, created_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::numeric, $13) RETURNING ` + commColumns
+		var row commRow
+		err := sqlx.GetContext(ctx, tx, &row, q, c.OrgID, c.RequestID, c.Direction, c.Channel, c.Kind, c.OccurredOn,
+			c.From, c.To, c.Subject, c.Body, pq.Array(c.ExemptionsCited), c.FeeAmount, c.CreatedBy)
+		if err != nil {
+			return translate(err, "communication")
+		}
+		out = row.domain()
+		data := map[string]any{"communication_id": out.ID, "kind": out.Kind, "direction": out.Direction, "subject": out.Subject}
+		if err := addEvent(ctx, tx, r, sunshine.EventCommunication, out.OccurredOn, "", data); err != nil {
+			return err
+		}
+		return s.applyEffect(ctx, tx, r, out, in)
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, r, nil
+}
+
+// applyEffect changes the request as the communication says.
+func (s *Store) applyEffect(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, c *sunshine.Communication, in sunshine.CommunicationInput) error {
+	on, note := c.OccurredOn, "from "+string(c.Kind)+" of "+c.OccurredOn.String()
+	move := func(to sunshine.Status) error {
+		if r.Status == to {
+			return nil
+		}
+		if err := sunshine.CheckTransition(r.Status, to); err != nil {
+			return err
+		}
+		return s.transition(ctx, tx, r, sunshine.TransitionInput{To: to, EffectiveOn: on, Note: note})
+	}
+	if c.Direction == sunshine.DirectionOut {
+		if r.Status == sunshine.StatusAwaitingRequester && (c.Kind == sunshine.KindFollowUp || c.Kind == sunshine.KindOther) {
+			prev, err := statusBeforePause(ctx, tx, r.ID)
+			if err != nil {
+				return err
+			}
+			return move(prev)
+		}
+		return nil
+	}
+	switch c.Kind {
+	case sunshine.KindAcknowledgment:
+		if r.Status == sunshine.StatusSubmitted {
+			return move(sunshine.StatusAcknowledged)
+		}
+	case sunshine.KindFeeEstimate, sunshine.KindClarificationRequest:
+		return move(sunshine.StatusAwaitingRequester)
+	case sunshine.KindExtensionNotice:
+		j, err := deadline.Lookup(r.Jurisdiction)
+		if err != nil {
+			return err
+		}
+		switch {
+		case j.Extension != nil && !r.Extended:
+			if err := s.extend(ctx, tx, r, on, note); err != nil {
+				return err
+			}
+			if in.CustomDueOn.IsZero() {
+				return nil
+			}
+		case in.CustomDueOn.IsZero():
+			if r.Extended {
+				return sunshine.Errorf(sunshine.EConflict, "the extension was already invoked on %s; give custom_due_on to record the new date the agency announced", r.ExtensionInvokedOn)
+			}
+			return &sunshine.Error{Code: sunshine.EUnprocessable,
+				Message: j.Law + " has no fixed extension (" + j.NoExtension + "); give custom_due_on, the date the agency announced",
+				Fields:  []sunshine.FieldError{{Field: "custom_due_on", Message: "is required: " + j.Law + " has no fixed extension"}}}
+		}
+		return setCustomDue(ctx, tx, r, in.CustomDueOn, note)
+	case sunshine.KindRecordsRelease:
+		to := sunshine.StatusRollingProduction
+		if in.ResultingStatus != "" {
+			if in.ResultingStatus.Open() {
+				return sunshine.FieldInvalid("resulting_status", "must be a closed status (fulfilled, partially_granted, no_records, …)")
+			}
+			to = in.ResultingStatus
+		}
+		return move(to)
+	case sunshine.KindDenial:
+		return move(sunshine.StatusDenied)
+	case sunshine.KindPartialDenial:
+		return move(sunshine.StatusPartiallyGranted)
+	}
+	return nil
+}
+
+// statusBeforePause is the status a request had when it last started
+// waiting on the requester.
+func statusBeforePause(ctx context.Context, q sqlx.QueryerContext, requestID string) (sunshine.Status, error) {
+	var prev string
+	const query = `SELECT data->>'from' FROM request_events
+		WHERE request_id = $1 AND kind = 'status_changed' AND data->>'to' = 'awaiting_requester'
+		ORDER BY seq DESC LIMIT 1`
+	err := sqlx.GetContext(ctx, q, &prev, query, requestID)
+	if sunshine.ErrorCode(translate(err, "")) == sunshine.ENotFound || prev == "" {
+		return sunshine.StatusAcknowledged, nil
+	}
+	if err != nil {
+		return "", translate(err, "events")
+	}
+	return sunshine.Status(prev), nil
+}
+
+// FindCommunications lists a request's correspondence, oldest first.
+func (s *Store) FindCommunications(ctx context.Context, requestID string) ([]*sunshine.Communication, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.findRequest(ctx, s.q(), org, requestID, false); err != nil {
+		return nil, err
+	}
+	var rows []commRow
+	q := `SELECT ` + commColumns + ` FROM communications WHERE org_id = $1 AND request_id = $2 ORDER BY occurred_on, created_at, id`
+	if err := sqlx.SelectContext(ctx, s.q(), &rows, q, org, requestID); err != nil {
+		return nil, translate(err, "communications")
+	}
+	out := make([]*sunshine.Communication, len(rows))
+	for i := range rows {
+		out[i] = rows[i].domain()
+	}
+	return out, nil
+}
+
+// FindCommunicationByID returns a communication of the caller's organization.
+func (s *Store) FindCommunicationByID(ctx context.Context, id string) (*sunshine.Communication, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return findCommunication(ctx, s.q(), org, id, false)
+}
+
+func findCommunication(ctx context.Context, q sqlx.QueryerContext, org, id string, lock bool) (*sunshine.Communication, error) {
+	if !validUUID(id) {
+		return nil, sunshine.Errorf(sunshine.ENotFound, "communication not found")
+	}
+	query := `SELECT ` + commColumns + ` FROM communications WHERE org_id = $1 AND id = $2`
+	if lock {
+		query += ` FOR UPDATE`
+	}
+	var row commRow
+	if err := sqlx.GetContext(ctx, q, &row, query, org, id); err != nil {
+		return nil, translate(err, "communication")
+	}
+	return row.domain(), nil
+}
+
+// UpdateCommunication edits a communication; the previous version is kept
+// in the request's timeline.
+func (s *Store) UpdateCommunication(ctx context.Context, id string, upd sunshine.CommunicationUpdate) (*sunshine.Communication, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var c *sunshine.Communication
+	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if c, err = findCommunication(ctx, tx, org, id, true); err != nil {
+			return err
+		}
+		prev := *c
+		setStr := func(dst *string, v *string) {
+			if v != nil {
+				*dst = *v
+			}
+		}
+		setStr(&c.Channel, upd.Channel)
+		setStr(&c.From, upd.From)
+		setStr(&c.To, upd.To)
+		setStr(&c.Subject, upd.Subject)
+		setStr(&c.Body, upd.Body)
+		if upd.OccurredOn != nil {
+			c.OccurredOn = *upd.OccurredOn
+		}
+		if upd.ExemptionsCited != nil {
+			c.ExemptionsCited = slices.Clone(*upd.ExemptionsCited)
+		}
+		if upd.FeeAmount != nil {
+			c.FeeAmount = *upd.FeeAmount
+		}
+		if err := c.Validate(); err != nil {
+			return err
+		}
+		q := `UPDATE communications SET channel = $3, occurred_on = $4, from_party = $5, to_party = $6, subject = $7,
+			body = $8, exemptions_cited = $9, fee_amount = $10::numeric, updated_at = now(), version = version + 1
+			WHERE org_id = $1 AND id = $2 RETURNING ` + commColumns
+		var row commRow
+		if err := sqlx.GetContext(ctx, tx, &row, q, org, id, c.Channel, c.OccurredOn, c.From, c.To, c.Subject, c.Body,
+			pq.Array(c.ExemptionsCited), c.FeeAmount); err != nil {
+			return translate(err, "communication")
+		}
+		c = row.domain()
+		r := &sunshine.Request{ID: c.RequestID, OrgID: org}
+		return addEvent(ctx, tx, r, sunshine.EventCommEdited, c.OccurredOn, "", map[string]any{"communication_id": c.ID, "previous": prev})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}

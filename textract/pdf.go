@@ -1,0 +1,118 @@
+package textract
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/ledongthuc/pdf"
+)
+
+// maxPDFPages bounds the pages read, whatever the (possibly corrupt) page
+// count says.
+const maxPDFPages = 20000
+
+// extractPDF returns the text of all pages of a PDF. The parser runs in its
+// own goroutine so that a corrupt file that sends it into a very long loop
+// cannot hold the caller past ctx.
+func extractPDF(ctx context.Context, data []byte) (string, error) {
+	type result struct {
+		text string
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		var res result
+		defer func() {
+			if p := recover(); p != nil {
+				res = result{err: fmt.Errorf("not a valid PDF: %v", p)}
+			}
+			done <- res
+		}()
+		res.text, res.err = pdfText(ctx, data)
+	}()
+	select {
+	case res := <-done:
+		return res.text, res.err
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+}
+
+func pdfText(ctx context.Context, data []byte) (string, error) {
+	// The parser accepts only %PDF-1.0 to 1.7 headers; PDF 2.0 files share
+	// the syntax it reads, so present them as 1.7 (same length, so every
+	// offset is unchanged). data is our own copy.
+	if bytes.HasPrefix(data, []byte("%PDF-2.")) && len(data) > 7 {
+		copy(data[5:], "1.7")
+	}
+	r, err := pdf.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		if errors.Is(err, pdf.ErrInvalidPassword) {
+			return "", errors.New("not a valid PDF: the PDF is encrypted with a password")
+		}
+		return "", fmt.Errorf("not a valid PDF: %s", pdfMessage(err))
+	}
+	n := r.NumPage()
+	if n <= 0 {
+		return "", errors.New("not a valid PDF: no pages found")
+	}
+	n = min(n, maxPDFPages)
+	var b strings.Builder
+	var firstErr error
+	bad := 0
+	for i := 1; i <= n && b.Len() < maxText; i++ {
+		if err := ctx.Err(); err != nil {
+			return "", err
+		}
+		page := r.Page(i)
+		if page.V.IsNull() {
+			continue
+		}
+		// Fonts per page: font names such as /F1 are local to a page's
+		// resources and may mean different fonts on different pages.
+		text, err := page.GetPlainText(pageFonts(page))
+		if err != nil {
+			bad++
+			if firstErr == nil {
+				firstErr = fmt.Errorf("page %d: %s", i, pdfMessage(err))
+			}
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString("\n\n")
+		}
+		b.WriteString(strings.Trim(text, "\n"))
+	}
+	if firstErr != nil && strings.TrimSpace(b.String()) == "" {
+		return "", fmt.Errorf("not a valid PDF: %w", firstErr)
+	}
+	return b.String(), nil
+}
+
+// pageFonts reads a page's fonts, recovering from the parser's panics on
+// corrupt font dictionaries (a page whose fonts cannot be read falls back to
+// raw text codes).
+func pageFonts(p pdf.Page) (fonts map[string]*pdf.Font) {
+	defer func() {
+		if recover() != nil {
+			fonts = map[string]*pdf.Font{}
+		}
+	}()
+	fonts = map[string]*pdf.Font{}
+	for _, name := range p.Fonts() {
+		f := p.Font(name)
+		fonts[name] = &f
+	}
+	return fonts
+}
+
+func pdfMessage(err error) string {
+	msg := plainError(err)
+	for _, prefix := range []string{"not a PDF file: ", "malformed PDF file: ", "malformed PDF: "} {
+		msg = strings.TrimPrefix(msg, prefix)
+	}
+	return msg
+}
