@@ -22,7 +22,7 @@ import (
 const uploadRoute = "/api/v1/requests/:id/documents"
 
 // maxExtract bounds how much of a document text extraction reads.
-const maxExtract = 64 << 20
+const maxExtract = 32 << 20
 
 // handleDocumentUpload streams one file (multipart field "file") into the
 // database. The content type is sniffed from the bytes, never taken from the

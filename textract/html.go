@@ -138,11 +138,11 @@ func attr(z *html.Tokenizer, name string) (string, bool) {
 
 // textWriter accumulates text, collapsing whitespace and limiting blank lines.
 type textWriter struct {
-	b        strings.Builder
-	limit    int
-	space    bool // a collapsed space is pending
-	nl       int  // newlines at the end of b (after the last visible text)
-	pendSep  rune // a separator (tab) pending before the next text
+	b       strings.Builder
+	limit   int
+	space   bool // a collapsed space is pending
+	nl      int  // newlines at the end of b (after the last visible text)
+	pendSep rune // a separator (tab) pending before the next text
 }
 
 func (w *textWriter) full() bool { return w.b.Len() >= w.limit }
