@@ -108,8 +108,8 @@ func (c *Communication) Validate() error {
 
 // validMoney accepts a non-negative amount with at most two decimals.
 func validMoney(s string) bool {
-	whole, frac, _ := strings.Cut(s, ".")
-	if whole == "" || len(whole) > 10 || len(frac) > 2 {
+	whole, frac, dot := strings.Cut(s, ".")
+	if whole == "" || len(whole) > 10 || len(frac) > 2 || (dot && frac == "") {
 		return false
 	}
 	for _, r := range whole + frac {

@@ -52,6 +52,14 @@ func (s *Server) handleDocumentUpload(c *gin.Context) {
 		}
 		switch part.FormName() {
 		case "communication_id":
+			switch {
+			case doc != nil:
+				fail(c, sunshine.FieldInvalid("communication_id", "must come before the file in the form"))
+				return
+			case commID != "":
+				fail(c, sunshine.FieldInvalid("communication_id", "give it once: in the form or in the query, not both"))
+				return
+			}
 			b, err := io.ReadAll(io.LimitReader(part, 100))
 			if err != nil {
 				fail(c, s.uploadErr(err))
@@ -120,7 +128,7 @@ func (u uploadReader) Read(p []byte) (int, error) {
 func (s *Server) uploadErr(err error) error {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return sunshine.Errorf(sunshine.ETooLarge, "the upload is larger than the limit of %d bytes (%d MB)", mbe.Limit, mbe.Limit>>20)
+		return sunshine.Errorf(sunshine.ETooLarge, "the upload is larger than the limit of %d bytes (%d MiB)", mbe.Limit, mbe.Limit>>20)
 	}
 	return sunshine.Errorf(sunshine.EInvalid, "the upload could not be read: %v", err)
 }
@@ -225,7 +233,41 @@ func (s *Server) handleDocumentContent(c *gin.Context) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Cache-Control", "private, no-cache")
 	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	http.ServeContent(c.Writer, c.Request, "", d.CreatedAt, s.store.Content(ctx, d))
+	http.ServeContent(&problemOnError{ResponseWriter: c.Writer, c: c}, c.Request, "", d.CreatedAt, s.store.Content(ctx, d))
+}
+
+// problemOnError turns the plain-text errors http.ServeContent writes (412
+// for If-Match, 416 for a range outside the file) into problem+json.
+type problemOnError struct {
+	http.ResponseWriter
+	c       *gin.Context
+	swallow bool
+}
+
+func (w *problemOnError) WriteHeader(code int) {
+	if code < 400 {
+		w.ResponseWriter.WriteHeader(code)
+		return
+	}
+	w.swallow = true
+	h := w.Header()
+	for _, k := range []string{"Content-Disposition", "Content-Length", "ETag", "Last-Modified", "Accept-Ranges"} {
+		h.Del(k)
+	}
+	err := sunshine.Errorf(sunshine.EPrecondition, "the document does not match If-Match or If-Unmodified-Since")
+	if code == http.StatusRequestedRangeNotSatisfiable {
+		err = &sunshine.Error{Code: sunshine.EInvalid, Message: "the range is outside the document"}
+	}
+	p := problem{Type: problemType + string(sunshine.ErrorCode(err)), Title: titleFor[sunshine.ErrorCode(err)], Status: code,
+		Detail: sunshine.ErrorMessage(err), RequestID: w.c.GetString(requestIDKey)}
+	writeProblem(w.c, p)
+}
+
+func (w *problemOnError) Write(b []byte) (int, error) {
+	if w.swallow {
+		return len(b), nil // ServeContent's plain-text message; the problem is written
+	}
+	return w.ResponseWriter.Write(b)
 }
 
 // contentDisposition names the file for download, with an ASCII fallback

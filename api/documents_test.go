@@ -330,3 +330,41 @@ func TestDocumentsAndCommunications_OtherOrgIs404(t *testing.T) {
 	r := b.call("POST", "/api/v1/requests/"+id+"/communications", viewer, map[string]any{})
 	require.Equal(t, http.StatusForbidden, r.status())
 }
+
+func TestDocuments_ProblemsOnContentAndUpload(t *testing.T) {
+	t.Parallel()
+	b := setupDocs(t, 0)
+	id := b.request(b.agency("Sheriff", "us-ca"), "2017-03-27")
+	up := b.upload(id, "", "a.txt", "text/plain", []byte("0123456789"))
+	require.Equal(t, http.StatusCreated, up.status())
+	rec := b.raw("/api/v1/documents/"+up.str("id")+"/content", "Range", "bytes=50-60")
+	require.Equal(t, http.StatusRequestedRangeNotSatisfiable, rec.Code)
+	require.Equal(t, "application/problem+json", rec.Header().Get("Content-Type"))
+	require.Equal(t, "bytes */10", rec.Header().Get("Content-Range"))
+	require.Empty(t, rec.Header().Get("Content-Disposition"))
+	rec = b.raw("/api/v1/documents/"+up.str("id")+"/content", "If-Match", `"not-the-hash"`)
+	require.Equal(t, http.StatusPreconditionFailed, rec.Code)
+	require.Contains(t, rec.Body.String(), "precondition_failed")
+
+	// communication_id after the file, or twice, is refused.
+	comm := b.communication(id, map[string]any{"direction": "in", "channel": "email", "kind": "other", "occurred_on": "2017-03-28"})
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, err := mw.CreateFormFile("file", "b.txt")
+	require.NoError(t, err)
+	_, _ = fw.Write([]byte("late"))
+	require.NoError(t, mw.WriteField("communication_id", comm.str("communication.id")))
+	require.NoError(t, mw.Close())
+	req := httptest.NewRequest("POST", "/api/v1/requests/"+id+"/documents", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+b.token)
+	rr := httptest.NewRecorder()
+	b.srv.ServeHTTP(rr, req)
+	require.Equal(t, http.StatusBadRequest, rr.Code, rr.Body.String())
+	require.Contains(t, rr.Body.String(), "communication_id")
+
+	bad := b.call("POST", "/api/v1/requests/"+id+"/communications", b.token, map[string]any{"direction": "in",
+		"channel": "email", "kind": "fee_estimate", "occurred_on": "2017-03-29", "fee_amount": "25."})
+	require.Equal(t, http.StatusBadRequest, bad.status())
+	require.Equal(t, []string{"fee_amount"}, bad.fieldErrors())
+}
