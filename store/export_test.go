@@ -5,4 +5,3 @@ var (
 	RequestListQuery = requestListQuery
 	EncodeCursor     = encodeCursor
 )
-
