@@ -42,6 +42,8 @@ type Config struct {
 	InlineExtraction bool
 	// ExtractWorkers is how many extractions may run at once (default 2).
 	ExtractWorkers int
+	// BaseURL is the public address, for links (calendar feeds).
+	BaseURL string
 }
 
 // Server is the HTTP API.
@@ -147,6 +149,8 @@ func (s *Server) routes() {
 	e.GET("/readyz", s.handleReadyz)
 	e.GET("/metrics", gin.WrapH(promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})))
 
+	e.GET("/calendar/:file", s.handleCalendarFeed) // the secret in the path is the credential
+
 	v1 := e.Group("/api/v1")
 	v1.GET("/deadline", s.handleDeadline)
 	v1.GET("/jurisdictions", s.handleJurisdictions)
@@ -168,6 +172,13 @@ func (s *Server) routes() {
 	authed.GET("/search", s.handleSearch)
 	authed.GET("/requests.csv", s.handleRequestsCSV)
 	authed.GET("/requests/:id/export.zip", s.handleRequestZip)
+	authed.GET("/reminders", s.handleReminderList)
+	authed.GET("/me/preferences", s.handlePreferencesGet)
+	authed.PUT("/me/preferences", s.handlePreferencesPut)
+	authed.POST("/me/calendar", s.handleCalendarRotate)
+	authed.PUT("/requests/:id/watch", s.handleWatch)
+	authed.DELETE("/requests/:id/watch", s.handleWatch)
+	authed.GET("/reminder_policy", s.handlePolicyGet)
 
 	write := authed.Group("", requireRole(sunshine.RoleAdmin, sunshine.RoleStaff))
 	write.POST("/agencies", s.handleAgencyCreate)
@@ -181,6 +192,7 @@ func (s *Server) routes() {
 	write.PATCH("/communications/:id", s.handleCommunicationUpdate)
 	write.POST("/requests/:id/documents", s.handleDocumentUpload) // uploadRoute
 	write.DELETE("/documents/:id", s.handleDocumentDelete)
+	write.POST("/reminders/:id/retry", s.handleReminderRetry)
 
 	admin := authed.Group("", requireRole(sunshine.RoleAdmin))
 	admin.POST("/users", s.handleUserCreate)
@@ -188,6 +200,7 @@ func (s *Server) routes() {
 	admin.GET("/tokens", s.handleTokenList)
 	admin.POST("/tokens", s.handleTokenCreate)
 	admin.DELETE("/tokens/:id", s.handleTokenDelete)
+	admin.PUT("/reminder_policy", s.handlePolicyPut)
 }
 
 // requestID takes a sane X-Request-ID from the client or makes one.
@@ -263,7 +276,7 @@ func (s *Server) bodyLimit(c *gin.Context) {
 // listQueries are the routes that read query parameters (each checks its
 // own); every other authenticated route takes none.
 var listQueries = []string{"/api/v1/agencies", "/api/v1/requests", "/api/v1/requests/:id/events", "/api/v1/users",
-	"/api/v1/tokens", "/api/v1/search", "/api/v1/requests.csv"}
+	"/api/v1/tokens", "/api/v1/search", "/api/v1/requests.csv", "/api/v1/reminders"}
 
 // noUnknownQuery refuses query parameters on routes that take none, so a
 // misspelt filter is never silently ignored.

@@ -289,3 +289,32 @@ func TestJurisdiction_LastDayOnlyHolidays(t *testing.T) {
 	require.NoError(t, err)
 	require.Nil(t, hs)
 }
+
+func TestJurisdiction_AddBusinessDays(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, code, from string
+		n                int
+		want             string
+	}{
+		// Due Thu 6 Apr 2017 (CPRA): 3 business days before is Mon 3 Apr;
+		// Fri 31 Mar (Cesar Chavez Day) is skipped going further back.
+		{"ThreeBefore", "us-ca", "2017-04-06", -3, "2017-04-03"},
+		{"FourBeforeSkipsChavezDay", "us-ca", "2017-04-06", -4, "2017-03-30"},
+		{"OneAfterOverWeekend", "us-ca", "2017-04-07", 1, "2017-04-10"},
+		{"FederalOverThanksgiving", "us-federal", "2024-11-27", 1, "2024-11-29"},
+		{"Zero", "us-ny", "2025-03-01", 0, "2025-03-01"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			j, err := Lookup(tc.code)
+			require.NoError(t, err)
+			got, err := j.AddBusinessDays(d(tc.from), tc.n)
+			require.NoError(t, err)
+			require.Equal(t, tc.want, got.String())
+		})
+	}
+	fl, _ := Lookup("us-fl")
+	_, err := fl.AddBusinessDays(d("2024-01-02"), 1)
+	require.Error(t, err)
+}

@@ -200,3 +200,32 @@ func Holidays(code string, year int) ([]Holiday, error) {
 	}
 	return j.Holidays(year)
 }
+
+// AddBusinessDays returns the date n business days after d (before it when
+// n is negative), skipping weekends and the law's holidays: "3 business
+// days before the due date" for reminders. For a calendar-day law its
+// holiday calendar stands in. A law with no statutory date has no calendar.
+func (j *Jurisdiction) AddBusinessDays(d Date, n int) (Date, error) {
+	if j.Business == nil {
+		return Date{}, fmt.Errorf("%s sets no statutory date, so it has no business-day calendar", j.Law)
+	}
+	step := 1
+	if n < 0 {
+		step, n = -1, -n
+	}
+	dc := dayChecker{cal: j.Business}
+	for n > 0 {
+		d = d.AddDays(step)
+		if d.IsWeekend() {
+			continue
+		}
+		hol, err := dc.holiday(d)
+		if err != nil {
+			return Date{}, err
+		}
+		if !hol {
+			n--
+		}
+	}
+	return d, nil
+}

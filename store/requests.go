@@ -491,6 +491,9 @@ func setCustomDue(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, on dead
 	if err := saveRequest(ctx, tx, r); err != nil {
 		return err
 	}
+	if err := reschedule(ctx, tx, r); err != nil {
+		return err
+	}
 	return addEvent(ctx, tx, r, sunshine.EventCustomDueSet, on, reason, map[string]any{"custom_due_on": on, "previous": prev})
 }
 
@@ -509,6 +512,9 @@ func (s *Store) recompute(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request,
 		r.DueOn = res.Due
 	}
 	if err := saveRequest(ctx, tx, r); err != nil {
+		return err
+	}
+	if err := reschedule(ctx, tx, r); err != nil {
 		return err
 	}
 	if !ok || (r.DueOn == prev && !res.Paused) {

@@ -26,6 +26,11 @@ type Config struct {
 	DBMaxConns      int           // SUNSHINE_DB_MAX_CONNS
 	UploadLimit     int64         // SUNSHINE_MAX_UPLOAD, bytes
 	SMTPURL         string        // SUNSHINE_SMTP_URL (or _FILE): reminders; empty writes mail to a folder
+	MailFrom        string        // SUNSHINE_MAIL_FROM
+	OutboxDir       string        // SUNSHINE_OUTBOX_DIR: where mail goes without SMTP
+	Jobs            bool          // SUNSHINE_JOBS: on (default) or off
+	PlanSchedule    string        // SUNSHINE_PLAN_SCHEDULE (cron spec)
+	DeliverSchedule string        // SUNSHINE_DELIVER_SCHEDULE (cron spec)
 }
 
 // loadConfig reads the environment through getenv and validates it; every
@@ -64,6 +69,17 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	c.Migrate = boolean("SUNSHINE_MIGRATE", true)
 	c.SeedDemo = boolean("SUNSHINE_SEED_DEMO", false)
 	c.SMTPURL = str("SUNSHINE_SMTP_URL", "")
+	c.MailFrom = str("SUNSHINE_MAIL_FROM", "Sunshine <reminders@sunshine.localhost>")
+	c.OutboxDir = str("SUNSHINE_OUTBOX_DIR", ".data/outbox")
+	c.PlanSchedule = str("SUNSHINE_PLAN_SCHEDULE", "@every 15m")
+	c.DeliverSchedule = str("SUNSHINE_DELIVER_SCHEDULE", "@every 1m")
+	switch jobs := str("SUNSHINE_JOBS", "on"); jobs {
+	case "on":
+		c.Jobs = true
+	case "off":
+	default:
+		errs = append(errs, fmt.Errorf("SUNSHINE_JOBS: %q must be on or off", jobs))
+	}
 
 	bodyLimit := str("SUNSHINE_BODY_LIMIT", "1048576")
 	if n, err := strconv.ParseInt(bodyLimit, 10, 64); err != nil || n < 1024 {

@@ -34,6 +34,7 @@ func init() {
 		"token":         {"token create: issue an API token for a user", runToken},
 		"seed":          {"seed --demo: create the demo organization (once)", runSeed},
 		"healthcheck":   {"check a running server's /healthz (for containers)", runHealthcheck},
+		"remind":        {"remind --once: plan and deliver reminder emails once", runRemind},
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 
 	sunshine "github.com/sunshine-records/sunshine"
 	"github.com/sunshine-records/sunshine/api"
+	"github.com/sunshine-records/sunshine/jobs"
 	"github.com/sunshine-records/sunshine/migrations"
 	"github.com/sunshine-records/sunshine/store"
 )
@@ -70,7 +71,26 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 
-	handler := api.New(st, api.Config{Logger: log, BodyLimit: cfg.BodyLimit, UploadLimit: cfg.UploadLimit, Ready: readiness(db)})
+	handler := api.New(st, api.Config{Logger: log, BodyLimit: cfg.BodyLimit, UploadLimit: cfg.UploadLimit,
+		Ready: readiness(db), BaseURL: cfg.BaseURL})
+	if cfg.Jobs {
+		mailer, err := newMailer(cfg)
+		if err != nil {
+			return err
+		}
+		log.Info("reminder emails", "to", mailer.Describe())
+		sched, err := jobs.NewScheduler(jobs.NewReminders(st, mailer, sunshine.SystemClock{}, log, jobs.Config{BaseURL: cfg.BaseURL}),
+			db, jobs.Schedule{Plan: cfg.PlanSchedule, Deliver: cfg.DeliverSchedule}, log)
+		if err != nil {
+			return usagef("%s", err)
+		}
+		sched.Start()
+		defer func() {
+			sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+			defer cancel()
+			sched.Stop(sctx)
+		}()
+	}
 	go func() { // documents a stopped server left without their text
 		if err := handler.ExtractPending(ctx); err != nil {
 			log.Error("text extraction of pending documents", "err", err)

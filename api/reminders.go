@@ -1,0 +1,212 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	ics "github.com/arran4/golang-ical"
+	"github.com/gin-gonic/gin"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+)
+
+func (s *Server) handleReminderList(c *gin.Context) {
+	q := newQuery(c, "status", "cursor", "limit")
+	status := q.one("status")
+	switch status {
+	case "", "pending", "sent", "failed", "cancelled":
+	default:
+		q.errs.add("status", "must be pending, sent, failed or cancelled")
+	}
+	limit, cursor := q.limit(), q.one("cursor")
+	if err := q.err(); err != nil {
+		fail(c, err)
+		return
+	}
+	rs, next, err := s.store.FindReminders(c.Request.Context(), status, limit, cursor)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, newPage(rs, next))
+}
+
+func (s *Server) handleReminderRetry(c *gin.Context) {
+	r, err := s.store.RetryReminder(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, r)
+}
+
+func (s *Server) handlePreferencesGet(c *gin.Context) {
+	p, err := s.store.Preferences(c.Request.Context())
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, p)
+}
+
+type preferencesInput struct {
+	Digest     *bool     `json:"digest"`
+	DigestHour *int      `json:"digest_hour"`
+	Kinds      *[]string `json:"kinds"`
+}
+
+// handlePreferencesPut replaces the caller's preferences; absent fields keep
+// their current value.
+func (s *Server) handlePreferencesPut(c *gin.Context) {
+	var in preferencesInput
+	if err := decodeJSON(c, &in); err != nil {
+		fail(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	p, err := s.store.Preferences(ctx)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if in.Digest != nil {
+		p.Digest = *in.Digest
+	}
+	if in.DigestHour != nil {
+		p.DigestHour = *in.DigestHour
+	}
+	if in.Kinds != nil {
+		p.Kinds = *in.Kinds
+	}
+	if err := s.store.SetPreferences(ctx, *p); err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, p)
+}
+
+type calendarJSON struct {
+	URL string `json:"url"`
+}
+
+// handleCalendarRotate gives the caller a new calendar feed address; the
+// previous one stops working.
+func (s *Server) handleCalendarRotate(c *gin.Context) {
+	secret, err := s.store.RotateCalendarSecret(c.Request.Context())
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusCreated, calendarJSON{URL: s.cfg.BaseURL + "/calendar/" + secret + ".ics"})
+}
+
+// handleCalendarFeed serves GET /calendar/{secret}.ics: every open request
+// of the owner's organization with a due date, as an all-day event.
+func (s *Server) handleCalendarFeed(c *gin.Context) {
+	secret, ok := strings.CutSuffix(c.Param("file"), ".ics")
+	if !ok {
+		fail(c, sunshine.Errorf(sunshine.ENotFound, "no such calendar"))
+		return
+	}
+	p, err := s.store.CalendarOwner(c.Request.Context(), secret)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	ctx := sunshine.WithPrincipal(c.Request.Context(), p)
+	cal := ics.NewCalendar()
+	cal.SetMethod(ics.MethodPublish)
+	cal.SetProductId("-//Sunshine//Public records deadlines//EN")
+	cal.SetName("Sunshine deadlines")
+	cal.SetXWRCalName("Sunshine deadlines")
+	now := s.store.Clock().Now().UTC()
+	f := sunshine.RequestFilter{Statuses: sunshine.OpenStatuses, DueAfter: s.today().AddDays(-365), Limit: 200}
+	for {
+		rs, next, err := s.store.FindRequests(ctx, f)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		for _, r := range rs {
+			due := r.EffectiveDueOn()
+			if due.IsZero() {
+				continue
+			}
+			ev := cal.AddEvent("request-" + r.ID + "@sunshine")
+			ev.SetDtStampTime(now)
+			ev.SetLastModifiedAt(r.UpdatedAt.UTC())
+			ev.SetAllDayStartAt(due.Time(time.UTC))
+			ev.SetAllDayEndAt(due.AddDays(1).Time(time.UTC))
+			ev.SetSummary("Due: " + r.Title + " (" + r.AgencyName + ")")
+			ev.SetDescription("Status: " + string(r.Status) + "\nAgency: " + r.AgencyName + "\n" + s.cfg.BaseURL + "/requests/" + r.ID)
+			ev.SetURL(s.cfg.BaseURL + "/requests/" + r.ID)
+		}
+		if next == "" {
+			break
+		}
+		f.After = next
+	}
+	c.Header("Cache-Control", "private, max-age=300")
+	c.Data(http.StatusOK, "text/calendar; charset=utf-8", []byte(cal.Serialize()))
+}
+
+// today is the server's UTC date: the calendar feed's window reaches back a year from it.
+func (s *Server) today() deadline.Date { return deadline.Today(s.store.Clock().Now(), time.UTC) }
+
+type policyInput struct {
+	TimeZone          *string `json:"time_zone"`
+	SoonDays          *[]int  `json:"due_soon_business_days"`
+	OverdueRepeatDays *int    `json:"overdue_repeat_days"`
+	AwaitingAfterDays *int    `json:"awaiting_after_business_days"`
+}
+
+func (s *Server) handlePolicyGet(c *gin.Context) {
+	p, err := s.store.ReminderPolicy(c.Request.Context())
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, p)
+}
+
+func (s *Server) handlePolicyPut(c *gin.Context) {
+	var in policyInput
+	if err := decodeJSON(c, &in); err != nil {
+		fail(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	p, err := s.store.ReminderPolicy(ctx)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if in.TimeZone != nil {
+		p.TimeZone = *in.TimeZone
+	}
+	if in.SoonDays != nil {
+		p.SoonDays = *in.SoonDays
+	}
+	if in.OverdueRepeatDays != nil {
+		p.OverdueRepeatDays = *in.OverdueRepeatDays
+	}
+	if in.AwaitingAfterDays != nil {
+		p.AwaitingAfterDays = *in.AwaitingAfterDays
+	}
+	if err := s.store.SetReminderPolicy(ctx, *p); err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, p)
+}
+
+func (s *Server) handleWatch(c *gin.Context) {
+	if err := s.store.Watch(c.Request.Context(), c.Param("id"), c.Request.Method == http.MethodPut); err != nil {
+		fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/jobs"
+	"github.com/sunshine-records/sunshine/mail"
+	"github.com/sunshine-records/sunshine/store"
+)
+
+// newMailer sends over SMTP when SUNSHINE_SMTP_URL is set, else writes .eml
+// files under SUNSHINE_OUTBOX_DIR so Sunshine works with no mail server.
+func newMailer(cfg Config) (mail.Mailer, error) {
+	if cfg.SMTPURL != "" {
+		return mail.NewSMTP(cfg.SMTPURL, cfg.MailFrom)
+	}
+	return mail.NewDir(cfg.OutboxDir, cfg.MailFrom)
+}
+
+// runRemind handles `sunshine remind --once [--now T] [--dry-run]`: plan and
+// deliver once, for operators and tests.
+func runRemind(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("remind")
+	once := fs.Bool("once", false, "plan and deliver once, then exit")
+	nowFlag := fs.String("now", "", "pretend it is this time (RFC 3339, e.g. 2017-04-05T08:00:00-07:00)")
+	dry := fs.Bool("dry-run", false, "plan and show what would be sent; send nothing")
+	if err := parse(fs, args, stdout); err != nil {
+		return err
+	}
+	if !*once {
+		return usagef("--once is required (the scheduler runs inside `sunshine serve`)")
+	}
+	var clock sunshine.Clock = sunshine.SystemClock{}
+	if *nowFlag != "" {
+		t, err := time.Parse(time.RFC3339, *nowFlag)
+		if err != nil {
+			return usagef("--now: %q is not an RFC 3339 time such as 2017-04-05T08:00:00-07:00", *nowFlag)
+		}
+		clock = sunshine.NewFixedClock(t)
+	}
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return usagef("%s", err)
+	}
+	mailer, err := newMailer(cfg)
+	if err != nil {
+		return usagef("%s", err)
+	}
+	return withStore(func(ctx context.Context, s *store.Store) error {
+		s = store.New(s.DB(), clock)
+		r := jobs.NewReminders(s, mailer, clock, newLogger(cfg, stderr), jobs.Config{BaseURL: cfg.BaseURL, DryRun: *dry})
+		planned, digests, res, err := r.RunOnce(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "planned %d reminders and %d digests; sent %d, retrying %d, failed %d, cancelled %d (mail: %s)\n",
+			planned, digests, res.Sent, res.Retrying, res.Failed, res.Cancelled, mailer.Describe())
+		return nil
+	})
+}

@@ -1,0 +1,292 @@
+// Package jobs runs Sunshine's background work on a robfig/cron schedule:
+// planning deadline reminders and digests, and delivering the outbox over
+// the mailer. Any number of replicas may run it: planning is idempotent
+// (unique reminder rows), single-run jobs take an advisory lock, and
+// delivery claims rows with FOR UPDATE SKIP LOCKED.
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"time"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+	"github.com/sunshine-records/sunshine/mail"
+	"github.com/sunshine-records/sunshine/store"
+)
+
+// Config tunes delivery.
+type Config struct {
+	BaseURL     string        // links in emails: BaseURL/requests/{id}
+	Batch       int           // reminders claimed per round (default 100)
+	MaxAttempts int           // then failed (default 8)
+	Backoff     time.Duration // first retry delay, doubled each attempt (default 1m, at most 6h)
+	StaleClaim  time.Duration // a claim older than this is retried (default 10m)
+	DryRun      bool          // plan, render and log, but send nothing
+}
+
+// Reminders plans and delivers reminder emails.
+type Reminders struct {
+	store  *store.Store
+	mailer mail.Mailer
+	clock  sunshine.Clock
+	log    *slog.Logger
+	cfg    Config
+}
+
+// NewReminders returns the reminder jobs.
+func NewReminders(st *store.Store, m mail.Mailer, clock sunshine.Clock, log *slog.Logger, cfg Config) *Reminders {
+	if cfg.Batch <= 0 {
+		cfg.Batch = 100
+	}
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = 8
+	}
+	if cfg.Backoff <= 0 {
+		cfg.Backoff = time.Minute
+	}
+	if cfg.StaleClaim <= 0 {
+		cfg.StaleClaim = 10 * time.Minute
+	}
+	return &Reminders{store: st, mailer: m, clock: clock, log: log, cfg: cfg}
+}
+
+// Plan inserts the reminders and digests owed now.
+func (j *Reminders) Plan(ctx context.Context) (reminders, digests int64, err error) {
+	now := j.clock.Now()
+	if reminders, err = j.store.PlanReminders(ctx, now); err != nil {
+		return 0, 0, err
+	}
+	if digests, err = j.store.PlanDigests(ctx, now); err != nil {
+		return reminders, 0, err
+	}
+	return reminders, digests, nil
+}
+
+// DeliveryResult counts one delivery run.
+type DeliveryResult struct {
+	Sent, Retrying, Failed, Cancelled int
+}
+
+// Deliver sends every reminder due now, a batch at a time, until none is left.
+func (j *Reminders) Deliver(ctx context.Context) (DeliveryResult, error) {
+	var total DeliveryResult
+	for ctx.Err() == nil {
+		claimed, err := j.store.ClaimReminders(ctx, j.clock.Now(), j.cfg.Batch, j.cfg.StaleClaim)
+		if err != nil {
+			return total, err
+		}
+		if len(claimed) == 0 {
+			return total, nil
+		}
+		res, err := j.deliverBatch(ctx, claimed)
+		total.Sent += res.Sent
+		total.Retrying += res.Retrying
+		total.Failed += res.Failed
+		total.Cancelled += res.Cancelled
+		if err != nil {
+			return total, err
+		}
+	}
+	return total, ctx.Err()
+}
+
+func (j *Reminders) deliverBatch(ctx context.Context, claimed []store.ClaimedReminder) (DeliveryResult, error) {
+	var res DeliveryResult
+	msgs := make([]mail.Message, 0, len(claimed))
+	sending := make([]store.ClaimedReminder, 0, len(claimed))
+	for _, c := range claimed {
+		msg, skip, err := j.compose(ctx, c)
+		switch {
+		case err != nil:
+			msg.Subject = ""
+			if ferr := j.fail(ctx, c, err); ferr != nil {
+				return res, ferr
+			}
+			res.Failed++
+		case skip != "":
+			if err := j.store.CancelReminder(ctx, c, skip); err != nil {
+				return res, err
+			}
+			res.Cancelled++
+		default:
+			msgs = append(msgs, msg)
+			sending = append(sending, c)
+		}
+	}
+	if len(msgs) == 0 {
+		return res, nil
+	}
+	if j.cfg.DryRun {
+		for _, m := range msgs {
+			j.log.Info("dry run: would send", "to", m.To, "subject", m.Subject)
+		}
+		return res, nil
+	}
+	errs := j.mailer.Send(ctx, msgs)
+	now := j.clock.Now()
+	for i, c := range sending {
+		if errs[i] == nil {
+			if err := j.store.MarkReminderSent(ctx, c, msgs[i].Subject, now); err != nil {
+				return res, err
+			}
+			res.Sent++
+			continue
+		}
+		final, err := j.retryOrFail(ctx, c, errs[i])
+		if err != nil {
+			return res, err
+		}
+		if final {
+			res.Failed++
+		} else {
+			res.Retrying++
+		}
+	}
+	return res, nil
+}
+
+// retryOrFail schedules the next attempt with exponential backoff, or gives
+// up after MaxAttempts.
+func (j *Reminders) retryOrFail(ctx context.Context, c store.ClaimedReminder, sendErr error) (final bool, err error) {
+	final = c.Attempts >= j.cfg.MaxAttempts
+	delay := time.Duration(float64(j.cfg.Backoff) * math.Pow(2, float64(c.Attempts-1)))
+	if delay > 6*time.Hour || delay <= 0 {
+		delay = 6 * time.Hour
+	}
+	j.log.Warn("reminder not delivered", "reminder_id", c.ID, "attempt", c.Attempts, "final", final, "err", sendErr)
+	return final, j.store.MarkReminderFailed(ctx, c, sendErr.Error(), j.clock.Now().Add(delay), final)
+}
+
+// fail records a reminder that cannot be composed (missing data) as failed.
+func (j *Reminders) fail(ctx context.Context, c store.ClaimedReminder, err error) error {
+	j.log.Error("reminder cannot be composed", "reminder_id", c.ID, "err", err)
+	return j.store.MarkReminderFailed(ctx, c, err.Error(), j.clock.Now(), true)
+}
+
+// compose builds the email for a claimed reminder; skip names why a
+// reminder no longer applies (the request moved on since it was planned).
+func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder) (msg mail.Message, skip string, err error) {
+	ctx = sunshine.WithPrincipal(ctx, sunshine.Principal{OrgID: c.OrgID})
+	org, err := j.store.FindOrgByID(ctx)
+	if err != nil {
+		return msg, "", err
+	}
+	user, err := j.store.FindUserByID(ctx, c.RecipientID)
+	if err != nil {
+		return msg, "", err
+	}
+	msg = mail.Message{ID: "reminder-" + c.ID, To: user.Email, ToName: user.Name}
+	prefs := j.cfg.BaseURL + "/settings"
+	if c.Kind == sunshine.ReminderDigest {
+		ok := false
+		msg.Subject, msg.Text, msg.HTML, ok, err = mail.RenderDigest(j.digestData(ctx, org, user, c))
+		if err == nil && !ok {
+			return msg, "nothing to report any more", nil
+		}
+		return msg, "", err
+	}
+	r, err := j.store.FindRequestByID(ctx, *c.RequestID)
+	if err != nil {
+		return msg, "", err
+	}
+	if reason := stillApplies(c, r); reason != "" {
+		return msg, reason, nil
+	}
+	law, _ := deadline.Lookup(r.Jurisdiction)
+	d := mail.ReminderData{Kind: c.Kind, RecipientName: user.Name, OrgName: org.Name, RequestTitle: r.Title,
+		AgencyName: r.AgencyName, Status: string(r.Status), DueOn: r.EffectiveDueOn(), Extended: r.Extended,
+		EstimatedOn: r.AgencyEstimatedOn, TrackingNumber: r.TrackingNumber,
+		RequestURL: j.cfg.BaseURL + "/requests/" + r.ID, PrefsURL: prefs}
+	if law != nil {
+		d.LawShort, d.Citation = law.ShortName, law.Citation
+	}
+	if r.Paused() {
+		d.PausedSince = r.Pauses[len(r.Pauses)-1].From
+	}
+	switch c.Kind {
+	case sunshine.ReminderDueSoon, sunshine.ReminderExtensionEnding:
+		d.BusinessDaysLeft = businessDaysBetween(law, c.Occurrence, c.DueOn)
+	case sunshine.ReminderOverdue:
+		d.DaysOverdue = c.DueOn.DaysUntil(c.Occurrence)
+	}
+	msg.Subject, msg.Text, msg.HTML, err = mail.RenderReminder(d)
+	return msg, "", err
+}
+
+// stillApplies double-checks a planned reminder against the request now;
+// reschedule cancels most stale ones in the same transaction as the change.
+func stillApplies(c store.ClaimedReminder, r *sunshine.Request) string {
+	switch c.Kind {
+	case sunshine.ReminderAwaiting:
+		if r.Status != sunshine.StatusAwaitingRequester {
+			return "the request no longer waits on us"
+		}
+	case sunshine.ReminderEstimatePassed:
+		if !r.Status.ClockRuns() || r.AgencyEstimatedOn != c.DueOn {
+			return "the agency's estimate changed or the request closed"
+		}
+	default:
+		if !r.Status.ClockRuns() || r.EffectiveDueOn() != c.DueOn {
+			return "the request's due date or status changed"
+		}
+	}
+	return ""
+}
+
+// businessDaysBetween counts business days after from up to and including to.
+func businessDaysBetween(law *deadline.Jurisdiction, from, to deadline.Date) int {
+	if law == nil || !law.HasDeadline() {
+		return from.DaysUntil(to)
+	}
+	for n := 1; n <= 60; n++ {
+		d, err := law.AddBusinessDays(from, n)
+		if err != nil || !d.Before(to) {
+			return n
+		}
+	}
+	return 60
+}
+
+func (j *Reminders) digestData(ctx context.Context, org *sunshine.Organization, user *sunshine.User, c store.ClaimedReminder) mail.DigestData {
+	d := mail.DigestData{RecipientName: user.Name, OrgName: org.Name, Date: c.Occurrence,
+		DashboardURL: j.cfg.BaseURL + "/", PrefsURL: j.cfg.BaseURL + "/settings"}
+	rs, err := j.store.DigestRequests(ctx, user.ID)
+	if err != nil {
+		j.log.Error("digest requests", "user_id", user.ID, "err", err)
+		return d
+	}
+	for _, r := range rs {
+		today := deadline.Today(j.clock.Now(), (&sunshine.Agency{TimeZone: r.TimeZone}).Location())
+		item := mail.DigestItem{Title: r.Title, AgencyName: r.AgencyName, Status: string(r.Status),
+			URL: j.cfg.BaseURL + "/requests/" + r.ID, DueOn: r.EffectiveDueOn()}
+		switch due := r.EffectiveDueOn(); {
+		case r.Status == sunshine.StatusAwaitingRequester:
+			d.Awaiting = append(d.Awaiting, item)
+		case r.Overdue(today):
+			item.DaysOverdue = due.DaysUntil(today)
+			d.Overdue = append(d.Overdue, item)
+		case due == today:
+			d.DueToday = append(d.DueToday, item)
+		case !due.IsZero() && due.After(today) && today.DaysUntil(due) <= 7:
+			d.DueThisWeek = append(d.DueThisWeek, item)
+		}
+	}
+	return d
+}
+
+// RunOnce plans and delivers once: `sunshine remind --once`, and tests.
+func (j *Reminders) RunOnce(ctx context.Context) (planned, digests int64, res DeliveryResult, err error) {
+	if planned, digests, err = j.Plan(ctx); err != nil {
+		return planned, digests, res, fmt.Errorf("plan: %w", err)
+	}
+	res, err = j.Deliver(ctx)
+	if err != nil && !errors.Is(err, context.Canceled) {
+		return planned, digests, res, fmt.Errorf("deliver: %w", err)
+	}
+	return planned, digests, res, nil
+}

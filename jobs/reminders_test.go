@@ -1,0 +1,306 @@
+package jobs_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+	"github.com/sunshine-records/sunshine/jobs"
+	"github.com/sunshine-records/sunshine/mail"
+	"github.com/sunshine-records/sunshine/mail/mailtest"
+	"github.com/sunshine-records/sunshine/store"
+	"github.com/sunshine-records/sunshine/store/storetest"
+)
+
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+var la, _ = time.LoadLocation("America/Los_Angeles")
+
+// at is 08:00 in Sacramento on the given date.
+func at(date string) time.Time {
+	d := deadline.MustParseDate(date)
+	y, m, dd := d.Civil()
+	return time.Date(y, m, dd, 8, 0, 0, 0, la)
+}
+
+type bundle struct {
+	st    *store.Store
+	clock *sunshine.FixedClock
+	fx    storetest.Fixture
+	req   *sunshine.Request
+}
+
+// sacramento commits an organization (Pacific time) with the CPRA request
+// received 2017-03-27 (due Thu 6 Apr), in a database of the test's own.
+func sacramento(t *testing.T) bundle {
+	t.Helper()
+	clock := sunshine.NewFixedClock(at("2017-03-27"))
+	st := store.New(storetest.DB(t), clock)
+	fx := storetest.Org(t, st, "ndlon")
+	require.NoError(t, st.SetReminderPolicy(fx.Ctx, sunshine.ReminderPolicy{TimeZone: "America/Los_Angeles",
+		SoonDays: []int{3, 1}, OverdueRepeatDays: 7, AwaitingAfterDays: 3}))
+	a := &sunshine.Agency{Name: "Sacramento County Sheriff's Department", Jurisdiction: "us-ca"}
+	require.NoError(t, st.CreateAgency(fx.Ctx, a))
+	r := &sunshine.Request{AgencyID: a.ID, Title: "All communications with ICE since 20 January 2017",
+		DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: deadline.MustParseDate("2017-03-27")}
+	require.NoError(t, st.CreateRequest(fx.Ctx, r))
+	return bundle{st: st, clock: clock, fx: fx, req: r}
+}
+
+func (b bundle) runner(m mail.Mailer) *jobs.Reminders {
+	return jobs.NewReminders(b.st, m, b.clock, slog.New(slog.DiscardHandler),
+		jobs.Config{BaseURL: "https://sunshine.example", Backoff: time.Minute, MaxAttempts: 3, StaleClaim: 10 * time.Minute})
+}
+
+func subjects(msgs []mail.Message) []string {
+	out := make([]string, len(msgs))
+	for i, m := range msgs {
+		out[i] = m.Subject
+	}
+	sort.Strings(out)
+	return out
+}
+
+// The Sacramento request's emails on each morning, to the org's admin (no
+// assignee or watchers), with the digest; delivered over real SMTP.
+func TestReminders_SacramentoOverSMTP(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	mp := mailtest.Start(t)
+	mailer, err := mail.NewSMTP(mp.URL(), "Sunshine <reminders@sunshine.example>")
+	require.NoError(t, err)
+	r := b.runner(mailer)
+	const cpra = "CPRA request to Sacramento County Sheriff's Department"
+	for _, day := range []struct {
+		date string
+		want []string
+	}{
+		{"2017-03-31", nil}, // nothing owed yet (and the digest has nothing due within 7 days? it does: due 6 Apr)
+		{"2017-04-03", []string{"Due Thu 6 Apr (3 business days): " + cpra}},
+		{"2017-04-05", []string{"Due Thu 6 Apr (1 business day): " + cpra}},
+		{"2017-04-06", []string{"Due today (Thu 6 Apr): " + cpra}},
+		{"2017-04-07", []string{"Overdue since Thu 6 Apr: " + cpra}},
+		{"2017-04-10", nil},
+		{"2017-04-14", []string{"Overdue since Thu 6 Apr: " + cpra}}, // weekly
+	} {
+		mp.DeleteAll(t)
+		b.clock.Set(at(day.date))
+		_, _, res, err := r.RunOnce(context.Background())
+		require.NoError(t, err, day.date)
+		var got []string
+		for _, m := range mp.Messages(t) {
+			require.Equal(t, b.fx.Admin.Email, m.To[0].Address)
+			if len(m.Subject) > 16 && m.Subject[:16] == "Sunshine digest " {
+				continue // digests are checked below
+			}
+			got = append(got, m.Subject)
+		}
+		require.Equal(t, day.want, got, day.date)
+		require.Zero(t, res.Failed, day.date)
+	}
+
+	// The digest of 7 April: one overdue.
+	mp.DeleteAll(t)
+	b.clock.Set(at("2017-04-07").Add(24 * time.Hour))
+	_, _, _, err = r.RunOnce(context.Background())
+	require.NoError(t, err)
+	msgs := mp.Messages(t)
+	require.Len(t, msgs, 1)
+	require.Equal(t, "Sunshine digest for Sat 8 Apr: 1 overdue", msgs[0].Subject)
+	full := mp.Message(t, msgs[0].ID)
+	require.Contains(t, full.Text, "All communications with ICE since 20 January 2017")
+	require.Contains(t, full.Header("Message-ID"), "reminder-")
+
+	// Planning again creates nothing.
+	n, d, err := r.Plan(context.Background())
+	require.NoError(t, err)
+	require.Zero(t, n)
+	require.Zero(t, d)
+}
+
+func TestReminders_ExtensionCancelsAndReplans(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	fake := &mail.Fake{}
+	r := b.runner(fake)
+	const cpra = "CPRA request to Sacramento County Sheriff's Department"
+
+	b.clock.Set(at("2017-04-03"))
+	// Planned but not yet sent when the extension notice arrives.
+	n, _, err := r.Plan(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, int64(1), n)
+	_, _, err = b.st.CreateCommunication(b.fx.Ctx, b.req.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
+		Direction: sunshine.DirectionIn, Channel: "mail", Kind: sunshine.KindExtensionNotice, OccurredOn: deadline.MustParseDate("2017-04-03")}})
+	require.NoError(t, err)
+	_, err = r.Deliver(context.Background())
+	require.NoError(t, err)
+	for _, m := range fake.Sent() {
+		require.NotContains(t, m.Subject, "Thu 6 Apr", "a reminder for the old date was sent")
+	}
+	cancelled, _, err := b.st.FindReminders(b.fx.Ctx, "cancelled", 0, "")
+	require.NoError(t, err)
+	kinds := map[string]string{}
+	for _, c := range cancelled {
+		kinds[c.Kind] = c.DueOn.String()
+	}
+	// The 3-day reminder for 6 April, and the digest, which had nothing left
+	// due within the week once the date moved to 20 April.
+	require.Equal(t, map[string]string{"due_soon": "2017-04-06", "digest": "2017-04-03"}, kinds)
+
+	for _, day := range []struct {
+		date string
+		want []string
+	}{
+		{"2017-04-06", nil}, // the old due date: nothing
+		{"2017-04-07", nil},
+		{"2017-04-17", []string{"Extended deadline Thu 20 Apr (3 business days): " + cpra}},
+		{"2017-04-19", []string{"Extended deadline Thu 20 Apr (1 business day): " + cpra}},
+		{"2017-04-20", []string{"Due today (Thu 20 Apr): " + cpra}},
+		{"2017-04-21", []string{"Overdue since Thu 20 Apr: " + cpra}},
+	} {
+		before := len(fake.Sent())
+		b.clock.Set(at(day.date))
+		_, _, _, err := r.RunOnce(context.Background())
+		require.NoError(t, err)
+		var got []string
+		for _, s := range subjects(fake.Sent()[before:]) {
+			if len(s) < 16 || s[:16] != "Sunshine digest " {
+				got = append(got, s)
+			}
+		}
+		require.Equal(t, day.want, got, day.date)
+	}
+}
+
+func TestReminders_PausedRequestIsNeverOverdue(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	fake := &mail.Fake{}
+	r := b.runner(fake)
+	// A fee estimate on 4 April: the request waits on us.
+	_, _, err := b.st.CreateCommunication(b.fx.Ctx, b.req.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
+		Direction: sunshine.DirectionIn, Channel: "email", Kind: sunshine.KindFeeEstimate, OccurredOn: deadline.MustParseDate("2017-04-04")}})
+	require.NoError(t, err)
+	for _, day := range []string{"2017-04-06", "2017-04-07", "2017-04-14"} {
+		b.clock.Set(at(day))
+		_, _, _, err := r.RunOnce(context.Background())
+		require.NoError(t, err)
+	}
+	var got []string
+	for _, s := range subjects(fake.Sent()) {
+		if len(s) < 16 || s[:16] != "Sunshine digest " {
+			got = append(got, s)
+		}
+	}
+	// Only "we owe an answer", 3 business days after 4 April (Fri 7 Apr).
+	require.Equal(t, []string{"The agency is waiting on us since Tue 4 Apr: CPRA request to Sacramento County Sheriff's Department"}, got)
+}
+
+func TestReminders_TwoSchedulersSendOnce(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	// More work: ten requests all due today.
+	for range 10 {
+		r := &sunshine.Request{AgencyID: b.req.AgencyID, Title: "Another", DeliveryMethod: sunshine.DeliveryEmail,
+			ReceivedOn: deadline.MustParseDate("2017-03-27")}
+		require.NoError(t, b.st.CreateRequest(b.fx.Ctx, r))
+	}
+	b.clock.Set(at("2017-04-06"))
+	f1, f2 := &mail.Fake{}, &mail.Fake{}
+	var wg sync.WaitGroup
+	for _, f := range []*mail.Fake{f1, f2} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 3 {
+				_, _, _, err := b.runner(f).RunOnce(context.Background())
+				require.NoError(t, err)
+			}
+		}()
+	}
+	wg.Wait()
+	ids := map[string]int{}
+	for _, m := range append(f1.Sent(), f2.Sent()...) {
+		ids[m.ID]++
+	}
+	require.Len(t, ids, 12, "11 due-today reminders and one digest")
+	for id, n := range ids {
+		require.Equal(t, 1, n, "%s sent %d times", id, n)
+	}
+}
+
+func TestReminders_RetriesThenFailsThenRetryByStaff(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	fake := &mail.Fake{}
+	fake.FailWith(errors.New("dial tcp 127.0.0.1:25: connection refused"))
+	r := b.runner(fake)
+	b.clock.Set(at("2017-04-06"))
+	_, _, res, err := r.RunOnce(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, 2, res.Retrying) // due today + digest
+	// Not retried before the backoff.
+	res, err = r.Deliver(context.Background())
+	require.NoError(t, err)
+	require.Zero(t, res.Retrying)
+	// Two more failures (1 min, then 2 min later): failed, visible through the API's store call.
+	b.clock.Set(b.clock.Now().Add(time.Minute))
+	res, err = r.Deliver(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, 2, res.Retrying)
+	b.clock.Set(b.clock.Now().Add(2 * time.Minute))
+	res, err = r.Deliver(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, 2, res.Failed)
+	failed, _, err := b.st.FindReminders(b.fx.Ctx, "failed", 0, "")
+	require.NoError(t, err)
+	require.Len(t, failed, 2)
+	require.Contains(t, failed[0].LastError, "connection refused")
+	require.Empty(t, fake.Sent())
+
+	// SMTP back; staff retry: each delivered once.
+	fake.FailWith(nil)
+	for _, f := range failed {
+		_, err := b.st.RetryReminder(b.fx.Ctx, f.ID)
+		require.NoError(t, err)
+	}
+	res, err = r.Deliver(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, 2, res.Sent)
+	require.Len(t, fake.Sent(), 2)
+}
+
+func TestReminders_KilledAfterClaimIsRedelivered(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	b.clock.Set(at("2017-04-06"))
+	fake := &mail.Fake{}
+	r := b.runner(fake)
+	_, _, err := r.Plan(context.Background())
+	require.NoError(t, err)
+	// A process claims the rows and dies before sending.
+	claimed, err := b.st.ClaimReminders(context.Background(), b.clock.Now(), 100, 10*time.Minute)
+	require.NoError(t, err)
+	require.Len(t, claimed, 2)
+	res, err := r.Deliver(context.Background())
+	require.NoError(t, err)
+	require.Zero(t, res.Sent, "a fresh claim is not stolen")
+	b.clock.Set(b.clock.Now().Add(11 * time.Minute))
+	res, err = r.Deliver(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, 2, res.Sent)
+	// The dead process's late mark cannot resurrect anything.
+	require.NoError(t, b.st.MarkReminderFailed(context.Background(), claimed[0], "late", b.clock.Now(), true))
+	sent, _, err := b.st.FindReminders(b.fx.Ctx, "sent", 0, "")
+	require.NoError(t, err)
+	require.Len(t, sent, 2)
+}

@@ -1,0 +1,50 @@
+package mail
+
+import (
+	"context"
+	"sync"
+)
+
+// Fake is a Mailer for tests: it records the messages it accepts. The zero
+// value is ready to use and safe for concurrent use.
+type Fake struct {
+	mu   sync.Mutex
+	sent []Message
+	err  error
+}
+
+var _ Mailer = (*Fake)(nil)
+
+// Send records msgs and returns nil for each, or, after FailWith(err) with a
+// non-nil err, records nothing and returns err for each.
+func (f *Fake) Send(ctx context.Context, msgs []Message) []error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	errs := make([]error, len(msgs))
+	if f.err != nil {
+		for i := range errs {
+			errs[i] = f.err
+		}
+		return errs
+	}
+	f.sent = append(f.sent, msgs...)
+	return errs
+}
+
+// Describe says this is the fake mailer.
+func (f *Fake) Describe() string { return "fake mailer (test)" }
+
+// Sent returns a copy of every message accepted so far, in order.
+func (f *Fake) Sent() []Message {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]Message(nil), f.sent...)
+}
+
+// FailWith makes later Sends fail every message with err; nil makes them
+// succeed again.
+func (f *Fake) FailWith(err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.err = err
+}

@@ -1,0 +1,150 @@
+// Package mail sends Sunshine's reminder and digest emails.
+//
+// Delivery is at-least-once (DESIGN.md, "Jobs and email guarantees"): the jobs
+// code claims a reminder, calls [Mailer.Send], then records the outcome. A
+// crash between sending and recording sends the reminder again, so every
+// Message carries a stable ID from which the Message-ID header is derived; a
+// resend is then recognisable to the recipient's mail system and to us.
+//
+// Three Mailers exist: [NewSMTP] for real delivery, [NewDir] which writes .eml
+// files for development without a mail server, and [Fake] for tests.
+package mail
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	netmail "net/mail"
+	"strings"
+	"time"
+
+	gomail "github.com/wneessen/go-mail"
+)
+
+// Message is one email. ID is stable per reminder ("reminder-<uuid>"); the
+// Message-ID header is "<ID@" + host of the From address + ">" so a resend
+// after a crash is recognisable.
+type Message struct {
+	ID      string
+	To      string // address
+	ToName  string
+	Subject string
+	Text    string // text/plain body
+	HTML    string // text/html body
+}
+
+// Mailer delivers messages.
+type Mailer interface {
+	// Send delivers a batch over one connection where the transport has one,
+	// and returns one error per message (nil = accepted by the server), in
+	// order. A connection failure fails every message with that error.
+	Send(ctx context.Context, msgs []Message) []error
+	// Describe says where mail goes, for the log: "smtp://mail.example:587
+	// (STARTTLS)" (never the password), "files in ./.data/outbox".
+	Describe() string
+}
+
+// Header names Sunshine adds to every message.
+const (
+	// HeaderAutoSubmitted (RFC 3834) tells auto-responders not to reply.
+	HeaderAutoSubmitted = "Auto-Submitted"
+	// HeaderMessage carries Message.ID, for finding a message in logs and tests.
+	HeaderMessage = "X-Sunshine-Message"
+)
+
+// sender is the parsed From address shared by the SMTP and Dir mailers.
+type sender struct {
+	from *netmail.Address
+	host string // domain of the From address, used in Message-ID
+}
+
+func parseSender(from string) (sender, error) {
+	a, err := netmail.ParseAddress(from)
+	if err != nil {
+		return sender{}, fmt.Errorf("mail: invalid from address %q: %w", from, err)
+	}
+	at := strings.LastIndexByte(a.Address, '@')
+	if at < 0 || at == len(a.Address)-1 {
+		return sender{}, fmt.Errorf("mail: from address %q has no domain", from)
+	}
+	return sender{from: a, host: a.Address[at+1:]}, nil
+}
+
+// MessageID returns the Message-ID header value for id sent from host,
+// angle brackets included.
+func MessageID(id, host string) string { return "<" + id + "@" + host + ">" }
+
+// validID reports whether id can go into a Message-ID and a file name: it
+// must be non-empty and use only letters, digits and "-._+=".
+func validID(id string) bool {
+	if id == "" || len(id) > 200 || id[0] == '.' {
+		return false
+	}
+	for _, r := range id {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+		case strings.ContainsRune("-._+=", r):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// oneLine keeps user input (titles end up in subjects) from breaking headers.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// build turns m into a go-mail message with Sunshine's headers.
+func (s sender) build(m Message, now time.Time) (*gomail.Msg, error) {
+	if !validID(m.ID) {
+		return nil, fmt.Errorf("mail: invalid message ID %q", m.ID)
+	}
+	to, err := netmail.ParseAddress(m.To)
+	if err != nil {
+		return nil, fmt.Errorf("mail: message %s: invalid recipient %q: %w", m.ID, m.To, err)
+	}
+	if m.ToName != "" {
+		to.Name = oneLine(m.ToName)
+	}
+	if m.Text == "" && m.HTML == "" {
+		return nil, fmt.Errorf("mail: message %s: empty body", m.ID)
+	}
+	msg := gomail.NewMsg()
+	msg.FromMailAddress(s.from)
+	msg.ToMailAddress(to)
+	msg.Subject(oneLine(m.Subject))
+	msg.SetDateWithValue(now)
+	msg.SetMessageIDWithValue(m.ID + "@" + s.host) // go-mail adds the angle brackets
+	msg.SetUserAgent("Sunshine")
+	msg.SetGenHeader(gomail.Header(HeaderAutoSubmitted), "auto-generated")
+	msg.SetGenHeader(gomail.Header(HeaderMessage), m.ID)
+	switch {
+	case m.Text != "" && m.HTML != "":
+		msg.SetBodyString(gomail.TypeTextPlain, m.Text)
+		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
+	case m.Text != "":
+		msg.SetBodyString(gomail.TypeTextPlain, m.Text)
+	default:
+		msg.SetBodyString(gomail.TypeTextHTML, m.HTML)
+	}
+	return msg, nil
+}
+
+// writeMessage writes m as an RFC 5322 message to w.
+func (s sender) writeMessage(w io.Writer, m Message, now time.Time) error {
+	msg, err := s.build(m, now)
+	if err != nil {
+		return err
+	}
+	if _, err := msg.WriteTo(w); err != nil {
+		return fmt.Errorf("mail: message %s: %w", m.ID, err)
+	}
+	return nil
+}
+
+// ErrCanceled wraps the context error for messages not attempted because
+// the context ended mid-batch.
+var ErrCanceled = errors.New("mail: not sent, context ended")

@@ -1,0 +1,348 @@
+package mail_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"mime"
+	"mime/multipart"
+	netmail "net/mail"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/sunshine-records/sunshine/deadline"
+	"github.com/sunshine-records/sunshine/mail"
+)
+
+const sacramento = "Sacramento County Sheriff's Department"
+
+// sacramentoReminder is a CPRA request due Thu 6 Apr 2017.
+func sacramentoReminder(kind string) mail.ReminderData {
+	return mail.ReminderData{
+		Kind:           kind,
+		RecipientName:  "Ana Reporter",
+		OrgName:        "Sacramento Bee",
+		RequestTitle:   "Use-of-force reports, 2016",
+		AgencyName:     sacramento,
+		LawShort:       "CPRA",
+		Citation:       "Gov. Code 7922.535(a)",
+		Status:         "acknowledged",
+		DueOn:          deadline.MustDate(2017, 4, 6),
+		TrackingNumber: "R-2017-0042",
+		RequestURL:     "https://sunshine.example/requests/42",
+		PrefsURL:       "https://sunshine.example/settings/notifications",
+	}
+}
+
+func TestRenderReminder_Subjects(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		edit func(*mail.ReminderData)
+		want string
+	}{
+		{"DueToday", func(d *mail.ReminderData) { d.Kind = mail.KindDueToday },
+			"Due today (Thu 6 Apr): CPRA request to " + sacramento},
+		{"DueSoon", func(d *mail.ReminderData) { d.Kind = mail.KindDueSoon; d.BusinessDaysLeft = 3 },
+			"Due Thu 6 Apr (3 business days): CPRA request to " + sacramento},
+		{"DueSoonOneDay", func(d *mail.ReminderData) { d.Kind = mail.KindDueSoon; d.BusinessDaysLeft = 1 },
+			"Due Thu 6 Apr (1 business day): CPRA request to " + sacramento},
+		{"Overdue", func(d *mail.ReminderData) { d.Kind = mail.KindOverdue; d.DaysOverdue = 2 },
+			"Overdue since Thu 6 Apr: CPRA request to " + sacramento},
+		{"ExtensionEnding", func(d *mail.ReminderData) {
+			d.Kind = mail.KindExtensionEnding
+			d.DueOn = deadline.MustDate(2017, 4, 20)
+			d.Extended = true
+			d.BusinessDaysLeft = 3
+		}, "Extended deadline Thu 20 Apr (3 business days): CPRA request to " + sacramento},
+		{"AgencyEstimatePassed", func(d *mail.ReminderData) {
+			d.Kind = mail.KindAgencyEstimatePassed
+			d.EstimatedOn = deadline.MustDate(2017, 5, 1)
+		}, "Agency's estimated date Mon 1 May has passed: CPRA request to " + sacramento},
+		{"AgencyEstimatePassedFOIA", func(d *mail.ReminderData) {
+			d.Kind = mail.KindAgencyEstimatePassed
+			d.LawShort = "FOIA"
+			d.AgencyName = "FBI"
+			d.EstimatedOn = deadline.MustDate(2017, 5, 1)
+		}, "Agency's estimated date Mon 1 May has passed: FOIA request to FBI"},
+		{"AwaitingRequester", func(d *mail.ReminderData) {
+			d.Kind = mail.KindAwaitingRequester
+			d.PausedSince = deadline.MustDate(2017, 3, 29)
+		}, "The agency is waiting on us since Wed 29 Mar: CPRA request to " + sacramento},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			d := sacramentoReminder("")
+			tt.edit(&d)
+			subject, text, html, err := mail.RenderReminder(d)
+			require.NoError(t, err)
+			require.Equal(t, tt.want, subject)
+			for _, body := range []string{text, html} {
+				require.Contains(t, body, d.RequestTitle)
+				require.Contains(t, body, d.RequestURL)
+				require.Contains(t, body, d.PrefsURL)
+				require.Contains(t, body, d.LawShort)
+				require.Contains(t, body, "Gov. Code 7922.535(a)")
+				require.Contains(t, body, "acknowledged")
+				require.Contains(t, body, "What to do next")
+			}
+		})
+	}
+}
+
+func TestRenderReminder_EveryKind(t *testing.T) {
+	t.Parallel()
+	for _, kind := range mail.Kinds {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			subject, text, html, err := mail.RenderReminder(sacramentoReminder(kind))
+			require.NoError(t, err)
+			require.True(t, strings.HasSuffix(subject, ": CPRA request to "+sacramento), subject)
+			require.NotEmpty(t, text)
+			require.True(t, strings.HasPrefix(html, "<!DOCTYPE html>"))
+		})
+	}
+}
+
+func TestRenderReminder_ErrUnknownKind(t *testing.T) {
+	t.Parallel()
+	_, _, _, err := mail.RenderReminder(sacramentoReminder("bogus"))
+	require.ErrorContains(t, err, "unknown reminder kind")
+}
+
+func TestRenderReminder_EscapesHTML(t *testing.T) {
+	t.Parallel()
+	d := sacramentoReminder(mail.KindOverdue)
+	d.RequestTitle = `Emails <script>alert("x")</script> & memos`
+	d.AgencyName = `<b>Agency</b>`
+	d.RequestURL = `javascript:alert(1)`
+	subject, text, html, err := mail.RenderReminder(d)
+	require.NoError(t, err)
+	require.NotContains(t, html, "<script>")
+	require.NotContains(t, html, "<b>Agency</b>")
+	require.NotContains(t, html, "javascript:")
+	require.Contains(t, html, "Emails &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; memos")
+	require.Contains(t, text, d.RequestTitle, "the text body is not HTML and keeps the title as typed")
+	require.Equal(t, "Overdue since Thu 6 Apr: CPRA request to <b>Agency</b>", subject)
+}
+
+func TestRenderReminder_SubjectOneLine(t *testing.T) {
+	t.Parallel()
+	d := sacramentoReminder(mail.KindDueToday)
+	d.AgencyName = "Evil\r\nBcc: victim@example.com"
+	subject, _, _, err := mail.RenderReminder(d)
+	require.NoError(t, err)
+	require.NotContains(t, subject, "\n")
+	require.NotContains(t, subject, "\r")
+}
+
+func digestItem(title string, overdue int) mail.DigestItem {
+	return mail.DigestItem{
+		Title: title, AgencyName: sacramento, Status: "acknowledged",
+		URL: "https://sunshine.example/requests/1", DueOn: deadline.MustDate(2017, 4, 3), DaysOverdue: overdue,
+	}
+}
+
+func TestRenderDigest(t *testing.T) {
+	t.Parallel()
+	item := digestItem("Jail booking logs", 0)
+	late := digestItem("Use-of-force <reports>", 2)
+	tests := []struct {
+		name    string
+		edit    func(*mail.DigestData)
+		wantOK  bool
+		subject string
+	}{
+		{"Empty", func(*mail.DigestData) {}, false, ""},
+		{"AllSections", func(d *mail.DigestData) {
+			d.Overdue = []mail.DigestItem{late}
+			d.DueToday = []mail.DigestItem{item}
+			d.DueThisWeek = []mail.DigestItem{item, item}
+			d.Awaiting = []mail.DigestItem{item}
+		}, true, "Sunshine digest for Wed 5 Apr: 1 overdue, 1 due today, 2 due this week, 1 waiting on us"},
+		{"OmitsZeroParts", func(d *mail.DigestData) {
+			d.Overdue = []mail.DigestItem{late}
+			d.DueToday = []mail.DigestItem{item}
+			d.DueThisWeek = []mail.DigestItem{item, item}
+		}, true, "Sunshine digest for Wed 5 Apr: 1 overdue, 1 due today, 2 due this week"},
+		{"OnlyAwaiting", func(d *mail.DigestData) {
+			d.Awaiting = []mail.DigestItem{item, item, item}
+		}, true, "Sunshine digest for Wed 5 Apr: 3 waiting on us"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			d := mail.DigestData{
+				RecipientName: "Ana Reporter", OrgName: "Sacramento Bee",
+				Date:         deadline.MustDate(2017, 4, 5),
+				DashboardURL: "https://sunshine.example/requests",
+				PrefsURL:     "https://sunshine.example/settings/notifications",
+			}
+			tt.edit(&d)
+			subject, text, html, ok, err := mail.RenderDigest(d)
+			require.NoError(t, err)
+			require.Equal(t, tt.wantOK, ok)
+			require.Equal(t, tt.subject, subject)
+			if !ok {
+				require.Empty(t, text)
+				require.Empty(t, html)
+				return
+			}
+			for _, body := range []string{text, html} {
+				require.Contains(t, body, d.PrefsURL)
+				require.Contains(t, body, d.DashboardURL)
+			}
+			if len(d.Overdue) > 0 {
+				require.Contains(t, text, "Use-of-force <reports>")
+				require.Contains(t, text, "2 days late")
+				require.Contains(t, html, "Use-of-force &lt;reports&gt;")
+				require.NotContains(t, html, "<reports>")
+			}
+		})
+	}
+}
+
+const from = "Sunshine <reminders@sunshine.example>"
+
+func testMessages(n int) []mail.Message {
+	msgs := make([]mail.Message, n)
+	for i := range msgs {
+		d := sacramentoReminder(mail.Kinds[i%len(mail.Kinds)])
+		subject, text, html, err := mail.RenderReminder(d)
+		if err != nil {
+			panic(err)
+		}
+		msgs[i] = mail.Message{
+			ID:      "reminder-0000000" + string(rune('a'+i)) + "-5d2b-4c1e-9f3a-3b1f2c6d7e8f",
+			To:      "ana" + string(rune('a'+i)) + "@news.example",
+			ToName:  "Ana Reporter",
+			Subject: subject,
+			Text:    text,
+			HTML:    html,
+		}
+	}
+	return msgs
+}
+
+func TestDir(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "outbox")
+	m, err := mail.NewDir(dir, from)
+	require.NoError(t, err)
+	require.Equal(t, "files in "+dir, m.Describe())
+
+	msgs := testMessages(2)
+	errs := m.Send(context.Background(), msgs)
+	require.Equal(t, []error{nil, nil}, errs)
+	// At-least-once: a resend overwrites rather than adding a file.
+	require.Equal(t, []error{nil}, m.Send(context.Background(), msgs[:1]))
+
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, entries, 2)
+
+	for _, want := range msgs {
+		f, err := os.Open(filepath.Join(dir, want.ID+".eml"))
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = f.Close() })
+		got, err := netmail.ReadMessage(f)
+		require.NoError(t, err)
+
+		require.Equal(t, "<"+want.ID+"@sunshine.example>", got.Header.Get("Message-ID"))
+		subject, err := new(mime.WordDecoder).DecodeHeader(got.Header.Get("Subject"))
+		require.NoError(t, err)
+		require.Equal(t, want.Subject, subject)
+		require.Equal(t, "auto-generated", got.Header.Get("Auto-Submitted"))
+		require.Equal(t, want.ID, got.Header.Get("X-Sunshine-Message"))
+		to, err := got.Header.AddressList("To")
+		require.NoError(t, err)
+		require.Equal(t, []*netmail.Address{{Name: "Ana Reporter", Address: want.To}}, to)
+		fromAddr, err := got.Header.AddressList("From")
+		require.NoError(t, err)
+		require.Equal(t, "reminders@sunshine.example", fromAddr[0].Address)
+		_, err = got.Header.Date()
+		require.NoError(t, err)
+
+		mediaType, params, err := mime.ParseMediaType(got.Header.Get("Content-Type"))
+		require.NoError(t, err)
+		require.Equal(t, "multipart/alternative", mediaType)
+		parts := map[string]string{}
+		mr := multipart.NewReader(got.Body, params["boundary"])
+		for {
+			p, err := mr.NextPart() // decodes quoted-printable
+			if err != nil {
+				break
+			}
+			ct, _, err := mime.ParseMediaType(p.Header.Get("Content-Type"))
+			require.NoError(t, err)
+			b, err := io.ReadAll(p)
+			require.NoError(t, err)
+			parts[ct] = string(b)
+		}
+		require.Equal(t, want.Text, normalize(parts["text/plain"]))
+		require.Equal(t, want.HTML, normalize(parts["text/html"]))
+	}
+}
+
+func normalize(s string) string { return strings.ReplaceAll(s, "\r\n", "\n") }
+
+func TestDir_ErrInvalidMessage(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	m, err := mail.NewDir(dir, from)
+	require.NoError(t, err)
+	good := testMessages(1)[0]
+	badID, badTo := good, good
+	badID.ID = "../escape"
+	badTo.To = "not an address"
+	errs := m.Send(context.Background(), []mail.Message{badID, good, badTo})
+	require.Len(t, errs, 3)
+	require.ErrorContains(t, errs[0], "invalid message ID")
+	require.NoError(t, errs[1])
+	require.ErrorContains(t, errs[2], "invalid recipient")
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, entries, 1)
+}
+
+func TestNewDir_ErrInvalidFrom(t *testing.T) {
+	t.Parallel()
+	_, err := mail.NewDir(t.TempDir(), "nobody")
+	require.Error(t, err)
+}
+
+func TestFake(t *testing.T) {
+	t.Parallel()
+	var f mail.Fake
+	var _ mail.Mailer = &f
+	msgs := testMessages(3)
+
+	var wg sync.WaitGroup
+	for _, m := range msgs {
+		wg.Go(func() {
+			require.Equal(t, []error{nil}, f.Send(context.Background(), []mail.Message{m}))
+		})
+	}
+	wg.Wait()
+	require.ElementsMatch(t, msgs, f.Sent())
+
+	boom := errors.New("smtp down")
+	f.FailWith(boom)
+	errs := f.Send(context.Background(), msgs[:2])
+	require.Len(t, errs, 2)
+	for _, err := range errs {
+		require.ErrorIs(t, err, boom)
+	}
+	require.Len(t, f.Sent(), 3, "failed messages are not recorded")
+
+	f.FailWith(nil)
+	require.Equal(t, []error{nil}, f.Send(context.Background(), msgs[:1]))
+	require.Len(t, f.Sent(), 4)
+	require.NotEmpty(t, f.Describe())
+}

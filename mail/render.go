@@ -1,0 +1,169 @@
+package mail
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	htmltemplate "html/template"
+	"strconv"
+	"strings"
+	texttemplate "text/template"
+
+	"github.com/sunshine-records/sunshine/deadline"
+)
+
+// Reminder kinds.
+const (
+	KindDueSoon              = "due_soon"
+	KindDueToday             = "due_today"
+	KindOverdue              = "overdue"
+	KindExtensionEnding      = "extension_ending"
+	KindAgencyEstimatePassed = "agency_estimate_passed"
+	KindAwaitingRequester    = "awaiting_requester"
+)
+
+// Kinds lists every reminder kind RenderReminder knows.
+var Kinds = []string{
+	KindDueSoon, KindDueToday, KindOverdue,
+	KindExtensionEnding, KindAgencyEstimatePassed, KindAwaitingRequester,
+}
+
+// ReminderData is what a reminder email says about one request.
+type ReminderData struct {
+	Kind             string // one of Kinds
+	RecipientName    string
+	OrgName          string
+	RequestTitle     string
+	AgencyName       string
+	LawShort         string        // "CPRA", "FOIA"
+	Citation         string        // "Gov. Code 7922.535(a)"
+	Status           string        // "acknowledged"
+	DueOn            deadline.Date // the effective due date
+	Extended         bool
+	BusinessDaysLeft int           // for due_soon / extension_ending
+	DaysOverdue      int           // calendar days late, for overdue
+	EstimatedOn      deadline.Date // agency_estimate_passed
+	PausedSince      deadline.Date // awaiting_requester
+	TrackingNumber   string
+	RequestURL       string // link to the request page
+	PrefsURL         string
+}
+
+// DigestItem is one request in a digest section.
+type DigestItem struct {
+	Title, AgencyName, Status, URL string
+	DueOn                          deadline.Date
+	DaysOverdue                    int // > 0 when overdue
+}
+
+// DigestData is one recipient's daily digest.
+type DigestData struct {
+	RecipientName, OrgName                  string
+	Date                                    deadline.Date // the recipient's local date
+	Overdue, DueToday, DueThisWeek, Awaiting []DigestItem
+	DashboardURL, PrefsURL                  string
+}
+
+//go:embed templates/*.tmpl
+var templateFS embed.FS
+
+// funcs are shared by the text and HTML templates; html/template escapes
+// their results.
+var funcs = map[string]any{
+	"day":   func(d deadline.Date) string { return d.Format("Mon 2 Jan 2006") },
+	"bdays": func(n int) string { return plural(n, "business day") },
+	"days":  func(n int) string { return plural(n, "day") },
+	"law":   lawOf,
+}
+
+var (
+	textTmpl = texttemplate.Must(texttemplate.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.txt.tmpl"))
+	htmlTmpl = htmltemplate.Must(htmltemplate.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html.tmpl"))
+)
+
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return strconv.Itoa(n) + " " + unit + "s"
+}
+
+// lawOf names the law a request was made under: "CPRA", or "public records"
+// when unknown.
+func lawOf(short string) string {
+	if short == "" {
+		return "public records"
+	}
+	return short
+}
+
+// short formats a date for a subject line: "Thu 6 Apr".
+func short(d deadline.Date) string { return d.Format("Mon 2 Jan") }
+
+// RenderReminder renders the subject, text and HTML bodies of a reminder.
+// Every field is treated as untrusted text: the HTML escapes it, and the
+// subject is kept on one line.
+func RenderReminder(d ReminderData) (subject, text, html string, err error) {
+	about := lawOf(d.LawShort) + " request to " + d.AgencyName
+	switch d.Kind {
+	case KindDueToday:
+		subject = fmt.Sprintf("Due today (%s): %s", short(d.DueOn), about)
+	case KindDueSoon:
+		subject = fmt.Sprintf("Due %s (%s): %s", short(d.DueOn), plural(d.BusinessDaysLeft, "business day"), about)
+	case KindOverdue:
+		subject = fmt.Sprintf("Overdue since %s: %s", short(d.DueOn), about)
+	case KindExtensionEnding:
+		subject = fmt.Sprintf("Extended deadline %s (%s): %s", short(d.DueOn), plural(d.BusinessDaysLeft, "business day"), about)
+	case KindAgencyEstimatePassed:
+		subject = fmt.Sprintf("Agency's estimated date %s has passed: %s", short(d.EstimatedOn), about)
+	case KindAwaitingRequester:
+		subject = fmt.Sprintf("The agency is waiting on us since %s: %s", short(d.PausedSince), about)
+	default:
+		return "", "", "", fmt.Errorf("mail: unknown reminder kind %q", d.Kind)
+	}
+	text, html, err = render("reminder", d)
+	if err != nil {
+		return "", "", "", err
+	}
+	return oneLine(subject), text, html, nil
+}
+
+// RenderDigest renders a digest. It returns ok=false, and no email should be
+// sent, when every section is empty.
+func RenderDigest(d DigestData) (subject, text, html string, ok bool, err error) {
+	var parts []string
+	for _, p := range []struct {
+		n    int
+		what string
+	}{
+		{len(d.Overdue), "overdue"},
+		{len(d.DueToday), "due today"},
+		{len(d.DueThisWeek), "due this week"},
+		{len(d.Awaiting), "waiting on us"},
+	} {
+		if p.n > 0 {
+			parts = append(parts, strconv.Itoa(p.n)+" "+p.what)
+		}
+	}
+	if len(parts) == 0 {
+		return "", "", "", false, nil
+	}
+	subject = fmt.Sprintf("Sunshine digest for %s: %s", short(d.Date), strings.Join(parts, ", "))
+	text, html, err = render("digest", d)
+	if err != nil {
+		return "", "", "", false, err
+	}
+	return subject, text, html, true, nil
+}
+
+// render executes the text and HTML templates called name.
+func render(name string, data any) (text, html string, err error) {
+	var t, h bytes.Buffer
+	if err := textTmpl.ExecuteTemplate(&t, name+".txt.tmpl", data); err != nil {
+		return "", "", fmt.Errorf("mail: render %s text: %w", name, err)
+	}
+	if err := htmlTmpl.ExecuteTemplate(&h, name+".html.tmpl", data); err != nil {
+		return "", "", fmt.Errorf("mail: render %s html: %w", name, err)
+	}
+	return t.String(), h.String(), nil
+}

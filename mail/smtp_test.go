@@ -1,0 +1,162 @@
+package mail_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/sunshine-records/sunshine/mail"
+	"github.com/sunshine-records/sunshine/mail/mailtest"
+)
+
+func TestNewSMTP_URLs(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, url, describe, err string
+	}{
+		{"Default", "smtp://mail.example", "smtp://mail.example:25 (STARTTLS if offered)", ""},
+		{"AuthDefaultsTo587", "smtp://user:secret@mail.example", "smtp://user@mail.example:587 (STARTTLS if offered)", ""},
+		{"Required", "smtp://mail.example:2525?tls=required", "smtp://mail.example:2525 (STARTTLS)", ""},
+		{"None", "smtp://mail.example?tls=none", "smtp://mail.example:25 (no TLS)", ""},
+		{"SMTPS", "smtps://user:secret@mail.example", "smtps://user@mail.example:465 (TLS)", ""},
+		{"ErrScheme", "http://mail.example", "", "scheme"},
+		{"ErrTLS", "smtp://mail.example?tls=maybe", "", "tls="},
+		{"ErrNoHost", "smtp://", "", "no host"},
+		{"ErrPort", "smtp://mail.example:99999", "", "invalid port"},
+		{"ErrParamNoPasswordLeak", "smtp://user:secret@mail.example?foo=1", "", "unknown parameter"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			m, err := mail.NewSMTP(tt.url, from)
+			if tt.err != "" {
+				require.ErrorContains(t, err, tt.err)
+				require.NotContains(t, err.Error(), "secret")
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, tt.describe, m.Describe())
+			require.NotContains(t, m.Describe(), "secret")
+		})
+	}
+}
+
+func TestSMTP(t *testing.T) {
+	t.Parallel()
+	srv := mailtest.Start(t)
+
+	t.Run("BatchOK", func(t *testing.T) {
+		// Not parallel: the subtests share the server's mailbox.
+		srv.DeleteAll(t)
+		m, err := mail.NewSMTP(srv.URL(), from)
+		require.NoError(t, err)
+		msgs := testMessages(3)
+		require.Equal(t, []error{nil, nil, nil}, m.Send(context.Background(), msgs))
+		requireDelivered(t, srv, msgs)
+	})
+
+	t.Run("Auth", func(t *testing.T) {
+		srv.DeleteAll(t)
+		u := strings.Replace(srv.URL(), "smtp://", "smtp://user:pass@", 1)
+		m, err := mail.NewSMTP(u, from)
+		require.NoError(t, err)
+		require.NotContains(t, m.Describe(), "pass@")
+		msgs := testMessages(2)
+		require.Equal(t, []error{nil, nil}, m.Send(context.Background(), msgs))
+		requireDelivered(t, srv, msgs)
+	})
+
+	t.Run("AuthNoTLS", func(t *testing.T) {
+		srv.DeleteAll(t)
+		u := strings.Replace(srv.URL(), "smtp://", "smtp://user:pass@", 1) + "?tls=none"
+		m, err := mail.NewSMTP(u, from)
+		require.NoError(t, err)
+		msgs := testMessages(1)
+		require.Equal(t, []error{nil}, m.Send(context.Background(), msgs))
+		requireDelivered(t, srv, msgs)
+	})
+
+	t.Run("ErrTLSRequired", func(t *testing.T) {
+		// Mailpit here has no certificate, so offers no STARTTLS.
+		m, err := mail.NewSMTP(srv.URL()+"?tls=required", from)
+		require.NoError(t, err)
+		errs := m.Send(context.Background(), testMessages(2))
+		require.Len(t, errs, 2)
+		require.ErrorContains(t, errs[0], "STARTTLS")
+		require.Equal(t, errs[0], errs[1])
+	})
+
+	t.Run("InvalidMessageFailsAlone", func(t *testing.T) {
+		srv.DeleteAll(t)
+		m, err := mail.NewSMTP(srv.URL(), from)
+		require.NoError(t, err)
+		msgs := testMessages(3)
+		msgs[1].To = "nobody"
+		errs := m.Send(context.Background(), msgs)
+		require.NoError(t, errs[0])
+		require.ErrorContains(t, errs[1], "invalid recipient")
+		require.NoError(t, errs[2])
+		requireDelivered(t, srv, []mail.Message{msgs[0], msgs[2]})
+	})
+
+	t.Run("ErrCanceled", func(t *testing.T) {
+		m, err := mail.NewSMTP(srv.URL(), from)
+		require.NoError(t, err)
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		for _, err := range m.Send(ctx, testMessages(2)) {
+			require.ErrorIs(t, err, context.Canceled)
+			require.ErrorIs(t, err, mail.ErrCanceled)
+		}
+	})
+
+	t.Run("OutageThenRecovery", func(t *testing.T) {
+		m, err := mail.NewSMTP(srv.URL(), from)
+		require.NoError(t, err)
+		msgs := testMessages(3)
+
+		srv.Stop()
+		start := time.Now()
+		errs := m.Send(context.Background(), msgs)
+		require.Less(t, time.Since(start), 10*time.Second)
+		require.Len(t, errs, 3)
+		for _, err := range errs {
+			require.ErrorContains(t, err, "connect to smtp://127.0.0.1:")
+		}
+
+		srv.Restart(t)
+		srv.DeleteAll(t)
+		require.Equal(t, []error{nil, nil, nil}, m.Send(context.Background(), msgs))
+		requireDelivered(t, srv, msgs)
+	})
+}
+
+// requireDelivered checks that Mailpit holds exactly msgs, with their
+// Message-ID, subject, recipient, headers and both bodies.
+func requireDelivered(t *testing.T, srv *mailtest.Server, msgs []mail.Message) {
+	t.Helper()
+	got := srv.Messages(t)
+	require.Len(t, got, len(msgs))
+	byMessageID := map[string]mailtest.Summary{}
+	for _, s := range got {
+		byMessageID[s.MessageID] = s
+	}
+	for _, want := range msgs {
+		s, ok := byMessageID[want.ID+"@sunshine.example"]
+		require.True(t, ok, "message %s not delivered; got %+v", want.ID, got)
+		require.Equal(t, want.Subject, s.Subject)
+		require.Equal(t, []mailtest.Address{{Name: "Ana Reporter", Address: want.To}}, s.To)
+		require.False(t, s.Created.IsZero())
+
+		full := srv.Message(t, s.ID)
+		require.Equal(t, "<"+want.ID+"@sunshine.example>", full.Header("Message-ID"))
+		require.Equal(t, "auto-generated", full.Header("Auto-Submitted"))
+		require.Equal(t, want.ID, full.Header("X-Sunshine-Message"))
+		require.Contains(t, full.Header("Content-Type"), "multipart/alternative")
+		require.Equal(t, strings.TrimSpace(want.Text), strings.TrimSpace(normalize(full.Text)))
+		require.Contains(t, full.HTML, "Use-of-force reports, 2016")
+	}
+}

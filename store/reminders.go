@@ -1,0 +1,429 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	sunshine "github.com/sunshine-records/sunshine"
+)
+
+// clockRunning is the SQL list of statuses in which a request can be due or overdue.
+const clockRunning = `('submitted', 'acknowledged', 'rolling_production', 'appealed', 'in_litigation')`
+
+// planWindowDays bounds how far ahead of its due date a request can owe a
+// reminder (30 business days, at most 44 calendar days, plus time zones).
+const planWindowDays = 46
+
+// PlanReminders inserts the reminders owed at now for open requests of
+// every organization, in one set-based statement. Each reminder is unique
+// per (request, kind, due date, recipient, occurrence), so planning again
+// creates nothing. It returns how many were created.
+func (s *Store) PlanReminders(ctx context.Context, now time.Time) (int64, error) {
+	const q = `
+	WITH cand AS (
+		SELECT r.id AS request_id, r.org_id, r.status, r.extended, r.agency_estimated_on,
+		       COALESCE(r.custom_due_on, r.due_on) AS due, r.soon_dates, r.overdue_from, r.awaiting_remind_on,
+		       (SELECT p.started_on FROM request_pauses p WHERE p.request_id = r.id AND p.ended_on IS NULL) AS paused_since,
+		       ($1::timestamptz AT TIME ZONE a.time_zone)::date AS today, o.overdue_repeat_days AS repeat
+		FROM requests r
+		JOIN agencies a ON a.org_id = r.org_id AND a.id = r.agency_id
+		JOIN organizations o ON o.id = r.org_id
+		WHERE (r.status IN ` + clockRunning + ` AND r.due_sort <= ($1::timestamptz AT TIME ZONE 'UTC')::date + $2::int)
+		   OR (r.status IN ` + clockRunning + ` AND r.agency_estimated_on IS NOT NULL)
+		   OR (r.status = 'awaiting_requester' AND r.awaiting_remind_on <= ($1::timestamptz AT TIME ZONE 'UTC')::date + 1)
+	),
+	owed AS (
+		SELECT request_id, org_id, 'due_today' AS kind, due AS due_on, due AS occurrence
+		FROM cand WHERE status IN ` + clockRunning + ` AND due = today
+		UNION ALL
+		SELECT request_id, org_id, CASE WHEN extended THEN 'extension_ending' ELSE 'due_soon' END, due,
+		       (SELECT max(x) FROM unnest(soon_dates) x WHERE x <= today)
+		FROM cand WHERE status IN ` + clockRunning + ` AND today < due
+		            AND EXISTS (SELECT 1 FROM unnest(soon_dates) x WHERE x <= today)
+		UNION ALL
+		SELECT request_id, org_id, 'overdue', due, overdue_from + ((today - overdue_from) / repeat) * repeat
+		FROM cand WHERE status IN ` + clockRunning + ` AND overdue_from <= today
+		UNION ALL
+		SELECT request_id, org_id, 'agency_estimate_passed', agency_estimated_on, agency_estimated_on + 1
+		FROM cand WHERE status IN ` + clockRunning + ` AND agency_estimated_on < today
+		UNION ALL
+		SELECT request_id, org_id, 'awaiting_requester', paused_since, awaiting_remind_on
+		FROM cand WHERE status = 'awaiting_requester' AND paused_since IS NOT NULL AND awaiting_remind_on <= today
+	),
+	owing AS (SELECT DISTINCT request_id, org_id FROM owed),
+	-- The assignee and the watchers; the organization's admins when nobody is.
+	recipients AS (
+		SELECT ow.request_id, r.assignee_id AS user_id
+		FROM owing ow JOIN requests r ON r.id = ow.request_id WHERE r.assignee_id IS NOT NULL
+		UNION
+		SELECT w.request_id, w.user_id FROM owing ow JOIN watchers w ON w.request_id = ow.request_id
+		UNION
+		SELECT ow.request_id, u.id FROM owing ow JOIN users u ON u.org_id = ow.org_id AND u.role = 'admin'
+		WHERE NOT EXISTS (SELECT 1 FROM requests r WHERE r.id = ow.request_id AND r.assignee_id IS NOT NULL)
+		  AND NOT EXISTS (SELECT 1 FROM watchers w WHERE w.request_id = ow.request_id)
+	)
+	INSERT INTO reminders (org_id, request_id, recipient_id, kind, due_on, occurrence, next_attempt_at)
+	SELECT o.org_id, o.request_id, rc.user_id, o.kind, o.due_on, o.occurrence, $1
+	FROM owed o
+	JOIN recipients rc ON rc.request_id = o.request_id
+	LEFT JOIN user_preferences up ON up.user_id = rc.user_id
+	WHERE up.user_id IS NULL OR o.kind = ANY(up.kinds)
+	ON CONFLICT DO NOTHING`
+	res, err := s.q().ExecContext(ctx, q, now, planWindowDays)
+	if err != nil {
+		return 0, translate(err, "reminder planning")
+	}
+	return res.RowsAffected()
+}
+
+// PlanDigests inserts, for each user whose digest hour has come in their
+// organization's time zone, one digest for their local date if they have
+// anything overdue, due within 7 days or waiting on us (admins: the whole
+// organization; others: what they are assigned or watch).
+func (s *Store) PlanDigests(ctx context.Context, now time.Time) (int64, error) {
+	const q = `
+	WITH due AS (
+		SELECT u.id AS user_id, u.org_id, (($1::timestamptz AT TIME ZONE o.time_zone))::date AS local_date
+		FROM users u
+		JOIN organizations o ON o.id = u.org_id
+		LEFT JOIN user_preferences up ON up.user_id = u.id
+		WHERE COALESCE(up.digest, true)
+		  AND extract(hour FROM ($1::timestamptz AT TIME ZONE o.time_zone)) >= COALESCE(up.digest_hour, 7)
+	)
+	INSERT INTO reminders (org_id, recipient_id, kind, due_on, occurrence, next_attempt_at)
+	SELECT d.org_id, d.user_id, 'digest', d.local_date, d.local_date, $1
+	FROM due d
+	WHERE EXISTS (
+		SELECT 1 FROM requests r
+		WHERE r.org_id = d.org_id
+		  AND ((r.status IN ` + clockRunning + ` AND r.due_sort <= d.local_date + 7) OR r.status = 'awaiting_requester')
+		  AND (EXISTS (SELECT 1 FROM users a WHERE a.id = d.user_id AND a.role = 'admin')
+		       OR r.assignee_id = d.user_id
+		       OR EXISTS (SELECT 1 FROM watchers w WHERE w.request_id = r.id AND w.user_id = d.user_id)))
+	ON CONFLICT DO NOTHING`
+	res, err := s.q().ExecContext(ctx, q, now)
+	if err != nil {
+		return 0, translate(err, "digest planning")
+	}
+	return res.RowsAffected()
+}
+
+// DigestRequests returns a digest recipient's requests that are overdue,
+// due within 7 days or waiting on us, as of their local date.
+func (s *Store) DigestRequests(ctx context.Context, userID string) ([]*sunshine.Request, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	q := requestSelect + ` WHERE r.org_id = $1
+		AND ((r.status IN ` + clockRunning + ` AND r.due_sort <= ($3::timestamptz AT TIME ZONE a.time_zone)::date + 7)
+		     OR r.status = 'awaiting_requester')
+		AND (EXISTS (SELECT 1 FROM users u WHERE u.id = $2 AND u.role = 'admin')
+		     OR r.assignee_id = $2
+		     OR EXISTS (SELECT 1 FROM watchers w WHERE w.request_id = r.id AND w.user_id = $2))
+		ORDER BY r.due_sort, r.id LIMIT 500`
+	var rows []requestRow
+	if err := sqlx.SelectContext(ctx, s.q(), &rows, q, org, userID, s.clock.Now()); err != nil {
+		return nil, translate(err, "digest")
+	}
+	out := make([]*sunshine.Request, len(rows))
+	for i := range rows {
+		out[i] = rows[i].domain()
+	}
+	return out, loadPauses(ctx, s.q(), out)
+}
+
+// ClaimedReminder is a reminder taken for delivery.
+type ClaimedReminder struct {
+	sunshine.Reminder
+	ClaimedAt time.Time `db:"claimed_at"`
+}
+
+const reminderColumns = `id, org_id, request_id, recipient_id, kind, due_on, occurrence, status, attempts,
+	next_attempt_at, sent_at, last_error, subject, created_at`
+
+// ClaimReminders takes up to limit pending reminders due at now for
+// delivery, with FOR UPDATE SKIP LOCKED so concurrent deliverers never take
+// the same row. A claim older than staleAfter (a killed process) is taken
+// again. Each claim counts as an attempt.
+func (s *Store) ClaimReminders(ctx context.Context, now time.Time, limit int, staleAfter time.Duration) ([]ClaimedReminder, error) {
+	q := `UPDATE reminders SET claimed_at = $1, attempts = attempts + 1
+		WHERE id IN (
+			SELECT id FROM reminders
+			WHERE status = 'pending' AND next_attempt_at <= $1 AND (claimed_at IS NULL OR claimed_at < $2)
+			ORDER BY next_attempt_at, id
+			LIMIT $3
+			FOR UPDATE SKIP LOCKED)
+		RETURNING ` + reminderColumns + `, claimed_at`
+	var out []ClaimedReminder
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		return translate(sqlx.SelectContext(ctx, tx, &out, q, now, now.Add(-staleAfter), limit), "reminders")
+	})
+	return out, err
+}
+
+// MarkReminderSent records a delivery; it only touches the claim it was
+// given, so a stale claim finished late cannot overwrite a newer one.
+func (s *Store) MarkReminderSent(ctx context.Context, c ClaimedReminder, subject string, now time.Time) error {
+	const q = `UPDATE reminders SET status = 'sent', sent_at = $3, subject = $4, last_error = '', claimed_at = NULL
+		WHERE id = $1 AND claimed_at = $2 AND status = 'pending'`
+	_, err := s.q().ExecContext(ctx, q, c.ID, c.ClaimedAt, now, subject)
+	return translate(err, "reminder")
+}
+
+// MarkReminderFailed records a failed attempt: retried at retryAt, or, when
+// final, marked failed with the error for staff to see and retry.
+func (s *Store) MarkReminderFailed(ctx context.Context, c ClaimedReminder, errMsg string, retryAt time.Time, final bool) error {
+	status := "pending"
+	if final {
+		status = "failed"
+	}
+	const q = `UPDATE reminders SET status = $3, last_error = $4, next_attempt_at = $5, claimed_at = NULL
+		WHERE id = $1 AND claimed_at = $2 AND status = 'pending'`
+	_, err := s.q().ExecContext(ctx, q, c.ID, c.ClaimedAt, status, truncate(errMsg, 2000), retryAt)
+	return translate(err, "reminder")
+}
+
+// CancelReminder drops a claimed reminder that no longer applies.
+func (s *Store) CancelReminder(ctx context.Context, c ClaimedReminder, why string) error {
+	const q = `UPDATE reminders SET status = 'cancelled', last_error = $3, claimed_at = NULL WHERE id = $1 AND claimed_at = $2`
+	_, err := s.q().ExecContext(ctx, q, c.ID, c.ClaimedAt, why)
+	return translate(err, "reminder")
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
+
+// FindReminders lists the caller's organization's reminders, newest first.
+func (s *Store) FindReminders(ctx context.Context, status string, limit int, after string) ([]*sunshine.Reminder, string, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	limit = clampLimit(limit)
+	where := []string{"org_id = $1"}
+	args := []any{org}
+	if status != "" {
+		args = append(args, status)
+		where = append(where, "status = $"+strconv.Itoa(len(args)))
+	}
+	if after != "" {
+		key, id, ok := decodeCursor(after)
+		t, err := time.Parse(time.RFC3339Nano, key)
+		if !ok || err != nil {
+			return nil, "", sunshine.FieldInvalid("cursor", "is not a cursor from this list")
+		}
+		args = append(args, t, id)
+		where = append(where, "(created_at, id) < ($"+strconv.Itoa(len(args)-1)+", $"+strconv.Itoa(len(args))+"::uuid)")
+	}
+	args = append(args, limit+1)
+	q := `SELECT ` + reminderColumns + ` FROM reminders WHERE ` + strings.Join(where, " AND ") +
+		` ORDER BY created_at DESC, id DESC LIMIT $` + strconv.Itoa(len(args))
+	var out []*sunshine.Reminder
+	if err := sqlx.SelectContext(ctx, s.q(), &out, q, args...); err != nil {
+		return nil, "", translate(err, "reminders")
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		last := out[limit-1]
+		next = encodeCursor(last.CreatedAt.UTC().Format(time.RFC3339Nano), last.ID)
+	}
+	return out, next, nil
+}
+
+// RetryReminder puts a failed reminder back in the outbox.
+func (s *Store) RetryReminder(ctx context.Context, id string) (*sunshine.Reminder, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !validUUID(id) {
+		return nil, sunshine.Errorf(sunshine.ENotFound, "reminder not found")
+	}
+	var r sunshine.Reminder
+	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := sqlx.GetContext(ctx, tx, &r, `SELECT `+reminderColumns+` FROM reminders WHERE org_id = $1 AND id = $2 FOR UPDATE`, org, id); err != nil {
+			return translate(err, "reminder")
+		}
+		if r.Status != "failed" {
+			return sunshine.Errorf(sunshine.EConflict, "only a failed reminder can be retried; this one is %s", r.Status)
+		}
+		q := `UPDATE reminders SET status = 'pending', attempts = 0, next_attempt_at = $3, claimed_at = NULL
+			WHERE org_id = $1 AND id = $2 RETURNING ` + reminderColumns
+		return translate(sqlx.GetContext(ctx, tx, &r, q, org, id, s.clock.Now()), "reminder")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// ReminderPolicy returns the caller's organization's reminder policy.
+func (s *Store) ReminderPolicy(ctx context.Context) (*sunshine.ReminderPolicy, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var row struct {
+		sunshine.ReminderPolicy
+		SoonDays pq.Int64Array `db:"remind_soon_days"`
+	}
+	const q = `SELECT time_zone, remind_soon_days, overdue_repeat_days, awaiting_after_days FROM organizations WHERE id = $1`
+	if err := sqlx.GetContext(ctx, s.q(), &row, q, org); err != nil {
+		return nil, translate(err, "organization")
+	}
+	p := row.ReminderPolicy
+	p.SoonDays = make([]int, len(row.SoonDays))
+	for i, d := range row.SoonDays {
+		p.SoonDays[i] = int(d)
+	}
+	return &p, nil
+}
+
+// SetReminderPolicy changes the policy and reschedules every open request
+// of the organization in the same transaction.
+func (s *Store) SetReminderPolicy(ctx context.Context, p sunshine.ReminderPolicy) error {
+	org, err := orgID(ctx)
+	if err != nil {
+		return err
+	}
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		const q = `UPDATE organizations SET time_zone = $2, remind_soon_days = $3, overdue_repeat_days = $4, awaiting_after_days = $5 WHERE id = $1`
+		if _, err := tx.ExecContext(ctx, q, org, p.TimeZone, pq.Array(p.SoonDays), p.OverdueRepeatDays, p.AwaitingAfterDays); err != nil {
+			return translate(err, "reminder policy")
+		}
+		var ids []string
+		if err := sqlx.SelectContext(ctx, tx, &ids, `SELECT id FROM requests WHERE org_id = $1 AND status IN `+clockRunning+` OR (org_id = $1 AND status = 'awaiting_requester')`, org); err != nil {
+			return translate(err, "requests")
+		}
+		for _, id := range ids {
+			r, err := s.findRequest(ctx, tx, org, id, true)
+			if err != nil {
+				return err
+			}
+			if err := reschedule(ctx, tx, r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Preferences returns the caller's notification preferences (defaults when
+// never set).
+func (s *Store) Preferences(ctx context.Context) (*sunshine.Preferences, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var row struct {
+		sunshine.Preferences
+		Kinds pq.StringArray `db:"kinds"`
+	}
+	err = sqlx.GetContext(ctx, s.q(), &row, `SELECT digest, digest_hour, kinds FROM user_preferences WHERE user_id = $1`, p.UserID)
+	if sunshine.ErrorCode(translate(err, "")) == sunshine.ENotFound {
+		return &sunshine.Preferences{Digest: true, DigestHour: 7, Kinds: append([]string(nil), sunshine.ReminderKinds...)}, nil
+	}
+	if err != nil {
+		return nil, translate(err, "preferences")
+	}
+	out := row.Preferences
+	out.Kinds = []string(row.Kinds)
+	if out.Kinds == nil {
+		out.Kinds = []string{}
+	}
+	return &out, nil
+}
+
+// SetPreferences stores the caller's notification preferences.
+func (s *Store) SetPreferences(ctx context.Context, prefs sunshine.Preferences) error {
+	p, err := principal(ctx)
+	if err != nil {
+		return err
+	}
+	if err := prefs.Validate(); err != nil {
+		return err
+	}
+	if prefs.Kinds == nil {
+		prefs.Kinds = []string{}
+	}
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		const q = `INSERT INTO user_preferences (user_id, digest, digest_hour, kinds) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (user_id) DO UPDATE SET digest = $2, digest_hour = $3, kinds = $4, updated_at = now()`
+		_, err := tx.ExecContext(ctx, q, p.UserID, prefs.Digest, prefs.DigestHour, pq.Array(prefs.Kinds))
+		return translate(err, "preferences")
+	})
+}
+
+// RotateCalendarSecret gives the caller a new secret for their calendar
+// feed; the old feed address stops working.
+func (s *Store) RotateCalendarSecret(ctx context.Context) (string, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return "", err
+	}
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	secret := base64.RawURLEncoding.EncodeToString(b)
+	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+		const q = `INSERT INTO user_preferences (user_id, calendar_secret) VALUES ($1, $2)
+			ON CONFLICT (user_id) DO UPDATE SET calendar_secret = $2, updated_at = now()`
+		_, err := tx.ExecContext(ctx, q, p.UserID, secret)
+		return translate(err, "calendar secret")
+	})
+	return secret, err
+}
+
+// CalendarOwner resolves a calendar feed secret to its user's principal.
+func (s *Store) CalendarOwner(ctx context.Context, secret string) (sunshine.Principal, error) {
+	var row struct {
+		UserID string `db:"id"`
+		OrgID  string `db:"org_id"`
+		Role   string `db:"role"`
+	}
+	if len(secret) < 32 || len(secret) > 100 {
+		return sunshine.Principal{}, sunshine.Errorf(sunshine.ENotFound, "no such calendar")
+	}
+	const q = `SELECT u.id, u.org_id, u.role FROM user_preferences up JOIN users u ON u.id = up.user_id WHERE up.calendar_secret = $1`
+	if err := sqlx.GetContext(ctx, s.q(), &row, q, secret); err != nil {
+		if sunshine.ErrorCode(translate(err, "")) == sunshine.ENotFound {
+			return sunshine.Principal{}, sunshine.Errorf(sunshine.ENotFound, "no such calendar")
+		}
+		return sunshine.Principal{}, translate(err, "calendar")
+	}
+	return sunshine.Principal{OrgID: row.OrgID, UserID: row.UserID, Role: sunshine.Role(row.Role)}, nil
+}
+
+// Watch adds or removes the caller as a watcher of a request.
+func (s *Store) Watch(ctx context.Context, requestID string, watch bool) error {
+	p, err := principal(ctx)
+	if err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := s.findRequest(ctx, tx, p.OrgID, requestID, false); err != nil {
+			return err
+		}
+		q := `INSERT INTO watchers (org_id, request_id, user_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`
+		if !watch {
+			q = `DELETE FROM watchers WHERE org_id = $1 AND request_id = $2 AND user_id = $3`
+		}
+		_, err := tx.ExecContext(ctx, q, p.OrgID, requestID, p.UserID)
+		return translate(err, "watcher")
+	})
+}

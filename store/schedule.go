@@ -1,0 +1,82 @@
+package store
+
+import (
+	"context"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+)
+
+// dueKinds are the reminders tied to a request's due date.
+var dueKinds = pq.StringArray{sunshine.ReminderDueSoon, sunshine.ReminderDueToday, sunshine.ReminderOverdue, sunshine.ReminderExtensionEnding}
+
+// reschedule computes when a request's reminders fall due, on its law's
+// business-day calendar, and cancels pending reminders that no longer hold:
+// those for another due date, due-date reminders of a request whose clock
+// stopped, a pause reminder once the pause ended. It runs in the
+// transaction of every change to the request's dates or status.
+func reschedule(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request) error {
+	var policy struct {
+		SoonDays      pq.Int64Array `db:"remind_soon_days"`
+		AwaitingAfter int           `db:"awaiting_after_days"`
+	}
+	if err := sqlx.GetContext(ctx, tx, &policy, `SELECT remind_soon_days, awaiting_after_days FROM organizations WHERE id = $1`, r.OrgID); err != nil {
+		return translate(err, "organization")
+	}
+	j, err := deadline.Lookup(r.Jurisdiction)
+	if err != nil {
+		return err
+	}
+	addBD := func(d deadline.Date, n int) deadline.Date {
+		if j.HasDeadline() {
+			if out, err := j.AddBusinessDays(d, n); err == nil {
+				return out
+			}
+			return deadline.Date{} // outside the law's calendar (Georgia): no reminder rather than a wrong one
+		}
+		return addWeekdays(d, n) // an agreed date under a law with no calendar of its own
+	}
+	soon := []string{}
+	var overdueFrom, awaitingOn deadline.Date
+	if due := r.EffectiveDueOn(); !due.IsZero() && r.Status.ClockRuns() {
+		for _, n := range policy.SoonDays {
+			if d := addBD(due, -int(n)); !d.IsZero() {
+				soon = append(soon, d.String())
+			}
+		}
+		overdueFrom = addBD(due, 1)
+	}
+	if r.Status == sunshine.StatusAwaitingRequester && r.Paused() {
+		awaitingOn = addBD(r.Pauses[len(r.Pauses)-1].From, policy.AwaitingAfter)
+	}
+	const q = `UPDATE requests SET soon_dates = $3::date[], overdue_from = $4, awaiting_remind_on = $5 WHERE org_id = $1 AND id = $2`
+	if _, err := tx.ExecContext(ctx, q, r.OrgID, r.ID, pq.Array(soon), overdueFrom, awaitingOn); err != nil {
+		return translate(err, "request")
+	}
+	const cancel = `UPDATE reminders SET status = 'cancelled', last_error = $5
+		WHERE request_id = $1 AND status = 'pending' AND (
+			(kind = ANY($2) AND (NOT $3 OR due_on IS DISTINCT FROM $4::date))
+			OR (kind = 'awaiting_requester' AND $6::date IS NULL))`
+	due := r.EffectiveDueOn()
+	_, err = tx.ExecContext(ctx, cancel, r.ID, dueKinds, r.Status.ClockRuns(), due,
+		"cancelled: the request's due date or status changed", awaitingOn)
+	return translate(err, "reminders")
+}
+
+// addWeekdays counts n weekdays from d (negative: back).
+func addWeekdays(d deadline.Date, n int) deadline.Date {
+	step := 1
+	if n < 0 {
+		step, n = -1, -n
+	}
+	for n > 0 {
+		d = d.AddDays(step)
+		if !d.IsWeekend() {
+			n--
+		}
+	}
+	return d
+}
