@@ -58,10 +58,10 @@ type DigestItem struct {
 
 // DigestData is one recipient's daily digest.
 type DigestData struct {
-	RecipientName, OrgName                  string
-	Date                                    deadline.Date // the recipient's local date
+	RecipientName, OrgName                   string
+	Date                                     deadline.Date // the recipient's local date
 	Overdue, DueToday, DueThisWeek, Awaiting []DigestItem
-	DashboardURL, PrefsURL                  string
+	DashboardURL, PrefsURL                   string
 }
 
 //go:embed templates/*.tmpl

@@ -56,6 +56,9 @@ func TestSMTP(t *testing.T) {
 		msgs := testMessages(3)
 		require.Equal(t, []error{nil, nil, nil}, m.Send(context.Background(), msgs))
 		requireDelivered(t, srv, msgs)
+		for _, s := range srv.Messages(t) {
+			require.Empty(t, s.Tags, "no auth without user info")
+		}
 	})
 
 	t.Run("Auth", func(t *testing.T) {
@@ -67,6 +70,9 @@ func TestSMTP(t *testing.T) {
 		msgs := testMessages(2)
 		require.Equal(t, []error{nil, nil}, m.Send(context.Background(), msgs))
 		requireDelivered(t, srv, msgs)
+		for _, s := range srv.Messages(t) {
+			require.Contains(t, s.Tags, "user", "Mailpit tags mail with the authenticated user")
+		}
 	})
 
 	t.Run("AuthNoTLS", func(t *testing.T) {
@@ -77,6 +83,7 @@ func TestSMTP(t *testing.T) {
 		msgs := testMessages(1)
 		require.Equal(t, []error{nil}, m.Send(context.Background(), msgs))
 		requireDelivered(t, srv, msgs)
+		require.Contains(t, srv.Messages(t)[0].Tags, "user")
 	})
 
 	t.Run("ErrTLSRequired", func(t *testing.T) {

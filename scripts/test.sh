@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: `make test` calls this, and so does .ci/run.
 # It finds or starts PostgreSQL (scripts/db.sh) for the throwaway test
-# databases, then runs gofmt, go vet and go test -race.
+# databases and builds Mailpit (scripts/mailpit.sh) for the email tests,
+# then runs gofmt, go vet and go test -race.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # go.mod names a patched toolchain; let the go command fetch and use it.
@@ -11,6 +12,9 @@ export GOTOOLCHAIN="${GOTOOLCHAIN:-auto}"
 TEST_DATABASE_URL="$(scripts/db.sh "${TEST_DATABASE_URL:-}")"
 export TEST_DATABASE_URL
 echo "test database server: ${TEST_DATABASE_URL%%\?*}" | sed -E 's#//([^:@/]+):[^@/]*@#//\1:***@#' >&2
+
+MAILPIT_BIN="$(scripts/mailpit.sh)"
+export MAILPIT_BIN
 
 unformatted="$(gofmt -l $(git ls-files '*.go'))"
 if [ -n "$unformatted" ]; then

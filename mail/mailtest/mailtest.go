@@ -55,6 +55,7 @@ type Summary struct {
 	To        []Address `json:"To"`
 	Subject   string    `json:"Subject"`
 	Created   time.Time `json:"Created"`
+	Tags      []string  `json:"Tags"` // includes the SMTP username when the client authenticated
 }
 
 // Full is one message with its bodies and headers.
@@ -143,6 +144,7 @@ func (s *Server) start() error {
 		"--database", s.db,
 		"--smtp-auth-accept-any",
 		"--smtp-auth-allow-insecure",
+		"--tags-username", // tags each message with the SMTP user, so tests can see auth happened
 		"--disable-version-check",
 		"--quiet",
 	)
@@ -226,8 +228,8 @@ func (s *Server) Addr() string { return s.smtpAddr() }
 // WebURL returns the base URL of Mailpit's web UI and API.
 func (s *Server) WebURL() string { return "http://" + s.httpAddr() }
 
-func (s *Server) smtpAddr() string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(s.smtpPort)) }
-func (s *Server) httpAddr() string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(s.httpPort)) }
+func (s *Server) smtpAddr() string          { return net.JoinHostPort("127.0.0.1", strconv.Itoa(s.smtpPort)) }
+func (s *Server) httpAddr() string          { return net.JoinHostPort("127.0.0.1", strconv.Itoa(s.httpPort)) }
 func (s *Server) apiURL(path string) string { return "http://" + s.httpAddr() + path }
 
 // Messages returns every stored message, newest first.
