@@ -21,8 +21,8 @@ build: ## build bin/sunshine
 test: ## run every test with the race detector
 	./scripts/test.sh
 
-bench: ## run the Go benchmarks
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+bench: ## run the Go benchmarks (1,000,000 requests for planning; SUNSHINE_BENCH_REQUESTS to change)
+	./scripts/bench.sh
 
 lint: ## gofmt, go vet and staticcheck
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi

@@ -304,3 +304,86 @@ func TestReminders_KilledAfterClaimIsRedelivered(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, sent, 2)
 }
+
+// SMTP down for a whole run, then back: nothing lost, everything once.
+func TestReminders_SMTPOutageThenRecovery(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	mp := mailtest.Start(t)
+	mailer, err := mail.NewSMTP(mp.URL(), "Sunshine <reminders@sunshine.example>")
+	require.NoError(t, err)
+	r := b.runner(mailer)
+	b.clock.Set(at("2017-04-06"))
+	mp.Stop()
+	_, _, res, err := r.RunOnce(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, 2, res.Retrying)
+	pending, _, err := b.st.FindReminders(b.fx.Ctx, "pending", 0, "")
+	require.NoError(t, err)
+	require.Len(t, pending, 2)
+	require.Contains(t, pending[0].LastError, "connect")
+
+	mp.Restart(t)
+	b.clock.Set(b.clock.Now().Add(time.Minute))
+	res, err = r.Deliver(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, 2, res.Sent)
+	res, err = r.Deliver(context.Background())
+	require.NoError(t, err)
+	require.Zero(t, res.Sent)
+	msgs := mp.Messages(t)
+	require.Len(t, msgs, 2)
+	require.NotEqual(t, msgs[0].MessageID, msgs[1].MessageID)
+}
+
+// Digests go out at the recipient's hour in their organization's time zone,
+// once a day, and only with something to report.
+func TestDigests_LocalHours(t *testing.T) {
+	t.Parallel()
+	clock := sunshine.NewFixedClock(time.Date(2017, 4, 5, 10, 30, 0, 0, time.UTC))
+	st := store.New(storetest.DB(t), clock)
+	newOrg := func(name, tz string) storetest.Fixture {
+		fx := storetest.Org(t, st, name)
+		require.NoError(t, st.SetReminderPolicy(fx.Ctx, sunshine.ReminderPolicy{TimeZone: tz, SoonDays: []int{3, 1}, OverdueRepeatDays: 7, AwaitingAfterDays: 3}))
+		a := &sunshine.Agency{Name: "Agency", Jurisdiction: "us-federal"}
+		require.NoError(t, st.CreateAgency(fx.Ctx, a))
+		require.NoError(t, st.CreateRequest(fx.Ctx, &sunshine.Request{AgencyID: a.ID, Title: "Due soon",
+			DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: deadline.MustParseDate("2017-03-10")})) // due 2017-04-07
+		return fx
+	}
+	east, west := newOrg("east", "America/New_York"), newOrg("west", "America/Los_Angeles")
+	// A staff member in the east who wants the digest at 9.
+	late := &sunshine.User{Email: "late@east.example", Role: sunshine.RoleAdmin}
+	require.NoError(t, st.CreateUser(east.Ctx, late))
+	lateCtx := sunshine.WithPrincipal(east.Ctx, sunshine.Principal{OrgID: east.Org.ID, UserID: late.ID, Role: sunshine.RoleAdmin})
+	require.NoError(t, st.SetPreferences(lateCtx, sunshine.Preferences{Digest: true, DigestHour: 9, Kinds: sunshine.ReminderKinds}))
+
+	fake := &mail.Fake{}
+	r := jobs.NewReminders(st, fake, clock, slog.New(slog.DiscardHandler), jobs.Config{BaseURL: "https://sunshine.example"})
+	run := func(utc string) []string {
+		clock.Set(time.Date(2017, 4, 5, 0, 0, 0, 0, time.UTC).Add(mustDuration(t, utc)))
+		before := len(fake.Sent())
+		_, _, _, err := r.RunOnce(context.Background())
+		require.NoError(t, err)
+		var to []string
+		for _, m := range fake.Sent()[before:] {
+			if len(m.Subject) > 16 && m.Subject[:16] == "Sunshine digest " {
+				to = append(to, m.To)
+			}
+		}
+		sort.Strings(to)
+		return to
+	}
+	require.Empty(t, run("10h30m"), "06:30 in New York, 03:30 in Los Angeles")
+	require.Equal(t, []string{east.Admin.Email}, run("11h00m"), "07:00 in New York")
+	require.Empty(t, run("12h00m"), "once a day")
+	require.Equal(t, []string{"late@east.example"}, run("13h05m"), "09:05 in New York")
+	require.Equal(t, []string{west.Admin.Email}, run("14h00m"), "07:00 in Los Angeles")
+}
+
+func mustDuration(t *testing.T, s string) time.Duration {
+	t.Helper()
+	d, err := time.ParseDuration(s)
+	require.NoError(t, err)
+	return d
+}

@@ -26,12 +26,14 @@ CREATE TABLE user_preferences (
 ALTER TABLE requests
     ADD COLUMN soon_dates         date[] NOT NULL DEFAULT '{}', -- due_soon / extension_ending send dates
     ADD COLUMN overdue_from       date,                         -- first overdue reminder
-    ADD COLUMN awaiting_remind_on date;                         -- awaiting_requester reminder
+    ADD COLUMN awaiting_remind_on date,                         -- awaiting_requester reminder
+    -- The next day any reminder of the request can fall due: planning reads
+    -- only requests whose day has come, then moves it on.
+    ADD COLUMN next_remind_on     date;
 
--- Planning reads only requests whose reminders can be due.
-CREATE INDEX requests_remind_idx ON requests (due_sort)
-    WHERE status IN ('submitted', 'acknowledged', 'rolling_production', 'appealed', 'in_litigation');
-CREATE INDEX requests_awaiting_idx ON requests (awaiting_remind_on) WHERE status = 'awaiting_requester';
+CREATE INDEX requests_next_remind_idx ON requests (next_remind_on)
+    WHERE next_remind_on IS NOT NULL
+      AND status IN ('submitted', 'acknowledged', 'rolling_production', 'appealed', 'in_litigation', 'awaiting_requester');
 
 CREATE TABLE reminders (
     id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),

@@ -1,20 +1,10 @@
 #!/usr/bin/env bash
-# Runs every test: `make test` calls this, and so does .ci/run.
-# It finds or starts PostgreSQL (scripts/db.sh) for the throwaway test
-# databases and builds Mailpit (scripts/mailpit.sh) for the email tests,
-# then runs gofmt, go vet and go test -race.
+# Runs every test: `make test` calls this, and so does .ci/run. It finds or
+# starts PostgreSQL and builds Mailpit (scripts/env.sh), then runs gofmt,
+# go vet and go test -race.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# go.mod names a patched toolchain; let the go command fetch and use it.
-if [ "${GOTOOLCHAIN:-auto}" = local ]; then export GOTOOLCHAIN=auto; fi
-export GOTOOLCHAIN="${GOTOOLCHAIN:-auto}"
-
-TEST_DATABASE_URL="$(scripts/db.sh "${TEST_DATABASE_URL:-}")"
-export TEST_DATABASE_URL
-echo "test database server: ${TEST_DATABASE_URL%%\?*}" | sed -E 's#//([^:@/]+):[^@/]*@#//\1:***@#' >&2
-
-MAILPIT_BIN="$(scripts/mailpit.sh)"
-export MAILPIT_BIN
+. scripts/env.sh
 
 unformatted="$(gofmt -l $(git ls-files '*.go'))"
 if [ -n "$unformatted" ]; then

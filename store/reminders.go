@@ -17,14 +17,12 @@ import (
 // clockRunning is the SQL list of statuses in which a request can be due or overdue.
 const clockRunning = `('submitted', 'acknowledged', 'rolling_production', 'appealed', 'in_litigation')`
 
-// planWindowDays bounds how far ahead of its due date a request can owe a
-// reminder (30 business days, at most 44 calendar days, plus time zones).
-const planWindowDays = 46
-
 // PlanReminders inserts the reminders owed at now for open requests of
-// every organization, in one set-based statement. Each reminder is unique
-// per (request, kind, due date, recipient, occurrence), so planning again
-// creates nothing. It returns how many were created.
+// every organization, in one set-based statement that reads only requests
+// whose next reminder day has come (requests.next_remind_on, set by
+// reschedule) and moves that day on. Each reminder is unique per (request,
+// kind, due date, recipient, occurrence), so planning again creates
+// nothing. It returns how many were created.
 func (s *Store) PlanReminders(ctx context.Context, now time.Time) (int64, error) {
 	const q = `
 	WITH cand AS (
@@ -35,9 +33,10 @@ func (s *Store) PlanReminders(ctx context.Context, now time.Time) (int64, error)
 		FROM requests r
 		JOIN agencies a ON a.org_id = r.org_id AND a.id = r.agency_id
 		JOIN organizations o ON o.id = r.org_id
-		WHERE (r.status IN ` + clockRunning + ` AND r.due_sort <= ($1::timestamptz AT TIME ZONE 'UTC')::date + $2::int)
-		   OR (r.status IN ` + clockRunning + ` AND r.agency_estimated_on IS NOT NULL)
-		   OR (r.status = 'awaiting_requester' AND r.awaiting_remind_on <= ($1::timestamptz AT TIME ZONE 'UTC')::date + 1)
+		-- Only requests whose next reminder day has come (a day of slack for time zones).
+		WHERE r.next_remind_on IS NOT NULL
+		  AND r.next_remind_on <= ($1::timestamptz AT TIME ZONE 'UTC')::date + 1
+		  AND r.status IN ('submitted', 'acknowledged', 'rolling_production', 'appealed', 'in_litigation', 'awaiting_requester')
 	),
 	owed AS (
 		SELECT request_id, org_id, 'due_today' AS kind, due AS due_on, due AS occurrence
@@ -68,19 +67,37 @@ func (s *Store) PlanReminders(ctx context.Context, now time.Time) (int64, error)
 		SELECT ow.request_id, u.id FROM owing ow JOIN users u ON u.org_id = ow.org_id AND u.role = 'admin'
 		WHERE NOT EXISTS (SELECT 1 FROM requests r WHERE r.id = ow.request_id AND r.assignee_id IS NOT NULL)
 		  AND NOT EXISTS (SELECT 1 FROM watchers w WHERE w.request_id = ow.request_id)
+	),
+	inserted AS (
+		INSERT INTO reminders (org_id, request_id, recipient_id, kind, due_on, occurrence, next_attempt_at)
+		SELECT o.org_id, o.request_id, rc.user_id, o.kind, o.due_on, o.occurrence, $1
+		FROM owed o
+		JOIN recipients rc ON rc.request_id = o.request_id
+		LEFT JOIN user_preferences up ON up.user_id = rc.user_id
+		WHERE up.user_id IS NULL OR o.kind = ANY(up.kinds)
+		ON CONFLICT DO NOTHING
+		RETURNING 1
+	),
+	-- Move each request read on to the next day one of its reminders can fall due.
+	moved AS (
+		UPDATE requests r SET next_remind_on = CASE
+			WHEN c.status = 'awaiting_requester' THEN CASE WHEN c.awaiting_remind_on > c.today THEN c.awaiting_remind_on END
+			ELSE LEAST(
+				(SELECT min(x) FROM unnest(c.soon_dates) x WHERE x > c.today AND x < c.due),
+				CASE WHEN c.due > c.today THEN c.due END,
+				CASE WHEN c.overdue_from > c.today THEN c.overdue_from
+				     ELSE c.overdue_from + ((c.today - c.overdue_from) / c.repeat + 1) * c.repeat END,
+				CASE WHEN c.agency_estimated_on + 1 > c.today THEN c.agency_estimated_on + 1 END)
+			END
+		FROM cand c WHERE r.id = c.request_id AND c.today >= r.next_remind_on
+		RETURNING 1
 	)
-	INSERT INTO reminders (org_id, request_id, recipient_id, kind, due_on, occurrence, next_attempt_at)
-	SELECT o.org_id, o.request_id, rc.user_id, o.kind, o.due_on, o.occurrence, $1
-	FROM owed o
-	JOIN recipients rc ON rc.request_id = o.request_id
-	LEFT JOIN user_preferences up ON up.user_id = rc.user_id
-	WHERE up.user_id IS NULL OR o.kind = ANY(up.kinds)
-	ON CONFLICT DO NOTHING`
-	res, err := s.q().ExecContext(ctx, q, now, planWindowDays)
-	if err != nil {
+	SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM moved)`
+	var created, moved int64
+	if err := s.q().QueryRowxContext(ctx, q, now).Scan(&created, &moved); err != nil {
 		return 0, translate(err, "reminder planning")
 	}
-	return res.RowsAffected()
+	return created, nil
 }
 
 // PlanDigests inserts, for each user whose digest hour has come in their

@@ -291,7 +291,8 @@ func (s *Store) UpdateRequest(ctx context.Context, id string, upd sunshine.Reque
 			r.Tags = slices.Clone(*upd.Tags)
 			changed["tags"] = r.Tags
 		}
-		if upd.AgencyEstimatedOn != nil && *upd.AgencyEstimatedOn != r.AgencyEstimatedOn {
+		estimateMoved := upd.AgencyEstimatedOn != nil && *upd.AgencyEstimatedOn != r.AgencyEstimatedOn
+		if estimateMoved {
 			r.AgencyEstimatedOn = *upd.AgencyEstimatedOn
 			changed["agency_estimated_on"] = r.AgencyEstimatedOn
 		}
@@ -303,6 +304,11 @@ func (s *Store) UpdateRequest(ctx context.Context, id string, upd sunshine.Reque
 		}
 		if err := saveRequest(ctx, tx, r); err != nil {
 			return err
+		}
+		if estimateMoved {
+			if err := reschedule(ctx, tx, r); err != nil {
+				return err
+			}
 		}
 		return addEvent(ctx, tx, r, sunshine.EventUpdated, deadline.Date{}, "", changed)
 	})

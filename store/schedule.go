@@ -52,16 +52,22 @@ func reschedule(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request) error {
 	if r.Status == sunshine.StatusAwaitingRequester && r.Paused() {
 		awaitingOn = addBD(r.Pauses[len(r.Pauses)-1].From, policy.AwaitingAfter)
 	}
-	const q = `UPDATE requests SET soon_dates = $3::date[], overdue_from = $4, awaiting_remind_on = $5 WHERE org_id = $1 AND id = $2`
-	if _, err := tx.ExecContext(ctx, q, r.OrgID, r.ID, pq.Array(soon), overdueFrom, awaitingOn); err != nil {
+	// The earliest of them; planning moves it on as reminders go out.
+	const q = `UPDATE requests SET soon_dates = $3::date[], overdue_from = $4, awaiting_remind_on = $5,
+		next_remind_on = (SELECT min(d) FROM unnest($3::date[] || ARRAY[$4::date, $5::date, agency_estimated_on + 1, $6::date]) d)
+		WHERE org_id = $1 AND id = $2`
+	var due deadline.Date
+	if r.Status.ClockRuns() {
+		due = r.EffectiveDueOn()
+	}
+	if _, err := tx.ExecContext(ctx, q, r.OrgID, r.ID, pq.Array(soon), overdueFrom, awaitingOn, due); err != nil {
 		return translate(err, "request")
 	}
 	const cancel = `UPDATE reminders SET status = 'cancelled', last_error = $5
 		WHERE request_id = $1 AND status = 'pending' AND (
 			(kind = ANY($2) AND (NOT $3 OR due_on IS DISTINCT FROM $4::date))
 			OR (kind = 'awaiting_requester' AND $6::date IS NULL))`
-	due := r.EffectiveDueOn()
-	_, err = tx.ExecContext(ctx, cancel, r.ID, dueKinds, r.Status.ClockRuns(), due,
+	_, err = tx.ExecContext(ctx, cancel, r.ID, dueKinds, r.Status.ClockRuns(), r.EffectiveDueOn(),
 		"cancelled: the request's due date or status changed", awaitingOn)
 	return translate(err, "reminders")
 }

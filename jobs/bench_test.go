@@ -1,0 +1,136 @@
+package jobs_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+	"github.com/sunshine-records/sunshine/jobs"
+	"github.com/sunshine-records/sunshine/mail"
+	"github.com/sunshine-records/sunshine/mail/mailtest"
+	"github.com/sunshine-records/sunshine/store"
+	"github.com/sunshine-records/sunshine/store/storetest"
+)
+
+// benchRequests is how many open requests BenchmarkPlanReminders loads
+// (SUNSHINE_BENCH_REQUESTS; default 1,000,000).
+func benchRequests(b *testing.B) int {
+	if v := os.Getenv("SUNSHINE_BENCH_REQUESTS"); v != "" {
+		n, err := strconv.Atoi(v)
+		require.NoError(b, err)
+		return n
+	}
+	return 1_000_000
+}
+
+// BenchmarkPlanReminders plans over N open requests in 20 organizations,
+// their due dates spread over two years. The untimed first planning catches
+// up on every overdue request at once; each timed iteration plans the next
+// day, reading only the requests whose next reminder day has come.
+func BenchmarkPlanReminders(b *testing.B) {
+	n := benchRequests(b)
+	db := storetest.DB(b)
+	start := time.Now()
+	for _, q := range []string{
+		`INSERT INTO organizations (id, name, slug, time_zone)
+			SELECT ('00000000-0000-0000-0000-' || lpad(i::text, 12, '0'))::uuid, 'Org ' || i, 'org-' || i,
+			       (ARRAY['America/New_York','America/Chicago','America/Denver','America/Los_Angeles'])[1 + i % 4]
+			FROM generate_series(1, 20) i`,
+		`INSERT INTO users (org_id, email, role)
+			SELECT ('00000000-0000-0000-0000-' || lpad(i::text, 12, '0'))::uuid, 'admin@org' || i || '.example', 'admin'
+			FROM generate_series(1, 20) i`,
+		`INSERT INTO agencies (id, org_id, name, jurisdiction, time_zone)
+			SELECT ('00000000-0000-0000-0002-' || lpad(i::text, 12, '0'))::uuid,
+			       ('00000000-0000-0000-0000-' || lpad((1 + i % 20)::text, 12, '0'))::uuid,
+			       'Agency ' || i, 'us-federal', 'America/New_York'
+			FROM generate_series(1, 200) i`,
+	} {
+		_, err := db.Exec(q)
+		require.NoError(b, err)
+	}
+	_, err := db.Exec(`
+		INSERT INTO requests (org_id, agency_id, title, delivery_method, status, jurisdiction, received_on, due_on,
+		                      soon_dates, overdue_from, next_remind_on)
+			SELECT ('00000000-0000-0000-0000-' || lpad((1 + (1 + i % 200) % 20)::text, 12, '0'))::uuid,
+			       ('00000000-0000-0000-0002-' || lpad((1 + i % 200)::text, 12, '0'))::uuid,
+			       'Request ' || i, 'email', (ARRAY['submitted','acknowledged','rolling_production'])[1 + i % 3], 'us-federal',
+			       DATE '2023-12-04' + (i % 730), DATE '2024-01-01' + (i % 730),
+			       ARRAY[DATE '2023-12-27' + (i % 730), DATE '2023-12-29' + (i % 730)], DATE '2024-01-02' + (i % 730),
+			       DATE '2023-12-27' + (i % 730)
+			FROM generate_series(1, $1::int) i`, n)
+	require.NoError(b, err)
+	_, err = db.Exec(`ANALYZE`)
+	require.NoError(b, err)
+	b.Logf("loaded %d open requests in %s", n, time.Since(start).Round(time.Millisecond))
+
+	st := store.New(db, sunshine.SystemClock{})
+	// Due dates spread over 2024-2025; on 31 December 2024 half the open
+	// requests are overdue. The first planning catches up on all of them.
+	now := time.Date(2024, 12, 31, 14, 0, 0, 0, time.UTC)
+	first := time.Now()
+	created, err := st.PlanReminders(context.Background(), now)
+	require.NoError(b, err)
+	b.Logf("first planning (catch-up): %d reminders in %s", created, time.Since(first).Round(time.Millisecond))
+	again, err := st.PlanReminders(context.Background(), now)
+	require.NoError(b, err)
+	require.Zero(b, again, "planning twice creates nothing")
+	// Each timed iteration is the next morning: the day's due_soon, due_today
+	// and weekly overdue reminders.
+	b.ResetTimer()
+	var total int64
+	for b.Loop() {
+		now = now.Add(24 * time.Hour)
+		n, err := st.PlanReminders(context.Background(), now)
+		require.NoError(b, err)
+		total += n
+	}
+	b.ReportMetric(float64(total)/float64(b.N), "reminders/day")
+	b.ReportMetric(float64(n), "requests")
+}
+
+// BenchmarkDeliver sends reminders to a local Mailpit over SMTP and reports
+// emails per second.
+func BenchmarkDeliver(b *testing.B) {
+	const count = 1000
+	db := storetest.DB(b)
+	st := store.New(db, sunshine.SystemClock{})
+	fx := storetest.Org(b, st, "bench")
+	a := &sunshine.Agency{Name: "Sacramento County Sheriff's Department", Jurisdiction: "us-ca"}
+	require.NoError(b, st.CreateAgency(fx.Ctx, a))
+	r := &sunshine.Request{AgencyID: a.ID, Title: "All communications with ICE", DeliveryMethod: sunshine.DeliveryEmail,
+		ReceivedOn: deadline.MustParseDate("2017-03-27")} // due 2017-04-06
+	require.NoError(b, st.CreateRequest(fx.Ctx, r))
+	mp := mailtest.Start(b)
+	mailer, err := mail.NewSMTP(mp.URL(), "Sunshine <reminders@sunshine.example>")
+	require.NoError(b, err)
+	// count recipients of an overdue reminder each round.
+	_, err = db.Exec(`INSERT INTO users (org_id, email, role) SELECT $1, 'u' || i || '@bench.example', 'staff' FROM generate_series(1, $2) i`, fx.Org.ID, count)
+	require.NoError(b, err)
+	runner := jobs.NewReminders(st, mailer, sunshine.SystemClock{}, slog.New(slog.DiscardHandler), jobs.Config{BaseURL: "https://sunshine.example"})
+	b.ResetTimer()
+	var sent int
+	var elapsed time.Duration
+	for i := 0; b.Loop(); i++ {
+		b.StopTimer()
+		_, err := db.Exec(`INSERT INTO reminders (org_id, request_id, recipient_id, kind, due_on, occurrence)
+			SELECT $1, $2, u.id, 'overdue', DATE '2017-04-06', DATE '2017-04-06' + $3::int FROM users u WHERE u.org_id = $1 AND u.role = 'staff'`,
+			fx.Org.ID, r.ID, i)
+		require.NoError(b, err)
+		b.StartTimer()
+		start := time.Now()
+		res, err := runner.Deliver(context.Background())
+		elapsed += time.Since(start)
+		require.NoError(b, err)
+		require.Equal(b, count, res.Sent, fmt.Sprint(res))
+		sent += res.Sent
+	}
+	b.ReportMetric(float64(sent)/elapsed.Seconds(), "emails/s")
+}
