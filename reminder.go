@@ -1,6 +1,7 @@
 package sunshine
 
 import (
+	"slices"
 	"time"
 
 	"github.com/sunshine-records/sunshine/deadline"
@@ -87,6 +88,7 @@ func (p *Preferences) Validate() error {
 	if p.DigestHour < 0 || p.DigestHour > 23 {
 		fs = append(fs, FieldError{"digest_hour", "must be an hour from 0 to 23"})
 	}
+	p.Kinds = slices.Compact(slices.Sorted(slices.Values(p.Kinds)))
 	for _, k := range p.Kinds {
 		known := false
 		for _, rk := range ReminderKinds {

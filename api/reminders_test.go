@@ -134,7 +134,7 @@ func TestCalendarFeed(t *testing.T) {
 	for _, p := range []string{
 		"/calendar/nope.ics",
 		"/calendar/" + strings.Repeat("A", 43) + ".ics",
-		strings.TrimSuffix(newPath, ".ics"),        // the secret without .ics
+		strings.TrimSuffix(newPath, ".ics"), // the secret without .ics
 		strings.TrimSuffix(newPath, ".ics") + ".ical",
 	} {
 		r := b.call("GET", p, "", nil)
@@ -330,4 +330,15 @@ func TestReminders_ListAndRetry(t *testing.T) {
 	r = b.call("GET", "/api/v1/reminders", other.Token, nil)
 	require.Empty(t, r.items())
 	require.Equal(t, http.StatusNotFound, b.call("POST", retry, other.Token, nil).status())
+}
+
+func TestCalendarSecretNeverLogged(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	path := b.calendarPath(b.token)
+	secret := strings.TrimSuffix(strings.TrimPrefix(path, "/calendar/"), ".ics")
+	require.NotEmpty(t, secret)
+	b.feed(path)
+	require.NotContains(t, b.logs.String(), secret)
+	require.Contains(t, b.logs.String(), `"path":"/calendar/[secret].ics"`)
 }

@@ -227,12 +227,16 @@ func (s *Server) accessLog(c *gin.Context) {
 	}
 	status := c.Writer.Status()
 	dur := time.Since(start)
+	path := c.Request.URL.Path
+	if route == "/calendar/:file" {
+		path = "/calendar/[secret].ics" // the secret is a credential
+	}
 	s.requests.WithLabelValues(c.Request.Method, route, strconv.Itoa(status)).Inc()
 	s.latency.WithLabelValues(c.Request.Method, route).Observe(dur.Seconds())
 	attrs := []slog.Attr{
 		slog.String("request_id", c.GetString(requestIDKey)),
 		slog.String("method", c.Request.Method),
-		slog.String("path", c.Request.URL.Path),
+		slog.String("path", path),
 		slog.String("route", route),
 		slog.Int("status", status),
 		slog.Int64("duration_ms", dur.Milliseconds()),

@@ -24,6 +24,9 @@ func (s *Store) CreateAgency(ctx context.Context, a *sunshine.Agency) error {
 	}
 	a.OrgID = org
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := checkTimeZone(ctx, tx, "time_zone", a.TimeZone); err != nil {
+			return err
+		}
 		q := `INSERT INTO agencies (org_id, name, jurisdiction, records_contact, email, portal_url, postal_address, phone, time_zone)
 			VALUES (:org_id, :name, :jurisdiction, :records_contact, :email, :portal_url, :postal_address, :phone, :time_zone)
 			RETURNING ` + agencyColumns
@@ -128,6 +131,9 @@ func (s *Store) UpdateAgency(ctx context.Context, id string, upd sunshine.Agency
 		}
 		upd.Apply(a)
 		if err := a.Validate(); err != nil {
+			return err
+		}
+		if err := checkTimeZone(ctx, tx, "time_zone", a.TimeZone); err != nil {
 			return err
 		}
 		q := `UPDATE agencies SET name = :name, jurisdiction = :jurisdiction, records_contact = :records_contact,

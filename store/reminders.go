@@ -320,6 +320,9 @@ func (s *Store) SetReminderPolicy(ctx context.Context, p sunshine.ReminderPolicy
 		return err
 	}
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := checkTimeZone(ctx, tx, "time_zone", p.TimeZone); err != nil {
+			return err
+		}
 		const q = `UPDATE organizations SET time_zone = $2, remind_soon_days = $3, overdue_repeat_days = $4, awaiting_after_days = $5 WHERE id = $1`
 		if _, err := tx.ExecContext(ctx, q, org, p.TimeZone, pq.Array(p.SoonDays), p.OverdueRepeatDays, p.AwaitingAfterDays); err != nil {
 			return translate(err, "reminder policy")
@@ -443,4 +446,17 @@ func (s *Store) Watch(ctx context.Context, requestID string, watch bool) error {
 		_, err := tx.ExecContext(ctx, q, p.OrgID, requestID, p.UserID)
 		return translate(err, "watcher")
 	})
+}
+
+// checkTimeZone makes sure PostgreSQL knows a zone Go accepted: planning
+// converts times with AT TIME ZONE, for every organization at once.
+func checkTimeZone(ctx context.Context, q sqlx.QueryerContext, field, tz string) error {
+	var ok bool
+	if err := sqlx.GetContext(ctx, q, &ok, `SELECT EXISTS (SELECT 1 FROM pg_timezone_names WHERE name = $1)`, tz); err != nil {
+		return translate(err, "time zone")
+	}
+	if !ok {
+		return sunshine.FieldInvalid(field, "the database does not know the time zone %q", tz)
+	}
+	return nil
 }
