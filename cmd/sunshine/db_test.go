@@ -1,8 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/mail"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -105,4 +109,48 @@ func TestConfig(t *testing.T) {
 	for _, name := range []string{"SUNSHINE_DATABASE_URL", "SUNSHINE_BODY_LIMIT", "SUNSHINE_LOG_FORMAT", "SUNSHINE_MIGRATE", "SUNSHINE_BASE_URL", "SUNSHINE_SMTP_URL"} {
 		require.Contains(t, err.Error(), name)
 	}
+}
+
+// TestRemindOnce plans and delivers the demo's reminders once, at a given
+// time, into an outbox folder of .eml files (no mail server needed).
+func TestRemindOnce(t *testing.T) {
+	url := storetest.URL(t)
+	outbox := t.TempDir()
+	env := map[string]string{"SUNSHINE_DATABASE_URL": url, "SUNSHINE_OUTBOX_DIR": outbox}
+	prev := getenv
+	getenv = func(k string) string { return env[k] }
+	t.Cleanup(func() { getenv = prev })
+
+	code, _, errOut := runCLI("seed", "--demo")
+	require.Equal(t, 0, code, errOut)
+	// 08:00 in Sacramento on 7 April 2017: the demo CPRA request (due 6 April) is overdue.
+	code, out, errOut := runCLI("remind", "--once", "--now", "2017-04-07T08:00:00-07:00", "--dry-run")
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, "sent 0")
+	entries, err := os.ReadDir(outbox)
+	require.NoError(t, err)
+	require.Empty(t, entries, "a dry run sends nothing")
+
+	code, out, errOut = runCLI("remind", "--once", "--now", "2017-04-07T08:00:00-07:00")
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, "files in "+outbox)
+	entries, err = os.ReadDir(outbox)
+	require.NoError(t, err)
+	var subjects []string
+	for _, e := range entries {
+		raw, err := os.ReadFile(filepath.Join(outbox, e.Name()))
+		require.NoError(t, err)
+		msg, err := mail.ReadMessage(bytes.NewReader(raw))
+		require.NoError(t, err)
+		subjects = append(subjects, msg.Header.Get("Subject"))
+	}
+	require.Contains(t, subjects, "Overdue since Thu 6 Apr: CPRA request to Sacramento County Sheriff's Department")
+
+	code, out, _ = runCLI("remind", "--once", "--now", "2017-04-07T08:05:00-07:00")
+	require.Equal(t, 0, code)
+	require.Contains(t, out, "planned 0 reminders and 0 digests; sent 0", "nothing twice")
+
+	code, _, errOut = runCLI("remind", "--once", "--now", "yesterday")
+	require.Equal(t, exitUsage, code)
+	require.Contains(t, errOut, "RFC 3339")
 }

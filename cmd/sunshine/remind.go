@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -52,13 +53,33 @@ func runRemind(args []string, stdout, stderr io.Writer) error {
 	}
 	return withStore(func(ctx context.Context, s *store.Store) error {
 		s = store.New(s.DB(), clock)
-		r := jobs.NewReminders(s, mailer, clock, newLogger(cfg, stderr), jobs.Config{BaseURL: cfg.BaseURL, DryRun: *dry})
-		planned, digests, res, err := r.RunOnce(ctx)
-		if err != nil {
-			return err
+		run := func(s *store.Store) error {
+			r := jobs.NewReminders(s, mailer, clock, newLogger(cfg, stderr), jobs.Config{BaseURL: cfg.BaseURL, DryRun: *dry})
+			planned, digests, res, err := r.RunOnce(ctx)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "planned %d reminders and %d digests; sent %d, retrying %d, failed %d, cancelled %d (mail: %s)\n",
+				planned, digests, res.Sent, res.Retrying, res.Failed, res.Cancelled, mailer.Describe())
+			return nil
 		}
-		fmt.Fprintf(stdout, "planned %d reminders and %d digests; sent %d, retrying %d, failed %d, cancelled %d (mail: %s)\n",
-			planned, digests, res.Sent, res.Retrying, res.Failed, res.Cancelled, mailer.Describe())
-		return nil
+		if !*dry {
+			return run(s)
+		}
+		// A dry run plans and renders inside a transaction it rolls back:
+		// it changes nothing, so a real run afterwards sends everything.
+		err := s.Atomically(ctx, func(ts *store.Store) error {
+			if err := run(ts); err != nil {
+				return err
+			}
+			return errDryRun
+		})
+		if errors.Is(err, errDryRun) {
+			fmt.Fprintln(stdout, "dry run: nothing was saved or sent")
+			return nil
+		}
+		return err
 	})
 }
+
+var errDryRun = errors.New("dry run")
