@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -60,6 +61,8 @@ func (b bundle) runner(m mail.Mailer) *jobs.Reminders {
 		jobs.Config{BaseURL: "https://sunshine.example", Backoff: time.Minute, MaxAttempts: 3, StaleClaim: 10 * time.Minute})
 }
 
+func isDigest(subject string) bool { return strings.HasPrefix(subject, "Sunshine digest ") }
+
 func subjects(msgs []mail.Message) []string {
 	out := make([]string, len(msgs))
 	for i, m := range msgs {
@@ -98,7 +101,7 @@ func TestReminders_SacramentoOverSMTP(t *testing.T) {
 		var got []string
 		for _, m := range mp.Messages(t) {
 			require.Equal(t, b.fx.Admin.Email, m.To[0].Address)
-			if len(m.Subject) > 16 && m.Subject[:16] == "Sunshine digest " {
+			if isDigest(m.Subject) {
 				continue // digests are checked below
 			}
 			got = append(got, m.Subject)
@@ -173,7 +176,7 @@ func TestReminders_ExtensionCancelsAndReplans(t *testing.T) {
 		require.NoError(t, err)
 		var got []string
 		for _, s := range subjects(fake.Sent()[before:]) {
-			if len(s) < 16 || s[:16] != "Sunshine digest " {
+			if !isDigest(s) {
 				got = append(got, s)
 			}
 		}
@@ -197,7 +200,7 @@ func TestReminders_PausedRequestIsNeverOverdue(t *testing.T) {
 	}
 	var got []string
 	for _, s := range subjects(fake.Sent()) {
-		if len(s) < 16 || s[:16] != "Sunshine digest " {
+		if !isDigest(s) {
 			got = append(got, s)
 		}
 	}
@@ -367,7 +370,7 @@ func TestDigests_LocalHours(t *testing.T) {
 		require.NoError(t, err)
 		var to []string
 		for _, m := range fake.Sent()[before:] {
-			if len(m.Subject) > 16 && m.Subject[:16] == "Sunshine digest " {
+			if isDigest(m.Subject) {
 				to = append(to, m.To)
 			}
 		}
