@@ -137,6 +137,9 @@ func (s *Server) allowed(path string) []string {
 	return out
 }
 
+// Registry is the registry /metrics serves, for other parts (jobs) to add to.
+func (s *Server) Registry() *prometheus.Registry { return s.registry }
+
 // Engine returns the Gin engine, for other packages (web pages) to add routes.
 func (s *Server) Engine() *gin.Engine { return s.engine }
 

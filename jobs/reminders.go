@@ -36,6 +36,7 @@ type Reminders struct {
 	clock  sunshine.Clock
 	log    *slog.Logger
 	cfg    Config
+	m      *metrics
 }
 
 // NewReminders returns the reminder jobs.
@@ -52,7 +53,7 @@ func NewReminders(st *store.Store, m mail.Mailer, clock sunshine.Clock, log *slo
 	if cfg.StaleClaim <= 0 {
 		cfg.StaleClaim = 10 * time.Minute
 	}
-	return &Reminders{store: st, mailer: m, clock: clock, log: log, cfg: cfg}
+	return &Reminders{store: st, mailer: m, clock: clock, log: log, cfg: cfg, m: newMetrics()}
 }
 
 // Plan inserts the reminders and digests owed now.
@@ -61,9 +62,11 @@ func (j *Reminders) Plan(ctx context.Context) (reminders, digests int64, err err
 	if reminders, err = j.store.PlanReminders(ctx, now); err != nil {
 		return 0, 0, err
 	}
+	j.m.planned.Add(float64(reminders))
 	if digests, err = j.store.PlanDigests(ctx, now); err != nil {
 		return reminders, 0, err
 	}
+	j.m.digests.Add(float64(digests))
 	return reminders, digests, nil
 }
 
@@ -84,6 +87,7 @@ func (j *Reminders) Deliver(ctx context.Context) (DeliveryResult, error) {
 			return total, nil
 		}
 		res, err := j.deliverBatch(ctx, claimed)
+		j.m.delivered(res)
 		total.Sent += res.Sent
 		total.Retrying += res.Retrying
 		total.Failed += res.Failed

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/stretchr/testify/require"
 
 	sunshine "github.com/sunshine-records/sunshine"
@@ -389,4 +391,47 @@ func mustDuration(t *testing.T, s string) time.Duration {
 	d, err := time.ParseDuration(s)
 	require.NoError(t, err)
 	return d
+}
+
+func TestReminders_Metrics(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	fake := &mail.Fake{}
+	r := b.runner(fake)
+	reg := prometheus.NewRegistry()
+	require.NoError(t, r.Register(reg))
+	b.clock.Set(at("2017-04-06"))
+	_, _, err := r.Plan(context.Background())
+	require.NoError(t, err)
+	b.clock.Set(b.clock.Now().Add(90 * time.Second))
+	require.NoError(t, testutil.GatherAndCompare(reg, strings.NewReader(`
+# HELP sunshine_reminders_oldest_pending_seconds How long the oldest due reminder has waited.
+# TYPE sunshine_reminders_oldest_pending_seconds gauge
+sunshine_reminders_oldest_pending_seconds 90
+# HELP sunshine_reminders_pending Reminders due and not yet sent.
+# TYPE sunshine_reminders_pending gauge
+sunshine_reminders_pending 2
+`), "sunshine_reminders_pending", "sunshine_reminders_oldest_pending_seconds"))
+	_, err = r.Deliver(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, 2.0, counterValue(t, reg, "sunshine_reminders_sent_total"))
+	require.NoError(t, testutil.GatherAndCompare(reg, strings.NewReader(`
+# HELP sunshine_reminders_pending Reminders due and not yet sent.
+# TYPE sunshine_reminders_pending gauge
+sunshine_reminders_pending 0
+`), "sunshine_reminders_pending"))
+}
+
+// counterValue reads a counter from the registry by name.
+func counterValue(t *testing.T, reg *prometheus.Registry, name string) float64 {
+	t.Helper()
+	mfs, err := reg.Gather()
+	require.NoError(t, err)
+	for _, mf := range mfs {
+		if mf.GetName() == name {
+			return mf.GetMetric()[0].GetCounter().GetValue()
+		}
+	}
+	t.Fatalf("no metric %s", name)
+	return 0
 }

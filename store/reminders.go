@@ -460,3 +460,20 @@ func checkTimeZone(ctx context.Context, q sqlx.QueryerContext, field, tz string)
 	}
 	return nil
 }
+
+// OutboxStats reports the pending reminders of every organization and how
+// long the oldest has been due: what an operator watches.
+func (s *Store) OutboxStats(ctx context.Context, now time.Time) (pending int64, oldest time.Duration, err error) {
+	var row struct {
+		N      int64      `db:"n"`
+		Oldest *time.Time `db:"oldest"`
+	}
+	const q = `SELECT count(*) AS n, min(next_attempt_at) AS oldest FROM reminders WHERE status = 'pending' AND next_attempt_at <= $1`
+	if err := sqlx.GetContext(ctx, s.q(), &row, q, now); err != nil {
+		return 0, 0, translate(err, "outbox")
+	}
+	if row.Oldest != nil {
+		oldest = now.Sub(*row.Oldest)
+	}
+	return row.N, oldest, nil
+}

@@ -79,8 +79,11 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		log.Info("reminder emails", "to", mailer.Describe())
-		sched, err := jobs.NewScheduler(jobs.NewReminders(st, mailer, sunshine.SystemClock{}, log, jobs.Config{BaseURL: cfg.BaseURL}),
-			db, jobs.Schedule{Plan: cfg.PlanSchedule, Deliver: cfg.DeliverSchedule}, log)
+		reminders := jobs.NewReminders(st, mailer, sunshine.SystemClock{}, log, jobs.Config{BaseURL: cfg.BaseURL})
+		if err := reminders.Register(handler.Registry()); err != nil {
+			return err
+		}
+		sched, err := jobs.NewScheduler(reminders, db, jobs.Schedule{Plan: cfg.PlanSchedule, Deliver: cfg.DeliverSchedule}, log)
 		if err != nil {
 			return usagef("%s", err)
 		}
