@@ -186,6 +186,14 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder) (msg m
 	}
 	msg = mail.Message{ID: "reminder-" + c.ID, To: user.Email, ToName: user.Name}
 	prefs := j.cfg.BaseURL + "/settings"
+	if c.Kind == "invite" {
+		link, err := j.store.InvitePayload(ctx, c.ID)
+		if err != nil {
+			return msg, "", err
+		}
+		msg.Subject, msg.Text, msg.HTML, err = mail.RenderInvite(mail.InviteData{RecipientName: user.Name, OrgName: org.Name, Link: link})
+		return msg, "", err
+	}
 	if c.Kind == sunshine.ReminderDigest {
 		ok := false
 		msg.Subject, msg.Text, msg.HTML, ok, err = mail.RenderDigest(j.digestData(ctx, org, user, c))

@@ -167,3 +167,18 @@ func render(name string, data any) (text, html string, err error) {
 	}
 	return t.String(), h.String(), nil
 }
+
+// InviteData is an invitation to set a password.
+type InviteData struct {
+	RecipientName, OrgName, InvitedBy string
+	Link                              string // the one-time link
+}
+
+// RenderInvite renders an invitation email.
+func RenderInvite(d InviteData) (subject, text, html string, err error) {
+	text, html, err = render("invite", d)
+	if err != nil {
+		return "", "", "", err
+	}
+	return oneLine("You are invited to " + d.OrgName + " on Sunshine"), text, html, nil
+}

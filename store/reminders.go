@@ -189,7 +189,7 @@ func (s *Store) ClaimReminders(ctx context.Context, now time.Time, limit int, st
 // MarkReminderSent records a delivery; it only touches the claim it was
 // given, so a stale claim finished late cannot overwrite a newer one.
 func (s *Store) MarkReminderSent(ctx context.Context, c ClaimedReminder, subject string, now time.Time) error {
-	const q = `UPDATE reminders SET status = 'sent', sent_at = $3, subject = $4, last_error = '', claimed_at = NULL
+	const q = `UPDATE reminders SET status = 'sent', sent_at = $3, subject = $4, last_error = '', claimed_at = NULL, payload = ''
 		WHERE id = $1 AND claimed_at = $2 AND status = 'pending'`
 	_, err := s.q().ExecContext(ctx, q, c.ID, c.ClaimedAt, now, subject)
 	return translate(err, "reminder")

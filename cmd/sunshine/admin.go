@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	sunshine "github.com/sunshine-records/sunshine"
 	"github.com/sunshine-records/sunshine/store"
@@ -107,3 +109,39 @@ func domainUsage(err error) error {
 	}
 	return err
 }
+
+// runUser handles `sunshine user set-password --org SLUG --email EMAIL`,
+// reading the password from standard input (one line).
+func runUser(args []string, stdout, _ io.Writer) error {
+	if len(args) == 0 || args[0] != "set-password" {
+		return usagef("usage: sunshine user set-password --org SLUG --email EMAIL < password-file")
+	}
+	fs := newFlagSet("user set-password")
+	slug := fs.String("org", "", "the organization's slug")
+	email := fs.String("email", "", "the user's email")
+	if err := parse(fs, args[1:], stdout); err != nil {
+		return err
+	}
+	if *slug == "" || *email == "" {
+		return usagef("--org and --email are required")
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	password := strings.TrimRight(line, "\r\n")
+	return withStore(func(ctx context.Context, s *store.Store) error {
+		u, err := s.FindUserByEmail(ctx, *slug, *email)
+		if err != nil {
+			return domainUsage(err)
+		}
+		if err := s.SetPassword(ctx, u.ID, password); err != nil {
+			return domainUsage(err)
+		}
+		fmt.Fprintf(stdout, "Password set for %s.\n", u.Email)
+		return nil
+	})
+}
+
+// stdin is where set-password reads from; tests replace it.
+var stdin io.Reader = os.Stdin

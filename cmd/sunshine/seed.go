@@ -14,9 +14,10 @@ import (
 // The demo organization. Its token is fixed and public so that `make run`
 // can print it on every start: never keep real data in the demo org.
 const (
-	demoSlug  = "demo"
-	demoEmail = "demo@sunshine.example"
-	demoToken = "sun_demo-token-public-do-not-use-for-real-data-0000"
+	demoSlug     = "demo"
+	demoEmail    = "demo@sunshine.example"
+	demoPassword = "sunshine-demo" // public, like the token
+	demoToken    = "sun_demo-token-public-do-not-use-for-real-data-0000"
 )
 
 type seedJSON struct {
@@ -70,6 +71,9 @@ func seedDemo(ctx context.Context, s *store.Store) (orgID string, created bool, 
 		orgID = org.ID
 		ctx := sunshine.WithPrincipal(ctx, sunshine.Principal{OrgID: org.ID, UserID: admin.ID, Role: sunshine.RoleAdmin})
 		if err := s.AddTokenHash(ctx, admin.ID, "demo token (public)", demoToken); err != nil {
+			return err
+		}
+		if err := s.SetPassword(ctx, admin.ID, demoPassword); err != nil {
 			return err
 		}
 		staff := &sunshine.User{Email: "organizer@sunshine.example", Name: "Rosa Organizer", Role: sunshine.RoleStaff}

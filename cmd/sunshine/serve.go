@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/sunshine-records/sunshine/jobs"
 	"github.com/sunshine-records/sunshine/migrations"
 	"github.com/sunshine-records/sunshine/store"
+	"github.com/sunshine-records/sunshine/web"
 )
 
 func newLogger(cfg Config, w io.Writer) *slog.Logger {
@@ -73,6 +75,8 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 
 	handler := api.New(st, api.Config{Logger: log, BodyLimit: cfg.BodyLimit, UploadLimit: cfg.UploadLimit,
 		Ready: readiness(db), BaseURL: cfg.BaseURL})
+	web.New(st, handler.Engine(), web.Config{Logger: log, BaseURL: cfg.BaseURL, UploadLimit: cfg.UploadLimit,
+		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://")})
 	if cfg.Jobs {
 		mailer, err := newMailer(cfg)
 		if err != nil {

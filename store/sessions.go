@@ -1,0 +1,203 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"golang.org/x/crypto/bcrypt"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+)
+
+// SessionTTL is how long a sign-in lasts.
+const SessionTTL = 14 * 24 * time.Hour
+
+func randomToken() (plain string, hash []byte) {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	plain = base64.RawURLEncoding.EncodeToString(b)
+	h := sha256.Sum256([]byte(plain))
+	return plain, h[:]
+}
+
+func hashOf(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}
+
+// dummyHash is a real bcrypt hash to compare against when the user does not exist.
+var dummyHash = sync.OnceValue(func() []byte {
+	h, _ := bcrypt.GenerateFromPassword([]byte("no such user"), bcrypt.DefaultCost)
+	return h
+})
+
+// errBadLogin is the one answer to a failed sign-in, whatever failed.
+var errBadLogin = sunshine.Errorf(sunshine.EUnauthorized, "the email or password is not right")
+
+// minPassword is the shortest password accepted.
+const minPassword = 10
+
+// SetPassword sets a user's password (operators: `sunshine user set-password`).
+func (s *Store) SetPassword(ctx context.Context, userID, password string) error {
+	if len(password) < minPassword || len(password) > 72 {
+		return sunshine.FieldInvalid("password", "must be %d to 72 characters", minPassword)
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	if err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var id string
+		err := tx.QueryRowxContext(ctx, `UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1 RETURNING id`, userID, string(hash)).Scan(&id)
+		return translate(err, "user")
+	})
+}
+
+// Login checks an email and password and opens a session, returning its
+// token for the cookie. Every failure is the same EUnauthorized.
+func (s *Store) Login(ctx context.Context, email, password string) (token string, p sunshine.Principal, err error) {
+	var row struct {
+		ID    string  `db:"id"`
+		OrgID string  `db:"org_id"`
+		Role  string  `db:"role"`
+		Hash  *string `db:"password_hash"`
+	}
+	err = sqlx.GetContext(ctx, s.q(), &row, `SELECT id, org_id, role, password_hash FROM users WHERE email = lower(btrim($1))`, email)
+	if err != nil || row.Hash == nil {
+		// Spend the same time as a real check so timing does not tell
+		// whether the address exists.
+		_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
+		if err != nil && sunshine.ErrorCode(translate(err, "")) != sunshine.ENotFound {
+			return "", p, translate(err, "user")
+		}
+		return "", p, errBadLogin
+	}
+	if bcrypt.CompareHashAndPassword([]byte(*row.Hash), []byte(password)) != nil {
+		return "", p, errBadLogin
+	}
+	p = sunshine.Principal{OrgID: row.OrgID, UserID: row.ID, Role: sunshine.Role(row.Role)}
+	plain, hash := randomToken()
+	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (id_sha256, org_id, user_id, expires_at) VALUES ($1, $2, $3, $4)`,
+			hash, p.OrgID, p.UserID, s.clock.Now().Add(SessionTTL))
+		return translate(err, "session")
+	})
+	return plain, p, err
+}
+
+// Session resolves a session cookie to its principal; expired and unknown
+// sessions are EUnauthorized.
+func (s *Store) Session(ctx context.Context, token string) (sunshine.Principal, error) {
+	var row struct {
+		OrgID  string `db:"org_id"`
+		UserID string `db:"user_id"`
+		Role   string `db:"role"`
+	}
+	if len(token) != 43 {
+		return sunshine.Principal{}, sunshine.Errorf(sunshine.EUnauthorized, "please sign in")
+	}
+	const q = `SELECT s.org_id, s.user_id, u.role FROM sessions s JOIN users u ON u.id = s.user_id
+		WHERE s.id_sha256 = $1 AND s.expires_at > $2`
+	if err := sqlx.GetContext(ctx, s.q(), &row, q, hashOf(token), s.clock.Now()); err != nil {
+		if sunshine.ErrorCode(translate(err, "")) == sunshine.ENotFound {
+			return sunshine.Principal{}, sunshine.Errorf(sunshine.EUnauthorized, "please sign in")
+		}
+		return sunshine.Principal{}, translate(err, "session")
+	}
+	return sunshine.Principal{OrgID: row.OrgID, UserID: row.UserID, Role: sunshine.Role(row.Role)}, nil
+}
+
+// Logout ends a session.
+func (s *Store) Logout(ctx context.Context, token string) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id_sha256 = $1`, hashOf(token))
+		return translate(err, "session")
+	})
+}
+
+// InviteTTL is how long an invitation link works.
+const InviteTTL = 7 * 24 * time.Hour
+
+// InviteUser creates a user of the caller's organization and puts an
+// invitation email in the outbox with a link to set their password
+// (baseURL + "/invite/" + token). The token is stored hashed; the link
+// lives in the outbox row only until the email is sent.
+func (s *Store) InviteUser(ctx context.Context, u *sunshine.User, baseURL string) error {
+	org, err := orgID(ctx)
+	if err != nil {
+		return err
+	}
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	u.OrgID = org
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := insertUser(ctx, tx, u); err != nil {
+			return err
+		}
+		plain, hash := randomToken()
+		now := s.clock.Now()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO user_invites (token_sha256, org_id, user_id, expires_at) VALUES ($1, $2, $3, $4)`,
+			hash, org, u.ID, now.Add(InviteTTL)); err != nil {
+			return translate(err, "invitation")
+		}
+		today := deadline.DateOf(now.UTC())
+		const q = `INSERT INTO reminders (org_id, recipient_id, kind, due_on, occurrence, next_attempt_at, payload)
+			VALUES ($1, $2, 'invite', $3, $3, $4, $5)`
+		_, err := tx.ExecContext(ctx, q, org, u.ID, today, now, baseURL+"/invite/"+plain)
+		return translate(err, "invitation email")
+	})
+}
+
+// AcceptInvite sets the invited user's password once and opens a session.
+func (s *Store) AcceptInvite(ctx context.Context, token, password string) (string, sunshine.Principal, error) {
+	var p sunshine.Principal
+	if len(password) < minPassword || len(password) > 72 {
+		return "", p, sunshine.FieldInvalid("password", "must be %d to 72 characters", minPassword)
+	}
+	var row struct {
+		UserID string `db:"user_id"`
+		Email  string `db:"email"`
+	}
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		const q = `UPDATE user_invites i SET used_at = $2 FROM users u
+			WHERE i.token_sha256 = $1 AND i.used_at IS NULL AND i.expires_at > $2 AND u.id = i.user_id
+			RETURNING i.user_id, u.email`
+		if err := sqlx.GetContext(ctx, tx, &row, q, hashOf(token), s.clock.Now()); err != nil {
+			if sunshine.ErrorCode(translate(err, "")) == sunshine.ENotFound {
+				return sunshine.Errorf(sunshine.ENotFound, "this invitation link is not valid any more; ask an admin for a new one")
+			}
+			return translate(err, "invitation")
+		}
+		hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`, row.UserID, string(hash))
+		return translate(err, "user")
+	})
+	if err != nil {
+		return "", p, err
+	}
+	return s.Login(ctx, row.Email, password)
+}
+
+// InvitePayload returns the link an invitation email carries.
+func (s *Store) InvitePayload(ctx context.Context, reminderID string) (string, error) {
+	var payload string
+	err := sqlx.GetContext(ctx, s.q(), &payload, `SELECT payload FROM reminders WHERE id = $1 AND kind = 'invite'`, reminderID)
+	if err != nil {
+		return "", translate(err, "invitation email")
+	}
+	if payload == "" {
+		return "", errors.New("store: invitation link already sent")
+	}
+	return payload, nil
+}

@@ -1,0 +1,260 @@
+// Package web serves the staff pages: server-rendered html/template pages
+// with embedded assets, on the same Gin engine as the API. Sign-in is by
+// email and password with a session cookie; every state-changing request
+// passes net/http's cross-origin protection.
+package web
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+	"github.com/sunshine-records/sunshine/store"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed assets
+var assetFS embed.FS
+
+// Config holds what the pages need beyond the store.
+type Config struct {
+	Logger  *slog.Logger
+	BaseURL string // public address, for invitation links
+	// SecureCookies marks the session cookie Secure (behind HTTPS).
+	SecureCookies bool
+	// UploadLimit caps one uploaded document, in bytes (default 100 MB).
+	UploadLimit int64
+}
+
+// Server is the staff pages.
+type Server struct {
+	store   *store.Store
+	log     *slog.Logger
+	cfg     Config
+	pages   map[string]*template.Template
+	limiter *loginLimiter
+	cop     *http.CrossOriginProtection
+}
+
+const sessionCookie = "sunshine_session"
+
+// New registers the pages on e.
+func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.UploadLimit <= 0 {
+		cfg.UploadLimit = 100 << 20
+	}
+	s := &Server{store: st, log: cfg.Logger, cfg: cfg, pages: parsePages(), limiter: newLoginLimiter(),
+		cop: http.NewCrossOriginProtection()}
+	s.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "This form came from another site, so Sunshine refused it. Reload the page and try again.", http.StatusForbidden)
+	}))
+
+	assets, _ := fs.Sub(assetFS, "assets")
+	e.GET("/assets/*file", s.securityHeaders, func(c *gin.Context) {
+		c.Header("Cache-Control", "public, max-age=3600")
+		c.FileFromFS(c.Param("file"), http.FS(assets))
+	})
+
+	pub := e.Group("", s.securityHeaders, s.sameOrigin)
+	pub.GET("/login", s.handleLoginPage)
+	pub.POST("/login", s.handleLogin)
+	pub.GET("/invite/:token", s.handleInvitePage)
+	pub.POST("/invite/:token", s.handleInvite)
+
+	in := e.Group("", s.securityHeaders, s.sameOrigin, s.requireSession)
+	in.POST("/logout", s.handleLogout)
+	in.GET("/", s.handleDashboard)
+	in.GET("/agencies", s.handleAgencies)
+	in.POST("/agencies", s.handleAgencyCreate)
+	in.GET("/search", s.handleSearch)
+	in.GET("/export/requests.csv", s.handleExportCSV)
+	in.GET("/requests/new", s.handleNewRequestPage)
+	in.POST("/requests", s.handleRequestCreate)
+	in.GET("/requests/:id", s.handleRequestPage)
+	in.POST("/requests/:id/communications", s.handleCommunicationCreate)
+	in.POST("/requests/:id/documents", s.handleDocumentUpload)
+	in.POST("/requests/:id/extension", s.handleExtension)
+	in.POST("/requests/:id/status", s.handleStatus)
+	in.POST("/requests/:id/assign", s.handleAssign)
+	in.POST("/requests/:id/watch", s.handleWatch)
+	in.POST("/requests/:id/custom_due", s.handleCustomDue)
+	in.GET("/documents/:id/download", s.handleDownload)
+	in.GET("/settings", s.handleSettings)
+	in.POST("/settings/preferences", s.handlePreferences)
+	in.POST("/settings/calendar", s.handleCalendar)
+	in.POST("/settings/tokens", s.handleTokenCreate)
+	in.POST("/settings/tokens/:id/revoke", s.handleTokenRevoke)
+	in.POST("/settings/users", s.handleUserInvite)
+	in.POST("/settings/policy", s.handlePolicy)
+	return s
+}
+
+// securityHeaders keeps pages out of frames, scripts to our own files and
+// referrers to our own site.
+func (s *Server) securityHeaders(c *gin.Context) {
+	h := c.Writer.Header()
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "+
+		"connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "same-origin")
+	c.Next()
+}
+
+// sameOrigin refuses cross-origin state-changing requests (CSRF), using
+// the browser's Sec-Fetch-Site and Origin headers.
+func (s *Server) sameOrigin(c *gin.Context) {
+	if err := s.cop.Check(c.Request); err != nil {
+		c.Abort()
+		c.String(http.StatusForbidden, "This form came from another site, so Sunshine refused it. Reload the page and try again.")
+		return
+	}
+	c.Next()
+}
+
+// requireSession loads the signed-in user, or sends the browser to sign in.
+func (s *Server) requireSession(c *gin.Context) {
+	cookie, _ := c.Cookie(sessionCookie)
+	p, err := s.store.Session(c.Request.Context(), cookie)
+	if err != nil {
+		if sunshine.ErrorCode(err) != sunshine.EUnauthorized {
+			s.serverError(c, err)
+			return
+		}
+		next := c.Request.URL.RequestURI()
+		c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(next))
+		c.Abort()
+		return
+	}
+	c.Request = c.Request.WithContext(sunshine.WithPrincipal(c.Request.Context(), p))
+	c.Next()
+}
+
+// canWrite answers whether the signed-in user may change things; viewers
+// get a page saying so.
+func (s *Server) canWrite(c *gin.Context) bool {
+	p, _ := sunshine.PrincipalFrom(c.Request.Context())
+	if p.Role.CanWrite() {
+		return true
+	}
+	s.render(c, http.StatusForbidden, "error", "Not allowed", errorPage{Message: "Your role (viewer) can read but not change requests. Ask an admin for the staff role."})
+	return false
+}
+
+func (s *Server) setSessionCookie(c *gin.Context, token string) {
+	http.SetCookie(c.Writer, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
+		Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: int(store.SessionTTL / time.Second)})
+}
+
+// page is what every template gets.
+type page struct {
+	Title string
+	Nav   string // the active section
+	User  *sunshine.User
+	Org   *sunshine.Organization
+	Today deadline.Date
+	Data  any
+}
+
+type errorPage struct{ Message string }
+
+// render writes a page in the layout. Data is the page's own.
+func (s *Server) render(c *gin.Context, status int, name, title string, data any) {
+	t, ok := s.pages[name]
+	if !ok {
+		s.serverError(c, errors.New("web: no page "+name))
+		return
+	}
+	p := page{Title: title, Nav: name, Data: data, Today: deadline.Today(s.store.Clock().Now(), time.UTC)}
+	ctx := c.Request.Context()
+	if pr, ok := sunshine.PrincipalFrom(ctx); ok {
+		p.User, _ = s.store.FindUserByID(ctx, pr.UserID)
+		p.Org, _ = s.store.FindOrgByID(ctx)
+		if pol, err := s.store.ReminderPolicy(ctx); err == nil {
+			if loc, err := time.LoadLocation(pol.TimeZone); err == nil {
+				p.Today = deadline.Today(s.store.Clock().Now(), loc)
+			}
+		}
+	}
+	c.Header("Content-Type", "text/html; charset=utf-8")
+	c.Header("Cache-Control", "no-store")
+	c.Status(status)
+	if err := t.ExecuteTemplate(c.Writer, "layout", p); err != nil {
+		s.log.Error("render page", "page", name, "err", err)
+	}
+}
+
+// fail shows an error page for a domain error: 404 for unknown (or another
+// organization's) records, the message for bad input, and "something went
+// wrong" for the rest.
+func (s *Server) fail(c *gin.Context, err error) {
+	switch sunshine.ErrorCode(err) {
+	case sunshine.ENotFound:
+		s.render(c, http.StatusNotFound, "error", "Not found", errorPage{Message: "There is nothing here, or it belongs to another organization."})
+	case sunshine.EForbidden:
+		s.render(c, http.StatusForbidden, "error", "Not allowed", errorPage{Message: sunshine.ErrorMessage(err)})
+	case sunshine.EInternal:
+		s.serverError(c, err)
+	default:
+		s.render(c, http.StatusBadRequest, "error", "Could not do that", errorPage{Message: sunshine.ErrorMessage(err)})
+	}
+}
+
+func (s *Server) serverError(c *gin.Context, err error) {
+	_ = c.Error(err)
+	s.log.Error("page failed", "path", c.FullPath(), "err", err)
+	c.Abort()
+	c.Header("Content-Type", "text/html; charset=utf-8")
+	c.String(http.StatusInternalServerError, "Something went wrong. The error was logged; try again in a moment.")
+}
+
+// fieldErrors maps a validation error to its fields for a form.
+func fieldErrors(err error) map[string]string {
+	out := map[string]string{}
+	var e *sunshine.Error
+	if errors.As(err, &e) {
+		for _, f := range e.Fields {
+			out[f.Field] = f.Message
+		}
+		if len(e.Fields) == 0 {
+			out["_"] = e.Message
+		}
+	} else if err != nil {
+		out["_"] = "Something went wrong; try again."
+	}
+	return out
+}
+
+// redirectBack returns to a page after a form, with a note in the URL.
+func redirectBack(c *gin.Context, path, note string) {
+	if note != "" {
+		path += "?note=" + url.QueryEscape(note)
+	}
+	c.Redirect(http.StatusSeeOther, path)
+}
+
+func ctxOf(c *gin.Context) context.Context { return c.Request.Context() }
+
+// safeNext keeps a post-login redirect on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}

@@ -1,0 +1,93 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+	"strings"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+)
+
+// funcs are the helpers every page template may use.
+var funcs = template.FuncMap{
+	// day writes a date the way people read it: "Thu 6 Apr 2017".
+	"day": func(d deadline.Date) string {
+		if d.IsZero() {
+			return "—"
+		}
+		return d.Format("Mon 2 Jan 2006")
+	},
+	// iso writes a date for machines and forms: "2017-04-06".
+	"iso": func(d deadline.Date) string { return d.String() },
+	// dueWords says in words how a due date stands against today:
+	// "due today", "due in 3 days", "2 days late", or "".
+	"dueWords": dueWords,
+	// dueClass names the colour class that goes with dueWords.
+	"dueClass": func(r *sunshine.Request, today deadline.Date) string {
+		due := r.EffectiveDueOn()
+		switch {
+		case due.IsZero() || !r.Status.Open():
+			return "due-none"
+		case r.Overdue(today):
+			return "due-late"
+		case due == today:
+			return "due-today"
+		case today.DaysUntil(due) <= 3:
+			return "due-soon"
+		}
+		return "due-later"
+	},
+	// status writes a status for people: "awaiting requester".
+	"status": func(s sunshine.Status) string { return strings.ReplaceAll(string(s), "_", " ") },
+	"label":  func(s string) string { return strings.ReplaceAll(s, "_", " ") },
+	"deref": func(s *string) string {
+		if s == nil {
+			return ""
+		}
+		return *s
+	},
+	"join": strings.Join,
+	"add":  func(a, b int) int { return a + b },
+}
+
+func dueWords(r *sunshine.Request, today deadline.Date) string {
+	due := r.EffectiveDueOn()
+	if due.IsZero() || !r.Status.Open() {
+		return ""
+	}
+	if r.Status == sunshine.StatusAwaitingRequester {
+		return "clock paused: waiting on us"
+	}
+	n := today.DaysUntil(due)
+	switch {
+	case n == 0:
+		return "due today"
+	case n == 1:
+		return "due tomorrow"
+	case n > 1:
+		return fmt.Sprintf("due in %d days", n)
+	case n == -1:
+		return "1 day late"
+	}
+	return fmt.Sprintf("%d days late", -n)
+}
+
+// parsePages parses each page with the layout.
+func parsePages() map[string]*template.Template {
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		panic(err)
+	}
+	pages := map[string]*template.Template{}
+	for _, n := range names {
+		name := strings.TrimSuffix(path.Base(n), ".html")
+		if name == "layout" {
+			continue
+		}
+		pages[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n))
+	}
+	return pages
+}

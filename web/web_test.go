@@ -1,0 +1,180 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/stretchr/testify/require"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/store"
+	"github.com/sunshine-records/sunshine/store/storetest"
+	"github.com/sunshine-records/sunshine/web"
+)
+
+func TestMain(m *testing.M) {
+	gin.SetMode(gin.ReleaseMode)
+	storetest.Main(m)
+}
+
+// now is 08:00 in Sacramento on Wednesday 5 April 2017.
+var now = time.Date(2017, 4, 5, 15, 0, 0, 0, time.UTC)
+
+const password = "correct horse battery"
+
+// bundle is the pages on a fresh engine, over a store bound to the test's
+// transaction, and a browser-like client that keeps the session cookie.
+type bundle struct {
+	t      *testing.T
+	st     *store.Store
+	fx     storetest.Fixture
+	engine *gin.Engine
+	cookie *http.Cookie
+}
+
+func setup(t *testing.T) *bundle {
+	t.Helper()
+	st := storetest.Tx(t, sunshine.NewFixedClock(now))
+	fx := storetest.Org(t, st, "ndlon")
+	require.NoError(t, st.SetPassword(context.Background(), fx.Admin.ID, password))
+	e := gin.New()
+	web.New(st, e, web.Config{BaseURL: "https://sunshine.example"})
+	return &bundle{t: t, st: st, fx: fx, engine: e}
+}
+
+// do sends a request as the browser, with its session cookie.
+func (b *bundle) do(req *http.Request) *httptest.ResponseRecorder {
+	b.t.Helper()
+	if b.cookie != nil {
+		req.AddCookie(b.cookie)
+	}
+	rec := httptest.NewRecorder()
+	b.engine.ServeHTTP(rec, req)
+	for _, c := range rec.Result().Cookies() {
+		if c.Name == "sunshine_session" {
+			if c.MaxAge < 0 {
+				b.cookie = nil
+			} else {
+				b.cookie = c
+			}
+		}
+	}
+	return rec
+}
+
+func (b *bundle) get(path string) *httptest.ResponseRecorder {
+	return b.do(httptest.NewRequest("GET", path, nil))
+}
+
+// post submits a form from the same site, as a browser does.
+func (b *bundle) post(path string, form url.Values) *httptest.ResponseRecorder {
+	req := httptest.NewRequest("POST", path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	return b.do(req)
+}
+
+// login signs in as email with the test password.
+func (b *bundle) login(email string) {
+	b.t.Helper()
+	rec := b.post("/login", url.Values{"email": {email}, "password": {password}, "next": {"/"}})
+	require.Equal(b.t, http.StatusSeeOther, rec.Code, rec.Body.String())
+	require.NotNil(b.t, b.cookie)
+}
+
+func body(rec *httptest.ResponseRecorder) string { return rec.Body.String() }
+
+func TestLogin(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	rec := b.get("/")
+	require.Equal(t, http.StatusSeeOther, rec.Code)
+	require.Equal(t, "/login?next=%2F", rec.Header().Get("Location"))
+
+	rec = b.get("/login")
+	require.Equal(t, http.StatusOK, rec.Code)
+	require.Contains(t, body(rec), `<label for="email">Email</label>`)
+	require.Contains(t, rec.Header().Get("Content-Security-Policy"), "frame-ancestors 'none'")
+	require.Equal(t, "nosniff", rec.Header().Get("X-Content-Type-Options"))
+	require.Equal(t, "same-origin", rec.Header().Get("Referrer-Policy"))
+
+	// Wrong password and unknown email: the same generic message.
+	wrong := b.post("/login", url.Values{"email": {b.fx.Admin.Email}, "password": {"nope nope nope"}})
+	unknown := b.post("/login", url.Values{"email": {"nobody@example.org"}, "password": {"nope nope nope"}})
+	require.Equal(t, http.StatusUnauthorized, wrong.Code)
+	require.Equal(t, http.StatusUnauthorized, unknown.Code)
+	require.Contains(t, body(wrong), "That email and password did not work.")
+	require.Contains(t, body(unknown), "That email and password did not work.")
+	require.Contains(t, body(wrong), `value="`+b.fx.Admin.Email+`"`, "what the user typed is kept")
+
+	rec = b.post("/login", url.Values{"email": {b.fx.Admin.Email}, "password": {password}, "next": {"/requests/new"}})
+	require.Equal(t, http.StatusSeeOther, rec.Code)
+	require.Equal(t, "/requests/new", rec.Header().Get("Location"))
+	require.True(t, b.cookie.HttpOnly)
+	require.Equal(t, http.SameSiteLaxMode, b.cookie.SameSite)
+
+	// An open redirect is refused.
+	rec = b.post("/login", url.Values{"email": {b.fx.Admin.Email}, "password": {password}, "next": {"//evil.example/"}})
+	require.Equal(t, "/", rec.Header().Get("Location"))
+
+	rec = b.post("/logout", nil)
+	require.Equal(t, http.StatusSeeOther, rec.Code)
+	require.Nil(t, b.cookie)
+	require.Equal(t, http.StatusSeeOther, b.get("/").Code, "signed out")
+}
+
+func TestLogin_RateLimited(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	for range 5 {
+		rec := b.post("/login", url.Values{"email": {b.fx.Admin.Email}, "password": {"guess guess guess"}})
+		require.Equal(t, http.StatusUnauthorized, rec.Code)
+	}
+	rec := b.post("/login", url.Values{"email": {b.fx.Admin.Email}, "password": {password}})
+	require.Equal(t, http.StatusTooManyRequests, rec.Code, "even the right password, once limited")
+	require.Contains(t, body(rec), "Too many attempts")
+}
+
+func TestCrossOriginPostRefused(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.login(b.fx.Admin.Email)
+	req := httptest.NewRequest("POST", "/logout", nil)
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	rec := b.do(req)
+	require.Equal(t, http.StatusForbidden, rec.Code)
+	require.NotNil(t, b.cookie, "still signed in")
+}
+
+func TestInvite(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	u := &sunshine.User{Email: "new@ndlon.example", Name: "New Organizer", Role: sunshine.RoleStaff}
+	require.NoError(t, b.st.InviteUser(b.fx.Ctx, u, "https://sunshine.example"))
+	rs, _, err := b.st.FindReminders(b.fx.Ctx, "pending", 0, "")
+	require.NoError(t, err)
+	require.Len(t, rs, 1)
+	link, err := b.st.InvitePayload(context.Background(), rs[0].ID)
+	require.NoError(t, err)
+	path := strings.TrimPrefix(link, "https://sunshine.example")
+
+	rec := b.get(path)
+	require.Equal(t, http.StatusOK, rec.Code)
+	rec = b.post(path, url.Values{"password": {"short"}})
+	require.Equal(t, http.StatusBadRequest, rec.Code)
+	require.Contains(t, body(rec), `id="password-error"`)
+	rec = b.post(path, url.Values{"password": {"a long enough password"}})
+	require.Equal(t, http.StatusSeeOther, rec.Code)
+	require.NotNil(t, b.cookie)
+	// The link works once.
+	b.cookie = nil
+	rec = b.post(path, url.Values{"password": {"another long password"}})
+	require.Equal(t, http.StatusBadRequest, rec.Code)
+	require.Contains(t, body(rec), "not valid any more")
+}
