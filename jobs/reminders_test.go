@@ -435,3 +435,24 @@ func counterValue(t *testing.T, reg *prometheus.Registry, name string) float64 {
 	t.Fatalf("no metric %s", name)
 	return 0
 }
+
+// An invitation goes through the outbox like a reminder; its one-time link
+// is kept only until the email is sent.
+func TestInvitationEmail(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	fake := &mail.Fake{}
+	r := b.runner(fake)
+	u := &sunshine.User{Email: "new@ndlon.example", Name: "Ana", Role: sunshine.RoleStaff}
+	require.NoError(t, b.st.InviteUser(b.fx.Ctx, u, "https://sunshine.example"))
+	res, err := r.Deliver(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, 1, res.Sent)
+	msg := fake.Sent()[0]
+	require.Equal(t, "new@ndlon.example", msg.To)
+	require.Equal(t, "You are invited to ndlon on Sunshine", msg.Subject)
+	require.Contains(t, msg.Text, "https://sunshine.example/invite/")
+	var payload string
+	require.NoError(t, b.st.DB().Get(&payload, `SELECT payload FROM reminders WHERE kind = 'invite'`))
+	require.Empty(t, payload, "the link is not kept after sending")
+}

@@ -23,6 +23,7 @@ port="${SUNSHINE_ADDR##*:}"
 cat <<MSG
 
 Sunshine is starting on http://localhost:${port} with the demo organization.
+Sign in at http://localhost:${port}/ as demo@sunshine.example with the password sunshine-demo.
 Demo API token (public; demo data only): ${token}
 Database: export SUNSHINE_DATABASE_URL='${SUNSHINE_DATABASE_URL}'
 
