@@ -435,3 +435,34 @@ func TestStrictQueryAndAllow(t *testing.T) {
 	r = b.call("POST", "/api/v1/agencies", "", strings.Repeat("x", 70<<10))
 	require.Equal(t, http.StatusUnauthorized, r.status())
 }
+
+// Two clients edit one request: the second, holding an older version,
+// gets 412 and changes nothing (ETag / If-Match).
+func TestRequests_IfMatch(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	id := b.request(b.agency("Sheriff", "us-ca"), "2017-03-27")
+	got := b.call("GET", "/api/v1/requests/"+id, b.token, nil)
+	tag := got.rec.Header().Get("ETag")
+	require.Regexp(t, `^"v[0-9]+"$`, tag)
+
+	patch := func(ifMatch string, tracking string) response {
+		req := httptest.NewRequest("PATCH", "/api/v1/requests/"+id, strings.NewReader(`{"tracking_number":"`+tracking+`"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+b.token)
+		req.Header.Set("If-Match", ifMatch)
+		rec := httptest.NewRecorder()
+		b.srv.ServeHTTP(rec, req)
+		requireSpec(t, httptest.NewRequest("PATCH", "/api/v1/requests/"+id, nil), rec)
+		return decoded(t, rec)
+	}
+	first := patch(tag, "A-1")
+	require.Equal(t, http.StatusOK, first.status(), first.rec.Body.String())
+	require.NotEqual(t, tag, first.rec.Header().Get("ETag"))
+	second := patch(tag, "B-2")
+	require.Equal(t, http.StatusPreconditionFailed, second.status())
+	require.Contains(t, second.str("detail"), "changed since you read it")
+	require.Equal(t, "A-1", b.call("GET", "/api/v1/requests/"+id, b.token, nil).str("tracking_number"), "the stale write changed nothing")
+	require.Equal(t, http.StatusBadRequest, patch("yesterday", "C-3").status())
+	require.Equal(t, http.StatusOK, patch(first.rec.Header().Get("ETag"), "C-3").status())
+}

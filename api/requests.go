@@ -4,12 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	sunshine "github.com/sunshine-records/sunshine"
 	"github.com/sunshine-records/sunshine/deadline"
+	"github.com/sunshine-records/sunshine/store"
 )
 
 // deadlineJSON is a request's deadline and why.
@@ -175,6 +178,7 @@ func (s *Server) respondRequest(c *gin.Context, status int, id string) {
 		fail(c, err)
 		return
 	}
+	c.Header("ETag", etag(r))
 	c.JSON(status, s.requestOut(r))
 }
 
@@ -274,12 +278,34 @@ func changeRequest[In any](s *Server, c *gin.Context, change func(ctx context.Co
 		fail(c, err)
 		return
 	}
-	r, err := change(c.Request.Context(), c.Param("id"), in)
+	ctx := c.Request.Context()
+	if h := c.GetHeader("If-Match"); h != "" {
+		v, ok := parseETag(h)
+		if !ok {
+			fail(c, sunshine.Errorf(sunshine.EInvalid, "If-Match must be the ETag a GET of the request returned, such as \"v3\""))
+			return
+		}
+		ctx = store.WithIfMatch(ctx, v)
+	}
+	r, err := change(ctx, c.Param("id"), in)
 	if err != nil {
 		fail(c, err)
 		return
 	}
+	c.Header("ETag", etag(r))
 	c.JSON(http.StatusOK, s.requestOut(r))
+}
+
+// etag is a request's version as an entity tag.
+func etag(r *sunshine.Request) string { return `"v` + strconv.Itoa(r.Version) + `"` }
+
+func parseETag(h string) (int, bool) {
+	h = strings.TrimPrefix(strings.TrimSpace(h), "W/")
+	if len(h) < 4 || h[0] != '"' || h[1] != 'v' || h[len(h)-1] != '"' {
+		return 0, false
+	}
+	v, err := strconv.Atoi(h[2 : len(h)-1])
+	return v, err == nil && v > 0
 }
 
 func (s *Server) handleRequestUpdate(c *gin.Context) {

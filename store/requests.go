@@ -316,6 +316,14 @@ func (s *Store) UpdateRequest(ctx context.Context, id string, upd sunshine.Reque
 
 var errNoChange = errors.New("no change")
 
+type ifMatchKey struct{}
+
+// WithIfMatch makes the next change of a request in ctx conditional on the
+// request still being at version (the API's If-Match).
+func WithIfMatch(ctx context.Context, version int) context.Context {
+	return context.WithValue(ctx, ifMatchKey{}, version)
+}
+
 func samePtr(a, b *string) bool {
 	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
 }
@@ -331,6 +339,12 @@ func (s *Store) mutate(ctx context.Context, id string, fn func(tx *sqlx.Tx, r *s
 		r, err := s.findRequest(ctx, tx, org, id, true)
 		if err != nil {
 			return err
+		}
+		// Optimistic concurrency: a client that read version N may only
+		// change the request while it is still at version N (If-Match).
+		if want, ok := ctx.Value(ifMatchKey{}).(int); ok && want != r.Version {
+			return sunshine.Errorf(sunshine.EPrecondition,
+				"the request changed since you read it (version %d, you had %d); read it again and reapply your change", r.Version, want)
 		}
 		return fn(tx, r)
 	})
