@@ -26,7 +26,7 @@ func TestMain(m *testing.M) { storetest.Main(m) }
 var now = time.Date(2017, 4, 5, 15, 0, 0, 0, time.UTC)
 
 type testBundle struct {
-	t     *testing.T
+	t     testing.TB
 	srv   *api.Server
 	st    *store.Store
 	fx    storetest.Fixture
@@ -34,7 +34,7 @@ type testBundle struct {
 	logs  *bytes.Buffer
 }
 
-func setup(t *testing.T) *testBundle {
+func setup(t testing.TB) *testBundle {
 	t.Helper()
 	st := storetest.Tx(t, sunshine.NewFixedClock(now))
 	fx := storetest.Org(t, st, "ndlon")

@@ -37,6 +37,9 @@ func decodeJSON(c *gin.Context, dst any) error {
 	if !utf8.Valid(body) {
 		return sunshine.Errorf(sunshine.EInvalid, "the body is not valid UTF-8")
 	}
+	if bytes.Contains(body, []byte(`\u0000`)) {
+		return sunshine.Errorf(sunshine.EInvalid, "the body holds a NUL character (\\u0000), which text fields cannot store")
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {

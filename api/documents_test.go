@@ -66,7 +66,7 @@ func (b *testBundle) upload(requestID, commID, filename, declaredType string, co
 	return decoded(b.t, rec)
 }
 
-func decoded(t *testing.T, rec *httptest.ResponseRecorder) response {
+func decoded(t testing.TB, rec *httptest.ResponseRecorder) response {
 	t.Helper()
 	out := response{rec: rec}
 	if strings.Contains(rec.Header().Get("Content-Type"), "json") && rec.Body.Len() > 0 {

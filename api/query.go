@@ -4,6 +4,8 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -26,12 +28,18 @@ func newQuery(c *gin.Context, allowed ...string) *query {
 	}
 	sort.Strings(names)
 	for _, k := range names {
-		if !slices.Contains(allowed, k) {
+		switch {
+		case !slices.Contains(allowed, k):
 			q.errs.add(k, "is not a known query parameter")
+		case slices.ContainsFunc(c.Request.URL.Query()[k], badText):
+			q.errs.add(k, "must be UTF-8 text without NUL characters")
 		}
 	}
 	return q
 }
+
+// badText is text PostgreSQL cannot store: invalid UTF-8 or a NUL.
+func badText(s string) bool { return !utf8.ValidString(s) || strings.ContainsRune(s, 0) }
 
 // one returns a single-valued parameter.
 func (q *query) one(name string) string {

@@ -35,7 +35,7 @@ var (
 )
 
 // loadSpec reads, validates and routes docs/openapi.yaml once per test binary.
-func loadSpec(t *testing.T) (*openapi3.T, routers.Router) {
+func loadSpec(t testing.TB) (*openapi3.T, routers.Router) {
 	t.Helper()
 	specOnce.Do(func() {
 		// kin-openapi asserts date and date-time but not uuid out of the box.
@@ -72,7 +72,7 @@ func loadSpec(t *testing.T) (*openapi3.T, routers.Router) {
 //
 // A response to a method or path that no route has (405 and 404 from the
 // router itself) is checked against the Problem schema instead.
-func requireSpec(t *testing.T, req *http.Request, rec *httptest.ResponseRecorder) {
+func requireSpec(t testing.TB, req *http.Request, rec *httptest.ResponseRecorder) {
 	t.Helper()
 	doc, router := loadSpec(t)
 	ctx := context.Background()
@@ -123,7 +123,7 @@ func requireSpec(t *testing.T, req *http.Request, rec *httptest.ResponseRecorder
 }
 
 // requireProblem checks a body against the Problem schema and its code.
-func requireProblem(t *testing.T, doc *openapi3.T, req *http.Request, rec *httptest.ResponseRecorder, code string) {
+func requireProblem(t testing.TB, doc *openapi3.T, req *http.Request, rec *httptest.ResponseRecorder, code string) {
 	t.Helper()
 	require.Equal(t, "application/problem+json", rec.Header().Get("Content-Type"), "%s %s", req.Method, req.URL)
 	var v any

@@ -10,3 +10,8 @@ echo "test database server: ${TEST_DATABASE_URL%%\?*}" | sed -E 's#//([^:@/]+):[
 
 MAILPIT_BIN="$(scripts/mailpit.sh)"
 export MAILPIT_BIN
+
+# A Chromium for the browser tests (web/browser_test.go); empty when none can
+# be had, and then those tests skip unless SUNSHINE_REQUIRE_BROWSER=1.
+CHROME_PATH="$(scripts/browser.sh)"
+export CHROME_PATH

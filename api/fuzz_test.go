@@ -1,0 +1,132 @@
+package api_test
+
+import (
+	"bytes"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/api"
+	"github.com/sunshine-records/sunshine/store"
+	"github.com/sunshine-records/sunshine/store/storetest"
+)
+
+// fuzzServe sends one request and fails on anything but a documented
+// success or a 4xx problem+json: bad input must never be a 500.
+func fuzzServe(t *testing.T, b *testBundle, req *http.Request) *httptest.ResponseRecorder {
+	req.Header.Set("Authorization", "Bearer "+b.token)
+	rec := httptest.NewRecorder()
+	b.srv.ServeHTTP(rec, req)
+	if rec.Code >= 500 {
+		t.Fatalf("%s %s answered %d: %s", req.Method, req.URL, rec.Code, rec.Body.String())
+	}
+	if rec.Code >= 400 && rec.Header().Get("Content-Type") != "application/problem+json" {
+		t.Fatalf("%s %s answered %d without problem+json", req.Method, req.URL, rec.Code)
+	}
+	return rec
+}
+
+// fuzzBundle is one organization shared by a fuzz target's iterations, in
+// a database of its own with a connection pool, as in production: one bad
+// input cannot poison the next (a store bound to one transaction would).
+func fuzzBundle(f *testing.F) (*testBundle, string, string) {
+	st := store.New(storetest.DB(f), sunshine.NewFixedClock(now))
+	fx := storetest.Org(f, st, "fuzz")
+	b := &testBundle{t: f, st: st, fx: fx, token: fx.Token, logs: &bytes.Buffer{},
+		srv: api.New(st, api.Config{BodyLimit: 64 << 10, InlineExtraction: true})}
+	agency := b.agency("Sacramento County Sheriff's Department", "us-ca")
+	req := b.request(agency, "2017-03-27")
+	return b, agency, req
+}
+
+func FuzzRequestCreate(f *testing.F) {
+	b, agency, _ := fuzzBundle(f)
+	for _, s := range []string{
+		`{"agency_id":"` + agency + `","title":"t","delivery_method":"email","received_on":"2017-03-27"}`,
+		`{"agency_id":"` + agency + `","title":"` + strings.Repeat("é", 400) + `","delivery_method":"fax"}`,
+		`{"agency_id":"x'; DROP TABLE requests; --","title":1}`,
+		`{"tags":[[[[[[[[[[]]]]]]]]]]}`,
+		"{\"title\":\"\xff\"}", `[]`, `null`, `{"received_on":"2017-02-29"}`, strings.Repeat("[", 10000),
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		req := httptest.NewRequest("POST", "/api/v1/requests", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		fuzzServe(t, b, req)
+	})
+}
+
+func FuzzCommunicationCreate(f *testing.F) {
+	b, _, id := fuzzBundle(f)
+	for _, s := range []string{
+		`{"direction":"in","channel":"email","kind":"acknowledgment","occurred_on":"2017-03-29"}`,
+		`{"direction":"in","channel":"mail","kind":"extension_notice","occurred_on":"2017-04-03","custom_due_on":"2017-05-01"}`,
+		`{"direction":"in","channel":"email","kind":"fee_estimate","occurred_on":"2017-03-29","fee_amount":"12.5"}`,
+		`{"direction":"out","channel":"email","kind":"records_release","occurred_on":"1900-01-01","resulting_status":"draft"}`,
+		`{"exemptions_cited":["a","",null]}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		req := httptest.NewRequest("POST", "/api/v1/requests/"+id+"/communications", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		fuzzServe(t, b, req)
+	})
+}
+
+func FuzzListFilters(f *testing.F) {
+	b, agency, _ := fuzzBundle(f)
+	for _, s := range []string{"status=submitted&status=draft", "due_before=2017-04-01&overdue=true", "agency_id=" + agency,
+		"q=ICE%20-detainer%20%22287(g)%22", "cursor=%00%01", "limit=-1", "tag=%E2%80%AE", "q=" + strings.Repeat("a ", 500)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, query string) {
+		for _, path := range []string{"/api/v1/requests?", "/api/v1/search?q=x&", "/api/v1/agencies?", "/api/v1/requests.csv?"} {
+			req, err := http.NewRequest("GET", path+query, nil)
+			if err != nil {
+				return // not a URL a client could send
+			}
+			fuzzServe(t, b, req)
+		}
+	})
+}
+
+func FuzzUpload(f *testing.F) {
+	b, _, id := fuzzBundle(f)
+	f.Add("report.pdf", []byte("%PDF-1.4 not really"), "")
+	f.Add("../../etc/passwd", []byte("root:x:0:0"), "00000000-0000-0000-0000-000000000000")
+	f.Add("\x00\r\n.html", []byte("<script>alert(1)</script>"), "nope")
+	f.Fuzz(func(t *testing.T, name string, content []byte, commID string) {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		if commID != "" {
+			_ = mw.WriteField("communication_id", commID)
+		}
+		fw, err := mw.CreateFormFile("file", name)
+		if err != nil {
+			return
+		}
+		_, _ = fw.Write(content)
+		_ = mw.Close()
+		req := httptest.NewRequest("POST", "/api/v1/requests/"+id+"/documents", &body)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		rec := fuzzServe(t, b, req)
+		if rec.Code == http.StatusCreated && strings.ContainsAny(decodedName(rec), "/\\\x00") {
+			t.Fatalf("unsanitised file name stored: %s", rec.Body.String())
+		}
+	})
+}
+
+func decodedName(rec *httptest.ResponseRecorder) string {
+	s := rec.Body.String()
+	i := strings.Index(s, `"filename":"`)
+	if i < 0 {
+		return ""
+	}
+	s = s[i+len(`"filename":"`):]
+	return s[:strings.Index(s, `"`)]
+}

@@ -1,0 +1,131 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+)
+
+// agencyRow is one line of the directory, with its law.
+type agencyRow struct {
+	*sunshine.Agency
+	Law *deadline.Jurisdiction // nil for a code this build does not know
+}
+
+// agencyField is one text field of the "Add agency" form.
+type agencyField struct {
+	Name, Label, Type, Value, Error, Hint, Autocomplete string
+	Short                                               string // the label in an error message
+	Required                                            bool
+}
+
+type agencyLawOption struct {
+	Code, Label string
+	Selected    bool
+}
+
+type agenciesData struct {
+	Note     string
+	Q        string
+	Rows     []agencyRow
+	Next     string // link to the next page, if any
+	Error    string // an error that belongs to no one field
+	Fields   []agencyField
+	Laws     []agencyLawOption
+	LawError string
+	CanWrite bool
+}
+
+// handleAgencies is GET /agencies: the directory, a name filter and the
+// form to add an agency.
+func (s *Server) handleAgencies(c *gin.Context) {
+	s.renderAgencies(c, http.StatusOK, &sunshine.Agency{}, nil)
+}
+
+// handleAgencyCreate is POST /agencies.
+func (s *Server) handleAgencyCreate(c *gin.Context) {
+	if !s.canWrite(c) {
+		return
+	}
+	a := &sunshine.Agency{
+		Name:           c.PostForm("name"),
+		Jurisdiction:   c.PostForm("jurisdiction"),
+		RecordsContact: strings.TrimSpace(c.PostForm("records_contact")),
+		Email:          c.PostForm("email"),
+		PortalURL:      strings.TrimSpace(c.PostForm("portal_url")),
+		PostalAddress:  strings.TrimSpace(c.PostForm("postal_address")),
+		Phone:          strings.TrimSpace(c.PostForm("phone")),
+		TimeZone:       strings.TrimSpace(c.PostForm("time_zone")),
+	}
+	typed := *a // Validate fills defaults; show what the user typed
+	if err := s.store.CreateAgency(ctxOf(c), a); err != nil {
+		if sunshine.ErrorCode(err) == sunshine.EInternal {
+			s.serverError(c, err)
+			return
+		}
+		s.renderAgencies(c, http.StatusBadRequest, &typed, fieldErrors(err))
+		return
+	}
+	redirectBack(c, "/agencies", "Added "+a.Name+" to the directory.")
+}
+
+// renderAgencies shows the directory with the form holding form and errs.
+func (s *Server) renderAgencies(c *gin.Context, status int, form *sunshine.Agency, errs map[string]string) {
+	ctx := ctxOf(c)
+	d := &agenciesData{Note: c.Query("note"), Q: strings.TrimSpace(c.Query("q"))}
+	if p, ok := sunshine.PrincipalFrom(ctx); ok {
+		d.CanWrite = p.Role.CanWrite()
+	}
+	as, next, err := s.store.FindAgencies(ctx, sunshine.AgencyFilter{Q: d.Q, After: c.Query("after"), Limit: 100})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	for _, a := range as {
+		j, _ := deadline.Lookup(a.Jurisdiction)
+		d.Rows = append(d.Rows, agencyRow{Agency: a, Law: j})
+	}
+	if next != "" {
+		d.Next = "/agencies?after=" + url.QueryEscape(next)
+		if d.Q != "" {
+			d.Next += "&q=" + url.QueryEscape(d.Q)
+		}
+	}
+
+	if errs == nil {
+		errs = map[string]string{}
+	}
+	d.Error = errs["_"]
+	if errs["jurisdiction"] != "" {
+		d.LawError = "must be chosen from the list"
+	}
+	for _, j := range deadline.Jurisdictions() {
+		d.Laws = append(d.Laws, agencyLawOption{Code: j.Code, Label: j.Region + ": " + j.Law + " (" + j.ShortName + ")",
+			Selected: j.Code == form.Jurisdiction})
+	}
+	d.Fields = []agencyField{
+		{Name: "name", Label: "Name", Type: "text", Value: form.Name, Required: true, Autocomplete: "organization"},
+		{Name: "records_contact", Label: "Records contact (optional)", Type: "text", Value: form.RecordsContact,
+			Hint: "The office or person who answers requests, e.g. Public Records Unit."},
+		{Name: "email", Label: "Email (optional)", Type: "email", Value: form.Email, Autocomplete: "email"},
+		{Name: "portal_url", Label: "Portal address (optional)", Type: "url", Value: form.PortalURL, Hint: "An http or https address."},
+		{Name: "postal_address", Label: "Postal address (optional)", Type: "text", Value: form.PostalAddress},
+		{Name: "phone", Label: "Phone (optional)", Type: "tel", Value: form.Phone},
+		{Name: "time_zone", Label: "Time zone (optional)", Type: "text", Value: form.TimeZone,
+			Hint: "An IANA name such as America/Los_Angeles. Leave empty for the law's usual time zone."},
+	}
+	for i := range d.Fields {
+		f := &d.Fields[i]
+		f.Error = errs[f.Name]
+		f.Short, _, _ = strings.Cut(f.Label, " (")
+	}
+	if d.Error == "" && len(errs) > 0 {
+		d.Error = "The agency was not added. Check the fields marked below."
+	}
+	s.render(c, status, "agencies", "Agencies", d)
+}

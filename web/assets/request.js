@@ -1,0 +1,156 @@
+// Request pages: the live due-date preview of the new-request form, and
+// uploads one file at a time with progress. Both pages work without it.
+(function () {
+  "use strict";
+  var DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+  // day writes "2017-04-06" as "Thu 6 Apr 2017", like the pages do.
+  function day(iso) {
+    var p = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
+    if (!p) return iso;
+    var d = new Date(Date.UTC(+p[1], +p[2] - 1, +p[3]));
+    return DAYS[d.getUTCDay()] + " " + d.getUTCDate() + " " + MONTHS[d.getUTCMonth()] + " " + d.getUTCFullYear();
+  }
+
+  function el(tag, text, cls) {
+    var e = document.createElement(tag);
+    if (text != null) e.textContent = text;
+    if (cls) e.className = cls;
+    return e;
+  }
+
+  // --- New request: the due date before saving, from the calculator.
+  function setupPreview(form) {
+    var agency = form.querySelector("[data-agency]");
+    var received = form.querySelector("[data-received]");
+    var out = form.querySelector("[data-preview]");
+    if (!agency || !received || !out) return;
+    var seq = 0;
+    function show(nodes) {
+      out.textContent = "";
+      nodes.forEach(function (n) { out.appendChild(n); });
+    }
+    function update() {
+      var opt = agency.options[agency.selectedIndex];
+      var code = opt ? opt.getAttribute("data-jurisdiction") : "";
+      var date = received.value;
+      if (!code || !date) {
+        show([el("p", !code ? "Choose an agency to see the due date." :
+          "Enter the date the agency received the request to see the due date. Without one the request is saved as a draft.", "hint")]);
+        return;
+      }
+      var mine = ++seq;
+      var url = "/api/v1/deadline?jurisdiction=" + encodeURIComponent(code) + "&received=" + encodeURIComponent(date);
+      fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (res) { return res.json().then(function (body) { return { ok: res.ok, body: body }; }); })
+        .then(function (r) {
+          if (mine !== seq) return; // a newer choice is on its way
+          if (!r.ok) {
+            show([el("p", (r.body && r.body.detail) || "The due date could not be computed.", "error")]);
+            return;
+          }
+          var b = r.body, law = b.law ? b.law.name + " (" + b.law.citation + ")" : b.jurisdiction;
+          var head = el("p");
+          if (b.due) {
+            head.appendChild(document.createTextNode("Due "));
+            head.appendChild(el("strong", day(b.due)));
+            head.appendChild(document.createTextNode(" under the " + law + "."));
+          } else {
+            head.appendChild(el("strong", "No statutory date"));
+            head.appendChild(document.createTextNode(" under the " + law + "."));
+          }
+          var ol = el("ol", null, "steps");
+          (b.steps || []).forEach(function (s) { ol.appendChild(el("li", s)); });
+          show([head, ol]);
+        })
+        .catch(function () {
+          if (mine === seq) show([el("p", "The due date could not be computed just now; use Preview due date.", "hint")]);
+        });
+    }
+    agency.addEventListener("change", update);
+    received.addEventListener("change", update);
+    received.addEventListener("input", function () { if (/^\d{4}-\d{2}-\d{2}$/.test(received.value)) update(); });
+  }
+
+  // --- Request page: upload each chosen file with its own progress bar.
+  function setupUpload(form) {
+    var input = form.querySelector('input[type="file"]');
+    var list = form.querySelector("[data-upload-list]");
+    var comm = form.querySelector('select[name="communication_id"]');
+    var button = form.querySelector('button[type="submit"]');
+    if (!input || !list || !window.FormData || !window.XMLHttpRequest) return;
+
+    function send(file, row) {
+      return new Promise(function (resolve) {
+        var fd = new FormData();
+        if (comm && comm.value) fd.append("communication_id", comm.value);
+        fd.append("file", file, file.name);
+        var xhr = new XMLHttpRequest();
+        xhr.open("POST", form.action.replace(/#.*$/, ""));
+        xhr.setRequestHeader("Accept", "application/json");
+        xhr.upload.addEventListener("progress", function (e) {
+          if (e.lengthComputable) { row.bar.max = e.total; row.bar.value = e.loaded; }
+        });
+        xhr.addEventListener("load", function () {
+          var body = {};
+          try { body = JSON.parse(xhr.responseText); } catch (e) { /* not JSON */ }
+          if (xhr.status >= 200 && xhr.status < 300) {
+            row.bar.value = row.bar.max = 1;
+            row.state.textContent = "uploaded";
+            resolve(true);
+          } else {
+            row.state.textContent = "failed: " + (body.error || "the server answered " + xhr.status);
+            row.li.className = "failed";
+            resolve(false);
+          }
+        });
+        xhr.addEventListener("error", function () {
+          row.state.textContent = "failed: the connection dropped";
+          row.li.className = "failed";
+          resolve(false);
+        });
+        xhr.send(fd);
+      });
+    }
+
+    form.addEventListener("submit", function (e) {
+      var files = Array.prototype.slice.call(input.files || []);
+      if (!files.length) return; // let the server say a file is needed
+      e.preventDefault();
+      button.disabled = true;
+      list.textContent = "";
+      var rows = files.map(function (f) {
+        var li = el("li"), name = el("span", f.name), bar = el("progress"), state = el("span", "waiting", "hint");
+        bar.max = f.size || 1; bar.value = 0;
+        bar.setAttribute("aria-label", "Upload of " + f.name);
+        li.appendChild(name); li.appendChild(bar); li.appendChild(state);
+        list.appendChild(li);
+        return { li: li, bar: bar, state: state };
+      });
+      var ok = 0, i = 0;
+      function next() {
+        if (i >= files.length) {
+          button.disabled = false;
+          if (ok === files.length) {
+            var note = "Uploaded " + ok + (ok === 1 ? " document." : " documents.");
+            window.location.assign(window.location.pathname + "?note=" + encodeURIComponent(note));
+          } else if (ok > 0) {
+            var li = el("li"), a = el("a", "Reload the page to see the " + ok + " uploaded file(s)");
+            a.href = window.location.pathname;
+            li.appendChild(a);
+            list.appendChild(li);
+          }
+          return;
+        }
+        var row = rows[i];
+        row.state.textContent = "uploading";
+        send(files[i++], row).then(function (good) { if (good) ok++; next(); });
+      }
+      next();
+    });
+  }
+
+  document.querySelectorAll("[data-new-request]").forEach(setupPreview);
+  document.querySelectorAll("form[data-upload]").forEach(setupUpload);
+})();

@@ -1,0 +1,379 @@
+package web_test
+
+// The staff pages in a real browser: Debian's chromium driven with
+// chromedp, against the real server (API and pages on one Gin engine, as
+// `sunshine serve` wires them) on a loopback port, over a committed test
+// database. scripts/browser.sh finds or installs the browser and
+// scripts/env.sh exports CHROME_PATH; without a browser the test skips,
+// unless SUNSHINE_REQUIRE_BROWSER=1 (CI) makes that a failure.
+//
+// SUNSHINE_SCREENSHOTS=1 also saves the README's screenshots into
+// docs/screenshots/.
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+	"github.com/go-pdf/fpdf"
+	"github.com/stretchr/testify/require"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/api"
+	"github.com/sunshine-records/sunshine/deadline"
+	"github.com/sunshine-records/sunshine/store"
+	"github.com/sunshine-records/sunshine/store/storetest"
+	"github.com/sunshine-records/sunshine/web"
+)
+
+const (
+	sacramentoAgency = "Sacramento County Sheriff's Department"
+	iceTitle         = "All communications with ICE since 20 January 2017"
+	// rareWord is in the uploaded PDF and nowhere else.
+	rareWord = "Quetzalcoatlus"
+)
+
+// browserPath returns the Chromium to drive, or skips (fails, when
+// SUNSHINE_REQUIRE_BROWSER=1) when there is none.
+func browserPath(t *testing.T) string {
+	t.Helper()
+	path := os.Getenv("CHROME_PATH")
+	if path == "" {
+		if _, err := os.Stat("/usr/bin/chromium"); err == nil {
+			path = "/usr/bin/chromium"
+		}
+	}
+	if path == "" {
+		msg := "no browser: CHROME_PATH is empty and /usr/bin/chromium is missing. " +
+			"Run the tests with `make test` (scripts/browser.sh installs Debian's chromium when run as root), " +
+			"or set CHROME_PATH to a Chromium or Chrome binary"
+		if os.Getenv("SUNSHINE_REQUIRE_BROWSER") == "1" {
+			t.Fatal(msg + " (SUNSHINE_REQUIRE_BROWSER=1 makes this a failure)")
+		}
+		t.Skip(msg)
+	}
+	return path
+}
+
+// liveServer is the real server on a loopback port, with its data.
+type liveServer struct {
+	url      string
+	st       *store.Store
+	ndlon    storetest.Fixture
+	other    storetest.Fixture
+	request  *sunshine.Request
+	otherReq *sunshine.Request
+}
+
+func startServer(t *testing.T) *liveServer {
+	t.Helper()
+	la, err := time.LoadLocation("America/Los_Angeles")
+	require.NoError(t, err)
+	clock := sunshine.NewFixedClock(time.Date(2017, 4, 5, 8, 0, 0, 0, la))
+	st := store.New(storetest.DB(t), clock)
+	ctx := context.Background()
+	ls := &liveServer{st: st}
+
+	ls.ndlon = storetest.Org(t, st, "ndlon")
+	require.NoError(t, st.SetPassword(ctx, ls.ndlon.Admin.ID, password))
+	require.NoError(t, st.SetReminderPolicy(ls.ndlon.Ctx, sunshine.ReminderPolicy{TimeZone: "America/Los_Angeles",
+		SoonDays: []int{3, 1}, OverdueRepeatDays: 7, AwaitingAfterDays: 3}))
+	a := &sunshine.Agency{Name: sacramentoAgency, Jurisdiction: "us-ca", Email: "records@sacsheriff.example",
+		RecordsContact: "Public Records Unit"}
+	require.NoError(t, st.CreateAgency(ls.ndlon.Ctx, a))
+	ls.request = &sunshine.Request{AgencyID: a.ID, Title: iceTitle, DeliveryMethod: sunshine.DeliveryEmail,
+		Description: "Under the California Public Records Act, we request all communications between the Department and U.S. Immigration and Customs Enforcement since 20 January 2017.",
+		SentOn:      deadline.MustParseDate("2017-03-27"), ReceivedOn: deadline.MustParseDate("2017-03-27")}
+	require.NoError(t, st.CreateRequest(ls.ndlon.Ctx, ls.request))
+	require.Equal(t, "2017-04-06", ls.request.DueOn.String())
+
+	// A few more requests, so the dashboard (and its screenshots) show more
+	// than one row.
+	lapd := &sunshine.Agency{Name: "Los Angeles Police Department", Jurisdiction: "us-ca"}
+	require.NoError(t, st.CreateAgency(ls.ndlon.Ctx, lapd))
+	dhs := &sunshine.Agency{Name: "U.S. Immigration and Customs Enforcement", Jurisdiction: "us-federal"}
+	require.NoError(t, st.CreateAgency(ls.ndlon.Ctx, dhs))
+	for _, r := range []*sunshine.Request{
+		{AgencyID: lapd.ID, Title: "Detainer requests received in 2016", ReceivedOn: deadline.MustParseDate("2017-03-20")},
+		{AgencyID: dhs.ID, Title: "287(g) agreements with California counties", ReceivedOn: deadline.MustParseDate("2017-03-30")},
+		{AgencyID: lapd.ID, Title: "Special Order 40 training materials"},
+	} {
+		r.DeliveryMethod = sunshine.DeliveryPortal
+		r.SentOn = r.ReceivedOn
+		require.NoError(t, st.CreateRequest(ls.ndlon.Ctx, r))
+	}
+
+	ls.other = storetest.Org(t, st, "other")
+	require.NoError(t, st.SetPassword(ctx, ls.other.Admin.ID, password))
+
+	var handler http.Handler
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
+	t.Cleanup(srv.Close)
+	ls.url = srv.URL
+	apiServer := api.New(st, api.Config{InlineExtraction: true, BaseURL: srv.URL})
+	web.New(st, apiServer.Engine(), web.Config{BaseURL: srv.URL})
+	handler = apiServer
+	return ls
+}
+
+// browser starts a headless Chromium with a fresh profile and returns a tab.
+// JavaScript exceptions in the pages fail the test.
+func browser(t *testing.T, path string) context.Context {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.Flag("headless", true),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("hide-scrollbars", true),
+		chromedp.Flag("force-color-profile", "srgb"),
+		chromedp.Flag("password-store", "basic"),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	}
+	ctx, cancelTimeout := context.WithTimeout(context.Background(), 3*time.Minute)
+	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	var mu sync.Mutex
+	var exceptions []string
+	bctx, cancelTab := chromedp.NewContext(actx, chromedp.WithListener(func(ev any) {
+		if e, ok := ev.(*runtime.EventExceptionThrown); ok {
+			mu.Lock()
+			msg := e.ExceptionDetails.Text
+			if e.ExceptionDetails.Exception != nil {
+				msg += " " + e.ExceptionDetails.Exception.Description
+			}
+			exceptions = append(exceptions, fmt.Sprintf("%s (%s:%d)", msg, e.ExceptionDetails.URL, e.ExceptionDetails.LineNumber))
+			mu.Unlock()
+		}
+	}))
+	t.Cleanup(func() {
+		cancelTab()
+		cancelAlloc()
+		cancelTimeout()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, e := range exceptions {
+			t.Errorf("JavaScript exception in a page: %s", e)
+		}
+	})
+	require.NoError(t, chromedp.Do(bctx, chromedp.EmulateViewport(1280, 900)), "start the browser")
+	return bctx
+}
+
+// tab wraps a browser tab with steps that fail the test with what the page
+// showed.
+type tab struct {
+	t   *testing.T
+	ctx context.Context
+	url string
+}
+
+func (b *tab) do(what string, steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		b.t.Fatalf("%s: %v\npage %s:\n%s", what, err, b.location(), b.text())
+	}
+}
+
+// text is what the page shows.
+func (b *tab) text() string {
+	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+	defer cancel()
+	s, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
+	return s
+}
+
+func (b *tab) location() string {
+	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+	defer cancel()
+	s, _ := chromedp.Run(ctx, chromedp.Location())
+	return s
+}
+
+// waitText waits until the page shows every one of the texts. It polls
+// from Go, so a navigation under way (a form being submitted) is waited out.
+func (b *tab) waitText(what string, texts ...string) {
+	b.t.Helper()
+	var conds []string
+	for _, s := range texts {
+		conds = append(conds, fmt.Sprintf("document.body.innerText.includes(%q)", s))
+	}
+	expr := "document.readyState === 'complete' && !!document.body && " + strings.Join(conds, " && ")
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.t.Fatalf("%s: the page does not show %q (last error: %v)\npage %s:\n%s", what, texts, err, b.location(), b.text())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// signIn fills in the sign-in form and waits for the page after it.
+func (b *tab) signIn(email string) {
+	b.t.Helper()
+	b.do("sign in as "+email,
+		chromedp.WaitVisible(chromedp.CSS(`form[action="/login"] input[name="email"]`)),
+		chromedp.SendKeys(chromedp.CSS(`form[action="/login"] input[name="email"]`), email),
+		chromedp.SendKeys(chromedp.CSS(`form[action="/login"] input[name="password"]`), password),
+		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`form.signout, form[action="/logout"]`)),
+	)
+}
+
+// screenshot saves the page at desktop and phone widths into
+// docs/screenshots/NAME-desktop.png and NAME-phone.png, when
+// SUNSHINE_SCREENSHOTS=1.
+func (b *tab) screenshot(name string) {
+	b.t.Helper()
+	if os.Getenv("SUNSHINE_SCREENSHOTS") != "1" {
+		return
+	}
+	dir := filepath.Join("..", "docs", "screenshots")
+	require.NoError(b.t, os.MkdirAll(dir, 0o755))
+	for _, v := range []struct {
+		suffix string
+		view   chromedp.Action[chromedp.Void]
+	}{
+		{"desktop", chromedp.EmulateViewport(1280, 900)},
+		{"phone", chromedp.EmulateViewport(375, 812, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulatePortrait)},
+	} {
+		b.do("screenshot "+name+" "+v.suffix, v.view, chromedp.Sleep(200*time.Millisecond))
+		ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		cancel()
+		require.NoError(b.t, err)
+		require.NoError(b.t, os.WriteFile(filepath.Join(dir, name+"-"+v.suffix+".png"), png, 0o644))
+	}
+	b.do("back to the desktop width", chromedp.EmulateViewport(1280, 900))
+}
+
+// samplePDF writes a one-page PDF of released records containing rareWord.
+func samplePDF(t *testing.T) string {
+	t.Helper()
+	pdf := fpdf.New("P", "mm", "Letter", "")
+	pdf.AddPage()
+	pdf.SetFont("Helvetica", "B", 14)
+	pdf.Cell(0, 10, "Sacramento County Sheriff's Department - records release")
+	pdf.Ln(12)
+	pdf.SetFont("Helvetica", "", 11)
+	pdf.MultiCell(0, 6, "Email, 14 February 2017. Subject: detainer request. "+
+		"Operation "+rareWord+" is the code name used in the attached correspondence with ICE.", "", "", false)
+	path := filepath.Join(t.TempDir(), "ice-correspondence.pdf")
+	require.NoError(t, pdf.OutputFileAndClose(path))
+	return path
+}
+
+func TestBrowser_StaffScenario(t *testing.T) {
+	chrome := browserPath(t)
+	ls := startServer(t)
+	b := &tab{t: t, ctx: browser(t, chrome), url: ls.url}
+	requestURL := ls.url + "/requests/" + ls.request.ID
+
+	// Sign in through the form; the dashboard shows the request and its date.
+	b.do("open Sunshine", chromedp.Navigate(ls.url+"/"))
+	require.Contains(t, b.location(), "/login", "signed-out visitors are sent to sign in")
+	b.signIn(ls.ndlon.Admin.Email)
+	b.waitText("the dashboard lists the Sacramento request with its due date", iceTitle, sacramentoAgency, "Thu 6 Apr 2017")
+	b.screenshot("dashboard")
+
+	// Open it from the dashboard.
+	b.do("open the request", chromedp.Click(chromedp.CSS(`main a[href="/requests/`+ls.request.ID+`"]`)),
+		chromedp.WaitVisible(chromedp.Search(`//h1[normalize-space()="`+iceTitle+`"]`)))
+	require.Equal(t, requestURL, b.location())
+	b.waitText("the request page shows the due date", "Thu 6 Apr 2017")
+
+	// Log the agency's extension notice through the request page's form.
+	comm := `form[action*="/communications"]`
+	b.do("open the communication form",
+		chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("details").forEach(d => { if (d.querySelector('form[action*="/communications"]')) d.open = true })`),
+		chromedp.WaitVisible(chromedp.CSS(comm+` select[name="kind"]`)))
+	b.do("fill in the extension notice",
+		chromedp.Click(chromedp.CSS(comm+` input[name="direction"][value="in"]`)),
+		chromedp.SetValue(chromedp.CSS(comm+` select[name="kind"]`), string(sunshine.KindExtensionNotice)),
+		chromedp.SetValue(chromedp.CSS(comm+` input[name="occurred_on"]`), "2017-04-05"),
+		chromedp.SendKeys(chromedp.CSS(comm+` input[name="subject"]`), "CPRA request: extension of time"),
+		chromedp.SendKeys(chromedp.CSS(comm+` textarea[name="body"]`), "We need 14 more days to search for and review the records."),
+		chromedp.Click(chromedp.CSS(comm+` button[type="submit"]`)),
+	)
+	b.waitText("the extension moves the due date", "Thu 20 Apr 2017", "CPRA request: extension of time")
+	require.Equal(t, requestURL, strings.SplitN(strings.SplitN(b.location(), "#", 2)[0], "?", 2)[0])
+
+	// Upload the released records as a PDF through the file input.
+	pdfPath := samplePDF(t)
+	upload := `form[action*="/documents"]`
+	b.do("open the upload form",
+		chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("details").forEach(d => { if (d.querySelector('form[action*="/documents"]')) d.open = true })`),
+		chromedp.WaitVisible(chromedp.CSS(upload+` input[type="file"]`)))
+	b.do("upload the PDF",
+		chromedp.SetUploadFiles(chromedp.CSS(upload+` input[type="file"]`), []string{pdfPath}),
+		chromedp.Click(chromedp.CSS(upload+` button[type="submit"]`)),
+	)
+	// With JavaScript the form uploads each file with a progress bar and
+	// then reloads the page with a note; without it the form posts.
+	b.waitText("the upload finishes and the page lists the document", "Uploaded 1 document", "ice-correspondence.pdf")
+	b.do("reload the request page", chromedp.Navigate(requestURL), chromedp.WaitVisible(chromedp.CSS("h1")))
+	b.waitText("the document is on the request page after a reload", "ice-correspondence.pdf", "Thu 20 Apr 2017")
+	docs, err := ls.st.FindDocuments(ls.ndlon.Ctx, ls.request.ID)
+	require.NoError(t, err)
+	require.Len(t, docs, 1)
+	require.Equal(t, "application/pdf", docs[0].ContentType)
+	b.screenshot("request")
+
+	// Search finds the rare word in the document.
+	b.do("search for the rare word",
+		chromedp.Click(chromedp.CSS(`header nav a[href="/search"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`form[action="/search"] input[name="q"]`)),
+		chromedp.SendKeys(chromedp.CSS(`form[action="/search"] input[name="q"]`), strings.ToLower(rareWord)),
+		chromedp.Submit(chromedp.CSS(`form[action="/search"]`)),
+	)
+	b.waitText("search finds the document", rareWord, iceTitle)
+	require.Contains(t, b.location(), "q="+strings.ToLower(rareWord))
+
+	// The new-request form, for the screenshots.
+	b.do("open the new-request form", chromedp.Click(chromedp.CSS(`header nav a[href="/requests/new"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`main form`)))
+	b.screenshot("new-request")
+
+	// Sign out.
+	b.do("sign out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`form[action="/login"]`)))
+	resp, err := chromedp.RunResponse(b.ctx, chromedp.Navigate(requestURL))
+	require.NoError(t, err)
+	require.Contains(t, resp.URL, "/login", "signed out: the request page asks to sign in")
+
+	// Another organization's user cannot open the request: 404.
+	b.signIn(ls.other.Admin.Email)
+	require.NotContains(t, b.text(), iceTitle)
+	resp, err = chromedp.RunResponse(b.ctx, chromedp.Navigate(requestURL))
+	require.NoError(t, err)
+	require.Equal(t, int64(http.StatusNotFound), resp.Status)
+	page := b.text()
+	require.Contains(t, page, "Not found")
+	require.NotContains(t, page, iceTitle)
+	require.NotContains(t, page, sacramentoAgency)
+}

@@ -1,0 +1,324 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+)
+
+// dashFilter is the dashboard's filter form; the CSV export takes the same
+// query parameters, named as in the API (assignee_id, agency_id, status, tag).
+type dashFilter struct {
+	AssigneeID string
+	AgencyID   string
+	Status     string
+	Tag        string
+}
+
+// parseDashFilter reads the filters from the query string. An unknown
+// status is a field error; malformed IDs are refused by the store.
+func parseDashFilter(c *gin.Context) (dashFilter, error) {
+	f := dashFilter{
+		AssigneeID: strings.TrimSpace(c.Query("assignee_id")),
+		AgencyID:   strings.TrimSpace(c.Query("agency_id")),
+		Status:     strings.TrimSpace(c.Query("status")),
+		Tag:        strings.TrimSpace(c.Query("tag")),
+	}
+	if f.Status != "" && !sunshine.Status(f.Status).Valid() {
+		return f, sunshine.FieldInvalid("status", "unknown status %q", f.Status)
+	}
+	return f, nil
+}
+
+// values is the filter as query parameters, for links that keep it.
+func (f dashFilter) values() url.Values {
+	v := url.Values{}
+	for k, s := range map[string]string{"assignee_id": f.AssigneeID, "agency_id": f.AgencyID, "status": f.Status, "tag": f.Tag} {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	return v
+}
+
+// Active reports whether any filter is set.
+func (f dashFilter) Active() bool { return f != dashFilter{} }
+
+// request is the store filter for one section: the section's statuses
+// narrowed to the chosen status. ok is false when nothing can match.
+func (f dashFilter) request(statuses []sunshine.Status) (rf sunshine.RequestFilter, ok bool) {
+	rf = sunshine.RequestFilter{AgencyID: f.AgencyID, AssigneeID: f.AssigneeID, Tag: f.Tag, Limit: 200}
+	switch {
+	case f.Status == "":
+		rf.Statuses = statuses
+	case statuses == nil || slices.Contains(statuses, sunshine.Status(f.Status)):
+		rf.Statuses = []sunshine.Status{sunshine.Status(f.Status)}
+	default:
+		return rf, false
+	}
+	return rf, true
+}
+
+// clockRunning are the statuses in which a request can be due or overdue.
+var clockRunning = []sunshine.Status{sunshine.StatusSubmitted, sunshine.StatusAcknowledged,
+	sunshine.StatusRollingProduction, sunshine.StatusAppealed, sunshine.StatusInLitigation}
+
+type dashSection struct {
+	ID, Title, Empty string
+	Closed           bool // show the closing date instead of the due date
+	Rows             []*sunshine.Request
+	More             bool // the list was cut; the CSV export has every row
+}
+
+type dashOption struct {
+	Value, Label string
+	Selected     bool
+}
+
+type calDay struct {
+	Date  deadline.Date
+	Day   int
+	Other bool // outside the month shown
+	Today bool
+	Items []*sunshine.Request
+}
+
+type dashCalendar struct {
+	Caption    string
+	Weekdays   []string
+	Weeks      [][]*calDay
+	Prev, Next string // links
+	PrevLabel  string
+	NextLabel  string
+	Month      string // 2017-04
+	Count      int
+}
+
+type dashData struct {
+	Note      string
+	Filter    dashFilter
+	Assignees []dashOption
+	Agencies  []dashOption
+	Statuses  []dashOption
+	Sections  []*dashSection
+	Calendar  dashCalendar
+	ExportURL string
+}
+
+// orgToday is today in the organization's time zone, as the layout shows it.
+func (s *Server) orgToday(ctx context.Context) deadline.Date {
+	loc := time.UTC
+	if pol, err := s.store.ReminderPolicy(ctx); err == nil {
+		if l, err := time.LoadLocation(pol.TimeZone); err == nil {
+			loc = l
+		}
+	}
+	return deadline.Today(s.store.Clock().Now(), loc)
+}
+
+// findAll pages through a request list up to max rows; more reports a cut.
+func (s *Server) findAll(ctx context.Context, f sunshine.RequestFilter, max int) (rs []*sunshine.Request, more bool, err error) {
+	for {
+		page, next, err := s.store.FindRequests(ctx, f)
+		if err != nil {
+			return nil, false, err
+		}
+		rs = append(rs, page...)
+		if next == "" {
+			return rs, false, nil
+		}
+		if len(rs) >= max {
+			return rs, true, nil
+		}
+		f.After = next
+	}
+}
+
+// handleDashboard is GET /: what is overdue, due today, due this week,
+// waiting on us and recently closed, and a month calendar of due dates.
+func (s *Server) handleDashboard(c *gin.Context) {
+	ctx := ctxOf(c)
+	f, err := parseDashFilter(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	today := s.orgToday(ctx)
+	month, err := parseMonth(c.Query("month"), today)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+
+	d := &dashData{Note: c.Query("note"), Filter: f}
+	q := f.values()
+	d.ExportURL = "/export/requests.csv"
+	if len(q) > 0 {
+		d.ExportURL += "?" + q.Encode()
+	}
+
+	sections := []struct {
+		sec      dashSection
+		statuses []sunshine.Status
+		after    deadline.Date
+		before   deadline.Date
+	}{
+		{dashSection{ID: "overdue", Title: "Overdue", Empty: "Nothing is overdue."},
+			clockRunning, deadline.Date{}, today.AddDays(-1)},
+		{dashSection{ID: "today", Title: "Due today", Empty: "Nothing is due today."},
+			clockRunning, today, today},
+		{dashSection{ID: "week", Title: "Due in the next 7 days", Empty: "Nothing is due in the next 7 days."},
+			clockRunning, today.AddDays(1), today.AddDays(7)},
+		{dashSection{ID: "waiting", Title: "Waiting on us", Empty: "No request is waiting on us for clarification or fees."},
+			[]sunshine.Status{sunshine.StatusAwaitingRequester}, deadline.Date{}, deadline.Date{}},
+	}
+	for _, sc := range sections {
+		sec := sc.sec
+		if rf, ok := f.request(sc.statuses); ok {
+			rf.DueAfter, rf.DueBefore = sc.after, sc.before
+			page, next, err := s.store.FindRequests(ctx, rf)
+			if err != nil {
+				s.fail(c, err)
+				return
+			}
+			sec.Rows, sec.More = page, next != ""
+		}
+		d.Sections = append(d.Sections, &sec)
+	}
+
+	// Recently closed: the store lists by due date, so the closing date is
+	// checked here over the closed requests.
+	closed := &dashSection{ID: "closed", Title: "Recently closed", Empty: "No request closed in the last 30 days.", Closed: true}
+	if rf, ok := f.request(sunshine.ClosedStatuses); ok {
+		rs, _, err := s.findAll(ctx, rf, 2000)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		since := today.AddDays(-30)
+		for _, r := range rs {
+			if !r.ClosedOn.IsZero() && !r.ClosedOn.Before(since) {
+				closed.Rows = append(closed.Rows, r)
+			}
+		}
+		sort.SliceStable(closed.Rows, func(i, j int) bool { return closed.Rows[j].ClosedOn.Before(closed.Rows[i].ClosedOn) })
+		if len(closed.Rows) > 200 {
+			closed.Rows, closed.More = closed.Rows[:200], true
+		}
+	}
+	d.Sections = append(d.Sections, closed)
+
+	if d.Calendar, err = s.dashCalendar(ctx, f, month, today); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.dashOptions(ctx, d); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "dashboard", "Dashboard", d)
+}
+
+// parseMonth reads ?month=2017-04; empty is today's month. It returns the
+// first day of the month.
+func parseMonth(s string, today deadline.Date) (deadline.Date, error) {
+	if s == "" {
+		y, m, _ := today.Civil()
+		return deadline.MustDate(y, m, 1), nil
+	}
+	t, err := time.Parse("2006-01", s)
+	if err != nil || t.Year() < 1900 || t.Year() > 2200 {
+		return deadline.Date{}, sunshine.FieldInvalid("month", "must be a month such as 2017-04")
+	}
+	return deadline.MustDate(t.Year(), t.Month(), 1), nil
+}
+
+// dashCalendar lays out a month, weeks from Sunday, with each open
+// request's title on its effective due day.
+func (s *Server) dashCalendar(ctx context.Context, f dashFilter, first deadline.Date, today deadline.Date) (dashCalendar, error) {
+	y, m, _ := first.Civil()
+	last := first.AddDays(32)
+	{
+		ny, nm, _ := last.Civil()
+		last = deadline.MustDate(ny, nm, 1).AddDays(-1)
+	}
+	prev := first.AddDays(-1)
+	py, pm, _ := prev.Civil()
+	next := last.AddDays(1)
+	monthLink := func(d deadline.Date) string {
+		v := f.values()
+		v.Set("month", d.Format("2006-01"))
+		return "/?" + v.Encode() + "#calendar"
+	}
+	cal := dashCalendar{
+		Caption:   fmt.Sprintf("%s %d", m, y),
+		Weekdays:  []string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
+		Prev:      monthLink(deadline.MustDate(py, pm, 1)),
+		PrevLabel: prev.Format("January 2006"),
+		Next:      monthLink(next),
+		NextLabel: next.Format("January 2006"),
+		Month:     first.Format("2006-01"),
+	}
+	byDay := map[deadline.Date][]*sunshine.Request{}
+	if rf, ok := f.request(sunshine.OpenStatuses); ok {
+		rf.DueAfter, rf.DueBefore = first, last
+		rs, _, err := s.findAll(ctx, rf, 1000)
+		if err != nil {
+			return cal, err
+		}
+		for _, r := range rs {
+			due := r.EffectiveDueOn()
+			byDay[due] = append(byDay[due], r)
+		}
+		cal.Count = len(rs)
+	}
+	start := first.AddDays(-int(first.Weekday()))
+	for day := start; !day.After(last) || day.Weekday() != time.Sunday; day = day.AddDays(1) {
+		if day.Weekday() == time.Sunday {
+			cal.Weeks = append(cal.Weeks, nil)
+		}
+		_, dm, dd := day.Civil()
+		cd := &calDay{Date: day, Day: dd, Other: dm != m, Today: day == today}
+		if !cd.Other {
+			cd.Items = byDay[day]
+		}
+		cal.Weeks[len(cal.Weeks)-1] = append(cal.Weeks[len(cal.Weeks)-1], cd)
+	}
+	return cal, nil
+}
+
+// dashOptions fills the filter form's choices.
+func (s *Server) dashOptions(ctx context.Context, d *dashData) error {
+	users, err := s.store.FindUsers(ctx)
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
+		label := u.Email
+		if u.Name != "" {
+			label = u.Name + " (" + u.Email + ")"
+		}
+		d.Assignees = append(d.Assignees, dashOption{u.ID, label, u.ID == d.Filter.AssigneeID})
+	}
+	agencies, _, err := s.store.FindAgencies(ctx, sunshine.AgencyFilter{Limit: 200})
+	if err != nil {
+		return err
+	}
+	for _, a := range agencies {
+		d.Agencies = append(d.Agencies, dashOption{a.ID, a.Name, a.ID == d.Filter.AgencyID})
+	}
+	for _, st := range slices.Concat(sunshine.OpenStatuses, sunshine.ClosedStatuses) {
+		d.Statuses = append(d.Statuses, dashOption{string(st), strings.ReplaceAll(string(st), "_", " "), string(st) == d.Filter.Status})
+	}
+	return nil
+}

@@ -1,0 +1,268 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/store"
+	"github.com/sunshine-records/sunshine/textract"
+)
+
+// uploadFilesPerPost bounds the body of one upload form: each file may be
+// as large as Config.UploadLimit, and a form without JavaScript sends every
+// chosen file at once.
+const uploadFilesPerPost = 10
+
+// extractLimit bounds how much of a document text extraction reads.
+const extractLimit = 32 << 20
+
+// handleDocumentUpload stores every file of a multipart form (field
+// "file", repeated; optional "communication_id" before the files). The
+// content type is sniffed from the bytes and the name sanitised; text is
+// extracted inline once each file has committed. A browser with
+// JavaScript sends one file per request and asks for JSON; without it the
+// form posts all files and is redirected back to the request page.
+func (s *Server) handleDocumentUpload(c *gin.Context) {
+	if !s.canWrite(c) {
+		return
+	}
+	ctx := ctxOf(c)
+	requestID := c.Param("id")
+	wantJSON := strings.Contains(c.GetHeader("Accept"), "application/json")
+	f := newReqForm("upload", nil)
+	var stored []*sunshine.Document
+	failed := func(err error) {
+		if len(stored) > 0 {
+			names := make([]string, len(stored))
+			for i, d := range stored {
+				names[i] = d.Filename
+			}
+			err = fmt.Errorf("%w (already stored: %s)", err, strings.Join(names, ", "))
+		}
+		if wantJSON {
+			status := http.StatusBadRequest
+			switch sunshine.ErrorCode(err) {
+			case sunshine.ENotFound:
+				status = http.StatusNotFound
+			case sunshine.ETooLarge:
+				status = http.StatusRequestEntityTooLarge
+			case sunshine.EInternal:
+				s.log.Error("upload failed", "err", err)
+				c.JSON(http.StatusInternalServerError, gin.H{"error": "Something went wrong; try again."})
+				return
+			}
+			c.JSON(status, gin.H{"error": uploadMessage(err)})
+			return
+		}
+		if code := sunshine.ErrorCode(err); code == sunshine.ENotFound || code == sunshine.EInternal {
+			s.fail(c, err)
+			return
+		}
+		f.Errors["file"] = uploadMessage(err)
+		status := http.StatusBadRequest
+		if sunshine.ErrorCode(err) == sunshine.ETooLarge {
+			status = http.StatusRequestEntityTooLarge
+		}
+		s.renderRequest(c, status, func(d *requestPageData) { d.UploadForm = f })
+	}
+
+	mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	if err != nil || mt != "multipart/form-data" {
+		failed(sunshine.FieldInvalid("file", "send the files with the upload form"))
+		return
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.UploadLimit*uploadFilesPerPost+1<<20)
+	mr, err := c.Request.MultipartReader()
+	if err != nil {
+		failed(sunshine.FieldInvalid("file", "the upload could not be read: %v", err))
+		return
+	}
+	commID := ""
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			failed(s.webUploadErr(err))
+			return
+		}
+		switch part.FormName() {
+		case "communication_id":
+			b, err := io.ReadAll(io.LimitReader(part, 100))
+			if err != nil {
+				failed(s.webUploadErr(err))
+				return
+			}
+			commID = strings.TrimSpace(string(b))
+			f.Values.Set("communication_id", commID)
+		case "file":
+			if part.FileName() == "" {
+				continue // the empty part of a file input with nothing chosen
+			}
+			doc, err := s.storeWebUpload(ctx, requestID, commID, part)
+			if err != nil {
+				failed(err)
+				return
+			}
+			s.extractDocumentText(ctx, doc)
+			stored = append(stored, doc)
+		default:
+			// Ignore other fields (the submit button).
+			_, _ = io.Copy(io.Discard, io.LimitReader(part, 1<<10))
+		}
+	}
+	if len(stored) == 0 {
+		failed(sunshine.FieldInvalid("file", "choose at least one file to upload"))
+		return
+	}
+	if wantJSON {
+		out := make([]gin.H, len(stored))
+		for i, d := range stored {
+			out[i] = gin.H{"id": d.ID, "filename": d.Filename, "size": d.Size, "content_type": d.ContentType}
+		}
+		c.JSON(http.StatusCreated, gin.H{"documents": out})
+		return
+	}
+	names := make([]string, len(stored))
+	for i, d := range stored {
+		names[i] = d.Filename
+	}
+	word := "document"
+	if len(stored) > 1 {
+		word = "documents"
+	}
+	redirectBack(c, requestPath(requestID), fmt.Sprintf("Uploaded %d %s: %s.", len(stored), word, strings.Join(names, ", ")))
+}
+
+func uploadMessage(err error) string {
+	var e *sunshine.Error
+	if errors.As(err, &e) {
+		msg := e.Message
+		if len(e.Fields) == 1 {
+			msg = e.Fields[0].Message
+		}
+		// Keep the note about files already stored.
+		if full := err.Error(); strings.Contains(full, "(already stored:") {
+			msg += full[strings.LastIndex(full, " (already stored:"):]
+		}
+		return msg
+	}
+	return "Something went wrong; try again."
+}
+
+func (s *Server) storeWebUpload(ctx context.Context, requestID, commID string, part interface {
+	io.Reader
+	FileName() string
+}) (*sunshine.Document, error) {
+	filename := textract.SanitizeFilename(part.FileName())
+	limited := &uploadCap{r: part, left: s.cfg.UploadLimit, s: s}
+	head := make([]byte, 512)
+	n, err := io.ReadFull(limited, head)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil, err
+	}
+	head = head[:n]
+	return s.store.CreateDocument(ctx, store.NewDocument{
+		RequestID: requestID, CommunicationID: commID, Filename: filename,
+		ContentType: textract.Sniff(head, filename),
+		Content:     io.MultiReader(strings.NewReader(string(head)), limited),
+	})
+}
+
+// uploadCap fails a file that grows past the upload limit, and turns read
+// errors into messages the store passes on.
+type uploadCap struct {
+	r    io.Reader
+	left int64
+	s    *Server
+}
+
+func (u *uploadCap) Read(p []byte) (int, error) {
+	if u.left < 0 {
+		return 0, sunshine.Errorf(sunshine.ETooLarge, "a file is larger than the limit of %d MiB", u.s.cfg.UploadLimit>>20)
+	}
+	if int64(len(p)) > u.left+1 {
+		p = p[:u.left+1]
+	}
+	n, err := u.r.Read(p)
+	u.left -= int64(n)
+	if u.left < 0 {
+		return n, sunshine.Errorf(sunshine.ETooLarge, "a file is larger than the limit of %d MiB", u.s.cfg.UploadLimit>>20)
+	}
+	if err != nil && !errors.Is(err, io.EOF) {
+		err = u.s.webUploadErr(err)
+	}
+	return n, err
+}
+
+func (s *Server) webUploadErr(err error) error {
+	var e *sunshine.Error
+	if errors.As(err, &e) {
+		return e
+	}
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return sunshine.Errorf(sunshine.ETooLarge, "the files together are larger than %d MiB; upload fewer at a time", mbe.Limit>>20)
+	}
+	return sunshine.Errorf(sunshine.EInvalid, "the upload could not be read: %v", err)
+}
+
+// extractDocumentText extracts a stored document's text and records the
+// outcome; a failure is recorded on the document, and only logged here.
+func (s *Server) extractDocumentText(ctx context.Context, doc *sunshine.Document) {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	text, err := textract.Extract(ctx, doc.ContentType, s.store.Content(ctx, doc), extractLimit)
+	status, msg := sunshine.TextExtracted, ""
+	switch {
+	case errors.Is(err, textract.ErrUnsupported):
+		status, msg = sunshine.TextUnsupported, "no text extractor for "+doc.ContentType
+	case err != nil:
+		status, msg = sunshine.TextFailed, err.Error()
+	}
+	if err := s.store.SetDocumentText(ctx, doc.ID, status, text, msg); err != nil {
+		s.log.Error("text extraction: record result", "document_id", doc.ID, "err", err)
+	}
+}
+
+// handleDownload streams a document's bytes as an attachment, never shown
+// inline, with Range support.
+func (s *Server) handleDownload(c *gin.Context) {
+	ctx := ctxOf(c)
+	d, err := s.store.FindDocumentByID(ctx, c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	h := c.Writer.Header()
+	h.Set("Content-Type", d.ContentType)
+	h.Set("Content-Disposition", attachmentDisposition(d.Filename))
+	h.Set("ETag", `"`+d.SHA256+`"`)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "private, no-cache")
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	http.ServeContent(c.Writer, c.Request, "", d.CreatedAt, s.store.Content(ctx, d))
+}
+
+// attachmentDisposition names a file for download, with an ASCII fallback
+// and the UTF-8 name (RFC 6266).
+func attachmentDisposition(name string) string {
+	ascii := strings.Map(func(r rune) rune {
+		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
+			return '_'
+		}
+		return r
+	}, name)
+	return fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, ascii, url.PathEscape(name))
+}

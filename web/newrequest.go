@@ -1,0 +1,172 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+)
+
+// agencyOption is an agency in the new-request form's select, with its law
+// for the due-date preview.
+type agencyOption struct {
+	ID, Name, Jurisdiction, Law string
+}
+
+// duePreview is the computed due date shown before a request is saved.
+type duePreview struct {
+	Law    string
+	Due    deadline.Date
+	NoDate bool // the law sets no fixed period
+	Steps  []string
+	Error  string
+	Hint   string // what is missing for a preview
+}
+
+type newRequestData struct {
+	Agencies        []agencyOption
+	DeliveryMethods []sunshine.DeliveryMethod
+	Form            *reqForm
+	Preview         *duePreview
+}
+
+func (s *Server) handleNewRequestPage(c *gin.Context) {
+	if !s.canWrite(c) {
+		return
+	}
+	today := deadline.Today(s.store.Clock().Now(), s.orgLocation(c))
+	f := newReqForm("new", url.Values{"delivery_method": {string(sunshine.DeliveryEmail)},
+		"sent_on": {today.String()}, "agency_id": {c.Query("agency_id")}})
+	s.renderNewRequest(c, http.StatusOK, f)
+}
+
+// orgLocation is the organization's time zone, for today's date.
+func (s *Server) orgLocation(c *gin.Context) *time.Location {
+	if pol, err := s.store.ReminderPolicy(ctxOf(c)); err == nil {
+		if loc, err := time.LoadLocation(pol.TimeZone); err == nil {
+			return loc
+		}
+	}
+	return time.UTC
+}
+
+func (s *Server) renderNewRequest(c *gin.Context, status int, f *reqForm) {
+	ctx := ctxOf(c)
+	d := newRequestData{DeliveryMethods: sunshine.DeliveryMethods, Form: f}
+	var byID = map[string]agencyOption{}
+	after := ""
+	for {
+		as, next, err := s.store.FindAgencies(ctx, sunshine.AgencyFilter{After: after, Limit: 500})
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		for _, a := range as {
+			o := agencyOption{ID: a.ID, Name: a.Name, Jurisdiction: a.Jurisdiction, Law: a.Jurisdiction}
+			if j, err := deadline.Lookup(a.Jurisdiction); err == nil {
+				o.Law = j.ShortName + ", " + j.Region
+			}
+			d.Agencies = append(d.Agencies, o)
+			byID[a.ID] = o
+		}
+		if next == "" {
+			break
+		}
+		after = next
+	}
+	d.Preview = previewDue(byID[f.V("agency_id")], f)
+	s.render(c, status, "new_request", "New request", d)
+}
+
+// previewDue computes the due date the request would get, with the engine
+// the store uses.
+func previewDue(a agencyOption, f *reqForm) *duePreview {
+	p := &duePreview{}
+	raw := strings.TrimSpace(f.V("received_on"))
+	switch {
+	case a.ID == "" && raw == "":
+		p.Hint = "Choose an agency and enter the received date to see the due date."
+		return p
+	case a.ID == "":
+		p.Hint = "Choose an agency to see the due date."
+		return p
+	case raw == "":
+		p.Hint = "Enter the date the agency received the request to see the due date. Without one the request is saved as a draft."
+		return p
+	}
+	received, err := deadline.ParseDate(raw)
+	if err != nil {
+		p.Hint = "Enter the received date as YYYY-MM-DD to see the due date."
+		return p
+	}
+	j, err := deadline.Lookup(a.Jurisdiction)
+	if err != nil {
+		p.Error = err.Error()
+		return p
+	}
+	p.Law = j.Law + " (" + j.Citation + ")"
+	res, err := j.Compute(received, deadline.Options{})
+	if err != nil {
+		p.Error = err.Error()
+		return p
+	}
+	p.Due, p.NoDate, p.Steps = res.Due, !j.HasDeadline(), res.Explain()
+	return p
+}
+
+func (s *Server) handleRequestCreate(c *gin.Context) {
+	if !s.canWrite(c) {
+		return
+	}
+	_ = c.Request.ParseForm()
+	f := newReqForm("new", c.Request.PostForm)
+	if c.PostForm("preview") != "" {
+		s.renderNewRequest(c, http.StatusOK, f)
+		return
+	}
+	r := &sunshine.Request{
+		AgencyID:       strings.TrimSpace(f.V("agency_id")),
+		Title:          f.V("title"),
+		Description:    f.V("description"),
+		DeliveryMethod: sunshine.DeliveryMethod(f.V("delivery_method")),
+		TrackingNumber: strings.TrimSpace(f.V("tracking_number")),
+	}
+	r.SentOn = f.parseDateField("sent_on")
+	r.ReceivedOn = f.parseDateField("received_on")
+	for _, t := range strings.Split(f.V("tags"), ",") {
+		if t = strings.TrimSpace(t); t != "" {
+			r.Tags = append(r.Tags, t)
+		}
+	}
+	if r.AgencyID == "" {
+		f.Errors["agency_id"] = "choose the agency the request went to"
+	}
+	if f.HasErrors() {
+		if err := r.Validate(); err != nil {
+			f.fail(err)
+		}
+		s.renderNewRequest(c, http.StatusBadRequest, f)
+		return
+	}
+	if err := s.store.CreateRequest(ctxOf(c), r); err != nil {
+		status := f.fail(err)
+		if status == 0 {
+			s.fail(c, err)
+			return
+		}
+		s.renderNewRequest(c, status, f)
+		return
+	}
+	note := "Request saved as a draft: submit it with its received date to start the clock."
+	if !r.DueOn.IsZero() {
+		note = "Request saved: due " + r.DueOn.Format("Mon 2 Jan 2006") + "."
+	} else if !r.ReceivedOn.IsZero() {
+		note = "Request saved."
+	}
+	redirectBack(c, requestPath(r.ID), note)
+}

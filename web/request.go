@@ -1,0 +1,593 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"html"
+	"html/template"
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+)
+
+// reqForm is one form's state for a template: what the user typed and the
+// errors to show next to each field. ID prefixes the field IDs, so several
+// forms on one page do not clash.
+type reqForm struct {
+	ID     string
+	Values url.Values
+	Errors map[string]string
+	err    error // the store's refusal, if any
+}
+
+func newReqForm(id string, values url.Values) *reqForm {
+	if values == nil {
+		values = url.Values{}
+	}
+	return &reqForm{ID: id, Values: values, Errors: map[string]string{}}
+}
+
+// V is the value typed into a field.
+func (f *reqForm) V(name string) string { return f.Values.Get(name) }
+
+// E is a field's error, "" when it has none; E "_" is the form's own error.
+func (f *reqForm) E(name string) string { return f.Errors[name] }
+
+// FieldID is the element ID of a field.
+func (f *reqForm) FieldID(name string) string { return f.ID + "-" + strings.ReplaceAll(name, "_", "-") }
+
+// Invalid marks a field that has an error and points it at the message.
+func (f *reqForm) Invalid(name string) template.HTMLAttr {
+	if f.Errors[name] == "" {
+		return ""
+	}
+	return template.HTMLAttr(`aria-invalid="true" aria-describedby="` + html.EscapeString(f.FieldID(name)) + `-error"`)
+}
+
+// Err writes a field's error message, the element Invalid points at.
+func (f *reqForm) Err(name string) template.HTML {
+	msg := f.Errors[name]
+	if msg == "" {
+		return ""
+	}
+	return template.HTML(`<p class="field-error" id="` + html.EscapeString(f.FieldID(name)) + `-error">` + html.EscapeString(msg) + `</p>`)
+}
+
+// Sel marks the option whose value the field holds.
+func (f *reqForm) Sel(name, value string) template.HTMLAttr {
+	if f.V(name) == value {
+		return "selected"
+	}
+	return ""
+}
+
+// Checked marks the radio button whose value the field holds.
+func (f *reqForm) Checked(name, value string) template.HTMLAttr {
+	if f.V(name) == value {
+		return "checked"
+	}
+	return ""
+}
+
+// HasErrors reports whether the form has any error.
+func (f *reqForm) HasErrors() bool { return len(f.Errors) > 0 }
+
+// fail records err on the form: field errors beside their fields, any other
+// message as the form's own. It returns the HTTP status to answer with, or
+// 0 when err is not the user's to fix.
+func (f *reqForm) fail(err error) int {
+	f.err = err
+	code := sunshine.ErrorCode(err)
+	status := 0
+	switch code {
+	case sunshine.EInvalid:
+		status = http.StatusBadRequest
+	case sunshine.EConflict:
+		status = http.StatusConflict
+	case sunshine.EUnprocessable:
+		status = http.StatusUnprocessableEntity
+	case sunshine.ETooLarge:
+		status = http.StatusRequestEntityTooLarge
+	default:
+		return 0
+	}
+	for k, v := range fieldErrors(err) {
+		if _, ok := f.Errors[k]; !ok {
+			f.Errors[k] = v
+		}
+	}
+	// A conflict or refusal also says why in full at the top of the form.
+	if msg := sunshine.ErrorMessage(err); code != sunshine.EInvalid && f.Errors["_"] == "" {
+		f.Errors["_"] = msg
+	}
+	return status
+}
+
+// parseDateField reads an optional date field, noting a malformed one.
+func (f *reqForm) parseDateField(name string) deadline.Date {
+	raw := strings.TrimSpace(f.V(name))
+	if raw == "" {
+		return deadline.Date{}
+	}
+	d, err := deadline.ParseDate(raw)
+	if err != nil {
+		f.Errors[name] = "must be a date such as 2017-03-27"
+	}
+	return d
+}
+
+// timelineItem is one entry of a request's timeline: an event, a
+// communication (with its documents) or a document on its own.
+type timelineItem struct {
+	On    deadline.Date
+	At    time.Time
+	Event *sunshine.Event
+	Text  string // the event in words
+	Comm  *sunshine.Communication
+	Docs  []*sunshine.Document // attached to Comm
+	Doc   *sunshine.Document
+}
+
+// requestPageData is the request page.
+type requestPageData struct {
+	R           *sunshine.Request
+	Agency      *sunshine.Agency
+	Law         *deadline.Jurisdiction
+	Today       deadline.Date // the agency's
+	Steps       []string
+	EngineError string
+	HasClock    bool
+	ClockPaused bool   // the engine stopped the clock (the law tolls)
+	Remaining   string // days left while paused
+	PausedSince deadline.Date
+	Pauses      []deadline.Pause
+	Assignee    string
+	Users       []*sunshine.User
+	Allowed     []sunshine.Status
+	Comms       []*sunshine.Communication
+	Timeline    []timelineItem
+	CanWrite    bool
+	Note        string
+
+	Channels        []string
+	Kinds           []sunshine.CommKind
+	ClosedStatuses  []sunshine.Status
+	CommForm        *reqForm
+	UploadForm      *reqForm
+	ExtendForm      *reqForm
+	StatusForm      *reqForm
+	AssignForm      *reqForm
+	CustomForm      *reqForm
+	WatchForm       *reqForm
+	SuggestCustom   bool // the extension was refused: point at the custom date form
+	ExtensionStated string
+}
+
+func (s *Server) handleRequestPage(c *gin.Context) {
+	s.renderRequest(c, http.StatusOK, nil)
+}
+
+// renderRequest loads and shows the request page; edit may replace a form's
+// state (an action's errors and typed values).
+func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestPageData)) {
+	ctx := ctxOf(c)
+	id := c.Param("id")
+	r, err := s.store.FindRequestByID(ctx, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	d := &requestPageData{R: r, Note: c.Query("note"), Channels: sunshine.Channels, Kinds: sunshine.CommKinds,
+		ClosedStatuses: sunshine.ClosedStatuses, Allowed: r.Status.Allowed()}
+	if p, ok := sunshine.PrincipalFrom(ctx); ok {
+		d.CanWrite = p.Role.CanWrite()
+	}
+	if d.Agency, err = s.store.FindAgencyByID(ctx, r.AgencyID); err != nil {
+		s.fail(c, err)
+		return
+	}
+	d.Today = deadline.Today(s.store.Clock().Now(), d.Agency.Location())
+	d.Law, _ = deadline.Lookup(r.Jurisdiction)
+	d.Pauses = r.Pauses
+	if r.Paused() {
+		d.PausedSince = r.Pauses[len(r.Pauses)-1].From
+	}
+	res, ok, err := r.Deadline()
+	switch {
+	case err != nil:
+		d.EngineError = err.Error()
+	case ok:
+		d.HasClock = true
+		d.Steps = res.Explain()
+		d.ClockPaused = res.Paused
+		if res.Paused && d.Law != nil {
+			d.Remaining = d.Law.Days(res.Remaining, d.Law.Unit)
+		}
+	}
+	if d.Law != nil {
+		switch {
+		case r.Extended:
+			d.ExtensionStated = "Extended on " + r.ExtensionInvokedOn.Format("Mon 2 Jan 2006")
+			if d.Law.Extension != nil {
+				d.ExtensionStated += ": " + d.Law.Days(d.Law.Extension.Days, d.Law.Extension.Unit) + " more (" + d.Law.Extension.Citation + ")."
+			}
+		case d.Law.Extension != nil:
+			d.ExtensionStated = "Not extended. The agency may extend once by " +
+				d.Law.Days(d.Law.Extension.Days, d.Law.Extension.Unit) + " (" + d.Law.Extension.Citation + ")."
+		case !d.Law.HasDeadline():
+			d.ExtensionStated = "No fixed extension: the law sets no statutory date. Record a date agreed with the agency as a custom due date."
+		default:
+			d.ExtensionStated = "No fixed extension: " + d.Law.NoExtension + ". Record a date the agency announces as a custom due date."
+		}
+	}
+	if d.Users, err = s.store.FindUsers(ctx); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if r.AssigneeID != nil {
+		for _, u := range d.Users {
+			if u.ID == *r.AssigneeID {
+				d.Assignee = userLabel(u)
+			}
+		}
+	}
+	events, err := s.store.FindEvents(ctx, r.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if d.Comms, err = s.store.FindCommunications(ctx, r.ID); err != nil {
+		s.fail(c, err)
+		return
+	}
+	docs, err := s.store.FindDocuments(ctx, r.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	d.Timeline = buildTimeline(events, d.Comms, docs, d.Users, d.Agency.Location())
+
+	today := d.Today.String()
+	d.CommForm = newReqForm("comm", url.Values{"direction": {"in"}, "channel": {"email"}, "kind": {string(sunshine.KindAcknowledgment)}, "occurred_on": {today}})
+	d.UploadForm = newReqForm("upload", nil)
+	d.ExtendForm = newReqForm("extend", url.Values{"invoked_on": {today}})
+	d.StatusForm = newReqForm("status", url.Values{"effective_on": {today}})
+	assignee := ""
+	if r.AssigneeID != nil {
+		assignee = *r.AssigneeID
+	}
+	d.AssignForm = newReqForm("assign", url.Values{"assignee_id": {assignee}})
+	custom := ""
+	if !r.CustomDueOn.IsZero() {
+		custom = r.CustomDueOn.String()
+	}
+	d.CustomForm = newReqForm("custom", url.Values{"date": {custom}, "reason": {r.CustomDueReason}})
+	d.WatchForm = newReqForm("watch", nil)
+	if edit != nil {
+		edit(d)
+	}
+	s.render(c, status, "request", r.Title, d)
+}
+
+func userLabel(u *sunshine.User) string {
+	if u.Name != "" {
+		return u.Name + " (" + u.Email + ")"
+	}
+	return u.Email
+}
+
+// buildTimeline merges events, communications and documents in date order.
+// Events that only say a communication or document was added are left out:
+// the communication or document itself is shown.
+func buildTimeline(events []*sunshine.Event, comms []*sunshine.Communication, docs []*sunshine.Document,
+	users []*sunshine.User, loc *time.Location) []timelineItem {
+	names := map[string]string{}
+	for _, u := range users {
+		names[u.ID] = userLabel(u)
+	}
+	var out []timelineItem
+	byComm := map[string]*timelineItem{}
+	commItems := make([]timelineItem, len(comms))
+	for i, cm := range comms {
+		commItems[i] = timelineItem{On: cm.OccurredOn, At: cm.CreatedAt, Comm: cm}
+	}
+	for i := range commItems {
+		byComm[commItems[i].Comm.ID] = &commItems[i]
+	}
+	var loose []timelineItem
+	for _, doc := range docs {
+		if doc.CommunicationID != nil {
+			if it, ok := byComm[*doc.CommunicationID]; ok {
+				it.Docs = append(it.Docs, doc)
+				continue
+			}
+		}
+		loose = append(loose, timelineItem{On: deadline.Today(doc.CreatedAt, loc), At: doc.CreatedAt, Doc: doc})
+	}
+	out = append(out, commItems...)
+	out = append(out, loose...)
+	var lastOn deadline.Date
+	for _, e := range events {
+		on := e.EffectiveOn
+		if on.IsZero() {
+			on = deadline.Today(e.CreatedAt, loc)
+		}
+		// A computed due date belongs with the change that caused it,
+		// not on the (future) day it names.
+		if e.Kind == sunshine.EventDeadlineComputed && !lastOn.IsZero() {
+			on = lastOn
+		}
+		lastOn = on
+		if e.Kind == sunshine.EventCommunication || e.Kind == sunshine.EventDocumentAdded {
+			continue
+		}
+		text := eventText(e)
+		if e.ActorID != nil && names[*e.ActorID] != "" {
+			text += " — " + names[*e.ActorID]
+		}
+		out = append(out, timelineItem{On: on, At: e.CreatedAt, Event: e, Text: text})
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if c := out[i].On.Compare(out[j].On); c != 0 {
+			return c < 0
+		}
+		return out[i].At.Before(out[j].At)
+	})
+	return out
+}
+
+// eventText says what an event recorded.
+func eventText(e *sunshine.Event) string {
+	var data map[string]any
+	_ = json.Unmarshal(e.Data, &data)
+	str := func(k string) string {
+		v, _ := data[k].(string)
+		return v
+	}
+	date := func(k string) string {
+		d, err := deadline.ParseDate(str(k))
+		if err != nil {
+			return "no date"
+		}
+		return d.Format("Mon 2 Jan 2006")
+	}
+	var t string
+	switch e.Kind {
+	case sunshine.EventCreated:
+		t = "Request created as " + strings.ReplaceAll(str("status"), "_", " ")
+	case sunshine.EventUpdated:
+		keys := make([]string, 0, len(data))
+		for k := range data {
+			keys = append(keys, strings.ReplaceAll(k, "_", " "))
+		}
+		sort.Strings(keys)
+		t = "Details changed: " + strings.Join(keys, ", ")
+	case sunshine.EventStatusChanged:
+		t = "Status changed from " + strings.ReplaceAll(str("from"), "_", " ") + " to " + strings.ReplaceAll(str("to"), "_", " ")
+	case sunshine.EventDeadlineComputed:
+		if paused, _ := data["paused"].(bool); paused {
+			t = "Clock paused: the due date is set again when it resumes"
+		} else {
+			t = "Due date computed: " + date("due_on")
+			if str("previous_due_on") != "" {
+				t += " (was " + date("previous_due_on") + ")"
+			}
+		}
+	case sunshine.EventExtended:
+		t = "Extension invoked: " + str("extension") + " more"
+		if c := str("citation"); c != "" {
+			t += " (" + c + ")"
+		}
+	case sunshine.EventPaused:
+		t = "Clock paused: waiting on us"
+	case sunshine.EventResumed:
+		t = "Clock resumed (paused " + date("paused_from") + " to " + date("paused_to") + ")"
+	case sunshine.EventCustomDueSet:
+		if str("custom_due_on") == "" {
+			t = "Custom due date cleared"
+		} else {
+			t = "Custom due date set: " + date("custom_due_on")
+		}
+	case sunshine.EventCommEdited:
+		t = "Communication edited"
+	case sunshine.EventDocumentDeleted:
+		t = "Document removed: " + str("filename")
+	default:
+		t = strings.ReplaceAll(string(e.Kind), "_", " ")
+	}
+	if e.Note != "" {
+		t += ". " + e.Note
+	}
+	return t
+}
+
+func requestPath(id string) string { return "/requests/" + url.PathEscape(id) }
+
+// actionFailed shows the request page again with a form's errors, or the
+// error page when the error is not about the form.
+func (s *Server) actionFailed(c *gin.Context, f *reqForm, err error, set func(d *requestPageData, f *reqForm)) {
+	status := http.StatusBadRequest
+	if err != nil {
+		if status = f.fail(err); status == 0 {
+			s.fail(c, err)
+			return
+		}
+	}
+	s.renderRequest(c, status, func(d *requestPageData) { set(d, f) })
+}
+
+func (s *Server) handleCommunicationCreate(c *gin.Context) {
+	if !s.canWrite(c) {
+		return
+	}
+	_ = c.Request.ParseForm()
+	f := newReqForm("comm", c.Request.PostForm)
+	in := sunshine.CommunicationInput{Communication: sunshine.Communication{
+		Direction: sunshine.Direction(f.V("direction")),
+		Channel:   f.V("channel"),
+		Kind:      sunshine.CommKind(f.V("kind")),
+		From:      strings.TrimSpace(f.V("from")),
+		To:        strings.TrimSpace(f.V("to")),
+		Subject:   strings.TrimSpace(f.V("subject")),
+		Body:      f.V("body"),
+	}}
+	in.OccurredOn = f.parseDateField("occurred_on")
+	in.CustomDueOn = f.parseDateField("custom_due_on")
+	for _, line := range strings.Split(f.V("exemptions_cited"), "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			in.ExemptionsCited = append(in.ExemptionsCited, line)
+		}
+	}
+	if fee := strings.TrimPrefix(strings.TrimSpace(f.V("fee_amount")), "$"); fee != "" {
+		in.FeeAmount = &fee
+	}
+	if rs := f.V("resulting_status"); rs != "" {
+		in.ResultingStatus = sunshine.Status(rs)
+		if !slices.Contains(sunshine.ClosedStatuses, in.ResultingStatus) {
+			f.Errors["resulting_status"] = "must be a closed status"
+		}
+	}
+	if in.Kind != sunshine.KindRecordsRelease && in.ResultingStatus != "" {
+		f.Errors["resulting_status"] = "applies only to a records release"
+	}
+	if in.Kind != sunshine.KindExtensionNotice && !in.CustomDueOn.IsZero() {
+		f.Errors["custom_due_on"] = "applies only to an extension notice"
+	}
+	set := func(d *requestPageData, f *reqForm) { d.CommForm = f }
+	if f.HasErrors() {
+		// Check the rest too, so every mistake shows at once.
+		if err := in.Communication.Validate(); err != nil {
+			f.fail(err)
+		}
+		s.actionFailed(c, f, nil, set)
+		return
+	}
+	cm, _, err := s.store.CreateCommunication(ctxOf(c), c.Param("id"), in)
+	if err != nil {
+		s.actionFailed(c, f, err, set)
+		return
+	}
+	redirectBack(c, requestPath(c.Param("id")), "Logged the "+strings.ReplaceAll(string(cm.Kind), "_", " ")+" of "+cm.OccurredOn.Format("Mon 2 Jan 2006")+".")
+}
+
+func (s *Server) handleExtension(c *gin.Context) {
+	if !s.canWrite(c) {
+		return
+	}
+	_ = c.Request.ParseForm()
+	f := newReqForm("extend", c.Request.PostForm)
+	on := f.parseDateField("invoked_on")
+	set := func(d *requestPageData, f *reqForm) {
+		d.ExtendForm = f
+		d.SuggestCustom = sunshine.ErrorCode(f.err) == sunshine.EUnprocessable
+	}
+	if f.HasErrors() {
+		s.actionFailed(c, f, nil, set)
+		return
+	}
+	r, err := s.store.ExtendRequest(ctxOf(c), c.Param("id"), on, strings.TrimSpace(f.V("reason")))
+	if err != nil {
+		s.actionFailed(c, f, err, set)
+		return
+	}
+	redirectBack(c, requestPath(r.ID), "Extension recorded: now due "+r.EffectiveDueOn().Format("Mon 2 Jan 2006")+".")
+}
+
+func (s *Server) handleStatus(c *gin.Context) {
+	if !s.canWrite(c) {
+		return
+	}
+	_ = c.Request.ParseForm()
+	f := newReqForm("status", c.Request.PostForm)
+	in := sunshine.TransitionInput{To: sunshine.Status(f.V("to")), Note: strings.TrimSpace(f.V("note"))}
+	in.EffectiveOn = f.parseDateField("effective_on")
+	in.ReceivedOn = f.parseDateField("received_on")
+	if in.To == "" {
+		f.Errors["to"] = "choose the new status"
+	}
+	set := func(d *requestPageData, f *reqForm) { d.StatusForm = f }
+	if f.HasErrors() {
+		s.actionFailed(c, f, nil, set)
+		return
+	}
+	r, err := s.store.TransitionRequest(ctxOf(c), c.Param("id"), in)
+	if err != nil {
+		if sunshine.ErrorCode(err) == sunshine.EConflict {
+			f.Errors["to"] = sunshine.ErrorMessage(err)
+		}
+		s.actionFailed(c, f, err, set)
+		return
+	}
+	redirectBack(c, requestPath(r.ID), "Status changed to "+strings.ReplaceAll(string(r.Status), "_", " ")+".")
+}
+
+func (s *Server) handleAssign(c *gin.Context) {
+	if !s.canWrite(c) {
+		return
+	}
+	_ = c.Request.ParseForm()
+	f := newReqForm("assign", c.Request.PostForm)
+	id := strings.TrimSpace(f.V("assignee_id"))
+	r, err := s.store.UpdateRequest(ctxOf(c), c.Param("id"), sunshine.RequestUpdate{AssigneeID: &id})
+	if err != nil {
+		s.actionFailed(c, f, err, func(d *requestPageData, f *reqForm) { d.AssignForm = f })
+		return
+	}
+	note := "Nobody is assigned now."
+	if r.AssigneeEmail != nil {
+		note = "Assigned to " + *r.AssigneeEmail + "."
+	}
+	redirectBack(c, requestPath(r.ID), note)
+}
+
+func (s *Server) handleWatch(c *gin.Context) {
+	if !s.canWrite(c) {
+		return
+	}
+	watch := c.PostForm("watch") != "0"
+	if err := s.store.Watch(ctxOf(c), c.Param("id"), watch); err != nil {
+		s.actionFailed(c, newReqForm("watch", nil), err, func(d *requestPageData, f *reqForm) { d.WatchForm = f })
+		return
+	}
+	note := "You watch this request: its reminders come to you too."
+	if !watch {
+		note = "You no longer watch this request."
+	}
+	redirectBack(c, requestPath(c.Param("id")), note)
+}
+
+func (s *Server) handleCustomDue(c *gin.Context) {
+	if !s.canWrite(c) {
+		return
+	}
+	_ = c.Request.ParseForm()
+	f := newReqForm("custom", c.Request.PostForm)
+	on := f.parseDateField("date")
+	if c.PostForm("clear") != "" {
+		on = deadline.Date{}
+		delete(f.Errors, "date")
+	}
+	set := func(d *requestPageData, f *reqForm) { d.CustomForm = f }
+	if f.HasErrors() {
+		s.actionFailed(c, f, nil, set)
+		return
+	}
+	r, err := s.store.SetCustomDueOn(ctxOf(c), c.Param("id"), on, strings.TrimSpace(f.V("reason")))
+	if err != nil {
+		s.actionFailed(c, f, err, set)
+		return
+	}
+	note := "Custom due date cleared: the statutory date applies."
+	if !r.CustomDueOn.IsZero() {
+		note = fmt.Sprintf("Custom due date set: %s.", r.CustomDueOn.Format("Mon 2 Jan 2006"))
+	}
+	redirectBack(c, requestPath(r.ID), note)
+}

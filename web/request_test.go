@@ -1,0 +1,377 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+	"github.com/sunshine-records/sunshine/store/storetest"
+)
+
+// sacramento files the founding example: a CPRA request received by the
+// Sacramento County Sheriff's Department on Monday 27 March 2017, due
+// Thursday 6 April. The browser is signed in as the org's admin.
+func sacramento(t *testing.T) (*bundle, *sunshine.Agency, *sunshine.Request) {
+	t.Helper()
+	b := setup(t)
+	a := &sunshine.Agency{Name: "Sacramento County Sheriff's Department", Jurisdiction: "us-ca",
+		RecordsContact: "Records Unit", Email: "records@sheriff.example", PortalURL: "https://sheriff.example/records"}
+	require.NoError(t, b.st.CreateAgency(b.fx.Ctx, a))
+	r := &sunshine.Request{AgencyID: a.ID, Title: "Communications with immigration authorities",
+		Description: "All communications with ICE since 1 January 2017.", DeliveryMethod: sunshine.DeliveryEmail,
+		SentOn: deadline.MustParseDate("2017-03-27"), ReceivedOn: deadline.MustParseDate("2017-03-27"), TrackingNumber: "R-2017-0042"}
+	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, r))
+	require.Equal(t, "2017-04-06", r.DueOn.String())
+	b.login(b.fx.Admin.Email)
+	return b, a, r
+}
+
+// upload posts files as a multipart form from the same site.
+func (b *bundle) upload(path string, fields map[string]string, files map[string][]byte, accept string) *httptest.ResponseRecorder {
+	b.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, v := range fields {
+		require.NoError(b.t, mw.WriteField(k, v))
+	}
+	for name, content := range files {
+		w, err := mw.CreateFormFile("file", name)
+		require.NoError(b.t, err)
+		_, err = w.Write(content)
+		require.NoError(b.t, err)
+	}
+	require.NoError(b.t, mw.Close())
+	req := httptest.NewRequest("POST", path, &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	if accept != "" {
+		req.Header.Set("Accept", accept)
+	}
+	return b.do(req)
+}
+
+func requireRedirect(t *testing.T, rec *httptest.ResponseRecorder, prefix string) string {
+	t.Helper()
+	require.Equal(t, http.StatusSeeOther, rec.Code, rec.Body.String())
+	loc := rec.Header().Get("Location")
+	require.True(t, strings.HasPrefix(loc, prefix), loc)
+	return loc
+}
+
+func TestRequestPage(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	rec := b.get("/requests/" + r.ID)
+	require.Equal(t, http.StatusOK, rec.Code)
+	page := body(rec)
+	require.Contains(t, page, "Communications with immigration authorities")
+	require.Contains(t, page, "Sacramento County Sheriff&#39;s Department")
+	require.Contains(t, page, "records@sheriff.example")
+	require.Contains(t, page, "https://sheriff.example/records")
+	require.Contains(t, page, "R-2017-0042")
+	require.Contains(t, page, "<strong>Thu 6 Apr 2017</strong>")
+	require.Contains(t, page, "due tomorrow", "today is Wed 5 Apr in Sacramento")
+	require.Contains(t, page, "due-soon")
+	// Why this date: the engine's steps, in order.
+	day1 := strings.Index(page, "Day 1 is Tue 28 Mar 2017, the day after receipt.")
+	due := strings.Index(page, "<li>Due Thu 6 Apr 2017.</li>")
+	require.Greater(t, day1, 0)
+	require.Greater(t, due, day1)
+	require.Contains(t, page, "Not extended. The agency may extend once by 14 calendar days")
+	require.Contains(t, page, "Request created as submitted")
+	require.Contains(t, page, `action="/requests/`+r.ID+`/communications#log"`)
+	require.Contains(t, page, `<script src="/assets/request.js" defer></script>`)
+
+	require.Equal(t, http.StatusNotFound, b.get("/requests/not-a-uuid").Code)
+	require.Equal(t, http.StatusNotFound, b.get("/requests/00000000-0000-0000-0000-000000000000").Code)
+}
+
+func TestRequestPage_ExtensionNotice(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	rec := b.post("/requests/"+r.ID+"/communications", url.Values{
+		"direction": {"in"}, "channel": {"email"}, "kind": {"extension_notice"}, "occurred_on": {"2017-04-03"},
+		"from": {"records@sheriff.example"}, "subject": {"Extension of time"},
+		"body": {"Unusual circumstances require 14 more days."}})
+	loc := requireRedirect(t, rec, "/requests/"+r.ID+"?note=")
+	rec = b.get(loc)
+	require.Equal(t, http.StatusOK, rec.Code)
+	page := body(rec)
+	require.Contains(t, page, "Logged the extension notice of Mon 3 Apr 2017.")
+	require.Contains(t, page, "<strong>Thu 20 Apr 2017</strong>")
+	require.Contains(t, page, "Extended on Mon 3 Apr 2017")
+	require.Contains(t, page, "Unusual circumstances require 14 more days.")
+	require.Contains(t, page, "Extension invoked")
+
+	// A second extension is refused with the reason, at the extension form.
+	rec = b.post("/requests/"+r.ID+"/extension", url.Values{"invoked_on": {"2017-04-04"}})
+	require.Equal(t, http.StatusConflict, rec.Code)
+	require.Contains(t, body(rec), "the extension was already invoked on 2017-04-03")
+}
+
+func TestRequestPage_ExtensionRefusedWithoutOne(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	a := &sunshine.Agency{Name: "Austin Police Department", Jurisdiction: "us-tx"}
+	require.NoError(t, b.st.CreateAgency(b.fx.Ctx, a))
+	r := &sunshine.Request{AgencyID: a.ID, Title: "Use of force reports", DeliveryMethod: sunshine.DeliveryPortal,
+		ReceivedOn: deadline.MustParseDate("2024-05-01")}
+	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, r))
+	b.login(b.fx.Admin.Email)
+
+	rec := b.post("/requests/"+r.ID+"/extension", url.Values{"invoked_on": {"2024-05-03"}, "reason": {"volume"}})
+	require.Equal(t, http.StatusUnprocessableEntity, rec.Code)
+	page := body(rec)
+	require.Contains(t, page, "has no fixed extension")
+	require.Contains(t, page, `<a href="#custom">custom due date</a>`)
+	require.Contains(t, page, ">volume</textarea>", "what was typed is kept")
+
+	// The custom date records what the agency announced.
+	loc := requireRedirect(t, b.post("/requests/"+r.ID+"/custom_due", url.Values{"date": {"2024-06-14"}, "reason": {"officer's certified date"}}), "/requests/")
+	page = body(b.get(loc))
+	require.Contains(t, page, "Custom due date set: Fri 14 Jun 2024.")
+	require.Contains(t, page, "<strong>Fri 14 Jun 2024</strong>")
+	require.Contains(t, page, "officer&#39;s certified date")
+
+	// A malformed date stays in the field with its error.
+	rec = b.post("/requests/"+r.ID+"/custom_due", url.Values{"date": {"14/06/2024"}})
+	require.Equal(t, http.StatusBadRequest, rec.Code)
+	require.Contains(t, body(rec), `id="custom-date-error"`)
+	require.Contains(t, body(rec), `value="14/06/2024"`)
+}
+
+func TestRequestPage_Upload(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	content := []byte("Sheriff to ICE, 2017-02-01: release notifications attached.\n")
+	rec := b.upload("/requests/"+r.ID+"/documents", nil, map[string][]byte{"ice-emails.txt": content}, "")
+	loc := requireRedirect(t, rec, "/requests/"+r.ID+"?note=")
+	page := body(b.get(loc))
+	require.Contains(t, page, "Uploaded 1 document: ice-emails.txt.")
+	docs, err := b.st.FindDocuments(b.fx.Ctx, r.ID)
+	require.NoError(t, err)
+	require.Len(t, docs, 1)
+	require.Contains(t, page, `href="/documents/`+docs[0].ID+`/download"`)
+	require.Contains(t, page, "searchable", "text extracted after the upload")
+
+	rec = b.get("/documents/" + docs[0].ID + "/download")
+	require.Equal(t, http.StatusOK, rec.Code)
+	require.Equal(t, content, rec.Body.Bytes())
+	require.True(t, strings.HasPrefix(rec.Header().Get("Content-Disposition"), `attachment; filename="ice-emails.txt"`))
+	require.Equal(t, "nosniff", rec.Header().Get("X-Content-Type-Options"))
+	require.Contains(t, rec.Header().Get("Content-Type"), "text/plain")
+
+	// With JavaScript: one file per request, attached to a communication, answered in JSON.
+	cm, _, err := b.st.CreateCommunication(b.fx.Ctx, r.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
+		Direction: sunshine.DirectionIn, Channel: "email", Kind: sunshine.KindRecordsRelease, OccurredOn: deadline.MustParseDate("2017-04-05")}})
+	require.NoError(t, err)
+	rec = b.upload("/requests/"+r.ID+"/documents", map[string]string{"communication_id": cm.ID},
+		map[string][]byte{"release.txt": []byte("first batch")}, "application/json")
+	require.Equal(t, http.StatusCreated, rec.Code, body(rec))
+	require.Contains(t, body(rec), `"filename":"release.txt"`)
+	page = body(b.get("/requests/" + r.ID))
+	require.Regexp(t, `(?s)id="comm-`+cm.ID+`".*release\.txt`, page)
+
+	// Nothing chosen: the error is next to the file field.
+	rec = b.upload("/requests/"+r.ID+"/documents", nil, map[string][]byte{"": nil}, "")
+	require.Equal(t, http.StatusBadRequest, rec.Code)
+	require.Contains(t, body(rec), `<p class="field-error" id="upload-file-error">choose at least one file to upload</p>`)
+	require.Contains(t, body(rec), `aria-describedby="upload-file-error"`)
+}
+
+func TestRequestPage_BadCommunication(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	rec := b.post("/requests/"+r.ID+"/communications", url.Values{
+		"direction": {"in"}, "channel": {"email"}, "kind": {"fee_estimate"}, "occurred_on": {"5 April"},
+		"fee_amount": {"lots"}, "subject": {"Typed subject"}, "body": {"Typed body\nsecond line"}})
+	require.Equal(t, http.StatusBadRequest, rec.Code)
+	page := body(rec)
+	require.Contains(t, page, `id="comm-occurred-on-error"`)
+	require.Contains(t, page, `aria-describedby="comm-occurred-on-error"`)
+	require.Contains(t, page, `id="comm-fee-amount-error">must be an amount such as 25 or 25.50</p>`)
+	require.Contains(t, page, `value="5 April"`)
+	require.Contains(t, page, `value="lots"`)
+	require.Contains(t, page, `value="Typed subject"`)
+	require.Contains(t, page, ">Typed body\nsecond line</textarea>")
+	require.Contains(t, page, `<option value="fee_estimate" selected>`)
+	require.Contains(t, page, `<details class="panel" id="log" open>`)
+	comms, err := b.st.FindCommunications(b.fx.Ctx, r.ID)
+	require.NoError(t, err)
+	require.Empty(t, comms)
+
+	// An agency reply before receipt: the store's rule, at its field.
+	rec = b.post("/requests/"+r.ID+"/communications", url.Values{
+		"direction": {"in"}, "channel": {"email"}, "kind": {"acknowledgment"}, "occurred_on": {"2017-03-01"}})
+	require.Equal(t, http.StatusBadRequest, rec.Code)
+	require.Contains(t, body(rec), `id="comm-occurred-on-error">an agency&#39;s reply cannot come before`)
+}
+
+func TestRequestPage_Status(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	rec := b.post("/requests/"+r.ID+"/status", url.Values{"to": {"draft"}, "effective_on": {"2017-04-05"}, "note": {"typed note"}})
+	require.Equal(t, http.StatusConflict, rec.Code)
+	page := body(rec)
+	require.Contains(t, page, `id="status-to-error">a request that is submitted cannot become draft; allowed: acknowledged`)
+	require.Contains(t, page, ">typed note</textarea>")
+	got, err := b.st.FindRequestByID(b.fx.Ctx, r.ID)
+	require.NoError(t, err)
+	require.Equal(t, sunshine.StatusSubmitted, got.Status)
+	require.Equal(t, r.Version, got.Version, "nothing changed")
+
+	loc := requireRedirect(t, b.post("/requests/"+r.ID+"/status", url.Values{"to": {"awaiting_requester"}, "effective_on": {"2017-04-03"}}), "/requests/")
+	page = body(b.get(loc))
+	require.Contains(t, page, "Status changed to awaiting requester.")
+	require.Contains(t, page, "Waiting on us since Mon 3 Apr 2017, but this law's clock does not stop")
+	require.Contains(t, page, "<strong>Thu 6 Apr 2017</strong>", "the CPRA does not toll")
+}
+
+func TestRequestPage_AssignAndWatch(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	loc := requireRedirect(t, b.post("/requests/"+r.ID+"/assign", url.Values{"assignee_id": {b.fx.Admin.ID}}), "/requests/")
+	page := body(b.get(loc))
+	require.Contains(t, page, "Assigned to "+b.fx.Admin.Email)
+	require.Contains(t, page, `<option value="`+b.fx.Admin.ID+`" selected>`)
+
+	rec := b.post("/requests/"+r.ID+"/assign", url.Values{"assignee_id": {"00000000-0000-0000-0000-000000000000"}})
+	require.Equal(t, http.StatusBadRequest, rec.Code)
+	require.Contains(t, body(rec), `id="assign-assignee-id-error">no such user in this organization</p>`)
+
+	requireRedirect(t, b.post("/requests/"+r.ID+"/watch", url.Values{"watch": {"1"}}), "/requests/"+r.ID+"?note=You+watch")
+	requireRedirect(t, b.post("/requests/"+r.ID+"/watch", url.Values{"watch": {"0"}}), "/requests/"+r.ID+"?note=You+no+longer")
+}
+
+func TestNewRequest(t *testing.T) {
+	t.Parallel()
+	b, a, _ := sacramento(t)
+	rec := b.get("/requests/new")
+	require.Equal(t, http.StatusOK, rec.Code)
+	page := body(rec)
+	require.Contains(t, page, `data-jurisdiction="us-ca"`)
+	require.Contains(t, page, `<a href="/agencies">Add the agency</a>`)
+	require.Contains(t, page, `aria-live="polite"`)
+	require.Contains(t, page, `name="preview"`)
+
+	form := url.Values{"agency_id": {a.ID}, "title": {"Jail booking records"}, "description": {"Bookings, Q1 2017."},
+		"delivery_method": {"portal"}, "sent_on": {"2017-03-27"}, "received_on": {"2017-03-27"}, "tags": {"ice, jail"}}
+	preview := url.Values{"preview": {"1"}}
+	for k, v := range form {
+		preview[k] = v
+	}
+	rec = b.post("/requests", preview)
+	require.Equal(t, http.StatusOK, rec.Code)
+	page = body(rec)
+	require.Contains(t, page, "Due <strong>Thu 6 Apr 2017</strong> under the California Public Records Act")
+	require.Contains(t, page, "Day 1 is Tue 28 Mar 2017, the day after receipt.")
+	require.Contains(t, page, `value="Jail booking records"`, "the preview keeps what was typed")
+	require.Contains(t, page, `value="ice, jail"`)
+
+	// A missing title: the error at the field, everything else kept.
+	bad := url.Values{}
+	for k, v := range form {
+		bad[k] = v
+	}
+	bad.Set("title", "")
+	rec = b.post("/requests", bad)
+	require.Equal(t, http.StatusBadRequest, rec.Code)
+	require.Contains(t, body(rec), `id="new-title-error">must be 1 to 300 characters</p>`)
+	require.Contains(t, body(rec), ">Bookings, Q1 2017.</textarea>")
+
+	loc := requireRedirect(t, b.post("/requests", form), "/requests/")
+	page = body(b.get(loc))
+	require.Contains(t, page, "Request saved: due Thu 6 Apr 2017.")
+	require.Contains(t, page, "<h1>Jail booking records</h1>")
+
+	// No received date: a draft, no clock.
+	form.Del("received_on")
+	form.Set("title", "Draft request")
+	loc = requireRedirect(t, b.post("/requests", form), "/requests/")
+	page = body(b.get(loc))
+	require.Contains(t, page, "saved as a draft")
+	require.Contains(t, page, `id="status-received-on"`, "submitting a draft asks for the received date")
+}
+
+func TestRequestPage_OtherOrganization(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	rec := b.upload("/requests/"+r.ID+"/documents", nil, map[string][]byte{"a.txt": []byte("mine")}, "")
+	requireRedirect(t, rec, "/requests/")
+	docs, err := b.st.FindDocuments(b.fx.Ctx, r.ID)
+	require.NoError(t, err)
+	require.Len(t, docs, 1)
+
+	other := storetest.Org(t, b.st, "other")
+	require.NoError(t, b.st.SetPassword(context.Background(), other.Admin.ID, password))
+	ob := &bundle{t: t, st: b.st, fx: other, engine: b.engine}
+	ob.login(other.Admin.Email)
+	require.Equal(t, http.StatusNotFound, ob.get("/requests/"+r.ID).Code)
+	require.Equal(t, http.StatusNotFound, ob.get("/documents/"+docs[0].ID+"/download").Code)
+	rec = ob.post("/requests/"+r.ID+"/communications", url.Values{
+		"direction": {"in"}, "channel": {"email"}, "kind": {"denial"}, "occurred_on": {"2017-04-05"}})
+	require.Equal(t, http.StatusNotFound, rec.Code)
+	rec = ob.post("/requests/"+r.ID+"/status", url.Values{"to": {"withdrawn"}})
+	require.Equal(t, http.StatusNotFound, rec.Code)
+	require.Equal(t, http.StatusNotFound, ob.upload("/requests/"+r.ID+"/documents", nil, map[string][]byte{"b.txt": []byte("x")}, "").Code)
+	got, err := b.st.FindRequestByID(b.fx.Ctx, r.ID)
+	require.NoError(t, err)
+	require.Equal(t, sunshine.StatusSubmitted, got.Status)
+}
+
+func TestRequestPage_Viewer(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	v := &sunshine.User{Email: "viewer@ndlon.example", Name: "Board Member", Role: sunshine.RoleViewer}
+	require.NoError(t, b.st.CreateUser(b.fx.Ctx, v))
+	require.NoError(t, b.st.SetPassword(context.Background(), v.ID, password))
+	vb := &bundle{t: t, st: b.st, fx: b.fx, engine: b.engine}
+	vb.login(v.Email)
+
+	rec := vb.get("/requests/" + r.ID)
+	require.Equal(t, http.StatusOK, rec.Code)
+	page := body(rec)
+	require.Contains(t, page, "Thu 6 Apr 2017")
+	require.NotContains(t, page, "<form method=\"post\" action=\"/requests/")
+	require.NotContains(t, page, "Log a communication")
+
+	for _, path := range []string{"communications", "extension", "status", "assign", "watch", "custom_due"} {
+		rec = vb.post("/requests/"+r.ID+"/"+path, url.Values{"kind": {"denial"}})
+		require.Equal(t, http.StatusForbidden, rec.Code, path)
+	}
+	require.Equal(t, http.StatusForbidden, vb.upload("/requests/"+r.ID+"/documents", nil, map[string][]byte{"a.txt": []byte("x")}, "").Code)
+	require.Equal(t, http.StatusForbidden, vb.post("/requests", url.Values{"title": {"x"}}).Code)
+	require.Equal(t, http.StatusForbidden, vb.get("/requests/new").Code)
+	got, err := b.st.FindRequestByID(b.fx.Ctx, r.ID)
+	require.NoError(t, err)
+	require.Equal(t, r.Version, got.Version)
+}
+
+func TestRequestPage_PausedClock(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	a := &sunshine.Agency{Name: "U.S. Immigration and Customs Enforcement", Jurisdiction: "us-federal"}
+	require.NoError(t, b.st.CreateAgency(b.fx.Ctx, a))
+	r := &sunshine.Request{AgencyID: a.ID, Title: "Detainers issued in Sacramento County", DeliveryMethod: sunshine.DeliveryPortal,
+		ReceivedOn: deadline.MustParseDate("2024-05-01")}
+	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, r))
+	b.login(b.fx.Admin.Email)
+
+	loc := requireRedirect(t, b.post("/requests/"+r.ID+"/communications", url.Values{
+		"direction": {"in"}, "channel": {"portal"}, "kind": {"fee_estimate"}, "occurred_on": {"2024-05-06"},
+		"fee_amount": {"$25.50"}, "exemptions_cited": {"5 U.S.C. 552(b)(6)\n\n5 U.S.C. 552(b)(7)(C)\n"}}), "/requests/")
+	page := body(b.get(loc))
+	require.Contains(t, page, "Paused since Mon 6 May 2024 while the agency waits on us;")
+	require.Contains(t, page, "left when it resumes")
+	require.Contains(t, page, "Fee: $25.50")
+	require.Contains(t, page, "Exemptions cited: 5 U.S.C. 552(b)(6); 5 U.S.C. 552(b)(7)(C)")
+}

@@ -1,0 +1,117 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+	"github.com/sunshine-records/sunshine/store"
+)
+
+const searchPageSize = 50
+
+type searchHit struct {
+	Kind         string
+	RequestID    string
+	RequestTitle string
+	Title        string // the communication's subject or the document's name
+	AgencyName   string
+	Status       sunshine.Status
+	On           deadline.Date
+	Snippet      template.HTML
+	DocumentID   string
+}
+
+type searchData struct {
+	Q        string
+	Status   string
+	Statuses []dashOption
+	Searched bool
+	Hits     []searchHit
+	From     int // 1-based number of the first hit shown
+	Prev     string
+	Next     string
+}
+
+// handleSearch is GET /search?q=…: requests, communications and documents
+// ranked by PostgreSQL full-text search, with snippets.
+func (s *Server) handleSearch(c *gin.Context) {
+	d := &searchData{Q: strings.TrimSpace(c.Query("q")), Status: c.Query("status")}
+	f := store.SearchFilter{Q: d.Q, Limit: searchPageSize}
+	switch d.Status {
+	case "":
+	case "open":
+		f.Statuses = sunshine.OpenStatuses
+	case "closed":
+		f.Statuses = sunshine.ClosedStatuses
+	default:
+		if !sunshine.Status(d.Status).Valid() {
+			s.fail(c, sunshine.FieldInvalid("status", "unknown status %q", d.Status))
+			return
+		}
+		f.Statuses = []sunshine.Status{sunshine.Status(d.Status)}
+	}
+	d.Statuses = []dashOption{{"open", "any open status", d.Status == "open"}, {"closed", "any closed status", d.Status == "closed"}}
+	for _, st := range slices.Concat(sunshine.OpenStatuses, sunshine.ClosedStatuses) {
+		d.Statuses = append(d.Statuses, dashOption{string(st), strings.ReplaceAll(string(st), "_", " "), string(st) == d.Status})
+	}
+	if page := c.Query("page"); page != "" {
+		n, err := strconv.Atoi(page)
+		if err != nil || n < 1 || n > 1000 {
+			s.fail(c, sunshine.FieldInvalid("page", "must be a page number"))
+			return
+		}
+		f.Offset = (n - 1) * searchPageSize
+	}
+	if d.Q != "" {
+		hits, more, err := s.store.Search(ctxOf(c), f)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		d.Searched = true
+		d.From = f.Offset + 1
+		for _, h := range hits {
+			sh := searchHit{Kind: h.Kind, RequestID: h.RequestID, RequestTitle: h.RequestTitle, AgencyName: h.AgencyName,
+				Status: sunshine.Status(h.RequestStatus), On: h.On,
+				// The store HTML-escapes the snippet and adds only <mark>.
+				Snippet: template.HTML(h.SnippetHTML)}
+			if h.Kind != "request" && h.Title != h.RequestTitle {
+				sh.Title = h.Title
+			}
+			if h.DocumentID != nil {
+				sh.DocumentID = *h.DocumentID
+			}
+			d.Hits = append(d.Hits, sh)
+		}
+		link := func(page int) string {
+			v := url.Values{"q": {d.Q}}
+			if d.Status != "" {
+				v.Set("status", d.Status)
+			}
+			if page > 1 {
+				v.Set("page", strconv.Itoa(page))
+			}
+			return "/search?" + v.Encode()
+		}
+		page := f.Offset/searchPageSize + 1
+		if page > 1 {
+			d.Prev = link(page - 1)
+		}
+		if more {
+			d.Next = link(page + 1)
+		}
+	}
+	title := "Search"
+	if d.Q != "" {
+		title = "Search: " + d.Q
+	}
+	s.render(c, http.StatusOK, "search", title, d)
+}
