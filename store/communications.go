@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -77,7 +78,7 @@ func (s *Store) CreateCommunication(ctx context.Context, requestID string, in su
 
 // applyEffect changes the request as the communication says.
 func (s *Store) applyEffect(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, c *sunshine.Communication, in sunshine.CommunicationInput) error {
-	on, note := c.OccurredOn, "from "+string(c.Kind)+" of "+c.OccurredOn.String()
+	on, note := c.OccurredOn, "from the "+strings.ReplaceAll(string(c.Kind), "_", " ")+" of "+c.OccurredOn.Format("Mon 2 Jan 2006")
 	move := func(to sunshine.Status) error {
 		if r.Status == to {
 			return nil

@@ -62,9 +62,10 @@ func (s *Store) CreateDocument(ctx context.Context, nd NewDocument) (*sunshine.D
 			return err
 		}
 		var id string
-		const q = `INSERT INTO documents (org_id, request_id, communication_id, blob_id, filename, content_type, created_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`
-		if err := tx.QueryRowxContext(ctx, q, org, r.ID, commID, blobID, nd.Filename, nd.ContentType, actorID(ctx)).Scan(&id); err != nil {
+		// Dated by the store's clock, like every date a person reads.
+		const q = `INSERT INTO documents (org_id, request_id, communication_id, blob_id, filename, content_type, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`
+		if err := tx.QueryRowxContext(ctx, q, org, r.ID, commID, blobID, nd.Filename, nd.ContentType, actorID(ctx), s.clock.Now()).Scan(&id); err != nil {
 			return translate(err, "document")
 		}
 		if doc, err = findDocument(ctx, tx, org, id); err != nil {

@@ -477,3 +477,21 @@ func (s *Store) OutboxStats(ctx context.Context, now time.Time) (pending int64, 
 	}
 	return row.N, oldest, nil
 }
+
+// Watchers lists who watches a request of the caller's organization.
+func (s *Store) Watchers(ctx context.Context, requestID string) ([]*sunshine.User, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.findRequest(ctx, s.q(), org, requestID, false); err != nil {
+		return nil, err
+	}
+	var us []*sunshine.User
+	q := `SELECT u.id, u.org_id, u.email, u.name, u.role, u.created_at, u.updated_at
+		FROM watchers w JOIN users u ON u.id = w.user_id WHERE w.org_id = $1 AND w.request_id = $2 ORDER BY u.email`
+	if err := sqlx.SelectContext(ctx, s.q(), &us, q, org, requestID); err != nil {
+		return nil, translate(err, "watchers")
+	}
+	return us, nil
+}

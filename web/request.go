@@ -167,6 +167,8 @@ type requestPageData struct {
 	AssignForm      *reqForm
 	CustomForm      *reqForm
 	WatchForm       *reqForm
+	Watchers        []*sunshine.User
+	Watching        bool // the signed-in user watches the request
 	SuggestCustom   bool // the extension was refused: point at the custom date form
 	ExtensionStated string
 }
@@ -271,6 +273,15 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 	}
 	d.CustomForm = newReqForm("custom", url.Values{"date": {custom}, "reason": {r.CustomDueReason}})
 	d.WatchForm = newReqForm("watch", nil)
+	if d.Watchers, err = s.store.Watchers(ctx, r.ID); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if p, ok := sunshine.PrincipalFrom(ctx); ok {
+		for _, w := range d.Watchers {
+			d.Watching = d.Watching || w.ID == p.UserID
+		}
+	}
 	if edit != nil {
 		edit(d)
 	}

@@ -248,8 +248,14 @@ func TestRequestPage_AssignAndWatch(t *testing.T) {
 	require.Equal(t, http.StatusBadRequest, rec.Code)
 	require.Contains(t, body(rec), `id="assign-assignee-id-error">no such user in this organization</p>`)
 
+	require.Contains(t, body(b.get("/requests/"+r.ID)), "Watchers get this request's reminders:\n    nobody yet.")
 	requireRedirect(t, b.post("/requests/"+r.ID+"/watch", url.Values{"watch": {"1"}}), "/requests/"+r.ID+"?note=You+watch")
+	page = body(b.get("/requests/" + r.ID))
+	require.Contains(t, page, b.fx.Admin.Name+".</p>", "listed as a watcher")
+	require.Contains(t, page, `value="0" class="secondary">Stop watching`)
+	require.NotContains(t, page, `name="watch" value="1"`)
 	requireRedirect(t, b.post("/requests/"+r.ID+"/watch", url.Values{"watch": {"0"}}), "/requests/"+r.ID+"?note=You+no+longer")
+	require.Contains(t, body(b.get("/requests/"+r.ID)), `name="watch" value="1">Watch`)
 }
 
 func TestNewRequest(t *testing.T) {
