@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/mail"
@@ -12,7 +13,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	sunshine "github.com/sunshine-records/sunshine"
 	"github.com/sunshine-records/sunshine/migrations"
+	"github.com/sunshine-records/sunshine/store"
 	"github.com/sunshine-records/sunshine/store/storetest"
 )
 
@@ -153,4 +156,29 @@ func TestRemindOnce(t *testing.T) {
 	code, _, errOut = runCLI("remind", "--once", "--now", "yesterday")
 	require.Equal(t, exitUsage, code)
 	require.Contains(t, errOut, "RFC 3339")
+}
+
+func TestUserSetPassword(t *testing.T) {
+	url := storetest.URL(t)
+	env := map[string]string{"SUNSHINE_DATABASE_URL": url}
+	prev, prevIn := getenv, stdin
+	getenv = func(k string) string { return env[k] }
+	t.Cleanup(func() { getenv, stdin = prev, prevIn })
+
+	code, _, errOut := runCLI("org", "create", "--name", "NDLON", "--slug", "ndlon", "--admin-email", "staff@ndlon.example")
+	require.Equal(t, 0, code, errOut)
+	stdin = strings.NewReader("short\n")
+	code, _, errOut = runCLI("user", "set-password", "--org", "ndlon", "--email", "staff@ndlon.example")
+	require.Equal(t, exitUsage, code)
+	require.Contains(t, errOut, "password: must be 10 to 72 characters")
+	stdin = strings.NewReader("a good long password\n")
+	code, out, errOut := runCLI("user", "set-password", "--org", "ndlon", "--email", "staff@ndlon.example")
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, "Password set for staff@ndlon.example.")
+
+	db := storetest.DBFromURL(t, url)
+	st := store.New(db, sunshine.SystemClock{})
+	_, p, err := st.Login(context.Background(), "staff@ndlon.example", "a good long password")
+	require.NoError(t, err)
+	require.Equal(t, sunshine.RoleAdmin, p.Role)
 }

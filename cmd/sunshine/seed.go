@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 
+	"golang.org/x/crypto/bcrypt"
+
 	sunshine "github.com/sunshine-records/sunshine"
 	"github.com/sunshine-records/sunshine/deadline"
 	"github.com/sunshine-records/sunshine/store"
@@ -58,7 +60,10 @@ func runSeed(args []string, stdout, _ io.Writer) error {
 // (the slug is unique).
 func seedDemo(ctx context.Context, s *store.Store) (orgID string, created bool, err error) {
 	if org, err := s.FindOrgBySlug(ctx, demoSlug); err == nil {
-		return org.ID, false, nil
+		// A demo made before sign-in existed gets its public password; nothing else changes.
+		_, err := s.DB().ExecContext(ctx, `UPDATE users SET password_hash = $2 WHERE email = $1 AND password_hash IS NULL`,
+			demoEmail, demoPasswordHash())
+		return org.ID, false, err
 	} else if sunshine.ErrorCode(err) != sunshine.ENotFound {
 		return "", false, err
 	}
@@ -165,4 +170,10 @@ func seedDemoData(ctx context.Context, s *store.Store, staffID string) error {
 		}
 	}
 	return nil
+}
+
+// demoPasswordHash is the bcrypt hash of the public demo password.
+func demoPasswordHash() string {
+	h, _ := bcrypt.GenerateFromPassword([]byte(demoPassword), bcrypt.DefaultCost)
+	return string(h)
 }
