@@ -231,8 +231,11 @@ func (s *Server) accessLog(c *gin.Context) {
 	status := c.Writer.Status()
 	dur := time.Since(start)
 	path := c.Request.URL.Path
-	if route == "/calendar/:file" {
-		path = "/calendar/[secret].ics" // the secret is a credential
+	switch route { // secrets in paths are credentials: log the route instead
+	case "/calendar/:file":
+		path = "/calendar/[secret].ics"
+	case "/invite/:token":
+		path = "/invite/[token]"
 	}
 	s.requests.WithLabelValues(c.Request.Method, route, strconv.Itoa(status)).Inc()
 	s.latency.WithLabelValues(c.Request.Method, route).Observe(dur.Seconds())
