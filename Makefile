@@ -7,7 +7,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BIN := bin/sunshine
 
 .DEFAULT_GOAL := help
-.PHONY: help run build test bench lint fmt clean db-stop
+.PHONY: help run build test bench lint check fuzz fmt clean db-stop
 
 help: ## list the targets
 	@grep -E '^[a-z/-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -23,6 +23,19 @@ test: ## run every test with the race detector
 
 bench: ## run the Go benchmarks (1,000,000 requests for planning; SUNSHINE_BENCH_REQUESTS to change)
 	./scripts/bench.sh
+
+.PHONY: bench-quick bench-full
+bench-quick: ## run the benchmark harness in quick mode (scale 0.01, 3 s per scenario; about a minute)
+	./scripts/bench-harness.sh -quick
+
+bench-full: ## run the benchmark harness at default scale (1,000,000 requests; docs/performance.md)
+	./scripts/bench-harness.sh
+
+check: lint ## lint, then govulncheck against an offline vulnerability database
+	./scripts/vulncheck.sh
+
+fuzz: ## run every fuzz target for FUZZTIME each (default 10s), keeping their corpora in testdata/fuzz
+	./scripts/fuzz.sh
 
 lint: ## gofmt, go vet and staticcheck
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi

@@ -1,0 +1,64 @@
+package api
+
+import (
+	"bytes"
+	"encoding/csv"
+	"strings"
+	"testing"
+
+	ics "github.com/arran4/golang-ical"
+)
+
+// FuzzCSVCell: whatever text a request holds, the CSV row reads back as
+// the same cells, and no cell a spreadsheet would run as a formula.
+func FuzzCSVCell(f *testing.F) {
+	for _, s := range []string{"=HYPERLINK(\"http://evil\")", "+1", "-2", "@SUM(A1)", "-12.5", "plain, \"quoted\"\nnew line", "\t=1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		var buf bytes.Buffer
+		w := csv.NewWriter(&buf)
+		cell := csvSafe(v)
+		if err := w.Write([]string{cell, "x"}); err != nil {
+			t.Fatal(err)
+		}
+		w.Flush()
+		rows, err := csv.NewReader(&buf).ReadAll()
+		if err != nil {
+			return // the csv package refuses some input (e.g. invalid UTF-8 in quotes); nothing is written then
+		}
+		if len(rows) != 1 || rows[0][0] != strings.ReplaceAll(cell, "\r\n", "\n") && rows[0][0] != cell {
+			t.Fatalf("%q wrote %q, read back %q", v, cell, rows)
+		}
+		if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) && cell != v {
+			t.Fatalf("%q: formula not neutralised: %q", v, cell)
+		}
+	})
+}
+
+// FuzzCalendarEvent: any title and agency name serialise into a calendar
+// that parses back with the same summary.
+func FuzzCalendarEvent(f *testing.F) {
+	f.Add("All communications with ICE", "Sacramento County Sheriff's Department")
+	f.Add("line\nbreak; comma, backslash\\", "BEGIN:VEVENT")
+	f.Fuzz(func(t *testing.T, title, agency string) {
+		if strings.ContainsAny(title+agency, "\r\x00") {
+			return
+		}
+		cal := ics.NewCalendar()
+		ev := cal.AddEvent("request-1@sunshine")
+		ev.SetSummary("Due: " + title + " (" + agency + ")")
+		out := cal.Serialize()
+		back, err := ics.ParseCalendar(strings.NewReader(out))
+		if err != nil {
+			t.Fatalf("serialised calendar does not parse: %v\n%s", err, out)
+		}
+		evs := back.Events()
+		if len(evs) != 1 {
+			t.Fatalf("%d events after a round trip:\n%s", len(evs), out)
+		}
+		if got := evs[0].GetProperty(ics.ComponentPropertySummary).Value; got != "Due: "+title+" ("+agency+")" {
+			t.Fatalf("summary %q became %q", "Due: "+title+" ("+agency+")", got)
+		}
+	})
+}
