@@ -66,12 +66,11 @@ func browserPath(t *testing.T) string {
 
 // liveServer is the real server on a loopback port, with its data.
 type liveServer struct {
-	url      string
-	st       *store.Store
-	ndlon    storetest.Fixture
-	other    storetest.Fixture
-	request  *sunshine.Request
-	otherReq *sunshine.Request
+	url     string
+	st      *store.Store
+	ndlon   storetest.Fixture
+	other   storetest.Fixture
+	request *sunshine.Request
 }
 
 func startServer(t *testing.T) *liveServer {
