@@ -37,6 +37,10 @@ check: lint ## lint, then govulncheck against an offline vulnerability database
 fuzz: ## run every fuzz target for FUZZTIME each (default 10s), keeping their corpora in testdata/fuzz
 	./scripts/fuzz.sh
 
+.PHONY: test-faults
+test-faults: ## run the fault suite: database restart, SMTP outages, kill -9, two replicas (faults/results.json)
+	./scripts/faults.sh
+
 lint: ## gofmt, go vet and staticcheck
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...

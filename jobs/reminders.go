@@ -131,11 +131,29 @@ func (j *Reminders) deliverBatch(ctx context.Context, claimed []store.ClaimedRem
 		}
 		return res, nil
 	}
-	errs := j.mailer.Send(ctx, msgs)
-	now := j.clock.Now()
+	// Each delivery is recorded as soon as the server accepts it, so a
+	// process killed mid-batch resends at most the message in flight.
+	marked := make([]bool, len(sending))
+	var markErr error
+	progress := func(i int) {
+		if markErr != nil {
+			return
+		}
+		if markErr = j.store.MarkReminderSent(ctx, sending[i], msgs[i].Subject, j.clock.Now()); markErr == nil {
+			marked[i] = true
+			res.Sent++
+		}
+	}
+	errs := j.mailer.Send(mail.WithProgress(ctx, progress), msgs)
+	if markErr != nil {
+		return res, markErr
+	}
 	for i, c := range sending {
-		if errs[i] == nil {
-			if err := j.store.MarkReminderSent(ctx, c, msgs[i].Subject, now); err != nil {
+		if marked[i] {
+			continue
+		}
+		if errs[i] == nil { // a mailer that does not report progress
+			if err := j.store.MarkReminderSent(ctx, c, msgs[i].Subject, j.clock.Now()); err != nil {
 				return res, err
 			}
 			res.Sent++

@@ -49,7 +49,9 @@ func (m *dirMailer) Send(ctx context.Context, msgs []Message) []error {
 			failPending(errs[i:], fmt.Errorf("%w: %w", ErrCanceled, err))
 			break
 		}
-		errs[i] = m.write(msg, now)
+		if errs[i] = m.write(msg, now); errs[i] == nil {
+			delivered(ctx, i)
+		}
 	}
 	return errs
 }

@@ -27,7 +27,10 @@ func (f *Fake) Send(ctx context.Context, msgs []Message) []error {
 		}
 		return errs
 	}
-	f.sent = append(f.sent, msgs...)
+	for i, m := range msgs {
+		f.sent = append(f.sent, m)
+		delivered(ctx, i)
+	}
 	return errs
 }
 

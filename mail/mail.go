@@ -45,6 +45,23 @@ type Mailer interface {
 	Describe() string
 }
 
+type progressKey struct{}
+
+// WithProgress returns ctx carrying fn, which Send calls after each message
+// it delivers (i is its index in the batch), as soon as the server accepted
+// it: a caller can record each delivery before the next one is attempted,
+// so a process killed mid-batch resends at most one message.
+func WithProgress(ctx context.Context, fn func(i int)) context.Context {
+	return context.WithValue(ctx, progressKey{}, fn)
+}
+
+// delivered reports message i as accepted to the caller's progress function.
+func delivered(ctx context.Context, i int) {
+	if fn, ok := ctx.Value(progressKey{}).(func(int)); ok {
+		fn(i)
+	}
+}
+
 // Header names Sunshine adds to every message.
 const (
 	// HeaderAutoSubmitted (RFC 3834) tells auto-responders not to reply.

@@ -202,7 +202,9 @@ func (m *smtpMailer) Send(ctx context.Context, msgs []Message) []error {
 		}
 		if err := c.SendWithSMTPClient(conn, msg); err != nil {
 			errs[i] = fmt.Errorf("mail: send %s via %s: %w", msgs[i].ID, m.describe, err)
+			continue
 		}
+		delivered(ctx, i)
 	}
 	return errs
 }

@@ -1,0 +1,458 @@
+// Command bench is Sunshine's benchmark harness (issue 7): it generates a
+// large, reproducible data set, serves it with the real `sunshine serve`,
+// drives each API path at the same concurrency, and measures the same
+// machine's ceilings (pgbench -S and -N, a Gin handler without a database)
+// in the same run. docs/performance.md explains it and records a run.
+//
+//	go run ./bench                 # default scale: 1,000,000 requests
+//	go run ./bench -quick          # scale 0.01, 3 s per scenario
+//
+// It needs TEST_DATABASE_URL (a PostgreSQL server it may create databases
+// on), MAILPIT_BIN and pgbench; scripts/bench-harness.sh sets the first two.
+package main
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"log"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"os/signal"
+	"runtime"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	_ "github.com/lib/pq"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+	"github.com/sunshine-records/sunshine/jobs"
+	"github.com/sunshine-records/sunshine/mail"
+	"github.com/sunshine-records/sunshine/store"
+)
+
+type options struct {
+	seed        uint64
+	scale       float64
+	concurrency int
+	duration    time.Duration
+	quick       bool
+	keep        bool
+	reuse       string
+	out         string
+	asOf        string
+	emails      int
+	cpuProfile  string
+}
+
+func main() {
+	var o options
+	flag.Uint64Var(&o.seed, "seed", 1, "random seed of the data generator")
+	flag.Float64Var(&o.scale, "scale", 1.0, "data scale: 1.0 = 1,000,000 requests and 3,000,000 communications")
+	flag.IntVar(&o.concurrency, "c", 8, "concurrent clients for every scenario and for pgbench")
+	flag.DurationVar(&o.duration, "duration", 20*time.Second, "how long each scenario runs")
+	flag.BoolVar(&o.quick, "quick", false, "quick mode: -scale 0.01 -duration 3s (about a minute)")
+	flag.BoolVar(&o.keep, "keep", false, "keep the benchmark database (its name is printed)")
+	flag.StringVar(&o.reuse, "db", "", "reuse a database kept with -keep instead of generating one")
+	flag.StringVar(&o.out, "out", "bench/results.json", "where to write the JSON results")
+	flag.StringVar(&o.asOf, "asof", "", "the data's today, YYYY-MM-DD (default: today, UTC)")
+	flag.IntVar(&o.emails, "emails", 1000, "reminders delivered to Mailpit")
+	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write the harness's CPU profile to this file")
+	flag.Parse()
+	if o.quick {
+		o.scale, o.duration = 0.01, 3*time.Second
+		o.emails = min(o.emails, 300)
+	}
+	log.SetFlags(log.Ltime)
+	log.SetPrefix("bench: ")
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, o); err != nil {
+		log.Printf("error: %v", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, o options) error {
+	if o.cpuProfile != "" {
+		f, err := os.Create(o.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	adminURL := os.Getenv("TEST_DATABASE_URL")
+	if adminURL == "" {
+		return errors.New("TEST_DATABASE_URL is not set (scripts/bench-harness.sh sets it)")
+	}
+	asOf := deadline.Today(time.Now(), time.UTC)
+	if o.asOf != "" {
+		var err error
+		if asOf, err = deadline.ParseDate(o.asOf); err != nil {
+			return fmt.Errorf("-asof: %w", err)
+		}
+	}
+	g := newGenConfig(o.seed, o.scale, asOf)
+	res := &Results{Started: time.Now().UTC(), Quick: o.quick, Concurrency: o.concurrency, Duration: o.duration.String(), Generator: g}
+
+	tmp, err := os.MkdirTemp("", "sunshine-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	log.Printf("building ./cmd/sunshine")
+	bin, err := buildSunshine(ctx, tmp)
+	if err != nil {
+		return err
+	}
+	admin, err := sql.Open("postgres", adminURL)
+	if err != nil {
+		return err
+	}
+	defer admin.Close()
+
+	// The database: fresh (or reused), migrated by the binary, loaded.
+	name := o.reuse
+	if name == "" {
+		name = "sunshine_bench_" + strconv.Itoa(os.Getpid())
+		if err := createDatabase(ctx, admin, name); err != nil {
+			return err
+		}
+		if o.keep {
+			log.Printf("database %s will be kept (-keep)", name)
+		} else {
+			defer func() {
+				if err := dropDatabase(admin, name); err != nil {
+					log.Printf("drop %s: %v", name, err)
+				}
+			}()
+		}
+	}
+	dbURL, err := withDatabase(adminURL, name)
+	if err != nil {
+		return err
+	}
+	db, err := sql.Open("postgres", dbURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	meta, _ := json.Marshal(g)
+	if o.reuse == "" {
+		log.Printf("database %s: migrating with sunshine migrate, loading %d requests", name, g.Requests)
+		if err := migrate(ctx, bin, dbURL); err != nil {
+			return err
+		}
+		start := time.Now()
+		if err := loadData(ctx, db, g); err != nil {
+			return err
+		}
+		res.LoadSeconds = time.Since(start).Seconds()
+		if _, err := db.ExecContext(ctx, "COMMENT ON DATABASE "+quoteIdent(name)+" IS "+quoteLiteral(string(meta))); err != nil {
+			return err
+		}
+	} else {
+		var have string
+		if err := db.QueryRowContext(ctx, `SELECT COALESCE(shobj_description(oid, 'pg_database'), '') FROM pg_database WHERE datname = current_database()`).Scan(&have); err != nil {
+			return err
+		}
+		if have != string(meta) {
+			return fmt.Errorf("-db %s was generated with %s, not %s: pass the same -seed, -scale and -asof", name, have, meta)
+		}
+	}
+	if res.Data, err = dataSize(ctx, db); err != nil {
+		return err
+	}
+	if res.Machine, err = machine(ctx, db); err != nil {
+		return err
+	}
+
+	// Ceilings: pgbench in its own database on the same server.
+	if err := ceilings(ctx, admin, adminURL, o, res); err != nil {
+		return err
+	}
+
+	// The product: sunshine serve, driven over HTTP.
+	log.Printf("starting sunshine serve")
+	srv, err := startServer(ctx, bin, dbURL, tmp)
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+	if err := httpScenarios(ctx, srv.Base, g, o, res); err != nil {
+		return err
+	}
+	res.Server.PeakRSSMB = srv.PeakRSSMB()
+	srv.stop()
+
+	if err := planAndDeliver(ctx, db, g, o, tmp, res); err != nil {
+		return err
+	}
+
+	res.setRatios()
+	res.Targets = res.evaluate()
+	res.writeTable(os.Stdout)
+	if o.out != "" {
+		if err := res.writeJSON(o.out); err != nil {
+			return err
+		}
+		log.Printf("wrote %s", o.out)
+	}
+	return nil
+}
+
+func quoteIdent(s string) string   { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+func quoteLiteral(s string) string { return `'` + strings.ReplaceAll(s, `'`, `''`) + `'` }
+
+func ceilings(ctx context.Context, admin *sql.DB, adminURL string, o options, res *Results) error {
+	name := "sunshine_bench_pgbench_" + strconv.Itoa(os.Getpid())
+	if err := createDatabase(ctx, admin, name); err != nil {
+		return err
+	}
+	defer func() {
+		if err := dropDatabase(admin, name); err != nil {
+			log.Printf("drop %s: %v", name, err)
+		}
+	}()
+	u, err := withDatabase(adminURL, name)
+	if err != nil {
+		return err
+	}
+	log.Printf("pgbench -i -s 10")
+	if err := pgbenchInit(ctx, u); err != nil {
+		return err
+	}
+	for _, p := range []struct {
+		mode string
+		into *pgbenchResult
+	}{{"-S", &res.Ceilings.PgbenchSelect}, {"-N", &res.Ceilings.PgbenchWrite}} {
+		log.Printf("pgbench %s -c %d -T %s", p.mode, o.concurrency, o.duration)
+		if *p.into, err = pgbench(ctx, u, p.mode, o.concurrency, o.duration); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// httpScenarios runs every HTTP scenario, and the Gin ceiling, at the
+// same concurrency.
+func httpScenarios(ctx context.Context, base string, g *genConfig, o options, res *Results) error {
+	client := newClient(o.concurrency)
+	c := o.concurrency
+	get := func(path, token string) (*http.Request, error) {
+		req, err := http.NewRequest(http.MethodGet, base+path, nil)
+		if err == nil && token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		return req, err
+	}
+	randomOrg := func(r *rand.Rand) int { return r.IntN(g.Orgs) }
+
+	// A sample of existing requests, for "request by ID".
+	sr := g.rnd(0, 0)
+	type known struct {
+		id  string
+		org int
+	}
+	sample := make([]known, 5000)
+	for i := range sample {
+		q := g.genRequest(sr.IntN(g.Requests))
+		sample[i] = known{q.ID, q.Org}
+	}
+	// Calendar feeds: the admins of up to 20 organizations get an address.
+	var feeds []string
+	for k := 0; k < min(20, g.Orgs); k++ {
+		o := k * g.Orgs / min(20, g.Orgs)
+		req, _ := http.NewRequest(http.MethodPost, base+"/api/v1/me/calendar", nil)
+		req.Header.Set("Authorization", "Bearer "+g.token(o))
+		resp, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		var body struct{ URL string }
+		err = json.NewDecoder(resp.Body).Decode(&body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusCreated {
+			return fmt.Errorf("POST /api/v1/me/calendar: %s %v", resp.Status, err)
+		}
+		feeds = append(feeds, strings.TrimPrefix(body.URL, base))
+	}
+
+	ginBase, stopGin, err := startGin()
+	if err != nil {
+		return err
+	}
+	defer stopGin()
+	csvBudget := 5
+	if o.quick {
+		csvBudget = 3
+	}
+	specs := []loadSpec{
+		{Name: scGin, Kind: "ceiling", Next: func(*rand.Rand) (*http.Request, error) {
+			return http.NewRequest(http.MethodGet, ginBase+"/ping", nil)
+		}},
+		{Name: scDashboard, Kind: "read", Next: func(r *rand.Rand) (*http.Request, error) {
+			return get("/api/v1/requests?status=submitted&status=acknowledged&limit=50", g.token(randomOrg(r)))
+		}},
+		{Name: scByID, Kind: "read", Next: func(r *rand.Rand) (*http.Request, error) {
+			k := sample[r.IntN(len(sample))]
+			return get("/api/v1/requests/"+k.id, g.token(k.org))
+		}},
+		{Name: scSearch, Kind: "read", Next: func(r *rand.Rand) (*http.Request, error) {
+			return get("/api/v1/search?q=detainer", g.token(randomOrg(r)))
+		}},
+		{Name: scCalendar, Kind: "read", Next: func(r *rand.Rand) (*http.Request, error) {
+			return get(feeds[r.IntN(len(feeds))], "")
+		}},
+		{Name: scCSV, Kind: "read", Concurrency: 1, MaxRequests: csvBudget, Next: func(*rand.Rand) (*http.Request, error) {
+			return get("/api/v1/requests.csv", g.token(0))
+		}},
+		{Name: scCSVc, Kind: "read", MaxRequests: 2 * c, Next: func(*rand.Rand) (*http.Request, error) {
+			return get("/api/v1/requests.csv", g.token(0))
+		}},
+		{Name: scCreate, Kind: "write", Next: func(r *rand.Rand) (*http.Request, error) {
+			org, k := randomOrg(r), r.IntN(g.agenciesPerOrg())
+			for g.agencyJurisdiction(k).Code == "us-ga" {
+				// Georgia's proclaimed holidays are loaded for 2024-2025 only:
+				// the product refuses (422) a Georgia request received later.
+				k = r.IntN(g.agenciesPerOrg())
+			}
+			topic := pick(r, topics)
+			body, _ := json.Marshal(map[string]any{
+				"agency_id": g.agencyID(org, k), "title": title(r, topic, 2020), "delivery_method": "email",
+				"description": paragraph(r, 3, topic, g.agencyName(org, k), 2020),
+				"sent_on":     g.AsOf.String(), "received_on": g.AsOf.String(), "tags": []string{"bench"},
+			})
+			req, err := http.NewRequest(http.MethodPost, base+"/api/v1/requests", strings.NewReader(string(body)))
+			if err == nil {
+				req.Header.Set("Authorization", "Bearer "+g.token(org))
+				req.Header.Set("Content-Type", "application/json")
+			}
+			return req, err
+		}},
+	}
+	for i, spec := range specs {
+		if spec.Concurrency == 0 {
+			spec.Concurrency = c
+		}
+		spec.Duration = o.duration
+		if spec.MaxRequests > 0 {
+			spec.Duration = max(o.duration, time.Minute)
+		}
+		log.Printf("scenario %q: c=%d for %s", spec.Name, spec.Concurrency, spec.Duration)
+		lr := runLoad(ctx, client, spec, o.seed+uint64(i))
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		res.Scenarios = append(res.Scenarios, scenarioFrom(spec, lr))
+	}
+	return nil
+}
+
+// planAndDeliver times reminder planning over every open request, in
+// process against the database, then delivery of o.emails reminders to
+// Mailpit.
+func planAndDeliver(ctx context.Context, db *sql.DB, g *genConfig, o options, tmp string, res *Results) error {
+	sdb := sqlx.NewDb(db, "postgres")
+	st := store.New(sdb, sunshine.SystemClock{})
+	now := g.AsOf.Time(time.UTC).Add(14 * time.Hour)
+	const readable = `SELECT count(*) FROM requests WHERE next_remind_on IS NOT NULL AND next_remind_on <= $1::date + 1
+		AND status IN ('submitted', 'acknowledged', 'rolling_production', 'appealed', 'in_litigation', 'awaiting_requester')`
+	if err := db.QueryRowContext(ctx, readable, g.AsOf.String()).Scan(&res.Planning.RequestsRead); err != nil {
+		return err
+	}
+	log.Printf("planning reminders over %d open requests", res.Data.OpenRequests)
+	start := time.Now()
+	n, err := st.PlanReminders(ctx, now)
+	if err != nil {
+		return err
+	}
+	res.Planning.Seconds = time.Since(start).Seconds()
+	res.Planning.RemindersCreated = n
+
+	// Delivery: only the reminders inserted here are pending.
+	if _, err := db.ExecContext(ctx, `DELETE FROM reminders WHERE status = 'pending'`); err != nil {
+		return err
+	}
+	_, err = db.ExecContext(ctx, `INSERT INTO reminders (org_id, request_id, recipient_id, kind, due_on, occurrence)
+		SELECT r.org_id, r.id, u.id, 'overdue', COALESCE(r.custom_due_on, r.due_on), $1::date + 1000
+		FROM requests r JOIN users u ON u.org_id = r.org_id AND u.role = 'admin'
+		WHERE r.status IN ('submitted', 'acknowledged', 'rolling_production', 'appealed', 'in_litigation')
+		  AND COALESCE(r.custom_due_on, r.due_on) < $1::date
+		ORDER BY r.id LIMIT $2`, g.AsOf.String(), o.emails)
+	if err != nil {
+		return err
+	}
+	mp, err := startMailpit(os.Getenv("MAILPIT_BIN"), tmp)
+	if err != nil {
+		return err
+	}
+	defer mp.stop()
+	mailer, err := mail.NewSMTP("smtp://"+mp.SMTP, "Sunshine <reminders@sunshine.localhost>")
+	if err != nil {
+		return err
+	}
+	runner := jobs.NewReminders(st, mailer, sunshine.SystemClock{}, slog.New(slog.DiscardHandler), jobs.Config{BaseURL: "http://127.0.0.1"})
+	log.Printf("delivering %d reminders to Mailpit", o.emails)
+	start = time.Now()
+	dr, err := runner.Deliver(ctx)
+	if err != nil {
+		return err
+	}
+	res.Delivery = Delivery{Emails: o.emails, Sent: dr.Sent, Seconds: time.Since(start).Seconds()}
+	res.Delivery.EmailsPerSec = float64(dr.Sent) / res.Delivery.Seconds
+	return nil
+}
+
+func dataSize(ctx context.Context, db *sql.DB) (DataSize, error) {
+	d := DataSize{Rows: map[string]int64{}}
+	for _, t := range []string{"organizations", "users", "agencies", "requests", "request_pauses", "communications", "documents", "blobs"} {
+		var n int64
+		if err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+t).Scan(&n); err != nil {
+			return d, err
+		}
+		d.Rows[t] = n
+	}
+	err := db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM requests WHERE status IN ('draft', 'submitted', 'acknowledged',
+		'awaiting_requester', 'rolling_production', 'appealed', 'in_litigation')),
+		pg_database_size(current_database()), pg_size_pretty(pg_database_size(current_database()))`).
+		Scan(&d.OpenRequests, &d.DatabaseBytes, &d.DatabaseSize)
+	return d, err
+}
+
+func machine(ctx context.Context, db *sql.DB) (Machine, error) {
+	m := Machine{CPUs: runtime.NumCPU(), Go: runtime.Version()}
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, l := range strings.Split(string(b), "\n") {
+			if k, v, ok := strings.Cut(l, ":"); ok && strings.TrimSpace(k) == "model name" {
+				m.CPUModel = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		var kb int
+		if _, err := fmt.Sscanf(string(b), "MemTotal: %d kB", &kb); err == nil {
+			m.MemoryMB = kb / 1024
+		}
+	}
+	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
+		m.Kernel = strings.TrimSpace(string(b))
+	}
+	err := db.QueryRowContext(ctx, "SELECT version()").Scan(&m.PostgreSQL)
+	return m, err
+}
