@@ -16,7 +16,7 @@ import (
 // token and a revoked token. Other organizations' IDs answer 404.
 func TestAuthorizationMatrix(t *testing.T) {
 	t.Parallel()
-	b := setup(t)
+	b := setupDocs(t, 0)
 	agency := b.agency("Sheriff", "us-ca")
 	req := b.request(agency, "2017-03-27")
 	staff := b.user("staff@ndlon.example", sunshine.RoleStaff)
@@ -40,11 +40,16 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}
 	}
 
+	comm := b.communication(req, map[string]any{"direction": "in", "channel": "email", "kind": "other", "occurred_on": "2017-03-28"}).str("communication.id")
+	doc := b.upload(req, "", "letter.txt", "text/plain", []byte("Responsive records.")).str("id")
+	unknown := "00000000-0000-0000-0000-000000000000"
+
 	type want struct{ admin, staff, viewer, other int }
 	read := want{200, 200, 200, 404}
 	list := want{200, 200, 200, 200} // another org sees its own (empty) list
 	write := want{200, 200, 403, 404}
 	adminOnly := want{200, 403, 403, 404}
+	adminOnly2 := want{200, 403, 403, 200} // the caller's own organization's settings
 	for _, tc := range []struct {
 		method, path string
 		body         string
@@ -69,6 +74,26 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"GET", "/api/v1/tokens", "", want{200, 403, 403, 200}},
 		{"POST", "/api/v1/tokens", `{"name":"x"}`, want{201, 403, 403, 201}},
 		{"DELETE", "/api/v1/tokens/" + revokedID, "", want{204, 403, 403, 404}},
+		{"GET", "/api/v1/requests/" + req + "/communications", "", read},
+		{"POST", "/api/v1/requests/" + req + "/communications", `{"direction":"out","channel":"email","kind":"follow_up","occurred_on":"2017-04-01"}`, want{201, 201, 403, 404}},
+		{"GET", "/api/v1/communications/" + comm, "", read},
+		{"PATCH", "/api/v1/communications/" + comm, `{"subject":"Re %s"}`, write},
+		{"GET", "/api/v1/requests/" + req + "/documents", "", read},
+		{"GET", "/api/v1/documents/" + doc, "", read},
+		{"GET", "/api/v1/documents/" + doc + "/content", "", read},
+		{"GET", "/api/v1/search?q=records", "", list},
+		{"GET", "/api/v1/requests.csv", "", list},
+		{"GET", "/api/v1/requests/" + req + "/export.zip", "", read},
+		{"GET", "/api/v1/reminders", "", list},
+		{"POST", "/api/v1/reminders/" + unknown + "/retry", "", want{404, 404, 403, 404}},
+		{"GET", "/api/v1/me/preferences", "", list},
+		{"PUT", "/api/v1/me/preferences", `{"digest_hour":8}`, list},
+		{"POST", "/api/v1/me/calendar", "", want{201, 201, 201, 201}},
+		{"PUT", "/api/v1/requests/" + req + "/watch", "", want{204, 204, 204, 404}},
+		{"DELETE", "/api/v1/requests/" + req + "/watch", "", want{204, 204, 204, 404}},
+		{"GET", "/api/v1/reminder_policy", "", list},
+		{"PUT", "/api/v1/reminder_policy", `{"overdue_repeat_days":7}`, adminOnly2},
+		{"DELETE", "/api/v1/documents/" + doc, "", want{204, 404, 403, 404}},
 	} {
 		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
 			for _, caller := range []struct {

@@ -42,37 +42,42 @@ func fuzzBundle(f *testing.F) (*testBundle, string, string) {
 	return b, agency, req
 }
 
-func FuzzRequestCreate(f *testing.F) {
-	b, agency, _ := fuzzBundle(f)
-	for _, s := range []string{
+// FuzzWriteBodies sends arbitrary bodies to every JSON write endpoint.
+func FuzzWriteBodies(f *testing.F) {
+	b, agency, id := fuzzBundle(f)
+	comm := b.communication(id, map[string]any{"direction": "in", "channel": "email", "kind": "other", "occurred_on": "2017-03-28"}).str("communication.id")
+	routes := []struct{ method, path string }{
+		{"POST", "/api/v1/agencies"}, {"PATCH", "/api/v1/agencies/" + agency},
+		{"POST", "/api/v1/requests"}, {"PATCH", "/api/v1/requests/" + id},
+		{"POST", "/api/v1/requests/" + id + "/transitions"}, {"POST", "/api/v1/requests/" + id + "/extension"},
+		{"PUT", "/api/v1/requests/" + id + "/custom_due_on"},
+		{"POST", "/api/v1/requests/" + id + "/communications"}, {"PATCH", "/api/v1/communications/" + comm},
+		{"POST", "/api/v1/users"}, {"PATCH", "/api/v1/users/" + b.fx.Admin.ID}, {"POST", "/api/v1/tokens"},
+		{"PUT", "/api/v1/me/preferences"}, {"PUT", "/api/v1/reminder_policy"},
+	}
+	for i, s := range []string{
+		`{"name":"Fresno PD","jurisdiction":"us-ca","time_zone":"Mars/Olympus"}`,
+		`{"phone":"` + strings.Repeat("9", 60) + `"}`,
 		`{"agency_id":"` + agency + `","title":"t","delivery_method":"email","received_on":"2017-03-27"}`,
-		`{"agency_id":"` + agency + `","title":"` + strings.Repeat("é", 400) + `","delivery_method":"fax"}`,
-		`{"agency_id":"x'; DROP TABLE requests; --","title":1}`,
-		`{"tags":[[[[[[[[[[]]]]]]]]]]}`,
-		"{\"title\":\"\xff\"}", `[]`, `null`, `{"received_on":"2017-02-29"}`, strings.Repeat("[", 10000),
-	} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, body []byte) {
-		req := httptest.NewRequest("POST", "/api/v1/requests", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		fuzzServe(t, b, req)
-	})
-}
-
-func FuzzCommunicationCreate(f *testing.F) {
-	b, _, id := fuzzBundle(f)
-	for _, s := range []string{
-		`{"direction":"in","channel":"email","kind":"acknowledgment","occurred_on":"2017-03-29"}`,
+		`{"assignee_id":null,"tags":[[[[[[[[[[]]]]]]]]]],"agency_estimated_on":"2017-02-30"}`,
+		`{"to":"awaiting_requester","effective_on":"1900-01-01"}`,
+		`{"invoked_on":"2017-03-01","reason":"` + strings.Repeat("x", 3000) + `"}`,
+		`{"date":null}`,
 		`{"direction":"in","channel":"mail","kind":"extension_notice","occurred_on":"2017-04-03","custom_due_on":"2017-05-01"}`,
-		`{"direction":"in","channel":"email","kind":"fee_estimate","occurred_on":"2017-03-29","fee_amount":"12.5"}`,
-		`{"direction":"out","channel":"email","kind":"records_release","occurred_on":"1900-01-01","resulting_status":"draft"}`,
-		`{"exemptions_cited":["a","",null]}`,
+		`{"fee_amount":"12.","exemptions_cited":["a","",null]}`,
+		`{"email":"x'; DROP TABLE users; --@example.org","role":"root"}`,
+		`{"role":"viewer"}`,
+		"{\"name\":\"\xff\"}",
+		`{"digest_hour":24,"kinds":["digest"]}`,
+		`{"due_soon_business_days":[0,31,1,2,3,4],"time_zone":""}`,
 	} {
-		f.Add([]byte(s))
+		f.Add(uint8(i), []byte(s))
 	}
-	f.Fuzz(func(t *testing.T, body []byte) {
-		req := httptest.NewRequest("POST", "/api/v1/requests/"+id+"/communications", bytes.NewReader(body))
+	f.Add(uint8(2), []byte(strings.Repeat("[", 10000)))
+	f.Add(uint8(2), []byte(`null`))
+	f.Fuzz(func(t *testing.T, route uint8, body []byte) {
+		r := routes[int(route)%len(routes)]
+		req := httptest.NewRequest(r.method, r.path, bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		fuzzServe(t, b, req)
 	})
