@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"path"
-	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -16,9 +15,6 @@ import (
 	sunshine "github.com/sunshine-records/sunshine"
 	"github.com/sunshine-records/sunshine/deadline"
 )
-
-var csvHeader = []string{"id", "title", "agency", "jurisdiction", "status", "received_on", "due_on", "extended",
-	"days_overdue", "tracking_number", "assignee", "last_communication_on", "closed_on"}
 
 // handleRequestsCSV streams GET /api/v1/requests.csv: the list filters,
 // every matching request, one page of the database at a time.
@@ -43,11 +39,11 @@ func (s *Server) handleRequestsCSV(c *gin.Context) {
 	c.Header("Content-Disposition", `attachment; filename="requests.csv"`)
 	c.Status(http.StatusOK)
 	w := csv.NewWriter(c.Writer)
-	_ = w.Write(csvHeader)
+	_ = w.Write(sunshine.CSVHeader)
 	now := s.store.Clock().Now()
 	for {
 		for _, r := range rs {
-			_ = w.Write(csvRow(r, deadline.Today(now, (&sunshine.Agency{TimeZone: r.TimeZone}).Location())))
+			_ = w.Write(sunshine.CSVRecord(r, deadline.Today(now, (&sunshine.Agency{TimeZone: r.TimeZone}).Location())))
 		}
 		w.Flush()
 		if next == "" || w.Error() != nil {
@@ -60,35 +56,6 @@ func (s *Server) handleRequestsCSV(c *gin.Context) {
 			panic(http.ErrAbortHandler)
 		}
 	}
-}
-
-func csvRow(r *sunshine.Request, today deadline.Date) []string {
-	overdue := ""
-	if r.Overdue(today) {
-		overdue = strconv.Itoa(r.EffectiveDueOn().DaysUntil(today))
-	}
-	assignee := ""
-	if r.AssigneeEmail != nil {
-		assignee = *r.AssigneeEmail
-	}
-	row := []string{r.ID, r.Title, r.AgencyName, r.Jurisdiction, string(r.Status), r.ReceivedOn.String(),
-		r.EffectiveDueOn().String(), strconv.FormatBool(r.Extended), overdue, r.TrackingNumber, assignee,
-		r.LastCommunicationOn.String(), r.ClosedOn.String()}
-	for i, v := range row {
-		row[i] = csvSafe(v)
-	}
-	return row
-}
-
-// csvSafe keeps a spreadsheet from running a cell as a formula (CSV
-// injection): text people typed that starts with = + - @ gets a quote.
-func csvSafe(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-		if _, err := strconv.ParseFloat(v, 64); err != nil {
-			return "'" + v
-		}
-	}
-	return v
 }
 
 // handleRequestZip streams GET /requests/{id}/export.zip: the request with

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	ics "github.com/arran4/golang-ical"
+
+	sunshine "github.com/sunshine-records/sunshine"
 )
 
 // FuzzCSVCell: whatever text a request holds, the CSV row reads back as
@@ -18,7 +20,7 @@ func FuzzCSVCell(f *testing.F) {
 	f.Fuzz(func(t *testing.T, v string) {
 		var buf bytes.Buffer
 		w := csv.NewWriter(&buf)
-		cell := csvSafe(v)
+		cell := sunshine.CSVSafe(v)
 		if err := w.Write([]string{cell, "x"}); err != nil {
 			t.Fatal(err)
 		}

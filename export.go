@@ -1,0 +1,44 @@
+package sunshine
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/sunshine-records/sunshine/deadline"
+)
+
+// CSVHeader names the columns of a requests export (CSVRecord's cells).
+var CSVHeader = []string{"id", "title", "agency", "jurisdiction", "status", "received_on", "due_on", "extended",
+	"days_overdue", "tracking_number", "assignee", "last_communication_on", "closed_on"}
+
+// CSVRecord is a request as one row of a CSV export, as of today (the
+// agency's date), every cell safe to open in a spreadsheet.
+func CSVRecord(r *Request, today deadline.Date) []string {
+	overdue := ""
+	if r.Overdue(today) {
+		overdue = strconv.Itoa(r.EffectiveDueOn().DaysUntil(today))
+	}
+	assignee := ""
+	if r.AssigneeEmail != nil {
+		assignee = *r.AssigneeEmail
+	}
+	row := []string{r.ID, r.Title, r.AgencyName, r.Jurisdiction, string(r.Status), r.ReceivedOn.String(),
+		r.EffectiveDueOn().String(), strconv.FormatBool(r.Extended), overdue, r.TrackingNumber, assignee,
+		r.LastCommunicationOn.String(), r.ClosedOn.String()}
+	for i, v := range row {
+		row[i] = CSVSafe(v)
+	}
+	return row
+}
+
+// CSVSafe keeps a spreadsheet from running a cell as a formula (CSV
+// injection): text people typed that starts with = + - @ tab or CR gets a
+// quote; numbers are left alone.
+func CSVSafe(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		if _, err := strconv.ParseFloat(v, 64); err != nil {
+			return "'" + v
+		}
+	}
+	return v
+}
