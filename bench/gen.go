@@ -196,6 +196,7 @@ type request struct {
 	Estimated    deadline.Date
 	PauseFrom    deadline.Date
 	Row          row
+	Schedule     row // nil when the request owes no reminder
 	Created      time.Time
 	AgencyName   string
 	Jurisdiction *deadline.Jurisdiction
@@ -204,7 +205,10 @@ type request struct {
 var requestCols = []string{"id", "org_id", "agency_id", "title", "description", "delivery_method", "status",
 	"jurisdiction", "sent_on", "received_on", "due_on", "extended", "extension_invoked_on", "custom_due_on",
 	"custom_due_reason", "agency_estimated_on", "tracking_number", "assignee_id", "tags", "closed_on", "created_by",
-	"created_at", "updated_at", "soon_dates", "overdue_from", "awaiting_remind_on", "next_remind_on"}
+	"created_at", "updated_at"}
+
+// scheduleCols are the reminder_schedule columns (store/schedule.go).
+var scheduleCols = []string{"request_id", "org_id", "soon_dates", "overdue_from", "awaiting_remind_on", "next_remind_on"}
 
 func (g *genConfig) requestOrg(r *rand.Rand, i int) int {
 	u := r.Float64() // drawn for every request, so the stream is the same either way
@@ -308,7 +312,10 @@ func (g *genConfig) genRequest(i int) *request {
 	q.Row = row{q.ID, q.OrgID, g.agencyID(q.Org, q.Agency), title, desc, q.Method, string(q.Status),
 		q.Jurisdiction.Code, date(q.Sent), date(q.Received), date(q.Due), q.Extended, date(q.Extension), date(q.Custom),
 		customReason, date(q.Estimated), tracking, assignee, tagsV, date(q.Closed), g.userID(q.Org, 0),
-		q.Created, updated, dateArray(s.soon), date(s.overdueFrom), date(s.awaitingOn), date(s.next)}
+		q.Created, updated}
+	if len(s.soon) > 0 || !s.overdueFrom.IsZero() || !s.awaitingOn.IsZero() || !s.next.IsZero() {
+		q.Schedule = row{q.ID, q.OrgID, dateArray(s.soon), date(s.overdueFrom), date(s.awaitingOn), date(s.next)}
+	}
 	return q
 }
 

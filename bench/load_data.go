@@ -51,14 +51,28 @@ func loadData(ctx context.Context, db *sql.DB, g *genConfig) error {
 	const streams = 2
 	err = parallel(streams, func(s int) error {
 		lo, hi := s*g.Requests/streams, (s+1)*g.Requests/streams
-		var pauses []row
+		var pauses, schedules []row
 		err := copyIn(ctx, db, "requests", requestCols, func(emit func(row) error) error {
 			for i := lo; i < hi; i++ {
 				q := g.genRequest(i)
 				if p := q.pauseRow(g); p != nil {
 					pauses = append(pauses, p)
 				}
+				if q.Schedule != nil {
+					schedules = append(schedules, q.Schedule)
+				}
 				if err := emit(q.Row); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		err = copyIn(ctx, db, "reminder_schedule", scheduleCols, func(emit func(row) error) error {
+			for _, r := range schedules {
+				if err := emit(r); err != nil {
 					return err
 				}
 			}

@@ -370,8 +370,9 @@ func planAndDeliver(ctx context.Context, db *sql.DB, g *genConfig, o options, tm
 	sdb := sqlx.NewDb(db, "postgres")
 	st := store.New(sdb, sunshine.SystemClock{})
 	now := g.AsOf.Time(time.UTC).Add(14 * time.Hour)
-	const readable = `SELECT count(*) FROM requests WHERE next_remind_on IS NOT NULL AND next_remind_on <= $1::date + 1
-		AND status IN ('submitted', 'acknowledged', 'rolling_production', 'appealed', 'in_litigation', 'awaiting_requester')`
+	const readable = `SELECT count(*) FROM reminder_schedule s JOIN requests r ON r.id = s.request_id
+		WHERE s.next_remind_on IS NOT NULL AND s.next_remind_on <= $1::date + 1
+		AND r.status IN ('submitted', 'acknowledged', 'rolling_production', 'appealed', 'in_litigation', 'awaiting_requester')`
 	if err := db.QueryRowContext(ctx, readable, g.AsOf.String()).Scan(&res.Planning.RequestsRead); err != nil {
 		return err
 	}

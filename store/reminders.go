@@ -19,23 +19,25 @@ const clockRunning = `('submitted', 'acknowledged', 'rolling_production', 'appea
 
 // PlanReminders inserts the reminders owed at now for open requests of
 // every organization, in one set-based statement that reads only requests
-// whose next reminder day has come (requests.next_remind_on, set by
-// reschedule) and moves that day on. Each reminder is unique per (request,
+// whose next reminder day has come (reminder_schedule.next_remind_on, set
+// by reschedule) and moves that day on. Each reminder is unique per (request,
 // kind, due date, recipient, occurrence), so planning again creates
 // nothing. It returns how many were created.
 func (s *Store) PlanReminders(ctx context.Context, now time.Time) (int64, error) {
 	const q = `
 	WITH cand AS (
 		SELECT r.id AS request_id, r.org_id, r.status, r.extended, r.agency_estimated_on,
-		       COALESCE(r.custom_due_on, r.due_on) AS due, r.soon_dates, r.overdue_from, r.awaiting_remind_on,
+		       COALESCE(r.custom_due_on, r.due_on) AS due, s.soon_dates, s.overdue_from, s.awaiting_remind_on,
+		       s.next_remind_on,
 		       (SELECT p.started_on FROM request_pauses p WHERE p.request_id = r.id AND p.ended_on IS NULL) AS paused_since,
 		       ($1::timestamptz AT TIME ZONE a.time_zone)::date AS today, o.overdue_repeat_days AS repeat
-		FROM requests r
+		FROM reminder_schedule s
+		JOIN requests r ON r.org_id = s.org_id AND r.id = s.request_id
 		JOIN agencies a ON a.org_id = r.org_id AND a.id = r.agency_id
 		JOIN organizations o ON o.id = r.org_id
 		-- Only requests whose next reminder day has come (a day of slack for time zones).
-		WHERE r.next_remind_on IS NOT NULL
-		  AND r.next_remind_on <= ($1::timestamptz AT TIME ZONE 'UTC')::date + 1
+		WHERE s.next_remind_on IS NOT NULL
+		  AND s.next_remind_on <= ($1::timestamptz AT TIME ZONE 'UTC')::date + 1
 		  AND r.status IN ('submitted', 'acknowledged', 'rolling_production', 'appealed', 'in_litigation', 'awaiting_requester')
 	),
 	owed AS (
@@ -80,7 +82,7 @@ func (s *Store) PlanReminders(ctx context.Context, now time.Time) (int64, error)
 	),
 	-- Move each request read on to the next day one of its reminders can fall due.
 	moved AS (
-		UPDATE requests r SET next_remind_on = CASE
+		UPDATE reminder_schedule s SET next_remind_on = CASE
 			WHEN c.status = 'awaiting_requester' THEN CASE WHEN c.awaiting_remind_on > c.today THEN c.awaiting_remind_on END
 			ELSE LEAST(
 				(SELECT min(x) FROM unnest(c.soon_dates) x WHERE x > c.today AND x < c.due),
@@ -89,7 +91,7 @@ func (s *Store) PlanReminders(ctx context.Context, now time.Time) (int64, error)
 				     ELSE c.overdue_from + ((c.today - c.overdue_from) / c.repeat + 1) * c.repeat END,
 				CASE WHEN c.agency_estimated_on + 1 > c.today THEN c.agency_estimated_on + 1 END)
 			END
-		FROM cand c WHERE r.id = c.request_id AND c.today >= r.next_remind_on
+		FROM cand c WHERE s.request_id = c.request_id AND c.today >= c.next_remind_on
 		RETURNING 1
 	)
 	SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM moved)`

@@ -40,11 +40,13 @@ func reschedule(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request) error {
 		return addWeekdays(d, n) // an agreed date under a law with no calendar of its own
 	}
 	soon := []string{}
+	var soonDates []deadline.Date
 	var overdueFrom, awaitingOn deadline.Date
 	if due := r.EffectiveDueOn(); !due.IsZero() && r.Status.ClockRuns() {
 		for _, n := range policy.SoonDays {
 			if d := addBD(due, -int(n)); !d.IsZero() {
 				soon = append(soon, d.String())
+				soonDates = append(soonDates, d)
 			}
 		}
 		overdueFrom = addBD(due, 1)
@@ -53,15 +55,25 @@ func reschedule(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request) error {
 		awaitingOn = addBD(r.Pauses[len(r.Pauses)-1].From, policy.AwaitingAfter)
 	}
 	// The earliest of them; planning moves it on as reminders go out.
-	const q = `UPDATE requests SET soon_dates = $3::date[], overdue_from = $4, awaiting_remind_on = $5,
-		next_remind_on = (SELECT min(d) FROM unnest($3::date[] || ARRAY[$4::date, $5::date, agency_estimated_on + 1, $6::date]) d)
-		WHERE org_id = $1 AND id = $2`
-	var due deadline.Date
-	if r.Status.ClockRuns() {
-		due = r.EffectiveDueOn()
+	var next deadline.Date
+	for _, d := range append(soonDates, overdueFrom, awaitingOn) {
+		if !d.IsZero() && (next.IsZero() || d.Before(next)) {
+			next = d
+		}
 	}
-	if _, err := tx.ExecContext(ctx, q, r.OrgID, r.ID, pq.Array(soon), overdueFrom, awaitingOn, due); err != nil {
-		return translate(err, "request")
+	if r.Status.ClockRuns() {
+		for _, d := range []deadline.Date{r.EffectiveDueOn(), nextDay(r.AgencyEstimatedOn)} {
+			if !d.IsZero() && (next.IsZero() || d.Before(next)) {
+				next = d
+			}
+		}
+	}
+	const q = `INSERT INTO reminder_schedule (request_id, org_id, soon_dates, overdue_from, awaiting_remind_on, next_remind_on)
+		VALUES ($1, $2, $3::date[], $4, $5, $6)
+		ON CONFLICT (request_id) DO UPDATE SET soon_dates = EXCLUDED.soon_dates, overdue_from = EXCLUDED.overdue_from,
+			awaiting_remind_on = EXCLUDED.awaiting_remind_on, next_remind_on = EXCLUDED.next_remind_on`
+	if _, err := tx.ExecContext(ctx, q, r.ID, r.OrgID, pq.Array(soon), overdueFrom, awaitingOn, next); err != nil {
+		return translate(err, "reminder schedule")
 	}
 	const cancel = `UPDATE reminders SET status = 'cancelled', last_error = $5
 		WHERE request_id = $1 AND status = 'pending' AND (
@@ -85,4 +97,12 @@ func addWeekdays(d deadline.Date, n int) deadline.Date {
 		}
 	}
 	return d
+}
+
+// nextDay is the day after d, or the zero Date.
+func nextDay(d deadline.Date) deadline.Date {
+	if d.IsZero() {
+		return d
+	}
+	return d.AddDays(1)
 }
