@@ -64,12 +64,17 @@ func (s *Store) CreateRequest(ctx context.Context, r *sunshine.Request) error {
 		if p.UserID != "" {
 			r.CreatedBy = &p.UserID
 		}
+		// The due date is computed first so the row is written once.
+		res, ok, err := computeDue(r, "received_on")
+		if err != nil {
+			return err
+		}
 		const q = `INSERT INTO requests (org_id, agency_id, title, description, delivery_method, status, jurisdiction,
-			sent_on, received_on, tracking_number, assignee_id, tags, created_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+			sent_on, received_on, due_on, tracking_number, assignee_id, tags, created_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 			RETURNING id, created_at, updated_at, version`
 		err = tx.QueryRowxContext(ctx, q, r.OrgID, r.AgencyID, r.Title, r.Description, r.DeliveryMethod, r.Status,
-			r.Jurisdiction, r.SentOn, r.ReceivedOn, r.TrackingNumber, r.AssigneeID, pq.Array(r.Tags), r.CreatedBy,
+			r.Jurisdiction, r.SentOn, r.ReceivedOn, r.DueOn, r.TrackingNumber, r.AssigneeID, pq.Array(r.Tags), r.CreatedBy,
 		).Scan(&r.ID, &r.CreatedAt, &r.UpdatedAt, &r.Version)
 		if err != nil {
 			return translate(err, "request")
@@ -78,7 +83,7 @@ func (s *Store) CreateRequest(ctx context.Context, r *sunshine.Request) error {
 		if err := addEvent(ctx, tx, r, sunshine.EventCreated, r.ReceivedOn, "", data); err != nil {
 			return err
 		}
-		return s.recompute(ctx, tx, r, "received_on")
+		return recordDue(ctx, tx, r, deadline.Date{}, res, ok)
 	})
 }
 
@@ -522,18 +527,34 @@ func setCustomDue(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, on dead
 // EUnprocessable naming field.
 func (s *Store) recompute(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, field string) error {
 	prev := r.DueOn
+	res, ok, err := computeDue(r, field)
+	if err != nil {
+		return err
+	}
+	if err := saveRequest(ctx, tx, r); err != nil {
+		return err
+	}
+	return recordDue(ctx, tx, r, prev, res, ok)
+}
+
+// computeDue runs the deadline engine over the request's facts and sets
+// DueOn (zero for a draft, a law with no date or a stopped clock).
+func computeDue(r *sunshine.Request, field string) (deadline.Result, bool, error) {
 	res, ok, err := r.Deadline()
 	if err != nil {
-		return &sunshine.Error{Code: sunshine.EUnprocessable, Message: engineMessage(err),
+		return res, false, &sunshine.Error{Code: sunshine.EUnprocessable, Message: engineMessage(err),
 			Fields: []sunshine.FieldError{{Field: field, Message: engineMessage(err)}}}
 	}
 	r.DueOn = deadline.Date{}
 	if ok {
 		r.DueOn = res.Due
 	}
-	if err := saveRequest(ctx, tx, r); err != nil {
-		return err
-	}
+	return res, ok, nil
+}
+
+// recordDue reschedules the request's reminders and, when its due date
+// moved from prev, records the new date and why in the timeline.
+func recordDue(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, prev deadline.Date, res deadline.Result, ok bool) error {
 	if err := reschedule(ctx, tx, r); err != nil {
 		return err
 	}
