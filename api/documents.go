@@ -3,11 +3,9 @@ package api
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"mime"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -93,22 +91,16 @@ func (s *Server) handleDocumentUpload(c *gin.Context) {
 }
 
 func (s *Server) storeUpload(ctx context.Context, requestID, commID string, part io.Reader) (*sunshine.Document, error) {
-	filename := ""
+	clientName := ""
 	if p, ok := part.(interface{ FileName() string }); ok {
-		filename = p.FileName()
+		clientName = p.FileName()
 	}
-	filename = textract.SanitizeFilename(filename)
-	head := make([]byte, 512)
-	n, err := io.ReadFull(part, head)
-	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
-		return nil, s.uploadErr(err)
+	name, contentType, content, err := textract.Prepare(uploadReader{part, s}, clientName)
+	if err != nil {
+		return nil, err
 	}
-	head = head[:n]
-	return s.store.CreateDocument(ctx, store.NewDocument{
-		RequestID: requestID, CommunicationID: commID, Filename: filename,
-		ContentType: textract.Sniff(head, filename),
-		Content:     io.MultiReader(strings.NewReader(string(head)), uploadReader{part, s}),
-	})
+	return s.store.CreateDocument(ctx, store.NewDocument{RequestID: requestID, CommunicationID: commID,
+		Filename: name, ContentType: contentType, Content: content})
 }
 
 // uploadReader turns the size limit into a client error the store passes on.
@@ -228,7 +220,7 @@ func (s *Server) handleDocumentContent(c *gin.Context) {
 	}
 	h := c.Writer.Header()
 	h.Set("Content-Type", d.ContentType)
-	h.Set("Content-Disposition", contentDisposition(d.Filename))
+	h.Set("Content-Disposition", textract.ContentDisposition(d.Filename))
 	h.Set("ETag", `"`+d.SHA256+`"`)
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Cache-Control", "private, no-cache")
@@ -268,18 +260,6 @@ func (w *problemOnError) Write(b []byte) (int, error) {
 		return len(b), nil // ServeContent's plain-text message; the problem is written
 	}
 	return w.ResponseWriter.Write(b)
-}
-
-// contentDisposition names the file for download, with an ASCII fallback
-// and the UTF-8 name (RFC 6266).
-func contentDisposition(name string) string {
-	ascii := strings.Map(func(r rune) rune {
-		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
-			return '_'
-		}
-		return r
-	}, name)
-	return fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, ascii, url.PathEscape(name))
 }
 
 func (s *Server) handleDocumentDelete(c *gin.Context) {

@@ -14,6 +14,7 @@ import (
 
 	sunshine "github.com/sunshine-records/sunshine"
 	"github.com/sunshine-records/sunshine/deadline"
+	"github.com/sunshine-records/sunshine/textract"
 )
 
 // handleRequestsCSV streams GET /api/v1/requests.csv: the list filters,
@@ -84,7 +85,7 @@ func (s *Server) handleRequestZip(c *gin.Context) {
 		return
 	}
 	c.Header("Content-Type", "application/zip")
-	c.Header("Content-Disposition", contentDisposition("request-"+r.ID+".zip"))
+	c.Header("Content-Disposition", textract.ContentDisposition("request-"+r.ID+".zip"))
 	c.Status(http.StatusOK)
 	zw := zip.NewWriter(c.Writer)
 	abort := func(err error) {

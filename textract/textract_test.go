@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -499,4 +500,19 @@ func FuzzExtract(f *testing.F) {
 		require.LessOrEqual(t, len(text), 2<<20)
 		require.NotContains(t, text, "\x00")
 	})
+}
+
+func TestPrepare(t *testing.T) {
+	t.Parallel()
+	pdf := []byte("%PDF-1.4\n" + strings.Repeat("x", 2000))
+	name, ct, content, err := textract.Prepare(bytes.NewReader(pdf), "../../scans/report.png")
+	require.NoError(t, err)
+	require.Equal(t, "report.png", name)
+	require.Equal(t, "application/pdf", ct, "sniffed from the bytes, not the name")
+	got, err := io.ReadAll(content)
+	require.NoError(t, err)
+	require.Equal(t, pdf, got, "the sniffed head is not lost")
+
+	require.Equal(t, `attachment; filename="r_sum_ 2017.pdf"; filename*=UTF-8''r%C3%A9sum%C3%A9%202017.pdf`,
+		textract.ContentDisposition("résumé 2017.pdf"))
 }

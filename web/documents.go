@@ -7,7 +7,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -165,19 +164,12 @@ func (s *Server) storeWebUpload(ctx context.Context, requestID, commID string, p
 	io.Reader
 	FileName() string
 }) (*sunshine.Document, error) {
-	filename := textract.SanitizeFilename(part.FileName())
-	limited := &uploadCap{r: part, left: s.cfg.UploadLimit, s: s}
-	head := make([]byte, 512)
-	n, err := io.ReadFull(limited, head)
-	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+	name, contentType, content, err := textract.Prepare(&uploadCap{r: part, left: s.cfg.UploadLimit, s: s}, part.FileName())
+	if err != nil {
 		return nil, err
 	}
-	head = head[:n]
-	return s.store.CreateDocument(ctx, store.NewDocument{
-		RequestID: requestID, CommunicationID: commID, Filename: filename,
-		ContentType: textract.Sniff(head, filename),
-		Content:     io.MultiReader(strings.NewReader(string(head)), limited),
-	})
+	return s.store.CreateDocument(ctx, store.NewDocument{RequestID: requestID, CommunicationID: commID,
+		Filename: name, ContentType: contentType, Content: content})
 }
 
 // uploadCap fails a file that grows past the upload limit, and turns read
@@ -247,22 +239,10 @@ func (s *Server) handleDownload(c *gin.Context) {
 	}
 	h := c.Writer.Header()
 	h.Set("Content-Type", d.ContentType)
-	h.Set("Content-Disposition", attachmentDisposition(d.Filename))
+	h.Set("Content-Disposition", textract.ContentDisposition(d.Filename))
 	h.Set("ETag", `"`+d.SHA256+`"`)
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Cache-Control", "private, no-cache")
 	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	http.ServeContent(c.Writer, c.Request, "", d.CreatedAt, s.store.Content(ctx, d))
-}
-
-// attachmentDisposition names a file for download, with an ASCII fallback
-// and the UTF-8 name (RFC 6266).
-func attachmentDisposition(name string) string {
-	ascii := strings.Map(func(r rune) rune {
-		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
-			return '_'
-		}
-		return r
-	}, name)
-	return fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, ascii, url.PathEscape(name))
 }
