@@ -69,10 +69,7 @@ func (a *Agency) Validate() error {
 
 // Location returns the agency's time zone ("today" for its deadlines).
 func (a *Agency) Location() *time.Location {
-	if loc, err := time.LoadLocation(a.TimeZone); err == nil {
-		return loc
-	}
-	return time.UTC
+	return Location(a.TimeZone)
 }
 
 // AgencyFilter selects agencies.

@@ -1,8 +1,11 @@
 package sunshine
 
 import (
+	"encoding/csv"
+	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/sunshine-records/sunshine/deadline"
 )
@@ -41,4 +44,27 @@ func CSVSafe(v string) string {
 		}
 	}
 	return v
+}
+
+// WriteCSV writes a requests export to w: the header, the page rs, then each
+// page more returns for the cursor next, flushing after every page so memory
+// holds one page. It stops quietly when w fails (the client left) and returns
+// more's error, by which time the output is already cut short.
+func WriteCSV(w io.Writer, now time.Time, rs []*Request, next string,
+	more func(after string) ([]*Request, string, error)) error {
+	cw := csv.NewWriter(w)
+	_ = cw.Write(CSVHeader)
+	for {
+		for _, r := range rs {
+			_ = cw.Write(CSVRecord(r, r.Today(now)))
+		}
+		cw.Flush()
+		if next == "" || cw.Error() != nil {
+			return nil
+		}
+		var err error
+		if rs, next, err = more(next); err != nil {
+			return err
+		}
+	}
 }

@@ -2,7 +2,6 @@ package api
 
 import (
 	"archive/zip"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,7 +12,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	sunshine "github.com/sunshine-records/sunshine"
-	"github.com/sunshine-records/sunshine/deadline"
 	"github.com/sunshine-records/sunshine/textract"
 )
 
@@ -39,23 +37,15 @@ func (s *Server) handleRequestsCSV(c *gin.Context) {
 	c.Header("Content-Type", "text/csv; charset=utf-8")
 	c.Header("Content-Disposition", `attachment; filename="requests.csv"`)
 	c.Status(http.StatusOK)
-	w := csv.NewWriter(c.Writer)
-	_ = w.Write(sunshine.CSVHeader)
-	now := s.store.Clock().Now()
-	for {
-		for _, r := range rs {
-			_ = w.Write(sunshine.CSVRecord(r, deadline.Today(now, (&sunshine.Agency{TimeZone: r.TimeZone}).Location())))
-		}
-		w.Flush()
-		if next == "" || w.Error() != nil {
-			break
-		}
-		f.After = next
-		if rs, next, err = s.store.FindRequests(ctx, f); err != nil {
-			// The header is sent: end the body so the client sees a truncated file.
-			_ = c.Error(err)
-			panic(http.ErrAbortHandler)
-		}
+	err = sunshine.WriteCSV(c.Writer, s.store.Clock().Now(), rs, next,
+		func(after string) ([]*sunshine.Request, string, error) {
+			f.After = after
+			return s.store.FindRequests(ctx, f)
+		})
+	if err != nil {
+		// The header is sent: end the body so the client sees a truncated file.
+		_ = c.Error(err)
+		panic(http.ErrAbortHandler)
 	}
 }
 

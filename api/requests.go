@@ -68,7 +68,7 @@ type requestJSON struct {
 // requestOut renders a request with its deadline explained and its place
 // relative to today in the agency's time zone.
 func (s *Server) requestOut(r *sunshine.Request) requestJSON {
-	today := deadline.Today(s.store.Clock().Now(), (&sunshine.Agency{TimeZone: r.TimeZone}).Location())
+	today := r.Today(s.store.Clock().Now())
 	out := requestJSON{ID: r.ID, AgencyID: r.AgencyID, AgencyName: r.AgencyName, Title: r.Title, Description: r.Description,
 		DeliveryMethod: string(r.DeliveryMethod), Status: r.Status, Jurisdiction: r.Jurisdiction, TimeZone: r.TimeZone,
 		SentOn: r.SentOn, ReceivedOn: r.ReceivedOn, DueOn: r.DueOn, Overdue: r.Overdue(today),

@@ -291,7 +291,7 @@ func (j *Reminders) digestData(ctx context.Context, org *sunshine.Organization, 
 		return d
 	}
 	for _, r := range rs {
-		today := deadline.Today(j.clock.Now(), (&sunshine.Agency{TimeZone: r.TimeZone}).Location())
+		today := r.Today(j.clock.Now())
 		item := mail.DigestItem{Title: r.Title, AgencyName: r.AgencyName, Status: string(r.Status),
 			URL: j.cfg.BaseURL + "/requests/" + r.ID, DueOn: r.EffectiveDueOn()}
 		switch due := r.EffectiveDueOn(); {

@@ -115,15 +115,21 @@ type dashData struct {
 	ExportURL string
 }
 
-// orgToday is today in the organization's time zone, as the layout shows it.
-func (s *Server) orgToday(ctx context.Context) deadline.Date {
+// orgToday is today in the signed-in organization's time zone (UTC without
+// one), as the layout shows it; kept on c so a page asks the database once.
+func (s *Server) orgToday(c *gin.Context) deadline.Date {
+	if v, ok := c.Get("sunshine.orgToday"); ok {
+		return v.(deadline.Date)
+	}
 	loc := time.UTC
-	if pol, err := s.store.ReminderPolicy(ctx); err == nil {
-		if l, err := time.LoadLocation(pol.TimeZone); err == nil {
-			loc = l
+	if _, signedIn := sunshine.PrincipalFrom(ctxOf(c)); signedIn {
+		if pol, err := s.store.ReminderPolicy(ctxOf(c)); err == nil {
+			loc = sunshine.Location(pol.TimeZone)
 		}
 	}
-	return deadline.Today(s.store.Clock().Now(), loc)
+	today := deadline.Today(s.store.Clock().Now(), loc)
+	c.Set("sunshine.orgToday", today)
+	return today
 }
 
 // findAll pages through a request list up to max rows; more reports a cut.
@@ -153,7 +159,7 @@ func (s *Server) handleDashboard(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	today := s.orgToday(ctx)
+	today := s.orgToday(c)
 	month, err := parseMonth(c.Query("month"), today)
 	if err != nil {
 		s.fail(c, err)

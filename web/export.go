@@ -1,14 +1,12 @@
 package web
 
 import (
-	"encoding/csv"
 	"net/http"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	sunshine "github.com/sunshine-records/sunshine"
-	"github.com/sunshine-records/sunshine/deadline"
 )
 
 // handleExportCSV streams GET /export/requests.csv: every request that
@@ -32,23 +30,15 @@ func (s *Server) handleExportCSV(c *gin.Context) {
 	c.Header("Content-Disposition", `attachment; filename="requests.csv"`)
 	c.Header("Cache-Control", "no-store")
 	c.Status(http.StatusOK)
-	w := csv.NewWriter(c.Writer)
-	_ = w.Write(sunshine.CSVHeader)
-	now := s.store.Clock().Now()
-	for {
-		for _, r := range rs {
-			_ = w.Write(sunshine.CSVRecord(r, deadline.Today(now, (&sunshine.Agency{TimeZone: r.TimeZone}).Location())))
-		}
-		w.Flush()
-		if next == "" || w.Error() != nil {
-			break
-		}
-		f.After = next
-		if rs, next, err = s.store.FindRequests(ctx, f); err != nil {
-			// The header is sent: end the body so the browser sees a broken download.
-			_ = c.Error(err)
-			s.log.Error("export requests", "err", err)
-			panic(http.ErrAbortHandler)
-		}
+	err = sunshine.WriteCSV(c.Writer, s.store.Clock().Now(), rs, next,
+		func(after string) ([]*sunshine.Request, string, error) {
+			f.After = after
+			return s.store.FindRequests(ctx, f)
+		})
+	if err != nil {
+		// The header is sent: end the body so the browser sees a broken download.
+		_ = c.Error(err)
+		s.log.Error("export requests", "err", err)
+		panic(http.ErrAbortHandler)
 	}
 }

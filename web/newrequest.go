@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -39,20 +38,10 @@ func (s *Server) handleNewRequestPage(c *gin.Context) {
 	if !s.canWrite(c) {
 		return
 	}
-	today := deadline.Today(s.store.Clock().Now(), s.orgLocation(c))
+	today := s.orgToday(c)
 	f := newReqForm("new", url.Values{"delivery_method": {string(sunshine.DeliveryEmail)},
 		"sent_on": {today.String()}, "agency_id": {c.Query("agency_id")}})
 	s.renderNewRequest(c, http.StatusOK, f)
-}
-
-// orgLocation is the organization's time zone, for today's date.
-func (s *Server) orgLocation(c *gin.Context) *time.Location {
-	if pol, err := s.store.ReminderPolicy(ctxOf(c)); err == nil {
-		if loc, err := time.LoadLocation(pol.TimeZone); err == nil {
-			return loc
-		}
-	}
-	return time.UTC
 }
 
 func (s *Server) renderNewRequest(c *gin.Context, status int, f *reqForm) {

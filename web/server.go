@@ -181,16 +181,11 @@ func (s *Server) render(c *gin.Context, status int, name, title string, data any
 		s.serverError(c, errors.New("web: no page "+name))
 		return
 	}
-	p := page{Title: title, Nav: name, Data: data, Today: deadline.Today(s.store.Clock().Now(), time.UTC)}
+	p := page{Title: title, Nav: name, Data: data, Today: s.orgToday(c)}
 	ctx := c.Request.Context()
 	if pr, ok := sunshine.PrincipalFrom(ctx); ok {
 		p.User, _ = s.store.FindUserByID(ctx, pr.UserID)
 		p.Org, _ = s.store.FindOrgByID(ctx)
-		if pol, err := s.store.ReminderPolicy(ctx); err == nil {
-			if loc, err := time.LoadLocation(pol.TimeZone); err == nil {
-				p.Today = deadline.Today(s.store.Clock().Now(), loc)
-			}
-		}
 	}
 	c.Header("Content-Type", "text/html; charset=utf-8")
 	c.Header("Cache-Control", "no-store")

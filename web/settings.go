@@ -107,10 +107,7 @@ func (s *Server) settingsFor(c *gin.Context, d *settingsData) error {
 		return err
 	}
 	d.TimeZone = pol.TimeZone
-	loc, err := time.LoadLocation(pol.TimeZone)
-	if err != nil {
-		loc = time.UTC
-	}
+	loc := sunshine.Location(pol.TimeZone)
 	if d.Prefs.Kinds == nil {
 		prefs, err := s.store.Preferences(ctx)
 		if err != nil {

@@ -1,0 +1,76 @@
+package sunshine_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+)
+
+func TestLocation(t *testing.T) {
+	assert.Equal(t, "America/Los_Angeles", sunshine.Location("America/Los_Angeles").String())
+	assert.Same(t, sunshine.Location("America/Chicago"), sunshine.Location("America/Chicago"), "loaded once")
+	assert.Equal(t, time.UTC, sunshine.Location("Mars/Olympus_Mons"))
+	assert.Equal(t, time.UTC, sunshine.Location(""))
+}
+
+func TestRequestToday(t *testing.T) {
+	// 03:00 UTC on 1 Dec is still 30 Nov in California.
+	now := time.Date(2026, 12, 1, 3, 0, 0, 0, time.UTC)
+	r := &sunshine.Request{TimeZone: "America/Los_Angeles"}
+	assert.Equal(t, deadline.MustParseDate("2026-11-30"), r.Today(now))
+	r.TimeZone = "Europe/Berlin"
+	assert.Equal(t, deadline.MustParseDate("2026-12-01"), r.Today(now))
+}
+
+func TestWriteCSV(t *testing.T) {
+	page := func(titles ...string) []*sunshine.Request {
+		var rs []*sunshine.Request
+		for _, title := range titles {
+			rs = append(rs, &sunshine.Request{ID: title, Title: title, TimeZone: "UTC"})
+		}
+		return rs
+	}
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+
+	t.Run("every page in order, header first", func(t *testing.T) {
+		var buf bytes.Buffer
+		var asked []string
+		err := sunshine.WriteCSV(&buf, now, page("a", "b"), "c1", func(after string) ([]*sunshine.Request, string, error) {
+			asked = append(asked, after)
+			if after == "c1" {
+				return page("=c"), "c2", nil
+			}
+			return page("d"), "", nil
+		})
+		require.NoError(t, err)
+		assert.Equal(t, []string{"c1", "c2"}, asked)
+		rows, err := csv.NewReader(&buf).ReadAll()
+		require.NoError(t, err)
+		require.Len(t, rows, 5)
+		assert.Equal(t, sunshine.CSVHeader, rows[0])
+		var titles []string
+		for _, row := range rows[1:] {
+			titles = append(titles, row[1])
+		}
+		assert.Equal(t, []string{"a", "b", "'=c", "d"}, titles, "formula cells quoted")
+	})
+
+	t.Run("a failed page is returned after the rows so far", func(t *testing.T) {
+		var buf bytes.Buffer
+		boom := errors.New("connection reset")
+		err := sunshine.WriteCSV(&buf, now, page("a"), "c1", func(string) ([]*sunshine.Request, string, error) {
+			return nil, "", boom
+		})
+		assert.ErrorIs(t, err, boom)
+		rows, _ := csv.NewReader(&buf).ReadAll()
+		assert.Len(t, rows, 2)
+	})
+}
