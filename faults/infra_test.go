@@ -4,12 +4,9 @@ package faults_test
 
 import (
 	"bufio"
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"os/user"
@@ -19,197 +16,13 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/sunshine-records/sunshine/mail/mailtest"
 )
 
-// ---- Mailpit, with its chaos triggers ----
-
-// mailpit is a Mailpit started with --enable-chaos, so a test can make its
-// SMTP server answer 4xx and 5xx (PUT /api/v1/chaos). mail/mailtest starts
-// Mailpit without chaos, hence this small launcher.
-type mailpit struct {
-	bin, db            string
-	smtpPort, httpPort int
-	mu                 sync.Mutex
-	cmd                *exec.Cmd
-	out                *syncBuffer
-	bye                chan struct{}
-}
-
-func startMailpit(t testing.TB) *mailpit {
-	t.Helper()
-	bin := os.Getenv("MAILPIT_BIN")
-	if bin == "" {
-		t.Fatal("MAILPIT_BIN is not set: run ./scripts/faults.sh (make test-faults), which builds Mailpit")
-	}
-	dir := t.TempDir()
-	var last error
-	for attempt := 0; attempt < 5; attempt++ {
-		m := &mailpit{bin: bin, db: filepath.Join(dir, fmt.Sprintf("mailpit-%d.db", attempt)),
-			smtpPort: freePort(t), httpPort: freePort(t)}
-		if last = m.start(); last == nil {
-			t.Cleanup(m.stop)
-			return m
-		}
-	}
-	t.Fatalf("start Mailpit: %v", last)
-	return nil
-}
-
-func (m *mailpit) start() error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.cmd != nil {
-		return nil
-	}
-	out := &syncBuffer{}
-	cmd := exec.Command(m.bin, "--smtp", m.smtpAddr(), "--listen", m.httpAddr(), "--database", m.db,
-		"--smtp-auth-accept-any", "--smtp-auth-allow-insecure", "--disable-version-check", "--quiet",
-		"--enable-chaos", "--max", "0")
-	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	bye := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(bye) }()
-	deadline := time.Now().Add(15 * time.Second)
-	c := http.Client{Timeout: time.Second}
-	for {
-		select {
-		case <-bye:
-			return fmt.Errorf("mailpit exited: %s", out.String())
-		default:
-		}
-		if resp, err := c.Get(m.web() + "/api/v1/info"); err == nil {
-			resp.Body.Close()
-			if conn, err := net.DialTimeout("tcp", m.smtpAddr(), time.Second); err == nil && resp.StatusCode == 200 {
-				conn.Close()
-				m.cmd, m.out, m.bye = cmd, out, bye
-				return nil
-			}
-		}
-		if time.Now().After(deadline) {
-			_ = cmd.Process.Kill()
-			<-bye
-			return fmt.Errorf("mailpit did not answer in 15 s: %s", out.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-// stop takes the SMTP server away (an outage); restart brings it back on
-// the same ports and database.
-func (m *mailpit) stop() {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.cmd == nil {
-		return
-	}
-	_ = m.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-m.bye:
-	case <-time.After(5 * time.Second):
-		_ = m.cmd.Process.Kill()
-		<-m.bye
-	}
-	m.cmd = nil
-}
-
-func (m *mailpit) restart(t testing.TB) {
-	t.Helper()
-	if err := m.start(); err != nil {
-		t.Fatalf("restart Mailpit: %v", err)
-	}
-}
-
-func (m *mailpit) smtpAddr() string { return "127.0.0.1:" + strconv.Itoa(m.smtpPort) }
-func (m *mailpit) httpAddr() string { return "127.0.0.1:" + strconv.Itoa(m.httpPort) }
-func (m *mailpit) web() string      { return "http://" + m.httpAddr() }
-func (m *mailpit) smtpURL() string  { return "smtp://" + m.smtpAddr() }
-
-// trigger is one chaos trigger: an SMTP error code and a probability in percent.
-type trigger struct {
-	ErrorCode   int `json:"ErrorCode"`
-	Probability int `json:"Probability"`
-}
-
-// chaos sets Mailpit's triggers; omitted ones are turned off.
-func (m *mailpit) chaos(t testing.TB, sender, recipient *trigger) {
-	t.Helper()
-	body := map[string]any{}
-	if sender != nil {
-		body["Sender"] = sender
-	}
-	if recipient != nil {
-		body["Recipient"] = recipient
-	}
-	b, _ := json.Marshal(body)
-	req, _ := http.NewRequest(http.MethodPut, m.web()+"/api/v1/chaos", bytes.NewReader(b))
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("PUT /api/v1/chaos: %v", err)
-	}
-	defer resp.Body.Close()
-	rb, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != 200 {
-		t.Fatalf("PUT /api/v1/chaos: %s: %s", resp.Status, rb)
-	}
-}
-
-// mailSummary is one stored message.
-type mailSummary struct {
-	ID        string `json:"ID"`
-	MessageID string `json:"MessageID"`
-	Subject   string `json:"Subject"`
-	To        []struct {
-		Address string `json:"Address"`
-	} `json:"To"`
-}
-
-// messages returns every stored message.
-func (m *mailpit) messages(t testing.TB) []mailSummary {
-	t.Helper()
-	var all []mailSummary
-	for start := 0; start < 100000; start += 1000 {
-		var page struct {
-			Total    int           `json:"total"`
-			Messages []mailSummary `json:"messages"`
-		}
-		resp, err := http.Get(fmt.Sprintf("%s/api/v1/messages?limit=1000&start=%d", m.web(), start))
-		if err != nil {
-			t.Fatalf("Mailpit messages: %v", err)
-		}
-		err = json.NewDecoder(resp.Body).Decode(&page)
-		resp.Body.Close()
-		if err != nil {
-			t.Fatalf("Mailpit messages: %v", err)
-		}
-		all = append(all, page.Messages...)
-		if len(page.Messages) < 1000 {
-			break
-		}
-	}
-	return all
-}
-
-// total is how many messages Mailpit holds (cheap: one row).
-func (m *mailpit) total() int {
-	var page struct {
-		Total int `json:"total"`
-	}
-	resp, err := http.Get(m.web() + "/api/v1/messages?limit=1")
-	if err != nil {
-		return -1
-	}
-	defer resp.Body.Close()
-	if json.NewDecoder(resp.Body).Decode(&page) != nil {
-		return -1
-	}
-	return page.Total
-}
+// ---- Mailpit (mail/mailtest, with its chaos triggers) ----
 
 // mailTally compares Mailpit's messages with the reminders sent: each sent
 // reminder's Message-ID is reminder-<id>@<host>.
@@ -224,7 +37,7 @@ type mailTally struct {
 	reminderCopies map[string]int
 }
 
-func tally(msgs []mailSummary, sentIDs []string) mailTally {
+func tally(msgs []mailtest.Summary, sentIDs []string) mailTally {
 	tl := mailTally{Messages: len(msgs), DupIDs: map[string]int{}, reminderCopies: map[string]int{}}
 	byID := map[string]int{}
 	for _, m := range msgs {

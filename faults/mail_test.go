@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+
+	"github.com/sunshine-records/sunshine/mail/mailtest"
 )
 
 // t0 is the morning the Sacramento requests (received Mon 27 Mar 2017 under
@@ -24,7 +26,7 @@ type mailRig struct {
 	db    *sqlx.DB
 	tn    tenant
 	srv   *server
-	mp    *mailpit
+	mp    *mailtest.Server
 	reqs  []string
 }
 
@@ -37,7 +39,7 @@ func newMailRig(t *testing.T, n int) *mailRig {
 	noDigests(t, r.srv.base, r.tn.Token)
 	agency := createAgency(t, r.srv.base, r.tn.Token)
 	r.reqs = createRequests(t, r.srv.base, r.tn.Token, agency, n, "2017-03-27")
-	r.mp = startMailpit(t)
+	r.mp = mailtest.Start(t)
 	return r
 }
 
@@ -78,11 +80,11 @@ func remind(t *testing.T, dbURL, smtpURL string, at time.Time) remindResult {
 
 // checkOnce asserts that every reminder row is sent and that Mailpit holds
 // exactly one message per reminder, by Message-ID; it records the figures.
-func checkOnce(t *testing.T, db *sqlx.DB, mp *mailpit) mailTally {
+func checkOnce(t *testing.T, db *sqlx.DB, mp *mailtest.Server) mailTally {
 	t.Helper()
 	sc := statusCounts(t, db)
 	sent := reminderIDs(t, db, `status = 'sent'`)
-	tl := tally(mp.messages(t), sent)
+	tl := tally(mp.Messages(t), sent)
 	record(t, "reminders_planned", sc["pending"]+sc["sent"]+sc["failed"]+sc["cancelled"])
 	record(t, "reminders_sent", sc["sent"])
 	record(t, "reminders_pending", sc["pending"])
@@ -108,9 +110,9 @@ func checkOnce(t *testing.T, db *sqlx.DB, mp *mailpit) mailTally {
 func TestMailSMTPDownForAWholeWindow(t *testing.T) {
 	const n = 20
 	r := newMailRig(t, n)
-	r.mp.stop()
+	r.mp.Stop()
 
-	first := remind(t, r.dbURL, r.mp.smtpURL(), t0)
+	first := remind(t, r.dbURL, r.mp.URL(), t0)
 	if first.Planned != n || first.Sent != 0 || first.Retrying != n {
 		t.Fatalf("with SMTP down: %+v, want %d planned and retrying", first, n)
 	}
@@ -120,19 +122,19 @@ func TestMailSMTPDownForAWholeWindow(t *testing.T) {
 	}
 	record(t, "pending_error_example", pending[0].LastError)
 	// Before the backoff: not retried. After it, still down: retried, failing.
-	if res := remind(t, r.dbURL, r.mp.smtpURL(), t0.Add(30*time.Second)); res.Sent+res.Retrying != 0 || res.Planned != 0 {
+	if res := remind(t, r.dbURL, r.mp.URL(), t0.Add(30*time.Second)); res.Sent+res.Retrying != 0 || res.Planned != 0 {
 		t.Fatalf("before the backoff: %+v, want nothing", res)
 	}
-	if res := remind(t, r.dbURL, r.mp.smtpURL(), t0.Add(61*time.Second)); res.Retrying != n {
+	if res := remind(t, r.dbURL, r.mp.URL(), t0.Add(61*time.Second)); res.Retrying != n {
 		t.Fatalf("second window, still down: %+v, want %d retrying", res, n)
 	}
 
-	r.mp.restart(t)
-	if res := remind(t, r.dbURL, r.mp.smtpURL(), t0.Add(2*time.Minute)); res.Sent != 0 {
+	r.mp.Restart(t)
+	if res := remind(t, r.dbURL, r.mp.URL(), t0.Add(2*time.Minute)); res.Sent != 0 {
 		t.Fatalf("before the second backoff (2 min): %+v, want nothing sent", res)
 	}
-	back := remind(t, r.dbURL, r.mp.smtpURL(), t0.Add(4*time.Minute))
-	again := remind(t, r.dbURL, r.mp.smtpURL(), t0.Add(10*time.Minute))
+	back := remind(t, r.dbURL, r.mp.URL(), t0.Add(4*time.Minute))
+	again := remind(t, r.dbURL, r.mp.URL(), t0.Add(10*time.Minute))
 	record(t, "sent_when_back", back.Sent)
 	record(t, "sent_on_a_later_run", again.Sent)
 	tl := checkOnce(t, r.db, r.mp)
@@ -150,8 +152,8 @@ func TestMailSMTPAnswers4xxThen5xx(t *testing.T) {
 	const n = 10
 	r := newMailRig(t, n)
 
-	r.mp.chaos(t, nil, &trigger{ErrorCode: 451, Probability: 100})
-	if res := remind(t, r.dbURL, r.mp.smtpURL(), t0); res.Planned != n || res.Retrying != n {
+	r.mp.Chaos(t, nil, &mailtest.Trigger{ErrorCode: 451, Probability: 100})
+	if res := remind(t, r.dbURL, r.mp.URL(), t0); res.Planned != n || res.Retrying != n {
 		t.Fatalf("with 451: %+v, want %d retrying", res, n)
 	}
 	pending := listReminders(t, r.srv.base, r.tn.Token, "pending")
@@ -161,12 +163,12 @@ func TestMailSMTPAnswers4xxThen5xx(t *testing.T) {
 	record(t, "error_4xx_example", pending[0].LastError)
 
 	// 550 from now on; attempts 2..8 at the backoff times (1, 2, 4 … minutes).
-	r.mp.chaos(t, &trigger{ErrorCode: 550, Probability: 100}, nil)
+	r.mp.Chaos(t, &mailtest.Trigger{ErrorCode: 550, Probability: 100}, nil)
 	at, backoff, runs := t0, time.Minute, 1
 	for runs < 8 {
 		at = at.Add(backoff)
 		backoff *= 2
-		res := remind(t, r.dbURL, r.mp.smtpURL(), at)
+		res := remind(t, r.dbURL, r.mp.URL(), at)
 		runs++
 		if res.Retrying+res.Failed != n {
 			t.Fatalf("attempt %d at %s: %+v, want %d failing", runs, at, res, n)
@@ -178,20 +180,20 @@ func TestMailSMTPAnswers4xxThen5xx(t *testing.T) {
 	}
 	record(t, "error_5xx_example", failed[0].LastError)
 	record(t, "attempts_before_failed", failed[0].Attempts)
-	if got := r.mp.total(); got != 0 {
+	if got := r.mp.Total(); got != 0 {
 		t.Fatalf("Mailpit stored %d messages while refusing them", got)
 	}
 
 	// Mail is fixed; staff retry each failed reminder through the API.
-	r.mp.chaos(t, nil, nil)
+	r.mp.Chaos(t, nil, nil)
 	for _, f := range failed {
 		mustCall(t, 200, "POST", r.srv.base+"/api/v1/reminders/"+f.ID+"/retry", r.tn.Token, nil, nil)
 	}
 	// The API dates the retry by the real clock, so deliver at the real
 	// time: planning then also owes this week's overdue reminders (the
 	// 2017 requests are long overdue), which must go out once too.
-	res := remind(t, r.dbURL, r.mp.smtpURL(), time.Now().Add(time.Minute))
-	again := remind(t, r.dbURL, r.mp.smtpURL(), time.Now().Add(2*time.Minute))
+	res := remind(t, r.dbURL, r.mp.URL(), time.Now().Add(time.Minute))
+	again := remind(t, r.dbURL, r.mp.URL(), time.Now().Add(2*time.Minute))
 	record(t, "retried_by_staff", len(failed))
 	record(t, "overdue_planned_at_real_time", res.Planned)
 	tl := checkOnce(t, r.db, r.mp)
@@ -205,7 +207,7 @@ func TestMailSMTPAnswers4xxThen5xx(t *testing.T) {
 func TestMailSlowSMTP(t *testing.T) {
 	const n = 10
 	r := newMailRig(t, n)
-	slow := startSlowSMTP(t, r.mp.smtpAddr(), 150*time.Millisecond)
+	slow := startSlowSMTP(t, r.mp.Addr(), 150*time.Millisecond)
 	start := time.Now()
 	res := remind(t, r.dbURL, slow.url(), t0)
 	took := time.Since(start)

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sunshine-records/sunshine/mail/mailtest"
 )
 
 // `sunshine remind` is killed with SIGKILL in the middle of a batch (SMTP
@@ -23,23 +25,23 @@ import (
 func TestKillRemindDuringDelivery(t *testing.T) {
 	const n = 60
 	r := newMailRig(t, n)
-	slow := startSlowSMTP(t, r.mp.smtpAddr(), 60*time.Millisecond)
+	slow := startSlowSMTP(t, r.mp.Addr(), 60*time.Millisecond)
 
 	p := startProc(t, "remind", map[string]string{"SUNSHINE_DATABASE_URL": r.dbURL, "SUNSHINE_SMTP_URL": slow.url(),
 		"SUNSHINE_MAIL_FROM": "Sunshine <reminders@sunshine.example>"},
 		"remind", "--once", "--now", t0.Format(time.RFC3339))
-	if !waitFor(90*time.Second, func() bool { return r.mp.total() >= 15 || p.exited() }) || p.exited() {
-		t.Fatalf("remind did not get mid-batch (exited %v, %d messages): %s %s", p.exited(), r.mp.total(), p.stdout, p.stderr)
+	if !waitFor(90*time.Second, func() bool { return r.mp.Total() >= 15 || p.exited() }) || p.exited() {
+		t.Fatalf("remind did not get mid-batch (exited %v, %d messages): %s %s", p.exited(), r.mp.Total(), p.stdout, p.stderr)
 	}
 	p.kill()
 	time.Sleep(500 * time.Millisecond)
-	beforeKill := r.mp.total()
+	beforeKill := r.mp.Total()
 	scKilled := statusCounts(t, r.db)
 	claimed := count(t, r.db, `SELECT count(*) FROM reminders WHERE status = 'pending' AND claimed_at IS NOT NULL`)
 
-	early := remind(t, r.dbURL, r.mp.smtpURL(), t0.Add(time.Minute))
-	late := remind(t, r.dbURL, r.mp.smtpURL(), t0.Add(11*time.Minute))
-	after := remind(t, r.dbURL, r.mp.smtpURL(), t0.Add(20*time.Minute))
+	early := remind(t, r.dbURL, r.mp.URL(), t0.Add(time.Minute))
+	late := remind(t, r.dbURL, r.mp.URL(), t0.Add(11*time.Minute))
+	after := remind(t, r.dbURL, r.mp.URL(), t0.Add(20*time.Minute))
 
 	record(t, "messages_before_kill", beforeKill)
 	record(t, "sent_rows_at_kill", scKilled["sent"])
@@ -76,8 +78,8 @@ func TestKillServeDuringDelivery(t *testing.T) {
 	const n = 30
 	dbURL, db := freshDB(t)
 	tn := createOrg(t, dbURL, "killserve")
-	mp := startMailpit(t)
-	slow := startSlowSMTP(t, mp.smtpAddr(), 60*time.Millisecond)
+	mp := mailtest.Start(t)
+	slow := startSlowSMTP(t, mp.Addr(), 60*time.Millisecond)
 	env := map[string]string{"SUNSHINE_DATABASE_URL": dbURL, "SUNSHINE_JOBS": "on", "SUNSHINE_SMTP_URL": slow.url(),
 		"SUNSHINE_MAIL_FROM":        "Sunshine <reminders@sunshine.example>",
 		"SUNSHINE_PLAN_SCHEDULE":    "@every 1s",
@@ -90,12 +92,12 @@ func TestKillServeDuringDelivery(t *testing.T) {
 	setup.stop()
 
 	srv := startServe(t, "serve", env)
-	if !waitFor(90*time.Second, func() bool { return mp.total() >= 8 }) {
-		t.Fatalf("serve delivered %d messages in 90 s: %s", mp.total(), tail(srv.stderr.String(), 20))
+	if !waitFor(90*time.Second, func() bool { return mp.Total() >= 8 }) {
+		t.Fatalf("serve delivered %d messages in 90 s: %s", mp.Total(), tail(srv.stderr.String(), 20))
 	}
 	srv.kill()
 	time.Sleep(500 * time.Millisecond)
-	beforeKill := mp.total()
+	beforeKill := mp.Total()
 	scKilled := statusCounts(t, db)
 	planned := scKilled["pending"] + scKilled["sent"]
 
@@ -103,7 +105,7 @@ func TestKillServeDuringDelivery(t *testing.T) {
 	time.Sleep(4 * time.Second) // several delivery rounds
 	scRestarted := statusCounts(t, db)
 	srv.stop()
-	late := remind(t, dbURL, mp.smtpURL(), time.Now().Add(11*time.Minute))
+	late := remind(t, dbURL, mp.URL(), time.Now().Add(11*time.Minute))
 
 	record(t, "reminders_planned_before_kill", planned)
 	record(t, "messages_before_kill", beforeKill)

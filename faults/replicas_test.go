@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sunshine-records/sunshine/mail/mailtest"
 	"github.com/sunshine-records/sunshine/store/storetest"
 )
 
@@ -19,8 +20,8 @@ func TestTwoReplicasSendEachReminderOnce(t *testing.T) {
 	const n = 60 // requests, created half through each replica
 	dbURL, db := freshDB(t)
 	tn := createOrg(t, dbURL, "replicas")
-	mp := startMailpit(t)
-	env := map[string]string{"SUNSHINE_DATABASE_URL": dbURL, "SUNSHINE_JOBS": "on", "SUNSHINE_SMTP_URL": mp.smtpURL(),
+	mp := mailtest.Start(t)
+	env := map[string]string{"SUNSHINE_DATABASE_URL": dbURL, "SUNSHINE_JOBS": "on", "SUNSHINE_SMTP_URL": mp.URL(),
 		"SUNSHINE_MAIL_FROM":        "Sunshine <reminders@sunshine.example>",
 		"SUNSHINE_PLAN_SCHEDULE":    "@every 1s",
 		"SUNSHINE_DELIVER_SCHEDULE": "@every 1s"}

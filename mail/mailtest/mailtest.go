@@ -88,7 +88,8 @@ func equalFold(a, b string) bool { return bytes.EqualFold([]byte(a), []byte(b)) 
 // Start starts Mailpit on free loopback ports with a database in a temporary
 // directory, waits until its API answers, and stops it when the test ends.
 // SMTP accepts any username and password, over plain text too, so that
-// authentication can be tested. Start fails the test if MAILPIT_BIN is unset.
+// authentication can be tested; chaos triggers are enabled (off until
+// Chaos sets them) and no message is pruned. Start fails the test if MAILPIT_BIN is unset.
 func Start(t testing.TB) *Server {
 	t.Helper()
 	bin := os.Getenv(EnvBin)
@@ -147,6 +148,8 @@ func (s *Server) start() error {
 		"--tags-username", // tags each message with the SMTP user, so tests can see auth happened
 		"--disable-version-check",
 		"--quiet",
+		"--enable-chaos", // lets Chaos make SMTP answer 4xx/5xx
+		"--max", "0",     // keep every message: tests count them all
 	)
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
@@ -235,12 +238,61 @@ func (s *Server) apiURL(path string) string { return "http://" + s.httpAddr() + 
 // Messages returns every stored message, newest first.
 func (s *Server) Messages(t testing.TB) []Summary {
 	t.Helper()
-	var resp struct {
-		Total    int       `json:"total"`
-		Messages []Summary `json:"messages"`
+	const pageSize = 1000
+	var all []Summary
+	for start := 0; ; start += pageSize {
+		var page struct {
+			Messages []Summary `json:"messages"`
+		}
+		s.do(t, http.MethodGet, fmt.Sprintf("/api/v1/messages?limit=%d&start=%d", pageSize, start), nil, &page)
+		all = append(all, page.Messages...)
+		if len(page.Messages) < pageSize {
+			return all
+		}
 	}
-	s.do(t, http.MethodGet, "/api/v1/messages?limit=1000", nil, &resp)
-	return resp.Messages
+}
+
+// Total is how many messages Mailpit holds, or -1 when it does not answer
+// (it may be stopped); cheap enough to poll.
+func (s *Server) Total() int {
+	c := http.Client{Timeout: 10 * time.Second}
+	resp, err := c.Get(s.apiURL("/api/v1/messages?limit=1"))
+	if err != nil {
+		return -1
+	}
+	defer resp.Body.Close()
+	var page struct {
+		Total int `json:"total"`
+	}
+	if json.NewDecoder(resp.Body).Decode(&page) != nil {
+		return -1
+	}
+	return page.Total
+}
+
+// Trigger is a chaos trigger: SMTP answers ErrorCode with a probability in
+// percent.
+type Trigger struct {
+	ErrorCode   int `json:"ErrorCode"`
+	Probability int `json:"Probability"`
+}
+
+// Chaos sets Mailpit's SMTP failure triggers, at MAIL FROM (sender) and
+// RCPT TO (recipient); a nil trigger is turned off.
+func (s *Server) Chaos(t testing.TB, sender, recipient *Trigger) {
+	t.Helper()
+	body := map[string]any{}
+	if sender != nil {
+		body["Sender"] = sender
+	}
+	if recipient != nil {
+		body["Recipient"] = recipient
+	}
+	b, err := json.Marshal(body)
+	if err != nil {
+		t.Fatalf("mailtest: %v", err)
+	}
+	s.do(t, http.MethodPut, "/api/v1/chaos", b, nil)
 }
 
 // Message returns the message with Mailpit's ID id (Summary.ID), with its
