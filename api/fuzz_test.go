@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -126,12 +127,12 @@ func FuzzUpload(f *testing.F) {
 	})
 }
 
+// decodedName is the stored file name as a client reads it (JSON-decoded:
+// "&" arrives as \u0026, which is no backslash in the name).
 func decodedName(rec *httptest.ResponseRecorder) string {
-	s := rec.Body.String()
-	i := strings.Index(s, `"filename":"`)
-	if i < 0 {
-		return ""
+	var doc struct {
+		Filename string `json:"filename"`
 	}
-	s = s[i+len(`"filename":"`):]
-	return s[:strings.Index(s, `"`)]
+	_ = json.Unmarshal(rec.Body.Bytes(), &doc)
+	return doc.Filename
 }
