@@ -581,7 +581,9 @@ func addEvent(ctx context.Context, tx sqlx.ExtContext, r *sunshine.Request, kind
 	}
 	const q = `INSERT INTO request_events (org_id, request_id, actor_id, kind, effective_on, note, data)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)`
-	_, err = tx.ExecContext(ctx, q, r.OrgID, r.ID, actorID(ctx), kind, on, note, b)
+	// A string, not []byte: with binary_parameters lib/pq sends []byte in
+	// PostgreSQL's binary format, which for jsonb is not plain JSON.
+	_, err = tx.ExecContext(ctx, q, r.OrgID, r.ID, actorID(ctx), kind, on, note, string(b))
 	return translate(err, "event")
 }
 

@@ -21,7 +21,7 @@ func openDB(ctx context.Context, cfg Config, wait time.Duration) (*sqlx.DB, erro
 	if err := cfg.requireDatabase(); err != nil {
 		return nil, err
 	}
-	db, err := sqlx.Open("postgres", utcSessions(cfg.DatabaseURL))
+	db, err := sqlx.Open("postgres", store.ConnString(cfg.DatabaseURL))
 	if err != nil {
 		return nil, fmt.Errorf("database URL: %w", err)
 	}
@@ -42,22 +42,6 @@ func openDB(ctx context.Context, cfg Config, wait time.Duration) (*sqlx.DB, erro
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
-}
-
-// utcSessions asks PostgreSQL for UTC sessions (lib/pq passes unknown URL
-// parameters as run-time settings), so timestamps come back in UTC whatever
-// the server's own time zone.
-func utcSessions(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return raw
-	}
-	q := u.Query()
-	if q.Get("timezone") == "" {
-		q.Set("timezone", "UTC")
-		u.RawQuery = q.Encode()
-	}
-	return u.String()
 }
 
 func redactURL(raw string) string {

@@ -106,7 +106,7 @@ func urlFor(db string) string {
 func connect(dsn string) (*sqlx.DB, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	db, err := sqlx.ConnectContext(ctx, "postgres", dsn)
+	db, err := sqlx.ConnectContext(ctx, "postgres", store.ConnString(dsn))
 	if err != nil {
 		return nil, fmt.Errorf("storetest: connect to %s: %w", redact(dsn), err)
 	}

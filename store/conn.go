@@ -1,0 +1,42 @@
+package store
+
+import (
+	"net/url"
+	"strings"
+)
+
+// ConnString returns the lib/pq connection string Sunshine opens: raw with
+// two settings added unless raw sets them itself.
+//
+//   - timezone=UTC: lib/pq passes unknown parameters as run-time settings,
+//     so timestamps come back in UTC whatever the server's own zone.
+//   - binary_parameters=yes: lib/pq then sends a statement, its parameters
+//     and its execution in one round trip instead of two (parse, then
+//     bind). Parameters of type []byte travel in binary, so only bytea
+//     columns may take []byte; pass JSON as a string.
+//
+// Both URL ("postgres://…") and key=value connection strings are accepted.
+func ConnString(raw string) string {
+	settings := [][2]string{{"timezone", "UTC"}, {"binary_parameters", "yes"}}
+	if strings.HasPrefix(raw, "postgres://") || strings.HasPrefix(raw, "postgresql://") {
+		u, err := url.Parse(raw)
+		if err != nil {
+			return raw // lib/pq reports the error when it opens it
+		}
+		q := u.Query()
+		for _, kv := range settings {
+			if q.Get(kv[0]) == "" {
+				q.Set(kv[0], kv[1])
+			}
+		}
+		u.RawQuery = q.Encode()
+		return u.String()
+	}
+	out := raw
+	for _, kv := range settings {
+		if !strings.Contains(raw, kv[0]+"=") {
+			out += " " + kv[0] + "=" + kv[1]
+		}
+	}
+	return strings.TrimSpace(out)
+}
