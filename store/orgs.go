@@ -268,19 +268,20 @@ func (s *Store) Authenticate(ctx context.Context, token string) (sunshine.Princi
 		UserID  string `db:"user_id"`
 		Role    string `db:"role"`
 	}
-	const q = `SELECT t.id AS token_id, t.org_id, t.user_id, u.role
-		FROM api_tokens t JOIN users u ON u.org_id = t.org_id AND u.id = t.user_id
-		WHERE t.token_sha256 = $1 AND t.revoked_at IS NULL`
+	// One statement: the lookup, and the use recorded at most once a minute
+	// per token so that reads do not each write.
+	const q = `WITH t AS (
+			SELECT t.id AS token_id, t.org_id, t.user_id, u.role, t.last_used_at
+			FROM api_tokens t JOIN users u ON u.org_id = t.org_id AND u.id = t.user_id
+			WHERE t.token_sha256 = $1 AND t.revoked_at IS NULL),
+		touch AS (
+			UPDATE api_tokens SET last_used_at = now() FROM t
+			WHERE api_tokens.id = t.token_id AND (t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute'))
+		SELECT token_id, org_id, user_id, role FROM t`
 	if err := sqlx.GetContext(ctx, s.q(), &row, q, h[:]); err != nil {
 		if sunshine.ErrorCode(translate(err, "")) == sunshine.ENotFound {
 			return p, sunshine.Errorf(sunshine.EUnauthorized, "invalid or revoked token")
 		}
-		return p, translate(err, "token")
-	}
-	// Record use at most once a minute per token, to keep reads cheap.
-	const touch = `UPDATE api_tokens SET last_used_at = now()
-		WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`
-	if _, err := s.q().ExecContext(ctx, touch, row.TokenID); err != nil {
 		return p, translate(err, "token")
 	}
 	return sunshine.Principal{OrgID: row.OrgID, UserID: row.UserID, Role: sunshine.Role(row.Role), TokenID: row.TokenID}, nil

@@ -51,3 +51,47 @@ func (b testBundle) request(t *testing.T, a *sunshine.Agency, title, received st
 	require.NoError(t, b.s.CreateRequest(b.ctx, r))
 	return r
 }
+
+func TestStore_Authenticate(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	revokedRaw, revoked, err := b.s.CreateToken(b.ctx, b.fx.Admin.ID, "revoked")
+	require.NoError(t, err)
+	require.NoError(t, b.s.RevokeToken(b.ctx, revoked.ID))
+
+	lastUsed := func() map[string]bool {
+		ts, err := b.s.FindTokens(b.ctx)
+		require.NoError(t, err)
+		used := map[string]bool{}
+		for _, tok := range ts {
+			used[tok.Name] = tok.LastUsedAt != nil
+		}
+		return used
+	}
+	require.False(t, lastUsed()[revoked.Name])
+	for _, tc := range []struct {
+		name, token string
+		ok          bool
+	}{
+		{"admin's token", b.fx.Token, true},
+		{"revoked", revokedRaw, false},
+		{"unknown", b.fx.Token[:len(b.fx.Token)-4] + "0000", false},
+		{"not a Sunshine token", "Bearer xyz", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := b.s.Authenticate(context.Background(), tc.token)
+			if !tc.ok {
+				require.Equal(t, sunshine.EUnauthorized, sunshine.ErrorCode(err), "%v", err)
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, sunshine.Principal{OrgID: b.fx.Org.ID, UserID: b.fx.Admin.ID, Role: sunshine.RoleAdmin, TokenID: p.TokenID}, p)
+		})
+	}
+	// The same statement records the use; a refused token records none.
+	used := lastUsed()
+	require.NotEmpty(t, used)
+	for name, u := range used {
+		require.Equal(t, name != revoked.Name, u, "token %q last_used_at", name)
+	}
+}
