@@ -172,6 +172,7 @@ func TestRequests_Lifecycle(t *testing.T) {
 	got := b.call("GET", "/api/v1/requests/"+id, b.token, nil)
 	require.Equal(t, http.StatusOK, got.status())
 	require.Equal(t, r.body, got.body, "POST returns what GET returns")
+	require.Equal(t, r.rec.Header().Get("ETag"), got.rec.Header().Get("ETag"))
 
 	list := b.call("GET", "/api/v1/requests?status=submitted&tag=ice", b.token, nil)
 	require.Equal(t, http.StatusOK, list.status())
@@ -239,6 +240,39 @@ func TestRequests_Draft(t *testing.T) {
 	r = b.call("POST", "/api/v1/requests/"+id+"/transitions", b.token, map[string]any{"to": "acknowledged", "effective_on": "2017-04-03"})
 	require.Equal(t, http.StatusOK, r.status())
 	require.Equal(t, "2017-04-28", r.str("due_on"))
+}
+
+// The create response is built without re-reading the row: it must be
+// exactly what a GET of the new request returns, whatever its shape.
+func TestRequests_CreateAnswersWhatGetReturns(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	staff := b.call("POST", "/api/v1/users", b.token, map[string]any{"email": "staff@example.org", "role": "staff"})
+	require.Equal(t, http.StatusCreated, staff.status(), staff.rec.Body.String())
+	for _, tc := range []struct {
+		name, jurisdiction string
+		extra              map[string]any
+	}{
+		{"draft", "us-federal", nil},
+		{"submitted with everything", "us-ca", map[string]any{"received_on": "2017-03-27", "sent_on": "2017-03-26",
+			"tags": []string{"ice", "287g"}, "tracking_number": "R-1", "assignee_id": staff.str("id")}},
+		{"law without a date", "us-fl", map[string]any{"received_on": "2017-03-27"}},
+		{"overdue on arrival", "us-federal", map[string]any{"received_on": "2017-01-03"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			body := map[string]any{"agency_id": b.agency("Agency "+tc.name, tc.jurisdiction), "title": "Records",
+				"delivery_method": "portal"}
+			for k, v := range tc.extra {
+				body[k] = v
+			}
+			created := b.call("POST", "/api/v1/requests", b.token, body)
+			require.Equal(t, http.StatusCreated, created.status(), created.rec.Body.String())
+			got := b.call("GET", "/api/v1/requests/"+created.str("id"), b.token, nil)
+			require.Equal(t, http.StatusOK, got.status())
+			require.Equal(t, got.body, created.body)
+			require.Equal(t, got.rec.Header().Get("ETag"), created.rec.Header().Get("ETag"))
+		})
+	}
 }
 
 func TestRequests_ExtensionRefused(t *testing.T) {

@@ -168,8 +168,10 @@ func (s *Server) handleRequestCreate(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	// Re-read so the response is exactly what a GET returns.
-	s.respondRequest(c, http.StatusCreated, r.ID)
+	// CreateRequest filled in every field a GET reads (a new request has no
+	// pauses or communications), so the response needs no second read.
+	c.Header("ETag", etag(r))
+	c.JSON(http.StatusCreated, s.requestOut(r))
 }
 
 func (s *Server) respondRequest(c *gin.Context, status int, id string) {
