@@ -53,6 +53,8 @@ type options struct {
 	asOf        string
 	emails      int
 	cpuProfile  string
+	profileDir  string
+	only        []string
 }
 
 func main() {
@@ -68,7 +70,12 @@ func main() {
 	flag.StringVar(&o.asOf, "asof", "", "the data's today, YYYY-MM-DD (default: today, UTC)")
 	flag.IntVar(&o.emails, "emails", 1000, "reminders delivered to Mailpit")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write the harness's CPU profile to this file")
+	flag.StringVar(&o.profileDir, "profile", "", "write the server's CPU profile of each scenario into this directory")
+	only := flag.String("only", "", "comma-separated scenarios to run (e.g. \"search,create request,planning\"); default: all")
 	flag.Parse()
+	if *only != "" {
+		o.only = strings.Split(*only, ",")
+	}
 	if o.quick {
 		o.scale, o.duration = 0.01, 3*time.Second
 		o.emails = min(o.emails, 300)
@@ -107,7 +114,7 @@ func run(ctx context.Context, o options) error {
 		}
 	}
 	g := newGenConfig(o.seed, o.scale, asOf)
-	res := &Results{Started: time.Now().UTC(), Quick: o.quick, Concurrency: o.concurrency, Duration: o.duration.String(), Generator: g}
+	res := &Results{Started: time.Now().UTC(), Quick: o.quick, Concurrency: o.concurrency, Duration: o.duration.String(), Generator: g, Only: o.only}
 
 	tmp, err := os.MkdirTemp("", "sunshine-bench-")
 	if err != nil {
@@ -188,19 +195,21 @@ func run(ctx context.Context, o options) error {
 
 	// The product: sunshine serve, driven over HTTP.
 	log.Printf("starting sunshine serve")
-	srv, err := startServer(ctx, bin, dbURL, tmp)
+	srv, err := startServer(ctx, bin, dbURL, tmp, o.profileDir != "")
 	if err != nil {
 		return err
 	}
 	defer srv.stop()
-	if err := httpScenarios(ctx, srv.Base, g, o, res); err != nil {
+	if err := httpScenarios(ctx, srv, g, o, res); err != nil {
 		return err
 	}
 	res.Server.PeakRSSMB = srv.PeakRSSMB()
 	srv.stop()
 
-	if err := planAndDeliver(ctx, db, g, o, tmp, res); err != nil {
-		return err
+	if res.runs(scPlanning) || res.runs(scDelivery) {
+		if err := planAndDeliver(ctx, db, g, o, tmp, res); err != nil {
+			return err
+		}
 	}
 
 	res.setRatios()
@@ -250,7 +259,8 @@ func ceilings(ctx context.Context, admin *sql.DB, adminURL string, o options, re
 
 // httpScenarios runs every HTTP scenario, and the Gin ceiling, at the
 // same concurrency.
-func httpScenarios(ctx context.Context, base string, g *genConfig, o options, res *Results) error {
+func httpScenarios(ctx context.Context, srv *server, g *genConfig, o options, res *Results) error {
+	base := srv.Base
 	client := newClient(o.concurrency)
 	c := o.concurrency
 	get := func(path, token string) (*http.Request, error) {
@@ -346,6 +356,9 @@ func httpScenarios(ctx context.Context, base string, g *genConfig, o options, re
 		}},
 	}
 	for i, spec := range specs {
+		if !res.runs(spec.Name) {
+			continue
+		}
 		if spec.Concurrency == 0 {
 			spec.Concurrency = c
 		}
@@ -354,9 +367,18 @@ func httpScenarios(ctx context.Context, base string, g *genConfig, o options, re
 			spec.Duration = max(o.duration, time.Minute)
 		}
 		log.Printf("scenario %q: c=%d for %s", spec.Name, spec.Concurrency, spec.Duration)
+		profiled := make(chan error, 1)
+		if o.profileDir != "" && spec.Kind != "ceiling" {
+			go func() { profiled <- srv.profileCPU(ctx, o.profileDir, spec.Name, spec.Duration) }()
+		} else {
+			profiled <- nil
+		}
 		lr := runLoad(ctx, client, spec, o.seed+uint64(i))
 		if ctx.Err() != nil {
 			return ctx.Err()
+		}
+		if err := <-profiled; err != nil {
+			return err
 		}
 		res.Scenarios = append(res.Scenarios, scenarioFrom(spec, lr))
 	}

@@ -8,6 +8,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -76,9 +77,10 @@ func freePort() (int, error) {
 
 // server is a running `sunshine serve`.
 type server struct {
-	Base string
-	cmd  *exec.Cmd
-	done chan struct{}
+	Base  string
+	debug string // the pprof address (SUNSHINE_DEBUG_ADDR), with -profile
+	cmd   *exec.Cmd
+	done  chan struct{}
 
 	mu      sync.Mutex
 	peakKB  int64
@@ -87,7 +89,7 @@ type server struct {
 
 // startServer runs `sunshine serve` on a free loopback port, scheduler
 // off, and waits until /readyz answers 200.
-func startServer(ctx context.Context, bin, dbURL, dir string) (*server, error) {
+func startServer(ctx context.Context, bin, dbURL, dir string, profiles bool) (*server, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
@@ -97,11 +99,20 @@ func startServer(ctx context.Context, bin, dbURL, dir string) (*server, error) {
 	cmd.Env = append(os.Environ(), "SUNSHINE_DATABASE_URL="+dbURL, "SUNSHINE_ADDR=127.0.0.1:"+strconv.Itoa(port),
 		"SUNSHINE_BASE_URL="+base, "SUNSHINE_JOBS=off", "SUNSHINE_LOG_LEVEL=warn", "SUNSHINE_MIGRATE=false",
 		"SUNSHINE_OUTBOX_DIR="+filepath.Join(dir, "outbox"))
+	debug := ""
+	if profiles {
+		dport, err := freePort()
+		if err != nil {
+			return nil, err
+		}
+		debug = "http://127.0.0.1:" + strconv.Itoa(dport)
+		cmd.Env = append(cmd.Env, "SUNSHINE_DEBUG_ADDR=127.0.0.1:"+strconv.Itoa(dport))
+	}
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	s := &server{Base: base, cmd: cmd, done: make(chan struct{}), stopRSS: make(chan struct{})}
+	s := &server{Base: base, debug: debug, cmd: cmd, done: make(chan struct{}), stopRSS: make(chan struct{})}
 	go func() { _ = cmd.Wait(); close(s.done) }()
 	deadline := time.Now().Add(60 * time.Second)
 	for {
@@ -127,6 +138,37 @@ func startServer(ctx context.Context, bin, dbURL, dir string) (*server, error) {
 	}
 	go s.sampleRSS()
 	return s, nil
+}
+
+// profileCPU records the server's CPU profile for d (a scenario's run)
+// into dir/<scenario>.pprof, for `go tool pprof`.
+func (s *server) profileCPU(ctx context.Context, dir, scenario string, d time.Duration) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	secs := max(1, int(d.Seconds()))
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.debug+"/debug/pprof/profile?seconds="+strconv.Itoa(secs), nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("CPU profile of %q: %w", scenario, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("CPU profile of %q: %s", scenario, resp.Status)
+	}
+	name := strings.NewReplacer(" ", "-", "(", "", ")", "", "=", "").Replace(scenario)
+	f, err := os.Create(filepath.Join(dir, name+".pprof"))
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // sampleRSS records the largest VmHWM (peak resident set) every 100 ms.

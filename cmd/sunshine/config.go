@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"strconv"
@@ -31,6 +32,7 @@ type Config struct {
 	Jobs            bool          // SUNSHINE_JOBS: on (default) or off
 	PlanSchedule    string        // SUNSHINE_PLAN_SCHEDULE (cron spec)
 	DeliverSchedule string        // SUNSHINE_DELIVER_SCHEDULE (cron spec)
+	DebugAddr       string        // SUNSHINE_DEBUG_ADDR: loopback address for Go's pprof profiles; empty = off
 }
 
 // loadConfig reads the environment through getenv and validates it; every
@@ -73,6 +75,10 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	c.OutboxDir = str("SUNSHINE_OUTBOX_DIR", ".data/outbox")
 	c.PlanSchedule = str("SUNSHINE_PLAN_SCHEDULE", "@every 15m")
 	c.DeliverSchedule = str("SUNSHINE_DELIVER_SCHEDULE", "@every 1m")
+	c.DebugAddr = str("SUNSHINE_DEBUG_ADDR", "")
+	if c.DebugAddr != "" && !loopback(c.DebugAddr) {
+		errs = append(errs, fmt.Errorf("SUNSHINE_DEBUG_ADDR: %q must be a loopback address such as 127.0.0.1:6060 (profiles reveal the server's internals)", c.DebugAddr))
+	}
 	switch jobs := str("SUNSHINE_JOBS", "on"); jobs {
 	case "on":
 		c.Jobs = true
@@ -127,6 +133,19 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		}
 	}
 	return c, errors.Join(errs...)
+}
+
+// loopback reports whether addr is host:port with a loopback host.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // requireDatabase reports the one setting every database command needs.

@@ -106,11 +106,20 @@ func TestConfig(t *testing.T) {
 	env = map[string]string{
 		"SUNSHINE_DATABASE_URL": "mysql://x", "SUNSHINE_BODY_LIMIT": "ten", "SUNSHINE_LOG_FORMAT": "xml",
 		"SUNSHINE_MIGRATE": "maybe", "SUNSHINE_BASE_URL": "ftp://x", "SUNSHINE_SMTP_URL": "http://mail",
+		"SUNSHINE_DEBUG_ADDR": "0.0.0.0:6060",
 	}
 	_, err = loadConfig(get)
 	require.Error(t, err)
-	for _, name := range []string{"SUNSHINE_DATABASE_URL", "SUNSHINE_BODY_LIMIT", "SUNSHINE_LOG_FORMAT", "SUNSHINE_MIGRATE", "SUNSHINE_BASE_URL", "SUNSHINE_SMTP_URL"} {
+	for _, name := range []string{"SUNSHINE_DATABASE_URL", "SUNSHINE_BODY_LIMIT", "SUNSHINE_LOG_FORMAT", "SUNSHINE_MIGRATE", "SUNSHINE_BASE_URL", "SUNSHINE_SMTP_URL", "SUNSHINE_DEBUG_ADDR"} {
 		require.Contains(t, err.Error(), name)
+	}
+
+	// Profiles are served on loopback only.
+	for addr, ok := range map[string]bool{"127.0.0.1:6060": true, "[::1]:6060": true, "localhost:6060": true,
+		":6060": false, "0.0.0.0:6060": false, "192.168.1.5:6060": false, "example.org:6060": false, "6060": false} {
+		env = map[string]string{"SUNSHINE_DEBUG_ADDR": addr}
+		_, err = loadConfig(get)
+		require.Equal(t, ok, err == nil, "%s: %v", addr, err)
 	}
 }
 

@@ -30,15 +30,18 @@ func TestServe_RealBinary(t *testing.T) {
 	build.Stderr = os.Stderr
 	require.NoError(t, build.Run())
 
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := l.Addr().String()
-	l.Close()
+	freeAddr := func() string {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		require.NoError(t, err)
+		defer l.Close()
+		return l.Addr().String()
+	}
+	addr, debugAddr := freeAddr(), freeAddr()
 	logs := &strings.Builder{}
 	cmd := exec.Command(bin, "serve")
 	cmd.Env = append(os.Environ(),
 		"SUNSHINE_DATABASE_URL="+storetest.EmptyURL(t), "SUNSHINE_ADDR="+addr,
-		"SUNSHINE_SEED_DEMO=true", "SUNSHINE_LOG_FORMAT=json")
+		"SUNSHINE_SEED_DEMO=true", "SUNSHINE_LOG_FORMAT=json", "SUNSHINE_DEBUG_ADDR="+debugAddr)
 	cmd.Stderr = logs
 	require.NoError(t, cmd.Start())
 	t.Cleanup(func() { _ = cmd.Process.Kill() })
@@ -74,6 +77,17 @@ func TestServe_RealBinary(t *testing.T) {
 		}
 	}
 	require.True(t, found, "the demo CPRA request is listed")
+
+	// Profiles on the debug address only, never on the application's.
+	for _, tc := range []struct {
+		base string
+		want int
+	}{{"http://" + debugAddr, http.StatusOK}, {base, http.StatusNotFound}} {
+		resp, err := http.Get(tc.base + "/debug/pprof/heap?debug=1")
+		require.NoError(t, err)
+		resp.Body.Close()
+		require.Equal(t, tc.want, resp.StatusCode, tc.base)
+	}
 
 	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
 	done := make(chan error, 1)
