@@ -12,6 +12,26 @@ import (
 	"github.com/sunshine-records/sunshine/deadline"
 )
 
+// A search ranks, for each kind of hit, only its most recent matches:
+// searchCandidates of them. To find those without reading every match of a
+// common word, it first reads the organization's searchWindow most recent
+// rows of the kind (newest first, through the *_recent_idx indexes); only
+// when fewer than searchCandidates of them match does it read every match
+// through the full-text index, which is then cheap as matches are sparse.
+// Either way the candidates are the same: the most recent matches.
+const (
+	defaultSearchCandidates = 100
+	defaultSearchWindow     = 1000
+)
+
+// The date of each kind of hit, as its recency index orders it. A request's
+// is its receipt, or for a draft the UTC day it was created.
+const (
+	requestDate       = "COALESCE(r.received_on, (r.created_at AT TIME ZONE 'UTC')::date)"
+	communicationDate = "c.occurred_on"
+	documentDate      = "(d.created_at AT TIME ZONE 'UTC')::date"
+)
+
 // SearchFilter selects search hits.
 type SearchFilter struct {
 	Q        string
@@ -56,56 +76,101 @@ func (s *Store) Search(ctx context.Context, f SearchFilter) ([]SearchHit, bool, 
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
-	where := []string{"TRUE"}
+	// Filters on the request apply to every kind of hit; the date filter to
+	// the hit's own date. Both apply before the candidates are chosen, so
+	// narrowing a search reaches older matches.
+	var onRequest []string
 	if len(f.Statuses) > 0 {
 		ss := make([]string, len(f.Statuses))
 		for i, st := range f.Statuses {
 			ss[i] = string(st)
 		}
-		where = append(where, "r.status = ANY("+arg(ss)+"::text[])")
+		onRequest = append(onRequest, "r.status = ANY("+arg(ss)+"::text[])")
 	}
 	if f.AgencyID != "" {
 		if !validUUID(f.AgencyID) {
 			return nil, false, sunshine.FieldInvalid("agency_id", "must be a UUID")
 		}
-		where = append(where, "r.agency_id = "+arg(f.AgencyID))
+		onRequest = append(onRequest, "r.agency_id = "+arg(f.AgencyID))
 	}
-	if !f.From.IsZero() {
-		where = append(where, "h.on_date >= "+arg(f.From))
+	dated := func(col string) string {
+		var w []string
+		if !f.From.IsZero() {
+			w = append(w, col+" >= "+arg(f.From))
+		}
+		if !f.To.IsZero() {
+			w = append(w, col+" <= "+arg(f.To))
+		}
+		return strings.Join(append(w, "TRUE"), " AND ")
 	}
-	if !f.To.IsZero() {
-		where = append(where, "h.on_date <= "+arg(f.To))
+	// Communications and documents match a request filter through their request.
+	requestOf := func(alias string) string {
+		if len(onRequest) == 0 {
+			return "TRUE"
+		}
+		return "EXISTS (SELECT 1 FROM requests r WHERE r.org_id = $1 AND r.id = " + alias + ".request_id AND " +
+			strings.Join(onRequest, " AND ") + ")"
 	}
-	// Rank every match cheaply, then build snippets (ts_headline re-parses
-	// the text) for the page only.
+	k, window := s.searchCandidates, s.searchWindow
+	if k == 0 {
+		k, window = defaultSearchCandidates, defaultSearchWindow
+	}
+	kArg, windowArg := arg(k), arg(window)
+	match := func(alias string) string {
+		return alias + ".search @@ websearch_to_tsquery('english', $2)" // inline, so the planner estimates the words
+	}
+	// kind returns the candidates of one kind of hit: the window's matches
+	// if there are enough of them, else every match; the most recent first.
+	kind := func(name, columns, from, alias, scope, date, filter string) string {
+		order := date + " DESC, " + alias + ".id DESC"
+		return name + `_recent AS (
+			SELECT * FROM (SELECT ` + columns + ` FROM ` + from + ` WHERE ` + scope + ` AND ` + dated(date) + `
+				ORDER BY ` + order + ` LIMIT ` + windowArg + `) ` + alias + `
+			WHERE ` + match(alias) + ` AND ` + filter + `
+			ORDER BY ` + alias + `.on_date DESC, ` + alias + `.id DESC LIMIT ` + kArg + `
+		),
+		` + name + ` AS (
+			SELECT * FROM ` + name + `_recent WHERE (SELECT count(*) FROM ` + name + `_recent) >= ` + kArg + `
+			UNION ALL
+			(SELECT ` + columns + ` FROM ` + from + ` WHERE ` + scope + ` AND ` + dated(date) + ` AND ` + match(alias) + ` AND ` + filter + `
+				AND (SELECT count(*) FROM ` + name + `_recent) < ` + kArg + `
+				ORDER BY ` + date + ` + 0 DESC, ` + alias + `.id DESC LIMIT ` + kArg + `) -- "+ 0": through the full-text index, never the recency one
+		)`
+	}
+	requestFilter := strings.Join(append(onRequest, "TRUE"), " AND ")
 	q := `WITH query AS (SELECT websearch_to_tsquery('english', $2) AS q),
-	hits AS (
-		SELECT 'request' AS kind, r.id AS request_id, NULL::uuid AS communication_id, NULL::uuid AS document_id,
-		       r.title AS title, COALESCE(r.received_on, r.created_at::date) AS on_date, ts_rank(r.search, query.q) AS rank
-		FROM requests r, query WHERE r.org_id = $1 AND r.search @@ query.q
-		UNION ALL
-		SELECT 'communication', c.request_id, c.id, NULL, c.subject, c.occurred_on, ts_rank(c.search, query.q)
-		FROM communications c, query WHERE c.org_id = $1 AND c.search @@ query.q
-		UNION ALL
-		SELECT 'document', d.request_id, d.communication_id, d.id, d.filename, d.created_at::date, ts_rank(d.search, query.q)
-		FROM documents d, query WHERE d.org_id = $1 AND d.deleted_at IS NULL AND d.search @@ query.q
+	` + kind("request_hits", `r.id, 'request' AS kind, r.id AS request_id, NULL::uuid AS communication_id, NULL::uuid AS document_id,
+			r.title, `+requestDate+` AS on_date, r.search, r.status, r.agency_id`,
+		"requests r", "r", "r.org_id = $1", requestDate, requestFilter) + `,
+	` + kind("communication_hits", `c.id, 'communication' AS kind, c.request_id, c.id AS communication_id, NULL::uuid AS document_id,
+			c.subject AS title, `+communicationDate+` AS on_date, c.search`,
+		"communications c", "c", "c.org_id = $1", communicationDate, requestOf("c")) + `,
+	` + kind("document_hits", `d.id, 'document' AS kind, d.request_id, d.communication_id, d.id AS document_id,
+			d.filename AS title, `+documentDate+` AS on_date, d.search`,
+		"documents d", "d", "d.org_id = $1 AND d.deleted_at IS NULL", documentDate, requestOf("d")) + `,
+	candidates AS (
+		SELECT kind, request_id, communication_id, document_id, title, on_date, search FROM request_hits
+		UNION ALL SELECT kind, request_id, communication_id, document_id, title, on_date, search FROM communication_hits
+		UNION ALL SELECT kind, request_id, communication_id, document_id, title, on_date, search FROM document_hits
 	),
 	page AS (
-		SELECT h.*, r.title AS request_title, r.status AS request_status, a.name AS agency_name
-		FROM hits h
-		JOIN requests r ON r.org_id = $1 AND r.id = h.request_id
-		JOIN agencies a ON a.org_id = r.org_id AND a.id = r.agency_id
-		WHERE ` + strings.Join(where, " AND ") + `
-		ORDER BY h.rank DESC, h.on_date DESC, h.request_id, h.document_id NULLS FIRST, h.communication_id NULLS FIRST
+		SELECT h.kind, h.request_id, h.communication_id, h.document_id, h.title, h.on_date, ts_rank(h.search, query.q) AS rank
+		FROM candidates h CROSS JOIN query
+		ORDER BY rank DESC, h.on_date DESC, h.request_id, h.document_id NULLS FIRST, h.communication_id NULLS FIRST
 		LIMIT ` + arg(limit+1) + ` OFFSET ` + arg(f.Offset) + `
 	)
-	SELECT page.*, ts_headline('english',
+	-- The request and agency, and the snippet (ts_headline re-parses the
+	-- text), for the page only.
+	SELECT page.*, r.title AS request_title, r.status AS request_status, a.name AS agency_name, ts_headline('english',
 		CASE page.kind
-			WHEN 'request' THEN (SELECT r.title || E'\n' || r.description FROM requests r WHERE r.id = page.request_id)
+			WHEN 'request' THEN r.title || E'\n' || r.description
 			WHEN 'communication' THEN (SELECT c.subject || E'\n' || c.body FROM communications c WHERE c.id = page.communication_id)
 			ELSE (SELECT d.text FROM documents d WHERE d.id = page.document_id)
 		END, query.q, 'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', MaxWords=30, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "') AS snippet
-	FROM page, query
+	FROM page
+	CROSS JOIN query
+	JOIN requests r ON r.org_id = $1 AND r.id = page.request_id
+	JOIN agencies a ON a.org_id = r.org_id AND a.id = r.agency_id
 	ORDER BY page.rank DESC, page.on_date DESC, page.request_id, page.document_id NULLS FIRST, page.communication_id NULLS FIRST`
 	var hits []SearchHit
 	if err := sqlx.SelectContext(ctx, s.q(), &hits, q, args...); err != nil {

@@ -1,0 +1,148 @@
+package store_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/store"
+	"github.com/sunshine-records/sunshine/store/storetest"
+)
+
+// Search ranks each kind's most recent matches only; filters apply before
+// that choice, so narrowing the dates or the request reaches older ones.
+func TestStore_Search(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	sheriff := b.agency(t, "Sacramento County Sheriff's Department", "us-ca")
+	fbi := b.agency(t, "FBI", "us-federal")
+
+	old := b.request(t, sheriff, "ICE detainer requests", "2017-03-27")
+	budget := &sunshine.Request{AgencyID: fbi.ID, Title: "Budget", DeliveryMethod: sunshine.DeliveryEmail,
+		ReceivedOn: d("2018-01-10"), Description: "Detainer budget: the detainer line items, detainer staffing."}
+	require.NoError(t, b.s.CreateRequest(b.ctx, budget))
+	draft := b.request(t, sheriff, "Detainer draft", "") // dated the day it was created (today)
+	_ = b.request(t, fbi, "Unrelated", "2019-05-01")
+
+	comms := map[string]string{} // occurred_on → ID
+	for day := 1; day <= 5; day++ {
+		on := fmt.Sprintf("2017-04-0%d", day)
+		subject := "Detainer log " + on
+		if day == 1 {
+			subject = "Detainer log, detainer forms and detainer lists" // the most relevant, and the oldest
+		}
+		c, _, err := b.s.CreateCommunication(b.ctx, old.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
+			Direction: sunshine.DirectionIn, Channel: "email", Kind: sunshine.KindOther, OccurredOn: d(on),
+			Subject: subject, Body: "Another I-247A detainer."}})
+		require.NoError(t, err)
+		comms[on] = c.ID
+	}
+	doc, err := b.s.CreateDocument(b.ctx, store.NewDocument{RequestID: budget.ID, Filename: "release.txt",
+		ContentType: "text/plain", Content: strings.NewReader("detainer budget release")})
+	require.NoError(t, err)
+	require.NoError(t, b.s.SetDocumentText(b.ctx, doc.ID, "extracted", "Detainer budget release.", ""))
+
+	type hit struct{ kind, id string }
+	reqHit := func(r *sunshine.Request) hit { return hit{"request", r.ID} }
+	commHit := func(on string) hit { return hit{"communication", comms[on]} }
+	docHit := hit{"document", doc.ID}
+	for _, tc := range []struct {
+		name       string
+		candidates int
+		filter     store.SearchFilter
+		want       []hit // in any order, except where ranked says
+	}{
+		{"every kind", 0, store.SearchFilter{Q: "detainer"},
+			[]hit{reqHit(old), reqHit(budget), reqHit(draft), commHit("2017-04-01"), commHit("2017-04-02"),
+				commHit("2017-04-03"), commHit("2017-04-04"), commHit("2017-04-05"), docHit}},
+		{"two newest of each kind", 2, store.SearchFilter{Q: "detainer"},
+			[]hit{reqHit(draft), reqHit(budget), commHit("2017-04-05"), commHit("2017-04-04"), docHit}},
+		{"dates narrowed before choosing", 2, store.SearchFilter{Q: "detainer", To: d("2017-04-03")},
+			[]hit{reqHit(old), commHit("2017-04-03"), commHit("2017-04-02")}},
+		{"dates from", 2, store.SearchFilter{Q: "detainer", From: d("2017-04-05"), To: d("2018-12-31")},
+			[]hit{reqHit(budget), commHit("2017-04-05"), docHit}}, // uploaded on the clock's day, 5 April 2017
+		{"request status before choosing", 2, store.SearchFilter{Q: "detainer", Statuses: []sunshine.Status{sunshine.StatusSubmitted}},
+			[]hit{reqHit(budget), reqHit(old), commHit("2017-04-05"), commHit("2017-04-04"), docHit}},
+		{"drafts only", 2, store.SearchFilter{Q: "detainer", Statuses: []sunshine.Status{sunshine.StatusDraft}},
+			[]hit{reqHit(draft)}},
+		{"agency", 2, store.SearchFilter{Q: "detainer", AgencyID: fbi.ID}, []hit{reqHit(budget), docHit}},
+		{"no match", 0, store.SearchFilter{Q: "quokka"}, nil},
+	} {
+		// The window of recent rows read first changes the cost, never the
+		// hits: 1 always falls back to every match, 1000 never does.
+		windows := []int{1, 3, 1000}
+		if tc.candidates == 0 {
+			windows = []int{0} // the defaults
+		}
+		for _, window := range windows {
+			t.Run(fmt.Sprintf("%s/window %d", tc.name, window), func(t *testing.T) {
+				store.SetSearchCandidates(b.s, tc.candidates, window)
+				defer store.SetSearchCandidates(b.s, 0, 0)
+				hits, more, err := b.s.Search(b.ctx, tc.filter)
+				require.NoError(t, err)
+				require.False(t, more)
+				var got []hit
+				for _, h := range hits {
+					id := h.RequestID
+					switch h.Kind {
+					case "communication":
+						id = *h.CommunicationID
+					case "document":
+						id = *h.DocumentID
+					}
+					got = append(got, hit{h.Kind, id})
+				}
+				require.ElementsMatch(t, tc.want, got)
+				for i := 1; i < len(hits); i++ {
+					require.GreaterOrEqual(t, hits[i-1].Rank, hits[i].Rank, "ranked")
+				}
+			})
+		}
+	}
+
+	t.Run("ranked by relevance among the candidates", func(t *testing.T) {
+		hits, _, err := b.s.Search(b.ctx, store.SearchFilter{Q: "detainer", Limit: 1})
+		require.NoError(t, err)
+		require.Equal(t, "communication", hits[0].Kind)
+		require.Equal(t, comms["2017-04-01"], *hits[0].CommunicationID, "the oldest, but the word is in its subject thrice")
+	})
+	t.Run("pages", func(t *testing.T) {
+		var seen []string
+		for offset := 0; ; offset += 4 {
+			hits, more, err := b.s.Search(b.ctx, store.SearchFilter{Q: "detainer", Limit: 4, Offset: offset})
+			require.NoError(t, err)
+			for _, h := range hits {
+				seen = append(seen, h.Kind+h.RequestID+deref(h.CommunicationID)+deref(h.DocumentID))
+			}
+			if !more {
+				break
+			}
+		}
+		require.Len(t, seen, 9)
+		require.Len(t, uniq(seen), 9, "no hit twice across pages")
+	})
+	t.Run("another organization finds nothing", func(t *testing.T) {
+		other := storetest.Org(t, b.s, "other")
+		hits, _, err := b.s.Search(other.Ctx, store.SearchFilter{Q: "detainer"})
+		require.NoError(t, err)
+		require.Empty(t, hits)
+	})
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func uniq(ss []string) map[string]bool {
+	m := map[string]bool{}
+	for _, s := range ss {
+		m[s] = true
+	}
+	return m
+}
