@@ -234,7 +234,7 @@ func (s *Store) FindPendingDocuments(ctx context.Context, limit int) ([]PendingD
 // Content returns a reader over a document's bytes that fetches only the
 // chunks it reads, and can seek (for Range requests).
 func (s *Store) Content(ctx context.Context, d *sunshine.Document) *BlobReader {
-	return &BlobReader{ctx: ctx, q: s.q(), blobID: d.BlobID, size: d.Size}
+	return &BlobReader{ctx: ctx, q: s.prepared(), blobID: d.BlobID, size: d.Size}
 }
 
 // BlobReader reads a blob's chunks on demand. It implements io.ReadSeeker.

@@ -5,3 +5,20 @@ var (
 	RequestListQuery = requestListQuery
 	EncodeCursor     = encodeCursor
 )
+
+// SetSearchCandidates lowers how many matches of each kind a search ranks
+// and how many recent rows it reads before reading every match.
+func SetSearchCandidates(s *Store, candidates, window int) {
+	s.searchCandidates, s.searchWindow = candidates, window
+}
+
+// PreparedStatements reports how many statements the store has prepared,
+// after lowering the cache's limit to limit (0 keeps it).
+func PreparedStatements(s *Store, limit int) int {
+	s.stmts.mu.Lock()
+	defer s.stmts.mu.Unlock()
+	if limit > 0 {
+		s.stmts.limit = limit
+	}
+	return len(s.stmts.m)
+}

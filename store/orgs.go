@@ -278,7 +278,7 @@ func (s *Store) Authenticate(ctx context.Context, token string) (sunshine.Princi
 			UPDATE api_tokens SET last_used_at = now() FROM t
 			WHERE api_tokens.id = t.token_id AND (t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute'))
 		SELECT token_id, org_id, user_id, role FROM t`
-	if err := sqlx.GetContext(ctx, s.q(), &row, q, h[:]); err != nil {
+	if err := sqlx.GetContext(ctx, s.prepared(), &row, q, h[:]); err != nil {
 		if sunshine.ErrorCode(translate(err, "")) == sunshine.ENotFound {
 			return p, sunshine.Errorf(sunshine.EUnauthorized, "invalid or revoked token")
 		}

@@ -110,7 +110,7 @@ func (s *Store) FindRequestByID(ctx context.Context, id string) (*sunshine.Reque
 	if err != nil {
 		return nil, err
 	}
-	return s.findRequest(ctx, s.q(), org, id, false)
+	return s.findRequest(ctx, s.prepared(), org, id, false)
 }
 
 func (s *Store) findRequest(ctx context.Context, q sqlx.QueryerContext, org, id string, lock bool) (*sunshine.Request, error) {
@@ -182,8 +182,13 @@ func (s *Store) FindRequests(ctx context.Context, f sunshine.RequestFilter) ([]*
 	if err != nil {
 		return nil, "", err
 	}
+	// Prepared, unless a full-text filter makes the best plan depend on the words.
+	q := s.prepared()
+	if strings.TrimSpace(f.Q) != "" {
+		q = s.q()
+	}
 	var rows []requestRow
-	if err := sqlx.SelectContext(ctx, s.q(), &rows, query, args...); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &rows, query, args...); err != nil {
 		return nil, "", translate(err, "requests")
 	}
 	rs := make([]*sunshine.Request, len(rows))
@@ -200,7 +205,7 @@ func (s *Store) FindRequests(ctx context.Context, f sunshine.RequestFilter) ([]*
 		}
 		next = encodeCursor(key, last.ID)
 	}
-	if err := loadPauses(ctx, s.q(), rs); err != nil {
+	if err := loadPauses(ctx, s.prepared(), rs); err != nil {
 		return nil, "", err
 	}
 	return rs, next, nil
@@ -356,7 +361,7 @@ func (s *Store) mutate(ctx context.Context, id string, fn func(tx *sqlx.Tx, r *s
 	if err != nil && !errors.Is(err, errNoChange) {
 		return nil, err
 	}
-	return s.findRequest(ctx, s.q(), org, id, false)
+	return s.findRequest(ctx, s.prepared(), org, id, false)
 }
 
 // saveRequest writes the mutable columns and bumps the version.

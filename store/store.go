@@ -24,6 +24,10 @@ type Store struct {
 	tx    *sqlx.Tx // a test's transaction; writes then use savepoints
 	clock sunshine.Clock
 	sp    atomic.Int64
+
+	stmts statements // prepared statements on db (prepared.go)
+
+	searchCandidates, searchWindow int // 0: the defaults (search.go); tests lower them
 }
 
 // New returns a store over a connection pool.

@@ -95,3 +95,37 @@ func TestStore_Authenticate(t *testing.T) {
 		require.Equal(t, name != revoked.Name, u, "token %q last_used_at", name)
 	}
 }
+
+// Hot reads run as prepared statements on the pool, one per query text,
+// and still answer once the cache is full.
+func TestStore_PreparedStatements(t *testing.T) {
+	t.Parallel()
+	s := store.New(storetest.DB(t), sunshine.NewFixedClock(now))
+	fx := storetest.Org(t, s, "prepared")
+	a := &sunshine.Agency{Name: "Sheriff", Jurisdiction: "us-ca"}
+	require.NoError(t, s.CreateAgency(fx.Ctx, a))
+	r := &sunshine.Request{AgencyID: a.ID, Title: "ICE", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: d("2017-03-27")}
+	require.NoError(t, s.CreateRequest(fx.Ctx, r))
+	require.Zero(t, store.PreparedStatements(s, 0))
+
+	for range 3 {
+		got, err := s.FindRequestByID(fx.Ctx, r.ID)
+		require.NoError(t, err)
+		require.Equal(t, "2017-04-06", got.DueOn.String())
+		_, err = s.Authenticate(context.Background(), fx.Token)
+		require.NoError(t, err)
+	}
+	require.Equal(t, 3, store.PreparedStatements(s, 0), "the request, its pauses, the token: each prepared once")
+
+	// Full: other lists run unprepared, with the same answers.
+	require.Equal(t, 3, store.PreparedStatements(s, 3))
+	for _, f := range []sunshine.RequestFilter{{}, {Statuses: []sunshine.Status{sunshine.StatusSubmitted}}, {Q: "ICE"}} {
+		rs, _, err := s.FindRequests(fx.Ctx, f)
+		require.NoError(t, err)
+		require.Len(t, rs, 1)
+		require.Equal(t, r.ID, rs[0].ID)
+	}
+	require.Equal(t, 3, store.PreparedStatements(s, 0))
+	_, err := s.FindRequestByID(fx.Ctx, "00000000-0000-0000-0000-000000000000")
+	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err), "errors still translate through a prepared statement")
+}

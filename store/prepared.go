@@ -1,0 +1,79 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"sync"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// maxPrepared bounds the statement cache: list queries vary with their
+// filters, and past this many distinct texts the rest run unprepared.
+const maxPrepared = 256
+
+// statements caches the pool's prepared statements by their text.
+type statements struct {
+	mu    sync.Mutex
+	m     map[string]*sqlx.Stmt
+	limit int // 0: maxPrepared; tests lower it
+}
+
+// prepared returns a reader for the hot, fixed-shape reads (a token, a
+// request, a list page, a document's chunks). On the pool it runs each
+// query as a named prepared statement, which PostgreSQL plans once per
+// connection instead of on every call, and whose bytea results lib/pq
+// receives in binary. Bound to a test's transaction, it is that
+// transaction. Queries whose best plan depends on their arguments' values
+// (full-text search) must not use it: a prepared statement may settle on a
+// generic plan.
+func (s *Store) prepared() sqlx.QueryerContext {
+	if s.db == nil {
+		return s.q()
+	}
+	return preparedQueryer{s}
+}
+
+type preparedQueryer struct{ s *Store }
+
+func (p preparedQueryer) stmt(ctx context.Context, query string) *sqlx.Stmt {
+	c := &p.s.stmts
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st, ok := c.m[query]; ok {
+		return st
+	}
+	if limit := c.limit; len(c.m) >= maxPrepared || (limit > 0 && len(c.m) >= limit) {
+		return nil
+	}
+	st, err := p.s.db.PreparexContext(ctx, query)
+	if err != nil {
+		return nil // the unprepared query reports the error
+	}
+	if c.m == nil {
+		c.m = map[string]*sqlx.Stmt{}
+	}
+	c.m[query] = st
+	return st
+}
+
+func (p preparedQueryer) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := p.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return p.s.db.QueryContext(ctx, query, args...)
+}
+
+func (p preparedQueryer) QueryxContext(ctx context.Context, query string, args ...any) (*sqlx.Rows, error) {
+	if st := p.stmt(ctx, query); st != nil {
+		return st.QueryxContext(ctx, args...)
+	}
+	return p.s.db.QueryxContext(ctx, query, args...)
+}
+
+func (p preparedQueryer) QueryRowxContext(ctx context.Context, query string, args ...any) *sqlx.Row {
+	if st := p.stmt(ctx, query); st != nil {
+		return st.QueryRowxContext(ctx, args...)
+	}
+	return p.s.db.QueryRowxContext(ctx, query, args...)
+}
