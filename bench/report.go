@@ -205,9 +205,11 @@ func (r *Results) writeTable(w io.Writer) {
 			s.RPS, s.P50ms, s.P95ms, s.P99ms, ratio)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\nplanning: %d reminders from %d open requests read in %.2f s\n", r.Planning.RemindersCreated, r.Planning.RequestsRead, r.Planning.Seconds)
-	fmt.Fprintf(w, "delivery: %d/%d emails in %.2f s = %.0f emails/s\n", r.Delivery.Sent, r.Delivery.Emails, r.Delivery.Seconds, r.Delivery.EmailsPerSec)
-	fmt.Fprintf(w, "server peak RSS: %.1f MB\n\ntargets:\n", r.Server.PeakRSSMB)
+	if r.runs(scPlanning) || r.runs(scDelivery) {
+		fmt.Fprintf(w, "\nplanning: %d reminders from %d open requests read in %.2f s\n", r.Planning.RemindersCreated, r.Planning.RequestsRead, r.Planning.Seconds)
+		fmt.Fprintf(w, "delivery: %d/%d emails in %.2f s = %.0f emails/s\n", r.Delivery.Sent, r.Delivery.Emails, r.Delivery.Seconds, r.Delivery.EmailsPerSec)
+	}
+	fmt.Fprintf(w, "\nserver peak RSS: %.1f MB\n\ntargets:\n", r.Server.PeakRSSMB)
 	for _, t := range r.Targets {
 		mark := "PASS"
 		if !t.Pass {

@@ -88,6 +88,37 @@ func TestRequestLists_UseIndexes(t *testing.T) {
 		}
 		fmt.Fprintf(&report, "| %s | %s | %.2f ms |\n", tc.name, strings.Join(scans, ", "), plan[0].ExecutionTime)
 	}
+
+	// Search: a word in every title reads the newest window only; a rare
+	// one goes to the full-text index; neither reads requests sequentially.
+	for _, tc := range []struct {
+		name, q, want string
+		rows          float64 // most request rows the plan may read (the page's 51 included)
+	}{
+		{"search, a word in every request", "Request", "Index Scan using requests_recent_idx", store.SearchCandidates + 60},
+		{"search, a rare word", "detainers", "Bitmap Index Scan using requests_search_idx", store.SearchWindow + 980 + 60}, // the window, then its 979 matches
+	} {
+		q, args, err := store.SearchQuery(org, store.SearchFilter{Q: tc.q}, store.DefaultPageSize, store.SearchCandidates, store.SearchWindow)
+		require.NoError(t, err)
+		// As a prepared statement's generic plan: the one the server keeps.
+		tx, err := db.Begin()
+		require.NoError(t, err)
+		_, err = tx.Exec("SET LOCAL plan_cache_mode = force_generic_plan")
+		require.NoError(t, err)
+		var raw []byte
+		require.NoError(t, tx.QueryRow("EXPLAIN (ANALYZE, FORMAT JSON) "+q, args...).Scan(&raw))
+		require.NoError(t, tx.Rollback())
+		var plan []struct {
+			Plan          planNode `json:"Plan"`
+			ExecutionTime float64  `json:"Execution Time"`
+		}
+		require.NoError(t, json.Unmarshal(raw, &plan))
+		scans := plan[0].Plan.scansOf("requests")
+		require.Contains(t, scans, tc.want, tc.name)
+		require.NotContains(t, scans, "Seq Scan", tc.name)
+		require.LessOrEqual(t, plan[0].Plan.rowsReadOf("requests"), tc.rows, tc.name)
+		fmt.Fprintf(&report, "| %s | %s | %.2f ms |\n", tc.name, strings.Join(scans, ", "), plan[0].ExecutionTime)
+	}
 	t.Logf("plans on 100,000 requests:\n%s", report.String())
 }
 
@@ -95,12 +126,31 @@ type planNode struct {
 	NodeType     string     `json:"Node Type"`
 	RelationName string     `json:"Relation Name"`
 	IndexName    string     `json:"Index Name"`
+	ActualRows   float64    `json:"Actual Rows"`
+	ActualLoops  float64    `json:"Actual Loops"`
 	Plans        []planNode `json:"Plans"`
 }
 
-// scansOf lists how the plan reads a table: "Index Scan using x", …
+// rowsReadOf sums the rows the plan's scans of a table returned, over
+// all their loops.
+func (n planNode) rowsReadOf(table string) float64 {
+	var rows float64
+	if n.RelationName == table && strings.HasSuffix(n.NodeType, "Scan") {
+		rows += n.ActualRows * n.ActualLoops
+	}
+	for _, c := range n.Plans {
+		rows += c.rowsReadOf(table)
+	}
+	return rows
+}
+
+// scansOf lists how the plan reads a table: "Index Scan using x", … (nodes
+// never executed, such as a search's unused branch, are left out).
 func (n planNode) scansOf(table string) []string {
 	var out []string
+	if n.ActualLoops == 0 {
+		return nil
+	}
 	if n.RelationName == table || (n.NodeType == "Bitmap Index Scan" && strings.HasPrefix(n.IndexName, table+"_")) {
 		s := n.NodeType
 		if n.IndexName != "" {

@@ -4,6 +4,13 @@ package store
 var (
 	RequestListQuery = requestListQuery
 	EncodeCursor     = encodeCursor
+	SearchQuery      = searchQuery
+)
+
+// Search's defaults.
+const (
+	SearchCandidates = defaultSearchCandidates
+	SearchWindow     = defaultSearchWindow
 )
 
 // SetSearchCandidates lowers how many matches of each kind a search ranks

@@ -19,14 +19,16 @@ type statements struct {
 	limit int // 0: maxPrepared; tests lower it
 }
 
-// prepared returns a reader for the hot, fixed-shape reads (a token, a
-// request, a list page, a document's chunks). On the pool it runs each
-// query as a named prepared statement, which PostgreSQL plans once per
-// connection instead of on every call, and whose bytea results lib/pq
-// receives in binary. Bound to a test's transaction, it is that
-// transaction. Queries whose best plan depends on their arguments' values
-// (full-text search) must not use it: a prepared statement may settle on a
-// generic plan.
+// prepared returns a reader for the hot reads (a token, a request, a list
+// page, a search, a document's chunks). On the pool it runs each query as a
+// named prepared statement, which PostgreSQL plans once per connection
+// instead of on every call, and whose bytea results lib/pq receives in
+// binary. Bound to a test's transaction, it is that transaction.
+//
+// After five runs PostgreSQL may keep a generic plan, made without the
+// arguments' values: a query whose best plan depends on them must not use
+// it. The request list's full-text filter is such a query; search is built
+// not to be (store.Search reads the newest rows first whatever the words).
 func (s *Store) prepared() sqlx.QueryerContext {
 	if s.db == nil {
 		return s.q()

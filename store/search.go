@@ -67,10 +67,47 @@ func (s *Store) Search(ctx context.Context, f SearchFilter) ([]SearchHit, bool, 
 	if err != nil {
 		return nil, false, err
 	}
-	if strings.TrimSpace(f.Q) == "" {
-		return nil, false, sunshine.FieldInvalid("q", "is required: the words to search for")
+	k, window := s.searchCandidates, s.searchWindow
+	if k == 0 {
+		k, window = defaultSearchCandidates, defaultSearchWindow
 	}
 	limit := clampLimit(f.Limit)
+	q, args, err := searchQuery(org, f, limit, k, window)
+	if err != nil {
+		return nil, false, err
+	}
+	var hits []SearchHit
+	if err := sqlx.SelectContext(ctx, s.prepared(), &hits, q, args...); err != nil {
+		return nil, false, translate(err, "search")
+	}
+	more := len(hits) > limit
+	if more {
+		hits = hits[:limit]
+	}
+	for i := range hits {
+		raw := hits[i].Snippet
+		hits[i].SnippetHTML = markHTML.Replace(html.EscapeString(raw))
+		hits[i].Snippet = unmark.Replace(raw)
+	}
+	if hits == nil {
+		hits = []SearchHit{}
+	}
+	return hits, more, nil
+}
+
+// The snippet's match markers (ts_headline's StartSel and StopSel).
+var (
+	markHTML = strings.NewReplacer("\x01", "<mark>", "\x02", "</mark>")
+	unmark   = strings.NewReplacer("\x01", "", "\x02", "")
+)
+
+// searchQuery builds a search for one page of limit hits (plus one, to tell
+// whether another follows), ranking k candidates of each kind found in a
+// window of the newest rows.
+func searchQuery(org string, f SearchFilter, limit, k, window int) (string, []any, error) {
+	if strings.TrimSpace(f.Q) == "" {
+		return "", nil, sunshine.FieldInvalid("q", "is required: the words to search for")
+	}
 	args := []any{org, f.Q}
 	arg := func(v any) string {
 		args = append(args, v)
@@ -89,7 +126,7 @@ func (s *Store) Search(ctx context.Context, f SearchFilter) ([]SearchHit, bool, 
 	}
 	if f.AgencyID != "" {
 		if !validUUID(f.AgencyID) {
-			return nil, false, sunshine.FieldInvalid("agency_id", "must be a UUID")
+			return "", nil, sunshine.FieldInvalid("agency_id", "must be a UUID")
 		}
 		onRequest = append(onRequest, "r.agency_id = "+arg(f.AgencyID))
 	}
@@ -110,10 +147,6 @@ func (s *Store) Search(ctx context.Context, f SearchFilter) ([]SearchHit, bool, 
 		}
 		return "EXISTS (SELECT 1 FROM requests r WHERE r.org_id = $1 AND r.id = " + alias + ".request_id AND " +
 			strings.Join(onRequest, " AND ") + ")"
-	}
-	k, window := s.searchCandidates, s.searchWindow
-	if k == 0 {
-		k, window = defaultSearchCandidates, defaultSearchWindow
 	}
 	kArg, windowArg := arg(k), arg(window)
 	match := func(alias string) string {
@@ -172,22 +205,5 @@ func (s *Store) Search(ctx context.Context, f SearchFilter) ([]SearchHit, bool, 
 	JOIN requests r ON r.org_id = $1 AND r.id = page.request_id
 	JOIN agencies a ON a.org_id = r.org_id AND a.id = r.agency_id
 	ORDER BY page.rank DESC, page.on_date DESC, page.request_id, page.document_id NULLS FIRST, page.communication_id NULLS FIRST`
-	var hits []SearchHit
-	if err := sqlx.SelectContext(ctx, s.q(), &hits, q, args...); err != nil {
-		return nil, false, translate(err, "search")
-	}
-	more := len(hits) > limit
-	if more {
-		hits = hits[:limit]
-	}
-	marks := strings.NewReplacer("\x01", "", "\x02", "")
-	for i := range hits {
-		raw := hits[i].Snippet
-		hits[i].SnippetHTML = strings.NewReplacer("\x01", "<mark>", "\x02", "</mark>").Replace(html.EscapeString(raw))
-		hits[i].Snippet = marks.Replace(raw)
-	}
-	if hits == nil {
-		hits = []SearchHit{}
-	}
-	return hits, more, nil
+	return q, args, nil
 }
