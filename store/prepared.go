@@ -79,3 +79,55 @@ func (p preparedQueryer) QueryRowxContext(ctx context.Context, query string, arg
 	}
 	return p.s.db.QueryRowxContext(ctx, query, args...)
 }
+
+// preparedIn is prepared for a transaction's fixed statements (creating a
+// request): the pool's cached statements, used on the transaction's
+// connection. Bound to a test's transaction, it is tx itself.
+func (s *Store) preparedIn(tx *sqlx.Tx) sqlx.ExtContext {
+	if s.db == nil {
+		return tx
+	}
+	return preparedTx{Tx: tx, cache: preparedQueryer{s}}
+}
+
+// preparedTx runs queries and statements through the cache; the rest of
+// sqlx.ExtContext (DriverName, Rebind, BindNamed) is the transaction's.
+type preparedTx struct {
+	*sqlx.Tx
+	cache preparedQueryer
+}
+
+func (p preparedTx) stmt(ctx context.Context, query string) *sqlx.Stmt {
+	if st := p.cache.stmt(ctx, query); st != nil {
+		return p.Tx.StmtxContext(ctx, st)
+	}
+	return nil
+}
+
+func (p preparedTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := p.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return p.Tx.QueryContext(ctx, query, args...)
+}
+
+func (p preparedTx) QueryxContext(ctx context.Context, query string, args ...any) (*sqlx.Rows, error) {
+	if st := p.stmt(ctx, query); st != nil {
+		return st.QueryxContext(ctx, args...)
+	}
+	return p.Tx.QueryxContext(ctx, query, args...)
+}
+
+func (p preparedTx) QueryRowxContext(ctx context.Context, query string, args ...any) *sqlx.Row {
+	if st := p.stmt(ctx, query); st != nil {
+		return st.QueryRowxContext(ctx, args...)
+	}
+	return p.Tx.QueryRowxContext(ctx, query, args...)
+}
+
+func (p preparedTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := p.stmt(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return p.Tx.ExecContext(ctx, query, args...)
+}

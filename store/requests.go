@@ -44,13 +44,14 @@ func (s *Store) CreateRequest(ctx context.Context, r *sunshine.Request) error {
 		return err
 	}
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		a, err := findAgency(ctx, tx, p.OrgID, r.AgencyID)
+		q := s.preparedIn(tx) // the same few statements on every create
+		a, err := findAgency(ctx, q, p.OrgID, r.AgencyID)
 		if sunshine.ErrorCode(err) == sunshine.ENotFound {
 			return sunshine.FieldInvalid("agency_id", "no such agency in this organization")
 		} else if err != nil {
 			return err
 		}
-		if err := checkAssignee(ctx, tx, p.OrgID, r.AssigneeID); err != nil {
+		if err := checkAssignee(ctx, q, p.OrgID, r.AssigneeID); err != nil {
 			return err
 		}
 		r.OrgID, r.AgencyName, r.TimeZone, r.Jurisdiction = p.OrgID, a.Name, a.TimeZone, a.Jurisdiction
@@ -69,21 +70,25 @@ func (s *Store) CreateRequest(ctx context.Context, r *sunshine.Request) error {
 		if err != nil {
 			return err
 		}
-		const q = `INSERT INTO requests (org_id, agency_id, title, description, delivery_method, status, jurisdiction,
+		const insert = `INSERT INTO requests (org_id, agency_id, title, description, delivery_method, status, jurisdiction,
 			sent_on, received_on, due_on, tracking_number, assignee_id, tags, created_by)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 			RETURNING id, created_at, updated_at, version`
-		err = tx.QueryRowxContext(ctx, q, r.OrgID, r.AgencyID, r.Title, r.Description, r.DeliveryMethod, r.Status,
+		err = q.QueryRowxContext(ctx, insert, r.OrgID, r.AgencyID, r.Title, r.Description, r.DeliveryMethod, r.Status,
 			r.Jurisdiction, r.SentOn, r.ReceivedOn, r.DueOn, r.TrackingNumber, r.AssigneeID, pq.Array(r.Tags), r.CreatedBy,
 		).Scan(&r.ID, &r.CreatedAt, &r.UpdatedAt, &r.Version)
 		if err != nil {
 			return translate(err, "request")
 		}
 		data := map[string]any{"status": r.Status, "agency_id": r.AgencyID, "jurisdiction": r.Jurisdiction}
-		if err := addEvent(ctx, tx, r, sunshine.EventCreated, r.ReceivedOn, "", data); err != nil {
+		if err := addEvent(ctx, q, r, sunshine.EventCreated, r.ReceivedOn, "", data); err != nil {
 			return err
 		}
-		return recordDue(ctx, tx, r, deadline.Date{}, res, ok)
+		// A new request has no reminders to cancel: only its schedule is written.
+		if _, err := writeSchedule(ctx, q, r); err != nil {
+			return err
+		}
+		return dueEvent(ctx, q, r, deadline.Date{}, res, ok)
 	})
 }
 
@@ -563,6 +568,11 @@ func recordDue(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, prev deadl
 	if err := reschedule(ctx, tx, r); err != nil {
 		return err
 	}
+	return dueEvent(ctx, tx, r, prev, res, ok)
+}
+
+// dueEvent records in the timeline a due date that moved from prev, and why.
+func dueEvent(ctx context.Context, tx sqlx.ExtContext, r *sunshine.Request, prev deadline.Date, res deadline.Result, ok bool) error {
 	if !ok || (r.DueOn == prev && !res.Paused) {
 		return nil
 	}

@@ -19,16 +19,33 @@ var dueKinds = pq.StringArray{sunshine.ReminderDueSoon, sunshine.ReminderDueToda
 // stopped, a pause reminder once the pause ended. It runs in the
 // transaction of every change to the request's dates or status.
 func reschedule(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request) error {
+	awaitingOn, err := writeSchedule(ctx, tx, r)
+	if err != nil {
+		return err
+	}
+	const cancel = `UPDATE reminders SET status = 'cancelled', last_error = $5
+		WHERE request_id = $1 AND status = 'pending' AND (
+			(kind = ANY($2) AND (NOT $3 OR due_on IS DISTINCT FROM $4::date))
+			OR (kind = 'awaiting_requester' AND $6::date IS NULL))`
+	_, err = tx.ExecContext(ctx, cancel, r.ID, dueKinds, r.Status.ClockRuns(), r.EffectiveDueOn(),
+		"cancelled: the request's due date or status changed", awaitingOn)
+	return translate(err, "reminders")
+}
+
+// writeSchedule computes and saves the request's reminder dates (all a new
+// request needs: it has no reminders to cancel) and returns the date an
+// awaiting-requester reminder falls due, if any.
+func writeSchedule(ctx context.Context, tx sqlx.ExtContext, r *sunshine.Request) (deadline.Date, error) {
 	var policy struct {
 		SoonDays      pq.Int64Array `db:"remind_soon_days"`
 		AwaitingAfter int           `db:"awaiting_after_days"`
 	}
 	if err := sqlx.GetContext(ctx, tx, &policy, `SELECT remind_soon_days, awaiting_after_days FROM organizations WHERE id = $1`, r.OrgID); err != nil {
-		return translate(err, "organization")
+		return deadline.Date{}, translate(err, "organization")
 	}
 	j, err := deadline.Lookup(r.Jurisdiction)
 	if err != nil {
-		return err
+		return deadline.Date{}, err
 	}
 	addBD := func(d deadline.Date, n int) deadline.Date {
 		if j.HasDeadline() {
@@ -73,15 +90,9 @@ func reschedule(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request) error {
 		ON CONFLICT (request_id) DO UPDATE SET soon_dates = EXCLUDED.soon_dates, overdue_from = EXCLUDED.overdue_from,
 			awaiting_remind_on = EXCLUDED.awaiting_remind_on, next_remind_on = EXCLUDED.next_remind_on`
 	if _, err := tx.ExecContext(ctx, q, r.ID, r.OrgID, pq.Array(soon), overdueFrom, awaitingOn, next); err != nil {
-		return translate(err, "reminder schedule")
+		return deadline.Date{}, translate(err, "reminder schedule")
 	}
-	const cancel = `UPDATE reminders SET status = 'cancelled', last_error = $5
-		WHERE request_id = $1 AND status = 'pending' AND (
-			(kind = ANY($2) AND (NOT $3 OR due_on IS DISTINCT FROM $4::date))
-			OR (kind = 'awaiting_requester' AND $6::date IS NULL))`
-	_, err = tx.ExecContext(ctx, cancel, r.ID, dueKinds, r.Status.ClockRuns(), r.EffectiveDueOn(),
-		"cancelled: the request's due date or status changed", awaitingOn)
-	return translate(err, "reminders")
+	return awaitingOn, nil
 }
 
 // addWeekdays counts n weekdays from d (negative: back).
