@@ -35,3 +35,20 @@ func BenchmarkCompute_CaliforniaExtended(b *testing.B) {
 		i++
 	}
 }
+
+// BenchmarkExplain measures writing a computation's steps as sentences, as
+// every request in an API list does.
+func BenchmarkExplain(b *testing.B) {
+	j, err := Lookup("us-federal")
+	if err != nil {
+		b.Fatal(err)
+	}
+	res, err := j.Compute(MustParseDate("2024-11-20"), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = res.Explain()
+	}
+}

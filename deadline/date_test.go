@@ -21,7 +21,13 @@ func TestDate_MatchesTimePackage(t *testing.T) {
 		if d.String() != tm.Format(time.DateOnly) {
 			t.Fatalf("String() = %q, want %q", d.String(), tm.Format(time.DateOnly))
 		}
+		if got := human(d); got != tm.Format(dateFmt) {
+			t.Fatalf("human() = %q, want %q", got, tm.Format(dateFmt))
+		}
 	}
+	require.Equal(t, "", human(Date{}))
+	early := time.Date(500, 1, 1, 0, 0, 0, 0, time.UTC)
+	require.Equal(t, early.Format(dateFmt), human(DateOf(early)), "the year padded like time.Format")
 }
 
 func TestParseDate(t *testing.T) {

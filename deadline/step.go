@@ -42,6 +42,26 @@ type Step struct {
 // dateFmt is how explanations write a date: "Mon 27 Mar 2017".
 const dateFmt = "Mon 2 Jan 2006"
 
+// human writes d as dateFmt does, without going through time.Time: lists
+// explain every request's date, and this is most of that cost.
+func human(d Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	y, m, dd := d.Civil()
+	if y < 1000 {
+		return d.Format(dateFmt) // time.Format pads the year; never a real request's
+	}
+	b := make([]byte, 0, len("Wed 30 Sep 2026"))
+	b = append(b, d.Weekday().String()[:3]...)
+	b = append(b, ' ')
+	b = strconv.AppendInt(b, int64(dd), 10)
+	b = append(b, ' ')
+	b = append(b, m.String()[:3]...)
+	b = append(b, ' ')
+	return string(strconv.AppendInt(b, int64(y), 10))
+}
+
 func unitWords(u Unit, word string, n int) string {
 	w := "calendar"
 	if u == BusinessDays {
@@ -66,18 +86,18 @@ func cite(c string) string {
 // text renders the step; word is the law's name for a business day
 // ("business" or "working").
 func (s Step) text(word string) string {
-	d := s.Date.Format(dateFmt)
+	d := human(s.Date)
 	switch s.Kind {
 	case StepNoDeadline:
 		return "No statutory date" + cite(s.Citation) + ": " + s.Text
 	case StepReceived:
 		return "Received " + d + "; the day of receipt is not counted" + cite(s.Citation) + "."
 	case StepDeemed:
-		return d + " is not a business day, so the request is deemed received on " + s.Until.Format(dateFmt) + " and counting starts the business day after" + cite(s.Citation) + "."
+		return d + " is not a business day, so the request is deemed received on " + human(s.Until) + " and counting starts the business day after" + cite(s.Citation) + "."
 	case StepPauseIgnored:
 		span := "from " + d
 		if !s.Until.IsZero() {
-			span += " to " + s.Until.Format(dateFmt)
+			span += " to " + human(s.Until)
 		}
 		return "Waiting on the requester " + span + " does not stop the clock under this law; the due date is unchanged."
 	case StepDayOne:
@@ -88,10 +108,10 @@ func (s Step) text(word string) string {
 		if s.Date != s.Until.AddDays(1) {
 			first = " (decision A1: counting starts on the next " + unitWords(s.Unit, word, 1) + ")"
 		}
-		return "Day 1 is " + d + ", the first " + unitWords(s.Unit, word, 1) + " after " + s.Until.Format(dateFmt) + first + "."
+		return "Day 1 is " + d + ", the first " + unitWords(s.Unit, word, 1) + " after " + human(s.Until) + first + "."
 	case StepWeekend:
 		if s.Until != s.Date {
-			return d + " and " + s.Until.Format(dateFmt) + ": weekend, not counted."
+			return d + " and " + human(s.Until) + ": weekend, not counted."
 		}
 		return d + ": weekend, not counted."
 	case StepHoliday:
@@ -99,12 +119,12 @@ func (s Step) text(word string) string {
 	case StepCountedHoliday:
 		return d + ": " + s.Name + ", counted: the period is in calendar days."
 	case StepPaused:
-		return "Clock stopped from " + d + " to " + s.Until.Format(dateFmt) + " while the agency waited on the requester" + cite(s.Citation) + ": those days do not count."
+		return "Clock stopped from " + d + " to " + human(s.Until) + " while the agency waited on the requester" + cite(s.Citation) + ": those days do not count."
 	case StepPausedOpen:
 		return "Clock stopped since " + d + " while the agency waits on the requester" + cite(s.Citation) + ", with " + strconv.Itoa(s.N) + " " + unitWords(s.Unit, word, s.N) + " left: the due date is set again when it resumes."
 	case StepPeriodEnd:
 		if !s.Until.IsZero() {
-			return "Day " + strconv.Itoa(s.N) + " of the extension is " + d + ": " + strconv.Itoa(s.N) + " " + unitWords(s.Unit, word, s.N) + " after " + s.Until.Format(dateFmt) + cite(s.Citation) + "."
+			return "Day " + strconv.Itoa(s.N) + " of the extension is " + d + ": " + strconv.Itoa(s.N) + " " + unitWords(s.Unit, word, s.N) + " after " + human(s.Until) + cite(s.Citation) + "."
 		}
 		return "Day " + strconv.Itoa(s.N) + " is " + d + ": " + strconv.Itoa(s.N) + " " + unitWords(s.Unit, word, s.N) + cite(s.Citation) + "."
 	case StepExtension:
@@ -119,7 +139,7 @@ func (s Step) text(word string) string {
 		}
 		return d + ": " + why + "; the last day cannot fall on it."
 	case StepRolled:
-		return "The last day, " + d + ", is a weekend day or holiday, so it moves forward to " + s.Until.Format(dateFmt) + cite(s.Citation) + "."
+		return "The last day, " + d + ", is a weekend day or holiday, so it moves forward to " + human(s.Until) + cite(s.Citation) + "."
 	case StepDue:
 		return "Due " + d + "."
 	}
