@@ -302,6 +302,14 @@ func TestSearch(t *testing.T) {
 	require.Contains(t, body(d.get("/search?q=zebra")), "Nothing matched “zebra”")
 	require.Equal(t, http.StatusBadRequest, d.get("/search?q=x&status=bogus").Code)
 
+	// Dates narrow to the hit's date, are kept in the form, and must be dates.
+	html = body(d.get("/search?q=detainer&from=2017-03-01&to=2017-03-31"))
+	require.Contains(t, html, d.soon.Title, "received 27 March 2017")
+	require.Contains(t, html, `name="from" type="date" value="2017-03-01"`)
+	html = body(d.get("/search?q=detainer&from=2017-04-01&to=2017-04-30"))
+	require.NotContains(t, html, `<a href="/requests/`+d.soon.ID+`">`)
+	require.Equal(t, http.StatusBadRequest, d.get("/search?q=x&from=31/03/2017").Code)
+
 	// Typed markup is escaped, never run.
 	_ = d.dashRequest(d.fx.Ctx, d.sac, "Markup <b>test</b>", "a <script>alert(1)</script> unicorn", "2017-04-03")
 	html = body(d.get("/search?q=unicorn"))

@@ -32,6 +32,8 @@ type searchHit struct {
 type searchData struct {
 	Q        string
 	Status   string
+	After    string // the dates typed (YYYY-MM-DD): hits dated on or after,
+	Before   string // and on or before
 	Statuses []dashOption
 	Searched bool
 	Hits     []searchHit
@@ -43,8 +45,24 @@ type searchData struct {
 // handleSearch is GET /search?q=…: requests, communications and documents
 // ranked by PostgreSQL full-text search, with snippets.
 func (s *Server) handleSearch(c *gin.Context) {
-	d := &searchData{Q: strings.TrimSpace(c.Query("q")), Status: c.Query("status")}
+	d := &searchData{Q: strings.TrimSpace(c.Query("q")), Status: c.Query("status"),
+		After: strings.TrimSpace(c.Query("from")), Before: strings.TrimSpace(c.Query("to"))}
 	f := store.SearchFilter{Q: d.Q, Limit: searchPageSize}
+	// Search ranks the most recent matches: dates reach older ones.
+	for _, p := range []struct {
+		field, value string
+		into         *deadline.Date
+	}{{"from", d.After, &f.From}, {"to", d.Before, &f.To}} {
+		if p.value == "" {
+			continue
+		}
+		day, err := deadline.ParseDate(p.value)
+		if err != nil {
+			s.fail(c, sunshine.FieldInvalid(p.field, "must be a date, YYYY-MM-DD"))
+			return
+		}
+		*p.into = day
+	}
 	switch d.Status {
 	case "":
 	case "open":
@@ -93,8 +111,10 @@ func (s *Server) handleSearch(c *gin.Context) {
 		}
 		link := func(page int) string {
 			v := url.Values{"q": {d.Q}}
-			if d.Status != "" {
-				v.Set("status", d.Status)
+			for k, val := range map[string]string{"status": d.Status, "from": d.After, "to": d.Before} {
+				if val != "" {
+					v.Set(k, val)
+				}
 			}
 			if page > 1 {
 				v.Set("page", strconv.Itoa(page))
