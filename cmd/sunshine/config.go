@@ -33,6 +33,7 @@ type Config struct {
 	PlanSchedule    string        // SUNSHINE_PLAN_SCHEDULE (cron spec)
 	DeliverSchedule string        // SUNSHINE_DELIVER_SCHEDULE (cron spec)
 	DebugAddr       string        // SUNSHINE_DEBUG_ADDR: loopback address for Go's pprof profiles; empty = off
+	TuneGC          bool          // neither GOGC nor GOMEMLIMIT is set: serve sets its own (tuneGC)
 }
 
 // loadConfig reads the environment through getenv and validates it; every
@@ -76,6 +77,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	c.PlanSchedule = str("SUNSHINE_PLAN_SCHEDULE", "@every 15m")
 	c.DeliverSchedule = str("SUNSHINE_DELIVER_SCHEDULE", "@every 1m")
 	c.DebugAddr = str("SUNSHINE_DEBUG_ADDR", "")
+	c.TuneGC = getenv("GOGC") == "" && getenv("GOMEMLIMIT") == ""
 	if c.DebugAddr != "" && !loopback(c.DebugAddr) {
 		errs = append(errs, fmt.Errorf("SUNSHINE_DEBUG_ADDR: %q must be a loopback address such as 127.0.0.1:6060 (profiles reveal the server's internals)", c.DebugAddr))
 	}

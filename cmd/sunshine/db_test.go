@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/mail"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -114,6 +116,17 @@ func TestConfig(t *testing.T) {
 		require.Contains(t, err.Error(), name)
 	}
 
+	// serve tunes the garbage collector unless the operator set GOGC or GOMEMLIMIT.
+	for _, tc := range []struct {
+		env  map[string]string
+		tune bool
+	}{{map[string]string{}, true}, {map[string]string{"GOGC": "100"}, false}, {map[string]string{"GOMEMLIMIT": "1GiB"}, false}} {
+		env = tc.env
+		cfg, err := loadConfig(get)
+		require.NoError(t, err)
+		require.Equal(t, tc.tune, cfg.TuneGC, "%v", tc.env)
+	}
+
 	// Profiles are served on loopback only.
 	for addr, ok := range map[string]bool{"127.0.0.1:6060": true, "[::1]:6060": true, "localhost:6060": true,
 		":6060": false, "0.0.0.0:6060": false, "192.168.1.5:6060": false, "example.org:6060": false, "6060": false} {
@@ -190,4 +203,13 @@ func TestUserSetPassword(t *testing.T) {
 	_, p, err := st.Login(context.Background(), "staff@ndlon.example", "a good long password")
 	require.NoError(t, err)
 	require.Equal(t, sunshine.RoleAdmin, p.Role)
+}
+
+// TestTuneGC is not parallel: the collector's settings are the process's.
+func TestTuneGC(t *testing.T) {
+	prevPercent, prevLimit := debug.SetGCPercent(100), debug.SetMemoryLimit(math.MaxInt64)
+	t.Cleanup(func() { debug.SetGCPercent(prevPercent); debug.SetMemoryLimit(prevLimit) })
+	tuneGC()
+	require.Equal(t, 400, debug.SetGCPercent(100))
+	require.Equal(t, int64(256<<20), debug.SetMemoryLimit(-1), "-1 reads the limit")
 }

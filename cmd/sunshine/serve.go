@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -48,6 +49,9 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	log := newLogger(cfg, stderr)
+	if cfg.TuneGC {
+		tuneGC()
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
@@ -142,6 +146,23 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	handler.Wait() // text extractions in flight
 	log.Info("stopped")
 	return nil
+}
+
+// Garbage collector settings for serve, unless the operator sets GOGC or
+// GOMEMLIMIT. Sunshine's live heap is small (10-20 MB), and Go's default
+// (collect each time the heap doubles) then collects every few hundred
+// requests: a tenth to a sixth of the CPU of an API list under load
+// (docs/performance.md). Collecting at five times the live heap halves
+// that for a few tens of MB; the memory limit keeps the heap bounded
+// should the live heap grow (large uploads), by collecting sooner.
+const (
+	gcPercent   = 400
+	memoryLimit = 256 << 20
+)
+
+func tuneGC() {
+	debug.SetGCPercent(gcPercent)
+	debug.SetMemoryLimit(memoryLimit)
 }
 
 // serveDebug serves Go's pprof profiles on a loopback address of their
