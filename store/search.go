@@ -12,13 +12,13 @@ import (
 	"github.com/sunshine-records/sunshine/deadline"
 )
 
-// A search ranks, for each kind of hit, only its most recent matches:
-// searchCandidates of them. To find those without reading every match of a
-// common word, it first reads the organization's searchWindow most recent
-// rows of the kind (newest first, through the *_recent_idx indexes); only
-// when fewer than searchCandidates of them match does it read every match
-// through the full-text index, which is then cheap as matches are sparse.
-// Either way the candidates are the same: the most recent matches.
+// A search ranks, for each kind of hit, only its 100 most recent matches.
+// To find those without reading every match of a common word, it first
+// reads the organization's 1,000 newest rows of the kind (through the
+// *_recent_idx indexes); only when fewer than 100 of them match does it
+// read every match through the full-text index, which is then cheap as
+// matches are sparse. Either way the candidates are the same: the most
+// recent matches.
 const (
 	defaultSearchCandidates = 100
 	defaultSearchWindow     = 1000
