@@ -43,7 +43,8 @@ func TestRequestLists_UseIndexes(t *testing.T) {
 		                      received_on, due_on, assignee_id, tags)
 			SELECT CASE WHEN i % 20 = 0 THEN '00000000-0000-0000-0000-000000000002'::uuid ELSE '00000000-0000-0000-0000-000000000001'::uuid END,
 			       ('00000000-0000-0000-0002-' || lpad((CASE WHEN i % 20 = 0 THEN 51 + i % 10 ELSE 1 + i % 50 END)::text, 12, '0'))::uuid,
-			       'Request ' || i || CASE WHEN i % 97 = 0 THEN ' about detainers' ELSE '' END,
+			       'Request ' || i || CASE WHEN i % 97 = 0 THEN ' about detainers' ELSE '' END
+			           || CASE WHEN i % 4999 = 0 THEN ' and informants' ELSE '' END,
 			       'Records of ' || i, 'email',
 			       (ARRAY['submitted','acknowledged','rolling_production','fulfilled','denied','partially_granted','withdrawn','no_records','awaiting_requester','appealed'])[1 + i % 10],
 			       'us-ca', DATE '2016-01-01' + (i % 3650), DATE '2016-01-11' + (i % 3650),
@@ -89,14 +90,16 @@ func TestRequestLists_UseIndexes(t *testing.T) {
 		fmt.Fprintf(&report, "| %s | %s | %.2f ms |\n", tc.name, strings.Join(scans, ", "), plan[0].ExecutionTime)
 	}
 
-	// Search: a word in every title reads the newest window only; a rare
-	// one goes to the full-text index; neither reads requests sequentially.
+	// Search: a word in every title reads the newest window only; one in a
+	// hundredth of them, the wider window; a rare one goes to the full-text
+	// index; none reads requests sequentially.
 	for _, tc := range []struct {
 		name, q, want string
 		rows          float64 // most request rows the plan may read (the page's 51 included)
 	}{
 		{"search, a word in every request", "Request", "Index Scan using requests_recent_idx", store.SearchCandidates + 60},
-		{"search, a rare word", "detainers", "Bitmap Index Scan using requests_search_idx", store.SearchWindow + 980 + 60}, // the window, then its 979 matches
+		{"search, a word in 1% of requests", "detainers", "Index Scan using requests_recent_idx", 11 * store.SearchWindow},
+		{"search, a rare word", "informants", "Bitmap Index Scan using requests_search_idx", 11*store.SearchWindow + 19 + 60}, // both windows, then its 19 matches
 	} {
 		q, args, err := store.SearchQuery(org, store.SearchFilter{Q: tc.q}, store.DefaultPageSize, store.SearchCandidates, store.SearchWindow)
 		require.NoError(t, err)

@@ -15,10 +15,10 @@ import (
 // A search ranks, for each kind of hit, only its 100 most recent matches.
 // To find those without reading every match of a common word, it first
 // reads the organization's 1,000 newest rows of the kind (through the
-// *_recent_idx indexes); only when fewer than 100 of them match does it
-// read every match through the full-text index, which is then cheap as
-// matches are sparse. Either way the candidates are the same: the most
-// recent matches.
+// *_recent_idx indexes), then if fewer than 100 of them match the 10,000
+// newest; only when those too fall short does it read every match through
+// the full-text index, which is then cheap as matches are sparse. Either
+// way the candidates are the same: the most recent matches.
 const (
 	defaultSearchCandidates = 100
 	defaultSearchWindow     = 1000
@@ -148,26 +148,39 @@ func searchQuery(org string, f SearchFilter, limit, k, window int) (string, []an
 		return "EXISTS (SELECT 1 FROM requests r WHERE r.org_id = $1 AND r.id = " + alias + ".request_id AND " +
 			strings.Join(onRequest, " AND ") + ")"
 	}
-	kArg, windowArg := arg(k), arg(window)
+	kArg, windowArg, tenWindowsArg := arg(k), arg(window), arg(10*window)
 	match := func(alias string) string {
 		return alias + ".search @@ websearch_to_tsquery('english', $2)" // inline, so the planner estimates the words
 	}
 	// kind returns the candidates of one kind of hit: the window's matches
 	// if there are enough of them, else every match; the most recent first.
+	// kind returns the candidates of one kind of hit, the most recent
+	// first: those of the first window (the newest window rows, then ten
+	// times as many) that holds k matches, else every match. A window is
+	// read only when the one before fell short.
 	kind := func(name, columns, from, alias, scope, date, filter string) string {
 		order := date + " DESC, " + alias + ".id DESC"
-		return name + `_recent AS (
-			SELECT * FROM (SELECT ` + columns + ` FROM ` + from + ` WHERE ` + scope + ` AND ` + dated(date) + `
-				ORDER BY ` + order + ` LIMIT ` + windowArg + `) ` + alias + `
-			WHERE ` + match(alias) + ` AND ` + filter + `
-			ORDER BY ` + alias + `.on_date DESC, ` + alias + `.id DESC LIMIT ` + kArg + `
-		),
+		var ctes, branches []string
+		shortOf := func(w string) string { return "(SELECT count(*) FROM " + w + ") < " + kArg }
+		gate := "TRUE" // every window so far fell short
+		for i, size := range []string{windowArg, tenWindowsArg} {
+			w := name + "_" + strconv.Itoa(i)
+			ctes = append(ctes, w+` AS (
+			SELECT * FROM (SELECT `+columns+` FROM `+from+` WHERE `+scope+` AND `+dated(date)+`
+				ORDER BY `+order+` LIMIT `+size+`) `+alias+`
+			WHERE `+gate+` AND `+match(alias)+` AND `+filter+`
+			ORDER BY `+alias+`.on_date DESC, `+alias+`.id DESC LIMIT `+kArg+`
+		)`)
+			branches = append(branches, "SELECT * FROM "+w+" WHERE NOT "+shortOf(w))
+			gate += " AND " + shortOf(w)
+		}
+		// "+ 0": through the full-text index, never the recency one.
+		branches = append(branches, `(SELECT `+columns+` FROM `+from+` WHERE `+scope+` AND `+dated(date)+` AND `+match(alias)+` AND `+filter+`
+				AND `+gate+`
+				ORDER BY `+date+` + 0 DESC, `+alias+`.id DESC LIMIT `+kArg+`)`)
+		return strings.Join(ctes, ",\n\t\t") + `,
 		` + name + ` AS (
-			SELECT * FROM ` + name + `_recent WHERE (SELECT count(*) FROM ` + name + `_recent) >= ` + kArg + `
-			UNION ALL
-			(SELECT ` + columns + ` FROM ` + from + ` WHERE ` + scope + ` AND ` + dated(date) + ` AND ` + match(alias) + ` AND ` + filter + `
-				AND (SELECT count(*) FROM ` + name + `_recent) < ` + kArg + `
-				ORDER BY ` + date + ` + 0 DESC, ` + alias + `.id DESC LIMIT ` + kArg + `) -- "+ 0": through the full-text index, never the recency one
+			` + strings.Join(branches, "\n\t\t\tUNION ALL\n\t\t\t") + `
 		)`
 	}
 	requestFilter := strings.Join(append(onRequest, "TRUE"), " AND ")

@@ -211,5 +211,5 @@ func TestTuneGC(t *testing.T) {
 	t.Cleanup(func() { debug.SetGCPercent(prevPercent); debug.SetMemoryLimit(prevLimit) })
 	tuneGC()
 	require.Equal(t, 400, debug.SetGCPercent(100))
-	require.Equal(t, int64(256<<20), debug.SetMemoryLimit(-1), "-1 reads the limit")
+	require.Equal(t, int64(100<<20), debug.SetMemoryLimit(-1), "-1 reads the limit")
 }

@@ -157,7 +157,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 // should the live heap grow (large uploads), by collecting sooner.
 const (
 	gcPercent   = 400
-	memoryLimit = 256 << 20
+	memoryLimit = 100 << 20
 )
 
 func tuneGC() {
