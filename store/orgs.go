@@ -271,12 +271,14 @@ func (s *Store) Authenticate(ctx context.Context, token string) (sunshine.Princi
 	// One statement: the lookup, and the use recorded at most once a minute
 	// per token so that reads do not each write.
 	const q = `WITH t AS (
-			SELECT t.id AS token_id, t.org_id, t.user_id, u.role, t.last_used_at
+			SELECT t.id AS token_id, t.org_id, t.user_id, u.role
 			FROM api_tokens t JOIN users u ON u.org_id = t.org_id AND u.id = t.user_id
 			WHERE t.token_sha256 = $1 AND t.revoked_at IS NULL),
 		touch AS (
 			UPDATE api_tokens SET last_used_at = now() FROM t
-			WHERE api_tokens.id = t.token_id AND (t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute'))
+			WHERE api_tokens.id = t.token_id
+				-- the row's own value, re-read after a concurrent touch commits, so one wins
+				AND (api_tokens.last_used_at IS NULL OR api_tokens.last_used_at < now() - interval '1 minute'))
 		SELECT token_id, org_id, user_id, role FROM t`
 	if err := sqlx.GetContext(ctx, s.prepared(), &row, q, h[:]); err != nil {
 		if sunshine.ErrorCode(translate(err, "")) == sunshine.ENotFound {

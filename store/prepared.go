@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"sync"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -14,9 +15,31 @@ const maxPrepared = 256
 
 // statements caches the pool's prepared statements by their text.
 type statements struct {
-	mu    sync.Mutex
-	m     map[string]*sqlx.Stmt
-	limit int // 0: maxPrepared; tests lower it
+	mu        sync.Mutex
+	m         map[string]*sqlx.Stmt
+	preparing map[string]bool // texts being prepared in the background
+	limit     int             // 0: maxPrepared; tests lower it
+}
+
+// startPreparing claims query for a background prepare; false if another
+// caller already has.
+func (c *statements) startPreparing(query string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.preparing[query] {
+		return false
+	}
+	if c.preparing == nil {
+		c.preparing = map[string]bool{}
+	}
+	c.preparing[query] = true
+	return true
+}
+
+func (c *statements) donePreparing(query string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.preparing, query)
 }
 
 // prepared returns a reader for the hot reads (a token, a request, a list
@@ -39,18 +62,38 @@ func (s *Store) prepared() sqlx.QueryerContext {
 type preparedQueryer struct{ s *Store }
 
 func (p preparedQueryer) stmt(ctx context.Context, query string) *sqlx.Stmt {
+	if st, full := p.cached(query); st != nil || full {
+		return st
+	}
+	return p.prepare(ctx, query)
+}
+
+// cached returns the statement for query, or reports that the cache is full.
+func (p preparedQueryer) cached(query string) (st *sqlx.Stmt, full bool) {
 	c := &p.s.stmts
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if st, ok := c.m[query]; ok {
-		return st
+	limit := maxPrepared
+	if c.limit > 0 {
+		limit = min(limit, c.limit)
 	}
-	if limit := c.limit; len(c.m) >= maxPrepared || (limit > 0 && len(c.m) >= limit) {
-		return nil
-	}
+	return c.m[query], len(c.m) >= limit
+}
+
+// prepare prepares query on a pooled connection, without holding the lock
+// (it may wait for a connection), and caches it; of two callers racing,
+// the second closes its copy and uses the first.
+func (p preparedQueryer) prepare(ctx context.Context, query string) *sqlx.Stmt {
 	st, err := p.s.db.PreparexContext(ctx, query)
 	if err != nil {
 		return nil // the unprepared query reports the error
+	}
+	c := &p.s.stmts
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if prev, ok := c.m[query]; ok {
+		_ = st.Close()
+		return prev
 	}
 	if c.m == nil {
 		c.m = map[string]*sqlx.Stmt{}
@@ -97,9 +140,23 @@ type preparedTx struct {
 	cache preparedQueryer
 }
 
+// stmt returns the cached statement on the transaction's connection. One
+// not yet cached runs unprepared this time and is prepared in the
+// background: preparing needs a second pooled connection, which a
+// transaction holding one must not wait for (with a pool of one, or every
+// connection in a transaction, it would wait forever).
 func (p preparedTx) stmt(ctx context.Context, query string) *sqlx.Stmt {
-	if st := p.cache.stmt(ctx, query); st != nil {
+	st, full := p.cache.cached(query)
+	if st != nil {
 		return p.Tx.StmtxContext(ctx, st)
+	}
+	if !full && p.cache.s.stmts.startPreparing(query) {
+		go func() {
+			defer p.cache.s.stmts.donePreparing(query)
+			pctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			p.cache.prepare(pctx, query)
+		}()
 	}
 	return nil
 }

@@ -234,6 +234,9 @@ func requestListQuery(org string, f sunshine.RequestFilter, limit int, now time.
 			}
 			ss[i] = "'" + string(st) + "'" // validated literals let the planner match the partial index
 		}
+		// In one order, once each: the same filter is the same prepared statement.
+		slices.Sort(ss)
+		ss = slices.Compact(ss)
 		where = append(where, "r.status IN ("+strings.Join(ss, ", ")+")")
 	}
 	if f.AgencyID != "" {

@@ -150,7 +150,7 @@ func searchQuery(org string, f SearchFilter, limit, k, window int) (string, []an
 	}
 	kArg, windowArg, tenWindowsArg := arg(k), arg(window), arg(10*window)
 	match := func(alias string) string {
-		return alias + ".search @@ websearch_to_tsquery('english', $2)" // inline, so the planner estimates the words
+		return alias + ".search @@ websearch_to_tsquery('english', $2)"
 	}
 	// kind returns the candidates of one kind of hit: the window's matches
 	// if there are enough of them, else every match; the most recent first.

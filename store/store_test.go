@@ -100,16 +100,26 @@ func TestStore_Authenticate(t *testing.T) {
 // and still answer once the cache is full.
 func TestStore_PreparedStatements(t *testing.T) {
 	t.Parallel()
-	s := store.New(storetest.DB(t), sunshine.NewFixedClock(now))
+	// A pool of one connection: a transaction must never wait for a second
+	// one to prepare a statement (it would wait forever).
+	db := storetest.DB(t)
+	db.SetMaxOpenConns(1)
+	s := store.New(db, sunshine.NewFixedClock(now))
 	fx := storetest.Org(t, s, "prepared")
 	a := &sunshine.Agency{Name: "Sheriff", Jurisdiction: "us-ca"}
 	require.NoError(t, s.CreateAgency(fx.Ctx, a))
-	r := &sunshine.Request{AgencyID: a.ID, Title: "ICE", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: d("2017-03-27")}
-	require.NoError(t, s.CreateRequest(fx.Ctx, r))
-	created := store.PreparedStatements(s, 0)
-	require.Equal(t, 5, created, "a create's agency, insert, event, policy and schedule statements")
-	again := &sunshine.Request{AgencyID: a.ID, Title: "ICE again", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: d("2017-03-28")}
-	require.NoError(t, s.CreateRequest(fx.Ctx, again))
+	create := func(title, received string) *sunshine.Request {
+		ctx, cancel := context.WithTimeout(fx.Ctx, 10*time.Second)
+		defer cancel()
+		r := &sunshine.Request{AgencyID: a.ID, Title: title, DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: d(received)}
+		require.NoError(t, s.CreateRequest(ctx, r))
+		return r
+	}
+	r := create("ICE", "2017-03-27")
+	// The create's statements ran unprepared and are prepared in the background.
+	const created = 5 // agency, insert, event, policy, schedule
+	require.Eventually(t, func() bool { return store.PreparedStatements(s, 0) == created }, 10*time.Second, 10*time.Millisecond)
+	create("ICE again", "2017-03-28")
 	require.Equal(t, created, store.PreparedStatements(s, 0), "reused by the next create")
 
 	for range 3 {
@@ -132,4 +142,20 @@ func TestStore_PreparedStatements(t *testing.T) {
 	require.Equal(t, full, store.PreparedStatements(s, 0))
 	_, err := s.FindRequestByID(fx.Ctx, "00000000-0000-0000-0000-000000000000")
 	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err), "errors still translate through a prepared statement")
+}
+
+// A status filter is written in one order, once each, so that the same
+// filter is always the same prepared statement.
+func TestRequestListQuery_StatusesCanonical(t *testing.T) {
+	t.Parallel()
+	org := "00000000-0000-0000-0000-000000000001"
+	query := func(ss ...sunshine.Status) string {
+		q, _, err := store.RequestListQuery(org, sunshine.RequestFilter{Statuses: ss}, 50, now)
+		require.NoError(t, err)
+		return q
+	}
+	want := query(sunshine.StatusAcknowledged, sunshine.StatusSubmitted)
+	require.Equal(t, want, query(sunshine.StatusSubmitted, sunshine.StatusAcknowledged))
+	require.Equal(t, want, query(sunshine.StatusSubmitted, sunshine.StatusAcknowledged, sunshine.StatusSubmitted))
+	require.Contains(t, want, "r.status IN ('acknowledged', 'submitted')")
 }
