@@ -353,6 +353,16 @@ func TestBrowser_StaffScenario(t *testing.T) {
 	b.waitText("search finds the document", rareWord, iceTitle)
 	require.Contains(t, b.location(), "q="+strings.ToLower(rareWord))
 
+	// On a phone the search form, dates included, fits the screen's width.
+	b.do("search at a phone's width", chromedp.EmulateViewport(375, 812, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulatePortrait),
+		chromedp.Sleep(200*time.Millisecond))
+	fitCtx, cancelFit := context.WithTimeout(b.ctx, 30*time.Second)
+	fits, err := chromedp.Run(fitCtx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`))
+	cancelFit()
+	require.NoError(t, err)
+	require.True(t, fits, "the search page scrolls sideways on a phone")
+	b.do("back to the desktop width", chromedp.EmulateViewport(1280, 900))
+
 	// The new-request form, for the screenshots.
 	b.do("open the new-request form", chromedp.Click(chromedp.CSS(`header nav a[href="/requests/new"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`main form`)))
