@@ -140,12 +140,12 @@ func TestSchedule(t *testing.T) {
 	// overdue from the next business day, and the earliest is next.
 	q := &request{Status: sunshine.StatusSubmitted, Jurisdiction: ca, Due: deadline.MustParseDate("2026-12-10")}
 	s := g.schedule(q)
-	require.Equal(t, []deadline.Date{deadline.MustParseDate("2026-12-07"), deadline.MustParseDate("2026-12-09")}, s.soon)
-	require.Equal(t, deadline.MustParseDate("2026-12-11"), s.overdueFrom)
-	require.Equal(t, deadline.MustParseDate("2026-12-07"), s.next)
+	require.Equal(t, []deadline.Date{deadline.MustParseDate("2026-12-07"), deadline.MustParseDate("2026-12-09")}, s.SoonDates)
+	require.Equal(t, deadline.MustParseDate("2026-12-11"), s.OverdueFrom)
+	require.Equal(t, deadline.MustParseDate("2026-12-07"), s.Next)
 	// A closed request has no reminders.
 	q.Status = sunshine.StatusFulfilled
-	require.True(t, g.schedule(q).next.IsZero())
+	require.True(t, g.schedule(q).Next.IsZero())
 }
 
 func TestParsePgbench(t *testing.T) {

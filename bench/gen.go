@@ -16,6 +16,7 @@ import (
 
 	sunshine "github.com/sunshine-records/sunshine"
 	"github.com/sunshine-records/sunshine/deadline"
+	"github.com/sunshine-records/sunshine/store"
 )
 
 // Table tags, for IDs and per-row random streams.
@@ -313,8 +314,8 @@ func (g *genConfig) genRequest(i int) *request {
 		q.Jurisdiction.Code, date(q.Sent), date(q.Received), date(q.Due), q.Extended, date(q.Extension), date(q.Custom),
 		customReason, date(q.Estimated), tracking, assignee, tagsV, date(q.Closed), g.userID(q.Org, 0),
 		q.Created, updated}
-	if len(s.soon) > 0 || !s.overdueFrom.IsZero() || !s.awaitingOn.IsZero() || !s.next.IsZero() {
-		q.Schedule = row{q.ID, q.OrgID, dateArray(s.soon), date(s.overdueFrom), date(s.awaitingOn), date(s.next)}
+	if len(s.SoonDates) > 0 || !s.OverdueFrom.IsZero() || !s.AwaitingOn.IsZero() || !s.Next.IsZero() {
+		q.Schedule = row{q.ID, q.OrgID, dateArray(s.SoonDates), date(s.OverdueFrom), date(s.AwaitingOn), date(s.Next)}
 	}
 	return q
 }
@@ -347,74 +348,21 @@ func dateArray(ds []deadline.Date) string {
 	return string(append(b, '}'))
 }
 
-// schedule mirrors store/schedule.go reschedule (unexported, and run per
-// row by the product) for the organizations' default policy: due_soon 3
-// and 1 business days before the effective due date, overdue from the
-// business day after, awaiting_requester 3 business days into the pause,
-// and next_remind_on the earliest of them, the estimate's next day and the
-// due date. Planning has not run yet, as for a freshly computed request.
-type sched struct {
-	soon                          []deadline.Date
-	overdueFrom, awaitingOn, next deadline.Date
-}
-
-func (g *genConfig) schedule(q *request) sched {
-	j := q.Jurisdiction
-	addBD := func(d deadline.Date, n int) deadline.Date {
-		if j.HasDeadline() {
-			out, err := j.AddBusinessDays(d, n)
-			if err != nil {
-				return deadline.Date{}
-			}
-			return out
-		}
-		return addWeekdays(d, n)
+// schedule computes the request's reminder dates with the product's own
+// store.ScheduleFor under the organizations' default policy (due soon 3 and
+// 1 business days before, awaiting the requester after 3): the state of a
+// freshly computed request that planning has not seen yet.
+func (g *genConfig) schedule(q *request) store.Schedule {
+	r := &sunshine.Request{Jurisdiction: q.Jurisdiction.Code, Status: q.Status, DueOn: q.Due, CustomDueOn: q.Custom,
+		AgencyEstimatedOn: q.Estimated}
+	if !q.PauseFrom.IsZero() {
+		r.Pauses = []deadline.Pause{{From: q.PauseFrom}}
 	}
-	s := sched{soon: []deadline.Date{}}
-	due := q.Custom
-	if due.IsZero() {
-		due = q.Due
-	}
-	runs := q.Status.ClockRuns()
-	if !due.IsZero() && runs {
-		for _, n := range []int{3, 1} {
-			if d := addBD(due, -n); !d.IsZero() {
-				s.soon = append(s.soon, d)
-			}
-		}
-		s.overdueFrom = addBD(due, 1)
-	}
-	if q.Status == sunshine.StatusAwaitingRequester && !q.PauseFrom.IsZero() {
-		s.awaitingOn = addBD(q.PauseFrom, 3)
-	}
-	cands := append([]deadline.Date{}, s.soon...)
-	cands = append(cands, s.overdueFrom, s.awaitingOn)
-	if !q.Estimated.IsZero() {
-		cands = append(cands, q.Estimated.AddDays(1))
-	}
-	if runs {
-		cands = append(cands, due)
-	}
-	for _, d := range cands {
-		if !d.IsZero() && (s.next.IsZero() || d.Before(s.next)) {
-			s.next = d
-		}
+	s, err := store.ScheduleFor(r, []int64{3, 1}, 3)
+	if err != nil {
+		panic(fmt.Sprintf("bench: schedule of a generated request: %v", err)) // every generated law is known
 	}
 	return s
-}
-
-func addWeekdays(d deadline.Date, n int) deadline.Date {
-	step := 1
-	if n < 0 {
-		step, n = -1, -n
-	}
-	for n > 0 {
-		d = d.AddDays(step)
-		if !d.IsWeekend() {
-			n--
-		}
-	}
-	return d
 }
 
 var pauseCols = []string{"id", "org_id", "request_id", "started_on"}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -43,9 +44,41 @@ func writeSchedule(ctx context.Context, tx sqlx.ExtContext, r *sunshine.Request)
 	if err := sqlx.GetContext(ctx, tx, &policy, `SELECT remind_soon_days, awaiting_after_days FROM organizations WHERE id = $1`, r.OrgID); err != nil {
 		return deadline.Date{}, translate(err, "organization")
 	}
-	j, err := deadline.Lookup(r.Jurisdiction)
+	sch, err := ScheduleFor(r, policy.SoonDays, policy.AwaitingAfter)
 	if err != nil {
 		return deadline.Date{}, err
+	}
+	soon := make([]string, len(sch.SoonDates))
+	for i, d := range sch.SoonDates {
+		soon[i] = d.String()
+	}
+	const q = `INSERT INTO reminder_schedule (request_id, org_id, soon_dates, overdue_from, awaiting_remind_on, next_remind_on)
+		VALUES ($1, $2, $3::date[], $4, $5, $6)
+		ON CONFLICT (request_id) DO UPDATE SET soon_dates = EXCLUDED.soon_dates, overdue_from = EXCLUDED.overdue_from,
+			awaiting_remind_on = EXCLUDED.awaiting_remind_on, next_remind_on = EXCLUDED.next_remind_on`
+	if _, err := tx.ExecContext(ctx, q, r.ID, r.OrgID, pq.Array(soon), sch.OverdueFrom, sch.AwaitingOn, sch.Next); err != nil {
+		return deadline.Date{}, translate(err, "reminder schedule")
+	}
+	return sch.AwaitingOn, nil
+}
+
+// Schedule is when a request's reminders fall due (a reminder_schedule row).
+type Schedule struct {
+	SoonDates   []deadline.Date // due soon: business days before the due date
+	OverdueFrom deadline.Date   // the business day after the due date
+	AwaitingOn  deadline.Date   // business days into a pause waiting on the requester
+	Next        deadline.Date   // the earliest date planning must look at the request again
+}
+
+// ScheduleFor computes a request's reminder dates, on its law's business-day
+// calendar, under an organization's policy: due-soon reminders soonDays
+// business days before the due date, an awaiting-requester one
+// awaitingAfter business days into the pause. It reads no database (the
+// benchmark generator computes a million with it).
+func ScheduleFor(r *sunshine.Request, soonDays []int64, awaitingAfter int) (Schedule, error) {
+	j, err := deadline.Lookup(r.Jurisdiction)
+	if err != nil {
+		return Schedule{}, err
 	}
 	addBD := func(d deadline.Date, n int) deadline.Date {
 		if j.HasDeadline() {
@@ -56,43 +89,29 @@ func writeSchedule(ctx context.Context, tx sqlx.ExtContext, r *sunshine.Request)
 		}
 		return addWeekdays(d, n) // an agreed date under a law with no calendar of its own
 	}
-	soon := []string{}
-	var soonDates []deadline.Date
-	var overdueFrom, awaitingOn deadline.Date
+	var s Schedule
 	if due := r.EffectiveDueOn(); !due.IsZero() && r.Status.ClockRuns() {
-		for _, n := range policy.SoonDays {
+		for _, n := range soonDays {
 			if d := addBD(due, -int(n)); !d.IsZero() {
-				soon = append(soon, d.String())
-				soonDates = append(soonDates, d)
+				s.SoonDates = append(s.SoonDates, d)
 			}
 		}
-		overdueFrom = addBD(due, 1)
+		s.OverdueFrom = addBD(due, 1)
 	}
 	if r.Status == sunshine.StatusAwaitingRequester && r.Paused() {
-		awaitingOn = addBD(r.Pauses[len(r.Pauses)-1].From, policy.AwaitingAfter)
+		s.AwaitingOn = addBD(r.Pauses[len(r.Pauses)-1].From, awaitingAfter)
 	}
 	// The earliest of them; planning moves it on as reminders go out.
-	var next deadline.Date
-	for _, d := range append(soonDates, overdueFrom, awaitingOn) {
-		if !d.IsZero() && (next.IsZero() || d.Before(next)) {
-			next = d
-		}
-	}
+	candidates := append(slices.Clone(s.SoonDates), s.OverdueFrom, s.AwaitingOn)
 	if r.Status.ClockRuns() {
-		for _, d := range []deadline.Date{r.EffectiveDueOn(), nextDay(r.AgencyEstimatedOn)} {
-			if !d.IsZero() && (next.IsZero() || d.Before(next)) {
-				next = d
-			}
+		candidates = append(candidates, r.EffectiveDueOn(), nextDay(r.AgencyEstimatedOn))
+	}
+	for _, d := range candidates {
+		if !d.IsZero() && (s.Next.IsZero() || d.Before(s.Next)) {
+			s.Next = d
 		}
 	}
-	const q = `INSERT INTO reminder_schedule (request_id, org_id, soon_dates, overdue_from, awaiting_remind_on, next_remind_on)
-		VALUES ($1, $2, $3::date[], $4, $5, $6)
-		ON CONFLICT (request_id) DO UPDATE SET soon_dates = EXCLUDED.soon_dates, overdue_from = EXCLUDED.overdue_from,
-			awaiting_remind_on = EXCLUDED.awaiting_remind_on, next_remind_on = EXCLUDED.next_remind_on`
-	if _, err := tx.ExecContext(ctx, q, r.ID, r.OrgID, pq.Array(soon), overdueFrom, awaitingOn, next); err != nil {
-		return deadline.Date{}, translate(err, "reminder schedule")
-	}
-	return awaitingOn, nil
+	return s, nil
 }
 
 // addWeekdays counts n weekdays from d (negative: back).
