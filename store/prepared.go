@@ -56,21 +56,55 @@ func (s *Store) prepared() sqlx.QueryerContext {
 	if s.db == nil {
 		return s.q()
 	}
-	return preparedQueryer{s}
+	return preparedRunner{ExtContext: s.db, stmt: s.stmts.pooled(s.db)}
 }
 
-type preparedQueryer struct{ s *Store }
-
-func (p preparedQueryer) stmt(ctx context.Context, query string) *sqlx.Stmt {
-	if st, full := p.cached(query); st != nil || full {
-		return st
+// preparedIn is prepared for a transaction's fixed statements (creating a
+// request): the pool's cached statements, used on the transaction's
+// connection. Bound to a test's transaction, it is tx itself.
+func (s *Store) preparedIn(tx *sqlx.Tx) sqlx.ExtContext {
+	if s.db == nil {
+		return tx
 	}
-	return p.prepare(ctx, query)
+	return preparedRunner{ExtContext: tx, stmt: s.stmts.inTx(s.db, tx)}
+}
+
+// pooled returns the statement for query, preparing it on a pooled
+// connection the first time (nil once the cache is full).
+func (c *statements) pooled(db *sqlx.DB) func(context.Context, string) *sqlx.Stmt {
+	return func(ctx context.Context, query string) *sqlx.Stmt {
+		if st, full := c.cached(query); st != nil || full {
+			return st
+		}
+		return c.prepare(ctx, db, query)
+	}
+}
+
+// inTx returns the cached statement on the transaction's connection. One
+// not yet cached runs unprepared this time and is prepared in the
+// background: preparing needs a second pooled connection, which a
+// transaction holding one must not wait for (with a pool of one, or every
+// connection in a transaction, it would wait forever).
+func (c *statements) inTx(db *sqlx.DB, tx *sqlx.Tx) func(context.Context, string) *sqlx.Stmt {
+	return func(ctx context.Context, query string) *sqlx.Stmt {
+		st, full := c.cached(query)
+		if st != nil {
+			return tx.StmtxContext(ctx, st)
+		}
+		if !full && c.startPreparing(query) {
+			go func() {
+				defer c.donePreparing(query)
+				pctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+				defer cancel()
+				c.prepare(pctx, db, query)
+			}()
+		}
+		return nil
+	}
 }
 
 // cached returns the statement for query, or reports that the cache is full.
-func (p preparedQueryer) cached(query string) (st *sqlx.Stmt, full bool) {
-	c := &p.s.stmts
+func (c *statements) cached(query string) (st *sqlx.Stmt, full bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	limit := maxPrepared
@@ -83,12 +117,11 @@ func (p preparedQueryer) cached(query string) (st *sqlx.Stmt, full bool) {
 // prepare prepares query on a pooled connection, without holding the lock
 // (it may wait for a connection), and caches it; of two callers racing,
 // the second closes its copy and uses the first.
-func (p preparedQueryer) prepare(ctx context.Context, query string) *sqlx.Stmt {
-	st, err := p.s.db.PreparexContext(ctx, query)
+func (c *statements) prepare(ctx context.Context, db *sqlx.DB, query string) *sqlx.Stmt {
+	st, err := db.PreparexContext(ctx, query)
 	if err != nil {
 		return nil // the unprepared query reports the error
 	}
-	c := &p.s.stmts
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if prev, ok := c.m[query]; ok {
@@ -102,89 +135,37 @@ func (p preparedQueryer) prepare(ctx context.Context, query string) *sqlx.Stmt {
 	return st
 }
 
-func (p preparedQueryer) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+// preparedRunner runs each query through a prepared statement when stmt
+// gives one, else directly on the pool or transaction it embeds.
+type preparedRunner struct {
+	sqlx.ExtContext
+	stmt func(context.Context, string) *sqlx.Stmt
+}
+
+func (p preparedRunner) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	if st := p.stmt(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
-	return p.s.db.QueryContext(ctx, query, args...)
+	return p.ExtContext.QueryContext(ctx, query, args...)
 }
 
-func (p preparedQueryer) QueryxContext(ctx context.Context, query string, args ...any) (*sqlx.Rows, error) {
+func (p preparedRunner) QueryxContext(ctx context.Context, query string, args ...any) (*sqlx.Rows, error) {
 	if st := p.stmt(ctx, query); st != nil {
 		return st.QueryxContext(ctx, args...)
 	}
-	return p.s.db.QueryxContext(ctx, query, args...)
+	return p.ExtContext.QueryxContext(ctx, query, args...)
 }
 
-func (p preparedQueryer) QueryRowxContext(ctx context.Context, query string, args ...any) *sqlx.Row {
+func (p preparedRunner) QueryRowxContext(ctx context.Context, query string, args ...any) *sqlx.Row {
 	if st := p.stmt(ctx, query); st != nil {
 		return st.QueryRowxContext(ctx, args...)
 	}
-	return p.s.db.QueryRowxContext(ctx, query, args...)
+	return p.ExtContext.QueryRowxContext(ctx, query, args...)
 }
 
-// preparedIn is prepared for a transaction's fixed statements (creating a
-// request): the pool's cached statements, used on the transaction's
-// connection. Bound to a test's transaction, it is tx itself.
-func (s *Store) preparedIn(tx *sqlx.Tx) sqlx.ExtContext {
-	if s.db == nil {
-		return tx
-	}
-	return preparedTx{Tx: tx, cache: preparedQueryer{s}}
-}
-
-// preparedTx runs queries and statements through the cache; the rest of
-// sqlx.ExtContext (DriverName, Rebind, BindNamed) is the transaction's.
-type preparedTx struct {
-	*sqlx.Tx
-	cache preparedQueryer
-}
-
-// stmt returns the cached statement on the transaction's connection. One
-// not yet cached runs unprepared this time and is prepared in the
-// background: preparing needs a second pooled connection, which a
-// transaction holding one must not wait for (with a pool of one, or every
-// connection in a transaction, it would wait forever).
-func (p preparedTx) stmt(ctx context.Context, query string) *sqlx.Stmt {
-	st, full := p.cache.cached(query)
-	if st != nil {
-		return p.Tx.StmtxContext(ctx, st)
-	}
-	if !full && p.cache.s.stmts.startPreparing(query) {
-		go func() {
-			defer p.cache.s.stmts.donePreparing(query)
-			pctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
-			p.cache.prepare(pctx, query)
-		}()
-	}
-	return nil
-}
-
-func (p preparedTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if st := p.stmt(ctx, query); st != nil {
-		return st.QueryContext(ctx, args...)
-	}
-	return p.Tx.QueryContext(ctx, query, args...)
-}
-
-func (p preparedTx) QueryxContext(ctx context.Context, query string, args ...any) (*sqlx.Rows, error) {
-	if st := p.stmt(ctx, query); st != nil {
-		return st.QueryxContext(ctx, args...)
-	}
-	return p.Tx.QueryxContext(ctx, query, args...)
-}
-
-func (p preparedTx) QueryRowxContext(ctx context.Context, query string, args ...any) *sqlx.Row {
-	if st := p.stmt(ctx, query); st != nil {
-		return st.QueryRowxContext(ctx, args...)
-	}
-	return p.Tx.QueryRowxContext(ctx, query, args...)
-}
-
-func (p preparedTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+func (p preparedRunner) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	if st := p.stmt(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
-	return p.Tx.ExecContext(ctx, query, args...)
+	return p.ExtContext.ExecContext(ctx, query, args...)
 }

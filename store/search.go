@@ -130,15 +130,22 @@ func searchQuery(org string, f SearchFilter, limit, k, window int) (string, []an
 		}
 		onRequest = append(onRequest, "r.agency_id = "+arg(f.AgencyID))
 	}
+	var fromArg, toArg string // each date once, however many places compare with it
+	if !f.From.IsZero() {
+		fromArg = arg(f.From)
+	}
+	if !f.To.IsZero() {
+		toArg = arg(f.To)
+	}
 	dated := func(col string) string {
-		var w []string
-		if !f.From.IsZero() {
-			w = append(w, col+" >= "+arg(f.From))
+		w := []string{"TRUE"}
+		if fromArg != "" {
+			w = append(w, col+" >= "+fromArg)
 		}
-		if !f.To.IsZero() {
-			w = append(w, col+" <= "+arg(f.To))
+		if toArg != "" {
+			w = append(w, col+" <= "+toArg)
 		}
-		return strings.Join(append(w, "TRUE"), " AND ")
+		return strings.Join(w, " AND ")
 	}
 	// Communications and documents match a request filter through their request.
 	requestOf := func(alias string) string {
