@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"sync"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -15,31 +14,9 @@ const maxPrepared = 256
 
 // statements caches the pool's prepared statements by their text.
 type statements struct {
-	mu        sync.Mutex
-	m         map[string]*sqlx.Stmt
-	preparing map[string]bool // texts being prepared in the background
-	limit     int             // 0: maxPrepared; tests lower it
-}
-
-// startPreparing claims query for a background prepare; false if another
-// caller already has.
-func (c *statements) startPreparing(query string) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.preparing[query] {
-		return false
-	}
-	if c.preparing == nil {
-		c.preparing = map[string]bool{}
-	}
-	c.preparing[query] = true
-	return true
-}
-
-func (c *statements) donePreparing(query string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	delete(c.preparing, query)
+	mu    sync.Mutex
+	m     map[string]*sqlx.Stmt
+	limit int // 0: maxPrepared; tests lower it
 }
 
 // prepared returns a reader for the hot reads (a token, a request, a list
@@ -59,16 +36,6 @@ func (s *Store) prepared() sqlx.QueryerContext {
 	return preparedRunner{ExtContext: s.db, stmt: s.stmts.pooled(s.db)}
 }
 
-// preparedIn is prepared for a transaction's fixed statements (creating a
-// request): the pool's cached statements, used on the transaction's
-// connection. Bound to a test's transaction, it is tx itself.
-func (s *Store) preparedIn(tx *sqlx.Tx) sqlx.ExtContext {
-	if s.db == nil {
-		return tx
-	}
-	return preparedRunner{ExtContext: tx, stmt: s.stmts.inTx(s.db, tx)}
-}
-
 // pooled returns the statement for query, preparing it on a pooled
 // connection the first time (nil once the cache is full).
 func (c *statements) pooled(db *sqlx.DB) func(context.Context, string) *sqlx.Stmt {
@@ -77,29 +44,6 @@ func (c *statements) pooled(db *sqlx.DB) func(context.Context, string) *sqlx.Stm
 			return st
 		}
 		return c.prepare(ctx, db, query)
-	}
-}
-
-// inTx returns the cached statement on the transaction's connection. One
-// not yet cached runs unprepared this time and is prepared in the
-// background: preparing needs a second pooled connection, which a
-// transaction holding one must not wait for (with a pool of one, or every
-// connection in a transaction, it would wait forever).
-func (c *statements) inTx(db *sqlx.DB, tx *sqlx.Tx) func(context.Context, string) *sqlx.Stmt {
-	return func(ctx context.Context, query string) *sqlx.Stmt {
-		st, full := c.cached(query)
-		if st != nil {
-			return tx.StmtxContext(ctx, st)
-		}
-		if !full && c.startPreparing(query) {
-			go func() {
-				defer c.donePreparing(query)
-				pctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-				defer cancel()
-				c.prepare(pctx, db, query)
-			}()
-		}
-		return nil
 	}
 }
 

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -35,6 +36,11 @@ const requestSelect = `SELECT r.id, r.org_id, r.agency_id, a.name AS agency_name
 // CreateRequest files a request with an agency of the caller's directory. It
 // is a draft without a receipt date and submitted with one, in which case
 // its due date is computed at once.
+//
+// It takes two round trips: one read (agency, assignee, reminder policy)
+// and one statement that writes the row, its timeline and its reminder
+// schedule. A single statement is atomic without BEGIN and COMMIT, and
+// creating requests is the hottest write there is.
 func (s *Store) CreateRequest(ctx context.Context, r *sunshine.Request) error {
 	p, err := principal(ctx)
 	if err != nil {
@@ -43,53 +49,99 @@ func (s *Store) CreateRequest(ctx context.Context, r *sunshine.Request) error {
 	if err := r.Validate(); err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		q := s.preparedIn(tx) // the same few statements on every create
-		a, err := findAgency(ctx, q, p.OrgID, r.AgencyID)
-		if sunshine.ErrorCode(err) == sunshine.ENotFound {
-			return sunshine.FieldInvalid("agency_id", "no such agency in this organization")
-		} else if err != nil {
-			return err
-		}
-		if err := checkAssignee(ctx, q, p.OrgID, r.AssigneeID); err != nil {
-			return err
-		}
-		r.OrgID, r.AgencyName, r.TimeZone, r.Jurisdiction = p.OrgID, a.Name, a.TimeZone, a.Jurisdiction
-		r.Status = sunshine.StatusDraft
-		if !r.ReceivedOn.IsZero() {
-			r.Status = sunshine.StatusSubmitted
-		}
-		if r.Tags == nil {
-			r.Tags = []string{}
-		}
-		if p.UserID != "" {
-			r.CreatedBy = &p.UserID
-		}
-		// The due date is computed first so the row is written once.
-		res, ok, err := computeDue(r, "received_on")
-		if err != nil {
-			return err
-		}
-		const insert = `INSERT INTO requests (org_id, agency_id, title, description, delivery_method, status, jurisdiction,
-			sent_on, received_on, due_on, tracking_number, assignee_id, tags, created_by)
+	q := s.prepared() // the same two statements on every create
+	f, err := findCreationFacts(ctx, q, p.OrgID, r.AgencyID, r.AssigneeID)
+	if err != nil {
+		return err
+	}
+	r.OrgID, r.AgencyName, r.TimeZone, r.Jurisdiction = p.OrgID, f.AgencyName, f.TimeZone, f.Jurisdiction
+	r.Status = sunshine.StatusDraft
+	if !r.ReceivedOn.IsZero() {
+		r.Status = sunshine.StatusSubmitted
+	}
+	if r.Tags == nil {
+		r.Tags = []string{}
+	}
+	if p.UserID != "" {
+		r.CreatedBy = &p.UserID
+	}
+	res, ok, err := computeDue(r, "received_on")
+	if err != nil {
+		return err
+	}
+	sch, err := ScheduleFor(r, f.SoonDays, f.AwaitingAfter)
+	if err != nil {
+		return err
+	}
+	events := []newEvent{{Kind: sunshine.EventCreated, On: r.ReceivedOn,
+		Data: map[string]any{"status": r.Status, "agency_id": r.AgencyID, "jurisdiction": r.Jurisdiction}}}
+	if e, ok := dueChange(r, deadline.Date{}, res, ok); ok {
+		events = append(events, e)
+	}
+	evJSON, err := json.Marshal(events)
+	if err != nil {
+		return fmt.Errorf("store: event data: %w", err)
+	}
+	// The events are inserted in their order, which their seq keeps; a new
+	// request has no reminders to cancel, only a schedule to write.
+	const insert = `WITH req AS (
+			INSERT INTO requests (org_id, agency_id, title, description, delivery_method, status, jurisdiction,
+				sent_on, received_on, due_on, tracking_number, assignee_id, tags, created_by)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-			RETURNING id, created_at, updated_at, version`
-		err = q.QueryRowxContext(ctx, insert, r.OrgID, r.AgencyID, r.Title, r.Description, r.DeliveryMethod, r.Status,
-			r.Jurisdiction, r.SentOn, r.ReceivedOn, r.DueOn, r.TrackingNumber, r.AssigneeID, pq.Array(r.Tags), r.CreatedBy,
-		).Scan(&r.ID, &r.CreatedAt, &r.UpdatedAt, &r.Version)
-		if err != nil {
-			return translate(err, "request")
-		}
-		data := map[string]any{"status": r.Status, "agency_id": r.AgencyID, "jurisdiction": r.Jurisdiction}
-		if err := addEvent(ctx, q, r, sunshine.EventCreated, r.ReceivedOn, "", data); err != nil {
-			return err
-		}
-		// A new request has no reminders to cancel: only its schedule is written.
-		if _, err := writeSchedule(ctx, q, r); err != nil {
-			return err
-		}
-		return dueEvent(ctx, q, r, deadline.Date{}, res, ok)
-	})
+			RETURNING id, org_id, created_at, updated_at, version
+		), events AS (
+			INSERT INTO request_events (org_id, request_id, actor_id, kind, effective_on, data)
+			SELECT req.org_id, req.id, $14, e.kind, e.effective_on, e.data
+			FROM req, ROWS FROM (jsonb_to_recordset($15::jsonb) AS (kind text, effective_on date, data jsonb))
+				WITH ORDINALITY AS e(kind, effective_on, data, n)
+			ORDER BY e.n
+		), schedule AS (
+			INSERT INTO reminder_schedule (request_id, org_id, soon_dates, overdue_from, awaiting_remind_on, next_remind_on)
+			SELECT req.id, req.org_id, $16::date[], $17, $18, $19 FROM req
+		)
+		SELECT id, created_at, updated_at, version FROM req`
+	err = q.QueryRowxContext(ctx, insert, r.OrgID, r.AgencyID, r.Title, r.Description, r.DeliveryMethod, r.Status,
+		r.Jurisdiction, r.SentOn, r.ReceivedOn, r.DueOn, r.TrackingNumber, r.AssigneeID, pq.Array(r.Tags), r.CreatedBy,
+		string(evJSON), pq.Array(dateStrings(sch.SoonDates)), sch.OverdueFrom, sch.AwaitingOn, sch.Next,
+	).Scan(&r.ID, &r.CreatedAt, &r.UpdatedAt, &r.Version)
+	return translate(err, "request")
+}
+
+// creationFacts is what filing a request needs from the database besides
+// the request: its agency, and its organization's reminder policy.
+type creationFacts struct {
+	AgencyName    string        `db:"name"`
+	TimeZone      string        `db:"time_zone"`
+	Jurisdiction  string        `db:"jurisdiction"`
+	SoonDays      pq.Int64Array `db:"remind_soon_days"`
+	AwaitingAfter int           `db:"awaiting_after_days"`
+	AssigneeFound bool          `db:"assignee_found"`
+}
+
+// findCreationFacts reads a new request's agency and reminder policy, and
+// checks its assignee, in one query.
+func findCreationFacts(ctx context.Context, q sqlx.QueryerContext, org, agencyID string, assigneeID *string) (creationFacts, error) {
+	var f creationFacts
+	if !validUUID(agencyID) {
+		return f, sunshine.FieldInvalid("agency_id", "no such agency in this organization")
+	}
+	if assigneeID != nil && !validUUID(*assigneeID) {
+		return f, sunshine.FieldInvalid("assignee_id", "no such user in this organization")
+	}
+	const query = `SELECT a.name, a.time_zone, a.jurisdiction, o.remind_soon_days, o.awaiting_after_days,
+			($3::uuid IS NULL OR EXISTS (SELECT FROM users u WHERE u.org_id = o.id AND u.id = $3::uuid)) AS assignee_found
+		FROM organizations o JOIN agencies a ON a.org_id = o.id AND a.id = $2
+		WHERE o.id = $1`
+	err := sqlx.GetContext(ctx, q, &f, query, org, agencyID, assigneeID)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return f, sunshine.FieldInvalid("agency_id", "no such agency in this organization")
+	case err != nil:
+		return f, translate(err, "agency")
+	case !f.AssigneeFound:
+		return f, sunshine.FieldInvalid("assignee_id", "no such user in this organization")
+	}
+	return f, nil
 }
 
 func checkAssignee(ctx context.Context, q sqlx.QueryerContext, org string, id *string) error {
@@ -576,12 +628,29 @@ func recordDue(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, prev deadl
 
 // dueEvent records in the timeline a due date that moved from prev, and why.
 func dueEvent(ctx context.Context, tx sqlx.ExtContext, r *sunshine.Request, prev deadline.Date, res deadline.Result, ok bool) error {
-	if !ok || (r.DueOn == prev && !res.Paused) {
+	e, changed := dueChange(r, prev, res, ok)
+	if !changed {
 		return nil
+	}
+	return addEvent(ctx, tx, r, e.Kind, e.On, "", e.Data)
+}
+
+// dueChange is the timeline event of a due date that moved from prev (or
+// of a pause that holds it), if it did.
+func dueChange(r *sunshine.Request, prev deadline.Date, res deadline.Result, ok bool) (newEvent, bool) {
+	if !ok || (r.DueOn == prev && !res.Paused) {
+		return newEvent{}, false
 	}
 	data := map[string]any{"due_on": r.DueOn, "previous_due_on": prev, "extended": res.Extended,
 		"paused": res.Paused, "steps": res.Explain()}
-	return addEvent(ctx, tx, r, sunshine.EventDeadlineComputed, r.DueOn, "", data)
+	return newEvent{Kind: sunshine.EventDeadlineComputed, On: r.DueOn, Data: data}, true
+}
+
+// newEvent is a timeline event to insert, as CreateRequest sends it.
+type newEvent struct {
+	Kind sunshine.EventKind `json:"kind"`
+	On   deadline.Date      `json:"effective_on"`
+	Data any                `json:"data"`
 }
 
 func engineMessage(err error) string {

@@ -74,7 +74,7 @@ func TestStore_CreateRequest(t *testing.T) {
 		err := b.s.CreateRequest(b.ctx, &sunshine.Request{AgencyID: a.ID, Title: "x", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: d("2017-03-27")})
 		requireField(t, err, sunshine.EUnprocessable, "received_on")
 		require.Contains(t, err.Error(), "2023-09-01")
-		// Nothing half-written: the transaction (savepoint) rolled back.
+		// Nothing written: the engine refused before the insert.
 		rs, _, err := b.s.FindRequests(b.ctx, sunshine.RequestFilter{})
 		require.NoError(t, err)
 		require.Empty(t, rs)
@@ -88,6 +88,84 @@ func TestStore_CreateRequest(t *testing.T) {
 		require.Equal(t, sunshine.EInvalid, e.Code)
 		require.ElementsMatch(t, []string{"title", "delivery_method"}, fieldNames(e))
 	})
+}
+
+// A create writes its row, its timeline and its reminder schedule in one
+// statement: each part is checked here, as the database holds it.
+func TestStore_CreateRequestWritesTimelineAndSchedule(t *testing.T) {
+	t.Parallel()
+	db := storetest.DB(t)
+	s := store.New(db, sunshine.NewFixedClock(now))
+	fx := storetest.Org(t, s, "create")
+	a := &sunshine.Agency{Name: "Sacramento County Sheriff's Department", Jurisdiction: "us-ca"}
+	require.NoError(t, s.CreateAgency(fx.Ctx, a))
+	r := &sunshine.Request{AgencyID: a.ID, Title: "ICE", DeliveryMethod: sunshine.DeliveryEmail,
+		ReceivedOn: d("2017-03-27"), AssigneeID: &fx.Admin.ID}
+	require.NoError(t, s.CreateRequest(fx.Ctx, r))
+
+	es, err := s.FindEvents(fx.Ctx, r.ID)
+	require.NoError(t, err)
+	require.Len(t, es, 2)
+	for i, want := range []struct {
+		kind sunshine.EventKind
+		on   string
+	}{{sunshine.EventCreated, "2017-03-27"}, {sunshine.EventDeadlineComputed, "2017-04-06"}} {
+		require.Equal(t, want.kind, es[i].Kind, "event %d, in order", i)
+		require.Equal(t, want.on, es[i].EffectiveOn.String())
+		require.Equal(t, fx.Admin.ID, *es[i].ActorID)
+	}
+	var created struct {
+		Status       string `json:"status"`
+		AgencyID     string `json:"agency_id"`
+		Jurisdiction string `json:"jurisdiction"`
+	}
+	require.NoError(t, json.Unmarshal(es[0].Data, &created))
+	require.Equal(t, "submitted", created.Status)
+	require.Equal(t, a.ID, created.AgencyID)
+	require.Equal(t, "us-ca", created.Jurisdiction)
+
+	// Due Thu 6 Apr 2017; the default policy reminds 3 and 1 business days before.
+	var sch struct {
+		Soon    string `db:"soon_dates"`
+		Overdue string `db:"overdue_from"`
+		Next    string `db:"next_remind_on"`
+	}
+	require.NoError(t, db.Get(&sch, `SELECT soon_dates::text, overdue_from::text, next_remind_on::text
+		FROM reminder_schedule WHERE request_id = $1 AND org_id = $2`, r.ID, fx.Org.ID))
+	require.Equal(t, "{2017-04-03,2017-04-05}", sch.Soon)
+	require.Equal(t, "2017-04-07", sch.Overdue)
+	require.Equal(t, "2017-04-03", sch.Next)
+
+	got, err := s.FindRequestByID(fx.Ctx, r.ID)
+	require.NoError(t, err)
+	require.Equal(t, fx.Admin.Email, *got.AssigneeEmail)
+}
+
+func TestStore_CreateRequestChecksAssignee(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	a := b.agency(t, "Sheriff", "us-ca")
+	other := storetest.Org(t, b.s, "other")
+	for _, tc := range []struct {
+		name, assignee string
+		ok             bool
+	}{
+		{"own user", b.fx.Admin.ID, true},
+		{"another organization's user", other.Admin.ID, false},
+		{"no such user", "00000000-0000-4000-8000-000000000000", false},
+		{"not a UUID", "admin", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := &sunshine.Request{AgencyID: a.ID, Title: tc.name, DeliveryMethod: sunshine.DeliveryEmail, AssigneeID: &tc.assignee}
+			err := b.s.CreateRequest(b.ctx, r)
+			if tc.ok {
+				require.NoError(t, err)
+				return
+			}
+			requireField(t, err, sunshine.EInvalid, "assignee_id")
+			require.Empty(t, r.ID, "nothing written")
+		})
+	}
 }
 
 func requireField(t *testing.T, err error, code sunshine.Code, field string) {

@@ -48,15 +48,11 @@ func writeSchedule(ctx context.Context, tx sqlx.ExtContext, r *sunshine.Request)
 	if err != nil {
 		return deadline.Date{}, err
 	}
-	soon := make([]string, len(sch.SoonDates))
-	for i, d := range sch.SoonDates {
-		soon[i] = d.String()
-	}
 	const q = `INSERT INTO reminder_schedule (request_id, org_id, soon_dates, overdue_from, awaiting_remind_on, next_remind_on)
 		VALUES ($1, $2, $3::date[], $4, $5, $6)
 		ON CONFLICT (request_id) DO UPDATE SET soon_dates = EXCLUDED.soon_dates, overdue_from = EXCLUDED.overdue_from,
 			awaiting_remind_on = EXCLUDED.awaiting_remind_on, next_remind_on = EXCLUDED.next_remind_on`
-	if _, err := tx.ExecContext(ctx, q, r.ID, r.OrgID, pq.Array(soon), sch.OverdueFrom, sch.AwaitingOn, sch.Next); err != nil {
+	if _, err := tx.ExecContext(ctx, q, r.ID, r.OrgID, pq.Array(dateStrings(sch.SoonDates)), sch.OverdueFrom, sch.AwaitingOn, sch.Next); err != nil {
 		return deadline.Date{}, translate(err, "reminder schedule")
 	}
 	return sch.AwaitingOn, nil
@@ -135,4 +131,13 @@ func nextDay(d deadline.Date) deadline.Date {
 		return d
 	}
 	return d.AddDays(1)
+}
+
+// dateStrings spells dates for a date[] parameter.
+func dateStrings(ds []deadline.Date) []string {
+	out := make([]string, len(ds))
+	for i, d := range ds {
+		out[i] = d.String()
+	}
+	return out
 }
