@@ -152,11 +152,7 @@ func (s *Store) DigestRequests(ctx context.Context, userID string) ([]*sunshine.
 	if err := sqlx.SelectContext(ctx, s.q(), &rows, q, org, userID, s.clock.Now()); err != nil {
 		return nil, translate(err, "digest")
 	}
-	out := make([]*sunshine.Request, len(rows))
-	for i := range rows {
-		out[i] = rows[i].domain()
-	}
-	return out, loadPauses(ctx, s.q(), out)
+	return domainRequests(rows)
 }
 
 // ClaimedReminder is a reminder taken for delivery.

@@ -19,10 +19,12 @@ import (
 )
 
 // requestRow scans a request; tags need lib/pq's array type, which the
-// domain package does not import.
+// domain package does not import. Its pauses come in the same row, as text
+// ("2024-01-02/2024-01-05,2024-02-01/"): one query instead of two.
 type requestRow struct {
 	sunshine.Request
-	Tags pq.StringArray `db:"tags"`
+	Tags      pq.StringArray `db:"tags"`
+	PauseList sql.NullString `db:"pause_list"`
 }
 
 const requestSelect = `SELECT r.id, r.org_id, r.agency_id, a.name AS agency_name, a.time_zone, r.title, r.description,
@@ -30,7 +32,9 @@ const requestSelect = `SELECT r.id, r.org_id, r.agency_id, a.name AS agency_name
 	r.extension_invoked_on, r.custom_due_on, r.custom_due_reason, r.agency_estimated_on, r.tracking_number,
 	r.assignee_id, r.tags, r.closed_on, r.created_by, r.created_at, r.updated_at, r.version,
 	(SELECT u.email FROM users u WHERE u.id = r.assignee_id) AS assignee_email,
-	(SELECT max(c.occurred_on) FROM communications c WHERE c.request_id = r.id) AS last_communication_on
+	(SELECT max(c.occurred_on) FROM communications c WHERE c.request_id = r.id) AS last_communication_on,
+	(SELECT string_agg(to_char(p.started_on, 'YYYY-MM-DD') || '/' || coalesce(to_char(p.ended_on, 'YYYY-MM-DD'), ''), ',' ORDER BY p.started_on)
+		FROM request_pauses p WHERE p.request_id = r.id) AS pause_list
 	FROM requests r JOIN agencies a ON a.org_id = r.org_id AND a.id = r.agency_id`
 
 // CreateRequest files a request with an agency of the caller's directory. It
@@ -182,46 +186,69 @@ func (s *Store) findRequest(ctx context.Context, q sqlx.QueryerContext, org, id 
 	if err := sqlx.GetContext(ctx, q, &row, query, org, id); err != nil {
 		return nil, translate(err, "request")
 	}
-	r := row.domain()
-	if err := loadPauses(ctx, q, []*sunshine.Request{r}); err != nil {
-		return nil, err
-	}
-	return r, nil
+	return row.domain()
 }
 
-func (row *requestRow) domain() *sunshine.Request {
+func (row *requestRow) domain() (*sunshine.Request, error) {
 	r := row.Request
 	r.Tags = []string(row.Tags)
 	if r.Tags == nil {
 		r.Tags = []string{}
 	}
-	return &r
+	var err error
+	r.Pauses, err = parsePauseList(row.PauseList.String)
+	return &r, err
 }
 
-// loadPauses fills the pauses of several requests with one query.
-func loadPauses(ctx context.Context, q sqlx.QueryerContext, rs []*sunshine.Request) error {
-	if len(rs) == 0 {
-		return nil
+// parsePauseList reads requestSelect's pause_list.
+func parsePauseList(list string) ([]deadline.Pause, error) {
+	if list == "" {
+		return nil, nil
 	}
-	ids := make([]string, len(rs))
-	byID := make(map[string]*sunshine.Request, len(rs))
-	for i, r := range rs {
-		ids[i] = r.ID
-		byID[r.ID] = r
-		r.Pauses = nil
+	var out []deadline.Pause
+	for item := range strings.SplitSeq(list, ",") {
+		from, to, ok := strings.Cut(item, "/")
+		if !ok {
+			return nil, fmt.Errorf("store: malformed pause list %q", list)
+		}
+		var p deadline.Pause
+		var err error
+		if p.From, err = deadline.ParseDate(from); err != nil {
+			return nil, fmt.Errorf("store: pause list %q: %w", list, err)
+		}
+		if to != "" {
+			if p.To, err = deadline.ParseDate(to); err != nil {
+				return nil, fmt.Errorf("store: pause list %q: %w", list, err)
+			}
+		}
+		out = append(out, p)
 	}
+	return out, nil
+}
+
+func domainRequests(rows []requestRow) ([]*sunshine.Request, error) {
+	rs := make([]*sunshine.Request, len(rows))
+	for i := range rows {
+		var err error
+		if rs[i], err = rows[i].domain(); err != nil {
+			return nil, err
+		}
+	}
+	return rs, nil
+}
+
+// loadPauses re-reads a request's pauses, after a change to them.
+func loadPauses(ctx context.Context, q sqlx.QueryerContext, r *sunshine.Request) error {
 	var rows []struct {
-		RequestID string        `db:"request_id"`
-		From      deadline.Date `db:"started_on"`
-		To        deadline.Date `db:"ended_on"`
+		From deadline.Date `db:"started_on"`
+		To   deadline.Date `db:"ended_on"`
 	}
-	const query = `SELECT request_id, started_on, ended_on FROM request_pauses
-		WHERE request_id = ANY($1) ORDER BY request_id, started_on`
-	if err := sqlx.SelectContext(ctx, q, &rows, query, pq.Array(ids)); err != nil {
+	const query = `SELECT started_on, ended_on FROM request_pauses WHERE request_id = $1 ORDER BY started_on`
+	if err := sqlx.SelectContext(ctx, q, &rows, query, r.ID); err != nil {
 		return translate(err, "pauses")
 	}
+	r.Pauses = nil
 	for _, p := range rows {
-		r := byID[p.RequestID]
 		r.Pauses = append(r.Pauses, deadline.Pause{From: p.From, To: p.To})
 	}
 	return nil
@@ -248,9 +275,9 @@ func (s *Store) FindRequests(ctx context.Context, f sunshine.RequestFilter) ([]*
 	if err := sqlx.SelectContext(ctx, q, &rows, query, args...); err != nil {
 		return nil, "", translate(err, "requests")
 	}
-	rs := make([]*sunshine.Request, len(rows))
-	for i := range rows {
-		rs[i] = rows[i].domain()
+	rs, err := domainRequests(rows)
+	if err != nil {
+		return nil, "", err
 	}
 	next := ""
 	if len(rs) > limit {
@@ -261,9 +288,6 @@ func (s *Store) FindRequests(ctx context.Context, f sunshine.RequestFilter) ([]*
 			key = d.String()
 		}
 		next = encodeCursor(key, last.ID)
-	}
-	if err := loadPauses(ctx, s.prepared(), rs); err != nil {
-		return nil, "", err
 	}
 	return rs, next, nil
 }
@@ -512,7 +536,7 @@ func (s *Store) transition(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request
 	if err := addEvent(ctx, tx, r, sunshine.EventStatusChanged, on, in.Note, map[string]any{"from": from, "to": in.To}); err != nil {
 		return err
 	}
-	if err := loadPauses(ctx, tx, []*sunshine.Request{r}); err != nil {
+	if err := loadPauses(ctx, tx, r); err != nil {
 		return err
 	}
 	field := "effective_on"

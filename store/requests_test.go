@@ -259,6 +259,39 @@ func TestStore_TransitionsAndPauses(t *testing.T) {
 	}, kinds)
 }
 
+// Reads carry the request's pauses, closed and open, oldest first: the
+// same as the transition that made them reports.
+func TestStore_ReadsPauses(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	r := b.request(t, b.agency(t, "FBI", "us-federal"), "Files", "2017-03-27")
+	for _, step := range []struct {
+		to sunshine.Status
+		on string
+	}{
+		{sunshine.StatusAwaitingRequester, "2017-03-29"},
+		{sunshine.StatusAcknowledged, "2017-04-03"},
+		{sunshine.StatusAwaitingRequester, "2017-04-10"},
+	} {
+		var err error
+		r, err = b.s.TransitionRequest(b.ctx, r.ID, sunshine.TransitionInput{To: step.to, EffectiveOn: d(step.on)})
+		require.NoError(t, err)
+	}
+	require.Len(t, r.Pauses, 2)
+	require.Equal(t, "2017-03-29", r.Pauses[0].From.String())
+	require.False(t, r.Pauses[0].Open())
+	require.Equal(t, "2017-04-10", r.Pauses[1].From.String())
+	require.True(t, r.Pauses[1].Open())
+
+	got, err := b.s.FindRequestByID(b.ctx, r.ID)
+	require.NoError(t, err)
+	require.Equal(t, r.Pauses, got.Pauses, "by ID")
+	list, _, err := b.s.FindRequests(b.ctx, sunshine.RequestFilter{})
+	require.NoError(t, err)
+	require.Len(t, list, 1)
+	require.Equal(t, r.Pauses, list[0].Pauses, "in a list")
+}
+
 func TestStore_SubmitDraft(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
