@@ -8,7 +8,6 @@ import (
 	"mime"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -21,9 +20,6 @@ import (
 // as large as Config.UploadLimit, and a form without JavaScript sends every
 // chosen file at once.
 const uploadFilesPerPost = 10
-
-// extractLimit bounds how much of a document text extraction reads.
-const extractLimit = 32 << 20
 
 // handleDocumentUpload stores every file of a multipart form (field
 // "file", repeated; optional "communication_id" before the files). The
@@ -211,21 +207,13 @@ func (s *Server) webUploadErr(err error) error {
 }
 
 // extractDocumentText extracts a stored document's text and records the
-// outcome; a failure is recorded on the document, and only logged here.
+// outcome, before the page answers; a failure is recorded on the document.
 func (s *Server) extractDocumentText(ctx context.Context, doc *sunshine.Document) {
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancel()
-	text, err := textract.Extract(ctx, doc.ContentType, s.store.Content(ctx, doc), extractLimit)
-	status, msg := sunshine.TextExtracted, ""
-	switch {
-	case errors.Is(err, textract.ErrUnsupported):
-		status, msg = sunshine.TextUnsupported, "no text extractor for "+doc.ContentType
-	case err != nil:
-		status, msg = sunshine.TextFailed, err.Error()
+	if s.cfg.ExtractText == nil {
+		s.log.Warn("text extraction: not configured; the document stays pending", "document_id", doc.ID)
+		return
 	}
-	if err := s.store.SetDocumentText(ctx, doc.ID, status, text, msg); err != nil {
-		s.log.Error("text extraction: record result", "document_id", doc.ID, "err", err)
-	}
+	s.cfg.ExtractText(ctx, doc.OrgID, doc.ID)
 }
 
 // handleDownload streams a document's bytes as an attachment, never shown

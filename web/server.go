@@ -37,6 +37,11 @@ type Config struct {
 	SecureCookies bool
 	// UploadLimit caps one uploaded document, in bytes (default 100 MB).
 	UploadLimit int64
+	// ExtractText extracts an uploaded document's text and records the
+	// outcome: the API's extractor (api.Server.ExtractText), so pages and
+	// API share its bound on concurrent extractions. Without it a document
+	// stays pending until a server that has one starts.
+	ExtractText func(ctx context.Context, orgID, docID string)
 }
 
 // Server is the staff pages.

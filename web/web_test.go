@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/api"
 	"github.com/sunshine-records/sunshine/store"
 	"github.com/sunshine-records/sunshine/store/storetest"
 	"github.com/sunshine-records/sunshine/web"
@@ -44,7 +45,9 @@ func setup(t *testing.T) *bundle {
 	fx := storetest.Org(t, st, "ndlon")
 	require.NoError(t, st.SetPassword(context.Background(), fx.Admin.ID, password))
 	e := gin.New()
-	web.New(st, e, web.Config{BaseURL: "https://sunshine.example"})
+	// The API's extractor, inline: an upload's page shows the text's outcome.
+	extractor := api.New(st, api.Config{InlineExtraction: true})
+	web.New(st, e, web.Config{BaseURL: "https://sunshine.example", ExtractText: extractor.ExtractText})
 	return &bundle{t: t, st: st, fx: fx, engine: e}
 }
 

@@ -89,7 +89,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	handler := api.New(st, api.Config{Logger: log, BodyLimit: cfg.BodyLimit, UploadLimit: cfg.UploadLimit,
 		Ready: readiness(db), BaseURL: cfg.BaseURL})
 	web.New(st, handler.Engine(), web.Config{Logger: log, BaseURL: cfg.BaseURL, UploadLimit: cfg.UploadLimit,
-		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://")})
+		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"), ExtractText: handler.ExtractText})
 	if cfg.Jobs {
 		mailer, err := newMailer(cfg)
 		if err != nil {
