@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"sync"
 	"time"
 
 	sunshine "github.com/sunshine-records/sunshine"
@@ -27,6 +28,10 @@ type Config struct {
 	Backoff     time.Duration // first retry delay, doubled each attempt (default 1m, at most 6h)
 	StaleClaim  time.Duration // a claim older than this is retried (default 10m)
 	DryRun      bool          // plan, render and log, but send nothing
+	// Connections is how many SMTP connections deliver at once (default 4),
+	// each a share of the batch. One message in flight per connection is
+	// what a process killed mid-batch may send twice.
+	Connections int
 }
 
 // Reminders plans and delivers reminder emails.
@@ -53,6 +58,9 @@ func NewReminders(st *store.Store, m mail.Mailer, clock sunshine.Clock, log *slo
 	if cfg.StaleClaim <= 0 {
 		cfg.StaleClaim = 10 * time.Minute
 	}
+	if cfg.Connections <= 0 {
+		cfg.Connections = 4
+	}
 	return &Reminders{store: st, mailer: m, clock: clock, log: log, cfg: cfg, m: newMetrics()}
 }
 
@@ -75,6 +83,13 @@ type DeliveryResult struct {
 	Sent, Retrying, Failed, Cancelled int
 }
 
+func (r *DeliveryResult) add(o DeliveryResult) {
+	r.Sent += o.Sent
+	r.Retrying += o.Retrying
+	r.Failed += o.Failed
+	r.Cancelled += o.Cancelled
+}
+
 // Deliver sends every reminder due now, a batch at a time, until none is left.
 func (j *Reminders) Deliver(ctx context.Context) (DeliveryResult, error) {
 	var total DeliveryResult
@@ -86,17 +101,37 @@ func (j *Reminders) Deliver(ctx context.Context) (DeliveryResult, error) {
 		if len(claimed) == 0 {
 			return total, nil
 		}
-		res, err := j.deliverBatch(ctx, claimed)
+		res, err := j.deliverShares(ctx, claimed)
 		j.m.delivered(res)
-		total.Sent += res.Sent
-		total.Retrying += res.Retrying
-		total.Failed += res.Failed
-		total.Cancelled += res.Cancelled
+		total.add(res)
 		if err != nil {
 			return total, err
 		}
 	}
 	return total, ctx.Err()
+}
+
+// deliverShares splits a claimed batch into up to Config.Connections
+// shares delivered at once, each over its own connection: a mail server's
+// round trips and each delivery's commit then overlap instead of adding up.
+func (j *Reminders) deliverShares(ctx context.Context, claimed []store.ClaimedReminder) (DeliveryResult, error) {
+	n := min(j.cfg.Connections, len(claimed))
+	if n <= 1 || !j.store.Concurrent() { // a dry run's transaction runs one statement at a time
+		return j.deliverBatch(ctx, claimed)
+	}
+	results := make([]DeliveryResult, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		share := claimed[i*len(claimed)/n : (i+1)*len(claimed)/n]
+		wg.Go(func() { results[i], errs[i] = j.deliverBatch(ctx, share) })
+	}
+	wg.Wait()
+	var total DeliveryResult
+	for _, r := range results {
+		total.add(r)
+	}
+	return total, errors.Join(errs...)
 }
 
 func (j *Reminders) deliverBatch(ctx context.Context, claimed []store.ClaimedReminder) (DeliveryResult, error) {
@@ -132,7 +167,8 @@ func (j *Reminders) deliverBatch(ctx context.Context, claimed []store.ClaimedRem
 		return res, nil
 	}
 	// Each delivery is recorded as soon as the server accepts it, so a
-	// process killed mid-batch resends at most the message in flight.
+	// process killed mid-batch resends at most the message in flight on
+	// each connection.
 	marked := make([]bool, len(sending))
 	var markErr error
 	progress := func(i int) {

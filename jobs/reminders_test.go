@@ -243,6 +243,68 @@ func TestReminders_TwoSchedulersSendOnce(t *testing.T) {
 	}
 }
 
+// overlapMailer counts the Send calls in flight at once; each takes a
+// while, as a distant mail server's round trips would.
+type overlapMailer struct {
+	mail.Fake
+	mu             sync.Mutex
+	inFlight, most int
+}
+
+func (m *overlapMailer) Send(ctx context.Context, msgs []mail.Message) []error {
+	m.mu.Lock()
+	m.inFlight++
+	m.most = max(m.most, m.inFlight)
+	m.mu.Unlock()
+	defer func() {
+		m.mu.Lock()
+		m.inFlight--
+		m.mu.Unlock()
+	}()
+	time.Sleep(50 * time.Millisecond)
+	return m.Fake.Send(ctx, msgs)
+}
+
+// A batch is delivered over several connections at once, each message once;
+// Config.Connections bounds them.
+func TestReminders_ConnectionsDeliverAtOnce(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name        string
+		connections int
+		most        int
+	}{
+		{"default", 0, 4},
+		{"one", 1, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			b := sacramento(t)
+			for range 10 {
+				r := &sunshine.Request{AgencyID: b.req.AgencyID, Title: "Another", DeliveryMethod: sunshine.DeliveryEmail,
+					ReceivedOn: deadline.MustParseDate("2017-03-27")}
+				require.NoError(t, b.st.CreateRequest(b.fx.Ctx, r))
+			}
+			b.clock.Set(at("2017-04-06"))
+			m := &overlapMailer{}
+			j := jobs.NewReminders(b.st, m, b.clock, slog.New(slog.DiscardHandler),
+				jobs.Config{BaseURL: "https://sunshine.example", Connections: tc.connections})
+			_, _, res, err := j.RunOnce(context.Background())
+			require.NoError(t, err)
+			require.Equal(t, 12, res.Sent, "11 due-today reminders and one digest")
+			require.Equal(t, tc.most, m.most, "connections in use at once")
+			ids := map[string]int{}
+			for _, msg := range m.Sent() {
+				ids[msg.ID]++
+			}
+			require.Len(t, ids, 12)
+			for id, n := range ids {
+				require.Equal(t, 1, n, "%s sent %d times", id, n)
+			}
+		})
+	}
+}
+
 func TestReminders_RetriesThenFailsThenRetryByStaff(t *testing.T) {
 	t.Parallel()
 	b := sacramento(t)

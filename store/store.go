@@ -44,6 +44,11 @@ func (s *Store) Clock() sunshine.Clock { return s.clock }
 // DB returns the pool (nil for a store bound to a transaction).
 func (s *Store) DB() *sqlx.DB { return s.db }
 
+// Concurrent reports whether several goroutines may use the store at once:
+// not when it is bound to one transaction (Atomically, NewInTx), whose
+// connection runs one statement at a time.
+func (s *Store) Concurrent() bool { return s.tx == nil }
+
 // q is the handle for reads outside a transaction.
 func (s *Store) q() sqlx.ExtContext {
 	if s.tx != nil {

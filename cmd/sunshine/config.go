@@ -27,6 +27,7 @@ type Config struct {
 	DBMaxConns      int           // SUNSHINE_DB_MAX_CONNS
 	UploadLimit     int64         // SUNSHINE_MAX_UPLOAD, bytes
 	SMTPURL         string        // SUNSHINE_SMTP_URL (or _FILE): reminders; empty writes mail to a folder
+	SMTPConnections int           // SUNSHINE_SMTP_CONNECTIONS: connections delivering reminders at once
 	MailFrom        string        // SUNSHINE_MAIL_FROM
 	OutboxDir       string        // SUNSHINE_OUTBOX_DIR: where mail goes without SMTP
 	Jobs            bool          // SUNSHINE_JOBS: on (default) or off
@@ -112,6 +113,12 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		errs = append(errs, fmt.Errorf("SUNSHINE_DB_MAX_CONNS: %q must be a number from 1 to 1000", maxConns))
 	} else {
 		c.DBMaxConns = n
+	}
+	smtpConns := str("SUNSHINE_SMTP_CONNECTIONS", "4")
+	if n, err := strconv.Atoi(smtpConns); err != nil || n < 1 || n > 32 {
+		errs = append(errs, fmt.Errorf("SUNSHINE_SMTP_CONNECTIONS: %q must be a number from 1 to 32", smtpConns))
+	} else {
+		c.SMTPConnections = n
 	}
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		errs = append(errs, fmt.Errorf("SUNSHINE_LOG_FORMAT: %q must be json or text", c.LogFormat))

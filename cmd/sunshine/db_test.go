@@ -104,15 +104,16 @@ func TestConfig(t *testing.T) {
 	require.Equal(t, ":8080", cfg.Addr)
 	require.Equal(t, int64(1<<20), cfg.BodyLimit)
 	require.True(t, cfg.Migrate)
+	require.Equal(t, 4, cfg.SMTPConnections)
 
 	env = map[string]string{
 		"SUNSHINE_DATABASE_URL": "mysql://x", "SUNSHINE_BODY_LIMIT": "ten", "SUNSHINE_LOG_FORMAT": "xml",
 		"SUNSHINE_MIGRATE": "maybe", "SUNSHINE_BASE_URL": "ftp://x", "SUNSHINE_SMTP_URL": "http://mail",
-		"SUNSHINE_DEBUG_ADDR": "0.0.0.0:6060",
+		"SUNSHINE_DEBUG_ADDR": "0.0.0.0:6060", "SUNSHINE_SMTP_CONNECTIONS": "0",
 	}
 	_, err = loadConfig(get)
 	require.Error(t, err)
-	for _, name := range []string{"SUNSHINE_DATABASE_URL", "SUNSHINE_BODY_LIMIT", "SUNSHINE_LOG_FORMAT", "SUNSHINE_MIGRATE", "SUNSHINE_BASE_URL", "SUNSHINE_SMTP_URL", "SUNSHINE_DEBUG_ADDR"} {
+	for _, name := range []string{"SUNSHINE_DATABASE_URL", "SUNSHINE_BODY_LIMIT", "SUNSHINE_LOG_FORMAT", "SUNSHINE_MIGRATE", "SUNSHINE_BASE_URL", "SUNSHINE_SMTP_URL", "SUNSHINE_DEBUG_ADDR", "SUNSHINE_SMTP_CONNECTIONS"} {
 		require.Contains(t, err.Error(), name)
 	}
 

@@ -96,7 +96,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		log.Info("reminder emails", "to", mailer.Describe())
-		reminders := jobs.NewReminders(st, mailer, sunshine.SystemClock{}, log, jobs.Config{BaseURL: cfg.BaseURL})
+		reminders := jobs.NewReminders(st, mailer, sunshine.SystemClock{}, log, jobs.Config{BaseURL: cfg.BaseURL, Connections: cfg.SMTPConnections})
 		if err := reminders.Register(handler.Registry()); err != nil {
 			return err
 		}
