@@ -34,6 +34,35 @@ func TestPercentile(t *testing.T) {
 	require.Equal(t, 3*time.Millisecond, percentile(ms(1, 2, 3, 4), 75))
 }
 
+// Ratios use the mean of the ceilings measured before and after the
+// scenarios, or the one measurement when there is no after.
+func TestRatiosUseMeanOfCeilings(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		ceilings    Ceilings
+		read, write float64
+		sel, wr     float64
+	}{
+		{"before only", Ceilings{PgbenchSelect: pgbenchResult{TPS: 10_000}, PgbenchWrite: pgbenchResult{TPS: 1000}}, 0.1, 0.5, 10_000, 1000},
+		{"before and after", Ceilings{
+			PgbenchSelect: pgbenchResult{TPS: 10_000}, PgbenchSelectAfter: &pgbenchResult{TPS: 30_000},
+			PgbenchWrite: pgbenchResult{TPS: 1000}, PgbenchWriteAfter: &pgbenchResult{TPS: 3000},
+		}, 0.05, 0.25, 20_000, 2000},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := &Results{Ceilings: tc.ceilings, Scenarios: []Scenario{
+				{Name: scDashboard, Kind: "read", RPS: 1000}, {Name: scCreate, Kind: "write", RPS: 500}, {Name: scGin, Kind: "ceiling", RPS: 9000},
+			}}
+			r.setRatios()
+			require.InDelta(t, tc.sel, r.Ceilings.SelectTPS(), 1e-9)
+			require.InDelta(t, tc.wr, r.Ceilings.WriteTPS(), 1e-9)
+			require.InDelta(t, tc.read, r.Scenarios[0].Ratio, 1e-9)
+			require.InDelta(t, tc.write, r.Scenarios[1].Ratio, 1e-9)
+			require.Zero(t, r.Scenarios[2].Ratio, "a ceiling has no ratio")
+		})
+	}
+}
+
 func TestEvaluateTargets(t *testing.T) {
 	r := &Results{
 		Generator: &genConfig{ExportRows: 10_000},

@@ -188,8 +188,14 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 
-	// Ceilings: pgbench in its own database on the same server.
-	if err := ceilings(ctx, admin, adminURL, o, res); err != nil {
+	// Ceilings: pgbench in its own database on the same server, before the
+	// HTTP scenarios and again after them.
+	ceil, err := startCeilings(ctx, admin, adminURL)
+	if err != nil {
+		return err
+	}
+	defer ceil.cleanup()
+	if err := ceil.run(ctx, o, &res.Ceilings.PgbenchSelect, &res.Ceilings.PgbenchWrite); err != nil {
 		return err
 	}
 
@@ -205,6 +211,10 @@ func run(ctx context.Context, o options) error {
 	}
 	res.Server.PeakRSSMB = srv.PeakRSSMB()
 	srv.stop()
+	res.Ceilings.PgbenchSelectAfter, res.Ceilings.PgbenchWriteAfter = &pgbenchResult{}, &pgbenchResult{}
+	if err := ceil.run(ctx, o, res.Ceilings.PgbenchSelectAfter, res.Ceilings.PgbenchWriteAfter); err != nil {
+		return err
+	}
 
 	if res.runs(scPlanning) || res.runs(scDelivery) {
 		if err := planAndDeliver(ctx, db, g, o, tmp, res); err != nil {
@@ -227,30 +237,45 @@ func run(ctx context.Context, o options) error {
 func quoteIdent(s string) string   { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 func quoteLiteral(s string) string { return `'` + strings.ReplaceAll(s, `'`, `''`) + `'` }
 
-func ceilings(ctx context.Context, admin *sql.DB, adminURL string, o options, res *Results) error {
+// ceilingRunner measures the machine's PostgreSQL with pgbench (-S, -N) in
+// a database of its own on the same server, kept until cleanup so that the
+// ceilings are measured before the HTTP scenarios and again after them.
+type ceilingRunner struct {
+	url     string
+	cleanup func()
+}
+
+func startCeilings(ctx context.Context, admin *sql.DB, adminURL string) (*ceilingRunner, error) {
 	name := "sunshine_bench_pgbench_" + strconv.Itoa(os.Getpid())
 	if err := createDatabase(ctx, admin, name); err != nil {
-		return err
+		return nil, err
 	}
-	defer func() {
+	cleanup := func() {
 		if err := dropDatabase(admin, name); err != nil {
 			log.Printf("drop %s: %v", name, err)
 		}
-	}()
+	}
 	u, err := withDatabase(adminURL, name)
+	if err == nil {
+		log.Printf("pgbench -i -s 10")
+		err = pgbenchInit(ctx, u)
+	}
 	if err != nil {
-		return err
+		cleanup()
+		return nil, err
 	}
-	log.Printf("pgbench -i -s 10")
-	if err := pgbenchInit(ctx, u); err != nil {
-		return err
-	}
+	return &ceilingRunner{url: u, cleanup: cleanup}, nil
+}
+
+// run measures pgbench -S then -N into sel and write.
+func (c *ceilingRunner) run(ctx context.Context, o options, sel, write *pgbenchResult) error {
 	for _, p := range []struct {
 		mode string
 		into *pgbenchResult
-	}{{"-S", &res.Ceilings.PgbenchSelect}, {"-N", &res.Ceilings.PgbenchWrite}} {
+	}{{"-S", sel}, {"-N", write}} {
 		log.Printf("pgbench %s -c %d -T %s", p.mode, o.concurrency, o.duration)
-		if *p.into, err = pgbench(ctx, u, p.mode, o.concurrency, o.duration); err != nil {
+		var err error
+		if *p.into, err = pgbench(ctx, c.url, p.mode, o.concurrency, o.duration); err != nil {
 			return err
 		}
 	}

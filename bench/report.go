@@ -50,10 +50,28 @@ type DataSize struct {
 	DatabaseSize  string           `json:"database_size"`
 }
 
-// Ceilings are the same machine's limits.
+// Ceilings are the same machine's limits, measured before the HTTP
+// scenarios and again after them: ratios use the mean of the two, which
+// steadies them against the machine's drift (pgbench -N follows the disk's
+// fsync time, which can change by half within an hour).
 type Ceilings struct {
-	PgbenchSelect pgbenchResult `json:"pgbench_select"` // -S
-	PgbenchWrite  pgbenchResult `json:"pgbench_write"`  // -N
+	PgbenchSelect      pgbenchResult  `json:"pgbench_select"` // -S
+	PgbenchWrite       pgbenchResult  `json:"pgbench_write"`  // -N
+	PgbenchSelectAfter *pgbenchResult `json:"pgbench_select_after,omitempty"`
+	PgbenchWriteAfter  *pgbenchResult `json:"pgbench_write_after,omitempty"`
+}
+
+// SelectTPS is pgbench -S's throughput: the mean of before and after.
+func (c Ceilings) SelectTPS() float64 { return meanTPS(c.PgbenchSelect, c.PgbenchSelectAfter) }
+
+// WriteTPS is pgbench -N's throughput: the mean of before and after.
+func (c Ceilings) WriteTPS() float64 { return meanTPS(c.PgbenchWrite, c.PgbenchWriteAfter) }
+
+func meanTPS(before pgbenchResult, after *pgbenchResult) float64 {
+	if after == nil || after.TPS <= 0 {
+		return before.TPS
+	}
+	return (before.TPS + after.TPS) / 2
 }
 
 // Scenario is one load scenario's figures.
@@ -115,15 +133,15 @@ func scenarioFrom(spec loadSpec, res loadResult) Scenario {
 }
 
 // setRatios sets each read's throughput as a ratio of pgbench -S and each
-// write's of pgbench -N.
+// write's of pgbench -N (Ceilings.SelectTPS, WriteTPS).
 func (r *Results) setRatios() {
 	for i := range r.Scenarios {
 		s := &r.Scenarios[i]
 		switch {
-		case s.Kind == "read" && r.Ceilings.PgbenchSelect.TPS > 0:
-			s.Ratio = s.RPS / r.Ceilings.PgbenchSelect.TPS
-		case s.Kind == "write" && r.Ceilings.PgbenchWrite.TPS > 0:
-			s.Ratio = s.RPS / r.Ceilings.PgbenchWrite.TPS
+		case s.Kind == "read" && r.Ceilings.SelectTPS() > 0:
+			s.Ratio = s.RPS / r.Ceilings.SelectTPS()
+		case s.Kind == "write" && r.Ceilings.WriteTPS() > 0:
+			s.Ratio = s.RPS / r.Ceilings.WriteTPS()
 		}
 	}
 }
@@ -194,8 +212,15 @@ func (r *Results) writeTable(w io.Writer) {
 	fmt.Fprintf(w, "machine: %d CPUs (%s), %d MB; %s; %s\n\n", r.Machine.CPUs, r.Machine.CPUModel, r.Machine.MemoryMB, r.Machine.PostgreSQL, r.Machine.Go)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "scenario\tc\trequests\terrors\treq/s\tp50 ms\tp95 ms\tp99 ms\tx pgbench\t")
-	fmt.Fprintf(tw, "pgbench -S\t%d\t\t\t%.0f\t\t\t\t\t\n", r.Ceilings.PgbenchSelect.Clients, r.Ceilings.PgbenchSelect.TPS)
-	fmt.Fprintf(tw, "pgbench -N\t%d\t\t\t%.0f\t\t\t\t\t\n", r.Ceilings.PgbenchWrite.Clients, r.Ceilings.PgbenchWrite.TPS)
+	for _, p := range []struct {
+		name          string
+		before, after *pgbenchResult
+	}{{"pgbench -S", &r.Ceilings.PgbenchSelect, r.Ceilings.PgbenchSelectAfter}, {"pgbench -N", &r.Ceilings.PgbenchWrite, r.Ceilings.PgbenchWriteAfter}} {
+		fmt.Fprintf(tw, "%s\t%d\t\t\t%.0f\t\t\t\t\t\n", p.name+" (before)", p.before.Clients, p.before.TPS)
+		if p.after != nil {
+			fmt.Fprintf(tw, "%s\t%d\t\t\t%.0f\t\t\t\t\t\n", p.name+" (after)", p.after.Clients, p.after.TPS)
+		}
+	}
 	for _, s := range r.Scenarios {
 		ratio := ""
 		if s.Ratio > 0 {
