@@ -210,16 +210,35 @@ func TestReminders_PausedRequestIsNeverOverdue(t *testing.T) {
 	require.Equal(t, []string{"The agency is waiting on us since Tue 4 Apr: CPRA request to Sacramento County Sheriff's Department"}, got)
 }
 
-func TestReminders_TwoSchedulersSendOnce(t *testing.T) {
-	t.Parallel()
-	b := sacramento(t)
-	// More work: ten requests all due today.
+// dueToday files ten more requests like the bundle's and sets the clock to
+// their due date: eleven due-today reminders and a digest to send.
+func (b bundle) dueToday(t *testing.T) {
+	t.Helper()
 	for range 10 {
 		r := &sunshine.Request{AgencyID: b.req.AgencyID, Title: "Another", DeliveryMethod: sunshine.DeliveryEmail,
 			ReceivedOn: deadline.MustParseDate("2017-03-27")}
 		require.NoError(t, b.st.CreateRequest(b.fx.Ctx, r))
 	}
 	b.clock.Set(at("2017-04-06"))
+}
+
+// requireEachOnce checks that n distinct messages were sent, each once.
+func requireEachOnce(t *testing.T, sent []mail.Message, n int) {
+	t.Helper()
+	ids := map[string]int{}
+	for _, m := range sent {
+		ids[m.ID]++
+	}
+	require.Len(t, ids, n)
+	for id, k := range ids {
+		require.Equal(t, 1, k, "%s sent %d times", id, k)
+	}
+}
+
+func TestReminders_TwoSchedulersSendOnce(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	b.dueToday(t)
 	f1, f2 := &mail.Fake{}, &mail.Fake{}
 	var wg sync.WaitGroup
 	for _, f := range []*mail.Fake{f1, f2} {
@@ -233,14 +252,7 @@ func TestReminders_TwoSchedulersSendOnce(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	ids := map[string]int{}
-	for _, m := range append(f1.Sent(), f2.Sent()...) {
-		ids[m.ID]++
-	}
-	require.Len(t, ids, 12, "11 due-today reminders and one digest")
-	for id, n := range ids {
-		require.Equal(t, 1, n, "%s sent %d times", id, n)
-	}
+	requireEachOnce(t, append(f1.Sent(), f2.Sent()...), 12) // 11 due-today reminders and one digest
 }
 
 // overlapMailer counts the Send calls in flight at once; each takes a
@@ -280,12 +292,7 @@ func TestReminders_ConnectionsDeliverAtOnce(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			b := sacramento(t)
-			for range 10 {
-				r := &sunshine.Request{AgencyID: b.req.AgencyID, Title: "Another", DeliveryMethod: sunshine.DeliveryEmail,
-					ReceivedOn: deadline.MustParseDate("2017-03-27")}
-				require.NoError(t, b.st.CreateRequest(b.fx.Ctx, r))
-			}
-			b.clock.Set(at("2017-04-06"))
+			b.dueToday(t)
 			m := &overlapMailer{}
 			j := jobs.NewReminders(b.st, m, b.clock, slog.New(slog.DiscardHandler),
 				jobs.Config{BaseURL: "https://sunshine.example", Connections: tc.connections})
@@ -293,14 +300,7 @@ func TestReminders_ConnectionsDeliverAtOnce(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, 12, res.Sent, "11 due-today reminders and one digest")
 			require.Equal(t, tc.most, m.most, "connections in use at once")
-			ids := map[string]int{}
-			for _, msg := range m.Sent() {
-				ids[msg.ID]++
-			}
-			require.Len(t, ids, 12)
-			for id, n := range ids {
-				require.Equal(t, 1, n, "%s sent %d times", id, n)
-			}
+			requireEachOnce(t, m.Sent(), 12)
 		})
 	}
 }

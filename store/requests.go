@@ -127,10 +127,10 @@ type creationFacts struct {
 func findCreationFacts(ctx context.Context, q sqlx.QueryerContext, org, agencyID string, assigneeID *string) (creationFacts, error) {
 	var f creationFacts
 	if !validUUID(agencyID) {
-		return f, sunshine.FieldInvalid("agency_id", "no such agency in this organization")
+		return f, errNoAgency()
 	}
 	if assigneeID != nil && !validUUID(*assigneeID) {
-		return f, sunshine.FieldInvalid("assignee_id", "no such user in this organization")
+		return f, errNoAssignee()
 	}
 	const query = `SELECT a.name, a.time_zone, a.jurisdiction, o.remind_soon_days, o.awaiting_after_days,
 			($3::uuid IS NULL OR EXISTS (SELECT FROM users u WHERE u.org_id = o.id AND u.id = $3::uuid)) AS assignee_found
@@ -139,13 +139,22 @@ func findCreationFacts(ctx context.Context, q sqlx.QueryerContext, org, agencyID
 	err := sqlx.GetContext(ctx, q, &f, query, org, agencyID, assigneeID)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return f, sunshine.FieldInvalid("agency_id", "no such agency in this organization")
+		return f, errNoAgency()
 	case err != nil:
 		return f, translate(err, "agency")
 	case !f.AssigneeFound:
-		return f, sunshine.FieldInvalid("assignee_id", "no such user in this organization")
+		return f, errNoAssignee()
 	}
 	return f, nil
+}
+
+// errNoAgency and errNoAssignee name a reference to nothing in the caller's
+// organization (another's IDs included: they are not to be confirmed).
+func errNoAgency() error {
+	return sunshine.FieldInvalid("agency_id", "no such agency in this organization")
+}
+func errNoAssignee() error {
+	return sunshine.FieldInvalid("assignee_id", "no such user in this organization")
 }
 
 func checkAssignee(ctx context.Context, q sqlx.QueryerContext, org string, id *string) error {
@@ -154,13 +163,13 @@ func checkAssignee(ctx context.Context, q sqlx.QueryerContext, org string, id *s
 	}
 	var n int
 	if !validUUID(*id) {
-		return sunshine.FieldInvalid("assignee_id", "no such user in this organization")
+		return errNoAssignee()
 	}
 	if err := sqlx.GetContext(ctx, q, &n, `SELECT count(*) FROM users WHERE org_id = $1 AND id = $2`, org, *id); err != nil {
 		return translate(err, "user")
 	}
 	if n == 0 {
-		return sunshine.FieldInvalid("assignee_id", "no such user in this organization")
+		return errNoAssignee()
 	}
 	return nil
 }

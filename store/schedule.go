@@ -33,9 +33,9 @@ func reschedule(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request) error {
 	return translate(err, "reminders")
 }
 
-// writeSchedule computes and saves the request's reminder dates (all a new
-// request needs: it has no reminders to cancel) and returns the date an
-// awaiting-requester reminder falls due, if any.
+// writeSchedule computes and saves the request's reminder dates and returns
+// the date an awaiting-requester reminder falls due, if any. (A new
+// request's schedule is written by CreateRequest's own statement.)
 func writeSchedule(ctx context.Context, tx sqlx.ExtContext, r *sunshine.Request) (deadline.Date, error) {
 	var policy struct {
 		SoonDays      pq.Int64Array `db:"remind_soon_days"`
