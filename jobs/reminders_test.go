@@ -255,10 +255,13 @@ func TestReminders_TwoSchedulersSendOnce(t *testing.T) {
 	requireEachOnce(t, append(f1.Sent(), f2.Sent()...), 12) // 11 due-today reminders and one digest
 }
 
-// overlapMailer counts the Send calls in flight at once; each takes a
-// while, as a distant mail server's round trips would.
+// overlapMailer counts the Send calls in flight at once. Each waits (up to
+// a few seconds) until want calls are in flight, as a distant mail
+// server's round trips would keep them open, so a slow machine cannot make
+// concurrent shares look sequential.
 type overlapMailer struct {
 	mail.Fake
+	want           int
 	mu             sync.Mutex
 	inFlight, most int
 }
@@ -273,7 +276,14 @@ func (m *overlapMailer) Send(ctx context.Context, msgs []mail.Message) []error {
 		m.inFlight--
 		m.mu.Unlock()
 	}()
-	time.Sleep(50 * time.Millisecond)
+	for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		m.mu.Lock()
+		all := m.most >= m.want
+		m.mu.Unlock()
+		if all {
+			break
+		}
+	}
 	return m.Fake.Send(ctx, msgs)
 }
 
@@ -293,7 +303,7 @@ func TestReminders_ConnectionsDeliverAtOnce(t *testing.T) {
 			t.Parallel()
 			b := sacramento(t)
 			b.dueToday(t)
-			m := &overlapMailer{}
+			m := &overlapMailer{want: tc.most}
 			j := jobs.NewReminders(b.st, m, b.clock, slog.New(slog.DiscardHandler),
 				jobs.Config{BaseURL: "https://sunshine.example", Connections: tc.connections})
 			_, _, res, err := j.RunOnce(context.Background())
