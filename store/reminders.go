@@ -26,15 +26,18 @@ const clockRunning = `('submitted', 'acknowledged', 'rolling_production', 'appea
 func (s *Store) PlanReminders(ctx context.Context, now time.Time) (int64, error) {
 	const q = `
 	WITH cand AS (
-		SELECT r.id AS request_id, r.org_id, r.status, r.extended, r.agency_estimated_on,
+		SELECT r.id AS request_id, s.org_id, r.status, r.assignee_id, r.extended, r.agency_estimated_on,
 		       COALESCE(r.custom_due_on, r.due_on) AS due, s.soon_dates, s.overdue_from, s.awaiting_remind_on,
 		       s.next_remind_on,
 		       (SELECT p.started_on FROM request_pauses p WHERE p.request_id = r.id AND p.ended_on IS NULL) AS paused_since,
 		       ($1::timestamptz AT TIME ZONE a.time_zone)::date AS today, o.overdue_repeat_days AS repeat
 		FROM reminder_schedule s
-		JOIN requests r ON r.org_id = s.org_id AND r.id = s.request_id
-		JOIN agencies a ON a.org_id = r.org_id AND a.id = r.agency_id
-		JOIN organizations o ON o.id = r.org_id
+		-- By id alone (the schedule's foreign key makes r.org_id = s.org_id):
+		-- joined on both, the planner walked every agency's requests, a
+		-- million rows for 100,000 candidates (docs/performance.md).
+		JOIN requests r ON r.id = s.request_id
+		JOIN agencies a ON a.org_id = s.org_id AND a.id = r.agency_id
+		JOIN organizations o ON o.id = s.org_id
 		-- Only requests whose next reminder day has come (a day of slack for time zones).
 		WHERE s.next_remind_on IS NOT NULL
 		  AND s.next_remind_on <= ($1::timestamptz AT TIME ZONE 'UTC')::date + 1
@@ -58,17 +61,15 @@ func (s *Store) PlanReminders(ctx context.Context, now time.Time) (int64, error)
 		SELECT request_id, org_id, 'awaiting_requester', paused_since, awaiting_remind_on
 		FROM cand WHERE status = 'awaiting_requester' AND paused_since IS NOT NULL AND awaiting_remind_on <= today
 	),
-	owing AS (SELECT DISTINCT request_id, org_id FROM owed),
+	owing AS (SELECT request_id, org_id, assignee_id FROM cand WHERE request_id IN (SELECT request_id FROM owed)),
 	-- The assignee and the watchers; the organization's admins when nobody is.
 	recipients AS (
-		SELECT ow.request_id, r.assignee_id AS user_id
-		FROM owing ow JOIN requests r ON r.id = ow.request_id WHERE r.assignee_id IS NOT NULL
+		SELECT request_id, assignee_id AS user_id FROM owing WHERE assignee_id IS NOT NULL
 		UNION
 		SELECT w.request_id, w.user_id FROM owing ow JOIN watchers w ON w.request_id = ow.request_id
 		UNION
 		SELECT ow.request_id, u.id FROM owing ow JOIN users u ON u.org_id = ow.org_id AND u.role = 'admin'
-		WHERE NOT EXISTS (SELECT 1 FROM requests r WHERE r.id = ow.request_id AND r.assignee_id IS NOT NULL)
-		  AND NOT EXISTS (SELECT 1 FROM watchers w WHERE w.request_id = ow.request_id)
+		WHERE ow.assignee_id IS NULL AND NOT EXISTS (SELECT 1 FROM watchers w WHERE w.request_id = ow.request_id)
 	),
 	inserted AS (
 		INSERT INTO reminders (org_id, request_id, recipient_id, kind, due_on, occurrence, next_attempt_at)
