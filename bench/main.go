@@ -28,6 +28,7 @@ import (
 	"runtime/pprof"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -454,7 +455,9 @@ func planAndDeliver(ctx context.Context, db *sql.DB, g *genConfig, o options, tm
 	if err != nil {
 		return err
 	}
-	runner := jobs.NewReminders(st, mailer, sunshine.SystemClock{}, slog.New(slog.DiscardHandler), jobs.Config{BaseURL: "http://127.0.0.1"})
+	const connections = 4 // the serve default
+	runner := jobs.NewReminders(st, mailer, sunshine.SystemClock{}, slog.New(slog.DiscardHandler),
+		jobs.Config{BaseURL: "http://127.0.0.1", Connections: connections})
 	log.Printf("delivering %d reminders to Mailpit", o.emails)
 	start = time.Now()
 	dr, err := runner.Deliver(ctx)
@@ -463,7 +466,47 @@ func planAndDeliver(ctx context.Context, db *sql.DB, g *genConfig, o options, tm
 	}
 	res.Delivery = Delivery{Emails: o.emails, Sent: dr.Sent, Seconds: time.Since(start).Seconds()}
 	res.Delivery.EmailsPerSec = float64(dr.Sent) / res.Delivery.Seconds
+
+	log.Printf("sending %d rendered emails to Mailpit (the SMTP ceiling)", o.emails)
+	ceiling, err := smtpCeiling(ctx, mailer, o.emails, connections)
+	if err != nil {
+		return err
+	}
+	res.Delivery.CeilingPerSec = ceiling
+	res.Delivery.Ratio = res.Delivery.EmailsPerSec / ceiling
 	return nil
+}
+
+// smtpCeiling is what the mail server takes with no database in the way:
+// n copies of one rendered reminder sent over the same number of
+// connections as delivery uses. It returns emails per second.
+func smtpCeiling(ctx context.Context, mailer mail.Mailer, n, connections int) (float64, error) {
+	subject, text, html, err := mail.RenderReminder(mail.ReminderData{Kind: sunshine.ReminderOverdue,
+		RecipientName: "Ceiling Admin", OrgName: "Ceiling", RequestTitle: "Communications with immigration authorities",
+		AgencyName: "County Sheriff", LawShort: "CPRA", Citation: "Gov. Code 7922.535(a)", Status: "acknowledged",
+		DueOn: deadline.MustDate(2026, time.November, 2), DaysOverdue: 25,
+		RequestURL: "http://127.0.0.1/requests/ceiling", PrefsURL: "http://127.0.0.1/settings"})
+	if err != nil {
+		return 0, err
+	}
+	msgs := make([]mail.Message, n)
+	for i := range msgs {
+		msgs[i] = mail.Message{ID: fmt.Sprintf("ceiling-%d", i), To: fmt.Sprintf("admin%d@ceiling.example", i%50),
+			ToName: "Ceiling Admin", Subject: subject, Text: text, HTML: html}
+	}
+	errs := make([]error, connections)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for i := range connections {
+		share := msgs[i*n/connections : (i+1)*n/connections]
+		wg.Go(func() { errs[i] = errors.Join(mailer.Send(ctx, share)...) })
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	if err := errors.Join(errs...); err != nil {
+		return 0, fmt.Errorf("smtp ceiling: %w", err)
+	}
+	return float64(n) / elapsed.Seconds(), nil
 }
 
 func dataSize(ctx context.Context, db *sql.DB) (DataSize, error) {

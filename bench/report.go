@@ -104,6 +104,10 @@ type Delivery struct {
 	Sent         int     `json:"sent"`
 	Seconds      float64 `json:"seconds"`
 	EmailsPerSec float64 `json:"emails_per_second"`
+	// CeilingPerSec is the same mail server taking rendered messages over
+	// the same connections with no database work (smtpCeiling).
+	CeilingPerSec float64 `json:"smtp_ceiling_emails_per_second"`
+	Ratio         float64 `json:"ratio_of_smtp_ceiling"`
 }
 
 // Server is the sunshine serve process.
@@ -232,7 +236,8 @@ func (r *Results) writeTable(w io.Writer) {
 	tw.Flush()
 	if r.runs(scPlanning) || r.runs(scDelivery) {
 		fmt.Fprintf(w, "\nplanning: %d reminders from %d open requests read in %.2f s\n", r.Planning.RemindersCreated, r.Planning.RequestsRead, r.Planning.Seconds)
-		fmt.Fprintf(w, "delivery: %d/%d emails in %.2f s = %.0f emails/s\n", r.Delivery.Sent, r.Delivery.Emails, r.Delivery.Seconds, r.Delivery.EmailsPerSec)
+		fmt.Fprintf(w, "delivery: %d/%d emails in %.2f s = %.0f emails/s; the SMTP server alone took %.0f emails/s (%.2fx)\n",
+			r.Delivery.Sent, r.Delivery.Emails, r.Delivery.Seconds, r.Delivery.EmailsPerSec, r.Delivery.CeilingPerSec, r.Delivery.Ratio)
 	}
 	fmt.Fprintf(w, "\nserver peak RSS: %.1f MB\n\ntargets:\n", r.Server.PeakRSSMB)
 	for _, t := range r.Targets {
