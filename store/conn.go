@@ -3,7 +3,25 @@ package store
 import (
 	"net/url"
 	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
 )
+
+// Open returns a pool of up to maxConns connections to the database at raw
+// (through ConnString) that keeps them all open between statements:
+// database/sql keeps only two idle by default, so a process running more
+// statements at once than that reconnects for most of them.
+func Open(raw string, maxConns int) (*sqlx.DB, error) {
+	db, err := sqlx.Open("postgres", ConnString(raw))
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(maxConns)
+	db.SetMaxIdleConns(maxConns)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	return db, nil
+}
 
 // ConnString returns the lib/pq connection string Sunshine opens: raw with
 // two settings added unless raw sets them itself.

@@ -1,12 +1,41 @@
 package store_test
 
 import (
+	"context"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/sunshine-records/sunshine/store"
+	"github.com/sunshine-records/sunshine/store/storetest"
 )
+
+// The pool keeps every connection it opened for the next statements
+// instead of closing all but two (database/sql's default), and opens no
+// more than asked.
+func TestOpen_KeepsConnections(t *testing.T) {
+	t.Parallel()
+	db, err := store.Open(storetest.URL(t), 6)
+	require.NoError(t, err)
+	defer db.Close()
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			_, err := db.ExecContext(context.Background(), "SELECT pg_sleep(0.1)")
+			assert.NoError(t, err)
+		})
+	}
+	wg.Wait()
+	st := db.Stats()
+	require.Equal(t, 6, st.MaxOpenConnections)
+	require.Equal(t, 6, st.OpenConnections, "all kept")
+	require.Equal(t, 6, st.Idle)
+	var tz string
+	require.NoError(t, db.Get(&tz, "SHOW timezone"))
+	require.Equal(t, "UTC", tz, "through ConnString")
+}
 
 func TestConnString(t *testing.T) {
 	for _, tc := range []struct{ name, in, want string }{

@@ -21,13 +21,10 @@ func openDB(ctx context.Context, cfg Config, wait time.Duration) (*sqlx.DB, erro
 	if err := cfg.requireDatabase(); err != nil {
 		return nil, err
 	}
-	db, err := sqlx.Open("postgres", store.ConnString(cfg.DatabaseURL))
+	db, err := store.Open(cfg.DatabaseURL, cfg.DBMaxConns)
 	if err != nil {
 		return nil, fmt.Errorf("database URL: %w", err)
 	}
-	db.SetMaxOpenConns(cfg.DBMaxConns)
-	db.SetMaxIdleConns(cfg.DBMaxConns)
-	db.SetConnMaxIdleTime(5 * time.Minute)
 	deadline := time.Now().Add(wait)
 	for {
 		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
