@@ -32,7 +32,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/jmoiron/sqlx"
 	_ "github.com/lib/pq"
 
 	sunshine "github.com/sunshine-records/sunshine"
@@ -218,7 +217,7 @@ func run(ctx context.Context, o options) error {
 	}
 
 	if res.runs(scPlanning) || res.runs(scDelivery) {
-		if err := planAndDeliver(ctx, db, g, o, tmp, res); err != nil {
+		if err := planAndDeliver(ctx, db, dbURL, g, o, tmp, res); err != nil {
 			return err
 		}
 	}
@@ -414,8 +413,14 @@ func httpScenarios(ctx context.Context, srv *server, g *genConfig, o options, re
 // planAndDeliver times reminder planning over every open request, in
 // process against the database, then delivery of o.emails reminders to
 // Mailpit.
-func planAndDeliver(ctx context.Context, db *sql.DB, g *genConfig, o options, tmp string, res *Results) error {
-	sdb := sqlx.NewDb(db, "postgres")
+func planAndDeliver(ctx context.Context, db *sql.DB, dbURL string, g *genConfig, o options, tmp string, res *Results) error {
+	// The store's own pool, opened as sunshine serve and remind open theirs
+	// (SUNSHINE_DB_MAX_CONNS's default).
+	sdb, err := store.Open(dbURL, 20)
+	if err != nil {
+		return err
+	}
+	defer sdb.Close()
 	st := store.New(sdb, sunshine.SystemClock{})
 	now := g.AsOf.Time(time.UTC).Add(14 * time.Hour)
 	const readable = `SELECT count(*) FROM reminder_schedule s JOIN requests r ON r.id = s.request_id
