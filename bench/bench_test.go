@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"reflect"
 	"strings"
 	"testing"
@@ -10,6 +11,8 @@ import (
 
 	sunshine "github.com/sunshine-records/sunshine"
 	"github.com/sunshine-records/sunshine/deadline"
+	"github.com/sunshine-records/sunshine/mail"
+	"github.com/sunshine-records/sunshine/mail/mailtest"
 )
 
 func TestPercentile(t *testing.T) {
@@ -184,4 +187,21 @@ func TestParsePgbench(t *testing.T) {
 	require.InDelta(t, 16231.123456, res.TPS, 1e-6)
 	require.InDelta(t, 0.493, res.LatencyMs, 1e-9)
 	require.Error(t, parsePgbench("nothing", &res))
+}
+
+// The SMTP ceiling sends every message once, over uneven shares, to a real
+// Mailpit.
+func TestSMTPCeiling(t *testing.T) {
+	srv := mailtest.Start(t)
+	mailer, err := mail.NewSMTP(srv.URL(), "Sunshine <reminders@sunshine.localhost>")
+	require.NoError(t, err)
+	perSec, err := smtpCeiling(context.Background(), mailer, 21, 4)
+	require.NoError(t, err)
+	require.Positive(t, perSec)
+	require.Eventually(t, func() bool { return srv.Total() == 21 }, 5*time.Second, 20*time.Millisecond)
+	ids := map[string]bool{}
+	for _, m := range srv.Messages(t) {
+		ids[m.MessageID] = true
+	}
+	require.Len(t, ids, 21, "each message once")
 }

@@ -429,7 +429,7 @@ func planAndDeliver(ctx context.Context, db *sql.DB, dbURL string, g *genConfig,
 	if err := db.QueryRowContext(ctx, readable, g.AsOf.String()).Scan(&res.Planning.RequestsRead); err != nil {
 		return err
 	}
-	log.Printf("planning reminders over %d open requests", res.Data.OpenRequests)
+	log.Printf("planning reminders: %d of %d open requests have a reminder day due", res.Planning.RequestsRead, res.Data.OpenRequests)
 	start := time.Now()
 	n, err := st.PlanReminders(ctx, now)
 	if err != nil {
@@ -444,7 +444,8 @@ func planAndDeliver(ctx context.Context, db *sql.DB, dbURL string, g *genConfig,
 	}
 	_, err = db.ExecContext(ctx, `INSERT INTO reminders (org_id, request_id, recipient_id, kind, due_on, occurrence)
 		SELECT r.org_id, r.id, u.id, 'overdue', COALESCE(r.custom_due_on, r.due_on), $1::date + 1000
-		FROM requests r JOIN users u ON u.org_id = r.org_id AND u.role = 'admin'
+		FROM requests r JOIN reminder_schedule s ON s.request_id = r.id
+		JOIN users u ON u.org_id = r.org_id AND u.role = 'admin'
 		WHERE r.status IN ('submitted', 'acknowledged', 'rolling_production', 'appealed', 'in_litigation')
 		  AND COALESCE(r.custom_due_on, r.due_on) < $1::date
 		ORDER BY r.id LIMIT $2`, g.AsOf.String(), o.emails)
