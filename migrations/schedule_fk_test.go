@@ -76,7 +76,7 @@ func TestMigration8_RemindersReferenceTheSchedule(t *testing.T) {
 		_, err := db.Exec(remind, args...)
 		var pqErr *pq.Error
 		require.ErrorAs(t, err, &pqErr, name)
-		require.Equal(t, pq.ErrorCode("23503"), pqErr.Code, name)
+		require.EqualValues(t, "23503", pqErr.Code, name)
 	}
 
 	migrateTo(t, setup.DB, 7)
