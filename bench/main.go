@@ -414,9 +414,8 @@ func httpScenarios(ctx context.Context, srv *server, g *genConfig, o options, re
 // process against the database, then delivery of o.emails reminders to
 // Mailpit.
 func planAndDeliver(ctx context.Context, db *sql.DB, dbURL string, g *genConfig, o options, tmp string, res *Results) error {
-	// The store's own pool, opened as sunshine serve and remind open theirs
-	// (SUNSHINE_DB_MAX_CONNS's default).
-	sdb, err := store.Open(dbURL, 20)
+	// The store's own pool, opened as sunshine serve and remind open theirs.
+	sdb, err := store.Open(dbURL, store.DefaultMaxConns)
 	if err != nil {
 		return err
 	}
@@ -461,7 +460,7 @@ func planAndDeliver(ctx context.Context, db *sql.DB, dbURL string, g *genConfig,
 	if err != nil {
 		return err
 	}
-	const connections = 4 // the serve default
+	const connections = jobs.DefaultConnections
 	runner := jobs.NewReminders(st, mailer, sunshine.SystemClock{}, slog.New(slog.DiscardHandler),
 		jobs.Config{BaseURL: "http://127.0.0.1", Connections: connections})
 	log.Printf("delivering %d reminders to Mailpit", o.emails)

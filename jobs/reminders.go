@@ -34,6 +34,9 @@ type Config struct {
 	Connections int
 }
 
+// DefaultConnections is Config.Connections when unset.
+const DefaultConnections = 4
+
 // Reminders plans and delivers reminder emails.
 type Reminders struct {
 	store  *store.Store
@@ -59,7 +62,7 @@ func NewReminders(st *store.Store, m mail.Mailer, clock sunshine.Clock, log *slo
 		cfg.StaleClaim = 10 * time.Minute
 	}
 	if cfg.Connections <= 0 {
-		cfg.Connections = 4
+		cfg.Connections = DefaultConnections
 	}
 	return &Reminders{store: st, mailer: m, clock: clock, log: log, cfg: cfg, m: newMetrics()}
 }

@@ -1,13 +1,10 @@
 package migrations_test
 
 import (
+	"context"
 	"database/sql"
-	"errors"
 	"testing"
 
-	"github.com/golang-migrate/migrate/v4"
-	"github.com/golang-migrate/migrate/v4/database/postgres"
-	"github.com/golang-migrate/migrate/v4/source/iofs"
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 	"github.com/stretchr/testify/require"
@@ -16,18 +13,9 @@ import (
 	"github.com/sunshine-records/sunshine/store/storetest"
 )
 
-// migrateTo moves the database to version v, up or down.
 func migrateTo(t *testing.T, db *sql.DB, v uint) {
 	t.Helper()
-	src, err := iofs.New(migrations.FS, ".")
-	require.NoError(t, err)
-	drv, err := postgres.WithInstance(db, &postgres.Config{})
-	require.NoError(t, err)
-	m, err := migrate.NewWithInstance("iofs", src, "postgres", drv)
-	require.NoError(t, err)
-	if err := m.Migrate(v); !errors.Is(err, migrate.ErrNoChange) {
-		require.NoError(t, err, "migrate to %d", v)
-	}
+	require.NoError(t, migrations.MigrateTo(context.Background(), db, v))
 }
 
 // 0008 points a reminder's foreign key at its request's reminder schedule.

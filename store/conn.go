@@ -8,6 +8,10 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
+// DefaultMaxConns is the pool size the sunshine command opens unless told
+// otherwise (SUNSHINE_DB_MAX_CONNS).
+const DefaultMaxConns = 20
+
 // Open returns a pool of up to maxConns connections to the database at raw
 // (through ConnString) that keeps them all open between statements:
 // database/sql keeps only two idle by default, so a process running more

@@ -9,6 +9,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sunshine-records/sunshine/jobs"
+	"github.com/sunshine-records/sunshine/store"
 )
 
 // Config is Sunshine's configuration, read once from the environment and
@@ -108,13 +111,13 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	} else {
 		c.ShutdownTimeout = d
 	}
-	maxConns := str("SUNSHINE_DB_MAX_CONNS", "20")
+	maxConns := str("SUNSHINE_DB_MAX_CONNS", strconv.Itoa(store.DefaultMaxConns))
 	if n, err := strconv.Atoi(maxConns); err != nil || n < 1 || n > 1000 {
 		errs = append(errs, fmt.Errorf("SUNSHINE_DB_MAX_CONNS: %q must be a number from 1 to 1000", maxConns))
 	} else {
 		c.DBMaxConns = n
 	}
-	smtpConns := str("SUNSHINE_SMTP_CONNECTIONS", "4")
+	smtpConns := str("SUNSHINE_SMTP_CONNECTIONS", strconv.Itoa(jobs.DefaultConnections))
 	if n, err := strconv.Atoi(smtpConns); err != nil || n < 1 || n > 32 {
 		errs = append(errs, fmt.Errorf("SUNSHINE_SMTP_CONNECTIONS: %q must be a number from 1 to 32", smtpConns))
 	} else {
