@@ -27,14 +27,16 @@ type requestRow struct {
 	PauseList sql.NullString `db:"pause_list"`
 }
 
-const requestSelect = `SELECT r.id, r.org_id, r.agency_id, a.name AS agency_name, a.time_zone, r.title, r.description,
+const requestColumns = `SELECT r.id, r.org_id, r.agency_id, a.name AS agency_name, a.time_zone, r.title, r.description,
 	r.delivery_method, r.status, r.jurisdiction, r.sent_on, r.received_on, r.due_on, r.extended,
 	r.extension_invoked_on, r.custom_due_on, r.custom_due_reason, r.agency_estimated_on, r.tracking_number,
 	r.assignee_id, r.tags, r.closed_on, r.created_by, r.created_at, r.updated_at, r.version,
 	(SELECT u.email FROM users u WHERE u.id = r.assignee_id) AS assignee_email,
 	(SELECT max(c.occurred_on) FROM communications c WHERE c.request_id = r.id) AS last_communication_on,
 	(SELECT string_agg(to_char(p.started_on, 'YYYY-MM-DD') || '/' || coalesce(to_char(p.ended_on, 'YYYY-MM-DD'), ''), ',' ORDER BY p.started_on)
-		FROM request_pauses p WHERE p.request_id = r.id) AS pause_list
+		FROM request_pauses p WHERE p.request_id = r.id) AS pause_list`
+
+const requestSelect = requestColumns + `
 	FROM requests r JOIN agencies a ON a.org_id = r.org_id AND a.id = r.agency_id`
 
 // CreateRequest files a request with an agency of the caller's directory. It
@@ -348,7 +350,7 @@ func requestListQuery(org string, f sunshine.RequestFilter, limit int, now time.
 	if f.Overdue {
 		// Past due on the agency's own calendar, with the clock running.
 		where = append(where, `r.status IN ('submitted', 'acknowledged', 'rolling_production', 'appealed', 'in_litigation')
-			AND r.due_sort < (`+arg(now)+`::timestamptz AT TIME ZONE a.time_zone)::date`)
+			AND r.due_sort < (`+arg(now)+`::timestamptz AT TIME ZONE (SELECT a.time_zone FROM agencies a WHERE a.id = r.agency_id))::date`)
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		where = append(where, "r.search @@ websearch_to_tsquery('english', "+arg(q)+")")
@@ -360,7 +362,17 @@ func requestListQuery(org string, f sunshine.RequestFilter, limit int, now time.
 		}
 		where = append(where, "(r.due_sort, r.id) > ("+arg(due)+"::date, "+arg(id)+"::uuid)")
 	}
-	query := requestSelect + ` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY r.due_sort, r.id LIMIT ` + arg(limit+1)
+	// The page is chosen from requests alone, then joined. Joined before
+	// the LIMIT, the plan a prepared statement keeps (made without knowing
+	// the organization) could read every request of a large one through
+	// its agencies and sort them all, for each page: a second a page for
+	// 150,000 requests, where walking the (org_id, due_sort, id) index
+	// reads just the page.
+	query := requestColumns + `
+	FROM (SELECT r.* FROM requests r WHERE ` + strings.Join(where, " AND ") + `
+		ORDER BY r.due_sort, r.id LIMIT ` + arg(limit+1) + `) r
+	JOIN agencies a ON a.org_id = $1 AND a.id = r.agency_id
+	ORDER BY r.due_sort, r.id`
 	return query, args, nil
 }
 
