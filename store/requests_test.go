@@ -139,6 +139,19 @@ func TestStore_CreateRequestWritesTimelineAndSchedule(t *testing.T) {
 	got, err := s.FindRequestByID(fx.Ctx, r.ID)
 	require.NoError(t, err)
 	require.Equal(t, fx.Admin.Email, *got.AssigneeEmail)
+
+	// The list joins the assignee too; an unassigned request has none.
+	other := &sunshine.Request{AgencyID: a.ID, Title: "Unassigned", DeliveryMethod: sunshine.DeliveryEmail}
+	require.NoError(t, s.CreateRequest(fx.Ctx, other))
+	list, _, err := s.FindRequests(fx.Ctx, sunshine.RequestFilter{})
+	require.NoError(t, err)
+	emails := map[string]*string{}
+	for _, x := range list {
+		emails[x.ID] = x.AssigneeEmail
+	}
+	require.Len(t, emails, 2)
+	require.Equal(t, fx.Admin.Email, *emails[r.ID])
+	require.Nil(t, emails[other.ID])
 }
 
 func TestStore_CreateRequestChecksAssignee(t *testing.T) {
