@@ -19,9 +19,10 @@ import (
 
 // TestRequestLists_UseIndexes generates 100,000 requests (most in one
 // organization, spread over 50 agencies, 10 assignees and every status),
-// then EXPLAINs each list query the API runs and requires that it reads
-// requests through an index, never a sequential scan of the table.
-// docs/operations.md records the plans.
+// then EXPLAINs each list query the API runs, planned for its arguments and
+// as a prepared statement's generic plan, and requires that it reads
+// requests through an index, never a sequential scan of the table, and no
+// more rows than its page needs. docs/operations.md records the plans.
 func TestRequestLists_UseIndexes(t *testing.T) {
 	t.Parallel()
 	if testing.Short() {
