@@ -217,7 +217,7 @@ func run(ctx context.Context, o options) error {
 	}
 
 	if res.runs(scPlanning) || res.runs(scDelivery) {
-		if err := planAndDeliver(ctx, db, dbURL, g, o, tmp, res); err != nil {
+		if err := planAndDeliver(ctx, dbURL, g, o, tmp, res); err != nil {
 			return err
 		}
 	}
@@ -413,14 +413,15 @@ func httpScenarios(ctx context.Context, srv *server, g *genConfig, o options, re
 // planAndDeliver times reminder planning over every open request, in
 // process against the database, then delivery of o.emails reminders to
 // Mailpit.
-func planAndDeliver(ctx context.Context, db *sql.DB, dbURL string, g *genConfig, o options, tmp string, res *Results) error {
-	// The store's own pool, opened as sunshine serve and remind open theirs.
-	sdb, err := store.Open(dbURL, store.DefaultMaxConns)
+func planAndDeliver(ctx context.Context, dbURL string, g *genConfig, o options, tmp string, res *Results) error {
+	// The store's own pool, opened as sunshine serve and remind open theirs;
+	// the harness's own statements below use it too.
+	db, err := store.Open(dbURL, store.DefaultMaxConns)
 	if err != nil {
 		return err
 	}
-	defer sdb.Close()
-	st := store.New(sdb, sunshine.SystemClock{})
+	defer db.Close()
+	st := store.New(db, sunshine.SystemClock{})
 	now := g.AsOf.Time(time.UTC).Add(14 * time.Hour)
 	const readable = `SELECT count(*) FROM reminder_schedule s JOIN requests r ON r.id = s.request_id
 		WHERE s.next_remind_on IS NOT NULL AND s.next_remind_on <= $1::date + 1
