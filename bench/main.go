@@ -433,24 +433,28 @@ func planAndDeliver(ctx context.Context, dbURL string, g *genConfig, o options, 
 	start := time.Now()
 	n, err := st.PlanReminders(ctx, now)
 	if err != nil {
-		return err
+		return fmt.Errorf("planning: %w", err)
 	}
 	res.Planning.Seconds = time.Since(start).Seconds()
 	res.Planning.RemindersCreated = n
 
-	// Delivery: only the reminders inserted here are pending.
-	if _, err := db.ExecContext(ctx, `DELETE FROM reminders WHERE status = 'pending'`); err != nil {
-		return err
+	// Delivery: only the reminders inserted here are pending. Those an
+	// earlier run on a kept database (-db) inserted and sent go too, or
+	// inserting them again would break their uniqueness.
+	const harnessOccurrence = `$1::date + 1000`
+	if _, err := db.ExecContext(ctx, `DELETE FROM reminders WHERE status = 'pending'
+		OR (kind = 'overdue' AND occurrence = `+harnessOccurrence+`)`, g.AsOf.String()); err != nil {
+		return fmt.Errorf("clearing reminders for delivery: %w", err)
 	}
 	_, err = db.ExecContext(ctx, `INSERT INTO reminders (org_id, request_id, recipient_id, kind, due_on, occurrence)
-		SELECT r.org_id, r.id, u.id, 'overdue', COALESCE(r.custom_due_on, r.due_on), $1::date + 1000
+		SELECT r.org_id, r.id, u.id, 'overdue', COALESCE(r.custom_due_on, r.due_on), `+harnessOccurrence+`
 		FROM requests r JOIN reminder_schedule s ON s.request_id = r.id
 		JOIN users u ON u.org_id = r.org_id AND u.role = 'admin'
 		WHERE r.status IN ('submitted', 'acknowledged', 'rolling_production', 'appealed', 'in_litigation')
 		  AND COALESCE(r.custom_due_on, r.due_on) < $1::date
 		ORDER BY r.id LIMIT $2`, g.AsOf.String(), o.emails)
 	if err != nil {
-		return err
+		return fmt.Errorf("inserting reminders for delivery: %w", err)
 	}
 	mp, err := startMailpit(os.Getenv("MAILPIT_BIN"), tmp)
 	if err != nil {
