@@ -15,10 +15,11 @@ import (
 // A search ranks, for each kind of hit, only its 100 most recent matches.
 // To find those without reading every match of a common word, it first
 // reads the organization's 1,000 newest rows of the kind (through the
-// *_recent_idx indexes), then if fewer than 100 of them match the 10,000
-// newest; only when those too fall short does it read every match through
-// the full-text index, which is then cheap as matches are sparse. Either
-// way the candidates are the same: the most recent matches.
+// *_recent_idx indexes), then if fewer than 100 of them match, and it has
+// more rows than that, the 10,000 newest; only when those too fall short
+// does it read every match through the full-text index, which is then
+// cheap as matches are sparse. Either way the candidates are the same: the
+// most recent matches.
 const (
 	defaultSearchCandidates = 100
 	defaultSearchWindow     = 1000
@@ -159,35 +160,43 @@ func searchQuery(org string, f SearchFilter, limit, k, window int) (string, []an
 	match := func(alias string) string {
 		return alias + ".search @@ websearch_to_tsquery('english', $2)"
 	}
-	// kind returns the candidates of one kind of hit: the window's matches
-	// if there are enough of them, else every match; the most recent first.
 	// kind returns the candidates of one kind of hit, the most recent
 	// first: those of the first window (the newest window rows, then ten
 	// times as many) that holds k matches, else every match. A window is
-	// read only when the one before fell short.
+	// read only when the one before fell short; the wider one, only if
+	// the organization has more rows than the first, which otherwise held
+	// every match already.
 	kind := func(name, columns, from, alias, scope, date, filter string) string {
 		order := date + " DESC, " + alias + ".id DESC"
-		var ctes, branches []string
-		shortOf := func(w string) string { return "(SELECT count(*) FROM " + w + ") < " + kArg }
-		gate := "TRUE" // every window so far fell short
-		for i, size := range []string{windowArg, tenWindowsArg} {
-			w := name + "_" + strconv.Itoa(i)
-			ctes = append(ctes, w+` AS (
-			SELECT * FROM (SELECT `+columns+` FROM `+from+` WHERE `+scope+` AND `+dated(date)+`
-				ORDER BY `+order+` LIMIT `+size+`) `+alias+`
-			WHERE `+gate+` AND `+match(alias)+` AND `+filter+`
-			ORDER BY `+alias+`.on_date DESC, `+alias+`.id DESC LIMIT `+kArg+`
-		)`)
-			branches = append(branches, "SELECT * FROM "+w+" WHERE NOT "+shortOf(w))
-			gate += " AND " + shortOf(w)
+		window := func(i int, size, gate string) string {
+			return name + "_" + strconv.Itoa(i) + ` AS (
+			SELECT * FROM (SELECT ` + columns + ` FROM ` + from + ` WHERE ` + scope + ` AND ` + dated(date) + `
+				ORDER BY ` + order + ` LIMIT ` + size + `) ` + alias + `
+			WHERE ` + gate + ` AND ` + match(alias) + ` AND ` + filter + `
+			ORDER BY ` + alias + `.on_date DESC, ` + alias + `.id DESC LIMIT ` + kArg + `
+		)`
 		}
+		shortOf := func(i int) string { return "(SELECT count(*) FROM " + name + "_" + strconv.Itoa(i) + ") < " + kArg }
+		// The first window fell short, and the organization has more rows
+		// than it (counted in any order, so through the cheapest index;
+		// once, as a CTE, and only when the window fell short).
+		widen := shortOf(0) + " AND (SELECT more FROM " + name + "_more)"
+		beyond := widen + " AND " + shortOf(1) // both windows fell short
 		// "+ 0": through the full-text index, never the recency one.
-		branches = append(branches, `(SELECT `+columns+` FROM `+from+` WHERE `+scope+` AND `+dated(date)+` AND `+match(alias)+` AND `+filter+`
-				AND `+gate+`
-				ORDER BY `+date+` + 0 DESC, `+alias+`.id DESC LIMIT `+kArg+`)`)
-		return strings.Join(ctes, ",\n\t\t") + `,
+		return window(0, windowArg, "TRUE") + `,
+		` + name + `_more AS (
+			SELECT count(*) > ` + windowArg + ` AS more FROM (SELECT 1 FROM ` + from + ` WHERE ` + scope + ` AND ` + dated(date) + `
+				LIMIT ` + windowArg + ` + 1) n
+		),
+		` + window(1, tenWindowsArg, widen) + `,
 		` + name + ` AS (
-			` + strings.Join(branches, "\n\t\t\tUNION ALL\n\t\t\t") + `
+			SELECT * FROM ` + name + `_0 WHERE NOT (` + widen + `)
+			UNION ALL
+			SELECT * FROM ` + name + `_1 WHERE ` + widen + ` AND NOT ` + shortOf(1) + `
+			UNION ALL
+			(SELECT ` + columns + ` FROM ` + from + ` WHERE ` + scope + ` AND ` + dated(date) + ` AND ` + match(alias) + ` AND ` + filter + `
+				AND ` + beyond + `
+				ORDER BY ` + date + ` + 0 DESC, ` + alias + `.id DESC LIMIT ` + kArg + `)
 		)`
 	}
 	requestFilter := strings.Join(append(onRequest, "TRUE"), " AND ")
