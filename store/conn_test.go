@@ -32,19 +32,21 @@ func TestOpen_KeepsConnections(t *testing.T) {
 	require.Equal(t, 6, st.MaxOpenConnections)
 	require.Equal(t, 6, st.OpenConnections, "all kept")
 	require.Equal(t, 6, st.Idle)
-	var tz string
+	var tz, jit string
 	require.NoError(t, db.Get(&tz, "SHOW timezone"))
 	require.Equal(t, "UTC", tz, "through ConnString")
+	require.NoError(t, db.Get(&jit, "SHOW jit"))
+	require.Equal(t, "off", jit, "through ConnString")
 }
 
 func TestConnString(t *testing.T) {
 	for _, tc := range []struct{ name, in, want string }{
-		{"url gets both settings", "postgres://u@db:5432/sunshine?sslmode=disable",
-			"postgres://u@db:5432/sunshine?binary_parameters=yes&sslmode=disable&timezone=UTC"},
-		{"url keeps its own choices", "postgresql://db/s?timezone=Europe%2FParis&binary_parameters=no",
-			"postgresql://db/s?binary_parameters=no&timezone=Europe%2FParis"},
-		{"key=value gets both settings", "host=db dbname=sunshine", "host=db dbname=sunshine timezone=UTC binary_parameters=yes"},
-		{"key=value keeps its own choices", "host=db timezone=UTC binary_parameters=no", "host=db timezone=UTC binary_parameters=no"},
+		{"url gets the settings", "postgres://u@db:5432/sunshine?sslmode=disable",
+			"postgres://u@db:5432/sunshine?binary_parameters=yes&jit=off&sslmode=disable&timezone=UTC"},
+		{"url keeps its own choices", "postgresql://db/s?timezone=Europe%2FParis&binary_parameters=no&jit=on",
+			"postgresql://db/s?binary_parameters=no&jit=on&timezone=Europe%2FParis"},
+		{"key=value gets the settings", "host=db dbname=sunshine", "host=db dbname=sunshine timezone=UTC binary_parameters=yes jit=off"},
+		{"key=value keeps its own choices", "host=db timezone=UTC binary_parameters=no jit=on", "host=db timezone=UTC binary_parameters=no jit=on"},
 		{"unparseable url left to lib/pq", "postgres://%zz", "postgres://%zz"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
