@@ -39,10 +39,15 @@ func dbRestartUnderLoad(t *testing.T, mode string) {
 	srv := startServe(t, "serve", env)
 	agency := createAgency(t, srv.base, tn.Token)
 
+	// The load is paced, so that it still runs when the outage begins
+	// (3 s in) and after it ends, whatever the machine's speed: unpaced, a
+	// fast machine created its first 4,000 requests in under 3 s, and the
+	// outage then met no load at all.
 	const (
 		workers     = 8
-		maxRequests = 4000             // bound on the load, whatever happens
-		maxDuration = 60 * time.Second // bound on the load, whatever happens
+		pace        = 10 * time.Millisecond // per worker between calls: at most 800 calls/s
+		maxRequests = 20000                 // bound on the load, whatever happens
+		maxDuration = 60 * time.Second      // bound on the load, whatever happens
 	)
 	type outcome struct {
 		at     time.Time
@@ -95,6 +100,7 @@ func dbRestartUnderLoad(t *testing.T, mode string) {
 					mu.Lock()
 					acked = append(acked, body.ID)
 					mu.Unlock()
+					time.Sleep(pace)
 				case r.Status == http.StatusServiceUnavailable:
 					n503.Add(1)
 					if !r.isProblem() || !strings.Contains(string(r.Body), `"status":503`) {
@@ -139,6 +145,9 @@ func dbRestartUnderLoad(t *testing.T, mode string) {
 
 	time.Sleep(3 * time.Second)
 	ackedBefore := n201.Load()
+	if sent.Load() > maxRequests {
+		t.Errorf("the load's %d requests were all sent before the outage began: pace it slower", maxRequests)
+	}
 	outageStart := time.Now()
 	pg.stop(t, mode)
 	stopped := time.Now()
