@@ -40,7 +40,8 @@ func Open(raw string, maxConns int) (*sqlx.DB, error) {
 //     PostgreSQL's JIT compiler costs more than it saves on them. It
 //     compiles any plan estimated above jit_above_cost, and a large
 //     organization's search is, by the estimates of branches it never
-//     runs: 61 ms of compiling for 7 ms of work (docs/performance.md).
+//     runs: for the benchmark's largest, 84-126 ms of compiling for a
+//     statement that runs in 15-23 ms (docs/performance.md).
 //
 // Both URL ("postgres://…") and key=value connection strings are accepted.
 func ConnString(raw string) string {
