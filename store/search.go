@@ -168,9 +168,10 @@ func searchQuery(org string, f SearchFilter, limit, k, window int) (string, []an
 	// every match already.
 	kind := func(name, columns, from, alias, scope, date, filter string) string {
 		order := date + " DESC, " + alias + ".id DESC"
+		inScope := from + ` WHERE ` + scope + ` AND ` + dated(date) // the organization's rows of the kind, in the dates asked
 		window := func(i int, size, gate string) string {
 			return name + "_" + strconv.Itoa(i) + ` AS (
-			SELECT * FROM (SELECT ` + columns + ` FROM ` + from + ` WHERE ` + scope + ` AND ` + dated(date) + `
+			SELECT * FROM (SELECT ` + columns + ` FROM ` + inScope + `
 				ORDER BY ` + order + ` LIMIT ` + size + `) ` + alias + `
 			WHERE ` + gate + ` AND ` + match(alias) + ` AND ` + filter + `
 			ORDER BY ` + alias + `.on_date DESC, ` + alias + `.id DESC LIMIT ` + kArg + `
@@ -185,7 +186,7 @@ func searchQuery(org string, f SearchFilter, limit, k, window int) (string, []an
 		// "+ 0": through the full-text index, never the recency one.
 		return window(0, windowArg, "TRUE") + `,
 		` + name + `_more AS (
-			SELECT count(*) > ` + windowArg + ` AS more FROM (SELECT 1 FROM ` + from + ` WHERE ` + scope + ` AND ` + dated(date) + `
+			SELECT count(*) > ` + windowArg + ` AS more FROM (SELECT 1 FROM ` + inScope + `
 				LIMIT ` + windowArg + ` + 1) n
 		),
 		` + window(1, tenWindowsArg, widen) + `,
@@ -194,7 +195,7 @@ func searchQuery(org string, f SearchFilter, limit, k, window int) (string, []an
 			UNION ALL
 			SELECT * FROM ` + name + `_1 WHERE ` + widen + ` AND NOT ` + shortOf(1) + `
 			UNION ALL
-			(SELECT ` + columns + ` FROM ` + from + ` WHERE ` + scope + ` AND ` + dated(date) + ` AND ` + match(alias) + ` AND ` + filter + `
+			(SELECT ` + columns + ` FROM ` + inScope + ` AND ` + match(alias) + ` AND ` + filter + `
 				AND ` + beyond + `
 				ORDER BY ` + date + ` + 0 DESC, ` + alias + `.id DESC LIMIT ` + kArg + `)
 		)`
