@@ -174,17 +174,16 @@ func (s *Server) ExtractText(ctx context.Context, orgID, docID string) {
 // ExtractPending extracts the text of documents left pending by a stopped
 // server; serve calls it at start.
 func (s *Server) ExtractPending(ctx context.Context) error {
+	var after *store.PendingDocument
 	for {
-		pending, err := s.store.FindPendingDocuments(ctx, 100)
+		pending, err := s.store.FindPendingDocuments(ctx, after, 100)
 		if err != nil || len(pending) == 0 {
 			return err
 		}
 		for _, p := range pending {
 			s.ExtractText(ctx, p.OrgID, p.ID)
 		}
-		if len(pending) < 100 {
-			return nil
-		}
+		after = &pending[len(pending)-1]
 	}
 }
 

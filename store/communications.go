@@ -61,7 +61,7 @@ func (s *Store) CreateCommunication(ctx context.Context, requestID string, in su
 		err := sqlx.GetContext(ctx, tx, &row, q, c.OrgID, c.RequestID, c.Direction, c.Channel, c.Kind, c.OccurredOn,
 			c.From, c.To, c.Subject, c.Body, pq.Array(c.ExemptionsCited), c.FeeAmount, c.CreatedBy)
 		if err != nil {
-			return translate(err, "communication")
+			return commErr(err)
 		}
 		out = row.domain()
 		data := map[string]any{"communication_id": out.ID, "kind": out.Kind, "direction": out.Direction, "subject": out.Subject}
@@ -74,6 +74,16 @@ func (s *Store) CreateCommunication(ctx context.Context, requestID string, in su
 		return nil, nil, err
 	}
 	return out, r, nil
+}
+
+// commErr translates a failed write of a communication. Only its body can
+// hold more distinct words than the search index takes (1 MiB of them), so
+// that refusal names the body.
+func commErr(err error) error {
+	if tooManyWords(err) {
+		return sunshine.FieldInvalid("body", "has too many different words to index for search; upload a text this long as a document instead")
+	}
+	return translate(err, "communication")
 }
 
 // applyEffect changes the request as the communication says.
@@ -247,7 +257,7 @@ func (s *Store) UpdateCommunication(ctx context.Context, id string, upd sunshine
 		var row commRow
 		if err := sqlx.GetContext(ctx, tx, &row, q, org, id, c.Channel, c.OccurredOn, c.From, c.To, c.Subject, c.Body,
 			pq.Array(c.ExemptionsCited), c.FeeAmount); err != nil {
-			return translate(err, "communication")
+			return commErr(err)
 		}
 		c = row.domain()
 		r := &sunshine.Request{ID: c.RequestID, OrgID: org}

@@ -6,8 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
+	"time"
+	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	sunshine "github.com/sunshine-records/sunshine"
 	"github.com/sunshine-records/sunshine/deadline"
@@ -200,32 +204,73 @@ func (s *Store) DeleteDocument(ctx context.Context, id string) error {
 }
 
 // SetDocumentText records the outcome of text extraction.
+//
+// PostgreSQL's search index of one text holds at most 1 MiB of distinct
+// words; a text with more (a data dump, a log of hashes) cannot be indexed
+// whole. Rather than lose the document to search, SetDocumentText keeps the
+// longest leading half, quarter, ... that fits and says so in its
+// text_error; the document's bytes are untouched.
 func (s *Store) SetDocumentText(ctx context.Context, id, status, text, errMsg string) error {
 	org, err := orgID(ctx)
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		const q = `UPDATE documents SET text_status = $3, text = $4, text_error = $5 WHERE org_id = $1 AND id = $2`
-		_, err := tx.ExecContext(ctx, q, org, id, status, text, errMsg)
-		return translate(err, "document")
-	})
+	for {
+		err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+			const q = `UPDATE documents SET text_status = $3, text = $4, text_error = $5 WHERE org_id = $1 AND id = $2`
+			_, err := tx.ExecContext(ctx, q, org, id, status, text, errMsg)
+			return err
+		})
+		if !tooManyWords(err) || text == "" {
+			return translate(err, "document")
+		}
+		text = cutText(text, len(text)/2)
+		errMsg = fmt.Sprintf("only the first %d KiB of the text are searchable: it has too many different words to index in full", len(text)>>10)
+	}
+}
+
+// tooManyWords reports whether err is PostgreSQL refusing a text whose
+// distinct words exceed a tsvector's 1 MiB.
+func tooManyWords(err error) bool {
+	var pqErr *pq.Error
+	return errors.As(err, &pqErr) && pqErr.Code == "54000" && strings.Contains(pqErr.Message, "tsvector")
+}
+
+// cutText returns text cut to at most n bytes, at the last space before
+// the cut when there is one in the final KiB, else at a rune boundary.
+func cutText(text string, n int) string {
+	if len(text) <= n {
+		return text
+	}
+	for n > 0 && !utf8.RuneStart(text[n]) {
+		n--
+	}
+	if i := strings.LastIndexAny(text[:n], " \n\t"); i >= 0 && n-i <= 1024 {
+		n = i
+	}
+	return text[:n]
 }
 
 // PendingDocument is a document whose text has not been extracted yet.
 type PendingDocument struct {
-	OrgID       string `db:"org_id"`
-	ID          string `db:"id"`
-	ContentType string `db:"content_type"`
+	OrgID       string    `db:"org_id"`
+	ID          string    `db:"id"`
+	ContentType string    `db:"content_type"`
+	CreatedAt   time.Time `db:"created_at"`
 }
 
 // FindPendingDocuments lists documents of every organization still waiting
-// for text extraction (after a restart), oldest first; for the extractor.
-func (s *Store) FindPendingDocuments(ctx context.Context, limit int) ([]PendingDocument, error) {
+// for text extraction (after a restart), oldest first, after the one given
+// (nil for the first page): the extractor pages through them once, even
+// when some stay pending.
+func (s *Store) FindPendingDocuments(ctx context.Context, after *PendingDocument, limit int) ([]PendingDocument, error) {
+	if after == nil {
+		after = &PendingDocument{ID: "00000000-0000-0000-0000-000000000000"}
+	}
 	var out []PendingDocument
-	const q = `SELECT org_id, id, content_type FROM documents WHERE text_status = 'pending' AND deleted_at IS NULL
-		ORDER BY created_at LIMIT $1`
-	if err := sqlx.SelectContext(ctx, s.q(), &out, q, limit); err != nil {
+	const q = `SELECT org_id, id, content_type, created_at FROM documents WHERE text_status = 'pending' AND deleted_at IS NULL
+		AND (created_at, id) > ($1, $2) ORDER BY created_at, id LIMIT $3`
+	if err := sqlx.SelectContext(ctx, s.q(), &out, q, after.CreatedAt, after.ID, limit); err != nil {
 		return nil, translate(err, "documents")
 	}
 	return out, nil

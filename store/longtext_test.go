@@ -1,0 +1,110 @@
+package store_test
+
+import (
+	"crypto/md5"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/store"
+)
+
+// hashes returns about n bytes of distinct words, each a hex MD5: a data
+// dump or a log, whose distinct words outgrow PostgreSQL's 1 MiB tsvector.
+func hashes(n int) string {
+	var b strings.Builder
+	for i := 0; b.Len() < n; i++ {
+		sum := md5.Sum([]byte{byte(i), byte(i >> 8), byte(i >> 16)})
+		b.WriteString(hex.EncodeToString(sum[:]))
+		b.WriteByte(' ')
+	}
+	return b.String()
+}
+
+func TestStore_TextWithTooManyWords(t *testing.T) {
+	t.Parallel()
+	s, fx, r := committedRequest(t)
+	dump := hashes(2 << 20)
+	first, last := dump[:32], strings.Fields(dump[len(dump)-40:])[0]
+
+	t.Run("a document keeps the leading part that fits", func(t *testing.T) {
+		doc, err := s.CreateDocument(fx.Ctx, store.NewDocument{RequestID: r.ID, Filename: "dump.txt",
+			ContentType: "text/plain", Content: strings.NewReader("bytes kept as uploaded")})
+		require.NoError(t, err)
+		require.NoError(t, s.SetDocumentText(fx.Ctx, doc.ID, sunshine.TextExtracted, dump, ""))
+
+		got, err := s.FindDocumentByID(fx.Ctx, doc.ID)
+		require.NoError(t, err)
+		require.Equal(t, sunshine.TextExtracted, got.TextStatus)
+		var stored string
+		require.NoError(t, s.DB().Get(&stored, `SELECT text FROM documents WHERE id = $1`, doc.ID))
+		require.Equal(t, fmt.Sprintf("only the first %d KiB of the text are searchable: it has too many different words to index in full",
+			len(stored)>>10), got.TextError)
+		require.Greater(t, len(stored), 256<<10, "halved until it fits, no further")
+		require.True(t, strings.HasPrefix(dump, stored), "a prefix of the text is kept")
+		words := strings.Fields(stored)
+		require.Len(t, words[len(words)-1], 32, "cut between words, none in half")
+
+		for q, want := range map[string]int{first: 1, last: 0} {
+			hits, _, err := s.Search(fx.Ctx, store.SearchFilter{Q: q})
+			require.NoError(t, err)
+			require.Len(t, hits, want, q)
+		}
+	})
+
+	t.Run("a communication's body is refused, naming the body", func(t *testing.T) {
+		in := sunshine.CommunicationInput{Communication: sunshine.Communication{Direction: sunshine.DirectionIn,
+			Channel: "email", Kind: sunshine.KindOther, OccurredOn: d("2017-04-01"), Subject: "Export", Body: dump[:990_000]}}
+		_, _, err := s.CreateCommunication(fx.Ctx, r.ID, in)
+		var e *sunshine.Error
+		require.ErrorAs(t, err, &e)
+		require.Equal(t, sunshine.EInvalid, e.Code)
+		require.Equal(t, "body", e.Fields[0].Field)
+		comms, err := s.FindCommunications(fx.Ctx, r.ID)
+		require.NoError(t, err)
+		require.Empty(t, comms, "nothing written")
+
+		in.Body = "A short cover note."
+		c, _, err := s.CreateCommunication(fx.Ctx, r.ID, in)
+		require.NoError(t, err)
+		body := dump[:990_000]
+		_, err = s.UpdateCommunication(fx.Ctx, c.ID, sunshine.CommunicationUpdate{Body: &body})
+		require.ErrorAs(t, err, &e)
+		require.Equal(t, "body", e.Fields[0].Field)
+		c, err = s.FindCommunicationByID(fx.Ctx, c.ID)
+		require.NoError(t, err)
+		require.Equal(t, "A short cover note.", c.Body, "the edit changed nothing")
+	})
+}
+
+func TestStore_FindPendingDocumentsPages(t *testing.T) {
+	t.Parallel()
+	s, fx, r := committedRequest(t)
+	var ids []string
+	for _, name := range []string{"a.txt", "b.txt", "c.txt"} {
+		doc, err := s.CreateDocument(fx.Ctx, store.NewDocument{RequestID: r.ID, Filename: name,
+			ContentType: "text/plain", Content: strings.NewReader(name)})
+		require.NoError(t, err)
+		ids = append(ids, doc.ID)
+	}
+	// The documents were created in one instant (a fixed clock): the ID
+	// orders them.
+	var seen []string
+	var after *store.PendingDocument
+	for page := 0; page < 5; page++ {
+		docs, err := s.FindPendingDocuments(fx.Ctx, after, 2)
+		require.NoError(t, err)
+		if len(docs) == 0 {
+			break
+		}
+		for _, p := range docs {
+			seen = append(seen, p.ID)
+		}
+		after = &docs[len(docs)-1]
+	}
+	require.ElementsMatch(t, ids, seen, "each pending document once, though all stay pending")
+}
