@@ -218,7 +218,15 @@ func (s *Store) SetDocumentText(ctx context.Context, id, status, text, errMsg st
 	for {
 		err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 			const q = `UPDATE documents SET text_status = $3, text = $4, text_error = $5 WHERE org_id = $1 AND id = $2`
-			_, err := tx.ExecContext(ctx, q, org, id, status, text, errMsg)
+			if _, err := tx.ExecContext(ctx, q, org, id, status, text, errMsg); err != nil {
+				return err
+			}
+			// The snippet chunks of a long text (migration 0009).
+			if _, err := tx.ExecContext(ctx, `DELETE FROM document_text_chunks WHERE document_id = $1`, id); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO document_text_chunks (document_id, n, text)
+				SELECT d.id, c.n, c.chunk FROM documents d CROSS JOIN text_chunks(d.text) c WHERE d.org_id = $1 AND d.id = $2`, org, id)
 			return err
 		})
 		if !tooManyWords(err) || text == "" {

@@ -108,3 +108,52 @@ func TestStore_FindPendingDocumentsPages(t *testing.T) {
 	}
 	require.ElementsMatch(t, ids, seen, "each pending document once, though all stay pending")
 }
+
+// prose returns at least n bytes of sentences, each numbered, none of them
+// containing the words the long-document tests look for.
+func prose(n int) string {
+	var b strings.Builder
+	for i := 0; b.Len() < n; i++ {
+		fmt.Fprintf(&b, "Entry %d: the records office logged a routine transfer of custody. ", i)
+	}
+	return b.String()
+}
+
+// A long document's snippet comes from the chunk of its text that matches:
+// the words are marked wherever they are, also across a chunk's edge, and
+// a match on the file name alone shows the text's start.
+func TestStore_LongDocumentSnippets(t *testing.T) {
+	t.Parallel()
+	s, fx, r := committedRequest(t)
+	doc, err := s.CreateDocument(fx.Ctx, store.NewDocument{RequestID: r.ID, Filename: "Quarterly figures.txt",
+		ContentType: "text/plain", Content: strings.NewReader("bytes")})
+	require.NoError(t, err)
+	head := prose(15_990)[:15_989] + " " // ASCII: bytes are characters
+	text := head + "sanctuary " + prose(180_000) + "Deportation figures follow. " + prose(2_000)
+	require.NoError(t, s.SetDocumentText(fx.Ctx, doc.ID, sunshine.TextExtracted, text, ""))
+	chunks := func() (n int) {
+		require.NoError(t, s.DB().Get(&n, `SELECT count(*) FROM document_text_chunks WHERE document_id = $1`, doc.ID))
+		return n
+	}
+	require.Equal(t, (len(text)+15_999)/16_000, chunks())
+
+	for _, tc := range []struct{ name, q, want string }{
+		{"a word near the end", "deportations", "<mark>Deportation</mark> figures follow"},
+		{"a word across a chunk's edge", "sanctuary", "<mark>sanctuary</mark> Entry 0:"},
+		{"the file name only", "quarterly", "Entry 0: the records office"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			hits, _, err := s.Search(fx.Ctx, store.SearchFilter{Q: tc.q})
+			require.NoError(t, err)
+			require.Len(t, hits, 1)
+			require.Contains(t, hits[0].SnippetHTML, tc.want)
+		})
+	}
+
+	require.NoError(t, s.SetDocumentText(fx.Ctx, doc.ID, sunshine.TextExtracted, "A short sanctuary memo.", ""))
+	require.Zero(t, chunks(), "a short text needs no chunks; the old ones are gone")
+	hits, _, err := s.Search(fx.Ctx, store.SearchFilter{Q: "sanctuary"})
+	require.NoError(t, err)
+	require.Len(t, hits, 1)
+	require.Contains(t, hits[0].SnippetHTML, "short <mark>sanctuary</mark> memo")
+}

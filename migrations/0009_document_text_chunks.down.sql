@@ -1,0 +1,2 @@
+DROP TABLE document_text_chunks;
+DROP FUNCTION text_chunks(text);

@@ -1,0 +1,56 @@
+package migrations_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sunshine-records/sunshine/store/storetest"
+)
+
+// 0009 cuts the text of long documents already stored into overlapping
+// snippet chunks, leaves short ones alone, and goes down and up again.
+func TestMigration9_ChunksLongDocuments(t *testing.T) {
+	t.Parallel()
+	url := storetest.EmptyURL(t)
+	db := sqlx.MustOpen("postgres", url)
+	defer db.Close()
+	migrateTo(t, db.DB, 8)
+
+	var org, user, agency, request string
+	require.NoError(t, db.Get(&org, `INSERT INTO organizations (name, slug) VALUES ('ndlon', 'ndlon') RETURNING id`))
+	require.NoError(t, db.Get(&user, `INSERT INTO users (org_id, email, name, role) VALUES ($1, 'a@ndlon.example', 'Admin', 'admin') RETURNING id`, org))
+	require.NoError(t, db.Get(&agency, `INSERT INTO agencies (org_id, name, jurisdiction, time_zone)
+		VALUES ($1, 'Sheriff', 'us-ca', 'America/Los_Angeles') RETURNING id`, org))
+	require.NoError(t, db.Get(&request, `INSERT INTO requests (org_id, agency_id, title, delivery_method, status, jurisdiction)
+		VALUES ($1, $2, 'ICE', 'email', 'draft', 'us-ca') RETURNING id`, org, agency))
+	var blob string
+	require.NoError(t, db.Get(&blob, `INSERT INTO blobs (org_id, sha256, size, chunk_size) VALUES ($1, sha256(''), 0, 1) RETURNING id`, org))
+	long := strings.Repeat("Ninety-nine detainer forms. ", 2000) // 56,000 characters: 4 chunks
+	docs := map[string]int{long: 4, "A short memo.": 0}
+	ids := map[string]string{}
+	for text := range docs {
+		var id string
+		require.NoError(t, db.Get(&id, `INSERT INTO documents (org_id, request_id, blob_id, filename, content_type, text_status, text)
+			VALUES ($1, $2, $3, 'a.txt', 'text/plain', 'extracted', $4) RETURNING id`, org, request, blob, text))
+		ids[text] = id
+	}
+
+	migrateTo(t, db.DB, 9)
+	for text, want := range docs {
+		var chunks []string
+		require.NoError(t, db.Select(&chunks, `SELECT text FROM document_text_chunks WHERE document_id = $1 ORDER BY n`, ids[text]))
+		require.Len(t, chunks, want)
+		for i, c := range chunks {
+			require.Equal(t, long[i*16000:min(len(long), i*16000+16200)], c, "chunk %d runs on 200 characters into the next", i)
+		}
+	}
+
+	migrateTo(t, db.DB, 8)
+	var tables int
+	require.NoError(t, db.Get(&tables, `SELECT count(*) FROM pg_tables WHERE tablename = 'document_text_chunks'`))
+	require.Zero(t, tables, "down")
+	migrateTo(t, db.DB, 9)
+}
