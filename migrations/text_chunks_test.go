@@ -10,9 +10,10 @@ import (
 	"github.com/sunshine-records/sunshine/store/storetest"
 )
 
-// 0009 cuts the text of long documents already stored into overlapping
-// snippet chunks, leaves short ones alone, and goes down and up again.
-func TestMigration9_ChunksLongDocuments(t *testing.T) {
+// 0009 cuts the long texts already stored, documents' and communications'
+// bodies, into overlapping snippet chunks, leaves short ones alone, and goes
+// down and up again.
+func TestMigration9_ChunksLongTexts(t *testing.T) {
 	t.Parallel()
 	url := storetest.EmptyURL(t)
 	db := sqlx.MustOpen("postgres", url)
@@ -38,7 +39,14 @@ func TestMigration9_ChunksLongDocuments(t *testing.T) {
 		ids[text] = id
 	}
 
+	var comm string
+	require.NoError(t, db.Get(&comm, `INSERT INTO communications (org_id, request_id, direction, channel, kind, occurred_on, subject, body)
+		VALUES ($1, $2, 'in', 'email', 'other', '2017-04-01', 'Logs', $3) RETURNING id`, org, request, long))
+
 	migrateTo(t, db.DB, 9)
+	var commChunks int
+	require.NoError(t, db.Get(&commChunks, `SELECT count(*) FROM communication_text_chunks WHERE communication_id = $1`, comm))
+	require.Equal(t, 4, commChunks)
 	for text, want := range docs {
 		var chunks []string
 		require.NoError(t, db.Select(&chunks, `SELECT text FROM document_text_chunks WHERE document_id = $1 ORDER BY n`, ids[text]))
@@ -50,7 +58,7 @@ func TestMigration9_ChunksLongDocuments(t *testing.T) {
 
 	migrateTo(t, db.DB, 8)
 	var tables int
-	require.NoError(t, db.Get(&tables, `SELECT count(*) FROM pg_tables WHERE tablename = 'document_text_chunks'`))
+	require.NoError(t, db.Get(&tables, `SELECT count(*) FROM pg_tables WHERE tablename LIKE '%text_chunks'`))
 	require.Zero(t, tables, "down")
 	migrateTo(t, db.DB, 9)
 }

@@ -54,9 +54,14 @@ func (s *Store) CreateCommunication(ctx context.Context, requestID string, in su
 			return sunshine.FieldInvalid("occurred_on", "an agency's reply cannot come before the request was received (%s)", r.ReceivedOn)
 		}
 		c.OrgID, c.RequestID, c.CreatedBy = r.OrgID, r.ID, actorID(ctx)
-		q := `INSERT INTO communications (org_id, request_id, direction, channel, kind, occurred_on, from_party, to_party,
-			subject, body, exemptions_cited, fee_amount, created_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::numeric, $13) RETURNING ` + commColumns
+		// One statement writes the communication and, for a long body, its
+		// snippet chunks (see rechunk).
+		q := `WITH m AS (INSERT INTO communications (org_id, request_id, direction, channel, kind, occurred_on, from_party, to_party,
+				subject, body, exemptions_cited, fee_amount, created_by)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::numeric, $13) RETURNING *),
+			chunks AS (INSERT INTO communication_text_chunks (communication_id, n, text)
+				SELECT m.id, c.n, c.chunk FROM m CROSS JOIN text_chunks(m.body) c)
+			SELECT ` + commColumns + ` FROM m`
 		var row commRow
 		err := sqlx.GetContext(ctx, tx, &row, q, c.OrgID, c.RequestID, c.Direction, c.Channel, c.Kind, c.OccurredOn,
 			c.From, c.To, c.Subject, c.Body, pq.Array(c.ExemptionsCited), c.FeeAmount, c.CreatedBy)
@@ -258,6 +263,11 @@ func (s *Store) UpdateCommunication(ctx context.Context, id string, upd sunshine
 		if err := sqlx.GetContext(ctx, tx, &row, q, org, id, c.Channel, c.OccurredOn, c.From, c.To, c.Subject, c.Body,
 			pq.Array(c.ExemptionsCited), c.FeeAmount); err != nil {
 			return commErr(err)
+		}
+		if upd.Body != nil {
+			if err := rechunk(ctx, tx, "communications", id); err != nil {
+				return err
+			}
 		}
 		c = row.domain()
 		r := &sunshine.Request{ID: c.RequestID, OrgID: org}

@@ -221,13 +221,7 @@ func (s *Store) SetDocumentText(ctx context.Context, id, status, text, errMsg st
 			if _, err := tx.ExecContext(ctx, q, org, id, status, text, errMsg); err != nil {
 				return err
 			}
-			// The snippet chunks of a long text (migration 0009).
-			if _, err := tx.ExecContext(ctx, `DELETE FROM document_text_chunks WHERE document_id = $1`, id); err != nil {
-				return err
-			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO document_text_chunks (document_id, n, text)
-				SELECT d.id, c.n, c.chunk FROM documents d CROSS JOIN text_chunks(d.text) c WHERE d.org_id = $1 AND d.id = $2`, org, id)
-			return err
+			return rechunk(ctx, tx, "documents", id)
 		})
 		if !tooManyWords(err) || text == "" {
 			return translate(err, "document")

@@ -121,7 +121,8 @@ func prose(n int) string {
 
 // A long document's snippet comes from the chunk of its text that matches:
 // the words are marked wherever they are, also across a chunk's edge, and
-// a match on the file name alone shows the text's start.
+// a match on the file name alone shows the text's start. A communication's
+// long body likewise.
 func TestStore_LongDocumentSnippets(t *testing.T) {
 	t.Parallel()
 	s, fx, r := committedRequest(t)
@@ -156,4 +157,33 @@ func TestStore_LongDocumentSnippets(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, hits, 1)
 	require.Contains(t, hits[0].SnippetHTML, "short <mark>sanctuary</mark> memo")
+}
+
+func TestStore_LongCommunicationSnippets(t *testing.T) {
+	t.Parallel()
+	s, fx, r := committedRequest(t)
+	body := prose(100_000) + "Deportation figures follow. " + prose(1_000)
+	c, _, err := s.CreateCommunication(fx.Ctx, r.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
+		Direction: sunshine.DirectionIn, Channel: "email", Kind: sunshine.KindOther, OccurredOn: d("2017-04-01"),
+		Subject: "Quarterly figures", Body: body}})
+	require.NoError(t, err)
+	chunks := func() (n int) {
+		require.NoError(t, s.DB().Get(&n, `SELECT count(*) FROM communication_text_chunks WHERE communication_id = $1`, c.ID))
+		return n
+	}
+	require.Equal(t, (len(body)+15_999)/16_000, chunks())
+	snippet := func(q string) string {
+		hits, _, err := s.Search(fx.Ctx, store.SearchFilter{Q: q})
+		require.NoError(t, err)
+		require.Len(t, hits, 1)
+		return hits[0].SnippetHTML
+	}
+	require.Contains(t, snippet("deportations"), "<mark>Deportation</mark> figures follow")
+	require.Contains(t, snippet("quarterly"), "<mark>Quarterly</mark> figures\nEntry 0: the records office")
+
+	short := "A short deportation memo."
+	_, err = s.UpdateCommunication(fx.Ctx, c.ID, sunshine.CommunicationUpdate{Body: &short})
+	require.NoError(t, err)
+	require.Zero(t, chunks(), "the edit dropped the old body's chunks")
+	require.Contains(t, snippet("deportations"), "short <mark>deportation</mark> memo")
 }

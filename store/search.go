@@ -223,16 +223,19 @@ func searchQuery(org string, f SearchFilter, limit, k, window int) (string, []an
 		LIMIT ` + arg(limit+1) + ` OFFSET ` + arg(f.Offset) + `
 	)
 	-- The request and agency, and the snippet (ts_headline re-parses the
-	-- text), for the page only; a long document's from its first chunk
-	-- that matches, else its first chunk (a match in the file name).
+	-- text), for the page only; a long text's from its first chunk that
+	-- matches, else its first chunk (a match in the subject or file name).
 	SELECT page.*, r.title AS request_title, r.status AS request_status, a.name AS agency_name, ts_headline('english',
 		CASE page.kind
 			WHEN 'request' THEN r.title || E'\n' || r.description
-			WHEN 'communication' THEN (SELECT c.subject || E'\n' || c.body FROM communications c WHERE c.id = page.communication_id)
-			ELSE coalesce(
-				(SELECT c.text FROM document_text_chunks c WHERE c.document_id = page.document_id AND c.search @@ query.q ORDER BY c.n LIMIT 1),
-				(SELECT c.text FROM document_text_chunks c WHERE c.document_id = page.document_id AND c.n = 0),
-				(SELECT d.text FROM documents d WHERE d.id = page.document_id))
+			WHEN 'communication' THEN (SELECT c.subject || E'\n' || coalesce(
+				(SELECT k.text FROM communication_text_chunks k WHERE k.communication_id = c.id AND k.search @@ query.q ORDER BY k.n LIMIT 1),
+				(SELECT k.text FROM communication_text_chunks k WHERE k.communication_id = c.id AND k.n = 0),
+				c.body) FROM communications c WHERE c.id = page.communication_id)
+			ELSE (SELECT coalesce(
+				(SELECT k.text FROM document_text_chunks k WHERE k.document_id = d.id AND k.search @@ query.q ORDER BY k.n LIMIT 1),
+				(SELECT k.text FROM document_text_chunks k WHERE k.document_id = d.id AND k.n = 0),
+				d.text) FROM documents d WHERE d.id = page.document_id)
 		END, query.q, 'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', MaxWords=30, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "') AS snippet
 	FROM page
 	CROSS JOIN query

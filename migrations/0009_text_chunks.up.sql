@@ -1,8 +1,9 @@
--- A long document's text, also kept in overlapping chunks, each with its
--- own search vector. Search still matches documents.search; the chunks are
--- for the snippet: ts_headline re-parses all the text it is given (300 ms
--- for 2 MiB), so a long document's snippet comes from its first chunk that
--- matches (2-3 ms), whatever the document's length.
+-- Long texts, a document's or a communication's body, also kept in
+-- overlapping chunks, each with its own search vector. Search still matches
+-- documents.search and communications.search; the chunks are for the
+-- snippet: ts_headline re-parses all the text it is given (about 250 ms for
+-- 2 MiB), so a long text's snippet comes from its first chunk that matches
+-- (about 1 ms), whatever the text's length.
 --
 -- text_chunks cuts a text of more than 32,000 bytes into chunks of 16,000
 -- characters, each running on 200 characters into the next so that any word
@@ -19,5 +20,16 @@ CREATE TABLE document_text_chunks (
     PRIMARY KEY (document_id, n)
 );
 
+CREATE TABLE communication_text_chunks (
+    communication_id uuid NOT NULL REFERENCES communications (id) ON DELETE CASCADE,
+    n                integer NOT NULL CHECK (n >= 0),
+    text             text NOT NULL,
+    search           tsvector GENERATED ALWAYS AS (to_tsvector('english', text)) STORED,
+    PRIMARY KEY (communication_id, n)
+);
+
 INSERT INTO document_text_chunks (document_id, n, text)
 SELECT d.id, c.n, c.chunk FROM documents d CROSS JOIN text_chunks(d.text) c;
+
+INSERT INTO communication_text_chunks (communication_id, n, text)
+SELECT m.id, c.n, c.chunk FROM communications m CROSS JOIN text_chunks(m.body) c;

@@ -1,2 +1,3 @@
+DROP TABLE communication_text_chunks;
 DROP TABLE document_text_chunks;
 DROP FUNCTION text_chunks(text);
