@@ -3,10 +3,13 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -162,6 +165,16 @@ func TestRequestPage_Upload(t *testing.T) {
 	require.Len(t, docs, 1)
 	require.Contains(t, page, `href="/documents/`+docs[0].ID+`/download"`)
 	require.Contains(t, page, "searchable", "text extracted after the upload")
+
+	// A text with more distinct words than search indexes says how much of
+	// it is searchable.
+	var dump strings.Builder
+	for i := 0; dump.Len() < 2<<20; i++ {
+		fmt.Fprintf(&dump, "%x ", sha256.Sum256([]byte(strconv.Itoa(i))))
+	}
+	require.NoError(t, b.st.SetDocumentText(b.fx.Ctx, docs[0].ID, sunshine.TextExtracted, dump.String(), ""))
+	require.Regexp(t, `ice-emails.txt</a> <span class="hint">\(text/plain; charset=utf-8, \d+ bytes, only the first \d+ KiB of the text are searchable`,
+		body(b.get(loc)))
 
 	rec = b.get("/documents/" + docs[0].ID + "/download")
 	require.Equal(t, http.StatusOK, rec.Code)
