@@ -1,8 +1,10 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -218,8 +220,12 @@ func (s *Store) SetDocumentText(ctx context.Context, id, status, text, errMsg st
 	for {
 		err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 			const q = `UPDATE documents SET text_status = $3, text = $4, text_error = $5 WHERE org_id = $1 AND id = $2`
-			if _, err := tx.ExecContext(ctx, q, org, id, status, text, errMsg); err != nil {
+			res, err := tx.ExecContext(ctx, q, org, id, status, text, errMsg)
+			if err != nil {
 				return err
+			}
+			if n, err := res.RowsAffected(); err != nil || n == 0 {
+				return cmp.Or(err, sql.ErrNoRows) // not this organization's: its chunks stay as they are
 			}
 			return rechunk(ctx, tx, "documents", id)
 		})

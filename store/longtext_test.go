@@ -11,6 +11,7 @@ import (
 
 	sunshine "github.com/sunshine-records/sunshine"
 	"github.com/sunshine-records/sunshine/store"
+	"github.com/sunshine-records/sunshine/store/storetest"
 )
 
 // hashes returns about n bytes of distinct words, each a hex MD5: a data
@@ -137,6 +138,10 @@ func TestStore_LongDocumentSnippets(t *testing.T) {
 		return n
 	}
 	require.Equal(t, (len(text)+15_999)/16_000, chunks())
+	other := storetest.Org(t, s, "other")
+	err = s.SetDocumentText(other.Ctx, doc.ID, sunshine.TextExtracted, "Another organization's text.", "")
+	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err), "another organization's document")
+	require.Equal(t, (len(text)+15_999)/16_000, chunks(), "its chunks untouched")
 
 	for _, tc := range []struct{ name, q, want string }{
 		{"a word near the end", "deportations", "<mark>Deportation</mark> figures follow"},
