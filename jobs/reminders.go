@@ -93,6 +93,15 @@ func (r *DeliveryResult) add(o DeliveryResult) {
 	r.Cancelled += o.Cancelled
 }
 
+// retried counts a failed attempt: retrying, or failed for good.
+func (r *DeliveryResult) retried(final bool) {
+	if final {
+		r.Failed++
+	} else {
+		r.Retrying++
+	}
+}
+
 // Deliver sends every reminder due now, a batch at a time, until none is left.
 func (j *Reminders) Deliver(ctx context.Context) (DeliveryResult, error) {
 	var total DeliveryResult
@@ -144,12 +153,20 @@ func (j *Reminders) deliverBatch(ctx context.Context, claimed []store.ClaimedRem
 	for _, c := range claimed {
 		msg, skip, err := j.compose(ctx, c)
 		switch {
-		case err != nil:
-			msg.Subject = ""
+		case err != nil && sunshine.ErrorCode(err) == sunshine.ENotFound:
+			// Its recipient, organization or request is gone: no attempt
+			// can succeed.
 			if ferr := j.fail(ctx, c, err); ferr != nil {
 				return res, ferr
 			}
 			res.Failed++
+		case err != nil:
+			// A database error: later attempts may succeed.
+			final, rerr := j.retryOrFail(ctx, c, fmt.Errorf("compose: %w", err))
+			if rerr != nil {
+				return res, rerr
+			}
+			res.retried(final)
 		case skip != "":
 			if err := j.store.CancelReminder(ctx, c, skip); err != nil {
 				return res, err
@@ -202,11 +219,7 @@ func (j *Reminders) deliverBatch(ctx context.Context, claimed []store.ClaimedRem
 		if err != nil {
 			return res, err
 		}
-		if final {
-			res.Failed++
-		} else {
-			res.Retrying++
-		}
+		res.retried(final)
 	}
 	return res, nil
 }
@@ -253,7 +266,11 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder) (msg m
 	}
 	if c.Kind == sunshine.ReminderDigest {
 		ok := false
-		msg.Subject, msg.Text, msg.HTML, ok, err = mail.RenderDigest(j.digestData(ctx, org, user, c))
+		d, err := j.digestData(ctx, org, user, c)
+		if err != nil {
+			return msg, "", err
+		}
+		msg.Subject, msg.Text, msg.HTML, ok, err = mail.RenderDigest(d)
 		if err == nil && !ok {
 			return msg, "nothing to report any more", nil
 		}
@@ -321,13 +338,12 @@ func businessDaysBetween(law *deadline.Jurisdiction, from, to deadline.Date) int
 	return 60
 }
 
-func (j *Reminders) digestData(ctx context.Context, org *sunshine.Organization, user *sunshine.User, c store.ClaimedReminder) mail.DigestData {
+func (j *Reminders) digestData(ctx context.Context, org *sunshine.Organization, user *sunshine.User, c store.ClaimedReminder) (mail.DigestData, error) {
 	d := mail.DigestData{RecipientName: user.Name, OrgName: org.Name, Date: c.Occurrence,
 		DashboardURL: j.cfg.BaseURL + "/", PrefsURL: j.cfg.BaseURL + "/settings"}
 	rs, err := j.store.DigestRequests(ctx, user.ID)
 	if err != nil {
-		j.log.Error("digest requests", "user_id", user.ID, "err", err)
-		return d
+		return d, fmt.Errorf("digest requests: %w", err)
 	}
 	for _, r := range rs {
 		today := r.Today(j.clock.Now())
@@ -345,7 +361,7 @@ func (j *Reminders) digestData(ctx context.Context, org *sunshine.Organization, 
 			d.DueThisWeek = append(d.DueThisWeek, item)
 		}
 	}
-	return d
+	return d, nil
 }
 
 // RunOnce plans and delivers once: `sunshine remind --once`, and tests.

@@ -528,3 +528,35 @@ func TestInvitationEmail(t *testing.T) {
 	require.NoError(t, b.st.DB().Get(&payload, `SELECT payload FROM reminders WHERE kind = 'invite'`))
 	require.Empty(t, payload, "the link is not kept after sending")
 }
+
+// A database error while composing (here the digest's query, its table
+// briefly gone) is retried after the backoff, not taken for "nothing to
+// report": the digest arrives once the database answers again.
+func TestReminders_DatabaseErrorWhileComposingIsRetried(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	fake := &mail.Fake{}
+	r := b.runner(fake)
+	b.clock.Set(at("2017-04-06"))
+	_, _, err := r.Plan(context.Background())
+	require.NoError(t, err)
+	_, err = b.st.DB().Exec(`ALTER TABLE watchers RENAME TO watchers_moved`)
+	require.NoError(t, err)
+	res, err := r.Deliver(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, jobs.DeliveryResult{Sent: 1, Retrying: 1}, res, "the due-today reminder went; the digest waits")
+	pending, _, err := b.st.FindReminders(b.fx.Ctx, "pending", 0, "")
+	require.NoError(t, err)
+	require.Len(t, pending, 1)
+	require.Contains(t, pending[0].LastError, "watchers")
+
+	_, err = b.st.DB().Exec(`ALTER TABLE watchers_moved RENAME TO watchers`)
+	require.NoError(t, err)
+	b.clock.Set(b.clock.Now().Add(time.Minute))
+	res, err = r.Deliver(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, jobs.DeliveryResult{Sent: 1}, res)
+	sent := subjects(fake.Sent())
+	require.Len(t, sent, 2)
+	require.True(t, isDigest(sent[0]) || isDigest(sent[1]), "%v", sent)
+}
