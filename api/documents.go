@@ -171,12 +171,13 @@ func (s *Server) ExtractText(ctx context.Context, orgID, docID string) {
 	}
 }
 
-// ExtractPending extracts the text of documents left pending by a stopped
-// server; serve calls it at start.
-func (s *Server) ExtractPending(ctx context.Context) error {
+// ExtractPending extracts the text of documents uploaded before the time
+// given and still pending: left so by a stopped server, or by a failure to
+// record their text. serve calls it at start and then every half hour.
+func (s *Server) ExtractPending(ctx context.Context, uploadedBefore time.Time) error {
 	var after *store.PendingDocument
 	for {
-		pending, err := s.store.FindPendingDocuments(ctx, after, 100)
+		pending, err := s.store.FindPendingDocuments(ctx, uploadedBefore, after, 100)
 		if err != nil || len(pending) == 0 {
 			return err
 		}

@@ -3,6 +3,7 @@ package api_test
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/csv"
 	"encoding/hex"
@@ -16,12 +17,14 @@ import (
 	"net/textproto"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-pdf/fpdf"
 	"github.com/stretchr/testify/require"
 
 	sunshine "github.com/sunshine-records/sunshine"
 	"github.com/sunshine-records/sunshine/api"
+	"github.com/sunshine-records/sunshine/store"
 	"github.com/sunshine-records/sunshine/store/storetest"
 )
 
@@ -367,4 +370,30 @@ func TestDocuments_ProblemsOnContentAndUpload(t *testing.T) {
 		"channel": "email", "kind": "fee_estimate", "occurred_on": "2017-03-29", "fee_amount": "25."})
 	require.Equal(t, http.StatusBadRequest, bad.status())
 	require.Equal(t, []string{"fee_amount"}, bad.fieldErrors())
+}
+
+// Documents left pending (a stopped server, a failure to record the text)
+// are extracted by ExtractPending when uploaded before the time it is
+// given; a later upload, whose own extraction may be running, is left to it.
+func TestExtractPending(t *testing.T) {
+	t.Parallel()
+	b := setupDocs(t, 64<<10)
+	id := b.request(b.agency("Sheriff", "us-ca"), "2017-03-27")
+	doc, err := b.st.CreateDocument(b.fx.Ctx, store.NewDocument{RequestID: id, Filename: "memo.txt",
+		ContentType: "text/plain", Content: strings.NewReader("Left pending: sanctuary memo.")})
+	require.NoError(t, err)
+	status := func() string {
+		d, err := b.st.FindDocumentByID(b.fx.Ctx, doc.ID)
+		require.NoError(t, err)
+		return d.TextStatus
+	}
+	require.Equal(t, sunshine.TextPending, status())
+
+	require.NoError(t, b.srv.ExtractPending(context.Background(), now))
+	require.Equal(t, sunshine.TextPending, status(), "uploaded at the cut-off: not yet")
+	require.NoError(t, b.srv.ExtractPending(context.Background(), now.Add(time.Second)))
+	require.Equal(t, sunshine.TextExtracted, status())
+	hits := b.call("GET", "/api/v1/search?q=sanctuary", b.token, nil).items()
+	require.Len(t, hits, 1)
+	require.Equal(t, doc.ID, hits[0]["document_id"])
 }

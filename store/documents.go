@@ -267,18 +267,18 @@ type PendingDocument struct {
 	CreatedAt   time.Time `db:"created_at"`
 }
 
-// FindPendingDocuments lists documents of every organization still waiting
-// for text extraction (after a restart), oldest first, after the one given
-// (nil for the first page): the extractor pages through them once, even
-// when some stay pending.
-func (s *Store) FindPendingDocuments(ctx context.Context, after *PendingDocument, limit int) ([]PendingDocument, error) {
+// FindPendingDocuments lists documents of every organization uploaded
+// before the time given and still waiting for text extraction, oldest
+// first, after the one given (nil for the first page): the extractor pages
+// through them once, even when some stay pending.
+func (s *Store) FindPendingDocuments(ctx context.Context, before time.Time, after *PendingDocument, limit int) ([]PendingDocument, error) {
 	if after == nil {
 		after = &PendingDocument{ID: "00000000-0000-0000-0000-000000000000"}
 	}
 	var out []PendingDocument
 	const q = `SELECT org_id, id, content_type, created_at FROM documents WHERE text_status = 'pending' AND deleted_at IS NULL
-		AND (created_at, id) > ($1, $2) ORDER BY created_at, id LIMIT $3`
-	if err := sqlx.SelectContext(ctx, s.q(), &out, q, after.CreatedAt, after.ID, limit); err != nil {
+		AND created_at < $1 AND (created_at, id) > ($2, $3) ORDER BY created_at, id LIMIT $4`
+	if err := sqlx.SelectContext(ctx, s.q(), &out, q, before, after.CreatedAt, after.ID, limit); err != nil {
 		return nil, translate(err, "documents")
 	}
 	return out, nil

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -94,10 +95,13 @@ func TestStore_FindPendingDocumentsPages(t *testing.T) {
 	}
 	// The documents were created in one instant (a fixed clock): the ID
 	// orders them.
+	none, err := s.FindPendingDocuments(fx.Ctx, now, nil, 10)
+	require.NoError(t, err)
+	require.Empty(t, none, "none uploaded before now")
 	var seen []string
 	var after *store.PendingDocument
 	for page := 0; page < 5; page++ {
-		docs, err := s.FindPendingDocuments(fx.Ctx, after, 2)
+		docs, err := s.FindPendingDocuments(fx.Ctx, now.Add(time.Second), after, 2)
 		require.NoError(t, err)
 		if len(docs) == 0 {
 			break

@@ -111,11 +111,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 			sched.Stop(sctx)
 		}()
 	}
-	go func() { // documents a stopped server left without their text
-		if err := handler.ExtractPending(ctx); err != nil {
-			log.Error("text extraction of pending documents", "err", err)
-		}
-	}()
+	go extractPendingText(ctx, handler, log)
 	srv := &http.Server{
 		Addr:              cfg.Addr,
 		Handler:           handler,
@@ -220,4 +216,23 @@ func runHealthcheck(args []string, stdout, _ io.Writer) error {
 	}
 	fmt.Fprintln(stdout, "ok")
 	return nil
+}
+
+// extractPendingText extracts the text of documents still pending: at once
+// those a stopped server left, then every half hour those whose extraction
+// could not be recorded (uploaded over ten minutes before, so as not to
+// race an upload's own extraction).
+func extractPendingText(ctx context.Context, handler *api.Server, log *slog.Logger) {
+	before := time.Now()
+	for {
+		if err := handler.ExtractPending(ctx, before); err != nil && ctx.Err() == nil {
+			log.Error("text extraction of pending documents", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(30 * time.Minute):
+		}
+		before = time.Now().Add(-10 * time.Minute)
+	}
 }
