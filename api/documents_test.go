@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"crypto/md5"
 	"crypto/sha256"
 	"encoding/csv"
 	"encoding/hex"
@@ -396,4 +397,23 @@ func TestExtractPending(t *testing.T) {
 	hits := b.call("GET", "/api/v1/search?q=sanctuary", b.token, nil).items()
 	require.Len(t, hits, 1)
 	require.Equal(t, doc.ID, hits[0]["document_id"])
+}
+
+// A communication body of 990 KB of distinct words (a pasted list of
+// hashes) fits the body limit but not the search index: a 400 naming the
+// body, and nothing logged.
+func TestCommunications_BodyWithTooManyWords(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.srv = api.New(b.st, api.Config{Logger: slog.New(slog.NewJSONHandler(b.logs, nil))}) // the default 1 MiB body limit
+	id := b.request(b.agency("Sheriff", "us-ca"), "2017-03-27")
+	var dump strings.Builder
+	for i := 0; dump.Len() < 990_000-33; i++ {
+		fmt.Fprintf(&dump, "%x ", md5.Sum([]byte(fmt.Sprint(i))))
+	}
+	r := b.call("POST", "/api/v1/requests/"+id+"/communications", b.token, map[string]any{"direction": "in", "channel": "email",
+		"kind": "other", "occurred_on": "2017-04-01", "subject": "Export", "body": dump.String()})
+	require.Equal(t, http.StatusBadRequest, r.status(), r.rec.Body.String())
+	require.Equal(t, []string{"body"}, r.fieldErrors())
+	require.Empty(t, b.call("GET", "/api/v1/requests/"+id+"/communications", b.token, nil).items())
 }
