@@ -9,19 +9,13 @@ import (
 
 	sunshine "github.com/sunshine-records/sunshine"
 	"github.com/sunshine-records/sunshine/store"
-	"github.com/sunshine-records/sunshine/store/storetest"
 )
 
 // BenchmarkSearch_LongDocuments searches for a word found only at the end
 // of ten documents of 2 MiB of text each (the extraction cap): one page of
 // ten hits, each with its snippet.
 func BenchmarkSearch_LongDocuments(b *testing.B) {
-	s := store.New(storetest.DB(b), sunshine.NewFixedClock(now))
-	fx := storetest.Org(b, s, "long")
-	a := &sunshine.Agency{Name: "Sheriff", Jurisdiction: "us-ca"}
-	require.NoError(b, s.CreateAgency(fx.Ctx, a))
-	r := &sunshine.Request{AgencyID: a.ID, Title: "ICE", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: d("2017-03-27")}
-	require.NoError(b, s.CreateRequest(fx.Ctx, r))
+	s, fx, r := committedRequest(b)
 	text := prose(2<<20-100) + "Deportation figures follow."
 	for i := range 10 {
 		doc, err := s.CreateDocument(fx.Ctx, store.NewDocument{RequestID: r.ID, Filename: fmt.Sprintf("release-%d.txt", i),
@@ -29,7 +23,6 @@ func BenchmarkSearch_LongDocuments(b *testing.B) {
 		require.NoError(b, err)
 		require.NoError(b, s.SetDocumentText(fx.Ctx, doc.ID, sunshine.TextExtracted, text, ""))
 	}
-	b.ResetTimer()
 	for b.Loop() {
 		hits, _, err := s.Search(fx.Ctx, store.SearchFilter{Q: "deportation"})
 		if err != nil || len(hits) != 10 || !strings.Contains(hits[0].SnippetHTML, "<mark>") {

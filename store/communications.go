@@ -55,7 +55,7 @@ func (s *Store) CreateCommunication(ctx context.Context, requestID string, in su
 		}
 		c.OrgID, c.RequestID, c.CreatedBy = r.OrgID, r.ID, actorID(ctx)
 		// One statement writes the communication and, for a long body, its
-		// snippet chunks (see rechunk).
+		// snippet chunks (see communicationChunks).
 		q := `WITH m AS (INSERT INTO communications (org_id, request_id, direction, channel, kind, occurred_on, from_party, to_party,
 				subject, body, exemptions_cited, fee_amount, created_by)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::numeric, $13) RETURNING *),
@@ -265,7 +265,7 @@ func (s *Store) UpdateCommunication(ctx context.Context, id string, upd sunshine
 			return commErr(err)
 		}
 		if upd.Body != nil {
-			if err := rechunk(ctx, tx, "communications", id); err != nil {
+			if err := communicationChunks.rewrite(ctx, tx, id); err != nil {
 				return err
 			}
 		}

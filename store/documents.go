@@ -227,7 +227,7 @@ func (s *Store) SetDocumentText(ctx context.Context, id, status, text, errMsg st
 			if n, err := res.RowsAffected(); err != nil || n == 0 {
 				return cmp.Or(err, sql.ErrNoRows) // not this organization's: its chunks stay as they are
 			}
-			return rechunk(ctx, tx, "documents", id)
+			return documentChunks.rewrite(ctx, tx, id)
 		})
 		if !tooManyWords(err) || text == "" {
 			return translate(err, "document")

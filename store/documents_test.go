@@ -28,7 +28,7 @@ func (f *failingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func committedRequest(t *testing.T) (*store.Store, storetest.Fixture, *sunshine.Request) {
+func committedRequest(t testing.TB) (*store.Store, storetest.Fixture, *sunshine.Request) {
 	t.Helper()
 	s := store.New(storetest.DB(t), sunshine.NewFixedClock(now))
 	fx := storetest.Org(t, s, "docs")

@@ -96,6 +96,15 @@ func (s *Store) Search(ctx context.Context, f SearchFilter) ([]SearchHit, bool, 
 	return hits, more, nil
 }
 
+// snippetText is the SQL of the text a hit's snippet is made from: of a
+// long text, its first chunk that matches, else its first chunk (the match
+// was in the subject or file name); of a short one, which has no chunks,
+// the text itself.
+func snippetText(chunks, key, id, text string) string {
+	chunk := `(SELECT k.text FROM ` + chunks + ` k WHERE k.` + key + ` = ` + id
+	return `coalesce(` + chunk + ` AND k.search @@ query.q ORDER BY k.n LIMIT 1), ` + chunk + ` AND k.n = 0), ` + text + `)`
+}
+
 // The snippet's match markers (ts_headline's StartSel and StopSel).
 var (
 	markHTML = strings.NewReplacer("\x01", "<mark>", "\x02", "</mark>")
@@ -223,19 +232,14 @@ func searchQuery(org string, f SearchFilter, limit, k, window int) (string, []an
 		LIMIT ` + arg(limit+1) + ` OFFSET ` + arg(f.Offset) + `
 	)
 	-- The request and agency, and the snippet (ts_headline re-parses the
-	-- text), for the page only; a long text's from its first chunk that
-	-- matches, else its first chunk (a match in the subject or file name).
+	-- text), for the page only; a long text's from one chunk of it.
 	SELECT page.*, r.title AS request_title, r.status AS request_status, a.name AS agency_name, ts_headline('english',
 		CASE page.kind
 			WHEN 'request' THEN r.title || E'\n' || r.description
-			WHEN 'communication' THEN (SELECT c.subject || E'\n' || coalesce(
-				(SELECT k.text FROM communication_text_chunks k WHERE k.communication_id = c.id AND k.search @@ query.q ORDER BY k.n LIMIT 1),
-				(SELECT k.text FROM communication_text_chunks k WHERE k.communication_id = c.id AND k.n = 0),
-				c.body) FROM communications c WHERE c.id = page.communication_id)
-			ELSE (SELECT coalesce(
-				(SELECT k.text FROM document_text_chunks k WHERE k.document_id = d.id AND k.search @@ query.q ORDER BY k.n LIMIT 1),
-				(SELECT k.text FROM document_text_chunks k WHERE k.document_id = d.id AND k.n = 0),
-				d.text) FROM documents d WHERE d.id = page.document_id)
+			WHEN 'communication' THEN (SELECT c.subject || E'\n' || ` + snippetText("communication_text_chunks", "communication_id", "c.id", "c.body") + `
+				FROM communications c WHERE c.id = page.communication_id)
+			ELSE (SELECT ` + snippetText("document_text_chunks", "document_id", "d.id", "d.text") + `
+				FROM documents d WHERE d.id = page.document_id)
 		END, query.q, 'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', MaxWords=30, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "') AS snippet
 	FROM page
 	CROSS JOIN query
