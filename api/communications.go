@@ -88,14 +88,7 @@ func (s *Server) handleCommunicationCreate(c *gin.Context) {
 	c.JSON(http.StatusCreated, communicationCreated{Communication: comm, Request: s.requestOut(r)})
 }
 
-func (s *Server) handleCommunicationList(c *gin.Context) {
-	cs, err := s.store.FindCommunications(c.Request.Context(), c.Param("id"))
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, newPage(cs, ""))
-}
+func (s *Server) handleCommunicationList(c *gin.Context) { requestPage(c, s.store.FindCommunications) }
 
 func (s *Server) handleCommunicationGet(c *gin.Context) {
 	comm, err := s.store.FindCommunicationByID(c.Request.Context(), c.Param("id"))

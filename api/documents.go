@@ -191,14 +191,7 @@ func (s *Server) ExtractPending(ctx context.Context, uploadedBefore time.Time) e
 // Wait blocks until background text extractions finish (graceful shutdown).
 func (s *Server) Wait() { s.extractions.Wait() }
 
-func (s *Server) handleDocumentList(c *gin.Context) {
-	ds, err := s.store.FindDocuments(c.Request.Context(), c.Param("id"))
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, newPage(ds, ""))
-}
+func (s *Server) handleDocumentList(c *gin.Context) { requestPage(c, s.store.FindDocuments) }
 
 func (s *Server) handleDocumentGet(c *gin.Context) {
 	d, err := s.store.FindDocumentByID(c.Request.Context(), c.Param("id"))

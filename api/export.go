@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/store"
 	"github.com/sunshine-records/sunshine/textract"
 )
 
@@ -59,17 +60,18 @@ func (s *Server) handleRequestZip(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	events, err := s.store.FindEvents(ctx, id)
+	events, _, err := s.store.FindEvents(ctx, id, store.All, "")
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	comms, err := s.store.FindCommunications(ctx, id)
+	docs, _, err := s.store.FindDocuments(ctx, id, store.All, "")
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	docs, err := s.store.FindDocuments(ctx, id)
+	// Communications come a few at a time: each body may be up to 1 MB.
+	comms, next, err := s.store.FindCommunications(ctx, id, zipCommsPage, "")
 	if err != nil {
 		fail(c, err)
 		return
@@ -95,20 +97,19 @@ func (s *Server) handleRequestZip(c *gin.Context) {
 	}
 	writeJSONEntry("request.json", s.requestOut(r))
 	writeJSONEntry("timeline.json", events)
-	for i, cm := range comms {
-		w, err := zw.Create(fmt.Sprintf("communications/%03d-%s-%s-%s.txt", i+1, cm.OccurredOn, cm.Direction, cm.Kind))
-		if err != nil {
+	for n := 1; ; {
+		for _, cm := range comms {
+			if err := writeCommunication(zw, n, cm); err != nil {
+				abort(err)
+			}
+			n++
+		}
+		if next == "" {
+			break
+		}
+		if comms, next, err = s.store.FindCommunications(ctx, id, zipCommsPage, next); err != nil {
 			abort(err)
 		}
-		fmt.Fprintf(w, "Date: %s\nDirection: %s\nChannel: %s\nKind: %s\nFrom: %s\nTo: %s\nSubject: %s\n",
-			cm.OccurredOn, cm.Direction, cm.Channel, cm.Kind, cm.From, cm.To, cm.Subject)
-		if len(cm.ExemptionsCited) > 0 {
-			fmt.Fprintf(w, "Exemptions cited: %s\n", strings.Join(cm.ExemptionsCited, "; "))
-		}
-		if cm.FeeAmount != nil {
-			fmt.Fprintf(w, "Fee: %s\n", *cm.FeeAmount)
-		}
-		fmt.Fprintf(w, "\n%s\n", cm.Body)
 	}
 	used := map[string]bool{}
 	for _, d := range docs {
@@ -124,6 +125,27 @@ func (s *Server) handleRequestZip(c *gin.Context) {
 	if err := zw.Close(); err != nil {
 		abort(err)
 	}
+}
+
+// zipCommsPage is how many communications an archive holds in memory.
+const zipCommsPage = 20
+
+// writeCommunication adds the n-th communication to an archive as text.
+func writeCommunication(zw *zip.Writer, n int, cm *sunshine.Communication) error {
+	w, err := zw.Create(fmt.Sprintf("communications/%03d-%s-%s-%s.txt", n, cm.OccurredOn, cm.Direction, cm.Kind))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "Date: %s\nDirection: %s\nChannel: %s\nKind: %s\nFrom: %s\nTo: %s\nSubject: %s\n",
+		cm.OccurredOn, cm.Direction, cm.Channel, cm.Kind, cm.From, cm.To, cm.Subject)
+	if len(cm.ExemptionsCited) > 0 {
+		fmt.Fprintf(w, "Exemptions cited: %s\n", strings.Join(cm.ExemptionsCited, "; "))
+	}
+	if cm.FeeAmount != nil {
+		fmt.Fprintf(w, "Fee: %s\n", *cm.FeeAmount)
+	}
+	_, err = fmt.Fprintf(w, "\n%s\n", cm.Body)
+	return err
 }
 
 // uniqueName gives each document in an archive its own name.

@@ -396,15 +396,4 @@ func deref(s *string) string {
 	return *s
 }
 
-func (s *Server) handleRequestEvents(c *gin.Context) {
-	if err := newQuery(c).err(); err != nil {
-		fail(c, err)
-		return
-	}
-	es, err := s.store.FindEvents(c.Request.Context(), c.Param("id"))
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, newPage(es, ""))
-}
+func (s *Server) handleRequestEvents(c *gin.Context) { requestPage(c, s.store.FindEvents) }

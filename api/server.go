@@ -285,7 +285,8 @@ func (s *Server) bodyLimit(c *gin.Context) {
 
 // listQueries are the routes that read query parameters (each checks its
 // own); every other authenticated route takes none.
-var listQueries = []string{"/api/v1/agencies", "/api/v1/requests", "/api/v1/requests/:id/events", "/api/v1/users",
+var listQueries = []string{"/api/v1/agencies", "/api/v1/requests", "/api/v1/requests/:id/events",
+	"/api/v1/requests/:id/communications", "/api/v1/requests/:id/documents", "/api/v1/users",
 	"/api/v1/tokens", "/api/v1/search", "/api/v1/requests.csv", "/api/v1/reminders"}
 
 // noUnknownQuery refuses query parameters on routes that take none, so a
@@ -376,6 +377,23 @@ func validID(s string) bool { return len(s) == 36 && uuid.Validate(s) == nil }
 type page[T any] struct {
 	Items      []T     `json:"items"`
 	NextCursor *string `json:"next_cursor"`
+}
+
+// requestPage answers GET of a request's communications, documents or
+// events: a page of limit items after the cursor.
+func requestPage[T any](c *gin.Context, find func(ctx context.Context, requestID string, limit int, after string) ([]T, string, error)) {
+	q := newQuery(c, "cursor", "limit")
+	limit, cursor := q.limit(), q.one("cursor")
+	if err := q.err(); err != nil {
+		fail(c, err)
+		return
+	}
+	items, next, err := find(c.Request.Context(), c.Param("id"), limit, cursor)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, newPage(items, next))
 }
 
 func newPage[T any](items []T, next string) page[T] {

@@ -99,7 +99,7 @@ func (s *Store) FindAgencies(ctx context.Context, f sunshine.AgencyFilter) ([]*s
 	if f.After != "" {
 		name, id, ok := decodeCursor(f.After)
 		if !ok {
-			return nil, "", sunshine.FieldInvalid("cursor", "is not a cursor from this list")
+			return nil, "", badCursor()
 		}
 		where = append(where, "(lower(name), id) > (lower("+arg(name)+"), "+arg(id)+"::uuid)")
 	}
@@ -109,12 +109,7 @@ func (s *Store) FindAgencies(ctx context.Context, f sunshine.AgencyFilter) ([]*s
 	if err := sqlx.SelectContext(ctx, s.q(), &as, q, args...); err != nil {
 		return nil, "", translate(err, "agencies")
 	}
-	next := ""
-	if len(as) > limit {
-		as = as[:limit]
-		last := as[limit-1]
-		next = encodeCursor(last.Name, last.ID)
-	}
+	as, next := keysetPage(as, limit, func(a *sunshine.Agency) string { return encodeCursor(a.Name, a.ID) })
 	return as, next, nil
 }
 

@@ -176,25 +176,44 @@ func statusBeforePause(ctx context.Context, q sqlx.QueryerContext, requestID str
 	return sunshine.Status(prev), nil
 }
 
-// FindCommunications lists a request's correspondence, oldest first.
-func (s *Store) FindCommunications(ctx context.Context, requestID string) ([]*sunshine.Communication, error) {
+// FindCommunications lists a page of a request's correspondence, oldest
+// first: limit rows (All for every one) after the cursor, and the cursor of
+// the next page ("" on the last).
+func (s *Store) FindCommunications(ctx context.Context, requestID string, limit int, after string) ([]*sunshine.Communication, string, error) {
 	org, err := orgID(ctx)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if _, err := s.findRequest(ctx, s.q(), org, requestID, false); err != nil {
-		return nil, err
+		return nil, "", err
 	}
+	limit = pageLimit(limit)
+	args := []any{org, requestID}
+	q := `SELECT ` + commColumns + ` FROM communications WHERE org_id = $1 AND request_id = $2`
+	if after != "" {
+		key, id, ok := decodeCursor(after)
+		day, at, ok2 := splitKey(key)
+		on, err := deadline.ParseDate(day)
+		t, ok3 := parseTimeKey(at)
+		if !ok || !ok2 || err != nil || !ok3 {
+			return nil, "", badCursor()
+		}
+		args = append(args, on, t, id)
+		q += ` AND (occurred_on, created_at, id) > ($3, $4, $5::uuid)`
+	}
+	q += ` ORDER BY occurred_on, created_at, id` + limitClause(limit)
 	var rows []commRow
-	q := `SELECT ` + commColumns + ` FROM communications WHERE org_id = $1 AND request_id = $2 ORDER BY occurred_on, created_at, id`
-	if err := sqlx.SelectContext(ctx, s.q(), &rows, q, org, requestID); err != nil {
-		return nil, translate(err, "communications")
+	if err := sqlx.SelectContext(ctx, s.q(), &rows, q, args...); err != nil {
+		return nil, "", translate(err, "communications")
 	}
 	out := make([]*sunshine.Communication, len(rows))
 	for i := range rows {
 		out[i] = rows[i].domain()
 	}
-	return out, nil
+	out, next := keysetPage(out, limit, func(c *sunshine.Communication) string {
+		return encodeCursor(c.OccurredOn.String()+" "+timeKey(c.CreatedAt), c.ID)
+	})
+	return out, next, nil
 }
 
 // FindCommunicationByID returns a communication of the caller's organization.

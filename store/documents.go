@@ -164,22 +164,38 @@ func findDocument(ctx context.Context, q sqlx.QueryerContext, org, id string) (*
 	return &d, nil
 }
 
-// FindDocuments lists a request's live documents, oldest first.
-func (s *Store) FindDocuments(ctx context.Context, requestID string) ([]*sunshine.Document, error) {
+// FindDocuments lists a page of a request's live documents, oldest first:
+// limit rows (All for every one) after the cursor, and the cursor of the
+// next page ("" on the last).
+func (s *Store) FindDocuments(ctx context.Context, requestID string, limit int, after string) ([]*sunshine.Document, string, error) {
 	org, err := orgID(ctx)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if _, err := s.findRequest(ctx, s.q(), org, requestID, false); err != nil {
-		return nil, err
+		return nil, "", err
 	}
+	limit = pageLimit(limit)
+	args := []any{org, requestID}
+	query := `SELECT ` + documentColumns + documentFrom + ` WHERE d.org_id = $1 AND d.request_id = $2 AND d.deleted_at IS NULL`
+	if after != "" {
+		key, id, ok := decodeCursor(after)
+		t, ok2 := parseTimeKey(key)
+		if !ok || !ok2 {
+			return nil, "", badCursor()
+		}
+		args = append(args, t, id)
+		query += ` AND (d.created_at, d.id) > ($3, $4::uuid)`
+	}
+	query += ` ORDER BY d.created_at, d.id` + limitClause(limit)
 	var ds []*sunshine.Document
-	query := `SELECT ` + documentColumns + documentFrom + ` WHERE d.org_id = $1 AND d.request_id = $2 AND d.deleted_at IS NULL
-		ORDER BY d.created_at, d.id`
-	if err := sqlx.SelectContext(ctx, s.q(), &ds, query, org, requestID); err != nil {
-		return nil, translate(err, "documents")
+	if err := sqlx.SelectContext(ctx, s.q(), &ds, query, args...); err != nil {
+		return nil, "", translate(err, "documents")
 	}
-	return ds, nil
+	ds, next := keysetPage(ds, limit, func(d *sunshine.Document) string {
+		return encodeCursor(timeKey(d.CreatedAt), d.ID)
+	})
+	return ds, next, nil
 }
 
 // DeleteDocument removes a document from its request, leaving an event; the

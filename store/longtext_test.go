@@ -66,7 +66,7 @@ func TestStore_TextWithTooManyWords(t *testing.T) {
 		require.ErrorAs(t, err, &e)
 		require.Equal(t, sunshine.EInvalid, e.Code)
 		require.Equal(t, "body", e.Fields[0].Field)
-		comms, err := s.FindCommunications(fx.Ctx, r.ID)
+		comms, _, err := s.FindCommunications(fx.Ctx, r.ID, store.All, "")
 		require.NoError(t, err)
 		require.Empty(t, comms, "nothing written")
 

@@ -236,9 +236,9 @@ func (s *Store) FindReminders(ctx context.Context, status string, limit int, aft
 	}
 	if after != "" {
 		key, id, ok := decodeCursor(after)
-		t, err := time.Parse(time.RFC3339Nano, key)
-		if !ok || err != nil {
-			return nil, "", sunshine.FieldInvalid("cursor", "is not a cursor from this list")
+		t, ok2 := parseTimeKey(key)
+		if !ok || !ok2 {
+			return nil, "", badCursor()
 		}
 		args = append(args, t, id)
 		where = append(where, "(created_at, id) < ($"+strconv.Itoa(len(args)-1)+", $"+strconv.Itoa(len(args))+"::uuid)")
@@ -250,12 +250,9 @@ func (s *Store) FindReminders(ctx context.Context, status string, limit int, aft
 	if err := sqlx.SelectContext(ctx, s.q(), &out, q, args...); err != nil {
 		return nil, "", translate(err, "reminders")
 	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		last := out[limit-1]
-		next = encodeCursor(last.CreatedAt.UTC().Format(time.RFC3339Nano), last.ID)
-	}
+	out, next := keysetPage(out, limit, func(r *sunshine.Reminder) string {
+		return encodeCursor(timeKey(r.CreatedAt), r.ID)
+	})
 	return out, next, nil
 }
 

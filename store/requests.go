@@ -299,16 +299,13 @@ func (s *Store) FindRequests(ctx context.Context, f sunshine.RequestFilter) ([]*
 	if err != nil {
 		return nil, "", err
 	}
-	next := ""
-	if len(rs) > limit {
-		rs = rs[:limit]
-		last := rs[limit-1]
+	rs, next := keysetPage(rs, limit, func(last *sunshine.Request) string {
 		key := "infinity"
 		if d := last.EffectiveDueOn(); !d.IsZero() {
 			key = d.String()
 		}
-		next = encodeCursor(key, last.ID)
-	}
+		return encodeCursor(key, last.ID)
+	})
 	return rs, next, nil
 }
 
@@ -367,7 +364,7 @@ func requestListQuery(org string, f sunshine.RequestFilter, limit int, now time.
 	if f.After != "" {
 		due, id, ok := decodeCursor(f.After)
 		if _, err := deadline.ParseDate(due); !ok || (err != nil && due != "infinity") {
-			return "", nil, sunshine.FieldInvalid("cursor", "is not a cursor from this list")
+			return "", nil, badCursor()
 		}
 		where = append(where, "(r.due_sort, r.id) > ("+arg(due)+"::date, "+arg(id)+"::uuid)")
 	}
@@ -728,20 +725,48 @@ func addEvent(ctx context.Context, tx sqlx.ExtContext, r *sunshine.Request, kind
 	return translate(err, "event")
 }
 
-// FindEvents returns a request's timeline, oldest first.
-func (s *Store) FindEvents(ctx context.Context, requestID string) ([]*sunshine.Event, error) {
+// FindEvents returns a page of a request's timeline, oldest first: limit
+// events (All for every one) after the cursor, and the cursor of the next
+// page ("" on the last).
+func (s *Store) FindEvents(ctx context.Context, requestID string, limit int, after string) ([]*sunshine.Event, string, error) {
 	org, err := orgID(ctx)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if _, err := s.findRequest(ctx, s.q(), org, requestID, false); err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	var es []*sunshine.Event
-	const q = `SELECT id, request_id, actor_id, kind, effective_on, note, data, created_at
-		FROM request_events WHERE org_id = $1 AND request_id = $2 ORDER BY seq`
-	if err := sqlx.SelectContext(ctx, s.q(), &es, q, org, requestID); err != nil {
-		return nil, translate(err, "events")
+	limit = pageLimit(limit)
+	args := []any{org, requestID}
+	q := `SELECT id, request_id, actor_id, kind, effective_on, note, data, created_at, seq
+		FROM request_events WHERE org_id = $1 AND request_id = $2`
+	if after != "" {
+		// seq orders the timeline.
+		key, _, ok := decodeCursor(after)
+		seq, err := strconv.ParseInt(key, 10, 64)
+		if !ok || err != nil {
+			return nil, "", badCursor()
+		}
+		args = append(args, seq)
+		q += ` AND seq > $3`
 	}
-	return es, nil
+	q += ` ORDER BY seq` + limitClause(limit)
+	var rows []eventRow
+	if err := sqlx.SelectContext(ctx, s.q(), &rows, q, args...); err != nil {
+		return nil, "", translate(err, "events")
+	}
+	rows, next := keysetPage(rows, limit, func(e eventRow) string {
+		return encodeCursor(strconv.FormatInt(e.Seq, 10), e.ID)
+	})
+	es := make([]*sunshine.Event, len(rows))
+	for i := range rows {
+		es[i] = &rows[i].Event
+	}
+	return es, next, nil
+}
+
+// eventRow is an event with its place in the timeline.
+type eventRow struct {
+	sunshine.Event
+	Seq int64 `db:"seq"`
 }

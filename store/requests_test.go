@@ -31,7 +31,7 @@ func TestStore_CreateRequest(t *testing.T) {
 		require.Equal(t, []string{}, got.Tags)
 		require.Equal(t, b.fx.Admin.ID, *got.CreatedBy)
 
-		es, err := b.s.FindEvents(b.ctx, r.ID)
+		es, _, err := b.s.FindEvents(b.ctx, r.ID, store.All, "")
 		require.NoError(t, err)
 		require.Len(t, es, 2)
 		require.Equal(t, sunshine.EventCreated, es[0].Kind)
@@ -103,7 +103,7 @@ func TestStore_CreateRequestWritesTimelineAndSchedule(t *testing.T) {
 		ReceivedOn: d("2017-03-27"), AssigneeID: &fx.Admin.ID}
 	require.NoError(t, s.CreateRequest(fx.Ctx, r))
 
-	es, err := s.FindEvents(fx.Ctx, r.ID)
+	es, _, err := s.FindEvents(fx.Ctx, r.ID, store.All, "")
 	require.NoError(t, err)
 	require.Len(t, es, 2)
 	for i, want := range []struct {
@@ -208,7 +208,7 @@ func TestStore_Tenancy(t *testing.T) {
 	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
 	_, err = b.s.FindAgencyByID(other.Ctx, a.ID)
 	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
-	_, err = b.s.FindEvents(other.Ctx, r.ID)
+	_, _, err = b.s.FindEvents(other.Ctx, r.ID, store.All, "")
 	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
 	_, err = b.s.TransitionRequest(other.Ctx, r.ID, sunshine.TransitionInput{To: sunshine.StatusWithdrawn})
 	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
@@ -257,7 +257,7 @@ func TestStore_TransitionsAndPauses(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "2017-04-20", r.ClosedOn.String())
 
-	es, err := b.s.FindEvents(b.ctx, r.ID)
+	es, _, err := b.s.FindEvents(b.ctx, r.ID, store.All, "")
 	require.NoError(t, err)
 	var kinds []sunshine.EventKind
 	for _, e := range es {
@@ -433,7 +433,7 @@ func TestStore_EventsAreAppendOnly(t *testing.T) {
 		_, err := s.DB().Exec(q)
 		require.ErrorContains(t, err, "append-only", q)
 	}
-	es, err := s.FindEvents(fx.Ctx, r.ID)
+	es, _, err := s.FindEvents(fx.Ctx, r.ID, store.All, "")
 	require.NoError(t, err)
 	require.Len(t, es, 2)
 }

@@ -337,7 +337,7 @@ func TestBrowser_StaffScenario(t *testing.T) {
 	b.waitText("the upload finishes and the page lists the document", "Uploaded 1 document", "ice-correspondence.pdf")
 	b.do("reload the request page", chromedp.Navigate(requestURL), chromedp.WaitVisible(chromedp.CSS("h1")))
 	b.waitText("the document is on the request page after a reload", "ice-correspondence.pdf", "Thu 20 Apr 2017")
-	docs, err := ls.st.FindDocuments(ls.ndlon.Ctx, ls.request.ID)
+	docs, _, err := ls.st.FindDocuments(ls.ndlon.Ctx, ls.request.ID, store.All, "")
 	require.NoError(t, err)
 	require.Len(t, docs, 1)
 	require.Equal(t, "application/pdf", docs[0].ContentType)

@@ -16,6 +16,7 @@ import (
 
 	sunshine "github.com/sunshine-records/sunshine"
 	"github.com/sunshine-records/sunshine/deadline"
+	"github.com/sunshine-records/sunshine/store"
 )
 
 // reqForm is one form's state for a template: what the user typed and the
@@ -241,16 +242,16 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 			}
 		}
 	}
-	events, err := s.store.FindEvents(ctx, r.ID)
+	events, _, err := s.store.FindEvents(ctx, r.ID, store.All, "")
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	if d.Comms, err = s.store.FindCommunications(ctx, r.ID); err != nil {
+	if d.Comms, _, err = s.store.FindCommunications(ctx, r.ID, store.All, ""); err != nil {
 		s.fail(c, err)
 		return
 	}
-	docs, err := s.store.FindDocuments(ctx, r.ID)
+	docs, _, err := s.store.FindDocuments(ctx, r.ID, store.All, "")
 	if err != nil {
 		s.fail(c, err)
 		return

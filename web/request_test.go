@@ -17,6 +17,7 @@ import (
 
 	sunshine "github.com/sunshine-records/sunshine"
 	"github.com/sunshine-records/sunshine/deadline"
+	"github.com/sunshine-records/sunshine/store"
 	"github.com/sunshine-records/sunshine/store/storetest"
 )
 
@@ -160,7 +161,7 @@ func TestRequestPage_Upload(t *testing.T) {
 	loc := requireRedirect(t, rec, "/requests/"+r.ID+"?note=")
 	page := body(b.get(loc))
 	require.Contains(t, page, "Uploaded 1 document: ice-emails.txt.")
-	docs, err := b.st.FindDocuments(b.fx.Ctx, r.ID)
+	docs, _, err := b.st.FindDocuments(b.fx.Ctx, r.ID, store.All, "")
 	require.NoError(t, err)
 	require.Len(t, docs, 1)
 	require.Contains(t, page, `href="/documents/`+docs[0].ID+`/download"`)
@@ -218,7 +219,7 @@ func TestRequestPage_BadCommunication(t *testing.T) {
 	require.Contains(t, page, ">Typed body\nsecond line</textarea>")
 	require.Contains(t, page, `<option value="fee_estimate" selected>`)
 	require.Contains(t, page, `<details class="panel" id="log" open>`)
-	comms, err := b.st.FindCommunications(b.fx.Ctx, r.ID)
+	comms, _, err := b.st.FindCommunications(b.fx.Ctx, r.ID, store.All, "")
 	require.NoError(t, err)
 	require.Empty(t, comms)
 
@@ -326,7 +327,7 @@ func TestRequestPage_OtherOrganization(t *testing.T) {
 	b, _, r := sacramento(t)
 	rec := b.upload("/requests/"+r.ID+"/documents", nil, map[string][]byte{"a.txt": []byte("mine")}, "")
 	requireRedirect(t, rec, "/requests/")
-	docs, err := b.st.FindDocuments(b.fx.Ctx, r.ID)
+	docs, _, err := b.st.FindDocuments(b.fx.Ctx, r.ID, store.All, "")
 	require.NoError(t, err)
 	require.Len(t, docs, 1)
 

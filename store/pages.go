@@ -1,0 +1,57 @@
+package store
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	sunshine "github.com/sunshine-records/sunshine"
+)
+
+// All, as the limit of a request's communications, documents or events,
+// asks for every row in one answer: the web page and the ZIP export show
+// the whole history.
+const All = -1
+
+// keysetPage finishes a page that asked for limit+1 rows: a row beyond the
+// limit means there is a next page, whose cursor is made from the last row
+// kept.
+func keysetPage[T any](rows []T, limit int, cursor func(T) string) ([]T, string) {
+	if limit == All || len(rows) <= limit {
+		return rows, ""
+	}
+	rows = rows[:limit]
+	return rows, cursor(rows[limit-1])
+}
+
+// limitClause is the LIMIT of a page that may ask for every row.
+func limitClause(limit int) string {
+	if limit == All {
+		return ""
+	}
+	return " LIMIT " + strconv.Itoa(limit+1)
+}
+
+// pageLimit is the page size asked for, keeping All.
+func pageLimit(n int) int {
+	if n == All {
+		return All
+	}
+	return clampLimit(n)
+}
+
+// timeKey and parseTimeKey write and read a timestamp in a cursor.
+func timeKey(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+func parseTimeKey(s string) (time.Time, bool) {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	return t, err == nil
+}
+
+// badCursor is the answer to a cursor this list did not make.
+func badCursor() error {
+	return sunshine.FieldInvalid("cursor", "is not a cursor from this list")
+}
+
+// splitKey cuts a cursor's key made of two parts joined by a space.
+func splitKey(key string) (string, string, bool) { return strings.Cut(key, " ") }
