@@ -177,8 +177,9 @@ func statusBeforePause(ctx context.Context, q sqlx.QueryerContext, requestID str
 }
 
 // FindCommunications lists a page of a request's correspondence, oldest
-// first: limit rows (All for every one) after the cursor, and the cursor of
-// the next page ("" on the last).
+// first: at most limit rows (All for every one) after the cursor, fewer
+// where their bodies pass the page's budget, and the cursor of the next
+// page ("" on the last).
 func (s *Store) FindCommunications(ctx context.Context, requestID string, limit int, after string) ([]*sunshine.Communication, string, error) {
 	org, err := orgID(ctx)
 	if err != nil {
@@ -188,8 +189,8 @@ func (s *Store) FindCommunications(ctx context.Context, requestID string, limit 
 		return nil, "", err
 	}
 	limit = pageLimit(limit)
-	args := []any{org, requestID}
-	q := `SELECT ` + commColumns + ` FROM communications WHERE org_id = $1 AND request_id = $2`
+	args := []any{org, requestID, pageBudget(limit)}
+	keyset := ""
 	if after != "" {
 		key, id, ok := decodeCursor(after)
 		day, at, ok2 := splitKey(key)
@@ -199,10 +200,22 @@ func (s *Store) FindCommunications(ctx context.Context, requestID string, limit 
 			return nil, "", badCursor()
 		}
 		args = append(args, on, t, id)
-		q += ` AND (occurred_on, created_at, id) > ($3, $4, $5::uuid)`
+		keyset = ` AND (occurred_on, created_at, id) > ($4, $5, $6::uuid)`
 	}
-	q += ` ORDER BY occurred_on, created_at, id` + limitClause(limit)
-	var rows []commRow
+	// The page's candidates are chosen by the bodies' lengths alone (read
+	// from their TOAST headers); only those within the budget are read.
+	q := `WITH page AS (
+			SELECT id, sum(octet_length(body)) OVER (ORDER BY occurred_on, created_at, id) - octet_length(body) AS before
+			FROM communications WHERE org_id = $1 AND request_id = $2` + keyset + `
+			ORDER BY occurred_on, created_at, id` + limitClause(limit) + `
+		)
+		SELECT ` + commColumns + `, (SELECT count(*) FROM page) AS candidates
+		FROM communications JOIN page USING (id) WHERE page.before < $3
+		ORDER BY occurred_on, created_at, id`
+	var rows []struct {
+		commRow
+		Candidates int `db:"candidates"`
+	}
 	if err := sqlx.SelectContext(ctx, s.q(), &rows, q, args...); err != nil {
 		return nil, "", translate(err, "communications")
 	}
@@ -210,7 +223,11 @@ func (s *Store) FindCommunications(ctx context.Context, requestID string, limit 
 	for i := range rows {
 		out[i] = rows[i].domain()
 	}
-	out, next := keysetPage(out, limit, func(c *sunshine.Communication) string {
+	candidates := 0
+	if len(rows) > 0 {
+		candidates = rows[0].Candidates
+	}
+	out, next := budgetPage(out, candidates, limit, func(c *sunshine.Communication) string {
 		return encodeCursor(c.OccurredOn.String()+" "+timeKey(c.CreatedAt), c.ID)
 	})
 	return out, next, nil

@@ -196,3 +196,66 @@ func TestStore_LongCommunicationSnippets(t *testing.T) {
 	require.Zero(t, chunks(), "the edit dropped the old body's chunks")
 	require.Contains(t, snippet("deportations"), "short <mark>deportation</mark> memo")
 }
+
+// A page of a request's communications or events ends early once its
+// long texts pass store.PageBudget, and the pages still join up to the
+// whole history.
+func TestStore_HistoryPagesBoundedBySize(t *testing.T) {
+	t.Parallel()
+	s, fx, r := committedRequest(t)
+	body := prose(900_000)
+	perPage := store.PageBudget/len(body) + 1 // the last one begins under the budget
+	var ids []string
+	for i := range perPage + 2 {
+		c, _, err := s.CreateCommunication(fx.Ctx, r.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
+			Direction: sunshine.DirectionIn, Channel: "email", Kind: sunshine.KindOther, OccurredOn: d("2017-04-01"),
+			Subject: fmt.Sprint("Production part ", i+1), Body: body}})
+		require.NoError(t, err)
+		ids = append(ids, c.ID)
+	}
+	// Each edit keeps the previous body in its event.
+	for i := range perPage + 1 {
+		edited := fmt.Sprint("Corrected ", i+1, ". ", body)
+		_, err := s.UpdateCommunication(fx.Ctx, ids[0], sunshine.CommunicationUpdate{Body: &edited})
+		require.NoError(t, err)
+	}
+
+	var sizes []int
+	var got []string
+	for after := ""; ; {
+		page, next, err := s.FindCommunications(fx.Ctx, r.ID, 200, after)
+		require.NoError(t, err)
+		sizes = append(sizes, len(page))
+		for _, c := range page {
+			got = append(got, c.ID)
+		}
+		if next == "" {
+			break
+		}
+		after = next
+	}
+	require.Equal(t, []int{perPage, 2}, sizes)
+	require.ElementsMatch(t, ids, got)
+
+	all, _, err := s.FindEvents(fx.Ctx, r.ID, store.All, "")
+	require.NoError(t, err)
+	var events []string
+	sizes = nil
+	for after := ""; ; {
+		page, next, err := s.FindEvents(fx.Ctx, r.ID, 200, after)
+		require.NoError(t, err)
+		sizes = append(sizes, len(page))
+		for _, e := range page {
+			events = append(events, e.ID)
+		}
+		if next == "" {
+			break
+		}
+		after = next
+	}
+	require.Len(t, sizes, 2, "the edits' previous bodies fill more than one page: %v", sizes)
+	require.Len(t, events, len(all))
+	for i := range all {
+		require.Equal(t, all[i].ID, events[i])
+	}
+}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -22,6 +23,32 @@ func keysetPage[T any](rows []T, limit int, cursor func(T) string) ([]T, string)
 	}
 	rows = rows[:limit]
 	return rows, cursor(rows[limit-1])
+}
+
+// PageBudget bounds the bytes of text (communication bodies, an edit's
+// previous version) in one page of a request's communications or events:
+// a body may be 1 MB, so a page ends early once its bodies pass this,
+// though never before its first item.
+const PageBudget = 4 << 20
+
+func pageBudget(limit int) int64 {
+	if limit == All {
+		return math.MaxInt64
+	}
+	return PageBudget
+}
+
+// budgetPage finishes a page whose rows are those of candidates (at most
+// limit+1 read) that fit the budget: any candidate left out, by the limit
+// or the budget, means there is a next page.
+func budgetPage[T any](rows []T, candidates, limit int, cursor func(T) string) ([]T, string) {
+	if limit != All && len(rows) > limit {
+		rows = rows[:limit]
+	}
+	if len(rows) == 0 || len(rows) == candidates {
+		return rows, ""
+	}
+	return rows, cursor(rows[len(rows)-1])
 }
 
 // limitClause is the LIMIT of a page that may ask for every row.

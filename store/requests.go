@@ -725,9 +725,10 @@ func addEvent(ctx context.Context, tx sqlx.ExtContext, r *sunshine.Request, kind
 	return translate(err, "event")
 }
 
-// FindEvents returns a page of a request's timeline, oldest first: limit
-// events (All for every one) after the cursor, and the cursor of the next
-// page ("" on the last).
+// FindEvents returns a page of a request's timeline, oldest first: at most
+// limit events (All for every one) after the cursor, fewer where their
+// data passes the page's budget, and the cursor of the next page ("" on
+// the last).
 func (s *Store) FindEvents(ctx context.Context, requestID string, limit int, after string) ([]*sunshine.Event, string, error) {
 	org, err := orgID(ctx)
 	if err != nil {
@@ -737,9 +738,8 @@ func (s *Store) FindEvents(ctx context.Context, requestID string, limit int, aft
 		return nil, "", err
 	}
 	limit = pageLimit(limit)
-	args := []any{org, requestID}
-	q := `SELECT id, request_id, actor_id, kind, effective_on, note, data, created_at, seq
-		FROM request_events WHERE org_id = $1 AND request_id = $2`
+	args := []any{org, requestID, pageBudget(limit)}
+	keyset := ""
 	if after != "" {
 		// seq orders the timeline.
 		key, _, ok := decodeCursor(after)
@@ -748,14 +748,29 @@ func (s *Store) FindEvents(ctx context.Context, requestID string, limit int, aft
 			return nil, "", badCursor()
 		}
 		args = append(args, seq)
-		q += ` AND seq > $3`
+		keyset = ` AND seq > $4`
 	}
-	q += ` ORDER BY seq` + limitClause(limit)
+	// An edit's event holds the communication's previous body: the page is
+	// cut by the events' sizes as well as their number.
+	q := `WITH page AS (
+			SELECT seq, sum(size) OVER (ORDER BY seq) - size AS before
+			FROM (SELECT seq, octet_length(note) + octet_length(data::text) AS size
+				FROM request_events WHERE org_id = $1 AND request_id = $2` + keyset + `) e
+			ORDER BY seq` + limitClause(limit) + `
+		)
+		SELECT id, request_id, actor_id, kind, effective_on, note, data, created_at, seq,
+			(SELECT count(*) FROM page) AS candidates
+		FROM request_events JOIN page USING (seq) WHERE page.before < $3
+		ORDER BY seq`
 	var rows []eventRow
 	if err := sqlx.SelectContext(ctx, s.q(), &rows, q, args...); err != nil {
 		return nil, "", translate(err, "events")
 	}
-	rows, next := keysetPage(rows, limit, func(e eventRow) string {
+	candidates := 0
+	if len(rows) > 0 {
+		candidates = rows[0].Candidates
+	}
+	rows, next := budgetPage(rows, candidates, limit, func(e eventRow) string {
 		return encodeCursor(strconv.FormatInt(e.Seq, 10), e.ID)
 	})
 	es := make([]*sunshine.Event, len(rows))
@@ -765,8 +780,10 @@ func (s *Store) FindEvents(ctx context.Context, requestID string, limit int, aft
 	return es, next, nil
 }
 
-// eventRow is an event with its place in the timeline.
+// eventRow is an event with its place in the timeline, and how many
+// events its page considered.
 type eventRow struct {
 	sunshine.Event
-	Seq int64 `db:"seq"`
+	Seq        int64 `db:"seq"`
+	Candidates int   `db:"candidates"`
 }
