@@ -31,6 +31,9 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 	require.NoError(t, b.st.CreateAgency(b.fx.Ctx, a))
 	r := &sunshine.Request{AgencyID: a.ID, Title: "ICE", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: deadline.MustParseDate("2017-03-27")}
 	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, r))
+	comm, _, err := b.st.CreateCommunication(b.fx.Ctx, r.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
+		Direction: sunshine.DirectionIn, Channel: "email", Kind: sunshine.KindOther, OccurredOn: deadline.MustParseDate("2017-03-28"), Body: "Received."}})
+	require.NoError(t, err)
 	addUser := func(email string, role sunshine.Role) {
 		u := &sunshine.User{Email: email, Role: role}
 		require.NoError(t, b.st.CreateUser(b.fx.Ctx, u))
@@ -51,6 +54,7 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		{"/settings", 200, 200, 200, 200},
 		{"/requests/new", 200, 200, 403, 200}, // viewers cannot file requests
 		{"/requests/" + r.ID, 200, 200, 200, 404},
+		{"/communications/" + comm.ID + "/message.txt", 200, 200, 200, 404},
 		{"/export/requests.csv", 200, 200, 200, 200},
 	}
 	posts := []struct {

@@ -234,3 +234,18 @@ func (s *Server) handleDownload(c *gin.Context) {
 	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	http.ServeContent(c.Writer, c.Request, "", d.CreatedAt, s.store.Content(ctx, d))
 }
+
+// handleMessage shows a communication's whole body as plain text (the
+// request page shows the start of a long one).
+func (s *Server) handleMessage(c *gin.Context) {
+	comm, err := s.store.FindCommunicationByID(ctxOf(c), c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	h := c.Writer.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "private, no-cache")
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	c.String(http.StatusOK, "%s", comm.Body)
+}

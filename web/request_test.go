@@ -395,3 +395,41 @@ func TestRequestPage_PausedClock(t *testing.T) {
 	require.Contains(t, page, "Fee: $25.50")
 	require.Contains(t, page, "Exemptions cited: 5 U.S.C. 552(b)(6); 5 U.S.C. 552(b)(7)(C)")
 }
+
+// A long message shows its start on the request page, with a link to the
+// whole of it as plain text: a history of 1 MB bodies would otherwise
+// make a page of hundreds of megabytes.
+func TestRequestPage_LongMessage(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	var long strings.Builder
+	for i := 0; long.Len() < 300_000; i++ {
+		fmt.Fprintf(&long, "Line %d of the released e-mail export <b>unescaped</b>.\n", i)
+	}
+	whole := long.String() + "The very last line."
+	short, _, err := b.st.CreateCommunication(b.fx.Ctx, r.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
+		Direction: sunshine.DirectionIn, Channel: "email", Kind: sunshine.KindOther, OccurredOn: deadline.MustParseDate("2017-03-28"),
+		Body: "A short note."}})
+	require.NoError(t, err)
+	c, _, err := b.st.CreateCommunication(b.fx.Ctx, r.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
+		Direction: sunshine.DirectionIn, Channel: "email", Kind: sunshine.KindOther, OccurredOn: deadline.MustParseDate("2017-03-29"),
+		Subject: "Export", Body: whole}})
+	require.NoError(t, err)
+
+	rec := b.get("/requests/" + r.ID)
+	require.Equal(t, http.StatusOK, rec.Code)
+	page := body(rec)
+	require.Less(t, len(page), 100_000, "the page holds the message's start, not all of it")
+	require.Contains(t, page, "Line 0 of the released e-mail export &lt;b&gt;unescaped&lt;/b&gt;.")
+	require.NotContains(t, page, "The very last line.")
+	link := `<a href="/communications/` + c.ID + `/message.txt">The whole message</a> (` + strconv.Itoa((len(whole)+1023)>>10) + ` KB)`
+	require.Contains(t, page, link)
+	require.NotContains(t, page, "/communications/"+short.ID+"/message.txt", "a short message is shown whole")
+
+	rec = b.get("/communications/" + c.ID + "/message.txt")
+	require.Equal(t, http.StatusOK, rec.Code)
+	require.Equal(t, "text/plain; charset=utf-8", rec.Header().Get("Content-Type"))
+	require.Equal(t, "nosniff", rec.Header().Get("X-Content-Type-Options"))
+	require.Equal(t, whole, body(rec))
+	require.Equal(t, http.StatusNotFound, b.get("/communications/not-an-id/message.txt").Code)
+}

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"unicode/utf8"
 
 	sunshine "github.com/sunshine-records/sunshine"
 	"github.com/sunshine-records/sunshine/deadline"
@@ -50,7 +51,12 @@ var funcs = template.FuncMap{
 		return *s
 	},
 	"join": strings.Join,
-	"add":  func(a, b int) int { return a + b },
+	// excerpt and cut show a long message's start on the request page; the
+	// whole message is a link away.
+	"excerpt": excerpt,
+	"cut":     func(s string) bool { return len(s) > messageExcerpt },
+	"kb":      func(s string) int { return (len(s) + 1023) >> 10 },
+	"add":     func(a, b int) int { return a + b },
 }
 
 func dueWords(r *sunshine.Request, today deadline.Date) string {
@@ -90,4 +96,24 @@ func parsePages() map[string]*template.Template {
 		pages[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n))
 	}
 	return pages
+}
+
+// messageExcerpt is how much of a communication's body the request page
+// shows: a body may be 1 MB, and a long history would make a page of
+// hundreds of megabytes.
+const messageExcerpt = 20_000
+
+// excerpt returns the first messageExcerpt bytes of s, cut after a word.
+func excerpt(s string) string {
+	if len(s) <= messageExcerpt {
+		return s
+	}
+	cut := messageExcerpt
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	if sp := strings.LastIndexAny(s[:cut], " \n"); sp > messageExcerpt/2 {
+		cut = sp
+	}
+	return s[:cut] + " …"
 }
