@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"mime/multipart"
 	"net/http"
@@ -85,13 +86,21 @@ func FuzzWriteBodies(f *testing.F) {
 }
 
 func FuzzListFilters(f *testing.F) {
-	b, agency, _ := fuzzBundle(f)
+	b, agency, id := fuzzBundle(f)
+	// Cursors of the right shape with edge values: year 0, far future, a negative sequence.
+	cursor := func(key string) string {
+		return "cursor=" + base64.RawURLEncoding.EncodeToString([]byte(key+"\x00"+agency))
+	}
 	for _, s := range []string{"status=submitted&status=draft", "due_before=2017-04-01&overdue=true", "agency_id=" + agency,
-		"q=ICE%20-detainer%20%22287(g)%22", "cursor=%00%01", "limit=-1", "tag=%E2%80%AE", "q=" + strings.Repeat("a ", 500)} {
+		"q=ICE%20-detainer%20%22287(g)%22", "cursor=%00%01", "limit=-1", "tag=%E2%80%AE", "q=" + strings.Repeat("a ", 500),
+		cursor("0000-01-01T00:00:00Z"), cursor("1000-01-01 9999-12-31T23:59:59.999999999+14:00"), cursor("-9223372036854775808"),
+		cursor("infinity")} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, query string) {
-		for _, path := range []string{"/api/v1/requests?", "/api/v1/search?q=x&", "/api/v1/agencies?", "/api/v1/requests.csv?"} {
+		for _, path := range []string{"/api/v1/requests?", "/api/v1/search?q=x&", "/api/v1/agencies?", "/api/v1/requests.csv?",
+			"/api/v1/reminders?", "/api/v1/requests/" + id + "/communications?", "/api/v1/requests/" + id + "/documents?",
+			"/api/v1/requests/" + id + "/events?"} {
 			req, err := http.NewRequest("GET", path+query, nil)
 			if err != nil {
 				return // not a URL a client could send

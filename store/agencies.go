@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
 
@@ -154,7 +155,8 @@ func decodeCursor(c string) (key, id string, ok bool) {
 		return "", "", false
 	}
 	key, id, ok = strings.Cut(string(b), "\x00")
-	return key, id, ok && validUUID(id)
+	// The key goes to PostgreSQL as text, which must be valid UTF-8.
+	return key, id, ok && utf8.ValidString(key) && validUUID(id)
 }
 
 const (
