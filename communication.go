@@ -44,18 +44,21 @@ var Channels = []string{"email", "portal", "mail", "fax", "phone", "in_person"}
 
 // Communication is one message in a request's correspondence.
 type Communication struct {
-	ID              string        `db:"id" json:"id"`
-	OrgID           string        `db:"org_id" json:"-"`
-	RequestID       string        `db:"request_id" json:"request_id"`
-	Direction       Direction     `db:"direction" json:"direction"`
-	Channel         string        `db:"channel" json:"channel"`
-	Kind            CommKind      `db:"kind" json:"kind"`
-	OccurredOn      deadline.Date `db:"occurred_on" json:"occurred_on"`
-	From            string        `db:"from_party" json:"from"`
-	To              string        `db:"to_party" json:"to"`
-	Subject         string        `db:"subject" json:"subject"`
-	Body            string        `db:"body" json:"body"`
-	ExemptionsCited []string      `db:"-" json:"exemptions_cited"`
+	ID         string        `db:"id" json:"id"`
+	OrgID      string        `db:"org_id" json:"-"`
+	RequestID  string        `db:"request_id" json:"request_id"`
+	Direction  Direction     `db:"direction" json:"direction"`
+	Channel    string        `db:"channel" json:"channel"`
+	Kind       CommKind      `db:"kind" json:"kind"`
+	OccurredOn deadline.Date `db:"occurred_on" json:"occurred_on"`
+	From       string        `db:"from_party" json:"from"`
+	To         string        `db:"to_party" json:"to"`
+	Subject    string        `db:"subject" json:"subject"`
+	Body       string        `db:"body" json:"body"`
+	// BodyBytes is the whole body's size where Body holds only its start
+	// (a brief listing, for a page); 0 otherwise.
+	BodyBytes       int      `db:"body_bytes" json:"-"`
+	ExemptionsCited []string `db:"-" json:"exemptions_cited"`
 	// FeeAmount is in dollars with cents, as a decimal string ("25.00").
 	FeeAmount *string   `db:"fee_amount" json:"fee_amount"`
 	CreatedBy *string   `db:"created_by" json:"created_by"`

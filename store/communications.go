@@ -26,8 +26,14 @@ func (row *commRow) domain() *sunshine.Communication {
 	return &c
 }
 
-const commColumns = `id, org_id, request_id, direction, channel, kind, occurred_on, from_party, to_party, subject, body,
+// commColumns are a communication's columns; commBriefColumns the same
+// with the body cut to its first $3 characters and its whole size.
+const (
+	commFields = `id, org_id, request_id, direction, channel, kind, occurred_on, from_party, to_party, subject,
 	exemptions_cited, fee_amount::text AS fee_amount, created_by, created_at, updated_at, version`
+	commColumns      = commFields + `, body`
+	commBriefColumns = commFields + `, left(body, $3) AS body, octet_length(body) AS body_bytes`
+)
 
 // CreateCommunication logs a communication on a request and applies its
 // effect in the same transaction, each with its event:
@@ -231,6 +237,30 @@ func (s *Store) FindCommunications(ctx context.Context, requestID string, limit 
 		return encodeCursor(c.OccurredOn.String()+" "+timeKey(c.CreatedAt), c.ID)
 	})
 	return out, next, nil
+}
+
+// FindCommunicationsBrief lists every communication of a request, oldest
+// first, each body cut to its first chars characters, with BodyBytes its
+// whole size: what a page shows of a history whose bodies may be 1 MB each.
+func (s *Store) FindCommunicationsBrief(ctx context.Context, requestID string, chars int) ([]*sunshine.Communication, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.findRequest(ctx, s.q(), org, requestID, false); err != nil {
+		return nil, err
+	}
+	q := `SELECT ` + commBriefColumns + ` FROM communications WHERE org_id = $1 AND request_id = $2
+		ORDER BY occurred_on, created_at, id`
+	var rows []commRow
+	if err := sqlx.SelectContext(ctx, s.q(), &rows, q, org, requestID, chars); err != nil {
+		return nil, translate(err, "communications")
+	}
+	out := make([]*sunshine.Communication, len(rows))
+	for i := range rows {
+		out[i] = rows[i].domain()
+	}
+	return out, nil
 }
 
 // FindCommunicationByID returns a communication of the caller's organization.

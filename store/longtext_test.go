@@ -258,4 +258,15 @@ func TestStore_HistoryPagesBoundedBySize(t *testing.T) {
 	for i := range all {
 		require.Equal(t, all[i].ID, events[i])
 	}
+
+	// A brief listing reads each body's start and its size.
+	brief, err := s.FindCommunicationsBrief(fx.Ctx, r.ID, 100)
+	require.NoError(t, err)
+	require.Len(t, brief, len(ids))
+	for _, c := range brief[1:] {
+		require.Equal(t, body[:100], c.Body)
+		require.Equal(t, len(body), c.BodyBytes)
+	}
+	_, err = s.FindCommunicationsBrief(storetest.Org(t, s, "other").Ctx, r.ID, 100)
+	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
 }

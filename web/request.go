@@ -247,7 +247,8 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 		s.fail(c, err)
 		return
 	}
-	if d.Comms, _, err = s.store.FindCommunications(ctx, r.ID, store.All, ""); err != nil {
+	// One character more than the page shows, so that excerpt marks the cut.
+	if d.Comms, err = s.store.FindCommunicationsBrief(ctx, r.ID, messageExcerpt+1); err != nil {
 		s.fail(c, err)
 		return
 	}

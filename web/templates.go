@@ -54,8 +54,8 @@ var funcs = template.FuncMap{
 	// excerpt and cut show a long message's start on the request page; the
 	// whole message is a link away.
 	"excerpt": excerpt,
-	"cut":     func(s string) bool { return len(s) > messageExcerpt },
-	"kb":      func(s string) int { return (len(s) + 1023) >> 10 },
+	"cut":     func(bodyBytes int) bool { return bodyBytes > messageExcerpt },
+	"kb":      func(bytes int) int { return (bytes + 1023) >> 10 },
 	"add":     func(a, b int) int { return a + b },
 }
 
