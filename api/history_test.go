@@ -45,7 +45,7 @@ func TestRequestHistory_Pages(t *testing.T) {
 	t.Parallel()
 	b := setupDocs(t, 0)
 	id := b.request(b.agency("Sheriff", "us-ca"), "2017-03-27")
-	const n = 23 // more than one page of the archive's 20
+	const n = 51 // more than a default page of 50, and than the archive's pages of 20
 	var created []string
 	for i := range n {
 		// Several on each day: within a day the test's transaction gives
@@ -66,10 +66,10 @@ func TestRequestHistory_Pages(t *testing.T) {
 		count int // items in all
 		pages int
 	}{
-		{"communications", 7, n, 4},
+		{"communications", 7, n, 8},
 		{"communications", n, n, 1},
 		{"documents", 2, 3, 2},
-		{"events", 10, 2 + n + 3, 3}, // created, due date set, each communication, each upload
+		{"events", 10, 2 + n + 3, 6}, // created, due date set, each communication, each upload
 	} {
 		t.Run(fmt.Sprintf("%s by %d", tc.list, tc.limit), func(t *testing.T) {
 			path := "/api/v1/requests/" + id + "/" + tc.list
@@ -96,7 +96,8 @@ func TestRequestHistory_Pages(t *testing.T) {
 	require.True(t, slices.IsSorted(days), "oldest first: %v", days)
 	require.ElementsMatch(t, created, ids)
 	first := b.call("GET", "/api/v1/requests/"+id+"/communications", b.token, nil)
-	require.Len(t, first.items(), n, "a first page holds 50 by default")
+	require.Len(t, first.items(), 50, "a page holds 50 by default")
+	require.NotNil(t, first.body["next_cursor"])
 
 	// The archive holds every communication, though it reads them a page at a time.
 	rec := b.raw("/api/v1/requests/" + id + "/export.zip")
@@ -116,6 +117,15 @@ func TestRequestHistory_Pages(t *testing.T) {
 
 	docs := b.call("GET", "/api/v1/requests/"+id+"/documents?limit=1", b.token, nil)
 	docCursor := docs.body["next_cursor"].(string)
+	// Another list's cursor, even one of the same shape, or one of another
+	// request's timeline, is refused.
+	otherRequest := b.request(b.agency("Police", "us-ca"), "2017-03-27")
+	otherEvents := b.call("GET", "/api/v1/requests/"+otherRequest+"/events?limit=1", b.token, nil).body["next_cursor"].(string)
+	for _, path := range []string{"/api/v1/reminders?cursor=" + docCursor, "/api/v1/requests/" + id + "/events?cursor=" + otherEvents} {
+		r := b.call("GET", path, b.token, nil)
+		require.Equal(t, http.StatusBadRequest, r.status(), path)
+		require.Equal(t, []string{"cursor"}, r.fieldErrors(), path)
+	}
 	for _, list := range []string{"communications", "documents", "events"} {
 		for _, tc := range []struct{ query, field string }{
 			{"limit=0", "limit"},

@@ -2,10 +2,8 @@ package store
 
 import (
 	"context"
-	"encoding/base64"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
 
@@ -98,7 +96,7 @@ func (s *Store) FindAgencies(ctx context.Context, f sunshine.AgencyFilter) ([]*s
 		where = append(where, "name ILIKE "+arg("%"+escapeLike(f.Q)+"%"))
 	}
 	if f.After != "" {
-		name, id, ok := decodeCursor(f.After)
+		name, id, ok := decodeCursor("agencies", f.After)
 		if !ok {
 			return nil, "", badCursor()
 		}
@@ -110,7 +108,7 @@ func (s *Store) FindAgencies(ctx context.Context, f sunshine.AgencyFilter) ([]*s
 	if err := sqlx.SelectContext(ctx, s.q(), &as, q, args...); err != nil {
 		return nil, "", translate(err, "agencies")
 	}
-	as, next := keysetPage(as, limit, func(a *sunshine.Agency) string { return encodeCursor(a.Name, a.ID) })
+	as, next := keysetPage(as, limit, func(a *sunshine.Agency) string { return encodeCursor("agencies", a.Name, a.ID) })
 	return as, next, nil
 }
 
@@ -142,21 +140,6 @@ func (s *Store) UpdateAgency(ctx context.Context, id string, upd sunshine.Agency
 		return nil, err
 	}
 	return a, nil
-}
-
-// Cursors are opaque to clients: base64 of "key\x00id".
-func encodeCursor(key, id string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(key + "\x00" + id))
-}
-
-func decodeCursor(c string) (key, id string, ok bool) {
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil {
-		return "", "", false
-	}
-	key, id, ok = strings.Cut(string(b), "\x00")
-	// The key goes to PostgreSQL as text, which must be valid UTF-8.
-	return key, id, ok && utf8.ValidString(key) && validUUID(id)
 }
 
 const (

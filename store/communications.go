@@ -198,7 +198,7 @@ func (s *Store) FindCommunications(ctx context.Context, requestID string, limit 
 	args := []any{org, requestID, pageBudget(limit)}
 	keyset := ""
 	if after != "" {
-		key, id, ok := decodeCursor(after)
+		key, id, ok := decodeCursor("communications", after)
 		day, at, ok2 := splitKey(key)
 		on, err := deadline.ParseDate(day)
 		t, ok3 := parseTimeKey(at)
@@ -234,7 +234,7 @@ func (s *Store) FindCommunications(ctx context.Context, requestID string, limit 
 		candidates = rows[0].Candidates
 	}
 	out, next := budgetPage(out, candidates, limit, func(c *sunshine.Communication) string {
-		return encodeCursor(c.OccurredOn.String()+" "+timeKey(c.CreatedAt), c.ID)
+		return encodeCursor("communications", c.OccurredOn.String()+" "+timeKey(c.CreatedAt), c.ID)
 	})
 	return out, next, nil
 }

@@ -179,7 +179,7 @@ func (s *Store) FindDocuments(ctx context.Context, requestID string, limit int, 
 	args := []any{org, requestID}
 	query := `SELECT ` + documentColumns + documentFrom + ` WHERE d.org_id = $1 AND d.request_id = $2 AND d.deleted_at IS NULL`
 	if after != "" {
-		key, id, ok := decodeCursor(after)
+		key, id, ok := decodeCursor("documents", after)
 		t, ok2 := parseTimeKey(key)
 		if !ok || !ok2 {
 			return nil, "", badCursor()
@@ -193,7 +193,7 @@ func (s *Store) FindDocuments(ctx context.Context, requestID string, limit int, 
 		return nil, "", translate(err, "documents")
 	}
 	ds, next := keysetPage(ds, limit, func(d *sunshine.Document) string {
-		return encodeCursor(timeKey(d.CreatedAt), d.ID)
+		return encodeCursor("documents", timeKey(d.CreatedAt), d.ID)
 	})
 	return ds, next, nil
 }

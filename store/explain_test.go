@@ -87,9 +87,9 @@ func TestRequestLists_UseIndexes(t *testing.T) {
 		{"by tag", sunshine.RequestFilter{Tag: "ice"}, 1000}, // through the tags index: its 950 matches
 		{"due this week", sunshine.RequestFilter{DueAfter: deadline.MustParseDate("2024-06-01"), DueBefore: deadline.MustParseDate("2024-06-07")}, ordered},
 		{"words in title", sunshine.RequestFilter{Q: "detainers"}, 1000}, // through the full-text index: its 979 matches
-		{"second page", sunshine.RequestFilter{After: store.EncodeCursor("2020-01-01", "00000000-0000-0000-0000-000000000000")}, ordered},
-		{"second page, open", sunshine.RequestFilter{Statuses: open, After: store.EncodeCursor("2020-01-01", "00000000-0000-0000-0000-000000000000")}, ordered},
-		{"export's second page", sunshine.RequestFilter{Limit: 200, After: store.EncodeCursor("2020-01-01", "00000000-0000-0000-0000-000000000000")}, 2 * 201},
+		{"second page", sunshine.RequestFilter{After: store.EncodeCursor("requests", "2020-01-01", "00000000-0000-0000-0000-000000000000")}, ordered},
+		{"second page, open", sunshine.RequestFilter{Statuses: open, After: store.EncodeCursor("requests", "2020-01-01", "00000000-0000-0000-0000-000000000000")}, ordered},
+		{"export's second page", sunshine.RequestFilter{Limit: 200, After: store.EncodeCursor("requests", "2020-01-01", "00000000-0000-0000-0000-000000000000")}, 2 * 201},
 	} {
 		limit := store.DefaultPageSize
 		if tc.f.Limit > 0 {

@@ -1,18 +1,37 @@
 package store
 
 import (
+	"encoding/base64"
 	"math"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	sunshine "github.com/sunshine-records/sunshine"
 )
 
 // All, as the limit of a request's communications, documents or events,
-// asks for every row in one answer: the web page and the ZIP export show
-// the whole history.
+// asks for every row in one answer: the web page shows the whole history,
+// and the ZIP export holds every event and document (not body) at once.
 const All = -1
+
+// Cursors are opaque to clients: base64 of "list\x00key\x00id". The list's
+// name makes another list's cursor a 400 rather than a page of something.
+func encodeCursor(list, key, id string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(list + "\x00" + key + "\x00" + id))
+}
+
+func decodeCursor(list, c string) (key, id string, ok bool) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return "", "", false
+	}
+	rest, found := strings.CutPrefix(string(b), list+"\x00")
+	key, id, ok = strings.Cut(rest, "\x00")
+	// The key goes to PostgreSQL as text, which must be valid UTF-8.
+	return key, id, found && ok && utf8.ValidString(key) && validUUID(id)
+}
 
 // keysetPage finishes a page that asked for limit+1 rows: a row beyond the
 // limit means there is a next page, whose cursor is made from the last row

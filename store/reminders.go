@@ -235,7 +235,7 @@ func (s *Store) FindReminders(ctx context.Context, status string, limit int, aft
 		where = append(where, "status = $"+strconv.Itoa(len(args)))
 	}
 	if after != "" {
-		key, id, ok := decodeCursor(after)
+		key, id, ok := decodeCursor("reminders", after)
 		t, ok2 := parseTimeKey(key)
 		if !ok || !ok2 {
 			return nil, "", badCursor()
@@ -251,7 +251,7 @@ func (s *Store) FindReminders(ctx context.Context, status string, limit int, aft
 		return nil, "", translate(err, "reminders")
 	}
 	out, next := keysetPage(out, limit, func(r *sunshine.Reminder) string {
-		return encodeCursor(timeKey(r.CreatedAt), r.ID)
+		return encodeCursor("reminders", timeKey(r.CreatedAt), r.ID)
 	})
 	return out, next, nil
 }

@@ -304,7 +304,7 @@ func (s *Store) FindRequests(ctx context.Context, f sunshine.RequestFilter) ([]*
 		if d := last.EffectiveDueOn(); !d.IsZero() {
 			key = d.String()
 		}
-		return encodeCursor(key, last.ID)
+		return encodeCursor("requests", key, last.ID)
 	})
 	return rs, next, nil
 }
@@ -362,7 +362,7 @@ func requestListQuery(org string, f sunshine.RequestFilter, limit int, now time.
 		where = append(where, "r.search @@ websearch_to_tsquery('english', "+arg(q)+")")
 	}
 	if f.After != "" {
-		due, id, ok := decodeCursor(f.After)
+		due, id, ok := decodeCursor("requests", f.After)
 		if _, err := deadline.ParseDate(due); !ok || (err != nil && due != "infinity") {
 			return "", nil, badCursor()
 		}
@@ -741,11 +741,19 @@ func (s *Store) FindEvents(ctx context.Context, requestID string, limit int, aft
 	args := []any{org, requestID, pageBudget(limit)}
 	keyset := ""
 	if after != "" {
-		// seq orders the timeline.
-		key, _, ok := decodeCursor(after)
-		seq, err := strconv.ParseInt(key, 10, 64)
-		if !ok || err != nil {
+		// The cursor names the page's last event; its place in the
+		// timeline (seq, shared by every organization) stays in the
+		// database, and an event of another request is no cursor here.
+		_, id, ok := decodeCursor("events", after)
+		var seq int64
+		if ok {
+			err = sqlx.GetContext(ctx, s.q(), &seq, `SELECT seq FROM request_events WHERE org_id = $1 AND request_id = $2 AND id = $3`,
+				org, requestID, id)
+		}
+		if !ok || errors.Is(err, sql.ErrNoRows) {
 			return nil, "", badCursor()
+		} else if err != nil {
+			return nil, "", translate(err, "events")
 		}
 		args = append(args, seq)
 		keyset = ` AND seq > $4`
@@ -776,7 +784,7 @@ func (s *Store) FindEvents(ctx context.Context, requestID string, limit int, aft
 		candidates = rows[0].Candidates
 	}
 	rows, next := budgetPage(rows, candidates, limit, func(e eventRow) string {
-		return encodeCursor(strconv.FormatInt(e.Seq, 10), e.ID)
+		return encodeCursor("events", "", e.ID)
 	})
 	es := make([]*sunshine.Event, len(rows))
 	for i := range rows {
@@ -785,8 +793,8 @@ func (s *Store) FindEvents(ctx context.Context, requestID string, limit int, aft
 	return es, next, nil
 }
 
-// eventRow is an event with its place in the timeline, and how many
-// events its page considered.
+// eventRow is an event with its place in the timeline (never shown: it is
+// shared by every organization), and how many events its page considered.
 type eventRow struct {
 	sunshine.Event
 	Seq        int64 `db:"seq"`

@@ -247,7 +247,8 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 		s.fail(c, err)
 		return
 	}
-	// One character more than the page shows, so that excerpt marks the cut.
+	// The page shows at most messageExcerpt bytes of a body; reading one
+	// character more than that many lets excerpt see, and mark, the cut.
 	if d.Comms, err = s.store.FindCommunicationsBrief(ctx, r.ID, messageExcerpt+1); err != nil {
 		s.fail(c, err)
 		return

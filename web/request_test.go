@@ -422,7 +422,7 @@ func TestRequestPage_LongMessage(t *testing.T) {
 	require.Less(t, len(page), 100_000, "the page holds the message's start, not all of it")
 	require.Contains(t, page, "Line 0 of the released e-mail export &lt;b&gt;unescaped&lt;/b&gt;.")
 	require.NotContains(t, page, "The very last line.")
-	link := `<a href="/communications/` + c.ID + `/message.txt">The whole message</a> (` + strconv.Itoa((len(whole)+1023)>>10) + ` KB)`
+	link := `<a href="/communications/` + c.ID + `/message.txt">The whole message</a> (` + strconv.Itoa((len(whole)+999)/1000) + ` KB)`
 	require.Contains(t, page, link)
 	require.NotContains(t, page, "/communications/"+short.ID+"/message.txt", "a short message is shown whole")
 

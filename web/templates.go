@@ -55,7 +55,7 @@ var funcs = template.FuncMap{
 	// whole message is a link away.
 	"excerpt": excerpt,
 	"cut":     func(bodyBytes int) bool { return bodyBytes > messageExcerpt },
-	"kb":      func(bytes int) int { return (bytes + 1023) >> 10 },
+	"kb":      func(bytes int) int { return (bytes + 999) / 1000 },
 	"add":     func(a, b int) int { return a + b },
 }
 
