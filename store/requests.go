@@ -759,16 +759,11 @@ func (s *Store) FindEvents(ctx context.Context, requestID string, limit int, aft
 		keyset = ` AND seq > $4`
 	}
 	// An edit's event holds the communication's previous body: the page is
-	// cut by the events' sizes as well as their number (with no budget,
-	// their data need not be read twice).
-	size := "octet_length(note) + octet_length(data::text)"
-	if limit == All {
-		size = "0"
-	}
+	// cut by the events' sizes (kept with each, migration 0010) as well as
+	// their number.
 	q := `WITH page AS (
 			SELECT seq, sum(size) OVER (ORDER BY seq) - size AS before
-			FROM (SELECT seq, ` + size + ` AS size
-				FROM request_events WHERE org_id = $1 AND request_id = $2` + keyset + `) e
+			FROM request_events WHERE org_id = $1 AND request_id = $2` + keyset + `
 			ORDER BY seq` + limitClause(limit) + `
 		)
 		SELECT id, request_id, actor_id, kind, effective_on, note, data, created_at, seq,
