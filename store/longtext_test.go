@@ -259,6 +259,22 @@ func TestStore_HistoryPagesBoundedBySize(t *testing.T) {
 		require.Equal(t, all[i].ID, events[i])
 	}
 
+	// The timeline as a page shows it leaves the edits' previous bodies unread.
+	timeline, err := s.FindTimeline(fx.Ctx, r.ID)
+	require.NoError(t, err)
+	require.Len(t, timeline, len(all))
+	edits := 0
+	for i, e := range timeline {
+		require.Equal(t, all[i].ID, e.ID)
+		if e.Kind == sunshine.EventCommEdited {
+			edits++
+			require.JSONEq(t, `{}`, string(e.Data))
+		} else {
+			require.JSONEq(t, string(all[i].Data), string(e.Data))
+		}
+	}
+	require.Equal(t, perPage+1, edits)
+
 	// A brief listing reads each body's start and its size.
 	brief, err := s.FindCommunicationsBrief(fx.Ctx, r.ID, 100)
 	require.NoError(t, err)

@@ -788,6 +788,33 @@ func (s *Store) FindEvents(ctx context.Context, requestID string, limit int, aft
 	return es, next, nil
 }
 
+// timelineDataLimit is the size past which FindTimeline leaves an event's
+// data unread: only an edit of a long message (which keeps the previous
+// body, up to 1 MB) passes it; a request's details, the next largest, stay
+// under 200 KB.
+const timelineDataLimit = 256 << 10
+
+// FindTimeline returns every event of a request, oldest first, as its page
+// shows them: an event whose data pass timelineDataLimit comes with empty
+// data, so a history of edits of long messages is not read for one page.
+func (s *Store) FindTimeline(ctx context.Context, requestID string) ([]*sunshine.Event, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.findRequest(ctx, s.q(), org, requestID, false); err != nil {
+		return nil, err
+	}
+	const q = `SELECT id, request_id, actor_id, kind, effective_on, note,
+			CASE WHEN size > $3 THEN '{}'::jsonb ELSE data END AS data, created_at
+		FROM request_events WHERE org_id = $1 AND request_id = $2 ORDER BY seq`
+	var es []*sunshine.Event
+	if err := sqlx.SelectContext(ctx, s.q(), &es, q, org, requestID, timelineDataLimit); err != nil {
+		return nil, translate(err, "events")
+	}
+	return es, nil
+}
+
 // eventRow is an event with its place in the timeline (never shown: it is
 // shared by every organization), and how many events its page considered.
 type eventRow struct {

@@ -242,7 +242,7 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 			}
 		}
 	}
-	events, _, err := s.store.FindEvents(ctx, r.ID, store.All, "")
+	events, err := s.store.FindTimeline(ctx, r.ID)
 	if err != nil {
 		s.fail(c, err)
 		return

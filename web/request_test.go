@@ -416,10 +416,17 @@ func TestRequestPage_LongMessage(t *testing.T) {
 		Subject: "Export", Body: whole}})
 	require.NoError(t, err)
 
+	// An edit keeps the previous body in the timeline; the page says only that it was edited.
+	edited := whole + " Corrected."
+	_, err = b.st.UpdateCommunication(b.fx.Ctx, c.ID, sunshine.CommunicationUpdate{Body: &edited})
+	require.NoError(t, err)
+	whole = edited
+
 	rec := b.get("/requests/" + r.ID)
 	require.Equal(t, http.StatusOK, rec.Code)
 	page := body(rec)
 	require.Less(t, len(page), 100_000, "the page holds the message's start, not all of it")
+	require.Contains(t, page, "Communication edited")
 	require.Contains(t, page, "Line 0 of the released e-mail export &lt;b&gt;unescaped&lt;/b&gt;.")
 	require.NotContains(t, page, "The very last line.")
 	link := `<a href="/communications/` + c.ID + `/message.txt">The whole message</a> (` + strconv.Itoa((len(whole)+999)/1000) + ` KB)`
