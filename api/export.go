@@ -60,11 +60,6 @@ func (s *Server) handleRequestZip(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	events, _, err := s.store.FindEvents(ctx, id, store.All, "")
-	if err != nil {
-		fail(c, err)
-		return
-	}
 	docs, _, err := s.store.FindDocuments(ctx, id, store.All, "")
 	if err != nil {
 		fail(c, err)
@@ -96,7 +91,15 @@ func (s *Server) handleRequestZip(c *gin.Context) {
 		}
 	}
 	writeJSONEntry("request.json", s.requestOut(r))
-	writeJSONEntry("timeline.json", events)
+	tw, err := zw.Create("timeline.json")
+	if err != nil {
+		abort(err)
+	}
+	if err := writeTimeline(tw, func(after string) ([]*sunshine.Event, string, error) {
+		return s.store.FindEvents(ctx, id, store.DefaultPageSize, after)
+	}); err != nil {
+		abort(err)
+	}
 	for n := 1; ; {
 		for _, cm := range comms {
 			if err := writeCommunication(zw, n, cm); err != nil {
@@ -125,6 +128,45 @@ func (s *Server) handleRequestZip(c *gin.Context) {
 	if err := zw.Close(); err != nil {
 		abort(err)
 	}
+}
+
+// writeTimeline writes a request's events as one indented JSON array, a
+// page at a time: an edit's event keeps the previous body, up to 1 MB.
+func writeTimeline(w io.Writer, page func(after string) ([]*sunshine.Event, string, error)) error {
+	n := 0
+	for after := ""; ; {
+		es, next, err := page(after)
+		if err != nil {
+			return err
+		}
+		for _, e := range es {
+			b, err := json.MarshalIndent(e, "  ", "  ")
+			if err != nil {
+				return err
+			}
+			sep := ",\n  "
+			if n == 0 {
+				sep = "[\n  "
+			}
+			n++
+			if _, err := io.WriteString(w, sep); err != nil {
+				return err
+			}
+			if _, err := w.Write(b); err != nil {
+				return err
+			}
+		}
+		if next == "" {
+			break
+		}
+		after = next
+	}
+	end := "\n]\n"
+	if n == 0 {
+		end = "[]\n"
+	}
+	_, err := io.WriteString(w, end)
+	return err
 }
 
 // zipCommsPage is how many communications an archive holds in memory.

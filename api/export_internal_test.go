@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -63,4 +64,53 @@ func FuzzCalendarEvent(f *testing.F) {
 			t.Fatalf("summary %q became %q", "Due: "+title+" ("+agency+")", got)
 		}
 	})
+}
+
+// The archive's timeline.json, written a page at a time, is byte for byte
+// what encoding the whole list at once wrote.
+func TestWriteTimeline_SameAsOneArray(t *testing.T) {
+	events := make([]*sunshine.Event, 5)
+	for i := range events {
+		events[i] = &sunshine.Event{ID: strings.Repeat(string(rune('a'+i)), 8), Kind: sunshine.EventCommEdited,
+			Note: "<b>note</b>", Data: json.RawMessage(`{"previous": {"body": "line 1\nline 2"}}`)}
+	}
+	for _, tc := range []struct {
+		name  string
+		pages [][]*sunshine.Event
+	}{
+		{"none", [][]*sunshine.Event{{}}},
+		{"one page", [][]*sunshine.Event{events}},
+		{"three pages", [][]*sunshine.Event{events[:2], events[2:3], events[3:]}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var all []*sunshine.Event
+			for _, p := range tc.pages {
+				all = append(all, p...)
+			}
+			var want bytes.Buffer
+			enc := json.NewEncoder(&want)
+			enc.SetIndent("", "  ")
+			if all == nil {
+				all = []*sunshine.Event{}
+			}
+			if err := enc.Encode(all); err != nil {
+				t.Fatal(err)
+			}
+			var got bytes.Buffer
+			i := 0
+			err := writeTimeline(&got, func(string) ([]*sunshine.Event, string, error) {
+				p, next := tc.pages[i], ""
+				if i++; i < len(tc.pages) {
+					next = "more"
+				}
+				return p, next, nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.String() != want.String() {
+				t.Fatalf("got\n%s\nwant\n%s", got.String(), want.String())
+			}
+		})
+	}
 }

@@ -3,6 +3,7 @@ package api_test
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -113,6 +114,17 @@ func TestRequestHistory_Pages(t *testing.T) {
 	require.Len(t, names, n)
 	for i, c := range comms {
 		require.Equal(t, fmt.Sprintf("communications/%03d-%s-out-follow_up.txt", i+1, c["occurred_on"]), names[i])
+	}
+	// And its timeline, written a page at a time, is the events list whole.
+	f, err := zr.Open("timeline.json")
+	require.NoError(t, err)
+	var timeline []map[string]any
+	require.NoError(t, json.NewDecoder(f).Decode(&timeline))
+	events, _ := b.pages("/api/v1/requests/"+id+"/events", 200)
+	require.Len(t, timeline, len(events))
+	require.Greater(t, len(timeline), 50, "more than one page")
+	for i, e := range timeline {
+		require.Equal(t, events[i], e["id"])
 	}
 
 	docs := b.call("GET", "/api/v1/requests/"+id+"/documents?limit=1", b.token, nil)
