@@ -4,10 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/stretchr/testify/require"
-
-	"github.com/sunshine-records/sunshine/store/storetest"
 )
 
 // 0010 keeps each event's size (its note and its data as JSON text), for
@@ -15,17 +12,8 @@ import (
 // again.
 func TestMigration10_EventSizes(t *testing.T) {
 	t.Parallel()
-	url := storetest.EmptyURL(t)
-	db := sqlx.MustOpen("postgres", url)
-	defer db.Close()
-	migrateTo(t, db.DB, 9)
-
-	var org, agency, request string
-	require.NoError(t, db.Get(&org, `INSERT INTO organizations (name, slug) VALUES ('ndlon', 'ndlon') RETURNING id`))
-	require.NoError(t, db.Get(&agency, `INSERT INTO agencies (org_id, name, jurisdiction, time_zone)
-		VALUES ($1, 'Sheriff', 'us-ca', 'America/Los_Angeles') RETURNING id`, org))
-	require.NoError(t, db.Get(&request, `INSERT INTO requests (org_id, agency_id, title, delivery_method, status, jurisdiction)
-		VALUES ($1, $2, 'ICE', 'email', 'draft', 'us-ca') RETURNING id`, org, agency))
+	db := databaseAt(t, 9)
+	org, request := draftRequest(t, db)
 	insert := func(note, data string) string {
 		var id string
 		require.NoError(t, db.Get(&id, `INSERT INTO request_events (org_id, request_id, kind, note, data)

@@ -18,6 +18,27 @@ func migrateTo(t *testing.T, db *sql.DB, v uint) {
 	require.NoError(t, migrations.MigrateTo(context.Background(), db, v))
 }
 
+// databaseAt opens a new, empty database migrated to version v.
+func databaseAt(t *testing.T, v uint) *sqlx.DB {
+	t.Helper()
+	db := sqlx.MustOpen("postgres", storetest.EmptyURL(t))
+	t.Cleanup(func() { db.Close() })
+	migrateTo(t, db.DB, v)
+	return db
+}
+
+// draftRequest inserts an organization with an agency and a draft request.
+func draftRequest(t *testing.T, db *sqlx.DB) (org, request string) {
+	t.Helper()
+	var agency string
+	require.NoError(t, db.Get(&org, `INSERT INTO organizations (name, slug) VALUES ('ndlon', 'ndlon') RETURNING id`))
+	require.NoError(t, db.Get(&agency, `INSERT INTO agencies (org_id, name, jurisdiction, time_zone)
+		VALUES ($1, 'Sheriff', 'us-ca', 'America/Los_Angeles') RETURNING id`, org))
+	require.NoError(t, db.Get(&request, `INSERT INTO requests (org_id, agency_id, title, delivery_method, status, jurisdiction)
+		VALUES ($1, $2, 'ICE', 'email', 'draft', 'us-ca') RETURNING id`, org, agency))
+	return org, request
+}
+
 // 0008 points a reminder's foreign key at its request's reminder schedule.
 // A reminder planned before its request had a schedule row keeps its
 // request (the migration gives the request an empty row), the key still

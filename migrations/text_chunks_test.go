@@ -4,10 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/stretchr/testify/require"
-
-	"github.com/sunshine-records/sunshine/store/storetest"
 )
 
 // 0009 cuts the long texts already stored, documents' and communications'
@@ -15,18 +12,8 @@ import (
 // down and up again.
 func TestMigration9_ChunksLongTexts(t *testing.T) {
 	t.Parallel()
-	url := storetest.EmptyURL(t)
-	db := sqlx.MustOpen("postgres", url)
-	defer db.Close()
-	migrateTo(t, db.DB, 8)
-
-	var org, user, agency, request string
-	require.NoError(t, db.Get(&org, `INSERT INTO organizations (name, slug) VALUES ('ndlon', 'ndlon') RETURNING id`))
-	require.NoError(t, db.Get(&user, `INSERT INTO users (org_id, email, name, role) VALUES ($1, 'a@ndlon.example', 'Admin', 'admin') RETURNING id`, org))
-	require.NoError(t, db.Get(&agency, `INSERT INTO agencies (org_id, name, jurisdiction, time_zone)
-		VALUES ($1, 'Sheriff', 'us-ca', 'America/Los_Angeles') RETURNING id`, org))
-	require.NoError(t, db.Get(&request, `INSERT INTO requests (org_id, agency_id, title, delivery_method, status, jurisdiction)
-		VALUES ($1, $2, 'ICE', 'email', 'draft', 'us-ca') RETURNING id`, org, agency))
+	db := databaseAt(t, 8)
+	org, request := draftRequest(t, db)
 	var blob string
 	require.NoError(t, db.Get(&blob, `INSERT INTO blobs (org_id, sha256, size, chunk_size) VALUES ($1, sha256(''), 0, 1) RETURNING id`, org))
 	long := strings.Repeat("Ninety-nine detainer forms. ", 2000) // 56,000 characters: 4 chunks

@@ -187,11 +187,8 @@ func statusBeforePause(ctx context.Context, q sqlx.QueryerContext, requestID str
 // where their bodies pass the page's budget, and the cursor of the next
 // page ("" on the last).
 func (s *Store) FindCommunications(ctx context.Context, requestID string, limit int, after string) ([]*sunshine.Communication, string, error) {
-	org, err := orgID(ctx)
+	org, err := s.requestOrg(ctx, requestID)
 	if err != nil {
-		return nil, "", err
-	}
-	if _, err := s.findRequest(ctx, s.q(), org, requestID, false); err != nil {
 		return nil, "", err
 	}
 	limit = pageLimit(limit)
@@ -243,11 +240,8 @@ func (s *Store) FindCommunications(ctx context.Context, requestID string, limit 
 // first, each body cut to its first chars characters, with BodyBytes its
 // whole size: what a page shows of a history whose bodies may be 1 MB each.
 func (s *Store) FindCommunicationsBrief(ctx context.Context, requestID string, chars int) ([]*sunshine.Communication, error) {
-	org, err := orgID(ctx)
+	org, err := s.requestOrg(ctx, requestID)
 	if err != nil {
-		return nil, err
-	}
-	if _, err := s.findRequest(ctx, s.q(), org, requestID, false); err != nil {
 		return nil, err
 	}
 	q := `SELECT ` + commBriefColumns + ` FROM communications WHERE org_id = $1 AND request_id = $2

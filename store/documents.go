@@ -168,11 +168,8 @@ func findDocument(ctx context.Context, q sqlx.QueryerContext, org, id string) (*
 // limit rows (All for every one) after the cursor, and the cursor of the
 // next page ("" on the last).
 func (s *Store) FindDocuments(ctx context.Context, requestID string, limit int, after string) ([]*sunshine.Document, string, error) {
-	org, err := orgID(ctx)
+	org, err := s.requestOrg(ctx, requestID)
 	if err != nil {
-		return nil, "", err
-	}
-	if _, err := s.findRequest(ctx, s.q(), org, requestID, false); err != nil {
 		return nil, "", err
 	}
 	limit = pageLimit(limit)

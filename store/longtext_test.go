@@ -197,6 +197,24 @@ func TestStore_LongCommunicationSnippets(t *testing.T) {
 	require.Contains(t, snippet("deportations"), "short <mark>deportation</mark> memo")
 }
 
+// pageIDs follows a list from its first page to its last: every item's ID
+// in order, and each page's size.
+func pageIDs[T any](t *testing.T, page func(after string) ([]T, string, error), id func(T) string) (ids []string, sizes []int) {
+	t.Helper()
+	for after := ""; ; {
+		items, next, err := page(after)
+		require.NoError(t, err)
+		sizes = append(sizes, len(items))
+		for _, it := range items {
+			ids = append(ids, id(it))
+		}
+		if next == "" {
+			return ids, sizes
+		}
+		after = next
+	}
+}
+
 // A page of a request's communications or events ends early once its
 // long texts pass store.PageBudget, and the pages still join up to the
 // whole history.
@@ -220,39 +238,17 @@ func TestStore_HistoryPagesBoundedBySize(t *testing.T) {
 		require.NoError(t, err)
 	}
 
-	var sizes []int
-	var got []string
-	for after := ""; ; {
-		page, next, err := s.FindCommunications(fx.Ctx, r.ID, 200, after)
-		require.NoError(t, err)
-		sizes = append(sizes, len(page))
-		for _, c := range page {
-			got = append(got, c.ID)
-		}
-		if next == "" {
-			break
-		}
-		after = next
-	}
+	got, sizes := pageIDs(t, func(after string) ([]*sunshine.Communication, string, error) {
+		return s.FindCommunications(fx.Ctx, r.ID, 200, after)
+	}, func(c *sunshine.Communication) string { return c.ID })
 	require.Equal(t, []int{perPage, 2}, sizes)
 	require.ElementsMatch(t, ids, got)
 
 	all, _, err := s.FindEvents(fx.Ctx, r.ID, store.All, "")
 	require.NoError(t, err)
-	var events []string
-	sizes = nil
-	for after := ""; ; {
-		page, next, err := s.FindEvents(fx.Ctx, r.ID, 200, after)
-		require.NoError(t, err)
-		sizes = append(sizes, len(page))
-		for _, e := range page {
-			events = append(events, e.ID)
-		}
-		if next == "" {
-			break
-		}
-		after = next
-	}
+	events, sizes := pageIDs(t, func(after string) ([]*sunshine.Event, string, error) {
+		return s.FindEvents(fx.Ctx, r.ID, 200, after)
+	}, func(e *sunshine.Event) string { return e.ID })
 	require.Len(t, sizes, 2, "the edits' previous bodies fill more than one page: %v", sizes)
 	require.Len(t, events, len(all))
 	for i := range all {

@@ -12,8 +12,8 @@ import (
 )
 
 // All, as the limit of a request's communications, documents or events,
-// asks for every row in one answer: the request's web page and its ZIP
-// export hold every document at once, the export every event.
+// asks for every row in one answer (the request's web page and its ZIP
+// export list every document at once).
 const All = -1
 
 // Cursors are opaque to clients: base64 of "list\x00key\x00id". The list's

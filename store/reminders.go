@@ -476,11 +476,8 @@ func (s *Store) OutboxStats(ctx context.Context, now time.Time) (pending int64, 
 
 // Watchers lists who watches a request of the caller's organization.
 func (s *Store) Watchers(ctx context.Context, requestID string) ([]*sunshine.User, error) {
-	org, err := orgID(ctx)
+	org, err := s.requestOrg(ctx, requestID)
 	if err != nil {
-		return nil, err
-	}
-	if _, err := s.findRequest(ctx, s.q(), org, requestID, false); err != nil {
 		return nil, err
 	}
 	var us []*sunshine.User

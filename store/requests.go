@@ -725,16 +725,26 @@ func addEvent(ctx context.Context, tx sqlx.ExtContext, r *sunshine.Request, kind
 	return translate(err, "event")
 }
 
+// requestOrg returns the caller's organization once it has found the
+// request there: another organization's request is ENotFound.
+func (s *Store) requestOrg(ctx context.Context, requestID string) (string, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return "", err
+	}
+	if _, err := s.findRequest(ctx, s.q(), org, requestID, false); err != nil {
+		return "", err
+	}
+	return org, nil
+}
+
 // FindEvents returns a page of a request's timeline, oldest first: at most
 // limit events (All for every one) after the cursor, fewer where their
 // data passes the page's budget, and the cursor of the next page ("" on
 // the last).
 func (s *Store) FindEvents(ctx context.Context, requestID string, limit int, after string) ([]*sunshine.Event, string, error) {
-	org, err := orgID(ctx)
+	org, err := s.requestOrg(ctx, requestID)
 	if err != nil {
-		return nil, "", err
-	}
-	if _, err := s.findRequest(ctx, s.q(), org, requestID, false); err != nil {
 		return nil, "", err
 	}
 	limit = pageLimit(limit)
@@ -766,7 +776,7 @@ func (s *Store) FindEvents(ctx context.Context, requestID string, limit int, aft
 			FROM request_events WHERE org_id = $1 AND request_id = $2` + keyset + `
 			ORDER BY seq` + limitClause(limit) + `
 		)
-		SELECT id, request_id, actor_id, kind, effective_on, note, data, created_at, seq,
+		SELECT id, request_id, actor_id, kind, effective_on, note, data, created_at,
 			(SELECT count(*) FROM page) AS candidates
 		FROM request_events JOIN page USING (seq) WHERE page.before < $3
 		ORDER BY seq`
@@ -798,11 +808,8 @@ const timelineDataLimit = 256 << 10
 // shows them: an event whose data pass timelineDataLimit comes with empty
 // data, so a history of edits of long messages is not read for one page.
 func (s *Store) FindTimeline(ctx context.Context, requestID string) ([]*sunshine.Event, error) {
-	org, err := orgID(ctx)
+	org, err := s.requestOrg(ctx, requestID)
 	if err != nil {
-		return nil, err
-	}
-	if _, err := s.findRequest(ctx, s.q(), org, requestID, false); err != nil {
 		return nil, err
 	}
 	const q = `SELECT id, request_id, actor_id, kind, effective_on, note,
@@ -815,10 +822,8 @@ func (s *Store) FindTimeline(ctx context.Context, requestID string) ([]*sunshine
 	return es, nil
 }
 
-// eventRow is an event with its place in the timeline (never shown: it is
-// shared by every organization), and how many events its page considered.
+// eventRow is an event with how many events its page considered.
 type eventRow struct {
 	sunshine.Event
-	Seq        int64 `db:"seq"`
-	Candidates int   `db:"candidates"`
+	Candidates int `db:"candidates"`
 }
