@@ -78,7 +78,13 @@ func (s *Store) PlanReminders(ctx context.Context, now time.Time) (int64, error)
 		JOIN recipients rc ON rc.request_id = o.request_id
 		LEFT JOIN user_preferences up ON up.user_id = rc.user_id
 		WHERE up.user_id IS NULL OR o.kind = ANY(up.kinds)
-		ON CONFLICT DO NOTHING
+		-- A reminder cancelled by a change since undone (a pause answered
+		-- the same day, an agreed date cleared) is owed again; one sent or
+		-- pending stays as it is.
+		ON CONFLICT (request_id, kind, due_on, recipient_id, occurrence) WHERE request_id IS NOT NULL
+		DO UPDATE SET status = 'pending', attempts = 0, next_attempt_at = EXCLUDED.next_attempt_at,
+			claimed_at = NULL, last_error = ''
+		WHERE reminders.status = 'cancelled'
 		RETURNING 1
 	),
 	-- Move each request read on to the next day one of its reminders can fall due.

@@ -1,12 +1,15 @@
 package store_test
 
 import (
+	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
 	"github.com/sunshine-records/sunshine/store"
 	"github.com/sunshine-records/sunshine/store/storetest"
 )
@@ -79,4 +82,94 @@ func TestStore_PlanRemindersRecipients(t *testing.T) {
 	again, err := s.PlanReminders(fx.Ctx, now)
 	require.NoError(t, err)
 	require.Zero(t, again, "planning twice creates nothing")
+}
+
+// A change that cancels a request's pending reminders, once undone, leaves
+// the reminder owed again: planning brings the cancelled row back rather
+// than skipping it for its unique key. A reminder already sent stays sent.
+func TestStore_PlanRemindersAfterChangeUndone(t *testing.T) {
+	t.Parallel()
+	s := store.New(storetest.DB(t), sunshine.NewFixedClock(now))
+	fx := storetest.Org(t, s, "undone")
+	a := &sunshine.Agency{Name: "Sacramento County Sheriff's Department", Jurisdiction: "us-ca"}
+	require.NoError(t, s.CreateAgency(fx.Ctx, a))
+
+	transition := func(to sunshine.Status) func(id string) error {
+		return func(id string) error {
+			_, err := s.TransitionRequest(fx.Ctx, id, sunshine.TransitionInput{To: to})
+			return err
+		}
+	}
+	customDue := func(on string) func(id string) error {
+		return func(id string) error {
+			var date deadline.Date
+			if on != "" {
+				date = d(on)
+			}
+			_, err := s.SetCustomDueOn(fx.Ctx, id, date, "agreed by phone")
+			return err
+		}
+	}
+	cases := []struct {
+		name        string
+		change, undo func(id string) error
+		sentBefore  bool // the reminder went out before the change
+	}{
+		{"waiting on us, then answered the same day", transition(sunshine.StatusAwaitingRequester), transition(sunshine.StatusSubmitted), false},
+		{"an agreed date set by mistake, then cleared", customDue("2017-04-20"), customDue(""), false},
+		{"sent before the round trip: not sent twice", transition(sunshine.StatusAwaitingRequester), transition(sunshine.StatusSubmitted), true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			// Due 6 April 2017, tomorrow: one due_soon reminder today.
+			r := &sunshine.Request{AgencyID: a.ID, Title: tc.name, DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: d("2017-03-27")}
+			require.NoError(t, s.CreateRequest(fx.Ctx, r))
+			_, err := s.PlanReminders(fx.Ctx, now)
+			require.NoError(t, err)
+			before := requestReminders(t, s, fx.Ctx, r.ID)
+			require.Len(t, before, 1)
+			require.Equal(t, "pending", before[0].Status)
+			if tc.sentBefore {
+				claimed, err := s.ClaimReminders(fx.Ctx, now, 100, time.Minute)
+				require.NoError(t, err)
+				for _, c := range claimed {
+					require.NoError(t, s.MarkReminderSent(fx.Ctx, c, "Due tomorrow", now))
+				}
+			}
+
+			require.NoError(t, tc.change(r.ID))
+			if !tc.sentBefore {
+				require.Equal(t, "cancelled", requestReminders(t, s, fx.Ctx, r.ID)[0].Status)
+			}
+			require.NoError(t, tc.undo(r.ID))
+			_, err = s.PlanReminders(fx.Ctx, now)
+			require.NoError(t, err)
+
+			after := requestReminders(t, s, fx.Ctx, r.ID)
+			require.Len(t, after, 1, "still one row per (request, kind, due date, recipient, occurrence)")
+			want := "pending"
+			if tc.sentBefore {
+				want = "sent"
+			}
+			require.Equal(t, want, after[0].Status)
+			require.Equal(t, before[0].DueOn, after[0].DueOn)
+			if want == "pending" {
+				require.Empty(t, after[0].LastError, "the cancellation's reason is cleared")
+			}
+		})
+	}
+}
+
+// requestReminders returns every reminder of one request, whatever its status.
+func requestReminders(t *testing.T, s *store.Store, ctx context.Context, requestID string) []*sunshine.Reminder {
+	t.Helper()
+	all, _, err := s.FindReminders(ctx, "", 200, "")
+	require.NoError(t, err)
+	var out []*sunshine.Reminder
+	for _, r := range all {
+		if r.RequestID != nil && *r.RequestID == requestID {
+			out = append(out, r)
+		}
+	}
+	return out
 }
