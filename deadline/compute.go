@@ -153,7 +153,7 @@ func (c *counter) run(received Date, extended bool) error {
 		lastUnit = j.Extension.Unit
 	}
 	if lastUnit == CalendarDays {
-		if end, err = c.roll(end); err != nil {
+		if end, done, err = c.roll(end); err != nil || !done {
 			return err
 		}
 	}
@@ -167,9 +167,11 @@ func (c *counter) run(received Date, extended bool) error {
 // is the number of days already counted (for day numbers after an extension).
 func (c *counter) count(from Date, n int, unit Unit, citation string, offset int) (Date, bool, error) {
 	r, d := c.r, from
+	moved, skipsPause := false, false // see Step.Moved and Step.SkipsPause
 	for counted := 0; counted < n; {
 		d = d.AddDays(1)
 		if p, ok := c.pausedOn(d); ok && c.j.Tolls {
+			skipsPause = true
 			if p.Open() {
 				r.Paused, r.Remaining = true, n-counted
 				r.Steps = append(r.Steps, Step{Kind: StepPausedOpen, Date: p.From, N: n - counted, Unit: unit, Citation: c.j.TollCitation})
@@ -186,6 +188,7 @@ func (c *counter) count(from Date, n int, unit Unit, citation string, offset int
 				return Date{}, false, err
 			}
 			if !ok {
+				moved = moved || (counted == 0 && d == from.AddDays(1))
 				c.skip(&d)
 				continue
 			}
@@ -197,10 +200,10 @@ func (c *counter) count(from Date, n int, unit Unit, citation string, offset int
 		}
 		counted++
 		if offset == 0 && counted == 1 {
-			r.Steps = append(r.Steps, Step{Kind: StepDayOne, Date: d, Unit: unit, Until: from})
+			r.Steps = append(r.Steps, Step{Kind: StepDayOne, Date: d, Unit: unit, Until: from, Moved: moved})
 		}
 	}
-	end := Step{Kind: StepPeriodEnd, Date: d, N: offset + n, Unit: unit, Citation: citation}
+	end := Step{Kind: StepPeriodEnd, Date: d, N: offset + n, Unit: unit, Citation: citation, SkipsPause: skipsPause}
 	if offset > 0 && unit != c.j.Unit { // Pennsylvania: 30 calendar days after the 5th business day
 		end.N, end.Until = n, from
 	}
@@ -226,15 +229,27 @@ func (c *counter) skip(d *Date) {
 	c.r.Steps = append(c.r.Steps, Step{Kind: StepHoliday, Date: *d, Name: name, Citation: calendar})
 }
 
-// roll moves a last day off a weekend or holiday of the last-day calendar.
-func (c *counter) roll(d Date) (Date, error) {
+// roll moves a last day off a weekend or holiday of the last-day calendar,
+// and over paused days. done is false when it reaches an open pause: the
+// period has run, and the last day is set when the clock resumes.
+func (c *counter) roll(d Date) (Date, bool, error) {
 	first := d
 	for {
+		if p, ok := c.pausedOn(d); ok && c.j.Tolls {
+			if p.Open() {
+				c.r.Paused = true
+				c.r.Steps = append(c.r.Steps, Step{Kind: StepPausedOpen, Date: p.From, Unit: c.j.Unit, Citation: c.j.TollCitation})
+				return Date{}, false, nil
+			}
+			c.r.Steps = append(c.r.Steps, Step{Kind: StepPaused, Date: p.From, Until: p.To, Citation: c.j.TollCitation})
+			d = p.To.AddDays(1)
+			continue
+		}
 		hol, err := c.last.holiday(d)
 		if err != nil {
-			return Date{}, err
+			return Date{}, false, err
 		}
-		if !hol && !d.IsWeekend() && !c.pausedAt(d) {
+		if !hol && !d.IsWeekend() {
 			break
 		}
 		step := Step{Kind: StepRollSkip, Date: d}
@@ -247,7 +262,7 @@ func (c *counter) roll(d Date) (Date, error) {
 	if d != first {
 		c.r.Steps = append(c.r.Steps, Step{Kind: StepRolled, Date: first, Until: d, Citation: c.j.Roll})
 	}
-	return d, nil
+	return d, true, nil
 }
 
 func (c *counter) isBusinessDay(d Date) (bool, error) {

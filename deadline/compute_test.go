@@ -20,6 +20,7 @@ func TestCompute_Pauses(t *testing.T) {
 		wantDue  string // "" while paused
 		wantLeft int
 		wantStep string // a phrase the explanation must contain
+		notStep  string // and one it must not
 	}{
 		{
 			// Day 1 Tue 28 Mar; paused Wed 29 Mar - Mon 3 Apr; counting
@@ -83,6 +84,45 @@ func TestCompute_Pauses(t *testing.T) {
 			pauses:  []Pause{{From: d("2017-05-01"), To: d("2017-05-05")}},
 			wantDue: "2017-05-15", wantStep: "Day 30 is Mon 15 May 2017",
 		},
+		{
+			// A pause, not decision A1, moves day 1: Mon 2 Mar 2026 is a
+			// working day; paused Tue 3 - Thu 5 Mar, day 1 is Fri 6 Mar,
+			// days 2-6 are 9-13 Mar ... day 20 is Thu 2 Apr.
+			name: "FederalPauseBeforeDayOne", code: "us-federal", received: "2026-03-02",
+			pauses:  []Pause{{From: d("2026-03-03"), To: d("2026-03-05")}},
+			wantDue: "2026-04-02", wantStep: "Day 1 is Fri 6 Mar 2026, the first working day after Mon 2 Mar 2026.",
+			notStep: "decision A1",
+		},
+		{
+			// Day 5 is Mon 9 Mar 2026; 30 calendar days after it, leaving out
+			// the paused 20-24 Mar: 10-19 Mar (10), 25-31 Mar (17), 1-13 Apr (30).
+			name: "PennsylvaniaPauseInExtension", code: "us-pa", received: "2026-03-02", extended: true,
+			pauses:  []Pause{{From: d("2026-03-20"), To: d("2026-03-24")}},
+			wantDue: "2026-04-13", wantStep: "Day 30 of the extension is Mon 13 Apr 2026: 30 calendar days after Mon 9 Mar 2026, not counting the paused days",
+		},
+		{
+			// Day 5 is Thu 14 May 2026; day 30 after it is Sat 13 Jun, which
+			// rolls (1 Pa.C.S. 1908) over the weekend and the pause of
+			// Mon 15 - Wed 17 Jun to Thu 18 Jun. The paused days are a pause,
+			// not a weekend.
+			name: "PennsylvaniaRollOverPause", code: "us-pa", received: "2026-05-07", extended: true,
+			pauses:  []Pause{{From: d("2026-06-15"), To: d("2026-06-17")}},
+			wantDue: "2026-06-18", wantStep: "Clock stopped from Mon 15 Jun 2026 to Wed 17 Jun 2026",
+			notStep: "Mon 15 Jun 2026: weekend",
+		},
+		{
+			// The same period, but the pause is still open on Mon 15 Jun, the
+			// day the last day would roll to: the period has run and the
+			// clock is stopped, nothing left to count.
+			name: "PennsylvaniaRollIntoOpenPause", code: "us-pa", received: "2026-05-07", extended: true,
+			pauses:   []Pause{{From: d("2026-06-15")}},
+			wantLeft: 0, wantStep: "Clock stopped since Mon 15 Jun 2026 while the agency waits on the requester (Office of Budget RTKL policy: tolled from a prepayment demand until payment), after the period ran",
+		},
+		{
+			name: "PennsylvaniaRollIntoOpenPauseOnSunday", code: "us-pa", received: "2026-05-07", extended: true,
+			pauses:   []Pause{{From: d("2026-06-14")}},
+			wantLeft: 0, wantStep: "Clock stopped since Sun 14 Jun 2026",
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -96,7 +136,11 @@ func TestCompute_Pauses(t *testing.T) {
 				require.False(t, r.Paused)
 				require.Equal(t, tc.wantDue, r.Due.String())
 			}
-			require.Contains(t, strings.Join(r.Explain(), "\n"), tc.wantStep)
+			steps := strings.Join(r.Explain(), "\n")
+			require.Contains(t, steps, tc.wantStep)
+			if tc.notStep != "" {
+				require.NotContains(t, steps, tc.notStep)
+			}
 		})
 	}
 }

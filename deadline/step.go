@@ -37,6 +37,11 @@ type Step struct {
 	Name     string // holiday name
 	Citation string
 	Text     string // the law's own words (no-deadline laws)
+	// Moved (day_one): the day after receipt was not a business day, so
+	// day 1 moved to the next (decision A1).
+	Moved bool
+	// SkipsPause (period_end): paused days fell within the count.
+	SkipsPause bool
 }
 
 // dateFmt is how explanations write a date: "Mon 27 Mar 2017".
@@ -105,7 +110,7 @@ func (s Step) text(word string) string {
 			return "Day 1 is " + d + ", the day after receipt."
 		}
 		first := ""
-		if s.Date != s.Until.AddDays(1) {
+		if s.Moved {
 			first = " (decision A1: counting starts on the next " + unitWords(s.Unit, word, 1) + ")"
 		}
 		return "Day 1 is " + d + ", the first " + unitWords(s.Unit, word, 1) + " after " + human(s.Until) + first + "."
@@ -121,10 +126,17 @@ func (s Step) text(word string) string {
 	case StepPaused:
 		return "Clock stopped from " + d + " to " + human(s.Until) + " while the agency waited on the requester" + cite(s.Citation) + ": those days do not count."
 	case StepPausedOpen:
+		if s.N == 0 {
+			return "Clock stopped since " + d + " while the agency waits on the requester" + cite(s.Citation) + ", after the period ran: when it resumes, the last day is the first day after the pause it may fall on."
+		}
 		return "Clock stopped since " + d + " while the agency waits on the requester" + cite(s.Citation) + ", with " + strconv.Itoa(s.N) + " " + unitWords(s.Unit, word, s.N) + " left: the due date is set again when it resumes."
 	case StepPeriodEnd:
 		if !s.Until.IsZero() {
-			return "Day " + strconv.Itoa(s.N) + " of the extension is " + d + ": " + strconv.Itoa(s.N) + " " + unitWords(s.Unit, word, s.N) + " after " + human(s.Until) + cite(s.Citation) + "."
+			paused := ""
+			if s.SkipsPause {
+				paused = ", not counting the paused days"
+			}
+			return "Day " + strconv.Itoa(s.N) + " of the extension is " + d + ": " + strconv.Itoa(s.N) + " " + unitWords(s.Unit, word, s.N) + " after " + human(s.Until) + paused + cite(s.Citation) + "."
 		}
 		return "Day " + strconv.Itoa(s.N) + " is " + d + ": " + strconv.Itoa(s.N) + " " + unitWords(s.Unit, word, s.N) + cite(s.Citation) + "."
 	case StepExtension:

@@ -211,7 +211,7 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 		d.HasClock = true
 		d.Steps = res.Explain()
 		d.ClockPaused = res.Paused
-		if res.Paused && d.Law != nil {
+		if res.Paused && res.Remaining > 0 && d.Law != nil { // none left: the period ran before the pause
 			d.Remaining = d.Law.Days(res.Remaining, d.Law.Unit)
 		}
 	}
