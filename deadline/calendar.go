@@ -3,6 +3,7 @@ package deadline
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -205,7 +206,15 @@ func (c *Calendar) build(y int) *yearSet {
 	next := Date{n: fromCivil(y+1, time.January, 1)}
 	ys := &yearSet{first: jan1.n, days: next.n - jan1.n}
 	add := func(h Holiday) {
-		if h.Date.Before(jan1) || !h.Date.Before(next) || ys.has(h.Date) {
+		if h.Date.Before(jan1) || !h.Date.Before(next) {
+			return
+		}
+		if ys.has(h.Date) { // two holidays on one day (Texas, 2026: MLK Day and Confederate Heroes Day): both named
+			for k := range ys.list {
+				if ys.list[k].Date == h.Date && !strings.Contains(ys.list[k].Name, h.Name) {
+					ys.list[k].Name += " and " + h.Name
+				}
+			}
 			return
 		}
 		i := h.Date.n - ys.first

@@ -135,6 +135,8 @@ func TestHolidays_Rules(t *testing.T) {
 		// Texas: state holidays, no substitutes.
 		{"TXDec26", "us-tx", "2025-12-26", true, "December 26"},
 		{"TXConfederateHeroesDay", "us-tx", "2024-01-19", true, "Confederate Heroes Day"},
+		// Two holidays on one day are both named (MLK Day is 19 Jan 2026).
+		{"TXConfederateHeroesDayIsMLKDay2026", "us-tx", "2026-01-19", true, "Confederate Heroes Day and Martin Luther King, Jr., Day"},
 		{"TXNoColumbusDay", "us-tx", "2024-10-14", false, ""},
 		// Pennsylvania: Good Friday and Election Day are business days (they
 		// only stop a last day, TestJurisdiction_LastDayOnlyHolidays).
