@@ -272,9 +272,14 @@ func (s *Server) recovery(c *gin.Context) {
 	c.Next()
 }
 
-// bodyLimit caps every body: reading past the cap fails, and decodeJSON
+// bodyLimit caps every API body: reading past the cap fails, and decodeJSON
 // answers 413 (after authentication, so a caller without a token gets 401).
+// The staff pages on the same engine cap their forms themselves.
 func (s *Server) bodyLimit(c *gin.Context) {
+	if !strings.HasPrefix(c.Request.URL.Path, "/api/") {
+		c.Next()
+		return
+	}
 	limit := s.cfg.BodyLimit
 	if c.FullPath() == uploadRoute {
 		limit = s.cfg.UploadLimit

@@ -21,6 +21,9 @@ import (
 // chosen file at once.
 const uploadFilesPerPost = 10
 
+// uploadRoute takes the upload limit instead of formLimit.
+const uploadRoute = "/requests/:id/documents"
+
 // handleDocumentUpload stores every file of a multipart form (field
 // "file", repeated; optional "communication_id" before the files). The
 // content type is sniffed from the bytes and the name sanitised; text is

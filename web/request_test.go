@@ -440,3 +440,40 @@ func TestRequestPage_LongMessage(t *testing.T) {
 	require.Equal(t, whole, body(rec))
 	require.Equal(t, http.StatusNotFound, b.get("/communications/not-an-id/message.txt").Code)
 }
+
+// The pages run on the API's engine: its JSON body limit (1 MiB) is not
+// theirs. A 2 MiB document uploads, a message of the largest size logs from
+// its form, and a form beyond the form limit is refused with a page that
+// says so, saving nothing.
+func TestRequestPage_LargeForms(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+
+	big := bytes.Repeat([]byte("Released record line.\n"), (2<<20)/22+1)
+	rec := b.upload("/requests/"+r.ID+"/documents", nil, map[string][]byte{"release.txt": big}, "")
+	requireRedirect(t, rec, "/requests/"+r.ID+"?note=")
+	docs, _, err := b.st.FindDocuments(b.fx.Ctx, r.ID, store.All, "")
+	require.NoError(t, err)
+	require.Len(t, docs, 1)
+	require.EqualValues(t, len(big), docs[0].Size)
+
+	// 1,000,000 bytes of accented text: 2.9 MB once URL-encoded.
+	message := strings.Repeat("é", 500_000)
+	form := url.Values{"direction": {"in"}, "channel": {"email"}, "kind": {"records_release"},
+		"occurred_on": {"2017-04-05"}, "subject": {"Records"}, "body": {message}}
+	require.Greater(t, len(form.Encode()), 1<<20)
+	rec = b.post("/requests/"+r.ID+"/communications", form)
+	requireRedirect(t, rec, "/requests/"+r.ID)
+	comms, _, err := b.st.FindCommunications(b.fx.Ctx, r.ID, store.All, "")
+	require.NoError(t, err)
+	require.Len(t, comms, 1)
+	require.Equal(t, message, comms[0].Body)
+
+	form.Set("body", strings.Repeat("é", 800_000))
+	rec = b.post("/requests/"+r.ID+"/communications", form)
+	require.Equal(t, http.StatusRequestEntityTooLarge, rec.Code)
+	require.Contains(t, body(rec), "The form is larger than 4 MiB, so nothing was saved.")
+	comms, _, err = b.st.FindCommunications(b.fx.Ctx, r.ID, store.All, "")
+	require.NoError(t, err)
+	require.Len(t, comms, 1)
+}

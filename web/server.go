@@ -8,6 +8,7 @@ import (
 	"context"
 	"embed"
 	"errors"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -76,13 +77,13 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 		c.FileFromFS(c.Param("file"), http.FS(assets))
 	})
 
-	pub := e.Group("", s.securityHeaders, s.sameOrigin)
+	pub := e.Group("", s.securityHeaders, s.sameOrigin, s.formLimit)
 	pub.GET("/login", s.handleLoginPage)
 	pub.POST("/login", s.handleLogin)
 	pub.GET("/invite/:token", s.handleInvitePage)
 	pub.POST("/invite/:token", s.handleInvite)
 
-	in := e.Group("", s.securityHeaders, s.sameOrigin, s.requireSession)
+	in := e.Group("", s.securityHeaders, s.sameOrigin, s.requireSession, s.formLimit)
 	in.POST("/logout", s.handleLogout)
 	in.GET("/", s.handleDashboard)
 	in.GET("/agencies", s.handleAgencies)
@@ -93,7 +94,7 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 	in.POST("/requests", s.handleRequestCreate)
 	in.GET("/requests/:id", s.handleRequestPage)
 	in.POST("/requests/:id/communications", s.handleCommunicationCreate)
-	in.POST("/requests/:id/documents", s.handleDocumentUpload)
+	in.POST(uploadRoute, s.handleDocumentUpload)
 	in.POST("/requests/:id/extension", s.handleExtension)
 	in.POST("/requests/:id/status", s.handleStatus)
 	in.POST("/requests/:id/assign", s.handleAssign)
@@ -135,6 +136,33 @@ func (s *Server) sameOrigin(c *gin.Context) {
 }
 
 // requireSession loads the signed-in user, or sends the browser to sign in.
+// formLimit is the most a form may send: a message of 1,000,000 bytes is
+// up to three times that URL-encoded. (Uploads have their own limit.)
+const formLimit = 4 << 20
+
+// formLimit caps a posted form and parses it up front, so a form too large
+// or malformed is refused with a page that says so, instead of reading as
+// empty and losing what the person typed.
+func (s *Server) formLimit(c *gin.Context) {
+	if c.Request.Method != http.MethodPost || c.FullPath() == uploadRoute {
+		c.Next()
+		return
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, formLimit)
+	if err := c.Request.ParseForm(); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			s.render(c, http.StatusRequestEntityTooLarge, "error", "Too large",
+				errorPage{Message: fmt.Sprintf("The form is larger than %d MiB, so nothing was saved. Go back, shorten it (a message can be at most 1,000,000 bytes) and send it again.", formLimit>>20)})
+		} else {
+			s.render(c, http.StatusBadRequest, "error", "Could not read the form", errorPage{Message: "The form could not be read, so nothing was saved. Go back and send it again."})
+		}
+		c.Abort()
+		return
+	}
+	c.Next()
+}
+
 func (s *Server) requireSession(c *gin.Context) {
 	cookie, _ := c.Cookie(sessionCookie)
 	p, err := s.store.Session(c.Request.Context(), cookie)

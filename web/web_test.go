@@ -44,11 +44,12 @@ func setup(t *testing.T) *bundle {
 	st := storetest.Tx(t, sunshine.NewFixedClock(now))
 	fx := storetest.Org(t, st, "ndlon")
 	require.NoError(t, st.SetPassword(context.Background(), fx.Admin.ID, password))
-	e := gin.New()
-	// The API's extractor, inline: an upload's page shows the text's outcome.
-	extractor := api.New(st, api.Config{InlineExtraction: true})
-	web.New(st, e, web.Config{BaseURL: "https://sunshine.example", ExtractText: extractor.ExtractText})
-	return &bundle{t: t, st: st, fx: fx, engine: e}
+	// The pages on the API's engine, as `sunshine serve` wires them (its
+	// middleware runs for every page too), with the API's extractor inline:
+	// an upload's page shows the text's outcome.
+	apiServer := api.New(st, api.Config{InlineExtraction: true})
+	web.New(st, apiServer.Engine(), web.Config{BaseURL: "https://sunshine.example", ExtractText: apiServer.ExtractText})
+	return &bundle{t: t, st: st, fx: fx, engine: apiServer.Engine()}
 }
 
 // do sends a request as the browser, with its session cookie.
