@@ -44,6 +44,10 @@ type Config struct {
 	ExtractWorkers int
 	// BaseURL is the public address, for links (calendar feeds).
 	BaseURL string
+	// TrustedProxies are the addresses (IPs or CIDR ranges) of the reverse
+	// proxies whose X-Forwarded-For header names the client (sign-in
+	// limits count by client). None: the connection's address is the client.
+	TrustedProxies []string
 }
 
 // Server is the HTTP API.
@@ -95,6 +99,10 @@ func New(st *store.Store, cfg Config) *Server {
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
 	e := s.engine
+	if err := e.SetTrustedProxies(cfg.TrustedProxies); err != nil {
+		// Gin would then trust every proxy; refuse rather than serve so.
+		panic(fmt.Sprintf("api: trusted proxies %q: %v", cfg.TrustedProxies, err))
+	}
 	e.HandleMethodNotAllowed = true
 	e.RedirectTrailingSlash = false // an unknown path is a 404 problem, never a redirect
 	e.RedirectFixedPath = false

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -27,7 +26,8 @@ const genericLoginError = "That email and password did not work. Check them and 
 func (s *Server) handleLogin(c *gin.Context) {
 	email := strings.TrimSpace(c.PostForm("email"))
 	d := loginData{Email: email, Next: safeNext(c.PostForm("next"))}
-	if !s.limiter.allow(clientIP(c), strings.ToLower(email), time.Now()) {
+	ip, who, now := c.ClientIP(), strings.ToLower(email), time.Now()
+	if !s.limiter.allow(ip, who, now) {
 		d.Error = "Too many attempts. Wait a few minutes, then try again."
 		s.render(c, http.StatusTooManyRequests, "login", "Sign in", d)
 		return
@@ -38,10 +38,12 @@ func (s *Server) handleLogin(c *gin.Context) {
 			s.serverError(c, err)
 			return
 		}
+		s.limiter.failed(ip, who, now)
 		d.Error = genericLoginError
 		s.render(c, http.StatusUnauthorized, "login", "Sign in", d)
 		return
 	}
+	s.limiter.succeeded(ip, who)
 	s.setSessionCookie(c, token)
 	c.Redirect(http.StatusSeeOther, d.Next)
 }
@@ -86,49 +88,77 @@ func (s *Server) handleInvite(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/")
 }
 
-func clientIP(c *gin.Context) string {
-	host, _, err := net.SplitHostPort(c.Request.RemoteAddr)
-	if err != nil {
-		return c.Request.RemoteAddr
-	}
-	return host
-}
-
-// loginLimiter allows a few sign-in attempts per (address, email) and per
-// address in a window, in this process.
+// loginLimiter counts failed sign-ins, in this process, per (client address,
+// email) and per client address within a window; past either limit every
+// attempt from there is refused until the window moves on. Successes are
+// not counted, so a busy office behind one address is not locked out by
+// its own sign-ins. (Behind a reverse proxy the client address comes from
+// X-Forwarded-For only when SUNSHINE_TRUSTED_PROXIES names the proxy.)
 type loginLimiter struct {
 	mu      sync.Mutex
 	window  time.Duration
 	perPair int
 	perIP   int
-	hits    map[string][]time.Time
+	maxKeys int
+	fails   map[string][]time.Time
 }
 
 func newLoginLimiter() *loginLimiter {
-	return &loginLimiter{window: 15 * time.Minute, perPair: 5, perIP: 30, hits: map[string][]time.Time{}}
+	return &loginLimiter{window: 15 * time.Minute, perPair: 5, perIP: 30, maxKeys: 100_000, fails: map[string][]time.Time{}}
 }
 
+func limiterKeys(ip, email string) (pair, addr string) { return "p:" + ip + "|" + email, "i:" + ip }
+
+// recent is key's failures still inside the window.
+func (l *loginLimiter) recent(key string, now time.Time) []time.Time {
+	ts := l.fails[key]
+	for len(ts) > 0 && now.Sub(ts[0]) >= l.window {
+		ts = ts[1:]
+	}
+	return ts
+}
+
+// allow reports whether a sign-in from ip for email may be tried now.
 func (l *loginLimiter) allow(ip, email string, now time.Time) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	keep := func(key string) []time.Time {
-		var out []time.Time
-		for _, t := range l.hits[key] {
-			if now.Sub(t) < l.window {
-				out = append(out, t)
-			}
+	pair, addr := limiterKeys(ip, email)
+	return len(l.recent(pair, now)) < l.perPair && len(l.recent(addr, now)) < l.perIP
+}
+
+// failed records a failed sign-in.
+func (l *loginLimiter) failed(ip, email string, now time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.fails) >= l.maxKeys {
+		l.prune(now)
+	}
+	pair, addr := limiterKeys(ip, email)
+	l.fails[pair] = append(l.recent(pair, now), now)
+	l.fails[addr] = append(l.recent(addr, now), now)
+}
+
+// succeeded forgets the pair's failures: the person knows the password.
+func (l *loginLimiter) succeeded(ip, email string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	pair, _ := limiterKeys(ip, email)
+	delete(l.fails, pair)
+}
+
+// prune drops expired entries; if that is not enough (failures from very
+// many addresses), it drops entries at random until a tenth is free, so
+// memory stays bounded and the rest of the counts stand.
+func (l *loginLimiter) prune(now time.Time) {
+	for k := range l.fails {
+		if len(l.recent(k, now)) == 0 {
+			delete(l.fails, k)
 		}
-		return out
 	}
-	pair, addr := "p:"+ip+"|"+email, "i:"+ip
-	ph, ah := keep(pair), keep(addr)
-	if len(ph) >= l.perPair || len(ah) >= l.perIP {
-		l.hits[pair], l.hits[addr] = ph, ah
-		return false
+	for k := range l.fails {
+		if len(l.fails) < l.maxKeys*9/10 {
+			break
+		}
+		delete(l.fails, k)
 	}
-	l.hits[pair], l.hits[addr] = append(ph, now), append(ah, now)
-	if len(l.hits) > 100000 { // forget everyone rather than grow without bound
-		l.hits = map[string][]time.Time{}
-	}
-	return true
 }

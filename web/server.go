@@ -280,9 +280,16 @@ func redirectBack(c *gin.Context, path, note string) {
 
 func ctxOf(c *gin.Context) context.Context { return c.Request.Context() }
 
-// safeNext keeps a post-login redirect on this site.
+// safeNext keeps a post-login redirect on this site: a path of ours, never
+// "//host" in any spelling. Browsers drop tabs and newlines from a URL and
+// read a backslash as a slash, so "/\t/evil.example" would leave the site;
+// any control character or backslash is refused outright.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if !strings.HasPrefix(next, "/") || strings.ContainsFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }) {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || strings.HasPrefix(u.Path, "//") {
 		return "/"
 	}
 	return next

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -41,13 +42,20 @@ type bundle struct {
 
 func setup(t *testing.T) *bundle {
 	t.Helper()
+	return setupWith(t, api.Config{})
+}
+
+// setupWith is setup with the API configured as cfg.
+func setupWith(t *testing.T, cfg api.Config) *bundle {
+	t.Helper()
 	st := storetest.Tx(t, sunshine.NewFixedClock(now))
 	fx := storetest.Org(t, st, "ndlon")
 	require.NoError(t, st.SetPassword(context.Background(), fx.Admin.ID, password))
 	// The pages on the API's engine, as `sunshine serve` wires them (its
 	// middleware runs for every page too), with the API's extractor inline:
 	// an upload's page shows the text's outcome.
-	apiServer := api.New(st, api.Config{InlineExtraction: true})
+	cfg.InlineExtraction = true
+	apiServer := api.New(st, cfg)
 	web.New(st, apiServer.Engine(), web.Config{BaseURL: "https://sunshine.example", ExtractText: apiServer.ExtractText})
 	return &bundle{t: t, st: st, fx: fx, engine: apiServer.Engine()}
 }
@@ -123,9 +131,15 @@ func TestLogin(t *testing.T) {
 	require.True(t, b.cookie.HttpOnly)
 	require.Equal(t, http.SameSiteLaxMode, b.cookie.SameSite)
 
-	// An open redirect is refused.
-	rec = b.post("/login", url.Values{"email": {b.fx.Admin.Email}, "password": {password}, "next": {"//evil.example/"}})
-	require.Equal(t, "/", rec.Header().Get("Location"))
+	// An open redirect is refused, however it is spelt; browsers drop tabs
+	// and newlines from a URL and read a backslash as a slash.
+	for _, next := range []string{"//evil.example/", "/\t/evil.example/", "/\n/evil.example", "/\\evil.example", "/%2F/evil.example",
+		"https://evil.example/", "/\\/evil.example", "evil.example"} {
+		rec = b.post("/login", url.Values{"email": {b.fx.Admin.Email}, "password": {password}, "next": {next}})
+		require.Equal(t, "/", rec.Header().Get("Location"), "next=%q", next)
+	}
+	rec = b.post("/login", url.Values{"email": {b.fx.Admin.Email}, "password": {password}, "next": {"/requests/new?x=1#log"}})
+	require.Equal(t, "/requests/new?x=1#log", rec.Header().Get("Location"))
 
 	rec = b.post("/logout", nil)
 	require.Equal(t, http.StatusSeeOther, rec.Code)
@@ -143,6 +157,64 @@ func TestLogin_RateLimited(t *testing.T) {
 	rec := b.post("/login", url.Values{"email": {b.fx.Admin.Email}, "password": {password}})
 	require.Equal(t, http.StatusTooManyRequests, rec.Code, "even the right password, once limited")
 	require.Contains(t, body(rec), "Too many attempts")
+}
+
+// Successful sign-ins are not counted: an office signing in all morning
+// from one address is never locked out by them.
+func TestLogin_SuccessesNotCounted(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	for i := range 40 {
+		rec := b.post("/login", url.Values{"email": {b.fx.Admin.Email}, "password": {password}})
+		require.Equal(t, http.StatusSeeOther, rec.Code, "sign-in %d", i+1)
+	}
+	// Four failures, then the right password, clears the count for the pair.
+	for range 4 {
+		require.Equal(t, http.StatusUnauthorized, b.post("/login", url.Values{"email": {b.fx.Admin.Email}, "password": {"wrong guess"}}).Code)
+	}
+	require.Equal(t, http.StatusSeeOther, b.post("/login", url.Values{"email": {b.fx.Admin.Email}, "password": {password}}).Code)
+	for range 4 {
+		require.Equal(t, http.StatusUnauthorized, b.post("/login", url.Values{"email": {b.fx.Admin.Email}, "password": {"wrong guess"}}).Code)
+	}
+	require.Equal(t, http.StatusSeeOther, b.post("/login", url.Values{"email": {b.fx.Admin.Email}, "password": {password}}).Code)
+}
+
+// The per-address limit counts clients, not the proxy in front of them:
+// X-Forwarded-For names the client only when it comes from a trusted proxy.
+func TestLogin_RateLimitPerClient(t *testing.T) {
+	t.Parallel()
+	signIn := func(b *bundle, remote, forwarded, email, pw string) int {
+		req := httptest.NewRequest("POST", "/login", strings.NewReader(url.Values{"email": {email}, "password": {pw}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		req.RemoteAddr = remote + ":40000"
+		if forwarded != "" {
+			req.Header.Set("X-Forwarded-For", forwarded)
+		}
+		return b.do(req).Code
+	}
+	for _, tc := range []struct {
+		name      string
+		proxies   []string
+		attacker  string // X-Forwarded-For of the guesses
+		colleague string // X-Forwarded-For of the admin's sign-in
+		want      int
+	}{
+		{"behind a trusted proxy: the attacker alone is limited", []string{"10.0.0.0/8"}, "203.0.113.9", "198.51.100.20", http.StatusSeeOther},
+		{"behind a trusted proxy: the limited client stays limited", []string{"10.0.0.0/8"}, "203.0.113.9", "203.0.113.9", http.StatusTooManyRequests},
+		{"no trusted proxy: a forged header does not escape the limit", nil, "203.0.113.9", "198.51.100.20", http.StatusTooManyRequests},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			b := setupWith(t, api.Config{TrustedProxies: tc.proxies})
+			for i := range 30 { // 30 failures from one client, each for another email
+				code := signIn(b, "10.0.0.2", tc.attacker, fmt.Sprintf("guess%d@example.org", i), "wrong guess")
+				require.Equal(t, http.StatusUnauthorized, code, "guess %d", i+1)
+			}
+			require.Equal(t, http.StatusTooManyRequests, signIn(b, "10.0.0.2", tc.attacker, "one-more@example.org", "wrong guess"))
+			require.Equal(t, tc.want, signIn(b, "10.0.0.2", tc.colleague, b.fx.Admin.Email, password))
+		})
+	}
 }
 
 func TestCrossOriginPostRefused(t *testing.T) {

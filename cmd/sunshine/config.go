@@ -21,6 +21,7 @@ type Config struct {
 	DatabaseURL     string        // SUNSHINE_DATABASE_URL (or _FILE)
 	Addr            string        // SUNSHINE_ADDR
 	BaseURL         string        // SUNSHINE_BASE_URL
+	TrustedProxies  []string      // SUNSHINE_TRUSTED_PROXIES: whose X-Forwarded-For names the client
 	LogFormat       string        // SUNSHINE_LOG_FORMAT: json or text
 	LogLevel        string        // SUNSHINE_LOG_LEVEL: debug, info, warn, error
 	BodyLimit       int64         // SUNSHINE_BODY_LIMIT, bytes
@@ -70,7 +71,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}
 	c.DatabaseURL = str("SUNSHINE_DATABASE_URL", "")
 	c.Addr = str("SUNSHINE_ADDR", ":8080")
-	c.BaseURL = strings.TrimRight(str("SUNSHINE_BASE_URL", "http://localhost:8080"), "/")
+	c.BaseURL = strings.TrimRight(str("SUNSHINE_BASE_URL", localURL(c.Addr)), "/")
 	c.LogFormat = str("SUNSHINE_LOG_FORMAT", "json")
 	c.LogLevel = str("SUNSHINE_LOG_LEVEL", "info")
 	c.Migrate = boolean("SUNSHINE_MIGRATE", true)
@@ -81,6 +82,15 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	c.PlanSchedule = str("SUNSHINE_PLAN_SCHEDULE", "@every 15m")
 	c.DeliverSchedule = str("SUNSHINE_DELIVER_SCHEDULE", "@every 1m")
 	c.DebugAddr = str("SUNSHINE_DEBUG_ADDR", "")
+	for _, p := range strings.Split(str("SUNSHINE_TRUSTED_PROXIES", ""), ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			errs = append(errs, fmt.Errorf("SUNSHINE_TRUSTED_PROXIES: %q is not an IP address or CIDR range", p))
+		}
+		c.TrustedProxies = append(c.TrustedProxies, p)
+	}
 	c.TuneGC = getenv("GOGC") == "" && getenv("GOMEMLIMIT") == ""
 	if c.DebugAddr != "" && !loopback(c.DebugAddr) {
 		errs = append(errs, fmt.Errorf("SUNSHINE_DEBUG_ADDR: %q must be a loopback address such as 127.0.0.1:6060 (profiles reveal the server's internals)", c.DebugAddr))
@@ -145,6 +155,16 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		}
 	}
 	return c, errors.Join(errs...)
+}
+
+// localURL is the address a browser on this machine reaches the server at,
+// the default for links when SUNSHINE_BASE_URL is not set.
+func localURL(addr string) string {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil || port == "" {
+		port = "8080"
+	}
+	return "http://localhost:" + port
 }
 
 // loopback reports whether addr is host:port with a loopback host.

@@ -109,13 +109,26 @@ func TestConfig(t *testing.T) {
 	env = map[string]string{
 		"SUNSHINE_DATABASE_URL": "mysql://x", "SUNSHINE_BODY_LIMIT": "ten", "SUNSHINE_LOG_FORMAT": "xml",
 		"SUNSHINE_MIGRATE": "maybe", "SUNSHINE_BASE_URL": "ftp://x", "SUNSHINE_SMTP_URL": "http://mail",
-		"SUNSHINE_DEBUG_ADDR": "0.0.0.0:6060", "SUNSHINE_SMTP_CONNECTIONS": "0",
+		"SUNSHINE_DEBUG_ADDR": "0.0.0.0:6060", "SUNSHINE_SMTP_CONNECTIONS": "0", "SUNSHINE_TRUSTED_PROXIES": "10.0.0.1, proxy.internal",
 	}
 	_, err = loadConfig(get)
 	require.Error(t, err)
-	for _, name := range []string{"SUNSHINE_DATABASE_URL", "SUNSHINE_BODY_LIMIT", "SUNSHINE_LOG_FORMAT", "SUNSHINE_MIGRATE", "SUNSHINE_BASE_URL", "SUNSHINE_SMTP_URL", "SUNSHINE_DEBUG_ADDR", "SUNSHINE_SMTP_CONNECTIONS"} {
+	for _, name := range []string{"SUNSHINE_DATABASE_URL", "SUNSHINE_BODY_LIMIT", "SUNSHINE_LOG_FORMAT", "SUNSHINE_MIGRATE", "SUNSHINE_BASE_URL", "SUNSHINE_SMTP_URL", "SUNSHINE_DEBUG_ADDR", "SUNSHINE_SMTP_CONNECTIONS", "SUNSHINE_TRUSTED_PROXIES"} {
 		require.Contains(t, err.Error(), name)
 	}
+	require.Contains(t, err.Error(), `"proxy.internal" is not an IP address or CIDR range`)
+
+	// Links default to the port served on.
+	for addr, want := range map[string]string{"": "http://localhost:8080", ":18480": "http://localhost:18480", "127.0.0.1:9000": "http://localhost:9000"} {
+		env = map[string]string{"SUNSHINE_ADDR": addr}
+		cfg, err := loadConfig(get)
+		require.NoError(t, err)
+		require.Equal(t, want, cfg.BaseURL, addr)
+	}
+	env = map[string]string{"SUNSHINE_TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.7"}
+	cfg, err = loadConfig(get)
+	require.NoError(t, err)
+	require.Equal(t, []string{"10.0.0.0/8", "192.0.2.7"}, cfg.TrustedProxies)
 
 	// serve tunes the garbage collector unless the operator set GOGC or GOMEMLIMIT.
 	for _, tc := range []struct {

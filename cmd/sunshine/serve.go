@@ -87,7 +87,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	}
 
 	handler := api.New(st, api.Config{Logger: log, BodyLimit: cfg.BodyLimit, UploadLimit: cfg.UploadLimit,
-		Ready: readiness(db), BaseURL: cfg.BaseURL})
+		Ready: readiness(db), BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies})
 	web.New(st, handler.Engine(), web.Config{Logger: log, BaseURL: cfg.BaseURL, UploadLimit: cfg.UploadLimit,
 		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"), ExtractText: handler.ExtractText})
 	if cfg.Jobs {
