@@ -258,7 +258,7 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 		s.fail(c, err)
 		return
 	}
-	d.Timeline = buildTimeline(events, d.Comms, docs, d.Users, d.Agency.Location())
+	d.Timeline = buildTimeline(events, d.Comms, docs, d.Users, d.Agency.Location(), tolls(d.R.Jurisdiction))
 
 	today := d.Today.String()
 	d.CommForm = newReqForm("comm", url.Values{"direction": {"in"}, "channel": {"email"}, "kind": {string(sunshine.KindAcknowledgment)}, "occurred_on": {today}})
@@ -300,9 +300,10 @@ func userLabel(u *sunshine.User) string {
 
 // buildTimeline merges events, communications and documents in date order.
 // Events that only say a communication or document was added are left out:
-// the communication or document itself is shown.
+// the communication or document itself is shown. clockStops: waiting on
+// the requester stops this law's clock.
 func buildTimeline(events []*sunshine.Event, comms []*sunshine.Communication, docs []*sunshine.Document,
-	users []*sunshine.User, loc *time.Location) []timelineItem {
+	users []*sunshine.User, loc *time.Location, clockStops bool) []timelineItem {
 	names := map[string]string{}
 	for _, u := range users {
 		names[u.ID] = userLabel(u)
@@ -343,7 +344,7 @@ func buildTimeline(events []*sunshine.Event, comms []*sunshine.Communication, do
 		if e.Kind == sunshine.EventCommunication || e.Kind == sunshine.EventDocumentAdded {
 			continue
 		}
-		text := eventText(e)
+		text := eventText(e, clockStops)
 		if e.ActorID != nil && names[*e.ActorID] != "" {
 			text += " — " + names[*e.ActorID]
 		}
@@ -359,7 +360,7 @@ func buildTimeline(events []*sunshine.Event, comms []*sunshine.Communication, do
 }
 
 // eventText says what an event recorded.
-func eventText(e *sunshine.Event) string {
+func eventText(e *sunshine.Event, clockStops bool) string {
 	var data map[string]any
 	_ = json.Unmarshal(e.Data, &data)
 	str := func(k string) string {
@@ -402,8 +403,14 @@ func eventText(e *sunshine.Event) string {
 		}
 	case sunshine.EventPaused:
 		t = "Clock paused: waiting on us"
+		if !clockStops {
+			t = "Waiting on us (this law's clock keeps running)"
+		}
 	case sunshine.EventResumed:
 		t = "Clock resumed (paused " + date("paused_from") + " to " + date("paused_to") + ")"
+		if !clockStops {
+			t = "No longer waiting on us (waited " + date("paused_from") + " to " + date("paused_to") + ")"
+		}
 	case sunshine.EventCustomDueSet:
 		if str("custom_due_on") == "" {
 			t = "Custom due date cleared"

@@ -477,3 +477,48 @@ func TestRequestPage_LargeForms(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, comms, 1)
 }
+
+// Waiting on us stops the clock only where the law tolls it; elsewhere the
+// pages say the clock runs, and still never show the request late.
+func TestWaitingOnUs_Wording(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, jurisdiction string
+		due                string // the request's due date, received Mon 27 Mar 2017
+		words, event       string // the due pill and the timeline's pause entry, on Wed 5 Apr 2017
+		never              string
+	}{
+		{"federal: the clock stops", "us-federal", "", "clock paused: waiting on us", "Clock paused: waiting on us", "waiting on us;"},
+		{"California: due tomorrow", "us-ca", "2017-04-06", "waiting on us; due tomorrow", "Waiting on us (this law&#39;s clock keeps running)", "clock paused"},
+		{"Illinois: past the date, never late", "us-il", "2017-04-03", "waiting on us</span>", "Waiting on us (this law&#39;s clock keeps running)", "late"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t)
+			a := &sunshine.Agency{Name: "Agency under " + tc.jurisdiction, Jurisdiction: tc.jurisdiction}
+			require.NoError(t, b.st.CreateAgency(b.fx.Ctx, a))
+			r := &sunshine.Request{AgencyID: a.ID, Title: "Detainers", DeliveryMethod: sunshine.DeliveryEmail,
+				ReceivedOn: deadline.MustParseDate("2017-03-27")}
+			require.NoError(t, b.st.CreateRequest(b.fx.Ctx, r))
+			r, err := b.st.TransitionRequest(b.fx.Ctx, r.ID, sunshine.TransitionInput{To: sunshine.StatusAwaitingRequester,
+				EffectiveOn: deadline.MustParseDate("2017-03-29")})
+			require.NoError(t, err)
+			if tc.due == "" {
+				require.True(t, r.EffectiveDueOn().IsZero())
+			} else {
+				require.Equal(t, tc.due, r.EffectiveDueOn().String())
+			}
+			b.login(b.fx.Admin.Email)
+
+			page := body(b.get("/requests/" + r.ID))
+			if tc.due != "" { // a paused clock has no date, so no pill
+				require.Contains(t, page, tc.words)
+			}
+			require.Contains(t, page, tc.event)
+			require.NotContains(t, page, tc.never)
+			dash := body(b.get("/"))
+			require.Contains(t, dash, tc.words)
+			require.NotContains(t, dash, tc.never)
+		})
+	}
+}

@@ -26,6 +26,8 @@ var funcs = template.FuncMap{
 	// dueWords says in words how a due date stands against today:
 	// "due today", "due in 3 days", "2 days late", or "".
 	"dueWords": dueWords,
+	// tolls: waiting on the requester stops this law's clock.
+	"tolls": tolls,
 	// dueClass names the colour class that goes with dueWords.
 	"dueClass": func(r *sunshine.Request, today deadline.Date) string {
 		due := r.EffectiveDueOn()
@@ -64,21 +66,42 @@ func dueWords(r *sunshine.Request, today deadline.Date) string {
 	if due.IsZero() || !r.Status.Open() {
 		return ""
 	}
-	if r.Status == sunshine.StatusAwaitingRequester {
-		return "clock paused: waiting on us"
-	}
 	n := today.DaysUntil(due)
+	if r.Status == sunshine.StatusAwaitingRequester {
+		if tolls(r.Jurisdiction) {
+			return "clock paused: waiting on us"
+		}
+		// The clock runs under this law, but a request waiting on us is
+		// never shown late.
+		if n < 0 {
+			return "waiting on us"
+		}
+		return "waiting on us; " + dueIn(n)
+	}
+	if n >= 0 {
+		return dueIn(n)
+	}
+	if n == -1 {
+		return "1 day late"
+	}
+	return fmt.Sprintf("%d days late", -n)
+}
+
+// tolls reports whether waiting on the requester stops the law's clock.
+func tolls(code string) bool {
+	j, err := deadline.Lookup(code)
+	return err == nil && j.Tolls
+}
+
+// dueIn says how far ahead a due date n days away is.
+func dueIn(n int) string {
 	switch {
 	case n == 0:
 		return "due today"
 	case n == 1:
 		return "due tomorrow"
-	case n > 1:
-		return fmt.Sprintf("due in %d days", n)
-	case n == -1:
-		return "1 day late"
 	}
-	return fmt.Sprintf("%d days late", -n)
+	return fmt.Sprintf("due in %d days", n)
 }
 
 // parsePages parses each page with the layout.
