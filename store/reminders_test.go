@@ -111,9 +111,9 @@ func TestStore_PlanRemindersAfterChangeUndone(t *testing.T) {
 		}
 	}
 	cases := []struct {
-		name        string
+		name         string
 		change, undo func(id string) error
-		sentBefore  bool // the reminder went out before the change
+		sentBefore   bool // the reminder went out before the change
 	}{
 		{"waiting on us, then answered the same day", transition(sunshine.StatusAwaitingRequester), transition(sunshine.StatusSubmitted), false},
 		{"an agreed date set by mistake, then cleared", customDue("2017-04-20"), customDue(""), false},
