@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -37,16 +38,27 @@ type NewDocument struct {
 	Content         io.Reader
 }
 
-// CreateDocument streams an upload into PostgreSQL in one transaction:
-// chunks of ChunkSize are written as they are read while the SHA-256 is
-// computed; content the organization already stored is kept once. If
-// reading fails (a dropped connection, the size limit), the transaction
-// rolls back and no chunk is left behind.
+// CreateDocument stores an upload in one transaction; content the
+// organization already stored is kept once. The client's bytes are first
+// read into a temporary file (os.TempDir), so that a slow upload holds
+// neither a pooled connection nor the request's row lock: the transaction
+// only copies the file into chunks of ChunkSize. If reading fails (a
+// dropped connection, the size limit), nothing reaches the database.
 func (s *Store) CreateDocument(ctx context.Context, nd NewDocument) (*sunshine.Document, error) {
 	org, err := orgID(ctx)
 	if err != nil {
 		return nil, err
 	}
+	// An unknown request fails before the body is read, as it did when the
+	// body was read inside the transaction.
+	if _, err := s.findRequest(ctx, s.q(), org, nd.RequestID, false); err != nil {
+		return nil, err
+	}
+	sp, err := spool(nd.Content)
+	if err != nil {
+		return nil, err
+	}
+	defer sp.remove()
 	var doc *sunshine.Document
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
 		r, err := s.findRequest(ctx, tx, org, nd.RequestID, true)
@@ -63,7 +75,7 @@ func (s *Store) CreateDocument(ctx context.Context, nd NewDocument) (*sunshine.D
 			}
 			commID = &c.ID
 		}
-		blobID, err := writeBlob(ctx, tx, org, nd.Content)
+		blobID, err := writeBlob(ctx, tx, org, sp)
 		if err != nil {
 			return err
 		}
@@ -86,21 +98,83 @@ func (s *Store) CreateDocument(ctx context.Context, nd NewDocument) (*sunshine.D
 	return doc, nil
 }
 
-// writeBlob stores content as chunks and returns the blob's ID: a new blob,
-// or the organization's existing one with the same SHA-256 (the new chunks
-// are then dropped inside the same transaction).
-func writeBlob(ctx context.Context, tx *sqlx.Tx, org string, content io.Reader) (string, error) {
+// spooled is an upload read to the end into a temporary file, with its
+// SHA-256 and size.
+type spooled struct {
+	f      *os.File
+	sha256 []byte
+	size   int64
+}
+
+// spool reads content into a new temporary file, hashing it on the way. A
+// read error is the client's (uploadError); a write error is the server's
+// (a full disk). The file is removed on error, else by remove.
+func spool(content io.Reader) (_ *spooled, err error) {
+	f, err := os.CreateTemp("", "sunshine-upload-*")
+	if err != nil {
+		return nil, fmt.Errorf("store: spool upload: %w", err)
+	}
+	sp := &spooled{f: f}
+	defer func() {
+		if err != nil {
+			sp.remove()
+		}
+	}()
+	h := sha256.New()
+	w := io.MultiWriter(f, h)
+	buf := make([]byte, 256<<10)
+	for {
+		n, rerr := content.Read(buf)
+		if n > 0 {
+			if _, err := w.Write(buf[:n]); err != nil {
+				return nil, fmt.Errorf("store: spool upload: %w", err)
+			}
+			sp.size += int64(n)
+		}
+		if errors.Is(rerr, io.EOF) {
+			break
+		}
+		if rerr != nil {
+			return nil, uploadError(rerr)
+		}
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("store: spool upload: %w", err)
+	}
+	sp.sha256 = h.Sum(nil)
+	return sp, nil
+}
+
+// remove closes and deletes the file; the upload is in the database, or
+// will never be.
+func (sp *spooled) remove() {
+	_ = sp.f.Close()
+	_ = os.Remove(sp.f.Name())
+}
+
+// writeBlob returns the ID of the organization's blob holding the spooled
+// content: the existing one with the same SHA-256, or a new one whose
+// chunks it copies from the file.
+func writeBlob(ctx context.Context, tx *sqlx.Tx, org string, sp *spooled) (string, error) {
 	var blobID string
-	if err := tx.QueryRowxContext(ctx, `INSERT INTO blobs (org_id, chunk_size) VALUES ($1, $2) RETURNING id`, org, ChunkSize).Scan(&blobID); err != nil {
+	err := tx.QueryRowxContext(ctx, `SELECT id FROM blobs WHERE org_id = $1 AND sha256 = $2 FOR SHARE`, org, sp.sha256).Scan(&blobID)
+	switch {
+	case err == nil:
+		return blobID, nil
+	case !errors.Is(err, sql.ErrNoRows):
 		return "", translate(err, "blob")
 	}
-	h := sha256.New()
+	// A concurrent identical upload that commits first makes this a unique
+	// violation: the caller sees a conflict and can retry.
+	const q = `INSERT INTO blobs (org_id, chunk_size, sha256, size) VALUES ($1, $2, $3, $4) RETURNING id`
+	if err := tx.QueryRowxContext(ctx, q, org, ChunkSize, sp.sha256, sp.size).Scan(&blobID); err != nil {
+		return "", translate(err, "document content")
+	}
 	buf := make([]byte, ChunkSize)
 	var size int64
 	for seq := 0; ; seq++ {
-		n, err := io.ReadFull(content, buf)
+		n, err := io.ReadFull(sp.f, buf)
 		if n > 0 {
-			h.Write(buf[:n])
 			size += int64(n)
 			if _, err := tx.ExecContext(ctx, `INSERT INTO blob_chunks (blob_id, seq, data) VALUES ($1, $2, $3)`, blobID, seq, buf[:n]); err != nil {
 				return "", translate(err, "blob chunk")
@@ -110,25 +184,11 @@ func writeBlob(ctx context.Context, tx *sqlx.Tx, org string, content io.Reader) 
 			break
 		}
 		if err != nil {
-			return "", uploadError(err)
+			return "", fmt.Errorf("store: read spooled upload: %w", err)
 		}
 	}
-	sum := h.Sum(nil)
-	var existing string
-	err := tx.QueryRowxContext(ctx, `SELECT id FROM blobs WHERE org_id = $1 AND sha256 = $2 FOR SHARE`, org, sum).Scan(&existing)
-	switch {
-	case err == nil:
-		if _, err := tx.ExecContext(ctx, `DELETE FROM blobs WHERE id = $1`, blobID); err != nil {
-			return "", translate(err, "blob")
-		}
-		return existing, nil
-	case sunshine.ErrorCode(translate(err, "")) != sunshine.ENotFound:
-		return "", translate(err, "blob")
-	}
-	// A concurrent identical upload that commits first makes this a unique
-	// violation: the caller sees a conflict and can retry.
-	if _, err := tx.ExecContext(ctx, `UPDATE blobs SET sha256 = $2, size = $3 WHERE id = $1`, blobID, sum, size); err != nil {
-		return "", translate(err, "document content")
+	if size != sp.size {
+		return "", fmt.Errorf("store: spooled upload has %d bytes, %d were read", size, sp.size)
 	}
 	return blobID, nil
 }

@@ -2,12 +2,20 @@ package store_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"io"
+	"net/http"
+	"os"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/stretchr/testify/require"
 
 	sunshine "github.com/sunshine-records/sunshine"
@@ -30,7 +38,13 @@ func (f *failingReader) Read(p []byte) (int, error) {
 
 func committedRequest(t testing.TB) (*store.Store, storetest.Fixture, *sunshine.Request) {
 	t.Helper()
-	s := store.New(storetest.DB(t), sunshine.NewFixedClock(now))
+	return committedRequestOn(t, storetest.DB(t))
+}
+
+// committedRequestOn creates an organization with one request in db.
+func committedRequestOn(t testing.TB, db *sqlx.DB) (*store.Store, storetest.Fixture, *sunshine.Request) {
+	t.Helper()
+	s := store.New(db, sunshine.NewFixedClock(now))
 	fx := storetest.Org(t, s, "docs")
 	a := &sunshine.Agency{Name: "Sheriff", Jurisdiction: "us-ca"}
 	require.NoError(t, s.CreateAgency(fx.Ctx, a))
@@ -110,4 +124,160 @@ func TestStore_IdenticalContentStoredOnce(t *testing.T) {
 	got, err := io.ReadAll(s.Content(fx.Ctx, last))
 	require.NoError(t, err)
 	require.Equal(t, content, got)
+}
+
+// A slow upload is read before the transaction starts: while the client is
+// still sending, the request can be locked and changed, and the pool's only
+// connection is free.
+func TestStore_CreateDocumentReadsBeforeLocking(t *testing.T) {
+	t.Parallel()
+	db := storetest.DB(t)
+	db.SetMaxOpenConns(1)
+	s, fx, r := committedRequestOn(t, db)
+	content := make([]byte, 2*store.ChunkSize+17)
+	_, err := rand.Read(content)
+	require.NoError(t, err)
+
+	pr, pw := io.Pipe()
+	defer pw.CloseWithError(errors.New("test ended")) // never leave the upload blocked
+	type result struct {
+		doc *sunshine.Document
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		doc, err := s.CreateDocument(fx.Ctx, store.NewDocument{RequestID: r.ID, Filename: "slow.bin",
+			ContentType: "application/octet-stream", Content: pr})
+		done <- result{doc, err}
+	}()
+	// Write returns once the store has read this half; it then waits for more.
+	_, err = pw.Write(content[:len(content)/2])
+	require.NoError(t, err)
+
+	// Bounded, so that a held connection or lock fails the test instead of hanging it.
+	ctx, cancel := context.WithTimeout(fx.Ctx, 5*time.Second)
+	defer cancel()
+	tx, err := db.BeginTxx(ctx, nil)
+	require.NoError(t, err, "the pool's only connection is free")
+	_, err = tx.ExecContext(ctx, `SELECT id FROM requests WHERE id = $1 FOR UPDATE NOWAIT`, r.ID)
+	require.NoError(t, err, "the request's row is not locked")
+	require.NoError(t, tx.Rollback())
+	title := "ICE, renamed mid-upload"
+	_, err = s.UpdateRequest(ctx, r.ID, sunshine.RequestUpdate{Title: &title})
+	require.NoError(t, err)
+	select {
+	case res := <-done:
+		t.Fatalf("the upload ended before its content did: %v", res.err)
+	default:
+	}
+
+	_, err = pw.Write(content[len(content)/2:])
+	require.NoError(t, err)
+	require.NoError(t, pw.Close())
+	res := <-done
+	require.NoError(t, res.err)
+	sum := sha256.Sum256(content)
+	require.Equal(t, hex.EncodeToString(sum[:]), res.doc.SHA256)
+	require.Equal(t, int64(len(content)), res.doc.Size)
+	got, err := io.ReadAll(s.Content(fx.Ctx, res.doc))
+	require.NoError(t, err)
+	require.Equal(t, content, got)
+	require.Equal(t, 1, documentEvents(t, s, fx, r.ID, res.doc.ID))
+}
+
+// documentEvents counts the document_added events of one document.
+func documentEvents(t *testing.T, s *store.Store, fx storetest.Fixture, requestID, docID string) int {
+	t.Helper()
+	es, _, err := s.FindEvents(fx.Ctx, requestID, store.All, "")
+	require.NoError(t, err)
+	n := 0
+	for _, e := range es {
+		if e.Kind != sunshine.EventDocumentAdded {
+			continue
+		}
+		var data struct {
+			DocumentID string `json:"document_id"`
+		}
+		require.NoError(t, json.Unmarshal(e.Data, &data))
+		if docID == "" || data.DocumentID == docID {
+			n++
+		}
+	}
+	return n
+}
+
+// endCheck calls check when its reader reaches the end of r, before
+// returning EOF or err: the upload is then spooled but not yet stored.
+type endCheck struct {
+	r     io.Reader
+	err   error
+	check func()
+}
+
+func (e *endCheck) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if errors.Is(err, io.EOF) {
+		e.check()
+		if e.err != nil {
+			err = e.err
+		}
+	}
+	return n, err
+}
+
+// The spool file lives in TMPDIR while the upload is read, and is removed
+// however the upload ends. Not parallel: it sets TMPDIR.
+func TestStore_CreateDocumentRemovesSpoolFile(t *testing.T) {
+	content := make([]byte, store.ChunkSize+5)
+	_, err := rand.Read(content)
+	require.NoError(t, err)
+	tooLarge := &http.MaxBytesError{Limit: 1024}
+	tests := []struct {
+		name    string
+		readErr error // after the content, instead of EOF
+		check   func(t *testing.T, err error)
+	}{
+		{"OK", nil, func(t *testing.T, err error) { require.NoError(t, err) }},
+		{"ErrReadFails", errors.New("connection reset by peer"), func(t *testing.T, err error) {
+			require.Error(t, err)
+			require.Equal(t, sunshine.EInternal, sunshine.ErrorCode(err))
+		}},
+		{"ErrTooLarge", tooLarge, func(t *testing.T, err error) {
+			var mbe *http.MaxBytesError
+			require.ErrorAs(t, err, &mbe, "the caller still maps the size limit to 413")
+		}},
+		{"ErrClientError", sunshine.Errorf(sunshine.ETooLarge, "too big"), func(t *testing.T, err error) {
+			require.Equal(t, sunshine.ETooLarge, sunshine.ErrorCode(err))
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tmp := t.TempDir()
+			t.Setenv("TMPDIR", tmp)
+			s, fx, r := committedRequest(t)
+			var during []os.DirEntry
+			content := &endCheck{r: bytes.NewReader(content), err: tt.readErr, check: func() {
+				var err error
+				during, err = os.ReadDir(tmp)
+				require.NoError(t, err)
+			}}
+			doc, err := s.CreateDocument(fx.Ctx, store.NewDocument{RequestID: r.ID, Filename: "x.bin",
+				ContentType: "application/octet-stream", Content: content})
+			tt.check(t, err)
+			require.Len(t, during, 1, "the upload is spooled to TMPDIR")
+			left, err := os.ReadDir(tmp)
+			require.NoError(t, err)
+			require.Empty(t, left, "the spool file is removed")
+			blobs, chunks, docs := counts(t, s)
+			if tt.readErr != nil {
+				require.Zero(t, blobs)
+				require.Zero(t, chunks)
+				require.Zero(t, docs)
+				require.Zero(t, documentEvents(t, s, fx, r.ID, ""))
+				return
+			}
+			require.Equal(t, [3]int{1, 2, 1}, [3]int{blobs, chunks, docs})
+			require.Equal(t, 1, documentEvents(t, s, fx, r.ID, doc.ID))
+		})
+	}
 }
