@@ -22,9 +22,10 @@ const uploadRoute = "/api/v1/requests/:id/documents"
 // maxExtract bounds how much of a document text extraction reads.
 const maxExtract = 32 << 20
 
-// handleDocumentUpload streams one file (multipart field "file") into the
-// database. The content type is sniffed from the bytes, never taken from the
-// client; the name is sanitised. Text is extracted after the upload commits.
+// handleDocumentUpload stores one file (multipart field "file"); the store
+// reads it into a temporary file before it takes a database connection. The
+// content type is sniffed from the bytes, never taken from the client; the
+// name is sanitised. Text is extracted after the upload commits.
 func (s *Server) handleDocumentUpload(c *gin.Context) {
 	ctx := c.Request.Context()
 	mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
