@@ -32,15 +32,17 @@ type testBundle struct {
 	fx    storetest.Fixture
 	token string // the admin's
 	logs  *bytes.Buffer
+	clk   *sunshine.FixedClock
 }
 
 func setup(t testing.TB) *testBundle {
 	t.Helper()
-	st := storetest.Tx(t, sunshine.NewFixedClock(now))
+	clk := sunshine.NewFixedClock(now)
+	st := storetest.Tx(t, clk)
 	fx := storetest.Org(t, st, "ndlon")
 	logs := &bytes.Buffer{}
 	srv := api.New(st, api.Config{Logger: slog.New(slog.NewJSONHandler(logs, nil)), BodyLimit: 64 << 10})
-	return &testBundle{t: t, srv: srv, st: st, fx: fx, token: fx.Token, logs: logs}
+	return &testBundle{t: t, srv: srv, st: st, fx: fx, token: fx.Token, logs: logs, clk: clk}
 }
 
 type response struct {
@@ -278,6 +280,7 @@ func TestRequests_CreateAnswersWhatGetReturns(t *testing.T) {
 func TestRequests_ExtensionRefused(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
+	b.clk.Set(time.Date(2024, 3, 5, 15, 0, 0, 0, time.UTC)) // Texas's rule starts 2023-09-01
 	id := b.request(b.agency("Austin Police Department", "us-tx"), "2024-03-04")
 	r := b.call("POST", "/api/v1/requests/"+id+"/extension", b.token, map[string]any{})
 	require.Equal(t, http.StatusUnprocessableEntity, r.status())

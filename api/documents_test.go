@@ -126,6 +126,7 @@ func TestSacramentoEndToEnd(t *testing.T) {
 	require.Equal(t, "2017-04-20", r.str("request.due_on"))
 	require.Equal(t, true, r.body["request"].(map[string]any)["deadline"].(map[string]any)["extended"])
 
+	b.clk.Set(time.Date(2017, 4, 18, 15, 0, 0, 0, time.UTC))
 	r = b.communication(id, map[string]any{"direction": "in", "channel": "email", "kind": "records_release",
 		"occurred_on": "2017-04-18", "subject": "First production", "body": "Attached are responsive emails."})
 	require.Equal(t, "rolling_production", r.str("request.status"))
@@ -185,6 +186,7 @@ func TestSacramentoEndToEnd(t *testing.T) {
 func TestDocuments_ContentAndRanges(t *testing.T) {
 	t.Parallel()
 	b := setupDocs(t, 0)
+	b.clk.Set(time.Date(2024, 3, 5, 15, 0, 0, 0, time.UTC))
 	id := b.request(b.agency("FBI", "us-federal"), "2024-03-04")
 	// 2.5 MiB spans three chunks.
 	content := make([]byte, 5<<19)
@@ -282,6 +284,7 @@ func TestCommunications_FeePausesAndReplyResumes(t *testing.T) {
 	require.Equal(t, "2017-04-28", r.str("request.due_on"), "19 working days from 4 April")
 
 	// A denial closes the request; the edit keeps the previous version.
+	b.clk.Set(time.Date(2017, 4, 20, 15, 0, 0, 0, time.UTC))
 	r = b.communication(id, map[string]any{"direction": "in", "channel": "mail", "kind": "denial",
 		"occurred_on": "2017-04-20", "exemptions_cited": []string{"5 U.S.C. 552(b)(7)(E)"}, "body": "Withheld."})
 	require.Equal(t, "denied", r.str("request.status"))
@@ -298,6 +301,7 @@ func TestCommunications_FeePausesAndReplyResumes(t *testing.T) {
 	require.Len(t, list.items(), 3)
 
 	// Texas has no fixed extension: a notice needs the date the agency set.
+	b.clk.Set(time.Date(2024, 3, 11, 15, 0, 0, 0, time.UTC))
 	tx := b.request(b.agency("Austin PD", "us-tx"), "2024-03-04")
 	bad := b.call("POST", "/api/v1/requests/"+tx+"/communications", b.token, map[string]any{"direction": "in",
 		"channel": "email", "kind": "extension_notice", "occurred_on": "2024-03-10"})

@@ -192,6 +192,7 @@ func TestReminders_PausedRequestIsNeverOverdue(t *testing.T) {
 	fake := &mail.Fake{}
 	r := b.runner(fake)
 	// A fee estimate on 4 April: the request waits on us.
+	b.clock.Set(at("2017-04-04"))
 	_, _, err := b.st.CreateCommunication(b.fx.Ctx, b.req.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
 		Direction: sunshine.DirectionIn, Channel: "email", Kind: sunshine.KindFeeEstimate, OccurredOn: deadline.MustParseDate("2017-04-04")}})
 	require.NoError(t, err)

@@ -56,8 +56,8 @@ func (s *Store) CreateCommunication(ctx context.Context, requestID string, in su
 	}
 	var out *sunshine.Communication
 	r, err := s.mutate(ctx, requestID, func(tx *sqlx.Tx, r *sunshine.Request) error {
-		if !r.ReceivedOn.IsZero() && c.OccurredOn.Before(r.ReceivedOn) && c.Direction == sunshine.DirectionIn {
-			return sunshine.FieldInvalid("occurred_on", "an agency's reply cannot come before the request was received (%s)", r.ReceivedOn)
+		if err := s.checkOccurredOn(r, &c); err != nil {
+			return err
 		}
 		c.OrgID, c.RequestID, c.CreatedBy = r.OrgID, r.ID, actorID(ctx)
 		// One statement writes the communication and, for a long body, its
@@ -316,6 +316,15 @@ func (s *Store) UpdateCommunication(ctx context.Context, id string, upd sunshine
 		if err := c.Validate(); err != nil {
 			return err
 		}
+		if upd.OccurredOn != nil {
+			r, err := s.findRequest(ctx, tx, org, c.RequestID, false)
+			if err != nil {
+				return err
+			}
+			if err := s.checkOccurredOn(r, c); err != nil {
+				return err
+			}
+		}
 		q := `UPDATE communications SET channel = $3, occurred_on = $4, from_party = $5, to_party = $6, subject = $7,
 			body = $8, exemptions_cited = $9, fee_amount = $10::numeric, updated_at = now(), version = version + 1
 			WHERE org_id = $1 AND id = $2 RETURNING ` + commColumns
@@ -337,4 +346,13 @@ func (s *Store) UpdateCommunication(ctx context.Context, id string, upd sunshine
 		return nil, err
 	}
 	return c, nil
+}
+
+// checkOccurredOn refuses a communication dated in the future, or an
+// agency's reply dated before the agency received the request.
+func (s *Store) checkOccurredOn(r *sunshine.Request, c *sunshine.Communication) error {
+	if !r.ReceivedOn.IsZero() && c.OccurredOn.Before(r.ReceivedOn) && c.Direction == sunshine.DirectionIn {
+		return sunshine.FieldInvalid("occurred_on", "an agency's reply cannot come before the request was received (%s)", r.ReceivedOn)
+	}
+	return s.notFuture(r, "occurred_on", c.OccurredOn)
 }

@@ -70,6 +70,9 @@ func (s *Store) CreateRequest(ctx context.Context, r *sunshine.Request) error {
 		return err
 	}
 	r.OrgID, r.AgencyName, r.TimeZone, r.Jurisdiction = p.OrgID, f.AgencyName, f.TimeZone, f.Jurisdiction
+	if err := errors.Join(s.notFuture(r, "sent_on", r.SentOn), s.notFuture(r, "received_on", r.ReceivedOn)); err != nil {
+		return err
+	}
 	r.Status = sunshine.StatusDraft
 	if !r.ReceivedOn.IsZero() {
 		r.Status = sunshine.StatusSubmitted
@@ -494,6 +497,16 @@ func (s *Store) today(r *sunshine.Request) deadline.Date {
 	return deadline.Today(s.clock.Now(), a.Location())
 }
 
+// notFuture refuses a date on which something happened (a receipt, a
+// letter, a status change) that is still to come. A day of slack lets a
+// person whose calendar is ahead of the agency's enter their own today.
+func (s *Store) notFuture(r *sunshine.Request, field string, d deadline.Date) error {
+	if today := s.today(r); d.After(today.AddDays(1)) {
+		return sunshine.FieldInvalid(field, "must not be in the future (today is %s where the agency is)", today)
+	}
+	return nil
+}
+
 // TransitionRequest moves a request along its lifecycle. Entering
 // awaiting_requester starts a pause of the clock and leaving it ends the
 // pause; the due date is recomputed from the recorded pauses.
@@ -519,6 +532,9 @@ func (s *Store) transition(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request
 		if !r.SentOn.IsZero() && in.ReceivedOn.Before(r.SentOn) {
 			return sunshine.FieldInvalid("received_on", "must not be before sent_on (%s)", r.SentOn)
 		}
+		if err := s.notFuture(r, "received_on", in.ReceivedOn); err != nil {
+			return err
+		}
 		r.ReceivedOn = in.ReceivedOn
 		if in.EffectiveOn.IsZero() {
 			on = in.ReceivedOn
@@ -526,6 +542,9 @@ func (s *Store) transition(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request
 	}
 	if !r.ReceivedOn.IsZero() && on.Before(r.ReceivedOn) {
 		return sunshine.FieldInvalid("effective_on", "must not be before the receipt date (%s)", r.ReceivedOn)
+	}
+	if err := s.notFuture(r, "effective_on", on); err != nil {
+		return err
 	}
 	if from == sunshine.StatusAwaitingRequester {
 		const q = `UPDATE request_pauses SET ended_on = $3 WHERE org_id = $1 AND request_id = $2 AND ended_on IS NULL
@@ -601,6 +620,9 @@ func (s *Store) extend(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, in
 	}
 	if invokedOn.Before(r.ReceivedOn) {
 		return sunshine.FieldInvalid("invoked_on", "must not be before the receipt date (%s)", r.ReceivedOn)
+	}
+	if err := s.notFuture(r, "invoked_on", invokedOn); err != nil {
+		return err
 	}
 	if len(reason) > 2000 {
 		return sunshine.FieldInvalid("reason", "must be at most 2000 characters")

@@ -3,6 +3,7 @@ package store_test
 import (
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -54,7 +55,7 @@ func TestStore_CreateRequest(t *testing.T) {
 	t.Run("NoStatutoryDate", func(t *testing.T) {
 		t.Parallel()
 		b := setup(t)
-		r := b.request(t, b.agency(t, "Miami-Dade Police", "us-fl"), "Records", "2024-05-01")
+		r := b.request(t, b.agency(t, "Miami-Dade Police", "us-fl"), "Records", "2017-03-27")
 		require.True(t, r.DueOn.IsZero())
 		require.Equal(t, sunshine.StatusSubmitted, r.Status)
 	})
@@ -253,6 +254,7 @@ func TestStore_TransitionsAndPauses(t *testing.T) {
 	require.Equal(t, sunshine.EConflict, e.Code)
 	require.Contains(t, e.Allowed, sunshine.StatusAwaitingRequester)
 
+	b.clk.Set(time.Date(2017, 4, 20, 15, 0, 0, 0, time.UTC))
 	r, err = b.s.TransitionRequest(b.ctx, r.ID, sunshine.TransitionInput{To: sunshine.StatusDenied, EffectiveOn: d("2017-04-20")})
 	require.NoError(t, err)
 	require.Equal(t, "2017-04-20", r.ClosedOn.String())
@@ -277,6 +279,7 @@ func TestStore_TransitionsAndPauses(t *testing.T) {
 func TestStore_ReadsPauses(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
+	b.clk.Set(time.Date(2017, 4, 20, 15, 0, 0, 0, time.UTC))
 	r := b.request(t, b.agency(t, "FBI", "us-federal"), "Files", "2017-03-27")
 	for _, step := range []struct {
 		to sunshine.Status
@@ -334,6 +337,7 @@ func TestStore_Extension(t *testing.T) {
 	t.Run("ErrTexasHasNone", func(t *testing.T) {
 		t.Parallel()
 		b := setup(t)
+		b.clk.Set(time.Date(2024, 3, 5, 15, 0, 0, 0, time.UTC)) // Texas's rule starts 2023-09-01
 		r := b.request(t, b.agency(t, "Austin PD", "us-tx"), "x", "2024-03-04")
 		_, err := b.s.ExtendRequest(b.ctx, r.ID, deadline.Date{}, "")
 		require.Equal(t, sunshine.EUnprocessable, sunshine.ErrorCode(err))
@@ -436,4 +440,83 @@ func TestStore_EventsAreAppendOnly(t *testing.T) {
 	es, _, err := s.FindEvents(fx.Ctx, r.ID, store.All, "")
 	require.NoError(t, err)
 	require.Len(t, es, 2)
+}
+
+// Dates on which something happened cannot be in the future (a day of
+// slack for a person ahead of the agency's time zone): a mistyped year
+// would otherwise make a deadline decades away. Nothing is changed.
+func TestStore_DatesNotInFuture(t *testing.T) {
+	t.Parallel()
+	// The clock says Wed 5 Apr 2017, 15:00 UTC: 08:00 in Sacramento.
+	b := setup(t)
+	a := b.agency(t, "Sheriff", "us-ca")
+	r := b.request(t, a, "ICE", "2017-03-27")
+	draft := b.request(t, a, "Draft", "")
+	comm, _, err := b.s.CreateCommunication(b.ctx, r.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
+		Direction: sunshine.DirectionIn, Channel: "email", Kind: sunshine.KindOther, OccurredOn: d("2017-04-04")}})
+	require.NoError(t, err)
+	future, tomorrow := d("2017-04-07"), d("2017-04-06")
+	comm2 := func(on deadline.Date) sunshine.CommunicationInput {
+		return sunshine.CommunicationInput{Communication: sunshine.Communication{
+			Direction: sunshine.DirectionOut, Channel: "email", Kind: sunshine.KindFollowUp, OccurredOn: on}}
+	}
+
+	for _, tc := range []struct {
+		name  string
+		field string // "" when the date is allowed
+		do    func() error
+	}{
+		{"received in two days", "received_on", func() error {
+			return b.s.CreateRequest(b.ctx, &sunshine.Request{AgencyID: a.ID, Title: "x", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: future})
+		}},
+		{"sent in two days", "sent_on", func() error {
+			return b.s.CreateRequest(b.ctx, &sunshine.Request{AgencyID: a.ID, Title: "x", DeliveryMethod: sunshine.DeliveryEmail, SentOn: future})
+		}},
+		{"a draft submitted as received in two days", "received_on", func() error {
+			_, err := b.s.TransitionRequest(b.ctx, draft.ID, sunshine.TransitionInput{To: sunshine.StatusSubmitted, ReceivedOn: future})
+			return err
+		}},
+		{"withdrawn in two days", "effective_on", func() error {
+			_, err := b.s.TransitionRequest(b.ctx, r.ID, sunshine.TransitionInput{To: sunshine.StatusWithdrawn, EffectiveOn: future})
+			return err
+		}},
+		{"a letter dated in two days", "occurred_on", func() error {
+			_, _, err := b.s.CreateCommunication(b.ctx, r.ID, comm2(future))
+			return err
+		}},
+		{"a letter redated to two days ahead", "occurred_on", func() error {
+			_, err := b.s.UpdateCommunication(b.ctx, comm.ID, sunshine.CommunicationUpdate{OccurredOn: &future})
+			return err
+		}},
+		{"an agency reply redated to before receipt", "occurred_on", func() error {
+			before := d("2017-03-20")
+			_, err := b.s.UpdateCommunication(b.ctx, comm.ID, sunshine.CommunicationUpdate{OccurredOn: &before})
+			return err
+		}},
+		{"an extension noticed in two days", "invoked_on", func() error {
+			_, err := b.s.ExtendRequest(b.ctx, r.ID, future, "")
+			return err
+		}},
+		{"tomorrow, the slack day", "", func() error {
+			_, _, err := b.s.CreateCommunication(b.ctx, r.ID, comm2(tomorrow))
+			return err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before, err := b.s.FindRequestByID(b.ctx, r.ID)
+			require.NoError(t, err)
+			err = tc.do()
+			if tc.field == "" {
+				require.NoError(t, err)
+				return
+			}
+			requireField(t, err, sunshine.EInvalid, tc.field)
+			after, err := b.s.FindRequestByID(b.ctx, r.ID)
+			require.NoError(t, err)
+			require.Equal(t, before.Version, after.Version, "nothing changed")
+			got, err := b.s.FindCommunicationByID(b.ctx, comm.ID)
+			require.NoError(t, err)
+			require.Equal(t, "2017-04-04", got.OccurredOn.String())
+		})
+	}
 }

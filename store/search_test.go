@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -21,11 +22,15 @@ func TestStore_Search(t *testing.T) {
 	fbi := b.agency(t, "FBI", "us-federal")
 
 	old := b.request(t, sheriff, "ICE detainer requests", "2017-03-27")
+	// Requests received later are filed later (receipt dates are never in
+	// the future); everything else happens on the clock's day, 5 April 2017.
+	b.clk.Set(time.Date(2019, 6, 1, 12, 0, 0, 0, time.UTC))
 	budget := &sunshine.Request{AgencyID: fbi.ID, Title: "Budget", DeliveryMethod: sunshine.DeliveryEmail,
 		ReceivedOn: d("2018-01-10"), Description: "Detainer budget: the detainer line items, detainer staffing."}
 	require.NoError(t, b.s.CreateRequest(b.ctx, budget))
-	draft := b.request(t, sheriff, "Detainer draft", "") // dated the day it was created (today)
 	_ = b.request(t, fbi, "Unrelated", "2019-05-01")
+	b.clk.Set(now)
+	draft := b.request(t, sheriff, "Detainer draft", "") // dated the day it was created (today)
 
 	comms := map[string]string{} // occurred_on → ID
 	for day := 1; day <= 5; day++ {

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -125,6 +126,7 @@ func TestRequestPage_ExtensionNotice(t *testing.T) {
 func TestRequestPage_ExtensionRefusedWithoutOne(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
+	b.clk.Set(time.Date(2024, 5, 6, 15, 0, 0, 0, time.UTC)) // Texas's rule starts 2023-09-01
 	a := &sunshine.Agency{Name: "Austin Police Department", Jurisdiction: "us-tx"}
 	require.NoError(t, b.st.CreateAgency(b.fx.Ctx, a))
 	r := &sunshine.Request{AgencyID: a.ID, Title: "Use of force reports", DeliveryMethod: sunshine.DeliveryPortal,
@@ -379,6 +381,7 @@ func TestRequestPage_Viewer(t *testing.T) {
 func TestRequestPage_PausedClock(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
+	b.clk.Set(time.Date(2024, 5, 7, 15, 0, 0, 0, time.UTC))
 	a := &sunshine.Agency{Name: "U.S. Immigration and Customs Enforcement", Jurisdiction: "us-federal"}
 	require.NoError(t, b.st.CreateAgency(b.fx.Ctx, a))
 	r := &sunshine.Request{AgencyID: a.ID, Title: "Detainers issued in Sacramento County", DeliveryMethod: sunshine.DeliveryPortal,

@@ -38,6 +38,7 @@ type bundle struct {
 	fx     storetest.Fixture
 	engine *gin.Engine
 	cookie *http.Cookie
+	clk    *sunshine.FixedClock
 }
 
 func setup(t *testing.T) *bundle {
@@ -48,7 +49,8 @@ func setup(t *testing.T) *bundle {
 // setupWith is setup with the API configured as cfg.
 func setupWith(t *testing.T, cfg api.Config) *bundle {
 	t.Helper()
-	st := storetest.Tx(t, sunshine.NewFixedClock(now))
+	clk := sunshine.NewFixedClock(now)
+	st := storetest.Tx(t, clk)
 	fx := storetest.Org(t, st, "ndlon")
 	require.NoError(t, st.SetPassword(context.Background(), fx.Admin.ID, password))
 	// The pages on the API's engine, as `sunshine serve` wires them (its
@@ -57,7 +59,7 @@ func setupWith(t *testing.T, cfg api.Config) *bundle {
 	cfg.InlineExtraction = true
 	apiServer := api.New(st, cfg)
 	web.New(st, apiServer.Engine(), web.Config{BaseURL: "https://sunshine.example", ExtractText: apiServer.ExtractText})
-	return &bundle{t: t, st: st, fx: fx, engine: apiServer.Engine()}
+	return &bundle{t: t, st: st, fx: fx, engine: apiServer.Engine(), clk: clk}
 }
 
 // do sends a request as the browser, with its session cookie.
