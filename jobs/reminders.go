@@ -287,7 +287,8 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder) (msg m
 	d := mail.ReminderData{Kind: c.Kind, RecipientName: user.Name, OrgName: org.Name, RequestTitle: r.Title,
 		AgencyName: r.AgencyName, Status: string(r.Status), DueOn: r.EffectiveDueOn(), Extended: r.Extended,
 		EstimatedOn: r.AgencyEstimatedOn, TrackingNumber: r.TrackingNumber,
-		RequestURL: j.cfg.BaseURL + "/requests/" + r.ID, PrefsURL: prefs}
+		RequestURL: j.cfg.BaseURL + "/requests/" + r.ID, PrefsURL: prefs,
+		Today: deadline.Today(j.clock.Now(), sunshine.Location(r.TimeZone))}
 	if law != nil {
 		d.LawShort, d.Citation = law.ShortName, law.Citation
 	}
@@ -298,7 +299,9 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder) (msg m
 	case sunshine.ReminderDueSoon, sunshine.ReminderExtensionEnding:
 		d.BusinessDaysLeft = businessDaysBetween(law, c.Occurrence, c.DueOn)
 	case sunshine.ReminderOverdue:
-		d.DaysOverdue = c.DueOn.DaysUntil(c.Occurrence)
+		// As of the day it is written, as the pages count it (a weekly
+		// reminder is planned for its occurrence, and may go out later).
+		d.DaysOverdue = c.DueOn.DaysUntil(d.Today)
 	}
 	msg.Subject, msg.Text, msg.HTML, err = mail.RenderReminder(d)
 	return msg, "", err

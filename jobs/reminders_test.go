@@ -561,3 +561,25 @@ func TestReminders_DatabaseErrorWhileComposingIsRetried(t *testing.T) {
 	require.Len(t, sent, 2)
 	require.True(t, isDigest(sent[0]) || isDigest(sent[1]), "%v", sent)
 }
+
+// An overdue email counts the days late on the day it is written, as the
+// pages do: planned on 7 April (its occurrence) but delivered on 10 April,
+// after the mail server was down, it says 4 days, not 1.
+func TestReminders_OverdueCountsToTheDayItIsWritten(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	_, err := b.st.PlanReminders(context.Background(), at("2017-04-07"))
+	require.NoError(t, err)
+	fake := &mail.Fake{}
+	b.clock.Set(at("2017-04-10"))
+	_, _, _, err = b.runner(fake).RunOnce(context.Background())
+	require.NoError(t, err)
+	var overdue []mail.Message
+	for _, m := range fake.Sent() {
+		if strings.HasPrefix(m.Subject, "Overdue since") {
+			overdue = append(overdue, m)
+		}
+	}
+	require.Len(t, overdue, 1)
+	require.Contains(t, overdue[0].Text, "was due on Thu 6 Apr 2017 and is 4 days late.")
+}

@@ -36,6 +36,7 @@ func sacramentoReminder(kind string) mail.ReminderData {
 		TrackingNumber: "R-2017-0042",
 		RequestURL:     "https://sunshine.example/requests/42",
 		PrefsURL:       "https://sunshine.example/settings/notifications",
+		Today:          deadline.MustDate(2017, 4, 5),
 	}
 }
 
@@ -70,6 +71,11 @@ func TestRenderReminder_Subjects(t *testing.T) {
 			d.AgencyName = "FBI"
 			d.EstimatedOn = deadline.MustDate(2017, 5, 1)
 		}, "Agency's estimated date Mon 1 May has passed: FOIA request to FBI"},
+		{"OverdueFromAnotherYear", func(d *mail.ReminderData) {
+			d.Kind = mail.KindOverdue
+			d.Today = deadline.MustDate(2026, 11, 28)
+			d.DaysOverdue = 3523
+		}, "Overdue since Thu 6 Apr 2017: CPRA request to " + sacramento},
 		{"AwaitingRequester", func(d *mail.ReminderData) {
 			d.Kind = mail.KindAwaitingRequester
 			d.PausedSince = deadline.MustDate(2017, 3, 29)

@@ -47,6 +47,9 @@ type ReminderData struct {
 	TrackingNumber   string
 	RequestURL       string // link to the request page
 	PrefsURL         string
+	// Today is the agency's date when the email is written: a subject names
+	// a date's year only when it is not this one's.
+	Today deadline.Date
 }
 
 // DigestItem is one request in a digest section.
@@ -97,8 +100,14 @@ func lawOf(short string) string {
 	return short
 }
 
-// short formats a date for a subject line: "Thu 6 Apr".
-func short(d deadline.Date) string { return d.Format("Mon 2 Jan") }
+// short formats a date for a subject line: "Thu 6 Apr", with the year
+// ("Thu 6 Apr 2017") when it is not today's.
+func short(d, today deadline.Date) string {
+	if today.IsZero() || d.Year() != today.Year() {
+		return d.Format("Mon 2 Jan 2006")
+	}
+	return d.Format("Mon 2 Jan")
+}
 
 // RenderReminder renders the subject, text and HTML bodies of a reminder.
 // Every field is treated as untrusted text: the HTML escapes it, and the
@@ -107,17 +116,17 @@ func RenderReminder(d ReminderData) (subject, text, html string, err error) {
 	about := lawOf(d.LawShort) + " request to " + d.AgencyName
 	switch d.Kind {
 	case KindDueToday:
-		subject = fmt.Sprintf("Due today (%s): %s", short(d.DueOn), about)
+		subject = fmt.Sprintf("Due today (%s): %s", short(d.DueOn, d.Today), about)
 	case KindDueSoon:
-		subject = fmt.Sprintf("Due %s (%s): %s", short(d.DueOn), plural(d.BusinessDaysLeft, "business day"), about)
+		subject = fmt.Sprintf("Due %s (%s): %s", short(d.DueOn, d.Today), plural(d.BusinessDaysLeft, "business day"), about)
 	case KindOverdue:
-		subject = fmt.Sprintf("Overdue since %s: %s", short(d.DueOn), about)
+		subject = fmt.Sprintf("Overdue since %s: %s", short(d.DueOn, d.Today), about)
 	case KindExtensionEnding:
-		subject = fmt.Sprintf("Extended deadline %s (%s): %s", short(d.DueOn), plural(d.BusinessDaysLeft, "business day"), about)
+		subject = fmt.Sprintf("Extended deadline %s (%s): %s", short(d.DueOn, d.Today), plural(d.BusinessDaysLeft, "business day"), about)
 	case KindAgencyEstimatePassed:
-		subject = fmt.Sprintf("Agency's estimated date %s has passed: %s", short(d.EstimatedOn), about)
+		subject = fmt.Sprintf("Agency's estimated date %s has passed: %s", short(d.EstimatedOn, d.Today), about)
 	case KindAwaitingRequester:
-		subject = fmt.Sprintf("The agency is waiting on us since %s: %s", short(d.PausedSince), about)
+		subject = fmt.Sprintf("The agency is waiting on us since %s: %s", short(d.PausedSince, d.Today), about)
 	default:
 		return "", "", "", fmt.Errorf("mail: unknown reminder kind %q", d.Kind)
 	}
@@ -148,7 +157,7 @@ func RenderDigest(d DigestData) (subject, text, html string, ok bool, err error)
 	if len(parts) == 0 {
 		return "", "", "", false, nil
 	}
-	subject = fmt.Sprintf("Sunshine digest for %s: %s", short(d.Date), strings.Join(parts, ", "))
+	subject = fmt.Sprintf("Sunshine digest for %s: %s", short(d.Date, d.Date), strings.Join(parts, ", "))
 	text, html, err = render("digest", d)
 	if err != nil {
 		return "", "", "", false, err
