@@ -150,7 +150,7 @@ func (s *Server) handleCalendarFeed(c *gin.Context) {
 		f.After = next
 	}
 	c.Header("Cache-Control", "private, max-age=300")
-	c.Data(http.StatusOK, "text/calendar; charset=utf-8", []byte(cal.Serialize()))
+	c.Data(http.StatusOK, "text/calendar; charset=utf-8", []byte(cal.Serialize(ics.WithNewLineWindows))) // CRLF, as RFC 5545 3.1 requires
 }
 
 // today is the server's UTC date: the calendar feed's window reaches back a year from it.

@@ -88,6 +88,9 @@ func (b *testBundle) feed(path string) (string, *ics.Calendar) {
 	require.Equal(b.t, http.StatusOK, r.status(), r.rec.Body.String())
 	require.Equal(b.t, "text/calendar; charset=utf-8", r.rec.Header().Get("Content-Type"))
 	body := r.rec.Body.String()
+	// RFC 5545 3.1: every content line ends with CRLF.
+	require.True(b.t, strings.HasSuffix(body, "END:VCALENDAR\r\n"), body)
+	require.Equal(b.t, strings.Count(body, "\n"), strings.Count(body, "\r\n"), "every line ends with CRLF")
 	cal, err := ics.ParseCalendar(strings.NewReader(body))
 	require.NoError(b.t, err, body)
 	return body, cal
