@@ -172,6 +172,11 @@ type RequestUpdate struct {
 	AssigneeID        *string
 	Tags              *[]string
 	AgencyEstimatedOn *deadline.Date
+	// SentOn and ReceivedOn correct mistyped dates; a new receipt date
+	// recomputes the deadline. (A draft gets its receipt date by being
+	// submitted.)
+	SentOn     *deadline.Date
+	ReceivedOn *deadline.Date
 }
 
 // TransitionInput moves a request to another status.

@@ -189,6 +189,19 @@ func TestRequests_Lifecycle(t *testing.T) {
 	require.Equal(t, http.StatusOK, upd.status())
 	require.Nil(t, upd.body["agency_estimated_on"], "null clears the date")
 
+	// A mistyped receipt date is corrected, and the deadline follows it.
+	upd = b.call("PATCH", "/api/v1/requests/"+id, b.token, map[string]any{"received_on": "2017-03-28"})
+	require.Equal(t, http.StatusOK, upd.status(), upd.rec.Body.String())
+	require.Equal(t, "2017-04-07", upd.str("due_on"))
+	upd = b.call("PATCH", "/api/v1/requests/"+id, b.token, map[string]any{"received_on": "2017-04-27"})
+	require.Equal(t, http.StatusBadRequest, upd.status())
+	require.Equal(t, []string{"received_on"}, upd.fieldErrors(), "not in the future")
+	upd = b.call("PATCH", "/api/v1/requests/"+id, b.token, map[string]any{"received_on": nil})
+	require.Equal(t, []string{"received_on"}, upd.fieldErrors(), "cannot be null")
+	upd = b.call("PATCH", "/api/v1/requests/"+id, b.token, map[string]any{"received_on": "2017-03-27"})
+	require.Equal(t, http.StatusOK, upd.status(), upd.rec.Body.String())
+	require.Equal(t, "2017-04-06", upd.str("due_on"))
+
 	ext := b.call("POST", "/api/v1/requests/"+id+"/extension", b.token, map[string]any{"invoked_on": "2017-04-03", "reason": "records at another facility"})
 	require.Equal(t, http.StatusOK, ext.status(), ext.rec.Body.String())
 	require.Equal(t, "2017-04-20", ext.str("due_on"))
@@ -213,7 +226,7 @@ func TestRequests_Lifecycle(t *testing.T) {
 	for _, e := range ev.items() {
 		kinds = append(kinds, e["kind"].(string))
 	}
-	require.Equal(t, []string{"created", "deadline_computed", "updated", "updated", "deadline_extended", "deadline_computed", "status_changed", "custom_due_set"}, kinds)
+	require.Equal(t, []string{"created", "deadline_computed", "updated", "updated", "updated", "deadline_computed", "updated", "deadline_computed", "deadline_extended", "deadline_computed", "status_changed", "custom_due_set"}, kinds)
 }
 
 func TestRequests_Draft(t *testing.T) {

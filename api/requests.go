@@ -234,6 +234,8 @@ type updateRequestInput struct {
 	AssigneeID        optional[string]   `json:"assignee_id"`
 	Tags              optional[[]string] `json:"tags"`
 	AgencyEstimatedOn optional[string]   `json:"agency_estimated_on"`
+	SentOn            optional[string]   `json:"sent_on"`
+	ReceivedOn        optional[string]   `json:"received_on"`
 }
 
 func (in updateRequestInput) update() (sunshine.RequestUpdate, error) {
@@ -269,6 +271,15 @@ func (in updateRequestInput) update() (sunshine.RequestUpdate, error) {
 		d := fe.date("agency_estimated_on", &v)
 		u.AgencyEstimatedOn = &d
 	}
+	date := func(name string, o optional[string]) *deadline.Date {
+		if v := str(name, o); v != nil {
+			d := fe.date(name, v)
+			return &d
+		}
+		return nil
+	}
+	u.SentOn = date("sent_on", in.SentOn)
+	u.ReceivedOn = date("received_on", in.ReceivedOn)
 	return u, fe.err()
 }
 

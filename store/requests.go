@@ -420,25 +420,68 @@ func (s *Store) UpdateRequest(ctx context.Context, id string, upd sunshine.Reque
 			r.AgencyEstimatedOn = *upd.AgencyEstimatedOn
 			changed["agency_estimated_on"] = r.AgencyEstimatedOn
 		}
-		if err := r.Validate(); err != nil {
+		if upd.SentOn != nil && *upd.SentOn != r.SentOn {
+			changed["sent_on"], changed["previous_sent_on"] = *upd.SentOn, r.SentOn
+			r.SentOn = *upd.SentOn
+		}
+		receiptMoved := upd.ReceivedOn != nil && *upd.ReceivedOn != r.ReceivedOn
+		if receiptMoved {
+			if err := s.checkReceiptCorrection(ctx, tx, r, *upd.ReceivedOn); err != nil {
+				return err
+			}
+			changed["received_on"], changed["previous_received_on"] = *upd.ReceivedOn, r.ReceivedOn
+			r.ReceivedOn = *upd.ReceivedOn
+		}
+		if err := errors.Join(r.Validate(), s.notFuture(r, "sent_on", r.SentOn)); err != nil {
 			return err
 		}
 		if len(changed) == 0 {
 			return errNoChange
 		}
+		if err := addEvent(ctx, tx, r, sunshine.EventUpdated, deadline.Date{}, "", changed); err != nil {
+			return err
+		}
+		if receiptMoved { // saves, reschedules and records the new due date
+			return s.recompute(ctx, tx, r, "received_on")
+		}
 		if err := saveRequest(ctx, tx, r); err != nil {
 			return err
 		}
 		if estimateMoved {
-			if err := reschedule(ctx, tx, r); err != nil {
-				return err
-			}
+			return reschedule(ctx, tx, r)
 		}
-		return addEvent(ctx, tx, r, sunshine.EventUpdated, deadline.Date{}, "", changed)
+		return nil
 	})
 }
 
 var errNoChange = errors.New("no change")
+
+// checkReceiptCorrection refuses a corrected receipt date that the rest of
+// the request contradicts: none on a draft (submitting sets it), none in the
+// future, none after a pause began, the extension was invoked or the agency
+// replied.
+func (s *Store) checkReceiptCorrection(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, on deadline.Date) error {
+	switch {
+	case r.ReceivedOn.IsZero():
+		return sunshine.FieldInvalid("received_on", "a draft gets its receipt date when it is submitted (POST /requests/{id}/transitions)")
+	case on.IsZero():
+		return sunshine.FieldInvalid("received_on", "cannot be cleared: a submitted request's clock runs from it")
+	case len(r.Pauses) > 0 && r.Pauses[0].From.Before(on):
+		return sunshine.FieldInvalid("received_on", "must not be after the clock was first paused (%s)", r.Pauses[0].From)
+	case r.Extended && r.ExtensionInvokedOn.Before(on):
+		return sunshine.FieldInvalid("received_on", "must not be after the extension was invoked (%s)", r.ExtensionInvokedOn)
+	}
+	var firstReply deadline.Date
+	const q = `SELECT occurred_on FROM communications
+		WHERE org_id = $1 AND request_id = $2 AND direction = 'in' AND occurred_on < $3 ORDER BY occurred_on LIMIT 1`
+	switch err := tx.QueryRowxContext(ctx, q, r.OrgID, r.ID, on).Scan(&firstReply); {
+	case err == nil:
+		return sunshine.FieldInvalid("received_on", "must not be after the agency's first reply (%s)", firstReply)
+	case !errors.Is(err, sql.ErrNoRows):
+		return translate(err, "communications")
+	}
+	return s.notFuture(r, "received_on", on)
+}
 
 type ifMatchKey struct{}
 

@@ -520,3 +520,68 @@ func TestStore_DatesNotInFuture(t *testing.T) {
 		})
 	}
 }
+
+// A mistyped receipt date can be corrected: the deadline follows, the
+// reminders are rescheduled and the timeline keeps the previous date. A
+// correction the request contradicts changes nothing.
+func TestStore_CorrectReceiptDate(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	a := b.agency(t, "Sheriff", "us-ca")
+	r := b.request(t, a, "ICE", "2017-03-28") // mistyped: the agency received it on the 27th
+	require.Equal(t, "2017-04-07", r.DueOn.String())
+
+	on := d("2017-03-27")
+	r, err := b.s.UpdateRequest(b.ctx, r.ID, sunshine.RequestUpdate{ReceivedOn: &on})
+	require.NoError(t, err)
+	require.Equal(t, "2017-03-27", r.ReceivedOn.String())
+	require.Equal(t, "2017-04-06", r.DueOn.String())
+	es, _, err := b.s.FindEvents(b.ctx, r.ID, store.All, "")
+	require.NoError(t, err)
+	var kinds []sunshine.EventKind
+	for _, e := range es {
+		kinds = append(kinds, e.Kind)
+	}
+	require.Equal(t, []sunshine.EventKind{sunshine.EventCreated, sunshine.EventDeadlineComputed, sunshine.EventUpdated, sunshine.EventDeadlineComputed}, kinds)
+	require.JSONEq(t, `{"received_on": "2017-03-27", "previous_received_on": "2017-03-28"}`, string(es[2].Data))
+	// Due tomorrow (6 April), so today's due-soon reminder is owed.
+	n, err := b.s.PlanReminders(b.ctx, now)
+	require.NoError(t, err)
+	require.EqualValues(t, 1, n)
+
+	_, _, err = b.s.CreateCommunication(b.ctx, r.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
+		Direction: sunshine.DirectionIn, Channel: "email", Kind: sunshine.KindAcknowledgment, OccurredOn: d("2017-03-29")}})
+	require.NoError(t, err)
+	draft := b.request(t, a, "Draft", "")
+	for _, tc := range []struct {
+		name, id, received, sent, field string
+	}{
+		{"after the agency's first reply", r.ID, "2017-03-30", "", "received_on"},
+		{"in the future", r.ID, "2017-04-20", "", "received_on"},
+		{"before it was sent", r.ID, "", "2017-03-28", "received_on"},
+		{"sent in the future", draft.ID, "", "2017-04-20", "sent_on"},
+		{"a draft's, before it is submitted", draft.ID, "2017-03-27", "", "received_on"},
+		{"cleared", r.ID, "zero", "", "received_on"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before, err := b.s.FindRequestByID(b.ctx, tc.id)
+			require.NoError(t, err)
+			var upd sunshine.RequestUpdate
+			if tc.received == "zero" {
+				upd.ReceivedOn = &deadline.Date{}
+			} else if tc.received != "" {
+				v := d(tc.received)
+				upd.ReceivedOn = &v
+			}
+			if tc.sent != "" {
+				v := d(tc.sent)
+				upd.SentOn = &v
+			}
+			_, err = b.s.UpdateRequest(b.ctx, tc.id, upd)
+			requireField(t, err, sunshine.EInvalid, tc.field)
+			after, err := b.s.FindRequestByID(b.ctx, tc.id)
+			require.NoError(t, err)
+			require.Equal(t, before.Version, after.Version, "nothing changed")
+		})
+	}
+}

@@ -379,9 +379,15 @@ func eventText(e *sunshine.Event, clockStops bool) string {
 	case sunshine.EventCreated:
 		t = "Request created as " + strings.ReplaceAll(str("status"), "_", " ")
 	case sunshine.EventUpdated:
+		if str("received_on") != "" {
+			t = "Receipt date corrected: " + date("received_on") + " (was " + date("previous_received_on") + ")"
+			break
+		}
 		keys := make([]string, 0, len(data))
 		for k := range data {
-			keys = append(keys, strings.ReplaceAll(k, "_", " "))
+			if !strings.HasPrefix(k, "previous_") {
+				keys = append(keys, strings.ReplaceAll(k, "_", " "))
+			}
 		}
 		sort.Strings(keys)
 		t = "Details changed: " + strings.Join(keys, ", ")

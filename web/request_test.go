@@ -525,3 +525,15 @@ func TestWaitingOnUs_Wording(t *testing.T) {
 		})
 	}
 }
+
+// A corrected receipt date says so in the timeline, with the date it was.
+func TestRequestPage_ReceiptCorrected(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	on := deadline.MustParseDate("2017-03-28")
+	_, err := b.st.UpdateRequest(b.fx.Ctx, r.ID, sunshine.RequestUpdate{ReceivedOn: &on})
+	require.NoError(t, err)
+	page := body(b.get("/requests/" + r.ID))
+	require.Contains(t, page, "Receipt date corrected: Tue 28 Mar 2017 (was Mon 27 Mar 2017)")
+	require.Contains(t, page, "Due date computed: Fri 7 Apr 2017 (was Thu 6 Apr 2017)")
+}
