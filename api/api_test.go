@@ -140,14 +140,32 @@ func (b *testBundle) request(agencyID, received string) string {
 	return r.str("id")
 }
 
-// user adds a user with a role and returns a token for them.
+// user adds a user with a role (uninvited: no email in the outbox) and
+// returns a token for them.
 func (b *testBundle) user(email string, role sunshine.Role) string {
 	b.t.Helper()
-	r := b.call("POST", "/api/v1/users", b.token, map[string]any{"email": email, "role": role})
-	require.Equal(b.t, http.StatusCreated, r.status(), r.rec.Body.String())
-	tok := b.call("POST", "/api/v1/tokens", b.token, map[string]any{"user_id": r.str("id"), "name": "test"})
+	u := &sunshine.User{Email: email, Role: role}
+	require.NoError(b.t, b.st.CreateUser(b.fx.Ctx, u))
+	tok := b.call("POST", "/api/v1/tokens", b.token, map[string]any{"user_id": u.ID, "name": "test"})
 	require.Equal(b.t, http.StatusCreated, tok.status(), tok.rec.Body.String())
 	return tok.str("token")
+}
+
+// A user added through the API is invited, as from the settings page: an
+// email to set a password is in the outbox, so they can sign in.
+func TestUsers_CreateInvites(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	r := b.call("POST", "/api/v1/users", b.token, map[string]any{"email": "organizer@ndlon.example", "name": "Organizer", "role": "staff"})
+	require.Equal(t, http.StatusCreated, r.status(), r.rec.Body.String())
+	rs, _, err := b.st.FindReminders(b.fx.Ctx, "pending", 0, "")
+	require.NoError(t, err)
+	require.Len(t, rs, 1)
+	require.Equal(t, "invite", rs[0].Kind)
+	require.Equal(t, r.str("id"), rs[0].RecipientID)
+	link, err := b.st.InvitePayload(context.Background(), rs[0].ID)
+	require.NoError(t, err)
+	require.Contains(t, link, "/invite/")
 }
 
 func TestRequests_Lifecycle(t *testing.T) {

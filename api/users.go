@@ -66,7 +66,9 @@ func (s *Server) handleUserCreate(c *gin.Context) {
 	if in.Role != nil {
 		u.Role = sunshine.Role(*in.Role)
 	}
-	if err := s.store.CreateUser(c.Request.Context(), u); err != nil {
+	// Invited, as from the settings page: an email with a link to set a
+	// password, so the person can also use the pages.
+	if err := s.store.InviteUser(c.Request.Context(), u, s.cfg.BaseURL); err != nil {
 		fail(c, err)
 		return
 	}
