@@ -689,6 +689,9 @@ func setCustomDue(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, on dead
 	if len(reason) > 2000 {
 		return sunshine.FieldInvalid("reason", "must be at most 2000 characters")
 	}
+	if !on.IsZero() && r.Status == sunshine.StatusDraft {
+		return sunshine.FieldInvalid("date", "a draft has no deadline yet: submit it first")
+	}
 	if !on.IsZero() && !r.ReceivedOn.IsZero() && on.Before(r.ReceivedOn) {
 		return sunshine.FieldInvalid("date", "must not be before the receipt date (%s)", r.ReceivedOn)
 	}

@@ -358,6 +358,11 @@ func TestStore_CustomDueOn(t *testing.T) {
 	require.Equal(t, "2017-05-01", r.EffectiveDueOn().String())
 	_, err = b.s.SetCustomDueOn(b.ctx, r.ID, d("2017-03-01"), "")
 	requireField(t, err, sunshine.EInvalid, "date")
+
+	// A draft has no clock, so no agreed date either.
+	draft := b.request(t, b.agency(t, "Police", "us-ca"), "Draft", "")
+	_, err = b.s.SetCustomDueOn(b.ctx, draft.ID, d("2017-05-01"), "")
+	requireField(t, err, sunshine.EInvalid, "date")
 }
 
 func TestStore_FindRequests(t *testing.T) {
