@@ -49,6 +49,8 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		admin, staff, viewer, peer int
 	}{
 		{"/", 200, 200, 200, 200},
+		{"/requests", 200, 200, 200, 200},
+		{"/requests?status=submitted&agency_id=" + a.ID, 200, 200, 200, 200},
 		{"/agencies", 200, 200, 200, 200},
 		{"/search?q=ICE", 200, 200, 200, 200},
 		{"/settings", 200, 200, 200, 200},

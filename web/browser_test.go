@@ -363,6 +363,27 @@ func TestBrowser_StaffScenario(t *testing.T) {
 	require.True(t, fits, "the search page scrolls sideways on a phone")
 	b.do("back to the desktop width", chromedp.EmulateViewport(1280, 900))
 
+	// The Requests page lists every request, the draft (no date) last, and
+	// fits a phone's width.
+	b.do("open the Requests page", chromedp.Click(chromedp.CSS(`header nav a[href="/requests"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`main table.rows`)))
+	b.waitText("the Requests page lists the requests", iceTitle, "Special Order 40 training materials", "not sent yet", "Thu 20 Apr 2017")
+	b.do("filter the drafts",
+		chromedp.SetValue(chromedp.CSS(`form[action="/requests"] select[name="status"]`), "draft"),
+		chromedp.Submit(chromedp.CSS(`form[action="/requests"]`)),
+	)
+	b.waitText("the filter keeps the drafts", "Special Order 40 training materials", "Requests that match these filters")
+	require.Contains(t, b.location(), "status=draft")
+	require.NotContains(t, b.text(), iceTitle)
+	b.do("the Requests page at a phone's width", chromedp.EmulateViewport(375, 812, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulatePortrait),
+		chromedp.Sleep(200*time.Millisecond))
+	fitCtx, cancelFit = context.WithTimeout(b.ctx, 30*time.Second)
+	fits, err = chromedp.Run(fitCtx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`))
+	cancelFit()
+	require.NoError(t, err)
+	require.True(t, fits, "the Requests page scrolls sideways on a phone")
+	b.do("back to the desktop width", chromedp.EmulateViewport(1280, 900))
+
 	// The new-request form, for the screenshots.
 	b.do("open the new-request form", chromedp.Click(chromedp.CSS(`header nav a[href="/requests/new"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`main form`)))

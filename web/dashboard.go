@@ -305,26 +305,36 @@ func (s *Server) dashCalendar(ctx context.Context, f dashFilter, first deadline.
 
 // dashOptions fills the filter form's choices.
 func (s *Server) dashOptions(ctx context.Context, d *dashData) error {
+	var err error
+	if d.Assignees, d.Agencies, err = s.filterOptions(ctx, d.Filter.AssigneeID, d.Filter.AgencyID); err != nil {
+		return err
+	}
+	for _, st := range slices.Concat(sunshine.OpenStatuses, sunshine.ClosedStatuses) {
+		d.Statuses = append(d.Statuses, dashOption{string(st), strings.ReplaceAll(string(st), "_", " "), string(st) == d.Filter.Status})
+	}
+	return nil
+}
+
+// filterOptions are the choices of the assignee and agency filters, with
+// the chosen ones selected: the dashboard's and the Requests page's.
+func (s *Server) filterOptions(ctx context.Context, assigneeID, agencyID string) (assignees, agencies []dashOption, err error) {
 	users, err := s.store.FindUsers(ctx)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	for _, u := range users {
 		label := u.Email
 		if u.Name != "" {
 			label = u.Name + " (" + u.Email + ")"
 		}
-		d.Assignees = append(d.Assignees, dashOption{u.ID, label, u.ID == d.Filter.AssigneeID})
+		assignees = append(assignees, dashOption{u.ID, label, u.ID == assigneeID})
 	}
-	agencies, _, err := s.store.FindAgencies(ctx, sunshine.AgencyFilter{Limit: 200})
+	as, _, err := s.store.FindAgencies(ctx, sunshine.AgencyFilter{Limit: 200})
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	for _, a := range agencies {
-		d.Agencies = append(d.Agencies, dashOption{a.ID, a.Name, a.ID == d.Filter.AgencyID})
+	for _, a := range as {
+		agencies = append(agencies, dashOption{a.ID, a.Name, a.ID == agencyID})
 	}
-	for _, st := range slices.Concat(sunshine.OpenStatuses, sunshine.ClosedStatuses) {
-		d.Statuses = append(d.Statuses, dashOption{string(st), strings.ReplaceAll(string(st), "_", " "), string(st) == d.Filter.Status})
-	}
-	return nil
+	return assignees, agencies, nil
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -10,16 +9,16 @@ import (
 )
 
 // handleExportCSV streams GET /export/requests.csv: every request that
-// matches the dashboard's filters, one page of the database at a time, in
-// the same columns as the API's GET /api/v1/requests.csv.
+// matches the filters of the dashboard or the Requests page, one page of
+// the database at a time, in the same columns as the API's
+// GET /api/v1/requests.csv.
 func (s *Server) handleExportCSV(c *gin.Context) {
-	df, err := parseDashFilter(c)
+	lf, err := parseListFilter(c)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	f, _ := df.request(nil)
-	f.Q = strings.TrimSpace(c.Query("q"))
+	f := lf.request(200)
 	ctx := ctxOf(c)
 	rs, next, err := s.store.FindRequests(ctx, f)
 	if err != nil {

@@ -90,6 +90,7 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 	in.POST("/agencies", s.handleAgencyCreate)
 	in.GET("/search", s.handleSearch)
 	in.GET("/export/requests.csv", s.handleExportCSV)
+	in.GET("/requests", s.handleRequestList)
 	in.GET("/requests/new", s.handleNewRequestPage)
 	in.POST("/requests", s.handleRequestCreate)
 	in.GET("/requests/:id", s.handleRequestPage)

@@ -28,6 +28,8 @@ var funcs = template.FuncMap{
 	"dueWords": dueWords,
 	// tolls: waiting on the requester stops this law's clock.
 	"tolls": tolls,
+	// dueOf pairs a request with today for the "due" template (layout.html).
+	"dueOf": func(r *sunshine.Request, today deadline.Date) dueCell { return dueCell{R: r, Today: today} },
 	// dueClass names the colour class that goes with dueWords.
 	"dueClass": func(r *sunshine.Request, today deadline.Date) string {
 		due := r.EffectiveDueOn()
@@ -59,6 +61,12 @@ var funcs = template.FuncMap{
 	"cut":     func(bodyBytes int) bool { return bodyBytes > messageExcerpt },
 	"kb":      func(bytes int) int { return (bytes + 999) / 1000 },
 	"add":     func(a, b int) int { return a + b },
+}
+
+// dueCell is what the "due" template shows: a request's due date against today.
+type dueCell struct {
+	R     *sunshine.Request
+	Today deadline.Date
 }
 
 func dueWords(r *sunshine.Request, today deadline.Date) string {

@@ -1,0 +1,193 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	sunshine "github.com/sunshine-records/sunshine"
+)
+
+// requestsPageSize is how many requests one page of the Requests page lists.
+const requestsPageSize = 50
+
+// listFilter is the Requests page's filter form. The CSV export takes the
+// same query parameters, so a page's export link keeps its filters.
+type listFilter struct {
+	AssigneeID string
+	AgencyID   string
+	Status     string // a status, "open", "closed" or "" for any
+	Tag        string
+	Q          string // words in the title or description
+}
+
+// parseListFilter reads the filters from the query string. Every bad value
+// is a field error, all of them at once, so the form can mark each.
+func parseListFilter(c *gin.Context) (listFilter, error) {
+	f := listFilter{
+		AssigneeID: strings.TrimSpace(c.Query("assignee_id")),
+		AgencyID:   strings.TrimSpace(c.Query("agency_id")),
+		Status:     strings.TrimSpace(c.Query("status")),
+		Tag:        strings.TrimSpace(c.Query("tag")),
+		Q:          strings.TrimSpace(c.Query("q")),
+	}
+	var errs []sunshine.FieldError
+	bad := func(field, msg string) { errs = append(errs, sunshine.FieldError{Field: field, Message: msg}) }
+	switch f.Status {
+	case "", "open", "closed":
+	default:
+		if !sunshine.Status(f.Status).Valid() {
+			bad("status", "unknown status "+quote(f.Status)+"; choose one from the list")
+		}
+	}
+	if f.AgencyID != "" && !validID(f.AgencyID) {
+		bad("agency_id", quote(f.AgencyID)+" is not an agency's ID; choose an agency from the list")
+	}
+	if f.AssigneeID != "" && !validID(f.AssigneeID) {
+		bad("assignee_id", quote(f.AssigneeID)+" is not a person's ID; choose a person from the list")
+	}
+	if !plainText(f.Tag) {
+		bad("tag", "must be text (it has a character that cannot be stored)")
+	}
+	if !plainText(f.Q) {
+		bad("q", "must be text (it has a character that cannot be stored)")
+	} else if utf8.RuneCountInString(f.Q) > 500 {
+		bad("q", "must be at most 500 characters")
+	}
+	if len(errs) == 0 {
+		return f, nil
+	}
+	msgs := make([]string, len(errs))
+	for i, e := range errs {
+		msgs[i] = e.Field + ": " + e.Message
+	}
+	return f, &sunshine.Error{Code: sunshine.EInvalid, Message: strings.Join(msgs, "; "), Fields: errs}
+}
+
+func validID(s string) bool { return len(s) == 36 && uuid.Validate(s) == nil }
+
+// plainText reports whether PostgreSQL can take s as text: valid UTF-8
+// without NUL. (It refuses anything else with an error, which would be a
+// 500.)
+func plainText(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
+
+// quote puts a typed value in quotes for a message, cut if long.
+func quote(s string) string {
+	s = strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "\uFFFD")
+	if utf8.RuneCountInString(s) > 60 {
+		s = string([]rune(s)[:60]) + "…"
+	}
+	return "“" + s + "”"
+}
+
+// request is the store filter for one page.
+func (f listFilter) request(limit int) sunshine.RequestFilter {
+	rf := sunshine.RequestFilter{AgencyID: f.AgencyID, AssigneeID: f.AssigneeID, Tag: f.Tag, Q: f.Q, Limit: limit}
+	switch f.Status {
+	case "":
+	case "open":
+		rf.Statuses = sunshine.OpenStatuses
+	case "closed":
+		rf.Statuses = sunshine.ClosedStatuses
+	default:
+		rf.Statuses = []sunshine.Status{sunshine.Status(f.Status)}
+	}
+	return rf
+}
+
+// values is the filter as query parameters, for links that keep it.
+func (f listFilter) values() url.Values {
+	v := url.Values{}
+	for k, s := range map[string]string{"assignee_id": f.AssigneeID, "agency_id": f.AgencyID, "status": f.Status, "tag": f.Tag, "q": f.Q} {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	return v
+}
+
+// Active reports whether any filter is set.
+func (f listFilter) Active() bool { return f != listFilter{} }
+
+// link is path with the filter and extra parameters.
+func (f listFilter) link(path string, extra ...string) string {
+	v := f.values()
+	for i := 0; i+1 < len(extra); i += 2 {
+		v.Set(extra[i], extra[i+1])
+	}
+	if len(v) == 0 {
+		return path
+	}
+	return path + "?" + v.Encode()
+}
+
+type statusGroup struct {
+	Label   string
+	Options []dashOption
+}
+
+type requestListData struct {
+	Filter       listFilter
+	Errors       map[string]string // by field; "cursor" and "_" belong to no field of the form
+	Assignees    []dashOption
+	Agencies     []dashOption
+	StatusGroups []statusGroup
+	Rows         []*sunshine.Request
+	Later        bool   // a page after the first
+	Next         string // link to the next page, if any
+	First        string // link to the first page with the same filters
+	ExportURL    string
+	CanWrite     bool
+}
+
+// handleRequestList is GET /requests: every request of the organization,
+// filtered, by due date (no date last), a page at a time.
+func (s *Server) handleRequestList(c *gin.Context) {
+	ctx := ctxOf(c)
+	f, err := parseListFilter(c)
+	cursor := c.Query("cursor")
+	d := &requestListData{Filter: f, Later: cursor != "", First: f.link("/requests"), ExportURL: f.link("/export/requests.csv")}
+	if p, ok := sunshine.PrincipalFrom(ctx); ok {
+		d.CanWrite = p.Role.CanWrite()
+	}
+	if err == nil {
+		rf := f.request(requestsPageSize)
+		rf.After = cursor
+		var next string
+		d.Rows, next, err = s.store.FindRequests(ctx, rf)
+		if next != "" {
+			d.Next = f.link("/requests", "cursor", next)
+		}
+	}
+	status := http.StatusOK
+	if err != nil {
+		if sunshine.ErrorCode(err) != sunshine.EInvalid {
+			s.fail(c, err)
+			return
+		}
+		status, d.Errors, d.Rows, d.Next = http.StatusBadRequest, fieldErrors(err), nil, ""
+	}
+
+	if d.Assignees, d.Agencies, err = s.filterOptions(ctx, f.AssigneeID, f.AgencyID); err != nil {
+		s.fail(c, err)
+		return
+	}
+	for _, g := range []struct {
+		label, any, anyLabel string
+		statuses             []sunshine.Status
+	}{
+		{"Open", "open", "any open status", sunshine.OpenStatuses},
+		{"Closed", "closed", "any closed status", sunshine.ClosedStatuses},
+	} {
+		sg := statusGroup{Label: g.label, Options: []dashOption{{g.any, g.anyLabel, f.Status == g.any}}}
+		for _, st := range g.statuses {
+			sg.Options = append(sg.Options, dashOption{string(st), strings.ReplaceAll(string(st), "_", " "), string(st) == f.Status})
+		}
+		d.StatusGroups = append(d.StatusGroups, sg)
+	}
+	s.render(c, status, "requests", "Requests", d)
+}
