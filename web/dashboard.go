@@ -37,6 +37,9 @@ func parseDashFilter(c *gin.Context) (dashFilter, error) {
 	if f.Status != "" && !sunshine.Status(f.Status).Valid() {
 		return f, sunshine.FieldInvalid("status", "unknown status %q", f.Status)
 	}
+	if !plainText(f.Tag) {
+		return f, sunshine.FieldInvalid("tag", "must be text (it has a character that cannot be stored)")
+	}
 	return f, nil
 }
 
@@ -67,6 +70,12 @@ func (f dashFilter) request(statuses []sunshine.Status) (rf sunshine.RequestFilt
 		return rf, false
 	}
 	return rf, true
+}
+
+// dashShows reports whether a request in st can be in a dashboard section:
+// drafts, with no clock and no due date, never are.
+func dashShows(st sunshine.Status) bool {
+	return st == sunshine.StatusAwaitingRequester || slices.Contains(clockRunning, st) || slices.Contains(sunshine.ClosedStatuses, st)
 }
 
 // clockRunning are the statuses in which a request can be due or overdue.
@@ -113,6 +122,7 @@ type dashData struct {
 	Sections  []*dashSection
 	Calendar  dashCalendar
 	ExportURL string
+	ListURL   string // the Requests page, with the same filters
 }
 
 // orgToday is today in the signed-in organization's time zone (UTC without
@@ -159,6 +169,12 @@ func (s *Server) handleDashboard(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	if f.Status != "" && !dashShows(sunshine.Status(f.Status)) {
+		// No section lists such a request (a draft has no due date): the
+		// Requests page does, with the same filters.
+		c.Redirect(http.StatusSeeOther, "/requests?"+f.values().Encode())
+		return
+	}
 	today := s.orgToday(c)
 	month, err := parseMonth(c.Query("month"), today)
 	if err != nil {
@@ -168,9 +184,10 @@ func (s *Server) handleDashboard(c *gin.Context) {
 
 	d := &dashData{Note: c.Query("note"), Filter: f}
 	q := f.values()
-	d.ExportURL = "/export/requests.csv"
+	d.ExportURL, d.ListURL = "/export/requests.csv", "/requests"
 	if len(q) > 0 {
 		d.ExportURL += "?" + q.Encode()
+		d.ListURL += "?" + q.Encode()
 	}
 
 	sections := []struct {

@@ -225,6 +225,7 @@ func TestRequestList_BadFilters(t *testing.T) {
 	}
 
 	require.Equal(t, http.StatusBadRequest, l.get("/export/requests.csv?q=%ff").Code)
+	require.Equal(t, http.StatusBadRequest, l.get("/?tag=%ff").Code, "the dashboard's tag too")
 	require.Equal(t, http.StatusOK, l.get("/requests").Code, "the database is still fine")
 
 	// Every bad field at once.
@@ -368,4 +369,22 @@ func TestRequestList_ViewerAndEmpty(t *testing.T) {
 	page = body(rec)
 	require.Equal(t, []string{draft.ID}, listedIDs(page))
 	require.NotContains(t, page, `<a class="button" href="/requests/new">`, "viewers cannot file requests")
+}
+
+// The dashboard's sections never show a draft: filtering it by that status
+// goes to the Requests page, filters kept; other filters link there.
+func TestDashboard_StatusNoSectionShows(t *testing.T) {
+	t.Parallel()
+	l := setupList(t)
+	rec := l.get("/?status=draft&agency_id=" + l.sac.ID)
+	require.Equal(t, http.StatusSeeOther, rec.Code)
+	loc := rec.Header().Get("Location")
+	require.Equal(t, "/requests?agency_id="+l.sac.ID+"&status=draft", loc)
+	require.Equal(t, []string{l.draft.ID}, listedIDs(body(l.get(loc))))
+
+	rec = l.get("/?status=submitted")
+	require.Equal(t, http.StatusOK, rec.Code)
+	require.Contains(t, body(rec), `<a href="/requests?status=submitted">See every request that matches these filters</a>`)
+	require.Contains(t, body(l.get("/")), `<a href="/requests">See every request</a>`)
+	require.Equal(t, http.StatusBadRequest, l.get("/?status=bogus").Code)
 }
