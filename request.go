@@ -150,6 +150,10 @@ func validateTags(tags []string) *FieldError {
 }
 
 // RequestFilter selects requests; zero fields do not filter.
+// DayRange is a span of days counted from today in each request's agency's
+// time zone, both ends included: {0, 0} is today, {1, 7} the next week.
+type DayRange struct{ From, To int }
+
 type RequestFilter struct {
 	Statuses   []Status
 	AgencyID   string
@@ -158,6 +162,7 @@ type RequestFilter struct {
 	DueBefore  deadline.Date // effective due date on or before
 	DueAfter   deadline.Date // effective due date on or after
 	Overdue    bool          // past due in the agency's time zone, clock running
+	DueIn      *DayRange     // effective due date within these days of the agency's today
 	Q          string        // words in the title or description
 	After      string        // opaque cursor from a previous page
 	Limit      int

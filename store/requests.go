@@ -356,10 +356,21 @@ func requestListQuery(org string, f sunshine.RequestFilter, limit int, now time.
 	if !f.DueAfter.IsZero() {
 		where = append(where, "r.due_sort >= "+arg(f.DueAfter)+" AND r.due_sort <> 'infinity'")
 	}
+	// Dates relative to today are on each agency's own calendar. Every
+	// zone's today is within a day of UTC's, so a bound from UTC's lets the
+	// (org_id, due_sort, id) index serve the range; the zone then decides.
+	utcToday := deadline.Today(now, time.UTC)
+	agencyToday := func() string {
+		return `(` + arg(now) + `::timestamptz AT TIME ZONE (SELECT a.time_zone FROM agencies a WHERE a.id = r.agency_id))::date`
+	}
 	if f.Overdue {
-		// Past due on the agency's own calendar, with the clock running.
+		// Past due, with the clock running.
 		where = append(where, `r.status IN ('submitted', 'acknowledged', 'rolling_production', 'appealed', 'in_litigation')
-			AND r.due_sort < (`+arg(now)+`::timestamptz AT TIME ZONE (SELECT a.time_zone FROM agencies a WHERE a.id = r.agency_id))::date`)
+			AND r.due_sort <= `+arg(utcToday.AddDays(1))+` AND r.due_sort < `+agencyToday())
+	}
+	if f.DueIn != nil {
+		where = append(where, "r.due_sort BETWEEN "+arg(utcToday.AddDays(f.DueIn.From-1))+" AND "+arg(utcToday.AddDays(f.DueIn.To+1)),
+			"r.due_sort - "+agencyToday()+" BETWEEN "+arg(f.DueIn.From)+"::int AND "+arg(f.DueIn.To)+"::int")
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		where = append(where, "r.search @@ websearch_to_tsquery('english', "+arg(q)+")")

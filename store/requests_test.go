@@ -590,3 +590,45 @@ func TestStore_CorrectReceiptDate(t *testing.T) {
 		})
 	}
 }
+
+// Overdue, due today and due within days are counted on each agency's own
+// calendar. At 09:30 UTC on 6 April 2017 it is still the 5th in Honolulu,
+// the 6th in London, and nearly the 7th on Kiritimati.
+func TestStore_FindRequestsAgencyToday(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.clk.Set(time.Date(2017, 4, 6, 9, 30, 0, 0, time.UTC))
+	zoned := func(name, zone string) *sunshine.Agency {
+		a := &sunshine.Agency{Name: name, Jurisdiction: "us-ca", TimeZone: zone}
+		require.NoError(t, b.s.CreateAgency(b.ctx, a))
+		return a
+	}
+	honolulu, london, kiritimati := zoned("Honolulu", "Pacific/Honolulu"), zoned("London", "Europe/London"), zoned("Kiritimati", "Pacific/Kiritimati")
+	due := func(a *sunshine.Agency, on string) string {
+		r := b.request(t, a, a.Name+" "+on, "2017-03-27")
+		_, err := b.s.SetCustomDueOn(b.ctx, r.ID, d(on), "agreed")
+		require.NoError(t, err)
+		return r.ID
+	}
+	hToday, lLate, kSoon, hTomorrow := due(honolulu, "2017-04-05"), due(london, "2017-04-05"), due(kiritimati, "2017-04-08"), due(honolulu, "2017-04-06")
+	_ = due(kiritimati, "2017-04-15") // eight days out there
+	for _, tc := range []struct {
+		name string
+		f    sunshine.RequestFilter
+		want []string
+	}{
+		{"overdue", sunshine.RequestFilter{Overdue: true}, []string{lLate}},
+		{"due today", sunshine.RequestFilter{DueIn: &sunshine.DayRange{From: 0, To: 0}}, []string{hToday}},
+		{"due in the next 7 days", sunshine.RequestFilter{DueIn: &sunshine.DayRange{From: 1, To: 7}}, []string{hTomorrow, kSoon}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rs, _, err := b.s.FindRequests(b.ctx, tc.f)
+			require.NoError(t, err)
+			var got []string
+			for _, r := range rs {
+				got = append(got, r.ID)
+			}
+			require.ElementsMatch(t, tc.want, got)
+		})
+	}
+}

@@ -190,25 +190,27 @@ func (s *Server) handleDashboard(c *gin.Context) {
 		d.ListURL += "?" + q.Encode()
 	}
 
+	// Overdue, today and this week on each agency's calendar, as the API
+	// and the reminders count them (an agency may be hours behind us).
 	sections := []struct {
 		sec      dashSection
 		statuses []sunshine.Status
-		after    deadline.Date
-		before   deadline.Date
+		overdue  bool
+		dueIn    *sunshine.DayRange
 	}{
 		{dashSection{ID: "overdue", Title: "Overdue", Empty: "Nothing is overdue."},
-			clockRunning, deadline.Date{}, today.AddDays(-1)},
+			clockRunning, true, nil},
 		{dashSection{ID: "today", Title: "Due today", Empty: "Nothing is due today."},
-			clockRunning, today, today},
+			clockRunning, false, &sunshine.DayRange{From: 0, To: 0}},
 		{dashSection{ID: "week", Title: "Due in the next 7 days", Empty: "Nothing is due in the next 7 days."},
-			clockRunning, today.AddDays(1), today.AddDays(7)},
+			clockRunning, false, &sunshine.DayRange{From: 1, To: 7}},
 		{dashSection{ID: "waiting", Title: "Waiting on us", Empty: "No request is waiting on us for clarification or fees."},
-			[]sunshine.Status{sunshine.StatusAwaitingRequester}, deadline.Date{}, deadline.Date{}},
+			[]sunshine.Status{sunshine.StatusAwaitingRequester}, false, nil},
 	}
 	for _, sc := range sections {
 		sec := sc.sec
 		if rf, ok := f.request(sc.statuses); ok {
-			rf.DueAfter, rf.DueBefore = sc.after, sc.before
+			rf.Overdue, rf.DueIn = sc.overdue, sc.dueIn
 			page, next, err := s.store.FindRequests(ctx, rf)
 			if err != nil {
 				s.fail(c, err)

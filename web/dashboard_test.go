@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -351,4 +352,29 @@ func TestExportCSV(t *testing.T) {
 	require.Equal(t, "2017-04-03", rows[1][12])
 
 	require.Equal(t, http.StatusBadRequest, d.get("/export/requests.csv?status=bogus").Code)
+}
+
+// "Today" for a deadline is the agency's: late on the evening of 5 April in
+// Honolulu, when it is already the 6th for the organization, a Honolulu
+// request due on the 5th is due today, not a day late.
+func TestDashboard_AgencyToday(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	require.NoError(t, b.st.SetReminderPolicy(b.fx.Ctx, sunshine.ReminderPolicy{TimeZone: "America/New_York", SoonDays: []int{3, 1}, OverdueRepeatDays: 7, AwaitingAfterDays: 3}))
+	b.clk.Set(time.Date(2017, 4, 6, 8, 0, 0, 0, time.UTC)) // 22:00 on the 5th in Honolulu, 04:00 on the 6th in New York
+	a := &sunshine.Agency{Name: "Honolulu Police Department", Jurisdiction: "us-ca", TimeZone: "Pacific/Honolulu"}
+	require.NoError(t, b.st.CreateAgency(b.fx.Ctx, a))
+	r := &sunshine.Request{AgencyID: a.ID, Title: "Use of force, 2016", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: deadline.MustParseDate("2017-03-27")}
+	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, r))
+	_, err := b.st.SetCustomDueOn(b.fx.Ctx, r.ID, deadline.MustParseDate("2017-04-05"), "agreed")
+	require.NoError(t, err)
+	b.login(b.fx.Admin.Email)
+
+	html := body(b.get("/"))
+	require.Contains(t, html, "Today is Thu 6 Apr 2017.", "the organization's date")
+	today := dashSectionOf(t, html, "today")
+	require.Contains(t, today, r.Title)
+	require.Contains(t, today, "due today")
+	require.NotContains(t, dashSectionOf(t, html, "overdue"), r.Title)
+	require.NotContains(t, body(b.get("/requests")), "late")
 }

@@ -203,7 +203,8 @@ type page struct {
 	Nav   string // the active section
 	User  *sunshine.User
 	Org   *sunshine.Organization
-	Today deadline.Date
+	Today deadline.Date // the organization's
+	Now   time.Time     // for each agency's own today
 	Data  any
 }
 
@@ -216,7 +217,7 @@ func (s *Server) render(c *gin.Context, status int, name, title string, data any
 		s.serverError(c, errors.New("web: no page "+name))
 		return
 	}
-	p := page{Title: title, Nav: name, Data: data, Today: s.orgToday(c)}
+	p := page{Title: title, Nav: name, Data: data, Today: s.orgToday(c), Now: s.store.Clock().Now()}
 	ctx := c.Request.Context()
 	if pr, ok := sunshine.PrincipalFrom(ctx); ok {
 		p.User, _ = s.store.FindUserByID(ctx, pr.UserID)

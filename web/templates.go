@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	sunshine "github.com/sunshine-records/sunshine"
@@ -29,7 +30,9 @@ var funcs = template.FuncMap{
 	// tolls: waiting on the requester stops this law's clock.
 	"tolls": tolls,
 	// dueOf pairs a request with today for the "due" template (layout.html).
-	"dueOf": func(r *sunshine.Request, today deadline.Date) dueCell { return dueCell{R: r, Today: today} },
+	"dueOf": func(r *sunshine.Request, now time.Time) dueCell { return dueCell{R: r, Today: agencyToday(r, now)} },
+	// lateAt: the request is overdue on its agency's calendar.
+	"lateAt": func(r *sunshine.Request, now time.Time) bool { return r.Overdue(agencyToday(r, now)) },
 	// dueClass names the colour class that goes with dueWords.
 	"dueClass": func(r *sunshine.Request, today deadline.Date) string {
 		due := r.EffectiveDueOn()
@@ -64,6 +67,12 @@ var funcs = template.FuncMap{
 }
 
 // dueCell is what the "due" template shows: a request's due date against today.
+// agencyToday is the date at now where the request's agency is: "today"
+// for a deadline is always the agency's (DESIGN.md, Deadlines).
+func agencyToday(r *sunshine.Request, now time.Time) deadline.Date {
+	return deadline.Today(now, sunshine.Location(r.TimeZone))
+}
+
 type dueCell struct {
 	R     *sunshine.Request
 	Today deadline.Date
