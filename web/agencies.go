@@ -71,13 +71,13 @@ func (s *Server) handleAgencyCreate(c *gin.Context) {
 		s.renderAgencies(c, http.StatusBadRequest, &typed, fieldErrors(err))
 		return
 	}
-	redirectBack(c, "/agencies", "Added "+a.Name+" to the directory.")
+	s.redirectBack(c, "/agencies", "Added "+a.Name+" to the directory.")
 }
 
 // renderAgencies shows the directory with the form holding form and errs.
 func (s *Server) renderAgencies(c *gin.Context, status int, form *sunshine.Agency, errs map[string]string) {
 	ctx := ctxOf(c)
-	d := &agenciesData{Note: c.Query("note"), Q: strings.TrimSpace(c.Query("q"))}
+	d := &agenciesData{Note: s.takeNote(c), Q: strings.TrimSpace(c.Query("q"))}
 	if p, ok := sunshine.PrincipalFrom(ctx); ok {
 		d.CanWrite = p.Role.CanWrite()
 	}

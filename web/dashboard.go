@@ -182,7 +182,7 @@ func (s *Server) handleDashboard(c *gin.Context) {
 		return
 	}
 
-	d := &dashData{Note: c.Query("note"), Filter: f}
+	d := &dashData{Note: s.takeNote(c), Filter: f}
 	q := f.values()
 	d.ExportURL, d.ListURL = "/export/requests.csv", "/requests"
 	if len(q) > 0 {

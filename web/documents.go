@@ -140,7 +140,7 @@ func (s *Server) handleDocumentUpload(c *gin.Context) {
 	if len(stored) > 1 {
 		word = "documents"
 	}
-	redirectBack(c, requestPath(requestID), fmt.Sprintf("Uploaded %d %s: %s.", len(stored), word, strings.Join(names, ", ")))
+	s.redirectBack(c, requestPath(requestID), fmt.Sprintf("Uploaded %d %s: %s.", len(stored), word, strings.Join(names, ", ")))
 }
 
 func uploadMessage(err error) string {

@@ -157,5 +157,5 @@ func (s *Server) handleRequestCreate(c *gin.Context) {
 	} else if !r.ReceivedOn.IsZero() {
 		note = "Request saved."
 	}
-	redirectBack(c, requestPath(r.ID), note)
+	s.redirectBack(c, requestPath(r.ID), note)
 }

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -188,8 +189,16 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 		s.fail(c, err)
 		return
 	}
-	d := &requestPageData{R: r, Note: c.Query("note"), Channels: sunshine.Channels, Kinds: sunshine.CommKinds,
+	d := &requestPageData{R: r, Note: s.takeNote(c), Channels: sunshine.Channels, Kinds: sunshine.CommKinds,
 		ClosedStatuses: sunshine.ClosedStatuses, Allowed: r.Status.Allowed()}
+	// The uploader's script returns here with a count, the one note a URL
+	// may carry: a link can say no more than "Uploaded 3 documents."
+	if n, err := strconv.Atoi(c.Query("uploaded")); err == nil && n > 0 && n <= 100 && d.Note == "" {
+		d.Note = "Uploaded " + strconv.Itoa(n) + " documents."
+		if n == 1 {
+			d.Note = "Uploaded 1 document."
+		}
+	}
 	if p, ok := sunshine.PrincipalFrom(ctx); ok {
 		d.CanWrite = p.Role.CanWrite()
 	}
@@ -502,7 +511,7 @@ func (s *Server) handleCommunicationCreate(c *gin.Context) {
 		s.actionFailed(c, f, err, set)
 		return
 	}
-	redirectBack(c, requestPath(c.Param("id")), "Logged the "+strings.ReplaceAll(string(cm.Kind), "_", " ")+" of "+cm.OccurredOn.Format("Mon 2 Jan 2006")+".")
+	s.redirectBack(c, requestPath(c.Param("id")), "Logged the "+strings.ReplaceAll(string(cm.Kind), "_", " ")+" of "+cm.OccurredOn.Format("Mon 2 Jan 2006")+".")
 }
 
 func (s *Server) handleExtension(c *gin.Context) {
@@ -525,7 +534,7 @@ func (s *Server) handleExtension(c *gin.Context) {
 		s.actionFailed(c, f, err, set)
 		return
 	}
-	redirectBack(c, requestPath(r.ID), "Extension recorded: now due "+r.EffectiveDueOn().Format("Mon 2 Jan 2006")+".")
+	s.redirectBack(c, requestPath(r.ID), "Extension recorded: now due "+r.EffectiveDueOn().Format("Mon 2 Jan 2006")+".")
 }
 
 func (s *Server) handleStatus(c *gin.Context) {
@@ -553,7 +562,7 @@ func (s *Server) handleStatus(c *gin.Context) {
 		s.actionFailed(c, f, err, set)
 		return
 	}
-	redirectBack(c, requestPath(r.ID), "Status changed to "+strings.ReplaceAll(string(r.Status), "_", " ")+".")
+	s.redirectBack(c, requestPath(r.ID), "Status changed to "+strings.ReplaceAll(string(r.Status), "_", " ")+".")
 }
 
 func (s *Server) handleAssign(c *gin.Context) {
@@ -572,7 +581,7 @@ func (s *Server) handleAssign(c *gin.Context) {
 	if r.AssigneeEmail != nil {
 		note = "Assigned to " + *r.AssigneeEmail + "."
 	}
-	redirectBack(c, requestPath(r.ID), note)
+	s.redirectBack(c, requestPath(r.ID), note)
 }
 
 func (s *Server) handleWatch(c *gin.Context) {
@@ -588,7 +597,7 @@ func (s *Server) handleWatch(c *gin.Context) {
 	if !watch {
 		note = "You no longer watch this request."
 	}
-	redirectBack(c, requestPath(c.Param("id")), note)
+	s.redirectBack(c, requestPath(c.Param("id")), note)
 }
 
 func (s *Server) handleCustomDue(c *gin.Context) {
@@ -616,5 +625,5 @@ func (s *Server) handleCustomDue(c *gin.Context) {
 	if !r.CustomDueOn.IsZero() {
 		note = fmt.Sprintf("Custom due date set: %s.", r.CustomDueOn.Format("Mon 2 Jan 2006"))
 	}
-	redirectBack(c, requestPath(r.ID), note)
+	s.redirectBack(c, requestPath(r.ID), note)
 }

@@ -107,7 +107,7 @@ func TestRequestPage_ExtensionNotice(t *testing.T) {
 		"direction": {"in"}, "channel": {"email"}, "kind": {"extension_notice"}, "occurred_on": {"2017-04-03"},
 		"from": {"records@sheriff.example"}, "subject": {"Extension of time"},
 		"body": {"Unusual circumstances require 14 more days."}})
-	loc := requireRedirect(t, rec, "/requests/"+r.ID+"?note=")
+	loc := requireRedirect(t, rec, "/requests/"+r.ID)
 	rec = b.get(loc)
 	require.Equal(t, http.StatusOK, rec.Code)
 	page := body(rec)
@@ -160,7 +160,7 @@ func TestRequestPage_Upload(t *testing.T) {
 	b, _, r := sacramento(t)
 	content := []byte("Sheriff to ICE, 2017-02-01: release notifications attached.\n")
 	rec := b.upload("/requests/"+r.ID+"/documents", nil, map[string][]byte{"ice-emails.txt": content}, "")
-	loc := requireRedirect(t, rec, "/requests/"+r.ID+"?note=")
+	loc := requireRedirect(t, rec, "/requests/"+r.ID)
 	page := body(b.get(loc))
 	require.Contains(t, page, "Uploaded 1 document: ice-emails.txt.")
 	docs, _, err := b.st.FindDocuments(b.fx.Ctx, r.ID, store.All, "")
@@ -265,12 +265,14 @@ func TestRequestPage_AssignAndWatch(t *testing.T) {
 	require.Contains(t, body(rec), `id="assign-assignee-id-error">no such user in this organization</p>`)
 
 	require.Contains(t, body(b.get("/requests/"+r.ID)), "Watchers get this request's reminders:\n    nobody yet.")
-	requireRedirect(t, b.post("/requests/"+r.ID+"/watch", url.Values{"watch": {"1"}}), "/requests/"+r.ID+"?note=You+watch")
+	requireRedirect(t, b.post("/requests/"+r.ID+"/watch", url.Values{"watch": {"1"}}), "/requests/"+r.ID)
+	require.Contains(t, body(b.get("/requests/"+r.ID)), "You watch")
 	page = body(b.get("/requests/" + r.ID))
 	require.Contains(t, page, b.fx.Admin.Name+".</p>", "listed as a watcher")
 	require.Contains(t, page, `value="0" class="secondary">Stop watching`)
 	require.NotContains(t, page, `name="watch" value="1"`)
-	requireRedirect(t, b.post("/requests/"+r.ID+"/watch", url.Values{"watch": {"0"}}), "/requests/"+r.ID+"?note=You+no+longer")
+	requireRedirect(t, b.post("/requests/"+r.ID+"/watch", url.Values{"watch": {"0"}}), "/requests/"+r.ID)
+	require.Contains(t, body(b.get("/requests/"+r.ID)), "You no longer")
 	require.Contains(t, body(b.get("/requests/"+r.ID)), `name="watch" value="1">Watch`)
 }
 
@@ -454,7 +456,7 @@ func TestRequestPage_LargeForms(t *testing.T) {
 
 	big := bytes.Repeat([]byte("Released record line.\n"), (2<<20)/22+1)
 	rec := b.upload("/requests/"+r.ID+"/documents", nil, map[string][]byte{"release.txt": big}, "")
-	requireRedirect(t, rec, "/requests/"+r.ID+"?note=")
+	requireRedirect(t, rec, "/requests/"+r.ID)
 	docs, _, err := b.st.FindDocuments(b.fx.Ctx, r.ID, store.All, "")
 	require.NoError(t, err)
 	require.Len(t, docs, 1)
@@ -536,4 +538,26 @@ func TestRequestPage_ReceiptCorrected(t *testing.T) {
 	page := body(b.get("/requests/" + r.ID))
 	require.Contains(t, page, "Receipt date corrected: Tue 28 Mar 2017 (was Mon 27 Mar 2017)")
 	require.Contains(t, page, "Due date computed: Fri 7 Apr 2017 (was Thu 6 Apr 2017)")
+}
+
+// A form's note reaches the next page through a cookie, once; a link cannot
+// put words on a page (?note= is ignored, ?uploaded= takes only a count).
+func TestNotes_NotFromLinks(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	spoof := "Your session has expired. Sign in again at https://evil.example"
+	for _, path := range []string{"/", "/agencies", "/requests/" + r.ID} {
+		page := body(b.get(path + "?note=" + url.QueryEscape(spoof)))
+		require.NotContains(t, page, "Your session has expired", path)
+	}
+	page := body(b.get("/requests/" + r.ID + "?uploaded=" + url.QueryEscape(spoof)))
+	require.NotContains(t, page, "Your session has expired")
+	require.Contains(t, body(b.get("/requests/"+r.ID+"?uploaded=3")), "Uploaded 3 documents.")
+
+	requireRedirect(t, b.post("/requests/"+r.ID+"/status", url.Values{"to": {"acknowledged"}, "effective_on": {"2017-03-29"}}), "/requests/"+r.ID)
+	require.NotNil(t, b.note)
+	require.True(t, b.note.HttpOnly)
+	require.Contains(t, body(b.get("/requests/"+r.ID)), "Status changed to acknowledged.")
+	require.Nil(t, b.note, "shown once")
+	require.NotContains(t, body(b.get("/requests/"+r.ID)), "Status changed to acknowledged.")
 }

@@ -272,12 +272,36 @@ func fieldErrors(err error) map[string]string {
 	return out
 }
 
-// redirectBack returns to a page after a form, with a note in the URL.
-func redirectBack(c *gin.Context, path, note string) {
+// noteCookie carries the note a form's redirect shows on the next page.
+const noteCookie = "sunshine_note"
+
+// redirectBack returns to a page after a form. Its note ("Uploaded 2
+// documents: …") travels in a short-lived cookie, not in the URL, so a link
+// from elsewhere cannot put words on a page of ours.
+func (s *Server) redirectBack(c *gin.Context, path, note string) {
 	if note != "" {
-		path += "?note=" + url.QueryEscape(note)
+		if r := []rune(note); len(r) > 300 { // a cookie holds about 4 KB
+			note = string(r[:300]) + "…"
+		}
+		http.SetCookie(c.Writer, &http.Cookie{Name: noteCookie, Value: url.QueryEscape(note), Path: "/", MaxAge: 60,
+			HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
 	}
 	c.Redirect(http.StatusSeeOther, path)
+}
+
+// takeNote returns the note redirectBack left, and forgets it.
+func (s *Server) takeNote(c *gin.Context) string {
+	ck, err := c.Request.Cookie(noteCookie)
+	if err != nil {
+		return ""
+	}
+	http.SetCookie(c.Writer, &http.Cookie{Name: noteCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
+	note, err := url.QueryUnescape(ck.Value)
+	if err != nil {
+		return ""
+	}
+	return note
 }
 
 func ctxOf(c *gin.Context) context.Context { return c.Request.Context() }

@@ -37,7 +37,8 @@ type bundle struct {
 	st     *store.Store
 	fx     storetest.Fixture
 	engine *gin.Engine
-	cookie *http.Cookie
+	cookie *http.Cookie // the session
+	note   *http.Cookie // a form's note for the next page
 	clk    *sunshine.FixedClock
 }
 
@@ -62,21 +63,29 @@ func setupWith(t *testing.T, cfg api.Config) *bundle {
 	return &bundle{t: t, st: st, fx: fx, engine: apiServer.Engine(), clk: clk}
 }
 
-// do sends a request as the browser, with its session cookie.
+// do sends a request as the browser, with its cookies.
 func (b *bundle) do(req *http.Request) *httptest.ResponseRecorder {
 	b.t.Helper()
-	if b.cookie != nil {
-		req.AddCookie(b.cookie)
+	for _, c := range []*http.Cookie{b.cookie, b.note} {
+		if c != nil {
+			req.AddCookie(c)
+		}
 	}
 	rec := httptest.NewRecorder()
 	b.engine.ServeHTTP(rec, req)
 	for _, c := range rec.Result().Cookies() {
-		if c.Name == "sunshine_session" {
-			if c.MaxAge < 0 {
-				b.cookie = nil
-			} else {
-				b.cookie = c
-			}
+		kept := &b.cookie
+		switch c.Name {
+		case "sunshine_session":
+		case "sunshine_note":
+			kept = &b.note
+		default:
+			continue
+		}
+		if c.MaxAge < 0 {
+			*kept = nil
+		} else {
+			*kept = c
 		}
 	}
 	return rec

@@ -133,8 +133,7 @@
         if (i >= files.length) {
           button.disabled = false;
           if (ok === files.length) {
-            var note = "Uploaded " + ok + (ok === 1 ? " document." : " documents.");
-            window.location.assign(window.location.pathname + "?note=" + encodeURIComponent(note));
+            window.location.assign(window.location.pathname + "?uploaded=" + ok);
           } else if (ok > 0) {
             var li = el("li"), a = el("a", "Reload the page to see the " + ok + " uploaded file(s)");
             a.href = window.location.pathname;
