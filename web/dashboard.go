@@ -37,9 +37,6 @@ func parseDashFilter(c *gin.Context) (dashFilter, error) {
 	if f.Status != "" && !sunshine.Status(f.Status).Valid() {
 		return f, sunshine.FieldInvalid("status", "unknown status %q", f.Status)
 	}
-	if !plainText(f.Tag) {
-		return f, sunshine.FieldInvalid("tag", "must be text (it has a character that cannot be stored)")
-	}
 	return f, nil
 }
 

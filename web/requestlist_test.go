@@ -209,9 +209,6 @@ func TestRequestList_BadFilters(t *testing.T) {
 		{"agency_id=nope", "f-agency", "“nope” is not an agency&#39;s ID"},
 		{"assignee_id=12345", "f-assignee", "“12345” is not a person&#39;s ID"},
 		{"q=" + strings.Repeat("x", 501), "f-q", "must be at most 500 characters"},
-		// PostgreSQL refuses these as text: a field error, not a 500.
-		{"q=%ff", "f-q", "must be text"},
-		{"tag=a%00b", "f-tag", "must be text"},
 	} {
 		rec := l.get("/requests?" + c.query)
 		require.Equal(t, http.StatusBadRequest, rec.Code, c.query)

@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -77,13 +78,13 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 		c.FileFromFS(c.Param("file"), http.FS(assets))
 	})
 
-	pub := e.Group("", s.securityHeaders, s.sameOrigin, s.formLimit)
+	pub := e.Group("", s.securityHeaders, s.sameOrigin, s.readInput)
 	pub.GET("/login", s.handleLoginPage)
 	pub.POST("/login", s.handleLogin)
 	pub.GET("/invite/:token", s.handleInvitePage)
 	pub.POST("/invite/:token", s.handleInvite)
 
-	in := e.Group("", s.securityHeaders, s.sameOrigin, s.requireSession, s.formLimit)
+	in := e.Group("", s.securityHeaders, s.sameOrigin, s.requireSession, s.readInput)
 	in.POST("/logout", s.handleLogout)
 	in.GET("/", s.handleDashboard)
 	in.GET("/agencies", s.handleAgencies)
@@ -136,34 +137,53 @@ func (s *Server) sameOrigin(c *gin.Context) {
 	c.Next()
 }
 
-// requireSession loads the signed-in user, or sends the browser to sign in.
 // formLimit is the most a form may send: a message of 1,000,000 bytes is
 // up to three times that URL-encoded. (Uploads have their own limit.)
 const formLimit = 4 << 20
 
-// formLimit caps a posted form and parses it up front, so a form too large
+// readInput caps a posted form and parses it up front, so a form too large
 // or malformed is refused with a page that says so, instead of reading as
-// empty and losing what the person typed.
-func (s *Server) formLimit(c *gin.Context) {
-	if c.Request.Method != http.MethodPost || c.FullPath() == uploadRoute {
-		c.Next()
-		return
-	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, formLimit)
-	if err := c.Request.ParseForm(); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			s.render(c, http.StatusRequestEntityTooLarge, "error", "Too large",
-				errorPage{Message: fmt.Sprintf("The form is larger than %d MiB, so nothing was saved. Go back, shorten it (a message can be at most 1,000,000 bytes) and send it again.", formLimit>>20)})
-		} else {
-			s.render(c, http.StatusBadRequest, "error", "Could not read the form", errorPage{Message: "The form could not be read, so nothing was saved. Go back and send it again."})
+// empty and losing what the person typed. It also refuses, in the address
+// or the form, text PostgreSQL cannot store (invalid UTF-8, a NUL), which
+// would otherwise fail deep in the store as a 500.
+func (s *Server) readInput(c *gin.Context) {
+	if c.Request.Method == http.MethodPost && c.FullPath() != uploadRoute {
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, formLimit)
+		if err := c.Request.ParseForm(); err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				s.render(c, http.StatusRequestEntityTooLarge, "error", "Too large",
+					errorPage{Message: fmt.Sprintf("The form is larger than %d MiB, so nothing was saved. Go back, shorten it (a message can be at most 1,000,000 bytes) and send it again.", formLimit>>20)})
+			} else {
+				s.render(c, http.StatusBadRequest, "error", "Could not read the form", errorPage{Message: "The form could not be read, so nothing was saved. Go back and send it again."})
+			}
+			c.Abort()
+			return
 		}
-		c.Abort()
-		return
+	}
+	values := c.Request.Form // the query and the form, once parsed
+	if values == nil {
+		values = c.Request.URL.Query()
+	}
+	for k, vs := range values {
+		for _, v := range vs {
+			if !plainText(k) || !plainText(v) {
+				s.render(c, http.StatusBadRequest, "error", "Could not read the input",
+					errorPage{Message: "The address or form holds characters that are not text (invalid UTF-8 or a NUL), so nothing was done. Go back and try again."})
+				c.Abort()
+				return
+			}
+		}
 	}
 	c.Next()
 }
 
+// plainText reports whether PostgreSQL can take s as text: valid UTF-8
+// without NUL. (It refuses anything else with an error, which would be a
+// 500.)
+func plainText(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
+
+// requireSession loads the signed-in user, or sends the browser to sign in.
 func (s *Server) requireSession(c *gin.Context) {
 	cookie, _ := c.Cookie(sessionCookie)
 	p, err := s.store.Session(c.Request.Context(), cookie)

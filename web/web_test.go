@@ -265,3 +265,21 @@ func TestInvite(t *testing.T) {
 	require.Equal(t, http.StatusBadRequest, rec.Code)
 	require.Contains(t, body(rec), "not valid any more")
 }
+
+// Text PostgreSQL cannot store (invalid UTF-8, a NUL) in the address or a
+// form is a 400 page, never a 500 from deep in the store.
+func TestPages_RefuseNonText(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.login(b.fx.Admin.Email)
+	for _, path := range []string{"/search?q=%ff", "/agencies?q=a%00b", "/?tag=%c3", "/requests?q=%ff"} {
+		rec := b.get(path)
+		require.Equal(t, http.StatusBadRequest, rec.Code, path)
+		require.Contains(t, body(rec), "not text", path)
+	}
+	rec := b.post("/agencies", url.Values{"name": {"Sheriff\xff"}, "jurisdiction": {"us-ca"}})
+	require.Equal(t, http.StatusBadRequest, rec.Code)
+	as, _, err := b.st.FindAgencies(b.fx.Ctx, sunshine.AgencyFilter{})
+	require.NoError(t, err)
+	require.Empty(t, as, "nothing saved")
+}
