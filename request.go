@@ -104,8 +104,21 @@ func (r *Request) Deadline() (res deadline.Result, ok bool, err error) {
 // today, the agency's date. A request waiting on the requester never is.
 func (r *Request) Overdue(today deadline.Date) bool {
 	due := r.EffectiveDueOn()
-	return r.Status.ClockRuns() && !due.IsZero() && due.Before(today)
+	return r.DueTracked() && !due.IsZero() && due.Before(today)
 }
+
+// DueSuperseded reports a request under appeal or in litigation with no
+// custom date: the agency's original response deadline has served its
+// purpose (the agency answered, or the appeal is of its silence), so it is
+// neither shown late nor reminded of. A custom date (the appeal decision's,
+// the court's) is tracked like any due date.
+func (r *Request) DueSuperseded() bool {
+	return (r.Status == StatusAppealed || r.Status == StatusInLitigation) && r.CustomDueOn.IsZero()
+}
+
+// DueTracked reports whether the request's due date counts: its clock runs
+// and the date is not superseded.
+func (r *Request) DueTracked() bool { return r.Status.ClockRuns() && !r.DueSuperseded() }
 
 // Validate checks and normalises the fields a caller sets.
 func (r *Request) Validate() error {
@@ -161,8 +174,8 @@ type RequestFilter struct {
 	Tag        string
 	DueBefore  deadline.Date // effective due date on or before
 	DueAfter   deadline.Date // effective due date on or after
-	Overdue    bool          // past due in the agency's time zone, clock running
-	DueIn      *DayRange     // effective due date within these days of the agency's today
+	Overdue    bool          // past due in the agency's time zone (DueTracked)
+	DueIn      *DayRange     // due (DueTracked) within these days of the agency's today
 	Q          string        // words in the title or description
 	After      string        // opaque cursor from a previous page
 	Limit      int

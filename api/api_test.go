@@ -534,3 +534,26 @@ func TestRequests_IfMatch(t *testing.T) {
 	require.Equal(t, http.StatusBadRequest, patch("yesterday", "C-3").status())
 	require.Equal(t, http.StatusOK, patch(first.rec.Header().Get("ETag"), "C-3").status())
 }
+
+// A request appealed after it closed is not overdue on its old date, and
+// has no days until due, until the appeal's own date is set.
+func TestRequests_AppealSupersedesTheResponseDate(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	id := b.request(b.agency("Sheriff", "us-ca"), "2017-03-20") // due 30 March: late on 5 April
+	require.Equal(t, true, b.call("GET", "/api/v1/requests/"+id, b.token, nil).body["overdue"])
+	for _, to := range []string{"denied", "appealed"} {
+		r := b.call("POST", "/api/v1/requests/"+id+"/transitions", b.token, map[string]any{"to": to, "effective_on": "2017-04-03"})
+		require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
+	}
+	r := b.call("GET", "/api/v1/requests/"+id, b.token, nil)
+	require.Equal(t, false, r.body["overdue"])
+	require.Nil(t, r.body["days_until_due"])
+	require.Empty(t, b.call("GET", "/api/v1/requests?overdue=true", b.token, nil).items())
+
+	r = b.call("PUT", "/api/v1/requests/"+id+"/custom_due_on", b.token, map[string]any{"date": "2017-04-04", "reason": "appeal decision due"})
+	require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
+	require.Equal(t, true, r.body["overdue"])
+	require.Equal(t, float64(-1), r.body["days_until_due"])
+	require.Len(t, b.call("GET", "/api/v1/requests?overdue=true", b.token, nil).items(), 1)
+}

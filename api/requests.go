@@ -79,7 +79,7 @@ func (s *Server) requestOut(r *sunshine.Request) requestJSON {
 	for _, p := range r.Pauses {
 		out.Pauses = append(out.Pauses, pauseJSON{From: p.From, To: p.To})
 	}
-	if due := r.EffectiveDueOn(); !due.IsZero() && r.Status.Open() {
+	if due := r.EffectiveDueOn(); !due.IsZero() && r.Status.Open() && !r.DueSuperseded() {
 		n := today.DaysUntil(due)
 		out.DaysUntilDue = &n
 	}

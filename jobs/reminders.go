@@ -320,7 +320,7 @@ func stillApplies(c store.ClaimedReminder, r *sunshine.Request) string {
 			return "the agency's estimate changed or the request closed"
 		}
 	default:
-		if !r.Status.ClockRuns() || r.EffectiveDueOn() != c.DueOn {
+		if !r.DueTracked() || r.EffectiveDueOn() != c.DueOn {
 			return "the request's due date or status changed"
 		}
 	}
@@ -355,6 +355,7 @@ func (j *Reminders) digestData(ctx context.Context, org *sunshine.Organization, 
 		switch due := r.EffectiveDueOn(); {
 		case r.Status == sunshine.StatusAwaitingRequester:
 			d.Awaiting = append(d.Awaiting, item)
+		case !r.DueTracked():
 		case r.Overdue(today):
 			item.DaysOverdue = due.DaysUntil(today)
 			d.Overdue = append(d.Overdue, item)

@@ -17,6 +17,11 @@ import (
 // clockRunning is the SQL list of statuses in which a request can be due or overdue.
 const clockRunning = `('submitted', 'acknowledged', 'rolling_production', 'appealed', 'in_litigation')`
 
+// dueTracked is the SQL test (of requests r) that the request's due date
+// counts: Request.DueTracked.
+const dueTracked = `(r.status IN ('submitted', 'acknowledged', 'rolling_production')
+	OR (r.status IN ('appealed', 'in_litigation') AND r.custom_due_on IS NOT NULL))`
+
 // PlanReminders inserts the reminders owed at now for open requests of
 // every organization, in one set-based statement that reads only requests
 // whose next reminder day has come (reminder_schedule.next_remind_on, set
@@ -26,7 +31,7 @@ const clockRunning = `('submitted', 'acknowledged', 'rolling_production', 'appea
 func (s *Store) PlanReminders(ctx context.Context, now time.Time) (int64, error) {
 	const q = `
 	WITH cand AS (
-		SELECT r.id AS request_id, s.org_id, r.status, r.assignee_id, r.extended, r.agency_estimated_on,
+		SELECT r.id AS request_id, s.org_id, r.status, ` + dueTracked + ` AS tracked, r.assignee_id, r.extended, r.agency_estimated_on,
 		       COALESCE(r.custom_due_on, r.due_on) AS due, s.soon_dates, s.overdue_from, s.awaiting_remind_on,
 		       s.next_remind_on,
 		       (SELECT p.started_on FROM request_pauses p WHERE p.request_id = r.id AND p.ended_on IS NULL) AS paused_since,
@@ -45,15 +50,15 @@ func (s *Store) PlanReminders(ctx context.Context, now time.Time) (int64, error)
 	),
 	owed AS (
 		SELECT request_id, org_id, 'due_today' AS kind, due AS due_on, due AS occurrence
-		FROM cand WHERE status IN ` + clockRunning + ` AND due = today
+		FROM cand WHERE tracked AND due = today
 		UNION ALL
 		SELECT request_id, org_id, CASE WHEN extended THEN 'extension_ending' ELSE 'due_soon' END, due,
 		       (SELECT max(x) FROM unnest(soon_dates) x WHERE x <= today)
-		FROM cand WHERE status IN ` + clockRunning + ` AND today < due
+		FROM cand WHERE tracked AND today < due
 		            AND EXISTS (SELECT 1 FROM unnest(soon_dates) x WHERE x <= today)
 		UNION ALL
 		SELECT request_id, org_id, 'overdue', due, overdue_from + ((today - overdue_from) / repeat) * repeat
-		FROM cand WHERE status IN ` + clockRunning + ` AND overdue_from <= today
+		FROM cand WHERE tracked AND overdue_from <= today
 		UNION ALL
 		SELECT request_id, org_id, 'agency_estimate_passed', agency_estimated_on, agency_estimated_on + 1
 		FROM cand WHERE status IN ` + clockRunning + ` AND agency_estimated_on < today
@@ -91,6 +96,7 @@ func (s *Store) PlanReminders(ctx context.Context, now time.Time) (int64, error)
 	moved AS (
 		UPDATE reminder_schedule s SET next_remind_on = CASE
 			WHEN c.status = 'awaiting_requester' THEN CASE WHEN c.awaiting_remind_on > c.today THEN c.awaiting_remind_on END
+			WHEN NOT c.tracked THEN CASE WHEN c.agency_estimated_on + 1 > c.today THEN c.agency_estimated_on + 1 END
 			ELSE LEAST(
 				(SELECT min(x) FROM unnest(c.soon_dates) x WHERE x > c.today AND x < c.due),
 				CASE WHEN c.due > c.today THEN c.due END,
@@ -129,7 +135,7 @@ func (s *Store) PlanDigests(ctx context.Context, now time.Time) (int64, error) {
 	WHERE EXISTS (
 		SELECT 1 FROM requests r
 		WHERE r.org_id = d.org_id
-		  AND ((r.status IN ` + clockRunning + ` AND r.due_sort <= d.local_date + 7) OR r.status = 'awaiting_requester')
+		  AND ((` + dueTracked + ` AND r.due_sort <= d.local_date + 7) OR r.status = 'awaiting_requester')
 		  AND (EXISTS (SELECT 1 FROM users a WHERE a.id = d.user_id AND a.role = 'admin')
 		       OR r.assignee_id = d.user_id
 		       OR EXISTS (SELECT 1 FROM watchers w WHERE w.request_id = r.id AND w.user_id = d.user_id)))
@@ -149,7 +155,7 @@ func (s *Store) DigestRequests(ctx context.Context, userID string) ([]*sunshine.
 		return nil, err
 	}
 	q := requestSelect + ` WHERE r.org_id = $1
-		AND ((r.status IN ` + clockRunning + ` AND r.due_sort <= ($3::timestamptz AT TIME ZONE a.time_zone)::date + 7)
+		AND ((` + dueTracked + ` AND r.due_sort <= ($3::timestamptz AT TIME ZONE a.time_zone)::date + 7)
 		     OR r.status = 'awaiting_requester')
 		AND (EXISTS (SELECT 1 FROM users u WHERE u.id = $2 AND u.role = 'admin')
 		     OR r.assignee_id = $2

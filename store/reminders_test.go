@@ -173,3 +173,49 @@ func requestReminders(t *testing.T, s *store.Store, ctx context.Context, request
 	}
 	return out
 }
+
+// Under appeal the agency's original response date is superseded: the
+// request is not late and owes no due-date reminders, until staff set the
+// appeal's own date, which then counts like any due date.
+func TestStore_AppealSupersedesTheResponseDate(t *testing.T) {
+	t.Parallel()
+	clk := sunshine.NewFixedClock(time.Date(2017, 4, 20, 15, 0, 0, 0, time.UTC))
+	s := store.New(storetest.DB(t), clk)
+	fx := storetest.Org(t, s, "appeal")
+	a := &sunshine.Agency{Name: "Sacramento County Sheriff's Department", Jurisdiction: "us-ca"}
+	require.NoError(t, s.CreateAgency(fx.Ctx, a))
+	r := &sunshine.Request{AgencyID: a.ID, Title: "Detainers", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: d("2017-03-27")}
+	require.NoError(t, s.CreateRequest(fx.Ctx, r)) // due Thu 6 Apr: two weeks late on the 20th
+	overdue := func(on time.Time) bool {
+		clk.Set(on)
+		rs, _, err := s.FindRequests(fx.Ctx, sunshine.RequestFilter{Overdue: true})
+		require.NoError(t, err)
+		return len(rs) == 1
+	}
+	require.True(t, overdue(clk.Now()))
+
+	_, err := s.TransitionRequest(fx.Ctx, r.ID, sunshine.TransitionInput{To: sunshine.StatusDenied, EffectiveOn: d("2017-04-12")})
+	require.NoError(t, err)
+	r, err = s.TransitionRequest(fx.Ctx, r.ID, sunshine.TransitionInput{To: sunshine.StatusAppealed, EffectiveOn: d("2017-04-18")})
+	require.NoError(t, err)
+	today := d("2017-04-20")
+	require.False(t, r.Overdue(today))
+	require.False(t, overdue(clk.Now()))
+	n, err := s.PlanReminders(fx.Ctx, clk.Now())
+	require.NoError(t, err)
+	require.Zero(t, n, "no overdue reminder for the superseded date")
+	require.Empty(t, requestReminders(t, s, fx.Ctx, r.ID))
+
+	// The appeal's decision is due Tue 25 Apr: due soon today (3 business
+	// days before), late from the 26th.
+	r, err = s.SetCustomDueOn(fx.Ctx, r.ID, d("2017-04-25"), "appeal decision due")
+	require.NoError(t, err)
+	require.False(t, r.Overdue(today))
+	_, err = s.PlanReminders(fx.Ctx, clk.Now())
+	require.NoError(t, err)
+	rems := requestReminders(t, s, fx.Ctx, r.ID)
+	require.Len(t, rems, 1)
+	require.Equal(t, sunshine.ReminderDueSoon, rems[0].Kind)
+	require.Equal(t, "2017-04-25", rems[0].DueOn.String())
+	require.True(t, overdue(time.Date(2017, 4, 26, 20, 0, 0, 0, time.UTC)))
+}

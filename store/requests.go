@@ -365,11 +365,10 @@ func requestListQuery(org string, f sunshine.RequestFilter, limit int, now time.
 	}
 	if f.Overdue {
 		// Past due, with the clock running.
-		where = append(where, `r.status IN ('submitted', 'acknowledged', 'rolling_production', 'appealed', 'in_litigation')
-			AND r.due_sort <= `+arg(utcToday.AddDays(1))+` AND r.due_sort < `+agencyToday())
+		where = append(where, dueTracked+` AND r.due_sort <= `+arg(utcToday.AddDays(1))+` AND r.due_sort < `+agencyToday())
 	}
 	if f.DueIn != nil {
-		where = append(where, "r.due_sort BETWEEN "+arg(utcToday.AddDays(f.DueIn.From-1))+" AND "+arg(utcToday.AddDays(f.DueIn.To+1)),
+		where = append(where, dueTracked, "r.due_sort BETWEEN "+arg(utcToday.AddDays(f.DueIn.From-1))+" AND "+arg(utcToday.AddDays(f.DueIn.To+1)),
 			"r.due_sort - "+agencyToday()+" BETWEEN "+arg(f.DueIn.From)+"::int AND "+arg(f.DueIn.To)+"::int")
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {

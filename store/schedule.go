@@ -28,7 +28,7 @@ func reschedule(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request) error {
 		WHERE request_id = $1 AND status = 'pending' AND (
 			(kind = ANY($2) AND (NOT $3 OR due_on IS DISTINCT FROM $4::date))
 			OR (kind = 'awaiting_requester' AND $6::date IS NULL))`
-	_, err = tx.ExecContext(ctx, cancel, r.ID, dueKinds, r.Status.ClockRuns(), r.EffectiveDueOn(),
+	_, err = tx.ExecContext(ctx, cancel, r.ID, dueKinds, r.DueTracked(), r.EffectiveDueOn(),
 		"cancelled: the request's due date or status changed", awaitingOn)
 	return translate(err, "reminders")
 }
@@ -86,7 +86,7 @@ func ScheduleFor(r *sunshine.Request, soonDays []int64, awaitingAfter int) (Sche
 		return addWeekdays(d, n) // an agreed date under a law with no calendar of its own
 	}
 	var s Schedule
-	if due := r.EffectiveDueOn(); !due.IsZero() && r.Status.ClockRuns() {
+	if due := r.EffectiveDueOn(); !due.IsZero() && r.DueTracked() {
 		for _, n := range soonDays {
 			if d := addBD(due, -int(n)); !d.IsZero() {
 				s.SoonDates = append(s.SoonDates, d)
@@ -99,8 +99,11 @@ func ScheduleFor(r *sunshine.Request, soonDays []int64, awaitingAfter int) (Sche
 	}
 	// The earliest of them; planning moves it on as reminders go out.
 	candidates := append(slices.Clone(s.SoonDates), s.OverdueFrom, s.AwaitingOn)
+	if r.DueTracked() {
+		candidates = append(candidates, r.EffectiveDueOn())
+	}
 	if r.Status.ClockRuns() {
-		candidates = append(candidates, r.EffectiveDueOn(), nextDay(r.AgencyEstimatedOn))
+		candidates = append(candidates, nextDay(r.AgencyEstimatedOn))
 	}
 	for _, d := range candidates {
 		if !d.IsZero() && (s.Next.IsZero() || d.Before(s.Next)) {

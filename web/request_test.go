@@ -561,3 +561,20 @@ func TestNotes_NotFromLinks(t *testing.T) {
 	require.Nil(t, b.note, "shown once")
 	require.NotContains(t, body(b.get("/requests/"+r.ID)), "Status changed to acknowledged.")
 }
+
+// Under appeal, the old response date is shown without being called late.
+func TestRequestPage_UnderAppeal(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	b.clk.Set(time.Date(2017, 4, 20, 15, 0, 0, 0, time.UTC)) // two weeks past the 6 April date
+	b.login(b.fx.Admin.Email)                                // the first session has expired
+	for _, to := range []sunshine.Status{sunshine.StatusDenied, sunshine.StatusAppealed} {
+		_, err := b.st.TransitionRequest(b.fx.Ctx, r.ID, sunshine.TransitionInput{To: to})
+		require.NoError(t, err)
+	}
+	for _, path := range []string{"/requests/" + r.ID, "/requests"} {
+		page := body(b.get(path))
+		require.Contains(t, page, "under appeal", path)
+		require.NotContains(t, page, "late", path)
+	}
+}

@@ -37,7 +37,7 @@ var funcs = template.FuncMap{
 	"dueClass": func(r *sunshine.Request, today deadline.Date) string {
 		due := r.EffectiveDueOn()
 		switch {
-		case due.IsZero() || !r.Status.Open():
+		case due.IsZero() || !r.Status.Open() || r.DueSuperseded():
 			return "due-none"
 		case r.Overdue(today):
 			return "due-late"
@@ -82,6 +82,12 @@ func dueWords(r *sunshine.Request, today deadline.Date) string {
 	due := r.EffectiveDueOn()
 	if due.IsZero() || !r.Status.Open() {
 		return ""
+	}
+	switch {
+	case r.Status == sunshine.StatusAppealed && r.DueSuperseded():
+		return "under appeal"
+	case r.Status == sunshine.StatusInLitigation && r.DueSuperseded():
+		return "in litigation"
 	}
 	n := today.DaysUntil(due)
 	if r.Status == sunshine.StatusAwaitingRequester {
