@@ -10,6 +10,8 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -127,7 +129,8 @@ func TestKillServeDuringDelivery(t *testing.T) {
 func TestKillServeDuringLargeUpload(t *testing.T) {
 	dbURL, db := freshDB(t)
 	tn := createOrg(t, dbURL, "upload")
-	srv := startServe(t, "serve", map[string]string{"SUNSHINE_DATABASE_URL": dbURL})
+	tmp := t.TempDir() // where the server spools uploads
+	srv := startServe(t, "serve", map[string]string{"SUNSHINE_DATABASE_URL": dbURL, "TMPDIR": tmp})
 	agency := createAgency(t, srv.base, tn.Token)
 	reqID := createRequests(t, srv.base, tn.Token, agency, 1, "2017-03-27")[0]
 	var dbName string
@@ -164,7 +167,7 @@ func TestKillServeDuringLargeUpload(t *testing.T) {
 		t.Fatal(err)
 	}
 	buf := make([]byte, chunk)
-	written, txOpen := 0, 0
+	written, txOpen, spooling := 0, 0, 0
 	for i := 0; i < total/chunk; i++ {
 		_, _ = rand.Read(buf)
 		if i == 0 {
@@ -175,12 +178,14 @@ func TestKillServeDuringLargeUpload(t *testing.T) {
 		}
 		written += chunk
 		if i+1 == killAfter {
-			// The upload's transaction is open, writing chunks.
+			// The server is reading the upload into its spool file, holding
+			// no transaction (and no connection) while the client is slow.
 			waitFor(5*time.Second, func() bool {
-				txOpen = count(t, db, `SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND xact_start IS NOT NULL
-					AND pid <> pg_backend_pid() AND (state LIKE 'idle in transaction%' OR query LIKE '%blob_chunks%')`, dbName)
-				return txOpen > 0
+				spooling = len(openFilesUnder(srv.cmd.Process.Pid, tmp))
+				return spooling > 0
 			})
+			txOpen = count(t, db, `SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND xact_start IS NOT NULL
+				AND pid <> pg_backend_pid() AND (state LIKE 'idle in transaction%' OR query LIKE '%blob_chunks%')`, dbName)
 			srv.kill()
 			break
 		}
@@ -205,14 +210,26 @@ func TestKillServeDuringLargeUpload(t *testing.T) {
 	blobs := count(t, db, `SELECT count(*) FROM blobs`)
 	chunks := count(t, db, `SELECT count(*) FROM blob_chunks`)
 	events := count(t, db, `SELECT count(*) FROM request_events WHERE kind = 'document_added'`)
+	leftFiles, err := os.ReadDir(tmp)
+	if err != nil {
+		t.Fatal(err)
+	}
 	record(t, "bytes_streamed_before_kill", written)
+	record(t, "spool_files_open_at_kill", spooling)
 	record(t, "upload_transaction_open_at_kill", txOpen > 0)
+	record(t, "spool_files_left", len(leftFiles))
 	record(t, "documents_left", docs)
 	record(t, "blobs_left", blobs)
 	record(t, "blob_chunks_left", chunks)
 	record(t, "document_events_left", events)
-	if txOpen == 0 {
-		t.Errorf("no open upload transaction seen when the server was killed: the kill did not land mid-upload")
+	if spooling == 0 {
+		t.Errorf("the server held no spool file when it was killed: the kill did not land mid-upload")
+	}
+	if txOpen > 0 {
+		t.Errorf("a transaction was open while the upload was still being read")
+	}
+	if len(leftFiles) > 0 {
+		t.Errorf("the killed server left %d files in its temp directory", len(leftFiles))
 	}
 	if !gone {
 		t.Errorf("%d transactions still open 20 s after the kill", leftOpen)
@@ -243,4 +260,21 @@ func TestKillServeDuringLargeUpload(t *testing.T) {
 	if d, c := count(t, db, `SELECT count(*) FROM documents`), count(t, db, `SELECT count(*) FROM blob_chunks`); d != 1 || c != 1 {
 		t.Errorf("after one small upload: %d documents, %d chunks; want 1 and 1", d, c)
 	}
+}
+
+// openFilesUnder lists the files process pid holds open under dir, removed
+// or not (Linux's /proc).
+func openFilesUnder(pid int, dir string) []string {
+	fdDir := "/proc/" + strconv.Itoa(pid) + "/fd"
+	fds, err := os.ReadDir(fdDir)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, fd := range fds {
+		if target, err := os.Readlink(fdDir + "/" + fd.Name()); err == nil && strings.HasPrefix(target, dir+"/") {
+			out = append(out, target)
+		}
+	}
+	return out
 }

@@ -101,20 +101,23 @@ func (s *Store) CreateDocument(ctx context.Context, nd NewDocument) (*sunshine.D
 // spooled is an upload read to the end into a temporary file, with its
 // SHA-256 and size.
 type spooled struct {
-	f      *os.File
-	sha256 []byte
-	size   int64
+	f        *os.File
+	sha256   []byte
+	size     int64
+	unlinked bool // the name is gone already; the data lives while f is open
 }
 
 // spool reads content into a new temporary file, hashing it on the way. A
 // read error is the client's (uploadError); a write error is the server's
-// (a full disk). The file is removed on error, else by remove.
+// (a full disk). The file is removed on error, else by remove. Where the
+// system allows it (not Windows) its name is removed at once, so even a
+// process killed mid-upload leaves nothing behind in the temp directory.
 func spool(content io.Reader) (_ *spooled, err error) {
 	f, err := os.CreateTemp("", "sunshine-upload-*")
 	if err != nil {
 		return nil, fmt.Errorf("store: spool upload: %w", err)
 	}
-	sp := &spooled{f: f}
+	sp := &spooled{f: f, unlinked: os.Remove(f.Name()) == nil}
 	defer func() {
 		if err != nil {
 			sp.remove()
@@ -149,7 +152,9 @@ func spool(content io.Reader) (_ *spooled, err error) {
 // will never be.
 func (sp *spooled) remove() {
 	_ = sp.f.Close()
-	_ = os.Remove(sp.f.Name())
+	if !sp.unlinked {
+		_ = os.Remove(sp.f.Name())
+	}
 }
 
 // writeBlob returns the ID of the organization's blob holding the spooled

@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -226,7 +227,9 @@ func (e *endCheck) Read(p []byte) (int, error) {
 }
 
 // The spool file lives in TMPDIR while the upload is read, and is removed
-// however the upload ends. Not parallel: it sets TMPDIR.
+// however the upload ends: on Linux its name is gone from the start (so a
+// killed process leaves nothing), and the open file is seen through
+// /proc/self/fd. Not parallel: it sets TMPDIR.
 func TestStore_CreateDocumentRemovesSpoolFile(t *testing.T) {
 	content := make([]byte, store.ChunkSize+5)
 	_, err := rand.Read(content)
@@ -255,16 +258,18 @@ func TestStore_CreateDocumentRemovesSpoolFile(t *testing.T) {
 			tmp := t.TempDir()
 			t.Setenv("TMPDIR", tmp)
 			s, fx, r := committedRequest(t)
-			var during []os.DirEntry
+			var during []string
 			content := &endCheck{r: bytes.NewReader(content), err: tt.readErr, check: func() {
-				var err error
-				during, err = os.ReadDir(tmp)
+				during = openFilesIn(t, tmp)
+				names, err := os.ReadDir(tmp)
 				require.NoError(t, err)
+				require.Empty(t, names, "no name left in TMPDIR even while the upload is read")
 			}}
 			doc, err := s.CreateDocument(fx.Ctx, store.NewDocument{RequestID: r.ID, Filename: "x.bin",
 				ContentType: "application/octet-stream", Content: content})
 			tt.check(t, err)
 			require.Len(t, during, 1, "the upload is spooled to TMPDIR")
+			require.Empty(t, openFilesIn(t, tmp), "the spool file is closed")
 			left, err := os.ReadDir(tmp)
 			require.NoError(t, err)
 			require.Empty(t, left, "the spool file is removed")
@@ -280,4 +285,21 @@ func TestStore_CreateDocumentRemovesSpoolFile(t *testing.T) {
 			require.Equal(t, 1, documentEvents(t, s, fx, r.ID, doc.ID))
 		})
 	}
+}
+
+// openFilesIn lists the files this process holds open under dir, removed
+// or not (Linux's /proc/self/fd).
+func openFilesIn(t *testing.T, dir string) []string {
+	t.Helper()
+	fds, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skip("no /proc/self/fd here:", err)
+	}
+	var out []string
+	for _, fd := range fds {
+		if target, err := os.Readlink("/proc/self/fd/" + fd.Name()); err == nil && strings.HasPrefix(target, dir+"/") {
+			out = append(out, target)
+		}
+	}
+	return out
 }
