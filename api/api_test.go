@@ -384,6 +384,7 @@ func TestRequests_BadInput(t *testing.T) {
 		{"MissingFields", "application/json", `{}`, 400, []string{"agency_id", "title", "delivery_method"}},
 		{"BadDate", "application/json", `{"agency_id":"` + a + `","title":"t","delivery_method":"email","received_on":"2017-02-30"}`, 400, []string{"received_on"}},
 		{"ReceivedBeforeSent", "application/json", `{"agency_id":"` + a + `","title":"t","delivery_method":"email","sent_on":"2017-03-28","received_on":"2017-03-27"}`, 400, []string{"received_on"}},
+		{"EveryBadFieldAtOnce", "application/json", `{"agency_id":"bad","title":"","delivery_method":"pigeon","sent_on":"x"}`, 400, []string{"agency_id", "title", "delivery_method", "sent_on"}},
 		{"BadMethod", "application/json", `{"agency_id":"` + a + `","title":"t","delivery_method":"pigeon"}`, 400, []string{"delivery_method"}},
 		{"UnknownAgency", "application/json", `{"agency_id":"00000000-0000-0000-0000-000000000000","title":"t","delivery_method":"email"}`, 400, []string{"agency_id"}},
 		{"InvalidUTF8", "application/json", "{\"agency_id\":\"" + a + "\",\"title\":\"\xff\xfe\",\"delivery_method\":\"email\"}", 400, nil},

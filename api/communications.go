@@ -56,10 +56,11 @@ func (in communicationInput) communication() (sunshine.CommunicationInput, error
 		}
 	}
 	out.CustomDueOn = fe.date("custom_due_on", in.CustomDueOn)
-	if err := fe.err(); err != nil {
-		return out, err
+	verr := c.Validate()
+	if len(fe) > 0 { // shape errors, and the domain's on the other fields
+		return out, fe.also(verr)
 	}
-	return out, c.Validate()
+	return out, verr
 }
 
 // communicationCreated is the answer to logging a communication: it and

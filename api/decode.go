@@ -99,6 +99,24 @@ func (fe fieldErrors) err() error {
 	return sunshine.Invalid(fe...)
 }
 
+// also adds the field errors of err (a domain validation) on fields not
+// named yet, so one answer lists every bad field, and returns the whole.
+func (fe fieldErrors) also(err error) error {
+	var e *sunshine.Error
+	if errors.As(err, &e) && e.Code == sunshine.EInvalid {
+		named := map[string]bool{}
+		for _, f := range fe {
+			named[f.Field] = true
+		}
+		for _, f := range e.Fields {
+			if !named[f.Field] {
+				fe = append(fe, f)
+			}
+		}
+	}
+	return fe.err()
+}
+
 // date parses an optional YYYY-MM-DD field; nil and "" give the zero Date.
 func (fe *fieldErrors) date(field string, v *string) deadline.Date {
 	if v == nil || *v == "" {

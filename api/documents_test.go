@@ -375,6 +375,12 @@ func TestDocuments_ProblemsOnContentAndUpload(t *testing.T) {
 		"channel": "email", "kind": "fee_estimate", "occurred_on": "2017-03-29", "fee_amount": "25."})
 	require.Equal(t, http.StatusBadRequest, bad.status())
 	require.Equal(t, []string{"fee_amount"}, bad.fieldErrors())
+
+	// A date that does not parse hides no other bad field.
+	bad = b.call("POST", "/api/v1/requests/"+id+"/communications", b.token, map[string]any{"direction": "sideways",
+		"channel": "pigeon", "kind": "gossip", "occurred_on": "yesterday"})
+	require.Equal(t, http.StatusBadRequest, bad.status())
+	require.ElementsMatch(t, []string{"direction", "channel", "kind", "occurred_on"}, bad.fieldErrors())
 }
 
 // Documents left pending (a stopped server, a failure to record the text)

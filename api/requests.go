@@ -146,11 +146,11 @@ func (in createRequestInput) request() (*sunshine.Request, error) {
 	}
 	r.SentOn = fe.date("sent_on", in.SentOn)
 	r.ReceivedOn = fe.date("received_on", in.ReceivedOn)
-	if err := fe.err(); err != nil {
-		return nil, err
+	verr := r.Validate()
+	if len(fe) > 0 { // shape errors, and the domain's on the other fields
+		return nil, fe.also(verr)
 	}
-	// Shape errors first; then the domain's rules, with all fields named.
-	return r, r.Validate()
+	return r, verr
 }
 
 func (s *Server) handleRequestCreate(c *gin.Context) {
