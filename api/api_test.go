@@ -384,6 +384,8 @@ func TestRequests_BadInput(t *testing.T) {
 		{"MissingFields", "application/json", `{}`, 400, []string{"agency_id", "title", "delivery_method"}},
 		{"BadDate", "application/json", `{"agency_id":"` + a + `","title":"t","delivery_method":"email","received_on":"2017-02-30"}`, 400, []string{"received_on"}},
 		{"ReceivedBeforeSent", "application/json", `{"agency_id":"` + a + `","title":"t","delivery_method":"email","sent_on":"2017-03-28","received_on":"2017-03-27"}`, 400, []string{"received_on"}},
+		{"DuplicateKey", "application/json", `{"agency_id":"` + a + `","title":"t","title":"u","delivery_method":"email"}`, 400, []string{"title"}},
+		{"TagOfWrongType", "application/json", `{"agency_id":"` + a + `","title":"t","delivery_method":"email","tags":["a",1]}`, 400, []string{"tags[1]"}},
 		{"EveryBadFieldAtOnce", "application/json", `{"agency_id":"bad","title":"","delivery_method":"pigeon","sent_on":"x"}`, 400, []string{"agency_id", "title", "delivery_method", "sent_on"}},
 		{"BadMethod", "application/json", `{"agency_id":"` + a + `","title":"t","delivery_method":"pigeon"}`, 400, []string{"delivery_method"}},
 		{"UnknownAgency", "application/json", `{"agency_id":"00000000-0000-0000-0000-000000000000","title":"t","delivery_method":"email"}`, 400, []string{"agency_id"}},
@@ -534,6 +536,30 @@ func TestRequests_IfMatch(t *testing.T) {
 	require.Equal(t, "A-1", b.call("GET", "/api/v1/requests/"+id, b.token, nil).str("tracking_number"), "the stale write changed nothing")
 	require.Equal(t, http.StatusBadRequest, patch("yesterday", "C-3").status())
 	require.Equal(t, http.StatusOK, patch(first.rec.Header().Get("ETag"), "C-3").status())
+}
+
+// A PATCH names the field whose value has the wrong type, as a POST does.
+func TestRequests_PatchWrongTypes(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	id := b.request(b.agency("Sheriff", "us-ca"), "2017-03-27")
+	for _, tc := range []struct {
+		body  map[string]any
+		field string
+	}{
+		{map[string]any{"title": 5}, "title"},
+		{map[string]any{"tags": []any{"a", 1}}, "tags[1]"},
+		{map[string]any{"tags": "ice"}, "tags"},
+		{map[string]any{"assignee_id": true}, "assignee_id"},
+		{map[string]any{"received_on": 20170327}, "received_on"},
+	} {
+		r := b.call("PATCH", "/api/v1/requests/"+id, b.token, tc.body)
+		require.Equal(t, http.StatusBadRequest, r.status(), "%v", tc.body)
+		require.Equal(t, []string{tc.field}, r.fieldErrors(), "%v", tc.body)
+	}
+	c := b.call("PUT", "/api/v1/requests/"+id+"/custom_due_on", b.token, map[string]any{"date": 5})
+	require.Equal(t, []string{"date"}, c.fieldErrors())
+	require.Equal(t, float64(1), b.call("GET", "/api/v1/requests/"+id, b.token, nil).body["version"], "nothing changed")
 }
 
 // A request appealed after it closed is not overdue on its old date, and

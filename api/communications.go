@@ -115,7 +115,7 @@ func (in communicationPatch) update() (sunshine.CommunicationUpdate, error) {
 	var fe fieldErrors
 	var u sunshine.CommunicationUpdate
 	str := func(name string, o optional[string]) *string {
-		if !o.Set {
+		if !o.given(&fe, name) {
 			return nil
 		}
 		if o.Null {
@@ -130,14 +130,14 @@ func (in communicationPatch) update() (sunshine.CommunicationUpdate, error) {
 		d := fe.date("occurred_on", v)
 		u.OccurredOn = &d
 	}
-	if in.ExemptionsCited.Set {
+	if in.ExemptionsCited.given(&fe, "exemptions_cited") {
 		ex := in.ExemptionsCited.Value
 		if ex == nil {
 			ex = []string{}
 		}
 		u.ExemptionsCited = &ex
 	}
-	if in.FeeAmount.Set {
+	if in.FeeAmount.given(&fe, "fee_amount") {
 		var fee *string
 		if !in.FeeAmount.Null {
 			fee = &in.FeeAmount.Value

@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -40,6 +41,9 @@ func decodeJSON(c *gin.Context, dst any) error {
 	if bytes.Contains(body, []byte(`\u0000`)) {
 		return sunshine.Errorf(sunshine.EInvalid, "the body holds a NUL character (\\u0000), which text fields cannot store")
 	}
+	if key := duplicateKey(body); key != "" {
+		return sunshine.FieldInvalid(key, "is given more than once")
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
@@ -49,6 +53,60 @@ func decodeJSON(c *gin.Context, dst any) error {
 		return sunshine.Errorf(sunshine.EInvalid, "the body must hold one JSON object and nothing after it")
 	}
 	return nil
+}
+
+// duplicateKey returns the path of a key given twice in one object (JSON
+// decoding would silently keep the last), or "". Malformed JSON is left to
+// the decoder to report.
+func duplicateKey(body []byte) string {
+	type frame struct {
+		path    string          // of this object or array
+		keys    map[string]bool // an object's keys so far; nil for an array
+		wantKey bool            // an object's next token is a key
+		key     string          // the key whose value comes next
+		index   int             // an array's next element
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	var stack []*frame
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return ""
+		}
+		d, isDelim := tok.(json.Delim)
+		if isDelim && (d == '}' || d == ']') {
+			stack = stack[:len(stack)-1]
+			continue
+		}
+		var top *frame
+		if n := len(stack); n > 0 {
+			top = stack[n-1]
+		}
+		if top != nil && top.keys != nil && top.wantKey {
+			k, _ := tok.(string)
+			if top.keys[k] {
+				return jsonPath(top.path, k)
+			}
+			top.keys[k], top.key, top.wantKey = true, k, false
+			continue
+		}
+		path := "" // of this value
+		switch {
+		case top == nil:
+		case top.keys != nil:
+			path, top.wantKey = jsonPath(top.path, top.key), true
+		default:
+			path = jsonPath(top.path, strconv.Itoa(top.index))
+			top.index++
+		}
+		if isDelim {
+			f := &frame{path: path}
+			if d == '{' {
+				f.keys, f.wantKey = map[string]bool{}, true
+			}
+			stack = append(stack, f)
+		}
+	}
 }
 
 func jsonError(err error) error {
@@ -61,7 +119,7 @@ func jsonError(err error) error {
 		if typ.Field == "" {
 			return sunshine.Errorf(sunshine.EInvalid, "the body must be a JSON object")
 		}
-		return sunshine.FieldInvalid(typ.Field, "must be %s", jsonKind(typ.Type.Kind().String()))
+		return sunshine.FieldInvalid(jsonPath("", typ.Field), "must be %s", jsonKind(typ.Type.Kind().String()))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return sunshine.FieldInvalid(field, "is not a known field")
@@ -69,6 +127,23 @@ func jsonError(err error) error {
 		return sunshine.Errorf(sunshine.EInvalid, "malformed JSON: the body ends early")
 	}
 	return sunshine.Errorf(sunshine.EInvalid, "malformed JSON: %s", err)
+}
+
+// jsonPath names a field for an error as a person reads it: "tags.1"
+// under name "" is "tags[1]"; "1" under "tags" is the same.
+func jsonPath(name, field string) string {
+	for _, seg := range strings.Split(field, ".") {
+		switch {
+		case seg == "":
+		case strings.Trim(seg, "0123456789") == "" && name != "":
+			name += "[" + seg + "]"
+		case name == "":
+			name = seg
+		default:
+			name += "." + seg
+		}
+	}
+	return name
 }
 
 func jsonKind(k string) string {

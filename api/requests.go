@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -216,15 +217,36 @@ type optional[T any] struct {
 	Set   bool
 	Null  bool
 	Value T
+	err   error // a value of the wrong type, reported by given
 }
 
+// UnmarshalJSON keeps a type error for given to report: returned from
+// here it would lose its field's name (encoding/json does not add it).
 func (o *optional[T]) UnmarshalJSON(b []byte) error {
 	o.Set = true
 	if string(b) == "null" {
 		o.Null = true
 		return nil
 	}
-	return json.Unmarshal(b, &o.Value)
+	if err := json.Unmarshal(b, &o.Value); err != nil {
+		o.err = err
+	}
+	return nil
+}
+
+// given reports whether the field was sent with a usable value (null
+// included); a value of the wrong type is a field error named for it.
+func (o optional[T]) given(fe *fieldErrors, name string) bool {
+	if o.err != nil {
+		var typ *json.UnmarshalTypeError
+		if errors.As(o.err, &typ) {
+			fe.add(jsonPath(name, typ.Field), "must be %s", jsonKind(typ.Type.Kind().String()))
+		} else {
+			fe.add(name, "is not valid JSON for this field")
+		}
+		return false
+	}
+	return o.Set
 }
 
 type updateRequestInput struct {
@@ -243,7 +265,7 @@ func (in updateRequestInput) update() (sunshine.RequestUpdate, error) {
 	var u sunshine.RequestUpdate
 	str := func(name string, o optional[string]) *string {
 		switch {
-		case !o.Set:
+		case !o.given(&fe, name):
 			return nil
 		case o.Null:
 			fe.add(name, "cannot be null")
@@ -254,19 +276,19 @@ func (in updateRequestInput) update() (sunshine.RequestUpdate, error) {
 	u.Title = str("title", in.Title)
 	u.Description = str("description", in.Description)
 	u.TrackingNumber = str("tracking_number", in.TrackingNumber)
-	if in.AssigneeID.Set {
+	if in.AssigneeID.given(&fe, "assignee_id") {
 		v := in.AssigneeID.Value // null clears: ""
 		fe.uuid("assignee_id", &v)
 		u.AssigneeID = &v
 	}
-	if in.Tags.Set {
+	if in.Tags.given(&fe, "tags") {
 		tags := in.Tags.Value
 		if tags == nil {
 			tags = []string{}
 		}
 		u.Tags = &tags
 	}
-	if in.AgencyEstimatedOn.Set {
+	if in.AgencyEstimatedOn.given(&fe, "agency_estimated_on") {
 		v := in.AgencyEstimatedOn.Value
 		d := fe.date("agency_estimated_on", &v)
 		u.AgencyEstimatedOn = &d
@@ -389,7 +411,7 @@ type customDueInput struct {
 func (s *Server) handleRequestCustomDue(c *gin.Context) {
 	changeRequest(s, c, func(ctx context.Context, id string, in customDueInput) (*sunshine.Request, error) {
 		var fe fieldErrors
-		if !in.Date.Set {
+		if !in.Date.given(&fe, "date") && in.Date.err == nil {
 			fe.add("date", "is required: a date YYYY-MM-DD, or null to clear it")
 		}
 		on := fe.date("date", &in.Date.Value)
