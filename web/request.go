@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -368,6 +369,9 @@ func buildTimeline(events []*sunshine.Event, comms []*sunshine.Communication, do
 	return out
 }
 
+// thousands matches a comma between digit groups in an amount: 1,250.00.
+var thousands = regexp.MustCompile(`(\d),(\d{3})\b`)
+
 // eventText says what an event recorded.
 func eventText(e *sunshine.Event, clockStops bool) string {
 	var data map[string]any
@@ -482,7 +486,8 @@ func (s *Server) handleCommunicationCreate(c *gin.Context) {
 			in.ExemptionsCited = append(in.ExemptionsCited, line)
 		}
 	}
-	if fee := strings.TrimPrefix(strings.TrimSpace(f.V("fee_amount")), "$"); fee != "" {
+	// "$1,250.00" as a person writes it: the symbol and thousands commas go.
+	if fee := thousands.ReplaceAllString(strings.TrimPrefix(strings.TrimSpace(f.V("fee_amount")), "$"), "${1}${2}"); fee != "" {
 		in.FeeAmount = &fee
 	}
 	if rs := f.V("resulting_status"); rs != "" {

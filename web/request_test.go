@@ -393,11 +393,11 @@ func TestRequestPage_PausedClock(t *testing.T) {
 
 	loc := requireRedirect(t, b.post("/requests/"+r.ID+"/communications", url.Values{
 		"direction": {"in"}, "channel": {"portal"}, "kind": {"fee_estimate"}, "occurred_on": {"2024-05-06"},
-		"fee_amount": {"$25.50"}, "exemptions_cited": {"5 U.S.C. 552(b)(6)\n\n5 U.S.C. 552(b)(7)(C)\n"}}), "/requests/")
+		"fee_amount": {"$1,250.50"}, "exemptions_cited": {"5 U.S.C. 552(b)(6)\n\n5 U.S.C. 552(b)(7)(C)\n"}}), "/requests/")
 	page := body(b.get(loc))
 	require.Contains(t, page, "Paused since Mon 6 May 2024 while the agency waits on us;")
 	require.Contains(t, page, "left when it resumes")
-	require.Contains(t, page, "Fee: $25.50")
+	require.Contains(t, page, "Fee: $1250.50")
 	require.Contains(t, page, "Exemptions cited: 5 U.S.C. 552(b)(6); 5 U.S.C. 552(b)(7)(C)")
 }
 
