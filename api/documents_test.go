@@ -172,6 +172,7 @@ func TestSacramentoEndToEnd(t *testing.T) {
 	files := map[string]*zip.File{}
 	for _, f := range zr.File {
 		files[f.Name] = f
+		require.GreaterOrEqual(t, f.Modified.Year(), 2017, "%s is dated (not 1980-00-00)", f.Name)
 	}
 	require.Contains(t, files, "request.json")
 	require.Contains(t, files, "timeline.json")

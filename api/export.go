@@ -75,12 +75,13 @@ func (s *Server) handleRequestZip(c *gin.Context) {
 	c.Header("Content-Disposition", textract.ContentDisposition("request-"+r.ID+".zip"))
 	c.Status(http.StatusOK)
 	zw := zip.NewWriter(c.Writer)
+	exported := s.store.Clock().Now() // the date of the archive's own files
 	abort := func(err error) {
 		_ = c.Error(err)
 		panic(http.ErrAbortHandler) // headers are out: cut the body so the archive is visibly broken
 	}
 	writeJSONEntry := func(name string, v any) {
-		w, err := zw.Create(name)
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: exported})
 		if err != nil {
 			abort(err)
 		}
@@ -91,7 +92,7 @@ func (s *Server) handleRequestZip(c *gin.Context) {
 		}
 	}
 	writeJSONEntry("request.json", s.requestOut(r))
-	tw, err := zw.Create("timeline.json")
+	tw, err := zw.CreateHeader(&zip.FileHeader{Name: "timeline.json", Method: zip.Deflate, Modified: exported})
 	if err != nil {
 		abort(err)
 	}
@@ -174,7 +175,10 @@ const zipCommsPage = 20
 
 // writeCommunication adds the n-th communication to an archive as text.
 func writeCommunication(zw *zip.Writer, n int, cm *sunshine.Communication) error {
-	w, err := zw.Create(fmt.Sprintf("communications/%03d-%s-%s-%s.txt", n, cm.OccurredOn, cm.Direction, cm.Kind))
+	// Dated when it was logged or last corrected (an unset date reads
+	// 1980-00-00 in archive tools).
+	w, err := zw.CreateHeader(&zip.FileHeader{Method: zip.Deflate, Modified: cm.UpdatedAt,
+		Name: fmt.Sprintf("communications/%03d-%s-%s-%s.txt", n, cm.OccurredOn, cm.Direction, cm.Kind)})
 	if err != nil {
 		return err
 	}
