@@ -283,3 +283,13 @@ func TestPages_RefuseNonText(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, as, "nothing saved")
 }
+
+// Every page names its icon, and the icon is served (no 404 per page).
+func TestFavicon(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	require.Contains(t, body(b.get("/login")), `<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">`)
+	rec := b.get("/assets/favicon.svg")
+	require.Equal(t, http.StatusOK, rec.Code)
+	require.Equal(t, "image/svg+xml", rec.Header().Get("Content-Type"))
+}
