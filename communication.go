@@ -35,6 +35,14 @@ const (
 	KindOther                CommKind = "other"
 )
 
+// agencyKinds come only from the agency, requesterKinds only from us; an
+// "other" goes either way. (A kind's effect on the request depends on it.)
+var (
+	agencyKinds = []CommKind{KindAcknowledgment, KindExtensionNotice, KindFeeEstimate, KindClarificationRequest,
+		KindRecordsRelease, KindDenial, KindPartialDenial}
+	requesterKinds = []CommKind{KindRequest, KindFollowUp, KindAppeal}
+)
+
 // CommKinds lists every kind.
 var CommKinds = []CommKind{KindRequest, KindFollowUp, KindAppeal, KindAcknowledgment, KindExtensionNotice,
 	KindFeeEstimate, KindClarificationRequest, KindRecordsRelease, KindDenial, KindPartialDenial, KindOther}
@@ -76,8 +84,13 @@ func (c *Communication) Validate() error {
 	if !slices.Contains(Channels, c.Channel) {
 		fs = append(fs, FieldError{"channel", "must be one of " + strings.Join(Channels, ", ")})
 	}
-	if !slices.Contains(CommKinds, c.Kind) {
+	switch {
+	case !slices.Contains(CommKinds, c.Kind):
 		fs = append(fs, FieldError{"kind", "unknown kind"})
+	case c.Direction == DirectionOut && slices.Contains(agencyKinds, c.Kind):
+		fs = append(fs, FieldError{"kind", "a " + strings.ReplaceAll(string(c.Kind), "_", " ") + " comes from the agency: log it as incoming (direction in)"})
+	case c.Direction == DirectionIn && slices.Contains(requesterKinds, c.Kind):
+		fs = append(fs, FieldError{"kind", "a " + strings.ReplaceAll(string(c.Kind), "_", " ") + " is ours: log it as outgoing (direction out)"})
 	}
 	if c.OccurredOn.IsZero() {
 		fs = append(fs, FieldError{"occurred_on", "is required (YYYY-MM-DD)"})
