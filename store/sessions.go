@@ -44,7 +44,8 @@ var errBadLogin = sunshine.Errorf(sunshine.EUnauthorized, "the email or password
 // minPassword is the shortest password accepted.
 const minPassword = 10
 
-// SetPassword sets a user's password (operators: `sunshine user set-password`).
+// SetPassword sets a user's password (operators: `sunshine user set-password`)
+// and signs them out everywhere.
 func (s *Store) SetPassword(ctx context.Context, userID, password string) error {
 	if len(password) < minPassword || len(password) > 72 {
 		return sunshine.FieldInvalid("password", "must be %d to 72 characters", minPassword)
@@ -56,7 +57,13 @@ func (s *Store) SetPassword(ctx context.Context, userID, password string) error 
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
 		var id string
 		err := tx.QueryRowxContext(ctx, `UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1 RETURNING id`, userID, string(hash)).Scan(&id)
-		return translate(err, "user")
+		if err != nil {
+			return translate(err, "user")
+		}
+		// A new password ends every session opened with the old one (a
+		// reset after a lost laptop must sign that laptop out).
+		_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID)
+		return translate(err, "sessions")
 	})
 }
 

@@ -293,3 +293,15 @@ func TestFavicon(t *testing.T) {
 	require.Equal(t, http.StatusOK, rec.Code)
 	require.Equal(t, "image/svg+xml", rec.Header().Get("Content-Type"))
 }
+
+// A password reset signs the person out everywhere.
+func TestPasswordResetEndsSessions(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.login(b.fx.Admin.Email)
+	require.Equal(t, http.StatusOK, b.get("/").Code)
+	require.NoError(t, b.st.SetPassword(context.Background(), b.fx.Admin.ID, "a brand new passphrase"))
+	rec := b.get("/")
+	require.Equal(t, http.StatusSeeOther, rec.Code, "the old session is gone")
+	require.True(t, strings.HasPrefix(rec.Header().Get("Location"), "/login"))
+}

@@ -35,7 +35,7 @@ func init() {
 		"seed":          {"seed --demo: create the demo organization (once)", runSeed},
 		"healthcheck":   {"check a running server's /healthz (for containers)", runHealthcheck},
 		"remind":        {"remind --once: plan and deliver reminder emails once", runRemind},
-		"user":          {"user set-password: set a user's password (read from standard input)", runUser},
+		"user":          {"user set-password: set a user's password (read from standard input) and sign them out everywhere", runUser},
 	}
 }
 
