@@ -274,8 +274,12 @@ func (s *Store) DeleteDocument(ctx context.Context, id string) error {
 			return err
 		}
 		const q = `UPDATE documents SET deleted_at = now(), deleted_by = $3 WHERE org_id = $1 AND id = $2 AND deleted_at IS NULL`
-		if _, err := tx.ExecContext(ctx, q, org, id, actorID(ctx)); err != nil {
+		res, err := tx.ExecContext(ctx, q, org, id, actorID(ctx))
+		if err != nil {
 			return translate(err, "document")
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 { // a concurrent delete got there first
+			return cmp.Or(translate(err, "document"), sunshine.Errorf(sunshine.ENotFound, "document not found"))
 		}
 		r := &sunshine.Request{ID: d.RequestID, OrgID: org}
 		return addEvent(ctx, tx, r, sunshine.EventDocumentDeleted, deadline.Date{}, "",

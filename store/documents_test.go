@@ -303,3 +303,46 @@ func openFilesIn(t *testing.T, dir string) []string {
 	}
 	return out
 }
+
+// Two deletes of one document at once: one deletes it and records the
+// event, the other finds it gone (404); the timeline says it once.
+func TestStore_ConcurrentDeletesRecordOnce(t *testing.T) {
+	t.Parallel()
+	s, fx, r := committedRequest(t)
+	doc, err := s.CreateDocument(fx.Ctx, store.NewDocument{RequestID: r.ID, Filename: "a.txt", ContentType: "text/plain",
+		Content: strings.NewReader("released")})
+	require.NoError(t, err)
+
+	// Hold the row so both deletes read it, then queue on its lock.
+	hold, err := s.DB().Beginx()
+	require.NoError(t, err)
+	_, err = hold.Exec(`SELECT 1 FROM documents WHERE id = $1 FOR UPDATE`, doc.ID)
+	require.NoError(t, err)
+	errs := make(chan error, 2)
+	for range 2 {
+		go func() { errs <- s.DeleteDocument(fx.Ctx, doc.ID) }()
+	}
+	require.Eventually(t, func() bool {
+		var waiting int
+		require.NoError(t, s.DB().Get(&waiting, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
+			AND wait_event_type = 'Lock' AND query LIKE 'UPDATE documents SET deleted_at%'`))
+		return waiting >= 2
+	}, 10*time.Second, 20*time.Millisecond, "both deletes wait on the row")
+	require.NoError(t, hold.Rollback())
+
+	var codes []sunshine.Code
+	for range 2 {
+		err := <-errs
+		codes = append(codes, sunshine.ErrorCode(err))
+	}
+	require.ElementsMatch(t, []sunshine.Code{"", sunshine.ENotFound}, codes)
+	es, _, err := s.FindEvents(fx.Ctx, r.ID, store.All, "")
+	require.NoError(t, err)
+	deleted := 0
+	for _, e := range es {
+		if e.Kind == sunshine.EventDocumentDeleted {
+			deleted++
+		}
+	}
+	require.Equal(t, 1, deleted)
+}
