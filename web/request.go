@@ -273,7 +273,11 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 	today := d.Today.String()
 	d.CommForm = newReqForm("comm", url.Values{"direction": {"in"}, "channel": {"email"}, "kind": {string(sunshine.KindAcknowledgment)}, "occurred_on": {today}})
 	d.UploadForm = newReqForm("upload", nil)
-	d.ExtendForm = newReqForm("extend", url.Values{"invoked_on": {today}})
+	// Offered only where there is an extension to invoke; the facts above
+	// say why not (no fixed extension: a custom due date instead).
+	if d.Law != nil && d.Law.Extension != nil && !r.Extended && r.Status.Open() && !r.ReceivedOn.IsZero() {
+		d.ExtendForm = newReqForm("extend", url.Values{"invoked_on": {today}})
+	}
 	d.StatusForm = newReqForm("status", url.Values{"effective_on": {today}})
 	assignee := ""
 	if r.AssigneeID != nil {

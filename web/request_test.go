@@ -598,3 +598,18 @@ func TestRequestPage_EarlierPauses(t *testing.T) {
 	b.login(b.fx.Admin.Email)
 	require.Contains(t, body(b.get("/requests/"+r.ID)), "Running; paused before: Wed 22 Mar 2017 to Fri 24 Mar 2017; Wed 29 Mar 2017 to Mon 3 Apr 2017.\n")
 }
+
+// The extension form is offered only where the law has one to invoke.
+func TestRequestPage_ExtensionFormOnlyWhereThereIsOne(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t) // the CPRA: 14 more days
+	require.Contains(t, body(b.get("/requests/"+r.ID)), `id="extend"`)
+	a := &sunshine.Agency{Name: "Seattle Police Department", Jurisdiction: "us-wa"}
+	require.NoError(t, b.st.CreateAgency(b.fx.Ctx, a))
+	wa := &sunshine.Request{AgencyID: a.ID, Title: "Bodycam", DeliveryMethod: sunshine.DeliveryPortal, ReceivedOn: deadline.MustParseDate("2017-03-27")}
+	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, wa))
+	require.NotContains(t, body(b.get("/requests/"+wa.ID)), `id="extend"`, "Washington has no fixed extension")
+	_, err := b.st.ExtendRequest(b.fx.Ctx, r.ID, deadline.Date{}, "")
+	require.NoError(t, err)
+	require.NotContains(t, body(b.get("/requests/"+r.ID)), `id="extend"`, "already extended")
+}
