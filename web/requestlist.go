@@ -77,16 +77,24 @@ func quote(s string) string {
 // request is the store filter for one page.
 func (f listFilter) request(limit int) sunshine.RequestFilter {
 	rf := sunshine.RequestFilter{AgencyID: f.AgencyID, AssigneeID: f.AssigneeID, Tag: f.Tag, Q: f.Q, Limit: limit}
-	switch f.Status {
-	case "":
-	case "open":
-		rf.Statuses = sunshine.OpenStatuses
-	case "closed":
-		rf.Statuses = sunshine.ClosedStatuses
-	default:
-		rf.Statuses = []sunshine.Status{sunshine.Status(f.Status)}
-	}
+	rf.Statuses, _ = statusesFor(f.Status) // checked by parseListFilter
 	return rf
+}
+
+// statusesFor reads a status filter's value: "" any, "open" or "closed"
+// every open or closed status, else that one status; ok is false for an
+// unknown one.
+func statusesFor(v string) (statuses []sunshine.Status, ok bool) {
+	switch v {
+	case "":
+		return nil, true
+	case "open":
+		return sunshine.OpenStatuses, true
+	case "closed":
+		return sunshine.ClosedStatuses, true
+	}
+	st := sunshine.Status(v)
+	return []sunshine.Status{st}, st.Valid()
 }
 
 // values is the filter as query parameters, for links that keep it.

@@ -63,18 +63,10 @@ func (s *Server) handleSearch(c *gin.Context) {
 		}
 		*p.into = day
 	}
-	switch d.Status {
-	case "":
-	case "open":
-		f.Statuses = sunshine.OpenStatuses
-	case "closed":
-		f.Statuses = sunshine.ClosedStatuses
-	default:
-		if !sunshine.Status(d.Status).Valid() {
-			s.fail(c, sunshine.FieldInvalid("status", "unknown status %q", d.Status))
-			return
-		}
-		f.Statuses = []sunshine.Status{sunshine.Status(d.Status)}
+	var ok bool
+	if f.Statuses, ok = statusesFor(d.Status); !ok {
+		s.fail(c, sunshine.FieldInvalid("status", "unknown status %q", d.Status))
+		return
 	}
 	d.Statuses = []dashOption{{"open", "any open status", d.Status == "open"}, {"closed", "any closed status", d.Status == "closed"}}
 	for _, st := range slices.Concat(sunshine.OpenStatuses, sunshine.ClosedStatuses) {
