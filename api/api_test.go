@@ -384,6 +384,7 @@ func TestRequests_BadInput(t *testing.T) {
 		{"MissingFields", "application/json", `{}`, 400, []string{"agency_id", "title", "delivery_method"}},
 		{"BadDate", "application/json", `{"agency_id":"` + a + `","title":"t","delivery_method":"email","received_on":"2017-02-30"}`, 400, []string{"received_on"}},
 		{"ReceivedBeforeSent", "application/json", `{"agency_id":"` + a + `","title":"t","delivery_method":"email","sent_on":"2017-03-28","received_on":"2017-03-27"}`, 400, []string{"received_on"}},
+		{"LoneSurrogate", "application/json", `{"agency_id":"` + a + `","title":"\ud800abc","delivery_method":"email"}`, 400, nil},
 		{"DuplicateKey", "application/json", `{"agency_id":"` + a + `","title":"t","title":"u","delivery_method":"email"}`, 400, []string{"title"}},
 		{"TagOfWrongType", "application/json", `{"agency_id":"` + a + `","title":"t","delivery_method":"email","tags":["a",1]}`, 400, []string{"tags[1]"}},
 		{"EveryBadFieldAtOnce", "application/json", `{"agency_id":"bad","title":"","delivery_method":"pigeon","sent_on":"x"}`, 400, []string{"agency_id", "title", "delivery_method", "sent_on"}},

@@ -41,6 +41,9 @@ func decodeJSON(c *gin.Context, dst any) error {
 	if bytes.Contains(body, []byte(`\u0000`)) {
 		return sunshine.Errorf(sunshine.EInvalid, "the body holds a NUL character (\\u0000), which text fields cannot store")
 	}
+	if loneSurrogate(body) {
+		return sunshine.Errorf(sunshine.EInvalid, "the body holds a lone UTF-16 surrogate escape (such as \\ud800), which is not a character")
+	}
 	if key := duplicateKey(body); key != "" {
 		return sunshine.FieldInvalid(key, "is given more than once")
 	}
@@ -53,6 +56,38 @@ func decodeJSON(c *gin.Context, dst any) error {
 		return sunshine.Errorf(sunshine.EInvalid, "the body must hold one JSON object and nothing after it")
 	}
 	return nil
+}
+
+// loneSurrogate reports a \uD800-\uDFFF escape that is not half of a
+// pair: JSON decoding would silently store U+FFFD in its place.
+func loneSurrogate(body []byte) bool {
+	unit := func(i int) (rune, bool) { // the \uXXXX escape at body[i:]
+		if i+6 > len(body) || body[i] != '\\' || body[i+1] != 'u' {
+			return 0, false
+		}
+		n, err := strconv.ParseUint(string(body[i+2:i+6]), 16, 16)
+		return rune(n), err == nil
+	}
+	for i := 0; i < len(body); i++ {
+		if body[i] != '\\' {
+			continue
+		}
+		r, ok := unit(i)
+		switch {
+		case !ok:
+			i++ // another escape: skip the escaped character
+		case r >= 0xD800 && r <= 0xDBFF:
+			if low, ok := unit(i + 6); !ok || low < 0xDC00 || low > 0xDFFF {
+				return true
+			}
+			i += 11
+		case r >= 0xDC00 && r <= 0xDFFF:
+			return true
+		default:
+			i += 5
+		}
+	}
+	return false
 }
 
 // duplicateKey returns the path of a key given twice in one object (JSON

@@ -34,3 +34,17 @@ func TestJSONPath(t *testing.T) {
 		require.Equal(t, tc.want, jsonPath(tc.name, tc.field), "%q %q", tc.name, tc.field)
 	}
 }
+
+func TestLoneSurrogate(t *testing.T) {
+	t.Parallel()
+	for body, want := range map[string]bool{
+		`{"title":"\ud800abc"}`:     true,
+		`{"title":"abc\udc00"}`:     true,
+		`{"title":"\ud83d\ude00"}`:  false, // a pair: 😀
+		`{"title":"\\ud800"}`:       false, // a backslash, then text
+		`{"title":"\u00e9\n\"x\""}`: false,
+		`{"title":"\ud83d\u0041"}`:  true,
+	} {
+		require.Equal(t, want, loneSurrogate([]byte(body)), body)
+	}
+}
