@@ -342,6 +342,10 @@ func TestCalendarSecretNeverLogged(t *testing.T) {
 	secret := strings.TrimSuffix(strings.TrimPrefix(path, "/calendar/"), ".ics")
 	require.NotEmpty(t, secret)
 	b.feed(path)
+	// Near misses a calendar app might send, which match no route.
+	for _, p := range []string{path + "/", path + "x", "/calendar/" + secret, "/invite/" + secret + "/"} {
+		require.Equal(t, http.StatusNotFound, b.call("GET", p, "", nil).status(), p)
+	}
 	require.NotContains(t, b.logs.String(), secret)
 	require.Contains(t, b.logs.String(), `"path":"/calendar/[secret].ics"`)
 }

@@ -238,11 +238,13 @@ func (s *Server) accessLog(c *gin.Context) {
 	}
 	status := c.Writer.Status()
 	dur := time.Since(start)
+	// Secrets in paths are credentials: masked by prefix, not by route, so
+	// a near miss ("/calendar/<secret>.ics/", unmatched) is masked too.
 	path := c.Request.URL.Path
-	switch route { // secrets in paths are credentials: log the route instead
-	case "/calendar/:file":
+	switch {
+	case strings.HasPrefix(path, "/calendar/"):
 		path = "/calendar/[secret].ics"
-	case "/invite/:token":
+	case strings.HasPrefix(path, "/invite/"):
 		path = "/invite/[token]"
 	}
 	s.requests.WithLabelValues(c.Request.Method, route, strconv.Itoa(status)).Inc()
