@@ -51,13 +51,24 @@ func (r Role) CanWrite() bool { return r == RoleAdmin || r == RoleStaff }
 
 // User is a person in one organization.
 type User struct {
-	ID        string    `db:"id" json:"id"`
-	OrgID     string    `db:"org_id" json:"org_id"`
-	Email     string    `db:"email" json:"email"`
-	Name      string    `db:"name" json:"name"`
-	Role      Role      `db:"role" json:"role"`
-	CreatedAt time.Time `db:"created_at" json:"created_at"`
-	UpdatedAt time.Time `db:"updated_at" json:"updated_at"`
+	ID    string `db:"id" json:"id"`
+	OrgID string `db:"org_id" json:"org_id"`
+	Email string `db:"email" json:"email"`
+	Name  string `db:"name" json:"name"`
+	Role  Role   `db:"role" json:"role"`
+	// Active is false once an admin deactivates the user (DeactivatedAt
+	// says when): they cannot sign in, are not assignable and get no
+	// reminders, and stay named in the history.
+	Active        bool       `db:"active" json:"active"`
+	DeactivatedAt *time.Time `db:"deactivated_at" json:"deactivated_at"`
+	CreatedAt     time.Time  `db:"created_at" json:"created_at"`
+	UpdatedAt     time.Time  `db:"updated_at" json:"updated_at"`
+}
+
+// UserUpdate is an admin's change to a user: nil fields stay as they are.
+type UserUpdate struct {
+	Role   *Role
+	Active *bool
 }
 
 // Validate checks and normalises the user's fields.

@@ -76,20 +76,29 @@ func (s *Server) handleUserCreate(c *gin.Context) {
 }
 
 type updateUserInput struct {
-	Role *string `json:"role"`
+	Role   *string `json:"role"`
+	Active *bool   `json:"active"`
 }
 
+// handleUserUpdate changes a user's role, deactivates or reactivates them,
+// or both at once.
 func (s *Server) handleUserUpdate(c *gin.Context) {
 	var in updateUserInput
 	if err := decodeJSON(c, &in); err != nil {
 		fail(c, err)
 		return
 	}
-	if in.Role == nil {
-		fail(c, sunshine.FieldInvalid("role", "is required"))
+	if in.Role == nil && in.Active == nil {
+		fail(c, sunshine.Invalid(sunshine.FieldError{Field: "role", Message: "give role, active or both"},
+			sunshine.FieldError{Field: "active", Message: "give role, active or both"}))
 		return
 	}
-	u, err := s.store.UpdateUserRole(c.Request.Context(), c.Param("id"), sunshine.Role(*in.Role))
+	upd := sunshine.UserUpdate{Active: in.Active}
+	if in.Role != nil {
+		role := sunshine.Role(*in.Role)
+		upd.Role = &role
+	}
+	u, err := s.store.UpdateUser(c.Request.Context(), c.Param("id"), upd)
 	if err != nil {
 		fail(c, err)
 		return

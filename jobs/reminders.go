@@ -254,6 +254,11 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder) (msg m
 	if err != nil {
 		return msg, "", err
 	}
+	if !user.Active {
+		// Deactivated after this was planned (deactivating cancels what is
+		// pending, but not a claim already in flight).
+		return msg, "the recipient was deactivated", nil
+	}
 	msg = mail.Message{ID: "reminder-" + c.ID, To: user.Email, ToName: user.Name}
 	prefs := j.cfg.BaseURL + "/settings"
 	if c.Kind == "invite" {

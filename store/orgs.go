@@ -12,7 +12,10 @@ import (
 	sunshine "github.com/sunshine-records/sunshine"
 )
 
-const userColumns = `id, org_id, email, name, role, created_at, updated_at`
+const userColumns = `id, org_id, email, name, role, deactivated_at IS NULL AS active, deactivated_at, created_at, updated_at`
+
+// activeUser is the SQL test (of users u) that a user is not deactivated.
+const activeUser = `u.deactivated_at IS NULL`
 
 // CreateOrg creates an organization with its first admin and returns a new
 // API token for that admin, shown once. Used by `sunshine org create`; it
@@ -69,6 +72,7 @@ func insertUser(ctx context.Context, tx sqlx.ExtContext, u *sunshine.User) error
 	const q = `INSERT INTO users (org_id, email, name, role) VALUES ($1, $2, $3, $4)
 		RETURNING id, created_at, updated_at`
 	err := tx.QueryRowxContext(ctx, q, u.OrgID, u.Email, u.Name, u.Role).Scan(&u.ID, &u.CreatedAt, &u.UpdatedAt)
+	u.Active, u.DeactivatedAt = true, nil
 	if sunshine.ErrorCode(translate(err, "")) == sunshine.EConflict {
 		return &sunshine.Error{Code: sunshine.EConflict, Message: "a user with this email already exists",
 			Fields: []sunshine.FieldError{{Field: "email", Message: "is already taken"}}}
@@ -110,7 +114,8 @@ func (s *Store) FindUserByID(ctx context.Context, id string) (*sunshine.User, er
 // slug (operator commands; no principal needed).
 func (s *Store) FindUserByEmail(ctx context.Context, orgSlug, email string) (*sunshine.User, error) {
 	var u sunshine.User
-	q := `SELECT u.id, u.org_id, u.email, u.name, u.role, u.created_at, u.updated_at
+	q := `SELECT u.id, u.org_id, u.email, u.name, u.role, u.deactivated_at IS NULL AS active, u.deactivated_at,
+		u.created_at, u.updated_at
 		FROM users u JOIN organizations o ON o.id = u.org_id
 		WHERE o.slug = $1 AND u.email = $2`
 	if err := sqlx.GetContext(ctx, s.q(), &u, q, orgSlug, strings.ToLower(strings.TrimSpace(email))); err != nil {
@@ -133,35 +138,92 @@ func (s *Store) FindUsers(ctx context.Context) ([]*sunshine.User, error) {
 	return us, nil
 }
 
-// UpdateUserRole changes a user's role. The last admin cannot be demoted.
+// UpdateUserRole changes a user's role. The last active admin cannot be
+// demoted (EConflict).
 func (s *Store) UpdateUserRole(ctx context.Context, id string, role sunshine.Role) (*sunshine.User, error) {
+	return s.UpdateUser(ctx, id, sunshine.UserUpdate{Role: &role})
+}
+
+// SetUserActive deactivates or reactivates a user of the caller's
+// organization (another organization's user is ENotFound). Deactivating
+// ends the user's sessions, revokes their API tokens, drops their unused
+// invitations and cancels their pending emails; the organization's last
+// active admin cannot be deactivated (EConflict). Reactivating leaves the
+// tokens revoked: the person signs in again with their password.
+func (s *Store) SetUserActive(ctx context.Context, id string, active bool) (*sunshine.User, error) {
+	return s.UpdateUser(ctx, id, sunshine.UserUpdate{Active: &active})
+}
+
+// UpdateUser changes a user's role, active state or both, in one
+// transaction, keeping at least one active admin in the organization.
+func (s *Store) UpdateUser(ctx context.Context, id string, upd sunshine.UserUpdate) (*sunshine.User, error) {
 	org, err := orgID(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if !role.Valid() {
+	if upd.Role != nil && !upd.Role.Valid() {
 		return nil, sunshine.FieldInvalid("role", "must be admin, staff or viewer")
 	}
 	u, err := s.FindUserByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
+	role, active := u.Role, u.Active
+	if upd.Role != nil {
+		role = *upd.Role
+	}
+	if upd.Active != nil {
+		active = *upd.Active
+	}
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
-		// Lock the org's admins so two demotions cannot both pass the check.
+		// Lock the org's active admins so two demotions or deactivations
+		// cannot both pass the check. A row deactivated by a concurrent
+		// transaction drops out of the set when the lock is granted.
 		var admins []string
-		if err := sqlx.SelectContext(ctx, tx, &admins, `SELECT id FROM users WHERE org_id = $1 AND role = 'admin' FOR UPDATE`, org); err != nil {
+		const lockAdmins = `SELECT id FROM users u WHERE org_id = $1 AND role = 'admin' AND ` + activeUser + ` FOR UPDATE`
+		if err := sqlx.SelectContext(ctx, tx, &admins, lockAdmins, org); err != nil {
 			return translate(err, "users")
 		}
-		if role != sunshine.RoleAdmin && len(admins) == 1 && admins[0] == id {
-			return sunshine.Errorf(sunshine.EConflict, "the organization's last admin cannot lose the admin role")
+		if len(admins) == 1 && admins[0] == id && (role != sunshine.RoleAdmin || !active) {
+			if role != sunshine.RoleAdmin {
+				return sunshine.Errorf(sunshine.EConflict, "the organization's last admin cannot lose the admin role")
+			}
+			return sunshine.Errorf(sunshine.EConflict, "the organization's last active admin cannot be deactivated")
 		}
-		q := `UPDATE users SET role = $3, updated_at = now() WHERE org_id = $1 AND id = $2 RETURNING ` + userColumns
-		return translate(sqlx.GetContext(ctx, tx, u, q, org, id, role), "user")
+		q := `UPDATE users SET role = $3, updated_at = now(),
+				deactivated_at = CASE WHEN $4 THEN NULL ELSE COALESCE(deactivated_at, now()) END
+			WHERE org_id = $1 AND id = $2 RETURNING ` + userColumns
+		if err := translate(sqlx.GetContext(ctx, tx, u, q, org, id, role, active), "user"); err != nil {
+			return err
+		}
+		if active {
+			return nil
+		}
+		return s.endAccess(ctx, tx, org, id)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return u, nil
+}
+
+// endAccess takes away everything a deactivated user could still act or
+// be written to with: sessions, API tokens (revoked as RevokeToken does,
+// so the list keeps them), unused invitations and pending emails.
+func (s *Store) endAccess(ctx context.Context, tx *sqlx.Tx, org, id string) error {
+	for _, st := range []struct{ what, q string }{
+		{"sessions", `DELETE FROM sessions WHERE org_id = $1 AND user_id = $2`},
+		{"tokens", `UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, now()) WHERE org_id = $1 AND user_id = $2`},
+		{"invitations", `DELETE FROM user_invites WHERE org_id = $1 AND user_id = $2 AND used_at IS NULL`},
+		{"reminders", `UPDATE reminders SET status = 'cancelled', claimed_at = NULL, payload = '',
+			last_error = 'the recipient was deactivated'
+			WHERE org_id = $1 AND recipient_id = $2 AND status = 'pending'`},
+	} {
+		if _, err := tx.ExecContext(ctx, st.q, org, id); err != nil {
+			return translate(err, st.what)
+		}
+	}
+	return nil
 }
 
 // tokenPrefix marks Sunshine tokens so secret scanners can find leaked ones.
@@ -273,7 +335,7 @@ func (s *Store) Authenticate(ctx context.Context, token string) (sunshine.Princi
 	const q = `WITH t AS (
 			SELECT t.id AS token_id, t.org_id, t.user_id, u.role
 			FROM api_tokens t JOIN users u ON u.org_id = t.org_id AND u.id = t.user_id
-			WHERE t.token_sha256 = $1 AND t.revoked_at IS NULL),
+			WHERE t.token_sha256 = $1 AND t.revoked_at IS NULL AND ` + activeUser + `),
 		touch AS (
 			UPDATE api_tokens SET last_used_at = now() FROM t
 			WHERE api_tokens.id = t.token_id

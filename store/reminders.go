@@ -66,15 +66,24 @@ func (s *Store) PlanReminders(ctx context.Context, now time.Time) (int64, error)
 		SELECT request_id, org_id, 'awaiting_requester', paused_since, awaiting_remind_on
 		FROM cand WHERE status = 'awaiting_requester' AND paused_since IS NOT NULL AND awaiting_remind_on <= today
 	),
-	owing AS (SELECT request_id, org_id, assignee_id FROM cand WHERE request_id IN (SELECT request_id FROM owed)),
-	-- The assignee and the watchers; the organization's admins when nobody is.
+	-- A deactivated assignee counts as nobody, and deactivated watchers as
+	-- not watching: they get nothing, and the request falls back to the admins.
+	owing AS (
+		SELECT c.request_id, c.org_id, u.id AS assignee_id FROM cand c
+		LEFT JOIN users u ON u.id = c.assignee_id AND ` + activeUser + `
+		WHERE c.request_id IN (SELECT request_id FROM owed)),
+	watching AS (
+		SELECT w.request_id, w.user_id FROM owing ow
+		JOIN watchers w ON w.request_id = ow.request_id
+		JOIN users u ON u.id = w.user_id AND ` + activeUser + `),
+	-- The assignee and the watchers; the organization's (active) admins when nobody is.
 	recipients AS (
 		SELECT request_id, assignee_id AS user_id FROM owing WHERE assignee_id IS NOT NULL
 		UNION
-		SELECT w.request_id, w.user_id FROM owing ow JOIN watchers w ON w.request_id = ow.request_id
+		SELECT request_id, user_id FROM watching
 		UNION
-		SELECT ow.request_id, u.id FROM owing ow JOIN users u ON u.org_id = ow.org_id AND u.role = 'admin'
-		WHERE ow.assignee_id IS NULL AND NOT EXISTS (SELECT 1 FROM watchers w WHERE w.request_id = ow.request_id)
+		SELECT ow.request_id, u.id FROM owing ow JOIN users u ON u.org_id = ow.org_id AND u.role = 'admin' AND ` + activeUser + `
+		WHERE ow.assignee_id IS NULL AND NOT EXISTS (SELECT 1 FROM watching w WHERE w.request_id = ow.request_id)
 	),
 	inserted AS (
 		INSERT INTO reminders (org_id, request_id, recipient_id, kind, due_on, occurrence, next_attempt_at)
@@ -115,7 +124,7 @@ func (s *Store) PlanReminders(ctx context.Context, now time.Time) (int64, error)
 	return created, nil
 }
 
-// PlanDigests inserts, for each user whose digest hour has come in their
+// PlanDigests inserts, for each active user whose digest hour has come in their
 // organization's time zone, one digest for their local date if they have
 // anything overdue, due within 7 days or waiting on us (admins: the whole
 // organization; others: what they are assigned or watch).
@@ -126,7 +135,7 @@ func (s *Store) PlanDigests(ctx context.Context, now time.Time) (int64, error) {
 		FROM users u
 		JOIN organizations o ON o.id = u.org_id
 		LEFT JOIN user_preferences up ON up.user_id = u.id
-		WHERE COALESCE(up.digest, true)
+		WHERE ` + activeUser + ` AND COALESCE(up.digest, true)
 		  AND extract(hour FROM ($1::timestamptz AT TIME ZONE o.time_zone)) >= COALESCE(up.digest_hour, 7)
 	)
 	INSERT INTO reminders (org_id, recipient_id, kind, due_on, occurrence, next_attempt_at)
@@ -427,7 +436,9 @@ func (s *Store) CalendarOwner(ctx context.Context, secret string) (sunshine.Prin
 	if len(secret) < 32 || len(secret) > 100 {
 		return sunshine.Principal{}, sunshine.Errorf(sunshine.ENotFound, "no such calendar")
 	}
-	const q = `SELECT u.id, u.org_id, u.role FROM user_preferences up JOIN users u ON u.id = up.user_id WHERE up.calendar_secret = $1`
+	// A deactivated user's feed stops with the rest of their access.
+	const q = `SELECT u.id, u.org_id, u.role FROM user_preferences up JOIN users u ON u.id = up.user_id
+		WHERE up.calendar_secret = $1 AND ` + activeUser
 	if err := sqlx.GetContext(ctx, s.q(), &row, q, secret); err != nil {
 		if sunshine.ErrorCode(translate(err, "")) == sunshine.ENotFound {
 			return sunshine.Principal{}, sunshine.Errorf(sunshine.ENotFound, "no such calendar")
@@ -437,7 +448,8 @@ func (s *Store) CalendarOwner(ctx context.Context, secret string) (sunshine.Prin
 	return sunshine.Principal{OrgID: row.OrgID, UserID: row.UserID, Role: sunshine.Role(row.Role)}, nil
 }
 
-// Watch adds or removes the caller as a watcher of a request.
+// Watch adds or removes the caller as a watcher of a request; a
+// deactivated user cannot start watching (EForbidden).
 func (s *Store) Watch(ctx context.Context, requestID string, watch bool) error {
 	p, err := principal(ctx)
 	if err != nil {
@@ -447,12 +459,27 @@ func (s *Store) Watch(ctx context.Context, requestID string, watch bool) error {
 		if _, err := s.findRequest(ctx, tx, p.OrgID, requestID, false); err != nil {
 			return err
 		}
-		q := `INSERT INTO watchers (org_id, request_id, user_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`
+		q := `INSERT INTO watchers (org_id, request_id, user_id)
+			SELECT $1, $2, $3 FROM users u WHERE u.org_id = $1 AND u.id = $3 AND ` + activeUser + `
+			ON CONFLICT DO NOTHING`
 		if !watch {
 			q = `DELETE FROM watchers WHERE org_id = $1 AND request_id = $2 AND user_id = $3`
 		}
-		_, err := tx.ExecContext(ctx, q, p.OrgID, requestID, p.UserID)
-		return translate(err, "watcher")
+		res, err := tx.ExecContext(ctx, q, p.OrgID, requestID, p.UserID)
+		if err != nil {
+			return translate(err, "watcher")
+		}
+		if n, _ := res.RowsAffected(); watch && n == 0 {
+			// Either already watching, or the caller is deactivated.
+			var active bool
+			if err := sqlx.GetContext(ctx, tx, &active, `SELECT `+activeUser+` FROM users u WHERE u.org_id = $1 AND u.id = $2`, p.OrgID, p.UserID); err != nil {
+				return translate(err, "user")
+			}
+			if !active {
+				return sunshine.Errorf(sunshine.EForbidden, "a deactivated user cannot watch requests")
+			}
+		}
+		return nil
 	})
 }
 
@@ -486,15 +513,18 @@ func (s *Store) OutboxStats(ctx context.Context, now time.Time) (pending int64, 
 	return row.N, oldest, nil
 }
 
-// Watchers lists who watches a request of the caller's organization.
+// Watchers lists who watches a request of the caller's organization
+// (deactivated users, whose watch is kept but idle, are left out).
 func (s *Store) Watchers(ctx context.Context, requestID string) ([]*sunshine.User, error) {
 	org, err := s.requestOrg(ctx, requestID)
 	if err != nil {
 		return nil, err
 	}
 	var us []*sunshine.User
-	q := `SELECT u.id, u.org_id, u.email, u.name, u.role, u.created_at, u.updated_at
-		FROM watchers w JOIN users u ON u.id = w.user_id WHERE w.org_id = $1 AND w.request_id = $2 ORDER BY u.email`
+	q := `SELECT u.id, u.org_id, u.email, u.name, u.role, u.deactivated_at IS NULL AS active, u.deactivated_at,
+			u.created_at, u.updated_at
+		FROM watchers w JOIN users u ON u.id = w.user_id
+		WHERE w.org_id = $1 AND w.request_id = $2 AND ` + activeUser + ` ORDER BY u.email`
 	if err := sqlx.SelectContext(ctx, s.q(), &us, q, org, requestID); err != nil {
 		return nil, translate(err, "watchers")
 	}

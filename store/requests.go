@@ -134,6 +134,7 @@ type creationFacts struct {
 	SoonDays      pq.Int64Array `db:"remind_soon_days"`
 	AwaitingAfter int           `db:"awaiting_after_days"`
 	AssigneeFound bool          `db:"assignee_found"`
+	AssigneeOK    bool          `db:"assignee_active"`
 }
 
 // findCreationFacts reads a new request's agency and reminder policy, and
@@ -147,7 +148,8 @@ func findCreationFacts(ctx context.Context, q sqlx.QueryerContext, org, agencyID
 		return f, errNoAssignee()
 	}
 	const query = `SELECT a.name, a.time_zone, a.jurisdiction, o.remind_soon_days, o.awaiting_after_days,
-			($3::uuid IS NULL OR EXISTS (SELECT FROM users u WHERE u.org_id = o.id AND u.id = $3::uuid)) AS assignee_found
+			($3::uuid IS NULL OR EXISTS (SELECT FROM users u WHERE u.org_id = o.id AND u.id = $3::uuid)) AS assignee_found,
+			($3::uuid IS NULL OR EXISTS (SELECT FROM users u WHERE u.org_id = o.id AND u.id = $3::uuid AND ` + activeUser + `)) AS assignee_active
 		FROM organizations o JOIN agencies a ON a.org_id = o.id AND a.id = $2
 		WHERE o.id = $1`
 	err := sqlx.GetContext(ctx, q, &f, query, org, agencyID, assigneeID)
@@ -158,6 +160,8 @@ func findCreationFacts(ctx context.Context, q sqlx.QueryerContext, org, agencyID
 		return f, translate(err, "agency")
 	case !f.AssigneeFound:
 		return f, errNoAssignee()
+	case !f.AssigneeOK:
+		return f, errDeactivatedAssignee()
 	}
 	return f, nil
 }
@@ -171,19 +175,28 @@ func errNoAssignee() error {
 	return sunshine.FieldInvalid("assignee_id", "no such user in this organization")
 }
 
+// errDeactivatedAssignee refuses a user who left the organization: they
+// would get no reminders.
+func errDeactivatedAssignee() error {
+	return sunshine.FieldInvalid("assignee_id", "this user is deactivated; choose an active user")
+}
+
 func checkAssignee(ctx context.Context, q sqlx.QueryerContext, org string, id *string) error {
 	if id == nil {
 		return nil
 	}
-	var n int
 	if !validUUID(*id) {
 		return errNoAssignee()
 	}
-	if err := sqlx.GetContext(ctx, q, &n, `SELECT count(*) FROM users WHERE org_id = $1 AND id = $2`, org, *id); err != nil {
-		return translate(err, "user")
-	}
-	if n == 0 {
+	var active bool
+	err := sqlx.GetContext(ctx, q, &active, `SELECT `+activeUser+` FROM users u WHERE org_id = $1 AND id = $2`, org, *id)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
 		return errNoAssignee()
+	case err != nil:
+		return translate(err, "user")
+	case !active:
+		return errDeactivatedAssignee()
 	}
 	return nil
 }

@@ -68,7 +68,8 @@ func (s *Store) SetPassword(ctx context.Context, userID, password string) error 
 }
 
 // Login checks an email and password and opens a session, returning its
-// token for the cookie. Every failure is the same EUnauthorized.
+// token for the cookie. Every failure is the same EUnauthorized; a
+// deactivated user is answered as an unknown email.
 func (s *Store) Login(ctx context.Context, email, password string) (token string, p sunshine.Principal, err error) {
 	var row struct {
 		ID    string  `db:"id"`
@@ -76,7 +77,7 @@ func (s *Store) Login(ctx context.Context, email, password string) (token string
 		Role  string  `db:"role"`
 		Hash  *string `db:"password_hash"`
 	}
-	err = sqlx.GetContext(ctx, s.q(), &row, `SELECT id, org_id, role, password_hash FROM users WHERE email = lower(btrim($1))`, email)
+	err = sqlx.GetContext(ctx, s.q(), &row, `SELECT id, org_id, role, password_hash FROM users u WHERE email = lower(btrim($1)) AND `+activeUser, email)
 	if err != nil || row.Hash == nil {
 		// Spend the same time as a real check so timing does not tell
 		// whether the address exists.
@@ -111,7 +112,7 @@ func (s *Store) Session(ctx context.Context, token string) (sunshine.Principal, 
 		return sunshine.Principal{}, sunshine.Errorf(sunshine.EUnauthorized, "please sign in")
 	}
 	const q = `SELECT s.org_id, s.user_id, u.role FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.id_sha256 = $1 AND s.expires_at > $2`
+		WHERE s.id_sha256 = $1 AND s.expires_at > $2 AND ` + activeUser
 	if err := sqlx.GetContext(ctx, s.q(), &row, q, hashOf(token), s.clock.Now()); err != nil {
 		if sunshine.ErrorCode(translate(err, "")) == sunshine.ENotFound {
 			return sunshine.Principal{}, sunshine.Errorf(sunshine.EUnauthorized, "please sign in")
@@ -175,7 +176,7 @@ func (s *Store) AcceptInvite(ctx context.Context, token, password string) (strin
 	}
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		const q = `UPDATE user_invites i SET used_at = $2 FROM users u
-			WHERE i.token_sha256 = $1 AND i.used_at IS NULL AND i.expires_at > $2 AND u.id = i.user_id
+			WHERE i.token_sha256 = $1 AND i.used_at IS NULL AND i.expires_at > $2 AND u.id = i.user_id AND ` + activeUser + `
 			RETURNING i.user_id, u.email`
 		if err := sqlx.GetContext(ctx, tx, &row, q, hashOf(token), s.clock.Now()); err != nil {
 			if sunshine.ErrorCode(translate(err, "")) == sunshine.ENotFound {

@@ -1,0 +1,90 @@
+package api_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/store/storetest"
+)
+
+// An admin deactivates a user with PATCH {"active": false}: the user's
+// token stops working at once, the list shows them inactive, they cannot
+// be assigned, and {"active": true} brings them back with their token
+// still revoked. Every response is checked against docs/openapi.yaml.
+func TestUsers_Deactivate(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	staffToken := b.user("ana@ndlon.example", sunshine.RoleStaff)
+	me := b.call("GET", "/api/v1/me", staffToken, nil)
+	require.Equal(t, http.StatusOK, me.status())
+	id := me.str("user.id")
+	require.Equal(t, true, me.body["user"].(map[string]any)["active"])
+	require.Nil(t, me.body["user"].(map[string]any)["deactivated_at"])
+
+	r := b.call("PATCH", "/api/v1/users/"+id, staffToken, map[string]any{"active": false})
+	require.Equal(t, http.StatusForbidden, r.status(), "admins only")
+
+	r = b.call("PATCH", "/api/v1/users/"+id, b.token, map[string]any{"active": false})
+	require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
+	require.Equal(t, false, r.body["active"])
+	require.NotEmpty(t, r.str("deactivated_at"))
+	require.Equal(t, "staff", r.str("role"), "the role is kept")
+
+	r = b.call("GET", "/api/v1/me", staffToken, nil)
+	require.Equal(t, http.StatusUnauthorized, r.status(), "the token stops working at once")
+
+	list := b.call("GET", "/api/v1/users", b.token, nil)
+	require.Equal(t, http.StatusOK, list.status())
+	active := map[string]any{}
+	for _, u := range list.items() {
+		active[u["id"].(string)] = u["active"]
+	}
+	require.Equal(t, map[string]any{b.fx.Admin.ID: true, id: false}, active)
+
+	agency := b.agency("Sacramento County Sheriff's Department", "us-ca")
+	req := b.request(agency, "2017-03-27")
+	r = b.call("PATCH", "/api/v1/requests/"+req, b.token, map[string]any{"assignee_id": id})
+	require.Equal(t, http.StatusBadRequest, r.status(), r.rec.Body.String())
+	require.Equal(t, []string{"assignee_id"}, r.fieldErrors())
+
+	r = b.call("PATCH", "/api/v1/users/"+id, b.token, map[string]any{"active": true})
+	require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
+	require.Equal(t, true, r.body["active"])
+	require.Nil(t, r.body["deactivated_at"])
+	r = b.call("GET", "/api/v1/me", staffToken, nil)
+	require.Equal(t, http.StatusUnauthorized, r.status(), "reactivating does not bring old tokens back")
+	r = b.call("PATCH", "/api/v1/requests/"+req, b.token, map[string]any{"assignee_id": id})
+	require.Equal(t, http.StatusOK, r.status(), "assignable again")
+}
+
+func TestUsers_DeactivateRefused(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	other := storetest.Org(t, b.st, "other")
+	for _, tc := range []struct {
+		name   string
+		id     string
+		body   any
+		status int
+		fields []string
+	}{
+		{"the last active admin", b.fx.Admin.ID, map[string]any{"active": false}, http.StatusConflict, nil},
+		{"another organization's user", other.Admin.ID, map[string]any{"active": false}, http.StatusNotFound, nil},
+		{"neither role nor active", b.fx.Admin.ID, map[string]any{}, http.StatusBadRequest, []string{"role", "active"}},
+		{"active not a boolean", b.fx.Admin.ID, `{"active": "no"}`, http.StatusBadRequest, []string{"active"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := b.call("PATCH", "/api/v1/users/"+tc.id, b.token, tc.body)
+			require.Equal(t, tc.status, r.status(), r.rec.Body.String())
+			if tc.fields != nil {
+				require.Equal(t, tc.fields, r.fieldErrors())
+			}
+		})
+	}
+	u, err := b.st.FindUserByID(other.Ctx, other.Admin.ID)
+	require.NoError(t, err)
+	require.True(t, u.Active)
+}
