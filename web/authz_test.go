@@ -34,13 +34,14 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 	comm, _, err := b.st.CreateCommunication(b.fx.Ctx, r.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
 		Direction: sunshine.DirectionIn, Channel: "email", Kind: sunshine.KindOther, OccurredOn: deadline.MustParseDate("2017-03-28"), Body: "Received."}})
 	require.NoError(t, err)
-	addUser := func(email string, role sunshine.Role) {
+	addUser := func(email string, role sunshine.Role) *sunshine.User {
 		u := &sunshine.User{Email: email, Role: role}
 		require.NoError(t, b.st.CreateUser(b.fx.Ctx, u))
 		require.NoError(t, b.st.SetPassword(context.Background(), u.ID, password))
+		return u
 	}
 	addUser("staff@ndlon.example", sunshine.RoleStaff)
-	addUser("viewer@ndlon.example", sunshine.RoleViewer)
+	viewer := addUser("viewer@ndlon.example", sunshine.RoleViewer)
 	other := storetest.Org(t, b.st, "other")
 	require.NoError(t, b.st.SetPassword(context.Background(), other.Admin.ID, password))
 
@@ -66,6 +67,8 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 	}{
 		{"/requests/" + r.ID + "/custom_due", url.Values{"date": {"2017-05-01"}}, 303, 303, 403, 404},
 		{"/requests/" + r.ID + "/watch", url.Values{"watch": {"1"}}, 303, 303, 403, 404},
+		// Reactivating an active user changes nothing, so every visitor may try.
+		{"/settings/users/" + viewer.ID + "/reactivate", nil, 303, 403, 403, 404},
 		{"/settings/policy", url.Values{"time_zone": {"America/Los_Angeles"}, "due_soon_business_days": {"3,1"}, "overdue_repeat_days": {"7"}, "awaiting_after_business_days": {"3"}}, 303, 403, 403, 303},
 	}
 	for _, who := range []struct {

@@ -339,11 +339,7 @@ func (s *Server) filterOptions(ctx context.Context, assigneeID, agencyID string)
 		return nil, nil, err
 	}
 	for _, u := range users {
-		label := u.Email
-		if u.Name != "" {
-			label = u.Name + " (" + u.Email + ")"
-		}
-		assignees = append(assignees, dashOption{u.ID, label, u.ID == assigneeID})
+		assignees = append(assignees, dashOption{u.ID, choiceLabel(u), u.ID == assigneeID})
 	}
 	as, _, err := s.store.FindAgencies(ctx, sunshine.AgencyFilter{Limit: 200})
 	if err != nil {

@@ -153,7 +153,8 @@ type requestPageData struct {
 	PausedSince deadline.Date
 	Pauses      []deadline.Pause
 	Assignee    string
-	Users       []*sunshine.User
+	Users       []*sunshine.User // everyone, for the names in the history
+	Assignable  []*sunshine.User // the assignee choices: active users and the current assignee
 	Allowed     []sunshine.Status
 	Comms       []*sunshine.Communication
 	Timeline    []timelineItem
@@ -245,11 +246,13 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 		s.fail(c, err)
 		return
 	}
-	if r.AssigneeID != nil {
-		for _, u := range d.Users {
-			if u.ID == *r.AssigneeID {
-				d.Assignee = userLabel(u)
-			}
+	for _, u := range d.Users {
+		current := r.AssigneeID != nil && u.ID == *r.AssigneeID
+		if current {
+			d.Assignee = choiceLabel(u)
+		}
+		if u.Active || current {
+			d.Assignable = append(d.Assignable, u)
 		}
 	}
 	events, err := s.store.FindTimeline(ctx, r.ID)
@@ -310,6 +313,15 @@ func userLabel(u *sunshine.User) string {
 		return u.Name + " (" + u.Email + ")"
 	}
 	return u.Email
+}
+
+// choiceLabel names a user among current choices (assignee, filters),
+// where someone who left is marked; the history names them plainly.
+func choiceLabel(u *sunshine.User) string {
+	if !u.Active {
+		return userLabel(u) + ", deactivated"
+	}
+	return userLabel(u)
 }
 
 // buildTimeline merges events, communications and documents in date order.

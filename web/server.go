@@ -110,6 +110,8 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 	in.POST("/settings/tokens", s.handleTokenCreate)
 	in.POST("/settings/tokens/:id/revoke", s.handleTokenRevoke)
 	in.POST("/settings/users", s.handleUserInvite)
+	in.POST("/settings/users/:id/deactivate", s.handleUserActive(false))
+	in.POST("/settings/users/:id/reactivate", s.handleUserActive(true))
 	in.POST("/settings/policy", s.handlePolicy)
 	return s
 }

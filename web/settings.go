@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -34,6 +35,8 @@ var savedNotes = map[string]string{
 	"revoked":     "The token is revoked: programs using it can no longer sign in with it.",
 	"invited":     "Invitation sent. The link in the email lets them set a password; it works for 7 days.",
 	"policy":      "The reminder policy is saved, and reminders for open requests are rescheduled.",
+	"deactivated": "The user is deactivated: they are signed out everywhere, their API tokens are revoked, and they get no more reminders.",
+	"reactivated": "The user is active again. Their old API tokens stay revoked; they sign in with their password.",
 }
 
 type kindOption struct {
@@ -60,6 +63,13 @@ type tokenForm struct {
 	New    string // the token just made, shown once
 }
 
+// userRow is a user in the admin's list, with when they were deactivated.
+type userRow struct {
+	*sunshine.User
+	Deactivated string
+	Self        bool
+}
+
 type inviteForm struct {
 	Email, Name, Role string
 	Errors            map[string]string
@@ -79,7 +89,8 @@ type settingsData struct {
 	FeedURL   string // a feed link just made, shown once
 	Tokens    []tokenRow
 	TokenForm tokenForm
-	Users     []*sunshine.User
+	Users     []userRow
+	UsersErr  string // why a deactivation or reactivation was refused
 	Invite    inviteForm
 	Roles     []sunshine.Role
 	Policy    policyForm
@@ -128,12 +139,17 @@ func (s *Server) settingsFor(c *gin.Context, d *settingsData) error {
 		if err != nil {
 			return err
 		}
-		d.Users = users
+		d.Users = nil
 		for _, u := range users {
 			names[u.ID] = u.Name
 			if u.Name == "" {
 				names[u.ID] = u.Email
 			}
+			row := userRow{User: u, Self: u.ID == p.UserID}
+			if u.DeactivatedAt != nil {
+				row.Deactivated = stamp(*u.DeactivatedAt, loc)
+			}
+			d.Users = append(d.Users, row)
 		}
 	}
 	tokens, err := s.store.FindTokens(ctx)
@@ -351,6 +367,40 @@ func (s *Server) handleUserInvite(c *gin.Context) {
 	}
 	f.Errors = sentences(fieldErrors(err))
 	s.showSettings(c, http.StatusBadRequest, &settingsData{Invite: f})
+}
+
+// handleUserActive deactivates (active false) or reactivates a user of the
+// admin's organization. A refusal (the last active admin) is shown in the
+// users section; another organization's user is the 404 page.
+func (s *Server) handleUserActive(active bool) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if !s.requireAdmin(c) {
+			return
+		}
+		_, err := s.store.SetUserActive(ctxOf(c), c.Param("id"), active)
+		switch {
+		case err == nil && active:
+			saved(c, "reactivated", "users")
+		case err == nil:
+			// Deactivating oneself ends one's own session: the redirect
+			// then leads to the sign-in page.
+			saved(c, "deactivated", "users")
+		case formError(err):
+			var e *sunshine.Error
+			errors.As(err, &e)
+			msg := e.Message
+			if msg != "" {
+				msg = strings.ToUpper(msg[:1]) + msg[1:] + "."
+			}
+			status := http.StatusBadRequest
+			if sunshine.ErrorCode(err) == sunshine.EConflict {
+				status = http.StatusConflict
+			}
+			s.showSettings(c, status, &settingsData{UsersErr: msg})
+		default:
+			s.fail(c, err)
+		}
+	}
 }
 
 func (s *Server) handlePolicy(c *gin.Context) {

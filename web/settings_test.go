@@ -4,6 +4,7 @@ import (
 	"context"
 	"html"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -298,4 +299,63 @@ func TestSettings_Policy(t *testing.T) {
 	pol, err = b.st.ReminderPolicy(b.fx.Ctx)
 	require.NoError(t, err)
 	require.Equal(t, "America/Los_Angeles", pol.TimeZone, "nothing saved on an error")
+}
+
+// An admin deactivates a user from the settings page: the user's session
+// ends at once, the list shows them deactivated with a Reactivate button,
+// and the last active admin is refused with the reason on the page.
+func TestSettings_Deactivate(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	u := b.staff("ana@ndlon.example")
+
+	// Ana is signed in elsewhere.
+	ana := &bundle{t: t, st: b.st, fx: b.fx, engine: b.engine, clk: b.clk}
+	ana.login(u.Email)
+	require.Equal(t, http.StatusOK, ana.get("/").Code)
+
+	b.login(b.fx.Admin.Email)
+	page := body(b.get("/settings"))
+	deactivate := `<form method="post" action="/settings/users/` + u.ID + `/deactivate#users"><button type="submit" class="secondary" aria-label="Deactivate ana@ndlon.example">Deactivate</button></form>`
+	require.Contains(t, page, deactivate)
+	require.NotContains(t, page, `/settings/users/`+u.ID+`/reactivate`)
+
+	rec := b.post("/settings/users/"+u.ID+"/deactivate", nil)
+	require.Equal(t, http.StatusSeeOther, rec.Code, body(rec))
+	require.Equal(t, "/settings?saved=deactivated#users", rec.Header().Get("Location"))
+	page = body(b.get("/settings?saved=deactivated"))
+	require.Contains(t, page, "The user is deactivated: they are signed out everywhere")
+	require.Contains(t, page, `<td data-label="Status">deactivated `)
+	require.Contains(t, page, `<form method="post" action="/settings/users/`+u.ID+`/reactivate#users"><button type="submit" class="secondary" aria-label="Reactivate ana@ndlon.example">Reactivate</button></form>`)
+	require.NotContains(t, page, deactivate)
+
+	rec = ana.get("/")
+	require.Equal(t, http.StatusSeeOther, rec.Code, "Ana's session ended")
+	require.True(t, strings.HasPrefix(rec.Header().Get("Location"), "/login"))
+	ana.cookie = nil
+	rec = ana.post("/login", url.Values{"email": {u.Email}, "password": {password}, "next": {"/"}})
+	require.NotEqual(t, http.StatusSeeOther, rec.Code, "Ana cannot sign in")
+
+	// A form from another site is refused like every other settings form.
+	req := httptest.NewRequest("POST", "/settings/users/"+u.ID+"/reactivate", nil)
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	require.Equal(t, http.StatusForbidden, b.do(req).Code)
+
+	rec = b.post("/settings/users/"+u.ID+"/reactivate", nil)
+	require.Equal(t, http.StatusSeeOther, rec.Code, body(rec))
+	require.Equal(t, "/settings?saved=reactivated#users", rec.Header().Get("Location"))
+	require.Contains(t, body(b.get("/settings?saved=reactivated")), "The user is active again.")
+	ana.login(u.Email)
+
+	// The organization's only admin cannot deactivate themselves.
+	rec = b.post("/settings/users/"+b.fx.Admin.ID+"/deactivate", nil)
+	require.Equal(t, http.StatusConflict, rec.Code)
+	require.Contains(t, body(rec), `<p class="error" role="alert">The organization&#39;s last active admin cannot be deactivated.</p>`)
+	require.Equal(t, http.StatusOK, b.get("/settings").Code, "still signed in")
+
+	// Staff see no buttons and may not post them.
+	ana2 := &bundle{t: t, st: b.st, fx: b.fx, engine: b.engine, clk: b.clk}
+	ana2.login(u.Email)
+	require.NotContains(t, body(ana2.get("/settings")), "/deactivate")
+	require.Equal(t, http.StatusForbidden, ana2.post("/settings/users/"+b.fx.Admin.ID+"/deactivate", nil).Code)
 }
