@@ -450,7 +450,10 @@ func planAndDeliver(ctx context.Context, dbURL string, g *genConfig, o options, 
 		SELECT r.org_id, r.id, u.id, 'overdue', COALESCE(r.custom_due_on, r.due_on), `+harnessOccurrence+`
 		FROM requests r JOIN reminder_schedule s ON s.request_id = r.id
 		JOIN users u ON u.org_id = r.org_id AND u.role = 'admin'
-		WHERE r.status IN ('submitted', 'acknowledged', 'rolling_production', 'appealed', 'in_litigation')
+		-- Overdue reminders that still apply (Request.DueTracked): under
+		-- appeal only a custom date counts, and delivery drops the rest.
+		WHERE (r.status IN ('submitted', 'acknowledged', 'rolling_production')
+		       OR (r.status IN ('appealed', 'in_litigation') AND r.custom_due_on IS NOT NULL))
 		  AND COALESCE(r.custom_due_on, r.due_on) < $1::date
 		ORDER BY r.id LIMIT $2`, g.AsOf.String(), o.emails)
 	if err != nil {
