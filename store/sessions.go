@@ -150,18 +150,56 @@ func (s *Store) InviteUser(ctx context.Context, u *sunshine.User, baseURL string
 		if err := insertUser(ctx, tx, u); err != nil {
 			return err
 		}
-		plain, hash := randomToken()
-		now := s.clock.Now()
-		if _, err := tx.ExecContext(ctx, `INSERT INTO user_invites (token_sha256, org_id, user_id, expires_at) VALUES ($1, $2, $3, $4)`,
-			hash, org, u.ID, now.Add(InviteTTL)); err != nil {
+		return s.sendInvite(ctx, tx, org, u.ID, baseURL)
+	})
+}
+
+// Reinvite sends an active user of the caller's organization a new
+// invitation link, and the ones sent before stop working: for someone whose
+// link expired (after InviteTTL) or was lost. Following it sets their
+// password, so it also serves as an admin's password reset.
+func (s *Store) Reinvite(ctx context.Context, userID, baseURL string) error {
+	org, err := orgID(ctx)
+	if err != nil {
+		return err
+	}
+	if !validUUID(userID) {
+		return sunshine.Errorf(sunshine.ENotFound, "user not found")
+	}
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var active bool
+		err := tx.QueryRowxContext(ctx, `SELECT deactivated_at IS NULL FROM users WHERE org_id = $1 AND id = $2 FOR UPDATE`, org, userID).Scan(&active)
+		if err != nil {
+			return translate(err, "user")
+		}
+		if !active {
+			return sunshine.Errorf(sunshine.EConflict, "the user is deactivated: reactivate them first")
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM user_invites WHERE user_id = $1 AND used_at IS NULL`, userID); err != nil {
 			return translate(err, "invitation")
 		}
-		today := deadline.DateOf(now.UTC())
-		const q = `INSERT INTO reminders (org_id, recipient_id, kind, due_on, occurrence, next_attempt_at, payload)
-			VALUES ($1, $2, 'invite', $3, $3, $4, $5)`
-		_, err := tx.ExecContext(ctx, q, org, u.ID, today, now, baseURL+"/invite/"+plain)
-		return translate(err, "invitation email")
+		if _, err := tx.ExecContext(ctx, `UPDATE reminders SET status = 'cancelled', payload = '', last_error = 'replaced by a new invitation'
+			WHERE recipient_id = $1 AND kind = 'invite' AND status = 'pending'`, userID); err != nil {
+			return translate(err, "invitation email")
+		}
+		return s.sendInvite(ctx, tx, org, userID, baseURL)
 	})
+}
+
+// sendInvite stores a new invitation for a user and puts its email in the
+// outbox, within tx.
+func (s *Store) sendInvite(ctx context.Context, tx *sqlx.Tx, org, userID, baseURL string) error {
+	plain, hash := randomToken()
+	now := s.clock.Now()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO user_invites (token_sha256, org_id, user_id, expires_at) VALUES ($1, $2, $3, $4)`,
+		hash, org, userID, now.Add(InviteTTL)); err != nil {
+		return translate(err, "invitation")
+	}
+	today := deadline.DateOf(now.UTC())
+	const q = `INSERT INTO reminders (org_id, recipient_id, kind, due_on, occurrence, next_attempt_at, payload)
+		VALUES ($1, $2, 'invite', $3, $3, $4, $5)`
+	_, err := tx.ExecContext(ctx, q, org, userID, today, now, baseURL+"/invite/"+plain)
+	return translate(err, "invitation email")
 }
 
 // AcceptInvite sets the invited user's password once and opens a session.

@@ -37,6 +37,7 @@ var savedNotes = map[string]string{
 	"policy":      "The reminder policy is saved, and reminders for open requests are rescheduled.",
 	"deactivated": "The user is deactivated: they are signed out everywhere, their API tokens are revoked, and they get no more reminders.",
 	"reactivated": "The user is active again. Their old API tokens stay revoked; they sign in with their password.",
+	"reinvited":   "A new invitation is on its way; earlier links no longer work. Following it sets their password.",
 }
 
 type kindOption struct {
@@ -372,6 +373,22 @@ func (s *Server) handleUserInvite(c *gin.Context) {
 // handleUserActive deactivates (active false) or reactivates a user of the
 // admin's organization. A refusal (the last active admin) is shown in the
 // users section; another organization's user is the 404 page.
+// handleUserReinvite sends a user a new invitation link (an expired or
+// lost one; a forgotten password).
+func (s *Server) handleUserReinvite(c *gin.Context) {
+	if !s.requireAdmin(c) {
+		return
+	}
+	switch err := s.store.Reinvite(ctxOf(c), c.Param("id"), s.baseURL(c)); {
+	case err == nil:
+		saved(c, "reinvited", "users")
+	case sunshine.ErrorCode(err) == sunshine.EConflict:
+		s.showSettings(c, http.StatusConflict, &settingsData{UsersErr: "That user is deactivated: reactivate them first."})
+	default:
+		s.fail(c, err)
+	}
+}
+
 func (s *Server) handleUserActive(active bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if !s.requireAdmin(c) {

@@ -359,3 +359,45 @@ func TestSettings_Deactivate(t *testing.T) {
 	require.NotContains(t, body(ana2.get("/settings")), "/deactivate")
 	require.Equal(t, http.StatusForbidden, ana2.post("/settings/users/"+b.fx.Admin.ID+"/deactivate", nil).Code)
 }
+
+// An admin sends a user a new invitation (the first expired after 7 days,
+// or was lost): the old link stops working, the new one sets the password.
+func TestSettings_Reinvite(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	u := &sunshine.User{Email: "late@ndlon.example", Name: "Late Organizer", Role: sunshine.RoleStaff}
+	require.NoError(t, b.st.InviteUser(b.fx.Ctx, u, "https://sunshine.example"))
+	link := func() string { // the newest pending invitation's link
+		rs, _, err := b.st.FindReminders(b.fx.Ctx, "pending", 0, "")
+		require.NoError(t, err)
+		require.Len(t, rs, 1, "one pending invitation")
+		l, err := b.st.InvitePayload(context.Background(), rs[0].ID)
+		require.NoError(t, err)
+		return strings.TrimPrefix(l, "https://sunshine.example")
+	}
+	first := link()
+
+	b.login(b.fx.Admin.Email)
+	page := body(b.get("/settings"))
+	require.Contains(t, page, `<form method="post" action="/settings/users/`+u.ID+`/invite#users"><button type="submit" class="secondary" aria-label="Send late@ndlon.example a new invitation">Send a new invitation</button></form>`)
+	require.NotContains(t, page, `/settings/users/`+b.fx.Admin.ID+`/invite`, "not to oneself")
+	rec := b.post("/settings/users/"+u.ID+"/invite", nil)
+	require.Equal(t, "/settings?saved=reinvited#users", rec.Header().Get("Location"), body(rec))
+	require.Contains(t, body(b.get("/settings?saved=reinvited")), "A new invitation is on its way")
+	second := link()
+	require.NotEqual(t, first, second)
+
+	visitor := &bundle{t: t, st: b.st, fx: b.fx, engine: b.engine, clk: b.clk}
+	rec = visitor.post(first, url.Values{"password": {password}})
+	require.Equal(t, http.StatusBadRequest, rec.Code, "the first link no longer works")
+	rec = visitor.post(second, url.Values{"password": {password}})
+	require.Equal(t, http.StatusSeeOther, rec.Code, body(rec))
+	require.Equal(t, http.StatusOK, visitor.get("/").Code, "signed in as the invited user")
+
+	// A deactivated user must be reactivated first.
+	_, err := b.st.SetUserActive(b.fx.Ctx, u.ID, false)
+	require.NoError(t, err)
+	rec = b.post("/settings/users/"+u.ID+"/invite", nil)
+	require.Equal(t, http.StatusConflict, rec.Code)
+	require.Contains(t, body(rec), "reactivate them first")
+}
