@@ -444,6 +444,9 @@ func (s *Store) UpdateRequest(ctx context.Context, id string, upd sunshine.Reque
 			changed["agency_estimated_on"] = r.AgencyEstimatedOn
 		}
 		if upd.SentOn != nil && *upd.SentOn != r.SentOn {
+			if err := s.notFuture(r, "sent_on", *upd.SentOn); err != nil {
+				return err
+			}
 			changed["sent_on"], changed["previous_sent_on"] = *upd.SentOn, r.SentOn
 			r.SentOn = *upd.SentOn
 		}
@@ -455,7 +458,7 @@ func (s *Store) UpdateRequest(ctx context.Context, id string, upd sunshine.Reque
 			changed["received_on"], changed["previous_received_on"] = *upd.ReceivedOn, r.ReceivedOn
 			r.ReceivedOn = *upd.ReceivedOn
 		}
-		if err := errors.Join(r.Validate(), s.notFuture(r, "sent_on", r.SentOn)); err != nil {
+		if err := r.Validate(); err != nil {
 			return err
 		}
 		if len(changed) == 0 {
