@@ -68,8 +68,10 @@ type Request struct {
 	CreatedAt         time.Time     `db:"created_at"`
 	UpdatedAt         time.Time     `db:"updated_at"`
 	Version           int           `db:"version"`
-	// AssigneeEmail and LastCommunicationOn are read-only, for lists and exports.
+	// AssigneeEmail, AssigneeName and LastCommunicationOn are read-only, for
+	// lists and exports.
 	AssigneeEmail       *string       `db:"assignee_email"`
+	AssigneeName        *string       `db:"assignee_name"`
 	LastCommunicationOn deadline.Date `db:"last_communication_on"`
 
 	// Pauses are the clock's recorded pauses, oldest first.

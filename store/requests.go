@@ -31,7 +31,7 @@ const requestColumns = `SELECT r.id, r.org_id, r.agency_id, a.name AS agency_nam
 	r.delivery_method, r.status, r.jurisdiction, r.sent_on, r.received_on, r.due_on, r.extended,
 	r.extension_invoked_on, r.custom_due_on, r.custom_due_reason, r.agency_estimated_on, r.tracking_number,
 	r.assignee_id, r.tags, r.closed_on, r.created_by, r.created_at, r.updated_at, r.version,
-	asg.email AS assignee_email,
+	asg.email AS assignee_email, asg.name AS assignee_name,
 	(SELECT max(c.occurred_on) FROM communications c WHERE c.request_id = r.id) AS last_communication_on,
 	(SELECT string_agg(to_char(p.started_on, 'YYYY-MM-DD') || '/' || coalesce(to_char(p.ended_on, 'YYYY-MM-DD'), ''), ',' ORDER BY p.started_on)
 		FROM request_pauses p WHERE p.request_id = r.id) AS pause_list`

@@ -113,7 +113,7 @@ func TestDashboard(t *testing.T) {
 	require.Contains(t, week, "Sacramento County Sheriff&#39;s Department")
 	require.Contains(t, week, `<a href="/requests/`+d.soon.ID+`">All communications with ICE since 20 January 2017</a>`)
 	require.Contains(t, week, `<span class="due due-soon"><time datetime="2017-04-06">Thu 6 Apr 2017</time> · due tomorrow</span>`)
-	require.Contains(t, week, d.fx.Admin.Email)
+	require.Contains(t, week, `<td data-label="Assignee">`+d.fx.Admin.Name+`</td>`, "the assignee by name, as the filter names them")
 	require.NotContains(t, week, d.late.Title)
 
 	overdue := dashSectionOf(t, html, "overdue")

@@ -134,7 +134,7 @@ func TestRequestList(t *testing.T) {
 	// The dashboard's wording for the rest.
 	soon := listRow(t, page, l.soon.ID)
 	require.Contains(t, soon, `<span class="due due-soon"><time datetime="2017-04-06">Thu 6 Apr 2017</time> · due tomorrow</span>`)
-	require.Contains(t, soon, l.fx.Admin.Email)
+	require.Contains(t, soon, `<td data-label="Assignee">`+l.fx.Admin.Name+`</td>`)
 	require.Contains(t, listRow(t, page, l.late.ID), fmt.Sprintf("%d days late", l.late.DueOn.DaysUntil(dashToday)))
 	require.Contains(t, listRow(t, page, l.waiting.ID), "clock paused: waiting on us")
 	closed := listRow(t, page, l.closed.ID)

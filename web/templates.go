@@ -27,6 +27,17 @@ var funcs = template.FuncMap{
 	// dueWords says in words how a due date stands against today:
 	// "due today", "due in 3 days", "2 days late", or "".
 	"dueWords": dueWords,
+	// assignee names who a request is assigned to, as a person reads it:
+	// their name, else their email, else a dash.
+	"assignee": func(r *sunshine.Request) string {
+		switch {
+		case r.AssigneeName != nil && *r.AssigneeName != "":
+			return *r.AssigneeName
+		case r.AssigneeEmail != nil:
+			return *r.AssigneeEmail
+		}
+		return "—"
+	},
 	// tolls: waiting on the requester stops this law's clock.
 	"tolls": tolls,
 	// dueOf pairs a request with today for the "due" template (layout.html).
