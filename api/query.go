@@ -4,8 +4,6 @@ import (
 	"slices"
 	"sort"
 	"strconv"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -31,15 +29,12 @@ func newQuery(c *gin.Context, allowed ...string) *query {
 		switch {
 		case !slices.Contains(allowed, k):
 			q.errs.add(k, "is not a known query parameter")
-		case slices.ContainsFunc(c.Request.URL.Query()[k], badText):
+		case slices.ContainsFunc(c.Request.URL.Query()[k], notText):
 			q.errs.add(k, "must be UTF-8 text without NUL characters")
 		}
 	}
 	return q
 }
-
-// badText is text PostgreSQL cannot store: invalid UTF-8 or a NUL.
-func badText(s string) bool { return !utf8.ValidString(s) || strings.ContainsRune(s, 0) }
 
 // one returns a single-valued parameter.
 func (q *query) one(name string) string {
@@ -101,3 +96,5 @@ func (q *query) statuses(name string) []sunshine.Status {
 }
 
 func (q *query) err() error { return q.errs.err() }
+
+func notText(s string) bool { return !sunshine.StorableText(s) }

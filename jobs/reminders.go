@@ -293,7 +293,7 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder) (msg m
 		AgencyName: r.AgencyName, Status: string(r.Status), DueOn: r.EffectiveDueOn(), Extended: r.Extended,
 		EstimatedOn: r.AgencyEstimatedOn, TrackingNumber: r.TrackingNumber,
 		RequestURL: j.cfg.BaseURL + "/requests/" + r.ID, PrefsURL: prefs,
-		Today: deadline.Today(j.clock.Now(), sunshine.Location(r.TimeZone))}
+		Today: r.Today(j.clock.Now())}
 	if law != nil {
 		d.LawShort, d.Citation = law.ShortName, law.Citation
 	}

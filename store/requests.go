@@ -561,10 +561,7 @@ func saveRequest(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request) error {
 }
 
 // today is the agency's current date.
-func (s *Store) today(r *sunshine.Request) deadline.Date {
-	a := sunshine.Agency{TimeZone: r.TimeZone}
-	return deadline.Today(s.clock.Now(), a.Location())
-}
+func (s *Store) today(r *sunshine.Request) deadline.Date { return r.Today(s.clock.Now()) }
 
 // notFuture refuses a date on which something happened (a receipt, a
 // letter, a status change) that is still to come. A day of slack lets a

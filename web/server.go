@@ -16,7 +16,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -170,7 +169,7 @@ func (s *Server) readInput(c *gin.Context) {
 	}
 	for k, vs := range values {
 		for _, v := range vs {
-			if !plainText(k) || !plainText(v) {
+			if !sunshine.StorableText(k) || !sunshine.StorableText(v) {
 				s.render(c, http.StatusBadRequest, "error", "Could not read the input",
 					errorPage{Message: "The address or form holds characters that are not text (invalid UTF-8 or a NUL), so nothing was done. Go back and try again."})
 				c.Abort()
@@ -180,11 +179,6 @@ func (s *Server) readInput(c *gin.Context) {
 	}
 	c.Next()
 }
-
-// plainText reports whether PostgreSQL can take s as text: valid UTF-8
-// without NUL. (It refuses anything else with an error, which would be a
-// 500.)
-func plainText(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
 
 // requireSession loads the signed-in user, or sends the browser to sign in.
 func (s *Server) requireSession(c *gin.Context) {

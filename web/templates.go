@@ -41,9 +41,9 @@ var funcs = template.FuncMap{
 	// tolls: waiting on the requester stops this law's clock.
 	"tolls": tolls,
 	// dueOf pairs a request with today for the "due" template (layout.html).
-	"dueOf": func(r *sunshine.Request, now time.Time) dueCell { return dueCell{R: r, Today: agencyToday(r, now)} },
+	"dueOf": func(r *sunshine.Request, now time.Time) dueCell { return dueCell{R: r, Today: r.Today(now)} },
 	// lateAt: the request is overdue on its agency's calendar.
-	"lateAt": func(r *sunshine.Request, now time.Time) bool { return r.Overdue(agencyToday(r, now)) },
+	"lateAt": func(r *sunshine.Request, now time.Time) bool { return r.Overdue(r.Today(now)) },
 	// dueClass names the colour class that goes with dueWords.
 	"dueClass": func(r *sunshine.Request, today deadline.Date) string {
 		due := r.EffectiveDueOn()
@@ -78,12 +78,6 @@ var funcs = template.FuncMap{
 }
 
 // dueCell is what the "due" template shows: a request's due date against today.
-// agencyToday is the date at now where the request's agency is: "today"
-// for a deadline is always the agency's (DESIGN.md, Deadlines).
-func agencyToday(r *sunshine.Request, now time.Time) deadline.Date {
-	return deadline.Today(now, sunshine.Location(r.TimeZone))
-}
-
 type dueCell struct {
 	R     *sunshine.Request
 	Today deadline.Date
