@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/sunshine-records/sunshine/deadline"
 )
@@ -107,4 +108,41 @@ func (u AgencyUpdate) Apply(a *Agency) {
 	set(&a.PostalAddress, u.PostalAddress)
 	set(&a.Phone, u.Phone)
 	set(&a.TimeZone, u.TimeZone)
+}
+
+// Closure is a day an agency's office was closed: under CCP 12b, by
+// executive order, for a storm, or a Texas officer's designated closure
+// day. It is not a business day for that agency's requests, and a last day
+// cannot fall on it (docs/deadlines.md 2.7).
+type Closure struct {
+	AgencyID  string        `db:"agency_id" json:"agency_id"`
+	ClosedOn  deadline.Date `db:"closed_on" json:"closed_on"`
+	Reason    string        `db:"reason" json:"reason"`
+	CreatedBy *string       `db:"created_by" json:"created_by"`
+	CreatedAt time.Time     `db:"created_at" json:"created_at"`
+}
+
+// Validate checks and normalises the closure's fields.
+func (c *Closure) Validate() error {
+	var fs []FieldError
+	if c.ClosedOn.IsZero() {
+		fs = append(fs, FieldError{"closed_on", "is required"})
+	}
+	c.Reason = strings.TrimSpace(c.Reason)
+	switch {
+	case c.Reason == "" || len(c.Reason) > 200:
+		fs = append(fs, FieldError{"reason", "must be 1 to 200 characters"})
+	case strings.ContainsFunc(c.Reason, unicode.IsControl):
+		fs = append(fs, FieldError{"reason", "must be one line"})
+	}
+	if len(fs) > 0 {
+		return Invalid(fs...)
+	}
+	return nil
+}
+
+// Holiday is the closure as the deadline engine counts it; its name reads
+// in a step as "Thu 6 Mar 2025: office closed (storm), not counted."
+func (c *Closure) Holiday() deadline.Holiday {
+	return deadline.Holiday{Date: c.ClosedOn, Actual: c.ClosedOn, Name: "office closed (" + c.Reason + ")"}
 }

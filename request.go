@@ -76,6 +76,9 @@ type Request struct {
 
 	// Pauses are the clock's recorded pauses, oldest first.
 	Pauses []deadline.Pause `db:"-"`
+	// Closures are the agency's closure days from the receipt date on,
+	// as the engine counts them (Closure.Holiday).
+	Closures []deadline.Holiday `db:"-"`
 }
 
 // EffectiveDueOn is the date the request is held to: the custom date when
@@ -98,7 +101,7 @@ func (r *Request) Deadline() (res deadline.Result, ok bool, err error) {
 	if r.ReceivedOn.IsZero() {
 		return deadline.Result{}, false, nil
 	}
-	res, err = deadline.Compute(r.Jurisdiction, r.ReceivedOn, deadline.Options{Extended: r.Extended, Pauses: r.Pauses})
+	res, err = deadline.Compute(r.Jurisdiction, r.ReceivedOn, deadline.Options{Extended: r.Extended, Pauses: r.Pauses, Closures: r.Closures})
 	return res, err == nil, err
 }
 

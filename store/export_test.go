@@ -29,3 +29,16 @@ func PreparedStatements(s *Store, limit int) int {
 	}
 	return len(s.stmts.m)
 }
+
+// AfterCreationFacts runs f between a create's read and its insert, once,
+// until the test ends.
+func AfterCreationFacts(t interface{ Cleanup(func()) }, f func()) {
+	var done bool
+	testHookAfterCreationFacts = func() {
+		if !done {
+			done = true
+			f()
+		}
+	}
+	t.Cleanup(func() { testHookAfterCreationFacts = nil })
+}

@@ -20,21 +20,24 @@ import (
 
 // requestRow scans a request; tags need lib/pq's array type, which the
 // domain package does not import. Its pauses come in the same row, as text
-// ("2024-01-02/2024-01-05,2024-02-01/"): one query instead of two.
+// ("2024-01-02/2024-01-05,2024-02-01/"): one query instead of two; so do
+// its agency's closure days from the receipt date on ("2025-03-06 storm").
 type requestRow struct {
 	sunshine.Request
-	Tags      pq.StringArray `db:"tags"`
-	PauseList sql.NullString `db:"pause_list"`
+	Tags        pq.StringArray `db:"tags"`
+	PauseList   sql.NullString `db:"pause_list"`
+	ClosureList pq.StringArray `db:"closure_list"`
 }
 
-const requestColumns = `SELECT r.id, r.org_id, r.agency_id, a.name AS agency_name, a.time_zone, r.title, r.description,
+var requestColumns = `SELECT r.id, r.org_id, r.agency_id, a.name AS agency_name, a.time_zone, r.title, r.description,
 	r.delivery_method, r.status, r.jurisdiction, r.sent_on, r.received_on, r.due_on, r.extended,
 	r.extension_invoked_on, r.custom_due_on, r.custom_due_reason, r.agency_estimated_on, r.tracking_number,
 	r.assignee_id, r.tags, r.closed_on, r.created_by, r.created_at, r.updated_at, r.version,
 	asg.email AS assignee_email, asg.name AS assignee_name,
 	(SELECT max(c.occurred_on) FROM communications c WHERE c.request_id = r.id) AS last_communication_on,
 	(SELECT string_agg(to_char(p.started_on, 'YYYY-MM-DD') || '/' || coalesce(to_char(p.ended_on, 'YYYY-MM-DD'), ''), ',' ORDER BY p.started_on)
-		FROM request_pauses p WHERE p.request_id = r.id) AS pause_list`
+		FROM request_pauses p WHERE p.request_id = r.id) AS pause_list,
+	` + closureList("r.agency_id", "r.received_on") + ` AS closure_list`
 
 // requestJoins brings in the agency and the assignee of requests r of
 // organization org. The assignee is a join rather than a subquery in
@@ -65,7 +68,33 @@ func (s *Store) CreateRequest(ctx context.Context, r *sunshine.Request) error {
 		return err
 	}
 	q := s.prepared() // the same two statements on every create
-	f, err := findCreationFacts(ctx, q, p.OrgID, r.AgencyID, r.AssigneeID)
+	for attempt := 1; ; attempt++ {
+		err := s.createOnce(ctx, q, p, r)
+		if !errors.Is(err, errClosuresChanged) {
+			return err
+		}
+		if attempt == 3 {
+			return sunshine.Errorf(sunshine.EConflict, "the agency's closure days keep changing; try again")
+		}
+	}
+}
+
+// errClosuresChanged: the agency's closure days changed between reading
+// them and filing the request, whose due date then needs computing again.
+var errClosuresChanged = errors.New("store: closure days changed")
+
+// testHookAfterCreationFacts runs between a create's two statements, in
+// tests that change closure days there.
+var testHookAfterCreationFacts func()
+
+// createOnce files r in two statements: a read of the agency, its closure
+// days and the reminder policy, and the insert, which inserts nothing
+// (errClosuresChanged) unless the closure days are still those read.
+// AddClosure locks requests against writes while it recomputes, so the
+// insert's snapshot, taken after that lock, sees any closure committed
+// before it (see AddClosure).
+func (s *Store) createOnce(ctx context.Context, q sqlx.QueryerContext, p sunshine.Principal, r *sunshine.Request) error {
+	f, err := findCreationFacts(ctx, q, p.OrgID, r.AgencyID, r.AssigneeID, r.ReceivedOn)
 	if err != nil {
 		return err
 	}
@@ -82,6 +111,12 @@ func (s *Store) CreateRequest(ctx context.Context, r *sunshine.Request) error {
 	}
 	if p.UserID != "" {
 		r.CreatedBy = &p.UserID
+	}
+	if testHookAfterCreationFacts != nil {
+		testHookAfterCreationFacts()
+	}
+	if r.Closures, err = parseClosureList(f.Closures); err != nil {
+		return err
 	}
 	res, ok, err := computeDue(r, "received_on")
 	if err != nil {
@@ -100,12 +135,29 @@ func (s *Store) CreateRequest(ctx context.Context, r *sunshine.Request) error {
 	if err != nil {
 		return fmt.Errorf("store: event data: %w", err)
 	}
-	// The events are inserted in their order, which their seq keeps; a new
-	// request has no reminders to cancel, only a schedule to write.
-	const insert = `WITH req AS (
+	if f.Closures == nil {
+		f.Closures = pq.StringArray{} // NULL would never equal the list
+	}
+	err = q.QueryRowxContext(ctx, createInsert, r.OrgID, r.AgencyID, r.Title, r.Description, r.DeliveryMethod, r.Status,
+		r.Jurisdiction, r.SentOn, r.ReceivedOn, r.DueOn, r.TrackingNumber, r.AssigneeID, pq.Array(r.Tags), r.CreatedBy,
+		string(evJSON), pq.Array(dateStrings(sch.SoonDates)), sch.OverdueFrom, sch.AwaitingOn, sch.Next, f.Closures,
+	).Scan(&r.ID, &r.CreatedAt, &r.UpdatedAt, &r.Version)
+	if errors.Is(err, sql.ErrNoRows) {
+		return errClosuresChanged
+	}
+	return translate(err, "request")
+}
+
+// createInsert writes a new request, its timeline and its reminder
+// schedule in one statement, if the agency's closure days are still $20.
+// The events are inserted in their order, which their seq keeps; a new
+// request has no reminders to cancel, only a schedule to write.
+var createInsert = `WITH req AS (
 			INSERT INTO requests (org_id, agency_id, title, description, delivery_method, status, jurisdiction,
 				sent_on, received_on, due_on, tracking_number, assignee_id, tags, created_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+			SELECT $1::uuid, $2::uuid, $3::text, $4::text, $5::text, $6::text, $7::text, $8::date, $9::date, $10::date,
+				$11::text, $12::uuid, $13::text[], $14::uuid
+			WHERE ` + closureList("$2::uuid", "$9::date") + ` = $20::text[]
 			RETURNING id, org_id, created_at, updated_at, version
 		), events AS (
 			INSERT INTO request_events (org_id, request_id, actor_id, kind, effective_on, data)
@@ -118,12 +170,6 @@ func (s *Store) CreateRequest(ctx context.Context, r *sunshine.Request) error {
 			SELECT req.id, req.org_id, $16::date[], $17, $18, $19 FROM req
 		)
 		SELECT id, created_at, updated_at, version FROM req`
-	err = q.QueryRowxContext(ctx, insert, r.OrgID, r.AgencyID, r.Title, r.Description, r.DeliveryMethod, r.Status,
-		r.Jurisdiction, r.SentOn, r.ReceivedOn, r.DueOn, r.TrackingNumber, r.AssigneeID, pq.Array(r.Tags), r.CreatedBy,
-		string(evJSON), pq.Array(dateStrings(sch.SoonDates)), sch.OverdueFrom, sch.AwaitingOn, sch.Next,
-	).Scan(&r.ID, &r.CreatedAt, &r.UpdatedAt, &r.Version)
-	return translate(err, "request")
-}
 
 // creationFacts is what filing a request needs from the database besides
 // the request: its agency, and its organization's reminder policy.
@@ -135,11 +181,13 @@ type creationFacts struct {
 	AwaitingAfter int           `db:"awaiting_after_days"`
 	AssigneeFound bool          `db:"assignee_found"`
 	AssigneeOK    bool          `db:"assignee_active"`
+	// Closures are the agency's closure days from the receipt date on.
+	Closures pq.StringArray `db:"closure_list"`
 }
 
 // findCreationFacts reads a new request's agency and reminder policy, and
 // checks its assignee, in one query.
-func findCreationFacts(ctx context.Context, q sqlx.QueryerContext, org, agencyID string, assigneeID *string) (creationFacts, error) {
+func findCreationFacts(ctx context.Context, q sqlx.QueryerContext, org, agencyID string, assigneeID *string, received deadline.Date) (creationFacts, error) {
 	var f creationFacts
 	if !validUUID(agencyID) {
 		return f, errNoAgency()
@@ -147,12 +195,13 @@ func findCreationFacts(ctx context.Context, q sqlx.QueryerContext, org, agencyID
 	if assigneeID != nil && !validUUID(*assigneeID) {
 		return f, errNoAssignee()
 	}
-	const query = `SELECT a.name, a.time_zone, a.jurisdiction, o.remind_soon_days, o.awaiting_after_days,
+	query := `SELECT a.name, a.time_zone, a.jurisdiction, o.remind_soon_days, o.awaiting_after_days,
 			($3::uuid IS NULL OR EXISTS (SELECT FROM users u WHERE u.org_id = o.id AND u.id = $3::uuid)) AS assignee_found,
-			($3::uuid IS NULL OR EXISTS (SELECT FROM users u WHERE u.org_id = o.id AND u.id = $3::uuid AND ` + activeUser + `)) AS assignee_active
+			($3::uuid IS NULL OR EXISTS (SELECT FROM users u WHERE u.org_id = o.id AND u.id = $3::uuid AND ` + activeUser + `)) AS assignee_active,
+			` + closureList("a.id", "$4::date") + ` AS closure_list
 		FROM organizations o JOIN agencies a ON a.org_id = o.id AND a.id = $2
 		WHERE o.id = $1`
-	err := sqlx.GetContext(ctx, q, &f, query, org, agencyID, assigneeID)
+	err := sqlx.GetContext(ctx, q, &f, query, org, agencyID, assigneeID, received)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return f, errNoAgency()
@@ -232,7 +281,10 @@ func (row *requestRow) domain() (*sunshine.Request, error) {
 		r.Tags = []string{}
 	}
 	var err error
-	r.Pauses, err = parsePauseList(row.PauseList.String)
+	if r.Pauses, err = parsePauseList(row.PauseList.String); err != nil {
+		return nil, err
+	}
+	r.Closures, err = parseClosureList(row.ClosureList)
 	return &r, err
 }
 
@@ -734,6 +786,9 @@ func setCustomDue(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, on dead
 // EUnprocessable naming field.
 func (s *Store) recompute(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, field string) error {
 	prev := r.DueOn
+	if err := loadClosures(ctx, tx, r); err != nil { // from a receipt date that may have moved
+		return err
+	}
 	res, ok, err := computeDue(r, field)
 	if err != nil {
 		return err

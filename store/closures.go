@@ -1,0 +1,217 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+)
+
+// closureList is the closure days of an agency from a receipt date on
+// (earlier ones cannot move a deadline), as "2025-03-06 storm": an index
+// probe on the primary key, and empty for a draft (no receipt date).
+func closureList(agency, received string) string {
+	return `ARRAY(SELECT to_char(k.closed_on, 'YYYY-MM-DD') || ' ' || k.reason FROM agency_closures k
+		WHERE k.agency_id = ` + agency + ` AND k.closed_on >= ` + received + ` ORDER BY k.closed_on)`
+}
+
+// parseClosureList reads closureList.
+func parseClosureList(list []string) ([]deadline.Holiday, error) {
+	var out []deadline.Holiday
+	for _, item := range list {
+		day, reason, _ := strings.Cut(item, " ")
+		on, err := deadline.ParseDate(day)
+		if err != nil {
+			return nil, fmt.Errorf("store: closure list %q: %w", item, err)
+		}
+		c := sunshine.Closure{ClosedOn: on, Reason: reason}
+		out = append(out, c.Holiday())
+	}
+	return out, nil
+}
+
+// loadClosures re-reads the closure days that can move r's deadline, after
+// a change to them or to its receipt date.
+func loadClosures(ctx context.Context, q sqlx.QueryerContext, r *sunshine.Request) error {
+	var list pq.StringArray
+	query := `SELECT ` + closureList("$1::uuid", "$2::date")
+	if err := sqlx.GetContext(ctx, q, &list, query, r.AgencyID, r.ReceivedOn); err != nil {
+		return translate(err, "closures")
+	}
+	var err error
+	r.Closures, err = parseClosureList(list)
+	return err
+}
+
+const closureColumns = `agency_id, closed_on, reason, created_by, created_at`
+
+// FindClosures lists the closure days of an agency of the caller's
+// organization, the latest first.
+func (s *Store) FindClosures(ctx context.Context, agencyID string) ([]*sunshine.Closure, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := findAgency(ctx, s.q(), org, agencyID); err != nil {
+		return nil, err
+	}
+	cs := []*sunshine.Closure{}
+	err = sqlx.SelectContext(ctx, s.q(), &cs, `SELECT `+closureColumns+` FROM agency_closures
+		WHERE org_id = $1 AND agency_id = $2 ORDER BY closed_on DESC`, org, agencyID)
+	return cs, translate(err, "closures")
+}
+
+// AddClosure records a closure day of an agency of the caller's
+// organization and recomputes the due dates of its open requests; it
+// returns how many of them moved, each with a timeline entry saying why.
+func (s *Store) AddClosure(ctx context.Context, c *sunshine.Closure) (moved int, err error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if err := c.Validate(); err != nil {
+		return 0, err
+	}
+	if p.UserID != "" {
+		c.CreatedBy = &p.UserID
+	}
+	err = s.closureTx(ctx, func(tx *sqlx.Tx) error {
+		a, err := lockAgency(ctx, tx, p.OrgID, c.AgencyID)
+		if err != nil {
+			return err
+		}
+		if err := checkClosureDay(a, c.ClosedOn, s.clock.Now()); err != nil {
+			return err
+		}
+		const insert = `INSERT INTO agency_closures (org_id, agency_id, closed_on, reason, created_by)
+			VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING ` + closureColumns
+		if err := sqlx.GetContext(ctx, tx, c, insert, p.OrgID, c.AgencyID, c.ClosedOn, c.Reason, c.CreatedBy); err != nil {
+			if err = translate(err, "closure"); sunshine.ErrorCode(err) == sunshine.ENotFound {
+				return &sunshine.Error{Code: sunshine.EConflict, Message: "this agency already has a closure day on " + c.ClosedOn.String(),
+					Fields: []sunshine.FieldError{{Field: "closed_on", Message: "is already a closure day of this agency"}}}
+			}
+			return err
+		}
+		moved, err = s.recomputeAgency(ctx, tx, p.OrgID, c.AgencyID, c.ClosedOn,
+			fmt.Sprintf("Agency closure day added: %s (%s)", c.ClosedOn, c.Reason))
+		return err
+	})
+	return moved, err
+}
+
+// DeleteClosure removes a closure day of an agency of the caller's
+// organization and recomputes the due dates it moved; it returns how many
+// requests' due dates moved back.
+func (s *Store) DeleteClosure(ctx context.Context, agencyID string, on deadline.Date) (moved int, err error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return 0, err
+	}
+	err = s.closureTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := lockAgency(ctx, tx, org, agencyID); err != nil {
+			return err
+		}
+		var reason string
+		err := sqlx.GetContext(ctx, tx, &reason, `DELETE FROM agency_closures
+			WHERE org_id = $1 AND agency_id = $2 AND closed_on = $3 RETURNING reason`, org, agencyID, on)
+		if err != nil {
+			return translate(err, "closure day")
+		}
+		moved, err = s.recomputeAgency(ctx, tx, org, agencyID, on,
+			fmt.Sprintf("Agency closure day removed: %s (%s)", on, reason))
+		return err
+	})
+	return moved, err
+}
+
+// closureTx runs a closure change in a transaction, again if it was
+// chosen to break a deadlock: it locks the requests table first, and a
+// transaction that held other rows and then waited for requests (a
+// reminder run, say) can need what it holds.
+func (s *Store) closureTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	for attempt := 1; ; attempt++ {
+		err := s.inTx(ctx, fn)
+		var pqErr *pq.Error
+		if attempt == 3 || !errors.As(err, &pqErr) || pqErr.Code != "40P01" {
+			return err
+		}
+	}
+}
+
+// lockAgency finds an agency of org for a change to its closure days.
+//
+// It first locks the requests table against writes and row locks (reads go
+// on) until the transaction ends, which also puts closure changes in turn:
+// a request being filed or changed meanwhile either finishes first, and is
+// recomputed here, or waits and then reads the new closure days (a
+// statement's snapshot is taken after its locks; the create's insert
+// checks that its list is still current). Writes to requests pause for the
+// milliseconds a closure change takes; closure changes are rare.
+func lockAgency(ctx context.Context, tx *sqlx.Tx, org, id string) (*sunshine.Agency, error) {
+	if !validUUID(id) {
+		return nil, sunshine.Errorf(sunshine.ENotFound, "agency not found")
+	}
+	if _, err := tx.ExecContext(ctx, `LOCK TABLE requests IN EXCLUSIVE MODE`); err != nil {
+		return nil, translate(err, "requests")
+	}
+	return findAgency(ctx, tx, org, id)
+}
+
+// checkClosureDay refuses a closure day more than a year ahead of the
+// agency's today: closures are announced weeks, not years, ahead, and
+// such a date is a typing slip.
+func checkClosureDay(a *sunshine.Agency, on deadline.Date, now time.Time) error {
+	today := deadline.Today(now, a.Location())
+	if on.After(today.AddDays(366)) {
+		return sunshine.FieldInvalid("closed_on", "must be within a year from today (%s where the agency is)", today)
+	}
+	return nil
+}
+
+// recomputeAgency recomputes the due date of every open request to the
+// agency received on or before day (the only ones a closure on day can
+// move) and records each move in its timeline with note. It returns how
+// many moved.
+func (s *Store) recomputeAgency(ctx context.Context, tx *sqlx.Tx, org, agencyID string, day deadline.Date, note string) (int, error) {
+	var ids []string
+	err := sqlx.SelectContext(ctx, tx, &ids, `SELECT id FROM requests
+		WHERE org_id = $1 AND agency_id = $2 AND received_on <= $3 AND status = ANY($4)
+		ORDER BY id`, org, agencyID, day, pq.Array(sunshine.OpenStatuses))
+	if err != nil {
+		return 0, translate(err, "requests")
+	}
+	moved := 0
+	for _, id := range ids {
+		r, err := s.findRequest(ctx, tx, org, id, false)
+		if err != nil {
+			return 0, err
+		}
+		prev := r.DueOn
+		res, ok, err := computeDue(r, "closed_on")
+		if err != nil {
+			return 0, err
+		}
+		if r.DueOn == prev {
+			continue // the day falls where it changes nothing, or the clock is stopped
+		}
+		if err := saveRequest(ctx, tx, r); err != nil {
+			return 0, err
+		}
+		if err := reschedule(ctx, tx, r); err != nil {
+			return 0, err
+		}
+		e, _ := dueChange(r, prev, res, ok)
+		if err := addEvent(ctx, tx, r, e.Kind, e.On, note, e.Data); err != nil {
+			return 0, err
+		}
+		moved++
+	}
+	return moved, nil
+}

@@ -1,0 +1,176 @@
+package store_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/store"
+	"github.com/sunshine-records/sunshine/store/storetest"
+)
+
+// lastEvent returns a request's newest timeline entry.
+func lastEvent(t *testing.T, b testBundle, requestID string) *sunshine.Event {
+	t.Helper()
+	es, _, err := b.s.FindEvents(b.ctx, requestID, store.All, "")
+	require.NoError(t, err)
+	return es[len(es)-1]
+}
+
+func eventSteps(t *testing.T, e *sunshine.Event) []string {
+	t.Helper()
+	var data struct {
+		Steps []string `json:"steps"`
+	}
+	require.NoError(t, json.Unmarshal(e.Data, &data))
+	return data.Steps
+}
+
+// An agency's closure day moves the deadlines of its open requests received
+// on or before it, says so in their timelines and reschedules their
+// reminders; removing it moves them back.
+func TestStore_Closures(t *testing.T) {
+	t.Parallel()
+	db := storetest.DB(t) // committed, to read the reminder schedule beside the store
+	clk := sunshine.NewFixedClock(now)
+	s := store.New(db, clk)
+	fx := storetest.Org(t, s, "closures")
+	b := testBundle{s: s, ctx: fx.Ctx, fx: fx, clk: clk}
+	overdueFrom := func(id string) string {
+		var on string
+		require.NoError(t, db.Get(&on, `SELECT overdue_from::text FROM reminder_schedule WHERE request_id = $1`, id))
+		return on
+	}
+	ny := b.agency(t, "NYPD", "us-ny")
+	// Five business days from Mon 27 Mar 2017: Tue 28 ... Mon 3 Apr.
+	open := b.request(t, ny, "Open", "2017-03-27")
+	require.Equal(t, "2017-04-03", open.DueOn.String())
+	later := b.request(t, ny, "Received after the closure", "2017-03-30")
+	closed := b.request(t, ny, "Closed", "2017-03-27")
+	_, err := b.s.TransitionRequest(b.ctx, closed.ID, sunshine.TransitionInput{To: sunshine.StatusWithdrawn, EffectiveOn: d("2017-03-28")})
+	require.NoError(t, err)
+	ca := b.agency(t, "Sheriff", "us-ca")
+	otherAgency := b.request(t, ca, "Another agency", "2017-03-27")
+
+	c := &sunshine.Closure{AgencyID: ny.ID, ClosedOn: d("2017-03-29"), Reason: " snow "}
+	moved, err := b.s.AddClosure(b.ctx, c)
+	require.NoError(t, err)
+	require.Equal(t, 1, moved)
+	require.Equal(t, "snow", c.Reason)
+	require.Equal(t, b.fx.Admin.ID, *c.CreatedBy)
+
+	got, err := b.s.FindRequestByID(b.ctx, open.ID)
+	require.NoError(t, err)
+	require.Equal(t, "2017-04-04", got.DueOn.String())
+	require.Equal(t, open.Version+1, got.Version)
+	e := lastEvent(t, b, open.ID)
+	require.Equal(t, sunshine.EventDeadlineComputed, e.Kind)
+	require.Equal(t, "Agency closure day added: 2017-03-29 (snow)", e.Note)
+	require.Contains(t, eventSteps(t, e), "Wed 29 Mar 2017: office closed (snow), not counted.")
+	res, ok, err := got.Deadline() // the closure travels with the request
+	require.NoError(t, err)
+	require.True(t, ok)
+	require.Equal(t, "2017-04-04", res.Due.String())
+	require.Equal(t, "2017-04-05", overdueFrom(open.ID), "reminders rescheduled")
+	for _, before := range []*sunshine.Request{later, closed, otherAgency} {
+		x, err := b.s.FindRequestByID(b.ctx, before.ID)
+		require.NoError(t, err)
+		require.Equal(t, before.DueOn, x.DueOn, x.Title)
+		require.Empty(t, lastEvent(t, b, x.ID).Note, x.Title)
+	}
+
+	list, err := b.s.FindClosures(b.ctx, ny.ID)
+	require.NoError(t, err)
+	require.Len(t, list, 1)
+	require.Equal(t, "2017-03-29", list[0].ClosedOn.String())
+
+	// A request filed afterwards counts it from the start, and a corrected
+	// receipt date reads the closures from the new date.
+	filed := b.request(t, ny, "Filed later", "2017-03-27")
+	require.Equal(t, "2017-04-04", filed.DueOn.String())
+	on := d("2017-03-27")
+	fixed, err := b.s.UpdateRequest(b.ctx, later.ID, sunshine.RequestUpdate{ReceivedOn: &on})
+	require.NoError(t, err)
+	require.Equal(t, "2017-04-04", fixed.DueOn.String())
+
+	moved, err = b.s.DeleteClosure(b.ctx, ny.ID, d("2017-03-29"))
+	require.NoError(t, err)
+	require.Equal(t, 3, moved)
+	got, err = b.s.FindRequestByID(b.ctx, open.ID)
+	require.NoError(t, err)
+	require.Equal(t, "2017-04-03", got.DueOn.String())
+	require.Equal(t, "2017-04-04", overdueFrom(open.ID))
+	require.Equal(t, "Agency closure day removed: 2017-03-29 (snow)", lastEvent(t, b, open.ID).Note)
+	_, err = b.s.DeleteClosure(b.ctx, ny.ID, d("2017-03-29"))
+	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
+}
+
+func TestStore_ClosureInput(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	a := b.agency(t, "NYPD", "us-ny")
+	_, err := b.s.AddClosure(b.ctx, &sunshine.Closure{AgencyID: a.ID, ClosedOn: d("2017-03-29"), Reason: "snow"})
+	require.NoError(t, err)
+	other := storetest.Org(t, b.s, "other")
+	theirs := &sunshine.Agency{Name: "Theirs", Jurisdiction: "us-ny"}
+	require.NoError(t, b.s.CreateAgency(other.Ctx, theirs))
+
+	for _, tc := range []struct {
+		name  string
+		in    sunshine.Closure
+		code  sunshine.Code
+		field string
+	}{
+		{"NoDate", sunshine.Closure{AgencyID: a.ID, Reason: "snow"}, sunshine.EInvalid, "closed_on"},
+		{"NoReason", sunshine.Closure{AgencyID: a.ID, ClosedOn: d("2017-03-30"), Reason: "  "}, sunshine.EInvalid, "reason"},
+		{"TwoLines", sunshine.Closure{AgencyID: a.ID, ClosedOn: d("2017-03-30"), Reason: "snow\nand ice"}, sunshine.EInvalid, "reason"},
+		{"TooLong", sunshine.Closure{AgencyID: a.ID, ClosedOn: d("2017-03-30"), Reason: string(make([]byte, 201))}, sunshine.EInvalid, "reason"},
+		{"MoreThanAYearAhead", sunshine.Closure{AgencyID: a.ID, ClosedOn: d("2018-04-07"), Reason: "typo"}, sunshine.EInvalid, "closed_on"},
+		{"AlreadyClosed", sunshine.Closure{AgencyID: a.ID, ClosedOn: d("2017-03-29"), Reason: "again"}, sunshine.EConflict, "closed_on"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := b.s.AddClosure(b.ctx, &tc.in)
+			requireField(t, err, tc.code, tc.field)
+		})
+	}
+	list, err := b.s.FindClosures(b.ctx, a.ID)
+	require.NoError(t, err)
+	require.Len(t, list, 1, "nothing written")
+	require.Equal(t, "snow", list[0].Reason)
+
+	// Another organization's agency is not there at all.
+	_, err = b.s.AddClosure(b.ctx, &sunshine.Closure{AgencyID: theirs.ID, ClosedOn: d("2017-03-29"), Reason: "snow"})
+	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
+	_, err = b.s.FindClosures(b.ctx, theirs.ID)
+	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
+	_, err = b.s.DeleteClosure(other.Ctx, a.ID, d("2017-03-29"))
+	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
+	_, err = b.s.FindClosures(b.ctx, "not-a-uuid")
+	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
+}
+
+// A closure added between a create's read of the agency and its insert is
+// not lost: the insert sees the list changed and the create counts again.
+// Not parallel: the hook is the package's.
+func TestStore_CreateRequestSeesClosureAddedMeanwhile(t *testing.T) {
+	db := storetest.DB(t)
+	s := store.New(db, sunshine.NewFixedClock(now))
+	fx := storetest.Org(t, s, "race")
+	a := &sunshine.Agency{Name: "NYPD", Jurisdiction: "us-ny"}
+	require.NoError(t, s.CreateAgency(fx.Ctx, a))
+	store.AfterCreationFacts(t, func() {
+		_, err := s.AddClosure(fx.Ctx, &sunshine.Closure{AgencyID: a.ID, ClosedOn: d("2017-03-29"), Reason: "snow"})
+		require.NoError(t, err)
+	})
+	r := &sunshine.Request{AgencyID: a.ID, Title: "ICE", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: d("2017-03-27")}
+	require.NoError(t, s.CreateRequest(fx.Ctx, r))
+	require.Equal(t, "2017-04-04", r.DueOn.String())
+	got, err := s.FindRequestByID(fx.Ctx, r.ID)
+	require.NoError(t, err)
+	require.Equal(t, "2017-04-04", got.DueOn.String())
+	es, _, err := s.FindEvents(fx.Ctx, r.ID, store.All, "")
+	require.NoError(t, err)
+	require.Len(t, es, 2, "created and computed, once")
+}
