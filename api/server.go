@@ -171,6 +171,7 @@ func (s *Server) routes() {
 
 	authed.GET("/agencies", s.handleAgencyList)
 	authed.GET("/agencies/:id", s.handleAgencyGet)
+	authed.GET("/agencies/:id/closures", s.handleClosureList)
 	authed.GET("/requests", s.handleRequestList)
 	authed.GET("/requests/:id", s.handleRequestGet)
 	authed.GET("/requests/:id/events", s.handleRequestEvents)
@@ -194,6 +195,8 @@ func (s *Server) routes() {
 	write := authed.Group("", requireRole(sunshine.RoleAdmin, sunshine.RoleStaff))
 	write.POST("/agencies", s.handleAgencyCreate)
 	write.PATCH("/agencies/:id", s.handleAgencyUpdate)
+	write.POST("/agencies/:id/closures", s.handleClosureCreate)
+	write.DELETE("/agencies/:id/closures/:date", s.handleClosureDelete)
 	write.POST("/requests", s.handleRequestCreate)
 	write.PATCH("/requests/:id", s.handleRequestUpdate)
 	write.POST("/requests/:id/transitions", s.handleRequestTransition)
