@@ -28,6 +28,8 @@ func TestBackupRestore(t *testing.T) {
 	require.NoError(t, st.CreateAgency(fx.Ctx, a))
 	r := &sunshine.Request{AgencyID: a.ID, Title: "ICE", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: deadline.MustParseDate("2017-03-27")}
 	require.NoError(t, st.CreateRequest(fx.Ctx, r))
+	_, err := st.AddClosure(fx.Ctx, &sunshine.Closure{AgencyID: a.ID, ClosedOn: deadline.MustParseDate("2017-04-06"), Reason: "storm"})
+	require.NoError(t, err)
 	for _, size := range []int{10, store.ChunkSize*2 + 3} {
 		content := make([]byte, size)
 		_, err := rand.Read(content)
@@ -39,8 +41,9 @@ func TestBackupRestore(t *testing.T) {
 	cmd := exec.Command("scripts/backup.sh", "check", url)
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, string(out))
-	require.Contains(t, string(out), "the copy matches: organizations=1 users=1")
-	require.Contains(t, string(out), "documents=2")
+	for _, count := range []string{"organizations=1", "users=1", "agency_closures=1", "documents=2", "requests=1"} {
+		require.Contains(t, string(out), " "+count+" ", "every table is compared")
+	}
 	require.Contains(t, string(out), "document hashes checked: 2")
 
 	// A corrupted copy is caught.

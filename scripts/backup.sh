@@ -18,13 +18,12 @@ done
 with_db() { printf '%s' "$1" | sed -E "s#^(postgres(ql)?://[^/]*/)[^?]*#\1$2#"; }
 db_name() { printf '%s' "$1" | sed -E 's#^postgres(ql)?://[^/]*/([^?]*).*#\2#'; }
 
-tables="organizations users api_tokens agencies requests request_pauses watchers request_events communications blobs blob_chunks documents reminders user_preferences sessions user_invites"
-
-# summary URL: one line per table with its row count, then one per blob with
-# the SHA-256 of its reassembled bytes and the hash recorded at upload.
+# summary URL: one line per table with its row count (every table of the
+# schema, so a new one is never left out), then one per blob with the
+# SHA-256 of its reassembled bytes and the hash recorded at upload.
 summary() {
 	local url="$1" t
-	for t in $tables; do
+	for t in $(psql "$url" -XAtqc "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename"); do
 		printf '%s %s\n' "$t" "$(psql "$url" -XAtqc "SELECT count(*) FROM $t")"
 	done
 	psql "$url" -XAtqc "SELECT b.id, encode(b.sha256, 'hex'), encode(sha256(COALESCE(string_agg(c.data, ''::bytea ORDER BY c.seq), ''::bytea)), 'hex')
