@@ -408,7 +408,8 @@ func (s *Store) SetPreferences(ctx context.Context, prefs sunshine.Preferences) 
 }
 
 // RotateCalendarSecret gives the caller a new secret for their calendar
-// feed; the old feed address stops working.
+// feed; the old feed address stops working. Only its hash is kept: the
+// address is shown once.
 func (s *Store) RotateCalendarSecret(ctx context.Context) (string, error) {
 	p, err := principal(ctx)
 	if err != nil {
@@ -418,9 +419,9 @@ func (s *Store) RotateCalendarSecret(ctx context.Context) (string, error) {
 	_, _ = rand.Read(b)
 	secret := base64.RawURLEncoding.EncodeToString(b)
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
-		const q = `INSERT INTO user_preferences (user_id, calendar_secret) VALUES ($1, $2)
-			ON CONFLICT (user_id) DO UPDATE SET calendar_secret = $2, updated_at = now()`
-		_, err := tx.ExecContext(ctx, q, p.UserID, secret)
+		const q = `INSERT INTO user_preferences (user_id, calendar_secret_sha256) VALUES ($1, $2)
+			ON CONFLICT (user_id) DO UPDATE SET calendar_secret_sha256 = $2, updated_at = now()`
+		_, err := tx.ExecContext(ctx, q, p.UserID, hashOf(secret))
 		return translate(err, "calendar secret")
 	})
 	return secret, err
@@ -438,8 +439,8 @@ func (s *Store) CalendarOwner(ctx context.Context, secret string) (sunshine.Prin
 	}
 	// A deactivated user's feed stops with the rest of their access.
 	const q = `SELECT u.id, u.org_id, u.role FROM user_preferences up JOIN users u ON u.id = up.user_id
-		WHERE up.calendar_secret = $1 AND ` + activeUser
-	if err := sqlx.GetContext(ctx, s.q(), &row, q, secret); err != nil {
+		WHERE up.calendar_secret_sha256 = $1 AND ` + activeUser
+	if err := sqlx.GetContext(ctx, s.q(), &row, q, hashOf(secret)); err != nil {
 		if sunshine.ErrorCode(translate(err, "")) == sunshine.ENotFound {
 			return sunshine.Principal{}, sunshine.Errorf(sunshine.ENotFound, "no such calendar")
 		}

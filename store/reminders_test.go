@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"crypto/sha256"
 	"context"
 	"slices"
 	"testing"
@@ -218,4 +219,22 @@ func TestStore_AppealSupersedesTheResponseDate(t *testing.T) {
 	require.Equal(t, sunshine.ReminderDueSoon, rems[0].Kind)
 	require.Equal(t, "2017-04-25", rems[0].DueOn.String())
 	require.True(t, overdue(time.Date(2017, 4, 26, 20, 0, 0, 0, time.UTC)))
+}
+
+// A calendar feed's secret is kept only as its SHA-256: a copy of the
+// database does not hand out anyone's feed.
+func TestStore_CalendarSecretHashed(t *testing.T) {
+	t.Parallel()
+	db := storetest.DB(t)
+	s := store.New(db, sunshine.NewFixedClock(now))
+	fx := storetest.Org(t, s, "calendar")
+	secret, err := s.RotateCalendarSecret(fx.Ctx)
+	require.NoError(t, err)
+	var stored []byte
+	require.NoError(t, db.Get(&stored, `SELECT calendar_secret_sha256 FROM user_preferences WHERE user_id = $1`, fx.Admin.ID))
+	want := sha256.Sum256([]byte(secret))
+	require.Equal(t, want[:], stored)
+	p, err := s.CalendarOwner(context.Background(), secret)
+	require.NoError(t, err)
+	require.Equal(t, fx.Admin.ID, p.UserID)
 }
