@@ -9,6 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	sunshine "github.com/sunshine-records/sunshine"
 	"github.com/sunshine-records/sunshine/deadline"
 )
 
@@ -34,6 +35,26 @@ func (p *pauseList) Set(v string) error {
 		}
 	}
 	*p = append(*p, deadline.Pause{From: f, To: t})
+	return nil
+}
+
+// closureList collects repeated --closed DATE:REASON flags: the agency's
+// closure days, as the server reads them from the agency.
+type closureList []deadline.Holiday
+
+func (c *closureList) String() string { return fmt.Sprint(*c) }
+
+func (c *closureList) Set(v string) error {
+	day, reason, _ := strings.Cut(v, ":")
+	on, err := deadline.ParseDate(day)
+	if err != nil {
+		return err
+	}
+	cl := sunshine.Closure{ClosedOn: on, Reason: reason}
+	if err := cl.Validate(); err != nil {
+		return fmt.Errorf("%q is not DATE:REASON (a reason of one line is required)", v)
+	}
+	*c = append(*c, cl.Holiday())
 	return nil
 }
 
@@ -63,6 +84,8 @@ func runDeadline(args []string, stdout, _ io.Writer) error {
 	extended := fs.Bool("extended", false, "the agency invoked the law's extension")
 	var pauses pauseList
 	fs.Var(&pauses, "pause", "a pause of the clock, FROM:TO (repeatable; TO empty while still paused)")
+	var closures closureList
+	fs.Var(&closures, "closed", "a day the agency's office was closed, DATE:REASON (repeatable)")
 	asJSON := fs.Bool("json", false, "print JSON")
 	if err := parse(fs, args, stdout); err != nil {
 		return err
@@ -73,7 +96,7 @@ func runDeadline(args []string, stdout, _ io.Writer) error {
 	if received.d.IsZero() {
 		return usagef("--received is required (YYYY-MM-DD)")
 	}
-	res, err := deadline.Compute(*code, received.d, deadline.Options{Extended: *extended, Pauses: pauses})
+	res, err := deadline.Compute(*code, received.d, deadline.Options{Extended: *extended, Pauses: pauses, Closures: closures})
 	if err != nil {
 		return usagef("%s", err)
 	}

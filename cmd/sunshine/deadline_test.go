@@ -27,6 +27,7 @@ func TestDeadlineCommand(t *testing.T) {
 		{"CPRA", []string{"deadline", "--jurisdiction", "us-ca", "--received", "2017-03-27"}, "2017-04-06", "Day 10 is Thu 6 Apr 2017"},
 		{"CPRAExtended", []string{"deadline", "--jurisdiction", "us-ca", "--received", "2017-03-27", "--extended"}, "2017-04-20", "Day 24 is Thu 20 Apr 2017"},
 		{"FOIAWithPause", []string{"deadline", "--jurisdiction", "us-federal", "--received", "2017-03-27", "--pause", "2017-03-29:2017-04-03"}, "2017-04-28", "Clock stopped from Wed 29 Mar 2017 to Mon 3 Apr 2017"},
+		{"NYWithClosure", []string{"deadline", "--jurisdiction", "us-ny", "--received", "2017-03-27", "--closed", "2017-03-29:snow"}, "2017-04-04", "Wed 29 Mar 2017: office closed (snow), not counted."},
 		{"FOIAStillPaused", []string{"deadline", "--jurisdiction", "us-federal", "--received", "2017-03-27", "--pause", "2017-03-29:"}, "paused (19 days left)", "with 19 working days left"},
 		{"Florida", []string{"deadline", "--jurisdiction=us-fl", "--received=2024-05-01"}, "no statutory date", "\"promptly\""},
 	} {
@@ -76,6 +77,8 @@ func TestDeadlineCommand_BadInput(t *testing.T) {
 		{"NoExtension", []string{"deadline", "--jurisdiction", "us-tx", "--received", "2024-03-27", "--extended"}, "Texas Public Information Act"},
 		{"TexasTooEarly", []string{"deadline", "--jurisdiction", "us-tx", "--received", "2017-03-27"}, "2023-09-01"},
 		{"BadPause", []string{"deadline", "--jurisdiction", "us-federal", "--received", "2017-03-27", "--pause", "2017-03-29"}, "FROM:TO"},
+		{"ClosureWithoutReason", []string{"deadline", "--jurisdiction", "us-ny", "--received", "2017-03-27", "--closed", "2017-03-29"}, "DATE:REASON"},
+		{"ClosureBadDate", []string{"deadline", "--jurisdiction", "us-ny", "--received", "2017-03-27", "--closed", "2017-02-30:snow"}, "2017-02-30"},
 		{"PauseBeforeReceipt", []string{"deadline", "--jurisdiction", "us-federal", "--received", "2017-03-27", "--pause", "2017-03-20:2017-03-29"}, "before the request was received"},
 		{"UnknownFlag", []string{"deadline", "--jurisdiction", "us-ca", "--recieved", "2017-03-27"}, "flag provided but not defined: -recieved"},
 		{"StrayArgument", []string{"deadline", "--jurisdiction", "us-ca", "--received", "2017-03-27", "extra"}, `unexpected argument "extra"`},
