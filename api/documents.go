@@ -163,9 +163,11 @@ func (s *Server) ExtractText(ctx context.Context, orgID, docID string) {
 	status, msg := sunshine.TextExtracted, ""
 	switch {
 	case errors.Is(err, textract.ErrUnsupported):
-		status, msg = sunshine.TextUnsupported, "no text extractor for "+doc.ContentType
+		status, msg = sunshine.TextUnsupported, "Sunshine cannot read text from "+doc.ContentType+" files"
 	case err != nil:
-		status, msg = sunshine.TextFailed, err.Error()
+		status, msg = sunshine.TextFailed, "the text could not be read ("+err.Error()+")"
+	case strings.TrimSpace(text) == "":
+		msg = "no text found: a scanned page is a picture of text, and Sunshine does not read pictures (OCR)"
 	}
 	if err := s.store.SetDocumentText(ctx, docID, status, text, msg); err != nil {
 		s.log.Error("text extraction: record result", "document_id", docID, "err", err)

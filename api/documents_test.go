@@ -244,7 +244,8 @@ func TestDocuments_TypesAndFailures(t *testing.T) {
 	}{
 		{"PDFNamedPNG", "scan.png", "image/png", pdfWith(t, "detainer"), "application/pdf", "extracted", ""},
 		{"HTMLNamedPDF", "letter.pdf", "application/pdf", []byte("<html><body><p>Denied under 7927.705</p></body></html>"), "text/html; charset=utf-8", "extracted", ""},
-		{"CorruptPDF", "broken.pdf", "application/pdf", []byte("%PDF-1.4\nthis is not really a pdf\n%%EOF"), "application/pdf", "failed", "PDF"},
+		{"CorruptPDF", "broken.pdf", "application/pdf", []byte("%PDF-1.4\nthis is not really a pdf\n%%EOF"), "application/pdf", "failed", "the text could not be read (not a valid PDF"},
+		{"PDFWithoutText", "scan.pdf", "application/pdf", pdfWith(t, ""), "application/pdf", "extracted", "no text found"},
 		{"PlainText", "notes.txt", "text/plain", []byte("Phone call with the records officer."), "text/plain; charset=utf-8", "extracted", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -257,7 +258,7 @@ func TestDocuments_TypesAndFailures(t *testing.T) {
 	}
 	big := b.upload(id, "", "big.bin", "application/octet-stream", make([]byte, 100<<10))
 	require.Equal(t, http.StatusRequestEntityTooLarge, big.status(), big.rec.Body.String())
-	require.Len(t, b.call("GET", "/api/v1/requests/"+id+"/documents", b.token, nil).items(), 4, "the refused upload left nothing")
+	require.Len(t, b.call("GET", "/api/v1/requests/"+id+"/documents", b.token, nil).items(), 5, "the refused upload left nothing")
 
 	// Not multipart, no file, unknown field, unknown communication.
 	r := b.call("POST", "/api/v1/requests/"+id+"/documents", b.token, `{"file":"x"}`)
