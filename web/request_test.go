@@ -178,6 +178,15 @@ func TestRequestPage_Upload(t *testing.T) {
 	require.NoError(t, b.st.SetDocumentText(b.fx.Ctx, docs[0].ID, sunshine.TextExtracted, dump.String(), ""))
 	require.Regexp(t, `ice-emails.txt</a> <span class="hint">\(text/plain; charset=utf-8, \d+ bytes, only the first \d+ KiB of the text are searchable`,
 		body(b.get(loc)))
+	// A document whose text could not be read says it is not searchable.
+	for _, tc := range []struct{ status, msg, want string }{
+		{sunshine.TextFailed, "the text could not be read (not a valid PDF)", "not searchable: the text could not be read (not a valid PDF)"},
+		{sunshine.TextUnsupported, "Sunshine cannot read text from image/png files", "not searchable: Sunshine cannot read text from image/png files"},
+		{sunshine.TextPending, "", "reading its text"},
+	} {
+		require.NoError(t, b.st.SetDocumentText(b.fx.Ctx, docs[0].ID, tc.status, "", tc.msg))
+		require.Contains(t, body(b.get(loc)), tc.want, tc.status)
+	}
 
 	rec = b.get("/documents/" + docs[0].ID + "/download")
 	require.Equal(t, http.StatusOK, rec.Code)
