@@ -1,1 +1,2 @@
+ALTER TABLE agencies DROP COLUMN closures_version;
 DROP TABLE agency_closures;

@@ -13,3 +13,9 @@ CREATE TABLE agency_closures (
     FOREIGN KEY (org_id, agency_id) REFERENCES agencies (org_id, id) ON DELETE CASCADE,
     FOREIGN KEY (org_id, created_by) REFERENCES users (org_id, id)
 );
+
+-- Bumped by every change to an agency's closure days. Filing a request
+-- reads it with the closure days and inserts only if it is unchanged,
+-- checked on the agency row under a share lock, so a request filed while
+-- a closure day is added is counted with it (store.CreateRequest).
+ALTER TABLE agencies ADD COLUMN closures_version integer NOT NULL DEFAULT 0;

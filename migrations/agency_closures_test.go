@@ -17,6 +17,9 @@ func TestMigration12_AgencyClosures(t *testing.T) {
 	require.NoError(t, db.Get(&other, `INSERT INTO organizations (name, slug) VALUES ('other', 'other') RETURNING id`))
 
 	migrateTo(t, db.DB, 12)
+	var version int
+	require.NoError(t, db.Get(&version, `SELECT closures_version FROM agencies WHERE id = $1`, agency))
+	require.Zero(t, version, "existing agencies start at version 0")
 	db.MustExec(`INSERT INTO agency_closures (org_id, agency_id, closed_on, reason) VALUES ($1, $2, '2025-03-06', 'storm')`, org, agency)
 	_, err := db.Exec(`INSERT INTO agency_closures (org_id, agency_id, closed_on, reason) VALUES ($1, $2, '2025-03-06', 'again')`, org, agency)
 	require.ErrorContains(t, err, "agency_closures_pkey", "one closure a day")
@@ -29,5 +32,8 @@ func TestMigration12_AgencyClosures(t *testing.T) {
 	var tables int
 	require.NoError(t, db.Get(&tables, `SELECT count(*) FROM information_schema.tables WHERE table_name = 'agency_closures'`))
 	require.Zero(t, tables, "down")
+	var columns int
+	require.NoError(t, db.Get(&columns, `SELECT count(*) FROM information_schema.columns WHERE table_name = 'agencies' AND column_name = 'closures_version'`))
+	require.Zero(t, columns, "down")
 	migrateTo(t, db.DB, 12)
 }

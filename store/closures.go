@@ -132,9 +132,7 @@ func (s *Store) DeleteClosure(ctx context.Context, agencyID string, on deadline.
 }
 
 // closureTx runs a closure change in a transaction, again if it was
-// chosen to break a deadlock: it locks the requests table first, and a
-// transaction that held other rows and then waited for requests (a
-// reminder run, say) can need what it holds.
+// chosen to break a deadlock (it locks the agency and its open requests).
 func (s *Store) closureTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	for attempt := 1; ; attempt++ {
 		err := s.inTx(ctx, fn)
@@ -145,23 +143,22 @@ func (s *Store) closureTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error
 	}
 }
 
-// lockAgency finds an agency of org for a change to its closure days.
-//
-// It first locks the requests table against writes and row locks (reads go
-// on) until the transaction ends, which also puts closure changes in turn:
-// a request being filed or changed meanwhile either finishes first, and is
-// recomputed here, or waits and then reads the new closure days (a
-// statement's snapshot is taken after its locks; the create's insert
-// checks that its list is still current). Writes to requests pause for the
-// milliseconds a closure change takes; closure changes are rare.
+// lockAgency finds an agency of org for a change to its closure days and
+// bumps its closures_version, which locks its row until the transaction
+// ends: closure changes to one agency take turns, and a request being filed
+// with the agency either commits first, and is recomputed here, or waits
+// and then finds the version changed and counts again (createInsert).
 func lockAgency(ctx context.Context, tx *sqlx.Tx, org, id string) (*sunshine.Agency, error) {
 	if !validUUID(id) {
 		return nil, sunshine.Errorf(sunshine.ENotFound, "agency not found")
 	}
-	if _, err := tx.ExecContext(ctx, `LOCK TABLE requests IN EXCLUSIVE MODE`); err != nil {
-		return nil, translate(err, "requests")
+	var a sunshine.Agency
+	err := sqlx.GetContext(ctx, tx, &a, `UPDATE agencies SET closures_version = closures_version + 1
+		WHERE org_id = $1 AND id = $2 RETURNING `+agencyColumns, org, id)
+	if err != nil {
+		return nil, translate(err, "agency")
 	}
-	return findAgency(ctx, tx, org, id)
+	return &a, nil
 }
 
 // checkClosureDay refuses a closure day more than a year ahead of the
@@ -178,12 +175,13 @@ func checkClosureDay(a *sunshine.Agency, on deadline.Date, now time.Time) error 
 // recomputeAgency recomputes the due date of every open request to the
 // agency received on or before day (the only ones a closure on day can
 // move) and records each move in its timeline with note. It returns how
-// many moved.
+// many moved. The requests are locked first and then read, so a change
+// made to one meanwhile is kept, and counted with the new closure days.
 func (s *Store) recomputeAgency(ctx context.Context, tx *sqlx.Tx, org, agencyID string, day deadline.Date, note string) (int, error) {
 	var ids []string
 	err := sqlx.SelectContext(ctx, tx, &ids, `SELECT id FROM requests
 		WHERE org_id = $1 AND agency_id = $2 AND received_on <= $3 AND status = ANY($4)
-		ORDER BY id`, org, agencyID, day, pq.Array(sunshine.OpenStatuses))
+		ORDER BY id FOR UPDATE`, org, agencyID, day, pq.Array(sunshine.OpenStatuses))
 	if err != nil {
 		return 0, translate(err, "requests")
 	}

@@ -3,6 +3,7 @@ package store_test
 import (
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -173,4 +174,39 @@ func TestStore_CreateRequestSeesClosureAddedMeanwhile(t *testing.T) {
 	es, _, err := s.FindEvents(fx.Ctx, r.ID, store.All, "")
 	require.NoError(t, err)
 	require.Len(t, es, 2, "created and computed, once")
+}
+
+// A create whose insert waits for a closure change to the same agency
+// (which holds the agency row) finds the closure version changed once it
+// may go on, and counts again with the new day.
+func TestStore_CreateRequestWaitsForClosureChange(t *testing.T) {
+	t.Parallel()
+	db := storetest.DB(t)
+	s := store.New(db, sunshine.NewFixedClock(now))
+	fx := storetest.Org(t, s, "wait")
+	a := &sunshine.Agency{Name: "NYPD", Jurisdiction: "us-ny"}
+	require.NoError(t, s.CreateAgency(fx.Ctx, a))
+
+	// A closure change in progress, as AddClosure makes it.
+	change := db.MustBegin()
+	defer func() { _ = change.Rollback() }()
+	change.MustExec(`UPDATE agencies SET closures_version = closures_version + 1 WHERE id = $1`, a.ID)
+	change.MustExec(`INSERT INTO agency_closures (org_id, agency_id, closed_on, reason) VALUES ($1, $2, '2017-03-29', 'snow')`, fx.Org.ID, a.ID)
+
+	created := make(chan error, 1)
+	r := &sunshine.Request{AgencyID: a.ID, Title: "ICE", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: d("2017-03-27")}
+	go func() { created <- s.CreateRequest(fx.Ctx, r) }()
+	require.Eventually(t, func() bool { // the insert waits for the agency row
+		var waiting int
+		require.NoError(t, db.Get(&waiting, `SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%closures_version = $20 FOR SHARE%'`))
+		if waiting > 0 {
+			return true
+		}
+		return len(created) > 0
+	}, 10*time.Second, 10*time.Millisecond)
+	require.Empty(t, created, "the create went on while the closure change held the agency")
+	require.NoError(t, change.Commit())
+	require.NoError(t, <-created)
+	require.Equal(t, "2017-04-04", r.DueOn.String(), "counted with the closure committed meanwhile")
 }

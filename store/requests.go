@@ -90,9 +90,6 @@ var testHookAfterCreationFacts func()
 // createOnce files r in two statements: a read of the agency, its closure
 // days and the reminder policy, and the insert, which inserts nothing
 // (errClosuresChanged) unless the closure days are still those read.
-// AddClosure locks requests against writes while it recomputes, so the
-// insert's snapshot, taken after that lock, sees any closure committed
-// before it (see AddClosure).
 func (s *Store) createOnce(ctx context.Context, q sqlx.QueryerContext, p sunshine.Principal, r *sunshine.Request) error {
 	f, err := findCreationFacts(ctx, q, p.OrgID, r.AgencyID, r.AssigneeID, r.ReceivedOn)
 	if err != nil {
@@ -135,12 +132,9 @@ func (s *Store) createOnce(ctx context.Context, q sqlx.QueryerContext, p sunshin
 	if err != nil {
 		return fmt.Errorf("store: event data: %w", err)
 	}
-	if f.Closures == nil {
-		f.Closures = pq.StringArray{} // NULL would never equal the list
-	}
 	err = q.QueryRowxContext(ctx, createInsert, r.OrgID, r.AgencyID, r.Title, r.Description, r.DeliveryMethod, r.Status,
 		r.Jurisdiction, r.SentOn, r.ReceivedOn, r.DueOn, r.TrackingNumber, r.AssigneeID, pq.Array(r.Tags), r.CreatedBy,
-		string(evJSON), pq.Array(dateStrings(sch.SoonDates)), sch.OverdueFrom, sch.AwaitingOn, sch.Next, f.Closures,
+		string(evJSON), pq.Array(dateStrings(sch.SoonDates)), sch.OverdueFrom, sch.AwaitingOn, sch.Next, f.ClosuresVersion,
 	).Scan(&r.ID, &r.CreatedAt, &r.UpdatedAt, &r.Version)
 	if errors.Is(err, sql.ErrNoRows) {
 		return errClosuresChanged
@@ -149,15 +143,20 @@ func (s *Store) createOnce(ctx context.Context, q sqlx.QueryerContext, p sunshin
 }
 
 // createInsert writes a new request, its timeline and its reminder
-// schedule in one statement, if the agency's closure days are still $20.
+// schedule in one statement, if the agency's closure days are still at
+// version $20. The agency row is share-locked: a closure change holds it
+// (AddClosure), and a wait for it re-checks the version on the row as that
+// change left it, so a stale count inserts nothing (errClosuresChanged).
 // The events are inserted in their order, which their seq keeps; a new
 // request has no reminders to cancel, only a schedule to write.
-var createInsert = `WITH req AS (
+const createInsert = `WITH agency AS (
+			SELECT a.id FROM agencies a WHERE a.org_id = $1 AND a.id = $2 AND a.closures_version = $20 FOR SHARE
+		), req AS (
 			INSERT INTO requests (org_id, agency_id, title, description, delivery_method, status, jurisdiction,
 				sent_on, received_on, due_on, tracking_number, assignee_id, tags, created_by)
-			SELECT $1::uuid, $2::uuid, $3::text, $4::text, $5::text, $6::text, $7::text, $8::date, $9::date, $10::date,
+			SELECT $1::uuid, agency.id, $3::text, $4::text, $5::text, $6::text, $7::text, $8::date, $9::date, $10::date,
 				$11::text, $12::uuid, $13::text[], $14::uuid
-			WHERE ` + closureList("$2::uuid", "$9::date") + ` = $20::text[]
+			FROM agency
 			RETURNING id, org_id, created_at, updated_at, version
 		), events AS (
 			INSERT INTO request_events (org_id, request_id, actor_id, kind, effective_on, data)
@@ -181,8 +180,10 @@ type creationFacts struct {
 	AwaitingAfter int           `db:"awaiting_after_days"`
 	AssigneeFound bool          `db:"assignee_found"`
 	AssigneeOK    bool          `db:"assignee_active"`
-	// Closures are the agency's closure days from the receipt date on.
-	Closures pq.StringArray `db:"closure_list"`
+	// Closures are the agency's closure days from the receipt date on, as
+	// of ClosuresVersion.
+	Closures        pq.StringArray `db:"closure_list"`
+	ClosuresVersion int            `db:"closures_version"`
 }
 
 // findCreationFacts reads a new request's agency and reminder policy, and
@@ -195,7 +196,7 @@ func findCreationFacts(ctx context.Context, q sqlx.QueryerContext, org, agencyID
 	if assigneeID != nil && !validUUID(*assigneeID) {
 		return f, errNoAssignee()
 	}
-	query := `SELECT a.name, a.time_zone, a.jurisdiction, o.remind_soon_days, o.awaiting_after_days,
+	query := `SELECT a.name, a.time_zone, a.jurisdiction, a.closures_version, o.remind_soon_days, o.awaiting_after_days,
 			($3::uuid IS NULL OR EXISTS (SELECT FROM users u WHERE u.org_id = o.id AND u.id = $3::uuid)) AS assignee_found,
 			($3::uuid IS NULL OR EXISTS (SELECT FROM users u WHERE u.org_id = o.id AND u.id = $3::uuid AND ` + activeUser + `)) AS assignee_active,
 			` + closureList("a.id", "$4::date") + ` AS closure_list
