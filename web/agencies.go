@@ -17,7 +17,7 @@ type agencyRow struct {
 	Law *deadline.Jurisdiction // nil for a code this build does not know
 }
 
-// agencyField is one text field of the "Add agency" form.
+// agencyField is one text field of the form that adds or edits an agency.
 type agencyField struct {
 	Name, Label, Type, Value, Error, Hint, Autocomplete string
 	Short                                               string // the label in an error message
@@ -29,15 +29,23 @@ type agencyLawOption struct {
 	Selected    bool
 }
 
+// agencyForm is the form that adds an agency (the directory) or edits one
+// (the agency's page): its fields, the law select and their errors. The
+// "agencyFields" template in layout.html shows it.
+type agencyForm struct {
+	Error    string // an error that belongs to no one field
+	Fields   []agencyField
+	Laws     []agencyLawOption
+	LawError string
+	LawHint  string
+}
+
 type agenciesData struct {
 	Note     string
 	Q        string
 	Rows     []agencyRow
 	Next     string // link to the next page, if any
-	Error    string // an error that belongs to no one field
-	Fields   []agencyField
-	Laws     []agencyLawOption
-	LawError string
+	Form     *agencyForm
 	CanWrite bool
 }
 
@@ -52,16 +60,7 @@ func (s *Server) handleAgencyCreate(c *gin.Context) {
 	if !s.canWrite(c) {
 		return
 	}
-	a := &sunshine.Agency{
-		Name:           c.PostForm("name"),
-		Jurisdiction:   c.PostForm("jurisdiction"),
-		RecordsContact: strings.TrimSpace(c.PostForm("records_contact")),
-		Email:          c.PostForm("email"),
-		PortalURL:      strings.TrimSpace(c.PostForm("portal_url")),
-		PostalAddress:  strings.TrimSpace(c.PostForm("postal_address")),
-		Phone:          strings.TrimSpace(c.PostForm("phone")),
-		TimeZone:       strings.TrimSpace(c.PostForm("time_zone")),
-	}
+	a := agencyFromForm(c)
 	typed := *a // Validate fills defaults; show what the user typed
 	if err := s.store.CreateAgency(ctxOf(c), a); err != nil {
 		if sunshine.ErrorCode(err) == sunshine.EInternal {
@@ -97,35 +96,54 @@ func (s *Server) renderAgencies(c *gin.Context, status int, form *sunshine.Agenc
 		}
 	}
 
-	if errs == nil {
-		errs = map[string]string{}
+	d.Form = newAgencyForm(form, errs, "The agency was not added. Check the fields marked below.")
+	s.render(c, status, "agencies", "Agencies", d)
+}
+
+// agencyFromForm reads the agency form's fields.
+func agencyFromForm(c *gin.Context) *sunshine.Agency {
+	return &sunshine.Agency{
+		Name:           c.PostForm("name"),
+		Jurisdiction:   c.PostForm("jurisdiction"),
+		RecordsContact: strings.TrimSpace(c.PostForm("records_contact")),
+		Email:          c.PostForm("email"),
+		PortalURL:      strings.TrimSpace(c.PostForm("portal_url")),
+		PostalAddress:  strings.TrimSpace(c.PostForm("postal_address")),
+		Phone:          strings.TrimSpace(c.PostForm("phone")),
+		TimeZone:       strings.TrimSpace(c.PostForm("time_zone")),
 	}
-	d.Error = errs["_"]
+}
+
+// newAgencyForm is the agency form holding a's values and the errors errs
+// (by field; "_" for the form's own); failed is the form's message when
+// only fields have errors.
+func newAgencyForm(a *sunshine.Agency, errs map[string]string, failed string) *agencyForm {
+	f := &agencyForm{Error: errs["_"]}
 	if errs["jurisdiction"] != "" {
-		d.LawError = "must be chosen from the list"
+		f.LawError = "must be chosen from the list"
 	}
 	for _, j := range deadline.Jurisdictions() {
-		d.Laws = append(d.Laws, agencyLawOption{Code: j.Code, Label: j.Region + ": " + j.Law + " (" + j.ShortName + ")",
-			Selected: j.Code == form.Jurisdiction})
+		f.Laws = append(f.Laws, agencyLawOption{Code: j.Code, Label: j.Region + ": " + j.Law + " (" + j.ShortName + ")",
+			Selected: j.Code == a.Jurisdiction})
 	}
-	d.Fields = []agencyField{
-		{Name: "name", Label: "Name", Type: "text", Value: form.Name, Required: true, Autocomplete: "organization"},
-		{Name: "records_contact", Label: "Records contact (optional)", Type: "text", Value: form.RecordsContact,
+	f.Fields = []agencyField{
+		{Name: "name", Label: "Name", Type: "text", Value: a.Name, Required: true, Autocomplete: "organization"},
+		{Name: "records_contact", Label: "Records contact (optional)", Type: "text", Value: a.RecordsContact,
 			Hint: "The office or person who answers requests, e.g. Public Records Unit."},
-		{Name: "email", Label: "Email (optional)", Type: "email", Value: form.Email, Autocomplete: "email"},
-		{Name: "portal_url", Label: "Portal address (optional)", Type: "url", Value: form.PortalURL, Hint: "An http or https address."},
-		{Name: "postal_address", Label: "Postal address (optional)", Type: "text", Value: form.PostalAddress},
-		{Name: "phone", Label: "Phone (optional)", Type: "tel", Value: form.Phone},
-		{Name: "time_zone", Label: "Time zone (optional)", Type: "text", Value: form.TimeZone,
+		{Name: "email", Label: "Email (optional)", Type: "email", Value: a.Email, Autocomplete: "email"},
+		{Name: "portal_url", Label: "Portal address (optional)", Type: "url", Value: a.PortalURL, Hint: "An http or https address."},
+		{Name: "postal_address", Label: "Postal address (optional)", Type: "text", Value: a.PostalAddress},
+		{Name: "phone", Label: "Phone (optional)", Type: "tel", Value: a.Phone},
+		{Name: "time_zone", Label: "Time zone (optional)", Type: "text", Value: a.TimeZone,
 			Hint: "An IANA name such as America/Los_Angeles. Leave empty for the law's usual time zone."},
 	}
-	for i := range d.Fields {
-		f := &d.Fields[i]
-		f.Error = errs[f.Name]
-		f.Short, _, _ = strings.Cut(f.Label, " (")
+	for i := range f.Fields {
+		fl := &f.Fields[i]
+		fl.Error = errs[fl.Name]
+		fl.Short, _, _ = strings.Cut(fl.Label, " (")
 	}
-	if d.Error == "" && len(errs) > 0 {
-		d.Error = "The agency was not added. Check the fields marked below."
+	if f.Error == "" && len(errs) > 0 {
+		f.Error = failed
 	}
-	s.render(c, status, "agencies", "Agencies", d)
+	return f
 }
