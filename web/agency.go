@@ -1,0 +1,165 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"github.com/gin-gonic/gin"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+)
+
+// agencyPageData is one agency's page: its details, its closure days and
+// the forms that change them.
+type agencyPageData struct {
+	Agency        *sunshine.Agency
+	Law           *deadline.Jurisdiction // nil for a code this build does not know
+	Today         deadline.Date          // the agency's
+	RequestsLink  string
+	Closures      []*sunshine.Closure // the latest first
+	ClosuresError string              // a removal that failed
+	ClosureForm   *reqForm
+	Edit          *agencyForm
+	CanWrite      bool
+	Note          string
+}
+
+// lawHint sits beside the law on the edit form: requests keep their law.
+const lawHint = "Changing the law changes only requests filed from now on: each existing request keeps the law it was filed under."
+
+func agencyPath(id string) string { return "/agencies/" + url.PathEscape(id) }
+
+// handleAgencyPage is GET /agencies/:id.
+func (s *Server) handleAgencyPage(c *gin.Context) {
+	s.renderAgency(c, http.StatusOK, nil)
+}
+
+// renderAgency loads and shows the agency page; edit may replace a form's
+// state (an action's errors and typed values).
+func (s *Server) renderAgency(c *gin.Context, status int, edit func(d *agencyPageData)) {
+	ctx := ctxOf(c)
+	a, err := s.store.FindAgencyByID(ctx, c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	d := &agencyPageData{Agency: a, Note: s.takeNote(c),
+		Today:        deadline.Today(s.store.Clock().Now(), a.Location()),
+		RequestsLink: "/requests?" + url.Values{"agency_id": {a.ID}}.Encode()}
+	d.Law, _ = deadline.Lookup(a.Jurisdiction)
+	if p, ok := sunshine.PrincipalFrom(ctx); ok {
+		d.CanWrite = p.Role.CanWrite()
+	}
+	if d.Closures, err = s.store.FindClosures(ctx, a.ID); err != nil {
+		s.fail(c, err)
+		return
+	}
+	d.ClosureForm = newReqForm("closure", nil)
+	d.Edit = newAgencyForm(a, nil, "")
+	d.Edit.LawHint = lawHint
+	if edit != nil {
+		edit(d)
+	}
+	s.render(c, status, "agency", a.Name, d)
+}
+
+// handleAgencyUpdate is POST /agencies/:id: the edit form.
+func (s *Server) handleAgencyUpdate(c *gin.Context) {
+	if !s.canWrite(c) {
+		return
+	}
+	typed := agencyFromForm(c)
+	a, err := s.store.UpdateAgency(ctxOf(c), c.Param("id"), sunshine.AgencyUpdate{
+		Name: &typed.Name, Jurisdiction: &typed.Jurisdiction, RecordsContact: &typed.RecordsContact, Email: &typed.Email,
+		PortalURL: &typed.PortalURL, PostalAddress: &typed.PostalAddress, Phone: &typed.Phone, TimeZone: &typed.TimeZone})
+	switch sunshine.ErrorCode(err) {
+	case "":
+		s.redirectBack(c, agencyPath(a.ID), "Saved the changes to "+a.Name+".")
+	case sunshine.EInvalid, sunshine.EConflict:
+		// The status the directory's "Add agency" form answers with.
+		s.renderAgency(c, http.StatusBadRequest, func(d *agencyPageData) {
+			d.Edit = newAgencyForm(typed, fieldErrors(err), "The changes were not saved. Check the fields marked below.")
+			d.Edit.LawHint = lawHint
+		})
+	default:
+		s.fail(c, err)
+	}
+}
+
+// handleClosureCreate is POST /agencies/:id/closures: add a closure day.
+func (s *Server) handleClosureCreate(c *gin.Context) {
+	if !s.canWrite(c) {
+		return
+	}
+	f := newReqForm("closure", c.Request.PostForm)
+	cl := &sunshine.Closure{AgencyID: c.Param("id"), Reason: f.V("reason")}
+	cl.ClosedOn = f.parseDateField("closed_on")
+	if f.HasErrors() {
+		// Check the rest too, so every mistake shows at once.
+		if err := cl.Validate(); err != nil {
+			f.fail(err)
+		}
+		s.closureFailed(c, f, nil)
+		return
+	}
+	moved, err := s.store.AddClosure(ctxOf(c), cl)
+	if err != nil {
+		s.closureFailed(c, f, err)
+		return
+	}
+	s.redirectBack(c, agencyPath(cl.AgencyID)+"#closures",
+		"Closure day "+cl.ClosedOn.Format("Mon 2 Jan 2006")+" added; "+movedWords(moved)+".")
+}
+
+// closureFailed shows the agency page again with the closure form's
+// errors, or the error page when the error is not about the form (another
+// organization's agency is a 404).
+func (s *Server) closureFailed(c *gin.Context, f *reqForm, err error) {
+	status := http.StatusBadRequest
+	if err != nil {
+		if status = f.fail(err); status == 0 {
+			s.fail(c, err)
+			return
+		}
+	}
+	s.renderAgency(c, status, func(d *agencyPageData) { d.ClosureForm = f })
+}
+
+// handleClosureDelete is POST /agencies/:id/closures/:date/delete.
+func (s *Server) handleClosureDelete(c *gin.Context) {
+	if !s.canWrite(c) {
+		return
+	}
+	on, err := deadline.ParseDate(c.Param("date"))
+	if err != nil {
+		s.fail(c, sunshine.Errorf(sunshine.ENotFound, "closure day not found"))
+		return
+	}
+	moved, err := s.store.DeleteClosure(ctxOf(c), c.Param("id"), on)
+	switch {
+	case err == nil:
+		s.redirectBack(c, agencyPath(c.Param("id"))+"#closures",
+			"Closure day "+on.Format("Mon 2 Jan 2006")+" removed; "+movedWords(moved)+".")
+	case sunshine.ErrorCode(err) == sunshine.ENotFound:
+		// Removed already (another tab, a colleague), or another
+		// organization's agency: then renderAgency's lookup is the 404.
+		s.renderAgency(c, http.StatusNotFound, func(d *agencyPageData) {
+			d.ClosuresError = on.Format("Mon 2 Jan 2006") + " is not a closure day of this agency, so nothing was removed."
+		})
+	default:
+		s.fail(c, err)
+	}
+}
+
+// movedWords says how many open requests' due dates a closure change moved.
+func movedWords(n int) string {
+	switch n {
+	case 0:
+		return "no open request's due date moved"
+	case 1:
+		return "the due date of 1 open request moved"
+	}
+	return fmt.Sprintf("the due dates of %d open requests moved", n)
+}

@@ -1,0 +1,353 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+	"github.com/sunshine-records/sunshine/store/storetest"
+)
+
+// agencyFixture is an agency with business-day deadlines (New York's FOIL,
+// five business days) and two open requests to it, the browser signed in
+// as the org's admin, over a committed database (see setupCommitted).
+type agencyFixture struct {
+	*bundle
+	a *sunshine.Agency
+	// early was received Mon 27 Mar 2017, due Mon 3 Apr; late was
+	// received Wed 29 Mar, due Wed 5 Apr.
+	early, late *sunshine.Request
+}
+
+func setupAgency(t *testing.T) *agencyFixture {
+	t.Helper()
+	b := setupCommitted(t)
+	a := &sunshine.Agency{Name: "New York City Police Department", Jurisdiction: "us-ny", RecordsContact: "FOIL Unit",
+		Email: "foil@nypd.example", PortalURL: "https://nypd.example/foil", PostalAddress: "1 Police Plaza\nNew York, NY 10038",
+		Phone: "646-610-5000"}
+	require.NoError(t, b.st.CreateAgency(b.fx.Ctx, a))
+	file := func(title, received string) *sunshine.Request {
+		r := &sunshine.Request{AgencyID: a.ID, Title: title, DeliveryMethod: sunshine.DeliveryEmail,
+			ReceivedOn: deadline.MustParseDate(received)}
+		require.NoError(t, b.st.CreateRequest(b.fx.Ctx, r))
+		return r
+	}
+	f := &agencyFixture{bundle: b, a: a, early: file("Stop-and-frisk data", "2017-03-27"), late: file("ICE detainers", "2017-03-29")}
+	require.Equal(t, "2017-04-03", f.early.DueOn.String())
+	require.Equal(t, "2017-04-05", f.late.DueOn.String())
+	b.login(b.fx.Admin.Email)
+	return f
+}
+
+// due returns a request's statutory due date as stored now.
+func (f *agencyFixture) due(r *sunshine.Request) string {
+	f.t.Helper()
+	got, err := f.st.FindRequestByID(f.fx.Ctx, r.ID)
+	require.NoError(f.t, err)
+	return got.DueOn.String()
+}
+
+// closures returns the agency's closure days as "2017-03-31 snow".
+func (f *agencyFixture) closures() []string {
+	f.t.Helper()
+	cs, err := f.st.FindClosures(f.fx.Ctx, f.a.ID)
+	require.NoError(f.t, err)
+	out := []string{}
+	for _, c := range cs {
+		out = append(out, c.ClosedOn.String()+" "+c.Reason)
+	}
+	return out
+}
+
+func (f *agencyFixture) path() string { return "/agencies/" + f.a.ID }
+
+func TestAgencyPage(t *testing.T) {
+	t.Parallel()
+	f := setupAgency(t)
+	_, err := f.st.AddClosure(f.fx.Ctx, &sunshine.Closure{AgencyID: f.a.ID, ClosedOn: deadline.MustParseDate("2017-03-31"), Reason: "snow"})
+	require.NoError(t, err)
+	_, err = f.st.AddClosure(f.fx.Ctx, &sunshine.Closure{AgencyID: f.a.ID, ClosedOn: deadline.MustParseDate("2017-01-09"), Reason: "Executive order 2017-1"})
+	require.NoError(t, err)
+
+	// The directory links each name to its page.
+	require.Contains(t, body(f.get("/agencies")), `<a href="/agencies/`+f.a.ID+`">New York City Police Department</a>`)
+
+	rec := f.get(f.path())
+	require.Equal(t, http.StatusOK, rec.Code)
+	page := body(rec)
+	for _, want := range []string{
+		"<h1>New York City Police Department</h1>",
+		`<a href="https://www.nysenate.gov/legislation/laws/PBO/89" rel="noopener noreferrer">Freedom of Information Law</a> (FOIL, New York;`,
+		"<dd>FOIL Unit</dd>",
+		`<a href="mailto:foil@nypd.example">foil@nypd.example</a>`,
+		`<a href="https://nypd.example/foil" rel="noopener noreferrer">`,
+		"1 Police Plaza\nNew York, NY 10038",
+		"646-610-5000",
+		"America/New_York",
+		"today there is Wed 5 Apr 2017",
+		`<a href="/requests?agency_id=` + f.a.ID + `">Requests to this agency</a>`,
+		"a last day cannot fall on one",
+		"recomputes the due dates of the agency's open requests",
+		`<time datetime="2017-03-31">Fri 31 Mar 2017</time>`,
+		"<td data-label=\"Reason\">snow</td>",
+		`action="/agencies/` + f.a.ID + `/closures/2017-03-31/delete"`,
+		`aria-label="Remove the closure day Mon 9 Jan 2017">Remove</button>`,
+		`<form method="post" action="/agencies/` + f.a.ID + `/closures#closures"`,
+		`<input type="date" id="closure-closed-on" name="closed_on"`,
+		`<input id="closure-reason" name="reason"`,
+		`<form method="post" action="/agencies/` + f.a.ID + `#edit"`,
+		`<option value="us-ny" selected>`,
+		`value="New York City Police Department"`,
+		"each existing request keeps the law it was filed under",
+	} {
+		require.Contains(t, page, want)
+	}
+	require.Less(t, strings.Index(page, "Fri 31 Mar 2017"), strings.Index(page, "Mon 9 Jan 2017"), "the latest first")
+
+	// The link lists the agency's requests.
+	list := body(f.get("/requests?agency_id=" + f.a.ID))
+	require.Contains(t, list, f.early.ID)
+	require.Contains(t, list, f.late.ID)
+
+	for _, path := range []string{"/agencies/not-a-uuid", "/agencies/00000000-0000-0000-0000-000000000000"} {
+		rec := f.get(path)
+		require.Equal(t, http.StatusNotFound, rec.Code, path)
+		require.Contains(t, body(rec), "There is nothing here", path)
+	}
+
+	// A viewer reads the page but gets no forms.
+	viewer := &sunshine.User{Email: "viewer@ndlon.example", Name: "Viewer", Role: sunshine.RoleViewer}
+	require.NoError(t, f.st.CreateUser(f.fx.Ctx, viewer))
+	require.NoError(t, f.st.SetPassword(context.Background(), viewer.ID, password))
+	f.login(viewer.Email)
+	page = body(f.get(f.path()))
+	require.Contains(t, page, "Fri 31 Mar 2017")
+	require.NotContains(t, page, "Remove</button>")
+	require.NotContains(t, page, "Add a closure day")
+	require.NotContains(t, page, "Edit agency")
+}
+
+// Adding a closure day moves the due dates of the open requests it falls
+// in, says how many moved, and removing it moves them back.
+func TestAgencyPage_AddAndRemoveClosure(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, on, day       string
+		wantEarly, wantLate string // due dates with the closure day
+		moved               string // the note's words
+	}{
+		{"both requests move", "2017-03-31", "Fri 31 Mar 2017", "2017-04-04", "2017-04-06", "the due dates of 2 open requests moved"},
+		{"before the later request was received", "2017-03-28", "Tue 28 Mar 2017", "2017-04-04", "2017-04-05", "the due date of 1 open request moved"},
+		{"a Saturday", "2017-04-01", "Sat 1 Apr 2017", "2017-04-03", "2017-04-05", "no open request&#39;s due date moved"},
+		{"after both due dates", "2017-04-10", "Mon 10 Apr 2017", "2017-04-03", "2017-04-05", "no open request&#39;s due date moved"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := setupAgency(t)
+			rec := f.post(f.path()+"/closures", url.Values{"closed_on": {tc.on}, "reason": {" snow "}})
+			loc := requireRedirect(t, rec, f.path())
+			require.Equal(t, f.path()+"#closures", loc)
+			require.Equal(t, tc.wantEarly, f.due(f.early))
+			require.Equal(t, tc.wantLate, f.due(f.late))
+			require.Equal(t, []string{tc.on + " snow"}, f.closures())
+			page := body(f.get(f.path())) // a browser keeps the #closures to itself
+			require.Contains(t, page, `<p class="note" role="status">Closure day `+tc.day+` added; `+tc.moved+`.</p>`)
+			require.Contains(t, page, `<time datetime="`+tc.on+`">`+tc.day+`</time>`)
+			if tc.wantEarly != "2017-04-03" {
+				require.Contains(t, body(f.get("/requests/"+f.early.ID)), "Agency closure day added: "+tc.on+" (snow)")
+			}
+
+			rec = f.post(f.path()+"/closures/"+tc.on+"/delete", nil)
+			require.Equal(t, f.path()+"#closures", requireRedirect(t, rec, f.path()))
+			require.Equal(t, "2017-04-03", f.due(f.early))
+			require.Equal(t, "2017-04-05", f.due(f.late))
+			require.Empty(t, f.closures())
+			page = body(f.get(f.path()))
+			require.Contains(t, page, "Closure day "+tc.day+" removed; "+tc.moved+".")
+			require.Contains(t, page, "No closure days recorded.")
+			if tc.wantEarly != "2017-04-03" {
+				require.Contains(t, body(f.get("/requests/"+f.early.ID)), "Agency closure day removed: "+tc.on+" (snow)")
+			}
+		})
+	}
+}
+
+// Bad input shows the page again with the error beside its field, keeps
+// what was typed and saves nothing.
+func TestAgencyPage_ClosureErrors(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name         string
+		form         url.Values
+		status       int
+		field, error string
+	}{
+		{"a day already closed", url.Values{"closed_on": {"2017-03-31"}, "reason": {"storm"}}, http.StatusConflict,
+			"closed-on", "is already a closure day of this agency"},
+		{"no reason", url.Values{"closed_on": {"2017-03-30"}, "reason": {"  "}}, http.StatusBadRequest,
+			"reason", "must be 1 to 200 characters"},
+		{"a reason of two lines", url.Values{"closed_on": {"2017-03-30"}, "reason": {"snow\nand ice"}}, http.StatusBadRequest,
+			"reason", "must be one line"},
+		{"no date", url.Values{"closed_on": {""}, "reason": {"storm"}}, http.StatusBadRequest,
+			"closed-on", "is required"},
+		{"not a date", url.Values{"closed_on": {"next tuesday"}, "reason": {"storm"}}, http.StatusBadRequest,
+			"closed-on", "must be a date such as 2017-03-27"},
+		{"no such day", url.Values{"closed_on": {"2017-02-30"}, "reason": {"storm"}}, http.StatusBadRequest,
+			"closed-on", "must be a date such as 2017-03-27"},
+		{"more than a year ahead", url.Values{"closed_on": {"2018-04-10"}, "reason": {"storm"}}, http.StatusBadRequest,
+			"closed-on", "must be within a year from today (2017-04-05 where the agency is)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := setupAgency(t)
+			_, err := f.st.AddClosure(f.fx.Ctx, &sunshine.Closure{AgencyID: f.a.ID, ClosedOn: deadline.MustParseDate("2017-03-31"), Reason: "snow"})
+			require.NoError(t, err)
+			rec := f.post(f.path()+"/closures", tc.form)
+			require.Equal(t, tc.status, rec.Code)
+			page := body(rec)
+			require.Contains(t, page, `<p class="field-error" id="closure-`+tc.field+`-error">`+tc.error+`</p>`)
+			require.Regexp(t, `id="closure-`+tc.field+`"[^>]*aria-invalid="true" aria-describedby="closure-`+tc.field+`-error"`, page)
+			require.Contains(t, page, `id="closure-reason" name="reason" value="`+tc.form.Get("reason")+`"`, "what was typed is kept")
+			require.Equal(t, []string{"2017-03-31 snow"}, f.closures(), "nothing saved")
+			require.Equal(t, "2017-04-04", f.due(f.early))
+		})
+	}
+
+	// Removing a day that is not (or no longer) a closure day says so.
+	f := setupAgency(t)
+	rec := f.post(f.path()+"/closures/2017-03-30/delete", nil)
+	require.Equal(t, http.StatusNotFound, rec.Code)
+	require.Contains(t, body(rec), "Thu 30 Mar 2017 is not a closure day of this agency, so nothing was removed.")
+	require.Equal(t, http.StatusNotFound, f.post(f.path()+"/closures/2017-13-01/delete", nil).Code)
+}
+
+// Viewers cannot change an agency; another organization's agency is a 404
+// for its page and every form, as is a malformed ID.
+func TestAgencyPage_Access(t *testing.T) {
+	t.Parallel()
+	edit := url.Values{"name": {"NYPD"}, "jurisdiction": {"us-ny"}}
+	add := url.Values{"closed_on": {"2017-03-30"}, "reason": {"storm"}}
+	for _, tc := range []struct {
+		name   string
+		who    string // "viewer", "peer" (another org's admin) or "staff"
+		method string
+		path   string // after /agencies/{id}
+		form   url.Values
+		want   int
+	}{
+		{"viewer reads", "viewer", "GET", "", nil, http.StatusOK},
+		{"viewer cannot edit", "viewer", "POST", "", edit, http.StatusForbidden},
+		{"viewer cannot add a closure day", "viewer", "POST", "/closures", add, http.StatusForbidden},
+		{"viewer cannot remove a closure day", "viewer", "POST", "/closures/2017-03-31/delete", nil, http.StatusForbidden},
+		{"staff edits", "staff", "POST", "", edit, http.StatusSeeOther},
+		{"staff adds a closure day", "staff", "POST", "/closures", add, http.StatusSeeOther},
+		{"staff removes a closure day", "staff", "POST", "/closures/2017-03-31/delete", nil, http.StatusSeeOther},
+		{"another org's page", "peer", "GET", "", nil, http.StatusNotFound},
+		{"another org's edit", "peer", "POST", "", edit, http.StatusNotFound},
+		{"another org's edit with errors", "peer", "POST", "", url.Values{"name": {""}}, http.StatusNotFound},
+		{"another org's closure day added", "peer", "POST", "/closures", add, http.StatusNotFound},
+		{"another org's closure day added with errors", "peer", "POST", "/closures", url.Values{"closed_on": {"nope"}}, http.StatusNotFound},
+		{"another org's closure day removed", "peer", "POST", "/closures/2017-03-31/delete", nil, http.StatusNotFound},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := setupAgency(t)
+			_, err := f.st.AddClosure(f.fx.Ctx, &sunshine.Closure{AgencyID: f.a.ID, ClosedOn: deadline.MustParseDate("2017-03-31"), Reason: "snow"})
+			require.NoError(t, err)
+			switch tc.who {
+			case "viewer":
+				u := &sunshine.User{Email: "viewer@ndlon.example", Role: sunshine.RoleViewer}
+				require.NoError(t, f.st.CreateUser(f.fx.Ctx, u))
+				require.NoError(t, f.st.SetPassword(context.Background(), u.ID, password))
+				f.login(u.Email)
+			case "staff":
+				f.login(f.staff("staff@ndlon.example").Email)
+			case "peer":
+				other := storetest.Org(t, f.st, "other")
+				require.NoError(t, f.st.SetPassword(context.Background(), other.Admin.ID, password))
+				f.login(other.Admin.Email)
+			}
+			var rec = f.get(f.path() + tc.path)
+			if tc.method == "POST" {
+				rec = f.post(f.path()+tc.path, tc.form)
+			}
+			require.Equal(t, tc.want, rec.Code, body(rec))
+			switch tc.want {
+			case http.StatusForbidden:
+				require.Contains(t, body(rec), "Your role (viewer) can read but not change")
+			case http.StatusNotFound:
+				require.Contains(t, body(rec), "There is nothing here, or it belongs to another organization.")
+				require.NotContains(t, body(rec), "New York City Police Department")
+			}
+			if tc.want != http.StatusSeeOther {
+				require.Equal(t, []string{"2017-03-31 snow"}, f.closures(), "nothing changed")
+				got, err := f.st.FindAgencyByID(f.fx.Ctx, f.a.ID)
+				require.NoError(t, err)
+				require.Equal(t, "New York City Police Department", got.Name)
+			}
+		})
+	}
+}
+
+func TestAgencyPage_Edit(t *testing.T) {
+	t.Parallel()
+	f := setupAgency(t)
+	other := &sunshine.Agency{Name: "Port Authority Police", Jurisdiction: "us-ny"}
+	require.NoError(t, f.st.CreateAgency(f.fx.Ctx, other))
+
+	for _, tc := range []struct {
+		name   string
+		form   url.Values
+		errors map[string]string // field: message, as shown
+	}{
+		{"empty name and a bad email", url.Values{"name": {" "}, "jurisdiction": {"us-ny"}, "email": {"not-an-email"}},
+			map[string]string{"name": "Name must be 1 to 300 characters", "email": "Email must be an email address"}},
+		{"another agency's name", url.Values{"name": {"Port Authority Police"}, "jurisdiction": {"us-ny"}},
+			map[string]string{"name": "Name is already in the directory"}},
+		{"an unknown law", url.Values{"name": {"NYPD"}, "jurisdiction": {"xx"}},
+			map[string]string{"jurisdiction": "Law must be chosen from the list"}},
+		{"an unknown time zone", url.Values{"name": {"NYPD"}, "jurisdiction": {"us-ny"}, "time_zone": {"Mars/Olympus"}},
+			map[string]string{"time_zone": "Time zone must be an IANA time zone such as America/Los_Angeles"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := f.post(f.path(), tc.form)
+			require.Equal(t, http.StatusBadRequest, rec.Code)
+			page := body(rec)
+			require.Contains(t, page, "The changes were not saved. Check the fields marked below.")
+			for field, msg := range tc.errors {
+				require.Contains(t, page, `<p class="field-error" id="`+field+`-error">`+msg+`</p>`)
+			}
+			require.Contains(t, page, `value="`+tc.form.Get("email")+`"`, "what was typed is kept")
+			require.Contains(t, page, "each existing request keeps the law it was filed under")
+			got, err := f.st.FindAgencyByID(f.fx.Ctx, f.a.ID)
+			require.NoError(t, err)
+			require.Equal(t, "New York City Police Department", got.Name, "nothing saved")
+		})
+	}
+
+	// Saved: a new name and law; the requests keep theirs.
+	rec := f.post(f.path(), url.Values{"name": {"NYPD"}, "jurisdiction": {"us-federal"}, "records_contact": {" Legal Bureau "},
+		"email": {"legal@nypd.example"}, "time_zone": {""}})
+	require.Equal(t, f.path(), requireRedirect(t, rec, f.path()))
+	got, err := f.st.FindAgencyByID(f.fx.Ctx, f.a.ID)
+	require.NoError(t, err)
+	require.Equal(t, "NYPD", got.Name)
+	require.Equal(t, "us-federal", got.Jurisdiction)
+	require.Equal(t, "Legal Bureau", got.RecordsContact)
+	require.Equal(t, "legal@nypd.example", got.Email)
+	require.Empty(t, got.PortalURL, "an emptied field is emptied")
+	require.Equal(t, "America/New_York", got.TimeZone, "the law's usual zone")
+	page := body(f.get(f.path()))
+	require.Contains(t, page, "Saved the changes to NYPD.")
+	require.Contains(t, page, "<h1>NYPD</h1>")
+	r, err := f.st.FindRequestByID(f.fx.Ctx, f.early.ID)
+	require.NoError(t, err)
+	require.Equal(t, "us-ny", r.Jurisdiction)
+	require.Equal(t, "2017-04-03", r.DueOn.String())
+}
