@@ -351,3 +351,49 @@ func TestAgencyPage_Edit(t *testing.T) {
 	require.Equal(t, "us-ny", r.Jurisdiction)
 	require.Equal(t, "2017-04-03", r.DueOn.String())
 }
+
+// The new-request page's preview counts the agency's closure days, as
+// filing does.
+func TestNewRequest_PreviewCountsClosures(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name     string
+		closures map[string]string // day: reason
+		due      string
+		step     string // a step of the explanation, if any
+	}{
+		{"no closure days", nil, "Mon 3 Apr 2017", ""},
+		{"a closure day in the period", map[string]string{"2017-03-31": "snow"}, "Tue 4 Apr 2017",
+			"Fri 31 Mar 2017: office closed (snow), not counted."},
+		{"two closure days, one the day of receipt", map[string]string{"2017-03-27": "power outage", "2017-03-30": "snow"}, "Tue 4 Apr 2017",
+			"Thu 30 Mar 2017: office closed (snow), not counted."},
+		{"a closure day before receipt", map[string]string{"2017-03-24": "snow"}, "Mon 3 Apr 2017", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := setupAgency(t)
+			for on, reason := range tc.closures {
+				_, err := f.st.AddClosure(f.fx.Ctx, &sunshine.Closure{AgencyID: f.a.ID, ClosedOn: deadline.MustParseDate(on), Reason: reason})
+				require.NoError(t, err)
+			}
+			form := url.Values{"agency_id": {f.a.ID}, "title": {"Body camera policy"}, "delivery_method": {"email"},
+				"sent_on": {"2017-03-27"}, "received_on": {"2017-03-27"}}
+			preview := url.Values{"preview": {"1"}}
+			for k, v := range form {
+				preview[k] = v
+			}
+			rec := f.post("/requests", preview)
+			require.Equal(t, http.StatusOK, rec.Code)
+			page := body(rec)
+			require.Contains(t, page, "Due <strong>"+tc.due+"</strong> under the Freedom of Information Law")
+			if tc.step != "" {
+				require.Contains(t, page, "<li>"+tc.step+"</li>")
+			}
+			require.NotContains(t, page, "2017-03-24", "a day before receipt is not a step")
+
+			// Filing computes the same date.
+			loc := requireRedirect(t, f.post("/requests", form), "/requests/")
+			require.Contains(t, body(f.get(loc)), "Request saved: due "+tc.due+".")
+		})
+	}
+}

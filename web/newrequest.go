@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -68,13 +69,22 @@ func (s *Server) renderNewRequest(c *gin.Context, status int, f *reqForm) {
 		}
 		after = next
 	}
-	d.Preview = previewDue(byID[f.V("agency_id")], f)
+	a := byID[f.V("agency_id")]
+	var closures []*sunshine.Closure
+	if a.ID != "" {
+		var err error
+		if closures, err = s.store.FindClosures(ctx, a.ID); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	d.Preview = previewDue(a, closures, f)
 	s.render(c, status, "new_request", "New request", d)
 }
 
 // previewDue computes the due date the request would get, with the engine
-// the store uses.
-func previewDue(a agencyOption, f *reqForm) *duePreview {
+// the store uses and the agency's closure days.
+func previewDue(a agencyOption, closures []*sunshine.Closure, f *reqForm) *duePreview {
 	p := &duePreview{}
 	raw := strings.TrimSpace(f.V("received_on"))
 	switch {
@@ -99,7 +109,15 @@ func previewDue(a agencyOption, f *reqForm) *duePreview {
 		return p
 	}
 	p.Law = j.Law + " (" + j.Citation + ")"
-	res, err := j.Compute(received, deadline.Options{})
+	// The days from receipt on, as the store counts them when filing.
+	var opts deadline.Options
+	for _, c := range closures {
+		if !c.ClosedOn.Before(received) {
+			opts.Closures = append(opts.Closures, c.Holiday())
+		}
+	}
+	slices.SortFunc(opts.Closures, func(x, y deadline.Holiday) int { return x.Date.Compare(y.Date) })
+	res, err := j.Compute(received, opts)
 	if err != nil {
 		p.Error = err.Error()
 		return p
