@@ -17,7 +17,8 @@ type agencyRow struct {
 	Law *deadline.Jurisdiction // nil for a code this build does not know
 }
 
-// agencyField is one text field of the form that adds or edits an agency.
+// agencyField is one text field of the form that adds or edits an agency;
+// Type is an input's type, or "textarea" for lines of text.
 type agencyField struct {
 	Name, Label, Type, Value, Error, Hint, Autocomplete string
 	Short                                               string // the label in an error message
@@ -132,7 +133,7 @@ func newAgencyForm(a *sunshine.Agency, errs map[string]string, failed string) *a
 			Hint: "The office or person who answers requests, e.g. Public Records Unit."},
 		{Name: "email", Label: "Email (optional)", Type: "email", Value: a.Email, Autocomplete: "email"},
 		{Name: "portal_url", Label: "Portal address (optional)", Type: "url", Value: a.PortalURL, Hint: "An http or https address."},
-		{Name: "postal_address", Label: "Postal address (optional)", Type: "text", Value: a.PostalAddress},
+		{Name: "postal_address", Label: "Postal address (optional)", Type: "textarea", Value: a.PostalAddress},
 		{Name: "phone", Label: "Phone (optional)", Type: "tel", Value: a.Phone},
 		{Name: "time_zone", Label: "Time zone (optional)", Type: "text", Value: a.TimeZone,
 			Hint: "An IANA name such as America/Los_Angeles. Leave empty for the law's usual time zone."},

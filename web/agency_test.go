@@ -103,6 +103,8 @@ func TestAgencyPage(t *testing.T) {
 		`<input id="closure-reason" name="reason"`,
 		`<form method="post" action="/agencies/` + f.a.ID + `#edit"`,
 		`<option value="us-ny" selected>`,
+		// A textarea, which keeps the address's lines when the form is sent.
+		"<textarea id=\"agency-postal_address\" name=\"postal_address\" rows=\"3\">1 Police Plaza\nNew York, NY 10038</textarea>",
 		`value="New York City Police Department"`,
 		"each existing request keeps the law it was filed under",
 	} {
