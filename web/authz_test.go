@@ -53,6 +53,7 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		{"/requests", 200, 200, 200, 200},
 		{"/requests?status=submitted&agency_id=" + a.ID, 200, 200, 200, 200},
 		{"/agencies", 200, 200, 200, 200},
+		{"/agencies/" + a.ID, 200, 200, 200, 404},
 		{"/search?q=ICE", 200, 200, 200, 200},
 		{"/settings", 200, 200, 200, 200},
 		{"/requests/new", 200, 200, 403, 200}, // viewers cannot file requests
@@ -67,6 +68,8 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 	}{
 		{"/requests/" + r.ID + "/custom_due", url.Values{"date": {"2017-05-01"}}, 303, 303, 403, 404},
 		{"/requests/" + r.ID + "/watch", url.Values{"watch": {"1"}}, 303, 303, 403, 404},
+		// The agency's own values: saving them leaves it as it was for the next visitor.
+		{"/agencies/" + a.ID, url.Values{"name": {a.Name}, "jurisdiction": {"us-ca"}}, 303, 303, 403, 404},
 		// Reactivating an active user changes nothing, so every visitor may try.
 		{"/settings/users/" + viewer.ID + "/reactivate", nil, 303, 403, 403, 404},
 		{"/settings/users/" + viewer.ID + "/invite", nil, 303, 403, 403, 404},
