@@ -407,3 +407,47 @@ func TestBrowser_StaffScenario(t *testing.T) {
 	require.NotContains(t, page, iceTitle)
 	require.NotContains(t, page, sacramentoAgency)
 }
+
+// A closure day added on the agency's page moves its request, and the
+// new-request form's live preview counts it, as filing will.
+func TestBrowser_ClosureDays(t *testing.T) {
+	chrome := browserPath(t)
+	ls := startServer(t)
+	b := &tab{t: t, ctx: browser(t, chrome), url: ls.url}
+	agency := ls.request.AgencyID
+
+	b.do("open the directory", chromedp.Navigate(ls.url+"/agencies"))
+	b.signIn(ls.ndlon.Admin.Email)
+	b.do("open the agency's page", chromedp.Click(chromedp.CSS(`main a[href="/agencies/`+agency+`"]`)),
+		chromedp.WaitVisible(chromedp.Search(`//h1[normalize-space()="`+sacramentoAgency+`"]`)))
+	form := `form[action="/agencies/` + agency + `/closures#closures"]`
+	b.do("add a closure day",
+		chromedp.SetValue(chromedp.CSS(form+` input[name="closed_on"]`), "2017-04-06"),
+		chromedp.SendKeys(chromedp.CSS(form+` input[name="reason"]`), "power outage"),
+		chromedp.Click(chromedp.CSS(form+` button[type="submit"]`)),
+	)
+	b.waitText("the page lists the day and says what moved",
+		"Closure day Thu 6 Apr 2017 added; the due date of 1 open request moved.", "power outage")
+	r, err := ls.st.FindRequestByID(ls.ndlon.Ctx, ls.request.ID)
+	require.NoError(t, err)
+	require.Equal(t, "2017-04-07", r.DueOn.String(), "a last day cannot fall on a closure day")
+
+	// The live preview, without pressing Preview due date.
+	b.do("open the new-request form", chromedp.Click(chromedp.CSS(`header nav a[href="/requests/new"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`main form select[name="agency_id"]`)))
+	choose := func(what, id string) {
+		b.do(what, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(function () {
+			var f = document.querySelector("form[data-new-request]");
+			var a = f.querySelector("select[name=agency_id]"), r = f.querySelector("input[name=received_on]");
+			a.value = %q; a.dispatchEvent(new Event("change"));
+			r.value = "2017-03-27"; r.dispatchEvent(new Event("change"));
+		})()`, id)))
+	}
+	choose("choose the agency and the received date", agency)
+	b.waitText("the preview counts the closure day", "Due Fri 7 Apr 2017", "Thu 6 Apr 2017: office closed (power outage); the last day cannot fall on it.")
+	as, _, err := ls.st.FindAgencies(ls.ndlon.Ctx, sunshine.AgencyFilter{Q: "Los Angeles"})
+	require.NoError(t, err)
+	choose("choose an agency without closure days", as[0].ID)
+	b.waitText("another agency's preview", "Due Thu 6 Apr 2017")
+	require.NotContains(t, b.text(), "office closed")
+}

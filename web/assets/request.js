@@ -2,16 +2,6 @@
 // uploads one file at a time with progress. Both pages work without it.
 (function () {
   "use strict";
-  var DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
-  // day writes "2017-04-06" as "Thu 6 Apr 2017", like the pages do.
-  function day(iso) {
-    var p = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
-    if (!p) return iso;
-    var d = new Date(Date.UTC(+p[1], +p[2] - 1, +p[3]));
-    return DAYS[d.getUTCDay()] + " " + d.getUTCDate() + " " + MONTHS[d.getUTCMonth()] + " " + d.getUTCFullYear();
-  }
 
   function el(tag, text, cls) {
     var e = document.createElement(tag);
@@ -20,7 +10,7 @@
     return e;
   }
 
-  // --- New request: the due date before saving, from the calculator.
+  // --- New request: the due date before saving, as the server computes it.
   function setupPreview(form) {
     var agency = form.querySelector("[data-agency]");
     var received = form.querySelector("[data-received]");
@@ -41,28 +31,21 @@
         return;
       }
       var mine = ++seq;
-      var url = "/api/v1/deadline?jurisdiction=" + encodeURIComponent(code) + "&received=" + encodeURIComponent(date);
-      fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
-        .then(function (res) { return res.json().then(function (body) { return { ok: res.ok, body: body }; }); })
-        .then(function (r) {
+      // The form's own preview (its Preview due date button), which counts
+      // the agency's closure days as filing does; the calculator at
+      // /api/v1/deadline knows only the law.
+      var body = new URLSearchParams(new FormData(form));
+      body.set("preview", "1");
+      fetch(form.action, { method: "POST", body: body, credentials: "same-origin", headers: { Accept: "text/html" } })
+        .then(function (res) {
+          if (!res.ok) throw new Error("preview: status " + res.status);
+          return res.text();
+        })
+        .then(function (html) {
           if (mine !== seq) return; // a newer choice is on its way
-          if (!r.ok) {
-            show([el("p", (r.body && r.body.detail) || "The due date could not be computed.", "error")]);
-            return;
-          }
-          var b = r.body, law = b.law ? b.law.name + " (" + b.law.citation + ")" : b.jurisdiction;
-          var head = el("p");
-          if (b.due) {
-            head.appendChild(document.createTextNode("Due "));
-            head.appendChild(el("strong", day(b.due)));
-            head.appendChild(document.createTextNode(" under the " + law + "."));
-          } else {
-            head.appendChild(el("strong", "No statutory date"));
-            head.appendChild(document.createTextNode(" under the " + law + "."));
-          }
-          var ol = el("ol", null, "steps");
-          (b.steps || []).forEach(function (s) { ol.appendChild(el("li", s)); });
-          show([head, ol]);
+          var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("[data-preview]");
+          if (!fresh) throw new Error("preview: not on the page"); // signed out, say
+          show(Array.prototype.map.call(fresh.childNodes, function (n) { return document.importNode(n, true); }));
         })
         .catch(function () {
           if (mine === seq) show([el("p", "The due date could not be computed just now; use Preview due date.", "hint")]);
