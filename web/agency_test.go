@@ -16,7 +16,7 @@ import (
 
 // agencyFixture is an agency with business-day deadlines (New York's FOIL,
 // five business days) and two open requests to it, the browser signed in
-// as the org's admin, over a committed database (see setupCommitted).
+// as the org's admin.
 type agencyFixture struct {
 	*bundle
 	a *sunshine.Agency
@@ -27,7 +27,7 @@ type agencyFixture struct {
 
 func setupAgency(t *testing.T) *agencyFixture {
 	t.Helper()
-	b := setupCommitted(t)
+	b := setup(t)
 	a := &sunshine.Agency{Name: "New York City Police Department", Jurisdiction: "us-ny", RecordsContact: "FOIL Unit",
 		Email: "foil@nypd.example", PortalURL: "https://nypd.example/foil", PostalAddress: "1 Police Plaza\nNew York, NY 10038",
 		Phone: "646-610-5000"}

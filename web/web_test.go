@@ -54,17 +54,6 @@ func setupWith(t *testing.T, cfg api.Config) *bundle {
 	return setupStore(t, storetest.Tx(t, clk), clk, cfg)
 }
 
-// setupCommitted is setup over a database of the test's own, where each
-// write commits. Tests that change an agency's closure days need it: a
-// change locks the requests table against writes until its transaction
-// ends, which under storetest.Tx is the end of the test, and every other
-// test writing a request in the shared database would wait for it.
-func setupCommitted(t *testing.T) *bundle {
-	t.Helper()
-	clk := sunshine.NewFixedClock(now)
-	return setupStore(t, store.New(storetest.DB(t), clk), clk, api.Config{})
-}
-
 // setupStore is setup over st, whose clock is clk.
 func setupStore(t *testing.T, st *store.Store, clk *sunshine.FixedClock, cfg api.Config) *bundle {
 	t.Helper()
