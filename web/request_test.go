@@ -82,6 +82,7 @@ func TestRequestPage(t *testing.T) {
 	require.Contains(t, page, "Sacramento County Sheriff&#39;s Department")
 	require.Contains(t, page, "records@sheriff.example")
 	require.Contains(t, page, "https://sheriff.example/records")
+	require.Contains(t, page, `<a href="/agencies/`+r.AgencyID+`">Sacramento County Sheriff&#39;s Department</a>`, "the agency's page, with its closure days")
 	require.Contains(t, page, "R-2017-0042")
 	require.Contains(t, page, "<strong>Thu 6 Apr 2017</strong>")
 	require.Contains(t, page, "due tomorrow", "today is Wed 5 Apr in Sacramento")
