@@ -95,7 +95,7 @@ func TestRequestPage(t *testing.T) {
 	require.Contains(t, page, "Not extended. The agency may extend once by 14 calendar days")
 	require.Contains(t, page, "Request created as submitted")
 	require.Contains(t, page, `action="/requests/`+r.ID+`/communications#log"`)
-	require.Contains(t, page, `<script src="/assets/request.js" defer></script>`)
+	require.Contains(t, page, `<script src="/assets/request.js?v=`+assetVersion(t, "request.js")+`" defer></script>`)
 
 	require.Equal(t, http.StatusNotFound, b.get("/requests/not-a-uuid").Code)
 	require.Equal(t, http.StatusNotFound, b.get("/requests/00000000-0000-0000-0000-000000000000").Code)

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -71,11 +70,7 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 		http.Error(w, "This form came from another site, so Sunshine refused it. Reload the page and try again.", http.StatusForbidden)
 	}))
 
-	assets, _ := fs.Sub(assetFS, "assets")
-	e.GET("/assets/*file", s.securityHeaders, func(c *gin.Context) {
-		c.Header("Cache-Control", "public, max-age=3600")
-		c.FileFromFS(c.Param("file"), http.FS(assets))
-	})
+	e.GET("/assets/*file", s.securityHeaders, serveAsset(http.FS(Assets())))
 
 	pub := e.Group("", s.securityHeaders, s.sameOrigin, s.readInput)
 	pub.GET("/login", s.handleLoginPage)

@@ -15,6 +15,7 @@ import (
 
 // funcs are the helpers every page template may use.
 var funcs = template.FuncMap{
+	"asset": assetURL,
 	// day writes a date the way people read it: "Thu 6 Apr 2017".
 	"day": func(d deadline.Date) string {
 		if d.IsZero() {

@@ -2,7 +2,10 @@ package web_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -293,10 +296,42 @@ func TestPages_RefuseNonText(t *testing.T) {
 func TestFavicon(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	require.Contains(t, body(b.get("/login")), `<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">`)
+	require.Contains(t, body(b.get("/login")), `<link rel="icon" href="/assets/favicon.svg?v=`+assetVersion(t, "favicon.svg")+`" type="image/svg+xml">`)
 	rec := b.get("/assets/favicon.svg")
 	require.Equal(t, http.StatusOK, rec.Code)
 	require.Equal(t, "image/svg+xml", rec.Header().Get("Content-Type"))
+}
+
+// assetVersion is the version a page's link to an embedded asset carries:
+// the start of the SHA-256 of the bytes served.
+func assetVersion(t *testing.T, name string) string {
+	t.Helper()
+	b, err := fs.ReadFile(web.Assets(), name)
+	require.NoError(t, err)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:6])
+}
+
+// Pages link to their scripts and styles by the hash of their bytes, so a
+// release never leaves a browser running an old script; the linked version
+// is cached for good, any other link is revalidated.
+func TestAssets_Versioned(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	page := body(b.get("/login"))
+	for _, name := range []string{"app.css", "app.js"} {
+		link := "/assets/" + name + "?v=" + assetVersion(t, name)
+		require.Contains(t, page, `"`+link+`"`)
+		rec := b.get(link)
+		require.Equal(t, http.StatusOK, rec.Code)
+		require.Equal(t, "public, max-age=31536000, immutable", rec.Header().Get("Cache-Control"), name)
+		for _, other := range []string{"/assets/" + name, "/assets/" + name + "?v=0123456789ab"} {
+			rec := b.get(other)
+			require.Equal(t, http.StatusOK, rec.Code)
+			require.Equal(t, "no-cache", rec.Header().Get("Cache-Control"), other)
+		}
+	}
+	require.Equal(t, http.StatusNotFound, b.get("/assets/nothing.js").Code)
 }
 
 // A password reset signs the person out everywhere.
