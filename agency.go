@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/sunshine-records/sunshine/deadline"
 )
@@ -130,7 +131,7 @@ func (c *Closure) Validate() error {
 	}
 	c.Reason = strings.TrimSpace(c.Reason)
 	switch {
-	case c.Reason == "" || len(c.Reason) > 200:
+	case c.Reason == "" || utf8.RuneCountInString(c.Reason) > 200:
 		fs = append(fs, FieldError{"reason", "must be 1 to 200 characters"})
 	case strings.ContainsFunc(c.Reason, unicode.IsControl):
 		fs = append(fs, FieldError{"reason", "must be one line"})

@@ -52,7 +52,7 @@ func (s *Server) handleClosureCreate(c *gin.Context) {
 }
 
 // handleClosureDelete is DELETE /agencies/{id}/closures/{date}; it answers
-// how many open requests' due dates moved back.
+// how many requests' due dates moved back.
 func (s *Server) handleClosureDelete(c *gin.Context) {
 	on, err := deadline.ParseDate(c.Param("date"))
 	if err != nil {

@@ -11,7 +11,7 @@ import (
 	"github.com/sunshine-records/sunshine/store/storetest"
 )
 
-// An agency's closure day moves its open requests' due dates and their
+// An agency's closure day moves its requests' due dates and their
 // explanation; removing it moves them back.
 func TestClosures_MoveDeadlines(t *testing.T) {
 	t.Parallel()

@@ -340,20 +340,24 @@ func TestJurisdiction_AddBusinessDays(t *testing.T) {
 		name, code, from string
 		n                int
 		want             string
+		closed           []Holiday
 	}{
 		// Due Thu 6 Apr 2017 (CPRA): 3 business days before is Mon 3 Apr;
 		// Fri 31 Mar (Cesar Chavez Day) is skipped going further back.
-		{"ThreeBefore", "us-ca", "2017-04-06", -3, "2017-04-03"},
-		{"FourBeforeSkipsChavezDay", "us-ca", "2017-04-06", -4, "2017-03-30"},
-		{"OneAfterOverWeekend", "us-ca", "2017-04-07", 1, "2017-04-10"},
-		{"FederalOverThanksgiving", "us-federal", "2024-11-27", 1, "2024-11-29"},
-		{"Zero", "us-ny", "2025-03-01", 0, "2025-03-01"},
+		{"ThreeBefore", "us-ca", "2017-04-06", -3, "2017-04-03", nil},
+		{"FourBeforeSkipsChavezDay", "us-ca", "2017-04-06", -4, "2017-03-30", nil},
+		{"OneAfterOverWeekend", "us-ca", "2017-04-07", 1, "2017-04-10", nil},
+		{"FederalOverThanksgiving", "us-federal", "2024-11-27", 1, "2024-11-29", nil},
+		{"Zero", "us-ny", "2025-03-01", 0, "2025-03-01", nil},
+		// An agency closure day is skipped like a holiday: Mon 3 Apr, Thu 30
+		// and Wed 29 Mar (Thu 30 without it).
+		{"ThreeBeforeOverClosure", "us-ny", "2017-04-04", -3, "2017-03-29", []Holiday{{Date: d("2017-03-31"), Actual: d("2017-03-31"), Name: "office closed (snow)"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			j, err := Lookup(tc.code)
 			require.NoError(t, err)
-			got, err := j.AddBusinessDays(d(tc.from), tc.n)
+			got, err := j.AddBusinessDays(d(tc.from), tc.n, tc.closed...)
 			require.NoError(t, err)
 			require.Equal(t, tc.want, got.String())
 		})

@@ -205,7 +205,8 @@ func Holidays(code string, year int) ([]Holiday, error) {
 // n is negative), skipping weekends and the law's holidays: "3 business
 // days before the due date" for reminders. For a calendar-day law its
 // holiday calendar stands in. A law with no statutory date has no calendar.
-func (j *Jurisdiction) AddBusinessDays(d Date, n int) (Date, error) {
+// Closures are the agency's closure days, skipped like holidays.
+func (j *Jurisdiction) AddBusinessDays(d Date, n int, closures ...Holiday) (Date, error) {
 	if j.Business == nil {
 		return Date{}, fmt.Errorf("%s sets no statutory date, so it has no business-day calendar", j.Law)
 	}
@@ -213,7 +214,7 @@ func (j *Jurisdiction) AddBusinessDays(d Date, n int) (Date, error) {
 	if n < 0 {
 		step, n = -1, -n
 	}
-	dc := dayChecker{cal: j.Business}
+	dc := dayChecker{cal: j.Business, extra: closures}
 	for n > 0 {
 		d = d.AddDays(step)
 		if d.IsWeekend() {

@@ -302,7 +302,7 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder) (msg m
 	}
 	switch c.Kind {
 	case sunshine.ReminderDueSoon, sunshine.ReminderExtensionEnding:
-		d.BusinessDaysLeft = businessDaysBetween(law, c.Occurrence, c.DueOn)
+		d.BusinessDaysLeft = businessDaysBetween(law, c.Occurrence, c.DueOn, r.Closures)
 	case sunshine.ReminderOverdue:
 		// As of the day it is written, as the pages count it (a weekly
 		// reminder is planned for its occurrence, and may go out later).
@@ -332,13 +332,14 @@ func stillApplies(c store.ClaimedReminder, r *sunshine.Request) string {
 	return ""
 }
 
-// businessDaysBetween counts business days after from up to and including to.
-func businessDaysBetween(law *deadline.Jurisdiction, from, to deadline.Date) int {
+// businessDaysBetween counts business days after from up to and including
+// to, not counting the agency's closure days.
+func businessDaysBetween(law *deadline.Jurisdiction, from, to deadline.Date, closures []deadline.Holiday) int {
 	if law == nil || !law.HasDeadline() {
 		return from.DaysUntil(to)
 	}
 	for n := 1; n <= 60; n++ {
-		d, err := law.AddBusinessDays(from, n)
+		d, err := law.AddBusinessDays(from, n, closures...)
 		if err != nil || !d.Before(to) {
 			return n
 		}

@@ -583,3 +583,39 @@ func TestReminders_OverdueCountsToTheDayItIsWritten(t *testing.T) {
 	require.Len(t, overdue, 1)
 	require.Contains(t, overdue[0].Text, "was due on Thu 6 Apr 2017 and is 4 days late.")
 }
+
+// An agency closure day is not a business day for reminders either: the
+// "3 business days" email comes a business day earlier and counts right.
+func TestReminders_CountClosureDays(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	_, err := b.st.AddClosure(b.fx.Ctx, &sunshine.Closure{AgencyID: b.req.AgencyID, ClosedOn: deadline.MustParseDate("2017-04-04"), Reason: "fire"})
+	require.NoError(t, err)
+	mp := mailtest.Start(t)
+	mailer, err := mail.NewSMTP(mp.URL(), "Sunshine <reminders@sunshine.example>")
+	require.NoError(t, err)
+	r := b.runner(mailer)
+	const cpra = "CPRA request to Sacramento County Sheriff's Department"
+	// Due Thu 6 Apr still (a calendar-day law); Fri 31 Mar is Cesar Chavez
+	// Day and Tue 4 Apr the closure: 3 business days before is Thu 30 Mar.
+	for _, day := range []struct {
+		date string
+		want []string
+	}{
+		{"2017-03-30", []string{"Due Thu 6 Apr (3 business days): " + cpra}},
+		{"2017-04-03", nil},
+		{"2017-04-05", []string{"Due Thu 6 Apr (1 business day): " + cpra}},
+	} {
+		mp.DeleteAll(t)
+		b.clock.Set(at(day.date))
+		_, _, _, err := r.RunOnce(context.Background())
+		require.NoError(t, err, day.date)
+		var got []string
+		for _, m := range mp.Messages(t) {
+			if !isDigest(m.Subject) {
+				got = append(got, m.Subject)
+			}
+		}
+		require.Equal(t, day.want, got, day.date)
+	}
+}

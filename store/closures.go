@@ -69,7 +69,7 @@ func (s *Store) FindClosures(ctx context.Context, agencyID string) ([]*sunshine.
 }
 
 // AddClosure records a closure day of an agency of the caller's
-// organization and recomputes the due dates of its open requests; it
+// organization and recomputes the due dates of its requests; it
 // returns how many of them moved, each with a timeline entry saying why.
 func (s *Store) AddClosure(ctx context.Context, c *sunshine.Closure) (moved int, err error) {
 	p, err := principal(ctx)
@@ -132,7 +132,7 @@ func (s *Store) DeleteClosure(ctx context.Context, agencyID string, on deadline.
 }
 
 // closureTx runs a closure change in a transaction, again if it was
-// chosen to break a deadlock (it locks the agency and its open requests).
+// chosen to break a deadlock (it locks the agency and its requests).
 func (s *Store) closureTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	for attempt := 1; ; attempt++ {
 		err := s.inTx(ctx, fn)
@@ -172,16 +172,21 @@ func checkClosureDay(a *sunshine.Agency, on deadline.Date, now time.Time) error 
 	return nil
 }
 
-// recomputeAgency recomputes the due date of every open request to the
-// agency received on or before day (the only ones a closure on day can
-// move) and records each move in its timeline with note. It returns how
-// many moved. The requests are locked first and then read, so a change
-// made to one meanwhile is kept, and counted with the new closure days.
+// recomputeAgency recomputes the due date and reminder days of every
+// request to the agency that a closure on day can touch: received on or
+// before it, with a due date no more than a week before it (its overdue
+// reminder may fall on it) or none yet (a paused clock). Closed requests
+// too: their due date is history ("answered two days late"), and their
+// explanation is recomputed on every read. Each move is recorded in the
+// request's timeline with note; it returns how many moved. The requests
+// are locked, then read, so a change made to one meanwhile is kept and
+// counted with the new closure days.
 func (s *Store) recomputeAgency(ctx context.Context, tx *sqlx.Tx, org, agencyID string, day deadline.Date, note string) (int, error) {
 	var ids []string
 	err := sqlx.SelectContext(ctx, tx, &ids, `SELECT id FROM requests
-		WHERE org_id = $1 AND agency_id = $2 AND received_on <= $3 AND status = ANY($4)
-		ORDER BY id FOR UPDATE`, org, agencyID, day, pq.Array(sunshine.OpenStatuses))
+		WHERE org_id = $1 AND agency_id = $2 AND received_on <= $3
+			AND (GREATEST(due_on, custom_due_on) IS NULL OR GREATEST(due_on, custom_due_on) >= $3::date - 7)
+		ORDER BY id FOR UPDATE`, org, agencyID, day)
 	if err != nil {
 		return 0, translate(err, "requests")
 	}
@@ -192,24 +197,31 @@ func (s *Store) recomputeAgency(ctx context.Context, tx *sqlx.Tx, org, agencyID 
 			return 0, err
 		}
 		prev := r.DueOn
-		res, ok, err := computeDue(r, "closed_on")
-		if err != nil {
-			return 0, err
+		res, ok, err := r.Deadline()
+		if err != nil { // e.g. a Georgia count pushed into a year with no holiday list
+			msg := fmt.Sprintf("the deadline of %q cannot be counted with this day: %s", r.Title, engineMessage(err))
+			return 0, &sunshine.Error{Code: sunshine.EUnprocessable, Message: msg,
+				Fields: []sunshine.FieldError{{Field: "closed_on", Message: msg}}}
 		}
-		if r.DueOn == prev {
-			continue // the day falls where it changes nothing, or the clock is stopped
+		r.DueOn = deadline.Date{}
+		if ok {
+			r.DueOn = res.Due
 		}
-		if err := saveRequest(ctx, tx, r); err != nil {
-			return 0, err
+		if r.DueOn != prev {
+			if err := saveRequest(ctx, tx, r); err != nil {
+				return 0, err
+			}
+			e, _ := dueChange(r, prev, res, ok)
+			if err := addEvent(ctx, tx, r, e.Kind, e.On, note, e.Data); err != nil {
+				return 0, err
+			}
+			moved++
 		}
+		// Reminder days count business days, closure days not among them,
+		// even where the due date stays (a calendar-day law).
 		if err := reschedule(ctx, tx, r); err != nil {
 			return 0, err
 		}
-		e, _ := dueChange(r, prev, res, ok)
-		if err := addEvent(ctx, tx, r, e.Kind, e.On, note, e.Data); err != nil {
-			return 0, err
-		}
-		moved++
 	}
 	return moved, nil
 }

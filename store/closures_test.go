@@ -2,9 +2,11 @@ package store_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	sunshine "github.com/sunshine-records/sunshine"
@@ -29,7 +31,7 @@ func eventSteps(t *testing.T, e *sunshine.Event) []string {
 	return data.Steps
 }
 
-// An agency's closure day moves the deadlines of its open requests received
+// An agency's closure day moves the deadlines of its requests received
 // on or before it, says so in their timelines and reschedules their
 // reminders; removing it moves them back.
 func TestStore_Closures(t *testing.T) {
@@ -58,7 +60,7 @@ func TestStore_Closures(t *testing.T) {
 	c := &sunshine.Closure{AgencyID: ny.ID, ClosedOn: d("2017-03-29"), Reason: " snow "}
 	moved, err := b.s.AddClosure(b.ctx, c)
 	require.NoError(t, err)
-	require.Equal(t, 1, moved)
+	require.Equal(t, 2, moved, "the open request and the closed one")
 	require.Equal(t, "snow", c.Reason)
 	require.Equal(t, b.fx.Admin.ID, *c.CreatedBy)
 
@@ -75,7 +77,12 @@ func TestStore_Closures(t *testing.T) {
 	require.True(t, ok)
 	require.Equal(t, "2017-04-04", res.Due.String())
 	require.Equal(t, "2017-04-05", overdueFrom(open.ID), "reminders rescheduled")
-	for _, before := range []*sunshine.Request{later, closed, otherAgency} {
+	// A closed request's due date is its history: it moves too, so that its
+	// explanation (recomputed on every read) agrees with it.
+	got, err = b.s.FindRequestByID(b.ctx, closed.ID)
+	require.NoError(t, err)
+	require.Equal(t, "2017-04-04", got.DueOn.String())
+	for _, before := range []*sunshine.Request{later, otherAgency} {
 		x, err := b.s.FindRequestByID(b.ctx, before.ID)
 		require.NoError(t, err)
 		require.Equal(t, before.DueOn, x.DueOn, x.Title)
@@ -98,7 +105,7 @@ func TestStore_Closures(t *testing.T) {
 
 	moved, err = b.s.DeleteClosure(b.ctx, ny.ID, d("2017-03-29"))
 	require.NoError(t, err)
-	require.Equal(t, 3, moved)
+	require.Equal(t, 4, moved, "open, closed, filed later, corrected")
 	got, err = b.s.FindRequestByID(b.ctx, open.ID)
 	require.NoError(t, err)
 	require.Equal(t, "2017-04-03", got.DueOn.String())
@@ -209,4 +216,71 @@ func TestStore_CreateRequestWaitsForClosureChange(t *testing.T) {
 	require.NoError(t, change.Commit())
 	require.NoError(t, <-created)
 	require.Equal(t, "2017-04-04", r.DueOn.String(), "counted with the closure committed meanwhile")
+}
+
+// A closure change waits for a change in flight to one of the agency's
+// requests (submitting a draft, correcting a receipt date back) and then
+// recomputes it: neither side misses the new day.
+func TestStore_ClosureWaitsForRequestChange(t *testing.T) {
+	t.Parallel()
+	db := storetest.DB(t)
+	s := store.New(db, sunshine.NewFixedClock(now))
+	fx := storetest.Org(t, s, "inflight")
+	a := &sunshine.Agency{Name: "NYPD", Jurisdiction: "us-ny"}
+	require.NoError(t, s.CreateAgency(fx.Ctx, a))
+	draft := &sunshine.Request{AgencyID: a.ID, Title: "Draft", DeliveryMethod: sunshine.DeliveryEmail}
+	require.NoError(t, s.CreateRequest(fx.Ctx, draft))
+	late := &sunshine.Request{AgencyID: a.ID, Title: "Mistyped receipt", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: d("2017-03-30")}
+	require.NoError(t, s.CreateRequest(fx.Ctx, late))
+
+	added := make(chan int, 1)
+	err := s.Atomically(fx.Ctx, func(st *store.Store) error {
+		_, err := st.TransitionRequest(fx.Ctx, draft.ID, sunshine.TransitionInput{To: sunshine.StatusSubmitted, ReceivedOn: d("2017-03-27")})
+		require.NoError(t, err)
+		on := d("2017-03-27")
+		_, err = st.UpdateRequest(fx.Ctx, late.ID, sunshine.RequestUpdate{ReceivedOn: &on})
+		require.NoError(t, err)
+		go func() { // a colleague adds a closure day meanwhile
+			moved, err := s.AddClosure(fx.Ctx, &sunshine.Closure{AgencyID: a.ID, ClosedOn: d("2017-03-29"), Reason: "snow"})
+			assert.NoError(t, err)
+			added <- moved
+		}()
+		require.Eventually(t, func() bool {
+			var waiting int
+			require.NoError(t, db.Get(&waiting, `SELECT count(*) FROM pg_stat_activity
+				WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%SET closures_version = closures_version + 1%'`))
+			return waiting > 0
+		}, 10*time.Second, 10*time.Millisecond, "the closure change waits for the request change")
+		return nil
+	})
+	require.NoError(t, err)
+	require.Equal(t, 2, <-added)
+	for _, r := range []*sunshine.Request{draft, late} {
+		got, err := s.FindRequestByID(fx.Ctx, r.ID)
+		require.NoError(t, err)
+		require.Equal(t, "2017-04-04", got.DueOn.String(), got.Title)
+	}
+}
+
+// A closure day that would push a request's count where its law cannot
+// count (Georgia's holidays are loaded for 2024-2025) is refused, naming
+// the request; and a reason is counted in characters, not bytes.
+func TestStore_ClosureRefusals(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.clk.Set(time.Date(2025, 12, 27, 15, 0, 0, 0, time.UTC))
+	ga := b.agency(t, "Atlanta Police Department", "us-ga")
+	r := b.request(t, ga, "Use-of-force reports", "2025-12-26") // three business days: Wed 31 Dec
+	require.Equal(t, "2025-12-31", r.DueOn.String())
+	_, err := b.s.AddClosure(b.ctx, &sunshine.Closure{AgencyID: ga.ID, ClosedOn: d("2025-12-29"), Reason: "ice storm"})
+	requireField(t, err, sunshine.EUnprocessable, "closed_on")
+	require.Contains(t, err.Error(), `"Use-of-force reports"`)
+	require.Contains(t, err.Error(), "2024-2025")
+	list, err := b.s.FindClosures(b.ctx, ga.ID)
+	require.NoError(t, err)
+	require.Empty(t, list, "nothing written")
+
+	accents := strings.Repeat("é", 200) // 400 bytes
+	_, err = b.s.AddClosure(b.ctx, &sunshine.Closure{AgencyID: ga.ID, ClosedOn: d("2025-12-10"), Reason: accents})
+	require.NoError(t, err)
 }

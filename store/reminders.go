@@ -345,7 +345,7 @@ func (s *Store) SetReminderPolicy(ctx context.Context, p sunshine.ReminderPolicy
 			return translate(err, "reminder policy")
 		}
 		var ids []string
-		if err := sqlx.SelectContext(ctx, tx, &ids, `SELECT id FROM requests WHERE org_id = $1 AND status IN `+clockRunning+` OR (org_id = $1 AND status = 'awaiting_requester')`, org); err != nil {
+		if err := sqlx.SelectContext(ctx, tx, &ids, `SELECT id FROM requests WHERE org_id = $1 AND status IN `+clockRunning+` OR (org_id = $1 AND status = 'awaiting_requester') ORDER BY id`, org); err != nil {
 			return translate(err, "requests")
 		}
 		for _, id := range ids {

@@ -266,6 +266,16 @@ func (s *Store) findRequest(ctx context.Context, q sqlx.QueryerContext, org, id 
 	}
 	query := requestSelect + ` WHERE r.org_id = $1 AND r.id = $2`
 	if lock {
+		// The agency first, shared, as a closure change takes it (for
+		// update) before the requests it recomputes: a change to the request
+		// made meanwhile either waits for the closure change, and then reads
+		// the new day, or finishes before it, and is recomputed by it.
+		const agency = `SELECT 1 FROM agencies a JOIN requests r ON r.org_id = a.org_id AND r.agency_id = a.id
+			WHERE r.org_id = $1 AND r.id = $2 FOR SHARE OF a`
+		var one int
+		if err := sqlx.GetContext(ctx, q, &one, agency, org, id); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, translate(err, "agency")
+		}
 		query += ` FOR UPDATE OF r`
 	}
 	var row requestRow

@@ -78,7 +78,7 @@ func ScheduleFor(r *sunshine.Request, soonDays []int64, awaitingAfter int) (Sche
 	}
 	addBD := func(d deadline.Date, n int) deadline.Date {
 		if j.HasDeadline() {
-			if out, err := j.AddBusinessDays(d, n); err == nil {
+			if out, err := j.AddBusinessDays(d, n, r.Closures...); err == nil {
 				return out
 			}
 			return deadline.Date{} // outside the law's calendar (Georgia): no reminder rather than a wrong one

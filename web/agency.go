@@ -153,13 +153,13 @@ func (s *Server) handleClosureDelete(c *gin.Context) {
 	}
 }
 
-// movedWords says how many open requests' due dates a closure change moved.
+// movedWords says how many requests' due dates a closure change moved.
 func movedWords(n int) string {
 	switch n {
 	case 0:
-		return "no open request's due date moved"
+		return "no request's due date moved"
 	case 1:
-		return "the due date of 1 open request moved"
+		return "the due date of 1 request moved"
 	}
-	return fmt.Sprintf("the due dates of %d open requests moved", n)
+	return fmt.Sprintf("the due dates of %d requests moved", n)
 }

@@ -93,7 +93,7 @@ func TestAgencyPage(t *testing.T) {
 		"today there is Wed 5 Apr 2017",
 		`<a href="/requests?agency_id=` + f.a.ID + `">Requests to this agency</a>`,
 		"a last day cannot fall on one",
-		"recomputes the due dates of the agency's open requests",
+		"recomputes the due dates and reminders of the agency's requests",
 		`<time datetime="2017-03-31">Fri 31 Mar 2017</time>`,
 		"<td data-label=\"Reason\">snow</td>",
 		`action="/agencies/` + f.a.ID + `/closures/2017-03-31/delete"`,
@@ -135,7 +135,7 @@ func TestAgencyPage(t *testing.T) {
 	require.NotContains(t, page, "Edit agency")
 }
 
-// Adding a closure day moves the due dates of the open requests it falls
+// Adding a closure day moves the due dates of the requests it falls
 // in, says how many moved, and removing it moves them back.
 func TestAgencyPage_AddAndRemoveClosure(t *testing.T) {
 	t.Parallel()
@@ -144,10 +144,10 @@ func TestAgencyPage_AddAndRemoveClosure(t *testing.T) {
 		wantEarly, wantLate string // due dates with the closure day
 		moved               string // the note's words
 	}{
-		{"both requests move", "2017-03-31", "Fri 31 Mar 2017", "2017-04-04", "2017-04-06", "the due dates of 2 open requests moved"},
-		{"before the later request was received", "2017-03-28", "Tue 28 Mar 2017", "2017-04-04", "2017-04-05", "the due date of 1 open request moved"},
-		{"a Saturday", "2017-04-01", "Sat 1 Apr 2017", "2017-04-03", "2017-04-05", "no open request&#39;s due date moved"},
-		{"after both due dates", "2017-04-10", "Mon 10 Apr 2017", "2017-04-03", "2017-04-05", "no open request&#39;s due date moved"},
+		{"both requests move", "2017-03-31", "Fri 31 Mar 2017", "2017-04-04", "2017-04-06", "the due dates of 2 requests moved"},
+		{"before the later request was received", "2017-03-28", "Tue 28 Mar 2017", "2017-04-04", "2017-04-05", "the due date of 1 request moved"},
+		{"a Saturday", "2017-04-01", "Sat 1 Apr 2017", "2017-04-03", "2017-04-05", "no request&#39;s due date moved"},
+		{"after both due dates", "2017-04-10", "Mon 10 Apr 2017", "2017-04-03", "2017-04-05", "no request&#39;s due date moved"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
