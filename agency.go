@@ -131,8 +131,10 @@ func (c *Closure) Validate() error {
 	}
 	c.Reason = strings.TrimSpace(c.Reason)
 	switch {
-	case c.Reason == "" || utf8.RuneCountInString(c.Reason) > 200:
-		fs = append(fs, FieldError{"reason", "must be 1 to 200 characters"})
+	case c.Reason == "":
+		fs = append(fs, FieldError{"reason", "is required: why the office was closed"})
+	case utf8.RuneCountInString(c.Reason) > 200:
+		fs = append(fs, FieldError{"reason", "must be at most 200 characters"})
 	case strings.ContainsFunc(c.Reason, unicode.IsControl):
 		fs = append(fs, FieldError{"reason", "must be one line"})
 	}

@@ -233,7 +233,7 @@ func (c *counter) skip(d *Date) {
 // and over paused days. done is false when it reaches an open pause: the
 // period has run, and the last day is set when the clock resumes.
 func (c *counter) roll(d Date) (Date, bool, error) {
-	first := d
+	first, closure := d, false
 	for {
 		if p, ok := c.pausedOn(d); ok && c.j.Tolls {
 			if p.Open() {
@@ -255,12 +255,13 @@ func (c *counter) roll(d Date) (Date, bool, error) {
 		step := Step{Kind: StepRollSkip, Date: d}
 		if hol {
 			step.Name, step.Citation = c.last.name(d)
+			closure = closure || step.Citation == "" // an extra day: a closure
 		}
 		c.r.Steps = append(c.r.Steps, step)
 		d = d.AddDays(1)
 	}
 	if d != first {
-		c.r.Steps = append(c.r.Steps, Step{Kind: StepRolled, Date: first, Until: d, Citation: c.j.Roll})
+		c.r.Steps = append(c.r.Steps, Step{Kind: StepRolled, Date: first, Until: d, Citation: c.j.Roll, Closure: closure})
 	}
 	return d, true, nil
 }

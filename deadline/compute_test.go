@@ -216,6 +216,7 @@ func TestCompute_Closures(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "2017-04-07", r.Due.String())
 	require.Contains(t, strings.Join(r.Explain(), "\n"), "Thu 6 Apr 2017: office closed (CCP 12b); the last day cannot fall on it.")
+	require.Contains(t, r.Explain(), "The last day, Thu 6 Apr 2017, is a weekend day, holiday or office closure day, so it moves forward to Fri 7 Apr 2017 (CCP 12a: a last day on a Saturday, Sunday or judicial holiday moves to the next day that is none of these).")
 
 	// A closure is a non-business day for business-day laws too.
 	r, err = Compute("us-ny", d("2025-03-03"), Options{Closures: []Holiday{{Date: d("2025-03-05"), Name: "snow closure"}}})

@@ -42,6 +42,8 @@ type Step struct {
 	Moved bool
 	// SkipsPause (period_end): paused days fell within the count.
 	SkipsPause bool
+	// Closure (rolled): a day the roll skipped was an agency closure day.
+	Closure bool
 }
 
 // dateFmt is how explanations write a date: "Mon 27 Mar 2017".
@@ -151,7 +153,11 @@ func (s Step) text(word string) string {
 		}
 		return d + ": " + why + "; the last day cannot fall on it."
 	case StepRolled:
-		return "The last day, " + d + ", is a weekend day or holiday, so it moves forward to " + human(s.Until) + cite(s.Citation) + "."
+		what := "a weekend day or holiday"
+		if s.Closure {
+			what = "a weekend day, holiday or office closure day"
+		}
+		return "The last day, " + d + ", is " + what + ", so it moves forward to " + human(s.Until) + cite(s.Citation) + "."
 	case StepDue:
 		return "Due " + d + "."
 	}

@@ -99,8 +99,7 @@ func (s *Store) AddClosure(ctx context.Context, c *sunshine.Closure) (moved int,
 			}
 			return err
 		}
-		moved, err = s.recomputeAgency(ctx, tx, p.OrgID, c.AgencyID, c.ClosedOn,
-			fmt.Sprintf("Agency closure day added: %s (%s)", c.ClosedOn, c.Reason))
+		moved, err = s.recomputeAgency(ctx, tx, p.OrgID, c.AgencyID, closureChange{On: c.ClosedOn, Reason: c.Reason, Added: true})
 		return err
 	})
 	return moved, err
@@ -124,8 +123,7 @@ func (s *Store) DeleteClosure(ctx context.Context, agencyID string, on deadline.
 		if err != nil {
 			return translate(err, "closure day")
 		}
-		moved, err = s.recomputeAgency(ctx, tx, org, agencyID, on,
-			fmt.Sprintf("Agency closure day removed: %s (%s)", on, reason))
+		moved, err = s.recomputeAgency(ctx, tx, org, agencyID, closureChange{On: on, Reason: reason})
 		return err
 	})
 	return moved, err
@@ -172,16 +170,33 @@ func checkClosureDay(a *sunshine.Agency, on deadline.Date, now time.Time) error 
 	return nil
 }
 
+// closureChange is the cause of the due dates a closure change moves, as
+// each moved request's timeline records it (data "closure", and a note).
+type closureChange struct {
+	On     deadline.Date `json:"closed_on"`
+	Reason string        `json:"reason"`
+	Added  bool          `json:"added"`
+}
+
+func (c closureChange) note() string {
+	verb := "removed"
+	if c.Added {
+		verb = "added"
+	}
+	return "Agency closure day " + verb + ": " + c.On.Format("Mon 2 Jan 2006") + " (" + c.Reason + ")"
+}
+
 // recomputeAgency recomputes the due date and reminder days of every
 // request to the agency that a closure on day can touch: received on or
 // before it, with a due date no more than a week before it (its overdue
 // reminder may fall on it) or none yet (a paused clock). Closed requests
 // too: their due date is history ("answered two days late"), and their
 // explanation is recomputed on every read. Each move is recorded in the
-// request's timeline with note; it returns how many moved. The requests
+// request's timeline with its cause; it returns how many moved. The requests
 // are locked, then read, so a change made to one meanwhile is kept and
 // counted with the new closure days.
-func (s *Store) recomputeAgency(ctx context.Context, tx *sqlx.Tx, org, agencyID string, day deadline.Date, note string) (int, error) {
+func (s *Store) recomputeAgency(ctx context.Context, tx *sqlx.Tx, org, agencyID string, change closureChange) (int, error) {
+	day := change.On
 	var ids []string
 	err := sqlx.SelectContext(ctx, tx, &ids, `SELECT id FROM requests
 		WHERE org_id = $1 AND agency_id = $2 AND received_on <= $3
@@ -212,7 +227,8 @@ func (s *Store) recomputeAgency(ctx context.Context, tx *sqlx.Tx, org, agencyID 
 				return 0, err
 			}
 			e, _ := dueChange(r, prev, res, ok)
-			if err := addEvent(ctx, tx, r, e.Kind, e.On, note, e.Data); err != nil {
+			e.Data.(map[string]any)["closure"] = change
+			if err := addEvent(ctx, tx, r, e.Kind, e.On, change.note(), e.Data); err != nil {
 				return 0, err
 			}
 			moved++

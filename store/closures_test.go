@@ -70,7 +70,8 @@ func TestStore_Closures(t *testing.T) {
 	require.Equal(t, open.Version+1, got.Version)
 	e := lastEvent(t, b, open.ID)
 	require.Equal(t, sunshine.EventDeadlineComputed, e.Kind)
-	require.Equal(t, "Agency closure day added: 2017-03-29 (snow)", e.Note)
+	require.Equal(t, "Agency closure day added: Wed 29 Mar 2017 (snow)", e.Note)
+	require.JSONEq(t, `{"closed_on": "2017-03-29", "reason": "snow", "added": true}`, string(closureData(t, e)))
 	require.Contains(t, eventSteps(t, e), "Wed 29 Mar 2017: office closed (snow), not counted.")
 	res, ok, err := got.Deadline() // the closure travels with the request
 	require.NoError(t, err)
@@ -110,7 +111,7 @@ func TestStore_Closures(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "2017-04-03", got.DueOn.String())
 	require.Equal(t, "2017-04-04", overdueFrom(open.ID))
-	require.Equal(t, "Agency closure day removed: 2017-03-29 (snow)", lastEvent(t, b, open.ID).Note)
+	require.Equal(t, "Agency closure day removed: Wed 29 Mar 2017 (snow)", lastEvent(t, b, open.ID).Note)
 	_, err = b.s.DeleteClosure(b.ctx, ny.ID, d("2017-03-29"))
 	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
 }
@@ -283,4 +284,14 @@ func TestStore_ClosureRefusals(t *testing.T) {
 	accents := strings.Repeat("é", 200) // 400 bytes
 	_, err = b.s.AddClosure(b.ctx, &sunshine.Closure{AgencyID: ga.ID, ClosedOn: d("2025-12-10"), Reason: accents})
 	require.NoError(t, err)
+}
+
+// closureData is the cause a closure change recorded in an event.
+func closureData(t *testing.T, e *sunshine.Event) json.RawMessage {
+	t.Helper()
+	var data struct {
+		Closure json.RawMessage `json:"closure"`
+	}
+	require.NoError(t, json.Unmarshal(e.Data, &data))
+	return data.Closure
 }

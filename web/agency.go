@@ -109,14 +109,16 @@ func (s *Server) handleClosureCreate(c *gin.Context) {
 		s.closureFailed(c, f, err)
 		return
 	}
-	s.redirectBack(c, agencyPath(cl.AgencyID)+"#closures",
-		"Closure day "+cl.ClosedOn.Format("Mon 2 Jan 2006")+" added; "+movedWords(moved)+".")
+	// To the top of the page, where the note is.
+	s.redirectBack(c, agencyPath(cl.AgencyID),
+		"Closure day "+cl.ClosedOn.Format("Mon 2 Jan 2006")+" ("+cl.Reason+") added; "+movedWords(moved)+".")
 }
 
 // closureFailed shows the agency page again with the closure form's
 // errors, or the error page when the error is not about the form (another
 // organization's agency is a 404).
 func (s *Server) closureFailed(c *gin.Context, f *reqForm, err error) {
+	f.Errors["_"] = "The closure day was not added. Check the fields marked below."
 	status := http.StatusBadRequest
 	if err != nil {
 		if status = f.fail(err); status == 0 {
@@ -137,11 +139,20 @@ func (s *Server) handleClosureDelete(c *gin.Context) {
 		s.fail(c, sunshine.Errorf(sunshine.ENotFound, "closure day not found"))
 		return
 	}
+	// The reason, for the note: a day removed by mistake can be added again.
+	reason := ""
+	if cs, err := s.store.FindClosures(ctxOf(c), c.Param("id")); err == nil {
+		for _, cl := range cs {
+			if cl.ClosedOn == on {
+				reason = " (" + cl.Reason + ")"
+			}
+		}
+	}
 	moved, err := s.store.DeleteClosure(ctxOf(c), c.Param("id"), on)
 	switch {
 	case err == nil:
-		s.redirectBack(c, agencyPath(c.Param("id"))+"#closures",
-			"Closure day "+on.Format("Mon 2 Jan 2006")+" removed; "+movedWords(moved)+".")
+		s.redirectBack(c, agencyPath(c.Param("id")),
+			"Closure day "+on.Format("Mon 2 Jan 2006")+reason+" removed; "+movedWords(moved)+".")
 	case sunshine.ErrorCode(err) == sunshine.ENotFound:
 		// Removed already (another tab, a colleague), or another
 		// organization's agency: then renderAgency's lookup is the 404.

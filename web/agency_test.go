@@ -11,6 +11,7 @@ import (
 
 	sunshine "github.com/sunshine-records/sunshine"
 	"github.com/sunshine-records/sunshine/deadline"
+	"github.com/sunshine-records/sunshine/store"
 	"github.com/sunshine-records/sunshine/store/storetest"
 )
 
@@ -90,10 +91,10 @@ func TestAgencyPage(t *testing.T) {
 		"1 Police Plaza\nNew York, NY 10038",
 		"646-610-5000",
 		"America/New_York",
-		"today there is Wed 5 Apr 2017",
+		"local date: Wed 5 Apr 2017",
 		`<a href="/requests?agency_id=` + f.a.ID + `">Requests to this agency</a>`,
-		"a last day cannot fall on one",
-		"recomputes the due dates and reminders of the agency's requests",
+		"no deadline falls on one",
+		"recomputes its requests' due dates and reminders",
 		`<time datetime="2017-03-31">Fri 31 Mar 2017</time>`,
 		"<td data-label=\"Reason\">snow</td>",
 		`action="/agencies/` + f.a.ID + `/closures/2017-03-31/delete"`,
@@ -154,27 +155,27 @@ func TestAgencyPage_AddAndRemoveClosure(t *testing.T) {
 			f := setupAgency(t)
 			rec := f.post(f.path()+"/closures", url.Values{"closed_on": {tc.on}, "reason": {" snow "}})
 			loc := requireRedirect(t, rec, f.path())
-			require.Equal(t, f.path()+"#closures", loc)
+			require.Equal(t, f.path(), loc, "to the top, where the note is")
 			require.Equal(t, tc.wantEarly, f.due(f.early))
 			require.Equal(t, tc.wantLate, f.due(f.late))
 			require.Equal(t, []string{tc.on + " snow"}, f.closures())
 			page := body(f.get(f.path())) // a browser keeps the #closures to itself
-			require.Contains(t, page, `<p class="note" role="status">Closure day `+tc.day+` added; `+tc.moved+`.</p>`)
+			require.Contains(t, page, `<p class="note" role="status">Closure day `+tc.day+` (snow) added; `+tc.moved+`.</p>`)
 			require.Contains(t, page, `<time datetime="`+tc.on+`">`+tc.day+`</time>`)
 			if tc.wantEarly != "2017-04-03" {
-				require.Contains(t, body(f.get("/requests/"+f.early.ID)), "Agency closure day added: "+tc.on+" (snow)")
+				require.Contains(t, body(f.get("/requests/"+f.early.ID)), "Agency closure day added: "+tc.day+" (snow)")
 			}
 
 			rec = f.post(f.path()+"/closures/"+tc.on+"/delete", nil)
-			require.Equal(t, f.path()+"#closures", requireRedirect(t, rec, f.path()))
+			require.Equal(t, f.path(), requireRedirect(t, rec, f.path()))
 			require.Equal(t, "2017-04-03", f.due(f.early))
 			require.Equal(t, "2017-04-05", f.due(f.late))
 			require.Empty(t, f.closures())
 			page = body(f.get(f.path()))
-			require.Contains(t, page, "Closure day "+tc.day+" removed; "+tc.moved+".")
+			require.Contains(t, page, "Closure day "+tc.day+" (snow) removed; "+tc.moved+".")
 			require.Contains(t, page, "No closure days recorded.")
 			if tc.wantEarly != "2017-04-03" {
-				require.Contains(t, body(f.get("/requests/"+f.early.ID)), "Agency closure day removed: "+tc.on+" (snow)")
+				require.Contains(t, body(f.get("/requests/"+f.early.ID)), "Agency closure day removed: "+tc.day+" (snow)")
 			}
 		})
 	}
@@ -197,7 +198,7 @@ func TestAgencyPage_ClosureErrors(t *testing.T) {
 		{"a day already closed", url.Values{"closed_on": {"2017-03-31"}, "reason": {"storm"}}, http.StatusConflict,
 			"closed-on", "is already a closure day of this agency"},
 		{"no reason", url.Values{"closed_on": {"2017-03-30"}, "reason": {"  "}}, http.StatusBadRequest,
-			"reason", "must be 1 to 200 characters"},
+			"reason", "is required: why the office was closed"},
 		{"a reason of two lines", url.Values{"closed_on": {"2017-03-30"}, "reason": {"snow\nand ice"}}, http.StatusBadRequest,
 			"reason", "must be one line"},
 		{"no date", url.Values{"closed_on": {""}, "reason": {"storm"}}, http.StatusBadRequest,
@@ -410,4 +411,21 @@ func TestNewRequest_PreviewCountsClosures(t *testing.T) {
 			require.Contains(t, body(f.get(loc)), "Request saved: due "+tc.due+".")
 		})
 	}
+}
+
+// A due date moved by a closure change sits in the request's timeline on
+// the day the change was made, not under the request's previous entry
+// (its receipt, years back).
+func TestAgencyPage_ClosureMoveDatedWhenMade(t *testing.T) {
+	t.Parallel()
+	f := setupAgency(t)
+	_, err := f.st.AddClosure(f.fx.Ctx, &sunshine.Closure{AgencyID: f.a.ID, ClosedOn: deadline.MustParseDate("2017-03-31"), Reason: "snow"})
+	require.NoError(t, err)
+	es, _, err := f.st.FindEvents(f.fx.Ctx, f.early.ID, store.All, "")
+	require.NoError(t, err)
+	made := es[len(es)-1]
+	require.Equal(t, "Agency closure day added: Fri 31 Mar 2017 (snow)", made.Note)
+	on := deadline.Today(made.CreatedAt, f.a.Location())
+	require.Contains(t, body(f.get("/requests/"+f.early.ID)),
+		`<time datetime="`+on.String()+`">`+on.Format("Mon 2 Jan 2006")+`</time> Due date computed: Tue 4 Apr 2017 (was Mon 3 Apr 2017). Agency closure day added`)
 }

@@ -362,9 +362,15 @@ func buildTimeline(events []*sunshine.Event, comms []*sunshine.Communication, do
 			on = deadline.Today(e.CreatedAt, loc)
 		}
 		// A computed due date belongs with the change that caused it,
-		// not on the (future) day it names.
-		if e.Kind == sunshine.EventDeadlineComputed && !lastOn.IsZero() {
-			on = lastOn
+		// not on the (future) day it names: the event before it, or a
+		// change to the agency's closure days, made the day it was recorded.
+		if e.Kind == sunshine.EventDeadlineComputed {
+			switch {
+			case closureCaused(e):
+				on = deadline.Today(e.CreatedAt, loc)
+			case !lastOn.IsZero():
+				on = lastOn
+			}
 		}
 		lastOn = on
 		if e.Kind == sunshine.EventCommunication || e.Kind == sunshine.EventDocumentAdded {
@@ -463,6 +469,15 @@ func eventText(e *sunshine.Event, clockStops bool) string {
 		t += ". " + e.Note
 	}
 	return t
+}
+
+// closureCaused reports a due date moved by a change to the agency's
+// closure days (its data names the closure).
+func closureCaused(e *sunshine.Event) bool {
+	var data struct {
+		Closure *struct{} `json:"closure"`
+	}
+	return json.Unmarshal(e.Data, &data) == nil && data.Closure != nil
 }
 
 func requestPath(id string) string { return "/requests/" + url.PathEscape(id) }
