@@ -149,3 +149,12 @@ func (c *Closure) Validate() error {
 func (c *Closure) Holiday() deadline.Holiday {
 	return deadline.Holiday{Date: c.ClosedOn, Actual: c.ClosedOn, Name: "office closed (" + c.Reason + ")"}
 }
+
+// DueMove is a request whose due date a change to its agency's closure
+// days moved.
+type DueMove struct {
+	RequestID string        `json:"request_id"`
+	Title     string        `json:"title"`
+	From      deadline.Date `json:"previous_due_on"`
+	To        deadline.Date `json:"due_on"`
+}

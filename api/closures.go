@@ -15,11 +15,12 @@ type closureInput struct {
 	Reason   *string `json:"reason"`
 }
 
-// closureJSON is a closure day and, after a change, how many open
-// requests' due dates it moved.
+// closureJSON is a closure day and, after a change, the requests whose
+// due dates it moved.
 type closureJSON struct {
 	*sunshine.Closure
-	MovedRequests int `json:"moved_requests"`
+	MovedRequests int                `json:"moved_requests"`
+	Moved         []sunshine.DueMove `json:"moved"`
 }
 
 func (s *Server) handleClosureList(c *gin.Context) {
@@ -48,11 +49,11 @@ func (s *Server) handleClosureCreate(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, closureJSON{Closure: cl, MovedRequests: moved})
+	c.JSON(http.StatusCreated, closureJSON{Closure: cl, MovedRequests: len(moved), Moved: moved})
 }
 
 // handleClosureDelete is DELETE /agencies/{id}/closures/{date}; it answers
-// how many requests' due dates moved back.
+// which requests' due dates moved back.
 func (s *Server) handleClosureDelete(c *gin.Context) {
 	on, err := deadline.ParseDate(c.Param("date"))
 	if err != nil {
@@ -64,5 +65,5 @@ func (s *Server) handleClosureDelete(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"moved_requests": moved})
+	c.JSON(http.StatusOK, gin.H{"moved_requests": len(moved), "moved": moved})
 }

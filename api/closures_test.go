@@ -25,6 +25,8 @@ func TestClosures_MoveDeadlines(t *testing.T) {
 	require.Equal(t, "2017-03-29", r.str("closed_on"))
 	require.Equal(t, "snow", r.str("reason"))
 	require.EqualValues(t, 1, r.body["moved_requests"])
+	require.Equal(t, []any{map[string]any{"request_id": id, "title": "All communications with ICE since 20 January 2017",
+		"previous_due_on": "2017-04-03", "due_on": "2017-04-04"}}, r.body["moved"])
 
 	got := b.call("GET", "/api/v1/requests/"+id, b.token, nil)
 	require.Equal(t, "2017-04-04", got.str("due_on"))
@@ -38,6 +40,7 @@ func TestClosures_MoveDeadlines(t *testing.T) {
 	del := b.call("DELETE", "/api/v1/agencies/"+a+"/closures/2017-03-29", b.token, nil)
 	require.Equal(t, http.StatusOK, del.status(), del.rec.Body.String())
 	require.EqualValues(t, 1, del.body["moved_requests"])
+	require.Equal(t, "2017-04-03", del.body["moved"].([]any)[0].(map[string]any)["due_on"])
 	require.Equal(t, "2017-04-03", b.call("GET", "/api/v1/requests/"+id, b.token, nil).str("due_on"))
 	require.Equal(t, http.StatusNotFound, b.call("DELETE", "/api/v1/agencies/"+a+"/closures/2017-03-29", b.token, nil).status())
 }

@@ -1,9 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -70,14 +72,14 @@ func (s *Store) FindClosures(ctx context.Context, agencyID string) ([]*sunshine.
 
 // AddClosure records a closure day of an agency of the caller's
 // organization and recomputes the due dates of its requests; it
-// returns how many of them moved, each with a timeline entry saying why.
-func (s *Store) AddClosure(ctx context.Context, c *sunshine.Closure) (moved int, err error) {
+// returns those whose due date moved, each with a timeline entry saying why.
+func (s *Store) AddClosure(ctx context.Context, c *sunshine.Closure) (moved []sunshine.DueMove, err error) {
 	p, err := principal(ctx)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	if err := c.Validate(); err != nil {
-		return 0, err
+		return nil, err
 	}
 	if p.UserID != "" {
 		c.CreatedBy = &p.UserID
@@ -106,12 +108,12 @@ func (s *Store) AddClosure(ctx context.Context, c *sunshine.Closure) (moved int,
 }
 
 // DeleteClosure removes a closure day of an agency of the caller's
-// organization and recomputes the due dates it moved; it returns how many
-// requests' due dates moved back.
-func (s *Store) DeleteClosure(ctx context.Context, agencyID string, on deadline.Date) (moved int, err error) {
+// organization and recomputes the due dates it moved; it returns the
+// requests whose due dates moved back.
+func (s *Store) DeleteClosure(ctx context.Context, agencyID string, on deadline.Date) (moved []sunshine.DueMove, err error) {
 	org, err := orgID(ctx)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	err = s.closureTx(ctx, func(tx *sqlx.Tx) error {
 		if _, err := lockAgency(ctx, tx, org, agencyID); err != nil {
@@ -192,10 +194,10 @@ func (c closureChange) note() string {
 // reminder may fall on it) or none yet (a paused clock). Closed requests
 // too: their due date is history ("answered two days late"), and their
 // explanation is recomputed on every read. Each move is recorded in the
-// request's timeline with its cause; it returns how many moved. The requests
+// request's timeline with its cause; it returns the moves. The requests
 // are locked, then read, so a change made to one meanwhile is kept and
 // counted with the new closure days.
-func (s *Store) recomputeAgency(ctx context.Context, tx *sqlx.Tx, org, agencyID string, change closureChange) (int, error) {
+func (s *Store) recomputeAgency(ctx context.Context, tx *sqlx.Tx, org, agencyID string, change closureChange) ([]sunshine.DueMove, error) {
 	day := change.On
 	var ids []string
 	err := sqlx.SelectContext(ctx, tx, &ids, `SELECT id FROM requests
@@ -203,19 +205,19 @@ func (s *Store) recomputeAgency(ctx context.Context, tx *sqlx.Tx, org, agencyID 
 			AND (GREATEST(due_on, custom_due_on) IS NULL OR GREATEST(due_on, custom_due_on) >= $3::date - 7)
 		ORDER BY id FOR UPDATE`, org, agencyID, day)
 	if err != nil {
-		return 0, translate(err, "requests")
+		return nil, translate(err, "requests")
 	}
-	moved := 0
+	moved := []sunshine.DueMove{}
 	for _, id := range ids {
 		r, err := s.findRequest(ctx, tx, org, id, false)
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
 		prev := r.DueOn
 		res, ok, err := r.Deadline()
 		if err != nil { // e.g. a Georgia count pushed into a year with no holiday list
 			msg := fmt.Sprintf("the deadline of %q cannot be counted with this day: %s", r.Title, engineMessage(err))
-			return 0, &sunshine.Error{Code: sunshine.EUnprocessable, Message: msg,
+			return nil, &sunshine.Error{Code: sunshine.EUnprocessable, Message: msg,
 				Fields: []sunshine.FieldError{{Field: "closed_on", Message: msg}}}
 		}
 		r.DueOn = deadline.Date{}
@@ -224,20 +226,24 @@ func (s *Store) recomputeAgency(ctx context.Context, tx *sqlx.Tx, org, agencyID 
 		}
 		if r.DueOn != prev {
 			if err := saveRequest(ctx, tx, r); err != nil {
-				return 0, err
+				return nil, err
 			}
 			e, _ := dueChange(r, prev, res, ok)
 			e.Data.(map[string]any)["closure"] = change
 			if err := addEvent(ctx, tx, r, e.Kind, e.On, change.note(), e.Data); err != nil {
-				return 0, err
+				return nil, err
 			}
-			moved++
+			moved = append(moved, sunshine.DueMove{RequestID: r.ID, Title: r.Title, From: prev, To: r.DueOn})
 		}
 		// Reminder days count business days, closure days not among them,
 		// even where the due date stays (a calendar-day law).
 		if err := reschedule(ctx, tx, r); err != nil {
-			return 0, err
+			return nil, err
 		}
 	}
+	// Soonest new date first, as lists sort.
+	slices.SortFunc(moved, func(a, b sunshine.DueMove) int {
+		return cmp.Or(a.To.Compare(b.To), strings.Compare(a.Title, b.Title), strings.Compare(a.RequestID, b.RequestID))
+	})
 	return moved, nil
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -111,7 +112,7 @@ func (s *Server) handleClosureCreate(c *gin.Context) {
 	}
 	// To the top of the page, where the note is.
 	s.redirectBack(c, agencyPath(cl.AgencyID),
-		"Closure day "+cl.ClosedOn.Format("Mon 2 Jan 2006")+" ("+cl.Reason+") added; "+movedWords(moved)+".")
+		"Closure day "+cl.ClosedOn.Format("Mon 2 Jan 2006")+" ("+cl.Reason+") added; "+movedWords(moved))
 }
 
 // closureFailed shows the agency page again with the closure form's
@@ -152,7 +153,7 @@ func (s *Server) handleClosureDelete(c *gin.Context) {
 	switch {
 	case err == nil:
 		s.redirectBack(c, agencyPath(c.Param("id")),
-			"Closure day "+on.Format("Mon 2 Jan 2006")+reason+" removed; "+movedWords(moved)+".")
+			"Closure day "+on.Format("Mon 2 Jan 2006")+reason+" removed; "+movedWords(moved))
 	case sunshine.ErrorCode(err) == sunshine.ENotFound:
 		// Removed already (another tab, a colleague), or another
 		// organization's agency: then renderAgency's lookup is the 404.
@@ -164,13 +165,27 @@ func (s *Server) handleClosureDelete(c *gin.Context) {
 	}
 }
 
-// movedWords says how many requests' due dates a closure change moved.
-func movedWords(n int) string {
-	switch n {
+// movedWords says which requests' due dates a closure change moved: the
+// first few by title, with their new dates.
+func movedWords(moved []sunshine.DueMove) string {
+	const named = 3
+	switch len(moved) {
 	case 0:
-		return "no request's due date moved"
+		return "no request's due date moved."
 	case 1:
-		return "the due date of 1 request moved"
+		return "the due date of 1 request moved: " + moveWords(moved) + "."
 	}
-	return fmt.Sprintf("the due dates of %d requests moved", n)
+	out := fmt.Sprintf("the due dates of %d requests moved: ", len(moved)) + moveWords(moved[:min(named, len(moved))])
+	if len(moved) > named {
+		out += fmt.Sprintf(", and %d more", len(moved)-named)
+	}
+	return out + "."
+}
+
+func moveWords(moved []sunshine.DueMove) string {
+	words := make([]string, len(moved))
+	for i, m := range moved {
+		words[i] = fmt.Sprintf("%q from %s to %s", m.Title, m.From.Format("Mon 2 Jan"), m.To.Format("Mon 2 Jan 2006"))
+	}
+	return strings.Join(words, ", ")
 }

@@ -427,7 +427,7 @@ func TestBrowser_ClosureDays(t *testing.T) {
 		chromedp.Click(chromedp.CSS(form+` button[type="submit"]`)),
 	)
 	b.waitText("the page lists the day and says what moved",
-		"Closure day Thu 6 Apr 2017 (power outage) added; the due date of 1 request moved.", "power outage")
+		"Closure day Thu 6 Apr 2017 (power outage) added; the due date of 1 request moved: ", "power outage")
 	r, err := ls.st.FindRequestByID(ls.ndlon.Ctx, ls.request.ID)
 	require.NoError(t, err)
 	require.Equal(t, "2017-04-07", r.DueOn.String(), "a last day cannot fall on a closure day")
