@@ -60,7 +60,7 @@ func (s *Server) handleClosureDelete(c *gin.Context) {
 		fail(c, sunshine.FieldInvalid("date", "must be a date YYYY-MM-DD (%v)", err))
 		return
 	}
-	moved, err := s.store.DeleteClosure(c.Request.Context(), c.Param("id"), on)
+	_, moved, err := s.store.DeleteClosure(c.Request.Context(), c.Param("id"), on)
 	if err != nil {
 		fail(c, err)
 		return

@@ -108,27 +108,30 @@ func (s *Store) AddClosure(ctx context.Context, c *sunshine.Closure) (moved []su
 }
 
 // DeleteClosure removes a closure day of an agency of the caller's
-// organization and recomputes the due dates it moved; it returns the
-// requests whose due dates moved back.
-func (s *Store) DeleteClosure(ctx context.Context, agencyID string, on deadline.Date) (moved []sunshine.DueMove, err error) {
+// organization and recomputes the due dates it moved; it returns the day
+// removed and the requests whose due dates moved back.
+func (s *Store) DeleteClosure(ctx context.Context, agencyID string, on deadline.Date) (removed *sunshine.Closure, moved []sunshine.DueMove, err error) {
 	org, err := orgID(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	err = s.closureTx(ctx, func(tx *sqlx.Tx) error {
 		if _, err := lockAgency(ctx, tx, org, agencyID); err != nil {
 			return err
 		}
-		var reason string
-		err := sqlx.GetContext(ctx, tx, &reason, `DELETE FROM agency_closures
-			WHERE org_id = $1 AND agency_id = $2 AND closed_on = $3 RETURNING reason`, org, agencyID, on)
+		removed = &sunshine.Closure{}
+		err := sqlx.GetContext(ctx, tx, removed, `DELETE FROM agency_closures
+			WHERE org_id = $1 AND agency_id = $2 AND closed_on = $3 RETURNING `+closureColumns, org, agencyID, on)
 		if err != nil {
 			return translate(err, "closure day")
 		}
-		moved, err = s.recomputeAgency(ctx, tx, org, agencyID, closureChange{On: on, Reason: reason})
+		moved, err = s.recomputeAgency(ctx, tx, org, agencyID, closureChange{On: on, Reason: removed.Reason})
 		return err
 	})
-	return moved, err
+	if err != nil {
+		return nil, nil, err
+	}
+	return removed, moved, nil
 }
 
 // closureTx runs a closure change in a transaction, again if it was
@@ -214,15 +217,11 @@ func (s *Store) recomputeAgency(ctx context.Context, tx *sqlx.Tx, org, agencyID 
 			return nil, err
 		}
 		prev := r.DueOn
-		res, ok, err := r.Deadline()
+		res, ok, err := computeDue(r, "closed_on")
 		if err != nil { // e.g. a Georgia count pushed into a year with no holiday list
-			msg := fmt.Sprintf("the deadline of %q cannot be counted with this day: %s", r.Title, engineMessage(err))
+			msg := fmt.Sprintf("the deadline of %q cannot be counted with this day: %s", r.Title, sunshine.ErrorMessage(err))
 			return nil, &sunshine.Error{Code: sunshine.EUnprocessable, Message: msg,
 				Fields: []sunshine.FieldError{{Field: "closed_on", Message: msg}}}
-		}
-		r.DueOn = deadline.Date{}
-		if ok {
-			r.DueOn = res.Due
 		}
 		if r.DueOn != prev {
 			if err := saveRequest(ctx, tx, r); err != nil {

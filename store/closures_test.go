@@ -107,15 +107,16 @@ func TestStore_Closures(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "2017-04-04", fixed.DueOn.String())
 
-	moved, err = b.s.DeleteClosure(b.ctx, ny.ID, d("2017-03-29"))
+	removed, moved, err := b.s.DeleteClosure(b.ctx, ny.ID, d("2017-03-29"))
 	require.NoError(t, err)
+	require.Equal(t, "snow", removed.Reason)
 	require.Len(t, moved, 4, "open, closed, filed later, corrected")
 	got, err = b.s.FindRequestByID(b.ctx, open.ID)
 	require.NoError(t, err)
 	require.Equal(t, "2017-04-03", got.DueOn.String())
 	require.Equal(t, "2017-04-04", overdueFrom(open.ID))
 	require.Equal(t, "Agency closure day removed: Wed 29 Mar 2017 (snow)", lastEvent(t, b, open.ID).Note)
-	_, err = b.s.DeleteClosure(b.ctx, ny.ID, d("2017-03-29"))
+	_, _, err = b.s.DeleteClosure(b.ctx, ny.ID, d("2017-03-29"))
 	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
 }
 
@@ -157,7 +158,7 @@ func TestStore_ClosureInput(t *testing.T) {
 	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
 	_, err = b.s.FindClosures(b.ctx, theirs.ID)
 	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
-	_, err = b.s.DeleteClosure(other.Ctx, a.ID, d("2017-03-29"))
+	_, _, err = b.s.DeleteClosure(other.Ctx, a.ID, d("2017-03-29"))
 	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
 	_, err = b.s.FindClosures(b.ctx, "not-a-uuid")
 	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))

@@ -140,20 +140,11 @@ func (s *Server) handleClosureDelete(c *gin.Context) {
 		s.fail(c, sunshine.Errorf(sunshine.ENotFound, "closure day not found"))
 		return
 	}
-	// The reason, for the note: a day removed by mistake can be added again.
-	reason := ""
-	if cs, err := s.store.FindClosures(ctxOf(c), c.Param("id")); err == nil {
-		for _, cl := range cs {
-			if cl.ClosedOn == on {
-				reason = " (" + cl.Reason + ")"
-			}
-		}
-	}
-	moved, err := s.store.DeleteClosure(ctxOf(c), c.Param("id"), on)
+	removed, moved, err := s.store.DeleteClosure(ctxOf(c), c.Param("id"), on)
 	switch {
-	case err == nil:
+	case err == nil: // the reason too: a day removed by mistake can be added again
 		s.redirectBack(c, agencyPath(c.Param("id")),
-			"Closure day "+on.Format("Mon 2 Jan 2006")+reason+" removed; "+movedWords(moved))
+			"Closure day "+on.Format("Mon 2 Jan 2006")+" ("+removed.Reason+") removed; "+movedWords(moved))
 	case sunshine.ErrorCode(err) == sunshine.ENotFound:
 		// Removed already (another tab, a colleague), or another
 		// organization's agency: then renderAgency's lookup is the 404.

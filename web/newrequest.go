@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -116,7 +115,6 @@ func previewDue(a agencyOption, closures []*sunshine.Closure, f *reqForm) *duePr
 			opts.Closures = append(opts.Closures, c.Holiday())
 		}
 	}
-	slices.SortFunc(opts.Closures, func(x, y deadline.Holiday) int { return x.Date.Compare(y.Date) })
 	res, err := j.Compute(received, opts)
 	if err != nil {
 		p.Error = err.Error()
