@@ -458,6 +458,25 @@ func TestCalculatorAndJurisdictions(t *testing.T) {
 	r = b.call("GET", "/api/v1/deadline", "", nil)
 	require.ElementsMatch(t, []string{"jurisdiction", "received"}, r.fieldErrors())
 
+	// Office closure days: a Texas count skips them, and the steps say so.
+	r = b.call("GET", "/api/v1/deadline?jurisdiction=us-tx&received=2024-05-01&closed=2024-05-03:flood&closed=2024-05-06", "", nil)
+	require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
+	require.Equal(t, "2024-05-17", r.str("due"), "two closure days: due two business days after 15 May")
+	require.Contains(t, r.rec.Body.String(), "Fri 3 May 2024: office closed (flood), not counted.")
+	require.Contains(t, r.rec.Body.String(), "Mon 6 May 2024: office closed, not counted.")
+	require.Equal(t, []any{map[string]any{"date": "2024-05-03", "reason": "flood"}, map[string]any{"date": "2024-05-06", "reason": ""}},
+		r.body["closed"], "the answer echoes the days it skipped")
+	for name, query := range map[string]string{
+		"not a date":      "closed=3+May",
+		"a day twice":     "closed=2024-05-03&closed=2024-05-03:flood",
+		"two-line reason": "closed=2024-05-03:flood%0Aand+fire",
+		"too many days":   strings.Repeat("closed=2024-05-03&", 101),
+	} {
+		r = b.call("GET", "/api/v1/deadline?jurisdiction=us-tx&received=2024-05-01&"+query, "", nil)
+		require.Equal(t, http.StatusBadRequest, r.status(), name)
+		require.Equal(t, []string{"closed"}, r.fieldErrors(), name)
+	}
+
 	r = b.call("GET", "/api/v1/jurisdictions", "", nil)
 	require.Equal(t, http.StatusOK, r.status())
 	require.Len(t, r.items(), 19)

@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -27,16 +28,60 @@ type calculatorJSON struct {
 	Law          lawJSON       `json:"law"`
 	Received     deadline.Date `json:"received"`
 	Extended     bool          `json:"extended"`
+	Closed       []closedJSON  `json:"closed"`
 	Due          deadline.Date `json:"due"`
 	Steps        []string      `json:"steps"`
 }
 
+// closedJSON is an office closure day the calculator was asked to skip.
+type closedJSON struct {
+	Date   deadline.Date `json:"date"`
+	Reason string        `json:"reason"`
+}
+
+// maxCalculatorClosures bounds the closure days one calculation takes.
+const maxCalculatorClosures = 100
+
+// closures reads the repeatable closed=DATE[:REASON] parameter: days the
+// agency's office was closed, as the CLI's --closed takes them.
+func (q *query) closures(name string) []closedJSON {
+	vs := q.c.QueryArray(name)
+	if len(vs) > maxCalculatorClosures {
+		q.errs.add(name, "must be given at most %d times", maxCalculatorClosures)
+		return nil
+	}
+	out := make([]closedJSON, 0, len(vs))
+	seen := map[deadline.Date]bool{}
+	for _, v := range vs {
+		day, reason, _ := strings.Cut(v, ":")
+		on, err := deadline.ParseDate(day)
+		if err != nil {
+			q.errs.add(name, "%q is not YYYY-MM-DD or YYYY-MM-DD:REASON", v)
+			continue
+		}
+		if seen[on] {
+			q.errs.add(name, "%s is given twice", on)
+			continue
+		}
+		seen[on] = true
+		cl := sunshine.Closure{ClosedOn: on, Reason: reason}
+		var invalid *sunshine.Error
+		if err := cl.Validate(); errors.As(err, &invalid) && cl.Reason != "" {
+			q.errs.add(name, "the reason for %s %s", on, invalid.Fields[0].Message)
+			continue
+		}
+		out = append(out, closedJSON{Date: on, Reason: cl.Reason})
+	}
+	return out
+}
+
 // handleDeadline is the public calculator: GET /api/v1/deadline?jurisdiction=&received=&extended=.
 func (s *Server) handleDeadline(c *gin.Context) {
-	q := newQuery(c, "jurisdiction", "received", "extended")
+	q := newQuery(c, "jurisdiction", "received", "extended", "closed")
 	code, rawReceived := q.one("jurisdiction"), q.one("received")
 	received := q.errs.date("received", &rawReceived)
 	extended := q.boolean("extended")
+	closed := q.closures("closed")
 	if code == "" {
 		q.errs.add("jurisdiction", "is required (see GET /api/v1/jurisdictions)")
 	}
@@ -52,13 +97,21 @@ func (s *Server) handleDeadline(c *gin.Context) {
 		fail(c, sunshine.FieldInvalid("jurisdiction", "unknown jurisdiction %q (see GET /api/v1/jurisdictions)", code))
 		return
 	}
-	res, err := j.Compute(received, deadline.Options{Extended: extended})
+	opts := deadline.Options{Extended: extended}
+	for _, cl := range closed {
+		h := deadline.Holiday{Date: cl.Date, Actual: cl.Date, Name: "office closed"}
+		if cl.Reason != "" {
+			h = (&sunshine.Closure{ClosedOn: cl.Date, Reason: cl.Reason}).Holiday()
+		}
+		opts.Closures = append(opts.Closures, h)
+	}
+	res, err := j.Compute(received, opts)
 	if err != nil {
 		fail(c, engineError(err))
 		return
 	}
 	c.JSON(http.StatusOK, calculatorJSON{Jurisdiction: j.Code, Law: lawOf(j), Received: received,
-		Extended: extended, Due: res.Due, Steps: res.Explain()})
+		Extended: extended, Closed: closed, Due: res.Due, Steps: res.Explain()})
 }
 
 // engineError maps a deadline engine refusal to a 422 naming the field.
