@@ -19,7 +19,9 @@ import (
 // uploadRoute takes the upload size limit instead of the JSON body limit.
 const uploadRoute = "/api/v1/requests/:id/documents"
 
-// maxExtract bounds how much of a document text extraction reads.
+// maxExtract bounds how much of a text, HTML or e-mail document text
+// extraction reads (its text is capped at 2 MiB anyway); a PDF is read
+// whole, however large, fetching the chunks its parser asks for.
 const maxExtract = 32 << 20
 
 // handleDocumentUpload stores one file (multipart field "file"); the store
@@ -159,7 +161,7 @@ func (s *Server) ExtractText(ctx context.Context, orgID, docID string) {
 		s.log.Error("text extraction: find document", "document_id", docID, "err", err)
 		return
 	}
-	text, err := textract.Extract(ctx, doc.ContentType, s.store.Content(ctx, doc), maxExtract)
+	text, err := textract.Extract(ctx, doc.ContentType, s.store.Content(ctx, doc), doc.Size, maxExtract)
 	status, msg := sunshine.TextExtracted, ""
 	switch {
 	case errors.Is(err, textract.ErrUnsupported):

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -372,37 +373,90 @@ func (s *Store) Content(ctx context.Context, d *sunshine.Document) *BlobReader {
 	return &BlobReader{ctx: ctx, q: s.prepared(), blobID: d.BlobID, size: d.Size}
 }
 
-// BlobReader reads a blob's chunks on demand. It implements io.ReadSeeker.
+// BlobReader reads a blob's chunks on demand. It implements io.ReadSeeker
+// and io.ReaderAt.
 type BlobReader struct {
 	ctx    context.Context
 	q      sqlx.QueryerContext
 	blobID string
 	size   int64
 	pos    int64
-	seq    int // the chunk in buf, -1 for none
-	buf    []byte
-	loaded bool
+
+	mu     sync.Mutex
+	chunks []fetchedChunk // most recently used first
+}
+
+type fetchedChunk struct {
+	seq  int
+	data []byte
+}
+
+// Chunks a reader keeps: one reading in order (a download holds one chunk
+// in memory), a few reading at random (a PDF parser jumps between a file's
+// cross-reference table, at its end, and the objects it points to).
+const (
+	keepReading   = 1
+	keepReadingAt = 4
+)
+
+// chunk returns chunk seq, fetching it unless it is among the last keep
+// chunks fetched.
+func (b *BlobReader) chunk(seq, keep int) ([]byte, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for i, c := range b.chunks {
+		if c.seq == seq {
+			copy(b.chunks[1:i+1], b.chunks[:i])
+			b.chunks[0] = c
+			return c.data, nil
+		}
+	}
+	var data []byte
+	if err := b.q.QueryRowxContext(b.ctx, `SELECT data FROM blob_chunks WHERE blob_id = $1 AND seq = $2`, b.blobID, seq).Scan(&data); err != nil {
+		return nil, translate(err, "document content")
+	}
+	b.chunks = append([]fetchedChunk{{seq, data}}, b.chunks[:min(len(b.chunks), keep-1)]...)
+	return data, nil
 }
 
 // Read reads from the current position, fetching one chunk at a time.
 func (b *BlobReader) Read(p []byte) (int, error) {
-	if b.pos >= b.size {
-		return 0, io.EOF
-	}
-	seq := int(b.pos / ChunkSize)
-	if !b.loaded || b.seq != seq {
-		b.buf = b.buf[:0]
-		if err := b.q.QueryRowxContext(b.ctx, `SELECT data FROM blob_chunks WHERE blob_id = $1 AND seq = $2`, b.blobID, seq).Scan(&b.buf); err != nil {
-			return 0, translate(err, "document content")
-		}
-		b.seq, b.loaded = seq, true
-	}
-	off := int(b.pos - int64(seq)*ChunkSize)
-	if off >= len(b.buf) {
-		return 0, io.ErrUnexpectedEOF
-	}
-	n := copy(p, b.buf[off:])
+	n, err := b.readAt(p, b.pos, keepReading, false)
 	b.pos += int64(n)
+	return n, err
+}
+
+// ReadAt reads len(p) bytes at off. It may be called from several
+// goroutines, as io.ReaderAt requires, and does not move Read's position.
+func (b *BlobReader) ReadAt(p []byte, off int64) (int, error) {
+	if off < 0 {
+		return 0, errors.New("store: negative offset")
+	}
+	return b.readAt(p, off, keepReadingAt, true)
+}
+
+// readAt copies from off into p: from one chunk, or (full) until p is full.
+func (b *BlobReader) readAt(p []byte, off int64, keep int, full bool) (int, error) {
+	n := 0
+	for n < len(p) {
+		at := off + int64(n)
+		if at >= b.size {
+			return n, io.EOF
+		}
+		seq := int(at / ChunkSize)
+		data, err := b.chunk(seq, keep)
+		if err != nil {
+			return n, err
+		}
+		in := int(at - int64(seq)*ChunkSize)
+		if in >= len(data) {
+			return n, io.ErrUnexpectedEOF
+		}
+		n += copy(p[n:], data[in:])
+		if !full {
+			break
+		}
+	}
 	return n, nil
 }
 

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	sunshine "github.com/sunshine-records/sunshine"
@@ -345,4 +346,60 @@ func TestStore_ConcurrentDeletesRecordOnce(t *testing.T) {
 		}
 	}
 	require.Equal(t, 1, deleted)
+}
+
+// ReadAt serves a PDF parser's jumps across chunks, from any goroutine,
+// without moving Read's position.
+func TestStore_ContentReadAt(t *testing.T) {
+	t.Parallel()
+	s, fx, r := committedRequest(t)
+	content := make([]byte, 3*store.ChunkSize+100)
+	_, err := rand.Read(content)
+	require.NoError(t, err)
+	doc, err := s.CreateDocument(fx.Ctx, store.NewDocument{RequestID: r.ID, Filename: "production.pdf",
+		ContentType: "application/octet-stream", Content: bytes.NewReader(content)})
+	require.NoError(t, err)
+	blob := s.Content(fx.Ctx, doc)
+
+	first := make([]byte, 10)
+	_, err = io.ReadFull(blob, first)
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		name    string
+		off     int64
+		n       int
+		wantN   int
+		wantErr error
+	}{
+		{"the last bytes, as a parser starts", int64(len(content)) - 30, 30, 30, nil},
+		{"within the first chunk", 5, 100, 100, nil},
+		{"across three chunks", store.ChunkSize - 10, store.ChunkSize + 20, store.ChunkSize + 20, nil},
+		{"past the end", int64(len(content)) - 4, 10, 4, io.EOF},
+		{"at the end", int64(len(content)), 1, 0, io.EOF},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := make([]byte, tc.n)
+			n, err := blob.ReadAt(p, tc.off)
+			require.Equal(t, tc.wantN, n)
+			require.Equal(t, tc.wantErr, err)
+			require.Equal(t, content[tc.off:tc.off+int64(n)], p[:n])
+		})
+	}
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			off := int64(i) * store.ChunkSize / 3
+			p := make([]byte, 2000)
+			_, err := blob.ReadAt(p, off)
+			assert.NoError(t, err)
+			assert.Equal(t, content[off:off+2000], p)
+		})
+	}
+	wg.Wait()
+	next := make([]byte, 10)
+	_, err = io.ReadFull(blob, next)
+	require.NoError(t, err)
+	require.Equal(t, content[10:20], next, "Read goes on where it was")
+	_, err = blob.ReadAt(next, -1)
+	require.Error(t, err)
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/ledongthuc/pdf"
@@ -17,7 +18,7 @@ const maxPDFPages = 20000
 // extractPDF returns the text of all pages of a PDF. The parser runs in its
 // own goroutine so that a corrupt file that sends it into a very long loop
 // cannot hold the caller past ctx.
-func extractPDF(ctx context.Context, data []byte) (string, error) {
+func extractPDF(ctx context.Context, r io.ReaderAt, size int64) (string, error) {
 	type result struct {
 		text string
 		err  error
@@ -31,7 +32,7 @@ func extractPDF(ctx context.Context, data []byte) (string, error) {
 			}
 			done <- res
 		}()
-		res.text, res.err = pdfText(ctx, data)
+		res.text, res.err = pdfText(ctx, r, size)
 	}()
 	select {
 	case res := <-done:
@@ -41,14 +42,15 @@ func extractPDF(ctx context.Context, data []byte) (string, error) {
 	}
 }
 
-func pdfText(ctx context.Context, data []byte) (string, error) {
+func pdfText(ctx context.Context, ra io.ReaderAt, size int64) (string, error) {
 	// The parser accepts only %PDF-1.0 to 1.7 headers; PDF 2.0 files share
 	// the syntax it reads, so present them as 1.7 (same length, so every
-	// offset is unchanged). data is our own copy.
-	if bytes.HasPrefix(data, []byte("%PDF-2.")) && len(data) > 7 {
-		copy(data[5:], "1.7")
+	// offset is unchanged).
+	head := make([]byte, 8)
+	if n, _ := ra.ReadAt(head, 0); bytes.HasPrefix(head[:n], []byte("%PDF-2.")) {
+		ra = asPDF17{ra}
 	}
-	r, err := pdf.NewReader(bytes.NewReader(data), int64(len(data)))
+	r, err := pdf.NewReader(ctxReaderAt{ctx, ra}, size)
 	if err != nil {
 		if errors.Is(err, pdf.ErrInvalidPassword) {
 			return "", errors.New("not a valid PDF: the PDF is encrypted with a password")
@@ -107,6 +109,31 @@ func pageFonts(p pdf.Page) (fonts map[string]*pdf.Font) {
 		fonts[name] = &f
 	}
 	return fonts
+}
+
+// asPDF17 reads a PDF 2.0 file with its header's version as "1.7".
+type asPDF17 struct{ io.ReaderAt }
+
+func (a asPDF17) ReadAt(p []byte, off int64) (int, error) {
+	n, err := a.ReaderAt.ReadAt(p, off)
+	const version, at = "1.7", 5 // "%PDF-2.0": the version is bytes 5 to 7
+	for i := max(off, at); i < min(off+int64(n), at+int64(len(version))); i++ {
+		p[i-off] = version[i-at]
+	}
+	return n, err
+}
+
+// ctxReaderAt stops a parser abandoned at ctx's deadline at its next read.
+type ctxReaderAt struct {
+	ctx context.Context
+	r   io.ReaderAt
+}
+
+func (c ctxReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.ReadAt(p, off)
 }
 
 func pdfMessage(err error) string {

@@ -24,33 +24,31 @@ import (
 // Callers record text_status "unsupported".
 var ErrUnsupported = errors.New("no text extractor for this type of document")
 
-// ErrTooLarge means the document is larger than the maxBytes given to
-// Extract. The returned error wraps it and names the limit.
-var ErrTooLarge = errors.New("document is larger than the size limit")
-
 const (
 	// maxText caps the extracted text, in bytes.
 	maxText = 2 << 20
-	// defaultMaxBytes is used when Extract is given maxBytes <= 0.
-	defaultMaxBytes = 64 << 20
+	// defaultLimit is used when Extract is given limit <= 0.
+	defaultLimit = 64 << 20
 )
 
-// Extract reads the document and returns its text.
+// Extract returns the text of a document of size bytes, read from r.
 //
 // Supported content types (parameters such as charset are honoured):
 // text/plain and text/csv, text/html, message/rfc822 and application/pdf.
 // Any other type returns an error wrapping ErrUnsupported.
 //
-// Extract reads at most maxBytes (maxBytes <= 0 means 64 MiB); a larger
-// document returns an error wrapping ErrTooLarge. The text returned is valid
-// UTF-8 without NUL or other control characters (except newline and tab) and
-// is capped at 2 MiB, cut at a rune boundary. A corrupt document returns an
-// error saying why in plain words; library panics are recovered.
+// A PDF is read where its cross-reference table points, whatever its size:
+// its text may be on its last page. Other types are read from the start, at
+// most limit bytes (limit <= 0 means 64 MiB): the text of a larger one is
+// that of its first limit bytes. The text returned is valid UTF-8 without
+// NUL or other control characters (except newline and tab) and is capped at
+// 2 MiB, cut at a rune boundary. A corrupt document returns an error saying
+// why in plain words; library panics are recovered.
 //
 // PDF parsing runs in its own goroutine: if ctx is done first, Extract
 // returns ctx.Err() at once (the parser goroutine is abandoned and finishes
 // on its own), so callers should pass a context with a deadline.
-func Extract(ctx context.Context, contentType string, r io.Reader, maxBytes int64) (text string, err error) {
+func Extract(ctx context.Context, contentType string, r io.ReaderAt, size, limit int64) (text string, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			text, err = "", fmt.Errorf("could not read the document: internal error: %v", p)
@@ -68,19 +66,23 @@ func Extract(ctx context.Context, contentType string, r io.Reader, maxBytes int6
 		}
 		return "", fmt.Errorf("%w: %s", ErrUnsupported, mediaType)
 	}
-
-	if maxBytes <= 0 {
-		maxBytes = defaultMaxBytes
+	if mediaType == "application/pdf" {
+		raw, err := extractPDF(ctx, r, size)
+		if err != nil {
+			return "", err
+		}
+		return clean(raw, maxText), nil
 	}
-	data, err := io.ReadAll(io.LimitReader(ctxReader{ctx, r}, maxBytes+1))
+
+	if limit <= 0 {
+		limit = defaultLimit
+	}
+	data, err := io.ReadAll(ctxReader{ctx, io.NewSectionReader(r, 0, min(size, limit))})
 	if err != nil {
 		if ctx.Err() != nil {
 			return "", ctx.Err()
 		}
 		return "", fmt.Errorf("could not read the document: %w", err)
-	}
-	if int64(len(data)) > maxBytes {
-		return "", fmt.Errorf("%w of %d bytes", ErrTooLarge, maxBytes)
 	}
 
 	var raw string
@@ -91,8 +93,6 @@ func Extract(ctx context.Context, contentType string, r io.Reader, maxBytes int6
 		raw, err = extractHTML(data, contentType)
 	case "message/rfc822":
 		raw, err = extractEmail(data)
-	case "application/pdf":
-		raw, err = extractPDF(ctx, data)
 	}
 	if err != nil {
 		return "", err

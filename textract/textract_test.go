@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -40,7 +41,7 @@ func extract(t testing.TB, contentType string, data []byte) (string, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	return textract.Extract(ctx, contentType, bytes.NewReader(data), limit)
+	return textract.Extract(ctx, contentType, bytes.NewReader(data), int64(len(data)), limit)
 }
 
 func crlf(s string) []byte { return []byte(strings.ReplaceAll(s, "\n", "\r\n")) }
@@ -290,19 +291,29 @@ func TestExtractUnsupportedIsSentinel(t *testing.T) {
 
 func TestExtractLimits(t *testing.T) {
 	t.Parallel()
-	t.Run("maxBytes exceeded", func(t *testing.T) {
+	t.Run("text: the first limit bytes", func(t *testing.T) {
 		t.Parallel()
-		data := bytes.Repeat([]byte("a"), 1001)
-		_, err := textract.Extract(context.Background(), "text/plain", bytes.NewReader(data), 1000)
-		require.ErrorIs(t, err, textract.ErrTooLarge)
-		require.Contains(t, err.Error(), "1000 bytes")
-	})
-	t.Run("maxBytes exactly", func(t *testing.T) {
-		t.Parallel()
-		data := bytes.Repeat([]byte("a"), 1000)
-		text, err := textract.Extract(context.Background(), "text/plain", bytes.NewReader(data), 1000)
+		data := []byte(strings.Repeat("a", 1000) + "b")
+		text, err := textract.Extract(context.Background(), "text/plain", bytes.NewReader(data), int64(len(data)), 1000)
 		require.NoError(t, err)
-		require.Len(t, text, 1000)
+		require.Equal(t, strings.Repeat("a", 1000), text)
+	})
+	t.Run("PDF: read whole, past the limit", func(t *testing.T) {
+		t.Parallel()
+		// The last page's text and the cross-reference table are at the
+		// end of the file, well past the limit.
+		var pages [][]string
+		for i := range 40 {
+			pages = append(pages, []string{fmt.Sprintf("Page %d of the production", i+1)})
+		}
+		pages[39] = []string{"ICE detainer log, last page"}
+		data := makePDF(t, pages...)
+		const small = 2 << 10
+		require.Greater(t, len(data), 4*small)
+		text, err := textract.Extract(context.Background(), "application/pdf", bytes.NewReader(data), int64(len(data)), small)
+		require.NoError(t, err)
+		require.Contains(t, text, "Page 1 of the production")
+		require.Contains(t, text, "ICE detainer log, last page")
 	})
 	t.Run("text capped at 2 MiB on a rune boundary", func(t *testing.T) {
 		t.Parallel()
@@ -325,19 +336,20 @@ func TestExtractLimits(t *testing.T) {
 		t.Parallel()
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		_, err := textract.Extract(ctx, "application/pdf", bytes.NewReader(makePDF(t, []string{"x"})), limit)
+		data := makePDF(t, []string{"x"})
+		_, err := textract.Extract(ctx, "application/pdf", bytes.NewReader(data), int64(len(data)), limit)
 		require.ErrorIs(t, err, context.Canceled)
 	})
 	t.Run("read error", func(t *testing.T) {
 		t.Parallel()
-		_, err := textract.Extract(context.Background(), "text/plain", errReader{}, limit)
+		_, err := textract.Extract(context.Background(), "text/plain", errReader{}, 10, limit)
 		require.ErrorContains(t, err, "could not read the document")
 	})
 }
 
 type errReader struct{}
 
-func (errReader) Read([]byte) (int, error) { return 0, errors.New("disk on fire") }
+func (errReader) ReadAt([]byte, int64) (int, error) { return 0, errors.New("disk on fire") }
 
 func TestEncryptedPDF(t *testing.T) {
 	t.Parallel()
@@ -490,7 +502,7 @@ func FuzzExtract(f *testing.F) {
 		ct := fuzzTypes[int(which)%len(fuzzTypes)]
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		text, err := textract.Extract(ctx, ct, bytes.NewReader(data), 1<<20)
+		text, err := textract.Extract(ctx, ct, bytes.NewReader(data), int64(len(data)), 1<<20)
 		if err != nil {
 			require.Empty(t, text)
 			require.NotErrorIs(t, err, context.DeadlineExceeded, "extraction hung")
