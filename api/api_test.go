@@ -527,6 +527,41 @@ func TestStrictQueryAndAllow(t *testing.T) {
 	require.Equal(t, http.StatusUnauthorized, r.status())
 }
 
+// Logging a communication may move the request (a denial closes it): it
+// takes If-Match like every other change and answers with the new ETag.
+func TestCommunications_IfMatch(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	id := b.request(b.agency("Sheriff", "us-ca"), "2017-03-27")
+	tag := b.call("GET", "/api/v1/requests/"+id, b.token, nil).rec.Header().Get("ETag")
+
+	logComm := func(ifMatch, kind string) response {
+		body := `{"direction":"in","channel":"email","kind":"` + kind + `","occurred_on":"2017-03-29","subject":"` + kind + `"}`
+		req := httptest.NewRequest("POST", "/api/v1/requests/"+id+"/communications", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+b.token)
+		req.Header.Set("If-Match", ifMatch)
+		rec := httptest.NewRecorder()
+		b.srv.ServeHTTP(rec, req)
+		requireSpec(t, httptest.NewRequest("POST", "/api/v1/requests/"+id+"/communications", nil), rec)
+		return decoded(t, rec)
+	}
+	ack := logComm(tag, "acknowledgment")
+	require.Equal(t, http.StatusCreated, ack.status(), ack.rec.Body.String())
+	require.Equal(t, "acknowledged", ack.str("request.status"))
+	newTag := ack.rec.Header().Get("ETag")
+	require.Regexp(t, `^"v[0-9]+"$`, newTag)
+	require.NotEqual(t, tag, newTag)
+	require.Equal(t, newTag, b.call("GET", "/api/v1/requests/"+id, b.token, nil).rec.Header().Get("ETag"))
+
+	stale := logComm(tag, "denial")
+	require.Equal(t, http.StatusPreconditionFailed, stale.status(), stale.rec.Body.String())
+	require.Equal(t, http.StatusBadRequest, logComm("yesterday", "denial").status())
+	require.Equal(t, "acknowledged", b.call("GET", "/api/v1/requests/"+id, b.token, nil).str("status"), "the stale denial closed nothing")
+	require.Len(t, b.call("GET", "/api/v1/requests/"+id+"/communications", b.token, nil).items(), 1, "and was not logged")
+	require.Equal(t, http.StatusCreated, logComm(newTag, "denial").status())
+}
+
 // Two clients edit one request: the second, holding an older version,
 // gets 412 and changes nothing (ETag / If-Match).
 func TestRequests_IfMatch(t *testing.T) {

@@ -81,11 +81,17 @@ func (s *Server) handleCommunicationCreate(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	comm, r, err := s.store.CreateCommunication(c.Request.Context(), c.Param("id"), ci)
+	ctx, err := ifMatch(c)
 	if err != nil {
 		fail(c, err)
 		return
 	}
+	comm, r, err := s.store.CreateCommunication(ctx, c.Param("id"), ci)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.Header("ETag", etag(r))
 	c.JSON(http.StatusCreated, communicationCreated{Communication: comm, Request: s.requestOut(r)})
 }
 

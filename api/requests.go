@@ -313,14 +313,10 @@ func changeRequest[In any](s *Server, c *gin.Context, change func(ctx context.Co
 		fail(c, err)
 		return
 	}
-	ctx := c.Request.Context()
-	if h := c.GetHeader("If-Match"); h != "" {
-		v, ok := parseETag(h)
-		if !ok {
-			fail(c, sunshine.Errorf(sunshine.EInvalid, "If-Match must be the ETag a GET of the request returned, such as \"v3\""))
-			return
-		}
-		ctx = store.WithIfMatch(ctx, v)
+	ctx, err := ifMatch(c)
+	if err != nil {
+		fail(c, err)
+		return
 	}
 	r, err := change(ctx, c.Param("id"), in)
 	if err != nil {
@@ -329,6 +325,21 @@ func changeRequest[In any](s *Server, c *gin.Context, change func(ctx context.Co
 	}
 	c.Header("ETag", etag(r))
 	c.JSON(http.StatusOK, s.requestOut(r))
+}
+
+// ifMatch returns the request's context, carrying the version an If-Match
+// header names: the store then changes the request only at that version.
+func ifMatch(c *gin.Context) (context.Context, error) {
+	ctx := c.Request.Context()
+	h := c.GetHeader("If-Match")
+	if h == "" {
+		return ctx, nil
+	}
+	v, ok := parseETag(h)
+	if !ok {
+		return nil, sunshine.Errorf(sunshine.EInvalid, "If-Match must be the ETag a GET of the request returned, such as \"v3\"")
+	}
+	return store.WithIfMatch(ctx, v), nil
 }
 
 // etag is a request's version as an entity tag.
