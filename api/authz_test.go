@@ -1,7 +1,12 @@
 package api_test
 
 import (
+	"bytes"
+	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -10,6 +15,9 @@ import (
 	sunshine "github.com/sunshine-records/sunshine"
 	"github.com/sunshine-records/sunshine/store/storetest"
 )
+
+// publicAPIRoutes need no token: the deadline calculator.
+var publicAPIRoutes = map[string]bool{"/api/v1/deadline": true, "/api/v1/jurisdictions": true}
 
 // TestAuthorizationMatrix calls every authenticated endpoint as each kind of
 // caller: its own admin, staff and viewer, another organization's admin, no
@@ -44,17 +52,21 @@ func TestAuthorizationMatrix(t *testing.T) {
 	doc := b.upload(req, "", "letter.txt", "text/plain", []byte("Responsive records.")).str("id")
 	unknown := "00000000-0000-0000-0000-000000000000"
 
+	closed := b.call("POST", "/api/v1/agencies/"+agency+"/closures", b.token, `{"closed_on":"2017-04-05","reason":"flood"}`)
+	require.Equal(t, http.StatusCreated, closed.status(), closed.rec.Body.String())
+
 	type want struct{ admin, staff, viewer, other int }
 	read := want{200, 200, 200, 404}
 	list := want{200, 200, 200, 200} // another org sees its own (empty) list
 	write := want{200, 200, 403, 404}
 	adminOnly := want{200, 403, 403, 404}
 	adminOnly2 := want{200, 403, 403, 200} // the caller's own organization's settings
-	for _, tc := range []struct {
+	type matrixCase struct {
 		method, path string
 		body         string
 		want         want
-	}{
+	}
+	cases := []matrixCase{
 		{"GET", "/api/v1/me", "", list},
 		{"GET", "/api/v1/agencies", "", list},
 		{"GET", "/api/v1/agencies/" + agency, "", read},
@@ -94,7 +106,24 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"GET", "/api/v1/reminder_policy", "", list},
 		{"PUT", "/api/v1/reminder_policy", `{"overdue_repeat_days":7}`, adminOnly2},
 		{"DELETE", "/api/v1/documents/" + doc, "", want{204, 404, 403, 404}},
-	} {
+		{"GET", "/api/v1/agencies/" + agency + "/closures", "", read},
+		// Staff reach the store: the admin took the day first (409).
+		{"POST", "/api/v1/agencies/" + agency + "/closures", `{"closed_on":"2017-04-03","reason":"snow"}`, want{201, 409, 403, 404}},
+		// Staff reach the store: the admin removed the day first (404).
+		{"DELETE", "/api/v1/agencies/" + agency + "/closures/2017-04-05", "", want{200, 404, 403, 404}},
+		{"POST", "/api/v1/requests/" + req + "/documents", "multipart", want{201, 201, 403, 404}},
+	}
+	// Every authenticated route is in the table.
+	for _, rt := range b.srv.Engine().Routes() {
+		if !strings.HasPrefix(rt.Path, "/api/v1/") || publicAPIRoutes[rt.Path] {
+			continue
+		}
+		pattern := regexp.MustCompile(`^` + regexp.MustCompile(`:[a-z_]+`).ReplaceAllString(rt.Path, `[^/]+`) + `(\?.*)?$`)
+		require.True(t, slices.ContainsFunc(cases, func(tc matrixCase) bool {
+			return tc.method == rt.Method && pattern.MatchString(tc.path)
+		}), "%s %s is not in the authorization matrix", rt.Method, rt.Path)
+	}
+	for _, tc := range cases {
 		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
 			for _, caller := range []struct {
 				name, token string
@@ -112,7 +141,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 				if tc.body != "" {
 					body = strings.ReplaceAll(tc.body, "%s", caller.name)
 				}
-				r := b.call(tc.method, tc.path, caller.token, body)
+				var r response
+				if tc.body == "multipart" {
+					r = b.uploadAs(caller.token, tc.path, caller.name+".txt")
+				} else {
+					r = b.call(tc.method, tc.path, caller.token, body)
+				}
 				require.Equal(t, caller.want, r.status(), "%s: %s", caller.name, r.rec.Body.String())
 				if caller.want == http.StatusUnauthorized {
 					require.Equal(t, `Bearer realm="sunshine"`, r.rec.Header().Get("WWW-Authenticate"))
@@ -120,4 +154,25 @@ func TestAuthorizationMatrix(t *testing.T) {
 			}
 		})
 	}
+}
+
+// uploadAs posts a small text file to path as the holder of token.
+func (b *testBundle) uploadAs(token, path, filename string) response {
+	b.t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	part, err := mw.CreateFormFile("file", filename)
+	require.NoError(b.t, err)
+	_, err = part.Write([]byte("Responsive records, uploaded as " + filename))
+	require.NoError(b.t, err)
+	require.NoError(b.t, mw.Close())
+	req := httptest.NewRequest("POST", path, &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	rec := httptest.NewRecorder()
+	b.srv.ServeHTTP(rec, req)
+	requireSpec(b.t, httptest.NewRequest("POST", path, nil), rec)
+	return decoded(b.t, rec)
 }

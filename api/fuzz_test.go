@@ -56,6 +56,7 @@ func FuzzWriteBodies(f *testing.F) {
 		{"POST", "/api/v1/requests/" + id + "/communications"}, {"PATCH", "/api/v1/communications/" + comm},
 		{"POST", "/api/v1/users"}, {"PATCH", "/api/v1/users/" + b.fx.Admin.ID}, {"POST", "/api/v1/tokens"},
 		{"PUT", "/api/v1/me/preferences"}, {"PUT", "/api/v1/reminder_policy"},
+		{"POST", "/api/v1/agencies/" + agency + "/closures"},
 	}
 	for i, s := range []string{
 		`{"name":"Fresno PD","jurisdiction":"us-ca","time_zone":"Mars/Olympus"}`,
@@ -72,6 +73,7 @@ func FuzzWriteBodies(f *testing.F) {
 		"{\"name\":\"\xff\"}",
 		`{"digest_hour":24,"kinds":["digest"]}`,
 		`{"due_soon_business_days":[0,31,1,2,3,4],"time_zone":""}`,
+		`{"closed_on":"2017-03-29","reason":"snow\u2028and ice"}`,
 	} {
 		f.Add(uint8(i), []byte(s))
 	}
