@@ -39,10 +39,14 @@ var closing = ClosedStatuses
 
 // transitions is the one table of legal status changes.
 var transitions = map[Status][]Status{
-	StatusDraft:             {StatusSubmitted, StatusWithdrawn, StatusAbandoned},
-	StatusSubmitted:         append([]Status{StatusAcknowledged, StatusAwaitingRequester, StatusRollingProduction}, closing...),
-	StatusAcknowledged:      append([]Status{StatusAwaitingRequester, StatusRollingProduction}, closing...),
-	StatusAwaitingRequester: append([]Status{StatusSubmitted, StatusAcknowledged, StatusRollingProduction}, closing...),
+	StatusDraft: {StatusSubmitted, StatusWithdrawn, StatusAbandoned},
+	// A request the agency has not answered can be appealed or taken to
+	// court: silence past the deadline is a denial under most of the laws
+	// (FOIA's constructive exhaustion, 5 U.S.C. 552(a)(6)(C)(i)), and a fee
+	// or a refused fee waiver can be appealed before any records come.
+	StatusSubmitted:         append([]Status{StatusAcknowledged, StatusAwaitingRequester, StatusRollingProduction, StatusAppealed, StatusInLitigation}, closing...),
+	StatusAcknowledged:      append([]Status{StatusAwaitingRequester, StatusRollingProduction, StatusAppealed, StatusInLitigation}, closing...),
+	StatusAwaitingRequester: append([]Status{StatusSubmitted, StatusAcknowledged, StatusRollingProduction, StatusAppealed, StatusInLitigation}, closing...),
 	StatusRollingProduction: append([]Status{StatusAwaitingRequester, StatusAppealed}, closing...),
 	StatusAppealed:          append([]Status{StatusRollingProduction, StatusInLitigation}, closing...),
 	StatusInLitigation:      append([]Status{StatusRollingProduction}, closing...),

@@ -223,6 +223,33 @@ func TestStore_Tenancy(t *testing.T) {
 	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
 }
 
+// An agency that asked for a fee and never answered the objection: the
+// requester appeals from awaiting_requester. The pause ends on the appeal's
+// date and the original due date no longer counts (superseded).
+func TestStore_AppealWithoutAnAnswer(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	a := b.agency(t, "FBI", "us-federal")
+	r := b.request(t, a, "Files", "2017-03-27")
+	r, err := b.s.TransitionRequest(b.ctx, r.ID, sunshine.TransitionInput{To: sunshine.StatusAwaitingRequester, EffectiveOn: d("2017-03-29")})
+	require.NoError(t, err)
+	require.True(t, r.Paused())
+
+	b.clk.Set(time.Date(2017, 5, 10, 15, 0, 0, 0, time.UTC))
+	r, err = b.s.TransitionRequest(b.ctx, r.ID, sunshine.TransitionInput{To: sunshine.StatusAppealed, EffectiveOn: d("2017-05-10"), Note: "fee waiver refused"})
+	require.NoError(t, err)
+	require.Equal(t, sunshine.StatusAppealed, r.Status)
+	require.False(t, r.Paused())
+	require.Equal(t, d("2017-05-10"), r.Pauses[0].To)
+	require.True(t, r.DueSuperseded(), "no due-date reminders until the appeal's date is set")
+
+	// Silence, then court: a request never answered goes to litigation.
+	r2 := b.request(t, a, "Other files", "2017-03-27")
+	r2, err = b.s.TransitionRequest(b.ctx, r2.ID, sunshine.TransitionInput{To: sunshine.StatusInLitigation, EffectiveOn: d("2017-05-10")})
+	require.NoError(t, err)
+	require.Equal(t, sunshine.StatusInLitigation, r2.Status)
+}
+
 func TestStore_TransitionsAndPauses(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
