@@ -40,18 +40,41 @@ type NewDocument struct {
 }
 
 // CreateDocument stores an upload in one transaction; content the
-// organization already stored is kept once. The client's bytes are first
-// read into a temporary file (os.TempDir), so that a slow upload holds
-// neither a pooled connection nor the request's row lock: the transaction
-// only copies the file into chunks of ChunkSize. If reading fails (a
-// dropped connection, the size limit), nothing reaches the database.
+// organization already stored is kept once. It is SpoolDocument followed
+// by Create: the client's bytes are read into a temporary file before the
+// transaction starts, and if reading fails (a dropped connection, the size
+// limit), nothing reaches the database.
 func (s *Store) CreateDocument(ctx context.Context, nd NewDocument) (*sunshine.Document, error) {
+	sd, err := s.SpoolDocument(ctx, nd)
+	if err != nil {
+		return nil, err
+	}
+	defer sd.Remove()
+	return sd.Create(ctx)
+}
+
+// SpooledDocument is an upload read to its end into a temporary file and
+// not stored yet. A caller with more of the client's input to read and
+// check first (the rest of a multipart form) stores it with Create only
+// once all of it is read and valid, so that a refusal leaves nothing
+// behind; either way it calls Remove.
+type SpooledDocument struct {
+	s  *Store
+	nd NewDocument // without Content, which sp holds
+	sp *spooled
+}
+
+// SpoolDocument checks that the request exists, then reads nd.Content to
+// its end into a temporary file (os.TempDir), hashing it: a slow upload
+// holds neither a pooled connection nor the request's row lock, and
+// nothing reaches the database. An unknown request fails before the body
+// is read. A read error that is a *sunshine.Error (the caller's, such as
+// the size limit) is returned as it is; any other is wrapped.
+func (s *Store) SpoolDocument(ctx context.Context, nd NewDocument) (*SpooledDocument, error) {
 	org, err := orgID(ctx)
 	if err != nil {
 		return nil, err
 	}
-	// An unknown request fails before the body is read, as it did when the
-	// body was read inside the transaction.
 	if _, err := s.findRequest(ctx, s.q(), org, nd.RequestID, false); err != nil {
 		return nil, err
 	}
@@ -59,7 +82,20 @@ func (s *Store) CreateDocument(ctx context.Context, nd NewDocument) (*sunshine.D
 	if err != nil {
 		return nil, err
 	}
-	defer sp.remove()
+	nd.Content = nil
+	return &SpooledDocument{s: s, nd: nd, sp: sp}, nil
+}
+
+// Create stores the spooled document in one transaction, with its
+// document_added event: the transaction only copies the file into chunks of
+// ChunkSize. The communication, if any, must be one of the request's
+// (EInvalid naming communication_id). Call it at most once.
+func (d *SpooledDocument) Create(ctx context.Context) (*sunshine.Document, error) {
+	s, nd := d.s, d.nd
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var doc *sunshine.Document
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
 		r, err := s.findRequest(ctx, tx, org, nd.RequestID, true)
@@ -76,7 +112,7 @@ func (s *Store) CreateDocument(ctx context.Context, nd NewDocument) (*sunshine.D
 			}
 			commID = &c.ID
 		}
-		blobID, err := writeBlob(ctx, tx, org, sp)
+		blobID, err := writeBlob(ctx, tx, org, d.sp)
 		if err != nil {
 			return err
 		}
@@ -98,6 +134,10 @@ func (s *Store) CreateDocument(ctx context.Context, nd NewDocument) (*sunshine.D
 	}
 	return doc, nil
 }
+
+// Remove closes and deletes the temporary file, whether the document was
+// stored or not. It may be called more than once.
+func (d *SpooledDocument) Remove() { d.sp.remove() }
 
 // spooled is an upload read to the end into a temporary file, with its
 // SHA-256 and size.
@@ -155,6 +195,7 @@ func (sp *spooled) remove() {
 	_ = sp.f.Close()
 	if !sp.unlinked {
 		_ = os.Remove(sp.f.Name())
+		sp.unlinked = true // once: the name could be a new file's later
 	}
 }
 

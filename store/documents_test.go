@@ -288,6 +288,37 @@ func TestStore_CreateDocumentRemovesSpoolFile(t *testing.T) {
 	}
 }
 
+// A spooled upload that is never created (the API refused the rest of its
+// form) wrote nothing, and Remove deletes its file; a second Remove is
+// harmless. An unknown request fails before the body is read. Not
+// parallel: it sets TMPDIR.
+func TestStore_SpoolDocumentWithoutCreate(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	s, fx, r := committedRequest(t)
+	content := make([]byte, store.ChunkSize+5)
+	_, err := rand.Read(content)
+	require.NoError(t, err)
+	sd, err := s.SpoolDocument(fx.Ctx, store.NewDocument{RequestID: r.ID, Filename: "x.bin",
+		ContentType: "application/octet-stream", Content: bytes.NewReader(content)})
+	require.NoError(t, err)
+	require.Len(t, openFilesIn(t, tmp), 1, "the upload is spooled to TMPDIR")
+	blobs, chunks, docs := counts(t, s)
+	require.Equal(t, [3]int{0, 0, 0}, [3]int{blobs, chunks, docs}, "nothing is stored before Create")
+	require.Zero(t, documentEvents(t, s, fx, r.ID, ""))
+	sd.Remove()
+	sd.Remove()
+	require.Empty(t, openFilesIn(t, tmp), "the spool file is closed")
+	left, err := os.ReadDir(tmp)
+	require.NoError(t, err)
+	require.Empty(t, left, "the spool file is removed")
+
+	body := &endCheck{r: strings.NewReader("never read"), check: func() { t.Error("the body was read") }}
+	_, err = s.SpoolDocument(fx.Ctx, store.NewDocument{RequestID: "00000000-0000-0000-0000-000000000000", Filename: "x.bin",
+		ContentType: "application/octet-stream", Content: body})
+	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err), err)
+}
+
 // openFilesIn lists the files this process holds open under dir, removed
 // or not (Linux's /proc/self/fd).
 func openFilesIn(t *testing.T, dir string) []string {
