@@ -24,10 +24,13 @@ const uploadRoute = "/api/v1/requests/:id/documents"
 // whole, however large, fetching the chunks its parser asks for.
 const maxExtract = 32 << 20
 
-// handleDocumentUpload stores one file (multipart field "file"); the store
-// reads it into a temporary file before it takes a database connection. The
-// content type is sniffed from the bytes, never taken from the client; the
-// name is sanitised. Text is extracted after the upload commits.
+// handleDocumentUpload stores one file (multipart field "file"). The file
+// is read into a temporary file, without a database connection; the rest
+// of the form is then read and checked, and only a form that is whole and
+// valid is stored, in one transaction: a failed upload leaves nothing
+// behind, and sending it again stores it once. The content type is sniffed
+// from the bytes, never taken from the client; the name is sanitised. Text
+// is extracted after the upload commits.
 func (s *Server) handleDocumentUpload(c *gin.Context) {
 	ctx := c.Request.Context()
 	mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
@@ -41,7 +44,12 @@ func (s *Server) handleDocumentUpload(c *gin.Context) {
 		return
 	}
 	commID := c.Query("communication_id")
-	var doc *sunshine.Document
+	var file *store.SpooledDocument
+	defer func() {
+		if file != nil {
+			file.Remove()
+		}
+	}()
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
@@ -54,7 +62,7 @@ func (s *Server) handleDocumentUpload(c *gin.Context) {
 		switch part.FormName() {
 		case "communication_id":
 			switch {
-			case doc != nil:
+			case file != nil:
 				fail(c, sunshine.FieldInvalid("communication_id", "must come before the file in the form"))
 				return
 			case commID != "":
@@ -68,7 +76,7 @@ func (s *Server) handleDocumentUpload(c *gin.Context) {
 			}
 			commID = strings.TrimSpace(string(b))
 		case "file":
-			if doc != nil {
+			if file != nil {
 				fail(c, sunshine.FieldInvalid("file", "send one file per upload"))
 				return
 			}
@@ -76,7 +84,7 @@ func (s *Server) handleDocumentUpload(c *gin.Context) {
 				fail(c, sunshine.FieldInvalid("communication_id", "must be a UUID"))
 				return
 			}
-			if doc, err = s.storeUpload(ctx, c.Param("id"), commID, part); err != nil {
+			if file, err = s.spoolUpload(ctx, c.Param("id"), commID, part); err != nil {
 				fail(c, err)
 				return
 			}
@@ -85,15 +93,22 @@ func (s *Server) handleDocumentUpload(c *gin.Context) {
 			return
 		}
 	}
-	if doc == nil {
+	if file == nil {
 		fail(c, sunshine.FieldInvalid("file", "is required: the document, as a multipart file field"))
+		return
+	}
+	doc, err := file.Create(ctx)
+	if err != nil {
+		fail(c, err)
 		return
 	}
 	doc = s.extractAfterUpload(ctx, doc)
 	c.JSON(http.StatusCreated, doc)
 }
 
-func (s *Server) storeUpload(ctx context.Context, requestID, commID string, part io.Reader) (*sunshine.Document, error) {
+// spoolUpload reads the file part into a temporary file; nothing is stored
+// until the caller calls Create.
+func (s *Server) spoolUpload(ctx context.Context, requestID, commID string, part io.Reader) (*store.SpooledDocument, error) {
 	clientName := ""
 	if p, ok := part.(interface{ FileName() string }); ok {
 		clientName = p.FileName()
@@ -102,7 +117,7 @@ func (s *Server) storeUpload(ctx context.Context, requestID, commID string, part
 	if err != nil {
 		return nil, err
 	}
-	return s.store.CreateDocument(ctx, store.NewDocument{RequestID: requestID, CommunicationID: commID,
+	return s.store.SpoolDocument(ctx, store.NewDocument{RequestID: requestID, CommunicationID: commID,
 		Filename: name, ContentType: contentType, Content: content})
 }
 

@@ -18,9 +18,11 @@ import (
 	"net/textproto"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/go-pdf/fpdf"
+	"github.com/jmoiron/sqlx"
 	"github.com/stretchr/testify/require"
 
 	sunshine "github.com/sunshine-records/sunshine"
@@ -383,6 +385,158 @@ func TestDocuments_ProblemsOnContentAndUpload(t *testing.T) {
 		"channel": "pigeon", "kind": "gossip", "occurred_on": "yesterday"})
 	require.Equal(t, http.StatusBadRequest, bad.status())
 	require.ElementsMatch(t, []string{"direction", "channel", "kind", "occurred_on"}, bad.fieldErrors())
+}
+
+// uploadState is what an upload to one request can leave behind: the
+// request's documents and events, the organization's blobs and their
+// chunks, and the request's row itself.
+type uploadState struct {
+	Documents int    `db:"documents"`
+	Events    int    `db:"events"`
+	Blobs     int    `db:"blobs"`
+	Chunks    int    `db:"chunks"`
+	Request   string `db:"request"`
+}
+
+func readUploadState(t *testing.T, db *sqlx.DB, orgID, requestID string) uploadState {
+	t.Helper()
+	var s uploadState
+	require.NoError(t, db.Get(&s, `SELECT
+		(SELECT count(*) FROM documents WHERE request_id = $2) AS documents,
+		(SELECT count(*) FROM request_events WHERE request_id = $2) AS events,
+		(SELECT count(*) FROM blobs WHERE org_id = $1) AS blobs,
+		(SELECT count(*) FROM blob_chunks c JOIN blobs b ON b.id = c.blob_id WHERE b.org_id = $1) AS chunks,
+		(SELECT row_to_json(r)::text FROM requests r WHERE r.id = $2) AS request`, orgID, requestID))
+	return s
+}
+
+// Whatever fails after the file part of an upload (a refused part, the
+// size limit, a client gone mid-body) is a 4xx that leaves nothing behind:
+// no document, event, blob or change to the request, so that sending the
+// upload again stores it once. The store commits for real (storetest.DB):
+// nothing here relies on a test transaction being rolled back.
+func TestDocuments_FailedUploadLeavesNothing(t *testing.T) {
+	t.Parallel()
+	clk := sunshine.NewFixedClock(now)
+	db := storetest.DB(t)
+	st := store.New(db, clk)
+	fx := storetest.Org(t, st, "ndlon")
+	logs := &bytes.Buffer{}
+	server := func(uploadLimit int64) *api.Server {
+		srv := api.New(st, api.Config{Logger: slog.New(slog.NewJSONHandler(logs, nil)), UploadLimit: uploadLimit})
+		t.Cleanup(srv.Wait)
+		return srv
+	}
+	b := &testBundle{t: t, srv: server(0), st: st, fx: fx, token: fx.Token, logs: logs, clk: clk}
+	sheriff := b.agency("Sheriff", "us-ca")
+	id, otherID := b.request(sheriff, "2017-03-27"), b.request(sheriff, "2017-03-27")
+	letter := map[string]any{"direction": "in", "channel": "email", "kind": "other", "occurred_on": "2017-03-28"}
+	comm := b.communication(id, letter).str("communication.id")
+	otherRequestComm := b.communication(otherID, letter).str("communication.id")
+	ofx := storetest.Org(t, st, "other")
+	ob := &testBundle{t: t, srv: b.srv, st: st, fx: ofx, token: ofx.Token, logs: logs, clk: clk}
+	otherOrgComm := ob.communication(ob.request(ob.agency("Sheriff", "us-ca"), "2017-03-27"), letter).str("communication.id")
+
+	field := func(name, value string) func(*multipart.Writer) error {
+		return func(mw *multipart.Writer) error { return mw.WriteField(name, value) }
+	}
+	paddedHeader := func(mw *multipart.Writer) error { // headers that take the body past the limit
+		h := textproto.MIMEHeader{}
+		h.Set("Content-Disposition", `form-data; name="file"; filename="second.txt"`)
+		h.Set("X-Padding", strings.Repeat("x", 16<<10))
+		_, err := mw.CreatePart(h)
+		return err
+	}
+	tests := []struct {
+		name     string
+		query    string                        // communication_id in the query string
+		after    func(*multipart.Writer) error // the part after the file
+		cutAt    int                           // bytes into the headers of the part after the file (after "\r\n--boundary\r\n")
+		limitCut bool                          // the upload limit falls at cutAt
+		cutErr   error                         // the body ends at cutAt, with this error
+		status   int
+		fields   []string // the fields the problem names
+		detail   string
+	}{
+		{name: "CommunicationIDAfterFile", after: field("communication_id", comm),
+			status: 400, fields: []string{"communication_id"}, detail: "before the file"},
+		{name: "BadCommunicationIDAfterFile", after: field("communication_id", "not-a-uuid"),
+			status: 400, fields: []string{"communication_id"}},
+		{name: "OtherRequestsCommunicationAfterFile", after: field("communication_id", otherRequestComm),
+			status: 400, fields: []string{"communication_id"}},
+		{name: "OtherOrgsCommunicationAfterFile", after: field("communication_id", otherOrgComm),
+			status: 400, fields: []string{"communication_id"}},
+		{name: "CommunicationIDInQueryAndAfterFile", query: comm, after: field("communication_id", comm),
+			status: 400, fields: []string{"communication_id"}},
+		{name: "SecondFile", after: func(mw *multipart.Writer) error {
+			fw, err := mw.CreateFormFile("file", "second.txt")
+			if err == nil {
+				_, err = fw.Write([]byte("another file"))
+			}
+			return err
+		}, status: 400, fields: []string{"file"}, detail: "one file"},
+		{name: "UnknownFieldAfterFile", after: field("note", "released in part"),
+			status: 400, fields: []string{"note"}, detail: "not a known field"},
+		// A failure of the body as a whole names no field: the detail says what it was.
+		{name: "TooLargeAfterFile", after: paddedHeader, cutAt: 20, limitCut: true,
+			status: 413, detail: "larger than the limit"},
+		{name: "ClientGoneAfterFile", after: paddedHeader, cutAt: 20, cutErr: io.ErrUnexpectedEOF,
+			status: 400, detail: "could not be read"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var body bytes.Buffer
+			mw := multipart.NewWriter(&body)
+			fw, err := mw.CreateFormFile("file", tc.name+".txt")
+			require.NoError(t, err)
+			// Over a chunk, so that a stored blob would have several.
+			_, err = fw.Write([]byte(strings.Repeat(tc.name+": released records\n", store.ChunkSize/len(tc.name)+1)))
+			require.NoError(t, err)
+			fileEnd := body.Len()
+			require.NoError(t, tc.after(mw))
+			require.NoError(t, mw.Close())
+			cut := fileEnd + len("\r\n--"+mw.Boundary()+"\r\n") + tc.cutAt
+			var rdr io.Reader = bytes.NewReader(body.Bytes())
+			if tc.cutErr != nil {
+				rdr = io.MultiReader(bytes.NewReader(body.Bytes()[:cut]), iotest.ErrReader(tc.cutErr))
+			}
+			srv := b.srv
+			if tc.limitCut {
+				srv = server(int64(cut))
+			}
+			path := "/api/v1/requests/" + id + "/documents"
+			if tc.query != "" {
+				path += "?communication_id=" + tc.query
+			}
+			before := readUploadState(t, db, fx.Org.ID, id)
+			req := httptest.NewRequest("POST", path, rdr)
+			req.Header.Set("Content-Type", mw.FormDataContentType())
+			req.Header.Set("Authorization", "Bearer "+b.token)
+			rec := httptest.NewRecorder()
+			srv.ServeHTTP(rec, req)
+			requireSpec(t, httptest.NewRequest("POST", path, nil), rec)
+			require.Equal(t, tc.status, rec.Code, rec.Body.String())
+			require.Equal(t, "application/problem+json", rec.Header().Get("Content-Type"))
+			r := decoded(t, rec)
+			require.ElementsMatch(t, tc.fields, r.fieldErrors(), rec.Body.String())
+			require.Contains(t, r.str("detail")+" "+rec.Body.String(), tc.detail)
+			require.Equal(t, before, readUploadState(t, db, fx.Org.ID, id), "the refused upload left nothing behind")
+		})
+	}
+
+	// Sent again, correctly: stored once, with its event, and its text
+	// extracted at once (not left to the half-hourly sweep).
+	before := readUploadState(t, db, fx.Org.ID, id)
+	up := b.upload(id, comm, "release.txt", "text/plain", []byte(strings.Repeat("sanctuary policy memo\n", store.ChunkSize/22+1)))
+	require.Equal(t, http.StatusCreated, up.status(), up.rec.Body.String())
+	want := before
+	want.Documents, want.Events, want.Blobs, want.Chunks = before.Documents+1, before.Events+1, before.Blobs+1, before.Chunks+2
+	require.Equal(t, want, readUploadState(t, db, fx.Org.ID, id))
+	b.srv.Wait()
+	doc, err := st.FindDocumentByID(fx.Ctx, up.str("id"))
+	require.NoError(t, err)
+	require.Equal(t, sunshine.TextExtracted, doc.TextStatus, doc.TextError)
+	require.Equal(t, comm, *doc.CommunicationID)
 }
 
 // Documents left pending (a stopped server, a failure to record the text)
