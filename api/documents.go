@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -33,11 +34,13 @@ const maxExtract = 32 << 20
 // is extracted after the upload commits.
 func (s *Server) handleDocumentUpload(c *gin.Context) {
 	ctx := c.Request.Context()
-	mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	mt, params, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
 	if err != nil || mt != "multipart/form-data" {
 		fail(c, sunshine.Errorf(sunshine.EUnsupported, "upload a file as multipart/form-data, in a field named \"file\""))
 		return
 	}
+	end := newFormEnd(c.Request.Body, params["boundary"])
+	c.Request.Body = end
 	mr, err := c.Request.MultipartReader()
 	if err != nil {
 		fail(c, sunshine.Errorf(sunshine.EInvalid, "malformed multipart body: %v", err))
@@ -53,6 +56,10 @@ func (s *Server) handleDocumentUpload(c *gin.Context) {
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
+			if !end.seen {
+				fail(c, sunshine.Errorf(sunshine.EInvalid, "the upload could not be read: the body ends before the form's closing boundary"))
+				return
+			}
 			break
 		}
 		if err != nil {
@@ -119,6 +126,39 @@ func (s *Server) spoolUpload(ctx context.Context, requestID, commID string, part
 	}
 	return s.store.SpoolDocument(ctx, store.NewDocument{RequestID: requestID, CommunicationID: commID,
 		Filename: name, ContentType: contentType, Content: content})
+}
+
+// formEnd passes a multipart body through and notes whether the form's
+// closing delimiter went by. mime/multipart's NextPart answers io.EOF both
+// at that delimiter and when the body stops short of it (inside a part's
+// headers, or just after a boundary): only the first is a whole form.
+type formEnd struct {
+	io.ReadCloser
+	delim []byte // "\n--" + boundary + "--"; the CR before it is optional, as for mime/multipart
+	tail  []byte // the last len(delim)-1 bytes read, for a delimiter split across reads
+	seen  bool
+}
+
+func newFormEnd(body io.ReadCloser, boundary string) *formEnd {
+	delim := []byte("\n--" + boundary + "--")
+	tail := make([]byte, 1, 2*len(delim))
+	tail[0] = '\n' // a form may open with its closing delimiter (no parts)
+	return &formEnd{ReadCloser: body, delim: delim, tail: tail}
+}
+
+func (f *formEnd) Read(p []byte) (int, error) {
+	n, err := f.ReadCloser.Read(p)
+	if !f.seen && n > 0 {
+		k := len(f.delim) - 1
+		f.tail = append(f.tail, p[:min(n, k)]...)
+		f.seen = bytes.Contains(f.tail, f.delim) || bytes.Contains(p[:n], f.delim)
+		if n >= k {
+			f.tail = append(f.tail[:0], p[n-k:n]...)
+		} else if len(f.tail) > k {
+			f.tail = append(f.tail[:0], f.tail[len(f.tail)-k:]...)
+		}
+	}
+	return n, err
 }
 
 // uploadReader turns the size limit into a client error the store passes on.

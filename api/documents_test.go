@@ -482,6 +482,12 @@ func TestDocuments_FailedUploadLeavesNothing(t *testing.T) {
 			status: 413, detail: "larger than the limit"},
 		{name: "ClientGoneAfterFile", after: paddedHeader, cutAt: 20, cutErr: io.ErrUnexpectedEOF,
 			status: 400, detail: "could not be read"},
+		// A body that ends, rather than breaks, before the form's closing
+		// boundary: mime/multipart then says io.EOF, as at the boundary.
+		{name: "BodyEndsInHeadersAfterFile", after: paddedHeader, cutAt: 20, cutErr: io.EOF,
+			status: 400, detail: "closing boundary"},
+		{name: "BodyEndsAtBoundaryAfterFile", after: paddedHeader, cutAt: -2, cutErr: io.EOF,
+			status: 400, detail: "closing boundary"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
