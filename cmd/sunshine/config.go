@@ -157,6 +157,21 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	return c, errors.Join(errs...)
 }
 
+// SecureCookies reports whether session cookies are marked Secure: when
+// users open the server over HTTPS, as SUNSHINE_BASE_URL says.
+func (c Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "https://") }
+
+// Warnings are settings serve starts with but an operator most likely
+// wants otherwise.
+func (c Config) Warnings() []string {
+	var out []string
+	if u, err := url.Parse(c.BaseURL); err == nil && u.Scheme == "http" && !loopbackHost(u.Hostname()) {
+		out = append(out, fmt.Sprintf("SUNSHINE_BASE_URL is %s: session cookies are not marked Secure and links in emails use http; "+
+			"behind an HTTPS proxy, set it to the https:// address users open", c.BaseURL))
+	}
+	return out
+}
+
 // localURL is the address a browser on this machine reaches the server at,
 // the default for links when SUNSHINE_BASE_URL is not set.
 func localURL(addr string) string {
@@ -170,9 +185,11 @@ func localURL(addr string) string {
 // loopback reports whether addr is host:port with a loopback host.
 func loopback(addr string) bool {
 	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return false
-	}
+	return err == nil && loopbackHost(host)
+}
+
+// loopbackHost reports whether host names this machine.
+func loopbackHost(host string) bool {
 	if host == "localhost" {
 		return true
 	}

@@ -125,6 +125,24 @@ func TestConfig(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, want, cfg.BaseURL, addr)
 	}
+	// Cookies are Secure when users open the server over HTTPS; a public
+	// http:// address is most likely a forgotten setting behind a proxy.
+	for _, tc := range []struct {
+		baseURL string
+		secure  bool
+		warned  bool
+	}{
+		{"", false, false},
+		{"http://127.0.0.1:8080", false, false},
+		{"https://records.ndlon.example", true, false},
+		{"http://records.ndlon.example", false, true},
+	} {
+		env = map[string]string{"SUNSHINE_BASE_URL": tc.baseURL}
+		cfg, err := loadConfig(get)
+		require.NoError(t, err)
+		require.Equal(t, tc.secure, cfg.SecureCookies(), tc.baseURL)
+		require.Equal(t, tc.warned, len(cfg.Warnings()) > 0, tc.baseURL)
+	}
 	env = map[string]string{"SUNSHINE_TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.7"}
 	cfg, err = loadConfig(get)
 	require.NoError(t, err)

@@ -11,7 +11,6 @@ import (
 	"net/http/pprof"
 	"os/signal"
 	"runtime/debug"
-	"strings"
 	"syscall"
 	"time"
 
@@ -89,7 +88,10 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	handler := api.New(st, api.Config{Logger: log, BodyLimit: cfg.BodyLimit, UploadLimit: cfg.UploadLimit,
 		Ready: readiness(db), BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies})
 	web.New(st, handler.Engine(), web.Config{Logger: log, BaseURL: cfg.BaseURL, UploadLimit: cfg.UploadLimit,
-		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"), ExtractText: handler.ExtractText})
+		SecureCookies: cfg.SecureCookies(), ExtractText: handler.ExtractText})
+	for _, w := range cfg.Warnings() {
+		log.Warn(w)
+	}
 	if cfg.Jobs {
 		mailer, err := newMailer(cfg)
 		if err != nil {
