@@ -367,3 +367,34 @@ func TestJurisdiction_AddBusinessDays(t *testing.T) {
 	_, err := fl.AddBusinessDays(d("2024-01-02"), 1)
 	require.Error(t, err)
 }
+
+// Michigan counts an e-mailed or faxed request as received 1 business day
+// after it was sent (MCL 15.235(1)); other laws start when the agency
+// receives it, which only the requester knows.
+func TestJurisdiction_ElectronicReceiptOn(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, code, sent string
+		closed           []Holiday
+		want             string // "" for no rule
+	}{
+		{"MIThursdayToFriday", "us-mi", "2024-10-10", nil, "2024-10-11"},
+		{"MIFridayOverColumbusDay", "us-mi", "2024-10-11", nil, "2024-10-15"},
+		{"MISaturdayToMonday", "us-mi", "2024-04-06", nil, "2024-04-08"},
+		{"MIOverAClosureDay", "us-mi", "2024-04-08", []Holiday{{Date: MustParseDate("2024-04-09"), Name: "office closed (flood)"}}, "2024-04-10"},
+		{"CANoRule", "us-ca", "2017-03-27", nil, ""},
+		{"FLNoDateNoRule", "us-fl", "2024-05-01", nil, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			j, err := Lookup(tc.code)
+			require.NoError(t, err)
+			got, ok, err := j.ElectronicReceiptOn(MustParseDate(tc.sent), tc.closed...)
+			require.NoError(t, err)
+			require.Equal(t, tc.want != "", ok)
+			if ok {
+				require.Equal(t, tc.want, got.String())
+			}
+		})
+	}
+}

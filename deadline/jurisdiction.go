@@ -61,6 +61,13 @@ type Jurisdiction struct {
 	DeemedNextBusinessDay bool   `json:"deemed_next_business_day"`
 	DeemedCitation        string `json:"deemed_citation,omitempty"`
 
+	// ElectronicReceipt is how many business days after an e-mail, fax or
+	// other electronic transmission a request counts as received, where the
+	// law fixes it (Michigan: 1, 15.235(1)); 0 where the clock starts when
+	// the agency receives it. ElectronicReceiptCitation cites the rule.
+	ElectronicReceipt         int    `json:"electronic_receipt,omitempty"`
+	ElectronicReceiptCitation string `json:"electronic_receipt_citation,omitempty"`
+
 	// Roll is the rule for a last day on a weekend or holiday; empty where
 	// counting in business days always ends on a business day.
 	Roll string `json:"roll,omitempty"`
@@ -199,6 +206,19 @@ func Holidays(code string, year int) ([]Holiday, error) {
 		return nil, err
 	}
 	return j.Holidays(year)
+}
+
+// ElectronicReceiptOn is the legal receipt date of a request sent on sent
+// by e-mail, fax or another electronic channel, where the law fixes one
+// (decision A9); ok is false where the clock starts on the day the agency
+// received it, which only the requester knows. Closures are the agency's
+// closure days, skipped like holidays.
+func (j *Jurisdiction) ElectronicReceiptOn(sent Date, closures ...Holiday) (received Date, ok bool, err error) {
+	if j.ElectronicReceipt == 0 {
+		return Date{}, false, nil
+	}
+	received, err = j.AddBusinessDays(sent, j.ElectronicReceipt, closures...)
+	return received, err == nil, err
 }
 
 // AddBusinessDays returns the date n business days after d (before it when

@@ -185,8 +185,9 @@ func init() {
 		&Jurisdiction{
 			Code: "us-mi", Region: "Michigan", Law: "Freedom of Information Act", ShortName: "MI FOIA",
 			Citation: "MCL 15.235(2)", Period: 5, Unit: BusinessDays, DayWord: "business",
-			ClockStart: "Receipt by the FOIA coordinator. An e-mail or fax request is received 1 business day after transmission (15.235(1)); enter that date as the legal receipt date (decision A9).",
-			DayOne:     "day 1 is the business day after receipt",
+			ClockStart:        "Receipt by the FOIA coordinator. An e-mail or fax request is received 1 business day after transmission (15.235(1)); enter that date as the legal receipt date (decision A9).",
+			DayOne:            "day 1 is the business day after receipt",
+			ElectronicReceipt: 1, ElectronicReceiptCitation: "MCL 15.235(1)",
 			Extension: &Extension{Days: 10, Unit: BusinessDays, From: extFromEnd + " (15 business days after receipt, Key v. Paw Paw Twp., 254 Mich App 508)",
 				Citation: "MCL 15.235(2)(d), one notice"},
 			TollCitation: "the Act has no tolling provision",

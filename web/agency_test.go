@@ -429,3 +429,40 @@ func TestAgencyPage_ClosureMoveDatedWhenMade(t *testing.T) {
 	require.Contains(t, body(f.get("/requests/"+f.early.ID)),
 		`<time datetime="`+on.String()+`">`+on.Format("Mon 2 Jan 2006")+`</time> Due date computed: Tue 4 Apr 2017 (was Mon 3 Apr 2017). Agency closure day added`)
 }
+
+// Michigan counts an e-mailed, faxed or portal request as received 1
+// business day after it was sent (MCL 15.235(1), decision A9): the form
+// says so next to the preview unless the received date is that day.
+func TestNewRequest_ElectronicReceiptNote(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	mi := &sunshine.Agency{Name: "Detroit Police Department", Jurisdiction: "us-mi"}
+	require.NoError(t, b.st.CreateAgency(b.fx.Ctx, mi))
+	ca := &sunshine.Agency{Name: "Sacramento County Sheriff", Jurisdiction: "us-ca"}
+	require.NoError(t, b.st.CreateAgency(b.fx.Ctx, ca))
+	b.login(b.fx.Admin.Email)
+	const note = "Under MCL 15.235(1) a request sent by e-mail on Fri 11 Oct 2024 counts as received 1 business day later, on Tue 15 Oct 2024, unless it reached the agency later."
+	for _, tc := range []struct {
+		name, agency, method, received string
+		want                           string // "" for no note
+	}{
+		{"e-mailed, no received date yet", mi.ID, "email", "", note},
+		{"e-mailed, received the day sent", mi.ID, "email", "2024-10-11", note + " The received date entered is Fri 11 Oct 2024."},
+		{"e-mailed, received date as the law counts it", mi.ID, "email", "2024-10-15", ""},
+		{"faxed", mi.ID, "fax", "", strings.Replace(note, "by e-mail", "by fax", 1)},
+		{"mailed", mi.ID, "mail", "2024-10-11", ""},
+		{"another law", ca.ID, "email", "2024-10-11", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := b.post("/requests", url.Values{"preview": {"1"}, "agency_id": {tc.agency}, "title": {"Gang database"},
+				"delivery_method": {tc.method}, "sent_on": {"2024-10-11"}, "received_on": {tc.received}})
+			require.Equal(t, http.StatusOK, rec.Code)
+			page := body(rec)
+			if tc.want == "" {
+				require.NotContains(t, page, "data-receipt")
+				return
+			}
+			require.Contains(t, page, `<p class="caution" data-receipt>`+tc.want+`</p>`)
+		})
+	}
+}

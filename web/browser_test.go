@@ -450,4 +450,19 @@ func TestBrowser_ClosureDays(t *testing.T) {
 	choose("choose an agency without closure days", as[0].ID)
 	b.waitText("another agency's preview", "Due Thu 6 Apr 2017")
 	require.NotContains(t, b.text(), "office closed")
+
+	// Michigan: the sent date alone tells when an e-mail counts as received.
+	mi := &sunshine.Agency{Name: "Detroit Police Department", Jurisdiction: "us-mi"}
+	require.NoError(t, ls.st.CreateAgency(ls.ndlon.Ctx, mi))
+	b.do("open the form again", chromedp.Navigate(ls.url+"/requests/new"),
+		chromedp.WaitVisible(chromedp.CSS(`main form select[name="agency_id"]`)))
+	b.do("choose a Michigan agency and the sent date", chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(function () {
+		var f = document.querySelector("form[data-new-request]");
+		var a = f.querySelector("select[name=agency_id]"), s = f.querySelector("input[name=sent_on]");
+		f.querySelector("input[name=received_on]").value = "";
+		a.value = %q; a.dispatchEvent(new Event("change"));
+		s.value = "2024-10-11"; s.dispatchEvent(new Event("change"));
+	})()`, mi.ID)))
+	b.waitText("the preview says when the e-mail counts as received",
+		"Under MCL 15.235(1) a request sent by e-mail on Fri 11 Oct 2024 counts as received 1 business day later, on Tue 15 Oct 2024")
 }

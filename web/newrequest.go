@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -25,6 +26,9 @@ type duePreview struct {
 	Steps  []string
 	Error  string
 	Hint   string // what is missing for a preview
+	// Receipt says when a request sent electronically counts as received,
+	// where the law fixes it and the form says otherwise (Michigan).
+	Receipt string
 }
 
 type newRequestData struct {
@@ -86,6 +90,9 @@ func (s *Server) renderNewRequest(c *gin.Context, status int, f *reqForm) {
 func previewDue(a agencyOption, closures []*sunshine.Closure, f *reqForm) *duePreview {
 	p := &duePreview{}
 	raw := strings.TrimSpace(f.V("received_on"))
+	if j, err := deadline.Lookup(a.Jurisdiction); err == nil {
+		p.Receipt = receiptNote(j, closures, f)
+	}
 	switch {
 	case a.ID == "" && raw == "":
 		p.Hint = "Choose an agency and enter the received date to see the due date."
@@ -122,6 +129,45 @@ func previewDue(a agencyOption, closures []*sunshine.Closure, f *reqForm) *duePr
 	}
 	p.Due, p.NoDate, p.Steps = res.Due, !j.HasDeadline(), res.Explain()
 	return p
+}
+
+// electronicWords are the channels a law may count as electronic
+// transmission, as the note names them.
+var electronicWords = map[sunshine.DeliveryMethod]string{
+	sunshine.DeliveryEmail: "by e-mail", sunshine.DeliveryFax: "by fax", sunshine.DeliveryPortal: "through a portal",
+}
+
+// receiptNote tells the requester the legal receipt date of a request sent
+// electronically, where the law fixes it (decision A9: Michigan, 1 business
+// day after transmission), unless the form already has that date.
+func receiptNote(j *deadline.Jurisdiction, closures []*sunshine.Closure, f *reqForm) string {
+	how, electronic := electronicWords[sunshine.DeliveryMethod(f.V("delivery_method"))]
+	sent, err := deadline.ParseDate(strings.TrimSpace(f.V("sent_on")))
+	if !electronic || err != nil {
+		return ""
+	}
+	var closed []deadline.Holiday
+	for _, c := range closures {
+		closed = append(closed, c.Holiday())
+	}
+	legal, ok, err := j.ElectronicReceiptOn(sent, closed...)
+	if !ok || err != nil {
+		return ""
+	}
+	received, err := deadline.ParseDate(strings.TrimSpace(f.V("received_on")))
+	if err == nil && received == legal {
+		return ""
+	}
+	days := "1 business day"
+	if j.ElectronicReceipt > 1 {
+		days = fmt.Sprintf("%d business days", j.ElectronicReceipt)
+	}
+	note := fmt.Sprintf("Under %s a request sent %s on %s counts as received %s later, on %s, unless it reached the agency later.",
+		j.ElectronicReceiptCitation, how, sent.Format("Mon 2 Jan 2006"), days, legal.Format("Mon 2 Jan 2006"))
+	if err == nil {
+		note += " The received date entered is " + received.Format("Mon 2 Jan 2006") + "."
+	}
+	return note
 }
 
 func (s *Server) handleRequestCreate(c *gin.Context) {

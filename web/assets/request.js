@@ -24,10 +24,8 @@
     function update() {
       var opt = agency.options[agency.selectedIndex];
       var code = opt ? opt.getAttribute("data-jurisdiction") : "";
-      var date = received.value;
-      if (!code || !date) {
-        show([el("p", !code ? "Choose an agency to see the due date." :
-          "Enter the date the agency received the request to see the due date. Without one the request is saved as a draft.", "hint")]);
+      if (!code) {
+        show([el("p", "Choose an agency to see the due date.", "hint")]);
         return;
       }
       var mine = ++seq;
@@ -51,9 +49,16 @@
           if (mine === seq) show([el("p", "The due date could not be computed just now; use Preview due date.", "hint")]);
         });
     }
+    // The received date, and what the law may derive it from (Michigan: an
+    // e-mailed request counts as received the next business day).
+    var sent = form.elements["sent_on"], method = form.elements["delivery_method"];
     agency.addEventListener("change", update);
-    received.addEventListener("change", update);
-    received.addEventListener("input", function () { if (/^\d{4}-\d{2}-\d{2}$/.test(received.value)) update(); });
+    [received, sent].forEach(function (input) {
+      if (!input) return;
+      input.addEventListener("change", update);
+      input.addEventListener("input", function () { if (/^\d{4}-\d{2}-\d{2}$/.test(input.value)) update(); });
+    });
+    if (method) method.addEventListener("change", update);
   }
 
   // --- Request page: upload each chosen file with its own progress bar.
