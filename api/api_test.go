@@ -480,6 +480,13 @@ func TestCalculatorAndJurisdictions(t *testing.T) {
 	r = b.call("GET", "/api/v1/jurisdictions", "", nil)
 	require.Equal(t, http.StatusOK, r.status())
 	require.Len(t, r.items(), 19)
+	for _, j := range r.items() {
+		if j["code"] == "us-mi" {
+			require.Equal(t, map[string]any{"business_days": float64(1), "citation": "MCL 15.235(1)"}, j["electronic_receipt"])
+		} else {
+			require.Nil(t, j["electronic_receipt"], j["code"])
+		}
+	}
 }
 
 func TestHealthAndMetrics(t *testing.T) {

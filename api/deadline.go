@@ -131,22 +131,30 @@ type extensionJSON struct {
 	Citation string `json:"citation"`
 }
 
+type electronicReceiptJSON struct {
+	BusinessDays int    `json:"business_days"`
+	Citation     string `json:"citation"`
+}
+
 type jurisdictionJSON struct {
-	Code          string         `json:"code"`
-	Region        string         `json:"region"`
-	Law           string         `json:"law"`
-	ShortName     string         `json:"short_name"`
-	Citation      string         `json:"citation"`
-	Period        *int           `json:"period"`
-	Unit          *string        `json:"unit"`
-	NoDeadline    *string        `json:"no_deadline"`
-	Extension     *extensionJSON `json:"extension"`
-	NoExtension   *string        `json:"no_extension"`
-	Tolls         bool           `json:"tolls"`
-	TimeZone      string         `json:"time_zone"`
-	Source        string         `json:"source"`
-	Notes         []string       `json:"notes"`
-	EffectiveFrom deadline.Date  `json:"effective_from"`
+	Code        string         `json:"code"`
+	Region      string         `json:"region"`
+	Law         string         `json:"law"`
+	ShortName   string         `json:"short_name"`
+	Citation    string         `json:"citation"`
+	Period      *int           `json:"period"`
+	Unit        *string        `json:"unit"`
+	NoDeadline  *string        `json:"no_deadline"`
+	Extension   *extensionJSON `json:"extension"`
+	NoExtension *string        `json:"no_extension"`
+	// ElectronicReceipt: where the law fixes when an e-mailed or faxed
+	// request counts as received (Michigan); null elsewhere.
+	ElectronicReceipt *electronicReceiptJSON `json:"electronic_receipt"`
+	Tolls             bool                   `json:"tolls"`
+	TimeZone          string                 `json:"time_zone"`
+	Source            string                 `json:"source"`
+	Notes             []string               `json:"notes"`
+	EffectiveFrom     deadline.Date          `json:"effective_from"`
 }
 
 func strPtr(s string) *string {
@@ -172,6 +180,9 @@ func (s *Server) handleJurisdictions(c *gin.Context) {
 		if j.HasDeadline() {
 			period, unit := j.Period, string(j.Unit)
 			v.Period, v.Unit = &period, &unit
+		}
+		if j.ElectronicReceipt > 0 {
+			v.ElectronicReceipt = &electronicReceiptJSON{BusinessDays: j.ElectronicReceipt, Citation: j.ElectronicReceiptCitation}
 		}
 		if e := j.Extension; e != nil {
 			v.Extension = &extensionJSON{Days: e.Days, Unit: string(e.Unit), From: e.From, Citation: e.Citation}
