@@ -229,6 +229,10 @@ const (
 	EventCommEdited       EventKind = "communication_edited"
 	EventDocumentAdded    EventKind = "document_added"
 	EventDocumentDeleted  EventKind = "document_deleted"
+	// EventReminderSent records a reminder email the mail server accepted:
+	// whom it went to and what it was about. The system writes it, with
+	// the reminder marked sent.
+	EventReminderSent EventKind = "reminder_sent"
 )
 
 // Event is one append-only timeline entry of a request: the audit log and

@@ -116,6 +116,47 @@ func TestRenderReminder_EveryKind(t *testing.T) {
 	}
 }
 
+// The timeline's phrase for each kind says what the email says, with the
+// year on every date (the timeline is read years later).
+func TestReminderSummary(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		edit func(*mail.ReminderData)
+		want string
+	}{
+		{"DueToday", func(d *mail.ReminderData) { d.Kind = mail.KindDueToday }, "due today (Thu 6 Apr 2017)"},
+		{"DueSoon", func(d *mail.ReminderData) { d.Kind = mail.KindDueSoon; d.BusinessDaysLeft = 3 },
+			"due in 3 business days (Thu 6 Apr 2017)"},
+		{"DueSoonOneDay", func(d *mail.ReminderData) { d.Kind = mail.KindDueSoon; d.BusinessDaysLeft = 1 },
+			"due in 1 business day (Thu 6 Apr 2017)"},
+		{"Overdue", func(d *mail.ReminderData) { d.Kind = mail.KindOverdue; d.DaysOverdue = 8 },
+			"overdue since Thu 6 Apr 2017 (8 days late)"},
+		{"ExtensionEnding", func(d *mail.ReminderData) {
+			d.Kind = mail.KindExtensionEnding
+			d.DueOn = deadline.MustDate(2017, 4, 20)
+			d.BusinessDaysLeft = 3
+		}, "extended deadline in 3 business days (Thu 20 Apr 2017)"},
+		{"AgencyEstimatePassed", func(d *mail.ReminderData) {
+			d.Kind = mail.KindAgencyEstimatePassed
+			d.EstimatedOn = deadline.MustDate(2017, 5, 1)
+		}, "the agency's estimated date has passed (Mon 1 May 2017)"},
+		{"AwaitingRequester", func(d *mail.ReminderData) {
+			d.Kind = mail.KindAwaitingRequester
+			d.PausedSince = deadline.MustDate(2017, 3, 29)
+		}, "the agency has been waiting on us since Wed 29 Mar 2017"},
+		{"UnknownKind", func(d *mail.ReminderData) { d.Kind = "bogus" }, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			d := sacramentoReminder("")
+			tt.edit(&d)
+			require.Equal(t, tt.want, mail.ReminderSummary(d))
+		})
+	}
+}
+
 func TestRenderReminder_ErrUnknownKind(t *testing.T) {
 	t.Parallel()
 	_, _, _, err := mail.RenderReminder(sacramentoReminder("bogus"))

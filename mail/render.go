@@ -137,6 +137,29 @@ func RenderReminder(d ReminderData) (subject, text, html string, err error) {
 	return oneLine(subject), text, html, nil
 }
 
+// ReminderSummary says in a phrase, in the email's words, what a reminder
+// was about: "due in 3 business days (Thu 6 Apr 2017)". The request's
+// timeline records it when the email is sent, so its dates always carry
+// their year. An unknown kind has none ("").
+func ReminderSummary(d ReminderData) string {
+	day := func(d deadline.Date) string { return d.Format("Mon 2 Jan 2006") }
+	switch d.Kind {
+	case KindDueToday:
+		return "due today (" + day(d.DueOn) + ")"
+	case KindDueSoon:
+		return "due in " + plural(d.BusinessDaysLeft, "business day") + " (" + day(d.DueOn) + ")"
+	case KindOverdue:
+		return "overdue since " + day(d.DueOn) + " (" + plural(d.DaysOverdue, "day") + " late)"
+	case KindExtensionEnding:
+		return "extended deadline in " + plural(d.BusinessDaysLeft, "business day") + " (" + day(d.DueOn) + ")"
+	case KindAgencyEstimatePassed:
+		return "the agency's estimated date has passed (" + day(d.EstimatedOn) + ")"
+	case KindAwaitingRequester:
+		return "the agency has been waiting on us since " + day(d.PausedSince)
+	}
+	return ""
+}
+
 // RenderDigest renders a digest. It returns ok=false, and no email should be
 // sent, when every section is empty.
 func RenderDigest(d DigestData) (subject, text, html string, ok bool, err error) {
