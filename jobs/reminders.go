@@ -150,8 +150,9 @@ func (j *Reminders) deliverBatch(ctx context.Context, claimed []store.ClaimedRem
 	var res DeliveryResult
 	msgs := make([]mail.Message, 0, len(claimed))
 	sending := make([]store.ClaimedReminder, 0, len(claimed))
+	summaries := make([]string, 0, len(claimed))
 	for _, c := range claimed {
-		msg, skip, err := j.compose(ctx, c)
+		msg, summary, skip, err := j.compose(ctx, c)
 		switch {
 		case err != nil && sunshine.ErrorCode(err) == sunshine.ENotFound:
 			// Its recipient, organization or request is gone: no attempt
@@ -175,6 +176,7 @@ func (j *Reminders) deliverBatch(ctx context.Context, claimed []store.ClaimedRem
 		default:
 			msgs = append(msgs, msg)
 			sending = append(sending, c)
+			summaries = append(summaries, summary)
 		}
 	}
 	if len(msgs) == 0 {
@@ -191,11 +193,12 @@ func (j *Reminders) deliverBatch(ctx context.Context, claimed []store.ClaimedRem
 	// each connection.
 	marked := make([]bool, len(sending))
 	var markErr error
+	delivery := func(i int) store.Delivery { return store.Delivery{Subject: msgs[i].Subject, Summary: summaries[i]} }
 	progress := func(i int) {
 		if markErr != nil {
 			return
 		}
-		if markErr = j.store.MarkReminderSent(ctx, sending[i], msgs[i].Subject, j.clock.Now()); markErr == nil {
+		if markErr = j.store.MarkReminderSent(ctx, sending[i], delivery(i), j.clock.Now()); markErr == nil {
 			marked[i] = true
 			res.Sent++
 		}
@@ -209,7 +212,7 @@ func (j *Reminders) deliverBatch(ctx context.Context, claimed []store.ClaimedRem
 			continue
 		}
 		if errs[i] == nil { // a mailer that does not report progress
-			if err := j.store.MarkReminderSent(ctx, c, msgs[i].Subject, j.clock.Now()); err != nil {
+			if err := j.store.MarkReminderSent(ctx, c, delivery(i), j.clock.Now()); err != nil {
 				return res, err
 			}
 			res.Sent++
@@ -242,51 +245,53 @@ func (j *Reminders) fail(ctx context.Context, c store.ClaimedReminder, err error
 	return j.store.MarkReminderFailed(ctx, c, err.Error(), j.clock.Now(), true)
 }
 
-// compose builds the email for a claimed reminder; skip names why a
-// reminder no longer applies (the request moved on since it was planned).
-func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder) (msg mail.Message, skip string, err error) {
+// compose builds the email for a claimed reminder, and for a request's
+// reminder the summary its timeline records once it is sent; skip names
+// why a reminder no longer applies (the request moved on since it was
+// planned).
+func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder) (msg mail.Message, summary, skip string, err error) {
 	ctx = sunshine.WithPrincipal(ctx, sunshine.Principal{OrgID: c.OrgID})
 	org, err := j.store.FindOrgByID(ctx)
 	if err != nil {
-		return msg, "", err
+		return msg, "", "", err
 	}
 	user, err := j.store.FindUserByID(ctx, c.RecipientID)
 	if err != nil {
-		return msg, "", err
+		return msg, "", "", err
 	}
 	if !user.Active {
 		// Deactivated after this was planned (deactivating cancels what is
 		// pending, but not a claim already in flight).
-		return msg, "the recipient was deactivated", nil
+		return msg, "", "the recipient was deactivated", nil
 	}
 	msg = mail.Message{ID: "reminder-" + c.ID, To: user.Email, ToName: user.Name}
 	prefs := j.cfg.BaseURL + "/settings"
 	if c.Kind == "invite" {
 		link, err := j.store.InvitePayload(ctx, c.ID)
 		if err != nil {
-			return msg, "", err
+			return msg, "", "", err
 		}
 		msg.Subject, msg.Text, msg.HTML, err = mail.RenderInvite(mail.InviteData{RecipientName: user.Name, OrgName: org.Name, Link: link})
-		return msg, "", err
+		return msg, "", "", err
 	}
 	if c.Kind == sunshine.ReminderDigest {
 		ok := false
 		d, err := j.digestData(ctx, org, user, c)
 		if err != nil {
-			return msg, "", err
+			return msg, "", "", err
 		}
 		msg.Subject, msg.Text, msg.HTML, ok, err = mail.RenderDigest(d)
 		if err == nil && !ok {
-			return msg, "nothing to report any more", nil
+			return msg, "", "nothing to report any more", nil
 		}
-		return msg, "", err
+		return msg, "", "", err
 	}
 	r, err := j.store.FindRequestByID(ctx, *c.RequestID)
 	if err != nil {
-		return msg, "", err
+		return msg, "", "", err
 	}
 	if reason := stillApplies(c, r); reason != "" {
-		return msg, reason, nil
+		return msg, "", reason, nil
 	}
 	law, _ := deadline.Lookup(r.Jurisdiction)
 	d := mail.ReminderData{Kind: c.Kind, RecipientName: user.Name, OrgName: org.Name, RequestTitle: r.Title,
@@ -309,7 +314,7 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder) (msg m
 		d.DaysOverdue = c.DueOn.DaysUntil(d.Today)
 	}
 	msg.Subject, msg.Text, msg.HTML, err = mail.RenderReminder(d)
-	return msg, "", err
+	return msg, mail.ReminderSummary(d), "", err
 }
 
 // stillApplies double-checks a planned reminder against the request now;

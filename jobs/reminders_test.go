@@ -2,6 +2,7 @@ package jobs_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"sort"
@@ -381,6 +382,78 @@ func TestReminders_KilledAfterClaimIsRedelivered(t *testing.T) {
 	sent, _, err := b.st.FindReminders(b.fx.Ctx, "sent", 0, "")
 	require.NoError(t, err)
 	require.Len(t, sent, 2)
+}
+
+// Each reminder the mail server accepts is one line of the request's
+// timeline, in the email's words, naming whom it went to; a failed attempt
+// writes none, and neither does a digest.
+func TestReminders_TimelineRecordsEachSent(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	ana := &sunshine.User{Email: "ana@" + b.fx.Org.Slug + ".example", Name: "Ana Ruiz", Role: sunshine.RoleStaff}
+	require.NoError(t, b.st.CreateUser(b.fx.Ctx, ana))
+	_, err := b.st.UpdateRequest(b.fx.Ctx, b.req.ID, sunshine.RequestUpdate{AssigneeID: &ana.ID})
+	require.NoError(t, err)
+	fake := &mail.Fake{}
+	r := b.runner(fake)
+	seen := 0
+	for _, day := range []struct {
+		at   time.Time
+		down bool   // the mail server refuses everything
+		want string // the new event's note; "" for none
+	}{
+		{at("2017-03-31"), false, ""},
+		{at("2017-04-03"), false, "Reminder sent to Ana Ruiz: due in 3 business days (Thu 6 Apr 2017)."},
+		{at("2017-04-05"), true, ""},
+		{at("2017-04-05").Add(time.Minute), false, "Reminder sent to Ana Ruiz: due in 1 business day (Thu 6 Apr 2017)."},
+		{at("2017-04-06"), false, "Reminder sent to Ana Ruiz: due today (Thu 6 Apr 2017)."},
+		{at("2017-04-07"), false, "Reminder sent to Ana Ruiz: overdue since Thu 6 Apr 2017 (1 day late)."},
+		{at("2017-04-10"), false, ""},
+		{at("2017-04-14"), false, "Reminder sent to Ana Ruiz: overdue since Thu 6 Apr 2017 (8 days late)."},
+	} {
+		name := day.at.Format(time.DateTime)
+		fake.FailWith(nil)
+		if day.down {
+			fake.FailWith(errors.New("421 service not available"))
+		}
+		b.clock.Set(day.at)
+		_, _, _, err := r.RunOnce(context.Background())
+		require.NoError(t, err, name)
+
+		es, _, err := b.st.FindEvents(b.fx.Ctx, b.req.ID, store.All, "")
+		require.NoError(t, err)
+		var sent []*sunshine.Event
+		for _, e := range es {
+			if e.Kind == sunshine.EventReminderSent {
+				sent = append(sent, e)
+			}
+		}
+		if day.want == "" {
+			require.Len(t, sent, seen, name)
+			continue
+		}
+		require.Len(t, sent, seen+1, name)
+		e := sent[seen]
+		seen++
+		require.Equal(t, day.want, e.Note, name)
+		require.Nil(t, e.ActorID, name)
+		require.True(t, day.at.Equal(e.CreatedAt), name)
+		var data map[string]any
+		require.NoError(t, json.Unmarshal(e.Data, &data))
+		require.Equal(t, ana.ID, data["recipient_id"], name)
+		require.Equal(t, "Ana Ruiz", data["recipient_name"], name)
+		require.Equal(t, ana.Email, data["recipient_email"], name)
+		require.Equal(t, "2017-04-06", data["due_on"], name)
+		require.Contains(t, []any{"due_soon", "due_today", "overdue"}, data["reminder_kind"], name)
+	}
+	// Every email but the digests has its line.
+	emails := 0
+	for _, m := range fake.Sent() {
+		if !isDigest(m.Subject) {
+			emails++
+		}
+	}
+	require.Equal(t, seen, emails)
 }
 
 // SMTP down for a whole run, then back: nothing lost, everything once.

@@ -206,13 +206,52 @@ func (s *Store) ClaimReminders(ctx context.Context, now time.Time, limit int, st
 	return out, err
 }
 
+// Delivery is what the mail server accepted for a claimed reminder.
+type Delivery struct {
+	Subject string // the email's subject
+	// Summary says what a request's reminder was about, in the email's
+	// words (mail.ReminderSummary): "due in 3 business days (Thu 6 Apr
+	// 2017)". It ends the note of the request's reminder_sent event.
+	Summary string
+}
+
 // MarkReminderSent records a delivery; it only touches the claim it was
-// given, so a stale claim finished late cannot overwrite a newer one.
-func (s *Store) MarkReminderSent(ctx context.Context, c ClaimedReminder, subject string, now time.Time) error {
-	const q = `UPDATE reminders SET status = 'sent', sent_at = $3, subject = $4, last_error = '', claimed_at = NULL, payload = ''
-		WHERE id = $1 AND claimed_at = $2 AND status = 'pending'`
-	_, err := s.q().ExecContext(ctx, q, c.ID, c.ClaimedAt, now, subject)
-	return translate(err, "reminder")
+// given, so a stale claim finished late cannot overwrite a newer one. A
+// request's reminder (not a digest or an invitation) is recorded in the
+// request's timeline in the same transaction, so the two cannot disagree:
+// a reminder_sent event, by the system, dated when it was sent (its
+// sent_at) and naming the recipient as they were then. A reminder already
+// marked sent (a duplicate delivery) writes nothing, and migration 0014
+// allows one event per reminder.
+func (s *Store) MarkReminderSent(ctx context.Context, c ClaimedReminder, d Delivery, now time.Time) error {
+	// The request is locked first, as every change to it locks it (FOR
+	// UPDATE) before cancelling its pending reminders: the event's foreign
+	// key would otherwise wait for the request while holding the reminder
+	// such a change waits for, a deadlock.
+	const lock = `SELECT r.id FROM reminders m JOIN requests r ON r.org_id = m.org_id AND r.id = m.request_id
+		WHERE m.id = $1 FOR KEY SHARE OF r`
+	const q = `WITH sent AS (
+			UPDATE reminders SET status = 'sent', sent_at = $3, subject = $4, last_error = '', claimed_at = NULL, payload = ''
+			WHERE id = $1 AND claimed_at = $2 AND status = 'pending'
+			RETURNING id, org_id, request_id, recipient_id, kind, due_on)
+		INSERT INTO request_events (org_id, request_id, kind, note, data, created_at)
+		SELECT s.org_id, s.request_id, 'reminder_sent',
+			'Reminder sent to ' || COALESCE(NULLIF(u.name, ''), u.email) || CASE WHEN $5::text = '' THEN '' ELSE ': ' || $5::text END || '.',
+			jsonb_build_object('reminder_id', s.id, 'reminder_kind', s.kind, 'due_on', s.due_on,
+				'recipient_id', u.id, 'recipient_name', u.name, 'recipient_email', u.email),
+			$3
+		FROM sent s JOIN users u ON u.org_id = s.org_id AND u.id = s.recipient_id
+		WHERE s.request_id IS NOT NULL
+		ON CONFLICT ((data->>'reminder_id')) WHERE kind = 'reminder_sent' DO NOTHING`
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if c.RequestID != nil {
+			if _, err := tx.ExecContext(ctx, lock, c.ID); err != nil {
+				return translate(err, "request")
+			}
+		}
+		_, err := tx.ExecContext(ctx, q, c.ID, c.ClaimedAt, now, d.Subject, d.Summary)
+		return translate(err, "reminder")
+	})
 }
 
 // MarkReminderFailed records a failed attempt: retried at retryAt, or, when

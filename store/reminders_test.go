@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -134,7 +135,7 @@ func TestStore_PlanRemindersAfterChangeUndone(t *testing.T) {
 				claimed, err := s.ClaimReminders(fx.Ctx, now, 100, time.Minute)
 				require.NoError(t, err)
 				for _, c := range claimed {
-					require.NoError(t, s.MarkReminderSent(fx.Ctx, c, "Due tomorrow", now))
+					require.NoError(t, s.MarkReminderSent(fx.Ctx, c, store.Delivery{Subject: "Due tomorrow"}, now))
 				}
 			}
 
@@ -237,4 +238,228 @@ func TestStore_CalendarSecretHashed(t *testing.T) {
 	p, err := s.CalendarOwner(context.Background(), secret)
 	require.NoError(t, err)
 	require.Equal(t, fx.Admin.ID, p.UserID)
+}
+
+// A request's reminder that the mail server accepted is one reminder_sent
+// event in the request's timeline, by the system, dated when it was sent
+// and naming the recipient; a failed or cancelled attempt writes none, and
+// a duplicate delivery (marked twice, or a stale claim finished late)
+// writes no second one.
+func TestStore_MarkReminderSentRecordsEvent(t *testing.T) {
+	t.Parallel()
+	const summary = "due in 1 business day (Thu 6 Apr 2017)"
+	type bundle struct {
+		s   *store.Store
+		fx  storetest.Fixture
+		ana *sunshine.User
+		r   *sunshine.Request
+	}
+	// setup files a request due tomorrow (6 April 2017) assigned to Ana,
+	// and claims the one due_soon reminder planned for her today.
+	setup := func(t *testing.T, name string) (bundle, store.ClaimedReminder) {
+		s := storetest.Tx(t, sunshine.NewFixedClock(now))
+		fx := storetest.Org(t, s, "sent")
+		ana := &sunshine.User{Email: "ana@" + fx.Org.Slug + ".example", Name: name, Role: sunshine.RoleStaff}
+		require.NoError(t, s.CreateUser(fx.Ctx, ana))
+		a := &sunshine.Agency{Name: "Sacramento County Sheriff's Department", Jurisdiction: "us-ca"}
+		require.NoError(t, s.CreateAgency(fx.Ctx, a))
+		r := &sunshine.Request{AgencyID: a.ID, Title: "Detainers", DeliveryMethod: sunshine.DeliveryEmail,
+			ReceivedOn: d("2017-03-27"), AssigneeID: &ana.ID}
+		require.NoError(t, s.CreateRequest(fx.Ctx, r))
+		_, err := s.PlanReminders(fx.Ctx, now)
+		require.NoError(t, err)
+		return bundle{s: s, fx: fx, ana: ana, r: r}, claimOne(t, s, now)
+	}
+	deliver := func(t *testing.T, b bundle, c store.ClaimedReminder, at time.Time) {
+		require.NoError(t, b.s.MarkReminderSent(b.fx.Ctx, c, store.Delivery{Subject: "Due Thu 6 Apr (1 business day)", Summary: summary}, at))
+	}
+	later := now.Add(11 * time.Minute) // past the 10-minute stale claim
+
+	cases := []struct {
+		name       string
+		recipient  string // Ana's name
+		attempt    func(t *testing.T, b bundle, c store.ClaimedReminder)
+		wantStatus string
+		wantNote   string // the event's; "" for none
+		wantAt     time.Time
+	}{
+		{"delivered", "Ana Ruiz",
+			func(t *testing.T, b bundle, c store.ClaimedReminder) { deliver(t, b, c, now) },
+			"sent", "Reminder sent to Ana Ruiz: " + summary + ".", now},
+		{"delivered to a user with no name: named by email", "",
+			func(t *testing.T, b bundle, c store.ClaimedReminder) { deliver(t, b, c, now) },
+			"sent", "Reminder sent to ana@{slug}.example: " + summary + ".", now},
+		{"the server refused it, retrying", "Ana Ruiz",
+			func(t *testing.T, b bundle, c store.ClaimedReminder) {
+				require.NoError(t, b.s.MarkReminderFailed(b.fx.Ctx, c, "421 try again later", later, false))
+			},
+			"pending", "", time.Time{}},
+		{"failed for good", "Ana Ruiz",
+			func(t *testing.T, b bundle, c store.ClaimedReminder) {
+				require.NoError(t, b.s.MarkReminderFailed(b.fx.Ctx, c, "550 mailbox unavailable", now, true))
+			},
+			"failed", "", time.Time{}},
+		{"cancelled before sending", "Ana Ruiz",
+			func(t *testing.T, b bundle, c store.ClaimedReminder) {
+				require.NoError(t, b.s.CancelReminder(b.fx.Ctx, c, "the request's due date or status changed"))
+			},
+			"cancelled", "", time.Time{}},
+		{"marked sent twice", "Ana Ruiz",
+			func(t *testing.T, b bundle, c store.ClaimedReminder) {
+				deliver(t, b, c, now)
+				deliver(t, b, c, later)
+			},
+			"sent", "Reminder sent to Ana Ruiz: " + summary + ".", now},
+		{"claimed again when stale, both deliveries finish", "Ana Ruiz",
+			func(t *testing.T, b bundle, c store.ClaimedReminder) {
+				again := claimOne(t, b.s, later)
+				deliver(t, b, again, later)
+				deliver(t, b, c, later.Add(time.Minute)) // the first process, late
+			},
+			"sent", "Reminder sent to Ana Ruiz: " + summary + ".", later},
+		{"failed for good, retried by staff, then delivered", "Ana Ruiz",
+			func(t *testing.T, b bundle, c store.ClaimedReminder) {
+				require.NoError(t, b.s.MarkReminderFailed(b.fx.Ctx, c, "550 mailbox unavailable", now, true))
+				require.Empty(t, sentEvents(t, b.s, b.fx.Ctx, b.r.ID))
+				_, err := b.s.RetryReminder(b.fx.Ctx, c.ID)
+				require.NoError(t, err)
+				deliver(t, b, claimOne(t, b.s, now), now)
+			},
+			"sent", "Reminder sent to Ana Ruiz: " + summary + ".", now},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			b, c := setup(t, tc.recipient)
+			tc.attempt(t, b, c)
+
+			rs := requestReminders(t, b.s, b.fx.Ctx, b.r.ID)
+			require.Len(t, rs, 1)
+			require.Equal(t, tc.wantStatus, rs[0].Status)
+			es := sentEvents(t, b.s, b.fx.Ctx, b.r.ID)
+			if tc.wantNote == "" {
+				require.Empty(t, es)
+				return
+			}
+			require.Len(t, es, 1, "one event per delivered reminder")
+			e := es[0]
+			require.Equal(t, strings.ReplaceAll(tc.wantNote, "{slug}", b.fx.Org.Slug), e.Note)
+			require.Nil(t, e.ActorID, "the system")
+			require.True(t, e.EffectiveOn.IsZero())
+			require.True(t, tc.wantAt.Equal(e.CreatedAt), "dated when sent: %s", e.CreatedAt)
+			require.True(t, rs[0].SentAt.Equal(e.CreatedAt), "the reminder's sent_at")
+			require.JSONEq(t, `{"reminder_id": "`+c.ID+`", "reminder_kind": "due_soon", "due_on": "2017-04-06",
+				"recipient_id": "`+b.ana.ID+`", "recipient_name": "`+tc.recipient+`", "recipient_email": "`+b.ana.Email+`"}`,
+				string(e.Data))
+		})
+	}
+
+	// A digest is no request's: marked sent, it writes no event.
+	t.Run("a digest", func(t *testing.T) {
+		t.Parallel()
+		b, c := setup(t, "Ana Ruiz")
+		deliver(t, b, c, now)
+		_, err := b.s.PlanDigests(b.fx.Ctx, now)
+		require.NoError(t, err)
+		digests, err := b.s.ClaimReminders(b.fx.Ctx, now, 100, 10*time.Minute)
+		require.NoError(t, err)
+		require.Len(t, digests, 2, "Ana's and the admin's")
+		for _, c := range digests {
+			require.Equal(t, sunshine.ReminderDigest, c.Kind)
+			deliver(t, b, c, now) // an event would need a request: an error
+		}
+		require.Len(t, sentEvents(t, b.s, b.fx.Ctx, b.r.ID), 1, "the request's own reminder only")
+	})
+}
+
+// A reminder sent once and put back in the outbox by hand (an operator's
+// UPDATE, not a path Sunshine offers) is delivered again without an error
+// and without a second event: the timeline has one per reminder
+// (migration 0014), and delivery is not stuck retrying on it.
+func TestStore_MarkReminderSentResentByHand(t *testing.T) {
+	t.Parallel()
+	s := store.New(storetest.DB(t), sunshine.NewFixedClock(now))
+	fx := storetest.Org(t, s, "resent")
+	a := &sunshine.Agency{Name: "Sacramento County Sheriff's Department", Jurisdiction: "us-ca"}
+	require.NoError(t, s.CreateAgency(fx.Ctx, a))
+	r := &sunshine.Request{AgencyID: a.ID, Title: "Detainers", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: d("2017-03-27")}
+	require.NoError(t, s.CreateRequest(fx.Ctx, r))
+	_, err := s.PlanReminders(fx.Ctx, now)
+	require.NoError(t, err)
+	sent := store.Delivery{Subject: "Due Thu 6 Apr (1 business day)", Summary: "due in 1 business day (Thu 6 Apr 2017)"}
+	c := claimOne(t, s, now)
+	require.NoError(t, s.MarkReminderSent(fx.Ctx, c, sent, now))
+
+	s.DB().MustExec(`UPDATE reminders SET status = 'pending', next_attempt_at = $2 WHERE id = $1`, c.ID, now)
+	again := claimOne(t, s, now)
+	require.Equal(t, c.ID, again.ID)
+	require.NoError(t, s.MarkReminderSent(fx.Ctx, again, sent, now.Add(time.Hour)))
+	require.Equal(t, "sent", requestReminders(t, s, fx.Ctx, r.ID)[0].Status)
+	es := sentEvents(t, s, fx.Ctx, r.ID)
+	require.Len(t, es, 1)
+	require.True(t, now.Equal(es[0].CreatedAt), "the first delivery's")
+}
+
+// A delivery marked while a change to its request is under way (which
+// locks the request, then cancels the request's pending reminders) waits
+// for the change instead of deadlocking with it, and then finds the
+// reminder cancelled: no event.
+func TestStore_MarkReminderSentWhileRequestChanges(t *testing.T) {
+	t.Parallel()
+	db := storetest.DB(t)
+	s := store.New(db, sunshine.NewFixedClock(now))
+	fx := storetest.Org(t, s, "locks")
+	a := &sunshine.Agency{Name: "Sacramento County Sheriff's Department", Jurisdiction: "us-ca"}
+	require.NoError(t, s.CreateAgency(fx.Ctx, a))
+	r := &sunshine.Request{AgencyID: a.ID, Title: "Detainers", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: d("2017-03-27")}
+	require.NoError(t, s.CreateRequest(fx.Ctx, r))
+	_, err := s.PlanReminders(fx.Ctx, now)
+	require.NoError(t, err)
+	c := claimOne(t, s, now)
+
+	// The change's locks, in its order (findRequest, then reschedule).
+	change, err := db.Beginx()
+	require.NoError(t, err)
+	defer func() { _ = change.Rollback() }()
+	change.MustExec(`SELECT id FROM requests WHERE id = $1 FOR UPDATE`, r.ID)
+	done := make(chan error, 1)
+	go func() {
+		done <- s.MarkReminderSent(fx.Ctx, c, store.Delivery{Subject: "Due Thu 6 Apr (1 business day)"}, now)
+	}()
+	require.Eventually(t, func() bool {
+		var waiting int
+		err := db.Get(&waiting, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)
+		return err == nil && waiting == 1
+	}, 10*time.Second, 10*time.Millisecond, "the delivery waits for the change")
+	_, err = change.Exec(`UPDATE reminders SET status = 'cancelled' WHERE request_id = $1 AND status = 'pending'`, r.ID)
+	require.NoError(t, err, "the change is not left waiting for the delivery")
+	require.NoError(t, change.Commit())
+	require.NoError(t, <-done)
+
+	require.Equal(t, "cancelled", requestReminders(t, s, fx.Ctx, r.ID)[0].Status)
+	require.Empty(t, sentEvents(t, s, fx.Ctx, r.ID))
+}
+
+// claimOne claims the one reminder due at at (a claim 10 minutes old is
+// taken again).
+func claimOne(t *testing.T, s *store.Store, at time.Time) store.ClaimedReminder {
+	t.Helper()
+	claimed, err := s.ClaimReminders(context.Background(), at, 100, 10*time.Minute)
+	require.NoError(t, err)
+	require.Len(t, claimed, 1)
+	return claimed[0]
+}
+
+// sentEvents returns a request's reminder_sent events.
+func sentEvents(t *testing.T, s *store.Store, ctx context.Context, requestID string) []*sunshine.Event {
+	t.Helper()
+	es, _, err := s.FindEvents(ctx, requestID, store.All, "")
+	require.NoError(t, err)
+	var out []*sunshine.Event
+	for _, e := range es {
+		if e.Kind == sunshine.EventReminderSent {
+			out = append(out, e)
+		}
+	}
+	return out
 }
