@@ -1,7 +1,10 @@
 package api_test
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -11,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/store"
 	"github.com/sunshine-records/sunshine/store/storetest"
 )
 
@@ -348,4 +352,71 @@ func TestCalendarSecretNeverLogged(t *testing.T) {
 	}
 	require.NotContains(t, b.logs.String(), secret)
 	require.Contains(t, b.logs.String(), `"path":"/calendar/[secret].ics"`)
+}
+
+// A reminder email the mail server accepted is in the request's timeline,
+// as the API (checked against docs/openapi.yaml) and the archive give it,
+// for any member to see; a failed one is not.
+func TestReminders_SentInTimeline(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	viewer := b.user("viewer@ndlon.example", sunshine.RoleViewer)
+	a := b.agency("Sheriff", "us-ca")
+	delivered, failed := b.request(a, "2017-03-27"), b.request(a, "2017-03-27") // due tomorrow, 6 April
+	ctx := context.Background()
+	_, err := b.st.PlanReminders(ctx, now)
+	require.NoError(t, err)
+	claimed, err := b.st.ClaimReminders(ctx, now, 100, 0)
+	require.NoError(t, err)
+	var reminderID string
+	for _, c := range claimed {
+		switch *c.RequestID {
+		case delivered:
+			reminderID = c.ID
+			require.NoError(t, b.st.MarkReminderSent(ctx, c,
+				store.Delivery{Subject: "Due Thu 6 Apr (1 business day)", Summary: "due in 1 business day (Thu 6 Apr 2017)"}, now))
+		case failed:
+			require.NoError(t, b.st.MarkReminderFailed(ctx, c, "550 mailbox unavailable", now, true))
+		}
+	}
+	require.NotEmpty(t, reminderID)
+
+	sentEvents := func(id string) []map[string]any {
+		r := b.call("GET", "/api/v1/requests/"+id+"/events", viewer, nil)
+		require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
+		var out []map[string]any
+		for _, e := range r.items() {
+			if e["kind"] == "reminder_sent" {
+				out = append(out, e)
+			}
+		}
+		return out
+	}
+	require.Empty(t, sentEvents(failed))
+	es := sentEvents(delivered)
+	require.Len(t, es, 1)
+	e := es[0]
+	require.Equal(t, "Reminder sent to "+b.fx.Admin.Name+": due in 1 business day (Thu 6 Apr 2017).", e["note"])
+	require.Nil(t, e["actor_id"])
+	require.Nil(t, e["effective_on"])
+	require.Equal(t, "2017-04-05T15:00:00Z", e["created_at"])
+	require.Equal(t, map[string]any{"reminder_id": reminderID, "reminder_kind": "due_soon", "due_on": "2017-04-06",
+		"recipient_id": b.fx.Admin.ID, "recipient_name": b.fx.Admin.Name, "recipient_email": b.fx.Admin.Email}, e["data"])
+
+	// The archive's timeline has it too.
+	rec := b.raw("/api/v1/requests/" + delivered + "/export.zip")
+	require.Equal(t, http.StatusOK, rec.Code)
+	zr, err := zip.NewReader(bytes.NewReader(rec.Body.Bytes()), int64(rec.Body.Len()))
+	require.NoError(t, err)
+	f, err := zr.Open("timeline.json")
+	require.NoError(t, err)
+	var timeline []map[string]any
+	require.NoError(t, json.NewDecoder(f).Decode(&timeline))
+	var inArchive []any
+	for _, te := range timeline {
+		if te["kind"] == "reminder_sent" {
+			inArchive = append(inArchive, te["note"])
+		}
+	}
+	require.Equal(t, []any{e["note"]}, inArchive)
 }
