@@ -623,3 +623,42 @@ func TestRequestPage_ExtensionFormOnlyWhereThereIsOne(t *testing.T) {
 	require.NoError(t, err)
 	require.NotContains(t, body(b.get("/requests/"+r.ID)), `id="extend"`, "already extended")
 }
+
+// A reminder email the mail server accepted is a line of the request's
+// timeline, on the day it was sent, saying to whom and what it said; a
+// failed one is not.
+func TestRequestPage_ReminderSent(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		sent bool
+	}{
+		{"delivered", true},
+		{"failed", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			b, _, r := sacramento(t)
+			ctx := context.Background()
+			_, err := b.st.PlanReminders(ctx, now) // due tomorrow: one to the admin
+			require.NoError(t, err)
+			claimed, err := b.st.ClaimReminders(ctx, now, 100, 0)
+			require.NoError(t, err)
+			require.Len(t, claimed, 1)
+			if tc.sent {
+				require.NoError(t, b.st.MarkReminderSent(ctx, claimed[0],
+					store.Delivery{Subject: "Due Thu 6 Apr (1 business day)", Summary: "due in 1 business day (Thu 6 Apr 2017)"}, now))
+			} else {
+				require.NoError(t, b.st.MarkReminderFailed(ctx, claimed[0], "550 mailbox unavailable", now, true))
+			}
+
+			page := body(b.get("/requests/" + r.ID))
+			line := `<time datetime="2017-04-05">Wed 5 Apr 2017</time> Reminder sent to Admin of ndlon: due in 1 business day (Thu 6 Apr 2017)</p>`
+			if tc.sent {
+				require.Contains(t, page, line)
+			} else {
+				require.NotContains(t, page, "Reminder sent")
+			}
+		})
+	}
+}
