@@ -73,7 +73,7 @@ var templateFS embed.FS
 // funcs are shared by the text and HTML templates; html/template escapes
 // their results.
 var funcs = map[string]any{
-	"day":   func(d deadline.Date) string { return d.Format("Mon 2 Jan 2006") },
+	"day":   day,
 	"bdays": func(n int) string { return plural(n, "business day") },
 	"days":  func(n int) string { return plural(n, "day") },
 	"law":   lawOf,
@@ -83,6 +83,9 @@ var (
 	textTmpl = texttemplate.Must(texttemplate.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.txt.tmpl"))
 	htmlTmpl = htmltemplate.Must(htmltemplate.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html.tmpl"))
 )
+
+// day formats a date in full: "Thu 6 Apr 2017".
+func day(d deadline.Date) string { return d.Format("Mon 2 Jan 2006") }
 
 func plural(n int, unit string) string {
 	if n == 1 {
@@ -104,7 +107,7 @@ func lawOf(short string) string {
 // ("Thu 6 Apr 2017") when it is not today's.
 func short(d, today deadline.Date) string {
 	if today.IsZero() || d.Year() != today.Year() {
-		return d.Format("Mon 2 Jan 2006")
+		return day(d)
 	}
 	return d.Format("Mon 2 Jan")
 }
@@ -142,7 +145,6 @@ func RenderReminder(d ReminderData) (subject, text, html string, err error) {
 // timeline records it when the email is sent, so its dates always carry
 // their year. An unknown kind has none ("").
 func ReminderSummary(d ReminderData) string {
-	day := func(d deadline.Date) string { return d.Format("Mon 2 Jan 2006") }
 	switch d.Kind {
 	case KindDueToday:
 		return "due today (" + day(d.DueOn) + ")"

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"html"
@@ -464,15 +463,10 @@ func eventText(e *sunshine.Event, clockStops bool) string {
 	case sunshine.EventDocumentDeleted:
 		t = "Document removed: " + str("filename")
 	case sunshine.EventReminderSent:
-		// The note is the line, in the email's words: "Reminder sent to
-		// Ana Ruiz: due in 3 business days (Thu 6 Apr 2017)."
-		if e.Note != "" {
-			return strings.TrimSuffix(e.Note, ".")
-		}
-		t = "Reminder sent"
-		if to := cmp.Or(str("recipient_name"), str("recipient_email")); to != "" {
-			t += " to " + to
-		}
+		// The note, which the store always writes, is the line, in the
+		// email's words: "Reminder sent to Ana Ruiz: due in 3 business
+		// days (Thu 6 Apr 2017)."
+		return strings.TrimSuffix(e.Note, ".")
 	default:
 		t = strings.ReplaceAll(string(e.Kind), "_", " ")
 	}
