@@ -261,13 +261,7 @@ func TestStore_MarkReminderSentRecordsEvent(t *testing.T) {
 		fx := storetest.Org(t, s, "sent")
 		ana := &sunshine.User{Email: "ana@" + fx.Org.Slug + ".example", Name: name, Role: sunshine.RoleStaff}
 		require.NoError(t, s.CreateUser(fx.Ctx, ana))
-		a := &sunshine.Agency{Name: "Sacramento County Sheriff's Department", Jurisdiction: "us-ca"}
-		require.NoError(t, s.CreateAgency(fx.Ctx, a))
-		r := &sunshine.Request{AgencyID: a.ID, Title: "Detainers", DeliveryMethod: sunshine.DeliveryEmail,
-			ReceivedOn: d("2017-03-27"), AssigneeID: &ana.ID}
-		require.NoError(t, s.CreateRequest(fx.Ctx, r))
-		_, err := s.PlanReminders(fx.Ctx, now)
-		require.NoError(t, err)
+		r := dueTomorrow(t, s, fx, &ana.ID)
 		return bundle{s: s, fx: fx, ana: ana, r: r}, claimOne(t, s, now)
 	}
 	deliver := func(t *testing.T, b bundle, c store.ClaimedReminder, at time.Time) {
@@ -380,12 +374,7 @@ func TestStore_MarkReminderSentResentByHand(t *testing.T) {
 	t.Parallel()
 	s := store.New(storetest.DB(t), sunshine.NewFixedClock(now))
 	fx := storetest.Org(t, s, "resent")
-	a := &sunshine.Agency{Name: "Sacramento County Sheriff's Department", Jurisdiction: "us-ca"}
-	require.NoError(t, s.CreateAgency(fx.Ctx, a))
-	r := &sunshine.Request{AgencyID: a.ID, Title: "Detainers", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: d("2017-03-27")}
-	require.NoError(t, s.CreateRequest(fx.Ctx, r))
-	_, err := s.PlanReminders(fx.Ctx, now)
-	require.NoError(t, err)
+	r := dueTomorrow(t, s, fx, nil)
 	sent := store.Delivery{Subject: "Due Thu 6 Apr (1 business day)", Summary: "due in 1 business day (Thu 6 Apr 2017)"}
 	c := claimOne(t, s, now)
 	require.NoError(t, s.MarkReminderSent(fx.Ctx, c, sent, now))
@@ -409,12 +398,7 @@ func TestStore_MarkReminderSentWhileRequestChanges(t *testing.T) {
 	db := storetest.DB(t)
 	s := store.New(db, sunshine.NewFixedClock(now))
 	fx := storetest.Org(t, s, "locks")
-	a := &sunshine.Agency{Name: "Sacramento County Sheriff's Department", Jurisdiction: "us-ca"}
-	require.NoError(t, s.CreateAgency(fx.Ctx, a))
-	r := &sunshine.Request{AgencyID: a.ID, Title: "Detainers", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: d("2017-03-27")}
-	require.NoError(t, s.CreateRequest(fx.Ctx, r))
-	_, err := s.PlanReminders(fx.Ctx, now)
-	require.NoError(t, err)
+	r := dueTomorrow(t, s, fx, nil)
 	c := claimOne(t, s, now)
 
 	// The change's locks, in its order (findRequest, then reschedule).
@@ -438,6 +422,21 @@ func TestStore_MarkReminderSentWhileRequestChanges(t *testing.T) {
 
 	require.Equal(t, "cancelled", requestReminders(t, s, fx.Ctx, r.ID)[0].Status)
 	require.Empty(t, sentEvents(t, s, fx.Ctx, r.ID))
+}
+
+// dueTomorrow files a request received 27 March 2017, due Thu 6 April
+// (tomorrow at now), assigned to assignee (nil: the admins are reminded),
+// and plans its reminders: one due_soon reminder today.
+func dueTomorrow(t *testing.T, s *store.Store, fx storetest.Fixture, assignee *string) *sunshine.Request {
+	t.Helper()
+	a := &sunshine.Agency{Name: "Sacramento County Sheriff's Department", Jurisdiction: "us-ca"}
+	require.NoError(t, s.CreateAgency(fx.Ctx, a))
+	r := &sunshine.Request{AgencyID: a.ID, Title: "Detainers", DeliveryMethod: sunshine.DeliveryEmail,
+		ReceivedOn: d("2017-03-27"), AssigneeID: assignee}
+	require.NoError(t, s.CreateRequest(fx.Ctx, r))
+	_, err := s.PlanReminders(fx.Ctx, now)
+	require.NoError(t, err)
+	return r
 }
 
 // claimOne claims the one reminder due at at (a claim 10 minutes old is
