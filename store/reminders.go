@@ -221,7 +221,7 @@ type Delivery struct {
 // request's timeline in the same transaction, so the two cannot disagree:
 // a reminder_sent event, by the system, dated when it was sent (its
 // sent_at) and naming the recipient as they were then. A reminder already
-// marked sent (a duplicate delivery) writes nothing, and migration 0014
+// marked sent (a duplicate delivery) writes nothing, and migration 0015
 // allows one event per reminder.
 func (s *Store) MarkReminderSent(ctx context.Context, c ClaimedReminder, d Delivery, now time.Time) error {
 	// The request is locked first, as every change to it locks it (FOR

@@ -369,7 +369,7 @@ func TestStore_MarkReminderSentRecordsEvent(t *testing.T) {
 // A reminder sent once and put back in the outbox by hand (an operator's
 // UPDATE, not a path Sunshine offers) is delivered again without an error
 // and without a second event: the timeline has one per reminder
-// (migration 0014), and delivery is not stuck retrying on it.
+// (migration 0015), and delivery is not stuck retrying on it.
 func TestStore_MarkReminderSentResentByHand(t *testing.T) {
 	t.Parallel()
 	s := store.New(storetest.DB(t), sunshine.NewFixedClock(now))
