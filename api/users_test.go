@@ -88,3 +88,42 @@ func TestUsers_DeactivateRefused(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, u.Active)
 }
+
+// Two organizations invite the same address: each gets its own, separate
+// user, and neither learns of the other. Within one organization the
+// address is taken: a 409 naming email, which says nothing about any
+// other organization.
+func TestUsers_SameEmailInTwoOrgs(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	other := storetest.Org(t, b.st, "other")
+	invite := map[string]any{"email": "reporter@example.org", "name": "Reporter", "role": "staff"}
+
+	mine := b.call("POST", "/api/v1/users", b.token, invite)
+	require.Equal(t, http.StatusCreated, mine.status(), mine.rec.Body.String())
+	theirs := b.call("POST", "/api/v1/users", other.Token, map[string]any{"email": "Reporter@Example.org", "role": "viewer"})
+	require.Equal(t, http.StatusCreated, theirs.status(), theirs.rec.Body.String())
+	require.NotEqual(t, mine.str("id"), theirs.str("id"))
+	require.Equal(t, "reporter@example.org", theirs.str("email"))
+	require.Equal(t, other.Org.ID, theirs.str("org_id"))
+
+	for _, tc := range []struct {
+		token  string
+		before response
+	}{{b.token, mine}, {other.Token, theirs}} {
+		again := b.call("POST", "/api/v1/users", tc.token, invite)
+		require.Equal(t, http.StatusConflict, again.status(), again.rec.Body.String())
+		require.Equal(t, []string{"email"}, again.fieldErrors())
+		require.Equal(t, "a user with this email is already a member of this organization", again.str("detail"))
+
+		list := b.call("GET", "/api/v1/users", tc.token, nil)
+		require.Equal(t, http.StatusOK, list.status())
+		var ids []string
+		for _, u := range list.items() {
+			if u["email"] == "reporter@example.org" {
+				ids = append(ids, u["id"].(string))
+			}
+		}
+		require.Equal(t, []string{tc.before.str("id")}, ids, "each organization sees its own user only")
+	}
+}

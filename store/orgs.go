@@ -73,9 +73,12 @@ func insertUser(ctx context.Context, tx sqlx.ExtContext, u *sunshine.User) error
 		RETURNING id, created_at, updated_at`
 	err := tx.QueryRowxContext(ctx, q, u.OrgID, u.Email, u.Name, u.Role).Scan(&u.ID, &u.CreatedAt, &u.UpdatedAt)
 	u.Active, u.DeactivatedAt = true, nil
+	// Emails are unique within an organization only (migration 0015): the
+	// same address in another organization is a separate account, and the
+	// answer never tells that it exists there.
 	if sunshine.ErrorCode(translate(err, "")) == sunshine.EConflict {
-		return &sunshine.Error{Code: sunshine.EConflict, Message: "a user with this email already exists",
-			Fields: []sunshine.FieldError{{Field: "email", Message: "is already taken"}}}
+		return &sunshine.Error{Code: sunshine.EConflict, Message: "a user with this email is already a member of this organization",
+			Fields: []sunshine.FieldError{{Field: "email", Message: "is already a member of this organization"}}}
 	}
 	return translate(err, "user")
 }
@@ -111,7 +114,8 @@ func (s *Store) FindUserByID(ctx context.Context, id string) (*sunshine.User, er
 }
 
 // FindUserByEmail returns a user by email within an organization given by
-// slug (operator commands; no principal needed).
+// slug (operator commands; no principal needed). The organization is
+// needed: one email may belong to users of several organizations.
 func (s *Store) FindUserByEmail(ctx context.Context, orgSlug, email string) (*sunshine.User, error) {
 	var u sunshine.User
 	q := `SELECT u.id, u.org_id, u.email, u.name, u.role, u.deactivated_at IS NULL AS active, u.deactivated_at,

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/store/storetest"
 )
 
 // staff adds a staff user with the test password to the bundle's org.
@@ -247,9 +248,17 @@ func TestSettings_Invite(t *testing.T) {
 	require.Equal(t, http.StatusBadRequest, rec.Code)
 	page = body(rec)
 	require.Contains(t, page, `aria-invalid="true" aria-describedby="invite-email-error"`)
-	require.Contains(t, page, `<p class="field-error" id="invite-email-error">Is already taken.</p>`)
+	require.Contains(t, page, `<p class="field-error" id="invite-email-error">Is already a member of this organization.</p>`)
 	require.Equal(t, "Someone Else", inputValue(t, page, "invite-name"))
 	require.Contains(t, page, `<option value="viewer" selected>viewer</option>`)
+
+	// Another organization's user's address: a new, separate account here.
+	other := storetest.Org(t, b.st, "other")
+	rec = b.post("/settings/users", url.Values{"email": {other.Admin.Email}, "role": {"viewer"}})
+	require.Equal(t, http.StatusSeeOther, rec.Code, body(rec))
+	u, err := b.st.FindUserByEmail(context.Background(), b.fx.Org.Slug, other.Admin.Email)
+	require.NoError(t, err)
+	require.NotEqual(t, other.Admin.ID, u.ID)
 
 	rec = b.post("/settings/users", url.Values{"email": {"not an email"}, "role": {"overlord"}})
 	require.Equal(t, http.StatusBadRequest, rec.Code)
