@@ -68,36 +68,67 @@ func (s *Store) SetPassword(ctx context.Context, userID, password string) error 
 }
 
 // Login checks an email and password and opens a session, returning its
-// token for the cookie. Every failure is the same EUnauthorized; a
-// deactivated user is answered as an unknown email.
-func (s *Store) Login(ctx context.Context, email, password string) (token string, p sunshine.Principal, err error) {
-	var row struct {
-		ID    string  `db:"id"`
-		OrgID string  `db:"org_id"`
-		Role  string  `db:"role"`
-		Hash  *string `db:"password_hash"`
+// token for the cookie. One email may belong to users of several
+// organizations, each with its own password: the password is checked
+// against every active one. When it matches exactly one, that one is signed
+// in. When it matches several and orgSlug is "", no session is opened and
+// choices lists those organizations (by name; the person proved they own
+// each account) for them to pick; Login again with the chosen slug then
+// tries only that organization's account. Every failure, a chosen
+// organization whose account the password does not match included, is the
+// same EUnauthorized; a deactivated user is answered as an unknown email.
+func (s *Store) Login(ctx context.Context, email, password, orgSlug string) (token string, p sunshine.Principal, choices []*sunshine.Organization, err error) {
+	var accounts []struct {
+		ID    string                `db:"id"`
+		OrgID string                `db:"org_id"`
+		Role  string                `db:"role"`
+		Hash  *string               `db:"password_hash"`
+		Org   sunshine.Organization `db:"org"`
 	}
-	err = sqlx.GetContext(ctx, s.q(), &row, `SELECT id, org_id, role, password_hash FROM users u WHERE email = lower(btrim($1)) AND `+activeUser, email)
-	if err != nil || row.Hash == nil {
+	const q = `SELECT u.id, u.org_id, u.role, u.password_hash,
+			o.id AS "org.id", o.name AS "org.name", o.slug AS "org.slug", o.created_at AS "org.created_at"
+		FROM users u JOIN organizations o ON o.id = u.org_id
+		WHERE u.email = lower(btrim($1)) AND ($2 = '' OR o.slug = $2) AND u.password_hash IS NOT NULL AND ` + activeUser + `
+		ORDER BY o.name, o.slug`
+	if err := sqlx.SelectContext(ctx, s.q(), &accounts, q, email, orgSlug); err != nil {
+		return "", p, nil, translate(err, "user")
+	}
+	if len(accounts) == 0 {
 		// Spend the same time as a real check so timing does not tell
 		// whether the address exists.
 		_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
-		if err != nil && sunshine.ErrorCode(translate(err, "")) != sunshine.ENotFound {
-			return "", p, translate(err, "user")
+		return "", p, nil, errBadLogin
+	}
+	for _, a := range accounts {
+		if bcrypt.CompareHashAndPassword([]byte(*a.Hash), []byte(password)) != nil {
+			continue
 		}
-		return "", p, errBadLogin
+		p = sunshine.Principal{OrgID: a.OrgID, UserID: a.ID, Role: sunshine.Role(a.Role)}
+		choices = append(choices, &a.Org)
 	}
-	if bcrypt.CompareHashAndPassword([]byte(*row.Hash), []byte(password)) != nil {
-		return "", p, errBadLogin
+	switch len(choices) {
+	case 0:
+		return "", sunshine.Principal{}, nil, errBadLogin
+	case 1:
+		token, err = s.openSession(ctx, p)
+		return token, p, nil, err
+	default:
+		return "", sunshine.Principal{}, choices, nil
 	}
-	p = sunshine.Principal{OrgID: row.OrgID, UserID: row.ID, Role: sunshine.Role(row.Role)}
+}
+
+// openSession stores a new session for p and returns its cookie value.
+func (s *Store) openSession(ctx context.Context, p sunshine.Principal) (string, error) {
 	plain, hash := randomToken()
-	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (id_sha256, org_id, user_id, expires_at) VALUES ($1, $2, $3, $4)`,
 			hash, p.OrgID, p.UserID, s.clock.Now().Add(SessionTTL))
 		return translate(err, "session")
 	})
-	return plain, p, err
+	if err != nil {
+		return "", err
+	}
+	return plain, nil
 }
 
 // Session resolves a session cookie to its principal; expired and unknown
@@ -210,12 +241,13 @@ func (s *Store) AcceptInvite(ctx context.Context, token, password string) (strin
 	}
 	var row struct {
 		UserID string `db:"user_id"`
-		Email  string `db:"email"`
+		OrgID  string `db:"org_id"`
+		Role   string `db:"role"`
 	}
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		const q = `UPDATE user_invites i SET used_at = $2 FROM users u
 			WHERE i.token_sha256 = $1 AND i.used_at IS NULL AND i.expires_at > $2 AND u.id = i.user_id AND ` + activeUser + `
-			RETURNING i.user_id, u.email`
+			RETURNING i.user_id, u.org_id, u.role`
 		if err := sqlx.GetContext(ctx, tx, &row, q, hashOf(token), s.clock.Now()); err != nil {
 			if sunshine.ErrorCode(translate(err, "")) == sunshine.ENotFound {
 				return sunshine.Errorf(sunshine.ENotFound, "this invitation link is not valid any more; ask an admin for a new one")
@@ -232,7 +264,14 @@ func (s *Store) AcceptInvite(ctx context.Context, token, password string) (strin
 	if err != nil {
 		return "", p, err
 	}
-	return s.Login(ctx, row.Email, password)
+	// The invited account itself, not a sign-in by email: the same address
+	// may have accounts in other organizations.
+	p = sunshine.Principal{OrgID: row.OrgID, UserID: row.UserID, Role: sunshine.Role(row.Role)}
+	session, err := s.openSession(ctx, p)
+	if err != nil {
+		return "", sunshine.Principal{}, err
+	}
+	return session, p, nil
 }
 
 // InvitePayload returns the link an invitation email carries.

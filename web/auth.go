@@ -13,6 +13,12 @@ import (
 
 type loginData struct {
 	Email, Next, Error string
+	// Choices are the organizations whose account the password opened,
+	// when it opened several: the page asks which one, posting the email
+	// and password again (in hidden fields; the page is never cached) with
+	// the chosen organization's slug.
+	Choices  []*sunshine.Organization
+	Password string
 }
 
 func (s *Server) handleLoginPage(c *gin.Context) {
@@ -32,7 +38,8 @@ func (s *Server) handleLogin(c *gin.Context) {
 		s.render(c, http.StatusTooManyRequests, "login", "Sign in", d)
 		return
 	}
-	token, _, err := s.store.Login(ctxOf(c), email, c.PostForm("password"))
+	password := c.PostForm("password")
+	token, _, choices, err := s.store.Login(ctxOf(c), email, password, c.PostForm("org"))
 	if err != nil {
 		if sunshine.ErrorCode(err) != sunshine.EUnauthorized {
 			s.serverError(c, err)
@@ -44,6 +51,11 @@ func (s *Server) handleLogin(c *gin.Context) {
 		return
 	}
 	s.limiter.succeeded(ip, who)
+	if len(choices) > 0 {
+		d.Choices, d.Password = choices, password
+		s.render(c, http.StatusOK, "login", "Choose an organization", d)
+		return
+	}
 	s.setSessionCookie(c, token)
 	c.Redirect(http.StatusSeeOther, d.Next)
 }

@@ -232,7 +232,7 @@ func TestUserSetPassword(t *testing.T) {
 
 	db := storetest.DBFromURL(t, url)
 	st := store.New(db, sunshine.SystemClock{})
-	_, p, err := st.Login(context.Background(), "staff@ndlon.example", "a good long password")
+	_, p, _, err := st.Login(context.Background(), "staff@ndlon.example", "a good long password", "")
 	require.NoError(t, err)
 	require.Equal(t, sunshine.RoleAdmin, p.Role)
 }

@@ -1,0 +1,136 @@
+package store_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/store/storetest"
+)
+
+// One person with accounts in several organizations signs in with the
+// password of the one they mean; when one password opens several, Login
+// lists those organizations and signs in to the one chosen, and only if
+// the password matches that organization's account.
+func TestStore_LoginAcrossOrgs(t *testing.T) {
+	t.Parallel()
+	const email = "reporter@example.org"
+	// account adds the reporter to f's organization with password pw ("" for
+	// an invited account that has none yet).
+	account := func(t *testing.T, b testBundle, f storetest.Fixture, pw string) *sunshine.User {
+		t.Helper()
+		u := &sunshine.User{Email: email, Name: "Reporter", Role: sunshine.RoleStaff}
+		require.NoError(t, b.s.CreateUser(f.Ctx, u))
+		if pw != "" {
+			require.NoError(t, b.s.SetPassword(context.Background(), u.ID, pw))
+		}
+		return u
+	}
+	signedInAs := func(t *testing.T, b testBundle, token string, u *sunshine.User) {
+		t.Helper()
+		p, err := b.s.Session(context.Background(), token)
+		require.NoError(t, err)
+		require.Equal(t, u.ID, p.UserID)
+		require.Equal(t, u.OrgID, p.OrgID)
+	}
+	badLogin := func(t *testing.T, err error) {
+		t.Helper()
+		require.Equal(t, sunshine.EUnauthorized, sunshine.ErrorCode(err), "%v", err)
+		require.Equal(t, "the email or password is not right", sunshine.ErrorMessage(err), "the one generic answer")
+	}
+
+	t.Run("different passwords sign in to their own organization", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t)
+		other := storetest.Org(t, b.s, "other")
+		mine, theirs := account(t, b, b.fx, "first long password"), account(t, b, other, "second long password")
+		for _, tc := range []struct {
+			pw   string
+			want *sunshine.User
+		}{{"first long password", mine}, {"second long password", theirs}} {
+			tok, p, choices, err := b.s.Login(context.Background(), " Reporter@example.org ", tc.pw, "")
+			require.NoError(t, err)
+			require.Empty(t, choices)
+			require.Equal(t, tc.want.OrgID, p.OrgID)
+			signedInAs(t, b, tok, tc.want)
+		}
+		_, _, choices, err := b.s.Login(context.Background(), email, "neither of them", "")
+		badLogin(t, err)
+		require.Empty(t, choices)
+		// Choosing the organization whose account the password does not open.
+		_, _, _, err = b.s.Login(context.Background(), email, "first long password", other.Org.Slug)
+		badLogin(t, err)
+	})
+
+	t.Run("the same password asks which organization", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t)
+		other, third, fourth := storetest.Org(t, b.s, "other"), storetest.Org(t, b.s, "third"), storetest.Org(t, b.s, "fourth")
+		mine, theirs := account(t, b, b.fx, testPassword), account(t, b, other, testPassword)
+		account(t, b, third, "a different password") // not proven: never listed
+		account(t, b, fourth, "")                    // invited, no password yet
+		unrelated := storetest.Org(t, b.s, "unrelated")
+
+		tok, p, choices, err := b.s.Login(context.Background(), email, testPassword, "")
+		require.NoError(t, err)
+		require.Empty(t, tok, "no session before the choice")
+		require.Equal(t, sunshine.Principal{}, p)
+		var slugs []string
+		for _, o := range choices {
+			slugs = append(slugs, o.Slug)
+			require.NotEmpty(t, o.Name)
+		}
+		require.Equal(t, []string{b.fx.Org.Slug, other.Org.Slug}, slugs, "exactly the organizations whose account the password opens, by name")
+
+		for _, u := range []*sunshine.User{mine, theirs} {
+			slug := b.fx.Org.Slug
+			if u == theirs {
+				slug = other.Org.Slug
+			}
+			tok, p, choices, err := b.s.Login(context.Background(), email, testPassword, slug)
+			require.NoError(t, err)
+			require.Empty(t, choices)
+			require.Equal(t, u.ID, p.UserID)
+			signedInAs(t, b, tok, u)
+		}
+		for _, slug := range []string{third.Org.Slug, fourth.Org.Slug, unrelated.Org.Slug, "no-such-org"} {
+			_, _, _, err := b.s.Login(context.Background(), email, testPassword, slug)
+			badLogin(t, err)
+		}
+
+		// Deactivated in one: the other is signed in without a choice.
+		_, err = b.s.SetUserActive(b.ctx, mine.ID, false)
+		require.NoError(t, err)
+		tok, _, choices, err = b.s.Login(context.Background(), email, testPassword, "")
+		require.NoError(t, err)
+		require.Empty(t, choices)
+		signedInAs(t, b, tok, theirs)
+		_, _, _, err = b.s.Login(context.Background(), email, testPassword, b.fx.Org.Slug)
+		badLogin(t, err)
+	})
+
+	// Accepting an invitation signs in to the invited account, even when
+	// the same password opens the person's account elsewhere.
+	t.Run("an invitation signs in to its own account", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t)
+		other := storetest.Org(t, b.s, "other")
+		account(t, b, b.fx, testPassword)
+		invited := &sunshine.User{Email: email, Role: sunshine.RoleViewer}
+		require.NoError(t, b.s.InviteUser(other.Ctx, invited, "https://sunshine.example"))
+		pending, _, err := b.s.FindReminders(other.Ctx, "pending", 200, "")
+		require.NoError(t, err)
+		i := slices.IndexFunc(pending, func(r *sunshine.Reminder) bool { return r.RecipientID == invited.ID })
+		require.NotEqual(t, -1, i)
+		link, err := b.s.InvitePayload(other.Ctx, pending[i].ID)
+		require.NoError(t, err)
+		tok, p, err := b.s.AcceptInvite(context.Background(), strings.TrimPrefix(link, "https://sunshine.example/invite/"), testPassword)
+		require.NoError(t, err)
+		require.Equal(t, sunshine.Principal{OrgID: other.Org.ID, UserID: invited.ID, Role: sunshine.RoleViewer}, p)
+		signedInAs(t, b, tok, invited)
+	})
+}

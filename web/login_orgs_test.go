@@ -1,0 +1,140 @@
+package web_test
+
+import (
+	"context"
+	"html"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/store/storetest"
+)
+
+const reporter = "reporter@example.org"
+
+// member adds the reporter to f's organization, with password pw.
+func (b *bundle) member(f storetest.Fixture, pw string) *sunshine.User {
+	b.t.Helper()
+	u := &sunshine.User{Email: reporter, Name: "Reporter", Role: sunshine.RoleStaff}
+	require.NoError(b.t, b.st.CreateUser(f.Ctx, u))
+	require.NoError(b.t, b.st.SetPassword(context.Background(), u.ID, pw))
+	return u
+}
+
+// signedInAs checks that the browser's session is u's.
+func (b *bundle) signedInAs(u *sunshine.User) {
+	b.t.Helper()
+	require.NotNil(b.t, b.cookie, "signed in")
+	p, err := b.st.Session(context.Background(), b.cookie.Value)
+	require.NoError(b.t, err)
+	require.Equal(b.t, u.ID, p.UserID)
+	require.Equal(b.t, u.OrgID, p.OrgID)
+}
+
+// choiceForm reads the organization choice page: the hidden fields it
+// posts again, and the organizations offered (slug → label).
+func choiceForm(t *testing.T, page string) (url.Values, map[string]string) {
+	t.Helper()
+	hidden := url.Values{}
+	for _, m := range regexp.MustCompile(`<input type="hidden" name="([a-z]+)" value="([^"]*)">`).FindAllStringSubmatch(page, -1) {
+		hidden.Add(m[1], html.UnescapeString(m[2]))
+	}
+	orgs := map[string]string{}
+	re := regexp.MustCompile(`<input type="radio" id="(org-[^"]+)" name="org" value="([^"]+)"[^>]*>\s*<label for="([^"]+)">([^<]*)</label>`)
+	for _, m := range re.FindAllStringSubmatch(page, -1) {
+		require.Equal(t, m[1], m[3], "each choice is labelled")
+		orgs[html.UnescapeString(m[2])] = html.UnescapeString(m[4])
+	}
+	return hidden, orgs
+}
+
+// One person, accounts in two organizations, a password each: each
+// password signs in to its own organization, with no question asked.
+func TestLogin_SameEmailDifferentPasswords(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	other := storetest.Org(t, b.st, "other")
+	mine, theirs := b.member(b.fx, "first long password"), b.member(other, "second long password")
+	for _, tc := range []struct {
+		pw   string
+		want *sunshine.User
+	}{{"first long password", mine}, {"second long password", theirs}} {
+		b.cookie = nil
+		rec := b.post("/login", url.Values{"email": {reporter}, "password": {tc.pw}, "next": {"/requests"}})
+		require.Equal(t, http.StatusSeeOther, rec.Code, body(rec))
+		require.Equal(t, "/requests", rec.Header().Get("Location"))
+		b.signedInAs(tc.want)
+	}
+	b.cookie = nil
+	rec := b.post("/login", url.Values{"email": {reporter}, "password": {"neither long password"}})
+	require.Equal(t, http.StatusUnauthorized, rec.Code)
+	require.Contains(t, body(rec), "That email and password did not work.")
+	require.NotContains(t, body(rec), `name="org"`)
+	require.Nil(t, b.cookie)
+}
+
+// When one password opens accounts in several organizations, the page asks
+// which, listing exactly those, and signs in to the one chosen. A chosen
+// organization whose account the password does not open is refused with
+// the one generic answer, and the choice is a same-site form like any other.
+func TestLogin_ChooseOrganization(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	other, third := storetest.Org(t, b.st, "other"), storetest.Org(t, b.st, "third")
+	storetest.Org(t, b.st, "unrelated")
+	mine, theirs := b.member(b.fx, password), b.member(other, password)
+	b.member(third, "a different password")
+
+	rec := b.post("/login", url.Values{"email": {reporter}, "password": {password}, "next": {"/requests/new"}})
+	require.Equal(t, http.StatusOK, rec.Code, body(rec))
+	require.Nil(t, b.cookie, "no session before the choice")
+	page := body(rec)
+	require.Contains(t, page, "<h1>Choose an organization</h1>")
+	require.Contains(t, page, "<legend>"+reporter+" has an account with this password in several organizations. Sign in to:</legend>")
+	require.Equal(t, "no-store", rec.Header().Get("Cache-Control"))
+	hidden, orgs := choiceForm(t, page)
+	require.Equal(t, map[string]string{b.fx.Org.Slug: "ndlon", other.Org.Slug: "other"}, orgs,
+		"only the organizations whose account the password opened")
+	require.Equal(t, url.Values{"email": {reporter}, "password": {password}, "next": {"/requests/new"}}, hidden)
+
+	for _, tc := range []struct {
+		slug string
+		want *sunshine.User
+	}{{other.Org.Slug, theirs}, {b.fx.Org.Slug, mine}} {
+		b.cookie = nil
+		form := url.Values{"org": {tc.slug}}
+		for k, v := range hidden {
+			form[k] = v
+		}
+		rec := b.post("/login", form)
+		require.Equal(t, http.StatusSeeOther, rec.Code, body(rec))
+		require.Equal(t, "/requests/new", rec.Header().Get("Location"))
+		b.signedInAs(tc.want)
+	}
+
+	// An organization whose account the password does not open, one where
+	// the email has no account, and one that does not exist: the same
+	// generic refusal, and no session.
+	for _, slug := range []string{third.Org.Slug, "unrelated", "no-such-org"} {
+		b.cookie = nil
+		rec := b.post("/login", url.Values{"email": {reporter}, "password": {password}, "org": {slug}})
+		require.Equal(t, http.StatusUnauthorized, rec.Code, slug)
+		require.Contains(t, body(rec), "That email and password did not work.", slug)
+		require.Nil(t, b.cookie, slug)
+	}
+
+	// The choice, like every form, is refused from another site.
+	b.cookie = nil
+	req := httptest.NewRequest("POST", "/login", strings.NewReader(url.Values{"email": {reporter}, "password": {password}, "org": {b.fx.Org.Slug}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	rec = b.do(req)
+	require.Equal(t, http.StatusForbidden, rec.Code)
+	require.Nil(t, b.cookie)
+}
