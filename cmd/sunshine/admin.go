@@ -69,8 +69,8 @@ func runToken(args []string, stdout, _ io.Writer) error {
 	if err := parse(fs, args[1:], stdout); err != nil {
 		return err
 	}
-	if *slug == "" || *email == "" {
-		return usagef("--org and --email are required")
+	if err := needOrgAndEmail(*slug, *email); err != nil {
+		return err
 	}
 	return withStore(func(ctx context.Context, s *store.Store) error {
 		u, err := s.FindUserByEmail(ctx, *slug, *email)
@@ -87,6 +87,19 @@ func runToken(args []string, stdout, _ io.Writer) error {
 		fmt.Fprintf(stdout, "API token for %s (shown once; store it now):\n%s\n", u.Email, token)
 		return nil
 	})
+}
+
+// needOrgAndEmail refuses a user lookup without both flags. The
+// organization is never guessed from the email: one address may belong to
+// users of several organizations, each a separate account.
+func needOrgAndEmail(slug, email string) error {
+	switch {
+	case email == "":
+		return usagef("--email is required")
+	case slug == "":
+		return usagef("--org SLUG is required: an email may belong to users of several organizations, so say which one")
+	}
+	return nil
 }
 
 // domainUsage turns a client-facing domain error (bad input, not found,
@@ -122,8 +135,8 @@ func runUser(args []string, stdout, _ io.Writer) error {
 	if err := parse(fs, args[1:], stdout); err != nil {
 		return err
 	}
-	if *slug == "" || *email == "" {
-		return usagef("--org and --email are required")
+	if err := needOrgAndEmail(*slug, *email); err != nil {
+		return err
 	}
 	line, err := bufio.NewReader(stdin).ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {

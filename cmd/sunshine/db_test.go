@@ -237,6 +237,66 @@ func TestUserSetPassword(t *testing.T) {
 	require.Equal(t, sunshine.RoleAdmin, p.Role)
 }
 
+// One email with accounts in two organizations: the user commands need
+// --org and never pick an account by the email alone, and seeding the demo
+// again sets the public password of the demo organization's account only.
+func TestUserCommands_EmailInSeveralOrgs(t *testing.T) {
+	url := storetest.URL(t)
+	env := map[string]string{"SUNSHINE_DATABASE_URL": url}
+	prev, prevIn := getenv, stdin
+	getenv = func(k string) string { return env[k] }
+	t.Cleanup(func() { getenv, stdin = prev, prevIn })
+	const email = "reporter@example.org"
+	orgs := map[string]orgJSON{}
+	for _, slug := range []string{"ndlon", "other"} {
+		code, out, errOut := runCLI("org", "create", "--name", slug, "--slug", slug, "--admin-email", email, "--json")
+		require.Equal(t, 0, code, errOut)
+		var org orgJSON
+		require.NoError(t, json.Unmarshal([]byte(out), &org))
+		orgs[slug] = org
+	}
+
+	for _, args := range [][]string{{"user", "set-password", "--email", email}, {"token", "create", "--email", email}} {
+		stdin = strings.NewReader("a good long password\n")
+		code, out, errOut := runCLI(args...)
+		require.Equal(t, exitUsage, code, args)
+		require.Equal(t, "sunshine "+args[0]+": --org SLUG is required: an email may belong to users of several organizations, so say which one\n", errOut)
+		require.Empty(t, out)
+	}
+
+	stdin = strings.NewReader("a good long password\n")
+	code, _, errOut := runCLI("user", "set-password", "--org", "other", "--email", email)
+	require.Equal(t, 0, code, errOut)
+	st := store.New(storetest.DBFromURL(t, url), sunshine.SystemClock{})
+	_, p, choices, err := st.Login(context.Background(), email, "a good long password", "")
+	require.NoError(t, err)
+	require.Empty(t, choices, "the other organization's account has no password yet")
+	require.Equal(t, orgs["other"].UserID, p.UserID)
+
+	code, out, errOut := runCLI("token", "create", "--org", "ndlon", "--email", email, "--json")
+	require.Equal(t, 0, code, errOut)
+	var tok tokenJSON
+	require.NoError(t, json.Unmarshal([]byte(out), &tok))
+	require.Equal(t, orgs["ndlon"].UserID, tok.UserID)
+
+	// Another organization's user with the demo's address keeps its own
+	// (unset) password when the demo is seeded again.
+	code, _, errOut = runCLI("org", "create", "--name", "Elsewhere", "--slug", "elsewhere", "--admin-email", demoEmail)
+	require.Equal(t, 0, code, errOut)
+	for range 2 {
+		code, _, errOut = runCLI("seed", "--demo")
+		require.Equal(t, 0, code, errOut)
+	}
+	demo, err := st.FindOrgBySlug(context.Background(), demoSlug)
+	require.NoError(t, err)
+	_, p, choices, err = st.Login(context.Background(), demoEmail, demoPassword, "")
+	require.NoError(t, err)
+	require.Empty(t, choices)
+	require.Equal(t, demo.ID, p.OrgID)
+	_, _, _, err = st.Login(context.Background(), demoEmail, demoPassword, "elsewhere")
+	require.Equal(t, sunshine.EUnauthorized, sunshine.ErrorCode(err))
+}
+
 // TestTuneGC is not parallel: the collector's settings are the process's.
 func TestTuneGC(t *testing.T) {
 	prevPercent, prevLimit := debug.SetGCPercent(100), debug.SetMemoryLimit(math.MaxInt64)

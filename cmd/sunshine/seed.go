@@ -61,8 +61,10 @@ func runSeed(args []string, stdout, _ io.Writer) error {
 func seedDemo(ctx context.Context, s *store.Store) (orgID string, created bool, err error) {
 	if org, err := s.FindOrgBySlug(ctx, demoSlug); err == nil {
 		// A demo made before sign-in existed gets its public password; nothing else changes.
-		_, err := s.DB().ExecContext(ctx, `UPDATE users SET password_hash = $2 WHERE email = $1 AND password_hash IS NULL`,
-			demoEmail, demoPasswordHash())
+		// The demo org's own user only: the address may be used in other
+		// organizations too.
+		_, err := s.DB().ExecContext(ctx, `UPDATE users SET password_hash = $3 WHERE org_id = $1 AND email = $2 AND password_hash IS NULL`,
+			org.ID, demoEmail, demoPasswordHash())
 		return org.ID, false, err
 	} else if sunshine.ErrorCode(err) != sunshine.ENotFound {
 		return "", false, err
