@@ -11,12 +11,12 @@ import (
 	"github.com/sunshine-records/sunshine/migrations"
 )
 
-// 0015 makes a user's email unique within an organization instead of
+// 0016 makes a user's email unique within an organization instead of
 // across the host: an address of one organization's user is free in
 // another, still taken in its own, and the migration goes down and up
 // again. Going down while an address is in two organizations fails and
 // changes nothing.
-func TestMigration15_UserEmailPerOrg(t *testing.T) {
+func TestMigration16_UserEmailPerOrg(t *testing.T) {
 	t.Parallel()
 	addUser := func(db *sqlx.DB, org, email string) error {
 		_, err := db.Exec(`INSERT INTO users (org_id, email, name, role) VALUES ($1, $2, 'Ana Reyes', 'staff')`, org, email)
@@ -38,12 +38,12 @@ func TestMigration15_UserEmailPerOrg(t *testing.T) {
 
 	t.Run("up and down", func(t *testing.T) {
 		t.Parallel()
-		db := databaseAt(t, 14)
+		db := databaseAt(t, 15)
 		ndlon, other := twoOrgs(t, db)
 		require.NoError(t, addUser(db, ndlon, "ana@example.org"))
 		requireUnique(t, addUser(db, other, "ana@example.org"), "users_email_key")
 
-		migrateTo(t, db.DB, 15)
+		migrateTo(t, db.DB, 16)
 		require.NoError(t, addUser(db, other, "ana@example.org"), "free in another organization")
 		requireUnique(t, addUser(db, ndlon, "ana@example.org"), "users_org_id_email_key")
 		var indexed bool
@@ -51,14 +51,14 @@ func TestMigration15_UserEmailPerOrg(t *testing.T) {
 		require.True(t, indexed, "signing in finds an address by index")
 
 		db.MustExec(`DELETE FROM users WHERE org_id = $1`, other)
-		migrateTo(t, db.DB, 14)
-		requireUnique(t, addUser(db, other, "ana@example.org"), "users_email_key")
 		migrateTo(t, db.DB, 15)
+		requireUnique(t, addUser(db, other, "ana@example.org"), "users_email_key")
+		migrateTo(t, db.DB, 16)
 	})
 
 	t.Run("down refused while an address is in two organizations", func(t *testing.T) {
 		t.Parallel()
-		db := databaseAt(t, 15)
+		db := databaseAt(t, 16)
 		ndlon, other := twoOrgs(t, db)
 		require.NoError(t, addUser(db, ndlon, "ana@example.org"))
 		require.NoError(t, addUser(db, other, "ana@example.org"))

@@ -73,7 +73,7 @@ func insertUser(ctx context.Context, tx sqlx.ExtContext, u *sunshine.User) error
 		RETURNING id, created_at, updated_at`
 	err := tx.QueryRowxContext(ctx, q, u.OrgID, u.Email, u.Name, u.Role).Scan(&u.ID, &u.CreatedAt, &u.UpdatedAt)
 	u.Active, u.DeactivatedAt = true, nil
-	// Emails are unique within an organization only (migration 0015): the
+	// Emails are unique within an organization only (migration 0016): the
 	// same address in another organization is a separate account, and the
 	// answer never tells that it exists there.
 	if sunshine.ErrorCode(translate(err, "")) == sunshine.EConflict {
