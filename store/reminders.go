@@ -224,15 +224,19 @@ type Delivery struct {
 // marked sent (a duplicate delivery) writes nothing, and migration 0015
 // allows one event per reminder.
 func (s *Store) MarkReminderSent(ctx context.Context, c ClaimedReminder, d Delivery, now time.Time) error {
-	// The request is locked first, as every change to it locks it (FOR
-	// UPDATE) before cancelling its pending reminders: the event's foreign
-	// key would otherwise wait for the request while holding the reminder
-	// such a change waits for, a deadlock.
-	const lock = `SELECT r.id FROM reminders m JOIN requests r ON r.org_id = m.org_id AND r.id = m.request_id
-		WHERE m.id = $1 FOR KEY SHARE OF r`
-	const q = `WITH sent AS (
+	// One statement, one round trip (delivery sends hundreds a second). The
+	// request is locked first, as every change to it locks it (FOR UPDATE)
+	// before cancelling its pending reminders: the event's foreign key would
+	// otherwise wait for the request while holding the reminder such a
+	// change waits for, a deadlock. The UPDATE's condition on req is an
+	// InitPlan, run before the reminder row is read and locked; a digest
+	// has no request, so req is empty and the condition still holds.
+	const q = `WITH req AS MATERIALIZED (
+			SELECT r.id FROM reminders m JOIN requests r ON r.org_id = m.org_id AND r.id = m.request_id
+			WHERE m.id = $1 FOR KEY SHARE OF r),
+		sent AS (
 			UPDATE reminders SET status = 'sent', sent_at = $3, subject = $4, last_error = '', claimed_at = NULL, payload = ''
-			WHERE id = $1 AND claimed_at = $2 AND status = 'pending'
+			WHERE id = $1 AND claimed_at = $2 AND status = 'pending' AND (SELECT count(*) FROM req) >= 0
 			RETURNING id, org_id, request_id, recipient_id, kind, due_on)
 		INSERT INTO request_events (org_id, request_id, kind, note, data, created_at)
 		SELECT s.org_id, s.request_id, 'reminder_sent',
@@ -243,15 +247,8 @@ func (s *Store) MarkReminderSent(ctx context.Context, c ClaimedReminder, d Deliv
 		FROM sent s JOIN users u ON u.org_id = s.org_id AND u.id = s.recipient_id
 		WHERE s.request_id IS NOT NULL
 		ON CONFLICT ((data->>'reminder_id')) WHERE kind = 'reminder_sent' DO NOTHING`
-	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		if c.RequestID != nil {
-			if _, err := tx.ExecContext(ctx, lock, c.ID); err != nil {
-				return translate(err, "request")
-			}
-		}
-		_, err := tx.ExecContext(ctx, q, c.ID, c.ClaimedAt, now, d.Subject, d.Summary)
-		return translate(err, "reminder")
-	})
+	_, err := s.q().ExecContext(ctx, q, c.ID, c.ClaimedAt, now, d.Subject, d.Summary)
+	return translate(err, "reminder")
 }
 
 // MarkReminderFailed records a failed attempt: retried at retryAt, or, when
