@@ -222,7 +222,10 @@ type Delivery struct {
 // a reminder_sent event, by the system, dated when it was sent (its
 // sent_at) and naming the recipient as they were then. A reminder already
 // marked sent (a duplicate delivery) writes nothing, and migration 0015
-// allows one event per reminder.
+// allows one event per reminder. A reminder cancelled while its email was
+// on its way (the request changed meanwhile; the cancel keeps the claim) is
+// marked sent all the same: the email went out, and the next planning run
+// must not send it again.
 func (s *Store) MarkReminderSent(ctx context.Context, c ClaimedReminder, d Delivery, now time.Time) error {
 	// One statement, one round trip (delivery sends hundreds a second). The
 	// request is locked first, as every change to it locks it (FOR UPDATE)
@@ -236,7 +239,7 @@ func (s *Store) MarkReminderSent(ctx context.Context, c ClaimedReminder, d Deliv
 			WHERE m.id = $1 FOR KEY SHARE OF r),
 		sent AS (
 			UPDATE reminders SET status = 'sent', sent_at = $3, subject = $4, last_error = '', claimed_at = NULL, payload = ''
-			WHERE id = $1 AND claimed_at = $2 AND status = 'pending' AND (SELECT count(*) FROM req) >= 0
+			WHERE id = $1 AND claimed_at = $2 AND status IN ('pending', 'cancelled') AND (SELECT count(*) FROM req) >= 0
 			RETURNING id, org_id, request_id, recipient_id, kind, due_on)
 		INSERT INTO request_events (org_id, request_id, kind, note, data, created_at)
 		SELECT s.org_id, s.request_id, 'reminder_sent',

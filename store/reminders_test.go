@@ -391,8 +391,9 @@ func TestStore_MarkReminderSentResentByHand(t *testing.T) {
 
 // A delivery marked while a change to its request is under way (which
 // locks the request, then cancels the request's pending reminders) waits
-// for the change instead of deadlocking with it, and then finds the
-// reminder cancelled: no event.
+// for the change instead of deadlocking with it. The email went out before
+// the change cancelled the reminder: it is recorded as sent, with its
+// event, so that planning does not owe it again.
 func TestStore_MarkReminderSentWhileRequestChanges(t *testing.T) {
 	t.Parallel()
 	db := storetest.DB(t)
@@ -420,8 +421,11 @@ func TestStore_MarkReminderSentWhileRequestChanges(t *testing.T) {
 	require.NoError(t, change.Commit())
 	require.NoError(t, <-done)
 
-	require.Equal(t, "cancelled", requestReminders(t, s, fx.Ctx, r.ID)[0].Status)
-	require.Empty(t, sentEvents(t, s, fx.Ctx, r.ID))
+	require.Equal(t, "sent", requestReminders(t, s, fx.Ctx, r.ID)[0].Status)
+	require.Len(t, sentEvents(t, s, fx.Ctx, r.ID), 1)
+	planned, err := s.PlanReminders(fx.Ctx, now)
+	require.NoError(t, err)
+	require.Zero(t, planned, "not owed again")
 }
 
 // dueTomorrow files a request received 27 March 2017, due Thu 6 April
