@@ -463,6 +463,8 @@ func TestNewRequest_ElectronicReceiptNote(t *testing.T) {
 				return
 			}
 			require.Contains(t, page, `<p class="caution" data-receipt>`+tc.want+`</p>`)
+			require.Contains(t, page, `data-use-received="2024-10-15" hidden>Use Tue 15 Oct 2024 as the received date</button>`,
+				"a button the script reveals")
 		})
 	}
 }

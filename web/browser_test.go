@@ -465,4 +465,10 @@ func TestBrowser_ClosureDays(t *testing.T) {
 	})()`, mi.ID)))
 	b.waitText("the preview says when the e-mail counts as received",
 		"Under MCL 15.235(1) a request sent by e-mail on Fri 11 Oct 2024 counts as received 1 business day later, on Tue 15 Oct 2024")
+	b.do("use that date", chromedp.Click(chromedp.CSS(`button[data-use-received="2024-10-15"]`), chromedp.NodeVisible))
+	b.waitText("the preview counts from it", "Due Tue 22 Oct 2024 under the Freedom of Information Act")
+	received, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.querySelector("input[name=received_on]").value`))
+	require.NoError(t, err)
+	require.Equal(t, "2024-10-15", received)
+	require.NotContains(t, b.text(), "counts as received", "the note is gone once the form has the date")
 }

@@ -27,8 +27,10 @@ type duePreview struct {
 	Error  string
 	Hint   string // what is missing for a preview
 	// Receipt says when a request sent electronically counts as received,
-	// where the law fixes it and the form says otherwise (Michigan).
-	Receipt string
+	// where the law fixes it and the form says otherwise (Michigan), and
+	// ReceiptOn is that day.
+	Receipt   string
+	ReceiptOn deadline.Date
 }
 
 type newRequestData struct {
@@ -91,7 +93,7 @@ func previewDue(a agencyOption, closures []*sunshine.Closure, f *reqForm) *duePr
 	p := &duePreview{}
 	raw := strings.TrimSpace(f.V("received_on"))
 	if j, err := deadline.Lookup(a.Jurisdiction); err == nil {
-		p.Receipt = receiptNote(j, closures, f)
+		p.Receipt, p.ReceiptOn = receiptNote(j, closures, f)
 	}
 	switch {
 	case a.ID == "" && raw == "":
@@ -140,11 +142,11 @@ var electronicWords = map[sunshine.DeliveryMethod]string{
 // receiptNote tells the requester the legal receipt date of a request sent
 // electronically, where the law fixes it (decision A9: Michigan, 1 business
 // day after transmission), unless the form already has that date.
-func receiptNote(j *deadline.Jurisdiction, closures []*sunshine.Closure, f *reqForm) string {
+func receiptNote(j *deadline.Jurisdiction, closures []*sunshine.Closure, f *reqForm) (string, deadline.Date) {
 	how, electronic := electronicWords[sunshine.DeliveryMethod(f.V("delivery_method"))]
 	sent, err := deadline.ParseDate(strings.TrimSpace(f.V("sent_on")))
 	if !electronic || err != nil {
-		return ""
+		return "", deadline.Date{}
 	}
 	var closed []deadline.Holiday
 	for _, c := range closures {
@@ -152,11 +154,11 @@ func receiptNote(j *deadline.Jurisdiction, closures []*sunshine.Closure, f *reqF
 	}
 	legal, ok, err := j.ElectronicReceiptOn(sent, closed...)
 	if !ok || err != nil {
-		return ""
+		return "", deadline.Date{}
 	}
 	received, err := deadline.ParseDate(strings.TrimSpace(f.V("received_on")))
 	if err == nil && received == legal {
-		return ""
+		return "", deadline.Date{}
 	}
 	days := "1 business day"
 	if j.ElectronicReceipt > 1 {
@@ -167,7 +169,7 @@ func receiptNote(j *deadline.Jurisdiction, closures []*sunshine.Closure, f *reqF
 	if err == nil {
 		note += " The received date entered is " + received.Format("Mon 2 Jan 2006") + "."
 	}
-	return note
+	return note, legal
 }
 
 func (s *Server) handleRequestCreate(c *gin.Context) {

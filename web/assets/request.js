@@ -17,6 +17,11 @@
     var out = form.querySelector("[data-preview]");
     if (!agency || !received || !out) return;
     var seq = 0;
+    // Buttons that need this script are hidden in the page until it runs.
+    function reveal() {
+      out.querySelectorAll("[data-use-received]").forEach(function (b) { b.hidden = false; });
+    }
+    reveal();
     function show(nodes) {
       out.textContent = "";
       nodes.forEach(function (n) { out.appendChild(n); });
@@ -44,6 +49,7 @@
           var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("[data-preview]");
           if (!fresh) throw new Error("preview: not on the page"); // signed out, say
           show(Array.prototype.map.call(fresh.childNodes, function (n) { return document.importNode(n, true); }));
+          reveal();
         })
         .catch(function () {
           if (mine === seq) show([el("p", "The due date could not be computed just now; use Preview due date.", "hint")]);
@@ -59,6 +65,15 @@
       input.addEventListener("input", function () { if (/^\d{4}-\d{2}-\d{2}$/.test(input.value)) update(); });
     });
     if (method) method.addEventListener("change", update);
+    // The received date the law fixes, one click away (the button is in
+    // the preview, which each update replaces; without script it stays hidden).
+    out.addEventListener("click", function (e) {
+      var use = e.target.closest("[data-use-received]");
+      if (!use) return;
+      received.value = use.getAttribute("data-use-received");
+      update();
+      received.focus();
+    });
   }
 
   // --- Request page: upload each chosen file with its own progress bar.
