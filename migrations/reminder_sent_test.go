@@ -26,7 +26,7 @@ func TestMigration15_ReminderSentOnce(t *testing.T) {
 	err := insert("reminder_sent", first)
 	var pqErr *pq.Error
 	require.ErrorAs(t, err, &pqErr)
-	require.Equal(t, pq.ErrorCode("23505"), pqErr.Code, "a second event for one reminder")
+	require.EqualValues(t, "23505", pqErr.Code, "a second event for one reminder")
 	require.NoError(t, insert("reminder_sent", second))
 	require.NoError(t, insert("updated", first), "only reminder_sent events are unique per reminder")
 

@@ -26,7 +26,7 @@ func TestMigration16_UserEmailPerOrg(t *testing.T) {
 		t.Helper()
 		var pqErr *pq.Error
 		require.ErrorAs(t, err, &pqErr)
-		require.Equal(t, pq.ErrorCode("23505"), pqErr.Code)
+		require.EqualValues(t, "23505", pqErr.Code)
 		require.Equal(t, constraint, pqErr.Constraint)
 	}
 	twoOrgs := func(t *testing.T, db *sqlx.DB) (ndlon, other string) {
