@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -440,31 +441,45 @@ func TestNewRequest_ElectronicReceiptNote(t *testing.T) {
 	require.NoError(t, b.st.CreateAgency(b.fx.Ctx, mi))
 	ca := &sunshine.Agency{Name: "Sacramento County Sheriff", Jurisdiction: "us-ca"}
 	require.NoError(t, b.st.CreateAgency(b.fx.Ctx, ca))
+	b.clk.Set(time.Date(2024, 10, 11, 15, 0, 0, 0, time.UTC)) // the session lasts through the cases' days
 	b.login(b.fx.Admin.Email)
 	const note = "Under MCL 15.235(1) a request sent by e-mail on Fri 11 Oct 2024 counts as received 1 business day later, on Tue 15 Oct 2024, unless it reached the agency later."
+	const later = "2024-10-20" // the form is filled in after the legal receipt date
 	for _, tc := range []struct {
-		name, agency, method, received string
-		want                           string // "" for no note
+		name, today, agency, method, received string
+		want                                  string // "" for no note
+		button                                bool   // "Use Tue 15 Oct 2024 as the received date"
 	}{
-		{"e-mailed, no received date yet", mi.ID, "email", "", note},
-		{"e-mailed, received the day sent", mi.ID, "email", "2024-10-11", note + " The received date entered is Fri 11 Oct 2024."},
-		{"e-mailed, received date as the law counts it", mi.ID, "email", "2024-10-15", ""},
-		{"faxed", mi.ID, "fax", "", strings.Replace(note, "by e-mail", "by fax", 1)},
-		{"mailed", mi.ID, "mail", "2024-10-11", ""},
-		{"another law", ca.ID, "email", "2024-10-11", ""},
+		{"e-mailed, no received date yet", later, mi.ID, "email", "", note, true},
+		{"e-mailed, received the day sent", later, mi.ID, "email", "2024-10-11",
+			note + " The received date entered, Fri 11 Oct 2024, is earlier: the due date below counts from it.", true},
+		{"e-mailed, received later", later, mi.ID, "email", "2024-10-16", note + " The received date entered is Wed 16 Oct 2024.", true},
+		{"e-mailed, received date as the law counts it", later, mi.ID, "email", "2024-10-15", "", false},
+		// Filed the day it was e-mailed: Tue 15 Oct is more than a day
+		// ahead, a received date the form would refuse.
+		{"e-mailed today", "2024-10-11", mi.ID, "email", "",
+			note + " That day has not come: save the request without a received date (a draft) and enter it then.", false},
+		{"faxed", later, mi.ID, "fax", "", strings.Replace(note, "by e-mail", "by fax", 1), true},
+		{"mailed", later, mi.ID, "mail", "2024-10-11", "", false},
+		{"another law", later, ca.ID, "email", "2024-10-11", "", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			b.clk.Set(deadline.MustParseDate(tc.today).Time(time.UTC).Add(15 * time.Hour))
 			rec := b.post("/requests", url.Values{"preview": {"1"}, "agency_id": {tc.agency}, "title": {"Gang database"},
 				"delivery_method": {tc.method}, "sent_on": {"2024-10-11"}, "received_on": {tc.received}})
 			require.Equal(t, http.StatusOK, rec.Code)
 			page := body(rec)
 			if tc.want == "" {
 				require.NotContains(t, page, "data-receipt")
-				return
+			} else {
+				require.Contains(t, page, `<p class="caution" data-receipt>`+tc.want+`</p>`)
 			}
-			require.Contains(t, page, `<p class="caution" data-receipt>`+tc.want+`</p>`)
-			require.Contains(t, page, `data-use-received="2024-10-15" hidden>Use Tue 15 Oct 2024 as the received date</button>`,
-				"a button the script reveals")
+			button := `data-use-received="2024-10-15" hidden>Use Tue 15 Oct 2024 as the received date</button>`
+			if tc.button {
+				require.Contains(t, page, button, "a button the script reveals")
+			} else {
+				require.NotContains(t, page, "data-use-received")
+			}
 		})
 	}
 }

@@ -461,14 +461,14 @@ func TestBrowser_ClosureDays(t *testing.T) {
 		var a = f.querySelector("select[name=agency_id]"), s = f.querySelector("input[name=sent_on]");
 		f.querySelector("input[name=received_on]").value = "";
 		a.value = %q; a.dispatchEvent(new Event("change"));
-		s.value = "2024-10-11"; s.dispatchEvent(new Event("change"));
+		s.value = "2017-03-31"; s.dispatchEvent(new Event("change"));
 	})()`, mi.ID)))
 	b.waitText("the preview says when the e-mail counts as received",
-		"Under MCL 15.235(1) a request sent by e-mail on Fri 11 Oct 2024 counts as received 1 business day later, on Tue 15 Oct 2024")
-	b.do("use that date", chromedp.Click(chromedp.CSS(`button[data-use-received="2024-10-15"]`), chromedp.NodeVisible))
-	b.waitText("the preview counts from it", "Due Tue 22 Oct 2024 under the Freedom of Information Act")
+		"Under MCL 15.235(1) a request sent by e-mail on Fri 31 Mar 2017 counts as received 1 business day later, on Mon 3 Apr 2017")
+	b.do("use that date", chromedp.Click(chromedp.CSS(`button[data-use-received="2017-04-03"]`), chromedp.NodeVisible))
+	b.waitText("the preview counts from it", "Due Mon 10 Apr 2017 under the Freedom of Information Act")
 	received, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.querySelector("input[name=received_on]").value`))
 	require.NoError(t, err)
-	require.Equal(t, "2024-10-15", received)
+	require.Equal(t, "2017-04-03", received)
 	require.NotContains(t, b.text(), "counts as received", "the note is gone once the form has the date")
 }

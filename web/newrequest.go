@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -16,6 +17,7 @@ import (
 // for the due-date preview.
 type agencyOption struct {
 	ID, Name, Jurisdiction, Law string
+	TimeZone                    string // for the agency's today
 }
 
 // duePreview is the computed due date shown before a request is saved.
@@ -62,7 +64,7 @@ func (s *Server) renderNewRequest(c *gin.Context, status int, f *reqForm) {
 			return
 		}
 		for _, a := range as {
-			o := agencyOption{ID: a.ID, Name: a.Name, Jurisdiction: a.Jurisdiction, Law: a.Jurisdiction}
+			o := agencyOption{ID: a.ID, Name: a.Name, Jurisdiction: a.Jurisdiction, Law: a.Jurisdiction, TimeZone: a.TimeZone}
 			if j, err := deadline.Lookup(a.Jurisdiction); err == nil {
 				o.Law = j.ShortName + ", " + j.Region
 			}
@@ -83,17 +85,17 @@ func (s *Server) renderNewRequest(c *gin.Context, status int, f *reqForm) {
 			return
 		}
 	}
-	d.Preview = previewDue(a, closures, f)
+	d.Preview = previewDue(a, closures, f, s.store.Clock().Now())
 	s.render(c, status, "new_request", "New request", d)
 }
 
 // previewDue computes the due date the request would get, with the engine
 // the store uses and the agency's closure days.
-func previewDue(a agencyOption, closures []*sunshine.Closure, f *reqForm) *duePreview {
+func previewDue(a agencyOption, closures []*sunshine.Closure, f *reqForm, now time.Time) *duePreview {
 	p := &duePreview{}
 	raw := strings.TrimSpace(f.V("received_on"))
 	if j, err := deadline.Lookup(a.Jurisdiction); err == nil {
-		p.Receipt, p.ReceiptOn = receiptNote(j, closures, f)
+		p.Receipt, p.ReceiptOn = receiptNote(j, closures, f, deadline.Today(now, sunshine.Location(a.TimeZone)))
 	}
 	switch {
 	case a.ID == "" && raw == "":
@@ -142,7 +144,7 @@ var electronicWords = map[sunshine.DeliveryMethod]string{
 // receiptNote tells the requester the legal receipt date of a request sent
 // electronically, where the law fixes it (decision A9: Michigan, 1 business
 // day after transmission), unless the form already has that date.
-func receiptNote(j *deadline.Jurisdiction, closures []*sunshine.Closure, f *reqForm) (string, deadline.Date) {
+func receiptNote(j *deadline.Jurisdiction, closures []*sunshine.Closure, f *reqForm, today deadline.Date) (string, deadline.Date) {
 	how, electronic := electronicWords[sunshine.DeliveryMethod(f.V("delivery_method"))]
 	sent, err := deadline.ParseDate(strings.TrimSpace(f.V("sent_on")))
 	if !electronic || err != nil {
@@ -157,17 +159,26 @@ func receiptNote(j *deadline.Jurisdiction, closures []*sunshine.Closure, f *reqF
 		return "", deadline.Date{}
 	}
 	received, err := deadline.ParseDate(strings.TrimSpace(f.V("received_on")))
-	if err == nil && received == legal {
+	entered := err == nil
+	if entered && received == legal {
 		return "", deadline.Date{}
 	}
 	days := "1 business day"
 	if j.ElectronicReceipt > 1 {
 		days = fmt.Sprintf("%d business days", j.ElectronicReceipt)
 	}
+	const long = "Mon 2 Jan 2006"
 	note := fmt.Sprintf("Under %s a request sent %s on %s counts as received %s later, on %s, unless it reached the agency later.",
-		j.ElectronicReceiptCitation, how, sent.Format("Mon 2 Jan 2006"), days, legal.Format("Mon 2 Jan 2006"))
-	if err == nil {
-		note += " The received date entered is " + received.Format("Mon 2 Jan 2006") + "."
+		j.ElectronicReceiptCitation, how, sent.Format(long), days, legal.Format(long))
+	switch {
+	case legal.After(today.AddDays(1)):
+		// A received date that far ahead cannot be saved yet.
+		note += " That day has not come: save the request without a received date (a draft) and enter it then."
+		return note, deadline.Date{}
+	case entered && received.Before(legal):
+		note += " The received date entered, " + received.Format(long) + ", is earlier: the due date below counts from it."
+	case entered:
+		note += " The received date entered is " + received.Format(long) + "."
 	}
 	return note, legal
 }
