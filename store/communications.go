@@ -99,7 +99,10 @@ func commErr(err error) error {
 
 // applyEffect changes the request as the communication says.
 func (s *Store) applyEffect(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, c *sunshine.Communication, in sunshine.CommunicationInput) error {
-	on, note := c.OccurredOn, "from the "+strings.ReplaceAll(string(c.Kind), "_", " ")+" of "+c.OccurredOn.Format("Mon 2 Jan 2006")
+	// The note ends each resulting timeline line: "Status changed from
+	// submitted to acknowledged. Following the acknowledgment of Wed 29 Mar
+	// 2017".
+	on, note := c.OccurredOn, "Following the "+strings.ReplaceAll(string(c.Kind), "_", " ")+" of "+c.OccurredOn.Format("Mon 2 Jan 2006")
 	move := func(to sunshine.Status) error {
 		if r.Status == to {
 			return nil

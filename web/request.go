@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -471,7 +473,10 @@ func eventText(e *sunshine.Event, clockStops bool) string {
 		t = strings.ReplaceAll(string(e.Kind), "_", " ")
 	}
 	if e.Note != "" {
-		t += ". " + e.Note
+		// A sentence of its own (older automatic notes, and people's, may
+		// start in lower case: "from the acknowledgment of ...").
+		r, size := utf8.DecodeRuneInString(e.Note)
+		t += ". " + string(unicode.ToUpper(r)) + e.Note[size:]
 	}
 	return t
 }

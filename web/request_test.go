@@ -116,7 +116,8 @@ func TestRequestPage_ExtensionNotice(t *testing.T) {
 	require.Contains(t, page, "<strong>Thu 20 Apr 2017</strong>")
 	require.Contains(t, page, "Extended on Mon 3 Apr 2017")
 	require.Contains(t, page, "Unusual circumstances require 14 more days.")
-	require.Contains(t, page, "Extension invoked")
+	require.Regexp(t, `Extension invoked: [^<]*\. Following the extension notice of Mon 3 Apr 2017 — Admin`, page,
+		"the communication that caused it ends the timeline line, as a sentence")
 
 	// A second extension is refused with the reason, at the extension form.
 	rec = b.post("/requests/"+r.ID+"/extension", url.Values{"invoked_on": {"2017-04-04"}})
