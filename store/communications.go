@@ -150,7 +150,7 @@ func (s *Store) applyEffect(ctx context.Context, tx *sqlx.Tx, r *sunshine.Reques
 				Message: j.Law + " has no fixed extension (" + j.NoExtension + "); give custom_due_on, the date the agency announced",
 				Fields:  []sunshine.FieldError{{Field: "custom_due_on", Message: "is required: " + j.Law + " has no fixed extension"}}}
 		}
-		return setCustomDue(ctx, tx, r, in.CustomDueOn, note)
+		return setCustomDue(ctx, tx, r, in.CustomDueOn, on, note)
 	case sunshine.KindRecordsRelease:
 		to := sunshine.StatusRollingProduction
 		if in.ResultingStatus != "" {

@@ -767,11 +767,15 @@ func (s *Store) extend(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, in
 // SetCustomDueOn records a date agreed with the agency beside the statutory
 // one; a zero date clears it.
 func (s *Store) SetCustomDueOn(ctx context.Context, id string, on deadline.Date, reason string) (*sunshine.Request, error) {
-	return s.mutate(ctx, id, func(tx *sqlx.Tx, r *sunshine.Request) error { return setCustomDue(ctx, tx, r, on, reason) })
+	return s.mutate(ctx, id, func(tx *sqlx.Tx, r *sunshine.Request) error {
+		return setCustomDue(ctx, tx, r, on, s.today(r), reason)
+	})
 }
 
-// setCustomDue records an agreed date on a locked request within tx.
-func setCustomDue(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, on deadline.Date, reason string) error {
+// setCustomDue records an agreed date on a locked request within tx. Its
+// event takes effect when the date was agreed (setAt: today, or the day of
+// the agency's letter), not on the (future) date it names.
+func setCustomDue(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, on, setAt deadline.Date, reason string) error {
 	if len(reason) > 2000 {
 		return sunshine.FieldInvalid("reason", "must be at most 2000 characters")
 	}
@@ -789,7 +793,7 @@ func setCustomDue(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, on dead
 	if err := reschedule(ctx, tx, r); err != nil {
 		return err
 	}
-	return addEvent(ctx, tx, r, sunshine.EventCustomDueSet, on, reason, map[string]any{"custom_due_on": on, "previous": prev})
+	return addEvent(ctx, tx, r, sunshine.EventCustomDueSet, setAt, reason, map[string]any{"custom_due_on": on, "previous": prev})
 }
 
 // recompute runs the deadline engine over the request's facts, saves the

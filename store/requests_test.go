@@ -383,6 +383,13 @@ func TestStore_CustomDueOn(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "2017-04-06", r.DueOn.String(), "the statutory date is kept")
 	require.Equal(t, "2017-05-01", r.EffectiveDueOn().String())
+	// The timeline entry is dated the day the date was agreed (today where
+	// the agency is), not the future day it names.
+	es, _, err := b.s.FindEvents(b.ctx, r.ID, store.All, "")
+	require.NoError(t, err)
+	last := es[len(es)-1]
+	require.Equal(t, sunshine.EventCustomDueSet, last.Kind)
+	require.Equal(t, "2017-04-05", last.EffectiveOn.String())
 	_, err = b.s.SetCustomDueOn(b.ctx, r.ID, d("2017-03-01"), "")
 	requireField(t, err, sunshine.EInvalid, "date")
 

@@ -374,6 +374,11 @@ func buildTimeline(events []*sunshine.Event, comms []*sunshine.Communication, do
 				on = lastOn
 			}
 		}
+		// An agreed date recorded before 2026-11-28 took effect on the date
+		// it names; it belongs on the day it was set.
+		if set := deadline.Today(e.CreatedAt, loc); e.Kind == sunshine.EventCustomDueSet && on.After(set) {
+			on = set
+		}
 		lastOn = on
 		if e.Kind == sunshine.EventCommunication || e.Kind == sunshine.EventDocumentAdded {
 			continue

@@ -147,6 +147,8 @@ func TestRequestPage_ExtensionRefusedWithoutOne(t *testing.T) {
 	loc := requireRedirect(t, b.post("/requests/"+r.ID+"/custom_due", url.Values{"date": {"2024-06-14"}, "reason": {"officer's certified date"}}), "/requests/")
 	page = body(b.get(loc))
 	require.Contains(t, page, "Custom due date set: Fri 14 Jun 2024.")
+	require.Regexp(t, `<time datetime="2024-05-06">Mon 6 May 2024</time> Custom due date set: Fri 14 Jun 2024`, page,
+		"in the timeline on the day it was set, not on the date it names")
 	require.Contains(t, page, "<strong>Fri 14 Jun 2024</strong>")
 	require.Contains(t, page, "officer&#39;s certified date")
 
