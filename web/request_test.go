@@ -592,24 +592,35 @@ func TestRequestPage_UnderAppeal(t *testing.T) {
 	}
 }
 
-// The Clock line lists earlier pauses as one sentence.
+// The Clock line lists earlier pauses as one sentence; where the law does
+// not stop the clock for them, it says so instead of calling them pauses.
 func TestRequestPage_EarlierPauses(t *testing.T) {
 	t.Parallel()
-	b := setup(t)
-	a := &sunshine.Agency{Name: "FBI", Jurisdiction: "us-federal"}
-	require.NoError(t, b.st.CreateAgency(b.fx.Ctx, a))
-	r := &sunshine.Request{AgencyID: a.ID, Title: "Files", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: deadline.MustParseDate("2017-03-20")}
-	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, r))
-	for _, step := range []struct {
-		to sunshine.Status
-		on string
-	}{{sunshine.StatusAwaitingRequester, "2017-03-22"}, {sunshine.StatusSubmitted, "2017-03-24"},
-		{sunshine.StatusAwaitingRequester, "2017-03-29"}, {sunshine.StatusSubmitted, "2017-04-03"}} {
-		_, err := b.st.TransitionRequest(b.fx.Ctx, r.ID, sunshine.TransitionInput{To: step.to, EffectiveOn: deadline.MustParseDate(step.on)})
-		require.NoError(t, err)
+	for _, tc := range []struct {
+		law, want string
+	}{
+		{"us-federal", "Running; paused before: Wed 22 Mar 2017 to Fri 24 Mar 2017; Wed 29 Mar 2017 to Mon 3 Apr 2017.\n"},
+		{"us-ca", "Running; it kept running while the agency waited on us: Wed 22 Mar 2017 to Fri 24 Mar 2017; Wed 29 Mar 2017 to Mon 3 Apr 2017.\n"},
+	} {
+		t.Run(tc.law, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t)
+			a := &sunshine.Agency{Name: "Records office", Jurisdiction: tc.law}
+			require.NoError(t, b.st.CreateAgency(b.fx.Ctx, a))
+			r := &sunshine.Request{AgencyID: a.ID, Title: "Files", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: deadline.MustParseDate("2017-03-20")}
+			require.NoError(t, b.st.CreateRequest(b.fx.Ctx, r))
+			for _, step := range []struct {
+				to sunshine.Status
+				on string
+			}{{sunshine.StatusAwaitingRequester, "2017-03-22"}, {sunshine.StatusSubmitted, "2017-03-24"},
+				{sunshine.StatusAwaitingRequester, "2017-03-29"}, {sunshine.StatusSubmitted, "2017-04-03"}} {
+				_, err := b.st.TransitionRequest(b.fx.Ctx, r.ID, sunshine.TransitionInput{To: step.to, EffectiveOn: deadline.MustParseDate(step.on)})
+				require.NoError(t, err)
+			}
+			b.login(b.fx.Admin.Email)
+			require.Contains(t, body(b.get("/requests/"+r.ID)), tc.want)
+		})
 	}
-	b.login(b.fx.Admin.Email)
-	require.Contains(t, body(b.get("/requests/"+r.ID)), "Running; paused before: Wed 22 Mar 2017 to Fri 24 Mar 2017; Wed 29 Mar 2017 to Mon 3 Apr 2017.\n")
 }
 
 // The extension form is offered only where the law has one to invoke.
