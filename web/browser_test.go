@@ -428,6 +428,9 @@ func TestBrowser_ClosureDays(t *testing.T) {
 	)
 	b.waitText("the page lists the day and says what moved",
 		"Closure day Thu 6 Apr 2017 (power outage) added; the due date of 1 request moved: ", "power outage")
+	inSection, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`!!document.querySelector("#closures p.note[role=status]")`))
+	require.NoError(t, err)
+	require.True(t, inSection, "the note is shown in the section the form lands on, not above it out of view")
 	r, err := ls.st.FindRequestByID(ls.ndlon.Ctx, ls.request.ID)
 	require.NoError(t, err)
 	require.Equal(t, "2017-04-07", r.DueOn.String(), "a last day cannot fall on a closure day")

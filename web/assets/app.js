@@ -9,4 +9,15 @@
     if (!el || !navigator.clipboard) return;
     navigator.clipboard.writeText(el.value || el.textContent).then(function () { b.textContent = "Copied"; });
   });
+
+  // A form's note ("Closure day added ...") is shown at the top of the
+  // page, but the form's redirect lands on its section (#closures), often
+  // below the fold: move the note under that section's heading.
+  var note = document.querySelector("main p.note[role=status]");
+  var section = location.hash && document.getElementById(location.hash.slice(1));
+  if (note && section && section.tagName === "SECTION" && !section.contains(note)) {
+    var heading = section.querySelector("h2");
+    if (heading) heading.insertAdjacentElement("afterend", note);
+    else section.insertBefore(note, section.firstChild);
+  }
 })();
