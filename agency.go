@@ -32,7 +32,10 @@ type Agency struct {
 func (a *Agency) Validate() error {
 	var fs []FieldError
 	a.Name = strings.TrimSpace(a.Name)
-	if a.Name == "" || len(a.Name) > 300 {
+	switch {
+	case a.Name == "":
+		fs = append(fs, FieldError{"name", "is required"})
+	case len(a.Name) > 300:
 		fs = append(fs, FieldError{"name", "must be 1 to 300 characters"})
 	}
 	j, err := deadline.Lookup(a.Jurisdiction)

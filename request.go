@@ -129,7 +129,10 @@ func (r *Request) DueTracked() bool { return r.Status.ClockRuns() && !r.DueSuper
 func (r *Request) Validate() error {
 	var fs []FieldError
 	r.Title = strings.TrimSpace(r.Title)
-	if r.Title == "" || len(r.Title) > 300 {
+	switch {
+	case r.Title == "":
+		fs = append(fs, FieldError{"title", "is required: a few words that say what is asked for"})
+	case len(r.Title) > 300:
 		fs = append(fs, FieldError{"title", "must be 1 to 300 characters"})
 	}
 	if len(r.Description) > 20000 {

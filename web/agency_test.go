@@ -323,7 +323,7 @@ func TestAgencyPage_Edit(t *testing.T) {
 		errors map[string]string // field: message, as shown
 	}{
 		{"empty name and a bad email", url.Values{"name": {" "}, "jurisdiction": {"us-ny"}, "email": {"not-an-email"}},
-			map[string]string{"name": "Name must be 1 to 300 characters", "email": "Email must be an email address"}},
+			map[string]string{"name": "Name is required", "email": "Email must be an email address"}},
 		{"another agency's name", url.Values{"name": {"Port Authority Police"}, "jurisdiction": {"us-ny"}},
 			map[string]string{"name": "Name is already in the directory"}},
 		{"an unknown law", url.Values{"name": {"NYPD"}, "jurisdiction": {"xx"}},

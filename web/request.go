@@ -82,6 +82,28 @@ func (f *reqForm) Checked(name, value string) template.HTMLAttr {
 	return ""
 }
 
+// formProblem is a field's error as a summary at the top of a form lists it.
+type formProblem struct{ ID, Label, Message string }
+
+// fieldLabels name fields in a form's error summary as their labels do.
+var fieldLabels = map[string]string{
+	"agency_id": "Agency", "title": "Title", "description": "Request text", "delivery_method": "Delivery method",
+	"tracking_number": "Agency tracking number", "tags": "Tags", "sent_on": "Sent on", "received_on": "Received by the agency on",
+}
+
+// Problems lists the errors of the given fields, in that order, for the
+// summary a long form opens with when it comes back refused: each links to
+// its field, so a person who cannot see the whole form finds them.
+func (f *reqForm) Problems(fields ...string) []formProblem {
+	var out []formProblem
+	for _, name := range fields {
+		if msg := f.Errors[name]; msg != "" {
+			out = append(out, formProblem{ID: f.FieldID(name), Label: fieldLabels[name], Message: msg})
+		}
+	}
+	return out
+}
+
 // HasErrors reports whether the form has any error.
 func (f *reqForm) HasErrors() bool { return len(f.Errors) > 0 }
 

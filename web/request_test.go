@@ -322,7 +322,9 @@ func TestNewRequest(t *testing.T) {
 	bad.Set("title", "")
 	rec = b.post("/requests", bad)
 	require.Equal(t, http.StatusBadRequest, rec.Code)
-	require.Contains(t, body(rec), `id="new-title-error">must be 1 to 300 characters</p>`)
+	require.Contains(t, body(rec), `id="new-title-error">is required: a few words that say what is asked for</p>`)
+	require.Contains(t, body(rec), `<li><a href="#new-title">Title is required: a few words that say what is asked for</a></li>`,
+		"a summary at the top links to the field")
 	require.Contains(t, body(rec), ">Bookings, Q1 2017.</textarea>")
 
 	loc := requireRedirect(t, b.post("/requests", form), "/requests/")

@@ -10,6 +10,11 @@
     navigator.clipboard.writeText(el.value || el.textContent).then(function () { b.textContent = "Copied"; });
   });
 
+  // A form that came back refused opens with a summary of its errors:
+  // take the focus there, so a screen reader reads it first.
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) summary.focus();
+
   // A form's note ("Closure day added ...") is shown at the top of the
   // page, but the form's redirect lands on its section (#closures), often
   // below the fold: move the note under that section's heading.
