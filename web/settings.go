@@ -69,6 +69,9 @@ type userRow struct {
 	*sunshine.User
 	Deactivated string
 	Self        bool
+	// LastAdmin: the organization's only active admin, who cannot be
+	// deactivated (the store refuses it).
+	LastAdmin bool
 }
 
 type inviteForm struct {
@@ -151,6 +154,15 @@ func (s *Server) settingsFor(c *gin.Context, d *settingsData) error {
 				row.Deactivated = stamp(*u.DeactivatedAt, loc)
 			}
 			d.Users = append(d.Users, row)
+		}
+		admins := 0
+		for _, u := range users {
+			if u.Active && u.Role == sunshine.RoleAdmin {
+				admins++
+			}
+		}
+		for i := range d.Users {
+			d.Users[i].LastAdmin = admins == 1 && d.Users[i].Active && d.Users[i].Role == sunshine.RoleAdmin
 		}
 	}
 	tokens, err := s.store.FindTokens(ctx)

@@ -356,7 +356,11 @@ func TestSettings_Deactivate(t *testing.T) {
 	require.Contains(t, body(b.get("/settings?saved=reactivated")), "The user is active again.")
 	ana.login(u.Email)
 
-	// The organization's only admin cannot deactivate themselves.
+	// The organization's only admin cannot deactivate themselves: the page
+	// says so instead of offering a button that is refused.
+	page = body(b.get("/settings"))
+	require.NotContains(t, page, `/settings/users/`+b.fx.Admin.ID+`/deactivate`)
+	require.Contains(t, page, "The only admin: invite another admin before deactivating this account.")
 	rec = b.post("/settings/users/"+b.fx.Admin.ID+"/deactivate", nil)
 	require.Equal(t, http.StatusConflict, rec.Code)
 	require.Contains(t, body(rec), `<p class="error" role="alert">The organization&#39;s last active admin cannot be deactivated.</p>`)
