@@ -73,6 +73,8 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		// Reactivating an active user changes nothing, so every visitor may try.
 		{"/settings/users/" + viewer.ID + "/reactivate", nil, 303, 403, 403, 404},
 		{"/settings/users/" + viewer.ID + "/invite", nil, 303, 403, 403, 404},
+		// The viewer's own role: setting it again changes nothing.
+		{"/settings/users/" + viewer.ID + "/role", url.Values{"role": {"viewer"}}, 303, 403, 403, 404},
 		{"/settings/policy", url.Values{"time_zone": {"America/Los_Angeles"}, "due_soon_business_days": {"3,1"}, "overdue_repeat_days": {"7"}, "awaiting_after_business_days": {"3"}}, 303, 403, 403, 303},
 	}
 	for _, who := range []struct {

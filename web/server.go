@@ -111,6 +111,7 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 	in.POST("/settings/users/:id/deactivate", s.handleUserActive(false))
 	in.POST("/settings/users/:id/reactivate", s.handleUserActive(true))
 	in.POST("/settings/users/:id/invite", s.handleUserReinvite)
+	in.POST("/settings/users/:id/role", s.handleUserRole)
 	in.POST("/settings/policy", s.handlePolicy)
 	return s
 }

@@ -37,6 +37,7 @@ var savedNotes = map[string]string{
 	"policy":      "The reminder policy is saved, and reminders for open requests are rescheduled.",
 	"deactivated": "The user is deactivated: they are signed out everywhere, their API tokens are revoked, and they get no more reminders.",
 	"reactivated": "The user is active again. Their old API tokens stay revoked; they sign in with their password.",
+	"role":        "The user's role is changed; it applies from their next page.",
 	"reinvited":   "A new invitation is on its way; earlier links no longer work. Following it sets their password.",
 }
 
@@ -414,22 +415,43 @@ func (s *Server) handleUserActive(active bool) gin.HandlerFunc {
 			// Deactivating oneself ends one's own session: the redirect
 			// then leads to the sign-in page.
 			saved(c, "deactivated", "users")
-		case formError(err):
-			var e *sunshine.Error
-			errors.As(err, &e)
-			msg := e.Message
-			if msg != "" {
-				msg = strings.ToUpper(msg[:1]) + msg[1:] + "."
-			}
-			status := http.StatusBadRequest
-			if sunshine.ErrorCode(err) == sunshine.EConflict {
-				status = http.StatusConflict
-			}
-			s.showSettings(c, status, &settingsData{UsersErr: msg})
 		default:
-			s.fail(c, err)
+			s.usersRefused(c, err)
 		}
 	}
+}
+
+// handleUserRole changes a user's role (admin, staff or viewer); the
+// organization's last admin keeps theirs.
+func (s *Server) handleUserRole(c *gin.Context) {
+	if !s.requireAdmin(c) {
+		return
+	}
+	if _, err := s.store.UpdateUserRole(ctxOf(c), c.Param("id"), sunshine.Role(c.PostForm("role"))); err != nil {
+		s.usersRefused(c, err)
+		return
+	}
+	saved(c, "role", "users")
+}
+
+// usersRefused shows a refused change to the users list above the list, or
+// fails the page for anything that is not the form's fault.
+func (s *Server) usersRefused(c *gin.Context, err error) {
+	if !formError(err) {
+		s.fail(c, err)
+		return
+	}
+	var e *sunshine.Error
+	errors.As(err, &e)
+	msg := e.Message
+	if msg != "" {
+		msg = strings.ToUpper(msg[:1]) + msg[1:] + "."
+	}
+	status := http.StatusBadRequest
+	if sunshine.ErrorCode(err) == sunshine.EConflict {
+		status = http.StatusConflict
+	}
+	s.showSettings(c, status, &settingsData{UsersErr: msg})
 }
 
 func (s *Server) handlePolicy(c *gin.Context) {

@@ -241,7 +241,8 @@ func TestSettings_Invite(t *testing.T) {
 
 	page := body(b.get("/settings?saved=invited"))
 	require.Contains(t, page, "Invitation sent.")
-	require.Contains(t, page, `<td data-label="Email">organizer@ndlon.example</td><td data-label="Name">Ana Organizer</td><td data-label="Role">staff</td>`)
+	require.Contains(t, page, `<td data-label="Email">organizer@ndlon.example</td><td data-label="Name">Ana Organizer</td><td data-label="Role">`)
+	require.Regexp(t, `>Role of organizer@ndlon.example</label>\s*<select [^>]*><option value="staff" selected>staff</option>`, page)
 
 	// Taken email: 400, the error at the email field, what was typed kept.
 	rec = b.post("/settings/users", url.Values{"email": {"organizer@ndlon.example"}, "name": {"Someone Else"}, "role": {"viewer"}})
@@ -413,4 +414,36 @@ func TestSettings_Reinvite(t *testing.T) {
 	rec = b.post("/settings/users/"+u.ID+"/invite", nil)
 	require.Equal(t, http.StatusConflict, rec.Code)
 	require.Contains(t, body(rec), "reactivate them first")
+}
+
+// An admin changes a user's role on the users list; the organization's
+// only admin keeps theirs (no form), and staff cannot post the form.
+func TestSettings_ChangeRole(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	u := b.staff("ana@ndlon.example")
+	b.login(b.fx.Admin.Email)
+	page := body(b.get("/settings"))
+	require.Contains(t, page, `action="/settings/users/`+u.ID+`/role#users"`)
+	require.NotContains(t, page, `/settings/users/`+b.fx.Admin.ID+`/role`, "the only admin's role cannot change")
+
+	rec := b.post("/settings/users/"+u.ID+"/role", url.Values{"role": {"viewer"}})
+	require.Equal(t, http.StatusSeeOther, rec.Code, body(rec))
+	require.Equal(t, "/settings?saved=role#users", rec.Header().Get("Location"))
+	require.Contains(t, body(b.get("/settings?saved=role")), "The user&#39;s role is changed")
+	got, err := b.st.FindUserByID(b.fx.Ctx, u.ID)
+	require.NoError(t, err)
+	require.Equal(t, sunshine.RoleViewer, got.Role)
+
+	rec = b.post("/settings/users/"+u.ID+"/role", url.Values{"role": {"owner"}})
+	require.Equal(t, http.StatusBadRequest, rec.Code)
+	require.Contains(t, body(rec), "Role: must be admin, staff or viewer.")
+	rec = b.post("/settings/users/"+b.fx.Admin.ID+"/role", url.Values{"role": {"staff"}})
+	require.Equal(t, http.StatusConflict, rec.Code)
+	require.Contains(t, body(rec), "The organization&#39;s last admin cannot lose the admin role.")
+
+	// Ana, now a viewer, may not.
+	ana := &bundle{t: t, st: b.st, fx: b.fx, engine: b.engine, clk: b.clk}
+	ana.login(u.Email)
+	require.Equal(t, http.StatusForbidden, ana.post("/settings/users/"+u.ID+"/role", url.Values{"role": {"admin"}}).Code)
 }
