@@ -299,6 +299,7 @@ func TestNewRequest(t *testing.T) {
 	require.Contains(t, page, `<a href="/agencies">Add the agency</a>`)
 	require.Contains(t, page, `aria-live="polite"`)
 	require.Contains(t, page, `name="preview"`)
+	require.Contains(t, page, `<option value="in_person" >In person</option>`, "options read as choices")
 
 	form := url.Values{"agency_id": {a.ID}, "title": {"Jail booking records"}, "description": {"Bookings, Q1 2017."},
 		"delivery_method": {"portal"}, "sent_on": {"2017-03-27"}, "received_on": {"2017-03-27"}, "tags": {"ice, jail"}}

@@ -63,6 +63,14 @@ var funcs = template.FuncMap{
 	// status writes a status for people: "awaiting requester".
 	"status": func(s sunshine.Status) string { return strings.ReplaceAll(string(s), "_", " ") },
 	"label":  func(s string) string { return strings.ReplaceAll(s, "_", " ") },
+	// choice is a value as a select's option reads: "In person".
+	"choice": func(s string) string {
+		s = strings.ReplaceAll(s, "_", " ")
+		if s == "" {
+			return s
+		}
+		return strings.ToUpper(s[:1]) + s[1:]
+	},
 	"deref": func(s *string) string {
 		if s == nil {
 			return ""
