@@ -148,9 +148,14 @@ func (c *Closure) Validate() error {
 }
 
 // Holiday is the closure as the deadline engine counts it; its name reads
-// in a step as "Thu 6 Mar 2025: office closed (storm), not counted."
+// in a step as "Thu 6 Mar 2025: office closed (storm), not counted", or
+// "office closed" for a day given without a reason (the calculator's).
 func (c *Closure) Holiday() deadline.Holiday {
-	return deadline.Holiday{Date: c.ClosedOn, Actual: c.ClosedOn, Name: "office closed (" + c.Reason + ")"}
+	name := "office closed"
+	if c.Reason != "" {
+		name += " (" + c.Reason + ")"
+	}
+	return deadline.Holiday{Date: c.ClosedOn, Actual: c.ClosedOn, Name: name}
 }
 
 // DueMove is a request whose due date a change to its agency's closure

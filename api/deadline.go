@@ -44,13 +44,13 @@ const maxCalculatorClosures = 100
 
 // closures reads the repeatable closed=DATE[:REASON] parameter: days the
 // agency's office was closed, as the CLI's --closed takes them.
-func (q *query) closures(name string) []closedJSON {
+func (q *query) closures(name string) []sunshine.Closure {
 	vs := q.c.QueryArray(name)
 	if len(vs) > maxCalculatorClosures {
 		q.errs.add(name, "must be given at most %d times", maxCalculatorClosures)
 		return nil
 	}
-	out := make([]closedJSON, 0, len(vs))
+	out := make([]sunshine.Closure, 0, len(vs))
 	seen := map[deadline.Date]bool{}
 	for _, v := range vs {
 		day, reason, _ := strings.Cut(v, ":")
@@ -64,13 +64,15 @@ func (q *query) closures(name string) []closedJSON {
 			continue
 		}
 		seen[on] = true
-		cl := sunshine.Closure{ClosedOn: on, Reason: reason}
-		var invalid *sunshine.Error
-		if err := cl.Validate(); errors.As(err, &invalid) && cl.Reason != "" {
-			q.errs.add(name, "the reason for %s %s", on, invalid.Fields[0].Message)
-			continue
+		cl := sunshine.Closure{ClosedOn: on, Reason: strings.TrimSpace(reason)}
+		if cl.Reason != "" { // optional here, checked as an agency's
+			var invalid *sunshine.Error
+			if errors.As(cl.Validate(), &invalid) {
+				q.errs.add(name, "the reason for %s %s", on, invalid.Fields[0].Message)
+				continue
+			}
 		}
-		out = append(out, closedJSON{Date: on, Reason: cl.Reason})
+		out = append(out, cl)
 	}
 	return out
 }
@@ -98,12 +100,10 @@ func (s *Server) handleDeadline(c *gin.Context) {
 		return
 	}
 	opts := deadline.Options{Extended: extended}
-	for _, cl := range closed {
-		h := deadline.Holiday{Date: cl.Date, Actual: cl.Date, Name: "office closed"}
-		if cl.Reason != "" {
-			h = (&sunshine.Closure{ClosedOn: cl.Date, Reason: cl.Reason}).Holiday()
-		}
-		opts.Closures = append(opts.Closures, h)
+	echoed := make([]closedJSON, len(closed))
+	for i, cl := range closed {
+		opts.Closures = append(opts.Closures, cl.Holiday())
+		echoed[i] = closedJSON{Date: cl.ClosedOn, Reason: cl.Reason}
 	}
 	res, err := j.Compute(received, opts)
 	if err != nil {
@@ -111,7 +111,7 @@ func (s *Server) handleDeadline(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, calculatorJSON{Jurisdiction: j.Code, Law: lawOf(j), Received: received,
-		Extended: extended, Closed: closed, Due: res.Due, Steps: res.Explain()})
+		Extended: extended, Closed: echoed, Due: res.Due, Steps: res.Explain()})
 }
 
 // engineError maps a deadline engine refusal to a 422 naming the field.
