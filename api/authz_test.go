@@ -1,10 +1,7 @@
 package api_test
 
 import (
-	"bytes"
-	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"slices"
 	"strings"
@@ -143,7 +140,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 				}
 				var r response
 				if tc.body == "multipart" {
-					r = b.uploadAs(caller.token, tc.path, caller.name+".txt")
+					r = b.uploadAs(caller.token, req, "", caller.name+".txt", "text/plain", []byte("Responsive records, uploaded as "+caller.name))
 				} else {
 					r = b.call(tc.method, tc.path, caller.token, body)
 				}
@@ -154,25 +151,4 @@ func TestAuthorizationMatrix(t *testing.T) {
 			}
 		})
 	}
-}
-
-// uploadAs posts a small text file to path as the holder of token.
-func (b *testBundle) uploadAs(token, path, filename string) response {
-	b.t.Helper()
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	part, err := mw.CreateFormFile("file", filename)
-	require.NoError(b.t, err)
-	_, err = part.Write([]byte("Responsive records, uploaded as " + filename))
-	require.NoError(b.t, err)
-	require.NoError(b.t, mw.Close())
-	req := httptest.NewRequest("POST", path, &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	rec := httptest.NewRecorder()
-	b.srv.ServeHTTP(rec, req)
-	requireSpec(b.t, httptest.NewRequest("POST", path, nil), rec)
-	return decoded(b.t, rec)
 }

@@ -49,6 +49,12 @@ func pdfWith(t *testing.T, pages ...string) []byte {
 // client claims (never trusted).
 func (b *testBundle) upload(requestID, commID, filename, declaredType string, content []byte) response {
 	b.t.Helper()
+	return b.uploadAs(b.token, requestID, commID, filename, declaredType, content)
+}
+
+// uploadAs is upload by the holder of token ("" for none).
+func (b *testBundle) uploadAs(token, requestID, commID, filename, declaredType string, content []byte) response {
+	b.t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	if commID != "" {
@@ -65,7 +71,9 @@ func (b *testBundle) upload(requestID, commID, filename, declaredType string, co
 	path := "/api/v1/requests/" + requestID + "/documents"
 	req := httptest.NewRequest("POST", path, &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+b.token)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
 	rec := httptest.NewRecorder()
 	b.srv.ServeHTTP(rec, req)
 	requireSpec(b.t, httptest.NewRequest("POST", path, nil), rec)
