@@ -117,12 +117,6 @@ func (c *counter) run(received Date, extended bool) error {
 		}
 	}
 
-	if !j.Tolls {
-		for _, p := range c.pauses {
-			r.Steps = append(r.Steps, Step{Kind: StepPauseIgnored, Date: p.From, Until: p.To})
-		}
-	}
-
 	end, done, err := c.count(start, j.Period, j.Unit, j.Citation, 0)
 	if err != nil {
 		return err
@@ -159,6 +153,13 @@ func (c *counter) run(received Date, extended bool) error {
 	}
 	r.Due = end
 	r.Steps = append(r.Steps, Step{Kind: StepDue, Date: end})
+	// A law that does not toll still names each wait, after the date it
+	// leaves unchanged, so the count reads from receipt to due date unbroken.
+	if !j.Tolls {
+		for _, p := range c.pauses {
+			r.Steps = append(r.Steps, Step{Kind: StepPauseIgnored, Date: p.From, Until: p.To})
+		}
+	}
 	return nil
 }
 

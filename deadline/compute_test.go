@@ -145,6 +145,26 @@ func TestCompute_Pauses(t *testing.T) {
 	}
 }
 
+// A law that does not toll names each wait after the due date, so the count
+// from receipt to due date reads unbroken.
+func TestCompute_IgnoredPausesFollowTheDueDate(t *testing.T) {
+	t.Parallel()
+	r, err := Compute("us-ca", d("2017-03-27"), Options{Pauses: []Pause{
+		{From: d("2017-03-29"), To: d("2017-03-30")},
+		{From: d("2017-04-03")},
+	}})
+	require.NoError(t, err)
+	require.Equal(t, "2017-04-06", r.Due.String())
+	var kinds []StepKind
+	for _, s := range r.Steps {
+		kinds = append(kinds, s.Kind)
+	}
+	require.Equal(t, StepReceived, kinds[0])
+	require.Equal(t, StepDayOne, kinds[1])
+	require.Equal(t, []StepKind{StepDue, StepPauseIgnored, StepPauseIgnored}, kinds[len(kinds)-3:])
+	require.Equal(t, "Waiting on the requester from Mon 3 Apr 2017 does not stop the clock under this law; the due date is unchanged.", r.Explain()[len(kinds)-1])
+}
+
 func TestCompute_Errors(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {

@@ -12,7 +12,6 @@ const (
 	StepNoDeadline     StepKind = "no_deadline"     // the law sets no fixed date
 	StepReceived       StepKind = "received"        // receipt; the day itself not counted
 	StepDeemed         StepKind = "deemed_received" // non-business-day receipt moved (MA)
-	StepPauseIgnored   StepKind = "pause_ignored"   // waiting on the requester does not stop this law's clock
 	StepDayOne         StepKind = "day_one"         // the first counted day
 	StepWeekend        StepKind = "weekend"         // Saturday and/or Sunday not counted
 	StepHoliday        StepKind = "holiday"         // a holiday not counted
@@ -24,6 +23,7 @@ const (
 	StepRollSkip       StepKind = "roll_skip"       // a day the last day cannot fall on
 	StepRolled         StepKind = "rolled"          // the last day moved forward
 	StepDue            StepKind = "due"             // the due date
+	StepPauseIgnored   StepKind = "pause_ignored"   // waiting on the requester does not stop this law's clock
 )
 
 // Step is one line of a deadline's explanation, in terms a person can check
