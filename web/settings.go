@@ -218,7 +218,11 @@ func sentences(errs map[string]string) map[string]string {
 	return errs
 }
 
-func stamp(t time.Time, loc *time.Location) string { return t.In(loc).Format("Mon 2 Jan 2006 15:04") }
+// stamp writes a moment in the organization's time zone, naming the zone:
+// a coordinator in another one reads "15:04 PST" rightly.
+func stamp(t time.Time, loc *time.Location) string {
+	return t.In(loc).Format("Mon 2 Jan 2006 15:04 MST")
+}
 
 func joinInts(xs []int) string {
 	parts := make([]string, len(xs))

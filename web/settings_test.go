@@ -154,6 +154,8 @@ func TestSettings_Tokens(t *testing.T) {
 	page = body(b.get("/settings"))
 	require.NotContains(t, page, token, "shown once")
 	require.Contains(t, page, `<td data-label="Name">records bot</td>`)
+	// Times name their zone (the organization's): "Sun 6 Dec 2026 09:12 PST".
+	require.Regexp(t, `<td data-label="Created">\w{3} \d{1,2} \w{3} \d{4} \d{2}:\d{2} [A-Z+-][A-Za-z0-9+-]*</td>`, page)
 	ts, err := b.st.FindTokens(b.fx.Ctx)
 	require.NoError(t, err)
 	var id string
