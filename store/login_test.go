@@ -9,13 +9,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/store"
 	"github.com/sunshine-records/sunshine/store/storetest"
 )
 
 // One person with accounts in several organizations signs in with the
 // password of the one they mean; when one password opens several, Login
-// lists those organizations and signs in to the one chosen, and only if
-// the password matches that organization's account.
+// lists those organizations and ChooseOrg signs in to one of them, once,
+// within ChoiceTTL, and never to an organization the password did not open.
 func TestStore_LoginAcrossOrgs(t *testing.T) {
 	t.Parallel()
 	const email = "reporter@example.org"
@@ -52,18 +53,15 @@ func TestStore_LoginAcrossOrgs(t *testing.T) {
 			pw   string
 			want *sunshine.User
 		}{{"first long password", mine}, {"second long password", theirs}} {
-			tok, p, choices, err := b.s.Login(context.Background(), " Reporter@example.org ", tc.pw, "")
+			tok, p, choice, err := b.s.Login(context.Background(), " Reporter@example.org ", tc.pw)
 			require.NoError(t, err)
-			require.Empty(t, choices)
+			require.Nil(t, choice)
 			require.Equal(t, tc.want.OrgID, p.OrgID)
 			signedInAs(t, b, tok, tc.want)
 		}
-		_, _, choices, err := b.s.Login(context.Background(), email, "neither of them", "")
+		_, _, choice, err := b.s.Login(context.Background(), email, "neither of them")
 		badLogin(t, err)
-		require.Empty(t, choices)
-		// Choosing the organization whose account the password does not open.
-		_, _, _, err = b.s.Login(context.Background(), email, "first long password", other.Org.Slug)
-		badLogin(t, err)
+		require.Nil(t, choice)
 	})
 
 	t.Run("the same password asks which organization", func(t *testing.T) {
@@ -75,42 +73,71 @@ func TestStore_LoginAcrossOrgs(t *testing.T) {
 		account(t, b, fourth, "")                    // invited, no password yet
 		unrelated := storetest.Org(t, b.s, "unrelated")
 
-		tok, p, choices, err := b.s.Login(context.Background(), email, testPassword, "")
-		require.NoError(t, err)
-		require.Empty(t, tok, "no session before the choice")
-		require.Equal(t, sunshine.Principal{}, p)
+		login := func(t *testing.T) *store.SignInChoice {
+			t.Helper()
+			tok, p, choice, err := b.s.Login(context.Background(), email, testPassword)
+			require.NoError(t, err)
+			require.Empty(t, tok, "no session before the choice")
+			require.Equal(t, sunshine.Principal{}, p)
+			require.NotNil(t, choice)
+			require.Len(t, choice.Token, 43)
+			return choice
+		}
+		choiceRefused := func(t *testing.T, err error) {
+			t.Helper()
+			require.Equal(t, sunshine.EUnauthorized, sunshine.ErrorCode(err), "%v", err)
+			require.Equal(t, "this sign-in has expired: sign in again", sunshine.ErrorMessage(err))
+		}
+
+		choice := login(t)
 		var slugs []string
-		for _, o := range choices {
+		for _, o := range choice.Orgs {
 			slugs = append(slugs, o.Slug)
 			require.NotEmpty(t, o.Name)
 		}
 		require.Equal(t, []string{b.fx.Org.Slug, other.Org.Slug}, slugs, "exactly the organizations whose account the password opens, by name")
 
+		// Organizations the password did not open, or that do not exist,
+		// are refused and leave the choice usable.
+		for _, slug := range []string{third.Org.Slug, fourth.Org.Slug, unrelated.Org.Slug, "no-such-org", ""} {
+			_, _, err := b.s.ChooseOrg(context.Background(), choice.Token, slug)
+			choiceRefused(t, err)
+		}
 		for _, u := range []*sunshine.User{mine, theirs} {
 			slug := b.fx.Org.Slug
 			if u == theirs {
 				slug = other.Org.Slug
+				choice = login(t)
 			}
-			tok, p, choices, err := b.s.Login(context.Background(), email, testPassword, slug)
+			tok, p, err := b.s.ChooseOrg(context.Background(), choice.Token, slug)
 			require.NoError(t, err)
-			require.Empty(t, choices)
 			require.Equal(t, u.ID, p.UserID)
 			signedInAs(t, b, tok, u)
+			// A choice works once.
+			_, _, err = b.s.ChooseOrg(context.Background(), choice.Token, slug)
+			choiceRefused(t, err)
 		}
-		for _, slug := range []string{third.Org.Slug, fourth.Org.Slug, unrelated.Org.Slug, "no-such-org"} {
-			_, _, _, err := b.s.Login(context.Background(), email, testPassword, slug)
-			badLogin(t, err)
-		}
+		_, _, err := b.s.ChooseOrg(context.Background(), "not-a-choice", b.fx.Org.Slug)
+		choiceRefused(t, err)
 
-		// Deactivated in one: the other is signed in without a choice.
+		// A choice expires after ChoiceTTL.
+		choice = login(t)
+		b.clk.Set(now.Add(store.ChoiceTTL))
+		_, _, err = b.s.ChooseOrg(context.Background(), choice.Token, b.fx.Org.Slug)
+		choiceRefused(t, err)
+		b.clk.Set(now)
+
+		// Deactivated after the choice was offered: that account is refused.
+		choice = login(t)
 		_, err = b.s.SetUserActive(b.ctx, mine.ID, false)
 		require.NoError(t, err)
-		tok, _, choices, err = b.s.Login(context.Background(), email, testPassword, "")
+		_, _, err = b.s.ChooseOrg(context.Background(), choice.Token, b.fx.Org.Slug)
+		choiceRefused(t, err)
+		// And the other is signed in without a choice.
+		tok, _, choice, err := b.s.Login(context.Background(), email, testPassword)
 		require.NoError(t, err)
-		require.Empty(t, choices)
+		require.Nil(t, choice)
 		signedInAs(t, b, tok, theirs)
-		_, _, _, err = b.s.Login(context.Background(), email, testPassword, b.fx.Org.Slug)
-		badLogin(t, err)
 	})
 
 	// Accepting an invitation signs in to the invited account, even when

@@ -4,12 +4,14 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/base64"
 	"errors"
 	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 	"golang.org/x/crypto/bcrypt"
 
 	sunshine "github.com/sunshine-records/sunshine"
@@ -67,17 +69,28 @@ func (s *Store) SetPassword(ctx context.Context, userID, password string) error 
 	})
 }
 
+// ChoiceTTL is how long the page asking which organization to sign in to
+// works.
+const ChoiceTTL = 10 * time.Minute
+
+// SignInChoice is Login's answer when one password opens accounts in
+// several organizations: Orgs lists them (by name; the person proved they
+// own each account), and ChooseOrg with Token and one of their slugs signs
+// in to that one, once, within ChoiceTTL.
+type SignInChoice struct {
+	Token string
+	Orgs  []*sunshine.Organization
+}
+
 // Login checks an email and password and opens a session, returning its
 // token for the cookie. One email may belong to users of several
 // organizations, each with its own password: the password is checked
 // against every active one. When it matches exactly one, that one is signed
-// in. When it matches several and orgSlug is "", no session is opened and
-// choices lists those organizations (by name; the person proved they own
-// each account) for them to pick; Login again with the chosen slug then
-// tries only that organization's account. Every failure, a chosen
-// organization whose account the password does not match included, is the
-// same EUnauthorized; a deactivated user is answered as an unknown email.
-func (s *Store) Login(ctx context.Context, email, password, orgSlug string) (token string, p sunshine.Principal, choices []*sunshine.Organization, err error) {
+// in. When it matches several, no session is opened and choice lists those
+// organizations for the person to pick with ChooseOrg; the password is not
+// needed again. Every failure is the same EUnauthorized; a deactivated user
+// is answered as an unknown email.
+func (s *Store) Login(ctx context.Context, email, password string) (token string, p sunshine.Principal, choice *SignInChoice, err error) {
 	var accounts []struct {
 		ID    string                `db:"id"`
 		OrgID string                `db:"org_id"`
@@ -88,9 +101,9 @@ func (s *Store) Login(ctx context.Context, email, password, orgSlug string) (tok
 	const q = `SELECT u.id, u.org_id, u.role, u.password_hash,
 			o.id AS "org.id", o.name AS "org.name", o.slug AS "org.slug", o.created_at AS "org.created_at"
 		FROM users u JOIN organizations o ON o.id = u.org_id
-		WHERE u.email = lower(btrim($1)) AND ($2 = '' OR o.slug = $2) AND u.password_hash IS NOT NULL AND ` + activeUser + `
+		WHERE u.email = lower(btrim($1)) AND u.password_hash IS NOT NULL AND ` + activeUser + `
 		ORDER BY o.name, o.slug`
-	if err := sqlx.SelectContext(ctx, s.q(), &accounts, q, email, orgSlug); err != nil {
+	if err := sqlx.SelectContext(ctx, s.q(), &accounts, q, email); err != nil {
 		return "", p, nil, translate(err, "user")
 	}
 	if len(accounts) == 0 {
@@ -99,22 +112,71 @@ func (s *Store) Login(ctx context.Context, email, password, orgSlug string) (tok
 		_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
 		return "", p, nil, errBadLogin
 	}
+	var opened []string
+	var orgs []*sunshine.Organization
 	for _, a := range accounts {
 		if bcrypt.CompareHashAndPassword([]byte(*a.Hash), []byte(password)) != nil {
 			continue
 		}
 		p = sunshine.Principal{OrgID: a.OrgID, UserID: a.ID, Role: sunshine.Role(a.Role)}
-		choices = append(choices, &a.Org)
+		opened, orgs = append(opened, a.ID), append(orgs, &a.Org)
 	}
-	switch len(choices) {
+	switch len(opened) {
 	case 0:
 		return "", sunshine.Principal{}, nil, errBadLogin
 	case 1:
 		token, err = s.openSession(ctx, p)
 		return token, p, nil, err
-	default:
-		return "", sunshine.Principal{}, choices, nil
 	}
+	plain, hash := randomToken()
+	_, err = s.q().ExecContext(ctx, `INSERT INTO sign_in_choices (id_sha256, user_ids, expires_at) VALUES ($1, $2, $3)`,
+		hash, pq.Array(opened), s.clock.Now().Add(ChoiceTTL))
+	if err != nil {
+		return "", sunshine.Principal{}, nil, translate(err, "sign-in choice")
+	}
+	return "", sunshine.Principal{}, &SignInChoice{Token: plain, Orgs: orgs}, nil
+}
+
+// errChoiceExpired answers a choice token that is unknown, used or expired,
+// or an organization it does not list.
+var errChoiceExpired = sunshine.Errorf(sunshine.EUnauthorized, "this sign-in has expired: sign in again")
+
+// ChooseOrg finishes a Login that asked which organization: it opens a
+// session for the account in orgSlug that the password opened. The choice
+// works once: a second try, an expired one, or an organization it did not
+// list is EUnauthorized, and the person signs in again.
+func (s *Store) ChooseOrg(ctx context.Context, choiceToken, orgSlug string) (token string, p sunshine.Principal, err error) {
+	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var ids pq.StringArray
+		err := tx.QueryRowxContext(ctx, `DELETE FROM sign_in_choices WHERE id_sha256 = $1 AND expires_at > $2 RETURNING user_ids`,
+			hashOf(choiceToken), s.clock.Now()).Scan(&ids)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errChoiceExpired
+		}
+		if err != nil {
+			return translate(err, "sign-in choice")
+		}
+		var row struct {
+			ID    string `db:"id"`
+			OrgID string `db:"org_id"`
+			Role  string `db:"role"`
+		}
+		err = sqlx.GetContext(ctx, tx, &row, `SELECT u.id, u.org_id, u.role FROM users u JOIN organizations o ON o.id = u.org_id
+			WHERE u.id = ANY($1) AND o.slug = $2 AND `+activeUser, ids, orgSlug)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errChoiceExpired
+		}
+		if err != nil {
+			return translate(err, "user")
+		}
+		p = sunshine.Principal{OrgID: row.OrgID, UserID: row.ID, Role: sunshine.Role(row.Role)}
+		return nil
+	})
+	if err != nil {
+		return "", sunshine.Principal{}, err
+	}
+	token, err = s.openSession(ctx, p)
+	return token, p, err
 }
 
 // openSession stores a new session for p and returns its cookie value.

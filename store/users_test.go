@@ -40,17 +40,17 @@ func TestStore_DeactivateUser(t *testing.T) {
 		arrange func(t *testing.T, e env) func(t *testing.T)
 	}{
 		{"sign-in refused with the generic answer", func(t *testing.T, e env) func(t *testing.T) {
-			_, _, _, err := e.b.s.Login(context.Background(), e.user.Email, testPassword, "")
+			_, _, _, err := e.b.s.Login(context.Background(), e.user.Email, testPassword)
 			require.NoError(t, err)
 			return func(t *testing.T) {
-				_, _, _, err := e.b.s.Login(context.Background(), e.user.Email, testPassword, "")
+				_, _, _, err := e.b.s.Login(context.Background(), e.user.Email, testPassword)
 				require.Equal(t, sunshine.EUnauthorized, sunshine.ErrorCode(err))
-				_, _, _, unknown := e.b.s.Login(context.Background(), "nobody@example.org", testPassword, "")
+				_, _, _, unknown := e.b.s.Login(context.Background(), "nobody@example.org", testPassword)
 				require.Equal(t, unknown.Error(), err.Error(), "the same answer as an unknown email")
 			}
 		}},
 		{"open session ends", func(t *testing.T, e env) func(t *testing.T) {
-			tok, _, _, err := e.b.s.Login(context.Background(), e.user.Email, testPassword, "")
+			tok, _, _, err := e.b.s.Login(context.Background(), e.user.Email, testPassword)
 			require.NoError(t, err)
 			_, err = e.b.s.Session(context.Background(), tok)
 			require.NoError(t, err)
@@ -220,7 +220,7 @@ func TestStore_ReactivateUser(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, got.Active)
 	require.Nil(t, got.DeactivatedAt)
-	_, _, _, err = b.s.Login(context.Background(), u.Email, testPassword, "")
+	_, _, _, err = b.s.Login(context.Background(), u.Email, testPassword)
 	require.NoError(t, err)
 	_, err = b.s.Authenticate(context.Background(), plain)
 	require.Equal(t, sunshine.EUnauthorized, sunshine.ErrorCode(err), "tokens stay revoked")

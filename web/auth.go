@@ -14,11 +14,11 @@ import (
 type loginData struct {
 	Email, Next, Error string
 	// Choices are the organizations whose account the password opened,
-	// when it opened several: the page asks which one, posting the email
-	// and password again (in hidden fields; the page is never cached) with
-	// the chosen organization's slug.
-	Choices  []*sunshine.Organization
-	Password string
+	// when it opened several: the page asks which one, posting Choice (the
+	// store's token for the accounts the password opened, not the
+	// password) with the chosen organization's slug.
+	Choices []*sunshine.Organization
+	Choice  string
 }
 
 func (s *Server) handleLoginPage(c *gin.Context) {
@@ -32,14 +32,17 @@ const genericLoginError = "That email and password did not work. Check them and 
 func (s *Server) handleLogin(c *gin.Context) {
 	email := strings.TrimSpace(c.PostForm("email"))
 	d := loginData{Email: email, Next: safeNext(c.PostForm("next"))}
+	if choice := c.PostForm("choice"); choice != "" {
+		s.chooseOrg(c, d, choice)
+		return
+	}
 	ip, who, now := c.ClientIP(), strings.ToLower(email), time.Now()
 	if !s.limiter.allow(ip, who, now) {
 		d.Error = "Too many attempts. Wait a few minutes, then try again."
 		s.render(c, http.StatusTooManyRequests, "login", "Sign in", d)
 		return
 	}
-	password := c.PostForm("password")
-	token, _, choices, err := s.store.Login(ctxOf(c), email, password, c.PostForm("org"))
+	token, _, choice, err := s.store.Login(ctxOf(c), email, c.PostForm("password"))
 	if err != nil {
 		if sunshine.ErrorCode(err) != sunshine.EUnauthorized {
 			s.serverError(c, err)
@@ -51,9 +54,27 @@ func (s *Server) handleLogin(c *gin.Context) {
 		return
 	}
 	s.limiter.succeeded(ip, who)
-	if len(choices) > 0 {
-		d.Choices, d.Password = choices, password
+	if choice != nil {
+		d.Choices, d.Choice = choice.Orgs, choice.Token
 		s.render(c, http.StatusOK, "login", "Choose an organization", d)
+		return
+	}
+	s.setSessionCookie(c, token)
+	c.Redirect(http.StatusSeeOther, d.Next)
+}
+
+// chooseOrg signs in to the organization picked on the choice page. The
+// choice token is 32 random bytes, so guessing one is no use: it is not
+// rate-limited.
+func (s *Server) chooseOrg(c *gin.Context, d loginData, choice string) {
+	token, _, err := s.store.ChooseOrg(ctxOf(c), choice, c.PostForm("org"))
+	if err != nil {
+		if sunshine.ErrorCode(err) != sunshine.EUnauthorized {
+			s.serverError(c, err)
+			return
+		}
+		d.Error = "That sign-in has expired. Sign in again."
+		s.render(c, http.StatusUnauthorized, "login", "Sign in", d)
 		return
 	}
 	s.setSessionCookie(c, token)

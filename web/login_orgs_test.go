@@ -3,10 +3,12 @@ package web_test
 import (
 	"context"
 	"html"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -80,9 +82,10 @@ func TestLogin_SameEmailDifferentPasswords(t *testing.T) {
 }
 
 // When one password opens accounts in several organizations, the page asks
-// which, listing exactly those, and signs in to the one chosen. A chosen
-// organization whose account the password does not open is refused with
-// the one generic answer, and the choice is a same-site form like any other.
+// which, listing exactly those, and signs in to the one chosen. The page
+// carries a one-time token for the accounts the password opened, never the
+// password; a used, forged or tampered choice is refused and opens no
+// session, and the choice is a same-site form like any other.
 func TestLogin_ChooseOrganization(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -91,50 +94,80 @@ func TestLogin_ChooseOrganization(t *testing.T) {
 	mine, theirs := b.member(b.fx, password), b.member(other, password)
 	b.member(third, "a different password")
 
-	rec := b.post("/login", url.Values{"email": {reporter}, "password": {password}, "next": {"/requests/new"}})
-	require.Equal(t, http.StatusOK, rec.Code, body(rec))
-	require.Nil(t, b.cookie, "no session before the choice")
-	page := body(rec)
-	require.Contains(t, page, "<h1>Choose an organization</h1>")
-	require.Contains(t, page, "<legend>"+reporter+" has an account with this password in several organizations. Sign in to:</legend>")
-	require.Equal(t, "no-store", rec.Header().Get("Cache-Control"))
-	hidden, orgs := choiceForm(t, page)
-	require.Equal(t, map[string]string{b.fx.Org.Slug: "ndlon", other.Org.Slug: "other"}, orgs,
-		"only the organizations whose account the password opened")
-	require.Equal(t, url.Values{"email": {reporter}, "password": {password}, "next": {"/requests/new"}}, hidden)
+	askWhich := func() url.Values {
+		t.Helper()
+		b.cookie = nil
+		rec := b.post("/login", url.Values{"email": {reporter}, "password": {password}, "next": {"/requests/new"}})
+		require.Equal(t, http.StatusOK, rec.Code, body(rec))
+		require.Nil(t, b.cookie, "no session before the choice")
+		page := body(rec)
+		require.Contains(t, page, "<h1>Choose an organization</h1>")
+		require.Contains(t, page, "<legend>"+reporter+" has an account with this password in several organizations. Sign in to:</legend>")
+		require.Equal(t, "no-store", rec.Header().Get("Cache-Control"))
+		require.NotContains(t, page, password, "the page does not carry the password")
+		hidden, orgs := choiceForm(t, page)
+		require.Equal(t, map[string]string{b.fx.Org.Slug: "ndlon", other.Org.Slug: "other"}, orgs,
+			"only the organizations whose account the password opened")
+		require.Equal(t, []string{"choice", "email", "next"}, slices.Sorted(maps.Keys(hidden)))
+		require.Equal(t, reporter, hidden.Get("email"))
+		require.Equal(t, "/requests/new", hidden.Get("next"))
+		require.Len(t, hidden.Get("choice"), 43)
+		return hidden
+	}
+	choose := func(hidden url.Values, slug string) *httptest.ResponseRecorder {
+		b.cookie = nil
+		form := url.Values{"org": {slug}}
+		for k, v := range hidden {
+			form[k] = v
+		}
+		return b.post("/login", form)
+	}
+	refused := func(rec *httptest.ResponseRecorder, why string) {
+		t.Helper()
+		require.Equal(t, http.StatusUnauthorized, rec.Code, why)
+		require.Contains(t, body(rec), "That sign-in has expired. Sign in again.", why)
+		require.Contains(t, body(rec), `value="`+reporter+`"`, "%s: the email is kept", why)
+		require.Nil(t, b.cookie, why)
+	}
 
 	for _, tc := range []struct {
 		slug string
 		want *sunshine.User
 	}{{other.Org.Slug, theirs}, {b.fx.Org.Slug, mine}} {
-		b.cookie = nil
-		form := url.Values{"org": {tc.slug}}
-		for k, v := range hidden {
-			form[k] = v
-		}
-		rec := b.post("/login", form)
+		hidden := askWhich()
+		rec := choose(hidden, tc.slug)
 		require.Equal(t, http.StatusSeeOther, rec.Code, body(rec))
 		require.Equal(t, "/requests/new", rec.Header().Get("Location"))
 		b.signedInAs(tc.want)
+		refused(choose(hidden, tc.slug), "a choice works once")
 	}
 
 	// An organization whose account the password does not open, one where
-	// the email has no account, and one that does not exist: the same
-	// generic refusal, and no session.
+	// the email has no account, one that does not exist, and a forged
+	// token: refused, no session.
+	hidden := askWhich()
 	for _, slug := range []string{third.Org.Slug, "unrelated", "no-such-org"} {
-		b.cookie = nil
-		rec := b.post("/login", url.Values{"email": {reporter}, "password": {password}, "org": {slug}})
-		require.Equal(t, http.StatusUnauthorized, rec.Code, slug)
-		require.Contains(t, body(rec), "That email and password did not work.", slug)
-		require.Nil(t, b.cookie, slug)
+		refused(choose(hidden, slug), slug)
 	}
+	forged := url.Values{"email": {reporter}, "choice": {strings.Repeat("A", 43)}}
+	refused(choose(forged, b.fx.Org.Slug), "forged token")
+	// The old way, the password with an organization, picks nothing: with
+	// two accounts opened, the page asks again.
+	rec := b.post("/login", url.Values{"email": {reporter}, "password": {password}, "org": {other.Org.Slug}})
+	require.Equal(t, http.StatusOK, rec.Code)
+	require.Contains(t, body(rec), "<h1>Choose an organization</h1>")
+	require.Nil(t, b.cookie)
 
 	// The choice, like every form, is refused from another site.
 	b.cookie = nil
-	req := httptest.NewRequest("POST", "/login", strings.NewReader(url.Values{"email": {reporter}, "password": {password}, "org": {b.fx.Org.Slug}}.Encode()))
+	req := httptest.NewRequest("POST", "/login", strings.NewReader(url.Values{"choice": {hidden.Get("choice")}, "org": {b.fx.Org.Slug}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Sec-Fetch-Site", "cross-site")
 	rec = b.do(req)
 	require.Equal(t, http.StatusForbidden, rec.Code)
 	require.Nil(t, b.cookie)
+	// And the refused cross-site post did not use it up.
+	rec = choose(hidden, b.fx.Org.Slug)
+	require.Equal(t, http.StatusSeeOther, rec.Code, body(rec))
+	b.signedInAs(mine)
 }
