@@ -8,12 +8,15 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/robfig/cron/v3"
+
+	"github.com/sunshine-records/sunshine/store"
 )
 
 // Schedule holds the cron specs (robfig/cron, with seconds optional).
 type Schedule struct {
 	Plan    string // default every 15 minutes
 	Deliver string // default every minute
+	Prune   string // expired sessions and links; default every hour
 }
 
 // Scheduler runs the jobs on their schedule until stopped.
@@ -22,15 +25,19 @@ type Scheduler struct {
 	log  *slog.Logger
 }
 
-// NewScheduler registers the reminder jobs. Each run has a timeout; a run
-// still going when the next is due is skipped (in this process), and
-// planning takes a Postgres advisory lock so replicas do not plan at once.
-func NewScheduler(r *Reminders, db *sqlx.DB, s Schedule, log *slog.Logger) (*Scheduler, error) {
+// NewScheduler registers the reminder jobs and the pruning of expired
+// sessions and links. Each run has a timeout; a run still going when the
+// next is due is skipped (in this process), and planning takes a Postgres
+// advisory lock so replicas do not plan at once.
+func NewScheduler(r *Reminders, st *store.Store, db *sqlx.DB, s Schedule, log *slog.Logger) (*Scheduler, error) {
 	if s.Plan == "" {
 		s.Plan = "@every 15m"
 	}
 	if s.Deliver == "" {
 		s.Deliver = "@every 1m"
+	}
+	if s.Prune == "" {
+		s.Prune = "@every 1h"
 	}
 	cl := cronLogger{log}
 	c := cron.New(cron.WithLocation(time.UTC), cron.WithLogger(cl),
@@ -50,11 +57,21 @@ func NewScheduler(r *Reminders, db *sqlx.DB, s Schedule, log *slog.Logger) (*Sch
 		}
 		return err
 	})
+	prune := job(log, "prune_expired", time.Minute, func(ctx context.Context) error {
+		n, err := st.PruneExpired(ctx)
+		if n != (store.Pruned{}) {
+			log.Info("pruned expired", "job", "prune_expired", "sessions", n.Sessions, "choices", n.Choices, "invites", n.Invites)
+		}
+		return err
+	})
 	if _, err := c.AddFunc(s.Plan, plan); err != nil {
 		return nil, fmt.Errorf("jobs: plan schedule %q: %w", s.Plan, err)
 	}
 	if _, err := c.AddFunc(s.Deliver, deliver); err != nil {
 		return nil, fmt.Errorf("jobs: delivery schedule %q: %w", s.Deliver, err)
+	}
+	if _, err := c.AddFunc(s.Prune, prune); err != nil {
+		return nil, fmt.Errorf("jobs: prune schedule %q: %w", s.Prune, err)
 	}
 	return &Scheduler{cron: c, log: log}, nil
 }

@@ -102,7 +102,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		if err := reminders.Register(handler.Registry()); err != nil {
 			return err
 		}
-		sched, err := jobs.NewScheduler(reminders, db, jobs.Schedule{Plan: cfg.PlanSchedule, Deliver: cfg.DeliverSchedule}, log)
+		sched, err := jobs.NewScheduler(reminders, st, db, jobs.Schedule{Plan: cfg.PlanSchedule, Deliver: cfg.DeliverSchedule}, log)
 		if err != nil {
 			return usagef("%s", err)
 		}
