@@ -68,6 +68,9 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 	}{
 		{"/requests/" + r.ID + "/custom_due", url.Values{"date": {"2017-05-01"}}, 303, 303, 403, 404},
 		{"/requests/" + r.ID + "/watch", url.Values{"watch": {"1"}}, 303, 303, 403, 404},
+		// Without the version it read, an edit changes nothing (400), but only
+		// after the role and the organization were checked.
+		{"/requests/" + r.ID + "/edit", url.Values{"title": {"Renamed"}}, 400, 400, 403, 404},
 		// The agency's own values: saving them leaves it as it was for the next visitor.
 		{"/agencies/" + a.ID, url.Values{"name": {a.Name}, "jurisdiction": {"us-ca"}}, 303, 303, 403, 404},
 		// Reactivating an active user changes nothing, so every visitor may try.

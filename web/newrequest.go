@@ -202,11 +202,7 @@ func (s *Server) handleRequestCreate(c *gin.Context) {
 	}
 	r.SentOn = f.parseDateField("sent_on")
 	r.ReceivedOn = f.parseDateField("received_on")
-	for _, t := range strings.Split(f.V("tags"), ",") {
-		if t = strings.TrimSpace(t); t != "" {
-			r.Tags = append(r.Tags, t)
-		}
-	}
+	r.Tags = splitTags(f.V("tags"))
 	if r.AgencyID == "" {
 		f.Errors["agency_id"] = "choose the agency the request went to"
 	}
@@ -233,4 +229,15 @@ func (s *Server) handleRequestCreate(c *gin.Context) {
 		note = "Request saved."
 	}
 	s.redirectBack(c, requestPath(r.ID), note)
+}
+
+// splitTags reads a tags field: tags separated by commas, blanks dropped.
+func splitTags(raw string) []string {
+	tags := []string{}
+	for _, t := range strings.Split(raw, ",") {
+		if t = strings.TrimSpace(t); t != "" {
+			tags = append(tags, t)
+		}
+	}
+	return tags
 }

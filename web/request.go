@@ -89,6 +89,7 @@ type formProblem struct{ ID, Label, Message string }
 var fieldLabels = map[string]string{
 	"agency_id": "Agency", "title": "Title", "description": "Request text", "delivery_method": "Delivery method",
 	"tracking_number": "Agency tracking number", "tags": "Tags", "sent_on": "Sent on", "received_on": "Received by the agency on",
+	"agency_estimated_on": "Agency's estimated date",
 }
 
 // Problems lists the errors of the given fields, in that order, for the
@@ -123,6 +124,8 @@ func (f *reqForm) fail(err error) int {
 		status = http.StatusUnprocessableEntity
 	case sunshine.ETooLarge:
 		status = http.StatusRequestEntityTooLarge
+	case sunshine.EPrecondition:
+		status = http.StatusPreconditionFailed
 	default:
 		return 0
 	}
@@ -193,6 +196,7 @@ type requestPageData struct {
 	ExtendForm      *reqForm
 	StatusForm      *reqForm
 	AssignForm      *reqForm
+	EditForm        *reqForm
 	CustomForm      *reqForm
 	WatchForm       *reqForm
 	Watchers        []*sunshine.User
@@ -311,6 +315,7 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 		assignee = *r.AssigneeID
 	}
 	d.AssignForm = newReqForm("assign", url.Values{"assignee_id": {assignee}})
+	d.EditForm = newReqForm("edit", detailValues(r))
 	custom := ""
 	if !r.CustomDueOn.IsZero() {
 		custom = r.CustomDueOn.String()
@@ -697,6 +702,72 @@ func (s *Server) handleCustomDue(c *gin.Context) {
 	note := "Custom due date cleared: the statutory date applies."
 	if !r.CustomDueOn.IsZero() {
 		note = fmt.Sprintf("Custom due date set: %s.", r.CustomDueOn.Format("Mon 2 Jan 2006"))
+	}
+	s.redirectBack(c, requestPath(r.ID), note)
+}
+
+// detailValues fills the details form from the request as it is now; the
+// version lets the save refuse to overwrite a change made meanwhile.
+func detailValues(r *sunshine.Request) url.Values {
+	v := url.Values{"title": {r.Title}, "description": {r.Description}, "tracking_number": {r.TrackingNumber},
+		"tags": {strings.Join(r.Tags, ", ")}, "version": {strconv.Itoa(r.Version)}}
+	for name, on := range map[string]deadline.Date{"agency_estimated_on": r.AgencyEstimatedOn, "sent_on": r.SentOn, "received_on": r.ReceivedOn} {
+		if !on.IsZero() {
+			v.Set(name, on.String())
+		}
+	}
+	return v
+}
+
+// handleRequestEdit saves the details form: the words, the agency's
+// tracking number and estimate, tags, and corrected dates (a new receipt
+// date recomputes the due date). It changes the request only if nobody
+// changed it since the page was loaded; otherwise the page comes back with
+// what was typed, so nothing is lost, and says so.
+func (s *Server) handleRequestEdit(c *gin.Context) {
+	if !s.canWrite(c) {
+		return
+	}
+	_ = c.Request.ParseForm()
+	f := newReqForm("edit", c.Request.PostForm)
+	set := func(d *requestPageData, f *reqForm) { d.EditForm = f }
+	title, desc, tracking := strings.TrimSpace(f.V("title")), f.V("description"), strings.TrimSpace(f.V("tracking_number"))
+	tags := splitTags(f.V("tags"))
+	upd := sunshine.RequestUpdate{Title: &title, Description: &desc, TrackingNumber: &tracking, Tags: &tags}
+	estimate, sent := f.parseDateField("agency_estimated_on"), f.parseDateField("sent_on")
+	upd.AgencyEstimatedOn, upd.SentOn = &estimate, &sent
+	if f.Values.Has("received_on") { // a draft's form has none: submitting sets it
+		received := f.parseDateField("received_on")
+		upd.ReceivedOn = &received
+	}
+	version, err := strconv.Atoi(f.V("version"))
+	if err != nil {
+		f.Errors["_"] = "The form is missing the request's version: reload the page and try again."
+	}
+	if f.HasErrors() {
+		s.actionFailed(c, f, nil, set)
+		return
+	}
+	r, err := s.store.UpdateRequest(store.WithIfMatch(ctxOf(c), version), c.Param("id"), upd)
+	if err != nil {
+		if sunshine.ErrorCode(err) == sunshine.EPrecondition {
+			err = sunshine.Errorf(sunshine.EPrecondition, "Someone changed this request after you opened the page, so your changes were not saved. "+
+				"They are still in the form: check the request above, then save again.")
+			s.actionFailed(c, f, err, func(d *requestPageData, f *reqForm) {
+				f.Values.Set("version", strconv.Itoa(d.R.Version)) // the next save applies over what is there now
+				d.EditForm = f
+			})
+			return
+		}
+		s.actionFailed(c, f, err, set)
+		return
+	}
+	note := "Nothing changed."
+	if r.Version != version {
+		note = "Details saved."
+		if !r.DueOn.IsZero() { // a corrected receipt date moves it: say where it is
+			note += " Statutory due date: " + r.DueOn.Format("Mon 2 Jan 2006") + "."
+		}
 	}
 	s.redirectBack(c, requestPath(r.ID), note)
 }

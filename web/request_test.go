@@ -384,7 +384,7 @@ func TestRequestPage_Viewer(t *testing.T) {
 	require.NotContains(t, page, "<form method=\"post\" action=\"/requests/")
 	require.NotContains(t, page, "Log a communication")
 
-	for _, path := range []string{"communications", "extension", "status", "assign", "watch", "custom_due"} {
+	for _, path := range []string{"communications", "extension", "status", "assign", "watch", "custom_due", "edit"} {
 		rec = vb.post("/requests/"+r.ID+"/"+path, url.Values{"kind": {"denial"}})
 		require.Equal(t, http.StatusForbidden, rec.Code, path)
 	}
@@ -678,4 +678,107 @@ func TestRequestPage_ReminderSent(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Staff correct a request's details on its page: the words, the agency's
+// tracking number and estimate, tags and dates; a corrected receipt date
+// moves the due date. A save over someone else's change, or with bad
+// input, changes nothing and keeps what was typed.
+func TestRequestPage_EditDetails(t *testing.T) {
+	t.Parallel()
+	b, a, r := sacramento(t)
+	page := body(b.get("/requests/" + r.ID))
+	require.Contains(t, page, "<summary><h3>Edit details</h3></summary>")
+	for id, want := range map[string]string{"edit-title": r.Title, "edit-tracking-number": "R-2017-0042",
+		"edit-received-on": "2017-03-27", "edit-sent-on": "2017-03-27", "edit-tags": "", "edit-agency-estimated-on": ""} {
+		require.Equal(t, want, inputValue(t, page, id), id)
+	}
+	require.Contains(t, page, `<input type="hidden" name="version" value="`+strconv.Itoa(r.Version)+`">`)
+
+	form := url.Values{"version": {strconv.Itoa(r.Version)}, "title": {"  Communications with ICE and CBP "},
+		"description": {r.Description}, "tracking_number": {"CPRA 17-0412"}, "tags": {"ice, , jail "},
+		"agency_estimated_on": {"2017-05-01"}, "sent_on": {"2017-03-27"}, "received_on": {"2017-03-28"}}
+	loc := requireRedirect(t, b.post("/requests/"+r.ID+"/edit", form), "/requests/"+r.ID)
+	page = body(b.get(loc))
+	require.Contains(t, page, "Details saved. Statutory due date: Fri 7 Apr 2017.")
+	require.Contains(t, page, "Receipt date corrected: Tue 28 Mar 2017 (was Mon 27 Mar 2017)")
+	got, err := b.st.FindRequestByID(b.fx.Ctx, r.ID)
+	require.NoError(t, err)
+	require.Equal(t, "Communications with ICE and CBP", got.Title)
+	require.Equal(t, "CPRA 17-0412", got.TrackingNumber)
+	require.Equal(t, []string{"ice", "jail"}, got.Tags)
+	require.Equal(t, "2017-05-01", got.AgencyEstimatedOn.String())
+	require.Equal(t, "2017-04-07", got.DueOn.String())
+
+	// The same form again: it was read at the old version, so it is refused,
+	// the typed values come back, and the next save applies over the change.
+	form.Set("title", "A stale title")
+	rec := b.post("/requests/"+r.ID+"/edit", form)
+	require.Equal(t, http.StatusPreconditionFailed, rec.Code)
+	page = body(rec)
+	require.Contains(t, page, "Someone changed this request after you opened the page, so your changes were not saved.")
+	require.Contains(t, page, `<details class="panel" id="edit" open>`)
+	require.Equal(t, "A stale title", inputValue(t, page, "edit-title"))
+	require.Contains(t, page, `<input type="hidden" name="version" value="`+strconv.Itoa(got.Version)+`">`)
+	unchanged := func() {
+		t.Helper()
+		now, err := b.st.FindRequestByID(b.fx.Ctx, r.ID)
+		require.NoError(t, err)
+		require.Equal(t, got.Version, now.Version)
+		require.Equal(t, got.Title, now.Title)
+	}
+	unchanged()
+
+	form.Set("version", strconv.Itoa(got.Version))
+	for _, tc := range []struct {
+		name, field, value, want string
+	}{
+		{"empty title", "title", " ", `id="edit-title-error">is required: a few words that say what is asked for</p>`},
+		{"malformed date", "agency_estimated_on", "2017-02-30", `id="edit-agency-estimated-on-error">must be a date such as 2017-03-27</p>`},
+		{"receipt in the future", "received_on", "2030-01-01", `id="edit-received-on-error">`},
+		{"receipt cleared", "received_on", "", `id="edit-received-on-error">cannot be cleared`},
+		{"too many tags", "tags", strings.Repeat("t,", 20) + "u", `id="edit-tags-error">at most 20 tags</p>`},
+	} {
+		f := url.Values{}
+		for k, v := range form {
+			f[k] = v
+		}
+		f.Set(tc.field, tc.value)
+		rec := b.post("/requests/"+r.ID+"/edit", f)
+		require.Equal(t, http.StatusBadRequest, rec.Code, tc.name)
+		require.Contains(t, body(rec), tc.want, tc.name)
+		require.Contains(t, body(rec), "The details were not saved. Please correct:", tc.name)
+		unchanged()
+	}
+
+	// Saving what is there changes nothing and says so.
+	same := detailsOf(got)
+	loc = requireRedirect(t, b.post("/requests/"+r.ID+"/edit", same), "/requests/"+r.ID)
+	require.Contains(t, body(b.get(loc)), "Nothing changed.")
+	unchanged()
+
+	// A draft's form has no receipt date: submitting the draft sets it.
+	draft := &sunshine.Request{AgencyID: a.ID, Title: "Jail booking records", DeliveryMethod: sunshine.DeliveryEmail}
+	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, draft))
+	page = body(b.get("/requests/" + draft.ID))
+	require.NotContains(t, page, `id="edit-received-on"`)
+	f := detailsOf(draft)
+	f.Set("tracking_number", "B-1")
+	requireRedirect(t, b.post("/requests/"+draft.ID+"/edit", f), "/requests/"+draft.ID)
+	draft, err = b.st.FindRequestByID(b.fx.Ctx, draft.ID)
+	require.NoError(t, err)
+	require.Equal(t, "B-1", draft.TrackingNumber)
+	require.True(t, draft.ReceivedOn.IsZero())
+}
+
+// detailsOf is the details form as the page fills it for r.
+func detailsOf(r *sunshine.Request) url.Values {
+	v := url.Values{"version": {strconv.Itoa(r.Version)}, "title": {r.Title}, "description": {r.Description},
+		"tracking_number": {r.TrackingNumber}, "tags": {strings.Join(r.Tags, ", ")}}
+	for name, on := range map[string]deadline.Date{"agency_estimated_on": r.AgencyEstimatedOn, "sent_on": r.SentOn, "received_on": r.ReceivedOn} {
+		if !on.IsZero() {
+			v.Set(name, on.String())
+		}
+	}
+	return v
 }
