@@ -193,6 +193,18 @@ func (b *tab) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 	}
 }
 
+// evaluate runs a JavaScript expression in the page and returns its value.
+func evaluate[T any](b *tab, what, expr string) T {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		b.t.Fatalf("%s: %v\npage %s:\n%s", what, err, b.location(), b.text())
+	}
+	return v
+}
+
 // text is what the page shows.
 func (b *tab) text() string {
 	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
@@ -342,6 +354,27 @@ func TestBrowser_StaffScenario(t *testing.T) {
 	require.Len(t, docs, 1)
 	require.Equal(t, "application/pdf", docs[0].ContentType)
 	b.screenshot("request")
+
+	// The agency's tracking number, added from Edit details.
+	// "(add it)" beside "Tracking number: none" opens Edit details at the field.
+	b.do("follow the add-it link to the closed Edit details",
+		chromedp.Click(chromedp.CSS(`a[href="#edit-tracking-number"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#edit-tracking-number`)),
+	)
+	require.Equal(t, "edit-tracking-number", evaluate[string](b, "the focused field", `document.activeElement.id`))
+	b.do("set the tracking number and save",
+		chromedp.SetValue(chromedp.CSS(`#edit-tracking-number`), "CPRA 17-0412"),
+		chromedp.Click(chromedp.CSS(`#edit button[type="submit"]`)),
+	)
+	b.waitText("the details are saved", "Details saved.", "CPRA 17-0412")
+	// The note is where the person clicked: just above the form's section,
+	// in view.
+	require.True(t, evaluate[bool](b, "find the note", `(function () {
+		var n = document.querySelector("#edit").previousElementSibling;
+		if (!n || !n.matches("p.note")) return false;
+		var r = n.getBoundingClientRect();
+		return r.top >= 0 && r.bottom <= window.innerHeight;
+	})()`), "the note sits above Edit details, in view")
 
 	// Search finds the rare word in the document.
 	b.do("search for the rare word",

@@ -18,11 +18,30 @@
   // A form's note ("Closure day added ...") is shown at the top of the
   // page, but the form's redirect lands on its section (#closures), often
   // below the fold: move the note under that section's heading.
+  // A request page's action (#status, a closed <details>) gets its note
+  // just above it, where the person clicked.
   var note = document.querySelector("main p.note[role=status]");
   var section = location.hash && document.getElementById(location.hash.slice(1));
-  if (note && section && section.tagName === "SECTION" && !section.contains(note)) {
-    var heading = section.querySelector("h2");
-    if (heading) heading.insertAdjacentElement("afterend", note);
-    else section.insertBefore(note, section.firstChild);
+  if (note && section && !section.contains(note)) {
+    if (section.tagName === "DETAILS") {
+      section.insertAdjacentElement("beforebegin", note);
+    } else if (section.tagName === "SECTION") {
+      var heading = section.querySelector("h2");
+      if (heading) heading.insertAdjacentElement("afterend", note);
+      else section.insertBefore(note, section.firstChild);
+    }
   }
+
+  // A link to a field of a closed section ("add it" → #edit-tracking-number)
+  // opens the section and puts the cursor in the field.
+  function openTarget() {
+    var el = location.hash && document.getElementById(location.hash.slice(1));
+    var details = el && el.parentElement && el.parentElement.closest("details");
+    if (!details || details.open) return;
+    details.open = true;
+    el.scrollIntoView({ block: "center" });
+    el.focus();
+  }
+  window.addEventListener("hashchange", openTarget);
+  openTarget();
 })();
