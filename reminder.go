@@ -38,6 +38,8 @@ type Reminder struct {
 	LastError   string        `db:"last_error" json:"last_error"`
 	Subject     string        `db:"subject" json:"subject"`
 	CreatedAt   time.Time     `db:"created_at" json:"created_at"`
+	// RequestTitle is the request's title, for staff pages (FindReminders).
+	RequestTitle string `db:"request_title" json:"-"`
 }
 
 // ReminderPolicy is an organization's reminder schedule.

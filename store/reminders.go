@@ -304,8 +304,8 @@ func (s *Store) FindReminders(ctx context.Context, status string, limit int, aft
 		where = append(where, "(created_at, id) < ($"+strconv.Itoa(len(args)-1)+", $"+strconv.Itoa(len(args))+"::uuid)")
 	}
 	args = append(args, limit+1)
-	q := `SELECT ` + reminderColumns + ` FROM reminders WHERE ` + strings.Join(where, " AND ") +
-		` ORDER BY created_at DESC, id DESC LIMIT $` + strconv.Itoa(len(args))
+	q := `SELECT ` + reminderColumns + `, COALESCE((SELECT title FROM requests rq WHERE rq.id = reminders.request_id), '') AS request_title
+		FROM reminders WHERE ` + strings.Join(where, " AND ") + ` ORDER BY created_at DESC, id DESC LIMIT $` + strconv.Itoa(len(args))
 	var out []*sunshine.Reminder
 	if err := sqlx.SelectContext(ctx, s.q(), &out, q, args...); err != nil {
 		return nil, "", translate(err, "reminders")
@@ -341,6 +341,40 @@ func (s *Store) RetryReminder(ctx context.Context, id string) (*sunshine.Reminde
 		return nil, err
 	}
 	return &r, nil
+}
+
+// CountFailedReminders counts the caller's organization's reminders that
+// failed for good (staff pages warn of them).
+func (s *Store) CountFailedReminders(ctx context.Context) (int, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	err = sqlx.GetContext(ctx, s.q(), &n, `SELECT count(*) FROM reminders WHERE org_id = $1 AND status = 'failed'`, org)
+	return n, translate(err, "reminders")
+}
+
+// RetryFailedReminders puts every failed reminder of the caller's
+// organization back in the outbox, as RetryReminder does one (after a mail
+// server outage), and returns how many. Each is composed again when it is
+// delivered, so one whose request has closed since is cancelled, not sent.
+func (s *Store) RetryFailedReminders(ctx context.Context) (int, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE reminders SET status = 'pending', attempts = 0, next_attempt_at = $2, claimed_at = NULL
+			WHERE org_id = $1 AND status = 'failed'`, org, s.clock.Now())
+		if err != nil {
+			return translate(err, "reminders")
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), err
 }
 
 // ReminderPolicy returns the caller's organization's reminder policy.

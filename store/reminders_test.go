@@ -466,3 +466,52 @@ func sentEvents(t *testing.T, s *store.Store, ctx context.Context, requestID str
 	}
 	return out
 }
+
+// Failed reminders are counted and resent per organization: after a mail
+// server outage, staff put back every failed one of theirs, and another
+// organization's stay failed. FindReminders names each one's request.
+func TestStore_RetryFailedReminders(t *testing.T) {
+	t.Parallel()
+	s := store.New(storetest.DB(t), sunshine.NewFixedClock(now))
+	mine, theirs := storetest.Org(t, s, "ndlon"), storetest.Org(t, s, "other")
+	fail := func(f storetest.Fixture) *sunshine.Request {
+		t.Helper()
+		r := dueTomorrow(t, s, f, &f.Admin.ID)
+		c := claimOne(t, s, now)
+		require.NoError(t, s.MarkReminderFailed(f.Ctx, c, "550 mailbox unavailable", now, true))
+		return r
+	}
+	r := fail(mine)
+	fail(theirs)
+
+	for _, f := range []storetest.Fixture{mine, theirs} {
+		n, err := s.CountFailedReminders(f.Ctx)
+		require.NoError(t, err)
+		require.Equal(t, 1, n)
+	}
+	failed, _, err := s.FindReminders(mine.Ctx, "failed", 50, "")
+	require.NoError(t, err)
+	require.Len(t, failed, 1)
+	require.Equal(t, r.Title, failed[0].RequestTitle)
+	require.Equal(t, "550 mailbox unavailable", failed[0].LastError)
+
+	n, err := s.RetryFailedReminders(mine.Ctx)
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	pending, _, err := s.FindReminders(mine.Ctx, "pending", 50, "")
+	require.NoError(t, err)
+	require.Len(t, pending, 1)
+	require.Equal(t, failed[0].ID, pending[0].ID)
+	require.Zero(t, pending[0].Attempts)
+	for _, tc := range []struct {
+		f    storetest.Fixture
+		want int
+	}{{mine, 0}, {theirs, 1}} {
+		n, err := s.CountFailedReminders(tc.f.Ctx)
+		require.NoError(t, err)
+		require.Equal(t, tc.want, n)
+	}
+	n, err = s.RetryFailedReminders(mine.Ctx)
+	require.NoError(t, err)
+	require.Zero(t, n, "nothing left to resend")
+}

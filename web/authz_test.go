@@ -34,6 +34,15 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 	comm, _, err := b.st.CreateCommunication(b.fx.Ctx, r.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
 		Direction: sunshine.DirectionIn, Channel: "email", Kind: sunshine.KindOther, OccurredOn: deadline.MustParseDate("2017-03-28"), Body: "Received."}})
 	require.NoError(t, err)
+	// A pending reminder of the request.
+	_, err = b.st.UpdateRequest(b.fx.Ctx, r.ID, sunshine.RequestUpdate{AssigneeID: &b.fx.Admin.ID})
+	require.NoError(t, err)
+	_, err = b.st.PlanReminders(b.fx.Ctx, now)
+	require.NoError(t, err)
+	pendings, _, err := b.st.FindReminders(b.fx.Ctx, "pending", 10, "")
+	require.NoError(t, err)
+	require.NotEmpty(t, pendings)
+	pending := pendings[0]
 	addUser := func(email string, role sunshine.Role) *sunshine.User {
 		u := &sunshine.User{Email: email, Role: role}
 		require.NoError(t, b.st.CreateUser(b.fx.Ctx, u))
@@ -60,6 +69,7 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		{"/requests/" + r.ID, 200, 200, 200, 404},
 		{"/communications/" + comm.ID + "/message.txt", 200, 200, 200, 404},
 		{"/export/requests.csv", 200, 200, 200, 200},
+		{"/reminders", 200, 200, 200, 200},
 	}
 	posts := []struct {
 		path                       string
@@ -68,6 +78,11 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 	}{
 		{"/requests/" + r.ID + "/custom_due", url.Values{"date": {"2017-05-01"}}, 303, 303, 403, 404},
 		{"/requests/" + r.ID + "/watch", url.Values{"watch": {"1"}}, 303, 303, 403, 404},
+		// Nothing has failed: resending finds nothing to do, and says so.
+		{"/reminders/retry", nil, 303, 303, 403, 303},
+		// A reminder that is not failed: refused with a note (303); another
+		// organization's: 404.
+		{"/reminders/" + pending.ID + "/retry", nil, 303, 303, 403, 404},
 		// Without the version it read, an edit changes nothing (400), but only
 		// after the role and the organization were checked.
 		{"/requests/" + r.ID + "/edit", url.Values{"title": {"Renamed"}}, 400, 400, 403, 404},

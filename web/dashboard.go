@@ -120,6 +120,9 @@ type dashData struct {
 	Calendar  dashCalendar
 	ExportURL string
 	ListURL   string // the Requests page, with the same filters
+	// FailedReminders counts reminder emails that could not be sent: the
+	// dashboard says so, since nobody got them.
+	FailedReminders int
 }
 
 // orgToday is today in the signed-in organization's time zone (UTC without
@@ -245,6 +248,10 @@ func (s *Server) handleDashboard(c *gin.Context) {
 		return
 	}
 	if err := s.dashOptions(ctx, d); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if d.FailedReminders, err = s.store.CountFailedReminders(ctx); err != nil {
 		s.fail(c, err)
 		return
 	}

@@ -1,0 +1,1 @@
+DROP INDEX reminders_failed_idx;
