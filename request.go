@@ -112,13 +112,31 @@ func (r *Request) Overdue(today deadline.Date) bool {
 	return r.DueTracked() && !due.IsZero() && due.Before(today)
 }
 
-// DueSuperseded reports a request under appeal or in litigation with no
-// custom date: the agency's original response deadline has served its
-// purpose (the agency answered, or the appeal is of its silence), so it is
+// DueSuperseded reports a request whose statutory date has served its
+// purpose and that has no custom date: one under appeal or in litigation
+// (the agency answered, or the appeal is of its silence), or one the agency
+// acknowledged under a law an acknowledgment satisfies (New York,
+// Washington: the agency's estimated date is then the one to follow). It is
 // neither shown late nor reminded of. A custom date (the appeal decision's,
-// the court's) is tracked like any due date.
+// the court's, one agreed with the agency) is tracked like any due date.
 func (r *Request) DueSuperseded() bool {
-	return (r.Status == StatusAppealed || r.Status == StatusInLitigation) && r.CustomDueOn.IsZero()
+	if !r.CustomDueOn.IsZero() {
+		return false
+	}
+	switch r.Status {
+	case StatusAppealed, StatusInLitigation:
+		return true
+	case StatusAcknowledged, StatusRollingProduction:
+		return r.MetByAcknowledgment()
+	}
+	return false
+}
+
+// MetByAcknowledgment reports whether the request's law is met by an
+// acknowledgment (deadline.Jurisdiction.MetByAcknowledgment).
+func (r *Request) MetByAcknowledgment() bool {
+	j, err := deadline.Lookup(r.Jurisdiction)
+	return err == nil && j.MetByAcknowledgment
 }
 
 // DueTracked reports whether the request's due date counts: its clock runs

@@ -486,6 +486,8 @@ func TestCalculatorAndJurisdictions(t *testing.T) {
 		} else {
 			require.Nil(t, j["electronic_receipt"], j["code"])
 		}
+		met := j["code"] == "us-ny" || j["code"] == "us-wa"
+		require.Equal(t, met, j["met_by_acknowledgment"], j["code"])
 	}
 }
 

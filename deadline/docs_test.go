@@ -66,6 +66,9 @@ func renderReference() string {
 			} else {
 				row("Extension", "None: "+j.NoExtension+".")
 			}
+			if j.MetByAcknowledgment {
+				row("Met by", "A written acknowledgment with an estimated date, as well as a grant or a denial: an acknowledged request is no longer overdue on this date and follows the agency's estimate (or a custom date).")
+			}
 			if j.Tolls {
 				row("Pauses", "The clock stops while the agency waits on the requester ("+j.TollCitation+").")
 			} else {

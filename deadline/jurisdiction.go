@@ -68,6 +68,12 @@ type Jurisdiction struct {
 	ElectronicReceipt         int    `json:"electronic_receipt,omitempty"`
 	ElectronicReceiptCitation string `json:"electronic_receipt_citation,omitempty"`
 
+	// MetByAcknowledgment: the period is for the agency's first response,
+	// and a written acknowledgment with an estimated date meets it (New
+	// York, Washington). Once the agency has acknowledged the request the
+	// date is no longer owed; the agency's estimate is the date to follow.
+	MetByAcknowledgment bool `json:"met_by_acknowledgment,omitempty"`
+
 	// Roll is the rule for a last day on a weekend or holiday; empty where
 	// counting in business days always ends on a business day.
 	Roll string `json:"roll,omitempty"`

@@ -7,6 +7,9 @@ var (
 	SearchQuery      = searchQuery
 )
 
+// MetByAcknowledgmentSQL is the SQL list of the laws an acknowledgment meets.
+const MetByAcknowledgmentSQL = metByAcknowledgmentSQL
+
 // Search's defaults.
 const (
 	SearchCandidates = defaultSearchCandidates

@@ -18,9 +18,15 @@ import (
 const clockRunning = `('submitted', 'acknowledged', 'rolling_production', 'appealed', 'in_litigation')`
 
 // dueTracked is the SQL test (of requests r) that the request's due date
-// counts: Request.DueTracked.
-const dueTracked = `(r.status IN ('submitted', 'acknowledged', 'rolling_production')
+// counts: Request.DueTracked. ('us-ny', 'us-wa') are the laws an
+// acknowledgment meets (deadline.Jurisdiction.MetByAcknowledgment;
+// TestDueTrackedMatchesTheEngine keeps the list true).
+const dueTracked = `(r.status = 'submitted'
+	OR (r.status IN ('acknowledged', 'rolling_production') AND (r.jurisdiction NOT IN ` + metByAcknowledgmentSQL + ` OR r.custom_due_on IS NOT NULL))
 	OR (r.status IN ('appealed', 'in_litigation') AND r.custom_due_on IS NOT NULL))`
+
+// metByAcknowledgmentSQL lists the laws an acknowledgment meets, for SQL.
+const metByAcknowledgmentSQL = `('us-ny', 'us-wa')`
 
 // PlanReminders inserts the reminders owed at now for open requests of
 // every organization, in one set-based statement that reads only requests

@@ -515,3 +515,80 @@ func TestStore_RetryFailedReminders(t *testing.T) {
 	require.NoError(t, err)
 	require.Zero(t, n, "nothing left to resend")
 }
+
+// Under New York's FOIL and Washington's PRA the 5 business days are for a
+// first response, and a written acknowledgment with an estimated date meets
+// them: once acknowledged, a request is not overdue on the old date and
+// gets no due-date reminders, until a custom date is set. Elsewhere (the
+// CPRA, the federal FOIA) an acknowledgment changes nothing.
+func TestStore_AcknowledgmentMeetsTheDateWhereTheLawSaysSo(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		law      string
+		received string
+		met      bool
+	}{
+		{"us-ny", "2017-03-27", true},
+		{"us-wa", "2017-03-27", true},
+		{"us-ca", "2017-03-27", false},
+		{"us-federal", "2017-03-06", false},
+	} {
+		t.Run(tc.law, func(t *testing.T) {
+			t.Parallel()
+			clk := sunshine.NewFixedClock(time.Date(2017, 4, 20, 15, 0, 0, 0, time.UTC))
+			s := store.New(storetest.DB(t), clk)
+			fx := storetest.Org(t, s, "ack")
+			a := &sunshine.Agency{Name: "Police Department", Jurisdiction: tc.law}
+			require.NoError(t, s.CreateAgency(fx.Ctx, a))
+			r := &sunshine.Request{AgencyID: a.ID, Title: "Use-of-force reports", DeliveryMethod: sunshine.DeliveryEmail,
+				ReceivedOn: d(tc.received), AssigneeID: &fx.Admin.ID}
+			require.NoError(t, s.CreateRequest(fx.Ctx, r))
+			today := d("2017-04-20")
+			require.True(t, r.DueOn.Before(today), "late by the 20th: %s", r.DueOn)
+			overdue := func() bool {
+				rs, _, err := s.FindRequests(fx.Ctx, sunshine.RequestFilter{Overdue: true})
+				require.NoError(t, err)
+				return len(rs) == 1
+			}
+			require.True(t, overdue())
+
+			r, err := s.TransitionRequest(fx.Ctx, r.ID, sunshine.TransitionInput{To: sunshine.StatusAcknowledged, EffectiveOn: d("2017-04-19")})
+			require.NoError(t, err)
+			require.Equal(t, tc.met, r.DueSuperseded())
+			require.Equal(t, !tc.met, r.Overdue(today))
+			require.Equal(t, !tc.met, overdue(), "the list agrees with the request")
+			_, err = s.PlanReminders(fx.Ctx, clk.Now())
+			require.NoError(t, err)
+			var kinds []string
+			for _, rem := range requestReminders(t, s, fx.Ctx, r.ID) {
+				kinds = append(kinds, rem.Kind)
+			}
+			if tc.met {
+				require.Empty(t, kinds, "no overdue reminder for a date the acknowledgment met")
+			} else {
+				require.Equal(t, []string{sunshine.ReminderOverdue}, kinds)
+			}
+
+			// Records arriving in parts: still met.
+			r, err = s.TransitionRequest(fx.Ctx, r.ID, sunshine.TransitionInput{To: sunshine.StatusRollingProduction, EffectiveOn: d("2017-04-20")})
+			require.NoError(t, err)
+			require.Equal(t, !tc.met, overdue())
+
+			// A date agreed with the agency is followed everywhere.
+			_, err = s.SetCustomDueOn(fx.Ctx, r.ID, d("2017-04-19"), "agreed by phone")
+			require.NoError(t, err)
+			require.True(t, overdue())
+		})
+	}
+}
+
+// The SQL list of laws an acknowledgment meets is the engine's.
+func TestDueTrackedMatchesTheEngine(t *testing.T) {
+	var codes []string
+	for _, j := range deadline.Jurisdictions() {
+		if j.MetByAcknowledgment {
+			codes = append(codes, "'"+j.Code+"'")
+		}
+	}
+	require.Equal(t, "("+strings.Join(codes, ", ")+")", store.MetByAcknowledgmentSQL)
+}

@@ -782,3 +782,33 @@ func detailsOf(r *sunshine.Request) url.Values {
 	}
 	return v
 }
+
+// Under New York's FOIL an acknowledgment meets the 5 business days: the
+// page and the list stop calling the request late and say why.
+func TestRequestPage_AcknowledgedUnderFOIL(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.clk.Set(time.Date(2017, 4, 20, 15, 0, 0, 0, time.UTC))
+	b.login(b.fx.Admin.Email)
+	a := &sunshine.Agency{Name: "New York City Police Department", Jurisdiction: "us-ny"}
+	require.NoError(t, b.st.CreateAgency(b.fx.Ctx, a))
+	r := &sunshine.Request{AgencyID: a.ID, Title: "Stop-and-frisk data", DeliveryMethod: sunshine.DeliveryEmail,
+		ReceivedOn: deadline.MustParseDate("2017-03-27")}
+	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, r))
+	require.Contains(t, body(b.get("/requests/"+r.ID)), "late")
+
+	_, err := b.st.TransitionRequest(b.fx.Ctx, r.ID, sunshine.TransitionInput{To: sunshine.StatusAcknowledged})
+	require.NoError(t, err)
+	page := body(b.get("/requests/" + r.ID))
+	require.Contains(t, page, `<span class="pill due-none">met: acknowledged</span>`)
+	require.Contains(t, page, "(met: an acknowledgment is a response this law accepts by then, and the agency acknowledged the request; follow the date it estimated, once you record it under Edit details)")
+	require.NotContains(t, page, "late")
+	require.NotContains(t, body(b.get("/requests")), "late")
+
+	estimate := deadline.MustParseDate("2017-05-15")
+	_, err = b.st.UpdateRequest(b.fx.Ctx, r.ID, sunshine.RequestUpdate{AgencyEstimatedOn: &estimate})
+	require.NoError(t, err)
+	page = body(b.get("/requests/" + r.ID))
+	require.Contains(t, page, "follow the date it estimated)")
+	require.Contains(t, page, "<dt>Agency's estimate</dt><dd>Mon 15 May 2017</dd>")
+}

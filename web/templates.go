@@ -102,6 +102,8 @@ func dueWords(r *sunshine.Request, today deadline.Date) string {
 		return "under appeal"
 	case r.Status == sunshine.StatusInLitigation && r.DueSuperseded():
 		return "in litigation"
+	case r.DueSuperseded(): // acknowledged where that is the response the law asks for
+		return "met: acknowledged"
 	}
 	n := today.DaysUntil(due)
 	if r.Status == sunshine.StatusAwaitingRequester {
