@@ -131,7 +131,13 @@ func (s *Server) handleCalendarFeed(c *gin.Context) {
 			return
 		}
 		for _, r := range rs {
-			due := r.EffectiveDueOn()
+			due, what := r.EffectiveDueOn(), "Due: "
+			if r.DueSuperseded() {
+				// The statutory date is met or moot (acknowledged under FOIL,
+				// under appeal): the agency's own estimate, if any, is the
+				// date to watch.
+				due, what = r.AgencyEstimatedOn, "Agency's estimate: "
+			}
 			if due.IsZero() {
 				continue
 			}
@@ -140,7 +146,7 @@ func (s *Server) handleCalendarFeed(c *gin.Context) {
 			ev.SetLastModifiedAt(r.UpdatedAt.UTC())
 			ev.SetAllDayStartAt(due.Time(time.UTC))
 			ev.SetAllDayEndAt(due.AddDays(1).Time(time.UTC))
-			ev.SetSummary("Due: " + r.Title + " (" + r.AgencyName + ")")
+			ev.SetSummary(what + r.Title + " (" + r.AgencyName + ")")
 			ev.SetDescription("Status: " + string(r.Status) + "\nAgency: " + r.AgencyName + "\n" + s.cfg.BaseURL + "/requests/" + r.ID)
 			ev.SetURL(s.cfg.BaseURL + "/requests/" + r.ID)
 		}

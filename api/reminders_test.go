@@ -148,11 +148,38 @@ func TestCalendarFeed(t *testing.T) {
 		require.Equal(t, http.StatusNotFound, r.status(), p)
 	}
 
+	// A New York request the agency acknowledged: its 5 business days are
+	// met, so the feed shows the agency's estimate, or nothing without one.
+	ny := b.request(b.agency("New York City Police Department", "us-ny"), "2017-03-27")
+	require.Len(t, b.feedEvents(newPath), 2)
+	r = b.call("POST", "/api/v1/requests/"+ny+"/transitions", b.token, map[string]any{"to": "acknowledged", "effective_on": "2017-03-29"})
+	require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
+	require.Len(t, b.feedEvents(newPath), 1)
+	r = b.call("PATCH", "/api/v1/requests/"+ny, b.token, map[string]any{"agency_estimated_on": "2017-04-26"})
+	require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
+	events = b.feedEvents(newPath)
+	require.Len(t, events, 2)
+	for _, ev := range events {
+		if ev.Id() == "request-"+ny+"@sunshine" {
+			require.Equal(t, "Agency's estimate: All communications with ICE since 20 January 2017 (New York City Police Department)", ev.GetProperty(ics.ComponentPropertySummary).Value)
+			start, err := ev.GetAllDayStartAt()
+			require.NoError(t, err)
+			require.Equal(t, "2017-04-26", start.Format("2006-01-02"))
+		}
+	}
+
 	r = b.call("POST", "/api/v1/me/calendar?x=1", viewer, nil)
 	require.Equal(t, http.StatusBadRequest, r.status())
 	require.Equal(t, []string{"x"}, r.fieldErrors())
 	require.Equal(t, http.StatusUnauthorized, b.call("POST", "/api/v1/me/calendar", "", nil).status())
 	b.feed(newPath) // a refused rotation changes nothing
+}
+
+// feedEvents fetches a calendar feed's events.
+func (b *testBundle) feedEvents(path string) []*ics.VEvent {
+	b.t.Helper()
+	_, cal := b.feed(path)
+	return cal.Events()
 }
 
 func TestReminderPolicy(t *testing.T) {
