@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"strings"
 	"sync"
 	"time"
 
@@ -295,26 +296,65 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder) (msg m
 	}
 	law, _ := deadline.Lookup(r.Jurisdiction)
 	d := mail.ReminderData{Kind: c.Kind, RecipientName: user.Name, OrgName: org.Name, RequestTitle: r.Title,
-		AgencyName: r.AgencyName, Status: string(r.Status), DueOn: r.EffectiveDueOn(), Extended: r.Extended,
+		AgencyName: r.AgencyName, Status: strings.ReplaceAll(string(r.Status), "_", " "), DueOn: r.EffectiveDueOn(),
+		Custom: !r.CustomDueOn.IsZero(), CustomReason: r.CustomDueReason, Extended: r.Extended,
 		EstimatedOn: r.AgencyEstimatedOn, TrackingNumber: r.TrackingNumber,
 		RequestURL: j.cfg.BaseURL + "/requests/" + r.ID, PrefsURL: prefs,
 		Today: r.Today(j.clock.Now())}
+	if d.Why, err = j.whyRecipient(ctx, user, r, org); err != nil {
+		return msg, "", "", err
+	}
 	if law != nil {
-		d.LawShort, d.Citation = law.ShortName, law.Citation
+		d.LawShort, d.Citation, d.Tolls = law.ShortName, law.Citation, law.Tolls
+		if law.Extension != nil {
+			d.ExtensionCitation = law.Extension.Citation
+		}
 	}
 	if r.Paused() {
 		d.PausedSince = r.Pauses[len(r.Pauses)-1].From
 	}
 	switch c.Kind {
 	case sunshine.ReminderDueSoon, sunshine.ReminderExtensionEnding:
-		d.BusinessDaysLeft = businessDaysBetween(law, c.Occurrence, c.DueOn, r.Closures)
+		// Counted from the day it is written: delivery may be late (a
+		// request entered late, retries after a mail outage).
+		if !d.Today.Before(c.DueOn) {
+			return msg, "", "the due date came before it could be sent", nil
+		}
+		d.BusinessDaysLeft = businessDaysBetween(law, d.Today, c.DueOn, r.Closures)
 	case sunshine.ReminderOverdue:
 		// As of the day it is written, as the pages count it (a weekly
 		// reminder is planned for its occurrence, and may go out later).
 		d.DaysOverdue = c.DueOn.DaysUntil(d.Today)
 	}
+	switch c.Kind {
+	case sunshine.ReminderOverdue, sunshine.ReminderEstimatePassed, sunshine.ReminderAwaiting:
+		// Emails that ask for a follow-up say where to send it.
+		a, err := j.store.FindAgencyByID(ctx, r.AgencyID)
+		if err != nil {
+			return msg, "", "", err
+		}
+		d.AgencyEmail, d.AgencyPortal = a.Email, a.PortalURL
+	}
 	msg.Subject, msg.Text, msg.HTML, err = mail.RenderReminder(d)
 	return msg, mail.ReminderSummary(d), "", err
+}
+
+// whyRecipient says why user gets r's reminders, as the planner chooses
+// them: the assignee, the watchers, or, when neither is, the admins.
+func (j *Reminders) whyRecipient(ctx context.Context, user *sunshine.User, r *sunshine.Request, org *sunshine.Organization) (string, error) {
+	if r.AssigneeID != nil && *r.AssigneeID == user.ID {
+		return "you are assigned to this request", nil
+	}
+	watchers, err := j.store.Watchers(ctx, r.ID)
+	if err != nil {
+		return "", fmt.Errorf("watchers: %w", err)
+	}
+	for _, w := range watchers {
+		if w.ID == user.ID {
+			return "you watch this request", nil
+		}
+	}
+	return "nobody is assigned to this request or watches it, so its reminders go to the admins of " + org.Name, nil
 }
 
 // stillApplies double-checks a planned reminder against the request now;
@@ -354,14 +394,14 @@ func businessDaysBetween(law *deadline.Jurisdiction, from, to deadline.Date, clo
 
 func (j *Reminders) digestData(ctx context.Context, org *sunshine.Organization, user *sunshine.User, c store.ClaimedReminder) (mail.DigestData, error) {
 	d := mail.DigestData{RecipientName: user.Name, OrgName: org.Name, Date: c.Occurrence,
-		DashboardURL: j.cfg.BaseURL + "/", PrefsURL: j.cfg.BaseURL + "/settings"}
+		DashboardURL: j.cfg.BaseURL + "/requests", PrefsURL: j.cfg.BaseURL + "/settings"}
 	rs, err := j.store.DigestRequests(ctx, user.ID)
 	if err != nil {
 		return d, fmt.Errorf("digest requests: %w", err)
 	}
 	for _, r := range rs {
 		today := r.Today(j.clock.Now())
-		item := mail.DigestItem{Title: r.Title, AgencyName: r.AgencyName, Status: string(r.Status),
+		item := mail.DigestItem{Title: r.Title, AgencyName: r.AgencyName, Status: strings.ReplaceAll(string(r.Status), "_", " "),
 			URL: j.cfg.BaseURL + "/requests/" + r.ID, DueOn: r.EffectiveDueOn()}
 		switch due := r.EffectiveDueOn(); {
 		case r.Status == sunshine.StatusAwaitingRequester:
@@ -373,7 +413,7 @@ func (j *Reminders) digestData(ctx context.Context, org *sunshine.Organization, 
 		case due == today:
 			d.DueToday = append(d.DueToday, item)
 		case !due.IsZero() && due.After(today) && today.DaysUntil(due) <= 7:
-			d.DueThisWeek = append(d.DueThisWeek, item)
+			d.DueSoon = append(d.DueSoon, item)
 		}
 	}
 	return d, nil

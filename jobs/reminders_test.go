@@ -84,7 +84,7 @@ func TestReminders_SacramentoOverSMTP(t *testing.T) {
 	mailer, err := mail.NewSMTP(mp.URL(), "Sunshine <reminders@sunshine.example>")
 	require.NoError(t, err)
 	r := b.runner(mailer)
-	const cpra = "CPRA request to Sacramento County Sheriff's Department"
+	const cpra = "All communications with ICE since 20 January 2017 (Sacramento County Sheriff's Department)"
 	for _, day := range []struct {
 		date string
 		want []string
@@ -93,9 +93,9 @@ func TestReminders_SacramentoOverSMTP(t *testing.T) {
 		{"2017-04-03", []string{"Due Thu 6 Apr (3 business days): " + cpra}},
 		{"2017-04-05", []string{"Due Thu 6 Apr (1 business day): " + cpra}},
 		{"2017-04-06", []string{"Due today (Thu 6 Apr): " + cpra}},
-		{"2017-04-07", []string{"Overdue since Thu 6 Apr: " + cpra}},
+		{"2017-04-07", []string{"Overdue (was due Thu 6 Apr): " + cpra}},
 		{"2017-04-10", nil},
-		{"2017-04-14", []string{"Overdue since Thu 6 Apr: " + cpra}}, // weekly
+		{"2017-04-14", []string{"Overdue (was due Thu 6 Apr): " + cpra}}, // weekly
 	} {
 		mp.DeleteAll(t)
 		b.clock.Set(at(day.date))
@@ -137,7 +137,7 @@ func TestReminders_ExtensionCancelsAndReplans(t *testing.T) {
 	b := sacramento(t)
 	fake := &mail.Fake{}
 	r := b.runner(fake)
-	const cpra = "CPRA request to Sacramento County Sheriff's Department"
+	const cpra = "All communications with ICE since 20 January 2017 (Sacramento County Sheriff's Department)"
 
 	b.clock.Set(at("2017-04-03"))
 	// Planned but not yet sent when the extension notice arrives.
@@ -171,7 +171,7 @@ func TestReminders_ExtensionCancelsAndReplans(t *testing.T) {
 		{"2017-04-17", []string{"Extended deadline Thu 20 Apr (3 business days): " + cpra}},
 		{"2017-04-19", []string{"Extended deadline Thu 20 Apr (1 business day): " + cpra}},
 		{"2017-04-20", []string{"Due today (Thu 20 Apr): " + cpra}},
-		{"2017-04-21", []string{"Overdue since Thu 20 Apr: " + cpra}},
+		{"2017-04-21", []string{"Overdue (was due Thu 20 Apr): " + cpra}},
 	} {
 		before := len(fake.Sent())
 		b.clock.Set(at(day.date))
@@ -209,7 +209,7 @@ func TestReminders_PausedRequestIsNeverOverdue(t *testing.T) {
 		}
 	}
 	// Only "we owe an answer", 3 business days after 4 April (Fri 7 Apr).
-	require.Equal(t, []string{"The agency is waiting on us since Tue 4 Apr: CPRA request to Sacramento County Sheriff's Department"}, got)
+	require.Equal(t, []string{"The agency has been waiting on us since Tue 4 Apr: All communications with ICE since 20 January 2017 (Sacramento County Sheriff's Department)"}, got)
 }
 
 // dueToday files ten more requests like the bundle's and sets the clock to
@@ -407,9 +407,9 @@ func TestReminders_TimelineRecordsEachSent(t *testing.T) {
 		{at("2017-04-05"), true, ""},
 		{at("2017-04-05").Add(time.Minute), false, "Reminder sent to Ana Ruiz: due in 1 business day (Thu 6 Apr 2017)."},
 		{at("2017-04-06"), false, "Reminder sent to Ana Ruiz: due today (Thu 6 Apr 2017)."},
-		{at("2017-04-07"), false, "Reminder sent to Ana Ruiz: overdue since Thu 6 Apr 2017 (1 day late)."},
+		{at("2017-04-07"), false, "Reminder sent to Ana Ruiz: overdue: was due Thu 6 Apr 2017, 1 day late."},
 		{at("2017-04-10"), false, ""},
-		{at("2017-04-14"), false, "Reminder sent to Ana Ruiz: overdue since Thu 6 Apr 2017 (8 days late)."},
+		{at("2017-04-14"), false, "Reminder sent to Ana Ruiz: overdue: was due Thu 6 Apr 2017, 8 days late."},
 	} {
 		name := day.at.Format(time.DateTime)
 		fake.FailWith(nil)
@@ -609,10 +609,14 @@ func TestInvitationEmail(t *testing.T) {
 func TestReminders_DatabaseErrorWhileComposingIsRetried(t *testing.T) {
 	t.Parallel()
 	b := sacramento(t)
+	// Assigned: the due-today email names its reason without reading the
+	// watchers; the digest's query reads them.
+	_, err := b.st.UpdateRequest(b.fx.Ctx, b.req.ID, sunshine.RequestUpdate{AssigneeID: &b.fx.Admin.ID})
+	require.NoError(t, err)
 	fake := &mail.Fake{}
 	r := b.runner(fake)
 	b.clock.Set(at("2017-04-06"))
-	_, _, err := r.Plan(context.Background())
+	_, _, err = r.Plan(context.Background())
 	require.NoError(t, err)
 	_, err = b.st.DB().Exec(`ALTER TABLE watchers RENAME TO watchers_moved`)
 	require.NoError(t, err)
@@ -649,7 +653,7 @@ func TestReminders_OverdueCountsToTheDayItIsWritten(t *testing.T) {
 	require.NoError(t, err)
 	var overdue []mail.Message
 	for _, m := range fake.Sent() {
-		if strings.HasPrefix(m.Subject, "Overdue since") {
+		if strings.HasPrefix(m.Subject, "Overdue (") {
 			overdue = append(overdue, m)
 		}
 	}
@@ -668,7 +672,7 @@ func TestReminders_CountClosureDays(t *testing.T) {
 	mailer, err := mail.NewSMTP(mp.URL(), "Sunshine <reminders@sunshine.example>")
 	require.NoError(t, err)
 	r := b.runner(mailer)
-	const cpra = "CPRA request to Sacramento County Sheriff's Department"
+	const cpra = "All communications with ICE since 20 January 2017 (Sacramento County Sheriff's Department)"
 	// Due Thu 6 Apr still (a calendar-day law); Fri 31 Mar is Cesar Chavez
 	// Day and Tue 4 Apr the closure: 3 business days before is Thu 30 Mar.
 	for _, day := range []struct {
@@ -691,4 +695,57 @@ func TestReminders_CountClosureDays(t *testing.T) {
 		}
 		require.Equal(t, day.want, got, day.date)
 	}
+}
+
+// A due-soon email counts the business days left from the day it is sent,
+// not the day it was planned: late (a mail outage, a request entered late)
+// it says 2 where 3 were left when planned; on the due date itself it is
+// not sent at all (the due-today email says it). Overdue emails say where
+// to follow up, and every email why its recipient gets it.
+func TestReminders_CountFromTheDaySentAndSayWhy(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	_, err := b.st.PlanReminders(context.Background(), at("2017-04-03")) // 3 business days before Thu 6 Apr
+	require.NoError(t, err)
+	fake := &mail.Fake{}
+	b.clock.Set(at("2017-04-04"))
+	_, err = b.runner(fake).Deliver(context.Background())
+	require.NoError(t, err)
+	require.Len(t, fake.Sent(), 1)
+	msg := fake.Sent()[0]
+	require.Equal(t, "Due Thu 6 Apr (2 business days): All communications with ICE since 20 January 2017 (Sacramento County Sheriff's Department)", msg.Subject)
+	require.Contains(t, msg.Text, "is due on Thu 6 Apr 2017, in 2 business days.")
+	require.Contains(t, msg.Text, "You get this email because nobody is assigned to this request or watches it, so its reminders go to the admins of ndlon")
+	es, _, err := b.st.FindEvents(b.fx.Ctx, b.req.ID, store.All, "")
+	require.NoError(t, err)
+	require.Equal(t, "Reminder sent to "+b.fx.Admin.Name+": due in 2 business days (Thu 6 Apr 2017).", es[len(es)-1].Note)
+
+	// Planned for Wed 5 Apr, delivered on the due date: dropped, not sent.
+	_, err = b.st.PlanReminders(context.Background(), at("2017-04-05"))
+	require.NoError(t, err)
+	b.clock.Set(at("2017-04-06"))
+	res, err := b.runner(fake).Deliver(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, jobs.DeliveryResult{Cancelled: 1}, res)
+	cancelled, _, err := b.st.FindReminders(b.fx.Ctx, "cancelled", 10, "")
+	require.NoError(t, err)
+	require.Len(t, cancelled, 1)
+	require.Equal(t, "the due date came before it could be sent", cancelled[0].LastError)
+
+	// Overdue, to the assignee: the agency's email and portal to follow up.
+	email, portal := "records@sheriff.example", "https://sheriff.example/records"
+	_, err = b.st.UpdateAgency(b.fx.Ctx, b.req.AgencyID, sunshine.AgencyUpdate{Email: &email, PortalURL: &portal})
+	require.NoError(t, err)
+	_, err = b.st.UpdateRequest(b.fx.Ctx, b.req.ID, sunshine.RequestUpdate{AssigneeID: &b.fx.Admin.ID})
+	require.NoError(t, err)
+	_, err = b.st.PlanReminders(context.Background(), at("2017-04-07"))
+	require.NoError(t, err)
+	b.clock.Set(at("2017-04-07"))
+	before := len(fake.Sent())
+	_, err = b.runner(fake).Deliver(context.Background())
+	require.NoError(t, err)
+	require.Len(t, fake.Sent(), before+1)
+	msg = fake.Sent()[before]
+	require.Contains(t, msg.Text, "  Email:     records@sheriff.example\n  Portal:    https://sheriff.example/records\n")
+	require.Contains(t, msg.Text, "You get this email because you are assigned to this request in Sunshine.")
 }

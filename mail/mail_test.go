@@ -48,38 +48,38 @@ func TestRenderReminder_Subjects(t *testing.T) {
 		want string
 	}{
 		{"DueToday", func(d *mail.ReminderData) { d.Kind = mail.KindDueToday },
-			"Due today (Thu 6 Apr): CPRA request to " + sacramento},
+			"Due today (Thu 6 Apr): Use-of-force reports, 2016 (" + sacramento + ")"},
 		{"DueSoon", func(d *mail.ReminderData) { d.Kind = mail.KindDueSoon; d.BusinessDaysLeft = 3 },
-			"Due Thu 6 Apr (3 business days): CPRA request to " + sacramento},
+			"Due Thu 6 Apr (3 business days): Use-of-force reports, 2016 (" + sacramento + ")"},
 		{"DueSoonOneDay", func(d *mail.ReminderData) { d.Kind = mail.KindDueSoon; d.BusinessDaysLeft = 1 },
-			"Due Thu 6 Apr (1 business day): CPRA request to " + sacramento},
+			"Due Thu 6 Apr (1 business day): Use-of-force reports, 2016 (" + sacramento + ")"},
 		{"Overdue", func(d *mail.ReminderData) { d.Kind = mail.KindOverdue; d.DaysOverdue = 2 },
-			"Overdue since Thu 6 Apr: CPRA request to " + sacramento},
+			"Overdue (was due Thu 6 Apr): Use-of-force reports, 2016 (" + sacramento + ")"},
 		{"ExtensionEnding", func(d *mail.ReminderData) {
 			d.Kind = mail.KindExtensionEnding
 			d.DueOn = deadline.MustDate(2017, 4, 20)
 			d.Extended = true
 			d.BusinessDaysLeft = 3
-		}, "Extended deadline Thu 20 Apr (3 business days): CPRA request to " + sacramento},
+		}, "Extended deadline Thu 20 Apr (3 business days): Use-of-force reports, 2016 (" + sacramento + ")"},
 		{"AgencyEstimatePassed", func(d *mail.ReminderData) {
 			d.Kind = mail.KindAgencyEstimatePassed
 			d.EstimatedOn = deadline.MustDate(2017, 5, 1)
-		}, "Agency's estimated date Mon 1 May has passed: CPRA request to " + sacramento},
+		}, "Agency's estimated date Mon 1 May has passed: Use-of-force reports, 2016 (" + sacramento + ")"},
 		{"AgencyEstimatePassedFOIA", func(d *mail.ReminderData) {
 			d.Kind = mail.KindAgencyEstimatePassed
 			d.LawShort = "FOIA"
 			d.AgencyName = "FBI"
 			d.EstimatedOn = deadline.MustDate(2017, 5, 1)
-		}, "Agency's estimated date Mon 1 May has passed: FOIA request to FBI"},
+		}, "Agency's estimated date Mon 1 May has passed: Use-of-force reports, 2016 (FBI)"},
 		{"OverdueFromAnotherYear", func(d *mail.ReminderData) {
 			d.Kind = mail.KindOverdue
 			d.Today = deadline.MustDate(2026, 11, 28)
 			d.DaysOverdue = 3523
-		}, "Overdue since Thu 6 Apr 2017: CPRA request to " + sacramento},
+		}, "Overdue (was due Thu 6 Apr 2017): Use-of-force reports, 2016 (" + sacramento + ")"},
 		{"AwaitingRequester", func(d *mail.ReminderData) {
 			d.Kind = mail.KindAwaitingRequester
 			d.PausedSince = deadline.MustDate(2017, 3, 29)
-		}, "The agency is waiting on us since Wed 29 Mar: CPRA request to " + sacramento},
+		}, "The agency has been waiting on us since Wed 29 Mar: Use-of-force reports, 2016 (" + sacramento + ")"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -109,7 +109,7 @@ func TestRenderReminder_EveryKind(t *testing.T) {
 			t.Parallel()
 			subject, text, html, err := mail.RenderReminder(sacramentoReminder(kind))
 			require.NoError(t, err)
-			require.True(t, strings.HasSuffix(subject, ": CPRA request to "+sacramento), subject)
+			require.True(t, strings.HasSuffix(subject, ": Use-of-force reports, 2016 ("+sacramento+")"), subject)
 			require.NotEmpty(t, text)
 			require.True(t, strings.HasPrefix(html, "<!DOCTYPE html>"))
 		})
@@ -131,7 +131,9 @@ func TestReminderSummary(t *testing.T) {
 		{"DueSoonOneDay", func(d *mail.ReminderData) { d.Kind = mail.KindDueSoon; d.BusinessDaysLeft = 1 },
 			"due in 1 business day (Thu 6 Apr 2017)"},
 		{"Overdue", func(d *mail.ReminderData) { d.Kind = mail.KindOverdue; d.DaysOverdue = 8 },
-			"overdue since Thu 6 Apr 2017 (8 days late)"},
+			"overdue: was due Thu 6 Apr 2017, 8 days late"},
+		{"OverdueAgreedDate", func(d *mail.ReminderData) { d.Kind = mail.KindOverdue; d.DaysOverdue = 8; d.Custom = true },
+			"the agreed date has passed (Thu 6 Apr 2017, 8 days ago)"},
 		{"ExtensionEnding", func(d *mail.ReminderData) {
 			d.Kind = mail.KindExtensionEnding
 			d.DueOn = deadline.MustDate(2017, 4, 20)
@@ -157,6 +159,77 @@ func TestReminderSummary(t *testing.T) {
 	}
 }
 
+// What an email claims depends on whose date it is and on the law: an
+// agreed date that passed is no breach of the statute; a law that does not
+// stop the clock while the agency waits on us says so; a long title is
+// shortened in the subject only; the footer says why this person gets it.
+func TestRenderReminder_Claims(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name        string
+		edit        func(*mail.ReminderData)
+		subject     string
+		want, never []string // in both bodies
+	}{
+		{"statutory date missed", func(d *mail.ReminderData) { d.Kind = mail.KindOverdue; d.DaysOverdue = 2 },
+			"Overdue (was due Thu 6 Apr): Use-of-force reports, 2016 (" + sacramento + ")",
+			[]string{"The agency has missed its deadline under the CPRA (Gov. Code 7922.535(a))", "is 2 days late"},
+			[]string{"agreed"}},
+		{"agreed date passed", func(d *mail.ReminderData) {
+			d.Kind, d.DaysOverdue, d.Custom, d.CustomReason = mail.KindOverdue, 2, true, "agreed by phone"
+			d.LawShort, d.Citation = "Chapter 119", "Fla. Stat. 119.07(1)"
+		}, "Agreed date passed (Thu 6 Apr): Use-of-force reports, 2016 (" + sacramento + ")",
+			[]string{"passed 2 days ago", "citing the date it agreed to", "(agreed with the agency: agreed by phone)"},
+			[]string{"missed its deadline", "late"}},
+		{"due soon on an agreed date", func(d *mail.ReminderData) { d.Kind, d.BusinessDaysLeft, d.Custom = mail.KindDueSoon, 2, true },
+			"Due Thu 6 Apr (2 business days): Use-of-force reports, 2016 (" + sacramento + ")",
+			[]string{"the date agreed with the agency, in 2 business days"}, nil},
+		{"statutory extension", func(d *mail.ReminderData) {
+			d.Kind, d.BusinessDaysLeft, d.Extended = mail.KindExtensionEnding, 3, true
+			d.LawShort, d.ExtensionCitation = "FOIA", "5 U.S.C. 552(a)(6)(B)(i)"
+		}, "Extended deadline Thu 6 Apr (3 business days): Use-of-force reports, 2016 (" + sacramento + ")",
+			[]string{"The law allows this one extension (5 U.S.C. 552(a)(6)(B)(i)): it is the last day the agency has."},
+			[]string{"set for itself"}},
+		{"waiting on us, the clock runs", func(d *mail.ReminderData) {
+			d.Kind, d.PausedSince, d.Status = mail.KindAwaitingRequester, deadline.MustDate(2017, 3, 29), "awaiting requester"
+			d.AgencyEmail, d.AgencyPortal = "records@sheriff.example", "https://sheriff.example/records"
+		}, "The agency has been waiting on us since Wed 29 Mar: Use-of-force reports, 2016 (" + sacramento + ")",
+			[]string{"Under this law the clock keeps running while the agency waits, so answer soon.", "awaiting requester",
+				"records@sheriff.example", "https://sheriff.example/records"},
+			[]string{"paused", "awaiting_requester"}},
+		{"waiting on us, the clock stops", func(d *mail.ReminderData) {
+			d.Kind, d.PausedSince, d.Tolls = mail.KindAwaitingRequester, deadline.MustDate(2017, 3, 29), true
+		}, "The agency has been waiting on us since Wed 29 Mar: Use-of-force reports, 2016 (" + sacramento + ")",
+			[]string{"The clock is paused until we answer."}, []string{"keeps running"}},
+		{"a long title is shortened in the subject", func(d *mail.ReminderData) {
+			d.Kind = mail.KindDueToday
+			d.RequestTitle = "All communications between the Sheriff's Department and Immigration and Customs Enforcement since 20 January 2017"
+			d.Why = "you watch this request"
+		}, "Due today (Thu 6 Apr): All communications between the Sheriff's Department and… (" + sacramento + ")",
+			[]string{"Immigration and Customs Enforcement since 20 January 2017", "You get this email because you watch this request in Sunshine."}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			d := sacramentoReminder("")
+			tt.edit(&d)
+			subject, text, html, err := mail.RenderReminder(d)
+			require.NoError(t, err)
+			require.Equal(t, tt.subject, subject)
+			for _, body := range []string{text, html} {
+				body = strings.ReplaceAll(strings.ReplaceAll(body, "&#39;", "'"), "\n", " ")
+				body = strings.Join(strings.Fields(body), " ")
+				for _, w := range tt.want {
+					require.Contains(t, body, w)
+				}
+				for _, w := range tt.never {
+					require.NotContains(t, body, w)
+				}
+			}
+		})
+	}
+}
+
 func TestRenderReminder_ErrUnknownKind(t *testing.T) {
 	t.Parallel()
 	_, _, _, err := mail.RenderReminder(sacramentoReminder("bogus"))
@@ -176,7 +249,7 @@ func TestRenderReminder_EscapesHTML(t *testing.T) {
 	require.NotContains(t, html, "javascript:")
 	require.Contains(t, html, "Emails &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; memos")
 	require.Contains(t, text, d.RequestTitle, "the text body is not HTML and keeps the title as typed")
-	require.Equal(t, "Overdue since Thu 6 Apr: CPRA request to <b>Agency</b>", subject)
+	require.Equal(t, `Overdue (was due Thu 6 Apr): Emails <script>alert("x")</script> & memos (<b>Agency</b>)`, subject)
 }
 
 func TestRenderReminder_SubjectOneLine(t *testing.T) {
@@ -210,14 +283,14 @@ func TestRenderDigest(t *testing.T) {
 		{"AllSections", func(d *mail.DigestData) {
 			d.Overdue = []mail.DigestItem{late}
 			d.DueToday = []mail.DigestItem{item}
-			d.DueThisWeek = []mail.DigestItem{item, item}
+			d.DueSoon = []mail.DigestItem{item, item}
 			d.Awaiting = []mail.DigestItem{item}
-		}, true, "Sunshine digest for Wed 5 Apr: 1 overdue, 1 due today, 2 due this week, 1 waiting on us"},
+		}, true, "Sunshine digest for Wed 5 Apr: 1 overdue, 1 due today, 2 due within 7 days, 1 waiting on us"},
 		{"OmitsZeroParts", func(d *mail.DigestData) {
 			d.Overdue = []mail.DigestItem{late}
 			d.DueToday = []mail.DigestItem{item}
-			d.DueThisWeek = []mail.DigestItem{item, item}
-		}, true, "Sunshine digest for Wed 5 Apr: 1 overdue, 1 due today, 2 due this week"},
+			d.DueSoon = []mail.DigestItem{item, item}
+		}, true, "Sunshine digest for Wed 5 Apr: 1 overdue, 1 due today, 2 due within 7 days"},
 		{"OnlyAwaiting", func(d *mail.DigestData) {
 			d.Awaiting = []mail.DigestItem{item, item, item}
 		}, true, "Sunshine digest for Wed 5 Apr: 3 waiting on us"},

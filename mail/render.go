@@ -37,9 +37,22 @@ type ReminderData struct {
 	AgencyName       string
 	LawShort         string        // "CPRA", "FOIA"
 	Citation         string        // "Gov. Code 7922.535(a)"
-	Status           string        // "acknowledged"
+	Status           string        // "awaiting requester", as people read it
 	DueOn            deadline.Date // the effective due date
-	Extended         bool
+	// Custom: DueOn is a date agreed with or announced by the agency (a
+	// custom due date), not the law's; CustomReason says why, if known.
+	Custom       bool
+	CustomReason string
+	Extended     bool
+	// ExtensionCitation cites the law's extension (extension_ending).
+	ExtensionCitation string
+	// Tolls: the law stops the clock while the agency waits on us.
+	Tolls bool
+	// AgencyEmail and AgencyPortal are where to follow up, when known.
+	AgencyEmail, AgencyPortal string
+	// Why says why the recipient gets the email: "you are assigned to this
+	// request".
+	Why string
 	BusinessDaysLeft int           // for due_soon / extension_ending
 	DaysOverdue      int           // calendar days late, for overdue
 	EstimatedOn      deadline.Date // agency_estimate_passed
@@ -63,7 +76,7 @@ type DigestItem struct {
 type DigestData struct {
 	RecipientName, OrgName                   string
 	Date                                     deadline.Date // the recipient's local date
-	Overdue, DueToday, DueThisWeek, Awaiting []DigestItem
+	Overdue, DueToday, DueSoon, Awaiting []DigestItem
 	DashboardURL, PrefsURL                   string
 }
 
@@ -114,22 +127,27 @@ func short(d, today deadline.Date) string {
 
 // RenderReminder renders the subject, text and HTML bodies of a reminder.
 // Every field is treated as untrusted text: the HTML escapes it, and the
-// subject is kept on one line.
+// subject is kept on one line. The subject says what is due and names the
+// request (its title, shortened) and the agency, so two requests to one
+// agency are told apart in an inbox.
 func RenderReminder(d ReminderData) (subject, text, html string, err error) {
-	about := lawOf(d.LawShort) + " request to " + d.AgencyName
+	var what string
 	switch d.Kind {
 	case KindDueToday:
-		subject = fmt.Sprintf("Due today (%s): %s", short(d.DueOn, d.Today), about)
+		what = fmt.Sprintf("Due today (%s)", short(d.DueOn, d.Today))
 	case KindDueSoon:
-		subject = fmt.Sprintf("Due %s (%s): %s", short(d.DueOn, d.Today), plural(d.BusinessDaysLeft, "business day"), about)
+		what = fmt.Sprintf("Due %s (%s)", short(d.DueOn, d.Today), plural(d.BusinessDaysLeft, "business day"))
 	case KindOverdue:
-		subject = fmt.Sprintf("Overdue since %s: %s", short(d.DueOn, d.Today), about)
+		what = fmt.Sprintf("Overdue (was due %s)", short(d.DueOn, d.Today))
+		if d.Custom {
+			what = fmt.Sprintf("Agreed date passed (%s)", short(d.DueOn, d.Today))
+		}
 	case KindExtensionEnding:
-		subject = fmt.Sprintf("Extended deadline %s (%s): %s", short(d.DueOn, d.Today), plural(d.BusinessDaysLeft, "business day"), about)
+		what = fmt.Sprintf("Extended deadline %s (%s)", short(d.DueOn, d.Today), plural(d.BusinessDaysLeft, "business day"))
 	case KindAgencyEstimatePassed:
-		subject = fmt.Sprintf("Agency's estimated date %s has passed: %s", short(d.EstimatedOn, d.Today), about)
+		what = fmt.Sprintf("Agency's estimated date %s has passed", short(d.EstimatedOn, d.Today))
 	case KindAwaitingRequester:
-		subject = fmt.Sprintf("The agency is waiting on us since %s: %s", short(d.PausedSince, d.Today), about)
+		what = fmt.Sprintf("The agency has been waiting on us since %s", short(d.PausedSince, d.Today))
 	default:
 		return "", "", "", fmt.Errorf("mail: unknown reminder kind %q", d.Kind)
 	}
@@ -137,7 +155,26 @@ func RenderReminder(d ReminderData) (subject, text, html string, err error) {
 	if err != nil {
 		return "", "", "", err
 	}
-	return oneLine(subject), text, html, nil
+	return oneLine(what + ": " + shorten(d.RequestTitle, subjectTitle) + " (" + d.AgencyName + ")"), text, html, nil
+}
+
+// subjectTitle is the most of a request's title a subject shows, in
+// characters: the rest of the subject still fits a phone's inbox line or two.
+const subjectTitle = 60
+
+// shorten cuts s to at most n characters, at a word where it can, marking
+// the cut with "…".
+func shorten(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	cut := string(r[:n-1])
+	if i := strings.LastIndex(cut, " "); i > n/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,;:.-") + "…"
 }
 
 // ReminderSummary says in a phrase, in the email's words, what a reminder
@@ -151,7 +188,10 @@ func ReminderSummary(d ReminderData) string {
 	case KindDueSoon:
 		return "due in " + plural(d.BusinessDaysLeft, "business day") + " (" + day(d.DueOn) + ")"
 	case KindOverdue:
-		return "overdue since " + day(d.DueOn) + " (" + plural(d.DaysOverdue, "day") + " late)"
+		if d.Custom {
+			return "the agreed date has passed (" + day(d.DueOn) + ", " + plural(d.DaysOverdue, "day") + " ago)"
+		}
+		return "overdue: was due " + day(d.DueOn) + ", " + plural(d.DaysOverdue, "day") + " late"
 	case KindExtensionEnding:
 		return "extended deadline in " + plural(d.BusinessDaysLeft, "business day") + " (" + day(d.DueOn) + ")"
 	case KindAgencyEstimatePassed:
@@ -172,7 +212,7 @@ func RenderDigest(d DigestData) (subject, text, html string, ok bool, err error)
 	}{
 		{len(d.Overdue), "overdue"},
 		{len(d.DueToday), "due today"},
-		{len(d.DueThisWeek), "due this week"},
+		{len(d.DueSoon), "due within 7 days"},
 		{len(d.Awaiting), "waiting on us"},
 	} {
 		if p.n > 0 {

@@ -201,7 +201,7 @@ func TestRemindOnce(t *testing.T) {
 		require.NoError(t, err)
 		subjects = append(subjects, msg.Header.Get("Subject"))
 	}
-	require.Contains(t, subjects, "Overdue since Thu 6 Apr: CPRA request to Sacramento County Sheriff's Department")
+	require.Contains(t, subjects, "Overdue (was due Thu 6 Apr): All communications with ICE since 20 January 2017 (Sacramento County Sheriff's Department)")
 
 	code, out, _ = runCLI("remind", "--once", "--now", "2017-04-07T08:05:00-07:00")
 	require.Equal(t, 0, code)
