@@ -30,15 +30,15 @@ var Kinds = []string{
 
 // ReminderData is what a reminder email says about one request.
 type ReminderData struct {
-	Kind             string // one of Kinds
-	RecipientName    string
-	OrgName          string
-	RequestTitle     string
-	AgencyName       string
-	LawShort         string        // "CPRA", "FOIA"
-	Citation         string        // "Gov. Code 7922.535(a)"
-	Status           string        // "awaiting requester", as people read it
-	DueOn            deadline.Date // the effective due date
+	Kind          string // one of Kinds
+	RecipientName string
+	OrgName       string
+	RequestTitle  string
+	AgencyName    string
+	LawShort      string        // "CPRA", "FOIA"
+	Citation      string        // "Gov. Code 7922.535(a)"
+	Status        string        // "awaiting requester", as people read it
+	DueOn         deadline.Date // the effective due date
 	// Custom: DueOn is a date agreed with or announced by the agency (a
 	// custom due date), not the law's; CustomReason says why, if known.
 	Custom       bool
@@ -52,7 +52,7 @@ type ReminderData struct {
 	AgencyEmail, AgencyPortal string
 	// Why says why the recipient gets the email: "you are assigned to this
 	// request".
-	Why string
+	Why              string
 	BusinessDaysLeft int           // for due_soon / extension_ending
 	DaysOverdue      int           // calendar days late, for overdue
 	EstimatedOn      deadline.Date // agency_estimate_passed
@@ -74,10 +74,10 @@ type DigestItem struct {
 
 // DigestData is one recipient's daily digest.
 type DigestData struct {
-	RecipientName, OrgName                   string
-	Date                                     deadline.Date // the recipient's local date
+	RecipientName, OrgName               string
+	Date                                 deadline.Date // the recipient's local date
 	Overdue, DueToday, DueSoon, Awaiting []DigestItem
-	DashboardURL, PrefsURL                   string
+	DashboardURL, PrefsURL               string
 }
 
 //go:embed templates/*.tmpl
