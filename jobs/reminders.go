@@ -272,7 +272,11 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder) (msg m
 		if err != nil {
 			return msg, "", "", err
 		}
-		msg.Subject, msg.Text, msg.HTML, err = mail.RenderInvite(mail.InviteData{RecipientName: user.Name, OrgName: org.Name, Link: link})
+		sender, err := j.store.InviteSender(ctx, c.ID)
+		if err != nil {
+			return msg, "", "", err
+		}
+		msg.Subject, msg.Text, msg.HTML, err = mail.RenderInvite(mail.InviteData{RecipientName: user.Name, OrgName: org.Name, InvitedBy: sender, Link: link})
 		return msg, "", "", err
 	}
 	if c.Kind == sunshine.ReminderDigest {

@@ -596,11 +596,23 @@ func TestInvitationEmail(t *testing.T) {
 	require.Equal(t, 1, res.Sent)
 	msg := fake.Sent()[0]
 	require.Equal(t, "new@ndlon.example", msg.To)
-	require.Equal(t, "You are invited to ndlon on Sunshine", msg.Subject)
+	// It names who sent it: an unexpected password link from nobody in
+	// particular looks like phishing.
+	require.Equal(t, "Admin of ndlon invited you to ndlon on Sunshine", msg.Subject)
+	require.Contains(t, msg.Text, "Admin of ndlon invited you to Sunshine, where ndlon tracks")
+	require.Contains(t, msg.HTML, "<title>Your invitation to ndlon on Sunshine</title>")
 	require.Contains(t, msg.Text, "https://sunshine.example/invite/")
 	var payload string
 	require.NoError(t, b.st.DB().Get(&payload, `SELECT payload FROM reminders WHERE kind = 'invite'`))
 	require.Empty(t, payload, "the link is not kept after sending")
+
+	// Sent by no user (an operator's command): no name to give.
+	system := sunshine.WithPrincipal(context.Background(), sunshine.Principal{OrgID: b.fx.Org.ID, Role: sunshine.RoleAdmin})
+	require.NoError(t, b.st.InviteUser(system, &sunshine.User{Email: "other@ndlon.example", Role: sunshine.RoleStaff}, "https://sunshine.example"))
+	_, err = r.Deliver(context.Background())
+	require.NoError(t, err)
+	require.Len(t, fake.Sent(), 2)
+	require.Equal(t, "You are invited to ndlon on Sunshine", fake.Sent()[1].Subject)
 }
 
 // A database error while composing (here the digest's query, its table

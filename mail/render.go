@@ -254,5 +254,8 @@ func RenderInvite(d InviteData) (subject, text, html string, err error) {
 	if err != nil {
 		return "", "", "", err
 	}
+	if d.InvitedBy != "" {
+		return oneLine(d.InvitedBy + " invited you to " + d.OrgName + " on Sunshine"), text, html, nil
+	}
 	return oneLine("You are invited to " + d.OrgName + " on Sunshine"), text, html, nil
 }

@@ -289,10 +289,23 @@ func (s *Store) sendInvite(ctx context.Context, tx *sqlx.Tx, org, userID, baseUR
 		return translate(err, "invitation")
 	}
 	today := deadline.DateOf(now.UTC())
-	const q = `INSERT INTO reminders (org_id, recipient_id, kind, due_on, occurrence, next_attempt_at, payload)
-		VALUES ($1, $2, 'invite', $3, $3, $4, $5)`
-	_, err := tx.ExecContext(ctx, q, org, userID, today, now, baseURL+"/invite/"+plain)
+	var sender *string // the signed-in user who sends it, if any
+	if p, ok := sunshine.PrincipalFrom(ctx); ok && p.UserID != "" {
+		sender = &p.UserID
+	}
+	const q = `INSERT INTO reminders (org_id, recipient_id, kind, due_on, occurrence, next_attempt_at, payload, sender_id)
+		VALUES ($1, $2, 'invite', $3, $3, $4, $5, $6)`
+	_, err := tx.ExecContext(ctx, q, org, userID, today, now, baseURL+"/invite/"+plain, sender)
 	return translate(err, "invitation email")
+}
+
+// InviteSender names who sent an invitation email, "Ana Ruiz" (or their
+// email when they have no name); "" when no user sent it.
+func (s *Store) InviteSender(ctx context.Context, reminderID string) (string, error) {
+	var name string
+	err := sqlx.GetContext(ctx, s.q(), &name, `SELECT COALESCE(NULLIF(u.name, ''), u.email, '') FROM reminders r
+		LEFT JOIN users u ON u.id = r.sender_id WHERE r.id = $1 AND r.kind = 'invite'`, reminderID)
+	return name, translate(err, "invitation email")
 }
 
 // AcceptInvite sets the invited user's password once and opens a session.
