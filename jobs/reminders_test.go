@@ -761,3 +761,42 @@ func TestReminders_CountFromTheDaySentAndSayWhy(t *testing.T) {
 	require.Contains(t, msg.Text, "  Email:     records@sheriff.example\n  Portal:    https://sheriff.example/records\n")
 	require.Contains(t, msg.Text, "You get this email because you are assigned to this request in Sunshine.")
 }
+
+// A request's reminder goes out at its recipient's hour (their digest
+// hour, 7:00 by default, in the organization's time zone) on the day it
+// falls due, not when planning first runs after midnight; planned after
+// that hour, it goes at once.
+func TestReminders_SentAtTheRecipientsHour(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	require.NoError(t, b.st.SetPreferences(b.fx.Ctx, sunshine.Preferences{Digest: false, DigestHour: 9, Kinds: sunshine.ReminderKinds}))
+	fake := &mail.Fake{}
+	r := b.runner(fake)
+	local := func(hhmm string) time.Time {
+		t.Helper()
+		tm, err := time.ParseInLocation("2006-01-02 15:04", "2017-04-06 "+hhmm, la)
+		require.NoError(t, err)
+		return tm
+	}
+	for _, step := range []struct {
+		at   string
+		sent int
+	}{
+		{"00:05", 0}, // planned (due today), not sent at midnight
+		{"07:00", 0}, // the default hour, but this person chose 9:00
+		{"09:00", 1},
+	} {
+		b.clock.Set(local(step.at))
+		_, _, _, err := r.RunOnce(context.Background())
+		require.NoError(t, err, step.at)
+		require.Len(t, fake.Sent(), step.sent, step.at)
+	}
+	require.Equal(t, "Due today (Thu 6 Apr): All communications with ICE since 20 January 2017 (Sacramento County Sheriff's Department)", fake.Sent()[0].Subject)
+
+	// Planned at 10:00, after the hour: at once.
+	b.clock.Set(local("10:00").AddDate(0, 0, 1)) // Fri 7 Apr: overdue
+	_, _, _, err := r.RunOnce(context.Background())
+	require.NoError(t, err)
+	require.Len(t, fake.Sent(), 2)
+	require.True(t, strings.HasPrefix(fake.Sent()[1].Subject, "Overdue (was due Thu 6 Apr)"), fake.Sent()[1].Subject)
+}

@@ -92,9 +92,14 @@ func (s *Store) PlanReminders(ctx context.Context, now time.Time) (int64, error)
 		WHERE ow.assignee_id IS NULL AND NOT EXISTS (SELECT 1 FROM watching w WHERE w.request_id = ow.request_id)
 	),
 	inserted AS (
+		-- Sent at the recipient's hour (their digest hour, 7:00 by default,
+		-- in the organization's time zone) on the day it falls due, not
+		-- just after midnight; at once when that hour has passed.
 		INSERT INTO reminders (org_id, request_id, recipient_id, kind, due_on, occurrence, next_attempt_at)
-		SELECT o.org_id, o.request_id, rc.user_id, o.kind, o.due_on, o.occurrence, $1
+		SELECT o.org_id, o.request_id, rc.user_id, o.kind, o.due_on, o.occurrence,
+		       GREATEST($1, (o.occurrence + make_interval(hours => COALESCE(up.digest_hour, 7))) AT TIME ZONE org.time_zone)
 		FROM owed o
+		JOIN organizations org ON org.id = o.org_id
 		JOIN recipients rc ON rc.request_id = o.request_id
 		LEFT JOIN user_preferences up ON up.user_id = rc.user_id
 		WHERE up.user_id IS NULL OR o.kind = ANY(up.kinds)
