@@ -285,7 +285,10 @@ func findCommunication(ctx context.Context, q sqlx.QueryerContext, org, id strin
 }
 
 // UpdateCommunication edits a communication; the previous version is kept
-// in the request's timeline.
+// in the request's timeline. With WithIfMatch in ctx it changes the
+// communication only while it is still at that version (EPrecondition
+// otherwise): a form that sends every field must not overwrite a change
+// made since it was filled.
 func (s *Store) UpdateCommunication(ctx context.Context, id string, upd sunshine.CommunicationUpdate) (*sunshine.Communication, error) {
 	org, err := orgID(ctx)
 	if err != nil {
@@ -295,6 +298,10 @@ func (s *Store) UpdateCommunication(ctx context.Context, id string, upd sunshine
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
 		if c, err = findCommunication(ctx, tx, org, id, true); err != nil {
 			return err
+		}
+		if want, ok := ctx.Value(ifMatchKey{}).(int); ok && want != c.Version {
+			return sunshine.Errorf(sunshine.EPrecondition,
+				"the communication changed since you read it (version %d, you had %d); read it again and reapply your change", c.Version, want)
 		}
 		prev := *c
 		setStr := func(dst *string, v *string) {

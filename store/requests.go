@@ -575,7 +575,8 @@ func (s *Store) checkReceiptCorrection(ctx context.Context, tx *sqlx.Tx, r *suns
 type ifMatchKey struct{}
 
 // WithIfMatch makes the next change of a request in ctx conditional on the
-// request still being at version (the API's If-Match).
+// request still being at version (the API's If-Match); UpdateCommunication
+// reads it as the communication's version.
 func WithIfMatch(ctx context.Context, version int) context.Context {
 	return context.WithValue(ctx, ifMatchKey{}, version)
 }
