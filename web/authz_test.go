@@ -68,6 +68,7 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		{"/requests/new", 200, 200, 403, 200}, // viewers cannot file requests
 		{"/requests/" + r.ID, 200, 200, 200, 404},
 		{"/communications/" + comm.ID + "/message.txt", 200, 200, 200, 404},
+		{"/communications/" + comm.ID + "/edit", 200, 200, 403, 404}, // viewers cannot correct communications
 		{"/export/requests.csv", 200, 200, 200, 200},
 		{"/reminders", 200, 200, 200, 200},
 	}
@@ -86,6 +87,7 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		// Without the version it read, an edit changes nothing (400), but only
 		// after the role and the organization were checked.
 		{"/requests/" + r.ID + "/edit", url.Values{"title": {"Renamed"}}, 400, 400, 403, 404},
+		{"/communications/" + comm.ID + "/edit", url.Values{"subject": {"Renamed"}}, 400, 400, 403, 404},
 		// The agency's own values: saving them leaves it as it was for the next visitor.
 		{"/agencies/" + a.ID, url.Values{"name": {a.Name}, "jurisdiction": {"us-ca"}}, 303, 303, 403, 404},
 		// Reactivating an active user changes nothing, so every visitor may try.

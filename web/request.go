@@ -30,7 +30,8 @@ type reqForm struct {
 	ID     string
 	Values url.Values
 	Errors map[string]string
-	err    error // the store's refusal, if any
+	err    error             // the store's refusal, if any
+	labels map[string]string // the summary's names of fields, where not fieldLabels'
 }
 
 func newReqForm(id string, values url.Values) *reqForm {
@@ -99,7 +100,11 @@ func (f *reqForm) Problems(fields ...string) []formProblem {
 	var out []formProblem
 	for _, name := range fields {
 		if msg := f.Errors[name]; msg != "" {
-			out = append(out, formProblem{ID: f.FieldID(name), Label: fieldLabels[name], Message: msg})
+			label, ok := f.labels[name]
+			if !ok {
+				label = fieldLabels[name]
+			}
+			out = append(out, formProblem{ID: f.FieldID(name), Label: label, Message: msg})
 		}
 	}
 	return out
@@ -428,6 +433,24 @@ func buildTimeline(events []*sunshine.Event, comms []*sunshine.Communication, do
 // thousands matches a comma between digit groups in an amount: 1,250.00.
 var thousands = regexp.MustCompile(`(\d),(\d{3})\b`)
 
+// typedFee is a fee amount as a person writes it ("$1,250.00"), without
+// the symbol and the thousands commas; "" when none was typed.
+func typedFee(raw string) string {
+	return thousands.ReplaceAllString(strings.TrimPrefix(strings.TrimSpace(raw), "$"), "${1}${2}")
+}
+
+// typedLines is a textarea of one item per line (exemptions cited),
+// without blank lines and surrounding spaces; nil when it has none.
+func typedLines(raw string) []string {
+	var out []string
+	for _, line := range strings.Split(raw, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
 // eventText says what an event recorded.
 func eventText(e *sunshine.Event, clockStops bool) string {
 	var data map[string]any
@@ -554,13 +577,8 @@ func (s *Server) handleCommunicationCreate(c *gin.Context) {
 	}}
 	in.OccurredOn = f.parseDateField("occurred_on")
 	in.CustomDueOn = f.parseDateField("custom_due_on")
-	for _, line := range strings.Split(f.V("exemptions_cited"), "\n") {
-		if line = strings.TrimSpace(line); line != "" {
-			in.ExemptionsCited = append(in.ExemptionsCited, line)
-		}
-	}
-	// "$1,250.00" as a person writes it: the symbol and thousands commas go.
-	if fee := thousands.ReplaceAllString(strings.TrimPrefix(strings.TrimSpace(f.V("fee_amount")), "$"), "${1}${2}"); fee != "" {
+	in.ExemptionsCited = typedLines(f.V("exemptions_cited"))
+	if fee := typedFee(f.V("fee_amount")); fee != "" {
 		in.FeeAmount = &fee
 	}
 	if rs := f.V("resulting_status"); rs != "" {

@@ -103,6 +103,8 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 	in.POST("/requests/:id/edit", s.handleRequestEdit)
 	in.GET("/documents/:id/download", s.handleDownload)
 	in.GET("/communications/:id/message.txt", s.handleMessage)
+	in.GET("/communications/:id/edit", s.handleCommunicationEditPage)
+	in.POST("/communications/:id/edit", s.handleCommunicationEdit)
 	in.GET("/reminders", s.handleReminders)
 	in.POST("/reminders/retry", s.handleRemindersRetryAll)
 	in.POST("/reminders/:id/retry", s.handleReminderRetry)

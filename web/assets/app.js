@@ -19,12 +19,17 @@
   // page, but the form's redirect lands on its section (#closures), often
   // below the fold: move the note under that section's heading.
   // A request page's action (#status, a closed <details>) gets its note
-  // just above it, where the person clicked.
+  // just above it, where the person clicked; a timeline entry
+  // (#comm-..., after its edit) under its first line.
   var note = document.querySelector("main p.note[role=status]");
   var section = location.hash && document.getElementById(location.hash.slice(1));
   if (note && section && !section.contains(note)) {
     if (section.tagName === "DETAILS") {
       section.insertAdjacentElement("beforebegin", note);
+    } else if (section.tagName === "LI") {
+      var line = section.querySelector(".tl-head");
+      if (line) line.insertAdjacentElement("afterend", note);
+      else section.insertBefore(note, section.firstChild);
     } else if (section.tagName === "SECTION") {
       var heading = section.querySelector("h2");
       if (heading) heading.insertAdjacentElement("afterend", note);
