@@ -16,6 +16,7 @@ import (
 	sunshine "github.com/sunshine-records/sunshine"
 	"github.com/sunshine-records/sunshine/api"
 	"github.com/sunshine-records/sunshine/deadline"
+	"github.com/sunshine-records/sunshine/store"
 	"github.com/sunshine-records/sunshine/store/storetest"
 	"github.com/sunshine-records/sunshine/web"
 )
@@ -43,6 +44,9 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEmpty(t, pendings)
 	pending := pendings[0]
+	doc, err := b.st.CreateDocument(b.fx.Ctx, store.NewDocument{RequestID: r.ID, Filename: "mistake.txt", ContentType: "text/plain",
+		Content: strings.NewReader("uploaded by mistake")})
+	require.NoError(t, err)
 	addUser := func(email string, role sunshine.Role) *sunshine.User {
 		u := &sunshine.User{Email: email, Role: role}
 		require.NoError(t, b.st.CreateUser(b.fx.Ctx, u))
@@ -88,6 +92,8 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		// after the role and the organization were checked.
 		{"/requests/" + r.ID + "/edit", url.Values{"title": {"Renamed"}}, 400, 400, 403, 404},
 		{"/communications/" + comm.ID + "/edit", url.Values{"subject": {"Renamed"}}, 400, 400, 403, 404},
+		// The admin removes the document; then it is gone for staff (404).
+		{"/documents/" + doc.ID + "/delete", nil, 303, 404, 403, 404},
 		// The agency's own values: saving them leaves it as it was for the next visitor.
 		{"/agencies/" + a.ID, url.Values{"name": {a.Name}, "jurisdiction": {"us-ca"}}, 303, 303, 403, 404},
 		// Reactivating an active user changes nothing, so every visitor may try.

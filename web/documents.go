@@ -238,6 +238,31 @@ func (s *Server) handleDownload(c *gin.Context) {
 	http.ServeContent(c.Writer, c.Request, "", d.CreatedAt, s.store.Content(ctx, d))
 }
 
+// handleDocumentDelete is POST /documents/:id/delete, the confirmation
+// under a document's Remove on the request page: it removes the document
+// from its request (the timeline keeps a line saying so; its text is no
+// longer searched) and returns to where it was on the page.
+func (s *Server) handleDocumentDelete(c *gin.Context) {
+	if !s.canWrite(c) {
+		return
+	}
+	ctx := ctxOf(c)
+	d, err := s.store.FindDocumentByID(ctx, c.Param("id"))
+	if err != nil { // removed already, or another organization's: 404
+		s.fail(c, err)
+		return
+	}
+	if err := s.store.DeleteDocument(ctx, d.ID); err != nil {
+		s.fail(c, err)
+		return
+	}
+	where := requestPath(d.RequestID) + "#timeline"
+	if d.CommunicationID != nil {
+		where = requestPath(d.RequestID) + "#comm-" + *d.CommunicationID
+	}
+	s.redirectBack(c, where, "Removed "+d.Filename+" from this request.")
+}
+
 // handleMessage shows a communication's whole body as plain text (the
 // request page shows the start of a long one).
 func (s *Server) handleMessage(c *gin.Context) {

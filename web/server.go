@@ -108,6 +108,7 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 	in.GET("/reminders", s.handleReminders)
 	in.POST("/reminders/retry", s.handleRemindersRetryAll)
 	in.POST("/reminders/:id/retry", s.handleReminderRetry)
+	in.POST("/documents/:id/delete", s.handleDocumentDelete)
 	in.GET("/settings", s.handleSettings)
 	in.POST("/settings/preferences", s.handlePreferences)
 	in.POST("/settings/calendar", s.handleCalendar)

@@ -20,7 +20,7 @@
   // below the fold: move the note under that section's heading.
   // A request page's action (#status, a closed <details>) gets its note
   // just above it, where the person clicked; a timeline entry
-  // (#comm-..., after its edit) under its first line.
+  // (#comm-..., after its edit or a document's removal) under its first line.
   var note = document.querySelector("main p.note[role=status]");
   var section = location.hash && document.getElementById(location.hash.slice(1));
   if (note && section && !section.contains(note)) {

@@ -1,0 +1,108 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+	"github.com/sunshine-records/sunshine/store"
+	"github.com/sunshine-records/sunshine/store/storetest"
+)
+
+// Staff remove a document uploaded by mistake from the request page: its
+// Remove asks first (without JavaScript: a disclosure holding the
+// question and the button that confirms), then the document is gone from
+// the page and from search, and the timeline says it was removed. Viewers
+// see no Remove and may not remove; another organization's document, or
+// one already removed, is not found. A refusal removes nothing.
+func TestDocumentRemove(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	cm, _, err := b.st.CreateCommunication(b.fx.Ctx, r.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
+		Direction: sunshine.DirectionIn, Channel: "email", Kind: sunshine.KindRecordsRelease, OccurredOn: deadline.MustParseDate("2017-04-05")}})
+	require.NoError(t, err)
+	requireRedirect(t, b.upload("/requests/"+r.ID+"/documents", nil, map[string][]byte{"ice.txt": []byte("Zanzibarite detainer log.")}, ""), "/requests/"+r.ID)
+	requireRedirect(t, b.upload("/requests/"+r.ID+"/documents", map[string]string{"communication_id": cm.ID},
+		map[string][]byte{"release.txt": []byte("First batch.")}, ""), "/requests/"+r.ID)
+	docs, _, err := b.st.FindDocuments(b.fx.Ctx, r.ID, store.All, "")
+	require.NoError(t, err)
+	require.Len(t, docs, 2)
+	loose, attached := docs[0], docs[1] // uploaded in one transaction: listed in ID order
+	if loose.Filename != "ice.txt" {
+		loose, attached = attached, loose
+	}
+	require.Equal(t, "release.txt", attached.Filename)
+
+	page := body(b.get("/requests/" + r.ID))
+	require.Contains(t, page, `<summary>Remove<span class="visually-hidden"> ice.txt</span></summary>`)
+	require.Contains(t, page, `<form method="post" action="/documents/`+loose.ID+`/delete">`)
+	require.Contains(t, page, "Remove ice.txt from this request? Its text will no longer be found by search.")
+	require.Contains(t, page, `<button type="submit">Remove ice.txt</button>`)
+	require.Contains(t, body(b.get("/search?q=zanzibarite")), "ice.txt")
+
+	viewer := &sunshine.User{Email: "viewer@ndlon.example", Role: sunshine.RoleViewer}
+	require.NoError(t, b.st.CreateUser(b.fx.Ctx, viewer))
+	require.NoError(t, b.st.SetPassword(context.Background(), viewer.ID, password))
+	vb := &bundle{t: t, st: b.st, fx: b.fx, engine: b.engine}
+	vb.login(viewer.Email)
+	require.NotContains(t, body(vb.get("/requests/"+r.ID)), "/delete", "a viewer sees no Remove")
+	other := storetest.Org(t, b.st, "other")
+	require.NoError(t, b.st.SetPassword(context.Background(), other.Admin.ID, password))
+	ob := &bundle{t: t, st: b.st, fx: other, engine: b.engine}
+	ob.login(other.Admin.Email)
+
+	live := func() []string {
+		t.Helper()
+		ds, _, err := b.st.FindDocuments(b.fx.Ctx, r.ID, store.All, "")
+		require.NoError(t, err)
+		var names []string
+		for _, d := range ds {
+			names = append(names, d.Filename)
+		}
+		slices.Sort(names)
+		return names
+	}
+	for _, tc := range []struct {
+		name   string
+		who    *bundle
+		id     string
+		status int
+		where  string   // the redirect, for a removal
+		note   string   // on the request page after it
+		left   []string // the request's documents afterwards
+	}{
+		{name: "viewer", who: vb, id: loose.ID, status: http.StatusForbidden, left: []string{"ice.txt", "release.txt"}},
+		{name: "another organization", who: ob, id: loose.ID, status: http.StatusNotFound, left: []string{"ice.txt", "release.txt"}},
+		{name: "no such document", who: b, id: "00000000-0000-0000-0000-000000000000", status: http.StatusNotFound, left: []string{"ice.txt", "release.txt"}},
+		{name: "not an ID", who: b, id: "not-an-id", status: http.StatusNotFound, left: []string{"ice.txt", "release.txt"}},
+		{name: "a document on its own", who: b, id: loose.ID, status: http.StatusSeeOther,
+			where: "/requests/" + r.ID + "#timeline", note: "Removed ice.txt from this request.", left: []string{"release.txt"}},
+		{name: "removed already", who: b, id: loose.ID, status: http.StatusNotFound, left: []string{"release.txt"}},
+		{name: "a communication's document", who: b, id: attached.ID, status: http.StatusSeeOther,
+			where: "/requests/" + r.ID + "#comm-" + cm.ID, note: "Removed release.txt from this request."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := tc.who.post("/documents/"+tc.id+"/delete", nil)
+			require.Equal(t, tc.status, rec.Code, body(rec))
+			if tc.where != "" {
+				require.Equal(t, tc.where, rec.Header().Get("Location"))
+				require.Contains(t, body(b.get("/requests/"+r.ID)), tc.note)
+			}
+			require.Equal(t, tc.left, live())
+		})
+	}
+
+	page = body(b.get("/requests/" + r.ID))
+	require.Contains(t, page, "Document removed: ice.txt — Admin of ndlon", "the timeline says so, and who")
+	require.Contains(t, page, "Document removed: release.txt")
+	require.NotContains(t, page, "/documents/"+loose.ID+"/download")
+	require.NotContains(t, body(b.get("/search?q=zanzibarite")), "ice.txt", "no longer found by search")
+	require.Equal(t, http.StatusNotFound, b.get("/documents/"+loose.ID+"/download").Code)
+	require.False(t, strings.Contains(page, "Remove ice.txt"))
+}
