@@ -508,3 +508,69 @@ func TestBrowser_ClosureDays(t *testing.T) {
 	require.Equal(t, "2017-04-03", received)
 	require.NotContains(t, b.text(), "counts as received", "the note is gone once the form has the date")
 }
+
+// On a phone, staff correct a logged communication from its Edit in the
+// timeline and remove a document after confirming; each note shows at the
+// communication, in view.
+func TestBrowser_CorrectCommunicationAndRemoveDocument(t *testing.T) {
+	chrome := browserPath(t)
+	ls := startServer(t)
+	b := &tab{t: t, ctx: browser(t, chrome), url: ls.url}
+	cm, _, err := ls.st.CreateCommunication(ls.ndlon.Ctx, ls.request.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
+		Direction: sunshine.DirectionIn, Channel: "email", Kind: sunshine.KindRecordsRelease, OccurredOn: deadline.MustParseDate("2017-04-04"),
+		Subject: "Records relase", Body: "Attached: the first batch.\nPublic Records Unit"}})
+	require.NoError(t, err)
+	doc, err := ls.st.CreateDocument(ls.ndlon.Ctx, store.NewDocument{RequestID: ls.request.ID, CommunicationID: cm.ID,
+		Filename: "wrong-file.txt", ContentType: "text/plain", Content: strings.NewReader("not the records")})
+	require.NoError(t, err)
+	// The timeline is long: the communication is below the fold.
+	for i := range 12 {
+		_, _, err := ls.st.CreateCommunication(ls.ndlon.Ctx, ls.request.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
+			Direction: sunshine.DirectionOut, Channel: "email", Kind: sunshine.KindFollowUp, OccurredOn: deadline.MustParseDate("2017-03-28"),
+			Subject: fmt.Sprintf("Follow-up %d", i+1), Body: "Any news?"}})
+		require.NoError(t, err)
+	}
+	requestURL := ls.url + "/requests/" + ls.request.ID
+	b.do("open the request", chromedp.Navigate(requestURL))
+	b.signIn(ls.ndlon.Admin.Email)
+	b.do("at a phone's width", chromedp.EmulateViewport(375, 812, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulatePortrait),
+		chromedp.Navigate(requestURL), chromedp.WaitVisible(chromedp.CSS("h1")))
+	inView := `(function (sel) {
+		var n = document.querySelector(sel);
+		if (!n) return false;
+		var r = n.getBoundingClientRect();
+		return r.top >= 0 && r.bottom <= window.innerHeight;
+	})`
+	fits := `document.documentElement.scrollWidth <= window.innerWidth`
+
+	b.do("open the communication's Edit", chromedp.Click(chromedp.CSS(`a[href="/communications/`+cm.ID+`/edit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#comm-edit-subject`)))
+	b.waitText("the edit page", "Edit the records release of Tue 4 Apr 2017")
+	require.Equal(t, cm.Body, evaluate[string](b, "the message field", `document.querySelector("#comm-edit-body").value`))
+	require.True(t, evaluate[bool](b, "the edit page's width", fits), "the edit page scrolls sideways on a phone")
+	b.do("correct the subject and save",
+		chromedp.SetValue(chromedp.CSS(`#comm-edit-subject`), "Records release"),
+		chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)),
+	)
+	b.waitText("the communication is updated", "Communication updated.", "Records release")
+	require.Equal(t, requestURL+"#comm-"+cm.ID, b.location())
+	require.True(t, evaluate[bool](b, "find the note", inView+`("#comm-`+cm.ID+` p.note")`), "the note is at the communication, in view")
+	got, err := ls.st.FindCommunicationByID(ls.ndlon.Ctx, cm.ID)
+	require.NoError(t, err)
+	require.Equal(t, "Records release", got.Subject)
+	require.Equal(t, "Attached: the first batch.\nPublic Records Unit", got.Body, "the message is kept as it was")
+
+	// Remove asks first; the button confirms.
+	remove := `#comm-` + cm.ID + ` details.doc-remove`
+	b.do("open the document's Remove", chromedp.Click(chromedp.CSS(remove+` summary`)),
+		chromedp.WaitVisible(chromedp.CSS(remove+` button`)))
+	b.waitText("the question", "Remove wrong-file.txt from this request? Its text will no longer be found by search.")
+	_, err = ls.st.FindDocumentByID(ls.ndlon.Ctx, doc.ID)
+	require.NoError(t, err, "not removed before confirming")
+	b.do("confirm", chromedp.Click(chromedp.CSS(remove+` button`)))
+	b.waitText("the document is removed", "Removed wrong-file.txt from this request.", "Document removed: wrong-file.txt")
+	require.True(t, evaluate[bool](b, "find the note", inView+`("#comm-`+cm.ID+` p.note")`), "the note is at the communication, in view")
+	_, err = ls.st.FindDocumentByID(ls.ndlon.Ctx, doc.ID)
+	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
+	require.True(t, evaluate[bool](b, "the request page's width", fits), "the request page scrolls sideways on a phone")
+}
