@@ -148,12 +148,13 @@ func (j *Reminders) deliverShares(ctx context.Context, claimed []store.ClaimedRe
 }
 
 func (j *Reminders) deliverBatch(ctx context.Context, claimed []store.ClaimedReminder) (DeliveryResult, error) {
+	lookups := newBatchLookups()
 	var res DeliveryResult
 	msgs := make([]mail.Message, 0, len(claimed))
 	sending := make([]store.ClaimedReminder, 0, len(claimed))
 	summaries := make([]string, 0, len(claimed))
 	for _, c := range claimed {
-		msg, summary, skip, err := j.compose(ctx, c)
+		msg, summary, skip, err := j.compose(ctx, c, lookups)
 		switch {
 		case err != nil && sunshine.ErrorCode(err) == sunshine.ENotFound:
 			// Its recipient, organization or request is gone: no attempt
@@ -250,9 +251,9 @@ func (j *Reminders) fail(ctx context.Context, c store.ClaimedReminder, err error
 // reminder the summary its timeline records once it is sent; skip names
 // why a reminder no longer applies (the request moved on since it was
 // planned).
-func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder) (msg mail.Message, summary, skip string, err error) {
+func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder, lk *batchLookups) (msg mail.Message, summary, skip string, err error) {
 	ctx = sunshine.WithPrincipal(ctx, sunshine.Principal{OrgID: c.OrgID})
-	org, err := j.store.FindOrgByID(ctx)
+	org, err := cached(lk.orgs, c.OrgID, func() (*sunshine.Organization, error) { return j.store.FindOrgByID(ctx) })
 	if err != nil {
 		return msg, "", "", err
 	}
@@ -291,7 +292,7 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder) (msg m
 		}
 		return msg, "", "", err
 	}
-	r, err := j.store.FindRequestByID(ctx, *c.RequestID)
+	r, err := cached(lk.requests, *c.RequestID, func() (*sunshine.Request, error) { return j.store.FindRequestByID(ctx, *c.RequestID) })
 	if err != nil {
 		return msg, "", "", err
 	}
@@ -305,7 +306,7 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder) (msg m
 		EstimatedOn: r.AgencyEstimatedOn, TrackingNumber: r.TrackingNumber,
 		RequestURL: j.cfg.BaseURL + "/requests/" + r.ID, PrefsURL: prefs,
 		Today: r.Today(j.clock.Now())}
-	if d.Why, err = j.whyRecipient(ctx, user, r, org); err != nil {
+	if d.Why, err = j.whyRecipient(ctx, user, r, org, lk); err != nil {
 		return msg, "", "", err
 	}
 	if law != nil {
@@ -333,7 +334,7 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder) (msg m
 	switch c.Kind {
 	case sunshine.ReminderOverdue, sunshine.ReminderEstimatePassed, sunshine.ReminderAwaiting:
 		// Emails that ask for a follow-up say where to send it.
-		a, err := j.store.FindAgencyByID(ctx, r.AgencyID)
+		a, err := cached(lk.agencies, r.AgencyID, func() (*sunshine.Agency, error) { return j.store.FindAgencyByID(ctx, r.AgencyID) })
 		if err != nil {
 			return msg, "", "", err
 		}
@@ -345,11 +346,11 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder) (msg m
 
 // whyRecipient says why user gets r's reminders, as the planner chooses
 // them: the assignee, the watchers, or, when neither is, the admins.
-func (j *Reminders) whyRecipient(ctx context.Context, user *sunshine.User, r *sunshine.Request, org *sunshine.Organization) (string, error) {
+func (j *Reminders) whyRecipient(ctx context.Context, user *sunshine.User, r *sunshine.Request, org *sunshine.Organization, lk *batchLookups) (string, error) {
 	if r.AssigneeID != nil && *r.AssigneeID == user.ID {
 		return "you are assigned to this request", nil
 	}
-	watchers, err := j.store.Watchers(ctx, r.ID)
+	watchers, err := cached(lk.watchers, r.ID, func() ([]*sunshine.User, error) { return j.store.Watchers(ctx, r.ID) })
 	if err != nil {
 		return "", fmt.Errorf("watchers: %w", err)
 	}
@@ -359,6 +360,34 @@ func (j *Reminders) whyRecipient(ctx context.Context, user *sunshine.User, r *su
 		}
 	}
 	return "nobody is assigned to this request or watches it, so its reminders go to the admins of " + org.Name, nil
+}
+
+// batchLookups keeps what the emails of one delivery batch share: a batch
+// is mostly one kind of reminder about a few requests to many people, so
+// each organization, request, agency and watcher list is read once.
+type batchLookups struct {
+	orgs     map[string]*sunshine.Organization
+	requests map[string]*sunshine.Request
+	agencies map[string]*sunshine.Agency
+	watchers map[string][]*sunshine.User
+}
+
+func newBatchLookups() *batchLookups {
+	return &batchLookups{orgs: map[string]*sunshine.Organization{}, requests: map[string]*sunshine.Request{},
+		agencies: map[string]*sunshine.Agency{}, watchers: map[string][]*sunshine.User{}}
+}
+
+// cached returns m[key], loading and keeping it the first time; errors are
+// not kept.
+func cached[V any](m map[string]V, key string, load func() (V, error)) (V, error) {
+	if v, ok := m[key]; ok {
+		return v, nil
+	}
+	v, err := load()
+	if err == nil {
+		m[key] = v
+	}
+	return v, err
 }
 
 // stillApplies double-checks a planned reminder against the request now;
