@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -47,6 +48,14 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 	doc, err := b.st.CreateDocument(b.fx.Ctx, store.NewDocument{RequestID: r.ID, Filename: "mistake.txt", ContentType: "text/plain",
 		Content: strings.NewReader("uploaded by mistake")})
 	require.NoError(t, err)
+	// A document nobody removes, to download.
+	kept, err := b.st.CreateDocument(b.fx.Ctx, store.NewDocument{RequestID: r.ID, Filename: "letter.txt", ContentType: "text/plain",
+		Content: strings.NewReader("the agency's letter")})
+	require.NoError(t, err)
+	// A closure day: each writer removes it and adds it back.
+	closedOn := "2017-04-07"
+	_, err = b.st.AddClosure(b.fx.Ctx, &sunshine.Closure{AgencyID: a.ID, ClosedOn: deadline.MustParseDate(closedOn), Reason: "furlough"})
+	require.NoError(t, err)
 	addUser := func(email string, role sunshine.Role) *sunshine.User {
 		u := &sunshine.User{Email: email, Role: role}
 		require.NoError(t, b.st.CreateUser(b.fx.Ctx, u))
@@ -55,6 +64,14 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 	}
 	addUser("staff@ndlon.example", sunshine.RoleStaff)
 	viewer := addUser("viewer@ndlon.example", sunshine.RoleViewer)
+	// A deactivated user: deactivating them again changes nothing.
+	gone := addUser("gone@ndlon.example", sunshine.RoleStaff)
+	_, err = b.st.SetUserActive(b.fx.Ctx, gone.ID, false)
+	require.NoError(t, err)
+	// The viewer's revoked token: revoking it again changes nothing.
+	_, tok, err := b.st.CreateToken(b.fx.Ctx, viewer.ID, "old script")
+	require.NoError(t, err)
+	require.NoError(t, b.st.RevokeToken(b.fx.Ctx, tok.ID))
 	other := storetest.Org(t, b.st, "other")
 	require.NoError(t, b.st.SetPassword(context.Background(), other.Admin.ID, password))
 
@@ -72,6 +89,7 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		{"/requests/new", 200, 200, 403, 200}, // viewers cannot file requests
 		{"/requests/" + r.ID, 200, 200, 200, 404},
 		{"/communications/" + comm.ID + "/message.txt", 200, 200, 200, 404},
+		{"/documents/" + kept.ID + "/download", 200, 200, 200, 404},
 		{"/communications/" + comm.ID + "/edit", 200, 200, 403, 404}, // viewers cannot correct communications
 		{"/export/requests.csv", 200, 200, 200, 200},
 		{"/reminders", 200, 200, 200, 200},
@@ -102,7 +120,81 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		// The viewer's own role: setting it again changes nothing.
 		{"/settings/users/" + viewer.ID + "/role", url.Values{"role": {"viewer"}}, 303, 403, 403, 404},
 		{"/settings/policy", url.Values{"time_zone": {"America/Los_Angeles"}, "due_soon_business_days": {"3,1"}, "overdue_repeat_days": {"7"}, "awaiting_after_business_days": {"3"}}, 303, 403, 403, 303},
+		// Deactivating a deactivated user changes nothing.
+		{"/settings/users/" + gone.ID + "/deactivate", nil, 303, 403, 403, 404},
+		// An invitation without an email invites nobody (400).
+		{"/settings/users", url.Values{"role": {"staff"}}, 400, 403, 403, 400},
+		// A token without a name is not issued (400).
+		{"/settings/tokens", url.Values{}, 400, 400, 400, 400},
+		// The viewer's revoked token: the admin and its owner may revoke it
+		// again; to staff it is someone else's (404).
+		{"/settings/tokens/" + tok.ID + "/revoke", nil, 303, 404, 303, 404},
+		// Everyone's own preferences, saved as the defaults they have.
+		{"/settings/preferences", url.Values{"digest": {"1"}, "digest_hour": {"7"}, "kinds": sunshine.ReminderKinds}, 303, 303, 303, 303},
+		// A new calendar feed address for oneself.
+		{"/settings/calendar", nil, 200, 200, 200, 200},
+		// Without a name the agency is not added (400).
+		{"/agencies", url.Values{"jurisdiction": {"us-ca"}}, 400, 400, 403, 400},
+		// The closure day removed and added back.
+		{"/agencies/" + a.ID + "/closures/" + closedOn + "/delete", nil, 303, 303, 403, 404},
+		{"/agencies/" + a.ID + "/closures", url.Values{"closed_on": {closedOn}, "reason": {"furlough"}}, 303, 303, 403, 404},
+		// Without a title the request is not filed (400).
+		{"/requests", url.Values{"agency_id": {a.ID}, "delivery_method": {"email"}, "received_on": {"2017-04-03"}}, 400, 400, 403, 400},
+		// A malformed date: nothing is logged or extended (400); the request
+		// page it returns to is another organization's (404).
+		{"/requests/" + r.ID + "/communications", url.Values{"direction": {"in"}, "channel": {"email"}, "kind": {"other"}, "occurred_on": {"soon"}, "body": {"x"}}, 400, 400, 403, 404},
+		{"/requests/" + r.ID + "/extension", url.Values{"invoked_on": {"soon"}}, 400, 400, 403, 404},
+		// Without the new status nothing changes (400).
+		{"/requests/" + r.ID + "/status", url.Values{"note": {"x"}}, 400, 400, 403, 404},
+		// The admin is assigned already: assigning them again changes nothing.
+		{"/requests/" + r.ID + "/assign", url.Values{"assignee_id": {b.fx.Admin.ID}}, 303, 303, 403, 404},
+		// Not the upload form's multipart body: nothing is stored (400).
+		{"/requests/" + r.ID + "/documents", nil, 400, 400, 403, 404},
 	}
+	// Every signed-in page and form is in the tables: each row counts for
+	// the route Gin sends it to (a path without parameters before one with).
+	// Only what cannot be in them is left out, each saying why; the API's
+	// routes are api/authz_test.go's matrix.
+	notInMatrix := map[string]string{
+		"POST /logout":        "signing out ends the session the other rows need (TestLogin)",
+		"GET /login":          "public: the sign-in page",
+		"POST /login":         "public: signing in",
+		"GET /invite/:token":  "public: the token in the path is the credential",
+		"POST /invite/:token": "public: the token in the path is the credential",
+		"GET /assets/*file":   "public: static files",
+		"GET /calendar/:file": "the secret in the path is the credential, not a session",
+		"GET /healthz":        "the operator's probe, without a session",
+		"GET /readyz":         "the operator's probe, without a session",
+		"GET /metrics":        "the operator's scraper, without a session",
+	}
+	routes := b.engine.Routes()
+	param := regexp.MustCompile(`[:*][a-z_]+`)
+	covered := map[string]bool{}
+	cover := func(method, path string) {
+		best, params := "", -1
+		for _, rt := range routes {
+			n := len(param.FindAllString(rt.Path, -1))
+			if rt.Method == method && regexp.MustCompile(`^`+param.ReplaceAllString(rt.Path, `[^/?]+`)+`(\?.*)?$`).MatchString(path) &&
+				(params < 0 || n < params) {
+				best, params = rt.Path, n
+			}
+		}
+		covered[method+" "+best] = true
+	}
+	for _, p := range pages {
+		cover(http.MethodGet, p.path)
+	}
+	for _, p := range posts {
+		cover(http.MethodPost, p.path)
+	}
+	for _, rt := range routes {
+		route := rt.Method + " " + rt.Path
+		if strings.HasPrefix(rt.Path, "/api/v1/") || notInMatrix[route] != "" {
+			continue
+		}
+		require.True(t, covered[route], "%s is not in the authorization matrix", route)
+	}
+
 	for _, who := range []struct {
 		name, email string
 		pick        func(admin, staff, viewer, peer int) int
@@ -124,19 +216,33 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		for _, p := range posts {
 			rec := b.post(p.path, p.form)
 			require.Equal(t, who.pick(p.admin, p.staff, p.viewer, p.peer), rec.Code, "%s POST %s: %s", who.name, p.path, body(rec))
+			if who.name == "other-org" {
+				require.NotContains(t, body(rec), r.ID, "another org's request shows after POST %s", p.path)
+				require.NotContains(t, body(rec), a.ID, "another org's agency shows after POST %s", p.path)
+			}
 		}
 	}
 
-	// Nobody signed in: every page and form sends the browser to sign in.
+	// Nobody signed in, and a session that expired: every page and form
+	// sends the browser to sign in.
+	toSignIn := func(who string) {
+		t.Helper()
+		for _, p := range pages {
+			rec := b.get(p.path)
+			require.Equal(t, http.StatusSeeOther, rec.Code, "%s GET %s", who, p.path)
+			require.True(t, strings.HasPrefix(rec.Header().Get("Location"), "/login?next="), "%s GET %s", who, p.path)
+		}
+		for _, p := range posts {
+			rec := b.post(p.path, p.form)
+			require.Equal(t, http.StatusSeeOther, rec.Code, "%s POST %s", who, p.path)
+			require.True(t, strings.HasPrefix(rec.Header().Get("Location"), "/login?next="), "%s POST %s", who, p.path)
+		}
+	}
 	b.cookie = nil
-	for _, p := range pages {
-		rec := b.get(p.path)
-		require.Equal(t, http.StatusSeeOther, rec.Code, p.path)
-		require.True(t, strings.HasPrefix(rec.Header().Get("Location"), "/login?next="), p.path)
-	}
-	for _, p := range posts {
-		require.Equal(t, http.StatusSeeOther, b.post(p.path, p.form).Code, p.path)
-	}
+	toSignIn("nobody")
+	b.login(b.fx.Admin.Email)
+	b.clk.Set(now.Add(15 * 24 * time.Hour)) // sessions last 14 days
+	toSignIn("expired")
 }
 
 func TestExpiredSession(t *testing.T) {
