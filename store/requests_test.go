@@ -250,6 +250,28 @@ func TestStore_AppealWithoutAnAnswer(t *testing.T) {
 	require.Equal(t, sunshine.StatusInLitigation, r2.Status)
 }
 
+// A draft never sent can be withdrawn or abandoned (it has no receipt
+// date), and stays closed.
+func TestStore_DraftWithdrawnOrAbandoned(t *testing.T) {
+	t.Parallel()
+	for _, to := range []sunshine.Status{sunshine.StatusWithdrawn, sunshine.StatusAbandoned} {
+		t.Run(string(to), func(t *testing.T) {
+			t.Parallel()
+			b := setup(t)
+			r := b.request(t, b.agency(t, "FBI", "us-federal"), "Files", "")
+			require.Equal(t, sunshine.StatusDraft, r.Status)
+			r, err := b.s.TransitionRequest(b.ctx, r.ID, sunshine.TransitionInput{To: to, Note: "sent another way"})
+			require.NoError(t, err)
+			require.Equal(t, to, r.Status)
+			require.True(t, r.ReceivedOn.IsZero())
+			require.Equal(t, "2017-04-05", r.ClosedOn.String())
+			require.True(t, r.DueOn.IsZero())
+			_, err = b.s.TransitionRequest(b.ctx, r.ID, sunshine.TransitionInput{To: sunshine.StatusSubmitted, ReceivedOn: d("2017-04-05")})
+			require.Equal(t, sunshine.EConflict, sunshine.ErrorCode(err), "final: %v", err)
+		})
+	}
+}
+
 func TestStore_TransitionsAndPauses(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
