@@ -1,6 +1,7 @@
 package sunshine
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 	"time"
@@ -35,7 +36,7 @@ func (a *Agency) Validate() error {
 	switch {
 	case a.Name == "":
 		fs = append(fs, FieldError{"name", "is required"})
-	case len(a.Name) > 300:
+	case chars(a.Name) > 300:
 		fs = append(fs, FieldError{"name", "must be 1 to 300 characters"})
 	}
 	j, err := deadline.Lookup(a.Jurisdiction)
@@ -62,8 +63,8 @@ func (a *Agency) Validate() error {
 		name, v string
 		max     int
 	}{{"records_contact", a.RecordsContact, 300}, {"postal_address", a.PostalAddress, 1000}, {"phone", a.Phone, 50}, {"portal_url", a.PortalURL, 2000}} {
-		if len(f.v) > f.max {
-			fs = append(fs, FieldError{f.name, "is too long"})
+		if chars(f.v) > f.max {
+			fs = append(fs, FieldError{f.name, fmt.Sprintf("must be at most %d characters", f.max)})
 		}
 	}
 	if len(fs) > 0 {

@@ -1,6 +1,7 @@
 package sunshine
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -98,17 +99,21 @@ func (c *Communication) Validate() error {
 	for _, f := range []struct {
 		name, v string
 		max     int
-	}{{"from", c.From, 500}, {"to", c.To, 500}, {"subject", c.Subject, 1000}, {"body", c.Body, 1000000}} {
-		if len(f.v) > f.max {
-			fs = append(fs, FieldError{f.name, "is too long"})
+	}{{"from", c.From, 500}, {"to", c.To, 500}, {"subject", c.Subject, 1000}} {
+		if chars(f.v) > f.max {
+			fs = append(fs, FieldError{f.name, fmt.Sprintf("must be at most %d characters", f.max)})
 		}
+	}
+	// A message's limit is in bytes: what is stored and read back whole.
+	if len(c.Body) > maxBodyBytes {
+		fs = append(fs, FieldError{"body", fmt.Sprintf("must be at most %d bytes", maxBodyBytes)})
 	}
 	if len(c.ExemptionsCited) > 50 {
 		fs = append(fs, FieldError{"exemptions_cited", "at most 50 citations"})
 	}
 	for i, e := range c.ExemptionsCited {
 		c.ExemptionsCited[i] = strings.TrimSpace(e)
-		if c.ExemptionsCited[i] == "" || len(e) > 200 {
+		if c.ExemptionsCited[i] == "" || chars(e) > 200 {
 			fs = append(fs, FieldError{"exemptions_cited", "each citation must be 1 to 200 characters"})
 			break
 		}

@@ -21,7 +21,7 @@ var slugRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
 func (o *Organization) Validate() error {
 	var fs []FieldError
 	o.Name = strings.TrimSpace(o.Name)
-	if o.Name == "" || len(o.Name) > 200 {
+	if o.Name == "" || chars(o.Name) > 200 {
 		fs = append(fs, FieldError{"name", "must be 1 to 200 characters"})
 	}
 	if !slugRE.MatchString(o.Slug) {
@@ -79,7 +79,7 @@ func (u *User) Validate() error {
 	if !ValidEmail(u.Email) {
 		fs = append(fs, FieldError{"email", "must be an email address"})
 	}
-	if len(u.Name) > 200 {
+	if chars(u.Name) > 200 {
 		fs = append(fs, FieldError{"name", "must be at most 200 characters"})
 	}
 	if !u.Role.Valid() {

@@ -150,10 +150,10 @@ func (r *Request) Validate() error {
 	switch {
 	case r.Title == "":
 		fs = append(fs, FieldError{"title", "is required: a few words that say what is asked for"})
-	case len(r.Title) > 300:
+	case chars(r.Title) > 300:
 		fs = append(fs, FieldError{"title", "must be 1 to 300 characters"})
 	}
-	if len(r.Description) > 20000 {
+	if chars(r.Description) > 20000 {
 		fs = append(fs, FieldError{"description", "must be at most 20000 characters"})
 	}
 	if !r.DeliveryMethod.Valid() {
@@ -162,7 +162,7 @@ func (r *Request) Validate() error {
 	if !r.SentOn.IsZero() && !r.ReceivedOn.IsZero() && r.ReceivedOn.Before(r.SentOn) {
 		fs = append(fs, FieldError{"received_on", "must not be before sent_on"})
 	}
-	if len(r.TrackingNumber) > 200 {
+	if chars(r.TrackingNumber) > 200 {
 		fs = append(fs, FieldError{"tracking_number", "must be at most 200 characters"})
 	}
 	if f := validateTags(r.Tags); f != nil {
@@ -180,7 +180,7 @@ func validateTags(tags []string) *FieldError {
 	}
 	for i, t := range tags {
 		t = strings.TrimSpace(t)
-		if t == "" || len(t) > 50 {
+		if t == "" || chars(t) > 50 {
 			return &FieldError{"tags", "each tag must be 1 to 50 characters"}
 		}
 		tags[i] = t
