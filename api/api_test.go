@@ -568,7 +568,18 @@ func TestCommunications_IfMatch(t *testing.T) {
 	require.Equal(t, http.StatusBadRequest, logComm("yesterday", "denial").status())
 	require.Equal(t, "acknowledged", b.call("GET", "/api/v1/requests/"+id, b.token, nil).str("status"), "the stale denial closed nothing")
 	require.Len(t, b.call("GET", "/api/v1/requests/"+id+"/communications", b.token, nil).items(), 1, "and was not logged")
-	require.Equal(t, http.StatusCreated, logComm(newTag, "denial").status())
+
+	// A communication that changes no status still changes the request
+	// (its correspondence, last_communication_on): a new version.
+	note := logComm(newTag, "other")
+	require.Equal(t, http.StatusCreated, note.status(), note.rec.Body.String())
+	noteTag := note.rec.Header().Get("ETag")
+	require.NotEqual(t, newTag, noteTag)
+	got := b.call("GET", "/api/v1/requests/"+id, b.token, nil)
+	require.Equal(t, noteTag, got.rec.Header().Get("ETag"))
+	require.Equal(t, "2017-03-29", got.str("last_communication_on"))
+	require.Equal(t, http.StatusPreconditionFailed, logComm(newTag, "denial").status())
+	require.Equal(t, http.StatusCreated, logComm(noteTag, "denial").status())
 }
 
 // Two clients edit one request: the second, holding an older version,

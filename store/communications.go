@@ -56,6 +56,7 @@ func (s *Store) CreateCommunication(ctx context.Context, requestID string, in su
 	}
 	var out *sunshine.Communication
 	r, err := s.mutate(ctx, requestID, func(tx *sqlx.Tx, r *sunshine.Request) error {
+		version := r.Version
 		if err := s.checkOccurredOn(r, &c); err != nil {
 			return err
 		}
@@ -79,7 +80,16 @@ func (s *Store) CreateCommunication(ctx context.Context, requestID string, in su
 		if err := addEvent(ctx, tx, r, sunshine.EventCommunication, out.OccurredOn, "", data); err != nil {
 			return err
 		}
-		return s.applyEffect(ctx, tx, r, out, in)
+		if err := s.applyEffect(ctx, tx, r, out, in); err != nil {
+			return err
+		}
+		if r.Version == version {
+			// No effect saved the request, but it changed all the same (its
+			// correspondence, last_communication_on): a client that syncs
+			// on version or updated_at, or holds an ETag, must see that.
+			return touchRequest(ctx, tx, r)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, nil, err

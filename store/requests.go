@@ -624,6 +624,13 @@ func saveRequest(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request) error {
 	return translate(err, "request")
 }
 
+// touchRequest bumps a request's version and updated_at for a change kept
+// outside its row (a communication logged).
+func touchRequest(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request) error {
+	const q = `UPDATE requests SET updated_at = now(), version = version + 1 WHERE org_id = $1 AND id = $2 RETURNING version, updated_at`
+	return translate(tx.QueryRowxContext(ctx, q, r.OrgID, r.ID).Scan(&r.Version, &r.UpdatedAt), "request")
+}
+
 // today is the agency's current date.
 func (s *Store) today(r *sunshine.Request) deadline.Date { return r.Today(s.clock.Now()) }
 
