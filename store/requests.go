@@ -521,6 +521,11 @@ func (s *Store) UpdateRequest(ctx context.Context, id string, upd sunshine.Reque
 			changed["received_on"], changed["previous_received_on"] = *upd.ReceivedOn, r.ReceivedOn
 			r.ReceivedOn = *upd.ReceivedOn
 		}
+		// A sent date moved past the receipt date is the sent date's fault
+		// (Validate would name received_on).
+		if upd.SentOn != nil && !receiptMoved && !r.ReceivedOn.IsZero() && r.ReceivedOn.Before(r.SentOn) {
+			return sunshine.FieldInvalid("sent_on", "must not be after the receipt date (%s)", r.ReceivedOn)
+		}
 		if err := r.Validate(); err != nil {
 			return err
 		}

@@ -619,7 +619,8 @@ func TestStore_CorrectReceiptDate(t *testing.T) {
 	}{
 		{"after the agency's first reply", r.ID, "2017-03-30", "", "received_on"},
 		{"in the future", r.ID, "2017-04-20", "", "received_on"},
-		{"before it was sent", r.ID, "", "2017-03-28", "received_on"},
+		{"sent after it was received", r.ID, "", "2017-03-28", "sent_on"},
+		{"received before it was sent", r.ID, "2017-03-26", "2017-03-27", "received_on"},
 		{"sent in the future", draft.ID, "", "2017-04-20", "sent_on"},
 		{"a draft's, before it is submitted", draft.ID, "2017-03-27", "", "received_on"},
 		{"cleared", r.ID, "zero", "", "received_on"},
