@@ -98,8 +98,15 @@ type AgencyUpdate struct {
 	TimeZone       *string
 }
 
-// Apply sets the non-nil fields on a.
+// Apply sets the non-nil fields on a. A new jurisdiction with no time zone
+// given moves a time zone that was the old law's default to the new law's
+// (Validate fills it in); one chosen on purpose stays.
 func (u AgencyUpdate) Apply(a *Agency) {
+	if u.Jurisdiction != nil && *u.Jurisdiction != a.Jurisdiction && u.TimeZone == nil {
+		if old, err := deadline.Lookup(a.Jurisdiction); err == nil && old.TimeZone == a.TimeZone {
+			a.TimeZone = ""
+		}
+	}
 	set := func(dst *string, v *string) {
 		if v != nil {
 			*dst = *v

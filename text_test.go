@@ -61,3 +61,28 @@ func TestLimitsCountCharacters(t *testing.T) {
 		})
 	}
 }
+
+// Correcting an agency's law moves its time zone along when it was the old
+// law's default, and keeps one chosen on purpose.
+func TestAgencyUpdate_TimeZoneFollowsTheLaw(t *testing.T) {
+	t.Parallel()
+	ny, denver := "us-ny", "America/Denver"
+	for _, tc := range []struct {
+		name     string
+		zone     string // the agency's before
+		upd      sunshine.AgencyUpdate
+		wantZone string
+	}{
+		{"the old law's default follows", "America/Los_Angeles", sunshine.AgencyUpdate{Jurisdiction: &ny}, "America/New_York"},
+		{"a zone chosen on purpose stays", "America/Denver", sunshine.AgencyUpdate{Jurisdiction: &ny}, "America/Denver"},
+		{"a zone given with the law wins", "America/Los_Angeles", sunshine.AgencyUpdate{Jurisdiction: &ny, TimeZone: &denver}, "America/Denver"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := &sunshine.Agency{Name: "Police", Jurisdiction: "us-ca", TimeZone: tc.zone}
+			tc.upd.Apply(a)
+			require.NoError(t, a.Validate())
+			require.Equal(t, tc.wantZone, a.TimeZone)
+			require.Equal(t, "us-ny", a.Jurisdiction)
+		})
+	}
+}
