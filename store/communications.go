@@ -51,6 +51,13 @@ func (s *Store) CreateCommunication(ctx context.Context, requestID string, in su
 	if err := c.Validate(); err != nil {
 		return nil, nil, err
 	}
+	// Fields for one kind's effect are refused on others, not ignored.
+	if in.ResultingStatus != "" && c.Kind != sunshine.KindRecordsRelease {
+		return nil, nil, sunshine.FieldInvalid("resulting_status", "is only for a records release: a denial closes the request as denied, a partial denial as partially granted")
+	}
+	if !in.CustomDueOn.IsZero() && c.Kind != sunshine.KindExtensionNotice {
+		return nil, nil, sunshine.FieldInvalid("custom_due_on", "is only for an extension notice; set another agreed date as the request's custom due date")
+	}
 	if c.ExemptionsCited == nil {
 		c.ExemptionsCited = []string{}
 	}

@@ -667,6 +667,9 @@ func (s *Store) transition(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request
 	if on.IsZero() {
 		on = s.today(r)
 	}
+	if !in.ReceivedOn.IsZero() && (in.To != sunshine.StatusSubmitted || !r.ReceivedOn.IsZero()) {
+		return sunshine.FieldInvalid("received_on", "is only for submitting a draft; correct a receipt date by editing the request")
+	}
 	if in.To == sunshine.StatusSubmitted && r.ReceivedOn.IsZero() {
 		if in.ReceivedOn.IsZero() {
 			return sunshine.FieldInvalid("received_on", "is required to submit a request: the legal receipt date starts the clock")

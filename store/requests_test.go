@@ -689,3 +689,47 @@ func TestStore_FindRequestsAgencyToday(t *testing.T) {
 		})
 	}
 }
+
+// Input meant for another case is refused, naming the field, not ignored:
+// a receipt date given to a submitted request's status change, a resulting
+// status on a communication that is no records release, an announced date
+// on one that is no extension notice. Nothing changes.
+func TestStore_InputForAnotherCaseIsRefused(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	r := b.request(t, b.agency(t, "Sheriff", "us-ca"), "ICE", "2017-03-27")
+	comm := func(kind sunshine.CommKind, edit func(*sunshine.CommunicationInput)) error {
+		in := sunshine.CommunicationInput{Communication: sunshine.Communication{Direction: sunshine.DirectionIn, Channel: "email",
+			Kind: kind, OccurredOn: d("2017-03-29")}}
+		edit(&in)
+		_, _, err := b.s.CreateCommunication(b.ctx, r.ID, in)
+		return err
+	}
+	for _, tc := range []struct {
+		name  string
+		err   error
+		field string
+	}{
+		{"receipt date on a submitted request's status change", func() error {
+			_, err := b.s.TransitionRequest(b.ctx, r.ID, sunshine.TransitionInput{To: sunshine.StatusAcknowledged, ReceivedOn: d("2017-03-20")})
+			return err
+		}(), "received_on"},
+		{"resulting status on a denial", comm(sunshine.KindDenial, func(in *sunshine.CommunicationInput) {
+			in.ResultingStatus = sunshine.StatusNoRecords
+		}), "resulting_status"},
+		{"announced date on another kind", comm(sunshine.KindOther, func(in *sunshine.CommunicationInput) {
+			in.CustomDueOn = d("2017-05-01")
+		}), "custom_due_on"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			requireField(t, tc.err, sunshine.EInvalid, tc.field)
+		})
+	}
+	after, err := b.s.FindRequestByID(b.ctx, r.ID)
+	require.NoError(t, err)
+	require.Equal(t, r.Version, after.Version, "nothing changed")
+	require.Equal(t, sunshine.StatusSubmitted, after.Status)
+	comms, _, err := b.s.FindCommunications(b.ctx, r.ID, store.All, "")
+	require.NoError(t, err)
+	require.Empty(t, comms)
+}
