@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -792,17 +793,24 @@ func (s *Store) SetCustomDueOn(ctx context.Context, id string, on deadline.Date,
 // event takes effect when the date was agreed (setAt: today, or the day of
 // the agency's letter), not on the (future) date it names.
 func setCustomDue(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, on, setAt deadline.Date, reason string) error {
-	if len(reason) > 2000 {
+	if utf8.RuneCountInString(reason) > 2000 {
 		return sunshine.FieldInvalid("reason", "must be at most 2000 characters")
 	}
 	if !on.IsZero() && r.Status == sunshine.StatusDraft {
 		return sunshine.FieldInvalid("date", "a draft has no deadline yet: submit it first")
+	}
+	if !on.IsZero() && !r.Status.Open() {
+		return sunshine.Errorf(sunshine.EConflict, "the request is %s: a closed request has no due date (appeal it to follow a new one)",
+			strings.ReplaceAll(string(r.Status), "_", " "))
 	}
 	if !on.IsZero() && !r.ReceivedOn.IsZero() && on.Before(r.ReceivedOn) {
 		return sunshine.FieldInvalid("date", "must not be before the receipt date (%s)", r.ReceivedOn)
 	}
 	prev := r.CustomDueOn
 	r.CustomDueOn, r.CustomDueReason = on, reason
+	if on.IsZero() { // why it was cleared is the event's note, not the request's reason
+		r.CustomDueReason = ""
+	}
 	if err := saveRequest(ctx, tx, r); err != nil {
 		return err
 	}

@@ -419,6 +419,24 @@ func TestStore_CustomDueOn(t *testing.T) {
 	draft := b.request(t, b.agency(t, "Police", "us-ca"), "Draft", "")
 	_, err = b.s.SetCustomDueOn(b.ctx, draft.ID, d("2017-05-01"), "")
 	requireField(t, err, sunshine.EInvalid, "date")
+
+	// Cleared with a reason: the reason is the timeline's, the request
+	// keeps none.
+	r, err = b.s.SetCustomDueOn(b.ctx, r.ID, deadline.Date{}, "the agency withdrew the date")
+	require.NoError(t, err)
+	require.True(t, r.CustomDueOn.IsZero())
+	require.Empty(t, r.CustomDueReason)
+	es, _, err = b.s.FindEvents(b.ctx, r.ID, store.All, "")
+	require.NoError(t, err)
+	require.Equal(t, "the agency withdrew the date", es[len(es)-1].Note)
+
+	// A closed request has no due date to agree on; clearing is allowed.
+	_, err = b.s.TransitionRequest(b.ctx, r.ID, sunshine.TransitionInput{To: sunshine.StatusFulfilled})
+	require.NoError(t, err)
+	_, err = b.s.SetCustomDueOn(b.ctx, r.ID, d("2017-05-01"), "")
+	require.Equal(t, sunshine.EConflict, sunshine.ErrorCode(err), "%v", err)
+	_, err = b.s.SetCustomDueOn(b.ctx, r.ID, deadline.Date{}, "")
+	require.NoError(t, err)
 }
 
 func TestStore_FindRequests(t *testing.T) {

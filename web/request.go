@@ -325,7 +325,9 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 	if !r.CustomDueOn.IsZero() {
 		custom = r.CustomDueOn.String()
 	}
-	d.CustomForm = newReqForm("custom", url.Values{"date": {custom}, "reason": {r.CustomDueReason}})
+	if r.Status.Open() || !r.CustomDueOn.IsZero() { // a closed request takes no new date; one set can be cleared
+		d.CustomForm = newReqForm("custom", url.Values{"date": {custom}, "reason": {r.CustomDueReason}})
+	}
 	d.WatchForm = newReqForm("watch", nil)
 	if d.Watchers, err = s.store.Watchers(ctx, r.ID); err != nil {
 		s.fail(c, err)
