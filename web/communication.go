@@ -20,9 +20,6 @@ var commFieldLabels = map[string]string{
 	"body": "Message", "exemptions_cited": "Exemptions cited", "fee_amount": "Fee amount",
 }
 
-// commEditFields are the edit form's fields in the order it shows them.
-var commEditFields = []string{"channel", "occurred_on", "from", "to", "subject", "body", "exemptions_cited", "fee_amount"}
-
 // commEditPageData is the page that corrects a logged communication. It is
 // a page of its own, not a form under each communication of the timeline:
 // the request page shows only the start of a long message, and the form
