@@ -179,6 +179,21 @@ func (s *Store) ChooseOrg(ctx context.Context, choiceToken, orgSlug string) (tok
 	return token, p, err
 }
 
+// OtherAccounts counts the signed-in user's own accounts in other
+// organizations (the same email, active, with a password): a link from one
+// of those organizations answers 404 here, and the page can offer to sign
+// in there. It tells the person only about their own accounts.
+func (s *Store) OtherAccounts(ctx context.Context) (int, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	err = sqlx.GetContext(ctx, s.q(), &n, `SELECT count(*) FROM users me JOIN users u ON u.email = me.email AND u.org_id <> me.org_id
+		WHERE me.id = $1 AND u.password_hash IS NOT NULL AND u.deactivated_at IS NULL`, p.UserID)
+	return n, translate(err, "users")
+}
+
 // openSession stores a new session for p and returns its cookie value.
 func (s *Store) openSession(ctx context.Context, p sunshine.Principal) (string, error) {
 	plain, hash := randomToken()

@@ -171,3 +171,49 @@ func TestLogin_ChooseOrganization(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, rec.Code, body(rec))
 	b.signedInAs(mine)
 }
+
+// A link from another of the person's organizations answers 404 where they
+// are signed in; the page offers to sign in there and come back to it.
+// Someone with one account is offered nothing, and the offer says nothing
+// about whether the link's page exists.
+func TestNotFound_OffersAnotherOrganization(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	other := storetest.Org(t, b.st, "other")
+	mine, theirs := b.member(b.fx, "first long password"), b.member(other, "second long password")
+	a := &sunshine.Agency{Name: "NYPD", Jurisdiction: "us-ny"}
+	require.NoError(t, b.st.CreateAgency(other.Ctx, a))
+	r := &sunshine.Request{AgencyID: a.ID, Title: "Stop-and-frisk data", DeliveryMethod: sunshine.DeliveryEmail}
+	require.NoError(t, b.st.CreateRequest(other.Ctx, r))
+	path := "/requests/" + r.ID
+
+	rec := b.post("/login", url.Values{"email": {reporter}, "password": {"first long password"}})
+	require.Equal(t, http.StatusSeeOther, rec.Code, body(rec))
+	b.signedInAs(mine)
+	rec = b.get(path)
+	require.Equal(t, http.StatusNotFound, rec.Code)
+	require.Contains(t, body(rec), `<input type="hidden" name="next" value="`+path+`">`)
+	require.Contains(t, body(rec), "Sign out and sign in to another organization")
+	// The same offer for a page that does not exist at all.
+	require.Contains(t, body(b.get("/requests/00000000-0000-0000-0000-000000000000")), "Sign out and sign in to another organization")
+
+	rec = b.post("/logout", url.Values{"next": {path}})
+	require.Equal(t, http.StatusSeeOther, rec.Code)
+	require.Equal(t, "/login?next="+url.QueryEscape(path), rec.Header().Get("Location"))
+	require.Contains(t, body(b.get(rec.Header().Get("Location"))), `<input type="hidden" name="next" value="`+path+`">`)
+	rec = b.post("/login", url.Values{"email": {reporter}, "password": {"second long password"}, "next": {path}})
+	require.Equal(t, http.StatusSeeOther, rec.Code, body(rec))
+	require.Equal(t, path, rec.Header().Get("Location"))
+	b.signedInAs(theirs)
+	require.Equal(t, http.StatusOK, b.get(path).Code)
+
+	// One account: nothing to switch to.
+	b.cookie = nil
+	b.login(b.fx.Admin.Email)
+	rec = b.get(path)
+	require.Equal(t, http.StatusNotFound, rec.Code)
+	require.NotContains(t, body(rec), "another organization\n<form", "no offer")
+	require.NotContains(t, body(rec), "Sign out and sign in")
+	// A plain sign-out still lands on the sign-in page.
+	require.Equal(t, "/login", b.post("/logout", nil).Header().Get("Location"))
+}

@@ -232,7 +232,13 @@ type page struct {
 	Data  any
 }
 
-type errorPage struct{ Message string }
+type errorPage struct {
+	Message string
+	// SwitchTo is the page to come back to after signing in to another of
+	// the person's organizations (a 404 for someone with accounts in
+	// several): the link may be from one of those.
+	SwitchTo string
+}
 
 // render writes a page in the layout. Data is the page's own.
 func (s *Server) render(c *gin.Context, status int, name, title string, data any) {
@@ -261,7 +267,13 @@ func (s *Server) render(c *gin.Context, status int, name, title string, data any
 func (s *Server) fail(c *gin.Context, err error) {
 	switch sunshine.ErrorCode(err) {
 	case sunshine.ENotFound:
-		s.render(c, http.StatusNotFound, "error", "Not found", errorPage{Message: "There is nothing here, or it belongs to another organization."})
+		page := errorPage{Message: "There is nothing here, or it belongs to another organization."}
+		if _, ok := sunshine.PrincipalFrom(ctxOf(c)); ok && c.Request.Method == http.MethodGet {
+			if n, err := s.store.OtherAccounts(ctxOf(c)); err == nil && n > 0 {
+				page.SwitchTo = safeNext(c.Request.URL.RequestURI())
+			}
+		}
+		s.render(c, http.StatusNotFound, "error", "Not found", page)
 	case sunshine.EForbidden:
 		s.render(c, http.StatusForbidden, "error", "Not allowed", errorPage{Message: sunshine.ErrorMessage(err)})
 	case sunshine.EInternal:
