@@ -432,6 +432,9 @@ func (j *Reminders) digestData(ctx context.Context, org *sunshine.Organization, 
 	if err != nil {
 		return d, fmt.Errorf("digest requests: %w", err)
 	}
+	if len(rs) > store.DigestLimit {
+		rs, d.Cut = rs[:store.DigestLimit], store.DigestLimit
+	}
 	for _, r := range rs {
 		today := r.Today(j.clock.Now())
 		item := mail.DigestItem{Title: r.Title, AgencyName: r.AgencyName, Status: strings.ReplaceAll(string(r.Status), "_", " "),

@@ -800,3 +800,27 @@ func TestReminders_SentAtTheRecipientsHour(t *testing.T) {
 	require.Len(t, fake.Sent(), 2)
 	require.True(t, strings.HasPrefix(fake.Sent()[1].Subject, "Overdue (was due Thu 6 Apr)"), fake.Sent()[1].Subject)
 }
+
+// A digest lists at most store.DigestLimit requests, the earliest due
+// first, and says when there were more.
+func TestDigests_SayWhenCut(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	// 500 more overdue requests like the first (due Thu 6 Apr).
+	b.st.DB().MustExec(`INSERT INTO requests (org_id, agency_id, title, delivery_method, status, jurisdiction, received_on, due_on)
+		SELECT org_id, agency_id, title || ' ' || i, delivery_method, status, jurisdiction, received_on, due_on
+		FROM requests, generate_series(1, $1::int) i WHERE id = $2`, store.DigestLimit, b.req.ID)
+	fake := &mail.Fake{}
+	b.clock.Set(at("2017-04-10"))
+	_, _, _, err := b.runner(fake).RunOnce(context.Background())
+	require.NoError(t, err)
+	var digest *mail.Message
+	for _, m := range fake.Sent() {
+		if isDigest(m.Subject) {
+			digest = &m
+		}
+	}
+	require.NotNil(t, digest)
+	require.Equal(t, "Sunshine digest for Mon 10 Apr: 500 overdue, more not listed", digest.Subject)
+	require.Contains(t, digest.Text, "This digest lists only the first 500 requests, the earliest due first; there are more.")
+}

@@ -294,6 +294,10 @@ func TestRenderDigest(t *testing.T) {
 		{"OnlyAwaiting", func(d *mail.DigestData) {
 			d.Awaiting = []mail.DigestItem{item, item, item}
 		}, true, "Sunshine digest for Wed 5 Apr: 3 waiting on us"},
+		{"Cut", func(d *mail.DigestData) {
+			d.Overdue = []mail.DigestItem{late, late}
+			d.Cut = 2
+		}, true, "Sunshine digest for Wed 5 Apr: 2 overdue, more not listed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -317,6 +321,13 @@ func TestRenderDigest(t *testing.T) {
 			for _, body := range []string{text, html} {
 				require.Contains(t, body, d.PrefsURL)
 				require.Contains(t, body, d.DashboardURL)
+			}
+			for _, body := range []string{text, html} {
+				if d.Cut > 0 {
+					require.Contains(t, body, "This digest lists only the first 2 requests")
+				} else {
+					require.NotContains(t, body, "lists only")
+				}
 			}
 			if len(d.Overdue) > 0 {
 				require.Contains(t, text, "Use-of-force <reports>")

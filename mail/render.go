@@ -78,6 +78,9 @@ type DigestData struct {
 	Date                                 deadline.Date // the recipient's local date
 	Overdue, DueToday, DueSoon, Awaiting []DigestItem
 	DashboardURL, PrefsURL               string
+	// Cut is how many requests the digest lists when there were more (the
+	// earliest due first); 0 when it lists them all.
+	Cut int
 }
 
 //go:embed templates/*.tmpl
@@ -221,6 +224,9 @@ func RenderDigest(d DigestData) (subject, text, html string, ok bool, err error)
 	}
 	if len(parts) == 0 {
 		return "", "", "", false, nil
+	}
+	if d.Cut > 0 {
+		parts = append(parts, "more not listed")
 	}
 	subject = fmt.Sprintf("Sunshine digest for %s: %s", short(d.Date, d.Date), strings.Join(parts, ", "))
 	text, html, err = render("digest", d)

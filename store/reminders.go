@@ -167,6 +167,10 @@ func (s *Store) PlanDigests(ctx context.Context, now time.Time) (int64, error) {
 	return res.RowsAffected()
 }
 
+// DigestLimit is the most requests a digest lists; DigestRequests returns
+// one more when there are more, so the digest can say it is cut.
+const DigestLimit = 500
+
 // DigestRequests returns a digest recipient's requests that are overdue,
 // due within 7 days or waiting on us, as of their local date.
 func (s *Store) DigestRequests(ctx context.Context, userID string) ([]*sunshine.Request, error) {
@@ -180,7 +184,7 @@ func (s *Store) DigestRequests(ctx context.Context, userID string) ([]*sunshine.
 		AND (EXISTS (SELECT 1 FROM users u WHERE u.id = $2 AND u.role = 'admin')
 		     OR r.assignee_id = $2
 		     OR EXISTS (SELECT 1 FROM watchers w WHERE w.request_id = r.id AND w.user_id = $2))
-		ORDER BY r.due_sort, r.id LIMIT 500`
+		ORDER BY r.due_sort, r.id LIMIT ` + strconv.Itoa(DigestLimit+1)
 	var rows []requestRow
 	if err := sqlx.SelectContext(ctx, s.q(), &rows, q, org, userID, s.clock.Now()); err != nil {
 		return nil, translate(err, "digest")
