@@ -11,12 +11,18 @@ import (
 	"github.com/sunshine-records/sunshine/deadline"
 )
 
-// query reads a list's query parameters strictly: an unknown or repeated
-// parameter is an error naming it, so a typo never silently widens a list.
+// query reads a list's query parameters strictly: an unknown, repeated or
+// empty parameter is an error naming it, so a typo never silently widens a
+// list.
 type query struct {
 	c    *gin.Context
 	errs fieldErrors
+	// empty names the parameters given with an empty value: their one
+	// error is that, whatever else a handler would say of them.
+	empty map[string]bool
 }
+
+const emptyParam = "must not be empty: give a value or leave the parameter out"
 
 func newQuery(c *gin.Context, allowed ...string) *query {
 	q := &query{c: c}
@@ -29,6 +35,13 @@ func newQuery(c *gin.Context, allowed ...string) *query {
 		switch {
 		case !slices.Contains(allowed, k):
 			q.errs.add(k, "is not a known query parameter")
+		case slices.Contains(c.Request.URL.Query()[k], ""):
+			// status=, assignee_id=: ignoring it would widen the list.
+			q.errs.add(k, emptyParam)
+			if q.empty == nil {
+				q.empty = map[string]bool{}
+			}
+			q.empty[k] = true
 		case slices.ContainsFunc(c.Request.URL.Query()[k], notText):
 			q.errs.add(k, "must be UTF-8 text without NUL characters")
 		}
@@ -85,6 +98,9 @@ func (q *query) limit() int {
 func (q *query) statuses(name string) []sunshine.Status {
 	var out []sunshine.Status
 	for _, v := range q.c.QueryArray(name) {
+		if v == "" {
+			continue // refused by newQuery
+		}
 		st := sunshine.Status(v)
 		if !st.Valid() {
 			q.errs.add(name, "unknown status %q", v)
@@ -95,6 +111,16 @@ func (q *query) statuses(name string) []sunshine.Status {
 	return out
 }
 
-func (q *query) err() error { return q.errs.err() }
+// err is every error found, an empty parameter's alone for it (not also
+// "is required" or "must be true or false").
+func (q *query) err() error {
+	var fe fieldErrors
+	for _, e := range q.errs {
+		if !q.empty[e.Field] || e.Message == emptyParam {
+			fe = append(fe, e)
+		}
+	}
+	return fe.err()
+}
 
 func notText(s string) bool { return !sunshine.StorableText(s) }
