@@ -81,7 +81,7 @@ func (s *Server) handleCommunicationCreate(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	ctx, err := ifMatch(c)
+	ctx, err := ifMatch(c, "request")
 	if err != nil {
 		fail(c, err)
 		return

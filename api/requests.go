@@ -313,7 +313,7 @@ func changeRequest[In any](s *Server, c *gin.Context, change func(ctx context.Co
 		fail(c, err)
 		return
 	}
-	ctx, err := ifMatch(c)
+	ctx, err := ifMatch(c, "request")
 	if err != nil {
 		fail(c, err)
 		return
@@ -328,30 +328,67 @@ func changeRequest[In any](s *Server, c *gin.Context, change func(ctx context.Co
 }
 
 // ifMatch returns the request's context, carrying the version an If-Match
-// header names: the store then changes the request only at that version.
-func ifMatch(c *gin.Context) (context.Context, error) {
+// header names for the store to hold the change to (RFC 9110 13.1.1).
+// "*" matches any current version: the change proceeds. A well-formed
+// entity tag that names no current version (a stale "v2", "v0", a weak or
+// foreign tag: If-Match compares strongly, and ours are all "v<N>") is a
+// 412; only a header that is no entity tag is a 400. what names the
+// resource ("request", "communication") in the messages.
+func ifMatch(c *gin.Context, what string) (context.Context, error) {
 	ctx := c.Request.Context()
-	h := c.GetHeader("If-Match")
-	if h == "" {
+	hs := c.Request.Header.Values("If-Match")
+	if len(hs) == 0 {
 		return ctx, nil
 	}
-	v, ok := parseETag(h)
+	h := strings.TrimSpace(strings.Join(hs, ","))
+	if h == "*" {
+		return ctx, nil
+	}
+	weak, tag, ok := parseEntityTag(h)
 	if !ok {
-		return nil, sunshine.Errorf(sunshine.EInvalid, "If-Match must be the ETag a GET of the request returned, such as \"v3\"")
+		return nil, sunshine.Errorf(sunshine.EInvalid,
+			"If-Match must be one ETag a GET of the %s returned, such as \"v3\", or *", what)
+	}
+	v, ours := tagVersion(tag)
+	if weak || !ours {
+		return nil, sunshine.Errorf(sunshine.EPrecondition,
+			"If-Match names no version of this %s (its ETags are strong, such as \"v3\"); read it again and reapply your change", what)
 	}
 	return store.WithIfMatch(ctx, v), nil
 }
 
 // etag is a request's version as an entity tag.
-func etag(r *sunshine.Request) string { return `"v` + strconv.Itoa(r.Version) + `"` }
+func etag(r *sunshine.Request) string { return versionTag(r.Version) }
 
-func parseETag(h string) (int, bool) {
-	h = strings.TrimPrefix(strings.TrimSpace(h), "W/")
-	if len(h) < 4 || h[0] != '"' || h[1] != 'v' || h[len(h)-1] != '"' {
+// versionTag is a version as an entity tag: "v3".
+func versionTag(v int) string { return `"v` + strconv.Itoa(v) + `"` }
+
+// parseEntityTag parses one entity-tag (RFC 9110 8.8.3): [W/] DQUOTE
+// *etagc DQUOTE, returning whether it is weak and its opaque tag.
+func parseEntityTag(h string) (weak bool, tag string, ok bool) {
+	if rest, found := strings.CutPrefix(h, "W/"); found {
+		weak, h = true, rest
+	}
+	if len(h) < 2 || h[0] != '"' || h[len(h)-1] != '"' {
+		return false, "", false
+	}
+	tag = h[1 : len(h)-1]
+	for i := 0; i < len(tag); i++ {
+		if b := tag[i]; b < 0x21 || b == '"' || b == 0x7f {
+			return false, "", false
+		}
+	}
+	return weak, tag, true
+}
+
+// tagVersion reads an opaque tag of ours, v<N> as versionTag writes it.
+func tagVersion(tag string) (int, bool) {
+	digits, ok := strings.CutPrefix(tag, "v")
+	if !ok {
 		return 0, false
 	}
-	v, err := strconv.Atoi(h[2 : len(h)-1])
-	return v, err == nil && v > 0
+	v, err := strconv.Atoi(digits)
+	return v, err == nil && v >= 0 && strconv.Itoa(v) == digits
 }
 
 func (s *Server) handleRequestUpdate(c *gin.Context) {

@@ -1,0 +1,66 @@
+package api_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// send makes a call with an If-Match header (none when ifMatch is nil) and
+// checks the answer against docs/openapi.yaml.
+func (b *testBundle) send(method, path string, ifMatch []string, body string) response {
+	b.t.Helper()
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+b.token)
+	for _, v := range ifMatch {
+		req.Header.Add("If-Match", v)
+	}
+	rec := httptest.NewRecorder()
+	b.srv.ServeHTTP(rec, req)
+	requireSpec(b.t, httptest.NewRequest(method, path, nil), rec)
+	return decoded(b.t, rec)
+}
+
+// If-Match as RFC 9110 has it: * matches any current version, a
+// well-formed entity tag that is no current version (v0, a version to
+// come, a weak or foreign tag) is a 412, and only a header that is no
+// entity tag at all is a 400, naming the header.
+func TestRequests_IfMatchForms(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	id := b.request(b.agency("Sheriff", "us-ca"), "2017-03-27")
+	path := "/api/v1/requests/" + id
+	tag := b.call("GET", path, b.token, nil).rec.Header().Get("ETag")
+	require.Equal(t, `"v1"`, tag)
+
+	n := 0
+	patch := func(ifMatch ...string) response {
+		n++
+		return b.send("PATCH", path, ifMatch, `{"tracking_number":"T-`+string(rune('A'+n))+`"}`)
+	}
+	star := patch("*")
+	require.Equal(t, http.StatusOK, star.status(), star.rec.Body.String())
+	require.Equal(t, `"v2"`, star.rec.Header().Get("ETag"))
+	for _, h := range []string{`"v0"`, `"v1"`, `"v3"`, `"v99999999999999999999999"`, `"v02"`, `W/"v2"`, `"abc"`, `""`} {
+		r := patch(h)
+		require.Equal(t, http.StatusPreconditionFailed, r.status(), "If-Match: %s: %s", h, r.rec.Body.String())
+	}
+	for _, h := range [][]string{{"yesterday"}, {"v2"}, {`"v2`}, {""}, {`"v2", "v3"`}, {`"v2"`, `"v3"`}, {`"v 2"`}} {
+		r := patch(h...)
+		require.Equal(t, http.StatusBadRequest, r.status(), "If-Match: %q: %s", h, r.rec.Body.String())
+		require.Contains(t, r.str("detail"), "If-Match")
+	}
+	require.Equal(t, "T-B", b.call("GET", path, b.token, nil).str("tracking_number"), "only * changed anything")
+	require.Equal(t, http.StatusOK, patch(`"v2"`).status())
+
+	// The other changes of a request read If-Match the same way.
+	ext := b.send("POST", path+"/extension", []string{`"v0"`}, `{"invoked_on":"2017-04-05","reason":"unusual circumstances"}`)
+	require.Equal(t, http.StatusPreconditionFailed, ext.status(), ext.rec.Body.String())
+	ack := b.send("POST", path+"/communications", []string{"*"},
+		`{"direction":"in","channel":"email","kind":"acknowledgment","occurred_on":"2017-03-29"}`)
+	require.Equal(t, http.StatusCreated, ack.status(), ack.rec.Body.String())
+}
