@@ -103,6 +103,7 @@ func (s *Server) handleCommunicationGet(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	c.Header("ETag", versionTag(comm.Version))
 	c.JSON(http.StatusOK, comm)
 }
 
@@ -164,10 +165,18 @@ func (s *Server) handleCommunicationUpdate(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	comm, err := s.store.UpdateCommunication(c.Request.Context(), c.Param("id"), upd)
+	// The communication's own version: a form sending every field must not
+	// overwrite a correction made since it was read.
+	ctx, err := ifMatch(c, "communication")
 	if err != nil {
 		fail(c, err)
 		return
 	}
+	comm, err := s.store.UpdateCommunication(ctx, c.Param("id"), upd)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.Header("ETag", versionTag(comm.Version))
 	c.JSON(http.StatusOK, comm)
 }

@@ -64,3 +64,47 @@ func TestRequests_IfMatchForms(t *testing.T) {
 		`{"direction":"in","channel":"email","kind":"acknowledgment","occurred_on":"2017-03-29"}`)
 	require.Equal(t, http.StatusCreated, ack.status(), ack.rec.Body.String())
 }
+
+// Two clients correct one communication: GET and PATCH answer with its own
+// version as the ETag, and a PATCH holding an older one gets 412 and
+// changes nothing.
+func TestCommunications_PatchIfMatch(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	id := b.request(b.agency("Sheriff", "us-ca"), "2017-03-27")
+	logged := b.send("POST", "/api/v1/requests/"+id+"/communications", nil,
+		`{"direction":"in","channel":"email","kind":"acknowledgment","occurred_on":"2017-03-29","subject":"Received"}`)
+	require.Equal(t, http.StatusCreated, logged.status(), logged.rec.Body.String())
+	path := "/api/v1/communications/" + logged.str("communication.id")
+
+	got := b.call("GET", path, b.token, nil)
+	require.Equal(t, http.StatusOK, got.status())
+	tag := got.rec.Header().Get("ETag")
+	require.Equal(t, `"v1"`, tag, "the communication's own version")
+
+	patch := func(subject string, ifMatch ...string) response {
+		return b.send("PATCH", path, ifMatch, `{"subject":"`+subject+`"}`)
+	}
+	first := patch("First", tag)
+	require.Equal(t, http.StatusOK, first.status(), first.rec.Body.String())
+	newTag := first.rec.Header().Get("ETag")
+	require.Equal(t, `"v2"`, newTag)
+	require.Equal(t, float64(2), first.body["version"])
+	require.Equal(t, newTag, b.call("GET", path, b.token, nil).rec.Header().Get("ETag"))
+
+	stale := patch("Second", tag)
+	require.Equal(t, http.StatusPreconditionFailed, stale.status(), stale.rec.Body.String())
+	require.Contains(t, stale.str("detail"), "changed since you read it")
+	for _, h := range []string{`"v0"`, `"v3"`, `W/"v2"`, `"abc"`} {
+		require.Equal(t, http.StatusPreconditionFailed, patch("Second", h).status(), h)
+	}
+	bad := patch("Second", "v2")
+	require.Equal(t, http.StatusBadRequest, bad.status())
+	require.Contains(t, bad.str("detail"), "If-Match")
+	require.Equal(t, "First", b.call("GET", path, b.token, nil).str("subject"), "no refused edit changed anything")
+
+	require.Equal(t, http.StatusOK, patch("Second", newTag).status())
+	require.Equal(t, http.StatusOK, patch("Third", "*").status())
+	require.Equal(t, http.StatusOK, patch("Fourth").status(), "without If-Match, whatever the version")
+	require.Equal(t, "Fourth", b.call("GET", path, b.token, nil).str("subject"))
+}
