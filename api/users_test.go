@@ -127,3 +127,31 @@ func TestUsers_SameEmailInTwoOrgs(t *testing.T) {
 		require.Equal(t, []string{tc.before.str("id")}, ids, "each organization sees its own user only")
 	}
 }
+
+// A token for a deactivated user would never authenticate: issuing one is
+// a 400 naming user_id, as assigning them is, and nothing is stored.
+func TestTokens_DeactivatedUserRefused(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	staffToken := b.user("ana@ndlon.example", sunshine.RoleStaff)
+	id := b.call("GET", "/api/v1/me", staffToken, nil).str("user.id")
+	r := b.call("PATCH", "/api/v1/users/"+id, b.token, map[string]any{"active": false})
+	require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
+	before := len(b.call("GET", "/api/v1/tokens", b.token, nil).items())
+
+	r = b.call("POST", "/api/v1/tokens", b.token, map[string]any{"user_id": id, "name": "laptop"})
+	require.Equal(t, http.StatusBadRequest, r.status(), r.rec.Body.String())
+	require.Equal(t, []string{"user_id"}, r.fieldErrors())
+	require.Contains(t, r.str("detail"), "deactivated")
+	require.Len(t, b.call("GET", "/api/v1/tokens", b.token, nil).items(), before, "no token stored")
+
+	r = b.call("POST", "/api/v1/tokens", b.token, map[string]any{"user_id": "00000000-0000-0000-0000-000000000000"})
+	require.Equal(t, http.StatusBadRequest, r.status())
+	require.Equal(t, []string{"user_id"}, r.fieldErrors())
+
+	r = b.call("PATCH", "/api/v1/users/"+id, b.token, map[string]any{"active": true})
+	require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
+	r = b.call("POST", "/api/v1/tokens", b.token, map[string]any{"user_id": id, "name": "laptop"})
+	require.Equal(t, http.StatusCreated, r.status(), r.rec.Body.String())
+	require.Equal(t, http.StatusOK, b.call("GET", "/api/v1/me", r.str("token"), nil).status(), "reactivated: the new token works")
+}

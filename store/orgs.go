@@ -261,15 +261,27 @@ func (s *Store) CreateToken(ctx context.Context, userID, name string) (string, *
 	if len(name) > 200 {
 		return "", nil, sunshine.FieldInvalid("name", "must be at most 200 characters")
 	}
-	if _, err := s.FindUserByID(ctx, userID); err != nil {
-		if sunshine.ErrorCode(err) == sunshine.ENotFound {
-			return "", nil, sunshine.FieldInvalid("user_id", "no such user in this organization")
-		}
-		return "", nil, err
+	noSuchUser := sunshine.FieldInvalid("user_id", "no such user in this organization")
+	if !validUUID(userID) {
+		return "", nil, noSuchUser
 	}
 	var plain string
 	var tok *sunshine.APIToken
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+		// A deactivated user's token would never authenticate. The row is
+		// locked so a deactivation in flight, which revokes the user's
+		// tokens, waits for this one, or is seen done here.
+		var active bool
+		const q = `SELECT deactivated_at IS NULL FROM users WHERE org_id = $1 AND id = $2 FOR SHARE`
+		if err := translate(tx.QueryRowxContext(ctx, q, org, userID).Scan(&active), "user"); err != nil {
+			if sunshine.ErrorCode(err) == sunshine.ENotFound {
+				return noSuchUser
+			}
+			return err
+		}
+		if !active {
+			return sunshine.FieldInvalid("user_id", "is deactivated: reactivate them first")
+		}
 		plain, tok, err = insertToken(ctx, tx, org, userID, name)
 		return err
 	})
