@@ -158,7 +158,7 @@ func TestUsers_CreateInvites(t *testing.T) {
 	b := setup(t)
 	r := b.call("POST", "/api/v1/users", b.token, map[string]any{"email": "organizer@ndlon.example", "name": "Organizer", "role": "staff"})
 	require.Equal(t, http.StatusCreated, r.status(), r.rec.Body.String())
-	rs, _, err := b.st.FindReminders(b.fx.Ctx, "pending", 0, "")
+	rs, _, err := b.st.FindReminders(b.fx.Ctx, []string{"pending"}, 0, "")
 	require.NoError(t, err)
 	require.Len(t, rs, 1)
 	require.Equal(t, "invite", rs[0].Kind)

@@ -14,18 +14,23 @@ import (
 
 func (s *Server) handleReminderList(c *gin.Context) {
 	q := newQuery(c, "status", "cursor", "limit")
-	status := q.one("status")
-	switch status {
-	case "", "pending", "sent", "failed", "cancelled":
-	default:
-		q.errs.add("status", "must be pending, sent, failed or cancelled")
+	// status may be repeated, as on /requests: any of them.
+	var statuses []string
+	for _, st := range q.c.QueryArray("status") {
+		switch st {
+		case "": // refused by newQuery
+		case "pending", "sent", "failed", "cancelled":
+			statuses = append(statuses, st)
+		default:
+			q.errs.add("status", "must be pending, sent, failed or cancelled")
+		}
 	}
 	limit, cursor := q.limit(), q.one("cursor")
 	if err := q.err(); err != nil {
 		fail(c, err)
 		return
 	}
-	rs, next, err := s.store.FindReminders(c.Request.Context(), status, limit, cursor)
+	rs, next, err := s.store.FindReminders(c.Request.Context(), statuses, limit, cursor)
 	if err != nil {
 		fail(c, err)
 		return

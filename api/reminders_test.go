@@ -283,7 +283,7 @@ func TestReminders_ListAndRetry(t *testing.T) {
 	r := b.call("GET", "/api/v1/reminders", viewer, nil)
 	require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
 	require.Equal(t, map[string]any{"items": []any{}, "next_cursor": nil}, r.body)
-	for _, q := range []string{"status=lost", "status=pending&status=sent", "limit=0", "cursor=zzz", "stauts=sent"} {
+	for _, q := range []string{"status=lost", "status=pending&status=lost", "limit=0", "cursor=zzz", "stauts=sent"} {
 		r := b.call("GET", "/api/v1/reminders?"+q, viewer, nil)
 		require.Equal(t, http.StatusBadRequest, r.status(), q)
 		require.Len(t, r.fieldErrors(), 1, q)
@@ -358,6 +358,25 @@ func TestReminders_ListAndRetry(t *testing.T) {
 	r = b.call("GET", "/api/v1/reminders?status=pending", viewer, nil)
 	require.Len(t, r.items(), 1)
 	require.Equal(t, failedID, r.items()[0]["id"])
+
+	// status may be repeated, as on /requests: any of them, paged.
+	var both []any
+	path := "/api/v1/reminders?status=pending&status=failed&limit=1"
+	for path != "" {
+		r = b.call("GET", path, viewer, nil)
+		require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
+		for _, it := range r.items() {
+			both = append(both, it["status"])
+		}
+		path = ""
+		if next, ok := r.body["next_cursor"].(string); ok {
+			path = "/api/v1/reminders?status=pending&status=failed&limit=1&cursor=" + url.QueryEscape(next)
+		}
+	}
+	require.ElementsMatch(t, []any{"pending", "failed"}, both)
+	r = b.call("GET", "/api/v1/reminders?status=sent&status=cancelled", viewer, nil)
+	require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
+	require.Empty(t, r.items())
 
 	// Another organization sees none of it.
 	other := storetest.Org(t, b.st, "other")

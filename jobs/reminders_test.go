@@ -152,7 +152,7 @@ func TestReminders_ExtensionCancelsAndReplans(t *testing.T) {
 	for _, m := range fake.Sent() {
 		require.NotContains(t, m.Subject, "Thu 6 Apr", "a reminder for the old date was sent")
 	}
-	cancelled, _, err := b.st.FindReminders(b.fx.Ctx, "cancelled", 0, "")
+	cancelled, _, err := b.st.FindReminders(b.fx.Ctx, []string{"cancelled"}, 0, "")
 	require.NoError(t, err)
 	kinds := map[string]string{}
 	for _, c := range cancelled {
@@ -340,7 +340,7 @@ func TestReminders_RetriesThenFailsThenRetryByStaff(t *testing.T) {
 	res, err = r.Deliver(context.Background())
 	require.NoError(t, err)
 	require.Equal(t, 2, res.Failed)
-	failed, _, err := b.st.FindReminders(b.fx.Ctx, "failed", 0, "")
+	failed, _, err := b.st.FindReminders(b.fx.Ctx, []string{"failed"}, 0, "")
 	require.NoError(t, err)
 	require.Len(t, failed, 2)
 	require.Contains(t, failed[0].LastError, "connection refused")
@@ -379,7 +379,7 @@ func TestReminders_KilledAfterClaimIsRedelivered(t *testing.T) {
 	require.Equal(t, 2, res.Sent)
 	// The dead process's late mark cannot resurrect anything.
 	require.NoError(t, b.st.MarkReminderFailed(context.Background(), claimed[0], "late", b.clock.Now(), true))
-	sent, _, err := b.st.FindReminders(b.fx.Ctx, "sent", 0, "")
+	sent, _, err := b.st.FindReminders(b.fx.Ctx, []string{"sent"}, 0, "")
 	require.NoError(t, err)
 	require.Len(t, sent, 2)
 }
@@ -469,7 +469,7 @@ func TestReminders_SMTPOutageThenRecovery(t *testing.T) {
 	_, _, res, err := r.RunOnce(context.Background())
 	require.NoError(t, err)
 	require.Equal(t, 2, res.Retrying)
-	pending, _, err := b.st.FindReminders(b.fx.Ctx, "pending", 0, "")
+	pending, _, err := b.st.FindReminders(b.fx.Ctx, []string{"pending"}, 0, "")
 	require.NoError(t, err)
 	require.Len(t, pending, 2)
 	require.Contains(t, pending[0].LastError, "connect")
@@ -635,7 +635,7 @@ func TestReminders_DatabaseErrorWhileComposingIsRetried(t *testing.T) {
 	res, err := r.Deliver(context.Background())
 	require.NoError(t, err)
 	require.Equal(t, jobs.DeliveryResult{Sent: 1, Retrying: 1}, res, "the due-today reminder went; the digest waits")
-	pending, _, err := b.st.FindReminders(b.fx.Ctx, "pending", 0, "")
+	pending, _, err := b.st.FindReminders(b.fx.Ctx, []string{"pending"}, 0, "")
 	require.NoError(t, err)
 	require.Len(t, pending, 1)
 	require.Contains(t, pending[0].LastError, "watchers")
@@ -739,7 +739,7 @@ func TestReminders_CountFromTheDaySentAndSayWhy(t *testing.T) {
 	res, err := b.runner(fake).Deliver(context.Background())
 	require.NoError(t, err)
 	require.Equal(t, jobs.DeliveryResult{Cancelled: 1}, res)
-	cancelled, _, err := b.st.FindReminders(b.fx.Ctx, "cancelled", 10, "")
+	cancelled, _, err := b.st.FindReminders(b.fx.Ctx, []string{"cancelled"}, 10, "")
 	require.NoError(t, err)
 	require.Len(t, cancelled, 1)
 	require.Equal(t, "the due date came before it could be sent", cancelled[0].LastError)

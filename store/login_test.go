@@ -149,7 +149,7 @@ func TestStore_LoginAcrossOrgs(t *testing.T) {
 		account(t, b, b.fx, testPassword)
 		invited := &sunshine.User{Email: email, Role: sunshine.RoleViewer}
 		require.NoError(t, b.s.InviteUser(other.Ctx, invited, "https://sunshine.example"))
-		pending, _, err := b.s.FindReminders(other.Ctx, "pending", 200, "")
+		pending, _, err := b.s.FindReminders(other.Ctx, []string{"pending"}, 200, "")
 		require.NoError(t, err)
 		i := slices.IndexFunc(pending, func(r *sunshine.Reminder) bool { return r.RecipientID == invited.ID })
 		require.NotEqual(t, -1, i)

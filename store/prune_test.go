@@ -31,7 +31,7 @@ func TestStore_PruneExpired(t *testing.T) {
 		t.Helper()
 		u := &sunshine.User{Email: email, Role: sunshine.RoleStaff}
 		require.NoError(t, s.InviteUser(f.Ctx, u, "https://sunshine.example"))
-		pending, _, err := s.FindReminders(f.Ctx, "pending", 200, "")
+		pending, _, err := s.FindReminders(f.Ctx, []string{"pending"}, 200, "")
 		require.NoError(t, err)
 		i := slices.IndexFunc(pending, func(r *sunshine.Reminder) bool { return r.RecipientID == u.ID })
 		require.NotEqual(t, -1, i)

@@ -296,8 +296,9 @@ func truncate(s string, n int) string {
 	return s[:n]
 }
 
-// FindReminders lists the caller's organization's reminders, newest first.
-func (s *Store) FindReminders(ctx context.Context, status string, limit int, after string) ([]*sunshine.Reminder, string, error) {
+// FindReminders lists the caller's organization's reminders, newest first:
+// those in any of statuses, or all when there are none.
+func (s *Store) FindReminders(ctx context.Context, statuses []string, limit int, after string) ([]*sunshine.Reminder, string, error) {
 	org, err := orgID(ctx)
 	if err != nil {
 		return nil, "", err
@@ -305,9 +306,14 @@ func (s *Store) FindReminders(ctx context.Context, status string, limit int, aft
 	limit = clampLimit(limit)
 	where := []string{"org_id = $1"}
 	args := []any{org}
-	if status != "" {
-		args = append(args, status)
+	switch len(statuses) {
+	case 0:
+	case 1: // as before: the partial index of failed reminders still applies
+		args = append(args, statuses[0])
 		where = append(where, "status = $"+strconv.Itoa(len(args)))
+	default:
+		args = append(args, pq.Array(statuses))
+		where = append(where, "status = ANY($"+strconv.Itoa(len(args))+")")
 	}
 	if after != "" {
 		key, id, ok := decodeCursor("reminders", after)

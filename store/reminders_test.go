@@ -62,7 +62,7 @@ func TestStore_PlanRemindersRecipients(t *testing.T) {
 
 	n, err := s.PlanReminders(fx.Ctx, now)
 	require.NoError(t, err)
-	planned, _, err := s.FindReminders(fx.Ctx, "pending", 100, "")
+	planned, _, err := s.FindReminders(fx.Ctx, []string{"pending"}, 100, "")
 	require.NoError(t, err)
 	require.EqualValues(t, len(planned), n)
 	got := make([][]string, len(cases))
@@ -165,7 +165,7 @@ func TestStore_PlanRemindersAfterChangeUndone(t *testing.T) {
 // requestReminders returns every reminder of one request, whatever its status.
 func requestReminders(t *testing.T, s *store.Store, ctx context.Context, requestID string) []*sunshine.Reminder {
 	t.Helper()
-	all, _, err := s.FindReminders(ctx, "", 200, "")
+	all, _, err := s.FindReminders(ctx, nil, 200, "")
 	require.NoError(t, err)
 	var out []*sunshine.Reminder
 	for _, r := range all {
@@ -489,7 +489,7 @@ func TestStore_RetryFailedReminders(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, 1, n)
 	}
-	failed, _, err := s.FindReminders(mine.Ctx, "failed", 50, "")
+	failed, _, err := s.FindReminders(mine.Ctx, []string{"failed"}, 50, "")
 	require.NoError(t, err)
 	require.Len(t, failed, 1)
 	require.Equal(t, r.Title, failed[0].RequestTitle)
@@ -498,7 +498,7 @@ func TestStore_RetryFailedReminders(t *testing.T) {
 	n, err := s.RetryFailedReminders(mine.Ctx)
 	require.NoError(t, err)
 	require.Equal(t, 1, n)
-	pending, _, err := s.FindReminders(mine.Ctx, "pending", 50, "")
+	pending, _, err := s.FindReminders(mine.Ctx, []string{"pending"}, 50, "")
 	require.NoError(t, err)
 	require.Len(t, pending, 1)
 	require.Equal(t, failed[0].ID, pending[0].ID)

@@ -133,7 +133,7 @@ func TestStore_DeactivateUser(t *testing.T) {
 			return func(t *testing.T) {
 				_, err := e.b.s.PlanDigests(e.b.ctx, now)
 				require.NoError(t, err)
-				all, _, err := e.b.s.FindReminders(e.b.ctx, "", 200, "")
+				all, _, err := e.b.s.FindReminders(e.b.ctx, nil, 200, "")
 				require.NoError(t, err)
 				var digests []string
 				for _, rem := range all {
@@ -147,7 +147,7 @@ func TestStore_DeactivateUser(t *testing.T) {
 		{"pending email cancelled and invitation unusable", func(t *testing.T, e env) func(t *testing.T) {
 			invited := &sunshine.User{Email: "invited@ndlon.example", Role: sunshine.RoleStaff}
 			require.NoError(t, e.b.s.InviteUser(e.b.ctx, invited, "https://sunshine.example"))
-			all, _, err := e.b.s.FindReminders(e.b.ctx, "pending", 200, "")
+			all, _, err := e.b.s.FindReminders(e.b.ctx, []string{"pending"}, 200, "")
 			require.NoError(t, err)
 			i := slices.IndexFunc(all, func(r *sunshine.Reminder) bool { return r.RecipientID == invited.ID })
 			require.NotEqual(t, -1, i)
@@ -159,7 +159,7 @@ func TestStore_DeactivateUser(t *testing.T) {
 			return func(t *testing.T) {
 				_, _, err := e.b.s.AcceptInvite(context.Background(), token, testPassword)
 				require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err), "%v", err)
-				pending, _, err := e.b.s.FindReminders(e.b.ctx, "pending", 200, "")
+				pending, _, err := e.b.s.FindReminders(e.b.ctx, []string{"pending"}, 200, "")
 				require.NoError(t, err)
 				for _, r := range pending {
 					require.NotEqual(t, invited.ID, r.RecipientID, "the invitation email is not sent")

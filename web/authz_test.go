@@ -41,7 +41,7 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 	require.NoError(t, err)
 	_, err = b.st.PlanReminders(b.fx.Ctx, now)
 	require.NoError(t, err)
-	pendings, _, err := b.st.FindReminders(b.fx.Ctx, "pending", 10, "")
+	pendings, _, err := b.st.FindReminders(b.fx.Ctx, []string{"pending"}, 10, "")
 	require.NoError(t, err)
 	require.NotEmpty(t, pendings)
 	pending := pendings[0]
@@ -274,7 +274,7 @@ func TestSecretsNeverLogged(t *testing.T) {
 	b := &bundle{t: t, st: st, fx: fx, engine: srv.Engine()}
 	u := &sunshine.User{Email: "new@ndlon.example", Role: sunshine.RoleStaff}
 	require.NoError(t, st.InviteUser(fx.Ctx, u, "https://sunshine.example"))
-	rs, _, err := st.FindReminders(fx.Ctx, "pending", 0, "")
+	rs, _, err := st.FindReminders(fx.Ctx, []string{"pending"}, 0, "")
 	require.NoError(t, err)
 	link, err := st.InvitePayload(context.Background(), rs[0].ID)
 	require.NoError(t, err)

@@ -64,9 +64,13 @@ func (s *Server) handleReminders(c *gin.Context) {
 	if p, ok := sunshine.PrincipalFrom(ctx); ok {
 		d.CanWrite = p.Role.CanWrite()
 	}
-	rs, next, err := s.store.FindReminders(ctx, status, 50, cursor)
+	var statuses []string // the page filters by one status, or none
+	if status != "" {
+		statuses = []string{status}
+	}
+	rs, next, err := s.store.FindReminders(ctx, statuses, 50, cursor)
 	if sunshine.ErrorCode(err) == sunshine.EInvalid { // a cursor from elsewhere: start again
-		rs, next, err = s.store.FindReminders(ctx, status, 50, "")
+		rs, next, err = s.store.FindReminders(ctx, statuses, 50, "")
 		d.Later = false
 	}
 	if err != nil {

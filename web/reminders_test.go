@@ -36,7 +36,7 @@ func (b *bundle) failReminders(rs ...*sunshine.Request) []string {
 
 func (b *bundle) reminderStatus(id string) string {
 	b.t.Helper()
-	rs, _, err := b.st.FindReminders(b.fx.Ctx, "", 200, "")
+	rs, _, err := b.st.FindReminders(b.fx.Ctx, nil, 200, "")
 	require.NoError(b.t, err)
 	for _, r := range rs {
 		if r.ID == id {

@@ -233,7 +233,7 @@ func TestSettings_Invite(t *testing.T) {
 	users, err := b.st.FindUsers(b.fx.Ctx)
 	require.NoError(t, err)
 	require.Len(t, users, 2)
-	rs, _, err := b.st.FindReminders(b.fx.Ctx, "pending", 0, "")
+	rs, _, err := b.st.FindReminders(b.fx.Ctx, []string{"pending"}, 0, "")
 	require.NoError(t, err)
 	require.Len(t, rs, 1, "the invitation email is in the outbox")
 	require.Equal(t, "invite", rs[0].Kind)
@@ -384,7 +384,7 @@ func TestSettings_Reinvite(t *testing.T) {
 	u := &sunshine.User{Email: "late@ndlon.example", Name: "Late Organizer", Role: sunshine.RoleStaff}
 	require.NoError(t, b.st.InviteUser(b.fx.Ctx, u, "https://sunshine.example"))
 	link := func() string { // the newest pending invitation's link
-		rs, _, err := b.st.FindReminders(b.fx.Ctx, "pending", 0, "")
+		rs, _, err := b.st.FindReminders(b.fx.Ctx, []string{"pending"}, 0, "")
 		require.NoError(t, err)
 		require.Len(t, rs, 1, "one pending invitation")
 		l, err := b.st.InvitePayload(context.Background(), rs[0].ID)

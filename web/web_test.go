@@ -252,7 +252,7 @@ func TestInvite(t *testing.T) {
 	b := setup(t)
 	u := &sunshine.User{Email: "new@ndlon.example", Name: "New Organizer", Role: sunshine.RoleStaff}
 	require.NoError(t, b.st.InviteUser(b.fx.Ctx, u, "https://sunshine.example"))
-	rs, _, err := b.st.FindReminders(b.fx.Ctx, "pending", 0, "")
+	rs, _, err := b.st.FindReminders(b.fx.Ctx, []string{"pending"}, 0, "")
 	require.NoError(t, err)
 	require.Len(t, rs, 1)
 	link, err := b.st.InvitePayload(context.Background(), rs[0].ID)
