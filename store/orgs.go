@@ -271,9 +271,8 @@ func (s *Store) CreateToken(ctx context.Context, userID, name string) (string, *
 		// A deactivated user's token would never authenticate. The row is
 		// locked so a deactivation in flight, which revokes the user's
 		// tokens, waits for this one, or is seen done here.
-		var active bool
-		const q = `SELECT deactivated_at IS NULL FROM users WHERE org_id = $1 AND id = $2 FOR SHARE`
-		if err := translate(tx.QueryRowxContext(ctx, q, org, userID).Scan(&active), "user"); err != nil {
+		active, err := lockActive(ctx, tx, org, userID)
+		if err != nil {
 			if sunshine.ErrorCode(err) == sunshine.ENotFound {
 				return noSuchUser
 			}
@@ -293,11 +292,25 @@ func (s *Store) CreateToken(ctx context.Context, userID, name string) (string, *
 func (s *Store) CreateTokenForUser(ctx context.Context, u *sunshine.User, name string) (string, error) {
 	var plain string
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		var err error
+		active, err := lockActive(ctx, tx, u.OrgID, u.ID)
+		if err != nil {
+			return err
+		}
+		if !active {
+			return sunshine.Errorf(sunshine.EConflict, "%s is deactivated: reactivate them first", u.Email)
+		}
 		plain, _, err = insertToken(ctx, tx, u.OrgID, u.ID, name)
 		return err
 	})
 	return plain, err
+}
+
+// lockActive reports whether a user is active, locking their row so a
+// deactivation in flight (which revokes their tokens) waits, or is seen.
+func lockActive(ctx context.Context, tx *sqlx.Tx, org, userID string) (bool, error) {
+	var active bool
+	const q = `SELECT deactivated_at IS NULL FROM users WHERE org_id = $1 AND id = $2 FOR SHARE`
+	return active, translate(tx.QueryRowxContext(ctx, q, org, userID).Scan(&active), "user")
 }
 
 // FindTokens lists the caller's organization's tokens, newest first.

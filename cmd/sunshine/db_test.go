@@ -68,6 +68,14 @@ func TestOperatorCommands(t *testing.T) {
 	code, _, errOut = runCLI("token", "create", "--org", "ndlon", "--email", "nobody@ndlon.example")
 	require.Equal(t, exitUsage, code)
 	require.Contains(t, errOut, "not found")
+	// A deactivated user's token would never work: refused.
+	users := storetest.DBFromURL(t, url)
+	users.MustExec(`UPDATE users SET deactivated_at = now() WHERE id = $1`, org.UserID)
+	code, out, errOut = runCLI("token", "create", "--org", "ndlon", "--email", "staff@ndlon.example")
+	require.NotEqual(t, 0, code)
+	require.Empty(t, out)
+	require.Contains(t, errOut, "staff@ndlon.example is deactivated: reactivate them first")
+	users.MustExec(`UPDATE users SET deactivated_at = NULL WHERE id = $1`, org.UserID)
 
 	// The demo: created once; re-running changes nothing and prints the same token.
 	code, out, errOut = runCLI("seed", "--demo", "--json")
