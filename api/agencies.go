@@ -37,7 +37,7 @@ func (s *Server) handleAgencyCreate(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, &a)
+	created(c, "/api/v1/agencies/"+a.ID, &a)
 }
 
 func (s *Server) handleAgencyList(c *gin.Context) {

@@ -659,3 +659,32 @@ func TestRequests_AppealSupersedesTheResponseDate(t *testing.T) {
 	require.Equal(t, float64(-1), r.body["days_until_due"])
 	require.Len(t, b.call("GET", "/api/v1/requests?overdue=true", b.token, nil).items(), 1)
 }
+
+// Each creation answers 201 with the new resource's address in Location,
+// and a GET there reads it.
+func TestCreated_Location(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	agency := b.call("POST", "/api/v1/agencies", b.token, map[string]any{"name": "Sheriff", "jurisdiction": "us-ca"})
+	req := b.call("POST", "/api/v1/requests", b.token, map[string]any{"agency_id": agency.str("id"), "title": "ICE",
+		"delivery_method": "email", "received_on": "2017-03-27"})
+	comm := b.call("POST", "/api/v1/requests/"+req.str("id")+"/communications", b.token, map[string]any{"direction": "in",
+		"channel": "email", "kind": "other", "occurred_on": "2017-03-28"})
+	doc := b.upload(req.str("id"), "", "notes.txt", "text/plain", []byte("Received."))
+	for _, tc := range []struct {
+		name string
+		r    response
+		want string
+	}{
+		{"agency", agency, "/api/v1/agencies/" + agency.str("id")},
+		{"request", req, "/api/v1/requests/" + req.str("id")},
+		{"communication", comm, "/api/v1/communications/" + comm.str("communication.id")},
+		{"document", doc, "/api/v1/documents/" + doc.str("id")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			require.Equal(t, http.StatusCreated, tc.r.status(), tc.r.rec.Body.String())
+			require.Equal(t, tc.want, tc.r.rec.Header().Get("Location"))
+			require.Equal(t, http.StatusOK, b.call("GET", tc.want, b.token, nil).status())
+		})
+	}
+}

@@ -92,7 +92,7 @@ func (s *Server) handleCommunicationCreate(c *gin.Context) {
 		return
 	}
 	c.Header("ETag", etag(r))
-	c.JSON(http.StatusCreated, communicationCreated{Communication: comm, Request: s.requestOut(r)})
+	created(c, "/api/v1/communications/"+comm.ID, communicationCreated{Communication: comm, Request: s.requestOut(r)})
 }
 
 func (s *Server) handleCommunicationList(c *gin.Context) { requestPage(c, s.store.FindCommunications) }

@@ -110,7 +110,7 @@ func (s *Server) handleDocumentUpload(c *gin.Context) {
 		return
 	}
 	doc = s.extractAfterUpload(ctx, doc)
-	c.JSON(http.StatusCreated, doc)
+	created(c, "/api/v1/documents/"+doc.ID, doc)
 }
 
 // spoolUpload reads the file part into a temporary file; nothing is stored

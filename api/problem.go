@@ -83,3 +83,10 @@ func writeProblem(c *gin.Context, p problem) {
 	c.Header("Cache-Control", "no-store")
 	c.AbortWithStatusJSON(p.Status, p)
 }
+
+// created answers 201 with body and the new resource's address in
+// Location (RFC 9110 15.3.2), so a client need not build it.
+func created(c *gin.Context, location string, body any) {
+	c.Header("Location", location)
+	c.JSON(http.StatusCreated, body)
+}

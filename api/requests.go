@@ -172,7 +172,7 @@ func (s *Server) handleRequestCreate(c *gin.Context) {
 	// CreateRequest filled in every field a GET reads (a new request has no
 	// pauses or communications), so the response needs no second read.
 	c.Header("ETag", etag(r))
-	c.JSON(http.StatusCreated, s.requestOut(r))
+	created(c, "/api/v1/requests/"+r.ID, s.requestOut(r))
 }
 
 func (s *Server) respondRequest(c *gin.Context, status int, id string) {
