@@ -165,7 +165,8 @@ func (r *Request) Validate() error {
 	if chars(r.TrackingNumber) > 200 {
 		fs = append(fs, FieldError{"tracking_number", "must be at most 200 characters"})
 	}
-	if f := validateTags(r.Tags); f != nil {
+	var f *FieldError
+	if r.Tags, f = NormalizeTags(r.Tags); f != nil {
 		fs = append(fs, *f)
 	}
 	if len(fs) > 0 {
@@ -174,18 +175,28 @@ func (r *Request) Validate() error {
 	return nil
 }
 
-func validateTags(tags []string) *FieldError {
-	if len(tags) > 20 {
-		return &FieldError{"tags", "at most 20 tags"}
+// NormalizeTags trims each tag and drops repeats (ignoring case, keeping
+// the first spelling: "ICE, ice" is one tag), then checks the limits.
+func NormalizeTags(tags []string) ([]string, *FieldError) {
+	if tags == nil {
+		return nil, nil
 	}
-	for i, t := range tags {
+	out := make([]string, 0, len(tags))
+	seen := make(map[string]bool, len(tags))
+	for _, t := range tags {
 		t = strings.TrimSpace(t)
 		if t == "" || chars(t) > 50 {
-			return &FieldError{"tags", "each tag must be 1 to 50 characters"}
+			return tags, &FieldError{"tags", "each tag must be 1 to 50 characters"}
 		}
-		tags[i] = t
+		if key := strings.ToLower(t); !seen[key] {
+			seen[key] = true
+			out = append(out, t)
+		}
 	}
-	return nil
+	if len(out) > 20 {
+		return tags, &FieldError{"tags", "at most 20 tags"}
+	}
+	return out, nil
 }
 
 // RequestFilter selects requests; zero fields do not filter.

@@ -86,3 +86,19 @@ func TestAgencyUpdate_TimeZoneFollowsTheLaw(t *testing.T) {
 		})
 	}
 }
+
+// Tags are trimmed and a repeat is dropped, whatever its case: the first
+// spelling stays.
+func TestNormalizeTags(t *testing.T) {
+	t.Parallel()
+	tags, f := sunshine.NormalizeTags([]string{" ICE ", "jail", "ice", "Jail", "x"})
+	require.Nil(t, f)
+	require.Equal(t, []string{"ICE", "jail", "x"}, tags)
+	many := make([]string, 0, 25)
+	for i := range 25 {
+		many = append(many, strings.Repeat("t", i%5+1)) // 5 distinct tags, repeated
+	}
+	tags, f = sunshine.NormalizeTags(many)
+	require.Nil(t, f, "25 tags but 5 distinct")
+	require.Len(t, tags, 5)
+}

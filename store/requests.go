@@ -498,9 +498,15 @@ func (s *Store) UpdateRequest(ctx context.Context, id string, upd sunshine.Reque
 				changed["assignee_id"] = next
 			}
 		}
-		if upd.Tags != nil && !slices.Equal(*upd.Tags, r.Tags) {
-			r.Tags = slices.Clone(*upd.Tags)
-			changed["tags"] = r.Tags
+		if upd.Tags != nil {
+			tags, f := sunshine.NormalizeTags(slices.Clone(*upd.Tags))
+			if f != nil {
+				return sunshine.Invalid(*f)
+			}
+			if !slices.Equal(tags, r.Tags) {
+				r.Tags = tags
+				changed["tags"] = r.Tags
+			}
 		}
 		estimateMoved := upd.AgencyEstimatedOn != nil && *upd.AgencyEstimatedOn != r.AgencyEstimatedOn
 		if estimateMoved {
