@@ -8,21 +8,26 @@ import (
 	sunshine "github.com/sunshine-records/sunshine"
 )
 
-// agencyInput is the body of POST and PATCH /agencies; nil means absent.
+// agencyInput is the body of POST and PATCH /agencies: a field left out
+// keeps its value; null is refused (send "" to clear a text).
 type agencyInput struct {
-	Name           *string `json:"name"`
-	Jurisdiction   *string `json:"jurisdiction"`
-	RecordsContact *string `json:"records_contact"`
-	Email          *string `json:"email"`
-	PortalURL      *string `json:"portal_url"`
-	PostalAddress  *string `json:"postal_address"`
-	Phone          *string `json:"phone"`
-	TimeZone       *string `json:"time_zone"`
+	Name           optional[string] `json:"name"`
+	Jurisdiction   optional[string] `json:"jurisdiction"`
+	RecordsContact optional[string] `json:"records_contact"`
+	Email          optional[string] `json:"email"`
+	PortalURL      optional[string] `json:"portal_url"`
+	PostalAddress  optional[string] `json:"postal_address"`
+	Phone          optional[string] `json:"phone"`
+	TimeZone       optional[string] `json:"time_zone"`
 }
 
-func (in agencyInput) update() sunshine.AgencyUpdate {
-	return sunshine.AgencyUpdate{Name: in.Name, Jurisdiction: in.Jurisdiction, RecordsContact: in.RecordsContact,
-		Email: in.Email, PortalURL: in.PortalURL, PostalAddress: in.PostalAddress, Phone: in.Phone, TimeZone: in.TimeZone}
+func (in agencyInput) update() (sunshine.AgencyUpdate, error) {
+	var fe fieldErrors
+	u := sunshine.AgencyUpdate{Name: set(&fe, "name", in.Name), Jurisdiction: set(&fe, "jurisdiction", in.Jurisdiction),
+		RecordsContact: set(&fe, "records_contact", in.RecordsContact), Email: set(&fe, "email", in.Email),
+		PortalURL: set(&fe, "portal_url", in.PortalURL), PostalAddress: set(&fe, "postal_address", in.PostalAddress),
+		Phone: set(&fe, "phone", in.Phone), TimeZone: set(&fe, "time_zone", in.TimeZone)}
+	return u, fe.err()
 }
 
 func (s *Server) handleAgencyCreate(c *gin.Context) {
@@ -31,8 +36,13 @@ func (s *Server) handleAgencyCreate(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	upd, err := in.update()
+	if err != nil {
+		fail(c, err)
+		return
+	}
 	var a sunshine.Agency
-	in.update().Apply(&a)
+	upd.Apply(&a)
 	if err := s.store.CreateAgency(c.Request.Context(), &a); err != nil {
 		fail(c, err)
 		return
@@ -70,7 +80,12 @@ func (s *Server) handleAgencyUpdate(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	a, err := s.store.UpdateAgency(c.Request.Context(), c.Param("id"), in.update())
+	upd, err := in.update()
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	a, err := s.store.UpdateAgency(c.Request.Context(), c.Param("id"), upd)
 	if err != nil {
 		fail(c, err)
 		return

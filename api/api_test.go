@@ -688,3 +688,29 @@ func TestCreated_Location(t *testing.T) {
 		})
 	}
 }
+
+// null is refused, naming the field, wherever it would read as "left out"
+// and change nothing without a word.
+func TestNullRefused(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	agency := b.agency("Sheriff", "us-ca")
+	for _, tc := range []struct {
+		method, path, body, field string
+	}{
+		{"POST", "/api/v1/agencies", `{"name": null, "jurisdiction": "us-ca"}`, "name"},
+		{"PATCH", "/api/v1/agencies/" + agency, `{"name": null}`, "name"},
+		{"PATCH", "/api/v1/agencies/" + agency, `{"time_zone": null}`, "time_zone"},
+		{"PUT", "/api/v1/me/preferences", `{"kinds": null}`, "kinds"},
+		{"PUT", "/api/v1/me/preferences", `{"digest_hour": null}`, "digest_hour"},
+		{"PUT", "/api/v1/reminder_policy", `{"due_soon_business_days": null}`, "due_soon_business_days"},
+		{"PUT", "/api/v1/reminder_policy", `{"time_zone": null, "overdue_repeat_days": null}`, "time_zone"},
+	} {
+		t.Run(tc.method+" "+tc.path+" "+tc.field, func(t *testing.T) {
+			r := b.call(tc.method, tc.path, b.token, json.RawMessage(tc.body))
+			require.Equal(t, http.StatusBadRequest, r.status(), r.rec.Body.String())
+			require.Contains(t, r.fieldErrors(), tc.field)
+		})
+	}
+	require.Equal(t, "Sheriff", b.call("GET", "/api/v1/agencies/"+agency, b.token, nil).str("name"), "nothing changed")
+}

@@ -56,10 +56,11 @@ func (s *Server) handlePreferencesGet(c *gin.Context) {
 	c.JSON(http.StatusOK, p)
 }
 
+// preferencesInput: a field left out keeps its value; null is refused.
 type preferencesInput struct {
-	Digest     *bool     `json:"digest"`
-	DigestHour *int      `json:"digest_hour"`
-	Kinds      *[]string `json:"kinds"`
+	Digest     optional[bool]     `json:"digest"`
+	DigestHour optional[int]      `json:"digest_hour"`
+	Kinds      optional[[]string] `json:"kinds"`
 }
 
 // handlePreferencesPut replaces the caller's preferences; absent fields keep
@@ -70,20 +71,26 @@ func (s *Server) handlePreferencesPut(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	var fe fieldErrors
+	digest, hour, kinds := set(&fe, "digest", in.Digest), set(&fe, "digest_hour", in.DigestHour), set(&fe, "kinds", in.Kinds)
+	if err := fe.err(); err != nil {
+		fail(c, err)
+		return
+	}
 	ctx := c.Request.Context()
 	p, err := s.store.Preferences(ctx)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	if in.Digest != nil {
-		p.Digest = *in.Digest
+	if digest != nil {
+		p.Digest = *digest
 	}
-	if in.DigestHour != nil {
-		p.DigestHour = *in.DigestHour
+	if hour != nil {
+		p.DigestHour = *hour
 	}
-	if in.Kinds != nil {
-		p.Kinds = *in.Kinds
+	if kinds != nil {
+		p.Kinds = *kinds
 	}
 	if err := s.store.SetPreferences(ctx, *p); err != nil {
 		fail(c, err)
@@ -167,11 +174,12 @@ func (s *Server) handleCalendarFeed(c *gin.Context) {
 // today is the server's UTC date: the calendar feed's window reaches back a year from it.
 func (s *Server) today() deadline.Date { return deadline.Today(s.store.Clock().Now(), time.UTC) }
 
+// policyInput: a field left out keeps its value; null is refused.
 type policyInput struct {
-	TimeZone          *string `json:"time_zone"`
-	SoonDays          *[]int  `json:"due_soon_business_days"`
-	OverdueRepeatDays *int    `json:"overdue_repeat_days"`
-	AwaitingAfterDays *int    `json:"awaiting_after_business_days"`
+	TimeZone          optional[string] `json:"time_zone"`
+	SoonDays          optional[[]int]  `json:"due_soon_business_days"`
+	OverdueRepeatDays optional[int]    `json:"overdue_repeat_days"`
+	AwaitingAfterDays optional[int]    `json:"awaiting_after_business_days"`
 }
 
 func (s *Server) handlePolicyGet(c *gin.Context) {
@@ -189,23 +197,30 @@ func (s *Server) handlePolicyPut(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	var fe fieldErrors
+	zone, soon := set(&fe, "time_zone", in.TimeZone), set(&fe, "due_soon_business_days", in.SoonDays)
+	repeat, awaiting := set(&fe, "overdue_repeat_days", in.OverdueRepeatDays), set(&fe, "awaiting_after_business_days", in.AwaitingAfterDays)
+	if err := fe.err(); err != nil {
+		fail(c, err)
+		return
+	}
 	ctx := c.Request.Context()
 	p, err := s.store.ReminderPolicy(ctx)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	if in.TimeZone != nil {
-		p.TimeZone = *in.TimeZone
+	if zone != nil {
+		p.TimeZone = *zone
 	}
-	if in.SoonDays != nil {
-		p.SoonDays = *in.SoonDays
+	if soon != nil {
+		p.SoonDays = *soon
 	}
-	if in.OverdueRepeatDays != nil {
-		p.OverdueRepeatDays = *in.OverdueRepeatDays
+	if repeat != nil {
+		p.OverdueRepeatDays = *repeat
 	}
-	if in.AwaitingAfterDays != nil {
-		p.AwaitingAfterDays = *in.AwaitingAfterDays
+	if awaiting != nil {
+		p.AwaitingAfterDays = *awaiting
 	}
 	if err := s.store.SetReminderPolicy(ctx, *p); err != nil {
 		fail(c, err)

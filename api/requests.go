@@ -234,6 +234,20 @@ func (o *optional[T]) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// set is the field's value when it was sent with one: nil when absent or
+// of the wrong type (reported by given), and a "cannot be null" error for
+// null, which would otherwise read as absent and change nothing silently.
+func set[T any](fe *fieldErrors, name string, o optional[T]) *T {
+	switch {
+	case !o.given(fe, name):
+		return nil
+	case o.Null:
+		fe.add(name, "cannot be null")
+		return nil
+	}
+	return &o.Value
+}
+
 // given reports whether the field was sent with a usable value (null
 // included); a value of the wrong type is a field error named for it.
 func (o optional[T]) given(fe *fieldErrors, name string) bool {
