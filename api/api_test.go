@@ -714,3 +714,40 @@ func TestNullRefused(t *testing.T) {
 	}
 	require.Equal(t, "Sheriff", b.call("GET", "/api/v1/agencies/"+agency, b.token, nil).str("name"), "nothing changed")
 }
+
+// HEAD answers as GET does, without the body (RFC 9110 9.3.2): a monitor
+// checks /healthz, a client reads a document's size and ETag first.
+func TestHead(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	req := b.request(b.agency("Sheriff", "us-ca"), "2017-03-27")
+	doc := b.upload(req, "", "notes.txt", "text/plain", []byte("Received on 27 March."))
+	require.Equal(t, http.StatusCreated, doc.status())
+	srv := httptest.NewServer(b.srv)
+	t.Cleanup(srv.Close)
+	head := func(path, token string) *http.Response {
+		t.Helper()
+		r, err := http.NewRequest("HEAD", srv.URL+path, nil)
+		require.NoError(t, err)
+		if token != "" {
+			r.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := http.DefaultClient.Do(r)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		require.Empty(t, body, "no body for HEAD")
+		return resp
+	}
+	require.Equal(t, http.StatusOK, head("/healthz", "").StatusCode)
+	resp := head("/api/v1/documents/"+doc.str("id")+"/content", b.token)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Equal(t, "21", resp.Header.Get("Content-Length"))
+	require.NotEmpty(t, resp.Header.Get("ETag"))
+	resp = head("/api/v1/requests/"+req, b.token)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Regexp(t, `^"v[0-9]+"$`, resp.Header.Get("ETag"))
+	require.Equal(t, http.StatusUnauthorized, head("/api/v1/requests/"+req, "").StatusCode)
+	require.Equal(t, http.StatusMethodNotAllowed, head("/api/v1/requests/"+req+"/transitions", b.token).StatusCode, "no GET there")
+}

@@ -152,7 +152,15 @@ func (s *Server) Registry() *prometheus.Registry { return s.registry }
 func (s *Server) Engine() *gin.Engine { return s.engine }
 
 // ServeHTTP implements http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.engine.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// HEAD is GET without the body (RFC 9110 9.3.2): the router knows only
+	// GET, and net/http drops the body of a HEAD response.
+	if r.Method == http.MethodHead {
+		r = r.Clone(r.Context())
+		r.Method = http.MethodGet
+	}
+	s.engine.ServeHTTP(w, r)
+}
 
 func (s *Server) routes() {
 	e := s.engine
