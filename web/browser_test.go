@@ -376,6 +376,18 @@ func TestBrowser_StaffScenario(t *testing.T) {
 		return r.top >= 0 && r.bottom <= window.innerHeight;
 	})()`), "the note sits above Edit details, in view")
 
+	// A refused save opens with its error summary focused, for a screen
+	// reader to read first, even though the form's address jumps to #edit.
+	b.do("empty the title and save",
+		chromedp.Click(chromedp.CSS(`#edit summary`)),
+		chromedp.WaitVisible(chromedp.CSS(`#edit-title`)),
+		chromedp.SetValue(chromedp.CSS(`#edit-title`), " "),
+		chromedp.Click(chromedp.CSS(`#edit button[type="submit"]`)),
+	)
+	b.waitText("the save is refused", "The details were not saved.")
+	time.Sleep(300 * time.Millisecond)
+	require.True(t, evaluate[bool](b, "the focus", `document.activeElement.hasAttribute("data-error-summary")`), "the error summary has the focus")
+
 	// Search finds the rare word in the document.
 	b.do("search for the rare word",
 		chromedp.Click(chromedp.CSS(`header nav a[href="/search"]`)),

@@ -726,24 +726,72 @@ func (s *Server) handleCustomDue(c *gin.Context) {
 	s.redirectBack(c, requestPath(r.ID), note)
 }
 
-// detailValues fills the details form from the request as it is now; the
-// version lets the save refuse to overwrite a change made meanwhile.
-func detailValues(r *sunshine.Request) url.Values {
-	v := url.Values{"title": {r.Title}, "description": {r.Description}, "tracking_number": {r.TrackingNumber},
-		"tags": {strings.Join(r.Tags, ", ")}, "version": {strconv.Itoa(r.Version)}}
-	for name, on := range map[string]deadline.Date{"agency_estimated_on": r.AgencyEstimatedOn, "sent_on": r.SentOn, "received_on": r.ReceivedOn} {
-		if !on.IsZero() {
-			v.Set(name, on.String())
+// detailFields are the details form's fields, in its order.
+var detailFields = []string{"title", "description", "tracking_number", "tags", "agency_estimated_on", "sent_on", "received_on"}
+
+// detailValue is a details field of r as the form shows it.
+func detailValue(r *sunshine.Request, name string) string {
+	date := func(d deadline.Date) string {
+		if d.IsZero() {
+			return ""
 		}
+		return d.String()
+	}
+	switch name {
+	case "title":
+		return r.Title
+	case "description":
+		return r.Description
+	case "tracking_number":
+		return r.TrackingNumber
+	case "tags":
+		return strings.Join(r.Tags, ", ")
+	case "agency_estimated_on":
+		return date(r.AgencyEstimatedOn)
+	case "sent_on":
+		return date(r.SentOn)
+	case "received_on":
+		return date(r.ReceivedOn)
+	}
+	return ""
+}
+
+// sameDetail compares two values of a details field as a person reads
+// them: a textarea comes back with CRLF line breaks, fields trimmed, tags
+// in any spacing.
+func sameDetail(name, a, b string) bool {
+	norm := func(v string) string {
+		v = strings.TrimSpace(strings.ReplaceAll(v, "\r\n", "\n"))
+		if name == "tags" {
+			v = strings.Join(splitTags(v), ", ")
+		}
+		return v
+	}
+	return norm(a) == norm(b)
+}
+
+// detailValues fills the details form from the request as it is now. Each
+// field also carries, hidden, the value it had when the form was filled
+// ("was_title"): a save changes only what the person changed, so a
+// colleague's change to another field meanwhile is kept, not overwritten.
+func detailValues(r *sunshine.Request) url.Values {
+	v := url.Values{}
+	for _, name := range detailFields {
+		if name == "received_on" && r.ReceivedOn.IsZero() {
+			continue // a draft's form has none: submitting sets it
+		}
+		v.Set(name, detailValue(r, name))
+		v.Set("was_"+name, detailValue(r, name))
 	}
 	return v
 }
 
 // handleRequestEdit saves the details form: the words, the agency's
 // tracking number and estimate, tags, and corrected dates (a new receipt
-// date recomputes the due date). It changes the request only if nobody
-// changed it since the page was loaded; otherwise the page comes back with
-// what was typed, so nothing is lost, and says so.
+// date recomputes the due date). Only the fields the person changed are
+// saved. One that someone else also changed since the form was filled,
+// to something else, is not: the page comes back with what was typed,
+// names the field and shows its new value, so nothing is lost either way.
 func (s *Server) handleRequestEdit(c *gin.Context) {
 	if !s.canWrite(c) {
 		return
@@ -751,43 +799,116 @@ func (s *Server) handleRequestEdit(c *gin.Context) {
 	_ = c.Request.ParseForm()
 	f := newReqForm("edit", c.Request.PostForm)
 	set := func(d *requestPageData, f *reqForm) { d.EditForm = f }
-	title, desc, tracking := strings.TrimSpace(f.V("title")), f.V("description"), strings.TrimSpace(f.V("tracking_number"))
-	tags := splitTags(f.V("tags"))
-	upd := sunshine.RequestUpdate{Title: &title, Description: &desc, TrackingNumber: &tracking, Tags: &tags}
-	estimate, sent := f.parseDateField("agency_estimated_on"), f.parseDateField("sent_on")
-	upd.AgencyEstimatedOn, upd.SentOn = &estimate, &sent
-	if f.Values.Has("received_on") { // a draft's form has none: submitting sets it
-		received := f.parseDateField("received_on")
-		upd.ReceivedOn = &received
-	}
-	version, err := strconv.Atoi(f.V("version"))
-	if err != nil {
-		f.Errors["_"] = "The form is missing the request's version: reload the page and try again."
-	}
-	if f.HasErrors() {
-		s.actionFailed(c, f, nil, set)
-		return
-	}
-	r, err := s.store.UpdateRequest(store.WithIfMatch(ctxOf(c), version), c.Param("id"), upd)
-	if err != nil {
-		if sunshine.ErrorCode(err) == sunshine.EPrecondition {
-			err = sunshine.Errorf(sunshine.EPrecondition, "Someone changed this request after you opened the page, so your changes were not saved. "+
-				"They are still in the form: check the request above, then save again.")
-			s.actionFailed(c, f, err, func(d *requestPageData, f *reqForm) {
-				f.Values.Set("version", strconv.Itoa(d.R.Version)) // the next save applies over what is there now
-				d.EditForm = f
-			})
+	ctx := ctxOf(c)
+	for attempt := 0; ; attempt++ {
+		r, err := s.store.FindRequestByID(ctx, c.Param("id"))
+		if err != nil {
+			s.fail(c, err)
 			return
 		}
-		s.actionFailed(c, f, err, set)
+		var upd sunshine.RequestUpdate
+		changed := false
+		for _, name := range detailFields {
+			if !f.Values.Has(name) {
+				continue
+			}
+			if !f.Values.Has("was_" + name) {
+				f.Errors["_"] = "The form is missing what the request said when you opened it: reload the page and try again."
+				continue
+			}
+			typed, was, now := f.V(name), f.V("was_"+name), detailValue(r, name)
+			if sameDetail(name, typed, was) || sameDetail(name, typed, now) {
+				continue // not changed here, or already so
+			}
+			if !sameDetail(name, was, now) {
+				shown := now
+				if shown == "" {
+					shown = "nothing"
+				}
+				f.Errors[name] = "was changed by someone else meanwhile, to " + strconv.Quote(shown) + ": check it, then save again"
+				f.Values.Set("was_"+name, now) // the next save replaces what is there now
+				continue
+			}
+			changed = true
+			switch name {
+			case "title", "description", "tracking_number":
+				v := typed
+				if name != "description" {
+					v = strings.TrimSpace(v)
+				}
+				switch name {
+				case "title":
+					upd.Title = &v
+				case "description":
+					upd.Description = &v
+				default:
+					upd.TrackingNumber = &v
+				}
+			case "tags":
+				tags := splitTags(typed)
+				upd.Tags = &tags
+			default:
+				d := f.parseDateField(name)
+				switch name {
+				case "agency_estimated_on":
+					upd.AgencyEstimatedOn = &d
+				case "sent_on":
+					upd.SentOn = &d
+				default:
+					upd.ReceivedOn = &d
+				}
+			}
+		}
+		// Every mistake at once: the request's own rules over the
+		// typed values, beside the malformed dates and conflicts above.
+		if upd.Title != nil || upd.Description != nil || upd.TrackingNumber != nil || upd.Tags != nil {
+			probe := *r
+			if upd.Title != nil {
+				probe.Title = *upd.Title
+			}
+			if upd.Description != nil {
+				probe.Description = *upd.Description
+			}
+			if upd.TrackingNumber != nil {
+				probe.TrackingNumber = *upd.TrackingNumber
+			}
+			if upd.Tags != nil {
+				probe.Tags = *upd.Tags
+			}
+			probe.SentOn, probe.ReceivedOn = deadline.Date{}, deadline.Date{} // the dates are the store's to check
+			if err := probe.Validate(); err != nil {
+				f.fail(err)
+			}
+		}
+		if f.HasErrors() {
+			status := http.StatusBadRequest
+			for _, name := range detailFields {
+				if strings.HasPrefix(f.Errors[name], "was changed by someone else") {
+					status = http.StatusConflict
+				}
+			}
+			s.renderRequest(c, status, func(d *requestPageData) { d.EditForm = f })
+			return
+		}
+		if !changed {
+			s.redirectBack(c, requestPath(r.ID), "Nothing changed.")
+			return
+		}
+		// Conditional on the request as just read: a change landing in
+		// between is merged by reading it again.
+		out, err := s.store.UpdateRequest(store.WithIfMatch(ctx, r.Version), r.ID, upd)
+		if sunshine.ErrorCode(err) == sunshine.EPrecondition && attempt < 3 {
+			continue
+		}
+		if err != nil {
+			s.actionFailed(c, f, err, set)
+			return
+		}
+		note := "Details saved."
+		if upd.ReceivedOn != nil && !out.DueOn.IsZero() { // a corrected receipt date moves it: say where it is
+			note += " Statutory due date: " + out.DueOn.Format("Mon 2 Jan 2006") + "."
+		}
+		s.redirectBack(c, requestPath(out.ID), note)
 		return
 	}
-	note := "Nothing changed."
-	if r.Version != version {
-		note = "Details saved."
-		if !r.DueOn.IsZero() { // a corrected receipt date moves it: say where it is
-			note += " Statutory due date: " + r.DueOn.Format("Mon 2 Jan 2006") + "."
-		}
-	}
-	s.redirectBack(c, requestPath(r.ID), note)
 }

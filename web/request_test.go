@@ -682,8 +682,10 @@ func TestRequestPage_ReminderSent(t *testing.T) {
 
 // Staff correct a request's details on its page: the words, the agency's
 // tracking number and estimate, tags and dates; a corrected receipt date
-// moves the due date. A save over someone else's change, or with bad
-// input, changes nothing and keeps what was typed.
+// moves the due date. Only the fields the person changed are saved, so a
+// colleague's change to another field meanwhile stays; one to the same
+// field is named, with its new value, and nothing is saved until the
+// person looks. Bad input lists every mistake at once and changes nothing.
 func TestRequestPage_EditDetails(t *testing.T) {
 	t.Parallel()
 	b, a, r := sacramento(t)
@@ -693,69 +695,93 @@ func TestRequestPage_EditDetails(t *testing.T) {
 		"edit-received-on": "2017-03-27", "edit-sent-on": "2017-03-27", "edit-tags": "", "edit-agency-estimated-on": ""} {
 		require.Equal(t, want, inputValue(t, page, id), id)
 	}
-	require.Contains(t, page, `<input type="hidden" name="version" value="`+strconv.Itoa(r.Version)+`">`)
+	require.Contains(t, page, `<input type="hidden" name="was_title" value="`+r.Title+`">`)
 
-	form := url.Values{"version": {strconv.Itoa(r.Version)}, "title": {"  Communications with ICE and CBP "},
-		"description": {r.Description}, "tracking_number": {"CPRA 17-0412"}, "tags": {"ice, , jail "},
-		"agency_estimated_on": {"2017-05-01"}, "sent_on": {"2017-03-27"}, "received_on": {"2017-03-28"}}
+	opened := detailsOf(r) // the form as first opened
+	form := copyValues(opened)
+	form.Set("title", "  Communications with ICE and CBP ")
+	form.Set("tracking_number", "CPRA 17-0412")
+	form.Set("tags", "ice, , jail ")
+	form.Set("agency_estimated_on", "2017-05-01")
+	form.Set("received_on", "2017-03-28")
 	loc := requireRedirect(t, b.post("/requests/"+r.ID+"/edit", form), "/requests/"+r.ID)
 	page = body(b.get(loc))
 	require.Contains(t, page, "Details saved. Statutory due date: Fri 7 Apr 2017.")
 	require.Contains(t, page, "Receipt date corrected: Tue 28 Mar 2017 (was Mon 27 Mar 2017)")
-	got, err := b.st.FindRequestByID(b.fx.Ctx, r.ID)
-	require.NoError(t, err)
+	got := b.reload(r)
 	require.Equal(t, "Communications with ICE and CBP", got.Title)
 	require.Equal(t, "CPRA 17-0412", got.TrackingNumber)
 	require.Equal(t, []string{"ice", "jail"}, got.Tags)
 	require.Equal(t, "2017-05-01", got.AgencyEstimatedOn.String())
 	require.Equal(t, "2017-04-07", got.DueOn.String())
 
-	// The same form again: it was read at the old version, so it is refused,
-	// the typed values come back, and the next save applies over the change.
-	form.Set("title", "A stale title")
-	rec := b.post("/requests/"+r.ID+"/edit", form)
-	require.Equal(t, http.StatusPreconditionFailed, rec.Code)
-	page = body(rec)
-	require.Contains(t, page, "Someone changed this request after you opened the page, so your changes were not saved.")
-	require.Contains(t, page, `<details class="panel" id="edit" open>`)
-	require.Equal(t, "A stale title", inputValue(t, page, "edit-title"))
-	require.Contains(t, page, `<input type="hidden" name="version" value="`+strconv.Itoa(got.Version)+`">`)
-	unchanged := func() {
-		t.Helper()
-		now, err := b.st.FindRequestByID(b.fx.Ctx, r.ID)
-		require.NoError(t, err)
-		require.Equal(t, got.Version, now.Version)
-		require.Equal(t, got.Title, now.Title)
-	}
-	unchanged()
+	// A second person, with the form as first opened, changes only the
+	// text: saved, and the first person's changes stay.
+	other := copyValues(opened)
+	other.Set("description", "All communications with ICE and CBP since 1 January 2017.")
+	requireRedirect(t, b.post("/requests/"+r.ID+"/edit", other), "/requests/"+r.ID)
+	got = b.reload(r)
+	require.Equal(t, "All communications with ICE and CBP since 1 January 2017.", got.Description)
+	require.Equal(t, "Communications with ICE and CBP", got.Title, "the first person's title stays")
+	require.Equal(t, "CPRA 17-0412", got.TrackingNumber)
 
-	form.Set("version", strconv.Itoa(got.Version))
+	// The same field changed by both: refused, named, the typed value
+	// kept and the new one shown; saving again then applies.
+	other.Set("title", "A third title")
+	rec := b.post("/requests/"+r.ID+"/edit", other)
+	require.Equal(t, http.StatusConflict, rec.Code)
+	page = body(rec)
+	require.Contains(t, page, `id="edit-title-error">was changed by someone else meanwhile, to &#34;Communications with ICE and CBP&#34;: check it, then save again</p>`)
+	require.Contains(t, page, `<details class="panel" id="edit" open>`)
+	require.Equal(t, "A third title", inputValue(t, page, "edit-title"))
+	require.Contains(t, page, `<input type="hidden" name="was_title" value="Communications with ICE and CBP">`)
+	require.Equal(t, "Communications with ICE and CBP", b.reload(r).Title, "nothing saved")
+	other.Set("was_title", "Communications with ICE and CBP")
+	requireRedirect(t, b.post("/requests/"+r.ID+"/edit", other), "/requests/"+r.ID)
+	require.Equal(t, "A third title", b.reload(r).Title)
+
+	// Every mistake at once, and nothing changes.
+	got = b.reload(r)
+	bad := detailsOf(got)
+	bad.Set("title", " ")
+	var many []string
+	for i := range 21 {
+		many = append(many, "t"+strconv.Itoa(i))
+	}
+	bad.Set("tags", strings.Join(many, ", "))
+	bad.Set("agency_estimated_on", "2017-02-30")
+	rec = b.post("/requests/"+r.ID+"/edit", bad)
+	require.Equal(t, http.StatusBadRequest, rec.Code)
+	page = body(rec)
+	require.Contains(t, page, "The details were not saved. Please correct:")
+	for _, want := range []string{`id="edit-title-error">is required`, `id="edit-tags-error">at most 20 tags</p>`,
+		`id="edit-agency-estimated-on-error">must be a date such as 2017-03-27</p>`} {
+		require.Contains(t, page, want)
+	}
+	require.Equal(t, got.Version, b.reload(r).Version, "nothing changed")
 	for _, tc := range []struct {
 		name, field, value, want string
 	}{
-		{"empty title", "title", " ", `id="edit-title-error">is required: a few words that say what is asked for</p>`},
-		{"malformed date", "agency_estimated_on", "2017-02-30", `id="edit-agency-estimated-on-error">must be a date such as 2017-03-27</p>`},
 		{"receipt in the future", "received_on", "2030-01-01", `id="edit-received-on-error">`},
 		{"receipt cleared", "received_on", "", `id="edit-received-on-error">cannot be cleared`},
-		{"too many tags", "tags", strings.Repeat("t,", 20) + "u", `id="edit-tags-error">at most 20 tags</p>`},
+		{"sent after the receipt", "sent_on", "2017-03-29", `id="edit-sent-on-error">must not be after the receipt date`},
 	} {
-		f := url.Values{}
-		for k, v := range form {
-			f[k] = v
-		}
+		f := detailsOf(got)
 		f.Set(tc.field, tc.value)
 		rec := b.post("/requests/"+r.ID+"/edit", f)
 		require.Equal(t, http.StatusBadRequest, rec.Code, tc.name)
 		require.Contains(t, body(rec), tc.want, tc.name)
-		require.Contains(t, body(rec), "The details were not saved. Please correct:", tc.name)
-		unchanged()
+		require.Equal(t, got.Version, b.reload(r).Version, "%s: nothing changed", tc.name)
 	}
+	// A form without what the request said when opened: reload.
+	rec = b.post("/requests/"+r.ID+"/edit", url.Values{"title": {"Renamed"}})
+	require.Equal(t, http.StatusBadRequest, rec.Code)
+	require.Contains(t, body(rec), "reload the page and try again")
 
 	// Saving what is there changes nothing and says so.
-	same := detailsOf(got)
-	loc = requireRedirect(t, b.post("/requests/"+r.ID+"/edit", same), "/requests/"+r.ID)
+	loc = requireRedirect(t, b.post("/requests/"+r.ID+"/edit", detailsOf(got)), "/requests/"+r.ID)
 	require.Contains(t, body(b.get(loc)), "Nothing changed.")
-	unchanged()
+	require.Equal(t, got.Version, b.reload(r).Version)
 
 	// A draft's form has no receipt date: submitting the draft sets it.
 	draft := &sunshine.Request{AgencyID: a.ID, Title: "Jail booking records", DeliveryMethod: sunshine.DeliveryEmail}
@@ -765,19 +791,42 @@ func TestRequestPage_EditDetails(t *testing.T) {
 	f := detailsOf(draft)
 	f.Set("tracking_number", "B-1")
 	requireRedirect(t, b.post("/requests/"+draft.ID+"/edit", f), "/requests/"+draft.ID)
-	draft, err = b.st.FindRequestByID(b.fx.Ctx, draft.ID)
-	require.NoError(t, err)
+	draft = b.reload(draft)
 	require.Equal(t, "B-1", draft.TrackingNumber)
 	require.True(t, draft.ReceivedOn.IsZero())
 }
 
-// detailsOf is the details form as the page fills it for r.
+// reload reads r again from the store.
+func (b *bundle) reload(r *sunshine.Request) *sunshine.Request {
+	b.t.Helper()
+	got, err := b.st.FindRequestByID(b.fx.Ctx, r.ID)
+	require.NoError(b.t, err)
+	return got
+}
+
+func copyValues(v url.Values) url.Values {
+	out := url.Values{}
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
+}
+
+// detailsOf is the details form as the page fills it for r: each field,
+// and what it said when opened.
 func detailsOf(r *sunshine.Request) url.Values {
-	v := url.Values{"version": {strconv.Itoa(r.Version)}, "title": {r.Title}, "description": {r.Description},
-		"tracking_number": {r.TrackingNumber}, "tags": {strings.Join(r.Tags, ", ")}}
+	v := url.Values{}
+	set := func(name, value string) { v.Set(name, value); v.Set("was_"+name, value) }
+	set("title", r.Title)
+	set("description", r.Description)
+	set("tracking_number", r.TrackingNumber)
+	set("tags", strings.Join(r.Tags, ", "))
 	for name, on := range map[string]deadline.Date{"agency_estimated_on": r.AgencyEstimatedOn, "sent_on": r.SentOn, "received_on": r.ReceivedOn} {
-		if !on.IsZero() {
-			v.Set(name, on.String())
+		switch {
+		case !on.IsZero():
+			set(name, on.String())
+		case name != "received_on":
+			set(name, "")
 		}
 	}
 	return v

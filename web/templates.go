@@ -84,6 +84,7 @@ var funcs = template.FuncMap{
 	"cut":     func(bodyBytes int) bool { return bodyBytes > messageExcerpt },
 	"kb":      func(bytes int) int { return (bytes + 999) / 1000 },
 	"add":     func(a, b int) int { return a + b },
+	"list":    func(xs ...string) []string { return xs },
 }
 
 // dueCell is what the "due" template shows: a request's due date against today.

@@ -12,8 +12,15 @@
 
   // A form that came back refused opens with a summary of its errors:
   // take the focus there, so a screen reader reads it first.
+  // Again once the page has loaded: a form posted to "#section" lands
+  // there, and the jump to it would leave the focus nowhere.
   var summary = document.querySelector("[data-error-summary]");
-  if (summary) summary.focus();
+  if (summary) {
+    summary.focus();
+    window.addEventListener("load", function () {
+      setTimeout(function () { summary.focus(); }, 0);
+    });
+  }
 
   // A form's note ("Closure day added ...") is shown at the top of the
   // page, but the form's redirect lands on its section (#closures), often
