@@ -254,6 +254,9 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 	case ok:
 		d.HasClock = true
 		d.Steps = res.Explain()
+		for i := range d.Steps {
+			d.Steps[i] = withoutDecisions(d.Steps[i])
+		}
 		d.ClockPaused = res.Paused
 		if res.Paused && res.Remaining > 0 && d.Law != nil { // none left: the period ran before the pause
 			d.Remaining = d.Law.Days(res.Remaining, d.Law.Unit)
@@ -271,9 +274,12 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 				d.Law.Days(d.Law.Extension.Days, d.Law.Extension.Unit) + " (" + d.Law.Extension.Citation + ")."
 		case !d.Law.HasDeadline():
 			d.ExtensionStated = "No fixed extension: the law sets no statutory date. Record a date agreed with the agency as a custom due date."
+		case d.Law.MetByAcknowledgment:
+			d.ExtensionStated = "No fixed extension: " + d.Law.NoExtension + ". Record the date the agency gives as its estimate, under Edit details."
 		default:
 			d.ExtensionStated = "No fixed extension: " + d.Law.NoExtension + ". Record a date the agency announces as a custom due date."
 		}
+		d.ExtensionStated = withoutDecisions(d.ExtensionStated)
 	}
 	if d.Users, err = s.store.FindUsers(ctx); err != nil {
 		s.fail(c, err)
@@ -912,3 +918,10 @@ func (s *Server) handleRequestEdit(c *gin.Context) {
 		return
 	}
 }
+
+// decisionRef matches the engine's references to its design decisions
+// ("(decision A8)", "decision A1: "), which docs/deadlines.md explains but
+// mean nothing on a request's page.
+var decisionRef = regexp.MustCompile(` ?\(decision A[0-9]+\)|decision A[0-9]+: `)
+
+func withoutDecisions(s string) string { return decisionRef.ReplaceAllString(s, "") }

@@ -849,15 +849,18 @@ func TestRequestPage_AcknowledgedUnderFOIL(t *testing.T) {
 	_, err := b.st.TransitionRequest(b.fx.Ctx, r.ID, sunshine.TransitionInput{To: sunshine.StatusAcknowledged})
 	require.NoError(t, err)
 	page := body(b.get("/requests/" + r.ID))
-	require.Contains(t, page, `<span class="pill due-none">met: acknowledged</span>`)
-	require.Contains(t, page, "(met: an acknowledgment is a response this law accepts by then, and the agency acknowledged the request; follow the date it estimated, once you record it under Edit details)")
+	require.Contains(t, page, `Statutory date met: the agency acknowledged the request. <a href="#edit-agency-estimated-on">Record the date it estimated</a>.`)
+	require.Contains(t, page, "(met: an acknowledgment is a response this law accepts by then, and the agency acknowledged the request)")
+	require.Contains(t, page, "Record the date the agency gives as its estimate, under Edit details.")
+	require.NotContains(t, page, "decision A", "no design-note references on the page")
 	require.NotContains(t, page, "late")
 	require.NotContains(t, body(b.get("/requests")), "late")
 
+	// The agency's estimate is then the date the panel leads with.
 	estimate := deadline.MustParseDate("2017-05-15")
 	_, err = b.st.UpdateRequest(b.fx.Ctx, r.ID, sunshine.RequestUpdate{AgencyEstimatedOn: &estimate})
 	require.NoError(t, err)
 	page = body(b.get("/requests/" + r.ID))
-	require.Contains(t, page, "follow the date it estimated)")
+	require.Contains(t, page, `<strong>Mon 15 May 2017</strong> <span class="pill">the agency's estimate</span>`)
 	require.Contains(t, page, "<dt>Agency's estimate</dt><dd>Mon 15 May 2017</dd>")
 }
