@@ -123,6 +123,7 @@ type dashData struct {
 	// FailedReminders counts reminder emails that could not be sent: the
 	// dashboard says so, since nobody got them.
 	FailedReminders int
+	CanWrite        bool // may send failed reminders again
 }
 
 // orgToday is today in the signed-in organization's time zone (UTC without
@@ -250,6 +251,9 @@ func (s *Server) handleDashboard(c *gin.Context) {
 	if err := s.dashOptions(ctx, d); err != nil {
 		s.fail(c, err)
 		return
+	}
+	if p, ok := sunshine.PrincipalFrom(ctx); ok {
+		d.CanWrite = p.Role.CanWrite()
 	}
 	if d.FailedReminders, err = s.store.CountFailedReminders(ctx); err != nil {
 		s.fail(c, err)

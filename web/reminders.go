@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -26,6 +27,9 @@ var reminderKindNames = map[string]string{
 type reminderRow struct {
 	*sunshine.Reminder
 	Kind, Recipient, Created, Sent string
+	// Permanent: the mail server's answer was a 5xx, which sending again
+	// does not cure (a wrong or closed address).
+	Permanent bool
 }
 
 type remindersData struct {
@@ -100,7 +104,8 @@ func (s *Server) handleReminders(c *gin.Context) {
 	}
 	loc := sunshine.Location(pol.TimeZone)
 	for _, r := range rs {
-		row := reminderRow{Reminder: r, Kind: reminderKindNames[r.Kind], Recipient: names[r.RecipientID], Created: stamp(r.CreatedAt, loc)}
+		row := reminderRow{Reminder: r, Kind: reminderKindNames[r.Kind], Recipient: names[r.RecipientID], Created: stamp(r.CreatedAt, loc),
+			Permanent: r.Status == "failed" && permanentSMTP.MatchString(r.LastError)}
 		if row.Kind == "" {
 			row.Kind = r.Kind
 		}
@@ -161,5 +166,13 @@ func (s *Server) handleRemindersRetryAll(c *gin.Context) {
 	case n > 1:
 		note = strconv.Itoa(n) + " reminders are back in the outbox: they are sent within a few minutes."
 	}
-	s.redirectBack(c, "/reminders", note)
+	back := "/reminders"
+	if c.PostForm("status") == "failed" { // sent from the Failed list: back to it
+		back = "/reminders?status=failed"
+	}
+	s.redirectBack(c, back, note)
 }
+
+// permanentSMTP matches a mail server's permanent refusal: an SMTP reply
+// code 5xx (RFC 5321 4.2.1), such as "550 5.1.1 mailbox unavailable".
+var permanentSMTP = regexp.MustCompile(`(^|\D)5[0-9]{2}[ -]`)

@@ -67,6 +67,7 @@ func TestReminders_FailedAreShownAndResent(t *testing.T) {
 	require.Contains(t, page, `<a href="/reminders?status=failed" aria-current="page">Failed</a>`)
 	require.Contains(t, page, `<a href="/requests/`+r.ID+`">`+r.Title+`</a>`)
 	require.Contains(t, page, `<strong>Failed</strong> after 1 try: <span class="pre">550 5.1.1 mailbox unavailable</span>`)
+	require.Contains(t, page, "The mail server refused it for good (a 5xx answer), often for a wrong or closed address")
 	require.Contains(t, page, `action="/reminders/`+ids[0]+`/retry"`)
 	require.Contains(t, page, b.fx.Admin.Name)
 	require.Contains(t, body(b.get("/reminders?status=sent")), "No reminder email has this status.")
@@ -87,6 +88,7 @@ func TestReminders_FailedAreShownAndResent(t *testing.T) {
 	vb := *b
 	vb.cookie = nil
 	vb.login(viewer.Email)
+	require.Contains(t, body(vb.get("/")), `<a href="/reminders?status=failed">See why</a>.`, "a viewer is not promised a button")
 	vpage := body(vb.get("/reminders?status=failed"))
 	require.Contains(t, vpage, "<strong>Failed</strong>")
 	require.NotContains(t, vpage, `/retry"`)
@@ -105,7 +107,8 @@ func TestReminders_FailedAreShownAndResent(t *testing.T) {
 
 	// All the others at once.
 	require.Contains(t, body(b.get("/")), "<strong>1 reminder email could not be sent.</strong>")
-	loc = requireRedirect(t, b.post("/reminders/retry", url.Values{}), "/reminders")
+	loc = requireRedirect(t, b.post("/reminders/retry", url.Values{"status": {"failed"}}), "/reminders")
+	require.Equal(t, "/reminders?status=failed", loc, "back to the list it was sent from")
 	require.Contains(t, body(b.get(loc)), "1 reminder is back in the outbox")
 	for _, id := range ids {
 		require.Equal(t, "pending", b.reminderStatus(id))
