@@ -86,6 +86,18 @@ func (f *reqForm) Checked(name, value string) template.HTMLAttr {
 // formProblem is a field's error as a summary at the top of a form lists it.
 type formProblem struct{ ID, Label, Message string }
 
+// Text is the problem as one sentence: "Title is required: …" where the
+// message goes on from the label, "Tags: each tag must be …" where it
+// stands alone.
+func (p formProblem) Text() string {
+	for _, verb := range []string{"is ", "must ", "cannot ", "was ", "has "} {
+		if strings.HasPrefix(p.Message, verb) {
+			return p.Label + " " + p.Message
+		}
+	}
+	return p.Label + ": " + p.Message
+}
+
 // fieldLabels name fields in a form's error summary as their labels do.
 var fieldLabels = map[string]string{
 	"agency_id": "Agency", "title": "Title", "description": "Request text", "delivery_method": "Delivery method",

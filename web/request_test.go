@@ -20,6 +20,7 @@ import (
 	"github.com/sunshine-records/sunshine/deadline"
 	"github.com/sunshine-records/sunshine/store"
 	"github.com/sunshine-records/sunshine/store/storetest"
+	"github.com/sunshine-records/sunshine/web"
 )
 
 // sacramento files the founding example: a CPRA request received by the
@@ -863,4 +864,18 @@ func TestRequestPage_AcknowledgedUnderFOIL(t *testing.T) {
 	page = body(b.get("/requests/" + r.ID))
 	require.Contains(t, page, `<strong>Mon 15 May 2017</strong> <span class="pill">the agency's estimate</span>`)
 	require.Contains(t, page, "<dt>Agency's estimate</dt><dd>Mon 15 May 2017</dd>")
+}
+
+// An error summary reads as sentences: the label goes on into a message
+// that continues it, and is set apart from one that stands alone.
+func TestFormProblemText(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ label, message, want string }{
+		{"Title", "is required: a few words", "Title is required: a few words"},
+		{"Date", "must not be in the future", "Date must not be in the future"},
+		{"Tags", "each tag must be 1 to 50 characters", "Tags: each tag must be 1 to 50 characters"},
+		{"Date", "an agency's reply cannot come before the request was received", "Date: an agency's reply cannot come before the request was received"},
+	} {
+		require.Equal(t, tc.want, web.FormProblemText(tc.label, tc.message))
+	}
 }

@@ -1,0 +1,6 @@
+package web
+
+// FormProblemText is a form error summary's line for a field's error.
+func FormProblemText(label, message string) string {
+	return formProblem{Label: label, Message: message}.Text()
+}
