@@ -208,7 +208,7 @@ func (s *Server) handleCommunicationEdit(c *gin.Context) {
 	}
 	note := "Communication updated."
 	if upd.OccurredOn != nil && commEffect(out) != "" {
-		note += " Its new date does not move what logging it did to the request: an edit does not replay that."
+		note += " Its new date does not move what logging it did to the request."
 	}
 	s.redirectBack(c, commPath(out), note)
 }

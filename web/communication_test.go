@@ -62,8 +62,9 @@ func TestCommunicationEdit(t *testing.T) {
 	require.Contains(t, page, "<title>Edit the acknowledgment of Wed 29 Mar 2017 · Sunshine</title>")
 	require.Contains(t, page, "<h1>Edit the acknowledgment of Wed 29 Mar 2017</h1>")
 	require.Contains(t, page, `<a href="/requests/`+r.ID+`#comm-`+cm.ID+`">Communications with immigration authorities</a>`, "back to the request, at the communication")
-	require.Contains(t, page, "From the agency. Its direction and kind cannot be changed here")
-	require.Contains(t, page, "Logging it may have changed the request&#39;s status as of its date; an edit does not replay that")
+	require.Contains(t, page, "From the agency. Correct what it says here.")
+	require.Contains(t, page, "When it was logged it may have changed the request&#39;s status as of its date; changing its date here does not move that.")
+	require.Contains(t, page, "Logged as the wrong kind or direction? Log it again as it should be")
 	for id, label := range map[string]string{"channel": "Channel", "occurred-on": "Date", "from": "From", "to": "To", "subject": "Subject", "body": "Message"} {
 		require.Contains(t, page, `<label for="comm-edit-`+id+`">`+label+`</label>`, id)
 	}
