@@ -194,6 +194,7 @@ func TestNotFound_OffersAnotherOrganization(t *testing.T) {
 	require.Equal(t, http.StatusNotFound, rec.Code)
 	require.Contains(t, body(rec), `<input type="hidden" name="next" value="`+path+`">`)
 	require.Contains(t, body(rec), "Sign out and sign in to another organization")
+	require.Contains(t, body(rec), "You are signed in to ndlon, and you also have an account in another.")
 	// The same offer for a page that does not exist at all.
 	require.Contains(t, body(b.get("/requests/00000000-0000-0000-0000-000000000000")), "Sign out and sign in to another organization")
 

@@ -238,6 +238,7 @@ type errorPage struct {
 	// the person's organizations (a 404 for someone with accounts in
 	// several): the link may be from one of those.
 	SwitchTo string
+	OrgName  string // the organization signed in to, when SwitchTo is set
 }
 
 // render writes a page in the layout. Data is the page's own.
@@ -271,6 +272,9 @@ func (s *Server) fail(c *gin.Context, err error) {
 		if _, ok := sunshine.PrincipalFrom(ctxOf(c)); ok && c.Request.Method == http.MethodGet {
 			if n, err := s.store.OtherAccounts(ctxOf(c)); err == nil && n > 0 {
 				page.SwitchTo = safeNext(c.Request.URL.RequestURI())
+				if org, err := s.store.FindOrgByID(ctxOf(c)); err == nil {
+					page.OrgName = org.Name
+				}
 			}
 		}
 		s.render(c, http.StatusNotFound, "error", "Not found", page)
