@@ -664,7 +664,7 @@ func TestRequests_AppealSupersedesTheResponseDate(t *testing.T) {
 // and a GET there reads it.
 func TestCreated_Location(t *testing.T) {
 	t.Parallel()
-	b := setup(t)
+	b := setupDocs(t, 0) // text extracted before the upload answers: the store is the test's transaction
 	agency := b.call("POST", "/api/v1/agencies", b.token, map[string]any{"name": "Sheriff", "jurisdiction": "us-ca"})
 	req := b.call("POST", "/api/v1/requests", b.token, map[string]any{"agency_id": agency.str("id"), "title": "ICE",
 		"delivery_method": "email", "received_on": "2017-03-27"})
@@ -719,7 +719,7 @@ func TestNullRefused(t *testing.T) {
 // checks /healthz, a client reads a document's size and ETag first.
 func TestHead(t *testing.T) {
 	t.Parallel()
-	b := setup(t)
+	b := setupDocs(t, 0) // text extracted before the upload answers: the store is the test's transaction
 	req := b.request(b.agency("Sheriff", "us-ca"), "2017-03-27")
 	doc := b.upload(req, "", "notes.txt", "text/plain", []byte("Received on 27 March."))
 	require.Equal(t, http.StatusCreated, doc.status())

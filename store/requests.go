@@ -509,6 +509,9 @@ func (s *Store) UpdateRequest(ctx context.Context, id string, upd sunshine.Reque
 			}
 		}
 		estimateMoved := upd.AgencyEstimatedOn != nil && *upd.AgencyEstimatedOn != r.AgencyEstimatedOn
+		if est := upd.AgencyEstimatedOn; estimateMoved && !est.IsZero() && !r.ReceivedOn.IsZero() && est.Before(r.ReceivedOn) {
+			return sunshine.FieldInvalid("agency_estimated_on", "must not be before the receipt date (%s): the agency answers after it receives the request", r.ReceivedOn)
+		}
 		if estimateMoved {
 			r.AgencyEstimatedOn = *upd.AgencyEstimatedOn
 			changed["agency_estimated_on"] = r.AgencyEstimatedOn

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -640,6 +641,7 @@ func TestStore_CorrectReceiptDate(t *testing.T) {
 		{"sent after it was received", r.ID, "", "2017-03-28", "sent_on"},
 		{"received before it was sent", r.ID, "2017-03-26", "2017-03-27", "received_on"},
 		{"sent in the future", draft.ID, "", "2017-04-20", "sent_on"},
+		{"agency's estimate before the receipt", r.ID, "", "estimate:2017-03-20", "agency_estimated_on"},
 		{"a draft's, before it is submitted", draft.ID, "2017-03-27", "", "received_on"},
 		{"cleared", r.ID, "zero", "", "received_on"},
 	} {
@@ -653,7 +655,11 @@ func TestStore_CorrectReceiptDate(t *testing.T) {
 				v := d(tc.received)
 				upd.ReceivedOn = &v
 			}
-			if tc.sent != "" {
+			switch {
+			case strings.HasPrefix(tc.sent, "estimate:"):
+				v := d(strings.TrimPrefix(tc.sent, "estimate:"))
+				upd.AgencyEstimatedOn = &v
+			case tc.sent != "":
 				v := d(tc.sent)
 				upd.SentOn = &v
 			}
