@@ -121,16 +121,7 @@ type communicationPatch struct {
 func (in communicationPatch) update() (sunshine.CommunicationUpdate, error) {
 	var fe fieldErrors
 	var u sunshine.CommunicationUpdate
-	str := func(name string, o optional[string]) *string {
-		if !o.given(&fe, name) {
-			return nil
-		}
-		if o.Null {
-			fe.add(name, "cannot be null")
-			return nil
-		}
-		return &o.Value
-	}
+	str := func(name string, o optional[string]) *string { return set(&fe, name, o) }
 	u.Channel, u.From, u.To = str("channel", in.Channel), str("from", in.From), str("to", in.To)
 	u.Subject, u.Body = str("subject", in.Subject), str("body", in.Body)
 	if v := str("occurred_on", in.OccurredOn); v != nil {

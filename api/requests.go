@@ -277,16 +277,7 @@ type updateRequestInput struct {
 func (in updateRequestInput) update() (sunshine.RequestUpdate, error) {
 	var fe fieldErrors
 	var u sunshine.RequestUpdate
-	str := func(name string, o optional[string]) *string {
-		switch {
-		case !o.given(&fe, name):
-			return nil
-		case o.Null:
-			fe.add(name, "cannot be null")
-			return nil
-		}
-		return &o.Value
-	}
+	str := func(name string, o optional[string]) *string { return set(&fe, name, o) }
 	u.Title = str("title", in.Title)
 	u.Description = str("description", in.Description)
 	u.TrackingNumber = str("tracking_number", in.TrackingNumber)
