@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/sunshine-records/sunshine/deadline"
 )
@@ -144,7 +143,7 @@ func (c *Closure) Validate() error {
 	switch {
 	case c.Reason == "":
 		fs = append(fs, FieldError{"reason", "is required: why the office was closed"})
-	case utf8.RuneCountInString(c.Reason) > 200:
+	case chars(c.Reason) > 200:
 		fs = append(fs, FieldError{"reason", "must be at most 200 characters"})
 	case strings.ContainsFunc(c.Reason, unicode.IsControl):
 		fs = append(fs, FieldError{"reason", "must be one line"})

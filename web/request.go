@@ -214,6 +214,7 @@ type requestPageData struct {
 	StatusForm      *reqForm
 	AssignForm      *reqForm
 	EditForm        *reqForm
+	DetailFields    []string // the details form's fields, each with its value when opened
 	CustomForm      *reqForm
 	WatchForm       *reqForm
 	Watchers        []*sunshine.User
@@ -338,7 +339,7 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 		assignee = *r.AssigneeID
 	}
 	d.AssignForm = newReqForm("assign", url.Values{"assignee_id": {assignee}})
-	d.EditForm = newReqForm("edit", detailValues(r))
+	d.EditForm, d.DetailFields = newReqForm("edit", detailValues(r)), detailFields
 	custom := ""
 	if !r.CustomDueOn.IsZero() {
 		custom = r.CustomDueOn.String()
@@ -775,17 +776,44 @@ func detailValue(r *sunshine.Request, name string) string {
 }
 
 // sameDetail compares two values of a details field as a person reads
-// them: a textarea comes back with CRLF line breaks, fields trimmed, tags
-// in any spacing.
+// them (sameText), tags in any spacing.
 func sameDetail(name, a, b string) bool {
-	norm := func(v string) string {
-		v = strings.TrimSpace(strings.ReplaceAll(v, "\r\n", "\n"))
-		if name == "tags" {
-			v = strings.Join(splitTags(v), ", ")
-		}
-		return v
+	if name == "tags" {
+		a, b = strings.Join(splitTags(a), ", "), strings.Join(splitTags(b), ", ")
 	}
-	return norm(a) == norm(b)
+	return sameText(a, b)
+}
+
+// setDetail puts a changed details field, as typed, into upd.
+func setDetail(upd *sunshine.RequestUpdate, f *reqForm, name, typed string) {
+	text := func(dst **string) {
+		v := typed
+		if name != "description" {
+			v = strings.TrimSpace(v)
+		}
+		*dst = &v
+	}
+	date := func(dst **deadline.Date) {
+		d := f.parseDateField(name)
+		*dst = &d
+	}
+	switch name {
+	case "title":
+		text(&upd.Title)
+	case "description":
+		text(&upd.Description)
+	case "tracking_number":
+		text(&upd.TrackingNumber)
+	case "tags":
+		tags := splitTags(typed)
+		upd.Tags = &tags
+	case "agency_estimated_on":
+		date(&upd.AgencyEstimatedOn)
+	case "sent_on":
+		date(&upd.SentOn)
+	case "received_on":
+		date(&upd.ReceivedOn)
+	}
 }
 
 // detailValues fills the details form from the request as it is now. Each
@@ -848,34 +876,7 @@ func (s *Server) handleRequestEdit(c *gin.Context) {
 				continue
 			}
 			changed = true
-			switch name {
-			case "title", "description", "tracking_number":
-				v := typed
-				if name != "description" {
-					v = strings.TrimSpace(v)
-				}
-				switch name {
-				case "title":
-					upd.Title = &v
-				case "description":
-					upd.Description = &v
-				default:
-					upd.TrackingNumber = &v
-				}
-			case "tags":
-				tags := splitTags(typed)
-				upd.Tags = &tags
-			default:
-				d := f.parseDateField(name)
-				switch name {
-				case "agency_estimated_on":
-					upd.AgencyEstimatedOn = &d
-				case "sent_on":
-					upd.SentOn = &d
-				default:
-					upd.ReceivedOn = &d
-				}
-			}
+			setDetail(&upd, f, name, typed)
 		}
 		// Every mistake at once: the request's own rules over the
 		// typed values, beside the malformed dates and conflicts above.

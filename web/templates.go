@@ -71,20 +71,14 @@ var funcs = template.FuncMap{
 		}
 		return strings.ToUpper(s[:1]) + s[1:]
 	},
-	"deref": func(s *string) string {
-		if s == nil {
-			return ""
-		}
-		return *s
-	},
-	"join": strings.Join,
+	"deref": deref,
+	"join":  strings.Join,
 	// excerpt and cut show a long message's start on the request page; the
 	// whole message is a link away.
 	"excerpt": excerpt,
 	"cut":     func(bodyBytes int) bool { return bodyBytes > messageExcerpt },
 	"kb":      func(bytes int) int { return (bytes + 999) / 1000 },
 	"add":     func(a, b int) int { return a + b },
-	"list":    func(xs ...string) []string { return xs },
 }
 
 // dueCell is what the "due" template shows: a request's due date against today.
