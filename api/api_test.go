@@ -528,7 +528,7 @@ func TestStrictQueryAndAllow(t *testing.T) {
 	require.Equal(t, []string{"verbose"}, r.fieldErrors())
 	r = b.call("PUT", "/api/v1/requests/00000000-0000-0000-0000-000000000000", b.token, nil)
 	require.Equal(t, http.StatusMethodNotAllowed, r.status())
-	require.Equal(t, "GET, PATCH", r.rec.Header().Get("Allow"))
+	require.Equal(t, "GET, HEAD, PATCH", r.rec.Header().Get("Allow"))
 	r = b.call("GET", "/api/v1/requests/", b.token, nil)
 	require.Equal(t, http.StatusNotFound, r.status(), "no redirect on a trailing slash")
 	// A body over the limit without a token is a 401, not a 413.

@@ -141,6 +141,9 @@ func (s *Server) allowed(path string) []string {
 			out = append(out, r.Method)
 		}
 	}
+	if slices.Contains(out, http.MethodGet) {
+		out = append(out, http.MethodHead) // ServeHTTP answers HEAD wherever GET is routed
+	}
 	slices.Sort(out)
 	return out
 }
