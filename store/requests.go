@@ -425,7 +425,8 @@ func requestListQuery(org string, f sunshine.RequestFilter, limit int, now time.
 		where = append(where, "r.assignee_id = "+arg(f.AssigneeID))
 	}
 	if f.Tag != "" {
-		where = append(where, "r.tags @> ARRAY["+arg(f.Tag)+"]::text[]")
+		// lower_tags is indexed (migration 0021): tag=ice finds "ICE".
+		where = append(where, "lower_tags(r.tags) @> ARRAY[lower("+arg(f.Tag)+")]::text[]")
 	}
 	if !f.DueBefore.IsZero() {
 		where = append(where, "r.due_sort <= "+arg(f.DueBefore))

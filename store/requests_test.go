@@ -449,7 +449,7 @@ func TestStore_FindRequests(t *testing.T) {
 	r2 := b.request(t, fbi, "287(g) agreements", "2017-03-27")        // due 2017-04-24
 	r3 := b.request(t, sheriff, "Jail population data", "2017-04-03") // due 2017-04-13
 	draft := b.request(t, sheriff, "Draft about ICE", "")
-	tag := []string{"ice"}
+	tag := []string{"ICE"}
 	_, err := b.s.UpdateRequest(b.ctx, r2.ID, sunshine.RequestUpdate{Tags: &tag, AssigneeID: &b.fx.Admin.ID})
 	require.NoError(t, err)
 
@@ -467,7 +467,8 @@ func TestStore_FindRequests(t *testing.T) {
 	}{
 		{"ByDueDateDraftsLast", sunshine.RequestFilter{}, []string{r1.ID, r3.ID, r2.ID, draft.ID}},
 		{"Agency", sunshine.RequestFilter{AgencyID: fbi.ID}, []string{r2.ID}},
-		{"Tag", sunshine.RequestFilter{Tag: "ice"}, []string{r2.ID}},
+		{"Tag", sunshine.RequestFilter{Tag: "ICE"}, []string{r2.ID}},
+		{"TagInAnyCase", sunshine.RequestFilter{Tag: "ice"}, []string{r2.ID}},
 		{"Assignee", sunshine.RequestFilter{AssigneeID: b.fx.Admin.ID}, []string{r2.ID}},
 		{"Status", sunshine.RequestFilter{Statuses: []sunshine.Status{sunshine.StatusDraft}}, []string{draft.ID}},
 		{"DueBefore", sunshine.RequestFilter{DueBefore: d("2017-04-13")}, []string{r1.ID, r3.ID}},
