@@ -105,6 +105,9 @@ type Calendar struct {
 	// that range cannot be computed.
 	proclaimed          []Holiday
 	firstYear, lastYear int
+	// minProclaimed is the fewest days a proclaimed year may list: fewer
+	// means a list copied incompletely (LoadProclaimed).
+	minProclaimed int
 
 	years [MaxYear - MinYear + 1]atomic.Pointer[yearSet]
 }
@@ -124,10 +127,11 @@ func newCalendar(name string, obs Observance, decls ...ruleDecl) *Calendar {
 }
 
 // withProclaimed returns c with dates fixed by proclamation for the years
-// first..last, the only years the calendar can then compute.
-func (c *Calendar) withProclaimed(first, last int, days ...Holiday) *Calendar {
+// first..last, the only years the calendar can then compute (more can be
+// loaded: LoadProclaimed); a year has at least min days.
+func (c *Calendar) withProclaimed(first, last, min int, days ...Holiday) *Calendar {
 	c.proclaimed = days
-	c.firstYear, c.lastYear = first, last
+	c.firstYear, c.lastYear, c.minProclaimed = first, last, min
 	return c
 }
 
@@ -136,7 +140,7 @@ func (c *Calendar) withProclaimed(first, last int, days ...Holiday) *Calendar {
 func (c *Calendar) extend(name string, decls ...ruleDecl) *Calendar {
 	ext := newCalendar(name, c.Observance, decls...)
 	ext.rules = append(append([]*cal.Holiday{}, c.rules...), ext.rules...)
-	ext.proclaimed, ext.firstYear, ext.lastYear = c.proclaimed, c.firstYear, c.lastYear
+	ext.proclaimed, ext.firstYear, ext.lastYear, ext.minProclaimed = c.proclaimed, c.firstYear, c.lastYear, c.minProclaimed
 	return ext
 }
 
@@ -188,7 +192,7 @@ func (ys *yearSet) name(d Date) string {
 func (c *Calendar) year(y int) (*yearSet, error) {
 	if !c.Covers(y) {
 		if c.firstYear != 0 {
-			return nil, fmt.Errorf("%w: the %s are loaded only for %d-%d, not %d", ErrOutOfRange, c.Name, c.firstYear, c.lastYear, y)
+			return nil, fmt.Errorf("%w: the %s are loaded only for %d-%d, not %d (once published, the operator can load a year's list)", ErrOutOfRange, c.Name, c.firstYear, c.lastYear, y)
 		}
 		return nil, fmt.Errorf("%w: year %d is outside %d-%d", ErrOutOfRange, y, MinYear, MaxYear)
 	}

@@ -259,9 +259,11 @@ var usMI = newCalendar("Michigan legal holidays, MCL 435.101", SundayToMonday,
 
 // usGA: the Governor proclaims Georgia's State holidays each year (O.C.G.A.
 // 1-4-1), so only the published years can be computed (decision A10). Add a
-// year's list here when georgia.gov publishes it.
+// year's list here when georgia.gov publishes it; until a release carries
+// it, an operator can load it (LoadProclaimed). 1-4-1(b) closes state
+// offices at least 12 days a year.
 var usGA = newCalendar("Georgia State holidays as proclaimed by the Governor, O.C.G.A. 1-4-1", NoSubstitute).
-	withProclaimed(2024, 2025,
+	withProclaimed(2024, 2025, 12,
 		gaDay("2024-01-01", "New Year's Day"),
 		gaDay("2024-01-15", "Martin Luther King, Jr.'s Birthday"),
 		gaDay("2024-03-29", "State Holiday"),

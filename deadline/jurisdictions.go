@@ -210,7 +210,7 @@ func init() {
 			TimeZone:     "America/New_York",
 			Source:       "https://georgia.gov/georgia-state-holidays-2025",
 			Notes: []string{
-				"The Governor proclaims each year's State holidays; only the loaded years (2024-2025) can be computed (decision A10).",
+				"The Governor proclaims each year's State holidays; only the loaded years (2024-2025 in this release) can be computed (decision A10), and an operator can load a year published since (SUNSHINE_HOLIDAYS_FILE).",
 			},
 			Business: usGA,
 		},

@@ -6,9 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"sort"
 	"strings"
+
+	"github.com/sunshine-records/sunshine/deadline"
 )
 
 // exitUsage is the exit status for bad input: a flag or value the command
@@ -61,6 +65,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "sunshine: unknown command %q (run 'sunshine help')\n", args[0])
 		return exitUsage
 	}
+	if err := loadHolidays(stderr); err != nil {
+		fmt.Fprintf(stderr, "sunshine %s: SUNSHINE_HOLIDAYS_FILE: %s\n", args[0], oneLine(err.Error()))
+		return 1
+	}
 	err := cmd.run(args[1:], stdout, stderr)
 	var ue usageError
 	switch {
@@ -75,6 +83,31 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "sunshine %s: %s\n", args[0], oneLine(err.Error()))
 		return 1
 	}
+}
+
+// loadHolidays adds the proclaimed holiday years of SUNSHINE_HOLIDAYS_FILE
+// (Georgia's lists published after this release) before any command
+// computes a date; years the release carries are skipped, with a warning.
+func loadHolidays(stderr io.Writer) error {
+	path := getenv("SUNSHINE_HOLIDAYS_FILE")
+	if path == "" {
+		return nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, skipped, err := deadline.LoadProclaimed(f)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	for _, code := range slices.Sorted(maps.Keys(skipped)) {
+		for _, y := range skipped[code] {
+			fmt.Fprintf(stderr, "sunshine: SUNSHINE_HOLIDAYS_FILE: %s %d is in this release; the file's rows for it are ignored\n", code, y)
+		}
+	}
+	return nil
 }
 
 func oneLine(s string) string { return strings.ReplaceAll(s, "\n", " ") }
