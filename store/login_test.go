@@ -160,4 +160,26 @@ func TestStore_LoginAcrossOrgs(t *testing.T) {
 		require.Equal(t, sunshine.Principal{OrgID: other.Org.ID, UserID: invited.ID, Role: sunshine.RoleViewer}, p)
 		signedInAs(t, b, tok, invited)
 	})
+
+	// A re-invitation is an admin's password reset: following it signs out
+	// the sessions opened with the old password (a lost laptop).
+	t.Run("a password reset by invitation ends the old sessions", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t)
+		u := account(t, b, b.fx, testPassword)
+		old, _, _, err := b.s.Login(context.Background(), email, testPassword)
+		require.NoError(t, err)
+		require.NoError(t, b.s.Reinvite(b.ctx, u.ID, "https://sunshine.example"))
+		pending, _, err := b.s.FindReminders(b.ctx, []string{"pending"}, 200, "")
+		require.NoError(t, err)
+		i := slices.IndexFunc(pending, func(r *sunshine.Reminder) bool { return r.RecipientID == u.ID && r.Kind == "invite" })
+		require.NotEqual(t, -1, i)
+		link, err := b.s.InvitePayload(b.ctx, pending[i].ID)
+		require.NoError(t, err)
+		tok, _, err := b.s.AcceptInvite(context.Background(), strings.TrimPrefix(link, "https://sunshine.example/invite/"), "a new passphrase 2")
+		require.NoError(t, err)
+		_, err = b.s.Session(context.Background(), old)
+		require.Equal(t, sunshine.EUnauthorized, sunshine.ErrorCode(err), "the old session ended")
+		signedInAs(t, b, tok, u)
+	})
 }

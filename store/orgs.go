@@ -213,11 +213,15 @@ func (s *Store) UpdateUser(ctx context.Context, id string, upd sunshine.UserUpda
 
 // endAccess takes away everything a deactivated user could still act or
 // be written to with: sessions, API tokens (revoked as RevokeToken does,
-// so the list keeps them), unused invitations and pending emails.
+// so the list keeps them), the calendar feed's address (so reactivating
+// does not wake a subscription a former colleague still has), unused
+// invitations and pending emails.
 func (s *Store) endAccess(ctx context.Context, tx *sqlx.Tx, org, id string) error {
 	for _, st := range []struct{ what, q string }{
 		{"sessions", `DELETE FROM sessions WHERE org_id = $1 AND user_id = $2`},
 		{"tokens", `UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, now()) WHERE org_id = $1 AND user_id = $2`},
+		{"calendar feed", `UPDATE user_preferences p SET calendar_secret_sha256 = NULL FROM users u
+			WHERE u.id = p.user_id AND u.org_id = $1 AND p.user_id = $2`},
 		{"invitations", `DELETE FROM user_invites WHERE org_id = $1 AND user_id = $2 AND used_at IS NULL`},
 		{"reminders", `UPDATE reminders SET status = 'cancelled', claimed_at = NULL, payload = '',
 			last_error = 'the recipient was deactivated'

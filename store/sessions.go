@@ -348,8 +348,13 @@ func (s *Store) AcceptInvite(ctx context.Context, token, password string) (strin
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`, row.UserID, string(hash))
-		return translate(err, "user")
+		if _, err = tx.ExecContext(ctx, `UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`, row.UserID, string(hash)); err != nil {
+			return translate(err, "user")
+		}
+		// A new password (a re-invitation is an admin's password reset)
+		// signs out the sessions opened with the old one: a lost laptop.
+		_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, row.UserID)
+		return translate(err, "sessions")
 	})
 	if err != nil {
 		return "", p, err

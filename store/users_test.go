@@ -201,7 +201,8 @@ func TestStore_DeactivateUser(t *testing.T) {
 }
 
 // Reactivating clears deactivated_at; the person signs in with their
-// password again, but their old tokens stay revoked.
+// password again, but their old tokens and calendar feed address stay
+// revoked (a former colleague's calendar app must not resume syncing).
 func TestStore_ReactivateUser(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -209,6 +210,9 @@ func TestStore_ReactivateUser(t *testing.T) {
 	require.NoError(t, b.s.CreateUser(b.ctx, u))
 	require.NoError(t, b.s.SetPassword(context.Background(), u.ID, testPassword))
 	plain, _, err := b.s.CreateToken(b.ctx, u.ID, "laptop")
+	require.NoError(t, err)
+	as := sunshine.WithPrincipal(context.Background(), sunshine.Principal{OrgID: b.fx.Org.ID, UserID: u.ID, Role: u.Role})
+	feed, err := b.s.RotateCalendarSecret(as)
 	require.NoError(t, err)
 	_, err = b.s.SetUserActive(b.ctx, u.ID, false)
 	require.NoError(t, err)
@@ -224,6 +228,12 @@ func TestStore_ReactivateUser(t *testing.T) {
 	require.NoError(t, err)
 	_, err = b.s.Authenticate(context.Background(), plain)
 	require.Equal(t, sunshine.EUnauthorized, sunshine.ErrorCode(err), "tokens stay revoked")
+	_, err = b.s.CalendarOwner(context.Background(), feed)
+	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err), "the feed address stays revoked")
+	again2, err := b.s.RotateCalendarSecret(as)
+	require.NoError(t, err, "a new address can be made")
+	_, err = b.s.CalendarOwner(context.Background(), again2)
+	require.NoError(t, err)
 }
 
 // Deactivation, like demotion, keeps an active admin in the organization,

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -38,7 +39,7 @@ func (s *Server) handleLogin(c *gin.Context) {
 		return
 	}
 	ip, who, now := c.ClientIP(), strings.ToLower(email), time.Now()
-	if !s.limiter.allow(ip, who, now) {
+	if !s.limiter.begin(ip, who, now) {
 		d.Error = "Too many attempts. Wait a few minutes, then try again."
 		s.render(c, http.StatusTooManyRequests, "login", "Sign in", d)
 		return
@@ -46,15 +47,15 @@ func (s *Server) handleLogin(c *gin.Context) {
 	token, _, choice, err := s.store.Login(ctxOf(c), email, c.PostForm("password"))
 	if err != nil {
 		if sunshine.ErrorCode(err) != sunshine.EUnauthorized {
+			s.limiter.abandoned(ip, who, now)
 			s.serverError(c, err)
 			return
 		}
-		s.limiter.failed(ip, who, now)
 		d.Error = genericLoginError
 		s.render(c, http.StatusUnauthorized, "login", "Sign in", d)
 		return
 	}
-	s.limiter.succeeded(ip, who)
+	s.limiter.succeeded(ip, who, now)
 	if choice != nil {
 		d.Choices, d.Choice = choice.Orgs, choice.Token
 		s.render(c, http.StatusOK, "login", "Choose an organization", d)
@@ -128,25 +129,33 @@ func (s *Server) handleInvite(c *gin.Context) {
 }
 
 // loginLimiter counts failed sign-ins, in this process, per (client address,
-// email) and per client address within a window; past either limit every
-// attempt from there is refused until the window moves on. Successes are
-// not counted, so a busy office behind one address is not locked out by
-// its own sign-ins. (Behind a reverse proxy the client address comes from
-// X-Forwarded-For only when SUNSHINE_TRUSTED_PROXIES names the proxy.)
+// email), per client address and per email within a window; past any limit
+// every attempt there is refused until the window moves on. An attempt is
+// counted when it starts, before the password is checked, so guesses sent
+// all at once are limited like guesses sent one by one; a success takes
+// its count back, so a busy office behind one address is not locked out by
+// its own sign-ins. The per-email limit is high: it stops guesses spread
+// over many addresses without letting a few lock a person out. (Behind a
+// reverse proxy the client address comes from X-Forwarded-For only when
+// SUNSHINE_TRUSTED_PROXIES names the proxy.)
 type loginLimiter struct {
-	mu      sync.Mutex
-	window  time.Duration
-	perPair int
-	perIP   int
-	maxKeys int
-	fails   map[string][]time.Time
+	mu       sync.Mutex
+	window   time.Duration
+	perPair  int
+	perIP    int
+	perEmail int
+	maxKeys  int
+	fails    map[string][]time.Time
 }
 
 func newLoginLimiter() *loginLimiter {
-	return &loginLimiter{window: 15 * time.Minute, perPair: 5, perIP: 30, maxKeys: 100_000, fails: map[string][]time.Time{}}
+	return &loginLimiter{window: 15 * time.Minute, perPair: 5, perIP: 30, perEmail: 50, maxKeys: 100_000, fails: map[string][]time.Time{}}
 }
 
-func limiterKeys(ip, email string) (pair, addr string) { return "p:" + ip + "|" + email, "i:" + ip }
+// limiterKeys are the counts an attempt adds to, with their limits.
+func (l *loginLimiter) limiterKeys(ip, email string) map[string]int {
+	return map[string]int{"p:" + ip + "|" + email: l.perPair, "i:" + ip: l.perIP, "e:" + email: l.perEmail}
+}
 
 // recent is key's failures still inside the window.
 func (l *loginLimiter) recent(key string, now time.Time) []time.Time {
@@ -157,32 +166,46 @@ func (l *loginLimiter) recent(key string, now time.Time) []time.Time {
 	return ts
 }
 
-// allow reports whether a sign-in from ip for email may be tried now.
-func (l *loginLimiter) allow(ip, email string, now time.Time) bool {
+// begin reports whether a sign-in from ip for email may be tried now and,
+// if so, counts it as failed until succeeded or abandoned says otherwise.
+func (l *loginLimiter) begin(ip, email string, now time.Time) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	pair, addr := limiterKeys(ip, email)
-	return len(l.recent(pair, now)) < l.perPair && len(l.recent(addr, now)) < l.perIP
-}
-
-// failed records a failed sign-in.
-func (l *loginLimiter) failed(ip, email string, now time.Time) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+	keys := l.limiterKeys(ip, email)
+	for key, limit := range keys {
+		if len(l.recent(key, now)) >= limit {
+			return false
+		}
+	}
 	if len(l.fails) >= l.maxKeys {
 		l.prune(now)
 	}
-	pair, addr := limiterKeys(ip, email)
-	l.fails[pair] = append(l.recent(pair, now), now)
-	l.fails[addr] = append(l.recent(addr, now), now)
+	for key := range keys {
+		l.fails[key] = append(l.recent(key, now), now)
+	}
+	return true
 }
 
-// succeeded forgets the pair's failures: the person knows the password.
-func (l *loginLimiter) succeeded(ip, email string) {
+// succeeded takes back the attempt begun at now and forgets the pair's
+// failures: the person knows the password.
+func (l *loginLimiter) succeeded(ip, email string, now time.Time) {
+	l.abandoned(ip, email, now)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	pair, _ := limiterKeys(ip, email)
-	delete(l.fails, pair)
+	delete(l.fails, "p:"+ip+"|"+email)
+}
+
+// abandoned takes back the attempt begun at now (the check itself failed:
+// a database error says nothing about the password).
+func (l *loginLimiter) abandoned(ip, email string, now time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for key := range l.limiterKeys(ip, email) {
+		ts := l.fails[key]
+		if i := slices.Index(ts, now); i >= 0 {
+			l.fails[key] = slices.Delete(slices.Clone(ts), i, i+1)
+		}
+	}
 }
 
 // prune drops expired entries; if that is not enough (failures from very

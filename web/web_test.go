@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -176,6 +177,39 @@ func TestLogin_RateLimited(t *testing.T) {
 	rec := b.post("/login", url.Values{"email": {b.fx.Admin.Email}, "password": {password}})
 	require.Equal(t, http.StatusTooManyRequests, rec.Code, "even the right password, once limited")
 	require.Contains(t, body(rec), "Too many attempts")
+}
+
+// Guesses sent all at once are limited like guesses sent one by one (each
+// is counted before its password is checked), and guesses for one email
+// spread over many addresses are limited too.
+func TestLogin_RateLimitedInBurstsAndAcrossAddresses(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	signIn := func(remote, email string) int {
+		req := httptest.NewRequest("POST", "/login", strings.NewReader(url.Values{"email": {email}, "password": {"wrong guess"}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		req.RemoteAddr = remote + ":40000"
+		return b.do(req).Code
+	}
+	codes := make(chan int, 40)
+	var wg sync.WaitGroup
+	for range 40 {
+		wg.Go(func() { codes <- signIn("203.0.113.9", b.fx.Admin.Email) })
+	}
+	wg.Wait()
+	close(codes)
+	counts := map[int]int{}
+	for code := range codes {
+		counts[code]++
+	}
+	require.Equal(t, map[int]int{http.StatusUnauthorized: 5, http.StatusTooManyRequests: 35}, counts)
+
+	for i := range 45 { // 5 above, 45 more from as many addresses: 50 for the email
+		require.Equal(t, http.StatusUnauthorized, signIn(fmt.Sprintf("198.51.100.%d", i+1), b.fx.Admin.Email), "guess %d", i+1)
+	}
+	require.Equal(t, http.StatusTooManyRequests, signIn("192.0.2.1", b.fx.Admin.Email), "a new address, the same email")
+	require.Equal(t, http.StatusUnauthorized, signIn("192.0.2.1", "someone-else@example.org"), "another email from that address")
 }
 
 // Successful sign-ins are not counted: an office signing in all morning
