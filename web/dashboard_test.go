@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -323,17 +324,25 @@ func TestSearch(t *testing.T) {
 func TestExportCSV(t *testing.T) {
 	t.Parallel()
 	d := setupDash(t)
-	rec := d.get("/export/requests.csv")
-	require.Equal(t, http.StatusOK, rec.Code, body(rec))
+	rows := func(rec *httptest.ResponseRecorder) [][]string {
+		t.Helper()
+		require.Equal(t, http.StatusOK, rec.Code, body(rec))
+		text, ok := strings.CutPrefix(body(rec), "\ufeff")
+		require.True(t, ok, "a byte order mark, for Excel")
+		rows, err := csv.NewReader(strings.NewReader(text)).ReadAll()
+		require.NoError(t, err)
+		return rows
+	}
+	require.Len(t, rows(d.get("/export/requests.csv")), 6, "the five open requests, as the Requests page lists them")
+	rec := d.get("/export/requests.csv?status=any")
 	require.Equal(t, `attachment; filename="requests.csv"`, rec.Header().Get("Content-Disposition"))
 	require.Equal(t, "text/csv; charset=utf-8", rec.Header().Get("Content-Type"))
-	rows, err := csv.NewReader(strings.NewReader(body(rec))).ReadAll()
-	require.NoError(t, err)
+	all := rows(rec)
 	require.Equal(t, []string{"id", "title", "agency", "jurisdiction", "status", "received_on", "due_on", "extended",
-		"days_overdue", "tracking_number", "assignee", "last_communication_on", "closed_on"}, rows[0])
-	require.Len(t, rows, 7, "six requests of this organization")
+		"days_overdue", "tracking_number", "assignee", "last_communication_on", "closed_on"}, all[0])
+	require.Len(t, all, 7, "six requests of this organization")
 	byID := map[string][]string{}
-	for _, r := range rows[1:] {
+	for _, r := range all[1:] {
 		byID[r[0]] = r
 	}
 	require.Equal(t, []string{d.soon.ID, "All communications with ICE since 20 January 2017", "Sacramento County Sheriff's Department",
@@ -343,15 +352,17 @@ func TestExportCSV(t *testing.T) {
 	require.NotContains(t, byID, d.other.ID)
 
 	// The dashboard's filters apply.
-	rec = d.get("/export/requests.csv?agency_id=" + d.ice.ID + "&status=denied")
-	require.Equal(t, http.StatusOK, rec.Code)
-	rows, err = csv.NewReader(strings.NewReader(body(rec))).ReadAll()
-	require.NoError(t, err)
-	require.Len(t, rows, 2)
-	require.Equal(t, d.closed.ID, rows[1][0])
-	require.Equal(t, "2017-04-03", rows[1][12])
+	denied := rows(d.get("/export/requests.csv?agency_id=" + d.ice.ID + "&status=denied"))
+	require.Len(t, denied, 2)
+	require.Equal(t, d.closed.ID, denied[1][0])
+	require.Equal(t, "2017-04-03", denied[1][12])
 
 	require.Equal(t, http.StatusBadRequest, d.get("/export/requests.csv?status=bogus").Code)
+	// An API filter the export does not take is refused, not ignored (it
+	// would export every request).
+	rec = d.get("/export/requests.csv?overdue=true&due_before=2017-04-10")
+	require.Equal(t, http.StatusBadRequest, rec.Code)
+	require.Contains(t, body(rec), "“due_before”, “overdue” is not a filter of this list")
 }
 
 // "Today" for a deadline is the agency's: late on the evening of 5 April in

@@ -8,8 +8,11 @@ import (
 	sunshine "github.com/sunshine-records/sunshine"
 )
 
+const utf8BOM = "\ufeff"
+
 // handleExportCSV streams GET /export/requests.csv: every request that
-// matches the filters of the dashboard or the Requests page, one page of
+// matches the filters of the dashboard or the Requests page (open ones
+// unless the status filter says otherwise), one page of
 // the database at a time, in the same columns as the API's
 // GET /api/v1/requests.csv.
 func (s *Server) handleExportCSV(c *gin.Context) {
@@ -29,6 +32,10 @@ func (s *Server) handleExportCSV(c *gin.Context) {
 	c.Header("Content-Disposition", `attachment; filename="requests.csv"`)
 	c.Header("Cache-Control", "no-store")
 	c.Status(http.StatusOK)
+	// A byte order mark, so Excel opening the file with a double-click
+	// reads UTF-8 ("Pérez", "2025–2026") rather than the system code page.
+	// (The API's export has none: programs read it.)
+	_, _ = c.Writer.WriteString(utf8BOM)
 	err = sunshine.WriteCSV(c.Writer, s.store.Clock().Now(), rs, next,
 		func(after string) ([]*sunshine.Request, string, error) {
 			f.After = after

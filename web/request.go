@@ -277,6 +277,9 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 	}
 	if d.Law != nil {
 		switch {
+		case !r.Status.Open() && !r.Extended:
+			// A closed request can no longer be extended.
+			d.ExtensionStated = "Not extended."
 		case r.Extended:
 			d.ExtensionStated = "Extended on " + r.ExtensionInvokedOn.Format("Mon 2 Jan 2006")
 			if d.Law.Extension != nil {

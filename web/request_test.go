@@ -264,6 +264,13 @@ func TestRequestPage_Status(t *testing.T) {
 	require.Contains(t, page, "Status changed to awaiting requester.")
 	require.Contains(t, page, "Waiting on us since Mon 3 Apr 2017, but this law's clock does not stop")
 	require.Contains(t, page, "<strong>Thu 6 Apr 2017</strong>", "the CPRA does not toll")
+
+	// Closed, its clock has stopped and it can no longer be extended.
+	requireRedirect(t, b.post("/requests/"+r.ID+"/status", url.Values{"to": {"withdrawn"}, "effective_on": {"2017-04-05"}}), "/requests/")
+	page = body(b.get(loc))
+	require.Contains(t, page, "Stopped: the request closed on Wed 5 Apr 2017 (withdrawn).")
+	require.NotContains(t, page, "Running")
+	require.Contains(t, page, "<dt>Extension</dt><dd>Not extended.</dd>")
 }
 
 func TestRequestPage_AssignAndWatch(t *testing.T) {

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -20,10 +22,19 @@ const requestsPageSize = 50
 type listFilter struct {
 	AssigneeID string
 	AgencyID   string
-	Status     string // a status, "open", "closed" or "" for any
+	Status     string // a status, "open" (the default), "closed" or "any"
 	Tag        string
 	Q          string // words in the title or description
 }
+
+// defaultListFilter is what the Requests page shows unasked: the open
+// requests (closed ones, with their past due dates, would come first).
+var defaultListFilter = listFilter{Status: "open"}
+
+// listParams are the query parameters the Requests page and its export
+// take; any other is refused rather than silently ignored (an API filter
+// such as overdue=true would otherwise export every request).
+var listParams = []string{"assignee_id", "agency_id", "status", "tag", "q", "cursor"}
 
 // parseListFilter reads the filters from the query string. Every bad value
 // is a field error, all of them at once, so the form can mark each.
@@ -35,10 +46,22 @@ func parseListFilter(c *gin.Context) (listFilter, error) {
 		Tag:        strings.TrimSpace(c.Query("tag")),
 		Q:          strings.TrimSpace(c.Query("q")),
 	}
+	if f.Status == "" {
+		f.Status = defaultListFilter.Status
+	}
 	var errs []sunshine.FieldError
 	bad := func(field, msg string) { errs = append(errs, sunshine.FieldError{Field: field, Message: msg}) }
+	var unknown []string
+	for _, k := range slices.Sorted(maps.Keys(c.Request.URL.Query())) {
+		if !slices.Contains(listParams, k) {
+			unknown = append(unknown, quote(k))
+		}
+	}
+	if len(unknown) > 0 {
+		bad("_", strings.Join(unknown, ", ")+" is not a filter of this list; use the form's filters (status, agency, assignee, tag, words)")
+	}
 	switch f.Status {
-	case "", "open", "closed":
+	case "any", "open", "closed":
 	default:
 		if !sunshine.Status(f.Status).Valid() {
 			bad("status", "unknown status "+quote(f.Status)+"; choose one from the list")
@@ -81,12 +104,12 @@ func (f listFilter) request(limit int) sunshine.RequestFilter {
 	return rf
 }
 
-// statusesFor reads a status filter's value: "" any, "open" or "closed"
-// every open or closed status, else that one status; ok is false for an
-// unknown one.
+// statusesFor reads a status filter's value: "" or "any" any, "open" or
+// "closed" every open or closed status, else that one status; ok is false
+// for an unknown one.
 func statusesFor(v string) (statuses []sunshine.Status, ok bool) {
 	switch v {
-	case "":
+	case "", "any":
 		return nil, true
 	case "open":
 		return sunshine.OpenStatuses, true
@@ -97,19 +120,20 @@ func statusesFor(v string) (statuses []sunshine.Status, ok bool) {
 	return []sunshine.Status{st}, st.Valid()
 }
 
-// values is the filter as query parameters, for links that keep it.
+// values is the filter as query parameters, for links that keep it; the
+// default status goes without saying.
 func (f listFilter) values() url.Values {
 	v := url.Values{}
 	for k, s := range map[string]string{"assignee_id": f.AssigneeID, "agency_id": f.AgencyID, "status": f.Status, "tag": f.Tag, "q": f.Q} {
-		if s != "" {
+		if s != "" && !(k == "status" && s == defaultListFilter.Status) {
 			v.Set(k, s)
 		}
 	}
 	return v
 }
 
-// Active reports whether any filter is set.
-func (f listFilter) Active() bool { return f != listFilter{} }
+// Active reports whether any filter differs from the default.
+func (f listFilter) Active() bool { return f != defaultListFilter }
 
 // link is path with the filter and extra parameters.
 func (f listFilter) link(path string, extra ...string) string {

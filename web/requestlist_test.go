@@ -112,8 +112,18 @@ func TestRequestList(t *testing.T) {
 	require.Contains(t, page, `<th scope="col">Tracking number</th>`)
 	require.Contains(t, page, `<label for="f-status">Status</label>`)
 	require.Contains(t, page, `href="/export/requests.csv"`)
+	// Unasked, the open requests: closed ones, with their past due dates,
+	// would otherwise come first.
+	require.Contains(t, page, `<h2 id="list-h">Open requests</h2>`)
+	require.Contains(t, page, `<option value="open" selected>any open status</option>`)
+	require.Equal(t, storeOrder(t, l.bundle, sunshine.RequestFilter{Statuses: sunshine.OpenStatuses}), listedIDs(page))
+	require.NotContains(t, listedIDs(page), l.closed.ID)
 
-	// Every request of the organization, in the store's order (due date, no date last).
+	// Any status: every request of the organization, in the store's order
+	// (due date, no date last).
+	page = body(l.get("/requests?status=any"))
+	require.Contains(t, page, `<option value="any" selected>Any status, open or closed</option>`)
+	require.Contains(t, page, `href="/export/requests.csv?status=any"`)
 	want := storeOrder(t, l.bundle, sunshine.RequestFilter{})
 	require.Len(t, want, 9)
 	require.Equal(t, want, listedIDs(page))
@@ -168,7 +178,8 @@ func TestRequestList_Filters(t *testing.T) {
 	require.Equal(t, []string{l.closed.ID}, listed("/requests?status=closed"))
 	require.ElementsMatch(t, []string{l.soon.ID}, listed("/requests?tag=cpra"))
 	require.ElementsMatch(t, []string{l.soon.ID}, listed("/requests?assignee_id="+l.fx.Admin.ID))
-	require.ElementsMatch(t, []string{l.waiting.ID, l.closed.ID, l.formula.ID, l.far.ID}, listed("/requests?agency_id="+l.ice.ID))
+	require.ElementsMatch(t, []string{l.waiting.ID, l.formula.ID, l.far.ID}, listed("/requests?agency_id="+l.ice.ID), "open ones unless asked")
+	require.ElementsMatch(t, []string{l.waiting.ID, l.closed.ID, l.formula.ID, l.far.ID}, listed("/requests?status=any&agency_id="+l.ice.ID))
 	require.ElementsMatch(t, []string{l.florida.ID}, listed("/requests?agency_id="+l.fl.ID+"&status=submitted"))
 	// Words: the other organization's request also mentions detainers.
 	require.ElementsMatch(t, []string{l.soon.ID, l.far.ID}, listed("/requests?q=detainer"))
@@ -237,11 +248,11 @@ func TestRequestList_BadFilters(t *testing.T) {
 		base64.RawURLEncoding.EncodeToString([]byte("agencies\x00x\x00" + l.soon.ID)),
 		base64.RawURLEncoding.EncodeToString([]byte("requests\x002017-04-06\x00not-a-uuid")),
 	} {
-		rec := l.get("/requests?status=open&cursor=" + cursor)
+		rec := l.get("/requests?status=any&cursor=" + cursor)
 		require.Equal(t, http.StatusBadRequest, rec.Code, cursor)
 		page := body(rec)
 		require.Contains(t, page, "the page link is broken or out of date", cursor)
-		require.Contains(t, page, `<a href="/requests?status=open">Start again from the first page</a>`, cursor)
+		require.Contains(t, page, `<a href="/requests?status=any">Start again from the first page</a>`, cursor)
 		require.Empty(t, listedIDs(page), cursor)
 	}
 }
@@ -326,9 +337,9 @@ func TestRequestList_Paging(t *testing.T) {
 	ids, pages = walk("/requests?status=draft")
 	require.Equal(t, 1, pages)
 	require.Len(t, ids, len(drafts))
-	rec := b.get("/requests?status=open")
-	require.Contains(t, nextLink(body(rec)), "status=open")
-	ids, _ = walk("/requests?status=open")
+	rec := b.get("/requests?status=any")
+	require.Contains(t, nextLink(body(rec)), "status=any")
+	ids, _ = walk("/requests?status=any")
 	require.ElementsMatch(t, mine, ids)
 	for _, id := range ids[:len(drafts)] {
 		require.False(t, drafts[id])
