@@ -450,7 +450,8 @@ func requestListQuery(org string, f sunshine.RequestFilter, limit int, now time.
 			"r.due_sort - "+agencyToday()+" BETWEEN "+arg(f.DueIn.From)+"::int AND "+arg(f.DueIn.To)+"::int")
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
-		where = append(where, "r.search @@ websearch_to_tsquery('english', "+arg(q)+")")
+		// The title, description and tracking number, accents ignored (migration 0022).
+		where = append(where, "r.search @@ websearch_to_tsquery('"+searchConfig+"', "+arg(q)+")")
 	}
 	if f.After != "" {
 		due, id, ok := decodeCursor("requests", f.After)

@@ -25,6 +25,12 @@ const (
 	defaultSearchWindow     = 1000
 )
 
+// searchConfig is the text search configuration of every search column
+// and query: english, with accents removed from words before stemming, so
+// "Jose" finds "José" and "José" finds "Jose" (migration 0022). A query
+// must use the configuration its column was made with.
+const searchConfig = "english_unaccent"
+
 // The date of each kind of hit, as its recency index orders it. A request's
 // is its receipt, or for a draft the UTC day it was created.
 const (
@@ -167,7 +173,7 @@ func searchQuery(org string, f SearchFilter, limit, k, window int) (string, []an
 	}
 	kArg, windowArg, tenWindowsArg := arg(k), arg(window), arg(10*window)
 	match := func(alias string) string {
-		return alias + ".search @@ websearch_to_tsquery('english', $2)"
+		return alias + ".search @@ websearch_to_tsquery('" + searchConfig + "', $2)"
 	}
 	// kind returns the candidates of one kind of hit, the most recent
 	// first: those of the first window (the newest window rows, then ten
@@ -210,7 +216,7 @@ func searchQuery(org string, f SearchFilter, limit, k, window int) (string, []an
 		)`
 	}
 	requestFilter := strings.Join(append(onRequest, "TRUE"), " AND ")
-	q := `WITH query AS (SELECT websearch_to_tsquery('english', $2) AS q),
+	q := `WITH query AS (SELECT websearch_to_tsquery('` + searchConfig + `', $2) AS q),
 	` + kind("request_hits", `r.id, 'request' AS kind, r.id AS request_id, NULL::uuid AS communication_id, NULL::uuid AS document_id,
 			r.title, `+requestDate+` AS on_date, r.search, r.status, r.agency_id`,
 		"requests r", "r", "r.org_id = $1", requestDate, requestFilter) + `,
@@ -233,7 +239,7 @@ func searchQuery(org string, f SearchFilter, limit, k, window int) (string, []an
 	)
 	-- The request and agency, and the snippet (ts_headline re-parses the
 	-- text), for the page only; a long text's from one chunk of it.
-	SELECT page.*, r.title AS request_title, r.status AS request_status, a.name AS agency_name, ts_headline('english',
+	SELECT page.*, r.title AS request_title, r.status AS request_status, a.name AS agency_name, ts_headline('` + searchConfig + `',
 		CASE page.kind
 			WHEN 'request' THEN r.title || E'\n' || r.description
 			WHEN 'communication' THEN (SELECT c.subject || E'\n' || ` + snippetText("communication_text_chunks", "communication_id", "c.id", "c.body") + `
