@@ -46,7 +46,7 @@ func TestRequestLists_UseIndexes(t *testing.T) {
 		-- rows spreads an organization's requests (see the statistics below).
 		ALTER TABLE requests SET (fillfactor = 10);
 		INSERT INTO requests (org_id, agency_id, title, description, delivery_method, status, jurisdiction,
-		                      received_on, due_on, assignee_id, tags)
+		                      received_on, due_on, assignee_id, tags, tracking_number)
 			SELECT CASE WHEN i % 20 = 0 THEN '00000000-0000-0000-0000-000000000002'::uuid ELSE '00000000-0000-0000-0000-000000000001'::uuid END,
 			       ('00000000-0000-0000-0002-' || lpad((CASE WHEN i % 20 = 0 THEN 51 + i % 10 ELSE 1 + i % 50 END)::text, 12, '0'))::uuid,
 			       'Request ' || i || CASE WHEN i % 97 = 0 THEN ' about detainers' ELSE '' END
@@ -55,7 +55,8 @@ func TestRequestLists_UseIndexes(t *testing.T) {
 			       (ARRAY['submitted','acknowledged','rolling_production','fulfilled','denied','partially_granted','withdrawn','no_records','awaiting_requester','appealed'])[1 + i % 10],
 			       'us-ca', DATE '2016-01-01' + (i % 3650), DATE '2016-01-11' + (i % 3650),
 			       CASE WHEN i % 20 <> 0 AND i % 3 = 0 THEN ('00000000-0000-0000-0001-' || lpad((1 + i % 10)::text, 12, '0'))::uuid END,
-			       CASE WHEN i % 50 = 0 THEN ARRAY['ICE'] ELSE '{}' END
+			       CASE WHEN i % 50 = 0 THEN ARRAY['ICE'] ELSE '{}' END,
+			       'CBP-' || (2016 + i % 10) || '-' || lpad(i::text, 6, '0')
 			FROM generate_series(1, 100000) i;
 		-- Statistics as in a shared installation (bench/: a million
 		-- requests of 200 organizations at 7,600 agencies): the planner
@@ -87,6 +88,10 @@ func TestRequestLists_UseIndexes(t *testing.T) {
 		{"by tag", sunshine.RequestFilter{Tag: "ice"}, 1000}, // through the tags index, in any case: its 950 "ICE"
 		{"due this week", sunshine.RequestFilter{DueAfter: deadline.MustParseDate("2024-06-01"), DueBefore: deadline.MustParseDate("2024-06-07")}, ordered},
 		{"words in title", sunshine.RequestFilter{Q: "detainers"}, 1000}, // through the full-text index: its 979 matches
+		// One request's tracking number, whole or its digits: its one row,
+		// through the full-text index, not a walk of the due-date index.
+		{"tracking number", sunshine.RequestFilter{Q: "CBP-2019-000123"}, 2},
+		{"tracking number's digits", sunshine.RequestFilter{Q: "000123"}, 2},
 		{"second page", sunshine.RequestFilter{After: store.EncodeCursor("requests", "2020-01-01", "00000000-0000-0000-0000-000000000000")}, ordered},
 		{"second page, open", sunshine.RequestFilter{Statuses: open, After: store.EncodeCursor("requests", "2020-01-01", "00000000-0000-0000-0000-000000000000")}, ordered},
 		{"export's second page", sunshine.RequestFilter{Limit: 200, After: store.EncodeCursor("requests", "2020-01-01", "00000000-0000-0000-0000-000000000000")}, 2 * 201},
@@ -128,6 +133,8 @@ func TestRequestLists_UseIndexes(t *testing.T) {
 		{"search, a word in 1% of requests", "detainers", "Index Scan using requests_recent_idx", 12 * store.SearchWindow},
 		// The same, then its 19 matches.
 		{"search, a rare word", "informants", "Bitmap Index Scan using requests_search_idx", 12*store.SearchWindow + 19 + 60},
+		// The same way to a tracking number's one request.
+		{"search, a tracking number", "CBP-2019-000123", "Bitmap Index Scan using requests_search_idx", 12*store.SearchWindow + 1 + 60},
 	} {
 		q, args, err := store.SearchQuery(org, store.SearchFilter{Q: tc.q}, store.DefaultPageSize, store.SearchCandidates, store.SearchWindow)
 		require.NoError(t, err)

@@ -450,7 +450,11 @@ func TestStore_FindRequests(t *testing.T) {
 	r3 := b.request(t, sheriff, "Jail population data", "2017-04-03") // due 2017-04-13
 	draft := b.request(t, sheriff, "Draft about ICE", "")
 	tag := []string{"ICE"}
-	_, err := b.s.UpdateRequest(b.ctx, r2.ID, sunshine.RequestUpdate{Tags: &tag, AssigneeID: &b.fx.Admin.ID})
+	signed := "Signed by Sheriff Jose Garcia."
+	_, err := b.s.UpdateRequest(b.ctx, r2.ID, sunshine.RequestUpdate{Tags: &tag, AssigneeID: &b.fx.Admin.ID, Description: &signed})
+	require.NoError(t, err)
+	tracking, named := "CBP-2027-004512", "Bookings of José Pérez, an élève at Grant High."
+	_, err = b.s.UpdateRequest(b.ctx, r3.ID, sunshine.RequestUpdate{TrackingNumber: &tracking, Description: &named})
 	require.NoError(t, err)
 
 	ids := func(rs []*sunshine.Request) []string {
@@ -474,6 +478,12 @@ func TestStore_FindRequests(t *testing.T) {
 		{"DueBefore", sunshine.RequestFilter{DueBefore: d("2017-04-13")}, []string{r1.ID, r3.ID}},
 		{"DueAfterExcludesNoDate", sunshine.RequestFilter{DueAfter: d("2017-04-10")}, []string{r3.ID, r2.ID}},
 		{"SearchWords", sunshine.RequestFilter{Q: "ICE"}, []string{r1.ID, draft.ID}},
+		{"SearchWithoutAccents", sunshine.RequestFilter{Q: "Jose Perez eleve"}, []string{r3.ID}},
+		{"SearchWithAccents", sunshine.RequestFilter{Q: "José"}, []string{r3.ID, r2.ID}}, // "José" and "Jose"
+		{"SearchTrackingNumber", sunshine.RequestFilter{Q: "CBP-2027-004512"}, []string{r3.ID}},
+		{"SearchTrackingNumberDigits", sunshine.RequestFilter{Q: "004512"}, []string{r3.ID}},
+		{"SearchTrackingNumberTail", sunshine.RequestFilter{Q: "2027-004512"}, []string{r3.ID}},
+		{"SearchOtherTrackingNumber", sunshine.RequestFilter{Q: "CBP-2027-004513"}, []string{}},
 		{"OverdueInAgencyZone", sunshine.RequestFilter{Overdue: true}, []string{r1.ID}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -134,6 +135,80 @@ func TestStore_Search(t *testing.T) {
 		hits, _, err := b.s.Search(other.Ctx, store.SearchFilter{Q: "detainer"})
 		require.NoError(t, err)
 		require.Empty(t, hits)
+	})
+}
+
+// Search ignores accents both ways, as clients' names are often typed
+// without them ("Jose Perez" for "José Pérez"), and finds a request by its
+// agency tracking number, whole or in part, as agencies' e-mails quote it.
+func TestStore_SearchAccentsAndTrackingNumbers(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	cbp := b.agency(t, "U.S. Customs and Border Protection", "us-federal")
+	accented := &sunshine.Request{AgencyID: cbp.ID, Title: "Dossier de l'élève", DeliveryMethod: sunshine.DeliveryEmail,
+		ReceivedOn: d("2017-03-27"), TrackingNumber: "CBP-2027-004512"}
+	require.NoError(t, b.s.CreateRequest(b.ctx, accented))
+	plain := b.request(t, cbp, "Jose Perez booking records", "2017-03-28")
+	comm, _, err := b.s.CreateCommunication(b.ctx, accented.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
+		Direction: sunshine.DirectionIn, Channel: "email", Kind: sunshine.KindOther, OccurredOn: d("2017-04-03"),
+		Subject: "Your request CBP-2027-004512", Body: "Records about José Pérez are attached."}})
+	require.NoError(t, err)
+	doc, err := b.s.CreateDocument(b.ctx, store.NewDocument{RequestID: accented.ID, Filename: "booking.txt",
+		ContentType: "text/plain", Content: strings.NewReader("booking sheet")})
+	require.NoError(t, err)
+	require.NoError(t, b.s.SetDocumentText(b.ctx, doc.ID, "extracted", "Booking sheet of José Pérez, Sacramento.", ""))
+
+	type hit struct{ kind, id string }
+	search := func(t *testing.T, q string) ([]hit, []store.SearchHit) {
+		t.Helper()
+		hits, _, err := b.s.Search(b.ctx, store.SearchFilter{Q: q})
+		require.NoError(t, err)
+		var got []hit
+		for _, h := range hits {
+			id := h.RequestID
+			switch h.Kind {
+			case "communication":
+				id = *h.CommunicationID
+			case "document":
+				id = *h.DocumentID
+			}
+			got = append(got, hit{h.Kind, id})
+		}
+		return got, hits
+	}
+	names := []hit{{"request", plain.ID}, {"communication", comm.ID}, {"document", doc.ID}}
+	for _, tc := range []struct {
+		name, q string
+		want    []hit
+	}{
+		{"without accents finds accented words", "Jose Perez", names},
+		{"with accents finds unaccented words", "José Pérez", names},
+		{"accents in a title", "eleve", []hit{{"request", accented.ID}}},
+		{"accents in a title, typed", "élève", []hit{{"request", accented.ID}}},
+		// The communication quotes the whole number, so it matches too.
+		{"tracking number", "CBP-2027-004512", []hit{{"request", accented.ID}, {"communication", comm.ID}}},
+		{"tracking number, in lower case", "cbp-2027-004512", []hit{{"request", accented.ID}, {"communication", comm.ID}}},
+		// Only the request's own tracking number is indexed in parts: in
+		// the communication's text, "-004512" stays one signed number.
+		{"tracking number's digits", "004512", []hit{{"request", accented.ID}}},
+		{"tracking number's tail", "2027-004512", []hit{{"request", accented.ID}}},
+		{"tracking number's parts", "CBP 004512", []hit{{"request", accented.ID}}},
+		{"another tracking number", "CBP-2027-004513", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, _ := search(t, tc.q)
+			require.ElementsMatch(t, tc.want, got)
+		})
+	}
+	t.Run("the request whose number it is ranks first", func(t *testing.T) {
+		got, _ := search(t, "CBP-2027-004512")
+		require.Equal(t, hit{"request", accented.ID}, got[0])
+	})
+	t.Run("snippet marks the accented words", func(t *testing.T) {
+		got, hits := search(t, "jose perez")
+		i := slices.Index(got, hit{"communication", comm.ID})
+		require.GreaterOrEqual(t, i, 0)
+		require.Contains(t, hits[i].SnippetHTML, "<mark>José</mark> <mark>Pérez</mark>")
 	})
 }
 
