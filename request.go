@@ -254,13 +254,16 @@ const (
 	EventStatusChanged    EventKind = "status_changed"
 	EventDeadlineComputed EventKind = "deadline_computed"
 	EventExtended         EventKind = "deadline_extended"
-	EventPaused           EventKind = "deadline_paused"
-	EventResumed          EventKind = "deadline_resumed"
-	EventCustomDueSet     EventKind = "custom_due_set"
-	EventCommunication    EventKind = "communication_logged"
-	EventCommEdited       EventKind = "communication_edited"
-	EventDocumentAdded    EventKind = "document_added"
-	EventDocumentDeleted  EventKind = "document_deleted"
+	// EventExtensionUndone records an extension taken back because it was
+	// recorded by mistake (the agency never invoked it).
+	EventExtensionUndone EventKind = "extension_undone"
+	EventPaused          EventKind = "deadline_paused"
+	EventResumed         EventKind = "deadline_resumed"
+	EventCustomDueSet    EventKind = "custom_due_set"
+	EventCommunication   EventKind = "communication_logged"
+	EventCommEdited      EventKind = "communication_edited"
+	EventDocumentAdded   EventKind = "document_added"
+	EventDocumentDeleted EventKind = "document_deleted"
 	// EventReminderSent records a reminder email the mail server accepted:
 	// whom it went to and what it was about. The system writes it, with
 	// the reminder marked sent.

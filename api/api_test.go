@@ -318,6 +318,30 @@ func TestRequests_ExtensionRefused(t *testing.T) {
 	require.Contains(t, r.str("detail"), "Texas Public Information Act")
 }
 
+// An extension recorded by mistake is undone with DELETE, under If-Match.
+func TestRequests_UndoExtension(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	id := b.request(b.agency("Sheriff", "us-ca"), "2017-03-27")
+	r := b.call("POST", "/api/v1/requests/"+id+"/extension", b.token, map[string]any{"invoked_on": "2017-04-03"})
+	require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
+	require.Equal(t, "2017-04-20", r.str("due_on"))
+	stale := r.rec.Header().Get("ETag")
+
+	b.call("PATCH", "/api/v1/requests/"+id, b.token, map[string]any{"tracking_number": "R-1"})
+	r = b.send("DELETE", "/api/v1/requests/"+id+"/extension", []string{stale}, "")
+	require.Equal(t, http.StatusPreconditionFailed, r.status(), "someone changed it since")
+
+	r = b.call("DELETE", "/api/v1/requests/"+id+"/extension", b.token, nil)
+	require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
+	require.Equal(t, false, r.body["deadline"].(map[string]any)["extended"])
+	require.Equal(t, "2017-04-06", r.str("due_on"))
+	require.NotEmpty(t, r.rec.Header().Get("ETag"))
+	r = b.call("DELETE", "/api/v1/requests/"+id+"/extension", b.token, nil)
+	require.Equal(t, http.StatusConflict, r.status())
+	require.Contains(t, r.str("detail"), "not extended")
+}
+
 func TestRequests_ListFiltersAndPages(t *testing.T) {
 	t.Parallel()
 	b := setup(t)

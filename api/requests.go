@@ -456,6 +456,23 @@ func (s *Server) handleRequestExtension(c *gin.Context) {
 	})
 }
 
+// handleRequestUndoExtension takes back an extension recorded by mistake
+// (DELETE: the request is no longer extended); it takes no body.
+func (s *Server) handleRequestUndoExtension(c *gin.Context) {
+	ctx, err := ifMatch(c, "request")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	r, err := s.store.UndoExtension(ctx, c.Param("id"), "")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.Header("ETag", etag(r))
+	c.JSON(http.StatusOK, s.requestOut(r))
+}
+
 type customDueInput struct {
 	Date   optional[string] `json:"date"`
 	Reason *string          `json:"reason"`

@@ -212,6 +212,7 @@ func (s *Server) routes() {
 	write.PATCH("/requests/:id", s.handleRequestUpdate)
 	write.POST("/requests/:id/transitions", s.handleRequestTransition)
 	write.POST("/requests/:id/extension", s.handleRequestExtension)
+	write.DELETE("/requests/:id/extension", s.handleRequestUndoExtension)
 	write.PUT("/requests/:id/custom_due_on", s.handleRequestCustomDue)
 	write.POST("/requests/:id/communications", s.handleCommunicationCreate)
 	write.PATCH("/communications/:id", s.handleCommunicationUpdate)

@@ -792,6 +792,30 @@ func (s *Store) extend(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, in
 	return s.recompute(ctx, tx, r, "invoked_on")
 }
 
+// UndoExtension takes back an extension recorded by mistake (the agency
+// never invoked it, or it was recorded on the wrong request): the due date
+// is computed again without it. The timeline keeps the extension's entry
+// and adds one saying it was undone, and why.
+func (s *Store) UndoExtension(ctx context.Context, id, reason string) (*sunshine.Request, error) {
+	return s.mutate(ctx, id, func(tx *sqlx.Tx, r *sunshine.Request) error {
+		switch {
+		case !r.Extended:
+			return sunshine.Errorf(sunshine.EConflict, "the request is not extended: there is no extension to undo")
+		case !r.Status.Open():
+			return sunshine.Errorf(sunshine.EConflict, "the request is %s: a closed request's due date is its history and stays as it is", r.Status)
+		case utf8.RuneCountInString(reason) > 2000:
+			return sunshine.FieldInvalid("reason", "must be at most 2000 characters")
+		}
+		invoked := r.ExtensionInvokedOn
+		r.Extended, r.ExtensionInvokedOn = false, deadline.Date{}
+		if err := addEvent(ctx, tx, r, sunshine.EventExtensionUndone, s.today(r), reason,
+			map[string]any{"invoked_on": invoked}); err != nil {
+			return err
+		}
+		return s.recompute(ctx, tx, r, "extension")
+	})
+}
+
 // SetCustomDueOn records a date agreed with the agency beside the statutory
 // one; a zero date clears it.
 func (s *Store) SetCustomDueOn(ctx context.Context, id string, on deadline.Date, reason string) (*sunshine.Request, error) {

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -383,6 +384,45 @@ func TestStore_Extension(t *testing.T) {
 		require.Equal(t, "2017-04-20", r.DueOn.String())
 		_, err = b.s.ExtendRequest(b.ctx, r.ID, d("2017-04-04"), "again")
 		require.Equal(t, sunshine.EConflict, sunshine.ErrorCode(err))
+	})
+	// An extension recorded by mistake is taken back: the due date is the
+	// law's again, reminders follow it, and the timeline keeps both entries.
+	t.Run("Undone", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t)
+		r := b.request(t, b.agency(t, "Sheriff", "us-ca"), "ICE", "2017-03-27")
+		_, err := b.s.UndoExtension(b.ctx, r.ID, "")
+		require.Equal(t, sunshine.EConflict, sunshine.ErrorCode(err), "not extended")
+		_, err = b.s.ExtendRequest(b.ctx, r.ID, d("2017-04-03"), "")
+		require.NoError(t, err)
+		_, err = b.s.UndoExtension(b.ctx, r.ID, strings.Repeat("é", 2001))
+		requireField(t, err, sunshine.EInvalid, "reason")
+
+		r, err = b.s.UndoExtension(b.ctx, r.ID, "recorded on the wrong request")
+		require.NoError(t, err)
+		require.False(t, r.Extended)
+		require.True(t, r.ExtensionInvokedOn.IsZero())
+		require.Equal(t, "2017-04-06", r.DueOn.String(), "the CPRA's 10 days again")
+		es, _, err := b.s.FindEvents(b.ctx, r.ID, store.All, "")
+		require.NoError(t, err)
+		kinds := []sunshine.EventKind{}
+		for _, e := range es {
+			kinds = append(kinds, e.Kind)
+		}
+		require.Contains(t, kinds, sunshine.EventExtended, "the extension's entry stays")
+		i := slices.Index(kinds, sunshine.EventExtensionUndone)
+		require.NotEqual(t, -1, i)
+		require.Equal(t, "recorded on the wrong request", es[i].Note)
+		require.JSONEq(t, `{"invoked_on":"2017-04-03"}`, string(es[i].Data))
+		require.Equal(t, sunshine.EventDeadlineComputed, kinds[len(kinds)-1])
+
+		// It can be invoked again, properly; a closed request keeps its history.
+		_, err = b.s.ExtendRequest(b.ctx, r.ID, d("2017-04-04"), "")
+		require.NoError(t, err)
+		_, err = b.s.TransitionRequest(b.ctx, r.ID, sunshine.TransitionInput{To: sunshine.StatusFulfilled})
+		require.NoError(t, err)
+		_, err = b.s.UndoExtension(b.ctx, r.ID, "")
+		require.Equal(t, sunshine.EConflict, sunshine.ErrorCode(err), "closed")
 	})
 	t.Run("ErrTexasHasNone", func(t *testing.T) {
 		t.Parallel()

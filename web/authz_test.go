@@ -144,6 +144,8 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		// page it returns to is another organization's (404).
 		{"/requests/" + r.ID + "/communications", url.Values{"direction": {"in"}, "channel": {"email"}, "kind": {"other"}, "occurred_on": {"soon"}, "body": {"x"}}, 400, 400, 403, 404},
 		{"/requests/" + r.ID + "/extension", url.Values{"invoked_on": {"soon"}}, 400, 400, 403, 404},
+		// Not extended: there is nothing to undo (409).
+		{"/requests/" + r.ID + "/extension/undo", nil, 409, 409, 403, 404},
 		// Without the new status nothing changes (400).
 		{"/requests/" + r.ID + "/status", url.Values{"note": {"x"}}, 400, 400, 403, 404},
 		// The admin is assigned already: assigning them again changes nothing.

@@ -211,6 +211,7 @@ type requestPageData struct {
 	CommForm        *reqForm
 	UploadForm      *reqForm
 	ExtendForm      *reqForm
+	UndoExtendForm  *reqForm // an extension recorded by mistake, taken back
 	StatusForm      *reqForm
 	AssignForm      *reqForm
 	EditForm        *reqForm
@@ -335,6 +336,9 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 	// say why not (no fixed extension: a custom due date instead).
 	if d.Law != nil && d.Law.Extension != nil && !r.Extended && r.Status.Open() && !r.ReceivedOn.IsZero() {
 		d.ExtendForm = newReqForm("extend", url.Values{"invoked_on": {today}})
+	}
+	if r.Extended && r.Status.Open() {
+		d.UndoExtendForm = newReqForm("unextend", nil)
 	}
 	d.StatusForm = newReqForm("status", url.Values{"effective_on": {today}})
 	assignee := ""
@@ -523,6 +527,8 @@ func eventText(e *sunshine.Event, clockStops bool) string {
 		if c := str("citation"); c != "" {
 			t += " (" + c + ")"
 		}
+	case sunshine.EventExtensionUndone:
+		t = "Extension undone (it was recorded as invoked on " + date("invoked_on") + ")"
 	case sunshine.EventPaused:
 		t = "Clock paused: waiting on us"
 		if !clockStops {
@@ -655,6 +661,22 @@ func (s *Server) handleExtension(c *gin.Context) {
 		return
 	}
 	s.redirectBack(c, requestPath(r.ID), "Extension recorded: now due "+r.EffectiveDueOn().Format("Mon 2 Jan 2006")+".")
+}
+
+// handleUndoExtension takes back an extension recorded by mistake.
+func (s *Server) handleUndoExtension(c *gin.Context) {
+	if !s.canWrite(c) {
+		return
+	}
+	_ = c.Request.ParseForm()
+	f := newReqForm("unextend", c.Request.PostForm)
+	set := func(d *requestPageData, f *reqForm) { d.UndoExtendForm = f }
+	r, err := s.store.UndoExtension(ctxOf(c), c.Param("id"), strings.TrimSpace(f.V("reason")))
+	if err != nil {
+		s.actionFailed(c, f, err, set)
+		return
+	}
+	s.redirectBack(c, requestPath(r.ID), "Extension undone: now due "+r.EffectiveDueOn().Format("Mon 2 Jan 2006")+".")
 }
 
 func (s *Server) handleStatus(c *gin.Context) {

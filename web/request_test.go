@@ -124,6 +124,18 @@ func TestRequestPage_ExtensionNotice(t *testing.T) {
 	rec = b.post("/requests/"+r.ID+"/extension", url.Values{"invoked_on": {"2017-04-04"}})
 	require.Equal(t, http.StatusConflict, rec.Code)
 	require.Contains(t, body(rec), "the extension was already invoked on 2017-04-03")
+
+	// Logged by mistake: undone, with a reason; the due date is the law's
+	// again and the timeline keeps both lines.
+	require.Contains(t, page, `action="/requests/`+r.ID+`/extension/undo#unextend"`)
+	loc = requireRedirect(t, b.post("/requests/"+r.ID+"/extension/undo", url.Values{"reason": {"the notice was for another request"}}), "/requests/"+r.ID)
+	page = body(b.get(loc))
+	require.Contains(t, page, "Extension undone: now due Thu 6 Apr 2017.")
+	require.Contains(t, page, "<strong>Thu 6 Apr 2017</strong>")
+	require.Contains(t, page, "Extension undone (it was recorded as invoked on Mon 3 Apr 2017). The notice was for another request")
+	require.Contains(t, page, "Extension invoked: ")
+	require.NotContains(t, page, `/extension/undo`, "nothing more to undo")
+	require.Contains(t, page, `action="/requests/`+r.ID+`/extension#extend"`, "it can be invoked again")
 }
 
 func TestRequestPage_ExtensionRefusedWithoutOne(t *testing.T) {

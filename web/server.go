@@ -96,6 +96,7 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 	in.POST("/requests/:id/communications", s.handleCommunicationCreate)
 	in.POST(uploadRoute, s.handleDocumentUpload)
 	in.POST("/requests/:id/extension", s.handleExtension)
+	in.POST("/requests/:id/extension/undo", s.handleUndoExtension)
 	in.POST("/requests/:id/status", s.handleStatus)
 	in.POST("/requests/:id/assign", s.handleAssign)
 	in.POST("/requests/:id/watch", s.handleWatch)
