@@ -343,7 +343,7 @@ func (s *Store) SetDocumentText(ctx context.Context, id, status, text, errMsg st
 	}
 	for {
 		err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-			const q = `UPDATE documents SET text_status = $3, text = $4, text_error = $5 WHERE org_id = $1 AND id = $2`
+			const q = `UPDATE documents SET text_status = $3, text = $4, text_error = $5, text_attempts = 0 WHERE org_id = $1 AND id = $2`
 			res, err := tx.ExecContext(ctx, q, org, id, status, text, errMsg)
 			if err != nil {
 				return err
@@ -359,6 +359,43 @@ func (s *Store) SetDocumentText(ctx context.Context, id, status, text, errMsg st
 		text = cutText(text, len(text)/2)
 		errMsg = fmt.Sprintf("only the first %d KiB of the text are searchable: it has too many different words to index in full", len(text)>>10)
 	}
+}
+
+// StartDocumentExtraction counts an attempt to extract a pending
+// document's text and returns the attempts not finished so far, this one
+// included. The count is written before the extraction reads anything (in
+// its own transaction, unless the store is bound to a test's), so an
+// attempt that the process does not live to finish stays counted; recording
+// the outcome (SetDocumentText) sets it back to 0. A document that is not
+// pending (its text recorded meanwhile, or deleted) is ENotFound.
+func (s *Store) StartDocumentExtraction(ctx context.Context, id string) (int, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return 0, err
+	}
+	const q = `UPDATE documents SET text_attempts = text_attempts + 1
+		WHERE org_id = $1 AND id = $2 AND text_status = 'pending' AND deleted_at IS NULL
+		RETURNING text_attempts`
+	var attempts int
+	err = s.inTx(ctx, func(tx *sqlx.Tx) error { return sqlx.GetContext(ctx, tx, &attempts, q, org, id) })
+	return attempts, translate(err, "pending document")
+}
+
+// AbandonDocumentExtraction takes back an attempt counted by
+// StartDocumentExtraction that was stopped on purpose (the server shutting
+// down, the person who uploaded leaving the page): it says nothing about
+// the document. The document stays pending.
+func (s *Store) AbandonDocumentExtraction(ctx context.Context, id string) error {
+	org, err := orgID(ctx)
+	if err != nil {
+		return err
+	}
+	const q = `UPDATE documents SET text_attempts = text_attempts - 1
+		WHERE org_id = $1 AND id = $2 AND text_status = 'pending' AND text_attempts > 0`
+	return translate(s.inTx(ctx, func(tx *sqlx.Tx) error {
+		_, err := tx.ExecContext(ctx, q, org, id)
+		return err
+	}), "document")
 }
 
 // tooManyWords reports whether err is PostgreSQL refusing a text whose

@@ -434,3 +434,39 @@ func TestStore_ContentReadAt(t *testing.T) {
 	_, err = blob.ReadAt(next, -1)
 	require.Error(t, err)
 }
+
+// Extraction attempts are counted on pending documents only, per
+// organization, and committed at once; an abandoned attempt is taken back,
+// and recording the text sets the count back to 0.
+func TestStore_DocumentExtractionAttempts(t *testing.T) {
+	t.Parallel()
+	s, fx, r := committedRequest(t)
+	doc, err := s.CreateDocument(fx.Ctx, store.NewDocument{RequestID: r.ID, Filename: "memo.txt",
+		ContentType: "text/plain", Content: strings.NewReader("memo")})
+	require.NoError(t, err)
+	stored := func() (n int) {
+		require.NoError(t, s.DB().Get(&n, `SELECT text_attempts FROM documents WHERE id = $1`, doc.ID))
+		return n
+	}
+
+	for want := 1; want <= 3; want++ {
+		n, err := s.StartDocumentExtraction(fx.Ctx, doc.ID)
+		require.NoError(t, err)
+		require.Equal(t, want, n)
+	}
+	require.NoError(t, s.AbandonDocumentExtraction(fx.Ctx, doc.ID))
+	require.Equal(t, 2, stored())
+
+	other := storetest.Org(t, s, "other")
+	_, err = s.StartDocumentExtraction(other.Ctx, doc.ID)
+	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err), "another organization's document")
+	require.NoError(t, s.AbandonDocumentExtraction(other.Ctx, doc.ID))
+	require.Equal(t, 2, stored())
+
+	require.NoError(t, s.SetDocumentText(fx.Ctx, doc.ID, sunshine.TextExtracted, "memo", ""))
+	require.Zero(t, stored())
+	_, err = s.StartDocumentExtraction(fx.Ctx, doc.ID)
+	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err), "no longer pending")
+	require.NoError(t, s.AbandonDocumentExtraction(fx.Ctx, doc.ID))
+	require.Zero(t, stored(), "nothing to take back")
+}
