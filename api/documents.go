@@ -204,11 +204,17 @@ func (s *Server) extractAfterUpload(ctx context.Context, doc *sunshine.Document)
 }
 
 // ExtractText extracts one document's text and records the outcome; a
-// failure is recorded on the document, never returned. Extractions run one
-// or two at a time (Config.ExtractWorkers).
+// failure is recorded on the document, never returned. It waits for a slot
+// (extractQueue: a few at once, shared fairly between organizations) while
+// ctx lasts; a document that gets no slot stays pending for the sweep
+// (ExtractPending).
 func (s *Server) ExtractText(ctx context.Context, orgID, docID string) {
-	s.extractSlots <- struct{}{}
-	defer func() { <-s.extractSlots }()
+	release, err := s.extractQueue.acquire(ctx, orgID)
+	if err != nil {
+		s.log.Info("text extraction: not started; the document stays pending", "document_id", docID, "reason", err.Error())
+		return
+	}
+	defer release()
 	ctx, cancel := context.WithTimeout(sunshine.WithPrincipal(ctx, sunshine.Principal{OrgID: orgID}), 2*time.Minute)
 	defer cancel()
 	doc, err := s.store.FindDocumentByID(ctx, docID)
@@ -232,8 +238,9 @@ func (s *Server) ExtractText(ctx context.Context, orgID, docID string) {
 }
 
 // ExtractPending extracts the text of documents uploaded before the time
-// given and still pending: left so by a stopped server, or by a failure to
-// record their text. serve calls it at start and then every half hour.
+// given and still pending: left so by a stopped server, by a failure to
+// record their text, or by an organization with too many extractions
+// waiting. serve calls it at start and then every half hour.
 func (s *Server) ExtractPending(ctx context.Context, uploadedBefore time.Time) error {
 	var after *store.PendingDocument
 	for {
@@ -242,6 +249,9 @@ func (s *Server) ExtractPending(ctx context.Context, uploadedBefore time.Time) e
 			return err
 		}
 		for _, p := range pending {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			s.ExtractText(ctx, p.OrgID, p.ID)
 		}
 		after = &pending[len(pending)-1]

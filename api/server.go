@@ -40,7 +40,8 @@ type Config struct {
 	// InlineExtraction extracts a document's text before the upload
 	// answers, instead of in the background (tests bound to a transaction).
 	InlineExtraction bool
-	// ExtractWorkers is how many extractions may run at once (default 2).
+	// ExtractWorkers is how many extractions may run at once (default 2);
+	// one organization may run all but one of them (extractQueue).
 	ExtractWorkers int
 	// BaseURL is the public address, for links (calendar feeds).
 	BaseURL string
@@ -58,7 +59,7 @@ type Server struct {
 	engine *gin.Engine
 
 	extractions  sync.WaitGroup
-	extractSlots chan struct{}
+	extractQueue *extractQueue
 
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
@@ -87,7 +88,7 @@ func New(st *store.Store, cfg Config) *Server {
 		cfg.ExtractWorkers = 2
 	}
 	s := &Server{store: st, log: cfg.Logger, cfg: cfg, engine: gin.New(), registry: prometheus.NewRegistry(),
-		extractSlots: make(chan struct{}, cfg.ExtractWorkers)}
+		extractQueue: newExtractQueue(cfg.ExtractWorkers)}
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "sunshine_http_requests_total", Help: "HTTP requests by route and status.",
 	}, []string{"method", "route", "status"})

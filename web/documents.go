@@ -211,6 +211,9 @@ func (s *Server) webUploadErr(err error) error {
 
 // extractDocumentText extracts a stored document's text and records the
 // outcome, before the page answers; a failure is recorded on the document.
+// It waits for an extraction slot only while the request lasts, and not at
+// all when the organization has many extractions waiting already: the
+// document then stays pending, and the half-hourly sweep extracts it.
 func (s *Server) extractDocumentText(ctx context.Context, doc *sunshine.Document) {
 	if s.cfg.ExtractText == nil {
 		s.log.Warn("text extraction: not configured; the document stays pending", "document_id", doc.ID)
