@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -203,11 +204,25 @@ func (s *Server) extractAfterUpload(ctx context.Context, doc *sunshine.Document)
 	return doc
 }
 
+// maxExtractAttempts is how many attempts to extract a document's text
+// may go unfinished before the next one gives up on it. An attempt goes
+// unfinished when the server stops in the middle of it, as it does when
+// reading the document takes more memory than the server has: since serve
+// extracts pending documents when it starts, such a document would
+// otherwise stop the server again at every start. Two leaves room for a
+// server stopped for another reason while reading an ordinary document.
+const maxExtractAttempts = 2
+
+// extractTimeout bounds one extraction.
+const extractTimeout = 2 * time.Minute
+
 // ExtractText extracts one document's text and records the outcome; a
 // failure is recorded on the document, never returned. It waits for a slot
 // (extractQueue: a few at once, shared fairly between organizations) while
-// ctx lasts; a document that gets no slot stays pending for the sweep
-// (ExtractPending).
+// ctx lasts; a document that gets no slot, or whose extraction ctx stops,
+// stays pending for the sweep (ExtractPending). A document whose last
+// maxExtractAttempts attempts never finished is recorded as failed instead
+// of read again.
 func (s *Server) ExtractText(ctx context.Context, orgID, docID string) {
 	release, err := s.extractQueue.acquire(ctx, orgID)
 	if err != nil {
@@ -215,14 +230,45 @@ func (s *Server) ExtractText(ctx context.Context, orgID, docID string) {
 		return
 	}
 	defer release()
-	ctx, cancel := context.WithTimeout(sunshine.WithPrincipal(ctx, sunshine.Principal{OrgID: orgID}), 2*time.Minute)
+	parent := ctx
+	ctx, cancel := context.WithTimeout(sunshine.WithPrincipal(ctx, sunshine.Principal{OrgID: orgID}), extractTimeout)
 	defer cancel()
+	// The outcome is recorded even when ctx ended just after the text was
+	// read (the uploader left the page): the work is done.
+	rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer rcancel()
+
+	attempt, err := s.store.StartDocumentExtraction(ctx, docID)
+	switch {
+	case sunshine.ErrorCode(err) == sunshine.ENotFound:
+		return // recorded meanwhile, or deleted
+	case err != nil:
+		if parent.Err() == nil {
+			s.log.Error("text extraction: count the attempt", "document_id", docID, "err", err)
+		}
+		return
+	case attempt > maxExtractAttempts:
+		msg := fmt.Sprintf("the text could not be read: the server stopped during each of the last %d attempts to read it "+
+			"(as it does when a document needs more memory than the server has), so Sunshine no longer tries", attempt-1)
+		s.log.Warn("text extraction: given up after unfinished attempts", "document_id", docID, "attempts", attempt-1)
+		if err := s.store.SetDocumentText(rctx, docID, sunshine.TextFailed, "", msg); err != nil {
+			s.log.Error("text extraction: record result", "document_id", docID, "err", err)
+		}
+		return
+	}
 	doc, err := s.store.FindDocumentByID(ctx, docID)
 	if err != nil {
 		s.log.Error("text extraction: find document", "document_id", docID, "err", err)
+		s.abandonExtraction(rctx, docID)
 		return
 	}
 	text, err := textract.Extract(ctx, doc.ContentType, s.store.Content(ctx, doc), doc.Size, maxExtract)
+	if err != nil && parent.Err() != nil {
+		// Stopped from outside (the server stopping, the uploader gone),
+		// not by the document: the attempt does not count against it.
+		s.abandonExtraction(rctx, docID)
+		return
+	}
 	status, msg := sunshine.TextExtracted, ""
 	switch {
 	case errors.Is(err, textract.ErrUnsupported):
@@ -232,8 +278,16 @@ func (s *Server) ExtractText(ctx context.Context, orgID, docID string) {
 	case strings.TrimSpace(text) == "":
 		msg = "no text found: a scanned page is a picture of text, and Sunshine does not read pictures (OCR)"
 	}
-	if err := s.store.SetDocumentText(ctx, docID, status, text, msg); err != nil {
+	if err := s.store.SetDocumentText(rctx, docID, status, text, msg); err != nil {
 		s.log.Error("text extraction: record result", "document_id", docID, "err", err)
+	}
+}
+
+// abandonExtraction takes back the attempt counted for an extraction that
+// stopped without an outcome to record.
+func (s *Server) abandonExtraction(ctx context.Context, docID string) {
+	if err := s.store.AbandonDocumentExtraction(ctx, docID); err != nil {
+		s.log.Error("text extraction: take back the attempt", "document_id", docID, "err", err)
 	}
 }
 

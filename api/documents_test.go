@@ -579,6 +579,44 @@ func TestExtractPending(t *testing.T) {
 	require.Equal(t, doc.ID, hits[0]["document_id"])
 }
 
+// A document whose extraction stopped the server twice (its attempts were
+// counted and never finished) is not read a third time when the server
+// starts again: it is recorded as failed, saying why, so a document that
+// kills the server cannot do it at every start. One unfinished attempt (a
+// server stopped for another reason) is read again.
+func TestExtractPending_GivesUpAfterUnfinishedAttempts(t *testing.T) {
+	t.Parallel()
+	b := setupDocs(t, 64<<10)
+	id := b.request(b.agency("Sheriff", "us-ca"), "2017-03-27")
+	stopsServer, interrupted := "", ""
+	for i, unfinished := range []int{2, 1} {
+		doc, err := b.st.CreateDocument(b.fx.Ctx, store.NewDocument{RequestID: id, Filename: fmt.Sprintf("memo-%d.txt", i),
+			ContentType: "text/plain", Content: strings.NewReader(fmt.Sprintf("Sanctuary memo number %d.", i))})
+		require.NoError(t, err)
+		for range unfinished {
+			_, err := b.st.StartDocumentExtraction(b.fx.Ctx, doc.ID)
+			require.NoError(t, err)
+		}
+		if unfinished == 2 {
+			stopsServer = doc.ID
+		} else {
+			interrupted = doc.ID
+		}
+	}
+
+	require.NoError(t, b.srv.ExtractPending(context.Background(), now.Add(time.Second)))
+	doc, err := b.st.FindDocumentByID(b.fx.Ctx, stopsServer)
+	require.NoError(t, err)
+	require.Equal(t, sunshine.TextFailed, doc.TextStatus)
+	require.Contains(t, doc.TextError, "the server stopped during each of the last 2 attempts to read it")
+	doc, err = b.st.FindDocumentByID(b.fx.Ctx, interrupted)
+	require.NoError(t, err)
+	require.Equal(t, sunshine.TextExtracted, doc.TextStatus, doc.TextError)
+	hits := b.call("GET", "/api/v1/search?q=sanctuary", b.token, nil).items()
+	require.Len(t, hits, 1)
+	require.Equal(t, interrupted, hits[0]["document_id"])
+}
+
 // A communication body of 990 KB of distinct words (a pasted list of
 // hashes) fits the body limit but not the search index: a 400 naming the
 // body, and nothing logged.

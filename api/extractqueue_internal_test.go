@@ -127,8 +127,8 @@ func pendingDocument(t *testing.T, st *store.Store, fx storetest.Fixture) *sunsh
 }
 
 // ExtractText, waiting for a slot that other organizations hold, returns
-// when its context ends; the document stays pending, and is extracted once
-// a slot is free.
+// when its context ends; the document stays pending with no attempt
+// counted, and is extracted once a slot is free.
 func TestExtractText_WaitEndsWithContext(t *testing.T) {
 	t.Parallel()
 	st := storetest.Tx(t, sunshine.NewFixedClock(time.Date(2017, 4, 5, 15, 0, 0, 0, time.UTC)))
@@ -150,6 +150,10 @@ func TestExtractText_WaitEndsWithContext(t *testing.T) {
 	d, err := st.FindDocumentByID(fx.Ctx, doc.ID)
 	require.NoError(t, err)
 	require.Equal(t, sunshine.TextPending, d.TextStatus)
+	n, err := st.StartDocumentExtraction(fx.Ctx, doc.ID)
+	require.NoError(t, err)
+	require.Equal(t, 1, n, "the wait counted no attempt")
+	require.NoError(t, st.AbandonDocumentExtraction(fx.Ctx, doc.ID))
 
 	releases[0]()
 	s.ExtractText(fx.Ctx, fx.Org.ID, doc.ID)
