@@ -38,6 +38,7 @@ type duePreview struct {
 type newRequestData struct {
 	Agencies        []agencyOption
 	DeliveryMethods []sunshine.DeliveryMethod
+	Assignable      []*sunshine.User // active users: who the request can be assigned to as it is filed
 	Form            *reqForm
 	Preview         *duePreview
 }
@@ -75,6 +76,16 @@ func (s *Server) renderNewRequest(c *gin.Context, status int, f *reqForm) {
 			break
 		}
 		after = next
+	}
+	users, err := s.store.FindUsers(ctx)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	for _, u := range users {
+		if u.Active {
+			d.Assignable = append(d.Assignable, u)
+		}
 	}
 	a := byID[f.V("agency_id")]
 	var closures []*sunshine.Closure
@@ -203,6 +214,9 @@ func (s *Server) handleRequestCreate(c *gin.Context) {
 	r.SentOn = f.parseDateField("sent_on")
 	r.ReceivedOn = f.parseDateField("received_on")
 	r.Tags = splitTags(f.V("tags"))
+	if id := strings.TrimSpace(f.V("assignee_id")); id != "" {
+		r.AssigneeID = &id
+	}
 	if r.AgencyID == "" {
 		f.Errors["agency_id"] = "choose the agency the request went to"
 	}

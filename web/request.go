@@ -200,10 +200,14 @@ type requestPageData struct {
 	Users       []*sunshine.User // everyone, for the names in the history
 	Assignable  []*sunshine.User // the assignee choices: active users and the current assignee
 	Allowed     []sunshine.Status
-	Comms       []*sunshine.Communication
-	Timeline    []timelineItem
-	CanWrite    bool
-	Note        string
+	// FinalWords names the allowed statuses no other can follow
+	// ("withdrawn and abandoned are final"), for a warning before one is
+	// chosen.
+	FinalWords string
+	Comms      []*sunshine.Communication
+	Timeline   []timelineItem
+	CanWrite   bool
+	Note       string
 
 	Channels        []string
 	Kinds           []sunshine.CommKind
@@ -254,6 +258,17 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 	if d.Agency, err = s.store.FindAgencyByID(ctx, r.AgencyID); err != nil {
 		s.fail(c, err)
 		return
+	}
+	var final []string
+	for _, st := range d.Allowed {
+		if len(st.Allowed()) == 0 {
+			final = append(final, strings.ReplaceAll(string(st), "_", " "))
+		}
+	}
+	if n := len(final); n > 1 {
+		d.FinalWords = strings.Join(final[:n-1], ", ") + " and " + final[n-1] + " are final"
+	} else if n == 1 {
+		d.FinalWords = final[0] + " is final"
 	}
 	d.Today = deadline.Today(s.store.Clock().Now(), d.Agency.Location())
 	d.Law, _ = deadline.Lookup(r.Jurisdiction)

@@ -277,6 +277,10 @@ func TestRequestPage_Status(t *testing.T) {
 	require.Contains(t, page, "Waiting on us since Mon 3 Apr 2017, but this law's clock does not stop")
 	require.Contains(t, page, "<strong>Thu 6 Apr 2017</strong>", "the CPRA does not toll")
 
+	// Before a final status is chosen, the form says so.
+	require.Contains(t, page, `aria-describedby="status-to-hint"`)
+	require.Contains(t, page, `Careful: withdrawn and abandoned are final. The request can never change status again`)
+
 	// Closed, its clock has stopped and it can no longer be extended.
 	requireRedirect(t, b.post("/requests/"+r.ID+"/status", url.Values{"to": {"withdrawn"}, "effective_on": {"2017-04-05"}}), "/requests/")
 	page = body(b.get(loc))
@@ -348,10 +352,25 @@ func TestNewRequest(t *testing.T) {
 		"a summary at the top links to the field")
 	require.Contains(t, body(rec), ">Bookings, Q1 2017.</textarea>")
 
+	// An assignee that is no one of the organization's: refused at the field.
+	bad.Set("title", "Jail booking records")
+	bad.Set("assignee_id", "00000000-0000-0000-0000-000000000000")
+	rec = b.post("/requests", bad)
+	require.Equal(t, http.StatusBadRequest, rec.Code, body(rec))
+	require.Contains(t, body(rec), `id="new-assignee-id-error">`)
+
+	// Assigned as it is filed.
+	require.Contains(t, page, `<option value="`+b.fx.Admin.ID+`" >`, "the organization's people are offered")
+	form.Set("assignee_id", b.fx.Admin.ID)
 	loc := requireRedirect(t, b.post("/requests", form), "/requests/")
 	page = body(b.get(loc))
 	require.Contains(t, page, "Request saved: due Thu 6 Apr 2017.")
 	require.Contains(t, page, "<h1>Jail booking records</h1>")
+	got, err := b.st.FindRequestByID(b.fx.Ctx, strings.TrimPrefix(loc, "/requests/"))
+	require.NoError(t, err)
+	require.NotNil(t, got.AssigneeID)
+	require.Equal(t, b.fx.Admin.ID, *got.AssigneeID)
+	form.Del("assignee_id")
 
 	// No received date: a draft, no clock.
 	form.Del("received_on")
