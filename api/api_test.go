@@ -560,6 +560,29 @@ func TestStrictQueryAndAllow(t *testing.T) {
 	require.Equal(t, http.StatusUnauthorized, r.status())
 }
 
+// Every field of a body that cannot be decoded (unknown, or of the wrong
+// type) is reported at once, so a client fixes them all in one go; one
+// alone reads as before.
+func TestBodyErrorsAllAtOnce(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	req := b.request(b.agency("Sheriff", "us-ca"), "2017-03-27")
+	path := "/api/v1/requests/" + req + "/communications"
+	r := b.call("POST", path, b.token, `{"direction": 1, "kind": true, "chanel": "email", "occurred_on": "2017-03-28"}`)
+	require.Equal(t, http.StatusBadRequest, r.status(), r.rec.Body.String())
+	require.Equal(t, []string{"chanel", "direction", "kind"}, r.fieldErrors())
+	require.Contains(t, r.rec.Body.String(), "is not a known field")
+	require.Contains(t, r.rec.Body.String(), "must be a string")
+
+	r = b.call("POST", path, b.token, `{"direction": 1, "kind": "other", "channel": "email", "occurred_on": "2017-03-28"}`)
+	require.Equal(t, http.StatusBadRequest, r.status())
+	require.Equal(t, []string{"direction"}, r.fieldErrors())
+	require.Equal(t, "direction: must be a string", r.str("detail"))
+	r = b.call("POST", "/api/v1/agencies", b.token, `["not", "an", "object"]`)
+	require.Equal(t, http.StatusBadRequest, r.status())
+	require.Equal(t, "the body must be a JSON object", r.str("detail"))
+}
+
 // Logging a communication may move the request (a denial closes it): it
 // takes If-Match like every other change and answers with the new ETag.
 func TestCommunications_IfMatch(t *testing.T) {

@@ -6,8 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -50,7 +53,7 @@ func decodeJSON(c *gin.Context, dst any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
-		return jsonError(err)
+		return allJSONErrors(body, dst, err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return sunshine.Errorf(sunshine.EInvalid, "the body must hold one JSON object and nothing after it")
@@ -142,6 +145,37 @@ func duplicateKey(body []byte) string {
 			stack = append(stack, f)
 		}
 	}
+}
+
+// allJSONErrors reports every field of an object body that cannot be
+// decoded (unknown, or of the wrong type), not only the first the decoder
+// met, so a client fixes them all in one go: each field is decoded alone
+// into a fresh value of dst's type. first is the decoder's error, reported
+// as it is when the body is no object or only one field is wrong.
+func allJSONErrors(body []byte, dst any, first error) error {
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(body, &obj) != nil {
+		return jsonError(first)
+	}
+	var fields []sunshine.FieldError
+	for _, k := range slices.Sorted(maps.Keys(obj)) {
+		one, err := json.Marshal(map[string]json.RawMessage{k: obj[k]})
+		if err != nil {
+			return jsonError(first)
+		}
+		dec := json.NewDecoder(bytes.NewReader(one))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(reflect.New(reflect.TypeOf(dst).Elem()).Interface()); err != nil {
+			var e *sunshine.Error
+			if errors.As(jsonError(err), &e) {
+				fields = append(fields, e.Fields...)
+			}
+		}
+	}
+	if len(fields) < 2 {
+		return jsonError(first)
+	}
+	return sunshine.Invalid(fields...)
 }
 
 func jsonError(err error) error {
