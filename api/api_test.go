@@ -525,6 +525,27 @@ func TestHealthAndMetrics(t *testing.T) {
 	require.Equal(t, http.StatusOK, r.status())
 	require.Contains(t, r.rec.Body.String(), `sunshine_http_requests_total{method="GET",route="/api/v1/jurisdictions",status="200"} 1`)
 
+	// With a metrics token, only a scraper that has it reads them.
+	guarded := api.New(b.st, api.Config{MetricsToken: "scrape-secret-0123456789"})
+	for _, tc := range []struct {
+		auth string
+		want int
+	}{{"", http.StatusUnauthorized}, {"Bearer wrong", http.StatusUnauthorized}, {"Bearer scrape-secret-0123456789", http.StatusOK}} {
+		req := httptest.NewRequest("GET", "/metrics", nil)
+		if tc.auth != "" {
+			req.Header.Set("Authorization", tc.auth)
+		}
+		rec := httptest.NewRecorder()
+		guarded.ServeHTTP(rec, req)
+		require.Equal(t, tc.want, rec.Code, tc.auth)
+		if tc.want == http.StatusOK {
+			require.Contains(t, rec.Body.String(), "sunshine_http_requests_total")
+		} else {
+			require.NotContains(t, rec.Body.String(), "sunshine_http_requests_total")
+			require.Equal(t, `Bearer realm="sunshine"`, rec.Header().Get("WWW-Authenticate"))
+		}
+	}
+
 	notReady := api.New(b.st, api.Config{Ready: func(context.Context) error { return api.ReadyError{Msg: "database migrations are pending"} }})
 	rec := httptest.NewRecorder()
 	notReady.ServeHTTP(rec, httptest.NewRequest("GET", "/readyz", nil))

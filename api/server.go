@@ -6,6 +6,7 @@ package api
 import (
 	"context"
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -49,6 +50,10 @@ type Config struct {
 	// proxies whose X-Forwarded-For header names the client (sign-in
 	// limits count by client). None: the connection's address is the client.
 	TrustedProxies []string
+	// MetricsToken, when set, is the bearer token GET /metrics requires
+	// (a Prometheus scraper's authorization credentials); empty leaves
+	// /metrics open, for a server whose proxy keeps it private.
+	MetricsToken string
 }
 
 // Server is the HTTP API.
@@ -122,6 +127,19 @@ func New(st *store.Store, cfg Config) *Server {
 	return s
 }
 
+// metricsAuth asks for Config.MetricsToken, when set, before /metrics:
+// the counts per route and the process's figures are the operator's.
+func (s *Server) metricsAuth(c *gin.Context) {
+	if s.cfg.MetricsToken == "" {
+		return
+	}
+	got, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
+	if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(s.cfg.MetricsToken)) != 1 {
+		fail(c, sunshine.Errorf(sunshine.EUnauthorized, "/metrics needs the metrics token (SUNSHINE_METRICS_TOKEN) as a bearer token"))
+		c.Abort()
+	}
+}
+
 // allowed lists the methods routed for a path (for the Allow header of a 405).
 func (s *Server) allowed(path string) []string {
 	var out []string
@@ -170,7 +188,7 @@ func (s *Server) routes() {
 	e := s.engine
 	e.GET("/healthz", s.handleHealthz)
 	e.GET("/readyz", s.handleReadyz)
-	e.GET("/metrics", gin.WrapH(promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})))
+	e.GET("/metrics", s.metricsAuth, gin.WrapH(promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})))
 
 	e.GET("/calendar/:file", s.handleCalendarFeed) // the secret in the path is the credential
 

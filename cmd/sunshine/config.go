@@ -38,6 +38,7 @@ type Config struct {
 	PlanSchedule    string        // SUNSHINE_PLAN_SCHEDULE (cron spec)
 	DeliverSchedule string        // SUNSHINE_DELIVER_SCHEDULE (cron spec)
 	DebugAddr       string        // SUNSHINE_DEBUG_ADDR: loopback address for Go's pprof profiles; empty = off
+	MetricsToken    string        // SUNSHINE_METRICS_TOKEN (or _FILE): bearer token /metrics asks for; empty = open
 	TuneGC          bool          // neither GOGC nor GOMEMLIMIT is set: serve sets its own (tuneGC)
 }
 
@@ -82,6 +83,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	c.PlanSchedule = str("SUNSHINE_PLAN_SCHEDULE", "@every 15m")
 	c.DeliverSchedule = str("SUNSHINE_DELIVER_SCHEDULE", "@every 1m")
 	c.DebugAddr = str("SUNSHINE_DEBUG_ADDR", "")
+	c.MetricsToken = str("SUNSHINE_METRICS_TOKEN", "")
 	for _, p := range strings.Split(str("SUNSHINE_TRUSTED_PROXIES", ""), ",") {
 		if p = strings.TrimSpace(p); p == "" {
 			continue

@@ -86,7 +86,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	}
 
 	handler := api.New(st, api.Config{Logger: log, BodyLimit: cfg.BodyLimit, UploadLimit: cfg.UploadLimit,
-		Ready: readiness(db), BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies})
+		Ready: readiness(db), BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken})
 	web.New(st, handler.Engine(), web.Config{Logger: log, BaseURL: cfg.BaseURL, UploadLimit: cfg.UploadLimit,
 		SecureCookies: cfg.SecureCookies(), ExtractText: handler.ExtractText})
 	for _, w := range cfg.Warnings() {
