@@ -143,6 +143,69 @@ func (r *Request) MetByAcknowledgment() bool {
 // and the date is not superseded.
 func (r *Request) DueTracked() bool { return r.Status.ClockRuns() && !r.DueSuperseded() }
 
+// FollowsEstimate reports whether the date to follow is the agency's
+// estimate: an acknowledged (or rolling-production) request, without a
+// custom date, under a law an acknowledgment meets (New York, Washington).
+// Its statutory date is met; the estimate (AgencyEstimatedOn) may not be
+// recorded yet. A passed estimate is a reason to ask the agency for news,
+// never a statutory breach.
+func (r *Request) FollowsEstimate() bool {
+	if !r.CustomDueOn.IsZero() {
+		return false
+	}
+	switch r.Status {
+	case StatusAcknowledged, StatusRollingProduction:
+		return r.MetByAcknowledgment()
+	}
+	return false
+}
+
+// FollowOn is the date to follow, the one lists, the calendars and the
+// exports show: the agency's estimate for a request that FollowsEstimate,
+// none for one under appeal or in litigation without a custom date (its
+// statutory date is superseded), else the effective due date. It is zero
+// when there is none.
+func (r *Request) FollowOn() deadline.Date {
+	switch {
+	case r.FollowsEstimate():
+		return r.AgencyEstimatedOn
+	case r.CustomDueOn.IsZero() && (r.Status == StatusAppealed || r.Status == StatusInLitigation):
+		return deadline.Date{}
+	}
+	return r.EffectiveDueOn()
+}
+
+// EstimatePassed reports whether the request follows the agency's estimate
+// and that date is before today, the agency's date.
+func (r *Request) EstimatePassed(today deadline.Date) bool {
+	return r.FollowsEstimate() && !r.AgencyEstimatedOn.IsZero() && r.AgencyEstimatedOn.Before(today)
+}
+
+// NoDateToFollow reports an open request whose clock runs but that has no
+// date to follow: under a law with no statutory date and without a custom
+// date; under appeal or in litigation without a custom date (the decision's,
+// the court's); or acknowledged under FOIL or the PRA with no estimate
+// recorded. DateTodo says what gives it one.
+func (r *Request) NoDateToFollow() bool {
+	return r.Status.ClockRuns() && r.FollowOn().IsZero()
+}
+
+// DateTodo says, for a request with NoDateToFollow, what gives it a date to
+// follow; "" for any other.
+func (r *Request) DateTodo() string {
+	switch {
+	case !r.NoDateToFollow():
+		return ""
+	case r.FollowsEstimate():
+		return "Statutory date met by the acknowledgment: record the agency's estimated date."
+	case r.Status == StatusAppealed:
+		return "Under appeal: set a custom due date, the date the appeal decision is due."
+	case r.Status == StatusInLitigation:
+		return "In litigation: set a custom due date, the court's next date."
+	}
+	return "No statutory date: set a custom due date, one agreed with the agency or your own follow-up date."
+}
+
 // Validate checks and normalises the fields a caller sets.
 func (r *Request) Validate() error {
 	var fs []FieldError
@@ -213,9 +276,18 @@ type RequestFilter struct {
 	DueAfter   deadline.Date // effective due date on or after
 	Overdue    bool          // past due in the agency's time zone (DueTracked)
 	DueIn      *DayRange     // due (DueTracked) within these days of the agency's today
-	Q          string        // words in the title or description
-	After      string        // opaque cursor from a previous page
-	Limit      int
+	// FollowAfter and FollowBefore bound the date to follow (FollowOn), both
+	// ends included; a request with none never matches.
+	FollowAfter, FollowBefore deadline.Date
+	// EstimatePassed: the request follows the agency's estimate, which is
+	// past in the agency's time zone (Request.EstimatePassed).
+	EstimatePassed bool
+	// NoDateToFollow: the request's clock runs but it has no date to follow
+	// (Request.NoDateToFollow).
+	NoDateToFollow bool
+	Q              string // words in the title or description
+	After          string // opaque cursor from a previous page
+	Limit          int
 }
 
 // RequestUpdate is a partial update; nil fields are left alone. A pointer

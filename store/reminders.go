@@ -28,6 +28,28 @@ const dueTracked = `(r.status = 'submitted'
 // metByAcknowledgmentSQL lists the laws an acknowledgment meets, for SQL.
 const metByAcknowledgmentSQL = `('us-ny', 'us-wa')`
 
+// followsEstimate is the SQL test (of requests r) that the date to follow
+// is the agency's estimate: Request.FollowsEstimate.
+const followsEstimate = `(r.status IN ('acknowledged', 'rolling_production') AND r.jurisdiction IN ` + metByAcknowledgmentSQL + `
+	AND r.custom_due_on IS NULL)`
+
+// followOn is the SQL expression (of requests r) for the date to follow,
+// NULL when there is none: Request.FollowOn.
+const followOn = `(CASE WHEN ` + followsEstimate + ` THEN r.agency_estimated_on
+	WHEN r.status IN ('appealed', 'in_litigation') AND r.custom_due_on IS NULL THEN NULL
+	ELSE COALESCE(r.custom_due_on, r.due_on) END)`
+
+// noDateToFollow is the SQL test (of requests r) of an open request whose
+// clock runs and that has no date to follow: Request.NoDateToFollow.
+const noDateToFollow = `(r.status IN ` + clockRunning + ` AND ` + followOn + ` IS NULL)`
+
+// estimatePassed is the SQL test (of requests r) that the request follows
+// the agency's estimate and that date is before today, an SQL date:
+// Request.EstimatePassed.
+func estimatePassed(today string) string {
+	return `(` + followsEstimate + ` AND r.agency_estimated_on < ` + today + `)`
+}
+
 // PlanReminders inserts the reminders owed at now for open requests of
 // every organization, in one set-based statement that reads only requests
 // whose next reminder day has come (reminder_schedule.next_remind_on, set
@@ -137,10 +159,11 @@ func (s *Store) PlanReminders(ctx context.Context, now time.Time) (int64, error)
 
 // PlanDigests inserts, for each active user whose digest hour has come in their
 // organization's time zone, one digest for their local date if they have
-// anything overdue, due within 7 days or waiting on us (admins: the whole
-// organization; others: what they are assigned or watch).
+// anything overdue, due within 7 days, past the agency's estimate, waiting
+// on us or with no date to follow (admins: the whole organization; others:
+// what they are assigned or watch).
 func (s *Store) PlanDigests(ctx context.Context, now time.Time) (int64, error) {
-	const q = `
+	q := `
 	WITH due AS (
 		SELECT u.id AS user_id, u.org_id, (($1::timestamptz AT TIME ZONE o.time_zone))::date AS local_date
 		FROM users u
@@ -155,7 +178,8 @@ func (s *Store) PlanDigests(ctx context.Context, now time.Time) (int64, error) {
 	WHERE EXISTS (
 		SELECT 1 FROM requests r
 		WHERE r.org_id = d.org_id
-		  AND ((` + dueTracked + ` AND r.due_sort <= d.local_date + 7) OR r.status = 'awaiting_requester')
+		  AND ((` + dueTracked + ` AND r.due_sort <= d.local_date + 7) OR r.status = 'awaiting_requester'
+		       OR ` + estimatePassed("d.local_date") + ` OR ` + noDateToFollow + `)
 		  AND (EXISTS (SELECT 1 FROM users a WHERE a.id = d.user_id AND a.role = 'admin')
 		       OR r.assignee_id = d.user_id
 		       OR EXISTS (SELECT 1 FROM watchers w WHERE w.request_id = r.id AND w.user_id = d.user_id)))
@@ -172,7 +196,9 @@ func (s *Store) PlanDigests(ctx context.Context, now time.Time) (int64, error) {
 const DigestLimit = 500
 
 // DigestRequests returns a digest recipient's requests that are overdue,
-// due within 7 days or waiting on us, as of their local date.
+// due within 7 days, past the agency's estimate (Request.EstimatePassed),
+// waiting on us or with no date to follow (Request.NoDateToFollow), as of
+// each agency's date, the earliest due first.
 func (s *Store) DigestRequests(ctx context.Context, userID string) ([]*sunshine.Request, error) {
 	org, err := orgID(ctx)
 	if err != nil {
@@ -180,7 +206,9 @@ func (s *Store) DigestRequests(ctx context.Context, userID string) ([]*sunshine.
 	}
 	q := requestSelect + ` WHERE r.org_id = $1
 		AND ((` + dueTracked + ` AND r.due_sort <= ($3::timestamptz AT TIME ZONE a.time_zone)::date + 7)
-		     OR r.status = 'awaiting_requester')
+		     OR r.status = 'awaiting_requester'
+		     OR ` + estimatePassed("($3::timestamptz AT TIME ZONE a.time_zone)::date") + `
+		     OR ` + noDateToFollow + `)
 		AND (EXISTS (SELECT 1 FROM users u WHERE u.id = $2 AND u.role = 'admin')
 		     OR r.assignee_id = $2
 		     OR EXISTS (SELECT 1 FROM watchers w WHERE w.request_id = r.id AND w.user_id = $2))

@@ -449,6 +449,21 @@ func requestListQuery(org string, f sunshine.RequestFilter, limit int, now time.
 		where = append(where, dueTracked, "r.due_sort BETWEEN "+arg(utcToday.AddDays(f.DueIn.From-1))+" AND "+arg(utcToday.AddDays(f.DueIn.To+1)),
 			"r.due_sort - "+agencyToday()+" BETWEEN "+arg(f.DueIn.From)+"::int AND "+arg(f.DueIn.To)+"::int")
 	}
+	// The date to follow is not indexed: these read the organization's
+	// open requests (the dashboard's sections and calendar, the calendar
+	// feed), by status through the partial index of open requests.
+	if !f.FollowAfter.IsZero() {
+		where = append(where, followOn+" >= "+arg(f.FollowAfter))
+	}
+	if !f.FollowBefore.IsZero() {
+		where = append(where, followOn+" <= "+arg(f.FollowBefore))
+	}
+	if f.EstimatePassed {
+		where = append(where, estimatePassed(agencyToday()))
+	}
+	if f.NoDateToFollow {
+		where = append(where, noDateToFollow)
+	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		// The title, description and tracking number, accents ignored (migration 0022).
 		where = append(where, "r.search @@ websearch_to_tsquery('"+searchConfig+"', "+arg(q)+")")

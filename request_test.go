@@ -1,0 +1,72 @@
+package sunshine
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/sunshine-records/sunshine/deadline"
+)
+
+// The date to follow: the agency's estimate for an acknowledged FOIL or
+// PRA request without a custom date, none under appeal without one, else
+// the effective due date; and what to do when there is none.
+func TestRequest_FollowOn(t *testing.T) {
+	t.Parallel()
+	statutory, estimate, custom := deadline.MustParseDate("2026-11-30"), deadline.MustParseDate("2026-12-04"), deadline.MustParseDate("2026-12-10")
+	today := deadline.MustParseDate("2026-12-05")
+	for _, tc := range []struct {
+		name           string
+		r              Request
+		follows        bool
+		follow         deadline.Date
+		passed, noDate bool
+		todo           string // a word of the hint
+	}{
+		{"FOILAcknowledgedEstimatePassed", Request{Jurisdiction: "us-ny", Status: StatusAcknowledged, DueOn: statutory, AgencyEstimatedOn: estimate},
+			true, estimate, true, false, ""},
+		{"PRARollingEstimateAhead", Request{Jurisdiction: "us-wa", Status: StatusRollingProduction, DueOn: statutory, AgencyEstimatedOn: custom},
+			true, custom, false, false, ""},
+		{"FOILAcknowledgedNoEstimate", Request{Jurisdiction: "us-ny", Status: StatusAcknowledged, DueOn: statutory},
+			true, deadline.Date{}, false, true, "estimated date"},
+		{"FOILAcknowledgedCustomDate", Request{Jurisdiction: "us-ny", Status: StatusAcknowledged, DueOn: statutory, AgencyEstimatedOn: estimate, CustomDueOn: custom},
+			false, custom, false, false, ""},
+		{"FOILSubmitted", Request{Jurisdiction: "us-ny", Status: StatusSubmitted, DueOn: statutory, AgencyEstimatedOn: estimate},
+			false, statutory, false, false, ""},
+		{"CPRAAcknowledged", Request{Jurisdiction: "us-ca", Status: StatusAcknowledged, DueOn: statutory, AgencyEstimatedOn: estimate},
+			false, statutory, false, false, ""},
+		{"FloridaNoDate", Request{Jurisdiction: "us-fl", Status: StatusSubmitted},
+			false, deadline.Date{}, false, true, "No statutory date"},
+		{"FloridaCustomDate", Request{Jurisdiction: "us-fl", Status: StatusAcknowledged, CustomDueOn: custom},
+			false, custom, false, false, ""},
+		{"AppealedNoDecisionDate", Request{Jurisdiction: "us-ca", Status: StatusAppealed, DueOn: statutory},
+			false, deadline.Date{}, false, true, "appeal decision"},
+		{"AppealedFOILWithEstimate", Request{Jurisdiction: "us-ny", Status: StatusAppealed, DueOn: statutory, AgencyEstimatedOn: estimate},
+			false, deadline.Date{}, false, true, "appeal decision"},
+		{"AppealedDecisionDate", Request{Jurisdiction: "us-ca", Status: StatusAppealed, DueOn: statutory, CustomDueOn: custom},
+			false, custom, false, false, ""},
+		{"InLitigation", Request{Jurisdiction: "us-ca", Status: StatusInLitigation, DueOn: statutory},
+			false, deadline.Date{}, false, true, "court"},
+		{"FloridaDraft", Request{Jurisdiction: "us-fl", Status: StatusDraft},
+			false, deadline.Date{}, false, false, ""},
+		{"FloridaWaitingOnUs", Request{Jurisdiction: "us-fl", Status: StatusAwaitingRequester},
+			false, deadline.Date{}, false, false, ""},
+		{"FOILClosed", Request{Jurisdiction: "us-ny", Status: StatusFulfilled, DueOn: statutory, AgencyEstimatedOn: estimate},
+			false, statutory, false, false, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := tc.r
+			require.Equal(t, tc.follows, r.FollowsEstimate())
+			require.Equal(t, tc.follow, r.FollowOn())
+			require.Equal(t, tc.passed, r.EstimatePassed(today))
+			require.False(t, tc.passed && r.Overdue(today), "a passed estimate is not a statutory breach")
+			require.Equal(t, tc.noDate, r.NoDateToFollow())
+			if tc.todo == "" {
+				require.Empty(t, r.DateTodo())
+			} else {
+				require.Contains(t, r.DateTodo(), tc.todo)
+			}
+		})
+	}
+}

@@ -1,0 +1,125 @@
+package store_test
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+)
+
+// The list filters on the date to follow (EstimatePassed, NoDateToFollow,
+// FollowAfter/FollowBefore) and the digest's requests agree with the
+// request's own methods, over every case: the SQL and the Go say the same.
+func TestStore_FollowFiltersMatchTheRequest(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.clk.Set(time.Date(2026, 12, 5, 15, 0, 0, 0, time.UTC)) // Saturday 5 December 2026
+	today := d("2026-12-05")
+	ny := b.agency(t, "New York City Police Department", "us-ny")
+	wa := b.agency(t, "Seattle Police Department", "us-wa")
+	ca := b.agency(t, "Sacramento County Sheriff's Department", "us-ca")
+	fl := b.agency(t, "Miami-Dade Police Department", "us-fl")
+
+	move := func(r *sunshine.Request, to ...sunshine.Status) *sunshine.Request {
+		t.Helper()
+		for _, st := range to {
+			var err error
+			r, err = b.s.TransitionRequest(b.ctx, r.ID, sunshine.TransitionInput{To: st, EffectiveOn: d("2026-11-25")})
+			require.NoError(t, err)
+		}
+		return r
+	}
+	estimate := func(r *sunshine.Request, on string) {
+		t.Helper()
+		e := d(on)
+		_, err := b.s.UpdateRequest(b.ctx, r.ID, sunshine.RequestUpdate{AgencyEstimatedOn: &e})
+		require.NoError(t, err)
+	}
+	custom := func(r *sunshine.Request, on string) {
+		t.Helper()
+		_, err := b.s.SetCustomDueOn(b.ctx, r.ID, d(on), "agreed")
+		require.NoError(t, err)
+	}
+
+	// The coordinator's case: statutory date Mon 30 Nov, met by the
+	// acknowledgment; the agency's estimate, Fri 4 Dec, has passed.
+	passed := move(b.request(t, ny, "Stop-and-frisk data", "2026-11-20"), sunshine.StatusAcknowledged)
+	require.Equal(t, "2026-11-30", passed.DueOn.String())
+	estimate(passed, "2026-12-04")
+	ahead := move(b.request(t, wa, "Use-of-force reports", "2026-11-20"), sunshine.StatusAcknowledged, sunshine.StatusRollingProduction)
+	estimate(ahead, "2026-12-08")
+	noEstimate := move(b.request(t, ny, "Body camera policy", "2026-11-20"), sunshine.StatusAcknowledged)
+	agreed := move(b.request(t, ny, "Overtime records", "2026-11-20"), sunshine.StatusAcknowledged)
+	estimate(agreed, "2026-12-01")
+	custom(agreed, "2026-12-10")
+	florida := b.request(t, fl, "Jail contracts", "2026-11-20")
+	appealed := move(b.request(t, ca, "Detainer requests", "2026-11-02"), sunshine.StatusDenied, sunshine.StatusAppealed)
+	decision := move(b.request(t, ca, "Booking records", "2026-11-02"), sunshine.StatusDenied, sunshine.StatusAppealed)
+	custom(decision, "2026-12-20")
+	late := b.request(t, ca, "Jail access logs", "2026-11-20")
+	waiting := move(b.request(t, fl, "Fee waiver", "2026-11-20"), sunshine.StatusAwaitingRequester)
+	draft := b.request(t, fl, "Not sent yet", "")
+	closed := move(b.request(t, ny, "Closed FOIL", "2026-11-20"), sunshine.StatusAcknowledged)
+	estimate(closed, "2026-12-01")
+	closed = move(closed, sunshine.StatusFulfilled)
+
+	all := []*sunshine.Request{passed, ahead, noEstimate, agreed, florida, appealed, decision, late, waiting, draft, closed}
+	for i, r := range all {
+		var err error
+		all[i], err = b.s.FindRequestByID(b.ctx, r.ID)
+		require.NoError(t, err)
+	}
+	want := func(keep func(r *sunshine.Request) bool) []string {
+		var ids []string
+		for _, r := range all {
+			if keep(r) {
+				ids = append(ids, r.ID)
+			}
+		}
+		slices.Sort(ids)
+		return ids
+	}
+	got := func(f sunshine.RequestFilter) []string {
+		t.Helper()
+		f.Limit = 100
+		rs, _, err := b.s.FindRequests(b.ctx, f)
+		require.NoError(t, err)
+		var ids []string
+		for _, r := range rs {
+			ids = append(ids, r.ID)
+		}
+		slices.Sort(ids)
+		return ids
+	}
+
+	require.Equal(t, []string{passed.ID}, got(sunshine.RequestFilter{EstimatePassed: true}))
+	require.Equal(t, want(func(r *sunshine.Request) bool { return r.EstimatePassed(today) }), got(sunshine.RequestFilter{EstimatePassed: true}))
+	noDate := want(func(r *sunshine.Request) bool { return r.NoDateToFollow() })
+	require.ElementsMatch(t, []string{noEstimate.ID, florida.ID, appealed.ID}, noDate)
+	require.Equal(t, noDate, got(sunshine.RequestFilter{NoDateToFollow: true}))
+	from, to := d("2026-12-01"), d("2026-12-31")
+	inDecember := want(func(r *sunshine.Request) bool {
+		on := r.FollowOn()
+		return !on.IsZero() && !on.Before(from) && !on.After(to)
+	})
+	require.ElementsMatch(t, []string{passed.ID, ahead.ID, agreed.ID, decision.ID}, inDecember)
+	require.Equal(t, inDecember, got(sunshine.RequestFilter{FollowAfter: from, FollowBefore: to}))
+	require.Equal(t, []string{passed.ID}, got(sunshine.RequestFilter{FollowAfter: d("2026-12-04"), FollowBefore: d("2026-12-04")}))
+	require.Empty(t, got(sunshine.RequestFilter{FollowBefore: d("2026-11-30"), Statuses: []sunshine.Status{sunshine.StatusAcknowledged}}),
+		"an acknowledged FOIL request is not on its statutory date")
+
+	// The admin's digest has the passed estimate and the requests without
+	// a date, beside what is overdue, due within 7 days or waiting on us.
+	rs, err := b.s.DigestRequests(b.ctx, b.fx.Admin.ID)
+	require.NoError(t, err)
+	var digest []string
+	for _, r := range rs {
+		digest = append(digest, r.ID)
+	}
+	require.ElementsMatch(t, []string{passed.ID, noEstimate.ID, florida.ID, appealed.ID, late.ID, waiting.ID, agreed.ID}, digest)
+	require.Equal(t, deadline.Date{}, all[4].FollowOn(), "Florida: no statutory date")
+}
