@@ -11,11 +11,20 @@ import (
 )
 
 // CSVHeader names the columns of a requests export (CSVRecord's cells).
+// due_on is the effective due date (the custom date, else the statutory
+// one) and days_overdue counts from it; agency_estimated_on is the agency's
+// own estimate, and follow_on the date to follow (Request.FollowOn): the
+// estimate for an acknowledged FOIL or PRA request, whose due_on the
+// acknowledgment met. New columns go at the end, so a spreadsheet that
+// reads columns by position keeps working.
 var CSVHeader = []string{"id", "title", "agency", "jurisdiction", "status", "received_on", "due_on", "extended",
-	"days_overdue", "tracking_number", "assignee", "last_communication_on", "closed_on"}
+	"days_overdue", "tracking_number", "assignee", "last_communication_on", "closed_on",
+	"agency_estimated_on", "follow_on"}
 
 // CSVRecord is a request as one row of a CSV export, as of today (the
-// agency's date), every cell safe to open in a spreadsheet.
+// agency's date), every cell safe to open in a spreadsheet. A passed
+// agency's estimate is not counted in days_overdue: it is no statutory
+// breach.
 func CSVRecord(r *Request, today deadline.Date) []string {
 	overdue := ""
 	if r.Overdue(today) {
@@ -27,7 +36,7 @@ func CSVRecord(r *Request, today deadline.Date) []string {
 	}
 	row := []string{r.ID, r.Title, r.AgencyName, r.Jurisdiction, string(r.Status), r.ReceivedOn.String(),
 		r.EffectiveDueOn().String(), strconv.FormatBool(r.Extended), overdue, r.TrackingNumber, assignee,
-		r.LastCommunicationOn.String(), r.ClosedOn.String()}
+		r.LastCommunicationOn.String(), r.ClosedOn.String(), r.AgencyEstimatedOn.String(), r.FollowOn().String()}
 	for i, v := range row {
 		row[i] = CSVSafe(v)
 	}

@@ -74,3 +74,31 @@ func TestWriteCSV(t *testing.T) {
 		assert.Len(t, rows, 2)
 	})
 }
+
+// The export keeps due_on the effective due date (here the statutory one,
+// met by the acknowledgment) and adds the agency's estimate and the date to
+// follow; a passed estimate is not counted as days overdue.
+func TestCSVRecord_AgencyEstimate(t *testing.T) {
+	today := deadline.MustParseDate("2026-12-05")
+	r := &sunshine.Request{ID: "r1", Title: "Stop-and-frisk data", Jurisdiction: "us-ny", Status: sunshine.StatusAcknowledged,
+		ReceivedOn: deadline.MustParseDate("2026-11-20"), DueOn: deadline.MustParseDate("2026-11-30"),
+		AgencyEstimatedOn: deadline.MustParseDate("2026-12-04")}
+	row := sunshine.CSVRecord(r, today)
+	require.Len(t, row, len(sunshine.CSVHeader))
+	cell := map[string]string{}
+	for i, name := range sunshine.CSVHeader {
+		cell[name] = row[i]
+	}
+	assert.Equal(t, "2026-11-30", cell["due_on"])
+	assert.Equal(t, "", cell["days_overdue"], "the statutory date was met")
+	assert.Equal(t, "2026-12-04", cell["agency_estimated_on"])
+	assert.Equal(t, "2026-12-04", cell["follow_on"])
+
+	// A date agreed with the agency is followed instead; a closed request
+	// has nothing to follow.
+	r.CustomDueOn = deadline.MustParseDate("2026-12-10")
+	assert.Equal(t, "2026-12-10", sunshine.CSVRecord(r, today)[len(row)-1])
+	r.CustomDueOn, r.Status = deadline.Date{}, sunshine.StatusFulfilled
+	assert.Equal(t, "", sunshine.CSVRecord(r, today)[len(row)-1])
+	assert.Equal(t, []string{"agency_estimated_on", "follow_on"}, sunshine.CSVHeader[13:], "new columns at the end")
+}
