@@ -163,10 +163,12 @@ func (r *Request) FollowsEstimate() bool {
 // FollowOn is the date to follow, the one lists, the calendars and the
 // exports show: the agency's estimate for a request that FollowsEstimate,
 // none for one under appeal or in litigation without a custom date (its
-// statutory date is superseded), else the effective due date. It is zero
-// when there is none.
+// statutory date is superseded) or for a closed one, else the effective due
+// date. It is zero when there is none.
 func (r *Request) FollowOn() deadline.Date {
 	switch {
+	case !r.Status.Open():
+		return deadline.Date{}
 	case r.FollowsEstimate():
 		return r.AgencyEstimatedOn
 	case r.CustomDueOn.IsZero() && (r.Status == StatusAppealed || r.Status == StatusInLitigation):

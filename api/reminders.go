@@ -116,7 +116,7 @@ func (s *Server) handleCalendarRotate(c *gin.Context) {
 }
 
 // handleCalendarFeed serves GET /calendar/{secret}.ics: every open request
-// of the owner's organization with a due date, as an all-day event.
+// of the owner's organization with a date to follow, as an all-day event.
 func (s *Server) handleCalendarFeed(c *gin.Context) {
 	secret, ok := strings.CutSuffix(c.Param("file"), ".ics")
 	if !ok {
@@ -135,7 +135,7 @@ func (s *Server) handleCalendarFeed(c *gin.Context) {
 	cal.SetName("Sunshine deadlines")
 	cal.SetXWRCalName("Sunshine deadlines")
 	now := s.store.Clock().Now().UTC()
-	f := sunshine.RequestFilter{Statuses: sunshine.OpenStatuses, DueAfter: s.today().AddDays(-365), Limit: 200}
+	f := sunshine.RequestFilter{Statuses: sunshine.OpenStatuses, FollowAfter: s.today().AddDays(-365), Limit: 200}
 	for {
 		rs, next, err := s.store.FindRequests(ctx, f)
 		if err != nil {
@@ -143,12 +143,13 @@ func (s *Server) handleCalendarFeed(c *gin.Context) {
 			return
 		}
 		for _, r := range rs {
-			due, what := r.EffectiveDueOn(), "Due: "
-			if r.DueSuperseded() {
-				// The statutory date is met or moot (acknowledged under FOIL,
-				// under appeal): the agency's own estimate, if any, is the
-				// date to watch.
-				due, what = r.AgencyEstimatedOn, "Agency's estimate: "
+			// The date to follow, as the dashboard's calendar has it: the
+			// agency's estimate where an acknowledgment met the statutory
+			// date (FOIL, the PRA); none under appeal or in litigation
+			// until a custom date is set.
+			due, what := r.FollowOn(), "Due: "
+			if r.FollowsEstimate() {
+				what = "Agency's estimate: "
 			}
 			if due.IsZero() {
 				continue

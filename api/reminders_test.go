@@ -168,6 +168,25 @@ func TestCalendarFeed(t *testing.T) {
 		}
 	}
 
+	// Under appeal the estimate is moot: no date to follow, no event, until
+	// the appeal decision's date is set as a custom date, as the
+	// dashboard's calendar has it.
+	r = b.call("POST", "/api/v1/requests/"+ny+"/transitions", b.token, map[string]any{"to": "appealed", "effective_on": "2017-04-03"})
+	require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
+	require.Len(t, b.feedEvents(newPath), 1)
+	r = b.call("PUT", "/api/v1/requests/"+ny+"/custom_due_on", b.token, map[string]any{"date": "2017-05-15", "reason": "appeal decision due"})
+	require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
+	events = b.feedEvents(newPath)
+	require.Len(t, events, 2)
+	for _, ev := range events {
+		if ev.Id() == "request-"+ny+"@sunshine" {
+			require.True(t, strings.HasPrefix(ev.GetProperty(ics.ComponentPropertySummary).Value, "Due: "))
+			start, err := ev.GetAllDayStartAt()
+			require.NoError(t, err)
+			require.Equal(t, "2017-05-15", start.Format("2006-01-02"))
+		}
+	}
+
 	r = b.call("POST", "/api/v1/me/calendar?x=1", viewer, nil)
 	require.Equal(t, http.StatusBadRequest, r.status())
 	require.Equal(t, []string{"x"}, r.fieldErrors())

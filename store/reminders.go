@@ -35,7 +35,9 @@ const followsEstimate = `(r.status IN ('acknowledged', 'rolling_production') AND
 
 // followOn is the SQL expression (of requests r) for the date to follow,
 // NULL when there is none: Request.FollowOn.
-const followOn = `(CASE WHEN ` + followsEstimate + ` THEN r.agency_estimated_on
+const followOn = `(CASE WHEN r.status NOT IN ('draft', 'submitted', 'acknowledged', 'awaiting_requester',
+		'rolling_production', 'appealed', 'in_litigation') THEN NULL
+	WHEN ` + followsEstimate + ` THEN r.agency_estimated_on
 	WHEN r.status IN ('appealed', 'in_litigation') AND r.custom_due_on IS NULL THEN NULL
 	ELSE COALESCE(r.custom_due_on, r.due_on) END)`
 

@@ -81,7 +81,9 @@ var clockRunning = []sunshine.Status{sunshine.StatusSubmitted, sunshine.StatusAc
 
 type dashSection struct {
 	ID, Title, Empty string
-	Closed           bool // show the closing date instead of the due date
+	Hint             string // what the section lists, under its heading
+	Closed           bool   // show the closing date instead of the due date
+	Todo             bool   // a column says what gives each request a date
 	Rows             []*sunshine.Request
 	More             bool // the list was cut; the CSV export has every row
 }
@@ -161,8 +163,9 @@ func (s *Server) findAll(ctx context.Context, f sunshine.RequestFilter, max int)
 	}
 }
 
-// handleDashboard is GET /: what is overdue, due today, due this week,
-// waiting on us and recently closed, and a month calendar of due dates.
+// handleDashboard is GET /: what is overdue, due today, due this week, past
+// the agency's estimate, waiting on us, without a date to follow and
+// recently closed, and a month calendar of the dates to follow.
 func (s *Server) handleDashboard(c *gin.Context) {
 	ctx := ctxOf(c)
 	f, err := parseDashFilter(c)
@@ -198,20 +201,28 @@ func (s *Server) handleDashboard(c *gin.Context) {
 		statuses []sunshine.Status
 		overdue  bool
 		dueIn    *sunshine.DayRange
+		passed   bool // past the agency's estimate
+		noDate   bool // no date to follow
 	}{
-		{dashSection{ID: "overdue", Title: "Overdue", Empty: "Nothing is overdue."},
-			clockRunning, true, nil},
-		{dashSection{ID: "today", Title: "Due today", Empty: "Nothing is due today."},
-			clockRunning, false, &sunshine.DayRange{From: 0, To: 0}},
-		{dashSection{ID: "week", Title: "Due in the next 7 days", Empty: "Nothing is due in the next 7 days."},
-			clockRunning, false, &sunshine.DayRange{From: 1, To: 7}},
-		{dashSection{ID: "waiting", Title: "Waiting on us", Empty: "No request is waiting on us for clarification or fees."},
-			[]sunshine.Status{sunshine.StatusAwaitingRequester}, false, nil},
+		{sec: dashSection{ID: "overdue", Title: "Overdue", Empty: "Nothing is overdue."},
+			statuses: clockRunning, overdue: true},
+		{sec: dashSection{ID: "today", Title: "Due today", Empty: "Nothing is due today."},
+			statuses: clockRunning, dueIn: &sunshine.DayRange{From: 0, To: 0}},
+		{sec: dashSection{ID: "week", Title: "Due in the next 7 days", Empty: "Nothing is due in the next 7 days."},
+			statuses: clockRunning, dueIn: &sunshine.DayRange{From: 1, To: 7}},
+		{sec: dashSection{ID: "estimate", Title: "Agency's estimate passed", Empty: "No acknowledged request is past the agency's estimated date.",
+			Hint: "The agency acknowledged these requests in time, which meets the law's date (New York, Washington), and the date it estimated has passed. Ask the agency for news and a new estimate, then record it under Edit details."},
+			statuses: []sunshine.Status{sunshine.StatusAcknowledged, sunshine.StatusRollingProduction}, passed: true},
+		{sec: dashSection{ID: "waiting", Title: "Waiting on us", Empty: "No request is waiting on us for clarification or fees."},
+			statuses: []sunshine.Status{sunshine.StatusAwaitingRequester}},
+		{sec: dashSection{ID: "nodate", Title: "No date to follow", Empty: "Every open request has a date to follow.", Todo: true,
+			Hint: "These open requests have no date, so no reminder and no calendar entry comes for them until they get one."},
+			statuses: clockRunning, noDate: true},
 	}
 	for _, sc := range sections {
 		sec := sc.sec
 		if rf, ok := f.request(sc.statuses); ok {
-			rf.Overdue, rf.DueIn = sc.overdue, sc.dueIn
+			rf.Overdue, rf.DueIn, rf.EstimatePassed, rf.NoDateToFollow = sc.overdue, sc.dueIn, sc.passed, sc.noDate
 			page, next, err := s.store.FindRequests(ctx, rf)
 			if err != nil {
 				s.fail(c, err)
@@ -277,7 +288,8 @@ func parseMonth(s string, today deadline.Date) (deadline.Date, error) {
 }
 
 // dashCalendar lays out a month, weeks from Sunday, with each open
-// request's title on its effective due day.
+// request's title on its date to follow (Request.FollowOn: the agency's
+// estimate for an acknowledged FOIL or PRA request), as the calendar feed.
 func (s *Server) dashCalendar(ctx context.Context, f dashFilter, first deadline.Date, today deadline.Date) (dashCalendar, error) {
 	y, m, _ := first.Civil()
 	last := first.AddDays(32)
@@ -304,14 +316,14 @@ func (s *Server) dashCalendar(ctx context.Context, f dashFilter, first deadline.
 	}
 	byDay := map[deadline.Date][]*sunshine.Request{}
 	if rf, ok := f.request(sunshine.OpenStatuses); ok {
-		rf.DueAfter, rf.DueBefore = first, last
+		rf.FollowAfter, rf.FollowBefore = first, last
 		rs, _, err := s.findAll(ctx, rf, 1000)
 		if err != nil {
 			return cal, err
 		}
 		for _, r := range rs {
-			due := r.EffectiveDueOn()
-			byDay[due] = append(byDay[due], r)
+			on := r.FollowOn()
+			byDay[on] = append(byDay[on], r)
 		}
 		cal.Count = len(rs)
 	}

@@ -900,8 +900,18 @@ func TestRequestPage_AcknowledgedUnderFOIL(t *testing.T) {
 	_, err = b.st.UpdateRequest(b.fx.Ctx, r.ID, sunshine.RequestUpdate{AgencyEstimatedOn: &estimate})
 	require.NoError(t, err)
 	page = body(b.get("/requests/" + r.ID))
-	require.Contains(t, page, `<strong>Mon 15 May 2017</strong> <span class="pill">the agency's estimate</span>`)
+	require.Contains(t, page, `<strong>Mon 15 May 2017</strong> <span class="pill due-later">agency&#39;s estimate, in 25 days</span>`)
 	require.Contains(t, page, "<dt>Agency's estimate</dt><dd>Mon 15 May 2017</dd>")
+
+	// Once it has passed, the page says so, and still does not call the
+	// request late: the statutory date was met.
+	b.clk.Set(time.Date(2017, 5, 16, 15, 0, 0, 0, time.UTC))
+	b.login(b.fx.Admin.Email)
+	page = body(b.get("/requests/" + r.ID))
+	require.Contains(t, page, `<strong>Mon 15 May 2017</strong> <span class="pill due-passed">agency&#39;s estimate passed</span>`)
+	require.Contains(t, page, "The agency's estimate is not a statutory deadline")
+	require.Contains(t, page, "<dt>Statutory date</dt><dd>Mon 3 Apr 2017 <span class=\"hint\">(met:")
+	require.NotContains(t, page, "late")
 }
 
 // An error summary reads as sentences: the label goes on into a message

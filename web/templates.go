@@ -45,12 +45,20 @@ var funcs = template.FuncMap{
 	"dueOf": func(r *sunshine.Request, now time.Time) dueCell { return dueCell{R: r, Today: r.Today(now)} },
 	// lateAt: the request is overdue on its agency's calendar.
 	"lateAt": func(r *sunshine.Request, now time.Time) bool { return r.Overdue(r.Today(now)) },
+	// estimatePassedAt: the request follows the agency's estimate, which
+	// has passed on its agency's calendar.
+	"estimatePassedAt": func(r *sunshine.Request, now time.Time) bool { return r.EstimatePassed(r.Today(now)) },
 	// dueClass names the colour class that goes with dueWords.
 	"dueClass": func(r *sunshine.Request, today deadline.Date) string {
 		due := r.EffectiveDueOn()
+		if r.FollowsEstimate() {
+			due = r.AgencyEstimatedOn
+		}
 		switch {
-		case due.IsZero() || !r.Status.Open() || r.DueSuperseded():
+		case due.IsZero() || !r.Status.Open() || (r.DueSuperseded() && !r.FollowsEstimate()):
 			return "due-none"
+		case r.EstimatePassed(today):
+			return "due-passed" // not red: no statutory date was missed
 		case r.Overdue(today):
 			return "due-late"
 		case due == today:
@@ -88,6 +96,11 @@ type dueCell struct {
 }
 
 func dueWords(r *sunshine.Request, today deadline.Date) string {
+	if r.FollowsEstimate() {
+		// Acknowledged where that is the response the law asks for: the
+		// agency's estimate is the date to follow.
+		return estimateWords(r.AgencyEstimatedOn, today)
+	}
 	due := r.EffectiveDueOn()
 	if due.IsZero() || !r.Status.Open() {
 		return ""
@@ -97,8 +110,6 @@ func dueWords(r *sunshine.Request, today deadline.Date) string {
 		return "under appeal"
 	case r.Status == sunshine.StatusInLitigation && r.DueSuperseded():
 		return "in litigation"
-	case r.DueSuperseded(): // acknowledged where that is the response the law asks for
-		return "met: acknowledged"
 	}
 	n := today.DaysUntil(due)
 	if r.Status == sunshine.StatusAwaitingRequester {
@@ -119,6 +130,26 @@ func dueWords(r *sunshine.Request, today deadline.Date) string {
 		return "1 day late"
 	}
 	return fmt.Sprintf("%d days late", -n)
+}
+
+// estimateWords says how the agency's estimate stands against today, for a
+// request whose statutory date an acknowledgment met: "agency's estimate,
+// in 3 days", "agency's estimate passed". Never "late": the law's date was
+// met.
+func estimateWords(on, today deadline.Date) string {
+	if on.IsZero() {
+		return "met: acknowledged; no estimate recorded"
+	}
+	switch n := today.DaysUntil(on); {
+	case n < 0:
+		return "agency's estimate passed"
+	case n == 0:
+		return "agency's estimate, today"
+	case n == 1:
+		return "agency's estimate, tomorrow"
+	default:
+		return fmt.Sprintf("agency's estimate, in %d days", n)
+	}
 }
 
 // tolls reports whether waiting on the requester stops the law's clock.
