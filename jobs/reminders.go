@@ -303,7 +303,7 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder, lk *ba
 	d := mail.ReminderData{Kind: c.Kind, RecipientName: user.Name, OrgName: org.Name, RequestTitle: r.Title,
 		AgencyName: r.AgencyName, Status: strings.ReplaceAll(string(r.Status), "_", " "), DueOn: r.EffectiveDueOn(),
 		Custom: !r.CustomDueOn.IsZero(), CustomReason: r.CustomDueReason, Extended: r.Extended,
-		EstimatedOn: r.AgencyEstimatedOn, TrackingNumber: r.TrackingNumber,
+		EstimatedOn: r.AgencyEstimatedOn, StatutoryMet: r.FollowsEstimate(), TrackingNumber: r.TrackingNumber,
 		RequestURL: j.cfg.BaseURL + "/requests/" + r.ID, PrefsURL: prefs,
 		Today: r.Today(j.clock.Now())}
 	if d.Why, err = j.whyRecipient(ctx, user, r, org, lk); err != nil {
@@ -438,10 +438,18 @@ func (j *Reminders) digestData(ctx context.Context, org *sunshine.Organization, 
 	for _, r := range rs {
 		today := r.Today(j.clock.Now())
 		item := mail.DigestItem{Title: r.Title, AgencyName: r.AgencyName, Status: strings.ReplaceAll(string(r.Status), "_", " "),
-			URL: j.cfg.BaseURL + "/requests/" + r.ID, DueOn: r.EffectiveDueOn()}
+			URL: j.cfg.BaseURL + "/requests/" + r.ID, DueOn: r.EffectiveDueOn(), Assignee: assigneeOf(r)}
 		switch due := r.EffectiveDueOn(); {
 		case r.Status == sunshine.StatusAwaitingRequester:
 			d.Awaiting = append(d.Awaiting, item)
+		case r.EstimatePassed(today):
+			// DueOn stays: the statutory date, named as met.
+			item.EstimatedOn = r.AgencyEstimatedOn
+			d.EstimatePassed = append(d.EstimatePassed, item)
+		case r.NoDateToFollow():
+			// None, met, or superseded by an appeal: no date to show as due.
+			item.DueOn, item.Todo = deadline.Date{}, r.DateTodo()
+			d.NoDate = append(d.NoDate, item)
 		case !r.DueTracked():
 		case r.Overdue(today):
 			item.DaysOverdue = due.DaysUntil(today)
@@ -453,6 +461,18 @@ func (j *Reminders) digestData(ctx context.Context, org *sunshine.Organization, 
 		}
 	}
 	return d, nil
+}
+
+// assigneeOf names who has a request, as the pages do: their name, else
+// their email; "" when nobody does.
+func assigneeOf(r *sunshine.Request) string {
+	switch {
+	case r.AssigneeName != nil && *r.AssigneeName != "":
+		return *r.AssigneeName
+	case r.AssigneeEmail != nil:
+		return *r.AssigneeEmail
+	}
+	return ""
 }
 
 // RunOnce plans and delivers once: `sunshine remind --once`, and tests.

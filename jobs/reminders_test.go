@@ -824,3 +824,61 @@ func TestDigests_SayWhenCut(t *testing.T) {
 	require.Equal(t, "Sunshine digest for Mon 10 Apr: 500 overdue, more not listed", digest.Subject)
 	require.Contains(t, digest.Text, "This digest lists only the first 500 requests, the earliest due first; there are more.")
 }
+
+// The admin's digest names who has each request (or says it is
+// unassigned), lists the acknowledged FOIL request past the agency's
+// estimate, with its statutory date named as met, and the Florida request
+// with no date to follow, with what to do; the estimate's own email is
+// about the estimate and names the statutory date as met.
+func TestDigests_EstimatePassedNoDateAndAssignees(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	ctx := b.fx.Ctx
+	admin := b.fx.Admin.ID
+	_, err := b.st.UpdateRequest(ctx, b.req.ID, sunshine.RequestUpdate{AssigneeID: &admin})
+	require.NoError(t, err)
+	newRequest := func(law, title string) *sunshine.Request {
+		a := &sunshine.Agency{Name: law + " agency", Jurisdiction: law}
+		require.NoError(t, b.st.CreateAgency(ctx, a))
+		r := &sunshine.Request{AgencyID: a.ID, Title: title, DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: deadline.MustParseDate("2017-03-27")}
+		require.NoError(t, b.st.CreateRequest(ctx, r))
+		return r
+	}
+	foil := newRequest("us-ny", "Stop-and-frisk data")
+	require.Equal(t, "2017-04-03", foil.DueOn.String())
+	b.clock.Set(at("2017-03-29"))
+	_, err = b.st.TransitionRequest(ctx, foil.ID, sunshine.TransitionInput{To: sunshine.StatusAcknowledged, EffectiveOn: deadline.MustParseDate("2017-03-29")})
+	require.NoError(t, err)
+	estimate := deadline.MustParseDate("2017-04-05")
+	_, err = b.st.UpdateRequest(ctx, foil.ID, sunshine.RequestUpdate{AgencyEstimatedOn: &estimate})
+	require.NoError(t, err)
+	newRequest("us-fl", "Jail contracts")
+
+	fake := &mail.Fake{}
+	b.clock.Set(at("2017-04-06"))
+	_, _, res, err := b.runner(fake).RunOnce(context.Background())
+	require.NoError(t, err)
+	require.Zero(t, res.Failed)
+	var digest, passed *mail.Message
+	for _, m := range fake.Sent() {
+		switch {
+		case isDigest(m.Subject):
+			digest = &m
+		case strings.HasPrefix(m.Subject, "Agency's estimated date"):
+			passed = &m
+		}
+	}
+	require.NotNil(t, digest, "%v", subjects(fake.Sent()))
+	require.Equal(t, "Sunshine digest for Thu 6 Apr: 1 due today, 1 past the agency's estimate, 1 with no date to follow", digest.Subject)
+	require.Contains(t, digest.Text, "Sacramento County Sheriff's Department · submitted · assigned to Admin of ndlon · due Thu 6 Apr 2017")
+	require.Contains(t, digest.Text, "us-ny agency · acknowledged · unassigned · agency's estimate Wed 5 Apr 2017 (statutory date Mon 3 Apr 2017 met)")
+	require.Contains(t, digest.Text, "us-fl agency · submitted · unassigned\n  No statutory date: set a custom due date")
+	require.NotContains(t, digest.Text, "late")
+
+	require.NotNil(t, passed, "%v", subjects(fake.Sent()))
+	require.Equal(t, "Agency's estimated date Wed 5 Apr has passed: Stop-and-frisk data (us-ny agency)", passed.Subject)
+	require.Contains(t, passed.Text, "Estimate:  Wed 5 Apr 2017 (the agency's; passed)")
+	require.Contains(t, passed.Text, "Statutory: Mon 3 Apr 2017 (met: the agency acknowledged the request)")
+	require.Contains(t, passed.Text, "this is not a missed statutory deadline")
+	require.NotContains(t, passed.Text, "Due:")
+}

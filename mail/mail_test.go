@@ -201,6 +201,18 @@ func TestRenderReminder_Claims(t *testing.T) {
 			d.Kind, d.PausedSince, d.Tolls = mail.KindAwaitingRequester, deadline.MustDate(2017, 3, 29), true
 		}, "The agency has been waiting on us since Wed 29 Mar: Use-of-force reports, 2016 (" + sacramento + ")",
 			[]string{"The clock is paused until we answer."}, []string{"keeps running"}},
+		{"agency's estimate passed, the statutory date met", func(d *mail.ReminderData) {
+			d.Kind, d.EstimatedOn, d.DueOn, d.StatutoryMet = mail.KindAgencyEstimatePassed, deadline.MustDate(2026, 12, 4), deadline.MustDate(2026, 11, 30), true
+			d.LawShort, d.Citation, d.Today = "FOIL", "Public Officers Law 89(3)(a)", deadline.MustDate(2026, 12, 5)
+		}, "Agency's estimated date Fri 4 Dec has passed: Use-of-force reports, 2016 (" + sacramento + ")",
+			[]string{"Fri 4 Dec 2026", "That date has passed.",
+				"The statutory date, Mon 30 Nov 2026, was met when the agency acknowledged the request: this is not a missed statutory deadline.",
+				"Fri 4 Dec 2026 (", "Mon 30 Nov 2026 (met: the agency acknowledged the request)"},
+			[]string{"Due", "missed its deadline", "late"}},
+		{"agency's estimate passed, the statutory date still counts", func(d *mail.ReminderData) {
+			d.Kind, d.EstimatedOn = mail.KindAgencyEstimatePassed, deadline.MustDate(2017, 4, 4)
+		}, "Agency's estimated date Tue 4 Apr has passed: Use-of-force reports, 2016 (" + sacramento + ")",
+			[]string{"Tue 4 Apr 2017 (", "Due", "Thu 6 Apr 2017"}, []string{"Statutory", "(met:"}},
 		{"a long title is shortened in the subject", func(d *mail.ReminderData) {
 			d.Kind = mail.KindDueToday
 			d.RequestTitle = "All communications between the Sheriff's Department and Immigration and Customs Enforcement since 20 January 2017"
@@ -266,6 +278,42 @@ func digestItem(title string, overdue int) mail.DigestItem {
 	return mail.DigestItem{
 		Title: title, AgencyName: sacramento, Status: "acknowledged",
 		URL: "https://sunshine.example/requests/1", DueOn: deadline.MustDate(2017, 4, 3), DaysOverdue: overdue,
+	}
+}
+
+// A digest names who has each request, lists the acknowledged requests
+// past the agency's estimate with their statutory date named as met, and
+// the requests with no date to follow with what to do.
+func TestRenderDigest_AssigneesEstimatesAndNoDate(t *testing.T) {
+	t.Parallel()
+	late := digestItem("Jail access logs", 5)
+	late.Assignee = "Ana Reporter"
+	passed := mail.DigestItem{Title: "Stop-and-frisk data", AgencyName: "New York City Police Department", Status: "acknowledged",
+		URL: "https://sunshine.example/requests/2", DueOn: deadline.MustDate(2026, 11, 30), EstimatedOn: deadline.MustDate(2026, 12, 4)}
+	florida := mail.DigestItem{Title: "Jail contracts", AgencyName: "Miami-Dade Police Department", Status: "submitted",
+		URL: "https://sunshine.example/requests/3", Assignee: "ben@clinic.example",
+		Todo: "No statutory date: set a custom due date, one agreed with the agency or your own follow-up date."}
+	d := mail.DigestData{RecipientName: "Ana Reporter", OrgName: "Legal Clinic", Date: deadline.MustDate(2026, 12, 5),
+		Overdue: []mail.DigestItem{late}, EstimatePassed: []mail.DigestItem{passed}, NoDate: []mail.DigestItem{florida},
+		DashboardURL: "https://sunshine.example/requests", PrefsURL: "https://sunshine.example/settings"}
+	subject, text, html, ok, err := mail.RenderDigest(d)
+	require.NoError(t, err)
+	require.True(t, ok)
+	require.Equal(t, "Sunshine digest for Sat 5 Dec: 1 overdue, 1 past the agency's estimate, 1 with no date to follow", subject)
+	require.Contains(t, text, "  "+sacramento+" · acknowledged · assigned to Ana Reporter · due Mon 3 Apr 2017 (5 days late)\n")
+	require.Contains(t, text, "Agency's estimate passed (1): the acknowledgment met the statutory date")
+	require.Contains(t, text, "  New York City Police Department · acknowledged · unassigned · agency's estimate Fri 4 Dec 2026 (statutory date Mon 30 Nov 2026 met)\n")
+	require.Contains(t, text, "No date to follow (1)")
+	require.Contains(t, text, "  Miami-Dade Police Department · submitted · assigned to ben@clinic.example\n  No statutory date: set a custom due date")
+	require.Less(t, strings.Index(text, "Overdue (1)"), strings.Index(text, "Agency's estimate passed (1)"))
+	require.Less(t, strings.Index(text, "Agency's estimate passed (1)"), strings.Index(text, "No date to follow (1)"))
+	html = strings.ReplaceAll(html, "&#39;", "'")
+	for _, w := range []string{"assigned to Ana Reporter", "unassigned · agency's estimate Fri 4 Dec 2026 (statutory date Mon 30 Nov 2026 met)",
+		"Agency's estimate passed (1)</h2>", "No date to follow (1)</h2>", "<br>No statutory date: set a custom due date"} {
+		require.Contains(t, html, w)
+	}
+	for _, body := range []string{text, html} {
+		require.NotContains(t, strings.Split(body, "Agency's estimate passed (1)")[1], "late", "a passed estimate is not late")
 	}
 }
 

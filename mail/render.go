@@ -39,6 +39,10 @@ type ReminderData struct {
 	Citation      string        // "Gov. Code 7922.535(a)"
 	Status        string        // "awaiting requester", as people read it
 	DueOn         deadline.Date // the effective due date
+	// StatutoryMet: DueOn is the statutory date, met by the agency's
+	// acknowledgment under a law that accepts one (FOIL, the PRA); the
+	// agency's estimate (EstimatedOn) is the date to follow.
+	StatutoryMet bool
 	// Custom: DueOn is a date agreed with or announced by the agency (a
 	// custom due date), not the law's; CustomReason says why, if known.
 	Custom       bool
@@ -68,8 +72,17 @@ type ReminderData struct {
 // DigestItem is one request in a digest section.
 type DigestItem struct {
 	Title, AgencyName, Status, URL string
-	DueOn                          deadline.Date
-	DaysOverdue                    int // > 0 when overdue
+	// Assignee names who has the request (their name, else their email);
+	// "" when nobody does: the digest says "unassigned".
+	Assignee string
+	// DueOn is the effective due date; beside EstimatedOn, the statutory
+	// date the agency's acknowledgment met.
+	DueOn       deadline.Date
+	DaysOverdue int // > 0 when overdue
+	// EstimatedOn is the agency's estimate, when it is the date to follow.
+	EstimatedOn deadline.Date
+	// Todo says what gives a request with no date to follow one.
+	Todo string
 }
 
 // DigestData is one recipient's daily digest.
@@ -77,7 +90,11 @@ type DigestData struct {
 	RecipientName, OrgName               string
 	Date                                 deadline.Date // the recipient's local date
 	Overdue, DueToday, DueSoon, Awaiting []DigestItem
-	DashboardURL, PrefsURL               string
+	// EstimatePassed lists acknowledged FOIL and PRA requests past the
+	// agency's estimate (no statutory breach); NoDate the open requests
+	// with no date to follow.
+	EstimatePassed, NoDate []DigestItem
+	DashboardURL, PrefsURL string
 	// Cut is how many requests the digest lists when there were more (the
 	// earliest due first); 0 when it lists them all.
 	Cut int
@@ -216,7 +233,9 @@ func RenderDigest(d DigestData) (subject, text, html string, ok bool, err error)
 		{len(d.Overdue), "overdue"},
 		{len(d.DueToday), "due today"},
 		{len(d.DueSoon), "due within 7 days"},
+		{len(d.EstimatePassed), "past the agency's estimate"},
 		{len(d.Awaiting), "waiting on us"},
+		{len(d.NoDate), "with no date to follow"},
 	} {
 		if p.n > 0 {
 			parts = append(parts, strconv.Itoa(p.n)+" "+p.what)
