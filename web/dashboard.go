@@ -216,7 +216,7 @@ func (s *Server) handleDashboard(c *gin.Context) {
 		{sec: dashSection{ID: "waiting", Title: "Waiting on us", Empty: "No request is waiting on us for clarification or fees."},
 			statuses: []sunshine.Status{sunshine.StatusAwaitingRequester}},
 		{sec: dashSection{ID: "nodate", Title: "No date to follow", Empty: "Every open request has a date to follow.", Todo: true,
-			Hint: "These open requests have no date, so no reminder and no calendar entry comes for them until they get one."},
+			Hint: "These open requests have no date, so no due-date reminder and no calendar entry comes for them until they get one."},
 			statuses: clockRunning, noDate: true},
 	}
 	for _, sc := range sections {
