@@ -58,6 +58,10 @@ func TestRequestLists_UseIndexes(t *testing.T) {
 			       CASE WHEN i % 50 = 0 THEN ARRAY['ICE'] ELSE '{}' END,
 			       'CBP-' || (2016 + i % 10) || '-' || lpad(i::text, 6, '0')
 			FROM generate_series(1, 100000) i;
+		-- A fifth of the acknowledged requests are New York ones (FOIL), with
+		-- the agency's estimate 20 days after the statutory date.
+		UPDATE requests SET jurisdiction = 'us-ny', agency_estimated_on = due_on + 20
+			WHERE status = 'acknowledged' AND abs(hashtext(id::text)) % 5 = 0;
 		-- Statistics as in a shared installation (bench/: a million
 		-- requests of 200 organizations at 7,600 agencies): the planner
 		-- expects thousands of requests in an organization, and almost none
@@ -95,6 +99,14 @@ func TestRequestLists_UseIndexes(t *testing.T) {
 		{"second page", sunshine.RequestFilter{After: store.EncodeCursor("requests", "2020-01-01", "00000000-0000-0000-0000-000000000000")}, ordered},
 		{"second page, open", sunshine.RequestFilter{Statuses: open, After: store.EncodeCursor("requests", "2020-01-01", "00000000-0000-0000-0000-000000000000")}, ordered},
 		{"export's second page", sunshine.RequestFilter{Limit: 200, After: store.EncodeCursor("requests", "2020-01-01", "00000000-0000-0000-0000-000000000000")}, 2 * 201},
+		// The dashboard's calendar and sections on the date to follow
+		// (migration 0024's indexes); each reads about the rows it lists.
+		{"a month's dates to follow (calendar)", sunshine.RequestFilter{Statuses: open, Limit: 200,
+			FollowAfter: deadline.MustParseDate("2024-06-01"), FollowBefore: deadline.MustParseDate("2024-06-30")}, 1000},
+		{"agency's estimate passed", sunshine.RequestFilter{Limit: 200, EstimatePassed: true,
+			Statuses: []sunshine.Status{sunshine.StatusAcknowledged, sunshine.StatusRollingProduction}}, 2500},
+		{"no date to follow", sunshine.RequestFilter{Limit: 200, NoDateToFollow: true,
+			Statuses: []sunshine.Status{sunshine.StatusSubmitted, sunshine.StatusAcknowledged, sunshine.StatusRollingProduction, sunshine.StatusAppealed, sunshine.StatusInLitigation}}, 12000},
 	} {
 		limit := store.DefaultPageSize
 		if tc.f.Limit > 0 {

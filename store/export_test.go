@@ -1,5 +1,12 @@
 package store
 
+import (
+	"context"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+)
+
 // Hooks for the external tests in store_test.
 var (
 	RequestListQuery = requestListQuery
@@ -44,4 +51,13 @@ func AfterCreationFacts(t interface{ Cleanup(func()) }, f func()) {
 		}
 	}
 	t.Cleanup(func() { testHookAfterCreationFacts = nil })
+}
+
+// FollowOnSQL runs the SQL function of the date to follow (migration 0024)
+// over r's fields.
+func FollowOnSQL(s *Store, r *sunshine.Request) (deadline.Date, error) {
+	var d deadline.Date
+	err := s.q().QueryRowxContext(context.Background(), `SELECT request_follow_on($1, $2, $3, $4, $5)`,
+		string(r.Status), r.Jurisdiction, r.DueOn, r.CustomDueOn, r.AgencyEstimatedOn).Scan(&d)
+	return d, err
 }

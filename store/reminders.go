@@ -17,6 +17,10 @@ import (
 // clockRunning is the SQL list of statuses in which a request can be due or overdue.
 const clockRunning = `('submitted', 'acknowledged', 'rolling_production', 'appealed', 'in_litigation')`
 
+// openSQL is the SQL list of open statuses, as the partial indexes of open
+// requests have it.
+const openSQL = `('draft', 'submitted', 'acknowledged', 'awaiting_requester', 'rolling_production', 'appealed', 'in_litigation')`
+
 // dueTracked is the SQL test (of requests r) that the request's due date
 // counts: Request.DueTracked. ('us-ny', 'us-wa') are the laws an
 // acknowledgment meets (deadline.Jurisdiction.MetByAcknowledgment;
@@ -34,12 +38,9 @@ const followsEstimate = `(r.status IN ('acknowledged', 'rolling_production') AND
 	AND r.custom_due_on IS NULL)`
 
 // followOn is the SQL expression (of requests r) for the date to follow,
-// NULL when there is none: Request.FollowOn.
-const followOn = `(CASE WHEN r.status NOT IN ('draft', 'submitted', 'acknowledged', 'awaiting_requester',
-		'rolling_production', 'appealed', 'in_litigation') THEN NULL
-	WHEN ` + followsEstimate + ` THEN r.agency_estimated_on
-	WHEN r.status IN ('appealed', 'in_litigation') AND r.custom_due_on IS NULL THEN NULL
-	ELSE COALESCE(r.custom_due_on, r.due_on) END)`
+// NULL when there is none: Request.FollowOn. The function and its index are
+// migration 0024's.
+const followOn = `request_follow_on(r.status, r.jurisdiction, r.due_on, r.custom_due_on, r.agency_estimated_on)`
 
 // noDateToFollow is the SQL test (of requests r) of an open request whose
 // clock runs and that has no date to follow: Request.NoDateToFollow.

@@ -449,9 +449,13 @@ func requestListQuery(org string, f sunshine.RequestFilter, limit int, now time.
 		where = append(where, dueTracked, "r.due_sort BETWEEN "+arg(utcToday.AddDays(f.DueIn.From-1))+" AND "+arg(utcToday.AddDays(f.DueIn.To+1)),
 			"r.due_sort - "+agencyToday()+" BETWEEN "+arg(f.DueIn.From)+"::int AND "+arg(f.DueIn.To)+"::int")
 	}
-	// The date to follow is not indexed: these read the organization's
-	// open requests (the dashboard's sections and calendar, the calendar
-	// feed), by status through the partial index of open requests.
+	// The date to follow of open requests and the agency's estimate of
+	// those that follow it have indexes of their own (migration 0024): a
+	// month of the calendar, the estimates passed (bounded by UTC's today
+	// for the index, as Overdue is), the requests with no date.
+	if !f.FollowAfter.IsZero() || !f.FollowBefore.IsZero() {
+		where = append(where, "r.status IN "+openSQL)
+	}
 	if !f.FollowAfter.IsZero() {
 		where = append(where, followOn+" >= "+arg(f.FollowAfter))
 	}
@@ -459,7 +463,7 @@ func requestListQuery(org string, f sunshine.RequestFilter, limit int, now time.
 		where = append(where, followOn+" <= "+arg(f.FollowBefore))
 	}
 	if f.EstimatePassed {
-		where = append(where, estimatePassed(agencyToday()))
+		where = append(where, estimatePassed(agencyToday()), "r.agency_estimated_on <= "+arg(utcToday.AddDays(1)))
 	}
 	if f.NoDateToFollow {
 		where = append(where, noDateToFollow)
