@@ -273,11 +273,18 @@ type RequestFilter struct {
 	Statuses   []Status
 	AgencyID   string
 	AssigneeID string
-	Tag        string
-	DueBefore  deadline.Date // effective due date on or before
-	DueAfter   deadline.Date // effective due date on or after
-	Overdue    bool          // past due in the agency's time zone (DueTracked)
-	DueIn      *DayRange     // due (DueTracked) within these days of the agency's today
+	// Unassigned keeps the requests with no assignee; AssigneeID must then
+	// be empty.
+	Unassigned bool
+	// Jurisdictions keeps the requests under any of these laws (codes of
+	// the deadline package): the law each request was filed under, which
+	// its deadline follows.
+	Jurisdictions []string
+	Tag           string
+	DueBefore     deadline.Date // effective due date on or before
+	DueAfter      deadline.Date // effective due date on or after
+	Overdue       bool          // past due in the agency's time zone (DueTracked)
+	DueIn         *DayRange     // due (DueTracked) within these days of the agency's today
 	// FollowAfter and FollowBefore bound the date to follow (FollowOn), both
 	// ends included; a request with none never matches.
 	FollowAfter, FollowBefore deadline.Date

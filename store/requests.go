@@ -419,10 +419,28 @@ func requestListQuery(org string, f sunshine.RequestFilter, limit int, now time.
 		where = append(where, "r.agency_id = "+arg(f.AgencyID))
 	}
 	if f.AssigneeID != "" {
+		if f.Unassigned {
+			return "", nil, sunshine.FieldInvalid("assignee_id", "choose one person or unassigned requests, not both")
+		}
 		if !validUUID(f.AssigneeID) {
 			return "", nil, sunshine.FieldInvalid("assignee_id", "must be a UUID")
 		}
 		where = append(where, "r.assignee_id = "+arg(f.AssigneeID))
+	}
+	if f.Unassigned {
+		where = append(where, "r.assignee_id IS NULL")
+	}
+	if len(f.Jurisdictions) > 0 {
+		js := make([]string, len(f.Jurisdictions))
+		for i, code := range f.Jurisdictions {
+			if _, err := deadline.Lookup(code); err != nil {
+				return "", nil, sunshine.FieldInvalid("jurisdiction", "unknown jurisdiction %q (known: %s)", code, strings.Join(deadline.Codes(), ", "))
+			}
+			js[i] = "'" + code + "'" // validated literals: the planner sees how common each law is
+		}
+		slices.Sort(js)
+		js = slices.Compact(js)
+		where = append(where, "r.jurisdiction IN ("+strings.Join(js, ", ")+")")
 	}
 	if f.Tag != "" {
 		// lower_tags is indexed (migration 0021): tag=ice finds "ICE".

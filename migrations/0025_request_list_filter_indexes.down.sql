@@ -1,0 +1,2 @@
+DROP INDEX requests_jurisdiction_idx;
+DROP INDEX requests_unassigned_idx;
