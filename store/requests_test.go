@@ -525,6 +525,13 @@ func TestStore_FindRequests(t *testing.T) {
 		{"SearchTrackingNumberTail", sunshine.RequestFilter{Q: "2027-004512"}, []string{r3.ID}},
 		{"SearchOtherTrackingNumber", sunshine.RequestFilter{Q: "CBP-2027-004513"}, []string{}},
 		{"OverdueInAgencyZone", sunshine.RequestFilter{Overdue: true}, []string{r1.ID}},
+		{"Unassigned", sunshine.RequestFilter{Unassigned: true}, []string{r1.ID, r3.ID, draft.ID}},
+		{"UnassignedAndStatus", sunshine.RequestFilter{Unassigned: true, Statuses: []sunshine.Status{sunshine.StatusSubmitted}}, []string{r1.ID, r3.ID}},
+		{"UnassignedAndAgency", sunshine.RequestFilter{Unassigned: true, AgencyID: fbi.ID}, []string{}},
+		{"Jurisdiction", sunshine.RequestFilter{Jurisdictions: []string{"us-federal"}}, []string{r2.ID}},
+		{"Jurisdictions", sunshine.RequestFilter{Jurisdictions: []string{"us-federal", "us-ca", "us-federal"}}, []string{r1.ID, r3.ID, r2.ID, draft.ID}},
+		{"JurisdictionNoneUnder", sunshine.RequestFilter{Jurisdictions: []string{"us-ny"}}, []string{}},
+		{"JurisdictionAndUnassigned", sunshine.RequestFilter{Jurisdictions: []string{"us-ca"}, Unassigned: true, Statuses: sunshine.OpenStatuses}, []string{r1.ID, r3.ID, draft.ID}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b.clk.Set(now.AddDate(0, 0, 2)) // Fri 7 April 2017
@@ -552,6 +559,33 @@ func TestStore_FindRequests(t *testing.T) {
 	t.Run("ErrBadCursor", func(t *testing.T) {
 		_, _, err := b.s.FindRequests(b.ctx, sunshine.RequestFilter{After: "garbage"})
 		requireField(t, err, sunshine.EInvalid, "cursor")
+	})
+	t.Run("ErrUnknownJurisdiction", func(t *testing.T) {
+		for _, code := range []string{"us-zz", "US-CA", "us-ca'; --"} {
+			_, _, err := b.s.FindRequests(b.ctx, sunshine.RequestFilter{Jurisdictions: []string{"us-ca", code}})
+			requireField(t, err, sunshine.EInvalid, "jurisdiction")
+			require.ErrorContains(t, err, "us-federal", "lists the known codes")
+		}
+	})
+	t.Run("ErrAssigneeAndUnassigned", func(t *testing.T) {
+		_, _, err := b.s.FindRequests(b.ctx, sunshine.RequestFilter{AssigneeID: b.fx.Admin.ID, Unassigned: true})
+		requireField(t, err, sunshine.EInvalid, "assignee_id")
+	})
+	// A request keeps the law it was filed under when its agency's changes
+	// (Request.Jurisdiction): the filter follows the request's, which its
+	// deadline and the lists and exports show.
+	t.Run("JurisdictionIsTheRequests", func(t *testing.T) {
+		port := b.agency(t, "Port Authority", "us-ny")
+		r5 := b.request(t, port, "Port security contracts", "2017-03-27")
+		tx := "us-tx"
+		_, err := b.s.UpdateAgency(b.ctx, port.ID, sunshine.AgencyUpdate{Jurisdiction: &tx})
+		require.NoError(t, err)
+		rs, _, err := b.s.FindRequests(b.ctx, sunshine.RequestFilter{Jurisdictions: []string{"us-ny"}})
+		require.NoError(t, err)
+		require.Equal(t, []string{r5.ID}, ids(rs))
+		rs, _, err = b.s.FindRequests(b.ctx, sunshine.RequestFilter{Jurisdictions: []string{"us-tx"}})
+		require.NoError(t, err)
+		require.Empty(t, rs)
 	})
 }
 
