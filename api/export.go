@@ -19,12 +19,9 @@ import (
 // handleRequestsCSV streams GET /api/v1/requests.csv: the list filters,
 // every matching request, one page of the database at a time.
 func (s *Server) handleRequestsCSV(c *gin.Context) {
-	q := newQuery(c, "status", "agency_id", "assignee_id", "tag", "due_before", "due_after", "overdue", "q")
-	f := sunshine.RequestFilter{
-		Statuses: q.statuses("status"), AgencyID: q.id("agency_id"), AssigneeID: q.id("assignee_id"),
-		Tag: q.one("tag"), DueBefore: q.date("due_before"), DueAfter: q.date("due_after"), Overdue: q.boolean("overdue"),
-		Q: q.one("q"), Limit: 200,
-	}
+	q := newQuery(c, requestFilterParams...)
+	f := q.requestFilter()
+	f.Limit = 200
 	if err := q.err(); err != nil {
 		fail(c, err)
 		return

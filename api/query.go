@@ -4,6 +4,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -109,6 +110,51 @@ func (q *query) statuses(name string) []sunshine.Status {
 		out = append(out, st)
 	}
 	return out
+}
+
+// assignee reads assignee_id: a user's ID, or none for the requests no one
+// is assigned to (a query string has no null, and an empty value is
+// refused: it would widen the list).
+func (q *query) assignee(name string) (id string, unassigned bool) {
+	v := q.one(name)
+	switch {
+	case v == "none":
+		return "", true
+	case v != "" && !validID(v):
+		q.errs.add(name, "must be a user's ID (a UUID), or none for the requests no one is assigned to")
+	}
+	return v, false
+}
+
+// jurisdictions reads a repeatable law filter: codes of GET /api/v1/jurisdictions.
+func (q *query) jurisdictions(name string) []string {
+	var out []string
+	for _, v := range q.c.QueryArray(name) {
+		if v == "" {
+			continue // refused by newQuery
+		}
+		if _, err := deadline.Lookup(v); err != nil {
+			q.errs.add(name, "unknown jurisdiction %q: one of %s (GET /api/v1/jurisdictions describes each law)",
+				v, strings.Join(deadline.Codes(), ", "))
+			continue
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// requestFilterParams are the filters of GET /requests and GET /requests.csv.
+var requestFilterParams = []string{"status", "agency_id", "assignee_id", "jurisdiction", "tag", "due_before", "due_after", "overdue", "q"}
+
+// requestFilter reads requestFilterParams.
+func (q *query) requestFilter() sunshine.RequestFilter {
+	f := sunshine.RequestFilter{
+		Statuses: q.statuses("status"), AgencyID: q.id("agency_id"), Jurisdictions: q.jurisdictions("jurisdiction"),
+		Tag: q.one("tag"), DueBefore: q.date("due_before"), DueAfter: q.date("due_after"), Overdue: q.boolean("overdue"),
+		Q: q.one("q"),
+	}
+	f.AssigneeID, f.Unassigned = q.assignee("assignee_id")
+	return f
 }
 
 // err is every error found, an empty parameter's alone for it (not also

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -186,12 +187,9 @@ func (s *Server) respondRequest(c *gin.Context, status int, id string) {
 }
 
 func (s *Server) handleRequestList(c *gin.Context) {
-	q := newQuery(c, "status", "agency_id", "assignee_id", "tag", "due_before", "due_after", "overdue", "q", "cursor", "limit")
-	f := sunshine.RequestFilter{
-		Statuses: q.statuses("status"), AgencyID: q.id("agency_id"), AssigneeID: q.id("assignee_id"),
-		Tag: q.one("tag"), DueBefore: q.date("due_before"), DueAfter: q.date("due_after"), Overdue: q.boolean("overdue"),
-		Q: q.one("q"), After: q.one("cursor"), Limit: q.limit(),
-	}
+	q := newQuery(c, slices.Concat(requestFilterParams, []string{"cursor", "limit"})...)
+	f := q.requestFilter()
+	f.After, f.Limit = q.one("cursor"), q.limit()
 	if err := q.err(); err != nil {
 		fail(c, err)
 		return
