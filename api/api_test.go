@@ -3,6 +3,7 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -384,6 +385,101 @@ func TestRequests_ListFiltersAndPages(t *testing.T) {
 		r := b.call("GET", "/api/v1/requests?"+tc.query, b.token, nil)
 		require.Equal(t, http.StatusBadRequest, r.status(), tc.query)
 		require.Equal(t, []string{tc.field}, r.fieldErrors(), tc.query)
+	}
+}
+
+// assignee_id=none lists the requests no one is assigned to; jurisdiction,
+// repeatable like status, the requests under those laws. The CSV export
+// takes both. A bad value is a 400 naming its field, every one at once; an
+// unknown law's lists the known codes.
+func TestRequests_ListUnassignedAndByLaw(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ca, ny, fed := b.agency("Sheriff", "us-ca"), b.agency("NYPD", "us-ny"), b.agency("ICE Field Office", "us-federal")
+	caReq := b.request(ca, "2017-03-20") // due 2017-03-30
+	nyReq := b.request(ny, "2017-03-27")
+	fedReq := b.request(fed, "2017-03-27")
+	draft := b.request(ca, "")
+	r := b.call("PATCH", "/api/v1/requests/"+fedReq, b.token, map[string]any{"assignee_id": b.fx.Admin.ID})
+	require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
+	r = b.call("PATCH", "/api/v1/requests/"+caReq, b.token, map[string]any{"assignee_id": b.fx.Admin.ID})
+	require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
+
+	listed := func(query string) []string {
+		t.Helper()
+		r := b.call("GET", "/api/v1/requests?"+query, b.token, nil)
+		require.Equal(t, http.StatusOK, r.status(), "%s: %s", query, r.rec.Body.String())
+		ids := []string{}
+		for _, it := range r.items() {
+			ids = append(ids, it["id"].(string))
+		}
+		return ids
+	}
+	exported := func(query string) []string {
+		t.Helper()
+		rec := b.raw("/api/v1/requests.csv?" + query)
+		require.Equal(t, http.StatusOK, rec.Code, "%s: %s", query, rec.Body.String())
+		rows, err := csv.NewReader(rec.Body).ReadAll()
+		require.NoError(t, err)
+		ids := []string{}
+		for _, row := range rows[1:] {
+			ids = append(ids, row[0])
+		}
+		return ids
+	}
+	for _, tc := range []struct {
+		query string
+		want  []string
+	}{
+		{"assignee_id=none", []string{nyReq, draft}},
+		{"assignee_id=" + b.fx.Admin.ID, []string{caReq, fedReq}},
+		{"assignee_id=none&status=submitted", []string{nyReq}},
+		{"jurisdiction=us-ny", []string{nyReq}},
+		{"jurisdiction=us-ca", []string{caReq, draft}},
+		{"jurisdiction=us-ny&jurisdiction=us-federal", []string{nyReq, fedReq}},
+		{"jurisdiction=us-tx", []string{}},
+		{"jurisdiction=us-ca&assignee_id=none", []string{draft}},
+	} {
+		require.Equal(t, tc.want, listed(tc.query), tc.query)
+		require.Equal(t, tc.want, exported(tc.query), "the CSV export: %s", tc.query)
+	}
+	r = b.call("GET", "/api/v1/requests?jurisdiction=us-ny", b.token, nil)
+	require.Equal(t, "us-ny", r.items()[0]["jurisdiction"], "the field the filter matches")
+
+	for _, path := range []string{"/api/v1/requests?", "/api/v1/requests.csv?"} {
+		for _, tc := range []struct {
+			query  string
+			fields []string
+			says   string
+		}{
+			{"jurisdiction=us-zz", []string{"jurisdiction"}, `unknown jurisdiction "us-zz": one of `},
+			{"jurisdiction=us-ny&jurisdiction=California", []string{"jurisdiction"}, "us-ca, "},
+			{"jurisdiction=US-NY", []string{"jurisdiction"}, "GET /api/v1/jurisdictions"},
+			{"assignee_id=nobody", []string{"assignee_id"}, "or none for the requests no one is assigned to"},
+			{"assignee_id=None", []string{"assignee_id"}, "must be a user's ID"},
+			{"assignee_id=none&assignee_id=none", []string{"assignee_id"}, "must be given once"},
+			// Every bad value at once.
+			{"assignee_id=nobody&jurisdiction=us-zz&status=lost", []string{"status", "assignee_id", "jurisdiction"}, "unknown status"},
+		} {
+			var rec *httptest.ResponseRecorder
+			if strings.Contains(path, ".csv") {
+				rec = b.raw(path + tc.query)
+			} else {
+				rec = b.call("GET", path+tc.query, b.token, nil).rec
+			}
+			require.Equal(t, http.StatusBadRequest, rec.Code, "%s%s", path, tc.query)
+			require.Equal(t, "application/problem+json", rec.Header().Get("Content-Type"))
+			var p struct {
+				Errors []struct{ Field, Message string }
+			}
+			require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &p))
+			var fields, msgs []string
+			for _, e := range p.Errors {
+				fields, msgs = append(fields, e.Field), append(msgs, e.Message)
+			}
+			require.ElementsMatch(t, tc.fields, fields, "%s%s", path, tc.query)
+			require.Contains(t, strings.Join(msgs, "\n"), tc.says, "%s%s", path, tc.query)
+		}
 	}
 }
 

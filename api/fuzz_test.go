@@ -94,6 +94,7 @@ func FuzzListFilters(f *testing.F) {
 		return "cursor=" + base64.RawURLEncoding.EncodeToString([]byte(key+"\x00"+agency))
 	}
 	for _, s := range []string{"status=submitted&status=draft", "due_before=2017-04-01&overdue=true", "agency_id=" + agency,
+		"assignee_id=none&jurisdiction=us-ny&jurisdiction=us-zz",
 		"q=ICE%20-detainer%20%22287(g)%22", "cursor=%00%01", "limit=-1", "tag=%E2%80%AE", "q=" + strings.Repeat("a ", 500),
 		cursor("documents\x000000-01-01T00:00:00Z"), cursor("reminders\x000000-01-01T00:00:00Z"),
 		cursor("communications\x001000-01-01 9999-12-31T23:59:59.999999999+14:00"), cursor("events\x00"),

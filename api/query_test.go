@@ -14,7 +14,7 @@ func TestQuery_EmptyParameterRefused(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	id := b.request(b.agency("Sheriff", "us-ca"), "2017-03-27")
-	requestFilters := []string{"status", "agency_id", "assignee_id", "tag", "due_before", "due_after", "overdue", "q"}
+	requestFilters := []string{"status", "agency_id", "assignee_id", "jurisdiction", "tag", "due_before", "due_after", "overdue", "q"}
 	paged := []string{"cursor", "limit"}
 	for _, tc := range []struct {
 		path   string // with the other parameters it needs, if any
