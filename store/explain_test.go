@@ -3,6 +3,7 @@ package store_test
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -162,6 +163,17 @@ func TestRequestLists_UseIndexes(t *testing.T) {
 			fmt.Fprintf(&report, "| %s (%s) | %s | %.2f ms | %.0f / %.0f |\n", tc.name, mode, strings.Join(scans, ", "), plan.ExecutionTime, plan.Plan.rowsReadOf("requests"), plan.Plan.rowsFilteredOf("requests"))
 		}
 	}
+
+	// The Law filter's choices: a probe of requests_jurisdiction_idx for
+	// each law, not a read of the organization's requests.
+	t.Run("laws in use", func(t *testing.T) {
+		plan := explain(t, db, "force_generic_plan", store.JurisdictionsInUseSQL, []any{org})
+		scans := plan.Plan.scansOf("requests")
+		require.NotEmpty(t, scans)
+		require.NotContains(t, scans, "Seq Scan")
+		require.LessOrEqual(t, plan.Plan.rowsReadOf("requests")+plan.Plan.rowsFilteredOf("requests"), 10.0, "a row per law")
+		fmt.Fprintf(&report, "| laws in use | %s | %.2f ms |\n", strings.Join(slices.Compact(scans), ", "), plan.ExecutionTime)
+	})
 
 	// Search: a word in every title reads the newest window only; one in a
 	// hundredth of them, the wider window; a rare one goes to the full-text

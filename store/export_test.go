@@ -14,6 +14,9 @@ var (
 	SearchQuery      = searchQuery
 )
 
+// JurisdictionsInUseSQL is FindJurisdictionsInUse's query ($1: the organization).
+const JurisdictionsInUseSQL = jurisdictionsInUse
+
 // MetByAcknowledgmentSQL is the SQL list of the laws an acknowledgment meets.
 const MetByAcknowledgmentSQL = metByAcknowledgmentSQL
 

@@ -511,6 +511,36 @@ func requestListQuery(org string, f sunshine.RequestFilter, limit int, now time.
 	return query, args, nil
 }
 
+// FindJurisdictionsInUse returns, sorted, the laws of the caller's agencies
+// and of its requests (a request keeps its law when its agency's changes):
+// the choices of a list's law filter that can match something.
+func (s *Store) FindJurisdictionsInUse(ctx context.Context) ([]string, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var codes []string
+	if err := sqlx.SelectContext(ctx, s.prepared(), &codes, jurisdictionsInUse, org); err != nil {
+		return nil, translate(err, "jurisdictions")
+	}
+	return codes, nil
+}
+
+// jurisdictionsInUse skips through requests_jurisdiction_idx from one law
+// to the next, a probe each, rather than reading every request of the
+// organization; agencies_org_jurisdiction_idx has the agencies' laws.
+const jurisdictionsInUse = `WITH RECURSIVE laws(code) AS (
+		(SELECT r.jurisdiction FROM requests r WHERE r.org_id = $1 ORDER BY r.jurisdiction LIMIT 1)
+		UNION ALL
+		SELECT (SELECT r.jurisdiction FROM requests r WHERE r.org_id = $1 AND r.jurisdiction > laws.code
+			ORDER BY r.jurisdiction LIMIT 1)
+		FROM laws WHERE laws.code IS NOT NULL
+	)
+	SELECT code FROM laws WHERE code IS NOT NULL
+	UNION
+	SELECT a.jurisdiction FROM agencies a WHERE a.org_id = $1
+	ORDER BY 1`
+
 // UpdateRequest applies a partial update.
 func (s *Store) UpdateRequest(ctx context.Context, id string, upd sunshine.RequestUpdate) (*sunshine.Request, error) {
 	return s.mutate(ctx, id, func(tx *sqlx.Tx, r *sunshine.Request) error {

@@ -589,6 +589,32 @@ func TestStore_FindRequests(t *testing.T) {
 	})
 }
 
+// The Law filter's choices: the laws of the organization's agencies, and
+// of its requests, which keep theirs when their agency's changes; not
+// another organization's.
+func TestStore_FindJurisdictionsInUse(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	codes, err := b.s.FindJurisdictionsInUse(b.ctx)
+	require.NoError(t, err)
+	require.Empty(t, codes)
+
+	b.agency(t, "Sheriff", "us-ca")
+	b.agency(t, "Sheriff's Office", "us-ca")
+	b.request(t, b.agency(t, "FBI", "us-federal"), "ICE", "2017-03-27")
+	port := b.agency(t, "Port Authority", "us-ny")
+	b.request(t, port, "Port security contracts", "2017-03-27")
+	tx := "us-tx"
+	_, err = b.s.UpdateAgency(b.ctx, port.ID, sunshine.AgencyUpdate{Jurisdiction: &tx})
+	require.NoError(t, err)
+	other := storetest.Org(t, b.s, "other")
+	require.NoError(t, b.s.CreateAgency(other.Ctx, &sunshine.Agency{Name: "Seattle PD", Jurisdiction: "us-wa"}))
+
+	codes, err = b.s.FindJurisdictionsInUse(b.ctx)
+	require.NoError(t, err)
+	require.Equal(t, []string{"us-ca", "us-federal", "us-ny", "us-tx"}, codes)
+}
+
 func TestStore_EventsAreAppendOnly(t *testing.T) {
 	t.Parallel()
 	s := store.New(storetest.DB(t), sunshine.NewFixedClock(now))
