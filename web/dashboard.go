@@ -19,7 +19,7 @@ import (
 // dashFilter is the dashboard's filter form; the CSV export takes the same
 // query parameters, named as in the API (assignee_id, agency_id, status, tag).
 type dashFilter struct {
-	AssigneeID string
+	AssigneeID string // a user's ID, or unassigned ("none")
 	AgencyID   string
 	Status     string
 	Tag        string
@@ -58,6 +58,9 @@ func (f dashFilter) Active() bool { return f != dashFilter{} }
 // narrowed to the chosen status. ok is false when nothing can match.
 func (f dashFilter) request(statuses []sunshine.Status) (rf sunshine.RequestFilter, ok bool) {
 	rf = sunshine.RequestFilter{AgencyID: f.AgencyID, AssigneeID: f.AssigneeID, Tag: f.Tag, Limit: 200}
+	if f.AssigneeID == unassigned {
+		rf.AssigneeID, rf.Unassigned = "", true
+	}
 	switch {
 	case f.Status == "":
 		rf.Statuses = statuses

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"maps"
 	"net/http"
 	"net/url"
@@ -12,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
 )
 
 // requestsPageSize is how many requests one page of the Requests page lists.
@@ -20,12 +22,17 @@ const requestsPageSize = 50
 // listFilter is the Requests page's filter form. The CSV export takes the
 // same query parameters, so a page's export link keeps its filters.
 type listFilter struct {
-	AssigneeID string
-	AgencyID   string
-	Status     string // a status, "open" (the default), "closed" or "any"
-	Tag        string
-	Q          string // words in the title or description
+	AssigneeID   string // a user's ID, or unassigned ("none")
+	AgencyID     string
+	Jurisdiction string // a law's code
+	Status       string // a status, "open" (the default), "closed" or "any"
+	Tag          string
+	Q            string // words in the title or description
 }
+
+// unassigned is the assignee filter's value for the requests no one is
+// assigned to, as in the API (assignee_id=none).
+const unassigned = "none"
 
 // defaultListFilter is what the Requests page shows unasked: the open
 // requests (closed ones, with their past due dates, would come first).
@@ -34,17 +41,18 @@ var defaultListFilter = listFilter{Status: "open"}
 // listParams are the query parameters the Requests page and its export
 // take; any other is refused rather than silently ignored (an API filter
 // such as overdue=true would otherwise export every request).
-var listParams = []string{"assignee_id", "agency_id", "status", "tag", "q", "cursor"}
+var listParams = []string{"assignee_id", "agency_id", "jurisdiction", "status", "tag", "q", "cursor"}
 
 // parseListFilter reads the filters from the query string. Every bad value
 // is a field error, all of them at once, so the form can mark each.
 func parseListFilter(c *gin.Context) (listFilter, error) {
 	f := listFilter{
-		AssigneeID: strings.TrimSpace(c.Query("assignee_id")),
-		AgencyID:   strings.TrimSpace(c.Query("agency_id")),
-		Status:     strings.TrimSpace(c.Query("status")),
-		Tag:        strings.TrimSpace(c.Query("tag")),
-		Q:          strings.TrimSpace(c.Query("q")),
+		AssigneeID:   strings.TrimSpace(c.Query("assignee_id")),
+		AgencyID:     strings.TrimSpace(c.Query("agency_id")),
+		Jurisdiction: strings.TrimSpace(c.Query("jurisdiction")),
+		Status:       strings.TrimSpace(c.Query("status")),
+		Tag:          strings.TrimSpace(c.Query("tag")),
+		Q:            strings.TrimSpace(c.Query("q")),
 	}
 	if f.Status == "" {
 		f.Status = defaultListFilter.Status
@@ -58,7 +66,7 @@ func parseListFilter(c *gin.Context) (listFilter, error) {
 		}
 	}
 	if len(unknown) > 0 {
-		bad("_", strings.Join(unknown, ", ")+" is not a filter of this list; use the form's filters (status, agency, assignee, tag, words)")
+		bad("_", strings.Join(unknown, ", ")+" is not a filter of this list; use the form's filters (status, agency, law, assignee, tag, words)")
 	}
 	switch f.Status {
 	case "any", "open", "closed":
@@ -70,8 +78,13 @@ func parseListFilter(c *gin.Context) (listFilter, error) {
 	if f.AgencyID != "" && !validID(f.AgencyID) {
 		bad("agency_id", quote(f.AgencyID)+" is not an agency's ID; choose an agency from the list")
 	}
-	if f.AssigneeID != "" && !validID(f.AssigneeID) {
-		bad("assignee_id", quote(f.AssigneeID)+" is not a person's ID; choose a person from the list")
+	if f.Jurisdiction != "" {
+		if _, err := deadline.Lookup(f.Jurisdiction); err != nil {
+			bad("jurisdiction", "unknown law "+quote(f.Jurisdiction)+"; choose a law from the list")
+		}
+	}
+	if f.AssigneeID != "" && f.AssigneeID != unassigned && !validID(f.AssigneeID) {
+		bad("assignee_id", quote(f.AssigneeID)+" is not a person's ID; choose a person, or Unassigned, from the list")
 	}
 	if utf8.RuneCountInString(f.Q) > 500 { // (readInput refused what is not text)
 		bad("q", "must be at most 500 characters")
@@ -100,6 +113,12 @@ func quote(s string) string {
 // request is the store filter for one page.
 func (f listFilter) request(limit int) sunshine.RequestFilter {
 	rf := sunshine.RequestFilter{AgencyID: f.AgencyID, AssigneeID: f.AssigneeID, Tag: f.Tag, Q: f.Q, Limit: limit}
+	if f.AssigneeID == unassigned {
+		rf.AssigneeID, rf.Unassigned = "", true
+	}
+	if f.Jurisdiction != "" {
+		rf.Jurisdictions = []string{f.Jurisdiction}
+	}
 	rf.Statuses, _ = statusesFor(f.Status) // checked by parseListFilter
 	return rf
 }
@@ -124,7 +143,8 @@ func statusesFor(v string) (statuses []sunshine.Status, ok bool) {
 // default status goes without saying.
 func (f listFilter) values() url.Values {
 	v := url.Values{}
-	for k, s := range map[string]string{"assignee_id": f.AssigneeID, "agency_id": f.AgencyID, "status": f.Status, "tag": f.Tag, "q": f.Q} {
+	for k, s := range map[string]string{"assignee_id": f.AssigneeID, "agency_id": f.AgencyID, "jurisdiction": f.Jurisdiction,
+		"status": f.Status, "tag": f.Tag, "q": f.Q} {
 		if s != "" && !(k == "status" && s == defaultListFilter.Status) {
 			v.Set(k, s)
 		}
@@ -157,6 +177,7 @@ type requestListData struct {
 	Errors       map[string]string // by field; "cursor" and "_" belong to no field of the form
 	Assignees    []dashOption
 	Agencies     []dashOption
+	Laws         []dashOption
 	StatusGroups []statusGroup
 	Rows         []*sunshine.Request
 	Later        bool   // a page after the first
@@ -198,6 +219,10 @@ func (s *Server) handleRequestList(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	if d.Laws, err = s.lawOptions(ctx, f.Jurisdiction); err != nil {
+		s.fail(c, err)
+		return
+	}
 	for _, g := range []struct {
 		label, any, anyLabel string
 		statuses             []sunshine.Status
@@ -212,4 +237,29 @@ func (s *Server) handleRequestList(c *gin.Context) {
 		d.StatusGroups = append(d.StatusGroups, sg)
 	}
 	s.render(c, status, "requests", "Requests", d)
+}
+
+// lawOptions are the Law filter's choices: the laws the organization's
+// agencies and requests are under (every supported law would mostly match
+// nothing), by name, with the chosen one selected; a chosen law none of
+// them is under is kept, so the form shows what was asked (an unknown one
+// is not: it is refused).
+func (s *Server) lawOptions(ctx context.Context, chosen string) ([]dashOption, error) {
+	codes, err := s.store.FindJurisdictionsInUse(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := deadline.Lookup(chosen); err == nil && !slices.Contains(codes, chosen) {
+		codes = append(codes, chosen)
+	}
+	var out []dashOption
+	for _, code := range codes {
+		label := code
+		if j, err := deadline.Lookup(code); err == nil {
+			label = j.Region + ": " + j.ShortName
+		}
+		out = append(out, dashOption{code, label, code == chosen})
+	}
+	slices.SortFunc(out, func(a, b dashOption) int { return strings.Compare(a.Label, b.Label) })
+	return out, nil
 }
