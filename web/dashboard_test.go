@@ -159,6 +159,18 @@ func TestDashboard_Filters(t *testing.T) {
 	require.Contains(t, dashSectionOf(t, html, "overdue"), "Nothing is overdue.")
 	require.Contains(t, dashSectionOf(t, html, "waiting"), "No request is waiting on us")
 
+	// Unassigned: all but the admin's request; the form keeps it, and the
+	// export and Requests page links have it.
+	html = body(d.get("/?assignee_id=none"))
+	require.Contains(t, html, `<option value="none" selected>Unassigned</option>`)
+	require.Contains(t, dashSectionOf(t, html, "overdue"), d.late.Title)
+	require.Contains(t, dashSectionOf(t, html, "waiting"), d.waiting.Title)
+	require.Contains(t, dashSectionOf(t, html, "week"), "Nothing is due in the next 7 days.", "the admin's request is assigned")
+	require.NotContains(t, html, d.soon.Title)
+	require.Contains(t, html, `href="/export/requests.csv?assignee_id=none"`)
+	require.Contains(t, html, `href="/requests?assignee_id=none"`)
+	require.Contains(t, body(d.get("/")), `<option value="none">Unassigned</option>`)
+
 	// By status: a closed status empties the open sections.
 	html = body(d.get("/?status=denied"))
 	require.Contains(t, dashSectionOf(t, html, "closed"), d.closed.Title)
@@ -175,6 +187,7 @@ func TestDashboard_Filters(t *testing.T) {
 	// Bad filters are a 400, not a 500.
 	require.Equal(t, http.StatusBadRequest, d.get("/?status=bogus").Code)
 	require.Equal(t, http.StatusBadRequest, d.get("/?agency_id=nope").Code)
+	require.Equal(t, http.StatusBadRequest, d.get("/?assignee_id=nobody").Code)
 	require.Equal(t, http.StatusBadRequest, d.get("/?month=April").Code)
 }
 
@@ -356,6 +369,11 @@ func TestExportCSV(t *testing.T) {
 	require.Len(t, denied, 2)
 	require.Equal(t, d.closed.ID, denied[1][0])
 	require.Equal(t, "2017-04-03", denied[1][12])
+
+	// Unassigned and by law, as the dashboard and the Requests page link them.
+	open := rows(d.get("/export/requests.csv?assignee_id=none&jurisdiction=us-ca"))
+	require.Len(t, open, 3)
+	require.ElementsMatch(t, []string{d.late.ID, d.dueToday.ID}, []string{open[1][0], open[2][0]})
 
 	require.Equal(t, http.StatusBadRequest, d.get("/export/requests.csv?status=bogus").Code)
 	// An API filter the export does not take is refused, not ignored (it

@@ -200,6 +200,50 @@ func TestRequestList_Filters(t *testing.T) {
 	rec = l.get("/export/requests.csv?status=closed")
 	require.Equal(t, http.StatusOK, rec.Code, "the page's status groups export too")
 
+	// Unassigned: every request but the admin's (open ones unless asked).
+	require.Equal(t, storeOrder(t, l.bundle, sunshine.RequestFilter{Statuses: sunshine.OpenStatuses, Unassigned: true}),
+		listed("/requests?assignee_id=none"))
+	unassigned := listed("/requests?assignee_id=none")
+	require.Len(t, unassigned, 7)
+	require.NotContains(t, unassigned, l.soon.ID)
+	require.ElementsMatch(t, append(unassigned, l.closed.ID), listed("/requests?assignee_id=none&status=any"))
+	// By law: the law each request was filed under.
+	require.Equal(t, []string{l.florida.ID}, listed("/requests?jurisdiction=us-fl"))
+	require.ElementsMatch(t, []string{l.waiting.ID, l.formula.ID, l.far.ID}, listed("/requests?jurisdiction=us-federal"))
+	require.ElementsMatch(t, []string{l.late.ID, l.dueToday.ID, l.draft.ID}, listed("/requests?jurisdiction=us-ca&assignee_id=none"))
+	require.Empty(t, listed("/requests?jurisdiction=us-ny"), "a law no request is under")
+
+	// The Law choices: the laws of the organization's agencies, by name;
+	// not every law, nor another organization's.
+	page = body(l.get("/requests"))
+	require.Contains(t, page, `<label for="f-law">Law</label>`)
+	require.Contains(t, page, `<option value="">Any law</option>`)
+	require.Contains(t, page, `<option value="us-ca">California: CPRA</option>`+
+		`<option value="us-fl">Florida: Chapter 119</option><option value="us-federal">United States (federal): FOIA</option>`+"\n")
+	require.Contains(t, page, `<option value="none">Unassigned</option>`)
+	require.NotContains(t, page, `value="us-ny"`)
+
+	// The form keeps the new filters too, and the export link has them.
+	page = body(l.get("/requests?assignee_id=none&jurisdiction=us-federal&status=any"))
+	require.Contains(t, page, `<option value="none" selected>Unassigned</option>`)
+	require.Contains(t, page, `<option value="us-federal" selected>United States (federal): FOIA</option>`)
+	require.Contains(t, page, `href="/export/requests.csv?assignee_id=none&amp;jurisdiction=us-federal&amp;status=any"`)
+	rec = l.get("/export/requests.csv?assignee_id=none&jurisdiction=us-federal&status=any")
+	require.Equal(t, http.StatusOK, rec.Code, body(rec))
+	rows, err = csv.NewReader(strings.NewReader(strings.TrimPrefix(body(rec), "\ufeff"))).ReadAll()
+	require.NoError(t, err)
+	var exported []string
+	for _, row := range rows[1:] {
+		exported = append(exported, row[0])
+		require.Equal(t, "us-federal", row[3])
+		require.Empty(t, row[10], "no assignee")
+	}
+	require.ElementsMatch(t, []string{l.waiting.ID, l.closed.ID, l.formula.ID, l.far.ID}, exported)
+	// A chosen law that no agency or request of the organization is under
+	// stays chosen.
+	page = body(l.get("/requests?jurisdiction=us-ny"))
+	require.Contains(t, page, `<option value="us-ny" selected>New York: FOIL</option>`)
+
 	// Nothing matches: the page says what to do.
 	page = body(l.get("/requests?tag=nothing-has-this"))
 	require.Empty(t, listedIDs(page))
@@ -218,7 +262,10 @@ func TestRequestList_BadFilters(t *testing.T) {
 	}{
 		{"status=bogus", "f-status", "unknown status “bogus”"},
 		{"agency_id=nope", "f-agency", "“nope” is not an agency&#39;s ID"},
-		{"assignee_id=12345", "f-assignee", "“12345” is not a person&#39;s ID"},
+		{"assignee_id=12345", "f-assignee", "“12345” is not a person&#39;s ID; choose a person, or Unassigned, from the list"},
+		{"assignee_id=None", "f-assignee", "“None” is not a person&#39;s ID"},
+		{"jurisdiction=us-zz", "f-law", "unknown law “us-zz”; choose a law from the list"},
+		{"jurisdiction=New%20York", "f-law", "unknown law “New York”"},
 		{"q=" + strings.Repeat("x", 501), "f-q", "must be at most 500 characters"},
 	} {
 		rec := l.get("/requests?" + c.query)
@@ -233,13 +280,18 @@ func TestRequestList_BadFilters(t *testing.T) {
 	}
 
 	require.Equal(t, http.StatusBadRequest, l.get("/export/requests.csv?q=%ff").Code)
+	require.Equal(t, http.StatusBadRequest, l.get("/export/requests.csv?jurisdiction=us-zz").Code)
+	require.Equal(t, http.StatusBadRequest, l.get("/export/requests.csv?assignee_id=nobody").Code)
 	require.Equal(t, http.StatusBadRequest, l.get("/?tag=%ff").Code, "the dashboard's tag too")
 	require.Equal(t, http.StatusOK, l.get("/requests").Code, "the database is still fine")
 
 	// Every bad field at once.
-	page := body(l.get("/requests?status=bogus&agency_id=nope"))
+	page := body(l.get("/requests?status=bogus&agency_id=nope&jurisdiction=us-zz&assignee_id=nobody"))
 	require.Contains(t, page, `id="f-status-error"`)
 	require.Contains(t, page, `id="f-agency-error"`)
+	require.Contains(t, page, `id="f-law-error"`)
+	require.Contains(t, page, `id="f-assignee-error"`)
+	require.NotContains(t, page, `value="us-zz"`, "an unknown law is not offered")
 
 	// A cursor that is not one of this list's: a link back to the first page.
 	for _, cursor := range []string{
@@ -341,6 +393,14 @@ func TestRequestList_Paging(t *testing.T) {
 	require.Contains(t, nextLink(body(rec)), "status=any")
 	ids, _ = walk("/requests?status=any")
 	require.ElementsMatch(t, mine, ids)
+	// The unassigned and law filters too (every request here is unassigned).
+	next := nextLink(body(b.get("/requests?assignee_id=none&jurisdiction=us-ca")))
+	require.Contains(t, next, "assignee_id=none")
+	require.Contains(t, next, "jurisdiction=us-ca")
+	ids, pages = walk("/requests?assignee_id=none&jurisdiction=us-ca")
+	require.Equal(t, 2, pages)
+	require.Equal(t, storeOrder(t, b, sunshine.RequestFilter{Statuses: sunshine.OpenStatuses, Unassigned: true, Jurisdictions: []string{"us-ca"}}), ids)
+	require.Len(t, ids, 130-130/4-1) // not the Florida ones (i % 4 == 1)
 	for _, id := range ids[:len(drafts)] {
 		require.False(t, drafts[id])
 	}
