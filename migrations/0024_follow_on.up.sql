@@ -25,3 +25,10 @@ CREATE INDEX requests_follow_on_idx
 -- by it: those past it, and those with none recorded.
 CREATE INDEX requests_estimate_idx ON requests (org_id, agency_estimated_on)
     WHERE status IN ('acknowledged', 'rolling_production') AND custom_due_on IS NULL AND jurisdiction IN ('us-ny', 'us-wa');
+
+-- The open requests whose clock runs and that have no date to follow (the
+-- dashboard's "No date to follow"), in the lists' order: a page reads its
+-- own rows, not every request without a date (drafts, paused clocks).
+CREATE INDEX requests_no_date_idx ON requests (org_id, due_sort, id)
+    WHERE status IN ('submitted', 'acknowledged', 'rolling_production', 'appealed', 'in_litigation')
+      AND request_follow_on(status, jurisdiction, due_on, custom_due_on, agency_estimated_on) IS NULL;
