@@ -162,9 +162,12 @@ func (s *Store) PlanReminders(ctx context.Context, now time.Time) (int64, error)
 
 // PlanDigests inserts, for each active user whose digest hour has come in their
 // organization's time zone, one digest for their local date if they have
-// anything overdue, due within 7 days, past the agency's estimate, waiting
-// on us or with no date to follow (admins: the whole organization; others:
-// what they are assigned or watch).
+// anything overdue, due within 7 days, past the agency's estimate or
+// waiting on us (admins: the whole organization; others: what they are
+// assigned or watch). Requests with no date to follow ride along in such a
+// digest (DigestRequests) but never send one on their own: a Florida
+// request would otherwise bring an email every day for as long as it is
+// open.
 func (s *Store) PlanDigests(ctx context.Context, now time.Time) (int64, error) {
 	q := `
 	WITH due AS (
@@ -182,7 +185,7 @@ func (s *Store) PlanDigests(ctx context.Context, now time.Time) (int64, error) {
 		SELECT 1 FROM requests r
 		WHERE r.org_id = d.org_id
 		  AND ((` + dueTracked + ` AND r.due_sort <= d.local_date + 7) OR r.status = 'awaiting_requester'
-		       OR ` + estimatePassed("d.local_date") + ` OR ` + noDateToFollow + `)
+		       OR ` + estimatePassed("d.local_date") + `)
 		  AND (EXISTS (SELECT 1 FROM users a WHERE a.id = d.user_id AND a.role = 'admin')
 		       OR r.assignee_id = d.user_id
 		       OR EXISTS (SELECT 1 FROM watchers w WHERE w.request_id = r.id AND w.user_id = d.user_id)))

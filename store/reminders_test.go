@@ -592,3 +592,22 @@ func TestDueTrackedMatchesTheEngine(t *testing.T) {
 	}
 	require.Equal(t, "("+strings.Join(codes, ", ")+")", store.MetByAcknowledgmentSQL)
 }
+
+// A request with no date to follow (a law with none) is listed in a digest
+// that goes out anyway, but sends none on its own: it would every day.
+func TestStore_NoDateAloneSendsNoDigest(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.request(t, b.agency(t, "Miami-Dade Police Department", "us-fl"), "Jail contracts", "2017-03-27")
+	n, err := b.s.PlanDigests(b.ctx, now)
+	require.NoError(t, err)
+	require.Zero(t, n, "nothing else to report")
+
+	b.request(t, b.agency(t, "Sheriff", "us-ca"), "Detainers", "2017-03-27") // due 6 April
+	n, err = b.s.PlanDigests(b.ctx, now)
+	require.NoError(t, err)
+	require.NotZero(t, n, "a due date this week")
+	rs, err := b.s.DigestRequests(b.ctx, b.fx.Admin.ID)
+	require.NoError(t, err)
+	require.Len(t, rs, 2, "the Florida request rides along")
+}
