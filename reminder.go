@@ -16,11 +16,13 @@ const (
 	ReminderEstimatePassed  = "agency_estimate_passed"
 	ReminderAwaiting        = "awaiting_requester"
 	ReminderDigest          = "digest"
+	// ReminderAssigned tells a person someone assigned them a request.
+	ReminderAssigned = "assigned"
 )
 
 // ReminderKinds are the per-request kinds a user can choose.
 var ReminderKinds = []string{ReminderDueSoon, ReminderDueToday, ReminderOverdue, ReminderExtensionEnding,
-	ReminderEstimatePassed, ReminderAwaiting}
+	ReminderEstimatePassed, ReminderAwaiting, ReminderAssigned}
 
 // Reminder is an email owed to a person, and its delivery state: the outbox.
 type Reminder struct {

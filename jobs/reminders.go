@@ -273,7 +273,7 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder, lk *ba
 		if err != nil {
 			return msg, "", "", err
 		}
-		sender, err := j.store.InviteSender(ctx, c.ID)
+		sender, err := j.store.ReminderSender(ctx, c.ID)
 		if err != nil {
 			return msg, "", "", err
 		}
@@ -319,6 +319,10 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder, lk *ba
 		d.PausedSince = r.Pauses[len(r.Pauses)-1].From
 	}
 	switch c.Kind {
+	case sunshine.ReminderAssigned:
+		if d.AssignedBy, err = j.store.ReminderSender(ctx, c.ID); err != nil {
+			return msg, "", "", err
+		}
 	case sunshine.ReminderDueSoon, sunshine.ReminderExtensionEnding:
 		// Counted from the day it is written: delivery may be late (a
 		// request entered late, retries after a mail outage).
@@ -401,6 +405,10 @@ func stillApplies(c store.ClaimedReminder, r *sunshine.Request) string {
 	case sunshine.ReminderEstimatePassed:
 		if !r.Status.ClockRuns() || r.AgencyEstimatedOn != c.DueOn {
 			return "the agency's estimate changed or the request closed"
+		}
+	case sunshine.ReminderAssigned:
+		if r.AssigneeID == nil || *r.AssigneeID != c.RecipientID {
+			return "the request was assigned to someone else since"
 		}
 	default:
 		if !r.DueTracked() || r.EffectiveDueOn() != c.DueOn {

@@ -402,7 +402,8 @@ func TestReminders_TimelineRecordsEachSent(t *testing.T) {
 		down bool   // the mail server refuses everything
 		want string // the new event's note; "" for none
 	}{
-		{at("2017-03-31"), false, ""},
+		// Assigned by the admin: told so at once.
+		{at("2017-03-31"), false, "Reminder sent to Ana Ruiz: the request was assigned to them by " + b.fx.Admin.Name + "."},
 		{at("2017-04-03"), false, "Reminder sent to Ana Ruiz: due in 3 business days (Thu 6 Apr 2017)."},
 		{at("2017-04-05"), true, ""},
 		{at("2017-04-05").Add(time.Minute), false, "Reminder sent to Ana Ruiz: due in 1 business day (Thu 6 Apr 2017)."},
@@ -443,6 +444,10 @@ func TestReminders_TimelineRecordsEachSent(t *testing.T) {
 		require.Equal(t, ana.ID, data["recipient_id"], name)
 		require.Equal(t, "Ana Ruiz", data["recipient_name"], name)
 		require.Equal(t, ana.Email, data["recipient_email"], name)
+		if data["reminder_kind"] == sunshine.ReminderAssigned {
+			require.Equal(t, "2017-03-27", data["due_on"], "the day it was assigned")
+			continue
+		}
 		require.Equal(t, "2017-04-06", data["due_on"], name)
 		require.Contains(t, []any{"due_soon", "due_today", "overdue"}, data["reminder_kind"], name)
 	}
@@ -881,4 +886,37 @@ func TestDigests_EstimatePassedNoDateAndAssignees(t *testing.T) {
 	require.Contains(t, passed.Text, "Statutory: Mon 3 Apr 2017 (met: the agency acknowledged the request)")
 	require.Contains(t, passed.Text, "this is not a missed statutory deadline")
 	require.NotContains(t, passed.Text, "Due:")
+}
+
+// Assigned by someone else, a person gets an email at the next delivery
+// saying who assigned what; one reassigned away before it went out gets
+// none.
+func TestReminders_AssignedEmail(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	person := func(name string) *sunshine.User {
+		u := &sunshine.User{Email: strings.ToLower(strings.Fields(name)[0]) + "@" + b.fx.Org.Slug + ".example", Name: name, Role: sunshine.RoleStaff}
+		require.NoError(t, b.st.CreateUser(b.fx.Ctx, u))
+		return u
+	}
+	ana, ben := person("Ana Ruiz"), person("Ben Okafor")
+	_, err := b.st.UpdateRequest(b.fx.Ctx, b.req.ID, sunshine.RequestUpdate{AssigneeID: &ana.ID})
+	require.NoError(t, err)
+	_, err = b.st.UpdateRequest(b.fx.Ctx, b.req.ID, sunshine.RequestUpdate{AssigneeID: &ben.ID})
+	require.NoError(t, err)
+
+	fake := &mail.Fake{}
+	_, _, _, err = b.runner(fake).RunOnce(context.Background())
+	require.NoError(t, err)
+	var toBen []mail.Message
+	for _, m := range fake.Sent() {
+		require.NotEqual(t, ana.Email, m.To, "reassigned before it went out: %s", m.Subject)
+		if m.To == ben.Email && strings.HasPrefix(m.Subject, "Assigned to you") {
+			toBen = append(toBen, m)
+		}
+	}
+	require.Len(t, toBen, 1, "%v", subjects(fake.Sent()))
+	require.Equal(t, "Assigned to you: "+b.req.Title+" ("+b.req.AgencyName+")", toBen[0].Subject)
+	require.Contains(t, toBen[0].Text, b.fx.Admin.Name+` assigned "`+b.req.Title+`" to you.`)
+	require.Contains(t, toBen[0].Text, "You get this email because you are assigned to this request")
 }

@@ -80,6 +80,8 @@ func TestRenderReminder_Subjects(t *testing.T) {
 			d.Kind = mail.KindAwaitingRequester
 			d.PausedSince = deadline.MustDate(2017, 3, 29)
 		}, "The agency has been waiting on us since Wed 29 Mar: Use-of-force reports, 2016 (" + sacramento + ")"},
+		{"Assigned", func(d *mail.ReminderData) { d.Kind = mail.KindAssigned; d.AssignedBy = "Ana Ruiz" },
+			"Assigned to you: Use-of-force reports, 2016 (" + sacramento + ")"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -147,6 +149,8 @@ func TestReminderSummary(t *testing.T) {
 			d.Kind = mail.KindAwaitingRequester
 			d.PausedSince = deadline.MustDate(2017, 3, 29)
 		}, "the agency has been waiting on us since Wed 29 Mar 2017"},
+		{"Assigned", func(d *mail.ReminderData) { d.Kind = mail.KindAssigned; d.AssignedBy = "Ana Ruiz" },
+			"the request was assigned to them by Ana Ruiz"},
 		{"UnknownKind", func(d *mail.ReminderData) { d.Kind = "bogus" }, ""},
 	}
 	for _, tt := range tests {
@@ -524,4 +528,20 @@ func TestFake(t *testing.T) {
 	require.Equal(t, []error{nil}, f.Send(context.Background(), msgs[:1]))
 	require.Len(t, f.Sent(), 4)
 	require.NotEmpty(t, f.Describe())
+}
+
+// An assignment email says who assigned what, and what it means for the
+// person: the request's reminders come to them now.
+func TestRenderReminder_Assigned(t *testing.T) {
+	t.Parallel()
+	d := sacramentoReminder(mail.KindAssigned)
+	d.AssignedBy = "Ana Ruiz"
+	_, text, html, err := mail.RenderReminder(d)
+	require.NoError(t, err)
+	require.Contains(t, text, `Ana Ruiz assigned "Use-of-force reports, 2016" to you.`)
+	require.Contains(t, html, `Ana Ruiz assigned Use-of-force reports, 2016 to you.`)
+	for _, body := range []string{text, html} {
+		require.Contains(t, body, "its reminders come to you")
+		require.NotContains(t, body, "late")
+	}
 }

@@ -20,12 +20,14 @@ const (
 	KindExtensionEnding      = "extension_ending"
 	KindAgencyEstimatePassed = "agency_estimate_passed"
 	KindAwaitingRequester    = "awaiting_requester"
+	// KindAssigned tells a person a request was assigned to them.
+	KindAssigned = "assigned"
 )
 
 // Kinds lists every reminder kind RenderReminder knows.
 var Kinds = []string{
 	KindDueSoon, KindDueToday, KindOverdue,
-	KindExtensionEnding, KindAgencyEstimatePassed, KindAwaitingRequester,
+	KindExtensionEnding, KindAgencyEstimatePassed, KindAwaitingRequester, KindAssigned,
 }
 
 // ReminderData is what a reminder email says about one request.
@@ -56,7 +58,9 @@ type ReminderData struct {
 	AgencyEmail, AgencyPortal string
 	// Why says why the recipient gets the email: "you are assigned to this
 	// request".
-	Why              string
+	Why string
+	// AssignedBy names who assigned the request (assigned), "" when unknown.
+	AssignedBy       string
 	BusinessDaysLeft int           // for due_soon / extension_ending
 	DaysOverdue      int           // calendar days late, for overdue
 	EstimatedOn      deadline.Date // agency_estimate_passed
@@ -168,6 +172,8 @@ func RenderReminder(d ReminderData) (subject, text, html string, err error) {
 		what = fmt.Sprintf("Agency's estimated date %s has passed", short(d.EstimatedOn, d.Today))
 	case KindAwaitingRequester:
 		what = fmt.Sprintf("The agency has been waiting on us since %s", short(d.PausedSince, d.Today))
+	case KindAssigned:
+		what = "Assigned to you"
 	default:
 		return "", "", "", fmt.Errorf("mail: unknown reminder kind %q", d.Kind)
 	}
@@ -218,6 +224,11 @@ func ReminderSummary(d ReminderData) string {
 		return "the agency's estimated date has passed (" + day(d.EstimatedOn) + ")"
 	case KindAwaitingRequester:
 		return "the agency has been waiting on us since " + day(d.PausedSince)
+	case KindAssigned:
+		if d.AssignedBy != "" {
+			return "the request was assigned to them by " + d.AssignedBy
+		}
+		return "the request was assigned to them"
 	}
 	return ""
 }

@@ -160,6 +160,30 @@ func (s *Store) PlanReminders(ctx context.Context, now time.Time) (int64, error)
 	return created, nil
 }
 
+// queueAssignedEmail puts in the outbox, within tx, an email telling r's
+// assignee that someone assigned it to them: not when they assigned it to
+// themselves, nor when they chose not to get such emails. Assigning the
+// same person twice in a day sends one.
+func (s *Store) queueAssignedEmail(ctx context.Context, tx sqlx.ExtContext, r *sunshine.Request) error {
+	if r.AssigneeID == nil {
+		return nil
+	}
+	var sender *string
+	if p, ok := sunshine.PrincipalFrom(ctx); ok && p.UserID != "" {
+		if p.UserID == *r.AssigneeID {
+			return nil
+		}
+		sender = &p.UserID
+	}
+	today := s.today(r)
+	const q = `INSERT INTO reminders (org_id, request_id, recipient_id, kind, due_on, occurrence, next_attempt_at, sender_id)
+		SELECT $1, $2, $3, 'assigned', $4, $4, $5, $6
+		WHERE COALESCE((SELECT 'assigned' = ANY(kinds) FROM user_preferences WHERE user_id = $3), true)
+		ON CONFLICT (request_id, kind, due_on, recipient_id, occurrence) WHERE request_id IS NOT NULL DO NOTHING`
+	_, err := tx.ExecContext(ctx, q, r.OrgID, r.ID, *r.AssigneeID, today, s.clock.Now(), sender)
+	return translate(err, "assignment email")
+}
+
 // PlanDigests inserts, for each active user whose digest hour has come in their
 // organization's time zone, one digest for their local date if they have
 // anything overdue, due within 7 days, past the agency's estimate or

@@ -64,6 +64,8 @@ func TestStore_PlanRemindersRecipients(t *testing.T) {
 	require.NoError(t, err)
 	planned, _, err := s.FindReminders(fx.Ctx, []string{"pending"}, 100, "")
 	require.NoError(t, err)
+	// (Filing a request assigned to staff told them so at once.)
+	planned = slices.DeleteFunc(planned, func(p *sunshine.Reminder) bool { return p.Kind == sunshine.ReminderAssigned })
 	require.EqualValues(t, len(planned), n)
 	got := make([][]string, len(cases))
 	for _, p := range planned {
@@ -169,7 +171,9 @@ func requestReminders(t *testing.T, s *store.Store, ctx context.Context, request
 	require.NoError(t, err)
 	var out []*sunshine.Reminder
 	for _, r := range all {
-		if r.RequestID != nil && *r.RequestID == requestID {
+		// Its deadline reminders: not the email telling someone it was
+		// assigned to them (TestStore_AssignedEmail).
+		if r.RequestID != nil && *r.RequestID == requestID && r.Kind != sunshine.ReminderAssigned {
 			out = append(out, r)
 		}
 	}
@@ -437,7 +441,11 @@ func dueTomorrow(t *testing.T, s *store.Store, fx storetest.Fixture, assignee *s
 	require.NoError(t, s.CreateAgency(fx.Ctx, a))
 	r := &sunshine.Request{AgencyID: a.ID, Title: "Detainers", DeliveryMethod: sunshine.DeliveryEmail,
 		ReceivedOn: d("2017-03-27"), AssigneeID: assignee}
-	require.NoError(t, s.CreateRequest(fx.Ctx, r))
+	ctx := fx.Ctx
+	if assignee != nil { // filed by the assignee: no "assigned" email
+		ctx = sunshine.WithPrincipal(ctx, sunshine.Principal{OrgID: fx.Org.ID, UserID: *assignee, Role: sunshine.RoleStaff})
+	}
+	require.NoError(t, s.CreateRequest(ctx, r))
 	_, err := s.PlanReminders(fx.Ctx, now)
 	require.NoError(t, err)
 	return r
@@ -610,4 +618,57 @@ func TestStore_NoDateAloneSendsNoDigest(t *testing.T) {
 	rs, err := b.s.DigestRequests(b.ctx, b.fx.Admin.ID)
 	require.NoError(t, err)
 	require.Len(t, rs, 2, "the Florida request rides along")
+}
+
+// Someone assigned a request by another person is told at once (an
+// "assigned" email in the outbox, naming who did it); not when they assign
+// themselves, not twice in a day, and not when they chose not to be.
+func TestStore_AssignedEmail(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	staff := func(email string) (*sunshine.User, context.Context) {
+		u := &sunshine.User{Email: email, Name: email, Role: sunshine.RoleStaff}
+		require.NoError(t, b.s.CreateUser(b.ctx, u))
+		return u, sunshine.WithPrincipal(context.Background(), sunshine.Principal{OrgID: b.fx.Org.ID, UserID: u.ID, Role: u.Role})
+	}
+	ana, anaCtx := staff("ana@example.org")
+	ben, benCtx := staff("ben@example.org")
+	a := b.agency(t, "Sheriff", "us-ca")
+	assigned := func(t *testing.T) []*sunshine.Reminder {
+		t.Helper()
+		all, _, err := b.s.FindReminders(b.ctx, nil, 200, "")
+		require.NoError(t, err)
+		return slices.DeleteFunc(all, func(r *sunshine.Reminder) bool { return r.Kind != sunshine.ReminderAssigned })
+	}
+
+	// Filed by the admin, assigned to Ana.
+	r := &sunshine.Request{AgencyID: a.ID, Title: "Detainers", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: d("2017-03-27"), AssigneeID: &ana.ID}
+	require.NoError(t, b.s.CreateRequest(b.ctx, r))
+	got := assigned(t)
+	require.Len(t, got, 1)
+	require.Equal(t, ana.ID, got[0].RecipientID)
+	require.Equal(t, r.ID, *got[0].RequestID)
+	require.Equal(t, "pending", got[0].Status)
+	sender, err := b.s.ReminderSender(b.ctx, got[0].ID)
+	require.NoError(t, err)
+	require.Equal(t, b.fx.Admin.Name, sender)
+
+	// Ana hands it to Ben, who takes it back to her the same day: one more
+	// for Ben, none again for Ana.
+	_, err = b.s.UpdateRequest(anaCtx, r.ID, sunshine.RequestUpdate{AssigneeID: &ben.ID})
+	require.NoError(t, err)
+	_, err = b.s.UpdateRequest(benCtx, r.ID, sunshine.RequestUpdate{AssigneeID: &ana.ID})
+	require.NoError(t, err)
+	require.Len(t, assigned(t), 2)
+
+	// Ben assigns himself: nothing to tell him.
+	_, err = b.s.UpdateRequest(benCtx, r.ID, sunshine.RequestUpdate{AssigneeID: &ben.ID})
+	require.NoError(t, err)
+	require.Len(t, assigned(t), 2)
+
+	// Ana chose not to get them.
+	require.NoError(t, b.s.SetPreferences(anaCtx, sunshine.Preferences{Digest: true, DigestHour: 7, Kinds: []string{sunshine.ReminderOverdue}}))
+	r2 := &sunshine.Request{AgencyID: a.ID, Title: "Jail logs", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: d("2017-03-27"), AssigneeID: &ana.ID}
+	require.NoError(t, b.s.CreateRequest(b.ctx, r2))
+	require.Len(t, assigned(t), 2)
 }

@@ -69,8 +69,21 @@ func (s *Store) CreateRequest(ctx context.Context, r *sunshine.Request) error {
 		return err
 	}
 	q := s.prepared() // the same two statements on every create
+	create := func() error { return s.createOnce(ctx, q, p, r) }
+	if r.AssigneeID != nil && *r.AssigneeID != p.UserID {
+		// Assigned to someone else as it is filed: the email to them is
+		// queued in the same transaction.
+		create = func() error {
+			return s.inTx(ctx, func(tx *sqlx.Tx) error {
+				if err := s.createOnce(ctx, tx, p, r); err != nil {
+					return err
+				}
+				return s.queueAssignedEmail(ctx, tx, r)
+			})
+		}
+	}
 	for attempt := 1; ; attempt++ {
-		err := s.createOnce(ctx, q, p, r)
+		err := create()
 		if !errors.Is(err, errClosuresChanged) {
 			return err
 		}
@@ -565,6 +578,9 @@ func (s *Store) UpdateRequest(ctx context.Context, id string, upd sunshine.Reque
 				}
 				r.AssigneeID = next
 				changed["assignee_id"] = next
+				if err := s.queueAssignedEmail(ctx, tx, r); err != nil {
+					return err
+				}
 			}
 		}
 		if upd.Tags != nil {

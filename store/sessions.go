@@ -314,13 +314,14 @@ func (s *Store) sendInvite(ctx context.Context, tx *sqlx.Tx, org, userID, baseUR
 	return translate(err, "invitation email")
 }
 
-// InviteSender names who sent an invitation email, "Ana Ruiz" (or their
-// email when they have no name); "" when no user sent it.
-func (s *Store) InviteSender(ctx context.Context, reminderID string) (string, error) {
+// ReminderSender names who caused an email sent on someone's action (an
+// invitation, an assignment), "Ana Ruiz" (or their email when they have no
+// name); "" when no user did.
+func (s *Store) ReminderSender(ctx context.Context, reminderID string) (string, error) {
 	var name string
 	err := sqlx.GetContext(ctx, s.q(), &name, `SELECT COALESCE(NULLIF(u.name, ''), u.email, '') FROM reminders r
-		LEFT JOIN users u ON u.id = r.sender_id WHERE r.id = $1 AND r.kind = 'invite'`, reminderID)
-	return name, translate(err, "invitation email")
+		LEFT JOIN users u ON u.id = r.sender_id WHERE r.id = $1`, reminderID)
+	return name, translate(err, "email")
 }
 
 // AcceptInvite sets the invited user's password once and opens a session.

@@ -26,6 +26,7 @@ var kindLabels = map[string]string{
 	sunshine.ReminderExtensionEnding: "Before an extended deadline ends",
 	sunshine.ReminderEstimatePassed:  "When the date the agency promised has passed",
 	sunshine.ReminderAwaiting:        "When a request has been waiting on us for a while",
+	sunshine.ReminderAssigned:        "When someone assigns a request to me",
 }
 
 // savedNotes are the success notes the page shows after a redirect, by the
