@@ -45,9 +45,13 @@ const (
 // 2 MiB, cut at a rune boundary. A corrupt document returns an error saying
 // why in plain words; library panics are recovered.
 //
-// PDF parsing runs in its own goroutine: if ctx is done first, Extract
-// returns ctx.Err() at once (the parser goroutine is abandoned and finishes
-// on its own), so callers should pass a context with a deadline.
+// A PDF is read in a child process with a hard memory limit once
+// UseChildProcess has been called (the server does): the process is killed
+// when ctx is done, and a PDF that needs more memory than the limit is an
+// error saying so. Otherwise PDF parsing runs in its own goroutine: if ctx
+// is done first, Extract returns ctx.Err() at once (the parser goroutine is
+// abandoned and finishes on its own), but the memory the file asks for is
+// not bounded. Either way, callers should pass a context with a deadline.
 func Extract(ctx context.Context, contentType string, r io.ReaderAt, size, limit int64) (text string, err error) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -67,11 +71,7 @@ func Extract(ctx context.Context, contentType string, r io.ReaderAt, size, limit
 		return "", fmt.Errorf("%w: %s", ErrUnsupported, mediaType)
 	}
 	if mediaType == "application/pdf" {
-		raw, err := extractPDF(ctx, r, size)
-		if err != nil {
-			return "", err
-		}
-		return clean(raw, maxText), nil
+		return readPDF(ctx, r, size)
 	}
 
 	if limit <= 0 {

@@ -1,0 +1,264 @@
+package textract
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// Reading PDFs in a child process.
+//
+// The PDF library allocates what a file asks for: a 3 KB PDF listing one
+// 1 MiB content stream 256 times took 785 MiB of heap, a 255 KB PDF with
+// one 256 MiB stream 1.8 GiB, and a 265-byte PDF whose cross-reference
+// table names object 2,000,000,000 stops the process with Go's
+// unrecoverable "fatal error: out of memory" while the file is opened. No
+// bound can be set inside the process: the largest allocations happen in
+// the library, sized by numbers in the file, and Go's GOMEMLIMIT is soft.
+// So the server reads each PDF in a process of its own, with a hard limit
+// on its memory set before it reads anything: a PDF that needs more kills
+// that process only, and the document is recorded as failed. The cost is a
+// process per PDF (a few milliseconds to start) and, for a document stored
+// in the database, a copy of it in a temporary file.
+
+// DefaultPDFMemory is the memory a child process may use to read one PDF
+// when UseChildProcess is given none.
+const DefaultPDFMemory = 512 << 20
+
+// ExitUnreadable is RunChild's exit status for a PDF that cannot be read;
+// the reason is on standard error, in one line.
+const ExitUnreadable = 3
+
+// childProcess is how the parent starts the child (UseChildProcess).
+type childProcess struct {
+	argv   []string
+	memory int64
+}
+
+// pdfChild is set once at start by the binary (serve); unset, PDFs are
+// read in-process, as the package's own tests mostly do.
+var pdfChild atomic.Pointer[childProcess]
+
+// UseChildProcess makes Extract read every PDF in a child process, started
+// as argv followed by "--memory" and the limit in bytes, with the PDF as
+// its standard input; the program must call RunChild with those arguments
+// (sunshine's hidden "extract-text" command does). memory <= 0 means
+// DefaultPDFMemory. An empty argv goes back to reading PDFs in-process.
+func UseChildProcess(argv []string, memory int64) {
+	if len(argv) == 0 {
+		pdfChild.Store(nil)
+		return
+	}
+	if memory <= 0 {
+		memory = DefaultPDFMemory
+	}
+	pdfChild.Store(&childProcess{argv: slices.Clone(argv), memory: memory})
+}
+
+// readPDF returns a PDF's cleaned text: in a child process when one is
+// configured, else in this one.
+func readPDF(ctx context.Context, r io.ReaderAt, size int64) (string, error) {
+	if c := pdfChild.Load(); c != nil {
+		return c.extract(ctx, r, size)
+	}
+	return readPDFHere(ctx, r, size)
+}
+
+// readPDFHere reads a PDF in this process.
+func readPDFHere(ctx context.Context, r io.ReaderAt, size int64) (string, error) {
+	raw, err := extractPDF(ctx, r, size)
+	if err != nil {
+		return "", err
+	}
+	return clean(raw, maxText), nil
+}
+
+// extract runs the child on the PDF and returns its text. The child is
+// killed when ctx ends (the caller's timeout), and at most maxText+1 bytes
+// of its output are kept.
+func (c *childProcess) extract(ctx context.Context, r io.ReaderAt, size int64) (string, error) {
+	in, done, err := fileOf(ctx, r, size)
+	if err != nil {
+		return "", err
+	}
+	defer done()
+	args := append(slices.Clone(c.argv[1:]), "--memory", strconv.FormatInt(c.memory, 10))
+	cmd := exec.CommandContext(ctx, c.argv[0], args...)
+	cmd.Stdin = in // the open file itself: the child reads it where the parser asks
+	stdout, stderr := &capped{max: maxText + 1}, &capped{max: 4 << 10}
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	// Go's fatal errors print every goroutine's stack; the first line is
+	// all the parent reads.
+	cmd.Env = append(os.Environ(), "GOTRACEBACK=none")
+	cmd.WaitDelay = time.Second
+	err = cmd.Run()
+	if ctx.Err() != nil {
+		return "", ctx.Err()
+	}
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		// The child caps its text at maxText; clean again so that the
+		// parent relies on nothing but the length it read.
+		return clean(string(stdout.b), maxText), nil
+	case !errors.As(err, &exit):
+		return "", fmt.Errorf("could not read the document: start the PDF reader: %w", err)
+	case exit.ExitCode() == ExitUnreadable:
+		if msg := firstLine(stderr.b); msg != "" {
+			return "", errors.New(msg)
+		}
+		return "", errors.New("not a valid PDF")
+	case outOfMemory(stderr.b):
+		return "", fmt.Errorf("not a valid PDF: reading it needs more than %d MiB of memory", c.memory>>20)
+	case exit.ExitCode() == -1:
+		// Killed by a signal not ours (ctx is not done): most likely the
+		// system's out-of-memory killer, the server having less memory
+		// free than the limit.
+		return "", fmt.Errorf("not a valid PDF: the process reading it was stopped (%s), as when reading it needs more memory than the server has", exit)
+	default:
+		return "", fmt.Errorf("could not read the document: the PDF reader failed (%s): %s", exit, firstLine(stderr.b))
+	}
+}
+
+// fileOf returns a file holding the size bytes of r, for the child's
+// standard input: r itself when it is such a file, else a temporary copy
+// (a document stored in the database is read in chunks), which done
+// removes.
+func fileOf(ctx context.Context, r io.ReaderAt, size int64) (f *os.File, done func(), err error) {
+	if f, ok := r.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() == size {
+			return f, func() {}, nil
+		}
+	}
+	tmp, err := os.CreateTemp("", "sunshine-pdf-*")
+	if err != nil {
+		return nil, nil, fmt.Errorf("could not read the document: %w", err)
+	}
+	done = func() {
+		tmp.Close()
+		os.Remove(tmp.Name())
+	}
+	if _, err := io.Copy(tmp, ctxReader{ctx, io.NewSectionReader(r, 0, size)}); err != nil {
+		done()
+		if ctx.Err() != nil {
+			return nil, nil, ctx.Err()
+		}
+		return nil, nil, fmt.Errorf("could not read the document: %w", err)
+	}
+	return tmp, done, nil
+}
+
+// outOfMemory reports whether a child's standard error shows Go's runtime
+// stopping it for want of memory: "fatal error: out of memory" when the
+// heap cannot grow, "errno=12" (ENOMEM) when a thread cannot be created,
+// and, in a binary built with the race detector (the tests under -race),
+// "too many address space collisions" when the heap cannot grow.
+func outOfMemory(stderr []byte) bool {
+	for _, s := range []string{"out of memory", "errno=12", "address space collisions"} {
+		if bytes.Contains(stderr, []byte(s)) {
+			return true
+		}
+	}
+	return false
+}
+
+func firstLine(b []byte) string {
+	s := strings.TrimSpace(string(b))
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return strings.ToValidUTF8(s, "\uFFFD")
+}
+
+// capped keeps the first max bytes written to it and discards the rest,
+// so that a child writing more cannot grow the parent.
+type capped struct {
+	b   []byte
+	max int
+}
+
+func (c *capped) Write(p []byte) (int, error) {
+	if room := c.max - len(c.b); room > 0 {
+		c.b = append(c.b, p[:min(room, len(p))]...)
+	}
+	return len(p), nil
+}
+
+// RunChild is the child's side of UseChildProcess, the body of sunshine's
+// hidden command
+//
+//	sunshine extract-text [--memory bytes] [file]
+//
+// It sets a hard limit on its own memory before reading anything, reads
+// the PDF (the file named, or standard input), writes its text (at most 2
+// MiB) to stdout and returns the exit status: 0; ExitUnreadable, with the
+// reason on stderr, for a PDF that cannot be read; 1 when it cannot start
+// (bad arguments, no file, no limit). A PDF that needs more memory than
+// the limit stops the process with Go's "fatal error: out of memory" (exit
+// status 2), which the parent reports as such.
+func RunChild(args []string, stdin *os.File, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("extract-text", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	memory := fs.Int64("memory", DefaultPDFMemory, "hard limit on the memory used to read the PDF, in bytes")
+	if err := fs.Parse(args); err != nil {
+		return 1
+	}
+	if fs.NArg() > 1 || *memory <= 0 {
+		fmt.Fprintln(stderr, "extract-text: give a positive --memory and at most one PDF file (none reads standard input)")
+		return 1
+	}
+	// First, before the PDF decides what is allocated.
+	if err := limitMemory(*memory); err != nil {
+		fmt.Fprintf(stderr, "extract-text: set the memory limit: %v\n", err)
+		return 1
+	}
+	// The soft limit makes the collector work harder as the heap nears the
+	// hard one, so that garbage does not count against the PDF.
+	debug.SetMemoryLimit(*memory - *memory/4)
+
+	in := stdin
+	if fs.NArg() == 1 {
+		f, err := os.Open(fs.Arg(0))
+		if err != nil {
+			fmt.Fprintf(stderr, "extract-text: %v\n", err)
+			return 1
+		}
+		defer f.Close()
+		in = f
+	}
+	var r io.ReaderAt = in
+	var size int64
+	if fi, err := in.Stat(); err == nil && fi.Mode().IsRegular() {
+		size = fi.Size()
+	} else {
+		// A pipe: the parser reads at random, so the PDF is held in
+		// memory, within the limit.
+		data, err := io.ReadAll(in)
+		if err != nil {
+			fmt.Fprintf(stderr, "extract-text: read standard input: %v\n", err)
+			return 1
+		}
+		r, size = bytes.NewReader(data), int64(len(data))
+	}
+	text, err := readPDFHere(context.Background(), r, size)
+	if err != nil {
+		fmt.Fprintln(stderr, strings.ReplaceAll(err.Error(), "\n", " "))
+		return ExitUnreadable
+	}
+	if _, err := io.WriteString(stdout, text); err != nil {
+		fmt.Fprintf(stderr, "extract-text: write the text: %v\n", err)
+		return 1
+	}
+	return 0
+}
