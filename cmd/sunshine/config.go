@@ -12,6 +12,7 @@ import (
 
 	"github.com/sunshine-records/sunshine/jobs"
 	"github.com/sunshine-records/sunshine/store"
+	"github.com/sunshine-records/sunshine/textract"
 )
 
 // Config is Sunshine's configuration, read once from the environment and
@@ -30,6 +31,7 @@ type Config struct {
 	SeedDemo        bool          // SUNSHINE_SEED_DEMO: create the demo organization at serve start
 	DBMaxConns      int           // SUNSHINE_DB_MAX_CONNS
 	UploadLimit     int64         // SUNSHINE_MAX_UPLOAD, bytes
+	ExtractMemory   int64         // SUNSHINE_EXTRACT_MEMORY, bytes: the hard limit of the process reading one PDF
 	SMTPURL         string        // SUNSHINE_SMTP_URL (or _FILE): reminders; empty writes mail to a folder
 	SMTPConnections int           // SUNSHINE_SMTP_CONNECTIONS: connections delivering reminders at once
 	MailFrom        string        // SUNSHINE_MAIL_FROM
@@ -41,6 +43,10 @@ type Config struct {
 	MetricsToken    string        // SUNSHINE_METRICS_TOKEN (or _FILE): bearer token /metrics asks for; empty = open
 	TuneGC          bool          // neither GOGC nor GOMEMLIMIT is set: serve sets its own (tuneGC)
 }
+
+// minExtractMemory is the least SUNSHINE_EXTRACT_MEMORY: below it, Go's
+// runtime in the child has little room left for the PDF.
+const minExtractMemory = 64 << 20
 
 // loadConfig reads the environment through getenv and validates it; every
 // problem is reported at once, naming its variable.
@@ -116,6 +122,12 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		errs = append(errs, fmt.Errorf("SUNSHINE_MAX_UPLOAD: %q must be a number of bytes, at least 1024", maxUpload))
 	} else {
 		c.UploadLimit = n
+	}
+	extractMemory := str("SUNSHINE_EXTRACT_MEMORY", strconv.Itoa(textract.DefaultPDFMemory))
+	if n, err := strconv.ParseInt(extractMemory, 10, 64); err != nil || n < minExtractMemory {
+		errs = append(errs, fmt.Errorf("SUNSHINE_EXTRACT_MEMORY: %q must be a number of bytes, at least %d (64 MiB)", extractMemory, minExtractMemory))
+	} else {
+		c.ExtractMemory = n
 	}
 	shutdown := str("SUNSHINE_SHUTDOWN_TIMEOUT", "15s")
 	if d, err := time.ParseDuration(shutdown); err != nil || d <= 0 {

@@ -113,15 +113,17 @@ func TestConfig(t *testing.T) {
 	require.Equal(t, int64(1<<20), cfg.BodyLimit)
 	require.True(t, cfg.Migrate)
 	require.Equal(t, 4, cfg.SMTPConnections)
+	require.Equal(t, int64(512<<20), cfg.ExtractMemory)
 
 	env = map[string]string{
 		"SUNSHINE_DATABASE_URL": "mysql://x", "SUNSHINE_BODY_LIMIT": "ten", "SUNSHINE_LOG_FORMAT": "xml",
 		"SUNSHINE_MIGRATE": "maybe", "SUNSHINE_BASE_URL": "ftp://x", "SUNSHINE_SMTP_URL": "http://mail",
 		"SUNSHINE_DEBUG_ADDR": "0.0.0.0:6060", "SUNSHINE_SMTP_CONNECTIONS": "0", "SUNSHINE_TRUSTED_PROXIES": "10.0.0.1, proxy.internal",
+		"SUNSHINE_EXTRACT_MEMORY": "1000000",
 	}
 	_, err = loadConfig(get)
 	require.Error(t, err)
-	for _, name := range []string{"SUNSHINE_DATABASE_URL", "SUNSHINE_BODY_LIMIT", "SUNSHINE_LOG_FORMAT", "SUNSHINE_MIGRATE", "SUNSHINE_BASE_URL", "SUNSHINE_SMTP_URL", "SUNSHINE_DEBUG_ADDR", "SUNSHINE_SMTP_CONNECTIONS", "SUNSHINE_TRUSTED_PROXIES"} {
+	for _, name := range []string{"SUNSHINE_DATABASE_URL", "SUNSHINE_BODY_LIMIT", "SUNSHINE_LOG_FORMAT", "SUNSHINE_MIGRATE", "SUNSHINE_BASE_URL", "SUNSHINE_SMTP_URL", "SUNSHINE_DEBUG_ADDR", "SUNSHINE_SMTP_CONNECTIONS", "SUNSHINE_TRUSTED_PROXIES", "SUNSHINE_EXTRACT_MEMORY"} {
 		require.Contains(t, err.Error(), name)
 	}
 	require.Contains(t, err.Error(), `"proxy.internal" is not an IP address or CIDR range`)

@@ -13,10 +13,14 @@ import (
 
 // TestMain lets a test run the command in a process of its own (runMain):
 // a holidays file changes the engine's calendars for the whole process.
+// The variable is set for every process the tests start, so that this
+// binary started again (as serve starts extract-text, useExtractChild) runs
+// the command, never the tests.
 func TestMain(m *testing.M) {
 	if os.Getenv("SUNSHINE_TEST_RUN_MAIN") == "1" {
 		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 	}
+	os.Setenv("SUNSHINE_TEST_RUN_MAIN", "1")
 	os.Exit(m.Run())
 }
 

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/sunshine-records/sunshine/deadline"
+	"github.com/sunshine-records/sunshine/textract"
 )
 
 // exitUsage is the exit status for bad input: a flag or value the command
@@ -26,6 +27,11 @@ type command struct {
 }
 
 var commands map[string]command
+
+// extractTextCommand is the hidden command serve starts to read one PDF in
+// a process of its own, with a hard memory limit (textract.RunChild). It is
+// not meant for people, so help does not list it.
+const extractTextCommand = "extract-text"
 
 func init() {
 	commands = map[string]command{
@@ -59,6 +65,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		printUsage(stdout)
 		return 0
+	}
+	if args[0] == extractTextCommand {
+		// Before loadHolidays: reading a PDF computes no dates.
+		return textract.RunChild(args[1:], os.Stdin, stdout, stderr)
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {

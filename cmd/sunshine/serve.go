@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"os"
 	"os/signal"
 	"runtime/debug"
 	"syscall"
@@ -21,6 +22,7 @@ import (
 	"github.com/sunshine-records/sunshine/jobs"
 	"github.com/sunshine-records/sunshine/migrations"
 	"github.com/sunshine-records/sunshine/store"
+	"github.com/sunshine-records/sunshine/textract"
 	"github.com/sunshine-records/sunshine/web"
 )
 
@@ -51,6 +53,10 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	if cfg.TuneGC {
 		tuneGC()
 	}
+	if err := useExtractChild(cfg); err != nil {
+		return err
+	}
+	log.Info("text extraction reads each PDF in a process of its own", "memory_limit_mib", cfg.ExtractMemory>>20)
 	if cfg.DebugAddr != "" { // first, so a taken address stops serve before anything starts
 		stopDebug, err := serveDebug(cfg.DebugAddr, log)
 		if err != nil {
@@ -143,6 +149,19 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	}
 	handler.Wait() // text extractions in flight
 	log.Info("stopped")
+	return nil
+}
+
+// useExtractChild makes text extraction read each PDF in a process of its
+// own: this program's hidden extract-text command, with a hard limit of
+// cfg.ExtractMemory bytes (textract.UseChildProcess says why). serve
+// refuses to start without it rather than read PDFs unbounded.
+func useExtractChild(cfg Config) error {
+	exe, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("find this program, to read PDFs in a process of its own: %w", err)
+	}
+	textract.UseChildProcess([]string{exe, extractTextCommand}, cfg.ExtractMemory)
 	return nil
 }
 

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"mime/multipart"
 	"net"
 	"net/http"
 	"os"
@@ -64,19 +66,39 @@ func TestServe_RealBinary(t *testing.T) {
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	var page struct {
 		Items []struct {
+			ID         string `json:"id"`
 			AgencyName string `json:"agency_name"`
 			DueOn      string `json:"due_on"`
 		} `json:"items"`
 	}
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&page))
-	found := false
+	requestID := ""
 	for _, it := range page.Items {
 		if it.AgencyName == "Sacramento County Sheriff's Department" {
 			require.Equal(t, "2017-04-06", it.DueOn)
-			found = true
+			requestID = it.ID
 		}
 	}
-	require.True(t, found, "the demo CPRA request is listed")
+	require.NotEmpty(t, requestID, "the demo CPRA request is listed")
+
+	// PDFs are read in a child process with a memory limit: a PDF that
+	// would stop the server with "fatal error: out of memory" is recorded
+	// as failed, and the server carries on.
+	for _, tc := range []struct {
+		pdf               []byte
+		status, textError string
+	}{
+		{xrefBomb(), "failed", "the text could not be read (not a valid PDF: reading it needs more than 512 MiB of memory)"},
+		{testPDF(t, "Records released under the CPRA"), "extracted", ""}, // no text would say "no text found"
+	} {
+		doc := uploadDocument(t, base, requestID, tc.pdf)
+		require.Eventually(t, func() bool {
+			doc = getDocument(t, base, doc.ID)
+			return doc.TextStatus != "pending"
+		}, 30*time.Second, 50*time.Millisecond, "text never extracted: %s", logs)
+		require.Equal(t, tc.status, doc.TextStatus, doc.TextError)
+		require.Equal(t, tc.textError, doc.TextError)
+	}
 
 	// Profiles on the debug address only, never on the application's.
 	for _, tc := range []struct {
@@ -100,4 +122,45 @@ func TestServe_RealBinary(t *testing.T) {
 	}
 	require.Contains(t, logs.String(), `"msg":"stopped"`)
 	require.NotContains(t, logs.String(), demoToken, "tokens never reach the logs")
+}
+
+type testDocument struct {
+	ID         string `json:"id"`
+	TextStatus string `json:"text_status"`
+	TextError  string `json:"text_error"`
+}
+
+// uploadDocument uploads a PDF to a request of the demo organization.
+func uploadDocument(t *testing.T, base, requestID string, pdf []byte) testDocument {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, err := mw.CreateFormFile("file", "released.pdf")
+	require.NoError(t, err)
+	_, err = fw.Write(pdf)
+	require.NoError(t, err)
+	require.NoError(t, mw.Close())
+	req, _ := http.NewRequest("POST", base+"/api/v1/requests/"+requestID+"/documents", &body)
+	req.Header.Set("Authorization", "Bearer "+demoToken)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusCreated, resp.StatusCode)
+	var doc testDocument
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&doc))
+	return doc
+}
+
+func getDocument(t *testing.T, base, id string) testDocument {
+	t.Helper()
+	req, _ := http.NewRequest("GET", base+"/api/v1/documents/"+id, nil)
+	req.Header.Set("Authorization", "Bearer "+demoToken)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	var doc testDocument
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&doc))
+	return doc
 }
