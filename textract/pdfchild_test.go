@@ -101,8 +101,8 @@ func TestChildProcess_RefusesPDFBombs(t *testing.T) {
 		pdf    []byte
 		memory int64
 	}{
-		// A small limit: the stream bomb grows gradually, and reaching
-		// 512 MiB takes about 15 seconds.
+		// A small limit: the stream bomb grows gradually (about 2 s to
+		// reach 512 MiB, far more under -race).
 		{"one 1 MiB stream listed 256 times", streamBomb(t, 1, 256), 64 << 20},
 		// The default limit: the allocation is made at once.
 		{"xref naming object 2,000,000,000", xrefBomb(2_000_000_000), 0},
@@ -181,8 +181,10 @@ func TestChildProcess_SameTextAsInProcess(t *testing.T) {
 // TestChildProcess_KilledWithContext: the child is killed when the
 // caller's context ends, and Extract says so at once.
 func TestChildProcess_KilledWithContext(t *testing.T) {
-	useChild(t, 0)
-	pdf := streamBomb(t, 1, 256) // takes about 15 s to reach the default limit
+	// A limit the PDF does not reach: read whole, it takes 10-25 s and
+	// about 800 MiB.
+	useChild(t, 2<<30)
+	pdf := streamBomb(t, 1, 256)
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	start := time.Now()
