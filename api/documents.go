@@ -23,7 +23,8 @@ const uploadRoute = "/api/v1/requests/:id/documents"
 
 // maxExtract bounds how much of a text, HTML or e-mail document text
 // extraction reads (its text is capped at 2 MiB anyway); a PDF is read
-// whole, however large, fetching the chunks its parser asks for.
+// whole, however large: copied to a temporary file for the process that
+// reads it (textract.UseChildProcess, which serve sets).
 const maxExtract = 32 << 20
 
 // handleDocumentUpload stores one file (multipart field "file"). The file
