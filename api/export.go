@@ -47,6 +47,11 @@ func (s *Server) handleRequestsCSV(c *gin.Context) {
 	}
 }
 
+// RequestZip streams one request's archive (GET
+// /api/v1/requests/{id}/export.zip), for pages to offer the same file: the
+// request of the context's organization named by the id path parameter.
+func (s *Server) RequestZip(c *gin.Context) { s.handleRequestZip(c) }
+
 // handleRequestZip streams GET /requests/{id}/export.zip: the request with
 // its timeline, its communications as text and its documents byte for byte.
 func (s *Server) handleRequestZip(c *gin.Context) {

@@ -92,6 +92,7 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		{"/documents/" + kept.ID + "/download", 200, 200, 200, 404},
 		{"/communications/" + comm.ID + "/edit", 200, 200, 403, 404}, // viewers cannot correct communications
 		{"/export/requests.csv", 200, 200, 200, 200},
+		{"/requests/" + r.ID + "/export.zip", 200, 200, 200, 404},
 		{"/reminders", 200, 200, 200, 200},
 	}
 	posts := []struct {

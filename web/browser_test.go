@@ -119,7 +119,7 @@ func startServer(t *testing.T) *liveServer {
 	t.Cleanup(srv.Close)
 	ls.url = srv.URL
 	apiServer := api.New(st, api.Config{InlineExtraction: true, BaseURL: srv.URL})
-	web.New(st, apiServer.Engine(), web.Config{BaseURL: srv.URL, ExtractText: apiServer.ExtractText})
+	web.New(st, apiServer.Engine(), web.Config{BaseURL: srv.URL, ExtractText: apiServer.ExtractText, RequestZip: apiServer.RequestZip})
 	handler = apiServer
 	return ls
 }

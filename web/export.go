@@ -48,3 +48,18 @@ func (s *Server) handleExportCSV(c *gin.Context) {
 		panic(http.ErrAbortHandler)
 	}
 }
+
+// handleRequestZip downloads one request's archive, the API's file. A
+// request of another organization (or none) is the pages' 404, before any
+// byte of the archive is sent.
+func (s *Server) handleRequestZip(c *gin.Context) {
+	if s.cfg.RequestZip == nil {
+		s.fail(c, sunshine.Errorf(sunshine.ENotFound, "no archive download on this server"))
+		return
+	}
+	if _, err := s.store.FindRequestByID(ctxOf(c), c.Param("id")); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.cfg.RequestZip(c)
+}

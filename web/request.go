@@ -207,6 +207,7 @@ type requestPageData struct {
 	Comms      []*sunshine.Communication
 	Timeline   []timelineItem
 	CanWrite   bool
+	Archive    bool // the request's ZIP can be downloaded (Config.RequestZip)
 	Note       string
 
 	Channels        []string
@@ -259,6 +260,7 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 		s.fail(c, err)
 		return
 	}
+	d.Archive = s.cfg.RequestZip != nil
 	var final []string
 	for _, st := range d.Allowed {
 		if len(st.Allowed()) == 0 {

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -396,6 +397,23 @@ func TestRequestPage_OtherOrganization(t *testing.T) {
 	ob.login(other.Admin.Email)
 	require.Equal(t, http.StatusNotFound, ob.get("/requests/"+r.ID).Code)
 	require.Equal(t, http.StatusNotFound, ob.get("/documents/"+docs[0].ID+"/download").Code)
+	rec = ob.get("/requests/" + r.ID + "/export.zip")
+	require.Equal(t, http.StatusNotFound, rec.Code)
+	require.Contains(t, rec.Header().Get("Content-Type"), "text/html", "the pages' 404, no archive")
+
+	// Its own organization downloads the whole request, the API's file.
+	page := body(b.get("/requests/" + r.ID))
+	require.Contains(t, page, `<a href="/requests/`+r.ID+`/export.zip" download>Download the whole request (ZIP)</a>`)
+	rec = b.get("/requests/" + r.ID + "/export.zip")
+	require.Equal(t, http.StatusOK, rec.Code)
+	require.Equal(t, "application/zip", rec.Header().Get("Content-Type"))
+	zr, err := zip.NewReader(bytes.NewReader(rec.Body.Bytes()), int64(rec.Body.Len()))
+	require.NoError(t, err)
+	var names []string
+	for _, f := range zr.File {
+		names = append(names, f.Name)
+	}
+	require.Equal(t, []string{"request.json", "timeline.json", "documents/a.txt"}, names)
 	rec = ob.post("/requests/"+r.ID+"/communications", url.Values{
 		"direction": {"in"}, "channel": {"email"}, "kind": {"denial"}, "occurred_on": {"2017-04-05"}})
 	require.Equal(t, http.StatusNotFound, rec.Code)

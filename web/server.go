@@ -42,6 +42,10 @@ type Config struct {
 	// API share its bound on concurrent extractions. Without it a document
 	// stays pending until a server that has one starts.
 	ExtractText func(ctx context.Context, orgID, docID string)
+	// RequestZip streams a request's archive (its timeline, communications
+	// and documents): the API's (api.Server.RequestZip), so the page's
+	// download is the API's file. Nil: the page offers none.
+	RequestZip gin.HandlerFunc
 }
 
 // Server is the staff pages.
@@ -89,6 +93,7 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 	in.POST("/agencies/:id/closures/:date/delete", s.handleClosureDelete)
 	in.GET("/search", s.handleSearch)
 	in.GET("/export/requests.csv", s.handleExportCSV)
+	in.GET("/requests/:id/export.zip", s.handleRequestZip)
 	in.GET("/requests", s.handleRequestList)
 	in.GET("/requests/new", s.handleNewRequestPage)
 	in.POST("/requests", s.handleRequestCreate)

@@ -94,7 +94,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	handler := api.New(st, api.Config{Logger: log, BodyLimit: cfg.BodyLimit, UploadLimit: cfg.UploadLimit,
 		Ready: readiness(db), BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken})
 	web.New(st, handler.Engine(), web.Config{Logger: log, BaseURL: cfg.BaseURL, UploadLimit: cfg.UploadLimit,
-		SecureCookies: cfg.SecureCookies(), ExtractText: handler.ExtractText})
+		SecureCookies: cfg.SecureCookies(), ExtractText: handler.ExtractText, RequestZip: handler.RequestZip})
 	for _, w := range cfg.Warnings() {
 		log.Warn(w)
 	}
