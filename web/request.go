@@ -434,7 +434,7 @@ func buildTimeline(events []*sunshine.Event, comms []*sunshine.Communication, do
 	}
 	out = append(out, commItems...)
 	out = append(out, loose...)
-	var lastOn deadline.Date
+	var lastOn, lastComputedOn deadline.Date
 	for _, e := range events {
 		on := e.EffectiveOn
 		if on.IsZero() {
@@ -450,6 +450,14 @@ func buildTimeline(events []*sunshine.Event, comms []*sunshine.Communication, do
 			case !lastOn.IsZero():
 				on = lastOn
 			}
+			// Never before a due date computed earlier: a back-dated cause
+			// (an extension notice logged days later) would otherwise put
+			// its new date above an older one, and the timeline would end
+			// on a date that is no longer the due date.
+			if on.Before(lastComputedOn) {
+				on = lastComputedOn
+			}
+			lastComputedOn = on
 		}
 		// An agreed date recorded before 2026-11-28 took effect on the date
 		// it names; it belongs on the day it was set.

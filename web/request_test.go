@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -944,4 +945,20 @@ func TestFormProblemText(t *testing.T) {
 	} {
 		require.Equal(t, tc.want, web.FormProblemText(tc.label, tc.message))
 	}
+}
+
+// The timeline ends on the current due date, even when a change is
+// back-dated before one recorded earlier: an extension notice logged today
+// but dated before a closure day added yesterday.
+func TestRequestPage_TimelineEndsOnTheDueDate(t *testing.T) {
+	t.Parallel()
+	b, a, r := sacramento(t)
+	requireRedirect(t, b.post("/agencies/"+a.ID+"/closures", url.Values{"closed_on": {"2017-04-06"}, "reason": {"flood"}}), "/agencies/")
+	requireRedirect(t, b.post("/requests/"+r.ID+"/extension", url.Values{"invoked_on": {"2017-04-03"}}), "/requests/")
+	got, err := b.st.FindRequestByID(b.fx.Ctx, r.ID)
+	require.NoError(t, err)
+	page := body(b.get("/requests/" + r.ID))
+	computed := regexp.MustCompile(`Due date computed: ([A-Za-z]{3} \d+ [A-Za-z]{3} \d{4})`).FindAllStringSubmatch(page, -1)
+	require.GreaterOrEqual(t, len(computed), 3, "filed, the closure day, the extension")
+	require.Equal(t, got.DueOn.Format("Mon 2 Jan 2006"), computed[len(computed)-1][1], "the last line is the due date")
 }
