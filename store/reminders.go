@@ -185,7 +185,8 @@ func (s *Store) queueAssignedEmail(ctx context.Context, tx sqlx.ExtContext, r *s
 }
 
 // PlanDigests inserts, for each active user whose digest hour has come in their
-// organization's time zone, one digest for their local date if they have
+// organization's time zone on a weekday (no one reads a work summary on a
+// Saturday; Monday's covers the weekend), one digest for their local date if they have
 // anything overdue, due within 7 days, past the agency's estimate or
 // waiting on us (admins: the whole organization; others: what they are
 // assigned or watch). Requests with no date to follow ride along in such a
@@ -201,6 +202,8 @@ func (s *Store) PlanDigests(ctx context.Context, now time.Time) (int64, error) {
 		LEFT JOIN user_preferences up ON up.user_id = u.id
 		WHERE ` + activeUser + ` AND COALESCE(up.digest, true)
 		  AND extract(hour FROM ($1::timestamptz AT TIME ZONE o.time_zone)) >= COALESCE(up.digest_hour, 7)
+		  -- Weekdays only: Monday's digest covers the weekend.
+		  AND extract(isodow FROM ($1::timestamptz AT TIME ZONE o.time_zone)) < 6
 	)
 	INSERT INTO reminders (org_id, recipient_id, kind, due_on, occurrence, next_attempt_at)
 	SELECT d.org_id, d.user_id, 'digest', d.local_date, d.local_date, $1

@@ -42,7 +42,7 @@ func TestSettings_Page(t *testing.T) {
 	page := body(rec)
 	for _, want := range []string{
 		`<form method="post" action="/settings/preferences#preferences"`,
-		`<label for="pref-digest">Send me a daily digest of what is due</label>`,
+		`<label for="pref-digest">Send me a digest of what is due, each weekday</label>`,
 		`<label for="pref-hour">Digest time (`,
 		`<option value="7" selected>07:00</option>`,
 		`<option value="23" >23:00</option>`,
