@@ -381,6 +381,7 @@ func TestExportCSV(t *testing.T) {
 	rec = d.get("/export/requests.csv?overdue=true&due_before=2017-04-10")
 	require.Equal(t, http.StatusBadRequest, rec.Code)
 	require.Contains(t, body(rec), "“due_before”, “overdue” is not a filter of this list")
+	require.NotContains(t, body(rec), "_: ", "no internal field name")
 }
 
 // "Today" for a deadline is the agency's: late on the evening of 5 April in

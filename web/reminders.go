@@ -21,7 +21,8 @@ var reminderStatuses = []struct{ Value, Label string }{
 var reminderKindNames = map[string]string{
 	sunshine.ReminderDueSoon: "Due soon", sunshine.ReminderDueToday: "Due today", sunshine.ReminderOverdue: "Overdue",
 	sunshine.ReminderExtensionEnding: "Extension ending", sunshine.ReminderEstimatePassed: "Agency's date passed",
-	sunshine.ReminderAwaiting: "Waiting on us", sunshine.ReminderDigest: "Daily digest", "invite": "Invitation",
+	sunshine.ReminderAwaiting: "Waiting on us", sunshine.ReminderDigest: "Weekday digest", "invite": "Invitation",
+	sunshine.ReminderAssigned: "Assigned to them",
 }
 
 type reminderRow struct {

@@ -102,7 +102,7 @@ func (p formProblem) Text() string {
 var fieldLabels = map[string]string{
 	"agency_id": "Agency", "title": "Title", "description": "Request text", "delivery_method": "Delivery method",
 	"tracking_number": "Agency tracking number", "tags": "Tags", "sent_on": "Sent on", "received_on": "Received by the agency on",
-	"agency_estimated_on": "Agency's estimated date",
+	"agency_estimated_on": "Agency's estimated date", "assignee_id": "Assignee",
 }
 
 // Problems lists the errors of the given fields, in that order, for the

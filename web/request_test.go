@@ -360,6 +360,7 @@ func TestNewRequest(t *testing.T) {
 	rec = b.post("/requests", bad)
 	require.Equal(t, http.StatusBadRequest, rec.Code, body(rec))
 	require.Contains(t, body(rec), `id="new-assignee-id-error">`)
+	require.Contains(t, body(rec), `<li><a href="#new-assignee-id">Assignee: `, "the summary names the field")
 
 	// Assigned as it is filed.
 	require.Contains(t, page, `<option value="`+b.fx.Admin.ID+`" >`, "the organization's people are offered")

@@ -95,6 +95,9 @@ func parseListFilter(c *gin.Context) (listFilter, error) {
 	msgs := make([]string, len(errs))
 	for i, e := range errs {
 		msgs[i] = e.Field + ": " + e.Message
+		if e.Field == "_" { // no field of the form: the message alone
+			msgs[i] = e.Message
+		}
 	}
 	return f, &sunshine.Error{Code: sunshine.EInvalid, Message: strings.Join(msgs, "; "), Fields: errs}
 }
@@ -184,7 +187,11 @@ type requestListData struct {
 	Next         string // link to the next page, if any
 	First        string // link to the first page with the same filters
 	ExportURL    string
-	CanWrite     bool
+	// AnyStatus is this list with closed requests too, offered when the
+	// open ones (the default) have no match: a denied request to appeal
+	// must not look as if it did not exist.
+	AnyStatus string
+	CanWrite  bool
 }
 
 // handleRequestList is GET /requests: every request of the organization,
@@ -204,6 +211,9 @@ func (s *Server) handleRequestList(c *gin.Context) {
 		d.Rows, next, err = s.store.FindRequests(ctx, rf)
 		if next != "" {
 			d.Next = f.link("/requests", "cursor", next)
+		}
+		if err == nil && len(d.Rows) == 0 && cursor == "" && f.Status == "open" {
+			err = s.offerClosed(ctx, f, d)
 		}
 	}
 	status := http.StatusOK
@@ -262,4 +272,18 @@ func (s *Server) lawOptions(ctx context.Context, chosen string) ([]dashOption, e
 	}
 	slices.SortFunc(out, func(a, b dashOption) int { return strings.Compare(a.Label, b.Label) })
 	return out, nil
+}
+
+// offerClosed sets d.AnyStatus when no open request matches f but a closed
+// one does.
+func (s *Server) offerClosed(ctx context.Context, f listFilter, d *requestListData) error {
+	closed := f
+	closed.Status = "closed"
+	rs, _, err := s.store.FindRequests(ctx, closed.request(1))
+	if err != nil || len(rs) == 0 {
+		return err
+	}
+	closed.Status = "any"
+	d.AnyStatus = closed.link("/requests")
+	return nil
 }

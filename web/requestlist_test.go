@@ -248,6 +248,12 @@ func TestRequestList_Filters(t *testing.T) {
 	page = body(l.get("/requests?tag=nothing-has-this"))
 	require.Empty(t, listedIDs(page))
 	require.Contains(t, page, "No request matches these filters.")
+	// Only a closed request matches: the page says so and links to it,
+	// so a denied request does not look as if it did not exist.
+	page = body(l.get("/requests?q=detention"))
+	require.Empty(t, listedIDs(page))
+	require.Contains(t, page, `No open request matches these filters, but a closed one does. <a href="/requests?q=detention&amp;status=any">Show closed requests too</a>`)
+	require.Equal(t, []string{l.closed.ID}, listedIDs(body(l.get("/requests?q=detention&status=any"))))
 	// Another organization's agency matches nothing here.
 	page = body(l.get("/requests?agency_id=" + l.other.AgencyID))
 	require.Empty(t, listedIDs(page))
