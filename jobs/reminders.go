@@ -323,6 +323,12 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder, lk *ba
 		if d.AssignedBy, err = j.store.ReminderSender(ctx, c.ID); err != nil {
 			return msg, "", "", err
 		}
+		// The date to follow, as the pages show it: none under appeal
+		// without a decision date, or for a closed request (the estimate,
+		// when the request follows it, has its own line).
+		if !r.FollowsEstimate() {
+			d.DueOn, d.Todo = r.FollowOn(), r.DateTodo()
+		}
 	case sunshine.ReminderDueSoon, sunshine.ReminderExtensionEnding:
 		// Counted from the day it is written: delivery may be late (a
 		// request entered late, retries after a mail outage).

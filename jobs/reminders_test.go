@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -924,4 +925,36 @@ func TestReminders_AssignedEmail(t *testing.T) {
 	require.Equal(t, "Assigned to you: "+b.req.Title+" ("+b.req.AgencyName+")", toBen[0].Subject)
 	require.Contains(t, toBen[0].Text, b.fx.Admin.Name+` assigned "`+b.req.Title+`" to you.`)
 	require.Contains(t, toBen[0].Text, "You get this email because you are assigned to this request")
+
+	// Given back to Ana the same day, after hers was dropped: she is told.
+	_, err = b.st.UpdateRequest(b.fx.Ctx, b.req.ID, sunshine.RequestUpdate{AssigneeID: &ana.ID})
+	require.NoError(t, err)
+	fake = &mail.Fake{}
+	_, _, _, err = b.runner(fake).RunOnce(context.Background())
+	require.NoError(t, err)
+	require.Contains(t, subjects(fake.Sent()), "Assigned to you: "+b.req.Title+" ("+b.req.AgencyName+")")
+	require.Equal(t, ana.Email, fake.Sent()[slices.IndexFunc(fake.Sent(), func(m mail.Message) bool { return strings.HasPrefix(m.Subject, "Assigned") })].To)
+}
+
+// The assignment email shows the date to follow as the pages do: none for
+// a request under appeal without a decision date, with what to do.
+func TestReminders_AssignedEmailUnderAppeal(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	ben := &sunshine.User{Email: "ben@" + b.fx.Org.Slug + ".example", Name: "Ben Okafor", Role: sunshine.RoleStaff}
+	require.NoError(t, b.st.CreateUser(b.fx.Ctx, ben))
+	for _, to := range []sunshine.Status{sunshine.StatusDenied, sunshine.StatusAppealed} {
+		_, err := b.st.TransitionRequest(b.fx.Ctx, b.req.ID, sunshine.TransitionInput{To: to})
+		require.NoError(t, err)
+	}
+	_, err := b.st.UpdateRequest(b.fx.Ctx, b.req.ID, sunshine.RequestUpdate{AssigneeID: &ben.ID})
+	require.NoError(t, err)
+	fake := &mail.Fake{}
+	_, _, _, err = b.runner(fake).RunOnce(context.Background())
+	require.NoError(t, err)
+	i := slices.IndexFunc(fake.Sent(), func(m mail.Message) bool { return m.To == ben.Email })
+	require.NotEqual(t, -1, i, "%v", subjects(fake.Sent()))
+	text := fake.Sent()[i].Text
+	require.Contains(t, text, "Due:       no date to follow: ")
+	require.NotContains(t, text, "Thu 6 Apr 2017", "the superseded statutory date is not shown as due")
 }

@@ -544,4 +544,21 @@ func TestRenderReminder_Assigned(t *testing.T) {
 		require.Contains(t, body, "its reminders come to you")
 		require.NotContains(t, body, "late")
 	}
+
+	// A FOIL request that follows the agency's estimate shows it beside
+	// the met statutory date; one with no date to follow says what to do.
+	foil := d
+	foil.StatutoryMet, foil.EstimatedOn = true, deadline.MustDate(2017, 5, 1)
+	_, text, html, err = mail.RenderReminder(foil)
+	require.NoError(t, err)
+	require.Contains(t, text, "Estimate:  Mon 1 May 2017 (the agency's: the date to follow)")
+	require.Contains(t, text, "Statutory: Thu 6 Apr 2017 (met")
+	require.Contains(t, html, "Mon 1 May 2017 (the date to follow)")
+	appealed := d
+	appealed.DueOn, appealed.Todo = deadline.Date{}, "under appeal: set the decision's due date as a custom date"
+	_, text, html, err = mail.RenderReminder(appealed)
+	require.NoError(t, err)
+	require.Contains(t, text, "Due:       no date to follow: under appeal: set the decision's due date as a custom date")
+	require.NotContains(t, text, "Thu 6 Apr 2017")
+	require.Contains(t, html, "no date to follow: under appeal")
 }

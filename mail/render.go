@@ -59,6 +59,9 @@ type ReminderData struct {
 	// Why says why the recipient gets the email: "you are assigned to this
 	// request".
 	Why string
+	// Todo says what to do about a request with no date to follow ("set a
+	// custom due date"), where the email shows its dates (assigned).
+	Todo string
 	// AssignedBy names who assigned the request (assigned), "" when unknown.
 	AssignedBy       string
 	BusinessDaysLeft int           // for due_soon / extension_ending

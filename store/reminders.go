@@ -163,7 +163,8 @@ func (s *Store) PlanReminders(ctx context.Context, now time.Time) (int64, error)
 // queueAssignedEmail puts in the outbox, within tx, an email telling r's
 // assignee that someone assigned it to them: not when they assigned it to
 // themselves, nor when they chose not to get such emails. Assigning the
-// same person twice in a day sends one.
+// same person twice in a day sends one, unless the first was dropped
+// because the request had been reassigned away meanwhile.
 func (s *Store) queueAssignedEmail(ctx context.Context, tx sqlx.ExtContext, r *sunshine.Request) error {
 	if r.AssigneeID == nil {
 		return nil
@@ -179,7 +180,10 @@ func (s *Store) queueAssignedEmail(ctx context.Context, tx sqlx.ExtContext, r *s
 	const q = `INSERT INTO reminders (org_id, request_id, recipient_id, kind, due_on, occurrence, next_attempt_at, sender_id)
 		SELECT $1, $2, $3, 'assigned', $4, $4, $5, $6
 		WHERE COALESCE((SELECT 'assigned' = ANY(kinds) FROM user_preferences WHERE user_id = $3), true)
-		ON CONFLICT (request_id, kind, due_on, recipient_id, occurrence) WHERE request_id IS NOT NULL DO NOTHING`
+		ON CONFLICT (request_id, kind, due_on, recipient_id, occurrence) WHERE request_id IS NOT NULL
+		DO UPDATE SET status = 'pending', attempts = 0, claimed_at = NULL, last_error = '',
+			next_attempt_at = EXCLUDED.next_attempt_at, sender_id = EXCLUDED.sender_id
+		WHERE reminders.status = 'cancelled'` // dropped when they were reassigned away, now theirs again
 	_, err := tx.ExecContext(ctx, q, r.OrgID, r.ID, *r.AssigneeID, today, s.clock.Now(), sender)
 	return translate(err, "assignment email")
 }
