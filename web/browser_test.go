@@ -387,6 +387,12 @@ func TestBrowser_StaffScenario(t *testing.T) {
 	b.waitText("the save is refused", "The details were not saved.")
 	time.Sleep(300 * time.Millisecond)
 	require.True(t, evaluate[bool](b, "the focus", `document.activeElement.hasAttribute("data-error-summary")`), "the error summary has the focus")
+	// A link to a closed panel's field (the dashboard's "Set a date") opens it.
+	b.do("follow a link to the closed Custom due date panel",
+		chromedp.Evaluate[chromedp.Void](`location.hash = "#custom-date"`),
+		chromedp.WaitVisible(chromedp.CSS(`#custom-date`)),
+	)
+	require.True(t, evaluate[bool](b, "the panel is open", `document.getElementById("custom").open`))
 
 	// Search finds the rare word in the document.
 	b.do("search for the rare word",

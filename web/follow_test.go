@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"encoding/csv"
 	"net/http"
 	"strings"
@@ -150,8 +151,8 @@ func TestDashboard_NoDateToFollow(t *testing.T) {
 		r          *sunshine.Request
 		todo, link string
 	}{
-		{f.florida, "No statutory date: set a custom due date", `href="/requests/` + f.florida.ID + `#custom">Set a date`},
-		{f.appealed, "Under appeal: set a custom due date, the date the appeal decision is due.", `href="/requests/` + f.appealed.ID + `#custom">Set a date`},
+		{f.florida, "No statutory date: set a custom due date", `href="/requests/` + f.florida.ID + `#custom-date">Set a date`},
+		{f.appealed, "Under appeal: set a custom due date, the date the appeal decision is due.", `href="/requests/` + f.appealed.ID + `#custom-date">Set a date`},
 		{f.noEstimate, "Statutory date met by the acknowledgment: record the agency&#39;s estimated date.", `href="/requests/` + f.noEstimate.ID + `#edit-agency-estimated-on">Record the estimate`},
 	} {
 		row := listRow(t, nodate, tc.r.ID)
@@ -163,9 +164,19 @@ func TestDashboard_NoDateToFollow(t *testing.T) {
 		require.NotContains(t, nodate, r.Title)
 	}
 
+	// A viewer reads what to do, without links to forms they do not have.
+	viewer := &sunshine.User{Email: "viewer@ndlon.example", Role: sunshine.RoleViewer}
+	require.NoError(t, f.st.CreateUser(f.fx.Ctx, viewer))
+	require.NoError(t, f.st.SetPassword(context.Background(), viewer.ID, password))
+	vb := &bundle{t: t, st: f.st, fx: f.fx, engine: f.engine}
+	vb.login(viewer.Email)
+	row := listRow(t, dashSectionOf(t, body(vb.get("/")), "nodate"), f.florida.ID)
+	require.Contains(t, row, "No statutory date: set a custom due date")
+	require.NotContains(t, row, "Set a date", "viewers cannot set one")
+
 	// The request page says the same, with the way to do it.
 	require.Contains(t, body(f.get("/requests/"+f.appealed.ID)),
-		`<p class="caution">Under appeal: set a custom due date, the date the appeal decision is due. <a href="#custom">Set a custom due date</a>.</p>`)
+		`<p class="caution">Under appeal: set a custom due date, the date the appeal decision is due. <a href="#custom-date">Set a custom due date</a>.</p>`)
 
 	// A custom date gives the request a date: it leaves the section.
 	_, err := f.st.SetCustomDueOn(f.fx.Ctx, f.florida.ID, deadline.MustParseDate("2026-12-15"), "follow up")

@@ -685,7 +685,18 @@ func (s *Server) handleExtension(c *gin.Context) {
 		s.actionFailed(c, f, err, set)
 		return
 	}
-	s.redirectBack(c, requestPath(r.ID), "Extension recorded: now due "+r.EffectiveDueOn().Format("Mon 2 Jan 2006")+".")
+	s.redirectBack(c, requestPath(r.ID), "Extension recorded: "+nowDue(r)+".")
+}
+
+// nowDue says what a change left as the due date, for the note after it.
+func nowDue(r *sunshine.Request) string {
+	switch due := r.EffectiveDueOn(); {
+	case !due.IsZero():
+		return "now due " + due.Format("Mon 2 Jan 2006")
+	case r.Paused():
+		return "the due date is set when the clock resumes"
+	}
+	return "no due date"
 }
 
 // handleUndoExtension takes back an extension recorded by mistake.
@@ -701,7 +712,7 @@ func (s *Server) handleUndoExtension(c *gin.Context) {
 		s.actionFailed(c, f, err, set)
 		return
 	}
-	s.redirectBack(c, requestPath(r.ID), "Extension undone: now due "+r.EffectiveDueOn().Format("Mon 2 Jan 2006")+".")
+	s.redirectBack(c, requestPath(r.ID), "Extension undone: "+nowDue(r)+".")
 }
 
 func (s *Server) handleStatus(c *gin.Context) {

@@ -155,7 +155,7 @@ func TestRequestPage_ExtensionRefusedWithoutOne(t *testing.T) {
 	require.Equal(t, http.StatusUnprocessableEntity, rec.Code)
 	page := body(rec)
 	require.Contains(t, page, "has no fixed extension")
-	require.Contains(t, page, `<a href="#custom">custom due date</a>`)
+	require.Contains(t, page, `<a href="#custom-date">custom due date</a>`)
 	require.Contains(t, page, ">volume</textarea>", "what was typed is kept")
 
 	// The custom date records what the agency announced.
@@ -962,4 +962,21 @@ func TestRequestPage_TimelineEndsOnTheDueDate(t *testing.T) {
 	computed := regexp.MustCompile(`Due date computed: ([A-Za-z]{3} \d+ [A-Za-z]{3} \d{4})`).FindAllStringSubmatch(page, -1)
 	require.GreaterOrEqual(t, len(computed), 3, "filed, the closure day, the extension")
 	require.Equal(t, got.DueOn.Format("Mon 2 Jan 2006"), computed[len(computed)-1][1], "the last line is the due date")
+}
+
+// With the clock paused there is no due date until it resumes: the notes
+// after an extension and its undoing say so rather than "now due ."
+func TestRequestPage_ExtensionWhilePaused(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	a := &sunshine.Agency{Name: "U.S. Immigration and Customs Enforcement", Jurisdiction: "us-federal"}
+	require.NoError(t, b.st.CreateAgency(b.fx.Ctx, a))
+	r := &sunshine.Request{AgencyID: a.ID, Title: "Detainer data", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: deadline.MustParseDate("2017-03-27")}
+	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, r))
+	b.login(b.fx.Admin.Email)
+	requireRedirect(t, b.post("/requests/"+r.ID+"/status", url.Values{"to": {"awaiting_requester"}, "effective_on": {"2017-04-03"}}), "/requests/")
+	loc := requireRedirect(t, b.post("/requests/"+r.ID+"/extension", url.Values{"invoked_on": {"2017-04-04"}}), "/requests/")
+	require.Contains(t, body(b.get(loc)), "Extension recorded: the due date is set when the clock resumes.")
+	loc = requireRedirect(t, b.post("/requests/"+r.ID+"/extension/undo", nil), "/requests/")
+	require.Contains(t, body(b.get(loc)), "Extension undone: the due date is set when the clock resumes.")
 }
