@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -17,7 +18,10 @@ import (
 // binary started again (as serve starts extract-text, useExtractChild) runs
 // the command, never the tests.
 func TestMain(m *testing.M) {
-	if os.Getenv("SUNSHINE_TEST_RUN_MAIN") == "1" {
+	// (Not a fuzzing worker: go test starts those from this binary too,
+	// with this environment, and they must fuzz.)
+	fuzzWorker := slices.ContainsFunc(os.Args, func(a string) bool { return strings.HasPrefix(a, "-test.fuzzworker") })
+	if os.Getenv("SUNSHINE_TEST_RUN_MAIN") == "1" && !fuzzWorker {
 		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 	}
 	os.Setenv("SUNSHINE_TEST_RUN_MAIN", "1")
