@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -27,7 +28,10 @@ const childEnv = "TEXTRACT_TEST_CHILD"
 // variable is set for every process this one starts, so a child never
 // runs tests.
 func TestMain(m *testing.M) {
-	if os.Getenv(childEnv) == "1" {
+	// (Not a fuzzing worker: go test starts those from this binary too,
+	// with this environment, and they must fuzz.)
+	fuzzWorker := slices.ContainsFunc(os.Args, func(a string) bool { return strings.HasPrefix(a, "-test.fuzzworker") })
+	if os.Getenv(childEnv) == "1" && !fuzzWorker {
 		os.Exit(textract.RunChild(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
 	os.Setenv(childEnv, "1")
