@@ -34,6 +34,10 @@ func parseDashFilter(c *gin.Context) (dashFilter, error) {
 		Status:     strings.TrimSpace(c.Query("status")),
 		Tag:        strings.TrimSpace(c.Query("tag")),
 	}
+	if f.Status == "any" || f.Status == "open" {
+		// The Requests page's groups: every section is of one of them.
+		f.Status = ""
+	}
 	if f.Status != "" && !sunshine.Status(f.Status).Valid() {
 		return f, sunshine.FieldInvalid("status", "unknown status %q", f.Status)
 	}
@@ -193,9 +197,14 @@ func (s *Server) handleDashboard(c *gin.Context) {
 	q := f.values()
 	d.ExportURL, d.ListURL = "/export/requests.csv", "/requests"
 	if len(q) > 0 {
-		d.ExportURL += "?" + q.Encode()
 		d.ListURL += "?" + q.Encode()
 	}
+	if f.Status == "" {
+		// The dashboard shows recently closed requests too: its export
+		// has every status, as the Requests page's "Any status".
+		q.Set("status", "any")
+	}
+	d.ExportURL += "?" + q.Encode()
 
 	// Overdue, today and this week on each agency's calendar, as the API
 	// and the reminders count them (an agency may be hours behind us).

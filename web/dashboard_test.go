@@ -134,7 +134,7 @@ func TestDashboard(t *testing.T) {
 	require.Contains(t, closed, d.closed.Title)
 	require.Contains(t, closed, "Mon 3 Apr 2017")
 
-	require.Contains(t, html, `href="/export/requests.csv"`)
+	require.Contains(t, html, `href="/export/requests.csv?status=any"`, "recently closed ones too")
 	require.Contains(t, html, `href="/requests/new"`)
 	require.Contains(t, html, `<label for="f-assignee">Assignee</label>`)
 	require.NotContains(t, html, d.other.Title, "another organization's request")
@@ -151,7 +151,7 @@ func TestDashboard_Filters(t *testing.T) {
 	require.NotContains(t, dashSectionOf(t, html, "week"), d.soon.Title)
 	require.Contains(t, dashSectionOf(t, html, "week"), "Nothing is due in the next 7 days.")
 	require.Contains(t, dashSectionOf(t, html, "waiting"), d.waiting.Title)
-	require.Contains(t, html, `href="/export/requests.csv?agency_id=`+d.ice.ID+`"`)
+	require.Contains(t, html, `href="/export/requests.csv?agency_id=`+d.ice.ID+`&amp;status=any"`)
 
 	// By assignee: only the admin's request.
 	html = body(d.get("/?assignee_id=" + d.fx.Admin.ID))
@@ -167,7 +167,12 @@ func TestDashboard_Filters(t *testing.T) {
 	require.Contains(t, dashSectionOf(t, html, "waiting"), d.waiting.Title)
 	require.Contains(t, dashSectionOf(t, html, "week"), "Nothing is due in the next 7 days.", "the admin's request is assigned")
 	require.NotContains(t, html, d.soon.Title)
-	require.Contains(t, html, `href="/export/requests.csv?assignee_id=none"`)
+	require.Contains(t, html, `href="/export/requests.csv?assignee_id=none&amp;status=any"`)
+	// The Requests page's status groups, carried over by hand, show the
+	// whole dashboard rather than an error.
+	for _, st := range []string{"open", "any"} {
+		require.Equal(t, http.StatusOK, d.get("/?status="+st).Code, st)
+	}
 	require.Contains(t, html, `href="/requests?assignee_id=none"`)
 	require.Contains(t, body(d.get("/")), `<option value="none">Unassigned</option>`)
 
