@@ -468,7 +468,7 @@ func buildTimeline(events []*sunshine.Event, comms []*sunshine.Communication, do
 		if e.Kind == sunshine.EventCommunication || e.Kind == sunshine.EventDocumentAdded {
 			continue
 		}
-		text := eventText(e, clockStops)
+		text := eventText(e, clockStops, names)
 		if e.ActorID != nil && names[*e.ActorID] != "" {
 			text += " — " + names[*e.ActorID]
 		}
@@ -505,7 +505,7 @@ func typedLines(raw string) []string {
 }
 
 // eventText says what an event recorded.
-func eventText(e *sunshine.Event, clockStops bool) string {
+func eventText(e *sunshine.Event, clockStops bool, names map[string]string) string {
 	var data map[string]any
 	_ = json.Unmarshal(e.Data, &data)
 	str := func(k string) string {
@@ -530,12 +530,28 @@ func eventText(e *sunshine.Event, clockStops bool) string {
 		}
 		keys := make([]string, 0, len(data))
 		for k := range data {
-			if !strings.HasPrefix(k, "previous_") {
+			if !strings.HasPrefix(k, "previous_") && k != "assignee_id" {
 				keys = append(keys, strings.ReplaceAll(k, "_", " "))
 			}
 		}
 		sort.Strings(keys)
-		t = "Details changed: " + strings.Join(keys, ", ")
+		var parts []string
+		if v, ok := data["assignee_id"]; ok {
+			// Who, by name: the assignment is what people look for.
+			who, _ := v.(string)
+			switch {
+			case who == "":
+				parts = append(parts, "No longer assigned to anyone")
+			case names[who] != "":
+				parts = append(parts, "Assigned to "+names[who])
+			default:
+				parts = append(parts, "Assigned to someone else")
+			}
+		}
+		if len(keys) > 0 {
+			parts = append(parts, "Details changed: "+strings.Join(keys, ", "))
+		}
+		t = strings.Join(parts, "; ")
 	case sunshine.EventStatusChanged:
 		t = "Status changed from " + strings.ReplaceAll(str("from"), "_", " ") + " to " + strings.ReplaceAll(str("to"), "_", " ")
 	case sunshine.EventDeadlineComputed:

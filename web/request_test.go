@@ -298,6 +298,9 @@ func TestRequestPage_AssignAndWatch(t *testing.T) {
 	page := body(b.get(loc))
 	require.Contains(t, page, "Assigned to "+b.fx.Admin.Email)
 	require.Contains(t, page, `<option value="`+b.fx.Admin.ID+`" selected>`)
+	// The timeline names who, not the field.
+	require.Regexp(t, `</time> Assigned to `+regexp.QuoteMeta(b.fx.Admin.Name), page)
+	require.NotContains(t, page, "assignee id")
 
 	rec := b.post("/requests/"+r.ID+"/assign", url.Values{"assignee_id": {"00000000-0000-0000-0000-000000000000"}})
 	require.Equal(t, http.StatusBadRequest, rec.Code)
