@@ -279,7 +279,8 @@ func TestRequestPage_Status(t *testing.T) {
 	require.Contains(t, page, "Waiting on us since Mon 3 Apr 2017, but this law's clock does not stop")
 	require.Contains(t, page, "<strong>Thu 6 Apr 2017</strong>", "the CPRA does not toll")
 
-	// Before a final status is chosen, the form says so.
+	// Before a final status is chosen, the forms say so.
+	require.Contains(t, page, `id="comm-resulting-status-hint">A closing status ends the clock and its reminders; an appeal can still follow, except after withdrawn or abandoned, which are final.</p>`)
 	require.Contains(t, page, `aria-describedby="status-to-hint"`)
 	require.Contains(t, page, `Careful: withdrawn and abandoned are final. The request can never change status again`)
 
