@@ -195,16 +195,12 @@ func (s *Server) handleDashboard(c *gin.Context) {
 
 	d := &dashData{Note: s.takeNote(c), Filter: f}
 	q := f.values()
-	d.ExportURL, d.ListURL = "/export/requests.csv", "/requests"
-	if len(q) > 0 {
-		d.ListURL += "?" + q.Encode()
-	}
 	if f.Status == "" {
-		// The dashboard shows recently closed requests too: its export
-		// has every status, as the Requests page's "Any status".
+		// The dashboard shows recently closed requests too: its export and
+		// its link to every request have every status ("Any status").
 		q.Set("status", "any")
 	}
-	d.ExportURL += "?" + q.Encode()
+	d.ExportURL, d.ListURL = "/export/requests.csv?"+q.Encode(), "/requests?"+q.Encode()
 
 	// Overdue, today and this week on each agency's calendar, as the API
 	// and the reminders count them (an agency may be hours behind us).

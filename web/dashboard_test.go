@@ -173,7 +173,7 @@ func TestDashboard_Filters(t *testing.T) {
 	for _, st := range []string{"open", "any"} {
 		require.Equal(t, http.StatusOK, d.get("/?status="+st).Code, st)
 	}
-	require.Contains(t, html, `href="/requests?assignee_id=none"`)
+	require.Contains(t, html, `href="/requests?assignee_id=none&amp;status=any"`)
 	require.Contains(t, body(d.get("/")), `<option value="none">Unassigned</option>`)
 
 	// By status: a closed status empties the open sections.

@@ -459,6 +459,6 @@ func TestDashboard_StatusNoSectionShows(t *testing.T) {
 	rec = l.get("/?status=submitted")
 	require.Equal(t, http.StatusOK, rec.Code)
 	require.Contains(t, body(rec), `<a href="/requests?status=submitted">See every request that matches these filters</a>`)
-	require.Contains(t, body(l.get("/")), `<a href="/requests">See every request</a>`)
+	require.Contains(t, body(l.get("/")), `<a href="/requests?status=any">See every request</a>`, "closed ones too")
 	require.Equal(t, http.StatusBadRequest, l.get("/?status=bogus").Code)
 }
