@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -691,6 +692,12 @@ func TestBodyErrorsAllAtOnce(t *testing.T) {
 	require.Contains(t, r.rec.Body.String(), "is not a known field")
 	require.Contains(t, r.rec.Body.String(), "must be a string")
 
+	// A PATCH's fields keep their type errors for the handler: an unknown
+	// field beside them does not hide them.
+	r = b.call("PATCH", "/api/v1/requests/"+req, b.token, `{"title": 5, "tags": [1, "a"], "colour": 1}`)
+	require.Equal(t, http.StatusBadRequest, r.status(), r.rec.Body.String())
+	require.Equal(t, []string{"colour", "tags[0]", "title"}, r.fieldErrors())
+
 	r = b.call("POST", path, b.token, `{"direction": 1, "kind": "other", "channel": "email", "occurred_on": "2017-03-28"}`)
 	require.Equal(t, http.StatusBadRequest, r.status())
 	require.Equal(t, []string{"direction"}, r.fieldErrors())
@@ -698,6 +705,18 @@ func TestBodyErrorsAllAtOnce(t *testing.T) {
 	r = b.call("POST", "/api/v1/agencies", b.token, `["not", "an", "object"]`)
 	require.Equal(t, http.StatusBadRequest, r.status())
 	require.Equal(t, "the body must be a JSON object", r.str("detail"))
+
+	// Thousands of bad keys: the first 100 are listed, the count said.
+	var many strings.Builder
+	many.WriteString("{")
+	for i := range 3000 {
+		fmt.Fprintf(&many, `"k%d": 1,`, i)
+	}
+	many.WriteString(`"subject": "x"}`)
+	r = b.call("POST", path, b.token, many.String())
+	require.Equal(t, http.StatusBadRequest, r.status())
+	require.Len(t, r.fieldErrors(), 100)
+	require.Equal(t, "invalid input: 3000 fields cannot be read; the first 100 are listed", r.str("detail"))
 }
 
 // Logging a communication may move the request (a denial closes it): it

@@ -165,18 +165,39 @@ func allJSONErrors(body []byte, dst any, first error) error {
 		}
 		dec := json.NewDecoder(bytes.NewReader(one))
 		dec.DisallowUnknownFields()
-		if err := dec.Decode(reflect.New(reflect.TypeOf(dst).Elem()).Interface()); err != nil {
+		fresh := reflect.New(reflect.TypeOf(dst).Elem())
+		if err := dec.Decode(fresh.Interface()); err != nil {
 			var e *sunshine.Error
 			if errors.As(jsonError(err), &e) {
 				fields = append(fields, e.Fields...)
 			}
+			continue
 		}
+		// An optional field keeps its type error for the handler to
+		// report; here it joins the others.
+		var fe fieldErrors
+		for v, i := fresh.Elem(), 0; v.Kind() == reflect.Struct && i < v.NumField(); i++ {
+			if f := v.Field(i); f.CanInterface() {
+				if o, ok := f.Interface().(interface{ typeErrors(*fieldErrors, string) }); ok {
+					o.typeErrors(&fe, k)
+				}
+			}
+		}
+		fields = append(fields, fe...)
 	}
 	if len(fields) < 2 {
 		return jsonError(first)
 	}
+	if n := len(fields); n > maxFieldErrors {
+		// A body of thousands of bad keys would make a larger answer.
+		return &sunshine.Error{Code: sunshine.EInvalid, Fields: fields[:maxFieldErrors],
+			Message: fmt.Sprintf("invalid input: %d fields cannot be read; the first %d are listed", n, maxFieldErrors)}
+	}
 	return sunshine.Invalid(fields...)
 }
+
+// maxFieldErrors is the most unreadable fields one answer lists.
+const maxFieldErrors = 100
 
 func jsonError(err error) error {
 	var syn *json.SyntaxError

@@ -248,6 +248,14 @@ func set[T any](fe *fieldErrors, name string, o optional[T]) *T {
 
 // given reports whether the field was sent with a usable value (null
 // included); a value of the wrong type is a field error named for it.
+// typeErrors adds the field's type error, if any, to fe (allJSONErrors
+// reports it with the body's other unreadable fields).
+func (o optional[T]) typeErrors(fe *fieldErrors, name string) {
+	if o.err != nil {
+		o.given(fe, name)
+	}
+}
+
 func (o optional[T]) given(fe *fieldErrors, name string) bool {
 	if o.err != nil {
 		var typ *json.UnmarshalTypeError
