@@ -334,9 +334,14 @@ func TestRequests_UndoExtension(t *testing.T) {
 	r = b.send("DELETE", "/api/v1/requests/"+id+"/extension", []string{stale}, "")
 	require.Equal(t, http.StatusPreconditionFailed, r.status(), "someone changed it since")
 
-	r = b.call("DELETE", "/api/v1/requests/"+id+"/extension", b.token, nil)
+	r = b.call("DELETE", "/api/v1/requests/"+id+"/extension", b.token, map[string]any{"reason": 5})
+	require.Equal(t, http.StatusBadRequest, r.status(), "a reason, if given, is text")
+	r = b.call("DELETE", "/api/v1/requests/"+id+"/extension", b.token, map[string]any{"reason": "the notice was for another request"})
 	require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
 	require.Equal(t, false, r.body["deadline"].(map[string]any)["extended"])
+	events := b.call("GET", "/api/v1/requests/"+id+"/events", b.token, nil).items()
+	require.Equal(t, "extension_undone", events[len(events)-2]["kind"])
+	require.Equal(t, "the notice was for another request", events[len(events)-2]["note"], "then the due date computed again")
 	require.Equal(t, "2017-04-06", r.str("due_on"))
 	require.NotEmpty(t, r.rec.Header().Get("ETag"))
 	r = b.call("DELETE", "/api/v1/requests/"+id+"/extension", b.token, nil)
@@ -627,7 +632,8 @@ func TestHealthAndMetrics(t *testing.T) {
 	for _, tc := range []struct {
 		auth string
 		want int
-	}{{"", http.StatusUnauthorized}, {"Bearer wrong", http.StatusUnauthorized}, {"Bearer scrape-secret-0123456789", http.StatusOK}} {
+	}{{"", http.StatusUnauthorized}, {"Bearer wrong", http.StatusUnauthorized}, {"Basic scrape-secret-0123456789", http.StatusUnauthorized},
+		{"Bearer scrape-secret-0123456789", http.StatusOK}, {"bearer scrape-secret-0123456789", http.StatusOK}} {
 		req := httptest.NewRequest("GET", "/metrics", nil)
 		if tc.auth != "" {
 			req.Header.Set("Authorization", tc.auth)

@@ -463,14 +463,24 @@ func (s *Server) handleRequestExtension(c *gin.Context) {
 }
 
 // handleRequestUndoExtension takes back an extension recorded by mistake
-// (DELETE: the request is no longer extended); it takes no body.
+// (DELETE: the request is no longer extended). A body is optional: a
+// reason for the timeline.
 func (s *Server) handleRequestUndoExtension(c *gin.Context) {
+	var in struct {
+		Reason *string `json:"reason"`
+	}
+	if c.Request.ContentLength != 0 {
+		if err := decodeJSON(c, &in); err != nil {
+			fail(c, err)
+			return
+		}
+	}
 	ctx, err := ifMatch(c, "request")
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	r, err := s.store.UndoExtension(ctx, c.Param("id"), "")
+	r, err := s.store.UndoExtension(ctx, c.Param("id"), deref(in.Reason))
 	if err != nil {
 		fail(c, err)
 		return

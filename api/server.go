@@ -133,8 +133,8 @@ func (s *Server) metricsAuth(c *gin.Context) {
 	if s.cfg.MetricsToken == "" {
 		return
 	}
-	got, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
-	if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(s.cfg.MetricsToken)) != 1 {
+	scheme, got, _ := strings.Cut(c.GetHeader("Authorization"), " ")
+	if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare([]byte(got), []byte(s.cfg.MetricsToken)) != 1 {
 		fail(c, sunshine.Errorf(sunshine.EUnauthorized, "/metrics needs the metrics token (SUNSHINE_METRICS_TOKEN) as a bearer token"))
 		c.Abort()
 	}

@@ -413,7 +413,10 @@ func stillApplies(c store.ClaimedReminder, r *sunshine.Request) string {
 			return "the agency's estimate changed or the request closed"
 		}
 	case sunshine.ReminderAssigned:
-		if r.AssigneeID == nil || *r.AssigneeID != c.RecipientID {
+		switch {
+		case r.AssigneeID == nil:
+			return "the request was unassigned since"
+		case *r.AssigneeID != c.RecipientID:
 			return "the request was assigned to someone else since"
 		}
 	default:
