@@ -940,3 +940,19 @@ func TestHead(t *testing.T) {
 	require.Equal(t, http.StatusUnauthorized, head("/api/v1/requests/"+req, "").StatusCode)
 	require.Equal(t, http.StatusMethodNotAllowed, head("/api/v1/requests/"+req+"/transitions", b.token).StatusCode, "no GET there")
 }
+
+// The request's deadline carries the date to follow, as the pages and the
+// CSV have it: the agency's estimate for an acknowledged FOIL request.
+func TestRequests_FollowOn(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	id := b.request(b.agency("NYPD", "us-ny"), "2017-03-27")
+	r := b.call("GET", "/api/v1/requests/"+id, b.token, nil)
+	require.Equal(t, r.str("deadline.due_on"), r.str("deadline.follow_on"), "the statutory date until acknowledged")
+	r = b.call("POST", "/api/v1/requests/"+id+"/transitions", b.token, map[string]any{"to": "acknowledged", "effective_on": "2017-03-29"})
+	require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
+	r = b.call("PATCH", "/api/v1/requests/"+id, b.token, map[string]any{"agency_estimated_on": "2017-04-28"})
+	require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
+	require.Equal(t, "2017-04-28", r.str("deadline.follow_on"))
+	require.NotEqual(t, "2017-04-28", r.str("deadline.due_on"), "the statutory date stays")
+}

@@ -22,8 +22,11 @@ type deadlineJSON struct {
 	DueOn          deadline.Date `json:"due_on"`
 	CustomDueOn    deadline.Date `json:"custom_due_on"`
 	EffectiveDueOn deadline.Date `json:"effective_due_on"`
-	Extended       bool          `json:"extended"`
-	Paused         bool          `json:"paused"`
+	// FollowOn is the date to follow, as the pages, the calendar feed and
+	// the CSV have it (Request.FollowOn).
+	FollowOn deadline.Date `json:"follow_on"`
+	Extended bool          `json:"extended"`
+	Paused   bool          `json:"paused"`
 	// RemainingDays counts the days left to run when the clock resumes.
 	RemainingDays *int     `json:"remaining_days"`
 	Law           lawJSON  `json:"law"`
@@ -86,7 +89,7 @@ func (s *Server) requestOut(r *sunshine.Request) requestJSON {
 		out.DaysUntilDue = &n
 	}
 	dl := deadlineJSON{DueOn: r.DueOn, CustomDueOn: r.CustomDueOn, EffectiveDueOn: r.EffectiveDueOn(),
-		Extended: r.Extended, Steps: []string{}}
+		FollowOn: r.FollowOn(), Extended: r.Extended, Steps: []string{}}
 	if j, err := deadline.Lookup(r.Jurisdiction); err == nil {
 		dl.Law = lawOf(j)
 	}
