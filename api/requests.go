@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -469,27 +470,15 @@ func (s *Server) handleRequestExtension(c *gin.Context) {
 // (DELETE: the request is no longer extended). A body is optional: a
 // reason for the timeline.
 func (s *Server) handleRequestUndoExtension(c *gin.Context) {
-	var in struct {
+	if c.Request.ContentLength == 0 { // no body: as an empty object
+		c.Request.Body = io.NopCloser(strings.NewReader("{}"))
+		c.Request.Header.Set("Content-Type", "application/json")
+	}
+	changeRequest(s, c, func(ctx context.Context, id string, in struct {
 		Reason *string `json:"reason"`
-	}
-	if c.Request.ContentLength != 0 {
-		if err := decodeJSON(c, &in); err != nil {
-			fail(c, err)
-			return
-		}
-	}
-	ctx, err := ifMatch(c, "request")
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	r, err := s.store.UndoExtension(ctx, c.Param("id"), deref(in.Reason))
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.Header("ETag", etag(r))
-	c.JSON(http.StatusOK, s.requestOut(r))
+	}) (*sunshine.Request, error) {
+		return s.store.UndoExtension(ctx, id, deref(in.Reason))
+	})
 }
 
 type customDueInput struct {
