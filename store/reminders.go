@@ -169,12 +169,9 @@ func (s *Store) queueAssignedEmail(ctx context.Context, tx sqlx.ExtContext, r *s
 	if r.AssigneeID == nil {
 		return nil
 	}
-	var sender *string
-	if p, ok := sunshine.PrincipalFrom(ctx); ok && p.UserID != "" {
-		if p.UserID == *r.AssigneeID {
-			return nil
-		}
-		sender = &p.UserID
+	sender := actorID(ctx)
+	if sender != nil && *sender == *r.AssigneeID {
+		return nil
 	}
 	today := s.today(r)
 	const q = `INSERT INTO reminders (org_id, request_id, recipient_id, kind, due_on, occurrence, next_attempt_at, sender_id)

@@ -304,10 +304,7 @@ func (s *Store) sendInvite(ctx context.Context, tx *sqlx.Tx, org, userID, baseUR
 		return translate(err, "invitation")
 	}
 	today := deadline.DateOf(now.UTC())
-	var sender *string // the signed-in user who sends it, if any
-	if p, ok := sunshine.PrincipalFrom(ctx); ok && p.UserID != "" {
-		sender = &p.UserID
-	}
+	sender := actorID(ctx) // the signed-in user who sends it, if any
 	const q = `INSERT INTO reminders (org_id, recipient_id, kind, due_on, occurrence, next_attempt_at, payload, sender_id)
 		VALUES ($1, $2, 'invite', $3, $3, $4, $5, $6)`
 	_, err := tx.ExecContext(ctx, q, org, userID, today, now, baseURL+"/invite/"+plain, sender)
