@@ -177,6 +177,26 @@ func (r *Request) FollowOn() deadline.Date {
 	return r.EffectiveDueOn()
 }
 
+// ExtensionNoticeLate reports whether an extension notice dated on comes
+// too late to extend the request: after the last day of its original
+// period (the statutory date before any extension). Every fixed extension
+// is given by notice within the period (deadline-rules.md: "Notice within
+// the 5 BD", "made within 5 WD", "found in writing within the 3 days");
+// an expired period cannot be extended.
+func (r *Request) ExtensionNoticeLate(on deadline.Date) bool {
+	return !r.Extended && !r.DueOn.IsZero() && on.After(r.DueOn)
+}
+
+// ListedOn is the date the lists sort the request by (zero: last): an open
+// request's date to follow, a closed one's effective due date. The store's
+// due_sort column (migration 0027) is the same in SQL.
+func (r *Request) ListedOn() deadline.Date {
+	if r.Status.Open() {
+		return r.FollowOn()
+	}
+	return r.EffectiveDueOn()
+}
+
 // EstimatePassed reports whether the request follows the agency's estimate
 // and that date is before today, the agency's date.
 func (r *Request) EstimatePassed(today deadline.Date) bool {
@@ -338,6 +358,10 @@ const (
 	// EventExtensionUndone records an extension taken back because it was
 	// recorded by mistake (the agency never invoked it).
 	EventExtensionUndone EventKind = "extension_undone"
+	// EventExtensionLate records an agency's extension notice that came
+	// after the original period ended: a law extends a period only by
+	// notice within it, so the due date stays.
+	EventExtensionLate   EventKind = "extension_late"
 	EventPaused          EventKind = "deadline_paused"
 	EventResumed         EventKind = "deadline_resumed"
 	EventCustomDueSet    EventKind = "custom_due_set"

@@ -956,3 +956,21 @@ func TestRequests_FollowOn(t *testing.T) {
 	require.Equal(t, "2017-04-28", r.str("deadline.follow_on"))
 	require.NotEqual(t, "2017-04-28", r.str("deadline.due_on"), "the statutory date stays")
 }
+
+// An extension dated after the original due date is refused, naming
+// invoked_on, and changes nothing; a notice dated on that day extends.
+func TestRequests_ExtensionTooLate(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.clk.Set(time.Date(2025, 5, 1, 15, 0, 0, 0, time.UTC))
+	id := b.request(b.agency("Richmond Police Department", "us-va"), "2025-03-03")
+	r := b.call("POST", "/api/v1/requests/"+id+"/extension", b.token, map[string]any{"invoked_on": "2025-03-11"})
+	require.Equal(t, http.StatusUnprocessableEntity, r.status())
+	require.Contains(t, r.fieldErrors(), "invoked_on")
+	require.Contains(t, r.str("detail"), "came after the original period ended on 2025-03-10")
+	r = b.call("GET", "/api/v1/requests/"+id, b.token, nil)
+	require.Equal(t, "2025-03-10", r.str("deadline.effective_due_on"))
+	r = b.call("POST", "/api/v1/requests/"+id+"/extension", b.token, map[string]any{"invoked_on": "2025-03-10"})
+	require.Equal(t, http.StatusOK, r.status())
+	require.Equal(t, "2025-03-19", r.str("deadline.effective_due_on"))
+}

@@ -152,6 +152,16 @@ func (s *Store) applyEffect(ctx context.Context, tx *sqlx.Tx, r *sunshine.Reques
 			return err
 		}
 		switch {
+		case j.Extension != nil && r.ExtensionNoticeLate(on):
+			// Logged, but too late to extend: the timeline says why the
+			// date stays, and an announced date becomes the custom one.
+			if err := addEvent(ctx, tx, r, sunshine.EventExtensionLate, on, note,
+				map[string]any{"due_on": r.DueOn, "citation": j.Extension.Citation}); err != nil {
+				return err
+			}
+			if in.CustomDueOn.IsZero() {
+				return nil
+			}
 		case j.Extension != nil && !r.Extended:
 			if err := s.extend(ctx, tx, r, on, note); err != nil {
 				return err

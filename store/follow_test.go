@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -123,6 +124,45 @@ func TestStore_FollowFiltersMatchTheRequest(t *testing.T) {
 	}
 	require.ElementsMatch(t, []string{passed.ID, noEstimate.ID, florida.ID, appealed.ID, late.ID, waiting.ID, agreed.ID}, digest)
 	require.Equal(t, deadline.Date{}, all[4].FollowOn(), "Florida: no statutory date")
+
+	// The list sorts by ListedOn, page after page: the passed estimate on
+	// 4 December, after the Californian request due 30 November, not on the
+	// statutory date its acknowledgment met; those with no date to follow
+	// last, with the drafts.
+	sorted := slices.Clone(all)
+	slices.SortFunc(sorted, func(a, b *sunshine.Request) int {
+		ka, kb := a.ListedOn(), b.ListedOn()
+		switch {
+		case ka == kb:
+			return strings.Compare(a.ID, b.ID)
+		case ka.IsZero():
+			return 1
+		case kb.IsZero():
+			return -1
+		case ka.Before(kb):
+			return -1
+		}
+		return 1
+	})
+	var wantOrder, listed []string
+	for _, r := range sorted {
+		wantOrder = append(wantOrder, r.Title)
+	}
+	f := sunshine.RequestFilter{Limit: 3}
+	for {
+		rs, next, err := b.s.FindRequests(b.ctx, f)
+		require.NoError(t, err)
+		for _, r := range rs {
+			listed = append(listed, r.Title)
+		}
+		if next == "" {
+			break
+		}
+		f.After = next
+	}
+	require.Equal(t, wantOrder, listed)
+	require.Less(t, slices.Index(listed, late.Title), slices.Index(listed, passed.Title))
+	require.Greater(t, slices.Index(listed, appealed.Title), slices.Index(listed, decision.Title), "an appeal without a decision date has none to follow")
 }
 
 // The SQL function of the date to follow (migration 0024, which the

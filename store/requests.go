@@ -394,7 +394,7 @@ func (s *Store) FindRequests(ctx context.Context, f sunshine.RequestFilter) ([]*
 	}
 	rs, next := keysetPage(rs, limit, func(last *sunshine.Request) string {
 		key := "infinity"
-		if d := last.EffectiveDueOn(); !d.IsZero() {
+		if d := last.ListedOn(); !d.IsZero() {
 			key = d.String()
 		}
 		return encodeCursor("requests", key, last.ID)
@@ -863,6 +863,12 @@ func (s *Store) extend(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, in
 	}
 	if err := s.notFuture(r, "invoked_on", invokedOn); err != nil {
 		return err
+	}
+	if r.ExtensionNoticeLate(invokedOn) {
+		msg := fmt.Sprintf("the agency's notice of %s came after the original period ended on %s: %s extends the period only by notice within it (%s), so the due date stays; if the agency announced a later date, set it as a custom due date",
+			invokedOn, r.DueOn, j.Law, j.Extension.Citation)
+		return &sunshine.Error{Code: sunshine.EUnprocessable, Message: msg,
+			Fields: []sunshine.FieldError{{Field: "invoked_on", Message: "is after the original due date (" + r.DueOn.String() + "): too late to extend it"}}}
 	}
 	if len(reason) > 2000 {
 		return sunshine.FieldInvalid("reason", "must be at most 2000 characters")

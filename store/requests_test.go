@@ -424,6 +424,72 @@ func TestStore_Extension(t *testing.T) {
 		_, err = b.s.UndoExtension(b.ctx, r.ID, "")
 		require.Equal(t, sunshine.EConflict, sunshine.ErrorCode(err), "closed")
 	})
+	// A period that has ended cannot be extended: a notice dated after the
+	// original due date is refused, one on that day is not.
+	t.Run("TooLate", func(t *testing.T) {
+		t.Parallel()
+		for _, tc := range []struct {
+			name, law, received, due, notice, extendedDue string
+		}{
+			{"Virginia, on the 5th working day", "us-va", "2025-03-03", "2025-03-10", "2025-03-10", "2025-03-19"},
+			{"Virginia, ten days late", "us-va", "2025-03-03", "2025-03-10", "2025-03-20", ""},
+			{"Pennsylvania, a month late", "us-pa", "2025-03-03", "2025-03-10", "2025-04-01", ""},
+			{"Michigan, a day late", "us-mi", "2025-03-03", "2025-03-10", "2025-03-11", ""},
+			{"California, on the rolled-forward 10th day", "us-ca", "2017-03-27", "2017-04-06", "2017-04-06", "2017-04-20"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				t.Parallel()
+				b := setup(t)
+				b.clk.Set(time.Date(2025, 5, 1, 15, 0, 0, 0, time.UTC))
+				r := b.request(t, b.agency(t, "Agency", tc.law), "x", tc.received)
+				require.Equal(t, tc.due, r.DueOn.String())
+				got, err := b.s.ExtendRequest(b.ctx, r.ID, d(tc.notice), "")
+				if tc.extendedDue != "" {
+					require.NoError(t, err)
+					require.Equal(t, tc.extendedDue, got.DueOn.String())
+					return
+				}
+				requireField(t, err, sunshine.EUnprocessable, "invoked_on")
+				require.ErrorContains(t, err, "came after the original period ended on "+tc.due)
+				got, err = b.s.FindRequestByID(b.ctx, r.ID)
+				require.NoError(t, err)
+				require.False(t, got.Extended)
+				require.Equal(t, tc.due, got.DueOn.String(), "unchanged")
+			})
+		}
+	})
+	// The agency's late notice is logged, and says in the timeline why it
+	// moves nothing; a date it announced becomes the custom due date.
+	t.Run("LateNoticeLogged", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t)
+		b.clk.Set(time.Date(2025, 5, 1, 15, 0, 0, 0, time.UTC))
+		ag := b.agency(t, "Richmond Police Department", "us-va")
+		notice := func(r *sunshine.Request, custom string) *sunshine.Request {
+			t.Helper()
+			in := sunshine.CommunicationInput{Communication: sunshine.Communication{Direction: sunshine.DirectionIn,
+				Channel: "email", Kind: sunshine.KindExtensionNotice, OccurredOn: d("2025-03-20"), Body: "We need 7 more working days."}}
+			if custom != "" {
+				in.CustomDueOn = d(custom)
+			}
+			_, got, err := b.s.CreateCommunication(b.ctx, r.ID, in)
+			require.NoError(t, err)
+			return got
+		}
+		r := notice(b.request(t, ag, "Use of force", "2025-03-03"), "")
+		require.False(t, r.Extended)
+		require.Equal(t, "2025-03-10", r.EffectiveDueOn().String(), "the law's date stays")
+		es, _, err := b.s.FindEvents(b.ctx, r.ID, store.All, "")
+		require.NoError(t, err)
+		last := es[len(es)-1]
+		require.Equal(t, sunshine.EventExtensionLate, last.Kind)
+		require.Equal(t, "2025-03-20", last.EffectiveOn.String())
+		require.JSONEq(t, `{"due_on":"2025-03-10","citation":"Va. Code 2.2-3704(B)(4), by a response within the 5 working days"}`, string(last.Data))
+
+		r = notice(b.request(t, ag, "Body cameras", "2025-03-03"), "2025-03-31")
+		require.False(t, r.Extended)
+		require.Equal(t, "2025-03-31", r.EffectiveDueOn().String(), "the announced date, as a custom one")
+	})
 	t.Run("ErrTexasHasNone", func(t *testing.T) {
 		t.Parallel()
 		b := setup(t)

@@ -122,7 +122,7 @@ func TestDashboard(t *testing.T) {
 	require.Contains(t, overdue, d.late.Title)
 	require.Contains(t, overdue, fmt.Sprintf("%d days late", lateBy))
 	require.Contains(t, overdue, "due-late")
-	require.Contains(t, overdue, "—", "no assignee")
+	require.Contains(t, overdue, `<td data-label="Assignee">Unassigned</td>`, "no assignee")
 	require.NotContains(t, overdue, d.soon.Title)
 
 	require.Contains(t, dashSectionOf(t, html, "today"), d.dueToday.Title)

@@ -568,6 +568,11 @@ func eventText(e *sunshine.Event, clockStops bool, names map[string]string) stri
 		if c := str("citation"); c != "" {
 			t += " (" + c + ")"
 		}
+	case sunshine.EventExtensionLate:
+		t = "Extension notice too late: it came after the original due date, " + date("due_on") + ", which stays"
+		if c := str("citation"); c != "" {
+			t += " (" + c + ")"
+		}
 	case sunshine.EventExtensionUndone:
 		t = "Extension undone (it was recorded as invoked on " + date("invoked_on") + ")"
 	case sunshine.EventPaused:
@@ -673,12 +678,19 @@ func (s *Server) handleCommunicationCreate(c *gin.Context) {
 		s.actionFailed(c, f, nil, set)
 		return
 	}
-	cm, _, err := s.store.CreateCommunication(ctxOf(c), c.Param("id"), in)
+	cm, r, err := s.store.CreateCommunication(ctxOf(c), c.Param("id"), in)
 	if err != nil {
 		s.actionFailed(c, f, err, set)
 		return
 	}
-	s.redirectBack(c, requestPath(c.Param("id")), "Logged the "+strings.ReplaceAll(string(cm.Kind), "_", " ")+" of "+cm.OccurredOn.Format("Mon 2 Jan 2006")+".")
+	note := "Logged the " + strings.ReplaceAll(string(cm.Kind), "_", " ") + " of " + cm.OccurredOn.Format("Mon 2 Jan 2006") + "."
+	if cm.Kind == sunshine.KindExtensionNotice && r.ExtensionNoticeLate(cm.OccurredOn) {
+		note += " It came after the original due date, " + r.DueOn.Format("Mon 2 Jan 2006") + ", too late to extend it, so the request stays due then."
+		if !r.CustomDueOn.IsZero() {
+			note += " The date it announced is the custom due date."
+		}
+	}
+	s.redirectBack(c, requestPath(c.Param("id")), note)
 }
 
 func (s *Server) handleExtension(c *gin.Context) {
@@ -771,7 +783,7 @@ func (s *Server) handleAssign(c *gin.Context) {
 		s.actionFailed(c, f, err, func(d *requestPageData, f *reqForm) { d.AssignForm = f })
 		return
 	}
-	note := "Nobody is assigned now."
+	note := "The request is unassigned now."
 	if r.AssigneeEmail != nil {
 		note = "Assigned to " + *r.AssigneeEmail + "."
 	}

@@ -140,6 +140,27 @@ func TestRequestPage_ExtensionNotice(t *testing.T) {
 	require.Contains(t, page, `action="/requests/`+r.ID+`/extension#extend"`, "it can be invoked again")
 }
 
+// The agency's extension notice came after the due date: it is logged, the
+// page says it extends nothing, and the extension form refuses that date.
+func TestRequestPage_ExtensionNoticeTooLate(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t) // due Thu 6 Apr 2017
+	b.clk.Set(time.Date(2017, 4, 12, 18, 0, 0, 0, time.UTC))
+	b.login(b.fx.Admin.Email)
+	rec := b.post("/requests/"+r.ID+"/extension", url.Values{"invoked_on": {"2017-04-10"}})
+	require.Equal(t, http.StatusUnprocessableEntity, rec.Code)
+	require.Contains(t, body(rec), "too late to extend it")
+
+	loc := requireRedirect(t, b.post("/requests/"+r.ID+"/communications", url.Values{
+		"direction": {"in"}, "channel": {"email"}, "kind": {"extension_notice"}, "occurred_on": {"2017-04-10"},
+		"body": {"Unusual circumstances require 14 more days."}}), "/requests/"+r.ID)
+	page := body(b.get(loc))
+	require.Contains(t, page, "Logged the extension notice of Mon 10 Apr 2017. It came after the original due date, Thu 6 Apr 2017, too late to extend it, so the request stays due then.")
+	require.Contains(t, page, "Extension notice too late: it came after the original due date, Thu 6 Apr 2017, which stays")
+	require.Contains(t, page, "<strong>Thu 6 Apr 2017</strong>")
+	require.NotContains(t, page, "Extended on")
+}
+
 func TestRequestPage_ExtensionRefusedWithoutOne(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -641,7 +662,8 @@ func TestNotes_NotFromLinks(t *testing.T) {
 	require.NotContains(t, body(b.get("/requests/"+r.ID)), "Status changed to acknowledged.")
 }
 
-// Under appeal, the old response date is shown without being called late.
+// Under appeal, the old response date is shown without being called late,
+// and the lists say there is no date to follow.
 func TestRequestPage_UnderAppeal(t *testing.T) {
 	t.Parallel()
 	b, _, r := sacramento(t)
@@ -656,6 +678,9 @@ func TestRequestPage_UnderAppeal(t *testing.T) {
 		require.Contains(t, page, "under appeal", path)
 		require.NotContains(t, page, "late", path)
 	}
+	row := listRow(t, body(b.get("/requests")), r.ID)
+	require.Contains(t, row, `<span class="due due-none">under appeal: no date to follow</span> <span class="hint">(agency's date Thu 6 Apr 2017 superseded)</span>`)
+	require.NotContains(t, row, "<time", "the superseded date is not the one to follow")
 }
 
 // The Clock line lists earlier pauses as one sentence; where the law does

@@ -37,7 +37,8 @@ var funcs = template.FuncMap{
 		case r.AssigneeEmail != nil:
 			return *r.AssigneeEmail
 		}
-		return "—"
+		return "Unassigned" // as the filters and emails call it
+
 	},
 	// tolls: waiting on the requester stops this law's clock.
 	"tolls": tolls,
