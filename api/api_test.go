@@ -614,6 +614,11 @@ func TestCalculatorAndJurisdictions(t *testing.T) {
 		}
 		met := j["code"] == "us-ny" || j["code"] == "us-wa"
 		require.Equal(t, met, j["met_by_acknowledgment"], j["code"])
+		if j["code"] == "us-wa" {
+			require.Contains(t, j["met_by_clarification_request"], "RCW 42.56.520(1)(d)")
+		} else {
+			require.Nil(t, j["met_by_clarification_request"], j["code"])
+		}
 	}
 }
 

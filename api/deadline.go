@@ -152,12 +152,15 @@ type jurisdictionJSON struct {
 	ElectronicReceipt *electronicReceiptJSON `json:"electronic_receipt"`
 	// MetByAcknowledgment: an acknowledgment meets the period (New York,
 	// Washington); an acknowledged request then follows the agency's estimate.
-	MetByAcknowledgment bool          `json:"met_by_acknowledgment"`
-	Tolls               bool          `json:"tolls"`
-	TimeZone            string        `json:"time_zone"`
-	Source              string        `json:"source"`
-	Notes               []string      `json:"notes"`
-	EffectiveFrom       deadline.Date `json:"effective_from"`
+	MetByAcknowledgment bool `json:"met_by_acknowledgment"`
+	// MetByClarificationRequest cites why the agency's request for
+	// clarification is a first response too (Washington); null elsewhere.
+	MetByClarificationRequest *string       `json:"met_by_clarification_request"`
+	Tolls                     bool          `json:"tolls"`
+	TimeZone                  string        `json:"time_zone"`
+	Source                    string        `json:"source"`
+	Notes                     []string      `json:"notes"`
+	EffectiveFrom             deadline.Date `json:"effective_from"`
 }
 
 func strPtr(s string) *string {
@@ -175,7 +178,8 @@ func (s *Server) handleJurisdictions(c *gin.Context) {
 	var out []jurisdictionJSON
 	for _, j := range deadline.Jurisdictions() {
 		v := jurisdictionJSON{Code: j.Code, Region: j.Region, Law: j.Law, ShortName: j.ShortName, Citation: j.Citation,
-			NoDeadline: strPtr(j.NoDeadline), MetByAcknowledgment: j.MetByAcknowledgment, Tolls: j.Tolls, TimeZone: j.TimeZone, Source: j.Source,
+			NoDeadline: strPtr(j.NoDeadline), MetByAcknowledgment: j.MetByAcknowledgment,
+			MetByClarificationRequest: strPtr(j.ClarificationCitation), Tolls: j.Tolls, TimeZone: j.TimeZone, Source: j.Source,
 			Notes: j.Notes, EffectiveFrom: j.EffectiveFrom}
 		if v.Notes == nil {
 			v.Notes = []string{}

@@ -73,6 +73,10 @@ type Jurisdiction struct {
 	// York, Washington). Once the agency has acknowledged the request the
 	// date is no longer owed; the agency's estimate is the date to follow.
 	MetByAcknowledgment bool `json:"met_by_acknowledgment,omitempty"`
+	// ClarificationCitation, where set, is why asking the requester to
+	// clarify the request is itself one of the responses the period is for
+	// (Washington); such a request then counts as acknowledged.
+	ClarificationCitation string `json:"clarification_citation,omitempty"`
 
 	// Roll is the rule for a last day on a weekend or holiday; empty where
 	// counting in business days always ends on a business day.

@@ -934,3 +934,41 @@ func TestStore_InputForAnotherCaseIsRefused(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, comms)
 }
+
+// Washington's 5 business days are for a first response, and asking the
+// requester to clarify is one (RCW 42.56.520(1)(d)): the request is
+// acknowledged, waits on us, and is acknowledged again once we reply, so
+// its statutory date is met, not missed. Elsewhere the request returns to
+// submitted and its date still counts.
+func TestStore_ClarificationRequestAsFirstResponse(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		law, received string
+		after         sunshine.Status
+		tracked       bool
+	}{
+		{"us-wa", "2025-03-03", sunshine.StatusAcknowledged, false},
+		{"us-ny", "2025-03-03", sunshine.StatusSubmitted, true},
+		{"us-ca", "2025-03-03", sunshine.StatusSubmitted, true},
+	} {
+		t.Run(tc.law, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t)
+			b.clk.Set(time.Date(2025, 3, 17, 18, 0, 0, 0, time.UTC))
+			r := b.request(t, b.agency(t, "Agency", tc.law), "Use of force", tc.received)
+			log := func(dir sunshine.Direction, kind sunshine.CommKind, on string) *sunshine.Request {
+				t.Helper()
+				_, got, err := b.s.CreateCommunication(b.ctx, r.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
+					Direction: dir, Channel: "email", Kind: kind, OccurredOn: d(on)}})
+				require.NoError(t, err)
+				return got
+			}
+			got := log(sunshine.DirectionIn, sunshine.KindClarificationRequest, "2025-03-05")
+			require.Equal(t, sunshine.StatusAwaitingRequester, got.Status)
+			got = log(sunshine.DirectionOut, sunshine.KindFollowUp, "2025-03-14")
+			require.Equal(t, tc.after, got.Status)
+			require.Equal(t, tc.tracked, got.DueTracked())
+			require.Equal(t, tc.tracked, got.Overdue(d("2025-03-17")), "overdue against its first date")
+		})
+	}
+}
