@@ -169,6 +169,16 @@ func (c *counter) run(received Date, extended bool) error {
 func (c *counter) count(from Date, n int, unit Unit, citation string, offset int) (Date, bool, error) {
 	r, d := c.r, from
 	moved, skipsPause := false, false // see Step.Moved and Step.SkipsPause
+	if unit == BusinessDays && offset == 0 {
+		// Decision A1 is about receipt on a day that is not a business
+		// day, not about a Friday's weekend. A receipt date outside the
+		// calendar's years (Georgia) is judged by its weekday alone.
+		if ok, err := c.isBusinessDay(from); err == nil {
+			moved = !ok
+		} else {
+			moved = from.Weekday() == time.Saturday || from.Weekday() == time.Sunday
+		}
+	}
 	for counted := 0; counted < n; {
 		d = d.AddDays(1)
 		if p, ok := c.pausedOn(d); ok && c.j.Tolls {
@@ -189,7 +199,6 @@ func (c *counter) count(from Date, n int, unit Unit, citation string, offset int
 				return Date{}, false, err
 			}
 			if !ok {
-				moved = moved || (counted == 0 && d == from.AddDays(1))
 				c.skip(&d)
 				continue
 			}

@@ -254,7 +254,7 @@ func TestCompute_ExplainsEveryStep(t *testing.T) {
 	require.Equal(t, []string{
 		"Received Fri 20 Dec 2024; the day of receipt is not counted (DOJ/OIP: the day after receipt is day 1).",
 		"Sat 21 Dec 2024 and Sun 22 Dec 2024: weekend, not counted.",
-		"Day 1 is Mon 23 Dec 2024, the first working day after Fri 20 Dec 2024 (decision A1: counting starts on the next working day).",
+		"Day 1 is Mon 23 Dec 2024, the first working day after Fri 20 Dec 2024.", // a Friday receipt: no decision A1
 		"Wed 25 Dec 2024: Christmas Day, not counted (legal public holidays, 5 U.S.C. 6103).",
 		"Sat 28 Dec 2024 and Sun 29 Dec 2024: weekend, not counted.",
 		"Wed 1 Jan 2025: New Year's Day, not counted (legal public holidays, 5 U.S.C. 6103).",
@@ -415,6 +415,38 @@ func TestJurisdiction_ElectronicReceiptOn(t *testing.T) {
 			if ok {
 				require.Equal(t, tc.want, got.String())
 			}
+		})
+	}
+}
+
+// Decision A1 is named where it applies: a request received on a day that
+// is not a business day. A Friday's weekend is plain counting.
+func TestCompute_DayOneNamesDecisionA1OnlyForNonBusinessReceipt(t *testing.T) {
+	t.Parallel()
+	const a1 = "(decision A1: counting starts on the next"
+	for _, tc := range []struct {
+		name, code, received string
+		a1                   bool
+	}{
+		{"federal, received on a Saturday", "us-federal", "2025-03-15", true},
+		{"federal, received on MLK Day", "us-federal", "2025-01-20", true},
+		{"federal, received on a Friday", "us-federal", "2025-03-14", false},
+		{"New York, received the day before Thanksgiving", "us-ny", "2025-11-26", false},
+		{"New York, received on a Tuesday", "us-ny", "2025-03-04", false},
+		{"Georgia, received on a Friday of a year not loaded", "us-ga", "2023-12-29", false},
+		{"Georgia, received on a Saturday of a year not loaded", "us-ga", "2023-12-30", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r, err := Compute(tc.code, d(tc.received), Options{})
+			require.NoError(t, err)
+			var dayOne string
+			for _, s := range r.Explain() {
+				if strings.HasPrefix(s, "Day 1 is") {
+					dayOne = s
+				}
+			}
+			require.Equal(t, tc.a1, strings.Contains(dayOne, a1), dayOne)
 		})
 	}
 }

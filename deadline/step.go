@@ -37,8 +37,8 @@ type Step struct {
 	Name     string // holiday name
 	Citation string
 	Text     string // the law's own words (no-deadline laws)
-	// Moved (day_one): the day after receipt was not a business day, so
-	// day 1 moved to the next (decision A1).
+	// Moved (day_one): the request was received on a day that is not a
+	// business day, so day 1 is the next business day (decision A1).
 	Moved bool
 	// SkipsPause (period_end): paused days fell within the count.
 	SkipsPause bool
