@@ -79,9 +79,13 @@ func (j *Jurisdiction) Compute(received Date, opts Options) (Result, error) {
 		return r, fmt.Errorf("%w: %s counts business days under its current rule only for requests received on or after %s", ErrOutOfRange, j.Law, j.EffectiveFrom)
 	}
 
+	closures := j.skippedClosures(opts.Closures)
 	c := counter{j: j, r: &r, pauses: opts.Pauses,
-		business: dayChecker{cal: j.Business, extra: opts.Closures},
-		last:     dayChecker{cal: j.lastDayCalendar(), extra: opts.Closures}}
+		business: dayChecker{cal: j.Business, extra: closures},
+		last:     dayChecker{cal: j.lastDayCalendar(), extra: closures}}
+	if j.ClosuresCounted != "" {
+		c.counted = opts.Closures
+	}
 	r.Steps = make([]Step, 0, 16)
 	if err := c.run(received, opts.Extended); err != nil {
 		return Result{Jurisdiction: j, Received: received, Extended: opts.Extended}, err
@@ -96,6 +100,7 @@ type counter struct {
 	r              *Result
 	pauses         []Pause
 	business, last dayChecker
+	counted        []Holiday // agency closure days the law counts (ClosuresCounted)
 }
 
 func (c *counter) run(received Date, extended bool) error {
@@ -201,6 +206,11 @@ func (c *counter) count(from Date, n int, unit Unit, citation string, offset int
 			if !ok {
 				c.skip(&d)
 				continue
+			}
+			for _, h := range c.counted {
+				if h.Date == d {
+					r.Steps = append(r.Steps, Step{Kind: StepClosureCounted, Date: d, Name: h.Name, Citation: c.j.ClosuresCounted})
+				}
 			}
 		} else if hol, err := c.business.holiday(d); err != nil {
 			return Date{}, false, err

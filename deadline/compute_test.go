@@ -238,6 +238,13 @@ func TestCompute_Closures(t *testing.T) {
 	require.Contains(t, strings.Join(r.Explain(), "\n"), "Thu 6 Apr 2017: office closed (CCP 12b); the last day cannot fall on it.")
 	require.Contains(t, r.Explain(), "The last day, Thu 6 Apr 2017, is a weekend day, holiday or office closure day, so it moves forward to Fri 7 Apr 2017 (CCP 12a: a last day on a Saturday, Sunday or judicial holiday moves to the next day that is none of these).")
 
+	// Michigan counts legal holidays only (AG Op. 7172): the closure day is
+	// a business day, and a step says so.
+	r, err = Compute("us-mi", d("2025-03-03"), Options{Closures: []Holiday{{Date: d("2025-03-05"), Name: "office closed (storm)"}}})
+	require.NoError(t, err)
+	require.Equal(t, "2025-03-10", r.Due.String())
+	require.Contains(t, r.Explain(), "Wed 5 Mar 2025: office closed (storm), counted (AG Op. 7172: business days exclude legal holidays, not days the office closes).")
+
 	// A closure is a non-business day for business-day laws too.
 	r, err = Compute("us-ny", d("2025-03-03"), Options{Closures: []Holiday{{Date: d("2025-03-05"), Name: "snow closure"}}})
 	require.NoError(t, err)
@@ -401,7 +408,7 @@ func TestJurisdiction_ElectronicReceiptOn(t *testing.T) {
 		{"MIThursdayToFriday", "us-mi", "2024-10-10", nil, "2024-10-11"},
 		{"MIFridayOverColumbusDay", "us-mi", "2024-10-11", nil, "2024-10-15"},
 		{"MISaturdayToMonday", "us-mi", "2024-04-06", nil, "2024-04-08"},
-		{"MIOverAClosureDay", "us-mi", "2024-04-08", []Holiday{{Date: MustParseDate("2024-04-09"), Name: "office closed (flood)"}}, "2024-04-10"},
+		{"MIClosureDayIsABusinessDay", "us-mi", "2024-04-08", []Holiday{{Date: MustParseDate("2024-04-09"), Name: "office closed (flood)"}}, "2024-04-09"}, // AG Op. 7172
 		{"CANoRule", "us-ca", "2017-03-27", nil, ""},
 		{"FLNoDateNoRule", "us-fl", "2024-05-01", nil, ""},
 	} {

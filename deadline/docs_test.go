@@ -69,6 +69,9 @@ func renderReference() string {
 			if j.MetByAcknowledgment {
 				row("Met by", "A written acknowledgment with an estimated date, as well as a grant or a denial: an acknowledged request is no longer overdue on this date and follows the agency's estimate (or a custom date).")
 			}
+			if j.ClosuresCounted != "" {
+				row("Agency closure days", "Counted as business days ("+j.ClosuresCounted+"); each gets a step saying so.")
+			}
 			if j.ClarificationCitation != "" {
 				row("A request for clarification", "Meets the date too ("+j.ClarificationCitation+"): a submitted request the agency asks to clarify is acknowledged first, then waits on the requester, and returns to acknowledged.")
 			}

@@ -73,6 +73,10 @@ type Jurisdiction struct {
 	// York, Washington). Once the agency has acknowledged the request the
 	// date is no longer owed; the agency's estimate is the date to follow.
 	MetByAcknowledgment bool `json:"met_by_acknowledgment,omitempty"`
+	// ClosuresCounted, where set, cites why an agency's own closure days
+	// are business days under this law (Michigan: legal holidays only);
+	// they are then counted, each with a step saying why.
+	ClosuresCounted string `json:"closures_counted,omitempty"`
 	// ClarificationCitation, where set, is why asking the requester to
 	// clarify the request is itself one of the responses the period is for
 	// (Washington); such a request then counts as acknowledged.
@@ -231,6 +235,15 @@ func (j *Jurisdiction) ElectronicReceiptOn(sent Date, closures ...Holiday) (rece
 	return received, err == nil, err
 }
 
+// skippedClosures is the agency closure days the law skips: none where
+// they are business days (ClosuresCounted).
+func (j *Jurisdiction) skippedClosures(closures []Holiday) []Holiday {
+	if j.ClosuresCounted != "" {
+		return nil
+	}
+	return closures
+}
+
 // AddBusinessDays returns the date n business days after d (before it when
 // n is negative), skipping weekends and the law's holidays: "3 business
 // days before the due date" for reminders. For a calendar-day law its
@@ -244,7 +257,7 @@ func (j *Jurisdiction) AddBusinessDays(d Date, n int, closures ...Holiday) (Date
 	if n < 0 {
 		step, n = -1, -n
 	}
-	dc := dayChecker{cal: j.Business, extra: closures}
+	dc := dayChecker{cal: j.Business, extra: j.skippedClosures(closures)}
 	for n > 0 {
 		d = d.AddDays(step)
 		if d.IsWeekend() {

@@ -193,9 +193,10 @@ func init() {
 			ElectronicReceipt: 1, ElectronicReceiptCitation: "MCL 15.235(1)",
 			Extension: &Extension{Days: 10, Unit: BusinessDays, From: extFromEnd + " (15 business days after receipt, Key v. Paw Paw Twp., 254 Mich App 508)",
 				Citation: "MCL 15.235(2)(d), one notice"},
-			TollCitation: "the Act has no tolling provision",
-			TimeZone:     "America/Detroit",
-			Source:       "https://www.legislature.mi.gov/Laws/MCL?objectName=mcl-15-235",
+			TollCitation:    "the Act has no tolling provision",
+			ClosuresCounted: "AG Op. 7172: business days exclude legal holidays, not days the office closes",
+			TimeZone:        "America/Detroit",
+			Source:          "https://www.legislature.mi.gov/Laws/MCL?objectName=mcl-15-235",
 			Notes: []string{
 				"Business days exclude legal holidays, not days the office happens to close (AG Op. 7172; decision A6).",
 			},

@@ -24,6 +24,7 @@ const (
 	StepRolled         StepKind = "rolled"          // the last day moved forward
 	StepDue            StepKind = "due"             // the due date
 	StepPauseIgnored   StepKind = "pause_ignored"   // waiting on the requester does not stop this law's clock
+	StepClosureCounted StepKind = "closure_counted" // an agency closure day this law counts as a business day
 )
 
 // Step is one line of a deadline's explanation, in terms a person can check
@@ -101,6 +102,12 @@ func (s Step) text(word string) string {
 		return "Received " + d + "; the day of receipt is not counted" + cite(s.Citation) + "."
 	case StepDeemed:
 		return d + " is not a business day, so the request is deemed received on " + human(s.Until) + " and counting starts the business day after" + cite(s.Citation) + "."
+	case StepClosureCounted:
+		name := "office closed"
+		if s.Name != "" {
+			name = s.Name
+		}
+		return d + ": " + name + ", counted" + cite(s.Citation) + "."
 	case StepPauseIgnored:
 		span := "from " + d
 		if !s.Until.IsZero() {

@@ -182,6 +182,26 @@ func TestAgencyPage_AddAndRemoveClosure(t *testing.T) {
 	}
 }
 
+// A Michigan agency's closure days are business days (AG Op. 7172): the
+// page says so, and recording one moves no due date.
+func TestAgencyPage_MichiganClosureDaysCount(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	a := &sunshine.Agency{Name: "Detroit Police Department", Jurisdiction: "us-mi"}
+	require.NoError(t, b.st.CreateAgency(b.fx.Ctx, a))
+	r := &sunshine.Request{AgencyID: a.ID, Title: "Gang database", DeliveryMethod: sunshine.DeliveryMail, ReceivedOn: deadline.MustParseDate("2017-03-27")}
+	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, r))
+	require.Equal(t, "2017-04-03", r.DueOn.String())
+	b.login(b.fx.Admin.Email)
+	path := "/agencies/" + a.ID
+	require.Contains(t, body(b.get(path)), "Under Michigan's Freedom of Information Act, the office's closure days are business days (AG Op. 7172")
+	requireRedirect(t, b.post(path+"/closures", url.Values{"closed_on": {"2017-03-29"}, "reason": {"flood"}}), path)
+	got, err := b.st.FindRequestByID(b.fx.Ctx, r.ID)
+	require.NoError(t, err)
+	require.Equal(t, "2017-04-03", got.DueOn.String(), "the closure day is counted")
+	require.Contains(t, body(b.get("/requests/"+r.ID)), "Wed 29 Mar 2017: office closed (flood), counted (AG Op. 7172")
+}
+
 // Bad input shows the page again with the error beside its field, keeps
 // what was typed and saves nothing. The cases share one agency: none may
 // change it.
