@@ -60,14 +60,18 @@ type Request struct {
 	CustomDueOn       deadline.Date `db:"custom_due_on"`
 	CustomDueReason   string        `db:"custom_due_reason"`
 	AgencyEstimatedOn deadline.Date `db:"agency_estimated_on"`
-	TrackingNumber    string        `db:"tracking_number"`
-	AssigneeID        *string       `db:"assignee_id"`
-	Tags              []string      `db:"-"`
-	ClosedOn          deadline.Date `db:"closed_on"`
-	CreatedBy         *string       `db:"created_by"`
-	CreatedAt         time.Time     `db:"created_at"`
-	UpdatedAt         time.Time     `db:"updated_at"`
-	Version           int           `db:"version"`
+	// AcknowledgedOn is the day the agency first acknowledged the request
+	// or began releasing records; zero before then. Under a law an
+	// acknowledgment meets it says whether the statutory date was met.
+	AcknowledgedOn deadline.Date `db:"acknowledged_on"`
+	TrackingNumber string        `db:"tracking_number"`
+	AssigneeID     *string       `db:"assignee_id"`
+	Tags           []string      `db:"-"`
+	ClosedOn       deadline.Date `db:"closed_on"`
+	CreatedBy      *string       `db:"created_by"`
+	CreatedAt      time.Time     `db:"created_at"`
+	UpdatedAt      time.Time     `db:"updated_at"`
+	Version        int           `db:"version"`
 	// AssigneeEmail, AssigneeName and LastCommunicationOn are read-only, for
 	// lists and exports.
 	AssigneeEmail       *string       `db:"assignee_email"`
@@ -175,6 +179,13 @@ func (r *Request) FollowOn() deadline.Date {
 		return deadline.Date{}
 	}
 	return r.EffectiveDueOn()
+}
+
+// AcknowledgedLate reports a request that follows the agency's estimate
+// although the acknowledgment came after the statutory date: the date was
+// missed, not met (the estimate is still the one to follow).
+func (r *Request) AcknowledgedLate() bool {
+	return r.FollowsEstimate() && !r.AcknowledgedOn.IsZero() && !r.DueOn.IsZero() && r.AcknowledgedOn.After(r.DueOn)
 }
 
 // ExtensionNoticeLate reports whether an extension notice dated on comes

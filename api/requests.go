@@ -58,6 +58,7 @@ type requestJSON struct {
 	CustomDueOn         deadline.Date   `json:"custom_due_on"`
 	CustomDueReason     string          `json:"custom_due_reason"`
 	AgencyEstimatedOn   deadline.Date   `json:"agency_estimated_on"`
+	AcknowledgedOn      deadline.Date   `json:"acknowledged_on"`
 	TrackingNumber      string          `json:"tracking_number"`
 	AssigneeID          *string         `json:"assignee_id"`
 	Tags                []string        `json:"tags"`
@@ -79,7 +80,7 @@ func (s *Server) requestOut(r *sunshine.Request) requestJSON {
 		DeliveryMethod: string(r.DeliveryMethod), Status: r.Status, Jurisdiction: r.Jurisdiction, TimeZone: r.TimeZone,
 		SentOn: r.SentOn, ReceivedOn: r.ReceivedOn, DueOn: r.DueOn, Overdue: r.Overdue(today),
 		ExtensionInvokedOn: r.ExtensionInvokedOn, CustomDueOn: r.CustomDueOn, CustomDueReason: r.CustomDueReason,
-		AgencyEstimatedOn: r.AgencyEstimatedOn, TrackingNumber: r.TrackingNumber, AssigneeID: r.AssigneeID,
+		AgencyEstimatedOn: r.AgencyEstimatedOn, AcknowledgedOn: r.AcknowledgedOn, TrackingNumber: r.TrackingNumber, AssigneeID: r.AssigneeID,
 		Tags: r.Tags, Pauses: []pauseJSON{}, ClosedOn: r.ClosedOn, LastCommunicationOn: r.LastCommunicationOn, CreatedBy: r.CreatedBy,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), Version: r.Version}
 	for _, p := range r.Pauses {

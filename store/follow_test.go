@@ -183,3 +183,36 @@ func TestFollowOnSQLMatchesTheRequest(t *testing.T) {
 		}
 	}
 }
+
+// The first acknowledgment's day is kept: before the statutory date the
+// date was met; after it, missed, though the estimate is still followed.
+func TestStore_AcknowledgedOn(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.clk.Set(time.Date(2025, 4, 1, 15, 0, 0, 0, time.UTC))
+	ny := b.agency(t, "New York City Police Department", "us-ny")
+	ack := func(r *sunshine.Request, to sunshine.Status, on string) *sunshine.Request {
+		t.Helper()
+		got, err := b.s.TransitionRequest(b.ctx, r.ID, sunshine.TransitionInput{To: to, EffectiveOn: d(on)})
+		require.NoError(t, err)
+		return got
+	}
+	for _, tc := range []struct {
+		name, on string
+		late     bool
+	}{
+		{"on the 5th business day", "2025-03-10", false},
+		{"the day after", "2025-03-11", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := b.request(t, ny, "Stop-and-frisk data "+tc.name, "2025-03-03")
+			require.Equal(t, "2025-03-10", r.DueOn.String())
+			r = ack(r, sunshine.StatusAcknowledged, tc.on)
+			require.Equal(t, tc.on, r.AcknowledgedOn.String())
+			require.Equal(t, tc.late, r.AcknowledgedLate())
+			require.True(t, r.FollowsEstimate(), "the estimate is followed either way")
+			r = ack(r, sunshine.StatusRollingProduction, "2025-03-20")
+			require.Equal(t, tc.on, r.AcknowledgedOn.String(), "the first response's day stays")
+		})
+	}
+}

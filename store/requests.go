@@ -32,7 +32,7 @@ type requestRow struct {
 
 var requestColumns = `SELECT r.id, r.org_id, r.agency_id, a.name AS agency_name, a.time_zone, r.title, r.description,
 	r.delivery_method, r.status, r.jurisdiction, r.sent_on, r.received_on, r.due_on, r.extended,
-	r.extension_invoked_on, r.custom_due_on, r.custom_due_reason, r.agency_estimated_on, r.tracking_number,
+	r.extension_invoked_on, r.custom_due_on, r.custom_due_reason, r.agency_estimated_on, r.acknowledged_on, r.tracking_number,
 	r.assignee_id, r.tags, r.closed_on, r.created_by, r.created_at, r.updated_at, r.version,
 	asg.email AS assignee_email, asg.name AS assignee_name,
 	(SELECT max(c.occurred_on) FROM communications c WHERE c.request_id = r.id) AS last_communication_on,
@@ -715,12 +715,12 @@ func (s *Store) mutate(ctx context.Context, id string, fn func(tx *sqlx.Tx, r *s
 func saveRequest(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request) error {
 	const q = `UPDATE requests SET title = $3, description = $4, tracking_number = $5, assignee_id = $6, tags = $7,
 		agency_estimated_on = $8, status = $9, sent_on = $10, received_on = $11, due_on = $12, extended = $13,
-		extension_invoked_on = $14, custom_due_on = $15, custom_due_reason = $16, closed_on = $17,
+		extension_invoked_on = $14, custom_due_on = $15, custom_due_reason = $16, closed_on = $17, acknowledged_on = $18,
 		updated_at = now(), version = version + 1
 		WHERE org_id = $1 AND id = $2 RETURNING version, updated_at`
 	err := tx.QueryRowxContext(ctx, q, r.OrgID, r.ID, r.Title, r.Description, r.TrackingNumber, r.AssigneeID,
 		pq.Array(r.Tags), r.AgencyEstimatedOn, r.Status, r.SentOn, r.ReceivedOn, r.DueOn, r.Extended,
-		r.ExtensionInvokedOn, r.CustomDueOn, r.CustomDueReason, r.ClosedOn).Scan(&r.Version, &r.UpdatedAt)
+		r.ExtensionInvokedOn, r.CustomDueOn, r.CustomDueReason, r.ClosedOn, r.AcknowledgedOn).Scan(&r.Version, &r.UpdatedAt)
 	return translate(err, "request")
 }
 
@@ -817,6 +817,9 @@ func (s *Store) transition(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request
 		r.ClosedOn = on
 	case !from.Open():
 		r.ClosedOn = deadline.Date{}
+	}
+	if (in.To == sunshine.StatusAcknowledged || in.To == sunshine.StatusRollingProduction) && r.AcknowledgedOn.IsZero() {
+		r.AcknowledgedOn = on // the first response; later ones do not move it
 	}
 	r.Status = in.To
 	if err := addEvent(ctx, tx, r, sunshine.EventStatusChanged, on, in.Note, map[string]any{"from": from, "to": in.To}); err != nil {
