@@ -229,6 +229,8 @@ func (r *Request) DateTodo() string {
 	switch {
 	case !r.NoDateToFollow():
 		return ""
+	case r.AcknowledgedLate():
+		return "Statutory date missed: the agency acknowledged the request only on " + r.AcknowledgedOn.Format("Mon 2 Jan 2006") + "; record the date it estimated."
 	case r.FollowsEstimate():
 		return "Statutory date met by the acknowledgment: record the agency's estimated date."
 	case r.Status == StatusAppealed:

@@ -934,15 +934,34 @@ func TestRequestPage_AcknowledgedUnderFOIL(t *testing.T) {
 	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, r))
 	require.Contains(t, body(b.get("/requests/"+r.ID)), "late")
 
-	_, err := b.st.TransitionRequest(b.fx.Ctx, r.ID, sunshine.TransitionInput{To: sunshine.StatusAcknowledged})
+	late := &sunshine.Request{AgencyID: a.ID, Title: "Gang database", DeliveryMethod: sunshine.DeliveryEmail,
+		ReceivedOn: deadline.MustParseDate("2017-03-27")}
+	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, late))
+
+	_, err := b.st.TransitionRequest(b.fx.Ctx, r.ID, sunshine.TransitionInput{To: sunshine.StatusAcknowledged, EffectiveOn: deadline.MustParseDate("2017-03-31")})
 	require.NoError(t, err)
+	// Acknowledged after the 5 business days (due Mon 3 Apr): missed, not
+	// met, though not late or overdue either: the estimate is followed.
+	_, err = b.st.TransitionRequest(b.fx.Ctx, late.ID, sunshine.TransitionInput{To: sunshine.StatusAcknowledged, EffectiveOn: deadline.MustParseDate("2017-04-05")})
+	require.NoError(t, err)
+	latePage := body(b.get("/requests/" + late.ID))
+	require.Contains(t, latePage, `Statutory date missed: the agency acknowledged the request only on Wed 5 Apr 2017. <a href="#edit-agency-estimated-on">`)
+	require.Contains(t, latePage, "(missed: the agency acknowledged the request only on Wed 5 Apr 2017; its estimate is the date to follow now)")
+	require.NotContains(t, latePage, "(met:")
+	require.NotContains(t, latePage, " late")
+	require.Contains(t, listRow(t, body(b.get("/requests")), late.ID), "Mon 3 Apr 2017</time> · missed: acknowledged only on Wed 5 Apr 2017; no estimate recorded")
+	lateEstimate := deadline.MustParseDate("2017-05-01")
+	_, err = b.st.UpdateRequest(b.fx.Ctx, late.ID, sunshine.RequestUpdate{AgencyEstimatedOn: &lateEstimate})
+	require.NoError(t, err)
+	require.Contains(t, listRow(t, body(b.get("/requests")), late.ID), "(statutory date Mon 3 Apr 2017 missed)")
+
 	page := body(b.get("/requests/" + r.ID))
 	require.Contains(t, page, `Statutory date met: the agency acknowledged the request. <a href="#edit-agency-estimated-on">Record the date it estimated</a>.`)
 	require.Contains(t, page, "(met: an acknowledgment is a response this law accepts by then, and the agency acknowledged the request)")
 	require.Contains(t, page, "Record the date the agency gives as its estimate, under Edit details.")
 	require.NotContains(t, page, "decision A", "no design-note references on the page")
 	require.NotContains(t, page, "late")
-	require.NotContains(t, body(b.get("/requests")), "late")
+	require.NotContains(t, listRow(t, body(b.get("/requests")), r.ID), "late")
 
 	// The agency's estimate is then the date the panel leads with.
 	estimate := deadline.MustParseDate("2017-05-15")

@@ -100,6 +100,9 @@ func dueWords(r *sunshine.Request, today deadline.Date) string {
 	if r.FollowsEstimate() {
 		// Acknowledged where that is the response the law asks for: the
 		// agency's estimate is the date to follow.
+		if r.AgencyEstimatedOn.IsZero() && r.AcknowledgedLate() {
+			return "missed: acknowledged only on " + r.AcknowledgedOn.Format("Mon 2 Jan 2006") + "; no estimate recorded"
+		}
 		return estimateWords(r.AgencyEstimatedOn, today)
 	}
 	due := r.EffectiveDueOn()
