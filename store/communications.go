@@ -144,7 +144,17 @@ func (s *Store) applyEffect(ctx context.Context, tx *sqlx.Tx, r *sunshine.Reques
 		if r.Status == sunshine.StatusSubmitted {
 			return move(sunshine.StatusAcknowledged)
 		}
-	case sunshine.KindFeeEstimate, sunshine.KindClarificationRequest:
+	case sunshine.KindClarificationRequest:
+		// Where asking to clarify is a response the period is for
+		// (Washington), the request was answered in time: acknowledged,
+		// then waiting on us, and acknowledged again once we reply.
+		if j, err := deadline.Lookup(r.Jurisdiction); err == nil && j.ClarificationCitation != "" && r.Status == sunshine.StatusSubmitted {
+			if err := move(sunshine.StatusAcknowledged); err != nil {
+				return err
+			}
+		}
+		return move(sunshine.StatusAwaitingRequester)
+	case sunshine.KindFeeEstimate:
 		return move(sunshine.StatusAwaitingRequester)
 	case sunshine.KindExtensionNotice:
 		j, err := deadline.Lookup(r.Jurisdiction)
