@@ -142,7 +142,7 @@ func previewDue(a agencyOption, closures []*sunshine.Closure, f *reqForm, now ti
 		p.Error = err.Error()
 		return p
 	}
-	p.Due, p.NoDate, p.Steps = res.Due, !j.HasDeadline(), res.Explain()
+	p.Due, p.NoDate, p.Steps = res.Due, !j.HasDeadline(), explainSteps(res)
 	return p
 }
 

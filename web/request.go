@@ -284,10 +284,7 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 		d.EngineError = err.Error()
 	case ok:
 		d.HasClock = true
-		d.Steps = res.Explain()
-		for i := range d.Steps {
-			d.Steps[i] = withoutDecisions(d.Steps[i])
-		}
+		d.Steps = explainSteps(res)
 		d.ClockPaused = res.Paused
 		if res.Paused && res.Remaining > 0 && d.Law != nil { // none left: the period ran before the pause
 			d.Remaining = d.Law.Days(res.Remaining, d.Law.Unit)
@@ -1022,8 +1019,19 @@ func (s *Server) handleRequestEdit(c *gin.Context) {
 }
 
 // decisionRef matches the engine's references to its design decisions
-// ("(decision A8)", "decision A1: "), which docs/deadlines.md explains but
-// mean nothing on a request's page.
-var decisionRef = regexp.MustCompile(` ?\(decision A[0-9]+\)|decision A[0-9]+: `)
+// ("(decision A8)", "decision A1: ", "; decision A1" at the end of a
+// citation), which docs/deadlines.md explains but mean nothing on a page.
+var decisionRef = regexp.MustCompile(` ?\(decision A[0-9]+\)|decision A[0-9]+: |; decision A[0-9]+`)
 
 func withoutDecisions(s string) string { return decisionRef.ReplaceAllString(s, "") }
+
+// explainSteps is a computed due date's explanation as the pages show it
+// (the request page and the new-request preview): the engine's steps,
+// without its references to design decisions.
+func explainSteps(res deadline.Result) []string {
+	steps := res.Explain()
+	for i := range steps {
+		steps[i] = withoutDecisions(steps[i])
+	}
+	return steps
+}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"html"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -1008,4 +1009,27 @@ func TestRequestPage_ExtensionWhilePaused(t *testing.T) {
 	require.Contains(t, body(b.get(loc)), "Extension recorded: the due date is set when the clock resumes.")
 	loc = requireRedirect(t, b.post("/requests/"+r.ID+"/extension/undo", nil), "/requests/")
 	require.Contains(t, body(b.get(loc)), "Extension undone: the due date is set when the clock resumes.")
+}
+
+// The new-request preview explains the due date as the request page does:
+// without the engine's references to its design decisions.
+func TestNewRequest_PreviewWithoutDecisions(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.login(b.fx.Admin.Email)
+	for _, tc := range []struct{ law, received, step string }{
+		// Received on a Friday under FOIA: day 1 moves past the weekend.
+		{"us-federal", "2017-03-24", "Day 1 is Mon 27 Mar 2017, the first working day after Fri 24 Mar 2017 (counting starts on the next working day)."},
+		// Received on a Saturday in Massachusetts: deemed received Monday.
+		{"us-ma", "2017-03-25", "(950 CMR 32.06(2)(e), as amended 11 June 2021)."},
+	} {
+		a := &sunshine.Agency{Name: "Agency under " + tc.law, Jurisdiction: tc.law}
+		require.NoError(t, b.st.CreateAgency(b.fx.Ctx, a))
+		rec := b.post("/requests", url.Values{"preview": {"1"}, "agency_id": {a.ID}, "title": {"Records"},
+			"delivery_method": {"mail"}, "received_on": {tc.received}})
+		require.Equal(t, http.StatusOK, rec.Code)
+		page := body(rec)
+		require.Contains(t, page, html.EscapeString(tc.step), tc.law)
+		require.NotContains(t, page, "decision A", tc.law)
+	}
 }
