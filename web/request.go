@@ -38,7 +38,21 @@ func newReqForm(id string, values url.Values) *reqForm {
 	if values == nil {
 		values = url.Values{}
 	}
-	return &reqForm{ID: id, Values: values, Errors: map[string]string{}}
+	return &reqForm{ID: id, Values: values, Errors: map[string]string{}, labels: formLabels[id]}
+}
+
+// formLabels name the fields of the request page's action forms, by form,
+// in their error summaries as their labels do (fieldLabels name the rest).
+var formLabels = map[string]map[string]string{
+	"comm": {"direction": "Direction", "kind": "Kind", "channel": "Channel", "occurred_on": "Date", "from": "From", "to": "To",
+		"subject": "Subject", "body": "Message", "exemptions_cited": "Exemptions cited", "fee_amount": "Fee amount",
+		"resulting_status": "Status after a records release", "custom_due_on": "New due date announced"},
+	"upload":   {"file": "Files", "communication_id": "Attach to a communication"},
+	"status":   {"to": "New status", "effective_on": "Effective date", "received_on": "Date the agency received it", "note": "Note"},
+	"extend":   {"invoked_on": "Date of the agency's notice", "reason": "Reason given"},
+	"unextend": {"reason": "Why it is undone"},
+	"custom":   {"date": "Date", "reason": "Reason"},
+	"assign":   {"assignee_id": "Assignee"},
 }
 
 // V is the value typed into a field.
@@ -124,6 +138,78 @@ func (f *reqForm) Problems(fields ...string) []formProblem {
 
 // HasErrors reports whether the form has any error.
 func (f *reqForm) HasErrors() bool { return len(f.Errors) > 0 }
+
+// formSummary is what a refused form opens with (the "errsummary"
+// template of request.html): the form's own error, then each field's,
+// linked to its field. The page's script moves the focus to it, so a
+// screen reader reads why the form came back before anything else.
+type formSummary struct {
+	Message  string // the form's own error, as a sentence after Intro
+	Intro    string // "The status was not changed."
+	Problems []formProblem
+}
+
+// Lead is the summary's first sentence: the intro, with the form's own
+// error after it ("The extension was not recorded: the extension was
+// already invoked on 2017-04-03.").
+func (s *formSummary) Lead() string {
+	if s.Message == "" {
+		return s.Intro
+	}
+	msg := strings.TrimSuffix(s.Message, ".")
+	// "The form is missing …" goes on after the colon in lower case;
+	// "FOIA …" and the like stay as they are.
+	if first, size := utf8.DecodeRuneInString(msg); unicode.IsUpper(first) {
+		if next, _ := utf8.DecodeRuneInString(msg[size:]); unicode.IsLower(next) {
+			msg = string(unicode.ToLower(first)) + msg[size:]
+		}
+	}
+	return strings.TrimSuffix(s.Intro, ".") + ": " + msg + "."
+}
+
+// Summary is the form's error summary, nil when it has no error. fields
+// are the form's fields in their order on the page; an error about any
+// other field is listed after them, unlinked, so that no error goes
+// unseen. A form error that repeats a field's is said once, at the field.
+func (f *reqForm) Summary(intro string, fields ...string) *formSummary {
+	if !f.HasErrors() {
+		return nil
+	}
+	s := &formSummary{Intro: intro, Problems: f.Problems(fields...)}
+	var others []string
+	for name := range f.Errors {
+		if name != "_" && !slices.Contains(fields, name) {
+			others = append(others, name)
+		}
+	}
+	sort.Strings(others)
+	for _, name := range others {
+		label := f.labels[name]
+		if label == "" {
+			label = fieldLabels[name]
+		}
+		if label == "" {
+			label = choiceWords(name)
+		}
+		s.Problems = append(s.Problems, formProblem{Label: label, Message: f.Errors[name]})
+	}
+	if msg := f.Errors["_"]; msg != "" {
+		s.Message = msg
+		for name, m := range f.Errors {
+			if name != "_" && m == msg {
+				s.Message = ""
+			}
+		}
+	}
+	return s
+}
+
+// choiceWords is a field's name as words: "occurred_on" → "Occurred on".
+func choiceWords(name string) string {
+	w := strings.ReplaceAll(name, "_", " ")
+	r, size := utf8.DecodeRuneInString(w)
+	return string(unicode.ToUpper(r)) + w[size:]
+}
 
 // fail records err on the form: field errors beside their fields, any other
 // message as the form's own. It returns the HTTP status to answer with, or

@@ -1033,3 +1033,69 @@ func TestNewRequest_PreviewWithoutDecisions(t *testing.T) {
 		require.NotContains(t, page, "decision A", tc.law)
 	}
 }
+
+// Every action form of the request page that comes back refused opens with
+// an error summary (app.js focuses it): why, and each field's error linked
+// to its field. A refusal that is the form's own is said in its first line.
+func TestRequestPage_RefusedFormsOpenWithSummary(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	path := "/requests/" + r.ID
+	for _, tc := range []struct {
+		name, action string
+		form         url.Values
+		code         int
+		want         []string
+	}{
+		{"log a communication", "/communications", url.Values{"direction": {"in"}, "channel": {"email"}, "kind": {"acknowledgment"}, "occurred_on": {"5 April"}},
+			http.StatusBadRequest, []string{"<p>The communication was not logged. Please correct:</p>",
+				`<li><a href="#comm-occurred-on">Date must be a date such as 2017-03-27</a></li>`}},
+		{"change status without one", "/status", url.Values{"effective_on": {"2017-04-05"}},
+			http.StatusBadRequest, []string{"<p>The status was not changed. Please correct:</p>",
+				`<li><a href="#status-to">New status: choose the new status</a></li>`}},
+		{"change to a status not allowed", "/status", url.Values{"to": {"draft"}, "effective_on": {"2017-04-05"}},
+			http.StatusConflict, []string{"<p>The status was not changed. Please correct:</p>",
+				`<li><a href="#status-to">New status: a request that is submitted cannot become draft; allowed: `}},
+		{"custom due date", "/custom_due", url.Values{"date": {"14/06/2024"}},
+			http.StatusBadRequest, []string{"<p>The custom due date was not saved. Please correct:</p>",
+				`<li><a href="#custom-date">Date must be a date such as 2017-03-27</a></li>`}},
+		{"extension", "/extension", url.Values{"invoked_on": {"3 April"}},
+			http.StatusBadRequest, []string{"<p>The extension was not recorded. Please correct:</p>",
+				`<li><a href="#extend-invoked-on">Date of the agency&#39;s notice must be a date such as 2017-03-27</a></li>`}},
+		{"assign", "/assign", url.Values{"assignee_id": {"00000000-0000-0000-0000-000000000000"}},
+			http.StatusBadRequest, []string{"<p>The request was not assigned. Please correct:</p>",
+				`<li><a href="#assign-assignee-id">Assignee: no such user in this organization</a></li>`}},
+	} {
+		rec := b.post(path+tc.action, tc.form)
+		require.Equal(t, tc.code, rec.Code, tc.name)
+		page := body(rec)
+		require.Equal(t, 1, strings.Count(page, `<div class="error" role="alert" tabindex="-1" data-error-summary>`), tc.name)
+		for _, w := range tc.want {
+			require.Contains(t, page, w, tc.name)
+		}
+	}
+	// Refused as a whole: the reason follows the first words.
+	_, err := b.st.ExtendRequest(b.fx.Ctx, r.ID, deadline.MustParseDate("2017-04-03"), "")
+	require.NoError(t, err)
+	rec := b.post(path+"/extension", url.Values{"invoked_on": {"2017-04-04"}})
+	require.Equal(t, http.StatusConflict, rec.Code)
+	require.Contains(t, body(rec), `<div class="error" role="alert" tabindex="-1" data-error-summary>
+    <p>The extension was not recorded: the extension was already invoked on 2017-04-03`)
+}
+
+// The Agencies page's add form posts to its own section, and a refused one
+// opens with a summary that links to the fields.
+func TestAgencies_AddRefusedOpensWithSummary(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.login(b.fx.Admin.Email)
+	page := body(b.get("/agencies"))
+	require.Contains(t, page, `<section id="add" aria-labelledby="add-h" class="panel">`)
+	require.Contains(t, page, `<form method="post" action="/agencies#add"`)
+	rec := b.post("/agencies", url.Values{"name": {" "}, "jurisdiction": {"xx"}, "email": {"not-an-email"}})
+	require.Equal(t, http.StatusBadRequest, rec.Code)
+	page = body(rec)
+	require.Contains(t, page, `<div class="error" role="alert" tabindex="-1" data-error-summary>`)
+	require.Contains(t, page, "<p>The agency was not added. Check the fields marked below.</p>")
+	require.Regexp(t, `<li><a href="#agency-name">Name is required</a></li><li><a href="#agency-jurisdiction">Law must be chosen from the list</a></li><li><a href="#agency-email">Email must be an email address</a></li>`, page)
+}
