@@ -430,7 +430,10 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 	d.Timeline = buildTimeline(events, d.Comms, docs, d.Users, d.Agency.Location(), tolls(d.R.Jurisdiction))
 
 	today := d.Today.String()
-	d.CommForm = newReqForm("comm", url.Values{"direction": {"in"}, "channel": {"email"}, "kind": {string(sunshine.KindAcknowledgment)}, "occurred_on": {today}})
+	// No direction or kind is chosen for the person: logging a kind can
+	// change the status (an acknowledgment, a release, a denial), so it
+	// must be chosen, never submitted by default.
+	d.CommForm = newReqForm("comm", url.Values{"channel": {"email"}, "occurred_on": {today}})
 	d.UploadForm = newReqForm("upload", nil)
 	// Offered only where there is an extension to invoke; the facts above
 	// say why not (no fixed extension: a custom due date instead).
@@ -734,6 +737,12 @@ func (s *Server) handleCommunicationCreate(c *gin.Context) {
 		Subject:   strings.TrimSpace(f.V("subject")),
 		Body:      f.V("body"),
 	}}
+	if in.Direction == "" {
+		f.Errors["direction"] = "is required: choose From the agency or From us"
+	}
+	if in.Kind == "" {
+		f.Errors["kind"] = "is required: choose what the message is, such as an acknowledgment or a records release"
+	}
 	in.OccurredOn = f.parseDateField("occurred_on")
 	in.CustomDueOn = f.parseDateField("custom_due_on")
 	in.ExemptionsCited = typedLines(f.V("exemptions_cited"))

@@ -1099,3 +1099,28 @@ func TestAgencies_AddRefusedOpensWithSummary(t *testing.T) {
 	require.Contains(t, page, "<p>The agency was not added. Check the fields marked below.</p>")
 	require.Regexp(t, `<li><a href="#agency-name">Name is required</a></li><li><a href="#agency-jurisdiction">Law must be chosen from the list</a></li><li><a href="#agency-email">Email must be an email address</a></li>`, page)
 }
+
+// Log a communication starts with no direction or kind chosen: sent as it
+// opens, it is refused, naming both fields, and the request's status does
+// not move (an acknowledgment would make it acknowledged).
+func TestRequestPage_CommunicationDirectionAndKindRequired(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	page := body(b.get("/requests/" + r.ID))
+	require.Contains(t, page, `<input type="radio" id="comm-direction" name="direction" value="in" required >`)
+	require.Contains(t, page, `<input type="radio" id="comm-direction-out" name="direction" value="out" required >`)
+	require.Contains(t, page, `<option value="" selected>choose…</option>`)
+	require.NotRegexp(t, `<option value="acknowledgment" selected>`, page)
+
+	rec := b.post("/requests/"+r.ID+"/communications", url.Values{"channel": {"email"}, "occurred_on": {"2017-04-05"}})
+	require.Equal(t, http.StatusBadRequest, rec.Code)
+	page = body(rec)
+	require.Contains(t, page, `<li><a href="#comm-direction">Direction is required: choose From the agency or From us</a></li>`)
+	require.Contains(t, page, `<li><a href="#comm-kind">Kind is required: choose what the message is, such as an acknowledgment or a records release</a></li>`)
+	require.Contains(t, page, `<p class="field-error" id="comm-direction-error">is required: choose From the agency or From us</p>`)
+	require.Contains(t, page, `<select id="comm-kind" name="kind" required aria-invalid="true" aria-describedby="comm-kind-error">`)
+	comms, _, err := b.st.FindCommunications(b.fx.Ctx, r.ID, store.All, "")
+	require.NoError(t, err)
+	require.Empty(t, comms)
+	require.Equal(t, sunshine.StatusSubmitted, b.reload(r).Status)
+}
