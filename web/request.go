@@ -296,22 +296,28 @@ type requestPageData struct {
 	Archive    bool // the request's ZIP can be downloaded (Config.RequestZip)
 	Note       string
 
-	Channels        []string
-	Kinds           []sunshine.CommKind
-	ClosedStatuses  []sunshine.Status
-	CommForm        *reqForm
-	UploadForm      *reqForm
-	ExtendForm      *reqForm
-	UndoExtendForm  *reqForm // an extension recorded by mistake, taken back
-	StatusForm      *reqForm
-	AssignForm      *reqForm
-	EditForm        *reqForm
-	DetailFields    []string // the details form's fields, each with its value when opened
-	CustomForm      *reqForm
-	WatchForm       *reqForm
-	Watchers        []*sunshine.User
-	Watching        bool // the signed-in user watches the request
-	SuggestCustom   bool // the extension was refused: point at the custom date form
+	Channels       []string
+	Kinds          []sunshine.CommKind
+	ClosedStatuses []sunshine.Status
+	CommForm       *reqForm
+	UploadForm     *reqForm
+	ExtendForm     *reqForm
+	UndoExtendForm *reqForm // an extension recorded by mistake, taken back
+	StatusForm     *reqForm
+	AssignForm     *reqForm
+	EditForm       *reqForm
+	DetailFields   []string // the details form's fields, each with its value when opened
+	CustomForm     *reqForm
+	WatchForm      *reqForm
+	Watchers       []*sunshine.User
+	Watching       bool // the signed-in user watches the request
+	// RemindersTo says who the request's reminders are emailed to, as the
+	// planner chooses them (store.PlanReminders): the assignee and the
+	// watchers, or the organization's admins when there are neither.
+	RemindersTo     string
+	Me              string // the signed-in user's ID, for Assign to me
+	AssignedMe      bool   // the signed-in user is the assignee
+	SuggestCustom   bool   // the extension was refused: point at the custom date form
 	ExtensionStated string
 }
 
@@ -466,11 +472,88 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 		for _, w := range d.Watchers {
 			d.Watching = d.Watching || w.ID == p.UserID
 		}
+		d.Me, d.AssignedMe = p.UserID, r.AssigneeID != nil && *r.AssigneeID == p.UserID
 	}
+	d.RemindersTo = remindersTo(r, d.Users, d.Watchers)
 	if edit != nil {
 		edit(d)
 	}
 	s.render(c, status, "request", r.Title, d)
+}
+
+// remindersTo says who gets r's reminders, by the planner's rule: the
+// assignee and the watchers, deactivated people left out; when there is
+// neither, every active admin of the organization. users are the
+// organization's people, watchers r's active watchers.
+func remindersTo(r *sunshine.Request, users, watchers []*sunshine.User) string {
+	name := func(u *sunshine.User) string {
+		if u.Name != "" {
+			return u.Name
+		}
+		return u.Email
+	}
+	var to []string
+	var gone string // a deactivated assignee, who gets nothing
+	assigned := ""
+	if r.AssigneeID != nil {
+		for _, u := range users {
+			if u.ID != *r.AssigneeID {
+				continue
+			}
+			if u.Active {
+				assigned = u.ID
+				role := "assigned"
+				if slices.ContainsFunc(watchers, func(w *sunshine.User) bool { return w.ID == u.ID }) {
+					role = "assigned, watching"
+				}
+				to = append(to, name(u)+" ("+role+")")
+			} else {
+				gone = name(u)
+			}
+		}
+	}
+	for _, w := range watchers {
+		if w.ID != assigned {
+			to = append(to, name(w)+" (watching)")
+		}
+	}
+	var s string
+	if len(to) > 0 {
+		s = "Reminders go to " + andList(to) + "."
+	} else {
+		var admins []string
+		for _, u := range users {
+			if u.Active && u.Role == sunshine.RoleAdmin {
+				admins = append(admins, name(u))
+			}
+		}
+		switch len(admins) {
+		case 0:
+			s = "Nobody is assigned or watching, and the organization has no active admin: nobody gets the reminders."
+		case 1:
+			s = "Nobody is assigned or watching: reminders go to the admin, " + admins[0] + "."
+		default:
+			s = "Nobody is assigned or watching: reminders go to the admins, " + andList(admins) + "."
+		}
+		if gone != "" {
+			s = "The assignee, " + gone + ", is deactivated and gets none. " + s
+		}
+	}
+	switch {
+	case !r.Status.Open():
+		return "The request is closed: no more reminders."
+	case r.Status == sunshine.StatusDraft:
+		return "A draft gets no reminders. Once it is submitted: " + s
+	}
+	return s
+}
+
+// andList joins words as a sentence lists them: "A", "A and B", "A, B and C".
+func andList(words []string) string {
+	if n := len(words); n > 1 {
+		return strings.Join(words[:n-1], ", ") + " and " + words[n-1]
+	}
+	return strings.Join(words, "")
 }
 
 func userLabel(u *sunshine.User) string {

@@ -329,11 +329,10 @@ func TestRequestPage_AssignAndWatch(t *testing.T) {
 	require.Equal(t, http.StatusBadRequest, rec.Code)
 	require.Contains(t, body(rec), `id="assign-assignee-id-error">no such user in this organization</p>`)
 
-	require.Contains(t, body(b.get("/requests/"+r.ID)), "Watchers get this request's reminders:\n    nobody yet.")
 	requireRedirect(t, b.post("/requests/"+r.ID+"/watch", url.Values{"watch": {"1"}}), "/requests/"+r.ID)
 	require.Contains(t, body(b.get("/requests/"+r.ID)), "You watch")
 	page = body(b.get("/requests/" + r.ID))
-	require.Contains(t, page, b.fx.Admin.Name+".</p>", "listed as a watcher")
+	require.Contains(t, page, "Reminders go to "+b.fx.Admin.Name+" (assigned, watching).", "listed as a watcher")
 	require.Contains(t, page, `value="0" class="secondary">Stop watching`)
 	require.NotContains(t, page, `name="watch" value="1"`)
 	requireRedirect(t, b.post("/requests/"+r.ID+"/watch", url.Values{"watch": {"0"}}), "/requests/"+r.ID)
@@ -1123,4 +1122,58 @@ func TestRequestPage_CommunicationDirectionAndKindRequired(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, comms)
 	require.Equal(t, sunshine.StatusSubmitted, b.reload(r).Status)
+}
+
+// The request page says who its reminders are emailed to, by the
+// planner's rule (the assignee and the watchers, else the admins), and
+// offers to fix it there: Assign to me, Watch.
+func TestRequestPage_RemindersTo(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	path := "/requests/" + r.ID
+	remindersTo := func() string {
+		t.Helper()
+		m := regexp.MustCompile(`<p id="reminders-to">([^<]*) <span`).FindStringSubmatch(body(b.get(path)))
+		require.NotNil(t, m, "the reminders line")
+		return html.UnescapeString(m[1])
+	}
+	admin := b.fx.Admin.Name
+	require.Equal(t, "Nobody is assigned or watching: reminders go to the admin, "+admin+".", remindersTo())
+	other := &sunshine.User{Email: "second-admin@ndlon.example", Role: sunshine.RoleAdmin}
+	require.NoError(t, b.st.CreateUser(b.fx.Ctx, other))
+	require.Equal(t, "Nobody is assigned or watching: reminders go to the admins, "+admin+" and second-admin@ndlon.example.", remindersTo())
+
+	// Fixed right there: the buttons post to the section.
+	page := body(b.get(path))
+	require.Contains(t, page, `<form method="post" action="`+path+`/assign#reminders">
+    <input type="hidden" name="assignee_id" value="`+b.fx.Admin.ID+`">
+    <button type="submit" class="secondary">Assign to me</button>`)
+	require.Contains(t, page, `action="`+path+`/watch#reminders"`)
+
+	ana := b.staff("ana@ndlon.example")
+	_, err := b.st.UpdateRequest(b.fx.Ctx, r.ID, sunshine.RequestUpdate{AssigneeID: &ana.ID})
+	require.NoError(t, err)
+	require.Equal(t, "Reminders go to Staff Person (assigned).", remindersTo())
+	requireRedirect(t, b.post(path+"/watch", url.Values{"watch": {"1"}}), path)
+	require.Equal(t, "Reminders go to Staff Person (assigned) and "+admin+" (watching).", remindersTo())
+
+	// A deactivated assignee gets nothing; the watcher still does, and
+	// without one the admins do.
+	inactive := false
+	_, err = b.st.UpdateUser(b.fx.Ctx, ana.ID, sunshine.UserUpdate{Active: &inactive})
+	require.NoError(t, err)
+	require.Equal(t, "Reminders go to "+admin+" (watching).", remindersTo())
+	requireRedirect(t, b.post(path+"/watch", url.Values{"watch": {"0"}}), path)
+	require.Equal(t, "The assignee, Staff Person, is deactivated and gets none. Nobody is assigned or watching: reminders go to the admins, "+
+		admin+" and second-admin@ndlon.example.", remindersTo())
+
+	// Assign to me: the button goes once it is done.
+	requireRedirect(t, b.post(path+"/assign", url.Values{"assignee_id": {b.fx.Admin.ID}}), path)
+	require.Equal(t, "Reminders go to "+admin+" (assigned).", remindersTo())
+	require.NotContains(t, body(b.get(path)), "Assign to me")
+
+	// A closed request gets none.
+	_, err = b.st.TransitionRequest(b.fx.Ctx, r.ID, sunshine.TransitionInput{To: sunshine.StatusWithdrawn})
+	require.NoError(t, err)
+	require.Equal(t, "The request is closed: no more reminders.", remindersTo())
 }
