@@ -295,6 +295,7 @@ type requestPageData struct {
 	CanWrite   bool
 	Archive    bool // the request's ZIP can be downloaded (Config.RequestZip)
 	Note       string
+	NoteLink   *noteLink // a link after the note, to a place on the page
 
 	Channels       []string
 	Kinds          []sunshine.CommKind
@@ -335,8 +336,9 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 		s.fail(c, err)
 		return
 	}
-	d := &requestPageData{R: r, Note: s.takeNote(c), Channels: sunshine.Channels, Kinds: sunshine.CommKinds,
+	d := &requestPageData{R: r, Channels: sunshine.Channels, Kinds: sunshine.CommKinds,
 		ClosedStatuses: sunshine.ClosedStatuses, Allowed: r.Status.Allowed()}
+	d.Note, d.NoteLink = s.takeNoteLink(c)
 	// The uploader's script returns here with a count, the one note a URL
 	// may carry: a link can say no more than "Uploaded 3 documents."
 	if n, err := strconv.Atoi(c.Query("uploaded")); err == nil && n > 0 && n <= 100 && d.Note == "" {
@@ -449,7 +451,12 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 	if r.Extended && r.Status.Open() {
 		d.UndoExtendForm = newReqForm("unextend", nil)
 	}
-	d.StatusForm = newReqForm("status", url.Values{"effective_on": {today}})
+	change := url.Values{"effective_on": {today}}
+	if r.Status == sunshine.StatusDraft {
+		// What a draft waits for: its received date, to be submitted.
+		change.Set("to", string(sunshine.StatusSubmitted))
+	}
+	d.StatusForm = newReqForm("status", change)
 	assignee := ""
 	if r.AssigneeID != nil {
 		assignee = *r.AssigneeID

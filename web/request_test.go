@@ -405,8 +405,40 @@ func TestNewRequest(t *testing.T) {
 	form.Set("title", "Draft request")
 	loc = requireRedirect(t, b.post("/requests", form), "/requests/")
 	page = body(b.get(loc))
-	require.Contains(t, page, "saved as a draft")
+	require.Contains(t, page, `<p class="note" role="status">Request saved as a draft, without a received date: it has no due date, `+
+		`gets no reminders and is not on the dashboard until it is submitted. <a href="#status-received-on">Enter the received date to submit it</a></p>`,
+		"the note links to the status form's received date")
 	require.Contains(t, page, `id="status-received-on"`, "submitting a draft asks for the received date")
+	require.Contains(t, page, `<option value="submitted" selected>submitted</option>`, "the status form is ready to submit it")
+	require.Contains(t, page, `the request is a draft, so no clock runs. <a href="#status-received-on">Enter the received date to submit it</a>.`)
+	require.Contains(t, page, "A draft gets no reminders. Once it is submitted: Nobody is assigned or watching")
+	require.NotContains(t, body(b.get(loc)), "Request saved as a draft", "the note is shown once")
+}
+
+// The new-request form says what an empty received date does before it is
+// saved: the request becomes a draft.
+func TestNewRequest_SaysDraftWithoutReceivedDate(t *testing.T) {
+	t.Parallel()
+	b, a, _ := sacramento(t)
+	page := body(b.get("/requests/new"))
+	require.Contains(t, page, `<p class="hint" id="new-received-on-hint">The legal receipt date starts the clock. Without it the request is saved as a draft: `+
+		`no due date, no reminders and not on the dashboard until you submit it with this date.</p>`)
+	rec := b.post("/requests", url.Values{"preview": {"1"}, "agency_id": {a.ID}, "title": {"Records"}, "delivery_method": {"mail"}})
+	require.Contains(t, body(rec), "Without one the request is saved as a draft: no due date and no reminders until it is submitted with that date.")
+}
+
+// A note's link goes only to a place on the page: a cookie that names
+// another address shows the note without it.
+func TestNotes_LinkOnlyOnThePage(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	for _, value := range []string{"Saved.|https%3A%2F%2Fevil.example%2F|Click", "Saved.|javascript%3Aalert(1)|Click", "Saved.|%23status|"} {
+		b.note = &http.Cookie{Name: "sunshine_note", Value: value}
+		page := body(b.get("/requests/" + r.ID))
+		require.Contains(t, page, `<p class="note" role="status">Saved.</p>`, value)
+	}
+	b.note = &http.Cookie{Name: "sunshine_note", Value: "Saved.|%23status|Change+it"}
+	require.Contains(t, body(b.get("/requests/"+r.ID)), `<p class="note" role="status">Saved. <a href="#status">Change it</a></p>`)
 }
 
 func TestRequestPage_OtherOrganization(t *testing.T) {
