@@ -101,6 +101,22 @@ func (s *Server) renderAgencies(c *gin.Context, status int, form *sunshine.Agenc
 	s.render(c, status, "agencies", "Agencies", d)
 }
 
+// Problems lists the form's field errors in the order of its fields (the
+// law comes before the email), each linked to its field, for the summary
+// a refused form opens with.
+func (f *agencyForm) Problems() []formProblem {
+	var out []formProblem
+	for _, fl := range f.Fields {
+		if fl.Name == "email" && f.LawError != "" {
+			out = append(out, formProblem{ID: "agency-jurisdiction", Label: "Law", Message: f.LawError})
+		}
+		if fl.Error != "" {
+			out = append(out, formProblem{ID: "agency-" + fl.Name, Label: fl.Short, Message: fl.Error})
+		}
+	}
+	return out
+}
+
 // agencyFromForm reads the agency form's fields.
 func agencyFromForm(c *gin.Context) *sunshine.Agency {
 	return &sunshine.Agency{

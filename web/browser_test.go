@@ -323,6 +323,13 @@ func TestBrowser_StaffScenario(t *testing.T) {
 	b.do("open the communication form",
 		chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("details").forEach(d => { if (d.querySelector('form[action*="/communications"]')) d.open = true })`),
 		chromedp.WaitVisible(chromedp.CSS(comm+` select[name="kind"]`)))
+	// Sent as it opens, it is refused (no direction or kind is chosen for
+	// the person), and the summary naming them has the focus.
+	b.do("log it without choosing", chromedp.Click(chromedp.CSS(comm+` button[type="submit"]`)))
+	b.waitText("the log is refused", "The communication was not logged.", "Direction is required")
+	time.Sleep(300 * time.Millisecond)
+	require.True(t, evaluate[bool](b, "the focus", `document.activeElement.hasAttribute("data-error-summary") && document.getElementById("log").contains(document.activeElement)`),
+		"the communication form's error summary has the focus")
 	b.do("fill in the extension notice",
 		chromedp.Click(chromedp.CSS(comm+` input[name="direction"][value="in"]`)),
 		chromedp.SetValue(chromedp.CSS(comm+` select[name="kind"]`), string(sunshine.KindExtensionNotice)),

@@ -116,7 +116,7 @@ func previewDue(a agencyOption, closures []*sunshine.Closure, f *reqForm, now ti
 		p.Hint = "Choose an agency to see the due date."
 		return p
 	case raw == "":
-		p.Hint = "Enter the date the agency received the request to see the due date. Without one the request is saved as a draft."
+		p.Hint = "Enter the date the agency received the request to see the due date. Without one the request is saved as a draft: no due date and no reminders until it is submitted with that date."
 		return p
 	}
 	received, err := deadline.ParseDate(raw)
@@ -142,7 +142,7 @@ func previewDue(a agencyOption, closures []*sunshine.Closure, f *reqForm, now ti
 		p.Error = err.Error()
 		return p
 	}
-	p.Due, p.NoDate, p.Steps = res.Due, !j.HasDeadline(), res.Explain()
+	p.Due, p.NoDate, p.Steps = res.Due, !j.HasDeadline(), explainSteps(res)
 	return p
 }
 
@@ -236,11 +236,17 @@ func (s *Server) handleRequestCreate(c *gin.Context) {
 		s.renderNewRequest(c, status, f)
 		return
 	}
-	note := "Request saved as a draft: submit it with its received date to start the clock."
+	if r.ReceivedOn.IsZero() {
+		// The link opens the status form at the received date, with
+		// submitted chosen: what the draft waits for.
+		s.redirectBackLink(c, requestPath(r.ID), "Request saved as a draft, without a received date: it has no due date, "+
+			"gets no reminders and is not on the dashboard until it is submitted.",
+			&noteLink{Href: "#status-received-on", Text: "Enter the received date to submit it"})
+		return
+	}
+	note := "Request saved."
 	if !r.DueOn.IsZero() {
 		note = "Request saved: due " + r.DueOn.Format("Mon 2 Jan 2006") + "."
-	} else if !r.ReceivedOn.IsZero() {
-		note = "Request saved."
 	}
 	s.redirectBack(c, requestPath(r.ID), note)
 }

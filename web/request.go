@@ -38,7 +38,21 @@ func newReqForm(id string, values url.Values) *reqForm {
 	if values == nil {
 		values = url.Values{}
 	}
-	return &reqForm{ID: id, Values: values, Errors: map[string]string{}}
+	return &reqForm{ID: id, Values: values, Errors: map[string]string{}, labels: formLabels[id]}
+}
+
+// formLabels name the fields of the request page's action forms, by form,
+// in their error summaries as their labels do (fieldLabels name the rest).
+var formLabels = map[string]map[string]string{
+	"comm": {"direction": "Direction", "kind": "Kind", "channel": "Channel", "occurred_on": "Date", "from": "From", "to": "To",
+		"subject": "Subject", "body": "Message", "exemptions_cited": "Exemptions cited", "fee_amount": "Fee amount",
+		"resulting_status": "Status after a records release", "custom_due_on": "New due date announced"},
+	"upload":   {"file": "Files", "communication_id": "Attach to a communication"},
+	"status":   {"to": "New status", "effective_on": "Effective date", "received_on": "Date the agency received it", "note": "Note"},
+	"extend":   {"invoked_on": "Date of the agency's notice", "reason": "Reason given"},
+	"unextend": {"reason": "Why it is undone"},
+	"custom":   {"date": "Date", "reason": "Reason"},
+	"assign":   {"assignee_id": "Assignee"},
 }
 
 // V is the value typed into a field.
@@ -125,6 +139,78 @@ func (f *reqForm) Problems(fields ...string) []formProblem {
 // HasErrors reports whether the form has any error.
 func (f *reqForm) HasErrors() bool { return len(f.Errors) > 0 }
 
+// formSummary is what a refused form opens with (the "errsummary"
+// template of request.html): the form's own error, then each field's,
+// linked to its field. The page's script moves the focus to it, so a
+// screen reader reads why the form came back before anything else.
+type formSummary struct {
+	Message  string // the form's own error, as a sentence after Intro
+	Intro    string // "The status was not changed."
+	Problems []formProblem
+}
+
+// Lead is the summary's first sentence: the intro, with the form's own
+// error after it ("The extension was not recorded: the extension was
+// already invoked on 2017-04-03.").
+func (s *formSummary) Lead() string {
+	if s.Message == "" {
+		return s.Intro
+	}
+	msg := strings.TrimSuffix(s.Message, ".")
+	// "The form is missing …" goes on after the colon in lower case;
+	// "FOIA …" and the like stay as they are.
+	if first, size := utf8.DecodeRuneInString(msg); unicode.IsUpper(first) {
+		if next, _ := utf8.DecodeRuneInString(msg[size:]); unicode.IsLower(next) {
+			msg = string(unicode.ToLower(first)) + msg[size:]
+		}
+	}
+	return strings.TrimSuffix(s.Intro, ".") + ": " + msg + "."
+}
+
+// Summary is the form's error summary, nil when it has no error. fields
+// are the form's fields in their order on the page; an error about any
+// other field is listed after them, unlinked, so that no error goes
+// unseen. A form error that repeats a field's is said once, at the field.
+func (f *reqForm) Summary(intro string, fields ...string) *formSummary {
+	if !f.HasErrors() {
+		return nil
+	}
+	s := &formSummary{Intro: intro, Problems: f.Problems(fields...)}
+	var others []string
+	for name := range f.Errors {
+		if name != "_" && !slices.Contains(fields, name) {
+			others = append(others, name)
+		}
+	}
+	sort.Strings(others)
+	for _, name := range others {
+		label := f.labels[name]
+		if label == "" {
+			label = fieldLabels[name]
+		}
+		if label == "" {
+			label = choiceWords(name)
+		}
+		s.Problems = append(s.Problems, formProblem{Label: label, Message: f.Errors[name]})
+	}
+	if msg := f.Errors["_"]; msg != "" {
+		s.Message = msg
+		for name, m := range f.Errors {
+			if name != "_" && m == msg {
+				s.Message = ""
+			}
+		}
+	}
+	return s
+}
+
+// choiceWords is a field's name as words: "occurred_on" → "Occurred on".
+func choiceWords(name string) string {
+	w := strings.ReplaceAll(name, "_", " ")
+	r, size := utf8.DecodeRuneInString(w)
+	return string(unicode.ToUpper(r)) + w[size:]
+}
+
 // fail records err on the form: field errors beside their fields, any other
 // message as the form's own. It returns the HTTP status to answer with, or
 // 0 when err is not the user's to fix.
@@ -209,23 +295,30 @@ type requestPageData struct {
 	CanWrite   bool
 	Archive    bool // the request's ZIP can be downloaded (Config.RequestZip)
 	Note       string
+	NoteLink   *noteLink // a link after the note, to a place on the page
 
-	Channels        []string
-	Kinds           []sunshine.CommKind
-	ClosedStatuses  []sunshine.Status
-	CommForm        *reqForm
-	UploadForm      *reqForm
-	ExtendForm      *reqForm
-	UndoExtendForm  *reqForm // an extension recorded by mistake, taken back
-	StatusForm      *reqForm
-	AssignForm      *reqForm
-	EditForm        *reqForm
-	DetailFields    []string // the details form's fields, each with its value when opened
-	CustomForm      *reqForm
-	WatchForm       *reqForm
-	Watchers        []*sunshine.User
-	Watching        bool // the signed-in user watches the request
-	SuggestCustom   bool // the extension was refused: point at the custom date form
+	Channels       []string
+	Kinds          []sunshine.CommKind
+	ClosedStatuses []sunshine.Status
+	CommForm       *reqForm
+	UploadForm     *reqForm
+	ExtendForm     *reqForm
+	UndoExtendForm *reqForm // an extension recorded by mistake, taken back
+	StatusForm     *reqForm
+	AssignForm     *reqForm
+	EditForm       *reqForm
+	DetailFields   []string // the details form's fields, each with its value when opened
+	CustomForm     *reqForm
+	WatchForm      *reqForm
+	Watchers       []*sunshine.User
+	Watching       bool // the signed-in user watches the request
+	// RemindersTo says who the request's reminders are emailed to, as the
+	// planner chooses them (store.PlanReminders): the assignee and the
+	// watchers, or the organization's admins when there are neither.
+	RemindersTo     string
+	Me              string // the signed-in user's ID, for Assign to me
+	AssignedMe      bool   // the signed-in user is the assignee
+	SuggestCustom   bool   // the extension was refused: point at the custom date form
 	ExtensionStated string
 }
 
@@ -243,8 +336,9 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 		s.fail(c, err)
 		return
 	}
-	d := &requestPageData{R: r, Note: s.takeNote(c), Channels: sunshine.Channels, Kinds: sunshine.CommKinds,
+	d := &requestPageData{R: r, Channels: sunshine.Channels, Kinds: sunshine.CommKinds,
 		ClosedStatuses: sunshine.ClosedStatuses, Allowed: r.Status.Allowed()}
+	d.Note, d.NoteLink = s.takeNoteLink(c)
 	// The uploader's script returns here with a count, the one note a URL
 	// may carry: a link can say no more than "Uploaded 3 documents."
 	if n, err := strconv.Atoi(c.Query("uploaded")); err == nil && n > 0 && n <= 100 && d.Note == "" {
@@ -284,10 +378,7 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 		d.EngineError = err.Error()
 	case ok:
 		d.HasClock = true
-		d.Steps = res.Explain()
-		for i := range d.Steps {
-			d.Steps[i] = withoutDecisions(d.Steps[i])
-		}
+		d.Steps = explainSteps(res)
 		d.ClockPaused = res.Paused
 		if res.Paused && res.Remaining > 0 && d.Law != nil { // none left: the period ran before the pause
 			d.Remaining = d.Law.Days(res.Remaining, d.Law.Unit)
@@ -347,7 +438,10 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 	d.Timeline = buildTimeline(events, d.Comms, docs, d.Users, d.Agency.Location(), tolls(d.R.Jurisdiction))
 
 	today := d.Today.String()
-	d.CommForm = newReqForm("comm", url.Values{"direction": {"in"}, "channel": {"email"}, "kind": {string(sunshine.KindAcknowledgment)}, "occurred_on": {today}})
+	// No direction or kind is chosen for the person: logging a kind can
+	// change the status (an acknowledgment, a release, a denial), so it
+	// must be chosen, never submitted by default.
+	d.CommForm = newReqForm("comm", url.Values{"channel": {"email"}, "occurred_on": {today}})
 	d.UploadForm = newReqForm("upload", nil)
 	// Offered only where there is an extension to invoke; the facts above
 	// say why not (no fixed extension: a custom due date instead).
@@ -357,7 +451,12 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 	if r.Extended && r.Status.Open() {
 		d.UndoExtendForm = newReqForm("unextend", nil)
 	}
-	d.StatusForm = newReqForm("status", url.Values{"effective_on": {today}})
+	change := url.Values{"effective_on": {today}}
+	if r.Status == sunshine.StatusDraft {
+		// What a draft waits for: its received date, to be submitted.
+		change.Set("to", string(sunshine.StatusSubmitted))
+	}
+	d.StatusForm = newReqForm("status", change)
 	assignee := ""
 	if r.AssigneeID != nil {
 		assignee = *r.AssigneeID
@@ -380,11 +479,88 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 		for _, w := range d.Watchers {
 			d.Watching = d.Watching || w.ID == p.UserID
 		}
+		d.Me, d.AssignedMe = p.UserID, r.AssigneeID != nil && *r.AssigneeID == p.UserID
 	}
+	d.RemindersTo = remindersTo(r, d.Users, d.Watchers)
 	if edit != nil {
 		edit(d)
 	}
 	s.render(c, status, "request", r.Title, d)
+}
+
+// remindersTo says who gets r's reminders, by the planner's rule: the
+// assignee and the watchers, deactivated people left out; when there is
+// neither, every active admin of the organization. users are the
+// organization's people, watchers r's active watchers.
+func remindersTo(r *sunshine.Request, users, watchers []*sunshine.User) string {
+	name := func(u *sunshine.User) string {
+		if u.Name != "" {
+			return u.Name
+		}
+		return u.Email
+	}
+	var to []string
+	var gone string // a deactivated assignee, who gets nothing
+	assigned := ""
+	if r.AssigneeID != nil {
+		for _, u := range users {
+			if u.ID != *r.AssigneeID {
+				continue
+			}
+			if u.Active {
+				assigned = u.ID
+				role := "assigned"
+				if slices.ContainsFunc(watchers, func(w *sunshine.User) bool { return w.ID == u.ID }) {
+					role = "assigned, watching"
+				}
+				to = append(to, name(u)+" ("+role+")")
+			} else {
+				gone = name(u)
+			}
+		}
+	}
+	for _, w := range watchers {
+		if w.ID != assigned {
+			to = append(to, name(w)+" (watching)")
+		}
+	}
+	var s string
+	if len(to) > 0 {
+		s = "Reminders go to " + andList(to) + "."
+	} else {
+		var admins []string
+		for _, u := range users {
+			if u.Active && u.Role == sunshine.RoleAdmin {
+				admins = append(admins, name(u))
+			}
+		}
+		switch len(admins) {
+		case 0:
+			s = "Nobody is assigned or watching, and the organization has no active admin: nobody gets the reminders."
+		case 1:
+			s = "Nobody is assigned or watching: reminders go to the admin, " + admins[0] + "."
+		default:
+			s = "Nobody is assigned or watching: reminders go to the admins, " + andList(admins) + "."
+		}
+		if gone != "" {
+			s = "The assignee, " + gone + ", is deactivated and gets none. " + s
+		}
+	}
+	switch {
+	case !r.Status.Open():
+		return "The request is closed: no more reminders."
+	case r.Status == sunshine.StatusDraft:
+		return "A draft gets no reminders. Once it is submitted: " + s
+	}
+	return s
+}
+
+// andList joins words as a sentence lists them: "A", "A and B", "A, B and C".
+func andList(words []string) string {
+	if n := len(words); n > 1 {
+		return strings.Join(words[:n-1], ", ") + " and " + words[n-1]
+	}
+	return strings.Join(words, "")
 }
 
 func userLabel(u *sunshine.User) string {
@@ -651,6 +827,12 @@ func (s *Server) handleCommunicationCreate(c *gin.Context) {
 		Subject:   strings.TrimSpace(f.V("subject")),
 		Body:      f.V("body"),
 	}}
+	if in.Direction == "" {
+		f.Errors["direction"] = "is required: choose From the agency or From us"
+	}
+	if in.Kind == "" {
+		f.Errors["kind"] = "is required: choose what the message is, such as an acknowledgment or a records release"
+	}
 	in.OccurredOn = f.parseDateField("occurred_on")
 	in.CustomDueOn = f.parseDateField("custom_due_on")
 	in.ExemptionsCited = typedLines(f.V("exemptions_cited"))
@@ -1022,8 +1204,19 @@ func (s *Server) handleRequestEdit(c *gin.Context) {
 }
 
 // decisionRef matches the engine's references to its design decisions
-// ("(decision A8)", "decision A1: "), which docs/deadlines.md explains but
-// mean nothing on a request's page.
-var decisionRef = regexp.MustCompile(` ?\(decision A[0-9]+\)|decision A[0-9]+: `)
+// ("(decision A8)", "decision A1: ", "; decision A1" at the end of a
+// citation), which docs/deadlines.md explains but mean nothing on a page.
+var decisionRef = regexp.MustCompile(` ?\(decision A[0-9]+\)|decision A[0-9]+: |; decision A[0-9]+`)
 
 func withoutDecisions(s string) string { return decisionRef.ReplaceAllString(s, "") }
+
+// explainSteps is a computed due date's explanation as the pages show it
+// (the request page and the new-request preview): the engine's steps,
+// without its references to design decisions.
+func explainSteps(res deadline.Result) []string {
+	steps := res.Explain()
+	for i := range steps {
+		steps[i] = withoutDecisions(steps[i])
+	}
+	return steps
+}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"html"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -328,11 +329,10 @@ func TestRequestPage_AssignAndWatch(t *testing.T) {
 	require.Equal(t, http.StatusBadRequest, rec.Code)
 	require.Contains(t, body(rec), `id="assign-assignee-id-error">no such user in this organization</p>`)
 
-	require.Contains(t, body(b.get("/requests/"+r.ID)), "Watchers get this request's reminders:\n    nobody yet.")
 	requireRedirect(t, b.post("/requests/"+r.ID+"/watch", url.Values{"watch": {"1"}}), "/requests/"+r.ID)
 	require.Contains(t, body(b.get("/requests/"+r.ID)), "You watch")
 	page = body(b.get("/requests/" + r.ID))
-	require.Contains(t, page, b.fx.Admin.Name+".</p>", "listed as a watcher")
+	require.Contains(t, page, "Reminders go to "+b.fx.Admin.Name+" (assigned, watching).", "listed as a watcher")
 	require.Contains(t, page, `value="0" class="secondary">Stop watching`)
 	require.NotContains(t, page, `name="watch" value="1"`)
 	requireRedirect(t, b.post("/requests/"+r.ID+"/watch", url.Values{"watch": {"0"}}), "/requests/"+r.ID)
@@ -405,8 +405,40 @@ func TestNewRequest(t *testing.T) {
 	form.Set("title", "Draft request")
 	loc = requireRedirect(t, b.post("/requests", form), "/requests/")
 	page = body(b.get(loc))
-	require.Contains(t, page, "saved as a draft")
+	require.Contains(t, page, `<p class="note" role="status">Request saved as a draft, without a received date: it has no due date, `+
+		`gets no reminders and is not on the dashboard until it is submitted. <a href="#status-received-on">Enter the received date to submit it</a></p>`,
+		"the note links to the status form's received date")
 	require.Contains(t, page, `id="status-received-on"`, "submitting a draft asks for the received date")
+	require.Contains(t, page, `<option value="submitted" selected>submitted</option>`, "the status form is ready to submit it")
+	require.Contains(t, page, `the request is a draft, so no clock runs. <a href="#status-received-on">Enter the received date to submit it</a>.`)
+	require.Contains(t, page, "A draft gets no reminders. Once it is submitted: Nobody is assigned or watching")
+	require.NotContains(t, body(b.get(loc)), "Request saved as a draft", "the note is shown once")
+}
+
+// The new-request form says what an empty received date does before it is
+// saved: the request becomes a draft.
+func TestNewRequest_SaysDraftWithoutReceivedDate(t *testing.T) {
+	t.Parallel()
+	b, a, _ := sacramento(t)
+	page := body(b.get("/requests/new"))
+	require.Contains(t, page, `<p class="hint" id="new-received-on-hint">The legal receipt date starts the clock. Without it the request is saved as a draft: `+
+		`no due date, no reminders and not on the dashboard until you submit it with this date.</p>`)
+	rec := b.post("/requests", url.Values{"preview": {"1"}, "agency_id": {a.ID}, "title": {"Records"}, "delivery_method": {"mail"}})
+	require.Contains(t, body(rec), "Without one the request is saved as a draft: no due date and no reminders until it is submitted with that date.")
+}
+
+// A note's link goes only to a place on the page: a cookie that names
+// another address shows the note without it.
+func TestNotes_LinkOnlyOnThePage(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	for _, value := range []string{"Saved.|https%3A%2F%2Fevil.example%2F|Click", "Saved.|javascript%3Aalert(1)|Click", "Saved.|%23status|"} {
+		b.note = &http.Cookie{Name: "sunshine_note", Value: value}
+		page := body(b.get("/requests/" + r.ID))
+		require.Contains(t, page, `<p class="note" role="status">Saved.</p>`, value)
+	}
+	b.note = &http.Cookie{Name: "sunshine_note", Value: "Saved.|%23status|Change+it"}
+	require.Contains(t, body(b.get("/requests/"+r.ID)), `<p class="note" role="status">Saved. <a href="#status">Change it</a></p>`)
 }
 
 func TestRequestPage_OtherOrganization(t *testing.T) {
@@ -1027,4 +1059,172 @@ func TestRequestPage_ExtensionWhilePaused(t *testing.T) {
 	require.Contains(t, body(b.get(loc)), "Extension recorded: the due date is set when the clock resumes.")
 	loc = requireRedirect(t, b.post("/requests/"+r.ID+"/extension/undo", nil), "/requests/")
 	require.Contains(t, body(b.get(loc)), "Extension undone: the due date is set when the clock resumes.")
+}
+
+// The new-request preview explains the due date as the request page does:
+// without the engine's references to its design decisions.
+func TestNewRequest_PreviewWithoutDecisions(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.login(b.fx.Admin.Email)
+	for _, tc := range []struct{ law, received, step string }{
+		// Received on a Friday under FOIA: day 1 moves past the weekend.
+		{"us-federal", "2017-03-24", "Day 1 is Mon 27 Mar 2017, the first working day after Fri 24 Mar 2017 (counting starts on the next working day)."},
+		// Received on a Saturday in Massachusetts: deemed received Monday.
+		{"us-ma", "2017-03-25", "(950 CMR 32.06(2)(e), as amended 11 June 2021)."},
+	} {
+		a := &sunshine.Agency{Name: "Agency under " + tc.law, Jurisdiction: tc.law}
+		require.NoError(t, b.st.CreateAgency(b.fx.Ctx, a))
+		rec := b.post("/requests", url.Values{"preview": {"1"}, "agency_id": {a.ID}, "title": {"Records"},
+			"delivery_method": {"mail"}, "received_on": {tc.received}})
+		require.Equal(t, http.StatusOK, rec.Code)
+		page := body(rec)
+		require.Contains(t, page, html.EscapeString(tc.step), tc.law)
+		require.NotContains(t, page, "decision A", tc.law)
+	}
+}
+
+// Every action form of the request page that comes back refused opens with
+// an error summary (app.js focuses it): why, and each field's error linked
+// to its field. A refusal that is the form's own is said in its first line.
+func TestRequestPage_RefusedFormsOpenWithSummary(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	path := "/requests/" + r.ID
+	for _, tc := range []struct {
+		name, action string
+		form         url.Values
+		code         int
+		want         []string
+	}{
+		{"log a communication", "/communications", url.Values{"direction": {"in"}, "channel": {"email"}, "kind": {"acknowledgment"}, "occurred_on": {"5 April"}},
+			http.StatusBadRequest, []string{"<p>The communication was not logged. Please correct:</p>",
+				`<li><a href="#comm-occurred-on">Date must be a date such as 2017-03-27</a></li>`}},
+		{"change status without one", "/status", url.Values{"effective_on": {"2017-04-05"}},
+			http.StatusBadRequest, []string{"<p>The status was not changed. Please correct:</p>",
+				`<li><a href="#status-to">New status: choose the new status</a></li>`}},
+		{"change to a status not allowed", "/status", url.Values{"to": {"draft"}, "effective_on": {"2017-04-05"}},
+			http.StatusConflict, []string{"<p>The status was not changed. Please correct:</p>",
+				`<li><a href="#status-to">New status: a request that is submitted cannot become draft; allowed: `}},
+		{"custom due date", "/custom_due", url.Values{"date": {"14/06/2024"}},
+			http.StatusBadRequest, []string{"<p>The custom due date was not saved. Please correct:</p>",
+				`<li><a href="#custom-date">Date must be a date such as 2017-03-27</a></li>`}},
+		{"extension", "/extension", url.Values{"invoked_on": {"3 April"}},
+			http.StatusBadRequest, []string{"<p>The extension was not recorded. Please correct:</p>",
+				`<li><a href="#extend-invoked-on">Date of the agency&#39;s notice must be a date such as 2017-03-27</a></li>`}},
+		{"assign", "/assign", url.Values{"assignee_id": {"00000000-0000-0000-0000-000000000000"}},
+			http.StatusBadRequest, []string{"<p>The request was not assigned. Please correct:</p>",
+				`<li><a href="#assign-assignee-id">Assignee: no such user in this organization</a></li>`}},
+	} {
+		rec := b.post(path+tc.action, tc.form)
+		require.Equal(t, tc.code, rec.Code, tc.name)
+		page := body(rec)
+		require.Equal(t, 1, strings.Count(page, `<div class="error" role="alert" tabindex="-1" data-error-summary>`), tc.name)
+		for _, w := range tc.want {
+			require.Contains(t, page, w, tc.name)
+		}
+	}
+	// Refused as a whole: the reason follows the first words.
+	_, err := b.st.ExtendRequest(b.fx.Ctx, r.ID, deadline.MustParseDate("2017-04-03"), "")
+	require.NoError(t, err)
+	rec := b.post(path+"/extension", url.Values{"invoked_on": {"2017-04-04"}})
+	require.Equal(t, http.StatusConflict, rec.Code)
+	require.Contains(t, body(rec), `<div class="error" role="alert" tabindex="-1" data-error-summary>
+    <p>The extension was not recorded: the extension was already invoked on 2017-04-03`)
+}
+
+// The Agencies page's add form posts to its own section, and a refused one
+// opens with a summary that links to the fields.
+func TestAgencies_AddRefusedOpensWithSummary(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.login(b.fx.Admin.Email)
+	page := body(b.get("/agencies"))
+	require.Contains(t, page, `<section id="add" aria-labelledby="add-h" class="panel">`)
+	require.Contains(t, page, `<form method="post" action="/agencies#add"`)
+	rec := b.post("/agencies", url.Values{"name": {" "}, "jurisdiction": {"xx"}, "email": {"not-an-email"}})
+	require.Equal(t, http.StatusBadRequest, rec.Code)
+	page = body(rec)
+	require.Contains(t, page, `<div class="error" role="alert" tabindex="-1" data-error-summary>`)
+	require.Contains(t, page, "<p>The agency was not added. Check the fields marked below.</p>")
+	require.Regexp(t, `<li><a href="#agency-name">Name is required</a></li><li><a href="#agency-jurisdiction">Law must be chosen from the list</a></li><li><a href="#agency-email">Email must be an email address</a></li>`, page)
+}
+
+// Log a communication starts with no direction or kind chosen: sent as it
+// opens, it is refused, naming both fields, and the request's status does
+// not move (an acknowledgment would make it acknowledged).
+func TestRequestPage_CommunicationDirectionAndKindRequired(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	page := body(b.get("/requests/" + r.ID))
+	require.Contains(t, page, `<input type="radio" id="comm-direction" name="direction" value="in" required >`)
+	require.Contains(t, page, `<input type="radio" id="comm-direction-out" name="direction" value="out" required >`)
+	require.Contains(t, page, `<option value="" selected>choose…</option>`)
+	require.NotRegexp(t, `<option value="acknowledgment" selected>`, page)
+
+	rec := b.post("/requests/"+r.ID+"/communications", url.Values{"channel": {"email"}, "occurred_on": {"2017-04-05"}})
+	require.Equal(t, http.StatusBadRequest, rec.Code)
+	page = body(rec)
+	require.Contains(t, page, `<li><a href="#comm-direction">Direction is required: choose From the agency or From us</a></li>`)
+	require.Contains(t, page, `<li><a href="#comm-kind">Kind is required: choose what the message is, such as an acknowledgment or a records release</a></li>`)
+	require.Contains(t, page, `<p class="field-error" id="comm-direction-error">is required: choose From the agency or From us</p>`)
+	require.Contains(t, page, `<select id="comm-kind" name="kind" required aria-invalid="true" aria-describedby="comm-kind-error">`)
+	comms, _, err := b.st.FindCommunications(b.fx.Ctx, r.ID, store.All, "")
+	require.NoError(t, err)
+	require.Empty(t, comms)
+	require.Equal(t, sunshine.StatusSubmitted, b.reload(r).Status)
+}
+
+// The request page says who its reminders are emailed to, by the
+// planner's rule (the assignee and the watchers, else the admins), and
+// offers to fix it there: Assign to me, Watch.
+func TestRequestPage_RemindersTo(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	path := "/requests/" + r.ID
+	remindersTo := func() string {
+		t.Helper()
+		m := regexp.MustCompile(`<p id="reminders-to">([^<]*) <span`).FindStringSubmatch(body(b.get(path)))
+		require.NotNil(t, m, "the reminders line")
+		return html.UnescapeString(m[1])
+	}
+	admin := b.fx.Admin.Name
+	require.Equal(t, "Nobody is assigned or watching: reminders go to the admin, "+admin+".", remindersTo())
+	other := &sunshine.User{Email: "second-admin@ndlon.example", Role: sunshine.RoleAdmin}
+	require.NoError(t, b.st.CreateUser(b.fx.Ctx, other))
+	require.Equal(t, "Nobody is assigned or watching: reminders go to the admins, "+admin+" and second-admin@ndlon.example.", remindersTo())
+
+	// Fixed right there: the buttons post to the section.
+	page := body(b.get(path))
+	require.Contains(t, page, `<form method="post" action="`+path+`/assign#reminders">
+    <input type="hidden" name="assignee_id" value="`+b.fx.Admin.ID+`">
+    <button type="submit" class="secondary">Assign to me</button>`)
+	require.Contains(t, page, `action="`+path+`/watch#reminders"`)
+
+	ana := b.staff("ana@ndlon.example")
+	_, err := b.st.UpdateRequest(b.fx.Ctx, r.ID, sunshine.RequestUpdate{AssigneeID: &ana.ID})
+	require.NoError(t, err)
+	require.Equal(t, "Reminders go to Staff Person (assigned).", remindersTo())
+	requireRedirect(t, b.post(path+"/watch", url.Values{"watch": {"1"}}), path)
+	require.Equal(t, "Reminders go to Staff Person (assigned) and "+admin+" (watching).", remindersTo())
+
+	// A deactivated assignee gets nothing; the watcher still does, and
+	// without one the admins do.
+	inactive := false
+	_, err = b.st.UpdateUser(b.fx.Ctx, ana.ID, sunshine.UserUpdate{Active: &inactive})
+	require.NoError(t, err)
+	require.Equal(t, "Reminders go to "+admin+" (watching).", remindersTo())
+	requireRedirect(t, b.post(path+"/watch", url.Values{"watch": {"0"}}), path)
+	require.Equal(t, "The assignee, Staff Person, is deactivated and gets none. Nobody is assigned or watching: reminders go to the admins, "+
+		admin+" and second-admin@ndlon.example.", remindersTo())
+
+	// Assign to me: the button goes once it is done.
+	requireRedirect(t, b.post(path+"/assign", url.Values{"assignee_id": {b.fx.Admin.ID}}), path)
+	require.Equal(t, "Reminders go to "+admin+" (assigned).", remindersTo())
+	require.NotContains(t, body(b.get(path)), "Assign to me")
+
+	// A closed request gets none.
+	_, err = b.st.TransitionRequest(b.fx.Ctx, r.ID, sunshine.TransitionInput{To: sunshine.StatusWithdrawn})
+	require.NoError(t, err)
+	require.Equal(t, "The request is closed: no more reminders.", remindersTo())
 }

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -325,11 +326,30 @@ const noteCookie = "sunshine_note"
 // documents: …") travels in a short-lived cookie, not in the URL, so a link
 // from elsewhere cannot put words on a page of ours.
 func (s *Server) redirectBack(c *gin.Context, path, note string) {
+	s.redirectBackLink(c, path, note, nil)
+}
+
+// noteLink is a link a note ends with, to a place on the page the note is
+// shown on: "Enter the received date" → #status-received-on.
+type noteLink struct{ Href, Text string }
+
+// noteFragment is the only kind of address a note's link may have: a place
+// on the same page.
+var noteFragment = regexp.MustCompile(`^#[a-z][a-z0-9-]*$`)
+
+// redirectBackLink is redirectBack with a link after the note. The cookie
+// holds the note, the link's address and its words, each escaped and
+// separated by "|", which escaping never leaves in them.
+func (s *Server) redirectBackLink(c *gin.Context, path, note string, link *noteLink) {
 	if note != "" {
 		if r := []rune(note); len(r) > 300 { // a cookie holds about 4 KB
 			note = string(r[:300]) + "…"
 		}
-		http.SetCookie(c.Writer, &http.Cookie{Name: noteCookie, Value: url.QueryEscape(note), Path: "/", MaxAge: 60,
+		value := url.QueryEscape(note)
+		if link != nil {
+			value += "|" + url.QueryEscape(link.Href) + "|" + url.QueryEscape(link.Text)
+		}
+		http.SetCookie(c.Writer, &http.Cookie{Name: noteCookie, Value: value, Path: "/", MaxAge: 60,
 			HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
 	}
 	c.Redirect(http.StatusSeeOther, path)
@@ -337,17 +357,33 @@ func (s *Server) redirectBack(c *gin.Context, path, note string) {
 
 // takeNote returns the note redirectBack left, and forgets it.
 func (s *Server) takeNote(c *gin.Context) string {
+	note, _ := s.takeNoteLink(c)
+	return note
+}
+
+// takeNoteLink returns the note redirectBackLink left, with its link if it
+// has one (nil unless it is to a place on the page), and forgets it.
+func (s *Server) takeNoteLink(c *gin.Context) (string, *noteLink) {
 	ck, err := c.Request.Cookie(noteCookie)
 	if err != nil {
-		return ""
+		return "", nil
 	}
 	http.SetCookie(c.Writer, &http.Cookie{Name: noteCookie, Value: "", Path: "/", MaxAge: -1,
 		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
-	note, err := url.QueryUnescape(ck.Value)
+	parts := strings.Split(ck.Value, "|")
+	note, err := url.QueryUnescape(parts[0])
 	if err != nil {
-		return ""
+		return "", nil
 	}
-	return note
+	if len(parts) != 3 {
+		return note, nil
+	}
+	href, err1 := url.QueryUnescape(parts[1])
+	text, err2 := url.QueryUnescape(parts[2])
+	if err1 != nil || err2 != nil || !noteFragment.MatchString(href) || strings.TrimSpace(text) == "" {
+		return note, nil
+	}
+	return note, &noteLink{Href: href, Text: text}
 }
 
 func ctxOf(c *gin.Context) context.Context { return c.Request.Context() }
