@@ -1068,8 +1068,8 @@ func TestNewRequest_PreviewWithoutDecisions(t *testing.T) {
 	b := setup(t)
 	b.login(b.fx.Admin.Email)
 	for _, tc := range []struct{ law, received, step string }{
-		// Received on a Friday under FOIA: day 1 moves past the weekend.
-		{"us-federal", "2017-03-24", "Day 1 is Mon 27 Mar 2017, the first working day after Fri 24 Mar 2017 (counting starts on the next working day)."},
+		// Received on a Saturday under FOIA: day 1 is the next working day.
+		{"us-federal", "2017-03-25", "Day 1 is Mon 27 Mar 2017, the first working day after Sat 25 Mar 2017 (counting starts on the next working day)."},
 		// Received on a Saturday in Massachusetts: deemed received Monday.
 		{"us-ma", "2017-03-25", "(950 CMR 32.06(2)(e), as amended 11 June 2021)."},
 	} {
