@@ -64,7 +64,7 @@ func (s *Store) PlanReminders(ctx context.Context, now time.Time) (int64, error)
 	WITH cand AS (
 		SELECT r.id AS request_id, s.org_id, r.status, ` + dueTracked + ` AS tracked, r.assignee_id, r.extended, r.agency_estimated_on,
 		       COALESCE(r.custom_due_on, r.due_on) AS due, s.soon_dates, s.overdue_from, s.awaiting_remind_on,
-		       s.next_remind_on,
+		       s.next_remind_on, s.xmin AS version,
 		       (SELECT p.started_on FROM request_pauses p WHERE p.request_id = r.id AND p.ended_on IS NULL) AS paused_since,
 		       ($1::timestamptz AT TIME ZONE a.time_zone)::date AS today, o.overdue_repeat_days AS repeat
 		FROM reminder_schedule s
@@ -138,6 +138,16 @@ func (s *Store) PlanReminders(ctx context.Context, now time.Time) (int64, error)
 		RETURNING 1
 	),
 	-- Move each request read on to the next day one of its reminders can fall due.
+	-- Only a schedule row still as this statement read it (the same row
+	-- version, xmin): a change that rewrote it meanwhile (writeSchedule, in
+	-- the change's transaction) blocks this UPDATE until it commits, and
+	-- PostgreSQL then re-checks the WHERE against the new row but keeps
+	-- cand's old values, so without the check the stale plan would overwrite
+	-- the change's dates (a request moved on from waiting on us was left
+	-- with none). Comparing the dates would not do: a change may write the
+	-- same next_remind_on from a different request. Such a request is
+	-- skipped and read afresh by the next run; a reminder this run planned
+	-- from the old request is cancelled at delivery (stillApplies).
 	moved AS (
 		UPDATE reminder_schedule s SET next_remind_on = CASE
 			WHEN c.status = 'awaiting_requester' THEN CASE WHEN c.awaiting_remind_on > c.today THEN c.awaiting_remind_on END
@@ -149,7 +159,7 @@ func (s *Store) PlanReminders(ctx context.Context, now time.Time) (int64, error)
 				     ELSE c.overdue_from + ((c.today - c.overdue_from) / c.repeat + 1) * c.repeat END,
 				CASE WHEN c.agency_estimated_on + 1 > c.today THEN c.agency_estimated_on + 1 END)
 			END
-		FROM cand c WHERE s.request_id = c.request_id AND c.today >= c.next_remind_on
+		FROM cand c WHERE s.request_id = c.request_id AND c.today >= c.next_remind_on AND s.xmin = c.version
 		RETURNING 1
 	)
 	SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM moved)`
