@@ -192,21 +192,35 @@ func (j *Reminders) deliverBatch(ctx context.Context, claimed []store.ClaimedRem
 	}
 	// Each delivery is recorded as soon as the server accepts it, so a
 	// process killed mid-batch resends at most the message in flight on
-	// each connection.
+	// each connection. A delivery that cannot be recorded (tried once more
+	// at once: a dropped connection, a deadlock) stops the mailer before
+	// its next message: the message just accepted stays claimed and is
+	// sent again once the claim is stale, but the rest of the share, not
+	// sent yet, is not sent unrecorded only to be sent again with it.
 	marked := make([]bool, len(sending))
 	var markErr error
 	delivery := func(i int) store.Delivery { return store.Delivery{Subject: msgs[i].Subject, Summary: summaries[i]} }
+	sendCtx, stop := context.WithCancel(ctx)
+	defer stop()
 	progress := func(i int) {
 		if markErr != nil {
 			return
 		}
-		if markErr = j.store.MarkReminderSent(ctx, sending[i], delivery(i), j.clock.Now()); markErr == nil {
-			marked[i] = true
-			res.Sent++
+		err := j.store.MarkReminderSent(ctx, sending[i], delivery(i), j.clock.Now())
+		if err != nil && ctx.Err() == nil {
+			err = j.store.MarkReminderSent(ctx, sending[i], delivery(i), j.clock.Now())
 		}
+		if err != nil {
+			markErr = fmt.Errorf("reminder %s sent but not recorded: %w", sending[i].ID, err)
+			stop()
+			return
+		}
+		marked[i] = true
+		res.Sent++
 	}
-	errs := j.mailer.Send(mail.WithProgress(ctx, progress), msgs)
+	errs := j.mailer.Send(mail.WithProgress(sendCtx, progress), msgs)
 	if markErr != nil {
+		// The rest keep their claim, retried once it is stale.
 		return res, markErr
 	}
 	for i, c := range sending {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -957,4 +958,71 @@ func TestReminders_AssignedEmailUnderAppeal(t *testing.T) {
 	text := fake.Sent()[i].Text
 	require.Contains(t, text, "Due:       no date to follow: ")
 	require.NotContains(t, text, "Thu 6 Apr 2017", "the superseded statutory date is not shown as due")
+}
+
+// failMarks makes the database refuse to mark a reminder sent, n times
+// (-1: until the returned function is called): a connection lost, a
+// deadlock, the database down between sending and recording.
+func failMarks(t *testing.T, b bundle, n int) (fixed func()) {
+	t.Helper()
+	db := b.st.DB()
+	db.MustExec(`CREATE SEQUENCE mark_failures`)
+	db.MustExec(`CREATE FUNCTION fail_mark() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN
+			IF NEW.status = 'sent' THEN
+				IF ` + strconv.Itoa(n) + ` < 0 OR nextval('mark_failures') <= ` + strconv.Itoa(n) + ` THEN
+					RAISE EXCEPTION 'injected: cannot mark sent';
+				END IF;
+			END IF;
+			RETURN NEW;
+		END $$`)
+	db.MustExec(`CREATE TRIGGER fail_mark BEFORE UPDATE ON reminders FOR EACH ROW EXECUTE FUNCTION fail_mark()`)
+	return func() { db.MustExec(`DROP TRIGGER fail_mark ON reminders`) }
+}
+
+// A delivery the database fails to record once is recorded on a second
+// try, and the batch goes on; one it cannot record at all stops the
+// mailer before its next message. Only the message whose delivery was not
+// recorded is sent again (after its claim goes stale), never the rest of
+// the batch: they used to be sent unrecorded, and then all again.
+func TestReminders_MarkSentFails(t *testing.T) {
+	t.Parallel()
+	t.Run("once: recorded on a second try", func(t *testing.T) {
+		t.Parallel()
+		b := sacramento(t)
+		b.dueToday(t)
+		failMarks(t, b, 1)
+		fake := &mail.Fake{}
+		_, _, res, err := b.runner(fake).RunOnce(context.Background())
+		require.NoError(t, err)
+		require.Equal(t, 12, res.Sent, "11 due-today reminders and one digest")
+		requireEachOnce(t, fake.Sent(), 12)
+	})
+	t.Run("until fixed: the mailer stops", func(t *testing.T) {
+		t.Parallel()
+		b := sacramento(t)
+		b.dueToday(t)
+		fixed := failMarks(t, b, -1)
+		fake := &mail.Fake{}
+		r := jobs.NewReminders(b.st, fake, b.clock, slog.New(slog.DiscardHandler),
+			jobs.Config{BaseURL: "https://sunshine.example", Connections: 1})
+		_, _, res, err := r.RunOnce(context.Background())
+		require.ErrorContains(t, err, "injected: cannot mark sent")
+		require.Zero(t, res.Sent)
+		require.Equal(t, 1, len(fake.Sent()), "nothing sent after the delivery that could not be recorded")
+		first := fake.Sent()[0].ID
+
+		fixed()
+		res, err = r.Deliver(context.Background())
+		require.NoError(t, err)
+		require.Zero(t, res.Sent, "the claims are fresh: not taken again yet")
+		b.clock.Set(b.clock.Now().Add(11 * time.Minute))
+		res, err = r.Deliver(context.Background())
+		require.NoError(t, err)
+		require.Equal(t, 12, res.Sent)
+		sent := fake.Sent()
+		require.Len(t, sent, 13)
+		require.Equal(t, first, sent[1].ID, "the unrecorded one again, with its Message-ID")
+		requireEachOnce(t, sent[1:], 12)
+	})
 }
