@@ -83,6 +83,27 @@ func TestStore_PlanRemindersRecipients(t *testing.T) {
 		slices.Sort(got[i])
 		require.Equal(t, want, got[i], tc.name)
 	}
+	// Delivery asks the same rule who gets a request's reminders now, and why.
+	for id, i := range requestCase {
+		rcs, err := s.ReminderRecipients(fx.Ctx, id)
+		require.NoError(t, err)
+		why := map[string]string{}
+		for _, rc := range rcs {
+			why[rc.UserID] = rc.Why
+		}
+		require.Len(t, why, len(rcs), "once each")
+		want := map[string]string{}
+		for _, u := range cases[i].want {
+			want[u.ID] = store.RecipientWatcher
+			if cases[i].assignee != nil && u.ID == cases[i].assignee.ID {
+				want[u.ID] = store.RecipientAssignee
+			}
+			if cases[i].assignee == nil && cases[i].watchers == nil {
+				want[u.ID] = store.RecipientAdmin
+			}
+		}
+		require.Equal(t, want, why, cases[i].name)
+	}
 
 	again, err := s.PlanReminders(fx.Ctx, now)
 	require.NoError(t, err)
