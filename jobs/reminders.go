@@ -155,7 +155,16 @@ func (j *Reminders) deliverBatch(ctx context.Context, claimed []store.ClaimedRem
 	summaries := make([]string, 0, len(claimed))
 	for _, c := range claimed {
 		msg, summary, skip, err := j.compose(ctx, c, lookups)
+		var wrong misaddressed
 		switch {
+		case errors.As(err, &wrong):
+			// Its recipient no longer gets the request's reminders: those
+			// who do now get it instead (due now, the same Deliver run
+			// claims it next).
+			if _, err := j.store.RedirectReminder(ctx, c, wrong.why, j.clock.Now()); err != nil {
+				return res, err
+			}
+			res.Cancelled++
 		case err != nil && sunshine.ErrorCode(err) == sunshine.ENotFound:
 			// Its recipient, organization or request is gone: no attempt
 			// can succeed.
@@ -192,21 +201,35 @@ func (j *Reminders) deliverBatch(ctx context.Context, claimed []store.ClaimedRem
 	}
 	// Each delivery is recorded as soon as the server accepts it, so a
 	// process killed mid-batch resends at most the message in flight on
-	// each connection.
+	// each connection. A delivery that cannot be recorded (tried once more
+	// at once: a dropped connection, a deadlock) stops the mailer before
+	// its next message: the message just accepted stays claimed and is
+	// sent again once the claim is stale, but the rest of the share, not
+	// sent yet, is not sent unrecorded only to be sent again with it.
 	marked := make([]bool, len(sending))
 	var markErr error
 	delivery := func(i int) store.Delivery { return store.Delivery{Subject: msgs[i].Subject, Summary: summaries[i]} }
+	sendCtx, stop := context.WithCancel(ctx)
+	defer stop()
 	progress := func(i int) {
 		if markErr != nil {
 			return
 		}
-		if markErr = j.store.MarkReminderSent(ctx, sending[i], delivery(i), j.clock.Now()); markErr == nil {
-			marked[i] = true
-			res.Sent++
+		err := j.store.MarkReminderSent(ctx, sending[i], delivery(i), j.clock.Now())
+		if err != nil && ctx.Err() == nil {
+			err = j.store.MarkReminderSent(ctx, sending[i], delivery(i), j.clock.Now())
 		}
+		if err != nil {
+			markErr = fmt.Errorf("reminder %s sent but not recorded: %w", sending[i].ID, err)
+			stop()
+			return
+		}
+		marked[i] = true
+		res.Sent++
 	}
-	errs := j.mailer.Send(mail.WithProgress(ctx, progress), msgs)
+	errs := j.mailer.Send(mail.WithProgress(sendCtx, progress), msgs)
 	if markErr != nil {
+		// The rest keep their claim, retried once it is stale.
 		return res, markErr
 	}
 	for i, c := range sending {
@@ -250,7 +273,8 @@ func (j *Reminders) fail(ctx context.Context, c store.ClaimedReminder, err error
 // compose builds the email for a claimed reminder, and for a request's
 // reminder the summary its timeline records once it is sent; skip names
 // why a reminder no longer applies (the request moved on since it was
-// planned).
+// planned). A request's reminder whose recipient no longer gets the
+// request's reminders is a misaddressed error: delivery redirects it.
 func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder, lk *batchLookups) (msg mail.Message, summary, skip string, err error) {
 	ctx = sunshine.WithPrincipal(ctx, sunshine.Principal{OrgID: c.OrgID})
 	org, err := cached(lk.orgs, c.OrgID, func() (*sunshine.Organization, error) { return j.store.FindOrgByID(ctx) })
@@ -261,13 +285,14 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder, lk *ba
 	if err != nil {
 		return msg, "", "", err
 	}
-	if !user.Active {
+	if !user.Active && c.RequestID == nil {
 		// Deactivated after this was planned (deactivating cancels what is
-		// pending, but not a claim already in flight).
+		// pending, but not a claim already in flight). A request's
+		// reminder is redirected below.
 		return msg, "", "the recipient was deactivated", nil
 	}
 	msg = mail.Message{ID: "reminder-" + c.ID, To: user.Email, ToName: user.Name}
-	prefs := j.cfg.BaseURL + "/settings"
+	prefs := j.prefsURL()
 	if c.Kind == "invite" {
 		link, err := j.store.InvitePayload(ctx, c.ID)
 		if err != nil {
@@ -299,16 +324,27 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder, lk *ba
 	if reason := stillApplies(c, r); reason != "" {
 		return msg, "", reason, nil
 	}
+	// Recipients are chosen when a reminder is planned, hours or days
+	// before it is sent; whoever gets the request's reminders now gets it.
+	recipients, err := cached(lk.recipients, r.ID, func() ([]store.Recipient, error) { return j.store.ReminderRecipients(ctx, r.ID) })
+	if err != nil {
+		return msg, "", "", fmt.Errorf("recipients: %w", err)
+	}
+	why := whyRecipient(recipients, user.ID)
+	switch {
+	case why == "" && c.Kind == sunshine.ReminderAssigned: // (stillApplies sees to an active user's)
+		return msg, "", "the recipient was deactivated", nil
+	case why == "":
+		return msg, "", "", misaddressed{"its recipient no longer gets the request's reminders (reassigned, no longer watching, " +
+			"deactivated or no longer an admin since it was planned): sent to those who do"}
+	}
 	law, _ := deadline.Lookup(r.Jurisdiction)
 	d := mail.ReminderData{Kind: c.Kind, RecipientName: user.Name, OrgName: org.Name, RequestTitle: r.Title,
 		AgencyName: r.AgencyName, Status: strings.ReplaceAll(string(r.Status), "_", " "), DueOn: r.EffectiveDueOn(),
 		Custom: !r.CustomDueOn.IsZero(), CustomReason: r.CustomDueReason, Extended: r.Extended,
 		EstimatedOn: r.AgencyEstimatedOn, StatutoryMet: r.FollowsEstimate(), TrackingNumber: r.TrackingNumber,
 		RequestURL: j.cfg.BaseURL + "/requests/" + r.ID, PrefsURL: prefs,
-		Today: r.Today(j.clock.Now())}
-	if d.Why, err = j.whyRecipient(ctx, user, r, org, lk); err != nil {
-		return msg, "", "", err
-	}
+		Today: r.Today(j.clock.Now()), Why: why}
 	if law != nil {
 		d.LawShort, d.Citation, d.Tolls = law.ShortName, law.Citation, law.Tolls
 		if law.Extension != nil {
@@ -354,37 +390,48 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder, lk *ba
 	return msg, mail.ReminderSummary(d), "", err
 }
 
-// whyRecipient says why user gets r's reminders, as the planner chooses
-// them: the assignee, the watchers, or, when neither is, the admins.
-func (j *Reminders) whyRecipient(ctx context.Context, user *sunshine.User, r *sunshine.Request, org *sunshine.Organization, lk *batchLookups) (string, error) {
-	if r.AssigneeID != nil && *r.AssigneeID == user.ID {
-		return "you are assigned to this request", nil
-	}
-	watchers, err := cached(lk.watchers, r.ID, func() ([]*sunshine.User, error) { return j.store.Watchers(ctx, r.ID) })
-	if err != nil {
-		return "", fmt.Errorf("watchers: %w", err)
-	}
-	for _, w := range watchers {
-		if w.ID == user.ID {
-			return "you watch this request", nil
+// whyRecipient says why a user gets a request's reminders, from the
+// request's recipients now (store.ReminderRecipients), in the email's
+// terms (mail.ReminderData.Why); "" when they do not get them.
+func whyRecipient(recipients []store.Recipient, userID string) string {
+	for _, rc := range recipients {
+		if rc.UserID != userID {
+			continue
+		}
+		switch rc.Why {
+		case store.RecipientAssignee:
+			return mail.WhyAssignee
+		case store.RecipientWatcher:
+			return mail.WhyWatcher
+		case store.RecipientAdmin:
+			return mail.WhyAdmin
 		}
 	}
-	return "nobody is assigned to this request or watches it, so its reminders go to the admins of " + org.Name, nil
+	return ""
 }
+
+// misaddressed is compose's answer for a request's reminder whose
+// recipient no longer gets the request's reminders: delivery redirects it.
+type misaddressed struct{ why string }
+
+func (m misaddressed) Error() string { return m.why }
+
+// prefsURL is the settings page's section where people choose their emails.
+func (j *Reminders) prefsURL() string { return j.cfg.BaseURL + "/settings#preferences" }
 
 // batchLookups keeps what the emails of one delivery batch share: a batch
 // is mostly one kind of reminder about a few requests to many people, so
-// each organization, request, agency and watcher list is read once.
+// each organization, request, agency and recipient list is read once.
 type batchLookups struct {
-	orgs     map[string]*sunshine.Organization
-	requests map[string]*sunshine.Request
-	agencies map[string]*sunshine.Agency
-	watchers map[string][]*sunshine.User
+	orgs       map[string]*sunshine.Organization
+	requests   map[string]*sunshine.Request
+	agencies   map[string]*sunshine.Agency
+	recipients map[string][]store.Recipient
 }
 
 func newBatchLookups() *batchLookups {
 	return &batchLookups{orgs: map[string]*sunshine.Organization{}, requests: map[string]*sunshine.Request{},
-		agencies: map[string]*sunshine.Agency{}, watchers: map[string][]*sunshine.User{}}
+		agencies: map[string]*sunshine.Agency{}, recipients: map[string][]store.Recipient{}}
 }
 
 // cached returns m[key], loading and keeping it the first time; errors are
@@ -444,7 +491,7 @@ func businessDaysBetween(law *deadline.Jurisdiction, from, to deadline.Date, clo
 
 func (j *Reminders) digestData(ctx context.Context, org *sunshine.Organization, user *sunshine.User, c store.ClaimedReminder) (mail.DigestData, error) {
 	d := mail.DigestData{RecipientName: user.Name, OrgName: org.Name, Date: c.Occurrence,
-		DashboardURL: j.cfg.BaseURL + "/requests", PrefsURL: j.cfg.BaseURL + "/settings"}
+		DashboardURL: j.cfg.BaseURL + "/requests", PrefsURL: j.prefsURL()}
 	rs, err := j.store.DigestRequests(ctx, user.ID)
 	if err != nil {
 		return d, fmt.Errorf("digest requests: %w", err)

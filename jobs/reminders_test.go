@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -626,37 +627,36 @@ func TestInvitationEmail(t *testing.T) {
 	require.Equal(t, "You are invited to ndlon on Sunshine", fake.Sent()[1].Subject)
 }
 
-// A database error while composing (here the digest's query, its table
-// briefly gone) is retried after the backoff, not taken for "nothing to
-// report": the digest arrives once the database answers again.
+// A database error while composing (here the watchers' table, briefly
+// gone, which the digest's query and a request's recipients read) is
+// retried after the backoff, not taken for "nothing to report" or "nobody
+// to send it to": both emails arrive once the database answers again.
 func TestReminders_DatabaseErrorWhileComposingIsRetried(t *testing.T) {
 	t.Parallel()
 	b := sacramento(t)
-	// Assigned: the due-today email names its reason without reading the
-	// watchers; the digest's query reads them.
-	_, err := b.st.UpdateRequest(b.fx.Ctx, b.req.ID, sunshine.RequestUpdate{AssigneeID: &b.fx.Admin.ID})
-	require.NoError(t, err)
 	fake := &mail.Fake{}
 	r := b.runner(fake)
 	b.clock.Set(at("2017-04-06"))
-	_, _, err = r.Plan(context.Background())
+	_, _, err := r.Plan(context.Background())
 	require.NoError(t, err)
 	_, err = b.st.DB().Exec(`ALTER TABLE watchers RENAME TO watchers_moved`)
 	require.NoError(t, err)
 	res, err := r.Deliver(context.Background())
 	require.NoError(t, err)
-	require.Equal(t, jobs.DeliveryResult{Sent: 1, Retrying: 1}, res, "the due-today reminder went; the digest waits")
+	require.Equal(t, jobs.DeliveryResult{Retrying: 2}, res, "the due-today reminder and the digest wait")
 	pending, _, err := b.st.FindReminders(b.fx.Ctx, []string{"pending"}, 0, "")
 	require.NoError(t, err)
-	require.Len(t, pending, 1)
-	require.Contains(t, pending[0].LastError, "watchers")
+	require.Len(t, pending, 2)
+	for _, p := range pending {
+		require.Contains(t, p.LastError, "watchers")
+	}
 
 	_, err = b.st.DB().Exec(`ALTER TABLE watchers_moved RENAME TO watchers`)
 	require.NoError(t, err)
 	b.clock.Set(b.clock.Now().Add(time.Minute))
 	res, err = r.Deliver(context.Background())
 	require.NoError(t, err)
-	require.Equal(t, jobs.DeliveryResult{Sent: 1}, res)
+	require.Equal(t, jobs.DeliveryResult{Sent: 2}, res)
 	sent := subjects(fake.Sent())
 	require.Len(t, sent, 2)
 	require.True(t, isDigest(sent[0]) || isDigest(sent[1]), "%v", sent)
@@ -738,7 +738,8 @@ func TestReminders_CountFromTheDaySentAndSayWhy(t *testing.T) {
 	msg := fake.Sent()[0]
 	require.Equal(t, "Due Thu 6 Apr (2 business days): All communications with ICE since 20 January 2017 (Sacramento County Sheriff's Department)", msg.Subject)
 	require.Contains(t, msg.Text, "is due on Thu 6 Apr 2017, in 2 business days.")
-	require.Contains(t, msg.Text, "You get this email because nobody is assigned to this request or watches it, so its reminders go to the admins of ndlon")
+	require.Contains(t, msg.Text, "You get this email because you are an admin of ndlon in Sunshine and nobody is assigned to this request or watches it. "+
+		"To hand it on, assign someone to it or watch it on the request page.")
 	es, _, err := b.st.FindEvents(b.fx.Ctx, b.req.ID, store.All, "")
 	require.NoError(t, err)
 	require.Equal(t, "Reminder sent to "+b.fx.Admin.Name+": due in 2 business days (Thu 6 Apr 2017).", es[len(es)-1].Note)
@@ -957,4 +958,173 @@ func TestReminders_AssignedEmailUnderAppeal(t *testing.T) {
 	text := fake.Sent()[i].Text
 	require.Contains(t, text, "Due:       no date to follow: ")
 	require.NotContains(t, text, "Thu 6 Apr 2017", "the superseded statutory date is not shown as due")
+}
+
+// failMarks makes the database refuse to mark a reminder sent, n times
+// (-1: until the returned function is called): a connection lost, a
+// deadlock, the database down between sending and recording.
+func failMarks(t *testing.T, b bundle, n int) (fixed func()) {
+	t.Helper()
+	db := b.st.DB()
+	db.MustExec(`CREATE SEQUENCE mark_failures`)
+	db.MustExec(`CREATE FUNCTION fail_mark() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN
+			IF NEW.status = 'sent' THEN
+				IF ` + strconv.Itoa(n) + ` < 0 OR nextval('mark_failures') <= ` + strconv.Itoa(n) + ` THEN
+					RAISE EXCEPTION 'injected: cannot mark sent';
+				END IF;
+			END IF;
+			RETURN NEW;
+		END $$`)
+	db.MustExec(`CREATE TRIGGER fail_mark BEFORE UPDATE ON reminders FOR EACH ROW EXECUTE FUNCTION fail_mark()`)
+	return func() { db.MustExec(`DROP TRIGGER fail_mark ON reminders`) }
+}
+
+// A delivery the database fails to record once is recorded on a second
+// try, and the batch goes on; one it cannot record at all stops the
+// mailer before its next message. Only the message whose delivery was not
+// recorded is sent again (after its claim goes stale), never the rest of
+// the batch: they used to be sent unrecorded, and then all again.
+func TestReminders_MarkSentFails(t *testing.T) {
+	t.Parallel()
+	t.Run("once: recorded on a second try", func(t *testing.T) {
+		t.Parallel()
+		b := sacramento(t)
+		b.dueToday(t)
+		failMarks(t, b, 1)
+		fake := &mail.Fake{}
+		_, _, res, err := b.runner(fake).RunOnce(context.Background())
+		require.NoError(t, err)
+		require.Equal(t, 12, res.Sent, "11 due-today reminders and one digest")
+		requireEachOnce(t, fake.Sent(), 12)
+	})
+	t.Run("until fixed: the mailer stops", func(t *testing.T) {
+		t.Parallel()
+		b := sacramento(t)
+		b.dueToday(t)
+		fixed := failMarks(t, b, -1)
+		fake := &mail.Fake{}
+		r := jobs.NewReminders(b.st, fake, b.clock, slog.New(slog.DiscardHandler),
+			jobs.Config{BaseURL: "https://sunshine.example", Connections: 1})
+		_, _, res, err := r.RunOnce(context.Background())
+		require.ErrorContains(t, err, "injected: cannot mark sent")
+		require.Zero(t, res.Sent)
+		require.Equal(t, 1, len(fake.Sent()), "nothing sent after the delivery that could not be recorded")
+		first := fake.Sent()[0].ID
+
+		fixed()
+		res, err = r.Deliver(context.Background())
+		require.NoError(t, err)
+		require.Zero(t, res.Sent, "the claims are fresh: not taken again yet")
+		b.clock.Set(b.clock.Now().Add(11 * time.Minute))
+		res, err = r.Deliver(context.Background())
+		require.NoError(t, err)
+		require.Equal(t, 12, res.Sent)
+		sent := fake.Sent()
+		require.Len(t, sent, 13)
+		require.Equal(t, first, sent[1].ID, "the unrecorded one again, with its Message-ID")
+		requireEachOnce(t, sent[1:], 12)
+	})
+}
+
+// A reminder goes to whoever gets the request's reminders when it is
+// sent, not when it was planned: planned at 05:00 for 07:00, then the
+// request is reassigned, its assignee deactivated, or someone starts
+// watching it (the admins got it as nobody did) at 06:00. The planned
+// recipient gets nothing at 07:00 and the right one gets it then, the
+// footer saying truly why.
+func TestReminders_GoToTheRecipientsWhenSent(t *testing.T) {
+	t.Parallel()
+	const dueSoon = "Due Thu 6 Apr (3 business days): All communications with ICE since 20 January 2017 (Sacramento County Sheriff's Department)"
+	local := func(hhmm string) time.Time {
+		tm, err := time.ParseInLocation("2006-01-02 15:04", "2017-04-03 "+hhmm, la)
+		require.NoError(t, err)
+		return tm
+	}
+	type people struct{ admin, alice, bob *sunshine.User }
+	cases := []struct {
+		name     string
+		assignee func(p people) *sunshine.User // when planned; nil: nobody
+		change   func(t *testing.T, b bundle, p people)
+		to       func(p people) *sunshine.User // who gets it at 07:00
+		footer   string
+	}{
+		{"reassigned", func(p people) *sunshine.User { return p.alice },
+			func(t *testing.T, b bundle, p people) {
+				_, err := b.st.UpdateRequest(b.fx.Ctx, b.req.ID, sunshine.RequestUpdate{AssigneeID: &p.bob.ID})
+				require.NoError(t, err)
+			},
+			func(p people) *sunshine.User { return p.bob },
+			"You get this email because you are assigned to this request in Sunshine."},
+		{"assignee deactivated", func(p people) *sunshine.User { return p.alice },
+			func(t *testing.T, b bundle, p people) {
+				_, err := b.st.SetUserActive(b.fx.Ctx, p.alice.ID, false)
+				require.NoError(t, err)
+			},
+			func(p people) *sunshine.User { return p.admin },
+			"You get this email because you are an admin of ndlon in Sunshine and nobody is assigned to this request or watches it. " +
+				"To hand it on, assign someone to it or watch it on the request page."},
+		{"watched", func(people) *sunshine.User { return nil },
+			func(t *testing.T, b bundle, p people) {
+				bob := sunshine.WithPrincipal(b.fx.Ctx, sunshine.Principal{OrgID: b.fx.Org.ID, UserID: p.bob.ID, Role: p.bob.Role})
+				require.NoError(t, b.st.Watch(bob, b.req.ID, true))
+			},
+			func(p people) *sunshine.User { return p.bob },
+			"You get this email because you watch this request in Sunshine."},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			b := sacramento(t)
+			person := func(name string) *sunshine.User {
+				u := &sunshine.User{Email: strings.ToLower(strings.Fields(name)[0]) + "@" + b.fx.Org.Slug + ".example", Name: name, Role: sunshine.RoleStaff}
+				require.NoError(t, b.st.CreateUser(b.fx.Ctx, u))
+				return u
+			}
+			p := people{admin: b.fx.Admin, alice: person("Alice Ruiz"), bob: person("Bob Okafor")}
+			b.clock.Set(local("04:00"))
+			if a := tc.assignee(p); a != nil {
+				_, err := b.st.UpdateRequest(b.fx.Ctx, b.req.ID, sunshine.RequestUpdate{AssigneeID: &a.ID})
+				require.NoError(t, err)
+			}
+			fake := &mail.Fake{}
+			r := b.runner(fake)
+			b.clock.Set(local("05:00"))
+			n, _, err := r.Plan(context.Background())
+			require.NoError(t, err)
+			require.Equal(t, int64(1), n, "the 3-business-day reminder, for 07:00")
+
+			b.clock.Set(local("06:00"))
+			tc.change(t, b, p)
+			b.clock.Set(local("07:00"))
+			_, err = r.Deliver(context.Background())
+			require.NoError(t, err)
+
+			want := tc.to(p)
+			var got []mail.Message
+			for _, m := range fake.Sent() {
+				if m.Subject == dueSoon {
+					got = append(got, m)
+				}
+			}
+			require.Len(t, got, 1, "%v", subjects(fake.Sent()))
+			require.Equal(t, want.Email, got[0].To)
+			require.Contains(t, got[0].Text, tc.footer)
+			require.Contains(t, got[0].Text, "Change your notification settings: https://sunshine.example/settings#preferences")
+			require.Contains(t, got[0].HTML, `href="https://sunshine.example/settings#preferences"`)
+
+			// The first stays in the outbox, cancelled, saying why.
+			all, _, err := b.st.FindReminders(b.fx.Ctx, nil, 100, "")
+			require.NoError(t, err)
+			var redirected int
+			for _, rem := range all {
+				if rem.Kind == sunshine.ReminderDueSoon && rem.RecipientID != want.ID {
+					redirected++
+					require.Equal(t, "cancelled", rem.Status)
+					require.Contains(t, rem.LastError, "its recipient no longer gets the request's reminders")
+				}
+			}
+			require.Equal(t, 1, redirected)
+		})
+	}
 }

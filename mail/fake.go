@@ -2,6 +2,7 @@ package mail
 
 import (
 	"context"
+	"fmt"
 	"sync"
 )
 
@@ -16,7 +17,8 @@ type Fake struct {
 var _ Mailer = (*Fake)(nil)
 
 // Send records msgs and returns nil for each, or, after FailWith(err) with a
-// non-nil err, records nothing and returns err for each.
+// non-nil err, records nothing and returns err for each. Messages not
+// reached when ctx ends are not recorded and fail with ErrCanceled.
 func (f *Fake) Send(ctx context.Context, msgs []Message) []error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -28,6 +30,13 @@ func (f *Fake) Send(ctx context.Context, msgs []Message) []error {
 		return errs
 	}
 	for i, m := range msgs {
+		// As the real mailers do, nothing more is sent once ctx ends, even
+		// from a progress function (a caller that could not record the
+		// last delivery).
+		if err := ctx.Err(); err != nil {
+			failPending(errs[i:], fmt.Errorf("%w: %w", ErrCanceled, err))
+			break
+		}
 		f.sent = append(f.sent, m)
 		delivered(ctx, i)
 	}

@@ -220,9 +220,25 @@ func TestRenderReminder_Claims(t *testing.T) {
 		{"a long title is shortened in the subject", func(d *mail.ReminderData) {
 			d.Kind = mail.KindDueToday
 			d.RequestTitle = "All communications between the Sheriff's Department and Immigration and Customs Enforcement since 20 January 2017"
-			d.Why = "you watch this request"
+			d.Why = mail.WhyWatcher
 		}, "Due today (Thu 6 Apr): All communications between the Sheriff's Department and… (" + sacramento + ")",
 			[]string{"Immigration and Customs Enforcement since 20 January 2017", "You get this email because you watch this request in Sunshine."}, nil},
+		{"to the assignee", func(d *mail.ReminderData) {
+			d.Kind, d.Why = mail.KindDueToday, mail.WhyAssignee
+		}, "Due today (Thu 6 Apr): Use-of-force reports, 2016 (" + sacramento + ")",
+			[]string{"You get this email because you are assigned to this request in Sunshine."},
+			[]string{"admin"}},
+		// Said plainly, with how to hand the request on (reviewers read
+		// "…go to the admins of Sacramento Bee in Sunshine." as garbled).
+		{"to an admin, nobody assigned or watching", func(d *mail.ReminderData) {
+			d.Kind, d.Why = mail.KindDueToday, mail.WhyAdmin
+		}, "Due today (Thu 6 Apr): Use-of-force reports, 2016 (" + sacramento + ")",
+			[]string{"You get this email because you are an admin of Sacramento Bee in Sunshine and nobody is assigned to this request or watches it. " +
+				"To hand it on, assign someone to it or watch it on"},
+			[]string{"admins of", "reminders go to"}},
+		{"no reason known", func(d *mail.ReminderData) { d.Kind = mail.KindDueToday },
+			"Due today (Thu 6 Apr): Use-of-force reports, 2016 (" + sacramento + ")",
+			[]string{"You get this email because you follow Sacramento Bee's records requests in Sunshine."}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

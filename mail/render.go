@@ -30,6 +30,15 @@ var Kinds = []string{
 	KindExtensionEnding, KindAgencyEstimatePassed, KindAwaitingRequester, KindAssigned,
 }
 
+// Why a person gets a request's reminder (ReminderData.Why).
+const (
+	WhyAssignee = "assignee" // assigned to the request
+	WhyWatcher  = "watcher"  // watches it
+	// WhyAdmin: an admin of the organization, and nobody is assigned to
+	// the request or watches it. The email says how to hand it on.
+	WhyAdmin = "admin"
+)
+
 // ReminderData is what a reminder email says about one request.
 type ReminderData struct {
 	Kind          string // one of Kinds
@@ -56,8 +65,8 @@ type ReminderData struct {
 	Tolls bool
 	// AgencyEmail and AgencyPortal are where to follow up, when known.
 	AgencyEmail, AgencyPortal string
-	// Why says why the recipient gets the email: "you are assigned to this
-	// request".
+	// Why says why the recipient gets the email: WhyAssignee, WhyWatcher
+	// or WhyAdmin; "" says they follow the organization's requests.
 	Why string
 	// Todo says what to do about a request with no date to follow ("set a
 	// custom due date"), where the email shows its dates (assigned).

@@ -215,7 +215,10 @@ func (s *Store) UpdateUser(ctx context.Context, id string, upd sunshine.UserUpda
 // be written to with: sessions, API tokens (revoked as RevokeToken does,
 // so the list keeps them), the calendar feed's address (so reactivating
 // does not wake a subscription a former colleague still has), unused
-// invitations and pending emails.
+// invitations and pending emails. Their pending reminders about a
+// request's dates are left for delivery, which redirects each, when it
+// falls due, to whoever gets the request's reminders then (its watchers,
+// or the admins): cancelled here, they would reach nobody.
 func (s *Store) endAccess(ctx context.Context, tx *sqlx.Tx, org, id string) error {
 	for _, st := range []struct{ what, q string }{
 		{"sessions", `DELETE FROM sessions WHERE org_id = $1 AND user_id = $2`},
@@ -225,7 +228,7 @@ func (s *Store) endAccess(ctx context.Context, tx *sqlx.Tx, org, id string) erro
 		{"invitations", `DELETE FROM user_invites WHERE org_id = $1 AND user_id = $2 AND used_at IS NULL`},
 		{"reminders", `UPDATE reminders SET status = 'cancelled', claimed_at = NULL, payload = '',
 			last_error = 'the recipient was deactivated'
-			WHERE org_id = $1 AND recipient_id = $2 AND status = 'pending'`},
+			WHERE org_id = $1 AND recipient_id = $2 AND status = 'pending' AND (request_id IS NULL OR kind = 'assigned')`},
 	} {
 		if _, err := tx.ExecContext(ctx, st.q, org, id); err != nil {
 			return translate(err, st.what)

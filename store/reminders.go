@@ -53,6 +53,51 @@ func estimatePassed(today string) string {
 	return `(` + followsEstimate + ` AND r.agency_estimated_on < ` + today + `)`
 }
 
+// recipientsSQL is who gets a request's reminders, the one rule planning
+// and delivery share: its assignee and its watchers, or, when it has
+// neither, every admin of its organization. A deactivated assignee counts
+// as nobody and deactivated watchers as not watching: they get nothing,
+// and the request falls back to the admins. It defines the CTEs owing,
+// watching and recipients (request_id, user_id, why), one row per request
+// and person, why being 'assignee', 'watcher' or 'admin', for the
+// requests of a CTE subject (request_id, org_id, assignee_id) before it.
+const recipientsSQL = `owing AS (
+		SELECT c.request_id, c.org_id, u.id AS assignee_id FROM subject c
+		LEFT JOIN users u ON u.id = c.assignee_id AND ` + activeUser + `),
+	watching AS (
+		SELECT w.request_id, w.user_id FROM owing ow
+		JOIN watchers w ON w.request_id = ow.request_id
+		JOIN users u ON u.id = w.user_id AND ` + activeUser + `),
+	recipients AS (
+		SELECT request_id, assignee_id AS user_id, 'assignee' AS why FROM owing WHERE assignee_id IS NOT NULL
+		UNION ALL
+		SELECT w.request_id, w.user_id, 'watcher' FROM watching w JOIN owing ow ON ow.request_id = w.request_id
+		WHERE ow.assignee_id IS DISTINCT FROM w.user_id -- the assignee once
+		UNION ALL
+		SELECT ow.request_id, u.id, 'admin' FROM owing ow JOIN users u ON u.org_id = ow.org_id AND u.role = 'admin' AND ` + activeUser + `
+		WHERE ow.assignee_id IS NULL AND NOT EXISTS (SELECT 1 FROM watching w WHERE w.request_id = ow.request_id))`
+
+// oweSQL is the select list and joins that owe each reminder of a CTE
+// owed (org_id, request_id, kind, due_on, occurrence) to the recipients of its
+// request (recipientsSQL) who get its kind, to be sent at the recipient's
+// hour (their digest hour, 7:00 by default, in the organization's time
+// zone) on the day it falls due, not just after midnight; at once ($1)
+// when that hour has passed.
+const oweSQL = `o.org_id, o.request_id, rc.user_id, o.kind, o.due_on, o.occurrence,
+		       GREATEST($1, (o.occurrence + make_interval(hours => COALESCE(up.digest_hour, 7))) AT TIME ZONE org.time_zone)
+		FROM owed o
+		JOIN organizations org ON org.id = o.org_id
+		JOIN recipients rc ON rc.request_id = o.request_id
+		LEFT JOIN user_preferences up ON up.user_id = rc.user_id
+		WHERE up.user_id IS NULL OR o.kind = ANY(up.kinds)`
+
+// oweAgainSQL makes a cancelled reminder that is owed again pending; one
+// sent or pending stays as it is.
+const oweAgainSQL = `ON CONFLICT (request_id, kind, due_on, recipient_id, occurrence) WHERE request_id IS NOT NULL
+		DO UPDATE SET status = 'pending', attempts = 0, next_attempt_at = EXCLUDED.next_attempt_at,
+			claimed_at = NULL, last_error = ''
+		WHERE reminders.status = 'cancelled'`
+
 // PlanReminders inserts the reminders owed at now for open requests of
 // every organization, in one set-based statement that reads only requests
 // whose next reminder day has come (reminder_schedule.next_remind_on, set
@@ -64,7 +109,7 @@ func (s *Store) PlanReminders(ctx context.Context, now time.Time) (int64, error)
 	WITH cand AS (
 		SELECT r.id AS request_id, s.org_id, r.status, ` + dueTracked + ` AS tracked, r.assignee_id, r.extended, r.agency_estimated_on,
 		       COALESCE(r.custom_due_on, r.due_on) AS due, s.soon_dates, s.overdue_from, s.awaiting_remind_on,
-		       s.next_remind_on,
+		       s.next_remind_on, s.xmin AS version,
 		       (SELECT p.started_on FROM request_pauses p WHERE p.request_id = r.id AND p.ended_on IS NULL) AS paused_since,
 		       ($1::timestamptz AT TIME ZONE a.time_zone)::date AS today, o.overdue_repeat_days AS repeat
 		FROM reminder_schedule s
@@ -97,47 +142,28 @@ func (s *Store) PlanReminders(ctx context.Context, now time.Time) (int64, error)
 		SELECT request_id, org_id, 'awaiting_requester', paused_since, awaiting_remind_on
 		FROM cand WHERE status = 'awaiting_requester' AND paused_since IS NOT NULL AND awaiting_remind_on <= today
 	),
-	-- A deactivated assignee counts as nobody, and deactivated watchers as
-	-- not watching: they get nothing, and the request falls back to the admins.
-	owing AS (
-		SELECT c.request_id, c.org_id, u.id AS assignee_id FROM cand c
-		LEFT JOIN users u ON u.id = c.assignee_id AND ` + activeUser + `
-		WHERE c.request_id IN (SELECT request_id FROM owed)),
-	watching AS (
-		SELECT w.request_id, w.user_id FROM owing ow
-		JOIN watchers w ON w.request_id = ow.request_id
-		JOIN users u ON u.id = w.user_id AND ` + activeUser + `),
-	-- The assignee and the watchers; the organization's (active) admins when nobody is.
-	recipients AS (
-		SELECT request_id, assignee_id AS user_id FROM owing WHERE assignee_id IS NOT NULL
-		UNION
-		SELECT request_id, user_id FROM watching
-		UNION
-		SELECT ow.request_id, u.id FROM owing ow JOIN users u ON u.org_id = ow.org_id AND u.role = 'admin' AND ` + activeUser + `
-		WHERE ow.assignee_id IS NULL AND NOT EXISTS (SELECT 1 FROM watching w WHERE w.request_id = ow.request_id)
-	),
+	subject AS (
+		SELECT request_id, org_id, assignee_id FROM cand WHERE request_id IN (SELECT request_id FROM owed)),
+	` + recipientsSQL + `,
 	inserted AS (
-		-- Sent at the recipient's hour (their digest hour, 7:00 by default,
-		-- in the organization's time zone) on the day it falls due, not
-		-- just after midnight; at once when that hour has passed.
 		INSERT INTO reminders (org_id, request_id, recipient_id, kind, due_on, occurrence, next_attempt_at)
-		SELECT o.org_id, o.request_id, rc.user_id, o.kind, o.due_on, o.occurrence,
-		       GREATEST($1, (o.occurrence + make_interval(hours => COALESCE(up.digest_hour, 7))) AT TIME ZONE org.time_zone)
-		FROM owed o
-		JOIN organizations org ON org.id = o.org_id
-		JOIN recipients rc ON rc.request_id = o.request_id
-		LEFT JOIN user_preferences up ON up.user_id = rc.user_id
-		WHERE up.user_id IS NULL OR o.kind = ANY(up.kinds)
+		SELECT ` + oweSQL + `
 		-- A reminder cancelled by a change since undone (a pause answered
-		-- the same day, an agreed date cleared) is owed again; one sent or
-		-- pending stays as it is.
-		ON CONFLICT (request_id, kind, due_on, recipient_id, occurrence) WHERE request_id IS NOT NULL
-		DO UPDATE SET status = 'pending', attempts = 0, next_attempt_at = EXCLUDED.next_attempt_at,
-			claimed_at = NULL, last_error = ''
-		WHERE reminders.status = 'cancelled'
+		-- the same day, an agreed date cleared) is owed again.
+		` + oweAgainSQL + `
 		RETURNING 1
 	),
 	-- Move each request read on to the next day one of its reminders can fall due.
+	-- Only a schedule row still as this statement read it (the same row
+	-- version, xmin): a change that rewrote it meanwhile (writeSchedule, in
+	-- the change's transaction) blocks this UPDATE until it commits, and
+	-- PostgreSQL then re-checks the WHERE against the new row but keeps
+	-- cand's old values, so without the check the stale plan would overwrite
+	-- the change's dates (a request moved on from waiting on us was left
+	-- with none). Comparing the dates would not do: a change may write the
+	-- same next_remind_on from a different request. Such a request is
+	-- skipped and read afresh by the next run; a reminder this run planned
+	-- from the old request is cancelled at delivery (stillApplies).
 	moved AS (
 		UPDATE reminder_schedule s SET next_remind_on = CASE
 			WHEN c.status = 'awaiting_requester' THEN CASE WHEN c.awaiting_remind_on > c.today THEN c.awaiting_remind_on END
@@ -149,7 +175,7 @@ func (s *Store) PlanReminders(ctx context.Context, now time.Time) (int64, error)
 				     ELSE c.overdue_from + ((c.today - c.overdue_from) / c.repeat + 1) * c.repeat END,
 				CASE WHEN c.agency_estimated_on + 1 > c.today THEN c.agency_estimated_on + 1 END)
 			END
-		FROM cand c WHERE s.request_id = c.request_id AND c.today >= c.next_remind_on
+		FROM cand c WHERE s.request_id = c.request_id AND c.today >= c.next_remind_on AND s.xmin = c.version
 		RETURNING 1
 	)
 	SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM moved)`
@@ -281,6 +307,88 @@ func (s *Store) ClaimReminders(ctx context.Context, now time.Time, limit int, st
 		return translate(sqlx.SelectContext(ctx, tx, &out, q, now, now.Add(-staleAfter), limit), "reminders")
 	})
 	return out, err
+}
+
+// Why a person gets a request's reminders (Recipient.Why).
+const (
+	RecipientAssignee = "assignee" // assigned to the request
+	RecipientWatcher  = "watcher"  // watches it
+	RecipientAdmin    = "admin"    // an admin, and nobody is assigned or watches
+)
+
+// Recipient is a person who gets a request's reminders, and why.
+type Recipient struct {
+	UserID string `db:"user_id"`
+	Why    string `db:"why"` // RecipientAssignee, RecipientWatcher or RecipientAdmin
+}
+
+// ReminderRecipients returns who gets a request's reminders now, as
+// planning chooses them: its active assignee and active watchers, or, when
+// it has neither, the organization's active admins.
+func (s *Store) ReminderRecipients(ctx context.Context, requestID string) ([]Recipient, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !validUUID(requestID) {
+		return nil, sunshine.Errorf(sunshine.ENotFound, "request not found")
+	}
+	const q = `WITH subject AS (
+			SELECT r.id AS request_id, r.org_id, r.assignee_id FROM requests r WHERE r.org_id = $1 AND r.id = $2),
+		` + recipientsSQL + `
+		SELECT user_id, why FROM recipients ORDER BY user_id`
+	var out []Recipient
+	if err := sqlx.SelectContext(ctx, s.q(), &out, q, org, requestID); err != nil {
+		return nil, translate(err, "reminder recipients")
+	}
+	return out, nil
+}
+
+// RedirectReminder cancels a claimed reminder of a request whose
+// recipient no longer gets the request's reminders (reassigned, no longer
+// watching, deactivated or no longer an admin since it was planned), with
+// why, and owes the same reminder to those who get them now, as planning
+// would have: each at their hour, or at once ($now) when it has passed;
+// none to those who chose not to get its kind. It returns how many it
+// owes. A reminder telling someone a request was assigned to them is only
+// cancelled: it is theirs or nobody's.
+func (s *Store) RedirectReminder(ctx context.Context, c ClaimedReminder, why string, now time.Time) (int64, error) {
+	var n int64
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		// The request first, as a change to it locks it before cancelling
+		// its reminders (see MarkReminderSent): the new reminders' foreign
+		// key would otherwise wait for it while this holds the old one.
+		const lock = `SELECT r.id FROM reminders m JOIN requests r ON r.org_id = m.org_id AND r.id = m.request_id
+			WHERE m.id = $1 FOR KEY SHARE OF r`
+		var locked []string
+		if err := sqlx.SelectContext(ctx, tx, &locked, lock, c.ID); err != nil {
+			return translate(err, "request")
+		}
+		const cancel = `UPDATE reminders SET status = 'cancelled', last_error = $3, claimed_at = NULL
+			WHERE id = $1 AND claimed_at = $2 AND status = 'pending'`
+		res, err := tx.ExecContext(ctx, cancel, c.ID, c.ClaimedAt, truncate(why, 2000))
+		if err != nil {
+			return translate(err, "reminder")
+		}
+		if k, _ := res.RowsAffected(); k == 0 || c.RequestID == nil || c.Kind == sunshine.ReminderAssigned {
+			return nil // the claim was lost (a stale one taken again), or nothing to redirect
+		}
+		const q = `WITH owed AS (
+				SELECT org_id, request_id, kind, due_on, occurrence FROM reminders WHERE id = $2),
+			subject AS (
+				SELECT o.request_id, r.org_id, r.assignee_id FROM owed o JOIN requests r ON r.org_id = o.org_id AND r.id = o.request_id),
+			` + recipientsSQL + `
+			INSERT INTO reminders (org_id, request_id, recipient_id, kind, due_on, occurrence, next_attempt_at)
+			SELECT ` + oweSQL + `
+			` + oweAgainSQL
+		res, err = tx.ExecContext(ctx, q, now, c.ID)
+		if err != nil {
+			return translate(err, "reminders")
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return n, err
 }
 
 // Delivery is what the mail server accepted for a claimed reminder.

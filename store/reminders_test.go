@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/stretchr/testify/require"
 
 	sunshine "github.com/sunshine-records/sunshine"
@@ -81,6 +82,27 @@ func TestStore_PlanRemindersRecipients(t *testing.T) {
 		slices.Sort(want)
 		slices.Sort(got[i])
 		require.Equal(t, want, got[i], tc.name)
+	}
+	// Delivery asks the same rule who gets a request's reminders now, and why.
+	for id, i := range requestCase {
+		rcs, err := s.ReminderRecipients(fx.Ctx, id)
+		require.NoError(t, err)
+		why := map[string]string{}
+		for _, rc := range rcs {
+			why[rc.UserID] = rc.Why
+		}
+		require.Len(t, why, len(rcs), "once each")
+		want := map[string]string{}
+		for _, u := range cases[i].want {
+			want[u.ID] = store.RecipientWatcher
+			if cases[i].assignee != nil && u.ID == cases[i].assignee.ID {
+				want[u.ID] = store.RecipientAssignee
+			}
+			if cases[i].assignee == nil && cases[i].watchers == nil {
+				want[u.ID] = store.RecipientAdmin
+			}
+		}
+		require.Equal(t, want, why, cases[i].name)
 	}
 
 	again, err := s.PlanReminders(fx.Ctx, now)
@@ -671,4 +693,69 @@ func TestStore_AssignedEmail(t *testing.T) {
 	r2 := &sunshine.Request{AgencyID: a.ID, Title: "Jail logs", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: d("2017-03-27"), AssigneeID: &ana.ID}
 	require.NoError(t, b.s.CreateRequest(b.ctx, r2))
 	require.Len(t, assigned(t), 2)
+}
+
+// Planning never writes a reminder schedule from a request read before a
+// change that rewrote the schedule meanwhile. The change (the agency's
+// answer moving a request that waits on us to acknowledged) rewrites the
+// schedule and stays open; planning, which read the request still waiting
+// on us, blocks on it; the change commits. Planning used to finish by
+// writing the schedule it computed from what it had read (nothing left to
+// remind: NULL), and the request was never reminded of again; now it
+// leaves the change's schedule for its next run.
+func TestStore_PlanRemindersKeepsAScheduleRewrittenMeanwhile(t *testing.T) {
+	t.Parallel()
+	db := storetest.DB(t)
+	clk := sunshine.NewFixedClock(time.Date(2017, 3, 29, 15, 0, 0, 0, time.UTC))
+	s := store.New(db, clk)
+	fx := storetest.Org(t, s, "rewritten")
+	a := &sunshine.Agency{Name: "Sacramento County Sheriff's Department", Jurisdiction: "us-ca"}
+	require.NoError(t, s.CreateAgency(fx.Ctx, a))
+	r := &sunshine.Request{AgencyID: a.ID, Title: "Detainers", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: d("2017-03-27")}
+	require.NoError(t, s.CreateRequest(fx.Ctx, r))
+	_, err := s.TransitionRequest(fx.Ctx, r.ID, sunshine.TransitionInput{To: sunshine.StatusAwaitingRequester})
+	require.NoError(t, err)
+	schedule := func(q sqlx.QueryerContext) (next, awaiting *time.Time) {
+		t.Helper()
+		require.NoError(t, q.QueryRowxContext(context.Background(),
+			`SELECT next_remind_on, awaiting_remind_on FROM reminder_schedule WHERE request_id = $1`, r.ID).Scan(&next, &awaiting))
+		return next, awaiting
+	}
+	_, awaitingOn := schedule(db)
+	require.NotNil(t, awaitingOn)
+	// 08:00 in Sacramento on the day the awaiting-requester reminder falls due.
+	planAt := time.Date(awaitingOn.Year(), awaitingOn.Month(), awaitingOn.Day(), 15, 0, 0, 0, time.UTC)
+	clk.Set(planAt)
+
+	change, err := db.Beginx()
+	require.NoError(t, err)
+	defer func() { _ = change.Rollback() }()
+	_, err = store.NewInTx(change, clk).TransitionRequest(fx.Ctx, r.ID, sunshine.TransitionInput{To: sunshine.StatusAcknowledged})
+	require.NoError(t, err)
+	written, _ := schedule(change)
+	require.NotNil(t, written, "the acknowledged request has reminders to come")
+
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.PlanReminders(context.Background(), planAt)
+		done <- err
+	}()
+	require.Eventually(t, func() bool {
+		var waiting int
+		err := db.Get(&waiting, `SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%WITH cand AS%'`)
+		return err == nil && waiting == 1
+	}, 10*time.Second, 10*time.Millisecond, "planning waits for the change")
+	require.NoError(t, change.Commit())
+	require.NoError(t, <-done)
+
+	next, _ := schedule(db)
+	require.NotNil(t, next, "the change's schedule was overwritten")
+	require.Equal(t, written.Format(time.DateOnly), next.Format(time.DateOnly))
+	// The next run reads the acknowledged request and moves its day on.
+	_, err = s.PlanReminders(context.Background(), planAt)
+	require.NoError(t, err)
+	next, _ = schedule(db)
+	require.NotNil(t, next)
+	require.True(t, next.After(planAt), "next reminder day %s", next)
 }
