@@ -230,6 +230,10 @@ func (s *Server) setSessionCookie(c *gin.Context, token string) {
 // page is what every template gets.
 type page struct {
 	Title string
+	// Error: the page answers with an error status (a refused form, a
+	// page not found); its <title> says so first, which is what a screen
+	// reader reads on arrival.
+	Error bool
 	Nav   string // the active section
 	User  *sunshine.User
 	Org   *sunshine.Organization
@@ -254,7 +258,7 @@ func (s *Server) render(c *gin.Context, status int, name, title string, data any
 		s.serverError(c, errors.New("web: no page "+name))
 		return
 	}
-	p := page{Title: title, Nav: name, Data: data, Today: s.orgToday(c), Now: s.store.Clock().Now()}
+	p := page{Title: title, Error: status >= 400, Nav: name, Data: data, Today: s.orgToday(c), Now: s.store.Clock().Now()}
 	ctx := c.Request.Context()
 	if pr, ok := sunshine.PrincipalFrom(ctx); ok {
 		p.User, _ = s.store.FindUserByID(ctx, pr.UserID)

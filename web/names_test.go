@@ -1,0 +1,82 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+)
+
+var (
+	tableRe   = regexp.MustCompile(`(?s)<table[^>]*>.*?</table>`)
+	labelByRe = regexp.MustCompile(`^<table[^>]*\saria-labelledby="([^"]+)"`)
+)
+
+// requireTablesNamed checks that every table of the page has an accessible
+// name: a caption, or aria-labelledby naming an element of the page.
+func requireTablesNamed(t *testing.T, path, page string) {
+	t.Helper()
+	tables := tableRe.FindAllString(page, -1)
+	require.NotEmpty(t, tables, "%s has no table to check", path)
+	for _, table := range tables {
+		if strings.Contains(table, "<caption") {
+			continue
+		}
+		m := labelByRe.FindStringSubmatch(table)
+		require.NotNil(t, m, "%s: a table without a caption or aria-labelledby: %.120s", path, table)
+		for _, id := range strings.Fields(m[1]) {
+			require.Contains(t, page, ` id="`+id+`"`, "%s: aria-labelledby names %q, which is not on the page", path, id)
+		}
+	}
+}
+
+// Every list table of the pages has a name a screen reader announces on
+// entering it: its section's heading.
+func TestTables_HaveNames(t *testing.T) {
+	t.Parallel()
+	b, a, r := sacramento(t)
+	_, _, err := b.st.CreateToken(b.fx.Ctx, b.fx.Admin.ID, "records bot")
+	require.NoError(t, err)
+	_, err = b.st.AddClosure(b.fx.Ctx, &sunshine.Closure{AgencyID: a.ID, ClosedOn: deadline.MustParseDate("2017-04-10"), Reason: "power outage"})
+	require.NoError(t, err)
+	b.failReminders(r)
+	closed := &sunshine.Request{AgencyID: a.ID, Title: "Jail contracts", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: deadline.MustParseDate("2017-03-01")}
+	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, closed))
+	_, err = b.st.TransitionRequest(b.fx.Ctx, closed.ID, sunshine.TransitionInput{To: sunshine.StatusDenied, EffectiveOn: deadline.MustParseDate("2017-04-03")})
+	require.NoError(t, err)
+
+	for _, path := range []string{"/", "/requests", "/agencies", "/agencies/" + a.ID, "/settings", "/reminders"} {
+		rec := b.get(path)
+		require.Equal(t, http.StatusOK, rec.Code, path)
+		requireTablesNamed(t, path, body(rec))
+	}
+	page := body(b.get("/"))
+	require.Contains(t, page, `<table class="rows" aria-labelledby="week-h">`)
+	require.Contains(t, page, `<h2 id="week-h">Due in the next 7 days`)
+	require.Contains(t, page, `<table class="rows" aria-labelledby="closed-h">`)
+	settings := body(b.get("/settings"))
+	require.Contains(t, settings, `<table class="rows" aria-labelledby="tokens-h">`)
+	require.Contains(t, settings, `<table class="rows" aria-labelledby="users-h">`)
+}
+
+// A refused form's page says so first in its title, which a screen reader
+// reads on arrival; a page shown as asked does not.
+func TestTitle_SaysRefused(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.login(b.fx.Admin.Email)
+	require.Contains(t, body(b.get("/settings")), "<title>Settings · Sunshine</title>")
+	rec := b.post("/settings/tokens", url.Values{"name": {"  "}})
+	require.Equal(t, http.StatusBadRequest, rec.Code)
+	require.Contains(t, body(rec), "<title>Error: Settings · Sunshine</title>")
+	rec = b.get("/requests?status=bogus")
+	require.Equal(t, http.StatusBadRequest, rec.Code)
+	require.Contains(t, body(rec), "<title>Error: Requests · Sunshine</title>")
+	require.Contains(t, body(b.get("/requests")), "<title>Requests · Sunshine</title>")
+}
