@@ -80,3 +80,21 @@ func TestTitle_SaysRefused(t *testing.T) {
 	require.Contains(t, body(rec), "<title>Error: Requests · Sunshine</title>")
 	require.Contains(t, body(b.get("/requests")), "<title>Requests · Sunshine</title>")
 }
+
+// The Requests page's words look only at titles, descriptions and
+// tracking numbers: when they match nothing, the page offers the full
+// search, which looks through correspondence and documents too.
+func TestRequestList_NoMatchOffersSearch(t *testing.T) {
+	t.Parallel()
+	l := setupList(t)
+	page := body(l.get("/requests?q=" + url.QueryEscape("quetzal codename")))
+	require.Empty(t, listedIDs(page))
+	require.Contains(t, page, `<a href="/search?q=quetzal&#43;codename">Search for “quetzal codename” in correspondence and documents too</a>`)
+	// Only a closed request matches: both ways on are offered.
+	page = body(l.get("/requests?q=detention"))
+	require.Contains(t, page, "but a closed one does")
+	require.Contains(t, page, `<a href="/search?q=detention">`)
+	// Something matches, or no words were typed: no offer.
+	require.NotContains(t, body(l.get("/requests?q=detainer")), `href="/search?q=`)
+	require.NotContains(t, body(l.get("/requests?tag=nothing-has-this")), `href="/search?q=`)
+}
