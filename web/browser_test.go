@@ -119,7 +119,8 @@ func startServer(t *testing.T) *liveServer {
 	t.Cleanup(srv.Close)
 	ls.url = srv.URL
 	apiServer := api.New(st, api.Config{InlineExtraction: true, BaseURL: srv.URL})
-	web.New(st, apiServer.Engine(), web.Config{BaseURL: srv.URL, ExtractText: apiServer.ExtractText, RequestZip: apiServer.RequestZip})
+	pages := web.New(st, apiServer.Engine(), web.Config{BaseURL: srv.URL, ExtractText: apiServer.ExtractText, RequestZip: apiServer.RequestZip})
+	apiServer.SetPageNotFound(pages.NotFound)
 	handler = apiServer
 	return ls
 }

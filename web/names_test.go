@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -97,4 +98,63 @@ func TestRequestList_NoMatchOffersSearch(t *testing.T) {
 	// Something matches, or no words were typed: no offer.
 	require.NotContains(t, body(l.get("/requests?q=detainer")), `href="/search?q=`)
 	require.NotContains(t, body(l.get("/requests?tag=nothing-has-this")), `href="/search?q=`)
+}
+
+// An address with a typing mistake, or with a slash added, is a person's
+// error: a browser gets a page, not the API's problem+json. A page's
+// address with a slash goes to the page; the API's paths, and clients
+// that ask for JSON, keep the problem.
+func TestUnknownAddress_Page(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	browse := func(path, accept string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest("GET", path, nil)
+		req.Header.Set("Accept", accept)
+		return b.do(req)
+	}
+	const html = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+	// Signed out: the page, without the navigation.
+	rec := browse("/dashboard", html)
+	require.Equal(t, http.StatusNotFound, rec.Code)
+	require.Equal(t, "text/html; charset=utf-8", rec.Header().Get("Content-Type"))
+	require.Contains(t, body(rec), "<title>Error: Not found · Sunshine</title>")
+	require.Contains(t, body(rec), "There is no page at this address.")
+	require.Contains(t, body(rec), `<a href="/">Back to the dashboard</a>`)
+	require.Contains(t, rec.Header().Get("Content-Security-Policy"), "frame-ancestors 'none'")
+	require.NotContains(t, body(rec), `<nav aria-label="Main">`)
+
+	b.login(b.fx.Admin.Email)
+	for _, path := range []string{"/dashboard", "/request", "/settings/nope", "/requests/new/x"} {
+		rec := browse(path, html)
+		require.Equal(t, http.StatusNotFound, rec.Code, path)
+		require.Contains(t, body(rec), "There is no page at this address.", path)
+		require.Contains(t, body(rec), `<nav aria-label="Main">`, "signed in: the navigation, %s", path)
+	}
+	require.Equal(t, http.StatusNotFound, b.get("/dashboard").Code, "no Accept: a page too")
+	require.Contains(t, body(b.get("/dashboard")), "There is no page at this address.")
+
+	// A slash added: to the page, with its query.
+	for path, to := range map[string]string{"/requests/": "/requests", "/settings/": "/settings",
+		"/requests/?status=any": "/requests?status=any", "/agencies/": "/agencies", "/requests/new/": "/requests/new"} {
+		rec := browse(path, html)
+		require.Equal(t, http.StatusMovedPermanently, rec.Code, path)
+		require.Equal(t, to, rec.Header().Get("Location"), path)
+	}
+	for _, path := range []string{"//evil.example/", "/nope/", "/requests//"} {
+		rec := browse(path, html)
+		require.Equal(t, http.StatusNotFound, rec.Code, path)
+		require.Empty(t, rec.Header().Get("Location"), path)
+	}
+
+	// The API's paths, and JSON clients elsewhere, keep the problem.
+	for _, tc := range []struct{ path, accept string }{
+		{"/api/v1/nope", html}, {"/api/v1/requests/", html}, {"/api", html}, {"/dashboard", "application/json"},
+		{"/healthz/", "application/problem+json"},
+	} {
+		rec := browse(tc.path, tc.accept)
+		require.Equal(t, http.StatusNotFound, rec.Code, tc.path)
+		require.Equal(t, "application/problem+json", rec.Header().Get("Content-Type"), tc.path)
+		require.Contains(t, body(rec), "no such route", tc.path)
+	}
 }
