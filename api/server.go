@@ -66,6 +66,10 @@ type Server struct {
 	extractions  sync.WaitGroup
 	extractQueue *extractQueue
 
+	// pageNotFound answers a path outside /api/ that matches no route,
+	// for a client that takes HTML (SetPageNotFound).
+	pageNotFound gin.HandlerFunc
+
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
 	registry *prometheus.Registry
@@ -110,11 +114,15 @@ func New(st *store.Store, cfg Config) *Server {
 		panic(fmt.Sprintf("api: trusted proxies %q: %v", cfg.TrustedProxies, err))
 	}
 	e.HandleMethodNotAllowed = true
-	e.RedirectTrailingSlash = false // an unknown path is a 404 problem, never a redirect
+	e.RedirectTrailingSlash = false // an unknown API path is a 404 problem, never a redirect
 	e.RedirectFixedPath = false
 	e.ContextWithFallback = true
 	e.Use(s.requestID, s.accessLog, s.recovery, s.bodyLimit)
 	e.NoRoute(func(c *gin.Context) {
+		if s.pageNotFound != nil && wantsPage(c) {
+			s.pageNotFound(c)
+			return
+		}
 		fail(c, sunshine.Errorf(sunshine.ENotFound, "no such route: %s %s", c.Request.Method, c.Request.URL.Path))
 	})
 	e.NoMethod(func(c *gin.Context) {
@@ -165,6 +173,25 @@ func (s *Server) allowed(path string) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// SetPageNotFound hands the answer for a path outside /api/ that matches no
+// route to the staff pages on the same engine (web.Server.NotFound), for a
+// client that takes HTML: a person who mistypes an address, or adds a
+// slash, gets a page with a way on, not a problem+json body. Paths under
+// /api/, and clients that ask for JSON, keep the 404 problem. Call it
+// before serving.
+func (s *Server) SetPageNotFound(h gin.HandlerFunc) { s.pageNotFound = h }
+
+// wantsPage reports whether an unmatched request is for a page: its path
+// is outside /api/ and the client takes HTML at least as readily as JSON
+// (a browser, or a client that accepts anything).
+func wantsPage(c *gin.Context) bool {
+	p := c.Request.URL.Path
+	if p == "/api" || strings.HasPrefix(p, "/api/") {
+		return false
+	}
+	return c.NegotiateFormat(gin.MIMEHTML, gin.MIMEJSON, "application/problem+json") == gin.MIMEHTML
 }
 
 // Registry is the registry /metrics serves, for other parts (jobs) to add to.

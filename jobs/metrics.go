@@ -18,7 +18,7 @@ func newMetrics() *metrics {
 	}
 	return &metrics{
 		planned:   c("planned", "Reminders planned."),
-		digests:   c("digests_planned", "Daily digests planned."),
+		digests:   c("digests_planned", "Weekday digests planned."),
 		sent:      c("sent", "Reminder emails accepted by the mail server."),
 		retries:   c("retries", "Delivery attempts that failed and will be retried."),
 		failed:    c("failed", "Reminders given up on after the last attempt (see GET /api/v1/reminders?status=failed)."),

@@ -578,3 +578,60 @@ func TestRenderReminder_Assigned(t *testing.T) {
 	require.NotContains(t, text, "Thu 6 Apr 2017")
 	require.Contains(t, html, "no date to follow: under appeal")
 }
+
+// An assignment email for a request already past its due date says so:
+// in the subject, beside the date and in what to do next (the caller sets
+// DaysOverdue only when the request is overdue: never while it waits on
+// us, or when the agency's acknowledgment met the date).
+func TestRenderReminder_AssignedLate(t *testing.T) {
+	t.Parallel()
+	d := sacramentoReminder(mail.KindAssigned)
+	d.AssignedBy = "Ana Ruiz"
+	d.Today, d.DaysOverdue = deadline.MustDate(2017, 4, 9), 3
+	subject, text, html, err := mail.RenderReminder(d)
+	require.NoError(t, err)
+	require.Equal(t, "Assigned to you (overdue: was due Thu 6 Apr): Use-of-force reports, 2016 ("+sacramento+")", subject)
+	require.Contains(t, text, `Ana Ruiz assigned "Use-of-force reports, 2016" to you. The agency's response was due on Thu 6 Apr 2017 and is already 3 days late.`)
+	require.Contains(t, text, "  Due:       Thu 6 Apr 2017 (3 days late)\n")
+	require.Contains(t, text, "The agency has missed its deadline under the CPRA (Gov. Code 7922.535(a)): follow up in writing")
+	html = strings.ReplaceAll(html, "&#39;", "'")
+	require.Contains(t, html, "The agency's response was due on <strong>Thu 6 Apr 2017</strong> and is already 3 days late.")
+	require.Contains(t, html, "<td>Thu 6 Apr 2017 <strong>(3 days late)</strong></td>")
+	require.Contains(t, html, "The agency has missed its deadline under the CPRA")
+
+	// A date agreed with the agency has passed; it is not the law's.
+	agreed := d
+	agreed.Custom, agreed.CustomReason, agreed.DaysOverdue = true, "agreed by phone", 1
+	subject, text, html, err = mail.RenderReminder(agreed)
+	require.NoError(t, err)
+	require.Equal(t, "Assigned to you (agreed date Thu 6 Apr passed): Use-of-force reports, 2016 ("+sacramento+")", subject)
+	require.Contains(t, text, "The date agreed with the agency, Thu 6 Apr 2017, passed 1 day ago.")
+	require.Contains(t, text, "  Due:       Thu 6 Apr 2017 (agreed with the agency: agreed by phone; passed 1 day ago)\n")
+	require.Contains(t, text, "citing the date it agreed to")
+	require.Contains(t, html, "passed 1 day ago")
+	for _, body := range []string{text, html} {
+		require.NotContains(t, body, "missed its deadline")
+		require.NotContains(t, body, "late")
+	}
+}
+
+// The digest goes out on weekdays, not every day, and spells
+// "organization" as the rest of Sunshine does.
+func TestRenderDigest_Wording(t *testing.T) {
+	t.Parallel()
+	for _, org := range []string{"", "Sacramento Bee"} {
+		d := mail.DigestData{RecipientName: "Ana Reporter", OrgName: org, Date: deadline.MustDate(2017, 4, 5),
+			Overdue: []mail.DigestItem{digestItem("Jail access logs", 2)}, DashboardURL: "https://sunshine.example/", PrefsURL: "https://sunshine.example/settings"}
+		_, text, html, ok, err := mail.RenderDigest(d)
+		require.NoError(t, err)
+		require.True(t, ok)
+		for _, body := range []string{text, html} {
+			require.NotContains(t, body, "daily")
+			require.NotContains(t, body, "organisation")
+			require.Contains(t, body, "You get this digest on weekdays, when a request needs attention, because you follow")
+			if org == "" {
+				require.Contains(t, body, "your organization")
+			}
+		}
+	}
+}

@@ -73,13 +73,17 @@ type ReminderData struct {
 	Todo string
 	// AssignedBy names who assigned the request (assigned), "" when unknown.
 	AssignedBy       string
-	BusinessDaysLeft int           // for due_soon / extension_ending
-	DaysOverdue      int           // calendar days late, for overdue
-	EstimatedOn      deadline.Date // agency_estimate_passed
-	PausedSince      deadline.Date // awaiting_requester
-	TrackingNumber   string
-	RequestURL       string // link to the request page
-	PrefsURL         string
+	BusinessDaysLeft int // for due_soon / extension_ending
+	// DaysOverdue is how many calendar days the request is past DueOn, on
+	// Today: for overdue, and for assigned when the request is already
+	// overdue (as Request.Overdue counts it; 0 otherwise), so the email
+	// says so.
+	DaysOverdue    int
+	EstimatedOn    deadline.Date // agency_estimate_passed
+	PausedSince    deadline.Date // awaiting_requester
+	TrackingNumber string
+	RequestURL     string // link to the request page
+	PrefsURL       string
 	// Today is the agency's date when the email is written: a subject names
 	// a date's year only when it is not this one's.
 	Today deadline.Date
@@ -101,7 +105,8 @@ type DigestItem struct {
 	Todo string
 }
 
-// DigestData is one recipient's daily digest.
+// DigestData is one recipient's digest, sent on weekdays (Monday's covers
+// the weekend) when a request needs attention.
 type DigestData struct {
 	RecipientName, OrgName               string
 	Date                                 deadline.Date // the recipient's local date
@@ -186,6 +191,12 @@ func RenderReminder(d ReminderData) (subject, text, html string, err error) {
 		what = fmt.Sprintf("The agency has been waiting on us since %s", short(d.PausedSince, d.Today))
 	case KindAssigned:
 		what = "Assigned to you"
+		switch {
+		case d.DaysOverdue > 0 && d.Custom:
+			what = fmt.Sprintf("Assigned to you (agreed date %s passed)", short(d.DueOn, d.Today))
+		case d.DaysOverdue > 0:
+			what = fmt.Sprintf("Assigned to you (overdue: was due %s)", short(d.DueOn, d.Today))
+		}
 	default:
 		return "", "", "", fmt.Errorf("mail: unknown reminder kind %q", d.Kind)
 	}

@@ -119,7 +119,8 @@ func startServer(t *testing.T) *liveServer {
 	t.Cleanup(srv.Close)
 	ls.url = srv.URL
 	apiServer := api.New(st, api.Config{InlineExtraction: true, BaseURL: srv.URL})
-	web.New(st, apiServer.Engine(), web.Config{BaseURL: srv.URL, ExtractText: apiServer.ExtractText, RequestZip: apiServer.RequestZip})
+	pages := web.New(st, apiServer.Engine(), web.Config{BaseURL: srv.URL, ExtractText: apiServer.ExtractText, RequestZip: apiServer.RequestZip})
+	apiServer.SetPageNotFound(pages.NotFound)
 	handler = apiServer
 	return ls
 }
@@ -598,4 +599,58 @@ func TestBrowser_CorrectCommunicationAndRemoveDocument(t *testing.T) {
 	_, err = ls.st.FindDocumentByID(ls.ndlon.Ctx, doc.ID)
 	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
 	require.True(t, evaluate[bool](b, "the request page's width", fits), "the request page scrolls sideways on a phone")
+}
+
+// brokenWords lists the words of the text under the elements that match
+// sel which the browser split across two lines (a word breaks mid-word
+// only when it cannot fit its box), and elements whose content is wider
+// than they are.
+const brokenWords = `(function (sel) {
+	var out = [];
+	document.querySelectorAll(sel).forEach(function (root) {
+		var w = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+		for (var n = w.nextNode(); n; n = w.nextNode()) {
+			var re = /\S+/g, m;
+			while ((m = re.exec(n.data))) {
+				var r = document.createRange();
+				r.setStart(n, m.index);
+				r.setEnd(n, m.index + m[0].length);
+				var lines = new Set(Array.from(r.getClientRects()).map(function (b) { return Math.round(b.top); }));
+				if (lines.size > 1) out.push("word " + JSON.stringify(m[0]));
+			}
+		}
+		root.querySelectorAll("*").forEach(function (e) {
+			if (e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1) out.push("overflow <" + e.tagName.toLowerCase() + " class=" + e.className + ">");
+		});
+	});
+	return out;
+})`
+
+// At 320 px, the narrowest phone, the calendar is an agenda of the days
+// that have something due, readable: nothing wider than the screen, no word
+// broken, text at full size. On a wide screen it is the month's grid.
+func TestBrowser_DashboardCalendarPhone(t *testing.T) {
+	chrome := browserPath(t)
+	ls := startServer(t)
+	b := &tab{t: t, ctx: browser(t, chrome), url: ls.url}
+	b.do("open Sunshine", chromedp.Navigate(ls.url+"/?month=2017-04"))
+	b.signIn(ls.ndlon.Admin.Email)
+
+	b.do("the dashboard at 320 px", chromedp.EmulateViewport(320, 800, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulatePortrait),
+		chromedp.Navigate(ls.url+"/?month=2017-04"), chromedp.WaitVisible(chromedp.CSS(`#calendar .cal-agenda`)))
+	require.True(t, evaluate[bool](b, "the agenda is shown and the grid not",
+		`document.querySelector("#calendar .cal-agenda").offsetHeight > 0 && document.querySelector("#calendar .cal-wrap").offsetParent === null`))
+	require.Equal(t, []string{"Thu 6 Apr", "Thu 27 Apr"}, evaluate[[]string](b, "the agenda's days",
+		`Array.from(document.querySelectorAll("#calendar .cal-agenda-day time")).map(function (t) { return t.textContent })`))
+	require.Contains(t, evaluate[string](b, "the agenda's text", `document.querySelector("#calendar .cal-agenda").innerText`), iceTitle)
+	require.Empty(t, evaluate[[]string](b, "broken words in the calendar", brokenWords+`("#calendar")`))
+	require.GreaterOrEqual(t, evaluate[float64](b, "the agenda's text size",
+		`parseFloat(getComputedStyle(document.querySelector("#calendar .cal-agenda a")).fontSize)`), 16.0)
+	require.True(t, evaluate[bool](b, "the page's width", `document.documentElement.scrollWidth <= window.innerWidth`), "the dashboard scrolls sideways at 320 px")
+
+	b.do("the dashboard on a wide screen", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(ls.url+"/?month=2017-04"),
+		chromedp.WaitVisible(chromedp.CSS(`#calendar table.calendar`)))
+	require.True(t, evaluate[bool](b, "the grid is shown and the agenda not",
+		`document.querySelector("#calendar .cal-agenda").offsetParent === null && document.querySelector("#calendar table.calendar").offsetHeight > 0`))
+	require.Empty(t, evaluate[[]string](b, "broken words in the grid", brokenWords+`("#calendar")`))
 }

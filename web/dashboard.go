@@ -103,20 +103,36 @@ type dashOption struct {
 type calDay struct {
 	Date  deadline.Date
 	Day   int
-	Other bool // outside the month shown
+	Other bool   // outside the month shown: a day of the weeks it starts or ends in
+	Month string // "Mar", shown beside the day of another month
+	Label string // "Thu 6 Apr", the agenda's
 	Today bool
-	Items []*sunshine.Request
+	Items []calItem
+}
+
+// calItem is a request on a calendar day, with how its date stands on its
+// agency's calendar.
+type calItem struct {
+	*sunshine.Request
+	Late         bool // overdue
+	PastEstimate bool // the agency's estimate, the date to follow, has passed
 }
 
 type dashCalendar struct {
-	Caption    string
-	Weekdays   []string
-	Weeks      [][]*calDay
+	Caption  string
+	Weekdays []string
+	// Weeks is the grid, Sunday to Saturday, with the days of the month
+	// before and after that its first and last weeks hold, and what is due
+	// on them.
+	Weeks [][]*calDay
+	// Agenda is the days of the month that have something due, in order:
+	// the calendar as a narrow screen shows it.
+	Agenda     []*calDay
 	Prev, Next string // links
 	PrevLabel  string
 	NextLabel  string
 	Month      string // 2017-04
-	Count      int
+	Count      int    // requests due in the month
 }
 
 type dashData struct {
@@ -322,28 +338,38 @@ func (s *Server) dashCalendar(ctx context.Context, f dashFilter, first deadline.
 		NextLabel: next.Format("January 2006"),
 		Month:     first.Format("2006-01"),
 	}
-	byDay := map[deadline.Date][]*sunshine.Request{}
+	// The grid's weeks, from the Sunday on or before the first to the
+	// Saturday on or after the last: the days of the months before and
+	// after show what is due on them too.
+	start := first.AddDays(-int(first.Weekday()))
+	end := last.AddDays(int(time.Saturday - last.Weekday()))
+	byDay := map[deadline.Date][]calItem{}
+	now := s.store.Clock().Now()
 	if rf, ok := f.request(sunshine.OpenStatuses); ok {
-		rf.FollowAfter, rf.FollowBefore = first, last
+		rf.FollowAfter, rf.FollowBefore = start, end
 		rs, _, err := s.findAll(ctx, rf, 1000)
 		if err != nil {
 			return cal, err
 		}
 		for _, r := range rs {
 			on := r.FollowOn()
-			byDay[on] = append(byDay[on], r)
+			rt := r.Today(now)
+			byDay[on] = append(byDay[on], calItem{Request: r, Late: r.Overdue(rt), PastEstimate: r.EstimatePassed(rt)})
+			if !on.Before(first) && !on.After(last) {
+				cal.Count++
+			}
 		}
-		cal.Count = len(rs)
 	}
-	start := first.AddDays(-int(first.Weekday()))
-	for day := start; !day.After(last) || day.Weekday() != time.Sunday; day = day.AddDays(1) {
+	for day := start; !day.After(end); day = day.AddDays(1) {
 		if day.Weekday() == time.Sunday {
 			cal.Weeks = append(cal.Weeks, nil)
 		}
 		_, dm, dd := day.Civil()
-		cd := &calDay{Date: day, Day: dd, Other: dm != m, Today: day == today}
-		if !cd.Other {
-			cd.Items = byDay[day]
+		cd := &calDay{Date: day, Day: dd, Other: dm != m, Label: day.Format("Mon 2 Jan"), Today: day == today, Items: byDay[day]}
+		if cd.Other {
+			cd.Month = day.Format("Jan")
+		} else if len(cd.Items) > 0 {
+			cal.Agenda = append(cal.Agenda, cd)
 		}
 		cal.Weeks[len(cal.Weeks)-1] = append(cal.Weeks[len(cal.Weeks)-1], cd)
 	}

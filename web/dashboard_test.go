@@ -413,3 +413,49 @@ func TestDashboard_AgencyToday(t *testing.T) {
 	require.NotContains(t, dashSectionOf(t, html, "overdue"), r.Title)
 	require.NotContains(t, body(b.get("/requests")), "late")
 }
+
+// The grid's first and last weeks hold days of the months before and after:
+// they show what is due on them, named with their month, rather than
+// blank days that look free. "Nothing is due" counts the month alone.
+func TestDashboard_CalendarOtherMonths(t *testing.T) {
+	t.Parallel()
+	d := setupDash(t)
+	cal := dashSectionOf(t, body(d.get("/?month=2017-04")), "calendar")
+	require.Contains(t, calCell(t, cal, "27 Mar"), `<a href="/requests/`+d.late.ID+`">Jail access logs</a> <span class="due-late">(late)</span>`)
+	require.Contains(t, calCell(t, cal, "1 May"), "HYPERLINK")
+	require.Contains(t, calCell(t, cal, "6"), d.soon.Title)
+	require.Contains(t, calCell(t, cal, "26 Mar"), "</span>", "an empty day of March is still a day")
+
+	// Due on Sunday 30 July, the day before August's first week begins.
+	july := d.dashRequest(d.fx.Ctx, d.sac, "Body camera footage", "Footage.", "2017-04-03")
+	_, err := d.st.SetCustomDueOn(d.fx.Ctx, july.ID, deadline.MustParseDate("2017-07-30"), "agreed by phone")
+	require.NoError(t, err)
+	cal = dashSectionOf(t, body(d.get("/?month=2017-08")), "calendar")
+	require.Contains(t, calCell(t, cal, "30 Jul"), `<a href="/requests/`+july.ID+`">Body camera footage</a>`)
+	require.Contains(t, cal, "No open request is due in August 2017.")
+	require.NotContains(t, cal, `class="cal-agenda"`, "no day of August to list")
+	require.Contains(t, calCell(t, dashSectionOf(t, body(d.get("/?month=2017-07")), "calendar"), "30"), "Body camera footage")
+}
+
+// On a narrow screen the calendar is an agenda: the month's days that have
+// something due, in order, each with its date in full.
+func TestDashboard_CalendarAgenda(t *testing.T) {
+	t.Parallel()
+	d := setupDash(t)
+	cal := dashSectionOf(t, body(d.get("/?month=2017-04")), "calendar")
+	i := strings.Index(cal, `<div class="cal-agenda">`)
+	require.Greater(t, i, 0)
+	agenda := cal[i:]
+	require.Contains(t, agenda, `<p class="cal-agenda-month" id="cal-agenda-h">April 2017</p>`)
+	require.Contains(t, agenda, `<ol aria-labelledby="cal-agenda-h">`)
+	today := strings.Index(agenda, `<li class="cal-today" aria-current="date">`)
+	require.Greater(t, today, 0)
+	require.Contains(t, agenda[today:], `<time datetime="2017-04-05">Wed 5 Apr</time> · today`)
+	soon := strings.Index(agenda, `<time datetime="2017-04-06">Thu 6 Apr</time>`)
+	require.Greater(t, soon, today, "in order")
+	require.Contains(t, agenda[soon:], d.soon.Title)
+	require.NotContains(t, agenda, "2017-03-27", "only the month's own days")
+	require.NotContains(t, agenda, "2017-05-01")
+	require.Equal(t, strings.Count(agenda, "<li"), strings.Count(agenda, `<p class="cal-agenda-day">`)+strings.Count(agenda, "<li><a"),
+		"every day listed has something due")
+}

@@ -66,7 +66,8 @@ func setupFollow(t *testing.T) *followFixture {
 	return f
 }
 
-// calCell is the calendar's cell of a day of the month shown.
+// calCell is the calendar grid's cell of a day: "6", or "27 Mar" for a day
+// of the month before or after.
 func calCell(t *testing.T, cal string, day string) string {
 	t.Helper()
 	i := strings.Index(cal, `<span class="cal-day">`+day+`</span>`)
@@ -117,8 +118,14 @@ func TestFollowDates_EstimatePassedEverywhere(t *testing.T) {
 	nov := dashSectionOf(t, body(f.get("/?month=2026-11")), "calendar")
 	require.Contains(t, calCell(t, nov, "30"), f.late.Title)
 	for _, r := range []*sunshine.Request{f.passed, f.ahead, f.noEstimate, f.appealed} {
-		require.NotContains(t, nov, r.Title, "no event on a met or superseded statutory date")
+		require.NotContains(t, calCell(t, nov, "30"), r.Title, "no event on a met or superseded statutory date")
 	}
+	// November's last week ends with days of December: they show the
+	// estimate there, as December does, and nothing has an event twice.
+	require.Contains(t, calCell(t, nov, "4 Dec"), f.passed.Title)
+	require.Equal(t, 1, strings.Count(nov, f.passed.Title))
+	require.NotContains(t, nov, f.noEstimate.Title)
+	require.NotContains(t, nov, f.appealed.Title)
 
 	// The export: due_on stays the statutory date, the estimate and the
 	// date to follow have their columns, and nothing counts as overdue.

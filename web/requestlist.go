@@ -191,6 +191,10 @@ type requestListData struct {
 	// open ones (the default) have no match: a denied request to appeal
 	// must not look as if it did not exist.
 	AnyStatus string
+	// SearchURL is the full search for the list's words, offered when
+	// nothing matches them: this list looks only at titles, descriptions
+	// and tracking numbers, search at correspondence and documents too.
+	SearchURL string
 	CanWrite  bool
 }
 
@@ -214,6 +218,9 @@ func (s *Server) handleRequestList(c *gin.Context) {
 		}
 		if err == nil && len(d.Rows) == 0 && cursor == "" && f.Status == "open" {
 			err = s.offerClosed(ctx, f, d)
+		}
+		if len(d.Rows) == 0 && cursor == "" && f.Q != "" {
+			d.SearchURL = "/search?" + url.Values{"q": {f.Q}}.Encode()
 		}
 	}
 	status := http.StatusOK

@@ -57,6 +57,7 @@ type Server struct {
 	pages   map[string]*template.Template
 	limiter *loginLimiter
 	cop     *http.CrossOriginProtection
+	engine  *gin.Engine // for NotFound, which looks up the routes
 }
 
 const sessionCookie = "sunshine_session"
@@ -70,7 +71,7 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 		cfg.UploadLimit = 100 << 20
 	}
 	s := &Server{store: st, log: cfg.Logger, cfg: cfg, pages: parsePages(), limiter: newLoginLimiter(),
-		cop: http.NewCrossOriginProtection()}
+		cop: http.NewCrossOriginProtection(), engine: e}
 	s.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "This form came from another site, so Sunshine refused it. Reload the page and try again.", http.StatusForbidden)
 	}))
@@ -130,16 +131,70 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 	return s
 }
 
+// NotFound answers a page address that matches no route: the API hands it
+// over (api.Server.SetPageNotFound) for paths outside /api/ when the client
+// takes HTML. A GET of a page's address with a slash added ("/requests/")
+// goes to the page; anything else is the "not found" page, with the
+// navigation when the person is signed in, and a way back to the
+// dashboard.
+func (s *Server) NotFound(c *gin.Context) {
+	path := c.Request.URL.Path
+	if c.Request.Method == http.MethodGet && len(path) > 1 && strings.HasSuffix(path, "/") {
+		to := strings.TrimSuffix(path, "/")
+		if safeNext(to) == to && s.routed(http.MethodGet, to) {
+			if q := c.Request.URL.RawQuery; q != "" {
+				to += "?" + q
+			}
+			c.Redirect(http.StatusMovedPermanently, to)
+			return
+		}
+	}
+	s.setSecurityHeaders(c)
+	if cookie, err := c.Cookie(sessionCookie); err == nil {
+		if p, err := s.store.Session(ctxOf(c), cookie); err == nil {
+			c.Request = c.Request.WithContext(sunshine.WithPrincipal(ctxOf(c), p))
+		}
+	}
+	s.render(c, http.StatusNotFound, "error", "Not found", errorPage{
+		Message: "There is no page at this address. Check it for a typing mistake, or start again from the dashboard."})
+}
+
+// routed reports whether a route of the engine answers method on path.
+func (s *Server) routed(method, path string) bool {
+	segs := strings.Split(path, "/")
+	for _, r := range s.engine.Routes() {
+		rs := strings.Split(r.Path, "/")
+		if r.Method != method || len(rs) != len(segs) {
+			continue
+		}
+		match := true
+		for i := range rs {
+			if rs[i] != segs[i] && !(strings.HasPrefix(rs[i], ":") && segs[i] != "") {
+				match = false
+				break
+			}
+		}
+		if match {
+			return true
+		}
+	}
+	return false
+}
+
 // securityHeaders keeps pages out of frames, scripts to our own files and
 // referrers to our own site.
 func (s *Server) securityHeaders(c *gin.Context) {
+	s.setSecurityHeaders(c)
+	c.Next()
+}
+
+func (s *Server) setSecurityHeaders(c *gin.Context) {
 	h := c.Writer.Header()
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "+
 		"connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Referrer-Policy", "same-origin")
-	c.Next()
 }
 
 // sameOrigin refuses cross-origin state-changing requests (CSRF), using
@@ -231,6 +286,10 @@ func (s *Server) setSessionCookie(c *gin.Context, token string) {
 // page is what every template gets.
 type page struct {
 	Title string
+	// Error: the page answers with an error status (a refused form, a
+	// page not found); its <title> says so first, which is what a screen
+	// reader reads on arrival.
+	Error bool
 	Nav   string // the active section
 	User  *sunshine.User
 	Org   *sunshine.Organization
@@ -255,7 +314,7 @@ func (s *Server) render(c *gin.Context, status int, name, title string, data any
 		s.serverError(c, errors.New("web: no page "+name))
 		return
 	}
-	p := page{Title: title, Nav: name, Data: data, Today: s.orgToday(c), Now: s.store.Clock().Now()}
+	p := page{Title: title, Error: status >= 400, Nav: name, Data: data, Today: s.orgToday(c), Now: s.store.Clock().Now()}
 	ctx := c.Request.Context()
 	if pr, ok := sunshine.PrincipalFrom(ctx); ok {
 		p.User, _ = s.store.FindUserByID(ctx, pr.UserID)

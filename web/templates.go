@@ -44,11 +44,6 @@ var funcs = template.FuncMap{
 	"tolls": tolls,
 	// dueOf pairs a request with today for the "due" template (layout.html).
 	"dueOf": func(r *sunshine.Request, now time.Time) dueCell { return dueCell{R: r, Today: r.Today(now)} },
-	// lateAt: the request is overdue on its agency's calendar.
-	"lateAt": func(r *sunshine.Request, now time.Time) bool { return r.Overdue(r.Today(now)) },
-	// estimatePassedAt: the request follows the agency's estimate, which
-	// has passed on its agency's calendar.
-	"estimatePassedAt": func(r *sunshine.Request, now time.Time) bool { return r.EstimatePassed(r.Today(now)) },
 	// dueClass names the colour class that goes with dueWords.
 	"dueClass": func(r *sunshine.Request, today deadline.Date) string {
 		due := r.EffectiveDueOn()

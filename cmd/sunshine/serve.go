@@ -93,8 +93,9 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 
 	handler := api.New(st, api.Config{Logger: log, BodyLimit: cfg.BodyLimit, UploadLimit: cfg.UploadLimit,
 		Ready: readiness(db), BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken})
-	web.New(st, handler.Engine(), web.Config{Logger: log, BaseURL: cfg.BaseURL, UploadLimit: cfg.UploadLimit,
+	pages := web.New(st, handler.Engine(), web.Config{Logger: log, BaseURL: cfg.BaseURL, UploadLimit: cfg.UploadLimit,
 		SecureCookies: cfg.SecureCookies(), ExtractText: handler.ExtractText, RequestZip: handler.RequestZip})
+	handler.SetPageNotFound(pages.NotFound)
 	for _, w := range cfg.Warnings() {
 		log.Warn(w)
 	}
