@@ -345,6 +345,9 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder, lk *ba
 		EstimatedOn: r.AgencyEstimatedOn, StatutoryMet: r.FollowsEstimate(), TrackingNumber: r.TrackingNumber,
 		RequestURL: j.cfg.BaseURL + "/requests/" + r.ID, PrefsURL: prefs,
 		Today: r.Today(j.clock.Now()), Why: why}
+	if r.AcknowledgedLate() {
+		d.AcknowledgedLateOn = r.AcknowledgedOn
+	}
 	if law != nil {
 		d.LawShort, d.Citation, d.Tolls = law.ShortName, law.Citation, law.Tolls
 		if law.Extension != nil {
@@ -364,6 +367,9 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder, lk *ba
 		// when the request follows it, has its own line).
 		if !r.FollowsEstimate() {
 			d.DueOn, d.Todo = r.FollowOn(), r.DateTodo()
+		}
+		if r.Overdue(d.Today) {
+			d.DaysOverdue = r.EffectiveDueOn().DaysUntil(d.Today)
 		}
 	case sunshine.ReminderDueSoon, sunshine.ReminderExtensionEnding:
 		// Counted from the day it is written: delivery may be late (a
@@ -507,8 +513,8 @@ func (j *Reminders) digestData(ctx context.Context, org *sunshine.Organization, 
 		case r.Status == sunshine.StatusAwaitingRequester:
 			d.Awaiting = append(d.Awaiting, item)
 		case r.EstimatePassed(today):
-			// DueOn stays: the statutory date, named as met.
-			item.EstimatedOn = r.AgencyEstimatedOn
+			// DueOn stays: the statutory date, named as met (or missed).
+			item.EstimatedOn, item.StatutoryMissed = r.AgencyEstimatedOn, r.AcknowledgedLate()
 			d.EstimatePassed = append(d.EstimatePassed, item)
 		case r.NoDateToFollow():
 			// None, met, or superseded by an appeal: no date to show as due.

@@ -1128,3 +1128,54 @@ func TestReminders_GoToTheRecipientsWhenSent(t *testing.T) {
 		})
 	}
 }
+
+// The emails say what the pages say: an assignment to a request already
+// overdue says how late it is, and a FOIL request acknowledged after its
+// statutory date reads as missed, not met, in its estimate email and in
+// the digest.
+func TestReminders_LateAssignmentAndLateAcknowledgment(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t) // due Thu 6 Apr 2017
+	ctx := b.fx.Ctx
+	ben := &sunshine.User{Email: "ben@" + b.fx.Org.Slug + ".example", Name: "Ben Okafor", Role: sunshine.RoleStaff}
+	require.NoError(t, b.st.CreateUser(ctx, ben))
+	ny := &sunshine.Agency{Name: "New York City Police Department", Jurisdiction: "us-ny"}
+	require.NoError(t, b.st.CreateAgency(ctx, ny))
+	foil := &sunshine.Request{AgencyID: ny.ID, Title: "Stop-and-frisk data", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: deadline.MustParseDate("2017-03-27")}
+	require.NoError(t, b.st.CreateRequest(ctx, foil))
+	require.Equal(t, "2017-04-03", foil.DueOn.String())
+
+	b.clock.Set(at("2017-04-05"))
+	_, err := b.st.TransitionRequest(ctx, foil.ID, sunshine.TransitionInput{To: sunshine.StatusAcknowledged, EffectiveOn: deadline.MustParseDate("2017-04-05")})
+	require.NoError(t, err)
+	estimate := deadline.MustParseDate("2017-04-07")
+	_, err = b.st.UpdateRequest(ctx, foil.ID, sunshine.RequestUpdate{AgencyEstimatedOn: &estimate})
+	require.NoError(t, err)
+
+	b.clock.Set(at("2017-04-10"))
+	_, err = b.st.UpdateRequest(ctx, b.req.ID, sunshine.RequestUpdate{AssigneeID: &ben.ID})
+	require.NoError(t, err)
+	fake := &mail.Fake{}
+	_, _, res, err := b.runner(fake).RunOnce(context.Background())
+	require.NoError(t, err)
+	require.Zero(t, res.Failed)
+	var assigned, passed, digest *mail.Message
+	for _, m := range fake.Sent() {
+		switch {
+		case strings.HasPrefix(m.Subject, "Assigned to you"):
+			assigned = &m
+		case strings.HasPrefix(m.Subject, "Agency's estimated date"):
+			passed = &m
+		case isDigest(m.Subject):
+			digest = &m
+		}
+	}
+	require.NotNil(t, assigned, "%v", subjects(fake.Sent()))
+	require.Contains(t, assigned.Subject, "(overdue: was due Thu 6 Apr)")
+	require.Contains(t, assigned.Text, "(4 days late)")
+	require.NotNil(t, passed, "%v", subjects(fake.Sent()))
+	require.Contains(t, passed.Text, "The statutory date, Mon 3 Apr 2017, was missed: the agency acknowledged the request only on Wed 5 Apr 2017.")
+	require.NotContains(t, passed.Text, "not a missed statutory deadline")
+	require.NotNil(t, digest, "%v", subjects(fake.Sent()))
+	require.Contains(t, digest.Text, "agency's estimate Fri 7 Apr 2017 (statutory date Mon 3 Apr 2017 missed)")
+}

@@ -213,6 +213,14 @@ func TestRenderReminder_Claims(t *testing.T) {
 				"The statutory date, Mon 30 Nov 2026, was met when the agency acknowledged the request: this is not a missed statutory deadline.",
 				"Fri 4 Dec 2026 (", "Mon 30 Nov 2026 (met: the agency acknowledged the request)"},
 			[]string{"Due", "missed its deadline", "late"}},
+		{"agency's estimate passed, the statutory date missed by a late acknowledgment", func(d *mail.ReminderData) {
+			d.Kind, d.EstimatedOn, d.DueOn, d.StatutoryMet = mail.KindAgencyEstimatePassed, deadline.MustDate(2026, 12, 4), deadline.MustDate(2026, 11, 30), true
+			d.AcknowledgedLateOn = deadline.MustDate(2026, 12, 2)
+			d.LawShort, d.Citation, d.Today = "FOIL", "Public Officers Law 89(3)(a)", deadline.MustDate(2026, 12, 5)
+		}, "Agency's estimated date Fri 4 Dec has passed: Use-of-force reports, 2016 (" + sacramento + ")",
+			[]string{"The statutory date, Mon 30 Nov 2026, was missed: the agency acknowledged the request only on Wed 2 Dec 2026.",
+				"Mon 30 Nov 2026 (missed: the agency acknowledged the request only on Wed 2 Dec 2026)"},
+			[]string{"was met", "(met:"}},
 		{"agency's estimate passed, the statutory date still counts", func(d *mail.ReminderData) {
 			d.Kind, d.EstimatedOn = mail.KindAgencyEstimatePassed, deadline.MustDate(2017, 4, 4)
 		}, "Agency's estimated date Tue 4 Apr has passed: Use-of-force reports, 2016 (" + sacramento + ")",
@@ -335,6 +343,14 @@ func TestRenderDigest_AssigneesEstimatesAndNoDate(t *testing.T) {
 	for _, body := range []string{text, html} {
 		require.NotContains(t, strings.Split(body, "Agency's estimate passed (1)")[1], "late", "a passed estimate is not late")
 	}
+
+	// Acknowledged after the statutory date: missed, not met.
+	passed.StatutoryMissed = true
+	d.EstimatePassed = []mail.DigestItem{passed}
+	_, text, html, _, err = mail.RenderDigest(d)
+	require.NoError(t, err)
+	require.Contains(t, text, "agency's estimate Fri 4 Dec 2026 (statutory date Mon 30 Nov 2026 missed)\n")
+	require.Contains(t, html, "(statutory date Mon 30 Nov 2026 missed)")
 }
 
 func TestRenderDigest(t *testing.T) {

@@ -52,8 +52,11 @@ type ReminderData struct {
 	DueOn         deadline.Date // the effective due date
 	// StatutoryMet: DueOn is the statutory date, met by the agency's
 	// acknowledgment under a law that accepts one (FOIL, the PRA); the
-	// agency's estimate (EstimatedOn) is the date to follow.
-	StatutoryMet bool
+	// agency's estimate (EstimatedOn) is the date to follow. When the
+	// acknowledgment came after DueOn, AcknowledgedLateOn is its day: the
+	// date was missed, though the estimate is still followed.
+	StatutoryMet       bool
+	AcknowledgedLateOn deadline.Date
 	// Custom: DueOn is a date agreed with or announced by the agency (a
 	// custom due date), not the law's; CustomReason says why, if known.
 	Custom       bool
@@ -99,8 +102,10 @@ type DigestItem struct {
 	// date the agency's acknowledgment met.
 	DueOn       deadline.Date
 	DaysOverdue int // > 0 when overdue
-	// EstimatedOn is the agency's estimate, when it is the date to follow.
-	EstimatedOn deadline.Date
+	// EstimatedOn is the agency's estimate, when it is the date to follow;
+	// StatutoryMissed says the acknowledgment came after DueOn.
+	EstimatedOn     deadline.Date
+	StatutoryMissed bool
 	// Todo says what gives a request with no date to follow one.
 	Todo string
 }
