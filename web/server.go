@@ -56,6 +56,7 @@ type Server struct {
 	pages   map[string]*template.Template
 	limiter *loginLimiter
 	cop     *http.CrossOriginProtection
+	csvPage int // requests a CSV export reads at a time; tests lower it
 }
 
 const sessionCookie = "sunshine_session"
@@ -69,7 +70,7 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 		cfg.UploadLimit = 100 << 20
 	}
 	s := &Server{store: st, log: cfg.Logger, cfg: cfg, pages: parsePages(), limiter: newLoginLimiter(),
-		cop: http.NewCrossOriginProtection()}
+		cop: http.NewCrossOriginProtection(), csvPage: 200}
 	s.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "This form came from another site, so Sunshine refused it. Reload the page and try again.", http.StatusForbidden)
 	}))
