@@ -538,14 +538,19 @@ func TestDocuments_FailedUploadLeavesNothing(t *testing.T) {
 		})
 	}
 
-	// Sent again, correctly: stored once, with its event, and its text
-	// extracted at once (not left to the half-hourly sweep).
+	// Sent again, correctly: stored once, with its event, the request's
+	// version moved on, and its text extracted at once (not left to the
+	// half-hourly sweep).
 	before := readUploadState(t, db, fx.Org.ID, id)
+	version := b.call("GET", "/api/v1/requests/"+id, b.token, nil).body["version"].(float64)
 	up := b.upload(id, comm, "release.txt", "text/plain", []byte(strings.Repeat("sanctuary policy memo\n", store.ChunkSize/22+1)))
 	require.Equal(t, http.StatusCreated, up.status(), up.rec.Body.String())
 	want := before
 	want.Documents, want.Events, want.Blobs, want.Chunks = before.Documents+1, before.Events+1, before.Blobs+1, before.Chunks+2
-	require.Equal(t, want, readUploadState(t, db, fx.Org.ID, id))
+	got := readUploadState(t, db, fx.Org.ID, id)
+	want.Request = got.Request
+	require.Equal(t, want, got)
+	require.Equal(t, version+1, b.call("GET", "/api/v1/requests/"+id, b.token, nil).body["version"])
 	b.srv.Wait()
 	doc, err := st.FindDocumentByID(fx.Ctx, up.str("id"))
 	require.NoError(t, err)

@@ -17,31 +17,44 @@ import (
 )
 
 // handleRequestsCSV streams GET /api/v1/requests.csv: the list filters,
-// every matching request, one page of the database at a time.
+// every matching request, one page of the database at a time, every page
+// from one snapshot (a request edited meanwhile is in the file once, as it
+// was when the export began).
 func (s *Server) handleRequestsCSV(c *gin.Context) {
 	q := newQuery(c, requestFilterParams...)
 	f := q.requestFilter()
-	f.Limit = 200
+	f.Limit = s.csvPage
 	if err := q.err(); err != nil {
 		fail(c, err)
 		return
 	}
 	ctx := c.Request.Context()
-	rs, next, err := s.store.FindRequests(ctx, f)
-	if err != nil {
+	err := s.store.Snapshot(ctx, func(st *store.Store) error {
+		rs, next, err := st.FindRequests(ctx, f)
+		if err != nil {
+			return err
+		}
+		c.Header("Content-Type", "text/csv; charset=utf-8")
+		c.Header("Content-Disposition", `attachment; filename="requests.csv"`)
+		c.Status(http.StatusOK)
+		return sunshine.WriteCSV(c.Writer, st.Clock().Now(), rs, next,
+			func(after string) ([]*sunshine.Request, string, error) {
+				f.After = after
+				return st.FindRequests(ctx, f)
+			})
+	})
+	failStream(c, err)
+}
+
+// failStream reports err from a streamed download: as a problem while no
+// byte is out, else by cutting the body so the client sees a truncated
+// file rather than a complete-looking short one.
+func failStream(c *gin.Context, err error) {
+	switch {
+	case err == nil:
+	case !c.Writer.Written():
 		fail(c, err)
-		return
-	}
-	c.Header("Content-Type", "text/csv; charset=utf-8")
-	c.Header("Content-Disposition", `attachment; filename="requests.csv"`)
-	c.Status(http.StatusOK)
-	err = sunshine.WriteCSV(c.Writer, s.store.Clock().Now(), rs, next,
-		func(after string) ([]*sunshine.Request, string, error) {
-			f.After = after
-			return s.store.FindRequests(ctx, f)
-		})
-	if err != nil {
-		// The header is sent: end the body so the client sees a truncated file.
+	default:
 		_ = c.Error(err)
 		panic(http.ErrAbortHandler)
 	}
@@ -53,31 +66,39 @@ func (s *Server) handleRequestsCSV(c *gin.Context) {
 func (s *Server) RequestZip(c *gin.Context) { s.handleRequestZip(c) }
 
 // handleRequestZip streams GET /requests/{id}/export.zip: the request with
-// its timeline, its communications as text and its documents byte for byte.
+// its timeline, its communications as text and its documents byte for byte,
+// all read from one snapshot so that the parts agree with each other.
 func (s *Server) handleRequestZip(c *gin.Context) {
 	ctx := c.Request.Context()
 	id := c.Param("id")
-	r, err := s.store.FindRequestByID(ctx, id)
+	err := s.store.Snapshot(ctx, func(st *store.Store) error {
+		return s.writeRequestZip(c, st, id)
+	})
+	failStream(c, err)
+}
+
+// writeRequestZip writes request id's archive from st. An error before the
+// headers are out is returned (a problem response); after, it cuts the body.
+func (s *Server) writeRequestZip(c *gin.Context, st *store.Store, id string) error {
+	ctx := c.Request.Context()
+	r, err := st.FindRequestByID(ctx, id)
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
-	docs, _, err := s.store.FindDocuments(ctx, id, store.All, "")
+	docs, _, err := st.FindDocuments(ctx, id, store.All, "")
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	// Communications come a few at a time: each body may be up to 1 MB.
-	comms, next, err := s.store.FindCommunications(ctx, id, zipCommsPage, "")
+	comms, next, err := st.FindCommunications(ctx, id, zipCommsPage, "")
 	if err != nil {
-		fail(c, err)
-		return
+		return err
 	}
 	c.Header("Content-Type", "application/zip")
 	c.Header("Content-Disposition", textract.ContentDisposition("request-"+r.ID+".zip"))
 	c.Status(http.StatusOK)
 	zw := zip.NewWriter(c.Writer)
-	exported := s.store.Clock().Now() // the date of the archive's own files
+	exported := st.Clock().Now() // the date of the archive's own files
 	abort := func(err error) {
 		_ = c.Error(err)
 		panic(http.ErrAbortHandler) // headers are out: cut the body so the archive is visibly broken
@@ -99,7 +120,7 @@ func (s *Server) handleRequestZip(c *gin.Context) {
 		abort(err)
 	}
 	if err := writeTimeline(tw, func(after string) ([]*sunshine.Event, string, error) {
-		return s.store.FindEvents(ctx, id, store.DefaultPageSize, after)
+		return st.FindEvents(ctx, id, store.DefaultPageSize, after)
 	}); err != nil {
 		abort(err)
 	}
@@ -113,7 +134,7 @@ func (s *Server) handleRequestZip(c *gin.Context) {
 		if next == "" {
 			break
 		}
-		if comms, next, err = s.store.FindCommunications(ctx, id, zipCommsPage, next); err != nil {
+		if comms, next, err = st.FindCommunications(ctx, id, zipCommsPage, next); err != nil {
 			abort(err)
 		}
 	}
@@ -124,13 +145,14 @@ func (s *Server) handleRequestZip(c *gin.Context) {
 		if err != nil {
 			abort(err)
 		}
-		if _, err := io.Copy(w, s.store.Content(ctx, d)); err != nil {
+		if _, err := io.Copy(w, st.Content(ctx, d)); err != nil {
 			abort(err)
 		}
 	}
 	if err := zw.Close(); err != nil {
 		abort(err)
 	}
+	return nil
 }
 
 // writeTimeline writes a request's events as one indented JSON array, a

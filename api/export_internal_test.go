@@ -114,3 +114,6 @@ func TestWriteTimeline_SameAsOneArray(t *testing.T) {
 		})
 	}
 }
+
+// SetCSVPage sets how many requests srv's CSV export reads at a time.
+func SetCSVPage(srv *Server, n int) { srv.csvPage = n }

@@ -108,3 +108,46 @@ func TestCommunications_PatchIfMatch(t *testing.T) {
 	require.Equal(t, http.StatusOK, patch("Fourth").status(), "without If-Match, whatever the version")
 	require.Equal(t, "Fourth", b.call("GET", path, b.token, nil).str("subject"))
 }
+
+// Correcting a communication, uploading a document and removing one change
+// the request's ETag, as logging a communication does: a PATCH holding the
+// ETag read before is refused (412) rather than applied over a change its
+// sender never saw.
+func TestRequests_ETagMovesWithCorrespondenceAndDocuments(t *testing.T) {
+	t.Parallel()
+	b := setupDocs(t, 0) // the upload's text extracted before it answers
+	id := b.request(b.agency("Sheriff", "us-ca"), "2017-03-27")
+	path := "/api/v1/requests/" + id
+	comm := b.communication(id, map[string]any{"direction": "in", "channel": "email", "kind": "other",
+		"occurred_on": "2017-03-28", "subject": "A call back"}).str("communication.id")
+	var docID string
+	for _, tc := range []struct {
+		name   string
+		change func(t *testing.T)
+	}{
+		{"communication corrected", func(t *testing.T) {
+			r := b.call("PATCH", "/api/v1/communications/"+comm, b.token, map[string]any{"occurred_on": "2017-03-29"})
+			require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
+		}},
+		{"document uploaded", func(t *testing.T) {
+			up := b.upload(id, comm, "notes.txt", "text/plain", []byte("Notes of the call."))
+			require.Equal(t, http.StatusCreated, up.status(), up.rec.Body.String())
+			docID = up.str("id")
+		}},
+		{"document removed", func(t *testing.T) {
+			r := b.call("DELETE", "/api/v1/documents/"+docID, b.token, nil)
+			require.Equal(t, http.StatusNoContent, r.status(), r.rec.Body.String())
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := b.call("GET", path, b.token, nil)
+			tag := before.rec.Header().Get("ETag")
+			tc.change(t)
+			after := b.call("GET", path, b.token, nil)
+			require.NotEqual(t, tag, after.rec.Header().Get("ETag"))
+			require.Equal(t, before.body["version"].(float64)+1, after.body["version"])
+			stale := b.send("PATCH", path, []string{tag}, `{"tracking_number":"T-1"}`)
+			require.Equal(t, http.StatusPreconditionFailed, stale.status(), stale.rec.Body.String())
+		})
+	}
+}

@@ -73,6 +73,8 @@ type Server struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
 	registry *prometheus.Registry
+
+	csvPage int // requests a CSV export reads at a time; tests lower it
 }
 
 const (
@@ -97,7 +99,7 @@ func New(st *store.Store, cfg Config) *Server {
 		cfg.ExtractWorkers = 2
 	}
 	s := &Server{store: st, log: cfg.Logger, cfg: cfg, engine: gin.New(), registry: prometheus.NewRegistry(),
-		extractQueue: newExtractQueue(cfg.ExtractWorkers)}
+		extractQueue: newExtractQueue(cfg.ExtractWorkers), csvPage: 200}
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "sunshine_http_requests_total", Help: "HTTP requests by route and status.",
 	}, []string{"method", "route", "status"})

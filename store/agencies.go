@@ -112,18 +112,39 @@ func (s *Store) FindAgencies(ctx context.Context, f sunshine.AgencyFilter) ([]*s
 	return as, next, nil
 }
 
-// UpdateAgency applies a partial update to an agency.
+// UpdateAgency applies a partial update to an agency: the fields upd
+// names, over the agency's row as locked in the transaction, so that two
+// updates of different fields both stand.
 func (s *Store) UpdateAgency(ctx context.Context, id string, upd sunshine.AgencyUpdate) (*sunshine.Agency, error) {
+	return s.updateAgency(ctx, id, nil, upd)
+}
+
+// UpdateAgencyIfUnchanged is UpdateAgency applied only while the agency's
+// details (the fields an update can name) are still those of read, the
+// agency as a form's merge read it: otherwise EPrecondition, and the caller
+// reads it again and merges anew.
+func (s *Store) UpdateAgencyIfUnchanged(ctx context.Context, read *sunshine.Agency, upd sunshine.AgencyUpdate) (*sunshine.Agency, error) {
+	return s.updateAgency(ctx, read.ID, read, upd)
+}
+
+func (s *Store) updateAgency(ctx context.Context, id string, read *sunshine.Agency, upd sunshine.AgencyUpdate) (*sunshine.Agency, error) {
 	org, err := orgID(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var a *sunshine.Agency
+	if !validUUID(id) {
+		return nil, sunshine.Errorf(sunshine.ENotFound, "agency not found")
+	}
+	var a sunshine.Agency
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
-		if a, err = findAgency(ctx, tx, org, id); err != nil {
-			return err
+		lock := `SELECT ` + agencyColumns + ` FROM agencies WHERE org_id = $1 AND id = $2 FOR UPDATE`
+		if err := sqlx.GetContext(ctx, tx, &a, lock, org, id); err != nil {
+			return translate(err, "agency")
 		}
-		upd.Apply(a)
+		if read != nil && !sameAgencyDetails(read, &a) {
+			return sunshine.Errorf(sunshine.EPrecondition, "the agency was changed since it was read; read it again and reapply your change")
+		}
+		upd.Apply(&a)
 		if err := a.Validate(); err != nil {
 			return err
 		}
@@ -134,12 +155,20 @@ func (s *Store) UpdateAgency(ctx context.Context, id string, upd sunshine.Agency
 			email = :email, portal_url = :portal_url, postal_address = :postal_address, phone = :phone,
 			time_zone = :time_zone, updated_at = now()
 			WHERE org_id = :org_id AND id = :id RETURNING ` + agencyColumns
-		return saveAgency(ctx, tx, q, a)
+		return saveAgency(ctx, tx, q, &a)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return a, nil
+	return &a, nil
+}
+
+// sameAgencyDetails reports whether a and b agree on every field an
+// AgencyUpdate can name.
+func sameAgencyDetails(a, b *sunshine.Agency) bool {
+	return a.Name == b.Name && a.Jurisdiction == b.Jurisdiction && a.RecordsContact == b.RecordsContact &&
+		a.Email == b.Email && a.PortalURL == b.PortalURL && a.PostalAddress == b.PostalAddress &&
+		a.Phone == b.Phone && a.TimeZone == b.TimeZone
 }
 
 const (

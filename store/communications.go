@@ -322,7 +322,8 @@ func findCommunication(ctx context.Context, q sqlx.QueryerContext, org, id strin
 }
 
 // UpdateCommunication edits a communication; the previous version is kept
-// in the request's timeline. With WithIfMatch in ctx it changes the
+// in the request's timeline, and the request's version goes up (its
+// correspondence changed). With WithIfMatch in ctx it changes the
 // communication only while it is still at that version (EPrecondition
 // otherwise): a form that sends every field must not overwrite a change
 // made since it was filled.
@@ -333,6 +334,17 @@ func (s *Store) UpdateCommunication(ctx context.Context, id string, upd sunshine
 	}
 	var c *sunshine.Communication
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+		// The request first, then the communication, in the order every
+		// change to a request takes them (a document attached to the
+		// communication locks the request, then refers to the
+		// communication): the other order could deadlock with it.
+		if c, err = findCommunication(ctx, tx, org, id, false); err != nil {
+			return err
+		}
+		r, err := s.findRequest(ctx, tx, org, c.RequestID, true)
+		if err != nil {
+			return err
+		}
 		if c, err = findCommunication(ctx, tx, org, id, true); err != nil {
 			return err
 		}
@@ -364,10 +376,6 @@ func (s *Store) UpdateCommunication(ctx context.Context, id string, upd sunshine
 			return err
 		}
 		if upd.OccurredOn != nil {
-			r, err := s.findRequest(ctx, tx, org, c.RequestID, false)
-			if err != nil {
-				return err
-			}
 			if err := s.checkOccurredOn(r, c); err != nil {
 				return err
 			}
@@ -386,8 +394,10 @@ func (s *Store) UpdateCommunication(ctx context.Context, id string, upd sunshine
 			}
 		}
 		c = row.domain()
-		r := &sunshine.Request{ID: c.RequestID, OrgID: org}
-		return addEvent(ctx, tx, r, sunshine.EventCommEdited, c.OccurredOn, "", map[string]any{"communication_id": c.ID, "previous": prev})
+		if err := addEvent(ctx, tx, r, sunshine.EventCommEdited, c.OccurredOn, "", map[string]any{"communication_id": c.ID, "previous": prev}); err != nil {
+			return err
+		}
+		return touchRequest(ctx, tx, r)
 	})
 	if err != nil {
 		return nil, err

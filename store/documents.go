@@ -87,8 +87,8 @@ func (s *Store) SpoolDocument(ctx context.Context, nd NewDocument) (*SpooledDocu
 }
 
 // Create stores the spooled document in one transaction, with its
-// document_added event: the transaction only copies the file into chunks of
-// ChunkSize. The communication, if any, must be one of the request's
+// document_added event, and moves the request's version on: the
+// transaction only copies the file into chunks of ChunkSize. The communication, if any, must be one of the request's
 // (EInvalid naming communication_id). Call it at most once.
 func (d *SpooledDocument) Create(ctx context.Context) (*sunshine.Document, error) {
 	s, nd := d.s, d.nd
@@ -126,8 +126,11 @@ func (d *SpooledDocument) Create(ctx context.Context) (*sunshine.Document, error
 		if doc, err = findDocument(ctx, tx, org, id); err != nil {
 			return err
 		}
-		return addEvent(ctx, tx, r, sunshine.EventDocumentAdded, deadline.Date{}, "", map[string]any{
-			"document_id": doc.ID, "filename": doc.Filename, "size": doc.Size, "sha256": doc.SHA256, "communication_id": commID})
+		if err := addEvent(ctx, tx, r, sunshine.EventDocumentAdded, deadline.Date{}, "", map[string]any{
+			"document_id": doc.ID, "filename": doc.Filename, "size": doc.Size, "sha256": doc.SHA256, "communication_id": commID}); err != nil {
+			return err
+		}
+		return touchRequest(ctx, tx, r)
 	})
 	if err != nil {
 		return nil, err
@@ -302,9 +305,9 @@ func (s *Store) FindDocuments(ctx context.Context, requestID string, limit int, 
 	return ds, next, nil
 }
 
-// DeleteDocument removes a document from its request, leaving an event; the
-// bytes stay (another document may share them, and nothing is deleted
-// silently).
+// DeleteDocument removes a document from its request, leaving an event and
+// moving the request's version on; the bytes stay (another document may
+// share them, and nothing is deleted silently).
 func (s *Store) DeleteDocument(ctx context.Context, id string) error {
 	org, err := orgID(ctx)
 	if err != nil {
@@ -324,8 +327,11 @@ func (s *Store) DeleteDocument(ctx context.Context, id string) error {
 			return cmp.Or(translate(err, "document"), sunshine.Errorf(sunshine.ENotFound, "document not found"))
 		}
 		r := &sunshine.Request{ID: d.RequestID, OrgID: org}
-		return addEvent(ctx, tx, r, sunshine.EventDocumentDeleted, deadline.Date{}, "",
-			map[string]any{"document_id": d.ID, "filename": d.Filename, "sha256": d.SHA256})
+		if err := addEvent(ctx, tx, r, sunshine.EventDocumentDeleted, deadline.Date{}, "",
+			map[string]any{"document_id": d.ID, "filename": d.Filename, "sha256": d.SHA256}); err != nil {
+			return err
+		}
+		return touchRequest(ctx, tx, r)
 	})
 }
 

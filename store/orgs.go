@@ -159,7 +159,10 @@ func (s *Store) SetUserActive(ctx context.Context, id string, active bool) (*sun
 }
 
 // UpdateUser changes a user's role, active state or both, in one
-// transaction, keeping at least one active admin in the organization.
+// transaction, keeping at least one active admin in the organization. Only
+// the fields upd names are written, from the user's row as locked in the
+// transaction: a role change racing a deactivation waits for it and leaves
+// the user deactivated.
 func (s *Store) UpdateUser(ctx context.Context, id string, upd sunshine.UserUpdate) (*sunshine.User, error) {
 	org, err := orgID(ctx)
 	if err != nil {
@@ -168,25 +171,31 @@ func (s *Store) UpdateUser(ctx context.Context, id string, upd sunshine.UserUpda
 	if upd.Role != nil && !upd.Role.Valid() {
 		return nil, sunshine.FieldInvalid("role", "must be admin, staff or viewer")
 	}
-	u, err := s.FindUserByID(ctx, id)
-	if err != nil {
-		return nil, err
+	if !validUUID(id) {
+		return nil, sunshine.Errorf(sunshine.ENotFound, "user not found")
 	}
-	role, active := u.Role, u.Active
-	if upd.Role != nil {
-		role = *upd.Role
-	}
-	if upd.Active != nil {
-		active = *upd.Active
-	}
+	var u sunshine.User
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
 		// Lock the org's active admins so two demotions or deactivations
 		// cannot both pass the check. A row deactivated by a concurrent
-		// transaction drops out of the set when the lock is granted.
+		// transaction drops out of the set when the lock is granted. The
+		// admins are locked before the user (in id order) so that every
+		// UpdateUser takes its locks in the same order.
 		var admins []string
-		const lockAdmins = `SELECT id FROM users u WHERE org_id = $1 AND role = 'admin' AND ` + activeUser + ` FOR UPDATE`
+		const lockAdmins = `SELECT id FROM users u WHERE org_id = $1 AND role = 'admin' AND ` + activeUser + ` ORDER BY id FOR UPDATE`
 		if err := sqlx.SelectContext(ctx, tx, &admins, lockAdmins, org); err != nil {
 			return translate(err, "users")
+		}
+		lockUser := `SELECT ` + userColumns + ` FROM users WHERE org_id = $1 AND id = $2 FOR UPDATE`
+		if err := sqlx.GetContext(ctx, tx, &u, lockUser, org, id); err != nil {
+			return translate(err, "user")
+		}
+		role, active := u.Role, u.Active
+		if upd.Role != nil {
+			role = *upd.Role
+		}
+		if upd.Active != nil {
+			active = *upd.Active
 		}
 		if len(admins) == 1 && admins[0] == id && (role != sunshine.RoleAdmin || !active) {
 			if role != sunshine.RoleAdmin {
@@ -194,13 +203,15 @@ func (s *Store) UpdateUser(ctx context.Context, id string, upd sunshine.UserUpda
 			}
 			return sunshine.Errorf(sunshine.EConflict, "the organization's last active admin cannot be deactivated")
 		}
-		q := `UPDATE users SET role = $3, updated_at = now(),
-				deactivated_at = CASE WHEN $4 THEN NULL ELSE COALESCE(deactivated_at, now()) END
+		// NULL in $3 or $4: the update leaves that column as it is.
+		q := `UPDATE users SET role = COALESCE($3, role), updated_at = now(),
+				deactivated_at = CASE WHEN $4::boolean IS NULL THEN deactivated_at
+					WHEN $4 THEN NULL ELSE COALESCE(deactivated_at, now()) END
 			WHERE org_id = $1 AND id = $2 RETURNING ` + userColumns
-		if err := translate(sqlx.GetContext(ctx, tx, u, q, org, id, role, active), "user"); err != nil {
+		if err := translate(sqlx.GetContext(ctx, tx, &u, q, org, id, upd.Role, upd.Active), "user"); err != nil {
 			return err
 		}
-		if active {
+		if u.Active {
 			return nil
 		}
 		return s.endAccess(ctx, tx, org, id)
@@ -208,7 +219,7 @@ func (s *Store) UpdateUser(ctx context.Context, id string, upd sunshine.UserUpda
 	if err != nil {
 		return nil, err
 	}
-	return u, nil
+	return &u, nil
 }
 
 // endAccess takes away everything a deactivated user could still act or

@@ -161,3 +161,22 @@ func (s *Store) Atomically(ctx context.Context, fn func(*Store) error) error {
 	}
 	return s.inTx(ctx, func(tx *sqlx.Tx) error { return fn(NewInTx(tx, s.clock)) })
 }
+
+// Snapshot runs fn with a store bound to one read-only REPEATABLE READ
+// transaction, so that every read fn makes sees the database as of its
+// first statement: an export read page by page neither misses nor repeats
+// a row that a colleague edits meanwhile. The transaction holds one pooled
+// connection until fn returns. Bound to a test's transaction, fn runs in it.
+func (s *Store) Snapshot(ctx context.Context, fn func(*Store) error) error {
+	if s.tx != nil {
+		return fn(s)
+	}
+	tx, err := s.db.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return translate(err, "transaction")
+	}
+	// Read only: ending it by a rollback loses nothing, and fn's reads
+	// stand even if the connection is gone by then.
+	defer func() { _ = tx.Rollback() }()
+	return fn(NewInTx(tx, s.clock))
+}

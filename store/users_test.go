@@ -5,10 +5,12 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/store"
 	"github.com/sunshine-records/sunshine/store/storetest"
 )
 
@@ -271,4 +273,45 @@ func TestStore_DeactivateUserRefused(t *testing.T) {
 	require.NoError(t, err)
 	_, err = b.s.SetUserActive(b.ctx, b.fx.Admin.ID, false)
 	require.NoError(t, err, "another active admin remains")
+}
+
+// A role change racing a deactivation (one admin deactivates, another
+// changes the role at the same moment) waits for it and keeps it: the user
+// ends with the new role and stays deactivated, unable to sign in.
+func TestStore_RoleChangeRacingDeactivation(t *testing.T) {
+	t.Parallel()
+	db := storetest.DB(t)
+	s := store.New(db, sunshine.NewFixedClock(now))
+	fx := storetest.Org(t, s, "race")
+	u := &sunshine.User{Email: "ana@race.example", Name: "Ana Reyes", Role: sunshine.RoleStaff}
+	require.NoError(t, s.CreateUser(fx.Ctx, u))
+	require.NoError(t, s.SetPassword(context.Background(), u.ID, testPassword))
+
+	changed := make(chan error, 1)
+	err := s.Atomically(fx.Ctx, func(st *store.Store) error {
+		got, err := st.SetUserActive(fx.Ctx, u.ID, false)
+		require.NoError(t, err)
+		require.False(t, got.Active)
+		go func() { // another admin changes the role meanwhile
+			_, err := s.UpdateUserRole(fx.Ctx, u.ID, sunshine.RoleViewer)
+			changed <- err
+		}()
+		require.Eventually(t, func() bool {
+			var waiting int
+			require.NoError(t, db.Get(&waiting, `SELECT count(*) FROM pg_stat_activity
+				WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%users%'`))
+			return waiting > 0
+		}, 10*time.Second, 10*time.Millisecond, "the role change waits for the deactivation")
+		return nil
+	})
+	require.NoError(t, err)
+	require.NoError(t, <-changed)
+
+	got, err := s.FindUserByID(fx.Ctx, u.ID)
+	require.NoError(t, err)
+	require.Equal(t, sunshine.RoleViewer, got.Role)
+	require.False(t, got.Active, "still deactivated")
+	require.NotNil(t, got.DeactivatedAt)
+	_, _, _, err = s.Login(context.Background(), u.Email, testPassword)
+	require.Equal(t, sunshine.EUnauthorized, sunshine.ErrorCode(err), "cannot sign in")
 }

@@ -39,7 +39,13 @@ type agencyForm struct {
 	Laws     []agencyLawOption
 	LawError string
 	LawHint  string
+	// Was is, on the edit form, what the agency said when it was filled
+	// (hidden fields): a save changes only what the person changed.
+	Was []agencyWasField
 }
+
+// agencyWasField is one hidden field of the edit form's Was.
+type agencyWasField struct{ Name, Value string }
 
 type agenciesData struct {
 	Note     string
@@ -136,7 +142,10 @@ func agencyFromForm(c *gin.Context) *sunshine.Agency {
 // only fields have errors.
 func newAgencyForm(a *sunshine.Agency, errs map[string]string, failed string) *agencyForm {
 	f := &agencyForm{Error: errs["_"]}
-	if errs["jurisdiction"] != "" {
+	switch msg := errs["jurisdiction"]; {
+	case strings.HasPrefix(msg, changedMeanwhile):
+		f.LawError = msg
+	case msg != "":
 		f.LawError = "must be chosen from the list"
 	}
 	for _, j := range deadline.Jurisdictions() {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -60,33 +61,138 @@ func (s *Server) renderAgency(c *gin.Context, status int, edit func(d *agencyPag
 	d.ClosureForm = newReqForm("closure", nil)
 	d.Edit = newAgencyForm(a, nil, "")
 	d.Edit.LawHint = lawHint
+	d.Edit.Was = agencyWas(a)
 	if edit != nil {
 		edit(d)
 	}
 	s.render(c, status, "agency", a.Name, d)
 }
 
-// handleAgencyUpdate is POST /agencies/:id: the edit form.
+// agencyEditFields are the edit form's fields: each one's value on an
+// agency, and the update that sets it.
+var agencyEditFields = []struct {
+	name string
+	of   func(a *sunshine.Agency) *string
+	upd  func(u *sunshine.AgencyUpdate) **string
+}{
+	{"name", func(a *sunshine.Agency) *string { return &a.Name }, func(u *sunshine.AgencyUpdate) **string { return &u.Name }},
+	{"jurisdiction", func(a *sunshine.Agency) *string { return &a.Jurisdiction }, func(u *sunshine.AgencyUpdate) **string { return &u.Jurisdiction }},
+	{"records_contact", func(a *sunshine.Agency) *string { return &a.RecordsContact }, func(u *sunshine.AgencyUpdate) **string { return &u.RecordsContact }},
+	{"email", func(a *sunshine.Agency) *string { return &a.Email }, func(u *sunshine.AgencyUpdate) **string { return &u.Email }},
+	{"portal_url", func(a *sunshine.Agency) *string { return &a.PortalURL }, func(u *sunshine.AgencyUpdate) **string { return &u.PortalURL }},
+	{"postal_address", func(a *sunshine.Agency) *string { return &a.PostalAddress }, func(u *sunshine.AgencyUpdate) **string { return &u.PostalAddress }},
+	{"phone", func(a *sunshine.Agency) *string { return &a.Phone }, func(u *sunshine.AgencyUpdate) **string { return &u.Phone }},
+	{"time_zone", func(a *sunshine.Agency) *string { return &a.TimeZone }, func(u *sunshine.AgencyUpdate) **string { return &u.TimeZone }},
+}
+
+// agencyWas is the edit form's record, hidden, of what the agency said
+// when the form was filled: "was_phone" for the phone.
+func agencyWas(a *sunshine.Agency) []agencyWasField {
+	out := make([]agencyWasField, len(agencyEditFields))
+	for i, f := range agencyEditFields {
+		out[i] = agencyWasField{Name: "was_" + f.name, Value: *f.of(a)}
+	}
+	return out
+}
+
+// changedMeanwhile starts a field's message when someone else changed it
+// since the form was filled.
+const changedMeanwhile = "was changed by someone else meanwhile"
+
+// handleAgencyUpdate is POST /agencies/:id: the edit form. Only the fields
+// the person changed are saved, so a colleague's change to another field
+// meanwhile is kept, not overwritten. One that the colleague also changed,
+// to something else, is not: the page comes back with what was typed,
+// names the field and shows its new value, and the form's other fields
+// show the agency as it is now.
 func (s *Server) handleAgencyUpdate(c *gin.Context) {
 	if !s.canWrite(c) {
 		return
 	}
+	_ = c.Request.ParseForm()
+	form := c.Request.PostForm
 	typed := agencyFromForm(c)
-	a, err := s.store.UpdateAgency(ctxOf(c), c.Param("id"), sunshine.AgencyUpdate{
-		Name: &typed.Name, Jurisdiction: &typed.Jurisdiction, RecordsContact: &typed.RecordsContact, Email: &typed.Email,
-		PortalURL: &typed.PortalURL, PostalAddress: &typed.PostalAddress, Phone: &typed.Phone, TimeZone: &typed.TimeZone})
-	switch sunshine.ErrorCode(err) {
-	case "":
-		s.redirectBack(c, agencyPath(a.ID), "Saved the changes to "+a.Name+".")
-	case sunshine.EInvalid, sunshine.EConflict:
-		// The status the directory's "Add agency" form answers with.
-		s.renderAgency(c, http.StatusBadRequest, func(d *agencyPageData) {
-			d.Edit = newAgencyForm(typed, fieldErrors(err), "The changes were not saved. Check the fields marked below.")
-			d.Edit.LawHint = lawHint
-		})
-	default:
-		s.fail(c, err)
+	ctx := ctxOf(c)
+	for attempt := 0; ; attempt++ {
+		a, err := s.store.FindAgencyByID(ctx, c.Param("id"))
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		was := *a // the next save's record: what each field said, or says now
+		errs := map[string]string{}
+		var upd sunshine.AgencyUpdate
+		changed := false
+		for _, f := range agencyEditFields {
+			if !form.Has(f.name) {
+				*f.of(typed) = *f.of(a)
+				continue
+			}
+			if !form.Has("was_" + f.name) {
+				errs["_"] = "The form is missing what the agency said when you opened it: reload the page and try again."
+				continue
+			}
+			v, old, now := *f.of(typed), form.Get("was_"+f.name), *f.of(a)
+			switch {
+			case sameText(v, old) || sameText(v, now):
+				// Not changed here, or already so: show it as it is now.
+				*f.of(typed) = now
+			case !sameText(old, now):
+				shown := now
+				if shown == "" {
+					shown = "nothing"
+				}
+				errs[f.name] = changedMeanwhile + ", to " + strconv.Quote(shown) + ": check it, then save again"
+			default:
+				changed = true
+				*f.upd(&upd) = f.of(typed)
+			}
+		}
+		if len(errs) > 0 {
+			status, msg := http.StatusBadRequest, "The changes were not saved. Check the fields marked below."
+			if errs["_"] == "" {
+				status, msg = http.StatusConflict, "Someone else changed this agency while you were editing it, so nothing was saved. "+
+					"The fields marked below now hold their changes: check them, then save again."
+			}
+			s.renderAgencyEdit(c, status, typed, &was, errs, msg)
+			return
+		}
+		if !changed {
+			s.redirectBack(c, agencyPath(a.ID), "Nothing changed.")
+			return
+		}
+		// Conditional on the agency as just read: a change landing in
+		// between is merged by reading it again.
+		out, err := s.store.UpdateAgencyIfUnchanged(ctx, a, upd)
+		if sunshine.ErrorCode(err) == sunshine.EPrecondition && attempt < 3 {
+			continue
+		}
+		switch sunshine.ErrorCode(err) {
+		case "":
+			s.redirectBack(c, agencyPath(out.ID), "Saved the changes to "+out.Name+".")
+		case sunshine.EInvalid, sunshine.EConflict:
+			// The status the directory's "Add agency" form answers with.
+			s.renderAgencyEdit(c, http.StatusBadRequest, typed, &was, fieldErrors(err),
+				"The changes were not saved. Check the fields marked below.")
+		case sunshine.EPrecondition:
+			s.renderAgencyEdit(c, http.StatusConflict, typed, &was, map[string]string{
+				"_": "Others are changing this agency right now, so your changes were not saved: save again in a moment."}, "")
+		default:
+			s.fail(c, err)
+		}
+		return
 	}
+}
+
+// renderAgencyEdit shows the agency page with the edit form holding typed,
+// its errors errs and failed as its message, and was as what the form's
+// next save changes from.
+func (s *Server) renderAgencyEdit(c *gin.Context, status int, typed, was *sunshine.Agency, errs map[string]string, failed string) {
+	s.renderAgency(c, status, func(d *agencyPageData) {
+		d.Edit = newAgencyForm(typed, errs, failed)
+		d.Edit.LawHint = lawHint
+		d.Edit.Was = agencyWas(was)
+	})
 }
 
 // handleClosureCreate is POST /agencies/:id/closures: add a closure day.

@@ -256,7 +256,7 @@ func TestAgencyPage_ClosureErrors(t *testing.T) {
 // run in turn on one agency of its own.
 func TestAgencyPage_Access(t *testing.T) {
 	t.Parallel()
-	edit := url.Values{"name": {"NYPD"}, "jurisdiction": {"us-ny"}}
+	edit := url.Values{"name": {"NYPD"}, "was_name": {"New York City Police Department"}}
 	add := url.Values{"closed_on": {"2017-03-30"}, "reason": {"storm"}}
 	cases := []struct {
 		name   string
@@ -331,24 +331,49 @@ func TestAgencyPage_Access(t *testing.T) {
 	}
 }
 
+// agencyFormOf is the edit form as the page fills it for a: each field,
+// and what it said when opened.
+func agencyFormOf(a *sunshine.Agency) url.Values {
+	v := url.Values{}
+	for name, value := range map[string]string{"name": a.Name, "jurisdiction": a.Jurisdiction, "records_contact": a.RecordsContact,
+		"email": a.Email, "portal_url": a.PortalURL, "postal_address": a.PostalAddress, "phone": a.Phone, "time_zone": a.TimeZone} {
+		v.Set(name, value)
+		v.Set("was_"+name, value)
+	}
+	return v
+}
+
+// with returns a copy of v with the fields fields set.
+func with(v url.Values, fields ...string) url.Values {
+	out := copyValues(v)
+	for i := 0; i+1 < len(fields); i += 2 {
+		out.Set(fields[i], fields[i+1])
+	}
+	return out
+}
+
 func TestAgencyPage_Edit(t *testing.T) {
 	t.Parallel()
 	f := setupAgency(t)
 	other := &sunshine.Agency{Name: "Port Authority Police", Jurisdiction: "us-ny"}
 	require.NoError(t, f.st.CreateAgency(f.fx.Ctx, other))
+	opened := agencyFormOf(f.a)
+	page := body(f.get(f.path()))
+	require.Contains(t, page, `<input type="hidden" name="was_name" value="New York City Police Department">`)
+	require.Contains(t, page, `<input type="hidden" name="was_phone" value="646-610-5000">`)
 
 	for _, tc := range []struct {
 		name   string
 		form   url.Values
 		errors map[string]string // field: message, as shown
 	}{
-		{"empty name and a bad email", url.Values{"name": {" "}, "jurisdiction": {"us-ny"}, "email": {"not-an-email"}},
+		{"empty name and a bad email", with(opened, "name", " ", "email", "not-an-email"),
 			map[string]string{"name": "Name is required", "email": "Email must be an email address"}},
-		{"another agency's name", url.Values{"name": {"Port Authority Police"}, "jurisdiction": {"us-ny"}},
+		{"another agency's name", with(opened, "name", "Port Authority Police"),
 			map[string]string{"name": "Name is already in the directory"}},
-		{"an unknown law", url.Values{"name": {"NYPD"}, "jurisdiction": {"xx"}},
+		{"an unknown law", with(opened, "name", "NYPD", "jurisdiction", "xx"),
 			map[string]string{"jurisdiction": "Law must be chosen from the list"}},
-		{"an unknown time zone", url.Values{"name": {"NYPD"}, "jurisdiction": {"us-ny"}, "time_zone": {"Mars/Olympus"}},
+		{"an unknown time zone", with(opened, "name", "NYPD", "time_zone", "Mars/Olympus"),
 			map[string]string{"time_zone": "Time zone must be an IANA time zone such as America/Los_Angeles"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -366,10 +391,18 @@ func TestAgencyPage_Edit(t *testing.T) {
 			require.Equal(t, "New York City Police Department", got.Name, "nothing saved")
 		})
 	}
+	// A form without what the agency said when opened: reload.
+	rec := f.post(f.path(), url.Values{"name": {"Renamed"}})
+	require.Equal(t, http.StatusBadRequest, rec.Code)
+	require.Contains(t, body(rec), "reload the page and try again")
+
+	// Saving what is there changes nothing and says so.
+	loc := requireRedirect(t, f.post(f.path(), opened), f.path())
+	require.Contains(t, body(f.get(loc)), "Nothing changed.")
 
 	// Saved: a new name and law; the requests keep theirs.
-	rec := f.post(f.path(), url.Values{"name": {"NYPD"}, "jurisdiction": {"us-federal"}, "records_contact": {" Legal Bureau "},
-		"email": {"legal@nypd.example"}, "time_zone": {""}})
+	rec = f.post(f.path(), with(opened, "name", "NYPD", "jurisdiction", "us-federal", "records_contact", " Legal Bureau ",
+		"email", "legal@nypd.example", "portal_url", "", "time_zone", ""))
 	require.Equal(t, f.path(), requireRedirect(t, rec, f.path()))
 	got, err := f.st.FindAgencyByID(f.fx.Ctx, f.a.ID)
 	require.NoError(t, err)
@@ -379,13 +412,59 @@ func TestAgencyPage_Edit(t *testing.T) {
 	require.Equal(t, "legal@nypd.example", got.Email)
 	require.Empty(t, got.PortalURL, "an emptied field is emptied")
 	require.Equal(t, "America/New_York", got.TimeZone, "the law's usual zone")
-	page := body(f.get(f.path()))
+	page = body(f.get(f.path()))
 	require.Contains(t, page, "Saved the changes to NYPD.")
 	require.Contains(t, page, "<h1>NYPD</h1>")
 	r, err := f.st.FindRequestByID(f.fx.Ctx, f.early.ID)
 	require.NoError(t, err)
 	require.Equal(t, "us-ny", r.Jurisdiction)
 	require.Equal(t, "2017-04-03", r.DueOn.String())
+}
+
+// Two people edit an agency from forms opened at the same time. Only the
+// fields each changed are saved, so the second save keeps the first one's
+// change to another field; a change to the same field is refused, named
+// with its new value, and saved only once the person has seen it.
+func TestAgencyPage_EditMeanwhile(t *testing.T) {
+	t.Parallel()
+	f := setupAgency(t)
+	opened := agencyFormOf(f.a) // both people's forms, as opened
+	// The browser sends the textarea's lines with CRLF.
+	opened.Set("postal_address", strings.ReplaceAll(f.a.PostalAddress, "\n", "\r\n"))
+	opened.Set("was_postal_address", strings.ReplaceAll(f.a.PostalAddress, "\n", "\r\n"))
+
+	requireRedirect(t, f.post(f.path(), with(opened, "phone", "646-610-0000")), f.path())
+	requireRedirect(t, f.post(f.path(), with(opened, "email", "records@nypd.example")), f.path())
+	got, err := f.st.FindAgencyByID(f.fx.Ctx, f.a.ID)
+	require.NoError(t, err)
+	require.Equal(t, "records@nypd.example", got.Email)
+	require.Equal(t, "646-610-0000", got.Phone, "the first person's phone stays")
+	require.Equal(t, f.a.PostalAddress, got.PostalAddress)
+
+	// The same field changed by both: nothing saved, the field named with
+	// its new value, what was typed kept, the other fields as they are now.
+	third := with(opened, "phone", "212-555-0100", "records_contact", "Legal Bureau")
+	rec := f.post(f.path(), third)
+	require.Equal(t, http.StatusConflict, rec.Code)
+	page := body(rec)
+	require.Contains(t, page, "Someone else changed this agency while you were editing it, so nothing was saved.")
+	require.Contains(t, page, `<p class="field-error" id="phone-error">Phone was changed by someone else meanwhile, to &#34;646-610-0000&#34;: check it, then save again</p>`)
+	require.Equal(t, "212-555-0100", inputValue(t, page, "agency-phone"))
+	require.Equal(t, "records@nypd.example", inputValue(t, page, "agency-email"), "the colleague's email shown")
+	require.Contains(t, page, `<input type="hidden" name="was_phone" value="646-610-0000">`)
+	got, err = f.st.FindAgencyByID(f.fx.Ctx, f.a.ID)
+	require.NoError(t, err)
+	require.Equal(t, "646-610-0000", got.Phone, "nothing saved")
+	require.Equal(t, "FOIL Unit", got.RecordsContact, "nothing saved")
+
+	// Saving the form as shown again applies it.
+	third.Set("was_phone", "646-610-0000")
+	requireRedirect(t, f.post(f.path(), third), f.path())
+	got, err = f.st.FindAgencyByID(f.fx.Ctx, f.a.ID)
+	require.NoError(t, err)
+	require.Equal(t, "212-555-0100", got.Phone)
+	require.Equal(t, "Legal Bureau", got.RecordsContact)
+	require.Equal(t, "records@nypd.example", got.Email)
 }
 
 // The new-request page's preview counts the agency's closure days, as

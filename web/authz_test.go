@@ -114,7 +114,7 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		// The admin removes the document; then it is gone for staff (404).
 		{"/documents/" + doc.ID + "/delete", nil, 303, 404, 403, 404},
 		// The agency's own values: saving them leaves it as it was for the next visitor.
-		{"/agencies/" + a.ID, url.Values{"name": {a.Name}, "jurisdiction": {"us-ca"}}, 303, 303, 403, 404},
+		{"/agencies/" + a.ID, url.Values{"name": {a.Name}, "was_name": {a.Name}, "jurisdiction": {"us-ca"}, "was_jurisdiction": {"us-ca"}}, 303, 303, 403, 404},
 		// Reactivating an active user changes nothing, so every visitor may try.
 		{"/settings/users/" + viewer.ID + "/reactivate", nil, 303, 403, 403, 404},
 		{"/settings/users/" + viewer.ID + "/invite", nil, 303, 403, 403, 404},

@@ -6,42 +6,48 @@ import (
 	"github.com/gin-gonic/gin"
 
 	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/store"
 )
 
 const utf8BOM = "\ufeff"
 
 // handleExportCSV streams GET /export/requests.csv: every request that
 // matches the filters of the dashboard or the Requests page (open ones
-// unless the status filter says otherwise), one page of
-// the database at a time, in the same columns as the API's
-// GET /api/v1/requests.csv.
+// unless the status filter says otherwise), one page of the database at a
+// time, every page from one snapshot (a request edited meanwhile is in the
+// file once), in the same columns as the API's GET /api/v1/requests.csv.
 func (s *Server) handleExportCSV(c *gin.Context) {
 	lf, err := parseListFilter(c)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	f := lf.request(200)
+	f := lf.request(s.csvPage)
 	ctx := ctxOf(c)
-	rs, next, err := s.store.FindRequests(ctx, f)
-	if err != nil {
+	err = s.store.Snapshot(ctx, func(st *store.Store) error {
+		rs, next, err := st.FindRequests(ctx, f)
+		if err != nil {
+			return err
+		}
+		c.Header("Content-Type", "text/csv; charset=utf-8")
+		c.Header("Content-Disposition", `attachment; filename="requests.csv"`)
+		c.Header("Cache-Control", "no-store")
+		c.Status(http.StatusOK)
+		// A byte order mark, so Excel opening the file with a double-click
+		// reads UTF-8 ("Pérez", "2025–2026") rather than the system code page.
+		// (The API's export has none: programs read it.)
+		_, _ = c.Writer.WriteString(utf8BOM)
+		return sunshine.WriteCSV(c.Writer, st.Clock().Now(), rs, next,
+			func(after string) ([]*sunshine.Request, string, error) {
+				f.After = after
+				return st.FindRequests(ctx, f)
+			})
+	})
+	switch {
+	case err == nil:
+	case !c.Writer.Written():
 		s.fail(c, err)
-		return
-	}
-	c.Header("Content-Type", "text/csv; charset=utf-8")
-	c.Header("Content-Disposition", `attachment; filename="requests.csv"`)
-	c.Header("Cache-Control", "no-store")
-	c.Status(http.StatusOK)
-	// A byte order mark, so Excel opening the file with a double-click
-	// reads UTF-8 ("Pérez", "2025–2026") rather than the system code page.
-	// (The API's export has none: programs read it.)
-	_, _ = c.Writer.WriteString(utf8BOM)
-	err = sunshine.WriteCSV(c.Writer, s.store.Clock().Now(), rs, next,
-		func(after string) ([]*sunshine.Request, string, error) {
-			f.After = after
-			return s.store.FindRequests(ctx, f)
-		})
-	if err != nil {
+	default:
 		// The header is sent: end the body so the browser sees a broken download.
 		_ = c.Error(err)
 		s.log.Error("export requests", "err", err)

@@ -4,3 +4,6 @@ package web
 func FormProblemText(label, message string) string {
 	return formProblem{Label: label, Message: message}.Text()
 }
+
+// SetCSVPage sets how many requests srv's CSV export reads at a time.
+func SetCSVPage(srv *Server, n int) { srv.csvPage = n }

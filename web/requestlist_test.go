@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"slices"
 	"strings"
@@ -15,8 +16,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/api"
 	"github.com/sunshine-records/sunshine/deadline"
+	"github.com/sunshine-records/sunshine/store"
 	"github.com/sunshine-records/sunshine/store/storetest"
+	"github.com/sunshine-records/sunshine/web"
 )
 
 // listFixture is the dashboard's requests plus the ones no dashboard
@@ -461,4 +465,63 @@ func TestDashboard_StatusNoSectionShows(t *testing.T) {
 	require.Contains(t, body(rec), `<a href="/requests?status=submitted">See every request that matches these filters</a>`)
 	require.Contains(t, body(l.get("/")), `<a href="/requests?status=any">See every request</a>`, "closed ones too")
 	require.Equal(t, http.StatusBadRequest, l.get("/?status=bogus").Code)
+}
+
+// hookWriter records a response and calls onWrite with the body so far
+// after each write that reaches it: between the pages a download flushes.
+type hookWriter struct {
+	*httptest.ResponseRecorder
+	onWrite func(body []byte)
+}
+
+func (w *hookWriter) Write(p []byte) (int, error) {
+	n, err := w.ResponseRecorder.Write(p)
+	w.onWrite(w.Body.Bytes())
+	return n, err
+}
+
+func (w *hookWriter) WriteString(s string) (int, error) { return w.Write([]byte(s)) }
+
+// A request whose custom due date moves it to a page the export has
+// already written is in the file once, as it was when the export began:
+// every page is read from one snapshot (a store that commits, so the edit
+// would be seen by a page read without one).
+func TestExportCSV_OneSnapshot(t *testing.T) {
+	t.Parallel()
+	clk := sunshine.NewFixedClock(now)
+	b := setupStore(t, store.New(storetest.DB(t), clk), clk, api.Config{})
+	web.SetCSVPage(b.web, 2)
+	a := &sunshine.Agency{Name: "Sacramento County Sheriff's Department", Jurisdiction: "us-ca"}
+	require.NoError(t, b.st.CreateAgency(b.fx.Ctx, a))
+	var ids []string
+	for _, received := range []string{"2017-03-20", "2017-03-27", "2017-03-28"} { // due 30 March, 6 and 7 April
+		r := &sunshine.Request{AgencyID: a.ID, Title: "Received " + received, DeliveryMethod: sunshine.DeliveryEmail,
+			ReceivedOn: deadline.MustParseDate(received)}
+		require.NoError(t, b.st.CreateRequest(b.fx.Ctx, r))
+		ids = append(ids, r.ID)
+	}
+	b.login(b.fx.Admin.Email)
+
+	moved := false
+	req := httptest.NewRequest("GET", "/export/requests.csv", nil)
+	req.AddCookie(b.cookie)
+	w := &hookWriter{ResponseRecorder: httptest.NewRecorder(), onWrite: func(body []byte) {
+		if moved || !strings.Contains(string(body), ids[1]) {
+			return
+		}
+		moved = true // between the pages: a colleague agrees an earlier date for the third
+		_, err := b.st.SetCustomDueOn(b.fx.Ctx, ids[2], deadline.MustParseDate("2017-03-29"), "agreed by phone")
+		require.NoError(t, err)
+	}}
+	b.engine.ServeHTTP(w, req)
+	require.True(t, moved)
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(w.Body.String(), "\ufeff"))).ReadAll()
+	require.NoError(t, err)
+	var got []string
+	for _, row := range rows[1:] {
+		got = append(got, row[0])
+	}
+	require.Equal(t, ids, got, "every request once, in the snapshot's order")
+	require.Equal(t, "2017-04-07", rows[3][6], "as it was when the export began")
 }

@@ -58,6 +58,7 @@ type Server struct {
 	limiter *loginLimiter
 	cop     *http.CrossOriginProtection
 	engine  *gin.Engine // for NotFound, which looks up the routes
+	csvPage int         // requests a CSV export reads at a time; tests lower it
 }
 
 const sessionCookie = "sunshine_session"
@@ -71,7 +72,7 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 		cfg.UploadLimit = 100 << 20
 	}
 	s := &Server{store: st, log: cfg.Logger, cfg: cfg, pages: parsePages(), limiter: newLoginLimiter(),
-		cop: http.NewCrossOriginProtection(), engine: e}
+		cop: http.NewCrossOriginProtection(), engine: e, csvPage: 200}
 	s.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "This form came from another site, so Sunshine refused it. Reload the page and try again.", http.StatusForbidden)
 	}))

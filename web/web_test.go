@@ -41,6 +41,7 @@ type bundle struct {
 	st     *store.Store
 	fx     storetest.Fixture
 	engine *gin.Engine
+	web    *web.Server
 	cookie *http.Cookie // the session
 	note   *http.Cookie // a form's note for the next page
 	clk    *sunshine.FixedClock
@@ -70,7 +71,7 @@ func setupStore(t *testing.T, st *store.Store, clk *sunshine.FixedClock, cfg api
 	apiServer := api.New(st, cfg)
 	pages := web.New(st, apiServer.Engine(), web.Config{BaseURL: "https://sunshine.example", ExtractText: apiServer.ExtractText, RequestZip: apiServer.RequestZip})
 	apiServer.SetPageNotFound(pages.NotFound)
-	return &bundle{t: t, st: st, fx: fx, engine: apiServer.Engine(), clk: clk}
+	return &bundle{t: t, st: st, fx: fx, engine: apiServer.Engine(), web: pages, clk: clk}
 }
 
 // do sends a request as the browser, with its cookies.
