@@ -654,3 +654,43 @@ func TestBrowser_DashboardCalendarPhone(t *testing.T) {
 		`document.querySelector("#calendar .cal-agenda").offsetParent === null && document.querySelector("#calendar table.calendar").offsetHeight > 0`))
 	require.Empty(t, evaluate[[]string](b, "broken words in the grid", brokenWords+`("#calendar")`))
 }
+
+// A form clicked twice is sent once: a double click on Log a communication
+// logs one letter, not two.
+func TestBrowser_DoubleClickSendsOnce(t *testing.T) {
+	chrome := browserPath(t)
+	ls := startServer(t)
+	b := &tab{t: t, ctx: browser(t, chrome), url: ls.url}
+	requestURL := ls.url + "/requests/" + ls.request.ID
+	b.do("open the request", chromedp.Navigate(requestURL))
+	b.signIn(ls.ndlon.Admin.Email)
+	b.do("open the request again", chromedp.Navigate(requestURL), chromedp.WaitReady(chromedp.CSS(`form[action$="/communications#log"]`)))
+
+	// Two submit events on one form: the second is stopped.
+	require.Equal(t, []bool{false, true}, evaluate[[]bool](b, "two submits of the log form", `(function () {
+		var f = document.querySelector('form[action$="/communications#log"]');
+		var ev = function () { var e = new Event("submit", {bubbles: true, cancelable: true}); f.dispatchEvent(e); return e.defaultPrevented };
+		var first = ev(), second = ev();
+		f.removeAttribute("data-sending");
+		return [first, second];
+	})()`))
+
+	logged := func() int {
+		cs, _, err := ls.st.FindCommunications(ls.ndlon.Ctx, ls.request.ID, store.All, "")
+		require.NoError(t, err)
+		return len(cs)
+	}
+	before := logged()
+	b.do("fill in a follow-up and double-click Log", chromedp.Evaluate[chromedp.Void](`(function () {
+		var f = document.querySelector('form[action$="/communications#log"]');
+		f.querySelector('input[name=direction][value=out]').checked = true;
+		f.querySelector('select[name=kind]').value = "follow_up";
+		f.querySelector('input[name=occurred_on]').value = "2017-04-04";
+		f.querySelector('textarea[name=body]').value = "Any news on our request?";
+		var button = f.querySelector('button[type=submit]');
+		button.click();
+		button.click();
+	})()`))
+	b.waitText("the note after logging", "Logged the follow up of Tue 4 Apr 2017.")
+	require.Equal(t, before+1, logged())
+}

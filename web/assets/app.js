@@ -10,6 +10,24 @@
     navigator.clipboard.writeText(el.value || el.textContent).then(function () { b.textContent = "Copied"; });
   });
 
+  // A form sent twice (a double click, Enter pressed again while the page
+  // loads) would file the request or log the letter twice: once a POST
+  // form is on its way, further submits of it are ignored. A page the
+  // browser brings back from its cache (the Back button) can send again.
+  document.addEventListener("submit", function (e) {
+    var f = e.target;
+    if (e.defaultPrevented || (f.getAttribute("method") || "").toLowerCase() !== "post") return;
+    if (f.hasAttribute("data-sending")) {
+      e.preventDefault();
+      return;
+    }
+    f.setAttribute("data-sending", "");
+  });
+  window.addEventListener("pageshow", function (e) {
+    if (!e.persisted) return;
+    document.querySelectorAll("form[data-sending]").forEach(function (f) { f.removeAttribute("data-sending"); });
+  });
+
   // A form that came back refused opens with a summary of its errors:
   // take the focus there, so a screen reader reads it first.
   // Again once the page has loaded: a form posted to "#section" lands
