@@ -374,12 +374,15 @@ const (
 	// EventExtensionLate records an agency's extension notice that came
 	// after the original period ended: a law extends a period only by
 	// notice within it, so the due date stays.
-	EventExtensionLate   EventKind = "extension_late"
-	EventPaused          EventKind = "deadline_paused"
-	EventResumed         EventKind = "deadline_resumed"
-	EventCustomDueSet    EventKind = "custom_due_set"
-	EventCommunication   EventKind = "communication_logged"
-	EventCommEdited      EventKind = "communication_edited"
+	EventExtensionLate EventKind = "extension_late"
+	EventPaused        EventKind = "deadline_paused"
+	EventResumed       EventKind = "deadline_resumed"
+	EventCustomDueSet  EventKind = "custom_due_set"
+	EventCommunication EventKind = "communication_logged"
+	EventCommEdited    EventKind = "communication_edited"
+	// EventCommDeleted keeps a communication deleted as logged by mistake,
+	// whole ("communication"), with why in the note.
+	EventCommDeleted     EventKind = "communication_deleted"
 	EventDocumentAdded   EventKind = "document_added"
 	EventDocumentDeleted EventKind = "document_deleted"
 	// EventReminderSent records a reminder email the mail server accepted:

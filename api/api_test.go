@@ -979,3 +979,35 @@ func TestRequests_ExtensionTooLate(t *testing.T) {
 	require.Equal(t, http.StatusOK, r.status())
 	require.Equal(t, "2025-03-19", r.str("deadline.effective_due_on"))
 }
+
+// A communication logged by mistake is deleted with DELETE, under its own
+// If-Match; the timeline keeps it whole with the reason.
+func TestCommunications_Delete(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	id := b.request(b.agency("Sacramento County Sheriff's Department", "us-ca"), "2017-03-27")
+	comm := b.communication(id, map[string]any{"direction": "out", "channel": "email", "kind": "follow_up",
+		"occurred_on": "2017-03-29", "subject": "Any news?", "body": "Following up on our request."}).str("communication.id")
+	path := "/api/v1/communications/" + comm
+
+	r := b.send("DELETE", path, []string{`"v9"`}, `{"reason":"wrong request"}`)
+	require.Equal(t, http.StatusPreconditionFailed, r.status())
+	r = b.send("DELETE", path, nil, `{"reason": 7}`)
+	require.Equal(t, http.StatusBadRequest, r.status())
+	require.Equal(t, []string{"reason"}, r.fieldErrors())
+	require.Equal(t, http.StatusOK, b.call("GET", path, b.token, nil).status(), "still there")
+
+	r = b.send("DELETE", path, []string{`"v1"`}, `{"reason":"logged on the wrong request"}`)
+	require.Equal(t, http.StatusNoContent, r.status(), r.rec.Body.String())
+	require.Equal(t, http.StatusNotFound, b.call("GET", path, b.token, nil).status())
+	require.Empty(t, b.call("GET", "/api/v1/requests/"+id+"/communications", b.token, nil).items())
+	events := b.call("GET", "/api/v1/requests/"+id+"/events", b.token, nil).items()
+	last := events[len(events)-1]
+	require.Equal(t, "communication_deleted", last["kind"])
+	require.Equal(t, "logged on the wrong request", last["note"])
+	require.Equal(t, "Following up on our request.", last["data"].(map[string]any)["communication"].(map[string]any)["body"])
+
+	// Without a body, as with no reason.
+	again := b.communication(id, map[string]any{"direction": "out", "channel": "email", "kind": "other", "occurred_on": "2017-03-29"}).str("communication.id")
+	require.Equal(t, http.StatusNoContent, b.call("DELETE", "/api/v1/communications/"+again, b.token, nil).status())
+}

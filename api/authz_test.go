@@ -46,6 +46,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	}
 
 	comm := b.communication(req, map[string]any{"direction": "in", "channel": "email", "kind": "other", "occurred_on": "2017-03-28"}).str("communication.id")
+	gone := b.communication(req, map[string]any{"direction": "out", "channel": "email", "kind": "follow_up", "occurred_on": "2017-03-29"}).str("communication.id")
 	doc := b.upload(req, "", "letter.txt", "text/plain", []byte("Responsive records.")).str("id")
 	unknown := "00000000-0000-0000-0000-000000000000"
 
@@ -89,6 +90,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"POST", "/api/v1/requests/" + req + "/communications", `{"direction":"out","channel":"email","kind":"follow_up","occurred_on":"2017-04-01"}`, want{201, 201, 403, 404}},
 		{"GET", "/api/v1/communications/" + comm, "", read},
 		{"PATCH", "/api/v1/communications/" + comm, `{"subject":"Re %s"}`, write},
+		// Staff reach the store: the admin deleted it first (404).
+		{"DELETE", "/api/v1/communications/" + gone, "", want{204, 404, 403, 404}},
 		{"GET", "/api/v1/requests/" + req + "/documents", "", read},
 		{"GET", "/api/v1/documents/" + doc, "", read},
 		{"GET", "/api/v1/documents/" + doc + "/content", "", read},

@@ -145,6 +145,30 @@ func (in communicationPatch) update() (sunshine.CommunicationUpdate, error) {
 	return u, fe.err()
 }
 
+// handleCommunicationDelete removes a communication logged by mistake; the
+// body, optional, gives the reason ({"reason": "..."}). If-Match, when
+// sent, is the communication's version.
+func (s *Server) handleCommunicationDelete(c *gin.Context) {
+	emptyBodyAsObject(c)
+	var in struct {
+		Reason *string `json:"reason"`
+	}
+	if err := decodeJSON(c, &in); err != nil {
+		fail(c, err)
+		return
+	}
+	ctx, err := ifMatch(c, "communication")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if _, err := s.store.DeleteCommunication(ctx, c.Param("id"), deref(in.Reason)); err != nil {
+		fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
 func (s *Server) handleCommunicationUpdate(c *gin.Context) {
 	var in communicationPatch
 	if err := decodeJSON(c, &in); err != nil {

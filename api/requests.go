@@ -471,10 +471,7 @@ func (s *Server) handleRequestExtension(c *gin.Context) {
 // (DELETE: the request is no longer extended). A body is optional: a
 // reason for the timeline.
 func (s *Server) handleRequestUndoExtension(c *gin.Context) {
-	if c.Request.ContentLength == 0 { // no body: as an empty object
-		c.Request.Body = io.NopCloser(strings.NewReader("{}"))
-		c.Request.Header.Set("Content-Type", "application/json")
-	}
+	emptyBodyAsObject(c)
 	changeRequest(s, c, func(ctx context.Context, id string, in struct {
 		Reason *string `json:"reason"`
 	}) (*sunshine.Request, error) {
@@ -499,6 +496,15 @@ func (s *Server) handleRequestCustomDue(c *gin.Context) {
 		}
 		return s.store.SetCustomDueOn(ctx, id, on, deref(in.Reason))
 	})
+}
+
+// emptyBodyAsObject reads a request without a body, where the body is
+// optional (a DELETE with an optional reason), as an empty JSON object.
+func emptyBodyAsObject(c *gin.Context) {
+	if c.Request.ContentLength == 0 {
+		c.Request.Body = io.NopCloser(strings.NewReader("{}"))
+		c.Request.Header.Set("Content-Type", "application/json")
+	}
 }
 
 func deref(s *string) string {

@@ -264,6 +264,7 @@ func (s *Server) routes() {
 	write.PUT("/requests/:id/custom_due_on", s.handleRequestCustomDue)
 	write.POST("/requests/:id/communications", s.handleCommunicationCreate)
 	write.PATCH("/communications/:id", s.handleCommunicationUpdate)
+	write.DELETE("/communications/:id", s.handleCommunicationDelete)
 	write.POST("/requests/:id/documents", s.handleDocumentUpload) // uploadRoute
 	write.DELETE("/documents/:id", s.handleDocumentDelete)
 	write.POST("/reminders/:id/retry", s.handleReminderRetry)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -220,6 +221,60 @@ func statusBeforePause(ctx context.Context, q sqlx.QueryerContext, requestID str
 		return "", translate(err, "events")
 	}
 	return sunshine.Status(prev), nil
+}
+
+// DeleteCommunication removes a communication logged by mistake (on the
+// wrong request, or twice). Nothing is lost: the timeline keeps it whole in
+// a communication_deleted entry with the reason, and its documents stay on
+// the request, attached to no communication. What logging it did to the
+// request (a status, an extension, a pause) stays: that is changed on the
+// request itself. It returns the communication as it was.
+func (s *Store) DeleteCommunication(ctx context.Context, id, reason string) (*sunshine.Communication, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if utf8.RuneCountInString(reason) > 2000 {
+		return nil, sunshine.FieldInvalid("reason", "must be at most 2000 characters")
+	}
+	var c *sunshine.Communication
+	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+		// The request first, then the communication (as UpdateCommunication).
+		if c, err = findCommunication(ctx, tx, org, id, false); err != nil {
+			return err
+		}
+		r, err := s.findRequest(ctx, tx, org, c.RequestID, true)
+		if err != nil {
+			return err
+		}
+		if c, err = findCommunication(ctx, tx, org, id, true); err != nil {
+			return err
+		}
+		if want, ok := ctx.Value(ifMatchKey{}).(int); ok && want != c.Version {
+			return sunshine.Errorf(sunshine.EPrecondition,
+				"the communication changed since you read it (version %d, you had %d); read it again before deleting it", c.Version, want)
+		}
+		var docs []string
+		const detach = `UPDATE documents SET communication_id = NULL WHERE org_id = $1 AND communication_id = $2 RETURNING id`
+		if err := sqlx.SelectContext(ctx, tx, &docs, detach, org, id); err != nil {
+			return translate(err, "documents")
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM communications WHERE org_id = $1 AND id = $2`, org, id); err != nil {
+			return translate(err, "communication")
+		}
+		if docs == nil {
+			docs = []string{}
+		}
+		data := map[string]any{"communication_id": c.ID, "communication": c, "documents_detached": docs}
+		if err := addEvent(ctx, tx, r, sunshine.EventCommDeleted, s.today(r), strings.TrimSpace(reason), data); err != nil {
+			return err
+		}
+		return touchRequest(ctx, tx, r)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // FindCommunications lists a page of a request's correspondence, oldest

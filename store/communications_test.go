@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -8,6 +9,7 @@ import (
 
 	sunshine "github.com/sunshine-records/sunshine"
 	"github.com/sunshine-records/sunshine/store"
+	"github.com/sunshine-records/sunshine/store/storetest"
 )
 
 // An edit read at an older version of the communication is refused and
@@ -81,4 +83,78 @@ func TestStore_ChangesMoveRequestVersion(t *testing.T) {
 	got, err := b.s.FindRequestByID(b.ctx, r.ID)
 	require.NoError(t, err)
 	require.Equal(t, "2017-03-29", got.LastCommunicationOn.String(), "the correction shows on the request")
+}
+
+// A communication logged by mistake is deleted: gone from the request's
+// correspondence and search, kept whole in the timeline with the reason,
+// its documents still on the request; what it did to the request stays.
+// A stale version, a long reason and another organization change nothing.
+func TestStore_DeleteCommunication(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	r := b.request(t, b.agency(t, "Sheriff", "us-ca"), "ICE", "2017-03-27")
+	c, logged, err := b.s.CreateCommunication(b.ctx, r.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
+		Direction: sunshine.DirectionIn, Channel: "email", Kind: sunshine.KindAcknowledgment, OccurredOn: d("2017-03-28"),
+		Subject: "Your request R-17-0042", Body: "We received your request about detainers."}})
+	require.NoError(t, err)
+	require.Equal(t, sunshine.StatusAcknowledged, logged.Status)
+	doc, err := b.s.CreateDocument(b.ctx, store.NewDocument{RequestID: r.ID, CommunicationID: c.ID,
+		Filename: "letter.txt", ContentType: "text/plain", Content: strings.NewReader("acknowledgment letter")})
+	require.NoError(t, err)
+	before, err := b.s.FindRequestByID(b.ctx, r.ID)
+	require.NoError(t, err)
+
+	other := storetest.Org(t, b.s, "other")
+	_, err = b.s.DeleteCommunication(other.Ctx, c.ID, "")
+	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err), "another organization's communication")
+	_, err = b.s.DeleteCommunication(store.WithIfMatch(b.ctx, c.Version-1), c.ID, "")
+	require.Equal(t, sunshine.EPrecondition, sunshine.ErrorCode(err))
+	_, err = b.s.DeleteCommunication(b.ctx, c.ID, strings.Repeat("é", 2001))
+	requireField(t, err, sunshine.EInvalid, "reason")
+	_, err = b.s.FindCommunicationByID(b.ctx, c.ID)
+	require.NoError(t, err, "still there")
+	commHits := func() int {
+		hits, _, err := b.s.Search(b.ctx, store.SearchFilter{Q: "received detainers", Limit: 10})
+		require.NoError(t, err)
+		n := 0
+		for _, h := range hits {
+			if h.CommunicationID != nil && *h.CommunicationID == c.ID {
+				n++
+			}
+		}
+		return n
+	}
+	require.Equal(t, 1, commHits(), "found by search before")
+
+	_, err = b.s.DeleteCommunication(store.WithIfMatch(b.ctx, c.Version), c.ID, " logged on the wrong request ")
+	require.NoError(t, err)
+	_, err = b.s.FindCommunicationByID(b.ctx, c.ID)
+	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
+	cs, _, err := b.s.FindCommunications(b.ctx, r.ID, store.All, "")
+	require.NoError(t, err)
+	require.Empty(t, cs)
+	require.Zero(t, commHits(), "no longer found by search")
+	got, err := b.s.FindDocumentByID(b.ctx, doc.ID)
+	require.NoError(t, err, "its document stays on the request")
+	require.Nil(t, got.CommunicationID)
+	after, err := b.s.FindRequestByID(b.ctx, r.ID)
+	require.NoError(t, err)
+	require.Equal(t, sunshine.StatusAcknowledged, after.Status, "what logging it did stays")
+	require.Greater(t, after.Version, before.Version)
+
+	es, _, err := b.s.FindEvents(b.ctx, r.ID, store.All, "")
+	require.NoError(t, err)
+	last := es[len(es)-1]
+	require.Equal(t, sunshine.EventCommDeleted, last.Kind)
+	require.Equal(t, "logged on the wrong request", last.Note)
+	var data struct {
+		ID            string                 `json:"communication_id"`
+		Communication sunshine.Communication `json:"communication"`
+		Docs          []string               `json:"documents_detached"`
+	}
+	require.NoError(t, json.Unmarshal(last.Data, &data))
+	require.Equal(t, c.ID, data.ID)
+	require.Equal(t, "We received your request about detainers.", data.Communication.Body, "kept whole")
+	require.Equal(t, sunshine.KindAcknowledgment, data.Communication.Kind)
+	require.Equal(t, []string{doc.ID}, data.Docs)
 }

@@ -212,3 +212,38 @@ func (s *Server) handleCommunicationEdit(c *gin.Context) {
 	}
 	s.redirectBack(c, commPath(out), note)
 }
+
+// handleCommunicationDelete deletes a communication logged by mistake, from
+// its edit page: only while nobody changed it since the page was loaded,
+// and with the reason given. The request's timeline keeps it whole.
+func (s *Server) handleCommunicationDelete(c *gin.Context) {
+	if !s.canWrite(c) {
+		return
+	}
+	ctx := ctxOf(c)
+	cm, err := s.store.FindCommunicationByID(ctx, c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	_ = c.Request.ParseForm()
+	f := newCommForm(commValues(cm)) // the edit form as saved, beside the refusal
+	version, verr := strconv.Atoi(c.Request.PostForm.Get("version"))
+	if verr != nil {
+		f.Errors["_"] = "The form is missing the communication's version: reload the page and try again."
+		s.renderCommEdit(c, http.StatusBadRequest, cm, f, false)
+		return
+	}
+	if _, err := s.store.DeleteCommunication(store.WithIfMatch(ctx, version), cm.ID, c.Request.PostForm.Get("reason")); err != nil {
+		if sunshine.ErrorCode(err) == sunshine.EPrecondition {
+			err = sunshine.Errorf(sunshine.EPrecondition, "Someone changed this communication after you opened the page, so it was not deleted: check it below, then delete it again if it should go.")
+		}
+		s.commEditFailed(c, cm, f, err)
+		return
+	}
+	note := "Deleted the " + strings.ReplaceAll(string(cm.Kind), "_", " ") + " of " + cm.OccurredOn.Format("Mon 2 Jan 2006") + "; the timeline keeps it."
+	if eff := commEffect(cm); eff != "" {
+		note += " Logging it " + eff + ": that stays, so change it on the request if it was wrong."
+	}
+	s.redirectBack(c, requestPath(cm.RequestID)+"#timeline", note)
+}

@@ -267,6 +267,7 @@ func TestCommunicationEdit_NotAllowed(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			require.Equal(t, tc.status, tc.who.get("/communications/"+tc.id+"/edit").Code)
 			require.Equal(t, tc.status, tc.who.post("/communications/"+tc.id+"/edit", form).Code)
+			require.Equal(t, tc.status, tc.who.post("/communications/"+tc.id+"/delete", url.Values{"version": {strconv.Itoa(cm.Version)}}).Code)
 			got, err := b.st.FindCommunicationByID(b.fx.Ctx, cm.ID)
 			require.NoError(t, err)
 			require.Equal(t, cm, got, "nothing changed")
@@ -277,4 +278,37 @@ func TestCommunicationEdit_NotAllowed(t *testing.T) {
 	for _, e := range es {
 		require.NotEqual(t, sunshine.EventCommEdited, e.Kind)
 	}
+}
+
+// Logged on the wrong request: deleted from its edit page, with a reason.
+// The request page says what stays, the timeline keeps a line for it, and
+// a page opened before someone corrected it deletes nothing.
+func TestCommunicationDelete(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	cm, _, err := b.st.CreateCommunication(b.fx.Ctx, r.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
+		Direction: sunshine.DirectionIn, Channel: "email", Kind: sunshine.KindAcknowledgment, OccurredOn: deadline.MustParseDate("2017-03-29"),
+		Subject: "Your request R-17-0042", Body: "We received your request."}})
+	require.NoError(t, err)
+	page := body(b.get("/communications/" + cm.ID + "/edit"))
+	require.Contains(t, page, `<form method="post" action="/communications/`+cm.ID+`/delete"`)
+	require.Contains(t, page, "What logging it did stays (it may have changed the request&#39;s status as of its date)")
+
+	stale := url.Values{"version": {strconv.Itoa(cm.Version)}, "reason": {"wrong request"}}
+	subject := "Your request R-17-0042 (corrected)"
+	_, err = b.st.UpdateCommunication(b.fx.Ctx, cm.ID, sunshine.CommunicationUpdate{Subject: &subject})
+	require.NoError(t, err)
+	rec := b.post("/communications/"+cm.ID+"/delete", stale)
+	require.Equal(t, http.StatusPreconditionFailed, rec.Code)
+	require.Contains(t, body(rec), "Someone changed this communication after you opened the page, so it was not deleted")
+	_, err = b.st.FindCommunicationByID(b.fx.Ctx, cm.ID)
+	require.NoError(t, err, "still there")
+
+	loc := requireRedirect(t, b.post("/communications/"+cm.ID+"/delete", url.Values{"version": {strconv.Itoa(cm.Version + 1)}, "reason": {"logged on the wrong request"}}), "/requests/"+r.ID)
+	page = body(b.get(noFragment(loc)))
+	require.Contains(t, page, "Deleted the acknowledgment of Wed 29 Mar 2017; the timeline keeps it. Logging it may have changed the request&#39;s status as of its date: that stays, so change it on the request if it was wrong.")
+	require.Contains(t, page, "Communication deleted: the acknowledgment of Wed 29 Mar 2017 (Your request R-17-0042 (corrected)). Logged on the wrong request")
+	require.NotContains(t, page, `id="comm-`+cm.ID+`"`)
+	_, err = b.st.FindCommunicationByID(b.fx.Ctx, cm.ID)
+	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
 }

@@ -769,6 +769,19 @@ func eventText(e *sunshine.Event, clockStops bool, names map[string]string) stri
 		}
 	case sunshine.EventCommEdited:
 		t = "Communication edited"
+	case sunshine.EventCommDeleted:
+		var deleted struct {
+			Kind       string        `json:"kind"`
+			OccurredOn deadline.Date `json:"occurred_on"`
+			Subject    string        `json:"subject"`
+		}
+		if raw, err := json.Marshal(data["communication"]); err == nil {
+			_ = json.Unmarshal(raw, &deleted)
+		}
+		t = "Communication deleted: the " + strings.ReplaceAll(deleted.Kind, "_", " ") + " of " + deleted.OccurredOn.Format("Mon 2 Jan 2006")
+		if deleted.Subject != "" {
+			t += " (" + deleted.Subject + ")"
+		}
 	case sunshine.EventDocumentDeleted:
 		t = "Document removed: " + str("filename")
 	case sunshine.EventReminderSent:

@@ -114,6 +114,7 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 	in.GET("/communications/:id/message.txt", s.handleMessage)
 	in.GET("/communications/:id/edit", s.handleCommunicationEditPage)
 	in.POST("/communications/:id/edit", s.handleCommunicationEdit)
+	in.POST("/communications/:id/delete", s.handleCommunicationDelete)
 	in.GET("/reminders", s.handleReminders)
 	in.POST("/reminders/retry", s.handleRemindersRetryAll)
 	in.POST("/reminders/:id/retry", s.handleReminderRetry)
