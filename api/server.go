@@ -128,6 +128,12 @@ func New(st *store.Store, cfg Config) *Server {
 		fail(c, sunshine.Errorf(sunshine.ENotFound, "no such route: %s %s", c.Request.Method, c.Request.URL.Path))
 	})
 	e.NoMethod(func(c *gin.Context) {
+		// A form's address opened in the browser (a bookmark of a refused
+		// form's page, /logout typed in) is the staff pages' to answer.
+		if s.pageNotFound != nil && c.Request.Method == http.MethodGet && wantsPage(c) {
+			s.pageNotFound(c)
+			return
+		}
 		c.Header("Allow", strings.Join(s.allowed(c.Request.URL.Path), ", "))
 		writeProblem(c, problem{Type: problemType + "method_not_allowed", Title: titleFor["method_not_allowed"],
 			Status: http.StatusMethodNotAllowed, Detail: c.Request.Method + " is not allowed on " + c.Request.URL.Path,

@@ -111,6 +111,7 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		// after the role and the organization were checked.
 		{"/requests/" + r.ID + "/edit", url.Values{"title": {"Renamed"}}, 400, 400, 403, 404},
 		{"/communications/" + comm.ID + "/edit", url.Values{"subject": {"Renamed"}}, 400, 400, 403, 404},
+		{"/communications/" + comm.ID + "/delete", nil, 400, 400, 403, 404},
 		// The admin removes the document; then it is gone for staff (404).
 		{"/documents/" + doc.ID + "/delete", nil, 303, 404, 403, 404},
 		// The agency's own values: saving them leaves it as it was for the next visitor.

@@ -147,6 +147,19 @@ func TestUnknownAddress_Page(t *testing.T) {
 		require.Empty(t, rec.Header().Get("Location"), path)
 	}
 
+	// A form's address opened as a page (a refused form's page bookmarked,
+	// /logout typed in): to the page the form is on.
+	id := "6a1d8f0e-2b7c-4c55-9d3e-7f1a0b2c3d4e"
+	for path, to := range map[string]string{"/logout": "/", "/requests/" + id + "/communications": "/requests/" + id,
+		"/requests/" + id + "/extension/undo": "/requests/" + id, "/agencies/" + id + "/closures": "/agencies/" + id} {
+		rec := browse(path, html)
+		require.Equal(t, http.StatusSeeOther, rec.Code, path)
+		require.Equal(t, to, rec.Header().Get("Location"), path)
+	}
+	rec = browse("/api/v1/requests/"+id+"/extension", html)
+	require.Equal(t, http.StatusMethodNotAllowed, rec.Code, "the API's wrong methods stay 405")
+	require.Equal(t, "application/problem+json", rec.Header().Get("Content-Type"))
+
 	// The API's paths, and JSON clients elsewhere, keep the problem.
 	for _, tc := range []struct{ path, accept string }{
 		{"/api/v1/nope", html}, {"/api/v1/requests/", html}, {"/api", html}, {"/dashboard", "application/json"},

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	pathpkg "path"
 	"regexp"
 	"strings"
 	"time"
@@ -150,6 +151,20 @@ func (s *Server) NotFound(c *gin.Context) {
 			c.Redirect(http.StatusMovedPermanently, to)
 			return
 		}
+	}
+	// The address of a form (only POST answers it) opened as a page, as
+	// when a refused form's page is bookmarked or reloaded by its address:
+	// the page the form is on, the nearest address above it that is one.
+	if c.Request.Method == http.MethodGet && s.routed(http.MethodPost, path) {
+		to := path
+		for to != "/" {
+			to = pathpkg.Dir(to)
+			if s.routed(http.MethodGet, to) {
+				break
+			}
+		}
+		c.Redirect(http.StatusSeeOther, to)
+		return
 	}
 	s.setSecurityHeaders(c)
 	if cookie, err := c.Cookie(sessionCookie); err == nil {
