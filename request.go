@@ -194,8 +194,11 @@ func (r *Request) AcknowledgedLate() bool {
 // is given by notice within the period (deadline-rules.md: "Notice within
 // the 5 BD", "made within 5 WD", "found in writing within the 3 days");
 // an expired period cannot be extended.
+// A law without a fixed extension has none to be late for: its notice sets
+// the date the agency announced.
 func (r *Request) ExtensionNoticeLate(on deadline.Date) bool {
-	return !r.Extended && !r.DueOn.IsZero() && on.After(r.DueOn)
+	j, err := deadline.Lookup(r.Jurisdiction)
+	return err == nil && j.Extension != nil && !r.Extended && !r.DueOn.IsZero() && on.After(r.DueOn)
 }
 
 // ListedOn is the date the lists sort the request by (zero: last): an open
@@ -314,8 +317,8 @@ type RequestFilter struct {
 	// its deadline follows.
 	Jurisdictions []string
 	Tag           string
-	DueBefore     deadline.Date // effective due date on or before
-	DueAfter      deadline.Date // effective due date on or after
+	DueBefore     deadline.Date // ListedOn on or before
+	DueAfter      deadline.Date // ListedOn on or after
 	Overdue       bool          // past due in the agency's time zone (DueTracked)
 	DueIn         *DayRange     // due (DueTracked) within these days of the agency's today
 	// FollowAfter and FollowBefore bound the date to follow (FollowOn), both

@@ -70,3 +70,26 @@ func TestRequest_FollowOn(t *testing.T) {
 		})
 	}
 }
+
+// An extension notice is late after the original due date, and only
+// under a law with a fixed extension to invoke.
+func TestRequest_ExtensionNoticeLate(t *testing.T) {
+	t.Parallel()
+	due := deadline.MustParseDate("2025-03-10")
+	for _, tc := range []struct {
+		name, law, on string
+		extended      bool
+		late          bool
+	}{
+		{"Virginia, on the due date", "us-va", "2025-03-10", false, false},
+		{"Virginia, the day after", "us-va", "2025-03-11", false, true},
+		{"Virginia, already extended", "us-va", "2025-03-20", true, false},
+		{"New York has no fixed extension", "us-ny", "2025-03-20", false, false},
+		{"Texas has no fixed extension", "us-tx", "2025-03-20", false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := Request{Jurisdiction: tc.law, Status: StatusSubmitted, DueOn: due, Extended: tc.extended}
+			require.Equal(t, tc.late, r.ExtensionNoticeLate(deadline.MustParseDate(tc.on)))
+		})
+	}
+}

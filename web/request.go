@@ -481,46 +481,52 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 		}
 		d.Me, d.AssignedMe = p.UserID, r.AssigneeID != nil && *r.AssigneeID == p.UserID
 	}
-	d.RemindersTo = remindersTo(r, d.Users, d.Watchers)
+	recipients, err := s.store.ReminderRecipients(ctx, r.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	d.RemindersTo = remindersTo(r, d.Users, d.Watchers, recipients)
 	if edit != nil {
 		edit(d)
 	}
 	s.render(c, status, "request", r.Title, d)
 }
 
-// remindersTo says who gets r's reminders, by the planner's rule: the
-// assignee and the watchers, deactivated people left out; when there is
-// neither, every active admin of the organization. users are the
-// organization's people, watchers r's active watchers.
-func remindersTo(r *sunshine.Request, users, watchers []*sunshine.User) string {
+// remindersTo says who gets r's reminders, as the planner chooses them
+// (store.ReminderRecipients, to): the assignee and the watchers, or, when
+// there is neither, every active admin of the organization. users are the
+// organization's people (for names, and a deactivated assignee),
+// watchers r's active watchers.
+func remindersTo(r *sunshine.Request, users, watchers []*sunshine.User, recipients []store.Recipient) string {
 	name := func(u *sunshine.User) string {
 		if u.Name != "" {
 			return u.Name
 		}
 		return u.Email
 	}
-	var to []string
-	var gone string // a deactivated assignee, who gets nothing
-	assigned := ""
-	if r.AssigneeID != nil {
-		for _, u := range users {
-			if u.ID != *r.AssigneeID {
-				continue
+	why := map[string]string{}
+	for _, rc := range recipients {
+		why[rc.UserID] = rc.Why
+	}
+	var to, admins []string
+	var gone string           // a deactivated assignee, who gets nothing
+	for _, u := range users { // in the users' order: the assignee first
+		switch {
+		case r.AssigneeID != nil && u.ID == *r.AssigneeID && !u.Active:
+			gone = name(u)
+		case why[u.ID] == store.RecipientAssignee:
+			role := "assigned"
+			if slices.ContainsFunc(watchers, func(w *sunshine.User) bool { return w.ID == u.ID }) {
+				role = "assigned, watching"
 			}
-			if u.Active {
-				assigned = u.ID
-				role := "assigned"
-				if slices.ContainsFunc(watchers, func(w *sunshine.User) bool { return w.ID == u.ID }) {
-					role = "assigned, watching"
-				}
-				to = append(to, name(u)+" ("+role+")")
-			} else {
-				gone = name(u)
-			}
+			to = append([]string{name(u) + " (" + role + ")"}, to...)
+		case why[u.ID] == store.RecipientAdmin:
+			admins = append(admins, name(u))
 		}
 	}
-	for _, w := range watchers {
-		if w.ID != assigned {
+	for _, w := range watchers { // in the order they started watching
+		if why[w.ID] == store.RecipientWatcher {
 			to = append(to, name(w)+" (watching)")
 		}
 	}
@@ -528,12 +534,6 @@ func remindersTo(r *sunshine.Request, users, watchers []*sunshine.User) string {
 	if len(to) > 0 {
 		s = "Reminders go to " + andList(to) + "."
 	} else {
-		var admins []string
-		for _, u := range users {
-			if u.Active && u.Role == sunshine.RoleAdmin {
-				admins = append(admins, name(u))
-			}
-		}
 		switch len(admins) {
 		case 0:
 			s = "Nobody is assigned or watching, and the organization has no active admin: nobody gets the reminders."
