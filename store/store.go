@@ -28,10 +28,21 @@ type Store struct {
 	stmts statements // prepared statements on db (prepared.go)
 
 	searchCandidates, searchWindow int // 0: the defaults (search.go); tests lower them
+
+	// snapshots admits the Snapshots running at once (exports, each
+	// holding a connection for its whole download): a quarter of the pool,
+	// so slow downloads never take every connection the pages need.
+	snapshots chan struct{}
 }
 
 // New returns a store over a connection pool.
-func New(db *sqlx.DB, clock sunshine.Clock) *Store { return &Store{db: db, clock: clock} }
+func New(db *sqlx.DB, clock sunshine.Clock) *Store {
+	n := db.Stats().MaxOpenConnections / 4
+	if db.Stats().MaxOpenConnections == 0 { // no limit set
+		n = DefaultMaxConns / 4
+	}
+	return &Store{db: db, clock: clock, snapshots: make(chan struct{}, max(n, 1))}
+}
 
 // NewInTx returns a store whose every statement runs inside tx, which the
 // caller rolls back (tests). Each write is wrapped in a savepoint so a
@@ -166,10 +177,18 @@ func (s *Store) Atomically(ctx context.Context, fn func(*Store) error) error {
 // transaction, so that every read fn makes sees the database as of its
 // first statement: an export read page by page neither misses nor repeats
 // a row that a colleague edits meanwhile. The transaction holds one pooled
-// connection until fn returns. Bound to a test's transaction, fn runs in it.
+// connection until fn returns, so at most a quarter of the pool's
+// connections are in Snapshots at once; another waits for one to end (or
+// for ctx). Bound to a test's transaction, fn runs in it.
 func (s *Store) Snapshot(ctx context.Context, fn func(*Store) error) error {
 	if s.tx != nil {
 		return fn(s)
+	}
+	select {
+	case s.snapshots <- struct{}{}:
+		defer func() { <-s.snapshots }()
+	case <-ctx.Done():
+		return translate(ctx.Err(), "transaction")
 	}
 	tx, err := s.db.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 	if err != nil {

@@ -158,3 +158,45 @@ func TestRequestListQuery_StatusesCanonical(t *testing.T) {
 	require.Equal(t, want, query(sunshine.StatusSubmitted, sunshine.StatusAcknowledged, sunshine.StatusSubmitted))
 	require.Contains(t, want, "r.status IN ('acknowledged', 'submitted')")
 }
+
+// Snapshots (exports, each holding a connection for its whole download)
+// take at most a quarter of the pool: the next waits for one to end, or
+// gives up with its request, and the pages keep their connections.
+func TestStore_SnapshotsTakeAQuarterOfThePool(t *testing.T) {
+	t.Parallel()
+	db := storetest.DB(t)
+	db.SetMaxOpenConns(8) // two Snapshots at once
+	s := store.New(db, sunshine.NewFixedClock(now))
+	fx := storetest.Org(t, s, "snapshots")
+
+	release := make(chan struct{})
+	held := make(chan struct{})
+	done := make(chan error, 2)
+	for range 2 {
+		go func() {
+			done <- s.Snapshot(fx.Ctx, func(*store.Store) error {
+				held <- struct{}{}
+				<-release
+				return nil
+			})
+		}()
+	}
+	<-held
+	<-held
+	ctx, cancel := context.WithTimeout(fx.Ctx, 200*time.Millisecond)
+	defer cancel()
+	ran := false
+	err := s.Snapshot(ctx, func(*store.Store) error { ran = true; return nil })
+	require.Error(t, err, "a third waits while two run")
+	require.False(t, ran)
+	_, _, err = s.FindAgencies(fx.Ctx, sunshine.AgencyFilter{})
+	require.NoError(t, err, "the pages still get connections")
+
+	close(release)
+	require.NoError(t, <-done)
+	require.NoError(t, <-done)
+	require.NoError(t, s.Snapshot(fx.Ctx, func(st *store.Store) error {
+		_, _, err := st.FindAgencies(fx.Ctx, sunshine.AgencyFilter{})
+		return err
+	}))
+}
