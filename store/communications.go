@@ -39,7 +39,9 @@ const (
 // CreateCommunication logs a communication on a request and applies its
 // effect in the same transaction, each with its event:
 //   - extension_notice invokes the law's extension (or, where the law has
-//     none, sets CustomDueOn when given; otherwise EUnprocessable);
+//     none, sets CustomDueOn when given; otherwise EUnprocessable); one
+//     dated after the original due date extends nothing and keeps the
+//     date it announced in its extension_late event;
 //   - fee_estimate and clarification_request move the request to
 //     awaiting_requester, pausing the clock where the law tolls;
 //   - an outgoing follow_up or other while awaiting_requester resumes the
@@ -163,16 +165,17 @@ func (s *Store) applyEffect(ctx context.Context, tx *sqlx.Tx, r *sunshine.Reques
 			return err
 		}
 		switch {
-		case j.Extension != nil && r.ExtensionNoticeLate(on):
+		case r.ExtensionNoticeLate(on):
 			// Logged, but too late to extend: the timeline says why the
-			// date stays, and an announced date becomes the custom one.
-			if err := addEvent(ctx, tx, r, sunshine.EventExtensionLate, on, note,
-				map[string]any{"due_on": r.DueOn, "citation": j.Extension.Citation}); err != nil {
-				return err
+			// date stays. A date the agency announced is kept there, not
+			// followed: it would take the request out of overdue on the
+			// agency's word alone; staff who accept it set it as the
+			// custom due date.
+			data := map[string]any{"due_on": r.DueOn, "citation": j.Extension.Citation}
+			if !in.CustomDueOn.IsZero() {
+				data["announced_on"] = in.CustomDueOn
 			}
-			if in.CustomDueOn.IsZero() {
-				return nil
-			}
+			return addEvent(ctx, tx, r, sunshine.EventExtensionLate, on, note, data)
 		case j.Extension != nil && !r.Extended:
 			if err := s.extend(ctx, tx, r, on, note); err != nil {
 				return err

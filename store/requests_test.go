@@ -488,7 +488,11 @@ func TestStore_Extension(t *testing.T) {
 
 		r = notice(b.request(t, ag, "Body cameras", "2025-03-03"), "2025-03-31")
 		require.False(t, r.Extended)
-		require.Equal(t, "2025-03-31", r.EffectiveDueOn().String(), "the announced date, as a custom one")
+		require.Equal(t, "2025-03-10", r.EffectiveDueOn().String(), "the announced date is not followed on the agency's word")
+		require.True(t, r.CustomDueOn.IsZero())
+		es, _, err = b.s.FindEvents(b.ctx, r.ID, store.All, "")
+		require.NoError(t, err)
+		require.JSONEq(t, `{"due_on":"2025-03-10","announced_on":"2025-03-31","citation":"Va. Code 2.2-3704(B)(4), by a response within the 5 working days"}`, string(es[len(es)-1].Data))
 	})
 	t.Run("ErrTexasHasNone", func(t *testing.T) {
 		t.Parallel()

@@ -746,6 +746,9 @@ func eventText(e *sunshine.Event, clockStops bool, names map[string]string) stri
 		}
 	case sunshine.EventExtensionLate:
 		t = "Extension notice too late: it came after the original due date, " + date("due_on") + ", which stays"
+		if str("announced_on") != "" {
+			t += "; the agency announced " + date("announced_on")
+		}
 		if c := str("citation"); c != "" {
 			t += " (" + c + ")"
 		}
@@ -881,8 +884,8 @@ func (s *Server) handleCommunicationCreate(c *gin.Context) {
 	note := "Logged the " + strings.ReplaceAll(string(cm.Kind), "_", " ") + " of " + cm.OccurredOn.Format("Mon 2 Jan 2006") + "."
 	if cm.Kind == sunshine.KindExtensionNotice && r.ExtensionNoticeLate(cm.OccurredOn) {
 		note += " It came after the original due date, " + r.DueOn.Format("Mon 2 Jan 2006") + ", too late to extend it, so the request stays due then."
-		if !r.CustomDueOn.IsZero() {
-			note += " The date it announced is the custom due date."
+		if !in.CustomDueOn.IsZero() {
+			note += " The date it announced, " + in.CustomDueOn.Format("Mon 2 Jan 2006") + ", is kept in the timeline; if you accept it, set it as the custom due date."
 		}
 	}
 	s.redirectBack(c, requestPath(c.Param("id")), note)

@@ -160,6 +160,15 @@ func TestRequestPage_ExtensionNoticeTooLate(t *testing.T) {
 	require.Contains(t, page, "Extension notice too late: it came after the original due date, Thu 6 Apr 2017, which stays")
 	require.Contains(t, page, "<strong>Thu 6 Apr 2017</strong>")
 	require.NotContains(t, page, "Extended on")
+
+	// With the date the agency announced: kept, not followed.
+	loc = requireRedirect(t, b.post("/requests/"+r.ID+"/communications", url.Values{
+		"direction": {"in"}, "channel": {"email"}, "kind": {"extension_notice"}, "occurred_on": {"2017-04-11"},
+		"custom_due_on": {"2017-05-01"}}), "/requests/"+r.ID)
+	page = body(b.get(loc))
+	require.Contains(t, page, "The date it announced, Mon 1 May 2017, is kept in the timeline; if you accept it, set it as the custom due date.")
+	require.Contains(t, page, "which stays; the agency announced Mon 1 May 2017")
+	require.Contains(t, page, "<strong>Thu 6 Apr 2017</strong>", "still due on the statutory date")
 }
 
 func TestRequestPage_ExtensionRefusedWithoutOne(t *testing.T) {
