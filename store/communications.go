@@ -455,12 +455,26 @@ func (s *Store) UpdateCommunication(ctx context.Context, id string, upd sunshine
 		if err := addEvent(ctx, tx, r, sunshine.EventCommEdited, c.OccurredOn, "", map[string]any{"communication_id": c.ID, "previous": prev}); err != nil {
 			return err
 		}
+		// The acknowledgment that gave the request its acknowledgment day
+		// moves it when its date is corrected: the day decides whether a
+		// FOIL or PRA statutory date was met or missed.
+		if acknowledges(c) && c.OccurredOn != prev.OccurredOn && r.AcknowledgedOn == prev.OccurredOn {
+			r.AcknowledgedOn = c.OccurredOn
+			return saveRequest(ctx, tx, r)
+		}
 		return touchRequest(ctx, tx, r)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// acknowledges reports a communication from the agency whose logging can
+// mark the request acknowledged (Request.AcknowledgedOn).
+func acknowledges(c *sunshine.Communication) bool {
+	return c.Direction == sunshine.DirectionIn &&
+		(c.Kind == sunshine.KindAcknowledgment || c.Kind == sunshine.KindRecordsRelease || c.Kind == sunshine.KindClarificationRequest)
 }
 
 // checkOccurredOn refuses a communication dated in the future, or an

@@ -216,3 +216,40 @@ func TestStore_AcknowledgedOn(t *testing.T) {
 		})
 	}
 }
+
+// Logged with the wrong date, the acknowledgment is corrected on its edit
+// page; the request's acknowledgment day follows it (met again), and a
+// later correction of another letter does not touch it.
+func TestStore_AcknowledgedOnFollowsTheLettersDate(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.clk.Set(time.Date(2025, 4, 1, 15, 0, 0, 0, time.UTC))
+	r := b.request(t, b.agency(t, "New York City Police Department", "us-ny"), "Stop-and-frisk data", "2025-03-03")
+	log := func(kind sunshine.CommKind, on string) *sunshine.Communication {
+		t.Helper()
+		c, _, err := b.s.CreateCommunication(b.ctx, r.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
+			Direction: sunshine.DirectionIn, Channel: "email", Kind: kind, OccurredOn: d(on)}})
+		require.NoError(t, err)
+		return c
+	}
+	ack := log(sunshine.KindAcknowledgment, "2025-03-20") // should have been 5 March
+	got, err := b.s.FindRequestByID(b.ctx, r.ID)
+	require.NoError(t, err)
+	require.True(t, got.AcknowledgedLate())
+	other := log(sunshine.KindOther, "2025-03-20")
+
+	on := d("2025-03-05")
+	_, err = b.s.UpdateCommunication(b.ctx, ack.ID, sunshine.CommunicationUpdate{OccurredOn: &on})
+	require.NoError(t, err)
+	got, err = b.s.FindRequestByID(b.ctx, r.ID)
+	require.NoError(t, err)
+	require.Equal(t, "2025-03-05", got.AcknowledgedOn.String())
+	require.False(t, got.AcknowledgedLate())
+
+	later := d("2025-03-25")
+	_, err = b.s.UpdateCommunication(b.ctx, other.ID, sunshine.CommunicationUpdate{OccurredOn: &later})
+	require.NoError(t, err)
+	got, err = b.s.FindRequestByID(b.ctx, r.ID)
+	require.NoError(t, err)
+	require.Equal(t, "2025-03-05", got.AcknowledgedOn.String())
+}

@@ -209,6 +209,10 @@ func (s *Server) handleCommunicationEdit(c *gin.Context) {
 	note := "Communication updated."
 	if upd.OccurredOn != nil && commEffect(out) != "" {
 		note += " Its new date does not move what logging it did to the request."
+		if r, err := s.store.FindRequestByID(ctx, out.RequestID); err == nil && r.MetByAcknowledgment() && r.AcknowledgedOn == out.OccurredOn {
+			note = "Communication updated. The request's acknowledgment day moves with it, to " + out.OccurredOn.Format("Mon 2 Jan 2006") +
+				"; its status and other dates stay."
+		}
 	}
 	s.redirectBack(c, commPath(out), note)
 }

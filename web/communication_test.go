@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -311,4 +312,29 @@ func TestCommunicationDelete(t *testing.T) {
 	require.NotContains(t, page, `id="comm-`+cm.ID+`"`)
 	_, err = b.st.FindCommunicationByID(b.fx.Ctx, cm.ID)
 	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
+}
+
+// A FOIL acknowledgment logged with the wrong date, corrected: the request
+// reads met again, and the note says the acknowledgment day moved.
+func TestCommunicationEdit_AcknowledgmentDate(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.clk.Set(time.Date(2017, 4, 20, 15, 0, 0, 0, time.UTC))
+	b.login(b.fx.Admin.Email)
+	a := &sunshine.Agency{Name: "New York City Police Department", Jurisdiction: "us-ny"}
+	require.NoError(t, b.st.CreateAgency(b.fx.Ctx, a))
+	r := &sunshine.Request{AgencyID: a.ID, Title: "Stop-and-frisk data", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: deadline.MustParseDate("2017-03-27")}
+	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, r))
+	cm, _, err := b.st.CreateCommunication(b.fx.Ctx, r.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
+		Direction: sunshine.DirectionIn, Channel: "email", Kind: sunshine.KindAcknowledgment, OccurredOn: deadline.MustParseDate("2017-04-20")}})
+	require.NoError(t, err)
+	require.Contains(t, body(b.get("/requests/"+r.ID)), "Statutory date missed")
+
+	form := commForm(cm)
+	form.Set("occurred_on", "2017-03-29")
+	loc := requireRedirect(t, b.post("/communications/"+cm.ID+"/edit", form), "/requests/"+r.ID)
+	page := body(b.get(noFragment(loc)))
+	require.Contains(t, page, "Communication updated. The request&#39;s acknowledgment day moves with it, to Wed 29 Mar 2017; its status and other dates stay.")
+	require.Contains(t, page, "Statutory date met")
+	require.NotContains(t, page, "Statutory date missed")
 }
