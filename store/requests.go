@@ -770,7 +770,7 @@ func (s *Store) transition(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request
 			return sunshine.FieldInvalid("received_on", "is required to submit a request: the legal receipt date starts the clock")
 		}
 		if !r.SentOn.IsZero() && in.ReceivedOn.Before(r.SentOn) {
-			return sunshine.FieldInvalid("received_on", "must not be before sent_on (%s)", r.SentOn)
+			return sunshine.FieldInvalid("received_on", "must not be before the sent date (%s); if that date is wrong, correct it under the request's details first", r.SentOn)
 		}
 		if err := s.notFuture(r, "received_on", in.ReceivedOn); err != nil {
 			return err

@@ -881,7 +881,7 @@ func (s *Server) handleCommunicationCreate(c *gin.Context) {
 		s.actionFailed(c, f, err, set)
 		return
 	}
-	note := "Logged the " + strings.ReplaceAll(string(cm.Kind), "_", " ") + " of " + cm.OccurredOn.Format("Mon 2 Jan 2006") + "."
+	note := "Logged the " + commWords(cm.Kind) + " of " + cm.OccurredOn.Format("Mon 2 Jan 2006") + "."
 	if cm.Kind == sunshine.KindExtensionNotice && r.ExtensionNoticeLate(cm.OccurredOn) {
 		note += " It came after the original due date, " + r.DueOn.Format("Mon 2 Jan 2006") + ", too late to extend it, so the request stays due then."
 		if !in.CustomDueOn.IsZero() {
@@ -997,7 +997,7 @@ func (s *Server) handleWatch(c *gin.Context) {
 		s.actionFailed(c, newReqForm("watch", nil), err, func(d *requestPageData, f *reqForm) { d.WatchForm = f })
 		return
 	}
-	note := "You watch this request: its reminders come to you too."
+	note := "You watch this request: its reminders come to you (and no longer to the admins, if they were getting them for want of anyone)."
 	if !watch {
 		note = "You no longer watch this request."
 	}

@@ -719,6 +719,7 @@ func TestRequestPage_UnderAppeal(t *testing.T) {
 		require.Contains(t, page, "under appeal", path)
 		require.NotContains(t, page, "late", path)
 	}
+	require.Contains(t, body(b.get("/requests/"+r.ID)), `<strong>No date to follow</strong> <span class="pill due-none">under appeal</span>`, "the page says what the lists say")
 	row := listRow(t, body(b.get("/requests")), r.ID)
 	require.Contains(t, row, `<span class="due due-none">under appeal: no date to follow</span> <span class="hint">(agency's date Thu 6 Apr 2017 superseded)</span>`)
 	require.NotContains(t, row, "<time", "the superseded date is not the one to follow")
