@@ -976,13 +976,36 @@ func (s *Server) handleAssign(c *gin.Context) {
 	_ = c.Request.ParseForm()
 	f := newReqForm("assign", c.Request.PostForm)
 	id := strings.TrimSpace(f.V("assignee_id"))
+	// A page opened before a colleague took the request does not take it
+	// back from them unseen: the form says whom it found assigned.
+	if was, ok := c.Request.PostForm["was_assignee_id"]; ok {
+		now, err := s.store.FindRequestByID(ctxOf(c), c.Param("id"))
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		if deref(now.AssigneeID) != strings.TrimSpace(was[0]) && deref(now.AssigneeID) != id {
+			who := "nobody"
+			if now.AssigneeName != nil && *now.AssigneeName != "" {
+				who = *now.AssigneeName
+			} else if now.AssigneeEmail != nil {
+				who = *now.AssigneeEmail
+			}
+			s.actionFailed(c, f, sunshine.Errorf(sunshine.EConflict, "Someone changed the assignee after you opened the page: the request is assigned to %s now. Choose again if it should still change.", who),
+				func(d *requestPageData, f *reqForm) { d.AssignForm = f })
+			return
+		}
+	}
 	r, err := s.store.UpdateRequest(ctxOf(c), c.Param("id"), sunshine.RequestUpdate{AssigneeID: &id})
 	if err != nil {
 		s.actionFailed(c, f, err, func(d *requestPageData, f *reqForm) { d.AssignForm = f })
 		return
 	}
 	note := "The request is unassigned now."
-	if r.AssigneeEmail != nil {
+	switch {
+	case r.AssigneeName != nil && *r.AssigneeName != "":
+		note = "Assigned to " + *r.AssigneeName + "."
+	case r.AssigneeEmail != nil:
 		note = "Assigned to " + *r.AssigneeEmail + "."
 	}
 	s.redirectBack(c, requestPath(r.ID), note)

@@ -328,7 +328,7 @@ func TestRequestPage_AssignAndWatch(t *testing.T) {
 	b, _, r := sacramento(t)
 	loc := requireRedirect(t, b.post("/requests/"+r.ID+"/assign", url.Values{"assignee_id": {b.fx.Admin.ID}}), "/requests/")
 	page := body(b.get(loc))
-	require.Contains(t, page, "Assigned to "+b.fx.Admin.Email)
+	require.Contains(t, page, "Assigned to "+b.fx.Admin.Name+".")
 	require.Contains(t, page, `<option value="`+b.fx.Admin.ID+`" selected>`)
 	// The timeline names who, not the field.
 	require.Regexp(t, `</time> Assigned to `+regexp.QuoteMeta(b.fx.Admin.Name), page)
@@ -1208,6 +1208,7 @@ func TestRequestPage_RemindersTo(t *testing.T) {
 	page := body(b.get(path))
 	require.Contains(t, page, `<form method="post" action="`+path+`/assign#reminders">
     <input type="hidden" name="assignee_id" value="`+b.fx.Admin.ID+`">
+    <input type="hidden" name="was_assignee_id" value="">
     <button type="submit" class="secondary">Assign to me</button>`)
 	require.Contains(t, page, `action="`+path+`/watch#reminders"`)
 
@@ -1215,6 +1216,13 @@ func TestRequestPage_RemindersTo(t *testing.T) {
 	_, err := b.st.UpdateRequest(b.fx.Ctx, r.ID, sunshine.RequestUpdate{AssigneeID: &ana.ID})
 	require.NoError(t, err)
 	require.Equal(t, "Reminders go to Staff Person (assigned).", remindersTo())
+	// Assign to me from a page opened before Ana took it: refused, and
+	// nothing changes; the button is gone from a fresh page.
+	rec := b.post(path+"/assign", url.Values{"assignee_id": {b.fx.Admin.ID}, "was_assignee_id": {""}})
+	require.Equal(t, http.StatusConflict, rec.Code)
+	require.Contains(t, body(rec), "The request was not assigned: someone changed the assignee after you opened the page: the request is assigned to Staff Person now.")
+	require.Equal(t, "Reminders go to Staff Person (assigned).", remindersTo())
+	require.NotContains(t, body(b.get(path)), "Assign to me", "assigned to a colleague: the Assign section, deliberately")
 	requireRedirect(t, b.post(path+"/watch", url.Values{"watch": {"1"}}), path)
 	require.Equal(t, "Reminders go to Staff Person (assigned) and "+admin+" (watching).", remindersTo())
 
