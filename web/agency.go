@@ -225,7 +225,6 @@ func (s *Server) handleClosureCreate(c *gin.Context) {
 // errors, or the error page when the error is not about the form (another
 // organization's agency is a 404).
 func (s *Server) closureFailed(c *gin.Context, f *reqForm, err error) {
-	f.Errors["_"] = "The closure day was not added. Check the fields marked below."
 	status := http.StatusBadRequest
 	if err != nil {
 		if status = f.fail(err); status == 0 {

@@ -238,6 +238,9 @@ func TestAgencyPage_ClosureErrors(t *testing.T) {
 			require.Contains(t, page, `<p class="field-error" id="closure-`+tc.field+`-error">`+tc.error+`</p>`)
 			require.Regexp(t, `id="closure-`+tc.field+`"[^>]*aria-invalid="true" aria-describedby="closure-`+tc.field+`-error"`, page)
 			require.Contains(t, page, `id="closure-reason" name="reason" value="`+tc.form.Get("reason")+`"`, "what was typed is kept")
+			require.Contains(t, page, `<div class="error" role="alert" tabindex="-1" data-error-summary>
+    <p>The closure day was not added`, "a summary that takes the focus")
+			require.Contains(t, page, `<a href="#closure-`+tc.field+`">`, "linked to the field")
 			require.Equal(t, []string{"2017-03-31 snow"}, f.closures(), "nothing saved")
 			require.Equal(t, "2017-04-04", f.due(f.early))
 		})

@@ -53,6 +53,7 @@ var formLabels = map[string]map[string]string{
 	"unextend": {"reason": "Why it is undone"},
 	"custom":   {"date": "Date", "reason": "Reason"},
 	"assign":   {"assignee_id": "Assignee"},
+	"closure":  {"closed_on": "Date", "reason": "Reason"}, // the agency page's
 }
 
 // V is the value typed into a field.
