@@ -449,10 +449,18 @@ func planAndDeliver(ctx context.Context, dbURL string, g *genConfig, o options, 
 	_, err = db.ExecContext(ctx, `INSERT INTO reminders (org_id, request_id, recipient_id, kind, due_on, occurrence)
 		SELECT r.org_id, r.id, u.id, 'overdue', COALESCE(r.custom_due_on, r.due_on), `+harnessOccurrence+`
 		FROM requests r JOIN reminder_schedule s ON s.request_id = r.id
-		JOIN users u ON u.org_id = r.org_id AND u.role = 'admin'
+		-- To whom planning would send them: the (active) assignee, or the
+		-- admins of a request nobody is assigned to or watches. Delivery
+		-- hands one misaddressed to the right people instead of sending it.
+		JOIN users u ON u.org_id = r.org_id AND u.deactivated_at IS NULL
+		   AND (u.id = r.assignee_id
+		        OR (u.role = 'admin' AND NOT EXISTS (SELECT 1 FROM users a WHERE a.id = r.assignee_id AND a.deactivated_at IS NULL)
+		            AND NOT EXISTS (SELECT 1 FROM watchers w JOIN users wu ON wu.id = w.user_id AND wu.deactivated_at IS NULL WHERE w.request_id = r.id)))
 		-- Overdue reminders that still apply (Request.DueTracked): under
 		-- appeal only a custom date counts, and delivery drops the rest.
-		WHERE (r.status IN ('submitted', 'acknowledged', 'rolling_production')
+		-- An acknowledgment meets the statutory date of FOIL and PRA requests.
+		WHERE (r.status = 'submitted'
+		       OR (r.status IN ('acknowledged', 'rolling_production') AND (r.jurisdiction NOT IN ('us-ny', 'us-wa') OR r.custom_due_on IS NOT NULL))
 		       OR (r.status IN ('appealed', 'in_litigation') AND r.custom_due_on IS NOT NULL))
 		  AND COALESCE(r.custom_due_on, r.due_on) < $1::date
 		ORDER BY r.id LIMIT $2`, g.AsOf.String(), o.emails)
