@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -31,12 +30,7 @@ func TestStore_UpdateAgencyConcurrentFields(t *testing.T) {
 			_, err := s.UpdateAgency(fx.Ctx, a.ID, sunshine.AgencyUpdate{Email: &email})
 			changed <- err
 		}()
-		require.Eventually(t, func() bool {
-			var waiting int
-			require.NoError(t, db.Get(&waiting, `SELECT count(*) FROM pg_stat_activity
-				WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%agencies%'`))
-			return waiting > 0
-		}, 10*time.Second, 10*time.Millisecond, "the email change waits for the phone change")
+		waitUntilBlocked(t, db, "agencies", 1, "the email change waits for the phone change")
 		return nil
 	})
 	require.NoError(t, err)

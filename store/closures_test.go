@@ -250,12 +250,7 @@ func TestStore_ClosureWaitsForRequestChange(t *testing.T) {
 			assert.NoError(t, err)
 			added <- len(moved)
 		}()
-		require.Eventually(t, func() bool {
-			var waiting int
-			require.NoError(t, db.Get(&waiting, `SELECT count(*) FROM pg_stat_activity
-				WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%SET closures_version = closures_version + 1%'`))
-			return waiting > 0
-		}, 10*time.Second, 10*time.Millisecond, "the closure change waits for the request change")
+		waitUntilBlocked(t, db, "SET closures_version = closures_version + 1", 1, "the closure change waits for the request change")
 		return nil
 	})
 	require.NoError(t, err)

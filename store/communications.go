@@ -242,20 +242,9 @@ func (s *Store) DeleteCommunication(ctx context.Context, id, reason string) (*su
 	}
 	var c *sunshine.Communication
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
-		// The request first, then the communication (as UpdateCommunication).
-		if c, err = findCommunication(ctx, tx, org, id, false); err != nil {
+		var r *sunshine.Request
+		if r, c, err = s.lockCommunication(ctx, tx, org, id, "read it again before deleting it"); err != nil {
 			return err
-		}
-		r, err := s.findRequest(ctx, tx, org, c.RequestID, true)
-		if err != nil {
-			return err
-		}
-		if c, err = findCommunication(ctx, tx, org, id, true); err != nil {
-			return err
-		}
-		if want, ok := ctx.Value(ifMatchKey{}).(int); ok && want != c.Version {
-			return sunshine.Errorf(sunshine.EPrecondition,
-				"the communication changed since you read it (version %d, you had %d); read it again before deleting it", c.Version, want)
 		}
 		var docs []string
 		const detach = `UPDATE documents SET communication_id = NULL WHERE org_id = $1 AND communication_id = $2 RETURNING id`
@@ -392,24 +381,11 @@ func (s *Store) UpdateCommunication(ctx context.Context, id string, upd sunshine
 	}
 	var c *sunshine.Communication
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
-		// The request first, then the communication, in the order every
-		// change to a request takes them (a document attached to the
-		// communication locks the request, then refers to the
-		// communication): the other order could deadlock with it.
-		if c, err = findCommunication(ctx, tx, org, id, false); err != nil {
-			return err
-		}
-		r, err := s.findRequest(ctx, tx, org, c.RequestID, true)
+		r, cur, err := s.lockCommunication(ctx, tx, org, id, "read it again and reapply your change")
 		if err != nil {
 			return err
 		}
-		if c, err = findCommunication(ctx, tx, org, id, true); err != nil {
-			return err
-		}
-		if want, ok := ctx.Value(ifMatchKey{}).(int); ok && want != c.Version {
-			return sunshine.Errorf(sunshine.EPrecondition,
-				"the communication changed since you read it (version %d, you had %d); read it again and reapply your change", c.Version, want)
-		}
+		c = cur
 		prev := *c
 		setStr := func(dst *string, v *string) {
 			if v != nil {
@@ -468,6 +444,31 @@ func (s *Store) UpdateCommunication(ctx context.Context, id string, upd sunshine
 		return nil, err
 	}
 	return c, nil
+}
+
+// lockCommunication locks communication id's request, then the
+// communication, in the order every change to a request takes them (a
+// document attached to the communication locks the request, then refers
+// to the communication): the other order could deadlock with it. An
+// If-Match version in ctx that is not the communication's is refused,
+// with advice on what to do.
+func (s *Store) lockCommunication(ctx context.Context, tx *sqlx.Tx, org, id, advice string) (*sunshine.Request, *sunshine.Communication, error) {
+	c, err := findCommunication(ctx, tx, org, id, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := s.findRequest(ctx, tx, org, c.RequestID, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	if c, err = findCommunication(ctx, tx, org, id, true); err != nil {
+		return nil, nil, err
+	}
+	if want, ok := ctx.Value(ifMatchKey{}).(int); ok && want != c.Version {
+		return nil, nil, sunshine.Errorf(sunshine.EPrecondition,
+			"the communication changed since you read it (version %d, you had %d); %s", c.Version, want, advice)
+	}
+	return r, c, nil
 }
 
 // acknowledges reports a communication from the agency whose logging can

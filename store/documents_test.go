@@ -354,12 +354,7 @@ func TestStore_ConcurrentDeletesRecordOnce(t *testing.T) {
 	for range 2 {
 		go func() { errs <- s.DeleteDocument(fx.Ctx, doc.ID) }()
 	}
-	require.Eventually(t, func() bool {
-		var waiting int
-		require.NoError(t, s.DB().Get(&waiting, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
-			AND wait_event_type = 'Lock' AND query LIKE 'UPDATE documents SET deleted_at%'`))
-		return waiting >= 2
-	}, 10*time.Second, 20*time.Millisecond, "both deletes wait on the row")
+	waitUntilBlocked(t, s.DB(), "UPDATE documents SET deleted_at", 2, "both deletes wait on the row")
 	require.NoError(t, hold.Rollback())
 
 	var codes []sunshine.Code

@@ -740,12 +740,7 @@ func TestStore_PlanRemindersKeepsAScheduleRewrittenMeanwhile(t *testing.T) {
 		_, err := s.PlanReminders(context.Background(), planAt)
 		done <- err
 	}()
-	require.Eventually(t, func() bool {
-		var waiting int
-		err := db.Get(&waiting, `SELECT count(*) FROM pg_stat_activity
-			WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%WITH cand AS%'`)
-		return err == nil && waiting == 1
-	}, 10*time.Second, 10*time.Millisecond, "planning waits for the change")
+	waitUntilBlocked(t, db, "WITH cand AS", 1, "planning waits for the change")
 	require.NoError(t, change.Commit())
 	require.NoError(t, <-done)
 

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/stretchr/testify/require"
 
 	sunshine "github.com/sunshine-records/sunshine"
@@ -34,6 +35,18 @@ func setup(t *testing.T) testBundle {
 }
 
 func d(s string) deadline.Date { return deadline.MustParseDate(s) }
+
+// waitUntilBlocked waits until n statements of the test's database whose
+// text contains like wait on a lock: the other side of a race is in place.
+func waitUntilBlocked(t *testing.T, db *sqlx.DB, like string, n int, what string) {
+	t.Helper()
+	require.Eventually(t, func() bool {
+		var waiting int
+		err := db.Get(&waiting, `SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND wait_event_type = 'Lock' AND strpos(query, $1) > 0`, like)
+		return err == nil && waiting >= n
+	}, 10*time.Second, 10*time.Millisecond, what)
+}
 
 func (b testBundle) agency(t *testing.T, name, jurisdiction string) *sunshine.Agency {
 	t.Helper()

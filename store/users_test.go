@@ -5,7 +5,6 @@ import (
 	"errors"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -296,12 +295,7 @@ func TestStore_RoleChangeRacingDeactivation(t *testing.T) {
 			_, err := s.UpdateUserRole(fx.Ctx, u.ID, sunshine.RoleViewer)
 			changed <- err
 		}()
-		require.Eventually(t, func() bool {
-			var waiting int
-			require.NoError(t, db.Get(&waiting, `SELECT count(*) FROM pg_stat_activity
-				WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%users%'`))
-			return waiting > 0
-		}, 10*time.Second, 10*time.Millisecond, "the role change waits for the deactivation")
+		waitUntilBlocked(t, db, "users", 1, "the role change waits for the deactivation")
 		return nil
 	})
 	require.NoError(t, err)
