@@ -64,3 +64,11 @@ func FollowOnSQL(s *Store, r *sunshine.Request) (deadline.Date, error) {
 		string(r.Status), r.Jurisdiction, r.DueOn, r.CustomDueOn, r.AgencyEstimatedOn).Scan(&d)
 	return d, err
 }
+
+// Exec runs a statement on the store's connection or transaction, for a
+// test to put the database in a state the store would not (a due date
+// stored by an older release).
+func Exec(s *Store, query string, args ...any) error {
+	_, err := s.q().ExecContext(context.Background(), query, args...)
+	return err
+}

@@ -115,6 +115,14 @@ func runMigrate(args []string, stdout, _ io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "database at migration %d\n", v)
+	// Due dates a change to the deadline rules moved, recomputed once.
+	n, err := store.New(db, sunshine.SystemClock{}).ApplyRuleChanges(ctx, store.RuleChanges)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		fmt.Fprintf(stdout, "deadline rules updated: %d due dates recomputed\n", n)
+	}
 	return nil
 }
 

@@ -83,6 +83,12 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("the database is at migration %d and migrations are pending: run `sunshine migrate` (or set SUNSHINE_MIGRATE=true)", v)
 	}
 	st := store.New(db, sunshine.SystemClock{})
+	// Due dates a change to the deadline rules moved, recomputed once.
+	if n, err := st.ApplyRuleChanges(ctx, store.RuleChanges); err != nil {
+		return err
+	} else if n > 0 {
+		log.Info("deadline rules updated: due dates recomputed", "moved", n)
+	}
 	if cfg.SeedDemo {
 		if _, created, err := seedDemo(ctx, st); err != nil {
 			return fmt.Errorf("seed the demo: %w", err)

@@ -1,0 +1,94 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// RuleChange is a change to how the deadline engine counts under some
+// laws: the due dates stored for open requests under them are computed
+// again, once, when a release carrying it first starts.
+type RuleChange struct {
+	Name          string   // unique, and never reused
+	Jurisdictions []string // the laws whose counting changed
+	Note          string   // the timeline's note on each date it moves
+}
+
+// RuleChanges lists the changes, oldest first. Add one whenever a change
+// to the deadline package moves dates that requests already have.
+var RuleChanges = []RuleChange{
+	{Name: "2026-12-06 Michigan closure days", Jurisdictions: []string{"us-mi"},
+		Note: "Deadline rules updated: Michigan counts an agency's closure days as business days (AG Op. 7172)"},
+}
+
+// ApplyRuleChanges applies each change not yet applied: it recomputes the
+// due dates of the open requests under the change's laws, in every
+// organization, records each move in the request's timeline with the
+// change's note, moves its reminders, and records the change so it is
+// never applied again. Processes starting together take turns on an
+// advisory lock. A request the engine cannot count any longer keeps its
+// date. It returns how many due dates moved.
+func (s *Store) ApplyRuleChanges(ctx context.Context, changes []RuleChange) (int, error) {
+	total := 0
+	for _, ch := range changes {
+		err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('sunshine deadline rule changes'))`); err != nil {
+				return translate(err, "rule changes")
+			}
+			var done bool
+			if err := sqlx.GetContext(ctx, tx, &done, `SELECT EXISTS (SELECT 1 FROM deadline_rule_changes WHERE name = $1)`, ch.Name); err != nil {
+				return translate(err, "rule changes")
+			}
+			if done {
+				return nil
+			}
+			var rows []struct {
+				ID    string `db:"id"`
+				OrgID string `db:"org_id"`
+			}
+			if err := sqlx.SelectContext(ctx, tx, &rows, `SELECT id, org_id FROM requests
+				WHERE jurisdiction = ANY($1) AND status IN `+openSQL+` AND received_on IS NOT NULL
+				ORDER BY id FOR UPDATE`, pq.Array(ch.Jurisdictions)); err != nil {
+				return translate(err, "requests")
+			}
+			moved := 0
+			for _, row := range rows {
+				r, err := s.findRequest(ctx, tx, row.OrgID, row.ID, false)
+				if err != nil {
+					return err
+				}
+				prev := r.DueOn
+				res, ok, err := computeDue(r, "received_on")
+				if err != nil {
+					continue // e.g. a Georgia count past its loaded years: the date stays
+				}
+				if r.DueOn != prev {
+					if err := saveRequest(ctx, tx, r); err != nil {
+						return err
+					}
+					if e, changed := dueChange(r, prev, res, ok); changed {
+						if err := addEvent(ctx, tx, r, e.Kind, s.today(r), ch.Note, e.Data); err != nil {
+							return err
+						}
+					}
+					moved++
+				}
+				if err := reschedule(ctx, tx, r); err != nil {
+					return err
+				}
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO deadline_rule_changes (name, requests_moved) VALUES ($1, $2)`, ch.Name, moved); err != nil {
+				return translate(err, "rule changes")
+			}
+			total += moved
+			return nil
+		})
+		if err != nil {
+			return total, fmt.Errorf("deadline rule change %q: %w", ch.Name, err)
+		}
+	}
+	return total, nil
+}
