@@ -434,9 +434,23 @@ func (s *Store) UpdateCommunication(ctx context.Context, id string, upd sunshine
 		// The acknowledgment that gave the request its acknowledgment day
 		// moves it when its date is corrected: the day decides whether a
 		// FOIL or PRA statutory date was met or missed.
-		if acknowledges(c) && c.OccurredOn != prev.OccurredOn && r.AcknowledgedOn == prev.OccurredOn {
-			r.AcknowledgedOn = c.OccurredOn
-			return saveRequest(ctx, tx, r)
+		if acknowledges(r, c) && c.OccurredOn != prev.OccurredOn && r.AcknowledgedOn == prev.OccurredOn {
+			// Unless another letter of that day, or earlier, still
+			// acknowledges the request, the day is the earliest of this
+			// letter's new date and the others'.
+			var others deadline.Date // zero: no other letter
+			const q = `SELECT min(occurred_on) FROM communications WHERE org_id = $1 AND request_id = $2 AND id <> $3
+				AND direction = 'in' AND kind = ANY($4)`
+			if err := sqlx.GetContext(ctx, tx, &others, q, org, r.ID, c.ID, pq.Array(acknowledgingKinds(r))); err != nil {
+				return translate(err, "communications")
+			}
+			if others.IsZero() || others.After(prev.OccurredOn) {
+				r.AcknowledgedOn = c.OccurredOn
+				if !others.IsZero() && others.Before(c.OccurredOn) {
+					r.AcknowledgedOn = others
+				}
+				return saveRequest(ctx, tx, r)
+			}
 		}
 		return touchRequest(ctx, tx, r)
 	})
@@ -471,11 +485,22 @@ func (s *Store) lockCommunication(ctx context.Context, tx *sqlx.Tx, org, id, adv
 	return r, c, nil
 }
 
-// acknowledges reports a communication from the agency whose logging can
-// mark the request acknowledged (Request.AcknowledgedOn).
-func acknowledges(c *sunshine.Communication) bool {
-	return c.Direction == sunshine.DirectionIn &&
-		(c.Kind == sunshine.KindAcknowledgment || c.Kind == sunshine.KindRecordsRelease || c.Kind == sunshine.KindClarificationRequest)
+// acknowledgingKinds are the kinds of the agency's letters whose logging
+// marks request r acknowledged (Request.AcknowledgedOn): an acknowledgment,
+// a release, and where the law counts one as a response (Washington), a
+// request for clarification.
+func acknowledgingKinds(r *sunshine.Request) []string {
+	kinds := []string{string(sunshine.KindAcknowledgment), string(sunshine.KindRecordsRelease)}
+	if j, err := deadline.Lookup(r.Jurisdiction); err == nil && j.ClarificationCitation != "" {
+		kinds = append(kinds, string(sunshine.KindClarificationRequest))
+	}
+	return kinds
+}
+
+// acknowledges reports a letter from the agency whose logging marks r
+// acknowledged.
+func acknowledges(r *sunshine.Request, c *sunshine.Communication) bool {
+	return c.Direction == sunshine.DirectionIn && slices.Contains(acknowledgingKinds(r), string(c.Kind))
 }
 
 // checkOccurredOn refuses a communication dated in the future, or an

@@ -318,6 +318,12 @@ func (s *Store) DeleteDocument(ctx context.Context, id string) error {
 		if err != nil {
 			return err
 		}
+		// The request first, as every change to a request locks it before
+		// its communications and documents (DeleteCommunication detaches
+		// documents after locking the request): the other order deadlocks.
+		if _, err := s.findRequest(ctx, tx, org, d.RequestID, true); err != nil {
+			return err
+		}
 		const q = `UPDATE documents SET deleted_at = now(), deleted_by = $3 WHERE org_id = $1 AND id = $2 AND deleted_at IS NULL`
 		res, err := tx.ExecContext(ctx, q, org, id, actorID(ctx))
 		if err != nil {

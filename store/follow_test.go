@@ -249,7 +249,31 @@ func TestStore_AcknowledgedOnFollowsTheLettersDate(t *testing.T) {
 	later := d("2025-03-25")
 	_, err = b.s.UpdateCommunication(b.ctx, other.ID, sunshine.CommunicationUpdate{OccurredOn: &later})
 	require.NoError(t, err)
-	got, err = b.s.FindRequestByID(b.ctx, r.ID)
+	acknowledgedOn := func() string {
+		t.Helper()
+		got, err := b.s.FindRequestByID(b.ctx, r.ID)
+		require.NoError(t, err)
+		return got.AcknowledgedOn.String()
+	}
+	require.Equal(t, "2025-03-05", acknowledgedOn())
+
+	// A release the same day, then corrected: the acknowledgment still
+	// accounts for the day. The acknowledgment moved past a later release:
+	// the release's day.
+	release := log(sunshine.KindRecordsRelease, "2025-03-05")
+	_, err = b.s.UpdateCommunication(b.ctx, release.ID, sunshine.CommunicationUpdate{OccurredOn: &later})
 	require.NoError(t, err)
-	require.Equal(t, "2025-03-05", got.AcknowledgedOn.String())
+	require.Equal(t, "2025-03-05", acknowledgedOn(), "the acknowledgment of 5 March stands")
+	latest := d("2025-03-30")
+	_, err = b.s.UpdateCommunication(b.ctx, ack.ID, sunshine.CommunicationUpdate{OccurredOn: &latest})
+	require.NoError(t, err)
+	require.Equal(t, "2025-03-25", acknowledgedOn(), "the release of 25 March is the first response now")
+
+	// Under FOIL a request for clarification is no response: its dates
+	// never move the day.
+	clar := log(sunshine.KindClarificationRequest, "2025-03-25")
+	earlier := d("2025-03-04")
+	_, err = b.s.UpdateCommunication(b.ctx, clar.ID, sunshine.CommunicationUpdate{OccurredOn: &earlier})
+	require.NoError(t, err)
+	require.Equal(t, "2025-03-25", acknowledgedOn())
 }
