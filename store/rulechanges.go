@@ -27,68 +27,63 @@ var RuleChanges = []RuleChange{
 // ApplyRuleChanges applies each change not yet applied: it recomputes the
 // due dates of the open requests under the change's laws, in every
 // organization, records each move in the request's timeline with the
-// change's note, moves its reminders, and records the change so it is
-// never applied again. Processes starting together take turns on an
-// advisory lock. A request the engine cannot count any longer keeps its
-// date. It returns how many due dates moved.
+// change's note, moves its reminders, and then records the change so it is
+// never applied again. Each request is recomputed in a transaction of its
+// own, so the others stay free meanwhile; recomputing is idempotent, so two
+// servers starting together both walk the list harmlessly (the second finds
+// the dates already right). A request the engine cannot count any longer
+// keeps its date. It returns how many due dates moved.
 func (s *Store) ApplyRuleChanges(ctx context.Context, changes []RuleChange) (int, error) {
 	total := 0
 	for _, ch := range changes {
-		err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('sunshine deadline rule changes'))`); err != nil {
-				return translate(err, "rule changes")
-			}
-			var done bool
-			if err := sqlx.GetContext(ctx, tx, &done, `SELECT EXISTS (SELECT 1 FROM deadline_rule_changes WHERE name = $1)`, ch.Name); err != nil {
-				return translate(err, "rule changes")
-			}
-			if done {
-				return nil
-			}
-			var rows []struct {
-				ID    string `db:"id"`
-				OrgID string `db:"org_id"`
-			}
-			if err := sqlx.SelectContext(ctx, tx, &rows, `SELECT id, org_id FROM requests
-				WHERE jurisdiction = ANY($1) AND status IN `+openSQL+` AND received_on IS NOT NULL
-				ORDER BY id FOR UPDATE`, pq.Array(ch.Jurisdictions)); err != nil {
-				return translate(err, "requests")
-			}
-			moved := 0
-			for _, row := range rows {
-				r, err := s.findRequest(ctx, tx, row.OrgID, row.ID, false)
-				if err != nil {
-					return err
+		var done bool
+		if err := sqlx.GetContext(ctx, s.q(), &done, `SELECT EXISTS (SELECT 1 FROM deadline_rule_changes WHERE name = $1)`, ch.Name); err != nil {
+			return total, fmt.Errorf("deadline rule change %q: %w", ch.Name, translate(err, "rule changes"))
+		}
+		if done {
+			continue
+		}
+		var rows []struct {
+			ID    string `db:"id"`
+			OrgID string `db:"org_id"`
+		}
+		if err := sqlx.SelectContext(ctx, s.q(), &rows, `SELECT id, org_id FROM requests
+			WHERE jurisdiction = ANY($1) AND status IN `+openSQL+` AND received_on IS NOT NULL ORDER BY id`,
+			pq.Array(ch.Jurisdictions)); err != nil {
+			return total, fmt.Errorf("deadline rule change %q: %w", ch.Name, translate(err, "requests"))
+		}
+		moved := 0
+		for _, row := range rows {
+			err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+				r, err := s.findRequest(ctx, tx, row.OrgID, row.ID, true)
+				if err != nil || !r.Status.Open() {
+					return err // closed meanwhile: its date is its history
 				}
 				prev := r.DueOn
 				res, ok, err := computeDue(r, "received_on")
-				if err != nil {
-					continue // e.g. a Georgia count past its loaded years: the date stays
+				if err != nil || r.DueOn == prev {
+					return nil // an engine refusal (a Georgia year not loaded) keeps the date
 				}
-				if r.DueOn != prev {
-					if err := saveRequest(ctx, tx, r); err != nil {
-						return err
-					}
-					if e, changed := dueChange(r, prev, res, ok); changed {
-						if err := addEvent(ctx, tx, r, e.Kind, s.today(r), ch.Note, e.Data); err != nil {
-							return err
-						}
-					}
-					moved++
-				}
-				if err := reschedule(ctx, tx, r); err != nil {
+				if err := saveRequest(ctx, tx, r); err != nil {
 					return err
 				}
+				if e, changed := dueChange(r, prev, res, ok); changed {
+					if err := addEvent(ctx, tx, r, e.Kind, s.today(r), ch.Note, e.Data); err != nil {
+						return err
+					}
+				}
+				moved++
+				return reschedule(ctx, tx, r)
+			})
+			if err != nil {
+				return total, fmt.Errorf("deadline rule change %q: request %s: %w", ch.Name, row.ID, err)
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO deadline_rule_changes (name, requests_moved) VALUES ($1, $2)`, ch.Name, moved); err != nil {
-				return translate(err, "rule changes")
-			}
-			total += moved
-			return nil
-		})
-		if err != nil {
-			return total, fmt.Errorf("deadline rule change %q: %w", ch.Name, err)
 		}
+		if _, err := s.q().ExecContext(ctx, `INSERT INTO deadline_rule_changes (name, requests_moved) VALUES ($1, $2)
+			ON CONFLICT (name) DO NOTHING`, ch.Name, moved); err != nil {
+			return total, fmt.Errorf("deadline rule change %q: %w", ch.Name, translate(err, "rule changes"))
+		}
+		total += moved
 	}
 	return total, nil
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -173,6 +174,10 @@ func (s *Store) Atomically(ctx context.Context, fn func(*Store) error) error {
 	return s.inTx(ctx, func(tx *sqlx.Tx) error { return fn(NewInTx(tx, s.clock)) })
 }
 
+// snapshotWait is how long a Snapshot waits for one of the others to end
+// before it gives up (EUnavailable: a 503 that says to try again).
+var snapshotWait = 30 * time.Second
+
 // Snapshot runs fn with a store bound to one read-only REPEATABLE READ
 // transaction, so that every read fn makes sees the database as of its
 // first statement: an export read page by page neither misses nor repeats
@@ -184,11 +189,15 @@ func (s *Store) Snapshot(ctx context.Context, fn func(*Store) error) error {
 	if s.tx != nil {
 		return fn(s)
 	}
+	wait := time.NewTimer(snapshotWait)
+	defer wait.Stop()
 	select {
 	case s.snapshots <- struct{}{}:
 		defer func() { <-s.snapshots }()
+	case <-wait.C:
+		return sunshine.Errorf(sunshine.EUnavailable, "too many exports are running at once; try again in a minute")
 	case <-ctx.Done():
-		return translate(ctx.Err(), "transaction")
+		return sunshine.Errorf(sunshine.EUnavailable, "the export was waiting for another to finish: %v", ctx.Err())
 	}
 	tx, err := s.db.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 	if err != nil {

@@ -83,12 +83,17 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("the database is at migration %d and migrations are pending: run `sunshine migrate` (or set SUNSHINE_MIGRATE=true)", v)
 	}
 	st := store.New(db, sunshine.SystemClock{})
-	// Due dates a change to the deadline rules moved, recomputed once.
-	if n, err := st.ApplyRuleChanges(ctx, store.RuleChanges); err != nil {
-		return err
-	} else if n > 0 {
-		log.Info("deadline rules updated: due dates recomputed", "moved", n)
-	}
+	// Due dates a change to the deadline rules moved, recomputed once, in
+	// the background: a request at a time, while the server answers.
+	go func() {
+		if n, err := st.ApplyRuleChanges(ctx, store.RuleChanges); err != nil {
+			if ctx.Err() == nil {
+				log.Error("deadline rules updated: recomputing due dates failed; the next start tries again", "err", err)
+			}
+		} else if n > 0 {
+			log.Info("deadline rules updated: due dates recomputed", "moved", n)
+		}
+	}()
 	if cfg.SeedDemo {
 		if _, created, err := seedDemo(ctx, st); err != nil {
 			return fmt.Errorf("seed the demo: %w", err)
