@@ -277,3 +277,19 @@ func TestStore_AcknowledgedOnFollowsTheLettersDate(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "2025-03-25", acknowledgedOn())
 }
+
+// A tracking number whose digits are glued to letters (NextRequest's
+// "P012345-110226") is found by its digits, whole or from any run on.
+func TestStore_FindRequestsByGluedTrackingDigits(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	r := b.request(t, b.agency(t, "Sheriff", "us-ca"), "Jail records", "2017-03-27")
+	number := "P012345-110226"
+	_, err := b.s.UpdateRequest(b.ctx, r.ID, sunshine.RequestUpdate{TrackingNumber: &number})
+	require.NoError(t, err)
+	for _, q := range []string{"P012345-110226", "012345", "110226", "012345-110226"} {
+		rs, _, err := b.s.FindRequests(b.ctx, sunshine.RequestFilter{Q: q, Limit: 10})
+		require.NoError(t, err)
+		require.Len(t, rs, 1, q)
+	}
+}
