@@ -188,6 +188,18 @@ func (r *Request) AcknowledgedLate() bool {
 	return r.FollowsEstimate() && !r.AcknowledgedOn.IsZero() && !r.DueOn.IsZero() && r.AcknowledgedOn.After(r.DueOn)
 }
 
+// AssigneeShown names who the request is assigned to, as people read it:
+// their name, else their email; "" when nobody is.
+func (r *Request) AssigneeShown() string {
+	switch {
+	case r.AssigneeName != nil && *r.AssigneeName != "":
+		return *r.AssigneeName
+	case r.AssigneeEmail != nil:
+		return *r.AssigneeEmail
+	}
+	return ""
+}
+
 // ExtensionNoticeLate reports whether an extension notice dated on comes
 // too late to extend the request: after the last day of its original
 // period (the statutory date before any extension). Every fixed extension

@@ -508,7 +508,7 @@ func (j *Reminders) digestData(ctx context.Context, org *sunshine.Organization, 
 	for _, r := range rs {
 		today := r.Today(j.clock.Now())
 		item := mail.DigestItem{Title: r.Title, AgencyName: r.AgencyName, Status: strings.ReplaceAll(string(r.Status), "_", " "),
-			URL: j.cfg.BaseURL + "/requests/" + r.ID, DueOn: r.EffectiveDueOn(), Assignee: assigneeOf(r)}
+			URL: j.cfg.BaseURL + "/requests/" + r.ID, DueOn: r.EffectiveDueOn(), Assignee: r.AssigneeShown()}
 		switch due := r.EffectiveDueOn(); {
 		case r.Status == sunshine.StatusAwaitingRequester:
 			d.Awaiting = append(d.Awaiting, item)
@@ -531,18 +531,6 @@ func (j *Reminders) digestData(ctx context.Context, org *sunshine.Organization, 
 		}
 	}
 	return d, nil
-}
-
-// assigneeOf names who has a request, as the pages do: their name, else
-// their email; "" when nobody does.
-func assigneeOf(r *sunshine.Request) string {
-	switch {
-	case r.AssigneeName != nil && *r.AssigneeName != "":
-		return *r.AssigneeName
-	case r.AssigneeEmail != nil:
-		return *r.AssigneeEmail
-	}
-	return ""
 }
 
 // RunOnce plans and delivers once: `sunshine remind --once`, and tests.

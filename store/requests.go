@@ -962,7 +962,7 @@ func (s *Store) recompute(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request,
 	if err := saveRequest(ctx, tx, r); err != nil {
 		return err
 	}
-	return recordDue(ctx, tx, r, prev, res, ok)
+	return recordDue(ctx, tx, r, prev, res, ok, "")
 }
 
 // computeDue runs the deadline engine over the request's facts and sets
@@ -981,21 +981,17 @@ func computeDue(r *sunshine.Request, field string) (deadline.Result, bool, error
 }
 
 // recordDue reschedules the request's reminders and, when its due date
-// moved from prev, records the new date and why in the timeline.
-func recordDue(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, prev deadline.Date, res deadline.Result, ok bool) error {
+// moved from prev, records the new date and why in the timeline, with the
+// note (the cause, when it is not the event before it).
+func recordDue(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, prev deadline.Date, res deadline.Result, ok bool, note string) error {
 	if err := reschedule(ctx, tx, r); err != nil {
 		return err
 	}
-	return dueEvent(ctx, tx, r, prev, res, ok)
-}
-
-// dueEvent records in the timeline a due date that moved from prev, and why.
-func dueEvent(ctx context.Context, tx sqlx.ExtContext, r *sunshine.Request, prev deadline.Date, res deadline.Result, ok bool) error {
 	e, changed := dueChange(r, prev, res, ok)
 	if !changed {
 		return nil
 	}
-	return addEvent(ctx, tx, r, e.Kind, e.On, "", e.Data)
+	return addEvent(ctx, tx, r, e.Kind, e.On, note, e.Data)
 }
 
 // dueChange is the timeline event of a due date that moved from prev (or

@@ -67,13 +67,8 @@ func (s *Store) ApplyRuleChanges(ctx context.Context, changes []RuleChange) (int
 				if err := saveRequest(ctx, tx, r); err != nil {
 					return err
 				}
-				if e, changed := dueChange(r, prev, res, ok); changed {
-					if err := addEvent(ctx, tx, r, e.Kind, s.today(r), ch.Note, e.Data); err != nil {
-						return err
-					}
-				}
 				moved++
-				return reschedule(ctx, tx, r)
+				return recordDue(ctx, tx, r, prev, res, ok, ch.Note)
 			})
 			if err != nil {
 				return total, fmt.Errorf("deadline rule change %q: request %s: %w", ch.Name, row.ID, err)

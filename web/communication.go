@@ -88,13 +88,24 @@ func commEffect(cm *sunshine.Communication) string {
 	return ""
 }
 
-func (s *Server) handleCommunicationEditPage(c *gin.Context) {
+// editableCommunication is the communication of the path's id, for a
+// person who may change it; false when the page has answered already
+// (not allowed, not found).
+func (s *Server) editableCommunication(c *gin.Context) (*sunshine.Communication, bool) {
 	if !s.canWrite(c) {
-		return
+		return nil, false
 	}
 	cm, err := s.store.FindCommunicationByID(ctxOf(c), c.Param("id"))
 	if err != nil {
 		s.fail(c, err)
+		return nil, false
+	}
+	return cm, true
+}
+
+func (s *Server) handleCommunicationEditPage(c *gin.Context) {
+	cm, ok := s.editableCommunication(c)
+	if !ok {
 		return
 	}
 	s.renderCommEdit(c, http.StatusOK, cm, newCommForm(commValues(cm)), false)
@@ -139,15 +150,11 @@ func sameText(typed, stored string) bool {
 // nobody changed it since the page was loaded; otherwise the page comes
 // back with what was typed, so nothing is lost, and says so.
 func (s *Server) handleCommunicationEdit(c *gin.Context) {
-	if !s.canWrite(c) {
+	cm, ok := s.editableCommunication(c)
+	if !ok {
 		return
 	}
 	ctx := ctxOf(c)
-	cm, err := s.store.FindCommunicationByID(ctx, c.Param("id"))
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
 	_ = c.Request.ParseForm()
 	f := newCommForm(c.Request.PostForm)
 
@@ -230,15 +237,11 @@ func (s *Server) handleCommunicationEdit(c *gin.Context) {
 // its edit page: only while nobody changed it since the page was loaded,
 // and with the reason given. The request's timeline keeps it whole.
 func (s *Server) handleCommunicationDelete(c *gin.Context) {
-	if !s.canWrite(c) {
+	cm, ok := s.editableCommunication(c)
+	if !ok {
 		return
 	}
 	ctx := ctxOf(c)
-	cm, err := s.store.FindCommunicationByID(ctx, c.Param("id"))
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
 	_ = c.Request.ParseForm()
 	f := newCommForm(commValues(cm)) // the edit form as saved, beside the refusal
 	version, verr := strconv.Atoi(c.Request.PostForm.Get("version"))

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"html"
@@ -774,17 +775,12 @@ func eventText(e *sunshine.Event, clockStops bool, names map[string]string) stri
 	case sunshine.EventCommEdited:
 		t = "Communication edited"
 	case sunshine.EventCommDeleted:
-		var deleted struct {
-			Kind       string        `json:"kind"`
-			OccurredOn deadline.Date `json:"occurred_on"`
-			Subject    string        `json:"subject"`
-		}
-		if raw, err := json.Marshal(data["communication"]); err == nil {
-			_ = json.Unmarshal(raw, &deleted)
-		}
-		t = "Communication deleted: the " + strings.ReplaceAll(deleted.Kind, "_", " ") + " of " + deleted.OccurredOn.Format("Mon 2 Jan 2006")
-		if deleted.Subject != "" {
-			t += " (" + deleted.Subject + ")"
+		var deleted struct{ Communication sunshine.Communication }
+		_ = json.Unmarshal(e.Data, &deleted)
+		cm := deleted.Communication
+		t = "Communication deleted: the " + commWords(cm.Kind) + " of " + cm.OccurredOn.Format("Mon 2 Jan 2006")
+		if cm.Subject != "" {
+			t += " (" + cm.Subject + ")"
 		}
 	case sunshine.EventDocumentDeleted:
 		t = "Document removed: " + str("filename")
@@ -986,13 +982,8 @@ func (s *Server) handleAssign(c *gin.Context) {
 			return
 		}
 		if deref(now.AssigneeID) != strings.TrimSpace(was[0]) && deref(now.AssigneeID) != id {
-			who := "nobody"
-			if now.AssigneeName != nil && *now.AssigneeName != "" {
-				who = *now.AssigneeName
-			} else if now.AssigneeEmail != nil {
-				who = *now.AssigneeEmail
-			}
-			s.actionFailed(c, f, sunshine.Errorf(sunshine.EConflict, "Someone changed the assignee after you opened the page: the request is assigned to %s now. Choose again if it should still change.", who),
+			s.actionFailed(c, f, sunshine.Errorf(sunshine.EConflict, "Someone changed the assignee after you opened the page: the request is assigned to %s now. Choose again if it should still change.",
+				cmp.Or(now.AssigneeShown(), "nobody")),
 				func(d *requestPageData, f *reqForm) { d.AssignForm = f })
 			return
 		}
@@ -1003,11 +994,8 @@ func (s *Server) handleAssign(c *gin.Context) {
 		return
 	}
 	note := "The request is unassigned now."
-	switch {
-	case r.AssigneeName != nil && *r.AssigneeName != "":
-		note = "Assigned to " + *r.AssigneeName + "."
-	case r.AssigneeEmail != nil:
-		note = "Assigned to " + *r.AssigneeEmail + "."
+	if who := r.AssigneeShown(); who != "" {
+		note = "Assigned to " + who + "."
 	}
 	s.redirectBack(c, requestPath(r.ID), note)
 }

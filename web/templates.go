@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -28,17 +29,9 @@ var funcs = template.FuncMap{
 	// dueWords says in words how a due date stands against today:
 	// "due today", "due in 3 days", "2 days late", or "".
 	"dueWords": dueWords,
-	// assignee names who a request is assigned to, as a person reads it:
-	// their name, else their email, else a dash.
+	// assignee names who a request is assigned to, as a person reads it.
 	"assignee": func(r *sunshine.Request) string {
-		switch {
-		case r.AssigneeName != nil && *r.AssigneeName != "":
-			return *r.AssigneeName
-		case r.AssigneeEmail != nil:
-			return *r.AssigneeEmail
-		}
-		return "Unassigned" // as the filters and emails call it
-
+		return cmp.Or(r.AssigneeShown(), "Unassigned") // as the filters and emails call it
 	},
 	// tolls: waiting on the requester stops this law's clock.
 	"tolls": tolls,
