@@ -1125,6 +1125,9 @@ func detailValues(r *sunshine.Request) url.Values {
 		if name == "received_on" && r.ReceivedOn.IsZero() {
 			continue // a draft's form has none: submitting sets it
 		}
+		if name == "agency_estimated_on" && r.Status == sunshine.StatusDraft && r.AgencyEstimatedOn.IsZero() {
+			continue // an agency estimates only what it has received
+		}
 		v.Set(name, detailValue(r, name))
 		v.Set("was_"+name, detailValue(r, name))
 	}
