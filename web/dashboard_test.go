@@ -233,7 +233,7 @@ func TestAgencies(t *testing.T) {
 	require.Equal(t, http.StatusOK, rec.Code)
 	html := body(rec)
 	require.Contains(t, html, "Sacramento County Sheriff&#39;s Department")
-	require.Contains(t, html, `<abbr title="California Public Records Act">CPRA</abbr> (us-ca)`)
+	require.Contains(t, html, `California: <abbr title="California Public Records Act">CPRA</abbr>`)
 	require.Contains(t, html, "America/Los_Angeles")
 	require.Contains(t, html, `<label for="agency-jurisdiction">Law</label>`)
 	require.Contains(t, html, `<option value="us-ca">`)

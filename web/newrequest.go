@@ -65,10 +65,7 @@ func (s *Server) renderNewRequest(c *gin.Context, status int, f *reqForm) {
 			return
 		}
 		for _, a := range as {
-			o := agencyOption{ID: a.ID, Name: a.Name, Jurisdiction: a.Jurisdiction, Law: a.Jurisdiction, TimeZone: a.TimeZone}
-			if j, err := deadline.Lookup(a.Jurisdiction); err == nil {
-				o.Law = j.ShortName + ", " + j.Region
-			}
+			o := agencyOption{ID: a.ID, Name: a.Name, Jurisdiction: a.Jurisdiction, Law: lawLabel(a.Jurisdiction), TimeZone: a.TimeZone}
 			d.Agencies = append(d.Agencies, o)
 			byID[a.ID] = o
 		}

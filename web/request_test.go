@@ -356,6 +356,7 @@ func TestNewRequest(t *testing.T) {
 	require.Equal(t, http.StatusOK, rec.Code)
 	page := body(rec)
 	require.Contains(t, page, `data-jurisdiction="us-ca"`)
+	require.Contains(t, page, `>Sacramento County Sheriff&#39;s Department (California: CPRA)</option>`, "named as the lists name laws")
 	require.Contains(t, page, `<a href="/agencies">Add the agency</a>`)
 	require.Contains(t, page, `aria-live="polite"`)
 	require.Contains(t, page, `name="preview"`)

@@ -271,14 +271,19 @@ func (s *Server) lawOptions(ctx context.Context, chosen string) ([]dashOption, e
 	}
 	var out []dashOption
 	for _, code := range codes {
-		label := code
-		if j, err := deadline.Lookup(code); err == nil {
-			label = j.Region + ": " + j.ShortName
-		}
-		out = append(out, dashOption{code, label, code == chosen})
+		out = append(out, dashOption{code, lawLabel(code), code == chosen})
 	}
 	slices.SortFunc(out, func(a, b dashOption) int { return strings.Compare(a.Label, b.Label) })
 	return out, nil
+}
+
+// lawLabel names a law the same way wherever a page lists laws: its
+// region, then its short name ("California: CPRA"); an unknown code as is.
+func lawLabel(code string) string {
+	if j, err := deadline.Lookup(code); err == nil {
+		return j.Region + ": " + j.ShortName
+	}
+	return code
 }
 
 // offerClosed sets d.AnyStatus when no open request matches f but a closed
