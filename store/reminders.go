@@ -320,6 +320,9 @@ const (
 type Recipient struct {
 	UserID string `db:"user_id"`
 	Why    string `db:"why"` // RecipientAssignee, RecipientWatcher or RecipientAdmin
+	// Kinds are the per-request kinds the person chose to get, or nil when
+	// they never chose (every kind).
+	Kinds pq.StringArray `db:"kinds"`
 }
 
 // ReminderRecipients returns who gets a request's reminders now, as
@@ -336,7 +339,8 @@ func (s *Store) ReminderRecipients(ctx context.Context, requestID string) ([]Rec
 	const q = `WITH subject AS (
 			SELECT r.id AS request_id, r.org_id, r.assignee_id FROM requests r WHERE r.org_id = $1 AND r.id = $2),
 		` + recipientsSQL + `
-		SELECT user_id, why FROM recipients ORDER BY user_id`
+		SELECT rc.user_id, rc.why, up.kinds FROM recipients rc
+		LEFT JOIN user_preferences up ON up.user_id = rc.user_id ORDER BY rc.user_id`
 	var out []Recipient
 	if err := sqlx.SelectContext(ctx, s.q(), &out, q, org, requestID); err != nil {
 		return nil, translate(err, "reminder recipients")

@@ -507,9 +507,23 @@ func remindersTo(r *sunshine.Request, users, watchers []*sunshine.User, recipien
 		}
 		return u.Email
 	}
-	why := map[string]string{}
+	why, kinds := map[string]string{}, map[string]string{}
 	for _, rc := range recipients {
-		why[rc.UserID] = rc.Why
+		why[rc.UserID], kinds[rc.UserID] = rc.Why, kindsChosen(rc.Kinds)
+	}
+	// with names a recipient with their part, and the kinds they chose
+	// when they did not choose them all.
+	with := func(u *sunshine.User, part string) string {
+		switch {
+		case part == "":
+			part = kinds[u.ID]
+		case kinds[u.ID] != "":
+			part += "; " + kinds[u.ID]
+		}
+		if part == "" {
+			return name(u)
+		}
+		return name(u) + " (" + part + ")"
 	}
 	var to, admins []string
 	var gone string           // a deactivated assignee, who gets nothing
@@ -522,14 +536,14 @@ func remindersTo(r *sunshine.Request, users, watchers []*sunshine.User, recipien
 			if slices.ContainsFunc(watchers, func(w *sunshine.User) bool { return w.ID == u.ID }) {
 				role = "assigned, watching"
 			}
-			to = append([]string{name(u) + " (" + role + ")"}, to...)
+			to = append([]string{with(u, role)}, to...)
 		case why[u.ID] == store.RecipientAdmin:
-			admins = append(admins, name(u))
+			admins = append(admins, with(u, ""))
 		}
 	}
 	for _, w := range watchers { // in the order they started watching
 		if why[w.ID] == store.RecipientWatcher {
-			to = append(to, name(w)+" (watching)")
+			to = append(to, with(w, "watching"))
 		}
 	}
 	var s string
@@ -555,6 +569,36 @@ func remindersTo(r *sunshine.Request, users, watchers []*sunshine.User, recipien
 		return "A draft gets no reminders. Once it is submitted: " + s
 	}
 	return s
+}
+
+// kindShort names each per-request reminder kind in a few words.
+var kindShort = map[string]string{
+	sunshine.ReminderDueSoon: "due soon", sunshine.ReminderDueToday: "due today", sunshine.ReminderOverdue: "overdue",
+	sunshine.ReminderExtensionEnding: "extension ending", sunshine.ReminderEstimatePassed: "estimate passed",
+	sunshine.ReminderAwaiting: "waiting on us",
+}
+
+// kindsChosen says which of a request's reminders a person gets when they
+// chose only some kinds in their preferences ("only overdue and due
+// today"), or none; "" when they get them all (chosen is nil when they
+// never chose).
+func kindsChosen(chosen []string) string {
+	if chosen == nil {
+		return ""
+	}
+	var gets []string
+	for _, k := range sunshine.ReminderKinds {
+		if short, ok := kindShort[k]; ok && slices.Contains(chosen, k) {
+			gets = append(gets, short)
+		}
+	}
+	switch len(gets) {
+	case 0:
+		return "has turned these reminders off"
+	case len(kindShort):
+		return ""
+	}
+	return "only " + andList(gets)
 }
 
 // andList joins words as a sentence lists them: "A", "A and B", "A, B and C".

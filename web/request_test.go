@@ -1251,3 +1251,49 @@ func TestRequestPage_RemindersTo(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "The request is closed: no more reminders.", remindersTo())
 }
+
+// The reminders line says when a recipient chose, in their preferences,
+// to get only some of a request's reminders, or none.
+func TestRequestPage_RemindersToKinds(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	path := "/requests/" + r.ID
+	remindersTo := func() string {
+		t.Helper()
+		m := regexp.MustCompile(`<p id="reminders-to">([^<]*) <span`).FindStringSubmatch(body(b.get(path)))
+		require.NotNil(t, m, "the reminders line")
+		return html.UnescapeString(m[1])
+	}
+	choose := func(u *sunshine.User, kinds ...string) {
+		t.Helper()
+		ctx := sunshine.WithPrincipal(b.fx.Ctx, sunshine.Principal{OrgID: u.OrgID, UserID: u.ID, Role: u.Role})
+		require.NoError(t, b.st.SetPreferences(ctx, sunshine.Preferences{Digest: true, DigestHour: 7, Kinds: kinds}))
+	}
+	admin := b.fx.Admin.Name
+	ana := b.staff("ana@ndlon.example")
+	for _, tc := range []struct {
+		name   string
+		kinds  []string // the admin's choice; nil: never chose
+		assign bool     // Ana assigned, the admin watching
+		anas   []string // Ana's choice
+		want   string
+	}{
+		{name: "never chose", want: "Nobody is assigned or watching: reminders go to the admin, " + admin + "."},
+		{name: "chose every kind", kinds: sunshine.ReminderKinds, want: "Nobody is assigned or watching: reminders go to the admin, " + admin + "."},
+		{name: "chose some", kinds: []string{sunshine.ReminderOverdue, sunshine.ReminderDueToday, sunshine.ReminderAssigned},
+			want: "Nobody is assigned or watching: reminders go to the admin, " + admin + " (only due today and overdue)."},
+		{name: "assigned, chose none of a request's", kinds: []string{sunshine.ReminderOverdue}, assign: true, anas: []string{sunshine.ReminderAssigned},
+			want: "Reminders go to Staff Person (assigned; has turned these reminders off) and " + admin + " (watching; only overdue)."},
+	} {
+		if tc.kinds != nil {
+			choose(b.fx.Admin, tc.kinds...)
+		}
+		if tc.assign {
+			_, err := b.st.UpdateRequest(b.fx.Ctx, r.ID, sunshine.RequestUpdate{AssigneeID: &ana.ID})
+			require.NoError(t, err)
+			requireRedirect(t, b.post(path+"/watch", url.Values{"watch": {"1"}}), path)
+			choose(ana, tc.anas...)
+		}
+		require.Equal(t, tc.want, remindersTo(), tc.name)
+	}
+}
