@@ -138,6 +138,11 @@ func (s *Store) applyEffect(ctx context.Context, tx *sqlx.Tx, r *sunshine.Reques
 			if err != nil {
 				return err
 			}
+			if prev == sunshine.StatusSubmitted {
+				if prev, err = answeredByClarification(ctx, tx, r); err != nil {
+					return err
+				}
+			}
 			return move(prev)
 		}
 		return nil
@@ -224,6 +229,32 @@ func statusBeforePause(ctx context.Context, q sqlx.QueryerContext, requestID str
 		return "", translate(err, "events")
 	}
 	return sunshine.Status(prev), nil
+}
+
+// answeredByClarification is where a request that went from submitted to
+// waiting on us returns once we reply: submitted, unless its law counts the
+// agency's request for clarification as a response (Washington) and the
+// pause began with one. Only a request paused before Sunshine counted it
+// so gets here (now the clarification request acknowledges the request
+// first): it is acknowledged as of that letter.
+func answeredByClarification(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request) (sunshine.Status, error) {
+	if j, err := deadline.Lookup(r.Jurisdiction); err != nil || j.ClarificationCitation == "" {
+		return sunshine.StatusSubmitted, nil
+	}
+	const q = `SELECT max(c.occurred_on) FROM communications c
+		JOIN request_pauses p ON p.org_id = c.org_id AND p.request_id = c.request_id AND p.ended_on IS NULL
+		WHERE c.org_id = $1 AND c.request_id = $2 AND c.direction = 'in' AND c.kind = $3 AND c.occurred_on = p.started_on`
+	var on *deadline.Date
+	if err := tx.GetContext(ctx, &on, q, r.OrgID, r.ID, sunshine.KindClarificationRequest); err != nil {
+		return "", translate(err, "communications")
+	}
+	if on == nil {
+		return sunshine.StatusSubmitted, nil
+	}
+	if r.AcknowledgedOn.IsZero() {
+		r.AcknowledgedOn = *on // the transition keeps it: the first response
+	}
+	return sunshine.StatusAcknowledged, nil
 }
 
 // DeleteCommunication removes a communication logged by mistake (on the

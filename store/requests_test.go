@@ -976,3 +976,49 @@ func TestStore_ClarificationRequestAsFirstResponse(t *testing.T) {
 		})
 	}
 }
+
+// A Washington request that went from submitted straight to waiting on us
+// on the agency's clarification request, before that counted as a first
+// response (no acknowledged step, no acknowledged_on), is acknowledged as
+// of the clarification request once we reply, not submitted and overdue.
+// A pause that began otherwise returns to submitted, as before.
+func TestStore_ReplyToClarificationPausedBeforeItCounted(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, law string
+		clarified bool // the pause began with the agency's clarification request
+		after     sunshine.Status
+		ackOn     string
+	}{
+		{"washington, clarification request", "us-wa", true, sunshine.StatusAcknowledged, "2025-03-05"},
+		{"washington, paused by hand", "us-wa", false, sunshine.StatusSubmitted, ""},
+		{"new york, clarification request", "us-ny", true, sunshine.StatusSubmitted, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t)
+			b.clk.Set(time.Date(2025, 3, 17, 18, 0, 0, 0, time.UTC))
+			r := b.request(t, b.agency(t, "Agency", tc.law), "Use of force", "2025-03-03")
+			// As an earlier release left it: submitted, then waiting on us.
+			_, err := b.s.TransitionRequest(b.ctx, r.ID, sunshine.TransitionInput{To: sunshine.StatusAwaitingRequester, EffectiveOn: d("2025-03-05")})
+			require.NoError(t, err)
+			if tc.clarified {
+				require.NoError(t, store.Exec(b.s, `INSERT INTO communications (org_id, request_id, direction, channel, kind, occurred_on)
+					VALUES ($1, $2, 'in', 'email', 'clarification_request', '2025-03-05')`, r.OrgID, r.ID))
+			}
+			_, got, err := b.s.CreateCommunication(b.ctx, r.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
+				Direction: sunshine.DirectionOut, Channel: "email", Kind: sunshine.KindFollowUp, OccurredOn: d("2025-03-14")}})
+			require.NoError(t, err)
+			require.Equal(t, tc.after, got.Status)
+			require.Equal(t, tc.ackOn, dateOrEmpty(got.AcknowledgedOn))
+			require.Equal(t, tc.after == sunshine.StatusSubmitted, got.DueTracked())
+		})
+	}
+}
+
+func dateOrEmpty(d deadline.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.String()
+}
