@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/api"
 	"github.com/sunshine-records/sunshine/deadline"
 	"github.com/sunshine-records/sunshine/store"
 	"github.com/sunshine-records/sunshine/store/storetest"
@@ -1296,4 +1297,53 @@ func TestRequestPage_RemindersToKinds(t *testing.T) {
 		}
 		require.Equal(t, tc.want, remindersTo(), tc.name)
 	}
+}
+
+// Two people pressing Assign to me on the same unassigned request at the
+// same instant: one takes it, the other is told who did; the later does
+// not silently take it over.
+func TestRequestPage_AssignToMeAtOnce(t *testing.T) {
+	t.Parallel()
+	clk := sunshine.NewFixedClock(now)
+	db := storetest.DB(t)
+	b := setupStore(t, store.New(db, clk), clk, api.Config{})
+	a := &sunshine.Agency{Name: "Sheriff", Jurisdiction: "us-ca"}
+	require.NoError(t, b.st.CreateAgency(b.fx.Ctx, a))
+	r := &sunshine.Request{AgencyID: a.ID, Title: "Booking records", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: deadline.MustParseDate("2017-03-27")}
+	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, r))
+	ana := b.staff("ana@ndlon.example")
+	b.login(b.fx.Admin.Email)
+	b2 := *b
+	b2.cookie, b2.note = nil, nil
+	b2.login(ana.Email)
+
+	// Both pages were opened with the request unassigned; the request's
+	// row is held so that both posts read it, then wait to change it.
+	lock := db.MustBegin()
+	defer lock.Rollback() //nolint:errcheck // released below
+	lock.MustExec(`SELECT 1 FROM requests WHERE id = $1 FOR UPDATE`, r.ID)
+	path := "/requests/" + r.ID
+	codes := make(chan int, 2)
+	for _, who := range []struct {
+		b  *bundle
+		id string
+	}{{b, b.fx.Admin.ID}, {&b2, ana.ID}} {
+		go func() {
+			codes <- who.b.post(path+"/assign", url.Values{"assignee_id": {who.id}, "was_assignee_id": {""}}).Code
+		}()
+	}
+	require.Eventually(t, func() bool {
+		var waiting int
+		err := db.Get(&waiting, `SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND wait_event_type = 'Lock'`)
+		return err == nil && waiting >= 2
+	}, 10*time.Second, 10*time.Millisecond, "both posts wait for the request")
+	require.NoError(t, lock.Rollback())
+	got := []int{<-codes, <-codes}
+	require.ElementsMatch(t, []int{http.StatusSeeOther, http.StatusConflict}, got, "one takes it, the other is told")
+	after := b.reload(r)
+	require.NotNil(t, after.AssigneeID)
+	var assigned int
+	require.NoError(t, db.Get(&assigned, `SELECT count(*) FROM request_events WHERE request_id = $1 AND data ? 'assignee_id'`, r.ID))
+	require.Equal(t, 1, assigned, "assigned once")
 }
