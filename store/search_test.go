@@ -157,6 +157,11 @@ func TestStore_SearchAccentsAndTrackingNumbers(t *testing.T) {
 		ContentType: "text/plain", Content: strings.NewReader("booking sheet")})
 	require.NoError(t, err)
 	require.NoError(t, b.s.SetDocumentText(b.ctx, doc.ID, "extracted", "Booking sheet of José Pérez, Sacramento.", ""))
+	// An image: its name is all there is to find it by.
+	photo, err := b.s.CreateDocument(b.ctx, store.NewDocument{RequestID: plain.ID, Filename: "Kowalczyk_intake-photo.png",
+		ContentType: "image/png", Content: strings.NewReader("png")})
+	require.NoError(t, err)
+	require.NoError(t, b.s.SetDocumentText(b.ctx, photo.ID, "unsupported", "", "no text"))
 
 	type hit struct{ kind, id string }
 	search := func(t *testing.T, q string) ([]hit, []store.SearchHit) {
@@ -194,6 +199,9 @@ func TestStore_SearchAccentsAndTrackingNumbers(t *testing.T) {
 		{"tracking number's tail", "2027-004512", []hit{{"request", accented.ID}}},
 		{"tracking number's parts", "CBP 004512", []hit{{"request", accented.ID}}},
 		{"another tracking number", "CBP-2027-004513", nil},
+		{"a word of a file name", "Kowalczyk", []hit{{"document", photo.ID}}},
+		{"words of a file name", "intake photo", []hit{{"document", photo.ID}}},
+		{"a whole file name", "Kowalczyk_intake-photo.png", []hit{{"document", photo.ID}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, _ := search(t, tc.q)
