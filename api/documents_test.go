@@ -175,6 +175,11 @@ func TestSacramentoEndToEnd(t *testing.T) {
 	require.Equal(t, []string{id, "All communications with ICE since 20 January 2017", "Sacramento County Sheriff's Department",
 		"us-ca", "rolling_production", "2017-03-27", "2017-04-20", "true", "", "", "", "2017-04-18", "", "", "2017-04-20"}, rows[1])
 
+	// A second file whose name differs only in case: one file apart in the
+	// archive, or unpacking on Windows or macOS would keep one of them.
+	again := b.upload(id, "", "Production-1.PDF", "application/octet-stream", []byte("second"))
+	require.Equal(t, http.StatusCreated, again.status(), again.rec.Body.String())
+
 	zipRec := b.raw("/api/v1/requests/" + id + "/export.zip")
 	require.Equal(t, http.StatusOK, zipRec.Code)
 	zr, err := zip.NewReader(bytes.NewReader(zipRec.Body.Bytes()), int64(zipRec.Body.Len()))
@@ -192,6 +197,17 @@ func TestSacramentoEndToEnd(t *testing.T) {
 	got, err := io.ReadAll(f)
 	require.NoError(t, err)
 	require.Equal(t, pdf, got, "the archive holds the PDF byte for byte")
+	require.Contains(t, files, "documents/Production-1 (2).PDF")
+	// documents.json says which file is which document.
+	mf, err := files["documents.json"].Open()
+	require.NoError(t, err)
+	var manifest []map[string]any
+	require.NoError(t, json.NewDecoder(mf).Decode(&manifest))
+	paths := map[string]string{}
+	for _, m := range manifest {
+		paths[m["id"].(string)] = m["path"].(string)
+	}
+	require.Equal(t, map[string]string{docID: "documents/production-1.pdf", again.str("id"): "documents/Production-1 (2).PDF"}, paths)
 }
 
 func TestDocuments_ContentAndRanges(t *testing.T) {

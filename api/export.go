@@ -138,10 +138,19 @@ func (s *Server) writeRequestZip(c *gin.Context, st *store.Store, id string) err
 			abort(err)
 		}
 	}
-	used := map[string]bool{}
-	for _, d := range docs {
-		name := uniqueName(used, d.Filename)
-		w, err := zw.CreateHeader(&zip.FileHeader{Name: "documents/" + name, Method: zip.Store, Modified: d.CreatedAt})
+	// documents.json says which file is which document: its ID, what the
+	// API says of it, and its path here (renamed when two share a name).
+	type zipped struct {
+		*sunshine.Document
+		Path string `json:"path"`
+	}
+	manifest, used := make([]zipped, len(docs)), map[string]bool{}
+	for i, d := range docs {
+		manifest[i] = zipped{d, "documents/" + uniqueName(used, d.Filename)}
+	}
+	writeJSONEntry("documents.json", manifest)
+	for i, d := range docs {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: manifest[i].Path, Method: zip.Store, Modified: d.CreatedAt})
 		if err != nil {
 			abort(err)
 		}
@@ -222,9 +231,11 @@ func writeCommunication(zw *zip.Writer, n int, cm *sunshine.Communication) error
 func uniqueName(used map[string]bool, name string) string {
 	out := name
 	ext := path.Ext(name)
-	for i := 2; used[out]; i++ {
+	// Case apart: Windows and macOS unpack Report.pdf and report.pdf into
+	// one file.
+	for i := 2; used[strings.ToLower(out)]; i++ {
 		out = fmt.Sprintf("%s (%d)%s", strings.TrimSuffix(name, ext), i, ext)
 	}
-	used[out] = true
+	used[strings.ToLower(out)] = true
 	return out
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	ics "github.com/arran4/golang-ical"
+	"github.com/stretchr/testify/require"
 
 	sunshine "github.com/sunshine-records/sunshine"
 )
@@ -117,3 +118,14 @@ func TestWriteTimeline_SameAsOneArray(t *testing.T) {
 
 // SetCSVPage sets how many requests srv's CSV export reads at a time.
 func SetCSVPage(srv *Server, n int) { srv.csvPage = n }
+
+// Each document in a request's ZIP gets its own name, apart from case too:
+// Windows and macOS would unpack Report.pdf and report.pdf into one file.
+func TestUniqueName(t *testing.T) {
+	used := map[string]bool{}
+	var got []string
+	for _, name := range []string{"a.pdf", "a.pdf", "A.PDF", "Report.pdf", "report.pdf", "notes", "notes"} {
+		got = append(got, uniqueName(used, name))
+	}
+	require.Equal(t, []string{"a.pdf", "a (2).pdf", "A (3).PDF", "Report.pdf", "report (2).pdf", "notes", "notes (2)"}, got)
+}
