@@ -7,3 +7,6 @@ func FormProblemText(label, message string) string {
 
 // SetCSVPage sets how many requests srv's CSV export reads at a time.
 func SetCSVPage(srv *Server, n int) { srv.csvPage = n }
+
+// FileSize is the pages' file size in words.
+var FileSize = fileSize

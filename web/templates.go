@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -24,6 +25,8 @@ var funcs = template.FuncMap{
 		}
 		return d.Format("Mon 2 Jan 2006")
 	},
+	// size writes a file's size as people read it: "812 bytes", "4.3 MiB".
+	"size": fileSize,
 	// iso writes a date for machines and forms: "2017-04-06".
 	"iso": func(d deadline.Date) string { return d.String() },
 	// dueWords says in words how a due date stands against today:
@@ -196,4 +199,23 @@ func excerpt(s string) string {
 		cut = sp
 	}
 	return s[:cut] + " …"
+}
+
+// fileSize writes n bytes in the unit people read, binary as Sunshine's
+// limits are ("100 MiB"): "812 bytes", "2.1 KiB", "90.0 MiB", "1.2 GiB".
+func fileSize(n int64) string {
+	switch {
+	case n == 1:
+		return "1 byte"
+	case n < 1024:
+		return strconv.FormatInt(n, 10) + " bytes"
+	}
+	v, unit := float64(n)/1024, "KiB"
+	for _, u := range []string{"MiB", "GiB"} {
+		if v < 1023.95 {
+			break
+		}
+		v, unit = v/1024, u
+	}
+	return strconv.FormatFloat(v, 'f', 1, 64) + " " + unit
 }

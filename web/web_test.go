@@ -381,3 +381,17 @@ func TestPasswordResetEndsSessions(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, rec.Code, "the old session is gone")
 	require.True(t, strings.HasPrefix(rec.Header().Get("Location"), "/login"))
 }
+
+func TestFileSize(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		n    int64
+		want string
+	}{
+		{0, "0 bytes"}, {1, "1 byte"}, {812, "812 bytes"}, {1023, "1023 bytes"}, {1024, "1.0 KiB"},
+		{2150, "2.1 KiB"}, {1048524, "1023.9 KiB"}, {1048575, "1.0 MiB"}, {94372467, "90.0 MiB"},
+		{100 << 20, "100.0 MiB"}, {1288490189, "1.2 GiB"},
+	} {
+		require.Equal(t, tc.want, web.FileSize(tc.n), "%d bytes", tc.n)
+	}
+}
