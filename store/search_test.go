@@ -163,6 +163,12 @@ func TestStore_SearchAccentsAndTrackingNumbers(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, b.s.SetDocumentText(b.ctx, photo.ID, "unsupported", "", "no text"))
 
+	// A letter found by its sender.
+	fromCBP, _, err := b.s.CreateCommunication(b.ctx, plain.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
+		Direction: sunshine.DirectionIn, Channel: "email", Kind: sunshine.KindOther, OccurredOn: d("2017-04-04"),
+		From: "Pat Quinlan <pat.quinlan@cbp.dhs.gov>", Subject: "Status", Body: "Still searching."}})
+	require.NoError(t, err)
+
 	type hit struct{ kind, id string }
 	search := func(t *testing.T, q string) ([]hit, []store.SearchHit) {
 		t.Helper()
@@ -202,6 +208,8 @@ func TestStore_SearchAccentsAndTrackingNumbers(t *testing.T) {
 		{"a word of a file name", "Kowalczyk", []hit{{"document", photo.ID}}},
 		{"words of a file name", "intake photo", []hit{{"document", photo.ID}}},
 		{"a whole file name", "Kowalczyk_intake-photo.png", []hit{{"document", photo.ID}}},
+		{"a sender's name", "Quinlan", []hit{{"communication", fromCBP.ID}}},
+		{"a sender's domain", "cbp.dhs.gov", []hit{{"communication", fromCBP.ID}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, _ := search(t, tc.q)
