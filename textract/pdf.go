@@ -141,5 +141,7 @@ func pdfMessage(err error) string {
 	for _, prefix := range []string{"not a PDF file: ", "malformed PDF file: ", "malformed PDF: "} {
 		msg = strings.TrimPrefix(msg, prefix)
 	}
-	return msg
+	// The reader writes "missing %%EOF" with its format string's percent
+	// signs doubled.
+	return strings.ReplaceAll(msg, "%%", "%")
 }
