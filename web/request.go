@@ -304,6 +304,7 @@ type requestPageData struct {
 	ClosedStatuses []sunshine.Status
 	CommForm       *reqForm
 	UploadForm     *reqForm
+	UploadLimit    string // the largest file, in words ("100 MiB")
 	ExtendForm     *reqForm
 	UndoExtendForm *reqForm // an extension recorded by mistake, taken back
 	StatusForm     *reqForm
@@ -445,6 +446,10 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 	// must be chosen, never submitted by default.
 	d.CommForm = newReqForm("comm", url.Values{"channel": {"email"}, "occurred_on": {today}})
 	d.UploadForm = newReqForm("upload", nil)
+	d.UploadLimit = fileSize(s.cfg.UploadLimit)
+	if s.cfg.UploadLimit%(1<<20) == 0 {
+		d.UploadLimit = strconv.FormatInt(s.cfg.UploadLimit>>20, 10) + " MiB" // as the refusal says it
+	}
 	// Offered only where there is an extension to invoke; the facts above
 	// say why not (no fixed extension: a custom due date instead).
 	if d.Law != nil && d.Law.Extension != nil && !r.Extended && r.Status.Open() && !r.ReceivedOn.IsZero() {

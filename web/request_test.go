@@ -89,6 +89,9 @@ func TestRequestPage(t *testing.T) {
 	require.Contains(t, page, "https://sheriff.example/records")
 	require.Contains(t, page, `<a href="/agencies/`+r.AgencyID+`">Sacramento County Sheriff&#39;s Department</a>`, "the agency's page, with its closure days")
 	require.Contains(t, page, "R-2017-0042")
+	// Before choosing files: how large they may be, which get searched.
+	require.Contains(t, page, `name="file" multiple aria-describedby="upload-file-hint" >
+  <p class="hint" id="upload-file-hint">Each file up to 100 MiB. Search finds words inside PDFs`)
 	require.Contains(t, page, "<strong>Thu 6 Apr 2017</strong>")
 	require.Contains(t, page, "due tomorrow", "today is Wed 5 Apr in Sacramento")
 	require.Contains(t, page, "due-soon")
@@ -261,7 +264,7 @@ func TestRequestPage_Upload(t *testing.T) {
 	rec = b.upload("/requests/"+r.ID+"/documents", nil, map[string][]byte{"": nil}, "")
 	require.Equal(t, http.StatusBadRequest, rec.Code)
 	require.Contains(t, body(rec), `<p class="field-error" id="upload-file-error">choose at least one file to upload</p>`)
-	require.Contains(t, body(rec), `aria-describedby="upload-file-error"`)
+	require.Contains(t, body(rec), `aria-describedby="upload-file-hint upload-file-error" aria-invalid="true"`)
 }
 
 func TestRequestPage_BadCommunication(t *testing.T) {
