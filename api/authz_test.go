@@ -95,6 +95,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"GET", "/api/v1/requests/" + req + "/documents", "", read},
 		{"GET", "/api/v1/documents/" + doc, "", read},
 		{"GET", "/api/v1/documents/" + doc + "/content", "", read},
+		// Its text is not failed: nothing to read again.
+		{"POST", "/api/v1/documents/" + doc + "/text", "", want{409, 409, 403, 404}},
 		{"GET", "/api/v1/search?q=records", "", list},
 		{"GET", "/api/v1/requests.csv", "", list},
 		{"GET", "/api/v1/requests/" + req + "/export.zip", "", read},

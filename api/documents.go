@@ -380,6 +380,28 @@ func (w *problemOnError) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
+// handleDocumentRetry reads again the text of a document whose text could
+// not be read (POST /documents/{id}/text): 202 with the document, pending;
+// its text is read in the background, as after an upload.
+func (s *Server) handleDocumentRetry(c *gin.Context) {
+	doc, err := s.RetryText(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusAccepted, doc)
+}
+
+// RetryText makes document id's failed text pending again and starts
+// reading it, for the pages to offer the same action.
+func (s *Server) RetryText(ctx context.Context, id string) (*sunshine.Document, error) {
+	doc, err := s.store.RetryDocumentText(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.extractAfterUpload(ctx, doc), nil
+}
+
 func (s *Server) handleDocumentDelete(c *gin.Context) {
 	if err := s.store.DeleteDocument(c.Request.Context(), c.Param("id")); err != nil {
 		fail(c, err)

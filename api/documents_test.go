@@ -282,9 +282,24 @@ func TestDocuments_TypesAndFailures(t *testing.T) {
 			require.Contains(t, up.str("text_error"), tc.wantError)
 		})
 	}
+	// A document whose reading failed for want of time or memory is read
+	// again on request; one read already is not.
+	late := b.upload(id, "", "late.pdf", "application/pdf", pdfWith(t, "overtime ledger"))
+	require.Equal(t, "extracted", late.str("text_status"))
+	retry := b.call("POST", "/api/v1/documents/"+late.str("id")+"/text", b.token, nil)
+	require.Equal(t, http.StatusConflict, retry.status(), retry.rec.Body.String())
+	require.NoError(t, b.st.SetDocumentText(b.fx.Ctx, late.str("id"), sunshine.TextFailed, "", "the text could not be read (context deadline exceeded)"))
+	require.Empty(t, b.call("GET", "/api/v1/search?q=ledger", b.token, nil).items())
+	retry = b.call("POST", "/api/v1/documents/"+late.str("id")+"/text", b.token, nil)
+	require.Equal(t, http.StatusAccepted, retry.status(), retry.rec.Body.String())
+	require.Equal(t, "extracted", retry.str("text_status"), "read inline here; pending when read in the background")
+	require.Empty(t, retry.str("text_error"))
+	require.Len(t, b.call("GET", "/api/v1/search?q=ledger", b.token, nil).items(), 1)
+	require.Equal(t, http.StatusNotFound, b.call("POST", "/api/v1/documents/00000000-0000-0000-0000-000000000000/text", b.token, nil).status())
+
 	big := b.upload(id, "", "big.bin", "application/octet-stream", make([]byte, 100<<10))
 	require.Equal(t, http.StatusRequestEntityTooLarge, big.status(), big.rec.Body.String())
-	require.Len(t, b.call("GET", "/api/v1/requests/"+id+"/documents", b.token, nil).items(), 5, "the refused upload left nothing")
+	require.Len(t, b.call("GET", "/api/v1/requests/"+id+"/documents", b.token, nil).items(), 6, "the refused upload left nothing")
 
 	// Not multipart, no file, unknown field, unknown communication.
 	r := b.call("POST", "/api/v1/requests/"+id+"/documents", b.token, `{"file":"x"}`)

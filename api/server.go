@@ -273,6 +273,7 @@ func (s *Server) routes() {
 	write.DELETE("/communications/:id", s.handleCommunicationDelete)
 	write.POST("/requests/:id/documents", s.handleDocumentUpload) // uploadRoute
 	write.DELETE("/documents/:id", s.handleDocumentDelete)
+	write.POST("/documents/:id/text", s.handleDocumentRetry)
 	write.POST("/reminders/:id/retry", s.handleReminderRetry)
 
 	admin := authed.Group("", requireRole(sunshine.RoleAdmin))

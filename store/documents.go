@@ -373,6 +373,38 @@ func (s *Store) SetDocumentText(ctx context.Context, id, status, text, errMsg st
 	}
 }
 
+// RetryDocumentText makes a document whose text could not be read
+// (failed: a timeout, a server that ran out of memory) pending again, with
+// no attempts counted, for its text to be read again. Any other document
+// is a conflict: its text was read, or is being read.
+func (s *Store) RetryDocumentText(ctx context.Context, id string) (*sunshine.Document, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d, err := findDocument(ctx, s.q(), org, id)
+	if err != nil {
+		return nil, err
+	}
+	const q = `UPDATE documents SET text_status = 'pending', text_error = '', text_attempts = 0
+		WHERE org_id = $1 AND id = $2 AND text_status = 'failed' AND deleted_at IS NULL`
+	var n int64
+	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, q, org, id)
+		if err == nil {
+			n, err = res.RowsAffected()
+		}
+		return err
+	})
+	if err != nil {
+		return nil, translate(err, "document")
+	}
+	if n == 0 {
+		return nil, sunshine.Errorf(sunshine.EConflict, "only a document whose text could not be read is read again; this one's text is %s", d.TextStatus)
+	}
+	return findDocument(ctx, s.q(), org, id)
+}
+
 // StartDocumentExtraction counts an attempt to extract a pending
 // document's text and returns the attempts not finished so far, this one
 // included. The count is written before the extraction reads anything (in

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -259,11 +260,47 @@ func (s *Server) handleDocumentDelete(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	where := requestPath(d.RequestID) + "#timeline"
-	if d.CommunicationID != nil {
-		where = requestPath(d.RequestID) + "#comm-" + *d.CommunicationID
+	s.redirectBack(c, documentPlace(d), "Removed "+d.Filename+" from this request.")
+}
+
+// handleDocumentRetry reads again the text of a document whose text could
+// not be read (a timeout, a server out of memory), before the page answers.
+func (s *Server) handleDocumentRetry(c *gin.Context) {
+	if !s.canWrite(c) {
+		return
 	}
-	s.redirectBack(c, where, "Removed "+d.Filename+" from this request.")
+	ctx := ctxOf(c)
+	d, err := s.store.RetryDocumentText(ctx, c.Param("id"))
+	if sunshine.ErrorCode(err) == sunshine.EConflict { // a page from before it was read (again)
+		if d, err := s.store.FindDocumentByID(ctx, c.Param("id")); err == nil {
+			s.redirectBack(c, documentPlace(d), "The text of "+d.Filename+" was read already: nothing to do.")
+			return
+		}
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.extractDocumentText(ctx, d)
+	note := "Sunshine is reading the text of " + d.Filename + " again; it is searchable once read."
+	if now, err := s.store.FindDocumentByID(ctx, d.ID); err == nil {
+		switch now.TextStatus {
+		case sunshine.TextExtracted:
+			note = "Read the text of " + d.Filename + " again: " + cmp.Or(now.TextError, "it is searchable now") + "."
+		case sunshine.TextFailed, sunshine.TextUnsupported:
+			note = "The text of " + d.Filename + " could not be read this time either: " + now.TextError + "."
+		}
+	}
+	s.redirectBack(c, documentPlace(d), note)
+}
+
+// documentPlace is where a document is on its request's page: under its
+// communication, else in the timeline.
+func documentPlace(d *sunshine.Document) string {
+	if d.CommunicationID != nil {
+		return requestPath(d.RequestID) + "#comm-" + *d.CommunicationID
+	}
+	return requestPath(d.RequestID) + "#timeline"
 }
 
 // handleMessage shows a communication's whole body as plain text (the

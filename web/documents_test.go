@@ -106,3 +106,34 @@ func TestDocumentRemove(t *testing.T) {
 	require.Equal(t, http.StatusNotFound, b.get("/documents/"+loose.ID+"/download").Code)
 	require.False(t, strings.Contains(page, "Remove ice.txt"))
 }
+
+// A document whose text could not be read (a timeout, a server out of
+// memory) offers to read it again, to staff only; once read it is
+// searchable, and a document read already is not read again.
+func TestDocumentRetryText(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	requireRedirect(t, b.upload("/requests/"+r.ID+"/documents", nil, map[string][]byte{"ledger.txt": []byte("Quetzalcoatlus overtime ledger.")}, ""), "/requests/"+r.ID)
+	docs, _, err := b.st.FindDocuments(b.fx.Ctx, r.ID, store.All, "")
+	require.NoError(t, err)
+	doc := docs[0]
+	button := `<form method="post" action="/documents/` + doc.ID + `/text" class="inline"><button type="submit" class="secondary">Read its text again<span class="visually-hidden"> (ledger.txt)</span></button></form>`
+	require.NotContains(t, body(b.get("/requests/"+r.ID)), button, "read already")
+	loc := requireRedirect(t, b.post("/documents/"+doc.ID+"/text", nil), "/requests/"+r.ID)
+	require.Contains(t, body(b.get(strings.Split(loc, "#")[0])), "The text of ledger.txt was read already: nothing to do.")
+
+	require.NoError(t, b.st.SetDocumentText(b.fx.Ctx, doc.ID, sunshine.TextFailed, "", "the text could not be read (context deadline exceeded)"))
+	require.Contains(t, body(b.get("/requests/"+r.ID)), button)
+	require.NotContains(t, body(b.get("/search?q=quetzalcoatlus")), "ledger.txt")
+	viewer := &sunshine.User{Email: "viewer@ndlon.example", Role: sunshine.RoleViewer}
+	require.NoError(t, b.st.CreateUser(b.fx.Ctx, viewer))
+	require.NoError(t, b.st.SetPassword(context.Background(), viewer.ID, password))
+	vb := &bundle{t: t, st: b.st, fx: b.fx, engine: b.engine}
+	vb.login(viewer.Email)
+	require.NotContains(t, body(vb.get("/requests/"+r.ID)), "Read its text again", "a viewer gets no forms")
+	require.Equal(t, http.StatusForbidden, vb.post("/documents/"+doc.ID+"/text", nil).Code)
+
+	loc = requireRedirect(t, b.post("/documents/"+doc.ID+"/text", nil), "/requests/"+r.ID)
+	require.Contains(t, body(b.get(strings.Split(loc, "#")[0])), "Read the text of ledger.txt again: it is searchable now.")
+	require.Contains(t, body(b.get("/search?q=quetzalcoatlus")), "ledger.txt")
+}

@@ -120,6 +120,7 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 	in.POST("/reminders/retry", s.handleRemindersRetryAll)
 	in.POST("/reminders/:id/retry", s.handleReminderRetry)
 	in.POST("/documents/:id/delete", s.handleDocumentDelete)
+	in.POST("/documents/:id/text", s.handleDocumentRetry)
 	in.GET("/settings", s.handleSettings)
 	in.POST("/settings/preferences", s.handlePreferences)
 	in.POST("/settings/calendar", s.handleCalendar)
