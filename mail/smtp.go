@@ -35,7 +35,11 @@ type smtpMailer struct {
 	hasAuth  bool
 	mode     tlsMode
 	describe string
-	now      func() time.Time
+	// server names the server in errors without its user name: a failed
+	// reminder's error is shown to every organization, and a user name can
+	// be a cloud access key's ID.
+	server string
+	now    func() time.Time
 }
 
 // NewSMTP builds a Mailer from a URL:
@@ -125,6 +129,7 @@ func NewSMTP(rawURL, from string) (Mailer, error) {
 		b.WriteString(" (TLS)")
 	}
 	m.describe = b.String()
+	m.server = u.Scheme + "://" + addr
 	return m, nil
 }
 
@@ -189,7 +194,7 @@ func (m *smtpMailer) Send(ctx context.Context, msgs []Message) []error {
 	}
 	conn, err := c.DialToSMTPClientWithContext(ctx)
 	if err != nil {
-		return failPending(errs, fmt.Errorf("mail: connect to %s: %w", m.describe, err))
+		return failPending(errs, fmt.Errorf("mail: connect to %s: %w", m.server, err))
 	}
 	defer func() { _ = c.CloseWithSMTPClient(conn) }()
 	for i, msg := range built {
@@ -201,7 +206,7 @@ func (m *smtpMailer) Send(ctx context.Context, msgs []Message) []error {
 			break
 		}
 		if err := c.SendWithSMTPClient(conn, msg); err != nil {
-			errs[i] = fmt.Errorf("mail: send %s via %s: %w", msgs[i].ID, m.describe, err)
+			errs[i] = fmt.Errorf("mail: send %s via %s: %w", msgs[i].ID, m.server, err)
 			continue
 		}
 		delivered(ctx, i)

@@ -2,6 +2,7 @@ package mail_test
 
 import (
 	"context"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -133,6 +134,20 @@ func TestSMTP(t *testing.T) {
 		for _, err := range errs {
 			require.ErrorContains(t, err, "connect to smtp://127.0.0.1:")
 		}
+
+		// The error is shown to every organization (a reminder's last
+		// error): it names the server, not its user.
+		u, err := url.Parse(srv.URL())
+		require.NoError(t, err)
+		u.User = url.UserPassword("AKIAEXAMPLEUSER", "secret")
+		authed, err := mail.NewSMTP(u.String(), from)
+		require.NoError(t, err)
+		for _, err := range authed.Send(context.Background(), msgs[:1]) {
+			require.ErrorContains(t, err, "connect to smtp://127.0.0.1:")
+			require.NotContains(t, err.Error(), "AKIAEXAMPLEUSER")
+			require.NotContains(t, err.Error(), "secret")
+		}
+		require.Contains(t, authed.Describe(), "AKIAEXAMPLEUSER@", "the operator's log names the user")
 
 		srv.Restart(t)
 		srv.DeleteAll(t)
