@@ -386,6 +386,7 @@ func TestEncryptedPDF(t *testing.T) {
 
 func TestSniff(t *testing.T) {
 	t.Parallel()
+	const ole = "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00\x00\x00\x00"
 	pdf := makePDF(t, []string{"x"})
 	longHeader := "Received: from mail.example.gov (mail.example.gov [192.0.2.1])\r\n" +
 		"\tby mx.example.org with ESMTPS id " + strings.Repeat("abcdef", 80) + "\r\n"
@@ -411,6 +412,12 @@ func TestSniff(t *testing.T) {
 		{"binary named csv", []byte("\x00\x01\x02\x03"), "data.csv", "application/octet-stream"},
 		{"plain text", []byte("hello"), "notes.txt", "text/plain; charset=utf-8"},
 		{"zip", []byte("PK\x03\x04rest"), "records.docx", "application/zip"},
+		{"Outlook message", []byte(ole), "Re: records.msg", textract.MSG},
+		{"Word 97-2003", []byte(ole), "MEMO.DOC", textract.DOC},
+		{"Excel 97-2003", []byte(ole), "roster.xls", textract.XLS},
+		{"PowerPoint 97-2003", []byte(ole), "briefing.ppt", textract.PPT},
+		{"OLE file named otherwise", []byte(ole), "thumbs.db", "application/octet-stream"},
+		{"not OLE, named msg", []byte("\x00\x01\x02\x03"), "x.msg", "application/octet-stream"},
 		{"empty", nil, "empty.txt", "text/plain; charset=utf-8"},
 	}
 	for _, tc := range tests {
