@@ -492,6 +492,7 @@ func FuzzSanitizeFilename(f *testing.F) {
 var fuzzTypes = []string{
 	"application/pdf", "text/html", "text/html; charset=iso-8859-1", "message/rfc822",
 	"text/plain", "text/plain; charset=utf-16le", "text/csv; charset=windows-1252", "image/png",
+	textract.DOCX, textract.XLSX, textract.PPTX,
 }
 
 func FuzzExtract(f *testing.F) {
@@ -505,6 +506,8 @@ func FuzzExtract(f *testing.F) {
 	f.Add(byte(3), crlf(emlLatin1))
 	f.Add(byte(4), []byte("plain\r\ntext\x00"))
 	f.Add(byte(5), []byte("\xff\xfeh\x00"))
+	f.Add(byte(8), docx(f, `<w:p><w:r><w:t>Sheriff</w:t><w:tab/><w:t>Thompson</w:t></w:r></w:p>`))
+	f.Add(byte(9), xlsx(f, `<si><t>Officer</t></si>`, `<row><c t="s"><v>0</v></c><c><v>1.5</v></c></row>`))
 	f.Fuzz(func(t *testing.T, which byte, data []byte) {
 		ct := fuzzTypes[int(which)%len(fuzzTypes)]
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
