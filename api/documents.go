@@ -273,7 +273,7 @@ func (s *Server) ExtractText(ctx context.Context, orgID, docID string) {
 	status, msg := sunshine.TextExtracted, ""
 	switch {
 	case errors.Is(err, textract.ErrUnsupported):
-		status, msg = sunshine.TextUnsupported, "Sunshine cannot read text from "+doc.ContentType+" files"
+		status, msg = sunshine.TextUnsupported, textract.UnsupportedReason(doc.ContentType)
 	case err != nil:
 		status, msg = sunshine.TextFailed, "the text could not be read ("+err.Error()+")"
 	case strings.TrimSpace(text) == "":

@@ -29,6 +29,7 @@ import (
 	"github.com/sunshine-records/sunshine/api"
 	"github.com/sunshine-records/sunshine/store"
 	"github.com/sunshine-records/sunshine/store/storetest"
+	"github.com/sunshine-records/sunshine/textract"
 )
 
 // pdfWith returns a real PDF whose pages say the given lines.
@@ -311,6 +312,71 @@ func TestDocuments_TypesAndFailures(t *testing.T) {
 	r = b.upload(id, "00000000-0000-0000-0000-000000000000", "a.txt", "text/plain", []byte("x"))
 	require.Equal(t, http.StatusBadRequest, r.status())
 	require.Equal(t, []string{"communication_id"}, r.fieldErrors())
+}
+
+// officeZip returns a ZIP archive of the named parts, as Word, Excel and
+// PowerPoint write their documents.
+func officeZip(t *testing.T, parts ...[2]string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, p := range parts {
+		w, err := zw.Create(p[0])
+		require.NoError(t, err)
+		_, err = io.WriteString(w, p[1])
+		require.NoError(t, err)
+	}
+	require.NoError(t, zw.Close())
+	return buf.Bytes()
+}
+
+// Word and Excel files are recognised by their contents, whatever their
+// name or declared type, and search finds words inside them; other files
+// without text say what they are in words.
+func TestDocuments_OfficeDocuments(t *testing.T) {
+	t.Parallel()
+	b := setupDocs(t, 0)
+	id := b.request(b.agency("Sheriff", "us-ca"), "2017-03-27")
+	types := [2]string{"[Content_Types].xml", `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`}
+	docx := officeZip(t, types, [2]string{"word/document.xml", `<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>` +
+		`<w:p><w:r><w:t>Sheriff Thompson</w:t></w:r><w:r><w:t xml:space="preserve"> approved overtime</w:t></w:r></w:p></w:body></w:document>`})
+	xlsx := officeZip(t, types, [2]string{"xl/workbook.xml", "<workbook/>"},
+		[2]string{"xl/sharedStrings.xml", `<sst><si><t>Deputy Quokkason</t></si></sst>`},
+		[2]string{"xl/worksheets/sheet1.xml", `<worksheet><sheetData><row><c t="s"><v>0</v></c><c><v>287</v></c></row></sheetData></worksheet>`})
+	for _, tc := range []struct {
+		name, filename string
+		content        []byte
+		wantType       string
+		wantStatus     string
+		wantError      string
+		search         string // finds the document
+	}{
+		{"Word", "memo.bin", docx, textract.DOCX, "extracted", "", "overtime"},
+		{"Excel", "roster.xlsx", xlsx, textract.XLSX, "extracted", "", "quokkason"},
+		{"PlainZip", "records.docx", officeZip(t, [2]string{"notes.txt", "hello"}), "application/zip", "unsupported",
+			"an archive of other files: Sunshine does not read inside archives", ""},
+		{"OutlookMessage", "re-request.msg", append([]byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"), make([]byte, 600)...), textract.MSG, "unsupported",
+			"an Outlook message (.msg): Sunshine does not read its text yet", ""},
+		{"Image", "scan.jpg", append([]byte("\xFF\xD8\xFF\xE0"), make([]byte, 100)...), "image/jpeg", "unsupported",
+			"an image: no text (Sunshine has no OCR)", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			up := b.upload(id, "", tc.filename, "application/octet-stream", tc.content)
+			require.Equal(t, http.StatusCreated, up.status(), up.rec.Body.String())
+			require.Equal(t, tc.wantType, up.str("content_type"), "sniffed from the bytes")
+			require.Equal(t, tc.wantStatus, up.str("text_status"), up.str("text_error"))
+			if tc.wantError == "" {
+				require.Empty(t, up.str("text_error"))
+			} else {
+				require.Contains(t, up.str("text_error"), tc.wantError)
+			}
+			if tc.search != "" {
+				hits := b.call("GET", "/api/v1/search?q="+tc.search, b.token, nil).items()
+				require.Len(t, hits, 1)
+				require.Equal(t, up.str("id"), hits[0]["document_id"])
+			}
+		})
+	}
 }
 
 func TestCommunications_FeePausesAndReplyResumes(t *testing.T) {

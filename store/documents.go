@@ -19,6 +19,7 @@ import (
 
 	sunshine "github.com/sunshine-records/sunshine"
 	"github.com/sunshine-records/sunshine/deadline"
+	"github.com/sunshine-records/sunshine/textract"
 )
 
 // ChunkSize is how many bytes of a document one blob_chunks row holds.
@@ -30,7 +31,10 @@ const documentColumns = `d.id, d.org_id, d.request_id, d.communication_id, d.blo
 const documentFrom = ` FROM documents d JOIN blobs b ON b.id = d.blob_id`
 
 // NewDocument is an upload: its metadata, already sanitised and sniffed by
-// the caller, and its bytes.
+// the caller, and its bytes. A ContentType of application/zip is looked
+// into once the bytes are spooled: a Word, Excel or PowerPoint document
+// (.docx, .xlsx, .pptx: a ZIP archive inside) gets its own type, whose text
+// search reads (textract.SniffZip).
 type NewDocument struct {
 	RequestID       string
 	CommunicationID string
@@ -83,6 +87,11 @@ func (s *Store) SpoolDocument(ctx context.Context, nd NewDocument) (*SpooledDocu
 		return nil, err
 	}
 	nd.Content = nil
+	if nd.ContentType == "application/zip" {
+		if ct := textract.SniffZip(sp.f, sp.size); ct != "" {
+			nd.ContentType = ct
+		}
+	}
 	return &SpooledDocument{s: s, nd: nd, sp: sp}, nil
 }
 

@@ -18,7 +18,15 @@ const sniffLen = 512
 //
 //   - a file named *.eml whose head parses as RFC 5322 header fields is
 //     "message/rfc822";
-//   - text/plain named *.csv is text/csv (with the same charset parameter).
+//   - text/plain named *.csv is text/csv (with the same charset parameter);
+//   - an OLE compound file (the container of Outlook messages and of
+//     Office 97-2003 documents) named *.msg, *.doc, *.xls or *.ppt is
+//     that kind of file (MSG, DOC, XLS, PPT), whose text Sunshine does not
+//     read but can name; named otherwise it stays application/octet-stream.
+//
+// The first bytes of a Word, Excel or PowerPoint document (.docx, .xlsx,
+// .pptx) say only application/zip: SniffZip tells them apart once the
+// whole file is there.
 //
 // It never trusts a type declared by the client (it takes none), and the
 // name only refines what the bytes say: PDF bytes named x.png are still
@@ -35,9 +43,25 @@ func Sniff(head []byte, filename string) string {
 		return "message/rfc822"
 	case ext == ".csv" && isText:
 		return "text/csv" + strings.TrimPrefix(ct, "text/plain")
+	case bytes.HasPrefix(head, oleMagic) && oleTypes[ext] != "":
+		return oleTypes[ext]
 	}
 	return ct
 }
+
+// Content types of OLE compound files, by name: Outlook messages and
+// Office 97-2003 documents.
+const (
+	MSG = "application/vnd.ms-outlook"
+	DOC = "application/msword"
+	XLS = "application/vnd.ms-excel"
+	PPT = "application/vnd.ms-powerpoint"
+)
+
+// oleMagic starts every OLE compound file.
+var oleMagic = []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")
+
+var oleTypes = map[string]string{".msg": MSG, ".doc": DOC, ".xls": XLS, ".ppt": PPT}
 
 // mailFields are header fields of which at least one must appear for a head
 // to count as an e-mail message.

@@ -1,8 +1,9 @@
 // Package textract turns released records into plain text for search.
 //
 // It handles the document types that agencies commonly release in response to
-// public-records requests: plain text and CSV, HTML, e-mail messages (.eml)
-// and PDF. Everything else (images, archives, office documents, ...) is
+// public-records requests: plain text and CSV, HTML, e-mail messages (.eml),
+// PDF, and Word, Excel and PowerPoint documents (.docx, .xlsx, .pptx).
+// Everything else (images, archives, legacy office files, ...) is
 // reported as ErrUnsupported so callers can record that the document has no
 // searchable text rather than treat it as a failure.
 //
@@ -34,11 +35,13 @@ const (
 // Extract returns the text of a document of size bytes, read from r.
 //
 // Supported content types (parameters such as charset are honoured):
-// text/plain and text/csv, text/html, message/rfc822 and application/pdf.
+// text/plain and text/csv, text/html, message/rfc822, application/pdf and
+// the Office Open XML types DOCX, XLSX and PPTX (Word, Excel, PowerPoint).
 // Any other type returns an error wrapping ErrUnsupported.
 //
-// A PDF is read where its cross-reference table points, whatever its size:
-// its text may be on its last page. Other types are read from the start, at
+// A PDF is read where its cross-reference table points, and an office
+// document where its list of files does, whatever its size: its text may
+// be on its last page. Other types are read from the start, at
 // most limit bytes (limit <= 0 means 64 MiB): the text of a larger one is
 // that of its first limit bytes. The text returned is valid UTF-8 without
 // NUL or other control characters (except newline and tab) and is capped at
@@ -63,7 +66,7 @@ func Extract(ctx context.Context, contentType string, r io.ReaderAt, size, limit
 	}
 	mediaType, params := parseContentType(contentType)
 	switch mediaType {
-	case "text/plain", "text/csv", "text/html", "message/rfc822", "application/pdf":
+	case "text/plain", "text/csv", "text/html", "message/rfc822", "application/pdf", DOCX, XLSX, PPTX:
 	default:
 		if mediaType == "" {
 			mediaType = "unknown"
@@ -72,6 +75,9 @@ func Extract(ctx context.Context, contentType string, r io.ReaderAt, size, limit
 	}
 	if mediaType == "application/pdf" {
 		return readPDF(ctx, r, size)
+	}
+	if mediaType == DOCX || mediaType == XLSX || mediaType == PPTX {
+		return readOOXML(ctx, mediaType, r, size)
 	}
 
 	if limit <= 0 {

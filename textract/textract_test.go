@@ -386,6 +386,7 @@ func TestEncryptedPDF(t *testing.T) {
 
 func TestSniff(t *testing.T) {
 	t.Parallel()
+	const ole = "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00\x00\x00\x00"
 	pdf := makePDF(t, []string{"x"})
 	longHeader := "Received: from mail.example.gov (mail.example.gov [192.0.2.1])\r\n" +
 		"\tby mx.example.org with ESMTPS id " + strings.Repeat("abcdef", 80) + "\r\n"
@@ -411,6 +412,12 @@ func TestSniff(t *testing.T) {
 		{"binary named csv", []byte("\x00\x01\x02\x03"), "data.csv", "application/octet-stream"},
 		{"plain text", []byte("hello"), "notes.txt", "text/plain; charset=utf-8"},
 		{"zip", []byte("PK\x03\x04rest"), "records.docx", "application/zip"},
+		{"Outlook message", []byte(ole), "Re: records.msg", textract.MSG},
+		{"Word 97-2003", []byte(ole), "MEMO.DOC", textract.DOC},
+		{"Excel 97-2003", []byte(ole), "roster.xls", textract.XLS},
+		{"PowerPoint 97-2003", []byte(ole), "briefing.ppt", textract.PPT},
+		{"OLE file named otherwise", []byte(ole), "thumbs.db", "application/octet-stream"},
+		{"not OLE, named msg", []byte("\x00\x01\x02\x03"), "x.msg", "application/octet-stream"},
 		{"empty", nil, "empty.txt", "text/plain; charset=utf-8"},
 	}
 	for _, tc := range tests {
@@ -485,6 +492,7 @@ func FuzzSanitizeFilename(f *testing.F) {
 var fuzzTypes = []string{
 	"application/pdf", "text/html", "text/html; charset=iso-8859-1", "message/rfc822",
 	"text/plain", "text/plain; charset=utf-16le", "text/csv; charset=windows-1252", "image/png",
+	textract.DOCX, textract.XLSX, textract.PPTX,
 }
 
 func FuzzExtract(f *testing.F) {
@@ -498,6 +506,8 @@ func FuzzExtract(f *testing.F) {
 	f.Add(byte(3), crlf(emlLatin1))
 	f.Add(byte(4), []byte("plain\r\ntext\x00"))
 	f.Add(byte(5), []byte("\xff\xfeh\x00"))
+	f.Add(byte(8), docx(f, `<w:p><w:r><w:t>Sheriff</w:t><w:tab/><w:t>Thompson</w:t></w:r></w:p>`))
+	f.Add(byte(9), xlsx(f, `<si><t>Officer</t></si>`, `<row><c t="s"><v>0</v></c><c><v>1.5</v></c></row>`))
 	f.Fuzz(func(t *testing.T, which byte, data []byte) {
 		ct := fuzzTypes[int(which)%len(fuzzTypes)]
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

@@ -1,0 +1,400 @@
+package textract
+
+import (
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Office Open XML: Word (.docx), Excel (.xlsx) and PowerPoint (.pptx)
+// documents are ZIP archives of XML parts. Their text is read with the
+// standard library, in this process: the ZIP reader (zipdir.go) bounds the
+// files listed and the bytes unpacked, the XML is read as a stream, and
+// reading stops once there is more text than maxText.
+
+// Office Open XML content types.
+const (
+	DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+	XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+)
+
+// maxXMLDepth bounds how deeply a part's elements nest (Word nests tables
+// in tables, a few dozen levels at most).
+const maxXMLDepth = 256
+
+// SniffZip returns the content type of a ZIP archive r of size bytes that
+// is an Office Open XML document (DOCX, XLSX or PPTX: it holds
+// [Content_Types].xml and the main part of its kind), or "" for any other
+// archive or a file that is not one. Only the archive's list of files is
+// read, at most maxZipEntries of them.
+func SniffZip(r io.ReaderAt, size int64) string {
+	entries, err := zipEntries(r, size)
+	if err != nil {
+		return ""
+	}
+	has := func(name string) bool {
+		return slices.ContainsFunc(entries, func(e zipEntry) bool { return e.name == name })
+	}
+	if !has("[Content_Types].xml") {
+		return ""
+	}
+	switch {
+	case has("word/document.xml"):
+		return DOCX
+	case has("xl/workbook.xml"):
+		return XLSX
+	case has("ppt/presentation.xml"):
+		return PPTX
+	}
+	return ""
+}
+
+// readOOXML returns the cleaned text of an Office Open XML document. Each
+// part is read up to maxPartBytes unpacked, and all of them up to
+// maxZipBytes: the text is that of the bytes read. A document that yields
+// no text before a cap is refused, as damaged or a "zip bomb".
+func readOOXML(ctx context.Context, mediaType string, r io.ReaderAt, size int64) (string, error) {
+	return readOOXMLCapped(ctx, mediaType, r, size, zipBudget{part: maxPartBytes, left: maxZipBytes})
+}
+
+func readOOXMLCapped(ctx context.Context, mediaType string, r io.ReaderAt, size int64, budget zipBudget) (string, error) {
+	kind := map[string]string{DOCX: "Word document", XLSX: "Excel workbook", PPTX: "PowerPoint presentation"}[mediaType]
+	entries, err := zipEntries(r, size)
+	if err != nil {
+		if errors.Is(err, errZipFormat) {
+			return "", fmt.Errorf("not a valid %s: it is not a whole ZIP archive", kind)
+		}
+		return "", fmt.Errorf("not a valid %s: %w", kind, err)
+	}
+	x := &ooxml{ctx: ctx, r: r, size: size, entries: entries, budget: budget}
+	switch mediaType {
+	case DOCX:
+		err = x.docx()
+	case XLSX:
+		err = x.xlsx()
+	case PPTX:
+		err = x.pptx()
+	}
+	if errors.Is(err, errEnoughText) {
+		err = nil
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return "", ctx.Err()
+		}
+		return "", fmt.Errorf("not a valid %s: %w", kind, err)
+	}
+	text := clean(x.text.String(), maxText)
+	if x.capped && text == "" {
+		return "", fmt.Errorf("not a valid %s: it unpacks to more than Sunshine reads (%d MiB from one part, %d MiB in all) without any text: a damaged file or a \"zip bomb\"",
+			kind, budget.part>>20, budget.left>>20)
+	}
+	return text, nil
+}
+
+// errEnoughText stops reading once the text is longer than maxText.
+var errEnoughText = errors.New("enough text")
+
+type ooxml struct {
+	ctx     context.Context
+	r       io.ReaderAt
+	size    int64
+	entries []zipEntry
+	budget  zipBudget
+	capped  bool // a part was read only up to a cap
+	text    strings.Builder
+}
+
+func (x *ooxml) write(s string) error {
+	x.text.WriteString(s)
+	if x.text.Len() > maxText {
+		return errEnoughText
+	}
+	return nil
+}
+
+// parts returns the entries named prefix + N + ".xml" (N a number, or
+// nothing when bare is set), in the order of N.
+func (x *ooxml) parts(prefix string, bare bool) []zipEntry {
+	type numbered struct {
+		n int
+		e zipEntry
+	}
+	var out []numbered
+	for _, e := range x.entries {
+		num, ok := strings.CutPrefix(e.name, prefix)
+		if !ok {
+			continue
+		}
+		if num, ok = strings.CutSuffix(num, ".xml"); !ok {
+			continue
+		}
+		n, err := strconv.Atoi(num)
+		if (err != nil || n < 0) && !(bare && num == "") {
+			continue
+		}
+		out = append(out, numbered{n, e})
+	}
+	slices.SortStableFunc(out, func(a, b numbered) int { return a.n - b.n })
+	es := make([]zipEntry, len(out))
+	for i, o := range out {
+		es[i] = o.e
+	}
+	return es
+}
+
+func (x *ooxml) entry(name string) (zipEntry, bool) {
+	i := slices.IndexFunc(x.entries, func(e zipEntry) bool { return e.name == name })
+	if i < 0 {
+		return zipEntry{}, false
+	}
+	return x.entries[i], true
+}
+
+// walk streams the XML of part e, calling fn for each token with the
+// local names of the elements it is in (the innermost last).
+func (x *ooxml) walk(e zipEntry, fn func(d *xml.Decoder, tok xml.Token, stack []string) error) error {
+	rc, err := e.open(x.r, x.size)
+	if err != nil {
+		return err
+	}
+	d := xml.NewDecoder(ctxReader{x.ctx, x.budget.reader(rc)})
+	d.Strict = false
+	var stack []string
+	for {
+		tok, err := d.Token()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if errors.Is(err, errZipCap) {
+			// The text so far stands; the next part may still be read.
+			x.capped = true
+			return nil
+		}
+		if err != nil {
+			if x.ctx.Err() != nil {
+				return err
+			}
+			var se *xml.SyntaxError
+			if errors.As(err, &se) {
+				return fmt.Errorf("%s is not valid XML (line %d: %s)", e.name, se.Line, se.Msg)
+			}
+			return fmt.Errorf("%s cannot be read: %w", e.name, err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if len(stack) >= maxXMLDepth {
+				return fmt.Errorf("%s nests elements more than %d deep", e.name, maxXMLDepth)
+			}
+			// Markup compatibility: the same content, again, for older
+			// readers (a text box's text would come twice).
+			if t.Name.Local == "Fallback" {
+				if err := d.Skip(); err != nil {
+					return fmt.Errorf("%s cannot be read: %w", e.name, err)
+				}
+				continue
+			}
+			stack = append(stack, t.Name.Local)
+			if err := fn(d, tok, stack); err != nil {
+				return err
+			}
+		case xml.EndElement:
+			if err := fn(d, tok, stack); err != nil {
+				return err
+			}
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
+			}
+		case xml.CharData:
+			if len(stack) == 0 {
+				continue // around the root element
+			}
+			if err := fn(d, tok, stack); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// runText reads WordprocessingML and DrawingML text: the text of t
+// elements, a tab for a tab in a run, a new line for a break and at the
+// end of each paragraph.
+func (x *ooxml) runText(e zipEntry) error {
+	return x.walk(e, func(_ *xml.Decoder, tok xml.Token, stack []string) error {
+		name, parent := stack[len(stack)-1], ""
+		if len(stack) > 1 {
+			parent = stack[len(stack)-2]
+		}
+		switch t := tok.(type) {
+		case xml.CharData:
+			if name == "t" {
+				return x.write(string(t))
+			}
+		case xml.StartElement:
+			switch {
+			case name == "tab" && parent == "r":
+				return x.write("\t")
+			case name == "br" || name == "cr":
+				return x.write("\n")
+			}
+		case xml.EndElement:
+			if name == "p" {
+				return x.write("\n")
+			}
+		}
+		return nil
+	})
+}
+
+// docx reads the body, then the footnotes, endnotes, comments, headers and
+// footers.
+func (x *ooxml) docx() error {
+	var parts []zipEntry
+	for _, name := range []string{"word/document.xml", "word/footnotes.xml", "word/endnotes.xml", "word/comments.xml"} {
+		if e, ok := x.entry(name); ok {
+			parts = append(parts, e)
+		}
+	}
+	parts = append(parts, x.parts("word/header", true)...)
+	parts = append(parts, x.parts("word/footer", true)...)
+	for _, e := range parts {
+		if err := x.runText(e); err != nil {
+			return err
+		}
+		if err := x.write("\n"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pptx reads the slides in order.
+func (x *ooxml) pptx() error {
+	for _, e := range x.parts("ppt/slides/slide", false) {
+		if err := x.runText(e); err != nil {
+			return err
+		}
+		if err := x.write("\n"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// maxSharedStrings bounds the shared strings kept from a workbook.
+const maxSharedStrings = 1 << 20
+
+// xlsx reads each worksheet, in order, a line per row and a tab between
+// cells: shared and inline strings, numbers and the results of formulas.
+func (x *ooxml) xlsx() error {
+	var shared []string
+	kept := 0 // bytes of shared strings
+	if e, ok := x.entry("xl/sharedStrings.xml"); ok {
+		var si strings.Builder
+		err := x.walk(e, func(_ *xml.Decoder, tok xml.Token, stack []string) error {
+			switch t := tok.(type) {
+			case xml.CharData:
+				// Phonetic guides (rPh) repeat a string's reading.
+				if stack[len(stack)-1] == "t" && !slices.Contains(stack, "rPh") && kept+si.Len() <= maxText {
+					si.Write(t)
+				}
+			case xml.EndElement:
+				if t.Name.Local == "si" && len(shared) < maxSharedStrings {
+					shared = append(shared, si.String())
+					kept += si.Len()
+					si.Reset()
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	for _, e := range x.parts("xl/worksheets/sheet", false) {
+		var (
+			cellType string
+			value    strings.Builder
+			cells    int // in the row so far
+		)
+		err := x.walk(e, func(_ *xml.Decoder, tok xml.Token, stack []string) error {
+			name := stack[len(stack)-1]
+			switch t := tok.(type) {
+			case xml.StartElement:
+				if name == "c" {
+					cellType = ""
+					for _, a := range t.Attr {
+						if a.Name.Local == "t" {
+							cellType = a.Value
+						}
+					}
+					value.Reset()
+				}
+			case xml.CharData:
+				// A value (v), or an inline string's text (is/t); not a
+				// formula (f).
+				if (name == "v" || (name == "t" && slices.Contains(stack, "is"))) && value.Len() <= maxText {
+					value.Write(t)
+				}
+			case xml.EndElement:
+				switch name {
+				case "c":
+					v := cellValue(cellType, strings.TrimSpace(value.String()), shared)
+					if v == "" {
+						return nil
+					}
+					if cells > 0 {
+						if err := x.write("\t"); err != nil {
+							return err
+						}
+					}
+					cells++
+					return x.write(v)
+				case "row":
+					cells = 0
+					return x.write("\n")
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if err := x.write("\n"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// cellValue is the text of a cell of type t whose value is v.
+func cellValue(t, v string, shared []string) string {
+	switch t {
+	case "s":
+		i, err := strconv.Atoi(v)
+		if err != nil || i < 0 || i >= len(shared) {
+			return ""
+		}
+		return shared[i]
+	case "b":
+		switch v {
+		case "1":
+			return "TRUE"
+		case "0":
+			return "FALSE"
+		}
+	case "", "n":
+		// Stored in full precision (0.1 as 0.10000000000000001): written
+		// as the shortest number that reads back the same.
+		if f, err := strconv.ParseFloat(v, 64); err == nil {
+			return strconv.FormatFloat(f, 'f', -1, 64)
+		}
+	}
+	return v
+}

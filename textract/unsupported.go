@@ -1,0 +1,36 @@
+package textract
+
+import "strings"
+
+// UnsupportedReason says, in words, why a document of the given content
+// type has no searchable text (Extract returned ErrUnsupported for it):
+// what kind of file it is and what Sunshine does not do with it, such as
+// "an image: no text (Sunshine has no OCR)".
+func UnsupportedReason(contentType string) string {
+	mt, _ := parseContentType(contentType)
+	switch mt {
+	case MSG:
+		return "an Outlook message (.msg): Sunshine does not read its text yet (saved as .eml, it would be searchable)"
+	case DOC:
+		return "a Word 97-2003 document (.doc): Sunshine does not read its text yet (saved as .docx or PDF, it would be searchable)"
+	case XLS:
+		return "an Excel 97-2003 workbook (.xls): Sunshine does not read its text yet (saved as .xlsx or CSV, it would be searchable)"
+	case PPT:
+		return "a PowerPoint 97-2003 presentation (.ppt): Sunshine does not read its text yet (saved as .pptx or PDF, it would be searchable)"
+	case "application/zip", "application/x-gzip", "application/x-rar-compressed":
+		return "an archive of other files: Sunshine does not read inside archives (uploaded one by one, they would be searchable)"
+	case "application/octet-stream", "":
+		return "a kind of file Sunshine does not recognise: it reads no text from it"
+	}
+	switch kind, _, _ := strings.Cut(mt, "/"); kind {
+	case "image":
+		return "an image: no text (Sunshine has no OCR)"
+	case "audio":
+		return "a sound recording: no text (Sunshine does not transcribe)"
+	case "video":
+		return "a video: no text (Sunshine does not transcribe)"
+	case "font":
+		return "a font: no text"
+	}
+	return "Sunshine cannot read text from " + mt + " files"
+}

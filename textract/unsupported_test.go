@@ -1,0 +1,28 @@
+package textract_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/sunshine-records/sunshine/textract"
+)
+
+func TestUnsupportedReason(t *testing.T) {
+	t.Parallel()
+	for ct, want := range map[string]string{
+		textract.MSG:               "an Outlook message (.msg): Sunshine does not read its text yet (saved as .eml, it would be searchable)",
+		textract.DOC:               "a Word 97-2003 document (.doc): Sunshine does not read its text yet (saved as .docx or PDF, it would be searchable)",
+		"image/png":                "an image: no text (Sunshine has no OCR)",
+		"IMAGE/JPEG":               "an image: no text (Sunshine has no OCR)",
+		"video/mp4; codecs=x":      "a video: no text (Sunshine does not transcribe)",
+		"application/zip":          "an archive of other files: Sunshine does not read inside archives (uploaded one by one, they would be searchable)",
+		"application/octet-stream": "a kind of file Sunshine does not recognise: it reads no text from it",
+		"application/wasm":         "Sunshine cannot read text from application/wasm files",
+	} {
+		t.Run(ct, func(t *testing.T) {
+			t.Parallel()
+			require.Equal(t, want, textract.UnsupportedReason(ct))
+		})
+	}
+}
