@@ -75,7 +75,7 @@ func pdfText(ctx context.Context, ra io.ReaderAt, size int64) (string, error) {
 		}
 		// Fonts per page: font names such as /F1 are local to a page's
 		// resources and may mean different fonts on different pages.
-		text, err := page.GetPlainText(pageFonts(page))
+		text, err := pageText(page, pageFonts(page))
 		if err != nil {
 			bad++
 			if firstErr == nil {

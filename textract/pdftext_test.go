@@ -1,0 +1,95 @@
+package textract_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// rawPDF returns a one-page PDF whose page draws content with font /F1, a
+// Type1 font described by fontDict (its dictionary's entries).
+func rawPDF(fontDict, content string) []byte {
+	objs := []string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+		"<< /Type /Font /Subtype /Type1 " + fontDict + " >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R >>",
+		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content)+1, content+"\n"),
+	}
+	var b strings.Builder
+	b.WriteString("%PDF-1.4\n")
+	offsets := make([]int, len(objs))
+	for i, o := range objs {
+		offsets[i] = b.Len()
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
+	for _, off := range offsets {
+		fmt.Fprintf(&b, "%010d 00000 n \n", off)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
+	return []byte(b.String())
+}
+
+// widths lists a font's widths for codes 32 to 126: 500 each, 250 for the
+// space, as a font embedded by pdfTeX lists them.
+func widths() string {
+	w := make([]string, 0, 95)
+	for c := 32; c <= 126; c++ {
+		w = append(w, map[bool]string{true: "250", false: "500"}[c == ' '])
+	}
+	return "/BaseFont /CMR10 /FirstChar 32 /LastChar 126 /Widths [" + strings.Join(w, " ") + "]"
+}
+
+// TestPDFWordsFromPositions checks that words placed apart are read apart,
+// and glyphs placed together are read together: a PDF has no spaces as
+// such, only text moved on.
+func TestPDFWordsFromPositions(t *testing.T) {
+	t.Parallel()
+	const helvetica = "/BaseFont /Helvetica" // a standard font: no widths listed
+	tests := []struct {
+		name, font, content string
+		want                []string
+	}{
+		{"each word placed with its own Td", helvetica,
+			"BT /F1 12 Tf 72 720 Td (Sheriff) Tj 44 0 Td (Thompson) Tj 58 0 Td (approved) Tj 50 0 Td (overtime) Tj ET",
+			[]string{"Sheriff Thompson approved overtime"}},
+		{"TJ with word gaps and kerning", helvetica,
+			"BT /F1 12 Tf 72 720 Td [(Sheriff)-300(Thom)15(pson)-280(ap)-20(proved)] TJ ET",
+			[]string{"Sheriff Thompson approved"}},
+		{"two lines joined by Td", helvetica,
+			"BT /F1 12 Tf 72 720 Td (The memo from Sheriff) Tj 0 -14 Td (Thompson approved overtime) Tj ET",
+			[]string{"The memo from Sheriff\nThompson approved overtime"}},
+		{"lines by T* and TL", helvetica,
+			"BT /F1 12 Tf 14 TL 72 720 Td (Sheriff) Tj T* (Thompson approved) Tj ET",
+			[]string{"Sheriff\nThompson approved"}},
+		{"pdfTeX-like: Tm, widths, TJ spaces and kerning", widths(),
+			"BT /F1 9.9626 Tf 72 700 Td [(Sheri)28(ff)-333(Thomp)-27(son)-334(appro)28(v)28(ed)] TJ " +
+				"0 -11.955 Td [(the)-333(o)28(v)27(ertime.)] TJ ET " +
+				"BT /F1 9.9626 Tf 1 0 0 1 72 660 Tm [(Next)-333(page)] TJ ET",
+			[]string{"Sheriff Thompson approved\nthe overtime.\nNext page"}},
+		{"one glyph per Tm, with widths", widths(),
+			"BT /F1 10 Tf 1 0 0 1 72 700 Tm (S) Tj 1 0 0 1 77 700 Tm (h) Tj 1 0 0 1 82 700 Tm (e) Tj " +
+				"1 0 0 1 90 700 Tm (r) Tj 1 0 0 1 95 700 Tm (i) Tj ET",
+			[]string{"She ri"}},
+		{"a space in the text stays one space", widths(),
+			"BT /F1 10 Tf 72 700 Td (Sheriff ) Tj 5 0 Td (Thompson) Tj ET",
+			[]string{"Sheriff Thompson"}},
+		{"rotated text reads along its baseline", widths(),
+			"BT /F1 10 Tf 0 1 -1 0 300 100 Tm [(Sheriff)-333(Thompson)] TJ 0 -12 Td (approved) Tj ET",
+			[]string{"Sheriff Thompson\napproved"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			text, err := extract(t, "application/pdf", rawPDF(tt.font, tt.content))
+			require.NoError(t, err)
+			for _, w := range tt.want {
+				require.Contains(t, text, w, "text: %q", text)
+			}
+		})
+	}
+}
