@@ -15,13 +15,21 @@ import (
 // count says.
 const maxPDFPages = 20000
 
+// pdfPages is the raw text of a PDF's first pages: pages is its number of
+// pages, whole how many of the first are whole in text (reading stops once
+// the text passes maxText, and at maxPDFPages).
+type pdfPages struct {
+	text         string
+	pages, whole int
+}
+
 // extractPDF returns the text of all pages of a PDF. The parser runs in its
 // own goroutine so that a corrupt file that sends it into a very long loop
 // cannot hold the caller past ctx.
-func extractPDF(ctx context.Context, r io.ReaderAt, size int64) (string, error) {
+func extractPDF(ctx context.Context, r io.ReaderAt, size int64) (pdfPages, error) {
 	type result struct {
-		text string
-		err  error
+		pdfPages
+		err error
 	}
 	done := make(chan result, 1)
 	go func() {
@@ -32,17 +40,17 @@ func extractPDF(ctx context.Context, r io.ReaderAt, size int64) (string, error) 
 			}
 			done <- res
 		}()
-		res.text, res.err = pdfText(ctx, r, size)
+		res.pdfPages, res.err = pdfText(ctx, r, size)
 	}()
 	select {
 	case res := <-done:
-		return res.text, res.err
+		return res.pdfPages, res.err
 	case <-ctx.Done():
-		return "", ctx.Err()
+		return pdfPages{}, ctx.Err()
 	}
 }
 
-func pdfText(ctx context.Context, ra io.ReaderAt, size int64) (string, error) {
+func pdfText(ctx context.Context, ra io.ReaderAt, size int64) (pdfPages, error) {
 	// The parser accepts only %PDF-1.0 to 1.7 headers; PDF 2.0 files share
 	// the syntax it reads, so present them as 1.7 (same length, so every
 	// offset is unchanged).
@@ -53,22 +61,23 @@ func pdfText(ctx context.Context, ra io.ReaderAt, size int64) (string, error) {
 	r, err := pdf.NewReader(ctxReaderAt{ctx, ra}, size)
 	if err != nil {
 		if errors.Is(err, pdf.ErrInvalidPassword) {
-			return "", errors.New("not a valid PDF: the PDF is encrypted with a password")
+			return pdfPages{}, errors.New("not a valid PDF: the PDF is encrypted with a password")
 		}
-		return "", fmt.Errorf("not a valid PDF: %s", pdfMessage(err))
+		return pdfPages{}, fmt.Errorf("not a valid PDF: %s", pdfMessage(err))
 	}
-	n := r.NumPage()
-	if n <= 0 {
-		return "", errors.New("not a valid PDF: no pages found")
+	total := r.NumPage()
+	if total <= 0 {
+		return pdfPages{}, errors.New("not a valid PDF: no pages found")
 	}
-	n = min(n, maxPDFPages)
+	n := min(total, maxPDFPages)
 	var b strings.Builder
 	var firstErr error
-	bad := 0
-	for i := 1; i <= n && b.Len() < maxText; i++ {
+	bad, whole := 0, 0
+	for i := 1; i <= n && b.Len() <= maxText; i++ {
 		if err := ctx.Err(); err != nil {
-			return "", err
+			return pdfPages{}, err
 		}
+		whole = i - 1 // the text of pages 1 to i-1 fits
 		page := r.Page(i)
 		if page.V.IsNull() {
 			continue
@@ -89,9 +98,12 @@ func pdfText(ctx context.Context, ra io.ReaderAt, size int64) (string, error) {
 		b.WriteString(strings.Trim(text, "\n"))
 	}
 	if firstErr != nil && strings.TrimSpace(b.String()) == "" {
-		return "", fmt.Errorf("not a valid PDF: %w", firstErr)
+		return pdfPages{}, fmt.Errorf("not a valid PDF: %w", firstErr)
 	}
-	return b.String(), nil
+	if b.Len() <= maxText {
+		whole = n
+	}
+	return pdfPages{text: b.String(), pages: total, whole: whole}, nil
 }
 
 // pageFonts reads a page's fonts, recovering from the parser's panics on

@@ -1,11 +1,16 @@
 package textract_test
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/sunshine-records/sunshine/textract"
 )
 
 // rawPDF returns a one-page PDF whose page draws content with font /F1, a
@@ -91,5 +96,94 @@ func TestPDFWordsFromPositions(t *testing.T) {
 				require.Contains(t, text, w, "text: %q", text)
 			}
 		})
+	}
+}
+
+// longPDF returns a PDF of pages pages, each with lines lines of text
+// naming the page ("page 7 line 3 ..."), in the standard Helvetica font.
+func longPDF(pages, lines int) []byte {
+	var b strings.Builder
+	b.WriteString("%PDF-1.4\n")
+	var offsets []int
+	obj := func(body string) {
+		offsets = append(offsets, b.Len())
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", len(offsets), body)
+	}
+	kids := make([]string, pages)
+	for i := range kids {
+		kids[i] = fmt.Sprintf("%d 0 R", 4+2*i)
+	}
+	obj("<< /Type /Catalog /Pages 2 0 R >>")
+	obj(fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), pages))
+	obj("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+	for p := 1; p <= pages; p++ {
+		obj(fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>", 5+2*(p-1)))
+		var c strings.Builder
+		c.WriteString("BT /F1 10 Tf 12 TL 72 740 Td\n")
+		for l := 1; l <= lines; l++ {
+			fmt.Fprintf(&c, "(page %d line %d of the records released under the act) Tj T*\n", p, l)
+		}
+		c.WriteString("ET")
+		obj(fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", c.Len()+1, c.String()+"\n"))
+	}
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(offsets)+1)
+	for _, off := range offsets {
+		fmt.Fprintf(&b, "%010d 00000 n \n", off)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offsets)+1, xref)
+	return []byte(b.String())
+}
+
+// TestExtractReportsTruncation checks that a text cut at the cap says so,
+// and for a PDF how many of its pages are whole, both in this process and
+// in a child process.
+func TestExtractReportsTruncation(t *testing.T) {
+	long := strings.Repeat("The sheriff approved the overtime. ", 100_000) // 3.5 MB
+	// 1,000 pages of about 3.7 KB of text: the 2 MiB cap falls near page 570.
+	pdf := longPDF(1000, 60)
+	short := longPDF(3, 2)
+	tests := []struct {
+		name, contentType string
+		data              []byte
+		limit             int64
+		truncated         bool
+		pages             int
+	}{
+		{"long text", "text/plain", []byte(long), limit, true, 0},
+		{"text longer than the limit read", "text/plain", []byte(long[:10_000]), 5_000, true, 0},
+		{"short text", "text/plain", []byte(long[:10_000]), limit, false, 0},
+		{"long PDF", "application/pdf", pdf, limit, true, 1000},
+		{"short PDF", "application/pdf", short, limit, false, 3},
+	}
+	for _, child := range []bool{false, true} {
+		for _, tt := range tests {
+			t.Run(fmt.Sprintf("%s/child=%v", tt.name, child), func(t *testing.T) {
+				if child {
+					useChild(t, 0)
+				}
+				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+				defer cancel()
+				res, err := textract.ExtractResult(ctx, tt.contentType, bytes.NewReader(tt.data), int64(len(tt.data)), tt.limit)
+				require.NoError(t, err)
+				require.Equal(t, tt.truncated, res.Truncated)
+				require.Equal(t, tt.pages, res.Pages)
+				if tt.pages == 0 {
+					require.Zero(t, res.PagesRead)
+					return
+				}
+				if !tt.truncated {
+					require.Equal(t, tt.pages, res.PagesRead)
+					require.Contains(t, res.Text, fmt.Sprintf("page %d line 2 of", tt.pages))
+					return
+				}
+				// The pages said read are whole; the next is not.
+				require.Greater(t, res.PagesRead, 100)
+				require.Less(t, res.PagesRead, 1000)
+				require.Contains(t, res.Text, fmt.Sprintf("page %d line 60 of", res.PagesRead))
+				require.NotContains(t, res.Text, fmt.Sprintf("page %d line 60 of", res.PagesRead+1))
+				require.LessOrEqual(t, len(res.Text), 2<<20)
+			})
+		}
 	}
 }
