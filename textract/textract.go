@@ -42,8 +42,10 @@ const (
 // most limit bytes (limit <= 0 means 64 MiB): the text of a larger one is
 // that of its first limit bytes. The text returned is valid UTF-8 without
 // NUL or other control characters (except newline and tab) and is capped at
-// 2 MiB, cut at a rune boundary. A corrupt document returns an error saying
-// why in plain words; library panics are recovered.
+// 2 MiB, cut at a rune boundary (ExtractResult says whether it was cut
+// and, for a PDF, how many of its pages are whole). A corrupt document
+// returns an error saying why in plain words; library panics are
+// recovered.
 //
 // A PDF is read in a child process with a hard memory limit once
 // UseChildProcess has been called (the server does): the process is killed
