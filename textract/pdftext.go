@@ -208,7 +208,7 @@ func pageText(p pdf.Page, fonts map[string]*pdf.Font) (text string, err error) {
 		trm := affine{g.size * g.scale, 0, 0, g.size, 0, g.rise}.mul(tm).mul(g.ctm)
 		x, y := trm[4], trm[5]
 		size := math.Hypot(trm[2], trm[3]) // the font size on the page
-		s := g.font.enc.Decode(raw)
+		s := ligatures.Replace(g.font.enc.Decode(raw))
 		tm = translate(g.font.advance(raw, g.size, g.charSpace, g.wordSpace, g.scale), 0).mul(tm)
 		if s != "" {
 			if started {
@@ -338,6 +338,12 @@ func pageText(p pdf.Page, fonts map[string]*pdf.Font) (text string, err error) {
 	})
 	return b.String(), nil
 }
+
+// ligatures spells out the Latin ligatures that fonts map their glyphs to
+// (pdfTeX, FOP, Word: "ﬁle" is U+FB01 then "le"), so that search finds
+// "file".
+var ligatures = strings.NewReplacer("\uFB00", "ff", "\uFB01", "fi", "\uFB02", "fl",
+	"\uFB03", "ffi", "\uFB04", "ffl", "\uFB05", "st", "\uFB06", "st")
 
 // writeSep writes sep before next unless the text already has a space or
 // newline there.
