@@ -97,9 +97,15 @@ func newTextFont(f *pdf.Font) (tf *textFont) {
 	}
 	tf.first = f.FirstChar()
 	w := f.V.Key("Widths")
+	// A Type3 font's widths are in its glyph space, which its FontMatrix
+	// maps to text space (often, but not always, by 1/1000).
+	unit := 1.0
+	if m := f.V.Key("FontMatrix"); f.V.Key("Subtype").Name() == "Type3" && m.Len() == 6 {
+		unit = math.Abs(m.Index(0).Float64()) * 1000
+	}
 	tf.widths = make([]float64, min(w.Len(), 256))
 	for i := range tf.widths {
-		tf.widths[i] = w.Index(i).Float64()
+		tf.widths[i] = w.Index(i).Float64() * unit
 	}
 	return tf
 }

@@ -13,13 +13,13 @@ import (
 	"github.com/sunshine-records/sunshine/textract"
 )
 
-// rawPDF returns a one-page PDF whose page draws content with font /F1, a
-// Type1 font described by fontDict (its dictionary's entries).
+// rawPDF returns a one-page PDF whose page draws content with font /F1,
+// described by fontDict (its dictionary's entries but /Type).
 func rawPDF(fontDict, content string) []byte {
 	objs := []string{
 		"<< /Type /Catalog /Pages 2 0 R >>",
 		"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
-		"<< /Type /Font /Subtype /Type1 " + fontDict + " >>",
+		"<< /Type /Font " + fontDict + " >>",
 		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R >>",
 		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content)+1, content+"\n"),
 	}
@@ -46,7 +46,7 @@ func widths() string {
 	for c := 32; c <= 126; c++ {
 		w = append(w, map[bool]string{true: "250", false: "500"}[c == ' '])
 	}
-	return "/BaseFont /CMR10 /FirstChar 32 /LastChar 126 /Widths [" + strings.Join(w, " ") + "]"
+	return "/Subtype /Type1 /BaseFont /CMR10 /FirstChar 32 /LastChar 126 /Widths [" + strings.Join(w, " ") + "]"
 }
 
 // TestPDFWordsFromPositions checks that words placed apart are read apart,
@@ -54,7 +54,7 @@ func widths() string {
 // such, only text moved on.
 func TestPDFWordsFromPositions(t *testing.T) {
 	t.Parallel()
-	const helvetica = "/BaseFont /Helvetica" // a standard font: no widths listed
+	const helvetica = "/Subtype /Type1 /BaseFont /Helvetica" // a standard font: no widths listed
 	tests := []struct {
 		name, font, content string
 		want                []string
@@ -80,10 +80,16 @@ func TestPDFWordsFromPositions(t *testing.T) {
 			"BT /F1 10 Tf 1 0 0 1 72 700 Tm (S) Tj 1 0 0 1 77 700 Tm (h) Tj 1 0 0 1 82 700 Tm (e) Tj " +
 				"1 0 0 1 90 700 Tm (r) Tj 1 0 0 1 95 700 Tm (i) Tj ET",
 			[]string{"She ri"}},
+		{"one glyph per Tm, Type3 font with its own glyph space",
+			"/Subtype /Type3 /FontMatrix [0.01 0 0 0.01 0 0] /FontBBox [0 0 100 100] /CharProcs << >> /FirstChar 65 /LastChar 122 /Widths [" +
+				strings.Repeat("50 ", 58) + "]",
+			"BT /F1 10 Tf 1 0 0 1 72 700 Tm (S) Tj 1 0 0 1 77 700 Tm (h) Tj 1 0 0 1 82 700 Tm (e) Tj " +
+				"1 0 0 1 90 700 Tm (r) Tj 1 0 0 1 95 700 Tm (i) Tj ET",
+			[]string{"She ri"}},
 		{"a space in the text stays one space", widths(),
 			"BT /F1 10 Tf 72 700 Td (Sheriff ) Tj 5 0 Td (Thompson) Tj ET",
 			[]string{"Sheriff Thompson"}},
-		{"ligatures spelled out", "/BaseFont /CMR10 /Encoding << /Differences [12 /fi 13 /fl 14 /ffi] >>",
+		{"ligatures spelled out", "/Subtype /Type1 /BaseFont /CMR10 /Encoding << /Differences [12 /fi 13 /fl 14 /ffi] >>",
 			"BT /F1 10 Tf 72 700 Td [(\\014ce)-333(\\014le)-333(\\015o)28(or)-333(o\\016cer)] TJ ET",
 			[]string{"fice file floor officer"}},
 		{"rotated text reads along its baseline", widths(),
