@@ -263,7 +263,8 @@ func (s *Server) ExtractText(ctx context.Context, orgID, docID string) {
 		s.abandonExtraction(rctx, docID)
 		return
 	}
-	text, err := textract.Extract(ctx, doc.ContentType, s.store.Content(ctx, doc), doc.Size, maxExtract)
+	res, err := textract.ExtractResult(ctx, doc.ContentType, s.store.Content(ctx, doc), doc.Size, maxExtract)
+	text := res.Text
 	if err != nil && parent.Err() != nil {
 		// Stopped from outside (the server stopping, the uploader gone),
 		// not by the document: the attempt does not count against it.
@@ -278,10 +279,42 @@ func (s *Server) ExtractText(ctx context.Context, orgID, docID string) {
 		status, msg = sunshine.TextFailed, "the text could not be read ("+err.Error()+")"
 	case strings.TrimSpace(text) == "":
 		msg = "no text found: a scanned page is a picture of text, and Sunshine does not read pictures (OCR)"
+	case res.Truncated:
+		msg = truncatedMessage(res)
 	}
 	if err := s.store.SetDocumentText(rctx, docID, status, text, msg); err != nil {
 		s.log.Error("text extraction: record result", "document_id", docID, "err", err)
 	}
+}
+
+// truncatedMessage says how much of a document whose text was cut is
+// searchable.
+func truncatedMessage(res textract.Result) string {
+	const why = " (the text is longer than Sunshine indexes)"
+	switch {
+	case res.Pages > 0 && res.PagesRead > 0:
+		return fmt.Sprintf("only the first %s of %s pages are searchable", thousands(res.PagesRead), thousands(res.Pages)) + why
+	case res.Pages > 0:
+		return fmt.Sprintf("only the start of the first of %s pages is searchable", thousands(res.Pages)) + why
+	}
+	return fmt.Sprintf("only the first %s of the text are searchable", sizeOf(len(res.Text))) + why
+}
+
+// thousands writes n with commas between groups of three digits: 1,000.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// sizeOf writes a number of bytes in KiB or MiB: "2.0 MiB".
+func sizeOf(n int) string {
+	if n < 1<<20 {
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
 }
 
 // abandonExtraction takes back the attempt counted for an extraction that

@@ -174,9 +174,10 @@ func TestExtractOfficeDocumentCapped(t *testing.T) {
 	data := xlsx(t, "", strings.Repeat(row, 3000)) // 3 MB of text
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	text, err := textract.Extract(ctx, textract.XLSX, bytes.NewReader(data), int64(len(data)), limit)
+	res, err := textract.ExtractResult(ctx, textract.XLSX, bytes.NewReader(data), int64(len(data)), limit)
 	require.NoError(t, err)
-	require.Equal(t, 2<<20, len(text))
+	require.Equal(t, 2<<20, len(res.Text))
+	require.True(t, res.Truncated, "the document's text_error says it was cut")
 }
 
 func TestSniffZip(t *testing.T) {

@@ -69,7 +69,7 @@ func UseChildProcess(argv []string, memory int64) {
 
 // readPDF returns a PDF's cleaned text: in a child process when one is
 // configured, else in this one.
-func readPDF(ctx context.Context, r io.ReaderAt, size int64) (string, error) {
+func readPDF(ctx context.Context, r io.ReaderAt, size int64) (Result, error) {
 	if c := pdfChild.Load(); c != nil {
 		return c.extract(ctx, r, size)
 	}
@@ -77,21 +77,31 @@ func readPDF(ctx context.Context, r io.ReaderAt, size int64) (string, error) {
 }
 
 // readPDFHere reads a PDF in this process.
-func readPDFHere(ctx context.Context, r io.ReaderAt, size int64) (string, error) {
-	raw, err := extractPDF(ctx, r, size)
+func readPDFHere(ctx context.Context, r io.ReaderAt, size int64) (Result, error) {
+	p, err := extractPDF(ctx, r, size)
 	if err != nil {
-		return "", err
+		return Result{}, err
 	}
-	return clean(raw, maxText), nil
+	text, cut := cleanCut(p.text, maxText)
+	res := Result{Text: text, Pages: p.pages, PagesRead: p.whole}
+	if cut && res.PagesRead == res.Pages {
+		res.PagesRead-- // cut by clean alone (invalid bytes grow as U+FFFD)
+	}
+	res.Truncated = res.PagesRead < res.Pages
+	return res, nil
 }
+
+// The child reports a PDF's pages on standard error, in one line, when it
+// succeeds: "pages: read R of N".
+const pagesLine = "pages: read %d of %d\n"
 
 // extract runs the child on the PDF and returns its text. The child is
 // killed when ctx ends (the caller's timeout), and at most maxText+1 bytes
 // of its output are kept.
-func (c *childProcess) extract(ctx context.Context, r io.ReaderAt, size int64) (string, error) {
+func (c *childProcess) extract(ctx context.Context, r io.ReaderAt, size int64) (Result, error) {
 	in, done, err := fileOf(ctx, r, size)
 	if err != nil {
-		return "", err
+		return Result{}, err
 	}
 	defer done()
 	args := append(slices.Clone(c.argv[1:]), "--memory", strconv.FormatInt(c.memory, 10))
@@ -105,30 +115,39 @@ func (c *childProcess) extract(ctx context.Context, r io.ReaderAt, size int64) (
 	cmd.WaitDelay = time.Second
 	err = cmd.Run()
 	if ctx.Err() != nil {
-		return "", ctx.Err()
+		return Result{}, ctx.Err()
 	}
 	var exit *exec.ExitError
 	switch {
 	case err == nil:
 		// The child caps its text at maxText; clean again so that the
 		// parent relies on nothing but the length it read.
-		return clean(string(stdout.b), maxText), nil
+		text, cut := cleanCut(string(stdout.b), maxText)
+		res := Result{Text: text}
+		if _, err := fmt.Sscanf(firstLine(stderr.b), strings.TrimSuffix(pagesLine, "\n"), &res.PagesRead, &res.Pages); err != nil {
+			res.PagesRead, res.Pages = 0, 0
+		}
+		if cut && res.PagesRead == res.Pages {
+			res.PagesRead = max(res.Pages-1, 0)
+		}
+		res.Truncated = cut || res.PagesRead < res.Pages
+		return res, nil
 	case !errors.As(err, &exit):
-		return "", fmt.Errorf("could not read the document: start the PDF reader: %w", err)
+		return Result{}, fmt.Errorf("could not read the document: start the PDF reader: %w", err)
 	case exit.ExitCode() == ExitUnreadable:
 		if msg := firstLine(stderr.b); msg != "" {
-			return "", errors.New(msg)
+			return Result{}, errors.New(msg)
 		}
-		return "", errors.New("not a valid PDF")
+		return Result{}, errors.New("not a valid PDF")
 	case outOfMemory(stderr.b):
-		return "", fmt.Errorf("not a valid PDF: reading it needs more than %d MiB of memory", c.memory>>20)
+		return Result{}, fmt.Errorf("not a valid PDF: reading it needs more than %d MiB of memory", c.memory>>20)
 	case exit.ExitCode() == -1:
 		// Killed by a signal not ours (ctx is not done): most likely the
 		// system's out-of-memory killer, the server having less memory
 		// free than the limit.
-		return "", fmt.Errorf("not a valid PDF: the process reading it was stopped (%s), as when reading it needs more memory than the server has", exit)
+		return Result{}, fmt.Errorf("not a valid PDF: the process reading it was stopped (%s), as when reading it needs more memory than the server has", exit)
 	default:
-		return "", fmt.Errorf("could not read the document: the PDF reader failed (%s): %s", exit, firstLine(stderr.b))
+		return Result{}, fmt.Errorf("could not read the document: the PDF reader failed (%s): %s", exit, firstLine(stderr.b))
 	}
 }
 
@@ -203,7 +222,8 @@ func (c *capped) Write(p []byte) (int, error) {
 //
 // It sets a hard limit on its own memory before reading anything, reads
 // the PDF (the file named, or standard input), writes its text (at most 2
-// MiB) to stdout and returns the exit status: 0; ExitUnreadable, with the
+// MiB) to stdout, and to stderr the line "pages: read R of N" (R the pages
+// whole in the text, N the PDF's), and returns the exit status: 0; ExitUnreadable, with the
 // reason on stderr, for a PDF that cannot be read; 1 when it cannot start
 // (bad arguments, no file, no limit). A PDF that needs more memory than
 // the limit stops the process with Go's "fatal error: out of memory" (exit
@@ -252,14 +272,15 @@ func RunChild(args []string, stdin *os.File, stdout, stderr io.Writer) int {
 		}
 		r, size = bytes.NewReader(data), int64(len(data))
 	}
-	text, err := readPDFHere(context.Background(), r, size)
+	res, err := readPDFHere(context.Background(), r, size)
 	if err != nil {
 		fmt.Fprintln(stderr, strings.ReplaceAll(err.Error(), "\n", " "))
 		return ExitUnreadable
 	}
-	if _, err := io.WriteString(stdout, text); err != nil {
+	if _, err := io.WriteString(stdout, res.Text); err != nil {
 		fmt.Fprintf(stderr, "extract-text: write the text: %v\n", err)
 		return 1
 	}
+	fmt.Fprintf(stderr, pagesLine, res.PagesRead, res.Pages)
 	return 0
 }

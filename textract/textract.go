@@ -45,8 +45,10 @@ const (
 // most limit bytes (limit <= 0 means 64 MiB): the text of a larger one is
 // that of its first limit bytes. The text returned is valid UTF-8 without
 // NUL or other control characters (except newline and tab) and is capped at
-// 2 MiB, cut at a rune boundary. A corrupt document returns an error saying
-// why in plain words; library panics are recovered.
+// 2 MiB, cut at a rune boundary (ExtractResult says whether it was cut
+// and, for a PDF, how many of its pages are whole). A corrupt document
+// returns an error saying why in plain words; library panics are
+// recovered.
 //
 // A PDF is read in a child process with a hard memory limit once
 // UseChildProcess has been called (the server does): the process is killed
@@ -55,14 +57,35 @@ const (
 // is done first, Extract returns ctx.Err() at once (the parser goroutine is
 // abandoned and finishes on its own), but the memory the file asks for is
 // not bounded. Either way, callers should pass a context with a deadline.
-func Extract(ctx context.Context, contentType string, r io.ReaderAt, size, limit int64) (text string, err error) {
+func Extract(ctx context.Context, contentType string, r io.ReaderAt, size, limit int64) (string, error) {
+	res, err := ExtractResult(ctx, contentType, r, size, limit)
+	return res.Text, err
+}
+
+// A Result is a document's text as Extract reads it, and how much of the
+// document that text covers.
+type Result struct {
+	Text string
+	// Truncated reports that Text is only the start of the document's
+	// text: the text is longer than the 2 MiB cap, or a document other
+	// than a PDF is larger than the limit read (its text is that of its
+	// first limit bytes), or a PDF has more than 20,000 pages.
+	Truncated bool
+	// Pages is a PDF's number of pages, PagesRead how many of its first
+	// pages are whole in Text (all of them unless Truncated); 0 for other
+	// documents.
+	Pages, PagesRead int
+}
+
+// ExtractResult is Extract, also saying whether the text was cut.
+func ExtractResult(ctx context.Context, contentType string, r io.ReaderAt, size, limit int64) (res Result, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			text, err = "", fmt.Errorf("could not read the document: internal error: %v", p)
+			res, err = Result{}, fmt.Errorf("could not read the document: internal error: %v", p)
 		}
 	}()
 	if err := ctx.Err(); err != nil {
-		return "", err
+		return Result{}, err
 	}
 	mediaType, params := parseContentType(contentType)
 	switch mediaType {
@@ -71,13 +94,17 @@ func Extract(ctx context.Context, contentType string, r io.ReaderAt, size, limit
 		if mediaType == "" {
 			mediaType = "unknown"
 		}
-		return "", fmt.Errorf("%w: %s", ErrUnsupported, mediaType)
+		return Result{}, fmt.Errorf("%w: %s", ErrUnsupported, mediaType)
 	}
 	if mediaType == "application/pdf" {
 		return readPDF(ctx, r, size)
 	}
 	if mediaType == DOCX || mediaType == XLSX || mediaType == PPTX {
-		return readOOXML(ctx, mediaType, r, size)
+		text, err := readOOXML(ctx, mediaType, r, size)
+		if err != nil {
+			return Result{}, err
+		}
+		return Result{Text: text, Truncated: len(text) >= maxText}, nil // it stops at the cap
 	}
 
 	if limit <= 0 {
@@ -86,9 +113,9 @@ func Extract(ctx context.Context, contentType string, r io.ReaderAt, size, limit
 	data, err := io.ReadAll(ctxReader{ctx, io.NewSectionReader(r, 0, min(size, limit))})
 	if err != nil {
 		if ctx.Err() != nil {
-			return "", ctx.Err()
+			return Result{}, ctx.Err()
 		}
-		return "", fmt.Errorf("could not read the document: %w", err)
+		return Result{}, fmt.Errorf("could not read the document: %w", err)
 	}
 
 	var raw string
@@ -101,9 +128,10 @@ func Extract(ctx context.Context, contentType string, r io.ReaderAt, size, limit
 		raw, err = extractEmail(data)
 	}
 	if err != nil {
-		return "", err
+		return Result{}, err
 	}
-	return clean(raw, maxText), nil
+	text, cut := cleanCut(raw, maxText)
+	return Result{Text: text, Truncated: cut || size > limit}, nil
 }
 
 // parseContentType returns the lower-case media type and its parameters,
@@ -135,6 +163,12 @@ func (c ctxReader) Read(p []byte) (int, error) {
 // newline), trims the ends and caps the result at limit bytes on a rune
 // boundary.
 func clean(s string, limit int) string {
+	s, _ = cleanCut(s, limit)
+	return s
+}
+
+// cleanCut is clean, also reporting whether the text was cut at limit.
+func cleanCut(s string, limit int) (_ string, cut bool) {
 	s = strings.TrimPrefix(s, "\uFEFF")
 	var b strings.Builder
 	b.Grow(min(len(s), limit))
@@ -156,11 +190,12 @@ func clean(s string, limit int) string {
 			continue
 		}
 		if b.Len()+utf8.RuneLen(r) > limit {
+			cut = true
 			break
 		}
 		b.WriteRune(r)
 	}
-	return strings.TrimSpace(b.String())
+	return strings.TrimSpace(b.String()), cut
 }
 
 // decodeText converts text in the given charset (or, when none is declared
