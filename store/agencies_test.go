@@ -135,3 +135,35 @@ func TestStore_UpdateAgencyVersion(t *testing.T) {
 	require.Equal(t, "Records Unit", got.RecordsContact, "no stale change written")
 	require.Equal(t, 5, got.Version)
 }
+
+// Two people change the same agency at once, both holding version 1 (the
+// API's If-Match): the second waits for the first's row lock, then finds
+// the version moved and is refused; the first change stands.
+func TestStore_UpdateAgencyIfMatchConcurrent(t *testing.T) {
+	t.Parallel()
+	db := storetest.DB(t)
+	s := store.New(db, sunshine.NewFixedClock(now))
+	fx := storetest.Org(t, s, "agency")
+	a := &sunshine.Agency{Name: "Sacramento County Sheriff's Department", Jurisdiction: "us-ca"}
+	require.NoError(t, s.CreateAgency(fx.Ctx, a))
+
+	first, second := "916-874-0001", "916-874-0002"
+	changed := make(chan error, 1)
+	err := s.Atomically(fx.Ctx, func(st *store.Store) error {
+		_, err := st.UpdateAgency(store.WithIfMatch(fx.Ctx, 1), a.ID, sunshine.AgencyUpdate{Phone: &first})
+		require.NoError(t, err)
+		go func() { // a colleague, who read the same version, saves meanwhile
+			_, err := s.UpdateAgency(store.WithIfMatch(fx.Ctx, 1), a.ID, sunshine.AgencyUpdate{Phone: &second})
+			changed <- err
+		}()
+		waitUntilBlocked(t, db, "agencies", 1, "the second change waits for the first")
+		return nil
+	})
+	require.NoError(t, err)
+	err = <-changed
+	require.Equal(t, sunshine.EPrecondition, sunshine.ErrorCode(err), "%v", err)
+	got, err := s.FindAgencyByID(fx.Ctx, a.ID)
+	require.NoError(t, err)
+	require.Equal(t, first, got.Phone, "the first change stands")
+	require.Equal(t, 2, got.Version)
+}
