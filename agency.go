@@ -25,6 +25,9 @@ type Agency struct {
 	TimeZone       string    `db:"time_zone" json:"time_zone"`
 	CreatedAt      time.Time `db:"created_at" json:"created_at"`
 	UpdatedAt      time.Time `db:"updated_at" json:"updated_at"`
+	// Version goes up with every change to the fields above (not with its
+	// closure days); the API answers it as the ETag and takes If-Match.
+	Version int `db:"version" json:"version"`
 }
 
 // Validate checks and normalises the agency; an empty time zone becomes the

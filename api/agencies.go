@@ -47,6 +47,7 @@ func (s *Server) handleAgencyCreate(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	c.Header("ETag", versionTag(a.Version))
 	created(c, "/api/v1/agencies/"+a.ID, &a)
 }
 
@@ -71,12 +72,22 @@ func (s *Server) handleAgencyGet(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	c.Header("ETag", versionTag(a.Version))
 	c.JSON(http.StatusOK, a)
 }
 
+// handleAgencyUpdate changes the fields the body sends. If-Match is read
+// as for a request (ifMatch): a stale version is a 412 and nothing
+// changes; without it the change is made whatever the version, as before
+// agencies had one.
 func (s *Server) handleAgencyUpdate(c *gin.Context) {
 	var in agencyInput
 	if err := decodeJSON(c, &in); err != nil {
+		fail(c, err)
+		return
+	}
+	ctx, err := ifMatch(c, "agency")
+	if err != nil {
 		fail(c, err)
 		return
 	}
@@ -85,10 +96,11 @@ func (s *Server) handleAgencyUpdate(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	a, err := s.store.UpdateAgency(c.Request.Context(), c.Param("id"), upd)
+	a, err := s.store.UpdateAgency(ctx, c.Param("id"), upd)
 	if err != nil {
 		fail(c, err)
 		return
 	}
+	c.Header("ETag", versionTag(a.Version))
 	c.JSON(http.StatusOK, a)
 }

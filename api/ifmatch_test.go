@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/sunshine-records/sunshine/store/storetest"
 )
 
 // send makes a call with an If-Match header (none when ifMatch is nil) and
@@ -150,4 +152,72 @@ func TestRequests_ETagMovesWithCorrespondenceAndDocuments(t *testing.T) {
 			require.Equal(t, http.StatusPreconditionFailed, stale.status(), stale.rec.Body.String())
 		})
 	}
+}
+
+// Two clients edit one agency: GET, POST and PATCH answer with its version
+// as the ETag, and a PATCH holding an older one (or a tag that names no
+// version of it) gets 412 naming If-Match and changes nothing. If-Match is
+// optional, as for a request: without it the change is made whatever the
+// version. Closure days are no part of the agency: adding one leaves the
+// ETag alone.
+func TestAgencies_PatchIfMatch(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	made := b.call("POST", "/api/v1/agencies", b.token, map[string]any{"name": "Sheriff", "jurisdiction": "us-ca"})
+	require.Equal(t, http.StatusCreated, made.status(), made.rec.Body.String())
+	require.Equal(t, `"v1"`, made.rec.Header().Get("ETag"), "POST")
+	path := "/api/v1/agencies/" + made.str("id")
+	got := b.call("GET", path, b.token, nil)
+	require.Equal(t, `"v1"`, got.rec.Header().Get("ETag"), "GET")
+	require.Equal(t, float64(1), got.body["version"])
+
+	for _, tc := range []struct {
+		name    string
+		ifMatch []string
+		phone   string
+		status  int
+		etag    string // after the call, from a GET
+		detail  string // in the problem's detail
+	}{
+		{"current", []string{`"v1"`}, "916-874-0001", http.StatusOK, `"v2"`, ""},
+		{"stale", []string{`"v1"`}, "916-874-0002", http.StatusPreconditionFailed, `"v2"`, `If-Match does not hold: the agency changed since you read it (it is at "v2", you had "v1")`},
+		{"to come", []string{`"v3"`}, "916-874-0003", http.StatusPreconditionFailed, `"v2"`, "If-Match"},
+		{"v0", []string{`"v0"`}, "916-874-0004", http.StatusPreconditionFailed, `"v2"`, "If-Match"},
+		{"weak", []string{`W/"v2"`}, "916-874-0005", http.StatusPreconditionFailed, `"v2"`, "If-Match names no version of this agency"},
+		{"foreign", []string{`"abc"`}, "916-874-0006", http.StatusPreconditionFailed, `"v2"`, "If-Match names no version of this agency"},
+		{"no entity tag", []string{"v2"}, "916-874-0007", http.StatusBadRequest, `"v2"`, "If-Match must be one ETag a GET of the agency returned"},
+		{"two tags", []string{`"v2"`, `"v3"`}, "916-874-0008", http.StatusBadRequest, `"v2"`, "If-Match"},
+		{"current again", []string{`"v2"`}, "916-874-0009", http.StatusOK, `"v3"`, ""},
+		{"any version", []string{"*"}, "916-874-0010", http.StatusOK, `"v4"`, ""},
+		{"none", nil, "916-874-0011", http.StatusOK, `"v5"`, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := b.send("PATCH", path, tc.ifMatch, `{"phone":"`+tc.phone+`"}`)
+			require.Equal(t, tc.status, r.status(), r.rec.Body.String())
+			after := b.call("GET", path, b.token, nil)
+			require.Equal(t, tc.etag, after.rec.Header().Get("ETag"))
+			if tc.status == http.StatusOK {
+				require.Equal(t, tc.etag, r.rec.Header().Get("ETag"), "the PATCH answers the new ETag")
+				require.Equal(t, tc.phone, after.str("phone"))
+				return
+			}
+			require.NotEqual(t, tc.phone, after.str("phone"), "a refused change changes nothing")
+			require.Empty(t, r.rec.Header().Get("ETag"))
+			require.Contains(t, r.str("detail"), tc.detail)
+			if tc.status == http.StatusPreconditionFailed {
+				require.True(t, strings.HasSuffix(r.str("type"), "#precondition_failed"), r.str("type"))
+				require.Equal(t, "Precondition failed", r.str("title"))
+			}
+		})
+	}
+
+	closed := b.call("POST", path+"/closures", b.token, map[string]any{"closed_on": "2017-03-29", "reason": "storm"})
+	require.Equal(t, http.StatusCreated, closed.status(), closed.rec.Body.String())
+	require.Equal(t, `"v5"`, b.call("GET", path, b.token, nil).rec.Header().Get("ETag"), "a closure day is not a change to the agency")
+	require.Equal(t, http.StatusOK, b.send("PATCH", path, []string{`"v5"`}, `{"name":"Sheriff's Department"}`).status())
+
+	other := *b
+	other.token = storetest.Org(t, b.st, "other").Token
+	require.Equal(t, http.StatusNotFound, other.send("PATCH", path, []string{`"v6"`}, `{"name":"Mine"}`).status(), "another organization's agency")
+	require.Equal(t, "Sheriff's Department", b.call("GET", path, b.token, nil).str("name"))
 }

@@ -349,7 +349,7 @@ func changeRequest[In any](s *Server, c *gin.Context, change func(ctx context.Co
 // entity tag that names no current version (a stale "v2", "v0", a weak or
 // foreign tag: If-Match compares strongly, and ours are all "v<N>") is a
 // 412; only a header that is no entity tag is a 400. what names the
-// resource ("request", "communication") in the messages.
+// resource ("request", "communication", "agency") in the messages.
 func ifMatch(c *gin.Context, what string) (context.Context, error) {
 	ctx := c.Request.Context()
 	hs := c.Request.Header.Values("If-Match")

@@ -10,7 +10,7 @@ import (
 	sunshine "github.com/sunshine-records/sunshine"
 )
 
-const agencyColumns = `id, org_id, name, jurisdiction, records_contact, email, portal_url, postal_address, phone, time_zone, created_at, updated_at`
+const agencyColumns = `id, org_id, name, jurisdiction, records_contact, email, portal_url, postal_address, phone, time_zone, created_at, updated_at, version`
 
 // CreateAgency adds an agency to the caller's directory.
 func (s *Store) CreateAgency(ctx context.Context, a *sunshine.Agency) error {
@@ -114,7 +114,9 @@ func (s *Store) FindAgencies(ctx context.Context, f sunshine.AgencyFilter) ([]*s
 
 // UpdateAgency applies a partial update to an agency: the fields upd
 // names, over the agency's row as locked in the transaction, so that two
-// updates of different fields both stand.
+// updates of different fields both stand. Every update bumps the agency's
+// version. With WithIfMatch in ctx it applies only while the agency is
+// still at that version (EPrecondition, and nothing written, otherwise).
 func (s *Store) UpdateAgency(ctx context.Context, id string, upd sunshine.AgencyUpdate) (*sunshine.Agency, error) {
 	return s.updateAgency(ctx, id, nil, upd)
 }
@@ -144,6 +146,11 @@ func (s *Store) updateAgency(ctx context.Context, id string, read *sunshine.Agen
 		if read != nil && !sameAgencyDetails(read, &a) {
 			return sunshine.Errorf(sunshine.EPrecondition, "the agency was changed since it was read; read it again and reapply your change")
 		}
+		if want, ok := ctx.Value(ifMatchKey{}).(int); ok && want != a.Version {
+			return sunshine.Errorf(sunshine.EPrecondition,
+				"If-Match does not hold: the agency changed since you read it (it is at \"v%d\", you had \"v%d\"); read it again and reapply your change",
+				a.Version, want)
+		}
 		upd.Apply(&a)
 		if err := a.Validate(); err != nil {
 			return err
@@ -153,7 +160,7 @@ func (s *Store) updateAgency(ctx context.Context, id string, read *sunshine.Agen
 		}
 		q := `UPDATE agencies SET name = :name, jurisdiction = :jurisdiction, records_contact = :records_contact,
 			email = :email, portal_url = :portal_url, postal_address = :postal_address, phone = :phone,
-			time_zone = :time_zone, updated_at = now()
+			time_zone = :time_zone, updated_at = now(), version = version + 1
 			WHERE org_id = :org_id AND id = :id RETURNING ` + agencyColumns
 		return saveAgency(ctx, tx, q, &a)
 	})

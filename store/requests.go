@@ -676,7 +676,7 @@ type ifMatchKey struct{}
 
 // WithIfMatch makes the next change of a request in ctx conditional on the
 // request still being at version (the API's If-Match); UpdateCommunication
-// reads it as the communication's version.
+// reads it as the communication's version, UpdateAgency as the agency's.
 func WithIfMatch(ctx context.Context, version int) context.Context {
 	return context.WithValue(ctx, ifMatchKey{}, version)
 }
