@@ -361,6 +361,13 @@ type RequestUpdate struct {
 	// submitted.)
 	SentOn     *deadline.Date
 	ReceivedOn *deadline.Date
+	// WasAssigneeID makes the change conditional: it is made only while
+	// the request, as it is locked for the change, is still assigned to
+	// this user ("" for nobody), or already to AssigneeID. Otherwise it is
+	// an EConflict that names the assignee now. A page opened before a
+	// colleague took the request cannot take it back from them unseen,
+	// however close together the two changes come.
+	WasAssigneeID *string
 }
 
 // TransitionInput moves a request to another status.

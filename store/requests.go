@@ -567,6 +567,9 @@ func (s *Store) UpdateRequest(ctx context.Context, id string, upd sunshine.Reque
 		setStr("title", &r.Title, upd.Title)
 		setStr("description", &r.Description, upd.Description)
 		setStr("tracking_number", &r.TrackingNumber, upd.TrackingNumber)
+		if err := checkWasAssignee(ctx, tx, r, upd); err != nil {
+			return err
+		}
 		if upd.AssigneeID != nil {
 			var next *string
 			if *upd.AssigneeID != "" {
@@ -644,6 +647,34 @@ func (s *Store) UpdateRequest(ctx context.Context, id string, upd sunshine.Reque
 }
 
 var errNoChange = errors.New("no change")
+
+// checkWasAssignee refuses upd when it is conditional on an assignee
+// (WasAssigneeID) that r, locked in tx, no longer has: two people taking
+// an unassigned request at once cannot both pass, as they could with a
+// check made before the transaction.
+func checkWasAssignee(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, upd sunshine.RequestUpdate) error {
+	if upd.WasAssigneeID == nil {
+		return nil
+	}
+	now := ""
+	if r.AssigneeID != nil {
+		now = *r.AssigneeID
+	}
+	if now == *upd.WasAssigneeID || (upd.AssigneeID != nil && now == *upd.AssigneeID) {
+		return nil
+	}
+	// Named from the users table: the locked read's assignee columns come
+	// from a join that PostgreSQL does not read again when the row changed
+	// while the read waited for its lock (they would still say nobody).
+	who := "nobody"
+	if r.AssigneeID != nil {
+		const q = `SELECT coalesce(nullif(name, ''), email) FROM users WHERE org_id = $1 AND id = $2`
+		if err := tx.GetContext(ctx, &who, q, r.OrgID, *r.AssigneeID); err != nil {
+			return translate(err, "assignee")
+		}
+	}
+	return sunshine.Errorf(sunshine.EConflict, "Someone changed the assignee after you opened the page: the request is assigned to %s now. Choose again if it should still change.", who)
+}
 
 // checkReceiptCorrection refuses a corrected receipt date that the rest of
 // the request contradicts: none on a draft (submitting sets it), none in the

@@ -314,6 +314,59 @@ func TestCommunicationDelete(t *testing.T) {
 	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
 }
 
+// The delete form's address opened as a page (a refused delete's page
+// reloaded or bookmarked) goes to the communication's edit page, where the
+// form is; one deleted since, or another organization's, is not found
+// there.
+func TestCommunicationDelete_OpenedAsPage(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	log := func(subject string) *sunshine.Communication {
+		t.Helper()
+		cm, _, err := b.st.CreateCommunication(b.fx.Ctx, r.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
+			Direction: sunshine.DirectionIn, Channel: "email", Kind: sunshine.KindOther, OccurredOn: deadline.MustParseDate("2017-03-29"), Subject: subject}})
+		require.NoError(t, err)
+		return cm
+	}
+	kept, gone := log("Kept"), log("Gone")
+	_, err := b.st.DeleteCommunication(b.fx.Ctx, gone.ID, "logged on the wrong request")
+	require.NoError(t, err)
+	other := storetest.Org(t, b.st, "other")
+	oa := &sunshine.Agency{Name: "Sheriff", Jurisdiction: "us-ca"}
+	require.NoError(t, b.st.CreateAgency(other.Ctx, oa))
+	or := &sunshine.Request{AgencyID: oa.ID, Title: "Theirs", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: deadline.MustParseDate("2017-03-27")}
+	require.NoError(t, b.st.CreateRequest(other.Ctx, or))
+	theirs, _, err := b.st.CreateCommunication(other.Ctx, or.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
+		Direction: sunshine.DirectionIn, Channel: "email", Kind: sunshine.KindOther, OccurredOn: deadline.MustParseDate("2017-03-29"), Subject: "Theirs"}})
+	require.NoError(t, err)
+
+	for _, tc := range []struct {
+		name   string
+		id     string
+		status int // of the edit page it goes to
+	}{
+		{"ours", kept.ID, http.StatusOK},
+		{"deleted since", gone.ID, http.StatusNotFound},
+		{"another organization's", theirs.ID, http.StatusNotFound},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			edit := "/communications/" + tc.id + "/edit"
+			rec := b.get("/communications/" + tc.id + "/delete")
+			require.Equal(t, edit, requireRedirect(t, rec, edit))
+			page := b.get(edit)
+			require.Equal(t, tc.status, page.Code)
+			require.Equal(t, "text/html; charset=utf-8", page.Header().Get("Content-Type"))
+			if tc.status == http.StatusOK {
+				require.Contains(t, body(page), `<form method="post" action="/communications/`+tc.id+`/delete"`)
+			} else {
+				require.Contains(t, body(page), "<title>Error: Not found · Sunshine</title>")
+			}
+		})
+	}
+	_, err = b.st.FindCommunicationByID(b.fx.Ctx, kept.ID)
+	require.NoError(t, err, "a GET deletes nothing")
+}
+
 // A FOIL acknowledgment logged with the wrong date, corrected: the request
 // reads met again, and the note says the acknowledgment day moved.
 func TestCommunicationEdit_AcknowledgmentDate(t *testing.T) {

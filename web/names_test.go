@@ -151,7 +151,8 @@ func TestUnknownAddress_Page(t *testing.T) {
 	// /logout typed in): to the page the form is on.
 	id := "6a1d8f0e-2b7c-4c55-9d3e-7f1a0b2c3d4e"
 	for path, to := range map[string]string{"/logout": "/", "/requests/" + id + "/communications": "/requests/" + id,
-		"/requests/" + id + "/extension/undo": "/requests/" + id, "/agencies/" + id + "/closures": "/agencies/" + id} {
+		"/requests/" + id + "/extension/undo": "/requests/" + id, "/agencies/" + id + "/closures": "/agencies/" + id,
+		"/communications/" + id + "/delete": "/communications/" + id + "/edit"} {
 		rec := browse(path, html)
 		require.Equal(t, http.StatusSeeOther, rec.Code, path)
 		require.Equal(t, to, rec.Header().Get("Location"), path)

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"html"
@@ -1023,36 +1022,19 @@ func (s *Server) handleAssign(c *gin.Context) {
 	f := newReqForm("assign", c.Request.PostForm)
 	id := strings.TrimSpace(f.V("assignee_id"))
 	set := func(d *requestPageData, f *reqForm) { d.AssignForm = f }
-	var r *sunshine.Request
-	for attempt := 0; ; attempt++ {
-		ctx := ctxOf(c)
-		// A page opened before a colleague took the request does not take it
-		// back from them unseen: the form says whom it found assigned. The
-		// change is conditional on the request as checked, so two people
-		// taking it at the same instant cannot both pass the check.
-		if was, ok := c.Request.PostForm["was_assignee_id"]; ok {
-			now, err := s.store.FindRequestByID(ctx, c.Param("id"))
-			if err != nil {
-				s.fail(c, err)
-				return
-			}
-			if deref(now.AssigneeID) != strings.TrimSpace(was[0]) && deref(now.AssigneeID) != id {
-				s.actionFailed(c, f, sunshine.Errorf(sunshine.EConflict, "Someone changed the assignee after you opened the page: the request is assigned to %s now. Choose again if it should still change.",
-					cmp.Or(now.AssigneeShown(), "nobody")), set)
-				return
-			}
-			ctx = store.WithIfMatch(ctx, now.Version)
-		}
-		var err error
-		r, err = s.store.UpdateRequest(ctx, c.Param("id"), sunshine.RequestUpdate{AssigneeID: &id})
-		if sunshine.ErrorCode(err) == sunshine.EPrecondition && attempt < 3 {
-			continue // changed since the check: check again
-		}
-		if err != nil {
-			s.actionFailed(c, f, err, set)
-			return
-		}
-		break
+	upd := sunshine.RequestUpdate{AssigneeID: &id}
+	// A page opened before a colleague took the request does not take it
+	// back from them unseen: the form says whom it found assigned, and the
+	// store changes the request only if it still is (checked under the
+	// request's lock, so two people taking it at once cannot both pass).
+	if was, ok := c.Request.PostForm["was_assignee_id"]; ok {
+		w := strings.TrimSpace(was[0])
+		upd.WasAssigneeID = &w
+	}
+	r, err := s.store.UpdateRequest(ctxOf(c), c.Param("id"), upd)
+	if err != nil {
+		s.actionFailed(c, f, err, set)
+		return
 	}
 	note := "The request is unassigned now."
 	if who := r.AssigneeShown(); who != "" {

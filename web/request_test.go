@@ -1326,13 +1326,13 @@ func TestRequestPage_AssignToMeAtOnce(t *testing.T) {
 	defer lock.Rollback() //nolint:errcheck // released below
 	lock.MustExec(`SELECT 1 FROM requests WHERE id = $1 FOR UPDATE`, r.ID)
 	path := "/requests/" + r.ID
-	codes := make(chan int, 2)
+	recs := make(chan *httptest.ResponseRecorder, 2)
 	for _, who := range []struct {
 		b  *bundle
 		id string
 	}{{b, b.fx.Admin.ID}, {&b2, ana.ID}} {
 		go func() {
-			codes <- who.b.post(path+"/assign", url.Values{"assignee_id": {who.id}, "was_assignee_id": {""}}).Code
+			recs <- who.b.post(path+"/assign", url.Values{"assignee_id": {who.id}, "was_assignee_id": {""}})
 		}()
 	}
 	require.Eventually(t, func() bool {
@@ -1342,10 +1342,16 @@ func TestRequestPage_AssignToMeAtOnce(t *testing.T) {
 		return err == nil && waiting >= 2
 	}, 10*time.Second, 10*time.Millisecond, "both posts wait for the request")
 	require.NoError(t, lock.Rollback())
-	got := []int{<-codes, <-codes}
-	require.ElementsMatch(t, []int{http.StatusSeeOther, http.StatusConflict}, got, "one takes it, the other is told")
+	got := []*httptest.ResponseRecorder{<-recs, <-recs}
+	require.ElementsMatch(t, []int{http.StatusSeeOther, http.StatusConflict}, []int{got[0].Code, got[1].Code}, "one takes it, the other is told")
 	after := b.reload(r)
 	require.NotNil(t, after.AssigneeID)
+	refused := got[0]
+	if refused.Code != http.StatusConflict {
+		refused = got[1]
+	}
+	require.Contains(t, html.UnescapeString(body(refused)), "The request was not assigned: someone changed the assignee after you opened the page: the request is assigned to "+
+		after.AssigneeShown()+" now.", "told who took it")
 	var assigned int
 	require.NoError(t, db.Get(&assigned, `SELECT count(*) FROM request_events WHERE request_id = $1 AND data ? 'assignee_id'`, r.ID))
 	require.Equal(t, 1, assigned, "assigned once")

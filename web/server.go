@@ -155,16 +155,12 @@ func (s *Server) NotFound(c *gin.Context) {
 	}
 	// The address of a form (only POST answers it) opened as a page, as
 	// when a refused form's page is bookmarked or reloaded by its address:
-	// the page the form is on, the nearest address above it that is one.
+	// the page the form is on. That is its thing's edit page where there is
+	// one (a communication's delete form is on /communications/{id}/edit,
+	// whose own handler answers 404 for one deleted or another
+	// organization's), else the nearest address above it that is a page.
 	if c.Request.Method == http.MethodGet && s.routed(http.MethodPost, path) {
-		to := path
-		for to != "/" {
-			to = pathpkg.Dir(to)
-			if s.routed(http.MethodGet, to) {
-				break
-			}
-		}
-		c.Redirect(http.StatusSeeOther, to)
+		c.Redirect(http.StatusSeeOther, s.formPage(path))
 		return
 	}
 	s.setSecurityHeaders(c)
@@ -175,6 +171,23 @@ func (s *Server) NotFound(c *gin.Context) {
 	}
 	s.render(c, http.StatusNotFound, "error", "Not found", errorPage{
 		Message: "There is no page at this address. Check it for a typing mistake, or start again from the dashboard."})
+}
+
+// formPage is the page that holds the form posted to path (a route that
+// only POST answers): the edit page beside it, else the nearest address
+// above it that GET answers.
+func (s *Server) formPage(path string) string {
+	if edit := pathpkg.Join(pathpkg.Dir(path), "edit"); edit != path && s.routed(http.MethodGet, edit) {
+		return edit
+	}
+	to := path
+	for to != "/" {
+		to = pathpkg.Dir(to)
+		if s.routed(http.MethodGet, to) {
+			break
+		}
+	}
+	return to
 }
 
 // routed reports whether a route of the engine answers method on path.
