@@ -112,6 +112,8 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		{"/requests/" + r.ID + "/edit", url.Values{"title": {"Renamed"}}, 400, 400, 403, 404},
 		{"/communications/" + comm.ID + "/edit", url.Values{"subject": {"Renamed"}}, 400, 400, 403, 404},
 		{"/communications/" + comm.ID + "/delete", nil, 400, 400, 403, 404},
+		// Its text was read already: nothing to do, and a note says so.
+		{"/documents/" + kept.ID + "/text", nil, 303, 303, 403, 404},
 		// The admin removes the document; then it is gone for staff (404).
 		{"/documents/" + doc.ID + "/delete", nil, 303, 404, 403, 404},
 		// The agency's own values: saving them leaves it as it was for the next visitor.
