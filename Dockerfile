@@ -16,6 +16,9 @@ RUN go build -trimpath -ldflags="-s -w" -o /out/sunshine ./cmd/sunshine
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/sunshine /sunshine
 USER nonroot
+# The user's own home: without SUNSHINE_SMTP_URL, mail is written under
+# .data/outbox here (SUNSHINE_OUTBOX_DIR), which "/" would refuse.
+WORKDIR /home/nonroot
 EXPOSE 8080
 ENTRYPOINT ["/sunshine"]
 CMD ["serve"]

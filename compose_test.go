@@ -112,6 +112,14 @@ func TestComposeServices(t *testing.T) {
 	requireHealthcheck(t, "postgres", pg)
 
 	requireHealthcheck(t, "mailpit", c.Services["mailpit"])
+
+	// Published on this machine only: the demo's password and token are
+	// public, and Mailpit shows every mail sent, sign-in links included.
+	for name, s := range c.Services {
+		for _, p := range s.Ports {
+			require.True(t, strings.HasPrefix(p, "127.0.0.1:"), "service %s publishes %q on every interface", name, p)
+		}
+	}
 }
 
 func TestComposeSunshine(t *testing.T) {
@@ -137,6 +145,12 @@ func TestComposeSunshine(t *testing.T) {
 		published = published || p == "8080:8080" || strings.HasSuffix(p, ":8080:8080")
 	}
 	require.True(t, published, "sunshine must publish port 8080, has %v", s.Ports)
+	// serve refuses the demo on a public address (its password is public).
+	if s.Environment["SUNSHINE_SEED_DEMO"] == "true" {
+		base, err := url.Parse(s.Environment["SUNSHINE_BASE_URL"])
+		require.NoError(t, err)
+		require.Equal(t, "localhost", base.Hostname(), "the demo is seeded only where SUNSHINE_BASE_URL is localhost")
+	}
 
 	requireHealthcheck(t, "sunshine", s)
 
@@ -190,16 +204,21 @@ func TestComposeDockerfile(t *testing.T) {
 	require.GreaterOrEqual(t, last, 0, "Dockerfile has no FROM")
 
 	// The final stage must run as a named or numbered user that is not root.
-	user := ""
+	user, workdir := "", "/"
 	entrypoint := ""
 	for _, in := range instrs[last+1:] {
 		switch in.cmd {
 		case "USER":
 			user = in.args
+		case "WORKDIR":
+			workdir = in.args
 		case "ENTRYPOINT":
 			entrypoint = in.args
 		}
 	}
+	// Without SMTP, mail goes to .data/outbox under the working directory:
+	// distroless's non-root user may write only its home.
+	require.Equal(t, "/home/nonroot", workdir, "the final stage's WORKDIR must be writable by its user")
 	name, _, _ := strings.Cut(user, ":")
 	require.NotEmpty(t, name, "the final stage of the Dockerfile must set USER")
 	require.NotContains(t, []string{"root", "0"}, name, "the final stage must not run as root")

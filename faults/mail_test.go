@@ -65,7 +65,7 @@ func remind(t *testing.T, dbURL, smtpURL string, at time.Time) remindResult {
 	t.Helper()
 	out, errOut, err := runCLI(t, map[string]string{"SUNSHINE_DATABASE_URL": dbURL, "SUNSHINE_SMTP_URL": smtpURL,
 		"SUNSHINE_MAIL_FROM": "Sunshine <reminders@sunshine.example>", "SUNSHINE_LOG_FORMAT": "json"},
-		"remind", "--once", "--now", at.Format(time.RFC3339))
+		"remind", "--once", "--send", "--now", at.Format(time.RFC3339))
 	if err != nil {
 		t.Fatalf("remind --once --now %s: %v\n%s\n%s", at.Format(time.RFC3339), err, out, tail(errOut, 20))
 	}

@@ -31,7 +31,7 @@ func TestKillRemindDuringDelivery(t *testing.T) {
 
 	p := startProc(t, "remind", map[string]string{"SUNSHINE_DATABASE_URL": r.dbURL, "SUNSHINE_SMTP_URL": slow.url(),
 		"SUNSHINE_MAIL_FROM": "Sunshine <reminders@sunshine.example>"},
-		"remind", "--once", "--now", t0.Format(time.RFC3339))
+		"remind", "--once", "--send", "--now", t0.Format(time.RFC3339))
 	if !waitFor(90*time.Second, func() bool { return r.mp.Total() >= 15 || p.exited() }) || p.exited() {
 		t.Fatalf("remind did not get mid-batch (exited %v, %d messages): %s %s", p.exited(), r.mp.Total(), p.stdout, p.stderr)
 	}

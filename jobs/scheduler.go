@@ -12,11 +12,19 @@ import (
 	"github.com/sunshine-records/sunshine/store"
 )
 
-// Schedule holds the cron specs (robfig/cron, with seconds optional).
+// Schedule holds the cron specs: five fields (minute hour day month
+// weekday) or a descriptor such as @every 15m or @daily, in UTC.
 type Schedule struct {
 	Plan    string // default every 15 minutes
 	Deliver string // default every minute
 	Prune   string // expired sessions and links; default every hour
+}
+
+// CheckSpec reports what is wrong with a cron spec NewScheduler takes, so
+// a bad setting stops a server before it starts anything.
+func CheckSpec(spec string) error {
+	_, err := cron.ParseStandard(spec)
+	return err
 }
 
 // Scheduler runs the jobs on their schedule until stopped.

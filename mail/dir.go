@@ -23,7 +23,7 @@ type dirMailer struct {
 func NewDir(dir, from string) (Mailer, error) {
 	s, err := parseSender(from)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("mail: %w", err)
 	}
 	if dir == "" {
 		return nil, fmt.Errorf("mail: outbox directory not set")

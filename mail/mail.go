@@ -76,14 +76,20 @@ type sender struct {
 	host string // domain of the From address, used in Message-ID
 }
 
+// CheckFrom reports what is wrong with a sender address the mailers take.
+func CheckFrom(from string) error {
+	_, err := parseSender(from)
+	return err
+}
+
 func parseSender(from string) (sender, error) {
 	a, err := netmail.ParseAddress(from)
 	if err != nil {
-		return sender{}, fmt.Errorf("mail: invalid from address %q: %w", from, err)
+		return sender{}, fmt.Errorf("invalid from address %q: %w", from, err)
 	}
 	at := strings.LastIndexByte(a.Address, '@')
 	if at < 0 || at == len(a.Address)-1 {
-		return sender{}, fmt.Errorf("mail: from address %q has no domain", from)
+		return sender{}, fmt.Errorf("from address %q has no domain", from)
 	}
 	return sender{from: a, host: a.Address[at+1:]}, nil
 }

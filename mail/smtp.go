@@ -56,14 +56,30 @@ type smtpMailer struct {
 func NewSMTP(rawURL, from string) (Mailer, error) {
 	s, err := parseSender(from)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("mail: %w", err)
 	}
+	m, err := parseSMTPURL(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("mail: SMTP URL: %w", err)
+	}
+	m.sender = s
+	return m, nil
+}
+
+// CheckSMTPURL reports what is wrong with an SMTP URL NewSMTP takes, so a
+// bad setting stops a server before it starts anything.
+func CheckSMTPURL(rawURL string) error {
+	_, err := parseSMTPURL(rawURL)
+	return err
+}
+
+func parseSMTPURL(rawURL string) (*smtpMailer, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		// url.Error repeats the URL, which may hold a password.
-		return nil, fmt.Errorf("mail: invalid SMTP URL")
+		return nil, fmt.Errorf("not a URL")
 	}
-	m := &smtpMailer{sender: s, now: time.Now}
+	m := &smtpMailer{now: time.Now}
 	switch u.Scheme {
 	case "smtp":
 		m.mode = tlsOpportunistic
@@ -72,25 +88,25 @@ func NewSMTP(rawURL, from string) (Mailer, error) {
 			case tlsOpportunistic, tlsRequired, tlsNone:
 				m.mode = tlsMode(v)
 			default:
-				return nil, fmt.Errorf("mail: SMTP URL: tls=%q, want required, opportunistic or none", v)
+				return nil, fmt.Errorf("tls=%q, want required, opportunistic or none", v)
 			}
 		}
 	case "smtps":
 		m.mode = tlsImplicit
 		if u.Query().Has("tls") {
-			return nil, fmt.Errorf("mail: SMTP URL: smtps:// always uses TLS; drop the tls parameter")
+			return nil, fmt.Errorf("smtps:// always uses TLS; drop the tls parameter")
 		}
 	default:
-		return nil, fmt.Errorf("mail: SMTP URL scheme %q, want smtp or smtps", u.Scheme)
+		return nil, fmt.Errorf("scheme %q, want smtp or smtps", u.Scheme)
 	}
 	for k := range u.Query() {
 		if k != "tls" {
-			return nil, fmt.Errorf("mail: SMTP URL: unknown parameter %q", k)
+			return nil, fmt.Errorf("unknown parameter %q", k)
 		}
 	}
 	m.host = u.Hostname()
 	if m.host == "" {
-		return nil, fmt.Errorf("mail: SMTP URL has no host")
+		return nil, fmt.Errorf("no host")
 	}
 	if u.User != nil {
 		m.hasAuth = true
@@ -101,7 +117,7 @@ func NewSMTP(rawURL, from string) (Mailer, error) {
 	case p != "":
 		n, err := strconv.Atoi(p)
 		if err != nil || n < 1 || n > 65535 {
-			return nil, fmt.Errorf("mail: SMTP URL: invalid port %q", p)
+			return nil, fmt.Errorf("invalid port %q", p)
 		}
 		m.port = n
 	case m.mode == tlsImplicit:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make run`: everything a newcomer needs on a fresh machine. Finds or starts
 # PostgreSQL, creates the database, migrates, seeds the demo on first run,
-# prints the demo token and a curl line, then serves on :8080.
+# prints the demo token and a curl line, then serves on 127.0.0.1:8080 (this
+# machine only: the demo's password and token are public).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${GOTOOLCHAIN:-auto}" = local ]; then export GOTOOLCHAIN=auto; fi
@@ -13,7 +14,7 @@ if [ -z "${SUNSHINE_DATABASE_URL:-}" ]; then
 	SUNSHINE_DATABASE_URL="$(printf '%s' "$admin" | sed -E 's#/postgres(\?|$)#/sunshine\1#')"
 fi
 export SUNSHINE_DATABASE_URL
-export SUNSHINE_ADDR="${SUNSHINE_ADDR:-:8080}"
+export SUNSHINE_ADDR="${SUNSHINE_ADDR:-127.0.0.1:8080}"
 export SUNSHINE_LOG_FORMAT="${SUNSHINE_LOG_FORMAT:-text}"
 
 go build -o bin/sunshine ./cmd/sunshine
@@ -22,7 +23,8 @@ token="$(bin/sunshine seed --demo --json | sed -nE 's/.*"token": *"([^"]+)".*/\1
 port="${SUNSHINE_ADDR##*:}"
 cat <<MSG
 
-Sunshine is starting on http://localhost:${port} with the demo organization.
+Sunshine is starting on http://localhost:${port} with the demo organization
+(this machine only; SUNSHINE_ADDR=:${port} listens on every interface).
 Sign in at http://localhost:${port}/ as demo@sunshine.example with the password sunshine-demo.
 Demo API token (public; demo data only): ${token}
 Database: export SUNSHINE_DATABASE_URL='${SUNSHINE_DATABASE_URL}'

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sunshine-records/sunshine/jobs"
+	"github.com/sunshine-records/sunshine/mail"
 	"github.com/sunshine-records/sunshine/store"
 	"github.com/sunshine-records/sunshine/textract"
 )
@@ -22,6 +23,7 @@ type Config struct {
 	DatabaseURL     string        // SUNSHINE_DATABASE_URL (or _FILE)
 	Addr            string        // SUNSHINE_ADDR
 	BaseURL         string        // SUNSHINE_BASE_URL
+	BaseURLSet      bool          // SUNSHINE_BASE_URL was set (else BaseURL is this machine's localhost address)
 	TrustedProxies  []string      // SUNSHINE_TRUSTED_PROXIES: whose X-Forwarded-For names the client
 	LogFormat       string        // SUNSHINE_LOG_FORMAT: json or text
 	LogLevel        string        // SUNSHINE_LOG_LEVEL: debug, info, warn, error
@@ -78,6 +80,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}
 	c.DatabaseURL = str("SUNSHINE_DATABASE_URL", "")
 	c.Addr = str("SUNSHINE_ADDR", ":8080")
+	c.BaseURLSet = str("SUNSHINE_BASE_URL", "") != ""
 	c.BaseURL = strings.TrimRight(str("SUNSHINE_BASE_URL", localURL(c.Addr)), "/")
 	c.LogFormat = str("SUNSHINE_LOG_FORMAT", "json")
 	c.LogLevel = str("SUNSHINE_LOG_LEVEL", "info")
@@ -166,7 +169,21 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	if c.SMTPURL != "" {
 		if u, err := url.Parse(c.SMTPURL); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Host == "" {
 			errs = append(errs, errors.New("SUNSHINE_SMTP_URL: must be smtp://host:port or smtps://host:port"))
+		} else if err := mail.CheckSMTPURL(c.SMTPURL); err != nil {
+			errs = append(errs, fmt.Errorf("SUNSHINE_SMTP_URL: %w", err))
 		}
+	}
+	if err := mail.CheckFrom(c.MailFrom); err != nil {
+		errs = append(errs, fmt.Errorf("SUNSHINE_MAIL_FROM: %w", err))
+	}
+	if err := jobs.CheckSpec(c.PlanSchedule); err != nil {
+		errs = append(errs, fmt.Errorf("SUNSHINE_PLAN_SCHEDULE: %w", err))
+	}
+	if err := jobs.CheckSpec(c.DeliverSchedule); err != nil {
+		errs = append(errs, fmt.Errorf("SUNSHINE_DELIVER_SCHEDULE: %w", err))
+	}
+	if c.SeedDemo && c.PublicBaseURL() {
+		errs = append(errs, errDemoPublic("SUNSHINE_SEED_DEMO", c.BaseURL))
 	}
 	return c, errors.Join(errs...)
 }
@@ -183,7 +200,26 @@ func (c Config) Warnings() []string {
 		out = append(out, fmt.Sprintf("SUNSHINE_BASE_URL is %s: session cookies are not marked Secure and links in emails use http; "+
 			"behind an HTTPS proxy, set it to the https:// address users open", c.BaseURL))
 	}
+	if !c.BaseURLSet && !loopback(c.Addr) {
+		out = append(out, fmt.Sprintf("SUNSHINE_BASE_URL is not set: links in emails and calendar feeds point to %s, "+
+			"which works only on this machine; set it to the address users open", c.BaseURL))
+	}
 	return out
+}
+
+// PublicBaseURL reports whether SUNSHINE_BASE_URL names an address other
+// machines open (not localhost).
+func (c Config) PublicBaseURL() bool {
+	u, err := url.Parse(c.BaseURL)
+	return err == nil && !loopbackHost(u.Hostname())
+}
+
+// errDemoPublic refuses the demo organization on a server others reach:
+// its password and token are public, so anyone could sign in as its admin
+// and, through it, send invitation emails from the server.
+func errDemoPublic(what, baseURL string) error {
+	return fmt.Errorf("%s: the demo organization's password and token are public; on a server users reach at %s anyone could sign in as its admin "+
+		"(and send invitation emails from it): seed the demo only on a localhost SUNSHINE_BASE_URL", what, baseURL)
 }
 
 // localURL is the address a browser on this machine reaches the server at,

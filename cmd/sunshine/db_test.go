@@ -119,14 +119,44 @@ func TestConfig(t *testing.T) {
 		"SUNSHINE_DATABASE_URL": "mysql://x", "SUNSHINE_BODY_LIMIT": "ten", "SUNSHINE_LOG_FORMAT": "xml",
 		"SUNSHINE_MIGRATE": "maybe", "SUNSHINE_BASE_URL": "ftp://x", "SUNSHINE_SMTP_URL": "http://mail",
 		"SUNSHINE_DEBUG_ADDR": "0.0.0.0:6060", "SUNSHINE_SMTP_CONNECTIONS": "0", "SUNSHINE_TRUSTED_PROXIES": "10.0.0.1, proxy.internal",
-		"SUNSHINE_EXTRACT_MEMORY": "1000000",
+		"SUNSHINE_EXTRACT_MEMORY": "1000000", "SUNSHINE_MAIL_FROM": "reminders", "SUNSHINE_PLAN_SCHEDULE": "every 15 minutes",
+		"SUNSHINE_DELIVER_SCHEDULE": "* * * * * * *",
 	}
 	_, err = loadConfig(get)
 	require.Error(t, err)
-	for _, name := range []string{"SUNSHINE_DATABASE_URL", "SUNSHINE_BODY_LIMIT", "SUNSHINE_LOG_FORMAT", "SUNSHINE_MIGRATE", "SUNSHINE_BASE_URL", "SUNSHINE_SMTP_URL", "SUNSHINE_DEBUG_ADDR", "SUNSHINE_SMTP_CONNECTIONS", "SUNSHINE_TRUSTED_PROXIES", "SUNSHINE_EXTRACT_MEMORY"} {
+	for _, name := range []string{"SUNSHINE_DATABASE_URL", "SUNSHINE_BODY_LIMIT", "SUNSHINE_LOG_FORMAT", "SUNSHINE_MIGRATE", "SUNSHINE_BASE_URL", "SUNSHINE_SMTP_URL", "SUNSHINE_DEBUG_ADDR", "SUNSHINE_SMTP_CONNECTIONS", "SUNSHINE_TRUSTED_PROXIES", "SUNSHINE_EXTRACT_MEMORY",
+		"SUNSHINE_MAIL_FROM", "SUNSHINE_PLAN_SCHEDULE", "SUNSHINE_DELIVER_SCHEDULE"} {
 		require.Contains(t, err.Error(), name)
 	}
 	require.Contains(t, err.Error(), `"proxy.internal" is not an IP address or CIDR range`)
+
+	// Mistakes serve used to find only after migrating and seeding are
+	// found with the rest, each naming its variable.
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		want string // "" = accepted
+	}{
+		{"SMTP tls parameter", map[string]string{"SUNSHINE_SMTP_URL": "smtp://mail.example:587?tls=always"}, `SUNSHINE_SMTP_URL: tls="always", want required, opportunistic or none`},
+		{"SMTP unknown parameter", map[string]string{"SUNSHINE_SMTP_URL": "smtp://mail.example?starttls=1"}, `SUNSHINE_SMTP_URL: unknown parameter "starttls"`},
+		{"SMTP good", map[string]string{"SUNSHINE_SMTP_URL": "smtp://u:p@mail.example:587?tls=required"}, ""},
+		{"sender without domain", map[string]string{"SUNSHINE_MAIL_FROM": "Sunshine <reminders@>"}, "SUNSHINE_MAIL_FROM: "},
+		{"sender good", map[string]string{"SUNSHINE_MAIL_FROM": "Records desk <records@ndlon.example>"}, ""},
+		{"cron with seconds", map[string]string{"SUNSHINE_PLAN_SCHEDULE": "0 */15 * * * *"}, "SUNSHINE_PLAN_SCHEDULE: "},
+		{"cron five fields", map[string]string{"SUNSHINE_PLAN_SCHEDULE": "*/10 * * * *", "SUNSHINE_DELIVER_SCHEDULE": "@every 30s"}, ""},
+		// The demo's password and token are public.
+		{"demo on a public address", map[string]string{"SUNSHINE_SEED_DEMO": "true", "SUNSHINE_BASE_URL": "https://records.ndlon.example"}, "SUNSHINE_SEED_DEMO: the demo organization's password and token are public"},
+		{"demo on localhost", map[string]string{"SUNSHINE_SEED_DEMO": "true", "SUNSHINE_BASE_URL": "http://localhost:8080"}, ""},
+		{"demo by default address", map[string]string{"SUNSHINE_SEED_DEMO": "true"}, ""},
+	} {
+		env = tc.env
+		_, err := loadConfig(get)
+		if tc.want == "" {
+			require.NoError(t, err, tc.name)
+		} else {
+			require.ErrorContains(t, err, tc.want, tc.name)
+		}
+	}
 
 	// Links default to the port served on.
 	for addr, want := range map[string]string{"": "http://localhost:8080", ":18480": "http://localhost:18480", "127.0.0.1:9000": "http://localhost:9000"} {
@@ -142,7 +172,7 @@ func TestConfig(t *testing.T) {
 		secure  bool
 		warned  bool
 	}{
-		{"", false, false},
+		{"", false, true}, // links point to localhost, and SUNSHINE_ADDR listens on every interface
 		{"http://127.0.0.1:8080", false, false},
 		{"https://records.ndlon.example", true, false},
 		{"http://records.ndlon.example", false, true},
@@ -153,6 +183,15 @@ func TestConfig(t *testing.T) {
 		require.Equal(t, tc.secure, cfg.SecureCookies(), tc.baseURL)
 		require.Equal(t, tc.warned, len(cfg.Warnings()) > 0, tc.baseURL)
 	}
+	env = map[string]string{"SUNSHINE_ADDR": "127.0.0.1:8080"}
+	cfg, err = loadConfig(get)
+	require.NoError(t, err)
+	require.Empty(t, cfg.Warnings(), "localhost links are right for a server only this machine reaches")
+	env = map[string]string{}
+	cfg, err = loadConfig(get)
+	require.NoError(t, err)
+	require.Equal(t, []string{"SUNSHINE_BASE_URL is not set: links in emails and calendar feeds point to http://localhost:8080, " +
+		"which works only on this machine; set it to the address users open"}, cfg.Warnings())
 	env = map[string]string{"SUNSHINE_TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.7"}
 	cfg, err = loadConfig(get)
 	require.NoError(t, err)
@@ -198,7 +237,19 @@ func TestRemindOnce(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, entries, "a dry run sends nothing")
 
-	code, out, errOut = runCLI("remind", "--once", "--now", "2017-04-07T08:00:00-07:00")
+	// A pretended time sends real mail with its dates, and records it as
+	// sent: only when asked.
+	code, _, errOut = runCLI("remind", "--once", "--now", "2017-04-07T08:00:00-07:00")
+	require.Equal(t, exitUsage, code)
+	require.Contains(t, errOut, "add --dry-run to see what would go out, or --send to send them anyway")
+	entries, err = os.ReadDir(outbox)
+	require.NoError(t, err)
+	require.Empty(t, entries, "refused: nothing sent")
+	code, _, errOut = runCLI("remind", "--once", "--send", "--dry-run")
+	require.Equal(t, exitUsage, code)
+	require.Contains(t, errOut, "contradict")
+
+	code, out, errOut = runCLI("remind", "--once", "--send", "--now", "2017-04-07T08:00:00-07:00")
 	require.Equal(t, 0, code, errOut)
 	require.Contains(t, out, "files in "+outbox)
 	entries, err = os.ReadDir(outbox)
@@ -213,7 +264,7 @@ func TestRemindOnce(t *testing.T) {
 	}
 	require.Contains(t, subjects, "Overdue (was due Thu 6 Apr): All communications with ICE since 20 January 2017 (Sacramento County Sheriff's Department)")
 
-	code, out, _ = runCLI("remind", "--once", "--now", "2017-04-07T08:05:00-07:00")
+	code, out, _ = runCLI("remind", "--once", "--send", "--now", "2017-04-07T08:05:00-07:00")
 	require.Equal(t, 0, code)
 	require.Contains(t, out, "planned 0 reminders and 0 digests; sent 0", "nothing twice")
 

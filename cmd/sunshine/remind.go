@@ -17,9 +17,17 @@ import (
 // files under SUNSHINE_OUTBOX_DIR so Sunshine works with no mail server.
 func newMailer(cfg Config) (mail.Mailer, error) {
 	if cfg.SMTPURL != "" {
-		return mail.NewSMTP(cfg.SMTPURL, cfg.MailFrom)
+		m, err := mail.NewSMTP(cfg.SMTPURL, cfg.MailFrom)
+		if err != nil {
+			return nil, fmt.Errorf("SUNSHINE_SMTP_URL: %w", err)
+		}
+		return m, nil
 	}
-	return mail.NewDir(cfg.OutboxDir, cfg.MailFrom)
+	m, err := mail.NewDir(cfg.OutboxDir, cfg.MailFrom)
+	if err != nil {
+		return nil, fmt.Errorf("SUNSHINE_OUTBOX_DIR: %w (without SUNSHINE_SMTP_URL, mail is written to this folder: make it writable, or set SUNSHINE_SMTP_URL)", err)
+	}
+	return m, nil
 }
 
 // runRemind handles `sunshine remind --once [--now T] [--dry-run]`: plan and
@@ -29,11 +37,15 @@ func runRemind(args []string, stdout, stderr io.Writer) error {
 	once := fs.Bool("once", false, "plan and deliver once, then exit")
 	nowFlag := fs.String("now", "", "pretend it is this time (RFC 3339, e.g. 2017-04-05T08:00:00-07:00)")
 	dry := fs.Bool("dry-run", false, "plan and show what would be sent; send nothing")
+	send := fs.Bool("send", false, "with --now: send for real, with the pretended dates (against a mail catcher)")
 	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
 	if !*once {
 		return usagef("--once is required (the scheduler runs inside `sunshine serve`)")
+	}
+	if *send && *dry {
+		return usagef("--send and --dry-run contradict each other: choose one")
 	}
 	var clock sunshine.Clock = sunshine.SystemClock{}
 	if *nowFlag != "" {
@@ -42,6 +54,11 @@ func runRemind(args []string, stdout, stderr io.Writer) error {
 			return usagef("--now: %q is not an RFC 3339 time such as 2017-04-05T08:00:00-07:00", *nowFlag)
 		}
 		clock = sunshine.NewFixedClock(t)
+	}
+	// Reminders sent at a pretended time go to real people with wrong
+	// dates, and are recorded as sent: the real ones would not follow.
+	if *nowFlag != "" && !*dry && !*send {
+		return usagef("--now sends reminders as if it were %s and records them as sent: add --dry-run to see what would go out, or --send to send them anyway", *nowFlag)
 	}
 	cfg, err := loadConfig(getenv)
 	if err != nil {

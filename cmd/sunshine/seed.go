@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -36,6 +38,9 @@ func runSeed(args []string, stdout, _ io.Writer) error {
 	}
 	if !*demo {
 		return usagef("--demo is required (it is the only seed)")
+	}
+	if cfg, err := loadConfig(getenv); err == nil && cfg.PublicBaseURL() {
+		return usagef("%s", errDemoPublic("seed --demo", cfg.BaseURL))
 	}
 	return withStore(func(ctx context.Context, s *store.Store) error {
 		orgID, created, err := seedDemo(ctx, s)
@@ -175,6 +180,51 @@ func seedDemoData(ctx context.Context, s *store.Store, staffID string) error {
 }
 
 // demoPasswordHash is the bcrypt hash of the public demo password.
+// closePublicDemo turns off the demo organization's public password and
+// token, and ends its sessions, on a server users reach at a public address
+// (the demo seeded before SUNSHINE_BASE_URL was set, say): anyone could
+// sign in with them. The demo's data stays; a password the operator has
+// changed stays. It reports whether it turned anything off.
+func closePublicDemo(ctx context.Context, s *store.Store) (bool, error) {
+	org, err := s.FindOrgBySlug(ctx, demoSlug)
+	if sunshine.ErrorCode(err) == sunshine.ENotFound {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	tx, err := s.DB().BeginTxx(ctx, nil)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit, a no-op
+	token := sha256.Sum256([]byte(demoToken))
+	res, err := tx.ExecContext(ctx, `DELETE FROM api_tokens WHERE org_id = $1 AND token_sha256 = $2`, org.ID, token[:])
+	if err != nil {
+		return false, fmt.Errorf("remove the demo token: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	closed := n > 0
+	var user struct {
+		ID   string  `db:"id"`
+		Hash *string `db:"password_hash"`
+	}
+	err = tx.GetContext(ctx, &user, `SELECT id, password_hash FROM users WHERE org_id = $1 AND email = $2 FOR UPDATE`, org.ID, demoEmail)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return false, fmt.Errorf("find the demo user: %w", err)
+	case user.Hash != nil && bcrypt.CompareHashAndPassword([]byte(*user.Hash), []byte(demoPassword)) == nil:
+		closed = true
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = NULL WHERE org_id = $1 AND id = $2`, org.ID, user.ID); err != nil {
+			return false, fmt.Errorf("clear the demo password: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE org_id = $1 AND user_id = $2`, org.ID, user.ID); err != nil {
+			return false, fmt.Errorf("end the demo's sessions: %w", err)
+		}
+	}
+	return closed, tx.Commit()
+}
+
 func demoPasswordHash() string {
 	h, _ := bcrypt.GenerateFromPassword([]byte(demoPassword), bcrypt.DefaultCost)
 	return string(h)

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"sync"
 	"syscall"
 	"time"
 
@@ -20,6 +21,7 @@ import (
 	sunshine "github.com/sunshine-records/sunshine"
 	"github.com/sunshine-records/sunshine/api"
 	"github.com/sunshine-records/sunshine/jobs"
+	"github.com/sunshine-records/sunshine/mail"
 	"github.com/sunshine-records/sunshine/migrations"
 	"github.com/sunshine-records/sunshine/store"
 	"github.com/sunshine-records/sunshine/textract"
@@ -64,6 +66,20 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		}
 		defer stopDebug()
 	}
+	// Settings that can only be tried (the mail outbox, the address to
+	// listen on) are tried before the database is touched: a mistake
+	// stops serve before it migrates or seeds anything.
+	var mailer mail.Mailer
+	if cfg.Jobs {
+		if mailer, err = newMailer(cfg); err != nil {
+			return err
+		}
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("SUNSHINE_ADDR: %w", err)
+	}
+	defer ln.Close()
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
@@ -101,9 +117,17 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 			log.Info("created the demo organization", "slug", demoSlug)
 		}
 	}
+	if cfg.PublicBaseURL() {
+		if closed, err := closePublicDemo(ctx, st); err != nil {
+			return fmt.Errorf("turn off the demo's public sign-in: %w", err)
+		} else if closed {
+			log.Warn("the demo organization's public password and token were turned off: users reach this server at "+cfg.BaseURL+
+				", where anyone could sign in with them; its data stays", "slug", demoSlug)
+		}
+	}
 
 	handler := api.New(st, api.Config{Logger: log, BodyLimit: cfg.BodyLimit, UploadLimit: cfg.UploadLimit,
-		Ready: readiness(db), BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken})
+		Ready: readiness(db, log), BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken})
 	pages := web.New(st, handler.Engine(), web.Config{Logger: log, BaseURL: cfg.BaseURL, UploadLimit: cfg.UploadLimit,
 		SecureCookies: cfg.SecureCookies(), ExtractText: handler.ExtractText, RequestZip: handler.RequestZip})
 	handler.SetPageNotFound(pages.NotFound)
@@ -111,10 +135,6 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		log.Warn(w)
 	}
 	if cfg.Jobs {
-		mailer, err := newMailer(cfg)
-		if err != nil {
-			return err
-		}
 		log.Info("reminder emails", "to", mailer.Describe())
 		reminders := jobs.NewReminders(st, mailer, sunshine.SystemClock{}, log, jobs.Config{BaseURL: cfg.BaseURL, Connections: cfg.SMTPConnections})
 		if err := reminders.Register(handler.Registry()); err != nil {
@@ -133,7 +153,6 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	}
 	go extractPendingText(ctx, handler, log)
 	srv := &http.Server{
-		Addr:              cfg.Addr,
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       5 * time.Minute, // uploads of released records can be large
@@ -142,8 +161,8 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	log.Info("sunshine is serving", "addr", cfg.Addr, "base_url", cfg.BaseURL)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("sunshine is serving", "addr", ln.Addr().String(), "base_url", cfg.BaseURL)
 
 	select {
 	case err := <-errc:
@@ -213,28 +232,50 @@ func serveDebug(addr string, log *slog.Logger) (stop func(), err error) {
 	return func() { _ = srv.Close() }, nil
 }
 
-// readiness reports whether the database answers and its schema is current.
-func readiness(db *sqlx.DB) func(context.Context) error {
-	return func(ctx context.Context) error {
+// readiness reports whether the database answers and its schema is
+// current. /readyz tells clients only what is wrong; the log says why, once
+// each time readiness is lost (probes come every few seconds), and when it
+// comes back.
+func readiness(db *sqlx.DB, log *slog.Logger) func(context.Context) error {
+	var mu sync.Mutex
+	lost := ""
+	check := func(ctx context.Context) (msg string, cause error) {
 		if err := db.PingContext(ctx); err != nil {
-			return api.ReadyError{Msg: "the database is unreachable"}
+			return "the database is unreachable", err
 		}
 		_, current, err := migrations.Status(ctx, db.DB)
 		switch {
 		case err != nil:
-			return api.ReadyError{Msg: "cannot read the migration version"}
+			return "cannot read the migration version", err
 		case !current:
-			return api.ReadyError{Msg: "database migrations are pending"}
+			return "database migrations are pending", errors.New("run `sunshine migrate`, or start a server with SUNSHINE_MIGRATE=true")
+		}
+		return "", nil
+	}
+	return func(ctx context.Context) error {
+		msg, cause := check(ctx)
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case msg != "" && msg != lost:
+			log.Error("not ready: "+msg, "err", cause)
+		case msg == "" && lost != "":
+			log.Info("ready again", "was", lost)
+		}
+		lost = msg
+		if msg != "" {
+			return api.ReadyError{Msg: msg}
 		}
 		return nil
 	}
 }
 
 // runHealthcheck GETs /healthz on the local server: for container health
-// checks in an image without curl.
+// checks in an image without curl. It checks the port serve listens on
+// (SUNSHINE_ADDR).
 func runHealthcheck(args []string, stdout, _ io.Writer) error {
 	fs := newFlagSet("healthcheck")
-	url := fs.String("url", "http://127.0.0.1:8080/healthz", "address to check")
+	url := fs.String("url", healthURL(getenv("SUNSHINE_ADDR")), "address to check")
 	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
@@ -249,6 +290,22 @@ func runHealthcheck(args []string, stdout, _ io.Writer) error {
 	}
 	fmt.Fprintln(stdout, "ok")
 	return nil
+}
+
+// healthURL is where a server listening on addr (SUNSHINE_ADDR) answers
+// /healthz from this machine.
+func healthURL(addr string) string {
+	if addr == "" {
+		addr = ":8080"
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://127.0.0.1:8080/healthz"
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/healthz"
 }
 
 // extractPendingText extracts the text of documents still pending: at once

@@ -1,0 +1,176 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/migrations"
+	"github.com/sunshine-records/sunshine/store"
+	"github.com/sunshine-records/sunshine/store/storetest"
+)
+
+// TestServe_BadSettingsStopBeforeTheDatabase: an outbox folder serve cannot
+// create, or an address already taken, stops serve before it migrates (or
+// seeds) anything, naming the variable to fix.
+func TestServe_BadSettingsStopBeforeTheDatabase(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer taken.Close()
+	notADir := filepath.Join(t.TempDir(), "file")
+	require.NoError(t, os.WriteFile(notADir, []byte("x"), 0o600))
+
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"outbox cannot be created", map[string]string{"SUNSHINE_OUTBOX_DIR": filepath.Join(notADir, "outbox"), "SUNSHINE_ADDR": "127.0.0.1:0"},
+			"SUNSHINE_OUTBOX_DIR: mail: create outbox: "},
+		{"address taken", map[string]string{"SUNSHINE_OUTBOX_DIR": t.TempDir(), "SUNSHINE_ADDR": taken.Addr().String()},
+			"SUNSHINE_ADDR: listen tcp " + taken.Addr().String() + ": bind: address already in use"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			url := storetest.EmptyURL(t)
+			env := map[string]string{"SUNSHINE_DATABASE_URL": url, "SUNSHINE_SEED_DEMO": "true", "GOGC": "100"}
+			for k, v := range tc.env {
+				env[k] = v
+			}
+			prev := getenv
+			getenv = func(k string) string { return env[k] }
+			t.Cleanup(func() { getenv = prev })
+
+			code, _, errOut := runCLI("serve")
+			require.Equal(t, 1, code, errOut)
+			require.Contains(t, errOut, tc.want)
+			db := storetest.DBFromURL(t, url)
+			var tables int
+			require.NoError(t, db.Get(&tables, `SELECT count(*) FROM pg_tables WHERE schemaname = 'public'`))
+			require.Zero(t, tables, "nothing migrated")
+		})
+	}
+}
+
+func TestHealthURL(t *testing.T) {
+	t.Parallel()
+	for addr, want := range map[string]string{
+		"":               "http://127.0.0.1:8080/healthz",
+		":9090":          "http://127.0.0.1:9090/healthz",
+		"0.0.0.0:9090":   "http://127.0.0.1:9090/healthz",
+		"[::]:9090":      "http://127.0.0.1:9090/healthz",
+		"127.0.0.1:7000": "http://127.0.0.1:7000/healthz",
+		"[::1]:7000":     "http://[::1]:7000/healthz",
+		"10.0.0.5:7000":  "http://10.0.0.5:7000/healthz",
+	} {
+		require.Equal(t, want, healthURL(addr), addr)
+	}
+}
+
+// TestClosePublicDemo: on a server users reach at a public address, the
+// demo's public token and password stop working, its sessions end, and its
+// data stays; a password the operator changed is kept.
+func TestClosePublicDemo(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	open := func(t *testing.T) *store.Store {
+		s := store.New(storetest.DB(t), sunshine.SystemClock{})
+		_, created, err := seedDemo(ctx, s)
+		require.NoError(t, err)
+		require.True(t, created)
+		return s
+	}
+	requests := func(t *testing.T, s *store.Store) int {
+		var n int
+		require.NoError(t, s.DB().Get(&n, `SELECT count(*) FROM requests r JOIN organizations o ON o.id = r.org_id WHERE o.slug = $1`, demoSlug))
+		return n
+	}
+
+	t.Run("public password", func(t *testing.T) {
+		s := open(t)
+		before := requests(t, s)
+		_, _, _, err := s.Login(ctx, demoEmail, demoPassword)
+		require.NoError(t, err)
+		session, _, _, err := s.Login(ctx, demoEmail, demoPassword)
+		require.NoError(t, err)
+		_, err = s.Authenticate(ctx, demoToken)
+		require.NoError(t, err)
+
+		closed, err := closePublicDemo(ctx, s)
+		require.NoError(t, err)
+		require.True(t, closed)
+		_, err = s.Authenticate(ctx, demoToken)
+		require.Equal(t, sunshine.EUnauthorized, sunshine.ErrorCode(err), "the public token: %v", err)
+		_, _, _, err = s.Login(ctx, demoEmail, demoPassword)
+		require.Error(t, err, "the public password")
+		_, err = s.Session(ctx, session)
+		require.Error(t, err, "a session signed in with it")
+		require.Equal(t, before, requests(t, s), "the demo's data stays")
+		require.NotZero(t, before)
+
+		closed, err = closePublicDemo(ctx, s)
+		require.NoError(t, err)
+		require.False(t, closed, "nothing left to turn off")
+	})
+	t.Run("password changed by the operator", func(t *testing.T) {
+		s := open(t)
+		var userID string
+		require.NoError(t, s.DB().Get(&userID, `SELECT u.id FROM users u JOIN organizations o ON o.id = u.org_id WHERE o.slug = $1 AND u.email = $2`, demoSlug, demoEmail))
+		require.NoError(t, s.SetPassword(ctx, userID, "correct horse battery staple"))
+		closed, err := closePublicDemo(ctx, s)
+		require.NoError(t, err)
+		require.True(t, closed, "the token")
+		_, _, _, err = s.Login(ctx, demoEmail, "correct horse battery staple")
+		require.NoError(t, err, "the operator's password stays")
+	})
+	t.Run("no demo", func(t *testing.T) {
+		closed, err := closePublicDemo(ctx, store.New(storetest.DB(t), sunshine.SystemClock{}))
+		require.NoError(t, err)
+		require.False(t, closed)
+	})
+}
+
+// TestSeedDemo_RefusedOnAPublicAddress: `seed --demo` (which `make run`
+// runs) refuses where SUNSHINE_BASE_URL is a public address.
+func TestSeedDemo_RefusedOnAPublicAddress(t *testing.T) {
+	url := storetest.URL(t)
+	env := map[string]string{"SUNSHINE_DATABASE_URL": url, "SUNSHINE_BASE_URL": "https://records.ndlon.example"}
+	prev := getenv
+	getenv = func(k string) string { return env[k] }
+	t.Cleanup(func() { getenv = prev })
+
+	code, _, errOut := runCLI("seed", "--demo")
+	require.Equal(t, exitUsage, code)
+	require.Contains(t, errOut, "seed the demo only on a localhost SUNSHINE_BASE_URL")
+	var orgs int
+	require.NoError(t, storetest.DBFromURL(t, url).Get(&orgs, `SELECT count(*) FROM organizations`))
+	require.Zero(t, orgs)
+}
+
+// TestReadiness_LogsWhy: /readyz answers what is wrong; the log says why,
+// once while it lasts, and when it is over.
+func TestReadiness_LogsWhy(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := storetest.DBFromURL(t, storetest.EmptyURL(t))
+	var logs bytes.Buffer
+	ready := readiness(db, slog.New(slog.NewTextHandler(&logs, nil)))
+
+	for range 3 {
+		require.EqualError(t, ready(ctx), "database migrations are pending")
+	}
+	require.Equal(t, 1, strings.Count(logs.String(), "not ready: database migrations are pending"), logs.String())
+	require.Contains(t, logs.String(), "run `sunshine migrate`")
+
+	require.NoError(t, migrations.Up(ctx, db.DB))
+	require.NoError(t, ready(ctx))
+	require.NoError(t, ready(ctx))
+	require.Equal(t, 1, strings.Count(logs.String(), "ready again"), logs.String())
+}
