@@ -52,10 +52,38 @@ func Up(ctx context.Context, db *sql.DB) error {
 		return err
 	}
 	defer m.Close() // returns the connection to the pool; db stays open
+	if _, _, err := Status(ctx, db); errors.As(err, new(AheadError)) {
+		return err
+	}
 	if err := m.Up(); err != nil && !errors.Is(err, migrate.ErrNoChange) {
 		return fmt.Errorf("migrations: apply: %w", err)
 	}
 	return nil
+}
+
+// To moves the database up or down to version v (`sunshine migrate --to`):
+// down undoes the later migrations, and drops what they added. Going down
+// needs the release that has those migrations' files.
+func To(ctx context.Context, db *sql.DB, v uint) error {
+	m, err := newMigrate(ctx, db)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	if err := m.Migrate(v); err != nil && !errors.Is(err, migrate.ErrNoChange) {
+		return fmt.Errorf("migrations: to %d: %w", v, err)
+	}
+	return nil
+}
+
+// AheadError is a database migrated by a newer release than this binary:
+// this one would not know its schema.
+type AheadError struct{ Version, Latest uint }
+
+func (e AheadError) Error() string {
+	return fmt.Sprintf("the database is at migration %d, newer than this release's %d: a newer Sunshine migrated it; "+
+		"run that release, or go back with its `sunshine migrate --to %d` (which undoes the newer migrations, and drops what they added)",
+		e.Version, e.Latest, e.Latest)
 }
 
 // Latest returns the highest migration version embedded in the binary.
@@ -79,7 +107,8 @@ func Latest() (uint, error) {
 }
 
 // Status reports the database's applied version and whether it is current.
-// A database left dirty by a failed migration is an error.
+// A database left dirty by a failed migration is an error, and so is one
+// ahead of this binary (AheadError).
 func Status(ctx context.Context, db *sql.DB) (version uint, current bool, err error) {
 	var dirty bool
 	var exists bool
@@ -100,6 +129,9 @@ func Status(ctx context.Context, db *sql.DB) (version uint, current bool, err er
 	latest, err := Latest()
 	if err != nil {
 		return version, false, err
+	}
+	if version > latest {
+		return version, false, AheadError{Version: version, Latest: latest}
 	}
 	return version, version == latest, nil
 }

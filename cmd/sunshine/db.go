@@ -86,8 +86,16 @@ func createDatabase(ctx context.Context, cfg Config) error {
 func runMigrate(args []string, stdout, _ io.Writer) error {
 	fs := newFlagSet("migrate")
 	create := fs.Bool("create-db", false, "create the database first if it does not exist")
+	to := fs.Int("to", -1, "move to this migration instead of the latest: down undoes the later ones and drops what they added")
 	if err := parse(fs, args, stdout); err != nil {
 		return err
+	}
+	latest, err := migrations.Latest()
+	if err != nil {
+		return err
+	}
+	if *to == 0 || *to > int(latest) || *to < -1 {
+		return usagef("--to: %d is not a migration of this release (1 to %d)", *to, latest)
 	}
 	cfg, err := loadConfig(getenv)
 	if err != nil {
@@ -107,6 +115,13 @@ func runMigrate(args []string, stdout, _ io.Writer) error {
 		return err
 	}
 	defer db.Close()
+	if *to >= 0 {
+		if err := migrations.To(ctx, db.DB, uint(*to)); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "database at migration %d (this release's latest is %d)\n", *to, latest)
+		return nil
+	}
 	if err := migrations.Up(ctx, db.DB); err != nil {
 		return err
 	}

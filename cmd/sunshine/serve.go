@@ -245,6 +245,8 @@ func readiness(db *sqlx.DB, log *slog.Logger) func(context.Context) error {
 		}
 		_, current, err := migrations.Status(ctx, db.DB)
 		switch {
+		case errors.As(err, new(migrations.AheadError)):
+			return "the database was migrated by a newer release: restart this server with it", err
 		case err != nil:
 			return "cannot read the migration version", err
 		case !current:

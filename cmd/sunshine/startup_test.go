@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"net"
 	"os"
@@ -173,4 +174,54 @@ func TestReadiness_LogsWhy(t *testing.T) {
 	require.NoError(t, ready(ctx))
 	require.NoError(t, ready(ctx))
 	require.Equal(t, 1, strings.Count(logs.String(), "ready again"), logs.String())
+}
+
+// TestMigrate_ToAndAhead: `migrate --to` goes back a migration; a database
+// a newer release migrated is named as such by migrate, the operator
+// commands, serve and /readyz, instead of "pending" or golang-migrate's
+// missing file.
+func TestMigrate_ToAndAhead(t *testing.T) {
+	url := storetest.EmptyURL(t)
+	env := map[string]string{"SUNSHINE_DATABASE_URL": url, "SUNSHINE_ADDR": "127.0.0.1:0", "SUNSHINE_OUTBOX_DIR": t.TempDir(), "GOGC": "100"}
+	prev := getenv
+	getenv = func(k string) string { return env[k] }
+	t.Cleanup(func() { getenv = prev })
+	latest, err := migrations.Latest()
+	require.NoError(t, err)
+	db := storetest.DBFromURL(t, url)
+	version := func() uint {
+		var v uint
+		require.NoError(t, db.Get(&v, `SELECT version FROM schema_migrations`))
+		return v
+	}
+
+	code, _, errOut := runCLI("migrate")
+	require.Equal(t, 0, code, errOut)
+	code, out, errOut := runCLI("migrate", "--to", fmt.Sprint(latest-1))
+	require.Equal(t, 0, code, errOut)
+	require.Equal(t, fmt.Sprintf("database at migration %d (this release's latest is %d)\n", latest-1, latest), out)
+	require.Equal(t, latest-1, version())
+	for _, bad := range []string{"0", fmt.Sprint(latest + 1)} {
+		code, _, errOut = runCLI("migrate", "--to", bad)
+		require.Equal(t, exitUsage, code, bad)
+		require.Contains(t, errOut, "is not a migration of this release", bad)
+	}
+	code, _, errOut = runCLI("migrate")
+	require.Equal(t, 0, code, errOut)
+	require.Equal(t, latest, version())
+
+	// As if a newer release had migrated it.
+	_, err = db.Exec(`UPDATE schema_migrations SET version = $1`, latest+1)
+	require.NoError(t, err)
+	want := fmt.Sprintf("the database is at migration %d, newer than this release's %d: a newer Sunshine migrated it", latest+1, latest)
+	for _, args := range [][]string{{"migrate"}, {"seed", "--demo"}, {"serve"}} {
+		code, _, errOut = runCLI(args...)
+		require.Equal(t, 1, code, "%v: %s", args, errOut)
+		require.Contains(t, errOut, want, args)
+	}
+	require.Equal(t, latest+1, version(), "nothing changed")
+	var logs bytes.Buffer
+	err = readiness(db, slog.New(slog.NewTextHandler(&logs, nil)))(context.Background())
+	require.EqualError(t, err, "the database was migrated by a newer release: restart this server with it")
+	require.Contains(t, logs.String(), want)
 }
