@@ -243,6 +243,11 @@ func (s *Server) ExtractText(ctx context.Context, orgID, docID string) {
 	switch {
 	case sunshine.ErrorCode(err) == sunshine.ENotFound:
 		return // recorded meanwhile, or deleted
+	case sunshine.ErrorCode(err) == sunshine.EConflict:
+		// Being read by another server (a replica's upload, or its sweep):
+		// reading it again would only count an attempt against it.
+		s.log.Info("text extraction: being read elsewhere; left to it", "document_id", docID)
+		return
 	case err != nil:
 		if parent.Err() == nil {
 			s.log.Error("text extraction: count the attempt", "document_id", docID, "err", err)

@@ -112,6 +112,14 @@ func setupDocs(t *testing.T, uploadLimit int64) *testBundle {
 	return b
 }
 
+// setupDocsCommitted is setupDocs over a store that commits, as servers
+// sharing a database do (the extraction lease is timed by its clock).
+func setupDocsCommitted(t *testing.T) *testBundle {
+	b := setupCommitted(t)
+	b.srv = api.New(b.st, api.Config{Logger: slog.New(slog.NewJSONHandler(b.logs, nil)), InlineExtraction: true, UploadLimit: 64 << 10})
+	return b
+}
+
 func (b *testBundle) communication(requestID string, body map[string]any) response {
 	b.t.Helper()
 	r := b.call("POST", "/api/v1/requests/"+requestID+"/communications", b.token, body)
@@ -692,17 +700,17 @@ func TestExtractPending(t *testing.T) {
 // server stopped for another reason) is read again.
 func TestExtractPending_GivesUpAfterUnfinishedAttempts(t *testing.T) {
 	t.Parallel()
-	b := setupDocs(t, 64<<10)
+	b := setupDocsCommitted(t)
 	id := b.request(b.agency("Sheriff", "us-ca"), "2017-03-27")
 	stopsServer, interrupted := "", ""
 	for i, unfinished := range []int{2, 1} {
 		doc, err := b.st.CreateDocument(b.fx.Ctx, store.NewDocument{RequestID: id, Filename: fmt.Sprintf("memo-%d.txt", i),
 			ContentType: "text/plain", Content: strings.NewReader(fmt.Sprintf("Sanctuary memo number %d.", i))})
 		require.NoError(t, err)
-		for range unfinished {
-			_, err := b.st.StartDocumentExtraction(b.fx.Ctx, doc.ID)
-			require.NoError(t, err)
-		}
+		// Attempts of servers that stopped minutes ago: their leases ran out.
+		_, err = b.st.DB().Exec(`UPDATE documents SET text_attempts = $2, text_started_at = now() - interval '10 minutes' WHERE id = $1`,
+			doc.ID, unfinished)
+		require.NoError(t, err)
 		if unfinished == 2 {
 			stopsServer = doc.ID
 		} else {
@@ -721,6 +729,42 @@ func TestExtractPending_GivesUpAfterUnfinishedAttempts(t *testing.T) {
 	hits := b.call("GET", "/api/v1/search?q=sanctuary", b.token, nil).items()
 	require.Len(t, hits, 1)
 	require.Equal(t, interrupted, hits[0]["document_id"])
+}
+
+// Two servers: one is reading a document (an upload, or its sweep) when
+// the other starts and sweeps the pending ones. The second leaves it to
+// the first instead of reading it again and counting an attempt against
+// it (three replicas starting together marked it failed, as if it had
+// stopped the server twice).
+func TestExtractPending_LeavesADocumentBeingReadElsewhere(t *testing.T) {
+	t.Parallel()
+	b := setupDocsCommitted(t)
+	id := b.request(b.agency("Sheriff", "us-ca"), "2017-03-27")
+	doc, err := b.st.CreateDocument(b.fx.Ctx, store.NewDocument{RequestID: id, Filename: "memo.txt",
+		ContentType: "text/plain", Content: strings.NewReader("Sanctuary memo.")})
+	require.NoError(t, err)
+	_, err = b.st.StartDocumentExtraction(b.fx.Ctx, doc.ID) // the first server, reading it
+	require.NoError(t, err)
+
+	for range 2 { // two other replicas start
+		require.NoError(t, b.srv.ExtractPending(context.Background(), now.Add(time.Second)))
+	}
+	d, err := b.st.FindDocumentByID(b.fx.Ctx, doc.ID)
+	require.NoError(t, err)
+	require.Equal(t, sunshine.TextPending, d.TextStatus, "left to the server reading it: %s", d.TextError)
+	var attempts int
+	require.NoError(t, b.st.DB().Get(&attempts, `SELECT text_attempts FROM documents WHERE id = $1`, doc.ID))
+	require.Equal(t, 1, attempts)
+	require.Contains(t, b.logs.String(), "being read elsewhere")
+
+	// Its server stopped before recording anything: once the lease has run
+	// out, the next sweep reads it.
+	_, err = b.st.DB().Exec(`UPDATE documents SET text_started_at = now() - interval '10 minutes' WHERE id = $1`, doc.ID)
+	require.NoError(t, err)
+	require.NoError(t, b.srv.ExtractPending(context.Background(), now.Add(time.Second)))
+	d, err = b.st.FindDocumentByID(b.fx.Ctx, doc.ID)
+	require.NoError(t, err)
+	require.Equal(t, sunshine.TextExtracted, d.TextStatus, d.TextError)
 }
 
 // A communication body of 990 KB of distinct words (a pasted list of

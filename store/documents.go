@@ -364,7 +364,8 @@ func (s *Store) SetDocumentText(ctx context.Context, id, status, text, errMsg st
 	}
 	for {
 		err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-			const q = `UPDATE documents SET text_status = $3, text = $4, text_error = $5, text_attempts = 0 WHERE org_id = $1 AND id = $2`
+			const q = `UPDATE documents SET text_status = $3, text = $4, text_error = $5, text_attempts = 0, text_started_at = NULL
+				WHERE org_id = $1 AND id = $2`
 			res, err := tx.ExecContext(ctx, q, org, id, status, text, errMsg)
 			if err != nil {
 				return err
@@ -395,7 +396,7 @@ func (s *Store) RetryDocumentText(ctx context.Context, id string) (*sunshine.Doc
 	if err != nil {
 		return nil, err
 	}
-	const q = `UPDATE documents SET text_status = 'pending', text_error = '', text_attempts = 0
+	const q = `UPDATE documents SET text_status = 'pending', text_error = '', text_attempts = 0, text_started_at = NULL
 		WHERE org_id = $1 AND id = $2 AND text_status = 'failed' AND deleted_at IS NULL`
 	var n int64
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
@@ -414,37 +415,62 @@ func (s *Store) RetryDocumentText(ctx context.Context, id string) (*sunshine.Doc
 	return findDocument(ctx, s.q(), org, id)
 }
 
+// ExtractionLease is how long an attempt to read a document's text holds
+// it: meanwhile another server's sweep of pending documents leaves it
+// alone. It outlasts an attempt (the API's two-minute limit and the
+// recording after it), so only an attempt whose server stopped is taken
+// over, by the next sweep.
+const ExtractionLease = 5 * time.Minute
+
 // StartDocumentExtraction counts an attempt to extract a pending
 // document's text and returns the attempts not finished so far, this one
 // included. The count is written before the extraction reads anything (in
 // its own transaction, unless the store is bound to a test's), so an
 // attempt that the process does not live to finish stays counted; recording
 // the outcome (SetDocumentText) sets it back to 0. A document that is not
-// pending (its text recorded meanwhile, or deleted) is ENotFound.
+// pending (its text recorded meanwhile, or deleted) is ENotFound; one an
+// attempt started within ExtractionLease holds (another server reading it)
+// is EConflict, and nothing is counted. The lease is timed by the
+// database's clock, which every server shares.
 func (s *Store) StartDocumentExtraction(ctx context.Context, id string) (int, error) {
 	org, err := orgID(ctx)
 	if err != nil {
 		return 0, err
 	}
-	const q = `UPDATE documents SET text_attempts = text_attempts + 1
+	const q = `UPDATE documents SET text_attempts = text_attempts + 1, text_started_at = now()
 		WHERE org_id = $1 AND id = $2 AND text_status = 'pending' AND deleted_at IS NULL
+		AND (text_started_at IS NULL OR text_started_at <= now() - $3 * interval '1 second')
 		RETURNING text_attempts`
 	var attempts int
-	err = s.inTx(ctx, func(tx *sqlx.Tx) error { return sqlx.GetContext(ctx, tx, &attempts, q, org, id) })
+	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+		err := sqlx.GetContext(ctx, tx, &attempts, q, org, id, ExtractionLease.Seconds())
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		var held bool
+		if err := tx.GetContext(ctx, &held, `SELECT EXISTS (SELECT 1 FROM documents
+			WHERE org_id = $1 AND id = $2 AND text_status = 'pending' AND deleted_at IS NULL)`, org, id); err != nil {
+			return err
+		}
+		if held {
+			return sunshine.Errorf(sunshine.EConflict, "the document's text is being read (an attempt started less than %v ago)", ExtractionLease)
+		}
+		return err
+	})
 	return attempts, translate(err, "pending document")
 }
 
 // AbandonDocumentExtraction takes back an attempt counted by
 // StartDocumentExtraction that was stopped on purpose (the server shutting
 // down, the person who uploaded leaving the page): it says nothing about
-// the document. The document stays pending.
+// the document. The document stays pending, and free for the next sweep.
 func (s *Store) AbandonDocumentExtraction(ctx context.Context, id string) error {
 	org, err := orgID(ctx)
 	if err != nil {
 		return err
 	}
-	const q = `UPDATE documents SET text_attempts = text_attempts - 1
-		WHERE org_id = $1 AND id = $2 AND text_status = 'pending' AND text_attempts > 0`
+	const q = `UPDATE documents SET text_attempts = greatest(text_attempts - 1, 0), text_started_at = NULL
+		WHERE org_id = $1 AND id = $2 AND text_status = 'pending'`
 	return translate(s.inTx(ctx, func(tx *sqlx.Tx) error {
 		_, err := tx.ExecContext(ctx, q, org, id)
 		return err

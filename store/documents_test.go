@@ -446,11 +446,30 @@ func TestStore_DocumentExtractionAttempts(t *testing.T) {
 		return n
 	}
 
+	// An attempt holds the document for ExtractionLease: another server's
+	// sweep is refused and counts nothing; once it has run out (the
+	// server that started it stopped), the next attempt is counted.
+	expire := func() {
+		require.NoError(t, store.Exec(s, `UPDATE documents SET text_started_at = now() - $2 * interval '1 second' WHERE id = $1`,
+			doc.ID, (store.ExtractionLease+time.Second).Seconds()))
+	}
 	for want := 1; want <= 3; want++ {
 		n, err := s.StartDocumentExtraction(fx.Ctx, doc.ID)
 		require.NoError(t, err)
 		require.Equal(t, want, n)
+		_, err = s.StartDocumentExtraction(fx.Ctx, doc.ID)
+		require.Equal(t, sunshine.EConflict, sunshine.ErrorCode(err), "being read: %v", err)
+		require.Equal(t, want, stored(), "a refused attempt counts nothing")
+		expire()
 	}
+	_, err = s.StartDocumentExtraction(fx.Ctx, doc.ID)
+	require.NoError(t, err)
+	require.NoError(t, s.AbandonDocumentExtraction(fx.Ctx, doc.ID))
+	require.Equal(t, 3, stored())
+	n, err := s.StartDocumentExtraction(fx.Ctx, doc.ID)
+	require.NoError(t, err, "an abandoned attempt frees the document at once")
+	require.Equal(t, 4, n)
+	require.NoError(t, s.AbandonDocumentExtraction(fx.Ctx, doc.ID))
 	require.NoError(t, s.AbandonDocumentExtraction(fx.Ctx, doc.ID))
 	require.Equal(t, 2, stored())
 

@@ -1,0 +1,1 @@
+ALTER TABLE documents DROP COLUMN text_started_at;
