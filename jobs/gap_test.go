@@ -35,6 +35,7 @@ type gapRun struct {
 
 func newGapRun(t *testing.T) *gapRun {
 	b := sacramento(t)
+	b.splitReaders(t) // the digests list the request too
 	fake := &mail.Fake{}
 	return &gapRun{t: t, b: b, fake: fake, r: b.runner(fake)}
 }

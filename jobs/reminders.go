@@ -321,6 +321,11 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder, lk *ba
 		if err != nil {
 			return msg, "", "", err
 		}
+		if len(d.Overdue)+len(d.DueToday)+len(d.DueSoon)+len(d.EstimatePassed)+len(d.Awaiting) == 0 {
+			// Requests with no date to follow ride along but never send a
+			// digest on their own (store.PlanDigests).
+			return msg, "", "nothing to report any more", nil
+		}
 		msg.Subject, msg.Text, msg.HTML, ok, err = mail.RenderDigest(d)
 		if err == nil && !ok {
 			return msg, "", "nothing to report any more", nil
@@ -573,7 +578,22 @@ func (j *Reminders) digestData(ctx context.Context, org *sunshine.Organization, 
 	if len(rs) > store.DigestLimit {
 		rs, d.Cut = rs[:store.DigestLimit], store.DigestLimit
 	}
+	ids := make([]string, len(rs))
+	for i, r := range rs {
+		ids[i] = r.ID
+	}
+	// A request with an email of its own to this person today (its
+	// overdue, due-soon, due-today... reminder, the person's choice of
+	// kinds) is in that email: the digest does not say it again.
+	own, err := j.store.EmailedOwnOn(ctx, user.ID, ids, c.Occurrence)
+	if err != nil {
+		return d, fmt.Errorf("digest requests: %w", err)
+	}
 	for _, r := range rs {
+		if own[r.ID] {
+			d.Separately++
+			continue
+		}
 		today := r.Today(j.clock.Now())
 		item := mail.DigestItem{Title: r.Title, AgencyName: r.AgencyName, Status: strings.ReplaceAll(string(r.Status), "_", " "),
 			URL: j.cfg.BaseURL + "/requests/" + r.ID, DueOn: r.EffectiveDueOn(), Assignee: r.AssigneeShown()}
