@@ -306,10 +306,25 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder, lk *ba
 		return msg, "", "", err
 	}
 	if c.Kind == sunshine.ReminderDigest {
+		policy, err := cached(lk.policies, c.OrgID, func() (*orgPolicy, error) { return j.policy(ctx) })
+		if err != nil {
+			return msg, "", "", err
+		}
+		if c.Occurrence.Before(deadline.DateOf(j.clock.Now().In(policy.loc))) {
+			// Its day passed before it could be sent (the server or the
+			// mail server down, a failed one sent again): that day's
+			// digest, or Monday's, says what stands now.
+			return msg, "", "a later day's digest replaces it", nil
+		}
 		ok := false
 		d, err := j.digestData(ctx, org, user, c)
 		if err != nil {
 			return msg, "", "", err
+		}
+		if len(d.Overdue)+len(d.DueToday)+len(d.DueSoon)+len(d.EstimatePassed)+len(d.Awaiting) == 0 {
+			// Requests with no date to follow ride along but never send a
+			// digest on their own (store.PlanDigests).
+			return msg, "", "nothing to report any more", nil
 		}
 		msg.Subject, msg.Text, msg.HTML, ok, err = mail.RenderDigest(d)
 		if err == nil && !ok {
@@ -323,6 +338,13 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder, lk *ba
 	}
 	if reason := stillApplies(c, r); reason != "" {
 		return msg, "", reason, nil
+	}
+	policy, err := cached(lk.policies, c.OrgID, func() (*orgPolicy, error) { return j.policy(ctx) })
+	if err != nil {
+		return msg, "", "", err
+	}
+	if superseded(c, r, policy, r.Today(j.clock.Now())) {
+		return msg, "", "a later reminder of the same kind replaces it", nil
 	}
 	// Recipients are chosen when a reminder is planned, hours or days
 	// before it is sent; whoever gets the request's reminders now gets it.
@@ -430,14 +452,65 @@ func (j *Reminders) prefsURL() string { return j.cfg.BaseURL + "/settings#prefer
 // each organization, request, agency and recipient list is read once.
 type batchLookups struct {
 	orgs       map[string]*sunshine.Organization
+	policies   map[string]*orgPolicy
 	requests   map[string]*sunshine.Request
 	agencies   map[string]*sunshine.Agency
 	recipients map[string][]store.Recipient
 }
 
 func newBatchLookups() *batchLookups {
-	return &batchLookups{orgs: map[string]*sunshine.Organization{}, requests: map[string]*sunshine.Request{},
-		agencies: map[string]*sunshine.Agency{}, recipients: map[string][]store.Recipient{}}
+	return &batchLookups{orgs: map[string]*sunshine.Organization{}, policies: map[string]*orgPolicy{},
+		requests: map[string]*sunshine.Request{}, agencies: map[string]*sunshine.Agency{}, recipients: map[string][]store.Recipient{}}
+}
+
+// orgPolicy is an organization's reminder policy, as delivery needs it.
+type orgPolicy struct {
+	soonDays      []int64
+	overdueRepeat int
+	awaitingAfter int
+	loc           *time.Location // the organization's time zone: its digests' dates
+}
+
+// policy reads the reminder policy of ctx's organization.
+func (j *Reminders) policy(ctx context.Context) (*orgPolicy, error) {
+	p, err := j.store.ReminderPolicy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	loc, err := time.LoadLocation(p.TimeZone)
+	if err != nil {
+		return nil, fmt.Errorf("organization time zone: %w", err)
+	}
+	out := &orgPolicy{overdueRepeat: p.OverdueRepeatDays, awaitingAfter: p.AwaitingAfterDays, loc: loc}
+	for _, d := range p.SoonDays {
+		out.soonDays = append(out.soonDays, int64(d))
+	}
+	return out, nil
+}
+
+// superseded says a request's reminder of a kind that repeats (due soon,
+// the extension ending, overdue) is out of date on today, the agency's
+// date: the day of the next one of its kind has come, so planning owes, or
+// has sent, that one, which says the same thing as of today. Such a
+// reminder is one that could not go out on its day (the server or the
+// mail server down, delivery stopped, a failed one sent again); sending it
+// too would send the same email twice on the same morning.
+func superseded(c store.ClaimedReminder, r *sunshine.Request, p *orgPolicy, today deadline.Date) bool {
+	switch c.Kind {
+	case sunshine.ReminderDueSoon, sunshine.ReminderExtensionEnding:
+		sch, err := store.ScheduleFor(r, p.soonDays, p.awaitingAfter)
+		if err != nil {
+			return false
+		}
+		for _, d := range sch.SoonDates {
+			if c.Occurrence.Before(d) && !today.Before(d) {
+				return true
+			}
+		}
+	case sunshine.ReminderOverdue:
+		return p.overdueRepeat > 0 && !today.Before(c.Occurrence.AddDays(p.overdueRepeat))
+	}
+	return false
 }
 
 // cached returns m[key], loading and keeping it the first time; errors are
@@ -505,7 +578,22 @@ func (j *Reminders) digestData(ctx context.Context, org *sunshine.Organization, 
 	if len(rs) > store.DigestLimit {
 		rs, d.Cut = rs[:store.DigestLimit], store.DigestLimit
 	}
+	ids := make([]string, len(rs))
+	for i, r := range rs {
+		ids[i] = r.ID
+	}
+	// A request with an email of its own to this person today (its
+	// overdue, due-soon, due-today... reminder, the person's choice of
+	// kinds) is in that email: the digest does not say it again.
+	own, err := j.store.EmailedOwnOn(ctx, user.ID, ids, c.Occurrence)
+	if err != nil {
+		return d, fmt.Errorf("digest requests: %w", err)
+	}
 	for _, r := range rs {
+		if own[r.ID] {
+			d.Separately++
+			continue
+		}
 		today := r.Today(j.clock.Now())
 		item := mail.DigestItem{Title: r.Title, AgencyName: r.AgencyName, Status: strings.ReplaceAll(string(r.Status), "_", " "),
 			URL: j.cfg.BaseURL + "/requests/" + r.ID, DueOn: r.EffectiveDueOn(), Assignee: r.AssigneeShown()}

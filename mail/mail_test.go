@@ -382,6 +382,10 @@ func TestRenderDigest(t *testing.T) {
 			d.Overdue = []mail.DigestItem{late, late}
 			d.Cut = 2
 		}, true, "Sunshine digest for Wed 5 Apr: 2 overdue, more not listed"},
+		{"Separately", func(d *mail.DigestData) {
+			d.DueSoon = []mail.DigestItem{item}
+			d.Separately = 2
+		}, true, "Sunshine digest for Wed 5 Apr: 1 due within 7 days"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -407,6 +411,11 @@ func TestRenderDigest(t *testing.T) {
 				require.Contains(t, body, d.DashboardURL)
 			}
 			for _, body := range []string{text, html} {
+				if d.Separately > 0 {
+					require.Contains(t, body, "Not repeated here: 2 requests you are emailed about separately today.")
+				} else {
+					require.NotContains(t, body, "Not repeated")
+				}
 				if d.Cut > 0 {
 					require.Contains(t, body, "This digest lists only the first 2 requests")
 				} else {

@@ -124,6 +124,9 @@ type DigestData struct {
 	// Cut is how many requests the digest lists when there were more (the
 	// earliest due first); 0 when it lists them all.
 	Cut int
+	// Separately is how many requests the digest leaves out because the
+	// recipient gets an email of their own about each that day.
+	Separately int
 }
 
 //go:embed templates/*.tmpl
@@ -132,10 +135,11 @@ var templateFS embed.FS
 // funcs are shared by the text and HTML templates; html/template escapes
 // their results.
 var funcs = map[string]any{
-	"day":   day,
-	"bdays": func(n int) string { return plural(n, "business day") },
-	"days":  func(n int) string { return plural(n, "day") },
-	"law":   lawOf,
+	"day":      day,
+	"bdays":    func(n int) string { return plural(n, "business day") },
+	"days":     func(n int) string { return plural(n, "day") },
+	"requests": func(n int) string { return plural(n, "request") },
+	"law":      lawOf,
 }
 
 var (

@@ -12,6 +12,7 @@ import (
 	"github.com/lib/pq"
 
 	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
 )
 
 // clockRunning is the SQL list of statuses in which a request can be due or overdue.
@@ -278,6 +279,39 @@ func (s *Store) DigestRequests(ctx context.Context, userID string) ([]*sunshine.
 		return nil, translate(err, "digest")
 	}
 	return domainRequests(rows)
+}
+
+// EmailedOwnOn returns which of a digest recipient's requests (ids) have
+// an email of their own to that person on day, the organization's date: a
+// request's reminder sent that day, or pending and due by its end (it goes
+// out with the digest, or just before or after). The digest leaves them
+// out: no one wants the same overdue request twice the same morning.
+func (s *Store) EmailedOwnOn(ctx context.Context, userID string, ids []string, day deadline.Date) (map[string]bool, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	// By request (reminders_once_key): a digest lists at most DigestLimit+1.
+	const q = `WITH bounds AS (
+			SELECT ($4::date::timestamp AT TIME ZONE o.time_zone) AS day_start,
+			       (($4::date + 1)::timestamp AT TIME ZONE o.time_zone) AS day_end
+			FROM organizations o WHERE o.id = $1)
+		SELECT DISTINCT m.request_id FROM reminders m, bounds b
+		WHERE m.request_id = ANY($3::uuid[]) AND m.org_id = $1 AND m.recipient_id = $2
+		  AND ((m.status = 'sent' AND m.sent_at >= b.day_start AND m.sent_at < b.day_end)
+		       OR (m.status = 'pending' AND m.next_attempt_at < b.day_end))`
+	var got []string
+	if err := sqlx.SelectContext(ctx, s.q(), &got, q, org, userID, pq.Array(ids), day.String()); err != nil {
+		return nil, translate(err, "reminders")
+	}
+	for _, id := range got {
+		out[id] = true
+	}
+	return out, nil
 }
 
 // ClaimedReminder is a reminder taken for delivery.
