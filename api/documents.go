@@ -258,6 +258,11 @@ func (s *Server) ExtractText(ctx context.Context, orgID, docID string) {
 		return
 	}
 	doc, err := s.store.FindDocumentByID(ctx, docID)
+	if err == nil {
+		// An Office file stored as a ZIP archive before Sunshine looked
+		// inside them gets its type, and its text read.
+		doc, err = s.store.SniffZipDocument(ctx, doc)
+	}
 	if err != nil {
 		s.log.Error("text extraction: find document", "document_id", docID, "err", err)
 		s.abandonExtraction(rctx, docID)

@@ -27,6 +27,7 @@ import (
 
 	sunshine "github.com/sunshine-records/sunshine"
 	"github.com/sunshine-records/sunshine/api"
+	"github.com/sunshine-records/sunshine/migrations"
 	"github.com/sunshine-records/sunshine/store"
 	"github.com/sunshine-records/sunshine/store/storetest"
 	"github.com/sunshine-records/sunshine/textract"
@@ -740,4 +741,79 @@ func TestCommunications_BodyWithTooManyWords(t *testing.T) {
 	require.Equal(t, http.StatusBadRequest, r.status(), r.rec.Body.String())
 	require.Equal(t, []string{"body"}, r.fieldErrors())
 	require.Empty(t, b.call("GET", "/api/v1/requests/"+id+"/communications", b.token, nil).items())
+}
+
+// Word, Excel and PowerPoint files uploaded before Sunshine looked inside
+// ZIP archives were stored as application/zip with no text. Migration 0035
+// queues again those with an Office name, and the sweep (ExtractPending)
+// looks inside: an Office file gets its type and its text is searched; an
+// ordinary archive under an Office name is unsupported again, as before;
+// another archive, even an Office file under another name, is not
+// touched.
+func TestExtractPending_OfficeFilesStoredAsZip(t *testing.T) {
+	t.Parallel()
+	clk := sunshine.NewFixedClock(now)
+	db := storetest.DB(t)
+	st := store.New(db, clk)
+	fx := storetest.Org(t, st, "ndlon")
+	logs := &bytes.Buffer{}
+	srv := api.New(st, api.Config{Logger: slog.New(slog.NewJSONHandler(logs, nil))})
+	t.Cleanup(srv.Wait)
+	b := &testBundle{t: t, srv: srv, st: st, fx: fx, token: fx.Token, logs: logs, clk: clk}
+	id := b.request(b.agency("Sheriff", "us-ca"), "2017-03-27")
+
+	types := [2]string{"[Content_Types].xml", `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`}
+	docx := officeZip(t, types, [2]string{"word/document.xml", `<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>` +
+		`<w:p><w:r><w:t>Sheriff Thompson approved the quokka detail</w:t></w:r></w:p></w:body></w:document>`})
+	xlsx := officeZip(t, types, [2]string{"xl/workbook.xml", "<workbook/>"},
+		[2]string{"xl/sharedStrings.xml", `<sst><si><t>Deputy Wombatson</t></si></sst>`},
+		[2]string{"xl/worksheets/sheet1.xml", `<worksheet><sheetData><row><c t="s"><v>0</v></c></row></sheetData></worksheet>`})
+	archive := textract.UnsupportedReason("application/zip")
+	cases := []struct {
+		name, filename string
+		content        []byte
+		wantType       string
+		wantStatus     string
+		search         string // finds the document by its text
+	}{
+		{"Word", "memo.docx", docx, textract.DOCX, sunshine.TextExtracted, "quokka"},
+		{"Excel", "ROSTER.XLSX", xlsx, textract.XLSX, sunshine.TextExtracted, "wombatson"},
+		{"ZIP under a Word name", "records.docx", officeZip(t, [2]string{"notes.txt", "hello"}), "application/zip", sunshine.TextUnsupported, ""},
+		{"Word under a ZIP name", "memo-copy.zip", docx, "application/zip", sunshine.TextUnsupported, ""},
+	}
+	ids := make([]string, len(cases))
+	for i, tc := range cases {
+		doc, err := st.CreateDocument(fx.Ctx, store.NewDocument{RequestID: id, Filename: tc.filename, ContentType: "application/zip",
+			Content: bytes.NewReader(tc.content)})
+		require.NoError(t, err)
+		ids[i] = doc.ID
+		// As stored before Sunshine looked inside archives.
+		_, err = db.Exec(`UPDATE documents SET content_type = 'application/zip', text_status = 'unsupported', text_error = $2 WHERE id = $1`,
+			doc.ID, archive)
+		require.NoError(t, err)
+	}
+	up, err := migrations.FS.ReadFile("0035_requeue_office_zips.up.sql")
+	require.NoError(t, err)
+	_, err = db.Exec(string(up))
+	require.NoError(t, err)
+
+	require.NoError(t, srv.ExtractPending(context.Background(), now.Add(time.Second)))
+	for i, tc := range cases {
+		doc, err := st.FindDocumentByID(fx.Ctx, ids[i])
+		require.NoError(t, err)
+		require.Equal(t, tc.wantType, doc.ContentType, tc.name)
+		require.Equal(t, tc.wantStatus, doc.TextStatus, "%s: %s", tc.name, doc.TextError)
+		if tc.wantStatus == sunshine.TextUnsupported {
+			require.Equal(t, archive, doc.TextError, tc.name)
+		} else {
+			require.Empty(t, doc.TextError, tc.name)
+		}
+		got := b.call("GET", "/api/v1/documents/"+ids[i], b.token, nil)
+		require.Equal(t, tc.wantType, got.str("content_type"), tc.name)
+		if tc.search != "" {
+			hits := b.call("GET", "/api/v1/search?q="+tc.search, b.token, nil).items()
+			require.Len(t, hits, 1, tc.name)
+			require.Equal(t, ids[i], hits[0]["document_id"], tc.name)
+		}
+	}
 }

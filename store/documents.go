@@ -414,6 +414,38 @@ func (s *Store) RetryDocumentText(ctx context.Context, id string) (*sunshine.Doc
 	return findDocument(ctx, s.q(), org, id)
 }
 
+// SniffZipDocument looks inside a document stored as application/zip, as
+// SpoolDocument does for an upload, and returns it with its Office type
+// (DOCX, XLSX or PPTX: textract.SniffZip) recorded when it is one. Word,
+// Excel and PowerPoint files uploaded before Sunshine looked inside
+// archives were stored as application/zip; text extraction calls it so
+// that their text is read (migration 0035 queues them again). Any other
+// document is returned as it is.
+func (s *Store) SniffZipDocument(ctx context.Context, d *sunshine.Document) (*sunshine.Document, error) {
+	if mt, _, _ := strings.Cut(d.ContentType, ";"); strings.TrimSpace(mt) != "application/zip" {
+		return d, nil
+	}
+	ct := textract.SniffZip(s.Content(ctx, d), d.Size)
+	if ct == "" {
+		return d, nil
+	}
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	const q = `UPDATE documents SET content_type = $4 WHERE org_id = $1 AND id = $2 AND content_type = $3`
+	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+		_, err := tx.ExecContext(ctx, q, org, d.ID, d.ContentType, ct)
+		return err
+	})
+	if err != nil {
+		return nil, translate(err, "document")
+	}
+	out := *d
+	out.ContentType = ct
+	return &out, nil
+}
+
 // StartDocumentExtraction counts an attempt to extract a pending
 // document's text and returns the attempts not finished so far, this one
 // included. The count is written before the extraction reads anything (in
