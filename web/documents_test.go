@@ -1,7 +1,11 @@
 package web_test
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
+	"html"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -13,6 +17,8 @@ import (
 	"github.com/sunshine-records/sunshine/deadline"
 	"github.com/sunshine-records/sunshine/store"
 	"github.com/sunshine-records/sunshine/store/storetest"
+	"github.com/sunshine-records/sunshine/textract"
+	"github.com/sunshine-records/sunshine/web"
 )
 
 // Staff remove a document uploaded by mistake from the request page: its
@@ -136,4 +142,69 @@ func TestDocumentRetryText(t *testing.T) {
 	loc = requireRedirect(t, b.post("/documents/"+doc.ID+"/text", nil), "/requests/"+r.ID)
 	require.Contains(t, body(b.get(strings.Split(loc, "#")[0])), "Read the text of ledger.txt again: it is searchable now.")
 	require.Contains(t, body(b.get("/search?q=quetzalcoatlus")), "ledger.txt")
+}
+
+// The request page names each document's kind of file as people know it
+// ("Word document", not its long content type), keeping the exact type in
+// the name's title; a type it has no name for is shown as it is.
+func TestRequestPage_DocumentKinds(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	var docx bytes.Buffer
+	zw := zip.NewWriter(&docx)
+	for name, content := range map[string]string{"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"} {
+		w, err := zw.Create(name)
+		require.NoError(t, err)
+		_, err = io.WriteString(w, content)
+		require.NoError(t, err)
+	}
+	require.NoError(t, zw.Close())
+	for _, tc := range []struct {
+		filename string
+		content  []byte
+		kind     string
+	}{
+		{"memo.docx", docx.Bytes(), "Word document"},
+		{"release.pdf", []byte("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"), "PDF"},
+		{"notes.txt", []byte("Detainer log."), "Plain text"},
+		{"scan.png", append([]byte("\x89PNG\x0D\x0A\x1A\x0A"), make([]byte, 32)...), "Image (PNG)"},
+		{"module.wasm", []byte("\x00asm\x01\x00\x00\x00"), "application/wasm"},
+	} {
+		t.Run(tc.filename, func(t *testing.T) {
+			name, contentType, content, err := textract.Prepare(bytes.NewReader(tc.content), tc.filename)
+			require.NoError(t, err)
+			doc, err := b.st.CreateDocument(b.fx.Ctx, store.NewDocument{RequestID: r.ID, Filename: name, ContentType: contentType, Content: content})
+			require.NoError(t, err)
+			page := body(b.get("/requests/" + r.ID))
+			require.Contains(t, page, `<a href="/documents/`+doc.ID+`/download" download>`+tc.filename+`</a> <span class="hint">(<span title="`+
+				html.EscapeString(doc.ContentType)+`">`+tc.kind+`</span>, `)
+		})
+	}
+	page := body(b.get("/requests/" + r.ID))
+	require.NotContains(t, page, ">"+textract.DOCX, "the long type only in a title")
+}
+
+func TestFileKind(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ contentType, want string }{
+		{textract.DOCX, "Word document"},
+		{textract.XLSX, "Excel spreadsheet"},
+		{textract.PPTX, "PowerPoint presentation"},
+		{textract.DOC, "Word 97-2003 document"},
+		{textract.MSG, "Outlook message (.msg)"},
+		{"application/pdf", "PDF"},
+		{"text/plain; charset=utf-8", "Plain text"},
+		{"text/plain; charset=utf-16le", "Plain text"},
+		{"text/csv; charset=utf-8", "CSV spreadsheet"},
+		{"text/html; charset=utf-8", "Web page (HTML)"},
+		{"message/rfc822", "Email (.eml)"},
+		{"application/zip", "ZIP archive"},
+		{"image/png", "Image (PNG)"},
+		{"image/jpeg", "Image (JPEG)"},
+		{"application/octet-stream", "Unknown kind of file"},
+		{"application/wasm", "application/wasm"},
+		{"", ""},
+	} {
+		require.Equal(t, tc.want, web.FileKind(tc.contentType), tc.contentType)
+	}
 }
