@@ -294,6 +294,21 @@ func (s *Server) handleDocumentRetry(c *gin.Context) {
 	s.redirectBack(c, documentPlace(d), note)
 }
 
+// handleDocumentFormPage is GET /documents/:id/delete and
+// /documents/:id/text, the addresses of a document's forms opened as a
+// page (a refused form's page bookmarked or reloaded by its address): to
+// the request page the forms are on, where the document is, changing
+// nothing. A document removed since, or another organization's, is 404,
+// as its forms are.
+func (s *Server) handleDocumentFormPage(c *gin.Context) {
+	d, err := s.store.FindDocumentByID(ctxOf(c), c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, documentPlace(d))
+}
+
 // documentPlace is where a document is on its request's page: under its
 // communication, else in the timeline.
 func documentPlace(d *sunshine.Document) string {

@@ -208,3 +208,68 @@ func TestFileKind(t *testing.T) {
 		require.Equal(t, tc.want, web.FileKind(tc.contentType), tc.contentType)
 	}
 }
+
+// The addresses of a document's forms (Remove, Read its text again)
+// opened as a page, as when a refused form's page is bookmarked or
+// reloaded by its address, go to the request page the document is on,
+// where the forms are, and change nothing. A removed document, or another
+// organization's, is not found; nobody signed in is sent to sign in.
+func TestDocumentFormAddresses_GoToRequestPage(t *testing.T) {
+	t.Parallel()
+	b, a, r := sacramento(t)
+	cm, _, err := b.st.CreateCommunication(b.fx.Ctx, r.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
+		Direction: sunshine.DirectionIn, Channel: "email", Kind: sunshine.KindRecordsRelease, OccurredOn: deadline.MustParseDate("2017-04-05")}})
+	require.NoError(t, err)
+	add := func(ctx context.Context, requestID, commID, name string) *sunshine.Document {
+		t.Helper()
+		d, err := b.st.CreateDocument(ctx, store.NewDocument{RequestID: requestID, CommunicationID: commID, Filename: name,
+			ContentType: "text/plain; charset=utf-8", Content: strings.NewReader("Detainer log.")})
+		require.NoError(t, err)
+		return d
+	}
+	loose, attached, gone := add(b.fx.Ctx, r.ID, "", "ice.txt"), add(b.fx.Ctx, r.ID, cm.ID, "release.txt"), add(b.fx.Ctx, r.ID, "", "gone.txt")
+	require.NoError(t, b.st.DeleteDocument(b.fx.Ctx, gone.ID))
+	other := storetest.Org(t, b.st, "other")
+	oa := &sunshine.Agency{Name: a.Name, Jurisdiction: "us-ca"}
+	require.NoError(t, b.st.CreateAgency(other.Ctx, oa))
+	or := &sunshine.Request{AgencyID: oa.ID, Title: "Theirs", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: deadline.MustParseDate("2017-03-27")}
+	require.NoError(t, b.st.CreateRequest(other.Ctx, or))
+	theirs := add(other.Ctx, or.ID, "", "theirs.txt")
+
+	for _, form := range []string{"delete", "text"} {
+		for _, tc := range []struct {
+			name  string
+			id    string
+			where string // "" for not found
+		}{
+			{"a document on its own", loose.ID, "/requests/" + r.ID + "#timeline"},
+			{"a communication's document", attached.ID, "/requests/" + r.ID + "#comm-" + cm.ID},
+			{"removed since", gone.ID, ""},
+			{"another organization's", theirs.ID, ""},
+			{"no such document", "00000000-0000-0000-0000-000000000000", ""},
+			{"not an ID", "not-an-id", ""},
+		} {
+			t.Run(form+"/"+tc.name, func(t *testing.T) {
+				rec := b.get("/documents/" + tc.id + "/" + form)
+				if tc.where == "" {
+					require.Equal(t, http.StatusNotFound, rec.Code, rec.Header().Get("Location"))
+					require.Contains(t, body(rec), "<title>Error: Not found · Sunshine</title>")
+					require.NotContains(t, body(rec), or.ID)
+					return
+				}
+				require.Equal(t, http.StatusSeeOther, rec.Code)
+				require.Equal(t, tc.where, rec.Header().Get("Location"))
+				page, _, _ := strings.Cut(tc.where, "#")
+				require.Equal(t, http.StatusOK, b.get(page).Code)
+			})
+		}
+	}
+	docs, _, err := b.st.FindDocuments(b.fx.Ctx, r.ID, store.All, "")
+	require.NoError(t, err)
+	require.Len(t, docs, 2, "a GET removes nothing")
+
+	nobody := &bundle{t: t, st: b.st, fx: b.fx, engine: b.engine}
+	rec := nobody.get("/documents/" + loose.ID + "/delete")
+	require.Equal(t, http.StatusSeeOther, rec.Code)
+	require.True(t, strings.HasPrefix(rec.Header().Get("Location"), "/login?next="), rec.Header().Get("Location"))
+}
