@@ -817,3 +817,48 @@ func TestExtractPending_OfficeFilesStoredAsZip(t *testing.T) {
 		}
 	}
 }
+
+// The same file uploaded to a request again is stored again (nothing is
+// lost; its bytes are kept once), and the answer's duplicate_of names the
+// request's earliest document that had it already: whatever the file's
+// name, and not another request's, nor a removed one. A new file's
+// duplicate_of is null, and only the upload's answer has it.
+func TestDocuments_UploadAgainSaysDuplicate(t *testing.T) {
+	t.Parallel()
+	b := setupDocs(t, 0)
+	sheriff := b.agency("Sheriff", "us-ca")
+	id, otherID := b.request(sheriff, "2017-03-27"), b.request(sheriff, "2017-03-27")
+	letter := []byte("Records release, first batch.")
+	at := now
+	upload := func(requestID, filename string, content []byte) response {
+		t.Helper()
+		at = at.Add(time.Minute) // uploads a minute apart, in order
+		b.clk.Set(at)
+		up := b.upload(requestID, "", filename, "text/plain", content)
+		require.Equal(t, http.StatusCreated, up.status(), up.rec.Body.String())
+		require.Contains(t, up.body, "duplicate_of", "always in the upload's answer")
+		return up
+	}
+	first := upload(id, "letter.txt", letter)
+	require.Nil(t, first.body["duplicate_of"], "new to the request")
+	again := upload(id, "letter (1).txt", letter)
+	require.Equal(t, first.str("id"), again.str("duplicate_of"))
+	require.NotEqual(t, first.str("id"), again.str("id"), "stored again")
+	third := upload(id, "letter.txt", letter)
+	require.Equal(t, first.str("id"), third.str("duplicate_of"), "the earliest")
+	require.Nil(t, upload(otherID, "letter.txt", letter).body["duplicate_of"], "another request's copy does not count")
+	require.Nil(t, upload(id, "other.txt", []byte("Another letter.")).body["duplicate_of"])
+
+	docs := b.call("GET", "/api/v1/requests/"+id+"/documents", b.token, nil).items()
+	require.Len(t, docs, 4, "nothing lost")
+	for _, d := range docs {
+		require.NotContains(t, d, "duplicate_of", "only the upload's answer")
+	}
+	got := b.call("GET", "/api/v1/documents/"+again.str("id"), b.token, nil)
+	require.NotContains(t, got.body, "duplicate_of")
+
+	// The earliest removed: the next copy names the earliest left.
+	rec := b.call("DELETE", "/api/v1/documents/"+first.str("id"), b.token, nil)
+	require.Equal(t, http.StatusNoContent, rec.status())
+	require.Equal(t, again.str("id"), upload(id, "letter.txt", letter).str("duplicate_of"))
+}

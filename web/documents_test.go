@@ -4,12 +4,14 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"encoding/json"
 	"html"
 	"io"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -272,4 +274,56 @@ func TestDocumentFormAddresses_GoToRequestPage(t *testing.T) {
 	rec := nobody.get("/documents/" + loose.ID + "/delete")
 	require.Equal(t, http.StatusSeeOther, rec.Code)
 	require.True(t, strings.HasPrefix(rec.Header().Get("Location"), "/login?next="), rec.Header().Get("Location"))
+}
+
+// The same file uploaded to a request again is stored again, and the
+// page says the request had it already: under which name, and the day it
+// was uploaded (the agency's day, as the timeline dates it). So does the
+// answer to the uploader's script. Another request's copy does not count.
+func TestDocumentUpload_SameFileAgain(t *testing.T) {
+	t.Parallel()
+	b, a, r := sacramento(t)
+	letter := []byte("Records release, first batch.")
+	// 03:00 UTC on Tuesday 4 April is Monday evening in Sacramento.
+	b.clk.Set(time.Date(2017, 4, 4, 3, 0, 0, 0, time.UTC))
+	loc := requireRedirect(t, b.upload("/requests/"+r.ID+"/documents", nil, map[string][]byte{"letter.txt": letter}, ""), "/requests/"+r.ID)
+	page := body(b.get(loc))
+	require.Contains(t, page, "Uploaded 1 document: letter.txt.")
+	require.NotContains(t, page, "already attached")
+
+	b.clk.Set(now)
+	loc = requireRedirect(t, b.upload("/requests/"+r.ID+"/documents", nil, map[string][]byte{"letter (1).txt": letter}, ""), "/requests/"+r.ID)
+	require.Contains(t, body(b.get(loc)), "Uploaded 1 document: letter (1).txt. This file is already attached to this request as “letter.txt” "+
+		"(uploaded on Mon 3 Apr 2017); both are kept, so remove one if it was a mistake.")
+	docs, _, err := b.st.FindDocuments(b.fx.Ctx, r.ID, store.All, "")
+	require.NoError(t, err)
+	require.Len(t, docs, 2, "stored again")
+	first := docs[0]
+	require.Equal(t, "letter.txt", first.Filename)
+
+	// The uploader's script: one file per request, answered in JSON.
+	rec := b.upload("/requests/"+r.ID+"/documents", nil, map[string][]byte{"copy.txt": letter}, "application/json")
+	require.Equal(t, http.StatusCreated, rec.Code, body(rec))
+	var out struct {
+		Documents []map[string]any `json:"documents"`
+	}
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &out))
+	require.Len(t, out.Documents, 1)
+	require.Equal(t, first.ID, out.Documents[0]["duplicate_of"])
+	require.Equal(t, "This file is already attached to this request as “letter.txt” (uploaded on Mon 3 Apr 2017); both are kept, so remove one if it was a mistake.",
+		out.Documents[0]["note"])
+	rec = b.upload("/requests/"+r.ID+"/documents", nil, map[string][]byte{"new.txt": []byte("Second batch.")}, "application/json")
+	require.Equal(t, http.StatusCreated, rec.Code, body(rec))
+	require.NotContains(t, body(rec), "duplicate_of")
+
+	// Two copies in one form: the second names the first.
+	loc = requireRedirect(t, b.upload("/requests/"+r.ID+"/documents", nil, map[string][]byte{"a.txt": []byte("Twins."), "b.txt": []byte("Twins.")}, ""), "/requests/"+r.ID)
+	page = body(b.get(loc))
+	require.Regexp(t, `Uploaded 2 documents: ([ab]).txt, ([ab]).txt. [ab].txt is already attached to this request as “[ab].txt” \(uploaded on Wed 5 Apr 2017\)`, page)
+
+	// Another request of the agency, the same letter: new to it.
+	r2 := &sunshine.Request{AgencyID: a.ID, Title: "Second request", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: deadline.MustParseDate("2017-03-27")}
+	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, r2))
+	loc = requireRedirect(t, b.upload("/requests/"+r2.ID+"/documents", nil, map[string][]byte{"letter.txt": letter}, ""), "/requests/"+r2.ID)
+	require.NotContains(t, body(b.get(loc)), "already attached")
 }
