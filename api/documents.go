@@ -33,7 +33,9 @@ const maxExtract = 32 << 20
 // valid is stored, in one transaction: a failed upload leaves nothing
 // behind, and sending it again stores it once. The content type is sniffed
 // from the bytes, never taken from the client; the name is sanitised. Text
-// is extracted after the upload commits.
+// is extracted after the upload commits. A file the request has already
+// is stored again, and the answer's duplicate_of names the earlier
+// document.
 func (s *Server) handleDocumentUpload(c *gin.Context) {
 	ctx := c.Request.Context()
 	mt, params, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
@@ -112,7 +114,20 @@ func (s *Server) handleDocumentUpload(c *gin.Context) {
 		return
 	}
 	doc = s.extractAfterUpload(ctx, doc)
-	created(c, "/api/v1/documents/"+doc.ID, doc)
+	out := uploadedDocument{Document: doc}
+	if dup := file.DuplicateOf(); dup != nil {
+		out.DuplicateOf = &dup.ID
+	}
+	created(c, "/api/v1/documents/"+doc.ID, out)
+}
+
+// uploadedDocument is the answer to an upload: the document, and the
+// request's earlier document with the same bytes, if any. Uploading the
+// same file to a request again stores it again (nothing is lost, and the
+// bytes are kept once); duplicate_of tells the client it did.
+type uploadedDocument struct {
+	*sunshine.Document
+	DuplicateOf *string `json:"duplicate_of"`
 }
 
 // spoolUpload reads the file part into a temporary file; nothing is stored
@@ -263,6 +278,11 @@ func (s *Server) ExtractText(ctx context.Context, orgID, docID string) {
 		return
 	}
 	doc, err := s.store.FindDocumentByID(ctx, docID)
+	if err == nil {
+		// An Office file stored as a ZIP archive before Sunshine looked
+		// inside them gets its type, and its text read.
+		doc, err = s.store.SniffZipDocument(ctx, doc)
+	}
 	if err != nil {
 		s.log.Error("text extraction: find document", "document_id", docID, "err", err)
 		s.abandonExtraction(rctx, docID)

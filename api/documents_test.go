@@ -27,6 +27,7 @@ import (
 
 	sunshine "github.com/sunshine-records/sunshine"
 	"github.com/sunshine-records/sunshine/api"
+	"github.com/sunshine-records/sunshine/migrations"
 	"github.com/sunshine-records/sunshine/store"
 	"github.com/sunshine-records/sunshine/store/storetest"
 	"github.com/sunshine-records/sunshine/textract"
@@ -784,4 +785,124 @@ func TestCommunications_BodyWithTooManyWords(t *testing.T) {
 	require.Equal(t, http.StatusBadRequest, r.status(), r.rec.Body.String())
 	require.Equal(t, []string{"body"}, r.fieldErrors())
 	require.Empty(t, b.call("GET", "/api/v1/requests/"+id+"/communications", b.token, nil).items())
+}
+
+// Word, Excel and PowerPoint files uploaded before Sunshine looked inside
+// ZIP archives were stored as application/zip with no text. Migration 0035
+// queues again those with an Office name, and the sweep (ExtractPending)
+// looks inside: an Office file gets its type and its text is searched; an
+// ordinary archive under an Office name is unsupported again, as before;
+// another archive, even an Office file under another name, is not
+// touched.
+func TestExtractPending_OfficeFilesStoredAsZip(t *testing.T) {
+	t.Parallel()
+	clk := sunshine.NewFixedClock(now)
+	db := storetest.DB(t)
+	st := store.New(db, clk)
+	fx := storetest.Org(t, st, "ndlon")
+	logs := &bytes.Buffer{}
+	srv := api.New(st, api.Config{Logger: slog.New(slog.NewJSONHandler(logs, nil))})
+	t.Cleanup(srv.Wait)
+	b := &testBundle{t: t, srv: srv, st: st, fx: fx, token: fx.Token, logs: logs, clk: clk}
+	id := b.request(b.agency("Sheriff", "us-ca"), "2017-03-27")
+
+	types := [2]string{"[Content_Types].xml", `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`}
+	docx := officeZip(t, types, [2]string{"word/document.xml", `<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>` +
+		`<w:p><w:r><w:t>Sheriff Thompson approved the quokka detail</w:t></w:r></w:p></w:body></w:document>`})
+	xlsx := officeZip(t, types, [2]string{"xl/workbook.xml", "<workbook/>"},
+		[2]string{"xl/sharedStrings.xml", `<sst><si><t>Deputy Wombatson</t></si></sst>`},
+		[2]string{"xl/worksheets/sheet1.xml", `<worksheet><sheetData><row><c t="s"><v>0</v></c></row></sheetData></worksheet>`})
+	archive := textract.UnsupportedReason("application/zip")
+	cases := []struct {
+		name, filename string
+		content        []byte
+		wantType       string
+		wantStatus     string
+		search         string // finds the document by its text
+	}{
+		{"Word", "memo.docx", docx, textract.DOCX, sunshine.TextExtracted, "quokka"},
+		{"Excel", "ROSTER.XLSX", xlsx, textract.XLSX, sunshine.TextExtracted, "wombatson"},
+		{"ZIP under a Word name", "records.docx", officeZip(t, [2]string{"notes.txt", "hello"}), "application/zip", sunshine.TextUnsupported, ""},
+		{"Word under a ZIP name", "memo-copy.zip", docx, "application/zip", sunshine.TextUnsupported, ""},
+	}
+	ids := make([]string, len(cases))
+	for i, tc := range cases {
+		doc, err := st.CreateDocument(fx.Ctx, store.NewDocument{RequestID: id, Filename: tc.filename, ContentType: "application/zip",
+			Content: bytes.NewReader(tc.content)})
+		require.NoError(t, err)
+		ids[i] = doc.ID
+		// As stored before Sunshine looked inside archives.
+		_, err = db.Exec(`UPDATE documents SET content_type = 'application/zip', text_status = 'unsupported', text_error = $2 WHERE id = $1`,
+			doc.ID, archive)
+		require.NoError(t, err)
+	}
+	up, err := migrations.FS.ReadFile("0035_requeue_office_zips.up.sql")
+	require.NoError(t, err)
+	_, err = db.Exec(string(up))
+	require.NoError(t, err)
+
+	require.NoError(t, srv.ExtractPending(context.Background(), now.Add(time.Second)))
+	for i, tc := range cases {
+		doc, err := st.FindDocumentByID(fx.Ctx, ids[i])
+		require.NoError(t, err)
+		require.Equal(t, tc.wantType, doc.ContentType, tc.name)
+		require.Equal(t, tc.wantStatus, doc.TextStatus, "%s: %s", tc.name, doc.TextError)
+		if tc.wantStatus == sunshine.TextUnsupported {
+			require.Equal(t, archive, doc.TextError, tc.name)
+		} else {
+			require.Empty(t, doc.TextError, tc.name)
+		}
+		got := b.call("GET", "/api/v1/documents/"+ids[i], b.token, nil)
+		require.Equal(t, tc.wantType, got.str("content_type"), tc.name)
+		if tc.search != "" {
+			hits := b.call("GET", "/api/v1/search?q="+tc.search, b.token, nil).items()
+			require.Len(t, hits, 1, tc.name)
+			require.Equal(t, ids[i], hits[0]["document_id"], tc.name)
+		}
+	}
+}
+
+// The same file uploaded to a request again is stored again (nothing is
+// lost; its bytes are kept once), and the answer's duplicate_of names the
+// request's earliest document that had it already: whatever the file's
+// name, and not another request's, nor a removed one. A new file's
+// duplicate_of is null, and only the upload's answer has it.
+func TestDocuments_UploadAgainSaysDuplicate(t *testing.T) {
+	t.Parallel()
+	b := setupDocs(t, 0)
+	sheriff := b.agency("Sheriff", "us-ca")
+	id, otherID := b.request(sheriff, "2017-03-27"), b.request(sheriff, "2017-03-27")
+	letter := []byte("Records release, first batch.")
+	at := now
+	upload := func(requestID, filename string, content []byte) response {
+		t.Helper()
+		at = at.Add(time.Minute) // uploads a minute apart, in order
+		b.clk.Set(at)
+		up := b.upload(requestID, "", filename, "text/plain", content)
+		require.Equal(t, http.StatusCreated, up.status(), up.rec.Body.String())
+		require.Contains(t, up.body, "duplicate_of", "always in the upload's answer")
+		return up
+	}
+	first := upload(id, "letter.txt", letter)
+	require.Nil(t, first.body["duplicate_of"], "new to the request")
+	again := upload(id, "letter (1).txt", letter)
+	require.Equal(t, first.str("id"), again.str("duplicate_of"))
+	require.NotEqual(t, first.str("id"), again.str("id"), "stored again")
+	third := upload(id, "letter.txt", letter)
+	require.Equal(t, first.str("id"), third.str("duplicate_of"), "the earliest")
+	require.Nil(t, upload(otherID, "letter.txt", letter).body["duplicate_of"], "another request's copy does not count")
+	require.Nil(t, upload(id, "other.txt", []byte("Another letter.")).body["duplicate_of"])
+
+	docs := b.call("GET", "/api/v1/requests/"+id+"/documents", b.token, nil).items()
+	require.Len(t, docs, 4, "nothing lost")
+	for _, d := range docs {
+		require.NotContains(t, d, "duplicate_of", "only the upload's answer")
+	}
+	got := b.call("GET", "/api/v1/documents/"+again.str("id"), b.token, nil)
+	require.NotContains(t, got.body, "duplicate_of")
+
+	// The earliest removed: the next copy names the earliest left.
+	rec := b.call("DELETE", "/api/v1/documents/"+first.str("id"), b.token, nil)
+	require.Equal(t, http.StatusNoContent, rec.status())
+	require.Equal(t, again.str("id"), upload(id, "letter.txt", letter).str("duplicate_of"))
 }

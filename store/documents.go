@@ -63,9 +63,10 @@ func (s *Store) CreateDocument(ctx context.Context, nd NewDocument) (*sunshine.D
 // once all of it is read and valid, so that a refusal leaves nothing
 // behind; either way it calls Remove.
 type SpooledDocument struct {
-	s  *Store
-	nd NewDocument // without Content, which sp holds
-	sp *spooled
+	s   *Store
+	nd  NewDocument // without Content, which sp holds
+	sp  *spooled
+	dup *sunshine.Document // set by Create
 }
 
 // SpoolDocument checks that the request exists, then reads nd.Content to
@@ -99,6 +100,9 @@ func (s *Store) SpoolDocument(ctx context.Context, nd NewDocument) (*SpooledDocu
 // document_added event, and moves the request's version on: the
 // transaction only copies the file into chunks of ChunkSize. The communication, if any, must be one of the request's
 // (EInvalid naming communication_id). Call it at most once.
+//
+// The same file uploaded to the same request again is stored again (its
+// bytes once): DuplicateOf then says which document had it already.
 func (d *SpooledDocument) Create(ctx context.Context) (*sunshine.Document, error) {
 	s, nd := d.s, d.nd
 	org, err := orgID(ctx)
@@ -120,6 +124,11 @@ func (d *SpooledDocument) Create(ctx context.Context) (*sunshine.Document, error
 				return err
 			}
 			commID = &c.ID
+		}
+		// The request's row is locked: an upload to it committing meanwhile
+		// waited, so "before" is well defined.
+		if d.dup, err = findDocumentByContent(ctx, tx, org, r.ID, d.sp.sha256); err != nil {
+			return err
 		}
 		blobID, err := writeBlob(ctx, tx, org, d.sp)
 		if err != nil {
@@ -145,6 +154,26 @@ func (d *SpooledDocument) Create(ctx context.Context) (*sunshine.Document, error
 		return nil, err
 	}
 	return doc, nil
+}
+
+// DuplicateOf returns, after Create, the request's earliest live document
+// with the same bytes (the same SHA-256) stored before this one, or nil
+// when the file is new to the request.
+func (d *SpooledDocument) DuplicateOf() *sunshine.Document { return d.dup }
+
+// findDocumentByContent returns the request's earliest live document whose
+// bytes have the SHA-256 given, or nil when it has none.
+func findDocumentByContent(ctx context.Context, q sqlx.QueryerContext, org, requestID string, sha []byte) (*sunshine.Document, error) {
+	var doc sunshine.Document
+	query := `SELECT ` + documentColumns + documentFrom + ` WHERE d.org_id = $1 AND d.request_id = $2 AND b.sha256 = $3
+		AND d.deleted_at IS NULL ORDER BY d.created_at, d.id LIMIT 1`
+	switch err := sqlx.GetContext(ctx, q, &doc, query, org, requestID, sha); {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, nil
+	case err != nil:
+		return nil, translate(err, "document")
+	}
+	return &doc, nil
 }
 
 // Remove closes and deletes the temporary file, whether the document was
@@ -413,6 +442,38 @@ func (s *Store) RetryDocumentText(ctx context.Context, id string) (*sunshine.Doc
 		return nil, sunshine.Errorf(sunshine.EConflict, "only a document whose text could not be read is read again; this one's text is %s", d.TextStatus)
 	}
 	return findDocument(ctx, s.q(), org, id)
+}
+
+// SniffZipDocument looks inside a document stored as application/zip, as
+// SpoolDocument does for an upload, and returns it with its Office type
+// (DOCX, XLSX or PPTX: textract.SniffZip) recorded when it is one. Word,
+// Excel and PowerPoint files uploaded before Sunshine looked inside
+// archives were stored as application/zip; text extraction calls it so
+// that their text is read (migration 0035 queues them again). Any other
+// document is returned as it is.
+func (s *Store) SniffZipDocument(ctx context.Context, d *sunshine.Document) (*sunshine.Document, error) {
+	if mt, _, _ := strings.Cut(d.ContentType, ";"); strings.TrimSpace(mt) != "application/zip" {
+		return d, nil
+	}
+	ct := textract.SniffZip(s.Content(ctx, d), d.Size)
+	if ct == "" {
+		return d, nil
+	}
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	const q = `UPDATE documents SET content_type = $4 WHERE org_id = $1 AND id = $2 AND content_type = $3`
+	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+		_, err := tx.ExecContext(ctx, q, org, d.ID, d.ContentType, ct)
+		return err
+	})
+	if err != nil {
+		return nil, translate(err, "document")
+	}
+	out := *d
+	out.ContentType = ct
+	return &out, nil
 }
 
 // ExtractionLease is how long an attempt to read a document's text holds

@@ -90,6 +90,9 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		{"/requests/" + r.ID, 200, 200, 200, 404},
 		{"/communications/" + comm.ID + "/message.txt", 200, 200, 200, 404},
 		{"/documents/" + kept.ID + "/download", 200, 200, 200, 404},
+		// A document's forms' addresses opened as a page: to its request's page.
+		{"/documents/" + kept.ID + "/delete", 303, 303, 303, 404},
+		{"/documents/" + kept.ID + "/text", 303, 303, 303, 404},
 		{"/communications/" + comm.ID + "/edit", 200, 200, 403, 404}, // viewers cannot correct communications
 		{"/export/requests.csv", 200, 200, 200, 200},
 		{"/requests/" + r.ID + "/export.zip", 200, 200, 200, 404},

@@ -11,6 +11,7 @@ package web_test
 // docs/screenshots/.
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -693,4 +694,39 @@ func TestBrowser_DoubleClickSendsOnce(t *testing.T) {
 	})()`))
 	b.waitText("the note after logging", "Logged the follow up of Tue 4 Apr 2017.")
 	require.Equal(t, before+1, logged())
+}
+
+// A file the request has already, uploaded again through the uploader's
+// script: it is stored, and the file's row says the request had it
+// already, under which name; the page stays for that to be read, with a
+// link to reload it.
+func TestBrowser_UploadSameFileAgain(t *testing.T) {
+	chrome := browserPath(t)
+	ls := startServer(t)
+	b := &tab{t: t, ctx: browser(t, chrome), url: ls.url}
+	pdfPath := samplePDF(t)
+	content, err := os.ReadFile(pdfPath)
+	require.NoError(t, err)
+	_, err = ls.st.CreateDocument(ls.ndlon.Ctx, store.NewDocument{RequestID: ls.request.ID, Filename: "release-1.pdf",
+		ContentType: "application/pdf", Content: bytes.NewReader(content)})
+	require.NoError(t, err)
+	requestURL := ls.url + "/requests/" + ls.request.ID
+	b.do("open the request", chromedp.Navigate(requestURL))
+	b.signIn(ls.ndlon.Admin.Email)
+	b.do("open the request page", chromedp.Navigate(requestURL), chromedp.WaitVisible(chromedp.CSS("h1")))
+
+	upload := `form[data-upload]` // not the document's Remove form
+	b.do("open the upload form",
+		chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("details").forEach(d => { if (d.querySelector('form[data-upload]')) d.open = true })`),
+		chromedp.WaitVisible(chromedp.CSS(upload+` input[type="file"]`)))
+	b.do("upload the same PDF again",
+		chromedp.SetUploadFiles(chromedp.CSS(upload+` input[type="file"]`), []string{pdfPath}),
+		chromedp.Click(chromedp.CSS(upload+` button[type="submit"]`)),
+	)
+	b.waitText("the file's row says the request had it", "uploaded: This file is already attached to this request as “release-1.pdf”",
+		"Reload the page to see the 1 uploaded file(s)")
+	require.Equal(t, requestURL, b.location(), "the page stays")
+	docs, _, err := ls.st.FindDocuments(ls.ndlon.Ctx, ls.request.ID, store.All, "")
+	require.NoError(t, err)
+	require.Len(t, docs, 2, "stored again")
 }

@@ -9,10 +9,12 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
 	"github.com/sunshine-records/sunshine/store"
 	"github.com/sunshine-records/sunshine/textract"
 )
@@ -39,7 +41,7 @@ func (s *Server) handleDocumentUpload(c *gin.Context) {
 	requestID := c.Param("id")
 	wantJSON := strings.Contains(c.GetHeader("Accept"), "application/json")
 	f := newReqForm("upload", nil)
-	var stored []*sunshine.Document
+	var stored, dups []*sunshine.Document // dups[i]: the request's earlier copy of stored[i], or nil
 	failed := func(err error) {
 		if len(stored) > 0 {
 			names := make([]string, len(stored))
@@ -109,13 +111,14 @@ func (s *Server) handleDocumentUpload(c *gin.Context) {
 			if part.FileName() == "" {
 				continue // the empty part of a file input with nothing chosen
 			}
-			doc, err := s.storeWebUpload(ctx, requestID, commID, part)
+			doc, dup, err := s.storeWebUpload(ctx, requestID, commID, part)
 			if err != nil {
 				failed(err)
 				return
 			}
 			s.extractDocumentText(ctx, doc)
 			stored = append(stored, doc)
+			dups = append(dups, dup)
 		default:
 			// Ignore other fields (the submit button).
 			_, _ = io.Copy(io.Discard, io.LimitReader(part, 1<<10))
@@ -125,10 +128,15 @@ func (s *Server) handleDocumentUpload(c *gin.Context) {
 		failed(sunshine.FieldInvalid("file", "choose at least one file to upload"))
 		return
 	}
+	notes := s.duplicateNotes(ctx, requestID, stored, dups)
 	if wantJSON {
 		out := make([]gin.H, len(stored))
 		for i, d := range stored {
 			out[i] = gin.H{"id": d.ID, "filename": d.Filename, "size": d.Size, "content_type": d.ContentType}
+			if dups[i] != nil {
+				out[i]["duplicate_of"] = dups[i].ID
+				out[i]["note"] = notes[i]
+			}
 		}
 		c.JSON(http.StatusCreated, gin.H{"documents": out})
 		return
@@ -141,7 +149,44 @@ func (s *Server) handleDocumentUpload(c *gin.Context) {
 	if len(stored) > 1 {
 		word = "documents"
 	}
-	s.redirectBack(c, requestPath(requestID), fmt.Sprintf("Uploaded %d %s: %s.", len(stored), word, strings.Join(names, ", ")))
+	note := fmt.Sprintf("Uploaded %d %s: %s.", len(stored), word, strings.Join(names, ", "))
+	for _, n := range notes {
+		if n != "" {
+			note += " " + n
+		}
+	}
+	s.redirectBack(c, requestPath(requestID), note)
+}
+
+// duplicateNotes says, for each stored document that the request had
+// already (dups[i], the earlier copy, is not nil), that it is there twice:
+// "This file is already attached to this request as “letter.pdf”
+// (uploaded on Wed 5 Apr 2017); both are kept." It names the file when the
+// form sent several. The day is the agency's, as the timeline dates it.
+func (s *Server) duplicateNotes(ctx context.Context, requestID string, stored, dups []*sunshine.Document) []string {
+	notes := make([]string, len(stored))
+	loc := time.UTC
+	found := false
+	for i, dup := range dups {
+		if dup == nil {
+			continue
+		}
+		if !found {
+			found = true
+			if r, err := s.store.FindRequestByID(ctx, requestID); err == nil {
+				if a, err := s.store.FindAgencyByID(ctx, r.AgencyID); err == nil {
+					loc = a.Location()
+				}
+			}
+		}
+		what := "This file"
+		if len(stored) > 1 {
+			what = stored[i].Filename
+		}
+		notes[i] = fmt.Sprintf("%s is already attached to this request as “%s” (uploaded on %s); both are kept, so remove one if it was a mistake.",
+			what, dup.Filename, deadline.Today(dup.CreatedAt, loc).Format("Mon 2 Jan 2006"))
+	}
+	return notes
 }
 
 func uploadMessage(err error) string {
@@ -160,16 +205,26 @@ func uploadMessage(err error) string {
 	return "Something went wrong; try again."
 }
 
+// storeWebUpload stores one file of the form, and returns it with the
+// request's earlier document with the same bytes, if any (nil).
 func (s *Server) storeWebUpload(ctx context.Context, requestID, commID string, part interface {
 	io.Reader
 	FileName() string
-}) (*sunshine.Document, error) {
+}) (doc, dup *sunshine.Document, err error) {
 	name, contentType, content, err := textract.Prepare(&uploadCap{r: part, left: s.cfg.UploadLimit, s: s}, part.FileName())
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return s.store.CreateDocument(ctx, store.NewDocument{RequestID: requestID, CommunicationID: commID,
+	sd, err := s.store.SpoolDocument(ctx, store.NewDocument{RequestID: requestID, CommunicationID: commID,
 		Filename: name, ContentType: contentType, Content: content})
+	if err != nil {
+		return nil, nil, err
+	}
+	defer sd.Remove()
+	if doc, err = sd.Create(ctx); err != nil {
+		return nil, nil, err
+	}
+	return doc, sd.DuplicateOf(), nil
 }
 
 // uploadCap fails a file that grows past the upload limit, and turns read
@@ -292,6 +347,21 @@ func (s *Server) handleDocumentRetry(c *gin.Context) {
 		}
 	}
 	s.redirectBack(c, documentPlace(d), note)
+}
+
+// handleDocumentFormPage is GET /documents/:id/delete and
+// /documents/:id/text, the addresses of a document's forms opened as a
+// page (a refused form's page bookmarked or reloaded by its address): to
+// the request page the forms are on, where the document is, changing
+// nothing. A document removed since, or another organization's, is 404,
+// as its forms are.
+func (s *Server) handleDocumentFormPage(c *gin.Context) {
+	d, err := s.store.FindDocumentByID(ctxOf(c), c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, documentPlace(d))
 }
 
 // documentPlace is where a document is on its request's page: under its

@@ -10,3 +10,6 @@ func SetCSVPage(srv *Server, n int) { srv.csvPage = n }
 
 // FileSize is the pages' file size in words.
 var FileSize = fileSize
+
+// FileKind is the pages' name of a document's kind of file.
+var FileKind = fileKind

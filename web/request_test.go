@@ -230,7 +230,7 @@ func TestRequestPage_Upload(t *testing.T) {
 		fmt.Fprintf(&dump, "%x ", sha256.Sum256([]byte(strconv.Itoa(i))))
 	}
 	require.NoError(t, b.st.SetDocumentText(b.fx.Ctx, docs[0].ID, sunshine.TextExtracted, dump.String(), ""))
-	require.Regexp(t, `ice-emails.txt</a> <span class="hint">\(text/plain; charset=utf-8, [\d.]+ (bytes|KiB|MiB), only the first \d+ KiB of the text are searchable`,
+	require.Regexp(t, `ice-emails.txt</a> <span class="hint">\(<span title="text/plain; charset=utf-8">Plain text</span>, [\d.]+ (bytes|KiB|MiB), only the first \d+ KiB of the text are searchable`,
 		body(b.get(loc)))
 	// A document whose text could not be read says it is not searchable.
 	for _, tc := range []struct{ status, msg, want string }{

@@ -121,6 +121,9 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 	in.POST("/reminders/:id/retry", s.handleReminderRetry)
 	in.POST("/documents/:id/delete", s.handleDocumentDelete)
 	in.POST("/documents/:id/text", s.handleDocumentRetry)
+	// Their addresses opened as pages: the request page the forms are on.
+	in.GET("/documents/:id/delete", s.handleDocumentFormPage)
+	in.GET("/documents/:id/text", s.handleDocumentFormPage)
 	in.GET("/settings", s.handleSettings)
 	in.POST("/settings/preferences", s.handlePreferences)
 	in.POST("/settings/calendar", s.handleCalendar)
@@ -159,6 +162,8 @@ func (s *Server) NotFound(c *gin.Context) {
 	// one (a communication's delete form is on /communications/{id}/edit,
 	// whose own handler answers 404 for one deleted or another
 	// organization's), else the nearest address above it that is a page.
+	// A document's forms, on its request's page, answer GET themselves
+	// (handleDocumentFormPage): only the document knows its request.
 	if c.Request.Method == http.MethodGet && s.routed(http.MethodPost, path) {
 		c.Redirect(http.StatusSeeOther, s.formPage(path))
 		return

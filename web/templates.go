@@ -27,6 +27,8 @@ var funcs = template.FuncMap{
 	},
 	// size writes a file's size as people read it: "812 bytes", "4.3 MiB".
 	"size": fileSize,
+	// kind names a document's kind of file: "Word document", "PDF".
+	"kind": fileKind,
 	// iso writes a date for machines and forms: "2017-04-06".
 	"iso": func(d deadline.Date) string { return d.String() },
 	// dueWords says in words how a due date stands against today:

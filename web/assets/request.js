@@ -83,6 +83,7 @@
     var comm = form.querySelector('select[name="communication_id"]');
     var button = form.querySelector('button[type="submit"]');
     if (!input || !list || !window.FormData || !window.XMLHttpRequest) return;
+    var noted = false; // a file of this round was on the request already
 
     function send(file, row) {
       return new Promise(function (resolve) {
@@ -101,6 +102,13 @@
           if (xhr.status >= 200 && xhr.status < 300) {
             row.bar.value = row.bar.max = 1;
             row.state.textContent = "uploaded";
+            // The same file the request has already: say so, and stay on
+            // the page for it to be read.
+            var doc = (body.documents || [])[0];
+            if (doc && doc.note) {
+              row.state.textContent = "uploaded: " + doc.note;
+              noted = true;
+            }
             resolve(true);
           } else {
             row.state.textContent = "failed: " + (body.error || "the server answered " + xhr.status);
@@ -132,10 +140,11 @@
         return { li: li, bar: bar, state: state };
       });
       var ok = 0, i = 0;
+      noted = false;
       function next() {
         if (i >= files.length) {
           button.disabled = false;
-          if (ok === files.length) {
+          if (ok === files.length && !noted) {
             window.location.assign(window.location.pathname + "?uploaded=" + ok);
           } else if (ok > 0) {
             var li = el("li"), a = el("a", "Reload the page to see the " + ok + " uploaded file(s)");
