@@ -74,6 +74,9 @@ func fail(c *gin.Context, err error) {
 	}
 	if code == sunshine.EUnavailable {
 		c.Header("Retry-After", "5")
+		if _, bare := err.(*sunshine.Error); !bare {
+			_ = c.Error(err) // it carries a cause (a full disk): the operator's to see
+		}
 	}
 	writeProblem(c, p)
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -197,7 +198,7 @@ type spooled struct {
 func spool(content io.Reader) (_ *spooled, err error) {
 	f, err := os.CreateTemp("", "sunshine-upload-*")
 	if err != nil {
-		return nil, fmt.Errorf("store: spool upload: %w", err)
+		return nil, spoolError(err)
 	}
 	sp := &spooled{f: f, unlinked: os.Remove(f.Name()) == nil}
 	defer func() {
@@ -212,7 +213,7 @@ func spool(content io.Reader) (_ *spooled, err error) {
 		n, rerr := content.Read(buf)
 		if n > 0 {
 			if _, err := w.Write(buf[:n]); err != nil {
-				return nil, fmt.Errorf("store: spool upload: %w", err)
+				return nil, spoolError(err)
 			}
 			sp.size += int64(n)
 		}
@@ -228,6 +229,21 @@ func spool(content io.Reader) (_ *spooled, err error) {
 	}
 	sp.sha256 = h.Sum(nil)
 	return sp, nil
+}
+
+// errDiskFull is what the person uploading is told when the server's
+// temporary directory has no room left: the server's state, not a fault
+// in the upload or the code, and it passes.
+var errDiskFull = &sunshine.Error{Code: sunshine.EUnavailable,
+	Message: "the server has no room for this upload now (its disk is full); nothing was saved: try again later, and tell whoever runs Sunshine"}
+
+// spoolError is a failure to write an upload's temporary file. A full disk
+// is errDiskFull, keeping the cause for the server's log.
+func spoolError(err error) error {
+	if errors.Is(err, syscall.ENOSPC) {
+		return fmt.Errorf("%w (store: spool upload: %w)", errDiskFull, err)
+	}
+	return fmt.Errorf("store: spool upload: %w", err)
 }
 
 // remove closes and deletes the file; the upload is in the database, or

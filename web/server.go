@@ -382,6 +382,12 @@ func (s *Server) fail(c *gin.Context, err error) {
 		s.render(c, http.StatusNotFound, "error", "Not found", page)
 	case sunshine.EForbidden:
 		s.render(c, http.StatusForbidden, "error", "Not allowed", errorPage{Message: sunshine.ErrorMessage(err)})
+	case sunshine.EUnavailable:
+		if _, bare := err.(*sunshine.Error); !bare {
+			_ = c.Error(err) // it carries a cause (a full disk): the operator's to see
+		}
+		c.Header("Retry-After", "5")
+		s.render(c, http.StatusServiceUnavailable, "error", "Try again later", errorPage{Message: sunshine.ErrorMessage(err)})
 	case sunshine.EInternal:
 		s.serverError(c, err)
 	default:
