@@ -188,6 +188,25 @@ func (r *Request) AcknowledgedLate() bool {
 	return r.FollowsEstimate() && !r.AcknowledgedOn.IsZero() && !r.DueOn.IsZero() && r.AcknowledgedOn.After(r.DueOn)
 }
 
+// WaitedPastDue returns the wait on us during which the request's due date
+// passed, under a law whose clock does not stop for it (California's,
+// say): the agency asked us for something (a fee, a clarification) on or
+// before the date, and we answered after it. Late then, the request is late
+// partly by our wait, and nothing should say the agency alone missed its
+// deadline. A custom date (agreed with the agency) has no such wait.
+func (r *Request) WaitedPastDue() (deadline.Pause, bool) {
+	due := r.EffectiveDueOn()
+	if !r.CustomDueOn.IsZero() || due.IsZero() {
+		return deadline.Pause{}, false
+	}
+	for _, p := range r.Pauses {
+		if !p.Open() && !p.From.After(due) && p.To.After(due) {
+			return p, true
+		}
+	}
+	return deadline.Pause{}, false
+}
+
 // AssigneeShown names who the request is assigned to, as people read it:
 // their name, else their email; "" when nobody is.
 func (r *Request) AssigneeShown() string {

@@ -93,3 +93,41 @@ func TestRequest_ExtensionNoticeLate(t *testing.T) {
 		})
 	}
 }
+
+// WaitedPastDue finds the wait on us during which the due date passed
+// (the CPRA's clock runs on while the agency waits for a fee).
+func TestRequest_WaitedPastDue(t *testing.T) {
+	t.Parallel()
+	d := deadline.MustParseDate
+	due := d("2017-04-06") // received 2017-03-27 under the CPRA
+	for _, tc := range []struct {
+		name   string
+		pauses []deadline.Pause
+		custom string
+		want   *deadline.Pause
+	}{
+		{"no wait", nil, "", nil},
+		{"answered before the date", []deadline.Pause{{From: d("2017-03-29"), To: d("2017-04-03")}}, "", nil},
+		{"answered on the date", []deadline.Pause{{From: d("2017-03-29"), To: due}}, "", nil},
+		{"asked on the date, answered after", []deadline.Pause{{From: due, To: d("2017-04-10")}}, "", &deadline.Pause{From: due, To: d("2017-04-10")}},
+		{"the second wait", []deadline.Pause{{From: d("2017-03-28"), To: d("2017-03-29")}, {From: d("2017-04-04"), To: d("2017-04-12")}}, "",
+			&deadline.Pause{From: d("2017-04-04"), To: d("2017-04-12")}},
+		{"asked after the date", []deadline.Pause{{From: d("2017-04-07"), To: d("2017-04-12")}}, "", nil},
+		{"still waiting", []deadline.Pause{{From: d("2017-04-04")}}, "", nil},
+		{"an agreed date", []deadline.Pause{{From: d("2017-04-04"), To: d("2017-04-12")}}, "2017-04-20", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := &Request{Jurisdiction: "us-ca", ReceivedOn: d("2017-03-27"), DueOn: due, Status: StatusSubmitted, Pauses: tc.pauses}
+			if tc.custom != "" {
+				r.CustomDueOn = d(tc.custom)
+			}
+			got, ok := r.WaitedPastDue()
+			if tc.want == nil {
+				require.False(t, ok, "%+v", got)
+				return
+			}
+			require.True(t, ok)
+			require.Equal(t, *tc.want, got)
+		})
+	}
+}

@@ -370,6 +370,9 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder, lk *ba
 	if r.AcknowledgedLate() {
 		d.AcknowledgedLateOn = r.AcknowledgedOn
 	}
+	if w, ok := r.WaitedPastDue(); ok {
+		d.WaitedFrom, d.WaitedTo = w.From, w.To
+	}
 	if law != nil {
 		d.LawShort, d.Citation, d.Tolls = law.ShortName, law.Citation, law.Tolls
 		if law.Extension != nil {

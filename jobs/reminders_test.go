@@ -219,6 +219,39 @@ func TestReminders_PausedRequestIsNeverOverdue(t *testing.T) {
 	require.Equal(t, []string{"The agency has been waiting on us since Tue 4 Apr: All communications with ICE since 20 January 2017 (Sacramento County Sheriff's Department)"}, got)
 }
 
+// The Sacramento request waits on us from the agency's fee estimate (Tue
+// 4 Apr) until we pay (Wed 12 Apr): the CPRA's clock ran on, so the
+// request is overdue when the agency has it back, and its email says the
+// date passed while it waited on us, not that the agency missed it.
+func TestReminders_OverdueAfterWaitingOnUs(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	fake := &mail.Fake{}
+	r := b.runner(fake)
+	b.clock.Set(at("2017-04-04"))
+	_, _, err := b.st.CreateCommunication(b.fx.Ctx, b.req.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
+		Direction: sunshine.DirectionIn, Channel: "email", Kind: sunshine.KindFeeEstimate, OccurredOn: deadline.MustParseDate("2017-04-04")}})
+	require.NoError(t, err)
+	b.clock.Set(at("2017-04-12"))
+	_, _, err = b.st.CreateCommunication(b.fx.Ctx, b.req.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
+		Direction: sunshine.DirectionOut, Channel: "email", Kind: sunshine.KindFollowUp, OccurredOn: deadline.MustParseDate("2017-04-12"),
+		Subject: "Paid"}})
+	require.NoError(t, err)
+	_, _, _, err = r.RunOnce(context.Background())
+	require.NoError(t, err)
+	var overdue []mail.Message
+	for _, m := range fake.Sent() {
+		if strings.HasPrefix(m.Subject, "Overdue") {
+			overdue = append(overdue, m)
+		}
+	}
+	require.Len(t, overdue, 1, "%v", subjects(fake.Sent()))
+	body := strings.Join(strings.Fields(overdue[0].Text), " ")
+	require.Contains(t, body, "The due date passed while the request waited on us: the agency asked us for something on Tue 4 Apr 2017 "+
+		"and we answered on Wed 12 Apr 2017, and the CPRA does not stop its clock for that.")
+	require.NotContains(t, body, "missed its deadline")
+}
+
 // dueToday files ten more requests like the bundle's and sets the clock to
 // their due date: eleven due-today reminders and a digest to send.
 func (b bundle) dueToday(t *testing.T) {

@@ -66,6 +66,10 @@ type ReminderData struct {
 	ExtensionCitation string
 	// Tolls: the law stops the clock while the agency waits on us.
 	Tolls bool
+	// WaitedFrom and WaitedTo: the wait on us during which DueOn passed
+	// (Request.WaitedPastDue), zero when it did not: an overdue email
+	// then does not say the agency alone missed its deadline.
+	WaitedFrom, WaitedTo deadline.Date
 	// AgencyEmail and AgencyPortal are where to follow up, when known.
 	AgencyEmail, AgencyPortal string
 	// Why says why the recipient gets the email: WhyAssignee, WhyWatcher
