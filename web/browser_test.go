@@ -246,6 +246,25 @@ func (b *tab) waitText(what string, texts ...string) {
 	}
 }
 
+// waitLoaded waits until the page has loaded, its deferred scripts
+// included: an event dispatched before they run finds no listener.
+func (b *tab) waitLoaded(what string) {
+	b.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.readyState === 'complete'`))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.t.Fatalf("%s: the page did not finish loading (last error: %v)", what, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 // signIn fills in the sign-in form and waits for the page after it.
 func (b *tab) signIn(email string) {
 	b.t.Helper()
@@ -498,6 +517,7 @@ func TestBrowser_ClosureDays(t *testing.T) {
 	// The live preview, without pressing Preview due date.
 	b.do("open the new-request form", chromedp.Click(chromedp.CSS(`header nav a[href="/requests/new"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`main form select[name="agency_id"]`)))
+	b.waitLoaded("the new-request form's script")
 	choose := func(what, id string) {
 		b.do(what, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(function () {
 			var f = document.querySelector("form[data-new-request]");
@@ -519,6 +539,7 @@ func TestBrowser_ClosureDays(t *testing.T) {
 	require.NoError(t, ls.st.CreateAgency(ls.ndlon.Ctx, mi))
 	b.do("open the form again", chromedp.Navigate(ls.url+"/requests/new"),
 		chromedp.WaitVisible(chromedp.CSS(`main form select[name="agency_id"]`)))
+	b.waitLoaded("the new-request form's script")
 	b.do("choose a Michigan agency and the sent date", chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(function () {
 		var f = document.querySelector("form[data-new-request]");
 		var a = f.querySelector("select[name=agency_id]"), s = f.querySelector("input[name=sent_on]");
@@ -666,6 +687,7 @@ func TestBrowser_DoubleClickSendsOnce(t *testing.T) {
 	b.do("open the request", chromedp.Navigate(requestURL))
 	b.signIn(ls.ndlon.Admin.Email)
 	b.do("open the request again", chromedp.Navigate(requestURL), chromedp.WaitReady(chromedp.CSS(`form[action$="/communications#log"]`)))
+	b.waitLoaded("the page's script")
 
 	// Two submit events on one form: the second is stopped.
 	require.Equal(t, []bool{false, true}, evaluate[[]bool](b, "two submits of the log form", `(function () {
