@@ -1356,3 +1356,63 @@ func TestRequestPage_AssignToMeAtOnce(t *testing.T) {
 	require.NoError(t, db.Get(&assigned, `SELECT count(*) FROM request_events WHERE request_id = $1 AND data ? 'assignee_id'`, r.ID))
 	require.Equal(t, 1, assigned, "assigned once")
 }
+
+// A closed request's page leads with how it closed and, for the agency's
+// answer, when that came against the due date: what a newsroom counts.
+func TestRequestPage_ClosedSaysWhenAnswered(t *testing.T) {
+	t.Parallel()
+	b, ca, _ := sacramento(t)
+	ny := &sunshine.Agency{Name: "NYPD", Jurisdiction: "us-ny"}
+	require.NoError(t, b.st.CreateAgency(b.fx.Ctx, ny))
+	b.clk.Set(time.Date(2017, 7, 3, 17, 0, 0, 0, time.UTC))
+	b.login(b.fx.Admin.Email)
+	d := deadline.MustParseDate
+	closed := func(agency string, steps func(id string), to sunshine.Status, on string) string {
+		r := &sunshine.Request{AgencyID: agency, Title: "Records " + string(to) + " " + on, DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: d("2017-03-27")}
+		require.NoError(t, b.st.CreateRequest(b.fx.Ctx, r))
+		if steps != nil {
+			steps(r.ID)
+		}
+		_, err := b.st.TransitionRequest(b.fx.Ctx, r.ID, sunshine.TransitionInput{To: to, EffectiveOn: d(on)})
+		require.NoError(t, err)
+		return body(b.get("/requests/" + r.ID))
+	}
+	comm := func(id string, dir sunshine.Direction, kind sunshine.CommKind, on string) {
+		_, _, err := b.st.CreateCommunication(b.fx.Ctx, id, sunshine.CommunicationInput{Communication: sunshine.Communication{
+			Direction: dir, Channel: "email", Kind: kind, OccurredOn: d(on)}})
+		require.NoError(t, err)
+	}
+	for _, tc := range []struct {
+		name  string
+		page  string
+		want  []string
+		never string
+	}{
+		{"denied before the date", closed(ca.ID, nil, sunshine.StatusDenied, "2017-04-03"),
+			[]string{"Closed: denied on Mon 3 Apr 2017", "answered by the due date", "(it was due Thu 6 Apr 2017)"}, "days after"},
+		{"records after the date", closed(ca.ID, nil, sunshine.StatusFulfilled, "2017-04-10"),
+			[]string{"Closed: fulfilled on Mon 10 Apr 2017", "answered 4 days after the due date"}, "answered by"},
+		{"withdrawn by us", closed(ca.ID, nil, sunshine.StatusWithdrawn, "2017-04-10"),
+			[]string{"Closed: withdrawn on Mon 10 Apr 2017"}, "answered"},
+		// FOIL: the acknowledgment answered the statutory date.
+		{"acknowledged under FOIL", closed(ny.ID, func(id string) { comm(id, sunshine.DirectionIn, sunshine.KindAcknowledgment, "2017-03-29") },
+			sunshine.StatusFulfilled, "2017-06-01"),
+			[]string{"Closed: fulfilled on Thu 1 Jun 2017"}, "answered"},
+		// The CPRA's date passed while the agency waited for our fee.
+		{"the date passed while it waited on us", closed(ca.ID, func(id string) {
+			comm(id, sunshine.DirectionIn, sunshine.KindFeeEstimate, "2017-04-04")
+			comm(id, sunshine.DirectionOut, sunshine.KindFollowUp, "2017-04-12")
+		}, sunshine.StatusFulfilled, "2017-04-20"),
+			[]string{"Closed: fulfilled on Thu 20 Apr 2017"}, "answered"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			require.Contains(t, tc.page, `<dl class="facts">`, "a request page")
+			due := tc.page[strings.Index(tc.page, `id="due-h"`):strings.Index(tc.page, `<dl class="facts">`)]
+			due = strings.Join(strings.Fields(due), " ")
+			for _, w := range tc.want {
+				require.Contains(t, due, w)
+			}
+			require.NotContains(t, due, tc.never)
+		})
+	}
+}

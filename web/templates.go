@@ -34,6 +34,10 @@ var funcs = template.FuncMap{
 	// dueWords says in words how a due date stands against today:
 	// "due today", "due in 3 days", "2 days late", or "".
 	"dueWords": dueWords,
+	// answered says when a closed request's agency answered against its
+	// due date: "answered by the due date", "answered 3 days after the due
+	// date", or "".
+	"answered": answeredWords,
 	// assignee names who a request is assigned to, as a person reads it.
 	"assignee": func(r *sunshine.Request) string {
 		return cmp.Or(r.AssigneeShown(), "Unassigned") // as the filters and emails call it
@@ -127,6 +131,40 @@ func dueWords(r *sunshine.Request, today deadline.Date) string {
 		return "1 day late"
 	}
 	return fmt.Sprintf("%d days late", -n)
+}
+
+// answeredWords says, for a request the agency's answer closed (records,
+// a denial, none found), when that answer came against the date it was
+// due: what a newsroom counts of an agency. "" for a request still open,
+// one we closed (withdrawn, abandoned), one without a date to compare (no
+// statutory date, or one an acknowledgment answered: FOIL, the PRA), and
+// one whose date passed while it waited on us, where lateness is not the
+// agency's alone.
+func answeredWords(r *sunshine.Request) string {
+	due := r.EffectiveDueOn()
+	switch r.Status {
+	case sunshine.StatusFulfilled, sunshine.StatusPartiallyGranted, sunshine.StatusDenied, sunshine.StatusNoRecords:
+	default:
+		return ""
+	}
+	if due.IsZero() || r.ClosedOn.IsZero() || (r.MetByAcknowledgment() && !r.AcknowledgedOn.IsZero()) {
+		return ""
+	}
+	if _, waited := r.WaitedPastDue(); waited {
+		return ""
+	}
+	which := "the due date"
+	if !r.CustomDueOn.IsZero() {
+		which = "the agreed date"
+	}
+	n := due.DaysUntil(r.ClosedOn)
+	switch {
+	case n <= 0:
+		return "answered by " + which
+	case n == 1:
+		return "answered 1 day after " + which
+	}
+	return fmt.Sprintf("answered %d days after %s", n, which)
 }
 
 // estimateWords says how the agency's estimate stands against today, for a
