@@ -97,8 +97,33 @@ func TestCSVRecord_AgencyEstimate(t *testing.T) {
 	// A date agreed with the agency is followed instead; a closed request
 	// has nothing to follow.
 	r.CustomDueOn = deadline.MustParseDate("2026-12-10")
-	assert.Equal(t, "2026-12-10", sunshine.CSVRecord(r, today)[len(row)-1])
+	assert.Equal(t, "2026-12-10", sunshine.CSVRecord(r, today)[14])
 	r.CustomDueOn, r.Status = deadline.Date{}, sunshine.StatusFulfilled
-	assert.Equal(t, "", sunshine.CSVRecord(r, today)[len(row)-1])
-	assert.Equal(t, []string{"agency_estimated_on", "follow_on"}, sunshine.CSVHeader[13:], "new columns at the end")
+	assert.Equal(t, "", sunshine.CSVRecord(r, today)[14])
+	assert.Equal(t, []string{"agency_estimated_on", "follow_on"}, sunshine.CSVHeader[13:15], "new columns at the end")
+}
+
+// What a request was filed with comes back out: the sent date and how,
+// the law's own date beside a custom one, the tags and the text, each
+// cell still safe in a spreadsheet.
+func TestCSVRecord_FiledWith(t *testing.T) {
+	today := deadline.MustParseDate("2017-04-05")
+	r := &sunshine.Request{ID: "r1", Title: "Use-of-force reports", Jurisdiction: "us-ca", Status: sunshine.StatusSubmitted,
+		SentOn: deadline.MustParseDate("2017-03-26"), DeliveryMethod: sunshine.DeliveryEmail,
+		ReceivedOn: deadline.MustParseDate("2017-03-27"), DueOn: deadline.MustParseDate("2017-04-06"),
+		CustomDueOn: deadline.MustParseDate("2017-04-20"), Tags: []string{"police", "use of force"},
+		Description: "=HYPERLINK(\"http://evil.example\")\nAll reports since 2016."}
+	row := sunshine.CSVRecord(r, today)
+	require.Len(t, row, len(sunshine.CSVHeader))
+	cell := map[string]string{}
+	for i, name := range sunshine.CSVHeader {
+		cell[name] = row[i]
+	}
+	assert.Equal(t, "2017-03-26", cell["sent_on"])
+	assert.Equal(t, "email", cell["delivery_method"])
+	assert.Equal(t, "2017-04-20", cell["due_on"], "the custom date")
+	assert.Equal(t, "2017-04-06", cell["statutory_due_on"], "the law's")
+	assert.Equal(t, "police; use of force", cell["tags"])
+	assert.Equal(t, "'=HYPERLINK(\"http://evil.example\")\nAll reports since 2016.", cell["description"], "formula quoted")
+	assert.Equal(t, []string{"sent_on", "delivery_method", "statutory_due_on", "tags", "description"}, sunshine.CSVHeader[15:], "new columns at the end")
 }
