@@ -543,6 +543,11 @@ func stillApplies(c store.ClaimedReminder, r *sunshine.Request) string {
 		}
 	case sunshine.ReminderAssigned:
 		switch {
+		case !r.Status.Open():
+			// "Its reminders come to you" would be untrue: a closed request
+			// has none (an import of old requests, filed and closed at once,
+			// emailed its assignee about each).
+			return "the request is closed"
 		case r.AssigneeID == nil:
 			return "the request was unassigned since"
 		case *r.AssigneeID != c.RecipientID:

@@ -1023,6 +1023,28 @@ func TestReminders_AssignedEmailUnderAppeal(t *testing.T) {
 	require.NotContains(t, text, "Thu 6 Apr 2017", "the superseded statutory date is not shown as due")
 }
 
+// A request filed with an assignee and closed before the email goes out
+// (an import of last year's requests) sends no "assigned" email: a closed
+// request has no reminders to follow up. (Open again under appeal, it
+// does: TestReminders_AssignedEmailUnderAppeal.)
+func TestReminders_AssignedEmailNotForAClosedRequest(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	ben := &sunshine.User{Email: "ben@" + b.fx.Org.Slug + ".example", Name: "Ben Okafor", Role: sunshine.RoleStaff}
+	require.NoError(t, b.st.CreateUser(b.fx.Ctx, ben))
+	_, err := b.st.UpdateRequest(b.fx.Ctx, b.req.ID, sunshine.RequestUpdate{AssigneeID: &ben.ID})
+	require.NoError(t, err)
+	_, err = b.st.TransitionRequest(b.fx.Ctx, b.req.ID, sunshine.TransitionInput{To: sunshine.StatusFulfilled})
+	require.NoError(t, err)
+	fake := &mail.Fake{}
+	_, _, _, err = b.runner(fake).RunOnce(context.Background())
+	require.NoError(t, err)
+	require.False(t, slices.ContainsFunc(fake.Sent(), func(m mail.Message) bool { return m.To == ben.Email }), "%v", subjects(fake.Sent()))
+	var reason string
+	require.NoError(t, b.st.DB().Get(&reason, `SELECT last_error FROM reminders WHERE kind = 'assigned' AND status = 'cancelled'`))
+	require.Equal(t, "the request is closed", reason)
+}
+
 // failMarks makes the database refuse to mark a reminder sent, n times
 // (-1: until the returned function is called): a connection lost, a
 // deadlock, the database down between sending and recording.
