@@ -327,3 +327,33 @@ func TestDocumentUpload_SameFileAgain(t *testing.T) {
 	loc = requireRedirect(t, b.upload("/requests/"+r2.ID+"/documents", nil, map[string][]byte{"letter.txt": letter}, ""), "/requests/"+r2.ID)
 	require.NotContains(t, body(b.get(loc)), "already attached")
 }
+
+// The request page lists every document in one place, in timeline order,
+// each with the day it came, with what, and a link to that timeline entry.
+func TestRequestPage_ListsDocuments(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	comm, _, err := b.st.CreateCommunication(b.fx.Ctx, r.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
+		Direction: sunshine.DirectionIn, Channel: "email", Kind: sunshine.KindRecordsRelease, OccurredOn: deadline.MustParseDate("2017-04-03")}})
+	require.NoError(t, err)
+	released, err := b.st.CreateDocument(b.fx.Ctx, store.NewDocument{RequestID: r.ID, CommunicationID: comm.ID, Filename: "use-of-force-2016.pdf",
+		ContentType: "text/plain", Content: strings.NewReader("Released records.")})
+	require.NoError(t, err)
+	loose, err := b.st.CreateDocument(b.fx.Ctx, store.NewDocument{RequestID: r.ID, Filename: "our-notes.txt",
+		ContentType: "text/plain", Content: strings.NewReader("Notes.")})
+	require.NoError(t, err)
+
+	page := body(b.get("/requests/" + r.ID))
+	start, end := strings.Index(page, `<section id="documents"`), strings.Index(page, `<section id="timeline"`)
+	require.True(t, start >= 0 && start < end, "a Documents section before the timeline")
+	list := strings.Join(strings.Fields(page[start:end]), " ")
+	require.Contains(t, list, `<h2 id="documents-h">Documents (2)</h2>`)
+	first, second := strings.Index(list, "use-of-force-2016.pdf"), strings.Index(list, "our-notes.txt")
+	require.True(t, first >= 0 && first < second, "timeline order: the release of 3 April, then today's upload")
+	require.Contains(t, list, `<a href="#comm-`+comm.ID+`">Mon 3 Apr 2017, records release, from the agency</a>`)
+	require.Contains(t, list, `<a href="#doc-`+loose.ID+`">Wed 5 Apr 2017, uploaded</a>`)
+	require.Contains(t, page, `id="comm-`+comm.ID+`"`)
+	require.Contains(t, page, `id="doc-`+loose.ID+`"`)
+	require.Contains(t, list, `/documents/`+released.ID+`/download`)
+	require.NotContains(t, list, "Remove", "removing stays in the timeline, beside its context")
+}

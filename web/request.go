@@ -270,6 +270,38 @@ type timelineItem struct {
 	Doc   *sunshine.Document
 }
 
+// pageDocument is one line of the request page's list of documents: the
+// document, the day it came and with what, and the place in the timeline
+// that tells of it.
+type pageDocument struct {
+	Doc    *sunshine.Document
+	On     deadline.Date
+	What   string // "records released, from the agency"; "uploaded"
+	Anchor string // the timeline entry's id
+}
+
+// documentsOf lists the documents of a request's timeline in its order:
+// the released records in one place, each linked to its communication.
+func documentsOf(items []timelineItem) []pageDocument {
+	var out []pageDocument
+	for _, it := range items {
+		switch {
+		case it.Comm != nil:
+			from := "from us"
+			if it.Comm.Direction == sunshine.DirectionIn {
+				from = "from the agency"
+			}
+			what := strings.ReplaceAll(string(it.Comm.Kind), "_", " ") + ", " + from
+			for _, doc := range it.Docs {
+				out = append(out, pageDocument{Doc: doc, On: it.On, What: what, Anchor: "comm-" + it.Comm.ID})
+			}
+		case it.Doc != nil:
+			out = append(out, pageDocument{Doc: it.Doc, On: it.On, What: "uploaded", Anchor: "doc-" + it.Doc.ID})
+		}
+	}
+	return out
+}
+
 // requestPageData is the request page.
 type requestPageData struct {
 	R           *sunshine.Request
@@ -293,6 +325,7 @@ type requestPageData struct {
 	FinalWords string
 	Comms      []*sunshine.Communication
 	Timeline   []timelineItem
+	Documents  []pageDocument // every document, in timeline order
 	CanWrite   bool
 	Archive    bool // the request's ZIP can be downloaded (Config.RequestZip)
 	Note       string
@@ -438,6 +471,7 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 		return
 	}
 	d.Timeline = buildTimeline(events, d.Comms, docs, d.Users, d.Agency.Location(), tolls(d.R.Jurisdiction))
+	d.Documents = documentsOf(d.Timeline)
 
 	today := d.Today.String()
 	// No direction or kind is chosen for the person: logging a kind can
