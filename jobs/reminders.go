@@ -360,6 +360,13 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder, lk *ba
 		return msg, "", "", misaddressed{"its recipient no longer gets the request's reminders (reassigned, no longer watching, " +
 			"deactivated or no longer an admin since it was planned): sent to those who do"}
 	}
+	told, err := j.toldByAssignment(ctx, c, r, policy)
+	if err != nil {
+		return msg, "", "", err
+	}
+	if told {
+		return msg, "", "the assignment email of the same day says it", nil
+	}
 	law, _ := deadline.Lookup(r.Jurisdiction)
 	d := mail.ReminderData{Kind: c.Kind, RecipientName: user.Name, OrgName: org.Name, RequestTitle: r.Title,
 		AgencyName: r.AgencyName, Status: strings.ReplaceAll(string(r.Status), "_", " "), DueOn: r.EffectiveDueOn(),
@@ -439,6 +446,24 @@ func whyRecipient(recipients []store.Recipient, userID string) string {
 		}
 	}
 	return ""
+}
+
+// toldByAssignment reports whether a reminder about a request's date goes
+// to its assignee, who was assigned it today by someone else: the
+// assignment email (sent, or about to be) says where the date stands, and
+// nobody wants it twice the same morning.
+func (j *Reminders) toldByAssignment(ctx context.Context, c store.ClaimedReminder, r *sunshine.Request, policy *orgPolicy) (bool, error) {
+	switch c.Kind {
+	case sunshine.ReminderDueSoon, sunshine.ReminderDueToday, sunshine.ReminderOverdue, sunshine.ReminderExtensionEnding:
+	default:
+		return false, nil
+	}
+	if r.AssigneeID == nil || *r.AssigneeID != c.RecipientID {
+		return false, nil
+	}
+	today := deadline.DateOf(j.clock.Now().In(policy.loc))
+	told, err := j.store.EmailedOwnOn(ctx, c.RecipientID, []string{r.ID}, today, sunshine.ReminderAssigned)
+	return told[r.ID], err
 }
 
 // misaddressed is compose's answer for a request's reminder whose

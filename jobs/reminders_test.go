@@ -1045,6 +1045,46 @@ func TestReminders_AssignedEmailNotForAClosedRequest(t *testing.T) {
 	require.Equal(t, "the request is closed", reason)
 }
 
+// Assigned an overdue request, a person gets the assignment email, which
+// says how late it is, and not the day's overdue email besides; the weekly
+// one after it comes.
+func TestReminders_AssignedOverdueOnce(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	ben := &sunshine.User{Email: "ben@" + b.fx.Org.Slug + ".example", Name: "Ben Okafor", Role: sunshine.RoleStaff}
+	require.NoError(t, b.st.CreateUser(b.fx.Ctx, ben))
+	b.clock.Set(at("2017-04-07").Add(2 * time.Hour)) // 10:00, the day after the due date
+	_, err := b.st.UpdateRequest(b.fx.Ctx, b.req.ID, sunshine.RequestUpdate{AssigneeID: &ben.ID})
+	require.NoError(t, err)
+	toBen := func(fake *mail.Fake) (out []string) {
+		for _, m := range fake.Sent() {
+			if m.To == ben.Email && !isDigest(m.Subject) {
+				out = append(out, m.Subject)
+			}
+		}
+		return out
+	}
+	const title = "All communications with ICE since 20 January 2017 (Sacramento County Sheriff's Department)"
+	fake := &mail.Fake{}
+	r := b.runner(fake)
+	for _, minutes := range []time.Duration{0, 15, 30} { // deliveries, and planning, through the morning
+		b.clock.Set(at("2017-04-07").Add(2*time.Hour + minutes*time.Minute))
+		_, _, _, err := r.RunOnce(context.Background())
+		require.NoError(t, err)
+	}
+	require.Equal(t, []string{"Assigned to you (overdue: was due Thu 6 Apr): " + title}, toBen(fake))
+	var reason string
+	require.NoError(t, b.st.DB().Get(&reason, `SELECT last_error FROM reminders WHERE kind = 'overdue' AND recipient_id = $1`, ben.ID))
+	require.Equal(t, "the assignment email of the same day says it", reason)
+
+	fake = &mail.Fake{}
+	r = b.runner(fake)
+	b.clock.Set(at("2017-04-14"))
+	_, _, _, err = r.RunOnce(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, []string{"Overdue (was due Thu 6 Apr): " + title}, toBen(fake), "the weekly one")
+}
+
 // failMarks makes the database refuse to mark a reminder sent, n times
 // (-1: until the returned function is called): a connection lost, a
 // deadlock, the database down between sending and recording.
@@ -1136,9 +1176,12 @@ func TestReminders_GoToTheRecipientsWhenSent(t *testing.T) {
 		to       func(p people) *sunshine.User // who gets it at 07:00
 		footer   string
 	}{
+		// Bob takes it himself: assigned by someone else, the assignment
+		// email would say the date instead (TestReminders_AssignedOverdueOnce).
 		{"reassigned", func(p people) *sunshine.User { return p.alice },
 			func(t *testing.T, b bundle, p people) {
-				_, err := b.st.UpdateRequest(b.fx.Ctx, b.req.ID, sunshine.RequestUpdate{AssigneeID: &p.bob.ID})
+				bob := sunshine.WithPrincipal(b.fx.Ctx, sunshine.Principal{OrgID: b.fx.Org.ID, UserID: p.bob.ID, Role: p.bob.Role})
+				_, err := b.st.UpdateRequest(bob, b.req.ID, sunshine.RequestUpdate{AssigneeID: &p.bob.ID})
 				require.NoError(t, err)
 			},
 			func(p people) *sunshine.User { return p.bob },

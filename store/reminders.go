@@ -286,7 +286,9 @@ func (s *Store) DigestRequests(ctx context.Context, userID string) ([]*sunshine.
 // request's reminder sent that day, or pending and due by its end (it goes
 // out with the digest, or just before or after). The digest leaves them
 // out: no one wants the same overdue request twice the same morning.
-func (s *Store) EmailedOwnOn(ctx context.Context, userID string, ids []string, day deadline.Date) (map[string]bool, error) {
+//
+// Given kinds, only reminders of those kinds count.
+func (s *Store) EmailedOwnOn(ctx context.Context, userID string, ids []string, day deadline.Date, kinds ...string) (map[string]bool, error) {
 	org, err := orgID(ctx)
 	if err != nil {
 		return nil, err
@@ -302,10 +304,14 @@ func (s *Store) EmailedOwnOn(ctx context.Context, userID string, ids []string, d
 			FROM organizations o WHERE o.id = $1)
 		SELECT DISTINCT m.request_id FROM reminders m, bounds b
 		WHERE m.request_id = ANY($3::uuid[]) AND m.org_id = $1 AND m.recipient_id = $2
+		  AND (cardinality($5::text[]) = 0 OR m.kind = ANY($5::text[]))
 		  AND ((m.status = 'sent' AND m.sent_at >= b.day_start AND m.sent_at < b.day_end)
 		       OR (m.status = 'pending' AND m.next_attempt_at < b.day_end))`
+	if kinds == nil {
+		kinds = []string{}
+	}
 	var got []string
-	if err := sqlx.SelectContext(ctx, s.q(), &got, q, org, userID, pq.Array(ids), day.String()); err != nil {
+	if err := sqlx.SelectContext(ctx, s.q(), &got, q, org, userID, pq.Array(ids), day.String(), pq.Array(kinds)); err != nil {
 		return nil, translate(err, "reminders")
 	}
 	for _, id := range got {
