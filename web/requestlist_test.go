@@ -525,3 +525,16 @@ func TestExportCSV_OneSnapshot(t *testing.T) {
 	require.Equal(t, ids, got, "every request once, in the snapshot's order")
 	require.Equal(t, "2017-04-07", rows[3][6], "as it was when the export began")
 }
+
+// A draft saved with the day it was sent but no received date says so in
+// the lists, as its page does, rather than "not sent yet".
+func TestRequestList_DraftSentWithoutReceivedDate(t *testing.T) {
+	t.Parallel()
+	b, a, _ := sacramento(t)
+	r := &sunshine.Request{AgencyID: a.ID, Title: "Jail staffing rosters", DeliveryMethod: sunshine.DeliveryEmail, SentOn: deadline.MustParseDate("2017-04-03")}
+	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, r))
+	require.Equal(t, sunshine.StatusDraft, r.Status)
+	row := listRow(t, body(b.get("/requests")), r.ID)
+	require.Contains(t, row, "sent Mon 3 Apr 2017; no received date yet")
+	require.NotContains(t, row, "not sent yet")
+}
