@@ -100,11 +100,11 @@ func ExtractResult(ctx context.Context, contentType string, r io.ReaderAt, size,
 		return readPDF(ctx, r, size)
 	}
 	if mediaType == DOCX || mediaType == XLSX || mediaType == PPTX {
-		text, err := readOOXML(ctx, mediaType, r, size)
+		text, cut, err := readOOXMLCut(ctx, mediaType, r, size, zipBudget{part: maxPartBytes, left: maxZipBytes})
 		if err != nil {
 			return Result{}, err
 		}
-		return Result{Text: text, Truncated: len(text) >= maxText}, nil // it stops at the cap
+		return Result{Text: text, Truncated: cut}, nil
 	}
 
 	if limit <= 0 {
