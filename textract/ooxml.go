@@ -85,7 +85,7 @@ func readOOXMLCut(ctx context.Context, mediaType string, r io.ReaderAt, size int
 		}
 		return "", false, fmt.Errorf("not a valid %s: %w", kind, err)
 	}
-	x := &ooxml{ctx: ctx, r: r, size: size, entries: entries, budget: budget}
+	x := &ooxml{ctx: ctx, r: r, size: size, entries: entries, budget: budget, packed: size}
 	switch mediaType {
 	case DOCX:
 		err = x.docx()
@@ -121,7 +121,8 @@ type ooxml struct {
 	size    int64
 	entries []zipEntry
 	budget  zipBudget
-	capped  bool // a part was read only up to a cap
+	packed  int64 // compressed bytes left to read, in all parts (zipEntry.open)
+	capped  bool  // a part was read only up to a cap
 	text    strings.Builder
 }
 
@@ -174,7 +175,7 @@ func (x *ooxml) entry(name string) (zipEntry, bool) {
 // walk streams the XML of part e, calling fn for each token with the
 // local names of the elements it is in (the innermost last).
 func (x *ooxml) walk(e zipEntry, fn func(d *xml.Decoder, tok xml.Token, stack []string) error) error {
-	rc, err := e.open(x.r, x.size)
+	rc, err := e.open(x.r, x.size, &x.packed)
 	if err != nil {
 		return err
 	}

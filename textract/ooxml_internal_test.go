@@ -3,8 +3,11 @@ package textract
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"context"
+	"encoding/binary"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"runtime"
 	"strings"
@@ -164,4 +167,88 @@ func TestReadOOXMLCutAtPartCap(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "kept", text)
 	require.True(t, cut)
+}
+
+// overlappingDocx returns a Word document whose 10,000 parts (the body
+// and headers) are all the same compressed bytes: packed bytes of deflate
+// blocks that unpack to nothing, then a paragraph.
+func overlappingDocx(t *testing.T, packed int) []byte {
+	var final bytes.Buffer
+	fw, err := flate.NewWriter(&final, flate.BestCompression)
+	require.NoError(t, err)
+	xmlText := `<w:hdr><w:p><w:r><w:t>Sheriff</w:t></w:r></w:p></w:hdr>`
+	_, err = io.WriteString(fw, xmlText)
+	require.NoError(t, err)
+	require.NoError(t, fw.Close())
+	// An empty stored block, not the last: BFINAL 0, BTYPE 00, LEN 0.
+	comp := append(bytes.Repeat([]byte{0, 0, 0, 0xff, 0xff}, packed/5), final.Bytes()...)
+	crc := crc32.ChecksumIEEE([]byte(xmlText))
+
+	var out, dir bytes.Buffer
+	le := binary.LittleEndian
+	entry := func(name string, method uint16, data []byte, usize int, crc uint32, offset int) {
+		h := le.AppendUint32(nil, 0x02014b50)
+		h = le.AppendUint16(h, 20)
+		h = le.AppendUint16(h, 20)
+		h = le.AppendUint16(h, 0)
+		h = le.AppendUint16(h, method)
+		h = le.AppendUint32(h, 0) // time, date
+		h = le.AppendUint32(h, crc)
+		h = le.AppendUint32(h, uint32(len(data)))
+		h = le.AppendUint32(h, uint32(usize))
+		h = le.AppendUint16(h, uint16(len(name)))
+		h = append(h, make([]byte, 12)...) // extra, comment, disk, attributes
+		h = le.AppendUint32(h, uint32(offset))
+		dir.Write(append(h, name...))
+	}
+	local := func(name string, method uint16, data []byte, usize int, crc uint32) int {
+		offset := out.Len()
+		h := le.AppendUint32(nil, 0x04034b50)
+		h = le.AppendUint16(h, 20)
+		h = le.AppendUint16(h, 0)
+		h = le.AppendUint16(h, method)
+		h = le.AppendUint32(h, 0)
+		h = le.AppendUint32(h, crc)
+		h = le.AppendUint32(h, uint32(len(data)))
+		h = le.AppendUint32(h, uint32(usize))
+		h = le.AppendUint16(h, uint16(len(name)))
+		h = le.AppendUint16(h, 0)
+		out.Write(append(append(h, name...), data...))
+		return offset
+	}
+	types := []byte("<Types/>")
+	entry("[Content_Types].xml", 0, types, len(types), crc32.ChecksumIEEE(types), local("[Content_Types].xml", 0, types, len(types), crc32.ChecksumIEEE(types)))
+	body := local("word/document.xml", 8, comp, len(xmlText), crc)
+	entry("word/document.xml", 8, comp, len(xmlText), crc, body)
+	for i := 1; i < 9999; i++ {
+		entry(fmt.Sprintf("word/header%d.xml", i), 8, comp, len(xmlText), crc, body)
+	}
+	dirOffset := out.Len()
+	out.Write(dir.Bytes())
+	end := le.AppendUint32(nil, 0x06054b50)
+	end = le.AppendUint32(end, 0)
+	end = le.AppendUint16(end, 10000)
+	end = le.AppendUint16(end, 10000)
+	end = le.AppendUint32(end, uint32(dir.Len()))
+	end = le.AppendUint32(end, uint32(dirOffset))
+	out.Write(le.AppendUint16(end, 0))
+	return out.Bytes()
+}
+
+// Parts that overlap are read no further than the archive's size in all:
+// a 2 MB document whose 10,000 parts were the same 2 MB of deflate blocks
+// that unpack to nothing kept a CPU busy for minutes (a 21 MB one, the
+// whole 2-minute deadline), which the caps on unpacked bytes did not stop.
+func TestReadOOXMLOverlappingParts(t *testing.T) {
+	t.Parallel()
+	data := overlappingDocx(t, 2<<20)
+	entries, err := zipEntries(bytes.NewReader(data), int64(len(data)))
+	require.NoError(t, err)
+	require.Len(t, entries, 10000)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	res, err := ExtractResult(ctx, DOCX, bytes.NewReader(data), int64(len(data)), 0)
+	require.NoError(t, err)
+	require.Equal(t, "Sheriff", res.Text)
+	require.True(t, res.Truncated, "the headers were not read")
 }
