@@ -252,3 +252,23 @@ func TestReadOOXMLOverlappingParts(t *testing.T) {
 	require.Equal(t, "Sheriff", res.Text)
 	require.True(t, res.Truncated, "the headers were not read")
 }
+
+// SniffZip runs on every upload outside Extract's recover: no archive may
+// make it panic.
+func FuzzSniffZip(f *testing.F) {
+	f.Add([]byte("PK\x05\x06" + strings.Repeat("\x00", 18)))
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, name := range []string{"[Content_Types].xml", "word/document.xml"} {
+		w, err := zw.Create(name)
+		require.NoError(f, err)
+		_, err = io.WriteString(w, "<x/>")
+		require.NoError(f, err)
+	}
+	require.NoError(f, zw.Close())
+	f.Add(buf.Bytes())
+	f.Fuzz(func(t *testing.T, data []byte) {
+		SniffZip(bytes.NewReader(data), int64(len(data)))
+		readOOXMLCut(context.Background(), DOCX, bytes.NewReader(data), int64(len(data)), zipBudget{part: 1 << 20, left: 4 << 20})
+	})
+}
