@@ -69,7 +69,8 @@ type Result struct {
 	// Truncated reports that Text is only the start of the document's
 	// text: the text is longer than the 2 MiB cap, or a document other
 	// than a PDF is larger than the limit read (its text is that of its
-	// first limit bytes), or a PDF has more than 20,000 pages.
+	// first limit bytes), or an office document was read only up to a
+	// cap on the bytes it unpacks to, or a PDF has more than 20,000 pages.
 	Truncated bool
 	// Pages is a PDF's number of pages, PagesRead how many of its first
 	// pages are whole in Text (all of them unless Truncated); 0 for other
