@@ -28,6 +28,14 @@ const (
 // in tables, a few dozen levels at most).
 const maxXMLDepth = 256
 
+// maxXMLToken bounds the bytes of one XML token (a tag with its
+// attributes, a run of text, a comment). The XML reader holds a token
+// whole, and a start tag's attributes take far more memory than their
+// bytes: a 64 KB document whose one tag has 31 million attributes " a"
+// took 5.4 GB of heap and more than two minutes. Office programs write
+// tags of a few hundred bytes and runs of text well under this.
+const maxXMLToken = 1 << 20
+
 // SniffZip returns the content type of a ZIP archive r of size bytes that
 // is an Office Open XML document (DOCX, XLSX or PPTX: it holds
 // [Content_Types].xml and the main part of its kind), or "" for any other
@@ -55,24 +63,29 @@ func SniffZip(r io.ReaderAt, size int64) string {
 	return ""
 }
 
-// readOOXML returns the cleaned text of an Office Open XML document. Each
-// part is read up to maxPartBytes unpacked, and all of them up to
-// maxZipBytes: the text is that of the bytes read. A document that yields
-// no text before a cap is refused, as damaged or a "zip bomb".
-func readOOXML(ctx context.Context, mediaType string, r io.ReaderAt, size int64) (string, error) {
-	return readOOXMLCapped(ctx, mediaType, r, size, zipBudget{part: maxPartBytes, left: maxZipBytes})
+// readOOXMLCapped returns the cleaned text of an Office Open XML document.
+// Each part is read up to budget.part bytes unpacked (and up to an XML token
+// longer than maxXMLToken), and all of them up to budget.left: the text is
+// that of the bytes read. A document that yields no text before a cap is
+// refused, as damaged or a "zip bomb". Extract gives it maxPartBytes and
+// maxZipBytes.
+func readOOXMLCapped(ctx context.Context, mediaType string, r io.ReaderAt, size int64, budget zipBudget) (string, error) {
+	text, _, err := readOOXMLCut(ctx, mediaType, r, size, budget)
+	return text, err
 }
 
-func readOOXMLCapped(ctx context.Context, mediaType string, r io.ReaderAt, size int64, budget zipBudget) (string, error) {
+// readOOXMLCut is readOOXMLCapped, also reporting whether the text is only
+// the start of the document's: reading stopped at maxText or at a cap.
+func readOOXMLCut(ctx context.Context, mediaType string, r io.ReaderAt, size int64, budget zipBudget) (_ string, cut bool, _ error) {
 	kind := map[string]string{DOCX: "Word document", XLSX: "Excel workbook", PPTX: "PowerPoint presentation"}[mediaType]
 	entries, err := zipEntries(r, size)
 	if err != nil {
 		if errors.Is(err, errZipFormat) {
-			return "", fmt.Errorf("not a valid %s: it is not a whole ZIP archive", kind)
+			return "", false, fmt.Errorf("not a valid %s: it is not a whole ZIP archive", kind)
 		}
-		return "", fmt.Errorf("not a valid %s: %w", kind, err)
+		return "", false, fmt.Errorf("not a valid %s: %w", kind, err)
 	}
-	x := &ooxml{ctx: ctx, r: r, size: size, entries: entries, budget: budget}
+	x := &ooxml{ctx: ctx, r: r, size: size, entries: entries, budget: budget, packed: size}
 	switch mediaType {
 	case DOCX:
 		err = x.docx()
@@ -81,21 +94,22 @@ func readOOXMLCapped(ctx context.Context, mediaType string, r io.ReaderAt, size 
 	case PPTX:
 		err = x.pptx()
 	}
-	if errors.Is(err, errEnoughText) {
+	enough := errors.Is(err, errEnoughText)
+	if enough {
 		err = nil
 	}
 	if err != nil {
 		if ctx.Err() != nil {
-			return "", ctx.Err()
+			return "", false, ctx.Err()
 		}
-		return "", fmt.Errorf("not a valid %s: %w", kind, err)
+		return "", false, fmt.Errorf("not a valid %s: %w", kind, err)
 	}
-	text := clean(x.text.String(), maxText)
+	text, long := cleanCut(x.text.String(), maxText)
 	if x.capped && text == "" {
-		return "", fmt.Errorf("not a valid %s: it unpacks to more than Sunshine reads (%d MiB from one part, %d MiB in all) without any text: a damaged file or a \"zip bomb\"",
-			kind, budget.part>>20, budget.left>>20)
+		return "", false, fmt.Errorf("not a valid %s: it unpacks to more than Sunshine reads (%d MiB from one part, %d MiB in all, %d MiB in one XML tag or run of text) without any text: a damaged file or a \"zip bomb\"",
+			kind, budget.part>>20, budget.left>>20, maxXMLToken>>20)
 	}
-	return text, nil
+	return text, enough || long || x.capped, nil
 }
 
 // errEnoughText stops reading once the text is longer than maxText.
@@ -107,7 +121,8 @@ type ooxml struct {
 	size    int64
 	entries []zipEntry
 	budget  zipBudget
-	capped  bool // a part was read only up to a cap
+	packed  int64 // compressed bytes left to read, in all parts (zipEntry.open)
+	capped  bool  // a part was read only up to a cap
 	text    strings.Builder
 }
 
@@ -160,19 +175,22 @@ func (x *ooxml) entry(name string) (zipEntry, bool) {
 // walk streams the XML of part e, calling fn for each token with the
 // local names of the elements it is in (the innermost last).
 func (x *ooxml) walk(e zipEntry, fn func(d *xml.Decoder, tok xml.Token, stack []string) error) error {
-	rc, err := e.open(x.r, x.size)
+	rc, err := e.open(x.r, x.size, &x.packed)
 	if err != nil {
 		return err
 	}
-	d := xml.NewDecoder(ctxReader{x.ctx, x.budget.reader(rc)})
+	tr := &tokenReader{r: ctxReader{x.ctx, x.budget.reader(rc)}}
+	d := xml.NewDecoder(tr)
 	d.Strict = false
 	var stack []string
+	skip := 0 // depth inside a skipped element
 	for {
+		tr.n = 0
 		tok, err := d.Token()
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
-		if errors.Is(err, errZipCap) {
+		if errors.Is(err, errZipCap) || errors.Is(err, errTokenCap) {
 			// The text so far stands; the next part may still be read.
 			x.capped = true
 			return nil
@@ -187,17 +205,29 @@ func (x *ooxml) walk(e zipEntry, fn func(d *xml.Decoder, tok xml.Token, stack []
 			}
 			return fmt.Errorf("%s cannot be read: %w", e.name, err)
 		}
+		if skip > 0 {
+			switch tok.(type) {
+			case xml.StartElement:
+				skip++
+				if len(stack)+skip > maxXMLDepth {
+					return fmt.Errorf("%s nests elements more than %d deep", e.name, maxXMLDepth)
+				}
+			case xml.EndElement:
+				skip--
+			}
+			continue
+		}
 		switch t := tok.(type) {
 		case xml.StartElement:
 			if len(stack) >= maxXMLDepth {
 				return fmt.Errorf("%s nests elements more than %d deep", e.name, maxXMLDepth)
 			}
 			// Markup compatibility: the same content, again, for older
-			// readers (a text box's text would come twice).
+			// readers (a text box's text would come twice). Skipped here,
+			// token by token, rather than with d.Skip, so that the caps on
+			// depth and on a token's bytes hold inside it too.
 			if t.Name.Local == "Fallback" {
-				if err := d.Skip(); err != nil {
-					return fmt.Errorf("%s cannot be read: %w", e.name, err)
-				}
+				skip = 1
 				continue
 			}
 			stack = append(stack, t.Name.Local)
@@ -220,6 +250,27 @@ func (x *ooxml) walk(e zipEntry, fn func(d *xml.Decoder, tok xml.Token, stack []
 			}
 		}
 	}
+}
+
+// errTokenCap ends a part whose XML has a token longer than maxXMLToken.
+var errTokenCap = errors.New("an XML token longer than Sunshine reads")
+
+// tokenReader fails a read past maxXMLToken bytes since n was last reset
+// (walk resets it before each token; the decoder reads ahead at most a
+// few KiB).
+type tokenReader struct {
+	r io.Reader
+	n int64
+}
+
+func (t *tokenReader) Read(p []byte) (int, error) {
+	if t.n >= maxXMLToken {
+		return 0, errTokenCap
+	}
+	p = p[:min(int64(len(p)), maxXMLToken-t.n)]
+	n, err := t.r.Read(p)
+	t.n += int64(n)
+	return n, err
 }
 
 // runText reads WordprocessingML and DrawingML text: the text of t

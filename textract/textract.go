@@ -69,7 +69,8 @@ type Result struct {
 	// Truncated reports that Text is only the start of the document's
 	// text: the text is longer than the 2 MiB cap, or a document other
 	// than a PDF is larger than the limit read (its text is that of its
-	// first limit bytes), or a PDF has more than 20,000 pages.
+	// first limit bytes), or an office document was read only up to a
+	// cap on the bytes it unpacks to, or a PDF has more than 20,000 pages.
 	Truncated bool
 	// Pages is a PDF's number of pages, PagesRead how many of its first
 	// pages are whole in Text (all of them unless Truncated); 0 for other
@@ -100,11 +101,11 @@ func ExtractResult(ctx context.Context, contentType string, r io.ReaderAt, size,
 		return readPDF(ctx, r, size)
 	}
 	if mediaType == DOCX || mediaType == XLSX || mediaType == PPTX {
-		text, err := readOOXML(ctx, mediaType, r, size)
+		text, cut, err := readOOXMLCut(ctx, mediaType, r, size, zipBudget{part: maxPartBytes, left: maxZipBytes})
 		if err != nil {
 			return Result{}, err
 		}
-		return Result{Text: text, Truncated: len(text) >= maxText}, nil // it stops at the cap
+		return Result{Text: text, Truncated: cut}, nil
 	}
 
 	if limit <= 0 {

@@ -155,7 +155,12 @@ func zipEntries(r io.ReaderAt, size int64) ([]zipEntry, error) {
 }
 
 // open returns the uncompressed content of e, read from r of size bytes.
-func (e zipEntry) open(r io.ReaderAt, size int64) (io.Reader, error) {
+// Its compressed bytes are counted off *packed: past it, a read fails with
+// errZipCap. The parts of an archive whose entries do not overlap take no
+// more than its size; ones that overlap could make a small file's few
+// compressed bytes read again and again (as deflate blocks that unpack to
+// nothing, the caps on unpacked bytes do not stop it).
+func (e zipEntry) open(r io.ReaderAt, size int64, packed *int64) (io.Reader, error) {
 	var h [30]byte
 	if e.offset < 0 || e.offset > size-30 {
 		return nil, errZipFormat
@@ -170,7 +175,7 @@ func (e zipEntry) open(r io.ReaderAt, size int64) (io.Reader, error) {
 	if e.compSize < 0 || start > size || e.compSize > size-start {
 		return nil, errZipFormat
 	}
-	data := io.NewSectionReader(r, start, e.compSize)
+	data := &packedReader{r: io.NewSectionReader(r, start, e.compSize), left: packed}
 	switch e.method {
 	case 0:
 		return data, nil
@@ -208,5 +213,21 @@ func (br *budgetReader) Read(p []byte) (int, error) {
 	n, err := br.r.Read(p)
 	br.part -= int64(n)
 	br.b.left -= int64(n)
+	return n, err
+}
+
+// packedReader counts the compressed bytes read off left.
+type packedReader struct {
+	r    io.Reader
+	left *int64
+}
+
+func (p *packedReader) Read(b []byte) (int, error) {
+	if *p.left <= 0 {
+		return 0, errZipCap
+	}
+	b = b[:min(int64(len(b)), *p.left)]
+	n, err := p.r.Read(b)
+	*p.left -= int64(n)
 	return n, err
 }
