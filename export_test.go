@@ -84,11 +84,7 @@ func TestCSVRecord_AgencyEstimate(t *testing.T) {
 		ReceivedOn: deadline.MustParseDate("2026-11-20"), DueOn: deadline.MustParseDate("2026-11-30"),
 		AgencyEstimatedOn: deadline.MustParseDate("2026-12-04")}
 	row := sunshine.CSVRecord(r, today)
-	require.Len(t, row, len(sunshine.CSVHeader))
-	cell := map[string]string{}
-	for i, name := range sunshine.CSVHeader {
-		cell[name] = row[i]
-	}
+	cell := csvCells(t, row)
 	assert.Equal(t, "2026-11-30", cell["due_on"])
 	assert.Equal(t, "", cell["days_overdue"], "the statutory date was met")
 	assert.Equal(t, "2026-12-04", cell["agency_estimated_on"])
@@ -114,11 +110,7 @@ func TestCSVRecord_FiledWith(t *testing.T) {
 		CustomDueOn: deadline.MustParseDate("2017-04-20"), Tags: []string{"police", "use of force"},
 		Description: "=HYPERLINK(\"http://evil.example\")\nAll reports since 2016."}
 	row := sunshine.CSVRecord(r, today)
-	require.Len(t, row, len(sunshine.CSVHeader))
-	cell := map[string]string{}
-	for i, name := range sunshine.CSVHeader {
-		cell[name] = row[i]
-	}
+	cell := csvCells(t, row)
 	assert.Equal(t, "2017-03-26", cell["sent_on"])
 	assert.Equal(t, "email", cell["delivery_method"])
 	assert.Equal(t, "2017-04-20", cell["due_on"], "the custom date")
@@ -126,4 +118,15 @@ func TestCSVRecord_FiledWith(t *testing.T) {
 	assert.Equal(t, "police; use of force", cell["tags"])
 	assert.Equal(t, "'=HYPERLINK(\"http://evil.example\")\nAll reports since 2016.", cell["description"], "formula quoted")
 	assert.Equal(t, []string{"sent_on", "delivery_method", "statutory_due_on", "tags", "description"}, sunshine.CSVHeader[15:], "new columns at the end")
+}
+
+// csvCells names a CSV row's cells by the header's columns.
+func csvCells(t *testing.T, row []string) map[string]string {
+	t.Helper()
+	require.Len(t, row, len(sunshine.CSVHeader))
+	cell := map[string]string{}
+	for i, name := range sunshine.CSVHeader {
+		cell[name] = row[i]
+	}
+	return cell
 }
