@@ -159,16 +159,10 @@ func (c ctxReader) Read(p []byte) (int, error) {
 	return c.r.Read(p)
 }
 
-// clean normalises line endings, replaces invalid UTF-8 with U+FFFD, drops
-// control characters other than newline and tab (form feed becomes a
-// newline), trims the ends and caps the result at limit bytes on a rune
-// boundary.
-func clean(s string, limit int) string {
-	s, _ = cleanCut(s, limit)
-	return s
-}
-
-// cleanCut is clean, also reporting whether the text was cut at limit.
+// cleanCut normalises line endings, replaces invalid UTF-8 with U+FFFD,
+// drops control characters other than newline and tab (form feed becomes
+// a newline), trims the ends and caps the result at limit bytes on a rune
+// boundary, reporting whether it was cut there.
 func cleanCut(s string, limit int) (_ string, cut bool) {
 	s = strings.TrimPrefix(s, "\uFEFF")
 	var b strings.Builder
