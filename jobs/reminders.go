@@ -321,9 +321,7 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder, lk *ba
 		if err != nil {
 			return msg, "", "", err
 		}
-		if len(d.Overdue)+len(d.DueToday)+len(d.DueSoon)+len(d.EstimatePassed)+len(d.Awaiting) == 0 {
-			// Requests with no date to follow ride along but never send a
-			// digest on their own (store.PlanDigests).
+		if !d.Reportable() { // (store.PlanDigests plans by the same rule)
 			return msg, "", "nothing to report any more", nil
 		}
 		msg.Subject, msg.Text, msg.HTML, ok, err = mail.RenderDigest(d)

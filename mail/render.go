@@ -269,6 +269,12 @@ func ReminderSummary(d ReminderData) string {
 	return ""
 }
 
+// Reportable reports whether the digest has what sends one: requests with
+// no date to follow ride along, but never send a digest on their own.
+func (d DigestData) Reportable() bool {
+	return len(d.Overdue)+len(d.DueToday)+len(d.DueSoon)+len(d.EstimatePassed)+len(d.Awaiting) > 0
+}
+
 // RenderDigest renders a digest. It returns ok=false, and no email should be
 // sent, when every section is empty.
 func RenderDigest(d DigestData) (subject, text, html string, ok bool, err error) {

@@ -167,10 +167,8 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		}
 	}
 	if c.SMTPURL != "" {
-		if u, err := url.Parse(c.SMTPURL); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Host == "" {
-			errs = append(errs, errors.New("SUNSHINE_SMTP_URL: must be smtp://host:port or smtps://host:port"))
-		} else if err := mail.CheckSMTPURL(c.SMTPURL); err != nil {
-			errs = append(errs, fmt.Errorf("SUNSHINE_SMTP_URL: %w", err))
+		if err := mail.CheckSMTPURL(c.SMTPURL); err != nil {
+			errs = append(errs, fmt.Errorf("SUNSHINE_SMTP_URL: %w (it is smtp://[user:pass@]host[:port] or smtps://…)", err))
 		}
 	}
 	if err := mail.CheckFrom(c.MailFrom); err != nil {
@@ -196,7 +194,7 @@ func (c Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "http
 // wants otherwise.
 func (c Config) Warnings() []string {
 	var out []string
-	if u, err := url.Parse(c.BaseURL); err == nil && u.Scheme == "http" && !loopbackHost(u.Hostname()) {
+	if strings.HasPrefix(c.BaseURL, "http://") && c.PublicBaseURL() {
 		out = append(out, fmt.Sprintf("SUNSHINE_BASE_URL is %s: session cookies are not marked Secure and links in emails use http; "+
 			"behind an HTTPS proxy, set it to the https:// address users open", c.BaseURL))
 	}

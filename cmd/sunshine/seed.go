@@ -179,7 +179,6 @@ func seedDemoData(ctx context.Context, s *store.Store, staffID string) error {
 	return nil
 }
 
-// demoPasswordHash is the bcrypt hash of the public demo password.
 // closePublicDemo turns off the demo organization's public password and
 // token, and ends its sessions, on a server users reach at a public address
 // (the demo seeded before SUNSHINE_BASE_URL was set, say): anyone could
@@ -225,6 +224,7 @@ func closePublicDemo(ctx context.Context, s *store.Store) (bool, error) {
 	return closed, tx.Commit()
 }
 
+// demoPasswordHash is the bcrypt hash of the public demo password.
 func demoPasswordHash() string {
 	h, _ := bcrypt.GenerateFromPassword([]byte(demoPassword), bcrypt.DefaultCost)
 	return string(h)
