@@ -148,6 +148,11 @@ type CommunicationInput struct {
 	Communication
 	ResultingStatus Status
 	CustomDueOn     deadline.Date
+	// What an agency's message often gives besides (an acknowledgment's
+	// tracking number and estimated date), saved on the request with it;
+	// empty leaves the request's as they are.
+	TrackingNumber    string
+	AgencyEstimatedOn deadline.Date
 }
 
 // CommunicationUpdate is a partial edit; kind and direction, which carried

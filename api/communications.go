@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -22,6 +23,9 @@ type communicationInput struct {
 	// The effect's parameters.
 	ResultingStatus *string `json:"resulting_status"`
 	CustomDueOn     *string `json:"custom_due_on"`
+	// Saved on the request, from an agency's message.
+	TrackingNumber    *string `json:"tracking_number"`
+	AgencyEstimatedOn *string `json:"agency_estimated_on"`
 }
 
 func (in communicationInput) communication() (sunshine.CommunicationInput, error) {
@@ -56,6 +60,8 @@ func (in communicationInput) communication() (sunshine.CommunicationInput, error
 		}
 	}
 	out.CustomDueOn = fe.date("custom_due_on", in.CustomDueOn)
+	out.TrackingNumber = strings.TrimSpace(deref(in.TrackingNumber))
+	out.AgencyEstimatedOn = fe.date("agency_estimated_on", in.AgencyEstimatedOn)
 	verr := c.Validate()
 	if len(fe) > 0 { // shape errors, and the domain's on the other fields
 		return out, fe.also(verr)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -48,7 +49,10 @@ const (
 //     status the request had before;
 //   - acknowledgment moves submitted to acknowledged;
 //   - records_release moves to rolling_production, or to ResultingStatus;
-//   - denial moves to denied, partial_denial to partially_granted.
+//   - denial moves to denied, partial_denial to partially_granted;
+//
+// and, from an incoming message, saves the tracking number and estimated
+// date it gives on the request (an "updated" event).
 func (s *Store) CreateCommunication(ctx context.Context, requestID string, in sunshine.CommunicationInput) (*sunshine.Communication, *sunshine.Request, error) {
 	c := in.Communication
 	if err := c.Validate(); err != nil {
@@ -60,6 +64,21 @@ func (s *Store) CreateCommunication(ctx context.Context, requestID string, in su
 	}
 	if !in.CustomDueOn.IsZero() && c.Kind != sunshine.KindExtensionNotice {
 		return nil, nil, sunshine.FieldInvalid("custom_due_on", "is only for an extension notice; set another agreed date as the request's custom due date")
+	}
+	details := sunshine.RequestUpdate{}
+	if in.TrackingNumber != "" {
+		details.TrackingNumber = &in.TrackingNumber
+	}
+	if !in.AgencyEstimatedOn.IsZero() {
+		details.AgencyEstimatedOn = &in.AgencyEstimatedOn
+	}
+	if c.Direction != sunshine.DirectionIn {
+		switch {
+		case details.TrackingNumber != nil:
+			return nil, nil, sunshine.FieldInvalid("tracking_number", "is only for a message from the agency; set the request's own under its details")
+		case details.AgencyEstimatedOn != nil:
+			return nil, nil, sunshine.FieldInvalid("agency_estimated_on", "is only for a message from the agency; set the request's own under its details")
+		}
 	}
 	if c.ExemptionsCited == nil {
 		c.ExemptionsCited = []string{}
@@ -91,6 +110,12 @@ func (s *Store) CreateCommunication(ctx context.Context, requestID string, in su
 			return err
 		}
 		if err := s.applyEffect(ctx, tx, r, out, in); err != nil {
+			return err
+		}
+		// The agency's tracking number and estimate, as its message gives
+		// them: after the effect, so an acknowledgment's estimate follows
+		// the status it brings.
+		if err := s.update(ctx, tx, r, details); err != nil && !errors.Is(err, errNoChange) {
 			return err
 		}
 		if r.Version == version {

@@ -557,93 +557,99 @@ const jurisdictionsInUse = `WITH RECURSIVE laws(code) AS (
 // UpdateRequest applies a partial update.
 func (s *Store) UpdateRequest(ctx context.Context, id string, upd sunshine.RequestUpdate) (*sunshine.Request, error) {
 	return s.mutate(ctx, id, func(tx *sqlx.Tx, r *sunshine.Request) error {
-		changed := map[string]any{}
-		setStr := func(name string, dst *string, v *string) {
-			if v != nil && *v != *dst {
-				*dst = *v
-				changed[name] = *v
-			}
-		}
-		setStr("title", &r.Title, upd.Title)
-		setStr("description", &r.Description, upd.Description)
-		setStr("tracking_number", &r.TrackingNumber, upd.TrackingNumber)
-		if err := checkWasAssignee(ctx, tx, r, upd); err != nil {
-			return err
-		}
-		if upd.AssigneeID != nil {
-			var next *string
-			if *upd.AssigneeID != "" {
-				next = upd.AssigneeID
-			}
-			if !samePtr(next, r.AssigneeID) {
-				if err := checkAssignee(ctx, tx, r.OrgID, next); err != nil {
-					return err
-				}
-				r.AssigneeID = next
-				changed["assignee_id"] = next
-				if err := s.queueAssignedEmail(ctx, tx, r); err != nil {
-					return err
-				}
-			}
-		}
-		if upd.Tags != nil {
-			tags, f := sunshine.NormalizeTags(slices.Clone(*upd.Tags))
-			if f != nil {
-				return sunshine.Invalid(*f)
-			}
-			if !slices.Equal(tags, r.Tags) {
-				r.Tags = tags
-				changed["tags"] = r.Tags
-			}
-		}
-		estimateMoved := upd.AgencyEstimatedOn != nil && *upd.AgencyEstimatedOn != r.AgencyEstimatedOn
-		if est := upd.AgencyEstimatedOn; estimateMoved && !est.IsZero() && !r.ReceivedOn.IsZero() && est.Before(r.ReceivedOn) {
-			return sunshine.FieldInvalid("agency_estimated_on", "must not be before the receipt date (%s): the agency answers after it receives the request", r.ReceivedOn)
-		}
-		if estimateMoved {
-			r.AgencyEstimatedOn = *upd.AgencyEstimatedOn
-			changed["agency_estimated_on"] = r.AgencyEstimatedOn
-		}
-		if upd.SentOn != nil && *upd.SentOn != r.SentOn {
-			if err := s.notFuture(r, "sent_on", *upd.SentOn); err != nil {
-				return err
-			}
-			changed["sent_on"], changed["previous_sent_on"] = *upd.SentOn, r.SentOn
-			r.SentOn = *upd.SentOn
-		}
-		receiptMoved := upd.ReceivedOn != nil && *upd.ReceivedOn != r.ReceivedOn
-		if receiptMoved {
-			if err := s.checkReceiptCorrection(ctx, tx, r, *upd.ReceivedOn); err != nil {
-				return err
-			}
-			changed["received_on"], changed["previous_received_on"] = *upd.ReceivedOn, r.ReceivedOn
-			r.ReceivedOn = *upd.ReceivedOn
-		}
-		// A sent date moved past the receipt date is the sent date's fault
-		// (Validate would name received_on).
-		if upd.SentOn != nil && !receiptMoved && !r.ReceivedOn.IsZero() && r.ReceivedOn.Before(r.SentOn) {
-			return sunshine.FieldInvalid("sent_on", "must not be after the receipt date (%s)", r.ReceivedOn)
-		}
-		if err := r.Validate(); err != nil {
-			return err
-		}
-		if len(changed) == 0 {
-			return errNoChange
-		}
-		if err := addEvent(ctx, tx, r, sunshine.EventUpdated, deadline.Date{}, "", changed); err != nil {
-			return err
-		}
-		if receiptMoved { // saves, reschedules and records the new due date
-			return s.recompute(ctx, tx, r, "received_on")
-		}
-		if err := saveRequest(ctx, tx, r); err != nil {
-			return err
-		}
-		if estimateMoved {
-			return reschedule(ctx, tx, r)
-		}
-		return nil
+		return s.update(ctx, tx, r, upd)
 	})
+}
+
+// update applies upd to r, locked in tx, with its event; errNoChange when
+// it changes nothing.
+func (s *Store) update(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, upd sunshine.RequestUpdate) error {
+	changed := map[string]any{}
+	setStr := func(name string, dst *string, v *string) {
+		if v != nil && *v != *dst {
+			*dst = *v
+			changed[name] = *v
+		}
+	}
+	setStr("title", &r.Title, upd.Title)
+	setStr("description", &r.Description, upd.Description)
+	setStr("tracking_number", &r.TrackingNumber, upd.TrackingNumber)
+	if err := checkWasAssignee(ctx, tx, r, upd); err != nil {
+		return err
+	}
+	if upd.AssigneeID != nil {
+		var next *string
+		if *upd.AssigneeID != "" {
+			next = upd.AssigneeID
+		}
+		if !samePtr(next, r.AssigneeID) {
+			if err := checkAssignee(ctx, tx, r.OrgID, next); err != nil {
+				return err
+			}
+			r.AssigneeID = next
+			changed["assignee_id"] = next
+			if err := s.queueAssignedEmail(ctx, tx, r); err != nil {
+				return err
+			}
+		}
+	}
+	if upd.Tags != nil {
+		tags, f := sunshine.NormalizeTags(slices.Clone(*upd.Tags))
+		if f != nil {
+			return sunshine.Invalid(*f)
+		}
+		if !slices.Equal(tags, r.Tags) {
+			r.Tags = tags
+			changed["tags"] = r.Tags
+		}
+	}
+	estimateMoved := upd.AgencyEstimatedOn != nil && *upd.AgencyEstimatedOn != r.AgencyEstimatedOn
+	if est := upd.AgencyEstimatedOn; estimateMoved && !est.IsZero() && !r.ReceivedOn.IsZero() && est.Before(r.ReceivedOn) {
+		return sunshine.FieldInvalid("agency_estimated_on", "must not be before the receipt date (%s): the agency answers after it receives the request", r.ReceivedOn)
+	}
+	if estimateMoved {
+		r.AgencyEstimatedOn = *upd.AgencyEstimatedOn
+		changed["agency_estimated_on"] = r.AgencyEstimatedOn
+	}
+	if upd.SentOn != nil && *upd.SentOn != r.SentOn {
+		if err := s.notFuture(r, "sent_on", *upd.SentOn); err != nil {
+			return err
+		}
+		changed["sent_on"], changed["previous_sent_on"] = *upd.SentOn, r.SentOn
+		r.SentOn = *upd.SentOn
+	}
+	receiptMoved := upd.ReceivedOn != nil && *upd.ReceivedOn != r.ReceivedOn
+	if receiptMoved {
+		if err := s.checkReceiptCorrection(ctx, tx, r, *upd.ReceivedOn); err != nil {
+			return err
+		}
+		changed["received_on"], changed["previous_received_on"] = *upd.ReceivedOn, r.ReceivedOn
+		r.ReceivedOn = *upd.ReceivedOn
+	}
+	// A sent date moved past the receipt date is the sent date's fault
+	// (Validate would name received_on).
+	if upd.SentOn != nil && !receiptMoved && !r.ReceivedOn.IsZero() && r.ReceivedOn.Before(r.SentOn) {
+		return sunshine.FieldInvalid("sent_on", "must not be after the receipt date (%s)", r.ReceivedOn)
+	}
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	if len(changed) == 0 {
+		return errNoChange
+	}
+	if err := addEvent(ctx, tx, r, sunshine.EventUpdated, deadline.Date{}, "", changed); err != nil {
+		return err
+	}
+	if receiptMoved { // saves, reschedules and records the new due date
+		return s.recompute(ctx, tx, r, "received_on")
+	}
+	if err := saveRequest(ctx, tx, r); err != nil {
+		return err
+	}
+	if estimateMoved {
+		return reschedule(ctx, tx, r)
+	}
+	return nil
 }
 
 var errNoChange = errors.New("no change")

@@ -391,3 +391,63 @@ func TestCommunicationEdit_AcknowledgmentDate(t *testing.T) {
 	require.Contains(t, page, "Statutory date met")
 	require.NotContains(t, page, "Statutory date missed")
 }
+
+// An acknowledgment usually gives the agency's tracking number and, under
+// FOIL, the date it expects to answer: logged with it, both are saved on
+// the request at once. A message from us cannot set them, and nothing is
+// logged then.
+func TestLogCommunication_TrackingNumberAndEstimate(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.clk.Set(time.Date(2017, 3, 31, 15, 0, 0, 0, time.UTC))
+	b.login(b.fx.Admin.Email)
+	a := &sunshine.Agency{Name: "New York City Police Department", Jurisdiction: "us-ny"}
+	require.NoError(t, b.st.CreateAgency(b.fx.Ctx, a))
+	r := &sunshine.Request{AgencyID: a.ID, Title: "Stop-and-frisk data", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: deadline.MustParseDate("2017-03-27")}
+	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, r))
+
+	for _, tc := range []struct {
+		name  string
+		form  url.Values
+		field string
+		want  string
+	}{
+		{"from us", url.Values{"direction": {"out"}, "kind": {"follow_up"}, "tracking_number": {"2017-PL-1234"}},
+			"tracking_number", "applies only to a message from the agency"},
+		{"estimate before receipt", url.Values{"direction": {"in"}, "kind": {"acknowledgment"}, "agency_estimated_on": {"2017-03-01"}},
+			"agency_estimated_on", "must not be before the receipt date"},
+		{"tracking number too long", url.Values{"direction": {"in"}, "kind": {"acknowledgment"}, "tracking_number": {strings.Repeat("7", 201)}},
+			"tracking_number", "200"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.form.Set("channel", "email")
+			tc.form.Set("occurred_on", "2017-03-29")
+			rec := b.post("/requests/"+r.ID+"/communications", tc.form)
+			require.Contains(t, []int{http.StatusBadRequest, http.StatusUnprocessableEntity}, rec.Code)
+			page := body(rec)
+			require.Contains(t, page, tc.want)
+			require.Contains(t, page, `id="comm-`+strings.ReplaceAll(tc.field, "_", "-")+`" name="`+tc.field+`"`)
+			require.Regexp(t, `name="`+tc.field+`" value="[^"]+" aria-invalid="true"`, page, "what was typed is kept, marked")
+			after, err := b.st.FindRequestByID(b.fx.Ctx, r.ID)
+			require.NoError(t, err)
+			require.Equal(t, sunshine.StatusSubmitted, after.Status, "nothing logged")
+			require.Empty(t, after.TrackingNumber)
+			require.True(t, after.AgencyEstimatedOn.IsZero())
+		})
+	}
+
+	loc := requireRedirect(t, b.post("/requests/"+r.ID+"/communications", url.Values{
+		"direction": {"in"}, "channel": {"email"}, "kind": {"acknowledgment"}, "occurred_on": {"2017-03-29"},
+		"tracking_number": {" 2017-PL-1234 "}, "agency_estimated_on": {"2017-05-15"}}), "/requests/"+r.ID)
+	page := body(b.get(loc))
+	require.Contains(t, page, "Logged the acknowledgment of Wed 29 Mar 2017. Tracking number: 2017-PL-1234. Agency&#39;s estimate: Mon 15 May 2017.")
+	require.Contains(t, page, "<dt>Tracking number</dt><dd>2017-PL-1234</dd>")
+	require.Contains(t, page, "<dt>Agency's estimate</dt><dd>Mon 15 May 2017</dd>")
+	require.Contains(t, page, "(met: an acknowledgment is a response this law accepts by then")
+	require.Contains(t, page, "Details changed: agency estimated on, tracking number")
+	after, err := b.st.FindRequestByID(b.fx.Ctx, r.ID)
+	require.NoError(t, err)
+	require.Equal(t, sunshine.StatusAcknowledged, after.Status)
+	require.Equal(t, "2017-PL-1234", after.TrackingNumber)
+	require.Equal(t, "2017-05-15", after.AgencyEstimatedOn.String())
+}

@@ -930,6 +930,15 @@ func (s *Server) handleCommunicationCreate(c *gin.Context) {
 	}
 	in.OccurredOn = f.parseDateField("occurred_on")
 	in.CustomDueOn = f.parseDateField("custom_due_on")
+	in.TrackingNumber = strings.TrimSpace(f.V("tracking_number"))
+	in.AgencyEstimatedOn = f.parseDateField("agency_estimated_on")
+	if in.Direction == sunshine.DirectionOut {
+		for _, name := range []string{"tracking_number", "agency_estimated_on"} {
+			if f.V(name) != "" {
+				f.Errors[name] = "applies only to a message from the agency"
+			}
+		}
+	}
 	in.ExemptionsCited = typedLines(f.V("exemptions_cited"))
 	if fee := typedFee(f.V("fee_amount")); fee != "" {
 		in.FeeAmount = &fee
@@ -961,6 +970,12 @@ func (s *Server) handleCommunicationCreate(c *gin.Context) {
 		return
 	}
 	note := "Logged the " + commWords(cm.Kind) + " of " + cm.OccurredOn.Format("Mon 2 Jan 2006") + "."
+	if in.TrackingNumber != "" {
+		note += " Tracking number: " + r.TrackingNumber + "."
+	}
+	if !in.AgencyEstimatedOn.IsZero() {
+		note += " Agency's estimate: " + r.AgencyEstimatedOn.Format("Mon 2 Jan 2006") + "."
+	}
 	if cm.Kind == sunshine.KindExtensionNotice && r.ExtensionNoticeLate(cm.OccurredOn) {
 		note += " It came after the original due date, " + r.DueOn.Format("Mon 2 Jan 2006") + ", too late to extend it, so the request stays due then."
 		if !in.CustomDueOn.IsZero() {

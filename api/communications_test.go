@@ -1,0 +1,67 @@
+package api_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// An agency's message may give its tracking number and the date it
+// expects to answer: logged with it, both are saved on the request in the
+// same transaction; refused on a message of ours, or when invalid, with
+// nothing logged.
+func TestCommunications_TrackingNumberAndEstimate(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	id := b.request(b.agency("NYPD", "us-ny"), "2017-03-27")
+	path := "/api/v1/requests/" + id + "/communications"
+	ack := func(extra map[string]any) map[string]any {
+		body := map[string]any{"direction": "in", "channel": "email", "kind": "acknowledgment", "occurred_on": "2017-03-29"}
+		for k, v := range extra {
+			body[k] = v
+		}
+		return body
+	}
+
+	for _, tc := range []struct {
+		name   string
+		body   map[string]any
+		status int
+		field  string
+	}{
+		{"from us", map[string]any{"direction": "out", "channel": "email", "kind": "follow_up", "occurred_on": "2017-03-29",
+			"tracking_number": "2017-PL-1234"}, http.StatusBadRequest, "tracking_number"},
+		{"estimate from us", map[string]any{"direction": "out", "channel": "email", "kind": "follow_up", "occurred_on": "2017-03-29",
+			"agency_estimated_on": "2017-05-15"}, http.StatusBadRequest, "agency_estimated_on"},
+		{"estimate not a date", ack(map[string]any{"agency_estimated_on": "mid-May"}), http.StatusBadRequest, "agency_estimated_on"},
+		{"estimate before receipt", ack(map[string]any{"agency_estimated_on": "2017-03-01"}), http.StatusBadRequest, "agency_estimated_on"},
+		{"tracking number too long", ack(map[string]any{"tracking_number": strings.Repeat("7", 201)}), http.StatusBadRequest, "tracking_number"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := b.call("POST", path, b.token, tc.body)
+			require.Equal(t, tc.status, res.status(), res.rec.Body.String())
+			require.Contains(t, res.fieldErrors(), tc.field)
+			got := b.call("GET", "/api/v1/requests/"+id, b.token, nil)
+			require.Equal(t, "submitted", got.str("status"), "nothing logged")
+			require.Empty(t, got.str("tracking_number"))
+			require.Empty(t, got.str("agency_estimated_on"))
+			require.Empty(t, b.call("GET", path, b.token, nil).items())
+		})
+	}
+
+	res := b.call("POST", path, b.token, ack(map[string]any{"tracking_number": "2017-PL-1234", "agency_estimated_on": "2017-05-15"}))
+	require.Equal(t, http.StatusCreated, res.status(), res.rec.Body.String())
+	require.Equal(t, "acknowledged", res.str("request.status"))
+	require.Equal(t, "2017-PL-1234", res.str("request.tracking_number"))
+	require.Equal(t, "2017-05-15", res.str("request.agency_estimated_on"))
+	got := b.call("GET", "/api/v1/requests/"+id, b.token, nil)
+	require.Equal(t, "2017-PL-1234", got.str("tracking_number"))
+	require.Equal(t, "2017-05-15", got.str("agency_estimated_on"))
+	var kinds []string
+	for _, e := range b.call("GET", "/api/v1/requests/"+id+"/events", b.token, nil).items() {
+		kinds = append(kinds, e["kind"].(string))
+	}
+	require.Equal(t, []string{"created", "deadline_computed", "communication_logged", "status_changed", "updated"}, kinds)
+}
