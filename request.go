@@ -387,7 +387,13 @@ type RequestUpdate struct {
 	// colleague took the request cannot take it back from them unseen,
 	// however close together the two changes come.
 	WasAssigneeID *string
+	// AssignmentNote goes with a new assignee: a word to them (why, what
+	// next), in their assignment email and the timeline.
+	AssignmentNote string
 }
+
+// MaxAssignmentNote is how long an assignment note may be, in characters.
+const MaxAssignmentNote = 2000
 
 // TransitionInput moves a request to another status.
 type TransitionInput struct {

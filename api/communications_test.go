@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	sunshine "github.com/sunshine-records/sunshine"
 )
 
 // An agency's message may give its tracking number and the date it
@@ -64,4 +66,41 @@ func TestCommunications_TrackingNumberAndEstimate(t *testing.T) {
 		kinds = append(kinds, e["kind"].(string))
 	}
 	require.Equal(t, []string{"created", "deadline_computed", "communication_logged", "status_changed", "updated"}, kinds)
+}
+
+// A note can go with an assignment: kept as the note of the timeline's
+// "updated" event; refused, changing nothing, when there is no one new to
+// give it to.
+func TestRequests_AssignmentNote(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	id := b.request(b.agency("Sheriff", "us-ca"), "2017-03-27")
+	u := &sunshine.User{Email: "ana@ndlon.example", Role: sunshine.RoleStaff}
+	require.NoError(t, b.st.CreateUser(b.fx.Ctx, u))
+	ana := u.ID
+	path := "/api/v1/requests/" + id
+
+	for _, tc := range []struct {
+		name string
+		body map[string]any
+	}{
+		{"without an assignee", map[string]any{"assignment_note": "over to you"}},
+		{"unassigning", map[string]any{"assignee_id": nil, "assignment_note": "over to you"}},
+		{"too long", map[string]any{"assignee_id": ana, "assignment_note": strings.Repeat("é", sunshine.MaxAssignmentNote+1)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := b.call("PATCH", path, b.token, tc.body)
+			require.Equal(t, http.StatusBadRequest, res.status(), res.rec.Body.String())
+			require.Equal(t, []string{"assignment_note"}, res.fieldErrors())
+			require.Nil(t, b.call("GET", path, b.token, nil).body["assignee_id"], "not assigned")
+		})
+	}
+
+	res := b.call("PATCH", path, b.token, map[string]any{"assignee_id": ana, "assignment_note": "  The clerk calls back Monday.  "})
+	require.Equal(t, http.StatusOK, res.status(), res.rec.Body.String())
+	require.Equal(t, ana, res.str("assignee_id"))
+	events := b.call("GET", path+"/events", b.token, nil).items()
+	last := events[len(events)-1]
+	require.Equal(t, "updated", last["kind"])
+	require.Equal(t, "The clerk calls back Monday.", last["note"])
 }

@@ -283,6 +283,7 @@ type updateRequestInput struct {
 	AgencyEstimatedOn optional[string]   `json:"agency_estimated_on"`
 	SentOn            optional[string]   `json:"sent_on"`
 	ReceivedOn        optional[string]   `json:"received_on"`
+	AssignmentNote    optional[string]   `json:"assignment_note"`
 }
 
 func (in updateRequestInput) update() (sunshine.RequestUpdate, error) {
@@ -318,6 +319,9 @@ func (in updateRequestInput) update() (sunshine.RequestUpdate, error) {
 	}
 	u.SentOn = date("sent_on", in.SentOn)
 	u.ReceivedOn = date("received_on", in.ReceivedOn)
+	if v := str("assignment_note", in.AssignmentNote); v != nil {
+		u.AssignmentNote = strings.TrimSpace(*v)
+	}
 	return u, fe.err()
 }
 

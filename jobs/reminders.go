@@ -392,6 +392,9 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder, lk *ba
 		if d.AssignedBy, err = j.store.ReminderSender(ctx, c.ID); err != nil {
 			return msg, "", "", err
 		}
+		if d.AssignmentNote, err = j.store.AssignmentNote(ctx, c.ID); err != nil {
+			return msg, "", "", err
+		}
 		// The date to follow, as the pages show it: none under appeal
 		// without a decision date, or for a closed request (the estimate,
 		// when the request follows it, has its own line).

@@ -1310,3 +1310,33 @@ func TestReminders_LateAssignmentAndLateAcknowledgment(t *testing.T) {
 	require.NotNil(t, digest, "%v", subjects(fake.Sent()))
 	require.Contains(t, digest.Text, "agency's estimate Fri 7 Apr 2017 (statutory date Mon 3 Apr 2017 missed)")
 }
+
+// The note written with an assignment reaches the new assignee in the
+// assignment email, as written; reassigned later without one, the next
+// email carries none.
+func TestReminders_AssignmentNote(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	ana := &sunshine.User{Email: "ana@" + b.fx.Org.Slug + ".example", Name: "Ana Ruiz", Role: sunshine.RoleStaff}
+	require.NoError(t, b.st.CreateUser(b.fx.Ctx, ana))
+	const note = "The clerk promised a call back Monday.\nAsk for the index first."
+	_, err := b.st.UpdateRequest(b.fx.Ctx, b.req.ID, sunshine.RequestUpdate{AssigneeID: &ana.ID, AssignmentNote: note})
+	require.NoError(t, err)
+	fake := &mail.Fake{}
+	_, _, _, err = b.runner(fake).RunOnce(context.Background())
+	require.NoError(t, err)
+	require.Len(t, fake.Sent(), 1)
+	require.Contains(t, fake.Sent()[0].Text, b.fx.Admin.Name+"'s note:\n"+note+"\n")
+
+	// Away and back, on another day, with no note: none in that email.
+	b.clock.Set(at("2017-03-29"))
+	admin := b.fx.Admin.ID
+	_, err = b.st.UpdateRequest(b.fx.Ctx, b.req.ID, sunshine.RequestUpdate{AssigneeID: &admin})
+	require.NoError(t, err)
+	_, err = b.st.UpdateRequest(b.fx.Ctx, b.req.ID, sunshine.RequestUpdate{AssigneeID: &ana.ID})
+	require.NoError(t, err)
+	_, _, _, err = b.runner(fake).RunOnce(context.Background())
+	require.NoError(t, err)
+	require.Len(t, fake.Sent(), 2, "%v", subjects(fake.Sent()))
+	require.NotContains(t, fake.Sent()[1].Text, "note")
+}

@@ -621,6 +621,27 @@ func TestRenderReminder_Assigned(t *testing.T) {
 	require.Contains(t, html, "no date to follow: under appeal")
 }
 
+// A note written with the assignment is quoted under who wrote it, its
+// lines kept, and escaped in the HTML.
+func TestRenderReminder_AssignedWithNote(t *testing.T) {
+	t.Parallel()
+	d := sacramentoReminder(mail.KindAssigned)
+	d.AssignedBy = "Ana Ruiz"
+	d.AssignmentNote = "The clerk promised a call back Monday.\nAsk for <the> index first."
+	_, text, html, err := mail.RenderReminder(d)
+	require.NoError(t, err)
+	require.Contains(t, text, "to you.\n\nAna Ruiz's note:\nThe clerk promised a call back Monday.\nAsk for <the> index first.\n\n  Request:")
+	html = strings.ReplaceAll(html, "&#39;", "'")
+	require.Contains(t, html, ">Ana Ruiz's note:</p>")
+	require.Contains(t, html, "white-space: pre-wrap;\">The clerk promised a call back Monday.\nAsk for &lt;the&gt; index first.</blockquote>")
+
+	d.AssignmentNote = ""
+	_, text, html, err = mail.RenderReminder(d)
+	require.NoError(t, err)
+	require.NotContains(t, text, "note")
+	require.NotContains(t, html, "blockquote")
+}
+
 // An assignment email for a request already past its due date says so:
 // in the subject, beside the date and in what to do next (the caller sets
 // DaysOverdue only when the request is overdue: never while it waits on

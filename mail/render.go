@@ -79,7 +79,10 @@ type ReminderData struct {
 	// custom due date"), where the email shows its dates (assigned).
 	Todo string
 	// AssignedBy names who assigned the request (assigned), "" when unknown.
-	AssignedBy       string
+	AssignedBy string
+	// AssignmentNote is what the person who assigned the request wrote to
+	// its new assignee (assigned), "" for none.
+	AssignmentNote   string
 	BusinessDaysLeft int // for due_soon / extension_ending
 	// DaysOverdue is how many calendar days the request is past DueOn, on
 	// Today: for overdue, and for assigned when the request is already

@@ -192,7 +192,7 @@ func (s *Store) PlanReminders(ctx context.Context, now time.Time) (int64, error)
 // themselves, nor when they chose not to get such emails. Assigning the
 // same person twice in a day sends one, unless the first was dropped
 // because the request had been reassigned away meanwhile.
-func (s *Store) queueAssignedEmail(ctx context.Context, tx sqlx.ExtContext, r *sunshine.Request) error {
+func (s *Store) queueAssignedEmail(ctx context.Context, tx sqlx.ExtContext, r *sunshine.Request, note string) error {
 	if r.AssigneeID == nil {
 		return nil
 	}
@@ -201,14 +201,16 @@ func (s *Store) queueAssignedEmail(ctx context.Context, tx sqlx.ExtContext, r *s
 		return nil
 	}
 	today := s.today(r)
-	const q = `INSERT INTO reminders (org_id, request_id, recipient_id, kind, due_on, occurrence, next_attempt_at, sender_id)
-		SELECT $1, $2, $3, 'assigned', $4, $4, $5, $6
+	// The note rides in payload until the email is sent (the timeline
+	// keeps it).
+	const q = `INSERT INTO reminders (org_id, request_id, recipient_id, kind, due_on, occurrence, next_attempt_at, sender_id, payload)
+		SELECT $1, $2, $3, 'assigned', $4, $4, $5, $6, $7
 		WHERE COALESCE((SELECT 'assigned' = ANY(kinds) FROM user_preferences WHERE user_id = $3), true)
 		ON CONFLICT (request_id, kind, due_on, recipient_id, occurrence) WHERE request_id IS NOT NULL
 		DO UPDATE SET status = 'pending', attempts = 0, claimed_at = NULL, last_error = '',
-			next_attempt_at = EXCLUDED.next_attempt_at, sender_id = EXCLUDED.sender_id
+			next_attempt_at = EXCLUDED.next_attempt_at, sender_id = EXCLUDED.sender_id, payload = EXCLUDED.payload
 		WHERE reminders.status = 'cancelled'` // dropped when they were reassigned away, now theirs again
-	_, err := tx.ExecContext(ctx, q, r.OrgID, r.ID, *r.AssigneeID, today, s.clock.Now(), sender)
+	_, err := tx.ExecContext(ctx, q, r.OrgID, r.ID, *r.AssigneeID, today, s.clock.Now(), sender, note)
 	return translate(err, "assignment email")
 }
 

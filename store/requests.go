@@ -78,7 +78,7 @@ func (s *Store) CreateRequest(ctx context.Context, r *sunshine.Request) error {
 				if err := s.createOnce(ctx, tx, p, r); err != nil {
 					return err
 				}
-				return s.queueAssignedEmail(ctx, tx, r)
+				return s.queueAssignedEmail(ctx, tx, r, "")
 			})
 		}
 	}
@@ -588,10 +588,17 @@ func (s *Store) update(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, up
 			}
 			r.AssigneeID = next
 			changed["assignee_id"] = next
-			if err := s.queueAssignedEmail(ctx, tx, r); err != nil {
+			if err := s.queueAssignedEmail(ctx, tx, r, upd.AssignmentNote); err != nil {
 				return err
 			}
 		}
+	}
+	switch _, assigned := changed["assignee_id"]; {
+	case upd.AssignmentNote == "":
+	case !assigned || r.AssigneeID == nil:
+		return sunshine.FieldInvalid("assignment_note", "goes with a new assignee: choose who the request goes to")
+	case utf8.RuneCountInString(upd.AssignmentNote) > sunshine.MaxAssignmentNote:
+		return sunshine.FieldInvalid("assignment_note", "must be at most %d characters", sunshine.MaxAssignmentNote)
 	}
 	if upd.Tags != nil {
 		tags, f := sunshine.NormalizeTags(slices.Clone(*upd.Tags))
@@ -637,7 +644,7 @@ func (s *Store) update(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, up
 	if len(changed) == 0 {
 		return errNoChange
 	}
-	if err := addEvent(ctx, tx, r, sunshine.EventUpdated, deadline.Date{}, "", changed); err != nil {
+	if err := addEvent(ctx, tx, r, sunshine.EventUpdated, deadline.Date{}, upd.AssignmentNote, changed); err != nil {
 		return err
 	}
 	if receiptMoved { // saves, reschedules and records the new due date

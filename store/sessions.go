@@ -321,6 +321,13 @@ func (s *Store) ReminderSender(ctx context.Context, reminderID string) (string, 
 	return name, translate(err, "email")
 }
 
+// AssignmentNote is the note an assignment email carries ("" for none).
+func (s *Store) AssignmentNote(ctx context.Context, reminderID string) (string, error) {
+	var note string
+	err := sqlx.GetContext(ctx, s.q(), &note, `SELECT payload FROM reminders WHERE id = $1 AND kind = 'assigned'`, reminderID)
+	return note, translate(err, "email")
+}
+
 // AcceptInvite sets the invited user's password once and opens a session.
 func (s *Store) AcceptInvite(ctx context.Context, token, password string) (string, sunshine.Principal, error) {
 	var p sunshine.Principal

@@ -117,7 +117,7 @@ func (p formProblem) Text() string {
 var fieldLabels = map[string]string{
 	"agency_id": "Agency", "title": "Title", "description": "Request text", "delivery_method": "Delivery method",
 	"tracking_number": "Agency tracking number", "tags": "Tags", "sent_on": "Sent on", "received_on": "Received by the agency on",
-	"agency_estimated_on": "Agency's estimated date", "assignee_id": "Assignee",
+	"agency_estimated_on": "Agency's estimated date", "assignee_id": "Assignee", "assignment_note": "Note for them",
 }
 
 // Problems lists the errors of the given fields, in that order, for the
@@ -1071,7 +1071,7 @@ func (s *Server) handleAssign(c *gin.Context) {
 	f := newReqForm("assign", c.Request.PostForm)
 	id := strings.TrimSpace(f.V("assignee_id"))
 	set := func(d *requestPageData, f *reqForm) { d.AssignForm = f }
-	upd := sunshine.RequestUpdate{AssigneeID: &id}
+	upd := sunshine.RequestUpdate{AssigneeID: &id, AssignmentNote: strings.TrimSpace(f.V("assignment_note"))}
 	// A page opened before a colleague took the request does not take it
 	// back from them unseen: the form says whom it found assigned, and the
 	// store changes the request only if it still is (checked under the

@@ -353,6 +353,29 @@ func TestRequestPage_AssignAndWatch(t *testing.T) {
 	require.Contains(t, body(b.get("/requests/"+r.ID)), `name="watch" value="1">Watch`)
 }
 
+// A coordinator handing a request over says why and what next: the note
+// goes in the timeline (and the assignee's email); without anyone to give
+// it to, it is refused at its field and kept.
+func TestRequestPage_AssignWithNote(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	ana := &sunshine.User{Email: "ana@ndlon.example", Name: "Ana Ruiz", Role: sunshine.RoleStaff}
+	require.NoError(t, b.st.CreateUser(b.fx.Ctx, ana))
+
+	rec := b.post("/requests/"+r.ID+"/assign", url.Values{"assignee_id": {""}, "assignment_note": {"over to <you>"}})
+	require.Equal(t, http.StatusBadRequest, rec.Code)
+	page := body(rec)
+	require.Contains(t, page, `id="assign-assignment-note-error">goes with a new assignee: choose who the request goes to</p>`)
+	require.Contains(t, page, `<li><a href="#assign-assignment-note">Note for them: goes with a new assignee`)
+	require.Contains(t, page, `>over to &lt;you&gt;</textarea>`, "what was typed is kept")
+
+	loc := requireRedirect(t, b.post("/requests/"+r.ID+"/assign", url.Values{"assignee_id": {ana.ID},
+		"assignment_note": {" The clerk calls back Monday; ask for the <index> first. "}}), "/requests/")
+	page = body(b.get(loc))
+	require.Contains(t, page, "Assigned to Ana Ruiz.")
+	require.Regexp(t, `</time> Assigned to Ana Ruiz \(ana@ndlon\.example\)\. The clerk calls back Monday; ask for the &lt;index&gt; first\. — `, page)
+}
+
 func TestNewRequest(t *testing.T) {
 	t.Parallel()
 	b, a, _ := sacramento(t)
