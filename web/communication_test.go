@@ -444,7 +444,7 @@ func TestLogCommunication_TrackingNumberAndEstimate(t *testing.T) {
 	require.Contains(t, page, "<dt>Tracking number</dt><dd>2017-PL-1234</dd>")
 	require.Contains(t, page, "<dt>Agency's estimate</dt><dd>Mon 15 May 2017</dd>")
 	require.Contains(t, page, "(met: an acknowledgment is a response this law accepts by then")
-	require.Contains(t, page, "Details changed: agency estimated on, tracking number")
+	require.Contains(t, page, "Details changed: agency&#39;s estimate Mon 15 May 2017, tracking number 2017-PL-1234")
 	after, err := b.st.FindRequestByID(b.fx.Ctx, r.ID)
 	require.NoError(t, err)
 	require.Equal(t, sunshine.StatusAcknowledged, after.Status)

@@ -13,3 +13,6 @@ var FileSize = fileSize
 
 // FileKind is the pages' name of a document's kind of file.
 var FileKind = fileKind
+
+// ChangedField is the timeline's words for one changed detail.
+var ChangedField = changedField

@@ -764,6 +764,47 @@ func typedLines(raw string) []string {
 	return out
 }
 
+// changedField says which detail an edit changed and, for a short one, to
+// what: "tracking number R-1", "agency's estimate cleared".
+func changedField(key string, v any) string {
+	name, short := strings.ReplaceAll(key, "_", " "), true
+	switch key {
+	case "title":
+		short = false
+	case "description":
+		name, short = "request text", false
+	case "agency_estimated_on":
+		name = "agency's estimate"
+	case "sent_on":
+		name = "sent date"
+	}
+	if !short {
+		return name
+	}
+	var value string
+	switch v := v.(type) {
+	case string:
+		value = v
+		if d, err := deadline.ParseDate(v); err == nil {
+			value = d.Format("Mon 2 Jan 2006")
+		}
+	case []any:
+		words := make([]string, 0, len(v))
+		for _, w := range v {
+			if w, ok := w.(string); ok {
+				words = append(words, w)
+			}
+		}
+		if len(words) > 0 {
+			value = "(" + strings.Join(words, ", ") + ")"
+		}
+	}
+	if value == "" {
+		return name + " cleared"
+	}
+	return name + " " + value
+}
+
 // eventText says what an event recorded.
 func eventText(e *sunshine.Event, clockStops bool, names map[string]string) string {
 	var data map[string]any
@@ -791,10 +832,13 @@ func eventText(e *sunshine.Event, clockStops bool, names map[string]string) stri
 		keys := make([]string, 0, len(data))
 		for k := range data {
 			if !strings.HasPrefix(k, "previous_") && k != "assignee_id" {
-				keys = append(keys, strings.ReplaceAll(k, "_", " "))
+				keys = append(keys, k)
 			}
 		}
 		sort.Strings(keys)
+		for i, k := range keys {
+			keys[i] = changedField(k, data[k])
+		}
 		var parts []string
 		if v, ok := data["assignee_id"]; ok {
 			// Who, by name: the assignment is what people look for.
