@@ -18,6 +18,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -751,4 +752,55 @@ func TestBrowser_UploadSameFileAgain(t *testing.T) {
 	docs, _, err := ls.st.FindDocuments(ls.ndlon.Ctx, ls.request.ID, store.All, "")
 	require.NoError(t, err)
 	require.Len(t, docs, 2, "stored again")
+}
+
+// The log form shows the fields that apply to the message chosen: none of
+// the agency's before a direction is chosen, the tracking number and
+// estimate for any message from the agency, a fee only for a fee estimate,
+// the closing status only for a records release; a message of ours none of
+// them. A field that holds something stays in view whatever is chosen.
+func TestBrowser_LogFormShowsWhatApplies(t *testing.T) {
+	chrome := browserPath(t)
+	ls := startServer(t)
+	b := &tab{t: t, ctx: browser(t, chrome), url: ls.url}
+	requestURL := ls.url + "/requests/" + ls.request.ID
+	b.do("open the request", chromedp.Navigate(requestURL))
+	b.signIn(ls.ndlon.Admin.Email)
+	b.do("open the request again", chromedp.Navigate(requestURL), chromedp.WaitReady(chromedp.CSS(`form[action$="/communications#log"]`)))
+	b.waitLoaded("the page's script")
+	b.do("open the log form", chromedp.Click(chromedp.CSS(`#log summary`)), chromedp.WaitVisible(chromedp.CSS(`#comm-kind`)))
+
+	shown := func(what string) []string {
+		return evaluate[[]string](b, what, `Array.from(document.querySelectorAll('form[action$="/communications#log"] input, form[action$="/communications#log"] select, form[action$="/communications#log"] textarea'))
+			.filter(function (f) { return f.type !== "hidden" && f.type !== "radio" && f.offsetParent !== null; })
+			.map(function (f) { return f.name; })`)
+	}
+	always := []string{"kind", "channel", "occurred_on", "from", "to", "subject", "body"}
+	choose := func(direction, kind string) []string {
+		t.Helper()
+		b.do("choose "+direction+" "+kind,
+			chromedp.Click(chromedp.CSS(`input[name=direction][value=`+direction+`]`)),
+			chromedp.SetValue(chromedp.CSS(`#comm-kind`), kind),
+			chromedp.Evaluate[chromedp.Void](`document.querySelector("#comm-kind").dispatchEvent(new Event("change", {bubbles: true}))`))
+		return shown(direction + " " + kind)
+	}
+	require.Equal(t, always, shown("nothing chosen"))
+	for _, tc := range []struct {
+		direction, kind string
+		extra           []string
+	}{
+		{"in", "acknowledgment", []string{"tracking_number", "agency_estimated_on"}},
+		{"in", "fee_estimate", []string{"fee_amount", "tracking_number", "agency_estimated_on"}},
+		{"in", "records_release", []string{"exemptions_cited", "resulting_status", "tracking_number", "agency_estimated_on"}},
+		{"in", "extension_notice", []string{"custom_due_on", "tracking_number", "agency_estimated_on"}},
+		{"out", "follow_up", nil},
+	} {
+		require.Equal(t, append(slices.Clone(always), tc.extra...), choose(tc.direction, tc.kind), "%s %s", tc.direction, tc.kind)
+	}
+
+	// Typed in, then another kind chosen: the fee stays in view (the
+	// server then says it does not apply), not sent unseen.
+	choose("in", "fee_estimate")
+	b.do("type a fee", chromedp.SetValue(chromedp.CSS(`#comm-fee-amount`), "25.00"))
+	require.Contains(t, choose("in", "denial"), "fee_amount")
 }

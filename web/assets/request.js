@@ -1,5 +1,6 @@
-// Request pages: the live due-date preview of the new-request form, and
-// uploads one file at a time with progress. Both pages work without it.
+// Request pages: the live due-date preview of the new-request form, the
+// log form's fields for the message chosen, and uploads one file at a time
+// with progress. The pages work without it.
 (function () {
   "use strict";
 
@@ -162,6 +163,32 @@
     });
   }
 
+  // --- Log a communication: only the fields that apply to the message
+  // chosen (a fee for a fee estimate, the tracking number for the agency's
+  // message...). A field that holds a value or an error stays in view.
+  function setupApplies(form) {
+    var groups = form.querySelectorAll("[data-applies-direction]");
+    function update() {
+      var dir = form.querySelector('input[name="direction"]:checked');
+      var kind = form.elements["kind"] ? form.elements["kind"].value : "";
+      groups.forEach(function (g) {
+        var kinds = (g.getAttribute("data-applies-kinds") || "").split(" ").filter(Boolean);
+        var applies = dir && dir.value === g.getAttribute("data-applies-direction") &&
+          (kinds.length === 0 || kinds.indexOf(kind) >= 0);
+        var kept = Array.prototype.some.call(g.querySelectorAll("input, select, textarea"), function (f) {
+          return f.getAttribute("aria-invalid") === "true" || (f.tagName !== "SELECT" && f.value !== "") ||
+            (f.tagName === "SELECT" && f.selectedIndex > 0);
+        });
+        g.hidden = !applies && !kept;
+      });
+    }
+    form.addEventListener("change", update);
+    update();
+  }
+
+  document.querySelectorAll("form").forEach(function (f) {
+    if (f.querySelector("[data-applies-direction]")) setupApplies(f);
+  });
   document.querySelectorAll("[data-new-request]").forEach(setupPreview);
   document.querySelectorAll("form[data-upload]").forEach(setupUpload);
 })();
