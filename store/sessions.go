@@ -34,9 +34,16 @@ func hashOf(token string) []byte {
 	return h[:]
 }
 
-// dummyHash is a real bcrypt hash to compare against when the user does not exist.
+// PasswordCost is the bcrypt cost of the password hashes the store makes.
+// Checking a password reads the cost from its hash, so changing it affects
+// only new hashes; the tests lower it (storetest.Main), as a sign-in at
+// the default cost takes a second or more under the race detector.
+var PasswordCost = bcrypt.DefaultCost
+
+// dummyHash is a real bcrypt hash to compare against when the user does not
+// exist, at the cost of the others, so both answers take as long.
 var dummyHash = sync.OnceValue(func() []byte {
-	h, _ := bcrypt.GenerateFromPassword([]byte("no such user"), bcrypt.DefaultCost)
+	h, _ := bcrypt.GenerateFromPassword([]byte("no such user"), PasswordCost)
 	return h
 })
 
@@ -52,7 +59,7 @@ func (s *Store) SetPassword(ctx context.Context, userID, password string) error 
 	if len(password) < minPassword || len(password) > 72 {
 		return sunshine.FieldInvalid("password", "must be %d to 72 characters", minPassword)
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), PasswordCost)
 	if err != nil {
 		return err
 	}
@@ -349,7 +356,7 @@ func (s *Store) AcceptInvite(ctx context.Context, token, password string) (strin
 			}
 			return translate(err, "invitation")
 		}
-		hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+		hash, err := bcrypt.GenerateFromPassword([]byte(password), PasswordCost)
 		if err != nil {
 			return err
 		}
