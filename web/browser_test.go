@@ -680,7 +680,10 @@ func TestBrowser_DashboardCalendarPhone(t *testing.T) {
 
 // A form clicked twice is sent once: a double click on Log a communication
 // logs one letter, not two.
-func TestBrowser_DoubleClickSendsOnce(t *testing.T) {
+// openRequestPage signs in to a live server as its admin, on the page of
+// its request, its script loaded.
+func openRequestPage(t *testing.T) (*tab, *liveServer) {
+	t.Helper()
 	chrome := browserPath(t)
 	ls := startServer(t)
 	b := &tab{t: t, ctx: browser(t, chrome), url: ls.url}
@@ -689,6 +692,11 @@ func TestBrowser_DoubleClickSendsOnce(t *testing.T) {
 	b.signIn(ls.ndlon.Admin.Email)
 	b.do("open the request again", chromedp.Navigate(requestURL), chromedp.WaitReady(chromedp.CSS(`form[action$="/communications#log"]`)))
 	b.waitLoaded("the page's script")
+	return b, ls
+}
+
+func TestBrowser_DoubleClickSendsOnce(t *testing.T) {
+	b, ls := openRequestPage(t)
 
 	// Two submit events on one form: the second is stopped.
 	require.Equal(t, []bool{false, true}, evaluate[[]bool](b, "two submits of the log form", `(function () {
@@ -760,14 +768,7 @@ func TestBrowser_UploadSameFileAgain(t *testing.T) {
 // the closing status only for a records release; a message of ours none of
 // them. A field that holds something stays in view whatever is chosen.
 func TestBrowser_LogFormShowsWhatApplies(t *testing.T) {
-	chrome := browserPath(t)
-	ls := startServer(t)
-	b := &tab{t: t, ctx: browser(t, chrome), url: ls.url}
-	requestURL := ls.url + "/requests/" + ls.request.ID
-	b.do("open the request", chromedp.Navigate(requestURL))
-	b.signIn(ls.ndlon.Admin.Email)
-	b.do("open the request again", chromedp.Navigate(requestURL), chromedp.WaitReady(chromedp.CSS(`form[action$="/communications#log"]`)))
-	b.waitLoaded("the page's script")
+	b, _ := openRequestPage(t)
 	b.do("open the log form", chromedp.Click(chromedp.CSS(`#log summary`)), chromedp.WaitVisible(chromedp.CSS(`#comm-kind`)))
 
 	shown := func(what string) []string {

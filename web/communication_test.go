@@ -374,10 +374,7 @@ func TestCommunicationEdit_AcknowledgmentDate(t *testing.T) {
 	b := setup(t)
 	b.clk.Set(time.Date(2017, 4, 20, 15, 0, 0, 0, time.UTC))
 	b.login(b.fx.Admin.Email)
-	a := &sunshine.Agency{Name: "New York City Police Department", Jurisdiction: "us-ny"}
-	require.NoError(t, b.st.CreateAgency(b.fx.Ctx, a))
-	r := &sunshine.Request{AgencyID: a.ID, Title: "Stop-and-frisk data", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: deadline.MustParseDate("2017-03-27")}
-	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, r))
+	r := foilRequest(t, b)
 	cm, _, err := b.st.CreateCommunication(b.fx.Ctx, r.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
 		Direction: sunshine.DirectionIn, Channel: "email", Kind: sunshine.KindAcknowledgment, OccurredOn: deadline.MustParseDate("2017-04-20")}})
 	require.NoError(t, err)
@@ -401,10 +398,7 @@ func TestLogCommunication_TrackingNumberAndEstimate(t *testing.T) {
 	b := setup(t)
 	b.clk.Set(time.Date(2017, 3, 31, 15, 0, 0, 0, time.UTC))
 	b.login(b.fx.Admin.Email)
-	a := &sunshine.Agency{Name: "New York City Police Department", Jurisdiction: "us-ny"}
-	require.NoError(t, b.st.CreateAgency(b.fx.Ctx, a))
-	r := &sunshine.Request{AgencyID: a.ID, Title: "Stop-and-frisk data", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: deadline.MustParseDate("2017-03-27")}
-	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, r))
+	r := foilRequest(t, b)
 
 	for _, tc := range []struct {
 		name  string

@@ -994,6 +994,18 @@ func detailsOf(r *sunshine.Request) url.Values {
 	return v
 }
 
+// foilRequest files "Stop-and-frisk data" with the NYPD under New York's
+// FOIL, received Mon 27 Mar 2017 (due Mon 3 Apr).
+func foilRequest(t *testing.T, b *bundle) *sunshine.Request {
+	t.Helper()
+	a := &sunshine.Agency{Name: "New York City Police Department", Jurisdiction: "us-ny"}
+	require.NoError(t, b.st.CreateAgency(b.fx.Ctx, a))
+	r := &sunshine.Request{AgencyID: a.ID, Title: "Stop-and-frisk data", DeliveryMethod: sunshine.DeliveryEmail,
+		ReceivedOn: deadline.MustParseDate("2017-03-27")}
+	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, r))
+	return r
+}
+
 // Under New York's FOIL an acknowledgment meets the 5 business days: the
 // page and the list stop calling the request late and say why.
 func TestRequestPage_AcknowledgedUnderFOIL(t *testing.T) {
@@ -1001,14 +1013,10 @@ func TestRequestPage_AcknowledgedUnderFOIL(t *testing.T) {
 	b := setup(t)
 	b.clk.Set(time.Date(2017, 4, 20, 15, 0, 0, 0, time.UTC))
 	b.login(b.fx.Admin.Email)
-	a := &sunshine.Agency{Name: "New York City Police Department", Jurisdiction: "us-ny"}
-	require.NoError(t, b.st.CreateAgency(b.fx.Ctx, a))
-	r := &sunshine.Request{AgencyID: a.ID, Title: "Stop-and-frisk data", DeliveryMethod: sunshine.DeliveryEmail,
-		ReceivedOn: deadline.MustParseDate("2017-03-27")}
-	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, r))
+	r := foilRequest(t, b)
 	require.Contains(t, body(b.get("/requests/"+r.ID)), "late")
 
-	late := &sunshine.Request{AgencyID: a.ID, Title: "Gang database", DeliveryMethod: sunshine.DeliveryEmail,
+	late := &sunshine.Request{AgencyID: r.AgencyID, Title: "Gang database", DeliveryMethod: sunshine.DeliveryEmail,
 		ReceivedOn: deadline.MustParseDate("2017-03-27")}
 	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, late))
 
