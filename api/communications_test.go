@@ -104,3 +104,59 @@ func TestRequests_AssignmentNote(t *testing.T) {
 	require.Equal(t, "updated", last["kind"])
 	require.Equal(t, "The clerk calls back Monday.", last["note"])
 }
+
+// An import script files a request at the status it has reached in one
+// call: filed and moved together, dated; refused statuses file nothing.
+func TestRequests_CreateAtStatus(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	agency := b.agency("Sheriff", "us-ca")
+	base := func(extra map[string]any) map[string]any {
+		body := map[string]any{"agency_id": agency, "title": "Jail contracts", "delivery_method": "email", "received_on": "2017-01-09"}
+		for k, v := range extra {
+			body[k] = v
+		}
+		return body
+	}
+	for _, tc := range []struct {
+		name   string
+		body   map[string]any
+		fields []string
+	}{
+		{"unknown status", base(map[string]any{"status": "lost", "status_on": "2017-02-01"}), []string{"status"}},
+		{"no date", base(map[string]any{"status": "denied"}), []string{"status_on"}},
+		{"date without status", base(map[string]any{"status_on": "2017-02-01"}), []string{"status_on"}},
+		{"draft with a receipt date", base(map[string]any{"status": "draft"}), []string{"status"}},
+		{"before receipt", base(map[string]any{"status": "denied", "status_on": "2017-01-02"}), []string{"status_on"}},
+		{"a draft cannot be closed", map[string]any{"agency_id": agency, "title": "x", "delivery_method": "email",
+			"status": "fulfilled", "status_on": "2017-02-01"}, []string{"received_on"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := b.call("POST", "/api/v1/requests", b.token, tc.body)
+			require.Equal(t, http.StatusBadRequest, res.status(), res.rec.Body.String())
+			require.Equal(t, tc.fields, res.fieldErrors())
+			require.Empty(t, b.call("GET", "/api/v1/requests?status=any", b.token, nil).items(), "nothing filed")
+		})
+	}
+
+	res := b.call("POST", "/api/v1/requests", b.token, base(map[string]any{"status": "submitted"}))
+	require.Equal(t, http.StatusCreated, res.status(), res.rec.Body.String())
+	require.Equal(t, "submitted", res.str("status"))
+
+	res = b.call("POST", "/api/v1/requests", b.token, base(map[string]any{"status": "partially_granted", "status_on": "2017-02-01"}))
+	require.Equal(t, http.StatusCreated, res.status(), res.rec.Body.String())
+	require.Equal(t, "partially_granted", res.str("status"))
+	require.Equal(t, "2017-02-01", res.str("closed_on"))
+	id := res.str("id")
+	events := b.call("GET", "/api/v1/requests/"+id+"/events", b.token, nil).items()
+	last := events[len(events)-1]
+	require.Equal(t, "status_changed", last["kind"])
+	require.Equal(t, "2017-02-01", last["effective_on"])
+
+	res = b.call("POST", "/api/v1/requests", b.token, base(map[string]any{"status": "awaiting_requester", "status_on": "2017-01-12"}))
+	require.Equal(t, http.StatusCreated, res.status(), res.rec.Body.String())
+	require.Equal(t, "awaiting_requester", res.str("status"))
+	require.Equal(t, []any{map[string]any{"from": "2017-01-12", "to": nil}}, res.body["pauses"])
+	got := b.call("GET", "/api/v1/requests/"+res.str("id"), b.token, nil)
+	require.Equal(t, got.body, res.body, "the answer is the request as a GET reads it")
+}

@@ -117,6 +117,41 @@ type createRequestInput struct {
 	TrackingNumber *string   `json:"tracking_number"`
 	AssigneeID     *string   `json:"assignee_id"`
 	Tags           *[]string `json:"tags"`
+	// An import's: the status the request has reached, and since when.
+	Status   *string `json:"status"`
+	StatusOn *string `json:"status_on"`
+}
+
+// statusAt is the status a created request is to reach at once (an
+// import's), or nil for the one its receipt date gives it.
+func (in createRequestInput) statusAt(r *sunshine.Request) (*sunshine.TransitionInput, error) {
+	var fe fieldErrors
+	on := fe.date("status_on", in.StatusOn)
+	if in.Status == nil || *in.Status == "" {
+		if in.StatusOn != nil {
+			fe.add("status_on", "goes with a status: the day the request reached it")
+		}
+		return nil, fe.err()
+	}
+	st := sunshine.Status(*in.Status)
+	implied := sunshine.StatusDraft
+	if !r.ReceivedOn.IsZero() {
+		implied = sunshine.StatusSubmitted
+	}
+	switch {
+	case !st.Valid():
+		fe.add("status", "unknown status %q", st)
+	case st == implied:
+		if in.StatusOn != nil {
+			fe.add("status_on", "is only for a status past submitted")
+		}
+	case st == sunshine.StatusDraft || st == sunshine.StatusSubmitted:
+		fe.add("status", "%s goes with %s: a request with a receipt date is submitted, one without is a draft", st,
+			map[sunshine.Status]string{sunshine.StatusDraft: "no received_on", sunshine.StatusSubmitted: "received_on"}[st])
+	default:
+		return &sunshine.TransitionInput{To: st, EffectiveOn: on}, fe.err()
+	}
+	return nil, fe.err()
 }
 
 func (in createRequestInput) request() (*sunshine.Request, error) {
@@ -171,12 +206,23 @@ func (s *Server) handleRequestCreate(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if err := s.store.CreateRequest(c.Request.Context(), r); err != nil {
+	to, err := in.statusAt(r)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if to != nil {
+		err = s.store.CreateRequestAt(c.Request.Context(), r, *to)
+	} else {
+		err = s.store.CreateRequest(c.Request.Context(), r)
+	}
+	if err != nil {
 		fail(c, err)
 		return
 	}
 	// CreateRequest filled in every field a GET reads (a new request has no
-	// pauses or communications), so the response needs no second read.
+	// communications; CreateRequestAt's move leaves r as it saved it), so
+	// the response needs no second read.
 	c.Header("ETag", etag(r))
 	created(c, "/api/v1/requests/"+r.ID, s.requestOut(r))
 }
