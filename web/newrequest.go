@@ -41,6 +41,8 @@ type newRequestData struct {
 	Assignable      []*sunshine.User // active users: who the request can be assigned to as it is filed
 	Form            *reqForm
 	Preview         *duePreview
+	// Reached are the statuses a request entered late may already have.
+	Reached []sunshine.Status
 }
 
 func (s *Server) handleNewRequestPage(c *gin.Context) {
@@ -55,7 +57,7 @@ func (s *Server) handleNewRequestPage(c *gin.Context) {
 
 func (s *Server) renderNewRequest(c *gin.Context, status int, f *reqForm) {
 	ctx := ctxOf(c)
-	d := newRequestData{DeliveryMethods: sunshine.DeliveryMethods, Form: f}
+	d := newRequestData{DeliveryMethods: sunshine.DeliveryMethods, Form: f, Reached: sunshine.StatusSubmitted.Allowed()}
 	var byID = map[string]agencyOption{}
 	after := ""
 	for {
@@ -217,6 +219,11 @@ func (s *Server) handleRequestCreate(c *gin.Context) {
 	if r.AgencyID == "" {
 		f.Errors["agency_id"] = "choose the agency the request went to"
 	}
+	// A request entered after it moved on: the status it has reached.
+	reached := sunshine.TransitionInput{To: sunshine.Status(f.V("status")), EffectiveOn: f.parseDateField("status_on")}
+	if reached.To == "" && !reached.EffectiveOn.IsZero() {
+		f.Errors["status_on"] = "goes with a status: choose the one the request has reached, or clear this date"
+	}
 	if f.HasErrors() {
 		if err := r.Validate(); err != nil {
 			f.fail(err)
@@ -224,7 +231,11 @@ func (s *Server) handleRequestCreate(c *gin.Context) {
 		s.renderNewRequest(c, http.StatusBadRequest, f)
 		return
 	}
-	if err := s.store.CreateRequest(ctxOf(c), r); err != nil {
+	create := func() error { return s.store.CreateRequest(ctxOf(c), r) }
+	if reached.To != "" {
+		create = func() error { return s.store.CreateRequestAt(ctxOf(c), r, reached) }
+	}
+	if err := create(); err != nil {
 		status := f.fail(err)
 		if status == 0 {
 			s.fail(c, err)
@@ -242,7 +253,10 @@ func (s *Server) handleRequestCreate(c *gin.Context) {
 		return
 	}
 	note := "Request saved."
-	if !r.DueOn.IsZero() {
+	switch {
+	case reached.To != "":
+		note = "Request saved as " + strings.ReplaceAll(string(r.Status), "_", " ") + " since " + reached.EffectiveOn.Format("Mon 2 Jan 2006") + "."
+	case !r.DueOn.IsZero():
 		note = "Request saved: due " + r.DueOn.Format("Mon 2 Jan 2006") + "."
 	}
 	s.redirectBack(c, requestPath(r.ID), note)

@@ -118,6 +118,7 @@ var fieldLabels = map[string]string{
 	"agency_id": "Agency", "title": "Title", "description": "Request text", "delivery_method": "Delivery method",
 	"tracking_number": "Agency tracking number", "tags": "Tags", "sent_on": "Sent on", "received_on": "Received by the agency on",
 	"agency_estimated_on": "Agency's estimated date", "assignee_id": "Assignee", "assignment_note": "Note for them",
+	"status": "Status it has reached", "status_on": "Since",
 }
 
 // Problems lists the errors of the given fields, in that order, for the

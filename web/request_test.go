@@ -376,6 +376,53 @@ func TestRequestPage_AssignWithNote(t *testing.T) {
 	require.Regexp(t, `</time> Assigned to Ana Ruiz \(ana@ndlon\.example\)\. The clerk calls back Monday; ask for the &lt;index&gt; first\. — `, page)
 }
 
+// A request entered after it moved on (the agency denied it last month)
+// is saved at that status, dated, in one step: no reminder about it as if
+// just sent. A date without a status, or one before receipt, is refused at
+// its field, the form kept.
+func TestNewRequest_StatusReached(t *testing.T) {
+	t.Parallel()
+	b, a, _ := sacramento(t)
+	page := body(b.get("/requests/new"))
+	require.Contains(t, page, `<option value="denied" >denied</option>`)
+	require.NotContains(t, page, `<option value="draft"`)
+
+	form := url.Values{"agency_id": {a.ID}, "title": {"Jail contracts"}, "delivery_method": {"email"},
+		"sent_on": {"2017-01-09"}, "received_on": {"2017-01-09"}}
+	for _, tc := range []struct {
+		name, status, on, field, message string
+	}{
+		{"a date alone", "", "2017-02-01", "status_on", "goes with a status"},
+		{"no date", "denied", "", "status_on", "is required with a status"},
+		{"before receipt", "denied", "2017-01-02", "status_on", "must not be before the receipt date"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := url.Values{}
+			for k, v := range form {
+				f[k] = v
+			}
+			f.Set("status", tc.status)
+			f.Set("status_on", tc.on)
+			rec := b.post("/requests", f)
+			require.Equal(t, http.StatusBadRequest, rec.Code)
+			page := body(rec)
+			require.Contains(t, page, `id="new-`+strings.ReplaceAll(tc.field, "_", "-")+`-error">`+tc.message)
+			require.Contains(t, page, `<li><a href="#new-status-on">Since`)
+			require.Contains(t, page, "<details open>", "the part with the error is open")
+		})
+	}
+	list, _, err := b.st.FindRequests(b.fx.Ctx, sunshine.RequestFilter{Statuses: sunshine.AllStatuses(), Q: "Jail contracts"})
+	require.NoError(t, err)
+	require.Empty(t, list, "nothing saved")
+
+	form.Set("status", "denied")
+	form.Set("status_on", "2017-02-01")
+	loc := requireRedirect(t, b.post("/requests", form), "/requests/")
+	page = body(b.get(loc))
+	require.Contains(t, page, "Request saved as denied since Wed 1 Feb 2017.")
+	require.Regexp(t, `<time datetime="2017-02-01">Wed 1 Feb 2017</time> Status changed from submitted to denied`, page)
+}
+
 func TestNewRequest(t *testing.T) {
 	t.Parallel()
 	b, a, _ := sacramento(t)
