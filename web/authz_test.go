@@ -87,6 +87,7 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		{"/search?q=ICE", 200, 200, 200, 200},
 		{"/settings", 200, 200, 200, 200},
 		{"/requests/new", 200, 200, 403, 200}, // viewers cannot file requests
+		{"/requests/import", 200, 200, 403, 200},
 		{"/requests/" + r.ID, 200, 200, 200, 404},
 		{"/communications/" + comm.ID + "/message.txt", 200, 200, 200, 404},
 		{"/documents/" + kept.ID + "/download", 200, 200, 200, 404},
@@ -147,6 +148,8 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		{"/agencies/" + a.ID + "/closures", url.Values{"closed_on": {closedOn}, "reason": {"furlough"}}, 303, 303, 403, 404},
 		// Without a title the request is not filed (400).
 		{"/requests", url.Values{"agency_id": {a.ID}, "delivery_method": {"email"}, "received_on": {"2017-04-03"}}, 400, 400, 403, 400},
+		// No file chosen: nothing is imported (400).
+		{"/requests/import", url.Values{"action": {"import"}}, 400, 400, 403, 400},
 		// A malformed date: nothing is logged or extended (400); the request
 		// page it returns to is another organization's (404).
 		{"/requests/" + r.ID + "/communications", url.Values{"direction": {"in"}, "channel": {"email"}, "kind": {"other"}, "occurred_on": {"soon"}, "body": {"x"}}, 400, 400, 403, 404},

@@ -176,6 +176,7 @@ type statusGroup struct {
 }
 
 type requestListData struct {
+	Note         string // what was just done (an import)
 	Filter       listFilter
 	Errors       map[string]string // by field; "cursor" and "_" belong to no field of the form
 	Assignees    []dashOption
@@ -204,7 +205,7 @@ func (s *Server) handleRequestList(c *gin.Context) {
 	ctx := ctxOf(c)
 	f, err := parseListFilter(c)
 	cursor := c.Query("cursor")
-	d := &requestListData{Filter: f, Later: cursor != "", First: f.link("/requests"), ExportURL: f.link("/export/requests.csv")}
+	d := &requestListData{Note: s.takeNote(c), Filter: f, Later: cursor != "", First: f.link("/requests"), ExportURL: f.link("/export/requests.csv")}
 	if p, ok := sunshine.PrincipalFrom(ctx); ok {
 		d.CanWrite = p.Role.CanWrite()
 	}

@@ -100,6 +100,8 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 	in.GET("/requests/:id/export.zip", s.handleRequestZip)
 	in.GET("/requests", s.handleRequestList)
 	in.GET("/requests/new", s.handleNewRequestPage)
+	in.GET("/requests/import", s.handleImportPage)
+	in.POST("/requests/import", s.handleImport)
 	in.POST("/requests", s.handleRequestCreate)
 	in.GET("/requests/:id", s.handleRequestPage)
 	in.POST("/requests/:id/communications", s.handleCommunicationCreate)

@@ -1,0 +1,364 @@
+package web
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+	"golang.org/x/text/encoding/charmap"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+	"github.com/sunshine-records/sunshine/store"
+)
+
+// importMaxRows bounds one import; the form's size limit (formLimit)
+// bounds its bytes.
+const importMaxRows = 2000
+
+// importColumns are the columns an import reads, by the names of the CSV
+// export (so one organization's export is another's import) and the API's;
+// importAliases are other names spreadsheets give them.
+var (
+	importColumns = []string{"title", "agency", "description", "delivery_method", "sent_on", "received_on",
+		"tracking_number", "tags", "assignee", "status", "status_on", "closed_on"}
+	importAliases = map[string]string{"agency_name": "agency", "request_text": "description", "assignee_email": "assignee",
+		"received": "received_on", "sent": "sent_on", "tracking": "tracking_number"}
+)
+
+// importRow is one line of an import: what it files, or why it cannot.
+type importRow struct {
+	Line     int
+	Title    string
+	Agency   string
+	Status   sunshine.Status
+	StatusOn deadline.Date
+	DueOn    deadline.Date // once checked
+	Problems []string
+
+	req *sunshine.Request
+	to  *sunshine.TransitionInput
+}
+
+type importData struct {
+	CSV      string // the file's text, kept to import it after a check
+	Filename string
+	Error    string // about the file as a whole
+	Ignored  []string
+	Rows     []*importRow
+	Problems int // rows with problems
+	Checked  bool
+}
+
+func (s *Server) handleImportPage(c *gin.Context) {
+	if !s.canWrite(c) {
+		return
+	}
+	s.render(c, http.StatusOK, "import", "Import requests", importData{})
+}
+
+// errCheckOnly rolls back a check: every row is filed, to be refused
+// exactly as an import would refuse it, and then nothing is kept.
+var errCheckOnly = errors.New("web: import checked, not saved")
+
+// handleImport checks a spreadsheet of requests, or imports it: every row
+// or none, in one transaction, each row filed as the new-request form
+// files one (the status it has reached too).
+func (s *Server) handleImport(c *gin.Context) {
+	if !s.canWrite(c) {
+		return
+	}
+	d := importData{}
+	raw, name, err := importUpload(c)
+	if err != nil {
+		d.Error = err.Error()
+		s.render(c, http.StatusBadRequest, "import", "Import requests", d)
+		return
+	}
+	d.Filename = name
+	text, err := csvText(raw)
+	if err == nil {
+		d.CSV = text
+		err = s.readImport(c, &d)
+	}
+	if err != nil {
+		d.Error = err.Error()
+		s.render(c, http.StatusBadRequest, "import", "Import requests", d)
+		return
+	}
+	save := c.PostForm("action") == "import"
+	err = s.store.Atomically(ctxOf(c), func(st *store.Store) error {
+		for _, r := range d.Rows {
+			if len(r.Problems) > 0 {
+				continue
+			}
+			err := st.Atomically(ctxOf(c), func(st *store.Store) error {
+				if r.to != nil {
+					return st.CreateRequestAt(ctxOf(c), r.req, *r.to)
+				}
+				return st.CreateRequest(ctxOf(c), r.req)
+			})
+			if err != nil {
+				if sunshine.ErrorCode(err) == sunshine.EInternal {
+					return err
+				}
+				r.Problems = append(r.Problems, problemsOf(err)...)
+				d.Problems++
+				continue
+			}
+			r.Status, r.DueOn = r.req.Status, r.req.EffectiveDueOn()
+		}
+		if !save || d.Problems > 0 {
+			return errCheckOnly
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errCheckOnly) {
+		s.fail(c, err)
+		return
+	}
+	if err == nil {
+		s.redirectBack(c, "/requests?status=any", fmt.Sprintf("Imported %d requests from %s.", len(d.Rows), d.Filename))
+		return
+	}
+	d.Checked = true
+	status := http.StatusOK
+	if d.Problems > 0 && save {
+		status = http.StatusUnprocessableEntity
+	}
+	s.render(c, status, "import", "Import requests", d)
+}
+
+// importUpload reads the posted spreadsheet: the file chosen, or the text
+// a check kept in the page.
+func importUpload(c *gin.Context) (raw []byte, name string, err error) {
+	if err := c.Request.ParseMultipartForm(formLimit); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		return nil, "", fmt.Errorf("The file could not be read (at most %d MiB): nothing was imported.", formLimit>>20)
+	}
+	if f, h, err := c.Request.FormFile("file"); err == nil {
+		defer f.Close()
+		raw, err := io.ReadAll(f)
+		return raw, h.Filename, err
+	}
+	if kept := c.PostForm("csv"); kept != "" {
+		return []byte(kept), c.PostForm("filename"), nil
+	}
+	return nil, "", errors.New("Choose a CSV file to import.")
+}
+
+// csvText is a file's text: UTF-8 (a byte-order mark dropped), or else
+// Windows-1252, which Excel writes as "CSV" on Windows.
+func csvText(raw []byte) (string, error) {
+	raw = bytes.TrimPrefix(raw, []byte("\ufeff"))
+	if bytes.IndexByte(raw, 0) >= 0 {
+		return "", errors.New("This is not a CSV file (it holds binary data). Save the spreadsheet as CSV and try again.")
+	}
+	if utf8.Valid(raw) {
+		return string(raw), nil
+	}
+	text, err := charmap.Windows1252.NewDecoder().Bytes(raw)
+	if err != nil {
+		return "", errors.New("The file's characters could not be read. Save it as \"CSV UTF-8\" and try again.")
+	}
+	return string(text), nil
+}
+
+// readImport parses d.CSV into rows, each with the request it files or
+// the problems found before any is filed.
+func (s *Server) readImport(c *gin.Context, d *importData) error {
+	cr := csv.NewReader(strings.NewReader(d.CSV))
+	cr.FieldsPerRecord, cr.LazyQuotes = -1, true
+	if first, _, _ := strings.Cut(d.CSV, "\n"); strings.Count(first, ";") > strings.Count(first, ",") {
+		cr.Comma = ';' // a spreadsheet in a language that writes decimal commas
+	}
+	records, err := cr.ReadAll()
+	if err != nil {
+		return fmt.Errorf("The file is not valid CSV (%v): nothing was imported.", err)
+	}
+	if len(records) < 2 {
+		return errors.New("The file has no rows under its header: nothing to import.")
+	}
+	if len(records)-1 > importMaxRows {
+		return fmt.Errorf("The file has %d rows; import at most %d at a time.", len(records)-1, importMaxRows)
+	}
+	col := map[string]int{}
+	for i, h := range records[0] {
+		name := strings.ToLower(strings.Join(strings.FieldsFunc(h, func(r rune) bool { return r == ' ' || r == '-' || r == '_' }), "_"))
+		if a, ok := importAliases[name]; ok {
+			name = a
+		}
+		if _, dup := col[name]; dup || !slices.Contains(importColumns, name) {
+			if strings.TrimSpace(h) != "" {
+				d.Ignored = append(d.Ignored, strings.TrimSpace(h))
+			}
+			continue
+		}
+		col[name] = i
+	}
+	for _, need := range []string{"title", "agency"} {
+		if _, ok := col[need]; !ok {
+			return fmt.Errorf("The first row must name the columns, among them %q and %q; this file has no %q column.", "title", "agency", need)
+		}
+	}
+	agencies, err := s.agencyNames(c)
+	if err != nil {
+		return err
+	}
+	users, err := s.store.FindUsers(ctxOf(c))
+	if err != nil {
+		return err
+	}
+	for n, rec := range records[1:] {
+		cell := func(name string) string {
+			i, ok := col[name]
+			if !ok || i >= len(rec) {
+				return ""
+			}
+			return uncell(rec[i])
+		}
+		if strings.TrimSpace(strings.Join(rec, "")) == "" {
+			continue // a blank line
+		}
+		row := importRow{Line: n + 2, Title: cell("title"), Agency: cell("agency")}
+		row.req, row.to, row.Problems = importRequest(cell, agencies, users)
+		if row.to != nil {
+			row.Status, row.StatusOn = row.to.To, row.to.EffectiveOn
+		}
+		if len(row.Problems) > 0 {
+			d.Problems++
+		}
+		d.Rows = append(d.Rows, &row)
+	}
+	return nil
+}
+
+// agencyNames maps the organization's agencies by name, as people type
+// it (case and spaces aside); "" marks a name two agencies share.
+func (s *Server) agencyNames(c *gin.Context) (map[string]string, error) {
+	out := map[string]string{}
+	after := ""
+	for {
+		as, next, err := s.store.FindAgencies(ctxOf(c), sunshine.AgencyFilter{After: after, Limit: 500})
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range as {
+			key := nameKey(a.Name)
+			if _, taken := out[key]; taken {
+				out[key] = ""
+			} else {
+				out[key] = a.ID
+			}
+		}
+		if next == "" {
+			return out, nil
+		}
+		after = next
+	}
+}
+
+func nameKey(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+
+// uncell is a cell's text: trimmed, and without the quote a spreadsheet
+// export (Sunshine's too: sunshine.CSVSafe) puts before text that would
+// otherwise run as a formula.
+func uncell(v string) string {
+	v = strings.TrimSpace(v)
+	if len(v) > 1 && v[0] == '\'' && strings.ContainsRune("=+-@", rune(v[1])) {
+		return v[1:]
+	}
+	return v
+}
+
+// importRequest reads one row's request, and the status it has reached
+// when past submitted; problems are what the row gets wrong before the
+// store is asked.
+func importRequest(cell func(string) string, agencies map[string]string, users []*sunshine.User) (*sunshine.Request, *sunshine.TransitionInput, []string) {
+	var problems []string
+	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	r := &sunshine.Request{Title: cell("title"), Description: cell("description"), TrackingNumber: cell("tracking_number"),
+		DeliveryMethod: sunshine.DeliveryEmail}
+	switch id, ok := agencies[nameKey(cell("agency"))]; {
+	case cell("agency") == "":
+		bad("agency: is required, the agency's name as in Agencies")
+	case !ok:
+		bad("agency: %q is not in Agencies; add it there first, with its law", cell("agency"))
+	case id == "":
+		bad("agency: two agencies are named %q; rename one in Agencies", cell("agency"))
+	default:
+		r.AgencyID = id
+	}
+	if m := cell("delivery_method"); m != "" {
+		r.DeliveryMethod = sunshine.DeliveryMethod(strings.ReplaceAll(strings.ToLower(m), " ", "_"))
+	}
+	date := func(name string) deadline.Date {
+		v := cell(name)
+		if v == "" {
+			return deadline.Date{}
+		}
+		if d, err := deadline.ParseDate(v); err == nil {
+			return d
+		}
+		if t, err := time.Parse("1/2/2006", v); err == nil {
+			return deadline.DateOf(t)
+		}
+		bad("%s: %q is not a date (YYYY-MM-DD, or M/D/YYYY)", name, v)
+		return deadline.Date{}
+	}
+	r.SentOn, r.ReceivedOn = date("sent_on"), date("received_on")
+	for _, t := range strings.FieldsFunc(cell("tags"), func(r rune) bool { return r == ';' || r == ',' }) {
+		if t = strings.TrimSpace(t); t != "" {
+			r.Tags = append(r.Tags, t)
+		}
+	}
+	if email := cell("assignee"); email != "" {
+		i := slices.IndexFunc(users, func(u *sunshine.User) bool { return u.Active && strings.EqualFold(u.Email, email) })
+		if i < 0 {
+			bad("assignee: %q is no active user of the organization (see Settings)", email)
+		} else {
+			r.AssigneeID = &users[i].ID
+		}
+	}
+	if err := r.Validate(); err != nil {
+		problems = append(problems, problemsOf(err)...)
+	}
+	var to *sunshine.TransitionInput
+	st := sunshine.Status(strings.ReplaceAll(strings.ToLower(cell("status")), " ", "_"))
+	switch {
+	case st == "" || st == sunshine.StatusSubmitted && !r.ReceivedOn.IsZero() || st == sunshine.StatusDraft && r.ReceivedOn.IsZero():
+	case st == sunshine.StatusSubmitted:
+		bad("status: submitted needs its received_on date")
+	case !st.Valid() || st == sunshine.StatusDraft:
+		bad("status: %q is not a status a request can be imported at", cell("status"))
+	default:
+		on := date("status_on")
+		if on.IsZero() && !st.Open() {
+			on = date("closed_on")
+		}
+		to = &sunshine.TransitionInput{To: st, EffectiveOn: on}
+	}
+	return r, to, problems
+}
+
+// problemsOf is an error as lines of a row's problems, each naming its
+// column.
+func problemsOf(err error) []string {
+	var out []string
+	for field, msg := range fieldErrors(err) {
+		if field == "_" {
+			out = append(out, msg)
+		} else {
+			out = append(out, field+": "+msg)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
