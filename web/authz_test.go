@@ -88,6 +88,7 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		{"/settings", 200, 200, 200, 200},
 		{"/requests/new", 200, 200, 403, 200}, // viewers cannot file requests
 		{"/requests/import", 200, 200, 403, 200},
+		{"/requests/import/template.csv", 200, 200, 200, 200},
 		{"/requests/" + r.ID, 200, 200, 200, 404},
 		{"/communications/" + comm.ID + "/message.txt", 200, 200, 200, 404},
 		{"/documents/" + kept.ID + "/download", 200, 200, 200, 404},

@@ -58,6 +58,21 @@ type importData struct {
 	Checked  bool
 }
 
+// handleImportTemplate answers a CSV to fill in: the columns an import
+// reads, and two example rows (to replace).
+func (s *Server) handleImportTemplate(c *gin.Context) {
+	c.Header("Content-Disposition", `attachment; filename="sunshine-import.csv"`)
+	c.Header("Content-Type", "text/csv; charset=utf-8")
+	w := csv.NewWriter(c.Writer)
+	_, _ = c.Writer.Write([]byte("\ufeff")) // Excel then reads it as UTF-8
+	_ = w.WriteAll([][]string{
+		{"title", "agency", "received_on", "sent_on", "delivery_method", "description", "tracking_number", "tags", "assignee", "status", "status_on"},
+		{"Communications with immigration authorities", "Sacramento County Sheriff's Department", "2017-03-27", "2017-03-27", "email",
+			"All communications with ICE since 1 January 2017.", "R-2017-0042", "ice; jail", "", "", ""},
+		{"Jail contracts", "Sacramento County Sheriff's Department", "2017-01-09", "2017-01-09", "portal", "", "", "jail", "", "denied", "2017-02-01"},
+	})
+}
+
 func (s *Server) handleImportPage(c *gin.Context) {
 	if !s.canWrite(c) {
 		return

@@ -103,6 +103,22 @@ func TestImport_CheckThenImport(t *testing.T) {
 	require.Equal(t, sunshine.StatusFulfilled, got["Stop data (Café Ruiz)"][0].Status)
 }
 
+// The template to download is itself an import: its example rows check.
+func TestImport_Template(t *testing.T) {
+	t.Parallel()
+	b, _, _ := sacramento(t)
+	rec := b.get("/requests/import/template.csv")
+	require.Equal(t, http.StatusOK, rec.Code)
+	require.Equal(t, "text/csv; charset=utf-8", rec.Header().Get("Content-Type"))
+	require.Contains(t, rec.Header().Get("Content-Disposition"), "sunshine-import.csv")
+	rec = b.upload("/requests/import", map[string]string{"action": "check"}, map[string][]byte{"sunshine-import.csv": rec.Body.Bytes()}, "")
+	require.Equal(t, http.StatusOK, rec.Code)
+	page := body(rec)
+	require.Contains(t, page, "All 2 rows can be imported")
+	require.Contains(t, page, "<td>denied since Wed 1 Feb 2017</td>")
+	require.NotContains(t, page, "Columns left out")
+}
+
 // Sunshine's own CSV export reads back: each request again, at its
 // status, with its dates, tags and text (another organization moving its
 // requests, or a copy made here).

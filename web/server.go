@@ -101,6 +101,7 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 	in.GET("/requests", s.handleRequestList)
 	in.GET("/requests/new", s.handleNewRequestPage)
 	in.GET("/requests/import", s.handleImportPage)
+	in.GET("/requests/import/template.csv", s.handleImportTemplate)
 	in.POST("/requests/import", s.handleImport)
 	in.POST("/requests", s.handleRequestCreate)
 	in.GET("/requests/:id", s.handleRequestPage)
