@@ -111,28 +111,36 @@ func ExtractResult(ctx context.Context, contentType string, r io.ReaderAt, size,
 	if limit <= 0 {
 		limit = defaultLimit
 	}
-	data, err := io.ReadAll(ctxReader{ctx, io.NewSectionReader(r, 0, min(size, limit))})
-	if err != nil {
-		if ctx.Err() != nil {
-			return Result{}, ctx.Err()
+	in := ctxReader{ctx, io.NewSectionReader(r, 0, min(size, limit))}
+	var (
+		raw string
+		cut bool
+	)
+	if mediaType == "text/html" {
+		// Read as a stream, never held whole: its only errors are the
+		// reader's.
+		if raw, cut, err = extractHTML(ctx, in, contentType, maxText); err != nil {
+			err = fmt.Errorf("could not read the document: %w", err)
 		}
-		return Result{}, fmt.Errorf("could not read the document: %w", err)
+	} else {
+		data, rerr := io.ReadAll(in)
+		switch {
+		case rerr != nil:
+			err = fmt.Errorf("could not read the document: %w", rerr)
+		case mediaType == "message/rfc822":
+			raw, cut, err = extractEmail(ctx, data)
+		default: // text/plain, text/csv
+			raw = decodeText(data, params["charset"])
+		}
 	}
-
-	var raw string
-	switch mediaType {
-	case "text/plain", "text/csv":
-		raw = decodeText(data, params["charset"])
-	case "text/html":
-		raw, err = extractHTML(data, contentType)
-	case "message/rfc822":
-		raw, err = extractEmail(data)
+	if ctx.Err() != nil {
+		return Result{}, ctx.Err()
 	}
 	if err != nil {
 		return Result{}, err
 	}
-	text, cut := cleanCut(raw, maxText)
-	return Result{Text: text, Truncated: cut || size > limit}, nil
+	text, long := cleanCut(raw, maxText)
+	return Result{Text: text, Truncated: cut || long || size > limit}, nil
 }
 
 // parseContentType returns the lower-case media type and its parameters,
