@@ -101,7 +101,7 @@ func ExtractResult(ctx context.Context, contentType string, r io.ReaderAt, size,
 		return readPDF(ctx, r, size)
 	}
 	if mediaType == DOCX || mediaType == XLSX || mediaType == PPTX {
-		text, cut, err := readOOXMLCut(ctx, mediaType, r, size, zipBudget{part: maxPartBytes, left: maxZipBytes})
+		text, cut, err := readOOXMLCut(ctx, mediaType, r, size, zipBudget{part: maxPartBytes, left: maxZipBytes, shared: maxSharedText})
 		if err != nil {
 			return Result{}, err
 		}
