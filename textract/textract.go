@@ -19,6 +19,9 @@ import (
 	"mime"
 	"strings"
 	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/transform"
 )
 
 // ErrUnsupported means the content type has no extractor (images, zip, ...).
@@ -130,7 +133,7 @@ func ExtractResult(ctx context.Context, contentType string, r io.ReaderAt, size,
 		case mediaType == "message/rfc822":
 			raw, cut, err = extractEmail(ctx, data)
 		default: // text/plain, text/csv
-			raw = decodeText(data, params["charset"])
+			raw, err = decodeText(ctx, data, params["charset"])
 		}
 	}
 	if ctx.Err() != nil {
@@ -202,23 +205,39 @@ func cleanCut(s string, limit int) (_ string, cut bool) {
 }
 
 // decodeText converts text in the given charset (or, when none is declared
-// or the declared one is wrong, guessed) to UTF-8.
-func decodeText(data []byte, charset string) string {
+// or the declared one is wrong, guessed) to UTF-8. It returns ctx.Err()
+// once ctx is done (it looks every 32 KiB).
+func decodeText(ctx context.Context, data []byte, charset string) (string, error) {
 	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
 	if enc := lookupCharset(charset); enc != nil && !isUTF8Name(charset) {
-		if out, err := enc.NewDecoder().Bytes(data); err == nil {
-			return string(out)
+		out, err := decode(ctx, bytes.NewReader(data), len(data), enc)
+		if err == nil || ctx.Err() != nil {
+			return out, err
 		}
 	}
 	if utf8.Valid(data) {
-		return string(data)
+		return string(data), nil
 	}
 	// Declared UTF-8 (http.DetectContentType always says so) or nothing, but
 	// not valid UTF-8: released records of this kind are nearly always
 	// Windows-1252 / Latin-1.
-	out, err := windows1252.NewDecoder().Bytes(data)
+	out, err := decode(ctx, bytes.NewReader(data), len(data), windows1252)
 	if err != nil {
-		return string(data) // clean replaces the invalid bytes
+		if ctx.Err() != nil {
+			return "", ctx.Err()
+		}
+		return string(data), nil // clean replaces the invalid bytes
 	}
-	return string(out)
+	return out, nil
+}
+
+// decode converts the text of r, of about size bytes, from enc to UTF-8,
+// 32 KiB at a time, until ctx is done.
+func decode(ctx context.Context, r io.Reader, size int, enc encoding.Encoding) (string, error) {
+	var b strings.Builder
+	b.Grow(size)
+	if _, err := io.Copy(&b, ctxReader{ctx, transform.NewReader(r, enc.NewDecoder())}); err != nil {
+		return "", err
+	}
+	return b.String(), nil
 }
