@@ -128,7 +128,7 @@ func mimeShape(data []byte) (depth, parts int) {
 		} else {
 			data = nil
 		}
-		line = bytes.TrimRight(line, "\r")
+		line = bytes.TrimSuffix(line, []byte("\r"))
 		if rest, ok := bytes.CutPrefix(line, []byte("--")); ok {
 			delimiter := false
 			for i, b := range open {
