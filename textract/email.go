@@ -2,6 +2,7 @@ package textract
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -19,17 +20,23 @@ var mailParser = enmime.NewParser(
 )
 
 // extractEmail returns an e-mail message's main headers, its text body (or
-// its HTML body converted to text) and the names of its attachments.
-func extractEmail(data []byte) (string, error) {
+// its HTML body converted to text) and the names of its attachments, and
+// whether the HTML body was cut. It returns ctx.Err() once ctx is done (the
+// parser reads the message through ctx, the HTML body is converted as
+// htmlToText does).
+func extractEmail(ctx context.Context, data []byte) (_ string, cut bool, _ error) {
 	switch depth, parts := mimeShape(data); {
 	case depth > maxMIMEDepth:
-		return "", fmt.Errorf("not a valid email message: its parts nest more than %d deep", maxMIMEDepth)
+		return "", false, fmt.Errorf("not a valid email message: its parts nest more than %d deep", maxMIMEDepth)
 	case parts > maxMIMEParts:
-		return "", fmt.Errorf("not a valid email message: it has more than %d parts", maxMIMEParts)
+		return "", false, fmt.Errorf("not a valid email message: it has more than %d parts", maxMIMEParts)
 	}
-	env, err := mailParser.ReadEnvelope(bytes.NewReader(data))
+	env, err := mailParser.ReadEnvelope(ctxReader{ctx, bytes.NewReader(data)})
+	if ctx.Err() != nil {
+		return "", false, ctx.Err()
+	}
 	if err != nil {
-		return "", fmt.Errorf("not a valid email message: %s", plainError(err))
+		return "", false, fmt.Errorf("not a valid email message: %s", plainError(err))
 	}
 	var b strings.Builder
 	headers := 0
@@ -41,7 +48,9 @@ func extractEmail(data []byte) (string, error) {
 	}
 	body := strings.TrimSpace(env.Text)
 	if body == "" && strings.TrimSpace(env.HTML) != "" {
-		body = htmlToText(strings.NewReader(env.HTML), maxText)
+		if body, cut, err = htmlToText(ctx, strings.NewReader(env.HTML), maxText); err != nil {
+			return "", false, err
+		}
 	}
 	if body != "" {
 		if b.Len() > 0 {
@@ -68,9 +77,9 @@ func extractEmail(data []byte) (string, error) {
 		}
 	}
 	if headers == 0 && body == "" && len(names) == 0 {
-		return "", errors.New("not a valid email message: no headers, text or attachments found")
+		return "", false, errors.New("not a valid email message: no headers, text or attachments found")
 	}
-	return b.String(), nil
+	return b.String(), cut, nil
 }
 
 // plainError returns err's message without the stack-trace noise some
@@ -119,7 +128,7 @@ func mimeShape(data []byte) (depth, parts int) {
 		} else {
 			data = nil
 		}
-		line = bytes.TrimRight(line, "\r")
+		line = bytes.TrimSuffix(line, []byte("\r"))
 		if rest, ok := bytes.CutPrefix(line, []byte("--")); ok {
 			delimiter := false
 			for i, b := range open {

@@ -109,7 +109,7 @@ func readOOXMLCut(ctx context.Context, mediaType string, r io.ReaderAt, size int
 		return "", false, fmt.Errorf("not a valid %s: it unpacks to more than Sunshine reads (%d MiB from one part, %d MiB in all, %d MiB in one XML tag or run of text) without any text: a damaged file or a \"zip bomb\"",
 			kind, budget.part>>20, budget.left>>20, maxXMLToken>>20)
 	}
-	return text, enough || long || x.capped, nil
+	return text, enough || long || x.capped || x.dropped, nil
 }
 
 // errEnoughText stops reading once the text is longer than maxText.
@@ -123,6 +123,7 @@ type ooxml struct {
 	budget  zipBudget
 	packed  int64 // compressed bytes left to read, in all parts (zipEntry.open)
 	capped  bool  // a part was read only up to a cap
+	dropped bool  // text was left out at a cap on what is kept
 	text    strings.Builder
 }
 
@@ -341,25 +342,66 @@ func (x *ooxml) pptx() error {
 // maxSharedStrings bounds the shared strings kept from a workbook.
 const maxSharedStrings = 1 << 20
 
+// maxSharedText bounds the bytes of shared strings kept from a workbook:
+// more than the text kept (maxText), as a sheet need not use them in
+// order, or at all. A cell whose string is past a cap is left out and the
+// text said to be cut.
+const maxSharedText = 16 << 20
+
+// sharedStrings are a workbook's shared strings, end to end in one buffer
+// (a string's header would take more than the string).
+type sharedStrings struct {
+	text  []byte
+	ends  []uint32 // where each string kept ends in text
+	total int      // strings in the part, past the caps too
+	full  bool     // no more strings are kept
+}
+
+// add ends the string whose text starts at start: it is kept unless it is
+// past the caps (limit bytes of text, maxSharedStrings strings). Once one
+// is left out, all that follow are.
+func (ss *sharedStrings) add(start, limit int) {
+	ss.total++
+	if ss.full || len(ss.ends) >= maxSharedStrings || len(ss.text) > limit {
+		ss.full = true
+		ss.text = ss.text[:start]
+		return
+	}
+	ss.ends = append(ss.ends, uint32(len(ss.text)))
+}
+
+// get returns string i, and whether it was left out at a cap.
+func (ss *sharedStrings) get(i int) (_ string, cut bool) {
+	switch {
+	case i < 0 || i >= ss.total:
+		return "", false // not a string of the workbook's
+	case i >= len(ss.ends):
+		return "", true
+	}
+	start := 0
+	if i > 0 {
+		start = int(ss.ends[i-1])
+	}
+	return string(ss.text[start:ss.ends[i]]), false
+}
+
 // xlsx reads each worksheet, in order, a line per row and a tab between
 // cells: shared and inline strings, numbers and the results of formulas.
 func (x *ooxml) xlsx() error {
-	var shared []string
-	kept := 0 // bytes of shared strings
+	var shared sharedStrings
 	if e, ok := x.entry("xl/sharedStrings.xml"); ok {
-		var si strings.Builder
+		start := 0 // of the string being read
 		err := x.walk(e, func(_ *xml.Decoder, tok xml.Token, stack []string) error {
 			switch t := tok.(type) {
 			case xml.CharData:
 				// Phonetic guides (rPh) repeat a string's reading.
-				if stack[len(stack)-1] == "t" && !slices.Contains(stack, "rPh") && kept+si.Len() <= maxText {
-					si.Write(t)
+				if stack[len(stack)-1] == "t" && !slices.Contains(stack, "rPh") && !shared.full && len(shared.text) <= x.budget.shared {
+					shared.text = append(shared.text, t...)
 				}
 			case xml.EndElement:
-				if t.Name.Local == "si" && len(shared) < maxSharedStrings {
-					shared = append(shared, si.String())
-					kept += si.Len()
-					si.Reset()
+				if t.Name.Local == "si" {
+					shared.add(start, x.budget.shared)
+					start = len(shared.text)
 				}
 			}
 			return nil
@@ -396,7 +438,8 @@ func (x *ooxml) xlsx() error {
 			case xml.EndElement:
 				switch name {
 				case "c":
-					v := cellValue(cellType, strings.TrimSpace(value.String()), shared)
+					v, cut := cellValue(cellType, strings.TrimSpace(value.String()), &shared)
+					x.dropped = x.dropped || cut
 					if v == "" {
 						return nil
 					}
@@ -424,28 +467,29 @@ func (x *ooxml) xlsx() error {
 	return nil
 }
 
-// cellValue is the text of a cell of type t whose value is v.
-func cellValue(t, v string, shared []string) string {
+// cellValue is the text of a cell of type t whose value is v, and whether
+// it is a shared string left out at a cap.
+func cellValue(t, v string, shared *sharedStrings) (string, bool) {
 	switch t {
 	case "s":
 		i, err := strconv.Atoi(v)
-		if err != nil || i < 0 || i >= len(shared) {
-			return ""
+		if err != nil {
+			return "", false
 		}
-		return shared[i]
+		return shared.get(i)
 	case "b":
 		switch v {
 		case "1":
-			return "TRUE"
+			return "TRUE", false
 		case "0":
-			return "FALSE"
+			return "FALSE", false
 		}
 	case "", "n":
 		// Stored in full precision (0.1 as 0.10000000000000001): written
 		// as the shortest number that reads back the same.
 		if f, err := strconv.ParseFloat(v, 64); err == nil {
-			return strconv.FormatFloat(f, 'f', -1, 64)
+			return strconv.FormatFloat(f, 'f', -1, 64), false
 		}
 	}
-	return v
+	return v, false
 }

@@ -169,6 +169,37 @@ func TestReadOOXMLCutAtPartCap(t *testing.T) {
 	require.True(t, cut)
 }
 
+// Shared strings past the cap on those kept are left out, and a text
+// whose cells use one is said to be cut.
+func TestReadOOXMLSharedStringsCap(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, p := range [][2]string{{"[Content_Types].xml", "<Types/>"}, {"xl/workbook.xml", "<workbook/>"},
+		{"xl/sharedStrings.xml", `<sst><si><t>Sheriff</t></si><si><r><t>` + strings.Repeat("x", 60) + `</t></r><r><t>` + strings.Repeat("y", 60) + `</t></r></si><si><t>Deputy</t></si></sst>`},
+		{"xl/worksheets/sheet1.xml", `<worksheet><sheetData><row><c t="s"><v>0</v></c><c t="s"><v>9</v></c></row></sheetData></worksheet>`},
+		{"xl/worksheets/sheet2.xml", `<worksheet><sheetData><row><c t="s"><v>2</v></c><c t="s"><v>1</v></c><c t="s"><v>0</v></c></row></sheetData></worksheet>`}} {
+		w, err := zw.Create(p[0])
+		require.NoError(t, err)
+		_, err = io.WriteString(w, p[1])
+		require.NoError(t, err)
+	}
+	require.NoError(t, zw.Close())
+	data := buf.Bytes()
+	read := func(shared int) (string, bool) {
+		text, cut, err := readOOXMLCut(context.Background(), XLSX, bytes.NewReader(data), int64(len(data)), zipBudget{part: 1 << 20, left: 3 << 20, shared: shared})
+		require.NoError(t, err)
+		return text, cut
+	}
+	text, cut := read(1000)
+	require.Equal(t, "Sheriff\n\nDeputy\t"+strings.Repeat("x", 60)+strings.Repeat("y", 60)+"\tSheriff", text)
+	require.False(t, cut, "index 9 is no string of the workbook's")
+	// The second string is past 100 bytes: it and the third are left out.
+	text, cut = read(100)
+	require.Equal(t, "Sheriff\n\nSheriff", text)
+	require.True(t, cut)
+}
+
 // overlappingDocx returns a Word document whose 10,000 parts (the body
 // and headers) are all the same compressed bytes: packed bytes of deflate
 // blocks that unpack to nothing, then a paragraph.

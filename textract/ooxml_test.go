@@ -180,6 +180,21 @@ func TestExtractOfficeDocumentCapped(t *testing.T) {
 	require.True(t, res.Truncated, "the document's text_error says it was cut")
 }
 
+// A workbook's shared strings are kept past 2 MiB (the text's cap): a
+// sheet need not use them in order (they were left out, silently).
+func TestExtractWorkbookLargeSharedStrings(t *testing.T) {
+	t.Parallel()
+	filler := `<si><t>` + strings.Repeat("x", 1000) + `</t></si>`
+	shared := strings.Repeat(filler, 3000) + `<si><t>Sheriff Thompson</t></si>` // 3 MB
+	data := xlsx(t, shared, `<row><c t="s"><v>3000</v></c><c><v>7</v></c></row>`)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	res, err := textract.ExtractResult(ctx, textract.XLSX, bytes.NewReader(data), int64(len(data)), limit)
+	require.NoError(t, err)
+	require.Equal(t, "Sheriff Thompson\t7", res.Text)
+	require.False(t, res.Truncated)
+}
+
 func TestSniffZip(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

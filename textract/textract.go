@@ -19,6 +19,9 @@ import (
 	"mime"
 	"strings"
 	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/transform"
 )
 
 // ErrUnsupported means the content type has no extractor (images, zip, ...).
@@ -101,7 +104,7 @@ func ExtractResult(ctx context.Context, contentType string, r io.ReaderAt, size,
 		return readPDF(ctx, r, size)
 	}
 	if mediaType == DOCX || mediaType == XLSX || mediaType == PPTX {
-		text, cut, err := readOOXMLCut(ctx, mediaType, r, size, zipBudget{part: maxPartBytes, left: maxZipBytes})
+		text, cut, err := readOOXMLCut(ctx, mediaType, r, size, zipBudget{part: maxPartBytes, left: maxZipBytes, shared: maxSharedText})
 		if err != nil {
 			return Result{}, err
 		}
@@ -111,28 +114,36 @@ func ExtractResult(ctx context.Context, contentType string, r io.ReaderAt, size,
 	if limit <= 0 {
 		limit = defaultLimit
 	}
-	data, err := io.ReadAll(ctxReader{ctx, io.NewSectionReader(r, 0, min(size, limit))})
-	if err != nil {
-		if ctx.Err() != nil {
-			return Result{}, ctx.Err()
+	in := ctxReader{ctx, io.NewSectionReader(r, 0, min(size, limit))}
+	var (
+		raw string
+		cut bool
+	)
+	if mediaType == "text/html" {
+		// Read as a stream, never held whole: its only errors are the
+		// reader's.
+		if raw, cut, err = extractHTML(ctx, in, contentType, maxText); err != nil {
+			err = fmt.Errorf("could not read the document: %w", err)
 		}
-		return Result{}, fmt.Errorf("could not read the document: %w", err)
+	} else {
+		data, rerr := io.ReadAll(in)
+		switch {
+		case rerr != nil:
+			err = fmt.Errorf("could not read the document: %w", rerr)
+		case mediaType == "message/rfc822":
+			raw, cut, err = extractEmail(ctx, data)
+		default: // text/plain, text/csv
+			raw, err = decodeText(ctx, data, params["charset"])
+		}
 	}
-
-	var raw string
-	switch mediaType {
-	case "text/plain", "text/csv":
-		raw = decodeText(data, params["charset"])
-	case "text/html":
-		raw, err = extractHTML(data, contentType)
-	case "message/rfc822":
-		raw, err = extractEmail(data)
+	if ctx.Err() != nil {
+		return Result{}, ctx.Err()
 	}
 	if err != nil {
 		return Result{}, err
 	}
-	text, cut := cleanCut(raw, maxText)
-	return Result{Text: text, Truncated: cut || size > limit}, nil
+	text, long := cleanCut(raw, maxText)
+	return Result{Text: text, Truncated: cut || long || size > limit}, nil
 }
 
 // parseContentType returns the lower-case media type and its parameters,
@@ -194,23 +205,39 @@ func cleanCut(s string, limit int) (_ string, cut bool) {
 }
 
 // decodeText converts text in the given charset (or, when none is declared
-// or the declared one is wrong, guessed) to UTF-8.
-func decodeText(data []byte, charset string) string {
+// or the declared one is wrong, guessed) to UTF-8. It returns ctx.Err()
+// once ctx is done (it looks every 32 KiB).
+func decodeText(ctx context.Context, data []byte, charset string) (string, error) {
 	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
 	if enc := lookupCharset(charset); enc != nil && !isUTF8Name(charset) {
-		if out, err := enc.NewDecoder().Bytes(data); err == nil {
-			return string(out)
+		out, err := decode(ctx, bytes.NewReader(data), len(data), enc)
+		if err == nil || ctx.Err() != nil {
+			return out, err
 		}
 	}
 	if utf8.Valid(data) {
-		return string(data)
+		return string(data), nil
 	}
 	// Declared UTF-8 (http.DetectContentType always says so) or nothing, but
 	// not valid UTF-8: released records of this kind are nearly always
 	// Windows-1252 / Latin-1.
-	out, err := windows1252.NewDecoder().Bytes(data)
+	out, err := decode(ctx, bytes.NewReader(data), len(data), windows1252)
 	if err != nil {
-		return string(data) // clean replaces the invalid bytes
+		if ctx.Err() != nil {
+			return "", ctx.Err()
+		}
+		return string(data), nil // clean replaces the invalid bytes
 	}
-	return string(out)
+	return out, nil
+}
+
+// decode converts the text of r, of about size bytes, from enc to UTF-8,
+// 32 KiB at a time, until ctx is done.
+func decode(ctx context.Context, r io.Reader, size int, enc encoding.Encoding) (string, error) {
+	var b strings.Builder
+	b.Grow(size)
+	if _, err := io.Copy(&b, ctxReader{ctx, transform.NewReader(r, enc.NewDecoder())}); err != nil {
+		return "", err
+	}
+	return b.String(), nil
 }

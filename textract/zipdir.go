@@ -187,8 +187,12 @@ func (e zipEntry) open(r io.ReaderAt, size int64, packed *int64) (io.Reader, err
 }
 
 // zipBudget caps the uncompressed bytes read from an archive's parts: at
-// most part from each, left in all.
-type zipBudget struct{ part, left int64 }
+// most part from each, left in all. It also caps the bytes of a
+// workbook's shared strings kept (shared, maxSharedText for Extract).
+type zipBudget struct {
+	part, left int64
+	shared     int
+}
 
 // errZipCap ends a part read past the budget's caps.
 var errZipCap = errors.New("read up to the cap")
