@@ -181,11 +181,12 @@ func fileOf(ctx context.Context, r io.ReaderAt, size int64) (f *os.File, done fu
 
 // outOfMemory reports whether a child's standard error shows Go's runtime
 // stopping it for want of memory: "fatal error: out of memory" when the
-// heap cannot grow, "errno=12" (ENOMEM) when a thread cannot be created,
-// and, in a binary built with the race detector (the tests under -race),
-// "too many address space collisions" when the heap cannot grow.
+// heap cannot grow, "runtime: cannot allocate memory" when mapping more
+// of it fails (ENOMEM), "errno=12" when a thread cannot be created, and,
+// in a binary built with the race detector (the tests under -race), "too
+// many address space collisions" when the heap cannot grow.
 func outOfMemory(stderr []byte) bool {
-	for _, s := range []string{"out of memory", "errno=12", "address space collisions"} {
+	for _, s := range []string{"out of memory", "cannot allocate memory", "errno=12", "address space collisions"} {
 		if bytes.Contains(stderr, []byte(s)) {
 			return true
 		}
