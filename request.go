@@ -430,7 +430,25 @@ const (
 	// whom it went to and what it was about. The system writes it, with
 	// the reminder marked sent.
 	EventReminderSent EventKind = "reminder_sent"
+	// EventNoteAdded is an internal note, in Note: something staff record
+	// that is no correspondence with the agency ("Called the records
+	// officer"). It changes nothing on the request; a correction is
+	// another note.
+	EventNoteAdded EventKind = "note_added"
 )
+
+// NoteText checks an internal note's text and returns it trimmed: it is
+// required and at most 10000 characters. The error names the field text.
+func NoteText(text string) (string, error) {
+	text = strings.TrimSpace(text)
+	switch {
+	case text == "":
+		return "", FieldInvalid("text", "is required: what you want to record")
+	case chars(text) > 10000:
+		return "", FieldInvalid("text", "must be at most 10000 characters")
+	}
+	return text, nil
+}
 
 // Event is one append-only timeline entry of a request: the audit log and
 // the answer to "why is this the due date?".
