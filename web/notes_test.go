@@ -38,6 +38,12 @@ func TestRequestPage_Note(t *testing.T) {
 	require.Contains(t, page, `<div class="pre tl-note-text">Lawyer says &lt;b&gt;wait&lt;/b&gt; before appealing &amp; call Ana.
 Ask again in May.</div>`, "escaped, with its line break")
 	require.NotContains(t, page, "<b>wait</b>")
+
+	// The search page finds the request by the note, and links to it.
+	page = body(b.get("/search?q=lawyer"))
+	require.Contains(t, page, `<span class="pill">note</span>
+      <a href="/requests/`+r.ID+`#event-`+note.ID+`">Communications with immigration authorities</a></p>`)
+	require.Contains(t, page, "<mark>Lawyer</mark> says  wait  before appealing &amp; call Ana.", "the snippet escaped (its tags dropped)")
 }
 
 // A blank or too long note is refused with its error on the form, opened,
