@@ -437,15 +437,20 @@ const (
 	EventNoteAdded EventKind = "note_added"
 )
 
+// MaxInternalNote is how long an internal note may be, in characters
+// (migration 0037 lets a note_added event's note hold as many).
+const MaxInternalNote = 10000
+
 // NoteText checks an internal note's text and returns it trimmed: it is
-// required and at most 10000 characters. The error names the field text.
+// required and at most MaxInternalNote characters. The error names the
+// field text.
 func NoteText(text string) (string, error) {
 	text = strings.TrimSpace(text)
 	switch {
 	case text == "":
 		return "", FieldInvalid("text", "is required: what you want to record")
-	case chars(text) > 10000:
-		return "", FieldInvalid("text", "must be at most 10000 characters")
+	case chars(text) > MaxInternalNote:
+		return "", FieldInvalid("text", "must be at most %d characters", MaxInternalNote)
 	}
 	return text, nil
 }
