@@ -436,7 +436,30 @@ const (
 	// whom it went to and what it was about. The system writes it, with
 	// the reminder marked sent.
 	EventReminderSent EventKind = "reminder_sent"
+	// EventNoteAdded is an internal note, in Note: something staff record
+	// that is no correspondence with the agency ("Called the records
+	// officer"). It changes nothing on the request; a correction is
+	// another note.
+	EventNoteAdded EventKind = "note_added"
 )
+
+// MaxInternalNote is how long an internal note may be, in characters
+// (migration 0037 lets a note_added event's note hold as many).
+const MaxInternalNote = 10000
+
+// NoteText checks an internal note's text and returns it trimmed: it is
+// required and at most MaxInternalNote characters. The error names the
+// field text.
+func NoteText(text string) (string, error) {
+	text = strings.TrimSpace(text)
+	switch {
+	case text == "":
+		return "", FieldInvalid("text", "is required: what you want to record")
+	case chars(text) > MaxInternalNote:
+		return "", FieldInvalid("text", "must be at most %d characters", MaxInternalNote)
+	}
+	return text, nil
+}
 
 // Event is one append-only timeline entry of a request: the audit log and
 // the answer to "why is this the due date?".

@@ -1,6 +1,7 @@
 package sunshine
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -128,6 +129,38 @@ func TestRequest_WaitedPastDue(t *testing.T) {
 			}
 			require.True(t, ok)
 			require.Equal(t, *tc.want, got)
+		})
+	}
+}
+
+// A note's text is trimmed, required, and at most 10000 characters (not
+// bytes: "é" is one).
+func TestNoteText(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, in, want string
+		err            string // a word of the message; "" for none
+	}{
+		{"OK", "  Called the records officer.\nFirst batch next week.\n", "Called the records officer.\nFirst batch next week.", ""},
+		{"AtLimit", strings.Repeat("é", 10000), strings.Repeat("é", 10000), ""},
+		{"ErrEmpty", "", "", "required"},
+		{"ErrWhitespace", " \n\t ", "", "required"},
+		{"ErrTooLong", strings.Repeat("a", 10001), "", "at most 10000"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := NoteText(tc.in)
+			if tc.err == "" {
+				require.NoError(t, err)
+				require.Equal(t, tc.want, got)
+				return
+			}
+			require.Equal(t, EInvalid, ErrorCode(err))
+			var e *Error
+			require.ErrorAs(t, err, &e)
+			require.Len(t, e.Fields, 1)
+			require.Equal(t, "text", e.Fields[0].Field)
+			require.Contains(t, e.Fields[0].Message, tc.err)
 		})
 	}
 }

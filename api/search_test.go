@@ -41,3 +41,23 @@ func TestSearch_AccentsAndTrackingNumber(t *testing.T) {
 		require.Equal(t, id, rs[0]["id"], q)
 	}
 }
+
+// A request is found by words of its internal notes: the hit names the note
+// (b.call checks it against the spec).
+func TestSearch_Notes(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	id := b.request(b.agency("Sacramento County Sheriff's Department", "us-ca"), "2017-03-27")
+	n := b.call("POST", "/api/v1/requests/"+id+"/notes", b.token, map[string]any{"text": "Called Pat Quinlan: first batch next week."})
+	require.Equal(t, http.StatusCreated, n.status(), n.rec.Body.String())
+
+	r := b.call("GET", "/api/v1/search?q=quinlan", b.token, nil)
+	require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
+	hits := r.items()
+	require.Len(t, hits, 1)
+	require.Equal(t, "note", hits[0]["kind"])
+	require.Equal(t, n.str("id"), hits[0]["note_id"])
+	require.Equal(t, id, hits[0]["request_id"])
+	require.Equal(t, hits[0]["request_title"], hits[0]["title"])
+	require.Contains(t, hits[0]["snippet_html"], "Called Pat <mark>Quinlan</mark>")
+}

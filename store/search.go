@@ -32,11 +32,13 @@ const (
 const searchConfig = "english_unaccent"
 
 // The date of each kind of hit, as its recency index orders it. A request's
-// is its receipt, or for a draft the UTC day it was created.
+// is its receipt, or for a draft the UTC day it was created; a document's
+// the UTC day it was uploaded, a note's the one it was written.
 const (
 	requestDate       = "COALESCE(r.received_on, (r.created_at AT TIME ZONE 'UTC')::date)"
 	communicationDate = "c.occurred_on"
 	documentDate      = "(d.created_at AT TIME ZONE 'UTC')::date"
+	noteDate          = "(e.created_at AT TIME ZONE 'UTC')::date"
 )
 
 // SearchFilter selects search hits.
@@ -44,31 +46,36 @@ type SearchFilter struct {
 	Q        string
 	Statuses []sunshine.Status
 	AgencyID string
-	From, To deadline.Date // the hit's date: receipt, communication, upload
+	From, To deadline.Date // the hit's date: receipt, communication, upload, note
 	Offset   int
 	Limit    int
 }
 
 // SearchHit is one ranked match, with its request.
 type SearchHit struct {
-	Kind            string        `db:"kind" json:"kind"` // request, communication, document
-	RequestID       string        `db:"request_id" json:"request_id"`
-	CommunicationID *string       `db:"communication_id" json:"communication_id"`
-	DocumentID      *string       `db:"document_id" json:"document_id"`
-	Title           string        `db:"title" json:"title"`
-	On              deadline.Date `db:"on_date" json:"date"`
-	Rank            float64       `db:"rank" json:"rank"`
-	RequestTitle    string        `db:"request_title" json:"request_title"`
-	RequestStatus   string        `db:"request_status" json:"request_status"`
-	AgencyName      string        `db:"agency_name" json:"agency_name"`
-	Snippet         string        `db:"snippet" json:"snippet"`
+	Kind            string  `db:"kind" json:"kind"` // request, communication, document, note
+	RequestID       string  `db:"request_id" json:"request_id"`
+	CommunicationID *string `db:"communication_id" json:"communication_id"`
+	DocumentID      *string `db:"document_id" json:"document_id"`
+	// NoteID is an internal note's event in its request's timeline.
+	NoteID *string `db:"note_id" json:"note_id"`
+	// Title is the request's title, the communication's subject, the
+	// document's file name; a note's is its request's title.
+	Title         string        `db:"title" json:"title"`
+	On            deadline.Date `db:"on_date" json:"date"`
+	Rank          float64       `db:"rank" json:"rank"`
+	RequestTitle  string        `db:"request_title" json:"request_title"`
+	RequestStatus string        `db:"request_status" json:"request_status"`
+	AgencyName    string        `db:"agency_name" json:"agency_name"`
+	Snippet       string        `db:"snippet" json:"snippet"`
 	// SnippetHTML is Snippet HTML-escaped, with the matched words in <mark>.
 	SnippetHTML string `db:"-" json:"snippet_html"`
 }
 
-// Search ranks the caller's requests, communications and documents against
-// a web-style query ("detainer", "287(g)", "ice -vacation", quoted phrases)
-// with PostgreSQL full-text search; each hit carries a snippet.
+// Search ranks the caller's requests, communications, documents and
+// internal notes against a web-style query ("detainer", "287(g)", "ice
+// -vacation", quoted phrases) with PostgreSQL full-text search; each hit
+// carries a snippet.
 func (s *Store) Search(ctx context.Context, f SearchFilter) ([]SearchHit, bool, error) {
 	org, err := orgID(ctx)
 	if err != nil {
@@ -218,30 +225,37 @@ func searchQuery(org string, f SearchFilter, limit, k, window int) (string, []an
 	requestFilter := strings.Join(append(onRequest, "TRUE"), " AND ")
 	q := `WITH query AS (SELECT websearch_to_tsquery('` + searchConfig + `', $2) AS q),
 	` + kind("request_hits", `r.id, 'request' AS kind, r.id AS request_id, NULL::uuid AS communication_id, NULL::uuid AS document_id,
-			r.title, `+requestDate+` AS on_date, r.search, r.status, r.agency_id`,
+			NULL::uuid AS note_id, r.title, `+requestDate+` AS on_date, r.search, r.status, r.agency_id`,
 		"requests r", "r", "r.org_id = $1", requestDate, requestFilter) + `,
 	` + kind("communication_hits", `c.id, 'communication' AS kind, c.request_id, c.id AS communication_id, NULL::uuid AS document_id,
-			c.subject AS title, `+communicationDate+` AS on_date, c.search`,
+			NULL::uuid AS note_id, c.subject AS title, `+communicationDate+` AS on_date, c.search`,
 		"communications c", "c", "c.org_id = $1", communicationDate, requestOf("c")) + `,
 	` + kind("document_hits", `d.id, 'document' AS kind, d.request_id, d.communication_id, d.id AS document_id,
-			d.filename AS title, `+documentDate+` AS on_date, d.search`,
+			NULL::uuid AS note_id, d.filename AS title, `+documentDate+` AS on_date, d.search`,
 		"documents d", "d", "d.org_id = $1 AND d.deleted_at IS NULL", documentDate, requestOf("d")) + `,
+	` + kind("note_hits", `e.id, 'note' AS kind, e.request_id, NULL::uuid AS communication_id, NULL::uuid AS document_id,
+			e.id AS note_id, NULL::text AS title, `+noteDate+` AS on_date, e.search`,
+		"request_events e", "e", "e.org_id = $1 AND e.kind = 'note_added'", noteDate, requestOf("e")) + `,
 	candidates AS (
-		SELECT kind, request_id, communication_id, document_id, title, on_date, search FROM request_hits
-		UNION ALL SELECT kind, request_id, communication_id, document_id, title, on_date, search FROM communication_hits
-		UNION ALL SELECT kind, request_id, communication_id, document_id, title, on_date, search FROM document_hits
+		SELECT kind, request_id, communication_id, document_id, note_id, title, on_date, search FROM request_hits
+		UNION ALL SELECT kind, request_id, communication_id, document_id, note_id, title, on_date, search FROM communication_hits
+		UNION ALL SELECT kind, request_id, communication_id, document_id, note_id, title, on_date, search FROM document_hits
+		UNION ALL SELECT kind, request_id, communication_id, document_id, note_id, title, on_date, search FROM note_hits
 	),
 	page AS (
-		SELECT h.kind, h.request_id, h.communication_id, h.document_id, h.title, h.on_date, ts_rank(h.search, query.q) AS rank
+		SELECT h.kind, h.request_id, h.communication_id, h.document_id, h.note_id, h.title, h.on_date, ts_rank(h.search, query.q) AS rank
 		FROM candidates h CROSS JOIN query
-		ORDER BY rank DESC, h.on_date DESC, h.request_id, h.document_id NULLS FIRST, h.communication_id NULLS FIRST
+		ORDER BY rank DESC, h.on_date DESC, h.request_id, h.document_id NULLS FIRST, h.communication_id NULLS FIRST, h.note_id NULLS FIRST
 		LIMIT ` + arg(limit+1) + ` OFFSET ` + arg(f.Offset) + `
 	)
 	-- The request and agency, and the snippet (ts_headline re-parses the
 	-- text), for the page only; a long text's from one chunk of it.
-	SELECT page.*, r.title AS request_title, r.status AS request_status, a.name AS agency_name, ts_headline('` + searchConfig + `',
+	SELECT page.kind, page.request_id, page.communication_id, page.document_id, page.note_id,
+		coalesce(page.title, r.title) AS title, page.on_date, page.rank,
+		r.title AS request_title, r.status AS request_status, a.name AS agency_name, ts_headline('` + searchConfig + `',
 		CASE page.kind
 			WHEN 'request' THEN r.title || E'\n' || r.description
+			WHEN 'note' THEN (SELECT e.note FROM request_events e WHERE e.org_id = $1 AND e.id = page.note_id)
 			WHEN 'communication' THEN (SELECT c.subject || E'\n' || ` + snippetText("communication_text_chunks", "communication_id", "c.id", "c.body") + `
 				FROM communications c WHERE c.id = page.communication_id)
 			ELSE (SELECT ` + snippetText("document_text_chunks", "document_id", "d.id", "d.text") + `
@@ -251,6 +265,7 @@ func searchQuery(org string, f SearchFilter, limit, k, window int) (string, []an
 	CROSS JOIN query
 	JOIN requests r ON r.org_id = $1 AND r.id = page.request_id
 	JOIN agencies a ON a.org_id = r.org_id AND a.id = r.agency_id
-	ORDER BY page.rank DESC, page.on_date DESC, page.request_id, page.document_id NULLS FIRST, page.communication_id NULLS FIRST`
+	ORDER BY page.rank DESC, page.on_date DESC, page.request_id, page.document_id NULLS FIRST, page.communication_id NULLS FIRST,
+		page.note_id NULLS FIRST`
 	return q, args, nil
 }

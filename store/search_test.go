@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
 	"github.com/sunshine-records/sunshine/store"
 	"github.com/sunshine-records/sunshine/store/storetest"
 )
@@ -241,4 +243,60 @@ func uniq(ss []string) map[string]bool {
 		m[s] = true
 	}
 	return m
+}
+
+// Search finds a request by its internal notes, and by nothing else in its
+// timeline; a note's hit names the note, and the filters apply to it as to
+// every kind.
+func TestStore_SearchNotes(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	r := b.request(t, b.agency(t, "Sacramento County Sheriff's Department", "us-ca"), "ICE detainers", "2017-03-27")
+	called, err := b.s.AddNote(b.ctx, r.ID, "Called the records officer, Pat Quinlan: the first batch comes next week.")
+	require.NoError(t, err)
+	lawyer, err := b.s.AddNote(b.ctx, r.ID, "Lawyer says wait for Quinlan's batch before appealing.")
+	require.NoError(t, err)
+	for _, text := range []string{"Chased the fee waiver.", "Nothing new.", "Asked for an estimate."} {
+		_, err := b.s.AddNote(b.ctx, r.ID, text)
+		require.NoError(t, err)
+	}
+	// A status change's note is no internal note.
+	_, err = b.s.TransitionRequest(b.ctx, r.ID, sunshine.TransitionInput{To: sunshine.StatusAcknowledged, Note: "Quinlan acknowledged by phone"})
+	require.NoError(t, err)
+
+	notes := func(ctx context.Context, f store.SearchFilter) []string {
+		t.Helper()
+		hits, _, err := b.s.Search(ctx, f)
+		require.NoError(t, err)
+		var ids []string
+		for _, h := range hits {
+			require.Equal(t, "note", h.Kind)
+			require.Equal(t, r.ID, h.RequestID)
+			require.Equal(t, r.Title, h.Title)
+			require.Nil(t, h.CommunicationID)
+			require.Nil(t, h.DocumentID)
+			ids = append(ids, *h.NoteID)
+		}
+		return ids
+	}
+	// Each window the candidates are chosen from finds the same notes.
+	for _, window := range []int{1, 3, 1000} {
+		store.SetSearchCandidates(b.s, 2, window)
+		require.ElementsMatch(t, []string{called.ID, lawyer.ID}, notes(b.ctx, store.SearchFilter{Q: "quinlan"}), "window %d", window)
+	}
+	store.SetSearchCandidates(b.s, 0, 0)
+
+	hits, _, err := b.s.Search(b.ctx, store.SearchFilter{Q: "records officer"})
+	require.NoError(t, err)
+	require.Len(t, hits, 1)
+	require.Equal(t, called.ID, *hits[0].NoteID)
+	require.Contains(t, hits[0].SnippetHTML, "Called the <mark>records</mark> <mark>officer</mark>, Pat Quinlan")
+	require.Equal(t, deadline.Today(called.CreatedAt, time.UTC), hits[0].On, "the day it was written")
+
+	today := deadline.Today(called.CreatedAt, time.UTC)
+	require.Len(t, notes(b.ctx, store.SearchFilter{Q: "quinlan", Statuses: []sunshine.Status{sunshine.StatusAcknowledged}}), 2)
+	require.Empty(t, notes(b.ctx, store.SearchFilter{Q: "quinlan", Statuses: []sunshine.Status{sunshine.StatusSubmitted}}))
+	require.Len(t, notes(b.ctx, store.SearchFilter{Q: "quinlan", From: today, To: today}), 2)
+	require.Empty(t, notes(b.ctx, store.SearchFilter{Q: "quinlan", From: today.AddDays(1)}))
+	require.Empty(t, notes(storetest.Org(t, b.s, "other").Ctx, store.SearchFilter{Q: "quinlan"}), "another organization's")
 }

@@ -107,6 +107,7 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 	}{
 		{"/requests/" + r.ID + "/custom_due", url.Values{"date": {"2017-05-01"}}, 303, 303, 403, 404},
 		{"/requests/" + r.ID + "/watch", url.Values{"watch": {"1"}}, 303, 303, 403, 404},
+		{"/requests/" + r.ID + "/notes", url.Values{"text": {"Called the records officer"}}, 303, 303, 403, 404},
 		// Nothing has failed: resending finds nothing to do, and says so.
 		{"/reminders/retry", nil, 303, 303, 403, 303},
 		// A reminder that is not failed: refused with a note (303); another

@@ -53,6 +53,7 @@ var formLabels = map[string]map[string]string{
 	"unextend": {"reason": "Why it is undone"},
 	"custom":   {"date": "Date", "reason": "Reason"},
 	"assign":   {"assignee_id": "Assignee"},
+	"note":     {"text": "Note"},
 	"closure":  {"closed_on": "Date", "reason": "Reason"}, // the agency page's
 }
 
@@ -269,6 +270,9 @@ type timelineItem struct {
 	Comm  *sunshine.Communication
 	Docs  []*sunshine.Document // attached to Comm
 	Doc   *sunshine.Document
+	// Note is an internal note's text, shown as it was typed, and Written
+	// the time of day it was (the agency's clock, as the day).
+	Note, Written string
 }
 
 // pageDocument is one line of the request page's list of documents: the
@@ -345,6 +349,7 @@ type requestPageData struct {
 	EditForm       *reqForm
 	DetailFields   []string // the details form's fields, each with its value when opened
 	CustomForm     *reqForm
+	NoteForm       *reqForm // an internal note, never sent to the agency
 	WatchForm      *reqForm
 	Watchers       []*sunshine.User
 	Watching       bool // the signed-in user watches the request
@@ -511,6 +516,7 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 	if r.Status.Open() || !r.CustomDueOn.IsZero() { // a closed request takes no new date; one set can be cleared
 		d.CustomForm = newReqForm("custom", url.Values{"date": {custom}, "reason": {r.CustomDueReason}})
 	}
+	d.NoteForm = newReqForm("note", nil) // open or closed: a note after closing is normal
 	d.WatchForm = newReqForm("watch", nil)
 	if d.Watchers, err = s.store.Watchers(ctx, r.ID); err != nil {
 		s.fail(c, err)
@@ -733,7 +739,11 @@ func buildTimeline(events []*sunshine.Event, comms []*sunshine.Communication, do
 		if e.ActorID != nil && names[*e.ActorID] != "" {
 			text += " — " + names[*e.ActorID]
 		}
-		out = append(out, timelineItem{On: on, At: e.CreatedAt, Event: e, Text: text})
+		it := timelineItem{On: on, At: e.CreatedAt, Event: e, Text: text}
+		if e.Kind == sunshine.EventNoteAdded {
+			it.Note, it.Written = e.Note, e.CreatedAt.In(loc).Format("15:04 MST")
+		}
+		out = append(out, it)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if c := out[i].On.Compare(out[j].On); c != 0 {
@@ -916,6 +926,10 @@ func eventText(e *sunshine.Event, clockStops bool, names map[string]string) stri
 		// email's words: "Reminder sent to Ana Ruiz: due in 3 business
 		// days (Thu 6 Apr 2017)."
 		return strings.TrimSuffix(e.Note, ".")
+	case sunshine.EventNoteAdded:
+		// The note is shown below, whole and as typed: it may run to
+		// many lines.
+		return "Internal note"
 	default:
 		t = strings.ReplaceAll(string(e.Kind), "_", " ")
 	}
@@ -1078,6 +1092,22 @@ func (s *Server) handleUndoExtension(c *gin.Context) {
 		return
 	}
 	s.redirectBack(c, requestPath(r.ID), "Extension undone: "+nowDue(r)+".")
+}
+
+// handleNote adds an internal note to the request's timeline, and shows
+// the page again at the note.
+func (s *Server) handleNote(c *gin.Context) {
+	if !s.canWrite(c) {
+		return
+	}
+	_ = c.Request.ParseForm()
+	f := newReqForm("note", c.Request.PostForm)
+	e, err := s.store.AddNote(ctxOf(c), c.Param("id"), f.V("text"))
+	if err != nil {
+		s.actionFailed(c, f, err, func(d *requestPageData, f *reqForm) { d.NoteForm = f })
+		return
+	}
+	s.redirectBackLink(c, requestPath(e.RequestID), "Note added to the timeline.", &noteLink{"#event-" + e.ID, "See it"})
 }
 
 func (s *Server) handleStatus(c *gin.Context) {

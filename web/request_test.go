@@ -584,7 +584,7 @@ func TestRequestPage_Viewer(t *testing.T) {
 	require.NotContains(t, page, "<form method=\"post\" action=\"/requests/")
 	require.NotContains(t, page, "Log a communication")
 
-	for _, path := range []string{"communications", "extension", "status", "assign", "watch", "custom_due", "edit"} {
+	for _, path := range []string{"communications", "extension", "status", "assign", "watch", "custom_due", "edit", "notes"} {
 		rec = vb.post("/requests/"+r.ID+"/"+path, url.Values{"kind": {"denial"}})
 		require.Equal(t, http.StatusForbidden, rec.Code, path)
 	}

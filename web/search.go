@@ -27,6 +27,7 @@ type searchHit struct {
 	On           deadline.Date
 	Snippet      template.HTML
 	DocumentID   string
+	Anchor       string // the hit's place on its request's page: a note's
 }
 
 type searchData struct {
@@ -98,6 +99,9 @@ func (s *Server) handleSearch(c *gin.Context) {
 			}
 			if h.DocumentID != nil {
 				sh.DocumentID = *h.DocumentID
+			}
+			if h.NoteID != nil {
+				sh.Anchor = "event-" + *h.NoteID
 			}
 			d.Hits = append(d.Hits, sh)
 		}

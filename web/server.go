@@ -113,6 +113,7 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 	in.POST("/requests/:id/assign", s.handleAssign)
 	in.POST("/requests/:id/watch", s.handleWatch)
 	in.POST("/requests/:id/custom_due", s.handleCustomDue)
+	in.POST("/requests/:id/notes", s.handleNote)
 	in.POST("/requests/:id/edit", s.handleRequestEdit)
 	in.GET("/documents/:id/download", s.handleDownload)
 	in.GET("/communications/:id/message.txt", s.handleMessage)
