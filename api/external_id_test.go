@@ -42,6 +42,11 @@ func TestRequests_ExternalIDOnCreate(t *testing.T) {
 	require.Equal(t, id, again.str("existing_id"))
 	require.Contains(t, again.str("detail"), id)
 	require.Contains(t, again.str("detail"), `"Jail contracts"`)
+	// Nor when the import files it at the status it has reached.
+	acknowledged := b.call("POST", "/api/v1/requests", b.token, map[string]any{"agency_id": sheriff, "title": "Jail contracts",
+		"delivery_method": "email", "received_on": "2017-03-27", "status": "acknowledged", "status_on": "2017-03-29", "external_id": "row-17"})
+	require.Equal(t, http.StatusConflict, acknowledged.status(), acknowledged.rec.Body.String())
+	require.Equal(t, id, acknowledged.str("existing_id"))
 	found := b.call("GET", "/api/v1/requests?external_id=row-17", b.token, nil)
 	require.Equal(t, http.StatusOK, found.status())
 	require.Len(t, found.items(), 1, "nothing created")
@@ -61,6 +66,12 @@ func TestRequests_ExternalIDOnCreate(t *testing.T) {
 	mine := file(b.token, sheriff, "Body cameras", "MR-123456")
 	require.Equal(t, http.StatusCreated, mine.status(), mine.rec.Body.String())
 	require.NotContains(t, mine.rec.Body.String(), alone.str("id"))
+
+	imported := b.call("POST", "/api/v1/requests", b.token, map[string]any{"agency_id": sheriff, "title": "Use of force",
+		"delivery_method": "email", "received_on": "2017-03-27", "status": "denied", "status_on": "2017-04-03", "external_id": "row-19"})
+	require.Equal(t, http.StatusCreated, imported.status(), imported.rec.Body.String())
+	require.Equal(t, "denied", imported.str("status"))
+	require.Equal(t, "row-19", imported.str("external_id"), "kept through the move to its status")
 
 	bad := file(b.token, sheriff, "Padded", " row-18")
 	require.Equal(t, http.StatusBadRequest, bad.status(), bad.rec.Body.String())
