@@ -40,6 +40,10 @@ type Error struct {
 	Fields  []FieldError
 	// Allowed lists the permitted targets of a refused status transition.
 	Allowed []Status
+	// ExistingID names, on a conflict over a unique value, the resource of
+	// the caller's organization that holds it (the request with an
+	// external ID), so a client can go on with that one.
+	ExistingID string
 }
 
 func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }

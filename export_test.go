@@ -117,7 +117,20 @@ func TestCSVRecord_FiledWith(t *testing.T) {
 	assert.Equal(t, "2017-04-06", cell["statutory_due_on"], "the law's")
 	assert.Equal(t, "police; use of force", cell["tags"])
 	assert.Equal(t, "'=HYPERLINK(\"http://evil.example\")\nAll reports since 2016.", cell["description"], "formula quoted")
-	assert.Equal(t, []string{"sent_on", "delivery_method", "statutory_due_on", "tags", "description"}, sunshine.CSVHeader[15:], "new columns at the end")
+	assert.Equal(t, []string{"sent_on", "delivery_method", "statutory_due_on", "tags", "description"}, sunshine.CSVHeader[15:20], "new columns at the end")
+}
+
+// A request imported from another system keeps its reference there in the
+// last column, quoted like any typed cell; one without has it empty.
+func TestCSVRecord_ExternalID(t *testing.T) {
+	today := deadline.MustParseDate("2017-04-05")
+	r := &sunshine.Request{ID: "r1", Title: "Jail contracts", Jurisdiction: "us-ca", Status: sunshine.StatusDraft}
+	assert.Equal(t, "", csvCells(t, sunshine.CSVRecord(r, today))["external_id"])
+	for id, cell := range map[string]string{"MR-123456": "MR-123456", "-17": "-17", "=A1": "'=A1"} {
+		r.ExternalID = &id
+		assert.Equal(t, cell, csvCells(t, sunshine.CSVRecord(r, today))["external_id"], id)
+	}
+	assert.Equal(t, []string{"description", "external_id"}, sunshine.CSVHeader[19:], "new columns at the end")
 }
 
 // csvCells names a CSV row's cells by the header's columns.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/sunshine-records/sunshine/deadline"
 )
@@ -72,6 +73,11 @@ type Request struct {
 	CreatedAt      time.Time     `db:"created_at"`
 	UpdatedAt      time.Time     `db:"updated_at"`
 	Version        int           `db:"version"`
+	// ExternalID is the request's reference in the system it was imported
+	// from (a spreadsheet's row ID, a MuckRock request number): unique
+	// within the organization, so an import run again finds what it
+	// created. nil when it has none.
+	ExternalID *string `db:"external_id"`
 	// AssigneeEmail, AssigneeName and LastCommunicationOn are read-only, for
 	// lists and exports.
 	AssigneeEmail       *string       `db:"assignee_email"`
@@ -297,6 +303,14 @@ func (r *Request) Validate() error {
 	if chars(r.TrackingNumber) > 200 {
 		fs = append(fs, FieldError{"tracking_number", "must be at most 200 characters"})
 	}
+	if r.ExternalID != nil && *r.ExternalID == "" {
+		r.ExternalID = nil // "" is none
+	}
+	if r.ExternalID != nil {
+		if msg := ExternalIDProblem(*r.ExternalID); msg != "" {
+			fs = append(fs, FieldError{"external_id", msg})
+		}
+	}
 	var f *FieldError
 	if r.Tags, f = NormalizeTags(r.Tags); f != nil {
 		fs = append(fs, *f)
@@ -305,6 +319,22 @@ func (r *Request) Validate() error {
 		return Invalid(fs...)
 	}
 	return nil
+}
+
+// ExternalIDProblem says what is wrong with a (non-empty) external ID, ""
+// when nothing is: it is one line of at most 200 characters, with no space
+// at either end, so that the ID an import script looks up is the one it
+// stored (migration 0038 checks the same).
+func ExternalIDProblem(id string) string {
+	switch {
+	case chars(id) > 200:
+		return "must be at most 200 characters"
+	case strings.TrimSpace(id) != id:
+		return "must not begin or end with a space"
+	case strings.ContainsFunc(id, unicode.IsControl):
+		return "must be one line, without control characters"
+	}
+	return ""
 }
 
 // NormalizeTags trims each tag and drops repeats (ignoring case, keeping
@@ -361,9 +391,11 @@ type RequestFilter struct {
 	// NoDateToFollow: the request's clock runs but it has no date to follow
 	// (Request.NoDateToFollow).
 	NoDateToFollow bool
-	Q              string // words in the title or description
+	Q              string // words in the title, description or tracking number, or an external ID exactly
 	After          string // opaque cursor from a previous page
 	Limit          int
+	// ExternalID keeps the request with exactly this external ID.
+	ExternalID string
 }
 
 // RequestUpdate is a partial update; nil fields are left alone. A pointer
@@ -372,6 +404,7 @@ type RequestUpdate struct {
 	Title             *string
 	Description       *string
 	TrackingNumber    *string
+	ExternalID        *string // "" clears it
 	AssigneeID        *string
 	Tags              *[]string
 	AgencyEstimatedOn *deadline.Date

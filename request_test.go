@@ -164,3 +164,39 @@ func TestNoteText(t *testing.T) {
 		})
 	}
 }
+
+// An external ID is checked as migration 0038 checks it, and "" is none.
+func TestRequest_ValidateExternalID(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, id string
+		want     string // the field's message; "" when valid
+	}{
+		{"a spreadsheet row", "row-17", ""},
+		{"a MuckRock number", "MR 123456", ""},
+		{"200 characters", strings.Repeat("é", 200), ""},
+		{"201 characters", strings.Repeat("é", 201), "must be at most 200 characters"},
+		{"space before", " row-17", "must not begin or end with a space"},
+		{"no-break space after", "row-17\u00a0", "must not begin or end with a space"},
+		{"two lines", "row\n17", "must be one line, without control characters"},
+		{"NUL", "row\x0017", "must be one line, without control characters"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			id := tc.id
+			r := &Request{Title: "Records", DeliveryMethod: DeliveryEmail, ExternalID: &id}
+			err := r.Validate()
+			if tc.want == "" {
+				require.NoError(t, err)
+				require.Equal(t, tc.id, *r.ExternalID, "kept as given")
+				return
+			}
+			var e *Error
+			require.ErrorAs(t, err, &e)
+			require.Equal(t, []FieldError{{"external_id", tc.want}}, e.Fields)
+		})
+	}
+	empty := ""
+	r := &Request{Title: "Records", DeliveryMethod: DeliveryEmail, ExternalID: &empty}
+	require.NoError(t, r.Validate())
+	require.Nil(t, r.ExternalID, `"" is none`)
+}

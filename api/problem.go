@@ -18,6 +18,9 @@ type problem struct {
 	Errors    []sunshine.FieldError `json:"errors,omitempty"`
 	Allowed   []sunshine.Status     `json:"allowed,omitempty"`
 	RequestID string                `json:"request_id,omitempty"`
+	// ExistingID is the resource that holds the unique value a conflict
+	// is about (Error.ExistingID).
+	ExistingID string `json:"existing_id,omitempty"`
 }
 
 // problemType documents each code in docs/api.md.
@@ -64,7 +67,7 @@ func fail(c *gin.Context, err error) {
 		Detail: sunshine.ErrorMessage(err), RequestID: c.GetString(requestIDKey)}
 	var e *sunshine.Error
 	if errors.As(err, &e) {
-		p.Errors, p.Allowed = e.Fields, e.Allowed
+		p.Errors, p.Allowed, p.ExistingID = e.Fields, e.Allowed, e.ExistingID
 	}
 	if code == sunshine.EInternal {
 		_ = c.Error(err)

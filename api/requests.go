@@ -60,6 +60,7 @@ type requestJSON struct {
 	AgencyEstimatedOn   deadline.Date   `json:"agency_estimated_on"`
 	AcknowledgedOn      deadline.Date   `json:"acknowledged_on"`
 	TrackingNumber      string          `json:"tracking_number"`
+	ExternalID          *string         `json:"external_id"`
 	AssigneeID          *string         `json:"assignee_id"`
 	Tags                []string        `json:"tags"`
 	Pauses              []pauseJSON     `json:"pauses"`
@@ -82,7 +83,7 @@ func (s *Server) requestOut(r *sunshine.Request) requestJSON {
 		ExtensionInvokedOn: r.ExtensionInvokedOn, CustomDueOn: r.CustomDueOn, CustomDueReason: r.CustomDueReason,
 		AgencyEstimatedOn: r.AgencyEstimatedOn, AcknowledgedOn: r.AcknowledgedOn, TrackingNumber: r.TrackingNumber, AssigneeID: r.AssigneeID,
 		Tags: r.Tags, Pauses: []pauseJSON{}, ClosedOn: r.ClosedOn, LastCommunicationOn: r.LastCommunicationOn, CreatedBy: r.CreatedBy,
-		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), Version: r.Version}
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), Version: r.Version, ExternalID: r.ExternalID}
 	for _, p := range r.Pauses {
 		out.Pauses = append(out.Pauses, pauseJSON{From: p.From, To: p.To})
 	}
@@ -115,6 +116,7 @@ type createRequestInput struct {
 	SentOn         *string   `json:"sent_on"`
 	ReceivedOn     *string   `json:"received_on"`
 	TrackingNumber *string   `json:"tracking_number"`
+	ExternalID     *string   `json:"external_id"`
 	AssigneeID     *string   `json:"assignee_id"`
 	Tags           *[]string `json:"tags"`
 	// An import's: the status the request has reached, and since when.
@@ -179,6 +181,7 @@ func (in createRequestInput) request() (*sunshine.Request, error) {
 	if in.TrackingNumber != nil {
 		r.TrackingNumber = *in.TrackingNumber
 	}
+	r.ExternalID = in.ExternalID // null and "" are none
 	fe.uuid("assignee_id", in.AssigneeID)
 	if in.AssigneeID != nil && *in.AssigneeID != "" {
 		r.AssigneeID = in.AssigneeID
@@ -324,6 +327,7 @@ type updateRequestInput struct {
 	Title             optional[string]   `json:"title"`
 	Description       optional[string]   `json:"description"`
 	TrackingNumber    optional[string]   `json:"tracking_number"`
+	ExternalID        optional[string]   `json:"external_id"`
 	AssigneeID        optional[string]   `json:"assignee_id"`
 	Tags              optional[[]string] `json:"tags"`
 	AgencyEstimatedOn optional[string]   `json:"agency_estimated_on"`
@@ -339,6 +343,10 @@ func (in updateRequestInput) update() (sunshine.RequestUpdate, error) {
 	u.Title = str("title", in.Title)
 	u.Description = str("description", in.Description)
 	u.TrackingNumber = str("tracking_number", in.TrackingNumber)
+	if in.ExternalID.given(&fe, "external_id") {
+		v := in.ExternalID.Value // null clears, as "" does
+		u.ExternalID = &v
+	}
 	if in.AssigneeID.given(&fe, "assignee_id") {
 		v := in.AssigneeID.Value // null clears: ""
 		fe.uuid("assignee_id", &v)

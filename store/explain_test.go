@@ -49,7 +49,7 @@ func TestRequestLists_UseIndexes(t *testing.T) {
 		-- rows spreads an organization's requests (see the statistics below).
 		ALTER TABLE requests SET (fillfactor = 10);
 		INSERT INTO requests (org_id, agency_id, title, description, delivery_method, status, jurisdiction,
-		                      received_on, due_on, assignee_id, tags, tracking_number)
+		                      received_on, due_on, assignee_id, tags, tracking_number, external_id)
 			SELECT CASE WHEN i % 20 = 0 THEN '00000000-0000-0000-0000-000000000002'::uuid ELSE '00000000-0000-0000-0000-000000000001'::uuid END,
 			       ('00000000-0000-0000-0002-' || lpad((CASE WHEN i % 20 = 0 THEN 51 + i % 10 ELSE 1 + i % 50 END)::text, 12, '0'))::uuid,
 			       'Request ' || i || CASE WHEN i % 97 = 0 THEN ' about detainers' ELSE '' END
@@ -65,7 +65,9 @@ func TestRequestLists_UseIndexes(t *testing.T) {
 			       -- every one of the small one's).
 			       CASE WHEN i % 20 <> 0 AND i % 997 <> 0 THEN ('00000000-0000-0000-0001-' || lpad((1 + i % 10)::text, 12, '0'))::uuid END,
 			       CASE WHEN i % 50 = 0 THEN ARRAY['ICE'] ELSE '{}' END,
-			       'CBP-' || (2016 + i % 10) || '-' || lpad(i::text, 6, '0')
+			       'CBP-' || (2016 + i % 10) || '-' || lpad(i::text, 6, '0'),
+			       -- Half of them imported from a spreadsheet.
+			       CASE WHEN i % 2 = 0 THEN 'row-' || i END
 			FROM generate_series(1, 100000) i;
 		-- A fifth of the acknowledged requests are New York ones (FOIL), with
 		-- the agency's estimate 20 days after the statutory date.
@@ -127,6 +129,11 @@ func TestRequestLists_UseIndexes(t *testing.T) {
 		// through the full-text index, not a walk of the due-date index.
 		{"tracking number", sunshine.RequestFilter{Q: "CBP-2019-000123"}, 2},
 		{"tracking number's digits", sunshine.RequestFilter{Q: "000123"}, 2},
+		// An import's look-up of its reference: its one row, through
+		// requests_org_external_id_key; typed in q, that index or'ed with
+		// the full-text one.
+		{"external ID", sunshine.RequestFilter{ExternalID: "row-12346"}, 2},
+		{"external ID in q", sunshine.RequestFilter{Q: "row-12346"}, 2},
 		{"second page", sunshine.RequestFilter{After: store.EncodeCursor("requests", "2020-01-01", "00000000-0000-0000-0000-000000000000")}, ordered},
 		{"second page, open", sunshine.RequestFilter{Statuses: open, After: store.EncodeCursor("requests", "2020-01-01", "00000000-0000-0000-0000-000000000000")}, ordered},
 		{"export's second page", sunshine.RequestFilter{Limit: 200, After: store.EncodeCursor("requests", "2020-01-01", "00000000-0000-0000-0000-000000000000")}, 2 * 201},

@@ -33,7 +33,7 @@ type requestRow struct {
 var requestColumns = `SELECT r.id, r.org_id, r.agency_id, a.name AS agency_name, a.time_zone, r.title, r.description,
 	r.delivery_method, r.status, r.jurisdiction, r.sent_on, r.received_on, r.due_on, r.extended,
 	r.extension_invoked_on, r.custom_due_on, r.custom_due_reason, r.agency_estimated_on, r.acknowledged_on, r.tracking_number,
-	r.assignee_id, r.tags, r.closed_on, r.created_by, r.created_at, r.updated_at, r.version,
+	r.external_id, r.assignee_id, r.tags, r.closed_on, r.created_by, r.created_at, r.updated_at, r.version,
 	asg.email AS assignee_email, asg.name AS assignee_name,
 	(SELECT max(c.occurred_on) FROM communications c WHERE c.request_id = r.id) AS last_communication_on,
 	(SELECT string_agg(to_char(p.started_on, 'YYYY-MM-DD') || '/' || coalesce(to_char(p.ended_on, 'YYYY-MM-DD'), ''), ',' ORDER BY p.started_on)
@@ -149,16 +149,47 @@ func (s *Store) createOnce(ctx context.Context, q sqlx.QueryerContext, p sunshin
 	err = q.QueryRowxContext(ctx, createInsert, r.OrgID, r.AgencyID, r.Title, r.Description, r.DeliveryMethod, r.Status,
 		r.Jurisdiction, r.SentOn, r.ReceivedOn, r.DueOn, r.TrackingNumber, r.AssigneeID, pq.Array(r.Tags), r.CreatedBy,
 		string(evJSON), pq.Array(dateStrings(sch.SoonDates)), sch.OverdueFrom, sch.AwaitingOn, sch.Next, f.ClosuresVersion,
+		r.ExternalID,
 	).Scan(&r.ID, &r.CreatedAt, &r.UpdatedAt, &r.Version)
 	if errors.Is(err, sql.ErrNoRows) {
+		if r.ExternalID != nil {
+			// Inserted nothing: another request may have the external ID.
+			if err := externalIDTaken(ctx, q, r.OrgID, *r.ExternalID); err != nil {
+				return err
+			}
+		}
 		return errClosuresChanged
 	}
 	return translate(err, "request")
 }
 
+// externalIDTaken is the conflict of an external ID that a request of
+// organization org already has: it names that request and carries its ID
+// (Error.ExistingID), for an import script to go on with it. It is nil
+// when no request has the ID (any more).
+func externalIDTaken(ctx context.Context, q sqlx.QueryerContext, org, externalID string) error {
+	var holder struct {
+		ID    string `db:"id"`
+		Title string `db:"title"`
+	}
+	err := sqlx.GetContext(ctx, q, &holder, `SELECT id, title FROM requests WHERE org_id = $1 AND external_id = $2`, org, externalID)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return translate(err, "request")
+	}
+	return &sunshine.Error{Code: sunshine.EConflict,
+		Message:    fmt.Sprintf("the external ID %q is already request %s (%q)", externalID, holder.ID, holder.Title),
+		Fields:     []sunshine.FieldError{externalIDUsed},
+		ExistingID: holder.ID}
+}
+
 // createInsert writes a new request, its timeline and its reminder
 // schedule in one statement, if the agency's closure days are still at
-// version $20. The agency row is share-locked: a closure change holds it
+// version $20. A request of the organization with its external ID ($21)
+// makes it insert nothing, as stale closure days do (createOnce tells
+// which). The agency row is share-locked: a closure change holds it
 // (AddClosure), and a wait for it re-checks the version on the row as that
 // change left it, so a stale count inserts nothing (errClosuresChanged).
 // The events are inserted in their order, which their seq keeps; a new
@@ -167,10 +198,11 @@ const createInsert = `WITH agency AS (
 			SELECT a.id FROM agencies a WHERE a.org_id = $1 AND a.id = $2 AND a.closures_version = $20 FOR SHARE
 		), req AS (
 			INSERT INTO requests (org_id, agency_id, title, description, delivery_method, status, jurisdiction,
-				sent_on, received_on, due_on, tracking_number, assignee_id, tags, created_by)
+				sent_on, received_on, due_on, tracking_number, assignee_id, tags, created_by, external_id)
 			SELECT $1::uuid, agency.id, $3::text, $4::text, $5::text, $6::text, $7::text, $8::date, $9::date, $10::date,
-				$11::text, $12::uuid, $13::text[], $14::uuid
+				$11::text, $12::uuid, $13::text[], $14::uuid, $21::text
 			FROM agency
+			ON CONFLICT (org_id, external_id) WHERE external_id IS NOT NULL DO NOTHING
 			RETURNING id, org_id, created_at, updated_at, version
 		), events AS (
 			INSERT INTO request_events (org_id, request_id, actor_id, kind, effective_on, data)
@@ -499,9 +531,15 @@ func requestListQuery(org string, f sunshine.RequestFilter, limit int, now time.
 	if f.NoDateToFollow {
 		where = append(where, noDateToFollow)
 	}
+	if f.ExternalID != "" {
+		where = append(where, "r.external_id = "+arg(f.ExternalID)) // requests_org_external_id_key
+	}
 	if q := strings.TrimSpace(f.Q); q != "" {
-		// The title, description and tracking number, accents ignored (migration 0022).
-		where = append(where, "r.search @@ websearch_to_tsquery('"+searchConfig+"', "+arg(q)+")")
+		// The title, description and tracking number, accents ignored
+		// (migration 0022), or the external ID exactly, as typed (an
+		// import's references are no words: "row 17" is not "17").
+		qArg := arg(q)
+		where = append(where, "(r.search @@ websearch_to_tsquery('"+searchConfig+"', "+qArg+") OR r.external_id = "+qArg+")")
 	}
 	if f.After != "" {
 		due, id, ok := decodeCursor("requests", f.After)
@@ -554,11 +592,20 @@ const jurisdictionsInUse = `WITH RECURSIVE laws(code) AS (
 	SELECT a.jurisdiction FROM agencies a WHERE a.org_id = $1
 	ORDER BY 1`
 
-// UpdateRequest applies a partial update.
+// UpdateRequest applies a partial update. An external ID another request
+// of the organization has is an EConflict that names it.
 func (s *Store) UpdateRequest(ctx context.Context, id string, upd sunshine.RequestUpdate) (*sunshine.Request, error) {
-	return s.mutate(ctx, id, func(tx *sqlx.Tx, r *sunshine.Request) error {
+	r, err := s.mutate(ctx, id, func(tx *sqlx.Tx, r *sunshine.Request) error {
 		return s.update(ctx, tx, r, upd)
 	})
+	if ext := upd.ExternalID; ext != nil && *ext != "" && isExternalIDUsed(err) {
+		if org, oerr := orgID(ctx); oerr == nil {
+			if taken := externalIDTaken(ctx, s.q(), org, *ext); taken != nil {
+				return nil, taken
+			}
+		}
+	}
+	return r, err
 }
 
 // update applies upd to r, locked in tx, with its event; errNoChange when
@@ -574,6 +621,16 @@ func (s *Store) update(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, up
 	setStr("title", &r.Title, upd.Title)
 	setStr("description", &r.Description, upd.Description)
 	setStr("tracking_number", &r.TrackingNumber, upd.TrackingNumber)
+	if upd.ExternalID != nil {
+		next := upd.ExternalID
+		if *next == "" {
+			next = nil
+		}
+		if !samePtr(next, r.ExternalID) {
+			r.ExternalID = next
+			changed["external_id"] = next
+		}
+	}
 	if err := checkWasAssignee(ctx, tx, r, upd); err != nil {
 		return err
 	}
@@ -760,11 +817,11 @@ func saveRequest(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request) error {
 	const q = `UPDATE requests SET title = $3, description = $4, tracking_number = $5, assignee_id = $6, tags = $7,
 		agency_estimated_on = $8, status = $9, sent_on = $10, received_on = $11, due_on = $12, extended = $13,
 		extension_invoked_on = $14, custom_due_on = $15, custom_due_reason = $16, closed_on = $17, acknowledged_on = $18,
-		updated_at = now(), version = version + 1
+		external_id = $19, updated_at = now(), version = version + 1
 		WHERE org_id = $1 AND id = $2 RETURNING version, updated_at`
 	err := tx.QueryRowxContext(ctx, q, r.OrgID, r.ID, r.Title, r.Description, r.TrackingNumber, r.AssigneeID,
 		pq.Array(r.Tags), r.AgencyEstimatedOn, r.Status, r.SentOn, r.ReceivedOn, r.DueOn, r.Extended,
-		r.ExtensionInvokedOn, r.CustomDueOn, r.CustomDueReason, r.ClosedOn, r.AcknowledgedOn).Scan(&r.Version, &r.UpdatedAt)
+		r.ExtensionInvokedOn, r.CustomDueOn, r.CustomDueReason, r.ClosedOn, r.AcknowledgedOn, r.ExternalID).Scan(&r.Version, &r.UpdatedAt)
 	return translate(err, "request")
 }
 

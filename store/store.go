@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -142,6 +143,9 @@ func translate(err error, what string) error {
 	case errors.As(err, &pqErr):
 		switch pqErr.Code {
 		case "23505": // unique_violation
+			if f, ok := uniqueFields[pqErr.Constraint]; ok {
+				return &sunshine.Error{Code: sunshine.EConflict, Message: f.Field + " " + f.Message, Fields: []sunshine.FieldError{f}}
+			}
 			return sunshine.Errorf(sunshine.EConflict, "%s already exists", what)
 		case "23503": // foreign_key_violation
 			return sunshine.Errorf(sunshine.EInvalid, "%s refers to something that does not exist", what)
@@ -154,6 +158,21 @@ func translate(err error, what string) error {
 		return &sunshine.Error{Code: sunshine.EUnavailable, Message: "the database is unavailable; try again shortly"}
 	}
 	return fmt.Errorf("store: %s: %w", what, err)
+}
+
+// uniqueFields name the input field whose value a unique index found taken,
+// for the indexes on values a client sets.
+var uniqueFields = map[string]sunshine.FieldError{
+	"requests_org_external_id_key": externalIDUsed, // migration 0038
+}
+
+var externalIDUsed = sunshine.FieldError{Field: "external_id", Message: "is already used by another request of this organization"}
+
+// isExternalIDUsed reports whether err is translate's conflict over a
+// request's external ID.
+func isExternalIDUsed(err error) bool {
+	var e *sunshine.Error
+	return errors.As(err, &e) && e.Code == sunshine.EConflict && slices.Contains(e.Fields, externalIDUsed)
 }
 
 func isConnError(err error) bool {

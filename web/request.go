@@ -119,7 +119,7 @@ var fieldLabels = map[string]string{
 	"agency_id": "Agency", "title": "Title", "description": "Request text", "delivery_method": "Delivery method",
 	"tracking_number": "Agency tracking number", "tags": "Tags", "sent_on": "Sent on", "received_on": "Received by the agency on",
 	"agency_estimated_on": "Agency's estimated date", "assignee_id": "Assignee", "assignment_note": "Note for them",
-	"status": "Status it has reached", "status_on": "Since",
+	"status": "Status it has reached", "status_on": "Since", "external_id": "External ID",
 }
 
 // Problems lists the errors of the given fields, in that order, for the
@@ -788,6 +788,8 @@ func changedField(key string, v any) string {
 		name = "agency's estimate"
 	case "sent_on":
 		name = "sent date"
+	case "external_id":
+		name = "external ID"
 	}
 	if !short {
 		return name
@@ -1212,7 +1214,7 @@ func (s *Server) handleCustomDue(c *gin.Context) {
 }
 
 // detailFields are the details form's fields, in its order.
-var detailFields = []string{"title", "description", "tracking_number", "tags", "agency_estimated_on", "sent_on", "received_on"}
+var detailFields = []string{"title", "description", "tracking_number", "external_id", "tags", "agency_estimated_on", "sent_on", "received_on"}
 
 // detailValue is a details field of r as the form shows it.
 func detailValue(r *sunshine.Request, name string) string {
@@ -1229,6 +1231,10 @@ func detailValue(r *sunshine.Request, name string) string {
 		return r.Description
 	case "tracking_number":
 		return r.TrackingNumber
+	case "external_id":
+		if r.ExternalID != nil {
+			return *r.ExternalID
+		}
 	case "tags":
 		return strings.Join(r.Tags, ", ")
 	case "agency_estimated_on":
@@ -1270,6 +1276,8 @@ func setDetail(upd *sunshine.RequestUpdate, f *reqForm, name, typed string) {
 		text(&upd.Description)
 	case "tracking_number":
 		text(&upd.TrackingNumber)
+	case "external_id":
+		text(&upd.ExternalID) // "" clears it
 	case "tags":
 		tags := splitTags(typed)
 		upd.Tags = &tags
@@ -1349,7 +1357,7 @@ func (s *Server) handleRequestEdit(c *gin.Context) {
 		}
 		// Every mistake at once: the request's own rules over the
 		// typed values, beside the malformed dates and conflicts above.
-		if upd.Title != nil || upd.Description != nil || upd.TrackingNumber != nil || upd.Tags != nil {
+		if upd.Title != nil || upd.Description != nil || upd.TrackingNumber != nil || upd.ExternalID != nil || upd.Tags != nil {
 			probe := *r
 			if upd.Title != nil {
 				probe.Title = *upd.Title
@@ -1359,6 +1367,9 @@ func (s *Server) handleRequestEdit(c *gin.Context) {
 			}
 			if upd.TrackingNumber != nil {
 				probe.TrackingNumber = *upd.TrackingNumber
+			}
+			if upd.ExternalID != nil {
+				probe.ExternalID = upd.ExternalID
 			}
 			if upd.Tags != nil {
 				probe.Tags = *upd.Tags

@@ -1029,6 +1029,10 @@ func detailsOf(r *sunshine.Request) url.Values {
 	set("title", r.Title)
 	set("description", r.Description)
 	set("tracking_number", r.TrackingNumber)
+	set("external_id", "")
+	if r.ExternalID != nil {
+		set("external_id", *r.ExternalID)
+	}
 	set("tags", strings.Join(r.Tags, ", "))
 	for name, on := range map[string]deadline.Date{"agency_estimated_on": r.AgencyEstimatedOn, "sent_on": r.SentOn, "received_on": r.ReceivedOn} {
 		switch {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"os"
@@ -197,10 +198,23 @@ func TestMigrate_ToAndAhead(t *testing.T) {
 
 	code, _, errOut := runCLI("migrate")
 	require.Equal(t, 0, code, errOut)
-	code, out, errOut := runCLI("migrate", "--to", fmt.Sprint(latest-1))
+	// The migration before the latest: numbers may skip one reserved for a
+	// change not merged yet.
+	var before uint
+	files, err := fs.Glob(migrations.FS, "*.up.sql")
+	require.NoError(t, err)
+	for _, f := range files {
+		var v uint
+		_, err := fmt.Sscanf(f, "%d_", &v)
+		require.NoError(t, err, f)
+		if v < latest {
+			before = max(before, v)
+		}
+	}
+	code, out, errOut := runCLI("migrate", "--to", fmt.Sprint(before))
 	require.Equal(t, 0, code, errOut)
-	require.Equal(t, fmt.Sprintf("database at migration %d (this release's latest is %d)\n", latest-1, latest), out)
-	require.Equal(t, latest-1, version())
+	require.Equal(t, fmt.Sprintf("database at migration %d (this release's latest is %d)\n", before, latest), out)
+	require.Equal(t, before, version())
 	for _, bad := range []string{"0", fmt.Sprint(latest + 1)} {
 		code, _, errOut = runCLI("migrate", "--to", bad)
 		require.Equal(t, exitUsage, code, bad)

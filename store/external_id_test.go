@@ -1,0 +1,164 @@
+package store_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/store"
+	"github.com/sunshine-records/sunshine/store/storetest"
+)
+
+// An external ID (an import's reference) is unique within an organization:
+// filing a second request with it is a conflict that names the first and
+// carries its ID, and creates nothing; another organization may use the
+// same one, and learns nothing of ours.
+func TestStore_ExternalIDOnCreate(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	a := b.agency(t, "Sheriff", "us-ca")
+	colleague := &sunshine.User{Email: "colleague@ndlon.example", Role: sunshine.RoleStaff}
+	require.NoError(t, b.s.CreateUser(b.ctx, colleague))
+	newRequest := func(title, ext string) *sunshine.Request {
+		return &sunshine.Request{AgencyID: a.ID, Title: title, DeliveryMethod: sunshine.DeliveryEmail, ExternalID: &ext}
+	}
+	first := newRequest("Jail contracts", "row-17")
+	require.NoError(t, b.s.CreateRequest(b.ctx, first))
+	require.Equal(t, "row-17", *first.ExternalID)
+	got, err := b.s.FindRequestByID(b.ctx, first.ID)
+	require.NoError(t, err)
+	require.Equal(t, "row-17", *got.ExternalID)
+
+	for _, tc := range []struct {
+		name     string
+		assignee *string // someone else: filed in a transaction with their email
+	}{
+		{"filed alone", nil},
+		{"assigned to a colleague", &colleague.ID},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			again := newRequest("Jail contracts, again", "row-17")
+			again.AssigneeID = tc.assignee
+			err := b.s.CreateRequest(b.ctx, again)
+			requireField(t, err, sunshine.EConflict, "external_id")
+			var e *sunshine.Error
+			require.ErrorAs(t, err, &e)
+			require.Equal(t, first.ID, e.ExistingID)
+			require.Contains(t, e.Message, first.ID)
+			require.Contains(t, e.Message, `"Jail contracts"`)
+			require.Empty(t, again.ID, "nothing created")
+		})
+	}
+	rs, _, err := b.s.FindRequests(b.ctx, sunshine.RequestFilter{})
+	require.NoError(t, err)
+	require.Len(t, rs, 1, "only the first request was filed")
+	reminders, _, err := b.s.FindReminders(b.ctx, nil, 0, "")
+	require.NoError(t, err)
+	require.Empty(t, reminders, "nobody was emailed about a request that was not filed")
+
+	other := storetest.Org(t, b.s, "other")
+	theirs := &sunshine.Agency{Name: "Police", Jurisdiction: "us-ca"}
+	require.NoError(t, b.s.CreateAgency(other.Ctx, theirs))
+	r := &sunshine.Request{AgencyID: theirs.ID, Title: "Theirs", DeliveryMethod: sunshine.DeliveryEmail, ExternalID: first.ExternalID}
+	require.NoError(t, b.s.CreateRequest(other.Ctx, r), "another organization may use the same external ID")
+	rs, _, err = b.s.FindRequests(other.Ctx, sunshine.RequestFilter{ExternalID: "row-17"})
+	require.NoError(t, err)
+	require.Equal(t, []string{r.ID}, requestIDs(rs), "each organization finds its own")
+
+	none := ""
+	r = newRequest("Without one", none)
+	require.NoError(t, b.s.CreateRequest(b.ctx, r))
+	require.Nil(t, r.ExternalID, `"" is none`)
+}
+
+// Editing a request sets, changes or clears its external ID; one another
+// request of the organization has is a conflict naming it, and changes
+// nothing.
+func TestStore_ExternalIDOnUpdate(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	a := b.agency(t, "Sheriff", "us-ca")
+	r1 := b.request(t, a, "Jail contracts", "2017-03-27")
+	r2 := b.request(t, a, "Body camera footage", "2017-03-27")
+	set := func(id, ext string) (*sunshine.Request, error) {
+		return b.s.UpdateRequest(b.ctx, id, sunshine.RequestUpdate{ExternalID: &ext})
+	}
+
+	got, err := set(r1.ID, "MR-123456")
+	require.NoError(t, err)
+	require.Equal(t, "MR-123456", *got.ExternalID)
+
+	before, err := b.s.FindRequestByID(b.ctx, r2.ID)
+	require.NoError(t, err)
+	_, err = set(r2.ID, "MR-123456")
+	requireField(t, err, sunshine.EConflict, "external_id")
+	var e *sunshine.Error
+	require.ErrorAs(t, err, &e)
+	require.Equal(t, r1.ID, e.ExistingID)
+	require.Contains(t, e.Message, `"Jail contracts"`)
+	after, err := b.s.FindRequestByID(b.ctx, r2.ID)
+	require.NoError(t, err)
+	require.Nil(t, after.ExternalID)
+	require.Equal(t, before.Version, after.Version, "nothing changed")
+
+	got, err = set(r1.ID, "MR-123456")
+	require.NoError(t, err)
+	require.Equal(t, r1.Version+1, got.Version, "its own external ID again changes nothing")
+
+	_, err = set(r1.ID, " MR-123456")
+	requireField(t, err, sunshine.EInvalid, "external_id")
+
+	got, err = set(r1.ID, "")
+	require.NoError(t, err)
+	require.Nil(t, got.ExternalID, `"" clears it`)
+	es, _, err := b.s.FindEvents(b.ctx, r1.ID, store.All, "")
+	require.NoError(t, err)
+	require.Equal(t, sunshine.EventUpdated, es[len(es)-1].Kind)
+	require.JSONEq(t, `{"external_id": null}`, string(es[len(es)-1].Data))
+
+	got, err = set(r2.ID, "MR-123456")
+	require.NoError(t, err, "free again once cleared")
+	require.Equal(t, "MR-123456", *got.ExternalID)
+}
+
+// The list finds a request by its external ID: exactly with the filter,
+// and typed in the words filter (q) as a tracking number is.
+func TestStore_FindRequestsByExternalID(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	a := b.agency(t, "Sheriff", "us-ca")
+	r1 := b.request(t, a, "Jail contracts", "2017-03-27")
+	r2 := b.request(t, a, "Row 17 of the jail log", "2017-03-28")
+	for id, ext := range map[string]string{r1.ID: "row-17", r2.ID: "Row 18"} {
+		_, err := b.s.UpdateRequest(b.ctx, id, sunshine.RequestUpdate{ExternalID: &ext})
+		require.NoError(t, err)
+	}
+	for _, tc := range []struct {
+		name string
+		f    sunshine.RequestFilter
+		want []string
+	}{
+		{"filter", sunshine.RequestFilter{ExternalID: "row-17"}, []string{r1.ID}},
+		{"filter is exact", sunshine.RequestFilter{ExternalID: "ROW-17"}, []string{}},
+		{"filter with a space", sunshine.RequestFilter{ExternalID: "Row 18"}, []string{r2.ID}},
+		{"filter and status", sunshine.RequestFilter{ExternalID: "row-17", Statuses: []sunshine.Status{sunshine.StatusDraft}}, []string{}},
+		{"q", sunshine.RequestFilter{Q: "row-17"}, []string{r1.ID}},
+		{"q with spaces around", sunshine.RequestFilter{Q: " Row 18 "}, []string{r2.ID}},
+		{"q still finds words", sunshine.RequestFilter{Q: "jail"}, []string{r1.ID, r2.ID}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rs, _, err := b.s.FindRequests(b.ctx, tc.f)
+			require.NoError(t, err)
+			require.Equal(t, tc.want, requestIDs(rs))
+		})
+	}
+}
+
+func requestIDs(rs []*sunshine.Request) []string {
+	out := []string{}
+	for _, r := range rs {
+		out = append(out, r.ID)
+	}
+	return out
+}
