@@ -29,7 +29,7 @@ const importMaxRows = 2000
 // importAliases are other names spreadsheets give them.
 var (
 	importColumns = []string{"title", "agency", "description", "delivery_method", "sent_on", "received_on",
-		"tracking_number", "tags", "assignee", "status", "status_on", "closed_on"}
+		"tracking_number", "tags", "assignee", "status", "status_on", "closed_on", "external_id"}
 	importAliases = map[string]string{"agency_name": "agency", "request_text": "description", "assignee_email": "assignee",
 		"received": "received_on", "sent": "sent_on", "tracking": "tracking_number"}
 )
@@ -43,6 +43,9 @@ type importRow struct {
 	StatusOn deadline.Date
 	DueOn    deadline.Date // once checked
 	Problems []string
+	// Already is the request an earlier import filed with this row's
+	// external ID: the row is left out, so an import can be run again.
+	Already *sunshine.Request
 
 	req *sunshine.Request
 	to  *sunshine.TransitionInput
@@ -55,7 +58,19 @@ type importData struct {
 	Ignored  []string
 	Rows     []*importRow
 	Problems int // rows with problems
+	Already  int // rows imported before (their external IDs are taken)
 	Checked  bool
+}
+
+// New is how many rows the import files.
+func (d importData) New() int { return len(d.Rows) - d.Problems - d.Already }
+
+// NewRequests is New in words: "1 request", "12 requests".
+func (d importData) NewRequests() string {
+	if d.New() == 1 {
+		return "1 request"
+	}
+	return fmt.Sprintf("%d requests", d.New())
 }
 
 // handleImportTemplate answers a CSV to fill in: the columns an import
@@ -111,6 +126,7 @@ func (s *Server) handleImport(c *gin.Context) {
 	}
 	save := c.PostForm("action") == "import"
 	err = s.store.Atomically(ctxOf(c), func(st *store.Store) error {
+		filed := map[string]int{} // the requests this import files: their rows
 		for _, r := range d.Rows {
 			if len(r.Problems) > 0 {
 				continue
@@ -121,15 +137,25 @@ func (s *Server) handleImport(c *gin.Context) {
 				}
 				return st.CreateRequest(ctxOf(c), r.req)
 			})
-			if err != nil {
-				if sunshine.ErrorCode(err) == sunshine.EInternal {
+			var e *sunshine.Error
+			switch {
+			case err == nil:
+				r.Status, r.DueOn = r.req.Status, r.req.EffectiveDueOn()
+				filed[r.req.ID] = r.Line
+			case errors.As(err, &e) && e.ExistingID != "" && filed[e.ExistingID] != 0:
+				r.Problems = append(r.Problems, fmt.Sprintf("external_id: row %d has it too", filed[e.ExistingID]))
+				d.Problems++
+			case e != nil && e.ExistingID != "":
+				if r.Already, err = st.FindRequestByID(ctxOf(c), e.ExistingID); err != nil {
 					return err
 				}
+				d.Already++
+			case sunshine.ErrorCode(err) == sunshine.EInternal:
+				return err
+			default:
 				r.Problems = append(r.Problems, problemsOf(err)...)
 				d.Problems++
-				continue
 			}
-			r.Status, r.DueOn = r.req.Status, r.req.EffectiveDueOn()
 		}
 		if !save || d.Problems > 0 {
 			return errCheckOnly
@@ -141,7 +167,11 @@ func (s *Server) handleImport(c *gin.Context) {
 		return
 	}
 	if err == nil {
-		s.redirectBack(c, "/requests?status=any", fmt.Sprintf("Imported %d requests from %s.", len(d.Rows), d.Filename))
+		note := fmt.Sprintf("Imported %s from %s.", d.NewRequests(), d.Filename)
+		if d.Already > 0 {
+			note += fmt.Sprintf(" %d rows were imported before (their external IDs are taken) and were left out.", d.Already)
+		}
+		s.redirectBack(c, "/requests?status=any", note)
 		return
 	}
 	d.Checked = true
@@ -301,6 +331,9 @@ func importRequest(cell func(string) string, agencies map[string]string, users [
 	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
 	r := &sunshine.Request{Title: cell("title"), Description: cell("description"), TrackingNumber: cell("tracking_number"),
 		DeliveryMethod: sunshine.DeliveryEmail}
+	if id := cell("external_id"); id != "" {
+		r.ExternalID = &id
+	}
 	switch id, ok := agencies[nameKey(cell("agency"))]; {
 	case cell("agency") == "":
 		bad("agency: is required, the agency's name as in Agencies")

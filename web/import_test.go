@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"html"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"slices"
 	"strings"
@@ -101,6 +102,46 @@ func TestImport_CheckThenImport(t *testing.T) {
 	require.Equal(t, b.fx.Admin.ID, *force.AssigneeID)
 	require.Equal(t, sunshine.StatusSubmitted, got["Body-camera policy"][0].Status)
 	require.Equal(t, sunshine.StatusFulfilled, got["Stop data (Café Ruiz)"][0].Status)
+}
+
+// With an external_id column the same spreadsheet, grown, can be imported
+// again: the rows an earlier import filed are left out, named; a repeat
+// within the file is a problem.
+func TestImport_ExternalIDsRunAgain(t *testing.T) {
+	t.Parallel()
+	b, _, _ := sacramento(t)
+	before := len(allRequests(t, b))
+	sheet := [][]string{
+		{"external_id", "title", "agency", "received_on"},
+		{"row-1", "Jail contracts", "Sacramento County Sheriff's Department", "2017-01-09"},
+		{"row-2", "Use-of-force reports", "Sacramento County Sheriff's Department", "2017-01-10"},
+	}
+	importSheet := func(rows [][]string) *httptest.ResponseRecorder {
+		return b.upload("/requests/import", map[string]string{"action": "import"}, map[string][]byte{"log.csv": csvOf(t, rows, ',')}, "")
+	}
+	loc := requireRedirect(t, importSheet(sheet), "/requests")
+	require.Contains(t, body(b.get(loc)), "Imported 2 requests from log.csv.")
+
+	grown := append(sheet, []string{"row-3", "Body-camera policy", "Sacramento County Sheriff's Department", "2017-02-01"})
+	rec := b.upload("/requests/import", map[string]string{"action": "check"}, map[string][]byte{"log.csv": csvOf(t, grown, ',')}, "")
+	require.Equal(t, http.StatusOK, rec.Code)
+	page := body(rec)
+	require.Contains(t, page, "1 of 3 rows can be imported, 2 were before")
+	require.Regexp(t, `imported before: <a href="/requests/[0-9a-f-]+">Jail contracts</a>`, page)
+	require.Contains(t, page, `<button type="submit" name="action" value="import">Import 1 request</button>`)
+	loc = requireRedirect(t, importSheet(grown), "/requests")
+	require.Contains(t, body(b.get(loc)), "Imported 1 request from log.csv. 2 rows were imported before (their external IDs are taken) and were left out.")
+	got := allRequests(t, b)
+	require.Len(t, got, before+3)
+	require.Equal(t, "row-3", *got["Body-camera policy"][0].ExternalID)
+
+	// The same reference twice in one file: that row cannot be imported.
+	twice := [][]string{grown[0], {"row-9", "Stop data", "Sacramento County Sheriff's Department", "2017-02-01"},
+		{"row-9", "Stop data again", "Sacramento County Sheriff's Department", "2017-02-01"}}
+	rec = importSheet(twice)
+	require.Equal(t, http.StatusUnprocessableEntity, rec.Code)
+	require.Contains(t, body(rec), "Row 3 (Stop data again): external_id: row 2 has it too")
+	require.Len(t, allRequests(t, b), before+3, "nothing saved")
 }
 
 // The template to download is itself an import: its example rows check.
