@@ -805,3 +805,25 @@ func TestBrowser_LogFormShowsWhatApplies(t *testing.T) {
 	b.do("type a fee", chromedp.SetValue(chromedp.CSS(`#comm-fee-amount`), "25.00"))
 	require.Contains(t, choose("in", "denial"), "fee_amount")
 }
+
+// A spreadsheet imported in a browser: checked, then imported from what
+// the check kept in the page (its lines, quotes and accents intact).
+func TestBrowser_ImportSpreadsheet(t *testing.T) {
+	b, ls := openRequestPage(t)
+	path := filepath.Join(t.TempDir(), "requests.csv")
+	sheet := "external_id,title,agency,received_on,status,status_on,description\n" +
+		"r1,Jail contracts,Sacramento County Sheriff's Department,2017-01-09,denied,2017-02-01,\"Every contract,\nsigned or not, with \"\"Café\"\" vendors\"\n" +
+		"r2,Use-of-force reports,Sacramento County Sheriff's Department,2017-03-20,,,\n"
+	require.NoError(t, os.WriteFile(path, []byte(sheet), 0o600))
+	b.do("open the import page", chromedp.Navigate(ls.url+"/requests/import"), chromedp.WaitVisible(chromedp.CSS(`#import-file`)))
+	b.do("check the file", chromedp.SetUploadFiles(chromedp.CSS(`#import-file`), []string{path}),
+		chromedp.Click(chromedp.CSS(`button[value="check"]`)))
+	b.waitText("the check", "All 2 rows can be imported", "denied since Wed 1 Feb 2017")
+	b.do("import", chromedp.Click(chromedp.CSS(`button[value="import"]`)))
+	b.waitText("the note", "Imported 2 requests from requests.csv.")
+	rs, _, err := ls.st.FindRequests(ls.ndlon.Ctx, sunshine.RequestFilter{Statuses: sunshine.AllStatuses(), ExternalID: "r1"})
+	require.NoError(t, err)
+	require.Len(t, rs, 1)
+	require.Equal(t, "Every contract,\nsigned or not, with \"Café\" vendors", rs[0].Description)
+	require.Equal(t, sunshine.StatusDenied, rs[0].Status)
+}

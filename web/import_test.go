@@ -85,7 +85,7 @@ func TestImport_CheckThenImport(t *testing.T) {
 	require.Len(t, allRequests(t, b), before, "a check saves nothing")
 
 	// Imported from what the check kept in the page.
-	kept := regexp.MustCompile(`<input type="hidden" name="csv" value="([^"]*)">`).FindStringSubmatch(page)
+	kept := regexp.MustCompile(`<textarea name="csv" hidden aria-hidden="true">\n([^<]*)</textarea>`).FindStringSubmatch(page)
 	require.NotNil(t, kept)
 	loc := requireRedirect(t, b.upload("/requests/import", map[string]string{"action": "import", "filename": "requests.csv",
 		"csv": html.UnescapeString(kept[1])}, nil, ""), "/requests")
