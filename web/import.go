@@ -119,9 +119,14 @@ func (s *Server) handleImport(c *gin.Context) {
 		d.CSV = text
 		err = s.readImport(c, &d)
 	}
-	if err != nil {
-		d.Error = err.Error()
+	var bad fileProblem
+	switch {
+	case errors.As(err, &bad):
+		d.Error = bad.Error()
 		s.render(c, http.StatusBadRequest, "import", "Import requests", d)
+		return
+	case err != nil:
+		s.fail(c, err)
 		return
 	}
 	save := c.PostForm("action") == "import"
@@ -182,11 +187,19 @@ func (s *Server) handleImport(c *gin.Context) {
 	s.render(c, status, "import", "Import requests", d)
 }
 
+// fileProblem is what is wrong with an imported file as a whole, said to
+// the person importing it.
+type fileProblem string
+
+func (p fileProblem) Error() string { return string(p) }
+
+func fileProblemf(format string, args ...any) error { return fileProblem(fmt.Sprintf(format, args...)) }
+
 // importUpload reads the posted spreadsheet: the file chosen, or the text
 // a check kept in the page.
 func importUpload(c *gin.Context) (raw []byte, name string, err error) {
 	if err := c.Request.ParseMultipartForm(formLimit); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-		return nil, "", fmt.Errorf("The file could not be read (at most %d MiB): nothing was imported.", formLimit>>20)
+		return nil, "", fileProblemf("The file could not be read (at most %d MiB): nothing was imported.", formLimit>>20)
 	}
 	if f, h, err := c.Request.FormFile("file"); err == nil {
 		defer f.Close()
@@ -196,7 +209,7 @@ func importUpload(c *gin.Context) (raw []byte, name string, err error) {
 	if kept := c.PostForm("csv"); kept != "" {
 		return []byte(kept), c.PostForm("filename"), nil
 	}
-	return nil, "", errors.New("Choose a CSV file to import.")
+	return nil, "", fileProblem("Choose a CSV file to import.")
 }
 
 // csvText is a file's text: UTF-8 (a byte-order mark dropped), or else
@@ -204,14 +217,14 @@ func importUpload(c *gin.Context) (raw []byte, name string, err error) {
 func csvText(raw []byte) (string, error) {
 	raw = bytes.TrimPrefix(raw, []byte("\ufeff"))
 	if bytes.IndexByte(raw, 0) >= 0 {
-		return "", errors.New("This is not a CSV file (it holds binary data). Save the spreadsheet as CSV and try again.")
+		return "", fileProblem("This is not a CSV file (it holds binary data). Save the spreadsheet as CSV and try again.")
 	}
 	if utf8.Valid(raw) {
 		return string(raw), nil
 	}
 	text, err := charmap.Windows1252.NewDecoder().Bytes(raw)
 	if err != nil {
-		return "", errors.New("The file's characters could not be read. Save it as \"CSV UTF-8\" and try again.")
+		return "", fileProblem("The file's characters could not be read. Save it as \"CSV UTF-8\" and try again.")
 	}
 	return string(text), nil
 }
@@ -226,13 +239,13 @@ func (s *Server) readImport(c *gin.Context, d *importData) error {
 	}
 	records, err := cr.ReadAll()
 	if err != nil {
-		return fmt.Errorf("The file is not valid CSV (%v): nothing was imported.", err)
+		return fileProblemf("The file is not valid CSV (%v): nothing was imported.", err)
 	}
 	if len(records) < 2 {
-		return errors.New("The file has no rows under its header: nothing to import.")
+		return fileProblem("The file has no rows under its header: nothing to import.")
 	}
 	if len(records)-1 > importMaxRows {
-		return fmt.Errorf("The file has %d rows; import at most %d at a time.", len(records)-1, importMaxRows)
+		return fileProblemf("The file has %d rows; import at most %d at a time.", len(records)-1, importMaxRows)
 	}
 	col := map[string]int{}
 	for i, h := range records[0] {
@@ -250,7 +263,7 @@ func (s *Server) readImport(c *gin.Context, d *importData) error {
 	}
 	for _, need := range []string{"title", "agency"} {
 		if _, ok := col[need]; !ok {
-			return fmt.Errorf("The first row must name the columns, among them %q and %q; this file has no %q column.", "title", "agency", need)
+			return fileProblemf("The first row must name the columns, among them %q and %q; this file has no %q column.", "title", "agency", need)
 		}
 	}
 	agencies, err := s.agencyNames(c)
