@@ -31,11 +31,11 @@ func TestMigration38_RequestExternalID(t *testing.T) {
 			SELECT $1, a.id, 'Records', 'email', 'draft', 'us-ca', $2 FROM agencies a WHERE a.org_id = $1`, org, ext)
 		return err
 	}
-	violates := func(t *testing.T, err error, code pq.ErrorCode, constraint, what string) {
+	violates := func(t *testing.T, err error, sqlstate, constraint, what string) {
 		t.Helper()
 		var pqErr *pq.Error
 		require.ErrorAs(t, err, &pqErr, what)
-		require.Equal(t, code, pqErr.Code, "%s: %s", what, pqErr.Message)
+		require.EqualValues(t, sqlstate, pqErr.Code, "%s: %s", what, pqErr.Message)
 		require.Equal(t, constraint, pqErr.Constraint, what)
 	}
 	db.MustExec(`INSERT INTO agencies (org_id, name, jurisdiction, time_zone) VALUES ($1, 'Police', 'us-ca', 'America/Los_Angeles')`, other)
