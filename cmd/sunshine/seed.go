@@ -135,6 +135,7 @@ func seedDemoData(ctx context.Context, s *store.Store, staffID string) error {
 		tags             []string
 		then             []step
 		extend           bool
+		note             string // an internal note
 	}{
 		{law: "us-ca", title: "All communications with ICE since 20 January 2017", method: sunshine.DeliveryEmail,
 			desc:     "Under the California Public Records Act, all communications between the Sheriff's Department and U.S. Immigration and Customs Enforcement since 20 January 2017, including detainer requests and notification requests.",
@@ -148,7 +149,8 @@ func seedDemoData(ctx context.Context, s *store.Store, staffID string) error {
 			then: []step{{sunshine.StatusAcknowledged, today.AddDays(-1)}}},
 		{law: "us-il", title: "Gang database entries shared with ICE", method: sunshine.DeliveryEmail,
 			desc: "Records of data from the CPD gang database shared with ICE.", received: today.AddDays(-6),
-			then: []step{{sunshine.StatusAwaitingRequester, today.AddDays(-2)}}},
+			then: []step{{sunshine.StatusAwaitingRequester, today.AddDays(-2)}},
+			note: "Called the FOIA officer: they want the date range narrowed to 2019 on. Agreed to reply in writing by Friday."},
 		{law: "us-tx", title: "Operation Lone Star arrest data", method: sunshine.DeliveryEmail,
 			desc: "Arrest records under Operation Lone Star for 2024.", received: today.AddDays(-40),
 			then: []step{{sunshine.StatusRollingProduction, today.AddDays(-20)}, {sunshine.StatusFulfilled, today.AddDays(-5)}}},
@@ -172,6 +174,11 @@ func seedDemoData(ctx context.Context, s *store.Store, staffID string) error {
 		}
 		if d.extend {
 			if _, err := s.ExtendRequest(ctx, r.ID, d.received.AddDays(5), "unusual circumstances: records held in field offices"); err != nil {
+				return fmt.Errorf("demo request %q: %w", d.title, err)
+			}
+		}
+		if d.note != "" {
+			if _, err := s.AddNote(ctx, r.ID, d.note); err != nil {
 				return fmt.Errorf("demo request %q: %w", d.title, err)
 			}
 		}

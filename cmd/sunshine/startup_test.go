@@ -239,3 +239,24 @@ func TestMigrate_ToAndAhead(t *testing.T) {
 	require.EqualError(t, err, "the database was migrated by a newer release: restart this server with it")
 	require.Contains(t, logs.String(), want)
 }
+
+// The demo shows what a team's requests look like in use: one waiting on
+// us carries an internal note about the call behind it.
+func TestSeedDemo_InternalNote(t *testing.T) {
+	t.Parallel()
+	s := store.New(storetest.DB(t), sunshine.SystemClock{})
+	_, created, err := seedDemo(context.Background(), s)
+	require.NoError(t, err)
+	require.True(t, created)
+	var notes []struct {
+		Title  string `db:"title"`
+		Status string `db:"status"`
+		Note   string `db:"note"`
+	}
+	require.NoError(t, s.DB().Select(&notes, `SELECT r.title, r.status, e.note FROM request_events e JOIN requests r ON r.id = e.request_id
+		WHERE e.kind = 'note_added'`))
+	require.Len(t, notes, 1)
+	require.Equal(t, "Gang database entries shared with ICE", notes[0].Title)
+	require.Equal(t, "awaiting_requester", notes[0].Status)
+	require.Contains(t, notes[0].Note, "Called the FOIA officer")
+}
