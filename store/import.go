@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"slices"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
 )
 
 // CreateRequestAt files r, a request received already, and moves it at
@@ -92,4 +94,40 @@ func statusAtField(err error) error {
 	}
 	out.Message = strings.Replace(out.Message, "effective_on: ", "status_on: ", 1)
 	return &out
+}
+
+// FindSameRequest returns a request of the caller's organization with
+// this agency, title and receipt date (none for a draft), or nil: the
+// same request, to an import without references.
+func (s *Store) FindSameRequest(ctx context.Context, agencyID, title string, received deadline.Date) (*sunshine.Request, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var id string
+	err = sqlx.GetContext(ctx, s.q(), &id, `SELECT id FROM requests
+		WHERE org_id = $1 AND agency_id = $2 AND title = $3 AND received_on IS NOT DISTINCT FROM $4 ORDER BY created_at LIMIT 1`,
+		org, agencyID, title, received)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, translate(err, "request")
+	}
+	return s.FindRequestByID(ctx, id)
+}
+
+type quietKey struct{}
+
+// WithoutAssignmentEmails marks ctx as an import's: the requests it files
+// assigned to someone send them no "assigned to you" email each (an
+// import of 150 rows would send 150); they see them in their digest and
+// reminders.
+func WithoutAssignmentEmails(ctx context.Context) context.Context {
+	return context.WithValue(ctx, quietKey{}, true)
+}
+
+func assignmentEmailsOff(ctx context.Context) bool {
+	off, _ := ctx.Value(quietKey{}).(bool)
+	return off
 }

@@ -193,7 +193,7 @@ func (s *Store) PlanReminders(ctx context.Context, now time.Time) (int64, error)
 // same person twice in a day sends one, unless the first was dropped
 // because the request had been reassigned away meanwhile.
 func (s *Store) queueAssignedEmail(ctx context.Context, tx sqlx.ExtContext, r *sunshine.Request, note string) error {
-	if r.AssigneeID == nil {
+	if r.AssigneeID == nil || assignmentEmailsOff(ctx) {
 		return nil
 	}
 	sender := actorID(ctx)

@@ -818,7 +818,7 @@ func TestBrowser_ImportSpreadsheet(t *testing.T) {
 	b.do("open the import page", chromedp.Navigate(ls.url+"/requests/import"), chromedp.WaitVisible(chromedp.CSS(`#import-file`)))
 	b.do("check the file", chromedp.SetUploadFiles(chromedp.CSS(`#import-file`), []string{path}),
 		chromedp.Click(chromedp.CSS(`button[value="check"]`)))
-	b.waitText("the check", "All 2 rows can be imported", "denied since Wed 1 Feb 2017")
+	b.waitText("the check", "Ready to import: 2 requests", "denied since Wed 1 Feb 2017")
 	b.do("import", chromedp.Click(chromedp.CSS(`button[value="import"]`)))
 	b.waitText("the note", "Imported 2 requests from requests.csv.")
 	rs, _, err := ls.st.FindRequests(ls.ndlon.Ctx, sunshine.RequestFilter{Statuses: sunshine.AllStatuses(), ExternalID: "r1"})

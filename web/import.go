@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
 	"golang.org/x/text/encoding/charmap"
 
 	sunshine "github.com/sunshine-records/sunshine"
@@ -29,7 +31,7 @@ const importMaxRows = 2000
 // importAliases are other names spreadsheets give them.
 var (
 	importColumns = []string{"title", "agency", "description", "delivery_method", "sent_on", "received_on",
-		"tracking_number", "tags", "assignee", "status", "status_on", "closed_on", "external_id"}
+		"tracking_number", "tags", "assignee", "status", "status_on", "closed_on", "external_id", "id"}
 	importAliases = map[string]string{"agency_name": "agency", "request_text": "description", "assignee_email": "assignee",
 		"received": "received_on", "sent": "sent_on", "tracking": "tracking_number"}
 )
@@ -49,6 +51,7 @@ type importRow struct {
 
 	req *sunshine.Request
 	to  *sunshine.TransitionInput
+	id  string // the id column of Sunshine's own export
 }
 
 type importData struct {
@@ -60,31 +63,39 @@ type importData struct {
 	Problems int // rows with problems
 	Already  int // rows imported before (their external IDs are taken)
 	Checked  bool
+	dayFirst bool // the file's slashed dates may be day first (a semicolon-separated file)
 }
+
+// AlreadyRows is Already in words: "1 row", "3 rows".
+func (d importData) AlreadyRows() string { return counted(d.Already, "row") }
 
 // New is how many rows the import files.
 func (d importData) New() int { return len(d.Rows) - d.Problems - d.Already }
 
 // NewRequests is New in words: "1 request", "12 requests".
-func (d importData) NewRequests() string {
-	if d.New() == 1 {
-		return "1 request"
+func (d importData) NewRequests() string { return counted(d.New(), "request") }
+
+// counted is n things in words: "1 row", "2 rows".
+func counted(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
 	}
-	return fmt.Sprintf("%d requests", d.New())
+	return fmt.Sprintf("%d %ss", n, thing)
 }
 
 // handleImportTemplate answers a CSV to fill in: the columns an import
-// reads, and two example rows (to replace).
+// reads, and two example rows (to replace), each with its external_id so
+// the sheet can be imported again as it grows.
 func (s *Server) handleImportTemplate(c *gin.Context) {
 	c.Header("Content-Disposition", `attachment; filename="sunshine-import.csv"`)
 	c.Header("Content-Type", "text/csv; charset=utf-8")
 	w := csv.NewWriter(c.Writer)
 	_, _ = c.Writer.Write([]byte("\ufeff")) // Excel then reads it as UTF-8
 	_ = w.WriteAll([][]string{
-		{"title", "agency", "received_on", "sent_on", "delivery_method", "description", "tracking_number", "tags", "assignee", "status", "status_on"},
-		{"Communications with immigration authorities", "Sacramento County Sheriff's Department", "2017-03-27", "2017-03-27", "email",
+		{"external_id", "title", "agency", "received_on", "sent_on", "delivery_method", "description", "tracking_number", "tags", "assignee", "status", "status_on"},
+		{"row-1", "Communications with immigration authorities", "Sacramento County Sheriff's Department", "2017-03-27", "2017-03-27", "email",
 			"All communications with ICE since 1 January 2017.", "R-2017-0042", "ice; jail", "", "", ""},
-		{"Jail contracts", "Sacramento County Sheriff's Department", "2017-01-09", "2017-01-09", "portal", "", "", "jail", "", "denied", "2017-02-01"},
+		{"row-2", "Jail contracts", "Sacramento County Sheriff's Department", "2017-01-09", "2017-01-09", "portal", "", "", "jail", "", "denied", "2017-02-01"},
 	})
 }
 
@@ -130,31 +141,65 @@ func (s *Server) handleImport(c *gin.Context) {
 		return
 	}
 	save := c.PostForm("action") == "import"
-	err = s.store.Atomically(ctxOf(c), func(st *store.Store) error {
+	ctx := store.WithoutAssignmentEmails(ctxOf(c))
+	err = s.store.Atomically(ctx, func(st *store.Store) error {
 		filed := map[string]int{} // the requests this import files: their rows
 		for _, r := range d.Rows {
+			// A row filed before is left out whatever it says now: a sheet
+			// grown or corrected since imports again.
+			prior, err := importedBefore(ctx, st, r)
+			if err != nil {
+				return err
+			}
+			if line := filed[idOf(prior)]; line != 0 {
+				if len(r.Problems) == 0 {
+					d.Problems++
+				}
+				r.Problems = append(r.Problems, fmt.Sprintf("external_id: row %d has it too", line))
+				continue
+			}
+			if prior != nil {
+				if len(r.Problems) > 0 {
+					r.Problems, d.Problems = nil, d.Problems-1
+				}
+				r.Already, d.Already = prior, d.Already+1
+				continue
+			}
 			if len(r.Problems) > 0 {
 				continue
 			}
-			err := st.Atomically(ctxOf(c), func(st *store.Store) error {
-				if r.to != nil {
-					return st.CreateRequestAt(ctxOf(c), r.req, *r.to)
+			if r.req.ExternalID == nil {
+				// Without a reference, the same title, agency and receipt
+				// date is the same request: a sheet imported twice.
+				same, err := st.FindSameRequest(ctx, r.req.AgencyID, r.req.Title, r.req.ReceivedOn)
+				if err != nil {
+					return err
 				}
-				return st.CreateRequest(ctxOf(c), r.req)
+				if same != nil {
+					if line := filed[same.ID]; line != 0 {
+						r.Problems = append(r.Problems, fmt.Sprintf("the same request as row %d (title, agency and received date)", line))
+					} else {
+						r.Problems = append(r.Problems, fmt.Sprintf("already in Sunshine: %q, with the same agency and received date; "+
+							"to import a sheet again, give each row an external_id", same.Title))
+					}
+					d.Problems++
+					continue
+				}
+			}
+			err = st.Atomically(ctx, func(st *store.Store) error {
+				if r.to != nil {
+					return st.CreateRequestAt(ctx, r.req, *r.to)
+				}
+				return st.CreateRequest(ctx, r.req)
 			})
 			var e *sunshine.Error
 			switch {
 			case err == nil:
 				r.Status, r.DueOn = r.req.Status, r.req.EffectiveDueOn()
 				filed[r.req.ID] = r.Line
-			case errors.As(err, &e) && e.ExistingID != "" && filed[e.ExistingID] != 0:
+			case errors.As(err, &e) && e.ExistingID != "":
 				r.Problems = append(r.Problems, fmt.Sprintf("external_id: row %d has it too", filed[e.ExistingID]))
 				d.Problems++
-			case e != nil && e.ExistingID != "":
-				if r.Already, err = st.FindRequestByID(ctxOf(c), e.ExistingID); err != nil {
-					return err
-				}
-				d.Already++
 			case sunshine.ErrorCode(err) == sunshine.EInternal:
 				return err
 			default:
@@ -174,7 +219,7 @@ func (s *Server) handleImport(c *gin.Context) {
 	if err == nil {
 		note := fmt.Sprintf("Imported %s from %s.", d.NewRequests(), d.Filename)
 		if d.Already > 0 {
-			note += fmt.Sprintf(" %d rows were imported before (their external IDs are taken) and were left out.", d.Already)
+			note += " " + counted(d.Already, "row") + " imported before left out."
 		}
 		s.redirectBack(c, "/requests?status=any", note)
 		return
@@ -185,6 +230,33 @@ func (s *Server) handleImport(c *gin.Context) {
 		status = http.StatusUnprocessableEntity
 	}
 	s.render(c, status, "import", "Import requests", d)
+}
+
+func idOf(r *sunshine.Request) string {
+	if r == nil {
+		return ""
+	}
+	return r.ID
+}
+
+// importedBefore is the request an earlier import filed from row r: the
+// one its external ID names, or the one the id column of Sunshine's own
+// export names in this organization; nil if none.
+func importedBefore(ctx context.Context, st *store.Store, r *importRow) (*sunshine.Request, error) {
+	if r.id != "" && uuid.Validate(r.id) == nil {
+		prior, err := st.FindRequestByID(ctx, r.id)
+		if sunshine.ErrorCode(err) != sunshine.ENotFound {
+			return prior, err
+		}
+	}
+	if r.req.ExternalID == nil {
+		return nil, nil
+	}
+	rs, _, err := st.FindRequests(ctx, sunshine.RequestFilter{Statuses: sunshine.AllStatuses(), ExternalID: *r.req.ExternalID, Limit: 1})
+	if err != nil || len(rs) == 0 {
+		return nil, err
+	}
+	return rs[0], nil
 }
 
 // fileProblem is what is wrong with an imported file as a whole, said to
@@ -232,14 +304,31 @@ func csvText(raw []byte) (string, error) {
 // readImport parses d.CSV into rows, each with the request it files or
 // the problems found before any is filed.
 func (s *Server) readImport(c *gin.Context, d *importData) error {
-	cr := csv.NewReader(strings.NewReader(d.CSV))
+	text := d.CSV
+	if !strings.Contains(text, "\n") {
+		text = strings.ReplaceAll(text, "\r", "\n") // an old Mac's line endings
+	}
+	cr := csv.NewReader(strings.NewReader(text))
 	cr.FieldsPerRecord, cr.LazyQuotes = -1, true
-	if first, _, _ := strings.Cut(d.CSV, "\n"); strings.Count(first, ";") > strings.Count(first, ",") {
+	first, _, _ := strings.Cut(text, "\n")
+	switch commas := strings.Count(first, ","); {
+	case strings.Count(first, "\t") > commas:
+		cr.Comma = '\t' // "tab-separated" or pasted from a sheet
+	case strings.Count(first, ";") > commas:
 		cr.Comma = ';' // a spreadsheet in a language that writes decimal commas
 	}
-	records, err := cr.ReadAll()
-	if err != nil {
-		return fileProblemf("The file is not valid CSV (%v): nothing was imported.", err)
+	var records [][]string
+	var lines []int // each record's line in the file (empty lines are skipped)
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return fileProblemf("The file is not valid CSV (%v): nothing was imported.", err)
+		}
+		line, _ := cr.FieldPos(0)
+		records, lines = append(records, rec), append(lines, line)
 	}
 	if len(records) < 2 {
 		return fileProblem("The file has no rows under its header: nothing to import.")
@@ -247,6 +336,7 @@ func (s *Server) readImport(c *gin.Context, d *importData) error {
 	if len(records)-1 > importMaxRows {
 		return fileProblemf("The file has %d rows; import at most %d at a time.", len(records)-1, importMaxRows)
 	}
+	d.dayFirst = cr.Comma == ';'
 	col := map[string]int{}
 	for i, h := range records[0] {
 		name := strings.ToLower(strings.Join(strings.FieldsFunc(h, func(r rune) bool { return r == ' ' || r == '-' || r == '_' }), "_"))
@@ -275,6 +365,7 @@ func (s *Server) readImport(c *gin.Context, d *importData) error {
 		return err
 	}
 	for n, rec := range records[1:] {
+		line := lines[n+1]
 		cell := func(name string) string {
 			i, ok := col[name]
 			if !ok || i >= len(rec) {
@@ -285,8 +376,13 @@ func (s *Server) readImport(c *gin.Context, d *importData) error {
 		if strings.TrimSpace(strings.Join(rec, "")) == "" {
 			continue // a blank line
 		}
-		row := importRow{Line: n + 2, Title: cell("title"), Agency: cell("agency")}
-		row.req, row.to, row.Problems = importRequest(cell, agencies, users)
+		row := importRow{Line: line, Title: cell("title"), Agency: cell("agency"), id: cell("id")}
+		row.req, row.to, row.Problems = importRequest(cell, agencies, users, d.dayFirst)
+		if row.req.ExternalID == nil && row.id != "" {
+			// Another Sunshine's export: its ID is the reference, so
+			// importing that export again files nothing twice.
+			row.req.ExternalID = &row.id
+		}
 		if row.to != nil {
 			row.Status, row.StatusOn = row.to.To, row.to.EffectiveOn
 		}
@@ -323,7 +419,10 @@ func (s *Server) agencyNames(c *gin.Context) (map[string]string, error) {
 	}
 }
 
-func nameKey(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+func nameKey(s string) string {
+	s = strings.NewReplacer("’", "'", "‘", "'", "“", `"`, "”", `"`).Replace(s) // a word processor's quotes
+	return strings.ToLower(strings.Join(strings.Fields(s), " "))
+}
 
 // uncell is a cell's text: trimmed, and without the quote a spreadsheet
 // export (Sunshine's too: sunshine.CSVSafe) puts before text that would
@@ -339,7 +438,7 @@ func uncell(v string) string {
 // importRequest reads one row's request, and the status it has reached
 // when past submitted; problems are what the row gets wrong before the
 // store is asked.
-func importRequest(cell func(string) string, agencies map[string]string, users []*sunshine.User) (*sunshine.Request, *sunshine.TransitionInput, []string) {
+func importRequest(cell func(string) string, agencies map[string]string, users []*sunshine.User, dayFirst bool) (*sunshine.Request, *sunshine.TransitionInput, []string) {
 	var problems []string
 	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
 	r := &sunshine.Request{Title: cell("title"), Description: cell("description"), TrackingNumber: cell("tracking_number"),
@@ -368,10 +467,17 @@ func importRequest(cell func(string) string, agencies map[string]string, users [
 		if d, err := deadline.ParseDate(v); err == nil {
 			return d
 		}
-		if t, err := time.Parse("1/2/2006", v); err == nil {
+		t, err := time.Parse("1/2/2006", v)
+		switch {
+		case err != nil:
+			bad("%s: %q is not a date (YYYY-MM-DD, or M/D/YYYY)", name, v)
+		case dayFirst && t.Day() <= 12 && t.Day() != int(t.Month()):
+			// Semicolons come from a spreadsheet set to a language that
+			// may write the day first: 10/06/2024 could be either.
+			bad("%s: %q could be day/month or month/day in this semicolon-separated file: write it YYYY-MM-DD", name, v)
+		default:
 			return deadline.DateOf(t)
 		}
-		bad("%s: %q is not a date (YYYY-MM-DD, or M/D/YYYY)", name, v)
 		return deadline.Date{}
 	}
 	r.SentOn, r.ReceivedOn = date("sent_on"), date("received_on")
@@ -393,12 +499,19 @@ func importRequest(cell func(string) string, agencies map[string]string, users [
 	}
 	var to *sunshine.TransitionInput
 	st := sunshine.Status(strings.ReplaceAll(strings.ToLower(cell("status")), " ", "_"))
+	plain := st == "" || st == sunshine.StatusSubmitted || st == sunshine.StatusDraft
 	switch {
-	case st == "" || st == sunshine.StatusSubmitted && !r.ReceivedOn.IsZero() || st == sunshine.StatusDraft && r.ReceivedOn.IsZero():
-	case st == sunshine.StatusSubmitted:
+	case plain && cell("closed_on") != "":
+		bad("closed_on: is set but status is not: give the status it closed with (%s)", statusList(sunshine.ClosedStatuses))
+	case plain && cell("status_on") != "":
+		bad("status_on: goes with a status past submitted (acknowledged, denied…): give that status, or clear the date")
+	case st == sunshine.StatusSubmitted && r.ReceivedOn.IsZero():
 		bad("status: submitted needs its received_on date")
-	case !st.Valid() || st == sunshine.StatusDraft:
-		bad("status: %q is not a status a request can be imported at", cell("status"))
+	case st == sunshine.StatusDraft && !r.ReceivedOn.IsZero():
+		bad("status: a draft has not been sent: clear received_on, or give the status it has reached")
+	case plain:
+	case !st.Valid():
+		bad("status: %q is not a status; use one of %s", cell("status"), statusList(sunshine.StatusSubmitted.Allowed()))
 	default:
 		on := date("status_on")
 		if on.IsZero() && !st.Open() {
@@ -407,6 +520,15 @@ func importRequest(cell func(string) string, agencies map[string]string, users [
 		to = &sunshine.TransitionInput{To: st, EffectiveOn: on}
 	}
 	return r, to, problems
+}
+
+// statusList names statuses as the import reads them.
+func statusList(ss []sunshine.Status) string {
+	names := make([]string, len(ss))
+	for i, st := range ss {
+		names[i] = string(st)
+	}
+	return strings.Join(names, ", ")
 }
 
 // problemsOf is an error as lines of a row's problems, each naming its

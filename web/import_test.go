@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"html"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 
 	sunshine "github.com/sunshine-records/sunshine"
 	"github.com/sunshine-records/sunshine/deadline"
+	"github.com/sunshine-records/sunshine/store/storetest"
 )
 
 // allRequests lists the organization's requests, closed ones too, by title.
@@ -78,7 +80,7 @@ func TestImport_CheckThenImport(t *testing.T) {
 	rec = b.upload("/requests/import", map[string]string{"action": "check"}, map[string][]byte{"requests.csv": cp1252}, "")
 	require.Equal(t, http.StatusOK, rec.Code, body(rec))
 	page = body(rec)
-	require.Contains(t, page, "All 4 rows can be imported")
+	require.Contains(t, page, "Ready to import: 4 requests")
 	require.Regexp(t, `<td>2</td><td>Jail contracts</td><td>sacramento county sheriff&#39;s department</td>\s*<td>denied since Wed 1 Feb 2017</td>`, page)
 	require.Contains(t, page, "<td>Stop data (Café Ruiz)</td>")
 	require.Contains(t, page, `<button type="submit" name="action" value="import">Import 4 requests</button>`)
@@ -126,11 +128,12 @@ func TestImport_ExternalIDsRunAgain(t *testing.T) {
 	rec := b.upload("/requests/import", map[string]string{"action": "check"}, map[string][]byte{"log.csv": csvOf(t, grown, ',')}, "")
 	require.Equal(t, http.StatusOK, rec.Code)
 	page := body(rec)
-	require.Contains(t, page, "1 of 3 rows can be imported, 2 were before")
+	require.Contains(t, page, "Ready to import: 1 request")
+	require.Contains(t, page, "2 rows imported before are left out, as they are now in Sunshine")
 	require.Regexp(t, `imported before: <a href="/requests/[0-9a-f-]+">Jail contracts</a>`, page)
 	require.Contains(t, page, `<button type="submit" name="action" value="import">Import 1 request</button>`)
 	loc = requireRedirect(t, importSheet(grown), "/requests")
-	require.Contains(t, body(b.get(loc)), "Imported 1 request from log.csv. 2 rows were imported before (their external IDs are taken) and were left out.")
+	require.Contains(t, body(b.get(loc)), "Imported 1 request from log.csv. 2 rows imported before left out.")
 	got := allRequests(t, b)
 	require.Len(t, got, before+3)
 	require.Equal(t, "row-3", *got["Body-camera policy"][0].ExternalID)
@@ -155,14 +158,16 @@ func TestImport_Template(t *testing.T) {
 	rec = b.upload("/requests/import", map[string]string{"action": "check"}, map[string][]byte{"sunshine-import.csv": rec.Body.Bytes()}, "")
 	require.Equal(t, http.StatusOK, rec.Code)
 	page := body(rec)
-	require.Contains(t, page, "All 2 rows can be imported")
+	require.Contains(t, page, "Ready to import: 2 requests")
 	require.Contains(t, page, "<td>denied since Wed 1 Feb 2017</td>")
 	require.NotContains(t, page, "Columns left out")
 }
 
-// Sunshine's own CSV export reads back: each request again, at its
-// status, with its dates, tags and text (another organization moving its
-// requests, or a copy made here).
+// Sunshine's own CSV export reads back in another organization (a group
+// moving its requests): each request again, at its status, with its
+// dates, tags and text; the export's id is the reference, so importing it
+// again files nothing twice. Into the organization it came from, every
+// row is one it has: all are left out.
 func TestImport_ReadsTheExport(t *testing.T) {
 	t.Parallel()
 	b, a, r := sacramento(t)
@@ -171,14 +176,26 @@ func TestImport_ReadsTheExport(t *testing.T) {
 	require.NoError(t, b.st.CreateRequestAt(b.fx.Ctx, closed, sunshine.TransitionInput{To: sunshine.StatusNoRecords, EffectiveOn: deadline.MustParseDate("2017-02-01")}))
 	export := b.get("/export/requests.csv?status=any")
 	require.Equal(t, http.StatusOK, export.Code)
+	importExport := func() string {
+		t.Helper()
+		loc := requireRedirect(t, b.upload("/requests/import", map[string]string{"action": "import"}, map[string][]byte{"export.csv": export.Body.Bytes()}, ""), "/requests")
+		return body(b.get(loc))
+	}
+	require.Contains(t, importExport(), "Imported 0 requests from export.csv. 2 rows imported before left out.")
 
-	loc := requireRedirect(t, b.upload("/requests/import", map[string]string{"action": "import"}, map[string][]byte{"export.csv": export.Body.Bytes()}, ""), "/requests")
-	require.Contains(t, body(b.get(loc)), "Imported 2 requests from export.csv.")
+	other := storetest.Org(t, b.st, "other")
+	require.NoError(t, b.st.SetPassword(context.Background(), other.Admin.ID, password))
+	require.NoError(t, b.st.CreateAgency(other.Ctx, &sunshine.Agency{Name: a.Name, Jurisdiction: a.Jurisdiction}))
+	b.login(other.Admin.Email)
+	require.Contains(t, importExport(), "Imported 2 requests from export.csv.")
+	require.Contains(t, importExport(), "Imported 0 requests from export.csv. 2 rows imported before left out.")
+	rs, _, err := b.st.FindRequests(other.Ctx, sunshine.RequestFilter{Statuses: sunshine.AllStatuses()})
+	require.NoError(t, err)
+	require.Len(t, rs, 2)
 	for _, orig := range []*sunshine.Request{r, closed} {
-		copies := allRequests(t, b)[orig.Title]
-		require.Len(t, copies, 2, orig.Title)
-		i := slices.IndexFunc(copies, func(c *sunshine.Request) bool { return c.ID != orig.ID })
-		c := copies[i]
+		i := slices.IndexFunc(rs, func(c *sunshine.Request) bool { return c.Title == orig.Title })
+		require.GreaterOrEqual(t, i, 0, orig.Title)
+		c := rs[i]
 		for _, field := range []struct{ name, want, got string }{
 			{"status", string(orig.Status), string(c.Status)},
 			{"received_on", orig.ReceivedOn.String(), c.ReceivedOn.String()},
@@ -189,8 +206,75 @@ func TestImport_ReadsTheExport(t *testing.T) {
 			{"tracking_number", orig.TrackingNumber, c.TrackingNumber},
 			{"tags", strings.Join(orig.Tags, ","), strings.Join(c.Tags, ",")},
 			{"description", orig.Description, c.Description},
+			{"external_id", orig.ID, *c.ExternalID},
 		} {
 			require.Equal(t, field.want, field.got, "%s: %s", orig.Title, field.name)
 		}
+	}
+}
+
+// What a coordinator's sheet gets wrong is said per row, in its line of
+// the file, and nothing is saved; what it gets right in another shape
+// (tabs, an old Mac's line endings, typographic apostrophes) reads.
+func TestImport_SheetsAsTheyCome(t *testing.T) {
+	t.Parallel()
+	b, _, _ := sacramento(t)
+	const agency = "Sacramento County Sheriff's Department"
+	for _, tc := range []struct {
+		name, file string
+		want       string // in the report
+	}{
+		{"closed on without a status", "title,agency,received_on,closed_on\nJail contracts," + agency + ",2017-01-09,2017-02-01\n",
+			"Row 2 (Jail contracts): closed_on: is set but status is not: give the status it closed with (fulfilled, partially_granted, denied, no_records, withdrawn, abandoned)"},
+		{"a date without a status", "title,agency,received_on,status_on\nJail contracts," + agency + ",2017-01-09,2017-02-01\n",
+			"Row 2 (Jail contracts): status_on: goes with a status past submitted"},
+		{"a status that is none", "title,agency,received_on,status,status_on\nJail contracts," + agency + ",2017-01-09,Closed,2017-02-01\n",
+			`status: &#34;Closed&#34; is not a status; use one of acknowledged, awaiting_requester, rolling_production, appealed, in_litigation, fulfilled`},
+		{"the line after empty lines", "title,agency,received_on\n\n\nJail contracts,Nowhere PD,2017-01-09\n",
+			"Row 4 (Jail contracts): agency: &#34;Nowhere PD&#34; is not in Agencies"},
+		{"a day-first date with semicolons", "title;agency;received_on\nJail contracts;" + agency + ";10/06/2017\n",
+			"received_on: &#34;10/06/2017&#34; could be day/month or month/day in this semicolon-separated file: write it YYYY-MM-DD"},
+		{"tab-separated", "title\tagency\treceived_on\nJail contracts\tSacramento County Sheriff’s Department\t2017-01-09\n",
+			"Ready to import: 1 request"},
+		{"an old Mac's line endings", "title,agency,received_on\rJail contracts," + agency + ",3/20/2017\r",
+			"Ready to import: 1 request"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := b.upload("/requests/import", map[string]string{"action": "check"}, map[string][]byte{"sheet.csv": []byte(tc.file)}, "")
+			require.Equal(t, http.StatusOK, rec.Code, body(rec))
+			require.Contains(t, body(rec), tc.want)
+		})
+	}
+}
+
+// Without references, a row with the title, agency and receipt date of a
+// request Sunshine has, or of another row, is the same request: refused,
+// so a sheet imported twice files nothing twice. An import emails no one
+// "assigned to you" for each row.
+func TestImport_SameRequestTwiceAndNoAssignmentEmails(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	ana := &sunshine.User{Email: "ana@ndlon.example", Name: "Ana Ruiz", Role: sunshine.RoleStaff}
+	require.NoError(t, b.st.CreateUser(b.fx.Ctx, ana))
+	const agency = "Sacramento County Sheriff's Department"
+	sheet := "title,agency,received_on,assignee\n" +
+		r.Title + "," + agency + "," + r.ReceivedOn.String() + ",\n" +
+		"Jail contracts," + agency + ",2017-01-09,ana@ndlon.example\n" +
+		"Jail contracts," + agency + ",2017-01-09,ana@ndlon.example\n"
+	rec := b.upload("/requests/import", map[string]string{"action": "import"}, map[string][]byte{"sheet.csv": []byte(sheet)}, "")
+	require.Equal(t, http.StatusUnprocessableEntity, rec.Code)
+	page := body(rec)
+	require.Contains(t, page, "Row 2 (Communications with immigration authorities): already in Sunshine: &#34;Communications with immigration authorities&#34;, with the same agency and received date; to import a sheet again, give each row an external_id")
+	require.Contains(t, page, "Row 4 (Jail contracts): the same request as row 3 (title, agency and received date)")
+
+	sheet = "title,agency,received_on,assignee\nJail contracts," + agency + ",2017-01-09,ana@ndlon.example\n"
+	requireRedirect(t, b.upload("/requests/import", map[string]string{"action": "import"}, map[string][]byte{"sheet.csv": []byte(sheet)}, ""), "/requests")
+	got := allRequests(t, b)["Jail contracts"]
+	require.Len(t, got, 1)
+	require.Equal(t, ana.ID, *got[0].AssigneeID)
+	reminders, _, err := b.st.FindReminders(b.fx.Ctx, []string{"pending", "sent"}, 0, "")
+	require.NoError(t, err)
+	for _, m := range reminders {
+		require.NotEqual(t, sunshine.ReminderAssigned, m.Kind, "no assignment email from an import")
 	}
 }
