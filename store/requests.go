@@ -620,6 +620,9 @@ func (s *Store) update(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, up
 	}
 	setStr("title", &r.Title, upd.Title)
 	setStr("description", &r.Description, upd.Description)
+	if was := r.TrackingNumber; upd.TrackingNumber != nil && *upd.TrackingNumber != was && was != "" {
+		changed["previous_tracking_number"] = was // the timeline says what it replaced
+	}
 	setStr("tracking_number", &r.TrackingNumber, upd.TrackingNumber)
 	if upd.ExternalID != nil {
 		next := upd.ExternalID
@@ -672,6 +675,9 @@ func (s *Store) update(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, up
 		return sunshine.FieldInvalid("agency_estimated_on", "must not be before the receipt date (%s): the agency answers after it receives the request", r.ReceivedOn)
 	}
 	if estimateMoved {
+		if !r.AgencyEstimatedOn.IsZero() {
+			changed["previous_agency_estimated_on"] = r.AgencyEstimatedOn
+		}
 		r.AgencyEstimatedOn = *upd.AgencyEstimatedOn
 		changed["agency_estimated_on"] = r.AgencyEstimatedOn
 	}

@@ -444,4 +444,10 @@ func TestLogCommunication_TrackingNumberAndEstimate(t *testing.T) {
 	require.Equal(t, sunshine.StatusAcknowledged, after.Status)
 	require.Equal(t, "2017-PL-1234", after.TrackingNumber)
 	require.Equal(t, "2017-05-15", after.AgencyEstimatedOn.String())
+
+	// A later message with others: the timeline says what they replaced.
+	loc = requireRedirect(t, b.post("/requests/"+r.ID+"/communications", url.Values{
+		"direction": {"in"}, "channel": {"email"}, "kind": {"other"}, "occurred_on": {"2017-03-31"},
+		"tracking_number": {"2017-PL-9999"}, "agency_estimated_on": {"2017-06-01"}}), "/requests/"+r.ID)
+	require.Contains(t, body(b.get(loc)), "Details changed: agency&#39;s estimate Thu 1 Jun 2017 (was Mon 15 May 2017), tracking number 2017-PL-9999 (was 2017-PL-1234)")
 }

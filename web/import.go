@@ -31,7 +31,7 @@ const importMaxRows = 2000
 // importAliases are other names spreadsheets give them.
 var (
 	importColumns = []string{"title", "agency", "description", "delivery_method", "sent_on", "received_on",
-		"tracking_number", "tags", "assignee", "status", "status_on", "closed_on", "external_id", "id"}
+		"tracking_number", "tags", "assignee", "status", "status_on", "closed_on", "external_id", "id", "agency_estimated_on"}
 	importAliases = map[string]string{"agency_name": "agency", "request_text": "description", "assignee_email": "assignee",
 		"received": "received_on", "sent": "sent_on", "tracking": "tracking_number"}
 )
@@ -49,9 +49,10 @@ type importRow struct {
 	// external ID: the row is left out, so an import can be run again.
 	Already *sunshine.Request
 
-	req *sunshine.Request
-	to  *sunshine.TransitionInput
-	id  string // the id column of Sunshine's own export
+	req      *sunshine.Request
+	to       *sunshine.TransitionInput
+	id       string        // the id column of Sunshine's own export
+	estimate deadline.Date // the agency's estimated date, set once filed
 }
 
 type importData struct {
@@ -187,10 +188,20 @@ func (s *Server) handleImport(c *gin.Context) {
 				}
 			}
 			err = st.Atomically(ctx, func(st *store.Store) error {
+				var err error
 				if r.to != nil {
-					return st.CreateRequestAt(ctx, r.req, *r.to)
+					err = st.CreateRequestAt(ctx, r.req, *r.to)
+				} else {
+					err = st.CreateRequest(ctx, r.req)
 				}
-				return st.CreateRequest(ctx, r.req)
+				if err != nil || r.estimate.IsZero() {
+					return err
+				}
+				updated, err := st.UpdateRequest(ctx, r.req.ID, sunshine.RequestUpdate{AgencyEstimatedOn: &r.estimate})
+				if err == nil {
+					r.req = updated
+				}
+				return err
 			})
 			var e *sunshine.Error
 			switch {
@@ -378,6 +389,7 @@ func (s *Server) readImport(c *gin.Context, d *importData) error {
 		}
 		row := importRow{Line: line, Title: cell("title"), Agency: cell("agency"), id: cell("id")}
 		row.req, row.to, row.Problems = importRequest(cell, agencies, users, d.dayFirst)
+		row.estimate, row.Problems = importDate(cell, "agency_estimated_on", d.dayFirst, row.Problems)
 		if row.req.ExternalID == nil && row.id != "" {
 			// Another Sunshine's export: its ID is the reference, so
 			// importing that export again files nothing twice.
@@ -460,25 +472,9 @@ func importRequest(cell func(string) string, agencies map[string]string, users [
 		r.DeliveryMethod = sunshine.DeliveryMethod(strings.ReplaceAll(strings.ToLower(m), " ", "_"))
 	}
 	date := func(name string) deadline.Date {
-		v := cell(name)
-		if v == "" {
-			return deadline.Date{}
-		}
-		if d, err := deadline.ParseDate(v); err == nil {
-			return d
-		}
-		t, err := time.Parse("1/2/2006", v)
-		switch {
-		case err != nil:
-			bad("%s: %q is not a date (YYYY-MM-DD, or M/D/YYYY)", name, v)
-		case dayFirst && t.Day() <= 12 && t.Day() != int(t.Month()):
-			// Semicolons come from a spreadsheet set to a language that
-			// may write the day first: 10/06/2024 could be either.
-			bad("%s: %q could be day/month or month/day in this semicolon-separated file: write it YYYY-MM-DD", name, v)
-		default:
-			return deadline.DateOf(t)
-		}
-		return deadline.Date{}
+		var d deadline.Date
+		d, problems = importDate(cell, name, dayFirst, problems)
+		return d
 	}
 	r.SentOn, r.ReceivedOn = date("sent_on"), date("received_on")
 	for _, t := range strings.FieldsFunc(cell("tags"), func(r rune) bool { return r == ';' || r == ',' }) {
@@ -520,6 +516,28 @@ func importRequest(cell func(string) string, agencies map[string]string, users [
 		to = &sunshine.TransitionInput{To: st, EffectiveOn: on}
 	}
 	return r, to, problems
+}
+
+// importDate reads a date column: YYYY-MM-DD, or M/D/YYYY unless the
+// file may write the day first; a problem is added to problems.
+func importDate(cell func(string) string, name string, dayFirst bool, problems []string) (deadline.Date, []string) {
+	v := cell(name)
+	if v == "" {
+		return deadline.Date{}, problems
+	}
+	if d, err := deadline.ParseDate(v); err == nil {
+		return d, problems
+	}
+	t, err := time.Parse("1/2/2006", v)
+	switch {
+	case err != nil:
+		return deadline.Date{}, append(problems, fmt.Sprintf("%s: %q is not a date (YYYY-MM-DD, or M/D/YYYY)", name, v))
+	case dayFirst && t.Day() <= 12 && t.Day() != int(t.Month()):
+		// Semicolons come from a spreadsheet set to a language that may
+		// write the day first: 10/06/2024 could be either.
+		return deadline.Date{}, append(problems, fmt.Sprintf("%s: %q could be day/month or month/day in this semicolon-separated file: write it YYYY-MM-DD", name, v))
+	}
+	return deadline.DateOf(t), problems
 }
 
 // statusList names statuses as the import reads them.

@@ -174,6 +174,9 @@ func TestImport_ReadsTheExport(t *testing.T) {
 	closed := &sunshine.Request{AgencyID: a.ID, Title: "=Jail contracts", DeliveryMethod: sunshine.DeliveryMail, Tags: []string{"jail", "ice"},
 		Description: "Every contract, 2015-2017.", ReceivedOn: deadline.MustParseDate("2017-01-09"), TrackingNumber: "-17-004"}
 	require.NoError(t, b.st.CreateRequestAt(b.fx.Ctx, closed, sunshine.TransitionInput{To: sunshine.StatusNoRecords, EffectiveOn: deadline.MustParseDate("2017-02-01")}))
+	estimate := deadline.MustParseDate("2017-04-20")
+	r, err := b.st.UpdateRequest(b.fx.Ctx, r.ID, sunshine.RequestUpdate{AgencyEstimatedOn: &estimate})
+	require.NoError(t, err)
 	export := b.get("/export/requests.csv?status=any")
 	require.Equal(t, http.StatusOK, export.Code)
 	importExport := func() string {
@@ -207,6 +210,7 @@ func TestImport_ReadsTheExport(t *testing.T) {
 			{"tags", strings.Join(orig.Tags, ","), strings.Join(c.Tags, ",")},
 			{"description", orig.Description, c.Description},
 			{"external_id", orig.ID, *c.ExternalID},
+			{"agency_estimated_on", orig.AgencyEstimatedOn.String(), c.AgencyEstimatedOn.String()},
 		} {
 			require.Equal(t, field.want, field.got, "%s: %s", orig.Title, field.name)
 		}

@@ -778,7 +778,20 @@ func typedLines(raw string) []string {
 // changedField says which detail an edit changed and, for a short one, to
 // what: "tracking number R-1", "agency's estimate cleared".
 func changedField(key string, v any) string {
-	name, short := strings.ReplaceAll(key, "_", " "), true
+	name, value, short := detailWords(key, v)
+	switch {
+	case !short:
+		return name
+	case value == "":
+		return name + " cleared"
+	}
+	return name + " " + value
+}
+
+// detailWords names a request's detail as people do, and its value (as
+// JSON decodes it) in words when it is short enough to show in a line.
+func detailWords(key string, v any) (name, value string, short bool) {
+	name, short = strings.ReplaceAll(key, "_", " "), true
 	switch key {
 	case "title":
 		short = false
@@ -792,9 +805,8 @@ func changedField(key string, v any) string {
 		name = "external ID"
 	}
 	if !short {
-		return name
+		return name, "", false
 	}
-	var value string
 	switch v := v.(type) {
 	case string:
 		value = v
@@ -812,10 +824,7 @@ func changedField(key string, v any) string {
 			value = "(" + strings.Join(words, ", ") + ")"
 		}
 	}
-	if value == "" {
-		return name + " cleared"
-	}
-	return name + " " + value
+	return name, value, true
 }
 
 // eventText says what an event recorded.
@@ -851,6 +860,9 @@ func eventText(e *sunshine.Event, clockStops bool, names map[string]string) stri
 		sort.Strings(keys)
 		for i, k := range keys {
 			keys[i] = changedField(k, data[k])
+			if _, was, _ := detailWords(k, data["previous_"+k]); was != "" {
+				keys[i] += " (was " + was + ")"
+			}
 		}
 		var parts []string
 		if v, ok := data["assignee_id"]; ok {
@@ -867,6 +879,10 @@ func eventText(e *sunshine.Event, clockStops bool, names map[string]string) stri
 		}
 		if len(keys) > 0 {
 			parts = append(parts, "Details changed: "+strings.Join(keys, ", "))
+		}
+		if _, assigned := data["assignee_id"]; assigned && e.Note != "" {
+			// The assignment's note, to the assignee: quoted as theirs.
+			return strings.Join(parts, "; ") + ", with a note: “" + e.Note + "”"
 		}
 		t = strings.Join(parts, "; ")
 	case sunshine.EventStatusChanged:

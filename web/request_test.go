@@ -373,7 +373,7 @@ func TestRequestPage_AssignWithNote(t *testing.T) {
 		"assignment_note": {" The clerk calls back Monday; ask for the <index> first. "}}), "/requests/")
 	page = body(b.get(loc))
 	require.Contains(t, page, "Assigned to Ana Ruiz.")
-	require.Regexp(t, `</time> Assigned to Ana Ruiz \(ana@ndlon\.example\)\. The clerk calls back Monday; ask for the &lt;index&gt; first\. — `, page)
+	require.Regexp(t, `</time> Assigned to Ana Ruiz \(ana@ndlon\.example\), with a note: “The clerk calls back Monday; ask for the &lt;index&gt; first\.” — `, page)
 }
 
 // A request entered after it moved on (the agency denied it last month)
