@@ -144,79 +144,8 @@ func (s *Server) handleImport(c *gin.Context) {
 	save := c.PostForm("action") == "import"
 	ctx := store.WithoutAssignmentEmails(ctxOf(c))
 	err = s.store.Atomically(ctx, func(st *store.Store) error {
-		filed := map[string]int{} // the requests this import files: their rows
-		for _, r := range d.Rows {
-			// A row filed before is left out whatever it says now: a sheet
-			// grown or corrected since imports again.
-			prior, err := importedBefore(ctx, st, r)
-			if err != nil {
-				return err
-			}
-			if line := filed[idOf(prior)]; line != 0 {
-				if len(r.Problems) == 0 {
-					d.Problems++
-				}
-				r.Problems = append(r.Problems, fmt.Sprintf("external_id: row %d has it too", line))
-				continue
-			}
-			if prior != nil {
-				if len(r.Problems) > 0 {
-					r.Problems, d.Problems = nil, d.Problems-1
-				}
-				r.Already, d.Already = prior, d.Already+1
-				continue
-			}
-			if len(r.Problems) > 0 {
-				continue
-			}
-			if r.req.ExternalID == nil {
-				// Without a reference, the same title, agency and receipt
-				// date is the same request: a sheet imported twice.
-				same, err := st.FindSameRequest(ctx, r.req.AgencyID, r.req.Title, r.req.ReceivedOn)
-				if err != nil {
-					return err
-				}
-				if same != nil {
-					if line := filed[same.ID]; line != 0 {
-						r.Problems = append(r.Problems, fmt.Sprintf("the same request as row %d (title, agency and received date)", line))
-					} else {
-						r.Problems = append(r.Problems, fmt.Sprintf("already in Sunshine: %q, with the same agency and received date; "+
-							"to import a sheet again, give each row an external_id", same.Title))
-					}
-					d.Problems++
-					continue
-				}
-			}
-			err = st.Atomically(ctx, func(st *store.Store) error {
-				var err error
-				if r.to != nil {
-					err = st.CreateRequestAt(ctx, r.req, *r.to)
-				} else {
-					err = st.CreateRequest(ctx, r.req)
-				}
-				if err != nil || r.estimate.IsZero() {
-					return err
-				}
-				updated, err := st.UpdateRequest(ctx, r.req.ID, sunshine.RequestUpdate{AgencyEstimatedOn: &r.estimate})
-				if err == nil {
-					r.req = updated
-				}
-				return err
-			})
-			var e *sunshine.Error
-			switch {
-			case err == nil:
-				r.Status, r.DueOn = r.req.Status, r.req.EffectiveDueOn()
-				filed[r.req.ID] = r.Line
-			case errors.As(err, &e) && e.ExistingID != "":
-				r.Problems = append(r.Problems, fmt.Sprintf("external_id: row %d has it too", filed[e.ExistingID]))
-				d.Problems++
-			case sunshine.ErrorCode(err) == sunshine.EInternal:
-				return err
-			default:
-				r.Problems = append(r.Problems, problemsOf(err)...)
-				d.Problems++
-			}
+		if err := d.file(ctx, st); err != nil {
+			return err
 		}
 		if !save || d.Problems > 0 {
 			return errCheckOnly
@@ -241,6 +170,86 @@ func (s *Server) handleImport(c *gin.Context) {
 		status = http.StatusUnprocessableEntity
 	}
 	s.render(c, status, "import", "Import requests", d)
+}
+
+// file files d's rows through st, one transaction's store, noting on
+// each row what came of it; an error is the database's.
+func (d *importData) file(ctx context.Context, st *store.Store) error {
+	filed := map[string]int{} // the requests this import files: their rows
+	for _, r := range d.Rows {
+		// A row filed before is left out whatever it says now: a sheet
+		// grown or corrected since imports again.
+		prior, err := importedBefore(ctx, st, r)
+		if err != nil {
+			return err
+		}
+		if line := filed[idOf(prior)]; line != 0 {
+			if len(r.Problems) == 0 {
+				d.Problems++
+			}
+			r.Problems = append(r.Problems, fmt.Sprintf("external_id: row %d has it too", line))
+			continue
+		}
+		if prior != nil {
+			if len(r.Problems) > 0 {
+				r.Problems, d.Problems = nil, d.Problems-1
+			}
+			r.Already, d.Already = prior, d.Already+1
+			continue
+		}
+		if len(r.Problems) > 0 {
+			continue
+		}
+		if r.req.ExternalID == nil {
+			// Without a reference, the same title, agency and receipt
+			// date is the same request: a sheet imported twice.
+			same, err := st.FindSameRequest(ctx, r.req.AgencyID, r.req.Title, r.req.ReceivedOn)
+			if err != nil {
+				return err
+			}
+			if same != nil {
+				if line := filed[same.ID]; line != 0 {
+					r.Problems = append(r.Problems, fmt.Sprintf("the same request as row %d (title, agency and received date)", line))
+				} else {
+					r.Problems = append(r.Problems, fmt.Sprintf("already in Sunshine: %q, with the same agency and received date; "+
+						"to import a sheet again, give each row an external_id", same.Title))
+				}
+				d.Problems++
+				continue
+			}
+		}
+		err = st.Atomically(ctx, func(st *store.Store) error {
+			var err error
+			if r.to != nil {
+				err = st.CreateRequestAt(ctx, r.req, *r.to)
+			} else {
+				err = st.CreateRequest(ctx, r.req)
+			}
+			if err != nil || r.estimate.IsZero() {
+				return err
+			}
+			updated, err := st.UpdateRequest(ctx, r.req.ID, sunshine.RequestUpdate{AgencyEstimatedOn: &r.estimate})
+			if err == nil {
+				r.req = updated
+			}
+			return err
+		})
+		var e *sunshine.Error
+		switch {
+		case err == nil:
+			r.Status, r.DueOn = r.req.Status, r.req.EffectiveDueOn()
+			filed[r.req.ID] = r.Line
+		case errors.As(err, &e) && e.ExistingID != "":
+			r.Problems = append(r.Problems, fmt.Sprintf("external_id: row %d has it too", filed[e.ExistingID]))
+			d.Problems++
+		case sunshine.ErrorCode(err) == sunshine.EInternal:
+			return err
+		default:
+			r.Problems = append(r.Problems, problemsOf(err)...)
+			d.Problems++
+		}
+	}
+	return nil
 }
 
 func idOf(r *sunshine.Request) string {
