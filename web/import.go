@@ -234,14 +234,10 @@ func (d *importData) file(ctx context.Context, st *store.Store) error {
 			}
 			return err
 		})
-		var e *sunshine.Error
 		switch {
 		case err == nil:
 			r.Status, r.DueOn = r.req.Status, r.req.EffectiveDueOn()
 			filed[r.req.ID] = r.Line
-		case errors.As(err, &e) && e.ExistingID != "":
-			r.Problems = append(r.Problems, fmt.Sprintf("external_id: row %d has it too", filed[e.ExistingID]))
-			d.Problems++
 		case sunshine.ErrorCode(err) == sunshine.EInternal:
 			return err
 		default:
