@@ -176,14 +176,19 @@ func mimeShape(data []byte) (depth, parts int) {
 			}
 			header, ctypes, inCT, root = false, nil, false, false
 		case line[0] == ' ' || line[0] == '\t':
+			// Unfolded as the parser's header reader does: trimmed, joined
+			// by a space.
 			if inCT {
-				ctypes[len(ctypes)-1] = append(ctypes[len(ctypes)-1], line...)
+				ct := append(ctypes[len(ctypes)-1], ' ')
+				ctypes[len(ctypes)-1] = append(ct, bytes.TrimSpace(line)...)
 			}
 		default:
 			name, value, colon := bytes.Cut(line, []byte(":"))
 			inCT = colon && strings.EqualFold(string(bytes.TrimSpace(name)), "Content-Type")
 			if inCT {
-				ctypes = append(ctypes, append([]byte(nil), value...))
+				// Trimmed as the parser's header reader trims it: " ;
+				// boundary=b" is then a boundary without a media type.
+				ctypes = append(ctypes, append([]byte(nil), bytes.TrimSpace(value)...))
 			}
 		}
 	}
