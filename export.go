@@ -18,12 +18,14 @@ import (
 // acknowledgment met. sent_on, delivery_method, statutory_due_on (the
 // law's date, before any custom one), tags (separated by "; ") and
 // description give back what a request was filed with; external_id is the
-// request's reference in the system it was imported from. New columns go at
-// the end, so a spreadsheet that reads columns by position keeps working.
+// request's reference in the system it was imported from; status_on the
+// day it reached its status, where known (Request.StatusSince), for an
+// import to file it there. New columns go at the end, so a spreadsheet
+// that reads columns by position keeps working.
 var CSVHeader = []string{"id", "title", "agency", "jurisdiction", "status", "received_on", "due_on", "extended",
 	"days_overdue", "tracking_number", "assignee", "last_communication_on", "closed_on",
 	"agency_estimated_on", "follow_on", "sent_on", "delivery_method", "statutory_due_on", "tags", "description",
-	"external_id"}
+	"external_id", "status_on"}
 
 // CSVRecord is a request as one row of a CSV export, as of today (the
 // agency's date), every cell safe to open in a spreadsheet. A passed
@@ -45,7 +47,7 @@ func CSVRecord(r *Request, today deadline.Date) []string {
 		r.EffectiveDueOn().String(), strconv.FormatBool(r.Extended), overdue, r.TrackingNumber, assignee,
 		r.LastCommunicationOn.String(), r.ClosedOn.String(), r.AgencyEstimatedOn.String(), r.FollowOn().String(),
 		r.SentOn.String(), string(r.DeliveryMethod), r.DueOn.String(), strings.Join(r.Tags, "; "), r.Description,
-		externalID}
+		externalID, r.StatusSince().String()}
 	for i, v := range row {
 		row[i] = CSVSafe(v)
 	}

@@ -130,7 +130,30 @@ func TestCSVRecord_ExternalID(t *testing.T) {
 		r.ExternalID = &id
 		assert.Equal(t, cell, csvCells(t, sunshine.CSVRecord(r, today))["external_id"], id)
 	}
-	assert.Equal(t, []string{"description", "external_id"}, sunshine.CSVHeader[19:], "new columns at the end")
+	assert.Equal(t, []string{"description", "external_id"}, sunshine.CSVHeader[19:21], "new columns at the end")
+}
+
+// status_on is the day the request reached its status where the request
+// records it, so that an import of the export files it there.
+func TestCSVRecord_StatusOn(t *testing.T) {
+	today := deadline.MustParseDate("2017-04-05")
+	d := deadline.MustParseDate
+	for _, tc := range []struct {
+		name string
+		r    sunshine.Request
+		want string
+	}{
+		{"submitted", sunshine.Request{Status: sunshine.StatusSubmitted, ReceivedOn: d("2017-03-27")}, ""},
+		{"acknowledged", sunshine.Request{Status: sunshine.StatusAcknowledged, AcknowledgedOn: d("2017-03-29")}, "2017-03-29"},
+		{"waiting on us", sunshine.Request{Status: sunshine.StatusAwaitingRequester, AcknowledgedOn: d("2017-03-29"),
+			Pauses: []deadline.Pause{{From: d("2017-03-28"), To: d("2017-03-29")}, {From: d("2017-03-31")}}}, "2017-03-31"},
+		{"denied", sunshine.Request{Status: sunshine.StatusDenied, AcknowledgedOn: d("2017-03-29"), ClosedOn: d("2017-04-03")}, "2017-04-03"},
+		{"rolling production", sunshine.Request{Status: sunshine.StatusRollingProduction, AcknowledgedOn: d("2017-03-29")}, ""},
+	} {
+		r := tc.r
+		assert.Equal(t, tc.want, csvCells(t, sunshine.CSVRecord(&r, today))["status_on"], tc.name)
+	}
+	assert.Equal(t, []string{"external_id", "status_on"}, sunshine.CSVHeader[20:], "new columns at the end")
 }
 
 // csvCells names a CSV row's cells by the header's columns.

@@ -91,6 +91,23 @@ type Request struct {
 	Closures []deadline.Holiday `db:"-"`
 }
 
+// StatusSince is the day the request reached its status, where the request
+// itself records it: closed, acknowledged (the first acknowledgment),
+// waiting on us (the pause); zero for a draft or submitted request (its
+// dates say) and for rolling production, appeal and litigation (only the
+// timeline has it).
+func (r *Request) StatusSince() deadline.Date {
+	switch {
+	case !r.Status.Open():
+		return r.ClosedOn
+	case r.Status == StatusAcknowledged:
+		return r.AcknowledgedOn
+	case r.Status == StatusAwaitingRequester && r.Paused():
+		return r.Pauses[len(r.Pauses)-1].From
+	}
+	return deadline.Date{}
+}
+
 // EffectiveDueOn is the date the request is held to: the custom date when
 // one was agreed, else the statutory one.
 func (r *Request) EffectiveDueOn() deadline.Date {

@@ -153,6 +153,6 @@ func TestRequests_ExternalIDLookUp(t *testing.T) {
 	rows, err := csv.NewReader(rec.Body).ReadAll()
 	require.NoError(t, err)
 	require.Len(t, rows, 2)
-	require.Equal(t, "external_id", rows[0][len(rows[0])-1])
-	require.Equal(t, []string{r1, "Row 17"}, []string{rows[1][0], rows[1][len(rows[1])-1]})
+	require.Equal(t, "external_id", rows[0][20])
+	require.Equal(t, []string{r1, "Row 17"}, []string{rows[1][0], rows[1][20]})
 }

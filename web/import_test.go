@@ -174,6 +174,8 @@ func TestImport_ReadsTheExport(t *testing.T) {
 	closed := &sunshine.Request{AgencyID: a.ID, Title: "=Jail contracts", DeliveryMethod: sunshine.DeliveryMail, Tags: []string{"jail", "ice"},
 		Description: "Every contract, 2015-2017.", ReceivedOn: deadline.MustParseDate("2017-01-09"), TrackingNumber: "-17-004"}
 	require.NoError(t, b.st.CreateRequestAt(b.fx.Ctx, closed, sunshine.TransitionInput{To: sunshine.StatusNoRecords, EffectiveOn: deadline.MustParseDate("2017-02-01")}))
+	acked := &sunshine.Request{AgencyID: a.ID, Title: "Use-of-force reports", DeliveryMethod: sunshine.DeliveryPortal, ReceivedOn: deadline.MustParseDate("2017-03-20")}
+	require.NoError(t, b.st.CreateRequestAt(b.fx.Ctx, acked, sunshine.TransitionInput{To: sunshine.StatusAcknowledged, EffectiveOn: deadline.MustParseDate("2017-03-22")}))
 	estimate := deadline.MustParseDate("2017-04-20")
 	r, err := b.st.UpdateRequest(b.fx.Ctx, r.ID, sunshine.RequestUpdate{AgencyEstimatedOn: &estimate})
 	require.NoError(t, err)
@@ -184,18 +186,18 @@ func TestImport_ReadsTheExport(t *testing.T) {
 		loc := requireRedirect(t, b.upload("/requests/import", map[string]string{"action": "import"}, map[string][]byte{"export.csv": export.Body.Bytes()}, ""), "/requests")
 		return body(b.get(loc))
 	}
-	require.Contains(t, importExport(), "Imported 0 requests from export.csv. 2 rows imported before left out.")
+	require.Contains(t, importExport(), "Imported 0 requests from export.csv. 3 rows imported before left out.")
 
 	other := storetest.Org(t, b.st, "other")
 	require.NoError(t, b.st.SetPassword(context.Background(), other.Admin.ID, password))
 	require.NoError(t, b.st.CreateAgency(other.Ctx, &sunshine.Agency{Name: a.Name, Jurisdiction: a.Jurisdiction}))
 	b.login(other.Admin.Email)
-	require.Contains(t, importExport(), "Imported 2 requests from export.csv.")
-	require.Contains(t, importExport(), "Imported 0 requests from export.csv. 2 rows imported before left out.")
+	require.Contains(t, importExport(), "Imported 3 requests from export.csv.")
+	require.Contains(t, importExport(), "Imported 0 requests from export.csv. 3 rows imported before left out.")
 	rs, _, err := b.st.FindRequests(other.Ctx, sunshine.RequestFilter{Statuses: sunshine.AllStatuses()})
 	require.NoError(t, err)
-	require.Len(t, rs, 2)
-	for _, orig := range []*sunshine.Request{r, closed} {
+	require.Len(t, rs, 3)
+	for _, orig := range []*sunshine.Request{r, closed, acked} {
 		i := slices.IndexFunc(rs, func(c *sunshine.Request) bool { return c.Title == orig.Title })
 		require.GreaterOrEqual(t, i, 0, orig.Title)
 		c := rs[i]
@@ -211,6 +213,7 @@ func TestImport_ReadsTheExport(t *testing.T) {
 			{"description", orig.Description, c.Description},
 			{"external_id", orig.ID, *c.ExternalID},
 			{"agency_estimated_on", orig.AgencyEstimatedOn.String(), c.AgencyEstimatedOn.String()},
+			{"acknowledged_on", orig.AcknowledgedOn.String(), c.AcknowledgedOn.String()},
 		} {
 			require.Equal(t, field.want, field.got, "%s: %s", orig.Title, field.name)
 		}
