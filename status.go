@@ -1,6 +1,11 @@
 package sunshine
 
-import "slices"
+import (
+	"slices"
+	"strings"
+
+	"github.com/sunshine-records/sunshine/deadline"
+)
 
 // Status is a request's place in its lifecycle (DESIGN.md, "Request lifecycle").
 type Status string
@@ -89,15 +94,44 @@ func CheckTransition(from, to Status) error {
 	if len(allowed) == 0 {
 		msg += "; " + string(from) + " is final"
 	} else {
-		msg += "; allowed: "
-		for i, a := range allowed {
-			if i > 0 {
-				msg += ", "
-			}
-			msg += string(a)
-		}
+		msg += "; allowed: " + JoinStatuses(allowed)
 	}
 	return &Error{Code: EConflict, Message: msg, Allowed: slices.Clone(allowed)}
+}
+
+// JoinStatuses names statuses as the API spells them: "fulfilled, denied".
+func JoinStatuses(ss []Status) string {
+	names := make([]string, len(ss))
+	for i, s := range ss {
+		names[i] = string(s)
+	}
+	return strings.Join(names, ", ")
+}
+
+// StatusReached reads the status a request being filed has reached, and
+// since when (status, statusOn: an import's, or the API's): nil for the
+// one its receipt date gives it (draft or submitted, which may be named),
+// else the move for Store.CreateRequestAt, which checks it against the
+// lifecycle and the dates. Errors name status or status_on.
+func StatusReached(status string, received, statusOn deadline.Date) (*TransitionInput, error) {
+	st := Status(status)
+	switch {
+	case st == "" && !statusOn.IsZero():
+		return nil, FieldInvalid("status_on", "goes with a status past submitted (acknowledged, denied…): give that status, or clear the date")
+	case st == "":
+		return nil, nil
+	case !st.Valid():
+		return nil, FieldInvalid("status", "%q is not a status; use one of %s", status, JoinStatuses(StatusSubmitted.Allowed()))
+	case st == StatusSubmitted && received.IsZero():
+		return nil, FieldInvalid("status", "submitted needs its received_on date")
+	case st == StatusDraft && !received.IsZero():
+		return nil, FieldInvalid("status", "a draft has not been sent: clear received_on, or give the status it has reached")
+	case (st == StatusSubmitted || st == StatusDraft) && !statusOn.IsZero():
+		return nil, FieldInvalid("status_on", "goes with a status past submitted (acknowledged, denied…): give that status, or clear the date")
+	case st == StatusSubmitted || st == StatusDraft:
+		return nil, nil
+	}
+	return &TransitionInput{To: st, EffectiveOn: statusOn}, nil
 }
 
 // AllStatuses returns every status, open first.

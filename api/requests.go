@@ -129,31 +129,10 @@ type createRequestInput struct {
 func (in createRequestInput) statusAt(r *sunshine.Request) (*sunshine.TransitionInput, error) {
 	var fe fieldErrors
 	on := fe.date("status_on", in.StatusOn)
-	if in.Status == nil || *in.Status == "" {
-		if in.StatusOn != nil {
-			fe.add("status_on", "goes with a status: the day the request reached it")
-		}
-		return nil, fe.err()
+	if err := fe.err(); err != nil {
+		return nil, err
 	}
-	st := sunshine.Status(*in.Status)
-	implied := sunshine.StatusDraft
-	if !r.ReceivedOn.IsZero() {
-		implied = sunshine.StatusSubmitted
-	}
-	switch {
-	case !st.Valid():
-		fe.add("status", "unknown status %q", st)
-	case st == implied:
-		if in.StatusOn != nil {
-			fe.add("status_on", "is only for a status past submitted")
-		}
-	case st == sunshine.StatusDraft || st == sunshine.StatusSubmitted:
-		fe.add("status", "%s goes with %s: a request with a receipt date is submitted, one without is a draft", st,
-			map[sunshine.Status]string{sunshine.StatusDraft: "no received_on", sunshine.StatusSubmitted: "received_on"}[st])
-	default:
-		return &sunshine.TransitionInput{To: st, EffectiveOn: on}, fe.err()
-	}
-	return nil, fe.err()
+	return sunshine.StatusReached(deref(in.Status), r.ReceivedOn, on)
 }
 
 func (in createRequestInput) request() (*sunshine.Request, error) {

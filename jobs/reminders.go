@@ -389,10 +389,7 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder, lk *ba
 	}
 	switch c.Kind {
 	case sunshine.ReminderAssigned:
-		if d.AssignedBy, err = j.store.ReminderSender(ctx, c.ID); err != nil {
-			return msg, "", "", err
-		}
-		if d.AssignmentNote, err = j.store.AssignmentNote(ctx, c.ID); err != nil {
+		if d.AssignedBy, d.AssignmentNote, err = j.store.Assignment(ctx, c.ID); err != nil {
 			return msg, "", "", err
 		}
 		// The date to follow, as the pages show it: none under appeal

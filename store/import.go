@@ -57,15 +57,10 @@ func (s *Store) CreateRequestAt(ctx context.Context, r *sunshine.Request, to sun
 // checkStatusAt refuses, before anything is written, a status a submitted
 // request cannot reach in one step, and one without its date.
 func checkStatusAt(r *sunshine.Request, to sunshine.TransitionInput) error {
-	allowed := sunshine.StatusSubmitted.Allowed()
 	var fields []sunshine.FieldError
-	if !slices.Contains(allowed, to.To) {
-		names := make([]string, len(allowed))
-		for i, a := range allowed {
-			names[i] = string(a)
-		}
+	if !slices.Contains(sunshine.StatusSubmitted.Allowed(), to.To) {
 		fields = append(fields, sunshine.FieldError{Field: "status",
-			Message: "must be submitted (the default) or a status a submitted request moves to: " + strings.Join(names, ", ")})
+			Message: "must be submitted (the default) or a status a submitted request moves to: " + sunshine.JoinStatuses(sunshine.StatusSubmitted.Allowed())})
 	}
 	if r.ReceivedOn.IsZero() {
 		fields = append(fields, sunshine.FieldError{Field: "received_on", Message: "is required with a status: a draft has not been sent"})

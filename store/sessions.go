@@ -319,8 +319,8 @@ func (s *Store) sendInvite(ctx context.Context, tx *sqlx.Tx, org, userID, baseUR
 }
 
 // ReminderSender names who caused an email sent on someone's action (an
-// invitation, an assignment), "Ana Ruiz" (or their email when they have no
-// name); "" when no user did.
+// invitation; an assignment's is read with its note, Assignment), "Ana
+// Ruiz" (or their email when they have no name); "" when no user did.
 func (s *Store) ReminderSender(ctx context.Context, reminderID string) (string, error) {
 	var name string
 	err := sqlx.GetContext(ctx, s.q(), &name, `SELECT COALESCE(NULLIF(u.name, ''), u.email, '') FROM reminders r
@@ -328,11 +328,16 @@ func (s *Store) ReminderSender(ctx context.Context, reminderID string) (string, 
 	return name, translate(err, "email")
 }
 
-// AssignmentNote is the note an assignment email carries ("" for none).
-func (s *Store) AssignmentNote(ctx context.Context, reminderID string) (string, error) {
-	var note string
-	err := sqlx.GetContext(ctx, s.q(), &note, `SELECT payload FROM reminders WHERE id = $1 AND kind = 'assigned'`, reminderID)
-	return note, translate(err, "email")
+// Assignment is who assigned the request an assignment email is about
+// ("" when unknown) and the note they wrote with it ("" for none).
+func (s *Store) Assignment(ctx context.Context, reminderID string) (by, note string, err error) {
+	var row struct {
+		By   string `db:"by"`
+		Note string `db:"payload"`
+	}
+	err = sqlx.GetContext(ctx, s.q(), &row, `SELECT COALESCE(NULLIF(u.name, ''), u.email, '') AS by, r.payload FROM reminders r
+		LEFT JOIN users u ON u.id = r.sender_id WHERE r.id = $1 AND r.kind = 'assigned'`, reminderID)
+	return row.By, row.Note, translate(err, "email")
 }
 
 // AcceptInvite sets the invited user's password once and opens a session.

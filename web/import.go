@@ -414,26 +414,20 @@ func (s *Server) readImport(c *gin.Context, d *importData) error {
 // agencyNames maps the organization's agencies by name, as people type
 // it (case and spaces aside); "" marks a name two agencies share.
 func (s *Server) agencyNames(c *gin.Context) (map[string]string, error) {
-	out := map[string]string{}
-	after := ""
-	for {
-		as, next, err := s.store.FindAgencies(ctxOf(c), sunshine.AgencyFilter{After: after, Limit: 500})
-		if err != nil {
-			return nil, err
-		}
-		for _, a := range as {
-			key := nameKey(a.Name)
-			if _, taken := out[key]; taken {
-				out[key] = ""
-			} else {
-				out[key] = a.ID
-			}
-		}
-		if next == "" {
-			return out, nil
-		}
-		after = next
+	as, err := s.allAgencies(ctxOf(c))
+	if err != nil {
+		return nil, err
 	}
+	out := map[string]string{}
+	for _, a := range as {
+		key := nameKey(a.Name)
+		if _, taken := out[key]; taken {
+			out[key] = ""
+		} else {
+			out[key] = a.ID
+		}
+	}
+	return out, nil
 }
 
 func nameKey(s string) string {
@@ -498,27 +492,23 @@ func importRequest(cell func(string) string, agencies map[string]string, users [
 	if err := r.Validate(); err != nil {
 		problems = append(problems, problemsOf(err)...)
 	}
-	var to *sunshine.TransitionInput
 	st := sunshine.Status(strings.ReplaceAll(strings.ToLower(cell("status")), " ", "_"))
-	plain := st == "" || st == sunshine.StatusSubmitted || st == sunshine.StatusDraft
-	switch {
-	case plain && cell("closed_on") != "":
-		bad("closed_on: is set but status is not: give the status it closed with (%s)", statusList(sunshine.ClosedStatuses))
-	case plain && cell("status_on") != "":
-		bad("status_on: goes with a status past submitted (acknowledged, denied…): give that status, or clear the date")
-	case st == sunshine.StatusSubmitted && r.ReceivedOn.IsZero():
-		bad("status: submitted needs its received_on date")
-	case st == sunshine.StatusDraft && !r.ReceivedOn.IsZero():
-		bad("status: a draft has not been sent: clear received_on, or give the status it has reached")
-	case plain:
-	case !st.Valid():
-		bad("status: %q is not a status; use one of %s", cell("status"), statusList(sunshine.StatusSubmitted.Allowed()))
-	default:
-		on := date("status_on")
-		if on.IsZero() && !st.Open() {
-			on = date("closed_on")
+	if st == "" || st == sunshine.StatusSubmitted || st == sunshine.StatusDraft {
+		if cell("closed_on") != "" {
+			bad("closed_on: is set but status is not: give the status it closed with (%s)", sunshine.JoinStatuses(sunshine.ClosedStatuses))
 		}
-		to = &sunshine.TransitionInput{To: st, EffectiveOn: on}
+	}
+	on := date("status_on")
+	if on.IsZero() && st.Valid() && !st.Open() {
+		on = date("closed_on")
+	}
+	status := string(st)
+	if !st.Valid() {
+		status = cell("status") // named as typed
+	}
+	to, err := sunshine.StatusReached(status, r.ReceivedOn, on)
+	if err != nil {
+		problems = append(problems, problemsOf(err)...)
 	}
 	return r, to, problems
 }
@@ -543,15 +533,6 @@ func importDate(cell func(string) string, name string, dayFirst bool, problems [
 		return deadline.Date{}, append(problems, fmt.Sprintf("%s: %q could be day/month or month/day in this semicolon-separated file: write it YYYY-MM-DD", name, v))
 	}
 	return deadline.DateOf(t), problems
-}
-
-// statusList names statuses as the import reads them.
-func statusList(ss []sunshine.Status) string {
-	names := make([]string, len(ss))
-	for i, st := range ss {
-		names[i] = string(st)
-	}
-	return strings.Join(names, ", ")
 }
 
 // problemsOf is an error as lines of a row's problems, each naming its

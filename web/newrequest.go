@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -55,26 +56,35 @@ func (s *Server) handleNewRequestPage(c *gin.Context) {
 	s.renderNewRequest(c, http.StatusOK, f)
 }
 
+// allAgencies reads the organization's whole directory, a page at a time.
+func (s *Server) allAgencies(ctx context.Context) ([]*sunshine.Agency, error) {
+	var out []*sunshine.Agency
+	for after := ""; ; {
+		as, next, err := s.store.FindAgencies(ctx, sunshine.AgencyFilter{After: after, Limit: 500})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, as...)
+		if next == "" {
+			return out, nil
+		}
+		after = next
+	}
+}
+
 func (s *Server) renderNewRequest(c *gin.Context, status int, f *reqForm) {
 	ctx := ctxOf(c)
 	d := newRequestData{DeliveryMethods: sunshine.DeliveryMethods, Form: f, Reached: sunshine.StatusSubmitted.Allowed()}
 	var byID = map[string]agencyOption{}
-	after := ""
-	for {
-		as, next, err := s.store.FindAgencies(ctx, sunshine.AgencyFilter{After: after, Limit: 500})
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		for _, a := range as {
-			o := agencyOption{ID: a.ID, Name: a.Name, Jurisdiction: a.Jurisdiction, Law: lawLabel(a.Jurisdiction), TimeZone: a.TimeZone}
-			d.Agencies = append(d.Agencies, o)
-			byID[a.ID] = o
-		}
-		if next == "" {
-			break
-		}
-		after = next
+	as, err := s.allAgencies(ctx)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	for _, a := range as {
+		o := agencyOption{ID: a.ID, Name: a.Name, Jurisdiction: a.Jurisdiction, Law: lawLabel(a.Jurisdiction), TimeZone: a.TimeZone}
+		d.Agencies = append(d.Agencies, o)
+		byID[a.ID] = o
 	}
 	users, err := s.store.FindUsers(ctx)
 	if err != nil {
