@@ -78,6 +78,10 @@ type Request struct {
 	// within the organization, so an import run again finds what it
 	// created. nil when it has none.
 	ExternalID *string `db:"external_id"`
+	// GroupID joins requests filed together with several agencies (the
+	// same request sent to every county sheriff): the ID of the first of
+	// them, that one's own included. nil for a request filed alone.
+	GroupID *string `db:"group_id"`
 	// AssigneeEmail, AssigneeName and LastCommunicationOn are read-only, for
 	// lists and exports.
 	AssigneeEmail       *string       `db:"assignee_email"`
@@ -413,6 +417,8 @@ type RequestFilter struct {
 	Limit          int
 	// ExternalID keeps the request with exactly this external ID.
 	ExternalID string
+	// GroupID keeps the requests filed together (Request.GroupID).
+	GroupID string
 }
 
 // RequestUpdate is a partial update; nil fields are left alone. A pointer
@@ -491,6 +497,9 @@ const (
 	// officer"). It changes nothing on the request; a correction is
 	// another note.
 	EventNoteAdded EventKind = "note_added"
+	// EventCopiesFiled records the same request filed with more agencies
+	// (Store.FileCopies): the new requests and their agencies, in Data.
+	EventCopiesFiled EventKind = "copies_filed"
 )
 
 // MaxInternalNote is how long an internal note may be, in characters

@@ -144,14 +144,14 @@ func (q *query) jurisdictions(name string) []string {
 }
 
 // requestFilterParams are the filters of GET /requests and GET /requests.csv.
-var requestFilterParams = []string{"status", "agency_id", "assignee_id", "jurisdiction", "tag", "due_before", "due_after", "overdue", "q", "external_id"}
+var requestFilterParams = []string{"status", "agency_id", "assignee_id", "jurisdiction", "tag", "due_before", "due_after", "overdue", "q", "external_id", "group_id"}
 
 // requestFilter reads requestFilterParams.
 func (q *query) requestFilter() sunshine.RequestFilter {
 	f := sunshine.RequestFilter{
 		Statuses: q.statuses("status"), AgencyID: q.id("agency_id"), Jurisdictions: q.jurisdictions("jurisdiction"),
 		Tag: q.one("tag"), DueBefore: q.date("due_before"), DueAfter: q.date("due_after"), Overdue: q.boolean("overdue"),
-		Q: q.one("q"), ExternalID: q.one("external_id"),
+		Q: q.one("q"), ExternalID: q.one("external_id"), GroupID: q.id("group_id"),
 	}
 	f.AssigneeID, f.Unassigned = q.assignee("assignee_id")
 	return f

@@ -61,6 +61,7 @@ type requestJSON struct {
 	AcknowledgedOn      deadline.Date   `json:"acknowledged_on"`
 	TrackingNumber      string          `json:"tracking_number"`
 	ExternalID          *string         `json:"external_id"`
+	GroupID             *string         `json:"group_id"`
 	AssigneeID          *string         `json:"assignee_id"`
 	Tags                []string        `json:"tags"`
 	Pauses              []pauseJSON     `json:"pauses"`
@@ -83,7 +84,7 @@ func (s *Server) requestOut(r *sunshine.Request) requestJSON {
 		ExtensionInvokedOn: r.ExtensionInvokedOn, CustomDueOn: r.CustomDueOn, CustomDueReason: r.CustomDueReason,
 		AgencyEstimatedOn: r.AgencyEstimatedOn, AcknowledgedOn: r.AcknowledgedOn, TrackingNumber: r.TrackingNumber, AssigneeID: r.AssigneeID,
 		Tags: r.Tags, Pauses: []pauseJSON{}, ClosedOn: r.ClosedOn, LastCommunicationOn: r.LastCommunicationOn, CreatedBy: r.CreatedBy,
-		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), Version: r.Version, ExternalID: r.ExternalID}
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), Version: r.Version, ExternalID: r.ExternalID, GroupID: r.GroupID}
 	for _, p := range r.Pauses {
 		out.Pauses = append(out.Pauses, pauseJSON{From: p.From, To: p.To})
 	}

@@ -269,6 +269,7 @@ func (s *Server) routes() {
 	write.DELETE("/requests/:id/extension", s.handleRequestUndoExtension)
 	write.PUT("/requests/:id/custom_due_on", s.handleRequestCustomDue)
 	write.POST("/requests/:id/notes", s.handleNoteCreate)
+	write.POST("/requests/:id/copies", s.handleRequestCopies)
 	write.POST("/requests/:id/communications", s.handleCommunicationCreate)
 	write.PATCH("/communications/:id", s.handleCommunicationUpdate)
 	write.DELETE("/communications/:id", s.handleCommunicationDelete)

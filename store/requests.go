@@ -33,7 +33,7 @@ type requestRow struct {
 var requestColumns = `SELECT r.id, r.org_id, r.agency_id, a.name AS agency_name, a.time_zone, r.title, r.description,
 	r.delivery_method, r.status, r.jurisdiction, r.sent_on, r.received_on, r.due_on, r.extended,
 	r.extension_invoked_on, r.custom_due_on, r.custom_due_reason, r.agency_estimated_on, r.acknowledged_on, r.tracking_number,
-	r.external_id, r.assignee_id, r.tags, r.closed_on, r.created_by, r.created_at, r.updated_at, r.version,
+	r.external_id, r.group_id, r.assignee_id, r.tags, r.closed_on, r.created_by, r.created_at, r.updated_at, r.version,
 	asg.email AS assignee_email, asg.name AS assignee_name,
 	(SELECT max(c.occurred_on) FROM communications c WHERE c.request_id = r.id) AS last_communication_on,
 	(SELECT string_agg(to_char(p.started_on, 'YYYY-MM-DD') || '/' || coalesce(to_char(p.ended_on, 'YYYY-MM-DD'), ''), ',' ORDER BY p.started_on)
@@ -137,8 +137,11 @@ func (s *Store) createOnce(ctx context.Context, q sqlx.QueryerContext, p sunshin
 	if err != nil {
 		return err
 	}
-	events := []newEvent{{Kind: sunshine.EventCreated, On: r.ReceivedOn,
-		Data: map[string]any{"status": r.Status, "agency_id": r.AgencyID, "jurisdiction": r.Jurisdiction}}}
+	created := map[string]any{"status": r.Status, "agency_id": r.AgencyID, "jurisdiction": r.Jurisdiction}
+	if r.GroupID != nil {
+		created["group_id"] = *r.GroupID // filed together with the group's first request
+	}
+	events := []newEvent{{Kind: sunshine.EventCreated, On: r.ReceivedOn, Data: created}}
 	if e, ok := dueChange(r, deadline.Date{}, res, ok); ok {
 		events = append(events, e)
 	}
@@ -149,7 +152,7 @@ func (s *Store) createOnce(ctx context.Context, q sqlx.QueryerContext, p sunshin
 	err = q.QueryRowxContext(ctx, createInsert, r.OrgID, r.AgencyID, r.Title, r.Description, r.DeliveryMethod, r.Status,
 		r.Jurisdiction, r.SentOn, r.ReceivedOn, r.DueOn, r.TrackingNumber, r.AssigneeID, pq.Array(r.Tags), r.CreatedBy,
 		string(evJSON), pq.Array(dateStrings(sch.SoonDates)), sch.OverdueFrom, sch.AwaitingOn, sch.Next, f.ClosuresVersion,
-		r.ExternalID,
+		r.ExternalID, r.GroupID,
 	).Scan(&r.ID, &r.CreatedAt, &r.UpdatedAt, &r.Version)
 	if errors.Is(err, sql.ErrNoRows) {
 		if r.ExternalID != nil {
@@ -198,9 +201,9 @@ const createInsert = `WITH agency AS (
 			SELECT a.id FROM agencies a WHERE a.org_id = $1 AND a.id = $2 AND a.closures_version = $20 FOR SHARE
 		), req AS (
 			INSERT INTO requests (org_id, agency_id, title, description, delivery_method, status, jurisdiction,
-				sent_on, received_on, due_on, tracking_number, assignee_id, tags, created_by, external_id)
+				sent_on, received_on, due_on, tracking_number, assignee_id, tags, created_by, external_id, group_id)
 			SELECT $1::uuid, agency.id, $3::text, $4::text, $5::text, $6::text, $7::text, $8::date, $9::date, $10::date,
-				$11::text, $12::uuid, $13::text[], $14::uuid, $21::text
+				$11::text, $12::uuid, $13::text[], $14::uuid, $21::text, $22::uuid
 			FROM agency
 			ON CONFLICT (org_id, external_id) WHERE external_id IS NOT NULL DO NOTHING
 			RETURNING id, org_id, created_at, updated_at, version
@@ -533,6 +536,12 @@ func requestListQuery(org string, f sunshine.RequestFilter, limit int, now time.
 	}
 	if f.ExternalID != "" {
 		where = append(where, "r.external_id = "+arg(f.ExternalID)) // requests_org_external_id_key
+	}
+	if f.GroupID != "" {
+		if !validUUID(f.GroupID) {
+			return "", nil, sunshine.FieldInvalid("group_id", "must be a UUID")
+		}
+		where = append(where, "r.group_id = "+arg(f.GroupID)) // requests_org_group
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		// The title, description and tracking number, accents ignored
