@@ -90,6 +90,7 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		{"/requests/import", 200, 200, 403, 200},
 		{"/requests/import/template.csv", 200, 200, 200, 200},
 		{"/requests/" + r.ID, 200, 200, 200, 404},
+		{"/requests/" + r.ID + "/copies", 200, 200, 403, 404},
 		{"/communications/" + comm.ID + "/message.txt", 200, 200, 200, 404},
 		{"/documents/" + kept.ID + "/download", 200, 200, 200, 404},
 		// A document's forms' addresses opened as a page: to its request's page.
@@ -108,6 +109,8 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		{"/requests/" + r.ID + "/custom_due", url.Values{"date": {"2017-05-01"}}, 303, 303, 403, 404},
 		{"/requests/" + r.ID + "/watch", url.Values{"watch": {"1"}}, 303, 303, 403, 404},
 		{"/requests/" + r.ID + "/notes", url.Values{"text": {"Called the records officer"}}, 303, 303, 403, 404},
+		// No agency chosen: nothing is filed (400).
+		{"/requests/" + r.ID + "/copies", url.Values{"sent_on": {"2017-04-03"}}, 400, 400, 403, 404},
 		// Nothing has failed: resending finds nothing to do, and says so.
 		{"/reminders/retry", nil, 303, 303, 403, 303},
 		// A reminder that is not failed: refused with a note (303); another

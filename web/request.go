@@ -99,6 +99,14 @@ func (f *reqForm) Checked(name, value string) template.HTMLAttr {
 	return ""
 }
 
+// Has marks the checkbox whose value is among the field's values.
+func (f *reqForm) Has(name, value string) template.HTMLAttr {
+	if slices.Contains(f.Values[name], value) {
+		return "checked"
+	}
+	return ""
+}
+
 // formProblem is a field's error as a summary at the top of a form lists it.
 type formProblem struct{ ID, Label, Message string }
 
@@ -119,7 +127,7 @@ var fieldLabels = map[string]string{
 	"agency_id": "Agency", "title": "Title", "description": "Request text", "delivery_method": "Delivery method",
 	"tracking_number": "Agency tracking number", "tags": "Tags", "sent_on": "Sent on", "received_on": "Received by the agency on",
 	"agency_estimated_on": "Agency's estimated date", "assignee_id": "Assignee", "assignment_note": "Note for them",
-	"status": "Status it has reached", "status_on": "Since", "external_id": "External ID",
+	"status": "Status it has reached", "status_on": "Since", "external_id": "External ID", "agency_ids": "Agencies",
 }
 
 // Problems lists the errors of the given fields, in that order, for the
@@ -309,8 +317,10 @@ func documentsOf(items []timelineItem) []pageDocument {
 
 // requestPageData is the request page.
 type requestPageData struct {
-	R           *sunshine.Request
-	Agency      *sunshine.Agency
+	R      *sunshine.Request
+	Agency *sunshine.Agency
+	// Group is the requests filed together with R, R included.
+	Group       []dueCell
 	Law         *deadline.Jurisdiction
 	Today       deadline.Date // the agency's
 	Steps       []string
@@ -396,6 +406,14 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 		return
 	}
 	d.Archive = s.cfg.RequestZip != nil
+	if r.GroupID != nil {
+		group, err := s.groupOf(c, r)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		d.Group = groupRows(group, s.store.Clock().Now())
+	}
 	var final []string
 	for _, st := range d.Allowed {
 		if len(st.Allowed()) == 0 {
@@ -846,6 +864,19 @@ func eventText(e *sunshine.Event, clockStops bool, names map[string]string) stri
 	switch e.Kind {
 	case sunshine.EventCreated:
 		t = "Request created as " + strings.ReplaceAll(str("status"), "_", " ")
+		if str("group_id") != "" {
+			t += ", filed together with other agencies (see Filed together)"
+		}
+	case sunshine.EventCopiesFiled:
+		var agencies []string
+		if list, ok := data["agencies"].([]any); ok {
+			for _, a := range list {
+				if name, ok := a.(string); ok {
+					agencies = append(agencies, name)
+				}
+			}
+		}
+		t = "Filed the same request with " + andList(agencies)
 	case sunshine.EventUpdated:
 		if str("received_on") != "" {
 			t = "Receipt date corrected: " + date("received_on") + " (was " + date("previous_received_on") + ")"

@@ -28,6 +28,7 @@ type listFilter struct {
 	Status       string // a status, "open" (the default), "closed" or "any"
 	Tag          string
 	Q            string // words in the title or description
+	GroupID      string // the requests filed together (Request.GroupID)
 }
 
 // unassigned is the assignee filter's value for the requests no one is
@@ -41,7 +42,7 @@ var defaultListFilter = listFilter{Status: "open"}
 // listParams are the query parameters the Requests page and its export
 // take; any other is refused rather than silently ignored (an API filter
 // such as overdue=true would otherwise export every request).
-var listParams = []string{"assignee_id", "agency_id", "jurisdiction", "status", "tag", "q", "cursor"}
+var listParams = []string{"assignee_id", "agency_id", "jurisdiction", "status", "tag", "q", "group_id", "cursor"}
 
 // parseListFilter reads the filters from the query string. Every bad value
 // is a field error, all of them at once, so the form can mark each.
@@ -53,6 +54,7 @@ func parseListFilter(c *gin.Context) (listFilter, error) {
 		Status:       strings.TrimSpace(c.Query("status")),
 		Tag:          strings.TrimSpace(c.Query("tag")),
 		Q:            strings.TrimSpace(c.Query("q")),
+		GroupID:      strings.TrimSpace(c.Query("group_id")),
 	}
 	if f.Status == "" {
 		f.Status = defaultListFilter.Status
@@ -77,6 +79,9 @@ func parseListFilter(c *gin.Context) (listFilter, error) {
 	}
 	if f.AgencyID != "" && !validID(f.AgencyID) {
 		bad("agency_id", quote(f.AgencyID)+" is not an agency's ID; choose an agency from the list")
+	}
+	if f.GroupID != "" && !validID(f.GroupID) {
+		bad("_", "group_id "+quote(f.GroupID)+" is not a request's ID; follow the link on a request's page")
 	}
 	if f.Jurisdiction != "" {
 		if _, err := deadline.Lookup(f.Jurisdiction); err != nil {
@@ -115,7 +120,7 @@ func quote(s string) string {
 
 // request is the store filter for one page.
 func (f listFilter) request(limit int) sunshine.RequestFilter {
-	rf := sunshine.RequestFilter{AgencyID: f.AgencyID, AssigneeID: f.AssigneeID, Tag: f.Tag, Q: f.Q, Limit: limit}
+	rf := sunshine.RequestFilter{AgencyID: f.AgencyID, AssigneeID: f.AssigneeID, Tag: f.Tag, Q: f.Q, GroupID: f.GroupID, Limit: limit}
 	if f.AssigneeID == unassigned {
 		rf.AssigneeID, rf.Unassigned = "", true
 	}
@@ -147,7 +152,7 @@ func statusesFor(v string) (statuses []sunshine.Status, ok bool) {
 func (f listFilter) values() url.Values {
 	v := url.Values{}
 	for k, s := range map[string]string{"assignee_id": f.AssigneeID, "agency_id": f.AgencyID, "jurisdiction": f.Jurisdiction,
-		"status": f.Status, "tag": f.Tag, "q": f.Q} {
+		"status": f.Status, "tag": f.Tag, "q": f.Q, "group_id": f.GroupID} {
 		if s != "" && !(k == "status" && s == defaultListFilter.Status) {
 			v.Set(k, s)
 		}
@@ -196,7 +201,9 @@ type requestListData struct {
 	// nothing matches them: this list looks only at titles, descriptions
 	// and tracking numbers, search at correspondence and documents too.
 	SearchURL string
-	CanWrite  bool
+	// WithoutGroup is this list of every request, not only one group's.
+	WithoutGroup string
+	CanWrite     bool
 }
 
 // handleRequestList is GET /requests: every request of the organization,
@@ -206,6 +213,11 @@ func (s *Server) handleRequestList(c *gin.Context) {
 	f, err := parseListFilter(c)
 	cursor := c.Query("cursor")
 	d := &requestListData{Note: s.takeNote(c), Filter: f, Later: cursor != "", First: f.link("/requests"), ExportURL: f.link("/export/requests.csv")}
+	if f.GroupID != "" {
+		all := f
+		all.GroupID = ""
+		d.WithoutGroup = all.link("/requests")
+	}
 	if p, ok := sunshine.PrincipalFrom(ctx); ok {
 		d.CanWrite = p.Role.CanWrite()
 	}

@@ -114,6 +114,8 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 	in.POST("/requests/:id/watch", s.handleWatch)
 	in.POST("/requests/:id/custom_due", s.handleCustomDue)
 	in.POST("/requests/:id/notes", s.handleNote)
+	in.GET("/requests/:id/copies", s.handleCopiesPage)
+	in.POST("/requests/:id/copies", s.handleCopies)
 	in.POST("/requests/:id/edit", s.handleRequestEdit)
 	in.GET("/documents/:id/download", s.handleDownload)
 	in.GET("/communications/:id/message.txt", s.handleMessage)

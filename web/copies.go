@@ -1,0 +1,181 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	sunshine "github.com/sunshine-records/sunshine"
+)
+
+// copiesData is the page that files a request with more agencies.
+type copiesData struct {
+	R    *sunshine.Request
+	Form *reqForm
+	// Laws are the agencies the request can still go to, by law; Filed
+	// the names of those its group has a request with already.
+	Laws       []copyLaw
+	Filed      []string
+	Assignable []*sunshine.User
+}
+
+type copyLaw struct {
+	Label    string // "California: CPRA"
+	Agencies []agencyOption
+}
+
+func (s *Server) handleCopiesPage(c *gin.Context) {
+	if !s.canWrite(c) {
+		return
+	}
+	r, err := s.store.FindRequestByID(ctxOf(c), c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	v := url.Values{"sent_on": {r.Today(s.store.Clock().Now()).String()}}
+	if r.AssigneeID != nil {
+		v.Set("assignee_id", *r.AssigneeID)
+	}
+	s.renderCopies(c, http.StatusOK, r, newReqForm("copies", v))
+}
+
+func (s *Server) renderCopies(c *gin.Context, status int, r *sunshine.Request, f *reqForm) {
+	ctx := ctxOf(c)
+	d := copiesData{R: r, Form: f}
+	filed := map[string]bool{r.AgencyID: true}
+	if r.GroupID != nil {
+		group, err := s.groupOf(c, r)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		for _, g := range group {
+			filed[g.AgencyID] = true
+		}
+	}
+	as, err := s.allAgencies(ctx)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	byLaw := map[string]*copyLaw{}
+	var laws []string
+	for _, a := range as {
+		if filed[a.ID] {
+			d.Filed = append(d.Filed, a.Name)
+			continue
+		}
+		label := lawLabel(a.Jurisdiction)
+		if byLaw[label] == nil {
+			byLaw[label] = &copyLaw{Label: label}
+			laws = append(laws, label)
+		}
+		byLaw[label].Agencies = append(byLaw[label].Agencies, agencyOption{ID: a.ID, Name: a.Name, Jurisdiction: a.Jurisdiction})
+	}
+	slices.Sort(laws)
+	for _, l := range laws {
+		d.Laws = append(d.Laws, *byLaw[l])
+	}
+	users, err := s.store.FindUsers(ctx)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	for _, u := range users {
+		if u.Active {
+			d.Assignable = append(d.Assignable, u)
+		}
+	}
+	s.render(c, status, "copies", "File with more agencies: "+r.Title, d)
+}
+
+// groupOf lists the requests filed together with r, r included, in the
+// order the Requests page lists them (the date each is followed by).
+func (s *Server) groupOf(c *gin.Context, r *sunshine.Request) ([]*sunshine.Request, error) {
+	var out []*sunshine.Request
+	f := sunshine.RequestFilter{GroupID: *r.GroupID, Limit: 100}
+	for {
+		rs, next, err := s.store.FindRequests(ctxOf(c), f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rs...)
+		if next == "" {
+			return out, nil
+		}
+		f.After = next
+	}
+}
+
+// groupRows are a group's requests as the request page lists them: each
+// with its date in words on its own agency's calendar (the "due"
+// template).
+func groupRows(group []*sunshine.Request, now time.Time) []dueCell {
+	out := make([]dueCell, len(group))
+	for i, r := range group {
+		out[i] = dueCell{R: r, Today: r.Today(now)}
+	}
+	return out
+}
+
+// handleCopies files the request with the agencies chosen, all or none
+// (store.FileCopies), and goes back to the request, whose "Filed
+// together" panel lists them.
+func (s *Server) handleCopies(c *gin.Context) {
+	if !s.canWrite(c) {
+		return
+	}
+	ctx := ctxOf(c)
+	r, err := s.store.FindRequestByID(ctx, c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	_ = c.Request.ParseForm()
+	f := newReqForm("copies", c.Request.PostForm)
+	in := sunshine.CopyInput{AgencyIDs: f.Values["agency_ids"]}
+	in.SentOn = f.parseDateField("sent_on")
+	in.ReceivedOn = f.parseDateField("received_on")
+	if id := strings.TrimSpace(f.V("assignee_id")); id != "" {
+		in.AssigneeID = &id
+	}
+	if len(in.AgencyIDs) == 0 {
+		f.Errors["agency_ids"] = "choose at least one agency"
+	}
+	if f.HasErrors() {
+		s.renderCopies(c, http.StatusBadRequest, r, f)
+		return
+	}
+	copies, err := s.store.FileCopies(ctx, r.ID, in)
+	if err != nil {
+		status := f.fail(err)
+		if status == 0 {
+			s.fail(c, err)
+			return
+		}
+		s.renderCopies(c, status, r, f)
+		return
+	}
+	names := make([]string, len(copies))
+	for i, cp := range copies {
+		names[i] = cp.AgencyName
+	}
+	n := strconv.Itoa(len(copies)) + " more agencies"
+	if len(copies) == 1 {
+		n = "1 more agency"
+	}
+	note := "Filed with " + n + "."
+	if len(names) <= 5 {
+		note = "Filed with " + n + ": " + andList(names) + "."
+	}
+	if in.ReceivedOn.IsZero() {
+		note += " Without a received date they are drafts: submit each when the agency has it."
+	}
+	s.redirectBack(c, requestPath(r.ID)+"#group", note)
+}

@@ -1,0 +1,119 @@
+package web_test
+
+import (
+	"html"
+	"net/http"
+	"net/url"
+	"regexp"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	sunshine "github.com/sunshine-records/sunshine"
+)
+
+// From a request's page, staff file it with more agencies: the form offers
+// every other agency of the directory by law, the copies are filed with the
+// dates chosen, and each request of the group lists the others with their
+// status and due date; the original's timeline names the agencies, and the
+// Requests page lists the group alone.
+func TestRequestPage_FileCopies(t *testing.T) {
+	t.Parallel()
+	b, sac, r := sacramento(t)
+	agency := func(name, law string) *sunshine.Agency {
+		a := &sunshine.Agency{Name: name, Jurisdiction: law}
+		require.NoError(t, b.st.CreateAgency(b.fx.Ctx, a))
+		return a
+	}
+	fresno := agency("Fresno County Sheriff", "us-ca")
+	cook := agency("Cook County Sheriff", "us-il")
+	erie := agency("Erie County Sheriff", "us-ny")
+
+	page := body(b.get("/requests/" + r.ID))
+	require.Contains(t, page, "Filed with this agency only.")
+	require.Contains(t, page, `<a href="/requests/`+r.ID+`/copies">File it with more agencies</a>`)
+
+	form := body(b.get("/requests/" + r.ID + "/copies"))
+	require.Contains(t, form, "<legend>California: CPRA</legend>")
+	require.Contains(t, form, "<legend>Illinois: IL FOIA</legend>")
+	for _, a := range []*sunshine.Agency{fresno, cook, erie} {
+		require.Contains(t, form, `name="agency_ids" value="`+a.ID+`"`)
+	}
+	require.NotContains(t, form, `value="`+sac.ID+`"`, "not the agency it went to")
+
+	loc := requireRedirect(t, b.post("/requests/"+r.ID+"/copies", url.Values{"agency_ids": {cook.ID, erie.ID},
+		"sent_on": {"2017-04-03"}, "received_on": {"2017-04-03"}, "assignee_id": {""}}), "/requests/"+r.ID+"#group")
+	require.Equal(t, "/requests/"+r.ID+"#group", loc, "to the group's list")
+	page = body(b.get("/requests/" + r.ID))
+	require.Contains(t, page, "Filed with 2 more agencies: Cook County Sheriff and Erie County Sheriff.")
+	require.Contains(t, page, "The same request went to 3 agencies.")
+	require.Contains(t, page, "Filed the same request with Cook County Sheriff and Erie County Sheriff")
+	group, _, err := b.st.FindRequests(b.fx.Ctx, sunshine.RequestFilter{GroupID: r.ID})
+	require.NoError(t, err)
+	require.Len(t, group, 3)
+	for _, g := range group {
+		if g.ID == r.ID {
+			require.Contains(t, page, "<strong>"+html.EscapeString(sac.Name)+"</strong> <span class=\"hint\">(this request)</span>")
+			continue
+		}
+		require.Equal(t, "2017-04-03", g.ReceivedOn.String())
+		require.Equal(t, r.Title, g.Title)
+		// Each with its own date, on its own line.
+		require.Regexp(t, regexp.QuoteMeta(`<a href="/requests/`+g.ID+`">`+g.AgencyName+`</a>:`)+`\s+submitted · <span class="due [^"]+"><time datetime="`+g.DueOn.String()+`">`, page)
+	}
+	require.Contains(t, page, `<a href="/requests?group_id=`+r.ID+`&amp;status=any">See them in the request list</a>`)
+
+	// A copy's page lists the original; more copies from it offer neither.
+	copyID := group[0].ID
+	if copyID == r.ID {
+		copyID = group[1].ID
+	}
+	page = body(b.get("/requests/" + copyID))
+	require.Contains(t, page, `<a href="/requests/`+r.ID+`">`+html.EscapeString(sac.Name)+`</a>:`)
+	require.Contains(t, page, "Request created as submitted, filed together with other agencies")
+	form = body(b.get("/requests/" + copyID + "/copies"))
+	require.Contains(t, form, "Filed already with Cook County Sheriff, Erie County Sheriff, "+html.EscapeString(sac.Name)+".")
+	require.Contains(t, form, `value="`+fresno.ID+`"`)
+	require.NotContains(t, form, `value="`+cook.ID+`"`)
+
+	list := body(b.get("/requests?group_id=" + r.ID))
+	require.Contains(t, list, "Only the requests filed together")
+	require.Contains(t, list, `<input type="hidden" name="group_id" value="`+r.ID+`">`)
+	require.Len(t, regexp.MustCompile(`<td data-label="Request">`).FindAllStringIndex(list, -1), 3, "the group's three requests")
+	require.Equal(t, http.StatusBadRequest, b.get("/requests?group_id=sheriffs").Code)
+}
+
+// A refused filing comes back with its errors and what was chosen, and
+// files nothing.
+func TestRequestPage_FileCopiesRefused(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	cook := &sunshine.Agency{Name: "Cook County Sheriff", Jurisdiction: "us-il"}
+	require.NoError(t, b.st.CreateAgency(b.fx.Ctx, cook))
+	for _, tc := range []struct {
+		name string
+		form url.Values
+		errs []string
+	}{
+		{"NoAgency", url.Values{"received_on": {"2017-04-03"}}, []string{"Agencies: choose at least one agency"}},
+		{"BadDate", url.Values{"agency_ids": {cook.ID}, "received_on": {"3 April"}}, []string{"Received by the agency on must be a date"}},
+		{"ReceivedBeforeSent", url.Values{"agency_ids": {cook.ID}, "sent_on": {"2017-04-03"}, "received_on": {"2017-04-01"}},
+			[]string{"Received by the agency on must not be before sent_on"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := b.post("/requests/"+r.ID+"/copies", tc.form)
+			require.Equal(t, http.StatusBadRequest, rec.Code)
+			page := body(rec)
+			require.Contains(t, page, "Nothing was filed.")
+			for _, e := range tc.errs {
+				require.Contains(t, page, e)
+			}
+			if ids := tc.form["agency_ids"]; ids != nil {
+				require.Contains(t, page, `value="`+cook.ID+`" checked>`, "the choice kept")
+			}
+		})
+	}
+	got, err := b.st.FindRequestByID(b.fx.Ctx, r.ID)
+	require.NoError(t, err)
+	require.Nil(t, got.GroupID, "nothing filed")
+}
