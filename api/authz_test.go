@@ -78,6 +78,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"POST", "/api/v1/requests/" + req + "/transitions", `{"to":"acknowledged"}`, want{200, 409, 403, 404}},
 		{"PUT", "/api/v1/requests/" + req + "/custom_due_on", `{"date":"2017-05-01"}`, write},
 		{"POST", "/api/v1/requests/" + req + "/notes", `{"text":"Called the records officer (%s)"}`, want{201, 201, 403, 404}},
+		// Filed with its own agency already: refused (400), nothing filed,
+		// after the role and the organization were checked.
+		{"POST", "/api/v1/requests/" + req + "/copies", `{"agency_ids":["` + agency + `"]}`, want{400, 400, 403, 404}},
 		{"POST", "/api/v1/requests/" + req + "/extension", `{"invoked_on":"2017-04-01"}`, want{200, 409, 403, 404}},
 		// Staff reach the store: the admin undid it first (409).
 		{"DELETE", "/api/v1/requests/" + req + "/extension", "", want{200, 409, 403, 404}},

@@ -123,6 +123,7 @@ func seedDemoData(ctx context.Context, s *store.Store, staffID string) error {
 		agencies[a.Jurisdiction] = &a
 	}
 	today := deadline.Today(s.Clock().Now(), agencies["us-federal"].Location())
+	var first string // the first request
 	type step struct {
 		to sunshine.Status
 		on deadline.Date
@@ -182,8 +183,25 @@ func seedDemoData(ctx context.Context, s *store.Store, staffID string) error {
 				return fmt.Errorf("demo request %q: %w", d.title, err)
 			}
 		}
+		if first == "" {
+			first = r.ID
+		}
 	}
-	return nil
+	// The first request, filed with two more sheriffs as well: a group.
+	var more []string
+	for _, a := range []sunshine.Agency{
+		{Name: "Los Angeles County Sheriff's Department", Jurisdiction: "us-ca", Email: "records@lasd.example"},
+		{Name: "Fresno County Sheriff's Office", Jurisdiction: "us-ca", PortalURL: "https://fresnosheriff.example/records"},
+	} {
+		a := a
+		if err := s.CreateAgency(ctx, &a); err != nil {
+			return err
+		}
+		more = append(more, a.ID)
+	}
+	_, err := s.FileCopies(ctx, first, sunshine.CopyInput{AgencyIDs: more, AssigneeID: &staffID,
+		SentOn: today.AddDays(-4), ReceivedOn: today.AddDays(-4)})
+	return err
 }
 
 // closePublicDemo turns off the demo organization's public password and

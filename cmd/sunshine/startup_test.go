@@ -260,3 +260,26 @@ func TestSeedDemo_InternalNote(t *testing.T) {
 	require.Equal(t, "awaiting_requester", notes[0].Status)
 	require.Contains(t, notes[0].Note, "Called the FOIA officer")
 }
+
+// The demo's first request went to three sheriffs: a group, each with its
+// own request and due date.
+func TestSeedDemo_FiledTogether(t *testing.T) {
+	t.Parallel()
+	s := store.New(storetest.DB(t), sunshine.SystemClock{})
+	_, created, err := seedDemo(context.Background(), s)
+	require.NoError(t, err)
+	require.True(t, created)
+	var group []struct {
+		Agency string  `db:"name"`
+		Due    *string `db:"due_on"`
+	}
+	require.NoError(t, s.DB().Select(&group, `SELECT a.name, r.due_on::text FROM requests r JOIN agencies a ON a.id = r.agency_id
+		WHERE r.group_id IS NOT NULL AND r.title = 'All communications with ICE since 20 January 2017' ORDER BY a.name`))
+	require.Len(t, group, 3)
+	require.Equal(t, "Fresno County Sheriff's Office", group[0].Agency)
+	require.Equal(t, "Los Angeles County Sheriff's Department", group[1].Agency)
+	require.Equal(t, "Sacramento County Sheriff's Department", group[2].Agency)
+	for _, g := range group {
+		require.NotNil(t, g.Due, g.Agency)
+	}
+}
