@@ -35,24 +35,12 @@ func newLetterForm(values url.Values) *reqForm {
 // draftLetter is the letter of the path's request, signed by the person
 // signed in; false when the page has answered already (not found).
 func (s *Server) draftLetter(c *gin.Context) (*sunshine.Request, sunshine.Letter, bool) {
-	ctx := ctxOf(c)
-	r, err := s.store.FindRequestByID(ctx, c.Param("id"))
+	in, err := s.store.FindLetterInput(ctxOf(c), c.Param("id"))
 	if err != nil {
 		s.fail(c, err)
 		return nil, sunshine.Letter{}, false
 	}
-	in := sunshine.LetterInput{Request: r}
-	if in.Agency, err = s.store.FindAgencyByID(ctx, r.AgencyID); err == nil {
-		if in.Org, err = s.store.FindOrgByID(ctx); err == nil {
-			p, _ := sunshine.PrincipalFrom(ctx)
-			in.Signer, err = s.store.FindUserByID(ctx, p.UserID)
-		}
-	}
-	if err != nil {
-		s.fail(c, err)
-		return nil, sunshine.Letter{}, false
-	}
-	return r, sunshine.DraftLetter(in, s.store.Clock().Now()), true
+	return in.Request, sunshine.DraftLetter(in, s.store.Clock().Now()), true
 }
 
 // letterChannel is the channel the letter most likely went by: the
