@@ -48,6 +48,13 @@ func TestLetterPage(t *testing.T) {
 	require.Contains(t, page, `<button type="submit">Log this letter as sent</button>`)
 	require.Contains(t, page, "The request's status and dates stay as they are.")
 
+	draft := &sunshine.Request{AgencyID: a.ID, Title: "Jail contracts", DeliveryMethod: sunshine.DeliveryMail}
+	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, draft))
+	dp := body(b.get("/requests/" + draft.ID + "/letter"))
+	require.Contains(t, dp, "stay as they are: to start the clock, submit the request on its page", "logging does not submit a draft")
+	require.Contains(t, textareaValue(t, dp, "letter-body"), "\nJail contracts\n", "the title where there is no text")
+	require.Contains(t, dp, `<option value="mail" selected>Mail</option>`)
+
 	txt := b.get("/requests/" + r.ID + "/letter.txt")
 	require.Equal(t, http.StatusOK, txt.Code)
 	require.Equal(t, "text/plain; charset=utf-8", txt.Header().Get("Content-Type"))
