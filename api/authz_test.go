@@ -73,6 +73,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"GET", "/api/v1/requests", "", list},
 		{"GET", "/api/v1/requests/" + req, "", read},
 		{"GET", "/api/v1/requests/" + req + "/events", "", read},
+		{"GET", "/api/v1/requests/" + req + "/letter", "", read},
 		{"PATCH", "/api/v1/requests/" + req, `{"tracking_number":"T-%s"}`, write},
 		{"POST", "/api/v1/requests", `{"agency_id":"` + agency + `","title":"t","delivery_method":"email"}`, want{201, 201, 403, 400}},
 		{"POST", "/api/v1/requests/" + req + "/transitions", `{"to":"acknowledged"}`, want{200, 409, 403, 404}},

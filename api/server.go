@@ -240,6 +240,7 @@ func (s *Server) routes() {
 	authed.GET("/requests", s.handleRequestList)
 	authed.GET("/requests/:id", s.handleRequestGet)
 	authed.GET("/requests/:id/events", s.handleRequestEvents)
+	authed.GET("/requests/:id/letter", s.handleLetter)
 	authed.GET("/users", s.handleUserList)
 	authed.GET("/requests/:id/communications", s.handleCommunicationList)
 	authed.GET("/communications/:id", s.handleCommunicationGet)

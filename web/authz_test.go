@@ -99,6 +99,8 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		{"/communications/" + comm.ID + "/edit", 200, 200, 403, 404}, // viewers cannot correct communications
 		{"/export/requests.csv", 200, 200, 200, 200},
 		{"/requests/" + r.ID + "/export.zip", 200, 200, 200, 404},
+		{"/requests/" + r.ID + "/letter", 200, 200, 200, 404}, // viewers read the draft; only writers log it
+		{"/requests/" + r.ID + "/letter.txt", 200, 200, 200, 404},
 		{"/reminders", 200, 200, 200, 200},
 	}
 	posts := []struct {
@@ -121,6 +123,8 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		{"/requests/" + r.ID + "/edit", url.Values{"title": {"Renamed"}}, 400, 400, 403, 404},
 		{"/communications/" + comm.ID + "/edit", url.Values{"subject": {"Renamed"}}, 400, 400, 403, 404},
 		{"/communications/" + comm.ID + "/delete", nil, 400, 400, 403, 404},
+		// A letter without its text and date is not logged (400).
+		{"/requests/" + r.ID + "/letter", url.Values{"channel": {"email"}}, 400, 400, 403, 404},
 		// Its text was read already: nothing to do, and a note says so.
 		{"/documents/" + kept.ID + "/text", nil, 303, 303, 403, 404},
 		// The admin removes the document; then it is gone for staff (404).

@@ -827,3 +827,42 @@ func TestBrowser_ImportSpreadsheet(t *testing.T) {
 	require.Equal(t, "Every contract,\nsigned or not, with \"Café\" vendors", rs[0].Description)
 	require.Equal(t, sunshine.StatusDenied, rs[0].Status)
 }
+
+// The letter page's Download takes the letter as edited, not the draft the
+// page opened with, and logging it as sent keeps the edit, with the
+// browser's line breaks made plain.
+func TestBrowser_DraftLetter(t *testing.T) {
+	chrome := browserPath(t)
+	ls := startServer(t)
+	b := &tab{t: t, ctx: browser(t, chrome), url: ls.url}
+	letterURL := ls.url + "/requests/" + ls.request.ID + "/letter"
+	b.do("open the letter", chromedp.Navigate(letterURL))
+	b.signIn(ls.ndlon.Admin.Email)
+	b.do("open the letter again", chromedp.Navigate(letterURL), chromedp.WaitVisible(chromedp.CSS("#letter-body")))
+	b.waitLoaded("the page's script")
+
+	edited := evaluate[string](b, "edit the letter", `(function () {
+		var ta = document.getElementById("letter-body");
+		ta.value = ta.value.replace("Where possible", "Please waive any fees.\nWhere possible");
+		return ta.value;
+	})()`)
+	require.Contains(t, edited, "Please waive any fees.\nWhere possible")
+	// The file saved is the browser's business; what it is given is ours.
+	b.do("download it", chromedp.Evaluate[chromedp.Void](`(function () {
+		var make = URL.createObjectURL;
+		URL.createObjectURL = function (blob) { blob.text().then(function (s) { window.downloaded = s; }); return make.call(URL, blob); };
+		document.querySelector("a[data-download]").click();
+	})()`))
+	var downloaded string
+	for end := time.Now().Add(5 * time.Second); downloaded == "" && time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+		downloaded = evaluate[string](b, "the downloaded text", `window.downloaded || ""`)
+	}
+	require.Equal(t, edited, downloaded, "the download is the edited letter")
+
+	b.do("log it as sent", chromedp.Click(chromedp.CSS(`#log button[type="submit"]`)))
+	b.waitText("the note after logging", "Logged the request letter of Wed 5 Apr 2017.")
+	cms, _, err := ls.st.FindCommunications(ls.ndlon.Ctx, ls.request.ID, store.All, "")
+	require.NoError(t, err)
+	require.Len(t, cms, 1)
+	require.Equal(t, edited, cms[0].Body, "logged as edited, without CRs")
+}

@@ -10,6 +10,24 @@
     navigator.clipboard.writeText(el.value || el.textContent).then(function () { b.textContent = "Copied"; });
   });
 
+  // Download links of a textarea's text: <a href="/draft.txt" download
+  // data-download="#id">. The link's address serves the text as drafted;
+  // with this, the download is the text as edited on the page.
+  document.addEventListener("click", function (e) {
+    var a = e.target.closest("a[data-download]");
+    if (!a || !window.Blob || !window.URL || !URL.createObjectURL) return;
+    var el = document.querySelector(a.getAttribute("data-download"));
+    if (!el) return;
+    e.preventDefault();
+    var t = document.createElement("a");
+    t.href = URL.createObjectURL(new Blob([el.value], { type: "text/plain;charset=utf-8" }));
+    t.download = a.getAttribute("download") || "download.txt";
+    document.body.appendChild(t);
+    t.click();
+    t.remove();
+    setTimeout(function () { URL.revokeObjectURL(t.href); }, 10000);
+  });
+
   // A form sent twice (a double click, Enter pressed again while the page
   // loads) would file the request or log the letter twice: once a POST
   // form is on its way, further submits of it are ignored. A page the

@@ -1,0 +1,149 @@
+package sunshine_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+)
+
+// The letter names the law and its period only as the deadline package
+// gives them, carries the request text verbatim, addresses the agency with
+// what its directory entry knows, and is dated in the agency's time zone.
+func TestDraftLetter(t *testing.T) {
+	t.Parallel()
+	// 02:30 UTC on Thursday 6 April 2017: still Wednesday 5 April in
+	// Sacramento, Chicago and New York.
+	now := time.Date(2017, 4, 6, 2, 30, 0, 0, time.UTC)
+	org := &sunshine.Organization{Name: "NDLON"}
+	signer := &sunshine.User{Name: "Ana Ruiz", Email: "ana@ndlon.example"}
+	full := func(law, tz string) *sunshine.Agency {
+		return &sunshine.Agency{Name: "Sheriff's Department", Jurisdiction: law, TimeZone: tz, RecordsContact: "Records Unit",
+			Email: "records@sheriff.example", PostalAddress: "711 G Street\r\nSacramento, CA 95814\n"}
+	}
+	for _, tc := range []struct {
+		name    string
+		law     string
+		agency  *sunshine.Agency
+		req     sunshine.Request
+		signer  *sunshine.User
+		date    string
+		to      string
+		subject string
+		has     []string // lines or sentences the body must hold
+		hasNot  []string
+	}{
+		{
+			name: "CaliforniaWithTrackingNumber", law: "us-ca", agency: full("us-ca", "America/Los_Angeles"),
+			req:  sunshine.Request{Title: "ICE communications", Description: "All communications with ICE\nsince 1 January 2017.", TrackingNumber: "R-42"},
+			date: "April 5, 2017", to: "Records Unit, Sheriff's Department <records@sheriff.example>",
+			subject: "California Public Records Act request: ICE communications",
+			has: []string{"\nRecords Unit\nSheriff's Department\n711 G Street\nSacramento, CA 95814\nrecords@sheriff.example\n",
+				"\nRe: California Public Records Act request: ICE communications\nReference: R-42\n",
+				"\nDear Records Unit:\n",
+				"\nI request the following records under the California Public Records Act.\n",
+				"\nAll communications with ICE\nsince 1 January 2017.\n",
+				"\nThe CPRA requires a response within 10 calendar days (Gov. Code 7922.535(a)).\n"},
+		},
+		{
+			name: "FederalWorkingDays", law: "us-federal", agency: full("us-federal", "America/New_York"),
+			req:     sunshine.Request{Title: "Detainers", Description: "Detainer requests sent to the county jail."},
+			date:    "April 5, 2017",
+			subject: "Freedom of Information Act request: Detainers",
+			has: []string{"\nI request the following records under the Freedom of Information Act.\n",
+				"\nThe FOIA requires a response within 20 working days (5 U.S.C. 552(a)(6)(A)(i)).\n"},
+			hasNot: []string{"Reference:"},
+		},
+		{
+			name: "NewYorkNamedWithItsState", law: "us-ny", agency: full("us-ny", "America/New_York"),
+			req:     sunshine.Request{Title: "Stops", Description: "Stop reports for 2016."},
+			date:    "April 5, 2017",
+			subject: "New York Freedom of Information Law request: Stops",
+			has: []string{"under the New York Freedom of Information Law.\n",
+				"\nThe FOIL requires a response within 5 business days (Public Officers Law 89(3)(a)).\n"},
+		},
+		{
+			name: "FloridaNoFixedPeriod", law: "us-fl", agency: full("us-fl", "America/New_York"),
+			req:  sunshine.Request{Title: "Jail contracts", Description: "The jail's contracts with ICE."},
+			date: "April 5, 2017",
+			has: []string{"under the Florida Public Records Act.\n",
+				"\nThe Florida Public Records Act sets no fixed number of days for a response but asks for a prompt one (Fla. Stat. 119.07(1)).\n"},
+			hasNot: []string{"requires a response within", "Track this request", "the law sets no number of days"},
+		},
+		{
+			name: "AgencyWithoutContactOrAddress", law: "us-tx",
+			agency:  &sunshine.Agency{Name: "Harris County", Jurisdiction: "us-tx", TimeZone: "America/Chicago"},
+			req:     sunshine.Request{Title: "Use-of-force reports"},
+			signer:  &sunshine.User{Email: "staff@ndlon.example"},
+			date:    "April 5, 2017",
+			to:      "Harris County",
+			subject: "Texas Public Information Act request: Use-of-force reports",
+			has: []string{"April 5, 2017\n\nHarris County\n\nRe: ",
+				"\nTo whom it may concern:\n",
+				"\nUse-of-force reports\n", // the title stands for a missing description
+				"\nThe TPIA requires a response within 10 business days (Gov't Code 552.221(d), 552.301(b)).\n",
+				"\nSincerely,\n\nstaff@ndlon.example\nNDLON\n"},
+			hasNot: []string{"Dear", "Records Unit"},
+		},
+		{
+			name: "DatedInTheAgencysZone", law: "us-ca", agency: full("us-ca", "Europe/Berlin"),
+			req:  sunshine.Request{Title: "T", Description: "D"},
+			date: "April 6, 2017",
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := tc.req
+			r.Jurisdiction, r.TimeZone = tc.law, tc.agency.TimeZone
+			u := signer
+			if tc.signer != nil {
+				u = tc.signer
+			}
+			l := sunshine.DraftLetter(sunshine.LetterInput{Request: &r, Agency: tc.agency, Org: org, Signer: u}, now)
+			require.True(t, strings.HasPrefix(l.Body, tc.date+"\n\n"), l.Body)
+			if tc.to != "" {
+				require.Equal(t, tc.to, l.To)
+			}
+			if tc.subject != "" {
+				require.Equal(t, tc.subject, l.Subject)
+			}
+			for _, s := range tc.has {
+				require.Contains(t, l.Body, s)
+			}
+			for _, s := range tc.hasNot {
+				require.NotContains(t, l.Body, s)
+			}
+			require.Contains(t, l.Body, "\nWhere possible, please provide the records in electronic form, by email.\n")
+			if tc.signer == nil {
+				require.True(t, strings.HasSuffix(l.Body, "\nSincerely,\n\nAna Ruiz\nana@ndlon.example\nNDLON\n"), l.Body)
+				require.Equal(t, "Ana Ruiz, NDLON <ana@ndlon.example>", l.From)
+			}
+		})
+	}
+}
+
+// Every law's letter states its period, or its lack of one, only in the
+// deadline package's words: a fixed period as Days gives it with its
+// citation; no fixed period with its citation alone: Sunshine's summary
+// of the law (NoDeadline) is written for staff, not for an agency.
+func TestDraftLetter_EveryLaw(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2017, 4, 5, 15, 0, 0, 0, time.UTC)
+	for _, j := range deadline.Jurisdictions() {
+		t.Run(j.Code, func(t *testing.T) {
+			r := &sunshine.Request{Title: "T", Description: "D", Jurisdiction: j.Code, TimeZone: j.TimeZone}
+			l := sunshine.DraftLetter(sunshine.LetterInput{Request: r, Agency: &sunshine.Agency{Name: "A"}}, now)
+			if j.HasDeadline() {
+				require.Contains(t, l.Body, "\nThe "+j.ShortName+" requires a response within "+j.Days(j.Period, j.Unit)+" ("+j.Citation+").\n")
+				return
+			}
+			require.Contains(t, l.Body, "\nThe "+j.Law+" sets no fixed number of days for a response but asks for a prompt one ("+j.Citation+").\n")
+			require.NotContains(t, l.Body, "Track this request")
+			require.NotContains(t, l.Body, "not modelled", "Sunshine's notes stay out of letters")
+		})
+	}
+}
