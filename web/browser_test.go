@@ -866,3 +866,29 @@ func TestBrowser_DraftLetter(t *testing.T) {
 	require.Len(t, cms, 1)
 	require.Equal(t, edited, cms[0].Body, "logged as edited, without CRs")
 }
+
+// Filing a request with more agencies: "Choose all" ticks every agency
+// under one law (and only that law), and the request's page then lists
+// the group.
+func TestBrowser_FileWithMoreAgencies(t *testing.T) {
+	chrome := browserPath(t)
+	ls := startServer(t)
+	for _, name := range []string{"Fresno County Sheriff's Office", "Kern County Sheriff's Office"} {
+		require.NoError(t, ls.st.CreateAgency(ls.ndlon.Ctx, &sunshine.Agency{Name: name, Jurisdiction: "us-ca"}))
+	}
+	b := &tab{t: t, ctx: browser(t, chrome), url: ls.url}
+	copiesURL := ls.url + "/requests/" + ls.request.ID + "/copies"
+	b.do("open the form", chromedp.Navigate(copiesURL))
+	b.signIn(ls.ndlon.Admin.Email)
+	b.do("open the form again", chromedp.Navigate(copiesURL), chromedp.WaitVisible(chromedp.CSS(`button[data-check-all]`)))
+	b.do("choose every California agency", chromedp.Click(chromedp.CSS(`button[data-check-all]`)))
+	checked := evaluate[int](b, "the boxes ticked", `document.querySelectorAll('input[name="agency_ids"]:checked').length`)
+	require.Equal(t, 3, checked, "the three California agencies, not the federal one")
+	b.do("file them", chromedp.SetValue(chromedp.CSS(`#copies-sent-on`), "2017-04-03"), chromedp.SetValue(chromedp.CSS(`#copies-received-on`), "2017-04-03"),
+		chromedp.Click(chromedp.CSS(`form.copies button[type="submit"]`)))
+	b.waitText("the note", "Filed with 3 more agencies: Fresno County Sheriff's Office, Kern County Sheriff's Office and Los Angeles Police Department.",
+		"The same request went to 4 agencies.")
+	group, _, err := ls.st.FindRequests(ls.ndlon.Ctx, sunshine.RequestFilter{GroupID: ls.request.ID})
+	require.NoError(t, err)
+	require.Len(t, group, 4)
+}

@@ -10,6 +10,18 @@
     navigator.clipboard.writeText(el.value || el.textContent).then(function () { b.textContent = "Copied"; });
   });
 
+  // "Choose all" buttons: <button hidden data-check-all="#id">, shown only
+  // where this script runs. A click ticks every box in #id, or unticks
+  // them all when all are ticked already.
+  document.querySelectorAll("button[data-check-all]").forEach(function (b) { b.hidden = false; });
+  document.addEventListener("click", function (e) {
+    var b = e.target.closest("button[data-check-all]");
+    if (!b) return;
+    var boxes = Array.prototype.slice.call(document.querySelectorAll(b.getAttribute("data-check-all") + ' input[type="checkbox"]'));
+    var all = boxes.every(function (x) { return x.checked; });
+    boxes.forEach(function (x) { x.checked = !all; });
+  });
+
   // Download links of a textarea's text: <a href="/draft.txt" download
   // data-download="#id">. The link's address serves the text as drafted;
   // with this, the download is the text as edited on the page.
