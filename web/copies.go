@@ -113,16 +113,34 @@ func (s *Server) groupOf(c *gin.Context, r *sunshine.Request) ([]*sunshine.Reque
 	}
 }
 
-// groupRows are a group's requests as the request page lists them: each
-// with its date in words on its own agency's calendar (the "due"
-// template).
-func groupRows(group []*sunshine.Request, now time.Time) []dueCell {
-	out := make([]dueCell, len(group))
-	for i, r := range group {
-		out[i] = dueCell{R: r, Today: r.Today(now)}
-	}
-	return out
+// groupPanel is the request page's "Filed together": the group's
+// requests, each with its date in words on its own agency's calendar (the
+// "due" template), and how many are closed, overdue and open, the first
+// thing a coordinator asks of the group.
+type groupPanel struct {
+	Rows                  []dueCell
+	Closed, Overdue, Open int
 }
+
+func newGroupPanel(group []*sunshine.Request, now time.Time) *groupPanel {
+	p := &groupPanel{Rows: make([]dueCell, len(group))}
+	for i, r := range group {
+		today := r.Today(now)
+		p.Rows[i] = dueCell{R: r, Today: today}
+		switch {
+		case !r.Status.Open():
+			p.Closed++
+		case r.Overdue(today):
+			p.Overdue++
+		default:
+			p.Open++
+		}
+	}
+	return p
+}
+
+// Long is a group too long to list in the page's margin unasked.
+func (p *groupPanel) Long() bool { return len(p.Rows) > 8 }
 
 // handleCopies files the request with the agencies chosen, all or none
 // (store.FileCopies), and goes back to the request, whose "Filed

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -46,7 +47,7 @@ func TestRequestPage_FileCopies(t *testing.T) {
 	require.Equal(t, "/requests/"+r.ID+"#group", loc, "to the group's list")
 	page = body(b.get("/requests/" + r.ID))
 	require.Contains(t, page, "Filed with 2 more agencies: Cook County Sheriff and Erie County Sheriff.")
-	require.Contains(t, page, "The same request went to 3 agencies.")
+	require.Contains(t, page, "The same request went to 3 agencies: 0 closed, 0 overdue, 3 open.")
 	require.Contains(t, page, "Filed the same request with Cook County Sheriff and Erie County Sheriff")
 	group, _, err := b.st.FindRequests(b.fx.Ctx, sunshine.RequestFilter{GroupID: r.ID})
 	require.NoError(t, err)
@@ -76,11 +77,32 @@ func TestRequestPage_FileCopies(t *testing.T) {
 	require.Contains(t, form, `value="`+fresno.ID+`"`)
 	require.NotContains(t, form, `value="`+cook.ID+`"`)
 
-	list := body(b.get("/requests?group_id=" + r.ID))
+	// The counts follow each request: one withdrawn, and, a week on, the
+	// others past their dates.
+	_, err = b.st.TransitionRequest(b.fx.Ctx, copyID, sunshine.TransitionInput{To: sunshine.StatusWithdrawn})
+	require.NoError(t, err)
+	b.clk.Set(b.clk.Now().Add(7 * 24 * time.Hour))
+	page = body(b.get("/requests/" + r.ID))
+	require.Contains(t, page, "The same request went to 3 agencies: 1 closed, 2 overdue, 0 open.")
+	require.NotContains(t, page, "<details><summary>The 3 requests</summary>", "a short group is listed unasked")
+
+	list := body(b.get("/requests?group_id=" + r.ID + "&status=any"))
 	require.Contains(t, list, "Only the requests filed together")
 	require.Contains(t, list, `<input type="hidden" name="group_id" value="`+r.ID+`">`)
 	require.Len(t, regexp.MustCompile(`<td data-label="Request">`).FindAllStringIndex(list, -1), 3, "the group's three requests")
+	open := body(b.get("/requests?group_id=" + r.ID))
+	require.Len(t, regexp.MustCompile(`<td data-label="Request">`).FindAllStringIndex(open, -1), 2, "its open ones, unless asked")
 	require.Equal(t, http.StatusBadRequest, b.get("/requests?group_id=sheriffs").Code)
+
+	// A long group folds away in the page's margin.
+	var more []string
+	for _, county := range []string{"Kern", "Tulare", "Kings", "Madera", "Merced", "Stanislaus"} {
+		more = append(more, agency(county+" County Sheriff", "us-ca").ID)
+	}
+	_, err = b.st.FileCopies(b.fx.Ctx, r.ID, sunshine.CopyInput{AgencyIDs: more})
+	require.NoError(t, err)
+	page = body(b.get("/requests/" + r.ID))
+	require.Contains(t, page, "<details><summary>The 9 requests</summary>")
 }
 
 // A refused filing comes back with its errors and what was chosen, and

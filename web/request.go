@@ -320,7 +320,7 @@ type requestPageData struct {
 	R      *sunshine.Request
 	Agency *sunshine.Agency
 	// Group is the requests filed together with R, R included.
-	Group       []dueCell
+	Group       *groupPanel
 	Law         *deadline.Jurisdiction
 	Today       deadline.Date // the agency's
 	Steps       []string
@@ -412,7 +412,7 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 			s.fail(c, err)
 			return
 		}
-		d.Group = groupRows(group, s.store.Clock().Now())
+		d.Group = newGroupPanel(group, s.store.Clock().Now())
 	}
 	var final []string
 	for _, st := range d.Allowed {
