@@ -868,8 +868,8 @@ func TestBrowser_DraftLetter(t *testing.T) {
 }
 
 // Filing a request with more agencies: "Choose all" ticks every agency
-// under one law (and only that law), and the request's page then lists
-// the group.
+// under one law (and only that law), a filter box narrows the list by
+// name, and the request's page then lists the group.
 func TestBrowser_FileWithMoreAgencies(t *testing.T) {
 	chrome := browserPath(t)
 	ls := startServer(t)
@@ -881,14 +881,28 @@ func TestBrowser_FileWithMoreAgencies(t *testing.T) {
 	b.do("open the form", chromedp.Navigate(copiesURL))
 	b.signIn(ls.ndlon.Admin.Email)
 	b.do("open the form again", chromedp.Navigate(copiesURL), chromedp.WaitVisible(chromedp.CSS(`button[data-check-all]`)))
+	checked := func() int {
+		return evaluate[int](b, "the boxes ticked", `document.querySelectorAll('input[name="agency_ids"]:checked').length`)
+	}
 	b.do("choose every California agency", chromedp.Click(chromedp.CSS(`button[data-check-all]`)))
-	checked := evaluate[int](b, "the boxes ticked", `document.querySelectorAll('input[name="agency_ids"]:checked').length`)
-	require.Equal(t, 3, checked, "the three California agencies, not the federal one")
+	require.Equal(t, 3, checked(), "the three California agencies, not the federal one")
+	b.do("and none again", chromedp.Click(chromedp.CSS(`button[data-check-all]`)))
+	require.Zero(t, checked())
+
+	// The filter keeps the sheriffs: the police department and the federal
+	// agency (its law's whole group) are hidden, and Choose all takes only
+	// what is shown.
+	b.do("find the sheriffs", chromedp.SendKeys(chromedp.CSS(`#copy-filter`), "county sher"))
+	shown := evaluate[[]string](b, "the agencies shown", `Array.from(document.querySelectorAll("#copy-agencies .check:not([hidden]) label")).map(function (l) { return l.textContent; })`)
+	require.Equal(t, []string{"Fresno County Sheriff's Office", "Kern County Sheriff's Office"}, shown)
+	require.True(t, evaluate[bool](b, "the federal group", `document.querySelector("#copy-law-1").hidden`))
+	b.do("choose them", chromedp.Click(chromedp.CSS(`#copy-law-0 button[data-check-all]`)))
+	require.Equal(t, 2, checked())
 	b.do("file them", chromedp.SetValue(chromedp.CSS(`#copies-sent-on`), "2017-04-03"), chromedp.SetValue(chromedp.CSS(`#copies-received-on`), "2017-04-03"),
 		chromedp.Click(chromedp.CSS(`form.copies button[type="submit"]`)))
-	b.waitText("the note", "Filed with 3 more agencies: Fresno County Sheriff's Office, Kern County Sheriff's Office and Los Angeles Police Department.",
-		"The same request went to 4 agencies.")
+	b.waitText("the note", "Filed with 2 more agencies: Fresno County Sheriff's Office and Kern County Sheriff's Office.",
+		"The same request went to 3 agencies")
 	group, _, err := ls.st.FindRequests(ls.ndlon.Ctx, sunshine.RequestFilter{GroupID: ls.request.ID})
 	require.NoError(t, err)
-	require.Len(t, group, 4)
+	require.Len(t, group, 3)
 }

@@ -11,15 +11,39 @@
   });
 
   // "Choose all" buttons: <button hidden data-check-all="#id">, shown only
-  // where this script runs. A click ticks every box in #id, or unticks
-  // them all when all are ticked already.
+  // where this script runs. A click ticks every box shown in #id (a filter
+  // box may hide some), or unticks them all when all are ticked already.
   document.querySelectorAll("button[data-check-all]").forEach(function (b) { b.hidden = false; });
   document.addEventListener("click", function (e) {
     var b = e.target.closest("button[data-check-all]");
     if (!b) return;
-    var boxes = Array.prototype.slice.call(document.querySelectorAll(b.getAttribute("data-check-all") + ' input[type="checkbox"]'));
+    var boxes = Array.prototype.filter.call(document.querySelectorAll(b.getAttribute("data-check-all") + ' input[type="checkbox"]'),
+      function (x) { return !x.closest("[hidden]"); });
     var all = boxes.every(function (x) { return x.checked; });
     boxes.forEach(function (x) { x.checked = !all; });
+  });
+
+  // Filter boxes for long lists of checkboxes: <input hidden
+  // data-filter-checks="#id">, shown only where this script runs. Typing
+  // hides the boxes in #id whose label lacks the words (ticked ones stay
+  // shown), and the groups (fieldsets) left empty.
+  document.querySelectorAll("input[data-filter-checks]").forEach(function (f) {
+    f.hidden = false;
+    var label = document.querySelector('label[for="' + f.id + '"]');
+    if (label) label.hidden = false;
+    var list = document.querySelector(f.getAttribute("data-filter-checks"));
+    if (!list) return;
+    f.addEventListener("input", function () {
+      var words = f.value.toLowerCase().split(/\s+/).filter(Boolean);
+      list.querySelectorAll(".check").forEach(function (row) {
+        var text = row.textContent.toLowerCase();
+        var box = row.querySelector("input");
+        row.hidden = !(box && box.checked) && !words.every(function (w) { return text.indexOf(w) >= 0; });
+      });
+      list.querySelectorAll("fieldset").forEach(function (fs) {
+        fs.hidden = !fs.querySelector(".check:not([hidden])");
+      });
+    });
   });
 
   // Download links of a textarea's text: <a href="/draft.txt" download
