@@ -135,8 +135,7 @@ func (j *Reminders) deliverShares(ctx context.Context, claimed []store.ClaimedRe
 	results := make([]DeliveryResult, n)
 	errs := make([]error, n)
 	var wg sync.WaitGroup
-	for i := range n {
-		share := claimed[i*len(claimed)/n : (i+1)*len(claimed)/n]
+	for i, share := range shares(claimed, n) {
 		wg.Go(func() { results[i], errs[i] = j.deliverBatch(ctx, share) })
 	}
 	wg.Wait()
@@ -193,9 +192,13 @@ func (j *Reminders) deliverBatch(ctx context.Context, claimed []store.ClaimedRem
 	if len(msgs) == 0 {
 		return res, nil
 	}
+	out, err := bundle(msgs, sending, lookups)
+	if err != nil {
+		return res, err
+	}
 	if j.cfg.DryRun {
-		for _, m := range msgs {
-			j.log.Info("dry run: would send", "to", m.To, "subject", m.Subject)
+		for _, o := range out {
+			j.log.Info("dry run: would send", "to", o.msg.To, "subject", o.msg.Subject, "reminders", len(o.members))
 		}
 		return res, nil
 	}
@@ -203,51 +206,66 @@ func (j *Reminders) deliverBatch(ctx context.Context, claimed []store.ClaimedRem
 	// process killed mid-batch resends at most the message in flight on
 	// each connection. A delivery that cannot be recorded (tried once more
 	// at once: a dropped connection, a deadlock) stops the mailer before
-	// its next message: the message just accepted stays claimed and is
-	// sent again once the claim is stale, but the rest of the share, not
-	// sent yet, is not sent unrecorded only to be sent again with it.
-	marked := make([]bool, len(sending))
+	// its next message: the message just accepted stays claimed (or the
+	// part of a group's not recorded yet) and is sent again once the claim
+	// is stale, but the rest of the share, not sent yet, is not sent
+	// unrecorded only to be sent again with it.
+	marked := make([]bool, len(out))
 	var markErr error
-	delivery := func(i int) store.Delivery { return store.Delivery{Subject: msgs[i].Subject, Summary: summaries[i]} }
 	sendCtx, stop := context.WithCancel(ctx)
 	defer stop()
-	progress := func(i int) {
+	// record marks every reminder an accepted email delivered.
+	record := func(o outgoing) error {
+		for _, i := range o.members {
+			d := store.Delivery{Subject: o.msg.Subject, Summary: summaries[i]}
+			err := j.store.MarkReminderSent(ctx, sending[i], d, j.clock.Now())
+			if err != nil && ctx.Err() == nil {
+				err = j.store.MarkReminderSent(ctx, sending[i], d, j.clock.Now())
+			}
+			if err != nil {
+				return fmt.Errorf("reminder %s sent but not recorded: %w", sending[i].ID, err)
+			}
+			res.Sent++
+		}
+		return nil
+	}
+	progress := func(k int) {
 		if markErr != nil {
 			return
 		}
-		err := j.store.MarkReminderSent(ctx, sending[i], delivery(i), j.clock.Now())
-		if err != nil && ctx.Err() == nil {
-			err = j.store.MarkReminderSent(ctx, sending[i], delivery(i), j.clock.Now())
-		}
-		if err != nil {
-			markErr = fmt.Errorf("reminder %s sent but not recorded: %w", sending[i].ID, err)
+		if err := record(out[k]); err != nil {
+			markErr = err
 			stop()
 			return
 		}
-		marked[i] = true
-		res.Sent++
+		marked[k] = true
 	}
-	errs := j.mailer.Send(mail.WithProgress(sendCtx, progress), msgs)
+	batch := make([]mail.Message, len(out))
+	for k, o := range out {
+		batch[k] = o.msg
+	}
+	errs := j.mailer.Send(mail.WithProgress(sendCtx, progress), batch)
 	if markErr != nil {
 		// The rest keep their claim, retried once it is stale.
 		return res, markErr
 	}
-	for i, c := range sending {
-		if marked[i] {
+	for k, o := range out {
+		if marked[k] {
 			continue
 		}
-		if errs[i] == nil { // a mailer that does not report progress
-			if err := j.store.MarkReminderSent(ctx, c, delivery(i), j.clock.Now()); err != nil {
+		if errs[k] == nil { // a mailer that does not report progress
+			if err := record(o); err != nil {
 				return res, err
 			}
-			res.Sent++
 			continue
 		}
-		final, err := j.retryOrFail(ctx, c, errs[i])
-		if err != nil {
-			return res, err
+		for _, i := range o.members {
+			final, err := j.retryOrFail(ctx, sending[i], errs[k])
+			if err != nil {
+				return res, err
+			}
+			res.retried(final)
 		}
-		res.retried(final)
 	}
 	return res, nil
 }
@@ -423,6 +441,11 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder, lk *ba
 		d.AgencyEmail, d.AgencyPortal = a.Email, a.PortalURL
 	}
 	msg.Subject, msg.Text, msg.HTML, err = mail.RenderReminder(d)
+	if err == nil && c.GroupID != nil && groupKinds[c.Kind] {
+		// Kept for bundle: the group's other reminders to the same person
+		// may go with this one, as one email.
+		lk.grouped[c.ID] = groupedReminder{title: r.Title, data: d}
+	}
 	return msg, mail.ReminderSummary(d), "", err
 }
 
@@ -477,6 +500,9 @@ func (j *Reminders) prefsURL() string { return j.cfg.BaseURL + "/settings#prefer
 // is mostly one kind of reminder about a few requests to many people, so
 // each organization, request, agency and recipient list is read once.
 type batchLookups struct {
+	// grouped are the batch's reminders about requests filed together, by
+	// reminder ID, as compose wrote them (bundle).
+	grouped    map[string]groupedReminder
 	orgs       map[string]*sunshine.Organization
 	policies   map[string]*orgPolicy
 	requests   map[string]*sunshine.Request
@@ -485,7 +511,7 @@ type batchLookups struct {
 }
 
 func newBatchLookups() *batchLookups {
-	return &batchLookups{orgs: map[string]*sunshine.Organization{}, policies: map[string]*orgPolicy{},
+	return &batchLookups{grouped: map[string]groupedReminder{}, orgs: map[string]*sunshine.Organization{}, policies: map[string]*orgPolicy{},
 		requests: map[string]*sunshine.Request{}, agencies: map[string]*sunshine.Agency{}, recipients: map[string][]store.Recipient{}}
 }
 

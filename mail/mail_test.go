@@ -698,3 +698,51 @@ func TestRenderDigest_Wording(t *testing.T) {
 		}
 	}
 }
+
+// A group's email names how many agencies and the request in its subject,
+// and lists each agency's line as its own email would say it, for every
+// kind that has one; the assignment email has none. Titles and names are
+// escaped in HTML, and the subject stays one line.
+func TestRenderGroupReminder(t *testing.T) {
+	t.Parallel()
+	group := func(kind string) mail.GroupReminderData {
+		a, b := sacramentoReminder(kind), sacramentoReminder(kind)
+		b.AgencyName, b.RequestURL = "Fresno County Sheriff's Office", "https://sunshine.example/requests/2"
+		return mail.GroupReminderData{Kind: kind, RecipientName: "Ana", OrgName: "NDLON", Why: mail.WhyAssignee,
+			Title: a.RequestTitle, Items: []mail.ReminderData{a, b}, PrefsURL: "https://sunshine.example/settings", Today: a.Today}
+	}
+	for _, tc := range []struct{ kind, subject string }{
+		{mail.KindDueToday, "Due today at 2 agencies: "},
+		{mail.KindDueSoon, "Due soon at 2 agencies: "},
+		{mail.KindOverdue, "Overdue at 2 agencies: "},
+		{mail.KindExtensionEnding, "Extended deadlines ending at 2 agencies: "},
+		{mail.KindAgencyEstimatePassed, "Agencies' estimated dates passed at 2 agencies: "},
+		{mail.KindAwaitingRequester, "2 agencies are waiting on us: "},
+	} {
+		t.Run(tc.kind, func(t *testing.T) {
+			d := group(tc.kind)
+			subject, text, html, err := mail.RenderGroupReminder(d)
+			require.NoError(t, err)
+			require.True(t, strings.HasPrefix(subject, tc.subject), subject)
+			for _, it := range d.Items {
+				line := "- " + it.AgencyName + ": " + mail.ReminderSummary(it)
+				require.Contains(t, text, line)
+				require.Contains(t, text, it.RequestURL)
+				require.Contains(t, html, `<a href="`+it.RequestURL+`"`)
+			}
+			require.Contains(t, text, "You get this email because you are assigned to these requests")
+		})
+	}
+	_, _, _, err := mail.RenderGroupReminder(group(mail.KindAssigned))
+	require.ErrorContains(t, err, "no group email")
+
+	d := group(mail.KindOverdue)
+	d.Title = "Emails <script>x</script>\r\nBcc: victim@example.com"
+	d.Items[1].AgencyName = "<b>Fresno</b>"
+	subject, _, html, err := mail.RenderGroupReminder(d)
+	require.NoError(t, err)
+	require.NotContains(t, html, "<script>")
+	require.NotContains(t, html, "<b>Fresno</b>")
+	require.NotContains(t, subject, "\n")
+	require.NotContains(t, subject, "\r")
+}

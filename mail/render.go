@@ -147,6 +147,7 @@ var funcs = map[string]any{
 	"days":     func(n int) string { return plural(n, "day") },
 	"requests": func(n int) string { return plural(n, "request") },
 	"law":      lawOf,
+	"summary":  ReminderSummary,
 }
 
 var (
@@ -339,4 +340,47 @@ func RenderInvite(d InviteData) (subject, text, html string, err error) {
 		return oneLine(d.InvitedBy + " invited you to " + d.OrgName + " on Sunshine"), text, html, nil
 	}
 	return oneLine("You are invited to " + d.OrgName + " on Sunshine"), text, html, nil
+}
+
+// GroupReminderData is one email about several requests filed together
+// (the same request sent to many agencies, sunshine.Request.GroupID) that
+// owe the same person the same kind of reminder at once: one email listing
+// them, where one per agency would bury the inbox.
+type GroupReminderData struct {
+	Kind          string // one of Kinds, but assigned
+	RecipientName string
+	OrgName       string
+	Why           string // as ReminderData.Why, the same for every item
+	Title         string // the requests' title (the first item's)
+	// Items are each request's reminder as its own email would have said
+	// it, in the order the email lists them.
+	Items    []ReminderData
+	PrefsURL string
+	Today    deadline.Date
+}
+
+// groupWhat is a group email's subject by kind: what the requests have in
+// common.
+var groupWhat = map[string]string{
+	KindDueToday:             "Due today at %d agencies",
+	KindDueSoon:              "Due soon at %d agencies",
+	KindOverdue:              "Overdue at %d agencies",
+	KindExtensionEnding:      "Extended deadlines ending at %d agencies",
+	KindAgencyEstimatePassed: "Agencies' estimated dates passed at %d agencies",
+	KindAwaitingRequester:    "%d agencies are waiting on us",
+}
+
+// RenderGroupReminder renders the one email of a group's reminders. Each
+// request's line says what its own email would have (ReminderSummary),
+// with its agency and a link.
+func RenderGroupReminder(d GroupReminderData) (subject, text, html string, err error) {
+	what, ok := groupWhat[d.Kind]
+	if !ok {
+		return "", "", "", fmt.Errorf("mail: no group email for reminder kind %q", d.Kind)
+	}
+	text, html, err = render("group", d)
+	if err != nil {
+		return "", "", "", err
+	}
+	return oneLine(fmt.Sprintf(what, len(d.Items)) + ": " + shorten(d.Title, subjectTitle)), text, html, nil
 }

@@ -326,6 +326,10 @@ func (s *Store) EmailedOwnOn(ctx context.Context, userID string, ids []string, d
 type ClaimedReminder struct {
 	sunshine.Reminder
 	ClaimedAt time.Time `db:"claimed_at"`
+	// GroupID is the group of the reminder's request (filed together with
+	// other agencies), nil for none: delivery sends a group's reminders to
+	// one person as one email.
+	GroupID *string `db:"group_id"`
 }
 
 const reminderColumns = `id, org_id, request_id, recipient_id, kind, due_on, occurrence, status, attempts,
@@ -343,7 +347,8 @@ func (s *Store) ClaimReminders(ctx context.Context, now time.Time, limit int, st
 			ORDER BY next_attempt_at, id
 			LIMIT $3
 			FOR UPDATE SKIP LOCKED)
-		RETURNING ` + reminderColumns + `, claimed_at`
+		RETURNING ` + reminderColumns + `, claimed_at,
+			(SELECT r.group_id FROM requests r WHERE r.id = reminders.request_id) AS group_id`
 	var out []ClaimedReminder
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		return translate(sqlx.SelectContext(ctx, tx, &out, q, now, now.Add(-staleAfter), limit), "reminders")

@@ -1,0 +1,113 @@
+package jobs
+
+import (
+	"cmp"
+	"slices"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/mail"
+	"github.com/sunshine-records/sunshine/store"
+)
+
+// groupKinds are the reminders about a request's dates that go as one
+// email for requests filed together (sunshine.Request.GroupID). An
+// assignment email stays one per request: filing copies sends none.
+var groupKinds = map[string]bool{
+	sunshine.ReminderDueSoon: true, sunshine.ReminderDueToday: true, sunshine.ReminderOverdue: true,
+	sunshine.ReminderExtensionEnding: true, sunshine.ReminderEstimatePassed: true, sunshine.ReminderAwaiting: true,
+}
+
+// bundleKey is what the reminders one email may deliver share: the
+// person, the kind and the group; a reminder that cannot share an email
+// has a key of its own.
+func bundleKey(c store.ClaimedReminder) string {
+	if c.GroupID == nil || !groupKinds[c.Kind] {
+		return c.ID
+	}
+	return c.OrgID + "|" + c.RecipientID + "|" + c.Kind + "|" + *c.GroupID
+}
+
+// shares splits a claimed batch into at most n shares of about the same
+// size, delivered at once, keeping the reminders one email may deliver
+// (bundleKey) in one share.
+func shares(claimed []store.ClaimedReminder, n int) [][]store.ClaimedReminder {
+	slices.SortStableFunc(claimed, func(a, b store.ClaimedReminder) int { return cmp.Compare(bundleKey(a), bundleKey(b)) })
+	size := (len(claimed) + n - 1) / n
+	var out [][]store.ClaimedReminder
+	for start := 0; start < len(claimed); {
+		end := min(start+size, len(claimed))
+		for end < len(claimed) && bundleKey(claimed[end]) == bundleKey(claimed[end-1]) {
+			end++
+		}
+		out = append(out, claimed[start:end])
+		start = end
+	}
+	return out
+}
+
+// groupedReminder is a reminder about a request of a group, as compose
+// wrote it.
+type groupedReminder struct {
+	title string
+	data  mail.ReminderData
+}
+
+// outgoing is one email and the reminders it delivers (indexes into the
+// batch's): one, or several of a group's.
+type outgoing struct {
+	msg     mail.Message
+	members []int
+}
+
+// bundle turns a batch's emails into those to send: the reminders of one
+// kind to one person about requests filed together become one email
+// listing them (a request sent to 58 sheriffs is due at 58 agencies the
+// same week); every other email goes as it is. The group email's
+// Message-ID is its first reminder's, "reminders-" rather than
+// "reminder-": a retry of the same reminders is the same message.
+func bundle(msgs []mail.Message, sending []store.ClaimedReminder, lk *batchLookups) ([]outgoing, error) {
+	var out []outgoing
+	byKey := map[string]int{} // index into out
+	for i, c := range sending {
+		_, ok := lk.grouped[c.ID]
+		if !ok {
+			out = append(out, outgoing{msg: msgs[i], members: []int{i}})
+			continue
+		}
+		key := bundleKey(c)
+		if at, ok := byKey[key]; ok {
+			out[at].members = append(out[at].members, i)
+			continue
+		}
+		byKey[key] = len(out)
+		out = append(out, outgoing{msg: msgs[i], members: []int{i}})
+	}
+	for k, o := range out {
+		if len(o.members) < 2 {
+			continue
+		}
+		items := make([]mail.ReminderData, len(o.members))
+		for n, i := range o.members {
+			items[n] = lk.grouped[sending[i].ID].data
+		}
+		slices.SortStableFunc(items, func(a, b mail.ReminderData) int {
+			return cmp.Or(a.DueOn.Compare(b.DueOn), cmp.Compare(a.AgencyName, b.AgencyName))
+		})
+		first := lk.grouped[sending[o.members[0]].ID]
+		d := mail.GroupReminderData{Kind: sending[o.members[0]].Kind, RecipientName: first.data.RecipientName,
+			OrgName: first.data.OrgName, Why: first.data.Why, Title: first.title, Items: items,
+			PrefsURL: first.data.PrefsURL, Today: first.data.Today}
+		ids := make([]string, len(o.members))
+		for n, i := range o.members {
+			ids[n] = sending[i].ID
+		}
+		msg := o.msg
+		msg.ID = "reminders-" + slices.Min(ids)
+		var err error
+		if msg.Subject, msg.Text, msg.HTML, err = mail.RenderGroupReminder(d); err != nil {
+			return nil, err
+		}
+		out[k].msg = msg
+	}
+	return out, nil
+}

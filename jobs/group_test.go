@@ -1,0 +1,95 @@
+package jobs_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/mail"
+	"github.com/sunshine-records/sunshine/mail/mailtest"
+)
+
+// A request filed with several agencies owes its follower the same
+// reminders at each: they go as one email listing the agencies, each with
+// its own date and link, over real SMTP and over several connections at
+// once; every reminder it delivers is marked sent and in its request's
+// timeline. A request of another group, or filed alone, keeps its own
+// email.
+func TestReminders_GroupInOneEmail(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	agency := func(name, law string) string {
+		a := &sunshine.Agency{Name: name, Jurisdiction: law}
+		require.NoError(t, b.st.CreateAgency(b.fx.Ctx, a))
+		return a.ID
+	}
+	fresno, kern := agency("Fresno County Sheriff's Office", "us-ca"), agency("Kern County Sheriff's Office", "us-ca")
+	erie := agency("Erie County Sheriff's Office", "us-ny")
+	copies, err := b.st.FileCopies(b.fx.Ctx, b.req.ID, sunshine.CopyInput{AgencyIDs: []string{fresno, kern, erie},
+		ReceivedOn: b.req.ReceivedOn, SentOn: b.req.ReceivedOn})
+	require.NoError(t, err)
+	for _, c := range copies[:2] {
+		require.Equal(t, b.req.DueOn, c.DueOn, "the California copies are due the same day")
+	}
+	alone := &sunshine.Request{AgencyID: kern, Title: "Jail contracts", DeliveryMethod: sunshine.DeliveryEmail,
+		ReceivedOn: b.req.ReceivedOn}
+	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, alone))
+
+	mp := mailtest.Start(t)
+	mailer, err := mail.NewSMTP(mp.URL(), "Sunshine <reminders@sunshine.example>")
+	require.NoError(t, err)
+	b.clock.Set(at("2017-04-03")) // 3 business days before Thu 6 Apr
+	_, _, res, err := b.runner(mailer).RunOnce(context.Background())
+	require.NoError(t, err)
+	require.Zero(t, res.Failed)
+
+	var got []string
+	var groupID string
+	for _, m := range mp.Messages(t) {
+		if !isDigest(m.Subject) {
+			got = append(got, m.Subject)
+		}
+		if strings.HasPrefix(m.Subject, "Due soon at 3 agencies") {
+			groupID = m.ID
+		}
+	}
+	require.ElementsMatch(t, []string{
+		"Due soon at 3 agencies: All communications with ICE since 20 January 2017",
+		"Due today (Mon 3 Apr): All communications with ICE since 20 January 2017 (Erie County Sheriff's Office)",
+		"Due Thu 6 Apr (3 business days): Jail contracts (Kern County Sheriff's Office)",
+	}, got, "the three California requests in one email; New York's, another kind, and the one filed alone in their own")
+	full := mp.Message(t, groupID)
+	require.True(t, strings.HasPrefix(strings.Trim(full.Header("Message-ID"), "<>"), "reminders-"), full.Header("Message-ID"))
+	text := strings.ReplaceAll(full.Text, "\r\n", "\n")
+	for _, want := range []string{
+		"For 3 of them:",
+		"- Fresno County Sheriff's Office: due in 3 business days (Thu 6 Apr 2017)\n  https://sunshine.example/requests/" + copies[0].ID,
+		"- Kern County Sheriff's Office: due in 3 business days (Thu 6 Apr 2017)\n  https://sunshine.example/requests/" + copies[1].ID,
+		"- Sacramento County Sheriff's Department: due in 3 business days (Thu 6 Apr 2017)\n  https://sunshine.example/requests/" + b.req.ID,
+		"One email lists the requests filed together",
+	} {
+		require.Contains(t, text, want)
+	}
+	require.NotContains(t, text, "Erie", "New York's date is another")
+
+	// Every reminder the email delivered is sent, in its own timeline.
+	for _, id := range []string{b.req.ID, copies[0].ID, copies[1].ID} {
+		es, err := b.st.FindTimeline(b.fx.Ctx, id)
+		require.NoError(t, err)
+		var sent []string
+		for _, e := range es {
+			if e.Kind == sunshine.EventReminderSent {
+				sent = append(sent, e.Note)
+			}
+		}
+		require.Equal(t, []string{"Reminder sent to Admin of ndlon: due in 3 business days (Thu 6 Apr 2017)."}, sent, id)
+	}
+	pending, _, err := b.st.FindReminders(b.fx.Ctx, []string{"pending"}, 100, "")
+	require.NoError(t, err)
+	for _, r := range pending {
+		require.NotEqual(t, sunshine.ReminderDueSoon, r.Kind, "none left behind")
+	}
+}
