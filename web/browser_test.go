@@ -898,10 +898,12 @@ func TestBrowser_FileWithMoreAgencies(t *testing.T) {
 	require.True(t, evaluate[bool](b, "the federal group", `document.querySelector("#copy-law-1").hidden`))
 	b.do("choose them", chromedp.Click(chromedp.CSS(`#copy-law-0 button[data-check-all]`)))
 	require.Equal(t, 2, checked())
+	b.screenshot("copies")
 	b.do("file them", chromedp.SetValue(chromedp.CSS(`#copies-sent-on`), "2017-04-03"), chromedp.SetValue(chromedp.CSS(`#copies-received-on`), "2017-04-03"),
 		chromedp.Click(chromedp.CSS(`form.copies button[type="submit"]`)))
 	b.waitText("the note", "Filed with 2 more agencies: Fresno County Sheriff's Office and Kern County Sheriff's Office.",
 		"The same request went to 3 agencies")
+	b.screenshot("request-group")
 	group, _, err := ls.st.FindRequests(ls.ndlon.Ctx, sunshine.RequestFilter{GroupID: ls.request.ID})
 	require.NoError(t, err)
 	require.Len(t, group, 3)

@@ -139,6 +139,21 @@ func newGroupPanel(group []*sunshine.Request, now time.Time) *groupPanel {
 	return p
 }
 
+// Counts says how many are closed, overdue and open, leaving out none:
+// "1 closed, 2 overdue".
+func (p *groupPanel) Counts() string {
+	var parts []string
+	for _, c := range []struct {
+		n    int
+		what string
+	}{{p.Closed, "closed"}, {p.Overdue, "overdue"}, {p.Open, "open"}} {
+		if c.n > 0 {
+			parts = append(parts, strconv.Itoa(c.n)+" "+c.what)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
 // Long is a group too long to list in the page's margin unasked.
 func (p *groupPanel) Long() bool { return len(p.Rows) > 8 }
 
