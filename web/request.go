@@ -55,6 +55,7 @@ var formLabels = map[string]map[string]string{
 	"assign":   {"assignee_id": "Assignee"},
 	"note":     {"text": "Note"},
 	"closure":  {"closed_on": "Date", "reason": "Reason"}, // the agency page's
+	"copies":   {"received_on": "Received by the agencies on"},
 }
 
 // V is the value typed into a field.
