@@ -9,12 +9,13 @@ import (
 	"github.com/sunshine-records/sunshine/store"
 )
 
-// groupKinds are the reminders about a request's dates that go as one
-// email for requests filed together (sunshine.Request.GroupID). An
-// assignment email stays one per request: filing copies sends none.
+// groupKinds are the reminders that go as one email for requests filed
+// together (sunshine.Request.GroupID): every kind about a request, the
+// assignment of copies filed at once included.
 var groupKinds = map[string]bool{
 	sunshine.ReminderDueSoon: true, sunshine.ReminderDueToday: true, sunshine.ReminderOverdue: true,
 	sunshine.ReminderExtensionEnding: true, sunshine.ReminderEstimatePassed: true, sunshine.ReminderAwaiting: true,
+	sunshine.ReminderAssigned: true,
 }
 
 // bundleKey is what the reminders one email may deliver share: the

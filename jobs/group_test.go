@@ -93,3 +93,40 @@ func TestReminders_GroupInOneEmail(t *testing.T) {
 		require.NotEqual(t, sunshine.ReminderDueSoon, r.Kind, "none left behind")
 	}
 }
+
+// Copies filed assigned to a colleague tell them in one email, which names
+// who assigned them, quotes no note, and lists each agency with where its
+// request stands.
+func TestReminders_GroupAssignedInOneEmail(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	ana := &sunshine.User{Email: "ana@ndlon.example", Name: "Ana Ruiz", Role: sunshine.RoleStaff}
+	require.NoError(t, b.st.CreateUser(b.fx.Ctx, ana))
+	var agencies []string
+	for _, name := range []string{"Fresno County Sheriff's Office", "Kern County Sheriff's Office"} {
+		a := &sunshine.Agency{Name: name, Jurisdiction: "us-ca"}
+		require.NoError(t, b.st.CreateAgency(b.fx.Ctx, a))
+		agencies = append(agencies, a.ID)
+	}
+	_, err := b.st.FileCopies(b.fx.Ctx, b.req.ID, sunshine.CopyInput{AgencyIDs: agencies, AssigneeID: &ana.ID,
+		ReceivedOn: b.req.ReceivedOn})
+	require.NoError(t, err)
+
+	fake := &mail.Fake{}
+	_, _, res, err := b.runner(fake).RunOnce(context.Background())
+	require.NoError(t, err)
+	var toAna []mail.Message
+	for _, m := range fake.Sent() {
+		if m.To == ana.Email {
+			toAna = append(toAna, m)
+		}
+	}
+	require.Len(t, toAna, 1, "one email for the two copies")
+	m := toAna[0]
+	require.Equal(t, "Assigned to you at 2 agencies: All communications with ICE since 20 January 2017", m.Subject)
+	require.Contains(t, m.Text, `Admin of ndlon assigned you "All communications with ICE since 20 January 2017", filed with 2 agencies together:`)
+	require.Contains(t, m.Text, "- Fresno County Sheriff's Office: submitted, due Thu 6 Apr 2017")
+	require.Contains(t, m.Text, "- Kern County Sheriff's Office: submitted, due Thu 6 Apr 2017")
+	require.Contains(t, m.Text, "You now follow these requests up")
+	require.GreaterOrEqual(t, res.Sent, 2, "both reminders sent")
+}

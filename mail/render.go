@@ -347,7 +347,7 @@ func RenderInvite(d InviteData) (subject, text, html string, err error) {
 // owe the same person the same kind of reminder at once: one email listing
 // them, where one per agency would bury the inbox.
 type GroupReminderData struct {
-	Kind          string // one of Kinds, but assigned
+	Kind          string // one of Kinds
 	RecipientName string
 	OrgName       string
 	Why           string // as ReminderData.Why, the same for every item
@@ -368,11 +368,12 @@ var groupWhat = map[string]string{
 	KindExtensionEnding:      "Extended deadlines ending at %d agencies",
 	KindAgencyEstimatePassed: "Agencies' estimated dates passed at %d agencies",
 	KindAwaitingRequester:    "%d agencies are waiting on us",
+	KindAssigned:             "Assigned to you at %d agencies",
 }
 
 // RenderGroupReminder renders the one email of a group's reminders. Each
-// request's line says what its own email would have (ReminderSummary),
-// with its agency and a link.
+// request's line says what its own email would have (ReminderSummary), or,
+// for an assignment, where the request stands, with its agency and a link.
 func RenderGroupReminder(d GroupReminderData) (subject, text, html string, err error) {
 	what, ok := groupWhat[d.Kind]
 	if !ok {

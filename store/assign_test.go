@@ -131,8 +131,9 @@ func TestStore_AssignAtOnce(t *testing.T) {
 					results <- result{who, err}
 				}()
 			}
-			// (pg_stat_activity keeps the start of the locked read's text.)
-			waitUntilBlocked(t, s.DB(), "FROM requests r JOIN agencies a", 2, "both changes wait for the request")
+			// (pg_stat_activity keeps only the start of the locked read's
+			// text, its first 1 KB: the request's columns.)
+			waitUntilBlocked(t, s.DB(), "SELECT r.id, r.org_id, r.agency_id", 2, "both changes wait for the request")
 			require.NoError(t, hold.Rollback())
 
 			var winner string

@@ -16,8 +16,8 @@ import (
 // starts when it has none. All are filed in one transaction, or none; a
 // copies_filed event on id names them. An agency the group has a request
 // with already is refused: filing twice is a mistake the agency would
-// answer twice. The copies send their assignee no "assigned to you" email
-// each, as an import's do; the digest lists them.
+// answer twice. Copies assigned to someone else owe them an "assigned to
+// you" email each, which delivery sends as one for the group.
 func (s *Store) FileCopies(ctx context.Context, id string, in sunshine.CopyInput) ([]*sunshine.Request, error) {
 	p, err := principal(ctx)
 	if err != nil {
@@ -26,7 +26,6 @@ func (s *Store) FileCopies(ctx context.Context, id string, in sunshine.CopyInput
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	quiet := WithoutAssignmentEmails(ctx)
 	for attempt := 1; ; attempt++ {
 		var copies []*sunshine.Request
 		err := s.inTx(ctx, func(tx *sqlx.Tx) error {
@@ -49,8 +48,11 @@ func (s *Store) FileCopies(ctx context.Context, id string, in sunshine.CopyInput
 				if err := c.Validate(); err != nil {
 					return err
 				}
-				if err := s.createOnce(quiet, tx, p, c); err != nil {
+				if err := s.createOnce(ctx, tx, p, c); err != nil {
 					return copyFailed(err, agency)
+				}
+				if err := s.queueAssignedEmail(ctx, tx, c, ""); err != nil {
+					return err
 				}
 				copies = append(copies, c)
 				names, ids = append(names, c.AgencyName), append(ids, c.ID)

@@ -64,9 +64,14 @@ func TestStore_FileCopies(t *testing.T) {
 	require.Contains(t, string(last.Data), copies[1].ID)
 	reminders, _, err := b.s.FindReminders(b.ctx, nil, 0, "")
 	require.NoError(t, err)
+	var told []string
 	for _, r := range reminders {
-		require.Equal(t, src.ID, *r.RequestID, "no assignment email per copy, only the original's")
+		require.Equal(t, sunshine.ReminderAssigned, r.Kind)
+		require.Equal(t, colleague.ID, r.RecipientID)
+		told = append(told, *r.RequestID)
 	}
+	require.ElementsMatch(t, []string{src.ID, copies[0].ID, copies[1].ID}, told,
+		"the colleague is owed an assignment email for each copy too (delivered as one)")
 
 	// From a copy: the same group.
 	fresno := b.agency(t, "Fresno County Sheriff", "us-ca")
