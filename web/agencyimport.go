@@ -68,12 +68,12 @@ type agencyImportData struct {
 func (d agencyImportData) New() int { return len(d.Rows) - d.Problems - d.Already }
 
 // NewAgencies is New in words: "1 agency", "58 agencies".
-func (d agencyImportData) NewAgencies() string { return agencies(d.New()) }
+func (d agencyImportData) NewAgencies() string { return countedAgencies(d.New()) }
 
 // AlreadyRows is Already in words: "1 row", "3 rows".
 func (d agencyImportData) AlreadyRows() string { return counted(d.Already, "row") }
 
-func agencies(n int) string {
+func countedAgencies(n int) string {
 	if n == 1 {
 		return "1 agency"
 	}
@@ -227,13 +227,15 @@ func (s *Server) readAgencyImport(c *gin.Context, d *agencyImportData) error {
 		} else {
 			a.Jurisdiction, row.Law = code, lawLabel(code)
 		}
-		// What creating it would refuse, said now beside the law's problem.
+		// What creating it would refuse, said now beside the law's
+		// problem (on a copy: the create validates again).
 		check := *a
-		if check.Jurisdiction == "" {
-			check.Jurisdiction = deadline.Jurisdictions()[0].Code
-		}
 		if err := check.Validate(); err != nil {
-			row.Problems = append(row.Problems, problemsOf(err)...)
+			for _, p := range problemsOf(err) {
+				if problem == "" || !strings.HasPrefix(p, "jurisdiction: ") {
+					row.Problems = append(row.Problems, p)
+				}
+			}
 		}
 		if len(row.Problems) > 0 {
 			d.Problems++

@@ -189,6 +189,7 @@ func TestAgencyImport_Jurisdictions(t *testing.T) {
 			rec := b.importAgencies("check", "laws.csv", file)
 			require.Equal(t, http.StatusOK, rec.Code, body(rec))
 			require.Contains(t, body(rec), tc.want)
+			require.NotContains(t, body(rec), "must be a supported jurisdiction", "the law's problem is said once")
 		})
 	}
 }
