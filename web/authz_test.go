@@ -84,6 +84,9 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		{"/requests?status=submitted&agency_id=" + a.ID, 200, 200, 200, 200},
 		{"/agencies", 200, 200, 200, 200},
 		{"/agencies/" + a.ID, 200, 200, 200, 404},
+		{"/agencies/import", 200, 200, 403, 200}, // viewers cannot add agencies
+		{"/agencies/import/template.csv", 200, 200, 200, 200},
+		{"/export/agencies.csv", 200, 200, 200, 200},
 		{"/search?q=ICE", 200, 200, 200, 200},
 		{"/settings", 200, 200, 200, 200},
 		{"/requests/new", 200, 200, 403, 200}, // viewers cannot file requests
@@ -152,6 +155,8 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		{"/settings/calendar", nil, 200, 200, 200, 200},
 		// Without a name the agency is not added (400).
 		{"/agencies", url.Values{"jurisdiction": {"us-ca"}}, 400, 400, 403, 400},
+		// No file chosen: no agency is imported (400).
+		{"/agencies/import", url.Values{"action": {"import"}}, 400, 400, 403, 400},
 		// The closure day removed and added back.
 		{"/agencies/" + a.ID + "/closures/" + closedOn + "/delete", nil, 303, 303, 403, 404},
 		{"/agencies/" + a.ID + "/closures", url.Values{"closed_on": {closedOn}, "reason": {"furlough"}}, 303, 303, 403, 404},

@@ -828,6 +828,33 @@ func TestBrowser_ImportSpreadsheet(t *testing.T) {
 	require.Equal(t, sunshine.StatusDenied, rs[0].Status)
 }
 
+// A spreadsheet of agencies chosen in the browser is checked, then
+// imported from what the check kept in the page, its multi-line address
+// and accents intact.
+func TestBrowser_ImportAgencies(t *testing.T) {
+	b, ls := openRequestPage(t)
+	path := filepath.Join(t.TempDir(), "sheriffs.csv")
+	sheet := "Agency,Law,Address\n" +
+		"Fresno County Sheriff's Office,California: CPRA,\"2200 Fresno Street\nFresno, CA 93721\"\n" +
+		"Policía de San José,CPRA,\n" +
+		"Sacramento County Sheriff's Department,us-ca,\n"
+	require.NoError(t, os.WriteFile(path, []byte(sheet), 0o600))
+	b.do("open the import page", chromedp.Navigate(ls.url+"/agencies/import"), chromedp.WaitVisible(chromedp.CSS(`#import-file`)))
+	b.do("check the file", chromedp.SetUploadFiles(chromedp.CSS(`#import-file`), []string{path}),
+		chromedp.Click(chromedp.CSS(`button[value="check"]`)))
+	b.waitText("the check", "Ready to import: 2 agencies", "1 row in the directory already is left out")
+	b.do("import", chromedp.Click(chromedp.CSS(`button[value="import"]`)))
+	b.waitText("the note", "Imported 2 agencies from sheriffs.csv. 1 row in the directory already left out.")
+	as, _, err := ls.st.FindAgencies(ls.ndlon.Ctx, sunshine.AgencyFilter{Q: "Fresno"})
+	require.NoError(t, err)
+	require.Len(t, as, 1)
+	require.Equal(t, "2200 Fresno Street\nFresno, CA 93721", as[0].PostalAddress)
+	as, _, err = ls.st.FindAgencies(ls.ndlon.Ctx, sunshine.AgencyFilter{Q: "San José"})
+	require.NoError(t, err)
+	require.Len(t, as, 1)
+	require.Equal(t, "us-ca", as[0].Jurisdiction)
+}
+
 // The letter page's Download takes the letter as edited, not the draft the
 // page opened with, and logging it as sent keeps the edit, with the
 // browser's line breaks made plain.

@@ -1,21 +1,17 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
-	"golang.org/x/text/encoding/charmap"
 
 	sunshine "github.com/sunshine-records/sunshine"
 	"github.com/sunshine-records/sunshine/deadline"
@@ -76,14 +72,6 @@ func (d importData) New() int { return len(d.Rows) - d.Problems - d.Already }
 // NewRequests is New in words: "1 request", "12 requests".
 func (d importData) NewRequests() string { return counted(d.New(), "request") }
 
-// counted is n things in words: "1 row", "2 rows".
-func counted(n int, thing string) string {
-	if n == 1 {
-		return "1 " + thing
-	}
-	return fmt.Sprintf("%d %ss", n, thing)
-}
-
 // handleImportTemplate answers a CSV to fill in: the columns an import
 // reads, and two example rows (to replace), each with its external_id so
 // the sheet can be imported again as it grows.
@@ -106,10 +94,6 @@ func (s *Server) handleImportPage(c *gin.Context) {
 	}
 	s.render(c, http.StatusOK, "import", "Import requests", importData{})
 }
-
-// errCheckOnly rolls back a check: every row is filed, to be refused
-// exactly as an import would refuse it, and then nothing is kept.
-var errCheckOnly = errors.New("web: import checked, not saved")
 
 // handleImport checks a spreadsheet of requests, or imports it: every row
 // or none, in one transaction, each row filed as the new-request form
@@ -275,98 +259,16 @@ func importedBefore(ctx context.Context, st *store.Store, r *importRow) (*sunshi
 	return rs[0], nil
 }
 
-// fileProblem is what is wrong with an imported file as a whole, said to
-// the person importing it.
-type fileProblem string
-
-func (p fileProblem) Error() string { return string(p) }
-
-func fileProblemf(format string, args ...any) error { return fileProblem(fmt.Sprintf(format, args...)) }
-
-// importUpload reads the posted spreadsheet: the file chosen, or the text
-// a check kept in the page.
-func importUpload(c *gin.Context) (raw []byte, name string, err error) {
-	if err := c.Request.ParseMultipartForm(formLimit); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-		return nil, "", fileProblemf("The file could not be read (at most %d MiB): nothing was imported.", formLimit>>20)
-	}
-	if f, h, err := c.Request.FormFile("file"); err == nil {
-		defer f.Close()
-		raw, err := io.ReadAll(f)
-		return raw, h.Filename, err
-	}
-	if kept := c.PostForm("csv"); kept != "" {
-		return []byte(kept), c.PostForm("filename"), nil
-	}
-	return nil, "", fileProblem("Choose a CSV file to import.")
-}
-
-// csvText is a file's text: UTF-8 (a byte-order mark dropped), or else
-// Windows-1252, which Excel writes as "CSV" on Windows.
-func csvText(raw []byte) (string, error) {
-	raw = bytes.TrimPrefix(raw, []byte("\ufeff"))
-	if bytes.IndexByte(raw, 0) >= 0 {
-		return "", fileProblem("This is not a CSV file (it holds binary data). Save the spreadsheet as CSV and try again.")
-	}
-	if utf8.Valid(raw) {
-		return string(raw), nil
-	}
-	text, err := charmap.Windows1252.NewDecoder().Bytes(raw)
-	if err != nil {
-		return "", fileProblem("The file's characters could not be read. Save it as \"CSV UTF-8\" and try again.")
-	}
-	return string(text), nil
-}
-
 // readImport parses d.CSV into rows, each with the request it files or
 // the problems found before any is filed.
 func (s *Server) readImport(c *gin.Context, d *importData) error {
-	text := d.CSV
-	if !strings.Contains(text, "\n") {
-		text = strings.ReplaceAll(text, "\r", "\n") // an old Mac's line endings
+	sh, err := readSheet(d.CSV, importMaxRows)
+	if err != nil {
+		return err
 	}
-	cr := csv.NewReader(strings.NewReader(text))
-	cr.FieldsPerRecord, cr.LazyQuotes = -1, true
-	first, _, _ := strings.Cut(text, "\n")
-	switch commas := strings.Count(first, ","); {
-	case strings.Count(first, "\t") > commas:
-		cr.Comma = '\t' // "tab-separated" or pasted from a sheet
-	case strings.Count(first, ";") > commas:
-		cr.Comma = ';' // a spreadsheet in a language that writes decimal commas
-	}
-	var records [][]string
-	var lines []int // each record's line in the file (empty lines are skipped)
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return fileProblemf("The file is not valid CSV (%v): nothing was imported.", err)
-		}
-		line, _ := cr.FieldPos(0)
-		records, lines = append(records, rec), append(lines, line)
-	}
-	if len(records) < 2 {
-		return fileProblem("The file has no rows under its header: nothing to import.")
-	}
-	if len(records)-1 > importMaxRows {
-		return fileProblemf("The file has %d rows; import at most %d at a time.", len(records)-1, importMaxRows)
-	}
-	d.dayFirst = cr.Comma == ';'
-	col := map[string]int{}
-	for i, h := range records[0] {
-		name := strings.ToLower(strings.Join(strings.FieldsFunc(h, func(r rune) bool { return r == ' ' || r == '-' || r == '_' }), "_"))
-		if a, ok := importAliases[name]; ok {
-			name = a
-		}
-		if _, dup := col[name]; dup || !slices.Contains(importColumns, name) {
-			if strings.TrimSpace(h) != "" {
-				d.Ignored = append(d.Ignored, strings.TrimSpace(h))
-			}
-			continue
-		}
-		col[name] = i
-	}
+	d.dayFirst = sh.Comma == ';'
+	col, ignored := columnsOf(sh.Header, importColumns, importAliases)
+	d.Ignored = ignored
 	for _, need := range []string{"title", "agency"} {
 		if _, ok := col[need]; !ok {
 			return fileProblemf("The first row must name the columns, among them %q and %q; this file has no %q column.", "title", "agency", need)
@@ -380,16 +282,10 @@ func (s *Server) readImport(c *gin.Context, d *importData) error {
 	if err != nil {
 		return err
 	}
-	for n, rec := range records[1:] {
-		line := lines[n+1]
-		cell := func(name string) string {
-			i, ok := col[name]
-			if !ok || i >= len(rec) {
-				return ""
-			}
-			return uncell(rec[i])
-		}
-		if strings.TrimSpace(strings.Join(rec, "")) == "" {
+	for n, rec := range sh.Rows {
+		line := sh.Lines[n]
+		cell := func(name string) string { return col.cell(rec, name) }
+		if blank(rec) {
 			continue // a blank line
 		}
 		row := importRow{Line: line, Title: cell("title"), Agency: cell("agency"), id: cell("id")}
@@ -428,22 +324,6 @@ func (s *Server) agencyNames(c *gin.Context) (map[string]string, error) {
 		}
 	}
 	return out, nil
-}
-
-func nameKey(s string) string {
-	s = strings.NewReplacer("’", "'", "‘", "'", "“", `"`, "”", `"`).Replace(s) // a word processor's quotes
-	return strings.ToLower(strings.Join(strings.Fields(s), " "))
-}
-
-// uncell is a cell's text: trimmed, and without the quote a spreadsheet
-// export (Sunshine's too: sunshine.CSVSafe) puts before text that would
-// otherwise run as a formula.
-func uncell(v string) string {
-	v = strings.TrimSpace(v)
-	if len(v) > 1 && v[0] == '\'' && strings.ContainsRune("=+-@", rune(v[1])) {
-		return v[1:]
-	}
-	return v
 }
 
 // importRequest reads one row's request, and the status it has reached
