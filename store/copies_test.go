@@ -136,3 +136,45 @@ func TestStore_FileCopiesRefused(t *testing.T) {
 		require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
 	})
 }
+
+// Copies filed at the same moment from two requests of one group, with the
+// same agency, take turns on the group's first request: one files it, the
+// other finds it filed and files nothing.
+func TestStore_FileCopiesAtOnce(t *testing.T) {
+	t.Parallel()
+	s, fx, src := committedRequest(t)
+	agency := func(name string) string {
+		a := &sunshine.Agency{Name: name, Jurisdiction: "us-ca"}
+		require.NoError(t, s.CreateAgency(fx.Ctx, a))
+		return a.ID
+	}
+	first, err := s.FileCopies(fx.Ctx, src.ID, sunshine.CopyInput{AgencyIDs: []string{agency("Fresno County Sheriff")}})
+	require.NoError(t, err)
+	kern := agency("Kern County Sheriff")
+
+	hold, err := s.DB().Beginx()
+	require.NoError(t, err)
+	defer hold.Rollback() //nolint:errcheck // released below
+	_, err = hold.Exec(`SELECT 1 FROM requests WHERE id = $1 FOR UPDATE`, src.ID)
+	require.NoError(t, err)
+	errs := make(chan error, 2)
+	for _, from := range []string{src.ID, first[0].ID} {
+		go func() {
+			_, err := s.FileCopies(fx.Ctx, from, sunshine.CopyInput{AgencyIDs: []string{kern}})
+			errs <- err
+		}()
+	}
+	waitUntilBlocked(t, s.DB(), "FROM requests WHERE org_id", 2, "both wait for the group's first request")
+	require.NoError(t, hold.Rollback())
+	var refused []error
+	for range 2 {
+		if err := <-errs; err != nil {
+			refused = append(refused, err)
+		}
+	}
+	require.Len(t, refused, 1, "one files it, the other is refused")
+	requireField(t, refused[0], sunshine.EInvalid, "agency_ids")
+	group, _, err := s.FindRequests(fx.Ctx, sunshine.RequestFilter{GroupID: src.ID, AgencyID: kern})
+	require.NoError(t, err)
+	require.Len(t, group, 1, "filed with Kern once")
+}
