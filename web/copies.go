@@ -82,15 +82,9 @@ func (s *Server) renderCopies(c *gin.Context, status int, r *sunshine.Request, f
 	for _, l := range laws {
 		d.Laws = append(d.Laws, *byLaw[l])
 	}
-	users, err := s.store.FindUsers(ctx)
-	if err != nil {
+	if d.Assignable, err = s.activeUsers(ctx); err != nil {
 		s.fail(c, err)
 		return
-	}
-	for _, u := range users {
-		if u.Active {
-			d.Assignable = append(d.Assignable, u)
-		}
 	}
 	s.render(c, status, "copies", "File with more agencies: "+r.Title, d)
 }

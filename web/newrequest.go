@@ -72,6 +72,21 @@ func (s *Server) allAgencies(ctx context.Context) ([]*sunshine.Agency, error) {
 	}
 }
 
+// activeUsers are the organization's people a request can be assigned to.
+func (s *Server) activeUsers(ctx context.Context) ([]*sunshine.User, error) {
+	users, err := s.store.FindUsers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []*sunshine.User
+	for _, u := range users {
+		if u.Active {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
 func (s *Server) renderNewRequest(c *gin.Context, status int, f *reqForm) {
 	ctx := ctxOf(c)
 	d := newRequestData{DeliveryMethods: sunshine.DeliveryMethods, Form: f, Reached: sunshine.StatusSubmitted.Allowed()}
@@ -86,15 +101,9 @@ func (s *Server) renderNewRequest(c *gin.Context, status int, f *reqForm) {
 		d.Agencies = append(d.Agencies, o)
 		byID[a.ID] = o
 	}
-	users, err := s.store.FindUsers(ctx)
-	if err != nil {
+	if d.Assignable, err = s.activeUsers(ctx); err != nil {
 		s.fail(c, err)
 		return
-	}
-	for _, u := range users {
-		if u.Active {
-			d.Assignable = append(d.Assignable, u)
-		}
 	}
 	a := byID[f.V("agency_id")]
 	var closures []*sunshine.Closure
