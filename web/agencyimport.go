@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -51,17 +50,25 @@ type agencyImportRow struct {
 }
 
 type agencyImportData struct {
-	CSV      string // the file's text, kept to import it after a check
-	Filename string
-	Error    string // about the file as a whole
+	importFile
 	Ignored  []string
 	Rows     []*agencyImportRow
-	Problems int // rows with problems
-	Already  int // rows whose agency is in the directory already
-	Checked  bool
+	Problems int                      // rows with problems
+	Already  int                      // rows whose agency is in the directory already
 	Laws     []*deadline.Jurisdiction // the laws a row may name, listed on the page
 
 	directory map[string]*sunshine.Agency // by nameKey
+}
+
+func (d *agencyImportData) problemRows() int                     { return d.Problems }
+func (d *agencyImportData) read(s *Server, c *gin.Context) error { return s.readAgencyImport(c, d) }
+
+func (d *agencyImportData) done() (path, note string) {
+	note = fmt.Sprintf("Imported %s from %s.", d.NewAgencies(), d.Filename)
+	if d.Already > 0 {
+		note += " " + counted(d.Already, "row") + " in the directory already left out."
+	}
+	return "/agencies", note
 }
 
 // New is how many agencies the import adds.
@@ -137,58 +144,7 @@ func (s *Server) handleAgencyImport(c *gin.Context) {
 	if !s.canWrite(c) {
 		return
 	}
-	d := agencyImportData{Laws: deadline.Jurisdictions()}
-	raw, name, err := importUpload(c)
-	if err != nil {
-		d.Error = err.Error()
-		s.render(c, http.StatusBadRequest, "agency_import", agencyImportTitle, d)
-		return
-	}
-	d.Filename = name
-	text, err := csvText(raw)
-	if err == nil {
-		d.CSV = text
-		err = s.readAgencyImport(c, &d)
-	}
-	var bad fileProblem
-	switch {
-	case errors.As(err, &bad):
-		d.Error = bad.Error()
-		s.render(c, http.StatusBadRequest, "agency_import", agencyImportTitle, d)
-		return
-	case err != nil:
-		s.fail(c, err)
-		return
-	}
-	save := c.PostForm("action") == "import"
-	ctx := ctxOf(c)
-	err = s.store.Atomically(ctx, func(st *store.Store) error {
-		if err := d.add(ctx, st); err != nil {
-			return err
-		}
-		if !save || d.Problems > 0 {
-			return errCheckOnly
-		}
-		return nil
-	})
-	if err != nil && !errors.Is(err, errCheckOnly) {
-		s.fail(c, err)
-		return
-	}
-	if err == nil {
-		note := fmt.Sprintf("Imported %s from %s.", d.NewAgencies(), d.Filename)
-		if d.Already > 0 {
-			note += " " + counted(d.Already, "row") + " in the directory already left out."
-		}
-		s.redirectBack(c, "/agencies", note)
-		return
-	}
-	d.Checked = true
-	status := http.StatusOK
-	if d.Problems > 0 && save {
-		status = http.StatusUnprocessableEntity
-	}
-	s.render(c, status, "agency_import", agencyImportTitle, d)
+	s.runImport(c, ctxOf(c), "agency_import", agencyImportTitle, &agencyImportData{Laws: deadline.Jurisdictions()})
 }
 
 // readAgencyImport parses d.CSV into rows, each with the agency it adds or

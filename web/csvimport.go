@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -13,10 +14,93 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"golang.org/x/text/encoding/charmap"
+
+	"github.com/sunshine-records/sunshine/store"
 )
 
 // What the spreadsheet imports (requests, agencies) share: reading the
 // upload, its characters and separator, its header, its cells.
+
+// importFile is what every import page shows of the file: its text, kept
+// to import it after a check, its name, what is wrong with it as a whole,
+// and whether it was checked.
+type importFile struct {
+	CSV      string
+	Filename string
+	Error    string
+	Checked  bool
+}
+
+func (f *importFile) file() *importFile { return f }
+
+// sheetImport is one kind of import (requests, agencies) as runImport
+// drives it: the page's data, which embeds importFile.
+type sheetImport interface {
+	file() *importFile
+	// read parses the file's text into rows, noting each row's problems;
+	// a fileProblem is the file's as a whole.
+	read(s *Server, c *gin.Context) error
+	// add saves the rows through st, one transaction's store, noting on
+	// each what came of it; an error is the database's.
+	add(ctx context.Context, st *store.Store) error
+	problemRows() int
+	// done is where to go once imported, and what to say there.
+	done() (path, note string)
+}
+
+// runImport checks the uploaded spreadsheet, or imports it: every row is
+// saved in one transaction, kept only on import when no row has a
+// problem, so a check refuses each row exactly as the import would.
+func (s *Server) runImport(c *gin.Context, ctx context.Context, page, title string, d sheetImport) {
+	f := d.file()
+	raw, name, err := importUpload(c)
+	if err != nil {
+		f.Error = err.Error()
+		s.render(c, http.StatusBadRequest, page, title, d)
+		return
+	}
+	f.Filename = name
+	text, err := csvText(raw)
+	if err == nil {
+		f.CSV = text
+		err = d.read(s, c)
+	}
+	var bad fileProblem
+	switch {
+	case errors.As(err, &bad):
+		f.Error = bad.Error()
+		s.render(c, http.StatusBadRequest, page, title, d)
+		return
+	case err != nil:
+		s.fail(c, err)
+		return
+	}
+	save := c.PostForm("action") == "import"
+	err = s.store.Atomically(ctx, func(st *store.Store) error {
+		if err := d.add(ctx, st); err != nil {
+			return err
+		}
+		if !save || d.problemRows() > 0 {
+			return errCheckOnly
+		}
+		return nil
+	})
+	switch {
+	case err == nil:
+		path, note := d.done()
+		s.redirectBack(c, path, note)
+		return
+	case !errors.Is(err, errCheckOnly):
+		s.fail(c, err)
+		return
+	}
+	f.Checked = true
+	status := http.StatusOK
+	if d.problemRows() > 0 && save {
+		status = http.StatusUnprocessableEntity
+	}
+	s.render(c, status, page, title, d)
+}
 
 // errCheckOnly rolls back a check: every row is saved, to be refused
 // exactly as an import would refuse it, and then nothing is kept.

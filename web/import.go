@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -52,15 +51,26 @@ type importRow struct {
 }
 
 type importData struct {
-	CSV      string // the file's text, kept to import it after a check
-	Filename string
-	Error    string // about the file as a whole
+	importFile
 	Ignored  []string
 	Rows     []*importRow
-	Problems int // rows with problems
-	Already  int // rows imported before (their external IDs are taken)
-	Checked  bool
+	Problems int  // rows with problems
+	Already  int  // rows imported before (their external IDs are taken)
 	dayFirst bool // the file's slashed dates may be day first (a semicolon-separated file)
+}
+
+func (d *importData) problemRows() int                     { return d.Problems }
+func (d *importData) read(s *Server, c *gin.Context) error { return s.readImport(c, d) }
+
+// add files the rows (importData.file).
+func (d *importData) add(ctx context.Context, st *store.Store) error { return d.fileRows(ctx, st) }
+
+func (d *importData) done() (path, note string) {
+	note = fmt.Sprintf("Imported %s from %s.", d.NewRequests(), d.Filename)
+	if d.Already > 0 {
+		note += " " + counted(d.Already, "row") + " imported before left out."
+	}
+	return "/requests?status=any", note
 }
 
 // AlreadyRows is Already in words: "1 row", "3 rows".
@@ -102,63 +112,14 @@ func (s *Server) handleImport(c *gin.Context) {
 	if !s.canWrite(c) {
 		return
 	}
-	d := importData{}
-	raw, name, err := importUpload(c)
-	if err != nil {
-		d.Error = err.Error()
-		s.render(c, http.StatusBadRequest, "import", "Import requests", d)
-		return
-	}
-	d.Filename = name
-	text, err := csvText(raw)
-	if err == nil {
-		d.CSV = text
-		err = s.readImport(c, &d)
-	}
-	var bad fileProblem
-	switch {
-	case errors.As(err, &bad):
-		d.Error = bad.Error()
-		s.render(c, http.StatusBadRequest, "import", "Import requests", d)
-		return
-	case err != nil:
-		s.fail(c, err)
-		return
-	}
-	save := c.PostForm("action") == "import"
-	ctx := store.WithoutAssignmentEmails(ctxOf(c))
-	err = s.store.Atomically(ctx, func(st *store.Store) error {
-		if err := d.file(ctx, st); err != nil {
-			return err
-		}
-		if !save || d.Problems > 0 {
-			return errCheckOnly
-		}
-		return nil
-	})
-	if err != nil && !errors.Is(err, errCheckOnly) {
-		s.fail(c, err)
-		return
-	}
-	if err == nil {
-		note := fmt.Sprintf("Imported %s from %s.", d.NewRequests(), d.Filename)
-		if d.Already > 0 {
-			note += " " + counted(d.Already, "row") + " imported before left out."
-		}
-		s.redirectBack(c, "/requests?status=any", note)
-		return
-	}
-	d.Checked = true
-	status := http.StatusOK
-	if d.Problems > 0 && save {
-		status = http.StatusUnprocessableEntity
-	}
-	s.render(c, status, "import", "Import requests", d)
+	// One email per row would bury its assignee: they see the requests in
+	// their digest and reminders.
+	s.runImport(c, store.WithoutAssignmentEmails(ctxOf(c)), "import", "Import requests", &importData{})
 }
 
-// file files d's rows through st, one transaction's store, noting on
+// fileRows files d's rows through st, one transaction's store, noting on
 // each row what came of it; an error is the database's.
-func (d *importData) file(ctx context.Context, st *store.Store) error {
+func (d *importData) fileRows(ctx context.Context, st *store.Store) error {
 	filed := map[string]int{} // the requests this import files: their rows
 	for _, r := range d.Rows {
 		// A row filed before is left out whatever it says now: a sheet
