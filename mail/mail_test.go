@@ -718,6 +718,7 @@ func TestRenderGroupReminder(t *testing.T) {
 		{mail.KindExtensionEnding, "Extended deadlines ending at 2 agencies: "},
 		{mail.KindAgencyEstimatePassed, "Agencies' estimated dates passed at 2 agencies: "},
 		{mail.KindAwaitingRequester, "2 agencies are waiting on us: "},
+		{mail.KindAssigned, "Assigned to you at 2 agencies: "},
 	} {
 		t.Run(tc.kind, func(t *testing.T) {
 			d := group(tc.kind)
@@ -726,6 +727,9 @@ func TestRenderGroupReminder(t *testing.T) {
 			require.True(t, strings.HasPrefix(subject, tc.subject), subject)
 			for _, it := range d.Items {
 				line := "- " + it.AgencyName + ": " + mail.ReminderSummary(it)
+				if tc.kind == mail.KindAssigned { // where each stands, not "assigned to them" twice
+					line = "- " + it.AgencyName + ": " + it.Status + ", due " + it.DueOn.Format("Mon 2 Jan 2006")
+				}
 				require.Contains(t, text, line)
 				require.Contains(t, text, it.RequestURL)
 				require.Contains(t, html, `<a href="`+it.RequestURL+`"`)
@@ -733,7 +737,7 @@ func TestRenderGroupReminder(t *testing.T) {
 			require.Contains(t, text, "You get this email because you are assigned to these requests")
 		})
 	}
-	_, _, _, err := mail.RenderGroupReminder(group(mail.KindAssigned))
+	_, _, _, err := mail.RenderGroupReminder(group("digest"))
 	require.ErrorContains(t, err, "no group email")
 
 	d := group(mail.KindOverdue)
