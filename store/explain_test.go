@@ -205,6 +205,9 @@ func TestRequestLists_UseIndexes(t *testing.T) {
 		{"search, a rare word", "informants", "Bitmap Index Scan using requests_search_idx", 12*store.SearchWindow + 19 + 60},
 		// The same way to a tracking number's one request.
 		{"search, a tracking number", "CBP-2019-000123", "Bitmap Index Scan using requests_search_idx", 12*store.SearchWindow + 1 + 60},
+		// An external ID: its request through the unique index, and the
+		// same words' way to none (no text says "row").
+		{"search, an external ID", "row-12346", "Index Scan using requests_org_external_id_key", 12*store.SearchWindow + 1 + 60},
 	} {
 		q, args, err := store.SearchQuery(org, store.SearchFilter{Q: tc.q}, store.DefaultPageSize, store.SearchCandidates, store.SearchWindow)
 		require.NoError(t, err)
@@ -213,6 +216,8 @@ func TestRequestLists_UseIndexes(t *testing.T) {
 		scans := plan.Plan.scansOf("requests")
 		require.Contains(t, scans, tc.want, tc.name)
 		require.NotContains(t, scans, "Seq Scan", tc.name)
+		// Every search looks the text up as an external ID once, by index.
+		require.Equal(t, 1, count(scans, "Index Scan using requests_org_external_id_key"), "%s: %v", tc.name, scans)
 		require.LessOrEqual(t, plan.Plan.rowsReadOf("requests"), tc.rows, tc.name)
 		// Notes, as requests: through their own indexes, never the whole
 		// timeline (120,000 events): both windows at most, then a word's
