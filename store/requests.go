@@ -627,6 +627,9 @@ func (s *Store) update(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, up
 			changed[name] = *v
 		}
 	}
+	if was := r.Title; upd.Title != nil && *upd.Title != was {
+		changed["previous_title"] = was // the timeline says what it replaced
+	}
 	setStr("title", &r.Title, upd.Title)
 	setStr("description", &r.Description, upd.Description)
 	if was := r.TrackingNumber; upd.TrackingNumber != nil && *upd.TrackingNumber != was && was != "" {

@@ -1022,3 +1022,34 @@ func dateOrEmpty(d deadline.Date) string {
 	}
 	return d.String()
 }
+
+// A changed title's event keeps the title it replaced, as a changed
+// tracking number's does, so the timeline can say what it was.
+func TestStore_UpdateTitleKeepsPrevious(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	r := b.request(t, b.agency(t, "Sheriff", "us-ca"), "Jail contracts", "2017-03-27")
+	ptr := func(s string) *string { return &s }
+	for _, tc := range []struct {
+		name string
+		upd  sunshine.RequestUpdate
+		want string
+	}{
+		{"title", sunshine.RequestUpdate{Title: ptr("Jail contracts, 2017")},
+			`{"title": "Jail contracts, 2017", "previous_title": "Jail contracts"}`},
+		{"description alone", sunshine.RequestUpdate{Description: ptr("Every contract.")},
+			`{"description": "Every contract."}`},
+		{"the same title, and a description", sunshine.RequestUpdate{Title: ptr("Jail contracts, 2017"), Description: ptr("All of them.")},
+			`{"description": "All of them."}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := b.s.UpdateRequest(b.ctx, r.ID, tc.upd)
+			require.NoError(t, err)
+			es, _, err := b.s.FindEvents(b.ctx, r.ID, store.All, "")
+			require.NoError(t, err)
+			last := es[len(es)-1]
+			require.Equal(t, sunshine.EventUpdated, last.Kind)
+			require.JSONEq(t, tc.want, string(last.Data))
+		})
+	}
+}
