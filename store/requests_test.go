@@ -1053,3 +1053,63 @@ func TestStore_UpdateTitleKeepsPrevious(t *testing.T) {
 		})
 	}
 }
+
+// A request in rolling production, under appeal or in litigation has the
+// day of its latest move to that status from its timeline, for exports
+// that ask for it (the list does not read it).
+func TestStore_FindRequestsWithStatusChangedOn(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	a := b.agency(t, "Sheriff", "us-ca")
+	at := func(title string, to sunshine.Status, on string) *sunshine.Request {
+		r := &sunshine.Request{AgencyID: a.ID, Title: title, DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: d("2017-03-01")}
+		require.NoError(t, b.s.CreateRequestAt(b.ctx, r, sunshine.TransitionInput{To: to, EffectiveOn: d(on)}))
+		return r
+	}
+	move := func(r *sunshine.Request, to sunshine.Status, on string) {
+		_, err := b.s.TransitionRequest(b.ctx, r.ID, sunshine.TransitionInput{To: to, EffectiveOn: d(on)})
+		require.NoError(t, err)
+	}
+	rolling := at("Rolling", sunshine.StatusRollingProduction, "2017-03-10")
+	again := at("Rolling again", sunshine.StatusRollingProduction, "2017-03-10")
+	move(again, sunshine.StatusAwaitingRequester, "2017-03-15")
+	move(again, sunshine.StatusRollingProduction, "2017-03-20")
+	appealed := at("Appealed", sunshine.StatusAppealed, "2017-03-11")
+	appealedAgain := at("Appealed after a release", sunshine.StatusAppealed, "2017-03-11")
+	move(appealedAgain, sunshine.StatusRollingProduction, "2017-03-18")
+	move(appealedAgain, sunshine.StatusAppealed, "2017-03-25")
+	litigation := at("In court", sunshine.StatusInLitigation, "2017-03-12")
+	acked := at("Acknowledged", sunshine.StatusAcknowledged, "2017-03-13")
+	denied := at("Denied", sunshine.StatusDenied, "2017-03-14")
+	submitted := b.request(t, a, "Submitted", "2017-03-01")
+
+	want := map[string]struct{ changed, since string }{
+		rolling.ID:       {"2017-03-10", "2017-03-10"},
+		again.ID:         {"2017-03-20", "2017-03-20"}, // the latest move to it
+		appealed.ID:      {"2017-03-11", "2017-03-11"},
+		appealedAgain.ID: {"2017-03-25", "2017-03-25"},
+		litigation.ID:    {"2017-03-12", "2017-03-12"},
+		acked.ID:         {"", "2017-03-13"}, // its own column says
+		denied.ID:        {"", "2017-03-14"},
+		submitted.ID:     {"", ""},
+	}
+	for _, tc := range []struct {
+		name string
+		with bool
+	}{{"for an export", true}, {"for the list", false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			rs, _, err := b.s.FindRequests(b.ctx, sunshine.RequestFilter{Statuses: sunshine.AllStatuses(), WithStatusChangedOn: tc.with})
+			require.NoError(t, err)
+			require.Len(t, rs, len(want))
+			for _, r := range rs {
+				w := want[r.ID]
+				if !tc.with {
+					require.True(t, r.StatusChangedOn.IsZero(), r.Title)
+					continue
+				}
+				require.Equal(t, w.changed, r.StatusChangedOn.String(), r.Title)
+				require.Equal(t, w.since, r.StatusSince().String(), r.Title)
+			}
+		})
+	}
+}
