@@ -133,8 +133,9 @@ func TestCSVRecord_ExternalID(t *testing.T) {
 	assert.Equal(t, []string{"description", "external_id"}, sunshine.CSVHeader[19:21], "new columns at the end")
 }
 
-// status_on is the day the request reached its status where the request
-// records it, so that an import of the export files it there.
+// status_on is the day the request reached its status, where the request
+// records it or (rolling production, appeal, litigation) its timeline, so
+// that an import of the export files it there.
 func TestCSVRecord_StatusOn(t *testing.T) {
 	today := deadline.MustParseDate("2017-04-05")
 	d := deadline.MustParseDate
@@ -148,7 +149,12 @@ func TestCSVRecord_StatusOn(t *testing.T) {
 		{"waiting on us", sunshine.Request{Status: sunshine.StatusAwaitingRequester, AcknowledgedOn: d("2017-03-29"),
 			Pauses: []deadline.Pause{{From: d("2017-03-28"), To: d("2017-03-29")}, {From: d("2017-03-31")}}}, "2017-03-31"},
 		{"denied", sunshine.Request{Status: sunshine.StatusDenied, AcknowledgedOn: d("2017-03-29"), ClosedOn: d("2017-04-03")}, "2017-04-03"},
-		{"rolling production", sunshine.Request{Status: sunshine.StatusRollingProduction, AcknowledgedOn: d("2017-03-29")}, ""},
+		// From the timeline, when the export read it: not the first response.
+		{"rolling production", sunshine.Request{Status: sunshine.StatusRollingProduction, AcknowledgedOn: d("2017-03-29"),
+			StatusChangedOn: d("2017-04-02")}, "2017-04-02"},
+		{"appealed", sunshine.Request{Status: sunshine.StatusAppealed, ClosedOn: d("2017-04-01"), StatusChangedOn: d("2017-04-04")}, "2017-04-04"},
+		{"in litigation", sunshine.Request{Status: sunshine.StatusInLitigation, StatusChangedOn: d("2017-04-05")}, "2017-04-05"},
+		{"rolling production, timeline not read", sunshine.Request{Status: sunshine.StatusRollingProduction, AcknowledgedOn: d("2017-03-29")}, ""},
 	} {
 		r := tc.r
 		assert.Equal(t, tc.want, csvCells(t, sunshine.CSVRecord(&r, today))["status_on"], tc.name)

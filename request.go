@@ -87,6 +87,12 @@ type Request struct {
 	AssigneeEmail       *string       `db:"assignee_email"`
 	AssigneeName        *string       `db:"assignee_name"`
 	LastCommunicationOn deadline.Date `db:"last_communication_on"`
+	// StatusChangedOn is, for a request in rolling production, under
+	// appeal or in litigation, the day its latest move to that status took
+	// effect (its timeline's status_changed event), which no column of the
+	// request keeps. Read only for exports (RequestFilter.WithStatusChangedOn);
+	// zero otherwise.
+	StatusChangedOn deadline.Date `db:"status_changed_on"`
 
 	// Pauses are the clock's recorded pauses, oldest first.
 	Pauses []deadline.Pause `db:"-"`
@@ -95,11 +101,11 @@ type Request struct {
 	Closures []deadline.Holiday `db:"-"`
 }
 
-// StatusSince is the day the request reached its status, where the request
-// itself records it: closed, acknowledged (the first acknowledgment),
-// waiting on us (the pause); zero for a draft or submitted request (its
-// dates say) and for rolling production, appeal and litigation (only the
-// timeline has it).
+// StatusSince is the day the request reached its status: closed,
+// acknowledged (the first acknowledgment), waiting on us (the pause), as
+// the request itself records it; rolling production, appeal and
+// litigation from its timeline, when read (StatusChangedOn); zero for a
+// draft or submitted request (its dates say).
 func (r *Request) StatusSince() deadline.Date {
 	switch {
 	case !r.Status.Open():
@@ -108,6 +114,8 @@ func (r *Request) StatusSince() deadline.Date {
 		return r.AcknowledgedOn
 	case r.Status == StatusAwaitingRequester && r.Paused():
 		return r.Pauses[len(r.Pauses)-1].From
+	case r.Status == StatusRollingProduction, r.Status == StatusAppealed, r.Status == StatusInLitigation:
+		return r.StatusChangedOn
 	}
 	return deadline.Date{}
 }
@@ -419,6 +427,9 @@ type RequestFilter struct {
 	ExternalID string
 	// GroupID keeps the requests filed together (Request.GroupID).
 	GroupID string
+	// WithStatusChangedOn reads each request's StatusChangedOn too (from
+	// its timeline), for an export's status_on.
+	WithStatusChangedOn bool
 }
 
 // RequestUpdate is a partial update; nil fields are left alone. A pointer

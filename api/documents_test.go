@@ -186,7 +186,7 @@ func TestSacramentoEndToEnd(t *testing.T) {
 	require.Equal(t, []string{id, "All communications with ICE since 20 January 2017", "Sacramento County Sheriff's Department",
 		"us-ca", "rolling_production", "2017-03-27", "2017-04-20", "true", "", "", "", "2017-04-18", "", "", "2017-04-20"}, rows[1][:15])
 	require.Equal(t, "2017-04-20", rows[1][17], "the statutory date, extended")
-	require.Equal(t, "", rows[1][21], "no status_on in rolling production: only the timeline has it")
+	require.Equal(t, "2017-04-18", rows[1][21], "status_on in rolling production: the release's day, from the timeline")
 
 	// A second file whose name differs only in case: one file apart in the
 	// archive, or unpacking on Windows or macOS would keep one of them.

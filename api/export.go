@@ -24,6 +24,7 @@ func (s *Server) handleRequestsCSV(c *gin.Context) {
 	q := newQuery(c, requestFilterParams...)
 	f := q.requestFilter()
 	f.Limit = s.csvPage
+	f.WithStatusChangedOn = true // status_on of requests whose status only the timeline dates
 	if err := q.err(); err != nil {
 		fail(c, err)
 		return

@@ -156,3 +156,25 @@ func TestRequests_ExternalIDLookUp(t *testing.T) {
 	require.Equal(t, "external_id", rows[0][20])
 	require.Equal(t, []string{r1, "Row 17"}, []string{rows[1][0], rows[1][20]})
 }
+
+// GET /search finds a request by its external ID typed exactly, ranked
+// first, as GET /requests?q= does.
+func TestSearch_ExternalID(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	sheriff := b.agency("Sacramento County Sheriff's Department", "us-ca")
+	imported := b.call("POST", "/api/v1/requests", b.token, map[string]any{"agency_id": sheriff, "title": "Jail contracts",
+		"delivery_method": "email", "external_id": "row-17"})
+	require.Equal(t, http.StatusCreated, imported.status(), imported.rec.Body.String())
+	quoting := b.call("POST", "/api/v1/requests", b.token, map[string]any{"agency_id": sheriff, "title": "Spreadsheet row-17",
+		"delivery_method": "email"})
+	require.Equal(t, http.StatusCreated, quoting.status(), quoting.rec.Body.String())
+
+	r := b.call("GET", "/api/v1/search?q="+url.QueryEscape("row-17"), b.token, nil)
+	require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
+	hits := r.items()
+	require.Len(t, hits, 2)
+	require.Equal(t, "request", hits[0]["kind"])
+	require.Equal(t, imported.str("id"), hits[0]["request_id"], "the external ID's request first")
+	require.Equal(t, quoting.str("id"), hits[1]["request_id"])
+}

@@ -80,6 +80,14 @@ func TestRequestLists_UseIndexes(t *testing.T) {
 		INSERT INTO request_events (org_id, request_id, kind, note)
 			SELECT org_id, id, 'note_added', 'Called the records officer about ' || title
 			FROM requests WHERE abs(hashtext(id::text)) % 5 = 0;
+		-- The moves of those in rolling production or under appeal: to
+		-- acknowledged, then to their status (which only this event dates).
+		INSERT INTO request_events (org_id, request_id, kind, effective_on, data)
+			SELECT org_id, id, 'status_changed', received_on + 2, jsonb_build_object('from', 'submitted', 'to', 'acknowledged')
+			FROM requests WHERE status IN ('rolling_production', 'appealed');
+		INSERT INTO request_events (org_id, request_id, kind, effective_on, data)
+			SELECT org_id, id, 'status_changed', received_on + 5, jsonb_build_object('from', 'acknowledged', 'to', status)
+			FROM requests WHERE status IN ('rolling_production', 'appealed');
 		-- Statistics as in a shared installation (bench/: a million
 		-- requests of 200 organizations at 7,600 agencies): the planner
 		-- expects thousands of requests in an organization, and almost none
@@ -137,6 +145,10 @@ func TestRequestLists_UseIndexes(t *testing.T) {
 		{"second page", sunshine.RequestFilter{After: store.EncodeCursor("requests", "2020-01-01", "00000000-0000-0000-0000-000000000000")}, ordered},
 		{"second page, open", sunshine.RequestFilter{Statuses: open, After: store.EncodeCursor("requests", "2020-01-01", "00000000-0000-0000-0000-000000000000")}, ordered},
 		{"export's second page", sunshine.RequestFilter{Limit: 200, After: store.EncodeCursor("requests", "2020-01-01", "00000000-0000-0000-0000-000000000000")}, 2 * 201},
+		// With status_on from the timeline: a probe of each such request's
+		// own events (see below).
+		{"export's second page, with status_on", sunshine.RequestFilter{Limit: 200, WithStatusChangedOn: true,
+			After: store.EncodeCursor("requests", "2020-01-01", "00000000-0000-0000-0000-000000000000")}, 2 * 201},
 		// The dashboard's calendar and sections on the date to follow
 		// (migration 0024's indexes); each reads about the rows it lists.
 		{"a month's dates to follow (calendar)", sunshine.RequestFilter{Statuses: open, Limit: 200,
@@ -176,6 +188,21 @@ func TestRequestLists_UseIndexes(t *testing.T) {
 			// dropping what does not match (a rare law, the few unassigned).
 			require.LessOrEqual(t, plan.Plan.rowsReadOf("requests")+plan.Plan.rowsFilteredOf("requests"), visited,
 				"%s (%s): rows of requests read and dropped by a filter", tc.name, mode)
+			if tc.f.WithStatusChangedOn {
+				// The timeline's date of a page's requests in rolling
+				// production or under appeal (a fifth of them): through
+				// request_events_request_idx, a few events each, never
+				// the whole timeline.
+				events := plan.Plan.scansOf("request_events")
+				require.NotEmpty(t, events, "%s (%s)", tc.name, mode)
+				for _, s := range events {
+					require.Contains(t, []string{"Index Scan using request_events_request_idx", "Bitmap Index Scan using request_events_request_idx",
+						"Bitmap Heap Scan"}, s, "%s (%s)", tc.name, mode)
+				}
+				t.Logf("%s (%s): events %v, %.0f read, %.0f dropped", tc.name, mode, events, plan.Plan.rowsReadOf("request_events"), plan.Plan.rowsFilteredOf("request_events"))
+				require.LessOrEqual(t, plan.Plan.rowsReadOf("request_events")+plan.Plan.rowsFilteredOf("request_events"), 201.0*4/5,
+					"%s (%s): events read", tc.name, mode)
+			}
 			fmt.Fprintf(&report, "| %s (%s) | %s | %.2f ms | %.0f / %.0f |\n", tc.name, mode, strings.Join(scans, ", "), plan.ExecutionTime, plan.Plan.rowsReadOf("requests"), plan.Plan.rowsFilteredOf("requests"))
 		}
 	}
@@ -205,6 +232,9 @@ func TestRequestLists_UseIndexes(t *testing.T) {
 		{"search, a rare word", "informants", "Bitmap Index Scan using requests_search_idx", 12*store.SearchWindow + 19 + 60},
 		// The same way to a tracking number's one request.
 		{"search, a tracking number", "CBP-2019-000123", "Bitmap Index Scan using requests_search_idx", 12*store.SearchWindow + 1 + 60},
+		// An external ID: its request through the unique index, and the
+		// same words' way to none (no text says "row").
+		{"search, an external ID", "row-12346", "Index Scan using requests_org_external_id_key", 12*store.SearchWindow + 1 + 60},
 	} {
 		q, args, err := store.SearchQuery(org, store.SearchFilter{Q: tc.q}, store.DefaultPageSize, store.SearchCandidates, store.SearchWindow)
 		require.NoError(t, err)
@@ -213,6 +243,8 @@ func TestRequestLists_UseIndexes(t *testing.T) {
 		scans := plan.Plan.scansOf("requests")
 		require.Contains(t, scans, tc.want, tc.name)
 		require.NotContains(t, scans, "Seq Scan", tc.name)
+		// Every search looks the text up as an external ID once, by index.
+		require.Equal(t, 1, count(scans, "Index Scan using requests_org_external_id_key"), "%s: %v", tc.name, scans)
 		require.LessOrEqual(t, plan.Plan.rowsReadOf("requests"), tc.rows, tc.name)
 		// Notes, as requests: through their own indexes, never the whole
 		// timeline (120,000 events): both windows at most, then a word's

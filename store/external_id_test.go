@@ -162,3 +162,61 @@ func requestIDs(rs []*sunshine.Request) []string {
 	}
 	return out
 }
+
+// Search finds a request by its external ID typed exactly, as the list's q
+// does: a request hit, once, ranked first, within the search's filters and
+// the caller's organization.
+func TestStore_SearchByExternalID(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	sheriff := b.agency(t, "Sheriff", "us-ca")
+	police := b.agency(t, "Police", "us-ca")
+	imported := b.request(t, sheriff, "Jail contracts", "2017-03-27")
+	ext := "row-17"
+	_, err := b.s.UpdateRequest(b.ctx, imported.ID, sunshine.RequestUpdate{ExternalID: &ext})
+	require.NoError(t, err)
+	// A request whose words match the text better than any other.
+	quoting := &sunshine.Request{AgencyID: sheriff.ID, Title: "row-17 row-17", DeliveryMethod: sunshine.DeliveryEmail,
+		ReceivedOn: d("2017-03-28"), Description: "The spreadsheet's row-17, row-17 again."}
+	require.NoError(t, b.s.CreateRequest(b.ctx, quoting))
+	other := storetest.Org(t, b.s, "other")
+	theirAgency := &sunshine.Agency{Name: "Police", Jurisdiction: "us-ca"}
+	require.NoError(t, b.s.CreateAgency(other.Ctx, theirAgency))
+	require.NoError(t, b.s.CreateRequest(other.Ctx, &sunshine.Request{AgencyID: theirAgency.ID, Title: "Theirs",
+		DeliveryMethod: sunshine.DeliveryEmail, ExternalID: &ext}))
+
+	for _, tc := range []struct {
+		name string
+		f    store.SearchFilter
+		want []string // request hits' IDs, in order
+	}{
+		{"exact, first, above better word matches", store.SearchFilter{Q: "row-17"}, []string{imported.ID, quoting.ID}},
+		{"spaces around", store.SearchFilter{Q: "  row-17 "}, []string{imported.ID, quoting.ID}},
+		{"exact only: case counts", store.SearchFilter{Q: "ROW-17"}, []string{quoting.ID}},
+		{"exact only: not a part", store.SearchFilter{Q: "row"}, []string{quoting.ID}},
+		{"status filter", store.SearchFilter{Q: "row-17", Statuses: []sunshine.Status{sunshine.StatusDraft}}, []string{}},
+		{"agency filter", store.SearchFilter{Q: "row-17", AgencyID: police.ID}, []string{}},
+		{"dates filter", store.SearchFilter{Q: "row-17", From: d("2017-03-28")}, []string{quoting.ID}},
+		{"second page", store.SearchFilter{Q: "row-17", Offset: 1}, []string{quoting.ID}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			hits, _, err := b.s.Search(b.ctx, tc.f)
+			require.NoError(t, err)
+			got := []string{}
+			for _, h := range hits {
+				require.Equal(t, "request", h.Kind)
+				got = append(got, h.RequestID)
+			}
+			require.Equal(t, tc.want, got)
+			for i := 1; i < len(hits); i++ {
+				require.GreaterOrEqual(t, hits[i-1].Rank, hits[i].Rank, "ranked")
+			}
+		})
+	}
+	t.Run("another organization finds its own", func(t *testing.T) {
+		hits, _, err := b.s.Search(other.Ctx, store.SearchFilter{Q: "row-17"})
+		require.NoError(t, err)
+		require.Len(t, hits, 1)
+		require.Equal(t, "Theirs", hits[0].RequestTitle)
+	})
+}

@@ -437,6 +437,16 @@ func (s *Store) FindRequests(ctx context.Context, f sunshine.RequestFilter) ([]*
 	return rs, next, nil
 }
 
+// statusChangedOn is the day a request in rolling production, under appeal
+// or in litigation moved to its status, from its latest status_changed
+// event to it (Request.StatusChangedOn): a walk back through its own
+// events on request_events_request_idx (request_id, seq), a few rows a
+// request; no read at all for a request in another status.
+const statusChangedOn = `CASE WHEN r.status IN ('rolling_production', 'appealed', 'in_litigation') THEN
+		(SELECT e.effective_on FROM request_events e
+		WHERE e.request_id = r.id AND e.kind = 'status_changed' AND e.data->>'to' = r.status
+		ORDER BY e.seq DESC LIMIT 1) END`
+
 // requestListQuery builds the list query for a filter: one page plus one row
 // to tell whether another page follows. Each filter has an index that
 // serves it (migrations/0001_init.up.sql; docs/operations.md).
@@ -563,7 +573,12 @@ func requestListQuery(org string, f sunshine.RequestFilter, limit int, now time.
 	// its agencies and sort them all, for each page: a second a page for
 	// 150,000 requests, where walking the (org_id, due_sort, id) index
 	// reads just the page.
-	query := requestColumns + `
+	columns := requestColumns
+	if f.WithStatusChangedOn {
+		columns += `,
+	` + statusChangedOn + ` AS status_changed_on`
+	}
+	query := columns + `
 	FROM (SELECT r.* FROM requests r WHERE ` + strings.Join(where, " AND ") + `
 		ORDER BY r.due_sort, r.id LIMIT ` + arg(limit+1) + `) r
 	` + requestJoins("$1") + `
@@ -626,6 +641,9 @@ func (s *Store) update(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, up
 			*dst = *v
 			changed[name] = *v
 		}
+	}
+	if was := r.Title; upd.Title != nil && *upd.Title != was {
+		changed["previous_title"] = was // the timeline says what it replaced
 	}
 	setStr("title", &r.Title, upd.Title)
 	setStr("description", &r.Description, upd.Description)

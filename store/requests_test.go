@@ -1022,3 +1022,94 @@ func dateOrEmpty(d deadline.Date) string {
 	}
 	return d.String()
 }
+
+// A changed title's event keeps the title it replaced, as a changed
+// tracking number's does, so the timeline can say what it was.
+func TestStore_UpdateTitleKeepsPrevious(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	r := b.request(t, b.agency(t, "Sheriff", "us-ca"), "Jail contracts", "2017-03-27")
+	ptr := func(s string) *string { return &s }
+	for _, tc := range []struct {
+		name string
+		upd  sunshine.RequestUpdate
+		want string
+	}{
+		{"title", sunshine.RequestUpdate{Title: ptr("Jail contracts, 2017")},
+			`{"title": "Jail contracts, 2017", "previous_title": "Jail contracts"}`},
+		{"description alone", sunshine.RequestUpdate{Description: ptr("Every contract.")},
+			`{"description": "Every contract."}`},
+		{"the same title, and a description", sunshine.RequestUpdate{Title: ptr("Jail contracts, 2017"), Description: ptr("All of them.")},
+			`{"description": "All of them."}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := b.s.UpdateRequest(b.ctx, r.ID, tc.upd)
+			require.NoError(t, err)
+			es, _, err := b.s.FindEvents(b.ctx, r.ID, store.All, "")
+			require.NoError(t, err)
+			last := es[len(es)-1]
+			require.Equal(t, sunshine.EventUpdated, last.Kind)
+			require.JSONEq(t, tc.want, string(last.Data))
+		})
+	}
+}
+
+// A request in rolling production, under appeal or in litigation has the
+// day of its latest move to that status from its timeline, for exports
+// that ask for it (the list does not read it).
+func TestStore_FindRequestsWithStatusChangedOn(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	a := b.agency(t, "Sheriff", "us-ca")
+	at := func(title string, to sunshine.Status, on string) *sunshine.Request {
+		r := &sunshine.Request{AgencyID: a.ID, Title: title, DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: d("2017-03-01")}
+		require.NoError(t, b.s.CreateRequestAt(b.ctx, r, sunshine.TransitionInput{To: to, EffectiveOn: d(on)}))
+		return r
+	}
+	move := func(r *sunshine.Request, to sunshine.Status, on string) {
+		_, err := b.s.TransitionRequest(b.ctx, r.ID, sunshine.TransitionInput{To: to, EffectiveOn: d(on)})
+		require.NoError(t, err)
+	}
+	rolling := at("Rolling", sunshine.StatusRollingProduction, "2017-03-10")
+	again := at("Rolling again", sunshine.StatusRollingProduction, "2017-03-10")
+	move(again, sunshine.StatusAwaitingRequester, "2017-03-15")
+	move(again, sunshine.StatusRollingProduction, "2017-03-20")
+	appealed := at("Appealed", sunshine.StatusAppealed, "2017-03-11")
+	appealedAgain := at("Appealed after a release", sunshine.StatusAppealed, "2017-03-11")
+	move(appealedAgain, sunshine.StatusRollingProduction, "2017-03-18")
+	move(appealedAgain, sunshine.StatusAppealed, "2017-03-25")
+	litigation := at("In court", sunshine.StatusInLitigation, "2017-03-12")
+	acked := at("Acknowledged", sunshine.StatusAcknowledged, "2017-03-13")
+	denied := at("Denied", sunshine.StatusDenied, "2017-03-14")
+	submitted := b.request(t, a, "Submitted", "2017-03-01")
+
+	want := map[string]struct{ changed, since string }{
+		rolling.ID:       {"2017-03-10", "2017-03-10"},
+		again.ID:         {"2017-03-20", "2017-03-20"}, // the latest move to it
+		appealed.ID:      {"2017-03-11", "2017-03-11"},
+		appealedAgain.ID: {"2017-03-25", "2017-03-25"},
+		litigation.ID:    {"2017-03-12", "2017-03-12"},
+		acked.ID:         {"", "2017-03-13"}, // its own column says
+		denied.ID:        {"", "2017-03-14"},
+		submitted.ID:     {"", ""},
+	}
+	for _, tc := range []struct {
+		name string
+		with bool
+	}{{"for an export", true}, {"for the list", false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			rs, _, err := b.s.FindRequests(b.ctx, sunshine.RequestFilter{Statuses: sunshine.AllStatuses(), WithStatusChangedOn: tc.with})
+			require.NoError(t, err)
+			require.Len(t, rs, len(want))
+			for _, r := range rs {
+				w := want[r.ID]
+				if !tc.with {
+					require.True(t, r.StatusChangedOn.IsZero(), r.Title)
+					continue
+				}
+				require.Equal(t, w.changed, r.StatusChangedOn.String(), r.Title)
+				require.Equal(t, w.since, r.StatusSince().String(), r.Title)
+			}
+		})
+	}
+}

@@ -223,7 +223,18 @@ func searchQuery(org string, f SearchFilter, limit, k, window int) (string, []an
 		)`
 	}
 	requestFilter := strings.Join(append(onRequest, "TRUE"), " AND ")
+	// The request whose external ID (an import's reference) is exactly the
+	// text typed, as the requests list's q finds it: one look-up through
+	// requests_org_external_id_key, whatever the organization's size. It
+	// ranks first, once, with rank 1 (the most a word match reaches).
+	exactArg := arg(strings.TrimSpace(f.Q))
 	q := `WITH query AS (SELECT websearch_to_tsquery('` + searchConfig + `', $2) AS q),
+	exact_hit AS (
+		SELECT r.id, 'request' AS kind, r.id AS request_id, NULL::uuid AS communication_id, NULL::uuid AS document_id,
+			NULL::uuid AS note_id, r.title, ` + requestDate + ` AS on_date, r.search
+		FROM requests r
+		WHERE r.org_id = $1 AND r.external_id = ` + exactArg + ` AND ` + dated(requestDate) + ` AND ` + requestFilter + `
+	),
 	` + kind("request_hits", `r.id, 'request' AS kind, r.id AS request_id, NULL::uuid AS communication_id, NULL::uuid AS document_id,
 			NULL::uuid AS note_id, r.title, `+requestDate+` AS on_date, r.search, r.status, r.agency_id`,
 		"requests r", "r", "r.org_id = $1", requestDate, requestFilter) + `,
@@ -237,15 +248,18 @@ func searchQuery(org string, f SearchFilter, limit, k, window int) (string, []an
 			e.id AS note_id, NULL::text AS title, `+noteDate+` AS on_date, e.search`,
 		"request_events e", "e", "e.org_id = $1 AND e.kind = 'note_added'", noteDate, requestOf("e")) + `,
 	candidates AS (
-		SELECT kind, request_id, communication_id, document_id, note_id, title, on_date, search FROM request_hits
-		UNION ALL SELECT kind, request_id, communication_id, document_id, note_id, title, on_date, search FROM communication_hits
-		UNION ALL SELECT kind, request_id, communication_id, document_id, note_id, title, on_date, search FROM document_hits
-		UNION ALL SELECT kind, request_id, communication_id, document_id, note_id, title, on_date, search FROM note_hits
+		SELECT kind, request_id, communication_id, document_id, note_id, title, on_date, search, TRUE AS exact FROM exact_hit
+		UNION ALL SELECT kind, request_id, communication_id, document_id, note_id, title, on_date, search, FALSE FROM request_hits
+			WHERE id NOT IN (SELECT id FROM exact_hit)
+		UNION ALL SELECT kind, request_id, communication_id, document_id, note_id, title, on_date, search, FALSE FROM communication_hits
+		UNION ALL SELECT kind, request_id, communication_id, document_id, note_id, title, on_date, search, FALSE FROM document_hits
+		UNION ALL SELECT kind, request_id, communication_id, document_id, note_id, title, on_date, search, FALSE FROM note_hits
 	),
 	page AS (
-		SELECT h.kind, h.request_id, h.communication_id, h.document_id, h.note_id, h.title, h.on_date, ts_rank(h.search, query.q) AS rank
+		SELECT h.kind, h.request_id, h.communication_id, h.document_id, h.note_id, h.title, h.on_date, h.exact,
+			CASE WHEN h.exact THEN 1 ELSE ts_rank(h.search, query.q) END AS rank
 		FROM candidates h CROSS JOIN query
-		ORDER BY rank DESC, h.on_date DESC, h.request_id, h.document_id NULLS FIRST, h.communication_id NULLS FIRST, h.note_id NULLS FIRST
+		ORDER BY h.exact DESC, rank DESC, h.on_date DESC, h.request_id, h.document_id NULLS FIRST, h.communication_id NULLS FIRST, h.note_id NULLS FIRST
 		LIMIT ` + arg(limit+1) + ` OFFSET ` + arg(f.Offset) + `
 	)
 	-- The request and agency, and the snippet (ts_headline re-parses the
@@ -265,7 +279,7 @@ func searchQuery(org string, f SearchFilter, limit, k, window int) (string, []an
 	CROSS JOIN query
 	JOIN requests r ON r.org_id = $1 AND r.id = page.request_id
 	JOIN agencies a ON a.org_id = r.org_id AND a.id = r.agency_id
-	ORDER BY page.rank DESC, page.on_date DESC, page.request_id, page.document_id NULLS FIRST, page.communication_id NULLS FIRST,
+	ORDER BY page.exact DESC, page.rank DESC, page.on_date DESC, page.request_id, page.document_id NULLS FIRST, page.communication_id NULLS FIRST,
 		page.note_id NULLS FIRST`
 	return q, args, nil
 }

@@ -23,6 +23,7 @@ func (s *Server) handleExportCSV(c *gin.Context) {
 		return
 	}
 	f := lf.request(s.csvPage)
+	f.WithStatusChangedOn = true // status_on of requests whose status only the timeline dates
 	ctx := ctxOf(c)
 	err = s.store.Snapshot(ctx, func(st *store.Store) error {
 		rs, next, err := st.FindRequests(ctx, f)

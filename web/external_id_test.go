@@ -56,3 +56,19 @@ func TestRequestPage_ExternalID(t *testing.T) {
 	require.Contains(t, page, "Details changed: external ID cleared")
 	require.Nil(t, b.reload(r).ExternalID, "cleared")
 }
+
+// The Search page finds a request by its external ID typed exactly, first,
+// as the Requests page does.
+func TestSearch_ExternalID(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	ext := "row-17"
+	_, err := b.st.UpdateRequest(b.fx.Ctx, r.ID, sunshine.RequestUpdate{ExternalID: &ext})
+	require.NoError(t, err)
+	rec := b.get("/search?q=row-17")
+	require.Equal(t, http.StatusOK, rec.Code)
+	page := body(rec)
+	require.Contains(t, page, `<a href="/requests/`+r.ID+`">`+r.Title+`</a>`)
+	require.NotContains(t, page, "Nothing matched")
+	require.Contains(t, body(b.get("/search?q=row")), "Nothing matched", "exactly, not a part")
+}

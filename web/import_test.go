@@ -176,6 +176,18 @@ func TestImport_ReadsTheExport(t *testing.T) {
 	require.NoError(t, b.st.CreateRequestAt(b.fx.Ctx, closed, sunshine.TransitionInput{To: sunshine.StatusNoRecords, EffectiveOn: deadline.MustParseDate("2017-02-01")}))
 	acked := &sunshine.Request{AgencyID: a.ID, Title: "Use-of-force reports", DeliveryMethod: sunshine.DeliveryPortal, ReceivedOn: deadline.MustParseDate("2017-03-20")}
 	require.NoError(t, b.st.CreateRequestAt(b.fx.Ctx, acked, sunshine.TransitionInput{To: sunshine.StatusAcknowledged, EffectiveOn: deadline.MustParseDate("2017-03-22")}))
+	// Statuses only the timeline dates: the export has their day too.
+	var timelineDated []*sunshine.Request
+	for _, st := range []struct {
+		to sunshine.Status
+		on string
+	}{{sunshine.StatusRollingProduction, "2017-03-02"}, {sunshine.StatusAppealed, "2017-03-03"}, {sunshine.StatusInLitigation, "2017-03-04"}} {
+		req := &sunshine.Request{AgencyID: a.ID, Title: "Booking logs " + string(st.to), DeliveryMethod: sunshine.DeliveryEmail,
+			ReceivedOn: deadline.MustParseDate("2017-03-01")}
+		require.NoError(t, b.st.CreateRequestAt(b.fx.Ctx, req, sunshine.TransitionInput{To: st.to, EffectiveOn: deadline.MustParseDate(st.on)}))
+		req.StatusChangedOn = deadline.MustParseDate(st.on) // as an export reads it
+		timelineDated = append(timelineDated, req)
+	}
 	estimate := deadline.MustParseDate("2017-04-20")
 	r, err := b.st.UpdateRequest(b.fx.Ctx, r.ID, sunshine.RequestUpdate{AgencyEstimatedOn: &estimate})
 	require.NoError(t, err)
@@ -186,18 +198,18 @@ func TestImport_ReadsTheExport(t *testing.T) {
 		loc := requireRedirect(t, b.upload("/requests/import", map[string]string{"action": "import"}, map[string][]byte{"export.csv": export.Body.Bytes()}, ""), "/requests")
 		return body(b.get(loc))
 	}
-	require.Contains(t, importExport(), "Imported 0 requests from export.csv. 3 rows imported before left out.")
+	require.Contains(t, importExport(), "Imported 0 requests from export.csv. 6 rows imported before left out.")
 
 	other := storetest.Org(t, b.st, "other")
 	require.NoError(t, b.st.SetPassword(context.Background(), other.Admin.ID, password))
 	require.NoError(t, b.st.CreateAgency(other.Ctx, &sunshine.Agency{Name: a.Name, Jurisdiction: a.Jurisdiction}))
 	b.login(other.Admin.Email)
-	require.Contains(t, importExport(), "Imported 3 requests from export.csv.")
-	require.Contains(t, importExport(), "Imported 0 requests from export.csv. 3 rows imported before left out.")
-	rs, _, err := b.st.FindRequests(other.Ctx, sunshine.RequestFilter{Statuses: sunshine.AllStatuses()})
+	require.Contains(t, importExport(), "Imported 6 requests from export.csv.")
+	require.Contains(t, importExport(), "Imported 0 requests from export.csv. 6 rows imported before left out.")
+	rs, _, err := b.st.FindRequests(other.Ctx, sunshine.RequestFilter{Statuses: sunshine.AllStatuses(), WithStatusChangedOn: true})
 	require.NoError(t, err)
-	require.Len(t, rs, 3)
-	for _, orig := range []*sunshine.Request{r, closed, acked} {
+	require.Len(t, rs, 6)
+	for _, orig := range append([]*sunshine.Request{r, closed, acked}, timelineDated...) {
 		i := slices.IndexFunc(rs, func(c *sunshine.Request) bool { return c.Title == orig.Title })
 		require.GreaterOrEqual(t, i, 0, orig.Title)
 		c := rs[i]
@@ -214,6 +226,7 @@ func TestImport_ReadsTheExport(t *testing.T) {
 			{"external_id", orig.ID, *c.ExternalID},
 			{"agency_estimated_on", orig.AgencyEstimatedOn.String(), c.AgencyEstimatedOn.String()},
 			{"acknowledged_on", orig.AcknowledgedOn.String(), c.AcknowledgedOn.String()},
+			{"status_on", orig.StatusSince().String(), c.StatusSince().String()},
 		} {
 			require.Equal(t, field.want, field.got, "%s: %s", orig.Title, field.name)
 		}

@@ -813,7 +813,11 @@ func detailWords(key string, v any) (name, value string, short bool) {
 	name, short = strings.ReplaceAll(key, "_", " "), true
 	switch key {
 	case "title":
-		short = false
+		// In quotes, as it is words; a long one (up to 300 characters) cut.
+		if t, ok := v.(string); ok && t != "" {
+			value = "“" + cutWords(t, titleWords) + "”"
+		}
+		return name, value, true
 	case "description":
 		name, short = "request text", false
 	case "agency_estimated_on":
@@ -844,6 +848,25 @@ func detailWords(key string, v any) (name, value string, short bool) {
 		}
 	}
 	return name, value, true
+}
+
+// titleWords is how much of a changed title the timeline shows, in
+// characters: a line's worth.
+const titleWords = 80
+
+// cutWords returns s if it has at most n characters, else its first n cut
+// after a word (or within one, when the first word alone is longer than
+// half of n), with "…".
+func cutWords(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	cut := string(r[:n])
+	if sp := strings.LastIndexAny(cut, " \n"); sp >= 0 && utf8.RuneCountInString(cut[:sp]) > n/2 {
+		cut = cut[:sp]
+	}
+	return strings.TrimRight(cut, " ,;:.-") + "…"
 }
 
 // eventText says what an event recorded.

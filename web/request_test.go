@@ -1131,7 +1131,8 @@ func TestChangedField(t *testing.T) {
 		{"sent_on", "2017-03-27", "sent date Mon 27 Mar 2017"},
 		{"tags", []any{"ice", "jail"}, "tags (ice, jail)"},
 		{"tags", []any{}, "tags cleared"},
-		{"title", "A very long new title", "title"},
+		{"title", "Jail contracts, 2017", "title “Jail contracts, 2017”"},
+		{"title", strings.Repeat("Jail contracts ", 10), "title “Jail contracts Jail contracts Jail contracts Jail contracts Jail contracts Jail…”"},
 		{"description", "Every record of …", "request text"},
 	} {
 		require.Equal(t, tc.want, web.ChangedField(tc.key, tc.value), "%s %v", tc.key, tc.value)
@@ -1520,4 +1521,15 @@ func TestRequestPage_ClosedSaysWhenAnswered(t *testing.T) {
 			require.NotContains(t, due, tc.never)
 		})
 	}
+}
+
+// Renaming a request: its timeline says the new title and the one it
+// replaced.
+func TestRequestPage_TitleChangeInTimeline(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	f := detailsOf(r)
+	f.Set("title", "Jail contracts & ICE, 2017")
+	loc := requireRedirect(t, b.post("/requests/"+r.ID+"/edit", f), "/requests/"+r.ID)
+	require.Contains(t, body(b.get(loc)), "Details changed: title “Jail contracts &amp; ICE, 2017” (was “"+r.Title+"”)")
 }
