@@ -94,6 +94,7 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		{"/requests/import/template.csv", 200, 200, 200, 200},
 		{"/requests/" + r.ID, 200, 200, 200, 404},
 		{"/requests/" + r.ID + "/copies", 200, 200, 403, 404},
+		{"/requests/" + r.ID + "/letters.zip", 200, 200, 200, 404},
 		{"/communications/" + comm.ID + "/message.txt", 200, 200, 200, 404},
 		{"/documents/" + kept.ID + "/download", 200, 200, 200, 404},
 		// A document's forms' addresses opened as a page: to its request's page.

@@ -1,16 +1,22 @@
 package web_test
 
 import (
+	"archive/zip"
+	"bytes"
+	"context"
 	"html"
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/store/storetest"
 )
 
 // From a request's page, staff file it with more agencies: the form offers
@@ -138,4 +144,54 @@ func TestRequestPage_FileCopiesRefused(t *testing.T) {
 	got, err := b.st.FindRequestByID(b.fx.Ctx, r.ID)
 	require.NoError(t, err)
 	require.Nil(t, got.GroupID, "nothing filed")
+}
+
+// The group's letters download as one ZIP, a letter an agency, each
+// addressed to its own agency under its own law; a request filed alone has
+// its one letter; another organization's request is not found.
+func TestRequestPage_GroupLetters(t *testing.T) {
+	t.Parallel()
+	b, sac, r := sacramento(t)
+	letters := func(id string) map[string]string {
+		rec := b.get("/requests/" + id + "/letters.zip")
+		require.Equal(t, http.StatusOK, rec.Code)
+		require.Equal(t, "application/zip", rec.Header().Get("Content-Type"))
+		zr, err := zip.NewReader(bytes.NewReader(rec.Body.Bytes()), int64(rec.Body.Len()))
+		require.NoError(t, err)
+		out := map[string]string{}
+		for _, f := range zr.File {
+			rc, err := f.Open()
+			require.NoError(t, err)
+			text, err := io.ReadAll(rc)
+			require.NoError(t, err)
+			out[f.Name] = string(text)
+		}
+		return out
+	}
+	alone := letters(r.ID)
+	require.Len(t, alone, 1)
+	require.Contains(t, alone["01 "+sac.Name+".txt"], "under the California Public Records Act")
+
+	cook := &sunshine.Agency{Name: "Cook County Sheriff", Jurisdiction: "us-il"}
+	require.NoError(t, b.st.CreateAgency(b.fx.Ctx, cook))
+	_, err := b.st.FileCopies(b.fx.Ctx, r.ID, sunshine.CopyInput{AgencyIDs: []string{cook.ID}, ReceivedOn: r.ReceivedOn})
+	require.NoError(t, err)
+	page := body(b.get("/requests/" + r.ID))
+	require.Contains(t, page, `<a href="/requests/`+r.ID+`/letters.zip" download>Download every agency's letter (ZIP)</a>`)
+	group := letters(r.ID)
+	require.Len(t, group, 2)
+	var cookLetter string
+	for name, text := range group {
+		if strings.HasSuffix(name, " Cook County Sheriff.txt") {
+			cookLetter = text
+		}
+	}
+	require.Contains(t, cookLetter, "Cook County Sheriff\n")
+	require.Contains(t, cookLetter, "under the Illinois Freedom of Information Act")
+	require.NotContains(t, cookLetter, "California")
+
+	other := storetest.Org(t, b.st, "other")
+	require.NoError(t, b.st.SetPassword(context.Background(), other.Admin.ID, password))
+	b.login(other.Admin.Email)
+	require.Equal(t, http.StatusNotFound, b.get("/requests/"+r.ID+"/letters.zip").Code)
 }

@@ -1,11 +1,16 @@
 package web
 
 import (
+	"archive/zip"
+	"bytes"
+	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/gin-gonic/gin"
 
@@ -133,4 +138,65 @@ func (s *Server) handleLetterLog(c *gin.Context) {
 		return
 	}
 	s.redirectBack(c, commPath(cm), "Logged the request letter of "+cm.OccurredOn.Format("Mon 2 Jan 2006")+".")
+}
+
+// handleGroupLetters is GET /requests/{id}/letters.zip: the letter of each
+// request filed together with this one, one text file an agency, to print
+// or to paste into each agency's email or portal. Each is drafted as its
+// own page drafts it (sunshine.DraftLetter), signed by the person signed in.
+func (s *Server) handleGroupLetters(c *gin.Context) {
+	ctx := ctxOf(c)
+	r, err := s.store.FindRequestByID(ctx, c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	group := []*sunshine.Request{r}
+	if r.GroupID != nil {
+		if group, err = s.groupOf(c, r); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	now := s.store.Clock().Now()
+	for i, g := range group {
+		in, err := s.store.FindLetterInput(ctx, g.ID)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		w, err := zw.Create(fmt.Sprintf("%02d %s.txt", i+1, fileSafe(g.AgencyName)))
+		if err == nil {
+			_, err = io.WriteString(w, sunshine.DraftLetter(in, now).Body)
+		}
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	if err := zw.Close(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	h := c.Writer.Header()
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "letters.zip"}))
+	h.Set("Cache-Control", "private, no-cache")
+	c.Data(http.StatusOK, "application/zip", buf.Bytes())
+}
+
+// fileSafe is a name as a file in a ZIP may carry it: no path separators
+// or control characters, and not too long.
+func fileSafe(name string) string {
+	name = strings.Map(func(r rune) rune {
+		if r == '/' || r == '\\' || r == ':' || unicode.IsControl(r) {
+			return '-'
+		}
+		return r
+	}, strings.TrimSpace(name))
+	if r := []rune(name); len(r) > 80 {
+		name = string(r[:80])
+	}
+	return name
 }

@@ -111,6 +111,7 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 	in.GET("/requests/:id", s.handleRequestPage)
 	in.GET("/requests/:id/letter", s.handleLetterPage)
 	in.GET("/requests/:id/letter.txt", s.handleLetterText)
+	in.GET("/requests/:id/letters.zip", s.handleGroupLetters)
 	in.POST("/requests/:id/letter", s.handleLetterLog)
 	in.POST("/requests/:id/communications", s.handleCommunicationCreate)
 	in.POST(uploadRoute, s.handleDocumentUpload)
