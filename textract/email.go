@@ -111,6 +111,8 @@ const maxMIMEParts = 1000
 // space, "--" or nothing, is a delimiter of the outermost open level with
 // that boundary, in a header or a body: it closes the levels inside that
 // one and starts a part of it (or, followed by "--", closes it too).
+// Header fields are read as the parser reads them (folded lines, lines
+// without a colon continuing the field before, lines it skips), and
 // Content-Type is parsed with the parser's own media type parser. It stops
 // reading past maxMIMEDepth levels or maxMIMEParts parts.
 func mimeShape(data []byte) (depth, parts int) {
@@ -175,7 +177,7 @@ func mimeShape(data []byte) (depth, parts int) {
 				}
 			}
 			header, ctypes, inCT, root = false, nil, false, false
-		case line[0] == ' ' || line[0] == '\t':
+		case line[0] == ' ' || line[0] == '\t' || line[0] == '\r':
 			// Unfolded as the parser's header reader does: trimmed, joined
 			// by a space.
 			if inCT {
@@ -183,14 +185,44 @@ func mimeShape(data []byte) (depth, parts int) {
 				ctypes[len(ctypes)-1] = append(ct, bytes.TrimSpace(line)...)
 			}
 		default:
-			name, value, colon := bytes.Cut(line, []byte(":"))
-			inCT = colon && strings.EqualFold(string(bytes.TrimSpace(name)), "Content-Type")
-			if inCT {
-				// Trimmed as the parser's header reader trims it: " ;
-				// boundary=b" is then a boundary without a media type.
-				ctypes = append(ctypes, append([]byte(nil), bytes.TrimSpace(value)...))
+			colon := bytes.IndexByte(line, ':')
+			switch {
+			case colon == 0:
+				// The parser skips a line that starts with a colon.
+			case colon < 0:
+				// A line without a colon continues the field before it,
+				// joined by a space, as the parser repairs it.
+				if inCT {
+					ct := append(ctypes[len(ctypes)-1], ' ')
+					ctypes[len(ctypes)-1] = append(ct, line...)
+				}
+			default:
+				if bytes.Contains(line[:colon+1], []byte(" :")) {
+					line = bytes.Replace(line, []byte(" :"), []byte(":"), 1)
+					colon = bytes.IndexByte(line, ':')
+				}
+				if !headerName(line[:colon]) {
+					continue // skipped by the parser: what follows continues the field before
+				}
+				inCT = strings.EqualFold(string(bytes.TrimSpace(line[:colon])), "Content-Type")
+				if inCT {
+					// Trimmed as the parser's header reader trims it: " ;
+					// boundary=b" is then a boundary without a media type.
+					ctypes = append(ctypes, append([]byte(nil), bytes.TrimSpace(line[colon+1:])...))
+				}
 			}
 		}
 	}
 	return depth, parts
+}
+
+// headerName reports whether the parser's header reader takes name as a
+// field's name: spaces and visible ASCII but the colon.
+func headerName(name []byte) bool {
+	for _, c := range name {
+		if c != ' ' && (c < '!' || c > '~') {
+			return false
+		}
+	}
+	return true
 }
