@@ -26,6 +26,7 @@ import (
 
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/go-pdf/fpdf"
 	"github.com/stretchr/testify/require"
 
@@ -920,6 +921,9 @@ func TestBrowser_FileWithMoreAgencies(t *testing.T) {
 	// agency (its law's whole group) are hidden, and Choose all takes only
 	// what is shown.
 	b.do("find the sheriffs", chromedp.SendKeys(chromedp.CSS(`#copy-filter`), "county sher"))
+	b.do("press Enter in the filter", chromedp.SendKeys(chromedp.CSS(`#copy-filter`), kb.Enter))
+	require.False(t, evaluate[bool](b, "a refusal", `document.querySelector("[data-error-summary]") !== null`), "Enter filters; it sends nothing")
+	require.Equal(t, "county sher", evaluate[string](b, "the filter", `document.querySelector("#copy-filter").value`))
 	shown := evaluate[[]string](b, "the agencies shown", `Array.from(document.querySelectorAll("#copy-agencies .check:not([hidden]) label")).map(function (l) { return l.textContent; })`)
 	require.Equal(t, []string{"Fresno County Sheriff's Office", "Kern County Sheriff's Office"}, shown)
 	require.True(t, evaluate[bool](b, "the federal group", `document.querySelector("#copy-law-1").hidden`))

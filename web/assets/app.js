@@ -33,6 +33,10 @@
     if (label) label.hidden = false;
     var list = document.querySelector(f.getAttribute("data-filter-checks"));
     if (!list) return;
+    // Enter in the box filters; it does not send the form around it.
+    ["keydown", "keypress"].forEach(function (type) {
+      f.addEventListener(type, function (e) { if (e.key === "Enter") e.preventDefault(); });
+    });
     f.addEventListener("input", function () {
       var words = f.value.toLowerCase().split(/\s+/).filter(Boolean);
       list.querySelectorAll(".check").forEach(function (row) {
