@@ -91,8 +91,11 @@ func bundle(msgs []mail.Message, sending []store.ClaimedReminder, lk *batchLooku
 		for n, i := range o.members {
 			items[n] = lk.grouped[sending[i].ID].data
 		}
+		// The most pressing first: the earliest date, those without one
+		// last; by agency within a day.
 		slices.SortStableFunc(items, func(a, b mail.ReminderData) int {
-			return cmp.Or(a.DueOn.Compare(b.DueOn), cmp.Compare(a.AgencyName, b.AgencyName))
+			return cmp.Or(cmp.Compare(btoi(a.DueOn.IsZero()), btoi(b.DueOn.IsZero())), a.DueOn.Compare(b.DueOn),
+				cmp.Compare(a.AgencyName, b.AgencyName))
 		})
 		first := lk.grouped[sending[o.members[0]].ID]
 		d := mail.GroupReminderData{Kind: sending[o.members[0]].Kind, RecipientName: first.data.RecipientName,
@@ -111,4 +114,11 @@ func bundle(msgs []mail.Message, sending []store.ClaimedReminder, lk *batchLooku
 		out[k].msg = msg
 	}
 	return out, nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

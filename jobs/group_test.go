@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
 	"github.com/sunshine-records/sunshine/mail"
 	"github.com/sunshine-records/sunshine/mail/mailtest"
 )
@@ -95,22 +96,22 @@ func TestReminders_GroupInOneEmail(t *testing.T) {
 }
 
 // Copies filed assigned to a colleague tell them in one email, which names
-// who assigned them, quotes no note, and lists each agency with where its
-// request stands.
+// who assigned them and lists each agency with where its request stands,
+// the overdue first and said so, in its subject too.
 func TestReminders_GroupAssignedInOneEmail(t *testing.T) {
 	t.Parallel()
 	b := sacramento(t)
 	ana := &sunshine.User{Email: "ana@ndlon.example", Name: "Ana Ruiz", Role: sunshine.RoleStaff}
 	require.NoError(t, b.st.CreateUser(b.fx.Ctx, ana))
-	var agencies []string
-	for _, name := range []string{"Fresno County Sheriff's Office", "Kern County Sheriff's Office"} {
+	file := func(name, received string) {
 		a := &sunshine.Agency{Name: name, Jurisdiction: "us-ca"}
 		require.NoError(t, b.st.CreateAgency(b.fx.Ctx, a))
-		agencies = append(agencies, a.ID)
+		_, err := b.st.FileCopies(b.fx.Ctx, b.req.ID, sunshine.CopyInput{AgencyIDs: []string{a.ID}, AssigneeID: &ana.ID,
+			ReceivedOn: deadline.MustParseDate(received)})
+		require.NoError(t, err)
 	}
-	_, err := b.st.FileCopies(b.fx.Ctx, b.req.ID, sunshine.CopyInput{AgencyIDs: agencies, AssigneeID: &ana.ID,
-		ReceivedOn: b.req.ReceivedOn})
-	require.NoError(t, err)
+	file("Fresno County Sheriff's Office", "2017-03-27")
+	file("Kern County Sheriff's Office", "2017-03-01") // due 13 March: overdue
 
 	fake := &mail.Fake{}
 	_, _, res, err := b.runner(fake).RunOnce(context.Background())
@@ -123,10 +124,11 @@ func TestReminders_GroupAssignedInOneEmail(t *testing.T) {
 	}
 	require.Len(t, toAna, 1, "one email for the two copies")
 	m := toAna[0]
-	require.Equal(t, "Assigned to you at 2 agencies: All communications with ICE since 20 January 2017", m.Subject)
-	require.Contains(t, m.Text, `Admin of ndlon assigned you "All communications with ICE since 20 January 2017", filed with 2 agencies together:`)
-	require.Contains(t, m.Text, "- Fresno County Sheriff's Office: submitted, due Thu 6 Apr 2017")
-	require.Contains(t, m.Text, "- Kern County Sheriff's Office: submitted, due Thu 6 Apr 2017")
+	require.Equal(t, "Assigned to you at 2 agencies (1 overdue): All communications with ICE since 20 January 2017", m.Subject)
+	require.Contains(t, m.Text, `Admin of ndlon assigned you 2 requests of "All communications with ICE since 20 January 2017", filed with several agencies together:`)
+	kern := strings.Index(m.Text, "- Kern County Sheriff's Office: submitted, overdue: was due Mon 13 Mar 2017, 14 days late")
+	fresno := strings.Index(m.Text, "- Fresno County Sheriff's Office: submitted, due Thu 6 Apr 2017")
+	require.True(t, kern >= 0 && fresno > kern, "the overdue one first:\n%s", m.Text)
 	require.Contains(t, m.Text, "You now follow these requests up")
 	require.GreaterOrEqual(t, res.Sent, 2, "both reminders sent")
 }

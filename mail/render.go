@@ -383,5 +383,20 @@ func RenderGroupReminder(d GroupReminderData) (subject, text, html string, err e
 	if err != nil {
 		return "", "", "", err
 	}
-	return oneLine(fmt.Sprintf(what, len(d.Items)) + ": " + shorten(d.Title, subjectTitle)), text, html, nil
+	what = fmt.Sprintf(what, len(d.Items))
+	if overdue := d.overdue(); d.Kind == KindAssigned && overdue > 0 {
+		what += fmt.Sprintf(" (%d overdue)", overdue)
+	}
+	return oneLine(what + ": " + shorten(d.Title, subjectTitle)), text, html, nil
+}
+
+// overdue counts the items already overdue (an assignment's).
+func (d GroupReminderData) overdue() int {
+	n := 0
+	for _, it := range d.Items {
+		if it.DaysOverdue > 0 {
+			n++
+		}
+	}
+	return n
 }
