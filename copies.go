@@ -41,7 +41,7 @@ func (in *CopyInput) Validate() error {
 		}
 	}
 	if !in.SentOn.IsZero() && !in.ReceivedOn.IsZero() && in.ReceivedOn.Before(in.SentOn) {
-		fs = append(fs, FieldError{"received_on", "must not be before the day it was sent (sent_on)"})
+		fs = append(fs, FieldError{"received_on", "must not be before the day it was sent"})
 	}
 	if len(fs) > 0 {
 		return Invalid(fs...)

@@ -327,7 +327,7 @@ func (r *Request) Validate() error {
 		fs = append(fs, FieldError{"delivery_method", "must be one of email, portal, mail, fax, in_person, other"})
 	}
 	if !r.SentOn.IsZero() && !r.ReceivedOn.IsZero() && r.ReceivedOn.Before(r.SentOn) {
-		fs = append(fs, FieldError{"received_on", "must not be before the day it was sent (sent_on)"})
+		fs = append(fs, FieldError{"received_on", "must not be before the day it was sent"})
 	}
 	if chars(r.TrackingNumber) > 200 {
 		fs = append(fs, FieldError{"tracking_number", "must be at most 200 characters"})

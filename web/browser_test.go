@@ -888,7 +888,7 @@ func TestBrowser_DraftLetter(t *testing.T) {
 	require.Equal(t, edited, downloaded, "the download is the edited letter")
 
 	b.do("log it as sent", chromedp.Click(chromedp.CSS(`#log button[type="submit"]`)))
-	b.waitText("the note after logging", "Logged the request letter of Wed 5 Apr 2017.")
+	b.waitText("the note after logging", "Logged the request letter of Mon 27 Mar 2017.") // the day the request was sent
 	cms, _, err := ls.st.FindCommunications(ls.ndlon.Ctx, ls.request.ID, store.All, "")
 	require.NoError(t, err)
 	require.Len(t, cms, 1)

@@ -126,7 +126,7 @@ func TestRequestPage_FileCopiesRefused(t *testing.T) {
 		{"NoAgency", url.Values{"received_on": {"2017-04-03"}}, []string{"Agencies: choose at least one agency"}},
 		{"BadDate", url.Values{"agency_ids": {cook.ID}, "received_on": {"3 April"}}, []string{"Received by the agencies on must be a date"}},
 		{"ReceivedBeforeSent", url.Values{"agency_ids": {cook.ID}, "sent_on": {"2017-04-03"}, "received_on": {"2017-04-01"}},
-			[]string{"Received by the agencies on must not be before the day it was sent (sent_on)"}},
+			[]string{"Received by the agencies on must not be before the day it was sent"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := b.post("/requests/"+r.ID+"/copies", tc.form)

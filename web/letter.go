@@ -62,8 +62,14 @@ func (s *Server) handleLetterPage(c *gin.Context) {
 	if !ok {
 		return
 	}
+	// Sent on the day the request says it was sent, when it says; else
+	// today, as the letter is dated.
+	sent := r.SentOn
+	if sent.IsZero() {
+		sent = r.Today(s.store.Clock().Now())
+	}
 	f := newLetterForm(url.Values{"to": {l.To}, "from": {l.From}, "subject": {l.Subject}, "body": {l.Body},
-		"occurred_on": {r.Today(s.store.Clock().Now()).String()}, "channel": {letterChannel(r)}})
+		"occurred_on": {sent.String()}, "channel": {letterChannel(r)}})
 	s.renderLetter(c, http.StatusOK, r, f)
 }
 
@@ -77,12 +83,14 @@ func (s *Server) renderLetter(c *gin.Context, status int, r *sunshine.Request, f
 
 // handleLetterText downloads the drafted letter as a text file.
 func (s *Server) handleLetterText(c *gin.Context) {
-	_, l, ok := s.draftLetter(c)
+	r, l, ok := s.draftLetter(c)
 	if !ok {
 		return
 	}
 	h := c.Writer.Header()
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "letter.txt"}))
+	// Named for its agency: a group's letters are many downloads.
+	name := "letter - " + fileSafe(r.AgencyName) + ".txt"
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Cache-Control", "private, no-cache")
 	c.Data(http.StatusOK, "text/plain; charset=utf-8", []byte(l.Body))

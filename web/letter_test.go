@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"html"
 	"net/http"
 	"net/url"
 	"strings"
@@ -41,10 +42,10 @@ func TestLetterPage(t *testing.T) {
 	}
 	require.Equal(t, "Records Unit, "+a.Name+" <records@sheriff.example>", inputValue(t, page, "letter-to"))
 	require.Equal(t, "California Public Records Act request: "+r.Title, inputValue(t, page, "letter-subject"))
-	require.Equal(t, "2017-04-05", inputValue(t, page, "letter-occurred-on"), "today in Sacramento")
+	require.Equal(t, "2017-03-27", inputValue(t, page, "letter-occurred-on"), "the day the request was sent")
 	require.Contains(t, page, `<option value="email" selected>Email</option>`)
 	require.Contains(t, page, `data-copy="#letter-body">Copy the letter</button>`)
-	require.Contains(t, page, `<a class="button secondary" href="/requests/`+r.ID+`/letter.txt" download="letter.txt" data-download="#letter-body">Download .txt</a>`)
+	require.Contains(t, page, `<a class="button secondary" href="/requests/`+r.ID+`/letter.txt" download="letter - `+html.EscapeString(a.Name)+`.txt" data-download="#letter-body">Download .txt</a>`)
 	require.Contains(t, page, `<button type="submit">Log this letter as sent</button>`)
 	require.Contains(t, page, "The request's status and dates stay as they are.")
 
@@ -52,13 +53,14 @@ func TestLetterPage(t *testing.T) {
 	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, draft))
 	dp := body(b.get("/requests/" + draft.ID + "/letter"))
 	require.Contains(t, dp, "stay as they are: to start the clock, submit the request on its page", "logging does not submit a draft")
+	require.Equal(t, "2017-04-05", inputValue(t, dp, "letter-occurred-on"), "not sent yet: today in Sacramento")
 	require.Contains(t, textareaValue(t, dp, "letter-body"), "\nJail contracts\n", "the title where there is no text")
 	require.Contains(t, dp, `<option value="mail" selected>Mail</option>`)
 
 	txt := b.get("/requests/" + r.ID + "/letter.txt")
 	require.Equal(t, http.StatusOK, txt.Code)
 	require.Equal(t, "text/plain; charset=utf-8", txt.Header().Get("Content-Type"))
-	require.Equal(t, "attachment; filename=letter.txt", txt.Header().Get("Content-Disposition"))
+	require.Equal(t, `attachment; filename="letter - Sacramento County Sheriff's Department.txt"`, txt.Header().Get("Content-Disposition"))
 	require.Equal(t, letter, body(txt), "the download is the draft the page shows")
 
 	other := storetest.Org(t, b.st, "other")
