@@ -245,14 +245,18 @@ func (d *agencyImportData) add(ctx context.Context, st *store.Store) error {
 
 // lawSpellings maps each way a sheet may name a law, as nameKey reads it,
 // to the codes of the laws it may mean: the code ("us-ca"), the short name
-// ("CPRA"), the region ("California"), the pages' label ("California:
+// ("CPRA"), the region ("California") or its postal code ("CA"), the pages' label ("California:
 // CPRA"), the add form's ("California: California Public Records Act
 // (CPRA)") and the law's name ("Freedom of Information Act", two laws').
 var lawSpellings = sync.OnceValue(func() map[string][]string {
 	out := map[string][]string{}
 	for _, j := range deadline.Jurisdictions() {
-		for _, v := range []string{j.Code, j.ShortName, j.Region, j.Region + ": " + j.ShortName,
-			j.Region + ": " + j.Law + " (" + j.ShortName + ")", j.Law} {
+		spellings := []string{j.Code, j.ShortName, j.Region, j.Region + ": " + j.ShortName,
+			j.Region + ": " + j.Law + " (" + j.ShortName + ")", j.Law}
+		if state, ok := strings.CutPrefix(j.Code, "us-"); ok && len(state) == 2 {
+			spellings = append(spellings, state) // the postal code: "CA"
+		}
+		for _, v := range spellings {
 			if k := nameKey(v); !slices.Contains(out[k], j.Code) {
 				out[k] = append(out[k], j.Code)
 			}
@@ -263,7 +267,7 @@ var lawSpellings = sync.OnceValue(func() map[string][]string {
 
 // lawOf is the code of the law v names, or what is wrong with v.
 func lawOf(v string) (code, problem string) {
-	const how = `write the law's code, short name or state, as us-ca, CPRA, California or "California: CPRA" (the laws are listed on the import page)`
+	const how = `write the law's code, short name or state, as us-ca, CPRA, California, CA or "California: CPRA" (the laws are listed on the import page)`
 	if strings.TrimSpace(v) == "" {
 		return "", "is required: " + how
 	}

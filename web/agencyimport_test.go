@@ -61,7 +61,7 @@ func TestAgencyImport_CheckThenImport(t *testing.T) {
 	page = body(rec)
 	require.Contains(t, page, "2 of 4 rows cannot be imported")
 	require.Contains(t, page, "Nothing was imported.")
-	require.Contains(t, page, `Row 4 (Fresno County Sheriff&#39;s Office): jurisdiction: &#34;Calif.&#34; is no law Sunshine knows; write the law&#39;s code, short name or state, as us-ca, CPRA, California or &#34;California: CPRA&#34;`)
+	require.Contains(t, page, `Row 4 (Fresno County Sheriff&#39;s Office): jurisdiction: &#34;Calif.&#34; is no law Sunshine knows; write the law&#39;s code, short name or state, as us-ca, CPRA, California, CA or &#34;California: CPRA&#34;`)
 	require.Contains(t, page, `Row 5 (Kern County Sheriff&#39;s Office): email: must be an email address; portal_url: must be an http or https address; time_zone: must be an IANA time zone`)
 	require.Contains(t, page, "Columns left out: Notes.")
 	require.Empty(t, directory(t, b, b.fx.Ctx), "nothing saved")
@@ -148,6 +148,9 @@ func TestAgencyImport_AlreadyInTheDirectory(t *testing.T) {
 	require.Equal(t, a.Version, sac.Version)
 
 	// Again: nothing new, nothing added twice.
+	check := body(b.importAgencies("check", "sheet.csv", []byte(file)))
+	require.Contains(t, check, "Nothing new to import: the directory has every agency of the file")
+	require.NotContains(t, check, `value="import"`, "nothing to import")
 	loc = requireRedirect(t, b.importAgencies("import", "sheet.csv", []byte(file)), "/agencies")
 	require.Contains(t, body(b.get(loc)), "Imported 0 agencies from sheet.csv. 2 rows in the directory already left out.")
 	require.Len(t, directory(t, b, b.fx.Ctx), 2)
@@ -174,6 +177,8 @@ func TestAgencyImport_Jurisdictions(t *testing.T) {
 		{"code in capitals", "US-CA", "<td>California: CPRA</td>"},
 		{"short name", "cpra", "<td>California: CPRA</td>"},
 		{"state", "California", "<td>California: CPRA</td>"},
+		{"state's postal code", "CA", "<td>California: CPRA</td>"},
+		{"another state's, in lower case", "tx", "<td>Texas: TPIA</td>"},
 		{"the pages' label", "California: CPRA", "<td>California: CPRA</td>"},
 		{"the label, spaced and cased", "  new york:   foil ", "<td>New York: FOIL</td>"},
 		{"the add form's label", "Texas: Texas Public Information Act (TPIA)", "<td>Texas: TPIA</td>"},
