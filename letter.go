@@ -125,7 +125,7 @@ func periodSentence(j *deadline.Jurisdiction) string {
 	}
 	// Sunshine's summary of the law's words (NoDeadline) is written for
 	// staff, not for an agency: the letter cites the law alone.
-	return "The " + lawName(j) + " sets no fixed number of days for a response but asks for a prompt one (" + j.Citation + ")."
+	return "I ask for a prompt response, as the " + lawName(j) + " requires (" + j.Citation + ")."
 }
 
 // letterTo is the recipient on one line: "Records Unit, Sheriff's

@@ -71,7 +71,7 @@ func TestDraftLetter(t *testing.T) {
 			req:  sunshine.Request{Title: "Jail contracts", Description: "The jail's contracts with ICE."},
 			date: "April 5, 2017",
 			has: []string{"under the Florida Public Records Act.\n",
-				"\nThe Florida Public Records Act sets no fixed number of days for a response but asks for a prompt one (Fla. Stat. 119.07(1)).\n"},
+				"\nI ask for a prompt response, as the Florida Public Records Act requires (Fla. Stat. 119.07(1)).\n"},
 			hasNot: []string{"requires a response within", "Track this request", "the law sets no number of days"},
 		},
 		{
@@ -141,7 +141,7 @@ func TestDraftLetter_EveryLaw(t *testing.T) {
 				require.Contains(t, l.Body, "\nThe "+j.ShortName+" requires a response within "+j.Days(j.Period, j.Unit)+" ("+j.Citation+").\n")
 				return
 			}
-			require.Contains(t, l.Body, "\nThe "+j.Law+" sets no fixed number of days for a response but asks for a prompt one ("+j.Citation+").\n")
+			require.Contains(t, l.Body, "\nI ask for a prompt response, as the "+j.Law+" requires ("+j.Citation+").\n")
 			require.NotContains(t, l.Body, "Track this request")
 			require.NotContains(t, l.Body, "not modelled", "Sunshine's notes stay out of letters")
 		})

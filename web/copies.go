@@ -90,7 +90,8 @@ func (s *Server) renderCopies(c *gin.Context, status int, r *sunshine.Request, f
 }
 
 // groupOf lists the requests filed together with r, r included, in the
-// order the Requests page lists them (the date each is followed by).
+// order the Requests page lists them (the date each is followed by), by
+// agency within a date.
 func (s *Server) groupOf(c *gin.Context, r *sunshine.Request) ([]*sunshine.Request, error) {
 	var out []*sunshine.Request
 	f := sunshine.RequestFilter{GroupID: *r.GroupID, Limit: 100}
@@ -101,10 +102,21 @@ func (s *Server) groupOf(c *gin.Context, r *sunshine.Request) ([]*sunshine.Reque
 		}
 		out = append(out, rs...)
 		if next == "" {
-			return out, nil
+			break
 		}
 		f.After = next
 	}
+	// The list's order of dates stands; each run of one date is put in
+	// order of agency.
+	for i := 0; i < len(out); {
+		j := i + 1
+		for j < len(out) && out[j].FollowOn() == out[i].FollowOn() {
+			j++
+		}
+		slices.SortFunc(out[i:j], func(a, b *sunshine.Request) int { return strings.Compare(a.AgencyName, b.AgencyName) })
+		i = j
+	}
+	return out, nil
 }
 
 // groupPanel is the request page's "Filed together": the group's
@@ -201,7 +213,10 @@ func (s *Server) handleCopies(c *gin.Context) {
 	if len(names) <= 5 {
 		note = "Filed with " + n + ": " + andList(names) + "."
 	}
-	if in.ReceivedOn.IsZero() {
+	switch {
+	case in.ReceivedOn.IsZero() && len(copies) == 1:
+		note += " Without a received date it is a draft: submit it when the agency has it."
+	case in.ReceivedOn.IsZero():
 		note += " Without a received date they are drafts: submit each when the agency has it."
 	}
 	s.redirectBack(c, requestPath(r.ID)+"#group", note)

@@ -69,6 +69,8 @@ func TestRequestPage_FileCopies(t *testing.T) {
 		require.Regexp(t, regexp.QuoteMeta(`<a href="/requests/`+g.ID+`">`+g.AgencyName+`</a>:`)+`\s+submitted · <span class="due [^"]+"><time datetime="`+g.DueOn.String()+`">`, page)
 	}
 	require.Contains(t, page, `<a href="/requests?group_id=`+r.ID+`&amp;status=any">See them in the request list</a>`)
+	cookAt, erieAt := strings.Index(page, ">Cook County Sheriff</a>:"), strings.Index(page, ">Erie County Sheriff</a>:")
+	require.True(t, cookAt > 0 && erieAt > cookAt, "due the same day: by agency")
 
 	// A copy's page lists the original; more copies from it offer neither.
 	copyID := group[0].ID
@@ -100,6 +102,11 @@ func TestRequestPage_FileCopies(t *testing.T) {
 	require.Len(t, regexp.MustCompile(`<td data-label="Request">`).FindAllStringIndex(open, -1), 2, "its open ones, unless asked")
 	require.Equal(t, http.StatusBadRequest, b.get("/requests?group_id=sheriffs").Code)
 
+	// One more, without a received date: a draft, and said so.
+	requireRedirect(t, b.post("/requests/"+r.ID+"/copies", url.Values{"agency_ids": {fresno.ID}}), "/requests/"+r.ID)
+	require.Contains(t, body(b.get("/requests/"+r.ID)),
+		"Filed with 1 more agency: Fresno County Sheriff. Without a received date it is a draft: submit it when the agency has it.")
+
 	// A long group folds away in the page's margin.
 	var more []string
 	for _, county := range []string{"Kern", "Tulare", "Kings", "Madera", "Merced", "Stanislaus"} {
@@ -108,7 +115,7 @@ func TestRequestPage_FileCopies(t *testing.T) {
 	_, err = b.st.FileCopies(b.fx.Ctx, r.ID, sunshine.CopyInput{AgencyIDs: more})
 	require.NoError(t, err)
 	page = body(b.get("/requests/" + r.ID))
-	require.Contains(t, page, "<details><summary>The 9 requests</summary>")
+	require.Contains(t, page, "<details><summary>The 10 requests</summary>")
 }
 
 // A refused filing comes back with its errors and what was chosen, and

@@ -324,7 +324,7 @@ func (s *Server) canWrite(c *gin.Context) bool {
 	if p.Role.CanWrite() {
 		return true
 	}
-	s.render(c, http.StatusForbidden, "error", "Not allowed", errorPage{Message: "Your role (viewer) can read but not change requests. Ask an admin for the staff role."})
+	s.render(c, http.StatusForbidden, "error", "Not allowed", errorPage{Message: "Your role (viewer) can read requests and agencies but not change or add them. Ask an admin for the staff role."})
 	return false
 }
 
