@@ -79,7 +79,7 @@ func (u *User) Validate() error {
 	if !ValidEmail(u.Email) {
 		fs = append(fs, FieldError{"email", "must be an email address"})
 	}
-	if chars(u.Name) > 200 {
+	if NameTooLong(u.Name) {
 		fs = append(fs, FieldError{"name", "must be at most 200 characters"})
 	}
 	if !u.Role.Valid() {
@@ -90,6 +90,9 @@ func (u *User) Validate() error {
 	}
 	return nil
 }
+
+// NameTooLong reports whether a person's name passes 200 characters.
+func NameTooLong(name string) bool { return chars(name) > 200 }
 
 var emailRE = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
 

@@ -66,6 +66,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	}
 	cases := []matrixCase{
 		{"GET", "/api/v1/me", "", list},
+		{"PATCH", "/api/v1/me", `{"name":"Name %s"}`, list}, // everyone their own
 		{"GET", "/api/v1/agencies", "", list},
 		{"GET", "/api/v1/agencies/" + agency, "", read},
 		{"PATCH", "/api/v1/agencies/" + agency, `{"phone":"916-555-0100"}`, write},

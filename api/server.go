@@ -233,6 +233,7 @@ func (s *Server) routes() {
 
 	authed := v1.Group("", s.authenticate, noUnknownQuery)
 	authed.GET("/me", s.handleMe)
+	authed.PATCH("/me", s.handleMeUpdate)
 
 	authed.GET("/agencies", s.handleAgencyList)
 	authed.GET("/agencies/:id", s.handleAgencyGet)

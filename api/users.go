@@ -31,6 +31,33 @@ func (s *Server) handleMe(c *gin.Context) {
 	c.JSON(http.StatusOK, meJSON{User: u, Organization: org})
 }
 
+// handleMeUpdate is PATCH /me: the caller changes their own name, which
+// signs their letters and greets them in emails. Any role may; it answers
+// as GET /me.
+func (s *Server) handleMeUpdate(c *gin.Context) {
+	var in struct {
+		Name optional[string] `json:"name"`
+	}
+	if err := decodeJSON(c, &in); err != nil {
+		fail(c, err)
+		return
+	}
+	var fe fieldErrors
+	name := set(&fe, "name", in.Name)
+	if name == nil && len(fe) == 0 {
+		fe.add("name", "is required: the name to set (\"\" clears it)")
+	}
+	if err := fe.err(); err != nil {
+		fail(c, err)
+		return
+	}
+	if _, err := s.store.SetMyName(c.Request.Context(), *name); err != nil {
+		fail(c, err)
+		return
+	}
+	s.handleMe(c)
+}
+
 func (s *Server) handleUserList(c *gin.Context) {
 	if err := newQuery(c).err(); err != nil {
 		fail(c, err)

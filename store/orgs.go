@@ -412,3 +412,26 @@ func (s *Store) AddTokenHash(ctx context.Context, userID, name, token string) er
 		return translate(err, "token")
 	})
 }
+
+// SetMyName changes the caller's own name, as letters are signed and
+// emails greet them: trimmed, at most 200 characters; "" clears it (the
+// email address then stands for it).
+func (s *Store) SetMyName(ctx context.Context, name string) (*sunshine.User, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if p.UserID == "" {
+		return nil, sunshine.Errorf(sunshine.EForbidden, "only a person has a name to set")
+	}
+	name = strings.TrimSpace(name)
+	if sunshine.NameTooLong(name) {
+		return nil, sunshine.FieldInvalid("name", "must be at most 200 characters")
+	}
+	var u sunshine.User
+	q := `UPDATE users SET name = $3, updated_at = now() WHERE org_id = $1 AND id = $2 RETURNING ` + userColumns
+	if err := sqlx.GetContext(ctx, s.q(), &u, q, p.OrgID, p.UserID, name); err != nil {
+		return nil, translate(err, "user")
+	}
+	return &u, nil
+}

@@ -150,6 +150,8 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		// The viewer's revoked token: the admin and its owner may revoke it
 		// again; to staff it is someone else's (404).
 		{"/settings/tokens/" + tok.ID + "/revoke", nil, 303, 404, 303, 404},
+		// Everyone's own name.
+		{"/settings/name", url.Values{"name": {"A name"}}, 303, 303, 303, 303},
 		// Everyone's own preferences, saved as the defaults they have.
 		{"/settings/preferences", url.Values{"digest": {"1"}, "digest_hour": {"7"}, "kinds": sunshine.ReminderKinds}, 303, 303, 303, 303},
 		// A new calendar feed address for oneself.

@@ -140,6 +140,7 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 	in.GET("/documents/:id/text", s.handleDocumentFormPage)
 	in.GET("/settings", s.handleSettings)
 	in.POST("/settings/preferences", s.handlePreferences)
+	in.POST("/settings/name", s.handleMyName)
 	in.POST("/settings/calendar", s.handleCalendar)
 	in.POST("/settings/tokens", s.handleTokenCreate)
 	in.POST("/settings/tokens/:id/revoke", s.handleTokenRevoke)

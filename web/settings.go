@@ -33,6 +33,7 @@ var kindLabels = map[string]string{
 // key in ?saved= (a fixed list, so a link cannot put words on the page).
 var savedNotes = map[string]string{
 	"preferences": "Your reminder preferences are saved.",
+	"name":        "Your name is saved: it signs the letters you draft and greets you in emails.",
 	"revoked":     "The token is revoked: programs using it can no longer sign in with it.",
 	"invited":     "Invitation sent. The link in the email lets them set a password; it works for 7 days.",
 	"policy":      "The reminder policy is saved, and reminders for open requests are rescheduled.",
@@ -87,20 +88,22 @@ type policyForm struct {
 }
 
 type settingsData struct {
-	Note      string
-	IsAdmin   bool
-	TimeZone  string // the organization's, for the digest hour and timestamps
-	Hours     []int
-	Prefs     prefsForm
-	FeedURL   string // a feed link just made, shown once
-	Tokens    []tokenRow
-	TokenForm tokenForm
-	Users     []userRow
-	UsersErr  string // why a deactivation or reactivation was refused
-	Invite    inviteForm
-	Roles     []sunshine.Role
-	Policy    policyForm
-	Zones     []string
+	Note string
+	// Name is the person's own name, as typed when refused (NameErr).
+	Name, NameErr string
+	IsAdmin       bool
+	TimeZone      string // the organization's, for the digest hour and timestamps
+	Hours         []int
+	Prefs         prefsForm
+	FeedURL       string // a feed link just made, shown once
+	Tokens        []tokenRow
+	TokenForm     tokenForm
+	Users         []userRow
+	UsersErr      string // why a deactivation or reactivation was refused
+	Invite        inviteForm
+	Roles         []sunshine.Role
+	Policy        policyForm
+	Zones         []string
 }
 
 // commonZones are suggestions for the policy's time zone; any IANA name works.
@@ -113,6 +116,13 @@ func (s *Server) settingsFor(c *gin.Context, d *settingsData) error {
 	ctx := ctxOf(c)
 	p, _ := sunshine.PrincipalFrom(ctx)
 	d.IsAdmin = p.Role == sunshine.RoleAdmin
+	if d.NameErr == "" {
+		me, err := s.store.FindUserByID(ctx, p.UserID)
+		if err != nil {
+			return err
+		}
+		d.Name = me.Name
+	}
 	d.Roles = []sunshine.Role{sunshine.RoleStaff, sunshine.RoleViewer, sunshine.RoleAdmin}
 	d.Zones = commonZones
 	d.Hours = make([]int, 24)
@@ -269,6 +279,20 @@ func (s *Server) requireAdmin(c *gin.Context) bool {
 
 func (s *Server) handleSettings(c *gin.Context) {
 	s.showSettings(c, http.StatusOK, &settingsData{Note: savedNotes[c.Query("saved")]})
+}
+
+// handleMyName saves the person's own name.
+func (s *Server) handleMyName(c *gin.Context) {
+	name := c.PostForm("name")
+	_, err := s.store.SetMyName(ctxOf(c), name)
+	switch {
+	case err == nil:
+		saved(c, "name", "name")
+	case formError(err):
+		s.showSettings(c, http.StatusBadRequest, &settingsData{Name: name, NameErr: sentences(fieldErrors(err))["name"]})
+	default:
+		s.fail(c, err)
+	}
 }
 
 func (s *Server) handlePreferences(c *gin.Context) {

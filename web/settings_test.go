@@ -449,3 +449,30 @@ func TestSettings_ChangeRole(t *testing.T) {
 	ana.login(u.Email)
 	require.Equal(t, http.StatusForbidden, ana.post("/settings/users/"+u.ID+"/role", url.Values{"role": {"admin"}}).Code)
 }
+
+// Settings → Your name saves the person's own name, which then signs the
+// letters they draft; a name too long comes back with its error and what
+// was typed, and changes nothing.
+func TestSettings_YourName(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	page := body(b.get("/settings"))
+	require.Contains(t, page, `<input id="my-name" name="name" value="`+html.EscapeString(b.fx.Admin.Name)+`"`)
+
+	loc := requireRedirect(t, b.post("/settings/name", url.Values{"name": {"  Ana Ruiz "}}), "/settings?saved=name")
+	require.Contains(t, body(b.get(strings.Split(loc, "#")[0])), "Your name is saved: it signs the letters you draft")
+	me, err := b.st.FindUserByID(b.fx.Ctx, b.fx.Admin.ID)
+	require.NoError(t, err)
+	require.Equal(t, "Ana Ruiz", me.Name)
+	require.Contains(t, body(b.get("/requests/"+r.ID+"/letter")), "Sincerely,\n\nAna Ruiz\n")
+
+	long := strings.Repeat("é", 201)
+	rec := b.post("/settings/name", url.Values{"name": {long}})
+	require.Equal(t, http.StatusBadRequest, rec.Code)
+	page = body(rec)
+	require.Contains(t, page, `<p class="field-error" id="my-name-error">Must be at most 200 characters.</p>`)
+	require.Contains(t, page, `value="`+long+`"`)
+	me, err = b.st.FindUserByID(b.fx.Ctx, b.fx.Admin.ID)
+	require.NoError(t, err)
+	require.Equal(t, "Ana Ruiz", me.Name, "unchanged")
+}
