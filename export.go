@@ -20,12 +20,13 @@ import (
 // description give back what a request was filed with; external_id is the
 // request's reference in the system it was imported from; status_on the
 // day it reached its status, where known (Request.StatusSince), for an
-// import to file it there. New columns go at the end, so a spreadsheet
-// that reads columns by position keeps working.
+// import to file it there; group_id joins the requests filed together
+// (Request.GroupID). New columns go at the end, so a spreadsheet that
+// reads columns by position keeps working.
 var CSVHeader = []string{"id", "title", "agency", "jurisdiction", "status", "received_on", "due_on", "extended",
 	"days_overdue", "tracking_number", "assignee", "last_communication_on", "closed_on",
 	"agency_estimated_on", "follow_on", "sent_on", "delivery_method", "statutory_due_on", "tags", "description",
-	"external_id", "status_on"}
+	"external_id", "status_on", "group_id"}
 
 // CSVRecord is a request as one row of a CSV export, as of today (the
 // agency's date), every cell safe to open in a spreadsheet. A passed
@@ -36,18 +37,21 @@ func CSVRecord(r *Request, today deadline.Date) []string {
 	if r.Overdue(today) {
 		overdue = strconv.Itoa(r.EffectiveDueOn().DaysUntil(today))
 	}
-	assignee, externalID := "", ""
+	assignee, externalID, group := "", "", ""
 	if r.AssigneeEmail != nil {
 		assignee = *r.AssigneeEmail
 	}
 	if r.ExternalID != nil {
 		externalID = *r.ExternalID
 	}
+	if r.GroupID != nil {
+		group = *r.GroupID
+	}
 	row := []string{r.ID, r.Title, r.AgencyName, r.Jurisdiction, string(r.Status), r.ReceivedOn.String(),
 		r.EffectiveDueOn().String(), strconv.FormatBool(r.Extended), overdue, r.TrackingNumber, assignee,
 		r.LastCommunicationOn.String(), r.ClosedOn.String(), r.AgencyEstimatedOn.String(), r.FollowOn().String(),
 		r.SentOn.String(), string(r.DeliveryMethod), r.DueOn.String(), strings.Join(r.Tags, "; "), r.Description,
-		externalID, r.StatusSince().String()}
+		externalID, r.StatusSince().String(), group}
 	for i, v := range row {
 		row[i] = CSVSafe(v)
 	}

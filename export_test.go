@@ -159,7 +159,7 @@ func TestCSVRecord_StatusOn(t *testing.T) {
 		r := tc.r
 		assert.Equal(t, tc.want, csvCells(t, sunshine.CSVRecord(&r, today))["status_on"], tc.name)
 	}
-	assert.Equal(t, []string{"external_id", "status_on"}, sunshine.CSVHeader[20:], "new columns at the end")
+	assert.Equal(t, []string{"external_id", "status_on"}, sunshine.CSVHeader[20:22], "new columns at the end")
 }
 
 // csvCells names a CSV row's cells by the header's columns.
@@ -171,4 +171,16 @@ func csvCells(t *testing.T, row []string) map[string]string {
 		cell[name] = row[i]
 	}
 	return cell
+}
+
+// group_id, at the end, joins the requests filed together; empty for a
+// request filed alone.
+func TestCSVRecord_GroupID(t *testing.T) {
+	today := deadline.MustParseDate("2017-04-05")
+	r := &sunshine.Request{ID: "r1", Title: "Jail contracts", Jurisdiction: "us-ca", Status: sunshine.StatusDraft}
+	assert.Equal(t, "", csvCells(t, sunshine.CSVRecord(r, today))["group_id"])
+	group := "8b226343-aa32-4727-81b8-b20121aaaa0b"
+	r.GroupID = &group
+	assert.Equal(t, group, csvCells(t, sunshine.CSVRecord(r, today))["group_id"])
+	assert.Equal(t, []string{"external_id", "status_on", "group_id"}, sunshine.CSVHeader[20:], "new columns at the end")
 }

@@ -314,7 +314,7 @@ func TestAgencyPage_Access(t *testing.T) {
 					require.Equal(t, tc.want, rec.Code, body(rec))
 					switch tc.want {
 					case http.StatusForbidden:
-						require.Contains(t, body(rec), "Your role (viewer) can read but not change")
+						require.Contains(t, body(rec), "Your role (viewer) can read requests and agencies but not change")
 					case http.StatusNotFound:
 						require.Contains(t, body(rec), "There is nothing here, or it belongs to another organization.")
 						require.NotContains(t, body(rec), "New York City Police Department")
