@@ -912,8 +912,13 @@ func TestBrowser_FileWithMoreAgencies(t *testing.T) {
 	checked := func() int {
 		return evaluate[int](b, "the boxes ticked", `document.querySelectorAll('input[name="agency_ids"]:checked').length`)
 	}
+	label := func() string {
+		return evaluate[string](b, "the button's label", `document.querySelector("button[data-check-all]").firstChild.nodeValue`)
+	}
+	require.Equal(t, "Choose all", label())
 	b.do("choose every California agency", chromedp.Click(chromedp.CSS(`button[data-check-all]`)))
 	require.Equal(t, 3, checked(), "the three California agencies, not the federal one")
+	require.Equal(t, "Clear all", label(), "it now clears them")
 	b.do("and none again", chromedp.Click(chromedp.CSS(`button[data-check-all]`)))
 	require.Zero(t, checked())
 
@@ -927,6 +932,7 @@ func TestBrowser_FileWithMoreAgencies(t *testing.T) {
 	shown := evaluate[[]string](b, "the agencies shown", `Array.from(document.querySelectorAll("#copy-agencies .check:not([hidden]) label")).map(function (l) { return l.textContent; })`)
 	require.Equal(t, []string{"Fresno County Sheriff's Office", "Kern County Sheriff's Office"}, shown)
 	require.True(t, evaluate[bool](b, "the federal group", `document.querySelector("#copy-law-1").hidden`))
+	require.Equal(t, "2 agencies shown", evaluate[string](b, "the count", `document.querySelector("[data-filter-count]").textContent`))
 	b.do("choose them", chromedp.Click(chromedp.CSS(`#copy-law-0 button[data-check-all]`)))
 	require.Equal(t, 2, checked())
 	b.screenshot("copies")

@@ -12,15 +12,30 @@
 
   // "Choose all" buttons: <button hidden data-check-all="#id">, shown only
   // where this script runs. A click ticks every box shown in #id (a filter
-  // box may hide some), or unticks them all when all are ticked already.
+  // box may hide some), or, once all are ticked, unticks them: the button
+  // then says "Clear all".
+  function shownBoxes(b) {
+    return Array.prototype.filter.call(document.querySelectorAll(b.getAttribute("data-check-all") + ' input[type="checkbox"]'),
+      function (x) { return !x.closest("[hidden]"); });
+  }
+  function syncCheckAll() {
+    document.querySelectorAll("button[data-check-all]").forEach(function (b) {
+      var boxes = shownBoxes(b);
+      var all = boxes.length > 0 && boxes.every(function (x) { return x.checked; });
+      b.firstChild.nodeValue = all ? "Clear all" : "Choose all";
+    });
+  }
   document.querySelectorAll("button[data-check-all]").forEach(function (b) { b.hidden = false; });
   document.addEventListener("click", function (e) {
     var b = e.target.closest("button[data-check-all]");
     if (!b) return;
-    var boxes = Array.prototype.filter.call(document.querySelectorAll(b.getAttribute("data-check-all") + ' input[type="checkbox"]'),
-      function (x) { return !x.closest("[hidden]"); });
+    var boxes = shownBoxes(b);
     var all = boxes.every(function (x) { return x.checked; });
     boxes.forEach(function (x) { x.checked = !all; });
+    syncCheckAll();
+  });
+  document.addEventListener("change", function (e) {
+    if (e.target.matches && e.target.matches('input[type="checkbox"]')) syncCheckAll();
   });
 
   // Filter boxes for long lists of checkboxes: <input hidden
@@ -47,6 +62,10 @@
       list.querySelectorAll("fieldset").forEach(function (fs) {
         fs.hidden = !fs.querySelector(".check:not([hidden])");
       });
+      var shown = list.querySelectorAll(".check:not([hidden])").length;
+      var count = document.querySelector('[data-filter-count="' + f.id + '"]');
+      if (count) count.textContent = words.length ? shown + (shown === 1 ? " agency shown" : " agencies shown") : "";
+      syncCheckAll();
     });
   });
 
