@@ -737,7 +737,15 @@ func TestRenderGroupReminder(t *testing.T) {
 			require.Contains(t, text, "You get this email because you are assigned to these requests")
 		})
 	}
-	_, _, _, err := mail.RenderGroupReminder(group("digest"))
+	// A request renamed since it was filed says so on its line.
+	renamed := group(mail.KindDueSoon)
+	renamed.Items[1].RequestTitle = "ICE communications, 2017 only"
+	_, text, _, err := mail.RenderGroupReminder(renamed)
+	require.NoError(t, err)
+	require.Contains(t, text, `- Fresno County Sheriff's Office ("ICE communications, 2017 only"): due in`)
+	require.NotContains(t, text, "- "+renamed.Items[0].AgencyName+" (", "the others keep the group's title")
+
+	_, _, _, err = mail.RenderGroupReminder(group("digest"))
 	require.ErrorContains(t, err, "no group email")
 
 	d := group(mail.KindOverdue)
