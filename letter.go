@@ -20,13 +20,35 @@ type Letter struct {
 	Body    string `json:"body"`
 }
 
+// LetterKind is what a letter is: the request itself, or a follow-up on it.
+type LetterKind string
+
+// Letter kinds; each is logged as the communication of the same kind.
+const (
+	LetterRequest  LetterKind = "request"
+	LetterFollowUp LetterKind = "follow_up"
+)
+
+// ParseLetterKind reads a letter kind; "" is the request letter.
+func ParseLetterKind(v string) (LetterKind, error) {
+	switch k := LetterKind(v); k {
+	case "":
+		return LetterRequest, nil
+	case LetterRequest, LetterFollowUp:
+		return k, nil
+	}
+	return "", FieldInvalid("kind", "must be request or follow_up")
+}
+
 // LetterInput is what a letter is drafted from: the request, its agency,
-// the organization and the person who signs it.
+// the organization and the person who signs it, and the kind of letter
+// ("" is the request letter).
 type LetterInput struct {
 	Request *Request
 	Agency  *Agency
 	Org     *Organization
 	Signer  *User
+	Kind    LetterKind
 }
 
 // DraftLetter writes the request letter, dated now in the agency's time
@@ -61,6 +83,9 @@ func DraftLetter(in LetterInput, now time.Time) Letter {
 	if j != nil {
 		subject = lawName(j) + " request: " + r.Title
 	}
+	if in.Kind == LetterFollowUp {
+		subject = "Follow-up: " + subject
+	}
 	line("Re: ", subject)
 	if r.TrackingNumber != "" {
 		line("Reference: ", r.TrackingNumber)
@@ -72,22 +97,26 @@ func DraftLetter(in LetterInput, now time.Time) Letter {
 		line("To whom it may concern:")
 	}
 	line()
-	if j != nil {
-		line("I request the following records under the ", lawName(j), ".")
-	} else {
-		line("I request the following records.")
-	}
-	line()
 	text := strings.TrimSpace(strings.ReplaceAll(r.Description, "\r\n", "\n"))
 	if text == "" {
 		text = r.Title
 	}
-	line(text)
-	line()
-	line("Where possible, please provide the records in electronic form, by email.")
-	if j != nil {
+	if in.Kind == LetterFollowUp {
+		followUp(line, r, j, text, now)
+	} else {
+		if j != nil {
+			line("I request the following records under the ", lawName(j), ".")
+		} else {
+			line("I request the following records.")
+		}
 		line()
-		line(periodSentence(j))
+		line(text)
+		line()
+		line("Where possible, please provide the records in electronic form, by email.")
+		if j != nil {
+			line()
+			line(periodSentence(j))
+		}
 	}
 	line()
 	line("Sincerely,")
@@ -158,4 +187,55 @@ func letterFrom(in LetterInput) string {
 		s += "<" + in.Signer.Email + ">"
 	}
 	return s
+}
+
+// followUp writes a follow-up letter's body: the request it follows up
+// (when the agency received it, and what it asks), the date the response
+// was or is due, as the request follows it (the date agreed with the
+// agency, the agency's own estimate, or the law's with its citation), and
+// whether it has passed, and the question: when will the records come.
+func followUp(line func(...string), r *Request, j *deadline.Jurisdiction, text string, now time.Time) {
+	received := ""
+	if !r.ReceivedOn.IsZero() {
+		received = ", received on " + r.ReceivedOn.Format("January 2, 2006") + ","
+	}
+	law := ""
+	if j != nil {
+		law = " under the " + lawName(j)
+	}
+	line("I write to follow up on my request", law, received, " for the following records:")
+	line()
+	line(text)
+	line()
+	today := r.Today(now)
+	if due := r.FollowOn(); !due.IsZero() && r.Status.Open() {
+		on, passed := due.Format("January 2, 2006"), today.After(due)
+		switch {
+		case !r.CustomDueOn.IsZero() && passed:
+			line("We agreed on a response by ", on, ". I have not received one.")
+		case !r.CustomDueOn.IsZero():
+			line("We agreed on a response by ", on, ".")
+		case r.FollowsEstimate() && passed:
+			line("You estimated a response by ", on, ". I have not received one.")
+		case r.FollowsEstimate():
+			line("You estimated a response by ", on, ".")
+		case j != nil && passed:
+			line("The ", j.ShortName, " required a response by ", on, " (", dueCitation(r, j), "). I have not received one.")
+		case j != nil:
+			line("The ", j.ShortName, " requires a response by ", on, " (", dueCitation(r, j), ").")
+		}
+		line()
+	}
+	line("Please tell me where the request stands and when I can expect the records.")
+}
+
+// dueCitation cites the law behind a request's statutory date: its
+// period's, and its extension's once invoked (the statute alone, without
+// the conditions the deadline package notes after it for staff).
+func dueCitation(r *Request, j *deadline.Jurisdiction) string {
+	if r.Extended && j.Extension != nil {
+		statute, _, _ := strings.Cut(j.Extension.Citation, ", ")
+		return j.Citation + "; extended under " + statute
+	}
+	return j.Citation
 }

@@ -147,3 +147,77 @@ func TestDraftLetter_EveryLaw(t *testing.T) {
 		})
 	}
 }
+
+// A follow-up letter names the request it follows up (when the agency
+// received it, and what it asks) and the date the response is due as the
+// request follows it: the law's, with its citation (the extension's too,
+// once invoked), the date agreed with the agency, or the agency's
+// estimate; past, it says none came. A closed request, or one with no date
+// to follow, asks where it stands without a date.
+func TestDraftLetter_FollowUp(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2017, 4, 12, 17, 0, 0, 0, time.UTC) // Wednesday 12 April in Sacramento
+	d := deadline.MustParseDate
+	agency := &sunshine.Agency{Name: "Sheriff's Department", Jurisdiction: "us-ca", RecordsContact: "Records Unit"}
+	base := sunshine.Request{Title: "ICE communications", Description: "Every email with ICE.", Jurisdiction: "us-ca",
+		TimeZone: "America/Los_Angeles", Status: sunshine.StatusSubmitted, ReceivedOn: d("2017-03-27"), DueOn: d("2017-04-06"),
+		TrackingNumber: "R-17"}
+	for _, tc := range []struct {
+		name   string
+		edit   func(r *sunshine.Request)
+		has    []string
+		hasNot []string
+	}{
+		{"past the law's date", nil, []string{
+			"I write to follow up on my request under the California Public Records Act, received on March 27, 2017, for the following records:\n\nEvery email with ICE.\n",
+			"\nThe CPRA required a response by April 6, 2017 (Gov. Code 7922.535(a)). I have not received one.\n",
+			"\nPlease tell me where the request stands and when I can expect the records.\n",
+		}, []string{"Where possible"}},
+		{"extended, still to come", func(r *sunshine.Request) {
+			r.Extended, r.DueOn = true, d("2017-04-20")
+		}, []string{"\nThe CPRA requires a response by April 20, 2017 (Gov. Code 7922.535(a); extended under Gov. Code 7922.535(b)).\n"},
+			[]string{"I have not received one", "unusual circumstances"}},
+		{"a date agreed, passed", func(r *sunshine.Request) {
+			r.CustomDueOn = d("2017-04-10")
+		}, []string{"\nWe agreed on a response by April 10, 2017. I have not received one.\n"}, []string{"The CPRA required"}},
+		{"the agency's estimate", func(r *sunshine.Request) {
+			r.Jurisdiction, r.TimeZone, r.DueOn = "us-ny", "America/New_York", d("2017-04-03")
+			r.Status, r.AcknowledgedOn, r.AgencyEstimatedOn = sunshine.StatusAcknowledged, d("2017-03-30"), d("2017-05-01")
+		}, []string{"\nYou estimated a response by May 1, 2017.\n"}, []string{"FOIL required", "I have not received one"}},
+		{"no date to follow", func(r *sunshine.Request) {
+			r.Jurisdiction, r.DueOn = "us-fl", deadline.Date{}
+		}, []string{"under the Florida Public Records Act, received on March 27, 2017,", "\nPlease tell me where"},
+			[]string{"required a response", "requires a response"}},
+		{"a draft, never received", func(r *sunshine.Request) {
+			r.Status, r.ReceivedOn, r.DueOn = sunshine.StatusDraft, deadline.Date{}, deadline.Date{}
+		}, []string{"I write to follow up on my request under the California Public Records Act for the following records:"},
+			[]string{"received on"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := base
+			if tc.edit != nil {
+				tc.edit(&r)
+			}
+			l := sunshine.DraftLetter(sunshine.LetterInput{Request: &r, Agency: agency, Kind: sunshine.LetterFollowUp}, now)
+			require.True(t, strings.HasPrefix(l.Subject, "Follow-up: "), l.Subject)
+			require.Contains(t, l.Body, "\nReference: R-17\n")
+			for _, s := range tc.has {
+				require.Contains(t, l.Body, s)
+			}
+			for _, s := range tc.hasNot {
+				require.NotContains(t, l.Body, s)
+			}
+		})
+	}
+}
+
+func TestParseLetterKind(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]sunshine.LetterKind{"": sunshine.LetterRequest, "request": sunshine.LetterRequest, "follow_up": sunshine.LetterFollowUp} {
+		got, err := sunshine.ParseLetterKind(in)
+		require.NoError(t, err)
+		require.Equal(t, want, got)
+	}
+	_, err := sunshine.ParseLetterKind("appeal")
+	require.Equal(t, sunshine.EInvalid, sunshine.ErrorCode(err))
+}

@@ -8,14 +8,25 @@ import (
 	sunshine "github.com/sunshine-records/sunshine"
 )
 
-// handleLetter is GET /requests/{id}/letter: the request letter drafted
+// handleLetter is GET /requests/{id}/letter: the request letter (or, with
+// kind=follow_up, a follow-up on it) drafted
 // from the request, its agency and its law, signed by the caller, as the
 // staff page drafts it (sunshine.DraftLetter). It writes nothing.
 func (s *Server) handleLetter(c *gin.Context) {
+	q := newQuery(c, "kind")
+	kind, err := sunshine.ParseLetterKind(q.one("kind"))
+	if err != nil {
+		q.errs.add("kind", "must be request (the default) or follow_up")
+	}
+	if err := q.err(); err != nil {
+		fail(c, err)
+		return
+	}
 	in, err := s.store.FindLetterInput(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		fail(c, err)
 		return
 	}
+	in.Kind = kind
 	c.JSON(http.StatusOK, sunshine.DraftLetter(in, s.store.Clock().Now()))
 }

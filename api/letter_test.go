@@ -47,3 +47,23 @@ func TestLetter(t *testing.T) {
 		})
 	}
 }
+
+// kind=follow_up drafts a follow-up letter on the request, with its due
+// date and citation; another kind is a 400 naming kind.
+func TestLetter_FollowUp(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	id := b.request(b.agency("Sacramento County Sheriff's Department", "us-ca"), "2017-03-27")
+	path := "/api/v1/requests/" + id + "/letter"
+	r := b.call("GET", path+"?kind=follow_up", b.token, nil)
+	require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
+	require.Equal(t, "Follow-up: California Public Records Act request: All communications with ICE since 20 January 2017", r.str("subject"))
+	require.Contains(t, r.str("body"), "I write to follow up on my request under the California Public Records Act, received on March 27, 2017, for the following records:")
+	require.Contains(t, r.str("body"), "\nThe CPRA requires a response by April 6, 2017 (Gov. Code 7922.535(a)).\n")
+
+	for _, bad := range []string{"?kind=appeal", "?kind=", "?type=follow_up"} {
+		r := b.call("GET", path+bad, b.token, nil)
+		require.Equal(t, http.StatusBadRequest, r.status(), bad)
+		require.Len(t, r.fieldErrors(), 1, bad)
+	}
+}

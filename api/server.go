@@ -394,7 +394,7 @@ func noUnknownQuery(c *gin.Context) {
 }
 
 // routeQueries are the query parameters of routes that are not lists.
-var routeQueries = map[string][]string{uploadRoute: {"communication_id"}}
+var routeQueries = map[string][]string{uploadRoute: {"communication_id"}, "/api/v1/requests/:id/letter": {"kind"}}
 
 // authenticate resolves the bearer token into the request's principal.
 func (s *Server) authenticate(c *gin.Context) {

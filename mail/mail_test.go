@@ -758,3 +758,18 @@ func TestRenderGroupReminder(t *testing.T) {
 	require.NotContains(t, subject, "\n")
 	require.NotContains(t, subject, "\r")
 }
+
+// The emails that ask for a follow-up (overdue, the agency's estimate
+// passed) link to its draft; the others do not.
+func TestRenderReminder_FollowUpLink(t *testing.T) {
+	t.Parallel()
+	for kind, want := range map[string]bool{mail.KindOverdue: true, mail.KindAgencyEstimatePassed: true,
+		mail.KindDueSoon: false, mail.KindDueToday: false, mail.KindAwaitingRequester: false} {
+		d := sacramentoReminder(kind)
+		_, text, html, err := mail.RenderReminder(d)
+		require.NoError(t, err)
+		link := d.RequestURL + "/letter?kind=follow_up"
+		require.Equal(t, want, strings.Contains(text, "Draft a follow-up letter: "+link), kind)
+		require.Equal(t, want, strings.Contains(html, `<a href="`+link+`"`), kind)
+	}
+}

@@ -24,6 +24,9 @@ type letterPageData struct {
 	Form     *reqForm
 	Channels []string
 	CanWrite bool
+	// FollowUp: the page drafts a follow-up on the request, not the
+	// request itself (?kind=follow_up).
+	FollowUp bool
 }
 
 // letterFieldLabels name the letter form's fields in its error summary as
@@ -37,14 +40,27 @@ func newLetterForm(values url.Values) *reqForm {
 	return f
 }
 
-// draftLetter is the letter of the path's request, signed by the person
-// signed in; false when the page has answered already (not found).
+// letterKind is the kind of letter a page drafts or logs: its kind
+// parameter (query or form), the request letter when absent.
+func letterKind(c *gin.Context) (sunshine.LetterKind, error) {
+	return sunshine.ParseLetterKind(c.Request.FormValue("kind"))
+}
+
+// draftLetter is the letter of the path's request, of the kind asked for,
+// signed by the person signed in; false when the page has answered already
+// (not found, or a kind that is none).
 func (s *Server) draftLetter(c *gin.Context) (*sunshine.Request, sunshine.Letter, bool) {
+	kind, err := letterKind(c)
+	if err != nil {
+		s.fail(c, err)
+		return nil, sunshine.Letter{}, false
+	}
 	in, err := s.store.FindLetterInput(ctxOf(c), c.Param("id"))
 	if err != nil {
 		s.fail(c, err)
 		return nil, sunshine.Letter{}, false
 	}
+	in.Kind = kind
 	return in.Request, sunshine.DraftLetter(in, s.store.Clock().Now()), true
 }
 
@@ -62,23 +78,29 @@ func (s *Server) handleLetterPage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	// Sent on the day the request says it was sent, when it says; else
-	// today, as the letter is dated.
+	// The request letter was sent on the day the request says, when it
+	// says; a follow-up, and a letter not sent yet, today, as it is dated.
+	kind, _ := letterKind(c) // (draftLetter checked it)
 	sent := r.SentOn
-	if sent.IsZero() {
+	if sent.IsZero() || kind == sunshine.LetterFollowUp {
 		sent = r.Today(s.store.Clock().Now())
 	}
 	f := newLetterForm(url.Values{"to": {l.To}, "from": {l.From}, "subject": {l.Subject}, "body": {l.Body},
-		"occurred_on": {sent.String()}, "channel": {letterChannel(r)}})
+		"occurred_on": {sent.String()}, "channel": {letterChannel(r)}, "kind": {string(kind)}})
 	s.renderLetter(c, http.StatusOK, r, f)
 }
 
 func (s *Server) renderLetter(c *gin.Context, status int, r *sunshine.Request, f *reqForm) {
-	d := &letterPageData{R: r, Form: f, Channels: sunshine.Channels}
+	d := &letterPageData{R: r, Form: f, Channels: sunshine.Channels,
+		FollowUp: sunshine.LetterKind(f.V("kind")) == sunshine.LetterFollowUp}
 	if p, ok := sunshine.PrincipalFrom(ctxOf(c)); ok {
 		d.CanWrite = p.Role.CanWrite()
 	}
-	s.render(c, status, "letter", "Draft the letter", d)
+	title := "Draft the letter"
+	if d.FollowUp {
+		title = "Draft a follow-up letter"
+	}
+	s.render(c, status, "letter", title, d)
 }
 
 // handleLetterText downloads the drafted letter as a text file.
@@ -90,15 +112,18 @@ func (s *Server) handleLetterText(c *gin.Context) {
 	h := c.Writer.Header()
 	// Named for its agency: a group's letters are many downloads.
 	name := "letter - " + fileSafe(r.AgencyName) + ".txt"
+	if strings.HasPrefix(l.Subject, "Follow-up: ") {
+		name = "follow-up - " + fileSafe(r.AgencyName) + ".txt"
+	}
 	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Cache-Control", "private, no-cache")
 	c.Data(http.StatusOK, "text/plain; charset=utf-8", []byte(l.Body))
 }
 
-// handleLetterLog logs the letter, as edited on the page, as the request
-// sent to the agency: an outgoing communication of kind request, through
-// the store's one way of logging a communication. Logging our request
+// handleLetterLog logs the letter, as edited on the page, as sent to the
+// agency: an outgoing communication of its kind (request or follow_up),
+// through the store's one way of logging a communication. Logging our
 // letter changes neither the request's status nor its dates.
 func (s *Server) handleLetterLog(c *gin.Context) {
 	if !s.canWrite(c) {
@@ -112,9 +137,14 @@ func (s *Server) handleLetterLog(c *gin.Context) {
 	}
 	_ = c.Request.ParseForm()
 	f := newLetterForm(c.Request.PostForm)
+	kind, err := sunshine.ParseLetterKind(f.V("kind"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	in := sunshine.CommunicationInput{Communication: sunshine.Communication{
 		Direction: sunshine.DirectionOut,
-		Kind:      sunshine.KindRequest,
+		Kind:      sunshine.CommKind(kind), // a letter is logged as the communication of its kind
 		Channel:   f.V("channel"),
 		From:      strings.TrimSpace(f.V("from")),
 		To:        strings.TrimSpace(f.V("to")),
@@ -145,7 +175,11 @@ func (s *Server) handleLetterLog(c *gin.Context) {
 		s.renderLetter(c, status, r, f)
 		return
 	}
-	s.redirectBack(c, commPath(cm), "Logged the request letter of "+cm.OccurredOn.Format("Mon 2 Jan 2006")+".")
+	what := "request letter"
+	if kind == sunshine.LetterFollowUp {
+		what = "follow-up letter"
+	}
+	s.redirectBack(c, commPath(cm), "Logged the "+what+" of "+cm.OccurredOn.Format("Mon 2 Jan 2006")+".")
 }
 
 // handleGroupLetters is GET /requests/{id}/letters.zip: the letter of each

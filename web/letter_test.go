@@ -168,3 +168,38 @@ func TestLetterLog_Refused(t *testing.T) {
 	rec := b.post("/requests/"+r.ID+"/letter", url.Values{"body": {"x"}, "occurred_on": {"2017-04-05"}, "channel": {"email"}})
 	require.Equal(t, http.StatusForbidden, rec.Code)
 }
+
+// The letter page drafts a follow-up too (?kind=follow_up): dated and
+// logged today, asking where the request stands with its due date, and
+// logged as a follow-up; the request page links to it once the request
+// was received; another kind is refused.
+func TestLetterPage_FollowUp(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	require.Contains(t, body(b.get("/requests/"+r.ID)), `or <a href="/requests/`+r.ID+`/letter?kind=follow_up">a follow-up</a>`)
+	page := body(b.get("/requests/" + r.ID + "/letter?kind=follow_up"))
+	require.Contains(t, page, "<h1>Draft a follow-up letter</h1>")
+	require.Contains(t, page, `<input type="hidden" name="kind" value="follow_up">`)
+	require.Equal(t, "Follow-up: California Public Records Act request: "+r.Title, inputValue(t, page, "letter-subject"))
+	require.Equal(t, "2017-04-05", inputValue(t, page, "letter-occurred-on"), "a follow-up goes today")
+	require.Contains(t, page, "The CPRA requires a response by April 6, 2017 (Gov. Code 7922.535(a)).")
+	require.Contains(t, page, `href="/requests/`+r.ID+`/letter.txt?kind=follow_up"`)
+
+	txt := b.get("/requests/" + r.ID + "/letter.txt?kind=follow_up")
+	require.Equal(t, http.StatusOK, txt.Code)
+	require.Contains(t, txt.Body.String(), "I write to follow up on my request")
+	require.Contains(t, txt.Header().Get("Content-Disposition"), "follow-up - ")
+
+	loc := requireRedirect(t, b.post("/requests/"+r.ID+"/letter", url.Values{"kind": {"follow_up"}, "body": {"Where is it?"},
+		"occurred_on": {"2017-04-05"}, "channel": {"email"}}), "/requests/"+r.ID)
+	require.Contains(t, body(b.get(strings.Split(loc, "#")[0])), "Logged the follow-up letter of Wed 5 Apr 2017.")
+	cms, _, err := b.st.FindCommunications(b.fx.Ctx, r.ID, store.All, "")
+	require.NoError(t, err)
+	require.Len(t, cms, 1)
+	require.Equal(t, sunshine.KindFollowUp, cms[0].Kind)
+	require.Equal(t, "Where is it?", cms[0].Body)
+
+	require.Equal(t, http.StatusBadRequest, b.get("/requests/"+r.ID+"/letter?kind=appeal").Code)
+	require.Equal(t, http.StatusBadRequest, b.post("/requests/"+r.ID+"/letter", url.Values{"kind": {"appeal"}, "body": {"x"},
+		"occurred_on": {"2017-04-05"}, "channel": {"email"}}).Code)
+}
