@@ -182,7 +182,7 @@ func TestSacramentoEndToEnd(t *testing.T) {
 	require.Len(t, rows, 2)
 	require.Equal(t, []string{"id", "title", "agency", "jurisdiction", "status", "received_on", "due_on", "extended",
 		"days_overdue", "tracking_number", "assignee", "last_communication_on", "closed_on", "agency_estimated_on", "follow_on",
-		"sent_on", "delivery_method", "statutory_due_on", "tags", "description", "external_id", "status_on"}, rows[0])
+		"sent_on", "delivery_method", "statutory_due_on", "tags", "description", "external_id", "status_on", "group_id"}, rows[0])
 	require.Equal(t, []string{id, "All communications with ICE since 20 January 2017", "Sacramento County Sheriff's Department",
 		"us-ca", "rolling_production", "2017-03-27", "2017-04-20", "true", "", "", "", "2017-04-18", "", "", "2017-04-20"}, rows[1][:15])
 	require.Equal(t, "2017-04-20", rows[1][17], "the statutory date, extended")
