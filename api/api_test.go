@@ -1011,3 +1011,32 @@ func TestCommunications_Delete(t *testing.T) {
 	again := b.communication(id, map[string]any{"direction": "out", "channel": "email", "kind": "other", "occurred_on": "2017-03-29"}).str("communication.id")
 	require.Equal(t, http.StatusNoContent, b.call("DELETE", "/api/v1/communications/"+again, b.token, nil).status())
 }
+
+// A request whose client left before its answer was ready (its context
+// cancelled) fails, but is no server fault: logged at INFO as 499 with
+// client_left, and counted so, not as a 500 with an error.
+func TestAccessLog_ClientLeft(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	req := httptest.NewRequest("GET", "/api/v1/requests", nil).WithContext(ctx)
+	req.Header.Set("Authorization", "Bearer "+b.token)
+	rec := httptest.NewRecorder()
+	b.srv.ServeHTTP(rec, req)
+	require.Equal(t, http.StatusInternalServerError, rec.Code, "the handler failed on the cancelled context")
+
+	var line map[string]any
+	for _, l := range strings.Split(strings.TrimSpace(b.logs.String()), "\n") {
+		var m map[string]any
+		require.NoError(t, json.Unmarshal([]byte(l), &m))
+		if m["msg"] == "http request" && m["route"] == "/api/v1/requests" {
+			line = m
+		}
+	}
+	require.NotNil(t, line, b.logs.String())
+	require.EqualValues(t, 499, line["status"])
+	require.Equal(t, "INFO", line["level"])
+	require.Equal(t, true, line["client_left"])
+	require.NotContains(t, line, "err")
+}

@@ -302,6 +302,10 @@ func (s *Server) requestID(c *gin.Context) {
 	c.Next()
 }
 
+// statusClientClosed is the status logged for a request whose client left
+// before its answer was ready.
+const statusClientClosed = 499
+
 // accessLog writes one structured line per request and feeds the metrics.
 // It never logs headers or bodies, so tokens cannot leak into logs.
 func (s *Server) accessLog(c *gin.Context) {
@@ -312,6 +316,15 @@ func (s *Server) accessLog(c *gin.Context) {
 		route = "unmatched"
 	}
 	status := c.Writer.Status()
+	// A client that left before the answer was ready (a tab closed
+	// mid-load, a script's timeout) cancels the request's context, and
+	// the handler fails with it: no fault of the server's, and nobody
+	// reads the answer. Logged and counted as 499, nginx's "client closed
+	// request", so the 5xx figures alert on real failures only.
+	clientLeft := status >= 500 && errors.Is(c.Request.Context().Err(), context.Canceled)
+	if clientLeft {
+		status = statusClientClosed
+	}
 	dur := time.Since(start)
 	// Secrets in paths are credentials: masked by prefix, not by route, so
 	// a near miss ("/calendar/<secret>.ics/", unmatched) is masked too.
@@ -337,7 +350,10 @@ func (s *Server) accessLog(c *gin.Context) {
 		attrs = append(attrs, slog.String("org_id", p.OrgID), slog.String("user_id", p.UserID))
 	}
 	level := slog.LevelInfo
-	if len(c.Errors) > 0 {
+	switch {
+	case clientLeft:
+		attrs = append(attrs, slog.Bool("client_left", true))
+	case len(c.Errors) > 0:
 		level = slog.LevelError
 		attrs = append(attrs, slog.String("err", c.Errors.String()))
 	}
