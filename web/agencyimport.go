@@ -77,6 +77,10 @@ func (d agencyImportData) New() int { return len(d.Rows) - d.Problems - d.Alread
 // NewAgencies is New in words: "1 agency", "58 agencies".
 func (d agencyImportData) NewAgencies() string { return countedAgencies(d.New()) }
 
+// Path and NewWords are what the import form says (importForm).
+func (d agencyImportData) Path() string     { return "/agencies/import" }
+func (d agencyImportData) NewWords() string { return d.NewAgencies() }
+
 // AlreadyRows is Already in words: "1 row", "3 rows".
 func (d agencyImportData) AlreadyRows() string { return counted(d.Already, "row") }
 

@@ -82,6 +82,10 @@ func (d importData) New() int { return len(d.Rows) - d.Problems - d.Already }
 // NewRequests is New in words: "1 request", "12 requests".
 func (d importData) NewRequests() string { return counted(d.New(), "request") }
 
+// Path and NewWords are what the import form says (importForm).
+func (d importData) Path() string     { return "/requests/import" }
+func (d importData) NewWords() string { return d.NewRequests() }
+
 // handleImportTemplate answers a CSV to fill in: the columns an import
 // reads, and two example rows (to replace), each with its external_id so
 // the sheet can be imported again as it grows.
