@@ -654,6 +654,9 @@ func (j *Reminders) digestData(ctx context.Context, org *sunshine.Organization, 
 		today := r.Today(j.clock.Now())
 		item := mail.DigestItem{Title: r.Title, AgencyName: r.AgencyName, Status: strings.ReplaceAll(string(r.Status), "_", " "),
 			URL: j.cfg.BaseURL + "/requests/" + r.ID, DueOn: r.EffectiveDueOn(), Assignee: r.AssigneeShown()}
+		if r.GroupID != nil {
+			item.Group = *r.GroupID
+		}
 		switch due := r.EffectiveDueOn(); {
 		case r.Status == sunshine.StatusAwaitingRequester:
 			d.Awaiting = append(d.Awaiting, item)

@@ -773,3 +773,33 @@ func TestRenderReminder_FollowUpLink(t *testing.T) {
 		require.Equal(t, want, strings.Contains(html, `<a href="`+link+`"`), kind)
 	}
 }
+
+// A digest names a group's request once, its agencies under it, where the
+// first of them stands; sections and the subject still count requests.
+func TestRenderDigest_GroupsUnderOneTitle(t *testing.T) {
+	t.Parallel()
+	item := func(agency, group, url string) mail.DigestItem {
+		it := digestItem("ICE communications", 0)
+		it.AgencyName, it.Group, it.URL = agency, group, url
+		return it
+	}
+	d := mail.DigestData{RecipientName: "Ana", OrgName: "NDLON", Date: deadline.MustDate(2017, 4, 3),
+		DashboardURL: "https://sunshine.example/requests", PrefsURL: "https://sunshine.example/settings",
+		DueSoon: []mail.DigestItem{
+			item("Alameda County Sheriff", "g1", "https://sunshine.example/requests/a"),
+			digestItem("Jail contracts", 0),
+			item("Fresno County Sheriff", "g1", "https://sunshine.example/requests/f"),
+			item("Kern County Sheriff", "g1", "https://sunshine.example/requests/k"),
+		}}
+	subject, text, html, ok, err := mail.RenderDigest(d)
+	require.NoError(t, err)
+	require.True(t, ok)
+	require.Contains(t, subject, "4 due within 7 days")
+	require.Contains(t, text, "Due in the next 7 days (4)")
+	require.Equal(t, 1, strings.Count(text, "- ICE communications"), "the title once")
+	require.Contains(t, text, "- ICE communications (filed together: 3 agencies)\n  Alameda County Sheriff · acknowledged")
+	at := func(s string) int { return strings.Index(text, s) }
+	require.True(t, at("Alameda County Sheriff") < at("Fresno County Sheriff") && at("Fresno County Sheriff") < at("Kern County Sheriff"))
+	require.True(t, at("Kern County Sheriff") < at("- Jail contracts"), "the group where its first request stands")
+	require.Contains(t, html, `<a href="https://sunshine.example/requests/k" style="color: #0b4f9c;">Kern County Sheriff</a>: `)
+}

@@ -115,6 +115,30 @@ type DigestItem struct {
 	StatutoryMissed bool
 	// Todo says what gives a request with no date to follow one.
 	Todo string
+	// Group is the request's group (filed together with other agencies),
+	// "" for none: RenderDigest lists a section's requests of one group
+	// under one title, the first carrying the others in Also.
+	Group string
+	Also  []DigestItem
+}
+
+// collapseGroups puts the items of one group after the first of them, in
+// its Also, where the first stands: the digest names the request once and
+// lists its agencies under it.
+func collapseGroups(items []DigestItem) []DigestItem {
+	out := make([]DigestItem, 0, len(items))
+	first := map[string]int{} // group → index in out
+	for _, it := range items {
+		if it.Group != "" {
+			if i, ok := first[it.Group]; ok {
+				out[i].Also = append(out[i].Also, it)
+				continue
+			}
+			first[it.Group] = len(out)
+		}
+		out = append(out, it)
+	}
+	return out
 }
 
 // DigestData is one recipient's digest, sent on weekdays (Monday's covers
@@ -146,8 +170,23 @@ var funcs = map[string]any{
 	"bdays":    func(n int) string { return plural(n, "business day") },
 	"days":     func(n int) string { return plural(n, "day") },
 	"requests": func(n int) string { return plural(n, "request") },
-	"law":      lawOf,
-	"summary":  ReminderSummary,
+	"agencies": func(n int) string {
+		if n == 1 {
+			return "1 agency"
+		}
+		return strconv.Itoa(n) + " agencies"
+	},
+	"inc": func(n int) int { return n + 1 },
+	// count is how many requests a digest section lists, a group's each.
+	"count": func(items []DigestItem) int {
+		n := 0
+		for _, it := range items {
+			n += 1 + len(it.Also)
+		}
+		return n
+	},
+	"law":     lawOf,
+	"summary": ReminderSummary,
 }
 
 var (
@@ -305,6 +344,9 @@ func RenderDigest(d DigestData) (subject, text, html string, ok bool, err error)
 		parts = append(parts, "more not listed")
 	}
 	subject = fmt.Sprintf("Sunshine digest for %s: %s", short(d.Date, d.Date), strings.Join(parts, ", "))
+	for _, section := range []*[]DigestItem{&d.Overdue, &d.DueToday, &d.DueSoon, &d.EstimatePassed, &d.Awaiting, &d.NoDate} {
+		*section = collapseGroups(*section)
+	}
 	text, html, err = render("digest", d)
 	if err != nil {
 		return "", "", "", false, err
