@@ -190,10 +190,14 @@ func letterFrom(in LetterInput) string {
 }
 
 // followUp writes a follow-up letter's body: the request it follows up
-// (when the agency received it, and what it asks), the date the response
-// was or is due, as the request follows it (the date agreed with the
-// agency, the agency's own estimate, or the law's with its citation), and
-// whether it has passed, and the question: when will the records come.
+// (when the agency received it, and what it asks), then where it stands as
+// the request records it, and the question: when will the records come.
+// The date due is the one the request follows (the date agreed with the
+// agency, the agency's own estimate, or the law's with its citation); the
+// letter says none came once it passed, but not of a date the agency's
+// acknowledgment met. A request waiting on us answers the agency instead
+// (what it asked for is for staff to write in), and one in rolling
+// production asks for the rest.
 func followUp(line func(...string), r *Request, j *deadline.Jurisdiction, text string, now time.Time) {
 	received := ""
 	if !r.ReceivedOn.IsZero() {
@@ -207,26 +211,68 @@ func followUp(line func(...string), r *Request, j *deadline.Jurisdiction, text s
 	line()
 	line(text)
 	line()
+	switch r.Status {
+	case StatusAwaitingRequester:
+		line("You asked me for more before going on with it. [Write here what you send: the clarification, the narrower request or the fee.]")
+		line()
+		line("Please tell me when I can expect the records.")
+		return
+	case StatusRollingProduction:
+		line("Thank you for the records released so far. Please tell me when I can expect the rest.")
+		return
+	}
+	acknowledged := !r.AcknowledgedOn.IsZero()
+	if acknowledged {
+		line("You acknowledged the request on ", r.AcknowledgedOn.Format("January 2, 2006"), ".")
+		line()
+	}
 	today := r.Today(now)
-	if due := r.FollowOn(); !due.IsZero() && r.Status.Open() {
-		on, passed := due.Format("January 2, 2006"), today.After(due)
-		switch {
-		case !r.CustomDueOn.IsZero() && passed:
-			line("We agreed on a response by ", on, ". I have not received one.")
-		case !r.CustomDueOn.IsZero():
-			line("We agreed on a response by ", on, ".")
-		case r.FollowsEstimate() && passed:
-			line("You estimated a response by ", on, ". I have not received one.")
-		case r.FollowsEstimate():
-			line("You estimated a response by ", on, ".")
-		case j != nil && passed:
-			line("The ", j.ShortName, " required a response by ", on, " (", dueCitation(r, j), "). I have not received one.")
-		case j != nil:
-			line("The ", j.ShortName, " requires a response by ", on, " (", dueCitation(r, j), ").")
+	due := r.FollowOn()
+	switch on, passed := due.Format("January 2, 2006"), today.After(due); {
+	case due.IsZero():
+		if j != nil && !j.HasDeadline() {
+			line("I ask for a prompt response, as the ", lawName(j), " requires (", j.Citation, ").")
+			line()
 		}
+	case !r.CustomDueOn.IsZero() && passed:
+		line("You agreed to respond by ", on, ". I have not received your response.")
+		line()
+	case !r.CustomDueOn.IsZero():
+		line("You agreed to respond by ", on, ".")
+		line()
+	case r.FollowsEstimate() && passed:
+		line("You estimated a response by ", on, ". I have not received one.")
+		line()
+	case r.FollowsEstimate():
+		line("You estimated a response by ", on, ".")
+		line()
+	case j != nil && passed && !acknowledged:
+		line("The ", j.ShortName, " required a response by ", on, " (", dueCitation(r, j), "). I have not received one.")
+		line()
+	case j != nil && passed:
+		line("The ", j.ShortName, " required a response by ", on, " (", dueCitation(r, j), ").")
+		line()
+	case j != nil:
+		line("The ", j.ShortName, " requires a response by ", on, " (", dueCitation(r, j), ").")
 		line()
 	}
 	line("Please tell me where the request stands and when I can expect the records.")
+}
+
+// CheckLetter refuses a letter of a kind the request does not take: a
+// follow-up on a draft (never sent: nothing to follow up) or on a closed
+// request (answered: an appeal, not a follow-up, is what may come next).
+func CheckLetter(r *Request, kind LetterKind) error {
+	if kind != LetterFollowUp {
+		return nil
+	}
+	switch {
+	case r.Status == StatusDraft:
+		return Errorf(EConflict, "the request is a draft, not sent yet: there is nothing to follow up; draft the request letter")
+	case !r.Status.Open():
+		return Errorf(EConflict, "the request is closed (%s): there is nothing to follow up", strings.ReplaceAll(string(r.Status), "_", " "))
+	}
+	return nil
 }
 
 // dueCitation cites the law behind a request's statutory date: its

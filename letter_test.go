@@ -179,19 +179,29 @@ func TestDraftLetter_FollowUp(t *testing.T) {
 			[]string{"I have not received one", "unusual circumstances"}},
 		{"a date agreed, passed", func(r *sunshine.Request) {
 			r.CustomDueOn = d("2017-04-10")
-		}, []string{"\nWe agreed on a response by April 10, 2017. I have not received one.\n"}, []string{"The CPRA required"}},
+		}, []string{"\nYou agreed to respond by April 10, 2017. I have not received your response.\n"}, []string{"The CPRA required"}},
+		{"acknowledged, the law's date passed", func(r *sunshine.Request) {
+			r.Status, r.AcknowledgedOn = sunshine.StatusAcknowledged, d("2017-03-29")
+		}, []string{"\nYou acknowledged the request on March 29, 2017.\n", "\nThe CPRA required a response by April 6, 2017 (Gov. Code 7922.535(a)).\n"},
+			[]string{"I have not received"}},
+		{"records coming in parts", func(r *sunshine.Request) {
+			r.Status, r.AcknowledgedOn = sunshine.StatusRollingProduction, d("2017-04-03")
+		}, []string{"\nThank you for the records released so far. Please tell me when I can expect the rest.\n"},
+			[]string{"I have not received", "required a response"}},
+		{"waiting on us", func(r *sunshine.Request) {
+			r.Status = sunshine.StatusAwaitingRequester
+			r.Pauses = []deadline.Pause{{From: d("2017-03-30")}}
+		}, []string{"\nYou asked me for more before going on with it. [Write here what you send:"},
+			[]string{"I have not received", "required a response"}},
 		{"the agency's estimate", func(r *sunshine.Request) {
 			r.Jurisdiction, r.TimeZone, r.DueOn = "us-ny", "America/New_York", d("2017-04-03")
 			r.Status, r.AcknowledgedOn, r.AgencyEstimatedOn = sunshine.StatusAcknowledged, d("2017-03-30"), d("2017-05-01")
 		}, []string{"\nYou estimated a response by May 1, 2017.\n"}, []string{"FOIL required", "I have not received one"}},
-		{"no date to follow", func(r *sunshine.Request) {
+		{"a law with no fixed period", func(r *sunshine.Request) {
 			r.Jurisdiction, r.DueOn = "us-fl", deadline.Date{}
-		}, []string{"under the Florida Public Records Act, received on March 27, 2017,", "\nPlease tell me where"},
+		}, []string{"under the Florida Public Records Act, received on March 27, 2017,",
+			"\nI ask for a prompt response, as the Florida Public Records Act requires (Fla. Stat. 119.07(1)).\n", "\nPlease tell me where"},
 			[]string{"required a response", "requires a response"}},
-		{"a draft, never received", func(r *sunshine.Request) {
-			r.Status, r.ReceivedOn, r.DueOn = sunshine.StatusDraft, deadline.Date{}, deadline.Date{}
-		}, []string{"I write to follow up on my request under the California Public Records Act for the following records:"},
-			[]string{"received on"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := base
@@ -220,4 +230,26 @@ func TestParseLetterKind(t *testing.T) {
 	}
 	_, err := sunshine.ParseLetterKind("appeal")
 	require.Equal(t, sunshine.EInvalid, sunshine.ErrorCode(err))
+}
+
+// A follow-up is for a request sent and still open: a draft and a closed
+// request take none (a conflict); the request letter any.
+func TestCheckLetter(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		status sunshine.Status
+		ok     bool
+	}{
+		{sunshine.StatusDraft, false}, {sunshine.StatusSubmitted, true}, {sunshine.StatusAwaitingRequester, true},
+		{sunshine.StatusAppealed, true}, {sunshine.StatusFulfilled, false}, {sunshine.StatusDenied, false},
+	} {
+		r := &sunshine.Request{Status: tc.status}
+		require.NoError(t, sunshine.CheckLetter(r, sunshine.LetterRequest), tc.status)
+		err := sunshine.CheckLetter(r, sunshine.LetterFollowUp)
+		if tc.ok {
+			require.NoError(t, err, tc.status)
+		} else {
+			require.Equal(t, sunshine.EConflict, sunshine.ErrorCode(err), tc.status)
+		}
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Organization is a tenant: an advocacy group, a newsroom, a clinic.
@@ -79,8 +80,8 @@ func (u *User) Validate() error {
 	if !ValidEmail(u.Email) {
 		fs = append(fs, FieldError{"email", "must be an email address"})
 	}
-	if NameTooLong(u.Name) {
-		fs = append(fs, FieldError{"name", "must be at most 200 characters"})
+	if msg := NameProblem(u.Name); msg != "" {
+		fs = append(fs, FieldError{"name", msg})
 	}
 	if !u.Role.Valid() {
 		fs = append(fs, FieldError{"role", "must be admin, staff or viewer"})
@@ -91,8 +92,18 @@ func (u *User) Validate() error {
 	return nil
 }
 
-// NameTooLong reports whether a person's name passes 200 characters.
-func NameTooLong(name string) bool { return chars(name) > 200 }
+// NameProblem says what is wrong with a person's name (trimmed), "" when
+// nothing is: at most 200 characters on one line, as it signs letters and
+// heads emails.
+func NameProblem(name string) string {
+	switch {
+	case chars(name) > 200:
+		return "must be at most 200 characters"
+	case strings.ContainsFunc(name, unicode.IsControl):
+		return "must be one line, without control characters"
+	}
+	return ""
+}
 
 var emailRE = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
 

@@ -23,6 +23,9 @@ func (s *Server) handleLetter(c *gin.Context) {
 		return
 	}
 	in, err := s.store.FindLetterInput(c.Request.Context(), c.Param("id"))
+	if err == nil {
+		err = sunshine.CheckLetter(in.Request, kind)
+	}
 	if err != nil {
 		fail(c, err)
 		return

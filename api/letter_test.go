@@ -61,6 +61,10 @@ func TestLetter_FollowUp(t *testing.T) {
 	require.Contains(t, r.str("body"), "I write to follow up on my request under the California Public Records Act, received on March 27, 2017, for the following records:")
 	require.Contains(t, r.str("body"), "\nThe CPRA requires a response by April 6, 2017 (Gov. Code 7922.535(a)).\n")
 
+	draft := b.request(b.agency("Fresno County Sheriff", "us-ca"), "")
+	r = b.call("GET", "/api/v1/requests/"+draft+"/letter?kind=follow_up", b.token, nil)
+	require.Equal(t, http.StatusConflict, r.status(), "a draft was never sent: %s", r.rec.Body.String())
+
 	for _, bad := range []string{"?kind=appeal", "?kind=", "?type=follow_up"} {
 		r := b.call("GET", path+bad, b.token, nil)
 		require.Equal(t, http.StatusBadRequest, r.status(), bad)

@@ -32,6 +32,8 @@ func TestMe_SetName(t *testing.T) {
 		{"ErrNull", `{"name":null}`},
 		{"ErrNotString", `{"name":7}`},
 		{"ErrTooLong", `{"name":"` + strings.Repeat("a", 201) + `"}`},
+		{"ErrTwoLines", `{"name":"Ana\nBcc: x@example.org"}`},
+		{"ErrControl", `{"name":"Ana\u0007"}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := b.call("PATCH", "/api/v1/me", viewer, tc.body)

@@ -735,6 +735,12 @@ func TestRenderGroupReminder(t *testing.T) {
 				require.Contains(t, html, `<a href="`+it.RequestURL+`"`)
 			}
 			require.Contains(t, text, "You get this email because you are assigned to these requests")
+			followUp := tc.kind == mail.KindOverdue || tc.kind == mail.KindAgencyEstimatePassed
+			for _, it := range d.Items {
+				link := it.RequestURL + "/letter?kind=follow_up"
+				require.Equal(t, followUp, strings.Contains(text, "Draft a follow-up letter: "+link), "%s: each agency's follow-up", tc.kind)
+				require.Equal(t, followUp, strings.Contains(html, `<a href="`+link+`"`), tc.kind)
+			}
 		})
 	}
 	// A request renamed since it was filed says so on its line.

@@ -414,8 +414,8 @@ func (s *Store) AddTokenHash(ctx context.Context, userID, name, token string) er
 }
 
 // SetMyName changes the caller's own name, as letters are signed and
-// emails greet them: trimmed, at most 200 characters; "" clears it (the
-// email address then stands for it).
+// emails greet them: trimmed, one line of at most 200 characters; ""
+// clears it (the email address then stands for it).
 func (s *Store) SetMyName(ctx context.Context, name string) (*sunshine.User, error) {
 	p, err := principal(ctx)
 	if err != nil {
@@ -425,8 +425,8 @@ func (s *Store) SetMyName(ctx context.Context, name string) (*sunshine.User, err
 		return nil, sunshine.Errorf(sunshine.EForbidden, "only a person has a name to set")
 	}
 	name = strings.TrimSpace(name)
-	if sunshine.NameTooLong(name) {
-		return nil, sunshine.FieldInvalid("name", "must be at most 200 characters")
+	if msg := sunshine.NameProblem(name); msg != "" {
+		return nil, sunshine.FieldInvalid("name", "%s", msg)
 	}
 	var u sunshine.User
 	q := `UPDATE users SET name = $3, updated_at = now() WHERE org_id = $1 AND id = $2 RETURNING ` + userColumns

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
 	"slices"
@@ -89,9 +90,9 @@ func (s *Server) renderCopies(c *gin.Context, status int, r *sunshine.Request, f
 	s.render(c, status, "copies", "File with more agencies: "+r.Title, d)
 }
 
-// groupOf lists the requests filed together with r, r included, in the
-// order the Requests page lists them (the date each is followed by), by
-// agency within a date.
+// groupOf lists the requests filed together with r, r included: the open
+// ones by the date each is followed by, then the closed, by agency within
+// a date.
 func (s *Server) groupOf(c *gin.Context, r *sunshine.Request) ([]*sunshine.Request, error) {
 	var out []*sunshine.Request
 	f := sunshine.RequestFilter{GroupID: *r.GroupID, Limit: 100}
@@ -106,16 +107,13 @@ func (s *Server) groupOf(c *gin.Context, r *sunshine.Request) ([]*sunshine.Reque
 		}
 		f.After = next
 	}
-	// The list's order of dates stands; each run of one date is put in
-	// order of agency.
-	for i := 0; i < len(out); {
-		j := i + 1
-		for j < len(out) && out[j].FollowOn() == out[i].FollowOn() {
-			j++
-		}
-		slices.SortFunc(out[i:j], func(a, b *sunshine.Request) int { return strings.Compare(a.AgencyName, b.AgencyName) })
-		i = j
-	}
+	// The open ones first, by the date to follow (those without one
+	// after), then the closed; by agency within each.
+	slices.SortStableFunc(out, func(a, b *sunshine.Request) int {
+		da, db := a.FollowOn(), b.FollowOn()
+		return cmp.Or(cmp.Compare(btoi(!a.Status.Open()), btoi(!b.Status.Open())),
+			cmp.Compare(btoi(da.IsZero()), btoi(db.IsZero())), da.Compare(db), strings.Compare(a.AgencyName, b.AgencyName))
+	})
 	return out, nil
 }
 
@@ -220,4 +218,11 @@ func (s *Server) handleCopies(c *gin.Context) {
 		note += " Without a received date they are drafts: submit each when the agency has it."
 	}
 	s.redirectBack(c, requestPath(r.ID)+"#group", note)
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

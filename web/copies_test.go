@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -92,6 +93,12 @@ func TestRequestPage_FileCopies(t *testing.T) {
 	b.clk.Set(b.clk.Now().Add(7 * 24 * time.Hour))
 	page = body(b.get("/requests/" + r.ID))
 	require.Contains(t, page, "The same request went to 3 agencies: 1 closed, 2 overdue.")
+	withdrawn, err := b.st.FindRequestByID(b.fx.Ctx, copyID)
+	require.NoError(t, err)
+	panel := page[strings.Index(page, `id="group"`):]
+	panel = panel[:strings.Index(panel, "</section>")]
+	require.Greater(t, strings.Index(panel, withdrawn.AgencyName), strings.Index(panel, html.EscapeString(sac.Name)), "the closed one last")
+	require.Greater(t, strings.Index(panel, withdrawn.AgencyName), strings.Index(panel, ">"+otherCopyName(group, r.ID, copyID)+"<"), "the closed one last")
 	require.NotContains(t, page, "<details><summary>The 3 requests</summary>", "a short group is listed unasked")
 
 	list := body(b.get("/requests?group_id=" + r.ID + "&status=any"))
@@ -201,4 +208,15 @@ func TestRequestPage_GroupLetters(t *testing.T) {
 	require.NoError(t, b.st.SetPassword(context.Background(), other.Admin.ID, password))
 	b.login(other.Admin.Email)
 	require.Equal(t, http.StatusNotFound, b.get("/requests/"+r.ID+"/letters.zip").Code)
+}
+
+// otherCopyName is the agency of the group's request that is neither of
+// the two given.
+func otherCopyName(group []*sunshine.Request, ids ...string) string {
+	for _, g := range group {
+		if !slices.Contains(ids, g.ID) {
+			return g.AgencyName
+		}
+	}
+	return ""
 }

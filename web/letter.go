@@ -56,6 +56,9 @@ func (s *Server) draftLetter(c *gin.Context) (*sunshine.Request, sunshine.Letter
 		return nil, sunshine.Letter{}, false
 	}
 	in, err := s.store.FindLetterInput(ctxOf(c), c.Param("id"))
+	if err == nil {
+		err = sunshine.CheckLetter(in.Request, kind)
+	}
 	if err != nil {
 		s.fail(c, err)
 		return nil, sunshine.Letter{}, false
@@ -138,6 +141,9 @@ func (s *Server) handleLetterLog(c *gin.Context) {
 	_ = c.Request.ParseForm()
 	f := newLetterForm(c.Request.PostForm)
 	kind, err := sunshine.ParseLetterKind(f.V("kind"))
+	if err == nil {
+		err = sunshine.CheckLetter(r, kind)
+	}
 	if err != nil {
 		s.fail(c, err)
 		return

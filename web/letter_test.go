@@ -3,6 +3,7 @@ package web_test
 import (
 	"html"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -198,6 +199,19 @@ func TestLetterPage_FollowUp(t *testing.T) {
 	require.Len(t, cms, 1)
 	require.Equal(t, sunshine.KindFollowUp, cms[0].Kind)
 	require.Equal(t, "Where is it?", cms[0].Body)
+
+	// A draft, never sent, and a closed request take no follow-up.
+	draft := &sunshine.Request{AgencyID: r.AgencyID, Title: "Jail contracts", DeliveryMethod: sunshine.DeliveryEmail}
+	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, draft))
+	require.NotContains(t, body(b.get("/requests/"+draft.ID)), "kind=follow_up")
+	for _, rec := range []*httptest.ResponseRecorder{b.get("/requests/" + draft.ID + "/letter?kind=follow_up"),
+		b.post("/requests/"+draft.ID+"/letter", url.Values{"kind": {"follow_up"}, "body": {"x"}, "occurred_on": {"2017-04-05"}, "channel": {"email"}})} {
+		require.Equal(t, http.StatusBadRequest, rec.Code)
+		require.Contains(t, body(rec), "the request is a draft, not sent yet: there is nothing to follow up")
+	}
+	cms, _, err = b.st.FindCommunications(b.fx.Ctx, draft.ID, store.All, "")
+	require.NoError(t, err)
+	require.Empty(t, cms, "nothing logged")
 
 	require.Equal(t, http.StatusBadRequest, b.get("/requests/"+r.ID+"/letter?kind=appeal").Code)
 	require.Equal(t, http.StatusBadRequest, b.post("/requests/"+r.ID+"/letter", url.Values{"kind": {"appeal"}, "body": {"x"},
