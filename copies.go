@@ -15,7 +15,9 @@ const MaxCopies = 300
 type CopyInput struct {
 	AgencyIDs []string
 	// AssigneeID follows the copies up; nil leaves them unassigned.
-	AssigneeID *string
+	// SameAssignee gives them the original's assignee instead.
+	AssigneeID   *string
+	SameAssignee bool
 	// SentOn and ReceivedOn are the copies' dates; without ReceivedOn they
 	// are drafts, with no clock until each is submitted.
 	SentOn, ReceivedOn deadline.Date

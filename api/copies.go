@@ -15,9 +15,9 @@ type copiesInput struct {
 	AssigneeID optional[string] `json:"assignee_id"`
 }
 
-// input reads the body; keepAssignee is true when it names no assignee
-// (the copies then go to the original's).
-func (in copiesInput) input() (cp sunshine.CopyInput, keepAssignee bool, err error) {
+// input reads the body; one that names no assignee gives the copies the
+// original's.
+func (in copiesInput) input() (cp sunshine.CopyInput, err error) {
 	var fe fieldErrors
 	if in.AgencyIDs != nil {
 		cp.AgencyIDs = *in.AgencyIDs
@@ -30,16 +30,16 @@ func (in copiesInput) input() (cp sunshine.CopyInput, keepAssignee bool, err err
 	}
 	cp.SentOn = fe.date("sent_on", in.SentOn)
 	cp.ReceivedOn = fe.date("received_on", in.ReceivedOn)
-	keepAssignee = !in.AssigneeID.given(&fe, "assignee_id")
-	if v := in.AssigneeID.Value; !keepAssignee && v != "" { // null and "": unassigned
+	cp.SameAssignee = !in.AssigneeID.given(&fe, "assignee_id")
+	if v := in.AssigneeID.Value; !cp.SameAssignee && v != "" { // null and "": unassigned
 		fe.uuid("assignee_id", &v)
 		cp.AssigneeID = &v
 	}
 	verr := cp.Validate()
 	if len(fe) > 0 {
-		return cp, false, fe.also(verr)
+		return cp, fe.also(verr)
 	}
-	return cp, keepAssignee, verr
+	return cp, verr
 }
 
 // handleRequestCopies is POST /requests/{id}/copies: the same request filed
@@ -52,21 +52,12 @@ func (s *Server) handleRequestCopies(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	cp, keepAssignee, err := in.input()
+	cp, err := in.input()
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	ctx := c.Request.Context()
-	if keepAssignee {
-		src, err := s.store.FindRequestByID(ctx, c.Param("id"))
-		if err != nil {
-			fail(c, err)
-			return
-		}
-		cp.AssigneeID = src.AssigneeID
-	}
-	copies, err := s.store.FileCopies(ctx, c.Param("id"), cp)
+	copies, err := s.store.FileCopies(c.Request.Context(), c.Param("id"), cp)
 	if err != nil {
 		fail(c, err)
 		return

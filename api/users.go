@@ -23,7 +23,12 @@ func (s *Server) handleMe(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	org, err := s.store.FindOrgByID(ctx)
+	s.respondMe(c, u)
+}
+
+// respondMe answers the caller u with their organization.
+func (s *Server) respondMe(c *gin.Context, u *sunshine.User) {
+	org, err := s.store.FindOrgByID(c.Request.Context())
 	if err != nil {
 		fail(c, err)
 		return
@@ -51,11 +56,12 @@ func (s *Server) handleMeUpdate(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if _, err := s.store.SetMyName(c.Request.Context(), *name); err != nil {
+	u, err := s.store.SetMyName(c.Request.Context(), *name)
+	if err != nil {
 		fail(c, err)
 		return
 	}
-	s.handleMe(c)
+	s.respondMe(c, u)
 }
 
 func (s *Server) handleUserList(c *gin.Context) {

@@ -18,11 +18,15 @@ var groupKinds = map[string]bool{
 	sunshine.ReminderAssigned: true,
 }
 
+// bundled reports whether a reminder may share an email with others: one
+// of groupKinds about a request of a group.
+func bundled(c store.ClaimedReminder) bool { return c.GroupID != nil && groupKinds[c.Kind] }
+
 // bundleKey is what the reminders one email may deliver share: the
 // person, the kind and the group; a reminder that cannot share an email
 // has a key of its own.
 func bundleKey(c store.ClaimedReminder) string {
-	if c.GroupID == nil || !groupKinds[c.Kind] {
+	if !bundled(c) {
 		return c.ID
 	}
 	return c.OrgID + "|" + c.RecipientID + "|" + c.Kind + "|" + *c.GroupID

@@ -441,7 +441,7 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder, lk *ba
 		d.AgencyEmail, d.AgencyPortal = a.Email, a.PortalURL
 	}
 	msg.Subject, msg.Text, msg.HTML, err = mail.RenderReminder(d)
-	if err == nil && c.GroupID != nil && groupKinds[c.Kind] {
+	if err == nil && bundled(c) {
 		// Kept for bundle: the group's other reminders to the same person
 		// may go with this one, as one email.
 		lk.grouped[c.ID] = groupedReminder{title: r.Title, data: d}

@@ -33,6 +33,9 @@ func (s *Store) FileCopies(ctx context.Context, id string, in sunshine.CopyInput
 			if err != nil {
 				return err
 			}
+			if in.SameAssignee {
+				in.AssigneeID = src.AssigneeID
+			}
 			group, err := lockGroup(ctx, tx, src)
 			if err != nil {
 				return err

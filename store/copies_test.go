@@ -80,9 +80,20 @@ func TestStore_FileCopies(t *testing.T) {
 	require.Equal(t, src.ID, *more[0].GroupID)
 	require.Equal(t, sunshine.StatusDraft, more[0].Status, "no receipt date: a draft")
 	require.Nil(t, more[0].AssigneeID)
+	// SameAssignee: the original's assignee, whatever AssigneeID says.
+	kern := b.agency(t, "Kern County Sheriff", "us-ca")
+	same, err := b.s.FileCopies(b.ctx, more[0].ID, sunshine.CopyInput{AgencyIDs: []string{kern.ID}, SameAssignee: true})
+	require.NoError(t, err)
+	require.Nil(t, same[0].AssigneeID, "the request filed from has none")
+	tulare := b.agency(t, "Tulare County Sheriff", "us-ca")
+	same, err = b.s.FileCopies(b.ctx, src.ID, sunshine.CopyInput{AgencyIDs: []string{tulare.ID}, SameAssignee: true})
+	require.NoError(t, err)
+	require.Equal(t, colleague.ID, *same[0].AssigneeID, "the original's")
+
 	group, _, err := b.s.FindRequests(b.ctx, sunshine.RequestFilter{GroupID: src.ID})
 	require.NoError(t, err)
-	require.ElementsMatch(t, []string{src.ID, copies[0].ID, copies[1].ID, more[0].ID}, requestIDs(group))
+	require.Len(t, group, 6)
+	require.Subset(t, requestIDs(group), []string{src.ID, copies[0].ID, copies[1].ID, more[0].ID})
 }
 
 // A refused copy files nothing, not even the copies before it: a missing

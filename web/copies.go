@@ -30,13 +30,24 @@ type copyLaw struct {
 	Agencies []agencyOption
 }
 
-func (s *Server) handleCopiesPage(c *gin.Context) {
+// requestToChange is the path's request, for a person whose role may
+// change it; false when the page has answered already (refused, not
+// found).
+func (s *Server) requestToChange(c *gin.Context) (*sunshine.Request, bool) {
 	if !s.canWrite(c) {
-		return
+		return nil, false
 	}
 	r, err := s.store.FindRequestByID(ctxOf(c), c.Param("id"))
 	if err != nil {
 		s.fail(c, err)
+		return nil, false
+	}
+	return r, true
+}
+
+func (s *Server) handleCopiesPage(c *gin.Context) {
+	r, ok := s.requestToChange(c)
+	if !ok {
 		return
 	}
 	v := url.Values{"sent_on": {r.Today(s.store.Clock().Now()).String()}}
@@ -165,15 +176,11 @@ func (p *groupPanel) Long() bool { return len(p.Rows) > 8 }
 // (store.FileCopies), and goes back to the request, whose "Filed
 // together" panel lists them.
 func (s *Server) handleCopies(c *gin.Context) {
-	if !s.canWrite(c) {
+	r, ok := s.requestToChange(c)
+	if !ok {
 		return
 	}
 	ctx := ctxOf(c)
-	r, err := s.store.FindRequestByID(ctx, c.Param("id"))
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
 	_ = c.Request.ParseForm()
 	f := newReqForm("copies", c.Request.PostForm)
 	in := sunshine.CopyInput{AgencyIDs: f.Values["agency_ids"]}

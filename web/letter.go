@@ -113,9 +113,9 @@ func (s *Server) handleLetterText(c *gin.Context) {
 		return
 	}
 	h := c.Writer.Header()
-	// Named for its agency: a group's letters are many downloads.
+	// Named for its kind and agency: a group's letters are many downloads.
 	name := "letter - " + fileSafe(r.AgencyName) + ".txt"
-	if strings.HasPrefix(l.Subject, "Follow-up: ") {
+	if kind, _ := letterKind(c); kind == sunshine.LetterFollowUp { // (draftLetter checked it)
 		name = "follow-up - " + fileSafe(r.AgencyName) + ".txt"
 	}
 	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
@@ -129,15 +129,11 @@ func (s *Server) handleLetterText(c *gin.Context) {
 // through the store's one way of logging a communication. Logging our
 // letter changes neither the request's status nor its dates.
 func (s *Server) handleLetterLog(c *gin.Context) {
-	if !s.canWrite(c) {
+	r, ok := s.requestToChange(c)
+	if !ok {
 		return
 	}
 	ctx := ctxOf(c)
-	r, err := s.store.FindRequestByID(ctx, c.Param("id"))
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
 	_ = c.Request.ParseForm()
 	f := newLetterForm(c.Request.PostForm)
 	kind, err := sunshine.ParseLetterKind(f.V("kind"))
@@ -194,14 +190,14 @@ func (s *Server) handleLetterLog(c *gin.Context) {
 // own page drafts it (sunshine.DraftLetter), signed by the person signed in.
 func (s *Server) handleGroupLetters(c *gin.Context) {
 	ctx := ctxOf(c)
-	r, err := s.store.FindRequestByID(ctx, c.Param("id"))
+	in, err := s.store.FindLetterInput(ctx, c.Param("id")) // the signer and organization, once
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	group := []*sunshine.Request{r}
-	if r.GroupID != nil {
-		if group, err = s.groupOf(c, r); err != nil {
+	group := []*sunshine.Request{in.Request}
+	if in.Request.GroupID != nil {
+		if group, err = s.groupOf(c, in.Request); err != nil {
 			s.fail(c, err)
 			return
 		}
@@ -210,11 +206,11 @@ func (s *Server) handleGroupLetters(c *gin.Context) {
 	zw := zip.NewWriter(&buf)
 	now := s.store.Clock().Now()
 	for i, g := range group {
-		in, err := s.store.FindLetterInput(ctx, g.ID)
-		if err != nil {
+		if in.Agency, err = s.store.FindAgencyByID(ctx, g.AgencyID); err != nil {
 			s.fail(c, err)
 			return
 		}
+		in.Request = g
 		w, err := zw.Create(fmt.Sprintf("%02d %s.txt", i+1, fileSafe(g.AgencyName)))
 		if err == nil {
 			_, err = io.WriteString(w, sunshine.DraftLetter(in, now).Body)
