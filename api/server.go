@@ -250,6 +250,8 @@ func (s *Server) routes() {
 	authed.GET("/documents/:id/content", s.handleDocumentContent)
 	authed.GET("/search", s.handleSearch)
 	authed.GET("/requests.csv", s.handleRequestsCSV)
+	authed.GET("/reports/agencies", s.handleAgencyRecords)
+	authed.GET("/reports/agencies.csv", s.handleAgencyRecordsCSV)
 	authed.GET("/requests/:id/export.zip", s.handleRequestZip)
 	authed.GET("/reminders", s.handleReminderList)
 	authed.GET("/me/preferences", s.handlePreferencesGet)
@@ -393,7 +395,8 @@ func (s *Server) bodyLimit(c *gin.Context) {
 // own); every other authenticated route takes none.
 var listQueries = []string{"/api/v1/agencies", "/api/v1/requests", "/api/v1/requests/:id/events",
 	"/api/v1/requests/:id/communications", "/api/v1/requests/:id/documents", "/api/v1/users",
-	"/api/v1/tokens", "/api/v1/search", "/api/v1/requests.csv", "/api/v1/reminders"}
+	"/api/v1/tokens", "/api/v1/search", "/api/v1/requests.csv", "/api/v1/reminders",
+	"/api/v1/reports/agencies", "/api/v1/reports/agencies.csv"}
 
 // noUnknownQuery refuses query parameters on routes that take none, so a
 // misspelt filter is never silently ignored.

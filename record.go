@@ -1,0 +1,313 @@
+package sunshine
+
+import (
+	"cmp"
+	"encoding/csv"
+	"io"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/sunshine-records/sunshine/deadline"
+)
+
+// An agency's record is what its requests say of how it answers: how many
+// were answered by the law's date, how long the first response took, how
+// they ended. Advocacy groups publish such figures ("the sheriff missed the
+// CPRA deadline in 8 of 10 requests"), so each is counted by a rule a
+// reader can check (docs/api.md, "Agency records").
+
+// AnswerKinds are the communications from the agency that answer a request
+// as the statutory periods ask: a determination, with records, a refusal
+// or the fee to pay for them. An acknowledgment answers only where the law
+// says it does (MetByAcknowledgment); an extension notice moves the date,
+// and a request for clarification pauses it where the law tolls.
+var AnswerKinds = []CommKind{KindRecordsRelease, KindDenial, KindPartialDenial, KindFeeEstimate}
+
+// answeredClosures are the closed statuses only the agency's answer brings:
+// the day such a request closed is an answer's day too, where no
+// communication records one (a request marked "no records" after a phone
+// call).
+var answeredClosures = []Status{StatusFulfilled, StatusPartiallyGranted, StatusDenied, StatusNoRecords}
+
+// RecordEntry is one filed request as an agency's record counts it: the
+// request (its status, dates and pauses) with the days of the agency's
+// first response of any kind and its first answer (AnswerKinds); zero when
+// none came.
+type RecordEntry struct {
+	Request         *Request
+	FirstResponseOn deadline.Date
+	FirstAnswerOn   deadline.Date
+}
+
+// DateOutcome is how a request stands against its statutory date.
+type DateOutcome string
+
+// Date outcomes.
+const (
+	// DateMet: answered on or before the statutory date.
+	DateMet DateOutcome = "met"
+	// DateMissed: answered after it, or not answered and the date passed.
+	DateMissed DateOutcome = "missed"
+	// DateMissedWaitingOnUs: missed while the agency waited on us, under a
+	// law whose clock does not stop for it (Request.WaitedPastDue): not the
+	// agency's miss alone, so neither met nor missed.
+	DateMissedWaitingOnUs DateOutcome = "missed_waiting_on_us"
+	// DatePending: not answered, and the date has not passed, or the clock
+	// is stopped while the agency waits on us.
+	DatePending DateOutcome = "pending"
+	// DateNotMeasured: the law sets no date (Florida's "promptly"), the
+	// request has none recorded, or we withdrew it before the date.
+	DateNotMeasured DateOutcome = "not_measured"
+)
+
+// DateOutcomes lists every outcome, in the order reports show them.
+var DateOutcomes = []DateOutcome{DateMet, DateMissed, DateMissedWaitingOnUs, DatePending, DateNotMeasured}
+
+// AnsweredOn is the day the agency answered the request as its law's
+// period asks, zero before then: the first answer (AnswerKinds) or the day
+// it closed with one (fulfilled, denied, …), whichever came first; where an
+// acknowledgment meets the period (New York, Washington), its first
+// response of any kind.
+func (e RecordEntry) AnsweredOn() deadline.Date {
+	on := e.FirstAnswerOn
+	if slices.Contains(answeredClosures, e.Request.Status) {
+		on = earliest(on, e.Request.ClosedOn)
+	}
+	if e.Request.MetByAcknowledgment() {
+		on = earliest(on, e.FirstResponseOn)
+	}
+	return on
+}
+
+// RespondedOn is the day of the agency's first response of any kind
+// (including the day it closed the request with an answer); zero for none.
+func (e RecordEntry) RespondedOn() deadline.Date {
+	return earliest(e.FirstResponseOn, e.AnsweredOn())
+}
+
+// Outcome says how the request stands against its statutory date (DueOn:
+// the law's, extended where the agency invoked an extension, moved by the
+// pauses the law tolls; a date agreed with the agency does not change it)
+// on today, the agency's date.
+func (e RecordEntry) Outcome(today deadline.Date) DateOutcome {
+	r := e.Request
+	if j, err := deadline.Lookup(r.Jurisdiction); err != nil || !j.HasDeadline() {
+		return DateNotMeasured
+	}
+	answered, due := e.AnsweredOn(), r.DueOn
+	switch {
+	case !answered.IsZero() && !due.IsZero() && !answered.After(due):
+		return DateMet
+	case answered.IsZero() && r.Status.Open() && r.Paused():
+		return DatePending // the clock waits on us
+	case due.IsZero():
+		return DateNotMeasured
+	case answered.IsZero() && !r.Status.Open() && !r.ClosedOn.After(due):
+		return DateNotMeasured // we closed it before the date
+	case answered.IsZero() && !due.Before(today):
+		return DatePending
+	}
+	if _, ok := r.WaitedPastDue(); ok {
+		return DateMissedWaitingOnUs
+	}
+	return DateMissed
+}
+
+// AgencyRecord is one agency's record over the requests counted.
+type AgencyRecord struct {
+	AgencyID, AgencyName string
+	// Jurisdiction is the agency's law now (its requests keep the law they
+	// were filed under).
+	Jurisdiction string
+	// Filed counts the requests sent (drafts are not counted), Open those
+	// still open, Overdue those past their date to follow today
+	// (Request.Overdue), Responded those the agency has responded to.
+	Filed, Open, Overdue, Responded int
+	// Outcomes counts each statutory-date outcome.
+	Outcomes map[DateOutcome]int
+	// Closed counts the closed requests by status.
+	Closed map[Status]int
+	// responseDays are the calendar days from receipt to first response.
+	responseDays []int
+}
+
+// OnTimePercent is the share of the requests measured (met or missed) that
+// were answered by the date, rounded to a whole percent; ok is false when
+// none was measured.
+func (a *AgencyRecord) OnTimePercent() (pct int, ok bool) {
+	met, missed := a.Outcomes[DateMet], a.Outcomes[DateMissed]
+	if met+missed == 0 {
+		return 0, false
+	}
+	return (200*met + met + missed) / (2 * (met + missed)), true
+}
+
+// MedianResponseDays is the median of the calendar days from receipt to
+// the first response (the lower middle of an even count); ok is false when
+// the agency has responded to none.
+func (a *AgencyRecord) MedianResponseDays() (days int, ok bool) {
+	if len(a.responseDays) == 0 {
+		return 0, false
+	}
+	d := slices.Clone(a.responseDays)
+	slices.Sort(d)
+	return d[(len(d)-1)/2], true
+}
+
+func (a *AgencyRecord) add(e RecordEntry, today deadline.Date) {
+	r := e.Request
+	a.Filed++
+	switch {
+	case r.Status.Open():
+		a.Open++
+	default:
+		a.Closed[r.Status]++
+	}
+	if r.Overdue(today) {
+		a.Overdue++
+	}
+	if on := e.RespondedOn(); !on.IsZero() {
+		a.Responded++
+		a.responseDays = append(a.responseDays, max(0, r.ReceivedOn.DaysUntil(on)))
+	}
+	a.Outcomes[e.Outcome(today)]++
+}
+
+// RecordFilter picks the requests an agency record counts: those received
+// from ReceivedFrom to ReceivedTo (either may be zero: no limit), of the
+// agency AgencyID and under the law Jurisdiction when set.
+type RecordFilter struct {
+	ReceivedFrom, ReceivedTo deadline.Date
+	Jurisdiction             string
+	AgencyID                 string
+}
+
+// Validate checks the filter's dates and law.
+func (f RecordFilter) Validate() error {
+	var fs []FieldError
+	if !f.ReceivedFrom.IsZero() && !f.ReceivedTo.IsZero() && f.ReceivedTo.Before(f.ReceivedFrom) {
+		fs = append(fs, FieldError{"received_to", "must not be before received_from"})
+	}
+	if f.Jurisdiction != "" {
+		if _, err := deadline.Lookup(f.Jurisdiction); err != nil {
+			fs = append(fs, FieldError{"jurisdiction", "unknown jurisdiction " + f.Jurisdiction})
+		}
+	}
+	if len(fs) > 0 {
+		return Invalid(fs...)
+	}
+	return nil
+}
+
+// RecordReport is the agency records of an organization: one per agency
+// with a request counted, and their total.
+type RecordReport struct {
+	Filter   RecordFilter
+	Agencies []*AgencyRecord
+	Total    *AgencyRecord
+}
+
+// RecordBuilder adds up agency records one request at a time, so a store
+// can stream an organization's requests through it.
+type RecordBuilder struct {
+	now    time.Time
+	byID   map[string]*AgencyRecord
+	report RecordReport
+}
+
+// NewRecordBuilder starts a report as of now (each request's today is its
+// agency's date then).
+func NewRecordBuilder(f RecordFilter, now time.Time) *RecordBuilder {
+	return &RecordBuilder{now: now, byID: map[string]*AgencyRecord{},
+		report: RecordReport{Filter: f, Total: newAgencyRecord("", "", "")}}
+}
+
+func newAgencyRecord(id, name, law string) *AgencyRecord {
+	return &AgencyRecord{AgencyID: id, AgencyName: name, Jurisdiction: law,
+		Outcomes: map[DateOutcome]int{}, Closed: map[Status]int{}}
+}
+
+// Add counts one request of the agency named, whose law is now law.
+func (b *RecordBuilder) Add(e RecordEntry, agencyName, agencyLaw string) {
+	r := e.Request
+	a, ok := b.byID[r.AgencyID]
+	if !ok {
+		a = newAgencyRecord(r.AgencyID, agencyName, agencyLaw)
+		b.byID[r.AgencyID] = a
+		b.report.Agencies = append(b.report.Agencies, a)
+	}
+	today := r.Today(b.now)
+	a.add(e, today)
+	b.report.Total.add(e, today)
+}
+
+// Report is the records added up, the agencies by name.
+func (b *RecordBuilder) Report() *RecordReport {
+	slices.SortFunc(b.report.Agencies, func(x, y *AgencyRecord) int {
+		return cmp.Or(cmp.Compare(x.AgencyName, y.AgencyName), cmp.Compare(x.AgencyID, y.AgencyID))
+	})
+	return &b.report
+}
+
+func earliest(a, b deadline.Date) deadline.Date {
+	switch {
+	case a.IsZero():
+		return b
+	case b.IsZero() || a.Before(b):
+		return a
+	}
+	return b
+}
+
+// RecordCSVHeader names the columns of an agency records download
+// (RecordCSV's cells): the agency, its counts, the median days to a first
+// response and the on-time percent (empty when there is none), each
+// statutory-date outcome (DateOutcomes) and each closed status.
+var RecordCSVHeader = func() []string {
+	h := []string{"agency_id", "agency", "jurisdiction", "filed", "open", "overdue", "responded",
+		"median_days_to_first_response", "on_time_percent"}
+	for _, o := range DateOutcomes {
+		h = append(h, string(o))
+	}
+	for _, st := range ClosedStatuses {
+		h = append(h, string(st))
+	}
+	return h
+}()
+
+// RecordCSV is a's record as one row of RecordCSVHeader; the total's
+// agency is "All agencies".
+func RecordCSV(a *AgencyRecord) []string {
+	name := a.AgencyName
+	if a.AgencyID == "" {
+		name = "All agencies"
+	}
+	optional := func(n int, ok bool) string {
+		if !ok {
+			return ""
+		}
+		return strconv.Itoa(n)
+	}
+	row := []string{a.AgencyID, CSVSafe(name), a.Jurisdiction, strconv.Itoa(a.Filed), strconv.Itoa(a.Open),
+		strconv.Itoa(a.Overdue), strconv.Itoa(a.Responded), optional(a.MedianResponseDays()), optional(a.OnTimePercent())}
+	for _, o := range DateOutcomes {
+		row = append(row, strconv.Itoa(a.Outcomes[o]))
+	}
+	for _, st := range ClosedStatuses {
+		row = append(row, strconv.Itoa(a.Closed[st]))
+	}
+	return row
+}
+
+// WriteRecordCSV writes rep as CSV: the header, each agency, the total.
+func WriteRecordCSV(w io.Writer, rep *RecordReport) error {
+	cw := csv.NewWriter(w)
+	_ = cw.Write(RecordCSVHeader)
+	for _, a := range rep.Agencies {
+		_ = cw.Write(RecordCSV(a))
+	}
+	_ = cw.Write(RecordCSV(rep.Total))
+	cw.Flush()
+	return cw.Error()
+}

@@ -1,0 +1,162 @@
+package sunshine
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sunshine-records/sunshine/deadline"
+)
+
+// How a request stands against its statutory date, for an agency's
+// record: what answers it under each law, what a wait on us or our own
+// withdrawal does, and what cannot be measured.
+func TestRecordEntry_Outcome(t *testing.T) {
+	t.Parallel()
+	d := deadline.MustParseDate
+	received, due := d("2026-03-02"), d("2026-03-12")
+	ca := func(st Status) *Request {
+		return &Request{Jurisdiction: "us-ca", Status: st, ReceivedOn: received, DueOn: due}
+	}
+	closed := func(st Status, on string) *Request {
+		r := ca(st)
+		r.ClosedOn = d(on)
+		return r
+	}
+	paused := func(from, to string) *Request {
+		r := ca(StatusAwaitingRequester)
+		p := deadline.Pause{From: d(from)}
+		if to != "" {
+			p.To = d(to)
+			r.Status = StatusSubmitted
+		}
+		r.Pauses = []deadline.Pause{p}
+		return r
+	}
+	for _, tc := range []struct {
+		name             string
+		r                *Request
+		response, answer string // "" for none
+		today            string
+		want             DateOutcome
+	}{
+		{"AnsweredBeforeTheDate", ca(StatusRollingProduction), "2026-03-10", "2026-03-10", "2026-03-20", DateMet},
+		{"AnsweredOnTheDate", ca(StatusDenied), "", "2026-03-12", "2026-03-20", DateMet},
+		{"AnsweredTheDayAfter", ca(StatusRollingProduction), "", "2026-03-13", "2026-03-20", DateMissed},
+		{"AcknowledgedOnlyUnderCPRA", ca(StatusAcknowledged), "2026-03-05", "", "2026-03-20", DateMissed},
+		{"AcknowledgedInTimeUnderFOIL", &Request{Jurisdiction: "us-ny", Status: StatusAcknowledged, ReceivedOn: received, DueOn: d("2026-03-09")},
+			"2026-03-06", "", "2026-03-20", DateMet},
+		{"AcknowledgedLateUnderFOIL", &Request{Jurisdiction: "us-ny", Status: StatusAcknowledged, ReceivedOn: received, DueOn: d("2026-03-09")},
+			"2026-03-10", "", "2026-03-20", DateMissed},
+		{"NotYetDue", ca(StatusSubmitted), "", "", "2026-03-12", DatePending},
+		{"DuePassedUnanswered", ca(StatusSubmitted), "", "", "2026-03-13", DateMissed},
+		{"ClosedNoRecordsWithoutALetter", closed(StatusNoRecords, "2026-03-11"), "", "", "2026-03-20", DateMet},
+		{"FulfilledLateWithoutALetter", closed(StatusFulfilled, "2026-03-16"), "", "", "2026-03-20", DateMissed},
+		{"WithdrawnBeforeTheDate", closed(StatusWithdrawn, "2026-03-08"), "", "", "2026-03-20", DateNotMeasured},
+		{"WithdrawnAfterTheDateUnanswered", closed(StatusWithdrawn, "2026-03-15"), "", "", "2026-03-20", DateMissed},
+		{"WaitingOnUsNow", paused("2026-03-06", ""), "2026-03-06", "", "2026-03-20", DatePending},
+		{"WaitedOnUsPastTheDate", paused("2026-03-10", "2026-03-14"), "2026-03-10", "2026-03-16", "2026-03-20", DateMissedWaitingOnUs},
+		{"WaitedOnUsBeforeTheDate", paused("2026-03-05", "2026-03-07"), "2026-03-05", "2026-03-16", "2026-03-20", DateMissed},
+		{"NoStatutoryDate", &Request{Jurisdiction: "us-fl", Status: StatusSubmitted, ReceivedOn: received}, "", "", "2026-03-20", DateNotMeasured},
+		{"NoDateRecorded", &Request{Jurisdiction: "us-ca", Status: StatusWithdrawn, ReceivedOn: received, ClosedOn: d("2026-03-20")},
+			"", "", "2026-03-20", DateNotMeasured},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := RecordEntry{Request: tc.r}
+			if tc.response != "" {
+				e.FirstResponseOn = d(tc.response)
+			}
+			if tc.answer != "" {
+				e.FirstAnswerOn = d(tc.answer)
+			}
+			assert.Equal(t, tc.want, e.Outcome(d(tc.today)))
+		})
+	}
+}
+
+// The first response is the earliest of any letter from the agency and
+// the day it closed the request with an answer.
+func TestRecordEntry_RespondedOn(t *testing.T) {
+	t.Parallel()
+	d := deadline.MustParseDate
+	r := &Request{Jurisdiction: "us-ca", Status: StatusNoRecords, ReceivedOn: d("2026-03-02"), ClosedOn: d("2026-03-04")}
+	assert.Equal(t, d("2026-03-04"), RecordEntry{Request: r}.RespondedOn(), "closed with an answer, no letter")
+	assert.Equal(t, d("2026-03-03"), RecordEntry{Request: r, FirstResponseOn: d("2026-03-03")}.RespondedOn())
+	r = &Request{Jurisdiction: "us-ca", Status: StatusWithdrawn, ReceivedOn: d("2026-03-02"), ClosedOn: d("2026-03-04")}
+	assert.True(t, RecordEntry{Request: r}.RespondedOn().IsZero(), "our withdrawal is no response")
+}
+
+// The builder adds each request to its agency and to the total: counts by
+// state, the on-time share of the measured, the median days to respond.
+func TestRecordBuilder(t *testing.T) {
+	t.Parallel()
+	d := deadline.MustParseDate
+	now := time.Date(2026, 3, 20, 18, 0, 0, 0, time.UTC) // 20 March in California
+	b := NewRecordBuilder(RecordFilter{}, now)
+	req := func(agency string, st Status, closedOn string) *Request {
+		r := &Request{AgencyID: agency, Jurisdiction: "us-ca", TimeZone: "America/Los_Angeles", Status: st,
+			ReceivedOn: d("2026-03-02"), DueOn: d("2026-03-12")}
+		if closedOn != "" {
+			r.ClosedOn = d(closedOn)
+		}
+		return r
+	}
+	sheriff, police := "a1", "a2"
+	for _, e := range []RecordEntry{
+		{Request: req(sheriff, StatusRollingProduction, ""), FirstResponseOn: d("2026-03-04"), FirstAnswerOn: d("2026-03-10")}, // met, 2 days
+		{Request: req(sheriff, StatusDenied, "2026-03-11"), FirstResponseOn: d("2026-03-11"), FirstAnswerOn: d("2026-03-11")},  // met, 9 days
+		{Request: req(sheriff, StatusSubmitted, "")},                                      // missed, overdue
+		{Request: req(sheriff, StatusAcknowledged, ""), FirstResponseOn: d("2026-03-08")}, // missed, overdue, 6 days
+		{Request: req(police, StatusWithdrawn, "2026-03-05")},                             // not measured
+	} {
+		name := map[string]string{sheriff: "Sheriff", police: "Police"}[e.Request.AgencyID]
+		b.Add(e, name, "us-ca")
+	}
+	rep := b.Report()
+	require.Len(t, rep.Agencies, 2)
+	assert.Equal(t, "Police", rep.Agencies[0].AgencyName, "agencies by name")
+	s := rep.Agencies[1]
+	// Overdue as the lists say (Request.Overdue): the open ones past the
+	// date, the one in rolling production too.
+	assert.Equal(t, [4]int{4, 3, 3, 3}, [4]int{s.Filed, s.Open, s.Overdue, s.Responded}, "filed, open, overdue, responded")
+	assert.Equal(t, map[DateOutcome]int{DateMet: 2, DateMissed: 2}, s.Outcomes)
+	assert.Equal(t, map[Status]int{StatusDenied: 1}, s.Closed)
+	pct, ok := s.OnTimePercent()
+	assert.True(t, ok)
+	assert.Equal(t, 50, pct)
+	days, ok := s.MedianResponseDays()
+	assert.True(t, ok)
+	assert.Equal(t, 6, days, "median of 2, 6 and 9 days")
+
+	p := rep.Agencies[0]
+	_, ok = p.OnTimePercent()
+	assert.False(t, ok, "nothing measured")
+	_, ok = p.MedianResponseDays()
+	assert.False(t, ok, "no response")
+	assert.Equal(t, 5, rep.Total.Filed)
+	assert.Equal(t, map[DateOutcome]int{DateMet: 2, DateMissed: 2, DateNotMeasured: 1}, rep.Total.Outcomes)
+}
+
+func TestAgencyRecord_OnTimePercentRounds(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ met, missed, want int }{{2, 1, 67}, {1, 2, 33}, {1, 7, 13}, {1, 0, 100}, {0, 3, 0}} {
+		a := &AgencyRecord{Outcomes: map[DateOutcome]int{DateMet: tc.met, DateMissed: tc.missed, DateMissedWaitingOnUs: 5}}
+		pct, ok := a.OnTimePercent()
+		assert.True(t, ok)
+		assert.Equal(t, tc.want, pct, "%d met, %d missed", tc.met, tc.missed)
+	}
+}
+
+func TestRecordFilter_Validate(t *testing.T) {
+	t.Parallel()
+	d := deadline.MustParseDate
+	require.NoError(t, RecordFilter{ReceivedFrom: d("2026-01-01"), ReceivedTo: d("2026-01-01"), Jurisdiction: "us-ca"}.Validate())
+	err := RecordFilter{ReceivedFrom: d("2026-02-01"), ReceivedTo: d("2026-01-01")}.Validate()
+	require.Equal(t, EInvalid, ErrorCode(err))
+	assert.Equal(t, "received_to", err.(*Error).Fields[0].Field)
+	err = RecordFilter{Jurisdiction: "us-zz"}.Validate()
+	assert.Equal(t, "jurisdiction", err.(*Error).Fields[0].Field)
+}
