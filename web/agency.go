@@ -26,6 +26,9 @@ type agencyPageData struct {
 	Edit          *agencyForm
 	CanWrite      bool
 	Note          string
+	// Record is how the agency has answered the organization's requests;
+	// nil before the first is sent.
+	Record *recordView
 }
 
 // lawHint sits beside the law on the edit form: requests keep their law.
@@ -57,6 +60,15 @@ func (s *Server) renderAgency(c *gin.Context, status int, edit func(d *agencyPag
 	if d.Closures, err = s.store.FindClosures(ctx, a.ID); err != nil {
 		s.fail(c, err)
 		return
+	}
+	rep, err := s.store.AgencyRecords(ctx, sunshine.RecordFilter{AgencyID: a.ID})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if len(rep.Agencies) == 1 {
+		v := viewRecord(rep.Agencies[0])
+		d.Record = &v
 	}
 	d.ClosureForm = newReqForm("closure", nil)
 	d.Edit = newAgencyForm(a, nil, "")

@@ -87,6 +87,8 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		{"/agencies/import", 200, 200, 403, 200}, // viewers cannot add agencies
 		{"/agencies/import/template.csv", 200, 200, 200, 200},
 		{"/export/agencies.csv", 200, 200, 200, 200},
+		{"/reports/agencies", 200, 200, 200, 200},
+		{"/export/agency-records.csv", 200, 200, 200, 200},
 		{"/search?q=ICE", 200, 200, 200, 200},
 		{"/settings", 200, 200, 200, 200},
 		{"/requests/new", 200, 200, 403, 200}, // viewers cannot file requests

@@ -945,3 +945,18 @@ func TestBrowser_FileWithMoreAgencies(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, group, 3)
 }
+
+// Reports in the main menu opens the agency records; the order chosen
+// applies and stays chosen, and the table reads on a phone.
+func TestBrowser_AgencyRecords(t *testing.T) {
+	b, _ := openRequestPage(t)
+	b.do("open Reports", chromedp.Click(chromedp.CSS(`nav a[href="/reports/agencies"]`)), chromedp.WaitVisible(chromedp.CSS(`#records-total`)))
+	b.waitText("the total", "All agencies: 3 requests; 0% answered by the statutory date (0 of 1 measured).")
+	b.do("order by least on time", chromedp.SetValue(chromedp.CSS(`#r-sort`), "on_time"),
+		chromedp.Click(chromedp.CSS(`.filter-buttons button`)))
+	b.waitText("the ordered list", "Clear filters")
+	first := evaluate[string](b, "the first agency", `document.querySelector("table.rows tbody th a").textContent`)
+	require.Equal(t, "Los Angeles Police Department", first, "the only agency measured, 0% on time")
+	require.Equal(t, "on_time", evaluate[string](b, "the order chosen", `document.querySelector("#r-sort").value`))
+	b.screenshot("agency-records")
+}

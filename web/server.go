@@ -101,6 +101,8 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 	in.GET("/search", s.handleSearch)
 	in.GET("/export/requests.csv", s.handleExportCSV)
 	in.GET("/export/agencies.csv", s.handleAgenciesCSV)
+	in.GET("/reports/agencies", s.handleAgencyRecords)
+	in.GET("/export/agency-records.csv", s.handleAgencyRecordsCSV)
 	in.GET("/requests/:id/export.zip", s.handleRequestZip)
 	in.GET("/requests", s.handleRequestList)
 	in.GET("/requests/new", s.handleNewRequestPage)

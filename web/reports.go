@@ -1,0 +1,221 @@
+package web
+
+import (
+	"cmp"
+	"maps"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+)
+
+// recordsFilter is the Agency records page's form; its CSV download takes
+// the same query parameters.
+type recordsFilter struct {
+	From, To     string // received_from, received_to as typed (YYYY-MM-DD)
+	Jurisdiction string
+	Sort         string // recordSorts' keys
+}
+
+// recordSort is one of the page's orders.
+type recordSort struct {
+	Key, Label string
+	cmp        func(a, b *sunshine.AgencyRecord) int
+}
+
+// recordSorts are the page's orders, the default first.
+var recordSorts = []recordSort{
+	{"requests", "Most requests first", func(a, b *sunshine.AgencyRecord) int { return cmp.Compare(b.Filed, a.Filed) }},
+	{"on_time", "Least on time first", func(a, b *sunshine.AgencyRecord) int {
+		pa, oka := a.OnTimePercent()
+		pb, okb := b.OnTimePercent()
+		if oka != okb { // the measured first
+			return map[bool]int{true: -1, false: 1}[oka]
+		}
+		return cmp.Compare(pa, pb)
+	}},
+	{"name", "By name", func(a, b *sunshine.AgencyRecord) int { return 0 }},
+}
+
+var recordsParams = []string{"received_from", "received_to", "jurisdiction", "sort"}
+
+// parseRecordsFilter reads the page's query: every bad value a field error.
+func parseRecordsFilter(c *gin.Context) (recordsFilter, sunshine.RecordFilter, map[string]string) {
+	f := recordsFilter{From: strings.TrimSpace(c.Query("received_from")), To: strings.TrimSpace(c.Query("received_to")),
+		Jurisdiction: strings.TrimSpace(c.Query("jurisdiction")), Sort: strings.TrimSpace(c.Query("sort"))}
+	if f.Sort == "" {
+		f.Sort = recordSorts[0].Key
+	}
+	errs := map[string]string{}
+	var unknown []string
+	for _, k := range slices.Sorted(maps.Keys(c.Request.URL.Query())) {
+		if !slices.Contains(recordsParams, k) {
+			unknown = append(unknown, quote(k))
+		}
+	}
+	if len(unknown) > 0 {
+		errs["_"] = strings.Join(unknown, ", ") + " is not a filter of this page; use the form's filters (dates, law, order)"
+	}
+	rf := sunshine.RecordFilter{Jurisdiction: f.Jurisdiction}
+	date := func(field, v string, to *deadline.Date) {
+		if v == "" {
+			return
+		}
+		d, err := deadline.ParseDate(v)
+		if err != nil {
+			errs[field] = quote(v) + " is not a date: give it as YYYY-MM-DD"
+			return
+		}
+		*to = d
+	}
+	date("received_from", f.From, &rf.ReceivedFrom)
+	date("received_to", f.To, &rf.ReceivedTo)
+	if !slices.ContainsFunc(recordSorts, func(s recordSort) bool { return s.Key == f.Sort }) {
+		errs["sort"] = "unknown order " + quote(f.Sort) + "; choose one from the list"
+	}
+	if err := rf.Validate(); err != nil {
+		for field, msg := range fieldErrors(err) {
+			if field == "jurisdiction" {
+				msg = "unknown law " + quote(f.Jurisdiction) + "; choose a law from the list"
+			}
+			errs[field] = msg
+		}
+	}
+	return f, rf, errs
+}
+
+// values is the filter as query parameters; the default order goes
+// without saying.
+func (f recordsFilter) values() url.Values {
+	v := url.Values{}
+	for k, s := range map[string]string{"received_from": f.From, "received_to": f.To, "jurisdiction": f.Jurisdiction, "sort": f.Sort} {
+		if s != "" && !(k == "sort" && s == recordSorts[0].Key) {
+			v.Set(k, s)
+		}
+	}
+	return v
+}
+
+// Active reports whether any filter is set.
+func (f recordsFilter) Active() bool { return len(f.values()) > 0 }
+
+type recordsData struct {
+	Filter    recordsFilter
+	Errors    map[string]string
+	Laws      []dashOption
+	Sorts     []dashOption
+	Rows      []recordView // nil when the filters are wrong
+	Total     recordView
+	ExportURL string
+}
+
+// recordView is an agency's record (or the total) as the pages show it.
+type recordView struct {
+	*sunshine.AgencyRecord
+	Law string // its label
+	// OnTime ("60%") and Median ("9 days") are "" where there is none.
+	OnTime, Median string
+	// The statutory-date outcomes; Measured is met and missed.
+	Met, Measured, MissedWaiting, Pending, NotMeasured int
+	Ended                                              []string // "3 fulfilled", by closed status
+	Requests                                           string   // the Requests page with the agency's requests
+}
+
+// endedWords name the closed statuses in a record.
+var endedWords = map[sunshine.Status]string{sunshine.StatusFulfilled: "fulfilled", sunshine.StatusPartiallyGranted: "partly granted",
+	sunshine.StatusDenied: "denied", sunshine.StatusNoRecords: "no records", sunshine.StatusWithdrawn: "withdrawn",
+	sunshine.StatusAbandoned: "abandoned"}
+
+func viewRecord(a *sunshine.AgencyRecord) recordView {
+	o := a.Outcomes
+	v := recordView{AgencyRecord: a, Met: o[sunshine.DateMet], Measured: o[sunshine.DateMet] + o[sunshine.DateMissed],
+		MissedWaiting: o[sunshine.DateMissedWaitingOnUs], Pending: o[sunshine.DatePending], NotMeasured: o[sunshine.DateNotMeasured]}
+	for _, st := range sunshine.ClosedStatuses {
+		if n := a.Closed[st]; n > 0 {
+			v.Ended = append(v.Ended, strconv.Itoa(n)+" "+endedWords[st])
+		}
+	}
+	if a.Jurisdiction != "" {
+		v.Law = lawLabel(a.Jurisdiction)
+	}
+	if pct, ok := a.OnTimePercent(); ok {
+		v.OnTime = strconv.Itoa(pct) + "%"
+	}
+	if n, ok := a.MedianResponseDays(); ok {
+		v.Median = strconv.Itoa(n) + " days"
+		if n == 1 {
+			v.Median = "1 day"
+		}
+	}
+	if a.AgencyID != "" {
+		v.Requests = "/requests?" + url.Values{"agency_id": {a.AgencyID}, "status": {"any"}}.Encode()
+	}
+	return v
+}
+
+// handleAgencyRecords is GET /reports/agencies: how each agency answers
+// the organization's requests.
+func (s *Server) handleAgencyRecords(c *gin.Context) {
+	ctx := ctxOf(c)
+	f, rf, errs := parseRecordsFilter(c)
+	d := &recordsData{Filter: f, Errors: errs}
+	var err error
+	if d.Laws, err = s.lawOptions(ctx, f.Jurisdiction); err != nil {
+		s.fail(c, err)
+		return
+	}
+	for _, o := range recordSorts {
+		d.Sorts = append(d.Sorts, dashOption{o.Key, o.Label, o.Key == f.Sort})
+	}
+	status := http.StatusOK
+	if len(errs) > 0 {
+		status = http.StatusBadRequest
+	} else {
+		rep, err := s.store.AgencyRecords(ctx, rf)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		for _, o := range recordSorts {
+			if o.Key == f.Sort {
+				slices.SortStableFunc(rep.Agencies, o.cmp) // stable: by name within a tie
+			}
+		}
+		d.Rows = make([]recordView, len(rep.Agencies))
+		for i, a := range rep.Agencies {
+			d.Rows[i] = viewRecord(a)
+		}
+		d.Total = viewRecord(rep.Total)
+		d.ExportURL = "/export/agency-records.csv"
+		if v := f.values(); len(v) > 0 {
+			d.ExportURL += "?" + v.Encode()
+		}
+	}
+	s.render(c, status, "reports", "Agency records", d)
+}
+
+// handleAgencyRecordsCSV is GET /export/agency-records.csv: the page's
+// records as a spreadsheet, with the page's filters.
+func (s *Server) handleAgencyRecordsCSV(c *gin.Context) {
+	_, rf, errs := parseRecordsFilter(c)
+	if len(errs) > 0 {
+		msgs := slices.Sorted(maps.Values(errs))
+		s.fail(c, sunshine.Errorf(sunshine.EInvalid, "%s", strings.Join(msgs, "; ")))
+		return
+	}
+	rep, err := s.store.AgencyRecords(ctxOf(c), rf)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Content-Type", "text/csv; charset=utf-8")
+	c.Header("Content-Disposition", `attachment; filename="agency-records.csv"`)
+	c.Status(http.StatusOK)
+	_ = sunshine.WriteRecordCSV(c.Writer, rep)
+}
