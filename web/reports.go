@@ -123,8 +123,10 @@ type recordView struct {
 	OnTime, Median string
 	// The statutory-date outcomes; Measured is met and missed.
 	Met, Measured, MissedWaiting, Pending, NotMeasured int
-	Ended                                              []string // "3 fulfilled", by closed status
-	Requests                                           string   // the Requests page with the agency's requests
+	// Ended are its closed requests by status ("3 fulfilled"); Requests
+	// links the Requests page with the agency's requests.
+	Ended    []string
+	Requests string
 }
 
 // endedWords name the closed statuses in a record.
