@@ -359,6 +359,11 @@ func httpScenarios(ctx context.Context, srv *server, g *genConfig, o options, re
 		{Name: scCSVc, Kind: "read", MaxRequests: 2 * c, Next: func(*rand.Rand) (*http.Request, error) {
 			return get("/api/v1/requests.csv", g.token(0))
 		}},
+		// The largest organization's agency records: every one of its
+		// requests read, with its first response and answer.
+		{Name: scRecords, Kind: "read", Concurrency: 1, MaxRequests: csvBudget, Next: func(*rand.Rand) (*http.Request, error) {
+			return get("/api/v1/reports/agencies", g.token(1))
+		}},
 		{Name: scCreate, Kind: "write", Next: func(r *rand.Rand) (*http.Request, error) {
 			org, k := randomOrg(r), r.IntN(g.agenciesPerOrg())
 			for g.agencyJurisdiction(k).Code == "us-ga" {
