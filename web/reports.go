@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -107,12 +108,52 @@ func (f recordsFilter) Active() bool { return len(f.values()) > 0 }
 
 type recordsData struct {
 	Filter    recordsFilter
+	Periods   []periodLink
 	Errors    map[string]string
 	Laws      []dashOption
 	Sorts     []dashOption
 	Rows      []recordView // nil when the filters are wrong
 	Total     recordView
 	ExportURL string
+}
+
+// periodLink is a ready-made period of receipt dates, keeping the other
+// filters; Current when it is the one shown.
+type periodLink struct {
+	Label, URL string
+	Current    bool
+}
+
+// periods are the usual periods of a report, as of today: this year so
+// far, the last 12 months, last year, and all time.
+func (f recordsFilter) periods(today deadline.Date) []periodLink {
+	year := today.Year()
+	jan1 := func(y int) deadline.Date { d, _ := deadline.NewDate(y, time.January, 1); return d }
+	var out []periodLink
+	for _, p := range []struct {
+		label    string
+		from, to deadline.Date
+	}{
+		{"This year", jan1(year), deadline.Date{}},
+		{"Last 12 months", today.AddDays(-364), deadline.Date{}},
+		{strconv.Itoa(year - 1), jan1(year - 1), jan1(year).AddDays(-1)},
+		{"All time", deadline.Date{}, deadline.Date{}},
+	} {
+		g := f
+		g.From, g.To = "", ""
+		if !p.from.IsZero() {
+			g.From = p.from.String()
+		}
+		if !p.to.IsZero() {
+			g.To = p.to.String()
+		}
+		u := "/reports/agencies"
+		if v := g.values(); len(v) > 0 {
+			u += "?" + v.Encode()
+		}
+		out = append(out, periodLink{p.label, u, g.From == f.From && g.To == f.To})
+	}
+	return out
 }
 
 // recordView is an agency's record (or the total) as the pages show it.
@@ -166,7 +207,7 @@ func viewRecord(a *sunshine.AgencyRecord) recordView {
 func (s *Server) handleAgencyRecords(c *gin.Context) {
 	ctx := ctxOf(c)
 	f, rf, errs := parseRecordsFilter(c)
-	d := &recordsData{Filter: f, Errors: errs}
+	d := &recordsData{Filter: f, Errors: errs, Periods: f.periods(s.orgToday(c))}
 	var err error
 	if d.Laws, err = s.lawOptions(ctx, f.Jurisdiction); err != nil {
 		s.fail(c, err)

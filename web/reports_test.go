@@ -50,15 +50,23 @@ func TestAgencyRecordsPage(t *testing.T) {
 	assert.Contains(t, page, "1 fulfilled")
 	assert.Contains(t, page, `href="/export/agency-records.csv"`)
 
+	assert.Contains(t, page, `<a href="/reports/agencies" aria-current="true">All time</a>`)
+
 	t.Run("LeastOnTimeFirst", func(t *testing.T) {
 		page := body(b.get("/reports/agencies?sort=on_time"))
 		assert.Less(t, strings.Index(page, "Fresno Police"), strings.Index(page, "Sacramento County Sheriff"))
 		assert.Contains(t, page, `href="/export/agency-records.csv?sort=on_time"`)
+		// The periods keep the order chosen.
+		assert.Contains(t, page, `<a href="/reports/agencies?received_from=2017-01-01&amp;sort=on_time">This year</a>`)
+		assert.Contains(t, page, `<a href="/reports/agencies?received_from=2016-04-06&amp;sort=on_time">Last 12 months</a>`)
+		assert.Contains(t, page, `<a href="/reports/agencies?received_from=2016-01-01&amp;received_to=2016-12-31&amp;sort=on_time">2016</a>`)
 	})
 	t.Run("ReceivedFrom", func(t *testing.T) {
 		page := body(b.get("/reports/agencies?received_from=2017-03-15"))
 		assert.Contains(t, page, "All agencies: 2 requests; 0% answered by the statutory date (0 of 1 measured).")
 		assert.NotContains(t, page, "Fresno Police")
+		page = body(b.get("/reports/agencies?received_from=2017-01-01"))
+		assert.Contains(t, page, `aria-current="true">This year</a>`)
 	})
 	t.Run("NothingSent", func(t *testing.T) {
 		page := body(b.get("/reports/agencies?received_from=2018-01-01"))
