@@ -954,7 +954,9 @@ func TestBrowser_AgencyRecords(t *testing.T) {
 	b.waitText("the total", "All agencies: 3 requests; 0% answered by the statutory date (0 of 1 measured).")
 	b.do("order by least on time", chromedp.SetValue(chromedp.CSS(`#r-sort`), "on_time"),
 		chromedp.Click(chromedp.CSS(`.filter-buttons button`)))
-	b.waitText("the ordered list", "Clear filters")
+	require.Eventually(t, func() bool { return strings.Contains(b.location(), "sort=on_time") }, 10*time.Second, 50*time.Millisecond,
+		"the list ordered")
+	b.do("the ordered list", chromedp.WaitVisible(chromedp.CSS(`#records-total`)))
 	first := evaluate[string](b, "the first agency", `document.querySelector("table.rows tbody th a").textContent`)
 	require.Equal(t, "Los Angeles Police Department", first, "the only agency measured, 0% on time")
 	require.Equal(t, "on_time", evaluate[string](b, "the order chosen", `document.querySelector("#r-sort").value`))

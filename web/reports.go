@@ -82,8 +82,11 @@ func parseRecordsFilter(c *gin.Context) (recordsFilter, sunshine.RecordFilter, m
 	}
 	if err := rf.Validate(); err != nil {
 		for field, msg := range fieldErrors(err) {
-			if field == "jurisdiction" {
+			switch field {
+			case "jurisdiction":
 				msg = "unknown law " + quote(f.Jurisdiction) + "; choose a law from the list"
+			case "received_to":
+				msg = "must not be before the date received from"
 			}
 			errs[field] = msg
 		}
@@ -103,8 +106,8 @@ func (f recordsFilter) values() url.Values {
 	return v
 }
 
-// Active reports whether any filter is set.
-func (f recordsFilter) Active() bool { return len(f.values()) > 0 }
+// Active reports whether any filter is set (the order is none).
+func (f recordsFilter) Active() bool { return f.From != "" || f.To != "" || f.Jurisdiction != "" }
 
 type recordsData struct {
 	Filter    recordsFilter

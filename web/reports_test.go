@@ -75,7 +75,7 @@ func TestAgencyRecordsPage(t *testing.T) {
 	})
 	for _, tc := range []struct{ name, query, message string }{
 		{"NotADate", "received_from=1%2F3%2F2017", "Received from: “1/3/2017” is not a date: give it as YYYY-MM-DD"},
-		{"DatesInReverse", "received_from=2017-04-01&received_to=2017-03-01", "Received to: must not be before received_from"},
+		{"DatesInReverse", "received_from=2017-04-01&received_to=2017-03-01", "Received to: must not be before the date received from"},
 		{"UnknownLaw", "jurisdiction=us-zz", "Law: unknown law “us-zz”; choose a law from the list"},
 		{"UnknownOrder", "sort=worst", "Order: unknown order “worst”"},
 		{"UnknownFilter", "status=open", "“status” is not a filter of this page"},
