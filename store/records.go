@@ -69,17 +69,17 @@ func (s *Store) AgencyRecords(ctx context.Context, f sunshine.RecordFilter) (*su
 		}
 		cond("r.agency_id = $%d", f.AgencyID)
 	}
-	// The first response and answer each take one probe of
-	// communications_request_idx (request_id, occurred_on).
+	// The first response and answer take one probe of
+	// communications_request_idx (request_id, occurred_on) together.
 	q := `SELECT r.id, r.agency_id, a.name AS agency_name, a.jurisdiction AS agency_law, a.time_zone,
 			r.jurisdiction, r.status, r.received_on, r.due_on, r.custom_due_on, r.closed_on,
-			(SELECT min(c.occurred_on) FROM communications c
-				WHERE c.request_id = r.id AND c.org_id = r.org_id AND c.direction = 'in') AS first_response_on,
-			(SELECT min(c.occurred_on) FROM communications c
-				WHERE c.request_id = r.id AND c.org_id = r.org_id AND c.direction = 'in' AND c.kind = ANY($2)) AS first_answer_on,
+			c.first_response_on, c.first_answer_on,
 			COALESCE((SELECT string_agg(p.started_on::text || '/' || COALESCE(p.ended_on::text, ''), ',' ORDER BY p.started_on)
 				FROM request_pauses p WHERE p.org_id = r.org_id AND p.request_id = r.id), '') AS pauses
 		FROM requests r JOIN agencies a ON a.org_id = r.org_id AND a.id = r.agency_id
+		CROSS JOIN LATERAL (SELECT min(m.occurred_on) AS first_response_on,
+				min(m.occurred_on) FILTER (WHERE m.kind = ANY($2)) AS first_answer_on
+			FROM communications m WHERE m.request_id = r.id AND m.org_id = r.org_id AND m.direction = 'in') c
 		WHERE r.org_id = $1 AND r.status <> 'draft' AND r.received_on IS NOT NULL` + where.String()
 	return s.streamRecords(ctx, f, q, args)
 }
