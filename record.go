@@ -30,10 +30,23 @@ var AnswerKinds = []CommKind{KindRecordsRelease, KindDenial, KindPartialDenial, 
 // call).
 var answeredClosures = []Status{StatusFulfilled, StatusPartiallyGranted, StatusDenied, StatusNoRecords}
 
+// AnsweringStatuses are the statuses a request reaches by the agency's
+// answer: records coming, or a closing only the agency brings. The first
+// day a request's timeline moved it to one is an answer's day, as the
+// first AnswerKinds message is (staff often change the status without
+// logging the letter).
+var AnsweringStatuses = append([]Status{StatusRollingProduction}, answeredClosures...)
+
+// RespondingStatuses are the statuses a request reaches by any response of
+// the agency: the answers, an acknowledgment, and its asking us for
+// something (a fee, a clarification).
+var RespondingStatuses = append([]Status{StatusAcknowledged, StatusAwaitingRequester}, AnsweringStatuses...)
+
 // RecordEntry is one filed request as an agency's record counts it: the
 // request (its status, dates and pauses) with the days of the agency's
-// first response of any kind and its first answer (AnswerKinds); zero when
-// none came.
+// first response of any kind (an incoming message, or a move to one of
+// RespondingStatuses) and its first answer (an AnswerKinds message, or a
+// move to one of AnsweringStatuses); zero when none came.
 type RecordEntry struct {
 	Request         *Request
 	FirstResponseOn deadline.Date

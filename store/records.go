@@ -44,11 +44,8 @@ func (s *Store) AgencyRecords(ctx context.Context, f sunshine.RecordFilter) (*su
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	answers := make([]string, len(sunshine.AnswerKinds))
-	for i, k := range sunshine.AnswerKinds {
-		answers[i] = string(k)
-	}
-	args := []any{org, pq.Array(answers)}
+	args := []any{org, pq.Array(texts(sunshine.AnswerKinds)), pq.Array(texts(sunshine.AnsweringStatuses)),
+		pq.Array(texts(sunshine.RespondingStatuses))}
 	var where strings.Builder
 	cond := func(sql string, v any) {
 		args = append(args, v)
@@ -69,17 +66,23 @@ func (s *Store) AgencyRecords(ctx context.Context, f sunshine.RecordFilter) (*su
 		}
 		cond("r.agency_id = $%d", f.AgencyID)
 	}
-	// The first response and answer take one probe of
-	// communications_request_idx (request_id, occurred_on) together.
+	// The first response and answer: from the agency's messages (one probe
+	// of communications_request_idx) and from the timeline's status changes
+	// (one of request_events_request_idx), whichever came first.
 	q := `SELECT r.id, r.agency_id, a.name AS agency_name, a.jurisdiction AS agency_law, a.time_zone,
 			r.jurisdiction, r.status, r.received_on, r.due_on, r.custom_due_on, r.closed_on,
-			c.first_response_on, c.first_answer_on,
+			least(c.first_response_on, e.first_response_on) AS first_response_on,
+			least(c.first_answer_on, e.first_answer_on) AS first_answer_on,
 			COALESCE((SELECT string_agg(p.started_on::text || '/' || COALESCE(p.ended_on::text, ''), ',' ORDER BY p.started_on)
 				FROM request_pauses p WHERE p.org_id = r.org_id AND p.request_id = r.id), '') AS pauses
 		FROM requests r JOIN agencies a ON a.org_id = r.org_id AND a.id = r.agency_id
 		CROSS JOIN LATERAL (SELECT min(m.occurred_on) AS first_response_on,
 				min(m.occurred_on) FILTER (WHERE m.kind = ANY($2)) AS first_answer_on
 			FROM communications m WHERE m.request_id = r.id AND m.org_id = r.org_id AND m.direction = 'in') c
+		CROSS JOIN LATERAL (SELECT min(v.effective_on) AS first_response_on,
+				min(v.effective_on) FILTER (WHERE v.data->>'to' = ANY($3)) AS first_answer_on
+			FROM request_events v WHERE v.request_id = r.id AND v.org_id = r.org_id AND v.kind = 'status_changed'
+				AND v.data->>'to' = ANY($4)) e
 		WHERE r.org_id = $1 AND r.status <> 'draft' AND r.received_on IS NOT NULL` + where.String()
 	return s.streamRecords(ctx, f, q, args)
 }
@@ -111,6 +114,15 @@ func (s *Store) streamRecords(ctx context.Context, f sunshine.RecordFilter, q st
 		return nil, translate(err, "agency records")
 	}
 	return b.Report(), nil
+}
+
+// texts is vs as strings, for a text[] parameter.
+func texts[T ~string](vs []T) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return out
 }
 
 // parsePauses reads recordRow.Pauses.
