@@ -300,15 +300,18 @@ func TestInvite(t *testing.T) {
 
 	rec := b.get(path)
 	require.Equal(t, http.StatusOK, rec.Code)
-	rec = b.post(path, url.Values{"password": {"short"}})
+	rec = b.post(path, url.Values{"password": {"short"}, "confirm": {"short"}})
 	require.Equal(t, http.StatusBadRequest, rec.Code)
 	require.Contains(t, body(rec), `id="password-error"`)
-	rec = b.post(path, url.Values{"password": {"a long enough password"}})
+	rec = b.post(path, url.Values{"password": {"a long enough password"}, "confirm": {"a long enough passwort"}})
+	require.Equal(t, http.StatusBadRequest, rec.Code)
+	require.Contains(t, body(rec), `<p class="field-error" id="confirm-error">Type the same new password in both boxes.</p>`)
+	rec = b.post(path, url.Values{"password": {"a long enough password"}, "confirm": {"a long enough password"}})
 	require.Equal(t, http.StatusSeeOther, rec.Code)
 	require.NotNil(t, b.cookie)
 	// The link works once.
 	b.cookie = nil
-	rec = b.post(path, url.Values{"password": {"another long password"}})
+	rec = b.post(path, url.Values{"password": {"another long password"}, "confirm": {"another long password"}})
 	require.Equal(t, http.StatusBadRequest, rec.Code)
 	require.Contains(t, body(rec), "not valid any more")
 }
