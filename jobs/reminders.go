@@ -324,9 +324,12 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder, lk *ba
 		return msg, "", "", err
 	}
 	if c.Kind == sunshine.ReminderPasswordReset {
-		link, err := j.store.ResetPayload(ctx, c.ID)
+		link, works, err := j.store.ResetPayload(ctx, c.ID)
 		if err != nil {
 			return msg, "", "", err
+		}
+		if !works {
+			return msg, "", "its link expired or was used before it could be sent", nil
 		}
 		msg.Subject, msg.Text, msg.HTML, err = mail.RenderPasswordReset(mail.ResetData{RecipientName: user.Name, OrgName: org.Name, Link: link})
 		return msg, "", "", err

@@ -9,8 +9,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/jobs"
 	"github.com/sunshine-records/sunshine/mail"
 	"github.com/sunshine-records/sunshine/mail/mailtest"
+	"github.com/sunshine-records/sunshine/store"
 	"github.com/sunshine-records/sunshine/store/storetest"
 )
 
@@ -62,4 +64,24 @@ func TestPasswordResetEmail_OverSMTP(t *testing.T) {
 	var payloads []string
 	require.NoError(t, b.st.DB().Select(&payloads, `SELECT payload FROM reminders WHERE kind = 'password_reset' AND status = 'sent'`))
 	require.Equal(t, []string{"", ""}, payloads, "the links are not kept after sending")
+}
+
+// A reset email that could not go out within its link's hour (the mail
+// server was down) is cancelled rather than sent with a dead link.
+func TestPasswordResetEmail_ExpiredLinkNotSent(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	fake := &mail.Fake{}
+	r := b.runner(fake)
+	sent, err := b.st.RequestPasswordReset(context.Background(), b.fx.Admin.Email, "https://sunshine.example")
+	require.NoError(t, err)
+	require.Equal(t, 1, sent)
+	b.clock.Set(b.clock.Now().Add(store.ResetTTL))
+	res, err := r.Deliver(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, jobs.DeliveryResult{Cancelled: 1}, res)
+	require.Empty(t, fake.Sent())
+	var why string
+	require.NoError(t, b.st.DB().Get(&why, `SELECT last_error FROM reminders WHERE kind = 'password_reset' AND status = 'cancelled'`))
+	require.Equal(t, "its link expired or was used before it could be sent", why)
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -168,9 +169,18 @@ func (s *Store) ResetPassword(ctx context.Context, token, password string) (stri
 	return s.useLink(ctx, linkReset, token, password)
 }
 
-// ResetPayload returns the link a password reset email carries.
-func (s *Store) ResetPayload(ctx context.Context, reminderID string) (string, error) {
-	return s.linkPayload(ctx, reminderID, sunshine.ReminderPasswordReset)
+// ResetPayload returns the link a password reset email carries, and
+// whether it still works: an email sent late (the mail server was down for
+// an hour, a failed one sent again) must not carry a dead link.
+func (s *Store) ResetPayload(ctx context.Context, reminderID string) (link string, works bool, err error) {
+	link, err = s.linkPayload(ctx, reminderID, sunshine.ReminderPasswordReset)
+	if err != nil {
+		return "", false, err
+	}
+	token := link[strings.LastIndex(link, "/")+1:]
+	err = sqlx.GetContext(ctx, s.q(), &works, `SELECT EXISTS (SELECT 1 FROM user_invites
+		WHERE token_sha256 = $1 AND purpose = 'reset' AND used_at IS NULL AND expires_at > $2)`, hashOf(token), s.clock.Now())
+	return link, works, translate(err, "reset link")
 }
 
 // useLink sets a password with a link of purpose (linkInvite, linkReset),

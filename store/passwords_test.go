@@ -32,7 +32,7 @@ func pendingLinks(t *testing.T, s *store.Store, f storetest.Fixture, userID, kin
 		if kind == "invite" {
 			link, err = s.InvitePayload(context.Background(), r.ID)
 		} else {
-			link, err = s.ResetPayload(context.Background(), r.ID)
+			link, _, err = s.ResetPayload(context.Background(), r.ID)
 		}
 		require.NoError(t, err)
 		links = append(links, link)

@@ -90,7 +90,7 @@ func sentence(msg string) string {
 
 type forgotData struct {
 	Email, Error string
-	Sent         bool
+	Sent         string // the answer, once asked
 }
 
 // forgotSent is the one answer to a request for a reset link, whether or
@@ -121,7 +121,7 @@ func (s *Server) handleForgot(c *gin.Context) {
 		s.serverError(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "forgot", "Reset your password", forgotData{Sent: true})
+	s.render(c, http.StatusOK, "forgot", "Reset your password", forgotData{Sent: forgotSent})
 }
 
 // passwordForm is the settings page's change-password form: only its

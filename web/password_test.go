@@ -26,7 +26,7 @@ func resetLinks(t *testing.T, b *bundle, userID string) []string {
 	var links []string
 	for _, r := range rs {
 		if r.Kind == sunshine.ReminderPasswordReset && r.RecipientID == userID {
-			link, err := b.st.ResetPayload(context.Background(), r.ID)
+			link, _, err := b.st.ResetPayload(context.Background(), r.ID)
 			require.NoError(t, err)
 			links = append(links, link)
 		}
