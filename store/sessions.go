@@ -282,8 +282,8 @@ func (s *Store) InviteUser(ctx context.Context, u *sunshine.User, baseURL string
 }
 
 // Reinvite sends an active user of the caller's organization a new
-// invitation link, and the ones sent before (reset links too) stop working: for someone whose
-// link expired (after InviteTTL) or was lost. Following it sets their
+// invitation link, and the links sent before (reset links too) stop
+// working: for someone whose link expired (after InviteTTL) or was lost. Following it sets their
 // password, so it also serves as an admin's password reset.
 func (s *Store) Reinvite(ctx context.Context, userID, baseURL string) error {
 	org, err := orgID(ctx)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -117,7 +118,15 @@ func (s *Server) handleForgot(c *gin.Context) {
 		s.render(c, http.StatusTooManyRequests, "forgot", "Reset your password", d)
 		return
 	}
-	if _, err := s.store.RequestPasswordReset(ctxOf(c), d.Email, s.baseURL(c)); err != nil {
+	// The configured address only, never the request's Host: anyone can
+	// send this form with a Host of their own, and the link would take its
+	// token to them.
+	base := strings.TrimRight(s.cfg.BaseURL, "/")
+	if base == "" {
+		s.serverError(c, errors.New("web: password reset links need Config.BaseURL (SUNSHINE_BASE_URL)"))
+		return
+	}
+	if _, err := s.store.RequestPasswordReset(ctxOf(c), d.Email, base); err != nil {
 		s.serverError(c, err)
 		return
 	}

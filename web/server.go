@@ -34,7 +34,7 @@ var assetFS embed.FS
 // Config holds what the pages need beyond the store.
 type Config struct {
 	Logger  *slog.Logger
-	BaseURL string // public address, for invitation links
+	BaseURL string // public address, for invitation and password reset links (reset links need it: never the request's Host)
 	// SecureCookies marks the session cookie Secure (behind HTTPS).
 	SecureCookies bool
 	// UploadLimit caps one uploaded document, in bytes (default 100 MB).
