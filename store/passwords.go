@@ -183,6 +183,31 @@ func (s *Store) ResetPayload(ctx context.Context, reminderID string) (link strin
 	return link, works, translate(err, "reset link")
 }
 
+// CheckInviteLink reports, before a password is typed, whether an
+// invitation link still works: nil, or AcceptInvite's ENotFound.
+func (s *Store) CheckInviteLink(ctx context.Context, token string) error {
+	return s.checkLink(ctx, linkInvite, token)
+}
+
+// CheckResetLink reports, before a password is typed, whether a reset link
+// still works: nil, or ResetPassword's ENotFound.
+func (s *Store) CheckResetLink(ctx context.Context, token string) error {
+	return s.checkLink(ctx, linkReset, token)
+}
+
+func (s *Store) checkLink(ctx context.Context, purpose, token string) error {
+	var works bool
+	const q = `SELECT EXISTS (SELECT 1 FROM user_invites i JOIN users u ON u.id = i.user_id
+		WHERE i.token_sha256 = $1 AND i.purpose = $3 AND i.used_at IS NULL AND i.expires_at > $2 AND ` + activeUser + `)`
+	if err := sqlx.GetContext(ctx, s.q(), &works, q, hashOf(token), s.clock.Now(), purpose); err != nil {
+		return translate(err, "link")
+	}
+	if !works {
+		return errLinkGone[purpose]
+	}
+	return nil
+}
+
 // useLink sets a password with a link of purpose (linkInvite, linkReset),
 // once, and opens a session for the link's account.
 func (s *Store) useLink(ctx context.Context, purpose, token, password string) (string, sunshine.Principal, error) {

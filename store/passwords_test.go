@@ -271,7 +271,10 @@ func TestStore_ResetPassword(t *testing.T) {
 	t.Run("ErrExpired", func(t *testing.T) {
 		t.Parallel()
 		a := arrange(t)
+		a.b.clk.Set(now.Add(store.ResetTTL - time.Second))
+		require.NoError(t, a.b.s.CheckResetLink(context.Background(), a.token), "still works in its last second")
 		a.b.clk.Set(now.Add(store.ResetTTL))
+		refused(t, a.b.s.CheckResetLink(context.Background(), a.token), gone)
 		_, _, err := a.b.s.ResetPassword(context.Background(), a.token, "my new password")
 		refused(t, err, gone)
 		_, err = signIn(t, a.b.s, a.u.Email, testPassword)
@@ -293,6 +296,8 @@ func TestStore_ResetPassword(t *testing.T) {
 		invited := &sunshine.User{Email: "new@example.org", Role: sunshine.RoleStaff}
 		require.NoError(t, a.b.s.InviteUser(a.b.ctx, invited, baseURL))
 		invite := tokenOf(t, pendingLinks(t, a.b.s, a.b.fx, invited.ID, "invite")[0])
+		refused(t, a.b.s.CheckResetLink(context.Background(), invite), gone)
+		require.NoError(t, a.b.s.CheckInviteLink(context.Background(), invite))
 		_, _, err := a.b.s.ResetPassword(context.Background(), invite, "my new password")
 		refused(t, err, gone)
 		_, _, err = a.b.s.AcceptInvite(context.Background(), a.token, "my new password")

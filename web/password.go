@@ -20,18 +20,22 @@ import (
 // linkPage is one of the two pages that set a password with a link.
 type linkPage struct {
 	path, title, button string
-	// use sets the password with the link's token and opens a session.
-	use func(s *Server, c *gin.Context, token, password string) (string, sunshine.Principal, error)
+	// check tells whether the link still works; use sets the password
+	// with it and opens a session.
+	check func(s *Server, c *gin.Context, token string) error
+	use   func(s *Server, c *gin.Context, token, password string) (string, sunshine.Principal, error)
 	// forgot: a link no longer valid offers to ask for a new one.
 	forgot bool
 }
 
 var (
 	invitePage = linkPage{path: "/invite/", title: "Set your password", button: "Set password and sign in",
+		check: func(s *Server, c *gin.Context, token string) error { return s.store.CheckInviteLink(ctxOf(c), token) },
 		use: func(s *Server, c *gin.Context, token, pw string) (string, sunshine.Principal, error) {
 			return s.store.AcceptInvite(ctxOf(c), token, pw)
 		}}
 	resetPage = linkPage{path: "/password/reset/", title: "Choose a new password", button: "Save password and sign in", forgot: true,
+		check: func(s *Server, c *gin.Context, token string) error { return s.store.CheckResetLink(ctxOf(c), token) },
 		use: func(s *Server, c *gin.Context, token, pw string) (string, sunshine.Principal, error) {
 			return s.store.ResetPassword(ctxOf(c), token, pw)
 		}}
@@ -42,11 +46,24 @@ type setPasswordData struct {
 	Action, Button, Error string
 	Errors                map[string]string // by field: password, confirm
 	Forgot                bool              // Error: offer to ask for a new link
+	Gone                  bool              // the link no longer works: no form
 }
 
+// linkPageHandler shows the form, or, for a link that no longer works,
+// says so at once rather than after a password is typed.
 func (s *Server) linkPageHandler(lp linkPage) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		s.render(c, http.StatusOK, "set_password", lp.title, setPasswordData{Action: lp.path + c.Param("token"), Button: lp.button})
+		d := setPasswordData{Action: lp.path + c.Param("token"), Button: lp.button}
+		if err := lp.check(s, c, c.Param("token")); err != nil {
+			if sunshine.ErrorCode(err) != sunshine.ENotFound {
+				s.serverError(c, err)
+				return
+			}
+			d.Gone, d.Error, d.Forgot = true, sentence(sunshine.ErrorMessage(err)), lp.forgot
+			s.render(c, http.StatusNotFound, "set_password", lp.title, d)
+			return
+		}
+		s.render(c, http.StatusOK, "set_password", lp.title, d)
 	}
 }
 
@@ -68,7 +85,7 @@ func (s *Server) linkHandler(lp linkPage) gin.HandlerFunc {
 			case sunshine.EInvalid:
 				d.Errors = sentences(fieldErrors(err))
 			case sunshine.ENotFound:
-				d.Error, d.Forgot = sentence(sunshine.ErrorMessage(err)), lp.forgot
+				d.Gone, d.Error, d.Forgot = true, sentence(sunshine.ErrorMessage(err)), lp.forgot
 			default:
 				s.serverError(c, err)
 				return

@@ -158,6 +158,11 @@ func TestPasswordReset(t *testing.T) {
 	require.Equal(t, http.StatusBadRequest, rec.Code)
 	require.Contains(t, body(rec), `This link is not valid any more: links work once, for 1 hour. Ask for a new one. <a href="/password/forgot">Ask for a new link</a>.`)
 	require.Nil(t, b.cookie)
+	// Opened again, the page says so at once, with no form to fill in.
+	rec = b.get(path)
+	require.Equal(t, http.StatusNotFound, rec.Code)
+	require.Contains(t, body(rec), `This link is not valid any more: links work once, for 1 hour. Ask for a new one. <a href="/password/forgot">Ask for a new link</a>.`)
+	require.NotContains(t, body(rec), `<form method="post" action="`+path)
 
 	require.NotContains(t, logs.String(), token)
 	require.NotContains(t, logs.String(), newPassword)
@@ -177,7 +182,11 @@ func TestPasswordReset_InvitationLinkRefused(t *testing.T) {
 	require.NoError(t, err)
 	token := strings.TrimPrefix(link, "https://sunshine.example/invite/")
 	form := url.Values{"password": {"a long enough password"}, "confirm": {"a long enough password"}}
-	rec := b.post("/password/reset/"+token, form)
+	rec := b.get("/password/reset/" + token)
+	require.Equal(t, http.StatusNotFound, rec.Code)
+	require.Contains(t, body(rec), "This link is not valid any more")
+	require.Equal(t, http.StatusOK, b.get("/invite/"+token).Code)
+	rec = b.post("/password/reset/"+token, form)
 	require.Equal(t, http.StatusBadRequest, rec.Code)
 	require.Contains(t, body(rec), "This link is not valid any more")
 	rec = b.post("/invite/"+token, form)

@@ -314,6 +314,9 @@ func TestInvite(t *testing.T) {
 	rec = b.post(path, url.Values{"password": {"another long password"}, "confirm": {"another long password"}})
 	require.Equal(t, http.StatusBadRequest, rec.Code)
 	require.Contains(t, body(rec), "not valid any more")
+	rec = b.get(path)
+	require.Equal(t, http.StatusNotFound, rec.Code, "said at once when opened again")
+	require.Contains(t, body(rec), "This invitation link is not valid any more; ask an admin for a new one")
 }
 
 // Text PostgreSQL cannot store (invalid UTF-8, a NUL) in the address or a
