@@ -18,6 +18,9 @@ const (
 	ReminderDigest          = "digest"
 	// ReminderAssigned tells a person someone assigned them a request.
 	ReminderAssigned = "assigned"
+	// ReminderPasswordReset carries a password reset link a person asked
+	// for (no request; the link rides in the outbox row until it is sent).
+	ReminderPasswordReset = "password_reset"
 )
 
 // ReminderKinds are the per-request kinds a user can choose.

@@ -336,6 +336,8 @@ func (s *Server) accessLog(c *gin.Context) {
 		path = "/calendar/[secret].ics"
 	case strings.HasPrefix(path, "/invite/"):
 		path = "/invite/[token]"
+	case strings.HasPrefix(path, "/password/reset/"):
+		path = "/password/reset/[token]"
 	}
 	s.requests.WithLabelValues(c.Request.Method, route, strconv.Itoa(status)).Inc()
 	s.latency.WithLabelValues(c.Request.Method, route).Observe(dur.Seconds())

@@ -323,6 +323,17 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder, lk *ba
 		msg.Subject, msg.Text, msg.HTML, err = mail.RenderInvite(mail.InviteData{RecipientName: user.Name, OrgName: org.Name, InvitedBy: sender, Link: link})
 		return msg, "", "", err
 	}
+	if c.Kind == sunshine.ReminderPasswordReset {
+		link, works, err := j.store.ResetPayload(ctx, c.ID)
+		if err != nil {
+			return msg, "", "", err
+		}
+		if !works {
+			return msg, "", "its link expired or was used before it could be sent", nil
+		}
+		msg.Subject, msg.Text, msg.HTML, err = mail.RenderPasswordReset(mail.ResetData{RecipientName: user.Name, OrgName: org.Name, Link: link})
+		return msg, "", "", err
+	}
 	if c.Kind == sunshine.ReminderDigest {
 		policy, err := cached(lk.policies, c.OrgID, func() (*orgPolicy, error) { return j.policy(ctx) })
 		if err != nil {

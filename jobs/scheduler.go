@@ -68,7 +68,7 @@ func NewScheduler(r *Reminders, st *store.Store, db *sqlx.DB, s Schedule, log *s
 	prune := job(log, "prune_expired", time.Minute, func(ctx context.Context) error {
 		n, err := st.PruneExpired(ctx)
 		if n != (store.Pruned{}) {
-			log.Info("pruned expired", "job", "prune_expired", "sessions", n.Sessions, "choices", n.Choices, "invites", n.Invites)
+			log.Info("pruned expired", "job", "prune_expired", "sessions", n.Sessions, "choices", n.Choices, "invites", n.Invites, "resets", n.Resets)
 		}
 		return err
 	})

@@ -384,6 +384,23 @@ func RenderInvite(d InviteData) (subject, text, html string, err error) {
 	return oneLine("You are invited to " + d.OrgName + " on Sunshine"), text, html, nil
 }
 
+// ResetData is a password reset link a person asked for.
+type ResetData struct {
+	RecipientName, OrgName string
+	Link                   string // the one-time link
+}
+
+// RenderPasswordReset renders a password reset email: its account's
+// organization in the subject, as one address may have accounts in
+// several, each with its own link.
+func RenderPasswordReset(d ResetData) (subject, text, html string, err error) {
+	text, html, err = render("reset", d)
+	if err != nil {
+		return "", "", "", err
+	}
+	return oneLine("Reset your Sunshine password for " + d.OrgName), text, html, nil
+}
+
 // GroupReminderData is one email about several requests filed together
 // (the same request sent to many agencies, sunshine.Request.GroupID) that
 // owe the same person the same kind of reminder at once: one email listing

@@ -11,18 +11,20 @@ type Pruned struct {
 	Sessions int64 `db:"sessions"`
 	Choices  int64 `db:"choices"`
 	Invites  int64 `db:"invites"`
+	Resets   int64 `db:"resets"`
 }
 
 // PruneExpired deletes what can no longer be used: expired sign-in
-// sessions, expired organization choices and invitation links that expired
-// unused. Each is refused once expired anyway; this keeps the tables from
-// growing with every sign-in. Accepted invitations stay: they record when
-// a person joined.
+// sessions, expired organization choices, invitation links that expired
+// unused and expired password reset links, used or not. Each is refused
+// once expired anyway; this keeps the tables from growing with every
+// sign-in. Accepted invitations stay: they record when a person joined.
 func (s *Store) PruneExpired(ctx context.Context) (Pruned, error) {
 	const q = `WITH s AS (DELETE FROM sessions WHERE expires_at <= $1 RETURNING 1),
 		c AS (DELETE FROM sign_in_choices WHERE expires_at <= $1 RETURNING 1),
-		i AS (DELETE FROM user_invites WHERE used_at IS NULL AND expires_at <= $1 RETURNING 1)
-		SELECT (SELECT count(*) FROM s) AS sessions, (SELECT count(*) FROM c) AS choices, (SELECT count(*) FROM i) AS invites`
+		l AS (DELETE FROM user_invites WHERE expires_at <= $1 AND (used_at IS NULL OR purpose = 'reset') RETURNING purpose)
+		SELECT (SELECT count(*) FROM s) AS sessions, (SELECT count(*) FROM c) AS choices,
+			(SELECT count(*) FROM l WHERE purpose = 'invite') AS invites, (SELECT count(*) FROM l WHERE purpose = 'reset') AS resets`
 	var n Pruned
 	err := sqlx.GetContext(ctx, s.q(), &n, q, s.clock.Now())
 	return n, translate(err, "expired sessions")

@@ -83,3 +83,47 @@ func TestStore_PruneExpired(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, store.Pruned{}, n, "nothing more to prune")
 }
+
+// Reset links go once expired, used or not (a used one records nothing a
+// person needs); an invitation still pending and an accepted one stay.
+func TestStore_PruneExpiredResetLinks(t *testing.T) {
+	t.Parallel()
+	clk := sunshine.NewFixedClock(now)
+	db := storetest.DB(t)
+	s := store.New(db, clk)
+	fx := storetest.Org(t, s, "ndlon")
+	links := func(purpose string) (n int) {
+		require.NoError(t, db.Get(&n, `SELECT count(*) FROM user_invites WHERE purpose = $1`, purpose))
+		return n
+	}
+	user := func(email string) *sunshine.User {
+		u := &sunshine.User{Email: email, Role: sunshine.RoleStaff}
+		require.NoError(t, s.CreateUser(fx.Ctx, u))
+		require.NoError(t, s.SetPassword(context.Background(), u.ID, testPassword))
+		_, err := s.RequestPasswordReset(context.Background(), email, baseURL)
+		require.NoError(t, err)
+		return u
+	}
+	user("unused@example.org")
+	used := user("used@example.org")
+	_, _, err := s.ResetPassword(context.Background(), lastResetToken(t, s, fx, used.ID), "my new password")
+	require.NoError(t, err)
+	accepted := &sunshine.User{Email: "accepted@example.org", Role: sunshine.RoleStaff}
+	require.NoError(t, s.InviteUser(fx.Ctx, accepted, baseURL))
+	_, _, err = s.AcceptInvite(context.Background(), tokenOf(t, pendingLinks(t, s, fx, accepted.ID, "invite")[0]), testPassword)
+	require.NoError(t, err)
+	require.NoError(t, s.InviteUser(fx.Ctx, &sunshine.User{Email: "pending@example.org", Role: sunshine.RoleStaff}, baseURL))
+	require.Equal(t, 2, links("reset"))
+	require.Equal(t, 2, links("invite"))
+
+	n, err := s.PruneExpired(context.Background())
+	require.NoError(t, err)
+	require.Zero(t, n.Resets, "both still within their hour")
+
+	clk.Set(now.Add(store.ResetTTL))
+	n, err = s.PruneExpired(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, store.Pruned{Resets: 2}, n)
+	require.Zero(t, links("reset"))
+	require.Equal(t, 2, links("invite"), "the accepted and the pending invitation stay")
+}

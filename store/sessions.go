@@ -50,14 +50,26 @@ var dummyHash = sync.OnceValue(func() []byte {
 // errBadLogin is the one answer to a failed sign-in, whatever failed.
 var errBadLogin = sunshine.Errorf(sunshine.EUnauthorized, "the email or password is not right")
 
-// minPassword is the shortest password accepted.
-const minPassword = 10
+// minPassword and maxPassword bound a password's length, in bytes (bcrypt
+// reads no more than 72).
+const (
+	minPassword = 10
+	maxPassword = 72
+)
+
+// checkPassword refuses a password too short or too long, naming field.
+func checkPassword(field, password string) error {
+	if len(password) < minPassword || len(password) > maxPassword {
+		return sunshine.FieldInvalid(field, "must be %d to %d characters", minPassword, maxPassword)
+	}
+	return nil
+}
 
 // SetPassword sets a user's password (operators: `sunshine user set-password`)
 // and signs them out everywhere.
 func (s *Store) SetPassword(ctx context.Context, userID, password string) error {
-	if len(password) < minPassword || len(password) > 72 {
-		return sunshine.FieldInvalid("password", "must be %d to 72 characters", minPassword)
+	if err := checkPassword("password", password); err != nil {
+		return err
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), PasswordCost)
 	if err != nil {
@@ -270,8 +282,8 @@ func (s *Store) InviteUser(ctx context.Context, u *sunshine.User, baseURL string
 }
 
 // Reinvite sends an active user of the caller's organization a new
-// invitation link, and the ones sent before stop working: for someone whose
-// link expired (after InviteTTL) or was lost. Following it sets their
+// invitation link, and the links sent before (reset links too) stop
+// working: for someone whose link expired (after InviteTTL) or was lost. Following it sets their
 // password, so it also serves as an admin's password reset.
 func (s *Store) Reinvite(ctx context.Context, userID, baseURL string) error {
 	org, err := orgID(ctx)
@@ -290,12 +302,10 @@ func (s *Store) Reinvite(ctx context.Context, userID, baseURL string) error {
 		if !active {
 			return sunshine.Errorf(sunshine.EConflict, "the user is deactivated: reactivate them first")
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM user_invites WHERE user_id = $1 AND used_at IS NULL`, userID); err != nil {
-			return translate(err, "invitation")
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE reminders SET status = 'cancelled', payload = '', last_error = 'replaced by a new invitation'
-			WHERE recipient_id = $1 AND kind = 'invite' AND status = 'pending'`, userID); err != nil {
-			return translate(err, "invitation email")
+		// Earlier links, a reset link the person asked for included, stop
+		// working: the newest link is the one that sets the password.
+		if err := voidLinks(ctx, tx, userID, "replaced by a new invitation"); err != nil {
+			return err
 		}
 		return s.sendInvite(ctx, tx, org, userID, baseURL)
 	})
@@ -341,60 +351,27 @@ func (s *Store) Assignment(ctx context.Context, reminderID string) (by, note str
 }
 
 // AcceptInvite sets the invited user's password once and opens a session.
+// Only an invitation's link works here (a reset link works with
+// ResetPassword); an unknown, used or expired one is ENotFound.
 func (s *Store) AcceptInvite(ctx context.Context, token, password string) (string, sunshine.Principal, error) {
-	var p sunshine.Principal
-	if len(password) < minPassword || len(password) > 72 {
-		return "", p, sunshine.FieldInvalid("password", "must be %d to 72 characters", minPassword)
-	}
-	var row struct {
-		UserID string `db:"user_id"`
-		OrgID  string `db:"org_id"`
-		Role   string `db:"role"`
-	}
-	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		const q = `UPDATE user_invites i SET used_at = $2 FROM users u
-			WHERE i.token_sha256 = $1 AND i.used_at IS NULL AND i.expires_at > $2 AND u.id = i.user_id AND ` + activeUser + `
-			RETURNING i.user_id, u.org_id, u.role`
-		if err := sqlx.GetContext(ctx, tx, &row, q, hashOf(token), s.clock.Now()); err != nil {
-			if sunshine.ErrorCode(translate(err, "")) == sunshine.ENotFound {
-				return sunshine.Errorf(sunshine.ENotFound, "this invitation link is not valid any more; ask an admin for a new one")
-			}
-			return translate(err, "invitation")
-		}
-		hash, err := bcrypt.GenerateFromPassword([]byte(password), PasswordCost)
-		if err != nil {
-			return err
-		}
-		if _, err = tx.ExecContext(ctx, `UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`, row.UserID, string(hash)); err != nil {
-			return translate(err, "user")
-		}
-		// A new password (a re-invitation is an admin's password reset)
-		// signs out the sessions opened with the old one: a lost laptop.
-		_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, row.UserID)
-		return translate(err, "sessions")
-	})
-	if err != nil {
-		return "", p, err
-	}
-	// The invited account itself, not a sign-in by email: the same address
-	// may have accounts in other organizations.
-	p = sunshine.Principal{OrgID: row.OrgID, UserID: row.UserID, Role: sunshine.Role(row.Role)}
-	session, err := s.openSession(ctx, p)
-	if err != nil {
-		return "", sunshine.Principal{}, err
-	}
-	return session, p, nil
+	return s.useLink(ctx, linkInvite, token, password)
 }
 
 // InvitePayload returns the link an invitation email carries.
 func (s *Store) InvitePayload(ctx context.Context, reminderID string) (string, error) {
+	return s.linkPayload(ctx, reminderID, "invite")
+}
+
+// linkPayload returns the link an email of kind (an invitation, a password
+// reset) carries; an error once it was sent, as sending clears it.
+func (s *Store) linkPayload(ctx context.Context, reminderID, kind string) (string, error) {
 	var payload string
-	err := sqlx.GetContext(ctx, s.q(), &payload, `SELECT payload FROM reminders WHERE id = $1 AND kind = 'invite'`, reminderID)
+	err := sqlx.GetContext(ctx, s.q(), &payload, `SELECT payload FROM reminders WHERE id = $1 AND kind = $2`, reminderID, kind)
 	if err != nil {
-		return "", translate(err, "invitation email")
+		return "", translate(err, "email")
 	}
 	if payload == "" {
-		return "", errors.New("store: invitation link already sent")
+		return "", errors.New("store: the email's link was already sent")
 	}
 	return payload, nil
 }

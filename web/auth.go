@@ -100,34 +100,6 @@ func (s *Server) handleLogout(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/login")
 }
 
-type inviteData struct {
-	Token, Error, FieldError string
-}
-
-func (s *Server) handleInvitePage(c *gin.Context) {
-	s.render(c, http.StatusOK, "invite", "Set your password", inviteData{Token: c.Param("token")})
-}
-
-func (s *Server) handleInvite(c *gin.Context) {
-	d := inviteData{Token: c.Param("token")}
-	token, _, err := s.store.AcceptInvite(ctxOf(c), d.Token, c.PostForm("password"))
-	if err != nil {
-		switch sunshine.ErrorCode(err) {
-		case sunshine.EInvalid:
-			d.FieldError = fieldErrors(err)["password"]
-		case sunshine.ENotFound:
-			d.Error = sunshine.ErrorMessage(err)
-		default:
-			s.serverError(c, err)
-			return
-		}
-		s.render(c, http.StatusBadRequest, "invite", "Set your password", d)
-		return
-	}
-	s.setSessionCookie(c, token)
-	c.Redirect(http.StatusSeeOther, "/")
-}
-
 // loginLimiter counts failed sign-ins, in this process, per (client address,
 // email), per client address and per email within a window; past any limit
 // every attempt there is refused until the window moves on. An attempt is
@@ -138,23 +110,50 @@ func (s *Server) handleInvite(c *gin.Context) {
 // over many addresses without letting a few lock a person out. (Behind a
 // reverse proxy the client address comes from X-Forwarded-For only when
 // SUNSHINE_TRUSTED_PROXIES names the proxy.)
+//
+// The same design, with other keys, limits wrong current passwords on the
+// change-password form (newPasswordLimiter) and requests for reset links
+// (newForgotLimiter).
 type loginLimiter struct {
-	mu       sync.Mutex
-	window   time.Duration
-	perPair  int
-	perIP    int
-	perEmail int
-	maxKeys  int
-	fails    map[string][]time.Time
+	mu      sync.Mutex
+	window  time.Duration
+	maxKeys int
+	fails   map[string][]time.Time
+	// keys are the counts an attempt by (ip, who) adds to, with their
+	// limits; a success forgets those marked forget.
+	keys func(ip, who string) []limitKey
+}
+
+// limitKey is one count an attempt adds to.
+type limitKey struct {
+	key    string
+	limit  int
+	forget bool // a success forgets the failures counted here
 }
 
 func newLoginLimiter() *loginLimiter {
-	return &loginLimiter{window: 15 * time.Minute, perPair: 5, perIP: 30, perEmail: 50, maxKeys: 100_000, fails: map[string][]time.Time{}}
+	const perPair, perIP, perEmail = 5, 30, 50
+	return &loginLimiter{window: 15 * time.Minute, maxKeys: 100_000, fails: map[string][]time.Time{},
+		keys: func(ip, email string) []limitKey {
+			return []limitKey{{"p:" + ip + "|" + email, perPair, true}, {"i:" + ip, perIP, false}, {"e:" + email, perEmail, false}}
+		}}
 }
 
-// limiterKeys are the counts an attempt adds to, with their limits.
-func (l *loginLimiter) limiterKeys(ip, email string) map[string]int {
-	return map[string]int{"p:" + ip + "|" + email: l.perPair, "i:" + ip: l.perIP, "e:" + email: l.perEmail}
+// newPasswordLimiter limits wrong current passwords on the change-password
+// form per user (who is the user's ID), wherever they come from: a stolen
+// session must not become a way to guess the password (5 wrong in 15
+// minutes, then none until the window moves on).
+func newPasswordLimiter() *loginLimiter {
+	return &loginLimiter{window: 15 * time.Minute, maxKeys: 100_000, fails: map[string][]time.Time{},
+		keys: func(_, user string) []limitKey { return []limitKey{{"u:" + user, 5, true}} }}
+}
+
+// newForgotLimiter limits requests for reset links per client address (10
+// in 15 minutes); every request counts, as every answer is the same. The
+// store sends an account at most one email per store.ResetEvery besides.
+func newForgotLimiter() *loginLimiter {
+	return &loginLimiter{window: 15 * time.Minute, maxKeys: 100_000, fails: map[string][]time.Time{},
+		keys: func(ip, _ string) []limitKey { return []limitKey{{"i:" + ip, 10, false}} }}
 }
 
 // recent is key's failures still inside the window.
@@ -171,28 +170,32 @@ func (l *loginLimiter) recent(key string, now time.Time) []time.Time {
 func (l *loginLimiter) begin(ip, email string, now time.Time) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	keys := l.limiterKeys(ip, email)
-	for key, limit := range keys {
-		if len(l.recent(key, now)) >= limit {
+	keys := l.keys(ip, email)
+	for _, k := range keys {
+		if len(l.recent(k.key, now)) >= k.limit {
 			return false
 		}
 	}
 	if len(l.fails) >= l.maxKeys {
 		l.prune(now)
 	}
-	for key := range keys {
-		l.fails[key] = append(l.recent(key, now), now)
+	for _, k := range keys {
+		l.fails[k.key] = append(l.recent(k.key, now), now)
 	}
 	return true
 }
 
 // succeeded takes back the attempt begun at now and forgets the pair's
-// failures: the person knows the password.
+// failures (the keys marked forget): the person knows the password.
 func (l *loginLimiter) succeeded(ip, email string, now time.Time) {
 	l.abandoned(ip, email, now)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	delete(l.fails, "p:"+ip+"|"+email)
+	for _, k := range l.keys(ip, email) {
+		if k.forget {
+			delete(l.fails, k.key)
+		}
+	}
 }
 
 // abandoned takes back the attempt begun at now (the check itself failed:
@@ -200,10 +203,10 @@ func (l *loginLimiter) succeeded(ip, email string, now time.Time) {
 func (l *loginLimiter) abandoned(ip, email string, now time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	for key := range l.limiterKeys(ip, email) {
-		ts := l.fails[key]
+	for _, k := range l.keys(ip, email) {
+		ts := l.fails[k.key]
 		if i := slices.Index(ts, now); i >= 0 {
-			l.fails[key] = slices.Delete(slices.Clone(ts), i, i+1)
+			l.fails[k.key] = slices.Delete(slices.Clone(ts), i, i+1)
 		}
 	}
 }

@@ -152,6 +152,9 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		// The viewer's revoked token: the admin and its owner may revoke it
 		// again; to staff it is someone else's (404).
 		{"/settings/tokens/" + tok.ID + "/revoke", nil, 303, 404, 303, 404},
+		// Everyone's own password: the new one typed twice differently
+		// changes nothing (400).
+		{"/settings/password", url.Values{"current_password": {password}, "new_password": {"a new long password"}, "confirm_password": {"another one"}}, 400, 400, 400, 400},
 		// Everyone's own name.
 		{"/settings/name", url.Values{"name": {"A name"}}, 303, 303, 303, 303},
 		// Everyone's own preferences, saved as the defaults they have.
@@ -187,16 +190,20 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 	// Only what cannot be in them is left out, each saying why; the API's
 	// routes are api/authz_test.go's matrix.
 	notInMatrix := map[string]string{
-		"POST /logout":        "signing out ends the session the other rows need (TestLogin)",
-		"GET /login":          "public: the sign-in page",
-		"POST /login":         "public: signing in",
-		"GET /invite/:token":  "public: the token in the path is the credential",
-		"POST /invite/:token": "public: the token in the path is the credential",
-		"GET /assets/*file":   "public: static files",
-		"GET /calendar/:file": "the secret in the path is the credential, not a session",
-		"GET /healthz":        "the operator's probe, without a session",
-		"GET /readyz":         "the operator's probe, without a session",
-		"GET /metrics":        "the operator's scraper, without a session",
+		"POST /logout":                "signing out ends the session the other rows need (TestLogin)",
+		"GET /login":                  "public: the sign-in page",
+		"POST /login":                 "public: signing in",
+		"GET /invite/:token":          "public: the token in the path is the credential",
+		"POST /invite/:token":         "public: the token in the path is the credential",
+		"GET /password/forgot":        "public: asking for a reset link (TestForgotPassword)",
+		"POST /password/forgot":       "public: asking for a reset link (TestForgotPassword)",
+		"GET /password/reset/:token":  "public: the token in the path is the credential (TestPasswordReset)",
+		"POST /password/reset/:token": "public: the token in the path is the credential (TestPasswordReset)",
+		"GET /assets/*file":           "public: static files",
+		"GET /calendar/:file":         "the secret in the path is the credential, not a session",
+		"GET /healthz":                "the operator's probe, without a session",
+		"GET /readyz":                 "the operator's probe, without a session",
+		"GET /metrics":                "the operator's scraper, without a session",
 	}
 	routes := b.engine.Routes()
 	param := regexp.MustCompile(`[:*][a-z_]+`)

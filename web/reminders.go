@@ -22,7 +22,7 @@ var reminderKindNames = map[string]string{
 	sunshine.ReminderDueSoon: "Due soon", sunshine.ReminderDueToday: "Due today", sunshine.ReminderOverdue: "Overdue",
 	sunshine.ReminderExtensionEnding: "Extension ending", sunshine.ReminderEstimatePassed: "Agency's date passed",
 	sunshine.ReminderAwaiting: "Waiting on us", sunshine.ReminderDigest: "Weekday digest", "invite": "Invitation",
-	sunshine.ReminderAssigned: "Assigned to them",
+	sunshine.ReminderAssigned: "Assigned to them", sunshine.ReminderPasswordReset: "Password reset",
 }
 
 type reminderRow struct {

@@ -34,7 +34,7 @@ var assetFS embed.FS
 // Config holds what the pages need beyond the store.
 type Config struct {
 	Logger  *slog.Logger
-	BaseURL string // public address, for invitation links
+	BaseURL string // public address, for invitation and password reset links (reset links need it: never the request's Host)
 	// SecureCookies marks the session cookie Secure (behind HTTPS).
 	SecureCookies bool
 	// UploadLimit caps one uploaded document, in bytes (default 100 MB).
@@ -57,9 +57,12 @@ type Server struct {
 	cfg     Config
 	pages   map[string]*template.Template
 	limiter *loginLimiter
-	cop     *http.CrossOriginProtection
-	engine  *gin.Engine // for NotFound, which looks up the routes
-	csvPage int         // requests a CSV export reads at a time; tests lower it
+	// pwLimiter limits wrong current passwords per user; forgotLimiter,
+	// requests for reset links per client address.
+	pwLimiter, forgotLimiter *loginLimiter
+	cop                      *http.CrossOriginProtection
+	engine                   *gin.Engine // for NotFound, which looks up the routes
+	csvPage                  int         // requests a CSV export reads at a time; tests lower it
 }
 
 const sessionCookie = "sunshine_session"
@@ -73,6 +76,7 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 		cfg.UploadLimit = 100 << 20
 	}
 	s := &Server{store: st, log: cfg.Logger, cfg: cfg, pages: parsePages(), limiter: newLoginLimiter(),
+		pwLimiter: newPasswordLimiter(), forgotLimiter: newForgotLimiter(),
 		cop: http.NewCrossOriginProtection(), engine: e, csvPage: 200}
 	s.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "This form came from another site, so Sunshine refused it. Reload the page and try again.", http.StatusForbidden)
@@ -83,8 +87,12 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 	pub := e.Group("", s.securityHeaders, s.sameOrigin, s.readInput)
 	pub.GET("/login", s.handleLoginPage)
 	pub.POST("/login", s.handleLogin)
-	pub.GET("/invite/:token", s.handleInvitePage)
-	pub.POST("/invite/:token", s.handleInvite)
+	pub.GET("/invite/:token", s.linkPageHandler(invitePage))
+	pub.POST("/invite/:token", s.linkHandler(invitePage))
+	pub.GET("/password/forgot", s.handleForgotPage)
+	pub.POST("/password/forgot", s.handleForgot)
+	pub.GET("/password/reset/:token", s.linkPageHandler(resetPage))
+	pub.POST("/password/reset/:token", s.linkHandler(resetPage))
 
 	in := e.Group("", s.securityHeaders, s.sameOrigin, s.requireSession, s.readInput)
 	in.POST("/logout", s.handleLogout)
@@ -143,6 +151,7 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 	in.GET("/settings", s.handleSettings)
 	in.POST("/settings/preferences", s.handlePreferences)
 	in.POST("/settings/name", s.handleMyName)
+	in.POST("/settings/password", s.handlePasswordChange)
 	in.POST("/settings/calendar", s.handleCalendar)
 	in.POST("/settings/tokens", s.handleTokenCreate)
 	in.POST("/settings/tokens/:id/revoke", s.handleTokenRevoke)

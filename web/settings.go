@@ -41,6 +41,7 @@ var savedNotes = map[string]string{
 	"reactivated": "The user is active again. Their old API tokens stay revoked; they sign in with their password.",
 	"role":        "The user's role is changed; it applies from their next page.",
 	"reinvited":   "A new invitation is on its way; earlier links no longer work. Following it sets their password.",
+	"password":    "Your password was changed; other sign-ins were signed out.",
 }
 
 type kindOption struct {
@@ -91,6 +92,7 @@ type settingsData struct {
 	Note string
 	// Name is the person's own name, as typed when refused (NameErr).
 	Name, NameErr string
+	Password      passwordForm
 	IsAdmin       bool
 	TimeZone      string // the organization's, for the digest hour and timestamps
 	Hours         []int

@@ -404,9 +404,9 @@ func TestSettings_Reinvite(t *testing.T) {
 	require.NotEqual(t, first, second)
 
 	visitor := &bundle{t: t, st: b.st, fx: b.fx, engine: b.engine, clk: b.clk}
-	rec = visitor.post(first, url.Values{"password": {password}})
+	rec = visitor.post(first, url.Values{"password": {password}, "confirm": {password}})
 	require.Equal(t, http.StatusBadRequest, rec.Code, "the first link no longer works")
-	rec = visitor.post(second, url.Values{"password": {password}})
+	rec = visitor.post(second, url.Values{"password": {password}, "confirm": {password}})
 	require.Equal(t, http.StatusSeeOther, rec.Code, body(rec))
 	require.Equal(t, http.StatusOK, visitor.get("/").Code, "signed in as the invited user")
 

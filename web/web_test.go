@@ -300,17 +300,23 @@ func TestInvite(t *testing.T) {
 
 	rec := b.get(path)
 	require.Equal(t, http.StatusOK, rec.Code)
-	rec = b.post(path, url.Values{"password": {"short"}})
+	rec = b.post(path, url.Values{"password": {"short"}, "confirm": {"short"}})
 	require.Equal(t, http.StatusBadRequest, rec.Code)
 	require.Contains(t, body(rec), `id="password-error"`)
-	rec = b.post(path, url.Values{"password": {"a long enough password"}})
+	rec = b.post(path, url.Values{"password": {"a long enough password"}, "confirm": {"a long enough passwort"}})
+	require.Equal(t, http.StatusBadRequest, rec.Code)
+	require.Contains(t, body(rec), `<p class="field-error" id="confirm-error">Type the same new password in both boxes.</p>`)
+	rec = b.post(path, url.Values{"password": {"a long enough password"}, "confirm": {"a long enough password"}})
 	require.Equal(t, http.StatusSeeOther, rec.Code)
 	require.NotNil(t, b.cookie)
 	// The link works once.
 	b.cookie = nil
-	rec = b.post(path, url.Values{"password": {"another long password"}})
+	rec = b.post(path, url.Values{"password": {"another long password"}, "confirm": {"another long password"}})
 	require.Equal(t, http.StatusBadRequest, rec.Code)
 	require.Contains(t, body(rec), "not valid any more")
+	rec = b.get(path)
+	require.Equal(t, http.StatusNotFound, rec.Code, "said at once when opened again")
+	require.Contains(t, body(rec), "This invitation link is not valid any more; ask an admin for a new one")
 }
 
 // Text PostgreSQL cannot store (invalid UTF-8, a NUL) in the address or a
