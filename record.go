@@ -51,6 +51,9 @@ type RecordEntry struct {
 	Request         *Request
 	FirstResponseOn deadline.Date
 	FirstAnswerOn   deadline.Date
+	// Exemptions are the exemptions the agency's messages on the request
+	// cite, each once, as staff typed them.
+	Exemptions []string
 }
 
 // DateOutcome is how a request stands against its statutory date.
@@ -143,6 +146,28 @@ type AgencyRecord struct {
 	Closed map[Status]int
 	// responseDays are the calendar days from receipt to first response.
 	responseDays []int
+	// exemptions counts the requests citing each exemption.
+	exemptions map[string]int
+}
+
+// ExemptionCount is an exemption and how many requests it was cited on.
+type ExemptionCount struct {
+	Exemption string `json:"exemption"`
+	Requests  int    `json:"requests"`
+}
+
+// TopExemptions are the n exemptions cited on the most requests, the most
+// first (then by their text); exemptions are counted by their text as
+// typed, spaces around it aside.
+func (a *AgencyRecord) TopExemptions(n int) []ExemptionCount {
+	out := make([]ExemptionCount, 0, len(a.exemptions))
+	for e, k := range a.exemptions {
+		out = append(out, ExemptionCount{e, k})
+	}
+	slices.SortFunc(out, func(x, y ExemptionCount) int {
+		return cmp.Or(cmp.Compare(y.Requests, x.Requests), cmp.Compare(x.Exemption, y.Exemption))
+	})
+	return out[:min(n, len(out))]
 }
 
 // OnTimePercent is the share of the requests measured (met or missed) that
@@ -185,6 +210,9 @@ func (a *AgencyRecord) add(e RecordEntry, today deadline.Date) {
 		a.responseDays = append(a.responseDays, max(0, r.ReceivedOn.DaysUntil(on)))
 	}
 	a.Outcomes[e.Outcome(today)]++
+	for _, x := range e.Exemptions {
+		a.exemptions[x]++
+	}
 }
 
 // RecordFilter picks the requests an agency record counts: those received
@@ -238,7 +266,7 @@ func NewRecordBuilder(f RecordFilter, now time.Time) *RecordBuilder {
 
 func newAgencyRecord(id, name, law string) *AgencyRecord {
 	return &AgencyRecord{AgencyID: id, AgencyName: name, Jurisdiction: law,
-		Outcomes: map[DateOutcome]int{}, Closed: map[Status]int{}}
+		Outcomes: map[DateOutcome]int{}, Closed: map[Status]int{}, exemptions: map[string]int{}}
 }
 
 // Add counts one request of the agency named, whose law is now law.

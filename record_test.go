@@ -106,8 +106,10 @@ func TestRecordBuilder(t *testing.T) {
 	}
 	sheriff, police := "a1", "a2"
 	for _, e := range []RecordEntry{
-		{Request: req(sheriff, StatusRollingProduction, ""), FirstResponseOn: d("2026-03-04"), FirstAnswerOn: d("2026-03-10")}, // met, 2 days
-		{Request: req(sheriff, StatusDenied, "2026-03-11"), FirstResponseOn: d("2026-03-11"), FirstAnswerOn: d("2026-03-11")},  // met, 9 days
+		{Request: req(sheriff, StatusRollingProduction, ""), FirstResponseOn: d("2026-03-04"), FirstAnswerOn: d("2026-03-10"),
+			Exemptions: []string{"Gov. Code 7923.600"}}, // met, 2 days
+		{Request: req(sheriff, StatusDenied, "2026-03-11"), FirstResponseOn: d("2026-03-11"), FirstAnswerOn: d("2026-03-11"),
+			Exemptions: []string{"Gov. Code 7923.600", "Gov. Code 7922.000"}}, // met, 9 days
 		{Request: req(sheriff, StatusSubmitted, "")},                                      // missed, overdue
 		{Request: req(sheriff, StatusAcknowledged, ""), FirstResponseOn: d("2026-03-08")}, // missed, overdue, 6 days
 		{Request: req(police, StatusWithdrawn, "2026-03-05")},                             // not measured
@@ -131,7 +133,12 @@ func TestRecordBuilder(t *testing.T) {
 	assert.True(t, ok)
 	assert.Equal(t, 6, days, "median of 2, 6 and 9 days")
 
+	assert.Equal(t, []ExemptionCount{{"Gov. Code 7923.600", 2}, {"Gov. Code 7922.000", 1}}, s.TopExemptions(5),
+		"the most cited first")
+	assert.Equal(t, []ExemptionCount{{"Gov. Code 7923.600", 2}}, s.TopExemptions(1))
+
 	p := rep.Agencies[0]
+	assert.Empty(t, p.TopExemptions(5))
 	_, ok = p.OnTimePercent()
 	assert.False(t, ok, "nothing measured")
 	_, ok = p.MedianResponseDays()

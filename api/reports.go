@@ -24,12 +24,17 @@ type recordJSON struct {
 	OnTimePercent      *int                         `json:"on_time_percent"`
 	StatutoryDate      map[sunshine.DateOutcome]int `json:"statutory_date"`
 	Closed             map[sunshine.Status]int      `json:"closed"`
+	Exemptions         []sunshine.ExemptionCount    `json:"exemptions_cited"`
 }
+
+// topExemptions is how many of an agency's most cited exemptions a record
+// lists.
+const topExemptions = 10
 
 // toRecordJSON is a's record as JSON: agency fields only for an agency's.
 func toRecordJSON(a *sunshine.AgencyRecord) recordJSON {
 	out := recordJSON{Filed: a.Filed, Open: a.Open, Overdue: a.Overdue, Responded: a.Responded,
-		StatutoryDate: map[sunshine.DateOutcome]int{}, Closed: map[sunshine.Status]int{}}
+		StatutoryDate: map[sunshine.DateOutcome]int{}, Closed: map[sunshine.Status]int{}, Exemptions: a.TopExemptions(topExemptions)}
 	if a.AgencyID != "" {
 		out.AgencyID, out.AgencyName, out.Jurisdiction = &a.AgencyID, &a.AgencyName, &a.Jurisdiction
 	}

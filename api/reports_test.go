@@ -21,7 +21,7 @@ func TestReports_AgencyRecords(t *testing.T) {
 	sheriff, police := b.agency("Sacramento County Sheriff", "us-ca"), b.agency("NYPD", "us-ny")
 	answered := b.request(sheriff, "2017-03-01") // due 13 March
 	r := b.call("POST", "/api/v1/requests/"+answered+"/communications", b.token, map[string]any{"direction": "in",
-		"channel": "email", "kind": "records_release", "occurred_on": "2017-03-10"})
+		"channel": "email", "kind": "records_release", "occurred_on": "2017-03-10", "exemptions_cited": []string{"Gov. Code 7923.600"}})
 	require.Equal(t, http.StatusCreated, r.status(), r.rec.Body.String())
 	b.request(sheriff, "2017-03-20") // due 30 March, unanswered
 	b.request(police, "2017-04-03")  // not yet due
@@ -40,6 +40,8 @@ func TestReports_AgencyRecords(t *testing.T) {
 	assert.EqualValues(t, 9, sac["median_days_to_first_response"])
 	assert.Equal(t, map[string]any{"met": 1.0, "missed": 1.0, "missed_waiting_on_us": 0.0, "pending": 0.0, "not_measured": 0.0},
 		sac["statutory_date"])
+	assert.Equal(t, []any{map[string]any{"exemption": "Gov. Code 7923.600", "requests": 1.0}}, sac["exemptions_cited"])
+	assert.Equal(t, []any{}, nypd["exemptions_cited"])
 	assert.Nil(t, nypd["on_time_percent"], "nothing measured yet")
 	assert.Nil(t, nypd["median_days_to_first_response"], "no response yet")
 	total := rep.body["total"].(map[string]any)

@@ -18,17 +18,17 @@ func TestStore_AgencyRecords(t *testing.T) {
 	t.Parallel()
 	b := setup(t) // today: 5 April 2017
 	sheriff, police := b.agency(t, "Sheriff", "us-ca"), b.agency(t, "Police", "us-ny")
-	log := func(r *sunshine.Request, dir sunshine.Direction, kind sunshine.CommKind, on string) {
+	log := func(r *sunshine.Request, dir sunshine.Direction, kind sunshine.CommKind, on string, exemptions ...string) {
 		t.Helper()
 		_, _, err := b.s.CreateCommunication(b.ctx, r.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
-			Direction: dir, Channel: "email", Kind: kind, OccurredOn: d(on), Subject: string(kind)}})
+			Direction: dir, Channel: "email", Kind: kind, OccurredOn: d(on), Subject: string(kind), ExemptionsCited: exemptions}})
 		require.NoError(t, err)
 	}
 	in, out := sunshine.DirectionIn, sunshine.DirectionOut
 
 	met := b.request(t, sheriff, "Met", "2017-03-01") // due Mon 13 March
 	log(met, in, sunshine.KindAcknowledgment, "2017-03-03")
-	log(met, in, sunshine.KindRecordsRelease, "2017-03-10")
+	log(met, in, sunshine.KindRecordsRelease, "2017-03-10", "Gov. Code 7923.600", "Gov. Code 7922.000")
 	ackOnly := b.request(t, sheriff, "Acknowledged only", "2017-03-06") // due 16 March
 	log(ackOnly, in, sunshine.KindAcknowledgment, "2017-03-10")
 	silent := b.request(t, sheriff, "Silent", "2017-03-20") // due 30 March
@@ -36,7 +36,7 @@ func TestStore_AgencyRecords(t *testing.T) {
 	waited := b.request(t, sheriff, "Waited on us", "2017-03-01") // due 13 March
 	log(waited, in, sunshine.KindClarificationRequest, "2017-03-09")
 	log(waited, out, sunshine.KindFollowUp, "2017-03-14")
-	log(waited, in, sunshine.KindRecordsRelease, "2017-03-20")
+	log(waited, in, sunshine.KindRecordsRelease, "2017-03-20", "Gov. Code 7923.600")
 	b.request(t, sheriff, "Not yet due", "2017-03-27") // due 6 April
 	// Moved on by its status alone, no letter logged: acknowledged on 2
 	// March, records coming from 8 March.
@@ -75,6 +75,8 @@ func TestStore_AgencyRecords(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, 2, days, "median of 1, 2, 4 and 8 days: the lower middle")
 	assert.Equal(t, map[sunshine.DateOutcome]int{sunshine.DateMet: 1}, p.Outcomes, "an acknowledgment meets FOIL's date")
+	assert.Equal(t, []sunshine.ExemptionCount{{Exemption: "Gov. Code 7923.600", Requests: 2}, {Exemption: "Gov. Code 7922.000", Requests: 1}},
+		s.TopExemptions(10), "each request counted once per exemption")
 	assert.Equal(t, 7, rep.Total.Filed)
 
 	t.Run("ByLaw", func(t *testing.T) {

@@ -171,6 +171,9 @@ type recordView struct {
 	// links the Requests page with the agency's requests.
 	Ended    []string
 	Requests string
+	// Exemptions are the ones cited on the most requests (the agency page
+	// shows them).
+	Exemptions []sunshine.ExemptionCount
 }
 
 // endedWords name the closed statuses in a record.
@@ -181,7 +184,8 @@ var endedWords = map[sunshine.Status]string{sunshine.StatusFulfilled: "fulfilled
 func viewRecord(a *sunshine.AgencyRecord) recordView {
 	o := a.Outcomes
 	v := recordView{AgencyRecord: a, Met: o[sunshine.DateMet], Measured: o[sunshine.DateMet] + o[sunshine.DateMissed],
-		MissedWaiting: o[sunshine.DateMissedWaitingOnUs], Pending: o[sunshine.DatePending], NotMeasured: o[sunshine.DateNotMeasured]}
+		MissedWaiting: o[sunshine.DateMissedWaitingOnUs], Pending: o[sunshine.DatePending], NotMeasured: o[sunshine.DateNotMeasured],
+		Exemptions: a.TopExemptions(5)}
 	for _, st := range sunshine.ClosedStatuses {
 		if n := a.Closed[st]; n > 0 {
 			v.Ended = append(v.Ended, strconv.Itoa(n)+" "+endedWords[st])

@@ -30,7 +30,8 @@ func TestAgencyRecordsPage(t *testing.T) {
 	}
 	answered := file(sheriff, "2017-03-01") // due 13 March
 	_, _, err := b.st.CreateCommunication(b.fx.Ctx, answered.ID, sunshine.CommunicationInput{
-		Communication:   sunshine.Communication{Direction: sunshine.DirectionIn, Channel: "email", Kind: sunshine.KindRecordsRelease, OccurredOn: deadline.MustParseDate("2017-03-10")},
+		Communication: sunshine.Communication{Direction: sunshine.DirectionIn, Channel: "email", Kind: sunshine.KindRecordsRelease,
+			OccurredOn: deadline.MustParseDate("2017-03-10"), ExemptionsCited: []string{"Gov. Code 7923.600", "Gov. Code 7922.000"}},
 		ResultingStatus: sunshine.StatusFulfilled})
 	require.NoError(t, err)
 	file(sheriff, "2017-03-20") // due 30 March: missed
@@ -107,6 +108,7 @@ func TestAgencyRecordsPage(t *testing.T) {
 		assert.Contains(t, page, "met 1 of 2 (50%); 1 not yet due or waiting on you")
 		assert.Contains(t, page, "after 9 days (median); 1 of 3 responded")
 		assert.Contains(t, page, "<dd>1 fulfilled</dd>")
+		assert.Contains(t, page, "<dd>Gov. Code 7922.000 (1 request); Gov. Code 7923.600 (1 request)</dd>")
 		fresh := &sunshine.Agency{Name: "Board of Supervisors", Jurisdiction: "us-ca"}
 		require.NoError(t, b.st.CreateAgency(b.fx.Ctx, fresh))
 		assert.Contains(t, body(b.get("/agencies/"+fresh.ID)), "No request has been sent to this agency yet.")
