@@ -51,6 +51,14 @@ var CommKinds = []CommKind{KindRequest, KindFollowUp, KindAppeal, KindAcknowledg
 // Channels lists how a communication can travel.
 var Channels = []string{"email", "portal", "mail", "fax", "phone", "in_person"}
 
+// Limits of a communication's fields: its parties and subject in
+// characters, its message in bytes (what is stored and read back whole).
+const (
+	MaxPartyChars   = 500
+	MaxSubjectChars = 1000
+	MaxBodyBytes    = maxBodyBytes
+)
+
 // Communication is one message in a request's correspondence.
 type Communication struct {
 	ID         string        `db:"id" json:"id"`
@@ -99,14 +107,14 @@ func (c *Communication) Validate() error {
 	for _, f := range []struct {
 		name, v string
 		max     int
-	}{{"from", c.From, 500}, {"to", c.To, 500}, {"subject", c.Subject, 1000}} {
+	}{{"from", c.From, MaxPartyChars}, {"to", c.To, MaxPartyChars}, {"subject", c.Subject, MaxSubjectChars}} {
 		if chars(f.v) > f.max {
 			fs = append(fs, FieldError{f.name, fmt.Sprintf("must be at most %d characters", f.max)})
 		}
 	}
 	// A message's limit is in bytes: what is stored and read back whole.
-	if len(c.Body) > maxBodyBytes {
-		fs = append(fs, FieldError{"body", fmt.Sprintf("must be at most %d bytes", maxBodyBytes)})
+	if len(c.Body) > MaxBodyBytes {
+		fs = append(fs, FieldError{"body", fmt.Sprintf("must be at most %d bytes", MaxBodyBytes)})
 	}
 	if len(c.ExemptionsCited) > 50 {
 		fs = append(fs, FieldError{"exemptions_cited", "at most 50 citations"})
@@ -153,6 +161,11 @@ type CommunicationInput struct {
 	// empty leaves the request's as they are.
 	TrackingNumber    string
 	AgencyEstimatedOn deadline.Date
+	// EmailDocumentID is a document of the request, an e-mail message
+	// (.eml) attached to no communication yet, that the communication was
+	// read from: it is attached to the communication in the same
+	// transaction. Empty: none.
+	EmailDocumentID string
 }
 
 // CommunicationUpdate is a partial edit; kind and direction, which carried

@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/store"
 )
 
 type communicationInput struct {
@@ -26,9 +27,16 @@ type communicationInput struct {
 	// Saved on the request, from an agency's message.
 	TrackingNumber    *string `json:"tracking_number"`
 	AgencyEstimatedOn *string `json:"agency_estimated_on"`
+	// An e-mail message (.eml) uploaded as a document of the request, to
+	// log: its fields fill those left out, and it and its attachments
+	// become the communication's documents.
+	EmailDocumentID *string `json:"email_document_id"`
 }
 
-func (in communicationInput) communication() (sunshine.CommunicationInput, error) {
+// communication is the input as a new communication; email, when the
+// client gave email_document_id, fills the fields it left out (channel,
+// occurred_on, from, to, subject, body), as the pages' form is filled.
+func (in communicationInput) communication(email *store.EmailDocument) (sunshine.CommunicationInput, error) {
 	var fe fieldErrors
 	var out sunshine.CommunicationInput
 	c := &out.Communication
@@ -41,14 +49,31 @@ func (in communicationInput) communication() (sunshine.CommunicationInput, error
 	}
 	var dir, kind string
 	required("direction", in.Direction, &dir)
-	required("channel", in.Channel, &c.Channel)
+	if email == nil || in.Channel != nil {
+		required("channel", in.Channel, &c.Channel)
+	}
 	required("kind", in.Kind, &kind)
 	c.Direction, c.Kind = sunshine.Direction(dir), sunshine.CommKind(kind)
-	if in.OccurredOn == nil {
-		fe.add("occurred_on", "is required (YYYY-MM-DD)")
-	}
 	c.OccurredOn = fe.date("occurred_on", in.OccurredOn)
 	c.From, c.To, c.Subject, c.Body = deref(in.From), deref(in.To), deref(in.Subject), deref(in.Body)
+	if email != nil {
+		var blank []string
+		for name, v := range map[string]*string{"channel": in.Channel, "occurred_on": in.OccurredOn, "from": in.From,
+			"to": in.To, "subject": in.Subject, "body": in.Body} {
+			if v == nil {
+				blank = append(blank, name)
+			}
+		}
+		email.FillBlanks(c, blank...)
+		out.EmailDocumentID = email.Document.ID
+	}
+	if in.OccurredOn == nil && c.OccurredOn.IsZero() {
+		if email != nil {
+			fe.add("occurred_on", "is required (YYYY-MM-DD): the email has no date to take it from")
+		} else {
+			fe.add("occurred_on", "is required (YYYY-MM-DD)")
+		}
+	}
 	if in.ExemptionsCited != nil {
 		c.ExemptionsCited = *in.ExemptionsCited
 	}
@@ -70,10 +95,13 @@ func (in communicationInput) communication() (sunshine.CommunicationInput, error
 }
 
 // communicationCreated is the answer to logging a communication: it and
-// the request as its effect left it.
+// the request as its effect left it, and, logged from an email
+// (email_document_id), the documents attached to it: the email, then its
+// attachments.
 type communicationCreated struct {
 	Communication *sunshine.Communication `json:"communication"`
 	Request       requestJSON             `json:"request"`
+	Documents     []*sunshine.Document    `json:"documents,omitempty"`
 }
 
 func (s *Server) handleCommunicationCreate(c *gin.Context) {
@@ -82,23 +110,53 @@ func (s *Server) handleCommunicationCreate(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	ci, err := in.communication()
+	ctx := c.Request.Context()
+	var email *store.EmailDocument
+	if in.EmailDocumentID != nil {
+		var err error
+		if email, err = s.store.ReadEmailDocument(ctx, c.Param("id"), *in.EmailDocumentID); err != nil {
+			fail(c, err) // the fields it would fill cannot be checked without it
+			return
+		}
+	}
+	ci, err := in.communication(email)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	ctx, err := ifMatch(c, "request")
+	ctx, err = ifMatch(c, "request")
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	comm, r, err := s.store.CreateCommunication(ctx, c.Param("id"), ci)
+	var attach []*store.SpooledDocument
+	defer func() {
+		for _, a := range attach {
+			a.Remove()
+		}
+	}()
+	if email != nil {
+		if attach, err = email.SpoolAttachments(ctx); err != nil {
+			fail(c, err)
+			return
+		}
+	}
+	comm, r, err := s.store.CreateCommunication(ctx, c.Param("id"), ci, attach...)
 	if err != nil {
 		fail(c, err)
 		return
+	}
+	out := communicationCreated{Communication: comm, Request: s.requestOut(r)}
+	if email != nil {
+		doc := *email.Document
+		doc.CommunicationID = &comm.ID
+		out.Documents = append(out.Documents, &doc)
+		for _, a := range attach {
+			out.Documents = append(out.Documents, s.extractAfterUpload(ctx, a.Document()))
+		}
 	}
 	c.Header("ETag", etag(r))
-	created(c, "/api/v1/communications/"+comm.ID, communicationCreated{Communication: comm, Request: s.requestOut(r)})
+	created(c, "/api/v1/communications/"+comm.ID, out)
 }
 
 func (s *Server) handleCommunicationList(c *gin.Context) { requestPage(c, s.store.FindCommunications) }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"slices"
 	"strings"
@@ -53,10 +54,24 @@ const (
 //
 // and, from an incoming message, saves the tracking number and estimated
 // date it gives on the request (an "updated" event).
-func (s *Store) CreateCommunication(ctx context.Context, requestID string, in sunshine.CommunicationInput) (*sunshine.Communication, *sunshine.Request, error) {
+//
+// In the same transaction, in.EmailDocumentID (the e-mail message it was
+// read from: an .eml document of the request attached to no communication)
+// is attached to it, and each spooled document of attach is stored as a
+// document of it, with its document_added event (the message's
+// attachments, ReadEmailDocument and EmailDocument.SpoolAttachments). All
+// or nothing: a refusal stores none of them and leaves the message
+// unattached. An email document that is not the request's live e-mail
+// message, or is attached already, is refused naming email_document_id.
+// The caller removes the spooled documents (their Document says what was
+// stored).
+func (s *Store) CreateCommunication(ctx context.Context, requestID string, in sunshine.CommunicationInput, attach ...*SpooledDocument) (*sunshine.Communication, *sunshine.Request, error) {
 	c := in.Communication
 	if err := c.Validate(); err != nil {
 		return nil, nil, err
+	}
+	if in.EmailDocumentID != "" && !validUUID(in.EmailDocumentID) {
+		return nil, nil, sunshine.FieldInvalid("email_document_id", "must be the ID of an e-mail document of this request")
 	}
 	// Fields for one kind's effect are refused on others, not ignored.
 	if in.ResultingStatus != "" && c.Kind != sunshine.KindRecordsRelease {
@@ -106,8 +121,24 @@ func (s *Store) CreateCommunication(ctx context.Context, requestID string, in su
 		}
 		out = row.domain()
 		data := map[string]any{"communication_id": out.ID, "kind": out.Kind, "direction": out.Direction, "subject": out.Subject}
+		if in.EmailDocumentID != "" {
+			data["email_document_id"] = in.EmailDocumentID
+		}
 		if err := addEvent(ctx, tx, r, sunshine.EventCommunication, out.OccurredOn, "", data); err != nil {
 			return err
+		}
+		if in.EmailDocumentID != "" {
+			if err := attachEmail(ctx, tx, r, in.EmailDocumentID, out.ID); err != nil {
+				return err
+			}
+		}
+		for _, a := range attach {
+			if a.nd.RequestID != r.ID {
+				return errors.New("store: an attachment spooled for another request")
+			}
+			if _, err := a.insert(ctx, tx, r, &out.ID); err != nil {
+				return err
+			}
 		}
 		if err := s.applyEffect(ctx, tx, r, out, in); err != nil {
 			return err
@@ -130,6 +161,29 @@ func (s *Store) CreateCommunication(ctx context.Context, requestID string, in su
 		return nil, nil, err
 	}
 	return out, r, nil
+}
+
+// attachEmail attaches e-mail document docID of request r, locked by the
+// caller, to communication commID: it must be live, an e-mail message and
+// attached to no communication yet.
+func attachEmail(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, docID, commID string) error {
+	const q = `UPDATE documents SET communication_id = $4 WHERE org_id = $1 AND id = $2 AND request_id = $3
+		AND deleted_at IS NULL AND communication_id IS NULL AND content_type LIKE 'message/rfc822%' RETURNING id`
+	var id string
+	err := tx.QueryRowxContext(ctx, q, r.OrgID, docID, r.ID, commID).Scan(&id)
+	if !errors.Is(err, sql.ErrNoRows) {
+		return translate(err, "document")
+	}
+	d, err := findDocument(ctx, tx, r.OrgID, docID)
+	switch {
+	case sunshine.ErrorCode(err) == sunshine.ENotFound || (err == nil && d.RequestID != r.ID):
+		return errNoEmailDocument
+	case err != nil:
+		return err
+	case d.CommunicationID != nil:
+		return emailAttached(d)
+	}
+	return sunshine.FieldInvalid("email_document_id", "%s is not an e-mail message (.eml)", d.Filename)
 }
 
 // commErr translates a failed write of a communication. Only its body can

@@ -68,6 +68,7 @@ type SpooledDocument struct {
 	nd  NewDocument // without Content, which sp holds
 	sp  *spooled
 	dup *sunshine.Document // set by Create
+	doc *sunshine.Document // the document stored, once it is
 }
 
 // SpoolDocument checks that the request exists, then reads nd.Content to
@@ -126,27 +127,7 @@ func (d *SpooledDocument) Create(ctx context.Context) (*sunshine.Document, error
 			}
 			commID = &c.ID
 		}
-		// The request's row is locked: an upload to it committing meanwhile
-		// waited, so "before" is well defined.
-		if d.dup, err = findDocumentByContent(ctx, tx, org, r.ID, d.sp.sha256); err != nil {
-			return err
-		}
-		blobID, err := writeBlob(ctx, tx, org, d.sp)
-		if err != nil {
-			return err
-		}
-		var id string
-		// Dated by the store's clock, like every date a person reads.
-		const q = `INSERT INTO documents (org_id, request_id, communication_id, blob_id, filename, content_type, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`
-		if err := tx.QueryRowxContext(ctx, q, org, r.ID, commID, blobID, nd.Filename, nd.ContentType, actorID(ctx), s.clock.Now()).Scan(&id); err != nil {
-			return translate(err, "document")
-		}
-		if doc, err = findDocument(ctx, tx, org, id); err != nil {
-			return err
-		}
-		if err := addEvent(ctx, tx, r, sunshine.EventDocumentAdded, deadline.Date{}, "", map[string]any{
-			"document_id": doc.ID, "filename": doc.Filename, "size": doc.Size, "sha256": doc.SHA256, "communication_id": commID}); err != nil {
+		if doc, err = d.insert(ctx, tx, r, commID); err != nil {
 			return err
 		}
 		return touchRequest(ctx, tx, r)
@@ -156,6 +137,45 @@ func (d *SpooledDocument) Create(ctx context.Context) (*sunshine.Document, error
 	}
 	return doc, nil
 }
+
+// insert stores the spooled document in tx as a document of request r,
+// locked by the caller, attached to communication commID (nil: none),
+// with its document_added event. The caller moves the request's version
+// on.
+func (d *SpooledDocument) insert(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, commID *string) (*sunshine.Document, error) {
+	s, nd, org := d.s, d.nd, r.OrgID
+	// The request's row is locked: an upload to it committing meanwhile
+	// waited, so "before" is well defined.
+	var err error
+	if d.dup, err = findDocumentByContent(ctx, tx, org, r.ID, d.sp.sha256); err != nil {
+		return nil, err
+	}
+	blobID, err := writeBlob(ctx, tx, org, d.sp)
+	if err != nil {
+		return nil, err
+	}
+	var id string
+	// Dated by the store's clock, like every date a person reads.
+	const q = `INSERT INTO documents (org_id, request_id, communication_id, blob_id, filename, content_type, created_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`
+	if err := tx.QueryRowxContext(ctx, q, org, r.ID, commID, blobID, nd.Filename, nd.ContentType, actorID(ctx), s.clock.Now()).Scan(&id); err != nil {
+		return nil, translate(err, "document")
+	}
+	doc, err := findDocument(ctx, tx, org, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := addEvent(ctx, tx, r, sunshine.EventDocumentAdded, deadline.Date{}, "", map[string]any{
+		"document_id": doc.ID, "filename": doc.Filename, "size": doc.Size, "sha256": doc.SHA256, "communication_id": commID}); err != nil {
+		return nil, err
+	}
+	d.doc = doc
+	return doc, nil
+}
+
+// Document returns, once stored (by Create, or by CreateCommunication as
+// one of its attachments), the document stored; nil before.
+func (d *SpooledDocument) Document() *sunshine.Document { return d.doc }
 
 // DuplicateOf returns, after Create, the request's earliest live document
 // with the same bytes (the same SHA-256) stored before this one, or nil

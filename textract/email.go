@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/jhillyerd/enmime"
 	"github.com/jhillyerd/enmime/mediatype"
@@ -25,18 +27,9 @@ var mailParser = enmime.NewParser(
 // parser reads the message through ctx, the HTML body is converted as
 // htmlToText does).
 func extractEmail(ctx context.Context, data []byte) (_ string, cut bool, _ error) {
-	switch depth, parts := mimeShape(data); {
-	case depth > maxMIMEDepth:
-		return "", false, fmt.Errorf("not a valid email message: its parts nest more than %d deep", maxMIMEDepth)
-	case parts > maxMIMEParts:
-		return "", false, fmt.Errorf("not a valid email message: it has more than %d parts", maxMIMEParts)
-	}
-	env, err := mailParser.ReadEnvelope(ctxReader{ctx, bytes.NewReader(data)})
-	if ctx.Err() != nil {
-		return "", false, ctx.Err()
-	}
+	env, err := parseEmail(ctx, data)
 	if err != nil {
-		return "", false, fmt.Errorf("not a valid email message: %s", plainError(err))
+		return "", false, err
 	}
 	var b strings.Builder
 	headers := 0
@@ -46,11 +39,9 @@ func extractEmail(ctx context.Context, data []byte) (_ string, cut bool, _ error
 			headers++
 		}
 	}
-	body := strings.TrimSpace(env.Text)
-	if body == "" && strings.TrimSpace(env.HTML) != "" {
-		if body, cut, err = htmlToText(ctx, strings.NewReader(env.HTML), maxText); err != nil {
-			return "", false, err
-		}
+	body, cut, err := emailBody(ctx, env)
+	if err != nil {
+		return "", false, err
 	}
 	if body != "" {
 		if b.Len() > 0 {
@@ -77,9 +68,145 @@ func extractEmail(ctx context.Context, data []byte) (_ string, cut bool, _ error
 		}
 	}
 	if headers == 0 && body == "" && len(names) == 0 {
-		return "", false, errors.New("not a valid email message: no headers, text or attachments found")
+		return "", false, errNoEmail
 	}
 	return b.String(), cut, nil
+}
+
+// errNoEmail is a "message" in which the parser found nothing of one.
+var errNoEmail = errors.New("not a valid email message: no headers, text or attachments found")
+
+// parseEmail parses message data, within the bounds on its shape that keep
+// the parser quick (maxMIMEDepth, maxMIMEParts). It returns ctx.Err() once
+// ctx is done.
+func parseEmail(ctx context.Context, data []byte) (*enmime.Envelope, error) {
+	switch depth, parts := mimeShape(data); {
+	case depth > maxMIMEDepth:
+		return nil, fmt.Errorf("not a valid email message: its parts nest more than %d deep", maxMIMEDepth)
+	case parts > maxMIMEParts:
+		return nil, fmt.Errorf("not a valid email message: it has more than %d parts", maxMIMEParts)
+	}
+	env, err := mailParser.ReadEnvelope(ctxReader{ctx, bytes.NewReader(data)})
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("not a valid email message: %s", plainError(err))
+	}
+	return env, nil
+}
+
+// emailBody is a message's text body, or its HTML body converted to text
+// when it has no text one, and whether the HTML was cut.
+func emailBody(ctx context.Context, env *enmime.Envelope) (body string, cut bool, err error) {
+	body = strings.TrimSpace(env.Text)
+	if body == "" && strings.TrimSpace(env.HTML) != "" {
+		if body, cut, err = htmlToText(ctx, strings.NewReader(env.HTML), maxText); err != nil {
+			return "", false, err
+		}
+	}
+	return body, cut, nil
+}
+
+// An Email is a message read by ReadEmail: what a person logging it as a
+// communication would type from it, and its attachments.
+type Email struct {
+	// Date is the Date header's time, in the zone it was written in; zero
+	// when the header is missing or cannot be read.
+	Date time.Time
+	// From is the From header; To the To header followed by the Cc
+	// header's addresses (comma-separated, as one list of recipients).
+	// Both are decoded (RFC 2047) and, like Subject, on one line.
+	From, To, Subject string
+	// Text is the text body, or the HTML body converted to text when the
+	// message has none: valid UTF-8 without control characters other than
+	// newline and tab, at most 2 MiB (TextCut says it was cut).
+	Text    string
+	TextCut bool
+	// Attachments are the message's files: those attached, and those
+	// shown inline that are not images (an inline PDF is a record; an
+	// inline image is nearly always a logo or a signature's picture).
+	Attachments []Attachment
+}
+
+// An Attachment is a file of an e-mail message, decoded. Filename is
+// sanitised as an upload's (SanitizeFilename; "attachment N" when the
+// message names none) and ContentType sniffed from the bytes as an
+// upload's is (Sniff), never taken from the message.
+type Attachment struct {
+	Filename    string
+	ContentType string
+	Data        []byte
+}
+
+// ReadEmail reads an e-mail message (an .eml file): its date, sender,
+// recipients, subject, text and attachments. It refuses, with an error
+// saying why in plain words, data that is not an e-mail message, and
+// messages whose parts nest too deeply or are too many to read quickly;
+// it returns ctx.Err() once ctx is done. Library panics are recovered.
+func ReadEmail(ctx context.Context, data []byte) (_ *Email, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("could not read the email message: internal error: %v", p)
+		}
+	}()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	env, err := parseEmail(ctx, data)
+	if err != nil {
+		return nil, err
+	}
+	e := &Email{
+		From:    headerLine(env.GetHeader("From")),
+		Subject: headerLine(env.GetHeader("Subject")),
+	}
+	if d, err := env.Date(); err == nil {
+		e.Date = d
+	}
+	var to []string
+	for _, h := range []string{"To", "Cc"} {
+		if v := headerLine(env.GetHeader(h)); v != "" {
+			to = append(to, v)
+		}
+	}
+	e.To = strings.Join(to, ", ")
+	body, cut, err := emailBody(ctx, env)
+	if err != nil {
+		return nil, err
+	}
+	e.Text, e.TextCut = cleanCut(body, maxText)
+	e.TextCut = e.TextCut || cut
+	seen := map[*enmime.Part]bool{} // an inline application/octet-stream part is in both lists
+	for _, parts := range [][]*enmime.Part{env.Attachments, env.Inlines, env.OtherParts} {
+		for _, p := range parts {
+			if seen[p] {
+				continue
+			}
+			seen[p] = true
+			if !strings.EqualFold(p.Disposition, "attachment") && strings.HasPrefix(strings.ToLower(p.ContentType), "image/") {
+				continue // a logo, a signature's picture
+			}
+			name := strings.TrimSpace(p.FileName)
+			if name == "" {
+				name = fmt.Sprintf("attachment %d", len(e.Attachments)+1)
+			}
+			name = SanitizeFilename(name)
+			e.Attachments = append(e.Attachments, Attachment{Filename: name, ContentType: Sniff(p.Content, name), Data: p.Content})
+		}
+	}
+	if e.From == "" && e.To == "" && e.Subject == "" && e.Date.IsZero() && e.Text == "" && len(e.Attachments) == 0 {
+		return nil, errNoEmail
+	}
+	return e, nil
+}
+
+// headerLine is a decoded header value on one line, as a form's field
+// holds it: valid UTF-8, control characters dropped, runs of white space
+// one space.
+func headerLine(v string) string {
+	v, _ = cleanCut(v, 3*len(v)+utf8.UTFMax) // room for U+FFFD for each invalid byte
+	return strings.Join(strings.Fields(v), " ")
 }
 
 // plainError returns err's message without the stack-trace noise some

@@ -95,6 +95,7 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		{"/requests/import", 200, 200, 403, 200},
 		{"/requests/import/template.csv", 200, 200, 200, 200},
 		{"/requests/" + r.ID, 200, 200, 200, 404},
+		{"/requests/" + r.ID + "?email=" + kept.ID, 200, 200, 200, 404}, // not an email: the page says so
 		{"/requests/" + r.ID + "/copies", 200, 200, 403, 404},
 		{"/requests/" + r.ID + "/letters.zip", 200, 200, 200, 404},
 		{"/communications/" + comm.ID + "/message.txt", 200, 200, 200, 404},
@@ -184,6 +185,8 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		{"/requests/" + r.ID + "/assign", url.Values{"assignee_id": {b.fx.Admin.ID}}, 303, 303, 403, 404},
 		// Not the upload form's multipart body: nothing is stored (400).
 		{"/requests/" + r.ID + "/documents", nil, 400, 400, 403, 404},
+		// Not a multipart body with an email file: nothing is stored (400).
+		{"/requests/" + r.ID + "/communications/email", nil, 400, 400, 403, 404},
 	}
 	// Every signed-in page and form is in the tables: each row counts for
 	// the route Gin sends it to (a path without parameters before one with).

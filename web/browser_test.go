@@ -342,7 +342,7 @@ func TestBrowser_StaffScenario(t *testing.T) {
 	b.waitText("the request page shows the due date", "Thu 6 Apr 2017")
 
 	// Log the agency's extension notice through the request page's form.
-	comm := `form[action*="/communications"]`
+	comm := `form[action$="/communications#log"]` // not the email file's form above it
 	b.do("open the communication form",
 		chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("details").forEach(d => { if (d.querySelector('form[action*="/communications"]')) d.open = true })`),
 		chromedp.WaitVisible(chromedp.CSS(comm+` select[name="kind"]`)))

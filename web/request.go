@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html"
 	"html/template"
+	"mime"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -46,8 +47,10 @@ func newReqForm(id string, values url.Values) *reqForm {
 var formLabels = map[string]map[string]string{
 	"comm": {"direction": "Direction", "kind": "Kind", "channel": "Channel", "occurred_on": "Date", "from": "From", "to": "To",
 		"subject": "Subject", "body": "Message", "exemptions_cited": "Exemptions cited", "fee_amount": "Fee amount",
-		"resulting_status": "Status after a records release", "custom_due_on": "New due date announced"},
+		"resulting_status": "Status after a records release", "custom_due_on": "New due date announced",
+		"email_document_id": "Email file"},
 	"upload":   {"file": "Files", "communication_id": "Attach to a communication"},
+	"email":    {"file": "Email file (.eml)"},
 	"status":   {"to": "New status", "effective_on": "Effective date", "received_on": "Date the agency received it", "note": "Note"},
 	"extend":   {"invoked_on": "Date of the agency's notice", "reason": "Reason given"},
 	"unextend": {"reason": "Why it is undone"},
@@ -292,6 +295,9 @@ type pageDocument struct {
 	On     deadline.Date
 	What   string // "records released, from the agency"; "uploaded"
 	Anchor string // the timeline entry's id
+	// Loggable: an e-mail message attached to no communication, which
+	// the log form can be filled from.
+	Loggable bool
 }
 
 // documentsOf lists the documents of a request's timeline in its order:
@@ -310,7 +316,9 @@ func documentsOf(items []timelineItem) []pageDocument {
 				out = append(out, pageDocument{Doc: doc, On: it.On, What: what, Anchor: "comm-" + it.Comm.ID})
 			}
 		case it.Doc != nil:
-			out = append(out, pageDocument{Doc: it.Doc, On: it.On, What: "uploaded", Anchor: "doc-" + it.Doc.ID})
+			mt, _, _ := mime.ParseMediaType(it.Doc.ContentType)
+			out = append(out, pageDocument{Doc: it.Doc, On: it.On, What: "uploaded", Anchor: "doc-" + it.Doc.ID,
+				Loggable: mt == "message/rfc822" && it.Doc.CommunicationID == nil})
 		}
 	}
 	return out
@@ -351,6 +359,13 @@ type requestPageData struct {
 	Kinds          []sunshine.CommKind
 	ClosedStatuses []sunshine.Status
 	CommForm       *reqForm
+	// EmailForm reads an e-mail message (.eml) to fill CommForm from;
+	// Email says what CommForm was filled from, EmailProblem why it could
+	// not be. LogOpen opens the log panel.
+	EmailForm      *reqForm
+	Email          *emailNote
+	EmailProblem   string
+	LogOpen        bool
 	UploadForm     *reqForm
 	UploadLimit    string // the largest file, in words ("100 MiB")
 	ExtendForm     *reqForm
@@ -503,6 +518,13 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 	// change the status (an acknowledgment, a release, a denial), so it
 	// must be chosen, never submitted by default.
 	d.CommForm = newReqForm("comm", url.Values{"channel": {"email"}, "occurred_on": {today}})
+	d.EmailForm = newReqForm("email", nil)
+	if id := c.Query("email"); id != "" && c.Request.Method == http.MethodGet && d.CanWrite {
+		if err := s.fillFromEmail(ctx, d, id); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
 	d.UploadForm = newReqForm("upload", nil)
 	d.UploadLimit = fileSize(s.cfg.UploadLimit)
 	if s.cfg.UploadLimit%(1<<20) == 0 {
@@ -555,6 +577,14 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 	d.RemindersTo = remindersTo(r, d.Users, d.Watchers, recipients)
 	if edit != nil {
 		edit(d)
+	}
+	// A refused log of an email's communication: what it was read from,
+	// again.
+	if id := d.CommForm.V("email_document_id"); d.Email == nil && id != "" && d.CanWrite {
+		d.LogOpen = true
+		if ed, err := s.store.ReadEmailDocument(ctx, r.ID, id); err == nil {
+			d.Email = newEmailNote(ed)
+		}
 	}
 	s.render(c, status, "request", r.Title, d)
 }
@@ -1087,6 +1117,7 @@ func (s *Server) handleCommunicationCreate(c *gin.Context) {
 	if in.Kind != sunshine.KindExtensionNotice && !in.CustomDueOn.IsZero() {
 		f.Errors["custom_due_on"] = "applies only to an extension notice"
 	}
+	in.EmailDocumentID = strings.TrimSpace(f.V("email_document_id"))
 	set := func(d *requestPageData, f *reqForm) { d.CommForm = f }
 	if f.HasErrors() {
 		// Check the rest too, so every mistake shows at once.
@@ -1096,12 +1127,44 @@ func (s *Server) handleCommunicationCreate(c *gin.Context) {
 		s.actionFailed(c, f, nil, set)
 		return
 	}
-	cm, r, err := s.store.CreateCommunication(ctxOf(c), c.Param("id"), in)
+	ctx := ctxOf(c)
+	// Read from an email: it is attached to the communication, and its
+	// attachments stored with it, in the communication's transaction.
+	var attach []*store.SpooledDocument
+	defer func() {
+		for _, a := range attach {
+			a.Remove()
+		}
+	}()
+	var email *store.EmailDocument
+	if in.EmailDocumentID != "" {
+		var err error
+		if email, err = s.store.ReadEmailDocument(ctx, c.Param("id"), in.EmailDocumentID); err == nil {
+			attach, err = email.SpoolAttachments(ctx)
+		}
+		if err != nil {
+			s.actionFailed(c, f, err, set)
+			return
+		}
+	}
+	cm, r, err := s.store.CreateCommunication(ctx, c.Param("id"), in, attach...)
 	if err != nil {
 		s.actionFailed(c, f, err, set)
 		return
 	}
 	note := "Logged the " + commWords(cm.Kind) + " of " + cm.OccurredOn.Format("Mon 2 Jan 2006") + "."
+	if email != nil {
+		note += " Attached the email, " + email.Document.Filename
+		if names := email.AttachmentNames(); len(names) > 0 {
+			note += ", and its attachments: " + strings.Join(names, ", ")
+		}
+		note += "."
+		for _, a := range attach {
+			if doc := a.Document(); doc != nil {
+				s.extractDocumentText(ctx, doc)
+			}
+		}
+	}
 	if in.TrackingNumber != "" {
 		note += " Tracking number: " + r.TrackingNumber + "."
 	}

@@ -124,6 +124,7 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 	in.GET("/requests/:id/letters.zip", s.handleGroupLetters)
 	in.POST("/requests/:id/letter", s.handleLetterLog)
 	in.POST("/requests/:id/communications", s.handleCommunicationCreate)
+	in.POST(emailRoute, s.handleEmailUpload)
 	in.POST(uploadRoute, s.handleDocumentUpload)
 	in.POST("/requests/:id/extension", s.handleExtension)
 	in.POST("/requests/:id/extension/undo", s.handleUndoExtension)
@@ -271,7 +272,8 @@ func (s *Server) sameOrigin(c *gin.Context) {
 }
 
 // formLimit is the most a form may send: a message of 1,000,000 bytes is
-// up to three times that URL-encoded. (Uploads have their own limit.)
+// up to three times that URL-encoded. (Uploads, and an email file to log,
+// have their own limit.)
 const formLimit = 4 << 20
 
 // readInput caps a posted form and parses it up front, so a form too large
@@ -280,7 +282,7 @@ const formLimit = 4 << 20
 // or the form, text PostgreSQL cannot store (invalid UTF-8, a NUL), which
 // would otherwise fail deep in the store as a 500.
 func (s *Server) readInput(c *gin.Context) {
-	if c.Request.Method == http.MethodPost && c.FullPath() != uploadRoute {
+	if c.Request.Method == http.MethodPost && c.FullPath() != uploadRoute && c.FullPath() != emailRoute {
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, formLimit)
 		if err := c.Request.ParseForm(); err != nil {
 			var mbe *http.MaxBytesError
