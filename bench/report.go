@@ -173,7 +173,7 @@ const (
 	scCalendar  = "calendar feed"
 	scCSV       = "CSV export (c=1)"
 	scCSVc      = "CSV export"
-	scRecords   = "agency records, largest org (c=1)"
+	scRecords   = "agency records of the largest org (c=1)"
 	scGin       = "gin, no database"
 	scPlanning  = "planning"
 	scDelivery  = "delivery"
