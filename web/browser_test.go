@@ -962,3 +962,23 @@ func TestBrowser_AgencyRecords(t *testing.T) {
 	require.Equal(t, "on_time", evaluate[string](b, "the order chosen", `document.querySelector("#r-sort").value`))
 	b.screenshot("agency-records")
 }
+
+// An agency's email saved as a file fills the log form in a browser: read,
+// checked, a kind chosen, logged with the email and its attachment.
+func TestBrowser_LogFromEmailFile(t *testing.T) {
+	b, _ := openRequestPage(t)
+	path := filepath.Join(t.TempDir(), "release.eml")
+	require.NoError(t, os.WriteFile(path, releaseEmail(releasePDF(t, "Nightingale")), 0o600))
+	b.do("open the log form", chromedp.Click(chromedp.CSS(`#log summary`)), chromedp.WaitVisible(chromedp.CSS(`#email-file`)))
+	b.do("read the email", chromedp.SetUploadFiles(chromedp.CSS(`#email-file`), []string{path}),
+		chromedp.Click(chromedp.CSS(`form.email-file button`)))
+	b.waitText("the form filled", "Read from release.eml.")
+	require.Equal(t, "2017-03-28", evaluate[string](b, "the date", `document.querySelector("#comm-occurred-on").value`),
+		"the day in California, not UTC's 29th")
+	require.True(t, evaluate[bool](b, "from the agency", `document.querySelector("input[name=direction][value=in]").checked`))
+	require.Equal(t, "CPRA request R-2017-0042: records release", evaluate[string](b, "the subject", `document.querySelector("#comm-subject").value`))
+	b.do("log it as a records release", chromedp.SetValue(chromedp.CSS(`#comm-kind`), "records_release"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector("#comm-kind").dispatchEvent(new Event("change", {bubbles: true}))`),
+		chromedp.Click(chromedp.CSS(`form[action$="/communications#log"] button[type=submit]`)))
+	b.waitText("the note", "Logged the records release of Tue 28 Mar 2017. Attached the email, release.eml, and its attachments: detainers.pdf.")
+}
