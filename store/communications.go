@@ -613,11 +613,28 @@ func acknowledges(r *sunshine.Request, c *sunshine.Communication) bool {
 	return c.Direction == sunshine.DirectionIn && slices.Contains(acknowledgingKinds(r), string(c.Kind))
 }
 
-// checkOccurredOn refuses a communication dated in the future, or an
-// agency's reply dated before the agency received the request.
+// commNoun names a kind in words: "follow up" → "follow-up".
+func commNoun(k sunshine.CommKind) string {
+	if k == sunshine.KindFollowUp {
+		return "follow-up"
+	}
+	return strings.ReplaceAll(string(k), "_", " ")
+}
+
+// checkOccurredOn refuses a communication dated in the future, an
+// agency's reply dated before the agency received the request, or our
+// follow-up or appeal dated before we sent it (its sent date, else its
+// receipt date).
 func (s *Store) checkOccurredOn(r *sunshine.Request, c *sunshine.Communication) error {
 	if !r.ReceivedOn.IsZero() && c.OccurredOn.Before(r.ReceivedOn) && c.Direction == sunshine.DirectionIn {
 		return sunshine.FieldInvalid("occurred_on", "an agency's reply cannot come before the request was received (%s)", r.ReceivedOn)
+	}
+	sent := r.SentOn
+	if sent.IsZero() {
+		sent = r.ReceivedOn
+	}
+	if !sent.IsZero() && c.OccurredOn.Before(sent) && (c.Kind == sunshine.KindFollowUp || c.Kind == sunshine.KindAppeal) {
+		return sunshine.FieldInvalid("occurred_on", "a %s cannot come before the request was sent (%s)", commNoun(c.Kind), sent)
 	}
 	return s.notFuture(r, "occurred_on", c.OccurredOn)
 }

@@ -158,3 +158,48 @@ func TestStore_DeleteCommunication(t *testing.T) {
 	require.Equal(t, sunshine.KindAcknowledgment, data.Communication.Kind)
 	require.Equal(t, []string{doc.ID}, data.Docs)
 }
+
+// Our follow-up or appeal cannot be dated before the request was sent
+// (its sent date, else its receipt date); other messages are not held to
+// it, and an edit is checked as a new one is.
+func TestStore_CommunicationBeforeSent(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	a := b.agency(t, "Sheriff", "us-ca")
+	sent := &sunshine.Request{AgencyID: a.ID, Title: "ICE", DeliveryMethod: sunshine.DeliveryMail,
+		SentOn: d("2017-03-24"), ReceivedOn: d("2017-03-27")}
+	require.NoError(t, b.s.CreateRequest(b.ctx, sent))
+	unsent := b.request(t, a, "No sent date", "2017-03-27")
+	for _, tc := range []struct {
+		name string
+		r    *sunshine.Request
+		kind sunshine.CommKind
+		on   string
+		ok   bool
+	}{
+		{"FollowUpBeforeSent", sent, sunshine.KindFollowUp, "2017-03-23", false},
+		{"FollowUpOnTheDaySent", sent, sunshine.KindFollowUp, "2017-03-24", true},
+		{"AppealBeforeSent", sent, sunshine.KindAppeal, "2017-03-20", false},
+		{"TheLetterItselfBefore", sent, sunshine.KindRequest, "2017-03-20", true},
+		{"OtherBefore", sent, sunshine.KindOther, "2017-03-20", true},
+		{"FollowUpBeforeReceiptWithoutSentDate", unsent, sunshine.KindFollowUp, "2017-03-26", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := b.s.CreateCommunication(b.ctx, tc.r.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
+				Direction: sunshine.DirectionOut, Channel: "mail", Kind: tc.kind, OccurredOn: d(tc.on)}})
+			if tc.ok {
+				require.NoError(t, err)
+				return
+			}
+			require.Equal(t, sunshine.EInvalid, sunshine.ErrorCode(err), "%v", err)
+			require.Equal(t, "occurred_on", err.(*sunshine.Error).Fields[0].Field)
+			require.Contains(t, err.Error(), "cannot come before the request was sent")
+		})
+	}
+	c, _, err := b.s.CreateCommunication(b.ctx, sent.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
+		Direction: sunshine.DirectionOut, Channel: "mail", Kind: sunshine.KindFollowUp, OccurredOn: d("2017-04-03")}})
+	require.NoError(t, err)
+	early := d("2017-03-01")
+	_, err = b.s.UpdateCommunication(b.ctx, c.ID, sunshine.CommunicationUpdate{OccurredOn: &early})
+	require.Equal(t, sunshine.EInvalid, sunshine.ErrorCode(err), "an edit to before the sending")
+}
