@@ -3,6 +3,7 @@ package sunshine
 import (
 	"cmp"
 	"encoding/csv"
+	"fmt"
 	"io"
 	"slices"
 	"strconv"
@@ -54,6 +55,10 @@ type RecordEntry struct {
 	// Exemptions are the exemptions the agency's messages on the request
 	// cite, each once, as staff typed them.
 	Exemptions []string
+	// FeeAsked: the agency sent a fee estimate; FeeCents is the latest
+	// estimate's amount in cents, nil when none gave one.
+	FeeAsked bool
+	FeeCents *int64
 }
 
 // DateOutcome is how a request stands against its statutory date.
@@ -148,6 +153,28 @@ type AgencyRecord struct {
 	responseDays []int
 	// exemptions counts the requests citing each exemption.
 	exemptions map[string]int
+	// FeeEstimates counts the requests the agency asked a fee for;
+	// feeCents are the latest amounts asked, where given.
+	FeeEstimates int
+	feeCents     []int64
+}
+
+// MedianFee is the median of the latest fee asked on each request with
+// an amount, in cents (the lower middle of an even count); ok is false
+// when none gave one.
+func (a *AgencyRecord) MedianFee() (cents int64, ok bool) {
+	if len(a.feeCents) == 0 {
+		return 0, false
+	}
+	f := slices.Clone(a.feeCents)
+	slices.Sort(f)
+	return f[(len(f)-1)/2], true
+}
+
+// FormatCents writes an amount in cents as dollars with cents, as fee
+// amounts are written: "25.00".
+func FormatCents(c int64) string {
+	return strconv.FormatInt(c/100, 10) + "." + fmt.Sprintf("%02d", c%100)
 }
 
 // ExemptionCount is an exemption and how many requests it was cited on.
@@ -212,6 +239,12 @@ func (a *AgencyRecord) add(e RecordEntry, today deadline.Date) {
 	a.Outcomes[e.Outcome(today)]++
 	for _, x := range e.Exemptions {
 		a.exemptions[x]++
+	}
+	if e.FeeAsked {
+		a.FeeEstimates++
+	}
+	if e.FeeCents != nil {
+		a.feeCents = append(a.feeCents, *e.FeeCents)
 	}
 }
 
@@ -304,7 +337,8 @@ func earliest(a, b deadline.Date) deadline.Date {
 // RecordCSVHeader names the columns of an agency records download
 // (RecordCSV's cells): the agency, its counts, the median days to a first
 // response and the on-time percent (empty when there is none), each
-// statutory-date outcome (DateOutcomes) and each closed status.
+// statutory-date outcome (DateOutcomes), each closed status, and the fee
+// estimates with their median (empty when none gave an amount).
 var RecordCSVHeader = func() []string {
 	h := []string{"agency_id", "agency", "jurisdiction", "filed", "open", "overdue", "responded",
 		"median_days_to_first_response", "on_time_percent"}
@@ -314,7 +348,7 @@ var RecordCSVHeader = func() []string {
 	for _, st := range ClosedStatuses {
 		h = append(h, string(st))
 	}
-	return h
+	return append(h, "fee_estimates", "median_fee")
 }()
 
 // RecordCSV is a's record as one row of RecordCSVHeader; the total's
@@ -338,7 +372,11 @@ func RecordCSV(a *AgencyRecord) []string {
 	for _, st := range ClosedStatuses {
 		row = append(row, strconv.Itoa(a.Closed[st]))
 	}
-	return row
+	fee := ""
+	if c, ok := a.MedianFee(); ok {
+		fee = FormatCents(c)
+	}
+	return append(row, strconv.Itoa(a.FeeEstimates), fee)
 }
 
 // WriteRecordCSV writes rep as CSV: the header, each agency, the total.

@@ -105,14 +105,15 @@ func TestRecordBuilder(t *testing.T) {
 		return r
 	}
 	sheriff, police := "a1", "a2"
+	fee := int64(4550)
 	for _, e := range []RecordEntry{
 		{Request: req(sheriff, StatusRollingProduction, ""), FirstResponseOn: d("2026-03-04"), FirstAnswerOn: d("2026-03-10"),
 			Exemptions: []string{"Gov. Code 7923.600"}}, // met, 2 days
 		{Request: req(sheriff, StatusDenied, "2026-03-11"), FirstResponseOn: d("2026-03-11"), FirstAnswerOn: d("2026-03-11"),
 			Exemptions: []string{"Gov. Code 7923.600", "Gov. Code 7922.000"}}, // met, 9 days
-		{Request: req(sheriff, StatusSubmitted, "")},                                      // missed, overdue
-		{Request: req(sheriff, StatusAcknowledged, ""), FirstResponseOn: d("2026-03-08")}, // missed, overdue, 6 days
-		{Request: req(police, StatusWithdrawn, "2026-03-05")},                             // not measured
+		{Request: req(sheriff, StatusSubmitted, ""), FeeAsked: true},                                                      // missed, overdue; a fee asked, no amount
+		{Request: req(sheriff, StatusAcknowledged, ""), FirstResponseOn: d("2026-03-08"), FeeAsked: true, FeeCents: &fee}, // missed, overdue, 6 days
+		{Request: req(police, StatusWithdrawn, "2026-03-05")},                                                             // not measured
 	} {
 		name := map[string]string{sheriff: "Sheriff", police: "Police"}[e.Request.AgencyID]
 		b.Add(e, name, "us-ca")
@@ -137,8 +138,17 @@ func TestRecordBuilder(t *testing.T) {
 		"the most cited first")
 	assert.Equal(t, []ExemptionCount{{"Gov. Code 7923.600", 2}}, s.TopExemptions(1))
 
+	assert.Equal(t, 2, s.FeeEstimates)
+	cents, ok := s.MedianFee()
+	require.True(t, ok)
+	assert.Equal(t, "45.50", FormatCents(cents))
+	assert.Equal(t, []string{"2", "45.50"}, RecordCSV(s)[len(RecordCSVHeader)-2:])
+
 	p := rep.Agencies[0]
 	assert.Empty(t, p.TopExemptions(5))
+	_, ok = p.MedianFee()
+	assert.False(t, ok)
+	assert.Equal(t, []string{"0", ""}, RecordCSV(p)[len(RecordCSVHeader)-2:])
 	_, ok = p.OnTimePercent()
 	assert.False(t, ok, "nothing measured")
 	_, ok = p.MedianResponseDays()
@@ -154,6 +164,13 @@ func TestAgencyRecord_OnTimePercentRounds(t *testing.T) {
 		pct, ok := a.OnTimePercent()
 		assert.True(t, ok)
 		assert.Equal(t, tc.want, pct, "%d met, %d missed", tc.met, tc.missed)
+	}
+}
+
+func TestFormatCents(t *testing.T) {
+	t.Parallel()
+	for c, want := range map[int64]string{0: "0.00", 5: "0.05", 100: "1.00", 4550: "45.50", 123456789: "1234567.89"} {
+		assert.Equal(t, want, FormatCents(c))
 	}
 }
 

@@ -25,6 +25,8 @@ type recordJSON struct {
 	StatutoryDate      map[sunshine.DateOutcome]int `json:"statutory_date"`
 	Closed             map[sunshine.Status]int      `json:"closed"`
 	Exemptions         []sunshine.ExemptionCount    `json:"exemptions_cited"`
+	FeeEstimates       int                          `json:"fee_estimates"`
+	MedianFee          *string                      `json:"median_fee"`
 }
 
 // topExemptions is how many of an agency's most cited exemptions a record
@@ -43,6 +45,11 @@ func toRecordJSON(a *sunshine.AgencyRecord) recordJSON {
 	}
 	if n, ok := a.OnTimePercent(); ok {
 		out.OnTimePercent = &n
+	}
+	out.FeeEstimates = a.FeeEstimates
+	if c, ok := a.MedianFee(); ok {
+		fee := sunshine.FormatCents(c)
+		out.MedianFee = &fee
 	}
 	// Every key, zeros too: a reader's table has every column.
 	for _, o := range sunshine.DateOutcomes {

@@ -23,9 +23,12 @@ func TestReports_AgencyRecords(t *testing.T) {
 	r := b.call("POST", "/api/v1/requests/"+answered+"/communications", b.token, map[string]any{"direction": "in",
 		"channel": "email", "kind": "records_release", "occurred_on": "2017-03-10", "exemptions_cited": []string{"Gov. Code 7923.600"}})
 	require.Equal(t, http.StatusCreated, r.status(), r.rec.Body.String())
-	b.request(sheriff, "2017-03-20") // due 30 March, unanswered
-	b.request(police, "2017-04-03")  // not yet due
-	b.request(police, "")            // a draft: not counted
+	b.request(sheriff, "2017-03-20")         // due 30 March, unanswered
+	asked := b.request(police, "2017-04-03") // a fee asked the next day: FOIL's date met
+	r = b.call("POST", "/api/v1/requests/"+asked+"/communications", b.token, map[string]any{"direction": "in",
+		"channel": "email", "kind": "fee_estimate", "occurred_on": "2017-04-04", "fee_amount": "12.50"})
+	require.Equal(t, http.StatusCreated, r.status(), r.rec.Body.String())
+	b.request(police, "") // a draft: not counted
 
 	rep := b.call("GET", "/api/v1/reports/agencies", b.token, nil)
 	require.Equal(t, http.StatusOK, rep.status(), rep.rec.Body.String())
@@ -42,8 +45,12 @@ func TestReports_AgencyRecords(t *testing.T) {
 		sac["statutory_date"])
 	assert.Equal(t, []any{map[string]any{"exemption": "Gov. Code 7923.600", "requests": 1.0}}, sac["exemptions_cited"])
 	assert.Equal(t, []any{}, nypd["exemptions_cited"])
-	assert.Nil(t, nypd["on_time_percent"], "nothing measured yet")
-	assert.Nil(t, nypd["median_days_to_first_response"], "no response yet")
+	assert.EqualValues(t, 100, nypd["on_time_percent"])
+	assert.EqualValues(t, 1, nypd["median_days_to_first_response"])
+	assert.EqualValues(t, 1, nypd["fee_estimates"])
+	assert.Equal(t, "12.50", nypd["median_fee"])
+	assert.EqualValues(t, 0, sac["fee_estimates"])
+	assert.Nil(t, sac["median_fee"], "no fee asked")
 	total := rep.body["total"].(map[string]any)
 	assert.EqualValues(t, 3, total["filed"])
 	assert.NotContains(t, total, "agency_id")
@@ -88,9 +95,9 @@ func TestReports_AgencyRecords(t *testing.T) {
 		require.Len(t, rows, 3, "header, the sheriff, the total")
 		assert.Equal(t, []string{"agency_id", "agency", "jurisdiction", "filed", "open", "overdue", "responded",
 			"median_days_to_first_response", "on_time_percent", "met", "missed", "missed_waiting_on_us", "pending", "not_measured",
-			"fulfilled", "partially_granted", "denied", "no_records", "withdrawn", "abandoned"}, rows[0])
+			"fulfilled", "partially_granted", "denied", "no_records", "withdrawn", "abandoned", "fee_estimates", "median_fee"}, rows[0])
 		assert.Equal(t, []string{sheriff, "Sacramento County Sheriff", "us-ca", "2", "2", "2", "1", "9", "50", "1", "1", "0", "0", "0",
-			"0", "0", "0", "0", "0", "0"}, rows[1])
+			"0", "0", "0", "0", "0", "0", "0", ""}, rows[1])
 		assert.Equal(t, "All agencies", rows[2][1])
 		assert.Equal(t, rows[1][3:], rows[2][3:], "the total of one agency is its record")
 	})

@@ -27,6 +27,8 @@ type recordRow struct {
 	FirstResponseOn deadline.Date   `db:"first_response_on"`
 	FirstAnswerOn   deadline.Date   `db:"first_answer_on"`
 	Exemptions      pq.StringArray  `db:"exemptions"`
+	FeeAsked        bool            `db:"fee_asked"`
+	FeeCents        *int64          `db:"fee_cents"`
 	// Pauses are "from/to" pairs separated by commas, oldest first; an
 	// open pause has no to.
 	Pauses string `db:"pauses"`
@@ -69,18 +71,22 @@ func (s *Store) AgencyRecords(ctx context.Context, f sunshine.RecordFilter) (*su
 	}
 	// The first response and answer: from the agency's messages (one probe
 	// of communications_request_idx, which also gathers the exemptions they
-	// cite) and from the timeline's status changes (one of
+	// cite and the latest fee asked) and from the timeline's status changes (one of
 	// request_events_request_idx), whichever came first.
 	q := `SELECT r.id, r.agency_id, a.name AS agency_name, a.jurisdiction AS agency_law, a.time_zone,
 			r.jurisdiction, r.status, r.received_on, r.due_on, r.custom_due_on, r.closed_on,
 			least(c.first_response_on, e.first_response_on) AS first_response_on,
 			least(c.first_answer_on, e.first_answer_on) AS first_answer_on, c.exemptions,
+			COALESCE(c.fee_asked, false) AS fee_asked, c.fee_cents,
 			COALESCE((SELECT string_agg(p.started_on::text || '/' || COALESCE(p.ended_on::text, ''), ',' ORDER BY p.started_on)
 				FROM request_pauses p WHERE p.org_id = r.org_id AND p.request_id = r.id), '') AS pauses
 		FROM requests r JOIN agencies a ON a.org_id = r.org_id AND a.id = r.agency_id
 		CROSS JOIN LATERAL (SELECT min(m.occurred_on) AS first_response_on,
 				min(m.occurred_on) FILTER (WHERE m.kind = ANY($2)) AS first_answer_on,
-				array_agg(DISTINCT btrim(x.exemption)) FILTER (WHERE btrim(x.exemption) <> '') AS exemptions
+				array_agg(DISTINCT btrim(x.exemption)) FILTER (WHERE btrim(x.exemption) <> '') AS exemptions,
+				bool_or(m.kind = 'fee_estimate') AS fee_asked,
+				(array_agg((m.fee_amount * 100)::bigint ORDER BY m.occurred_on DESC, m.created_at DESC)
+					FILTER (WHERE m.kind = 'fee_estimate' AND m.fee_amount IS NOT NULL))[1] AS fee_cents
 			FROM communications m LEFT JOIN LATERAL unnest(m.exemptions_cited) x(exemption) ON true
 			WHERE m.request_id = r.id AND m.org_id = r.org_id AND m.direction = 'in') c
 		CROSS JOIN LATERAL (SELECT min(v.effective_on) AS first_response_on,
@@ -112,7 +118,7 @@ func (s *Store) streamRecords(ctx context.Context, f sunshine.RecordFilter, q st
 			Jurisdiction: row.Jurisdiction, Status: row.Status, ReceivedOn: row.ReceivedOn, DueOn: row.DueOn,
 			CustomDueOn: row.CustomDueOn, ClosedOn: row.ClosedOn, Pauses: pauses}
 		b.Add(sunshine.RecordEntry{Request: r, FirstResponseOn: row.FirstResponseOn, FirstAnswerOn: row.FirstAnswerOn,
-			Exemptions: row.Exemptions},
+			Exemptions: row.Exemptions, FeeAsked: row.FeeAsked, FeeCents: row.FeeCents},
 			row.AgencyName, row.AgencyLaw)
 	}
 	if err := rows.Err(); err != nil {

@@ -102,3 +102,35 @@ func TestStore_AgencyRecords(t *testing.T) {
 		require.Equal(t, sunshine.EInvalid, sunshine.ErrorCode(err))
 	})
 }
+
+// The fees an agency asks: the requests with a fee estimate, and the
+// median of the latest amount asked on each (a revised estimate replaces
+// the first).
+func TestStore_AgencyRecords_Fees(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	sheriff := b.agency(t, "Sheriff", "us-ca")
+	fee := func(r *sunshine.Request, on, amount string) {
+		t.Helper()
+		c := sunshine.Communication{Direction: sunshine.DirectionIn, Channel: "email", Kind: sunshine.KindFeeEstimate, OccurredOn: d(on)}
+		if amount != "" {
+			c.FeeAmount = &amount
+		}
+		_, _, err := b.s.CreateCommunication(b.ctx, r.ID, sunshine.CommunicationInput{Communication: c})
+		require.NoError(t, err)
+	}
+	revised := b.request(t, sheriff, "Revised", "2017-03-01")
+	fee(revised, "2017-03-05", "25.00")
+	fee(revised, "2017-03-09", "40.50")
+	fee(b.request(t, sheriff, "No amount", "2017-03-01"), "2017-03-06", "")
+	b.request(t, sheriff, "No fee", "2017-03-01")
+
+	rep, err := b.s.AgencyRecords(b.ctx, sunshine.RecordFilter{})
+	require.NoError(t, err)
+	require.Len(t, rep.Agencies, 1)
+	a := rep.Agencies[0]
+	assert.Equal(t, 2, a.FeeEstimates)
+	cents, ok := a.MedianFee()
+	require.True(t, ok)
+	assert.Equal(t, "40.50", sunshine.FormatCents(cents), "the latest estimate of the one request with an amount")
+}

@@ -171,9 +171,11 @@ type recordView struct {
 	// links the Requests page with the agency's requests.
 	Ended    []string
 	Requests string
-	// Exemptions are the ones cited on the most requests (the agency page
-	// shows them).
+	// Exemptions are the ones cited on the most requests, and MedianFee
+	// the median fee asked ("$45.50", "" for none) (the agency page shows
+	// them).
 	Exemptions []sunshine.ExemptionCount
+	MedianFee  string
 }
 
 // endedWords name the closed statuses in a record.
@@ -196,6 +198,9 @@ func viewRecord(a *sunshine.AgencyRecord) recordView {
 	}
 	if pct, ok := a.OnTimePercent(); ok {
 		v.OnTime = strconv.Itoa(pct) + "%"
+	}
+	if c, ok := a.MedianFee(); ok {
+		v.MedianFee = "$" + sunshine.FormatCents(c)
 	}
 	if n, ok := a.MedianResponseDays(); ok {
 		v.Median = strconv.Itoa(n) + " days"

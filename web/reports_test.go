@@ -34,9 +34,14 @@ func TestAgencyRecordsPage(t *testing.T) {
 			OccurredOn: deadline.MustParseDate("2017-03-10"), ExemptionsCited: []string{"Gov. Code 7923.600", "Gov. Code 7922.000"}},
 		ResultingStatus: sunshine.StatusFulfilled})
 	require.NoError(t, err)
-	file(sheriff, "2017-03-20") // due 30 March: missed
-	file(police, "2017-03-01")  // missed
-	file(police, "2017-03-02")  // missed
+	file(sheriff, "2017-03-20")         // due 30 March: missed
+	file(police, "2017-03-01")          // missed
+	asked := file(police, "2017-03-02") // a fee asked late: missed
+	amount := "45.50"
+	_, _, err = b.st.CreateCommunication(b.fx.Ctx, asked.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
+		Direction: sunshine.DirectionIn, Channel: "email", Kind: sunshine.KindFeeEstimate, OccurredOn: deadline.MustParseDate("2017-03-20"),
+		FeeAmount: &amount}})
+	require.NoError(t, err)
 
 	rec := b.get("/reports/agencies")
 	require.Equal(t, http.StatusOK, rec.Code, body(rec))
@@ -109,6 +114,8 @@ func TestAgencyRecordsPage(t *testing.T) {
 		assert.Contains(t, page, "after 9 days (median); 1 of 3 responded")
 		assert.Contains(t, page, "<dd>1 fulfilled</dd>")
 		assert.Contains(t, page, "<dd>Gov. Code 7922.000 (1 request); Gov. Code 7923.600 (1 request)</dd>")
+		assert.Contains(t, body(b.get("/agencies/"+police.ID)), "<dd>on 1 request (median of the latest estimates: $45.50)</dd>")
+		assert.NotContains(t, page, "Fees asked")
 		fresh := &sunshine.Agency{Name: "Board of Supervisors", Jurisdiction: "us-ca"}
 		require.NoError(t, b.st.CreateAgency(b.fx.Ctx, fresh))
 		assert.Contains(t, body(b.get("/agencies/"+fresh.ID)), "No request has been sent to this agency yet.")
