@@ -162,14 +162,7 @@ type AgencyRecord struct {
 // MedianFee is the median of the latest fee asked on each request with
 // an amount, in cents (the lower middle of an even count); ok is false
 // when none gave one.
-func (a *AgencyRecord) MedianFee() (cents int64, ok bool) {
-	if len(a.feeCents) == 0 {
-		return 0, false
-	}
-	f := slices.Clone(a.feeCents)
-	slices.Sort(f)
-	return f[(len(f)-1)/2], true
-}
+func (a *AgencyRecord) MedianFee() (cents int64, ok bool) { return lowerMedian(a.feeCents) }
 
 // FormatCents writes an amount in cents as dollars with cents, as fee
 // amounts are written: "25.00".
@@ -201,23 +194,29 @@ func (a *AgencyRecord) TopExemptions(n int) []ExemptionCount {
 // were answered by the date, rounded to a whole percent; ok is false when
 // none was measured.
 func (a *AgencyRecord) OnTimePercent() (pct int, ok bool) {
-	met, missed := a.Outcomes[DateMet], a.Outcomes[DateMissed]
-	if met+missed == 0 {
+	met, n := a.Outcomes[DateMet], a.Measured()
+	if n == 0 {
 		return 0, false
 	}
-	return (200*met + met + missed) / (2 * (met + missed)), true
+	return (200*met + n) / (2 * n), true
 }
+
+// Measured counts the requests whose date was met or missed.
+func (a *AgencyRecord) Measured() int { return a.Outcomes[DateMet] + a.Outcomes[DateMissed] }
 
 // MedianResponseDays is the median of the calendar days from receipt to
 // the first response (the lower middle of an even count); ok is false when
 // the agency has responded to none.
-func (a *AgencyRecord) MedianResponseDays() (days int, ok bool) {
-	if len(a.responseDays) == 0 {
-		return 0, false
+func (a *AgencyRecord) MedianResponseDays() (days int, ok bool) { return lowerMedian(a.responseDays) }
+
+// lowerMedian is the median of xs, the lower middle of an even count; ok
+// is false for none.
+func lowerMedian[T cmp.Ordered](xs []T) (m T, ok bool) {
+	if len(xs) == 0 {
+		return m, false
 	}
-	d := slices.Clone(a.responseDays)
-	slices.Sort(d)
-	return d[(len(d)-1)/2], true
+	s := slices.Sorted(slices.Values(xs))
+	return s[(len(s)-1)/2], true
 }
 
 func (a *AgencyRecord) add(e RecordEntry, today deadline.Date) {

@@ -24,6 +24,25 @@ import (
 // chosen file at once.
 const uploadFilesPerPost = 10
 
+// uploadFailed answers a file form of the request page that failed: the
+// error page for what is not the file's fault (an unknown request, the
+// server's failure, the database away), else the request page with the
+// form (placed by set) naming the file's problem, 413 for a file too
+// large.
+func (s *Server) uploadFailed(c *gin.Context, f *reqForm, err error, set func(d *requestPageData)) {
+	switch sunshine.ErrorCode(err) {
+	case sunshine.ENotFound, sunshine.EInternal, sunshine.EUnavailable:
+		s.fail(c, err)
+		return
+	}
+	f.Errors["file"] = uploadMessage(err)
+	status := http.StatusBadRequest
+	if sunshine.ErrorCode(err) == sunshine.ETooLarge {
+		status = http.StatusRequestEntityTooLarge
+	}
+	s.renderRequest(c, status, set)
+}
+
 // uploadRoute takes the upload limit instead of formLimit.
 const uploadRoute = "/requests/:id/documents"
 
@@ -65,16 +84,7 @@ func (s *Server) handleDocumentUpload(c *gin.Context) {
 			c.JSON(status, gin.H{"error": uploadMessage(err)})
 			return
 		}
-		if code := sunshine.ErrorCode(err); code == sunshine.ENotFound || code == sunshine.EInternal {
-			s.fail(c, err)
-			return
-		}
-		f.Errors["file"] = uploadMessage(err)
-		status := http.StatusBadRequest
-		if sunshine.ErrorCode(err) == sunshine.ETooLarge {
-			status = http.StatusRequestEntityTooLarge
-		}
-		s.renderRequest(c, status, func(d *requestPageData) { d.UploadForm = f })
+		s.uploadFailed(c, f, err, func(d *requestPageData) { d.UploadForm = f })
 	}
 
 	mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type"))

@@ -38,17 +38,7 @@ func (s *Server) handleEmailUpload(c *gin.Context) {
 	requestID := c.Param("id")
 	f := newReqForm("email", nil)
 	failed := func(err error) {
-		switch sunshine.ErrorCode(err) {
-		case sunshine.ENotFound, sunshine.EInternal, sunshine.EUnavailable:
-			s.fail(c, err)
-			return
-		}
-		f.Errors["file"] = uploadMessage(err)
-		status := http.StatusBadRequest
-		if sunshine.ErrorCode(err) == sunshine.ETooLarge {
-			status = http.StatusRequestEntityTooLarge
-		}
-		s.renderRequest(c, status, func(d *requestPageData) { d.EmailForm, d.LogOpen = f, true })
+		s.uploadFailed(c, f, err, func(d *requestPageData) { d.EmailForm, d.LogOpen = f, true })
 	}
 	if mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type")); err != nil || mt != "multipart/form-data" {
 		failed(sunshine.FieldInvalid("file", "send the email file with the form"))

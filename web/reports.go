@@ -36,8 +36,11 @@ var recordSorts = []recordSort{
 	{"on_time", "Least on time first", func(a, b *sunshine.AgencyRecord) int {
 		pa, oka := a.OnTimePercent()
 		pb, okb := b.OnTimePercent()
-		if oka != okb { // the measured first
-			return map[bool]int{true: -1, false: 1}[oka]
+		switch {
+		case oka && !okb: // the measured first
+			return -1
+		case !oka && okb:
+			return 1
 		}
 		return cmp.Compare(pa, pb)
 	}},
@@ -54,14 +57,8 @@ func parseRecordsFilter(c *gin.Context) (recordsFilter, sunshine.RecordFilter, m
 		f.Sort = recordSorts[0].Key
 	}
 	errs := map[string]string{}
-	var unknown []string
-	for _, k := range slices.Sorted(maps.Keys(c.Request.URL.Query())) {
-		if !slices.Contains(recordsParams, k) {
-			unknown = append(unknown, quote(k))
-		}
-	}
-	if len(unknown) > 0 {
-		errs["_"] = strings.Join(unknown, ", ") + " is not a filter of this page; use the form's filters (dates, law, order)"
+	if unknown := unknownParams(c, recordsParams); unknown != "" {
+		errs["_"] = unknown + " is not a filter of this page; use the form's filters (dates, law, order)"
 	}
 	rf := sunshine.RecordFilter{Jurisdiction: f.Jurisdiction}
 	date := func(field, v string, to *deadline.Date) {
@@ -185,7 +182,7 @@ var endedWords = map[sunshine.Status]string{sunshine.StatusFulfilled: "fulfilled
 
 func viewRecord(a *sunshine.AgencyRecord) recordView {
 	o := a.Outcomes
-	v := recordView{AgencyRecord: a, Met: o[sunshine.DateMet], Measured: o[sunshine.DateMet] + o[sunshine.DateMissed],
+	v := recordView{AgencyRecord: a, Met: o[sunshine.DateMet], Measured: a.Measured(),
 		MissedWaiting: o[sunshine.DateMissedWaitingOnUs], Pending: o[sunshine.DatePending], NotMeasured: o[sunshine.DateNotMeasured],
 		Exemptions: a.TopExemptions(5)}
 	for _, st := range sunshine.ClosedStatuses {

@@ -1146,6 +1146,9 @@ func (s *Server) handleCommunicationCreate(c *gin.Context) {
 			s.actionFailed(c, f, err, set)
 			return
 		}
+		// A refusal shows the email's note from what was read here, not
+		// read again (renderRequest reads it only when nothing did).
+		set = func(d *requestPageData, f *reqForm) { d.CommForm, d.Email = f, newEmailNote(email) }
 	}
 	cm, r, err := s.store.CreateCommunication(ctx, c.Param("id"), in, attach...)
 	if err != nil {

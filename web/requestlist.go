@@ -61,14 +61,8 @@ func parseListFilter(c *gin.Context) (listFilter, error) {
 	}
 	var errs []sunshine.FieldError
 	bad := func(field, msg string) { errs = append(errs, sunshine.FieldError{Field: field, Message: msg}) }
-	var unknown []string
-	for _, k := range slices.Sorted(maps.Keys(c.Request.URL.Query())) {
-		if !slices.Contains(listParams, k) {
-			unknown = append(unknown, quote(k))
-		}
-	}
-	if len(unknown) > 0 {
-		bad("_", strings.Join(unknown, ", ")+" is not a filter of this list; use the form's filters (status, agency, law, assignee, tag, words)")
+	if unknown := unknownParams(c, listParams); unknown != "" {
+		bad("_", unknown+" is not a filter of this list; use the form's filters (status, agency, law, assignee, tag, words)")
 	}
 	switch f.Status {
 	case "any", "open", "closed":
@@ -105,6 +99,19 @@ func parseListFilter(c *gin.Context) (listFilter, error) {
 		}
 	}
 	return f, &sunshine.Error{Code: sunshine.EInvalid, Message: strings.Join(msgs, "; "), Fields: errs}
+}
+
+// unknownParams names the query parameters that are not among allowed,
+// quoted and separated by commas, in order; "" when there is none. A page
+// refuses them rather than silently ignore a filter it does not take.
+func unknownParams(c *gin.Context, allowed []string) string {
+	var unknown []string
+	for _, k := range slices.Sorted(maps.Keys(c.Request.URL.Query())) {
+		if !slices.Contains(allowed, k) {
+			unknown = append(unknown, quote(k))
+		}
+	}
+	return strings.Join(unknown, ", ")
 }
 
 func validID(s string) bool { return len(s) == 36 && uuid.Validate(s) == nil }
