@@ -775,28 +775,36 @@ func (s *Store) Watch(ctx context.Context, requestID string, watch bool) error {
 		if _, err := s.findRequest(ctx, tx, p.OrgID, requestID, false); err != nil {
 			return err
 		}
-		q := `INSERT INTO watchers (org_id, request_id, user_id)
-			SELECT $1, $2, $3 FROM users u WHERE u.org_id = $1 AND u.id = $3 AND ` + activeUser + `
-			ON CONFLICT DO NOTHING`
-		if !watch {
-			q = `DELETE FROM watchers WHERE org_id = $1 AND request_id = $2 AND user_id = $3`
-		}
-		res, err := tx.ExecContext(ctx, q, p.OrgID, requestID, p.UserID)
-		if err != nil {
-			return translate(err, "watcher")
-		}
-		if n, _ := res.RowsAffected(); watch && n == 0 {
-			// Either already watching, or the caller is deactivated.
-			var active bool
-			if err := sqlx.GetContext(ctx, tx, &active, `SELECT `+activeUser+` FROM users u WHERE u.org_id = $1 AND u.id = $2`, p.OrgID, p.UserID); err != nil {
-				return translate(err, "user")
-			}
-			if !active {
-				return sunshine.Errorf(sunshine.EForbidden, "a deactivated user cannot watch requests")
-			}
-		}
-		return nil
+		_, err := watchIn(ctx, tx, p, requestID, watch)
+		return err
 	})
+}
+
+// watchIn makes p a watcher of a request of theirs, or no longer one, in
+// tx; changed says whether it did anything.
+func watchIn(ctx context.Context, tx *sqlx.Tx, p sunshine.Principal, requestID string, watch bool) (changed bool, err error) {
+	q := `INSERT INTO watchers (org_id, request_id, user_id)
+		SELECT $1, $2, $3 FROM users u WHERE u.org_id = $1 AND u.id = $3 AND ` + activeUser + `
+		ON CONFLICT DO NOTHING`
+	if !watch {
+		q = `DELETE FROM watchers WHERE org_id = $1 AND request_id = $2 AND user_id = $3`
+	}
+	res, err := tx.ExecContext(ctx, q, p.OrgID, requestID, p.UserID)
+	if err != nil {
+		return false, translate(err, "watcher")
+	}
+	n, _ := res.RowsAffected()
+	if watch && n == 0 {
+		// Either already watching, or the caller is deactivated.
+		var active bool
+		if err := sqlx.GetContext(ctx, tx, &active, `SELECT `+activeUser+` FROM users u WHERE u.org_id = $1 AND u.id = $2`, p.OrgID, p.UserID); err != nil {
+			return false, translate(err, "user")
+		}
+		if !active {
+			return false, sunshine.Errorf(sunshine.EForbidden, "a deactivated user cannot watch requests")
+		}
+	}
+	return n > 0, nil
 }
 
 // checkTimeZone makes sure PostgreSQL knows a zone Go accepted: planning

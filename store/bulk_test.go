@@ -1,0 +1,134 @@
+package store_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/store/storetest"
+)
+
+// One change made to many requests: each changed one gets its timeline
+// entry and its assignee's email, those already so are left alone.
+func TestStore_ChangeRequests(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ana, _ := staffOf(t, b.s, b.fx, "ana@ndlon.example")
+	a := b.agency(t, "Sheriff", "us-ca")
+	booking := b.request(t, a, "Booking records", "2017-03-27")
+	ice := b.request(t, a, "ICE emails", "2017-03-28")
+	already := b.request(t, a, "Jail contracts", "2017-03-29")
+	tags := []string{"ICE"}
+	_, err := b.s.UpdateRequest(b.ctx, already.ID, sunshine.RequestUpdate{AssigneeID: &ana.ID, Tags: &tags})
+	require.NoError(t, err)
+	untouched := b.request(t, a, "Not chosen", "2017-03-29")
+
+	res, err := b.s.ChangeRequests(b.ctx, sunshine.BulkChange{
+		RequestIDs: []string{booking.ID, ice.ID, already.ID, booking.ID},
+		AssigneeID: &ana.ID, AddTags: []string{"ice"},
+	})
+	require.NoError(t, err)
+	require.ElementsMatch(t, []string{booking.ID, ice.ID}, res.Changed)
+	require.Equal(t, []string{already.ID}, res.Unchanged)
+
+	all, _, err := b.s.FindReminders(b.ctx, nil, 200, "")
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		r        *sunshine.Request
+		tags     []string
+		assigned bool
+		emails   int
+	}{
+		{booking, []string{"ice"}, true, 1},
+		{ice, []string{"ice"}, true, 1},
+		{already, []string{"ICE"}, true, 1}, // the tag as it was typed first
+		{untouched, []string{}, false, 0},
+	} {
+		got, err := b.s.FindRequestByID(b.ctx, tc.r.ID)
+		require.NoError(t, err)
+		require.Equal(t, tc.tags, got.Tags, tc.r.Title)
+		require.Equal(t, tc.assigned, got.AssigneeID != nil && *got.AssigneeID == ana.ID, tc.r.Title)
+		require.Equal(t, tc.emails, assignEvents(t, b.s, b.ctx, got), "%s: assignment entries", tc.r.Title)
+		emails := slices.DeleteFunc(slices.Clone(all), func(m *sunshine.Reminder) bool {
+			return m.Kind != sunshine.ReminderAssigned || *m.RequestID != tc.r.ID || m.RecipientID != ana.ID
+		})
+		require.Len(t, emails, tc.emails, "%s: assignment emails", tc.r.Title)
+	}
+
+	// Removing a tag compares without case; watching is the caller's.
+	watch := true
+	res, err = b.s.ChangeRequests(b.ctx, sunshine.BulkChange{RequestIDs: []string{booking.ID, already.ID}, RemoveTags: []string{"Ice"}, Watch: &watch})
+	require.NoError(t, err)
+	require.ElementsMatch(t, []string{booking.ID, already.ID}, res.Changed)
+	for _, r := range []*sunshine.Request{booking, already} {
+		got, err := b.s.FindRequestByID(b.ctx, r.ID)
+		require.NoError(t, err)
+		require.Empty(t, got.Tags)
+		ws, err := b.s.Watchers(b.ctx, r.ID)
+		require.NoError(t, err)
+		require.Len(t, ws, 1)
+		require.Equal(t, b.fx.Admin.ID, ws[0].ID)
+	}
+	watch = false
+	res, err = b.s.ChangeRequests(b.ctx, sunshine.BulkChange{RequestIDs: []string{booking.ID, ice.ID}, Watch: &watch})
+	require.NoError(t, err)
+	require.Equal(t, []string{booking.ID}, res.Changed, "ice was not watched")
+	require.Equal(t, []string{ice.ID}, res.Unchanged)
+}
+
+// A change one request cannot take changes none of them, and says which.
+func TestStore_ChangeRequestsAllOrNothing(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	a := b.agency(t, "Sheriff", "us-ca")
+	first := b.request(t, a, "Booking records", "2017-03-27")
+	full := b.request(t, a, "Many tags", "2017-03-27")
+	var twenty []string
+	for i := range 20 {
+		twenty = append(twenty, string(rune('a'+i)))
+	}
+	_, err := b.s.UpdateRequest(b.ctx, full.ID, sunshine.RequestUpdate{Tags: &twenty})
+	require.NoError(t, err)
+	other := storetest.Org(t, b.s, "other")
+	oa := &sunshine.Agency{Name: "Other sheriff", Jurisdiction: "us-ca"}
+	require.NoError(t, b.s.CreateAgency(other.Ctx, oa))
+	theirs := &sunshine.Request{AgencyID: oa.ID, Title: "Theirs", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: d("2017-03-27")}
+	require.NoError(t, b.s.CreateRequest(other.Ctx, theirs))
+
+	for _, tc := range []struct {
+		name      string
+		ids       []string
+		code      sunshine.Code
+		field     string
+		wantInMsg string
+	}{
+		{"another organization's request", []string{first.ID, theirs.ID}, sunshine.ENotFound, "", theirs.ID},
+		{"unknown request", []string{first.ID, "00000000-0000-4000-8000-000000000000"}, sunshine.ENotFound, "", "00000000-0000-4000-8000-000000000000"},
+		{"a 21st tag", []string{first.ID, full.ID}, sunshine.EInvalid, "add_tags", "“Many tags”: at most 20 tags"},
+		{"not an ID", []string{first.ID, "booking"}, sunshine.EInvalid, "request_ids", `"booking" is not a request ID`},
+		{"none", nil, sunshine.EInvalid, "request_ids", "choose at least one request"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := b.s.ChangeRequests(b.ctx, sunshine.BulkChange{RequestIDs: tc.ids, AddTags: []string{"foia-2017"}})
+			require.Equal(t, tc.code, sunshine.ErrorCode(err), "%v", err)
+			if tc.field != "" {
+				var e *sunshine.Error
+				require.ErrorAs(t, err, &e)
+				fields := e.Fields
+				require.Len(t, fields, 1)
+				require.Equal(t, tc.field, fields[0].Field)
+				require.Contains(t, fields[0].Message, tc.wantInMsg)
+			} else {
+				require.Contains(t, sunshine.ErrorMessage(err), tc.wantInMsg)
+			}
+			got, err := b.s.FindRequestByID(b.ctx, first.ID)
+			require.NoError(t, err)
+			require.Empty(t, got.Tags, "the first request is unchanged")
+			theirsNow, err := b.s.FindRequestByID(other.Ctx, theirs.ID)
+			require.NoError(t, err)
+			require.Empty(t, theirsNow.Tags)
+		})
+	}
+}
