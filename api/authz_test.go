@@ -84,6 +84,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		// after the role and the organization were checked.
 		{"POST", "/api/v1/requests/" + req + "/copies", `{"agency_ids":["` + agency + `"]}`, want{400, 400, 403, 404}},
 		{"POST", "/api/v1/requests/" + req + "/extension", `{"invoked_on":"2017-04-01"}`, want{200, 409, 403, 404}},
+		{"POST", "/api/v1/requests/bulk", `{"request_ids":["` + req + `"],"add_tags":["%s"]}`, write},
 		// Staff reach the store: the admin undid it first (409).
 		{"DELETE", "/api/v1/requests/" + req + "/extension", "", want{200, 409, 403, 404}},
 		{"GET", "/api/v1/users", "", list},

@@ -267,6 +267,7 @@ func (s *Server) routes() {
 	write.POST("/agencies/:id/closures", s.handleClosureCreate)
 	write.DELETE("/agencies/:id/closures/:date", s.handleClosureDelete)
 	write.POST("/requests", s.handleRequestCreate)
+	write.POST("/requests/bulk", s.handleRequestsBulk)
 	write.PATCH("/requests/:id", s.handleRequestUpdate)
 	write.POST("/requests/:id/transitions", s.handleRequestTransition)
 	write.POST("/requests/:id/extension", s.handleRequestExtension)

@@ -1,0 +1,59 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	sunshine "github.com/sunshine-records/sunshine"
+)
+
+// bulkInput is the body of POST /requests/bulk. assignee_id given as null
+// (or "") unassigns; left out, the assignee is not changed.
+type bulkInput struct {
+	RequestIDs []string         `json:"request_ids"`
+	AssigneeID optional[string] `json:"assignee_id"`
+	AddTags    []string         `json:"add_tags"`
+	RemoveTags []string         `json:"remove_tags"`
+	Watch      *bool            `json:"watch"`
+}
+
+func (in bulkInput) change() (sunshine.BulkChange, error) {
+	var fe fieldErrors
+	ch := sunshine.BulkChange{RequestIDs: in.RequestIDs, AddTags: in.AddTags, RemoveTags: in.RemoveTags, Watch: in.Watch}
+	if in.AssigneeID.given(&fe, "assignee_id") {
+		v := in.AssigneeID.Value
+		fe.uuid("assignee_id", &v)
+		ch.AssigneeID = &v
+	}
+	return ch, fe.also(ch.Validate()) // every problem at once
+}
+
+// handleRequestsBulk is POST /requests/bulk: one change (assignee, a tag
+// added or removed, the caller watching) made to many requests at once,
+// all or none (store.ChangeRequests). It answers which changed and which
+// were already so.
+func (s *Server) handleRequestsBulk(c *gin.Context) {
+	var in bulkInput
+	if err := decodeJSON(c, &in); err != nil {
+		fail(c, err)
+		return
+	}
+	ch, err := in.change()
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	res, err := s.store.ChangeRequests(c.Request.Context(), ch)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if res.Changed == nil {
+		res.Changed = []string{}
+	}
+	if res.Unchanged == nil {
+		res.Unchanged = []string{}
+	}
+	c.JSON(http.StatusOK, res)
+}
