@@ -20,6 +20,9 @@ type BulkChange struct {
 	RequestIDs []string
 	// AssigneeID assigns the requests ("" unassigns them).
 	AssigneeID *string
+	// AssignmentNote goes with the assignment to those it assigns anew
+	// (RequestUpdate.AssignmentNote), in their one email.
+	AssignmentNote string
 	// AddTags and RemoveTags are compared without case, as tags are.
 	AddTags    []string
 	RemoveTags []string
@@ -48,6 +51,13 @@ func (b *BulkChange) Validate() error {
 		}
 	}
 	b.RequestIDs = ids
+	switch {
+	case b.AssignmentNote == "":
+	case b.AssigneeID == nil || *b.AssigneeID == "":
+		errs = append(errs, FieldError{"assignment_note", "goes with an assignee: choose who the requests go to"})
+	case chars(b.AssignmentNote) > MaxAssignmentNote:
+		errs = append(errs, FieldError{"assignment_note", fmt.Sprintf("must be at most %d characters", MaxAssignmentNote)})
+	}
 	badTags := false
 	for _, t := range []struct {
 		field string

@@ -16,11 +16,13 @@ type bulkInput struct {
 	AddTags    []string         `json:"add_tags"`
 	RemoveTags []string         `json:"remove_tags"`
 	Watch      *bool            `json:"watch"`
+	// AssignmentNote goes to the new assignee with the assignment.
+	AssignmentNote string `json:"assignment_note"`
 }
 
 func (in bulkInput) change() (sunshine.BulkChange, error) {
 	var fe fieldErrors
-	ch := sunshine.BulkChange{RequestIDs: in.RequestIDs, AddTags: in.AddTags, RemoveTags: in.RemoveTags, Watch: in.Watch}
+	ch := sunshine.BulkChange{RequestIDs: in.RequestIDs, AddTags: in.AddTags, RemoveTags: in.RemoveTags, Watch: in.Watch, AssignmentNote: in.AssignmentNote}
 	if in.AssigneeID.given(&fe, "assignee_id") {
 		v := in.AssigneeID.Value
 		fe.uuid("assignee_id", &v)

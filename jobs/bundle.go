@@ -19,15 +19,26 @@ var groupKinds = map[string]bool{
 }
 
 // bundled reports whether a reminder may share an email with others: one
-// of groupKinds about a request of a group.
-func bundled(c store.ClaimedReminder) bool { return c.GroupID != nil && groupKinds[c.Kind] }
+// of groupKinds about a request of a group, or an assignment (one
+// person's assignments to another, made together, go as one email).
+func bundled(c store.ClaimedReminder) bool {
+	return (c.GroupID != nil && groupKinds[c.Kind]) || c.Kind == sunshine.ReminderAssigned
+}
 
 // bundleKey is what the reminders one email may deliver share: the
-// person, the kind and the group; a reminder that cannot share an email
-// has a key of its own.
+// person, the kind and the group, or for assignments the person who made
+// them; a reminder that cannot share an email has a key of
+// its own.
 func bundleKey(c store.ClaimedReminder) string {
-	if !bundled(c) {
+	switch {
+	case !bundled(c):
 		return c.ID
+	case c.Kind == sunshine.ReminderAssigned:
+		sender := ""
+		if c.SenderID != nil {
+			sender = *c.SenderID
+		}
+		return c.OrgID + "|" + c.RecipientID + "|" + c.Kind + "|" + sender
 	}
 	return c.OrgID + "|" + c.RecipientID + "|" + c.Kind + "|" + *c.GroupID
 }
@@ -67,7 +78,9 @@ type outgoing struct {
 // bundle turns a batch's emails into those to send: the reminders of one
 // kind to one person about requests filed together become one email
 // listing them (a request sent to 58 sheriffs is due at 58 agencies the
-// same week); every other email goes as it is. The group email's
+// same week), as do one person's assignments to another (a coordinator
+// handing over a dozen requests at once); every other email goes as it
+// is. The bundle's
 // Message-ID is its first reminder's, "reminders-" rather than
 // "reminder-": a retry of the same reminders is the same message.
 func bundle(msgs []mail.Message, sending []store.ClaimedReminder, lk *batchLookups) ([]outgoing, error) {
@@ -101,10 +114,6 @@ func bundle(msgs []mail.Message, sending []store.ClaimedReminder, lk *batchLooku
 			return cmp.Or(cmp.Compare(btoi(a.DueOn.IsZero()), btoi(b.DueOn.IsZero())), a.DueOn.Compare(b.DueOn),
 				cmp.Compare(a.AgencyName, b.AgencyName))
 		})
-		first := lk.grouped[sending[o.members[0]].ID]
-		d := mail.GroupReminderData{Kind: sending[o.members[0]].Kind, RecipientName: first.data.RecipientName,
-			OrgName: first.data.OrgName, Why: first.data.Why, Title: first.title, Items: items,
-			PrefsURL: first.data.PrefsURL, Today: first.data.Today}
 		ids := make([]string, len(o.members))
 		for n, i := range o.members {
 			ids[n] = sending[i].ID
@@ -112,12 +121,29 @@ func bundle(msgs []mail.Message, sending []store.ClaimedReminder, lk *batchLooku
 		msg := o.msg
 		msg.ID = "reminders-" + slices.Min(ids)
 		var err error
-		if msg.Subject, msg.Text, msg.HTML, err = mail.RenderGroupReminder(d); err != nil {
+		if msg.Subject, msg.Text, msg.HTML, err = renderBundle(sending, o.members, items, lk); err != nil {
 			return nil, err
 		}
 		out[k].msg = msg
 	}
 	return out, nil
+}
+
+// renderBundle writes the one email of a bundle's items: a group's, or a
+// list of assignments when they are not all of one group.
+func renderBundle(sending []store.ClaimedReminder, members []int, items []mail.ReminderData, lk *batchLookups) (subject, text, html string, err error) {
+	first := sending[members[0]]
+	oneGroup := first.GroupID != nil
+	for _, i := range members {
+		oneGroup = oneGroup && sending[i].GroupID != nil && *sending[i].GroupID == *first.GroupID
+	}
+	if !oneGroup {
+		return mail.RenderAssignments(mail.NewAssignmentsData(items))
+	}
+	g := lk.grouped[first.ID]
+	return mail.RenderGroupReminder(mail.GroupReminderData{Kind: first.Kind, RecipientName: g.data.RecipientName,
+		OrgName: g.data.OrgName, Why: g.data.Why, Title: g.title, Items: items,
+		PrefsURL: g.data.PrefsURL, Today: g.data.Today})
 }
 
 func btoi(b bool) int {

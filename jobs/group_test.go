@@ -132,3 +132,72 @@ func TestReminders_GroupAssignedInOneEmail(t *testing.T) {
 	require.Contains(t, m.Text, "You now follow these requests up")
 	require.GreaterOrEqual(t, res.Sent, 2, "both reminders sent")
 }
+
+// Requests assigned to a person together (the request list's bulk change)
+// tell them in one email listing each request, with the note once; an
+// assignment someone else made goes in its own email.
+func TestReminders_AssignmentsInOneEmail(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	ana := &sunshine.User{Email: "ana@ndlon.example", Name: "Ana Ruiz", Role: sunshine.RoleStaff}
+	bo := &sunshine.User{Email: "bo@ndlon.example", Name: "Bo Chen", Role: sunshine.RoleStaff}
+	for _, u := range []*sunshine.User{ana, bo} {
+		require.NoError(t, b.st.CreateUser(b.fx.Ctx, u))
+	}
+	file := func(agency, title, received string) *sunshine.Request {
+		a := &sunshine.Agency{Name: agency, Jurisdiction: "us-ca"}
+		require.NoError(t, b.st.CreateAgency(b.fx.Ctx, a))
+		r := &sunshine.Request{AgencyID: a.ID, Title: title, DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: deadline.MustParseDate(received)}
+		require.NoError(t, b.st.CreateRequest(b.fx.Ctx, r))
+		return r
+	}
+	jail := file("Fresno County Jail", "Jail contracts", "2017-03-27")
+	kern := file("Kern County Sheriff's Office", "Detainer requests", "2017-03-01") // due 13 March: overdue
+	byBo := file("Tulare County Sheriff", "Booking logs", "2017-03-27")
+
+	_, err := b.st.ChangeRequests(b.fx.Ctx, sunshine.BulkChange{RequestIDs: []string{b.req.ID, jail.ID, kern.ID},
+		AssigneeID: &ana.ID, AssignmentNote: "The jail requests: yours from today."})
+	require.NoError(t, err)
+	boCtx := sunshine.WithPrincipal(context.Background(), sunshine.Principal{OrgID: b.fx.Org.ID, UserID: bo.ID, Role: bo.Role})
+	_, err = b.st.UpdateRequest(boCtx, byBo.ID, sunshine.RequestUpdate{AssigneeID: &ana.ID})
+	require.NoError(t, err)
+
+	fake := &mail.Fake{}
+	_, _, res, err := b.runner(fake).RunOnce(context.Background())
+	require.NoError(t, err)
+	var toAna []mail.Message
+	for _, m := range fake.Sent() {
+		if m.To == ana.Email {
+			toAna = append(toAna, m)
+		}
+	}
+	require.Len(t, toAna, 2, "one email for the three assigned together, one for Bo's")
+	if strings.Contains(toAna[0].Subject, "Booking logs") {
+		toAna[0], toAna[1] = toAna[1], toAna[0]
+	}
+	m := toAna[0]
+	require.Equal(t, "Admin of ndlon assigned you 3 requests (1 overdue)", m.Subject)
+	require.True(t, strings.HasPrefix(m.ID, "reminders-"), m.ID)
+	require.Contains(t, m.Text, "Admin of ndlon assigned you 3 requests of ndlon:\n\nAdmin of ndlon's note:\nThe jail requests: yours from today.\n")
+	require.Equal(t, 1, strings.Count(m.Text, "The jail requests"), "the note once")
+	overdue := strings.Index(m.Text, `- "Detainer requests", Kern County Sheriff's Office: submitted, overdue: was due Mon 13 Mar 2017, 14 days late`)
+	fresno := strings.Index(m.Text, `- "Jail contracts", Fresno County Jail: submitted, due Thu 6 Apr 2017`)
+	sacramento := strings.Index(m.Text, `- "All communications with ICE since 20 January 2017", Sacramento County Sheriff's Department: submitted, due Thu 6 Apr 2017`)
+	require.True(t, overdue >= 0 && fresno > overdue && sacramento > overdue, "each request, the overdue one first:\n%s", m.Text)
+	require.Contains(t, m.HTML, "The jail requests: yours from today.")
+	require.Contains(t, m.HTML, ">Detainer requests</a>, Kern County Sheriff&#39;s Office")
+	require.NotContains(t, m.Text, "Booking logs")
+
+	require.Equal(t, "Assigned to you: Booking logs (Tulare County Sheriff)", toAna[1].Subject)
+	require.Contains(t, toAna[1].Text, `Bo Chen assigned "Booking logs" to you.`)
+	sent, _, err := b.st.FindReminders(b.fx.Ctx, []string{"sent"}, 100, "")
+	require.NoError(t, err)
+	assigned := 0
+	for _, r := range sent {
+		if r.Kind == sunshine.ReminderAssigned && r.RecipientID == ana.ID {
+			assigned++
+		}
+	}
+	require.Equal(t, 4, assigned, "every assignment marked sent")
+	require.GreaterOrEqual(t, res.Sent, 4)
+}

@@ -450,12 +450,60 @@ func RenderGroupReminder(d GroupReminderData) (subject, text, html string, err e
 }
 
 // overdue counts the items already overdue (an assignment's).
-func (d GroupReminderData) overdue() int {
+func (d GroupReminderData) overdue() int { return overdueItems(d.Items) }
+
+func overdueItems(items []ReminderData) int {
 	n := 0
-	for _, it := range d.Items {
+	for _, it := range items {
 		if it.DaysOverdue > 0 {
 			n++
 		}
 	}
 	return n
+}
+
+// AssignmentsData is one email telling a person of several requests
+// assigned to them together (from the request list, many at once), where
+// one email each would bury the inbox.
+type AssignmentsData struct {
+	RecipientName, OrgName string
+	AssignedBy             string // "" when unknown
+	// Note is the note that came with every one of them, "" when none
+	// did or they differ (each item then has its own AssignmentNote).
+	Note string
+	// Items are each request's assignment as its own email would have
+	// said it, in the order the email lists them.
+	Items    []ReminderData
+	PrefsURL string
+	Today    deadline.Date
+}
+
+// NewAssignmentsData gathers items (each a KindAssigned reminder's data,
+// to the same person) into one email's.
+func NewAssignmentsData(items []ReminderData) AssignmentsData {
+	first := items[0]
+	d := AssignmentsData{RecipientName: first.RecipientName, OrgName: first.OrgName, AssignedBy: first.AssignedBy,
+		Note: first.AssignmentNote, Items: items, PrefsURL: first.PrefsURL, Today: first.Today}
+	for _, it := range items {
+		if it.AssignmentNote != d.Note {
+			d.Note = ""
+		}
+	}
+	return d
+}
+
+// RenderAssignments renders the one email of several assignments.
+func RenderAssignments(d AssignmentsData) (subject, text, html string, err error) {
+	text, html, err = render("assignments", d)
+	if err != nil {
+		return "", "", "", err
+	}
+	what := fmt.Sprintf("%d requests assigned to you", len(d.Items))
+	if d.AssignedBy != "" {
+		what = fmt.Sprintf("%s assigned you %d requests", d.AssignedBy, len(d.Items))
+	}
+	if overdue := overdueItems(d.Items); overdue > 0 {
+		what += fmt.Sprintf(" (%d overdue)", overdue)
+	}
+	return oneLine(what), text, html, nil
 }

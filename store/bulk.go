@@ -64,6 +64,9 @@ func (s *Store) ChangeRequests(ctx context.Context, ch sunshine.BulkChange) (Bul
 // changeOne applies ch to r, locked in tx.
 func (s *Store) changeOne(ctx context.Context, tx *sqlx.Tx, p sunshine.Principal, r *sunshine.Request, ch sunshine.BulkChange) (bool, error) {
 	upd := sunshine.RequestUpdate{AssigneeID: ch.AssigneeID}
+	if ch.AssigneeID != nil && !samePtr(ch.AssigneeID, r.AssigneeID) {
+		upd.AssignmentNote = ch.AssignmentNote // only to those it goes to anew
+	}
 	if tags := sunshine.Retag(r.Tags, ch.AddTags, ch.RemoveTags); tags != nil {
 		upd.Tags = &tags
 	}

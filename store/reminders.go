@@ -330,6 +330,10 @@ type ClaimedReminder struct {
 	// other agencies), nil for none: delivery sends a group's reminders to
 	// one person as one email.
 	GroupID *string `db:"group_id"`
+	// SenderID is who made the change the reminder tells of (an
+	// assignment's assigner), nil for none: one person's assignments to
+	// another go as one email.
+	SenderID *string `db:"sender_id"`
 }
 
 const reminderColumns = `id, org_id, request_id, recipient_id, kind, due_on, occurrence, status, attempts,
@@ -347,7 +351,7 @@ func (s *Store) ClaimReminders(ctx context.Context, now time.Time, limit int, st
 			ORDER BY next_attempt_at, id
 			LIMIT $3
 			FOR UPDATE SKIP LOCKED)
-		RETURNING ` + reminderColumns + `, claimed_at,
+		RETURNING ` + reminderColumns + `, claimed_at, sender_id,
 			(SELECT r.group_id FROM requests r WHERE r.id = reminders.request_id) AS group_id`
 	var out []ClaimedReminder
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
