@@ -173,6 +173,9 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		{"/requests", url.Values{"agency_id": {a.ID}, "delivery_method": {"email"}, "received_on": {"2017-04-03"}}, 400, 400, 403, 400},
 		// No file chosen: nothing is imported (400).
 		{"/requests/import", url.Values{"action": {"import"}}, 400, 400, 403, 400},
+		// Each writer watches the request; to another organization it is
+		// not theirs (404).
+		{"/requests/bulk", url.Values{"id": {r.ID}, "action": {"watch"}}, 303, 303, 403, 404},
 		// A malformed date: nothing is logged or extended (400); the request
 		// page it returns to is another organization's (404).
 		{"/requests/" + r.ID + "/communications", url.Values{"direction": {"in"}, "channel": {"email"}, "kind": {"other"}, "occurred_on": {"soon"}, "body": {"x"}}, 400, 400, 403, 404},

@@ -982,3 +982,33 @@ func TestBrowser_LogFromEmailFile(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`form[action$="/communications#log"] button[type=submit]`)))
 	b.waitText("the note", "Logged the records release of Tue 28 Mar 2017. Attached the email, release.eml, and its attachments: detainers.pdf.")
 }
+
+// The request list's bulk form in a browser: only the chosen change's
+// fields show, Choose all ticks the page, the count follows, and the
+// change applies to every request ticked.
+func TestBrowser_BulkChange(t *testing.T) {
+	chrome := browserPath(t)
+	ls := startServer(t)
+	b := &tab{t: t, ctx: browser(t, chrome), url: ls.url}
+	b.do("open the list", chromedp.Navigate(ls.url+"/requests"))
+	b.signIn(ls.ndlon.Admin.Email)
+	b.do("open the list again", chromedp.Navigate(ls.url+"/requests"), chromedp.WaitVisible(chromedp.CSS(`form[data-bulk] button[data-check-all]`)))
+	shown := func() []string {
+		return evaluate[[]string](b, "the fields shown", `Array.from(document.querySelectorAll("form[data-bulk] [data-bulk-for]:not([hidden]) label")).map(function (l) { return l.getAttribute("for"); })`)
+	}
+	require.Equal(t, []string{"bulk-assignee-id", "bulk-assignment-note"}, shown(), "assigning, to begin with")
+	b.do("choose Add a tag", chromedp.SetValue(chromedp.CSS(`#bulk-action`), "add_tag"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector("#bulk-action").dispatchEvent(new Event("change", {bubbles: true}))`))
+	require.Equal(t, []string{"bulk-tag"}, shown())
+
+	b.do("tick one", chromedp.Click(chromedp.CSS(`input[form="bulk"]`)))
+	b.waitText("the count", "1 request selected.")
+	b.do("choose all", chromedp.Click(chromedp.CSS(`form[data-bulk] button[data-check-all]`)))
+	b.waitText("the count", "4 requests selected.")
+	b.screenshot("requests-bulk")
+	b.do("add the tag", chromedp.SendKeys(chromedp.CSS(`#bulk-tag`), "sb54"), chromedp.Click(chromedp.CSS(`form[data-bulk] button[type="submit"]`)))
+	b.waitText("the note", "Tag “sb54” added to 4 requests.")
+	rs, _, err := ls.st.FindRequests(ls.ndlon.Ctx, sunshine.RequestFilter{Tag: "sb54"})
+	require.NoError(t, err)
+	require.Len(t, rs, 4)
+}

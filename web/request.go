@@ -56,6 +56,7 @@ var formLabels = map[string]map[string]string{
 	"unextend": {"reason": "Why it is undone"},
 	"custom":   {"date": "Date", "reason": "Reason"},
 	"assign":   {"assignee_id": "Assignee"},
+	"bulk":     {"request_ids": "Requests", "action": "Change", "assignee_id": "Assign them to", "tag": "Tag"},
 	"note":     {"text": "Note"},
 	"closure":  {"closed_on": "Date", "reason": "Reason"}, // the agency page's
 	"copies":   {"received_on": "Received by the agencies on"},

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html/template"
 	"maps"
 	"net/http"
 	"net/url"
@@ -211,11 +212,32 @@ type requestListData struct {
 	// WithoutGroup is this list of every request, not only one group's.
 	WithoutGroup string
 	CanWrite     bool
+	// Bulk is the form that changes the requests ticked in the list (for
+	// staff and admins), refused or fresh; BulkAction posts it with the
+	// list's own filters, so the list comes back as it was.
+	Bulk       *reqForm
+	BulkAction string
+	Assignable []dashOption // its assignee choices: the active users
+}
+
+// Selected marks a row's checkbox ticked when the bulk form came back
+// refused, so the selection is not lost.
+func (d *requestListData) Selected(id string) template.HTMLAttr {
+	if d.Bulk != nil {
+		return d.Bulk.Has("id", id)
+	}
+	return ""
 }
 
 // handleRequestList is GET /requests: every request of the organization,
 // filtered, by due date (no date last), a page at a time.
 func (s *Server) handleRequestList(c *gin.Context) {
+	s.showRequestList(c, http.StatusOK, nil)
+}
+
+// showRequestList renders the list its URL's query asks for, with the
+// bulk form as it came back (nil: a fresh one) answered with status.
+func (s *Server) showRequestList(c *gin.Context, status int, bulk *reqForm) {
 	ctx := ctxOf(c)
 	f, err := parseListFilter(c)
 	cursor := c.Query("cursor")
@@ -227,6 +249,15 @@ func (s *Server) handleRequestList(c *gin.Context) {
 	}
 	if p, ok := sunshine.PrincipalFrom(ctx); ok {
 		d.CanWrite = p.Role.CanWrite()
+	}
+	if d.CanWrite {
+		d.Bulk, d.BulkAction = bulk, "/requests/bulk"
+		if d.Bulk == nil {
+			d.Bulk = newReqForm("bulk", nil)
+		}
+		if q := c.Request.URL.RawQuery; q != "" {
+			d.BulkAction += "?" + q
+		}
 	}
 	if err == nil {
 		rf := f.request(requestsPageSize)
@@ -243,7 +274,6 @@ func (s *Server) handleRequestList(c *gin.Context) {
 			d.SearchURL = "/search?" + url.Values{"q": {f.Q}}.Encode()
 		}
 	}
-	status := http.StatusOK
 	if err != nil {
 		if sunshine.ErrorCode(err) != sunshine.EInvalid {
 			s.fail(c, err)
@@ -252,6 +282,12 @@ func (s *Server) handleRequestList(c *gin.Context) {
 		status, d.Errors, d.Rows, d.Next = http.StatusBadRequest, fieldErrors(err), nil, ""
 	}
 
+	if d.CanWrite {
+		if d.Assignable, err = s.assignable(ctx, d.Bulk.V("assignee_id")); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
 	if d.Assignees, d.Agencies, err = s.filterOptions(ctx, f.AssigneeID, f.AgencyID); err != nil {
 		s.fail(c, err)
 		return

@@ -8,6 +8,7 @@ import (
 	"html"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -447,6 +448,10 @@ func TestRequestList_ViewerAndEmpty(t *testing.T) {
 	page = body(rec)
 	require.Equal(t, []string{draft.ID}, listedIDs(page))
 	require.NotContains(t, page, `<a class="button" href="/requests/new">`, "viewers cannot file requests")
+	require.NotContains(t, page, `form="bulk"`, "nor change requests in bulk")
+	require.NotContains(t, page, "Change the selected requests")
+	rec = b.post("/requests/bulk", url.Values{"id": {draft.ID}, "action": {"watch"}})
+	require.Equal(t, http.StatusForbidden, rec.Code)
 }
 
 // The dashboard's sections never show a draft: filtering it by that status

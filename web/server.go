@@ -118,6 +118,7 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 	in.GET("/requests/import/template.csv", s.handleImportTemplate)
 	in.POST("/requests/import", s.handleImport)
 	in.POST("/requests", s.handleRequestCreate)
+	in.POST("/requests/bulk", s.handleBulk)
 	in.GET("/requests/:id", s.handleRequestPage)
 	in.GET("/requests/:id/letter", s.handleLetterPage)
 	in.GET("/requests/:id/letter.txt", s.handleLetterText)

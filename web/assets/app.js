@@ -69,6 +69,29 @@
     });
   });
 
+  // The request list's "Change the selected requests": it shows only the
+  // fields the chosen change takes (<div data-bulk-for="assign">), and
+  // says how many requests are ticked.
+  var bulk = document.querySelector("form[data-bulk]");
+  if (bulk) {
+    var action = bulk.querySelector("[data-bulk-action]");
+    var showFields = function () {
+      bulk.querySelectorAll("[data-bulk-for]").forEach(function (d) {
+        d.hidden = d.getAttribute("data-bulk-for").split(" ").indexOf(action.value) < 0;
+      });
+    };
+    var countTicked = function () {
+      // (not bulk.id: the form's own fields named "id" shadow it)
+      var n = document.querySelectorAll('input[type="checkbox"][form="' + bulk.getAttribute("id") + '"]:checked').length;
+      bulk.querySelector("[data-bulk-count]").textContent = n === 0 ? "" : n === 1 ? "1 request selected." : n + " requests selected.";
+    };
+    action.addEventListener("change", showFields);
+    document.addEventListener("change", countTicked);
+    document.addEventListener("click", function (e) { if (e.target.closest("button[data-check-all]")) countTicked(); });
+    showFields();
+    countTicked();
+  }
+
   // Download links of a textarea's text: <a href="/draft.txt" download
   // data-download="#id">. The link's address serves the text as drafted;
   // with this, the download is the text as edited on the page.
