@@ -110,7 +110,7 @@ func (s *Store) createOnce(ctx context.Context, q sqlx.QueryerContext, p sunshin
 		return err
 	}
 	r.OrgID, r.AgencyName, r.TimeZone, r.Jurisdiction = p.OrgID, f.AgencyName, f.TimeZone, f.Jurisdiction
-	if err := errors.Join(s.notFuture(r, "sent_on", r.SentOn), s.notFuture(r, "received_on", r.ReceivedOn)); err != nil {
+	if err := sunshine.JoinInvalid(s.notFuture(r, "sent_on", r.SentOn), s.notFuture(r, "received_on", r.ReceivedOn)); err != nil {
 		return err
 	}
 	r.Status = sunshine.StatusDraft
