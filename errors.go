@@ -89,3 +89,35 @@ func ErrorMessage(err error) string {
 	}
 	return "internal error"
 }
+
+// JoinInvalid joins the EInvalid errors among errs into one, naming each
+// field once (its first message), so that checks made one after another
+// report every mistake together rather than the first. An error of any
+// other code is returned as it is, before the field errors: it is not the
+// user's input to fix. nil when every err is nil.
+func JoinInvalid(errs ...error) error {
+	var fs []FieldError
+	seen := map[string]bool{}
+	for _, err := range errs {
+		if err == nil {
+			continue
+		}
+		var e *Error
+		if !errors.As(err, &e) || e.Code != EInvalid {
+			return err
+		}
+		if len(e.Fields) == 0 {
+			return err // a form-wide message: no field to name it by
+		}
+		for _, f := range e.Fields {
+			if !seen[f.Field] {
+				seen[f.Field] = true
+				fs = append(fs, f)
+			}
+		}
+	}
+	if len(fs) == 0 {
+		return nil
+	}
+	return Invalid(fs...)
+}

@@ -42,6 +42,11 @@ func TestRequests_ExternalIDOnCreate(t *testing.T) {
 	require.Equal(t, id, again.str("existing_id"))
 	require.Contains(t, again.str("detail"), id)
 	require.Contains(t, again.str("detail"), `"Jail contracts"`)
+	// Nor in another case: the same reference, typed otherwise.
+	upper := file(b.token, sheriff, "Jail contracts", "ROW-17")
+	require.Equal(t, http.StatusConflict, upper.status(), upper.rec.Body.String())
+	require.Equal(t, id, upper.str("existing_id"))
+	require.Contains(t, upper.str("detail"), `as "row-17": external IDs ignore letter case`)
 	// Nor when the import files it at the status it has reached.
 	acknowledged := b.call("POST", "/api/v1/requests", b.token, map[string]any{"agency_id": sheriff, "title": "Jail contracts",
 		"delivery_method": "email", "received_on": "2017-03-27", "status": "acknowledged", "status_on": "2017-03-29", "external_id": "row-17"})
@@ -113,15 +118,19 @@ func TestRequests_ExternalIDOnUpdate(t *testing.T) {
 	require.Equal(t, http.StatusOK, moved.status(), "free once cleared: %s", moved.rec.Body.String())
 }
 
-// GET /requests finds a request by its external ID exactly, with
-// external_id= or typed as q, and so does the CSV export, whose last column
-// it is.
+// GET /requests finds a request by its external ID, whole and in any
+// letter case, with external_id= or typed as q, never another
+// organization's; and so does the CSV export, whose last column it is.
 func TestRequests_ExternalIDLookUp(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	sheriff := b.agency("Sacramento County Sheriff's Department", "us-ca")
 	r1, r2 := b.request(sheriff, "2017-03-27"), b.request(sheriff, "2017-03-28")
 	require.Equal(t, http.StatusOK, b.call("PATCH", "/api/v1/requests/"+r1, b.token, map[string]any{"external_id": "Row 17"}).status())
+	other := storetest.Org(t, b.st, "other")
+	police := b.call("POST", "/api/v1/agencies", other.Token, map[string]any{"name": "Police", "jurisdiction": "us-ca"}).str("id")
+	require.Equal(t, http.StatusCreated, b.call("POST", "/api/v1/requests", other.Token, map[string]any{"agency_id": police,
+		"title": "Theirs", "delivery_method": "email", "external_id": "abc-12"}).status())
 	ids := func(query string) []any {
 		t.Helper()
 		r := b.call("GET", "/api/v1/requests?"+query, b.token, nil)
@@ -137,9 +146,12 @@ func TestRequests_ExternalIDLookUp(t *testing.T) {
 		want        []any
 	}{
 		{"exactly", "external_id=" + url.QueryEscape("Row 17"), []any{r1}},
-		{"not in another case", "external_id=" + url.QueryEscape("row 17"), []any{}},
+		{"in another case", "external_id=" + url.QueryEscape("row 17"), []any{r1}},
 		{"not in part", "external_id=17", []any{}},
+		{"not another organization's", "external_id=" + url.QueryEscape("ABC-12"), []any{}},
 		{"as q", "q=" + url.QueryEscape("Row 17"), []any{r1}},
+		{"as q, in another case", "q=" + url.QueryEscape("ROW 17"), []any{r1}},
+		{"as q, not another organization's", "q=" + url.QueryEscape("abc-12"), []any{}},
 		{"q still finds words", "q=ICE", []any{r1, r2}},
 	} {
 		t.Run(tc.name, func(t *testing.T) { require.Equal(t, tc.want, ids(tc.query)) })
@@ -157,7 +169,7 @@ func TestRequests_ExternalIDLookUp(t *testing.T) {
 	require.Equal(t, []string{r1, "Row 17"}, []string{rows[1][0], rows[1][20]})
 }
 
-// GET /search finds a request by its external ID typed exactly, ranked
+// GET /search finds a request by its external ID typed whole, ranked
 // first, as GET /requests?q= does.
 func TestSearch_ExternalID(t *testing.T) {
 	t.Parallel()

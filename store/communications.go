@@ -621,6 +621,14 @@ func commNoun(k sunshine.CommKind) string {
 	return strings.ReplaceAll(string(k), "_", " ")
 }
 
+// CheckOccurredOn is the check CreateCommunication makes of c's date
+// against r (checkOccurredOn) once c's own fields are right: for a form
+// that names every mistake at once. It reads nothing; CreateCommunication
+// checks again on the request as it then is.
+func (s *Store) CheckOccurredOn(r *sunshine.Request, c *sunshine.Communication) error {
+	return s.checkOccurredOn(r, c)
+}
+
 // checkOccurredOn refuses a communication dated in the future, an
 // agency's reply dated before the agency received the request, or our
 // follow-up or appeal dated before we sent it (its sent date, else its

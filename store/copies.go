@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	sunshine "github.com/sunshine-records/sunshine"
 )
@@ -23,9 +24,6 @@ func (s *Store) FileCopies(ctx context.Context, id string, in sunshine.CopyInput
 	if err != nil {
 		return nil, err
 	}
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
 	for attempt := 1; ; attempt++ {
 		var copies []*sunshine.Request
 		err := s.inTx(ctx, func(tx *sqlx.Tx) error {
@@ -40,7 +38,7 @@ func (s *Store) FileCopies(ctx context.Context, id string, in sunshine.CopyInput
 			if err != nil {
 				return err
 			}
-			if err := refuseFiledAgain(ctx, tx, p.OrgID, group, in.AgencyIDs); err != nil {
+			if err := s.checkCopies(ctx, tx, p.OrgID, src, in); err != nil {
 				return err
 			}
 			names := make([]string, 0, len(in.AgencyIDs))
@@ -95,15 +93,93 @@ func lockGroup(ctx context.Context, tx *sqlx.Tx, src *sunshine.Request) (string,
 	return *group, nil
 }
 
-// refuseFiledAgain names the first agency of agencyIDs that group has a
-// request with already.
-func refuseFiledAgain(ctx context.Context, tx *sqlx.Tx, org, group string, agencyIDs []string) error {
+// CheckCopies reports what FileCopies would refuse of in, every mistake
+// at once, and files nothing: for a form that found mistakes of its own
+// (a date it could not read) and shows them all together. FileCopies makes
+// the same checks again as it files.
+func (s *Store) CheckCopies(ctx context.Context, id string, in sunshine.CopyInput) error {
+	p, err := principal(ctx)
+	if err != nil {
+		return err
+	}
+	src, err := s.findRequest(ctx, s.prepared(), p.OrgID, id, false)
+	if err != nil {
+		return err
+	}
+	return s.checkCopies(ctx, s.prepared(), p.OrgID, src, in)
+}
+
+// checkCopies checks the copies of src that in asks for before any is
+// filed, and names every field that is wrong, not the first: in's own
+// mistakes (sunshine.CopyInput.Validate), an agency src's group has a
+// request with already or that is none of the organization's, an assignee
+// who cannot follow them up, and a date still to come where a chosen
+// agency is (where src's is, when none is chosen yet). Filing each copy
+// checks the last three again (createOnce).
+func (s *Store) checkCopies(ctx context.Context, q sqlx.QueryerContext, org string, src *sunshine.Request, in sunshine.CopyInput) error {
+	assignee := in.AssigneeID
+	if in.SameAssignee {
+		assignee = src.AssigneeID
+	}
+	errs := []error{in.Validate()}
+	if len(in.AgencyIDs) <= sunshine.MaxCopies { // more are refused unread
+		errs = append(errs, refuseFiledAgain(ctx, q, org, src, in.AgencyIDs))
+		zones, err := agencyZones(ctx, q, org, in.AgencyIDs)
+		if err != nil {
+			return err
+		}
+		var ats []*sunshine.Request // whose "today" the dates are checked against
+		if len(in.AgencyIDs) == 0 {
+			ats = append(ats, src) // none chosen yet: as src's agency sees them
+		}
+		for _, id := range in.AgencyIDs {
+			if tz, ok := zones[id]; ok {
+				ats = append(ats, &sunshine.Request{TimeZone: tz}) // a copy's "today" is its agency's
+			} else {
+				errs = append(errs, copyFailed(errNoAgency(), id))
+			}
+		}
+		for _, at := range ats {
+			errs = append(errs, s.notFuture(at, "sent_on", in.SentOn), s.notFuture(at, "received_on", in.ReceivedOn))
+		}
+	}
+	errs = append(errs, checkAssignee(ctx, q, org, assignee))
+	return sunshine.JoinInvalid(errs...)
+}
+
+// agencyZones is the time zone of each agency of ids that the
+// organization has, by ID.
+func agencyZones(ctx context.Context, q sqlx.QueryerContext, org string, ids []string) (map[string]string, error) {
+	valid := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if validUUID(id) {
+			valid = append(valid, id)
+		}
+	}
+	var rows []struct {
+		ID       string `db:"id"`
+		TimeZone string `db:"time_zone"`
+	}
+	err := sqlx.SelectContext(ctx, q, &rows, `SELECT id, time_zone FROM agencies WHERE org_id = $1 AND id = ANY($2::uuid[])`, org, pq.Array(valid))
+	if err != nil {
+		return nil, translate(err, "agency")
+	}
+	out := make(map[string]string, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r.TimeZone
+	}
+	return out, nil
+}
+
+// refuseFiledAgain names the first agency of agencyIDs that src, or the
+// group it was filed in, has a request with already.
+func refuseFiledAgain(ctx context.Context, q sqlx.QueryerContext, org string, src *sunshine.Request, agencyIDs []string) error {
 	var filed []struct {
 		ID   string `db:"id"`
 		Name string `db:"name"`
 	}
-	err := tx.SelectContext(ctx, &filed, `SELECT DISTINCT a.id, a.name FROM requests r JOIN agencies a ON a.org_id = r.org_id AND a.id = r.agency_id
-		WHERE r.org_id = $1 AND r.group_id = $2`, org, group)
+	err := sqlx.SelectContext(ctx, q, &filed, `SELECT DISTINCT a.id, a.name FROM requests r JOIN agencies a ON a.org_id = r.org_id AND a.id = r.agency_id
+		WHERE r.org_id = $1 AND (r.id = $2 OR r.group_id = $3)`, org, src.ID, src.GroupID)
 	if err != nil {
 		return translate(err, "request")
 	}

@@ -145,7 +145,27 @@ func TestStore_FileCopiesRefused(t *testing.T) {
 	t.Run("another organization's request", func(t *testing.T) {
 		_, err := b.s.FileCopies(other.Ctx, src.ID, sunshine.CopyInput{AgencyIDs: []string{theirs.ID}})
 		require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
+		err = b.s.CheckCopies(other.Ctx, src.ID, sunshine.CopyInput{AgencyIDs: []string{theirs.ID}})
+		require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
 	})
+
+	// Every field's mistake is named at once, by FileCopies and by
+	// CheckCopies alike, and nothing is filed: a person fixes them all in
+	// one go rather than one per try.
+	every := sunshine.CopyInput{AgencyIDs: []string{cook.ID, erie.ID}, AssigneeID: &gone.ID,
+		SentOn: d("2017-04-12"), ReceivedOn: d("2017-04-13")}
+	_, filing := b.s.FileCopies(b.ctx, src.ID, every)
+	for _, err := range []error{filing, b.s.CheckCopies(b.ctx, src.ID, every)} {
+		var e *sunshine.Error
+		require.ErrorAs(t, err, &e)
+		require.Equal(t, sunshine.EInvalid, e.Code)
+		require.ElementsMatch(t, []string{"agency_ids", "sent_on", "received_on", "assignee_id"}, fieldNames(e), e.Fields)
+		require.Contains(t, e.Fields, sunshine.FieldError{Field: "agency_ids", Message: "the request was filed with Erie County Sheriff already"})
+	}
+	require.NoError(t, b.s.CheckCopies(b.ctx, src.ID, sunshine.CopyInput{AgencyIDs: []string{cook.ID}}), "a filing that would go through")
+	group, _, err := b.s.FindRequests(b.ctx, sunshine.RequestFilter{GroupID: src.ID})
+	require.NoError(t, err)
+	require.Len(t, group, 2, "nothing filed")
 }
 
 // Copies filed at the same moment from two requests of one group, with the

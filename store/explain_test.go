@@ -137,11 +137,12 @@ func TestRequestLists_UseIndexes(t *testing.T) {
 		// through the full-text index, not a walk of the due-date index.
 		{"tracking number", sunshine.RequestFilter{Q: "CBP-2019-000123"}, 2},
 		{"tracking number's digits", sunshine.RequestFilter{Q: "000123"}, 2},
-		// An import's look-up of its reference: its one row, through
-		// requests_org_external_id_key; typed in q, that index or'ed with
-		// the full-text one.
-		{"external ID", sunshine.RequestFilter{ExternalID: "row-12346"}, 2},
-		{"external ID in q", sunshine.RequestFilter{Q: "row-12346"}, 2},
+		// An import's look-up of its reference, typed in another case: its
+		// one row, through requests_org_external_id_key (on
+		// lower(external_id)); typed in q, that index or'ed with the
+		// full-text one.
+		{"external ID", sunshine.RequestFilter{ExternalID: "ROW-12346"}, 2},
+		{"external ID in q", sunshine.RequestFilter{Q: "Row-12346"}, 2},
 		{"second page", sunshine.RequestFilter{After: store.EncodeCursor("requests", "2020-01-01", "00000000-0000-0000-0000-000000000000")}, ordered},
 		{"second page, open", sunshine.RequestFilter{Statuses: open, After: store.EncodeCursor("requests", "2020-01-01", "00000000-0000-0000-0000-000000000000")}, ordered},
 		{"export's second page", sunshine.RequestFilter{Limit: 200, After: store.EncodeCursor("requests", "2020-01-01", "00000000-0000-0000-0000-000000000000")}, 2 * 201},
@@ -184,6 +185,11 @@ func TestRequestLists_UseIndexes(t *testing.T) {
 				require.NotEqual(t, "Seq Scan", s, "%s (%s) reads requests sequentially", tc.name, mode)
 			}
 			require.LessOrEqual(t, plan.Plan.rowsReadOf("requests"), tc.rows, "%s (%s): rows of requests read", tc.name, mode)
+			if strings.HasPrefix(tc.name, "external ID") {
+				require.True(t, slices.ContainsFunc(scans, func(s string) bool { return strings.HasSuffix(s, " using requests_org_external_id_key") }),
+					"%s (%s): %v", tc.name, mode, scans)
+				require.Equal(t, 1.0, plan.Plan.rowsReadOf("requests"), "%s (%s): its one request, whatever the case typed", tc.name, mode)
+			}
 			// Nor a walk of an index through most of the organization,
 			// dropping what does not match (a rare law, the few unassigned).
 			require.LessOrEqual(t, plan.Plan.rowsReadOf("requests")+plan.Plan.rowsFilteredOf("requests"), visited,
@@ -234,7 +240,7 @@ func TestRequestLists_UseIndexes(t *testing.T) {
 		{"search, a tracking number", "CBP-2019-000123", "Bitmap Index Scan using requests_search_idx", 12*store.SearchWindow + 1 + 60},
 		// An external ID: its request through the unique index, and the
 		// same words' way to none (no text says "row").
-		{"search, an external ID", "row-12346", "Index Scan using requests_org_external_id_key", 12*store.SearchWindow + 1 + 60},
+		{"search, an external ID", "ROW-12346", "Index Scan using requests_org_external_id_key", 12*store.SearchWindow + 1 + 60},
 	} {
 		q, args, err := store.SearchQuery(org, store.SearchFilter{Q: tc.q}, store.DefaultPageSize, store.SearchCandidates, store.SearchWindow)
 		require.NoError(t, err)

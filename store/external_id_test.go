@@ -10,10 +10,10 @@ import (
 	"github.com/sunshine-records/sunshine/store/storetest"
 )
 
-// An external ID (an import's reference) is unique within an organization:
-// filing a second request with it is a conflict that names the first and
-// carries its ID, and creates nothing; another organization may use the
-// same one, and learns nothing of ours.
+// An external ID (an import's reference) is unique within an organization,
+// whatever its letter case: filing a second request with it is a conflict
+// that names the first and carries its ID, and creates nothing; another
+// organization may use the same one, and learns nothing of ours.
 func TestStore_ExternalIDOnCreate(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -33,12 +33,14 @@ func TestStore_ExternalIDOnCreate(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
 		assignee *string // someone else: filed in a transaction with their email
+		ext      string
 	}{
-		{"filed alone", nil},
-		{"assigned to a colleague", &colleague.ID},
+		{"filed alone", nil, "row-17"},
+		{"assigned to a colleague", &colleague.ID, "row-17"},
+		{"in another case", nil, "ROW-17"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			again := newRequest("Jail contracts, again", "row-17")
+			again := newRequest("Jail contracts, again", tc.ext)
 			again.AssigneeID = tc.assignee
 			err := b.s.CreateRequest(b.ctx, again)
 			requireField(t, err, sunshine.EConflict, "external_id")
@@ -47,6 +49,9 @@ func TestStore_ExternalIDOnCreate(t *testing.T) {
 			require.Equal(t, first.ID, e.ExistingID)
 			require.Contains(t, e.Message, first.ID)
 			require.Contains(t, e.Message, `"Jail contracts"`)
+			if tc.ext != "row-17" {
+				require.Contains(t, e.Message, `as "row-17": external IDs ignore letter case`)
+			}
 			require.Empty(t, again.ID, "nothing created")
 		})
 	}
@@ -102,9 +107,17 @@ func TestStore_ExternalIDOnUpdate(t *testing.T) {
 	require.Nil(t, after.ExternalID)
 	require.Equal(t, before.Version, after.Version, "nothing changed")
 
+	_, err = set(r2.ID, "mr-123456")
+	requireField(t, err, sunshine.EConflict, "external_id")
+	require.ErrorAs(t, err, &e)
+	require.Equal(t, r1.ID, e.ExistingID, "taken in any case")
+
 	got, err = set(r1.ID, "MR-123456")
 	require.NoError(t, err)
 	require.Equal(t, r1.Version+1, got.Version, "its own external ID again changes nothing")
+	got, err = set(r1.ID, "mr-123456")
+	require.NoError(t, err, "its own, in another case")
+	require.Equal(t, "mr-123456", *got.ExternalID)
 
 	_, err = set(r1.ID, " MR-123456")
 	requireField(t, err, sunshine.EInvalid, "external_id")
@@ -122,17 +135,25 @@ func TestStore_ExternalIDOnUpdate(t *testing.T) {
 	require.Equal(t, "MR-123456", *got.ExternalID)
 }
 
-// The list finds a request by its external ID: exactly with the filter,
-// and typed in the words filter (q) as a tracking number is.
+// The list finds a request by its external ID, whole but in any letter
+// case, with the filter and typed in the words filter (q) as a tracking
+// number is; never another organization's with the same ID.
 func TestStore_FindRequestsByExternalID(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	a := b.agency(t, "Sheriff", "us-ca")
 	r1 := b.request(t, a, "Jail contracts", "2017-03-27")
 	r2 := b.request(t, a, "Row 17 of the jail log", "2017-03-28")
-	for id, ext := range map[string]string{r1.ID: "row-17", r2.ID: "Row 18"} {
+	for id, ext := range map[string]string{r1.ID: "row-17", r2.ID: "ABC-12"} {
 		_, err := b.s.UpdateRequest(b.ctx, id, sunshine.RequestUpdate{ExternalID: &ext})
 		require.NoError(t, err)
+	}
+	other := storetest.Org(t, b.s, "other")
+	theirAgency := &sunshine.Agency{Name: "Police", Jurisdiction: "us-ca"}
+	require.NoError(t, b.s.CreateAgency(other.Ctx, theirAgency))
+	for _, ext := range []string{"abc-12", "Row 18"} {
+		require.NoError(t, b.s.CreateRequest(other.Ctx, &sunshine.Request{AgencyID: theirAgency.ID, Title: "Theirs",
+			DeliveryMethod: sunshine.DeliveryEmail, ExternalID: &ext}))
 	}
 	for _, tc := range []struct {
 		name string
@@ -140,11 +161,15 @@ func TestStore_FindRequestsByExternalID(t *testing.T) {
 		want []string
 	}{
 		{"filter", sunshine.RequestFilter{ExternalID: "row-17"}, []string{r1.ID}},
-		{"filter is exact", sunshine.RequestFilter{ExternalID: "ROW-17"}, []string{}},
-		{"filter with a space", sunshine.RequestFilter{ExternalID: "Row 18"}, []string{r2.ID}},
+		{"filter in another case", sunshine.RequestFilter{ExternalID: "ROW-17"}, []string{r1.ID}},
+		{"filter, lower case for upper", sunshine.RequestFilter{ExternalID: "abc-12"}, []string{r2.ID}},
+		{"filter is whole", sunshine.RequestFilter{ExternalID: "abc"}, []string{}},
+		{"filter, only another organization's", sunshine.RequestFilter{ExternalID: "row 18"}, []string{}},
 		{"filter and status", sunshine.RequestFilter{ExternalID: "row-17", Statuses: []sunshine.Status{sunshine.StatusDraft}}, []string{}},
 		{"q", sunshine.RequestFilter{Q: "row-17"}, []string{r1.ID}},
-		{"q with spaces around", sunshine.RequestFilter{Q: " Row 18 "}, []string{r2.ID}},
+		{"q in another case", sunshine.RequestFilter{Q: "abc-12"}, []string{r2.ID}},
+		{"q with spaces around", sunshine.RequestFilter{Q: " Abc-12 "}, []string{r2.ID}},
+		{"q, only another organization's", sunshine.RequestFilter{Q: "row 18"}, []string{}},
 		{"q still finds words", sunshine.RequestFilter{Q: "jail"}, []string{r1.ID, r2.ID}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -163,8 +188,8 @@ func requestIDs(rs []*sunshine.Request) []string {
 	return out
 }
 
-// Search finds a request by its external ID typed exactly, as the list's q
-// does: a request hit, once, ranked first, within the search's filters and
+// Search finds a request by its external ID typed whole, in any letter
+// case, as the list's q does: a request hit, once, ranked first, within the search's filters and
 // the caller's organization.
 func TestStore_SearchByExternalID(t *testing.T) {
 	t.Parallel()
@@ -192,7 +217,7 @@ func TestStore_SearchByExternalID(t *testing.T) {
 	}{
 		{"exact, first, above better word matches", store.SearchFilter{Q: "row-17"}, []string{imported.ID, quoting.ID}},
 		{"spaces around", store.SearchFilter{Q: "  row-17 "}, []string{imported.ID, quoting.ID}},
-		{"exact only: case counts", store.SearchFilter{Q: "ROW-17"}, []string{quoting.ID}},
+		{"whole, in any case", store.SearchFilter{Q: "ROW-17"}, []string{imported.ID, quoting.ID}},
 		{"exact only: not a part", store.SearchFilter{Q: "row"}, []string{quoting.ID}},
 		{"status filter", store.SearchFilter{Q: "row-17", Statuses: []sunshine.Status{sunshine.StatusDraft}}, []string{}},
 		{"agency filter", store.SearchFilter{Q: "row-17", AgencyID: police.ID}, []string{}},

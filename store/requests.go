@@ -110,7 +110,7 @@ func (s *Store) createOnce(ctx context.Context, q sqlx.QueryerContext, p sunshin
 		return err
 	}
 	r.OrgID, r.AgencyName, r.TimeZone, r.Jurisdiction = p.OrgID, f.AgencyName, f.TimeZone, f.Jurisdiction
-	if err := errors.Join(s.notFuture(r, "sent_on", r.SentOn), s.notFuture(r, "received_on", r.ReceivedOn)); err != nil {
+	if err := sunshine.JoinInvalid(s.notFuture(r, "sent_on", r.SentOn), s.notFuture(r, "received_on", r.ReceivedOn)); err != nil {
 		return err
 	}
 	r.Status = sunshine.StatusDraft
@@ -167,34 +167,38 @@ func (s *Store) createOnce(ctx context.Context, q sqlx.QueryerContext, p sunshin
 }
 
 // externalIDTaken is the conflict of an external ID that a request of
-// organization org already has: it names that request and carries its ID
-// (Error.ExistingID), for an import script to go on with it. It is nil
-// when no request has the ID (any more).
+// organization org already has, in any letter case: it names that request
+// and carries its ID (Error.ExistingID), for an import script to go on
+// with it. It is nil when no request has the ID (any more).
 func externalIDTaken(ctx context.Context, q sqlx.QueryerContext, org, externalID string) error {
 	var holder struct {
-		ID    string `db:"id"`
-		Title string `db:"title"`
+		ID         string `db:"id"`
+		Title      string `db:"title"`
+		ExternalID string `db:"external_id"`
 	}
-	err := sqlx.GetContext(ctx, q, &holder, `SELECT id, title FROM requests WHERE org_id = $1 AND external_id = $2`, org, externalID)
+	err := sqlx.GetContext(ctx, q, &holder, `SELECT id, title, external_id FROM requests
+		WHERE org_id = $1 AND lower(external_id) = lower($2)`, org, externalID)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return nil
 	case err != nil:
 		return translate(err, "request")
 	}
-	return &sunshine.Error{Code: sunshine.EConflict,
-		Message:    fmt.Sprintf("the external ID %q is already request %s (%q)", externalID, holder.ID, holder.Title),
-		Fields:     []sunshine.FieldError{externalIDUsed},
-		ExistingID: holder.ID}
+	msg := fmt.Sprintf("the external ID %q is already request %s (%q)", externalID, holder.ID, holder.Title)
+	if holder.ExternalID != externalID {
+		msg += fmt.Sprintf(", as %q: external IDs ignore letter case", holder.ExternalID)
+	}
+	return &sunshine.Error{Code: sunshine.EConflict, Message: msg, Fields: []sunshine.FieldError{externalIDUsed}, ExistingID: holder.ID}
 }
 
 // createInsert writes a new request, its timeline and its reminder
 // schedule in one statement, if the agency's closure days are still at
-// version $20. A request of the organization with its external ID ($21)
-// makes it insert nothing, as stale closure days do (createOnce tells
-// which). The agency row is share-locked: a closure change holds it
-// (AddClosure), and a wait for it re-checks the version on the row as that
-// change left it, so a stale count inserts nothing (errClosuresChanged).
+// version $20. A request of the organization with its external ID ($21),
+// in any letter case, makes it insert nothing, as stale closure days do
+// (createOnce tells which). The agency row is share-locked: a closure
+// change holds it (AddClosure), and a wait for it re-checks the version on
+// the row as that change left it, so a stale count inserts nothing
+// (errClosuresChanged).
 // The events are inserted in their order, which their seq keeps; a new
 // request has no reminders to cancel, only a schedule to write.
 const createInsert = `WITH agency AS (
@@ -205,7 +209,7 @@ const createInsert = `WITH agency AS (
 			SELECT $1::uuid, agency.id, $3::text, $4::text, $5::text, $6::text, $7::text, $8::date, $9::date, $10::date,
 				$11::text, $12::uuid, $13::text[], $14::uuid, $21::text, $22::uuid
 			FROM agency
-			ON CONFLICT (org_id, external_id) WHERE external_id IS NOT NULL DO NOTHING
+			ON CONFLICT (org_id, lower(external_id)) WHERE external_id IS NOT NULL DO NOTHING
 			RETURNING id, org_id, created_at, updated_at, version
 		), events AS (
 			INSERT INTO request_events (org_id, request_id, actor_id, kind, effective_on, data)
@@ -545,7 +549,8 @@ func requestListQuery(org string, f sunshine.RequestFilter, limit int, now time.
 		where = append(where, noDateToFollow)
 	}
 	if f.ExternalID != "" {
-		where = append(where, "r.external_id = "+arg(f.ExternalID)) // requests_org_external_id_key
+		// Whatever its case (requests_org_external_id_key, migration 0041).
+		where = append(where, "lower(r.external_id) = lower("+arg(f.ExternalID)+")")
 	}
 	if f.GroupID != "" {
 		if !validUUID(f.GroupID) {
@@ -555,10 +560,10 @@ func requestListQuery(org string, f sunshine.RequestFilter, limit int, now time.
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		// The title, description and tracking number, accents ignored
-		// (migration 0022), or the external ID exactly, as typed (an
-		// import's references are no words: "row 17" is not "17").
+		// (migration 0022), or the external ID whole, as typed but for its
+		// case (an import's references are no words: "row 17" is not "17").
 		qArg := arg(q)
-		where = append(where, "(r.search @@ websearch_to_tsquery('"+searchConfig+"', "+qArg+") OR r.external_id = "+qArg+")")
+		where = append(where, "(r.search @@ websearch_to_tsquery('"+searchConfig+"', "+qArg+") OR lower(r.external_id) = lower("+qArg+"))")
 	}
 	if f.After != "" {
 		due, id, ok := decodeCursor("requests", f.After)

@@ -780,6 +780,13 @@ func TestStore_DatesNotInFuture(t *testing.T) {
 			require.Equal(t, "2017-04-04", got.OccurredOn.String())
 		})
 	}
+	t.Run("sent and received in two days", func(t *testing.T) {
+		err := b.s.CreateRequest(b.ctx, &sunshine.Request{AgencyID: a.ID, Title: "x", DeliveryMethod: sunshine.DeliveryEmail,
+			SentOn: future, ReceivedOn: future})
+		var e *sunshine.Error
+		require.ErrorAs(t, err, &e)
+		require.Equal(t, []string{"sent_on", "received_on"}, fieldNames(e), "both named, not the first")
+	})
 }
 
 // A mistyped receipt date can be corrected: the deadline follows, the

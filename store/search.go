@@ -223,9 +223,10 @@ func searchQuery(org string, f SearchFilter, limit, k, window int) (string, []an
 		)`
 	}
 	requestFilter := strings.Join(append(onRequest, "TRUE"), " AND ")
-	// The request whose external ID (an import's reference) is exactly the
-	// text typed, as the requests list's q finds it: one look-up through
-	// requests_org_external_id_key, whatever the organization's size. It
+	// The request whose external ID (an import's reference) is the text
+	// typed, whatever its case, as the requests list's q finds it: one
+	// look-up through requests_org_external_id_key (on lower(external_id),
+	// migration 0041), whatever the organization's size. It
 	// ranks first, once, with rank 1 (the most a word match reaches).
 	exactArg := arg(strings.TrimSpace(f.Q))
 	q := `WITH query AS (SELECT websearch_to_tsquery('` + searchConfig + `', $2) AS q),
@@ -233,7 +234,7 @@ func searchQuery(org string, f SearchFilter, limit, k, window int) (string, []an
 		SELECT r.id, 'request' AS kind, r.id AS request_id, NULL::uuid AS communication_id, NULL::uuid AS document_id,
 			NULL::uuid AS note_id, r.title, ` + requestDate + ` AS on_date, r.search
 		FROM requests r
-		WHERE r.org_id = $1 AND r.external_id = ` + exactArg + ` AND ` + dated(requestDate) + ` AND ` + requestFilter + `
+		WHERE r.org_id = $1 AND lower(r.external_id) = lower(` + exactArg + `) AND ` + dated(requestDate) + ` AND ` + requestFilter + `
 	),
 	` + kind("request_hits", `r.id, 'request' AS kind, r.id AS request_id, NULL::uuid AS communication_id, NULL::uuid AS document_id,
 			NULL::uuid AS note_id, r.title, `+requestDate+` AS on_date, r.search, r.status, r.agency_id`,

@@ -163,7 +163,7 @@ func translate(err error, what string) error {
 // uniqueFields name the input field whose value a unique index found taken,
 // for the indexes on values a client sets.
 var uniqueFields = map[string]sunshine.FieldError{
-	"requests_org_external_id_key": externalIDUsed, // migration 0038
+	"requests_org_external_id_key": externalIDUsed, // migrations 0038 and 0041 (any case)
 }
 
 var externalIDUsed = sunshine.FieldError{Field: "external_id", Message: "is already used by another request of this organization"}

@@ -193,6 +193,13 @@ func (s *Server) handleCopies(c *gin.Context) {
 		f.Errors["agency_ids"] = "choose at least one agency"
 	}
 	if f.HasErrors() {
+		// The other fields' mistakes too, which filing would name only
+		// once these are right (a date the page could not read is left
+		// out: it has its error already).
+		if err := s.store.CheckCopies(ctx, r.ID, in); err != nil && f.fail(err) == 0 {
+			s.fail(c, err)
+			return
+		}
 		s.renderCopies(c, http.StatusBadRequest, r, f)
 		return
 	}

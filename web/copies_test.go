@@ -129,9 +129,10 @@ func TestRequestPage_FileCopies(t *testing.T) {
 // files nothing.
 func TestRequestPage_FileCopiesRefused(t *testing.T) {
 	t.Parallel()
-	b, _, r := sacramento(t)
+	b, sac, r := sacramento(t)
 	cook := &sunshine.Agency{Name: "Cook County Sheriff", Jurisdiction: "us-il"}
 	require.NoError(t, b.st.CreateAgency(b.fx.Ctx, cook))
+	const future = "must not be in the future (today is 2017-04-05 where the agency is)"
 	for _, tc := range []struct {
 		name string
 		form url.Values
@@ -141,6 +142,19 @@ func TestRequestPage_FileCopiesRefused(t *testing.T) {
 		{"BadDate", url.Values{"agency_ids": {cook.ID}, "received_on": {"3 April"}}, []string{"Received by the agencies on must be a date"}},
 		{"ReceivedBeforeSent", url.Values{"agency_ids": {cook.ID}, "sent_on": {"2017-04-03"}, "received_on": {"2017-04-01"}},
 			[]string{"Received by the agencies on must not be before the day it was sent"}},
+		// Every field's mistake at once, not the first of them: the
+		// page's own (no agency, a date it cannot read) with the checks
+		// filing makes, and those of filing with one another.
+		{"NoAgencyAndReceivedBeforeSent", url.Values{"sent_on": {"2017-04-03"}, "received_on": {"2017-04-01"}},
+			[]string{"Agencies: choose at least one agency", "Received by the agencies on must not be before the day it was sent"}},
+		{"BadDateAndFutureDate", url.Values{"agency_ids": {cook.ID}, "sent_on": {"2017-04-12"}, "received_on": {"3 April"}},
+			[]string{"Sent on " + future, "Received by the agencies on must be a date"}},
+		{"NoAgencyAndFutureDates", url.Values{"sent_on": {"2017-04-12"}, "received_on": {"2017-04-13"}},
+			[]string{"Agencies: choose at least one agency", "Sent on " + future, "Received by the agencies on " + future}},
+		{"BothDatesFuture", url.Values{"agency_ids": {cook.ID}, "sent_on": {"2017-04-12"}, "received_on": {"2017-04-13"}},
+			[]string{"Sent on " + future, "Received by the agencies on " + future}},
+		{"FiledAlreadyAndFutureDate", url.Values{"agency_ids": {cook.ID, sac.ID}, "received_on": {"2017-04-13"}},
+			[]string{"Agencies: the request was filed with " + html.EscapeString(sac.Name) + " already", "Received by the agencies on " + future}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := b.post("/requests/"+r.ID+"/copies", tc.form)

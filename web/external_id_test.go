@@ -57,8 +57,8 @@ func TestRequestPage_ExternalID(t *testing.T) {
 	require.Nil(t, b.reload(r).ExternalID, "cleared")
 }
 
-// The Search page finds a request by its external ID typed exactly, first,
-// as the Requests page does.
+// The Search page finds a request by its external ID typed whole, in any
+// letter case, first, as the Requests page does.
 func TestSearch_ExternalID(t *testing.T) {
 	t.Parallel()
 	b, _, r := sacramento(t)
@@ -70,5 +70,6 @@ func TestSearch_ExternalID(t *testing.T) {
 	page := body(rec)
 	require.Contains(t, page, `<a href="/requests/`+r.ID+`">`+r.Title+`</a>`)
 	require.NotContains(t, page, "Nothing matched")
-	require.Contains(t, body(b.get("/search?q=row")), "Nothing matched", "exactly, not a part")
+	require.Contains(t, body(b.get("/search?q=row")), "Nothing matched", "whole, not a part")
+	require.Contains(t, body(b.get("/search?q=ROW-17")), `<a href="/requests/`+r.ID+`">`+r.Title+`</a>`, "in any case")
 }

@@ -137,11 +137,8 @@ func (s *Server) handleLetterLog(c *gin.Context) {
 	_ = c.Request.ParseForm()
 	f := newLetterForm(c.Request.PostForm)
 	kind, err := sunshine.ParseLetterKind(f.V("kind"))
-	if err == nil {
-		err = sunshine.CheckLetter(r, kind)
-	}
 	if err != nil {
-		s.fail(c, err)
+		s.fail(c, err) // the page's own hidden field, not one a person types
 		return
 	}
 	in := sunshine.CommunicationInput{Communication: sunshine.Communication{
@@ -160,11 +157,26 @@ func (s *Server) handleLetterLog(c *gin.Context) {
 		f.Errors["occurred_on"] = "is required: the day the letter was sent"
 	}
 	in.OccurredOn = f.parseDateField("occurred_on")
-	if f.HasErrors() {
-		if err := in.Communication.Validate(); err != nil { // every mistake at once
+	// Every mistake at once: the fields' own, the date's against the
+	// request (which the store checks only once the fields are right), and
+	// a request that takes no letter of this kind (a follow-up on a
+	// request closed meanwhile), said above the letter as edited.
+	if err := in.Communication.Validate(); err != nil {
+		f.fail(err)
+	}
+	if f.E("occurred_on") == "" {
+		if err := s.store.CheckOccurredOn(r, &in.Communication); err != nil {
 			f.fail(err)
 		}
-		s.renderLetter(c, http.StatusBadRequest, r, f)
+	}
+	if err := sunshine.CheckLetter(r, kind); err != nil || f.HasErrors() {
+		status := http.StatusBadRequest
+		if err != nil {
+			if conflict := f.fail(err); len(f.Errors) == 1 {
+				status = conflict // nothing for the person to fix in the letter
+			}
+		}
+		s.renderLetter(c, status, r, f)
 		return
 	}
 	cm, _, err := s.store.CreateCommunication(ctx, r.ID, in)

@@ -3,7 +3,6 @@ package web_test
 import (
 	"html"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -143,6 +142,12 @@ func TestLetterLog_Refused(t *testing.T) {
 		{"ErrDateMissing", url.Values{"body": {"Dear Records Unit"}, "channel": {"email"}, "subject": {"Kept"}}, []string{"letter-occurred-on"}},
 		{"ErrDateFuture", url.Values{"body": {"Dear Records Unit"}, "occurred_on": {"2017-04-07"}, "channel": {"email"}, "subject": {"Kept"}}, []string{"letter-occurred-on"}},
 		{"ErrChannel", url.Values{"body": {"Dear Records Unit"}, "occurred_on": {"2017-04-05"}, "channel": {"pigeon"}, "subject": {"Kept"}}, []string{"letter-channel"}},
+		// Every mistake at once, the date's against the request with the
+		// fields' own, rather than one per try.
+		{"ErrBodyBlankAndDateFuture", url.Values{"body": {" "}, "occurred_on": {"2017-04-07"}, "channel": {"email"}, "subject": {"Kept"}},
+			[]string{"letter-body", "letter-occurred-on"}},
+		{"ErrToTooLongAndDateFuture", url.Values{"to": {strings.Repeat("x", sunshine.MaxPartyChars+1)}, "body": {"Dear Records Unit"},
+			"occurred_on": {"2017-04-07"}, "channel": {"pigeon"}, "subject": {"Kept"}}, []string{"letter-to", "letter-occurred-on", "letter-channel"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := b.post("/requests/"+r.ID+"/letter", tc.form)
@@ -204,10 +209,36 @@ func TestLetterPage_FollowUp(t *testing.T) {
 	draft := &sunshine.Request{AgencyID: r.AgencyID, Title: "Jail contracts", DeliveryMethod: sunshine.DeliveryEmail}
 	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, draft))
 	require.NotContains(t, body(b.get("/requests/"+draft.ID)), "kind=follow_up")
-	for _, rec := range []*httptest.ResponseRecorder{b.get("/requests/" + draft.ID + "/letter?kind=follow_up"),
-		b.post("/requests/"+draft.ID+"/letter", url.Values{"kind": {"follow_up"}, "body": {"x"}, "occurred_on": {"2017-04-05"}, "channel": {"email"}})} {
-		require.Equal(t, http.StatusBadRequest, rec.Code)
-		require.Contains(t, body(rec), "the request is a draft, not sent yet: there is nothing to follow up")
+	rec := b.get("/requests/" + draft.ID + "/letter?kind=follow_up")
+	require.Equal(t, http.StatusBadRequest, rec.Code)
+	require.Contains(t, body(rec), "the request is a draft, not sent yet: there is nothing to follow up")
+	// Logged anyway (the page was open before the request changed), the
+	// letter comes back as edited, with why above it and any mistake of
+	// its own beside its field.
+	for _, tc := range []struct {
+		name   string
+		form   url.Values
+		status int
+		fields []string
+	}{
+		{"Conflict", url.Values{"body": {"Where is it?"}, "occurred_on": {"2017-04-05"}}, http.StatusConflict, nil},
+		{"ConflictAndErrDateFuture", url.Values{"body": {"Where is it?"}, "occurred_on": {"2017-04-07"}}, http.StatusBadRequest, []string{"letter-occurred-on"}},
+		{"ConflictAndErrBodyBlank", url.Values{"body": {""}, "occurred_on": {"2017-04-05"}}, http.StatusBadRequest, []string{"letter-body"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.form.Set("kind", "follow_up")
+			tc.form.Set("channel", "email")
+			tc.form.Set("subject", "Kept")
+			rec := b.post("/requests/"+draft.ID+"/letter", tc.form)
+			require.Equal(t, tc.status, rec.Code)
+			page := body(rec)
+			require.Contains(t, page, "The letter was not logged: the request is a draft, not sent yet: there is nothing to follow up")
+			for _, id := range tc.fields {
+				require.Contains(t, page, `<a href="#`+id+`">`)
+			}
+			require.Equal(t, "Kept", inputValue(t, page, "letter-subject"), "what was typed is kept")
+			require.Contains(t, page, `<input type="hidden" name="kind" value="follow_up">`)
+		})
 	}
 	cms, _, err = b.st.FindCommunications(b.fx.Ctx, draft.ID, store.All, "")
 	require.NoError(t, err)
