@@ -27,7 +27,7 @@ func TestStore_ChangeRequests(t *testing.T) {
 
 	res, err := b.s.ChangeRequests(b.ctx, sunshine.BulkChange{
 		RequestIDs: []string{booking.ID, ice.ID, already.ID, booking.ID},
-		AssigneeID: &ana.ID, AddTags: []string{"ice"},
+		AssigneeID: &ana.ID, AddTags: []string{"ice"}, AssignmentNote: "The jail ones.",
 	})
 	require.NoError(t, err)
 	require.ElementsMatch(t, []string{booking.ID, ice.ID}, res.Changed)
@@ -55,6 +55,13 @@ func TestStore_ChangeRequests(t *testing.T) {
 			return m.Kind != sunshine.ReminderAssigned || *m.RequestID != tc.r.ID || m.RecipientID != ana.ID
 		})
 		require.Len(t, emails, tc.emails, "%s: assignment emails", tc.r.Title)
+		for _, m := range emails {
+			by, note, err := b.s.Assignment(b.ctx, m.ID)
+			require.NoError(t, err)
+			require.Equal(t, "Admin of ndlon", by)
+			// The note went only with the assignments this change made.
+			require.Equal(t, map[bool]string{true: "", false: "The jail ones."}[tc.r == already], note, tc.r.Title)
+		}
 	}
 
 	// Removing a tag compares without case; watching is the caller's.
