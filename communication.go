@@ -197,6 +197,9 @@ type Document struct {
 	TextError       string    `db:"text_error" json:"text_error"`
 	CreatedBy       *string   `db:"created_by" json:"created_by"`
 	CreatedAt       time.Time `db:"created_at" json:"created_at"`
+	// ReceivedFrom is the sender of an email that came to the request's
+	// reply address, nil for a document a person uploaded.
+	ReceivedFrom *string `db:"received_from" json:"received_from"`
 }
 
 // Text extraction statuses of a document.

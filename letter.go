@@ -18,6 +18,10 @@ type Letter struct {
 	From    string `json:"from"`
 	Subject string `json:"subject"`
 	Body    string `json:"body"`
+	// ReplyTo is the request's reply address (ReplyAddress), "" without
+	// one: sent as the email's Reply-To (or copied), the agency's answer
+	// is filed with the request.
+	ReplyTo string `json:"reply_to"`
 }
 
 // LetterKind is what a letter is: the request itself, or a follow-up on it.
@@ -49,6 +53,9 @@ type LetterInput struct {
 	Org     *Organization
 	Signer  *User
 	Kind    LetterKind
+	// ReplyDomain is the domain of the requests' reply addresses
+	// (SUNSHINE_INBOUND_DOMAIN), "" for none.
+	ReplyDomain string
 }
 
 // DraftLetter writes the request letter, dated now in the agency's time
@@ -57,6 +64,7 @@ type LetterInput struct {
 func DraftLetter(in LetterInput, now time.Time) Letter {
 	r, a := in.Request, in.Agency
 	j, _ := deadline.Lookup(r.Jurisdiction) // nil for an unknown law: the letter then names none
+	replyTo := ReplyAddress(in.ReplyDomain, r.ReplyToken)
 	var b strings.Builder
 	line := func(s ...string) {
 		b.WriteString(strings.Join(s, ""))
@@ -103,6 +111,10 @@ func DraftLetter(in LetterInput, now time.Time) Letter {
 	}
 	if in.Kind == LetterFollowUp {
 		followUp(line, r, j, text, now)
+		if replyTo != "" {
+			line()
+			line("Please send your response to ", replyTo, ".")
+		}
 	} else {
 		if j != nil {
 			line("I request the following records under the ", lawName(j), ".")
@@ -112,7 +124,11 @@ func DraftLetter(in LetterInput, now time.Time) Letter {
 		line()
 		line(text)
 		line()
-		line("Where possible, please provide the records in electronic form, by email.")
+		if replyTo != "" {
+			line("Where possible, please provide the records in electronic form, by email to ", replyTo, ".")
+		} else {
+			line("Where possible, please provide the records in electronic form, by email.")
+		}
 		if j != nil {
 			line()
 			line(periodSentence(j))
@@ -132,7 +148,7 @@ func DraftLetter(in LetterInput, now time.Time) Letter {
 		line(in.Org.Name)
 	}
 
-	return Letter{To: letterTo(a), From: letterFrom(in), Subject: subject, Body: b.String()}
+	return Letter{To: letterTo(a), From: letterFrom(in), Subject: subject, Body: b.String(), ReplyTo: replyTo}
 }
 
 // lawName names the law as a letter does: a state's law with its state's

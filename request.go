@@ -78,6 +78,9 @@ type Request struct {
 	// within the organization, so an import run again finds what it
 	// created. nil when it has none.
 	ExternalID *string `db:"external_id"`
+	// ReplyToken names the request's reply address (ReplyAddress): an
+	// agency's email to it is filed with the request.
+	ReplyToken string `db:"reply_token"`
 	// GroupID joins requests filed together with several agencies (the
 	// same request sent to every county sheriff): the ID of the first of
 	// them, that one's own included. nil for a request filed alone.

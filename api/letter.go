@@ -30,6 +30,6 @@ func (s *Server) handleLetter(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	in.Kind = kind
+	in.Kind, in.ReplyDomain = kind, s.cfg.InboundDomain
 	c.JSON(http.StatusOK, sunshine.DraftLetter(in, s.store.Clock().Now()))
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/sunshine-records/sunshine/api"
 	"github.com/sunshine-records/sunshine/store/storetest"
 )
 
@@ -34,6 +35,17 @@ func TestLetter(t *testing.T) {
 	require.Contains(t, letter, "\nThe CPRA requires a response within 10 calendar days (Gov. Code 7922.535(a)).\n")
 	require.True(t, strings.HasSuffix(letter, "\n"+b.fx.Admin.Name+"\n"+b.fx.Admin.Email+"\n"+b.fx.Org.Name+"\n"), letter)
 	require.Len(t, b.call("GET", path+"/events", b.token, nil).items(), before, "nothing written")
+	require.Empty(t, r.str("reply_to"), "no inbound domain: no reply address")
+
+	// With one, the letter asks the agency to answer at the request's
+	// reply address, and says it.
+	b.srv = api.New(b.st, api.Config{InboundDomain: "replies.ndlon.example"})
+	got, err := b.st.FindRequestByID(b.fx.Ctx, id)
+	require.NoError(t, err)
+	addr := "request-" + got.ReplyToken + "@replies.ndlon.example"
+	r = b.call("GET", path+"/letter", b.token, nil)
+	require.Equal(t, addr, r.str("reply_to"))
+	require.Contains(t, r.str("body"), "in electronic form, by email to "+addr+".\n")
 
 	other := storetest.Org(t, b.st, "other")
 	for name, tc := range map[string]struct{ token, path string }{

@@ -31,6 +31,10 @@ import (
 // Config holds what the API needs beyond the store.
 type Config struct {
 	Logger *slog.Logger
+	// InboundDomain is the domain of the requests' reply addresses
+	// (SUNSHINE_INBOUND_DOMAIN), "" for none: drafted letters name the
+	// request's reply address when there is one.
+	InboundDomain string
 	// BodyLimit caps request bodies, in bytes (default 1 MiB).
 	BodyLimit int64
 	// Ready reports whether the service can take traffic (database

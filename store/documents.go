@@ -27,7 +27,7 @@ import (
 const ChunkSize = 1 << 20
 
 const documentColumns = `d.id, d.org_id, d.request_id, d.communication_id, d.blob_id, d.filename, d.content_type,
-	b.size, encode(b.sha256, 'hex') AS sha256, d.text_status, d.text_error, d.created_by, d.created_at`
+	b.size, encode(b.sha256, 'hex') AS sha256, d.text_status, d.text_error, d.created_by, d.created_at, d.received_from`
 
 const documentFrom = ` FROM documents d JOIN blobs b ON b.id = d.blob_id`
 
@@ -42,6 +42,9 @@ type NewDocument struct {
 	Filename        string
 	ContentType     string
 	Content         io.Reader
+	// ReceivedFrom is the sender of an email that came to the request's
+	// reply address (ReceiveEmail); "" for an upload.
+	ReceivedFrom string
 }
 
 // CreateDocument stores an upload in one transaction; content the
@@ -156,17 +159,20 @@ func (d *SpooledDocument) insert(ctx context.Context, tx *sqlx.Tx, r *sunshine.R
 	}
 	var id string
 	// Dated by the store's clock, like every date a person reads.
-	const q = `INSERT INTO documents (org_id, request_id, communication_id, blob_id, filename, content_type, created_by, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`
-	if err := tx.QueryRowxContext(ctx, q, org, r.ID, commID, blobID, nd.Filename, nd.ContentType, actorID(ctx), s.clock.Now()).Scan(&id); err != nil {
+	const q = `INSERT INTO documents (org_id, request_id, communication_id, blob_id, filename, content_type, created_by, created_at, received_from)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULLIF($9, '')) RETURNING id`
+	if err := tx.QueryRowxContext(ctx, q, org, r.ID, commID, blobID, nd.Filename, nd.ContentType, actorID(ctx), s.clock.Now(), nd.ReceivedFrom).Scan(&id); err != nil {
 		return nil, translate(err, "document")
 	}
 	doc, err := findDocument(ctx, tx, org, id)
 	if err != nil {
 		return nil, err
 	}
-	if err := addEvent(ctx, tx, r, sunshine.EventDocumentAdded, deadline.Date{}, "", map[string]any{
-		"document_id": doc.ID, "filename": doc.Filename, "size": doc.Size, "sha256": doc.SHA256, "communication_id": commID}); err != nil {
+	data := map[string]any{"document_id": doc.ID, "filename": doc.Filename, "size": doc.Size, "sha256": doc.SHA256, "communication_id": commID}
+	if nd.ReceivedFrom != "" {
+		data["received_from"] = nd.ReceivedFrom
+	}
+	if err := addEvent(ctx, tx, r, sunshine.EventDocumentAdded, deadline.Date{}, "", data); err != nil {
 		return nil, err
 	}
 	d.doc = doc

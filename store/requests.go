@@ -33,7 +33,7 @@ type requestRow struct {
 var requestColumns = `SELECT r.id, r.org_id, r.agency_id, a.name AS agency_name, a.time_zone, r.title, r.description,
 	r.delivery_method, r.status, r.jurisdiction, r.sent_on, r.received_on, r.due_on, r.extended,
 	r.extension_invoked_on, r.custom_due_on, r.custom_due_reason, r.agency_estimated_on, r.acknowledged_on, r.tracking_number,
-	r.external_id, r.group_id, r.assignee_id, r.tags, r.closed_on, r.created_by, r.created_at, r.updated_at, r.version,
+	r.external_id, r.reply_token, r.group_id, r.assignee_id, r.tags, r.closed_on, r.created_by, r.created_at, r.updated_at, r.version,
 	asg.email AS assignee_email, asg.name AS assignee_name,
 	(SELECT max(c.occurred_on) FROM communications c WHERE c.request_id = r.id) AS last_communication_on,
 	(SELECT string_agg(to_char(p.started_on, 'YYYY-MM-DD') || '/' || coalesce(to_char(p.ended_on, 'YYYY-MM-DD'), ''), ',' ORDER BY p.started_on)
@@ -153,7 +153,7 @@ func (s *Store) createOnce(ctx context.Context, q sqlx.QueryerContext, p sunshin
 		r.Jurisdiction, r.SentOn, r.ReceivedOn, r.DueOn, r.TrackingNumber, r.AssigneeID, pq.Array(r.Tags), r.CreatedBy,
 		string(evJSON), pq.Array(dateStrings(sch.SoonDates)), sch.OverdueFrom, sch.AwaitingOn, sch.Next, f.ClosuresVersion,
 		r.ExternalID, r.GroupID,
-	).Scan(&r.ID, &r.CreatedAt, &r.UpdatedAt, &r.Version)
+	).Scan(&r.ID, &r.CreatedAt, &r.UpdatedAt, &r.Version, &r.ReplyToken)
 	if errors.Is(err, sql.ErrNoRows) {
 		if r.ExternalID != nil {
 			// Inserted nothing: another request may have the external ID.
@@ -210,7 +210,7 @@ const createInsert = `WITH agency AS (
 				$11::text, $12::uuid, $13::text[], $14::uuid, $21::text, $22::uuid
 			FROM agency
 			ON CONFLICT (org_id, lower(external_id)) WHERE external_id IS NOT NULL DO NOTHING
-			RETURNING id, org_id, created_at, updated_at, version
+			RETURNING id, org_id, created_at, updated_at, version, reply_token
 		), events AS (
 			INSERT INTO request_events (org_id, request_id, actor_id, kind, effective_on, data)
 			SELECT req.org_id, req.id, $14, e.kind, e.effective_on, e.data
@@ -221,7 +221,7 @@ const createInsert = `WITH agency AS (
 			INSERT INTO reminder_schedule (request_id, org_id, soon_dates, overdue_from, awaiting_remind_on, next_remind_on)
 			SELECT req.id, req.org_id, $16::date[], $17, $18, $19 FROM req
 		)
-		SELECT id, created_at, updated_at, version FROM req`
+		SELECT id, created_at, updated_at, version, reply_token FROM req`
 
 // creationFacts is what filing a request needs from the database besides
 // the request: its agency, and its organization's reminder policy.

@@ -27,6 +27,8 @@ type letterPageData struct {
 	// FollowUp: the page drafts a follow-up on the request, not the
 	// request itself (?kind=follow_up).
 	FollowUp bool
+	// ReplyTo is the request's reply address, "" without one.
+	ReplyTo string
 }
 
 // letterFieldLabels name the letter form's fields in its error summary as
@@ -63,7 +65,7 @@ func (s *Server) draftLetter(c *gin.Context) (*sunshine.Request, sunshine.Letter
 		s.fail(c, err)
 		return nil, sunshine.Letter{}, false
 	}
-	in.Kind = kind
+	in.Kind, in.ReplyDomain = kind, s.cfg.InboundDomain
 	return in.Request, sunshine.DraftLetter(in, s.store.Clock().Now()), true
 }
 
@@ -95,7 +97,7 @@ func (s *Server) handleLetterPage(c *gin.Context) {
 
 func (s *Server) renderLetter(c *gin.Context, status int, r *sunshine.Request, f *reqForm) {
 	d := &letterPageData{R: r, Form: f, Channels: sunshine.Channels,
-		FollowUp: sunshine.LetterKind(f.V("kind")) == sunshine.LetterFollowUp}
+		FollowUp: sunshine.LetterKind(f.V("kind")) == sunshine.LetterFollowUp, ReplyTo: sunshine.ReplyAddress(s.cfg.InboundDomain, r.ReplyToken)}
 	if p, ok := sunshine.PrincipalFrom(ctxOf(c)); ok {
 		d.CanWrite = p.Role.CanWrite()
 	}
@@ -207,6 +209,7 @@ func (s *Server) handleGroupLetters(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	in.ReplyDomain = s.cfg.InboundDomain
 	group := []*sunshine.Request{in.Request}
 	if in.Request.GroupID != nil {
 		if group, err = s.groupOf(c, in.Request); err != nil {

@@ -318,7 +318,11 @@ func documentsOf(items []timelineItem) []pageDocument {
 			}
 		case it.Doc != nil:
 			mt, _, _ := mime.ParseMediaType(it.Doc.ContentType)
-			out = append(out, pageDocument{Doc: it.Doc, On: it.On, What: "uploaded", Anchor: "doc-" + it.Doc.ID,
+			what := "uploaded"
+			if from := it.Doc.ReceivedFrom; from != nil {
+				what = "emailed to the reply address by " + *from
+			}
+			out = append(out, pageDocument{Doc: it.Doc, On: it.On, What: what, Anchor: "doc-" + it.Doc.ID,
 				Loggable: mt == "message/rfc822" && it.Doc.CommunicationID == nil})
 		}
 	}
@@ -327,8 +331,10 @@ func documentsOf(items []timelineItem) []pageDocument {
 
 // requestPageData is the request page.
 type requestPageData struct {
-	R      *sunshine.Request
-	Agency *sunshine.Agency
+	R *sunshine.Request
+	// ReplyTo is the request's reply address, "" without one.
+	ReplyTo string
+	Agency  *sunshine.Agency
 	// Group is the requests filed together with R, R included.
 	Group       *groupPanel
 	Law         *deadline.Jurisdiction
@@ -404,7 +410,7 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 		s.fail(c, err)
 		return
 	}
-	d := &requestPageData{R: r, Channels: sunshine.Channels, Kinds: sunshine.CommKinds,
+	d := &requestPageData{R: r, ReplyTo: sunshine.ReplyAddress(s.cfg.InboundDomain, r.ReplyToken), Channels: sunshine.Channels, Kinds: sunshine.CommKinds,
 		ClosedStatuses: sunshine.ClosedStatuses, Allowed: r.Status.Allowed()}
 	d.Note, d.NoteLink = s.takeNoteLink(c)
 	// The uploader's script returns here with a count, the one note a URL

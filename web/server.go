@@ -44,6 +44,9 @@ type Config struct {
 	// API share its bound on concurrent extractions. Without it a document
 	// stays pending until a server that has one starts.
 	ExtractText func(ctx context.Context, orgID, docID string)
+	// InboundDomain is the domain of the requests' reply addresses
+	// (SUNSHINE_INBOUND_DOMAIN); "" for none: the pages offer none.
+	InboundDomain string
 	// RequestZip streams a request's archive (its timeline, communications
 	// and documents): the API's (api.Server.RequestZip), so the page's
 	// download is the API's file. Nil: the page offers none.

@@ -44,6 +44,10 @@ type Config struct {
 	DebugAddr       string        // SUNSHINE_DEBUG_ADDR: loopback address for Go's pprof profiles; empty = off
 	MetricsToken    string        // SUNSHINE_METRICS_TOKEN (or _FILE): bearer token /metrics asks for; empty = open
 	TuneGC          bool          // neither GOGC nor GOMEMLIMIT is set: serve sets its own (tuneGC)
+	// InboundDomain is SUNSHINE_INBOUND_DOMAIN: the mail domain of the
+	// requests' reply addresses (request-<token>@domain), whose mail the
+	// mail server hands to `sunshine mail-in`; empty: no reply addresses.
+	InboundDomain string
 }
 
 // minExtractMemory is the least SUNSHINE_EXTRACT_MEMORY: below it, Go's
@@ -93,6 +97,10 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	c.DeliverSchedule = str("SUNSHINE_DELIVER_SCHEDULE", "@every 1m")
 	c.DebugAddr = str("SUNSHINE_DEBUG_ADDR", "")
 	c.MetricsToken = str("SUNSHINE_METRICS_TOKEN", "")
+	c.InboundDomain = strings.ToLower(strings.TrimSpace(str("SUNSHINE_INBOUND_DOMAIN", "")))
+	if d := c.InboundDomain; d != "" && !validDomain(d) {
+		errs = append(errs, fmt.Errorf("SUNSHINE_INBOUND_DOMAIN: %q must be a mail domain such as replies.example.org", d))
+	}
 	for _, p := range strings.Split(str("SUNSHINE_TRUSTED_PROXIES", ""), ",") {
 		if p = strings.TrimSpace(p); p == "" {
 			continue
@@ -251,4 +259,23 @@ func (c Config) requireDatabase() error {
 		return usagef("SUNSHINE_DATABASE_URL is not set (e.g. postgres://user@localhost:5432/sunshine?sslmode=disable); `make run` sets it for you")
 	}
 	return nil
+}
+
+// validDomain reports whether d is a host name a mail address can have:
+// dot-separated labels of letters, digits and hyphens.
+func validDomain(d string) bool {
+	if len(d) > 253 || !strings.Contains(d, ".") {
+		return false
+	}
+	for _, label := range strings.Split(d, ".") {
+		if label == "" || len(label) > 63 || strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-") {
+			return false
+		}
+		for _, r := range label {
+			if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+				return false
+			}
+		}
+	}
+	return true
 }

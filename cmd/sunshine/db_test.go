@@ -138,6 +138,9 @@ func TestConfig(t *testing.T) {
 		want string // "" = accepted
 	}{
 		{"SMTP tls parameter", map[string]string{"SUNSHINE_SMTP_URL": "smtp://mail.example:587?tls=always"}, `SUNSHINE_SMTP_URL: tls="always", want required, opportunistic or none`},
+		{"inbound domain", map[string]string{"SUNSHINE_INBOUND_DOMAIN": "Replies.NDLON.example"}, ""},
+		{"inbound domain as an address", map[string]string{"SUNSHINE_INBOUND_DOMAIN": "request@replies.example"}, `SUNSHINE_INBOUND_DOMAIN: "request@replies.example" must be a mail domain`},
+		{"inbound domain without a dot", map[string]string{"SUNSHINE_INBOUND_DOMAIN": "localhost"}, `SUNSHINE_INBOUND_DOMAIN: "localhost" must be a mail domain`},
 		{"SMTP unknown parameter", map[string]string{"SUNSHINE_SMTP_URL": "smtp://mail.example?starttls=1"}, `SUNSHINE_SMTP_URL: unknown parameter "starttls"`},
 		{"SMTP good", map[string]string{"SUNSHINE_SMTP_URL": "smtp://u:p@mail.example:587?tls=required"}, ""},
 		{"sender without domain", map[string]string{"SUNSHINE_MAIL_FROM": "Sunshine <reminders@>"}, "SUNSHINE_MAIL_FROM: "},

@@ -45,6 +45,7 @@ func init() {
 		"seed":          {"seed --demo: create the demo organization (once)", runSeed},
 		"healthcheck":   {"check a running server's /healthz (for containers)", runHealthcheck},
 		"remind":        {"remind --once: plan and deliver reminder emails once", runRemind},
+		"mail-in":       {"file an email to a request's reply address (read from standard input; run by the mail server)", runMailIn},
 		"user":          {"user set-password: set a user's password (read from standard input) and sign them out everywhere", runUser},
 	}
 }
@@ -81,9 +82,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	err := cmd.run(args[1:], stdout, stderr)
 	var ue usageError
+	var es exitStatus
 	switch {
 	case err == nil:
 		return 0
+	case errors.As(err, &es):
+		fmt.Fprintf(stderr, "sunshine %s: %s\n", args[0], oneLine(es.err.Error()))
+		return es.code
 	case errors.Is(err, errHelpShown):
 		return 0
 	case errors.As(err, &ue):

@@ -1,0 +1,58 @@
+package web_test
+
+import (
+	"html"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/api"
+	"github.com/sunshine-records/sunshine/deadline"
+)
+
+// With an inbound domain, a request's page and its letters give its reply
+// address; an email to it shows in the timeline and the documents with a
+// link to log it. Without one, no page mentions a reply address.
+func TestRequestPage_ReplyAddress(t *testing.T) {
+	t.Parallel()
+	b := setupWith(t, api.Config{InboundDomain: "replies.ndlon.example"})
+	a := &sunshine.Agency{Name: "Sacramento County Sheriff's Department", Jurisdiction: "us-ca"}
+	require.NoError(t, b.st.CreateAgency(b.fx.Ctx, a))
+	r := &sunshine.Request{AgencyID: a.ID, Title: "Communications with ICE", DeliveryMethod: sunshine.DeliveryEmail,
+		ReceivedOn: deadline.MustParseDate("2017-03-27")}
+	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, r))
+	b.login(b.fx.Admin.Email)
+	addr := "request-" + r.ReplyToken + "@replies.ndlon.example"
+
+	page := html.UnescapeString(body(b.get("/requests/" + r.ID)))
+	require.Contains(t, page, `<dt>Reply address</dt><dd><span id="reply-address">`+addr+`</span>`)
+	letter := html.UnescapeString(body(b.get("/requests/" + r.ID + "/letter")))
+	require.Contains(t, letter, `Reply-To: <strong id="reply-address">`+addr+`</strong>`)
+	require.Contains(t, letter, "please provide the records in electronic form, by email to "+addr+".")
+	followUp := html.UnescapeString(body(b.get("/requests/" + r.ID + "/letter?kind=follow_up")))
+	require.Contains(t, followUp, "Please send your response to "+addr+".")
+
+	raw := "From: Records Unit <records@sheriff.example>\r\nTo: " + addr + "\r\nSubject: Your request\r\n\r\nWe need 14 more days.\r\n"
+	got, err := b.st.ReceiveEmail(b.fx.Ctx, []string{r.ReplyToken}, "Records Unit <records@sheriff.example>", "Your request", []byte(raw))
+	require.NoError(t, err)
+	doc := got[0].Document
+	page = html.UnescapeString(body(b.get("/requests/" + r.ID)))
+	logIt := `<a href="/requests/` + r.ID + `?email=` + doc.ID + `#log">Log it as a communication`
+	require.Contains(t, page, "Email received from Records Unit <records@sheriff.example> · "+logIt, "in the timeline")
+	require.Contains(t, page, "emailed to the reply address by Records Unit <records@sheriff.example></a></span> · "+logIt, "in the documents")
+	form := html.UnescapeString(body(b.get("/requests/" + r.ID + "?email=" + doc.ID)))
+	require.Contains(t, form, "We need 14 more days.", "the log form is filled from it")
+
+	plain := setup(t)
+	pr := &sunshine.Request{AgencyID: plain.dashAgency(plain.fx.Ctx, "Sheriff", "us-ca").ID, Title: "Plain", DeliveryMethod: sunshine.DeliveryEmail}
+	require.NoError(t, plain.st.CreateRequest(plain.fx.Ctx, pr))
+	plain.login(plain.fx.Admin.Email)
+	for _, path := range []string{"/requests/" + pr.ID, "/requests/" + pr.ID + "/letter"} {
+		rec := plain.get(path)
+		require.Equal(t, http.StatusOK, rec.Code)
+		require.False(t, strings.Contains(body(rec), "reply-address") || strings.Contains(body(rec), "request-"+pr.ReplyToken), path)
+	}
+}
