@@ -21,11 +21,14 @@ const (
 	// ReminderPasswordReset carries a password reset link a person asked
 	// for (no request; the link rides in the outbox row until it is sent).
 	ReminderPasswordReset = "password_reset"
+	// ReminderEmailReceived tells a request's followers that an email came
+	// to its reply address, to log.
+	ReminderEmailReceived = "email_received"
 )
 
 // ReminderKinds are the per-request kinds a user can choose.
 var ReminderKinds = []string{ReminderDueSoon, ReminderDueToday, ReminderOverdue, ReminderExtensionEnding,
-	ReminderEstimatePassed, ReminderAwaiting, ReminderAssigned}
+	ReminderEstimatePassed, ReminderAwaiting, ReminderAssigned, ReminderEmailReceived}
 
 // Reminder is an email owed to a person, and its delivery state: the outbox.
 type Reminder struct {

@@ -387,6 +387,10 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder, lk *ba
 		return msg, "", "", misaddressed{"its recipient no longer gets the request's reminders (reassigned, no longer watching, " +
 			"deactivated or no longer an admin since it was planned): sent to those who do"}
 	}
+	if c.Kind == sunshine.ReminderEmailReceived {
+		return j.composeReceived(ctx, c, r, msg, mail.ReceivedData{RecipientName: user.Name, OrgName: org.Name,
+			RequestTitle: r.Title, AgencyName: r.AgencyName, RequestURL: j.cfg.BaseURL + "/requests/" + r.ID, Why: why, PrefsURL: prefs})
+	}
 	told, err := j.toldByAssignment(ctx, c, r, policy)
 	if err != nil {
 		return msg, "", "", err
@@ -458,6 +462,55 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder, lk *ba
 		lk.grouped[c.ID] = groupedReminder{title: r.Title, data: d}
 	}
 	return msg, mail.ReminderSummary(d), "", err
+}
+
+// maxReceivedItems is the most emails one notice lists; the request's page
+// has them all.
+const maxReceivedItems = 10
+
+// composeReceived writes the notice of the emails to a request's reply
+// address that are not logged yet, read when it is sent; none left (a
+// colleague logged them first) cancels it. Its Message-ID names the
+// newest email too: a notice owed again the same day, for a later email,
+// is a new message.
+func (j *Reminders) composeReceived(ctx context.Context, c store.ClaimedReminder, r *sunshine.Request, msg mail.Message, d mail.ReceivedData) (mail.Message, string, string, error) {
+	docs, err := j.store.UnloggedEmails(ctx, r.ID)
+	if err != nil {
+		return msg, "", "", err
+	}
+	if len(docs) == 0 {
+		return msg, "", "every email was logged before it could be sent", nil
+	}
+	msg.ID = "reminder-" + c.ID + "-" + docs[len(docs)-1].ID
+	for _, doc := range docs[:min(len(docs), maxReceivedItems)] {
+		it := mail.ReceivedItem{From: *doc.ReceivedFrom, Subject: strings.TrimSuffix(doc.Filename, ".eml"),
+			LogURL: d.RequestURL + "?email=" + doc.ID + "#log"}
+		if ed, err := j.store.ReadEmailDocument(ctx, r.ID, doc.ID); err == nil {
+			it.From, it.Subject, it.Excerpt = ed.Email.From, ed.Email.Subject, excerpt(ed.Email.Text, 600)
+			if !ed.Email.Date.IsZero() {
+				it.Date = ed.Email.Date.Format("Mon 2 Jan 2006 15:04 MST")
+			}
+		} else if sunshine.ErrorCode(err) != sunshine.EInvalid {
+			return msg, "", "", err // (an email that cannot be read is listed by its name)
+		}
+		d.Items = append(d.Items, it)
+	}
+	msg.Subject, msg.Text, msg.HTML, err = mail.RenderReceived(d)
+	return msg, fmt.Sprintf("%d email(s) to log", len(docs)), "", err
+}
+
+// excerpt is the start of text, at most n characters, cut at a word.
+func excerpt(text string, n int) string {
+	text = strings.TrimSpace(text)
+	r := []rune(text)
+	if len(r) <= n {
+		return text
+	}
+	cut := string(r[:n])
+	if i := strings.LastIndexAny(cut, " \n"); i > n/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimSpace(cut) + " …"
 }
 
 // whyRecipient says why a user gets a request's reminders, from the
@@ -601,6 +654,9 @@ func stillApplies(c store.ClaimedReminder, r *sunshine.Request) string {
 		if !r.Status.ClockRuns() || r.AgencyEstimatedOn != c.DueOn {
 			return "the agency's estimate changed or the request closed"
 		}
+	case sunshine.ReminderEmailReceived:
+		// Told while any email is not logged (composeReceived), closed
+		// request or not: a late answer still needs logging.
 	case sunshine.ReminderAssigned:
 		switch {
 		case !r.Status.Open():

@@ -462,6 +462,40 @@ func overdueItems(items []ReminderData) int {
 	return n
 }
 
+// ReceivedData is the email telling a request's follower that the agency
+// (or anyone) emailed the request's reply address: each email not logged
+// yet, with a link that fills the log form from it.
+type ReceivedData struct {
+	RecipientName, OrgName string
+	RequestTitle           string
+	AgencyName             string
+	RequestURL             string
+	Why                    string // as ReminderData.Why
+	Items                  []ReceivedItem
+	PrefsURL               string
+}
+
+// ReceivedItem is one email received, as the notice shows it.
+type ReceivedItem struct {
+	From, Subject string
+	Date          string // as its Date header gives it, "" when it has none
+	Excerpt       string // the start of its text
+	LogURL        string // the request's log form filled from it
+}
+
+// RenderReceived renders the notice of emails received.
+func RenderReceived(d ReceivedData) (subject, text, html string, err error) {
+	text, html, err = render("received", d)
+	if err != nil {
+		return "", "", "", err
+	}
+	what := "An email to log"
+	if len(d.Items) > 1 {
+		what = fmt.Sprintf("%d emails to log", len(d.Items))
+	}
+	return oneLine(what + ": " + shorten(d.RequestTitle, subjectTitle) + " (" + d.AgencyName + ")"), text, html, nil
+}
+
 // AssignmentsData is one email telling a person of several requests
 // assigned to them together (from the request list, many at once), where
 // one email each would bury the inbox.

@@ -12,3 +12,16 @@ CREATE UNIQUE INDEX requests_reply_token_key ON requests (reply_token);
 -- NULL for one uploaded by a person.
 ALTER TABLE documents ADD COLUMN received_from text
     CHECK (received_from IS NULL OR char_length(received_from) BETWEEN 1 AND 500);
+
+-- An email to a request's reply address tells the request's followers
+-- (reminder kind 'email_received', on by default, as 0026 did for
+-- 'assigned': also for people who chose their kinds before it, unless they
+-- chose none).
+ALTER TABLE reminders DROP CONSTRAINT reminders_kind_check;
+ALTER TABLE reminders ADD CONSTRAINT reminders_kind_check CHECK (kind IN ('due_soon', 'due_today', 'overdue',
+    'extension_ending', 'agency_estimate_passed', 'awaiting_requester', 'digest', 'invite', 'assigned', 'password_reset',
+    'email_received'));
+ALTER TABLE user_preferences ALTER COLUMN kinds
+    SET DEFAULT '{agency_estimate_passed,assigned,awaiting_requester,due_soon,due_today,email_received,extension_ending,overdue}';
+UPDATE user_preferences SET kinds = ARRAY(SELECT DISTINCT unnest(kinds || '{email_received}'::text[]) ORDER BY 1)
+    WHERE cardinality(kinds) > 0;

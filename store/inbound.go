@@ -63,10 +63,6 @@ func (s *Store) ReceiveEmail(ctx context.Context, tokens []string, from, subject
 		// the agency.
 		orgCtx := sunshine.WithPrincipal(ctx, sunshine.Principal{OrgID: ref.OrgID})
 		doc, err := receivedBefore(orgCtx, s.q(), ref.OrgID, ref.ID, sum[:])
-		if err == nil && doc == nil {
-			doc, err = s.CreateDocument(orgCtx, NewDocument{RequestID: ref.ID, Filename: name, ContentType: "message/rfc822",
-				Content: bytes.NewReader(raw), ReceivedFrom: from})
-		}
 		if err != nil {
 			return out, err
 		}
@@ -74,9 +70,54 @@ func (s *Store) ReceiveEmail(ctx context.Context, tokens []string, from, subject
 		if err != nil {
 			return out, err
 		}
+		if doc == nil {
+			if doc, err = s.receive(orgCtx, r, NewDocument{RequestID: ref.ID, Filename: name, ContentType: "message/rfc822",
+				Content: bytes.NewReader(raw), ReceivedFrom: from}); err != nil {
+				return out, err
+			}
+		}
 		out = append(out, Received{Request: r, Document: doc})
 	}
 	return out, nil
+}
+
+// receive stores an email to r's reply address and, in the same
+// transaction, owes r's followers (its reminders' recipients who get the
+// kind) an email about it, sent at once: one a day each, which lists
+// every email not logged yet when it goes; one already sent today is owed
+// again.
+func (s *Store) receive(ctx context.Context, r *sunshine.Request, nd NewDocument) (*sunshine.Document, error) {
+	sd, err := s.SpoolDocument(ctx, nd)
+	if err != nil {
+		return nil, err
+	}
+	defer sd.Remove()
+	var doc *sunshine.Document
+	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+		locked, err := s.findRequest(ctx, tx, r.OrgID, r.ID, true)
+		if err != nil {
+			return err
+		}
+		if doc, err = sd.insert(ctx, tx, locked, nil); err != nil {
+			return err
+		}
+		if err := touchRequest(ctx, tx, locked); err != nil {
+			return err
+		}
+		q := `WITH subject AS (SELECT r.id AS request_id, r.org_id, r.assignee_id FROM requests r WHERE r.org_id = $2 AND r.id = $3),
+			` + recipientsSQL + `
+			INSERT INTO reminders (org_id, request_id, recipient_id, kind, due_on, occurrence, next_attempt_at)
+			SELECT $2, rc.request_id, rc.user_id, 'email_received', $4, $4, $1
+			FROM recipients rc LEFT JOIN user_preferences up ON up.user_id = rc.user_id
+			WHERE COALESCE('email_received' = ANY(up.kinds), true)
+			ON CONFLICT (request_id, kind, due_on, recipient_id, occurrence) WHERE request_id IS NOT NULL
+			DO UPDATE SET status = 'pending', attempts = 0, claimed_at = NULL, last_error = '', sent_at = NULL,
+				next_attempt_at = EXCLUDED.next_attempt_at
+			WHERE reminders.status <> 'pending'`
+		_, err = tx.ExecContext(ctx, q, s.clock.Now(), r.OrgID, r.ID, s.today(locked))
+		return translate(err, "reminder")
+	})
+	return doc, err
 }
 
 // receivedBefore is the request's document of the same email received
@@ -103,4 +144,20 @@ func emailFilename(subject string) string {
 		subject = strings.TrimSpace(string(r[:100]))
 	}
 	return textract.SanitizeFilename(cmp.Or(subject, "email") + ".eml")
+}
+
+// UnloggedEmails lists the emails that came to a request's reply address
+// and are logged as no communication yet (nor removed), oldest first.
+func (s *Store) UnloggedEmails(ctx context.Context, requestID string) ([]*sunshine.Document, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var docs []*sunshine.Document
+	query := `SELECT ` + documentColumns + documentFrom + ` WHERE d.org_id = $1 AND d.request_id = $2
+		AND d.received_from IS NOT NULL AND d.communication_id IS NULL AND d.deleted_at IS NULL ORDER BY d.created_at, d.id`
+	if err := sqlx.SelectContext(ctx, s.q(), &docs, query, org, requestID); err != nil {
+		return nil, translate(err, "documents")
+	}
+	return docs, nil
 }

@@ -13,9 +13,6 @@ import (
 	"github.com/sunshine-records/sunshine/store"
 )
 
-// bulkActions are the request list's changes to the ticked requests.
-var bulkActions = map[string]bool{"assign": true, "add_tag": true, "remove_tag": true, "watch": true, "unwatch": true}
-
 // handleBulk is POST /requests/bulk: one change to the requests ticked in
 // the list (store.ChangeRequests), all or none. The list's filters ride in
 // the query, so a refused change shows the same list, with the ticks and

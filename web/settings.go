@@ -27,6 +27,7 @@ var kindLabels = map[string]string{
 	sunshine.ReminderEstimatePassed:  "When the date the agency promised has passed",
 	sunshine.ReminderAwaiting:        "When a request has been waiting on us for a while",
 	sunshine.ReminderAssigned:        "When someone assigns a request to me",
+	sunshine.ReminderEmailReceived:   "When an agency emails a request's reply address",
 }
 
 // savedNotes are the success notes the page shows after a redirect, by the
