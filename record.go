@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/sunshine-records/sunshine/deadline"
@@ -53,7 +54,8 @@ type RecordEntry struct {
 	FirstResponseOn deadline.Date
 	FirstAnswerOn   deadline.Date
 	// Exemptions are the exemptions the agency's messages on the request
-	// cite, each once, as staff typed them.
+	// cite, as staff typed them; the record counts each provision once
+	// however many ways it was spelled (ExemptionKey).
 	Exemptions []string
 	// FeeAsked: the agency sent a fee estimate; FeeCents is the latest
 	// estimate's amount in cents, nil when none gave one.
@@ -151,8 +153,9 @@ type AgencyRecord struct {
 	Closed map[Status]int
 	// responseDays are the calendar days from receipt to first response.
 	responseDays []int
-	// exemptions counts the requests citing each exemption.
-	exemptions map[string]int
+	// exemptions counts the requests citing each exemption, by its key
+	// (ExemptionKey).
+	exemptions map[string]*exemptionTally
 	// FeeEstimates counts the requests the agency asked a fee for;
 	// feeCents are the latest amounts asked, where given.
 	FeeEstimates int
@@ -176,13 +179,36 @@ type ExemptionCount struct {
 	Requests  int    `json:"requests"`
 }
 
+// exemptionTally is one exemption's count: the requests that cited it,
+// and on how many of them each spelling was used.
+type exemptionTally struct {
+	requests  int
+	spellings map[string]int
+}
+
+// label is the spelling used on the most requests; of those tied, the
+// shortest, then the first in byte order. Not the first seen: the store
+// streams the requests in no set order, and a label that changed between
+// two loads of the same report would be confusing.
+func (t *exemptionTally) label() string {
+	var best string
+	for s, n := range t.spellings {
+		if best == "" || cmp.Or(cmp.Compare(t.spellings[best], n), cmp.Compare(chars(s), chars(best)), cmp.Compare(s, best)) < 0 {
+			best = s
+		}
+	}
+	return best
+}
+
 // TopExemptions are the n exemptions cited on the most requests, the most
-// first (then by their text); exemptions are counted by their text as
-// typed, spaces around it aside.
+// first (then by their label). An exemption is counted by its key
+// (ExemptionKey), so its spellings count as one, and once per request
+// however many ways it cites it; it is labelled with its spelling used on
+// the most requests (exemptionTally.label).
 func (a *AgencyRecord) TopExemptions(n int) []ExemptionCount {
 	out := make([]ExemptionCount, 0, len(a.exemptions))
-	for e, k := range a.exemptions {
-		out = append(out, ExemptionCount{e, k})
+	for _, t := range a.exemptions {
+		out = append(out, ExemptionCount{t.label(), t.requests})
 	}
 	slices.SortFunc(out, func(x, y ExemptionCount) int {
 		return cmp.Or(cmp.Compare(y.Requests, x.Requests), cmp.Compare(x.Exemption, y.Exemption))
@@ -236,14 +262,36 @@ func (a *AgencyRecord) add(e RecordEntry, today deadline.Date) {
 		a.responseDays = append(a.responseDays, max(0, r.ReceivedOn.DaysUntil(on)))
 	}
 	a.Outcomes[e.Outcome(today)]++
-	for _, x := range e.Exemptions {
-		a.exemptions[x]++
-	}
+	a.addExemptions(r.Jurisdiction, e.Exemptions)
 	if e.FeeAsked {
 		a.FeeEstimates++
 	}
 	if e.FeeCents != nil {
 		a.feeCents = append(a.feeCents, *e.FeeCents)
+	}
+}
+
+// addExemptions counts one request's exemptions, cited under law: each
+// key once, and each spelling of it once.
+func (a *AgencyRecord) addExemptions(law string, cited []string) {
+	keys, spellings := map[string]bool{}, map[string]bool{}
+	for _, x := range cited {
+		x = strings.TrimSpace(x)
+		if x == "" || spellings[x] {
+			continue
+		}
+		spellings[x] = true
+		k := ExemptionKey(law, x)
+		t := a.exemptions[k]
+		if t == nil {
+			t = &exemptionTally{spellings: map[string]int{}}
+			a.exemptions[k] = t
+		}
+		if !keys[k] {
+			keys[k] = true
+			t.requests++
+		}
+		t.spellings[x]++
 	}
 }
 
@@ -298,7 +346,7 @@ func NewRecordBuilder(f RecordFilter, now time.Time) *RecordBuilder {
 
 func newAgencyRecord(id, name, law string) *AgencyRecord {
 	return &AgencyRecord{AgencyID: id, AgencyName: name, Jurisdiction: law,
-		Outcomes: map[DateOutcome]int{}, Closed: map[Status]int{}, exemptions: map[string]int{}}
+		Outcomes: map[DateOutcome]int{}, Closed: map[Status]int{}, exemptions: map[string]*exemptionTally{}}
 }
 
 // Add counts one request of the agency named, whose law is now law.
