@@ -245,7 +245,7 @@ func lowerMedian[T cmp.Ordered](xs []T) (m T, ok bool) {
 	return s[(len(s)-1)/2], true
 }
 
-func (a *AgencyRecord) add(e RecordEntry, today deadline.Date) {
+func (a *AgencyRecord) add(e RecordEntry, cited []citation, today deadline.Date) {
 	r := e.Request
 	a.Filed++
 	switch {
@@ -262,7 +262,7 @@ func (a *AgencyRecord) add(e RecordEntry, today deadline.Date) {
 		a.responseDays = append(a.responseDays, max(0, r.ReceivedOn.DaysUntil(on)))
 	}
 	a.Outcomes[e.Outcome(today)]++
-	a.addExemptions(r.Jurisdiction, e.Exemptions)
+	a.addExemptions(cited)
 	if e.FeeAsked {
 		a.FeeEstimates++
 	}
@@ -271,27 +271,25 @@ func (a *AgencyRecord) add(e RecordEntry, today deadline.Date) {
 	}
 }
 
-// addExemptions counts one request's exemptions, cited under law: each
-// key once, and each spelling of it once.
-func (a *AgencyRecord) addExemptions(law string, cited []string) {
-	keys, spellings := map[string]bool{}, map[string]bool{}
-	for _, x := range cited {
-		x = strings.TrimSpace(x)
-		if x == "" || spellings[x] {
-			continue
-		}
-		spellings[x] = true
-		k := ExemptionKey(law, x)
-		t := a.exemptions[k]
+// citation is one exemption a request cited: its spelling and its key
+// (ExemptionKey).
+type citation struct{ key, spelling string }
+
+// addExemptions counts one request's citations (each spelling once):
+// each key once.
+func (a *AgencyRecord) addExemptions(cited []citation) {
+	keys := map[string]bool{}
+	for _, c := range cited {
+		t := a.exemptions[c.key]
 		if t == nil {
 			t = &exemptionTally{spellings: map[string]int{}}
-			a.exemptions[k] = t
+			a.exemptions[c.key] = t
 		}
-		if !keys[k] {
-			keys[k] = true
+		if !keys[c.key] {
+			keys[c.key] = true
 			t.requests++
 		}
-		t.spellings[x]++
+		t.spellings[c.spelling]++
 	}
 }
 
@@ -335,12 +333,16 @@ type RecordBuilder struct {
 	now    time.Time
 	byID   map[string]*AgencyRecord
 	report RecordReport
+	// keys caches ExemptionKey by law and spelling: an organization types
+	// a few hundred spellings over many thousand requests, and reading
+	// one takes microseconds.
+	keys map[[2]string]string
 }
 
 // NewRecordBuilder starts a report as of now (each request's today is its
 // agency's date then).
 func NewRecordBuilder(f RecordFilter, now time.Time) *RecordBuilder {
-	return &RecordBuilder{now: now, byID: map[string]*AgencyRecord{},
+	return &RecordBuilder{now: now, byID: map[string]*AgencyRecord{}, keys: map[[2]string]string{},
 		report: RecordReport{Filter: f, Total: newAgencyRecord("", "", "")}}
 }
 
@@ -359,8 +361,28 @@ func (b *RecordBuilder) Add(e RecordEntry, agencyName, agencyLaw string) {
 		b.report.Agencies = append(b.report.Agencies, a)
 	}
 	today := r.Today(b.now)
-	a.add(e, today)
-	b.report.Total.add(e, today)
+	cited := b.citations(r.Jurisdiction, e.Exemptions)
+	a.add(e, cited, today)
+	b.report.Total.add(e, cited, today)
+}
+
+// citations are the exemptions a request under law cited, each spelling
+// once (trimmed), with its key.
+func (b *RecordBuilder) citations(law string, exemptions []string) []citation {
+	var out []citation
+	for _, x := range exemptions {
+		x = strings.TrimSpace(x)
+		if x == "" || slices.ContainsFunc(out, func(c citation) bool { return c.spelling == x }) {
+			continue
+		}
+		k, ok := b.keys[[2]string{law, x}]
+		if !ok {
+			k = ExemptionKey(law, x)
+			b.keys[[2]string{law, x}] = k
+		}
+		out = append(out, citation{k, x})
+	}
+	return out
 }
 
 // Report is the records added up, the agencies by name.

@@ -162,6 +162,7 @@ func TestRecordBuilder(t *testing.T) {
 // the most requests.
 func TestAgencyRecord_TopExemptions(t *testing.T) {
 	t.Parallel()
+	now, received := time.Date(2026, 3, 20, 18, 0, 0, 0, time.UTC), deadline.MustParseDate("2026-03-02")
 	type cited struct {
 		law        string
 		exemptions []string
@@ -185,7 +186,7 @@ func TestAgencyRecord_TopExemptions(t *testing.T) {
 			{"us-federal", []string{"FOIA exemption (b)(5)"}},
 		}, []ExemptionCount{{"b5", 5}, {"(b)(6)", 2}}}, // five spellings once each: the shortest
 		{"TwoSpellingsOnOneRequestCountOnce", []cited{
-			{"us-federal", []string{"(b)(7)(C)", "b7C", "Exemption 7(C)"}},
+			{"us-federal", []string{"(b)(7)(C)", "b7C", "Exemption 7(C)", " (b)(7)(C) "}},
 			{"us-federal", []string{"(b)(7)(C)"}},
 		}, []ExemptionCount{{"(b)(7)(C)", 2}}},
 		{"TheSpellingUsedMostNamesIt", []cited{
@@ -209,11 +210,14 @@ func TestAgencyRecord_TopExemptions(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			a := newAgencyRecord("a1", "Agency", "")
+			b := NewRecordBuilder(RecordFilter{}, now)
 			for _, r := range tc.requests {
-				a.addExemptions(r.law, r.exemptions)
+				b.Add(RecordEntry{Request: &Request{AgencyID: "a1", Jurisdiction: r.law, TimeZone: "America/New_York", Status: StatusDenied,
+					ReceivedOn: received, ClosedOn: received}, Exemptions: r.exemptions}, "Agency", r.law)
 			}
-			assert.Equal(t, tc.want, a.TopExemptions(10))
+			rep := b.Report()
+			assert.Equal(t, tc.want, rep.Agencies[0].TopExemptions(10))
+			assert.Equal(t, tc.want, rep.Total.TopExemptions(10))
 		})
 	}
 }
