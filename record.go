@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/sunshine-records/sunshine/deadline"
@@ -53,7 +54,8 @@ type RecordEntry struct {
 	FirstResponseOn deadline.Date
 	FirstAnswerOn   deadline.Date
 	// Exemptions are the exemptions the agency's messages on the request
-	// cite, each once, as staff typed them.
+	// cite, as staff typed them; the record counts each provision once
+	// however many ways it was spelled (ExemptionKey).
 	Exemptions []string
 	// FeeAsked: the agency sent a fee estimate; FeeCents is the latest
 	// estimate's amount in cents, nil when none gave one.
@@ -151,8 +153,9 @@ type AgencyRecord struct {
 	Closed map[Status]int
 	// responseDays are the calendar days from receipt to first response.
 	responseDays []int
-	// exemptions counts the requests citing each exemption.
-	exemptions map[string]int
+	// exemptions counts the requests citing each exemption, by its key
+	// (ExemptionKey).
+	exemptions map[string]*exemptionTally
 	// FeeEstimates counts the requests the agency asked a fee for;
 	// feeCents are the latest amounts asked, where given.
 	FeeEstimates int
@@ -176,13 +179,36 @@ type ExemptionCount struct {
 	Requests  int    `json:"requests"`
 }
 
+// exemptionTally is one exemption's count: the requests that cited it,
+// and on how many of them each spelling was used.
+type exemptionTally struct {
+	requests  int
+	spellings map[string]int
+}
+
+// label is the spelling used on the most requests; of those tied, the
+// shortest, then the first in byte order. Not the first seen: the store
+// streams the requests in no set order, and a label that changed between
+// two loads of the same report would be confusing.
+func (t *exemptionTally) label() string {
+	var best string
+	for s, n := range t.spellings {
+		if best == "" || cmp.Or(cmp.Compare(t.spellings[best], n), cmp.Compare(chars(s), chars(best)), cmp.Compare(s, best)) < 0 {
+			best = s
+		}
+	}
+	return best
+}
+
 // TopExemptions are the n exemptions cited on the most requests, the most
-// first (then by their text); exemptions are counted by their text as
-// typed, spaces around it aside.
+// first (then by their label). An exemption is counted by its key
+// (ExemptionKey), so its spellings count as one, and once per request
+// however many ways it cites it; it is labelled with its spelling used on
+// the most requests (exemptionTally.label).
 func (a *AgencyRecord) TopExemptions(n int) []ExemptionCount {
 	out := make([]ExemptionCount, 0, len(a.exemptions))
-	for e, k := range a.exemptions {
-		out = append(out, ExemptionCount{e, k})
+	for _, t := range a.exemptions {
+		out = append(out, ExemptionCount{t.label(), t.requests})
 	}
 	slices.SortFunc(out, func(x, y ExemptionCount) int {
 		return cmp.Or(cmp.Compare(y.Requests, x.Requests), cmp.Compare(x.Exemption, y.Exemption))
@@ -219,7 +245,7 @@ func lowerMedian[T cmp.Ordered](xs []T) (m T, ok bool) {
 	return s[(len(s)-1)/2], true
 }
 
-func (a *AgencyRecord) add(e RecordEntry, today deadline.Date) {
+func (a *AgencyRecord) add(e RecordEntry, cited []citation, today deadline.Date) {
 	r := e.Request
 	a.Filed++
 	switch {
@@ -236,14 +262,34 @@ func (a *AgencyRecord) add(e RecordEntry, today deadline.Date) {
 		a.responseDays = append(a.responseDays, max(0, r.ReceivedOn.DaysUntil(on)))
 	}
 	a.Outcomes[e.Outcome(today)]++
-	for _, x := range e.Exemptions {
-		a.exemptions[x]++
-	}
+	a.addExemptions(cited)
 	if e.FeeAsked {
 		a.FeeEstimates++
 	}
 	if e.FeeCents != nil {
 		a.feeCents = append(a.feeCents, *e.FeeCents)
+	}
+}
+
+// citation is one exemption a request cited: its spelling and its key
+// (ExemptionKey).
+type citation struct{ key, spelling string }
+
+// addExemptions counts one request's citations (each spelling once):
+// each key once.
+func (a *AgencyRecord) addExemptions(cited []citation) {
+	keys := map[string]bool{}
+	for _, c := range cited {
+		t := a.exemptions[c.key]
+		if t == nil {
+			t = &exemptionTally{spellings: map[string]int{}}
+			a.exemptions[c.key] = t
+		}
+		if !keys[c.key] {
+			keys[c.key] = true
+			t.requests++
+		}
+		t.spellings[c.spelling]++
 	}
 }
 
@@ -287,18 +333,22 @@ type RecordBuilder struct {
 	now    time.Time
 	byID   map[string]*AgencyRecord
 	report RecordReport
+	// keys caches ExemptionKey by law and spelling: an organization types
+	// a few hundred spellings over many thousand requests, and reading
+	// one takes microseconds.
+	keys map[[2]string]string
 }
 
 // NewRecordBuilder starts a report as of now (each request's today is its
 // agency's date then).
 func NewRecordBuilder(f RecordFilter, now time.Time) *RecordBuilder {
-	return &RecordBuilder{now: now, byID: map[string]*AgencyRecord{},
+	return &RecordBuilder{now: now, byID: map[string]*AgencyRecord{}, keys: map[[2]string]string{},
 		report: RecordReport{Filter: f, Total: newAgencyRecord("", "", "")}}
 }
 
 func newAgencyRecord(id, name, law string) *AgencyRecord {
 	return &AgencyRecord{AgencyID: id, AgencyName: name, Jurisdiction: law,
-		Outcomes: map[DateOutcome]int{}, Closed: map[Status]int{}, exemptions: map[string]int{}}
+		Outcomes: map[DateOutcome]int{}, Closed: map[Status]int{}, exemptions: map[string]*exemptionTally{}}
 }
 
 // Add counts one request of the agency named, whose law is now law.
@@ -311,8 +361,28 @@ func (b *RecordBuilder) Add(e RecordEntry, agencyName, agencyLaw string) {
 		b.report.Agencies = append(b.report.Agencies, a)
 	}
 	today := r.Today(b.now)
-	a.add(e, today)
-	b.report.Total.add(e, today)
+	cited := b.citations(r.Jurisdiction, e.Exemptions)
+	a.add(e, cited, today)
+	b.report.Total.add(e, cited, today)
+}
+
+// citations are the exemptions a request under law cited, each spelling
+// once (trimmed), with its key.
+func (b *RecordBuilder) citations(law string, exemptions []string) []citation {
+	var out []citation
+	for _, x := range exemptions {
+		x = strings.TrimSpace(x)
+		if x == "" || slices.ContainsFunc(out, func(c citation) bool { return c.spelling == x }) {
+			continue
+		}
+		k, ok := b.keys[[2]string{law, x}]
+		if !ok {
+			k = ExemptionKey(law, x)
+			b.keys[[2]string{law, x}] = k
+		}
+		out = append(out, citation{k, x})
+	}
+	return out
 }
 
 // Report is the records added up, the agencies by name.

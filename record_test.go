@@ -110,7 +110,7 @@ func TestRecordBuilder(t *testing.T) {
 		{Request: req(sheriff, StatusRollingProduction, ""), FirstResponseOn: d("2026-03-04"), FirstAnswerOn: d("2026-03-10"),
 			Exemptions: []string{"Gov. Code 7923.600"}}, // met, 2 days
 		{Request: req(sheriff, StatusDenied, "2026-03-11"), FirstResponseOn: d("2026-03-11"), FirstAnswerOn: d("2026-03-11"),
-			Exemptions: []string{"Gov. Code 7923.600", "Gov. Code 7922.000"}}, // met, 9 days
+			Exemptions: []string{"Gov. Code § 7923.600", "Gov. Code 7922.000"}}, // met, 9 days
 		{Request: req(sheriff, StatusSubmitted, ""), FeeAsked: true},                                                      // missed, overdue; a fee asked, no amount
 		{Request: req(sheriff, StatusAcknowledged, ""), FirstResponseOn: d("2026-03-08"), FeeAsked: true, FeeCents: &fee}, // missed, overdue, 6 days
 		{Request: req(police, StatusWithdrawn, "2026-03-05")},                                                             // not measured
@@ -135,7 +135,7 @@ func TestRecordBuilder(t *testing.T) {
 	assert.Equal(t, 6, days, "median of 2, 6 and 9 days")
 
 	assert.Equal(t, []ExemptionCount{{"Gov. Code 7923.600", 2}, {"Gov. Code 7922.000", 1}}, s.TopExemptions(5),
-		"the most cited first")
+		"the most cited first, two spellings of one section as one")
 	assert.Equal(t, []ExemptionCount{{"Gov. Code 7923.600", 2}}, s.TopExemptions(1))
 
 	assert.Equal(t, 2, s.FeeEstimates)
@@ -155,6 +155,71 @@ func TestRecordBuilder(t *testing.T) {
 	assert.False(t, ok, "no response")
 	assert.Equal(t, 5, rep.Total.Filed)
 	assert.Equal(t, map[DateOutcome]int{DateMet: 2, DateMissed: 2, DateNotMeasured: 1}, rep.Total.Outcomes)
+}
+
+// An agency's most-cited exemptions count each provision once however it
+// was spelled, once per request that cited it, under the spelling used on
+// the most requests.
+func TestAgencyRecord_TopExemptions(t *testing.T) {
+	t.Parallel()
+	now, received := time.Date(2026, 3, 20, 18, 0, 0, 0, time.UTC), deadline.MustParseDate("2026-03-02")
+	type cited struct {
+		law        string
+		exemptions []string
+	}
+	for _, tc := range []struct {
+		name     string
+		requests []cited
+		want     []ExemptionCount
+	}{
+		{"SpellingsOfOneSection", []cited{
+			{"us-ca", []string{"Gov. Code 7923.600"}},
+			{"us-ca", []string{"Gov. Code § 7923.600"}},
+			{"us-ca", []string{"7923.600"}},
+			{"us-ca", []string{"Gov. Code 7923.600", "Gov. Code 7922.000"}},
+		}, []ExemptionCount{{"Gov. Code 7923.600", 4}, {"Gov. Code 7922.000", 1}}},
+		{"SpellingsOfOneFOIAExemption", []cited{
+			{"us-federal", []string{"(b)(5)"}},
+			{"us-federal", []string{"b5"}},
+			{"us-federal", []string{"Exemption 5", "(b)(6)"}},
+			{"us-federal", []string{"5 U.S.C. 552(b)(5)", "(b)(6)"}},
+			{"us-federal", []string{"FOIA exemption (b)(5)"}},
+		}, []ExemptionCount{{"b5", 5}, {"(b)(6)", 2}}}, // five spellings once each: the shortest
+		{"TwoSpellingsOnOneRequestCountOnce", []cited{
+			{"us-federal", []string{"(b)(7)(C)", "b7C", "Exemption 7(C)", " (b)(7)(C) "}},
+			{"us-federal", []string{"(b)(7)(C)"}},
+		}, []ExemptionCount{{"(b)(7)(C)", 2}}},
+		{"TheSpellingUsedMostNamesIt", []cited{
+			{"us-ca", []string{"Government Code section 7922.000"}},
+			{"us-ca", []string{"Government Code section 7922.000"}},
+			{"us-ca", []string{"7922.000"}},
+		}, []ExemptionCount{{"Government Code section 7922.000", 3}}},
+		{"TiedSpellingsTheShortest", []cited{
+			{"us-ca", []string{"Gov. Code § 7922.000"}},
+			{"us-ca", []string{"Gov. Code 7922.000"}},
+		}, []ExemptionCount{{"Gov. Code 7922.000", 2}}},
+		{"GenuinelyDifferentProvisionsApart", []cited{
+			{"us-ca", []string{"Gov. Code 7923.600", "Gov. Code 7923.610"}},
+			{"us-federal", []string{"(b)(6)", "(b)(7)(C)", "(b)(7)(E)"}},
+		}, []ExemptionCount{{"(b)(6)", 1}, {"(b)(7)(C)", 1}, {"(b)(7)(E)", 1}, {"Gov. Code 7923.600", 1}, {"Gov. Code 7923.610", 1}}},
+		{"TextByItsWords", []cited{
+			{"us-ca", []string{"Privacy"}},
+			{"us-ca", []string{"privacy ", "PRIVACY"}},
+			{"us-ca", []string{"Privacy", "law enforcement"}},
+		}, []ExemptionCount{{"Privacy", 3}, {"law enforcement", 1}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			b := NewRecordBuilder(RecordFilter{}, now)
+			for _, r := range tc.requests {
+				b.Add(RecordEntry{Request: &Request{AgencyID: "a1", Jurisdiction: r.law, TimeZone: "America/New_York", Status: StatusDenied,
+					ReceivedOn: received, ClosedOn: received}, Exemptions: r.exemptions}, "Agency", r.law)
+			}
+			rep := b.Report()
+			assert.Equal(t, tc.want, rep.Agencies[0].TopExemptions(10))
+			assert.Equal(t, tc.want, rep.Total.TopExemptions(10))
+		})
+	}
 }
 
 func TestAgencyRecord_OnTimePercentRounds(t *testing.T) {

@@ -86,6 +86,29 @@ func TestReports_AgencyRecords(t *testing.T) {
 		})
 	}
 
+	t.Run("ExemptionSpellings", func(t *testing.T) {
+		// Two requests to a federal agency cite exemption 5 in three
+		// spellings, one of them twice: two requests, under the spelling
+		// of those tied that is shortest.
+		fbi := b.agency("FBI", "us-federal")
+		cite := func(request, kind string, exemptions ...string) {
+			t.Helper()
+			r := b.call("POST", "/api/v1/requests/"+request+"/communications", b.token, map[string]any{"direction": "in",
+				"channel": "email", "kind": kind, "occurred_on": "2017-04-04", "exemptions_cited": exemptions})
+			require.Equal(t, http.StatusCreated, r.status(), r.rec.Body.String())
+		}
+		first, second := b.request(fbi, "2017-03-01"), b.request(fbi, "2017-03-02")
+		cite(first, "denial", "(b)(5)", "(b)(7)(C)")
+		cite(second, "records_release", "Exemption 5")
+		cite(second, "partial_denial", "5 U.S.C. 552(b)(5)", "b7E")
+		r := b.call("GET", "/api/v1/reports/agencies?agency_id="+fbi, b.token, nil)
+		require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
+		want := []any{map[string]any{"exemption": "(b)(5)", "requests": 2.0},
+			map[string]any{"exemption": "(b)(7)(C)", "requests": 1.0}, map[string]any{"exemption": "b7E", "requests": 1.0}}
+		assert.Equal(t, want, r.body["agencies"].([]any)[0].(map[string]any)["exemptions_cited"])
+		assert.Equal(t, want, r.body["total"].(map[string]any)["exemptions_cited"])
+	})
+
 	t.Run("CSV", func(t *testing.T) {
 		r := b.call("GET", "/api/v1/reports/agencies.csv?agency_id="+sheriff, b.token, nil)
 		require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
