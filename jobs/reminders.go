@@ -7,10 +7,13 @@ package jobs
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -471,8 +474,8 @@ const maxReceivedItems = 10
 // composeReceived writes the notice of the emails to a request's reply
 // address that are not logged yet, read when it is sent; none left (a
 // colleague logged them first) cancels it. Its Message-ID names the
-// newest email too: a notice owed again the same day, for a later email,
-// is a new message.
+// emails it lists too: a notice owed again the same day, for a later
+// email, is a new message, and a retry of the same one the same message.
 func (j *Reminders) composeReceived(ctx context.Context, c store.ClaimedReminder, r *sunshine.Request, msg mail.Message, d mail.ReceivedData) (mail.Message, string, string, error) {
 	docs, err := j.store.UnloggedEmails(ctx, r.ID)
 	if err != nil {
@@ -481,7 +484,13 @@ func (j *Reminders) composeReceived(ctx context.Context, c store.ClaimedReminder
 	if len(docs) == 0 {
 		return msg, "", "every email was logged before it could be sent", nil
 	}
-	msg.ID = "reminder-" + c.ID + "-" + docs[len(docs)-1].ID
+	ids := make([]string, len(docs))
+	for i, doc := range docs {
+		ids[i] = doc.ID
+	}
+	slices.Sort(ids)
+	sum := sha256.Sum256([]byte(strings.Join(ids, ",")))
+	msg.ID = "reminder-" + c.ID + "-" + hex.EncodeToString(sum[:6])
 	for _, doc := range docs[:min(len(docs), maxReceivedItems)] {
 		it := mail.ReceivedItem{From: *doc.ReceivedFrom, Subject: strings.TrimSuffix(doc.Filename, ".eml"),
 			LogURL: d.RequestURL + "?email=" + doc.ID + "#log"}

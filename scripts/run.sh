@@ -16,6 +16,9 @@ fi
 export SUNSHINE_DATABASE_URL
 export SUNSHINE_ADDR="${SUNSHINE_ADDR:-127.0.0.1:8080}"
 export SUNSHINE_LOG_FORMAT="${SUNSHINE_LOG_FORMAT:-text}"
+# Each request's page shows a reply address at this (local) domain;
+# `bin/sunshine mail-in ADDRESS < reply.eml` files an email as if sent to it.
+export SUNSHINE_INBOUND_DOMAIN="${SUNSHINE_INBOUND_DOMAIN:-replies.sunshine.localhost}"
 
 go build -o bin/sunshine ./cmd/sunshine
 bin/sunshine migrate --create-db
@@ -31,6 +34,9 @@ Database: export SUNSHINE_DATABASE_URL='${SUNSHINE_DATABASE_URL}'
 
 Try:
   curl -s -H "Authorization: Bearer ${token}" http://localhost:${port}/api/v1/requests
+An agency's reply by email (the address is on each request's page):
+  SUNSHINE_DATABASE_URL='${SUNSHINE_DATABASE_URL}' SUNSHINE_INBOUND_DOMAIN=${SUNSHINE_INBOUND_DOMAIN} \\
+    bin/sunshine mail-in request-…@${SUNSHINE_INBOUND_DOMAIN} < reply.eml
 
 Stop with Ctrl-C.
 MSG
