@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"crypto/sha256"
 	"database/sql"
 	"errors"
 	"strings"
@@ -33,36 +32,31 @@ func (s *Store) ReceiveEmail(ctx context.Context, tokens []string, from, subject
 	if len(tokens) == 0 {
 		return nil, sunshine.Errorf(sunshine.ENotFound, "the email is to no request's reply address")
 	}
-	var refs []struct {
+	type requestRef struct {
 		ID    string `db:"id"`
 		OrgID string `db:"org_id"`
 	}
-	for _, token := range tokens {
-		var ref struct {
-			ID    string `db:"id"`
-			OrgID string `db:"org_id"`
-		}
-		err := sqlx.GetContext(ctx, s.q(), &ref, `SELECT id, org_id FROM requests WHERE reply_token = $1`, token)
+	refs := make([]requestRef, len(tokens))
+	for i, token := range tokens {
+		err := sqlx.GetContext(ctx, s.q(), &refs[i], `SELECT id, org_id FROM requests WHERE reply_token = $1`, token)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, sunshine.Errorf(sunshine.ENotFound, "no request has the reply address request-%s", token)
 		}
 		if err != nil {
 			return nil, translate(err, "request")
 		}
-		refs = append(refs, ref)
 	}
-	name := emailFilename(subject)
 	from = cmp.Or(strings.TrimSpace(from), "an unknown sender") // not NULL: that is an upload's
 	if r := []rune(from); len(r) > 500 {
 		from = string(r[:500])
 	}
-	sum := sha256.Sum256(raw)
 	var out []Received
 	for _, ref := range refs {
 		// As the organization, by no one of its people: the sender is
 		// the agency.
 		orgCtx := sunshine.WithPrincipal(ctx, sunshine.Principal{OrgID: ref.OrgID})
-		doc, err := receivedBefore(orgCtx, s.q(), ref.OrgID, ref.ID, sum[:])
+		doc, err := s.receive(orgCtx, NewDocument{RequestID: ref.ID, Filename: emailFilename(subject),
+			ContentType: "message/rfc822", Content: bytes.NewReader(raw), ReceivedFrom: from})
 		if err != nil {
 			return out, err
 		}
@@ -70,23 +64,23 @@ func (s *Store) ReceiveEmail(ctx context.Context, tokens []string, from, subject
 		if err != nil {
 			return out, err
 		}
-		if doc == nil {
-			if doc, err = s.receive(orgCtx, r, NewDocument{RequestID: ref.ID, Filename: name, ContentType: "message/rfc822",
-				Content: bytes.NewReader(raw), ReceivedFrom: from}); err != nil {
-				return out, err
-			}
-		}
 		out = append(out, Received{Request: r, Document: doc})
 	}
 	return out, nil
 }
 
-// receive stores an email to r's reply address and, in the same
-// transaction, owes r's followers (its reminders' recipients who get the
-// kind) an email about it, sent at once: one a day each, which lists
-// every email not logged yet when it goes; one already sent today is owed
-// again.
-func (s *Store) receive(ctx context.Context, r *sunshine.Request, nd NewDocument) (*sunshine.Document, error) {
+// receive stores an email to a request's reply address (nd) and, in the
+// same transaction, owes the request's followers (its reminders'
+// recipients who get the kind) an email about it, sent at once: one a day
+// each, which lists every email not logged yet when it goes; one already
+// sent today is owed again. The same email received before (a mail server
+// delivering it again after its first try timed out) is not stored again:
+// receive returns the first, checked under the request's lock.
+func (s *Store) receive(ctx context.Context, nd NewDocument) (*sunshine.Document, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
 	sd, err := s.SpoolDocument(ctx, nd)
 	if err != nil {
 		return nil, err
@@ -94,14 +88,17 @@ func (s *Store) receive(ctx context.Context, r *sunshine.Request, nd NewDocument
 	defer sd.Remove()
 	var doc *sunshine.Document
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
-		locked, err := s.findRequest(ctx, tx, r.OrgID, r.ID, true)
+		r, err := s.findRequest(ctx, tx, org, nd.RequestID, true)
 		if err != nil {
 			return err
 		}
-		if doc, err = sd.insert(ctx, tx, locked, nil); err != nil {
+		if doc, err = receivedBefore(ctx, tx, r.OrgID, r.ID, sd.sp.sha256); doc != nil || err != nil {
 			return err
 		}
-		if err := touchRequest(ctx, tx, locked); err != nil {
+		if doc, err = sd.insert(ctx, tx, r, nil); err != nil {
+			return err
+		}
+		if err := touchRequest(ctx, tx, r); err != nil {
 			return err
 		}
 		q := `WITH subject AS (SELECT r.id AS request_id, r.org_id, r.assignee_id FROM requests r WHERE r.org_id = $2 AND r.id = $3),
@@ -114,7 +111,7 @@ func (s *Store) receive(ctx context.Context, r *sunshine.Request, nd NewDocument
 			DO UPDATE SET status = 'pending', attempts = 0, claimed_at = NULL, last_error = '', sent_at = NULL,
 				next_attempt_at = EXCLUDED.next_attempt_at
 			WHERE reminders.status <> 'pending'`
-		_, err = tx.ExecContext(ctx, q, s.clock.Now(), r.OrgID, r.ID, s.today(locked))
+		_, err = tx.ExecContext(ctx, q, s.clock.Now(), r.OrgID, r.ID, s.today(r))
 		return translate(err, "reminder")
 	})
 	return doc, err
