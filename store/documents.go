@@ -150,7 +150,7 @@ func (d *SpooledDocument) insert(ctx context.Context, tx *sqlx.Tx, r *sunshine.R
 	// The request's row is locked: an upload to it committing meanwhile
 	// waited, so "before" is well defined.
 	var err error
-	if d.dup, err = findDocumentByContent(ctx, tx, org, r.ID, d.sp.sha256); err != nil {
+	if d.dup, err = findDocumentByContent(ctx, tx, org, r.ID, d.sp.sha256, false); err != nil {
 		return nil, err
 	}
 	blobID, err := writeBlob(ctx, tx, org, d.sp)
@@ -189,12 +189,13 @@ func (d *SpooledDocument) Document() *sunshine.Document { return d.doc }
 func (d *SpooledDocument) DuplicateOf() *sunshine.Document { return d.dup }
 
 // findDocumentByContent returns the request's earliest live document whose
-// bytes have the SHA-256 given, or nil when it has none.
-func findDocumentByContent(ctx context.Context, q sqlx.QueryerContext, org, requestID string, sha []byte) (*sunshine.Document, error) {
+// bytes have the SHA-256 given, or nil when it has none. received limits
+// it to emails that came to the request's reply address.
+func findDocumentByContent(ctx context.Context, q sqlx.QueryerContext, org, requestID string, sha []byte, received bool) (*sunshine.Document, error) {
 	var doc sunshine.Document
 	query := `SELECT ` + documentColumns + documentFrom + ` WHERE d.org_id = $1 AND d.request_id = $2 AND b.sha256 = $3
-		AND d.deleted_at IS NULL ORDER BY d.created_at, d.id LIMIT 1`
-	switch err := sqlx.GetContext(ctx, q, &doc, query, org, requestID, sha); {
+		AND d.deleted_at IS NULL AND ($4 = false OR d.received_from IS NOT NULL) ORDER BY d.created_at, d.id LIMIT 1`
+	switch err := sqlx.GetContext(ctx, q, &doc, query, org, requestID, sha, received); {
 	case errors.Is(err, sql.ErrNoRows):
 		return nil, nil
 	case err != nil:

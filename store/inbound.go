@@ -92,7 +92,7 @@ func (s *Store) receive(ctx context.Context, nd NewDocument) (*sunshine.Document
 		if err != nil {
 			return err
 		}
-		if doc, err = receivedBefore(ctx, tx, r.OrgID, r.ID, sd.sp.sha256); doc != nil || err != nil {
+		if doc, err = findDocumentByContent(ctx, tx, r.OrgID, r.ID, sd.sp.sha256, true); doc != nil || err != nil {
 			return err
 		}
 		if doc, err = sd.insert(ctx, tx, r, nil); err != nil {
@@ -115,22 +115,6 @@ func (s *Store) receive(ctx context.Context, nd NewDocument) (*sunshine.Document
 		return translate(err, "reminder")
 	})
 	return doc, err
-}
-
-// receivedBefore is the request's document of the same email received
-// before, nil for none: a mail server that delivers an email again (its
-// first try timed out after Sunshine filed it) files nothing new.
-func receivedBefore(ctx context.Context, q sqlx.QueryerContext, org, requestID string, sha []byte) (*sunshine.Document, error) {
-	var doc sunshine.Document
-	query := `SELECT ` + documentColumns + documentFrom + ` WHERE d.org_id = $1 AND d.request_id = $2 AND b.sha256 = $3
-		AND d.received_from IS NOT NULL AND d.deleted_at IS NULL ORDER BY d.created_at, d.id LIMIT 1`
-	switch err := sqlx.GetContext(ctx, q, &doc, query, org, requestID, sha); {
-	case errors.Is(err, sql.ErrNoRows):
-		return nil, nil
-	case err != nil:
-		return nil, translate(err, "document")
-	}
-	return &doc, nil
 }
 
 // emailFilename names a received email's document after its subject
