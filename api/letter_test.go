@@ -46,6 +46,7 @@ func TestLetter(t *testing.T) {
 	r = b.call("GET", path+"/letter", b.token, nil)
 	require.Equal(t, addr, r.str("reply_to"))
 	require.Contains(t, r.str("body"), "in electronic form, by email to "+addr+".\n")
+	require.Equal(t, addr, b.call("GET", path, b.token, nil).str("reply_address"), "the request says it too")
 
 	other := storetest.Org(t, b.st, "other")
 	for name, tc := range map[string]struct{ token, path string }{

@@ -62,6 +62,7 @@ type requestJSON struct {
 	TrackingNumber      string          `json:"tracking_number"`
 	ExternalID          *string         `json:"external_id"`
 	GroupID             *string         `json:"group_id"`
+	ReplyAddress        string          `json:"reply_address"`
 	AssigneeID          *string         `json:"assignee_id"`
 	Tags                []string        `json:"tags"`
 	Pauses              []pauseJSON     `json:"pauses"`
@@ -84,7 +85,8 @@ func (s *Server) requestOut(r *sunshine.Request) requestJSON {
 		ExtensionInvokedOn: r.ExtensionInvokedOn, CustomDueOn: r.CustomDueOn, CustomDueReason: r.CustomDueReason,
 		AgencyEstimatedOn: r.AgencyEstimatedOn, AcknowledgedOn: r.AcknowledgedOn, TrackingNumber: r.TrackingNumber, AssigneeID: r.AssigneeID,
 		Tags: r.Tags, Pauses: []pauseJSON{}, ClosedOn: r.ClosedOn, LastCommunicationOn: r.LastCommunicationOn, CreatedBy: r.CreatedBy,
-		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), Version: r.Version, ExternalID: r.ExternalID, GroupID: r.GroupID}
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), Version: r.Version, ExternalID: r.ExternalID, GroupID: r.GroupID,
+		ReplyAddress: sunshine.ReplyAddress(s.cfg.InboundDomain, r.ReplyToken)}
 	for _, p := range r.Pauses {
 		out.Pauses = append(out.Pauses, pauseJSON{From: p.From, To: p.To})
 	}

@@ -5,6 +5,7 @@ ALTER TABLE user_preferences ALTER COLUMN kinds
 ALTER TABLE reminders DROP CONSTRAINT reminders_kind_check;
 ALTER TABLE reminders ADD CONSTRAINT reminders_kind_check CHECK (kind IN ('due_soon', 'due_today', 'overdue',
     'extension_ending', 'agency_estimate_passed', 'awaiting_requester', 'digest', 'invite', 'assigned', 'password_reset'));
+DROP INDEX documents_unlogged_emails_idx;
 ALTER TABLE documents DROP COLUMN received_from;
 DROP INDEX requests_reply_token_key;
 ALTER TABLE requests DROP COLUMN reply_token;

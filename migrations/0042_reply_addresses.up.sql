@@ -25,3 +25,8 @@ ALTER TABLE user_preferences ALTER COLUMN kinds
     SET DEFAULT '{agency_estimate_passed,assigned,awaiting_requester,due_soon,due_today,email_received,extension_ending,overdue}';
 UPDATE user_preferences SET kinds = ARRAY(SELECT DISTINCT unnest(kinds || '{email_received}'::text[]) ORDER BY 1)
     WHERE cardinality(kinds) > 0;
+
+-- The dashboard's emails to log: an organization's received emails that
+-- no communication has yet.
+CREATE INDEX documents_unlogged_emails_idx ON documents (org_id, created_at)
+    WHERE received_from IS NOT NULL AND communication_id IS NULL AND deleted_at IS NULL;

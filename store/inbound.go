@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -141,4 +142,45 @@ func (s *Store) UnloggedEmails(ctx context.Context, requestID string) ([]*sunshi
 		return nil, translate(err, "documents")
 	}
 	return docs, nil
+}
+
+// UnloggedEmail is an email to one of the organization's reply addresses
+// not logged yet, as the dashboard lists it.
+type UnloggedEmail struct {
+	DocumentID   string    `db:"document_id"`
+	Filename     string    `db:"filename"`
+	From         string    `db:"received_from"`
+	ReceivedAt   time.Time `db:"created_at"`
+	RequestID    string    `db:"request_id"`
+	RequestTitle string    `db:"title"`
+	AgencyName   string    `db:"agency_name"`
+}
+
+// FindUnloggedEmails lists the organization's emails to log, oldest first,
+// at most limit of them, and how many there are.
+func (s *Store) FindUnloggedEmails(ctx context.Context, limit int) ([]UnloggedEmail, int, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	const q = `SELECT d.id AS document_id, d.filename, d.received_from, d.created_at, r.id AS request_id, r.title, a.name AS agency_name,
+			count(*) OVER () AS total
+		FROM documents d
+		JOIN requests r ON r.org_id = d.org_id AND r.id = d.request_id
+		JOIN agencies a ON a.org_id = r.org_id AND a.id = r.agency_id
+		WHERE d.org_id = $1 AND d.received_from IS NOT NULL AND d.communication_id IS NULL AND d.deleted_at IS NULL
+		ORDER BY d.created_at, d.id LIMIT $2`
+	var rows []struct {
+		UnloggedEmail
+		Total int `db:"total"`
+	}
+	if err := sqlx.SelectContext(ctx, s.q(), &rows, q, org, limit); err != nil {
+		return nil, 0, translate(err, "documents")
+	}
+	out := make([]UnloggedEmail, len(rows))
+	total := 0
+	for i, r := range rows {
+		out[i], total = r.UnloggedEmail, r.Total
+	}
+	return out, total, nil
 }

@@ -14,6 +14,7 @@ import (
 
 	sunshine "github.com/sunshine-records/sunshine"
 	"github.com/sunshine-records/sunshine/deadline"
+	"github.com/sunshine-records/sunshine/store"
 )
 
 // dashFilter is the dashboard's filter form; the CSV export takes the same
@@ -149,7 +150,21 @@ type dashData struct {
 	// dashboard says so, since nobody got them.
 	FailedReminders int
 	CanWrite        bool // may send failed reminders again
+	// Emails are the agencies' emails to reply addresses not logged yet
+	// (the oldest few), and EmailsCount all of them.
+	Emails      []dashEmail
+	EmailsCount int
 }
+
+// dashEmail is an email to log, with the day it came in the
+// organization's time zone.
+type dashEmail struct {
+	store.UnloggedEmail
+	On deadline.Date
+}
+
+// dashEmails is how many emails to log the dashboard lists.
+const dashEmails = 10
 
 // orgToday is today in the signed-in organization's time zone (UTC without
 // one), as the layout shows it; kept on c so a page asks the database once.
@@ -157,15 +172,19 @@ func (s *Server) orgToday(c *gin.Context) deadline.Date {
 	if v, ok := c.Get("sunshine.orgToday"); ok {
 		return v.(deadline.Date)
 	}
-	loc := time.UTC
-	if _, signedIn := sunshine.PrincipalFrom(ctxOf(c)); signedIn {
-		if pol, err := s.store.ReminderPolicy(ctxOf(c)); err == nil {
-			loc = sunshine.Location(pol.TimeZone)
-		}
-	}
-	today := deadline.Today(s.store.Clock().Now(), loc)
+	today := deadline.Today(s.store.Clock().Now(), s.orgLocation(c))
 	c.Set("sunshine.orgToday", today)
 	return today
+}
+
+// orgLocation is the signed-in organization's time zone, UTC without one.
+func (s *Server) orgLocation(c *gin.Context) *time.Location {
+	if _, signedIn := sunshine.PrincipalFrom(ctxOf(c)); signedIn {
+		if pol, err := s.store.ReminderPolicy(ctxOf(c)); err == nil {
+			return sunshine.Location(pol.TimeZone)
+		}
+	}
+	return time.UTC
 }
 
 // findAll pages through a request list up to max rows; more reports a cut.
@@ -294,6 +313,16 @@ func (s *Server) handleDashboard(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	emails, n, err := s.store.FindUnloggedEmails(ctx, dashEmails)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	loc := s.orgLocation(c)
+	for _, e := range emails {
+		d.Emails = append(d.Emails, dashEmail{e, deadline.DateOf(e.ReceivedAt.In(loc))})
+	}
+	d.EmailsCount = n
 	s.render(c, http.StatusOK, "dashboard", "Dashboard", d)
 }
 

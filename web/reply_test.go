@@ -3,6 +3,7 @@ package web_test
 import (
 	"html"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -45,6 +46,16 @@ func TestRequestPage_ReplyAddress(t *testing.T) {
 	require.Contains(t, page, "emailed to the reply address by Records Unit <records@sheriff.example></a></span> · "+logIt, "in the documents")
 	form := html.UnescapeString(body(b.get("/requests/" + r.ID + "?email=" + doc.ID)))
 	require.Contains(t, form, "We need 14 more days.", "the log form is filled from it")
+	dash := html.UnescapeString(body(b.get("/")))
+	require.Contains(t, dash, `Emails to log <span class="count">(1)</span>`)
+	require.Contains(t, dash, `<a href="/requests/`+r.ID+`?email=`+doc.ID+`#log">Your request.eml</a> from Records Unit <records@sheriff.example>, Wed 5 Apr 2017`)
+
+	// Logged, it is no longer to log.
+	rec := b.post("/requests/"+r.ID+"/communications", url.Values{"email_document_id": {doc.ID}, "direction": {"in"}, "channel": {"email"},
+		"kind": {"extension_notice"}, "occurred_on": {"2017-04-05"}, "body": {"We need 14 more days."}})
+	requireRedirect(t, rec, "/requests/"+r.ID)
+	require.NotContains(t, body(b.get("/")), "Emails to log")
+	require.NotContains(t, body(b.get("/requests/"+r.ID)), "?email="+doc.ID+"#log")
 
 	plain := setup(t)
 	pr := &sunshine.Request{AgencyID: plain.dashAgency(plain.fx.Ctx, "Sheriff", "us-ca").ID, Title: "Plain", DeliveryMethod: sunshine.DeliveryEmail}
