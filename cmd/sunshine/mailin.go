@@ -91,7 +91,7 @@ func runMailIn(args []string, stdout, stderr io.Writer) error {
 	case err == nil:
 		return nil
 	case sunshine.ErrorCode(err) == sunshine.ENotFound:
-		return exitStatus{exitNoUser, err}
+		return exitStatus{exitNoUser, errors.New(sunshine.ErrorMessage(err))}
 	}
 	return exitStatus{exitTempFail, err}
 }
