@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -13,7 +14,8 @@ import (
 
 // An email to a request's reply address tells its follower at once, with
 // the email's start and a link that fills the log form; a later one the
-// same day is told again, in a new message listing both; once logged, an
+// same day is told again, 15 minutes after the first notice at the
+// soonest, in a new message listing both; once logged, an
 // email is no longer listed, and a notice with none left is not sent.
 func TestReminders_EmailReceived(t *testing.T) {
 	t.Parallel()
@@ -63,6 +65,10 @@ func TestReminders_EmailReceived(t *testing.T) {
 
 	second := receive("Records, part 1", "Attached.")
 	fake = &mail.Fake{}
+	b.clock.Set(b.clock.Now().Add(14 * time.Minute))
+	runner(fake)
+	require.Empty(t, toAna(fake), "not within 15 minutes of the last notice")
+	b.clock.Set(b.clock.Now().Add(time.Minute))
 	runner(fake)
 	sent = toAna(fake)
 	require.Len(t, sent, 1, "told again the same day")

@@ -74,7 +74,8 @@ func (s *Store) ReceiveEmail(ctx context.Context, tokens []string, from, subject
 // same transaction, owes the request's followers (its reminders'
 // recipients who get the kind) an email about it, sent at once: one a day
 // each, which lists every email not logged yet when it goes; one already
-// sent today is owed again. The same email received before (a mail server
+// sent today is owed again, 15 minutes after it at the soonest (a burst of
+// emails, or spam to a known address, is told a few times an hour at most). The same email received before (a mail server
 // delivering it again after its first try timed out) is not stored again:
 // receive returns the first, checked under the request's lock.
 func (s *Store) receive(ctx context.Context, nd NewDocument) (*sunshine.Document, error) {
@@ -110,7 +111,7 @@ func (s *Store) receive(ctx context.Context, nd NewDocument) (*sunshine.Document
 			WHERE COALESCE('email_received' = ANY(up.kinds), true)
 			ON CONFLICT (request_id, kind, due_on, recipient_id, occurrence) WHERE request_id IS NOT NULL
 			DO UPDATE SET status = 'pending', attempts = 0, claimed_at = NULL, last_error = '', sent_at = NULL,
-				next_attempt_at = EXCLUDED.next_attempt_at
+				next_attempt_at = GREATEST(EXCLUDED.next_attempt_at, reminders.sent_at + interval '15 minutes')
 			WHERE reminders.status <> 'pending'`
 		_, err = tx.ExecContext(ctx, q, s.clock.Now(), r.OrgID, r.ID, s.today(r))
 		return translate(err, "reminder")
