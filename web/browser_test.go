@@ -76,6 +76,9 @@ type liveServer struct {
 	request *sunshine.Request
 }
 
+// inboundDomain is the live server's reply addresses' domain.
+const inboundDomain = "replies.ndlon.example"
+
 func startServer(t *testing.T) *liveServer {
 	t.Helper()
 	la, err := time.LoadLocation("America/Los_Angeles")
@@ -121,8 +124,9 @@ func startServer(t *testing.T) *liveServer {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
 	t.Cleanup(srv.Close)
 	ls.url = srv.URL
-	apiServer := api.New(st, api.Config{InlineExtraction: true, BaseURL: srv.URL})
-	pages := web.New(st, apiServer.Engine(), web.Config{BaseURL: srv.URL, ExtractText: apiServer.ExtractText, RequestZip: apiServer.RequestZip})
+	apiServer := api.New(st, api.Config{InlineExtraction: true, BaseURL: srv.URL, InboundDomain: inboundDomain})
+	pages := web.New(st, apiServer.Engine(), web.Config{BaseURL: srv.URL, ExtractText: apiServer.ExtractText, RequestZip: apiServer.RequestZip,
+		InboundDomain: inboundDomain})
 	apiServer.SetPageNotFound(pages.NotFound)
 	handler = apiServer
 	return ls
@@ -1011,4 +1015,34 @@ func TestBrowser_BulkChange(t *testing.T) {
 	rs, _, err := ls.st.FindRequests(ls.ndlon.Ctx, sunshine.RequestFilter{Tag: "sb54"})
 	require.NoError(t, err)
 	require.Len(t, rs, 4)
+}
+
+// An agency's email to the reply address, in a browser: the request's page
+// says it is to log, its link fills the log form, and once logged the
+// page no longer asks.
+func TestBrowser_ReplyByEmail(t *testing.T) {
+	b, ls := openRequestPage(t)
+	r, err := ls.st.FindRequestByID(ls.ndlon.Ctx, ls.request.ID)
+	require.NoError(t, err)
+	addr := "request-" + r.ReplyToken + "@" + inboundDomain
+	b.waitText("the reply address", addr)
+	raw := "From: Public Records Unit <records@sacsheriff.example>\r\nTo: " + addr + "\r\nSubject: Your CPRA request\r\n" +
+		"Date: Wed, 5 Apr 2017 07:30:00 -0700\r\n\r\nWe need 14 more days to search for the records, under Gov. Code 7922.535(b).\r\n"
+	_, err = ls.st.ReceiveEmail(context.Background(), []string{r.ReplyToken}, "Public Records Unit <records@sacsheriff.example>", "Your CPRA request", []byte(raw))
+	require.NoError(t, err)
+
+	b.do("reload", chromedp.Reload())
+	b.waitText("the page asks", "An email to the reply address is not logged yet: Your CPRA request.eml from Public Records Unit <records@sacsheriff.example>.")
+	b.screenshot("reply-by-email")
+	b.do("open it", chromedp.Click(chromedp.CSS(`#to-log a`)), chromedp.WaitVisible(chromedp.CSS(`form[action$="/communications#log"] textarea[name=body]`)))
+	require.Contains(t, evaluate[string](b, "the text", `document.querySelector('form[action$="/communications#log"] textarea[name=body]').value`),
+		"We need 14 more days")
+	b.do("an extension notice, logged", chromedp.Evaluate[chromedp.Void](`(function () {
+		var f = document.querySelector('form[action$="/communications#log"]');
+		f.querySelector('select[name=kind]').value = "extension_notice";
+		f.querySelector('select[name=kind]').dispatchEvent(new Event("change", {bubbles: true}));
+		f.querySelector('button[type=submit]').click();
+	})()`))
+	b.waitText("the note", "Logged the extension notice")
+	require.NotContains(t, b.text(), "not logged yet")
 }

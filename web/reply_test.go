@@ -44,6 +44,8 @@ func TestRequestPage_ReplyAddress(t *testing.T) {
 	logIt := `<a href="/requests/` + r.ID + `?email=` + doc.ID + `#log">Log it as a communication`
 	require.Contains(t, page, "Email received from Records Unit <records@sheriff.example> · "+logIt, "in the timeline")
 	require.Contains(t, page, "emailed to the reply address by Records Unit <records@sheriff.example></a></span> · "+logIt, "in the documents")
+	require.Contains(t, page, `An email to the reply address is not logged yet:
+  <a href="/requests/`+r.ID+`?email=`+doc.ID+`#log">Your request.eml</a> from Records Unit <records@sheriff.example>.`, "at the top")
 	form := html.UnescapeString(body(b.get("/requests/" + r.ID + "?email=" + doc.ID)))
 	require.Contains(t, form, "We need 14 more days.", "the log form is filled from it")
 	dash := html.UnescapeString(body(b.get("/")))
@@ -56,6 +58,7 @@ func TestRequestPage_ReplyAddress(t *testing.T) {
 	requireRedirect(t, rec, "/requests/"+r.ID)
 	require.NotContains(t, body(b.get("/")), "Emails to log")
 	require.NotContains(t, body(b.get("/requests/"+r.ID)), "?email="+doc.ID+"#log")
+	require.NotContains(t, body(b.get("/requests/"+r.ID)), "not logged yet")
 
 	plain := setup(t)
 	pr := &sunshine.Request{AgencyID: plain.dashAgency(plain.fx.Ctx, "Sheriff", "us-ca").ID, Title: "Plain", DeliveryMethod: sunshine.DeliveryEmail}

@@ -357,10 +357,13 @@ type requestPageData struct {
 	Comms      []*sunshine.Communication
 	Timeline   []timelineItem
 	Documents  []pageDocument // every document, in timeline order
-	CanWrite   bool
-	Archive    bool // the request's ZIP can be downloaded (Config.RequestZip)
-	Note       string
-	NoteLink   *noteLink // a link after the note, to a place on the page
+	// ToLog are the emails to the reply address not logged yet, which the
+	// page names at its top.
+	ToLog    []*sunshine.Document
+	CanWrite bool
+	Archive  bool // the request's ZIP can be downloaded (Config.RequestZip)
+	Note     string
+	NoteLink *noteLink // a link after the note, to a place on the page
 
 	Channels       []string
 	Kinds          []sunshine.CommKind
@@ -519,6 +522,11 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 	}
 	d.Timeline = buildTimeline(events, d.Comms, docs, d.Users, d.Agency.Location(), tolls(d.R.Jurisdiction))
 	d.Documents = documentsOf(d.Timeline)
+	for _, pd := range d.Documents {
+		if pd.Doc.ReceivedFrom != nil && pd.Doc.CommunicationID == nil {
+			d.ToLog = append(d.ToLog, pd.Doc)
+		}
+	}
 
 	today := d.Today.String()
 	// No direction or kind is chosen for the person: logging a kind can

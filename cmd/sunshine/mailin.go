@@ -7,10 +7,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	netmail "net/mail"
 	"time"
 
 	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/api"
 	"github.com/sunshine-records/sunshine/store"
 	"github.com/sunshine-records/sunshine/textract"
 )
@@ -82,8 +84,14 @@ func runMailIn(args []string, stdout, stderr io.Writer) error {
 	}
 	err = withStore(func(ctx context.Context, s *store.Store) error {
 		filed, err := s.ReceiveEmail(ctx, tokens, email.From, email.Subject, raw)
+		// Its text is read now, for search (as an upload's is); what this
+		// cannot read, the server's sweep reads later.
+		extractor := api.New(s, api.Config{Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 		for _, f := range filed {
 			fmt.Fprintf(stdout, "filed %s with request %s (%q)\n", f.Document.Filename, f.Request.ID, f.Request.Title)
+			if f.Document.TextStatus == sunshine.TextPending {
+				extractor.ExtractText(ctx, f.Request.OrgID, f.Document.ID)
+			}
 		}
 		return err
 	})

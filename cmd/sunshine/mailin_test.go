@@ -35,6 +35,9 @@ func TestMailIn(t *testing.T) {
 	documents := func() int {
 		docs, _, err := st.FindDocuments(fx.Ctx, r.ID, store.All, "")
 		require.NoError(t, err)
+		for _, d := range docs {
+			require.Equal(t, sunshine.TextExtracted, d.TextStatus, "its text read at once, for search")
+		}
 		return len(docs)
 	}
 
