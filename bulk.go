@@ -28,7 +28,16 @@ type BulkChange struct {
 	RemoveTags []string
 	// Watch makes the caller a watcher of the requests (false: no longer).
 	Watch *bool
+	// Close moves the open requests to this closed status (withdrawn,
+	// abandoned, …) as of today in each agency's time zone, with
+	// CloseNote in each timeline; those in it already are left as they
+	// are.
+	Close     *Status
+	CloseNote string
 }
+
+// MaxCloseNote is how long a bulk change's closing note may be.
+const MaxCloseNote = 5000
 
 // Validate checks the change on its own and normalizes its tags and IDs
 // (a request named twice is changed once).
@@ -58,6 +67,14 @@ func (b *BulkChange) Validate() error {
 	case chars(b.AssignmentNote) > MaxAssignmentNote:
 		errs = append(errs, FieldError{"assignment_note", fmt.Sprintf("must be at most %d characters", MaxAssignmentNote)})
 	}
+	switch {
+	case b.Close != nil && !slices.Contains(ClosedStatuses, *b.Close):
+		errs = append(errs, FieldError{"close", fmt.Sprintf("%q is not a closed status: many requests at once can only be closed (%s)", *b.Close, statusList(ClosedStatuses))})
+	case b.Close == nil && b.CloseNote != "":
+		errs = append(errs, FieldError{"close_note", "goes with a closed status: choose how the requests end"})
+	case chars(b.CloseNote) > MaxCloseNote:
+		errs = append(errs, FieldError{"close_note", fmt.Sprintf("must be at most %d characters", MaxCloseNote)})
+	}
 	badTags := false
 	for _, t := range []struct {
 		field string
@@ -83,8 +100,8 @@ func (b *BulkChange) Validate() error {
 			break
 		}
 	}
-	if b.AssigneeID == nil && len(b.AddTags) == 0 && len(b.RemoveTags) == 0 && b.Watch == nil && len(errs) == 0 {
-		errs = append(errs, FieldError{"_", "say what to change: an assignee, a tag to add or remove, or watching"})
+	if b.AssigneeID == nil && len(b.AddTags) == 0 && len(b.RemoveTags) == 0 && b.Watch == nil && b.Close == nil && len(errs) == 0 {
+		errs = append(errs, FieldError{"_", "say what to change: an assignee, a tag to add or remove, watching, or a closed status"})
 	}
 	if len(errs) > 0 {
 		return Invalid(errs...)
@@ -107,4 +124,13 @@ func Retag(tags, add, remove []string) []string {
 		return nil
 	}
 	return out
+}
+
+// statusList names statuses for a message: "withdrawn, abandoned".
+func statusList(ss []Status) string {
+	names := make([]string, len(ss))
+	for i, st := range ss {
+		names[i] = string(st)
+	}
+	return strings.Join(names, ", ")
 }

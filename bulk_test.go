@@ -12,6 +12,7 @@ import (
 func TestBulkChange_Validate(t *testing.T) {
 	const id1, id2 = "5f0c7a8e-2b1d-4c3e-9f4a-1b2c3d4e5f60", "6f0c7a8e-2b1d-4c3e-9f4a-1b2c3d4e5f61"
 	yes, nobody := true, ""
+	withdrawn, acknowledged := sunshine.StatusWithdrawn, sunshine.StatusAcknowledged
 	many := make([]string, sunshine.MaxBulkRequests+1)
 	for i := range many {
 		many[i] = id1
@@ -32,6 +33,11 @@ func TestBulkChange_Validate(t *testing.T) {
 		{name: "no change", in: sunshine.BulkChange{RequestIDs: []string{id1}}, fields: map[string]string{"_": "say what to change"}},
 		{name: "an empty tag and a tag both added and removed", in: sunshine.BulkChange{RequestIDs: []string{id1}, AddTags: []string{"ICE"}, RemoveTags: []string{"ice", " "}},
 			fields: map[string]string{"remove_tags": "each tag must be 1 to 50 characters"}},
+		{name: "close", in: sunshine.BulkChange{RequestIDs: []string{id1}, Close: &withdrawn, CloseNote: "Campaign over."}, ids: []string{id1}},
+		{name: "an open status", in: sunshine.BulkChange{RequestIDs: []string{id1}, Close: &acknowledged},
+			fields: map[string]string{"close": `"acknowledged" is not a closed status`}},
+		{name: "a closing note alone", in: sunshine.BulkChange{RequestIDs: []string{id1}, Watch: &yes, CloseNote: "Campaign over."},
+			fields: map[string]string{"close_note": "goes with a closed status"}},
 		{name: "added and removed", in: sunshine.BulkChange{RequestIDs: []string{id1}, AddTags: []string{"ICE"}, RemoveTags: []string{"ice"}},
 			fields: map[string]string{"remove_tags": `"ICE" is also added`}},
 	} {

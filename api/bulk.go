@@ -18,11 +18,20 @@ type bulkInput struct {
 	Watch      *bool            `json:"watch"`
 	// AssignmentNote goes to the new assignee with the assignment.
 	AssignmentNote string `json:"assignment_note"`
+	// Close closes the open requests in this status, with CloseNote in
+	// their timelines.
+	Close     *string `json:"close"`
+	CloseNote string  `json:"close_note"`
 }
 
 func (in bulkInput) change() (sunshine.BulkChange, error) {
 	var fe fieldErrors
-	ch := sunshine.BulkChange{RequestIDs: in.RequestIDs, AddTags: in.AddTags, RemoveTags: in.RemoveTags, Watch: in.Watch, AssignmentNote: in.AssignmentNote}
+	ch := sunshine.BulkChange{RequestIDs: in.RequestIDs, AddTags: in.AddTags, RemoveTags: in.RemoveTags, Watch: in.Watch, AssignmentNote: in.AssignmentNote,
+		CloseNote: in.CloseNote}
+	if in.Close != nil {
+		to := sunshine.Status(*in.Close)
+		ch.Close = &to
+	}
 	if in.AssigneeID.given(&fe, "assignee_id") {
 		v := in.AssigneeID.Value
 		fe.uuid("assignee_id", &v)

@@ -49,6 +49,11 @@ func TestRequests_Bulk(t *testing.T) {
 	require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
 	require.Equal(t, []any{}, r.body["changed"])
 	require.ElementsMatch(t, []any{one, two}, r.body["unchanged"])
+
+	r = b.call("POST", "/api/v1/requests/bulk", b.token, map[string]any{"request_ids": []string{one, two}, "close": "abandoned", "close_note": "No answer in a year."})
+	require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
+	require.ElementsMatch(t, []any{one, two}, r.body["changed"])
+	require.Equal(t, "abandoned", b.call("GET", "/api/v1/requests/"+two, b.token, nil).str("status"))
 }
 
 // A refused bulk change changes nothing: every bad field at once, another
@@ -78,6 +83,7 @@ func TestRequests_BulkRefused(t *testing.T) {
 		{"a tag both added and removed", b.token, map[string]any{"request_ids": []string{mine}, "add_tags": []string{"ICE"}, "remove_tags": []string{"ice"}},
 			http.StatusBadRequest, []string{"remove_tags"}},
 		{"not a list", b.token, map[string]any{"request_ids": mine, "watch": true}, http.StatusBadRequest, []string{"request_ids"}},
+		{"an open status", b.token, map[string]any{"request_ids": []string{mine}, "close": "acknowledged", "close_note": "x"}, http.StatusBadRequest, []string{"close"}},
 		{"unknown field", b.token, map[string]any{"request_ids": []string{mine}, "status": "withdrawn"}, http.StatusBadRequest, []string{"status"}},
 		{"another organization's request", b.token, map[string]any{"request_ids": []string{mine, theirs.ID}, "add_tags": []string{"x"}},
 			http.StatusNotFound, nil},

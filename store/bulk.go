@@ -77,6 +77,13 @@ func (s *Store) changeOne(ctx context.Context, tx *sqlx.Tx, p sunshine.Principal
 	case !errors.Is(err, errNoChange):
 		return false, err
 	}
+	if ch.Close != nil && r.Status != *ch.Close {
+		// After the update: its event, then the status change's.
+		if err := s.transition(ctx, tx, r, sunshine.TransitionInput{To: *ch.Close, Note: ch.CloseNote}); err != nil {
+			return false, err
+		}
+		changed = true
+	}
 	if ch.Watch != nil {
 		watched, err := watchIn(ctx, tx, p, r.ID, *ch.Watch)
 		if err != nil {
@@ -98,8 +105,11 @@ func inRequest(r *sunshine.Request, err error) error {
 	out.Message = fmt.Sprintf("“%s”: %s; nothing was changed", r.Title, e.Message)
 	out.Fields = slices.Clone(e.Fields)
 	for i, f := range out.Fields {
-		if f.Field == "tags" {
+		switch f.Field {
+		case "tags":
 			f.Field = "add_tags"
+		case "to", "effective_on":
+			f.Field = "close"
 		}
 		out.Fields[i] = sunshine.FieldError{Field: f.Field, Message: fmt.Sprintf("“%s”: %s", r.Title, f.Message)}
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/store"
 	"github.com/sunshine-records/sunshine/store/storetest"
 )
 
@@ -137,5 +138,47 @@ func TestStore_ChangeRequestsAllOrNothing(t *testing.T) {
 			require.NoError(t, err)
 			require.Empty(t, theirsNow.Tags)
 		})
+	}
+}
+
+// Closing many requests at once: each open one moves to the status with
+// its timeline entry; one in it already is left;
+// one that cannot move to it refuses the whole change, naming it.
+func TestStore_ChangeRequestsClose(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	a := b.agency(t, "Sheriff", "us-ca")
+	open := b.request(t, a, "Booking records", "2017-03-27")
+	draft := b.request(t, a, "Never sent", "")
+	withdrawn := b.request(t, a, "Withdrawn already", "2017-03-27")
+	denied := b.request(t, a, "Denied", "2017-03-27")
+	for r, to := range map[*sunshine.Request]sunshine.Status{withdrawn: sunshine.StatusWithdrawn, denied: sunshine.StatusDenied} {
+		_, err := b.s.TransitionRequest(b.ctx, r.ID, sunshine.TransitionInput{To: to})
+		require.NoError(t, err)
+	}
+	to := sunshine.StatusWithdrawn
+
+	_, err := b.s.ChangeRequests(b.ctx, sunshine.BulkChange{RequestIDs: []string{open.ID, denied.ID}, Close: &to})
+	require.Equal(t, sunshine.EConflict, sunshine.ErrorCode(err), "%v", err)
+	require.Contains(t, sunshine.ErrorMessage(err), "“Denied”")
+	got, err := b.s.FindRequestByID(b.ctx, open.ID)
+	require.NoError(t, err)
+	require.Equal(t, sunshine.StatusSubmitted, got.Status, "nothing changed")
+
+	res, err := b.s.ChangeRequests(b.ctx, sunshine.BulkChange{RequestIDs: []string{open.ID, draft.ID, withdrawn.ID},
+		Close: &to, CloseNote: "The campaign ended."})
+	require.NoError(t, err)
+	require.ElementsMatch(t, []string{open.ID, draft.ID}, res.Changed)
+	require.Equal(t, []string{withdrawn.ID}, res.Unchanged)
+	for _, r := range []*sunshine.Request{open, draft} {
+		got, err := b.s.FindRequestByID(b.ctx, r.ID)
+		require.NoError(t, err)
+		require.Equal(t, sunshine.StatusWithdrawn, got.Status, r.Title)
+		require.Equal(t, "2017-04-05", got.ClosedOn.String(), "today, the agency's")
+		events, _, err := b.s.FindEvents(b.ctx, r.ID, store.All, "")
+		require.NoError(t, err)
+		last := events[len(events)-1]
+		require.Equal(t, sunshine.EventStatusChanged, last.Kind)
+		require.Equal(t, "The campaign ended.", last.Note)
 	}
 }

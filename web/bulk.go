@@ -43,6 +43,9 @@ func (s *Server) handleBulk(c *gin.Context) {
 	case "watch", "unwatch":
 		watch := action == "watch"
 		ch.Watch = &watch
+	case "close":
+		to := sunshine.Status(f.V("close"))
+		ch.Close, ch.CloseNote = &to, strings.TrimSpace(f.V("close_note"))
 	default:
 		f.Errors["action"] = "choose what to change"
 	}
@@ -116,6 +119,9 @@ func (s *Server) bulkNote(ctx context.Context, action, tag string, ch sunshine.B
 		done, already = fmt.Sprintf("You watch %s more: their reminders come to you.", count(n, "request")), fmt.Sprintf("You watched %d already.", same)
 	case "unwatch":
 		done, already = fmt.Sprintf("You no longer watch %s.", count(n, "request")), fmt.Sprintf("You did not watch %d.", same)
+	case "close":
+		st := strings.ReplaceAll(string(*ch.Close), "_", " ")
+		done, already = fmt.Sprintf("%s closed as %s.", count(n, "request"), st), fmt.Sprintf("%s %s already.", wasWere(same), st)
 	}
 	if n == 0 {
 		done = "Nothing changed."

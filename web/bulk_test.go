@@ -67,6 +67,7 @@ func TestRequestList_Bulk(t *testing.T) {
 		{"watch", url.Values{"id": {reqs[0].ID, reqs[1].ID}, "action": {"watch"}}, "You watch 2 requests more: their reminders come to you."},
 		{"unwatch", url.Values{"id": {reqs[1].ID, reqs[2].ID}, "action": {"unwatch"}}, "You no longer watch 1 request. You did not watch 1."},
 		{"nothing to do", url.Values{"id": {reqs[2].ID}, "action": {"unwatch"}}, "Nothing changed. You did not watch 1."},
+		{"close", url.Values{"id": {reqs[2].ID}, "action": {"close"}, "close": {"withdrawn"}, "close_note": {"Campaign over."}}, "1 request closed as withdrawn."},
 	} {
 		rec := b.post("/requests/bulk", tc.form)
 		requireRedirect(t, rec, "/requests")
@@ -80,6 +81,9 @@ func TestRequestList_Bulk(t *testing.T) {
 	require.Equal(t, []string{}, tagsOf(reqs[0]))
 	require.Equal(t, []string{"jail"}, tagsOf(reqs[1]))
 	require.Equal(t, []string{"JAIL"}, tagsOf(reqs[2]))
+	closed, err := b.st.FindRequestByID(b.fx.Ctx, reqs[2].ID)
+	require.NoError(t, err)
+	require.Equal(t, sunshine.StatusWithdrawn, closed.Status)
 	ws, err := b.st.Watchers(b.fx.Ctx, reqs[0].ID)
 	require.NoError(t, err)
 	require.Len(t, ws, 1)
@@ -115,6 +119,8 @@ func TestRequestList_BulkRefused(t *testing.T) {
 			http.StatusBadRequest, []string{"Note for them: goes with an assignee: choose who the requests go to"}},
 		{"a 21st tag", url.Values{"id": {reqs[0].ID, reqs[2].ID}, "action": {"add_tag"}, "tag": {"jail"}}, http.StatusBadRequest,
 			[]string{"Tag: “Booking logs”: at most 20 tags"}},
+		{"an open status", url.Values{"id": {reqs[0].ID}, "action": {"close"}, "close": {"acknowledged"}}, http.StatusBadRequest,
+			[]string{"Close them as: \"acknowledged\" is not a closed status"}},
 		{"another organization's request", url.Values{"id": {reqs[0].ID, theirs.ID}, "action": {"assign"}, "assignee_id": {ana.ID}},
 			http.StatusNotFound, []string{"Requests: one of them is not your organization's request (or no longer exists): nothing was changed"}},
 	} {

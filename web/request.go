@@ -56,10 +56,11 @@ var formLabels = map[string]map[string]string{
 	"unextend": {"reason": "Why it is undone"},
 	"custom":   {"date": "Date", "reason": "Reason"},
 	"assign":   {"assignee_id": "Assignee"},
-	"bulk":     {"request_ids": "Requests", "action": "Change", "assignee_id": "Assign them to", "tag": "Tag"},
-	"note":     {"text": "Note"},
-	"closure":  {"closed_on": "Date", "reason": "Reason"}, // the agency page's
-	"copies":   {"received_on": "Received by the agencies on"},
+	"bulk": {"request_ids": "Requests", "action": "Change", "assignee_id": "Assign them to", "tag": "Tag",
+		"close": "Close them as", "close_note": "Why"},
+	"note":    {"text": "Note"},
+	"closure": {"closed_on": "Date", "reason": "Reason"}, // the agency page's
+	"copies":  {"received_on": "Received by the agencies on"},
 }
 
 // V is the value typed into a field.

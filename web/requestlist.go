@@ -217,7 +217,8 @@ type requestListData struct {
 	// list's own filters, so the list comes back as it was.
 	Bulk       *reqForm
 	BulkAction string
-	Assignable []dashOption // its assignee choices: the active users
+	Assignable []dashOption      // its assignee choices: the active users
+	Closing    []sunshine.Status // its closed statuses to choose from
 }
 
 // Selected marks a row's checkbox ticked when the bulk form came back
@@ -251,7 +252,7 @@ func (s *Server) showRequestList(c *gin.Context, status int, bulk *reqForm) {
 		d.CanWrite = p.Role.CanWrite()
 	}
 	if d.CanWrite {
-		d.Bulk, d.BulkAction = bulk, "/requests/bulk"
+		d.Bulk, d.BulkAction, d.Closing = bulk, "/requests/bulk", sunshine.ClosedStatuses
 		if d.Bulk == nil {
 			d.Bulk = newReqForm("bulk", nil)
 		}
