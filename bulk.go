@@ -14,8 +14,8 @@ const MaxBulkRequests = 100
 
 // BulkChange is one change made to many requests at once (the request
 // list's "Change the selected requests"): assign them, add or remove a
-// tag, or watch them. Each request changed gets the timeline entry a change
-// of that request alone would get; all change, or none.
+// tag, watch them, or close them. Each request changed gets the timeline
+// entry a change of that request alone would get; all change, or none.
 type BulkChange struct {
 	RequestIDs []string
 	// AssigneeID assigns the requests ("" unassigns them).
@@ -48,18 +48,19 @@ func (b *BulkChange) Validate() error {
 		errs = append(errs, FieldError{"request_ids", "choose at least one request"})
 	case len(b.RequestIDs) > MaxBulkRequests:
 		errs = append(errs, FieldError{"request_ids", fmt.Sprintf("at most %d requests at once", MaxBulkRequests)})
-	}
-	ids := make([]string, 0, len(b.RequestIDs))
-	for _, id := range b.RequestIDs {
-		if uuid.Validate(id) != nil || len(id) != 36 {
-			errs = append(errs, FieldError{"request_ids", fmt.Sprintf("%q is not a request ID", id)})
-			break
+	default:
+		ids := make([]string, 0, len(b.RequestIDs))
+		for _, id := range b.RequestIDs {
+			if uuid.Validate(id) != nil || len(id) != 36 {
+				errs = append(errs, FieldError{"request_ids", fmt.Sprintf("%q is not a request ID", id)})
+				break
+			}
+			if id = strings.ToLower(id); !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
 		}
-		if id = strings.ToLower(id); !slices.Contains(ids, id) {
-			ids = append(ids, id)
-		}
+		b.RequestIDs = ids
 	}
-	b.RequestIDs = ids
 	switch {
 	case b.AssignmentNote == "":
 	case b.AssigneeID == nil || *b.AssigneeID == "":
