@@ -91,3 +91,32 @@ func TestReminders_EmailReceived(t *testing.T) {
 	runner(fake)
 	require.Empty(t, toAna(fake), "every email was logged")
 }
+
+// A digest says how many emails to the reply addresses of the recipient's
+// requests wait to be logged, and where they are.
+func TestDigests_SayEmailsToLog(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	// Another overdue request, without a reminder of its own (no
+	// schedule): the digest has it to report.
+	b.st.DB().MustExec(`INSERT INTO requests (org_id, agency_id, title, delivery_method, status, jurisdiction, received_on, due_on)
+		SELECT org_id, agency_id, title || ', again', delivery_method, status, jurisdiction, received_on, due_on FROM requests WHERE id = $1`, b.req.ID)
+	for _, subject := range []string{"Your request", "Records"} {
+		raw := "From: Records Unit <records@sheriff.example>\r\nSubject: " + subject + "\r\n\r\nText.\r\n"
+		_, err := b.st.ReceiveEmail(context.Background(), []string{b.req.ReplyToken}, "Records Unit <records@sheriff.example>", subject, []byte(raw))
+		require.NoError(t, err)
+	}
+	fake := &mail.Fake{}
+	b.clock.Set(at("2017-04-10")) // overdue: the admin's digest is owed
+	_, _, _, err := b.runner(fake).RunOnce(context.Background())
+	require.NoError(t, err)
+	var digest *mail.Message
+	for _, m := range fake.Sent() {
+		if isDigest(m.Subject) {
+			digest = &m
+		}
+	}
+	require.NotNil(t, digest)
+	require.Contains(t, digest.Text, "2 emails to your requests' reply addresses wait to be logged: https://sunshine.example/#emails\n")
+	require.Contains(t, digest.HTML, `<a href="https://sunshine.example/#emails" style="color: #0b4f9c;">see them</a>`)
+}

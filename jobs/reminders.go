@@ -708,6 +708,10 @@ func (j *Reminders) digestData(ctx context.Context, org *sunshine.Organization, 
 	if err != nil {
 		return d, fmt.Errorf("digest requests: %w", err)
 	}
+	if d.EmailsToLog, err = j.store.CountUnloggedEmailsFor(ctx, user.ID); err != nil {
+		return d, fmt.Errorf("digest emails to log: %w", err)
+	}
+	d.EmailsURL = j.cfg.BaseURL + "/#emails"
 	if len(rs) > store.DigestLimit {
 		rs, d.Cut = rs[:store.DigestLimit], store.DigestLimit
 	}

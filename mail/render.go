@@ -158,6 +158,10 @@ type DigestData struct {
 	// Separately is how many requests the digest leaves out because the
 	// recipient gets an email of their own about each that day.
 	Separately int
+	// EmailsToLog counts the agencies' emails to the reply addresses of the
+	// recipient's requests that nobody has logged yet; EmailsURL lists them.
+	EmailsToLog int
+	EmailsURL   string
 }
 
 //go:embed templates/*.tmpl

@@ -185,3 +185,23 @@ func (s *Store) FindUnloggedEmails(ctx context.Context, limit int) ([]UnloggedEm
 	}
 	return out, total, nil
 }
+
+// CountUnloggedEmailsFor counts the emails to log on the requests a digest
+// recipient follows: those assigned to them or that they watch, or every
+// request of the organization for an admin (as DigestRequests picks).
+func (s *Store) CountUnloggedEmailsFor(ctx context.Context, userID string) (int, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return 0, err
+	}
+	const q = `SELECT count(*) FROM documents d JOIN requests r ON r.org_id = d.org_id AND r.id = d.request_id
+		WHERE d.org_id = $1 AND d.received_from IS NOT NULL AND d.communication_id IS NULL AND d.deleted_at IS NULL
+		  AND (EXISTS (SELECT 1 FROM users u WHERE u.id = $2 AND u.role = 'admin')
+		       OR r.assignee_id = $2
+		       OR EXISTS (SELECT 1 FROM watchers w WHERE w.request_id = r.id AND w.user_id = $2))`
+	var n int
+	if err := sqlx.GetContext(ctx, s.q(), &n, q, org, userID); err != nil {
+		return 0, translate(err, "documents")
+	}
+	return n, nil
+}
