@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -890,6 +891,19 @@ func TestBrowser_DraftLetter(t *testing.T) {
 		downloaded = evaluate[string](b, "the downloaded text", `window.downloaded || ""`)
 	}
 	require.Equal(t, edited, downloaded, "the download is the edited letter")
+	// The email program's link is the letter as edited too, with the
+	// reply address in copy (the agency has an email address).
+	mailto := evaluate[string](b, "the mailto link", `(function () {
+		var a = document.querySelector("a[data-mailto]");
+		a.addEventListener("click", function (e) { e.preventDefault(); });
+		a.click();
+		return a.href;
+	})()`)
+	require.True(t, strings.HasPrefix(mailto, "mailto:records%40sacsheriff.example?cc=request-"), mailto)
+	u, err := url.Parse(mailto)
+	require.NoError(t, err)
+	require.Equal(t, strings.ReplaceAll(edited, "\n", "\r\n"), u.Query().Get("body"))
+	require.Equal(t, "request-", u.Query().Get("cc")[:8])
 
 	b.do("log it as sent", chromedp.Click(chromedp.CSS(`#log button[type="submit"]`)))
 	b.waitText("the note after logging", "Logged the request letter of Mon 27 Mar 2017.") // the day the request was sent

@@ -29,6 +29,31 @@ type letterPageData struct {
 	FollowUp bool
 	// ReplyTo is the request's reply address, "" without one.
 	ReplyTo string
+	// AgencyEmail is where "Open in your email program" addresses the
+	// letter ("" without one: no such button), with the reply address in
+	// copy so that the agency's answer to all comes back.
+	AgencyEmail string
+}
+
+// Mailto is a mailto: link of the letter as drafted (the page's script
+// writes the one of the letter as edited when it is clicked).
+func (d *letterPageData) Mailto() string {
+	if d.AgencyEmail == "" {
+		return ""
+	}
+	return mailtoURL(d.AgencyEmail, d.ReplyTo, d.Form.V("subject"), d.Form.V("body"))
+}
+
+// mailtoURL is an RFC 6068 address: spaces as %20 (a "+" would stay a
+// plus), lines ending in CRLF.
+func mailtoURL(to, cc, subject, body string) string {
+	esc := func(v string) string { return strings.ReplaceAll(url.QueryEscape(v), "+", "%20") }
+	u := "mailto:" + esc(to) + "?"
+	if cc != "" {
+		u += "cc=" + esc(cc) + "&"
+	}
+	body = strings.ReplaceAll(strings.ReplaceAll(body, "\r\n", "\n"), "\n", "\r\n")
+	return u + "subject=" + esc(subject) + "&body=" + esc(body)
 }
 
 // letterFieldLabels name the letter form's fields in its error summary as
@@ -100,6 +125,12 @@ func (s *Server) renderLetter(c *gin.Context, status int, r *sunshine.Request, f
 		FollowUp: sunshine.LetterKind(f.V("kind")) == sunshine.LetterFollowUp, ReplyTo: sunshine.ReplyAddress(s.cfg.InboundDomain, r.ReplyToken)}
 	if p, ok := sunshine.PrincipalFrom(ctxOf(c)); ok {
 		d.CanWrite = p.Role.CanWrite()
+	}
+	if a, err := s.store.FindAgencyByID(ctxOf(c), r.AgencyID); err == nil {
+		d.AgencyEmail = a.Email
+	} else if sunshine.ErrorCode(err) != sunshine.ENotFound {
+		s.fail(c, err)
+		return
 	}
 	title := "Draft the letter"
 	if d.FollowUp {

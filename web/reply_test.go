@@ -33,6 +33,14 @@ func TestRequestPage_ReplyAddress(t *testing.T) {
 	letter := html.UnescapeString(body(b.get("/requests/" + r.ID + "/letter")))
 	require.Contains(t, letter, `Reply-To: <strong id="reply-address">`+addr+`</strong>`)
 	require.Contains(t, letter, "please provide the records in electronic form, by email to "+addr+".")
+	require.NotContains(t, letter, "Open in your email program", "the agency has no email address")
+	email := "records@sheriff.example"
+	_, err := b.st.UpdateAgency(b.fx.Ctx, a.ID, sunshine.AgencyUpdate{Email: &email})
+	require.NoError(t, err)
+	letter = html.UnescapeString(body(b.get("/requests/" + r.ID + "/letter")))
+	require.Contains(t, letter, `href="mailto:records%40sheriff.example?cc=request-`+r.ReplyToken+`%40replies.ndlon.example&subject=California%20Public%20Records%20Act%20request%3A%20Communications%20with%20ICE&body=`)
+	require.Contains(t, letter, "2017%0D%0A%0D%0ASacramento", "lines end in CRLF")
+	require.Contains(t, letter, "with "+addr+" in copy so that the agency's answer comes back here")
 	followUp := html.UnescapeString(body(b.get("/requests/" + r.ID + "/letter?kind=follow_up")))
 	require.Contains(t, followUp, "Please send your response to "+addr+".")
 

@@ -110,6 +110,22 @@
     setTimeout(function () { URL.revokeObjectURL(t.href); }, 10000);
   });
 
+  // "Open in your email program": the mailto: link of the letter as edited
+  // on the page, not as drafted (RFC 6068: %20 for spaces, CRLF lines).
+  document.addEventListener("click", function (e) {
+    var a = e.target.closest("a[data-mailto]");
+    if (!a) return;
+    var field = function (name) {
+      var el = document.querySelector(a.getAttribute("data-mailto-" + name));
+      return el ? el.value : "";
+    };
+    var q = [];
+    if (a.getAttribute("data-mailto-cc")) q.push("cc=" + encodeURIComponent(a.getAttribute("data-mailto-cc")));
+    q.push("subject=" + encodeURIComponent(field("subject")));
+    q.push("body=" + encodeURIComponent(field("body").replace(/\r?\n/g, "\r\n")));
+    a.href = "mailto:" + encodeURIComponent(a.getAttribute("data-mailto-to")) + "?" + q.join("&");
+  });
+
   // A form sent twice (a double click, Enter pressed again while the page
   // loads) would file the request or log the letter twice: once a POST
   // form is on its way, further submits of it are ignored. A page the
