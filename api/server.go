@@ -35,6 +35,9 @@ type Config struct {
 	// (SUNSHINE_INBOUND_DOMAIN), "" for none: drafted letters name the
 	// request's reply address when there is one.
 	InboundDomain string
+	// InboundSecret (SUNSHINE_INBOUND_SECRET) lets a hosted mail service
+	// post emails to reply addresses to /inbound/email; "" turns it off.
+	InboundSecret string
 	// BodyLimit caps request bodies, in bytes (default 1 MiB).
 	BodyLimit int64
 	// Ready reports whether the service can take traffic (database
@@ -230,6 +233,7 @@ func (s *Server) routes() {
 	e.GET("/metrics", s.metricsAuth, gin.WrapH(promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})))
 
 	e.GET("/calendar/:file", s.handleCalendarFeed) // the secret in the path is the credential
+	e.POST("/inbound/email", s.handleInboundEmail) // the inbound secret is the credential
 
 	v1 := e.Group("/api/v1")
 	v1.GET("/deadline", s.handleDeadline)

@@ -181,7 +181,7 @@ func TestSpec_Document(t *testing.T) {
 			any("https://github.com/sunshine-records/sunshine/blob/main/docs/api.md#"+code))
 	}
 
-	public := []string{"/calendar/{file}", "/healthz", "/readyz", "/metrics", "/api/v1/deadline", "/api/v1/jurisdictions"}
+	public := []string{"/calendar/{file}", "/inbound/email", "/healthz", "/readyz", "/metrics", "/api/v1/deadline", "/api/v1/jurisdictions"}
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
 			require.NotEmpty(t, op.OperationID, "%s %s", method, path)
@@ -203,6 +203,9 @@ func TestSpec_Document(t *testing.T) {
 				}
 				require.NotNil(t, mt, "%s %s: request body must be application/json or multipart/form-data", method, path)
 				schema := mt.Schema.Value
+				if path == "/inbound/email" {
+					continue // a mail service's form: its many other fields are ignored
+				}
 				require.NotNil(t, schema.AdditionalProperties.Has, "%s %s: request body needs additionalProperties: false", method, path)
 				require.False(t, *schema.AdditionalProperties.Has, "%s %s: request body needs additionalProperties: false", method, path)
 			}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"net/mail"
 	"strings"
 	"time"
 
@@ -68,6 +69,35 @@ func (s *Store) ReceiveEmail(ctx context.Context, tokens []string, from, subject
 		out = append(out, Received{Request: r, Document: doc})
 	}
 	return out, nil
+}
+
+// ReceiveRawEmail files an email as it came from a mail server (raw, RFC
+// 5322) with the requests whose reply addresses at domain it was delivered
+// to: recipients, the envelope's, or when none are given its Delivered-To,
+// X-Original-To, To and Cc headers. Not an email is EInvalid; to no reply
+// address there, or one no request has, ENotFound; nothing is filed then.
+func (s *Store) ReceiveRawEmail(ctx context.Context, domain string, recipients []string, raw []byte) ([]Received, error) {
+	if len(recipients) == 0 {
+		msg, err := mail.ReadMessage(bytes.NewReader(raw))
+		if err != nil {
+			return nil, sunshine.Errorf(sunshine.EInvalid, "not an email: %v", err)
+		}
+		for _, h := range []string{"Delivered-To", "X-Original-To", "To", "Cc"} {
+			recipients = append(recipients, msg.Header[h]...)
+		}
+	}
+	tokens := sunshine.ReplyTokens(domain, recipients...)
+	if len(tokens) == 0 {
+		return nil, sunshine.Errorf(sunshine.ENotFound, "the email is to no reply address at %s", domain)
+	}
+	email, err := textract.ReadEmail(ctx, raw)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		return nil, sunshine.Errorf(sunshine.EInvalid, "%s", err.Error())
+	}
+	return s.ReceiveEmail(ctx, tokens, email.From, email.Subject, raw)
 }
 
 // receive stores an email to a request's reply address (nd) and, in the

@@ -48,6 +48,9 @@ type Config struct {
 	// requests' reply addresses (request-<token>@domain), whose mail the
 	// mail server hands to `sunshine mail-in`; empty: no reply addresses.
 	InboundDomain string
+	// InboundSecret is SUNSHINE_INBOUND_SECRET (or _FILE): the password a
+	// hosted mail service posts emails to /inbound/email with; empty: off.
+	InboundSecret string
 }
 
 // minExtractMemory is the least SUNSHINE_EXTRACT_MEMORY: below it, Go's
@@ -100,6 +103,14 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	c.InboundDomain = strings.ToLower(strings.TrimSpace(str("SUNSHINE_INBOUND_DOMAIN", "")))
 	if d := c.InboundDomain; d != "" && !validDomain(d) {
 		errs = append(errs, fmt.Errorf("SUNSHINE_INBOUND_DOMAIN: %q must be a mail domain such as replies.example.org", d))
+	}
+	c.InboundSecret = str("SUNSHINE_INBOUND_SECRET", "")
+	switch {
+	case c.InboundSecret == "":
+	case len(c.InboundSecret) < 20:
+		errs = append(errs, errors.New("SUNSHINE_INBOUND_SECRET: must be at least 20 characters (for example `openssl rand -hex 20`)"))
+	case c.InboundDomain == "":
+		errs = append(errs, errors.New("SUNSHINE_INBOUND_SECRET: takes emails for reply addresses, so SUNSHINE_INBOUND_DOMAIN must be set too"))
 	}
 	for _, p := range strings.Split(str("SUNSHINE_TRUSTED_PROXIES", ""), ",") {
 		if p = strings.TrimSpace(p); p == "" {

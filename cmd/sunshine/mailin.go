@@ -1,20 +1,17 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	netmail "net/mail"
 	"time"
 
 	sunshine "github.com/sunshine-records/sunshine"
 	"github.com/sunshine-records/sunshine/api"
 	"github.com/sunshine-records/sunshine/store"
-	"github.com/sunshine-records/sunshine/textract"
 )
 
 // Exit statuses a mail server acts on (sysexits.h): it bounces the email
@@ -62,28 +59,10 @@ func runMailIn(args []string, stdout, stderr io.Writer) error {
 	if int64(len(raw)) > cfg.UploadLimit {
 		return exitStatus{exitDataErr, fmt.Errorf("the email is larger than SUNSHINE_MAX_UPLOAD (%d bytes)", cfg.UploadLimit)}
 	}
-	recipients := fs.Args()
-	if len(recipients) == 0 {
-		msg, err := netmail.ReadMessage(bytes.NewReader(raw))
-		if err != nil {
-			return exitStatus{exitDataErr, fmt.Errorf("not an email: %w", err)}
-		}
-		for _, h := range []string{"Delivered-To", "X-Original-To", "To", "Cc"} {
-			recipients = append(recipients, msg.Header[h]...)
-		}
-	}
-	tokens := sunshine.ReplyTokens(cfg.InboundDomain, recipients...)
-	if len(tokens) == 0 {
-		return exitStatus{exitNoUser, fmt.Errorf("the email is to no reply address at %s", cfg.InboundDomain)}
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	email, err := textract.ReadEmail(ctx, raw)
-	if err != nil {
-		return exitStatus{exitDataErr, err}
-	}
-	err = withStore(func(ctx context.Context, s *store.Store) error {
-		filed, err := s.ReceiveEmail(ctx, tokens, email.From, email.Subject, raw)
+	err = withStore(func(_ context.Context, s *store.Store) error {
+		filed, err := s.ReceiveRawEmail(ctx, cfg.InboundDomain, fs.Args(), raw)
 		// Its text is read now, for search (as an upload's is); what this
 		// cannot read, the server's sweep reads later.
 		extractor := api.New(s, api.Config{Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
@@ -100,6 +79,8 @@ func runMailIn(args []string, stdout, stderr io.Writer) error {
 		return nil
 	case sunshine.ErrorCode(err) == sunshine.ENotFound:
 		return exitStatus{exitNoUser, errors.New(sunshine.ErrorMessage(err))}
+	case sunshine.ErrorCode(err) == sunshine.EInvalid:
+		return exitStatus{exitDataErr, errors.New(sunshine.ErrorMessage(err))}
 	}
 	return exitStatus{exitTempFail, err}
 }

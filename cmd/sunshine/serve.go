@@ -128,7 +128,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 
 	handler := api.New(st, api.Config{Logger: log, BodyLimit: cfg.BodyLimit, UploadLimit: cfg.UploadLimit,
 		Ready: readiness(db, log), BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken,
-		InboundDomain: cfg.InboundDomain})
+		InboundDomain: cfg.InboundDomain, InboundSecret: cfg.InboundSecret})
 	pages := web.New(st, handler.Engine(), web.Config{Logger: log, BaseURL: cfg.BaseURL, UploadLimit: cfg.UploadLimit,
 		SecureCookies: cfg.SecureCookies(), ExtractText: handler.ExtractText, RequestZip: handler.RequestZip,
 		InboundDomain: cfg.InboundDomain})
