@@ -3,6 +3,7 @@ package web_test
 import (
 	"html"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -77,4 +78,26 @@ func TestRequestPage_ReplyAddress(t *testing.T) {
 		require.Equal(t, http.StatusOK, rec.Code)
 		require.False(t, strings.Contains(body(rec), "reply-address") || strings.Contains(body(rec), "request-"+pr.ReplyToken), path)
 	}
+}
+
+// The staff pages share the API's engine: their middleware lets a mail
+// service's post to /inbound/email through (no session, no browser).
+func TestInboundEmail_WithThePages(t *testing.T) {
+	t.Parallel()
+	const secret = "0123456789abcdef0123456789"
+	b := setupWith(t, api.Config{InboundDomain: "replies.ndlon.example", InboundSecret: secret})
+	a := &sunshine.Agency{Name: "Sheriff", Jurisdiction: "us-ca"}
+	require.NoError(t, b.st.CreateAgency(b.fx.Ctx, a))
+	r := &sunshine.Request{AgencyID: a.ID, Title: "Booking records", DeliveryMethod: sunshine.DeliveryEmail}
+	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, r))
+	req := httptest.NewRequest("POST", "/inbound/email?recipient=request-"+r.ReplyToken+"@replies.ndlon.example",
+		strings.NewReader("From: Records <records@sheriff.example>\r\nSubject: Hello\r\n\r\nText.\r\n"))
+	req.Header.Set("Content-Type", "message/rfc822")
+	req.SetBasicAuth("mailgun", secret)
+	rec := b.do(req)
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+	emails, n, err := b.st.FindUnloggedEmails(b.fx.Ctx, 10)
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	require.Equal(t, r.ID, emails[0].RequestID)
 }
