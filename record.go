@@ -417,8 +417,12 @@ var RecordCSVHeader = func() []string {
 	for _, st := range ClosedStatuses {
 		h = append(h, string(st))
 	}
-	return append(h, "fee_estimates", "median_fee")
+	return append(h, "fee_estimates", "median_fee", "exemptions_cited")
 }()
+
+// csvExemptions is how many exemptions a record's CSV row names, as the
+// API's exemptions_cited does.
+const csvExemptions = 10
 
 // RecordCSV is a's record as one row of RecordCSVHeader; the total's
 // agency is "All agencies".
@@ -445,7 +449,12 @@ func RecordCSV(a *AgencyRecord) []string {
 	if c, ok := a.MedianFee(); ok {
 		fee = FormatCents(c)
 	}
-	return append(row, strconv.Itoa(a.FeeEstimates), fee)
+	var cited []string
+	for _, e := range a.TopExemptions(csvExemptions) {
+		cited = append(cited, fmt.Sprintf("%s (%d)", e.Exemption, e.Requests))
+	}
+	// One cell, the most cited first: "(b)(5) (3); (b)(7)(C) (2)".
+	return append(row, strconv.Itoa(a.FeeEstimates), fee, CSVSafe(strings.Join(cited, "; ")))
 }
 
 // WriteRecordCSV writes rep as CSV: the header, each agency, the total.

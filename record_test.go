@@ -142,13 +142,13 @@ func TestRecordBuilder(t *testing.T) {
 	cents, ok := s.MedianFee()
 	require.True(t, ok)
 	assert.Equal(t, "45.50", FormatCents(cents))
-	assert.Equal(t, []string{"2", "45.50"}, RecordCSV(s)[len(RecordCSVHeader)-2:])
+	assert.Equal(t, []string{"2", "45.50", "Gov. Code 7923.600 (2); Gov. Code 7922.000 (1)"}, RecordCSV(s)[len(RecordCSVHeader)-3:])
 
 	p := rep.Agencies[0]
 	assert.Empty(t, p.TopExemptions(5))
 	_, ok = p.MedianFee()
 	assert.False(t, ok)
-	assert.Equal(t, []string{"0", ""}, RecordCSV(p)[len(RecordCSVHeader)-2:])
+	assert.Equal(t, []string{"0", "", ""}, RecordCSV(p)[len(RecordCSVHeader)-3:])
 	_, ok = p.OnTimePercent()
 	assert.False(t, ok, "nothing measured")
 	_, ok = p.MedianResponseDays()

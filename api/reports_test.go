@@ -118,9 +118,9 @@ func TestReports_AgencyRecords(t *testing.T) {
 		require.Len(t, rows, 3, "header, the sheriff, the total")
 		assert.Equal(t, []string{"agency_id", "agency", "jurisdiction", "filed", "open", "overdue", "responded",
 			"median_days_to_first_response", "on_time_percent", "met", "missed", "missed_waiting_on_us", "pending", "not_measured",
-			"fulfilled", "partially_granted", "denied", "no_records", "withdrawn", "abandoned", "fee_estimates", "median_fee"}, rows[0])
+			"fulfilled", "partially_granted", "denied", "no_records", "withdrawn", "abandoned", "fee_estimates", "median_fee", "exemptions_cited"}, rows[0])
 		assert.Equal(t, []string{sheriff, "Sacramento County Sheriff", "us-ca", "2", "2", "2", "1", "9", "50", "1", "1", "0", "0", "0",
-			"0", "0", "0", "0", "0", "0", "0", ""}, rows[1])
+			"0", "0", "0", "0", "0", "0", "0", "", "Gov. Code 7923.600 (1)"}, rows[1])
 		assert.Equal(t, "All agencies", rows[2][1])
 		assert.Equal(t, rows[1][3:], rows[2][3:], "the total of one agency is its record")
 	})
