@@ -27,8 +27,7 @@ func bundled(c store.ClaimedReminder) bool {
 
 // bundleKey is what the reminders one email may deliver share: the
 // person, the kind and the group, or for assignments the person who made
-// them; a reminder that cannot share an email has a key of
-// its own.
+// them; a reminder that cannot share an email has a key of its own.
 func bundleKey(c store.ClaimedReminder) string {
 	switch {
 	case !bundled(c):
@@ -80,9 +79,8 @@ type outgoing struct {
 // listing them (a request sent to 58 sheriffs is due at 58 agencies the
 // same week), as do one person's assignments to another (a coordinator
 // handing over a dozen requests at once); every other email goes as it
-// is. The bundle's
-// Message-ID is its first reminder's, "reminders-" rather than
-// "reminder-": a retry of the same reminders is the same message.
+// is. A bundle's Message-ID is its first reminder's, "reminders-" rather
+// than "reminder-": a retry of the same reminders is the same message.
 func bundle(msgs []mail.Message, sending []store.ClaimedReminder, lk *batchLookups) ([]outgoing, error) {
 	var out []outgoing
 	byKey := map[string]int{} // index into out
