@@ -207,6 +207,7 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		"POST /password/reset/:token": "public: the token in the path is the credential (TestPasswordReset)",
 		"GET /assets/*file":           "public: static files",
 		"GET /calendar/:file":         "the secret in the path is the credential, not a session",
+		"POST /inbound/email":         "a mail service's post: the inbound secret is the credential, not a session (api's TestInboundEmail)",
 		"GET /healthz":                "the operator's probe, without a session",
 		"GET /readyz":                 "the operator's probe, without a session",
 		"GET /metrics":                "the operator's scraper, without a session",
