@@ -99,17 +99,14 @@ func (s *Server) bulkNote(ctx context.Context, action, tag string, ch sunshine.B
 	var done, already string
 	switch action {
 	case "assign":
-		who := "nobody"
+		done, already = fmt.Sprintf("%s unassigned.", count(n, "request")), fmt.Sprintf("%s already.", wasWere(same))
 		if *ch.AssigneeID != "" {
 			u, err := s.store.FindUserByID(ctx, *ch.AssigneeID)
 			if err != nil {
 				return "", err
 			}
-			who = cmp.Or(u.Name, u.Email) // as the request's page names its assignee
-		}
-		done, already = fmt.Sprintf("%s assigned to %s.", count(n, "request"), who), fmt.Sprintf("%s already.", wasWere(same))
-		if who == "nobody" {
-			done = fmt.Sprintf("%s unassigned.", count(n, "request"))
+			// Named as the request's page names its assignee.
+			done = fmt.Sprintf("%s assigned to %s.", count(n, "request"), cmp.Or(u.Name, u.Email))
 		}
 	case "add_tag":
 		done, already = fmt.Sprintf("Tag “%s” added to %s.", tag, count(n, "request")), fmt.Sprintf("%d had it already.", same)
