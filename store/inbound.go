@@ -185,6 +185,7 @@ type UnloggedEmail struct {
 	RequestID    string    `db:"request_id"`
 	RequestTitle string    `db:"title"`
 	AgencyName   string    `db:"agency_name"`
+	Assignee     string    `db:"assignee"` // the request's assignee's name (else email), "" for none
 }
 
 // FindUnloggedEmails lists the organization's emails to log, oldest first,
@@ -195,10 +196,11 @@ func (s *Store) FindUnloggedEmails(ctx context.Context, limit int) ([]UnloggedEm
 		return nil, 0, err
 	}
 	const q = `SELECT d.id AS document_id, d.filename, d.received_from, d.created_at, r.id AS request_id, r.title, a.name AS agency_name,
-			count(*) OVER () AS total
+			coalesce(nullif(u.name, ''), u.email, '') AS assignee, count(*) OVER () AS total
 		FROM documents d
 		JOIN requests r ON r.org_id = d.org_id AND r.id = d.request_id
 		JOIN agencies a ON a.org_id = r.org_id AND a.id = r.agency_id
+		LEFT JOIN users u ON u.org_id = r.org_id AND u.id = r.assignee_id
 		WHERE d.org_id = $1 AND d.received_from IS NOT NULL AND d.communication_id IS NULL AND d.deleted_at IS NULL
 		ORDER BY d.created_at, d.id LIMIT $2`
 	var rows []struct {

@@ -59,7 +59,7 @@ func TestRequestPage_ReplyAddress(t *testing.T) {
 	require.Contains(t, form, "We need 14 more days.", "the log form is filled from it")
 	dash := html.UnescapeString(body(b.get("/")))
 	require.Contains(t, dash, `Emails to log <span class="count">(1)</span>`)
-	require.Contains(t, dash, `<a href="/requests/`+r.ID+`?email=`+doc.ID+`#log">Your request.eml</a> from Records Unit <records@sheriff.example>, Wed 5 Apr 2017`)
+	require.Contains(t, dash, `<a href="/requests/`+r.ID+`?email=`+doc.ID+`#log">Your request.eml</a> from Records Unit <records@sheriff.example>, Wed 5 Apr 2017 <span class="hint">· Communications with ICE (Sacramento County Sheriff's Department) · unassigned</span>`)
 
 	// Logged, it is no longer to log.
 	rec := b.post("/requests/"+r.ID+"/communications", url.Values{"email_document_id": {doc.ID}, "direction": {"in"}, "channel": {"email"},
@@ -88,7 +88,7 @@ func TestInboundEmail_WithThePages(t *testing.T) {
 	b := setupWith(t, api.Config{InboundDomain: "replies.ndlon.example", InboundSecret: secret})
 	a := &sunshine.Agency{Name: "Sheriff", Jurisdiction: "us-ca"}
 	require.NoError(t, b.st.CreateAgency(b.fx.Ctx, a))
-	r := &sunshine.Request{AgencyID: a.ID, Title: "Booking records", DeliveryMethod: sunshine.DeliveryEmail}
+	r := &sunshine.Request{AgencyID: a.ID, Title: "Booking records", DeliveryMethod: sunshine.DeliveryEmail, AssigneeID: &b.fx.Admin.ID}
 	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, r))
 	req := httptest.NewRequest("POST", "/inbound/email?recipient=request-"+r.ReplyToken+"@replies.ndlon.example",
 		strings.NewReader("From: Records <records@sheriff.example>\r\nSubject: Hello\r\n\r\nText.\r\n"))
@@ -100,4 +100,5 @@ func TestInboundEmail_WithThePages(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 1, n)
 	require.Equal(t, r.ID, emails[0].RequestID)
+	require.Equal(t, b.fx.Admin.Name, emails[0].Assignee, "who should log it")
 }
