@@ -41,10 +41,24 @@ func ReplyTokens(domain string, addresses ...string) []string {
 				continue
 			}
 			token, _, _ = strings.Cut(token, "+")
-			if token != "" && !slices.Contains(out, token) {
+			if tokenChars(token) && !slices.Contains(out, token) {
 				out = append(out, token)
 			}
 		}
 	}
 	return out
+}
+
+// tokenChars reports whether s can be a reply token: letters and digits
+// only (tokens are hex), so nothing odd in an address reaches a look-up.
+func tokenChars(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
 }

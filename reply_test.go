@@ -1,6 +1,7 @@
 package sunshine_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -28,10 +29,29 @@ func TestReplyTokens(t *testing.T) {
 		{"in angle brackets alone (an envelope)", []string{"<request-abc123@replies.example.org>"}, []string{"abc123"}},
 		{"another domain", []string{"request-abc123@example.org", "request-abc123@replies.example.org.evil.example"}, nil},
 		{"not a reply address", []string{"records@replies.example.org", "request-@replies.example.org"}, nil},
+		{"not a token", []string{`"request-a@b"@replies.example.org`, `"request-a b"@replies.example.org`}, nil},
 		{"not an address", []string{"", "undisclosed-recipients:;"}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			require.Equal(t, tc.want, sunshine.ReplyTokens(domain, tc.addresses...))
 		})
 	}
+}
+
+// Whatever an email's headers hold, the tokens found are plain: no empty
+// one, no address characters, lower case, each once.
+func FuzzReplyTokens(f *testing.F) {
+	for _, s := range []string{"request-abc@replies.example.org", `"R" <REQUEST-Ab+x@Replies.Example.Org>, b@c`, "request-@replies.example.org", "<>", "=?utf-8?q?x?= <request-a@replies.example.org>"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, field string) {
+		seen := map[string]bool{}
+		for _, tok := range sunshine.ReplyTokens("replies.example.org", field) {
+			require.NotEmpty(t, tok)
+			require.Regexp(t, `^[0-9a-z]{1,64}$`, tok)
+			require.Equal(t, strings.ToLower(tok), tok)
+			require.False(t, seen[tok], "each once")
+			seen[tok] = true
+		}
+	})
 }
