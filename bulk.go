@@ -70,7 +70,7 @@ func (b *BulkChange) Validate() error {
 	}
 	switch {
 	case b.Close != nil && !slices.Contains(ClosedStatuses, *b.Close):
-		errs = append(errs, FieldError{"close", fmt.Sprintf("%q is not a closed status: many requests at once can only be closed (%s)", *b.Close, statusList(ClosedStatuses))})
+		errs = append(errs, FieldError{"close", fmt.Sprintf("%q is not a closed status: many requests at once can only be closed (%s)", *b.Close, JoinStatuses(ClosedStatuses))})
 	case b.Close == nil && b.CloseNote != "":
 		errs = append(errs, FieldError{"close_note", "goes with a closed status: choose how the requests end"})
 	case chars(b.CloseNote) > MaxCloseNote:
@@ -125,13 +125,4 @@ func Retag(tags, add, remove []string) []string {
 		return nil
 	}
 	return out
-}
-
-// statusList names statuses for a message: "withdrawn, abandoned".
-func statusList(ss []Status) string {
-	names := make([]string, len(ss))
-	for i, st := range ss {
-		names[i] = string(st)
-	}
-	return strings.Join(names, ", ")
 }

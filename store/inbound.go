@@ -57,16 +57,12 @@ func (s *Store) ReceiveEmail(ctx context.Context, tokens []string, from, subject
 		// As the organization, by no one of its people: the sender is
 		// the agency.
 		orgCtx := sunshine.WithPrincipal(ctx, sunshine.Principal{OrgID: ref.OrgID})
-		doc, err := s.receive(orgCtx, NewDocument{RequestID: ref.ID, Filename: emailFilename(subject),
+		got, err := s.receive(orgCtx, NewDocument{RequestID: ref.ID, Filename: emailFilename(subject),
 			ContentType: "message/rfc822", Content: bytes.NewReader(raw), ReceivedFrom: from})
 		if err != nil {
 			return out, err
 		}
-		r, err := s.FindRequestByID(orgCtx, ref.ID)
-		if err != nil {
-			return out, err
-		}
-		out = append(out, Received{Request: r, Document: doc})
+		out = append(out, got)
 	}
 	return out, nil
 }
@@ -108,26 +104,27 @@ func (s *Store) ReceiveRawEmail(ctx context.Context, domain string, recipients [
 // emails, or spam to a known address, is told a few times an hour at most). The same email received before (a mail server
 // delivering it again after its first try timed out) is not stored again:
 // receive returns the first, checked under the request's lock.
-func (s *Store) receive(ctx context.Context, nd NewDocument) (*sunshine.Document, error) {
+func (s *Store) receive(ctx context.Context, nd NewDocument) (Received, error) {
+	var got Received
 	org, err := orgID(ctx)
 	if err != nil {
-		return nil, err
+		return got, err
 	}
 	sd, err := s.SpoolDocument(ctx, nd)
 	if err != nil {
-		return nil, err
+		return got, err
 	}
 	defer sd.Remove()
-	var doc *sunshine.Document
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
 		r, err := s.findRequest(ctx, tx, org, nd.RequestID, true)
 		if err != nil {
 			return err
 		}
-		if doc, err = findDocumentByContent(ctx, tx, r.OrgID, r.ID, sd.sp.sha256, true); doc != nil || err != nil {
+		got.Request = r
+		if got.Document, err = findDocumentByContent(ctx, tx, r.OrgID, r.ID, sd.sp.sha256, true); got.Document != nil || err != nil {
 			return err
 		}
-		if doc, err = sd.insert(ctx, tx, r, nil); err != nil {
+		if got.Document, err = sd.insert(ctx, tx, r, nil); err != nil {
 			return err
 		}
 		if err := touchRequest(ctx, tx, r); err != nil {
@@ -146,7 +143,7 @@ func (s *Store) receive(ctx context.Context, nd NewDocument) (*sunshine.Document
 		_, err = tx.ExecContext(ctx, q, s.clock.Now(), r.OrgID, r.ID, s.today(r))
 		return translate(err, "reminder")
 	})
-	return doc, err
+	return got, err
 }
 
 // emailFilename names a received email's document after its subject
@@ -159,6 +156,11 @@ func emailFilename(subject string) string {
 	return textract.SanitizeFilename(cmp.Or(subject, "email") + ".eml")
 }
 
+// unloggedEmail is a document d that came to its request's reply address
+// and no communication has yet (nor was it removed): an email to log
+// (documents_unlogged_emails_idx).
+const unloggedEmail = `d.received_from IS NOT NULL AND d.communication_id IS NULL AND d.deleted_at IS NULL`
+
 // UnloggedEmails lists the emails that came to a request's reply address
 // and are logged as no communication yet (nor removed), oldest first.
 func (s *Store) UnloggedEmails(ctx context.Context, requestID string) ([]*sunshine.Document, error) {
@@ -168,7 +170,7 @@ func (s *Store) UnloggedEmails(ctx context.Context, requestID string) ([]*sunshi
 	}
 	var docs []*sunshine.Document
 	query := `SELECT ` + documentColumns + documentFrom + ` WHERE d.org_id = $1 AND d.request_id = $2
-		AND d.received_from IS NOT NULL AND d.communication_id IS NULL AND d.deleted_at IS NULL ORDER BY d.created_at, d.id`
+		AND ` + unloggedEmail + ` ORDER BY d.created_at, d.id`
 	if err := sqlx.SelectContext(ctx, s.q(), &docs, query, org, requestID); err != nil {
 		return nil, translate(err, "documents")
 	}
@@ -201,7 +203,7 @@ func (s *Store) FindUnloggedEmails(ctx context.Context, limit int) ([]UnloggedEm
 		JOIN requests r ON r.org_id = d.org_id AND r.id = d.request_id
 		JOIN agencies a ON a.org_id = r.org_id AND a.id = r.agency_id
 		LEFT JOIN users u ON u.org_id = r.org_id AND u.id = r.assignee_id
-		WHERE d.org_id = $1 AND d.received_from IS NOT NULL AND d.communication_id IS NULL AND d.deleted_at IS NULL
+		WHERE d.org_id = $1 AND ` + unloggedEmail + `
 		ORDER BY d.created_at, d.id LIMIT $2`
 	var rows []struct {
 		UnloggedEmail
@@ -227,10 +229,7 @@ func (s *Store) CountUnloggedEmailsFor(ctx context.Context, userID string) (int,
 		return 0, err
 	}
 	const q = `SELECT count(*) FROM documents d JOIN requests r ON r.org_id = d.org_id AND r.id = d.request_id
-		WHERE d.org_id = $1 AND d.received_from IS NOT NULL AND d.communication_id IS NULL AND d.deleted_at IS NULL
-		  AND (EXISTS (SELECT 1 FROM users u WHERE u.id = $2 AND u.role = 'admin')
-		       OR r.assignee_id = $2
-		       OR EXISTS (SELECT 1 FROM watchers w WHERE w.request_id = r.id AND w.user_id = $2))`
+		WHERE d.org_id = $1 AND ` + unloggedEmail + ` AND ` + followedBy2
 	var n int
 	if err := sqlx.GetContext(ctx, s.q(), &n, q, org, userID); err != nil {
 		return 0, translate(err, "documents")

@@ -258,6 +258,12 @@ func (s *Store) PlanDigests(ctx context.Context, now time.Time) (int64, error) {
 // one more when there are more, so the digest can say it is cut.
 const DigestLimit = 500
 
+// followedBy2 is a request r that user $2 follows as a digest counts it:
+// every request for an admin, else those assigned to them or they watch.
+const followedBy2 = `(EXISTS (SELECT 1 FROM users u WHERE u.id = $2 AND u.role = 'admin')
+		OR r.assignee_id = $2
+		OR EXISTS (SELECT 1 FROM watchers w WHERE w.request_id = r.id AND w.user_id = $2))`
+
 // DigestRequests returns a digest recipient's requests that are overdue,
 // due within 7 days, past the agency's estimate (Request.EstimatePassed),
 // waiting on us or with no date to follow (Request.NoDateToFollow), as of
@@ -272,9 +278,7 @@ func (s *Store) DigestRequests(ctx context.Context, userID string) ([]*sunshine.
 		     OR r.status = 'awaiting_requester'
 		     OR ` + estimatePassed("($3::timestamptz AT TIME ZONE a.time_zone)::date") + `
 		     OR ` + noDateToFollow + `)
-		AND (EXISTS (SELECT 1 FROM users u WHERE u.id = $2 AND u.role = 'admin')
-		     OR r.assignee_id = $2
-		     OR EXISTS (SELECT 1 FROM watchers w WHERE w.request_id = r.id AND w.user_id = $2))
+		AND ` + followedBy2 + `
 		ORDER BY r.due_sort, r.id LIMIT ` + strconv.Itoa(DigestLimit+1)
 	var rows []requestRow
 	if err := sqlx.SelectContext(ctx, s.q(), &rows, q, org, userID, s.clock.Now()); err != nil {

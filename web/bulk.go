@@ -144,18 +144,14 @@ func wasWere(n int) string {
 	return fmt.Sprintf("%d were", n)
 }
 
-// assignable are the people a request can go to: the active users, the
-// chosen one selected.
-func (s *Server) assignable(ctx context.Context, chosen string) ([]dashOption, error) {
-	users, err := s.store.FindUsers(ctx)
-	if err != nil {
-		return nil, err
-	}
+// assignable are the people of users a request can go to: the active
+// ones, the chosen one selected.
+func assignable(users []*sunshine.User, chosen string) []dashOption {
 	var out []dashOption
 	for _, u := range users {
 		if u.Active {
 			out = append(out, dashOption{u.ID, userLabel(u), u.ID == chosen})
 		}
 	}
-	return out, nil
+	return out
 }

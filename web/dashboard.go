@@ -177,14 +177,20 @@ func (s *Server) orgToday(c *gin.Context) deadline.Date {
 	return today
 }
 
-// orgLocation is the signed-in organization's time zone, UTC without one.
+// orgLocation is the signed-in organization's time zone, UTC without one;
+// kept on c, as orgToday is.
 func (s *Server) orgLocation(c *gin.Context) *time.Location {
+	if v, ok := c.Get("sunshine.orgLocation"); ok {
+		return v.(*time.Location)
+	}
+	loc := time.UTC
 	if _, signedIn := sunshine.PrincipalFrom(ctxOf(c)); signedIn {
 		if pol, err := s.store.ReminderPolicy(ctxOf(c)); err == nil {
-			return sunshine.Location(pol.TimeZone)
+			loc = sunshine.Location(pol.TimeZone)
 		}
 	}
-	return time.UTC
+	c.Set("sunshine.orgLocation", loc)
+	return loc
 }
 
 // findAll pages through a request list up to max rows; more reports a cut.
@@ -408,7 +414,7 @@ func (s *Server) dashCalendar(ctx context.Context, f dashFilter, first deadline.
 // dashOptions fills the filter form's choices.
 func (s *Server) dashOptions(ctx context.Context, d *dashData) error {
 	var err error
-	if d.Assignees, d.Agencies, err = s.filterOptions(ctx, d.Filter.AssigneeID, d.Filter.AgencyID); err != nil {
+	if _, d.Assignees, d.Agencies, err = s.filterOptions(ctx, d.Filter.AssigneeID, d.Filter.AgencyID); err != nil {
 		return err
 	}
 	for _, st := range slices.Concat(sunshine.OpenStatuses, sunshine.ClosedStatuses) {
@@ -419,20 +425,19 @@ func (s *Server) dashOptions(ctx context.Context, d *dashData) error {
 
 // filterOptions are the choices of the assignee and agency filters, with
 // the chosen ones selected: the dashboard's and the Requests page's.
-func (s *Server) filterOptions(ctx context.Context, assigneeID, agencyID string) (assignees, agencies []dashOption, err error) {
-	users, err := s.store.FindUsers(ctx)
-	if err != nil {
-		return nil, nil, err
+func (s *Server) filterOptions(ctx context.Context, assigneeID, agencyID string) (users []*sunshine.User, assignees, agencies []dashOption, err error) {
+	if users, err = s.store.FindUsers(ctx); err != nil {
+		return nil, nil, nil, err
 	}
 	for _, u := range users {
 		assignees = append(assignees, dashOption{u.ID, choiceLabel(u), u.ID == assigneeID})
 	}
 	as, _, err := s.store.FindAgencies(ctx, sunshine.AgencyFilter{Limit: 200})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	for _, a := range as {
 		agencies = append(agencies, dashOption{a.ID, a.Name, a.ID == agencyID})
 	}
-	return assignees, agencies, nil
+	return users, assignees, agencies, nil
 }

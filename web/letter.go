@@ -74,13 +74,13 @@ func letterKind(c *gin.Context) (sunshine.LetterKind, error) {
 }
 
 // draftLetter is the letter of the path's request, of the kind asked for,
-// signed by the person signed in; false when the page has answered already
-// (not found, or a kind that is none).
-func (s *Server) draftLetter(c *gin.Context) (*sunshine.Request, sunshine.Letter, bool) {
+// signed by the person signed in, with what it was drafted from; false
+// when the page has answered already (not found, or a kind that is none).
+func (s *Server) draftLetter(c *gin.Context) (sunshine.LetterInput, sunshine.Letter, bool) {
 	kind, err := letterKind(c)
 	if err != nil {
 		s.fail(c, err)
-		return nil, sunshine.Letter{}, false
+		return sunshine.LetterInput{}, sunshine.Letter{}, false
 	}
 	in, err := s.store.FindLetterInput(ctxOf(c), c.Param("id"))
 	if err == nil {
@@ -88,10 +88,10 @@ func (s *Server) draftLetter(c *gin.Context) (*sunshine.Request, sunshine.Letter
 	}
 	if err != nil {
 		s.fail(c, err)
-		return nil, sunshine.Letter{}, false
+		return sunshine.LetterInput{}, sunshine.Letter{}, false
 	}
 	in.Kind, in.ReplyDomain = kind, s.cfg.InboundDomain
-	return in.Request, sunshine.DraftLetter(in, s.store.Clock().Now()), true
+	return in, sunshine.DraftLetter(in, s.store.Clock().Now()), true
 }
 
 // letterChannel is the channel the letter most likely went by: the
@@ -104,10 +104,11 @@ func letterChannel(r *sunshine.Request) string {
 }
 
 func (s *Server) handleLetterPage(c *gin.Context) {
-	r, l, ok := s.draftLetter(c)
+	in, l, ok := s.draftLetter(c)
 	if !ok {
 		return
 	}
+	r := in.Request
 	// The request letter was sent on the day the request says, when it
 	// says; a follow-up, and a letter not sent yet, today, as it is dated.
 	kind, _ := letterKind(c) // (draftLetter checked it)
@@ -117,21 +118,25 @@ func (s *Server) handleLetterPage(c *gin.Context) {
 	}
 	f := newLetterForm(url.Values{"to": {l.To}, "from": {l.From}, "subject": {l.Subject}, "body": {l.Body},
 		"occurred_on": {sent.String()}, "channel": {letterChannel(r)}, "kind": {string(kind)}})
-	s.renderLetter(c, http.StatusOK, r, f)
+	s.renderLetter(c, http.StatusOK, r, in.Agency, f)
 }
 
-func (s *Server) renderLetter(c *gin.Context, status int, r *sunshine.Request, f *reqForm) {
+// renderLetter renders the letter page of r, whose agency is a (nil: read
+// here, for a refused form).
+func (s *Server) renderLetter(c *gin.Context, status int, r *sunshine.Request, a *sunshine.Agency, f *reqForm) {
 	d := &letterPageData{R: r, Form: f, Channels: sunshine.Channels,
 		FollowUp: sunshine.LetterKind(f.V("kind")) == sunshine.LetterFollowUp, ReplyTo: sunshine.ReplyAddress(s.cfg.InboundDomain, r.ReplyToken)}
 	if p, ok := sunshine.PrincipalFrom(ctxOf(c)); ok {
 		d.CanWrite = p.Role.CanWrite()
 	}
-	if a, err := s.store.FindAgencyByID(ctxOf(c), r.AgencyID); err == nil {
-		d.AgencyEmail = a.Email
-	} else if sunshine.ErrorCode(err) != sunshine.ENotFound {
-		s.fail(c, err)
-		return
+	if a == nil {
+		var err error
+		if a, err = s.store.FindAgencyByID(ctxOf(c), r.AgencyID); err != nil {
+			s.fail(c, err)
+			return
+		}
 	}
+	d.AgencyEmail = a.Email
 	title := "Draft the letter"
 	if d.FollowUp {
 		title = "Draft a follow-up letter"
@@ -141,10 +146,11 @@ func (s *Server) renderLetter(c *gin.Context, status int, r *sunshine.Request, f
 
 // handleLetterText downloads the drafted letter as a text file.
 func (s *Server) handleLetterText(c *gin.Context) {
-	r, l, ok := s.draftLetter(c)
+	in, l, ok := s.draftLetter(c)
 	if !ok {
 		return
 	}
+	r := in.Request
 	h := c.Writer.Header()
 	// Named for its kind and agency: a group's letters are many downloads.
 	name := "letter - " + fileSafe(r.AgencyName) + ".txt"
@@ -209,7 +215,7 @@ func (s *Server) handleLetterLog(c *gin.Context) {
 				status = conflict // nothing for the person to fix in the letter
 			}
 		}
-		s.renderLetter(c, status, r, f)
+		s.renderLetter(c, status, r, nil, f)
 		return
 	}
 	cm, _, err := s.store.CreateCommunication(ctx, r.ID, in)
@@ -219,7 +225,7 @@ func (s *Server) handleLetterLog(c *gin.Context) {
 			s.fail(c, err)
 			return
 		}
-		s.renderLetter(c, status, r, f)
+		s.renderLetter(c, status, r, nil, f)
 		return
 	}
 	what := "request letter"

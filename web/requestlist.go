@@ -283,15 +283,14 @@ func (s *Server) showRequestList(c *gin.Context, status int, bulk *reqForm) {
 		status, d.Errors, d.Rows, d.Next = http.StatusBadRequest, fieldErrors(err), nil, ""
 	}
 
-	if d.CanWrite {
-		if d.Assignable, err = s.assignable(ctx, d.Bulk.V("assignee_id")); err != nil {
-			s.fail(c, err)
-			return
-		}
-	}
-	if d.Assignees, d.Agencies, err = s.filterOptions(ctx, f.AssigneeID, f.AgencyID); err != nil {
+	users, assignees, agencies, err := s.filterOptions(ctx, f.AssigneeID, f.AgencyID)
+	if err != nil {
 		s.fail(c, err)
 		return
+	}
+	d.Assignees, d.Agencies = assignees, agencies
+	if d.CanWrite {
+		d.Assignable = assignable(users, d.Bulk.V("assignee_id"))
 	}
 	if d.Laws, err = s.lawOptions(ctx, f.Jurisdiction); err != nil {
 		s.fail(c, err)
