@@ -514,6 +514,10 @@ const (
 	// EventCopiesFiled records the same request filed with more agencies
 	// (Store.FileCopies): the new requests and their agencies, in Data.
 	EventCopiesFiled EventKind = "copies_filed"
+	// EventLetterEmailFailed records a letter email the mail server kept
+	// refusing: delivery gave up (Data: letter_email_id, kind, to, error).
+	// One it accepted is its communication_logged event (Data: emailed_to).
+	EventLetterEmailFailed EventKind = "letter_email_failed"
 )
 
 // MaxInternalNote is how long an internal note may be, in characters

@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -26,12 +25,16 @@ import (
 
 // Config tunes delivery.
 type Config struct {
-	BaseURL     string        // links in emails: BaseURL/requests/{id}
-	Batch       int           // reminders claimed per round (default 100)
-	MaxAttempts int           // then failed (default 8)
-	Backoff     time.Duration // first retry delay, doubled each attempt (default 1m, at most 6h)
-	StaleClaim  time.Duration // a claim older than this is retried (default 10m)
-	DryRun      bool          // plan, render and log, but send nothing
+	BaseURL string // links in emails: BaseURL/requests/{id}
+	// InboundDomain is the domain of requests' reply addresses
+	// (SUNSHINE_INBOUND_DOMAIN): a letter emailed to an agency is
+	// answered there. "" for none: answered to its sender.
+	InboundDomain string
+	Batch         int           // reminders claimed per round (default 100)
+	MaxAttempts   int           // then failed (default 8)
+	Backoff       time.Duration // first retry delay, doubled each attempt (default 1m, at most 6h)
+	StaleClaim    time.Duration // a claim older than this is retried (default 10m)
+	DryRun        bool          // plan, render and log, but send nothing
 	// Connections is how many SMTP connections deliver at once (default 4),
 	// each a share of the batch. One message in flight per connection is
 	// what a process killed mid-batch may send twice.
@@ -106,8 +109,17 @@ func (r *DeliveryResult) retried(final bool) {
 	}
 }
 
-// Deliver sends every reminder due now, a batch at a time, until none is left.
+// Deliver sends every letter to an agency (DeliverLetters) and every
+// reminder due now, a batch at a time, until none is left.
+// A failure of one does not hold back the other.
 func (j *Reminders) Deliver(ctx context.Context) (DeliveryResult, error) {
+	total, lettersErr := j.DeliverLetters(ctx)
+	res, err := j.deliverReminders(ctx)
+	total.add(res)
+	return total, errors.Join(lettersErr, err)
+}
+
+func (j *Reminders) deliverReminders(ctx context.Context) (DeliveryResult, error) {
 	var total DeliveryResult
 	for ctx.Err() == nil {
 		claimed, err := j.store.ClaimReminders(ctx, j.clock.Now(), j.cfg.Batch, j.cfg.StaleClaim)
@@ -277,12 +289,8 @@ func (j *Reminders) deliverBatch(ctx context.Context, claimed []store.ClaimedRem
 // up after MaxAttempts.
 func (j *Reminders) retryOrFail(ctx context.Context, c store.ClaimedReminder, sendErr error) (final bool, err error) {
 	final = c.Attempts >= j.cfg.MaxAttempts
-	delay := time.Duration(float64(j.cfg.Backoff) * math.Pow(2, float64(c.Attempts-1)))
-	if delay > 6*time.Hour || delay <= 0 {
-		delay = 6 * time.Hour
-	}
 	j.log.Warn("reminder not delivered", "reminder_id", c.ID, "attempt", c.Attempts, "final", final, "err", sendErr)
-	return final, j.store.MarkReminderFailed(ctx, c, sendErr.Error(), j.clock.Now().Add(delay), final)
+	return final, j.store.MarkReminderFailed(ctx, c, sendErr.Error(), j.clock.Now().Add(j.backoff(c.Attempts)), final)
 }
 
 // fail records a reminder that cannot be composed (missing data) as failed.

@@ -32,6 +32,19 @@ type Message struct {
 	Subject string
 	Text    string // text/plain body
 	HTML    string // text/html body
+
+	// A letter to an agency, which a person wrote and Sunshine sends for
+	// them, also has these. FromName stands for the From address's name
+	// ("Ana Ruiz, NDLON": the address stays Sunshine's own, which its
+	// domain lets it send from); ReplyTo is where the agency's answer
+	// goes; Cc is copied openly, Bcc blindly (the sender's own copy).
+	FromName string
+	ReplyTo  string
+	Cc, Bcc  []string
+	// Letter marks a person's letter: it is not Auto-Submitted, so the
+	// agency's own auto-replies (acknowledgments with a tracking number)
+	// are not held back.
+	Letter bool
 }
 
 // Mailer delivers messages.
@@ -136,13 +149,36 @@ func (s sender) build(m Message, now time.Time) (*gomail.Msg, error) {
 		return nil, fmt.Errorf("mail: message %s: empty body", m.ID)
 	}
 	msg := gomail.NewMsg()
-	msg.FromMailAddress(s.from)
+	from := *s.from
+	if m.FromName != "" {
+		from.Name = oneLine(m.FromName)
+	}
+	msg.FromMailAddress(&from)
 	msg.ToMailAddress(to)
+	for _, set := range []struct {
+		header string
+		addrs  []string
+		add    func(...string) error
+	}{{"Cc", m.Cc, msg.Cc}, {"Bcc", m.Bcc, msg.Bcc}} {
+		if len(set.addrs) == 0 {
+			continue
+		}
+		if err := set.add(set.addrs...); err != nil {
+			return nil, fmt.Errorf("mail: message %s: invalid %s %q: %w", m.ID, set.header, set.addrs, err)
+		}
+	}
+	if m.ReplyTo != "" {
+		if err := msg.ReplyTo(m.ReplyTo); err != nil {
+			return nil, fmt.Errorf("mail: message %s: invalid Reply-To %q: %w", m.ID, m.ReplyTo, err)
+		}
+	}
 	msg.Subject(oneLine(m.Subject))
 	msg.SetDateWithValue(now)
 	msg.SetMessageIDWithValue(m.ID + "@" + s.host) // go-mail adds the angle brackets
 	msg.SetUserAgent("Sunshine")
-	msg.SetGenHeader(gomail.Header(HeaderAutoSubmitted), "auto-generated")
+	if !m.Letter {
+		msg.SetGenHeader(gomail.Header(HeaderAutoSubmitted), "auto-generated")
+	}
 	msg.SetGenHeader(gomail.Header(HeaderMessage), m.ID)
 	switch {
 	case m.Text != "" && m.HTML != "":

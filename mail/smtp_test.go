@@ -62,6 +62,35 @@ func TestSMTP(t *testing.T) {
 		}
 	})
 
+	t.Run("Letter", func(t *testing.T) {
+		// A person's letter to an agency: from their name at Sunshine's
+		// address, the answer to the request's reply address, copies open
+		// and blind, and not marked auto-submitted (the agency's own
+		// auto-reply with its tracking number is wanted).
+		srv.DeleteAll(t)
+		m, err := mail.NewSMTP(srv.URL(), from)
+		require.NoError(t, err)
+		letter := mail.Message{ID: "letter-1", To: "records@sheriff.example", Subject: "Public records request",
+			Text: "Dear records officer,\n\nUnder the California Public Records Act…", FromName: "Ana Ruiz, NDLON",
+			ReplyTo: "request-abc@replies.example", Cc: []string{"legal@ndlon.example"}, Bcc: []string{"ana@ndlon.example"}, Letter: true}
+		require.Equal(t, []error{nil}, m.Send(context.Background(), []mail.Message{letter}))
+		got := srv.Messages(t)
+		require.Len(t, got, 1)
+		full := srv.Message(t, got[0].ID)
+		require.Equal(t, mailtest.Address{Name: "Ana Ruiz, NDLON", Address: "reminders@sunshine.example"}, full.From)
+		require.Equal(t, []mailtest.Address{{Address: "records@sheriff.example"}}, full.To)
+		require.Equal(t, []mailtest.Address{{Address: "legal@ndlon.example"}}, full.Cc)
+		require.Equal(t, []mailtest.Address{{Address: "ana@ndlon.example"}}, full.Bcc, "the sender's copy went, blind")
+		require.Equal(t, []mailtest.Address{{Address: "request-abc@replies.example"}}, full.ReplyTo)
+		require.Empty(t, full.Header("Auto-Submitted"))
+		// (Mailpit records the blind copy in a Bcc line of its own, above
+		// the Received line it adds: the message as sent starts after.)
+		_, sent, ok := strings.Cut(string(srv.Raw(t, got[0].ID)), "\r\nDate: ")
+		require.True(t, ok)
+		require.NotContains(t, sent, "ana@ndlon.example", "no header names the blind copy")
+		require.Equal(t, "Dear records officer,\n\nUnder the California Public Records Act…", strings.TrimSpace(normalize(full.Text)))
+	})
+
 	t.Run("Auth", func(t *testing.T) {
 		srv.DeleteAll(t)
 		u := strings.Replace(srv.URL(), "smtp://", "smtp://user:pass@", 1)

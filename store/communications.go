@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -80,13 +81,7 @@ func (s *Store) CreateCommunication(ctx context.Context, requestID string, in su
 	if !in.CustomDueOn.IsZero() && c.Kind != sunshine.KindExtensionNotice {
 		return nil, nil, sunshine.FieldInvalid("custom_due_on", "is only for an extension notice; set another agreed date as the request's custom due date")
 	}
-	details := sunshine.RequestUpdate{}
-	if in.TrackingNumber != "" {
-		details.TrackingNumber = &in.TrackingNumber
-	}
-	if !in.AgencyEstimatedOn.IsZero() {
-		details.AgencyEstimatedOn = &in.AgencyEstimatedOn
-	}
+	details := agencyDetails(in)
 	if c.Direction != sunshine.DirectionIn {
 		switch {
 		case details.TrackingNumber != nil:
@@ -100,67 +95,95 @@ func (s *Store) CreateCommunication(ctx context.Context, requestID string, in su
 	}
 	var out *sunshine.Communication
 	r, err := s.mutate(ctx, requestID, func(tx *sqlx.Tx, r *sunshine.Request) error {
-		version := r.Version
 		if err := s.checkOccurredOn(r, &c); err != nil {
 			return err
 		}
-		c.OrgID, c.RequestID, c.CreatedBy = r.OrgID, r.ID, actorID(ctx)
-		// One statement writes the communication and, for a long body, its
-		// snippet chunks (see communicationChunks).
-		q := `WITH m AS (INSERT INTO communications (org_id, request_id, direction, channel, kind, occurred_on, from_party, to_party,
-				subject, body, exemptions_cited, fee_amount, created_by)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::numeric, $13) RETURNING *),
-			chunks AS (INSERT INTO communication_text_chunks (communication_id, n, text)
-				SELECT m.id, c.n, c.chunk FROM m CROSS JOIN text_chunks(m.body) c)
-			SELECT ` + commColumns + ` FROM m`
-		var row commRow
-		err := sqlx.GetContext(ctx, tx, &row, q, c.OrgID, c.RequestID, c.Direction, c.Channel, c.Kind, c.OccurredOn,
-			c.From, c.To, c.Subject, c.Body, pq.Array(c.ExemptionsCited), c.FeeAmount, c.CreatedBy)
-		if err != nil {
-			return commErr(err)
-		}
-		out = row.domain()
-		data := map[string]any{"communication_id": out.ID, "kind": out.Kind, "direction": out.Direction, "subject": out.Subject}
-		if in.EmailDocumentID != "" {
-			data["email_document_id"] = in.EmailDocumentID
-		}
-		if err := addEvent(ctx, tx, r, sunshine.EventCommunication, out.OccurredOn, "", data); err != nil {
-			return err
-		}
-		if in.EmailDocumentID != "" {
-			if err := attachEmail(ctx, tx, r, in.EmailDocumentID, out.ID); err != nil {
-				return err
-			}
-		}
-		for _, a := range attach {
-			if a.nd.RequestID != r.ID {
-				return errors.New("store: an attachment spooled for another request")
-			}
-			if _, err := a.insert(ctx, tx, r, &out.ID); err != nil {
-				return err
-			}
-		}
-		if err := s.applyEffect(ctx, tx, r, out, in); err != nil {
-			return err
-		}
-		// The agency's tracking number and estimate, as its message gives
-		// them: after the effect, so an acknowledgment's estimate follows
-		// the status it brings.
-		if err := s.update(ctx, tx, r, details); err != nil && !errors.Is(err, errNoChange) {
-			return err
-		}
-		if r.Version == version {
-			// No effect saved the request, but it changed all the same (its
-			// correspondence, last_communication_on): a client that syncs
-			// on version or updated_at, or holds an ETag, must see that.
-			return touchRequest(ctx, tx, r)
-		}
-		return nil
+		var err error
+		out, err = s.logCommunication(ctx, tx, r, c, in, nil, "", attach...)
+		return err
 	})
 	if err != nil {
 		return nil, nil, err
 	}
 	return out, r, nil
+}
+
+// logCommunication writes communication c of request r, locked by the
+// caller and checked (CreateCommunication; a letter email the mail server
+// accepted), with its event (extra data and a note, for a letter email),
+// attachments and effect on the request.
+func (s *Store) logCommunication(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, c sunshine.Communication, in sunshine.CommunicationInput,
+	extra map[string]any, note string, attach ...*SpooledDocument) (*sunshine.Communication, error) {
+	version := r.Version
+	c.OrgID, c.RequestID = r.OrgID, r.ID
+	if c.CreatedBy == nil {
+		c.CreatedBy = actorID(ctx)
+	}
+	// One statement writes the communication and, for a long body, its
+	// snippet chunks (see communicationChunks).
+	q := `WITH m AS (INSERT INTO communications (org_id, request_id, direction, channel, kind, occurred_on, from_party, to_party,
+			subject, body, exemptions_cited, fee_amount, created_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::numeric, $13) RETURNING *),
+		chunks AS (INSERT INTO communication_text_chunks (communication_id, n, text)
+			SELECT m.id, c.n, c.chunk FROM m CROSS JOIN text_chunks(m.body) c)
+		SELECT ` + commColumns + ` FROM m`
+	var row commRow
+	err := sqlx.GetContext(ctx, tx, &row, q, c.OrgID, c.RequestID, c.Direction, c.Channel, c.Kind, c.OccurredOn,
+		c.From, c.To, c.Subject, c.Body, pq.Array(c.ExemptionsCited), c.FeeAmount, c.CreatedBy)
+	if err != nil {
+		return nil, commErr(err)
+	}
+	out := row.domain()
+	data := map[string]any{"communication_id": out.ID, "kind": out.Kind, "direction": out.Direction, "subject": out.Subject}
+	if in.EmailDocumentID != "" {
+		data["email_document_id"] = in.EmailDocumentID
+	}
+	maps.Copy(data, extra)
+	if err := addEvent(ctx, tx, r, sunshine.EventCommunication, out.OccurredOn, note, data); err != nil {
+		return nil, err
+	}
+	if in.EmailDocumentID != "" {
+		if err := attachEmail(ctx, tx, r, in.EmailDocumentID, out.ID); err != nil {
+			return nil, err
+		}
+	}
+	for _, a := range attach {
+		if a.nd.RequestID != r.ID {
+			return nil, errors.New("store: an attachment spooled for another request")
+		}
+		if _, err := a.insert(ctx, tx, r, &out.ID); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.applyEffect(ctx, tx, r, out, in); err != nil {
+		return nil, err
+	}
+	// The agency's tracking number and estimate, as its message gives
+	// them: after the effect, so an acknowledgment's estimate follows
+	// the status it brings.
+	if err := s.update(ctx, tx, r, agencyDetails(in)); err != nil && !errors.Is(err, errNoChange) {
+		return nil, err
+	}
+	if r.Version == version {
+		// No effect saved the request, but it changed all the same (its
+		// correspondence, last_communication_on): a client that syncs
+		// on version or updated_at, or holds an ETag, must see that.
+		return out, touchRequest(ctx, tx, r)
+	}
+	return out, nil
+}
+
+// agencyDetails is the request's details an agency's message gives: its
+// tracking number and estimate.
+func agencyDetails(in sunshine.CommunicationInput) sunshine.RequestUpdate {
+	var details sunshine.RequestUpdate
+	if in.TrackingNumber != "" {
+		details.TrackingNumber = &in.TrackingNumber
+	}
+	if !in.AgencyEstimatedOn.IsZero() {
+		details.AgencyEstimatedOn = &in.AgencyEstimatedOn
+	}
+	return details
 }
 
 // attachEmail attaches e-mail document docID of request r, locked by the

@@ -71,7 +71,7 @@ func runRemind(args []string, stdout, stderr io.Writer) error {
 	return withStore(func(ctx context.Context, s *store.Store) error {
 		s = store.New(s.DB(), clock)
 		run := func(s *store.Store) error {
-			r := jobs.NewReminders(s, mailer, clock, newLogger(cfg, stderr), jobs.Config{BaseURL: cfg.BaseURL, DryRun: *dry, Connections: cfg.SMTPConnections})
+			r := jobs.NewReminders(s, mailer, clock, newLogger(cfg, stderr), jobs.Config{BaseURL: cfg.BaseURL, InboundDomain: cfg.InboundDomain, DryRun: *dry, Connections: cfg.SMTPConnections})
 			planned, digests, res, err := r.RunOnce(ctx)
 			if err != nil {
 				return err

@@ -138,7 +138,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	}
 	if cfg.Jobs {
 		log.Info("reminder emails", "to", mailer.Describe())
-		reminders := jobs.NewReminders(st, mailer, sunshine.SystemClock{}, log, jobs.Config{BaseURL: cfg.BaseURL, Connections: cfg.SMTPConnections})
+		reminders := jobs.NewReminders(st, mailer, sunshine.SystemClock{}, log, jobs.Config{BaseURL: cfg.BaseURL, InboundDomain: cfg.InboundDomain, Connections: cfg.SMTPConnections})
 		if err := reminders.Register(handler.Registry()); err != nil {
 			return err
 		}

@@ -64,6 +64,9 @@ type Full struct {
 	MessageID string    `json:"MessageID"`
 	From      Address   `json:"From"`
 	To        []Address `json:"To"`
+	Cc        []Address `json:"Cc"`
+	Bcc       []Address `json:"Bcc"` // envelope recipients the headers do not name
+	ReplyTo   []Address `json:"ReplyTo"`
 	Subject   string    `json:"Subject"`
 	Date      time.Time `json:"Date"`
 	Text      string    `json:"Text"`

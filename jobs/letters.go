@@ -1,0 +1,120 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/mail"
+	"github.com/sunshine-records/sunshine/store"
+)
+
+// DeliverLetters sends the letters staff sent to agencies by email
+// (store.QueueLetterEmail), a batch at a time, until none is due. Each is
+// recorded as soon as the mail server accepts it, which logs it as the
+// request's outgoing communication. A refused letter is retried with the
+// reminders' backoff, then failed for staff to see on the request.
+func (j *Reminders) DeliverLetters(ctx context.Context) (DeliveryResult, error) {
+	var total DeliveryResult
+	for ctx.Err() == nil {
+		claimed, err := j.store.ClaimLetterEmails(ctx, j.clock.Now(), j.cfg.Batch, j.cfg.StaleClaim)
+		if err != nil || len(claimed) == 0 {
+			return total, err
+		}
+		for _, c := range claimed {
+			if err := j.deliverLetter(ctx, c, &total); err != nil {
+				return total, err
+			}
+		}
+	}
+	return total, ctx.Err()
+}
+
+// deliverLetter sends one claimed letter, one at a time: letters are few,
+// and each is recorded before the next is sent.
+func (j *Reminders) deliverLetter(ctx context.Context, c store.ClaimedLetterEmail, res *DeliveryResult) error {
+	msg, err := j.composeLetter(ctx, c)
+	switch {
+	case err != nil && sunshine.ErrorCode(err) == sunshine.ENotFound:
+		res.Failed++
+		return j.store.MarkLetterEmailFailed(ctx, c, err.Error(), j.clock.Now(), true)
+	case err != nil:
+		final, err := j.retryLetter(ctx, c, fmt.Errorf("compose: %w", err))
+		res.retried(final)
+		return err
+	}
+	if j.cfg.DryRun {
+		j.log.Info("dry run: would send letter", "to", msg.To, "subject", msg.Subject)
+		return nil
+	}
+	if errs := j.mailer.Send(ctx, []mail.Message{msg}); errs[0] != nil {
+		if errors.Is(errs[0], mail.ErrCanceled) {
+			return errs[0] // shutting down: the claim goes stale and is retried
+		}
+		final, err := j.retryLetter(ctx, c, errs[0])
+		res.retried(final)
+		return err
+	}
+	// Accepted: record it, once more at once if that fails (a dropped
+	// connection); unrecorded, it is sent again once its claim is stale,
+	// with the same Message-ID.
+	_, err = j.store.MarkLetterEmailSent(ctx, c, j.clock.Now())
+	if err != nil && ctx.Err() == nil {
+		_, err = j.store.MarkLetterEmailSent(ctx, c, j.clock.Now())
+	}
+	if err != nil {
+		return fmt.Errorf("letter email %s sent but not recorded: %w", c.ID, err)
+	}
+	res.Sent++
+	return nil
+}
+
+// composeLetter builds the email of a letter: to the agency, from the
+// sender's name and organization at Sunshine's address, answered to the
+// request's reply address (the sender's own without one), with the
+// sender's blind copy where asked.
+func (j *Reminders) composeLetter(ctx context.Context, c store.ClaimedLetterEmail) (mail.Message, error) {
+	ctx = sunshine.WithPrincipal(ctx, sunshine.Principal{OrgID: c.OrgID})
+	org, err := j.store.FindOrgByID(ctx)
+	if err != nil {
+		return mail.Message{}, err
+	}
+	sender, err := j.store.FindUserByID(ctx, c.SenderID)
+	if err != nil {
+		return mail.Message{}, err
+	}
+	r, err := j.store.FindRequestByID(ctx, c.RequestID)
+	if err != nil {
+		return mail.Message{}, err
+	}
+	msg := mail.Message{ID: "letter-" + c.ID, To: c.To, Subject: c.Subject, Text: c.Body, Letter: true,
+		FromName: sender.Name + ", " + org.Name, Cc: c.Cc, ReplyTo: sunshine.ReplyAddress(j.cfg.InboundDomain, r.ReplyToken)}
+	if msg.ReplyTo == "" {
+		msg.ReplyTo = sender.Email
+	}
+	if c.CopySender {
+		msg.Bcc = []string{sender.Email}
+	}
+	return msg, nil
+}
+
+// retryLetter schedules a letter's next attempt as retryOrFail does a
+// reminder's, or fails it after MaxAttempts.
+func (j *Reminders) retryLetter(ctx context.Context, c store.ClaimedLetterEmail, sendErr error) (final bool, err error) {
+	final = c.Attempts >= j.cfg.MaxAttempts
+	j.log.Warn("letter not delivered", "letter_email_id", c.ID, "attempt", c.Attempts, "final", final, "err", sendErr)
+	return final, j.store.MarkLetterEmailFailed(ctx, c, sendErr.Error(), j.clock.Now().Add(j.backoff(c.Attempts)), final)
+}
+
+// backoff is the wait before the attempt after attempt n: Backoff,
+// doubled each attempt, at most 6 hours.
+func (j *Reminders) backoff(n int) time.Duration {
+	delay := time.Duration(float64(j.cfg.Backoff) * math.Pow(2, float64(n-1)))
+	if delay > 6*time.Hour || delay <= 0 {
+		delay = 6 * time.Hour
+	}
+	return delay
+}

@@ -1,0 +1,164 @@
+package sunshine
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// LetterEmail is a request's letter sent to the agency by email from
+// Sunshine. It waits in the outbox (LetterEmailPending) until the mail
+// server accepts it (LetterEmailSent): only then is it logged as the
+// outgoing communication of its kind, dated the day it went, and, where
+// Submit asked, the draft request submitted. One the mail server keeps
+// refusing is LetterEmailFailed, with why, until someone sends it again or
+// cancels it.
+type LetterEmail struct {
+	ID        string     `db:"id" json:"id"`
+	OrgID     string     `db:"org_id" json:"-"`
+	RequestID string     `db:"request_id" json:"request_id"`
+	Kind      LetterKind `db:"kind" json:"kind"`
+	SenderID  string     `db:"sender_id" json:"sender_id"`
+	// To is the agency's address; Cc more addresses in copy; CopySender
+	// sends the sender a blind copy, to keep in their own mailbox.
+	To         string   `db:"to_address" json:"to"`
+	Cc         []string `db:"-" json:"cc"`
+	CopySender bool     `db:"copy_sender" json:"copy_sender"`
+	// ToParty and FromParty are the letter's addressee and signer as the
+	// communication logs them; Subject and Body its subject and text.
+	ToParty   string `db:"to_party" json:"to_party"`
+	FromParty string `db:"from_party" json:"from_party"`
+	Subject   string `db:"subject" json:"subject"`
+	Body      string `db:"body" json:"body"`
+	Submit    bool   `db:"submit" json:"submit"`
+
+	Status          LetterEmailStatus `db:"status" json:"status"`
+	Attempts        int               `db:"attempts" json:"attempts"`
+	NextAttemptAt   time.Time         `db:"next_attempt_at" json:"next_attempt_at"`
+	SentAt          *time.Time        `db:"sent_at" json:"sent_at"`
+	LastError       string            `db:"last_error" json:"last_error"`
+	CommunicationID *string           `db:"communication_id" json:"communication_id"`
+	CreatedAt       time.Time         `db:"created_at" json:"created_at"`
+}
+
+// LetterEmailStatus is where a letter email is.
+type LetterEmailStatus string
+
+// Letter email statuses.
+const (
+	LetterEmailPending   LetterEmailStatus = "pending"
+	LetterEmailSent      LetterEmailStatus = "sent"
+	LetterEmailFailed    LetterEmailStatus = "failed"
+	LetterEmailCancelled LetterEmailStatus = "cancelled"
+)
+
+// MaxLetterCc is how many more addresses a letter email may copy.
+const MaxLetterCc = 10
+
+// LetterEmailInput is a letter to send by email: what the letter page or
+// the API gives.
+type LetterEmailInput struct {
+	Kind       LetterKind
+	To         string
+	Cc         []string
+	CopySender bool
+	ToParty    string
+	FromParty  string
+	Subject    string
+	Body       string
+	// Submit the draft request once the email is accepted (only for the
+	// request letter of a draft).
+	Submit bool
+}
+
+// Normalize trims the addresses and lines and drops empty copies, as a
+// form gives them.
+func (in *LetterEmailInput) Normalize() {
+	in.To = strings.TrimSpace(in.To)
+	cc := in.Cc[:0:0]
+	for _, a := range in.Cc {
+		for _, part := range strings.FieldsFunc(a, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\n' || r == '\r' || r == '\t' }) {
+			cc = append(cc, part)
+		}
+	}
+	in.Cc = cc
+	in.ToParty = strings.TrimSpace(in.ToParty)
+	in.FromParty = strings.TrimSpace(in.FromParty)
+	in.Subject = strings.TrimSpace(in.Subject)
+	in.Body = strings.ReplaceAll(in.Body, "\r\n", "\n")
+}
+
+// Validate names every field that is wrong, at once.
+func (in *LetterEmailInput) Validate() error {
+	var errs []error
+	bad := func(field, format string, args ...any) { errs = append(errs, FieldInvalid(field, format, args...)) }
+	if _, err := ParseLetterKind(string(in.Kind)); err != nil {
+		errs = append(errs, err)
+	}
+	switch {
+	case in.To == "":
+		bad("to", "is required: the agency's email address")
+	case !ValidEmail(in.To):
+		bad("to", "must be one email address, such as records@agency.gov")
+	}
+	seen := map[string]bool{strings.ToLower(in.To): true}
+	switch {
+	case len(in.Cc) > MaxLetterCc:
+		bad("cc", "must have at most %d addresses", MaxLetterCc)
+	default:
+		for _, a := range in.Cc {
+			if !ValidEmail(a) {
+				bad("cc", "%q is not an email address", a)
+				break
+			}
+			if seen[strings.ToLower(a)] {
+				bad("cc", "names %s twice", a)
+				break
+			}
+			seen[strings.ToLower(a)] = true
+		}
+	}
+	switch {
+	case in.Subject == "":
+		bad("subject", "is required: agencies sort their email by it")
+	case len([]rune(in.Subject)) > 1000:
+		bad("subject", "must be at most 1000 characters")
+	case strings.ContainsAny(in.Subject, "\r\n"):
+		bad("subject", "must be one line")
+	}
+	switch {
+	case strings.TrimSpace(in.Body) == "":
+		bad("body", "is required: the letter to send")
+	case len([]rune(in.Body)) > 1000000:
+		bad("body", "must be at most 1,000,000 characters")
+	}
+	if len([]rune(in.ToParty)) > 500 {
+		bad("to_party", "must be at most 500 characters")
+	}
+	if len([]rune(in.FromParty)) > 500 {
+		bad("from_party", "must be at most 500 characters")
+	}
+	return JoinInvalid(errs...)
+}
+
+// CheckSubmit refuses Submit for a letter that cannot submit r: only the
+// request letter of a draft can.
+func (in *LetterEmailInput) CheckSubmit(r *Request) error {
+	if !in.Submit {
+		return nil
+	}
+	if in.Kind != LetterRequest || r.Status != StatusDraft {
+		return FieldInvalid("submit", "is only for the request letter of a draft request (this one is %s)", strings.ReplaceAll(string(r.Status), "_", " "))
+	}
+	return nil
+}
+
+// Describe names a letter email for people: "the request letter to
+// records@agency.gov".
+func (e *LetterEmail) Describe() string {
+	what := "the request letter"
+	if e.Kind == LetterFollowUp {
+		what = "the follow-up letter"
+	}
+	return fmt.Sprintf("%s to %s", what, e.To)
+}

@@ -1,0 +1,348 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+)
+
+// Letters sent by email (migration 0043): staff queue a request's letter
+// for the agency; delivery claims it, sends it, and records it sent, which
+// logs it as the outgoing communication of its kind.
+
+const letterEmailColumns = `id, org_id, request_id, kind, sender_id, to_address, cc, copy_sender, to_party, from_party,
+	subject, body, submit, status, attempts, next_attempt_at, sent_at, last_error, communication_id, created_at`
+
+type letterEmailRow struct {
+	sunshine.LetterEmail
+	Cc pq.StringArray `db:"cc"`
+}
+
+func (row *letterEmailRow) domain() *sunshine.LetterEmail {
+	e := row.LetterEmail
+	e.Cc = []string(row.Cc)
+	if e.Cc == nil {
+		e.Cc = []string{}
+	}
+	return &e
+}
+
+// QueueLetterEmail puts a letter of request requestID in the outbox for
+// the agency, from the person signed in. It is refused for a request that
+// takes no letter of its kind (a follow-up on a draft or a closed
+// request), and while another letter of its kind is on its way to the
+// agency (a second click on Send), naming it.
+func (s *Store) QueueLetterEmail(ctx context.Context, requestID string, in sunshine.LetterEmailInput) (*sunshine.LetterEmail, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sender := actorID(ctx)
+	if sender == nil {
+		return nil, sunshine.Errorf(sunshine.EForbidden, "a letter is sent by a person: sign in as one")
+	}
+	var out *sunshine.LetterEmail
+	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+		r, err := s.findRequest(ctx, tx, org, requestID, true)
+		if err != nil {
+			return err
+		}
+		if err := sunshine.CheckLetter(r, in.Kind); err != nil {
+			return err
+		}
+		if err := sunshine.JoinInvalid(in.Validate(), in.CheckSubmit(r)); err != nil {
+			return err
+		}
+		if err := onItsWay(ctx, tx, r, in.Kind); err != nil {
+			return err
+		}
+		const q = `INSERT INTO letter_emails (org_id, request_id, kind, sender_id, to_address, cc, copy_sender, to_party,
+				from_party, subject, body, submit, next_attempt_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING ` + letterEmailColumns
+		var row letterEmailRow
+		err = sqlx.GetContext(ctx, tx, &row, q, org, r.ID, in.Kind, *sender, in.To, pq.Array(in.Cc), in.CopySender,
+			in.ToParty, in.FromParty, in.Subject, in.Body, in.Submit, s.clock.Now())
+		if err != nil {
+			return translate(err, "letter email")
+		}
+		out = row.domain()
+		return nil
+	})
+	return out, err
+}
+
+// onItsWay refuses a second letter of a kind while one is on its way to
+// the agency, naming it (the unique index letter_emails_one_pending_key
+// holds it; this says which). r is locked by the caller.
+func onItsWay(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, kind sunshine.LetterKind) error {
+	var pending sunshine.LetterEmail
+	err := sqlx.GetContext(ctx, tx, &pending, `SELECT to_address, kind, created_at FROM letter_emails
+		WHERE request_id = $1 AND kind = $2 AND status = 'pending'`, r.ID, kind)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	} else if err != nil {
+		return translate(err, "letter email")
+	}
+	return sunshine.Errorf(sunshine.EConflict, "%s is already on its way (since %s): wait for it, or cancel it first",
+		pending.Describe(), pending.CreatedAt.In(sunshine.Location(r.TimeZone)).Format("15:04 Mon 2 Jan"))
+}
+
+// FindLetterEmails lists a request's letter emails not sent: on their way
+// (pending) or refused for good (failed), the oldest first.
+func (s *Store) FindLetterEmails(ctx context.Context, requestID string) ([]*sunshine.LetterEmail, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !validUUID(requestID) {
+		return nil, sunshine.Errorf(sunshine.ENotFound, "request not found")
+	}
+	var rows []letterEmailRow
+	err = sqlx.SelectContext(ctx, s.q(), &rows, `SELECT `+letterEmailColumns+` FROM letter_emails
+		WHERE org_id = $1 AND request_id = $2 AND status IN ('pending', 'failed') ORDER BY created_at, id`, org, requestID)
+	if err != nil {
+		return nil, translate(err, "letter emails")
+	}
+	out := make([]*sunshine.LetterEmail, len(rows))
+	for i := range rows {
+		out[i] = rows[i].domain()
+	}
+	return out, nil
+}
+
+// FindLetterEmail reads one letter email of the caller's organization.
+func (s *Store) FindLetterEmail(ctx context.Context, id string) (*sunshine.LetterEmail, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return findLetterEmail(ctx, s.q(), org, id, false)
+}
+
+func findLetterEmail(ctx context.Context, q sqlx.QueryerContext, org, id string, lock bool) (*sunshine.LetterEmail, error) {
+	if !validUUID(id) {
+		return nil, sunshine.Errorf(sunshine.ENotFound, "letter email not found")
+	}
+	query := `SELECT ` + letterEmailColumns + ` FROM letter_emails WHERE org_id = $1 AND id = $2`
+	if lock {
+		query += ` FOR UPDATE`
+	}
+	var row letterEmailRow
+	if err := sqlx.GetContext(ctx, q, &row, query, org, id); err != nil {
+		return nil, translate(err, "letter email")
+	}
+	return row.domain(), nil
+}
+
+// RetryLetterEmail sends a failed letter email again, at once, with its
+// attempts counted afresh.
+func (s *Store) RetryLetterEmail(ctx context.Context, id string) (*sunshine.LetterEmail, error) {
+	return s.changeLetterEmail(ctx, id, func(tx *sqlx.Tx, r *sunshine.Request, e *sunshine.LetterEmail) error {
+		if e.Status != sunshine.LetterEmailFailed {
+			return sunshine.Errorf(sunshine.EConflict, "%s is %s: only one the mail server refused is sent again", e.Describe(), e.Status)
+		}
+		if err := sunshine.CheckLetter(r, e.Kind); err != nil {
+			return err
+		}
+		if err := onItsWay(ctx, tx, r, e.Kind); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE letter_emails SET status = 'pending', attempts = 0, next_attempt_at = $2,
+			claimed_at = NULL WHERE id = $1`, e.ID, s.clock.Now())
+		return translate(err, "letter email")
+	})
+}
+
+// CancelLetterEmail stops a letter email that is not sent: one waiting
+// for its next attempt, or one that failed. One being sent this moment
+// cannot be stopped.
+func (s *Store) CancelLetterEmail(ctx context.Context, id string) (*sunshine.LetterEmail, error) {
+	return s.changeLetterEmail(ctx, id, func(tx *sqlx.Tx, r *sunshine.Request, e *sunshine.LetterEmail) error {
+		var claimed *time.Time
+		if err := tx.GetContext(ctx, &claimed, `SELECT claimed_at FROM letter_emails WHERE id = $1`, e.ID); err != nil {
+			return translate(err, "letter email")
+		}
+		switch {
+		case e.Status != sunshine.LetterEmailPending && e.Status != sunshine.LetterEmailFailed:
+			return sunshine.Errorf(sunshine.EConflict, "%s is %s already", e.Describe(), e.Status)
+		case claimed != nil:
+			return sunshine.Errorf(sunshine.EConflict, "%s is being sent this moment: it cannot be stopped; see whether it went in a minute", e.Describe())
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE letter_emails SET status = 'cancelled' WHERE id = $1`, e.ID)
+		return translate(err, "letter email")
+	})
+}
+
+// changeLetterEmail runs fn on a letter email and its request, both
+// locked (the request first, as delivery locks them), and reads it again.
+func (s *Store) changeLetterEmail(ctx context.Context, id string, fn func(tx *sqlx.Tx, r *sunshine.Request, e *sunshine.LetterEmail) error) (*sunshine.LetterEmail, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	e, err := findLetterEmail(ctx, s.q(), org, id, false)
+	if err != nil {
+		return nil, err
+	}
+	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+		r, err := s.findRequest(ctx, tx, org, e.RequestID, true)
+		if err != nil {
+			return err
+		}
+		if e, err = findLetterEmail(ctx, tx, org, id, true); err != nil {
+			return err
+		}
+		return fn(tx, r, e)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return findLetterEmail(ctx, s.q(), org, id, false)
+}
+
+// ClaimedLetterEmail is a letter email claimed for delivery.
+type ClaimedLetterEmail struct {
+	sunshine.LetterEmail
+	ClaimedAt time.Time
+}
+
+// ClaimLetterEmails claims up to limit letter emails due now (and those
+// whose claim is older than staleAfter: a process that died sending),
+// across organizations, counting an attempt for each.
+func (s *Store) ClaimLetterEmails(ctx context.Context, now time.Time, limit int, staleAfter time.Duration) ([]ClaimedLetterEmail, error) {
+	q := `UPDATE letter_emails SET claimed_at = $1, attempts = attempts + 1
+		WHERE id IN (
+			SELECT id FROM letter_emails
+			WHERE status = 'pending' AND next_attempt_at <= $1 AND (claimed_at IS NULL OR claimed_at < $2)
+			ORDER BY next_attempt_at, id
+			LIMIT $3
+			FOR UPDATE SKIP LOCKED)
+		RETURNING ` + letterEmailColumns
+	var rows []letterEmailRow
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		return translate(sqlx.SelectContext(ctx, tx, &rows, q, now, now.Add(-staleAfter), limit), "letter emails")
+	})
+	out := make([]ClaimedLetterEmail, len(rows))
+	for i := range rows {
+		out[i] = ClaimedLetterEmail{LetterEmail: *rows[i].domain(), ClaimedAt: now}
+	}
+	return out, err
+}
+
+// MarkLetterEmailSent records a claimed letter email the mail server
+// accepted at now, in one transaction: it is logged as the outgoing
+// communication of its kind, dated the day it went where the agency is
+// (the effect a letter has: a follow-up to an agency waiting on us
+// resumes the clock), and where it asked to, the draft request is
+// submitted, received that day or the day its law says an email is
+// received (Michigan's next business day; one not yet within a day is
+// said in the timeline, to submit then). Recorded already (the claim was
+// taken over), it does nothing and returns nil.
+func (s *Store) MarkLetterEmailSent(ctx context.Context, c ClaimedLetterEmail, now time.Time) (*sunshine.Communication, error) {
+	ctx = sunshine.WithPrincipal(ctx, sunshine.Principal{OrgID: c.OrgID, UserID: c.SenderID, Role: sunshine.RoleStaff})
+	var out *sunshine.Communication
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		r, err := s.findRequest(ctx, tx, c.OrgID, c.RequestID, true)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE letter_emails SET status = 'sent', sent_at = $3, claimed_at = NULL, last_error = ''
+			WHERE id = $1 AND claimed_at = $2 AND status = 'pending'`, c.ID, c.ClaimedAt, now)
+		if err != nil {
+			return translate(err, "letter email")
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		today := r.Today(now)
+		to := c.ToParty
+		if to == "" {
+			to = c.To
+		}
+		cm := sunshine.Communication{Direction: sunshine.DirectionOut, Channel: "email", Kind: sunshine.CommKind(c.Kind),
+			OccurredOn: today, From: c.FromParty, To: to, Subject: c.Subject, Body: c.Body, ExemptionsCited: []string{},
+			CreatedBy: &c.SenderID}
+		note := ""
+		if c.Submit && r.Status == sunshine.StatusDraft {
+			if note, err = s.submitEmailed(ctx, tx, r, today); err != nil {
+				return err
+			}
+		}
+		extra := map[string]any{"emailed_to": c.To, "letter_email_id": c.ID}
+		if out, err = s.logCommunication(ctx, tx, r, cm, sunshine.CommunicationInput{Communication: cm}, extra, note); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE letter_emails SET communication_id = $2 WHERE id = $1`, c.ID, out.ID)
+		return translate(err, "letter email")
+	})
+	return out, err
+}
+
+// submitEmailed submits draft r, whose request letter was emailed today:
+// sent today, received today or when its law says an email is received.
+// A receipt date more than a day ahead cannot be entered yet: the request
+// stays a draft, and the note returned says when to submit it.
+func (s *Store) submitEmailed(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, today deadline.Date) (string, error) {
+	received := today
+	if j, err := deadline.Lookup(r.Jurisdiction); err == nil && j.ElectronicReceipt > 0 {
+		probe := *r
+		probe.ReceivedOn = today
+		if err := loadClosures(ctx, tx, &probe); err != nil {
+			return "", err
+		}
+		legal, ok, err := j.ElectronicReceiptOn(today, probe.Closures...)
+		if err != nil {
+			return "", err
+		}
+		if ok {
+			received = legal
+		}
+		if received.After(today.AddDays(1)) {
+			if err := s.update(ctx, tx, r, sunshine.RequestUpdate{SentOn: &today}); err != nil && !errors.Is(err, errNoChange) {
+				return "", err
+			}
+			return "Under " + j.ElectronicReceiptCitation + " the agency receives it on " + received.Format("Mon 2 Jan 2006") +
+				": submit the request with that date then", nil
+		}
+	}
+	if r.SentOn != today {
+		if err := s.update(ctx, tx, r, sunshine.RequestUpdate{SentOn: &today}); err != nil && !errors.Is(err, errNoChange) {
+			return "", err
+		}
+	}
+	return "", s.transition(ctx, tx, r, sunshine.TransitionInput{To: sunshine.StatusSubmitted, ReceivedOn: received,
+		Note: "The request letter was emailed to the agency on " + today.Format("Mon 2 Jan 2006")})
+}
+
+// MarkLetterEmailFailed records a failed attempt: the next at retryAt, or,
+// final, none (the request's timeline then says so).
+func (s *Store) MarkLetterEmailFailed(ctx context.Context, c ClaimedLetterEmail, errMsg string, retryAt time.Time, final bool) error {
+	status := sunshine.LetterEmailPending
+	if final {
+		status = sunshine.LetterEmailFailed
+	}
+	errMsg = truncate(errMsg, 2000)
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		r, err := s.findRequest(ctx, tx, c.OrgID, c.RequestID, true)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE letter_emails SET status = $3, last_error = $4, next_attempt_at = $5, claimed_at = NULL
+			WHERE id = $1 AND claimed_at = $2 AND status = 'pending'`, c.ID, c.ClaimedAt, status, errMsg, retryAt)
+		if err != nil {
+			return translate(err, "letter email")
+		}
+		if n, _ := res.RowsAffected(); n == 0 || !final {
+			return nil
+		}
+		data := map[string]any{"letter_email_id": c.ID, "kind": c.Kind, "to": c.To, "error": errMsg}
+		return addEvent(ctx, tx, r, sunshine.EventLetterEmailFailed, r.Today(retryAt), "", data)
+	})
+}
