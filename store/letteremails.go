@@ -64,8 +64,8 @@ func (s *Store) QueueLetterEmail(ctx context.Context, requestID string, in sunsh
 			return err
 		}
 		const q = `INSERT INTO letter_emails (org_id, request_id, kind, sender_id, to_address, cc, copy_sender, to_party,
-				from_party, subject, body, submit, next_attempt_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING ` + letterEmailColumns
+				from_party, subject, body, submit, next_attempt_at, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING ` + letterEmailColumns
 		var row letterEmailRow
 		err = sqlx.GetContext(ctx, tx, &row, q, org, r.ID, in.Kind, *sender, in.To, pq.Array(in.Cc), in.CopySender,
 			in.ToParty, in.FromParty, in.Subject, in.Body, in.Submit, s.clock.Now())

@@ -1,0 +1,113 @@
+package jobs_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/jobs"
+	"github.com/sunshine-records/sunshine/mail"
+	"github.com/sunshine-records/sunshine/mail/mailtest"
+)
+
+// queueFollowUp queues a follow-up on the Sacramento request, by email,
+// from the organization's admin.
+func (b bundle) queueFollowUp(t *testing.T) *sunshine.LetterEmail {
+	t.Helper()
+	e, err := b.st.QueueLetterEmail(b.fx.Ctx, b.req.ID, sunshine.LetterEmailInput{Kind: sunshine.LetterFollowUp,
+		To: "records@sacsheriff.example", Cc: []string{"legal@ndlon.example"}, CopySender: true,
+		ToParty: "Records officer, Sacramento County Sheriff's Department", FromParty: "Admin of ndlon, ndlon",
+		Subject: "Follow-up: ICE communications", Body: "Dear records officer,\n\nThe records were due on 6 April."})
+	require.NoError(t, err)
+	return e
+}
+
+// A letter staff send goes out with the next delivery run over real SMTP:
+// to the agency, from the sender's name at Sunshine's address, answered
+// to the request's reply address, with the sender's blind copy; then it is
+// the request's communication, and the next run sends nothing again.
+func TestDeliverLetters_OverSMTP(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	b.clock.Set(at("2017-04-07"))
+	queued := b.queueFollowUp(t)
+	mp := mailtest.Start(t)
+	mailer, err := mail.NewSMTP(mp.URL(), "Sunshine <reminders@sunshine.example>")
+	require.NoError(t, err)
+	r := jobs.NewReminders(b.st, mailer, b.clock, slog.New(slog.DiscardHandler),
+		jobs.Config{BaseURL: "https://sunshine.example", InboundDomain: "replies.ndlon.example"})
+
+	res, err := r.DeliverLetters(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, jobs.DeliveryResult{Sent: 1}, res)
+	got := mp.Messages(t)
+	require.Len(t, got, 1)
+	full := mp.Message(t, got[0].ID)
+	require.Equal(t, "letter-"+queued.ID+"@sunshine.example", full.MessageID)
+	require.Equal(t, mailtest.Address{Name: "Admin of ndlon, " + b.fx.Org.Name, Address: "reminders@sunshine.example"}, full.From)
+	require.Equal(t, []mailtest.Address{{Address: "records@sacsheriff.example"}}, full.To)
+	require.Equal(t, []mailtest.Address{{Address: "legal@ndlon.example"}}, full.Cc)
+	require.Equal(t, []mailtest.Address{{Address: b.fx.Admin.Email}}, full.Bcc)
+	req, err := b.st.FindRequestByID(b.fx.Ctx, b.req.ID)
+	require.NoError(t, err)
+	require.Equal(t, []mailtest.Address{{Address: "request-" + req.ReplyToken + "@replies.ndlon.example"}}, full.ReplyTo)
+	require.Equal(t, "Follow-up: ICE communications", full.Subject)
+	require.Equal(t, "Dear records officer,\n\nThe records were due on 6 April.", strings.TrimSpace(strings.ReplaceAll(full.Text, "\r\n", "\n")))
+
+	comms, _, err := b.st.FindCommunications(b.fx.Ctx, b.req.ID, 10, "")
+	require.NoError(t, err)
+	require.Len(t, comms, 1)
+	require.Equal(t, sunshine.KindFollowUp, comms[0].Kind)
+	require.Equal(t, "2017-04-07", comms[0].OccurredOn.String())
+
+	mp.DeleteAll(t)
+	res, err = r.Deliver(context.Background())
+	require.NoError(t, err)
+	require.Zero(t, res.Sent+res.Retrying+res.Failed, "sent once")
+	require.Empty(t, mp.Messages(t))
+}
+
+// A letter the mail server refuses is tried again with backoff, then
+// failed, with the error, for staff to see; nothing is logged as sent.
+// Without reply addresses, the agency answers the sender.
+func TestDeliverLetters_Refused(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	b.clock.Set(at("2017-04-07"))
+	queued := b.queueFollowUp(t)
+	fake := &mail.Fake{}
+	fake.FailWith(errors.New("550 5.1.1 mailbox unavailable"))
+	r := b.runner(fake) // MaxAttempts 3, Backoff 1m
+
+	for i, want := range []jobs.DeliveryResult{{Retrying: 1}, {Retrying: 1}, {Failed: 1}} {
+		res, err := r.DeliverLetters(context.Background())
+		require.NoError(t, err)
+		require.Equal(t, want, res, "attempt %d", i+1)
+		b.clock.Set(b.clock.Now().Add(time.Duration(1<<i) * time.Minute))
+	}
+	list, err := b.st.FindLetterEmails(b.fx.Ctx, b.req.ID)
+	require.NoError(t, err)
+	require.Len(t, list, 1)
+	require.Equal(t, sunshine.LetterEmailFailed, list[0].Status)
+	require.Equal(t, "550 5.1.1 mailbox unavailable", list[0].LastError)
+	comms, _, err := b.st.FindCommunications(b.fx.Ctx, b.req.ID, 10, "")
+	require.NoError(t, err)
+	require.Empty(t, comms)
+
+	fake.FailWith(nil)
+	_, err = b.st.RetryLetterEmail(b.fx.Ctx, queued.ID)
+	require.NoError(t, err)
+	res, err := r.DeliverLetters(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, jobs.DeliveryResult{Sent: 1}, res)
+	sent := fake.Sent()
+	require.Len(t, sent, 1)
+	require.Equal(t, b.fx.Admin.Email, sent[0].ReplyTo, "no reply addresses: the sender's own")
+	require.True(t, sent[0].Letter)
+}

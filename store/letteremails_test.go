@@ -1,0 +1,264 @@
+package store_test
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/store"
+	"github.com/sunshine-records/sunshine/store/storetest"
+)
+
+func letterEmail(kind sunshine.LetterKind) sunshine.LetterEmailInput {
+	return sunshine.LetterEmailInput{Kind: kind, To: "records@sheriff.example.gov", Cc: []string{"legal@ndlon.example"},
+		CopySender: true, ToParty: "Records officer, Sheriff", FromParty: "Admin of ndlon, NDLON",
+		Subject: "Public records request: ICE communications", Body: "Dear records officer,\n\nUnder the CPRA…"}
+}
+
+// claimOne claims the one letter email due at the clock's now.
+func (b testBundle) claimOne(t *testing.T) store.ClaimedLetterEmail {
+	t.Helper()
+	claimed, err := b.s.ClaimLetterEmails(b.ctx, b.clk.Now(), 10, 10*time.Minute)
+	require.NoError(t, err)
+	require.Len(t, claimed, 1)
+	return claimed[0]
+}
+
+// A letter is in the correspondence only once the mail server accepted it:
+// then it is the outgoing communication of its kind, dated the day it went
+// where the agency is, its event naming the address; recording it twice
+// logs it once.
+func TestStore_LetterEmailSentIsLogged(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	r := b.request(t, b.agency(t, "Sheriff", "us-ca"), "ICE", "2017-03-27")
+	in := letterEmail(sunshine.LetterFollowUp)
+	queued, err := b.s.QueueLetterEmail(b.ctx, r.ID, in)
+	require.NoError(t, err)
+	require.Equal(t, sunshine.LetterEmailPending, queued.Status)
+	require.Equal(t, b.fx.Admin.ID, queued.SenderID)
+	require.Equal(t, []string{"legal@ndlon.example"}, queued.Cc)
+	comms, _, err := b.s.FindCommunications(b.ctx, r.ID, 10, "")
+	require.NoError(t, err)
+	require.Empty(t, comms, "not in the correspondence before it is sent")
+
+	c := b.claimOne(t)
+	require.Equal(t, queued.ID, c.ID)
+	require.Equal(t, 1, c.Attempts)
+	// 20:30 in Sacramento on 5 April is 6 April in UTC: the letter is
+	// dated where the agency is.
+	sentAt := time.Date(2017, 4, 6, 3, 30, 0, 0, time.UTC)
+	cm, err := b.s.MarkLetterEmailSent(b.ctx, c, sentAt)
+	require.NoError(t, err)
+	require.Equal(t, sunshine.DirectionOut, cm.Direction)
+	require.Equal(t, sunshine.KindFollowUp, cm.Kind)
+	require.Equal(t, "email", cm.Channel)
+	require.Equal(t, d("2017-04-05"), cm.OccurredOn)
+	require.Equal(t, in.Subject, cm.Subject)
+	require.Equal(t, in.Body, cm.Body)
+	require.Equal(t, in.ToParty, cm.To)
+	require.Equal(t, in.FromParty, cm.From)
+	require.Equal(t, b.fx.Admin.ID, *cm.CreatedBy)
+
+	again, err := b.s.MarkLetterEmailSent(b.ctx, c, sentAt)
+	require.NoError(t, err)
+	require.Nil(t, again, "recorded once")
+	comms, _, err = b.s.FindCommunications(b.ctx, r.ID, 10, "")
+	require.NoError(t, err)
+	require.Len(t, comms, 1)
+
+	sent, err := b.s.FindLetterEmail(b.ctx, queued.ID)
+	require.NoError(t, err)
+	require.Equal(t, sunshine.LetterEmailSent, sent.Status)
+	require.Equal(t, cm.ID, *sent.CommunicationID)
+	require.WithinDuration(t, sentAt, *sent.SentAt, time.Second)
+	pending, err := b.s.FindLetterEmails(b.ctx, r.ID)
+	require.NoError(t, err)
+	require.Empty(t, pending)
+
+	events, err := b.s.FindTimeline(b.ctx, r.ID)
+	require.NoError(t, err)
+	last := events[len(events)-1]
+	require.Equal(t, sunshine.EventCommunication, last.Kind)
+	var data map[string]any
+	require.NoError(t, json.Unmarshal(last.Data, &data))
+	require.Equal(t, "records@sheriff.example.gov", data["emailed_to"])
+	require.Equal(t, queued.ID, data["letter_email_id"])
+}
+
+// The request letter of a draft, sent with submit, submits it: sent that
+// day and received that day, or on the day its law says an email is
+// received (Michigan: the next business day), when that day is no more
+// than a day ahead; a Michigan letter sent on a Friday stays a draft,
+// the timeline saying when to submit it.
+func TestStore_LetterEmailSubmitsDraft(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, law    string
+		sentAt       time.Time
+		submit       bool
+		wantStatus   sunshine.Status
+		wantReceived string // "" for none
+		wantSent     string
+		wantDue      string
+		wantNote     string
+	}{
+		{"CaliforniaSameDay", "us-ca", time.Date(2017, 4, 5, 18, 0, 0, 0, time.UTC), true,
+			sunshine.StatusSubmitted, "2017-04-05", "2017-04-05", "2017-04-17", ""},
+		{"MichiganNextBusinessDay", "us-mi", time.Date(2017, 4, 5, 18, 0, 0, 0, time.UTC), true,
+			sunshine.StatusSubmitted, "2017-04-06", "2017-04-05", "2017-04-13", ""},
+		{"MichiganFridayWaits", "us-mi", time.Date(2017, 4, 7, 18, 0, 0, 0, time.UTC), true,
+			sunshine.StatusDraft, "", "2017-04-07", "", "Under MCL 15.235(1) the agency receives it on Mon 10 Apr 2017: submit the request with that date then"},
+		{"NotAsked", "us-ca", time.Date(2017, 4, 5, 18, 0, 0, 0, time.UTC), false,
+			sunshine.StatusDraft, "", "", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t)
+			b.clk.Set(tt.sentAt)
+			r := b.request(t, b.agency(t, "Sheriff", tt.law), "ICE", "")
+			in := letterEmail(sunshine.LetterRequest)
+			in.Submit = tt.submit
+			_, err := b.s.QueueLetterEmail(b.ctx, r.ID, in)
+			require.NoError(t, err)
+			_, err = b.s.MarkLetterEmailSent(b.ctx, b.claimOne(t), tt.sentAt)
+			require.NoError(t, err)
+
+			got, err := b.s.FindRequestByID(b.ctx, r.ID)
+			require.NoError(t, err)
+			require.Equal(t, tt.wantStatus, got.Status)
+			require.Equal(t, tt.wantReceived, dateOrEmpty(got.ReceivedOn))
+			require.Equal(t, tt.wantSent, dateOrEmpty(got.SentOn))
+			require.Equal(t, tt.wantDue, dateOrEmpty(got.DueOn))
+			events, err := b.s.FindTimeline(b.ctx, r.ID)
+			require.NoError(t, err)
+			last := events[len(events)-1]
+			require.Equal(t, sunshine.EventCommunication, last.Kind)
+			require.Equal(t, tt.wantNote, last.Note)
+		})
+	}
+}
+
+// A letter that cannot go is refused with every reason at once, and
+// nothing waits to be sent.
+func TestStore_QueueLetterEmailRefused(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	a := b.agency(t, "Sheriff", "us-ca")
+	draft := b.request(t, a, "Draft", "")
+	submitted := b.request(t, a, "Submitted", "2017-03-27")
+	other := storetest.Org(t, b.s, "other")
+
+	bad := letterEmail(sunshine.LetterRequest)
+	bad.To, bad.Cc, bad.Body, bad.Subject = "", []string{"not an address"}, " \n", "Two\nlines"
+	submitOpen := letterEmail(sunshine.LetterRequest)
+	submitOpen.Submit = true
+	tests := []struct {
+		name    string
+		ctx     bool // the other organization's
+		request *sunshine.Request
+		in      sunshine.LetterEmailInput
+		code    sunshine.Code
+		fields  []string
+	}{
+		{"Fields", false, draft, bad, sunshine.EInvalid, []string{"to", "cc", "subject", "body"}},
+		{"FollowUpOnDraft", false, draft, letterEmail(sunshine.LetterFollowUp), sunshine.EConflict, nil},
+		{"SubmitSubmitted", false, submitted, submitOpen, sunshine.EInvalid, []string{"submit"}},
+		{"OtherOrganization", true, submitted, letterEmail(sunshine.LetterRequest), sunshine.ENotFound, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := b.ctx
+			if tt.ctx {
+				ctx = other.Ctx
+			}
+			_, err := b.s.QueueLetterEmail(ctx, tt.request.ID, tt.in)
+			require.Equal(t, tt.code, sunshine.ErrorCode(err), "%v", err)
+			var e *sunshine.Error
+			require.ErrorAs(t, err, &e)
+			require.ElementsMatch(t, tt.fields, fieldNames(e))
+			list, err := b.s.FindLetterEmails(b.ctx, tt.request.ID)
+			require.NoError(t, err)
+			require.Empty(t, list)
+		})
+	}
+
+	// One letter of a kind on its way at a time, named; another kind may go.
+	_, err := b.s.QueueLetterEmail(b.ctx, submitted.ID, letterEmail(sunshine.LetterFollowUp))
+	require.NoError(t, err)
+	_, err = b.s.QueueLetterEmail(b.ctx, submitted.ID, letterEmail(sunshine.LetterFollowUp))
+	require.Equal(t, sunshine.EConflict, sunshine.ErrorCode(err))
+	require.ErrorContains(t, err, "the follow-up letter to records@sheriff.example.gov is already on its way (since 08:00 Wed 5 Apr)")
+	_, err = b.s.QueueLetterEmail(b.ctx, submitted.ID, letterEmail(sunshine.LetterRequest))
+	require.NoError(t, err)
+	list, err := b.s.FindLetterEmails(b.ctx, submitted.ID)
+	require.NoError(t, err)
+	require.Len(t, list, 2)
+}
+
+// A refused attempt is retried later; after the last, the letter is failed
+// and the timeline says so, for staff to send again or cancel. One being
+// sent cannot be cancelled; another organization's is not found.
+func TestStore_LetterEmailFailedRetriedCancelled(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	r := b.request(t, b.agency(t, "Sheriff", "us-ca"), "ICE", "2017-03-27")
+	queued, err := b.s.QueueLetterEmail(b.ctx, r.ID, letterEmail(sunshine.LetterFollowUp))
+	require.NoError(t, err)
+
+	c := b.claimOne(t)
+	_, err = b.s.CancelLetterEmail(b.ctx, queued.ID)
+	require.Equal(t, sunshine.EConflict, sunshine.ErrorCode(err), "being sent: %v", err)
+	require.ErrorContains(t, err, "being sent this moment")
+
+	require.NoError(t, b.s.MarkLetterEmailFailed(b.ctx, c, "451 try later", now.Add(time.Minute), false))
+	e, err := b.s.FindLetterEmail(b.ctx, queued.ID)
+	require.NoError(t, err)
+	require.Equal(t, sunshine.LetterEmailPending, e.Status)
+	require.Equal(t, "451 try later", e.LastError)
+	claimed, err := b.s.ClaimLetterEmails(b.ctx, now, 10, 10*time.Minute)
+	require.NoError(t, err)
+	require.Empty(t, claimed, "not before its next attempt")
+
+	b.clk.Set(now.Add(time.Minute))
+	c = b.claimOne(t)
+	require.Equal(t, 2, c.Attempts)
+	require.NoError(t, b.s.MarkLetterEmailFailed(b.ctx, c, "550 no such user", now.Add(time.Hour), true))
+	list, err := b.s.FindLetterEmails(b.ctx, r.ID)
+	require.NoError(t, err)
+	require.Len(t, list, 1)
+	require.Equal(t, sunshine.LetterEmailFailed, list[0].Status)
+	require.Equal(t, "550 no such user", list[0].LastError)
+	events, err := b.s.FindTimeline(b.ctx, r.ID)
+	require.NoError(t, err)
+	last := events[len(events)-1]
+	require.Equal(t, sunshine.EventLetterEmailFailed, last.Kind)
+	require.JSONEq(t, `{"letter_email_id": "`+queued.ID+`", "kind": "follow_up", "to": "records@sheriff.example.gov", "error": "550 no such user"}`, string(last.Data))
+
+	other := storetest.Org(t, b.s, "other")
+	_, err = b.s.RetryLetterEmail(other.Ctx, queued.ID)
+	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
+	_, err = b.s.CancelLetterEmail(other.Ctx, queued.ID)
+	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
+
+	again, err := b.s.RetryLetterEmail(b.ctx, queued.ID)
+	require.NoError(t, err)
+	require.Equal(t, sunshine.LetterEmailPending, again.Status)
+	require.Equal(t, 0, again.Attempts)
+	_, err = b.s.RetryLetterEmail(b.ctx, queued.ID)
+	require.Equal(t, sunshine.EConflict, sunshine.ErrorCode(err), "only a failed one is sent again")
+
+	cancelled, err := b.s.CancelLetterEmail(b.ctx, queued.ID)
+	require.NoError(t, err)
+	require.Equal(t, sunshine.LetterEmailCancelled, cancelled.Status)
+	list, err = b.s.FindLetterEmails(b.ctx, r.ID)
+	require.NoError(t, err)
+	require.Empty(t, list)
+	claimed, err = b.s.ClaimLetterEmails(b.ctx, b.clk.Now().Add(time.Hour), 10, 10*time.Minute)
+	require.NoError(t, err)
+	require.Empty(t, claimed, "a cancelled letter is not sent")
+}
