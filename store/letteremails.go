@@ -66,8 +66,12 @@ func (s *Store) QueueLetterEmail(ctx context.Context, requestID string, in sunsh
 		const q = `INSERT INTO letter_emails (org_id, request_id, kind, sender_id, to_address, cc, copy_sender, to_party,
 				from_party, subject, body, submit, next_attempt_at, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING ` + letterEmailColumns
+		cc := in.Cc
+		if cc == nil {
+			cc = []string{} // (a nil array is NULL)
+		}
 		var row letterEmailRow
-		err = sqlx.GetContext(ctx, tx, &row, q, org, r.ID, in.Kind, *sender, in.To, pq.Array(in.Cc), in.CopySender,
+		err = sqlx.GetContext(ctx, tx, &row, q, org, r.ID, in.Kind, *sender, in.To, pq.Array(cc), in.CopySender,
 			in.ToParty, in.FromParty, in.Subject, in.Body, in.Submit, s.clock.Now())
 		if err != nil {
 			return translate(err, "letter email")
@@ -154,7 +158,7 @@ func (s *Store) RetryLetterEmail(ctx context.Context, id string) (*sunshine.Lett
 		if err := onItsWay(ctx, tx, r, e.Kind); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE letter_emails SET status = 'pending', attempts = 0, next_attempt_at = $2,
+		_, err := tx.ExecContext(ctx, `UPDATE letter_emails SET status = 'pending', attempts = 0, next_attempt_at = $2, last_error = '',
 			claimed_at = NULL WHERE id = $1`, e.ID, s.clock.Now())
 		return translate(err, "letter email")
 	})

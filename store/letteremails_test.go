@@ -122,7 +122,7 @@ func TestStore_LetterEmailSubmitsDraft(t *testing.T) {
 			b.clk.Set(tt.sentAt)
 			r := b.request(t, b.agency(t, "Sheriff", tt.law), "ICE", "")
 			in := letterEmail(sunshine.LetterRequest)
-			in.Submit = tt.submit
+			in.Submit, in.Cc = tt.submit, nil // (none copied: an empty list)
 			_, err := b.s.QueueLetterEmail(b.ctx, r.ID, in)
 			require.NoError(t, err)
 			_, err = b.s.MarkLetterEmailSent(b.ctx, b.claimOne(t), tt.sentAt)
@@ -249,6 +249,7 @@ func TestStore_LetterEmailFailedRetriedCancelled(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, sunshine.LetterEmailPending, again.Status)
 	require.Equal(t, 0, again.Attempts)
+	require.Empty(t, again.LastError, "counted afresh")
 	_, err = b.s.RetryLetterEmail(b.ctx, queued.ID)
 	require.Equal(t, sunshine.EConflict, sunshine.ErrorCode(err), "only a failed one is sent again")
 

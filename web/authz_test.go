@@ -52,6 +52,12 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 	kept, err := b.st.CreateDocument(b.fx.Ctx, store.NewDocument{RequestID: r.ID, Filename: "letter.txt", ContentType: "text/plain",
 		Content: strings.NewReader("the agency's letter")})
 	require.NoError(t, err)
+	// A letter on its way to the agency: not failed, so not sent again
+	// (a note says why); each writer cancels it, the second told it is
+	// cancelled already.
+	letter, err := b.st.QueueLetterEmail(b.fx.Ctx, r.ID, sunshine.LetterEmailInput{Kind: sunshine.LetterFollowUp,
+		To: "records@sheriff.example", Subject: "Follow-up", Body: "Where are the records?"})
+	require.NoError(t, err)
 	// A closure day: each writer removes it and adds it back.
 	closedOn := "2017-04-07"
 	_, err = b.st.AddClosure(b.fx.Ctx, &sunshine.Closure{AgencyID: a.ID, ClosedOn: deadline.MustParseDate(closedOn), Reason: "furlough"})
@@ -132,6 +138,10 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		{"/communications/" + comm.ID + "/delete", nil, 400, 400, 403, 404},
 		// A letter without its text and date is not logged (400).
 		{"/requests/" + r.ID + "/letter", url.Values{"channel": {"email"}}, 400, 400, 403, 404},
+		// A letter without an address is not sent (400).
+		{"/requests/" + r.ID + "/letter/send", url.Values{"subject": {"Follow-up"}, "body": {"Where?"}, "kind": {"follow_up"}}, 400, 400, 403, 404},
+		{"/letter-emails/" + letter.ID + "/retry", nil, 303, 303, 403, 404},
+		{"/letter-emails/" + letter.ID + "/cancel", nil, 303, 303, 403, 404},
 		// Its text was read already: nothing to do, and a note says so.
 		{"/documents/" + kept.ID + "/text", nil, 303, 303, 403, 404},
 		// The admin removes the document; then it is gone for staff (404).

@@ -15,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
 )
 
 // letterPageData is the page that drafts a request's letter
@@ -33,6 +34,13 @@ type letterPageData struct {
 	// letter ("" without one: no such button), with the reply address in
 	// copy so that the agency's answer to all comes back.
 	AgencyEmail string
+	// Sending: the form came back from Send by email (its refusal), not
+	// from logging. CanSubmit: sending it may submit the request (the
+	// request letter of a draft).
+	Sending, CanSubmit bool
+	// ReceiptWords say when a request emailed today is received, by its
+	// law: "received the day it goes".
+	ReceiptWords string
 }
 
 // Mailto is a mailto: link of the letter as drafted (the page's script
@@ -59,7 +67,7 @@ func mailtoURL(to, cc, subject, body string) string {
 // letterFieldLabels name the letter form's fields in its error summary as
 // their labels do.
 var letterFieldLabels = map[string]string{"to": "To", "subject": "Subject", "body": "Letter",
-	"occurred_on": "Sent on", "channel": "Sent by"}
+	"occurred_on": "Sent on", "channel": "Sent by", "email_to": "Email to", "cc": "Copy to", "submit": "Submit the request"}
 
 func newLetterForm(values url.Values) *reqForm {
 	f := newReqForm("letter", values)
@@ -117,15 +125,20 @@ func (s *Server) handleLetterPage(c *gin.Context) {
 		sent = r.Today(s.store.Clock().Now())
 	}
 	f := newLetterForm(url.Values{"to": {l.To}, "from": {l.From}, "subject": {l.Subject}, "body": {l.Body},
-		"occurred_on": {sent.String()}, "channel": {letterChannel(r)}, "kind": {string(kind)}})
+		"occurred_on": {sent.String()}, "channel": {letterChannel(r)}, "kind": {string(kind)},
+		"email_to": {in.Agency.Email}, "copy_sender": {"1"}})
+	if canSubmit(r, kind) {
+		f.Values.Set("submit", "1")
+	}
 	s.renderLetter(c, http.StatusOK, r, in.Agency, f)
 }
 
 // renderLetter renders the letter page of r, whose agency is a (nil: read
 // here, for a refused form).
 func (s *Server) renderLetter(c *gin.Context, status int, r *sunshine.Request, a *sunshine.Agency, f *reqForm) {
-	d := &letterPageData{R: r, Form: f, Channels: sunshine.Channels,
-		FollowUp: sunshine.LetterKind(f.V("kind")) == sunshine.LetterFollowUp, ReplyTo: sunshine.ReplyAddress(s.cfg.InboundDomain, r.ReplyToken)}
+	kind := sunshine.LetterKind(f.V("kind"))
+	d := &letterPageData{R: r, Form: f, Channels: sunshine.Channels, FollowUp: kind == sunshine.LetterFollowUp,
+		ReplyTo: sunshine.ReplyAddress(s.cfg.InboundDomain, r.ReplyToken), Sending: f.V("send") == "1", CanSubmit: canSubmit(r, kind)}
 	if p, ok := sunshine.PrincipalFrom(ctxOf(c)); ok {
 		d.CanWrite = p.Role.CanWrite()
 	}
@@ -137,6 +150,10 @@ func (s *Server) renderLetter(c *gin.Context, status int, r *sunshine.Request, a
 		}
 	}
 	d.AgencyEmail = a.Email
+	d.ReceiptWords = "received the day it goes"
+	if j, err := deadline.Lookup(r.Jurisdiction); err == nil && j.ElectronicReceipt > 0 {
+		d.ReceiptWords = fmt.Sprintf("received %s after it goes (%s)", j.Days(j.ElectronicReceipt, deadline.BusinessDays), j.ElectronicReceiptCitation)
+	}
 	title := "Draft the letter"
 	if d.FollowUp {
 		title = "Draft a follow-up letter"

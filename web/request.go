@@ -360,7 +360,10 @@ type requestPageData struct {
 	Documents  []pageDocument // every document, in timeline order
 	// ToLog are the emails to the reply address not logged yet, which the
 	// page names at its top.
-	ToLog    []*sunshine.Document
+	ToLog []*sunshine.Document
+	// Letters are the letters sent by email from Sunshine not sent yet:
+	// on their way, or refused.
+	Letters  []letterNotice
 	CanWrite bool
 	Archive  bool // the request's ZIP can be downloaded (Config.RequestZip)
 	Note     string
@@ -527,6 +530,14 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 		if pd.Doc.ReceivedFrom != nil && pd.Doc.CommunicationID == nil {
 			d.ToLog = append(d.ToLog, pd.Doc)
 		}
+	}
+	letters, err := s.store.FindLetterEmails(ctx, r.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	for _, e := range letters {
+		d.Letters = append(d.Letters, newLetterNotice(e, d.Agency.Location()))
 	}
 
 	today := d.Today.String()
@@ -797,8 +808,8 @@ func buildTimeline(events []*sunshine.Event, comms []*sunshine.Communication, do
 			on = set
 		}
 		lastOn = on
-		if e.Kind == sunshine.EventCommunication || e.Kind == sunshine.EventDocumentAdded {
-			continue
+		if (e.Kind == sunshine.EventCommunication && !emailedLetter(e)) || e.Kind == sunshine.EventDocumentAdded {
+			continue // the communication or document itself is the entry
 		}
 		text := eventText(e, clockStops, names)
 		if e.ActorID != nil && names[*e.ActorID] != "" {
@@ -1040,6 +1051,11 @@ func eventText(e *sunshine.Event, clockStops bool, names map[string]string) stri
 		}
 	case sunshine.EventDocumentDeleted:
 		t = "Document removed: " + str("filename")
+	case sunshine.EventCommunication: // a letter emailed from Sunshine (emailedLetter)
+		t = "Sent by email from Sunshine to " + str("emailed_to")
+	case sunshine.EventLetterEmailFailed:
+		t = "Not sent: " + letterWords(sunshine.LetterKind(str("kind"))) + " to " + str("to") +
+			"; the mail server refused it (" + str("error") + ")"
 	case sunshine.EventReminderSent:
 		// The note, which the store always writes, is the line, in the
 		// email's words: "Reminder sent to Ana Ruiz: due in 3 business
@@ -1059,6 +1075,15 @@ func eventText(e *sunshine.Event, clockStops bool, names map[string]string) stri
 		t += ". " + string(unicode.ToUpper(r)) + e.Note[size:]
 	}
 	return t
+}
+
+// emailedLetter reports a communication logged because the mail server
+// accepted it from Sunshine: the timeline says so, beside the letter.
+func emailedLetter(e *sunshine.Event) bool {
+	var data struct {
+		EmailedTo string `json:"emailed_to"`
+	}
+	return json.Unmarshal(e.Data, &data) == nil && data.EmailedTo != ""
 }
 
 // closureCaused reports a due date moved by a change to the agency's

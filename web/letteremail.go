@@ -1,0 +1,143 @@
+package web
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	sunshine "github.com/sunshine-records/sunshine"
+)
+
+// Sending a letter by email from Sunshine: the letter page's "Send by
+// email" (handleLetterSend) puts it in the outbox for the agency; the
+// request page lists it until the mail server takes it
+// (newLetterNotice), when it is logged with the correspondence.
+
+// letterWords names a letter kind in a sentence: "the follow-up letter".
+func letterWords(k sunshine.LetterKind) string {
+	if k == sunshine.LetterFollowUp {
+		return "the follow-up letter"
+	}
+	return "the request letter"
+}
+
+// letterEmailFields are the letter form's fields a letter email's
+// refusal names, by the store's names: the form's To and From are the
+// letter's addressee and signer lines, its Email to the address.
+var letterEmailFields = map[string]string{"to": "email_to", "to_party": "to", "from_party": "from"}
+
+// formFields renames the fields err names to the letter form's.
+func formFields(err error) error {
+	var e *sunshine.Error
+	if !errors.As(err, &e) || len(e.Fields) == 0 {
+		return err
+	}
+	renamed := *e
+	renamed.Fields = make([]sunshine.FieldError, len(e.Fields))
+	for i, f := range e.Fields {
+		if name, ok := letterEmailFields[f.Field]; ok {
+			f.Field = name
+		}
+		renamed.Fields[i] = f
+	}
+	return &renamed
+}
+
+// handleLetterSend sends the letter, as edited on the letter page, to the
+// agency by email: it waits in the outbox until the mail server takes it,
+// and is logged then. Refused, the page comes back with every problem and
+// the letter as typed.
+func (s *Server) handleLetterSend(c *gin.Context) {
+	r, ok := s.requestToChange(c)
+	if !ok {
+		return
+	}
+	_ = c.Request.ParseForm()
+	f := newLetterForm(c.Request.PostForm)
+	kind, err := sunshine.ParseLetterKind(f.V("kind"))
+	if err != nil {
+		s.fail(c, err) // the page's own hidden field, not one a person types
+		return
+	}
+	in := sunshine.LetterEmailInput{Kind: kind, To: f.V("email_to"), Cc: []string{f.V("cc")}, CopySender: f.V("copy_sender") == "1",
+		ToParty: f.V("to"), FromParty: f.V("from"), Subject: f.V("subject"), Body: f.V("body"), Submit: f.V("submit") == "1"}
+	in.Normalize()
+	e, err := s.store.QueueLetterEmail(ctxOf(c), r.ID, in)
+	if err != nil {
+		status := f.fail(formFields(err))
+		if status == 0 {
+			s.fail(c, err)
+			return
+		}
+		s.renderLetter(c, status, r, nil, f)
+		return
+	}
+	note := "Sending " + e.Describe() + ". It is logged here once the mail server takes it, within a minute or two"
+	if e.Submit {
+		note += ", and the request submitted"
+	}
+	s.redirectBack(c, requestPath(r.ID), note+".")
+}
+
+// letterNotice is a letter email not sent yet, as the request page says
+// it: on its way (Since; Error and Next after a refused attempt), or
+// Failed with Error.
+type letterNotice struct {
+	ID, What           string
+	Failed             bool
+	Since, Next, Error string
+}
+
+func newLetterNotice(e *sunshine.LetterEmail, loc *time.Location) letterNotice {
+	const clock = "15:04 Mon 2 Jan"
+	n := letterNotice{ID: e.ID, What: e.Describe(), Failed: e.Status == sunshine.LetterEmailFailed,
+		Since: e.CreatedAt.In(loc).Format(clock), Error: e.LastError}
+	if !n.Failed && e.LastError != "" {
+		n.Next = e.NextAttemptAt.In(loc).Format(clock)
+	}
+	return n
+}
+
+// handleLetterEmailRetry sends a refused letter email again.
+func (s *Server) handleLetterEmailRetry(c *gin.Context) {
+	s.changeLetterEmail(c, func(id string) (*sunshine.LetterEmail, error) { return s.store.RetryLetterEmail(ctxOf(c), id) },
+		func(e *sunshine.LetterEmail) string { return "Sending " + e.Describe() + " again." })
+}
+
+// handleLetterEmailCancel stops a letter email not sent.
+func (s *Server) handleLetterEmailCancel(c *gin.Context) {
+	s.changeLetterEmail(c, func(id string) (*sunshine.LetterEmail, error) { return s.store.CancelLetterEmail(ctxOf(c), id) },
+		func(e *sunshine.LetterEmail) string {
+			return "Cancelled " + e.Describe() + ": it was not sent. " + strings.ToUpper(letterWords(e.Kind)[:1]) + letterWords(e.Kind)[1:] + " is still on its page, to send or log."
+		})
+}
+
+// changeLetterEmail applies a change to the path's letter email and goes
+// back to its request, saying what was done, or why not.
+func (s *Server) changeLetterEmail(c *gin.Context, change func(id string) (*sunshine.LetterEmail, error), done func(*sunshine.LetterEmail) string) {
+	if !s.canWrite(c) {
+		return
+	}
+	e, err := s.store.FindLetterEmail(ctxOf(c), c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	changed, err := change(e.ID)
+	switch {
+	case sunshine.ErrorCode(err) == sunshine.EConflict:
+		s.redirectBack(c, requestPath(e.RequestID), sunshine.ErrorMessage(err))
+	case err != nil:
+		s.fail(c, err)
+	default:
+		s.redirectBack(c, requestPath(e.RequestID), done(changed))
+	}
+}
+
+// canSubmit reports whether a letter of kind sent by email may submit r:
+// the request letter of a draft.
+func canSubmit(r *sunshine.Request, kind sunshine.LetterKind) bool {
+	return kind == sunshine.LetterRequest && r.Status == sunshine.StatusDraft
+}

@@ -1,0 +1,158 @@
+package web_test
+
+import (
+	"html"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	sunshine "github.com/sunshine-records/sunshine"
+)
+
+// sendForm is the letter page's form as a person sends it by email: the
+// page's own values, with changes.
+func sendForm(t *testing.T, page string, change url.Values) url.Values {
+	t.Helper()
+	form := url.Values{"send": {"1"}, "kind": {"request"}, "to": {inputValue(t, page, "letter-to")}, "from": {inputValue(t, page, "letter-from")},
+		"subject": {inputValue(t, page, "letter-subject")}, "body": {textareaValue(t, page, "letter-body")},
+		"email_to": {inputValue(t, page, "letter-email-to")}, "copy_sender": {"1"}, "occurred_on": {"2017-04-05"}, "channel": {"email"}}
+	for k, v := range change {
+		form[k] = v
+	}
+	return form
+}
+
+// claimAndSend stands for the delivery job: it claims the letter emails
+// due and records each as accepted by the mail server.
+func claimAndSend(t *testing.T, b *bundle) {
+	t.Helper()
+	claimed, err := b.st.ClaimLetterEmails(b.fx.Ctx, b.clk.Now(), 10, 10*time.Minute)
+	require.NoError(t, err)
+	require.NotEmpty(t, claimed)
+	for _, c := range claimed {
+		_, err := b.st.MarkLetterEmailSent(b.fx.Ctx, c, b.clk.Now())
+		require.NoError(t, err)
+	}
+}
+
+// The letter page sends the letter as edited to the agency's address: the
+// request page says it is on its way, with Cancel; once the mail server
+// takes it, it is the request we sent, and the draft is submitted.
+func TestLetterPage_SendByEmail(t *testing.T) {
+	t.Parallel()
+	b, a, _ := sacramento(t)
+	draft := &sunshine.Request{AgencyID: a.ID, Title: "Jail contracts", DeliveryMethod: sunshine.DeliveryEmail}
+	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, draft))
+
+	page := body(b.get("/requests/" + draft.ID + "/letter"))
+	require.Contains(t, page, "<legend>Or send it by email from Sunshine</legend>")
+	require.Equal(t, "records@sheriff.example", inputValue(t, page, "letter-email-to"), "the agency's address")
+	require.Contains(t, page, `name="copy_sender" value="1" checked`)
+	require.Contains(t, page, `name="submit" value="1" checked`)
+	require.Contains(t, page, "Submit the request once it is sent: its clock starts, received the day it goes")
+	require.Contains(t, page, `formaction="/requests/`+draft.ID+`/letter/send" name="send" value="1">Send by email</button>`)
+
+	edited := textareaValue(t, page, "letter-body") + "\nP.S. Electronic copies, please."
+	rec := b.post("/requests/"+draft.ID+"/letter/send", sendForm(t, page, url.Values{"body": {strings.ReplaceAll(edited, "\n", "\r\n")},
+		"cc": {"legal@ndlon.example, press@ndlon.example"}, "submit": {"1"}}))
+	requireRedirect(t, rec, "/requests/"+draft.ID)
+	rp := html.UnescapeString(body(b.get("/requests/" + draft.ID)))
+	require.Contains(t, rp, "Sending the request letter to records@sheriff.example. It is logged here once the mail server takes it, within a minute or two, and the request submitted.")
+	require.Contains(t, rp, "<strong>Sending</strong> the request letter to records@sheriff.example, since 08:00 Wed 5 Apr. It is logged here once the mail server takes it.")
+	require.Contains(t, rp, "Cancel sending</button>")
+	list, err := b.st.FindLetterEmails(b.fx.Ctx, draft.ID)
+	require.NoError(t, err)
+	require.Len(t, list, 1)
+	require.Equal(t, edited, list[0].Body, "the letter as edited, its line breaks as typed")
+	require.Equal(t, []string{"legal@ndlon.example", "press@ndlon.example"}, list[0].Cc)
+	require.True(t, list[0].CopySender)
+	require.True(t, list[0].Submit)
+
+	// A second click while it is on its way sends nothing more.
+	rec = b.post("/requests/"+draft.ID+"/letter/send", sendForm(t, page, url.Values{"submit": {"1"}}))
+	require.Equal(t, http.StatusConflict, rec.Code)
+	require.Contains(t, html.UnescapeString(body(rec)), "the request letter to records@sheriff.example is already on its way (since 08:00 Wed 5 Apr): wait for it, or cancel it first")
+
+	claimAndSend(t, b)
+	rp = html.UnescapeString(body(b.get("/requests/" + draft.ID)))
+	require.NotContains(t, rp, "letter-email-")
+	require.Contains(t, rp, "Sent by email from Sunshine to records@sheriff.example — "+b.fx.Admin.Name)
+	require.Contains(t, rp, "P.S. Electronic copies, please.")
+	got, err := b.st.FindRequestByID(b.fx.Ctx, draft.ID)
+	require.NoError(t, err)
+	require.Equal(t, sunshine.StatusSubmitted, got.Status)
+	require.Equal(t, "2017-04-05", got.ReceivedOn.String())
+}
+
+// A letter that cannot be sent comes back with every problem named, the
+// letter as typed, and nothing sent.
+func TestLetterPage_SendRefused(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	page := body(b.get("/requests/" + r.ID + "/letter?kind=follow_up"))
+	require.NotContains(t, page, `name="submit"`, "a follow-up submits nothing")
+	rec := b.post("/requests/"+r.ID+"/letter/send", sendForm(t, page, url.Values{"kind": {"follow_up"}, "email_to": {""},
+		"cc": {"legal@"}, "subject": {""}, "body": {"Where are the records?"}}))
+	require.Equal(t, http.StatusBadRequest, rec.Code)
+	got := html.UnescapeString(body(rec))
+	require.Contains(t, got, "The letter was not sent.")
+	for _, want := range []string{
+		"Email to is required: the agency's email address",
+		`Copy to: "legal@" is not an email address`,
+		"Subject is required: agencies sort their email by it",
+	} {
+		require.Contains(t, got, want)
+	}
+	require.Contains(t, got, "Where are the records?</textarea>")
+	list, err := b.st.FindLetterEmails(b.fx.Ctx, r.ID)
+	require.NoError(t, err)
+	require.Empty(t, list)
+}
+
+// A letter the mail server refused for good says why at the top of the
+// request and in its timeline; it can be sent again or cancelled.
+func TestRequestPage_LetterNotSent(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	e, err := b.st.QueueLetterEmail(b.fx.Ctx, r.ID, sunshine.LetterEmailInput{Kind: sunshine.LetterFollowUp,
+		To: "records@sheriff.example", Subject: "Follow-up", Body: "Where are the records?"})
+	require.NoError(t, err)
+	fail := func(final bool) {
+		claimed, err := b.st.ClaimLetterEmails(b.fx.Ctx, b.clk.Now(), 10, 10*time.Minute)
+		require.NoError(t, err)
+		require.Len(t, claimed, 1)
+		require.NoError(t, b.st.MarkLetterEmailFailed(b.fx.Ctx, claimed[0], "550 5.1.1 <records@sheriff.example>: no such user",
+			b.clk.Now().Add(2*time.Minute), final))
+	}
+	fail(false)
+	rp := html.UnescapeString(body(b.get("/requests/" + r.ID)))
+	require.Contains(t, rp, "The mail server has not taken it yet (“550 5.1.1 <records@sheriff.example>: no such user”): trying again at 08:02 Wed 5 Apr.")
+
+	b.clk.Set(b.clk.Now().Add(2 * time.Minute))
+	fail(true)
+	rp = html.UnescapeString(body(b.get("/requests/" + r.ID)))
+	require.Contains(t, rp, "<strong>Not sent:</strong> the follow-up letter to records@sheriff.example. The mail server refused it: “550 5.1.1 <records@sheriff.example>: no such user”.")
+	require.Contains(t, rp, "Not sent: the follow-up letter to records@sheriff.example; the mail server refused it (550 5.1.1 <records@sheriff.example>: no such user)", "in the timeline")
+	require.Contains(t, rp, `<form method="post" action="/letter-emails/`+e.ID+`/retry" class="inline"><button type="submit">Send again</button></form>`)
+
+	requireRedirect(t, b.post("/letter-emails/"+e.ID+"/retry", nil), "/requests/"+r.ID)
+	rp = html.UnescapeString(body(b.get("/requests/" + r.ID)))
+	require.Contains(t, rp, "Sending the follow-up letter to records@sheriff.example again.")
+	require.Contains(t, rp, "<strong>Sending</strong> the follow-up letter to records@sheriff.example, since 08:00 Wed 5 Apr. It is logged here once the mail server takes it.")
+
+	requireRedirect(t, b.post("/letter-emails/"+e.ID+"/cancel", nil), "/requests/"+r.ID)
+	rp = html.UnescapeString(body(b.get("/requests/" + r.ID)))
+	require.Contains(t, rp, "Cancelled the follow-up letter to records@sheriff.example: it was not sent.")
+	require.NotContains(t, rp, "letter-email-"+e.ID)
+	got, err := b.st.FindLetterEmail(b.fx.Ctx, e.ID)
+	require.NoError(t, err)
+	require.Equal(t, sunshine.LetterEmailCancelled, got.Status)
+
+	// Cancelled: nothing to send again, and the page says so.
+	requireRedirect(t, b.post("/letter-emails/"+e.ID+"/retry", nil), "/requests/"+r.ID)
+	require.Contains(t, html.UnescapeString(body(b.get("/requests/"+r.ID))), "the follow-up letter to records@sheriff.example is cancelled: only one the mail server refused is sent again")
+}
