@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // LetterEmail is a request's letter sent to the agency by email from
@@ -71,15 +72,17 @@ type LetterEmailInput struct {
 	Submit bool
 }
 
-// Normalize trims the addresses and lines and drops empty copies, as a
-// form gives them.
+// Normalize trims the addresses and lines, splits copies given in one
+// line ("a@x.org, b@y.org") and drops empty ones, as a form gives them;
+// no kind is the request letter.
 func (in *LetterEmailInput) Normalize() {
+	if in.Kind == "" {
+		in.Kind = LetterRequest
+	}
 	in.To = strings.TrimSpace(in.To)
-	cc := in.Cc[:0:0]
+	cc := []string{}
 	for _, a := range in.Cc {
-		for _, part := range strings.FieldsFunc(a, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\n' || r == '\r' || r == '\t' }) {
-			cc = append(cc, part)
-		}
+		cc = append(cc, strings.FieldsFunc(a, func(r rune) bool { return r == ',' || r == ';' || unicode.IsSpace(r) })...)
 	}
 	in.Cc = cc
 	in.ToParty = strings.TrimSpace(in.ToParty)
@@ -92,8 +95,8 @@ func (in *LetterEmailInput) Normalize() {
 func (in *LetterEmailInput) Validate() error {
 	var errs []error
 	bad := func(field, format string, args ...any) { errs = append(errs, FieldInvalid(field, format, args...)) }
-	if _, err := ParseLetterKind(string(in.Kind)); err != nil {
-		errs = append(errs, err)
+	if in.Kind != LetterRequest && in.Kind != LetterFollowUp {
+		bad("kind", "must be request or follow_up")
 	}
 	switch {
 	case in.To == "":

@@ -101,12 +101,9 @@ func onItsWay(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, kind sunshi
 // FindLetterEmails lists a request's letter emails not sent: on their way
 // (pending) or refused for good (failed), the oldest first.
 func (s *Store) FindLetterEmails(ctx context.Context, requestID string) ([]*sunshine.LetterEmail, error) {
-	org, err := orgID(ctx)
+	org, err := s.requestOrg(ctx, requestID) // another organization's request is not found, not empty
 	if err != nil {
 		return nil, err
-	}
-	if !validUUID(requestID) {
-		return nil, sunshine.Errorf(sunshine.ENotFound, "request not found")
 	}
 	var rows []letterEmailRow
 	err = sqlx.SelectContext(ctx, s.q(), &rows, `SELECT `+letterEmailColumns+` FROM letter_emails
