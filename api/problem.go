@@ -96,3 +96,11 @@ func created(c *gin.Context, location string, body any) {
 	c.Header("Location", location)
 	c.JSON(http.StatusCreated, body)
 }
+
+// accepted answers 202 with body and the resource's address in Location:
+// the work it stands for is not done yet (RFC 9110 15.3.3), and GET there
+// tells how it went.
+func accepted(c *gin.Context, location string, body any) {
+	c.Header("Location", location)
+	c.JSON(http.StatusAccepted, body)
+}
