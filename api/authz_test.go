@@ -50,7 +50,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	doc := b.upload(req, "", "letter.txt", "text/plain", []byte("Responsive records.")).str("id")
 	unknown := "00000000-0000-0000-0000-000000000000"
 
-	letter := b.call("POST", "/api/v1/requests/"+req+"/letter-emails", b.token, `{"to":"records@sheriff.example","subject":"Request","body":"Please send the records."}`)
+	letter := b.call("POST", "/api/v1/requests/"+req+"/letter_emails", b.token, `{"to":"records@sheriff.example","subject":"Request","body":"Please send the records."}`)
 	require.Equal(t, http.StatusAccepted, letter.status(), letter.rec.Body.String())
 	letterEmail := letter.str("id")
 
@@ -80,14 +80,14 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"GET", "/api/v1/requests/" + req + "/events", "", read},
 		{"GET", "/api/v1/requests/" + req + "/letter", "", read},
 		{"PATCH", "/api/v1/requests/" + req, `{"tracking_number":"T-%s"}`, write},
-		{"GET", "/api/v1/requests/" + req + "/letter-emails", "", read},
+		{"GET", "/api/v1/requests/" + req + "/letter_emails", "", read},
 		// Staff reach the store: the admin's follow-up is on its way (409).
-		{"POST", "/api/v1/requests/" + req + "/letter-emails", `{"kind":"follow_up","to":"records@sheriff.example","subject":"Follow-up %s","body":"Where is it?"}`, want{202, 409, 403, 404}},
-		{"GET", "/api/v1/letter-emails/" + letterEmail, "", read},
+		{"POST", "/api/v1/requests/" + req + "/letter_emails", `{"kind":"follow_up","to":"records@sheriff.example","subject":"Follow-up %s","body":"Where is it?"}`, want{202, 409, 403, 404}},
+		{"GET", "/api/v1/letter_emails/" + letterEmail, "", read},
 		// It is pending, not failed: nothing to send again.
-		{"POST", "/api/v1/letter-emails/" + letterEmail + "/retry", "", want{409, 409, 403, 404}},
+		{"POST", "/api/v1/letter_emails/" + letterEmail + "/retry", "", want{409, 409, 403, 404}},
 		// Staff reach the store: the admin cancelled it first (409).
-		{"POST", "/api/v1/letter-emails/" + letterEmail + "/cancel", "", want{200, 409, 403, 404}},
+		{"POST", "/api/v1/letter_emails/" + letterEmail + "/cancel", "", want{200, 409, 403, 404}},
 		{"POST", "/api/v1/requests", `{"agency_id":"` + agency + `","title":"t","delivery_method":"email"}`, want{201, 201, 403, 400}},
 		{"POST", "/api/v1/requests/" + req + "/transitions", `{"to":"acknowledged"}`, want{200, 409, 403, 404}},
 		{"PUT", "/api/v1/requests/" + req + "/custom_due_on", `{"date":"2017-05-01"}`, write},

@@ -8,7 +8,7 @@ import (
 	sunshine "github.com/sunshine-records/sunshine"
 )
 
-// letterEmailInput is the body of POST /requests/{id}/letter-emails: a
+// letterEmailInput is the body of POST /requests/{id}/letter_emails: a
 // letter to send the agency by email. kind left out is the request
 // letter; copy_sender left out is true.
 type letterEmailInput struct {
@@ -30,25 +30,17 @@ func (in letterEmailInput) letter() (sunshine.LetterEmailInput, error) {
 	var fe fieldErrors
 	out := sunshine.LetterEmailInput{Kind: sunshine.LetterKind(in.Kind), To: in.To, Cc: in.Cc, CopySender: true,
 		ToParty: in.ToParty, FromParty: in.FromParty, Subject: in.Subject, Body: in.Body, Submit: in.Submit}
-	if out.Kind == "" {
-		out.Kind = sunshine.LetterRequest
-	}
 	if v := set(&fe, "copy_sender", in.CopySender); v != nil {
 		out.CopySender = *v
 	}
-	if out.Cc == nil {
-		// None is an empty list: the store writes the slice as given, and
-		// a nil one would be NULL.
-		out.Cc = []string{}
-	}
-	out.Normalize()
+	out.Normalize() // (no kind is the request letter)
 	if len(fe) > 0 {
 		return out, fe.also(out.Validate())
 	}
 	return out, nil
 }
 
-// handleLetterEmailCreate is POST /requests/{id}/letter-emails: it puts a
+// handleLetterEmailCreate is POST /requests/{id}/letter_emails: it puts a
 // letter in the outbox for the agency, from the caller
 // (store.QueueLetterEmail), and answers 202: it is logged as the request's
 // communication only once the mail server accepts it.
@@ -68,20 +60,14 @@ func (s *Server) handleLetterEmailCreate(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	accepted(c, "/api/v1/letter-emails/"+e.ID, e)
+	accepted(c, "/api/v1/letter_emails/"+e.ID, e)
 }
 
-// handleLetterEmailList is GET /requests/{id}/letter-emails: the request's
+// handleLetterEmailList is GET /requests/{id}/letter_emails: the request's
 // letter emails not sent (pending or failed), oldest first. Sent ones are
 // its communications.
 func (s *Server) handleLetterEmailList(c *gin.Context) {
-	ctx := c.Request.Context()
-	items, err := s.store.FindLetterEmails(ctx, c.Param("id"))
-	if err == nil && len(items) == 0 {
-		// The list is read by organization and request alone: none may
-		// mean no such request, which is a 404 like every other route's.
-		_, err = s.store.FindRequestByID(ctx, c.Param("id"))
-	}
+	items, err := s.store.FindLetterEmails(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		fail(c, err)
 		return
@@ -98,7 +84,7 @@ func (s *Server) handleLetterEmailGet(c *gin.Context) {
 	c.JSON(http.StatusOK, e)
 }
 
-// handleLetterEmailRetry is POST /letter-emails/{id}/retry: a failed
+// handleLetterEmailRetry is POST /letter_emails/{id}/retry: a failed
 // letter email is pending again, to be sent at once.
 func (s *Server) handleLetterEmailRetry(c *gin.Context) {
 	e, err := s.store.RetryLetterEmail(c.Request.Context(), c.Param("id"))
@@ -109,7 +95,7 @@ func (s *Server) handleLetterEmailRetry(c *gin.Context) {
 	c.JSON(http.StatusOK, e)
 }
 
-// handleLetterEmailCancel is POST /letter-emails/{id}/cancel: a pending or
+// handleLetterEmailCancel is POST /letter_emails/{id}/cancel: a pending or
 // failed letter email is not sent.
 func (s *Server) handleLetterEmailCancel(c *gin.Context) {
 	e, err := s.store.CancelLetterEmail(c.Request.Context(), c.Param("id"))

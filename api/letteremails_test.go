@@ -13,7 +13,7 @@ import (
 	"github.com/sunshine-records/sunshine/store/storetest"
 )
 
-// letterEmail is a body for POST .../letter-emails, with extra on top.
+// letterEmail is a body for POST .../letter_emails, with extra on top.
 func letterEmail(extra map[string]any) map[string]any {
 	body := map[string]any{"to": "records@sheriff.example", "subject": "California Public Records Act request",
 		"body": "April 5, 2017\n\nRecords Unit\n\nPlease send me all communications with ICE.\n"}
@@ -47,13 +47,13 @@ func TestLetterEmails_Queue(t *testing.T) {
 	staffID := b.call("GET", "/api/v1/me", staff, nil).str("user.id")
 	require.NotEmpty(t, staffID)
 	id := b.request(b.agency("Sacramento County Sheriff's Department", "us-ca"), "")
-	path := "/api/v1/requests/" + id + "/letter-emails"
+	path := "/api/v1/requests/" + id + "/letter_emails"
 
 	r := b.call("POST", path, staff, letterEmail(map[string]any{"cc": []string{" legal@ndlon.example; press@ndlon.example ", ""},
 		"to": "  records@sheriff.example ", "to_party": " Records Unit ", "from_party": "Ana Ruiz, NDLON", "submit": true}))
 	require.Equal(t, http.StatusAccepted, r.status(), r.rec.Body.String())
 	le := r.str("id")
-	require.Equal(t, "/api/v1/letter-emails/"+le, r.rec.Header().Get("Location"))
+	require.Equal(t, "/api/v1/letter_emails/"+le, r.rec.Header().Get("Location"))
 	require.Equal(t, id, r.str("request_id"))
 	require.Equal(t, "request", r.str("kind"), "the request letter by default")
 	require.Equal(t, staffID, r.str("sender_id"), "from the caller")
@@ -67,7 +67,7 @@ func TestLetterEmails_Queue(t *testing.T) {
 	require.Nil(t, r.body["sent_at"])
 	require.Nil(t, r.body["communication_id"])
 
-	got := b.call("GET", "/api/v1/letter-emails/"+le, b.token, nil)
+	got := b.call("GET", "/api/v1/letter_emails/"+le, b.token, nil)
 	require.Equal(t, http.StatusOK, got.status(), got.rec.Body.String())
 	require.Equal(t, r.body, got.body, "POST answers what GET returns")
 	list := b.call("GET", path, b.token, nil)
@@ -82,7 +82,7 @@ func TestLetterEmails_Queue(t *testing.T) {
 
 	comm, err := b.st.MarkLetterEmailSent(context.Background(), b.claimLetter(le), b.clk.Now())
 	require.NoError(t, err)
-	got = b.call("GET", "/api/v1/letter-emails/"+le, b.token, nil)
+	got = b.call("GET", "/api/v1/letter_emails/"+le, b.token, nil)
 	require.Equal(t, "sent", got.str("status"))
 	require.NotEmpty(t, got.str("sent_at"))
 	require.Equal(t, comm.ID, got.str("communication_id"))
@@ -129,14 +129,14 @@ func TestLetterEmails_Invalid(t *testing.T) {
 		{"submit with a follow-up", sent, letterEmail(map[string]any{"submit": true, "kind": "follow_up"}), []string{"submit"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			path := "/api/v1/requests/" + tc.request + "/letter-emails"
+			path := "/api/v1/requests/" + tc.request + "/letter_emails"
 			r := b.call("POST", path, b.token, tc.body)
 			require.Equal(t, http.StatusBadRequest, r.status(), r.rec.Body.String())
 			require.ElementsMatch(t, tc.fields, r.fieldErrors(), r.rec.Body.String())
 			require.Empty(t, b.call("GET", path, b.token, nil).items(), "nothing queued")
 		})
 	}
-	r := b.call("POST", "/api/v1/requests/"+draft+"/letter-emails", b.token, `{"to": "records@sheriff.example"`)
+	r := b.call("POST", "/api/v1/requests/"+draft+"/letter_emails", b.token, `{"to": "records@sheriff.example"`)
 	require.Equal(t, http.StatusBadRequest, r.status(), "malformed JSON")
 }
 
@@ -147,7 +147,7 @@ func TestLetterEmails_Conflict(t *testing.T) {
 	b := setup(t)
 	a := b.agency("Sheriff", "us-ca")
 	id := b.request(a, "2017-03-27")
-	path := "/api/v1/requests/" + id + "/letter-emails"
+	path := "/api/v1/requests/" + id + "/letter_emails"
 	first := b.call("POST", path, b.token, letterEmail(map[string]any{"kind": "follow_up"}))
 	require.Equal(t, http.StatusAccepted, first.status(), first.rec.Body.String())
 	r := b.call("POST", path, b.token, letterEmail(map[string]any{"kind": "follow_up", "to": "other@sheriff.example"}))
@@ -158,15 +158,15 @@ func TestLetterEmails_Conflict(t *testing.T) {
 	require.Len(t, b.call("GET", path, b.token, nil).items(), 2)
 
 	draft := b.request(a, "")
-	r = b.call("POST", "/api/v1/requests/"+draft+"/letter-emails", b.token, letterEmail(map[string]any{"kind": "follow_up"}))
+	r = b.call("POST", "/api/v1/requests/"+draft+"/letter_emails", b.token, letterEmail(map[string]any{"kind": "follow_up"}))
 	require.Equal(t, http.StatusConflict, r.status(), r.rec.Body.String())
 	require.Contains(t, r.str("detail"), "draft")
-	require.Empty(t, b.call("GET", "/api/v1/requests/"+draft+"/letter-emails", b.token, nil).items())
+	require.Empty(t, b.call("GET", "/api/v1/requests/"+draft+"/letter_emails", b.token, nil).items())
 
 	closed := b.request(a, "2017-03-27")
 	tr := b.call("POST", "/api/v1/requests/"+closed+"/transitions", b.token, map[string]any{"to": "withdrawn", "effective_on": "2017-04-01"})
 	require.Equal(t, http.StatusOK, tr.status(), tr.rec.Body.String())
-	r = b.call("POST", "/api/v1/requests/"+closed+"/letter-emails", b.token, letterEmail(map[string]any{"kind": "follow_up"}))
+	r = b.call("POST", "/api/v1/requests/"+closed+"/letter_emails", b.token, letterEmail(map[string]any{"kind": "follow_up"}))
 	require.Equal(t, http.StatusConflict, r.status(), r.rec.Body.String())
 	require.Contains(t, r.str("detail"), "closed")
 }
@@ -177,20 +177,20 @@ func TestLetterEmails_RetryCancel(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	id := b.request(b.agency("Sheriff", "us-ca"), "2017-03-27")
-	path := "/api/v1/requests/" + id + "/letter-emails"
+	path := "/api/v1/requests/" + id + "/letter_emails"
 	le := b.call("POST", path, b.token, letterEmail(nil)).str("id")
 	require.NotEmpty(t, le)
 
-	r := b.call("POST", "/api/v1/letter-emails/"+le+"/retry", b.token, nil)
+	r := b.call("POST", "/api/v1/letter_emails/"+le+"/retry", b.token, nil)
 	require.Equal(t, http.StatusConflict, r.status(), "pending: %s", r.rec.Body.String())
-	r = b.call("POST", "/api/v1/letter-emails/"+le+"/cancel", b.token, nil)
+	r = b.call("POST", "/api/v1/letter_emails/"+le+"/cancel", b.token, nil)
 	require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
 	require.Equal(t, le, r.str("id"))
 	require.Equal(t, "cancelled", r.str("status"))
 	require.Empty(t, b.call("GET", path, b.token, nil).items(), "cancelled: not listed")
-	require.Equal(t, "cancelled", b.call("GET", "/api/v1/letter-emails/"+le, b.token, nil).str("status"))
+	require.Equal(t, "cancelled", b.call("GET", "/api/v1/letter_emails/"+le, b.token, nil).str("status"))
 	for _, action := range []string{"retry", "cancel"} {
-		r = b.call("POST", "/api/v1/letter-emails/"+le+"/"+action, b.token, nil)
+		r = b.call("POST", "/api/v1/letter_emails/"+le+"/"+action, b.token, nil)
 		require.Equal(t, http.StatusConflict, r.status(), "%s a cancelled one: %s", action, r.rec.Body.String())
 	}
 
@@ -199,7 +199,7 @@ func TestLetterEmails_RetryCancel(t *testing.T) {
 	failed := b.call("POST", path, b.token, letterEmail(nil)).str("id")
 	require.NotEmpty(t, failed)
 	require.NoError(t, b.st.MarkLetterEmailFailed(context.Background(), b.claimLetter(failed), "550 mailbox unavailable", b.clk.Now(), true))
-	got := b.call("GET", "/api/v1/letter-emails/"+failed, b.token, nil)
+	got := b.call("GET", "/api/v1/letter_emails/"+failed, b.token, nil)
 	require.Equal(t, "failed", got.str("status"))
 	require.Equal(t, "550 mailbox unavailable", got.str("last_error"))
 	require.Equal(t, float64(1), got.body["attempts"])
@@ -209,17 +209,17 @@ func TestLetterEmails_RetryCancel(t *testing.T) {
 	events := b.call("GET", "/api/v1/requests/"+id+"/events", b.token, nil).items()
 	require.Equal(t, "letter_email_failed", events[len(events)-1]["kind"])
 
-	r = b.call("POST", "/api/v1/letter-emails/"+failed+"/retry", b.token, nil)
+	r = b.call("POST", "/api/v1/letter_emails/"+failed+"/retry", b.token, nil)
 	require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
 	require.Equal(t, "pending", r.str("status"))
 	require.Equal(t, float64(0), r.body["attempts"], "counted afresh")
 
 	// Claimed for delivery, it cannot be stopped.
 	b.claimLetter(failed)
-	r = b.call("POST", "/api/v1/letter-emails/"+failed+"/cancel", b.token, nil)
+	r = b.call("POST", "/api/v1/letter_emails/"+failed+"/cancel", b.token, nil)
 	require.Equal(t, http.StatusConflict, r.status(), r.rec.Body.String())
 	require.Contains(t, r.str("detail"), "being sent")
-	require.Equal(t, "pending", b.call("GET", "/api/v1/letter-emails/"+failed, b.token, nil).str("status"))
+	require.Equal(t, "pending", b.call("GET", "/api/v1/letter_emails/"+failed, b.token, nil).str("status"))
 }
 
 // Another organization's request and letter emails, and unknown ones, are
@@ -228,7 +228,7 @@ func TestLetterEmails_NotFound(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	id := b.request(b.agency("Sheriff", "us-ca"), "2017-03-27")
-	le := b.call("POST", "/api/v1/requests/"+id+"/letter-emails", b.token, letterEmail(nil)).str("id")
+	le := b.call("POST", "/api/v1/requests/"+id+"/letter_emails", b.token, letterEmail(nil)).str("id")
 	require.NotEmpty(t, le)
 	other := storetest.Org(t, b.st, "other")
 	unknown := "00000000-0000-0000-0000-000000000000"
@@ -236,16 +236,16 @@ func TestLetterEmails_NotFound(t *testing.T) {
 		name, method, path, token string
 		body                      any
 	}{
-		{"list, other org", "GET", "/api/v1/requests/" + id + "/letter-emails", other.Token, nil},
-		{"list, unknown request", "GET", "/api/v1/requests/" + unknown + "/letter-emails", b.token, nil},
-		{"list, not an ID", "GET", "/api/v1/requests/nope/letter-emails", b.token, nil},
-		{"send, other org", "POST", "/api/v1/requests/" + id + "/letter-emails", other.Token, letterEmail(nil)},
-		{"send, unknown request", "POST", "/api/v1/requests/" + unknown + "/letter-emails", b.token, letterEmail(nil)},
-		{"get, other org", "GET", "/api/v1/letter-emails/" + le, other.Token, nil},
-		{"get, unknown", "GET", "/api/v1/letter-emails/" + unknown, b.token, nil},
-		{"retry, other org", "POST", "/api/v1/letter-emails/" + le + "/retry", other.Token, nil},
-		{"cancel, other org", "POST", "/api/v1/letter-emails/" + le + "/cancel", other.Token, nil},
-		{"cancel, unknown", "POST", "/api/v1/letter-emails/" + unknown + "/cancel", b.token, nil},
+		{"list, other org", "GET", "/api/v1/requests/" + id + "/letter_emails", other.Token, nil},
+		{"list, unknown request", "GET", "/api/v1/requests/" + unknown + "/letter_emails", b.token, nil},
+		{"list, not an ID", "GET", "/api/v1/requests/nope/letter_emails", b.token, nil},
+		{"send, other org", "POST", "/api/v1/requests/" + id + "/letter_emails", other.Token, letterEmail(nil)},
+		{"send, unknown request", "POST", "/api/v1/requests/" + unknown + "/letter_emails", b.token, letterEmail(nil)},
+		{"get, other org", "GET", "/api/v1/letter_emails/" + le, other.Token, nil},
+		{"get, unknown", "GET", "/api/v1/letter_emails/" + unknown, b.token, nil},
+		{"retry, other org", "POST", "/api/v1/letter_emails/" + le + "/retry", other.Token, nil},
+		{"cancel, other org", "POST", "/api/v1/letter_emails/" + le + "/cancel", other.Token, nil},
+		{"cancel, unknown", "POST", "/api/v1/letter_emails/" + unknown + "/cancel", b.token, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := b.call(tc.method, tc.path, tc.token, tc.body)
@@ -253,7 +253,7 @@ func TestLetterEmails_NotFound(t *testing.T) {
 			require.NotContains(t, r.rec.Body.String(), "sheriff")
 		})
 	}
-	got := b.call("GET", "/api/v1/letter-emails/"+le, b.token, nil)
+	got := b.call("GET", "/api/v1/letter_emails/"+le, b.token, nil)
 	require.Equal(t, "pending", got.str("status"), "not cancelled by the other organization")
-	require.Len(t, b.call("GET", "/api/v1/requests/"+id+"/letter-emails", b.token, nil).items(), 1)
+	require.Len(t, b.call("GET", "/api/v1/requests/"+id+"/letter_emails", b.token, nil).items(), 1)
 }

@@ -140,8 +140,8 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		{"/requests/" + r.ID + "/letter", url.Values{"channel": {"email"}}, 400, 400, 403, 404},
 		// A letter without an address is not sent (400).
 		{"/requests/" + r.ID + "/letter/send", url.Values{"subject": {"Follow-up"}, "body": {"Where?"}, "kind": {"follow_up"}}, 400, 400, 403, 404},
-		{"/letter-emails/" + letter.ID + "/retry", nil, 303, 303, 403, 404},
-		{"/letter-emails/" + letter.ID + "/cancel", nil, 303, 303, 403, 404},
+		{"/letter_emails/" + letter.ID + "/retry", nil, 303, 303, 403, 404},
+		{"/letter_emails/" + letter.ID + "/cancel", nil, 303, 303, 403, 404},
 		// Its text was read already: nothing to do, and a note says so.
 		{"/documents/" + kept.ID + "/text", nil, 303, 303, 403, 404},
 		// The admin removes the document; then it is gone for staff (404).

@@ -137,14 +137,14 @@ func TestRequestPage_LetterNotSent(t *testing.T) {
 	rp = html.UnescapeString(body(b.get("/requests/" + r.ID)))
 	require.Contains(t, rp, "<strong>Not sent:</strong> the follow-up letter to records@sheriff.example. The mail server refused it: “550 5.1.1 <records@sheriff.example>: no such user”.")
 	require.Contains(t, rp, "Not sent: the follow-up letter to records@sheriff.example; the mail server refused it (550 5.1.1 <records@sheriff.example>: no such user)", "in the timeline")
-	require.Contains(t, rp, `<form method="post" action="/letter-emails/`+e.ID+`/retry" class="inline"><button type="submit">Send again</button></form>`)
+	require.Contains(t, rp, `<form method="post" action="/letter_emails/`+e.ID+`/retry" class="inline"><button type="submit">Send again</button></form>`)
 
-	requireRedirect(t, b.post("/letter-emails/"+e.ID+"/retry", nil), "/requests/"+r.ID)
+	requireRedirect(t, b.post("/letter_emails/"+e.ID+"/retry", nil), "/requests/"+r.ID)
 	rp = html.UnescapeString(body(b.get("/requests/" + r.ID)))
 	require.Contains(t, rp, "Sending the follow-up letter to records@sheriff.example again.")
 	require.Contains(t, rp, "<strong>Sending</strong> the follow-up letter to records@sheriff.example, since 08:00 Wed 5 Apr. It is logged here once the mail server takes it.")
 
-	requireRedirect(t, b.post("/letter-emails/"+e.ID+"/cancel", nil), "/requests/"+r.ID)
+	requireRedirect(t, b.post("/letter_emails/"+e.ID+"/cancel", nil), "/requests/"+r.ID)
 	rp = html.UnescapeString(body(b.get("/requests/" + r.ID)))
 	require.Contains(t, rp, "Cancelled the follow-up letter to records@sheriff.example: it was not sent.")
 	require.NotContains(t, rp, "letter-email-"+e.ID)
@@ -153,6 +153,6 @@ func TestRequestPage_LetterNotSent(t *testing.T) {
 	require.Equal(t, sunshine.LetterEmailCancelled, got.Status)
 
 	// Cancelled: nothing to send again, and the page says so.
-	requireRedirect(t, b.post("/letter-emails/"+e.ID+"/retry", nil), "/requests/"+r.ID)
+	requireRedirect(t, b.post("/letter_emails/"+e.ID+"/retry", nil), "/requests/"+r.ID)
 	require.Contains(t, html.UnescapeString(body(b.get("/requests/"+r.ID))), "the follow-up letter to records@sheriff.example is cancelled: only one the mail server refused is sent again")
 }
