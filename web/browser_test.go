@@ -1060,3 +1060,40 @@ func TestBrowser_ReplyByEmail(t *testing.T) {
 	b.waitText("the note", "Logged the extension notice")
 	require.NotContains(t, b.text(), "not logged yet")
 }
+
+// In a browser, the letter page's Send by email sends the letter as
+// edited (not the log form's button): the request page says it is on its
+// way; once the mail server has taken it, the request's timeline has the
+// letter, saying it was emailed from Sunshine.
+func TestBrowser_SendLetterByEmail(t *testing.T) {
+	b, ls := openRequestPage(t)
+	b.do("the follow-up letter", chromedp.Navigate(ls.url+"/requests/"+ls.request.ID+"/letter?kind=follow_up"),
+		chromedp.WaitVisible(chromedp.CSS(`#letter-email-to`)))
+	require.Equal(t, "records@sacsheriff.example", evaluate[string](b, "the address", `document.querySelector('#letter-email-to').value`))
+	b.do("a copy to legal, and send", chromedp.SetValue(chromedp.CSS(`#letter-cc`), "legal@ndlon.example"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('#letter-body').value += "\nPlease answer by email."`),
+		chromedp.ScrollIntoView(chromedp.CSS(`#send`)))
+	b.screenshot("letter-send")
+	b.do("send", chromedp.Click(chromedp.CSS(`button[formaction$="/letter/send"]`)))
+	b.waitText("on its way", "Sending the follow-up letter to records@sacsheriff.example, since 08:00 Wed 5 Apr.")
+	b.screenshot("letter-sending")
+
+	list, err := ls.st.FindLetterEmails(ls.ndlon.Ctx, ls.request.ID)
+	require.NoError(t, err)
+	require.Len(t, list, 1)
+	require.Equal(t, []string{"legal@ndlon.example"}, list[0].Cc)
+	require.True(t, strings.HasSuffix(list[0].Body, "\nPlease answer by email."), list[0].Body)
+	comms, _, err := ls.st.FindCommunications(ls.ndlon.Ctx, ls.request.ID, 10, "")
+	require.NoError(t, err)
+	require.Empty(t, comms, "the log form's button was not the one pressed")
+
+	claimed, err := ls.st.ClaimLetterEmails(context.Background(), time.Date(2017, 4, 5, 15, 1, 0, 0, time.UTC), 10, time.Minute)
+	require.NoError(t, err)
+	require.Len(t, claimed, 1)
+	_, err = ls.st.MarkLetterEmailSent(context.Background(), claimed[0], time.Date(2017, 4, 5, 15, 1, 0, 0, time.UTC))
+	require.NoError(t, err)
+	b.do("reload", chromedp.Reload())
+	b.waitText("in the timeline", "Sent by email from Sunshine to records@sacsheriff.example")
+	require.NotContains(t, b.text(), "Sending the follow-up letter")
+	require.Contains(t, b.text(), "from us follow up by email")
+}

@@ -74,9 +74,10 @@ func (s *Server) handleLetterSend(c *gin.Context) {
 		s.renderLetter(c, status, r, nil, f)
 		return
 	}
-	note := "Sending " + e.Describe() + ". It is logged here once the mail server takes it, within a minute or two"
+	what := e.Describe()
+	note := strings.ToUpper(what[:1]) + what[1:] + " is on its way"
 	if e.Submit {
-		note += ", and the request submitted"
+		note += ": the request is submitted once the mail server takes it"
 	}
 	s.redirectBack(c, requestPath(r.ID), note+".")
 }
@@ -110,7 +111,7 @@ func (s *Server) handleLetterEmailRetry(c *gin.Context) {
 func (s *Server) handleLetterEmailCancel(c *gin.Context) {
 	s.changeLetterEmail(c, func(id string) (*sunshine.LetterEmail, error) { return s.store.CancelLetterEmail(ctxOf(c), id) },
 		func(e *sunshine.LetterEmail) string {
-			return "Cancelled " + e.Describe() + ": it was not sent. " + strings.ToUpper(letterWords(e.Kind)[:1]) + letterWords(e.Kind)[1:] + " is still on its page, to send or log."
+			return "Cancelled " + e.Describe() + ": it was not sent."
 		})
 }
 

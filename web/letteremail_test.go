@@ -61,7 +61,7 @@ func TestLetterPage_SendByEmail(t *testing.T) {
 		"cc": {"legal@ndlon.example, press@ndlon.example"}, "submit": {"1"}}))
 	requireRedirect(t, rec, "/requests/"+draft.ID)
 	rp := html.UnescapeString(body(b.get("/requests/" + draft.ID)))
-	require.Contains(t, rp, "Sending the request letter to records@sheriff.example. It is logged here once the mail server takes it, within a minute or two, and the request submitted.")
+	require.Contains(t, rp, "The request letter to records@sheriff.example is on its way: the request is submitted once the mail server takes it.")
 	require.Contains(t, rp, "<strong>Sending</strong> the request letter to records@sheriff.example, since 08:00 Wed 5 Apr. It is logged here once the mail server takes it.")
 	require.Contains(t, rp, "Cancel sending</button>")
 	list, err := b.st.FindLetterEmails(b.fx.Ctx, draft.ID)
