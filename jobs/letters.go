@@ -102,9 +102,11 @@ func (j *Reminders) composeLetter(ctx context.Context, c store.ClaimedLetterEmai
 }
 
 // retryLetter schedules a letter's next attempt as retryOrFail does a
-// reminder's, or fails it after MaxAttempts.
+// reminder's, or fails it after MaxAttempts, or at once when the mail
+// server refused it for good (an address with no mailbox): staff see why
+// now, not hours later, and send it again once they have put it right.
 func (j *Reminders) retryLetter(ctx context.Context, c store.ClaimedLetterEmail, sendErr error) (final bool, err error) {
-	final = c.Attempts >= j.cfg.MaxAttempts
+	final = c.Attempts >= j.cfg.MaxAttempts || mail.Permanent(sendErr)
 	j.log.Warn("letter not delivered", "letter_email_id", c.ID, "attempt", c.Attempts, "final", final, "err", sendErr)
 	return final, j.store.MarkLetterEmailFailed(ctx, c, sendErr.Error(), j.clock.Now().Add(j.backoff(c.Attempts)), final)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -71,6 +72,25 @@ func TestDeliverLetters_OverSMTP(t *testing.T) {
 	require.NoError(t, err)
 	require.Zero(t, res.Sent+res.Retrying+res.Failed, "sent once")
 	require.Empty(t, mp.Messages(t))
+
+	// A mailbox the server says does not exist (5xx) fails the letter at
+	// once; a server busy for now (4xx) is tried again.
+	for _, tc := range []struct {
+		code int
+		want jobs.DeliveryResult
+	}{{451, jobs.DeliveryResult{Retrying: 1}}, {550, jobs.DeliveryResult{Failed: 1}}} {
+		e := b.queueFollowUp(t)
+		mp.Chaos(t, nil, &mailtest.Trigger{ErrorCode: tc.code, Probability: 100})
+		res, err = r.DeliverLetters(context.Background())
+		require.NoError(t, err)
+		require.Equal(t, tc.want, res, "SMTP %d", tc.code)
+		got, err := b.st.FindLetterEmail(b.fx.Ctx, e.ID)
+		require.NoError(t, err)
+		require.Contains(t, got.LastError, strconv.Itoa(tc.code))
+		_, err = b.st.CancelLetterEmail(b.fx.Ctx, e.ID)
+		require.NoError(t, err)
+		mp.Chaos(t, nil, nil)
+	}
 }
 
 // A letter the mail server refuses is tried again with backoff, then

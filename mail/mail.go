@@ -204,6 +204,15 @@ func (s sender) writeMessage(w io.Writer, m Message, now time.Time) error {
 	return nil
 }
 
+// Permanent reports whether err is the mail server's permanent refusal of
+// a message (an SMTP 5xx reply: no such mailbox, message refused): sending
+// it again as it is will not help. A temporary refusal (4xx), a connection
+// that failed and anything else may pass on a later attempt.
+func Permanent(err error) bool {
+	var se *gomail.SendError
+	return errors.As(err, &se) && se.ErrorCode() >= 500 && se.ErrorCode() < 600
+}
+
 // ErrCanceled wraps the context error for messages not attempted because
 // the context ended mid-batch.
 var ErrCanceled = errors.New("mail: not sent, context ended")

@@ -45,3 +45,5 @@ CREATE UNIQUE INDEX letter_emails_one_pending_key ON letter_emails (request_id, 
 CREATE INDEX letter_emails_outbox_idx ON letter_emails (next_attempt_at) WHERE status = 'pending';
 -- A request's page lists its letters not sent (pending or failed).
 CREATE INDEX letter_emails_request_idx ON letter_emails (request_id, created_at);
+-- The dashboard's letters not sent: an organization's failed ones.
+CREATE INDEX letter_emails_failed_idx ON letter_emails (org_id, created_at) WHERE status = 'failed';

@@ -118,6 +118,43 @@ func (s *Store) FindLetterEmails(ctx context.Context, requestID string) ([]*suns
 	return out, nil
 }
 
+// FailedLetter is a letter email the mail server refused for good, with
+// its request, for the dashboard.
+type FailedLetter struct {
+	sunshine.LetterEmail
+	RequestTitle string `db:"title"`
+	AgencyName   string `db:"agency_name"`
+}
+
+// FindFailedLetters lists the organization's failed letter emails (the
+// oldest limit), and how many there are.
+func (s *Store) FindFailedLetters(ctx context.Context, limit int) ([]FailedLetter, int, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	const q = `SELECT e.id, e.request_id, e.kind, e.to_address, e.last_error, e.created_at, r.title, a.name AS agency_name,
+			count(*) OVER () AS total
+		FROM letter_emails e
+		JOIN requests r ON r.org_id = e.org_id AND r.id = e.request_id
+		JOIN agencies a ON a.org_id = r.org_id AND a.id = r.agency_id
+		WHERE e.org_id = $1 AND e.status = 'failed'
+		ORDER BY e.created_at, e.id LIMIT $2`
+	var rows []struct {
+		FailedLetter
+		Total int `db:"total"`
+	}
+	if err := sqlx.SelectContext(ctx, s.q(), &rows, q, org, limit); err != nil {
+		return nil, 0, translate(err, "letter emails")
+	}
+	out := make([]FailedLetter, len(rows))
+	total := 0
+	for i, r := range rows {
+		out[i], total = r.FailedLetter, r.Total
+	}
+	return out, total, nil
+}
+
 // FindLetterEmail reads one letter email of the caller's organization.
 func (s *Store) FindLetterEmail(ctx context.Context, id string) (*sunshine.LetterEmail, error) {
 	org, err := orgID(ctx)

@@ -239,7 +239,18 @@ func TestStore_LetterEmailFailedRetriedCancelled(t *testing.T) {
 	require.Equal(t, sunshine.EventLetterEmailFailed, last.Kind)
 	require.JSONEq(t, `{"letter_email_id": "`+queued.ID+`", "kind": "follow_up", "to": "records@sheriff.example.gov", "error": "550 no such user"}`, string(last.Data))
 
+	failed, n, err := b.s.FindFailedLetters(b.ctx, 10)
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	require.Equal(t, "ICE", failed[0].RequestTitle)
+	require.Equal(t, "Sheriff", failed[0].AgencyName)
+	require.Equal(t, "550 no such user", failed[0].LastError)
+
 	other := storetest.Org(t, b.s, "other")
+	failed, n, err = b.s.FindFailedLetters(other.Ctx, 10)
+	require.NoError(t, err)
+	require.Zero(t, n)
+	require.Empty(t, failed)
 	_, err = b.s.RetryLetterEmail(other.Ctx, queued.ID)
 	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
 	_, err = b.s.CancelLetterEmail(other.Ctx, queued.ID)

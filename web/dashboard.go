@@ -154,6 +154,10 @@ type dashData struct {
 	// (the oldest few), and EmailsCount all of them.
 	Emails      []dashEmail
 	EmailsCount int
+	// Letters are the letters to agencies the mail server refused (the
+	// oldest few), and LettersCount all of them.
+	Letters      []store.FailedLetter
+	LettersCount int
 }
 
 // dashEmail is an email to log, with the day it came in the
@@ -329,6 +333,10 @@ func (s *Server) handleDashboard(c *gin.Context) {
 		d.Emails = append(d.Emails, dashEmail{e, deadline.DateOf(e.ReceivedAt.In(loc))})
 	}
 	d.EmailsCount = n
+	if d.Letters, d.LettersCount, err = s.store.FindFailedLetters(ctx, dashEmails); err != nil {
+		s.fail(c, err)
+		return
+	}
 	s.render(c, http.StatusOK, "dashboard", "Dashboard", d)
 }
 

@@ -138,6 +138,9 @@ func TestRequestPage_LetterNotSent(t *testing.T) {
 	require.Contains(t, rp, "<strong>Not sent:</strong> the follow-up letter to records@sheriff.example. The mail server refused it: “550 5.1.1 <records@sheriff.example>: no such user”.")
 	require.Contains(t, rp, "Not sent: the follow-up letter to records@sheriff.example; the mail server refused it (550 5.1.1 <records@sheriff.example>: no such user)", "in the timeline")
 	require.Contains(t, rp, `<form method="post" action="/letter_emails/`+e.ID+`/retry" class="inline"><button type="submit">Send again</button></form>`)
+	dash := html.UnescapeString(body(b.get("/")))
+	require.Contains(t, dash, "<strong>1 letter to an agency could not be sent by email.</strong>")
+	require.Contains(t, dash, `<a href="/requests/`+r.ID+`#letter-email-`+e.ID+`">Communications with immigration authorities</a> (Sacramento County Sheriff's Department): the follow-up letter to records@sheriff.example <span class="hint">· “550 5.1.1 <records@sheriff.example>: no such user”</span>`)
 
 	requireRedirect(t, b.post("/letter_emails/"+e.ID+"/retry", nil), "/requests/"+r.ID)
 	rp = html.UnescapeString(body(b.get("/requests/" + r.ID)))
@@ -147,6 +150,7 @@ func TestRequestPage_LetterNotSent(t *testing.T) {
 	requireRedirect(t, b.post("/letter_emails/"+e.ID+"/cancel", nil), "/requests/"+r.ID)
 	rp = html.UnescapeString(body(b.get("/requests/" + r.ID)))
 	require.Contains(t, rp, "Cancelled the follow-up letter to records@sheriff.example: it was not sent.")
+	require.NotContains(t, body(b.get("/")), "letters-not-sent", "cancelled: no longer on the dashboard")
 	require.NotContains(t, rp, "letter-email-"+e.ID)
 	got, err := b.st.FindLetterEmail(b.fx.Ctx, e.ID)
 	require.NoError(t, err)
