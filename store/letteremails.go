@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -40,6 +42,29 @@ func (row *letterEmailRow) domain() *sunshine.LetterEmail {
 // request), and while another letter of its kind is on its way to the
 // agency (a second click on Send), naming it.
 func (s *Store) QueueLetterEmail(ctx context.Context, requestID string, in sunshine.LetterEmailInput) (*sunshine.LetterEmail, error) {
+	out, err := s.queueLetters(ctx, []LetterFor{{RequestID: requestID, Letter: in}}, false)
+	if err != nil {
+		return nil, err
+	}
+	return out[0], nil
+}
+
+// LetterFor is a letter to queue for one request.
+type LetterFor struct {
+	RequestID string
+	Letter    sunshine.LetterEmailInput
+}
+
+// QueueLetterEmails queues a letter for each of several requests (each
+// agency of requests filed together its own), all or none, as
+// QueueLetterEmail does one: a refusal names the request it is about.
+// Requests are locked in ID order, as other changes to many requests are.
+func (s *Store) QueueLetterEmails(ctx context.Context, letters []LetterFor) ([]*sunshine.LetterEmail, error) {
+	return s.queueLetters(ctx, letters, true)
+}
+
+// queueLetters queues letters; name: a refusal names its request.
+func (s *Store) queueLetters(ctx context.Context, letters []LetterFor, name bool) ([]*sunshine.LetterEmail, error) {
 	org, err := orgID(ctx)
 	if err != nil {
 		return nil, err
@@ -48,38 +73,109 @@ func (s *Store) QueueLetterEmail(ctx context.Context, requestID string, in sunsh
 	if sender == nil {
 		return nil, sunshine.Errorf(sunshine.EForbidden, "a letter is sent by a person: sign in as one")
 	}
-	var out *sunshine.LetterEmail
+	order := make([]int, len(letters))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return strings.Compare(letters[a].RequestID, letters[b].RequestID) })
+	out := make([]*sunshine.LetterEmail, len(letters))
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
-		r, err := s.findRequest(ctx, tx, org, requestID, true)
-		if err != nil {
-			return err
+		for _, i := range order {
+			r, err := s.findRequest(ctx, tx, org, letters[i].RequestID, true)
+			if err != nil {
+				return err
+			}
+			if out[i], err = s.queueLetter(ctx, tx, r, *sender, letters[i].Letter); err != nil {
+				if name {
+					return aboutRequest(r, err)
+				}
+				return err
+			}
 		}
-		if err := sunshine.CheckLetter(r, in.Kind); err != nil {
-			return err
-		}
-		if err := sunshine.JoinInvalid(in.Validate(), in.CheckSubmit(r)); err != nil {
-			return err
-		}
-		if err := onItsWay(ctx, tx, r, in.Kind); err != nil {
-			return err
-		}
-		const q = `INSERT INTO letter_emails (org_id, request_id, kind, sender_id, to_address, cc, copy_sender, to_party,
-				from_party, subject, body, submit, next_attempt_at, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING ` + letterEmailColumns
-		cc := in.Cc
-		if cc == nil {
-			cc = []string{} // (a nil array is NULL)
-		}
-		var row letterEmailRow
-		err = sqlx.GetContext(ctx, tx, &row, q, org, r.ID, in.Kind, *sender, in.To, pq.Array(cc), in.CopySender,
-			in.ToParty, in.FromParty, in.Subject, in.Body, in.Submit, s.clock.Now())
-		if err != nil {
-			return translate(err, "letter email")
-		}
-		out = row.domain()
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// aboutRequest says which request of several a refusal is about.
+func aboutRequest(r *sunshine.Request, err error) error {
+	var e *sunshine.Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	about := *e
+	about.Message = "For " + r.AgencyName + " (" + r.Title + "): " + e.Message
+	return &about
+}
+
+// queueLetter queues in for request r, locked by the caller.
+func (s *Store) queueLetter(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, sender string, in sunshine.LetterEmailInput) (*sunshine.LetterEmail, error) {
+	if err := sunshine.CheckLetter(r, in.Kind); err != nil {
+		return nil, err
+	}
+	if err := sunshine.JoinInvalid(in.Validate(), in.CheckSubmit(r)); err != nil {
+		return nil, err
+	}
+	if err := onItsWay(ctx, tx, r, in.Kind); err != nil {
+		return nil, err
+	}
+	const q = `INSERT INTO letter_emails (org_id, request_id, kind, sender_id, to_address, cc, copy_sender, to_party,
+			from_party, subject, body, submit, next_attempt_at, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING ` + letterEmailColumns
+	cc := in.Cc
+	if cc == nil {
+		cc = []string{} // (a nil array is NULL)
+	}
+	var row letterEmailRow
+	err := sqlx.GetContext(ctx, tx, &row, q, r.OrgID, r.ID, in.Kind, sender, in.To, pq.Array(cc), in.CopySender,
+		in.ToParty, in.FromParty, in.Subject, in.Body, in.Submit, s.clock.Now())
+	if err != nil {
+		return nil, translate(err, "letter email")
+	}
+	return row.domain(), nil
+}
+
+// RequestLetters says where a request's request letter stands: the day
+// the last one was logged as sent (by any channel), and whether one is on
+// its way by email now.
+type RequestLetters struct {
+	LastSentOn deadline.Date // zero for none
+	OnItsWay   bool
+}
+
+// FindRequestLetters reads, for each of requestIDs of the caller's
+// organization, where its request letter stands: for a page that sends
+// many at once, so as not to send one twice.
+func (s *Store) FindRequestLetters(ctx context.Context, requestIDs []string) (map[string]RequestLetters, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	const q = `SELECT r.id,
+			(SELECT max(c.occurred_on) FROM communications c
+				WHERE c.org_id = r.org_id AND c.request_id = r.id AND c.kind = 'request' AND c.direction = 'out') AS last_sent_on,
+			EXISTS (SELECT 1 FROM letter_emails e WHERE e.request_id = r.id AND e.kind = 'request' AND e.status = 'pending') AS on_its_way
+		FROM requests r WHERE r.org_id = $1 AND r.id = ANY($2::uuid[])`
+	var rows []struct {
+		ID         string         `db:"id"`
+		LastSentOn *deadline.Date `db:"last_sent_on"`
+		OnItsWay   bool           `db:"on_its_way"`
+	}
+	if err := sqlx.SelectContext(ctx, s.q(), &rows, q, org, pq.Array(requestIDs)); err != nil {
+		return nil, translate(err, "requests")
+	}
+	out := make(map[string]RequestLetters, len(rows))
+	for _, r := range rows {
+		l := RequestLetters{OnItsWay: r.OnItsWay}
+		if r.LastSentOn != nil {
+			l.LastSentOn = *r.LastSentOn
+		}
+		out[r.ID] = l
+	}
+	return out, nil
 }
 
 // onItsWay refuses a second letter of a kind while one is on its way to

@@ -274,3 +274,38 @@ func TestStore_LetterEmailFailedRetriedCancelled(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, claimed, "a cancelled letter is not sent")
 }
+
+// Letters for many requests are queued all or none, each answered in the
+// order given; a refusal names the agency and request it is about. Where
+// each request letter stands is read for all at once.
+func TestStore_QueueLetterEmails(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	a := b.agency(t, "Sheriff", "us-ca")
+	one, two := b.request(t, a, "One", "2017-03-27"), b.request(t, a, "Two", "")
+	bad := letterEmail(sunshine.LetterRequest)
+	bad.To = ""
+	_, err := b.s.QueueLetterEmails(b.ctx, []store.LetterFor{{RequestID: one.ID, Letter: letterEmail(sunshine.LetterRequest)},
+		{RequestID: two.ID, Letter: bad}})
+	require.Equal(t, sunshine.EInvalid, sunshine.ErrorCode(err))
+	require.ErrorContains(t, err, "For Sheriff (Two): ")
+	states, err := b.s.FindRequestLetters(b.ctx, []string{one.ID, two.ID})
+	require.NoError(t, err)
+	require.Equal(t, map[string]store.RequestLetters{one.ID: {}, two.ID: {}}, states, "none queued")
+
+	_, _, err = b.s.CreateCommunication(b.ctx, one.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
+		Direction: sunshine.DirectionOut, Channel: "mail", Kind: sunshine.KindRequest, OccurredOn: d("2017-03-27"), Body: "By post."}})
+	require.NoError(t, err)
+	got, err := b.s.QueueLetterEmails(b.ctx, []store.LetterFor{{RequestID: two.ID, Letter: letterEmail(sunshine.LetterRequest)},
+		{RequestID: one.ID, Letter: letterEmail(sunshine.LetterRequest)}})
+	require.NoError(t, err)
+	require.Equal(t, []string{two.ID, one.ID}, []string{got[0].RequestID, got[1].RequestID})
+	states, err = b.s.FindRequestLetters(b.ctx, []string{one.ID, two.ID})
+	require.NoError(t, err)
+	require.Equal(t, map[string]store.RequestLetters{one.ID: {LastSentOn: d("2017-03-27"), OnItsWay: true}, two.ID: {OnItsWay: true}}, states)
+
+	other := storetest.Org(t, b.s, "other")
+	states, err = b.s.FindRequestLetters(other.Ctx, []string{one.ID})
+	require.NoError(t, err)
+	require.Empty(t, states, "another organization's requests are not read")
+}

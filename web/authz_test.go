@@ -104,6 +104,7 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		{"/requests/" + r.ID + "?email=" + kept.ID, 200, 200, 200, 404}, // not an email: the page says so
 		{"/requests/" + r.ID + "/copies", 200, 200, 403, 404},
 		{"/requests/" + r.ID + "/letters.zip", 200, 200, 200, 404},
+		{"/requests/" + r.ID + "/letters/send", 200, 200, 403, 404}, // only writers send letters
 		{"/communications/" + comm.ID + "/message.txt", 200, 200, 200, 404},
 		{"/documents/" + kept.ID + "/download", 200, 200, 200, 404},
 		// A document's forms' addresses opened as a page: to its request's page.
@@ -141,6 +142,8 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		// A letter without an address is not sent (400).
 		{"/requests/" + r.ID + "/letter/send", url.Values{"subject": {"Follow-up"}, "body": {"Where?"}, "kind": {"follow_up"}}, 400, 400, 403, 404},
 		{"/letter_emails/" + letter.ID + "/retry", nil, 303, 303, 403, 404},
+		// No agency chosen: no letter is sent (400).
+		{"/requests/" + r.ID + "/letters/send", nil, 400, 400, 403, 404},
 		{"/letter_emails/" + letter.ID + "/cancel", nil, 303, 303, 403, 404},
 		// Its text was read already: nothing to do, and a note says so.
 		{"/documents/" + kept.ID + "/text", nil, 303, 303, 403, 404},

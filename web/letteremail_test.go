@@ -160,3 +160,62 @@ func TestRequestPage_LetterNotSent(t *testing.T) {
 	requireRedirect(t, b.post("/letter_emails/"+e.ID+"/retry", nil), "/requests/"+r.ID)
 	require.Contains(t, html.UnescapeString(body(b.get("/requests/"+r.ID))), "the follow-up letter to records@sheriff.example is cancelled: only one the mail server refused is sent again")
 }
+
+// For requests filed together, one page emails each agency chosen its own
+// request letter, as its page drafts it: those with an address and never
+// sent are chosen at first; an agency with no address cannot be; the
+// drafts are submitted once sent. Sending again offers none of them.
+func TestGroupLetters_SendEach(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	withEmail := &sunshine.Agency{Name: "Yolo County Sheriff", Jurisdiction: "us-ca", RecordsContact: "Records", Email: "records@yolo.example"}
+	noEmail := &sunshine.Agency{Name: "Sutter County Sheriff", Jurisdiction: "us-ca"}
+	for _, a := range []*sunshine.Agency{withEmail, noEmail} {
+		require.NoError(t, b.st.CreateAgency(b.fx.Ctx, a))
+	}
+	copies, err := b.st.FileCopies(b.fx.Ctx, r.ID, sunshine.CopyInput{AgencyIDs: []string{withEmail.ID, noEmail.ID}})
+	require.NoError(t, err)
+	require.Len(t, copies, 2)
+	yolo, sutter := copies[0], copies[1]
+	if yolo.AgencyID != withEmail.ID {
+		yolo, sutter = sutter, yolo
+	}
+	// The original's request letter was logged as sent already.
+	_, _, err = b.st.CreateCommunication(b.fx.Ctx, r.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
+		Direction: sunshine.DirectionOut, Channel: "email", Kind: sunshine.KindRequest, OccurredOn: r.ReceivedOn, Body: "The request."}})
+	require.NoError(t, err)
+
+	require.Contains(t, body(b.get("/requests/"+r.ID)), `<a href="/requests/`+r.ID+`/letters/send">Email each agency its letter</a>`)
+	page := html.UnescapeString(body(b.get("/requests/" + r.ID + "/letters/send")))
+	require.Contains(t, page, `name="id" value="`+yolo.ID+`" checked >`, "an address, never sent: chosen")
+	require.Contains(t, page, `name="id" value="`+r.ID+`"  >`, "sent already: not chosen")
+	require.Contains(t, page, `name="id" value="`+sutter.ID+`"  disabled>`, "no address: cannot be")
+	require.Contains(t, page, "a request letter was sent on Mon 27 Mar 2017")
+	require.Contains(t, page, "no email address: ")
+
+	// Sutter, posted anyway, has no address: nothing is sent.
+	rec := b.post("/requests/"+r.ID+"/letters/send", url.Values{"id": {yolo.ID, sutter.ID}, "copy_sender": {"1"}, "submit": {"1"}})
+	require.Equal(t, http.StatusBadRequest, rec.Code)
+	require.Contains(t, html.UnescapeString(body(rec)), "Sutter County Sheriff has no email address: add it on the agency's page, or leave it out")
+	list, err := b.st.FindLetterEmails(b.fx.Ctx, yolo.ID)
+	require.NoError(t, err)
+	require.Empty(t, list)
+
+	requireRedirect(t, b.post("/requests/"+r.ID+"/letters/send", url.Values{"id": {yolo.ID}, "copy_sender": {"1"}, "submit": {"1"}}), "/requests/"+r.ID)
+	require.Contains(t, body(b.get("/requests/"+r.ID)), "1 request letter is on its way. Each is logged with its request once the mail server takes it.")
+	list, err = b.st.FindLetterEmails(b.fx.Ctx, yolo.ID)
+	require.NoError(t, err)
+	require.Len(t, list, 1)
+	got := list[0]
+	require.Equal(t, "records@yolo.example", got.To)
+	require.True(t, got.Submit, "a draft: submitted once sent")
+	require.True(t, strings.HasPrefix(got.Body, "April 5, 2017\n\nRecords\nYolo County Sheriff\nrecords@yolo.example\n"), got.Body)
+	require.Equal(t, "California Public Records Act request: Communications with immigration authorities", got.Subject)
+
+	page = html.UnescapeString(body(b.get("/requests/" + r.ID + "/letters/send")))
+	require.Contains(t, page, `name="id" value="`+yolo.ID+`"  disabled>`, "on its way: not again")
+	require.Contains(t, page, "its letter is on its way")
+	rec = b.post("/requests/"+r.ID+"/letters/send", url.Values{"id": {yolo.ID}})
+	require.Equal(t, http.StatusConflict, rec.Code, "posted anyway: refused, naming it")
+	require.Contains(t, html.UnescapeString(body(rec)), "No letter was sent: for Yolo County Sheriff (Communications with immigration authorities): the request letter to records@yolo.example is already on its way")
+}

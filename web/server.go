@@ -128,6 +128,8 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 	in.GET("/requests/:id/letters.zip", s.handleGroupLetters)
 	in.POST("/requests/:id/letter", s.handleLetterLog)
 	in.POST("/requests/:id/letter/send", s.handleLetterSend)
+	in.GET("/requests/:id/letters/send", s.handleGroupLettersPage)
+	in.POST("/requests/:id/letters/send", s.handleGroupLettersSend)
 	in.POST("/letter_emails/:id/retry", s.handleLetterEmailRetry)
 	in.POST("/letter_emails/:id/cancel", s.handleLetterEmailCancel)
 	in.POST("/requests/:id/communications", s.handleCommunicationCreate)
