@@ -73,9 +73,9 @@ func (j *Reminders) deliverLetter(ctx context.Context, c store.ClaimedLetterEmai
 }
 
 // composeLetter builds the email of a letter: to the agency, from the
-// sender's name and organization at Sunshine's address, answered to the
-// request's reply address (the sender's own without one), with the
-// sender's blind copy where asked.
+// sender's name and organization at Sunshine's address, answered and
+// bounced to the request's reply address (answered to the sender's own
+// without one), with the sender's blind copy where asked.
 func (j *Reminders) composeLetter(ctx context.Context, c store.ClaimedLetterEmail) (mail.Message, error) {
 	ctx = sunshine.WithPrincipal(ctx, sunshine.Principal{OrgID: c.OrgID})
 	org, err := j.store.FindOrgByID(ctx)
@@ -92,6 +92,9 @@ func (j *Reminders) composeLetter(ctx context.Context, c store.ClaimedLetterEmai
 	}
 	msg := mail.Message{ID: "letter-" + c.ID, To: c.To, Subject: c.Subject, Text: c.Body, Letter: true,
 		FromName: sender.Name + ", " + org.Name, Cc: c.Cc, ReplyTo: sunshine.ReplyAddress(j.cfg.InboundDomain, r.ReplyToken)}
+	// A bounce, from a mail server after ours accepted the letter, comes to
+	// the reply address too: filed with the request, for its followers.
+	msg.Bounces = msg.ReplyTo
 	if msg.ReplyTo == "" {
 		msg.ReplyTo = sender.Email
 	}

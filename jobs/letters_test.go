@@ -58,6 +58,7 @@ func TestDeliverLetters_OverSMTP(t *testing.T) {
 	req, err := b.st.FindRequestByID(b.fx.Ctx, b.req.ID)
 	require.NoError(t, err)
 	require.Equal(t, []mailtest.Address{{Address: "request-" + req.ReplyToken + "@replies.ndlon.example"}}, full.ReplyTo)
+	require.Equal(t, "<request-"+req.ReplyToken+"@replies.ndlon.example>", full.Header("Return-Path"), "its bounce comes back to the request")
 	require.Equal(t, "Follow-up: ICE communications", full.Subject)
 	require.Equal(t, "Dear records officer,\n\nThe records were due on 6 April.", strings.TrimSpace(strings.ReplaceAll(full.Text, "\r\n", "\n")))
 
@@ -129,5 +130,6 @@ func TestDeliverLetters_Refused(t *testing.T) {
 	sent := fake.Sent()
 	require.Len(t, sent, 1)
 	require.Equal(t, b.fx.Admin.Email, sent[0].ReplyTo, "no reply addresses: the sender's own")
+	require.Empty(t, sent[0].Bounces, "and bounces to Sunshine's own address")
 	require.True(t, sent[0].Letter)
 }

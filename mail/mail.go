@@ -41,6 +41,12 @@ type Message struct {
 	FromName string
 	ReplyTo  string
 	Cc, Bcc  []string
+	// Bounces is the envelope sender (SMTP MAIL FROM, the Return-Path),
+	// where a mail server that accepted the message and could not deliver
+	// it later sends its bounce; "" for the From address. A letter's is the
+	// request's reply address, so that its bounce is filed with the
+	// request, as Alaveteli does.
+	Bounces string
 	// Letter marks a person's letter: it is not Auto-Submitted, so the
 	// agency's own auto-replies (acknowledgments with a tracking number)
 	// are not held back.
@@ -165,6 +171,11 @@ func (s sender) build(m Message, now time.Time) (*gomail.Msg, error) {
 		}
 		if err := set.add(set.addrs...); err != nil {
 			return nil, fmt.Errorf("mail: message %s: invalid %s %q: %w", m.ID, set.header, set.addrs, err)
+		}
+	}
+	if m.Bounces != "" {
+		if err := msg.EnvelopeFrom(m.Bounces); err != nil {
+			return nil, fmt.Errorf("mail: message %s: invalid envelope sender %q: %w", m.ID, m.Bounces, err)
 		}
 	}
 	if m.ReplyTo != "" {

@@ -72,7 +72,8 @@ func TestSMTP(t *testing.T) {
 		require.NoError(t, err)
 		letter := mail.Message{ID: "letter-1", To: "records@sheriff.example", Subject: "Public records request",
 			Text: "Dear records officer,\n\nUnder the California Public Records Act…", FromName: "Ana Ruiz, NDLON",
-			ReplyTo: "request-abc@replies.example", Cc: []string{"legal@ndlon.example"}, Bcc: []string{"ana@ndlon.example"}, Letter: true}
+			ReplyTo: "request-abc@replies.example", Cc: []string{"legal@ndlon.example"}, Bcc: []string{"ana@ndlon.example"}, Letter: true,
+			Bounces: "request-abc@replies.example"}
 		require.Equal(t, []error{nil}, m.Send(context.Background(), []mail.Message{letter}))
 		got := srv.Messages(t)
 		require.Len(t, got, 1)
@@ -83,6 +84,7 @@ func TestSMTP(t *testing.T) {
 		require.Equal(t, []mailtest.Address{{Address: "ana@ndlon.example"}}, full.Bcc, "the sender's copy went, blind")
 		require.Equal(t, []mailtest.Address{{Address: "request-abc@replies.example"}}, full.ReplyTo)
 		require.Empty(t, full.Header("Auto-Submitted"))
+		require.Equal(t, "<request-abc@replies.example>", full.Header("Return-Path"), "a bounce goes to the request")
 		// (Mailpit records the blind copy in a Bcc line of its own, above
 		// the Received line it adds: the message as sent starts after.)
 		_, sent, ok := strings.Cut(string(srv.Raw(t, got[0].ID)), "\r\nDate: ")
