@@ -24,6 +24,10 @@ const (
 	// ReminderEmailReceived tells a request's followers that an email came
 	// to its reply address, to log.
 	ReminderEmailReceived = "email_received"
+	// ReminderLetterFailed tells the sender of a letter to an agency that
+	// the mail server refused it for good. Not a kind to choose: the
+	// sender asked for the letter to go.
+	ReminderLetterFailed = "letter_failed"
 )
 
 // ReminderKinds are the per-request kinds a user can choose.

@@ -2,9 +2,13 @@ package jobs
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 	"time"
 
 	sunshine "github.com/sunshine-records/sunshine"
@@ -122,4 +126,34 @@ func (j *Reminders) backoff(n int) time.Duration {
 		delay = 6 * time.Hour
 	}
 	return delay
+}
+
+// composeLetterFailed writes the notice to a letters' sender of those the
+// mail server refused for good, read when it is sent: none left (sent
+// again or cancelled meanwhile) cancels it. Its Message-ID names the
+// letters it lists, as composeReceived's names its emails.
+func (j *Reminders) composeLetterFailed(ctx context.Context, c store.ClaimedReminder, r *sunshine.Request, user *sunshine.User,
+	msg mail.Message, d mail.LetterFailedData) (mail.Message, string, string, error) {
+	if !user.Active {
+		return msg, "", "the sender was deactivated", nil
+	}
+	letters, err := j.store.FindLetterEmails(ctx, r.ID)
+	if err != nil {
+		return msg, "", "", err
+	}
+	var ids []string
+	for _, e := range letters {
+		if e.Status == sunshine.LetterEmailFailed && e.SenderID == c.RecipientID {
+			ids = append(ids, e.ID)
+			d.Items = append(d.Items, mail.LetterFailedItem{What: e.Describe(), Error: e.LastError})
+		}
+	}
+	if len(ids) == 0 {
+		return msg, "", "every letter was sent again or cancelled before this could be sent", nil
+	}
+	slices.Sort(ids)
+	sum := sha256.Sum256([]byte(strings.Join(ids, ",")))
+	msg.ID = "reminder-" + c.ID + "-" + hex.EncodeToString(sum[:6])
+	msg.Subject, msg.Text, msg.HTML, err = mail.RenderLetterFailed(d)
+	return msg, fmt.Sprintf("%d letter(s) not sent", len(ids)), "", err
 }

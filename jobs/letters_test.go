@@ -121,15 +121,54 @@ func TestDeliverLetters_Refused(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, comms)
 
+	// Its sender is told by email, with the mail server's words.
 	fake.FailWith(nil)
-	_, err = b.st.RetryLetterEmail(b.fx.Ctx, queued.ID)
-	require.NoError(t, err)
-	res, err := r.DeliverLetters(context.Background())
+	res, err := r.Deliver(context.Background())
 	require.NoError(t, err)
 	require.Equal(t, jobs.DeliveryResult{Sent: 1}, res)
 	sent := fake.Sent()
 	require.Len(t, sent, 1)
-	require.Equal(t, b.fx.Admin.Email, sent[0].ReplyTo, "no reply addresses: the sender's own")
-	require.Empty(t, sent[0].Bounces, "and bounces to Sunshine's own address")
-	require.True(t, sent[0].Letter)
+	require.Equal(t, b.fx.Admin.Email, sent[0].To)
+	require.Equal(t, "A letter not sent: All communications with ICE since 20 January 2017 (Sacramento County Sheriff's Department)", sent[0].Subject)
+	require.Contains(t, sent[0].Text, "- the follow-up letter to records@sacsheriff.example\n  The mail server said: 550 5.1.1 mailbox unavailable\n")
+	require.Contains(t, sent[0].Text, "The request: https://sunshine.example/requests/"+b.req.ID+"\n")
+	require.Contains(t, sent[0].HTML, "The mail server said: 550 5.1.1 mailbox unavailable")
+	require.False(t, sent[0].Letter, "Sunshine's own notice")
+
+	_, err = b.st.RetryLetterEmail(b.fx.Ctx, queued.ID)
+	require.NoError(t, err)
+	res, err = r.DeliverLetters(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, jobs.DeliveryResult{Sent: 1}, res)
+	sent = fake.Sent()
+	require.Len(t, sent, 2)
+	require.Equal(t, b.fx.Admin.Email, sent[1].ReplyTo, "no reply addresses: the sender's own")
+	require.Empty(t, sent[1].Bounces, "and bounces to Sunshine's own address")
+	require.True(t, sent[1].Letter)
+}
+
+// The sender's notice lists the request's letters not sent when it goes:
+// one sent again or cancelled before it is not listed, and none left, no
+// notice is sent.
+func TestDeliverLetters_FailedNoticeCancelled(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	b.clock.Set(at("2017-04-07"))
+	queued := b.queueFollowUp(t)
+	fake := &mail.Fake{}
+	fake.FailWith(errors.New("550 5.1.1 mailbox unavailable"))
+	r := b.runner(fake)
+	b.clock.Set(at("2017-04-07").Add(time.Minute))
+	for range 3 {
+		_, err := r.DeliverLetters(context.Background())
+		require.NoError(t, err)
+		b.clock.Set(b.clock.Now().Add(time.Hour))
+	}
+	_, err := b.st.CancelLetterEmail(b.fx.Ctx, queued.ID)
+	require.NoError(t, err)
+	fake.FailWith(nil)
+	res, err := r.Deliver(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, jobs.DeliveryResult{Cancelled: 1}, res)
+	require.Empty(t, fake.Sent())
 }

@@ -377,6 +377,11 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder, lk *ba
 	if reason := stillApplies(c, r); reason != "" {
 		return msg, "", reason, nil
 	}
+	if c.Kind == sunshine.ReminderLetterFailed {
+		// To the letters' sender, whoever follows the request.
+		return j.composeLetterFailed(ctx, c, r, user, msg, mail.LetterFailedData{RecipientName: user.Name, OrgName: org.Name,
+			RequestTitle: r.Title, AgencyName: r.AgencyName, RequestURL: j.cfg.BaseURL + "/requests/" + r.ID})
+	}
 	policy, err := cached(lk.policies, c.OrgID, func() (*orgPolicy, error) { return j.policy(ctx) })
 	if err != nil {
 		return msg, "", "", err
@@ -671,9 +676,10 @@ func stillApplies(c store.ClaimedReminder, r *sunshine.Request) string {
 		if !r.Status.ClockRuns() || r.AgencyEstimatedOn != c.DueOn {
 			return "the agency's estimate changed or the request closed"
 		}
-	case sunshine.ReminderEmailReceived:
-		// Told while any email is not logged (composeReceived), closed
-		// request or not: a late answer still needs logging.
+	case sunshine.ReminderEmailReceived, sunshine.ReminderLetterFailed:
+		// Told while any email is not logged (composeReceived), or any
+		// letter not sent (composeLetterFailed), closed request or not: a
+		// late answer still needs logging.
 	case sunshine.ReminderAssigned:
 		switch {
 		case !r.Status.Open():

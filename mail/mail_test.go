@@ -809,3 +809,26 @@ func TestRenderDigest_GroupsUnderOneTitle(t *testing.T) {
 	require.True(t, at("Kern County Sheriff") < at("- Jail contracts"), "the group where its first request stands")
 	require.Contains(t, html, `<a href="https://sunshine.example/requests/k" style="color: #0b4f9c;">Kern County Sheriff</a>: `)
 }
+
+// The notice of letters not sent names each and the mail server's words,
+// escaped in HTML, in one line of subject counting them.
+func TestRenderLetterFailed(t *testing.T) {
+	t.Parallel()
+	d := mail.LetterFailedData{RecipientName: "Ana", OrgName: "NDLON", RequestTitle: "ICE <contracts>", AgencyName: "Sheriff",
+		RequestURL: "https://sunshine.example/requests/1",
+		Items:      []mail.LetterFailedItem{{What: "the request letter to records@sheriff.example", Error: "550 <records@sheriff.example>: no such user"}}}
+	subject, text, html, err := mail.RenderLetterFailed(d)
+	require.NoError(t, err)
+	require.Equal(t, "A letter not sent: ICE <contracts> (Sheriff)", subject)
+	require.Contains(t, text, "A letter you sent from Sunshine for \"ICE <contracts>\" (Sheriff) could not be delivered: the mail server refused it.")
+	require.Contains(t, text, "- the request letter to records@sheriff.example\n  The mail server said: 550 <records@sheriff.example>: no such user\n")
+	require.Contains(t, html, "550 &lt;records@sheriff.example&gt;: no such user")
+	require.NotContains(t, html, "<contracts>")
+
+	d.Items = append(d.Items, mail.LetterFailedItem{What: "the follow-up letter to records@sheriff.example", Error: "554 refused"})
+	subject, text, _, err = mail.RenderLetterFailed(d)
+	require.NoError(t, err)
+	require.Equal(t, "2 letters not sent: ICE <contracts> (Sheriff)", subject)
+	require.Contains(t, text, "2 letters you sent from Sunshine")
+	require.Contains(t, text, "the agency did not get them.")
+}

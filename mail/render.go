@@ -500,6 +500,35 @@ func RenderReceived(d ReceivedData) (subject, text, html string, err error) {
 	return oneLine(what + ": " + shorten(d.RequestTitle, subjectTitle) + " (" + d.AgencyName + ")"), text, html, nil
 }
 
+// LetterFailedData is the email telling a person that letters they sent
+// to an agency from Sunshine were refused by the mail server for good.
+type LetterFailedData struct {
+	RecipientName, OrgName string
+	RequestTitle           string
+	AgencyName             string
+	RequestURL             string
+	Items                  []LetterFailedItem
+}
+
+// LetterFailedItem is one letter not sent: what and to whom ("the
+// follow-up letter to records@agency.gov"), and the mail server's words.
+type LetterFailedItem struct {
+	What, Error string
+}
+
+// RenderLetterFailed renders the notice of letters not sent.
+func RenderLetterFailed(d LetterFailedData) (subject, text, html string, err error) {
+	text, html, err = render("letter_failed", d)
+	if err != nil {
+		return "", "", "", err
+	}
+	what := "A letter not sent"
+	if len(d.Items) > 1 {
+		what = fmt.Sprintf("%d letters not sent", len(d.Items))
+	}
+	return oneLine(what + ": " + shorten(d.RequestTitle, subjectTitle) + " (" + d.AgencyName + ")"), text, html, nil
+}
+
 // AssignmentsData is one email telling a person of several requests
 // assigned to them together (from the request list, many at once), where
 // one email each would bury the inbox.

@@ -47,3 +47,11 @@ CREATE INDEX letter_emails_outbox_idx ON letter_emails (next_attempt_at) WHERE s
 CREATE INDEX letter_emails_request_idx ON letter_emails (request_id, created_at);
 -- The dashboard's letters not sent: an organization's failed ones.
 CREATE INDEX letter_emails_failed_idx ON letter_emails (org_id, created_at) WHERE status = 'failed';
+
+-- A letter the mail server refused for good is told to its sender by
+-- email (reminder kind 'letter_failed', always: it is their own letter,
+-- not a reminder to choose), listing the request's letters not sent.
+ALTER TABLE reminders DROP CONSTRAINT reminders_kind_check;
+ALTER TABLE reminders ADD CONSTRAINT reminders_kind_check CHECK (kind IN ('due_soon', 'due_today', 'overdue',
+    'extension_ending', 'agency_estimate_passed', 'awaiting_requester', 'digest', 'invite', 'assigned', 'password_reset',
+    'email_received', 'letter_failed'));

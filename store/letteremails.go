@@ -456,7 +456,8 @@ func (s *Store) submitEmailed(ctx context.Context, tx *sqlx.Tx, r *sunshine.Requ
 }
 
 // MarkLetterEmailFailed records a failed attempt: the next at retryAt, or,
-// final, none (the request's timeline then says so).
+// final, none: the request's timeline then says so, and its sender is
+// owed an email saying so (reminder kind letter_failed).
 func (s *Store) MarkLetterEmailFailed(ctx context.Context, c ClaimedLetterEmail, errMsg string, retryAt time.Time, final bool) error {
 	status := sunshine.LetterEmailPending
 	if final {
@@ -477,6 +478,18 @@ func (s *Store) MarkLetterEmailFailed(ctx context.Context, c ClaimedLetterEmail,
 			return nil
 		}
 		data := map[string]any{"letter_email_id": c.ID, "kind": c.Kind, "to": c.To, "error": errMsg}
-		return addEvent(ctx, tx, r, sunshine.EventLetterEmailFailed, r.Today(retryAt), "", data)
+		if err := addEvent(ctx, tx, r, sunshine.EventLetterEmailFailed, r.Today(retryAt), "", data); err != nil {
+			return err
+		}
+		// Its sender is told by email, at once: a notice listing their
+		// letters of the request not sent when it goes, owed again for a
+		// later refusal the same day.
+		_, err = tx.ExecContext(ctx, `INSERT INTO reminders (org_id, request_id, recipient_id, kind, due_on, occurrence, next_attempt_at)
+			VALUES ($1, $2, $3, 'letter_failed', $4, $4, $5)
+			ON CONFLICT (request_id, kind, due_on, recipient_id, occurrence) WHERE request_id IS NOT NULL
+			DO UPDATE SET status = 'pending', attempts = 0, claimed_at = NULL, last_error = '', sent_at = NULL,
+				next_attempt_at = EXCLUDED.next_attempt_at
+			WHERE reminders.status <> 'pending'`, r.OrgID, r.ID, c.SenderID, r.Today(s.clock.Now()), s.clock.Now())
+		return translate(err, "reminder")
 	})
 }

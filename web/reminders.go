@@ -23,7 +23,7 @@ var reminderKindNames = map[string]string{
 	sunshine.ReminderExtensionEnding: "Extension ending", sunshine.ReminderEstimatePassed: "Agency's date passed",
 	sunshine.ReminderAwaiting: "Waiting on us", sunshine.ReminderDigest: "Weekday digest", "invite": "Invitation",
 	sunshine.ReminderAssigned: "Assigned to them", sunshine.ReminderPasswordReset: "Password reset",
-	sunshine.ReminderEmailReceived: "Email to log",
+	sunshine.ReminderEmailReceived: "Email to log", sunshine.ReminderLetterFailed: "Letter not sent",
 }
 
 type reminderRow struct {
