@@ -36,7 +36,9 @@ func (b bundle) queueFollowUp(t *testing.T) *sunshine.LetterEmail {
 func TestDeliverLetters_OverSMTP(t *testing.T) {
 	t.Parallel()
 	b := sacramento(t)
-	b.clock.Set(at("2017-04-07"))
+	// A clock with nanoseconds, as the system's (the database keeps
+	// microseconds).
+	b.clock.Set(at("2017-04-07").Add(123456789 * time.Nanosecond))
 	queued := b.queueFollowUp(t)
 	mp := mailtest.Start(t)
 	mailer, err := mail.NewSMTP(mp.URL(), "Sunshine <reminders@sunshine.example>")

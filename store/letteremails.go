@@ -24,7 +24,8 @@ const letterEmailColumns = `id, org_id, request_id, kind, sender_id, to_address,
 
 type letterEmailRow struct {
 	sunshine.LetterEmail
-	Cc pq.StringArray `db:"cc"`
+	Cc        pq.StringArray `db:"cc"`
+	ClaimedAt *time.Time     `db:"claimed_at"` // read by delivery's claim only
 }
 
 func (row *letterEmailRow) domain() *sunshine.LetterEmail {
@@ -358,14 +359,16 @@ func (s *Store) ClaimLetterEmails(ctx context.Context, now time.Time, limit int,
 			ORDER BY next_attempt_at, id
 			LIMIT $3
 			FOR UPDATE SKIP LOCKED)
-		RETURNING ` + letterEmailColumns
+		RETURNING ` + letterEmailColumns + `, claimed_at`
 	var rows []letterEmailRow
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		return translate(sqlx.SelectContext(ctx, tx, &rows, q, now, now.Add(-staleAfter), limit), "letter emails")
 	})
 	out := make([]ClaimedLetterEmail, len(rows))
 	for i := range rows {
-		out[i] = ClaimedLetterEmail{LetterEmail: *rows[i].domain(), ClaimedAt: now}
+		// The claim as the database holds it, which marking it sent or
+		// failed matches (as ClaimReminders reads its own).
+		out[i] = ClaimedLetterEmail{LetterEmail: *rows[i].domain(), ClaimedAt: *rows[i].ClaimedAt}
 	}
 	return out, err
 }
