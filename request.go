@@ -518,6 +518,10 @@ const (
 	// refusing: delivery gave up (Data: letter_email_id, kind, to, error).
 	// One it accepted is its communication_logged event (Data: emailed_to).
 	EventLetterEmailFailed EventKind = "letter_email_failed"
+	// EventLetterEmailUnlogged records a letter email the mail server
+	// accepted that the request refused to log (Data: letter_email_id,
+	// kind, to, subject, error): it went, and is not sent again.
+	EventLetterEmailUnlogged EventKind = "letter_email_unlogged"
 )
 
 // MaxInternalNote is how long an internal note may be, in characters

@@ -406,20 +406,50 @@ func (s *Store) MarkLetterEmailSent(ctx context.Context, c ClaimedLetterEmail, n
 		cm := sunshine.Communication{Direction: sunshine.DirectionOut, Channel: "email", Kind: sunshine.CommKind(c.Kind),
 			OccurredOn: today, From: c.FromParty, To: to, Subject: c.Subject, Body: c.Body, ExemptionsCited: []string{},
 			CreatedBy: &c.SenderID}
-		note := ""
-		if c.Submit && r.Status == sunshine.StatusDraft {
-			if note, err = s.submitEmailed(ctx, tx, r, today); err != nil {
-				return err
-			}
+		// The email went, whatever the request now refuses (a pause that
+		// begins tomorrow, a text too large to index): a refusal must not
+		// leave it unrecorded, to be sent again and again. So it is logged
+		// after a savepoint, and refused, it is recorded sent all the same,
+		// the timeline saying why it is not logged.
+		if _, err := tx.ExecContext(ctx, "SAVEPOINT letter_logged"); err != nil {
+			return translate(err, "letter email")
 		}
-		extra := map[string]any{"emailed_to": c.To, "letter_email_id": c.ID}
-		if out, err = s.logCommunication(ctx, tx, r, cm, sunshine.CommunicationInput{Communication: cm}, extra, note); err != nil {
+		var refused error
+		out, refused = s.logSentLetter(ctx, tx, r, c, cm, today)
+		if refused == nil {
+			_, err = tx.ExecContext(ctx, `UPDATE letter_emails SET communication_id = $2 WHERE id = $1`, c.ID, out.ID)
+			return translate(err, "letter email")
+		}
+		switch sunshine.ErrorCode(refused) {
+		case sunshine.EInvalid, sunshine.EConflict, sunshine.EUnprocessable:
+		default:
+			return refused // the database: the whole record is tried again
+		}
+		if _, err := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT letter_logged"); err != nil {
+			return translate(err, "letter email")
+		}
+		out = nil
+		if r, err = s.findRequest(ctx, tx, c.OrgID, c.RequestID, true); err != nil { // as it was before
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE letter_emails SET communication_id = $2 WHERE id = $1`, c.ID, out.ID)
-		return translate(err, "letter email")
+		data := map[string]any{"letter_email_id": c.ID, "kind": c.Kind, "to": c.To, "subject": c.Subject, "error": sunshine.ErrorMessage(refused)}
+		return addEvent(ctx, tx, r, sunshine.EventLetterEmailUnlogged, today, "", data)
 	})
 	return out, err
+}
+
+// logSentLetter logs a sent letter as communication cm of r, submitting a
+// draft where it asked.
+func (s *Store) logSentLetter(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, c ClaimedLetterEmail, cm sunshine.Communication, today deadline.Date) (*sunshine.Communication, error) {
+	note := ""
+	if c.Submit && r.Status == sunshine.StatusDraft {
+		var err error
+		if note, err = s.submitEmailed(ctx, tx, r, today); err != nil {
+			return nil, err
+		}
+	}
+	extra := map[string]any{"emailed_to": c.To, "letter_email_id": c.ID}
+	return s.logCommunication(ctx, tx, r, cm, sunshine.CommunicationInput{Communication: cm}, extra, note)
 }
 
 // submitEmailed submits draft r, whose request letter was emailed today:

@@ -309,3 +309,41 @@ func TestStore_QueueLetterEmails(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, states, "another organization's requests are not read")
 }
+
+// A letter the mail server accepted is recorded sent even when the request
+// refuses to log it (here a follow-up that would resume a clock paused from
+// tomorrow): the timeline says why, and it is not sent again.
+func TestStore_LetterEmailSentButRefused(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	r := b.request(t, b.agency(t, "Sheriff", "us-ca"), "ICE", "2017-03-27")
+	_, _, err := b.s.CreateCommunication(b.ctx, r.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
+		Direction: sunshine.DirectionIn, Channel: "email", Kind: sunshine.KindClarificationRequest, OccurredOn: d("2017-04-06"),
+		Body: "Which ICE office?"}})
+	require.NoError(t, err)
+	queued, err := b.s.QueueLetterEmail(b.ctx, r.ID, letterEmail(sunshine.LetterFollowUp))
+	require.NoError(t, err)
+	c := b.claimOne(t)
+	cm, err := b.s.MarkLetterEmailSent(b.ctx, c, now)
+	require.NoError(t, err)
+	require.Nil(t, cm, "not logged")
+
+	sent, err := b.s.FindLetterEmail(b.ctx, queued.ID)
+	require.NoError(t, err)
+	require.Equal(t, sunshine.LetterEmailSent, sent.Status)
+	require.Nil(t, sent.CommunicationID)
+	claimed, err := b.s.ClaimLetterEmails(b.ctx, now.Add(time.Hour), 10, time.Minute)
+	require.NoError(t, err)
+	require.Empty(t, claimed, "not sent again")
+	events, err := b.s.FindTimeline(b.ctx, r.ID)
+	require.NoError(t, err)
+	last := events[len(events)-1]
+	require.Equal(t, sunshine.EventLetterEmailUnlogged, last.Kind)
+	var data map[string]any
+	require.NoError(t, json.Unmarshal(last.Data, &data))
+	require.Equal(t, queued.ID, data["letter_email_id"])
+	require.Contains(t, data["error"], "must not be before the pause began")
+	got, err := b.s.FindRequestByID(b.ctx, r.ID)
+	require.NoError(t, err)
+	require.Equal(t, sunshine.StatusAwaitingRequester, got.Status, "unchanged")
+}

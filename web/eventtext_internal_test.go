@@ -42,3 +42,27 @@ func TestEventText_TitleChanged(t *testing.T) {
 		})
 	}
 }
+
+// A letter emailed from Sunshine says so in the timeline; one refused for
+// good, or sent but refused by the request, says why.
+func TestEventText_LetterEmails(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		kind sunshine.EventKind
+		data map[string]any
+		want string
+	}{
+		{sunshine.EventCommunication, map[string]any{"emailed_to": "records@sheriff.example", "kind": "follow_up"},
+			"Sent by email from Sunshine to records@sheriff.example"},
+		{sunshine.EventLetterEmailFailed, map[string]any{"kind": "request", "to": "records@sheriff.example", "error": "550 no such user"},
+			"Not sent: the request letter to records@sheriff.example; the mail server refused it (550 no such user)"},
+		{sunshine.EventLetterEmailUnlogged, map[string]any{"kind": "follow_up", "to": "records@sheriff.example", "error": "effective_on: must not be before the pause began"},
+			"Sent by email from Sunshine: the follow-up letter to records@sheriff.example, but not logged (effective_on: must not be before the pause began); log it from its letter page"},
+	} {
+		data, err := json.Marshal(tc.data)
+		require.NoError(t, err)
+		e := &sunshine.Event{Kind: tc.kind, Data: data}
+		require.True(t, tc.kind != sunshine.EventCommunication || emailedLetter(e))
+		require.Equal(t, tc.want, eventText(e, true, nil))
+	}
+}

@@ -27,12 +27,11 @@ type groupLetterRow struct {
 func (g groupLetterRow) Sendable() bool { return g.Email != "" && !g.OnItsWay }
 
 type groupLettersData struct {
-	R         *sunshine.Request
-	Rows      []groupLetterRow
-	Form      *reqForm
-	ReplyTo   bool // the letters are answered to reply addresses
-	Submits   int  // drafts among the rows
-	NoAddress int  // agencies without an email address
+	R       *sunshine.Request
+	Rows    []groupLetterRow
+	Form    *reqForm
+	ReplyTo bool // the letters are answered to reply addresses
+	Submits int  // drafts among the rows
 }
 
 // groupLetters reads the path's request, its group and its agencies, and
@@ -73,9 +72,6 @@ func (s *Server) groupLetters(c *gin.Context) (*groupLettersData, []sunshine.Let
 		d.Rows = append(d.Rows, row)
 		if g.Status == sunshine.StatusDraft {
 			d.Submits++
-		}
-		if a.Email == "" {
-			d.NoAddress++
 		}
 		gi := in
 		gi.Request, gi.Agency = g, a

@@ -1053,6 +1053,9 @@ func eventText(e *sunshine.Event, clockStops bool, names map[string]string) stri
 		t = "Document removed: " + str("filename")
 	case sunshine.EventCommunication: // a letter emailed from Sunshine (emailedLetter)
 		t = "Sent by email from Sunshine to " + str("emailed_to")
+	case sunshine.EventLetterEmailUnlogged:
+		t = "Sent by email from Sunshine: " + letterWords(sunshine.LetterKind(str("kind"))) + " to " + str("to") +
+			", but not logged (" + str("error") + "); log it from its letter page"
 	case sunshine.EventLetterEmailFailed:
 		t = "Not sent: " + letterWords(sunshine.LetterKind(str("kind"))) + " to " + str("to") +
 			"; the mail server refused it (" + str("error") + ")"
