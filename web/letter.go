@@ -180,23 +180,33 @@ func (s *Server) handleLetterText(c *gin.Context) {
 	c.Data(http.StatusOK, "text/plain; charset=utf-8", []byte(l.Body))
 }
 
-// handleLetterLog logs the letter, as edited on the page, as sent to the
-// agency: an outgoing communication of its kind (request or follow_up),
-// through the store's one way of logging a communication. Logging our
-// letter changes neither the request's status nor its dates.
-func (s *Server) handleLetterLog(c *gin.Context) {
+// postedLetter reads the letter form posted for the path's request, which
+// the person may change; false when the page has answered.
+func (s *Server) postedLetter(c *gin.Context) (*sunshine.Request, *reqForm, sunshine.LetterKind, bool) {
 	r, ok := s.requestToChange(c)
 	if !ok {
-		return
+		return nil, nil, "", false
 	}
-	ctx := ctxOf(c)
 	_ = c.Request.ParseForm()
 	f := newLetterForm(c.Request.PostForm)
 	kind, err := sunshine.ParseLetterKind(f.V("kind"))
 	if err != nil {
 		s.fail(c, err) // the page's own hidden field, not one a person types
+		return nil, nil, "", false
+	}
+	return r, f, kind, true
+}
+
+// handleLetterLog logs the letter, as edited on the page, as sent to the
+// agency: an outgoing communication of its kind (request or follow_up),
+// through the store's one way of logging a communication. Logging our
+// letter changes neither the request's status nor its dates.
+func (s *Server) handleLetterLog(c *gin.Context) {
+	r, f, kind, ok := s.postedLetter(c)
+	if !ok {
 		return
 	}
+	ctx := ctxOf(c)
 	in := sunshine.CommunicationInput{Communication: sunshine.Communication{
 		Direction: sunshine.DirectionOut,
 		Kind:      sunshine.CommKind(kind), // a letter is logged as the communication of its kind

@@ -50,15 +50,8 @@ func formFields(err error) error {
 // and is logged then. Refused, the page comes back with every problem and
 // the letter as typed.
 func (s *Server) handleLetterSend(c *gin.Context) {
-	r, ok := s.requestToChange(c)
+	r, f, kind, ok := s.postedLetter(c)
 	if !ok {
-		return
-	}
-	_ = c.Request.ParseForm()
-	f := newLetterForm(c.Request.PostForm)
-	kind, err := sunshine.ParseLetterKind(f.V("kind"))
-	if err != nil {
-		s.fail(c, err) // the page's own hidden field, not one a person types
 		return
 	}
 	in := sunshine.LetterEmailInput{Kind: kind, To: f.V("email_to"), Cc: []string{f.V("cc")}, CopySender: f.V("copy_sender") == "1",
