@@ -29,7 +29,11 @@ func (j *Reminders) DeliverLetters(ctx context.Context) (DeliveryResult, error) 
 			return total, err
 		}
 		for _, c := range claimed {
-			if err := j.deliverLetter(ctx, c, &total); err != nil {
+			var res DeliveryResult
+			err := j.deliverLetter(ctx, c, &res)
+			j.m.lettersDelivered(res)
+			total.add(res)
+			if err != nil {
 				return total, err
 			}
 		}

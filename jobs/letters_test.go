@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/stretchr/testify/require"
 
 	sunshine "github.com/sunshine-records/sunshine"
@@ -107,6 +108,8 @@ func TestDeliverLetters_Refused(t *testing.T) {
 	fake := &mail.Fake{}
 	fake.FailWith(errors.New("550 5.1.1 mailbox unavailable"))
 	r := b.runner(fake) // MaxAttempts 3, Backoff 1m
+	reg := prometheus.NewRegistry()
+	require.NoError(t, r.Register(reg))
 
 	for i, want := range []jobs.DeliveryResult{{Retrying: 1}, {Retrying: 1}, {Failed: 1}} {
 		res, err := r.DeliverLetters(context.Background())
@@ -122,6 +125,9 @@ func TestDeliverLetters_Refused(t *testing.T) {
 	comms, _, err := b.st.FindCommunications(b.fx.Ctx, b.req.ID, 10, "")
 	require.NoError(t, err)
 	require.Empty(t, comms)
+
+	require.Equal(t, 2.0, counterValue(t, reg, "sunshine_letters_retries_total"))
+	require.Equal(t, 1.0, counterValue(t, reg, "sunshine_letters_failed_total"))
 
 	// Its sender is told by email, with the mail server's words.
 	fake.FailWith(nil)
@@ -147,6 +153,7 @@ func TestDeliverLetters_Refused(t *testing.T) {
 	require.Equal(t, b.fx.Admin.Email, sent[1].ReplyTo, "no reply addresses: the sender's own")
 	require.Empty(t, sent[1].Bounces, "and bounces to Sunshine's own address")
 	require.True(t, sent[1].Letter)
+	require.Equal(t, 1.0, counterValue(t, reg, "sunshine_letters_sent_total"))
 }
 
 // The sender's notice lists the request's letters not sent when it goes:

@@ -10,11 +10,16 @@ import (
 // metrics are the reminder counters and outbox gauges on /metrics.
 type metrics struct {
 	planned, digests, sent, retries, failed, cancelled prometheus.Counter
+	// Letters sent to agencies by email (DeliverLetters).
+	lettersSent, lettersRetries, lettersFailed prometheus.Counter
 }
 
 func newMetrics() *metrics {
 	c := func(name, help string) prometheus.Counter {
 		return prometheus.NewCounter(prometheus.CounterOpts{Name: "sunshine_reminders_" + name + "_total", Help: help})
+	}
+	l := func(name, help string) prometheus.Counter {
+		return prometheus.NewCounter(prometheus.CounterOpts{Name: "sunshine_letters_" + name + "_total", Help: help})
 	}
 	return &metrics{
 		planned:   c("planned", "Reminders planned."),
@@ -23,6 +28,10 @@ func newMetrics() *metrics {
 		retries:   c("retries", "Delivery attempts that failed and will be retried."),
 		failed:    c("failed", "Reminders given up on after the last attempt (see GET /api/v1/reminders?status=failed)."),
 		cancelled: c("cancelled", "Planned reminders dropped at delivery because the request changed."),
+
+		lettersSent:    l("sent", "Letters to agencies accepted by the mail server."),
+		lettersRetries: l("retries", "Letter delivery attempts that failed and will be retried."),
+		lettersFailed:  l("failed", "Letters to agencies given up on: refused for good, or after the last attempt."),
 	}
 }
 
@@ -41,6 +50,7 @@ func (j *Reminders) Register(reg prometheus.Registerer) error {
 		})
 	}
 	for _, col := range []prometheus.Collector{j.m.planned, j.m.digests, j.m.sent, j.m.retries, j.m.failed, j.m.cancelled,
+		j.m.lettersSent, j.m.lettersRetries, j.m.lettersFailed,
 		gauge("sunshine_reminders_pending", "Reminders due and not yet sent.",
 			func(p int64, _ time.Duration) float64 { return float64(p) }),
 		gauge("sunshine_reminders_oldest_pending_seconds", "How long the oldest due reminder has waited.",
@@ -58,4 +68,10 @@ func (m *metrics) delivered(r DeliveryResult) {
 	m.retries.Add(float64(r.Retrying))
 	m.failed.Add(float64(r.Failed))
 	m.cancelled.Add(float64(r.Cancelled))
+}
+
+func (m *metrics) lettersDelivered(r DeliveryResult) {
+	m.lettersSent.Add(float64(r.Sent))
+	m.lettersRetries.Add(float64(r.Retrying))
+	m.lettersFailed.Add(float64(r.Failed))
 }
