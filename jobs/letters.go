@@ -109,6 +109,15 @@ func (j *Reminders) composeLetter(ctx context.Context, c store.ClaimedLetterEmai
 	if c.CopySender {
 		msg.Bcc = []string{sender.Email}
 	}
+	// In the thread of the letters sent before it (the request letter,
+	// earlier follow-ups), as the agency's mailbox shows them.
+	earlier, err := j.store.SentLetterIDs(ctx, r.ID)
+	if err != nil {
+		return mail.Message{}, err
+	}
+	for _, id := range earlier {
+		msg.Thread = append(msg.Thread, "letter-"+id)
+	}
 	return msg, nil
 }
 

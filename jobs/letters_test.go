@@ -54,6 +54,7 @@ func TestDeliverLetters_OverSMTP(t *testing.T) {
 	require.Len(t, got, 1)
 	full := mp.Message(t, got[0].ID)
 	require.Equal(t, "letter-"+queued.ID+"@sunshine.example", full.MessageID)
+	require.Empty(t, full.Header("In-Reply-To"), "the first letter follows none")
 	require.Equal(t, mailtest.Address{Name: "Admin of ndlon, " + b.fx.Org.Name, Address: "reminders@sunshine.example"}, full.From)
 	require.Equal(t, []mailtest.Address{{Address: "records@sacsheriff.example"}}, full.To)
 	require.Equal(t, []mailtest.Address{{Address: "legal@ndlon.example"}}, full.Cc)
@@ -76,6 +77,19 @@ func TestDeliverLetters_OverSMTP(t *testing.T) {
 	require.NoError(t, err)
 	require.Zero(t, res.Sent+res.Retrying+res.Failed, "sent once")
 	require.Empty(t, mp.Messages(t))
+
+	// The next letter follows it in the agency's mailbox.
+	next := b.queueFollowUp(t)
+	res, err = r.DeliverLetters(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, jobs.DeliveryResult{Sent: 1}, res)
+	got = mp.Messages(t)
+	require.Len(t, got, 1)
+	full = mp.Message(t, got[0].ID)
+	require.Equal(t, "letter-"+next.ID+"@sunshine.example", full.MessageID)
+	require.Equal(t, "<letter-"+queued.ID+"@sunshine.example>", full.Header("In-Reply-To"))
+	require.Equal(t, "<letter-"+queued.ID+"@sunshine.example>", full.Header("References"))
+	mp.DeleteAll(t)
 
 	// A mailbox the server says does not exist (5xx) fails the letter at
 	// once; a server busy for now (4xx) is tried again.

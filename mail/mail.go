@@ -47,6 +47,10 @@ type Message struct {
 	// request's reply address, so that its bounce is filed with the
 	// request, as Alaveteli does.
 	Bounces string
+	// Thread names earlier messages this one follows, by their IDs (as
+	// ID): the last one is its In-Reply-To, all its References, so a
+	// follow-up shows in the agency's mailbox with the letter it follows.
+	Thread []string
 	// Letter marks a person's letter: it is not Auto-Submitted, so the
 	// agency's own auto-replies (acknowledgments with a tracking number)
 	// are not held back.
@@ -186,6 +190,17 @@ func (s sender) build(m Message, now time.Time) (*gomail.Msg, error) {
 	msg.Subject(oneLine(m.Subject))
 	msg.SetDateWithValue(now)
 	msg.SetMessageIDWithValue(m.ID + "@" + s.host) // go-mail adds the angle brackets
+	if n := len(m.Thread); n > 0 {
+		refs := make([]string, n)
+		for i, id := range m.Thread {
+			if !validID(id) {
+				return nil, fmt.Errorf("mail: message %s: invalid message ID %q in its thread", m.ID, id)
+			}
+			refs[i] = MessageID(id, s.host)
+		}
+		msg.SetGenHeader(gomail.HeaderInReplyTo, refs[n-1])
+		msg.SetGenHeader(gomail.HeaderReferences, strings.Join(refs, " "))
+	}
 	msg.SetUserAgent("Sunshine")
 	if !m.Letter {
 		msg.SetGenHeader(gomail.Header(HeaderAutoSubmitted), "auto-generated")

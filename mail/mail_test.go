@@ -832,3 +832,27 @@ func TestRenderLetterFailed(t *testing.T) {
 	require.Contains(t, text, "2 letters you sent from Sunshine")
 	require.Contains(t, text, "the agency did not get them.")
 }
+
+// A message in a thread answers the last message named and refers to all,
+// by the Message-IDs Sunshine gave them; a malformed one is refused.
+func TestDir_Thread(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	m, err := mail.NewDir(dir, from)
+	require.NoError(t, err)
+	msg := mail.Message{ID: "letter-3", To: "records@sheriff.example", Subject: "Follow-up", Text: "Where?", Letter: true,
+		Thread: []string{"letter-1", "letter-2"}}
+	require.Equal(t, []error{nil}, m.Send(context.Background(), []mail.Message{msg}))
+	f, err := os.Open(filepath.Join(dir, "letter-3.eml"))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = f.Close() })
+	got, err := netmail.ReadMessage(f)
+	require.NoError(t, err)
+	require.Equal(t, "<letter-2@sunshine.example>", got.Header.Get("In-Reply-To"))
+	require.Equal(t, "<letter-1@sunshine.example> <letter-2@sunshine.example>", strings.Join(strings.Fields(got.Header.Get("References")), " "))
+	require.Empty(t, got.Header.Get("Auto-Submitted"), "a person's letter")
+
+	msg.Thread = []string{"letter-1>\r\nBcc: x@evil.example"}
+	errs := m.Send(context.Background(), []mail.Message{msg})
+	require.ErrorContains(t, errs[0], "invalid message ID")
+}

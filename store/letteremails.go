@@ -252,6 +252,19 @@ func (s *Store) FindFailedLetters(ctx context.Context, limit int) ([]FailedLette
 	return out, total, nil
 }
 
+// SentLetterIDs lists the IDs of a request's letter emails the mail
+// server accepted, the first sent first: a later letter follows them.
+func (s *Store) SentLetterIDs(ctx context.Context, requestID string) ([]string, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	err = sqlx.SelectContext(ctx, s.q(), &ids, `SELECT id FROM letter_emails
+		WHERE org_id = $1 AND request_id = $2 AND status = 'sent' ORDER BY sent_at, id`, org, requestID)
+	return ids, translate(err, "letter emails")
+}
+
 // FindLetterEmail reads one letter email of the caller's organization.
 func (s *Store) FindLetterEmail(ctx context.Context, id string) (*sunshine.LetterEmail, error) {
 	org, err := orgID(ctx)
