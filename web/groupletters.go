@@ -92,8 +92,9 @@ func (s *Server) handleGroupLettersPage(c *gin.Context) {
 	d.Form.Values.Set("copy_sender", "1")
 	d.Form.Values.Set("submit", "1")
 	for _, row := range d.Rows {
-		// Chosen at first: those with an address that were never sent.
-		if row.Sendable() && row.LastSentOn.IsZero() {
+		// Chosen at first: open requests with an address whose letter
+		// was never sent (a closed one was answered already).
+		if row.Sendable() && row.LastSentOn.IsZero() && row.R.Status.Open() {
 			d.Form.Values.Add("id", row.R.ID)
 		}
 	}

@@ -180,6 +180,14 @@ func TestGroupLetters_SendEach(t *testing.T) {
 	if yolo.AgencyID != withEmail.ID {
 		yolo, sutter = sutter, yolo
 	}
+	// A third agency answered already: closed, not chosen at first.
+	closedAgency := &sunshine.Agency{Name: "Placer County Sheriff", Jurisdiction: "us-ca", Email: "records@placer.example"}
+	require.NoError(t, b.st.CreateAgency(b.fx.Ctx, closedAgency))
+	more, err := b.st.FileCopies(b.fx.Ctx, r.ID, sunshine.CopyInput{AgencyIDs: []string{closedAgency.ID}, ReceivedOn: r.ReceivedOn})
+	require.NoError(t, err)
+	placer := more[0]
+	_, err = b.st.TransitionRequest(b.fx.Ctx, placer.ID, sunshine.TransitionInput{To: sunshine.StatusNoRecords, EffectiveOn: r.ReceivedOn})
+	require.NoError(t, err)
 	// The original's request letter was logged as sent already.
 	_, _, err = b.st.CreateCommunication(b.fx.Ctx, r.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
 		Direction: sunshine.DirectionOut, Channel: "email", Kind: sunshine.KindRequest, OccurredOn: r.ReceivedOn, Body: "The request."}})
@@ -190,6 +198,7 @@ func TestGroupLetters_SendEach(t *testing.T) {
 	require.Contains(t, page, `name="id" value="`+yolo.ID+`" checked >`, "an address, never sent: chosen")
 	require.Contains(t, page, `name="id" value="`+r.ID+`"  >`, "sent already: not chosen")
 	require.Contains(t, page, `name="id" value="`+sutter.ID+`"  disabled>`, "no address: cannot be")
+	require.Contains(t, page, `name="id" value="`+placer.ID+`"  >`, "closed: not chosen")
 	require.Contains(t, page, "a request letter was sent on Mon 27 Mar 2017")
 	require.Contains(t, page, "no email address: ")
 
