@@ -183,3 +183,87 @@ func TestStore_LoginAcrossOrgs(t *testing.T) {
 		signedInAs(t, b, tok, u)
 	})
 }
+
+// OtherOrgWith names the other organization holding a request,
+// communication or document, only where the caller's own email (matched
+// as signing in matches it) has an active account with a password; the
+// caller's own organization, one without such an account and a thing of
+// another kind or that is gone are none.
+func TestStore_OtherOrgWith(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	account := func(f storetest.Fixture, email, pw string) *sunshine.User {
+		t.Helper()
+		u := &sunshine.User{Email: email, Name: "Reporter", Role: sunshine.RoleStaff}
+		require.NoError(t, b.s.CreateUser(f.Ctx, u))
+		if pw != "" {
+			require.NoError(t, b.s.SetPassword(context.Background(), u.ID, pw))
+		}
+		return u
+	}
+	request := func(f storetest.Fixture) *sunshine.Request {
+		t.Helper()
+		a := &sunshine.Agency{Name: "NYPD", Jurisdiction: "us-ny"}
+		require.NoError(t, b.s.CreateAgency(f.Ctx, a))
+		r := &sunshine.Request{AgencyID: a.ID, Title: "Stop-and-frisk data", DeliveryMethod: sunshine.DeliveryEmail}
+		require.NoError(t, b.s.CreateRequest(f.Ctx, r))
+		return r
+	}
+	me := account(b.fx, "reporter@example.org", testPassword)
+	ctx := sunshine.WithPrincipal(context.Background(), sunshine.Principal{OrgID: b.fx.Org.ID, UserID: me.ID, Role: sunshine.RoleStaff})
+
+	other := storetest.Org(t, b.s, "other")
+	account(other, " Reporter@Example.ORG ", "another long password")
+	r := request(other)
+	cm, _, err := b.s.CreateCommunication(other.Ctx, r.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
+		Direction: sunshine.DirectionIn, Channel: "email", Kind: sunshine.KindOther, OccurredOn: d("2017-03-28"), Body: "Received."}})
+	require.NoError(t, err)
+	doc, err := b.s.CreateDocument(other.Ctx, store.NewDocument{RequestID: r.ID, Filename: "a.txt", ContentType: "text/plain", Content: strings.NewReader("a")})
+	require.NoError(t, err)
+	gone, err := b.s.CreateDocument(other.Ctx, store.NewDocument{RequestID: r.ID, Filename: "b.txt", ContentType: "text/plain", Content: strings.NewReader("b")})
+	require.NoError(t, err)
+	require.NoError(t, b.s.DeleteDocument(other.Ctx, gone.ID))
+
+	deactivated := storetest.Org(t, b.s, "deactivated")
+	was := account(deactivated, "reporter@example.org", "a third long password")
+	_, err = b.s.SetUserActive(deactivated.Ctx, was.ID, false)
+	require.NoError(t, err)
+	rDeactivated := request(deactivated)
+	invited := storetest.Org(t, b.s, "invited")
+	account(invited, "reporter@example.org", "") // no password yet: cannot sign in there
+	rInvited := request(invited)
+	rNone := request(storetest.Org(t, b.s, "none"))
+	rMine := request(b.fx)
+
+	for _, tc := range []struct{ kind, id string }{{"request", r.ID}, {"communication", cm.ID}, {"document", doc.ID}} {
+		o, err := b.s.OtherOrgWith(ctx, tc.kind, tc.id)
+		require.NoError(t, err, tc.kind)
+		require.NotNil(t, o, tc.kind)
+		require.Equal(t, [3]string{other.Org.ID, "other", other.Org.Slug}, [3]string{o.ID, o.Name, o.Slug}, tc.kind)
+	}
+	none := func(t *testing.T, ctx context.Context, kind, id string) {
+		t.Helper()
+		o, err := b.s.OtherOrgWith(ctx, kind, id)
+		require.NoError(t, err)
+		require.Nil(t, o, "%s %s", kind, id)
+	}
+	none(t, ctx, "communication", r.ID) // another kind's ID
+	none(t, ctx, "document", gone.ID)
+	none(t, ctx, "request", rDeactivated.ID)
+	none(t, ctx, "request", rInvited.ID)
+	none(t, ctx, "request", rNone.ID)
+	none(t, ctx, "request", rMine.ID)
+	none(t, ctx, "request", "5c0a3f7e-2b9d-4e61-8f43-0d8e6a1b2c3d")
+	none(t, ctx, "request", "not a uuid")
+	none(t, b.fx.Ctx, "request", r.ID) // the admin has no account there
+	_, err = b.s.OtherOrgWith(ctx, "agency", r.ID)
+	require.Error(t, err)
+
+	// Reactivated, the account counts again.
+	_, err = b.s.SetUserActive(deactivated.Ctx, was.ID, true)
+	require.NoError(t, err)
+	o, err := b.s.OtherOrgWith(ctx, "request", rDeactivated.ID)
+	require.NoError(t, err)
+	require.NotNil(t, o)
+	require.Equal(t, deactivated.Org.ID, o.ID)
+}

@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -211,6 +212,51 @@ func (s *Store) OtherAccounts(ctx context.Context) (int, error) {
 	err = sqlx.GetContext(ctx, s.q(), &n, `SELECT count(*) FROM users me JOIN users u ON u.email = me.email AND u.org_id <> me.org_id
 		WHERE me.id = $1 AND u.password_hash IS NOT NULL AND u.deactivated_at IS NULL`, p.UserID)
 	return n, translate(err, "users")
+}
+
+// otherOrgThings maps a kind OtherOrgWith takes to the test that a thing
+// of that kind with ID $3 exists in u's organization, as its own pages
+// find it (a deleted document is gone).
+var otherOrgThings = map[string]string{
+	"request":       `SELECT 1 FROM requests t WHERE t.org_id = u.org_id AND t.id = $3`,
+	"communication": `SELECT 1 FROM communications t WHERE t.org_id = u.org_id AND t.id = $3`,
+	"document":      `SELECT 1 FROM documents t WHERE t.org_id = u.org_id AND t.id = $3 AND t.deleted_at IS NULL`,
+}
+
+// OtherOrgWith returns the other organization in which the signed-in user
+// has an account of their own (the same email, active, with a password:
+// one they can sign in to, as OtherAccounts counts) that holds the request,
+// communication or document (kind) with this ID; nil when there is none,
+// for an ID that is not a UUID, or for one of the caller's organization.
+// A page that answers 404 names it, to its member only: it tells nobody
+// about an organization they do not belong to. (Emails are stored lower
+// case, so the match is case-insensitive, as signing in is.)
+func (s *Store) OtherOrgWith(ctx context.Context, kind, id string) (*sunshine.Organization, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	thing, ok := otherOrgThings[kind]
+	if !ok {
+		return nil, fmt.Errorf("store: OtherOrgWith: no kind %q", kind)
+	}
+	if !validUUID(id) {
+		return nil, nil
+	}
+	var o sunshine.Organization
+	q := `SELECT o.id, o.name, o.slug, o.created_at FROM users me
+		JOIN users u ON u.email = me.email AND u.org_id <> me.org_id
+		JOIN organizations o ON o.id = u.org_id
+		WHERE me.id = $1 AND me.org_id = $2 AND u.password_hash IS NOT NULL AND ` + activeUser + `
+			AND EXISTS (` + thing + `)`
+	err = sqlx.GetContext(ctx, s.q(), &o, q, p.UserID, p.OrgID, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, translate(err, "organization")
+	}
+	return &o, nil
 }
 
 // openSession stores a new session for p and returns its cookie value.

@@ -2,11 +2,14 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"html"
 	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	pathpkg "path"
 	"regexp"
 	"slices"
 	"strings"
@@ -15,6 +18,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+	"github.com/sunshine-records/sunshine/store"
 	"github.com/sunshine-records/sunshine/store/storetest"
 )
 
@@ -174,8 +179,10 @@ func TestLogin_ChooseOrganization(t *testing.T) {
 
 // A link from another of the person's organizations answers 404 where they
 // are signed in; the page offers to sign in there and come back to it.
-// Someone with one account is offered nothing, and the offer says nothing
-// about whether the link's page exists.
+// Someone with one account is offered nothing. A page that exists in one
+// of the person's organizations names it (more in
+// TestNotFound_NamesTheOrganizationThatHasIt); one that exists nowhere
+// gets the general offer.
 func TestNotFound_OffersAnotherOrganization(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -193,10 +200,11 @@ func TestNotFound_OffersAnotherOrganization(t *testing.T) {
 	rec = b.get(path)
 	require.Equal(t, http.StatusNotFound, rec.Code)
 	require.Contains(t, body(rec), `<input type="hidden" name="next" value="`+path+`">`)
-	require.Contains(t, body(rec), "Sign out and sign in to another organization")
-	require.Contains(t, body(rec), "You are signed in to ndlon, and you also have an account in another.")
-	// The same offer for a page that does not exist at all.
-	require.Contains(t, body(b.get("/requests/00000000-0000-0000-0000-000000000000")), "Sign out and sign in to another organization")
+	require.Contains(t, body(rec), "Sign out and sign in to other</button>", "the organization it is in, named")
+	// The general offer for a page that does not exist at all.
+	page := body(b.get("/requests/00000000-0000-0000-0000-000000000000"))
+	require.Contains(t, page, "Sign out and sign in to another organization")
+	require.Contains(t, page, "You are signed in to ndlon, and you also have an account in another.")
 
 	rec = b.post("/logout", url.Values{"next": {path}})
 	require.Equal(t, http.StatusSeeOther, rec.Code)
@@ -217,4 +225,141 @@ func TestNotFound_OffersAnotherOrganization(t *testing.T) {
 	require.NotContains(t, body(rec), "Sign out and sign in")
 	// A plain sign-out still lands on the sign-in page.
 	require.Equal(t, "/login", b.post("/logout", nil).Header().Get("Location"))
+}
+
+// A link to a request (any of its pages), a communication or a document
+// of another organization where the person has an active account of their
+// own: the 404 names that organization and offers to sign in to it, coming
+// back to the page. Anyone else, with no account there or a deactivated
+// one, gets the page an ID that exists nowhere gets, byte for byte: the
+// hint tells them nothing. The API's 404 does not change.
+func TestNotFound_NamesTheOrganizationThatHasIt(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	other := storetest.Org(t, b.st, "coalition")
+	mine, theirs := b.member(b.fx, "first long password"), b.member(other, "second long password")
+	a := &sunshine.Agency{Name: "NYPD", Jurisdiction: "us-ny"}
+	require.NoError(t, b.st.CreateAgency(other.Ctx, a))
+	r := &sunshine.Request{AgencyID: a.ID, Title: "Stop-and-frisk data", DeliveryMethod: sunshine.DeliveryEmail}
+	require.NoError(t, b.st.CreateRequest(other.Ctx, r))
+	cm, _, err := b.st.CreateCommunication(other.Ctx, r.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
+		Direction: sunshine.DirectionIn, Channel: "email", Kind: sunshine.KindOther, OccurredOn: deadline.MustParseDate("2017-03-28"), Body: "Received."}})
+	require.NoError(t, err)
+	doc, err := b.st.CreateDocument(other.Ctx, store.NewDocument{RequestID: r.ID, Filename: "letter.txt", ContentType: "text/plain",
+		Content: strings.NewReader("the agency's letter")})
+	require.NoError(t, err)
+	pages := []struct{ path, id, kind string }{
+		{"/requests/" + r.ID, r.ID, "request"},
+		{"/requests/" + r.ID + "/letter", r.ID, "request"},
+		{"/requests/" + r.ID + "/copies", r.ID, "request"},
+		{"/requests/" + r.ID + "/export.zip", r.ID, "request"},
+		{"/communications/" + cm.ID + "/edit", cm.ID, "communication"},
+		{"/communications/" + cm.ID + "/message.txt", cm.ID, "communication"},
+		{"/documents/" + doc.ID + "/download", doc.ID, "document"},
+		{"/documents/" + doc.ID + "/text", doc.ID, "document"},
+	}
+	const nowhere = "5c0a3f7e-2b9d-4e61-8f43-0d8e6a1b2c3d"
+	hint := func(kind string) string {
+		return "This " + kind + " is in coalition's Sunshine; you are signed in to ndlon. Sign in to coalition to open it."
+	}
+
+	rec := b.post("/login", url.Values{"email": {reporter}, "password": {"first long password"}})
+	require.Equal(t, http.StatusSeeOther, rec.Code, body(rec))
+	b.signedInAs(mine)
+	for _, p := range pages {
+		rec := b.get(p.path)
+		require.Equal(t, http.StatusNotFound, rec.Code, p.path)
+		page := html.UnescapeString(body(rec))
+		require.Contains(t, page, "There is nothing here, or it belongs to another organization.", p.path)
+		require.Contains(t, page, hint(p.kind), p.path)
+		require.Contains(t, page, `<input type="hidden" name="next" value="`+p.path+`">`, p.path)
+		require.Contains(t, page, "Sign out and sign in to coalition</button>", p.path)
+		require.NotContains(t, page, "you also have an account in another", "the named offer, not the general one")
+		// An ID that exists nowhere: the general offer, naming nobody.
+		page = body(b.get(strings.ReplaceAll(p.path, p.id, nowhere)))
+		require.Contains(t, page, "Sign out and sign in to another organization", p.path)
+		require.NotContains(t, page, "coalition", p.path)
+	}
+	// The button signs out and comes back to the page once signed in there.
+	rec = b.post("/logout", url.Values{"next": {pages[0].path}})
+	require.Equal(t, "/login?next="+url.QueryEscape(pages[0].path), rec.Header().Get("Location"))
+	rec = b.post("/login", url.Values{"email": {reporter}, "password": {"second long password"}, "next": {pages[0].path}})
+	require.Equal(t, pages[0].path, rec.Header().Get("Location"), body(rec))
+	b.signedInAs(theirs)
+	require.Equal(t, http.StatusOK, b.get(pages[0].path).Code)
+
+	// samePage asserts that the 404 for each page is the one for an ID that
+	// exists nowhere, byte for byte (but for the address, when the page
+	// offers to come back to it).
+	samePage := func(t *testing.T) {
+		t.Helper()
+		for _, p := range pages {
+			rec := b.get(p.path)
+			require.Equal(t, http.StatusNotFound, rec.Code, p.path)
+			got := strings.ReplaceAll(body(rec), p.id, nowhere)
+			want := b.get(strings.ReplaceAll(p.path, p.id, nowhere))
+			require.Equal(t, http.StatusNotFound, want.Code, p.path)
+			require.Equal(t, body(want), got, p.path)
+			require.NotContains(t, got, "coalition", p.path)
+		}
+	}
+	t.Run("no account there", func(t *testing.T) {
+		b.cookie = nil
+		b.login(b.fx.Admin.Email)
+		samePage(t)
+		// Not even the address differs: the page offers nothing.
+		require.Equal(t, body(b.get("/requests/"+nowhere)), body(b.get(pages[0].path)))
+	})
+	t.Run("a deactivated account there", func(t *testing.T) {
+		// In ndlon, deactivated in coalition, active in a third
+		// organization: the page offers the general sign-in elsewhere.
+		const ana = "ana@example.org"
+		third := storetest.Org(t, b.st, "third")
+		var here *sunshine.User
+		for i, f := range []storetest.Fixture{b.fx, other, third} {
+			u := &sunshine.User{Email: ana, Name: "Ana", Role: sunshine.RoleStaff}
+			require.NoError(t, b.st.CreateUser(f.Ctx, u))
+			require.NoError(t, b.st.SetPassword(context.Background(), u.ID, fmt.Sprintf("password number %d", i)))
+			switch f.Org.ID {
+			case b.fx.Org.ID:
+				here = u
+			case other.Org.ID:
+				_, err := b.st.SetUserActive(other.Ctx, u.ID, false)
+				require.NoError(t, err)
+			}
+		}
+		b.cookie = nil
+		rec := b.post("/login", url.Values{"email": {ana}, "password": {"password number 0"}})
+		require.Equal(t, http.StatusSeeOther, rec.Code, body(rec))
+		b.signedInAs(here)
+		require.Contains(t, body(b.get(pages[0].path)), "Sign out and sign in to another organization")
+		samePage(t)
+	})
+	t.Run("the API", func(t *testing.T) {
+		token, _, err := b.st.CreateToken(b.fx.Ctx, mine.ID, "api")
+		require.NoError(t, err)
+		api := func(path string) *httptest.ResponseRecorder {
+			req := httptest.NewRequest("GET", path, nil)
+			req.Header.Set("Authorization", "Bearer "+token)
+			rec := httptest.NewRecorder()
+			b.engine.ServeHTTP(rec, req)
+			return rec
+		}
+		for _, path := range []string{"/api/v1/requests/" + r.ID, "/api/v1/communications/" + cm.ID, "/api/v1/documents/" + doc.ID} {
+			// The problem, but for its request_id (each answer's own).
+			problem := func(rec *httptest.ResponseRecorder) map[string]any {
+				t.Helper()
+				require.Equal(t, http.StatusNotFound, rec.Code, path)
+				require.Equal(t, "application/problem+json", rec.Header().Get("Content-Type"), path)
+				var p map[string]any
+				require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &p))
+				require.NotEmpty(t, p["request_id"])
+				delete(p, "request_id")
+				return p
+			}
+			got := api(path)
+			require.NotContains(t, body(got), "coalition", path)
+			require.Equal(t, problem(api(pathpkg.Dir(path)+"/"+nowhere)), problem(got), path)
+		}
+	})
 }

@@ -378,6 +378,10 @@ type errorPage struct {
 	// several): the link may be from one of those.
 	SwitchTo string
 	OrgName  string // the organization signed in to, when SwitchTo is set
+	// Thing ("request", "communication", "document") is in ThingOrg, one
+	// of the person's other organizations (Store.OtherOrgWith): the page
+	// names it.
+	Thing, ThingOrg string
 }
 
 // render writes a page in the layout. Data is the page's own.
@@ -403,7 +407,9 @@ func (s *Server) render(c *gin.Context, status int, name, title string, data any
 
 // fail shows an error page for a domain error: 404 for unknown (or another
 // organization's) records, the message for bad input, and "something went
-// wrong" for the rest.
+// wrong" for the rest. A 404 of a page someone signed in opened offers to
+// sign in to another of their organizations, and names the one that holds
+// the request, communication or document when there is one.
 func (s *Server) fail(c *gin.Context, err error) {
 	switch sunshine.ErrorCode(err) {
 	case sunshine.ENotFound:
@@ -413,6 +419,11 @@ func (s *Server) fail(c *gin.Context, err error) {
 				page.SwitchTo = safeNext(c.Request.URL.RequestURI())
 				if org, err := s.store.FindOrgByID(ctxOf(c)); err == nil {
 					page.OrgName = org.Name
+				}
+				if kind := thingOf(c.FullPath()); kind != "" {
+					if org, err := s.store.OtherOrgWith(ctxOf(c), kind, c.Param("id")); err == nil && org != nil {
+						page.Thing, page.ThingOrg = kind, org.Name
+					}
 				}
 			}
 		}
@@ -430,6 +441,20 @@ func (s *Server) fail(c *gin.Context, err error) {
 	default:
 		s.render(c, http.StatusBadRequest, "error", "Could not do that", errorPage{Message: sunshine.ErrorMessage(err)})
 	}
+}
+
+// thingOf is the kind of thing whose ID a page's route (its gin pattern)
+// has, for the 404 to name the person's other organization that holds it:
+// a request's pages, a communication's and a document's; "" for the rest.
+func thingOf(route string) string {
+	for _, k := range []struct{ prefix, kind string }{
+		{"/requests/:id", "request"}, {"/communications/:id", "communication"}, {"/documents/:id", "document"},
+	} {
+		if route == k.prefix || strings.HasPrefix(route, k.prefix+"/") {
+			return k.kind
+		}
+	}
+	return ""
 }
 
 func (s *Server) serverError(c *gin.Context, err error) {
