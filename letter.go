@@ -56,6 +56,23 @@ type LetterInput struct {
 	// ReplyDomain is the domain of the requests' reply addresses
 	// (SUNSHINE_INBOUND_DOMAIN), "" for none.
 	ReplyDomain string
+	// Closing is the organization's own paragraphs that end its request
+	// letters, before the signature ("" for none).
+	Closing string
+}
+
+// MaxLetterClosing is how long an organization's letter closing may be, in
+// characters (migration 0044).
+const MaxLetterClosing = 5000
+
+// NormalizeLetterClosing trims a letter closing as typed, its line breaks
+// as a letter's, and refuses one too long.
+func NormalizeLetterClosing(s string) (string, error) {
+	s = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
+	if n := len([]rune(s)); n > MaxLetterClosing {
+		return "", FieldInvalid("closing", "must be at most %d characters (it has %d)", MaxLetterClosing, n)
+	}
+	return s, nil
 }
 
 // DraftLetter writes the request letter, dated now in the agency's time
@@ -132,6 +149,10 @@ func DraftLetter(in LetterInput, now time.Time) Letter {
 		if j != nil {
 			line()
 			line(periodSentence(j))
+		}
+		if in.Closing != "" {
+			line()
+			line(in.Closing)
 		}
 	}
 	line()

@@ -253,3 +253,31 @@ func TestCheckLetter(t *testing.T) {
 		}
 	}
 }
+
+// The organization's own closing ends the request letter, before the
+// signature, as typed (trimmed); a follow-up does not repeat it; one too
+// long is refused naming the field.
+func TestDraftLetter_Closing(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2017, 4, 5, 15, 0, 0, 0, time.UTC)
+	closing, err := sunshine.NormalizeLetterClosing("  We ask that fees be waived: NDLON is a nonprofit.\r\n\r\nPlease cite the exemption for anything withheld.\r\n")
+	require.NoError(t, err)
+	require.Equal(t, "We ask that fees be waived: NDLON is a nonprofit.\n\nPlease cite the exemption for anything withheld.", closing)
+	in := sunshine.LetterInput{
+		Request: &sunshine.Request{Title: "ICE communications", Jurisdiction: "us-ca", TimeZone: "America/Los_Angeles", Status: sunshine.StatusSubmitted,
+			ReceivedOn: deadline.MustParseDate("2017-03-27")},
+		Agency:  &sunshine.Agency{Name: "Sheriff", Jurisdiction: "us-ca"},
+		Org:     &sunshine.Organization{Name: "NDLON"},
+		Signer:  &sunshine.User{Name: "Ana Ruiz"},
+		Closing: closing,
+	}
+	body := sunshine.DraftLetter(in, now).Body
+	require.Contains(t, body, "(Gov. Code 7922.535(a)).\n\nWe ask that fees be waived: NDLON is a nonprofit.\n\nPlease cite the exemption for anything withheld.\n\nSincerely,\n")
+	in.Kind = sunshine.LetterFollowUp
+	require.NotContains(t, sunshine.DraftLetter(in, now).Body, "fees be waived")
+
+	_, err = sunshine.NormalizeLetterClosing(strings.Repeat("x", sunshine.MaxLetterClosing+1))
+	var e *sunshine.Error
+	require.ErrorAs(t, err, &e)
+	require.Equal(t, "closing", e.Fields[0].Field)
+}

@@ -131,6 +131,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"DELETE", "/api/v1/requests/" + req + "/watch", "", want{204, 204, 204, 404}},
 		{"GET", "/api/v1/reminder_policy", "", list},
 		{"PUT", "/api/v1/reminder_policy", `{"overdue_repeat_days":7}`, adminOnly2},
+		{"GET", "/api/v1/letter_settings", "", list},
+		{"PUT", "/api/v1/letter_settings", `{"closing":""}`, adminOnly2},
 		{"DELETE", "/api/v1/documents/" + doc, "", want{204, 404, 403, 404}},
 		{"GET", "/api/v1/agencies/" + agency + "/closures", "", read},
 		// Staff reach the store: the admin took the day first (409).

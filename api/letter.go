@@ -33,3 +33,45 @@ func (s *Server) handleLetter(c *gin.Context) {
 	in.Kind, in.ReplyDomain = kind, s.cfg.InboundDomain
 	c.JSON(http.StatusOK, sunshine.DraftLetter(in, s.store.Clock().Now()))
 }
+
+// letterSettings is the organization's letter settings: the paragraphs
+// that end every request letter it drafts.
+type letterSettings struct {
+	Closing string `json:"closing"`
+}
+
+func (s *Server) handleLetterSettingsGet(c *gin.Context) {
+	closing, err := s.store.LetterClosing(c.Request.Context())
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, letterSettings{Closing: closing})
+}
+
+// handleLetterSettingsPut replaces the letter settings (admins).
+func (s *Server) handleLetterSettingsPut(c *gin.Context) {
+	var in struct {
+		Closing optional[string] `json:"closing"`
+	}
+	if err := decodeJSON(c, &in); err != nil {
+		fail(c, err)
+		return
+	}
+	var fe fieldErrors
+	closing := set(&fe, "closing", in.Closing)
+	if err := fe.err(); err != nil {
+		fail(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	out, err := s.store.LetterClosing(ctx)
+	if err == nil && closing != nil {
+		out, err = s.store.SetLetterClosing(ctx, *closing)
+	}
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, letterSettings{Closing: out})
+}

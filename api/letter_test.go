@@ -84,3 +84,34 @@ func TestLetter_FollowUp(t *testing.T) {
 		require.Len(t, r.fieldErrors(), 1, bad)
 	}
 }
+
+// The letter settings: read by any member, set by an admin (the fields
+// given, the rest kept); the closing ends the letters drafted after; too
+// long, or null, is a 400 naming it and changes nothing.
+func TestLetterSettings(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	a := b.agency("Sheriff", "us-ca")
+	id := b.request(a, "2017-03-27")
+
+	r := b.call("GET", "/api/v1/letter_settings", b.token, nil)
+	require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
+	require.Equal(t, "", r.str("closing"))
+
+	r = b.call("PUT", "/api/v1/letter_settings", b.token, map[string]any{"closing": " Please waive the fees.\r\nThank you. "})
+	require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
+	require.Equal(t, "Please waive the fees.\nThank you.", r.str("closing"))
+	r = b.call("PUT", "/api/v1/letter_settings", b.token, map[string]any{})
+	require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
+	require.Equal(t, "Please waive the fees.\nThank you.", r.str("closing"), "absent: kept")
+
+	letter := b.call("GET", "/api/v1/requests/"+id+"/letter", b.token, nil).str("body")
+	require.Contains(t, letter, "\n\nPlease waive the fees.\nThank you.\n\nSincerely,\n")
+
+	for _, body := range []map[string]any{{"closing": strings.Repeat("x", 5001)}, {"closing": nil}} {
+		r = b.call("PUT", "/api/v1/letter_settings", b.token, body)
+		require.Equal(t, http.StatusBadRequest, r.status(), r.rec.Body.String())
+		require.Contains(t, r.fieldErrors(), "closing")
+	}
+	require.Equal(t, "Please waive the fees.\nThank you.", b.call("GET", "/api/v1/letter_settings", b.token, nil).str("closing"))
+}

@@ -270,6 +270,7 @@ func (s *Server) routes() {
 	authed.PUT("/requests/:id/watch", s.handleWatch)
 	authed.DELETE("/requests/:id/watch", s.handleWatch)
 	authed.GET("/reminder_policy", s.handlePolicyGet)
+	authed.GET("/letter_settings", s.handleLetterSettingsGet)
 
 	write := authed.Group("", requireRole(sunshine.RoleAdmin, sunshine.RoleStaff))
 	write.POST("/agencies", s.handleAgencyCreate)
@@ -303,6 +304,7 @@ func (s *Server) routes() {
 	admin.POST("/tokens", s.handleTokenCreate)
 	admin.DELETE("/tokens/:id", s.handleTokenDelete)
 	admin.PUT("/reminder_policy", s.handlePolicyPut)
+	admin.PUT("/letter_settings", s.handleLetterSettingsPut)
 }
 
 // requestID takes a sane X-Request-ID from the client or makes one.

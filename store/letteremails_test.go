@@ -347,3 +347,23 @@ func TestStore_LetterEmailSentButRefused(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, sunshine.StatusAwaitingRequester, got.Status, "unchanged")
 }
+
+// An organization's letter closing is its own: saved as normalized, read
+// back, and another organization's is untouched.
+func TestStore_LetterClosing(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	other := storetest.Org(t, b.s, "other")
+	got, err := b.s.SetLetterClosing(b.ctx, "  Please waive the fees.\r\n")
+	require.NoError(t, err)
+	require.Equal(t, "Please waive the fees.", got)
+	closing, err := b.s.LetterClosing(b.ctx)
+	require.NoError(t, err)
+	require.Equal(t, "Please waive the fees.", closing)
+	closing, err = b.s.LetterClosing(other.Ctx)
+	require.NoError(t, err)
+	require.Empty(t, closing)
+	in, err := b.s.FindLetterInput(b.ctx, b.request(t, b.agency(t, "Sheriff", "us-ca"), "ICE", "").ID)
+	require.NoError(t, err)
+	require.Equal(t, "Please waive the fees.", in.Closing)
+}

@@ -157,6 +157,8 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		// The viewer's own role: setting it again changes nothing.
 		{"/settings/users/" + viewer.ID + "/role", url.Values{"role": {"viewer"}}, 303, 403, 403, 404},
 		{"/settings/policy", url.Values{"time_zone": {"America/Los_Angeles"}, "due_soon_business_days": {"3,1"}, "overdue_repeat_days": {"7"}, "awaiting_after_business_days": {"3"}}, 303, 403, 403, 303},
+		// Admins only; another organization's admin saves their own (empty).
+		{"/settings/letters", url.Values{"closing": {""}}, 303, 403, 403, 303},
 		// Deactivating a deactivated user changes nothing.
 		{"/settings/users/" + gone.ID + "/deactivate", nil, 303, 403, 403, 404},
 		// An invitation without an email invites nobody (400).

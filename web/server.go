@@ -171,6 +171,7 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 	in.POST("/settings/users/:id/invite", s.handleUserReinvite)
 	in.POST("/settings/users/:id/role", s.handleUserRole)
 	in.POST("/settings/policy", s.handlePolicy)
+	in.POST("/settings/letters", s.handleLetterClosing)
 	return s
 }
 

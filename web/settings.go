@@ -38,6 +38,7 @@ var savedNotes = map[string]string{
 	"revoked":     "The token is revoked: programs using it can no longer sign in with it.",
 	"invited":     "Invitation sent. The link in the email lets them set a password; it works for 7 days.",
 	"policy":      "The reminder policy is saved, and reminders for open requests are rescheduled.",
+	"letters":     "The letters' closing is saved: request letters drafted from now on end with it.",
 	"deactivated": "The user is deactivated: they are signed out everywhere, their API tokens are revoked, and they get no more reminders.",
 	"reactivated": "The user is active again. Their old API tokens stay revoked; they sign in with their password.",
 	"role":        "The user's role is changed; it applies from their next page.",
@@ -107,6 +108,9 @@ type settingsData struct {
 	Roles         []sunshine.Role
 	Policy        policyForm
 	Zones         []string
+	// Closing is the organization's letter closing, as saved or as typed
+	// when refused (ClosingErr).
+	Closing, ClosingErr string
 }
 
 // commonZones are suggestions for the policy's time zone; any IANA name works.
@@ -151,6 +155,11 @@ func (s *Server) settingsFor(c *gin.Context, d *settingsData) error {
 	}
 	if d.Invite.Role == "" {
 		d.Invite.Role = string(sunshine.RoleStaff)
+	}
+	if d.IsAdmin && d.ClosingErr == "" {
+		if d.Closing, err = s.store.LetterClosing(ctx); err != nil {
+			return err
+		}
 	}
 	names := map[string]string{}
 	if d.IsAdmin {
@@ -484,6 +493,23 @@ func (s *Server) usersRefused(c *gin.Context, err error) {
 		status = http.StatusConflict
 	}
 	s.showSettings(c, status, &settingsData{UsersErr: msg})
+}
+
+// handleLetterClosing saves the organization's letter closing (admins).
+func (s *Server) handleLetterClosing(c *gin.Context) {
+	if !s.requireAdmin(c) {
+		return
+	}
+	typed := c.PostForm("closing")
+	_, err := s.store.SetLetterClosing(ctxOf(c), typed)
+	switch {
+	case err == nil:
+		saved(c, "letters", "letters")
+	case formError(err):
+		s.showSettings(c, http.StatusBadRequest, &settingsData{Closing: typed, ClosingErr: sentences(fieldErrors(err))["closing"]})
+	default:
+		s.fail(c, err)
+	}
 }
 
 func (s *Server) handlePolicy(c *gin.Context) {

@@ -476,3 +476,28 @@ func TestSettings_YourName(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "Ana Ruiz", me.Name, "unchanged")
 }
+
+// An admin writes the organization's letter closing on Settings: request
+// letters drafted from then on end with it; too long, the page says so
+// with the text as typed, and nothing changes.
+func TestSettings_LetterClosing(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	page := body(b.get("/settings"))
+	require.Contains(t, page, `<h2 id="letters-h">Letters</h2>`)
+	rec := b.post("/settings/letters", url.Values{"closing": {"We ask that fees be waived: we are a nonprofit.\r\n"}})
+	require.Equal(t, http.StatusSeeOther, rec.Code)
+	require.Equal(t, "/settings?saved=letters#letters", rec.Header().Get("Location"))
+	require.Contains(t, body(b.get("/settings?saved=letters")), "The letters&#39; closing is saved")
+	letter := textareaValue(t, body(b.get("/requests/"+r.ID+"/letter")), "letter-body")
+	require.Contains(t, letter, "\n\nWe ask that fees be waived: we are a nonprofit.\n\nSincerely,\n")
+
+	long := strings.Repeat("x", 5001)
+	rec = b.post("/settings/letters", url.Values{"closing": {long}})
+	require.Equal(t, http.StatusBadRequest, rec.Code)
+	require.Contains(t, body(rec), "Must be at most 5000 characters (it has 5001).")
+	require.Contains(t, body(rec), long+"</textarea>")
+	closing, err := b.st.LetterClosing(b.fx.Ctx)
+	require.NoError(t, err)
+	require.Equal(t, "We ask that fees be waived: we are a nonprofit.", closing)
+}
