@@ -88,6 +88,12 @@ func seedDemo(ctx context.Context, s *store.Store) (orgID string, created bool, 
 		if err := s.SetPassword(ctx, admin.ID, demoPassword); err != nil {
 			return err
 		}
+		// The organization's own end of its request letters (Settings ›
+		// Letters), so the demo's letters show one.
+		if _, err := s.SetLetterClosing(ctx, "We ask that any fees be waived: the Demo Day Laborer Organizing Network is a nonprofit "+
+			"and will share what it learns with the public. If you withhold any record or part of one, please cite the exemption."); err != nil {
+			return err
+		}
 		staff := &sunshine.User{Email: "organizer@sunshine.example", Name: "Rosa Organizer", Role: sunshine.RoleStaff}
 		if err := s.CreateUser(ctx, staff); err != nil {
 			return err

@@ -283,3 +283,15 @@ func TestSeedDemo_FiledTogether(t *testing.T) {
 		require.NotNil(t, g.Due, g.Agency)
 	}
 }
+
+// The demo organization has a letter closing, so its letters show one.
+func TestSeedDemo_LetterClosing(t *testing.T) {
+	t.Parallel()
+	s := store.New(storetest.DB(t), sunshine.SystemClock{})
+	orgID, created, err := seedDemo(context.Background(), s)
+	require.NoError(t, err)
+	require.True(t, created)
+	var closing string
+	require.NoError(t, s.DB().Get(&closing, `SELECT letter_closing FROM organizations WHERE id = $1`, orgID))
+	require.Contains(t, closing, "We ask that any fees be waived")
+}
