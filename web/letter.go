@@ -126,7 +126,7 @@ func (s *Server) handleLetterPage(c *gin.Context) {
 	}
 	f := newLetterForm(url.Values{"to": {l.To}, "from": {l.From}, "subject": {l.Subject}, "body": {l.Body},
 		"occurred_on": {sent.String()}, "channel": {letterChannel(r)}, "kind": {string(kind)},
-		"email_to": {in.Agency.Email}, "copy_sender": {"1"}})
+		"email_to": {in.Agency.Email}, "copy_sender": {"1"}, "save_email": {"1"}})
 	if canSubmit(r, kind) {
 		f.Values.Set("submit", "1")
 	}

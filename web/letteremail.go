@@ -72,7 +72,26 @@ func (s *Server) handleLetterSend(c *gin.Context) {
 	if e.Submit {
 		note += ": the request is submitted once the mail server takes it"
 	}
-	s.redirectBack(c, requestPath(r.ID), note+".")
+	note += "."
+	if f.V("save_email") == "1" {
+		note += s.saveAgencyEmail(c, r, e.To)
+	}
+	s.redirectBack(c, requestPath(r.ID), note)
+}
+
+// saveAgencyEmail gives r's agency the address a letter went to, when it
+// had none (the letter page offers it then), and says so: later letters
+// and the agency's page have it.
+func (s *Server) saveAgencyEmail(c *gin.Context, r *sunshine.Request, addr string) string {
+	ctx := ctxOf(c)
+	a, err := s.store.FindAgencyByID(ctx, r.AgencyID)
+	if err != nil || a.Email != "" {
+		return "" // it has one (a colleague's, meanwhile): kept
+	}
+	if _, err := s.store.UpdateAgencyIfUnchanged(ctx, a, sunshine.AgencyUpdate{Email: &addr}); err != nil {
+		return " The address was not saved to the agency: " + sunshine.ErrorMessage(err)
+	}
+	return " " + addr + " is now " + a.Name + "'s email."
 }
 
 // letterNotice is a letter email not sent yet, as the request page says

@@ -228,3 +228,28 @@ func TestGroupLetters_SendEach(t *testing.T) {
 	require.Equal(t, http.StatusConflict, rec.Code, "posted anyway: refused, naming it")
 	require.Contains(t, html.UnescapeString(body(rec)), "No letter was sent: for Yolo County Sheriff (Communications with immigration authorities): the request letter to records@yolo.example is already on its way")
 }
+
+// Sent to an agency that had no address, the letter's address becomes its
+// email (the page offers it, ticked); an agency with one is not offered it.
+func TestLetterPage_SendSavesAgencyEmail(t *testing.T) {
+	t.Parallel()
+	b, a, r := sacramento(t)
+	require.NotContains(t, body(b.get("/requests/"+r.ID+"/letter")), `name="save_email"`, "it has an address")
+
+	none := &sunshine.Agency{Name: "Yolo County Sheriff", Jurisdiction: "us-ca"}
+	require.NoError(t, b.st.CreateAgency(b.fx.Ctx, none))
+	yolo := &sunshine.Request{AgencyID: none.ID, Title: "ICE", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: r.ReceivedOn}
+	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, yolo))
+	page := body(b.get("/requests/" + yolo.ID + "/letter"))
+	require.Contains(t, page, `name="save_email" value="1" checked>`)
+	require.Empty(t, inputValue(t, page, "letter-email-to"))
+	rec := b.post("/requests/"+yolo.ID+"/letter/send", sendForm(t, page, url.Values{"email_to": {"records@yolo.example"}, "save_email": {"1"}}))
+	requireRedirect(t, rec, "/requests/"+yolo.ID)
+	require.Contains(t, body(b.get("/requests/"+yolo.ID)), "records@yolo.example is now Yolo County Sheriff&#39;s email.")
+	got, err := b.st.FindAgencyByID(b.fx.Ctx, none.ID)
+	require.NoError(t, err)
+	require.Equal(t, "records@yolo.example", got.Email)
+	kept, err := b.st.FindAgencyByID(b.fx.Ctx, a.ID)
+	require.NoError(t, err)
+	require.Equal(t, "records@sheriff.example", kept.Email, "another agency unchanged")
+}
