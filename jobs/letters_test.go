@@ -195,3 +195,52 @@ func TestDeliverLetters_FailedNoticeCancelled(t *testing.T) {
 	require.Equal(t, jobs.DeliveryResult{Cancelled: 1}, res)
 	require.Empty(t, fake.Sent())
 }
+
+// cancelAfterSend is a mailer that accepts every message, then ends the
+// delivery's context, as a shutdown right after the mail server accepted
+// a letter and before it was recorded.
+type cancelAfterSend struct {
+	mail.Fake
+	cancel context.CancelFunc
+}
+
+func (m *cancelAfterSend) Send(ctx context.Context, msgs []mail.Message) []error {
+	errs := m.Fake.Send(ctx, msgs)
+	m.cancel()
+	return errs
+}
+
+// A letter the mail server accepted but that was not recorded (the process
+// stopped in between) keeps its claim; once the claim is stale it is sent
+// again with the same Message-ID, and logged once: at least once, never
+// lost.
+func TestDeliverLetters_AcceptedNotRecorded(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	b.clock.Set(at("2017-04-07"))
+	queued := b.queueFollowUp(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	stopping := &cancelAfterSend{cancel: cancel}
+	_, err := b.runner(stopping).DeliverLetters(ctx)
+	require.ErrorContains(t, err, "sent but not recorded")
+	require.Len(t, stopping.Sent(), 1)
+	list, err := b.st.FindLetterEmails(b.fx.Ctx, b.req.ID)
+	require.NoError(t, err)
+	require.Len(t, list, 1)
+	require.Equal(t, sunshine.LetterEmailPending, list[0].Status, "not recorded: still to send")
+
+	fake := &mail.Fake{}
+	r := b.runner(fake) // StaleClaim 10m
+	res, err := r.DeliverLetters(context.Background())
+	require.NoError(t, err)
+	require.Zero(t, res.Sent, "claimed: not again before the claim is stale")
+	b.clock.Set(at("2017-04-07").Add(11 * time.Minute))
+	res, err = r.DeliverLetters(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, jobs.DeliveryResult{Sent: 1}, res)
+	require.Equal(t, stopping.Sent()[0].ID, fake.Sent()[0].ID, "the same Message-ID")
+	require.Equal(t, "letter-"+queued.ID, fake.Sent()[0].ID)
+	comms, _, err := b.st.FindCommunications(b.fx.Ctx, b.req.ID, 10, "")
+	require.NoError(t, err)
+	require.Len(t, comms, 1, "logged once")
+}
