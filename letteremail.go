@@ -159,9 +159,13 @@ func (in *LetterEmailInput) CheckSubmit(r *Request) error {
 // Describe names a letter email for people: "the request letter to
 // records@agency.gov".
 func (e *LetterEmail) Describe() string {
-	what := "the request letter"
-	if e.Kind == LetterFollowUp {
-		what = "the follow-up letter"
+	return fmt.Sprintf("%s to %s", e.Kind.Words(), e.To)
+}
+
+// Words names a letter kind in a sentence: "the follow-up letter".
+func (k LetterKind) Words() string {
+	if k == LetterFollowUp {
+		return "the follow-up letter"
 	}
-	return fmt.Sprintf("%s to %s", what, e.To)
+	return "the request letter"
 }

@@ -2,13 +2,9 @@ package jobs
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
-	"slices"
-	"strings"
 	"time"
 
 	sunshine "github.com/sunshine-records/sunshine"
@@ -144,13 +140,13 @@ func (j *Reminders) backoff(n int) time.Duration {
 // composeLetterFailed writes the notice to a letters' sender of those the
 // mail server refused for good, read when it is sent: none left (sent
 // again or cancelled meanwhile) cancels it. Its Message-ID names the
-// letters it lists, as composeReceived's names its emails.
+// letters it lists (listingID).
 func (j *Reminders) composeLetterFailed(ctx context.Context, c store.ClaimedReminder, r *sunshine.Request, user *sunshine.User,
 	msg mail.Message, d mail.LetterFailedData) (mail.Message, string, string, error) {
 	if !user.Active {
 		return msg, "", "the sender was deactivated", nil
 	}
-	letters, err := j.store.FindLetterEmails(ctx, r.ID)
+	letters, err := j.store.LetterEmailsOf(ctx, r)
 	if err != nil {
 		return msg, "", "", err
 	}
@@ -164,9 +160,7 @@ func (j *Reminders) composeLetterFailed(ctx context.Context, c store.ClaimedRemi
 	if len(ids) == 0 {
 		return msg, "", "every letter was sent again or cancelled before this could be sent", nil
 	}
-	slices.Sort(ids)
-	sum := sha256.Sum256([]byte(strings.Join(ids, ",")))
-	msg.ID = "reminder-" + c.ID + "-" + hex.EncodeToString(sum[:6])
+	msg.ID = listingID(c, ids)
 	msg.Subject, msg.Text, msg.HTML, err = mail.RenderLetterFailed(d)
 	return msg, fmt.Sprintf("%d letter(s) not sent", len(ids)), "", err
 }

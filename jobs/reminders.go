@@ -501,9 +501,7 @@ func (j *Reminders) composeReceived(ctx context.Context, c store.ClaimedReminder
 	for i, doc := range docs {
 		ids[i] = doc.ID
 	}
-	slices.Sort(ids)
-	sum := sha256.Sum256([]byte(strings.Join(ids, ",")))
-	msg.ID = "reminder-" + c.ID + "-" + hex.EncodeToString(sum[:6])
+	msg.ID = listingID(c, ids)
 	for _, doc := range docs[:min(len(docs), maxReceivedItems)] {
 		it := mail.ReceivedItem{From: *doc.ReceivedFrom, Subject: strings.TrimSuffix(doc.Filename, ".eml"),
 			LogURL: d.RequestURL + "?email=" + doc.ID + "#log"}
@@ -519,6 +517,16 @@ func (j *Reminders) composeReceived(ctx context.Context, c store.ClaimedReminder
 	}
 	msg.Subject, msg.Text, msg.HTML, err = mail.RenderReceived(d)
 	return msg, fmt.Sprintf("%d email(s) to log", len(docs)), "", err
+}
+
+// listingID is the Message-ID of a notice that lists items (emails to
+// log, letters not sent): its reminder's, with a hash of the items' IDs, so
+// a notice owed again for other items is a new message and a retry of the
+// same one the same message.
+func listingID(c store.ClaimedReminder, ids []string) string {
+	ids = slices.Sorted(slices.Values(ids))
+	sum := sha256.Sum256([]byte(strings.Join(ids, ",")))
+	return "reminder-" + c.ID + "-" + hex.EncodeToString(sum[:6])
 }
 
 // excerpt is the start of text, at most n characters, cut at a word.

@@ -264,7 +264,7 @@ func RenderReminder(d ReminderData) (subject, text, html string, err error) {
 	if err != nil {
 		return "", "", "", err
 	}
-	return oneLine(what + ": " + shorten(d.RequestTitle, subjectTitle) + " (" + d.AgencyName + ")"), text, html, nil
+	return requestSubject(what, d.RequestTitle, d.AgencyName), text, html, nil
 }
 
 // subjectTitle is the most of a request's title a subject shows, in
@@ -487,6 +487,12 @@ type ReceivedItem struct {
 	LogURL        string // the request's log form filled from it
 }
 
+// requestSubject is the subject of an email about one request: what it
+// says, then the request's title (shortened) and agency.
+func requestSubject(what, title, agency string) string {
+	return oneLine(what + ": " + shorten(title, subjectTitle) + " (" + agency + ")")
+}
+
 // RenderReceived renders the notice of emails received.
 func RenderReceived(d ReceivedData) (subject, text, html string, err error) {
 	text, html, err = render("received", d)
@@ -497,7 +503,7 @@ func RenderReceived(d ReceivedData) (subject, text, html string, err error) {
 	if len(d.Items) > 1 {
 		what = fmt.Sprintf("%d emails to log", len(d.Items))
 	}
-	return oneLine(what + ": " + shorten(d.RequestTitle, subjectTitle) + " (" + d.AgencyName + ")"), text, html, nil
+	return requestSubject(what, d.RequestTitle, d.AgencyName), text, html, nil
 }
 
 // LetterFailedData is the email telling a person that letters they sent
@@ -526,7 +532,7 @@ func RenderLetterFailed(d LetterFailedData) (subject, text, html string, err err
 	if len(d.Items) > 1 {
 		what = fmt.Sprintf("%d letters not sent", len(d.Items))
 	}
-	return oneLine(what + ": " + shorten(d.RequestTitle, subjectTitle) + " (" + d.AgencyName + ")"), text, html, nil
+	return requestSubject(what, d.RequestTitle, d.AgencyName), text, html, nil
 }
 
 // AssignmentsData is one email telling a person of several requests

@@ -202,8 +202,25 @@ func (s *Store) FindLetterEmails(ctx context.Context, requestID string) ([]*suns
 	if err != nil {
 		return nil, err
 	}
+	return s.letterEmailsOf(ctx, org, requestID)
+}
+
+// LetterEmailsOf is FindLetterEmails for a request the caller has read
+// already (its page): it is not looked up again.
+func (s *Store) LetterEmailsOf(ctx context.Context, r *sunshine.Request) ([]*sunshine.LetterEmail, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if r.OrgID != org {
+		return nil, sunshine.Errorf(sunshine.ENotFound, "request not found")
+	}
+	return s.letterEmailsOf(ctx, org, r.ID)
+}
+
+func (s *Store) letterEmailsOf(ctx context.Context, org, requestID string) ([]*sunshine.LetterEmail, error) {
 	var rows []letterEmailRow
-	err = sqlx.SelectContext(ctx, s.q(), &rows, `SELECT `+letterEmailColumns+` FROM letter_emails
+	err := sqlx.SelectContext(ctx, s.q(), &rows, `SELECT `+letterEmailColumns+` FROM letter_emails
 		WHERE org_id = $1 AND request_id = $2 AND status IN ('pending', 'failed') ORDER BY created_at, id`, org, requestID)
 	if err != nil {
 		return nil, translate(err, "letter emails")
@@ -275,10 +292,19 @@ func (s *Store) FindLetterEmail(ctx context.Context, id string) (*sunshine.Lette
 }
 
 func findLetterEmail(ctx context.Context, q sqlx.QueryerContext, org, id string, lock bool) (*sunshine.LetterEmail, error) {
+	row, err := findLetterEmailRow(ctx, q, org, id, lock)
+	if err != nil {
+		return nil, err
+	}
+	return row.domain(), nil
+}
+
+// findLetterEmailRow reads a letter email with its claim.
+func findLetterEmailRow(ctx context.Context, q sqlx.QueryerContext, org, id string, lock bool) (*letterEmailRow, error) {
 	if !validUUID(id) {
 		return nil, sunshine.Errorf(sunshine.ENotFound, "letter email not found")
 	}
-	query := `SELECT ` + letterEmailColumns + ` FROM letter_emails WHERE org_id = $1 AND id = $2`
+	query := `SELECT ` + letterEmailColumns + `, claimed_at FROM letter_emails WHERE org_id = $1 AND id = $2`
 	if lock {
 		query += ` FOR UPDATE`
 	}
@@ -286,25 +312,23 @@ func findLetterEmail(ctx context.Context, q sqlx.QueryerContext, org, id string,
 	if err := sqlx.GetContext(ctx, q, &row, query, org, id); err != nil {
 		return nil, translate(err, "letter email")
 	}
-	return row.domain(), nil
+	return &row, nil
 }
 
 // RetryLetterEmail sends a failed letter email again, at once, with its
 // attempts counted afresh.
 func (s *Store) RetryLetterEmail(ctx context.Context, id string) (*sunshine.LetterEmail, error) {
-	return s.changeLetterEmail(ctx, id, func(tx *sqlx.Tx, r *sunshine.Request, e *sunshine.LetterEmail) error {
+	return s.changeLetterEmail(ctx, id, func(tx *sqlx.Tx, r *sunshine.Request, e *letterEmailRow) (string, []any, error) {
 		if e.Status != sunshine.LetterEmailFailed {
-			return sunshine.Errorf(sunshine.EConflict, "%s is %s: only one the mail server refused is sent again", e.Describe(), e.Status)
+			return "", nil, sunshine.Errorf(sunshine.EConflict, "%s is %s: only one the mail server refused is sent again", e.Describe(), e.Status)
 		}
 		if err := sunshine.CheckLetter(r, e.Kind); err != nil {
-			return err
+			return "", nil, err
 		}
 		if err := onItsWay(ctx, tx, r, e.Kind); err != nil {
-			return err
+			return "", nil, err
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE letter_emails SET status = 'pending', attempts = 0, next_attempt_at = $2, last_error = '',
-			claimed_at = NULL WHERE id = $1`, e.ID, s.clock.Now())
-		return translate(err, "letter email")
+		return `status = 'pending', attempts = 0, next_attempt_at = $2, last_error = '', claimed_at = NULL`, []any{s.clock.Now()}, nil
 	})
 }
 
@@ -312,47 +336,50 @@ func (s *Store) RetryLetterEmail(ctx context.Context, id string) (*sunshine.Lett
 // for its next attempt, or one that failed. One being sent this moment
 // cannot be stopped.
 func (s *Store) CancelLetterEmail(ctx context.Context, id string) (*sunshine.LetterEmail, error) {
-	return s.changeLetterEmail(ctx, id, func(tx *sqlx.Tx, r *sunshine.Request, e *sunshine.LetterEmail) error {
-		var claimed *time.Time
-		if err := tx.GetContext(ctx, &claimed, `SELECT claimed_at FROM letter_emails WHERE id = $1`, e.ID); err != nil {
-			return translate(err, "letter email")
-		}
+	return s.changeLetterEmail(ctx, id, func(tx *sqlx.Tx, r *sunshine.Request, e *letterEmailRow) (string, []any, error) {
 		switch {
 		case e.Status != sunshine.LetterEmailPending && e.Status != sunshine.LetterEmailFailed:
-			return sunshine.Errorf(sunshine.EConflict, "%s is %s already", e.Describe(), e.Status)
-		case claimed != nil:
-			return sunshine.Errorf(sunshine.EConflict, "%s is being sent this moment: it cannot be stopped; see whether it went in a minute", e.Describe())
+			return "", nil, sunshine.Errorf(sunshine.EConflict, "%s is %s already", e.Describe(), e.Status)
+		case e.ClaimedAt != nil:
+			return "", nil, sunshine.Errorf(sunshine.EConflict, "%s is being sent this moment: it cannot be stopped; see whether it went in a minute", e.Describe())
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE letter_emails SET status = 'cancelled' WHERE id = $1`, e.ID)
-		return translate(err, "letter email")
+		return `status = 'cancelled'`, nil, nil
 	})
 }
 
-// changeLetterEmail runs fn on a letter email and its request, both
-// locked (the request first, as delivery locks them), and reads it again.
-func (s *Store) changeLetterEmail(ctx context.Context, id string, fn func(tx *sqlx.Tx, r *sunshine.Request, e *sunshine.LetterEmail) error) (*sunshine.LetterEmail, error) {
+// changeLetterEmail changes a letter email as fn says (the columns to set
+// and their values, $2 on), with it and its request locked (the request
+// first, as delivery locks them), and returns it changed.
+func (s *Store) changeLetterEmail(ctx context.Context, id string, fn func(tx *sqlx.Tx, r *sunshine.Request, e *letterEmailRow) (string, []any, error)) (*sunshine.LetterEmail, error) {
 	org, err := orgID(ctx)
 	if err != nil {
 		return nil, err
 	}
-	e, err := findLetterEmail(ctx, s.q(), org, id, false)
+	e, err := findLetterEmail(ctx, s.q(), org, id, false) // its request, to lock first
 	if err != nil {
 		return nil, err
 	}
+	var out letterEmailRow
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
 		r, err := s.findRequest(ctx, tx, org, e.RequestID, true)
 		if err != nil {
 			return err
 		}
-		if e, err = findLetterEmail(ctx, tx, org, id, true); err != nil {
+		row, err := findLetterEmailRow(ctx, tx, org, id, true)
+		if err != nil {
 			return err
 		}
-		return fn(tx, r, e)
+		set, args, err := fn(tx, r, row)
+		if err != nil {
+			return err
+		}
+		q := `UPDATE letter_emails SET ` + set + ` WHERE id = $1 RETURNING ` + letterEmailColumns
+		return translate(sqlx.GetContext(ctx, tx, &out, q, append([]any{row.ID}, args...)...), "letter email")
 	})
 	if err != nil {
 		return nil, err
 	}
-	return findLetterEmail(ctx, s.q(), org, id, false)
+	return out.domain(), nil
 }
 
 // ClaimedLetterEmail is a letter email claimed for delivery.

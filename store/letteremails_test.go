@@ -247,6 +247,11 @@ func TestStore_LetterEmailFailedRetriedCancelled(t *testing.T) {
 	require.Equal(t, "550 no such user", failed[0].LastError)
 
 	other := storetest.Org(t, b.s, "other")
+	_, err = b.s.LetterEmailsOf(other.Ctx, r)
+	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err), "a request read by another organization's caller")
+	mine, err := b.s.LetterEmailsOf(b.ctx, r)
+	require.NoError(t, err)
+	require.Len(t, mine, 1)
 	failed, n, err = b.s.FindFailedLetters(other.Ctx, 10)
 	require.NoError(t, err)
 	require.Zero(t, n)

@@ -15,14 +15,6 @@ import (
 // request page lists it until the mail server takes it
 // (newLetterNotice), when it is logged with the correspondence.
 
-// letterWords names a letter kind in a sentence: "the follow-up letter".
-func letterWords(k sunshine.LetterKind) string {
-	if k == sunshine.LetterFollowUp {
-		return "the follow-up letter"
-	}
-	return "the request letter"
-}
-
 // letterEmailFields are the letter form's fields a letter email's
 // refusal names, by the store's names: the form's To and From are the
 // letter's addressee and signer lines, its Email to the address.

@@ -531,7 +531,7 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 			d.ToLog = append(d.ToLog, pd.Doc)
 		}
 	}
-	letters, err := s.store.FindLetterEmails(ctx, r.ID)
+	letters, err := s.store.LetterEmailsOf(ctx, r)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -1054,10 +1054,10 @@ func eventText(e *sunshine.Event, clockStops bool, names map[string]string) stri
 	case sunshine.EventCommunication: // a letter emailed from Sunshine (emailedLetter)
 		t = "Sent by email from Sunshine to " + str("emailed_to")
 	case sunshine.EventLetterEmailUnlogged:
-		t = "Sent by email from Sunshine: " + letterWords(sunshine.LetterKind(str("kind"))) + " to " + str("to") +
+		t = "Sent by email from Sunshine: " + sunshine.LetterKind(str("kind")).Words() + " to " + str("to") +
 			", but not logged (" + str("error") + "); log it from its letter page"
 	case sunshine.EventLetterEmailFailed:
-		t = "Not sent: " + letterWords(sunshine.LetterKind(str("kind"))) + " to " + str("to") +
+		t = "Not sent: " + sunshine.LetterKind(str("kind")).Words() + " to " + str("to") +
 			"; the mail server refused it (" + str("error") + ")"
 	case sunshine.EventReminderSent:
 		// The note, which the store always writes, is the line, in the
