@@ -200,6 +200,10 @@ type Document struct {
 	// ReceivedFrom is the sender of an email that came to the request's
 	// reply address, nil for a document a person uploaded.
 	ReceivedFrom *string `db:"received_from" json:"received_from"`
+	// Bounce marks such an email that is a mail server's report that a
+	// letter of the request did not arrive (LetterEmailBounced): kept,
+	// but no email to log.
+	Bounce bool `db:"bounce" json:"bounce"`
 }
 
 // Text extraction statuses of a document.

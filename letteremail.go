@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/sunshine-records/sunshine/deadline"
 )
 
 // LetterEmail is a request's letter sent to the agency by email from
@@ -13,7 +15,8 @@ import (
 // outgoing communication of its kind, dated the day it went, and, where
 // Submit asked, the draft request submitted. One the mail server keeps
 // refusing is LetterEmailFailed, with why, until someone sends it again or
-// cancels it.
+// cancels it. One accepted that a mail server then returned undelivered
+// (a bounce) is LetterEmailBounced: sent, yet the agency never got it.
 type LetterEmail struct {
 	ID        string     `db:"id" json:"id"`
 	OrgID     string     `db:"org_id" json:"-"`
@@ -40,6 +43,10 @@ type LetterEmail struct {
 	LastError       string            `db:"last_error" json:"last_error"`
 	CommunicationID *string           `db:"communication_id" json:"communication_id"`
 	CreatedAt       time.Time         `db:"created_at" json:"created_at"`
+	// BouncedAt is when a bounce for it came; BounceDocumentID the bounce,
+	// filed with the request (nil once removed).
+	BouncedAt        *time.Time `db:"bounced_at" json:"bounced_at"`
+	BounceDocumentID *string    `db:"bounce_document_id" json:"bounce_document_id"`
 }
 
 // LetterEmailStatus is where a letter email is.
@@ -51,7 +58,15 @@ const (
 	LetterEmailSent      LetterEmailStatus = "sent"
 	LetterEmailFailed    LetterEmailStatus = "failed"
 	LetterEmailCancelled LetterEmailStatus = "cancelled"
+	LetterEmailBounced   LetterEmailStatus = "bounced"
 )
+
+// NotSent reports whether e did not reach the agency and waits for staff
+// to send it again or cancel it: refused by the mail server, or returned
+// by a bounce.
+func (e *LetterEmail) NotSent() bool {
+	return e.Status == LetterEmailFailed || e.Status == LetterEmailBounced
+}
 
 // MaxLetterCc is how many more addresses a letter email may copy.
 const MaxLetterCc = 10
@@ -168,4 +183,15 @@ func (k LetterKind) Words() string {
 		return "the follow-up letter"
 	}
 	return "the request letter"
+}
+
+// CountsFrom reports whether the clock of r, submitted, still runs from
+// its request letter sent on day: its sent date is that day, or, without
+// one, its receipt date. A request letter that bounced that day did not
+// reach the agency: sent again, the request is received then instead.
+func (r *Request) CountsFrom(day deadline.Date) bool {
+	if r.Status != StatusSubmitted {
+		return false
+	}
+	return r.SentOn == day || (r.SentOn.IsZero() && r.ReceivedOn == day)
 }

@@ -522,6 +522,14 @@ const (
 	// accepted that the request refused to log (Data: letter_email_id,
 	// kind, to, subject, error): it went, and is not sent again.
 	EventLetterEmailUnlogged EventKind = "letter_email_unlogged"
+	// EventLetterEmailBounced records a bounce, a mail server's report
+	// that a letter email it had accepted did not reach some of its
+	// recipients (Data: letter_email_id, kind, to: the letter's address,
+	// failed: the addresses that failed, error: why, document_id: the
+	// report, filed with the request). When the agency's own address
+	// failed the letter is LetterEmailBounced; a copy that failed changes
+	// nothing but this.
+	EventLetterEmailBounced EventKind = "letter_email_bounced"
 )
 
 // MaxInternalNote is how long an internal note may be, in characters

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -84,10 +85,23 @@ func (s *Server) handleLetterEmailGet(c *gin.Context) {
 	c.JSON(http.StatusOK, e)
 }
 
-// handleLetterEmailRetry is POST /letter_emails/{id}/retry: a failed
-// letter email is pending again, to be sent at once.
+// handleLetterEmailRetry is POST /letter_emails/{id}/retry: a failed or
+// bounced letter email is pending again, to be sent at once; the body,
+// optional, may give another address to send it to ({"to": ...}).
 func (s *Server) handleLetterEmailRetry(c *gin.Context) {
-	e, err := s.store.RetryLetterEmail(c.Request.Context(), c.Param("id"))
+	emptyBodyAsObject(c)
+	var body struct {
+		To *string `json:"to"`
+	}
+	if err := decodeJSON(c, &body); err != nil {
+		fail(c, err)
+		return
+	}
+	if body.To != nil && strings.TrimSpace(*body.To) == "" {
+		fail(c, sunshine.FieldInvalid("to", "must be an email address: leave it out to send to the same one"))
+		return
+	}
+	e, err := s.store.RetryLetterEmail(c.Request.Context(), c.Param("id"), deref(body.To))
 	if err != nil {
 		fail(c, err)
 		return
@@ -95,8 +109,8 @@ func (s *Server) handleLetterEmailRetry(c *gin.Context) {
 	c.JSON(http.StatusOK, e)
 }
 
-// handleLetterEmailCancel is POST /letter_emails/{id}/cancel: a pending or
-// failed letter email is not sent.
+// handleLetterEmailCancel is POST /letter_emails/{id}/cancel: a pending,
+// failed or bounced letter email is not sent (again).
 func (s *Server) handleLetterEmailCancel(c *gin.Context) {
 	e, err := s.store.CancelLetterEmail(c.Request.Context(), c.Param("id"))
 	if err != nil {

@@ -1,14 +1,17 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/api"
 	"github.com/sunshine-records/sunshine/store"
 	"github.com/sunshine-records/sunshine/store/storetest"
 )
@@ -256,4 +259,65 @@ func TestLetterEmails_NotFound(t *testing.T) {
 	got := b.call("GET", "/api/v1/letter_emails/"+le, b.token, nil)
 	require.Equal(t, "pending", got.str("status"), "not cancelled by the other organization")
 	require.Len(t, b.call("GET", "/api/v1/requests/"+id+"/letter_emails", b.token, nil).items(), 1)
+}
+
+// A bounce of a sent letter, posted to the inbound endpoint as Postfix
+// writes it, makes the letter bounced (listed, its report a document, the
+// timeline saying so); it is sent again to a corrected address, and an
+// address that is none is a 400 naming the field that changes nothing.
+func TestLetterEmails_Bounced(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.srv = api.New(b.st, api.Config{InboundDomain: "replies.ndlon.example", InboundSecret: inboundSecret, InlineExtraction: true})
+	id := b.request(b.agency("Sheriff", "us-ca"), "2017-03-27")
+	path := "/api/v1/requests/" + id + "/letter_emails"
+	le := b.call("POST", path, b.token, letterEmail(map[string]any{"kind": "follow_up"})).str("id")
+	require.NotEmpty(t, le)
+	_, err := b.st.MarkLetterEmailSent(context.Background(), b.claimLetter(le), b.clk.Now())
+	require.NoError(t, err)
+	r, err := b.st.FindRequestByID(b.fx.Ctx, id)
+	require.NoError(t, err)
+
+	report := storetest.Bounce(r.ReplyToken, "letter-"+le+"@sunshine.example", "records@sheriff.example", "")
+	req := httptest.NewRequest("POST", "/inbound/email?recipient=request-"+r.ReplyToken+"@replies.ndlon.example", bytes.NewReader(report))
+	req.Header.Set("Content-Type", "message/rfc822")
+	req.SetBasicAuth("mailgun", inboundSecret)
+	rec := httptest.NewRecorder()
+	b.srv.ServeHTTP(rec, req)
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+
+	got := b.call("GET", "/api/v1/letter_emails/"+le, b.token, nil)
+	require.Equal(t, "bounced", got.str("status"))
+	require.NotEmpty(t, got.str("sent_at"), "it went")
+	require.NotEmpty(t, got.str("bounced_at"))
+	require.Contains(t, got.str("last_error"), "Recipient address rejected: User unknown")
+	docs := b.call("GET", "/api/v1/requests/"+id+"/documents", b.token, nil).items()
+	require.Len(t, docs, 1)
+	require.Equal(t, docs[0]["id"], got.body["bounce_document_id"])
+	list := b.call("GET", path, b.token, nil).items()
+	require.Len(t, list, 1)
+	require.Equal(t, "bounced", list[0]["status"])
+	events := b.call("GET", "/api/v1/requests/"+id+"/events", b.token, nil).items()
+	last := events[len(events)-1]
+	require.Equal(t, "letter_email_bounced", last["kind"])
+	require.Equal(t, []any{"records@sheriff.example"}, last["data"].(map[string]any)["failed"])
+
+	for name, body := range map[string]any{
+		"empty":         map[string]any{"to": " "},
+		"not an email":  map[string]any{"to": "records at sheriff"},
+		"two addresses": map[string]any{"to": "records@sheriff.example, pra@sheriff.example"},
+	} {
+		r := b.call("POST", "/api/v1/letter_emails/"+le+"/retry", b.token, body)
+		require.Equal(t, http.StatusBadRequest, r.status(), "%s: %s", name, r.rec.Body.String())
+		require.Equal(t, []string{"to"}, r.fieldErrors(), name)
+	}
+	require.Equal(t, "bounced", b.call("GET", "/api/v1/letter_emails/"+le, b.token, nil).str("status"), "unchanged")
+
+	again := b.call("POST", "/api/v1/letter_emails/"+le+"/retry", b.token, map[string]any{"to": "pra@sheriff.example"})
+	require.Equal(t, http.StatusOK, again.status(), again.rec.Body.String())
+	require.Equal(t, "pending", again.str("status"))
+	require.Equal(t, "pra@sheriff.example", again.str("to"))
+	require.Nil(t, again.body["bounced_at"])
+	require.Nil(t, again.body["sent_at"])
+	require.Nil(t, again.body["bounce_document_id"])
 }

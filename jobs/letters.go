@@ -138,7 +138,7 @@ func (j *Reminders) backoff(n int) time.Duration {
 }
 
 // composeLetterFailed writes the notice to a letters' sender of those the
-// mail server refused for good, read when it is sent: none left (sent
+// mail server refused for good or that bounced, read when it is sent: none left (sent
 // again or cancelled meanwhile) cancels it. Its Message-ID names the
 // letters it lists (listingID).
 func (j *Reminders) composeLetterFailed(ctx context.Context, c store.ClaimedReminder, r *sunshine.Request, user *sunshine.User,
@@ -152,9 +152,13 @@ func (j *Reminders) composeLetterFailed(ctx context.Context, c store.ClaimedRemi
 	}
 	var ids []string
 	for _, e := range letters {
-		if e.Status == sunshine.LetterEmailFailed && e.SenderID == c.RecipientID {
+		if e.NotSent() && e.SenderID == c.RecipientID {
 			ids = append(ids, e.ID)
-			d.Items = append(d.Items, mail.LetterFailedItem{What: e.Describe(), Error: e.LastError})
+			item := mail.LetterFailedItem{What: e.Describe(), Error: e.LastError, Bounced: e.Status == sunshine.LetterEmailBounced}
+			if item.Bounced {
+				item.SentOn = e.SentAt.In(sunshine.Location(r.TimeZone)).Format("Mon 2 Jan 2006")
+			}
+			d.Items = append(d.Items, item)
 		}
 	}
 	if len(ids) == 0 {

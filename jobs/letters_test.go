@@ -16,6 +16,7 @@ import (
 	"github.com/sunshine-records/sunshine/jobs"
 	"github.com/sunshine-records/sunshine/mail"
 	"github.com/sunshine-records/sunshine/mail/mailtest"
+	"github.com/sunshine-records/sunshine/store/storetest"
 )
 
 // queueFollowUp queues a follow-up on the Sacramento request, by email,
@@ -151,13 +152,13 @@ func TestDeliverLetters_Refused(t *testing.T) {
 	sent := fake.Sent()
 	require.Len(t, sent, 1)
 	require.Equal(t, b.fx.Admin.Email, sent[0].To)
-	require.Equal(t, "A letter not sent: All communications with ICE since 20 January 2017 (Sacramento County Sheriff's Department)", sent[0].Subject)
-	require.Contains(t, sent[0].Text, "- the follow-up letter to records@sacsheriff.example\n  The mail server said: 550 5.1.1 mailbox unavailable\n")
+	require.Equal(t, "A letter not delivered: All communications with ICE since 20 January 2017 (Sacramento County Sheriff's Department)", sent[0].Subject)
+	require.Contains(t, sent[0].Text, "- the follow-up letter to records@sacsheriff.example\n  The mail server refused it, so it is not logged as sent: 550 5.1.1 mailbox unavailable\n")
 	require.Contains(t, sent[0].Text, "The request: https://sunshine.example/requests/"+b.req.ID+"\n")
-	require.Contains(t, sent[0].HTML, "The mail server said: 550 5.1.1 mailbox unavailable")
+	require.Contains(t, sent[0].HTML, "550 5.1.1 mailbox unavailable")
 	require.False(t, sent[0].Letter, "Sunshine's own notice")
 
-	_, err = b.st.RetryLetterEmail(b.fx.Ctx, queued.ID)
+	_, err = b.st.RetryLetterEmail(b.fx.Ctx, queued.ID, "")
 	require.NoError(t, err)
 	res, err = r.DeliverLetters(context.Background())
 	require.NoError(t, err)
@@ -243,4 +244,46 @@ func TestDeliverLetters_AcceptedNotRecorded(t *testing.T) {
 	comms, _, err := b.st.FindCommunications(b.fx.Ctx, b.req.ID, 10, "")
 	require.NoError(t, err)
 	require.Len(t, comms, 1, "logged once")
+}
+
+// A letter the agency's mail server returns after accepting it (a bounce,
+// Postfix's report) is told to its sender as sent on its day
+// yet undelivered; sent again to a corrected address, it goes there and is
+// logged a second time.
+func TestDeliverLetters_Bounced(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	b.clock.Set(at("2017-04-07"))
+	queued := b.queueFollowUp(t)
+	fake := &mail.Fake{}
+	r := b.runner(fake)
+	res, err := r.DeliverLetters(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, jobs.DeliveryResult{Sent: 1}, res)
+
+	report := storetest.Bounce(b.req.ReplyToken, fake.Sent()[0].ID+"@sunshine.example", "records@sacsheriff.example", "")
+	b.clock.Set(at("2017-04-08"))
+	_, err = b.st.ReceiveEmail(context.Background(), []string{b.req.ReplyToken}, "MAILER-DAEMON@mail.sunshine.example",
+		"Undelivered Mail Returned to Sender", report)
+	require.NoError(t, err)
+
+	res, err = r.Deliver(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, jobs.DeliveryResult{Sent: 1}, res, "the sender's notice, and no email to log")
+	notice := fake.Sent()[1]
+	require.Equal(t, b.fx.Admin.Email, notice.To)
+	require.Equal(t, "A letter not delivered: All communications with ICE since 20 January 2017 (Sacramento County Sheriff's Department)", notice.Subject)
+	require.Contains(t, notice.Text, "- the follow-up letter to records@sacsheriff.example\n"+
+		"  It went on Fri 7 Apr 2017 and is logged as sent, but a mail server returned it undelivered: 550 5.1.1 <records@sacsheriff.example>: Recipient address rejected: User unknown\n")
+
+	_, err = b.st.RetryLetterEmail(b.fx.Ctx, queued.ID, "pra@sacsheriff.example")
+	require.NoError(t, err)
+	res, err = r.DeliverLetters(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, jobs.DeliveryResult{Sent: 1}, res)
+	again := fake.Sent()[2]
+	require.Equal(t, "pra@sacsheriff.example", again.To)
+	comms, _, err := b.st.FindCommunications(b.fx.Ctx, b.req.ID, 10, "")
+	require.NoError(t, err)
+	require.Len(t, comms, 2, "both sendings are logged")
 }

@@ -810,8 +810,9 @@ func TestRenderDigest_GroupsUnderOneTitle(t *testing.T) {
 	require.Contains(t, html, `<a href="https://sunshine.example/requests/k" style="color: #0b4f9c;">Kern County Sheriff</a>: `)
 }
 
-// The notice of letters not sent names each and the mail server's words,
-// escaped in HTML, in one line of subject counting them.
+// The notice of letters not delivered names each and the mail server's
+// words, escaped in HTML, in one line of subject counting them; one
+// refused is not logged as sent, one bounced went and is.
 func TestRenderLetterFailed(t *testing.T) {
 	t.Parallel()
 	d := mail.LetterFailedData{RecipientName: "Ana", OrgName: "NDLON", RequestTitle: "ICE <contracts>", AgencyName: "Sheriff",
@@ -819,18 +820,20 @@ func TestRenderLetterFailed(t *testing.T) {
 		Items:      []mail.LetterFailedItem{{What: "the request letter to records@sheriff.example", Error: "550 <records@sheriff.example>: no such user"}}}
 	subject, text, html, err := mail.RenderLetterFailed(d)
 	require.NoError(t, err)
-	require.Equal(t, "A letter not sent: ICE <contracts> (Sheriff)", subject)
-	require.Contains(t, text, "A letter you sent from Sunshine for \"ICE <contracts>\" (Sheriff) could not be delivered: the mail server refused it.")
-	require.Contains(t, text, "- the request letter to records@sheriff.example\n  The mail server said: 550 <records@sheriff.example>: no such user\n")
+	require.Equal(t, "A letter not delivered: ICE <contracts> (Sheriff)", subject)
+	require.Contains(t, text, "A letter you sent from Sunshine for \"ICE <contracts>\" (Sheriff) did not reach the agency.")
+	require.Contains(t, text, "- the request letter to records@sheriff.example\n  The mail server refused it, so it is not logged as sent: 550 <records@sheriff.example>: no such user\n")
 	require.Contains(t, html, "550 &lt;records@sheriff.example&gt;: no such user")
 	require.NotContains(t, html, "<contracts>")
 
-	d.Items = append(d.Items, mail.LetterFailedItem{What: "the follow-up letter to records@sheriff.example", Error: "554 refused"})
-	subject, text, _, err = mail.RenderLetterFailed(d)
+	d.Items = append(d.Items, mail.LetterFailedItem{What: "the follow-up letter to records@sheriff.example", Error: "550 5.1.1 User unknown",
+		Bounced: true, SentOn: "Mon 7 Dec 2026"})
+	subject, text, html, err = mail.RenderLetterFailed(d)
 	require.NoError(t, err)
-	require.Equal(t, "2 letters not sent: ICE <contracts> (Sheriff)", subject)
-	require.Contains(t, text, "2 letters you sent from Sunshine")
-	require.Contains(t, text, "the agency did not get them.")
+	require.Equal(t, "2 letters not delivered: ICE <contracts> (Sheriff)", subject)
+	require.Contains(t, text, "2 letters you sent from Sunshine for \"ICE <contracts>\" (Sheriff) did not reach the agency.")
+	require.Contains(t, text, "- the follow-up letter to records@sheriff.example\n  It went on Mon 7 Dec 2026 and is logged as sent, but a mail server returned it undelivered: 550 5.1.1 User unknown\n")
+	require.Contains(t, html, "It went on Mon 7 Dec 2026 and is logged as sent, but a mail server returned it undelivered: 550 5.1.1 User unknown")
 }
 
 // A message in a thread answers the last message named and refers to all,

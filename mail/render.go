@@ -507,7 +507,8 @@ func RenderReceived(d ReceivedData) (subject, text, html string, err error) {
 }
 
 // LetterFailedData is the email telling a person that letters they sent
-// to an agency from Sunshine were refused by the mail server for good.
+// to an agency from Sunshine did not reach it: refused by the mail server
+// for good, or returned by a bounce.
 type LetterFailedData struct {
 	RecipientName, OrgName string
 	RequestTitle           string
@@ -516,21 +517,25 @@ type LetterFailedData struct {
 	Items                  []LetterFailedItem
 }
 
-// LetterFailedItem is one letter not sent: what and to whom ("the
-// follow-up letter to records@agency.gov"), and the mail server's words.
+// LetterFailedItem is one letter not delivered: what and to whom ("the
+// follow-up letter to records@agency.gov"), and the mail server's words;
+// Bounced for one sent (on SentOn, "Mon 7 Dec 2026") and returned by a
+// bounce, not refused.
 type LetterFailedItem struct {
 	What, Error string
+	Bounced     bool
+	SentOn      string
 }
 
-// RenderLetterFailed renders the notice of letters not sent.
+// RenderLetterFailed renders the notice of letters not delivered.
 func RenderLetterFailed(d LetterFailedData) (subject, text, html string, err error) {
 	text, html, err = render("letter_failed", d)
 	if err != nil {
 		return "", "", "", err
 	}
-	what := "A letter not sent"
+	what := "A letter not delivered"
 	if len(d.Items) > 1 {
-		what = fmt.Sprintf("%d letters not sent", len(d.Items))
+		what = fmt.Sprintf("%d letters not delivered", len(d.Items))
 	}
 	return requestSubject(what, d.RequestTitle, d.AgencyName), text, html, nil
 }

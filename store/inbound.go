@@ -52,13 +52,20 @@ func (s *Store) ReceiveEmail(ctx context.Context, tokens []string, from, subject
 	if r := []rune(from); len(r) > 500 {
 		from = string(r[:500])
 	}
+	bounce, isBounce, err := textract.ReadBounce(ctx, raw)
+	if err != nil && ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	if !isBounce {
+		bounce = nil // (and one that cannot be read is filed as an email)
+	}
 	var out []Received
 	for _, ref := range refs {
 		// As the organization, by no one of its people: the sender is
 		// the agency.
 		orgCtx := sunshine.WithPrincipal(ctx, sunshine.Principal{OrgID: ref.OrgID})
 		got, err := s.receive(orgCtx, NewDocument{RequestID: ref.ID, Filename: emailFilename(subject),
-			ContentType: "message/rfc822", Content: bytes.NewReader(raw), ReceivedFrom: from})
+			ContentType: "message/rfc822", Content: bytes.NewReader(raw), ReceivedFrom: from}, bounce)
 		if err != nil {
 			return out, err
 		}
@@ -103,8 +110,10 @@ func (s *Store) ReceiveRawEmail(ctx context.Context, domain string, recipients [
 // sent today is owed again, 15 minutes after it at the soonest (a burst of
 // emails, or spam to a known address, is told a few times an hour at most). The same email received before (a mail server
 // delivering it again after its first try timed out) is not stored again:
-// receive returns the first, checked under the request's lock.
-func (s *Store) receive(ctx context.Context, nd NewDocument) (Received, error) {
+// receive returns the first, checked under the request's lock. A bounce
+// of one of the request's letters is filed as such (fileBounce), and
+// its followers are not told of an email to log.
+func (s *Store) receive(ctx context.Context, nd NewDocument, bounce *textract.Bounce) (Received, error) {
 	var got Received
 	org, err := orgID(ctx)
 	if err != nil {
@@ -129,6 +138,11 @@ func (s *Store) receive(ctx context.Context, nd NewDocument) (Received, error) {
 		}
 		if err := touchRequest(ctx, tx, r); err != nil {
 			return err
+		}
+		if bounce != nil {
+			if filed, err := s.fileBounce(ctx, tx, r, got.Document, bounce); filed || err != nil {
+				return err
+			}
 		}
 		q := `WITH subject AS (SELECT r.id AS request_id, r.org_id, r.assignee_id FROM requests r WHERE r.org_id = $2 AND r.id = $3),
 			` + recipientsSQL + `
@@ -157,9 +171,9 @@ func emailFilename(subject string) string {
 }
 
 // unloggedEmail is a document d that came to its request's reply address
-// and no communication has yet (nor was it removed): an email to log
-// (documents_unlogged_emails_idx).
-const unloggedEmail = `d.received_from IS NOT NULL AND d.communication_id IS NULL AND d.deleted_at IS NULL`
+// and no communication has yet (nor was it removed), and is no bounce of
+// a letter: an email to log (documents_unlogged_emails_idx).
+const unloggedEmail = `d.received_from IS NOT NULL AND d.communication_id IS NULL AND d.deleted_at IS NULL AND NOT d.bounce`
 
 // UnloggedEmails lists the emails that came to a request's reply address
 // and are logged as no communication yet (nor removed), oldest first.
@@ -235,4 +249,59 @@ func (s *Store) CountUnloggedEmailsFor(ctx context.Context, userID string) (int,
 		return 0, translate(err, "documents")
 	}
 	return n, nil
+}
+
+// fileBounce files bounce b, stored with r as document doc, as the bounce
+// of the letter email of r it returns, if it returns one: the document is
+// no email to log, and the timeline says which addresses failed and why.
+// When the agency's own address failed (the one the letter went to, or
+// one it was forwarded to from there) a sent letter is bounced, shown
+// where a failed one is, and its sender is told by email. It reports
+// whether b was about a letter of r; one it is not (another request's, an
+// agency's own email's) is filed as any email is.
+func (s *Store) fileBounce(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, doc *sunshine.Document, b *textract.Bounce) (bool, error) {
+	id, ok := letterEmailID(b.MessageID)
+	if !ok {
+		return false, nil
+	}
+	e, err := findLetterEmailRow(ctx, tx, r.OrgID, id, true)
+	if sunshine.ErrorCode(err) == sunshine.ENotFound || (err == nil && e.RequestID != r.ID) {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE documents SET bounce = true WHERE id = $1`, doc.ID); err != nil {
+		return false, translate(err, "document")
+	}
+	doc.Bounce = true
+	var failed []string
+	reason, agencyFailed := b.Failed[0].Reason(), false
+	for _, f := range b.Failed {
+		failed = append(failed, f.Address)
+		if strings.EqualFold(f.Address, e.To) || strings.EqualFold(f.Original, e.To) {
+			reason, agencyFailed = f.Reason(), true
+		}
+	}
+	now := s.clock.Now()
+	data := map[string]any{"letter_email_id": e.ID, "kind": e.Kind, "to": e.To, "failed": failed, "error": reason, "document_id": doc.ID}
+	if err := addEvent(ctx, tx, r, sunshine.EventLetterEmailBounced, r.Today(now), "", data); err != nil {
+		return false, err
+	}
+	if !agencyFailed || e.Status != sunshine.LetterEmailSent {
+		return true, nil // a copy, or a letter sent again or cancelled since
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE letter_emails SET status = 'bounced', bounced_at = $2, bounce_document_id = $3,
+		last_error = $4 WHERE id = $1`, e.ID, now, doc.ID, truncate(reason, 2000))
+	if err != nil {
+		return false, translate(err, "letter email")
+	}
+	return true, s.tellSender(ctx, tx, r, e.SenderID)
+}
+
+// letterEmailID is the ID of the letter email a Message-ID names
+// ("letter-<id>@host", jobs.composeLetter's).
+func letterEmailID(messageID string) (string, bool) {
+	local, _, _ := strings.Cut(messageID, "@")
+	id, ok := strings.CutPrefix(local, "letter-")
+	return id, ok && validUUID(id)
 }

@@ -20,7 +20,8 @@ import (
 // logs it as the outgoing communication of its kind.
 
 const letterEmailColumns = `id, org_id, request_id, kind, sender_id, to_address, cc, copy_sender, to_party, from_party,
-	subject, body, submit, status, attempts, next_attempt_at, sent_at, last_error, communication_id, created_at`
+	subject, body, submit, status, attempts, next_attempt_at, sent_at, last_error, communication_id, created_at,
+	bounced_at, bounce_document_id`
 
 type letterEmailRow struct {
 	sunshine.LetterEmail
@@ -196,7 +197,8 @@ func onItsWay(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, kind sunshi
 }
 
 // FindLetterEmails lists a request's letter emails not sent: on their way
-// (pending) or refused for good (failed), the oldest first.
+// (pending), refused for good (failed) or returned (bounced), the oldest
+// first.
 func (s *Store) FindLetterEmails(ctx context.Context, requestID string) ([]*sunshine.LetterEmail, error) {
 	org, err := s.requestOrg(ctx, requestID) // another organization's request is not found, not empty
 	if err != nil {
@@ -221,7 +223,7 @@ func (s *Store) LetterEmailsOf(ctx context.Context, r *sunshine.Request) ([]*sun
 func (s *Store) letterEmailsOf(ctx context.Context, org, requestID string) ([]*sunshine.LetterEmail, error) {
 	var rows []letterEmailRow
 	err := sqlx.SelectContext(ctx, s.q(), &rows, `SELECT `+letterEmailColumns+` FROM letter_emails
-		WHERE org_id = $1 AND request_id = $2 AND status IN ('pending', 'failed') ORDER BY created_at, id`, org, requestID)
+		WHERE org_id = $1 AND request_id = $2 AND status IN ('pending', 'failed', 'bounced') ORDER BY created_at, id`, org, requestID)
 	if err != nil {
 		return nil, translate(err, "letter emails")
 	}
@@ -232,27 +234,27 @@ func (s *Store) letterEmailsOf(ctx context.Context, org, requestID string) ([]*s
 	return out, nil
 }
 
-// FailedLetter is a letter email the mail server refused for good, with
-// its request, for the dashboard.
+// FailedLetter is a letter email the mail server refused for good, or
+// one returned by a bounce, with its request, for the dashboard.
 type FailedLetter struct {
 	sunshine.LetterEmail
 	RequestTitle string `db:"title"`
 	AgencyName   string `db:"agency_name"`
 }
 
-// FindFailedLetters lists the organization's failed letter emails (the
-// oldest limit), and how many there are.
+// FindFailedLetters lists the organization's failed and bounced letter
+// emails (the oldest limit), and how many there are.
 func (s *Store) FindFailedLetters(ctx context.Context, limit int) ([]FailedLetter, int, error) {
 	org, err := orgID(ctx)
 	if err != nil {
 		return nil, 0, err
 	}
-	const q = `SELECT e.id, e.request_id, e.kind, e.to_address, e.last_error, e.created_at, r.title, a.name AS agency_name,
+	const q = `SELECT e.id, e.request_id, e.kind, e.to_address, e.status, e.last_error, e.created_at, r.title, a.name AS agency_name,
 			count(*) OVER () AS total
 		FROM letter_emails e
 		JOIN requests r ON r.org_id = e.org_id AND r.id = e.request_id
 		JOIN agencies a ON a.org_id = r.org_id AND a.id = r.agency_id
-		WHERE e.org_id = $1 AND e.status = 'failed'
+		WHERE e.org_id = $1 AND e.status IN ('failed', 'bounced')
 		ORDER BY e.created_at, e.id LIMIT $2`
 	var rows []struct {
 		FailedLetter
@@ -315,12 +317,20 @@ func findLetterEmailRow(ctx context.Context, q sqlx.QueryerContext, org, id stri
 	return &row, nil
 }
 
-// RetryLetterEmail sends a failed letter email again, at once, with its
-// attempts counted afresh.
-func (s *Store) RetryLetterEmail(ctx context.Context, id string) (*sunshine.LetterEmail, error) {
+// RetryLetterEmail sends a failed or bounced letter email again, at once,
+// with its attempts counted afresh: to address to where given (the
+// agency's right address, after a bounce), else to the same.
+func (s *Store) RetryLetterEmail(ctx context.Context, id, to string) (*sunshine.LetterEmail, error) {
+	to = strings.TrimSpace(to)
+	if to != "" && !sunshine.ValidEmail(to) {
+		return nil, sunshine.FieldInvalid("to", "must be one email address, such as records@agency.gov")
+	}
 	return s.changeLetterEmail(ctx, id, func(tx *sqlx.Tx, r *sunshine.Request, e *letterEmailRow) (string, []any, error) {
-		if e.Status != sunshine.LetterEmailFailed {
-			return "", nil, sunshine.Errorf(sunshine.EConflict, "%s is %s: only one the mail server refused is sent again", e.Describe(), e.Status)
+		if !e.NotSent() {
+			return "", nil, sunshine.Errorf(sunshine.EConflict, "%s is %s: only one the mail server refused or returned is sent again", e.Describe(), e.Status)
+		}
+		if to != "" && slices.ContainsFunc(e.Cc, func(cc string) bool { return strings.EqualFold(cc, to) }) {
+			return "", nil, sunshine.FieldInvalid("to", "is copied already: give the agency's own address")
 		}
 		if err := sunshine.CheckLetter(r, e.Kind); err != nil {
 			return "", nil, err
@@ -328,17 +338,21 @@ func (s *Store) RetryLetterEmail(ctx context.Context, id string) (*sunshine.Lett
 		if err := onItsWay(ctx, tx, r, e.Kind); err != nil {
 			return "", nil, err
 		}
-		return `status = 'pending', attempts = 0, next_attempt_at = $2, last_error = '', claimed_at = NULL`, []any{s.clock.Now()}, nil
+		// A bounced letter starts again as one never sent: its bounce is
+		// in the timeline.
+		return `status = 'pending', attempts = 0, next_attempt_at = $2, last_error = '', claimed_at = NULL,
+			to_address = coalesce(nullif($3, ''), to_address), sent_at = NULL, bounced_at = NULL, bounce_document_id = NULL`,
+			[]any{s.clock.Now(), to}, nil
 	})
 }
 
 // CancelLetterEmail stops a letter email that is not sent: one waiting
-// for its next attempt, or one that failed. One being sent this moment
-// cannot be stopped.
+// for its next attempt, or one that failed or bounced (it is not sent
+// again). One being sent this moment cannot be stopped.
 func (s *Store) CancelLetterEmail(ctx context.Context, id string) (*sunshine.LetterEmail, error) {
 	return s.changeLetterEmail(ctx, id, func(tx *sqlx.Tx, r *sunshine.Request, e *letterEmailRow) (string, []any, error) {
 		switch {
-		case e.Status != sunshine.LetterEmailPending && e.Status != sunshine.LetterEmailFailed:
+		case e.Status != sunshine.LetterEmailPending && !e.NotSent():
 			return "", nil, sunshine.Errorf(sunshine.EConflict, "%s is %s already", e.Describe(), e.Status)
 		case e.ClaimedAt != nil:
 			return "", nil, sunshine.Errorf(sunshine.EConflict, "%s is being sent this moment: it cannot be stopped; see whether it went in a minute", e.Describe())
@@ -479,17 +493,42 @@ func (s *Store) MarkLetterEmailSent(ctx context.Context, c ClaimedLetterEmail, n
 }
 
 // logSentLetter logs a sent letter as communication cm of r, submitting a
-// draft where it asked.
+// draft where it asked, or moving the receipt date of a request whose
+// first email bounced (redateResent).
 func (s *Store) logSentLetter(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, c ClaimedLetterEmail, cm sunshine.Communication, today deadline.Date) (*sunshine.Communication, error) {
 	note := ""
-	if c.Submit && r.Status == sunshine.StatusDraft {
-		var err error
-		if note, err = s.submitEmailed(ctx, tx, r, today); err != nil {
-			return nil, err
-		}
+	var err error
+	switch {
+	case c.Submit && r.Status == sunshine.StatusDraft:
+		note, err = s.submitEmailed(ctx, tx, r, today)
+	case c.Kind == sunshine.LetterRequest && c.CommunicationID != nil:
+		note, err = s.redateResent(ctx, tx, r, *c.CommunicationID, today)
+	}
+	if err != nil {
+		return nil, err
 	}
 	extra := map[string]any{"emailed_to": c.To, "letter_email_id": c.ID}
 	return s.logCommunication(ctx, tx, r, cm, sunshine.CommunicationInput{Communication: cm}, extra, note)
+}
+
+// emailReceipt is when the agency receives a request emailed today: today,
+// or the day its law says an email is received (Michigan's next business
+// day), with the law's citation then.
+func emailReceipt(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, today deadline.Date) (deadline.Date, string, error) {
+	j, err := deadline.Lookup(r.Jurisdiction)
+	if err != nil || j.ElectronicReceipt == 0 {
+		return today, "", nil
+	}
+	probe := *r
+	probe.ReceivedOn = today
+	if err := loadClosures(ctx, tx, &probe); err != nil {
+		return today, "", err
+	}
+	legal, ok, err := j.ElectronicReceiptOn(today, probe.Closures...)
+	if err != nil || !ok {
+		return today, "", err
+	}
+	return legal, j.ElectronicReceiptCitation, nil
 }
 
 // submitEmailed submits draft r, whose request letter was emailed today:
@@ -497,27 +536,16 @@ func (s *Store) logSentLetter(ctx context.Context, tx *sqlx.Tx, r *sunshine.Requ
 // A receipt date more than a day ahead cannot be entered yet: the request
 // stays a draft, and the note returned says when to submit it.
 func (s *Store) submitEmailed(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, today deadline.Date) (string, error) {
-	received := today
-	if j, err := deadline.Lookup(r.Jurisdiction); err == nil && j.ElectronicReceipt > 0 {
-		probe := *r
-		probe.ReceivedOn = today
-		if err := loadClosures(ctx, tx, &probe); err != nil {
+	received, citation, err := emailReceipt(ctx, tx, r, today)
+	if err != nil {
+		return "", err
+	}
+	if received.After(today.AddDays(1)) {
+		if err := s.update(ctx, tx, r, sunshine.RequestUpdate{SentOn: &today}); err != nil && !errors.Is(err, errNoChange) {
 			return "", err
 		}
-		legal, ok, err := j.ElectronicReceiptOn(today, probe.Closures...)
-		if err != nil {
-			return "", err
-		}
-		if ok {
-			received = legal
-		}
-		if received.After(today.AddDays(1)) {
-			if err := s.update(ctx, tx, r, sunshine.RequestUpdate{SentOn: &today}); err != nil && !errors.Is(err, errNoChange) {
-				return "", err
-			}
-			return "Under " + j.ElectronicReceiptCitation + " the agency receives it on " + received.Format("Mon 2 Jan 2006") +
-				": submit the request with that date then", nil
-		}
+		return "Under " + citation + " the agency receives it on " + received.Format("Mon 2 Jan 2006") +
+			": submit the request with that date then", nil
 	}
 	if r.SentOn != today {
 		if err := s.update(ctx, tx, r, sunshine.RequestUpdate{SentOn: &today}); err != nil && !errors.Is(err, errNoChange) {
@@ -526,6 +554,59 @@ func (s *Store) submitEmailed(ctx context.Context, tx *sqlx.Tx, r *sunshine.Requ
 	}
 	return "", s.transition(ctx, tx, r, sunshine.TransitionInput{To: sunshine.StatusSubmitted, ReceivedOn: received,
 		Note: "The request letter was emailed to the agency on " + today.Format("Mon 2 Jan 2006")})
+}
+
+// redateResent moves the dates of r, whose request letter was emailed
+// again today after an earlier sending (logged as communication first)
+// bounced: the agency receives the request now, not then. Only while the
+// request's clock still runs from that sending (submitted, its sent date,
+// or without one its receipt date, the day it went); a date the request
+// refuses (after a pause began, after the agency replied) is left, and
+// the note returned says so, as it says what moved.
+func (s *Store) redateResent(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, first string, today deadline.Date) (string, error) {
+	var firstOn deadline.Date
+	err := tx.QueryRowxContext(ctx, `SELECT occurred_on FROM communications WHERE org_id = $1 AND id = $2`, r.OrgID, first).Scan(&firstOn)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil // removed since: nothing to go by
+	} else if err != nil {
+		return "", translate(err, "communication")
+	}
+	if !r.CountsFrom(firstOn) || !firstOn.Before(today) {
+		return "", nil
+	}
+	received, citation, err := emailReceipt(ctx, tx, r, today)
+	if err != nil {
+		return "", err
+	}
+	was := r.ReceivedOn
+	if received.After(today.AddDays(1)) {
+		return "The email of " + firstOn.Format("Mon 2 Jan 2006") + " bounced; under " + citation + " the agency receives this one on " +
+			received.Format("Mon 2 Jan 2006") + ": correct the receipt date then", nil
+	}
+	if _, err := tx.ExecContext(ctx, "SAVEPOINT letter_redate"); err != nil {
+		return "", translate(err, "request")
+	}
+	err = s.update(ctx, tx, r, sunshine.RequestUpdate{SentOn: &today, ReceivedOn: &received})
+	if code := sunshine.ErrorCode(err); code == sunshine.EInvalid || code == sunshine.EConflict {
+		if _, err := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT letter_redate"); err != nil {
+			return "", translate(err, "request")
+		}
+		fresh, ferr := s.findRequest(ctx, tx, r.OrgID, r.ID, true) // as it was before
+		if ferr != nil {
+			return "", ferr
+		}
+		*r = *fresh
+		why := sunshine.ErrorMessage(err)
+		if e := (*sunshine.Error)(nil); errors.As(err, &e) && len(e.Fields) > 0 {
+			why = e.Fields[0].Message // (the timeline names no API field)
+		}
+		return "The email of " + firstOn.Format("Mon 2 Jan 2006") + " bounced, but the receipt date stays " + was.Format("Mon 2 Jan 2006") +
+			" (it " + why + "): correct it if the agency received the request later", nil
+	} else if err != nil && !errors.Is(err, errNoChange) {
+		return "", err
+	}
+	return "The email of " + firstOn.Format("Mon 2 Jan 2006") + " bounced: the agency receives the request " +
+		received.Format("Mon 2 Jan 2006") + " (not " + was.Format("Mon 2 Jan 2006") + "), and its deadline counts from then", nil
 }
 
 // MarkLetterEmailFailed records a failed attempt: the next at retryAt, or,
@@ -554,15 +635,19 @@ func (s *Store) MarkLetterEmailFailed(ctx context.Context, c ClaimedLetterEmail,
 		if err := addEvent(ctx, tx, r, sunshine.EventLetterEmailFailed, r.Today(retryAt), "", data); err != nil {
 			return err
 		}
-		// Its sender is told by email, at once: a notice listing their
-		// letters of the request not sent when it goes, owed again for a
-		// later refusal the same day.
-		_, err = tx.ExecContext(ctx, `INSERT INTO reminders (org_id, request_id, recipient_id, kind, due_on, occurrence, next_attempt_at)
-			VALUES ($1, $2, $3, 'letter_failed', $4, $4, $5)
-			ON CONFLICT (request_id, kind, due_on, recipient_id, occurrence) WHERE request_id IS NOT NULL
-			DO UPDATE SET status = 'pending', attempts = 0, claimed_at = NULL, last_error = '', sent_at = NULL,
-				next_attempt_at = EXCLUDED.next_attempt_at
-			WHERE reminders.status <> 'pending'`, r.OrgID, r.ID, c.SenderID, r.Today(s.clock.Now()), s.clock.Now())
-		return translate(err, "reminder")
+		return s.tellSender(ctx, tx, r, c.SenderID)
 	})
+}
+
+// tellSender owes the sender of a letter of r that failed or bounced an
+// email saying so, at once: a notice listing their letters of the request
+// not sent when it goes, owed again for a later one the same day.
+func (s *Store) tellSender(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, senderID string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO reminders (org_id, request_id, recipient_id, kind, due_on, occurrence, next_attempt_at)
+		VALUES ($1, $2, $3, 'letter_failed', $4, $4, $5)
+		ON CONFLICT (request_id, kind, due_on, recipient_id, occurrence) WHERE request_id IS NOT NULL
+		DO UPDATE SET status = 'pending', attempts = 0, claimed_at = NULL, last_error = '', sent_at = NULL,
+			next_attempt_at = EXCLUDED.next_attempt_at
+		WHERE reminders.status <> 'pending'`, r.OrgID, r.ID, senderID, r.Today(s.clock.Now()), s.clock.Now())
+	return translate(err, "reminder")
 }

@@ -634,6 +634,21 @@ func TestBrowser_CorrectCommunicationAndRemoveDocument(t *testing.T) {
 // sel which the browser split across two lines (a word breaks mid-word
 // only when it cannot fit its box), and elements whose content is wider
 // than they are.
+// tooWide lists the elements that reach past the window's right edge
+// (the innermost of each), so a page that scrolls sideways says why.
+const tooWide = `(function () {
+	var out = [];
+	document.querySelectorAll("body *").forEach(function (el) {
+		if (el.getBoundingClientRect().right <= window.innerWidth + 1) return;
+		for (var c = el.firstElementChild; c; c = c.nextElementSibling) {
+			if (c.getBoundingClientRect().right > window.innerWidth + 1) return;
+		}
+		out.push(el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + (el.className ? "." + String(el.className).split(" ").join(".") : "") +
+			" " + JSON.stringify((el.textContent || el.value || "").trim().slice(0, 40)));
+	});
+	return out;
+})()`
+
 const brokenWords = `(function (sel) {
 	var out = [];
 	document.querySelectorAll(sel).forEach(function (root) {
@@ -1096,4 +1111,23 @@ func TestBrowser_SendLetterByEmail(t *testing.T) {
 	b.waitText("in the timeline", "Sent by email from Sunshine to records@sacsheriff.example")
 	require.NotContains(t, b.text(), "Sending the follow-up letter")
 	require.Contains(t, b.text(), "from us follow up by email")
+
+	// The agency's server returns it a day later: the page says so, and it
+	// goes again to the address typed over the old one, now the agency's.
+	r, err := ls.st.FindRequestByID(ls.ndlon.Ctx, ls.request.ID)
+	require.NoError(t, err)
+	_, err = ls.st.ReceiveEmail(context.Background(), []string{r.ReplyToken}, "MAILER-DAEMON@mail.sunshine.example", "Undelivered Mail Returned to Sender",
+		storetest.Bounce(r.ReplyToken, "letter-"+list[0].ID+"@sunshine.example", "records@sacsheriff.example", ""))
+	require.NoError(t, err)
+	b.do("reload", chromedp.Reload())
+	b.waitText("the notice", "Bounced: the follow-up letter to records@sacsheriff.example. It went on Wed 5 Apr, but a mail server returned it undelivered")
+	b.do("to the notice", chromedp.ScrollIntoView(chromedp.CSS(`.letter-email`)))
+	b.screenshot("letter-bounced")
+	b.do("on a phone", chromedp.EmulateViewport(375, 812, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulatePortrait))
+	require.Empty(t, evaluate[[]string](b, "what is too wide", tooWide), "the request page scrolls sideways on a phone")
+	require.True(t, evaluate[bool](b, "the page's width", `document.documentElement.scrollWidth <= window.innerWidth`), "the request page scrolls sideways on a phone")
+	b.do("back to the desktop width", chromedp.EmulateViewport(1280, 900))
+	b.do("a corrected address, and send again", chromedp.SetValue(chromedp.CSS(`.letter-email input[name=to]`), "pra@sacsheriff.example"),
+		chromedp.Click(chromedp.CSS(`.letter-email form.resend button[type=submit]`)))
+	b.waitText("on its way again", "Sending the follow-up letter to pra@sacsheriff.example again. pra@sacsheriff.example is now "+sacramentoAgency+"'s email.")
 }

@@ -154,8 +154,8 @@ type dashData struct {
 	// (the oldest few), and EmailsCount all of them.
 	Emails      []dashEmail
 	EmailsCount int
-	// Letters are the letters to agencies the mail server refused (the
-	// oldest few), and LettersCount all of them.
+	// Letters are the letters to agencies the mail server refused or
+	// that bounced (the oldest few), and LettersCount all of them.
 	Letters      []store.FailedLetter
 	LettersCount int
 }

@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -66,19 +65,20 @@ func (s *Server) handleLetterSend(c *gin.Context) {
 	}
 	note += "."
 	if f.V("save_email") == "1" {
-		note += s.saveAgencyEmail(c, r, e.To)
+		note += s.saveAgencyEmail(c, r.AgencyID, "", e.To)
 	}
 	s.redirectBack(c, requestPath(r.ID), note)
 }
 
-// saveAgencyEmail gives r's agency the address a letter went to, when it
-// had none (the letter page offers it then), and says so: later letters
-// and the agency's page have it.
-func (s *Server) saveAgencyEmail(c *gin.Context, r *sunshine.Request, addr string) string {
+// saveAgencyEmail gives an agency the address a letter went to, when its
+// email is still was: none (the letter page offers it then), or the
+// address a letter bounced from, sent again to addr. It says so: later
+// letters and the agency's page have it.
+func (s *Server) saveAgencyEmail(c *gin.Context, agencyID, was, addr string) string {
 	ctx := ctxOf(c)
-	a, err := s.store.FindAgencyByID(ctx, r.AgencyID)
-	if err != nil || a.Email != "" {
-		return "" // it has one (a colleague's, meanwhile): kept
+	a, err := s.store.FindAgencyByID(ctx, agencyID)
+	if err != nil || !strings.EqualFold(a.Email, was) || strings.EqualFold(a.Email, addr) {
+		return "" // another (a colleague's, meanwhile): kept
 	}
 	if _, err := s.store.UpdateAgencyIfUnchanged(ctx, a, sunshine.AgencyUpdate{Email: &addr}); err != nil {
 		return " The address was not saved to the agency: " + sunshine.ErrorMessage(err)
@@ -87,41 +87,69 @@ func (s *Server) saveAgencyEmail(c *gin.Context, r *sunshine.Request, addr strin
 }
 
 // letterNotice is a letter email not sent yet, as the request page says
-// it: on its way (Since; Error and Next after a refused attempt), or
-// Failed with Error.
+// it: on its way (Since; Error and Next after a refused attempt), Failed
+// with Error, or Bounced (sent on SentOn) with Error. To is its address,
+// to correct before sending it again (AgencyHas: the agency's email is
+// it); CountsFrom, for a bounced request letter the request's clock still
+// runs from, is that day.
 type letterNotice struct {
-	ID, What           string
-	Failed             bool
+	ID, What, To       string
+	Failed, Bounced    bool
+	AgencyHas          bool
 	Since, Next, Error string
+	SentOn, CountsFrom string
 }
 
-func newLetterNotice(e *sunshine.LetterEmail, loc *time.Location) letterNotice {
+func newLetterNotice(r *sunshine.Request, a *sunshine.Agency, e *sunshine.LetterEmail) letterNotice {
 	const clock = "15:04 Mon 2 Jan"
-	n := letterNotice{ID: e.ID, What: e.Describe(), Failed: e.Status == sunshine.LetterEmailFailed,
-		Since: e.CreatedAt.In(loc).Format(clock), Error: e.LastError}
-	if !n.Failed && e.LastError != "" {
+	loc := a.Location()
+	n := letterNotice{ID: e.ID, What: e.Describe(), To: e.To, AgencyHas: strings.EqualFold(a.Email, e.To),
+		Failed:  e.Status == sunshine.LetterEmailFailed,
+		Bounced: e.Status == sunshine.LetterEmailBounced, Since: e.CreatedAt.In(loc).Format(clock), Error: e.LastError}
+	switch {
+	case n.Bounced:
+		n.SentOn = e.SentAt.In(loc).Format("Mon 2 Jan")
+		if e.Kind == sunshine.LetterRequest && r.CountsFrom(r.Today(*e.SentAt)) {
+			n.CountsFrom = r.ReceivedOn.Format("Mon 2 Jan")
+		}
+	case !n.Failed && e.LastError != "":
 		n.Next = e.NextAttemptAt.In(loc).Format(clock)
 	}
 	return n
 }
 
-// handleLetterEmailRetry sends a refused letter email again.
+// handleLetterEmailRetry sends a refused or bounced letter email again:
+// to the address the form gives (corrected after a bounce), saved as the
+// agency's email where asked.
 func (s *Server) handleLetterEmailRetry(c *gin.Context) {
-	s.changeLetterEmail(c, func(id string) (*sunshine.LetterEmail, error) { return s.store.RetryLetterEmail(ctxOf(c), id) },
-		func(e *sunshine.LetterEmail) string { return "Sending " + e.Describe() + " again." })
+	to := strings.TrimSpace(c.PostForm("to"))
+	s.changeLetterEmail(c, func(id string) (*sunshine.LetterEmail, error) { return s.store.RetryLetterEmail(ctxOf(c), id, to) },
+		func(was, e *sunshine.LetterEmail) string {
+			note := "Sending " + e.Describe() + " again."
+			if c.PostForm("save_email") == "1" && !strings.EqualFold(was.To, e.To) {
+				if r, err := s.store.FindRequestByID(ctxOf(c), e.RequestID); err == nil {
+					note += s.saveAgencyEmail(c, r.AgencyID, was.To, e.To)
+				}
+			}
+			return note
+		})
 }
 
 // handleLetterEmailCancel stops a letter email not sent.
 func (s *Server) handleLetterEmailCancel(c *gin.Context) {
 	s.changeLetterEmail(c, func(id string) (*sunshine.LetterEmail, error) { return s.store.CancelLetterEmail(ctxOf(c), id) },
-		func(e *sunshine.LetterEmail) string {
+		func(was, e *sunshine.LetterEmail) string {
+			if was.Status == sunshine.LetterEmailBounced {
+				return "Cancelled " + e.Describe() + ": it is not sent again."
+			}
 			return "Cancelled " + e.Describe() + ": it was not sent."
 		})
 }
 
 // changeLetterEmail applies a change to the path's letter email and goes
-// back to its request, saying what was done, or why not.
-func (s *Server) changeLetterEmail(c *gin.Context, change func(id string) (*sunshine.LetterEmail, error), done func(*sunshine.LetterEmail) string) {
+// back to its request, saying what was done (done: the letter as it was
+// and is), or why not.
+func (s *Server) changeLetterEmail(c *gin.Context, change func(id string) (*sunshine.LetterEmail, error), done func(was, is *sunshine.LetterEmail) string) {
 	if !s.canWrite(c) {
 		return
 	}
@@ -132,12 +160,12 @@ func (s *Server) changeLetterEmail(c *gin.Context, change func(id string) (*suns
 	}
 	changed, err := change(e.ID)
 	switch {
-	case sunshine.ErrorCode(err) == sunshine.EConflict:
+	case sunshine.ErrorCode(err) == sunshine.EConflict || sunshine.ErrorCode(err) == sunshine.EInvalid:
 		s.redirectBack(c, requestPath(e.RequestID), sunshine.ErrorMessage(err))
 	case err != nil:
 		s.fail(c, err)
 	default:
-		s.redirectBack(c, requestPath(e.RequestID), done(changed))
+		s.redirectBack(c, requestPath(e.RequestID), done(e, changed))
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/store/storetest"
 )
 
 // sendForm is the letter page's form as a person sends it by email: the
@@ -137,10 +138,11 @@ func TestRequestPage_LetterNotSent(t *testing.T) {
 	rp = html.UnescapeString(body(b.get("/requests/" + r.ID)))
 	require.Contains(t, rp, "<strong>Not sent:</strong> the follow-up letter to records@sheriff.example. The mail server refused it: “550 5.1.1 <records@sheriff.example>: no such user”.")
 	require.Contains(t, rp, "Not sent: the follow-up letter to records@sheriff.example; the mail server refused it (550 5.1.1 <records@sheriff.example>: no such user)", "in the timeline")
-	require.Contains(t, rp, `<form method="post" action="/letter_emails/`+e.ID+`/retry" class="inline"><button type="submit">Send again</button></form>`)
+	require.Contains(t, rp, `<form method="post" action="/letter_emails/`+e.ID+`/retry" class="inline resend">`)
+	require.Equal(t, "records@sheriff.example", inputValue(t, rp, "resend-"+e.ID), "to the same address unless corrected")
 	dash := html.UnescapeString(body(b.get("/")))
-	require.Contains(t, dash, "<strong>1 letter to an agency could not be sent by email.</strong>")
-	require.Contains(t, dash, `<a href="/requests/`+r.ID+`#letter-email-`+e.ID+`">Communications with immigration authorities</a> (Sacramento County Sheriff's Department): the follow-up letter to records@sheriff.example <span class="hint">· “550 5.1.1 <records@sheriff.example>: no such user”</span>`)
+	require.Contains(t, dash, "<strong>1 letter to an agency did not reach it by email.</strong>")
+	require.Contains(t, dash, `<a href="/requests/`+r.ID+`#letter-email-`+e.ID+`">Communications with immigration authorities</a> (Sacramento County Sheriff's Department): the follow-up letter to records@sheriff.example not sent <span class="hint">· “550 5.1.1 <records@sheriff.example>: no such user”</span>`)
 
 	requireRedirect(t, b.post("/letter_emails/"+e.ID+"/retry", nil), "/requests/"+r.ID)
 	rp = html.UnescapeString(body(b.get("/requests/" + r.ID)))
@@ -158,7 +160,75 @@ func TestRequestPage_LetterNotSent(t *testing.T) {
 
 	// Cancelled: nothing to send again, and the page says so.
 	requireRedirect(t, b.post("/letter_emails/"+e.ID+"/retry", nil), "/requests/"+r.ID)
-	require.Contains(t, html.UnescapeString(body(b.get("/requests/"+r.ID))), "the follow-up letter to records@sheriff.example is cancelled: only one the mail server refused is sent again")
+	require.Contains(t, html.UnescapeString(body(b.get("/requests/"+r.ID))), "the follow-up letter to records@sheriff.example is cancelled: only one the mail server refused or returned is sent again")
+}
+
+// A letter that bounced after it went says so at the top of the request,
+// in its timeline and on the dashboard; sent again to a corrected address,
+// that address may become the agency's email. A request letter's bounce
+// says the deadline still counts from the day it went. An address that is
+// none is refused, and nothing changes.
+func TestRequestPage_LetterBounced(t *testing.T) {
+	t.Parallel()
+	b, a, r := sacramento(t)
+	sent := func(r *sunshine.Request, in sunshine.LetterEmailInput) *sunshine.LetterEmail {
+		t.Helper()
+		e, err := b.st.QueueLetterEmail(b.fx.Ctx, r.ID, in)
+		require.NoError(t, err)
+		claimed, err := b.st.ClaimLetterEmails(b.fx.Ctx, b.clk.Now(), 10, 10*time.Minute)
+		require.NoError(t, err)
+		for _, c := range claimed {
+			if c.ID == e.ID {
+				_, err = b.st.MarkLetterEmailSent(b.fx.Ctx, c, b.clk.Now())
+				require.NoError(t, err)
+				return e
+			}
+		}
+		t.Fatalf("letter %s not claimed", e.ID)
+		return nil
+	}
+	bounce := func(r *sunshine.Request, e *sunshine.LetterEmail, failed string) {
+		t.Helper()
+		_, err := b.st.ReceiveEmail(b.fx.Ctx, []string{r.ReplyToken}, "MAILER-DAEMON@mail.sunshine.example", "Undelivered Mail Returned to Sender",
+			storetest.Bounce(r.ReplyToken, "letter-"+e.ID+"@sunshine.example", failed, ""))
+		require.NoError(t, err)
+	}
+	e := sent(r, sunshine.LetterEmailInput{Kind: sunshine.LetterFollowUp, To: "records@sheriff.example", Cc: []string{"legal@ndlon.example"},
+		Subject: "Follow-up", Body: "Where are the records?"})
+	bounce(r, e, "legal@ndlon.example")
+	bounce(r, e, "records@sheriff.example")
+
+	rp := html.UnescapeString(body(b.get("/requests/" + r.ID)))
+	require.Contains(t, rp, "<strong>Bounced:</strong> the follow-up letter to records@sheriff.example. It went on Wed 5 Apr, but a mail server returned it undelivered: “550 5.1.1 <records@sheriff.example>: Recipient address rejected: User unknown”. The agency did not get it. Check the address")
+	require.NotContains(t, rp, "The deadline counts from", "a follow-up starts no clock")
+	require.Contains(t, rp, "Bounced: the follow-up letter to records@sheriff.example was returned undelivered to legal@ndlon.example (550 5.1.1 <legal@ndlon.example>", "a copy's bounce, in the timeline")
+	require.Contains(t, rp, "Bounced: the follow-up letter to records@sheriff.example was returned undelivered (550 5.1.1 <records@sheriff.example>")
+	require.NotContains(t, rp, `id="to-log"`, "a bounce is no email to log")
+	require.Contains(t, rp, `<input type="checkbox" name="save_email" value="1" checked> Save a new address as Sacramento County Sheriff's Department's email`)
+	require.Contains(t, html.UnescapeString(body(b.get("/"))), "the follow-up letter to records@sheriff.example bounced <span class=\"hint\">")
+
+	requireRedirect(t, b.post("/letter_emails/"+e.ID+"/retry", url.Values{"to": {"records at sheriff"}, "save_email": {"1"}}), "/requests/"+r.ID)
+	rp = html.UnescapeString(body(b.get("/requests/" + r.ID)))
+	require.Contains(t, rp, "to: must be one email address")
+	require.Contains(t, rp, "<strong>Bounced:</strong> the follow-up letter", "unchanged")
+
+	requireRedirect(t, b.post("/letter_emails/"+e.ID+"/retry", url.Values{"to": {" pra@sheriff.example "}, "save_email": {"1"}}), "/requests/"+r.ID)
+	rp = html.UnescapeString(body(b.get("/requests/" + r.ID)))
+	require.Contains(t, rp, "Sending the follow-up letter to pra@sheriff.example again. pra@sheriff.example is now Sacramento County Sheriff's Department's email.")
+	agency, err := b.st.FindAgencyByID(b.fx.Ctx, a.ID)
+	require.NoError(t, err)
+	require.Equal(t, "pra@sheriff.example", agency.Email)
+
+	// A request letter emailed to submit a draft: its clock counts from
+	// the day it went until it is sent again.
+	draft := &sunshine.Request{AgencyID: a.ID, Title: "Booking logs", DeliveryMethod: sunshine.DeliveryEmail}
+	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, draft))
+	first := sent(draft, sunshine.LetterEmailInput{Kind: sunshine.LetterRequest, To: "pra@sheriff.example", Subject: "CPRA request", Body: "Please send", Submit: true})
+	bounce(draft, first, "pra@sheriff.example")
+	rp = html.UnescapeString(body(b.get("/requests/" + draft.ID)))
+	require.Contains(t, rp, "The agency did not get it. The deadline counts from Wed 5 Apr as if it had: sent again, the request is received the day it goes, and the deadline moves with it.")
+	requireRedirect(t, b.post("/letter_emails/"+first.ID+"/cancel", nil), "/requests/"+draft.ID)
+	require.Contains(t, html.UnescapeString(body(b.get("/requests/"+draft.ID))), "Cancelled the request letter to pra@sheriff.example: it is not sent again.")
 }
 
 // For requests filed together, one page emails each agency chosen its own

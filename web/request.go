@@ -527,7 +527,7 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 	d.Timeline = buildTimeline(events, d.Comms, docs, d.Users, d.Agency.Location(), tolls(d.R.Jurisdiction))
 	d.Documents = documentsOf(d.Timeline)
 	for _, pd := range d.Documents {
-		if pd.Doc.ReceivedFrom != nil && pd.Doc.CommunicationID == nil {
+		if pd.Doc.ReceivedFrom != nil && pd.Doc.CommunicationID == nil && !pd.Doc.Bounce {
 			d.ToLog = append(d.ToLog, pd.Doc)
 		}
 	}
@@ -537,7 +537,7 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 		return
 	}
 	for _, e := range letters {
-		d.Letters = append(d.Letters, newLetterNotice(e, d.Agency.Location()))
+		d.Letters = append(d.Letters, newLetterNotice(r, d.Agency, e))
 	}
 
 	today := d.Today.String()
@@ -934,6 +934,16 @@ func eventText(e *sunshine.Event, clockStops bool, names map[string]string) stri
 		v, _ := data[k].(string)
 		return v
 	}
+	strs := func(k string) []string {
+		list, _ := data[k].([]any)
+		var out []string
+		for _, v := range list {
+			if s, ok := v.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
 	date := func(k string) string {
 		d, err := deadline.ParseDate(str(k))
 		if err != nil {
@@ -949,15 +959,7 @@ func eventText(e *sunshine.Event, clockStops bool, names map[string]string) stri
 			t += ", filed together with other agencies (see Filed together)"
 		}
 	case sunshine.EventCopiesFiled:
-		var agencies []string
-		if list, ok := data["agencies"].([]any); ok {
-			for _, a := range list {
-				if name, ok := a.(string); ok {
-					agencies = append(agencies, name)
-				}
-			}
-		}
-		t = "Filed the same request with " + andList(agencies)
+		t = "Filed the same request with " + andList(strs("agencies"))
 	case sunshine.EventUpdated:
 		if str("received_on") != "" {
 			t = "Receipt date corrected: " + date("received_on") + " (was " + date("previous_received_on") + ")"
@@ -1059,6 +1061,14 @@ func eventText(e *sunshine.Event, clockStops bool, names map[string]string) stri
 	case sunshine.EventLetterEmailFailed:
 		t = "Not sent: " + sunshine.LetterKind(str("kind")).Words() + " to " + str("to") +
 			"; the mail server refused it (" + str("error") + ")"
+	case sunshine.EventLetterEmailBounced:
+		// The agency's address, or only a copy (or an address the agency
+		// forwards to).
+		t = "Bounced: " + sunshine.LetterKind(str("kind")).Words() + " to " + str("to") + " was returned undelivered"
+		if failed := strs("failed"); !slices.ContainsFunc(failed, func(a string) bool { return strings.EqualFold(a, str("to")) }) {
+			t += " to " + andList(failed)
+		}
+		t += " (" + str("error") + ")"
 	case sunshine.EventReminderSent:
 		// The note, which the store always writes, is the line, in the
 		// email's words: "Reminder sent to Ana Ruiz: due in 3 business
