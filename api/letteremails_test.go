@@ -278,7 +278,7 @@ func TestLetterEmails_Bounced(t *testing.T) {
 	r, err := b.st.FindRequestByID(b.fx.Ctx, id)
 	require.NoError(t, err)
 
-	report := storetest.Bounce(r.ReplyToken, "letter-"+le+"@sunshine.example", "records@sheriff.example", "")
+	report := storetest.Bounce(r.ReplyToken, "letter-"+le+"@sunshine.example", "records@sheriff.example", "", b.clk.Now())
 	req := httptest.NewRequest("POST", "/inbound/email?recipient=request-"+r.ReplyToken+"@replies.ndlon.example", bytes.NewReader(report))
 	req.Header.Set("Content-Type", "message/rfc822")
 	req.SetBasicAuth("mailgun", inboundSecret)

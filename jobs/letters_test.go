@@ -261,7 +261,7 @@ func TestDeliverLetters_Bounced(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, jobs.DeliveryResult{Sent: 1}, res)
 
-	report := storetest.Bounce(b.req.ReplyToken, fake.Sent()[0].ID+"@sunshine.example", "records@sacsheriff.example", "")
+	report := storetest.Bounce(b.req.ReplyToken, fake.Sent()[0].ID+"@sunshine.example", "records@sacsheriff.example", "", at("2017-04-07"))
 	b.clock.Set(at("2017-04-08"))
 	_, err = b.st.ReceiveEmail(context.Background(), []string{b.req.ReplyToken}, "MAILER-DAEMON@mail.sunshine.example",
 		"Undelivered Mail Returned to Sender", report)

@@ -30,7 +30,7 @@ func (b testBundle) sentLetter(t *testing.T, r *sunshine.Request, in sunshine.Le
 func (b testBundle) bounce(t *testing.T, r *sunshine.Request, e *sunshine.LetterEmail, address, original string) *sunshine.Document {
 	t.Helper()
 	got, err := b.s.ReceiveEmail(b.ctx, []string{r.ReplyToken}, "MAILER-DAEMON@mail.ndlon.example", "Undelivered Mail Returned to Sender",
-		storetest.Bounce(r.ReplyToken, "letter-"+e.ID+"@sunshine.example", address, original))
+		storetest.Bounce(r.ReplyToken, "letter-"+e.ID+"@sunshine.example", address, original, *e.SentAt))
 	require.NoError(t, err)
 	require.Len(t, got, 1)
 	return got[0].Document
@@ -115,7 +115,7 @@ func TestStore_LetterBounced(t *testing.T) {
 	other := b.request(t, b.agency(t, "Police", "us-ca"), "Other", "2017-03-27")
 	for name, id := range map[string]string{"another request's letter": "letter-" + e.ID + "@sunshine.example", "no letter": "abc@sheriff.example.gov"} {
 		got, err := b.s.ReceiveEmail(b.ctx, []string{other.ReplyToken}, "MAILER-DAEMON@mail.ndlon.example", "Undelivered: "+name,
-			storetest.Bounce(other.ReplyToken, id, "records@sheriff.example.gov", ""))
+			storetest.Bounce(other.ReplyToken, id, "records@sheriff.example.gov", "", time.Time{}))
 		require.NoError(t, err)
 		require.Len(t, got, 1)
 	}
@@ -143,6 +143,44 @@ func TestStore_LetterBouncedForwarded(t *testing.T) {
 	got, err = b.s.FindLetterEmail(b.ctx, e.ID)
 	require.NoError(t, err)
 	require.Equal(t, sunshine.LetterEmailCancelled, got.Status, "a late report changes nothing")
+}
+
+// A letter sent again keeps its Message-ID: a report on the sending
+// before (dated then) is only in the timeline; one on the last bounces it.
+func TestStore_LetterBouncedEarlierSending(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	r := b.request(t, b.agency(t, "Sheriff", "us-ca"), "ICE", "2017-03-27")
+	e := b.sentLetter(t, r, letterEmail(sunshine.LetterFollowUp))
+	first := *e.SentAt
+	b.bounce(t, r, e, "records@sheriff.example.gov", "")
+	_, err := b.s.RetryLetterEmail(b.ctx, e.ID, "")
+	require.NoError(t, err)
+	b.clk.Set(first.Add(24 * time.Hour))
+	_, err = b.s.MarkLetterEmailSent(b.ctx, b.claimOne(t), b.clk.Now())
+	require.NoError(t, err)
+
+	report := func(sent time.Time) sunshine.LetterEmailStatus {
+		t.Helper()
+		_, err := b.s.ReceiveEmail(b.ctx, []string{r.ReplyToken}, "MAILER-DAEMON@mail.ndlon.example", "Undelivered Mail Returned to Sender",
+			// (in other words than the first report: not the same email again)
+			storetest.Bounce(r.ReplyToken, "letter-"+e.ID+"@sunshine.example", "records@sheriff.example.gov", "Records@Sheriff.example.gov", sent))
+		require.NoError(t, err)
+		got, err := b.s.FindLetterEmail(b.ctx, e.ID)
+		require.NoError(t, err)
+		return got.Status
+	}
+	require.Equal(t, sunshine.LetterEmailSent, report(first), "the first sending's report again")
+	require.Equal(t, sunshine.LetterEmailBounced, report(b.clk.Now().Add(-time.Minute)))
+	events, _, err := b.s.FindEvents(b.ctx, r.ID, store.All, "")
+	require.NoError(t, err)
+	n := 0
+	for _, ev := range events {
+		if ev.Kind == sunshine.EventLetterEmailBounced {
+			n++
+		}
+	}
+	require.Equal(t, 3, n, "every report is in the timeline")
 }
 
 // A bounced letter is sent again, to the same address or a corrected one,

@@ -287,8 +287,12 @@ func (s *Store) fileBounce(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request
 	if err := addEvent(ctx, tx, r, sunshine.EventLetterEmailBounced, r.Today(now), "", data); err != nil {
 		return false, err
 	}
-	if !agencyFailed || e.Status != sunshine.LetterEmailSent {
-		return true, nil // a copy, or a letter sent again or cancelled since
+	// The same letter sent again has the same Message-ID: a report on a
+	// sending before the last (its Date header earlier than the last went,
+	// by more than the clocks of two servers may differ) is history.
+	earlier := !b.Date.IsZero() && e.SentAt != nil && b.Date.Before(e.SentAt.Add(-10*time.Minute))
+	if !agencyFailed || e.Status != sunshine.LetterEmailSent || earlier {
+		return true, nil // a copy, a letter sent again or cancelled since, or an earlier sending
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE letter_emails SET status = 'bounced', bounced_at = $2, bounce_document_id = $3,
 		last_error = $4 WHERE id = $1`, e.ID, now, doc.ID, truncate(reason, 2000))

@@ -9,6 +9,7 @@ import (
 	"net/mail"
 	"net/textproto"
 	"strings"
+	"time"
 
 	"github.com/jhillyerd/enmime"
 )
@@ -20,6 +21,9 @@ type Bounce struct {
 	// MessageID is the returned message's Message-ID, without angle
 	// brackets: "" when the report does not include its headers.
 	MessageID string
+	// Date is the returned message's Date header: when it was sent, zero
+	// when the report does not say.
+	Date time.Time
 	// ReportingMTA is the mail server that reports it ("mx.agency.gov").
 	ReportingMTA string
 	// Failed lists the recipients it could not deliver to, for good.
@@ -98,6 +102,7 @@ func ReadBounce(ctx context.Context, data []byte) (_ *Bounce, ok bool, err error
 	if returned != nil {
 		if m, err := mail.ReadMessage(bytes.NewReader(returned.Content)); err == nil {
 			b.MessageID = strings.Trim(strings.TrimSpace(m.Header.Get("Message-Id")), "<>")
+			b.Date, _ = m.Header.Date() // (zero when missing or malformed)
 		}
 	}
 	return b, true, nil

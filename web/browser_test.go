@@ -1117,7 +1117,7 @@ func TestBrowser_SendLetterByEmail(t *testing.T) {
 	r, err := ls.st.FindRequestByID(ls.ndlon.Ctx, ls.request.ID)
 	require.NoError(t, err)
 	_, err = ls.st.ReceiveEmail(context.Background(), []string{r.ReplyToken}, "MAILER-DAEMON@mail.sunshine.example", "Undelivered Mail Returned to Sender",
-		storetest.Bounce(r.ReplyToken, "letter-"+list[0].ID+"@sunshine.example", "records@sacsheriff.example", ""))
+		storetest.Bounce(r.ReplyToken, "letter-"+list[0].ID+"@sunshine.example", "records@sacsheriff.example", "", time.Date(2017, 4, 5, 15, 1, 0, 0, time.UTC)))
 	require.NoError(t, err)
 	b.do("reload", chromedp.Reload())
 	b.waitText("the notice", "Bounced: the follow-up letter to records@sacsheriff.example. It went on Wed 5 Apr, but a mail server returned it undelivered")

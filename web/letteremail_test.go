@@ -190,7 +190,7 @@ func TestRequestPage_LetterBounced(t *testing.T) {
 	bounce := func(r *sunshine.Request, e *sunshine.LetterEmail, failed string) {
 		t.Helper()
 		_, err := b.st.ReceiveEmail(b.fx.Ctx, []string{r.ReplyToken}, "MAILER-DAEMON@mail.sunshine.example", "Undelivered Mail Returned to Sender",
-			storetest.Bounce(r.ReplyToken, "letter-"+e.ID+"@sunshine.example", failed, ""))
+			storetest.Bounce(r.ReplyToken, "letter-"+e.ID+"@sunshine.example", failed, "", b.clk.Now()))
 		require.NoError(t, err)
 	}
 	e := sent(r, sunshine.LetterEmailInput{Kind: sunshine.LetterFollowUp, To: "records@sheriff.example", Cc: []string{"legal@ndlon.example"},

@@ -1,12 +1,20 @@
 package storetest
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // Bounce is a delivery status notification (RFC 3464) as Postfix writes
 // it, to the reply address with token replyToken: the email whose
 // Message-ID is messageID ("letter-<id>@host" for a letter email) did not
 // reach failed, forwarded there from original ("" when it went straight).
-func Bounce(replyToken, messageID, failed, original string) []byte {
+// The returned headers date it sent (none when zero).
+func Bounce(replyToken, messageID, failed, original string, sent time.Time) []byte {
+	date := ""
+	if !sent.IsZero() {
+		date = "Date: " + sent.UTC().Format(time.RFC1123Z) + "\r\n"
+	}
 	orig := "Original-Recipient: rfc822;" + failed + "\r\n"
 	if original != "" {
 		orig = "Original-Recipient: rfc822;" + original + "\r\n"
@@ -35,6 +43,6 @@ func Bounce(replyToken, messageID, failed, original string) []byte {
 		"Return-Path: <request-%[1]s@replies.ndlon.example>\r\n"+
 		"From: \"Admin of ndlon, ndlon\" <reminders@sunshine.example>\r\n"+
 		"To: %[3]s\r\nSubject: California Public Records Act request\r\n"+
-		"Message-ID: <%[2]s>\r\nDate: Wed, 05 Apr 2017 16:59:58 +0000\r\n\r\n"+
-		"--AB12C3D4E5.1491411600/mail.sunshine.example--\r\n", replyToken, messageID, failed, orig)
+		"Message-ID: <%[2]s>\r\n%[5]s\r\n"+
+		"--AB12C3D4E5.1491411600/mail.sunshine.example--\r\n", replyToken, messageID, failed, orig, date)
 }
