@@ -35,6 +35,9 @@ type LetterEmail struct {
 	Subject   string `db:"subject" json:"subject"`
 	Body      string `db:"body" json:"body"`
 	Submit    bool   `db:"submit" json:"submit"`
+	// AttachmentIDs are documents of the request sent with the letter, in
+	// order (a signed PDF of it, an earlier letter).
+	AttachmentIDs []string `db:"-" json:"attachment_ids"`
 
 	Status          LetterEmailStatus `db:"status" json:"status"`
 	Attempts        int               `db:"attempts" json:"attempts"`
@@ -71,6 +74,15 @@ func (e *LetterEmail) NotSent() bool {
 // MaxLetterCc is how many more addresses a letter email may copy.
 const MaxLetterCc = 10
 
+// MaxLetterAttachments is how many documents a letter email may attach,
+// and MaxLetterAttachmentBytes their total size: 7 MiB, about 9.5 MB once
+// encoded for email, under the 10 MB that many agencies' mail servers
+// accept at most.
+const (
+	MaxLetterAttachments     = 10
+	MaxLetterAttachmentBytes = 7 << 20
+)
+
 // LetterEmailInput is a letter to send by email: what the letter page or
 // the API gives.
 type LetterEmailInput struct {
@@ -85,6 +97,8 @@ type LetterEmailInput struct {
 	// Submit the draft request once the email is accepted (only for the
 	// request letter of a draft).
 	Submit bool
+	// AttachmentIDs are documents of the request to attach.
+	AttachmentIDs []string
 }
 
 // Normalize trims the addresses and lines, splits copies given in one
@@ -155,6 +169,18 @@ func (in *LetterEmailInput) Validate() error {
 	}
 	if len([]rune(in.FromParty)) > 500 {
 		bad("from_party", "must be at most 500 characters")
+	}
+	if len(in.AttachmentIDs) > MaxLetterAttachments {
+		bad("attachment_ids", "must name at most %d documents", MaxLetterAttachments)
+	} else {
+		seenDoc := map[string]bool{}
+		for _, id := range in.AttachmentIDs {
+			if seenDoc[strings.ToLower(id)] {
+				bad("attachment_ids", "names %s twice", id)
+				break
+			}
+			seenDoc[strings.ToLower(id)] = true
+		}
 	}
 	return JoinInvalid(errs...)
 }

@@ -1,6 +1,7 @@
 package sunshine_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -45,6 +46,17 @@ func TestLetterEmailInput_Validate(t *testing.T) {
 		{"CopyTwice", func(in *sunshine.LetterEmailInput) { in.Cc = []string{"Records@Agency.gov"} }, []string{"cc"}},
 		{"TooManyCopies", func(in *sunshine.LetterEmailInput) { in.Cc = strings.Fields(strings.Repeat("a@x.org ", 11)) }, []string{"cc"}},
 		{"SubjectLines", func(in *sunshine.LetterEmailInput) { in.Subject = "One\nTwo" }, []string{"subject"}},
+		{"Attachments", func(in *sunshine.LetterEmailInput) {
+			in.AttachmentIDs = []string{"5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d", "4e5f6a7b-8c9d-4e0f-9a1b-2c3d4e5f6a7b"}
+		}, nil},
+		{"AttachmentTwice", func(in *sunshine.LetterEmailInput) {
+			in.AttachmentIDs = []string{"5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d", "5A6B7C8D-9E0F-4A1B-8C2D-3E4F5A6B7C8D"}
+		}, []string{"attachment_ids"}},
+		{"TooManyAttachments", func(in *sunshine.LetterEmailInput) {
+			for i := range 11 {
+				in.AttachmentIDs = append(in.AttachmentIDs, fmt.Sprintf("5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c%02d", i))
+			}
+		}, []string{"attachment_ids"}},
 		{"Everything", func(in *sunshine.LetterEmailInput) {
 			*in = sunshine.LetterEmailInput{Kind: "appeal", ToParty: strings.Repeat("x", 501), FromParty: strings.Repeat("y", 501)}
 		}, []string{"kind", "to", "subject", "body", "to_party", "from_party"}},

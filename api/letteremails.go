@@ -22,6 +22,8 @@ type letterEmailInput struct {
 	Subject    string         `json:"subject"`
 	Body       string         `json:"body"`
 	Submit     bool           `json:"submit"`
+	// AttachmentIDs are documents of the request to attach, in order.
+	AttachmentIDs []string `json:"attachment_ids"`
 }
 
 // letter is the input as the store takes it, normalized as the letter
@@ -30,7 +32,8 @@ type letterEmailInput struct {
 func (in letterEmailInput) letter() (sunshine.LetterEmailInput, error) {
 	var fe fieldErrors
 	out := sunshine.LetterEmailInput{Kind: sunshine.LetterKind(in.Kind), To: in.To, Cc: in.Cc, CopySender: true,
-		ToParty: in.ToParty, FromParty: in.FromParty, Subject: in.Subject, Body: in.Body, Submit: in.Submit}
+		ToParty: in.ToParty, FromParty: in.FromParty, Subject: in.Subject, Body: in.Body, Submit: in.Submit,
+		AttachmentIDs: in.AttachmentIDs}
 	if v := set(&fe, "copy_sender", in.CopySender); v != nil {
 		out.CopySender = *v
 	}

@@ -321,3 +321,32 @@ func TestLetterEmails_Bounced(t *testing.T) {
 	require.Nil(t, again.body["sent_at"])
 	require.Nil(t, again.body["bounce_document_id"])
 }
+
+// A letter email attaches documents of its request, listed in order; one
+// of another request is a 400 naming attachment_ids, and nothing is queued.
+func TestLetterEmails_Attachments(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	a := b.agency("Sheriff", "us-ca")
+	id := b.request(a, "2017-03-27")
+	other := b.request(a, "2017-03-27")
+	upload := func(requestID, name string) string {
+		d, err := b.st.CreateDocument(b.fx.Ctx, store.NewDocument{RequestID: requestID, Filename: name, ContentType: "application/pdf",
+			Content: bytes.NewReader([]byte("%PDF-1.4 " + name))})
+		require.NoError(t, err)
+		return d.ID
+	}
+	signed, earlier, theirs := upload(id, "signed.pdf"), upload(id, "earlier.pdf"), upload(other, "theirs.pdf")
+	path := "/api/v1/requests/" + id + "/letter_emails"
+
+	r := b.call("POST", path, b.token, letterEmail(map[string]any{"attachment_ids": []string{signed, theirs}}))
+	require.Equal(t, http.StatusBadRequest, r.status(), r.rec.Body.String())
+	require.Equal(t, []string{"attachment_ids"}, r.fieldErrors())
+	require.Empty(t, b.call("GET", path, b.token, nil).items())
+
+	r = b.call("POST", path, b.token, letterEmail(map[string]any{"attachment_ids": []string{earlier, signed}}))
+	require.Equal(t, http.StatusAccepted, r.status(), r.rec.Body.String())
+	require.Equal(t, []any{earlier, signed}, r.body["attachment_ids"])
+	none := b.call("POST", path, b.token, letterEmail(map[string]any{"kind": "follow_up"}))
+	require.Equal(t, []any{}, none.body["attachment_ids"], "none: an empty list")
+}

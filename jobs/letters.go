@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"time"
 
@@ -44,7 +45,7 @@ func (j *Reminders) deliverLetter(ctx context.Context, c store.ClaimedLetterEmai
 	switch {
 	case err != nil && sunshine.ErrorCode(err) == sunshine.ENotFound:
 		res.Failed++
-		return j.store.MarkLetterEmailFailed(ctx, c, err.Error(), j.clock.Now(), true)
+		return j.store.MarkLetterEmailFailed(ctx, c, sunshine.ErrorMessage(err), j.clock.Now(), true)
 	case err != nil:
 		final, err := j.retryLetter(ctx, c, fmt.Errorf("compose: %w", err))
 		res.retried(final)
@@ -114,7 +115,26 @@ func (j *Reminders) composeLetter(ctx context.Context, c store.ClaimedLetterEmai
 	for _, id := range earlier {
 		msg.Thread = append(msg.Thread, "letter-"+id)
 	}
-	return msg, nil
+	msg.Attachments, err = j.letterAttachments(ctx, &c.LetterEmail)
+	return msg, err
+}
+
+// letterAttachments reads the documents a letter attaches: a few MiB at
+// most (sunshine.MaxLetterAttachmentBytes), one letter at a time.
+func (j *Reminders) letterAttachments(ctx context.Context, e *sunshine.LetterEmail) ([]mail.Attachment, error) {
+	docs, err := j.store.LetterAttachments(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	var out []mail.Attachment
+	for _, d := range docs {
+		content, err := io.ReadAll(j.store.Content(ctx, d))
+		if err != nil {
+			return nil, fmt.Errorf("read attachment %s: %w", d.ID, err)
+		}
+		out = append(out, mail.Attachment{Filename: d.Filename, ContentType: d.ContentType, Content: content})
+	}
+	return out, nil
 }
 
 // retryLetter schedules a letter's next attempt as retryOrFail does a

@@ -1,6 +1,7 @@
 package jobs_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -16,6 +17,7 @@ import (
 	"github.com/sunshine-records/sunshine/jobs"
 	"github.com/sunshine-records/sunshine/mail"
 	"github.com/sunshine-records/sunshine/mail/mailtest"
+	"github.com/sunshine-records/sunshine/store"
 	"github.com/sunshine-records/sunshine/store/storetest"
 )
 
@@ -286,4 +288,52 @@ func TestDeliverLetters_Bounced(t *testing.T) {
 	comms, _, err := b.st.FindCommunications(b.fx.Ctx, b.req.ID, 10, "")
 	require.NoError(t, err)
 	require.Len(t, comms, 2, "both sendings are logged")
+}
+
+// A letter's attachments go with it over real SMTP, byte for byte; one
+// whose document was removed before it went fails at once, saying why.
+func TestDeliverLetters_Attachments(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	b.clock.Set(at("2017-04-07"))
+	pdf := append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte{0, 0xfe, 'a'}, 300000)...) // 900 KB: several stored chunks
+	signed, err := b.st.CreateDocument(b.fx.Ctx, store.NewDocument{RequestID: b.req.ID, Filename: "Follow-up, signed.pdf",
+		ContentType: "application/pdf", Content: bytes.NewReader(pdf)})
+	require.NoError(t, err)
+	in := sunshine.LetterEmailInput{Kind: sunshine.LetterFollowUp, To: "records@sacsheriff.example", Subject: "Follow-up",
+		Body: "The signed letter is attached.", AttachmentIDs: []string{signed.ID}}
+	_, err = b.st.QueueLetterEmail(b.fx.Ctx, b.req.ID, in)
+	require.NoError(t, err)
+	mp := mailtest.Start(t)
+	mailer, err := mail.NewSMTP(mp.URL(), "Sunshine <reminders@sunshine.example>")
+	require.NoError(t, err)
+	r := b.runner(mailer)
+
+	res, err := r.DeliverLetters(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, jobs.DeliveryResult{Sent: 1}, res)
+	got := mp.Messages(t)
+	require.Len(t, got, 1)
+	full := mp.Message(t, got[0].ID)
+	require.Len(t, full.Attachments, 1)
+	require.Equal(t, "Follow-up, signed.pdf", full.Attachments[0].FileName)
+	require.Equal(t, "application/pdf", full.Attachments[0].ContentType)
+	require.Equal(t, pdf, mp.Part(t, got[0].ID, full.Attachments[0].PartID))
+
+	// Removed before it went: failed at once, no attempt left to waste.
+	removed, err := b.st.CreateDocument(b.fx.Ctx, store.NewDocument{RequestID: b.req.ID, Filename: "draft.pdf",
+		ContentType: "application/pdf", Content: bytes.NewReader([]byte("%PDF-1.4 draft"))})
+	require.NoError(t, err)
+	in.AttachmentIDs = []string{removed.ID}
+	queued, err := b.st.QueueLetterEmail(b.fx.Ctx, b.req.ID, in)
+	require.NoError(t, err)
+	require.NoError(t, b.st.DeleteDocument(b.fx.Ctx, removed.ID))
+	res, err = r.DeliverLetters(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, jobs.DeliveryResult{Failed: 1}, res)
+	failed, err := b.st.FindLetterEmail(b.fx.Ctx, queued.ID)
+	require.NoError(t, err)
+	require.Equal(t, sunshine.LetterEmailFailed, failed.Status)
+	require.Equal(t, "a document it attaches (draft.pdf) was removed: cancel it, and send the letter again without it", failed.LastError)
+	require.Len(t, mp.Messages(t), 1, "nothing more was sent")
 }

@@ -11,6 +11,7 @@
 package mail
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -55,6 +56,15 @@ type Message struct {
 	// agency's own auto-replies (acknowledgments with a tracking number)
 	// are not held back.
 	Letter bool
+	// Attachments go with the message, in order.
+	Attachments []Attachment
+}
+
+// Attachment is a file sent with a message: its name, its type
+// ("application/pdf") and its bytes.
+type Attachment struct {
+	Filename, ContentType string
+	Content               []byte
 }
 
 // Mailer delivers messages.
@@ -214,6 +224,15 @@ func (s sender) build(m Message, now time.Time) (*gomail.Msg, error) {
 		msg.SetBodyString(gomail.TypeTextPlain, m.Text)
 	default:
 		msg.SetBodyString(gomail.TypeTextHTML, m.HTML)
+	}
+	for _, a := range m.Attachments {
+		opts := []gomail.FileOption{}
+		if a.ContentType != "" {
+			opts = append(opts, gomail.WithFileContentType(gomail.ContentType(a.ContentType)))
+		}
+		if err := msg.AttachReader(oneLine(a.Filename), bytes.NewReader(a.Content), opts...); err != nil {
+			return nil, fmt.Errorf("mail: message %s: attach %q: %w", m.ID, a.Filename, err)
+		}
 	}
 	return msg, nil
 }

@@ -1,6 +1,7 @@
 package mail_test
 
 import (
+	"bytes"
 	"context"
 	"net/url"
 	"strings"
@@ -91,6 +92,30 @@ func TestSMTP(t *testing.T) {
 		require.True(t, ok)
 		require.NotContains(t, sent, "ana@ndlon.example", "no header names the blind copy")
 		require.Equal(t, "Dear records officer,\n\nUnder the California Public Records Act…", strings.TrimSpace(normalize(full.Text)))
+		require.Empty(t, full.Attachments)
+	})
+
+	t.Run("LetterAttachments", func(t *testing.T) {
+		// Documents go with a letter as attachments, in order, with their
+		// names and types, byte for byte.
+		srv.DeleteAll(t)
+		m, err := mail.NewSMTP(srv.URL(), from)
+		require.NoError(t, err)
+		pdf := append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte{0, 0xff, 'x'}, 5000)...)
+		letter := mail.Message{ID: "letter-2", To: "records@sheriff.example", Subject: "Public records request", Text: "Signed letter attached.",
+			Letter: true, Attachments: []mail.Attachment{{Filename: "CPRA request, signed.pdf", ContentType: "application/pdf", Content: pdf},
+				{Filename: "notes.txt", ContentType: "text/plain; charset=utf-8", Content: []byte("Ünïcode notes\n")}}}
+		require.Equal(t, []error{nil}, m.Send(context.Background(), []mail.Message{letter}))
+		got := srv.Messages(t)
+		require.Len(t, got, 1)
+		full := srv.Message(t, got[0].ID)
+		require.Len(t, full.Attachments, 2)
+		require.Equal(t, "CPRA request, signed.pdf", full.Attachments[0].FileName)
+		require.Equal(t, "application/pdf", full.Attachments[0].ContentType)
+		require.Equal(t, pdf, srv.Part(t, got[0].ID, full.Attachments[0].PartID))
+		require.Equal(t, "notes.txt", full.Attachments[1].FileName)
+		require.Equal(t, []byte("Ünïcode notes\n"), srv.Part(t, got[0].ID, full.Attachments[1].PartID))
+		require.Equal(t, "Signed letter attached.", strings.TrimSpace(normalize(full.Text)))
 	})
 
 	t.Run("Auth", func(t *testing.T) {

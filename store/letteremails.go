@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,21 +22,28 @@ import (
 
 const letterEmailColumns = `id, org_id, request_id, kind, sender_id, to_address, cc, copy_sender, to_party, from_party,
 	subject, body, submit, status, attempts, next_attempt_at, sent_at, last_error, communication_id, created_at,
-	bounced_at, bounce_document_id`
+	bounced_at, bounce_document_id, attachment_ids`
 
 type letterEmailRow struct {
 	sunshine.LetterEmail
-	Cc        pq.StringArray `db:"cc"`
-	ClaimedAt *time.Time     `db:"claimed_at"` // read by delivery's claim only
+	Cc            pq.StringArray `db:"cc"`
+	AttachmentIDs pq.StringArray `db:"attachment_ids"`
+	ClaimedAt     *time.Time     `db:"claimed_at"` // read by delivery's claim only
 }
 
 func (row *letterEmailRow) domain() *sunshine.LetterEmail {
 	e := row.LetterEmail
-	e.Cc = []string(row.Cc)
-	if e.Cc == nil {
-		e.Cc = []string{}
-	}
+	e.Cc = nonNil(row.Cc)
+	e.AttachmentIDs = nonNil(row.AttachmentIDs)
 	return &e
+}
+
+// nonNil is list, or an empty list for none (a JSON array, not null).
+func nonNil(list []string) []string {
+	if list == nil {
+		return []string{}
+	}
+	return list
 }
 
 // QueueLetterEmail puts a letter of request requestID in the outbox for
@@ -121,23 +129,71 @@ func (s *Store) queueLetter(ctx context.Context, tx *sqlx.Tx, r *sunshine.Reques
 	if err := sunshine.JoinInvalid(in.Validate(), in.CheckSubmit(r)); err != nil {
 		return nil, err
 	}
+	if err := checkAttachments(ctx, tx, r, in.AttachmentIDs); err != nil {
+		return nil, err
+	}
 	if err := onItsWay(ctx, tx, r, in.Kind); err != nil {
 		return nil, err
 	}
 	const q = `INSERT INTO letter_emails (org_id, request_id, kind, sender_id, to_address, cc, copy_sender, to_party,
-			from_party, subject, body, submit, next_attempt_at, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING ` + letterEmailColumns
-	cc := in.Cc
-	if cc == nil {
-		cc = []string{} // (a nil array is NULL)
-	}
+			from_party, subject, body, submit, next_attempt_at, created_at, attachment_ids)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14) RETURNING ` + letterEmailColumns
 	var row letterEmailRow
-	err := sqlx.GetContext(ctx, tx, &row, q, r.OrgID, r.ID, in.Kind, sender, in.To, pq.Array(cc), in.CopySender,
-		in.ToParty, in.FromParty, in.Subject, in.Body, in.Submit, s.clock.Now())
+	// (nonNil: a nil array is NULL)
+	err := sqlx.GetContext(ctx, tx, &row, q, r.OrgID, r.ID, in.Kind, sender, in.To, pq.Array(nonNil(in.Cc)), in.CopySender,
+		in.ToParty, in.FromParty, in.Subject, in.Body, in.Submit, s.clock.Now(), pq.Array(nonNil(in.AttachmentIDs)))
 	if err != nil {
 		return nil, translate(err, "letter email")
 	}
 	return row.domain(), nil
+}
+
+// checkAttachments refuses attachments that are not live documents of r
+// (another request's, one removed, an ID that is none), or that together
+// are larger than an email to an agency may carry.
+func checkAttachments(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	var total int64
+	for _, id := range ids {
+		d, err := findDocument(ctx, tx, r.OrgID, id)
+		if sunshine.ErrorCode(err) == sunshine.ENotFound || (err == nil && d.RequestID != r.ID) {
+			return sunshine.FieldInvalid("attachment_ids", "%s is not a document of this request", id)
+		} else if err != nil {
+			return err
+		}
+		total += d.Size
+	}
+	if total > sunshine.MaxLetterAttachmentBytes {
+		return sunshine.FieldInvalid("attachment_ids", "are %s together: at most %s fits in an email to an agency; send the larger ones another way",
+			sizeWords(total), sizeWords(sunshine.MaxLetterAttachmentBytes))
+	}
+	return nil
+}
+
+// sizeWords says a size in MiB for people: "7.5 MiB".
+func sizeWords(n int64) string {
+	return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MiB"
+}
+
+// LetterAttachments reads the documents letter e attaches, in order. One
+// removed since it was queued is not found (ENotFound, naming it): the
+// letter cannot go as it was written.
+func (s *Store) LetterAttachments(ctx context.Context, e *sunshine.LetterEmail) ([]*sunshine.Document, error) {
+	out := make([]*sunshine.Document, 0, len(e.AttachmentIDs))
+	for _, id := range e.AttachmentIDs {
+		d, err := findDocument(ctx, s.q(), e.OrgID, id)
+		if sunshine.ErrorCode(err) == sunshine.ENotFound {
+			name := id
+			_ = sqlx.GetContext(ctx, s.q(), &name, `SELECT filename FROM documents WHERE org_id = $1 AND id = $2`, e.OrgID, id)
+			return nil, sunshine.Errorf(sunshine.ENotFound, "a document it attaches (%s) was removed: cancel it, and send the letter again without it", name)
+		} else if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, nil
 }
 
 // RequestLetters says where a request's request letter stands: the day
@@ -508,7 +564,24 @@ func (s *Store) logSentLetter(ctx context.Context, tx *sqlx.Tx, r *sunshine.Requ
 		return nil, err
 	}
 	extra := map[string]any{"emailed_to": c.To, "letter_email_id": c.ID}
-	return s.logCommunication(ctx, tx, r, cm, sunshine.CommunicationInput{Communication: cm}, extra, note)
+	if len(c.AttachmentIDs) > 0 {
+		var names []string
+		err := sqlx.SelectContext(ctx, tx, &names, `SELECT d.filename FROM unnest($2::uuid[]) WITH ORDINALITY AS a (id, n)
+			JOIN documents d ON d.org_id = $1 AND d.id = a.id ORDER BY a.n`, r.OrgID, pq.Array(c.AttachmentIDs))
+		if err != nil {
+			return nil, translate(err, "documents")
+		}
+		extra["attachments"] = names
+	}
+	logged, err := s.logCommunication(ctx, tx, r, cm, sunshine.CommunicationInput{Communication: cm}, extra, note)
+	if err != nil || logged == nil || len(c.AttachmentIDs) == 0 {
+		return logged, err
+	}
+	// Its attachments came with no communication (uploaded for it): now
+	// they went with this one. One that came with another stays with it.
+	_, err = tx.ExecContext(ctx, `UPDATE documents SET communication_id = $2
+		WHERE org_id = $1 AND id = ANY($3::uuid[]) AND communication_id IS NULL AND deleted_at IS NULL`, r.OrgID, logged.ID, pq.Array(c.AttachmentIDs))
+	return logged, translate(err, "documents")
 }
 
 // emailReceipt is when the agency receives a request emailed today: today,

@@ -16,6 +16,7 @@ import (
 
 	sunshine "github.com/sunshine-records/sunshine"
 	"github.com/sunshine-records/sunshine/deadline"
+	"github.com/sunshine-records/sunshine/store"
 )
 
 // letterPageData is the page that drafts a request's letter
@@ -41,6 +42,10 @@ type letterPageData struct {
 	// ReceiptWords say when a request emailed today is received, by its
 	// law: "received the day it goes".
 	ReceiptWords string
+	// Documents are the request's, to attach to the letter sent by email
+	// (not the bounces of its letters); MaxAttach says the limit in words.
+	Documents []*sunshine.Document
+	MaxAttach string
 }
 
 // Mailto is a mailto: link of the letter as drafted (the page's script
@@ -67,7 +72,8 @@ func mailtoURL(to, cc, subject, body string) string {
 // letterFieldLabels name the letter form's fields in its error summary as
 // their labels do.
 var letterFieldLabels = map[string]string{"to": "To", "subject": "Subject", "body": "Letter",
-	"occurred_on": "Sent on", "channel": "Sent by", "email_to": "Email to", "cc": "Copy to", "submit": "Submit the request"}
+	"occurred_on": "Sent on", "channel": "Sent by", "email_to": "Email to", "cc": "Copy to", "submit": "Submit the request",
+	"attachment_ids": "Attach"}
 
 func newLetterForm(values url.Values) *reqForm {
 	f := newReqForm("letter", values)
@@ -150,6 +156,19 @@ func (s *Server) renderLetter(c *gin.Context, status int, r *sunshine.Request, a
 		}
 	}
 	d.AgencyEmail = a.Email
+	if d.CanWrite {
+		docs, _, err := s.store.FindDocuments(ctxOf(c), r.ID, store.All, "")
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		for _, doc := range docs {
+			if !doc.Bounce {
+				d.Documents = append(d.Documents, doc)
+			}
+		}
+		d.MaxAttach = fmt.Sprintf("at most %d, %s together", sunshine.MaxLetterAttachments, fileSize(sunshine.MaxLetterAttachmentBytes))
+	}
 	d.ReceiptWords = "received the day it goes"
 	if j, err := deadline.Lookup(r.Jurisdiction); err == nil && j.ElectronicReceipt > 0 {
 		d.ReceiptWords = fmt.Sprintf("received %s after it goes (%s)", j.Days(j.ElectronicReceipt, deadline.BusinessDays), j.ElectronicReceiptCitation)

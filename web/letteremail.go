@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -46,7 +47,8 @@ func (s *Server) handleLetterSend(c *gin.Context) {
 		return
 	}
 	in := sunshine.LetterEmailInput{Kind: kind, To: f.V("email_to"), Cc: []string{f.V("cc")}, CopySender: f.V("copy_sender") == "1",
-		ToParty: f.V("to"), FromParty: f.V("from"), Subject: f.V("subject"), Body: f.V("body"), Submit: f.V("submit") == "1"}
+		ToParty: f.V("to"), FromParty: f.V("from"), Subject: f.V("subject"), Body: f.V("body"), Submit: f.V("submit") == "1",
+		AttachmentIDs: f.Values["attachment_ids"]}
 	in.Normalize()
 	e, err := s.store.QueueLetterEmail(ctxOf(c), r.ID, in)
 	if err != nil {
@@ -59,6 +61,11 @@ func (s *Server) handleLetterSend(c *gin.Context) {
 		return
 	}
 	what := e.Describe()
+	if n := len(e.AttachmentIDs); n == 1 {
+		what += " with 1 attachment"
+	} else if n > 1 {
+		what += fmt.Sprintf(" with %d attachments", n)
+	}
 	note := strings.ToUpper(what[:1]) + what[1:] + " is on its way"
 	if e.Submit {
 		note += ": the request is submitted once the mail server takes it"

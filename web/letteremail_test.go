@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/store"
 	"github.com/sunshine-records/sunshine/store/storetest"
 )
 
@@ -161,6 +162,43 @@ func TestRequestPage_LetterNotSent(t *testing.T) {
 	// Cancelled: nothing to send again, and the page says so.
 	requireRedirect(t, b.post("/letter_emails/"+e.ID+"/retry", nil), "/requests/"+r.ID)
 	require.Contains(t, html.UnescapeString(body(b.get("/requests/"+r.ID))), "the follow-up letter to records@sheriff.example is cancelled: only one the mail server refused or returned is sent again")
+}
+
+// The letter page offers the request's documents to attach (not the
+// bounces of its letters); one of another request is refused, the page
+// keeping what was ticked; those ticked go with the letter.
+func TestLetterPage_SendWithAttachments(t *testing.T) {
+	t.Parallel()
+	b, a, r := sacramento(t)
+	upload := func(r *sunshine.Request, name string) *sunshine.Document {
+		d, err := b.st.CreateDocument(b.fx.Ctx, store.NewDocument{RequestID: r.ID, Filename: name, ContentType: "application/pdf",
+			Content: strings.NewReader("%PDF-1.4 " + name)})
+		require.NoError(t, err)
+		return d
+	}
+	other := &sunshine.Request{AgencyID: a.ID, Title: "Booking logs", DeliveryMethod: sunshine.DeliveryEmail}
+	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, other))
+	signed, theirs := upload(r, "Follow-up, signed.pdf"), upload(other, "theirs.pdf")
+
+	page := html.UnescapeString(body(b.get("/requests/" + r.ID + "/letter?kind=follow_up")))
+	require.Contains(t, page, "Attach <span class=\"hint\">(optional: documents of this request, at most 10, 7.0 MiB together)</span>")
+	require.Contains(t, page, `<input type="checkbox" id="attach-`+signed.ID+`" name="attachment_ids" value="`+signed.ID+`" >`)
+	require.NotContains(t, page, theirs.ID)
+
+	form := sendForm(t, page, url.Values{"kind": {"follow_up"}, "attachment_ids": {signed.ID, theirs.ID}})
+	rec := b.post("/requests/"+r.ID+"/letter/send", form)
+	require.Equal(t, http.StatusBadRequest, rec.Code)
+	got := html.UnescapeString(body(rec))
+	require.Contains(t, got, "Attach: "+theirs.ID+" is not a document of this request")
+	require.Contains(t, got, `name="attachment_ids" value="`+signed.ID+`" checked>`, "as ticked")
+
+	form["attachment_ids"] = []string{signed.ID}
+	requireRedirect(t, b.post("/requests/"+r.ID+"/letter/send", form), "/requests/"+r.ID)
+	require.Contains(t, html.UnescapeString(body(b.get("/requests/"+r.ID))), "The follow-up letter to records@sheriff.example with 1 attachment is on its way.")
+	list, err := b.st.FindLetterEmails(b.fx.Ctx, r.ID)
+	require.NoError(t, err)
+	require.Len(t, list, 1)
+	require.Equal(t, []string{signed.ID}, list[0].AttachmentIDs)
 }
 
 // A letter that bounced after it went says so at the top of the request,

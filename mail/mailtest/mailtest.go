@@ -71,9 +71,19 @@ type Full struct {
 	Date      time.Time `json:"Date"`
 	Text      string    `json:"Text"`
 	HTML      string    `json:"HTML"`
+	// Attachments are the files it carries, in order; Part reads one.
+	Attachments []Attachment `json:"Attachments"`
 	// Headers maps each header name, as Mailpit reports it, to its values;
 	// use Header to look one up case-insensitively.
 	Headers map[string][]string `json:"-"`
+}
+
+// Attachment is a file a message carries, as Mailpit lists it.
+type Attachment struct {
+	PartID      string `json:"PartID"`
+	FileName    string `json:"FileName"`
+	ContentType string `json:"ContentType"`
+	Size        int    `json:"Size"`
 }
 
 // Header returns the first value of the header name, matched case-insensitively.
@@ -313,6 +323,15 @@ func (s *Server) Raw(t testing.TB, id string) []byte {
 	t.Helper()
 	var b []byte
 	s.do(t, http.MethodGet, "/api/v1/message/"+url.PathEscape(id)+"/raw", nil, &b)
+	return b
+}
+
+// Part returns the decoded bytes of part partID (Attachment.PartID) of
+// the message with Mailpit's ID id.
+func (s *Server) Part(t testing.TB, id, partID string) []byte {
+	t.Helper()
+	var b []byte
+	s.do(t, http.MethodGet, "/api/v1/message/"+url.PathEscape(id)+"/part/"+url.PathEscape(partID), nil, &b)
 	return b
 }
 

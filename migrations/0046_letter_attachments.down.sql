@@ -1,0 +1,1 @@
+ALTER TABLE letter_emails DROP COLUMN attachment_ids;
