@@ -1082,21 +1082,27 @@ func TestBrowser_ReplyByEmail(t *testing.T) {
 // letter, saying it was emailed from Sunshine.
 func TestBrowser_SendLetterByEmail(t *testing.T) {
 	b, ls := openRequestPage(t)
+	signed, err := ls.st.CreateDocument(ls.ndlon.Ctx, store.NewDocument{RequestID: ls.request.ID, Filename: "Follow-up, signed.pdf",
+		ContentType: "application/pdf", Content: strings.NewReader("%PDF-1.4 signed")})
+	require.NoError(t, err)
 	b.do("the follow-up letter", chromedp.Navigate(ls.url+"/requests/"+ls.request.ID+"/letter?kind=follow_up"),
 		chromedp.WaitVisible(chromedp.CSS(`#letter-email-to`)))
 	require.Equal(t, "records@sacsheriff.example", evaluate[string](b, "the address", `document.querySelector('#letter-email-to').value`))
 	b.do("a copy to legal, and send", chromedp.SetValue(chromedp.CSS(`#letter-cc`), "legal@ndlon.example"),
 		chromedp.Evaluate[chromedp.Void](`document.querySelector('#letter-body').value += "\nPlease answer by email."`),
+		chromedp.Click(chromedp.CSS(`label[for="attach-`+signed.ID+`"]`)),
 		chromedp.ScrollIntoView(chromedp.CSS(`#send`)))
 	b.screenshot("letter-send")
 	b.do("send", chromedp.Click(chromedp.CSS(`button[formaction$="/letter/send"]`)))
-	b.waitText("on its way", "Sending the follow-up letter to records@sacsheriff.example, since 08:00 Wed 5 Apr.")
+	b.waitText("on its way", "The follow-up letter to records@sacsheriff.example with 1 attachment is on its way.",
+		"Sending the follow-up letter to records@sacsheriff.example, since 08:00 Wed 5 Apr.")
 	b.screenshot("letter-sending")
 
 	list, err := ls.st.FindLetterEmails(ls.ndlon.Ctx, ls.request.ID)
 	require.NoError(t, err)
 	require.Len(t, list, 1)
 	require.Equal(t, []string{"legal@ndlon.example"}, list[0].Cc)
+	require.Equal(t, []string{signed.ID}, list[0].AttachmentIDs, "the document ticked")
 	require.True(t, strings.HasSuffix(list[0].Body, "\nPlease answer by email."), list[0].Body)
 	comms, _, err := ls.st.FindCommunications(ls.ndlon.Ctx, ls.request.ID, 10, "")
 	require.NoError(t, err)
