@@ -116,4 +116,13 @@ func TestStore_LetterAttachmentRemoved(t *testing.T) {
 	_, err = b.s.LetterAttachments(b.ctx, &c.LetterEmail)
 	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
 	require.ErrorContains(t, err, "a document it attaches (signed.pdf) was removed: cancel it, and send the letter again without it")
+
+	// Failed for it, it is not sent again as it is.
+	require.NoError(t, b.s.MarkLetterEmailFailed(b.ctx, c, sunshine.ErrorMessage(err), b.clk.Now(), true))
+	_, err = b.s.RetryLetterEmail(b.ctx, c.ID, "")
+	require.Equal(t, sunshine.EConflict, sunshine.ErrorCode(err))
+	require.ErrorContains(t, err, "(signed.pdf) was removed")
+	got, err := b.s.FindLetterEmail(b.ctx, c.ID)
+	require.NoError(t, err)
+	require.Equal(t, sunshine.LetterEmailFailed, got.Status)
 }

@@ -181,12 +181,16 @@ func sizeWords(n int64) string {
 // removed since it was queued is not found (ENotFound, naming it): the
 // letter cannot go as it was written.
 func (s *Store) LetterAttachments(ctx context.Context, e *sunshine.LetterEmail) ([]*sunshine.Document, error) {
-	out := make([]*sunshine.Document, 0, len(e.AttachmentIDs))
-	for _, id := range e.AttachmentIDs {
-		d, err := findDocument(ctx, s.q(), e.OrgID, id)
+	return letterAttachments(ctx, s.q(), e.OrgID, e.AttachmentIDs)
+}
+
+func letterAttachments(ctx context.Context, q sqlx.QueryerContext, org string, ids []string) ([]*sunshine.Document, error) {
+	out := make([]*sunshine.Document, 0, len(ids))
+	for _, id := range ids {
+		d, err := findDocument(ctx, q, org, id)
 		if sunshine.ErrorCode(err) == sunshine.ENotFound {
 			name := id
-			_ = sqlx.GetContext(ctx, s.q(), &name, `SELECT filename FROM documents WHERE org_id = $1 AND id = $2`, e.OrgID, id)
+			_ = sqlx.GetContext(ctx, q, &name, `SELECT filename FROM documents WHERE org_id = $1 AND id = $2`, org, id)
 			return nil, sunshine.Errorf(sunshine.ENotFound, "a document it attaches (%s) was removed: cancel it, and send the letter again without it", name)
 		} else if err != nil {
 			return nil, err
@@ -392,6 +396,12 @@ func (s *Store) RetryLetterEmail(ctx context.Context, id, to string) (*sunshine.
 			return "", nil, err
 		}
 		if err := onItsWay(ctx, tx, r, e.Kind); err != nil {
+			return "", nil, err
+		}
+		// (it would fail again at once)
+		if _, err := letterAttachments(ctx, tx, r.OrgID, e.AttachmentIDs); sunshine.ErrorCode(err) == sunshine.ENotFound {
+			return "", nil, sunshine.Errorf(sunshine.EConflict, "%s", sunshine.ErrorMessage(err))
+		} else if err != nil {
 			return "", nil, err
 		}
 		// A bounced letter starts again as one never sent: its bounce is
