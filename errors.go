@@ -24,6 +24,7 @@ const (
 	ETooLarge      Code = "too_large"              // 413: the body exceeds the limit
 	EUnsupported   Code = "unsupported_media_type" // 415: the body is not JSON
 	EPrecondition  Code = "precondition_failed"    // 412: If-Match does not match
+	ETooMany       Code = "too_many_requests"      // 429: a limit per hour is reached
 )
 
 // FieldError names one invalid input field.

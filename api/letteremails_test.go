@@ -350,3 +350,20 @@ func TestLetterEmails_Attachments(t *testing.T) {
 	none := b.call("POST", path, b.token, letterEmail(map[string]any{"kind": "follow_up"}))
 	require.Equal(t, []any{}, none.body["attachment_ids"], "none: an empty list")
 }
+
+// Past the organization's hourly limit a letter email is a 429 problem
+// saying when the next fits, and nothing is queued.
+func TestLetterEmails_TooMany(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.st.LettersPerHour = 1
+	a := b.agency("Sheriff", "us-ca")
+	first, second := b.request(a, "2017-03-27"), b.request(a, "2017-03-27")
+	r := b.call("POST", "/api/v1/requests/"+first+"/letter_emails", b.token, letterEmail(nil))
+	require.Equal(t, http.StatusAccepted, r.status(), r.rec.Body.String())
+	r = b.call("POST", "/api/v1/requests/"+second+"/letter_emails", b.token, letterEmail(nil))
+	require.Equal(t, http.StatusTooManyRequests, r.status(), r.rec.Body.String())
+	require.Equal(t, "https://github.com/sunshine-records/sunshine/blob/main/docs/api.md#too_many_requests", r.str("type"))
+	require.Contains(t, r.str("detail"), "may send 1 an hour: send this one in 60 minutes")
+	require.Empty(t, b.call("GET", "/api/v1/requests/"+second+"/letter_emails", b.token, nil).items())
+}

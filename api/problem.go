@@ -38,6 +38,7 @@ var statusFor = map[sunshine.Code]int{
 	sunshine.EUnprocessable: http.StatusUnprocessableEntity,
 	sunshine.EUnavailable:   http.StatusServiceUnavailable,
 	sunshine.EInternal:      http.StatusInternalServerError,
+	sunshine.ETooMany:       http.StatusTooManyRequests,
 }
 
 var titleFor = map[sunshine.Code]string{
@@ -52,6 +53,7 @@ var titleFor = map[sunshine.Code]string{
 	sunshine.EUnprocessable: "Cannot be processed",
 	sunshine.EUnavailable:   "Service unavailable",
 	sunshine.EInternal:      "Internal error",
+	sunshine.ETooMany:       "Too many requests",
 	"method_not_allowed":    "Method not allowed",
 }
 

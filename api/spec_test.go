@@ -175,7 +175,7 @@ func TestSpec_Document(t *testing.T) {
 	require.NoError(t, err)
 	md := string(raw)
 	for _, code := range []string{"invalid", "unauthorized", "forbidden", "not_found", "conflict", "precondition_failed",
-		"too_large", "unsupported_media_type", "unprocessable", "unavailable", "internal", "method_not_allowed"} {
+		"too_large", "unsupported_media_type", "unprocessable", "too_many_requests", "unavailable", "internal", "method_not_allowed"} {
 		require.Contains(t, md, `<a id="`+code+`"></a>`, "docs/api.md has no anchor for problem type %s", code)
 		require.Contains(t, doc.Components.Schemas["Problem"].Value.Properties["type"].Value.Enum,
 			any("https://github.com/sunshine-records/sunshine/blob/main/docs/api.md#"+code))

@@ -1,9 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -90,6 +93,9 @@ func (s *Store) queueLetters(ctx context.Context, letters []LetterFor, name bool
 	slices.SortFunc(order, func(a, b int) int { return strings.Compare(letters[a].RequestID, letters[b].RequestID) })
 	out := make([]*sunshine.LetterEmail, len(letters))
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := s.withinLetterLimit(ctx, tx, org, len(letters)); err != nil {
+			return err
+		}
 		for _, i := range order {
 			r, err := s.findRequest(ctx, tx, org, letters[i].RequestID, true)
 			if err != nil {
@@ -108,6 +114,47 @@ func (s *Store) queueLetters(ctx context.Context, letters []LetterFor, name bool
 		return nil, err
 	}
 	return out, nil
+}
+
+// DefaultLettersPerHour is how many letter emails an organization may
+// queue in an hour unless the operator says otherwise: far more than its
+// staff send by hand, or by a group's page at once, yet few enough that an
+// account taken over cannot spam agencies in its name, nor get the
+// address every organization's letters come from (Sunshine's) blocked.
+const DefaultLettersPerHour = 200
+
+// withinLetterLimit refuses n more letters from organization org when it
+// queued its hourly limit in the last hour. Its lock makes two requests at
+// once count each other.
+func (s *Store) withinLetterLimit(ctx context.Context, tx *sqlx.Tx, org string, n int) error {
+	limit := cmp.Or(s.LettersPerHour, DefaultLettersPerHour)
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('letter_emails:' || $1))`, org); err != nil {
+		return translate(err, "letter emails")
+	}
+	var queued int
+	var oldest *time.Time
+	err := tx.QueryRowxContext(ctx, `SELECT count(*), min(created_at) FROM letter_emails WHERE org_id = $1 AND created_at > $2`,
+		org, s.clock.Now().Add(-time.Hour)).Scan(&queued, &oldest)
+	if err != nil {
+		return translate(err, "letter emails")
+	}
+	if queued+n <= limit {
+		return nil
+	}
+	minutes := 60
+	if oldest != nil { // the first minute a letter drops out of the hour
+		minutes = max(1, int(math.Ceil(oldest.Add(time.Hour).Sub(s.clock.Now()).Minutes())))
+	}
+	what := "these"
+	if n == 1 {
+		what = "this one"
+	}
+	sent := fmt.Sprintf("%d letters", queued)
+	if queued == 1 {
+		sent = "1 letter"
+	}
+	return sunshine.Errorf(sunshine.ETooMany, "your organization has sent %s by email in the last hour, and may send %d an hour: "+
+		"send %s in %d minutes, or ask your Sunshine's operator to raise the limit", sent, limit, what, minutes)
 }
 
 // aboutRequest says which request of several a refusal is about.

@@ -372,3 +372,49 @@ func TestStore_LetterClosing(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "Please waive the fees.", in.Closing)
 }
+
+// An organization queues at most its hourly limit of letter emails: one
+// more is refused (429), saying when the next fits; a group's letters go
+// all or none; another organization is not held back; an hour after the
+// first, one fits again.
+func TestStore_LettersPerHour(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.s.LettersPerHour = 3
+	a := b.agency(t, "Sheriff", "us-ca")
+	var requests []*sunshine.Request
+	for range 5 {
+		requests = append(requests, b.request(t, a, "ICE", "2017-03-27"))
+	}
+	queue := func(r *sunshine.Request) error {
+		_, err := b.s.QueueLetterEmail(b.ctx, r.ID, letterEmail(sunshine.LetterFollowUp))
+		return err
+	}
+	require.NoError(t, queue(requests[0]))
+	b.clk.Set(b.clk.Now().Add(20 * time.Minute))
+	require.NoError(t, queue(requests[1]))
+
+	_, err := b.s.QueueLetterEmails(b.ctx, []store.LetterFor{{RequestID: requests[2].ID, Letter: letterEmail(sunshine.LetterFollowUp)},
+		{RequestID: requests[3].ID, Letter: letterEmail(sunshine.LetterFollowUp)}})
+	require.Equal(t, sunshine.ETooMany, sunshine.ErrorCode(err))
+	require.ErrorContains(t, err, "your organization has sent 2 letters by email in the last hour, and may send 3 an hour: send these in 40 minutes")
+	list, err := b.s.FindLetterEmails(b.ctx, requests[2].ID)
+	require.NoError(t, err)
+	require.Empty(t, list, "none of the group")
+
+	require.NoError(t, queue(requests[2]))
+	err = queue(requests[3])
+	require.Equal(t, sunshine.ETooMany, sunshine.ErrorCode(err))
+	require.ErrorContains(t, err, "send this one in 40 minutes")
+
+	other := storetest.Org(t, b.s, "other")
+	oa := &sunshine.Agency{Name: "Their sheriff", Jurisdiction: "us-ca"}
+	require.NoError(t, b.s.CreateAgency(other.Ctx, oa))
+	theirs := &sunshine.Request{AgencyID: oa.ID, Title: "Theirs", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: d("2017-03-27")}
+	require.NoError(t, b.s.CreateRequest(other.Ctx, theirs))
+	_, err = b.s.QueueLetterEmail(other.Ctx, theirs.ID, letterEmail(sunshine.LetterFollowUp))
+	require.NoError(t, err, "another organization's limit is its own")
+
+	b.clk.Set(b.clk.Now().Add(41 * time.Minute))
+	require.NoError(t, queue(requests[3]), "the first is more than an hour old")
+}

@@ -31,6 +31,10 @@ type Store struct {
 
 	searchCandidates, searchWindow int // 0: the defaults (search.go); tests lower them
 
+	// LettersPerHour is how many letter emails an organization may queue
+	// in an hour (0: DefaultLettersPerHour). Set it before use.
+	LettersPerHour int
+
 	// snapshots admits the Snapshots running at once (exports, each
 	// holding a connection for its whole download): a quarter of the pool,
 	// so slow downloads never take every connection the pages need.

@@ -164,6 +164,26 @@ func TestRequestPage_LetterNotSent(t *testing.T) {
 	require.Contains(t, html.UnescapeString(body(b.get("/requests/"+r.ID))), "the follow-up letter to records@sheriff.example is cancelled: only one the mail server refused or returned is sent again")
 }
 
+// Past the organization's hourly limit the letter page comes back (429)
+// saying when the next letter fits, the letter as typed, nothing sent.
+func TestLetterPage_SendTooMany(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	b.st.LettersPerHour = 1
+	_, err := b.st.QueueLetterEmail(b.fx.Ctx, r.ID, sunshine.LetterEmailInput{Kind: sunshine.LetterRequest,
+		To: "records@sheriff.example", Subject: "CPRA", Body: "Please send"})
+	require.NoError(t, err)
+	page := body(b.get("/requests/" + r.ID + "/letter?kind=follow_up"))
+	rec := b.post("/requests/"+r.ID+"/letter/send", sendForm(t, page, url.Values{"kind": {"follow_up"}, "body": {"Where are the records?"}}))
+	require.Equal(t, http.StatusTooManyRequests, rec.Code)
+	got := html.UnescapeString(body(rec))
+	require.Contains(t, got, "your organization has sent 1 letter by email in the last hour, and may send 1 an hour: send this one in 60 minutes")
+	require.Contains(t, got, "Where are the records?</textarea>")
+	list, err := b.st.FindLetterEmails(b.fx.Ctx, r.ID)
+	require.NoError(t, err)
+	require.Len(t, list, 1, "only the first")
+}
+
 // The letter page offers the request's documents to attach (not the
 // bounces of its letters); one of another request is refused, the page
 // keeping what was ticked; those ticked go with the letter.

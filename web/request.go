@@ -246,6 +246,8 @@ func (f *reqForm) fail(err error) int {
 		status = http.StatusRequestEntityTooLarge
 	case sunshine.EPrecondition:
 		status = http.StatusPreconditionFailed
+	case sunshine.ETooMany:
+		status = http.StatusTooManyRequests
 	default:
 		return 0
 	}

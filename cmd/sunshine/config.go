@@ -36,6 +36,7 @@ type Config struct {
 	ExtractMemory   int64         // SUNSHINE_EXTRACT_MEMORY, bytes: the hard limit of the process reading one PDF
 	SMTPURL         string        // SUNSHINE_SMTP_URL (or _FILE): reminders; empty writes mail to a folder
 	SMTPConnections int           // SUNSHINE_SMTP_CONNECTIONS: connections delivering reminders at once
+	LettersPerHour  int           // SUNSHINE_LETTERS_PER_HOUR: letter emails an organization may queue an hour
 	MailFrom        string        // SUNSHINE_MAIL_FROM
 	OutboxDir       string        // SUNSHINE_OUTBOX_DIR: where mail goes without SMTP
 	Jobs            bool          // SUNSHINE_JOBS: on (default) or off
@@ -168,6 +169,12 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		errs = append(errs, fmt.Errorf("SUNSHINE_SMTP_CONNECTIONS: %q must be a number from 1 to 32", smtpConns))
 	} else {
 		c.SMTPConnections = n
+	}
+	perHour := str("SUNSHINE_LETTERS_PER_HOUR", strconv.Itoa(store.DefaultLettersPerHour))
+	if n, err := strconv.Atoi(perHour); err != nil || n < 1 || n > 100000 {
+		errs = append(errs, fmt.Errorf("SUNSHINE_LETTERS_PER_HOUR: %q must be a number from 1 to 100000", perHour))
+	} else {
+		c.LettersPerHour = n
 	}
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		errs = append(errs, fmt.Errorf("SUNSHINE_LOG_FORMAT: %q must be json or text", c.LogFormat))

@@ -113,6 +113,7 @@ func TestConfig(t *testing.T) {
 	require.Equal(t, int64(1<<20), cfg.BodyLimit)
 	require.True(t, cfg.Migrate)
 	require.Equal(t, 4, cfg.SMTPConnections)
+	require.Equal(t, store.DefaultLettersPerHour, cfg.LettersPerHour)
 	require.Equal(t, int64(512<<20), cfg.ExtractMemory)
 
 	env = map[string]string{
@@ -120,12 +121,12 @@ func TestConfig(t *testing.T) {
 		"SUNSHINE_MIGRATE": "maybe", "SUNSHINE_BASE_URL": "ftp://x", "SUNSHINE_SMTP_URL": "http://mail",
 		"SUNSHINE_DEBUG_ADDR": "0.0.0.0:6060", "SUNSHINE_SMTP_CONNECTIONS": "0", "SUNSHINE_TRUSTED_PROXIES": "10.0.0.1, proxy.internal",
 		"SUNSHINE_EXTRACT_MEMORY": "1000000", "SUNSHINE_MAIL_FROM": "reminders", "SUNSHINE_PLAN_SCHEDULE": "every 15 minutes",
-		"SUNSHINE_DELIVER_SCHEDULE": "* * * * * * *",
+		"SUNSHINE_DELIVER_SCHEDULE": "* * * * * * *", "SUNSHINE_LETTERS_PER_HOUR": "0",
 	}
 	_, err = loadConfig(get)
 	require.Error(t, err)
 	for _, name := range []string{"SUNSHINE_DATABASE_URL", "SUNSHINE_BODY_LIMIT", "SUNSHINE_LOG_FORMAT", "SUNSHINE_MIGRATE", "SUNSHINE_BASE_URL", "SUNSHINE_SMTP_URL", "SUNSHINE_DEBUG_ADDR", "SUNSHINE_SMTP_CONNECTIONS", "SUNSHINE_TRUSTED_PROXIES", "SUNSHINE_EXTRACT_MEMORY",
-		"SUNSHINE_MAIL_FROM", "SUNSHINE_PLAN_SCHEDULE", "SUNSHINE_DELIVER_SCHEDULE"} {
+		"SUNSHINE_MAIL_FROM", "SUNSHINE_PLAN_SCHEDULE", "SUNSHINE_DELIVER_SCHEDULE", "SUNSHINE_LETTERS_PER_HOUR"} {
 		require.Contains(t, err.Error(), name)
 	}
 	require.Contains(t, err.Error(), `"proxy.internal" is not an IP address or CIDR range`)

@@ -99,6 +99,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("the database is at migration %d and migrations are pending: run `sunshine migrate` (or set SUNSHINE_MIGRATE=true)", v)
 	}
 	st := store.New(db, sunshine.SystemClock{})
+	st.LettersPerHour = cfg.LettersPerHour
 	// Due dates a change to the deadline rules moved, recomputed once, in
 	// the background: a request at a time, while the server answers.
 	go func() {

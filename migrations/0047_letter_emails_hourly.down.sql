@@ -1,0 +1,1 @@
+DROP INDEX letter_emails_org_created_idx;
