@@ -296,7 +296,7 @@ func TestDeliverLetters_Attachments(t *testing.T) {
 	t.Parallel()
 	b := sacramento(t)
 	b.clock.Set(at("2017-04-07"))
-	pdf := append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte{0, 0xfe, 'a'}, 300000)...) // 900 KB: several stored chunks
+	pdf := append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte{0, 0xfe, 'a'}, 900000)...) // 2.7 MB: stored in several chunks
 	signed, err := b.st.CreateDocument(b.fx.Ctx, store.NewDocument{RequestID: b.req.ID, Filename: "Follow-up, signed.pdf",
 		ContentType: "application/pdf", Content: bytes.NewReader(pdf)})
 	require.NoError(t, err)
