@@ -83,7 +83,7 @@ func TestLetterEmails_Queue(t *testing.T) {
 	r = b.call("POST", path, b.token, letterEmail(map[string]any{"kind": "request", "copy_sender": false}))
 	require.Equal(t, http.StatusConflict, r.status(), "a request letter is pending already: %s", r.rec.Body.String())
 
-	comm, err := b.st.MarkLetterEmailSent(context.Background(), b.claimLetter(le), b.clk.Now())
+	comm, err := b.st.MarkLetterEmailSent(context.Background(), b.claimLetter(le), b.clk.Now(), nil)
 	require.NoError(t, err)
 	got = b.call("GET", "/api/v1/letter_emails/"+le, b.token, nil)
 	require.Equal(t, "sent", got.str("status"))
@@ -273,7 +273,7 @@ func TestLetterEmails_Bounced(t *testing.T) {
 	path := "/api/v1/requests/" + id + "/letter_emails"
 	le := b.call("POST", path, b.token, letterEmail(map[string]any{"kind": "follow_up"})).str("id")
 	require.NotEmpty(t, le)
-	_, err := b.st.MarkLetterEmailSent(context.Background(), b.claimLetter(le), b.clk.Now())
+	_, err := b.st.MarkLetterEmailSent(context.Background(), b.claimLetter(le), b.clk.Now(), nil)
 	require.NoError(t, err)
 	r, err := b.st.FindRequestByID(b.fx.Ctx, id)
 	require.NoError(t, err)

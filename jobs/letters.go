@@ -1,6 +1,7 @@
 package jobs
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -55,6 +56,7 @@ func (j *Reminders) deliverLetter(ctx context.Context, c store.ClaimedLetterEmai
 		j.log.Info("dry run: would send letter", "to", msg.To, "subject", msg.Subject)
 		return nil
 	}
+	msg.Copy = &bytes.Buffer{} // (kept with the request: what the agency was sent)
 	if errs := j.mailer.Send(ctx, []mail.Message{msg}); errs[0] != nil {
 		if errors.Is(errs[0], mail.ErrCanceled) {
 			return errs[0] // shutting down: the claim goes stale and is retried
@@ -66,9 +68,9 @@ func (j *Reminders) deliverLetter(ctx context.Context, c store.ClaimedLetterEmai
 	// Accepted: record it, once more at once if that fails (a dropped
 	// connection); unrecorded, it is sent again once its claim is stale,
 	// with the same Message-ID.
-	_, err = j.store.MarkLetterEmailSent(ctx, c, j.clock.Now())
+	_, err = j.store.MarkLetterEmailSent(ctx, c, j.clock.Now(), msg.Copy.Bytes())
 	if err != nil && ctx.Err() == nil {
-		_, err = j.store.MarkLetterEmailSent(ctx, c, j.clock.Now())
+		_, err = j.store.MarkLetterEmailSent(ctx, c, j.clock.Now(), msg.Copy.Bytes())
 	}
 	if err != nil {
 		return fmt.Errorf("letter email %s sent but not recorded: %w", c.ID, err)

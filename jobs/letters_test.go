@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -74,6 +75,18 @@ func TestDeliverLetters_OverSMTP(t *testing.T) {
 	require.Len(t, comms, 1)
 	require.Equal(t, sunshine.KindFollowUp, comms[0].Kind)
 	require.Equal(t, "2017-04-07", comms[0].OccurredOn.String())
+	// The email as the agency got it is kept with the communication: the
+	// record of what was sent, and when.
+	docs, _, err := b.st.FindDocuments(b.fx.Ctx, b.req.ID, store.All, "")
+	require.NoError(t, err)
+	require.Len(t, docs, 1)
+	require.Equal(t, comms[0].ID, *docs[0].CommunicationID)
+	require.Equal(t, "Follow-up_ ICE communications.eml", docs[0].Filename)
+	kept, err := io.ReadAll(b.st.Content(b.fx.Ctx, docs[0]))
+	require.NoError(t, err)
+	raw := bytes.TrimSuffix(mp.Raw(t, got[0].ID), []byte("\r\n")) // (Mailpit's lines on top, and DATA's last line end)
+	require.True(t, bytes.HasSuffix(raw, bytes.TrimSuffix(kept, []byte("\r\n"))), "kept:\n%s", kept)
+	require.NotContains(t, string(kept), b.fx.Admin.Email, "the blind copy is not in it")
 
 	mp.DeleteAll(t)
 	res, err = r.Deliver(context.Background())

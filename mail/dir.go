@@ -79,5 +79,9 @@ func (m *dirMailer) write(msg Message, now time.Time) error {
 		_ = os.Remove(tmp)
 		return fmt.Errorf("mail: message %s: %w", msg.ID, err)
 	}
+	if msg.Copy != nil {
+		msg.Copy.Reset()
+		msg.Copy.Write(buf.Bytes())
+	}
 	return nil
 }

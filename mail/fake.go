@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 )
 
 // Fake is a Mailer for tests: it records the messages it accepts. The zero
@@ -38,10 +39,25 @@ func (f *Fake) Send(ctx context.Context, msgs []Message) []error {
 			break
 		}
 		f.sent = append(f.sent, m)
+		if m.Copy != nil {
+			m.Copy.Reset()
+			if err := fakeSender.writeMessage(m.Copy, m, time.Now()); err != nil {
+				m.Copy.Reset()
+			}
+		}
 		delivered(ctx, i)
 	}
 	return errs
 }
+
+// fakeSender is who the fake mailer's copies are from.
+var fakeSender = func() sender {
+	s, err := parseSender("Sunshine <reminders@sunshine.example>")
+	if err != nil {
+		panic(err)
+	}
+	return s
+}()
 
 // Describe says this is the fake mailer.
 func (f *Fake) Describe() string { return "fake mailer (test)" }

@@ -58,6 +58,10 @@ type Message struct {
 	Letter bool
 	// Attachments go with the message, in order.
 	Attachments []Attachment
+	// Copy, where set, receives the message as sent (RFC 5322, the blind
+	// copy's address not in it) once the server has accepted it: a
+	// letter's record of what went.
+	Copy *bytes.Buffer
 }
 
 // Attachment is a file sent with a message: its name, its type

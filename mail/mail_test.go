@@ -1,6 +1,7 @@
 package mail_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -481,8 +482,13 @@ func TestDir(t *testing.T) {
 	msgs := testMessages(2)
 	errs := m.Send(context.Background(), msgs)
 	require.Equal(t, []error{nil, nil}, errs)
-	// At-least-once: a resend overwrites rather than adding a file.
+	// At-least-once: a resend overwrites rather than adding a file, and
+	// a copy asked for is the file.
+	msgs[0].Copy = &bytes.Buffer{}
 	require.Equal(t, []error{nil}, m.Send(context.Background(), msgs[:1]))
+	file, err := os.ReadFile(filepath.Join(dir, msgs[0].ID+".eml"))
+	require.NoError(t, err)
+	require.Equal(t, string(file), msgs[0].Copy.String())
 
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)

@@ -225,6 +225,14 @@ func (m *smtpMailer) Send(ctx context.Context, msgs []Message) []error {
 			errs[i] = fmt.Errorf("mail: send %s via %s: %w", msgs[i].ID, m.server, err)
 			continue
 		}
+		if cp := msgs[i].Copy; cp != nil {
+			// The same message written again: its date and MIME
+			// boundaries were fixed by sending it.
+			cp.Reset()
+			if _, err := msg.WriteTo(cp); err != nil {
+				cp.Reset() // (no copy rather than part of one)
+			}
+		}
 		delivered(ctx, i)
 	}
 	return errs

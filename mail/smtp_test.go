@@ -74,7 +74,7 @@ func TestSMTP(t *testing.T) {
 		letter := mail.Message{ID: "letter-1", To: "records@sheriff.example", Subject: "Public records request",
 			Text: "Dear records officer,\n\nUnder the California Public Records Act…", FromName: "Ana Ruiz, NDLON",
 			ReplyTo: "request-abc@replies.example", Cc: []string{"legal@ndlon.example"}, Bcc: []string{"ana@ndlon.example"}, Letter: true,
-			Bounces: "request-abc@replies.example"}
+			Bounces: "request-abc@replies.example", Copy: &bytes.Buffer{}}
 		require.Equal(t, []error{nil}, m.Send(context.Background(), []mail.Message{letter}))
 		got := srv.Messages(t)
 		require.Len(t, got, 1)
@@ -91,6 +91,8 @@ func TestSMTP(t *testing.T) {
 		_, sent, ok := strings.Cut(string(srv.Raw(t, got[0].ID)), "\r\nDate: ")
 		require.True(t, ok)
 		require.NotContains(t, sent, "ana@ndlon.example", "no header names the blind copy")
+		require.True(t, sameMessage(srv.Raw(t, got[0].ID), letter.Copy.Bytes()), "the copy is the message as the server got it:\n%s", letter.Copy)
+		require.Contains(t, letter.Copy.String(), "Message-ID: <letter-1@sunshine.example>")
 		require.Equal(t, "Dear records officer,\n\nUnder the California Public Records Act…", strings.TrimSpace(normalize(full.Text)))
 		require.Empty(t, full.Attachments)
 	})
@@ -104,7 +106,7 @@ func TestSMTP(t *testing.T) {
 		pdf := append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte{0, 0xff, 'x'}, 5000)...)
 		letter := mail.Message{ID: "letter-2", To: "records@sheriff.example", Subject: "Public records request", Text: "Signed letter attached.",
 			Letter: true, Attachments: []mail.Attachment{{Filename: "CPRA request, signed.pdf", ContentType: "application/pdf", Content: pdf},
-				{Filename: "notes.txt", ContentType: "text/plain; charset=utf-8", Content: []byte("Ünïcode notes\n")}}}
+				{Filename: "notes.txt", ContentType: "text/plain; charset=utf-8", Content: []byte("Ünïcode notes\n")}}, Copy: &bytes.Buffer{}}
 		require.Equal(t, []error{nil}, m.Send(context.Background(), []mail.Message{letter}))
 		got := srv.Messages(t)
 		require.Len(t, got, 1)
@@ -116,6 +118,7 @@ func TestSMTP(t *testing.T) {
 		require.Equal(t, "notes.txt", full.Attachments[1].FileName)
 		require.Equal(t, []byte("Ünïcode notes\n"), srv.Part(t, got[0].ID, full.Attachments[1].PartID))
 		require.Equal(t, "Signed letter attached.", strings.TrimSpace(normalize(full.Text)))
+		require.True(t, sameMessage(srv.Raw(t, got[0].ID), letter.Copy.Bytes()), "the copy has the same MIME boundaries")
 	})
 
 	t.Run("Auth", func(t *testing.T) {
@@ -237,4 +240,11 @@ func requireDelivered(t *testing.T, srv *mailtest.Server, msgs []mail.Message) {
 		require.Equal(t, strings.TrimSpace(want.Text), strings.TrimSpace(normalize(full.Text)))
 		require.Contains(t, full.HTML, "Use-of-force reports, 2016")
 	}
+}
+
+// sameMessage reports whether raw, a message as Mailpit received it, is
+// sent: after the lines Mailpit adds on top (Received, Return-Path), and
+// but for the line end SMTP's DATA ends with.
+func sameMessage(raw, sent []byte) bool {
+	return len(sent) > 0 && bytes.HasSuffix(bytes.TrimSuffix(raw, []byte("\r\n")), bytes.TrimSuffix(sent, []byte("\r\n")))
 }

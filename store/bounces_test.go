@@ -18,7 +18,7 @@ func (b testBundle) sentLetter(t *testing.T, r *sunshine.Request, in sunshine.Le
 	t.Helper()
 	queued, err := b.s.QueueLetterEmail(b.ctx, r.ID, in)
 	require.NoError(t, err)
-	_, err = b.s.MarkLetterEmailSent(b.ctx, b.claimOne(t), b.clk.Now())
+	_, err = b.s.MarkLetterEmailSent(b.ctx, b.claimOne(t), b.clk.Now(), nil)
 	require.NoError(t, err)
 	sent, err := b.s.FindLetterEmail(b.ctx, queued.ID)
 	require.NoError(t, err)
@@ -157,7 +157,7 @@ func TestStore_LetterBouncedEarlierSending(t *testing.T) {
 	_, err := b.s.RetryLetterEmail(b.ctx, e.ID, "")
 	require.NoError(t, err)
 	b.clk.Set(first.Add(24 * time.Hour))
-	_, err = b.s.MarkLetterEmailSent(b.ctx, b.claimOne(t), b.clk.Now())
+	_, err = b.s.MarkLetterEmailSent(b.ctx, b.claimOne(t), b.clk.Now(), nil)
 	require.NoError(t, err)
 
 	report := func(sent time.Time) sunshine.LetterEmailStatus {
@@ -270,7 +270,7 @@ func TestStore_ResentRequestLetterRedates(t *testing.T) {
 			}
 			_, err := b.s.RetryLetterEmail(b.ctx, e.ID, "")
 			require.NoError(t, err)
-			_, err = b.s.MarkLetterEmailSent(b.ctx, b.claimOne(t), tt.resentAt)
+			_, err = b.s.MarkLetterEmailSent(b.ctx, b.claimOne(t), tt.resentAt, nil)
 			require.NoError(t, err)
 
 			got, err := b.s.FindRequestByID(b.ctx, r.ID)

@@ -85,7 +85,7 @@ func TestStore_LetterAttachmentsSent(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []string{"signed.pdf", "acknowledgment.pdf"}, []string{docs[0].Filename, docs[1].Filename})
 
-	cm, err := b.s.MarkLetterEmailSent(b.ctx, c, b.clk.Now())
+	cm, err := b.s.MarkLetterEmailSent(b.ctx, c, b.clk.Now(), nil)
 	require.NoError(t, err)
 	got, err := b.s.FindDocumentByID(b.ctx, signed.ID)
 	require.NoError(t, err)

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"database/sql"
@@ -547,10 +548,30 @@ func (s *Store) ClaimLetterEmails(ctx context.Context, now time.Time, limit int,
 // resumes the clock), and where it asked to, the draft request is
 // submitted, received that day or the day its law says an email is
 // received (Michigan's next business day; one not yet within a day is
-// said in the timeline, to submit then). Recorded already (the claim was
-// taken over), it does nothing and returns nil.
-func (s *Store) MarkLetterEmailSent(ctx context.Context, c ClaimedLetterEmail, now time.Time) (*sunshine.Communication, error) {
+// said in the timeline, to submit then). sent, the email as it went, is
+// kept as a document of the communication (of the request when it is not
+// logged): the record of what the agency was sent, with its date and
+// Message-ID. Recorded already (the claim was taken over), it does
+// nothing and returns nil.
+func (s *Store) MarkLetterEmailSent(ctx context.Context, c ClaimedLetterEmail, now time.Time, sent []byte) (*sunshine.Communication, error) {
 	ctx = sunshine.WithPrincipal(ctx, sunshine.Principal{OrgID: c.OrgID, UserID: c.SenderID, Role: sunshine.RoleStaff})
+	var copyOf *SpooledDocument
+	if len(sent) > 0 {
+		var err error
+		copyOf, err = s.SpoolDocument(ctx, NewDocument{RequestID: c.RequestID, Filename: emailFilename(c.Subject),
+			ContentType: "message/rfc822", Content: bytes.NewReader(sent)})
+		if err != nil {
+			return nil, err
+		}
+		defer copyOf.Remove()
+	}
+	keepCopy := func(tx *sqlx.Tx, r *sunshine.Request, commID *string) error {
+		if copyOf == nil {
+			return nil
+		}
+		_, err := copyOf.insert(ctx, tx, r, commID)
+		return err
+	}
 	var out *sunshine.Communication
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		r, err := s.findRequest(ctx, tx, c.OrgID, c.RequestID, true)
@@ -584,8 +605,10 @@ func (s *Store) MarkLetterEmailSent(ctx context.Context, c ClaimedLetterEmail, n
 		var refused error
 		out, refused = s.logSentLetter(ctx, tx, r, c, cm, today)
 		if refused == nil {
-			_, err = tx.ExecContext(ctx, `UPDATE letter_emails SET communication_id = $2 WHERE id = $1`, c.ID, out.ID)
-			return translate(err, "letter email")
+			if _, err = tx.ExecContext(ctx, `UPDATE letter_emails SET communication_id = $2 WHERE id = $1`, c.ID, out.ID); err != nil {
+				return translate(err, "letter email")
+			}
+			return keepCopy(tx, r, &out.ID)
 		}
 		switch sunshine.ErrorCode(refused) {
 		case sunshine.EInvalid, sunshine.EConflict, sunshine.EUnprocessable:
@@ -600,7 +623,10 @@ func (s *Store) MarkLetterEmailSent(ctx context.Context, c ClaimedLetterEmail, n
 			return err
 		}
 		data := map[string]any{"letter_email_id": c.ID, "kind": c.Kind, "to": c.To, "subject": c.Subject, "error": sunshine.ErrorMessage(refused)}
-		return addEvent(ctx, tx, r, sunshine.EventLetterEmailUnlogged, today, "", data)
+		if err := addEvent(ctx, tx, r, sunshine.EventLetterEmailUnlogged, today, "", data); err != nil {
+			return err
+		}
+		return keepCopy(tx, r, nil)
 	})
 	return out, err
 }

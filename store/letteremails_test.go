@@ -51,7 +51,7 @@ func TestStore_LetterEmailSentIsLogged(t *testing.T) {
 	// 20:30 in Sacramento on 5 April is 6 April in UTC: the letter is
 	// dated where the agency is.
 	sentAt := time.Date(2017, 4, 6, 3, 30, 0, 0, time.UTC)
-	cm, err := b.s.MarkLetterEmailSent(b.ctx, c, sentAt)
+	cm, err := b.s.MarkLetterEmailSent(b.ctx, c, sentAt, nil)
 	require.NoError(t, err)
 	require.Equal(t, sunshine.DirectionOut, cm.Direction)
 	require.Equal(t, sunshine.KindFollowUp, cm.Kind)
@@ -63,7 +63,7 @@ func TestStore_LetterEmailSentIsLogged(t *testing.T) {
 	require.Equal(t, in.FromParty, cm.From)
 	require.Equal(t, b.fx.Admin.ID, *cm.CreatedBy)
 
-	again, err := b.s.MarkLetterEmailSent(b.ctx, c, sentAt)
+	again, err := b.s.MarkLetterEmailSent(b.ctx, c, sentAt, nil)
 	require.NoError(t, err)
 	require.Nil(t, again, "recorded once")
 	comms, _, err = b.s.FindCommunications(b.ctx, r.ID, 10, "")
@@ -125,7 +125,7 @@ func TestStore_LetterEmailSubmitsDraft(t *testing.T) {
 			in.Submit, in.Cc = tt.submit, nil // (none copied: an empty list)
 			_, err := b.s.QueueLetterEmail(b.ctx, r.ID, in)
 			require.NoError(t, err)
-			_, err = b.s.MarkLetterEmailSent(b.ctx, b.claimOne(t), tt.sentAt)
+			_, err = b.s.MarkLetterEmailSent(b.ctx, b.claimOne(t), tt.sentAt, nil)
 			require.NoError(t, err)
 
 			got, err := b.s.FindRequestByID(b.ctx, r.ID)
@@ -329,7 +329,7 @@ func TestStore_LetterEmailSentButRefused(t *testing.T) {
 	queued, err := b.s.QueueLetterEmail(b.ctx, r.ID, letterEmail(sunshine.LetterFollowUp))
 	require.NoError(t, err)
 	c := b.claimOne(t)
-	cm, err := b.s.MarkLetterEmailSent(b.ctx, c, now)
+	cm, err := b.s.MarkLetterEmailSent(b.ctx, c, now, nil)
 	require.NoError(t, err)
 	require.Nil(t, cm, "not logged")
 

@@ -1111,7 +1111,7 @@ func TestBrowser_SendLetterByEmail(t *testing.T) {
 	claimed, err := ls.st.ClaimLetterEmails(context.Background(), time.Date(2017, 4, 5, 15, 1, 0, 0, time.UTC), 10, time.Minute)
 	require.NoError(t, err)
 	require.Len(t, claimed, 1)
-	_, err = ls.st.MarkLetterEmailSent(context.Background(), claimed[0], time.Date(2017, 4, 5, 15, 1, 0, 0, time.UTC))
+	_, err = ls.st.MarkLetterEmailSent(context.Background(), claimed[0], time.Date(2017, 4, 5, 15, 1, 0, 0, time.UTC), nil)
 	require.NoError(t, err)
 	b.do("reload", chromedp.Reload())
 	b.waitText("in the timeline", "Sent by email from Sunshine to records@sacsheriff.example")

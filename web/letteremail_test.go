@@ -36,7 +36,7 @@ func claimAndSend(t *testing.T, b *bundle) {
 	require.NoError(t, err)
 	require.NotEmpty(t, claimed)
 	for _, c := range claimed {
-		_, err := b.st.MarkLetterEmailSent(b.fx.Ctx, c, b.clk.Now())
+		_, err := b.st.MarkLetterEmailSent(b.fx.Ctx, c, b.clk.Now(), nil)
 		require.NoError(t, err)
 	}
 }
@@ -237,7 +237,7 @@ func TestRequestPage_LetterBounced(t *testing.T) {
 		require.NoError(t, err)
 		for _, c := range claimed {
 			if c.ID == e.ID {
-				_, err = b.st.MarkLetterEmailSent(b.fx.Ctx, c, b.clk.Now())
+				_, err = b.st.MarkLetterEmailSent(b.fx.Ctx, c, b.clk.Now(), nil)
 				require.NoError(t, err)
 				return e
 			}
