@@ -92,8 +92,11 @@ func TestTwoReplicasSendEachReminderOnce(t *testing.T) {
 	if overdue != n {
 		t.Errorf("%d overdue reminders planned for %d requests", overdue, n)
 	}
-	if tl.Duplicates != 0 || tl.Messages != overdue+digests {
-		t.Errorf("%d messages for %d reminders, %d duplicates: %v", tl.Messages, overdue+digests, tl.Duplicates, tl.DupIDs)
+	// (a digest planned while the overdue reminders went may find each of
+	// its requests emailed on its own already: cancelled, as it should be)
+	sentDigests := count(t, db, `SELECT count(*) FROM reminders WHERE kind = 'digest' AND status = 'sent'`)
+	if tl.Duplicates != 0 || tl.Messages != overdue+sentDigests {
+		t.Errorf("%d messages for %d reminders, %d duplicates: %v", tl.Messages, overdue+sentDigests, tl.Duplicates, tl.DupIDs)
 	}
 	for name, k := range errorLines {
 		if k > 0 {
