@@ -1095,7 +1095,7 @@ func TestBrowser_SendLetterByEmail(t *testing.T) {
 	b.screenshot("letter-send")
 	b.do("send", chromedp.Click(chromedp.CSS(`button[formaction$="/letter/send"]`)))
 	b.waitText("on its way", "The follow-up letter to records@sacsheriff.example with 1 attachment is on its way.",
-		"Sending the follow-up letter to records@sacsheriff.example, since 08:00 Wed 5 Apr.")
+		"Sending the follow-up letter to records@sacsheriff.example with 1 attachment, since 08:00 Wed 5 Apr.")
 	b.screenshot("letter-sending")
 
 	list, err := ls.st.FindLetterEmails(ls.ndlon.Ctx, ls.request.ID)
@@ -1126,7 +1126,7 @@ func TestBrowser_SendLetterByEmail(t *testing.T) {
 		storetest.Bounce(r.ReplyToken, "letter-"+list[0].ID+"@sunshine.example", "records@sacsheriff.example", "", time.Date(2017, 4, 5, 15, 1, 0, 0, time.UTC)))
 	require.NoError(t, err)
 	b.do("reload", chromedp.Reload())
-	b.waitText("the notice", "Bounced: the follow-up letter to records@sacsheriff.example. It went on Wed 5 Apr, but a mail server returned it undelivered")
+	b.waitText("the notice", "Bounced: the follow-up letter to records@sacsheriff.example with 1 attachment. It went on Wed 5 Apr, but a mail server returned it undelivered")
 	b.do("to the notice", chromedp.ScrollIntoView(chromedp.CSS(`.letter-email`)))
 	b.screenshot("letter-bounced")
 	b.do("on a phone", chromedp.EmulateViewport(375, 812, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulatePortrait))

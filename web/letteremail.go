@@ -60,12 +60,7 @@ func (s *Server) handleLetterSend(c *gin.Context) {
 		s.renderLetter(c, status, r, nil, f)
 		return
 	}
-	what := e.Describe()
-	if n := len(e.AttachmentIDs); n == 1 {
-		what += " with 1 attachment"
-	} else if n > 1 {
-		what += fmt.Sprintf(" with %d attachments", n)
-	}
+	what := describeLetter(e)
 	note := strings.ToUpper(what[:1]) + what[1:] + " is on its way"
 	if e.Submit {
 		note += ": the request is submitted once the mail server takes it"
@@ -93,6 +88,19 @@ func (s *Server) saveAgencyEmail(c *gin.Context, agencyID, was, addr string) str
 	return " " + addr + " is now " + a.Name + "'s email."
 }
 
+// describeLetter names a letter email for people, with its attachments:
+// "the follow-up letter to records@agency.gov with 2 attachments".
+func describeLetter(e *sunshine.LetterEmail) string {
+	switch n := len(e.AttachmentIDs); n {
+	case 0:
+		return e.Describe()
+	case 1:
+		return e.Describe() + " with 1 attachment"
+	default:
+		return fmt.Sprintf("%s with %d attachments", e.Describe(), n)
+	}
+}
+
 // letterNotice is a letter email not sent yet, as the request page says
 // it: on its way (Since; Error and Next after a refused attempt), Failed
 // with Error, or Bounced (sent on SentOn) with Error. To is its address,
@@ -110,7 +118,7 @@ type letterNotice struct {
 func newLetterNotice(r *sunshine.Request, a *sunshine.Agency, e *sunshine.LetterEmail) letterNotice {
 	const clock = "15:04 Mon 2 Jan"
 	loc := a.Location()
-	n := letterNotice{ID: e.ID, What: e.Describe(), To: e.To, AgencyHas: strings.EqualFold(a.Email, e.To),
+	n := letterNotice{ID: e.ID, What: describeLetter(e), To: e.To, AgencyHas: strings.EqualFold(a.Email, e.To),
 		Failed:  e.Status == sunshine.LetterEmailFailed,
 		Bounced: e.Status == sunshine.LetterEmailBounced, Since: e.CreatedAt.In(loc).Format(clock), Error: e.LastError}
 	switch {

@@ -214,7 +214,9 @@ func TestLetterPage_SendWithAttachments(t *testing.T) {
 
 	form["attachment_ids"] = []string{signed.ID}
 	requireRedirect(t, b.post("/requests/"+r.ID+"/letter/send", form), "/requests/"+r.ID)
-	require.Contains(t, html.UnescapeString(body(b.get("/requests/"+r.ID))), "The follow-up letter to records@sheriff.example with 1 attachment is on its way.")
+	rp := html.UnescapeString(body(b.get("/requests/" + r.ID)))
+	require.Contains(t, rp, "The follow-up letter to records@sheriff.example with 1 attachment is on its way.")
+	require.Contains(t, rp, "<strong>Sending</strong> the follow-up letter to records@sheriff.example with 1 attachment, since")
 	list, err := b.st.FindLetterEmails(b.fx.Ctx, r.ID)
 	require.NoError(t, err)
 	require.Len(t, list, 1)
