@@ -50,6 +50,10 @@ type LetterEmail struct {
 	// filed with the request (nil once removed).
 	BouncedAt        *time.Time `db:"bounced_at" json:"bounced_at"`
 	BounceDocumentID *string    `db:"bounce_document_id" json:"bounce_document_id"`
+	// Redate: a request letter sent again after a bounce moves the
+	// request's dates to the day it goes (staff said the agency never got
+	// the first).
+	Redate bool `db:"redate" json:"redate"`
 }
 
 // LetterEmailStatus is where a letter email is.

@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/store"
 )
 
 // letterEmailInput is the body of POST /requests/{id}/letter_emails: a
@@ -90,11 +91,14 @@ func (s *Server) handleLetterEmailGet(c *gin.Context) {
 
 // handleLetterEmailRetry is POST /letter_emails/{id}/retry: a failed or
 // bounced letter email is pending again, to be sent at once; the body,
-// optional, may give another address to send it to ({"to": ...}).
+// optional, may give another address to send it to ({"to": ...}) and, for
+// a request letter that bounced, ask that the request be received the day
+// it goes ({"redate": true}).
 func (s *Server) handleLetterEmailRetry(c *gin.Context) {
 	emptyBodyAsObject(c)
 	var body struct {
-		To *string `json:"to"`
+		To     *string `json:"to"`
+		Redate bool    `json:"redate"`
 	}
 	if err := decodeJSON(c, &body); err != nil {
 		fail(c, err)
@@ -104,7 +108,7 @@ func (s *Server) handleLetterEmailRetry(c *gin.Context) {
 		fail(c, sunshine.FieldInvalid("to", "must be an email address: leave it out to send to the same one"))
 		return
 	}
-	e, err := s.store.RetryLetterEmail(c.Request.Context(), c.Param("id"), deref(body.To))
+	e, err := s.store.RetryLetterEmail(c.Request.Context(), c.Param("id"), store.Resend{To: deref(body.To), Redate: body.Redate})
 	if err != nil {
 		fail(c, err)
 		return

@@ -173,7 +173,7 @@ func TestDeliverLetters_Refused(t *testing.T) {
 	require.Contains(t, sent[0].HTML, "550 5.1.1 mailbox unavailable")
 	require.False(t, sent[0].Letter, "Sunshine's own notice")
 
-	_, err = b.st.RetryLetterEmail(b.fx.Ctx, queued.ID, "")
+	_, err = b.st.RetryLetterEmail(b.fx.Ctx, queued.ID, store.Resend{})
 	require.NoError(t, err)
 	res, err = r.DeliverLetters(context.Background())
 	require.NoError(t, err)
@@ -291,7 +291,7 @@ func TestDeliverLetters_Bounced(t *testing.T) {
 	require.Contains(t, notice.Text, "- the follow-up letter to records@sacsheriff.example\n"+
 		"  It went on Fri 7 Apr 2017 and is logged as sent, but a mail server returned it undelivered: 550 5.1.1 <records@sacsheriff.example>: Recipient address rejected: User unknown\n")
 
-	_, err = b.st.RetryLetterEmail(b.fx.Ctx, queued.ID, "pra@sacsheriff.example")
+	_, err = b.st.RetryLetterEmail(b.fx.Ctx, queued.ID, store.Resend{To: "pra@sacsheriff.example"})
 	require.NoError(t, err)
 	res, err = r.DeliverLetters(context.Background())
 	require.NoError(t, err)

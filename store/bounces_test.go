@@ -125,8 +125,8 @@ func TestStore_LetterBounced(t *testing.T) {
 }
 
 // A report naming the agency's address as where the letter was forwarded
-// from bounces it too; one for a letter sent again or cancelled since is
-// only in the timeline.
+// from bounces it too; one for a letter being sent again is an email to
+// log; one for a letter cancelled since is only in the timeline.
 func TestStore_LetterBouncedForwarded(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -137,6 +137,20 @@ func TestStore_LetterBouncedForwarded(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, sunshine.LetterEmailBounced, got.Status)
 
+	// Sent again, before it is recorded as sent: which sending a report
+	// is about cannot be told, so it is an email to read and log.
+	_, err = b.s.RetryLetterEmail(b.ctx, e.ID, store.Resend{})
+	require.NoError(t, err)
+	c := b.claimOne(t)
+	b.bounce(t, r, e, "records@sheriff.example.gov", "RECORDS@sheriff.example.gov")
+	unlogged, err := b.s.UnloggedEmails(b.ctx, r.ID)
+	require.NoError(t, err)
+	require.Len(t, unlogged, 1)
+	got, err = b.s.FindLetterEmail(b.ctx, e.ID)
+	require.NoError(t, err)
+	require.Equal(t, sunshine.LetterEmailPending, got.Status)
+
+	require.NoError(t, b.s.MarkLetterEmailFailed(b.ctx, c, "550 no such user", b.clk.Now(), true))
 	_, err = b.s.CancelLetterEmail(b.ctx, e.ID)
 	require.NoError(t, err)
 	b.bounce(t, r, e, "records@sheriff.example.gov", "")
@@ -154,7 +168,7 @@ func TestStore_LetterBouncedEarlierSending(t *testing.T) {
 	e := b.sentLetter(t, r, letterEmail(sunshine.LetterFollowUp))
 	first := *e.SentAt
 	b.bounce(t, r, e, "records@sheriff.example.gov", "")
-	_, err := b.s.RetryLetterEmail(b.ctx, e.ID, "")
+	_, err := b.s.RetryLetterEmail(b.ctx, e.ID, store.Resend{})
 	require.NoError(t, err)
 	b.clk.Set(first.Add(24 * time.Hour))
 	_, err = b.s.MarkLetterEmailSent(b.ctx, b.claimOne(t), b.clk.Now(), nil)
@@ -190,12 +204,14 @@ func TestStore_RetryBouncedLetter(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name, to, wantTo string
+		redate           bool
 		wantField        string // "" when sent again
 	}{
-		{"same address", "", "records@sheriff.example.gov", ""},
-		{"corrected address", " pra@sheriff.example.gov ", "pra@sheriff.example.gov", ""},
-		{"not an address", "records at sheriff", "", "to"},
-		{"already copied", "Legal@ndlon.example", "", "to"},
+		{"same address", "", "records@sheriff.example.gov", false, ""},
+		{"corrected address", " pra@sheriff.example.gov ", "pra@sheriff.example.gov", false, ""},
+		{"not an address", "records at sheriff", "", false, "to"},
+		{"already copied", "Legal@ndlon.example", "", false, "to"},
+		{"re-dated, a follow-up", "", "", true, "redate"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -205,7 +221,7 @@ func TestStore_RetryBouncedLetter(t *testing.T) {
 			e := b.sentLetter(t, r, letterEmail(sunshine.LetterFollowUp))
 			b.bounce(t, r, e, "records@sheriff.example.gov", "")
 
-			again, err := b.s.RetryLetterEmail(b.ctx, e.ID, tt.to)
+			again, err := b.s.RetryLetterEmail(b.ctx, e.ID, store.Resend{To: tt.to, Redate: tt.redate})
 			if tt.wantField != "" {
 				var serr *sunshine.Error
 				require.ErrorAs(t, err, &serr)
@@ -240,17 +256,22 @@ func TestStore_ResentRequestLetterRedates(t *testing.T) {
 	tests := []struct {
 		name, law         string
 		resentAt          time.Time
-		extendOn          string
+		extendOn          string // "ack" for an acknowledgment since
+		notAsked          bool   // staff did not say the agency never got it
 		wantSent, wantRec string
 		wantNote          string
 	}{
-		{"California", "us-ca", time.Date(2017, 4, 10, 18, 0, 0, 0, time.UTC), "",
+		{"NotAsked", "us-ca", time.Date(2017, 4, 10, 18, 0, 0, 0, time.UTC), "", true,
+			"2017-04-05", "2017-04-05", ""},
+		{"AcknowledgedSince", "us-ca", time.Date(2017, 4, 10, 18, 0, 0, 0, time.UTC), "ack", false,
+			"2017-04-05", "2017-04-05", "The email of Wed 5 Apr 2017 bounced, but the request's dates stay: its clock no longer counts from that email (it is acknowledged, received Wed 5 Apr 2017): correct them if the agency received it later"},
+		{"California", "us-ca", time.Date(2017, 4, 10, 18, 0, 0, 0, time.UTC), "", false,
 			"2017-04-10", "2017-04-10", "The email of Wed 5 Apr 2017 bounced: the agency receives the request Mon 10 Apr 2017 (not Wed 5 Apr 2017), and its deadline counts from then"},
-		{"Michigan", "us-mi", time.Date(2017, 4, 10, 18, 0, 0, 0, time.UTC), "",
+		{"Michigan", "us-mi", time.Date(2017, 4, 10, 18, 0, 0, 0, time.UTC), "", false,
 			"2017-04-10", "2017-04-11", "The email of Wed 5 Apr 2017 bounced: the agency receives the request Tue 11 Apr 2017 (not Thu 6 Apr 2017), and its deadline counts from then"},
-		{"MichiganFriday", "us-mi", time.Date(2017, 4, 14, 18, 0, 0, 0, time.UTC), "",
+		{"MichiganFriday", "us-mi", time.Date(2017, 4, 14, 18, 0, 0, 0, time.UTC), "", false,
 			"2017-04-05", "2017-04-06", "The email of Wed 5 Apr 2017 bounced; under MCL 15.235(1) the agency receives this one on Mon 17 Apr 2017: correct the receipt date then"},
-		{"ExtendedSince", "us-ca", time.Date(2017, 4, 10, 18, 0, 0, 0, time.UTC), "2017-04-07",
+		{"ExtendedSince", "us-ca", time.Date(2017, 4, 10, 18, 0, 0, 0, time.UTC), "2017-04-07", false,
 			"2017-04-05", "2017-04-05", "The email of Wed 5 Apr 2017 bounced, but the receipt date stays Wed 5 Apr 2017 (it must not be after the extension was invoked (2017-04-07)): correct it if the agency received the request later"},
 	}
 	for _, tt := range tests {
@@ -264,11 +285,16 @@ func TestStore_ResentRequestLetterRedates(t *testing.T) {
 			e := b.sentLetter(t, r, in)
 			b.bounce(t, r, e, "records@sheriff.example.gov", "")
 			b.clk.Set(tt.resentAt)
-			if tt.extendOn != "" {
+			switch tt.extendOn {
+			case "":
+			case "ack":
+				_, err := b.s.TransitionRequest(b.ctx, r.ID, sunshine.TransitionInput{To: sunshine.StatusAcknowledged, EffectiveOn: d("2017-04-07")})
+				require.NoError(t, err)
+			default:
 				_, err := b.s.ExtendRequest(b.ctx, r.ID, d(tt.extendOn), "Voluminous records")
 				require.NoError(t, err)
 			}
-			_, err := b.s.RetryLetterEmail(b.ctx, e.ID, "")
+			_, err := b.s.RetryLetterEmail(b.ctx, e.ID, store.Resend{Redate: !tt.notAsked})
 			require.NoError(t, err)
 			_, err = b.s.MarkLetterEmailSent(b.ctx, b.claimOne(t), tt.resentAt, nil)
 			require.NoError(t, err)

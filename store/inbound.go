@@ -270,6 +270,12 @@ func (s *Store) fileBounce(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request
 	} else if err != nil {
 		return false, err
 	}
+	if e.Status == sunshine.LetterEmailPending {
+		// Being sent again, or not recorded as sent yet (a bounce that
+		// came back within seconds): which sending it is about cannot be
+		// told, so it is an email for staff to read and log.
+		return false, nil
+	}
 	if _, err := tx.ExecContext(ctx, `UPDATE documents SET bounce = true WHERE id = $1`, doc.ID); err != nil {
 		return false, translate(err, "document")
 	}

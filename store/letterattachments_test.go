@@ -73,31 +73,38 @@ func TestStore_LetterAttachmentsSent(t *testing.T) {
 	require.NoError(t, err)
 	ack := b.upload(t, r, "acknowledgment.pdf", []byte("%PDF-1.4 ack"), earlier.ID)
 	signed := b.upload(t, r, "signed.pdf", []byte("%PDF-1.4 signed"), "")
+	got, err := b.s.ReceiveEmail(b.ctx, []string{r.ReplyToken}, "records@sheriff.example", "Your request", []byte(agencyReply))
+	require.NoError(t, err)
+	toLog := got[0].Document
 
 	in := letterEmail(sunshine.LetterFollowUp)
-	in.AttachmentIDs = []string{signed.ID, ack.ID}
+	in.AttachmentIDs = []string{signed.ID, ack.ID, toLog.ID}
 	queued, err := b.s.QueueLetterEmail(b.ctx, r.ID, in)
 	require.NoError(t, err)
-	require.Equal(t, []string{signed.ID, ack.ID}, queued.AttachmentIDs)
+	require.Equal(t, []string{signed.ID, ack.ID, toLog.ID}, queued.AttachmentIDs)
 	c := b.claimOne(t)
-	require.Equal(t, []string{signed.ID, ack.ID}, c.AttachmentIDs)
+	require.Equal(t, []string{signed.ID, ack.ID, toLog.ID}, c.AttachmentIDs)
 	docs, err := b.s.LetterAttachments(b.ctx, &c.LetterEmail)
 	require.NoError(t, err)
-	require.Equal(t, []string{"signed.pdf", "acknowledgment.pdf"}, []string{docs[0].Filename, docs[1].Filename})
+	require.Equal(t, []string{"signed.pdf", "acknowledgment.pdf", toLog.Filename}, []string{docs[0].Filename, docs[1].Filename, docs[2].Filename})
 
 	cm, err := b.s.MarkLetterEmailSent(b.ctx, c, b.clk.Now(), nil)
 	require.NoError(t, err)
-	got, err := b.s.FindDocumentByID(b.ctx, signed.ID)
+	doc, err := b.s.FindDocumentByID(b.ctx, signed.ID)
 	require.NoError(t, err)
-	require.Equal(t, cm.ID, *got.CommunicationID, "uploaded for the letter: it went with it")
-	got, err = b.s.FindDocumentByID(b.ctx, ack.ID)
+	require.Equal(t, cm.ID, *doc.CommunicationID, "uploaded for the letter: it went with it")
+	doc, err = b.s.FindDocumentByID(b.ctx, ack.ID)
 	require.NoError(t, err)
-	require.Equal(t, earlier.ID, *got.CommunicationID, "came with the acknowledgment: stays")
+	require.Equal(t, earlier.ID, *doc.CommunicationID, "came with the acknowledgment: stays")
+	unlogged, err := b.s.UnloggedEmails(b.ctx, r.ID)
+	require.NoError(t, err)
+	require.Len(t, unlogged, 1, "the agency's email is still one to log")
+	require.Equal(t, toLog.ID, unlogged[0].ID)
 	events, err := b.s.FindTimeline(b.ctx, r.ID)
 	require.NoError(t, err)
 	var data map[string]any
 	require.NoError(t, json.Unmarshal(events[len(events)-1].Data, &data))
-	require.Equal(t, []any{"signed.pdf", "acknowledgment.pdf"}, data["attachments"])
+	require.Equal(t, []any{"signed.pdf", "acknowledgment.pdf", toLog.Filename}, data["attachments"])
 }
 
 // A document removed after the letter was queued cannot go with it: the
@@ -119,7 +126,7 @@ func TestStore_LetterAttachmentRemoved(t *testing.T) {
 
 	// Failed for it, it is not sent again as it is.
 	require.NoError(t, b.s.MarkLetterEmailFailed(b.ctx, c, sunshine.ErrorMessage(err), b.clk.Now(), true))
-	_, err = b.s.RetryLetterEmail(b.ctx, c.ID, "")
+	_, err = b.s.RetryLetterEmail(b.ctx, c.ID, store.Resend{})
 	require.Equal(t, sunshine.EConflict, sunshine.ErrorCode(err))
 	require.ErrorContains(t, err, "(signed.pdf) was removed")
 	got, err := b.s.FindLetterEmail(b.ctx, c.ID)

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"io"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -66,4 +67,23 @@ func TestStore_LetterEmailSentCopy(t *testing.T) {
 			require.Equal(t, sentCopy, string(content))
 		})
 	}
+}
+
+// A copy that cannot be kept (no room for its temporary file) does not
+// keep the letter from being recorded as sent: unrecorded, it would be
+// sent again and again.
+func TestStore_LetterEmailSentCopyNotKept(t *testing.T) {
+	// (not parallel: it points the process's temporary files nowhere)
+	b := setup(t)
+	r := b.request(t, b.agency(t, "Sheriff", "us-ca"), "ICE", "2017-03-27")
+	_, err := b.s.QueueLetterEmail(b.ctx, r.ID, letterEmail(sunshine.LetterFollowUp))
+	require.NoError(t, err)
+	c := b.claimOne(t)
+	t.Setenv("TMPDIR", filepath.Join(t.TempDir(), "gone"))
+	cm, err := b.s.MarkLetterEmailSent(b.ctx, c, b.clk.Now(), []byte(sentCopy))
+	require.NoError(t, err)
+	require.NotNil(t, cm, "logged")
+	docs, _, err := b.s.FindDocuments(b.ctx, r.ID, store.All, "")
+	require.NoError(t, err)
+	require.Empty(t, docs)
 }

@@ -26,7 +26,7 @@ import (
 
 const letterEmailColumns = `id, org_id, request_id, kind, sender_id, to_address, cc, copy_sender, to_party, from_party,
 	subject, body, submit, status, attempts, next_attempt_at, sent_at, last_error, communication_id, created_at,
-	bounced_at, bounce_document_id, attachment_ids`
+	bounced_at, bounce_document_id, attachment_ids, redate`
 
 type letterEmailRow struct {
 	sunshine.LetterEmail
@@ -94,14 +94,18 @@ func (s *Store) queueLetters(ctx context.Context, letters []LetterFor, name bool
 	slices.SortFunc(order, func(a, b int) int { return strings.Compare(letters[a].RequestID, letters[b].RequestID) })
 	out := make([]*sunshine.LetterEmail, len(letters))
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
-		if err := s.withinLetterLimit(ctx, tx, org, len(letters)); err != nil {
+		requests := make([]*sunshine.Request, len(letters))
+		for _, i := range order {
+			if requests[i], err = s.findRequest(ctx, tx, org, letters[i].RequestID, true); err != nil {
+				return err
+			}
+		}
+		// (after the requests' locks, as a letter sent again takes them)
+		if err := s.withinLetterLimit(ctx, tx, org, len(letters), ""); err != nil {
 			return err
 		}
 		for _, i := range order {
-			r, err := s.findRequest(ctx, tx, org, letters[i].RequestID, true)
-			if err != nil {
-				return err
-			}
+			r := requests[i]
 			if out[i], err = s.queueLetter(ctx, tx, r, *sender, letters[i].Letter); err != nil {
 				if name {
 					return aboutRequest(r, err)
@@ -124,35 +128,42 @@ func (s *Store) queueLetters(ctx context.Context, letters []LetterFor, name bool
 // address every organization's letters come from (Sunshine's) blocked.
 const DefaultLettersPerHour = 200
 
-// withinLetterLimit refuses n more letters from organization org when it
-// queued its hourly limit in the last hour. Its lock makes two requests at
-// once count each other.
-func (s *Store) withinLetterLimit(ctx context.Context, tx *sqlx.Tx, org string, n int) error {
+// withinLetterLimit refuses n more letters from organization org when,
+// with those it queued in the last hour (but except, a letter being
+// queued again), they would pass its hourly limit, saying in how many
+// minutes they fit. Its lock, taken after the requests' (as every caller
+// takes them), makes two at once count each other.
+func (s *Store) withinLetterLimit(ctx context.Context, tx *sqlx.Tx, org string, n int, except string) error {
 	limit := cmp.Or(s.LettersPerHour, DefaultLettersPerHour)
 	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('letter_emails:' || $1))`, org); err != nil {
 		return translate(err, "letter emails")
 	}
+	now := s.clock.Now()
+	const inTheHour = `FROM letter_emails WHERE org_id = $1 AND queued_at > $2 AND id::text <> $3`
 	var queued int
-	var oldest *time.Time
-	err := tx.QueryRowxContext(ctx, `SELECT count(*), min(created_at) FROM letter_emails WHERE org_id = $1 AND created_at > $2`,
-		org, s.clock.Now().Add(-time.Hour)).Scan(&queued, &oldest)
-	if err != nil {
+	if err := tx.GetContext(ctx, &queued, `SELECT count(*) `+inTheHour, org, now.Add(-time.Hour), except); err != nil {
 		return translate(err, "letter emails")
 	}
 	if queued+n <= limit {
 		return nil
 	}
-	minutes := 60
-	if oldest != nil { // the first minute a letter drops out of the hour
-		minutes = max(1, int(math.Ceil(oldest.Add(time.Hour).Sub(s.clock.Now()).Minutes())))
+	if n > limit {
+		return sunshine.Errorf(sunshine.ETooMany, "%d letters at once are more than the %d an hour your organization may send by email: send them in parts", n, limit)
+	}
+	// They fit once the (queued+n-limit)th oldest of the hour drops out.
+	var frees time.Time
+	if err := tx.GetContext(ctx, &frees, `SELECT queued_at `+inTheHour+` ORDER BY queued_at OFFSET $4 LIMIT 1`,
+		org, now.Add(-time.Hour), except, queued+n-limit-1); err != nil {
+		return translate(err, "letter emails")
+	}
+	minutes := max(1, int(math.Ceil(frees.Add(time.Hour).Sub(now).Minutes())))
+	sent := fmt.Sprintf("%d letters", queued)
+	if queued == 1 {
+		sent = "1 letter"
 	}
 	what := "these"
 	if n == 1 {
 		what = "this one"
-	}
-	sent := fmt.Sprintf("%d letters", queued)
-	if queued == 1 {
-		sent = "1 letter"
 	}
 	return sunshine.Errorf(sunshine.ETooMany, "your organization has sent %s by email in the last hour, and may send %d an hour: "+
 		"send %s in %d minutes, or ask your Sunshine's operator to raise the limit", sent, limit, what, minutes)
@@ -184,8 +195,8 @@ func (s *Store) queueLetter(ctx context.Context, tx *sqlx.Tx, r *sunshine.Reques
 		return nil, err
 	}
 	const q = `INSERT INTO letter_emails (org_id, request_id, kind, sender_id, to_address, cc, copy_sender, to_party,
-			from_party, subject, body, submit, next_attempt_at, created_at, attachment_ids)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14) RETURNING ` + letterEmailColumns
+			from_party, subject, body, submit, next_attempt_at, created_at, queued_at, attachment_ids)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $13, $14) RETURNING ` + letterEmailColumns
 	var row letterEmailRow
 	// (nonNil: a nil array is NULL)
 	err := sqlx.GetContext(ctx, tx, &row, q, r.OrgID, r.ID, in.Kind, sender, in.To, pq.Array(nonNil(in.Cc)), in.CopySender,
@@ -425,11 +436,21 @@ func findLetterEmailRow(ctx context.Context, q sqlx.QueryerContext, org, id stri
 	return &row, nil
 }
 
+// Resend is how a letter email is sent again: To, where given, is the
+// address instead of its own (the agency's right one, after a bounce);
+// Redate, for a request letter that bounced, moves the request's dates to
+// the day it goes (redateResent). A report that a letter bounced can come
+// from anyone the letter went to, so only staff, who read it, say so.
+type Resend struct {
+	To     string
+	Redate bool
+}
+
 // RetryLetterEmail sends a failed or bounced letter email again, at once,
-// with its attempts counted afresh: to address to where given (the
-// agency's right address, after a bounce), else to the same.
-func (s *Store) RetryLetterEmail(ctx context.Context, id, to string) (*sunshine.LetterEmail, error) {
-	to = strings.TrimSpace(to)
+// with its attempts counted afresh, as again says. It counts against the
+// organization's hourly limit as a new letter does.
+func (s *Store) RetryLetterEmail(ctx context.Context, id string, again Resend) (*sunshine.LetterEmail, error) {
+	to := strings.TrimSpace(again.To)
 	if to != "" && !sunshine.ValidEmail(to) {
 		return nil, sunshine.FieldInvalid("to", "must be one email address, such as records@agency.gov")
 	}
@@ -439,6 +460,9 @@ func (s *Store) RetryLetterEmail(ctx context.Context, id, to string) (*sunshine.
 		}
 		if to != "" && slices.ContainsFunc(e.Cc, func(cc string) bool { return strings.EqualFold(cc, to) }) {
 			return "", nil, sunshine.FieldInvalid("to", "is copied already: give the agency's own address")
+		}
+		if again.Redate && (e.Kind != sunshine.LetterRequest || e.Status != sunshine.LetterEmailBounced) {
+			return "", nil, sunshine.FieldInvalid("redate", "is only for a request letter that bounced (this is %s, %s)", e.Describe(), e.Status)
 		}
 		if err := sunshine.CheckLetter(r, e.Kind); err != nil {
 			return "", nil, err
@@ -452,11 +476,14 @@ func (s *Store) RetryLetterEmail(ctx context.Context, id, to string) (*sunshine.
 		} else if err != nil {
 			return "", nil, err
 		}
+		if err := s.withinLetterLimit(ctx, tx, r.OrgID, 1, e.ID); err != nil {
+			return "", nil, err
+		}
 		// A bounced letter starts again as one never sent: its bounce is
 		// in the timeline.
-		return `status = 'pending', attempts = 0, next_attempt_at = $2, last_error = '', claimed_at = NULL,
-			to_address = coalesce(nullif($3, ''), to_address), sent_at = NULL, bounced_at = NULL, bounce_document_id = NULL`,
-			[]any{s.clock.Now(), to}, nil
+		return `status = 'pending', attempts = 0, next_attempt_at = $2, queued_at = $2, last_error = '', claimed_at = NULL,
+			to_address = coalesce(nullif($3, ''), to_address), sent_at = NULL, bounced_at = NULL, bounce_document_id = NULL, redate = $4`,
+			[]any{s.clock.Now(), to, again.Redate}, nil
 	})
 }
 
@@ -555,22 +582,31 @@ func (s *Store) ClaimLetterEmails(ctx context.Context, now time.Time, limit int,
 // nothing and returns nil.
 func (s *Store) MarkLetterEmailSent(ctx context.Context, c ClaimedLetterEmail, now time.Time, sent []byte) (*sunshine.Communication, error) {
 	ctx = sunshine.WithPrincipal(ctx, sunshine.Principal{OrgID: c.OrgID, UserID: c.SenderID, Role: sunshine.RoleStaff})
+	// The copy is kept where it can be: failing to keep it (a full disk)
+	// must not leave the letter unrecorded, to be sent again.
 	var copyOf *SpooledDocument
 	if len(sent) > 0 {
 		var err error
 		copyOf, err = s.SpoolDocument(ctx, NewDocument{RequestID: c.RequestID, Filename: emailFilename(c.Subject),
 			ContentType: "message/rfc822", Content: bytes.NewReader(sent)})
 		if err != nil {
-			return nil, err
+			copyOf = nil
+		} else {
+			defer copyOf.Remove()
 		}
-		defer copyOf.Remove()
 	}
 	keepCopy := func(tx *sqlx.Tx, r *sunshine.Request, commID *string) error {
 		if copyOf == nil {
 			return nil
 		}
-		_, err := copyOf.insert(ctx, tx, r, commID)
-		return err
+		if _, err := tx.ExecContext(ctx, "SAVEPOINT letter_copy"); err != nil {
+			return translate(err, "document")
+		}
+		if _, err := copyOf.insert(ctx, tx, r, commID); err != nil {
+			_, rerr := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT letter_copy")
+			return translate(rerr, "document")
+		}
+		return nil
 	}
 	var out *sunshine.Communication
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
@@ -640,7 +676,7 @@ func (s *Store) logSentLetter(ctx context.Context, tx *sqlx.Tx, r *sunshine.Requ
 	switch {
 	case c.Submit && r.Status == sunshine.StatusDraft:
 		note, err = s.submitEmailed(ctx, tx, r, today)
-	case c.Kind == sunshine.LetterRequest && c.CommunicationID != nil:
+	case c.Redate && c.CommunicationID != nil:
 		note, err = s.redateResent(ctx, tx, r, *c.CommunicationID, today)
 	}
 	if err != nil {
@@ -660,10 +696,12 @@ func (s *Store) logSentLetter(ctx context.Context, tx *sqlx.Tx, r *sunshine.Requ
 	if err != nil || logged == nil || len(c.AttachmentIDs) == 0 {
 		return logged, err
 	}
-	// Its attachments came with no communication (uploaded for it): now
-	// they went with this one. One that came with another stays with it.
+	// Its attachments uploaded with no communication (for it) now went
+	// with this one. One that came with another stays with it, and an
+	// email to the reply address not logged yet stays one to log.
 	_, err = tx.ExecContext(ctx, `UPDATE documents SET communication_id = $2
-		WHERE org_id = $1 AND id = ANY($3::uuid[]) AND communication_id IS NULL AND deleted_at IS NULL`, r.OrgID, logged.ID, pq.Array(c.AttachmentIDs))
+		WHERE org_id = $1 AND id = ANY($3::uuid[]) AND communication_id IS NULL AND received_from IS NULL AND deleted_at IS NULL`,
+		r.OrgID, logged.ID, pq.Array(c.AttachmentIDs))
 	return logged, translate(err, "documents")
 }
 
@@ -713,12 +751,13 @@ func (s *Store) submitEmailed(ctx context.Context, tx *sqlx.Tx, r *sunshine.Requ
 }
 
 // redateResent moves the dates of r, whose request letter was emailed
-// again today after an earlier sending (logged as communication first)
-// bounced: the agency receives the request now, not then. Only while the
-// request's clock still runs from that sending (submitted, its sent date,
-// or without one its receipt date, the day it went); a date the request
-// refuses (after a pause began, after the agency replied) is left, and
-// the note returned says so, as it says what moved.
+// again today, staff asking, after an earlier sending (logged as
+// communication first) bounced: the agency receives the request now, not
+// then. Only while the request's clock still runs from that sending
+// (submitted, its sent date, or without one its receipt date, the day it
+// went); otherwise, or for a date the request refuses (after a pause
+// began, after the agency replied), the dates stay, and the note returned
+// says so, as it says what moved.
 func (s *Store) redateResent(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, first string, today deadline.Date) (string, error) {
 	var firstOn deadline.Date
 	err := tx.QueryRowxContext(ctx, `SELECT occurred_on FROM communications WHERE org_id = $1 AND id = $2`, r.OrgID, first).Scan(&firstOn)
@@ -727,8 +766,12 @@ func (s *Store) redateResent(ctx context.Context, tx *sqlx.Tx, r *sunshine.Reque
 	} else if err != nil {
 		return "", translate(err, "communication")
 	}
-	if !r.CountsFrom(firstOn) || !firstOn.Before(today) {
-		return "", nil
+	if !firstOn.Before(today) {
+		return "", nil // the same day: nothing to move
+	}
+	if !r.CountsFrom(firstOn) {
+		return "The email of " + firstOn.Format("Mon 2 Jan 2006") + " bounced, but the request's dates stay: its clock no longer counts from that email (it is " +
+			strings.ReplaceAll(string(r.Status), "_", " ") + ", received " + r.ReceivedOn.Format("Mon 2 Jan 2006") + "): correct them if the agency received it later", nil
 	}
 	received, citation, err := emailReceipt(ctx, tx, r, today)
 	if err != nil {

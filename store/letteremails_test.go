@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"encoding/json"
+	"sync"
 	"testing"
 	"time"
 
@@ -256,17 +257,17 @@ func TestStore_LetterEmailFailedRetriedCancelled(t *testing.T) {
 	require.NoError(t, err)
 	require.Zero(t, n)
 	require.Empty(t, failed)
-	_, err = b.s.RetryLetterEmail(other.Ctx, queued.ID, "")
+	_, err = b.s.RetryLetterEmail(other.Ctx, queued.ID, store.Resend{})
 	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
 	_, err = b.s.CancelLetterEmail(other.Ctx, queued.ID)
 	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
 
-	again, err := b.s.RetryLetterEmail(b.ctx, queued.ID, "")
+	again, err := b.s.RetryLetterEmail(b.ctx, queued.ID, store.Resend{})
 	require.NoError(t, err)
 	require.Equal(t, sunshine.LetterEmailPending, again.Status)
 	require.Equal(t, 0, again.Attempts)
 	require.Empty(t, again.LastError, "counted afresh")
-	_, err = b.s.RetryLetterEmail(b.ctx, queued.ID, "")
+	_, err = b.s.RetryLetterEmail(b.ctx, queued.ID, store.Resend{})
 	require.Equal(t, sunshine.EConflict, sunshine.ErrorCode(err), "only a failed one is sent again")
 
 	cancelled, err := b.s.CancelLetterEmail(b.ctx, queued.ID)
@@ -417,4 +418,66 @@ func TestStore_LettersPerHour(t *testing.T) {
 
 	b.clk.Set(b.clk.Now().Add(41 * time.Minute))
 	require.NoError(t, queue(requests[3]), "the first is more than an hour old")
+}
+
+// A letter sent again counts against the limit as a new one does; a group
+// larger than the limit is told so.
+func TestStore_LettersPerHourResends(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.s.LettersPerHour = 1
+	a := b.agency(t, "Sheriff", "us-ca")
+	first, second := b.request(t, a, "ICE", "2017-03-27"), b.request(t, a, "ICE", "2017-03-27")
+	queued, err := b.s.QueueLetterEmail(b.ctx, first.ID, letterEmail(sunshine.LetterFollowUp))
+	require.NoError(t, err)
+	require.NoError(t, b.s.MarkLetterEmailFailed(b.ctx, b.claimOne(t), "550 no such user", b.clk.Now(), true))
+
+	b.clk.Set(b.clk.Now().Add(61 * time.Minute))
+	_, err = b.s.QueueLetterEmail(b.ctx, second.ID, letterEmail(sunshine.LetterFollowUp))
+	require.NoError(t, err)
+	_, err = b.s.RetryLetterEmail(b.ctx, queued.ID, store.Resend{})
+	require.Equal(t, sunshine.ETooMany, sunshine.ErrorCode(err), "the other letter of the hour is the limit")
+	got, err := b.s.FindLetterEmail(b.ctx, queued.ID)
+	require.NoError(t, err)
+	require.Equal(t, sunshine.LetterEmailFailed, got.Status, "unchanged")
+
+	_, err = b.s.QueueLetterEmails(b.ctx, []store.LetterFor{{RequestID: first.ID, Letter: letterEmail(sunshine.LetterRequest)},
+		{RequestID: second.ID, Letter: letterEmail(sunshine.LetterRequest)}})
+	require.Equal(t, sunshine.ETooMany, sunshine.ErrorCode(err))
+	require.ErrorContains(t, err, "2 letters at once are more than the 1 an hour your organization may send by email: send them in parts")
+}
+
+// Letters queued at once from many connections pass the limit none the
+// less: exactly the limit are queued.
+func TestStore_LettersPerHourConcurrent(t *testing.T) {
+	t.Parallel()
+	s := store.New(storetest.DB(t), sunshine.NewFixedClock(time.Date(2017, 4, 5, 15, 0, 0, 0, time.UTC)))
+	s.LettersPerHour = 3
+	fx := storetest.Org(t, s, "busy")
+	a := &sunshine.Agency{Name: "Sheriff", Jurisdiction: "us-ca"}
+	require.NoError(t, s.CreateAgency(fx.Ctx, a))
+	const n = 8
+	var ids []string
+	for range n {
+		r := &sunshine.Request{AgencyID: a.ID, Title: "ICE", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: d("2017-03-27")}
+		require.NoError(t, s.CreateRequest(fx.Ctx, r))
+		ids = append(ids, r.ID)
+	}
+	errs := make(chan error, n)
+	var wg sync.WaitGroup
+	for _, id := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := s.QueueLetterEmail(fx.Ctx, id, letterEmail(sunshine.LetterFollowUp))
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	codes := map[sunshine.Code]int{}
+	for err := range errs {
+		codes[sunshine.ErrorCode(err)]++
+	}
+	require.Equal(t, map[sunshine.Code]int{"": 3, sunshine.ETooMany: n - 3}, codes)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/store"
 )
 
 // Sending a letter by email from Sunshine: the letter page's "Send by
@@ -109,6 +110,7 @@ func describeLetter(e *sunshine.LetterEmail) string {
 // runs from, is that day.
 type letterNotice struct {
 	ID, What, To       string
+	ReportID           string // the bounce report, a document
 	Failed, Bounced    bool
 	AgencyHas          bool
 	Since, Next, Error string
@@ -124,6 +126,9 @@ func newLetterNotice(r *sunshine.Request, a *sunshine.Agency, e *sunshine.Letter
 	switch {
 	case n.Bounced:
 		n.SentOn = e.SentAt.In(loc).Format("Mon 2 Jan")
+		if e.BounceDocumentID != nil {
+			n.ReportID = *e.BounceDocumentID
+		}
 		if e.Kind == sunshine.LetterRequest && r.CountsFrom(r.Today(*e.SentAt)) {
 			n.CountsFrom = r.ReceivedOn.Format("Mon 2 Jan")
 		}
@@ -137,10 +142,13 @@ func newLetterNotice(r *sunshine.Request, a *sunshine.Agency, e *sunshine.Letter
 // to the address the form gives (corrected after a bounce), saved as the
 // agency's email where asked.
 func (s *Server) handleLetterEmailRetry(c *gin.Context) {
-	to := strings.TrimSpace(c.PostForm("to"))
-	s.changeLetterEmail(c, func(id string) (*sunshine.LetterEmail, error) { return s.store.RetryLetterEmail(ctxOf(c), id, to) },
+	again := store.Resend{To: strings.TrimSpace(c.PostForm("to")), Redate: c.PostForm("redate") == "1"}
+	s.changeLetterEmail(c, func(id string) (*sunshine.LetterEmail, error) { return s.store.RetryLetterEmail(ctxOf(c), id, again) },
 		func(was, e *sunshine.LetterEmail) string {
 			note := "Sending " + e.Describe() + " again."
+			if e.Redate {
+				note += " The request is received the day it goes, and its deadline counts from then."
+			}
 			if c.PostForm("save_email") == "1" && !strings.EqualFold(was.To, e.To) {
 				if r, err := s.store.FindRequestByID(ctxOf(c), e.RequestID); err == nil {
 					note += s.saveAgencyEmail(c, r.AgencyID, was.To, e.To)

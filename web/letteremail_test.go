@@ -259,7 +259,9 @@ func TestRequestPage_LetterBounced(t *testing.T) {
 	bounce(r, e, "records@sheriff.example")
 
 	rp := html.UnescapeString(body(b.get("/requests/" + r.ID)))
-	require.Contains(t, rp, "<strong>Bounced:</strong> the follow-up letter to records@sheriff.example. It went on Wed 5 Apr, but a mail server returned it undelivered: “550 5.1.1 <records@sheriff.example>: Recipient address rejected: User unknown”. The agency did not get it. Check the address")
+	require.Contains(t, rp, "<strong>Bounced:</strong> the follow-up letter to records@sheriff.example. It went on Wed 5 Apr, but a mail server returned it undelivered: “550 5.1.1 <records@sheriff.example>: Recipient address rejected: User unknown” (<a")
+	require.Contains(t, rp, ">the report</a>). The agency did not get it. Check the address")
+	require.NotContains(t, rp, `name="redate"`, "a follow-up moves no date")
 	require.NotContains(t, rp, "The deadline counts from", "a follow-up starts no clock")
 	require.Contains(t, rp, "Bounced: the follow-up letter to records@sheriff.example was returned undelivered to legal@ndlon.example (550 5.1.1 <legal@ndlon.example>", "a copy's bounce, in the timeline")
 	require.Contains(t, rp, "Bounced: the follow-up letter to records@sheriff.example was returned undelivered (550 5.1.1 <records@sheriff.example>")
@@ -279,16 +281,34 @@ func TestRequestPage_LetterBounced(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "pra@sheriff.example", agency.Email)
 
+	// Sent and bounced again, it is cancelled: not sent again.
+	claimAndSend(t, b)
+	bounce(r, e, "pra@sheriff.example")
+	requireRedirect(t, b.post("/letter_emails/"+e.ID+"/cancel", nil), "/requests/"+r.ID)
+	require.Contains(t, html.UnescapeString(body(b.get("/requests/"+r.ID))), "Cancelled the follow-up letter to pra@sheriff.example: it is not sent again.")
+
 	// A request letter emailed to submit a draft: its clock counts from
-	// the day it went until it is sent again.
+	// the day it went until staff, having read the report, send it again
+	// saying the agency never got it.
 	draft := &sunshine.Request{AgencyID: a.ID, Title: "Booking logs", DeliveryMethod: sunshine.DeliveryEmail}
 	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, draft))
 	first := sent(draft, sunshine.LetterEmailInput{Kind: sunshine.LetterRequest, To: "pra@sheriff.example", Subject: "CPRA request", Body: "Please send", Submit: true})
 	bounce(draft, first, "pra@sheriff.example")
 	rp = html.UnescapeString(body(b.get("/requests/" + draft.ID)))
-	require.Contains(t, rp, "The agency did not get it. The deadline counts from Wed 5 Apr as if it had: sent again, the request is received the day it goes, and the deadline moves with it.")
-	requireRedirect(t, b.post("/letter_emails/"+first.ID+"/cancel", nil), "/requests/"+draft.ID)
-	require.Contains(t, html.UnescapeString(body(b.get("/requests/"+draft.ID))), "Cancelled the request letter to pra@sheriff.example: it is not sent again.")
+	require.Contains(t, rp, "The agency did not get it. The deadline still counts from Wed 5 Apr.")
+	got, err := b.st.FindLetterEmail(b.fx.Ctx, first.ID)
+	require.NoError(t, err)
+	require.Contains(t, rp, `(<a href="/documents/`+*got.BounceDocumentID+`/download" download>the report</a>)`)
+	require.Contains(t, rp, `<input type="checkbox" name="redate" value="1"> The agency never got it: count the deadline from this sending`)
+
+	b.clk.Set(b.clk.Now().Add(5 * 24 * time.Hour))
+	requireRedirect(t, b.post("/letter_emails/"+first.ID+"/retry", url.Values{"to": {"pra@sheriff.example"}, "redate": {"1"}}), "/requests/"+draft.ID)
+	require.Contains(t, html.UnescapeString(body(b.get("/requests/"+draft.ID))),
+		"Sending the request letter to pra@sheriff.example again. The request is received the day it goes, and its deadline counts from then.")
+	claimAndSend(t, b)
+	moved, err := b.st.FindRequestByID(b.fx.Ctx, draft.ID)
+	require.NoError(t, err)
+	require.Equal(t, "2017-04-10", moved.ReceivedOn.String())
 }
 
 // For requests filed together, one page emails each agency chosen its own
