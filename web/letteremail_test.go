@@ -403,3 +403,27 @@ func TestLetterPage_SendSavesAgencyEmail(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "records@sheriff.example", kept.Email, "another agency unchanged")
 }
+
+// The group's page past the hourly limit comes back (429) saying why, and
+// nothing is sent to any agency.
+func TestGroupLetters_TooMany(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	b.st.LettersPerHour = 1
+	var ids []string
+	for _, name := range []string{"Yolo County Sheriff", "Placer County Sheriff"} {
+		a := &sunshine.Agency{Name: name, Jurisdiction: "us-ca", Email: "records@" + strings.Fields(name)[0] + ".example"}
+		require.NoError(t, b.st.CreateAgency(b.fx.Ctx, a))
+		copies, err := b.st.FileCopies(b.fx.Ctx, r.ID, sunshine.CopyInput{AgencyIDs: []string{a.ID}})
+		require.NoError(t, err)
+		ids = append(ids, copies[0].ID)
+	}
+	rec := b.post("/requests/"+r.ID+"/letters/send", url.Values{"id": ids, "copy_sender": {"1"}})
+	require.Equal(t, http.StatusTooManyRequests, rec.Code)
+	require.Contains(t, html.UnescapeString(body(rec)), "2 letters at once are more than the 1 an hour your organization may send by email: send them in parts")
+	for _, id := range ids {
+		list, err := b.st.FindLetterEmails(b.fx.Ctx, id)
+		require.NoError(t, err)
+		require.Empty(t, list)
+	}
+}
