@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -211,52 +210,72 @@ func (s *Store) queueLetter(ctx context.Context, tx *sqlx.Tx, r *sunshine.Reques
 // (another request's, one removed, an ID that is none), or that together
 // are larger than an email to an agency may carry.
 func checkAttachments(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, ids []string) error {
-	if len(ids) == 0 {
-		return nil
+	docs, missing, err := requestDocuments(ctx, tx, r.OrgID, r.ID, ids)
+	if err != nil {
+		return err
+	}
+	if missing != "" {
+		return sunshine.FieldInvalid("attachment_ids", "%s is not a document of this request", missing)
 	}
 	var total int64
-	for _, id := range ids {
-		d, err := findDocument(ctx, tx, r.OrgID, id)
-		if sunshine.ErrorCode(err) == sunshine.ENotFound || (err == nil && d.RequestID != r.ID) {
-			return sunshine.FieldInvalid("attachment_ids", "%s is not a document of this request", id)
-		} else if err != nil {
-			return err
-		}
+	for _, d := range docs {
 		total += d.Size
 	}
 	if total > sunshine.MaxLetterAttachmentBytes {
 		return sunshine.FieldInvalid("attachment_ids", "are %s together: at most %s fits in an email to an agency; send the larger ones another way",
-			sizeWords(total), sizeWords(sunshine.MaxLetterAttachmentBytes))
+			sunshine.FileSize(total), sunshine.FileSize(sunshine.MaxLetterAttachmentBytes))
 	}
 	return nil
-}
-
-// sizeWords says a size in MiB for people: "7.5 MiB".
-func sizeWords(n int64) string {
-	return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MiB"
 }
 
 // LetterAttachments reads the documents letter e attaches, in order. One
 // removed since it was queued is not found (ENotFound, naming it): the
 // letter cannot go as it was written.
 func (s *Store) LetterAttachments(ctx context.Context, e *sunshine.LetterEmail) ([]*sunshine.Document, error) {
-	return letterAttachments(ctx, s.q(), e.OrgID, e.AttachmentIDs)
+	return letterAttachments(ctx, s.q(), e)
 }
 
-func letterAttachments(ctx context.Context, q sqlx.QueryerContext, org string, ids []string) ([]*sunshine.Document, error) {
-	out := make([]*sunshine.Document, 0, len(ids))
-	for _, id := range ids {
-		d, err := findDocument(ctx, q, org, id)
-		if sunshine.ErrorCode(err) == sunshine.ENotFound {
-			name := id
-			_ = sqlx.GetContext(ctx, q, &name, `SELECT filename FROM documents WHERE org_id = $1 AND id = $2`, org, id)
-			return nil, sunshine.Errorf(sunshine.ENotFound, "a document it attaches (%s) was removed: cancel it, and send the letter again without it", name)
-		} else if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
+func letterAttachments(ctx context.Context, q sqlx.QueryerContext, e *sunshine.LetterEmail) ([]*sunshine.Document, error) {
+	docs, missing, err := requestDocuments(ctx, q, e.OrgID, e.RequestID, e.AttachmentIDs)
+	if err != nil || missing == "" {
+		return docs, err
 	}
-	return out, nil
+	name := missing
+	_ = sqlx.GetContext(ctx, q, &name, `SELECT filename FROM documents WHERE org_id = $1 AND id = $2`, e.OrgID, missing)
+	return nil, sunshine.Errorf(sunshine.ENotFound, "a document it attaches (%s) was removed: cancel it, and send the letter again without it", name)
+}
+
+// requestDocuments reads the live documents ids of a request, in their
+// order, at once; missing is the first ID that is none of them (another
+// request's, removed, or no ID at all).
+func requestDocuments(ctx context.Context, q sqlx.QueryerContext, org, requestID string, ids []string) (docs []*sunshine.Document, missing string, err error) {
+	if len(ids) == 0 {
+		return nil, "", nil
+	}
+	var valid []string
+	for _, id := range ids {
+		if validUUID(id) {
+			valid = append(valid, id)
+		}
+	}
+	var found []*sunshine.Document
+	err = sqlx.SelectContext(ctx, q, &found, `SELECT `+documentColumns+documentFrom+`
+		WHERE d.org_id = $1 AND d.request_id = $2 AND d.id = ANY($3::uuid[]) AND d.deleted_at IS NULL`, org, requestID, pq.Array(valid))
+	if err != nil {
+		return nil, "", translate(err, "documents")
+	}
+	byID := make(map[string]*sunshine.Document, len(found))
+	for _, d := range found {
+		byID[d.ID] = d
+	}
+	for _, id := range ids {
+		d, ok := byID[strings.ToLower(id)]
+		if !ok {
+			return nil, id, nil
+		}
+		docs = append(docs, d)
+	}
+	return docs, "", nil
 }
 
 // RequestLetters says where a request's request letter stands: the day
@@ -471,7 +490,7 @@ func (s *Store) RetryLetterEmail(ctx context.Context, id string, again Resend) (
 			return "", nil, err
 		}
 		// (it would fail again at once)
-		if _, err := letterAttachments(ctx, tx, r.OrgID, e.AttachmentIDs); sunshine.ErrorCode(err) == sunshine.ENotFound {
+		if _, err := letterAttachments(ctx, tx, e.domain()); sunshine.ErrorCode(err) == sunshine.ENotFound {
 			return "", nil, sunshine.Errorf(sunshine.EConflict, "%s", sunshine.ErrorMessage(err))
 		} else if err != nil {
 			return "", nil, err
@@ -599,14 +618,11 @@ func (s *Store) MarkLetterEmailSent(ctx context.Context, c ClaimedLetterEmail, n
 		if copyOf == nil {
 			return nil
 		}
-		if _, err := tx.ExecContext(ctx, "SAVEPOINT letter_copy"); err != nil {
-			return translate(err, "document")
-		}
-		if _, err := copyOf.insert(ctx, tx, r, commID); err != nil {
-			_, rerr := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT letter_copy")
-			return translate(rerr, "document")
-		}
-		return nil
+		_, err := undoable(ctx, tx, "letter_copy", func() error {
+			_, err := copyOf.insert(ctx, tx, r, commID)
+			return err
+		}, func(error) bool { return true })
+		return err
 	}
 	var out *sunshine.Communication
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
@@ -635,24 +651,19 @@ func (s *Store) MarkLetterEmailSent(ctx context.Context, c ClaimedLetterEmail, n
 		// leave it unrecorded, to be sent again and again. So it is logged
 		// after a savepoint, and refused, it is recorded sent all the same,
 		// the timeline saying why it is not logged.
-		if _, err := tx.ExecContext(ctx, "SAVEPOINT letter_logged"); err != nil {
-			return translate(err, "letter email")
+		// (a database error: the whole record is tried again)
+		refused, err := undoable(ctx, tx, "letter_logged", func() (err error) {
+			out, err = s.logSentLetter(ctx, tx, r, c, cm, today)
+			return err
+		}, refusedWith(sunshine.EInvalid, sunshine.EConflict, sunshine.EUnprocessable))
+		if err != nil {
+			return err
 		}
-		var refused error
-		out, refused = s.logSentLetter(ctx, tx, r, c, cm, today)
 		if refused == nil {
 			if _, err = tx.ExecContext(ctx, `UPDATE letter_emails SET communication_id = $2 WHERE id = $1`, c.ID, out.ID); err != nil {
 				return translate(err, "letter email")
 			}
 			return keepCopy(tx, r, &out.ID)
-		}
-		switch sunshine.ErrorCode(refused) {
-		case sunshine.EInvalid, sunshine.EConflict, sunshine.EUnprocessable:
-		default:
-			return refused // the database: the whole record is tried again
-		}
-		if _, err := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT letter_logged"); err != nil {
-			return translate(err, "letter email")
 		}
 		out = nil
 		if r, err = s.findRequest(ctx, tx, c.OrgID, c.RequestID, true); err != nil { // as it was before
@@ -782,27 +793,27 @@ func (s *Store) redateResent(ctx context.Context, tx *sqlx.Tx, r *sunshine.Reque
 		return "The email of " + firstOn.Format("Mon 2 Jan 2006") + " bounced; under " + citation + " the agency receives this one on " +
 			received.Format("Mon 2 Jan 2006") + ": correct the receipt date then", nil
 	}
-	if _, err := tx.ExecContext(ctx, "SAVEPOINT letter_redate"); err != nil {
-		return "", translate(err, "request")
-	}
-	err = s.update(ctx, tx, r, sunshine.RequestUpdate{SentOn: &today, ReceivedOn: &received})
-	if code := sunshine.ErrorCode(err); code == sunshine.EInvalid || code == sunshine.EConflict {
-		if _, err := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT letter_redate"); err != nil {
-			return "", translate(err, "request")
+	refused, err := undoable(ctx, tx, "letter_redate", func() error {
+		if err := s.update(ctx, tx, r, sunshine.RequestUpdate{SentOn: &today, ReceivedOn: &received}); !errors.Is(err, errNoChange) {
+			return err
 		}
-		fresh, ferr := s.findRequest(ctx, tx, r.OrgID, r.ID, true) // as it was before
-		if ferr != nil {
-			return "", ferr
+		return nil
+	}, refusedWith(sunshine.EInvalid, sunshine.EConflict))
+	if err != nil {
+		return "", err
+	}
+	if refused != nil {
+		fresh, err := s.findRequest(ctx, tx, r.OrgID, r.ID, true) // as it was before
+		if err != nil {
+			return "", err
 		}
 		*r = *fresh
-		why := sunshine.ErrorMessage(err)
-		if e := (*sunshine.Error)(nil); errors.As(err, &e) && len(e.Fields) > 0 {
+		why := sunshine.ErrorMessage(refused)
+		if e := (*sunshine.Error)(nil); errors.As(refused, &e) && len(e.Fields) > 0 {
 			why = e.Fields[0].Message // (the timeline names no API field)
 		}
 		return "The email of " + firstOn.Format("Mon 2 Jan 2006") + " bounced, but the receipt date stays " + was.Format("Mon 2 Jan 2006") +
 			" (it " + why + "): correct it if the agency received the request later", nil
-	} else if err != nil && !errors.Is(err, errNoChange) {
-		return "", err
 	}
 	return "The email of " + firstOn.Format("Mon 2 Jan 2006") + " bounced: the agency receives the request " +
 		received.Format("Mon 2 Jan 2006") + " (not " + was.Format("Mon 2 Jan 2006") + "), and its deadline counts from then", nil
@@ -849,4 +860,27 @@ func (s *Store) tellSender(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request
 			next_attempt_at = EXCLUDED.next_attempt_at
 		WHERE reminders.status <> 'pending'`, r.OrgID, r.ID, senderID, r.Today(s.clock.Now()), s.clock.Now())
 	return translate(err, "reminder")
+}
+
+// undoable runs fn after a savepoint named name and, when fn fails with an
+// error undo accepts, rolls back to it: the transaction goes on without
+// fn's changes, and that error is returned as refused. Any other error of
+// fn, or the database's, is err.
+func undoable(ctx context.Context, tx *sqlx.Tx, name string, fn func() error, undo func(error) bool) (refused, err error) {
+	if _, err := tx.ExecContext(ctx, "SAVEPOINT "+name); err != nil {
+		return nil, translate(err, "savepoint")
+	}
+	err = fn()
+	if err == nil || !undo(err) {
+		return nil, err
+	}
+	if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+name); rerr != nil {
+		return nil, translate(rerr, "savepoint")
+	}
+	return err, nil
+}
+
+// refusedWith accepts an error with one of codes: a refusal, not a failure.
+func refusedWith(codes ...sunshine.Code) func(error) bool {
+	return func(err error) bool { return slices.Contains(codes, sunshine.ErrorCode(err)) }
 }

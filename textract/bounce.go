@@ -59,6 +59,12 @@ func ReadBounce(ctx context.Context, data []byte) (_ *Bounce, ok bool, err error
 			err = fmt.Errorf("could not read the email message: internal error: %v", p)
 		}
 	}()
+	// Every email to a reply address is asked: most are not reports, and
+	// one that never names the type ("Delivery-Status", any case as
+	// servers write it) is not parsed to find that out.
+	if !bytes.Contains(data, []byte("elivery-status")) && !bytes.Contains(data, []byte("ELIVERY-STATUS")) {
+		return nil, false, nil
+	}
 	env, err := parseEmail(ctx, data)
 	if err != nil {
 		return nil, false, err

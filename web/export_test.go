@@ -1,5 +1,7 @@
 package web
 
+import sunshine "github.com/sunshine-records/sunshine"
+
 // FormProblemText is a form error summary's line for a field's error.
 func FormProblemText(label, message string) string {
 	return formProblem{Label: label, Message: message}.Text()
@@ -9,7 +11,7 @@ func FormProblemText(label, message string) string {
 func SetCSVPage(srv *Server, n int) { srv.csvPage = n }
 
 // FileSize is the pages' file size in words.
-var FileSize = fileSize
+var FileSize = sunshine.FileSize
 
 // FileKind is the pages' name of a document's kind of file.
 var FileKind = fileKind

@@ -167,7 +167,7 @@ func (s *Server) renderLetter(c *gin.Context, status int, r *sunshine.Request, a
 				d.Documents = append(d.Documents, doc)
 			}
 		}
-		d.MaxAttach = fmt.Sprintf("at most %d, %s together", sunshine.MaxLetterAttachments, fileSize(sunshine.MaxLetterAttachmentBytes))
+		d.MaxAttach = fmt.Sprintf("at most %d, %s together", sunshine.MaxLetterAttachments, sunshine.FileSize(sunshine.MaxLetterAttachmentBytes))
 	}
 	d.ReceiptWords = "received the day it goes"
 	if j, err := deadline.Lookup(r.Jurisdiction); err == nil && j.ElectronicReceipt > 0 {

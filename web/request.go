@@ -555,7 +555,7 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 		}
 	}
 	d.UploadForm = newReqForm("upload", nil)
-	d.UploadLimit = fileSize(s.cfg.UploadLimit)
+	d.UploadLimit = sunshine.FileSize(s.cfg.UploadLimit)
 	if s.cfg.UploadLimit%(1<<20) == 0 {
 		d.UploadLimit = strconv.FormatInt(s.cfg.UploadLimit>>20, 10) + " MiB" // as the refusal says it
 	}

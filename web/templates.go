@@ -6,7 +6,6 @@ import (
 	"html/template"
 	"io/fs"
 	"path"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -26,7 +25,7 @@ var funcs = template.FuncMap{
 		return d.Format("Mon 2 Jan 2006")
 	},
 	// size writes a file's size as people read it: "812 bytes", "4.3 MiB".
-	"size": fileSize,
+	"size": sunshine.FileSize,
 	// kind names a document's kind of file: "Word document", "PDF".
 	"kind": fileKind,
 	// iso writes a date for machines and forms: "2017-04-06".
@@ -239,23 +238,4 @@ func excerpt(s string) string {
 		cut = sp
 	}
 	return s[:cut] + " …"
-}
-
-// fileSize writes n bytes in the unit people read, binary as Sunshine's
-// limits are ("100 MiB"): "812 bytes", "2.1 KiB", "90.0 MiB", "1.2 GiB".
-func fileSize(n int64) string {
-	switch {
-	case n == 1:
-		return "1 byte"
-	case n < 1024:
-		return strconv.FormatInt(n, 10) + " bytes"
-	}
-	v, unit := float64(n)/1024, "KiB"
-	for _, u := range []string{"MiB", "GiB"} {
-		if v < 1023.95 {
-			break
-		}
-		v, unit = v/1024, u
-	}
-	return strconv.FormatFloat(v, 'f', 1, 64) + " " + unit
 }
