@@ -237,7 +237,9 @@ const maxMIMEParts = 1000
 // a boundary opens a level, and a line "--" boundary, followed by white
 // space, "--" or nothing, is a delimiter of the outermost open level with
 // that boundary, in a header or a body: it closes the levels inside that
-// one and starts a part of it (or, followed by "--", closes it too).
+// one and starts a part of it (or, followed by "--", closes it too). In a
+// level's preamble (before its first part) the parser finds its boundary
+// anywhere in a line, and so does this.
 // Header fields are read as the parser reads them (folded lines, lines
 // without a colon continuing the field before, lines it skips), and
 // Content-Type is parsed with the parser's own media type parser. It stops
@@ -249,6 +251,8 @@ func mimeShape(data []byte) (depth, parts int) {
 		ctypes [][]byte // the header's Content-Type fields, unfolded
 		inCT   bool     // the last one's continuation lines come next
 		root   = true   // the header is the message's own
+		// preamble: the innermost level opened and has no part yet.
+		preamble bool
 	)
 	for len(data) > 0 {
 		line := data
@@ -278,9 +282,21 @@ func mimeShape(data []byte) (depth, parts int) {
 				}
 			}
 			if delimiter {
-				ctypes, inCT = nil, false
+				ctypes, inCT, preamble = nil, false, false
 				continue
 			}
+		}
+		if preamble && len(open) > 0 {
+			b := []byte("--" + open[len(open)-1])
+			if bytes.Contains(line, append(b, '-', '-')) {
+				open, header, preamble = open[:len(open)-1], false, false
+			} else if i := bytes.Index(line, b); i >= 0 && (i+len(b) == len(line) || unicode.IsSpace(rune(line[i+len(b)]))) {
+				header, preamble, ctypes, inCT = true, false, nil, false
+				if parts++; parts > maxMIMEParts {
+					return depth, parts
+				}
+			}
+			continue
 		}
 		if !header {
 			continue
@@ -295,7 +311,7 @@ func mimeShape(data []byte) (depth, parts int) {
 				// boundary: its delimiter is then "--".
 				b := params["boundary"]
 				if err == nil && (b != "" || root && strings.HasPrefix(mt, "multipart/")) {
-					open = append(open, b)
+					open, preamble = append(open, b), true
 					depth = max(depth, len(open))
 					if depth > maxMIMEDepth {
 						return depth, parts // too deep already
