@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // limitMemory sets a hard limit on this process: its address space may
@@ -39,4 +41,13 @@ func limitMemory(n int64) error {
 	}
 	lim = min(lim, old.Max) // an operator's lower limit stands
 	return syscall.Setrlimit(syscall.RLIMIT_AS, &syscall.Rlimit{Cur: lim, Max: lim})
+}
+
+// limitProcess sets a hard limit of n bytes on the address space of the
+// process pid (a program OCR runs, just started): a picture or a PDF that
+// needs more makes that program fail, not the server. Set right after the
+// program starts, the limit applies before it has read its input.
+func limitProcess(pid int, n int64) error {
+	lim := &unix.Rlimit{Cur: uint64(n), Max: uint64(n)}
+	return unix.Prlimit(pid, unix.RLIMIT_AS, lim, nil)
 }

@@ -7,3 +7,6 @@ package textract
 // and a PDF that needs too much memory still stops the child, not the
 // server, if the system's out-of-memory handling picks the largest process.
 func limitMemory(int64) error { return nil }
+
+// limitProcess sets no limit outside Linux (see limitMemory).
+func limitProcess(int, int64) error { return nil }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 
 	"github.com/ledongthuc/pdf"
 )
@@ -21,6 +22,7 @@ const maxPDFPages = 20000
 type pdfPages struct {
 	text         string
 	pages, whole int
+	blank        []int // pages with no letter or digit in their text: scanned
 }
 
 // extractPDF returns the text of all pages of a PDF. The parser runs in its
@@ -74,6 +76,7 @@ func pdfText(ctx context.Context, ra io.ReaderAt, size int64) (pdfPages, error) 
 	var b strings.Builder
 	var firstErr error
 	bad, whole := 0, 0
+	var blank []int
 	for i := 1; i <= n && b.Len() <= maxText; i++ {
 		if err := ctx.Err(); err != nil {
 			return pdfPages{}, err
@@ -96,6 +99,9 @@ func pdfText(ctx context.Context, ra io.ReaderAt, size int64) (pdfPages, error) 
 			}
 			continue
 		}
+		if !strings.ContainsFunc(text, isWordRune) {
+			blank = append(blank, i)
+		}
 		if b.Len() > 0 {
 			b.WriteString("\n\n")
 		}
@@ -107,8 +113,14 @@ func pdfText(ctx context.Context, ra io.ReaderAt, size int64) (pdfPages, error) 
 	if b.Len() <= maxText {
 		whole = n
 	}
-	return pdfPages{text: b.String(), pages: total, whole: whole}, nil
+	for len(blank) > 0 && blank[len(blank)-1] > whole {
+		blank = blank[:len(blank)-1]
+	}
+	return pdfPages{text: b.String(), pages: total, whole: whole, blank: blank}, nil
 }
+
+// isWordRune reports whether r is a letter or a digit.
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
 // pageList returns a PDF's first n pages, in order, walking its page tree
 // once: the library's Page(i) walks it from the root for each page, which

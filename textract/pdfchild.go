@@ -88,7 +88,63 @@ func readPDFHere(ctx context.Context, r io.ReaderAt, size int64) (Result, error)
 		res.PagesRead-- // cut by clean alone (invalid bytes grow as U+FFFD)
 	}
 	res.Truncated = res.PagesRead < res.Pages
+	res.blank = wholeOnly(p.blank, res.PagesRead)
 	return res, nil
+}
+
+// wholeOnly returns the pages of blank (in order) up to page whole.
+func wholeOnly(blank []int, whole int) []int {
+	n := 0
+	for n < len(blank) && blank[n] <= whole {
+		n++
+	}
+	return blank[:n]
+}
+
+// The child lists the pages with no text on standard error, after the
+// pages line, when there are any: "blank pages: 1-3,5".
+const blankPrefix = "blank pages: "
+
+// formatPages writes pages (ascending) as ranges: "1-3,5".
+func formatPages(pages []int) string {
+	var b strings.Builder
+	for i := 0; i < len(pages); {
+		j := i
+		for j+1 < len(pages) && pages[j+1] == pages[j]+1 {
+			j++
+		}
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.Itoa(pages[i]))
+		if j > i {
+			b.WriteString("-" + strconv.Itoa(pages[j]))
+		}
+		i = j + 1
+	}
+	return b.String()
+}
+
+// parsePages reads formatPages' ranges; nil when s is not such a list,
+// or lists more than max pages.
+func parsePages(s string, max int) []int {
+	var pages []int
+	for _, part := range strings.Split(s, ",") {
+		from, to, isRange := strings.Cut(part, "-")
+		a, err1 := strconv.Atoi(from)
+		b, err2 := a, error(nil)
+		if isRange {
+			b, err2 = strconv.Atoi(to)
+		}
+		if err1 != nil || err2 != nil || a < 1 || b < a || b-a >= max-len(pages) ||
+			(len(pages) > 0 && a <= pages[len(pages)-1]) {
+			return nil
+		}
+		for p := a; p <= b; p++ {
+			pages = append(pages, p)
+		}
+	}
+	return pages
 }
 
 // The child reports a PDF's pages on standard error, in one line, when it
@@ -106,8 +162,8 @@ func (c *childProcess) extract(ctx context.Context, r io.ReaderAt, size int64) (
 	defer done()
 	args := append(slices.Clone(c.argv[1:]), "--memory", strconv.FormatInt(c.memory, 10))
 	cmd := exec.CommandContext(ctx, c.argv[0], args...)
-	cmd.Stdin = in // the open file itself: the child reads it where the parser asks
-	stdout, stderr := &capped{max: maxText + 1}, &capped{max: 4 << 10}
+	cmd.Stdin = in                                                      // the open file itself: the child reads it where the parser asks
+	stdout, stderr := &capped{max: maxText + 1}, &capped{max: 64 << 10} // the list of blank pages can be long
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	// Go's fatal errors print every goroutine's stack; the first line is
 	// all the parent reads.
@@ -131,6 +187,14 @@ func (c *childProcess) extract(ctx context.Context, r io.ReaderAt, size int64) (
 			res.PagesRead = max(res.Pages-1, 0)
 		}
 		res.Truncated = cut || res.PagesRead < res.Pages
+		// The list, when whole (ended by its newline), of pages for OCR.
+		if _, rest, ok := bytes.Cut(stderr.b, []byte("\n")); ok {
+			if line, _, whole := bytes.Cut(rest, []byte("\n")); whole {
+				if list, ok := strings.CutPrefix(string(line), blankPrefix); ok {
+					res.blank = wholeOnly(parsePages(list, res.Pages), res.PagesRead)
+				}
+			}
+		}
 		return res, nil
 	case !errors.As(err, &exit):
 		return Result{}, fmt.Errorf("could not read the document: start the PDF reader: %w", err)
@@ -283,5 +347,8 @@ func RunChild(args []string, stdin *os.File, stdout, stderr io.Writer) int {
 		return 1
 	}
 	fmt.Fprintf(stderr, pagesLine, res.PagesRead, res.Pages)
+	if len(res.blank) > 0 {
+		fmt.Fprintln(stderr, blankPrefix+formatPages(res.blank))
+	}
 	return 0
 }

@@ -2,8 +2,9 @@
 //
 // It handles the document types that agencies commonly release in response to
 // public-records requests: plain text and CSV, HTML, e-mail messages (.eml),
-// PDF, and Word, Excel and PowerPoint documents (.docx, .xlsx, .pptx).
-// Everything else (images, archives, legacy office files, ...) is
+// PDF, and Word, Excel and PowerPoint documents (.docx, .xlsx, .pptx); with
+// OCR (UseOCR), scanned pages and images too.
+// Everything else (archives, legacy office files, ...) is
 // reported as ErrUnsupported so callers can record that the document has no
 // searchable text rather than treat it as a failure.
 //
@@ -40,7 +41,9 @@ const (
 // Supported content types (parameters such as charset are honoured):
 // text/plain and text/csv, text/html, message/rfc822, application/pdf and
 // the Office Open XML types DOCX, XLSX and PPTX (Word, Excel, PowerPoint).
-// Any other type returns an error wrapping ErrUnsupported.
+// With OCR on (UseOCR), also images (PNG, JPEG, TIFF, GIF, BMP, WebP),
+// and a PDF's pages that hold no text are read as pictures. Any other type
+// returns an error wrapping ErrUnsupported.
 //
 // A PDF is read where its cross-reference table points, and an office
 // document where its list of files does, whatever its size: its text may
@@ -79,6 +82,17 @@ type Result struct {
 	// pages are whole in Text (all of them unless Truncated); 0 for other
 	// documents.
 	Pages, PagesRead int
+	// OCRPages is how many pages (a picture: 1) had their text read by
+	// OCR (UseOCR), rather than from text the document holds.
+	OCRPages int
+	// OCRSkipped is how many scanned pages of a PDF OCR did not read, and
+	// OCRNote why: out of time, or the first page it could not read.
+	OCRSkipped int
+	OCRNote    string
+
+	// blank lists the PDF pages, among the PagesRead, whose text layer has
+	// no letter or digit: scanned pages, for OCR.
+	blank []int
 }
 
 // ExtractResult is Extract, also saying whether the text was cut.
@@ -92,8 +106,12 @@ func ExtractResult(ctx context.Context, contentType string, r io.ReaderAt, size,
 		return Result{}, err
 	}
 	mediaType, params := parseContentType(contentType)
-	switch mediaType {
-	case "text/plain", "text/csv", "text/html", "message/rfc822", "application/pdf", DOCX, XLSX, PPTX:
+	ocr := ocrUsed.Load()
+	switch {
+	case mediaType == "text/plain", mediaType == "text/csv", mediaType == "text/html", mediaType == "message/rfc822",
+		mediaType == "application/pdf", mediaType == DOCX, mediaType == XLSX, mediaType == PPTX:
+	case ocr != nil && isImage(mediaType):
+		return ocr.readImage(ctx, r, size)
 	default:
 		if mediaType == "" {
 			mediaType = "unknown"
@@ -101,7 +119,16 @@ func ExtractResult(ctx context.Context, contentType string, r io.ReaderAt, size,
 		return Result{}, fmt.Errorf("%w: %s", ErrUnsupported, mediaType)
 	}
 	if mediaType == "application/pdf" {
-		return readPDF(ctx, r, size)
+		res, err := readPDF(ctx, r, size)
+		if err != nil || ocr == nil || len(res.blank) == 0 {
+			return res, err
+		}
+		f, done, err := fileOf(ctx, r, size)
+		if err != nil {
+			return Result{}, err
+		}
+		defer done()
+		return ocr.readPages(ctx, f.Name(), res)
 	}
 	if mediaType == DOCX || mediaType == XLSX || mediaType == PPTX {
 		text, cut, err := readOOXMLCut(ctx, mediaType, r, size, zipBudget{part: maxPartBytes, left: maxZipBytes, shared: maxSharedText})

@@ -5,7 +5,7 @@ import "strings"
 // UnsupportedReason says, in words, why a document of the given content
 // type has no searchable text (Extract returned ErrUnsupported for it):
 // what kind of file it is and what Sunshine does not do with it, such as
-// "an image: no text (Sunshine has no OCR)".
+// "an image: no text (OCR, which reads pictures, is off on this server)".
 func UnsupportedReason(contentType string) string {
 	mt, _ := parseContentType(contentType)
 	switch mt {
@@ -24,7 +24,7 @@ func UnsupportedReason(contentType string) string {
 	}
 	switch kind, _, _ := strings.Cut(mt, "/"); kind {
 	case "image":
-		return "an image: no text (Sunshine has no OCR)"
+		return "an image: no text (OCR, which reads pictures, is off on this server)"
 	case "audio":
 		return "a sound recording: no text (Sunshine does not transcribe)"
 	case "video":

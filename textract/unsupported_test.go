@@ -13,8 +13,8 @@ func TestUnsupportedReason(t *testing.T) {
 	for ct, want := range map[string]string{
 		textract.MSG:               "an Outlook message (.msg): Sunshine does not read its text yet (saved as .eml, it would be searchable)",
 		textract.DOC:               "a Word 97-2003 document (.doc): Sunshine does not read its text yet (saved as .docx or PDF, it would be searchable)",
-		"image/png":                "an image: no text (Sunshine has no OCR)",
-		"IMAGE/JPEG":               "an image: no text (Sunshine has no OCR)",
+		"image/png":                "an image: no text (OCR, which reads pictures, is off on this server)",
+		"IMAGE/JPEG":               "an image: no text (OCR, which reads pictures, is off on this server)",
 		"video/mp4; codecs=x":      "a video: no text (Sunshine does not transcribe)",
 		"application/zip":          "an archive of other files: Sunshine does not read inside archives (uploaded one by one, they would be searchable)",
 		"application/octet-stream": "a kind of file Sunshine does not recognise: it reads no text from it",

@@ -1,0 +1,197 @@
+package textract_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"image/gif"
+	"image/jpeg"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"golang.org/x/image/tiff"
+
+	"github.com/sunshine-records/sunshine/textract"
+	"github.com/sunshine-records/sunshine/textract/textracttest"
+)
+
+func useOCR(t *testing.T) { textracttest.UseOCR(t) }
+
+func scan(t testing.TB, lines ...string) *image.Gray { return textracttest.Scan(t, lines...) }
+
+func encode(t testing.TB, img image.Image, format string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	switch format {
+	case "png":
+		require.NoError(t, png.Encode(&b, img))
+	case "jpeg":
+		require.NoError(t, jpeg.Encode(&b, img, &jpeg.Options{Quality: 85}))
+	case "tiff":
+		require.NoError(t, tiff.Encode(&b, img, &tiff.Options{Compression: tiff.Deflate}))
+	case "gif":
+		require.NoError(t, gif.Encode(&b, img, nil))
+	}
+	return b.Bytes()
+}
+
+func scannedPDF(t testing.TB, pages ...[]string) []byte { return textracttest.ScanPDF(t, pages...) }
+
+func extractResult(t testing.TB, ctx context.Context, contentType string, data []byte) (textract.Result, error) {
+	t.Helper()
+	return textract.ExtractResult(ctx, contentType, bytes.NewReader(data), int64(len(data)), limit)
+}
+
+// words says whether text holds each of the words, in any case: OCR may
+// read the rest of a line slightly differently.
+func requireWords(t *testing.T, text string, words ...string) {
+	t.Helper()
+	for _, w := range words {
+		require.Contains(t, strings.ToLower(text), strings.ToLower(w), "OCR text: %q", text)
+	}
+}
+
+func TestOCR_ReadsImages(t *testing.T) {
+	useOCR(t)
+	page := scan(t, "Detainer requests from Immigration and Customs", "Enforcement received by the Sheriff in 2017")
+	for _, format := range []string{"png", "jpeg", "tiff", "gif"} {
+		t.Run(format, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			res, err := extractResult(t, ctx, "image/"+format, encode(t, page, format))
+			require.NoError(t, err)
+			requireWords(t, res.Text, "Detainer", "Immigration", "Customs", "Enforcement", "Sheriff", "2017")
+			require.Equal(t, 1, res.OCRPages)
+			require.False(t, res.Truncated)
+		})
+	}
+}
+
+func TestOCR_Off(t *testing.T) {
+	data := encode(t, scan(t, "Detainer requests"), "png")
+	_, err := extractResult(t, context.Background(), "image/png", data)
+	require.ErrorIs(t, err, textract.ErrUnsupported)
+
+	res, err := extractResult(t, context.Background(), "application/pdf", scannedPDF(t, []string{"scan:", "Detainer requests"}))
+	require.NoError(t, err)
+	require.Empty(t, strings.TrimSpace(res.Text))
+	require.Zero(t, res.OCRPages)
+}
+
+// A PDF's pages with no text are read as pictures, in page order after the
+// text of the others; pages with text are not read again.
+func TestOCR_ScannedPagesOfPDFs(t *testing.T) {
+	useOCR(t)
+	for _, child := range []bool{false, true} {
+		t.Run(fmt.Sprintf("child process %v", child), func(t *testing.T) {
+			if child {
+				useChild(t, 256<<20)
+			}
+			pdf := scannedPDF(t,
+				[]string{"Cover letter from the Records Unit"},
+				[]string{"scan:", "Memorandum on the 287g agreement"},
+				[]string{"Index of withheld records"},
+				[]string{"scan:", "Booking log for January"},
+			)
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			res, err := extractResult(t, ctx, "application/pdf", pdf)
+			require.NoError(t, err)
+			requireWords(t, res.Text, "Cover letter", "withheld records", "Memorandum", "agreement", "Booking log", "January")
+			require.Less(t, strings.Index(res.Text, "Memorandum"), strings.Index(res.Text, "Booking"))
+			require.Equal(t, 1, strings.Count(res.Text, "Cover letter"), "a page with text is not read twice")
+			require.Equal(t, textract.Result{Text: res.Text, Pages: 4, PagesRead: 4, OCRPages: 2}, res)
+		})
+	}
+}
+
+// OCR stops short of the extraction's deadline and keeps the pages it
+// read: the text is marked cut before the first page not read.
+func TestOCR_StopsBeforeTheDeadline(t *testing.T) {
+	useOCR(t)
+	pages := [][]string{{"Cover letter"}}
+	for i := range 12 {
+		pages = append(pages, []string{"scan:", fmt.Sprintf("Scanned page number %d of the release", i+2)})
+	}
+	pdf := scannedPDF(t, pages...)
+	ctx, cancel := context.WithTimeout(context.Background(), 7*time.Second) // 2 s past the margin kept
+	defer cancel()
+	start := time.Now()
+	res, err := extractResult(t, ctx, "application/pdf", pdf)
+	require.NoError(t, err)
+	require.Less(t, time.Since(start), 7*time.Second)
+	require.True(t, res.Truncated)
+	require.Equal(t, 13, res.Pages)
+	require.Less(t, res.OCRPages, 12)
+	require.Equal(t, 1+res.OCRPages, res.PagesRead, "the pages whole: the text page and those read")
+	require.Equal(t, 12-res.OCRPages, res.OCRSkipped)
+	require.Equal(t, "OCR ran out of the time given to read the document", res.OCRNote)
+	requireWords(t, res.Text, "Cover letter")
+}
+
+// A picture too large for OCR is refused from its header, unread.
+func TestOCR_RefusesHugeImages(t *testing.T) {
+	useOCR(t)
+	var b bytes.Buffer
+	require.NoError(t, png.Encode(&b, image.NewGray(image.Rect(0, 0, 8000, 6000))))
+	start := time.Now()
+	_, err := extractResult(t, context.Background(), "image/png", b.Bytes())
+	require.ErrorContains(t, err, "too large to read by OCR: 8000×6000 pixels")
+	require.Less(t, time.Since(start), 5*time.Second)
+
+	_, err = extractResult(t, context.Background(), "image/jpeg", []byte("not a picture"))
+	require.ErrorContains(t, err, "not a valid image")
+	require.False(t, errors.Is(err, textract.ErrUnsupported))
+}
+
+func TestFindOCR_NamesWhatIsMissing(t *testing.T) {
+	useOCR(t)
+	_, err := textract.FindOCR(context.Background(), "eng+xyz")
+	require.ErrorContains(t, err, `no "xyz" language data`)
+
+	t.Setenv("PATH", t.TempDir())
+	_, err = textract.FindOCR(context.Background(), "eng")
+	require.ErrorContains(t, err, "tesseract (Debian: tesseract-ocr) and pdftoppm (Debian: poppler-utils), not found on PATH")
+}
+
+// A page OCR cannot read is left out, saying why; the document fails only
+// when nothing at all could be read.
+func TestOCR_PagesItCannotRead(t *testing.T) {
+	o := textracttest.UseOCR(t)
+	broken := filepath.Join(t.TempDir(), "tesseract")
+	require.NoError(t, os.WriteFile(broken, []byte("#!/bin/sh\necho 'Warning: Invalid resolution 0 dpi' >&2\necho 'Error in pixReadStream: Unknown format' >&2\nexit 1\n"), 0o755))
+	o.Tesseract = broken
+	textract.UseOCR(o)
+
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	res, err := extractResult(t, ctx, "application/pdf", scannedPDF(t, []string{"Cover letter"}, []string{"scan:", "Memorandum"}))
+	require.NoError(t, err)
+	requireWords(t, res.Text, "Cover letter")
+	require.Equal(t, 0, res.OCRPages)
+	require.Equal(t, 1, res.OCRSkipped)
+	require.Equal(t, "OCR could not read page 2: OCR could not read the picture (exit status 1): Error in pixReadStream: Unknown format", res.OCRNote)
+	require.False(t, res.Truncated, "the pages are all there; one has no text")
+
+	_, err = extractResult(t, ctx, "application/pdf", scannedPDF(t, []string{"scan:", "Memorandum"}))
+	require.EqualError(t, err, "OCR could not read the scanned pages: page 1: OCR could not read the picture (exit status 1): Error in pixReadStream: Unknown format")
+}
+
+// OCR's programs run under a hard memory limit: past it they fail, and the
+// document with them, not the server.
+func TestOCR_MemoryLimit(t *testing.T) {
+	o := textracttest.UseOCR(t)
+	o.Memory = 20 << 20
+	textract.UseOCR(o)
+	_, err := extractResult(t, context.Background(), "image/png", encode(t, scan(t, "Booking log"), "png"))
+	require.ErrorContains(t, err, "OCR could not read the picture (exit status 127)")
+	_, err = extractResult(t, context.Background(), "application/pdf", scannedPDF(t, []string{"scan:", "Booking log"}))
+	require.ErrorContains(t, err, "OCR could not read the scanned pages: page 1: could not make a picture of the page: it needs more memory than OCR may use")
+}
