@@ -204,6 +204,8 @@ type Document struct {
 	// letter of the request did not arrive (LetterEmailBounced): kept,
 	// but no email to log.
 	Bounce bool `db:"bounce" json:"bounce"`
+	// TextEmpty says the text was read and none found: a scan, before OCR.
+	TextEmpty bool `db:"text_empty" json:"-"`
 }
 
 // Text extraction statuses of a document.

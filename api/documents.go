@@ -302,14 +302,48 @@ func (s *Server) ExtractText(ctx context.Context, orgID, docID string) {
 		status, msg = sunshine.TextUnsupported, textract.UnsupportedReason(doc.ContentType)
 	case err != nil:
 		status, msg = sunshine.TextFailed, "the text could not be read ("+err.Error()+")"
+	case strings.TrimSpace(text) == "" && textract.OCROn():
+		msg = "no text found, even by OCR: the pages may be blank, handwritten or too faint to read"
+		if res.OCRSkipped > 0 {
+			msg = "no text found: " + res.OCRNote
+		}
 	case strings.TrimSpace(text) == "":
-		msg = "no text found: a scanned page is a picture of text, and Sunshine does not read pictures (OCR)"
+		msg = "no text found: a scanned page is a picture of text, and OCR, which reads pictures, is off on this server"
+	case res.OCRPages > 0 || res.OCRSkipped > 0:
+		msg = ocrMessage(res)
 	case res.Truncated:
 		msg = truncatedMessage(res)
 	}
 	if err := s.store.SetDocumentText(rctx, docID, status, text, msg); err != nil {
 		s.log.Error("text extraction: record result", "document_id", docID, "err", err)
 	}
+}
+
+// ocrMessage says that some of a document's text was read by OCR, which
+// staff should know before they trust a name or a number in it, and which
+// scanned pages were not read, and why.
+func ocrMessage(res textract.Result) string {
+	var msg string
+	switch {
+	case res.OCRPages > 0 && res.Pages == 0:
+		msg = "searchable: read by OCR, which misreads some words"
+	case res.OCRPages > 0:
+		msg = "searchable: " + pages(res.OCRPages, "scanned page") + " read by OCR, which misreads some words"
+	default:
+		msg = "searchable"
+	}
+	if res.OCRSkipped > 0 {
+		msg += "; " + pages(res.OCRSkipped, "scanned page") + " not read (" + res.OCRNote + ")"
+	}
+	return msg
+}
+
+// pages writes n of a thing: "1 scanned page", "12 scanned pages".
+func pages(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return thousands(n) + " " + thing + "s"
 }
 
 // truncatedMessage says how much of a document whose text was cut is

@@ -370,7 +370,7 @@ func TestDocuments_OfficeDocuments(t *testing.T) {
 		{"OutlookMessage", "re-request.msg", append([]byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"), make([]byte, 600)...), textract.MSG, "unsupported",
 			"an Outlook message (.msg): Sunshine does not read its text yet", ""},
 		{"Image", "scan.jpg", append([]byte("\xFF\xD8\xFF\xE0"), make([]byte, 100)...), "image/jpeg", "unsupported",
-			"an image: no text (Sunshine has no OCR)", ""},
+			"an image: no text (OCR, which reads pictures, is off on this server)", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			up := b.upload(id, "", tc.filename, "application/octet-stream", tc.content)

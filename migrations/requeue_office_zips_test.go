@@ -33,7 +33,7 @@ func TestMigration35_RequeuesOfficeZips(t *testing.T) {
 		{"removed", "old.docx", "application/zip", "unsupported", archive, true, false},
 		{"already pending", "new.docx", "application/zip", "pending", "", false, false},
 		{"Word 97-2003", "letter.doc", "application/msword", "unsupported", "a Word 97-2003 document (.doc)", false, false},
-		{"not an archive", "scan.docx", "image/png", "unsupported", "an image: no text (Sunshine has no OCR)", false, false},
+		{"not an archive", "scan.docx", "image/png", "unsupported", "an image: no text (OCR, which reads pictures, is off on this server)", false, false},
 		{"Word, read", "read.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "extracted", "", false, false},
 	}
 	ids := make([]string, len(cases))

@@ -27,7 +27,8 @@ import (
 const ChunkSize = 1 << 20
 
 const documentColumns = `d.id, d.org_id, d.request_id, d.communication_id, d.blob_id, d.filename, d.content_type,
-	b.size, encode(b.sha256, 'hex') AS sha256, d.text_status, d.text_error, d.created_by, d.created_at, d.received_from, d.bounce`
+	b.size, encode(b.sha256, 'hex') AS sha256, d.text_status, d.text_error, d.created_by, d.created_at, d.received_from, d.bounce,
+	(d.text_status = 'extracted' AND d.text = '') AS text_empty`
 
 const documentFrom = ` FROM documents d JOIN blobs b ON b.id = d.blob_id`
 
@@ -457,8 +458,10 @@ func (s *Store) SetDocumentText(ctx context.Context, id, status, text, errMsg st
 
 // RetryDocumentText makes a document whose text could not be read
 // (failed: a timeout, a server that ran out of memory) pending again, with
-// no attempts counted, for its text to be read again. Any other document
-// is a conflict: its text was read, or is being read.
+// no attempts counted, for its text to be read again; so is, when OCR is
+// on (textract.UseOCR), an image or a PDF with no text, read before it
+// was (CanReadAgain). Any other document is a conflict: its text was read,
+// or is being read.
 func (s *Store) RetryDocumentText(ctx context.Context, id string) (*sunshine.Document, error) {
 	org, err := orgID(ctx)
 	if err != nil {
@@ -468,11 +471,16 @@ func (s *Store) RetryDocumentText(ctx context.Context, id string) (*sunshine.Doc
 	if err != nil {
 		return nil, err
 	}
+	if !CanReadAgain(d) {
+		return nil, sunshine.Errorf(sunshine.EConflict, "only a document whose text could not be read, or a scan with no text when OCR is on, is read again; this one's text is %s", d.TextStatus)
+	}
+	// As it was found: not read meanwhile by another server.
 	const q = `UPDATE documents SET text_status = 'pending', text_error = '', text_attempts = 0, text_started_at = NULL
-		WHERE org_id = $1 AND id = $2 AND text_status = 'failed' AND deleted_at IS NULL`
+		WHERE org_id = $1 AND id = $2 AND text_status = $3
+		AND (text_status <> 'extracted' OR text = '') AND deleted_at IS NULL`
 	var n int64
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, q, org, id)
+		res, err := tx.ExecContext(ctx, q, org, id, d.TextStatus)
 		if err == nil {
 			n, err = res.RowsAffected()
 		}
@@ -482,9 +490,26 @@ func (s *Store) RetryDocumentText(ctx context.Context, id string) (*sunshine.Doc
 		return nil, translate(err, "document")
 	}
 	if n == 0 {
-		return nil, sunshine.Errorf(sunshine.EConflict, "only a document whose text could not be read is read again; this one's text is %s", d.TextStatus)
+		return nil, sunshine.Errorf(sunshine.EConflict, "the document's text was read meanwhile")
 	}
 	return findDocument(ctx, s.q(), org, id)
+}
+
+// CanReadAgain reports whether a document's text may be read again: it
+// could not be read, or, with OCR on, it is a picture or a PDF in which no
+// text was found (read before OCR was on).
+func CanReadAgain(d *sunshine.Document) bool {
+	switch {
+	case d.TextStatus == sunshine.TextFailed:
+		return true
+	case !textract.OCROn():
+		return false
+	case d.TextStatus == sunshine.TextUnsupported:
+		return textract.OCRReads(d.ContentType)
+	case d.TextStatus == sunshine.TextExtracted:
+		return d.TextEmpty && textract.OCRReads(d.ContentType)
+	}
+	return false
 }
 
 // SniffZipDocument looks inside a document stored as application/zip, as

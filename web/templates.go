@@ -12,6 +12,7 @@ import (
 
 	sunshine "github.com/sunshine-records/sunshine"
 	"github.com/sunshine-records/sunshine/deadline"
+	"github.com/sunshine-records/sunshine/store"
 )
 
 // funcs are the helpers every page template may use.
@@ -28,6 +29,17 @@ var funcs = template.FuncMap{
 	"size": sunshine.FileSize,
 	// kind names a document's kind of file: "Word document", "PDF".
 	"kind": fileKind,
+	// readAgain names the button that reads a document's text again, or
+	// is "" when there is nothing to read again (store.CanReadAgain).
+	"readAgain": func(d *sunshine.Document) string {
+		switch {
+		case !store.CanReadAgain(d):
+			return ""
+		case d.TextStatus == sunshine.TextFailed:
+			return "Read its text again"
+		}
+		return "Read its text by OCR"
+	},
 	// iso writes a date for machines and forms: "2017-04-06".
 	"iso": func(d deadline.Date) string { return d.String() },
 	// dueWords says in words how a due date stands against today:

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -34,6 +35,8 @@ type Config struct {
 	DBMaxConns      int           // SUNSHINE_DB_MAX_CONNS
 	UploadLimit     int64         // SUNSHINE_MAX_UPLOAD, bytes
 	ExtractMemory   int64         // SUNSHINE_EXTRACT_MEMORY, bytes: the hard limit of the process reading one PDF
+	OCR             string        // SUNSHINE_OCR: auto (on when Tesseract is found), on (required) or off
+	OCRLanguages    string        // SUNSHINE_OCR_LANGUAGES: Tesseract's languages, such as eng or eng+spa
 	SMTPURL         string        // SUNSHINE_SMTP_URL (or _FILE): reminders; empty writes mail to a folder
 	SMTPConnections int           // SUNSHINE_SMTP_CONNECTIONS: connections delivering reminders at once
 	LettersPerHour  int           // SUNSHINE_LETTERS_PER_HOUR: letter emails an organization may queue an hour
@@ -57,6 +60,10 @@ type Config struct {
 // minExtractMemory is the least SUNSHINE_EXTRACT_MEMORY: below it, Go's
 // runtime in the child has little room left for the PDF.
 const minExtractMemory = 64 << 20
+
+// ocrLanguages is the form of SUNSHINE_OCR_LANGUAGES: Tesseract's names
+// (eng, spa, chi_sim, script/Latin) joined by +.
+var ocrLanguages = regexp.MustCompile(`^[A-Za-z0-9_/]+(\+[A-Za-z0-9_/]+)*$`)
 
 // loadConfig reads the environment through getenv and validates it; every
 // problem is reported at once, naming its variable.
@@ -151,6 +158,14 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		errs = append(errs, fmt.Errorf("SUNSHINE_EXTRACT_MEMORY: %q must be a number of bytes, at least %d (64 MiB)", extractMemory, minExtractMemory))
 	} else {
 		c.ExtractMemory = n
+	}
+	c.OCR = str("SUNSHINE_OCR", "auto")
+	if c.OCR != "auto" && c.OCR != "on" && c.OCR != "off" {
+		errs = append(errs, fmt.Errorf("SUNSHINE_OCR: %q must be auto, on or off", c.OCR))
+	}
+	c.OCRLanguages = str("SUNSHINE_OCR_LANGUAGES", "eng")
+	if !ocrLanguages.MatchString(c.OCRLanguages) {
+		errs = append(errs, fmt.Errorf("SUNSHINE_OCR_LANGUAGES: %q must be Tesseract language names joined by +, such as eng or eng+spa", c.OCRLanguages))
 	}
 	shutdown := str("SUNSHINE_SHUTDOWN_TIMEOUT", "15s")
 	if d, err := time.ParseDuration(shutdown); err != nil || d <= 0 {

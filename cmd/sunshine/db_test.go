@@ -115,6 +115,8 @@ func TestConfig(t *testing.T) {
 	require.Equal(t, 4, cfg.SMTPConnections)
 	require.Equal(t, store.DefaultLettersPerHour, cfg.LettersPerHour)
 	require.Equal(t, int64(512<<20), cfg.ExtractMemory)
+	require.Equal(t, "auto", cfg.OCR)
+	require.Equal(t, "eng", cfg.OCRLanguages)
 
 	env = map[string]string{
 		"SUNSHINE_DATABASE_URL": "mysql://x", "SUNSHINE_BODY_LIMIT": "ten", "SUNSHINE_LOG_FORMAT": "xml",
@@ -147,6 +149,9 @@ func TestConfig(t *testing.T) {
 		{"inbound secret without a domain", map[string]string{"SUNSHINE_INBOUND_SECRET": "0123456789abcdef0123"}, "SUNSHINE_INBOUND_DOMAIN must be set too"},
 		{"SMTP unknown parameter", map[string]string{"SUNSHINE_SMTP_URL": "smtp://mail.example?starttls=1"}, `SUNSHINE_SMTP_URL: unknown parameter "starttls"`},
 		{"SMTP good", map[string]string{"SUNSHINE_SMTP_URL": "smtp://u:p@mail.example:587?tls=required"}, ""},
+		{"OCR required", map[string]string{"SUNSHINE_OCR": "on", "SUNSHINE_OCR_LANGUAGES": "eng+spa+script/Latin"}, ""},
+		{"OCR yes", map[string]string{"SUNSHINE_OCR": "yes"}, `SUNSHINE_OCR: "yes" must be auto, on or off`},
+		{"OCR languages by comma", map[string]string{"SUNSHINE_OCR_LANGUAGES": "eng,spa"}, `SUNSHINE_OCR_LANGUAGES: "eng,spa" must be Tesseract language names joined by +`},
 		{"sender without domain", map[string]string{"SUNSHINE_MAIL_FROM": "Sunshine <reminders@>"}, "SUNSHINE_MAIL_FROM: "},
 		{"sender good", map[string]string{"SUNSHINE_MAIL_FROM": "Records desk <records@ndlon.example>"}, ""},
 		{"cron with seconds", map[string]string{"SUNSHINE_PLAN_SCHEDULE": "0 */15 * * * *"}, "SUNSHINE_PLAN_SCHEDULE: "},

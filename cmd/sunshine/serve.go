@@ -59,6 +59,9 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	log.Info("text extraction reads each PDF in a process of its own", "memory_limit_mib", cfg.ExtractMemory>>20)
+	if err := useOCR(context.Background(), cfg, log); err != nil {
+		return err
+	}
 	if cfg.DebugAddr != "" { // first, so a taken address stops serve before anything starts
 		stopDebug, err := serveDebug(cfg.DebugAddr, log)
 		if err != nil {
