@@ -13,12 +13,21 @@ COPY . .
 RUN go build -trimpath -ldflags="-s -w" -o /out/sunshine ./cmd/sunshine
 
 # --- run ---
-FROM gcr.io/distroless/static-debian12:nonroot
+# Debian, not distroless: Sunshine runs Tesseract and poppler's pdftoppm to
+# read scanned pages and images (OCR; docs/operations.md#ocr).
+FROM debian:bookworm-slim
+RUN apt-get update \
+	&& DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+		ca-certificates tzdata tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa poppler-utils \
+	&& rm -rf /var/lib/apt/lists/* \
+	&& useradd --create-home --home-dir /home/nonroot --uid 65532 --user-group nonroot
 COPY --from=build /out/sunshine /sunshine
 USER nonroot
-# The user's own home: without SUNSHINE_SMTP_URL, mail is written under
+# The user's own home: without SMTP_URL, mail is written under
 # .data/outbox here (SUNSHINE_OUTBOX_DIR), which "/" would refuse.
 WORKDIR /home/nonroot
+# The image has OCR: refuse to start without it rather than read no scans.
+ENV SUNSHINE_OCR=on
 EXPOSE 8080
 ENTRYPOINT ["/sunshine"]
 CMD ["serve"]

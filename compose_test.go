@@ -217,7 +217,7 @@ func TestComposeDockerfile(t *testing.T) {
 		}
 	}
 	// Without SMTP, mail goes to .data/outbox under the working directory:
-	// distroless's non-root user may write only its home.
+	// the image's non-root user may write only its home.
 	require.Equal(t, "/home/nonroot", workdir, "the final stage's WORKDIR must be writable by its user")
 	name, _, _ := strings.Cut(user, ":")
 	require.NotEmpty(t, name, "the final stage of the Dockerfile must set USER")

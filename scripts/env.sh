@@ -15,3 +15,7 @@ export MAILPIT_BIN
 # be had, and then those tests skip unless SUNSHINE_REQUIRE_BROWSER=1.
 CHROME_PATH="$(scripts/browser.sh)"
 export CHROME_PATH
+
+# Tesseract and pdftoppm for OCR (textract/ocr.go); without them those tests
+# skip unless SUNSHINE_REQUIRE_OCR=1.
+scripts/ocr.sh

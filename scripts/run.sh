@@ -20,6 +20,9 @@ export SUNSHINE_LOG_FORMAT="${SUNSHINE_LOG_FORMAT:-text}"
 # `bin/sunshine mail-in ADDRESS < reply.eml` files an email as if sent to it.
 export SUNSHINE_INBOUND_DOMAIN="${SUNSHINE_INBOUND_DOMAIN:-replies.sunshine.localhost}"
 
+# OCR of scanned pages and images, when Tesseract can be had (as root,
+# installed; otherwise serve says OCR is off).
+scripts/ocr.sh
 go build -o bin/sunshine ./cmd/sunshine
 bin/sunshine migrate --create-db
 token="$(bin/sunshine seed --demo --json | sed -nE 's/.*"token": *"([^"]+)".*/\1/p')"
