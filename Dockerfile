@@ -23,7 +23,7 @@ RUN apt-get update \
 	&& useradd --create-home --home-dir /home/nonroot --uid 65532 --user-group nonroot
 COPY --from=build /out/sunshine /sunshine
 USER nonroot
-# The user's own home: without SMTP_URL, mail is written under
+# The user's own home: without SUNSHINE_SMTP_URL, mail is written under
 # .data/outbox here (SUNSHINE_OUTBOX_DIR), which "/" would refuse.
 WORKDIR /home/nonroot
 # The image has OCR: refuse to start without it rather than read no scans.

@@ -204,8 +204,9 @@ type Document struct {
 	// letter of the request did not arrive (LetterEmailBounced): kept,
 	// but no email to log.
 	Bounce bool `db:"bounce" json:"bounce"`
-	// TextEmpty says the text was read and none found: a scan, before OCR.
-	TextEmpty bool `db:"text_empty" json:"-"`
+	// ScansUnread counts the scanned pages (an image: 1) whose text was not
+	// read because OCR was off (store.CanReadAgain).
+	ScansUnread int `db:"scans_unread" json:"-"`
 }
 
 // Text extraction statuses of a document.

@@ -220,6 +220,34 @@ func (s *Server) extractAfterUpload(ctx context.Context, doc *sunshine.Document)
 	return doc
 }
 
+// ExtractTextWithin extracts a document's text as ExtractText does, but
+// waits for it at most wait, or until ctx ends: a page that reads the text
+// before it answers (the staff pages' uploads) shows it when it comes in
+// time, without holding the person through a long read (a scan read by
+// OCR takes minutes); the reading goes on in the background, and Wait
+// waits for it. With InlineExtraction (tests bound to one transaction) it
+// reads inline.
+func (s *Server) ExtractTextWithin(ctx context.Context, orgID, docID string, wait time.Duration) {
+	if s.cfg.InlineExtraction {
+		s.ExtractText(ctx, orgID, docID)
+		return
+	}
+	done := make(chan struct{})
+	s.extractions.Add(1)
+	go func() {
+		defer s.extractions.Done()
+		defer close(done)
+		s.ExtractText(context.WithoutCancel(ctx), orgID, docID)
+	}()
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	select {
+	case <-done:
+	case <-timer.C:
+	case <-ctx.Done():
+	}
+}
+
 // maxExtractAttempts is how many attempts to extract a document's text
 // may go unfinished before the next one gives up on it. An attempt goes
 // unfinished when the server stops in the middle of it, as it does when
@@ -302,20 +330,35 @@ func (s *Server) ExtractText(ctx context.Context, orgID, docID string) {
 		status, msg = sunshine.TextUnsupported, textract.UnsupportedReason(doc.ContentType)
 	case err != nil:
 		status, msg = sunshine.TextFailed, "the text could not be read ("+err.Error()+")"
-	case strings.TrimSpace(text) == "" && textract.OCROn():
+	case strings.TrimSpace(text) == "" && textract.OCROn() && textract.OCRReads(doc.ContentType):
 		msg = "no text found, even by OCR: the pages may be blank, handwritten or too faint to read"
 		if res.OCRSkipped > 0 {
 			msg = "no text found: " + res.OCRNote
 		}
-	case strings.TrimSpace(text) == "":
+	case strings.TrimSpace(text) == "" && textract.OCRReads(doc.ContentType):
 		msg = "no text found: a scanned page is a picture of text, and OCR, which reads pictures, is off on this server"
+	case strings.TrimSpace(text) == "":
+		msg = "no text found"
 	case res.OCRPages > 0 || res.OCRSkipped > 0:
 		msg = ocrMessage(res)
+	case res.ScansUnread > 0:
+		msg = "searchable but for " + pages(res.ScansUnread, "scanned page") + ": OCR, which reads pictures, is off on this server"
 	case res.Truncated:
 		msg = truncatedMessage(res)
 	}
 	if err := s.store.SetDocumentText(rctx, docID, status, text, msg); err != nil {
 		s.log.Error("text extraction: record result", "document_id", docID, "err", err)
+		return
+	}
+	// Scans OCR did not read, being off: read again once it is on.
+	unread := res.ScansUnread
+	if status == sunshine.TextUnsupported && textract.OCRReads(doc.ContentType) {
+		unread = 1 // an image
+	}
+	if unread > 0 {
+		if err := s.store.SetScansUnread(rctx, docID, unread); err != nil {
+			s.log.Error("text extraction: record the scans unread", "document_id", docID, "err", err)
+		}
 	}
 }
 
@@ -332,8 +375,11 @@ func ocrMessage(res textract.Result) string {
 	default:
 		msg = "searchable"
 	}
-	if res.OCRSkipped > 0 {
+	switch {
+	case res.OCRSkipped > 0:
 		msg += "; " + pages(res.OCRSkipped, "scanned page") + " not read (" + res.OCRNote + ")"
+	case res.Truncated:
+		msg += "; " + truncatedMessage(res)
 	}
 	return msg
 }

@@ -2,10 +2,15 @@ package api_test
 
 import (
 	"net/http"
+	"os"
+	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/textract"
 	"github.com/sunshine-records/sunshine/textract/textracttest"
 )
 
@@ -32,7 +37,7 @@ func TestDocuments_OCR(t *testing.T) {
 	require.Len(t, b.call("GET", "/api/v1/search?q=quokka", b.token, nil).items(), 1)
 
 	pdf := b.upload(id, "", "release.pdf", "application/pdf", textracttest.ScanPDF(t,
-		[]string{"Cover letter from the records unit"},
+		[]string{"Cover letter from the records unit of the", "Sheriff, on your request of March"},
 		[]string{"scan:", "Booking log of the wombat unit"},
 		[]string{"scan:", "Index of withheld numbat records"}))
 	require.Equal(t, "extracted", pdf.str("text_status"))
@@ -52,4 +57,61 @@ func TestDocuments_OCR(t *testing.T) {
 	blank := b.upload(id, "", "blank.pdf", "application/pdf", textracttest.ScanPDF(t, []string{"scan:"}))
 	require.Equal(t, "extracted", blank.str("text_status"))
 	require.Equal(t, "no text found, even by OCR: the pages may be blank, handwritten or too faint to read", blank.str("text_error"))
+	again = b.call("POST", "/api/v1/documents/"+blank.str("id")+"/text", b.token, nil)
+	require.Equal(t, http.StatusConflict, again.status(), "OCR read it: reading it again would find nothing again")
+}
+
+// A PDF with typed pages and scanned ones, read while OCR was off, says
+// so, and is read again by OCR once it is on; then no more.
+func TestDocuments_ScansReadLater(t *testing.T) {
+	b := setupDocs(t, 1<<20)
+	id := b.request(b.agency("Sheriff", "us-ca"), "2017-03-27")
+	mixed := b.upload(id, "", "release.pdf", "application/pdf", textracttest.ScanPDF(t,
+		[]string{"Cover letter from the records unit of the", "Sheriff, on your request of March"},
+		[]string{"scan:", "Booking log of the okapi unit", "stamp:SHERIFF-000002"}))
+	require.Equal(t, "extracted", mixed.str("text_status"))
+	require.Equal(t, "searchable but for 1 scanned page: OCR, which reads pictures, is off on this server", mixed.str("text_error"))
+	require.Empty(t, b.call("GET", "/api/v1/search?q=okapi", b.token, nil).items())
+	again := b.call("POST", "/api/v1/documents/"+mixed.str("id")+"/text", b.token, nil)
+	require.Equal(t, http.StatusConflict, again.status(), "OCR is off")
+
+	textracttest.UseOCR(t)
+	again = b.call("POST", "/api/v1/documents/"+mixed.str("id")+"/text", b.token, nil)
+	require.Equal(t, http.StatusAccepted, again.status(), again.rec.Body.String())
+	require.Equal(t, "searchable: 1 scanned page read by OCR, which misreads some words", again.str("text_error"))
+	require.Len(t, b.call("GET", "/api/v1/search?q=okapi", b.token, nil).items(), 1)
+	again = b.call("POST", "/api/v1/documents/"+mixed.str("id")+"/text", b.token, nil)
+	require.Equal(t, http.StatusConflict, again.status(), "read by OCR already")
+}
+
+// A page waits for a document's text only so long: a longer read (here a
+// slow OCR) goes on in the background and is recorded, and Wait waits for
+// it.
+func TestExtractTextWithin_GoesOnInTheBackground(t *testing.T) {
+	b := setupCommitted(t) // extraction in the background, as serve's
+	id := b.request(b.agency("Sheriff", "us-ca"), "2017-03-27")
+	fax := b.upload(id, "", "fax.png", "image/png", textracttest.ScanPNG(t, "Booking log"))
+	require.Equal(t, http.StatusCreated, fax.status(), fax.rec.Body.String())
+	b.srv.Wait()
+
+	o := textracttest.UseOCR(t)
+	slow := filepath.Join(t.TempDir(), "tesseract")
+	require.NoError(t, os.WriteFile(slow, []byte("#!/bin/sh\ncat >/dev/null\nsleep 2\necho 'Booking log of the tapir unit'\n"), 0o755))
+	o.Tesseract = slow
+	textract.UseOCR(o)
+	doc, err := b.st.RetryDocumentText(b.fx.Ctx, fax.str("id"))
+	require.NoError(t, err)
+
+	start := time.Now()
+	b.srv.ExtractTextWithin(b.fx.Ctx, doc.OrgID, doc.ID, 100*time.Millisecond)
+	require.Less(t, time.Since(start), 1500*time.Millisecond, "waited only so long")
+	now, err := b.st.FindDocumentByID(b.fx.Ctx, doc.ID)
+	require.NoError(t, err)
+	require.Equal(t, sunshine.TextPending, now.TextStatus)
+
+	b.srv.Wait()
+	now, err = b.st.FindDocumentByID(b.fx.Ctx, doc.ID)
+	require.NoError(t, err)
+	require.Equal(t, sunshine.TextExtracted, now.TextStatus)
+	require.Len(t, b.call("GET", "/api/v1/search?q=tapir", b.token, nil).items(), 1)
 }

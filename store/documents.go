@@ -28,7 +28,7 @@ const ChunkSize = 1 << 20
 
 const documentColumns = `d.id, d.org_id, d.request_id, d.communication_id, d.blob_id, d.filename, d.content_type,
 	b.size, encode(b.sha256, 'hex') AS sha256, d.text_status, d.text_error, d.created_by, d.created_at, d.received_from, d.bounce,
-	(d.text_status = 'extracted' AND d.text = '') AS text_empty`
+	d.scans_unread`
 
 const documentFrom = ` FROM documents d JOIN blobs b ON b.id = d.blob_id`
 
@@ -437,8 +437,8 @@ func (s *Store) SetDocumentText(ctx context.Context, id, status, text, errMsg st
 	}
 	for {
 		err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-			const q = `UPDATE documents SET text_status = $3, text = $4, text_error = $5, text_attempts = 0, text_started_at = NULL
-				WHERE org_id = $1 AND id = $2`
+			const q = `UPDATE documents SET text_status = $3, text = $4, text_error = $5, text_attempts = 0, text_started_at = NULL,
+				scans_unread = 0 WHERE org_id = $1 AND id = $2`
 			res, err := tx.ExecContext(ctx, q, org, id, status, text, errMsg)
 			if err != nil {
 				return err
@@ -456,12 +456,24 @@ func (s *Store) SetDocumentText(ctx context.Context, id, status, text, errMsg st
 	}
 }
 
+// SetScansUnread records, after its text (SetDocumentText), how many of a
+// document's scanned pages (an image: 1) were not read because OCR was
+// off: with OCR on, it can then be read again (CanReadAgain).
+func (s *Store) SetScansUnread(ctx context.Context, id string, n int) error {
+	org, err := orgID(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = s.q().ExecContext(ctx, `UPDATE documents SET scans_unread = $3 WHERE org_id = $1 AND id = $2`, org, id, n)
+	return translate(err, "document")
+}
+
 // RetryDocumentText makes a document whose text could not be read
 // (failed: a timeout, a server that ran out of memory) pending again, with
 // no attempts counted, for its text to be read again; so is, when OCR is
-// on (textract.UseOCR), an image or a PDF with no text, read before it
-// was (CanReadAgain). Any other document is a conflict: its text was read,
-// or is being read.
+// on (textract.UseOCR), one with scans whose text was not read because OCR
+// was off (CanReadAgain). Any other document is a conflict: its text was
+// read, or is being read.
 func (s *Store) RetryDocumentText(ctx context.Context, id string) (*sunshine.Document, error) {
 	org, err := orgID(ctx)
 	if err != nil {
@@ -472,15 +484,14 @@ func (s *Store) RetryDocumentText(ctx context.Context, id string) (*sunshine.Doc
 		return nil, err
 	}
 	if !CanReadAgain(d) {
-		return nil, sunshine.Errorf(sunshine.EConflict, "only a document whose text could not be read, or a scan with no text when OCR is on, is read again; this one's text is %s", d.TextStatus)
+		return nil, sunshine.Errorf(sunshine.EConflict, "only a document whose text could not be read, or one with scans read while OCR was off when it is on, is read again; this one's text is %s", d.TextStatus)
 	}
 	// As it was found: not read meanwhile by another server.
 	const q = `UPDATE documents SET text_status = 'pending', text_error = '', text_attempts = 0, text_started_at = NULL
-		WHERE org_id = $1 AND id = $2 AND text_status = $3
-		AND (text_status <> 'extracted' OR text = '') AND deleted_at IS NULL`
+		WHERE org_id = $1 AND id = $2 AND text_status = $3 AND scans_unread = $4 AND deleted_at IS NULL`
 	var n int64
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, q, org, id, d.TextStatus)
+		res, err := tx.ExecContext(ctx, q, org, id, d.TextStatus, d.ScansUnread)
 		if err == nil {
 			n, err = res.RowsAffected()
 		}
@@ -496,20 +507,10 @@ func (s *Store) RetryDocumentText(ctx context.Context, id string) (*sunshine.Doc
 }
 
 // CanReadAgain reports whether a document's text may be read again: it
-// could not be read, or, with OCR on, it is a picture or a PDF in which no
-// text was found (read before OCR was on).
+// could not be read, or, with OCR on, it has scans whose text was not read
+// because OCR was off.
 func CanReadAgain(d *sunshine.Document) bool {
-	switch {
-	case d.TextStatus == sunshine.TextFailed:
-		return true
-	case !textract.OCROn():
-		return false
-	case d.TextStatus == sunshine.TextUnsupported:
-		return textract.OCRReads(d.ContentType)
-	case d.TextStatus == sunshine.TextExtracted:
-		return d.TextEmpty && textract.OCRReads(d.ContentType)
-	}
-	return false
+	return d.TextStatus == sunshine.TextFailed || (d.ScansUnread > 0 && textract.OCROn())
 }
 
 // SniffZipDocument looks inside a document stored as application/zip, as

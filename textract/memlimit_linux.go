@@ -48,6 +48,10 @@ func limitMemory(n int64) error {
 // needs more makes that program fail, not the server. Set right after the
 // program starts, the limit applies before it has read its input.
 func limitProcess(pid int, n int64) error {
-	lim := &unix.Rlimit{Cur: uint64(n), Max: uint64(n)}
-	return unix.Prlimit(pid, unix.RLIMIT_AS, lim, nil)
+	var own unix.Rlimit
+	if err := unix.Getrlimit(unix.RLIMIT_AS, &own); err != nil {
+		return err
+	}
+	lim := min(uint64(n), own.Max) // an operator's lower limit stands
+	return unix.Prlimit(pid, unix.RLIMIT_AS, &unix.Rlimit{Cur: lim, Max: lim}, nil)
 }

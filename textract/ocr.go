@@ -90,11 +90,16 @@ func FindOCR(ctx context.Context, languages string) (*OCR, error) {
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("OCR needs %s, not found on PATH", strings.Join(missing, " and "))
 	}
-	out, err := exec.CommandContext(ctx, o.Tesseract, "--list-langs").CombinedOutput()
+	cmd := exec.CommandContext(ctx, o.Tesseract, "--list-langs")
+	cmd.Env = ocrEnv()
+	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return nil, fmt.Errorf("tesseract --list-langs: %w: %s", err, firstLine(out))
 	}
-	have := strings.Fields(string(out))
+	// A heading line ("List of available languages in ..."), then one
+	// language a line.
+	_, list, _ := strings.Cut(string(out), "\n")
+	have := strings.Fields(list)
 	for _, l := range strings.Split(languages, "+") {
 		if !slices.Contains(have, l) {
 			return nil, fmt.Errorf("tesseract has no %q language data (Debian: tesseract-ocr-%s)", l, l)
@@ -154,23 +159,29 @@ func (o *OCR) readPages(ctx context.Context, pdf string, res Result) (Result, er
 	var b strings.Builder
 	b.WriteString(res.Text)
 	var firstErr error
+	last := 0 // the last page whose text OCR added
 	for i, page := range res.blank {
 		var text string
 		var err error
-		full := res.OCRPages == maxOCRPages || b.Len() >= maxText
-		if !full {
+		var stopped string
+		switch {
+		case b.Len() >= maxText:
+			stopped = "the text is longer than Sunshine indexes"
+		case res.OCRPages == maxOCRPages:
+			stopped = fmt.Sprintf("OCR reads at most %d scanned pages of a document", maxOCRPages)
+		default:
 			text, err = o.readPage(stop, pdf, page)
+			if ctx.Err() != nil {
+				return Result{}, ctx.Err()
+			}
+			if stop.Err() != nil {
+				stopped = "OCR ran out of the time given to read the document"
+			}
 		}
-		if ctx.Err() != nil {
-			return Result{}, ctx.Err()
-		}
-		if full || stop.Err() != nil {
+		if stopped != "" {
 			res.cutBefore(page)
 			res.OCRSkipped += len(res.blank) - i
-			res.OCRNote = fmt.Sprintf("OCR reads at most %d scanned pages of a document", maxOCRPages)
-			if !full {
-				res.OCRNote = "OCR ran out of the time given to read the document"
-			}
+			res.OCRNote = stopped
 			break
 		}
 		if err != nil {
@@ -187,6 +198,7 @@ func (o *OCR) readPages(ctx context.Context, pdf string, res Result) (Result, er
 				b.WriteString("\n\n")
 			}
 			b.WriteString(text)
+			last = page
 		}
 	}
 	if firstErr != nil && strings.TrimSpace(b.String()) == "" {
@@ -194,8 +206,12 @@ func (o *OCR) readPages(ctx context.Context, pdf string, res Result) (Result, er
 	}
 	text, cut := cleanCut(b.String(), maxText)
 	if cut {
+		// The text of page last, the last read by OCR, is cut (or the
+		// text layer's last page, when it was already at the cap).
 		res.Truncated = true
-		if res.PagesRead == res.Pages {
+		if last > 0 {
+			res.cutBefore(last)
+		} else if res.PagesRead == res.Pages {
 			res.PagesRead = max(res.Pages-1, 0)
 		}
 	}
@@ -216,17 +232,16 @@ func (o *OCR) readPage(ctx context.Context, pdf string, page int) (string, error
 	n := strconv.Itoa(page)
 	cmd := exec.CommandContext(ctx, o.Pdftoppm, "-f", n, "-l", n, "-scale-to", strconv.Itoa(ocrPageSide), "-gray", "-png", pdf)
 	var png bytes.Buffer
-	stderr := &capped{max: 4 << 10}
+	stderr := &watched{capped: capped{max: 4 << 10}, marker: []byte("Out of memory")}
 	cmd.Stdout, cmd.Stderr = &png, stderr
-	cmd.WaitDelay = time.Second
-	if err := o.run(cmd); err != nil {
+	if err := o.run(cmd, nil); err != nil {
 		if ctx.Err() != nil {
 			return "", ctx.Err()
 		}
 		return "", fmt.Errorf("could not make a picture of the page (%v): %s", err, firstLine(stderr.b))
 	}
 	// Past its memory limit, pdftoppm says so and exits 0 with a cut picture.
-	if bytes.Contains(stderr.b, []byte("Out of memory")) {
+	if stderr.seen {
 		return "", errors.New("could not make a picture of the page: it needs more memory than OCR may use")
 	}
 	return o.tesseract(ctx, &png)
@@ -234,15 +249,15 @@ func (o *OCR) readPage(ctx context.Context, pdf string, page int) (string, error
 
 // tesseract returns the text Tesseract reads in the picture in.
 func (o *OCR) tesseract(ctx context.Context, in io.Reader) (string, error) {
+	// The picture goes in on standard input, whose type Tesseract reads
+	// from its first bytes. (Input it does not recognise as a picture it
+	// reads as a list of files to read: only pictures whose type
+	// DecodeConfig has checked, a subset of what it recognises, or
+	// pdftoppm's PNGs, are given it.)
 	cmd := exec.CommandContext(ctx, o.Tesseract, "stdin", "stdout", "-l", o.Languages)
-	cmd.Stdin = in
 	stdout, stderr := &capped{max: maxText + 1}, &capped{max: 4 << 10}
 	cmd.Stdout, cmd.Stderr = stdout, stderr
-	// One thread: extractions already run side by side, and Tesseract's
-	// threads only contend with them for the same cores.
-	cmd.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1")
-	cmd.WaitDelay = time.Second
-	if err := o.run(cmd); err != nil {
+	if err := o.run(cmd, in); err != nil {
 		if ctx.Err() != nil {
 			return "", ctx.Err()
 		}
@@ -255,8 +270,19 @@ func (o *OCR) tesseract(ctx context.Context, in io.Reader) (string, error) {
 	return string(stdout.b), nil
 }
 
-// run runs one of OCR's programs with its memory limited (Memory).
-func (o *OCR) run(cmd *exec.Cmd) error {
+// run runs one of OCR's programs, with a minimal environment and its
+// memory limited (Memory): the limit is set as the program starts, within
+// a millisecond, before in (its standard input, when not nil) is written.
+func (o *OCR) run(cmd *exec.Cmd, in io.Reader) error {
+	cmd.Env = ocrEnv()
+	cmd.WaitDelay = time.Second
+	var stdin io.WriteCloser
+	if in != nil {
+		var err error
+		if stdin, err = cmd.StdinPipe(); err != nil {
+			return err
+		}
+	}
 	if err := cmd.Start(); err != nil {
 		return err
 	}
@@ -269,7 +295,47 @@ func (o *OCR) run(cmd *exec.Cmd) error {
 		_ = cmd.Wait()
 		return fmt.Errorf("limit its memory: %w", err)
 	}
+	if stdin != nil {
+		go func() {
+			// A program that stops reading (it failed, or was killed)
+			// ends the copy with an error; Wait reports why it stopped.
+			_, _ = io.Copy(stdin, in)
+			_ = stdin.Close()
+		}()
+	}
 	return cmd.Wait()
+}
+
+// ocrEnv is the environment of OCR's programs: what they need, and none
+// of the server's settings (its database address, its mail password).
+// One thread: extractions already run side by side, and Tesseract's
+// threads would only contend with them for the same cores.
+func ocrEnv() []string {
+	env := []string{"OMP_THREAD_LIMIT=1"}
+	for _, k := range []string{"PATH", "TMPDIR", "LANG", "LC_ALL", "LC_CTYPE", "TESSDATA_PREFIX"} {
+		if v, ok := os.LookupEnv(k); ok {
+			env = append(env, k+"="+v)
+		}
+	}
+	return env
+}
+
+// watched is capped that also notes whether marker was written, however
+// much was written before it.
+type watched struct {
+	capped
+	marker, tail []byte
+	seen         bool
+}
+
+func (w *watched) Write(p []byte) (int, error) {
+	w.capped.Write(p)
+	if !w.seen {
+		buf := append(w.tail, p...)
+		w.seen = bytes.Contains(buf, w.marker)
+		w.tail = append(w.tail[:0], buf[max(0, len(buf)-len(w.marker)+1):]...)
+	}
+	return len(p), nil
 }
 
 // lastLine returns the last non-empty line of b: Tesseract ends with why it

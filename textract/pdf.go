@@ -22,7 +22,7 @@ const maxPDFPages = 20000
 type pdfPages struct {
 	text         string
 	pages, whole int
-	blank        []int // pages with no letter or digit in their text: scanned
+	blank        []int // pages whose text is too short for a typed page: scanned (looksScanned)
 }
 
 // extractPDF returns the text of all pages of a PDF. The parser runs in its
@@ -91,7 +91,7 @@ func pdfText(ctx context.Context, ra io.ReaderAt, size int64) (pdfPages, error) 
 		}
 		// Fonts per page: font names such as /F1 are local to a page's
 		// resources and may mean different fonts on different pages.
-		text, err := pageText(page, pageFonts(page))
+		text, picture, err := pageText(page, pageFonts(page))
 		if err != nil {
 			bad++
 			if firstErr == nil {
@@ -99,7 +99,7 @@ func pdfText(ctx context.Context, ra io.ReaderAt, size int64) (pdfPages, error) 
 			}
 			continue
 		}
-		if !strings.ContainsFunc(text, isWordRune) {
+		if looksScanned(text, picture) {
 			blank = append(blank, i)
 		}
 		if b.Len() > 0 {
@@ -119,8 +119,26 @@ func pdfText(ctx context.Context, ra io.ReaderAt, size int64) (pdfPages, error) 
 	return pdfPages{text: b.String(), pages: total, whole: whole, blank: blank}, nil
 }
 
-// isWordRune reports whether r is a letter or a digit.
-func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+// scannedBelow is the number of letters and digits under which the text
+// of a page that holds a picture is taken for a scan's: a scanned page
+// often carries a little text of its own, stamped on it when it was
+// released ("COUNTY-000123", "Page 3 of 40", "(b)(6)").
+const scannedBelow = 40
+
+// looksScanned reports whether a PDF page is likely a picture of a page,
+// for OCR: it has no letter or digit in its text, or fewer than
+// scannedBelow and draws a picture.
+func looksScanned(text string, picture bool) bool {
+	n := 0
+	for _, r := range text {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if n++; n >= scannedBelow {
+				return false
+			}
+		}
+	}
+	return n == 0 || picture
+}
 
 // pageList returns a PDF's first n pages, in order, walking its page tree
 // once: the library's Page(i) walks it from the root for each page, which

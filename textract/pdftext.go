@@ -180,17 +180,17 @@ type textState struct {
 }
 
 // pageText returns the text of a page, with spaces and newlines where the
-// glyphs' positions put them (see above). fonts are the page's fonts
-// (pageFonts).
-func pageText(p pdf.Page, fonts map[string]*pdf.Font) (text string, err error) {
+// glyphs' positions put them (see above), and whether the page draws a
+// picture. fonts are the page's fonts (pageFonts).
+func pageText(p pdf.Page, fonts map[string]*pdf.Font) (text string, picture bool, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			text, err = "", fmt.Errorf("%v", r)
+			text, picture, err = "", false, fmt.Errorf("%v", r)
 		}
 	}()
 	contents := p.V.Key("Contents")
 	if contents.IsNull() {
-		return "", nil
+		return "", false, nil
 	}
 	var (
 		b        strings.Builder
@@ -340,9 +340,31 @@ func pageText(p pdf.Page, fonts map[string]*pdf.Font) (text string, err error) {
 				}
 				tm = translate(-v.Float64()/1000*g.size*g.scale, 0).mul(tm)
 			}
+		case "Do":
+			// A picture drawn on the page (a scan), itself or in a form.
+			if len(args) == 1 && !picture {
+				picture = isPicture(p.Resources().Key("XObject").Key(args[0].Name()), 2)
+			}
 		}
 	})
-	return b.String(), nil
+	return b.String(), picture, nil
+}
+
+// isPicture reports whether an XObject is an image, or a form that draws
+// one, looking depth forms deep.
+func isPicture(x pdf.Value, depth int) bool {
+	switch x.Key("Subtype").Name() {
+	case "Image":
+		return true
+	case "Form":
+		xobjects := x.Key("Resources").Key("XObject")
+		for _, name := range xobjects.Keys() {
+			if depth > 1 && isPicture(xobjects.Key(name), depth-1) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // ligatures spells out the Latin ligatures that fonts map their glyphs to

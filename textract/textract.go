@@ -89,9 +89,13 @@ type Result struct {
 	// OCRNote why: out of time, or the first page it could not read.
 	OCRSkipped int
 	OCRNote    string
+	// ScansUnread is how many pages of a PDF look scanned (their text is
+	// too short for a typed page) and were not read by OCR because it is
+	// off: with OCR on, reading the PDF again would read them.
+	ScansUnread int
 
-	// blank lists the PDF pages, among the PagesRead, whose text layer has
-	// no letter or digit: scanned pages, for OCR.
+	// blank lists the PDF pages, among the PagesRead, whose text layer is
+	// too short for a typed page (looksScanned): scanned pages, for OCR.
 	blank []int
 }
 
@@ -120,8 +124,12 @@ func ExtractResult(ctx context.Context, contentType string, r io.ReaderAt, size,
 	}
 	if mediaType == "application/pdf" {
 		res, err := readPDF(ctx, r, size)
-		if err != nil || ocr == nil || len(res.blank) == 0 {
+		if err != nil || len(res.blank) == 0 {
 			return res, err
+		}
+		if ocr == nil {
+			res.ScansUnread, res.blank = len(res.blank), nil
+			return res, nil
 		}
 		f, done, err := fileOf(ctx, r, size)
 		if err != nil {

@@ -24,6 +24,9 @@ func UnsupportedReason(contentType string) string {
 	}
 	switch kind, _, _ := strings.Cut(mt, "/"); kind {
 	case "image":
+		if OCROn() {
+			return "an image of a kind OCR does not read: no text (PNG, JPEG, TIFF, GIF, BMP and WebP are read)"
+		}
 		return "an image: no text (OCR, which reads pictures, is off on this server)"
 	case "audio":
 		return "a sound recording: no text (Sunshine does not transcribe)"

@@ -40,9 +40,11 @@ type Config struct {
 	// UploadLimit caps one uploaded document, in bytes (default 100 MB).
 	UploadLimit int64
 	// ExtractText extracts an uploaded document's text and records the
-	// outcome: the API's extractor (api.Server.ExtractText), so pages and
-	// API share its bound on concurrent extractions. Without it a document
-	// stays pending until a server that has one starts.
+	// outcome: the API's extractor (api.Server.ExtractText, or serve's
+	// ExtractTextWithin, which answers after some seconds and lets a long
+	// read such as OCR go on behind), so pages and API share its bound on
+	// concurrent extractions. Without it a document stays pending until a
+	// server that has one starts.
 	ExtractText func(ctx context.Context, orgID, docID string)
 	// InboundDomain is the domain of the requests' reply addresses
 	// (SUNSHINE_INBOUND_DOMAIN); "" for none: the pages offer none.

@@ -61,11 +61,8 @@ func runMailIn(args []string, stdout, stderr io.Writer) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	// Scanned pages attached are read as the server reads them (the
-	// server's log says when OCR is off; this one would say it per email).
-	if err := useOCR(ctx, cfg, slog.New(slog.DiscardHandler)); err != nil {
-		return exitStatus{exitTempFail, err}
-	}
+	// No OCR here: what is filed is the email (.eml), whose text is its
+	// own; its attachments become documents, and are read, when logged.
 	err = withStore(func(_ context.Context, s *store.Store) error {
 		filed, err := s.ReceiveRawEmail(ctx, cfg.InboundDomain, fs.Args(), raw)
 		// Its text is read now, for search (as an upload's is); what this

@@ -134,7 +134,9 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		Ready: readiness(db, log), BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken,
 		InboundDomain: cfg.InboundDomain, InboundSecret: cfg.InboundSecret})
 	pages := web.New(st, handler.Engine(), web.Config{Logger: log, BaseURL: cfg.BaseURL, UploadLimit: cfg.UploadLimit,
-		SecureCookies: cfg.SecureCookies(), ExtractText: handler.ExtractText, RequestZip: handler.RequestZip,
+		SecureCookies: cfg.SecureCookies(), ExtractText: func(ctx context.Context, orgID, docID string) {
+			handler.ExtractTextWithin(ctx, orgID, docID, pageExtractWait)
+		}, RequestZip: handler.RequestZip,
 		InboundDomain: cfg.InboundDomain})
 	handler.SetPageNotFound(pages.NotFound)
 	for _, w := range cfg.Warnings() {
@@ -188,6 +190,10 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	log.Info("stopped")
 	return nil
 }
+
+// pageExtractWait is how long a staff page that uploaded a document waits
+// for its text before it answers; a longer read (OCR) goes on behind it.
+const pageExtractWait = 10 * time.Second
 
 // useExtractChild makes text extraction read each PDF in a process of its
 // own: this program's hidden extract-text command, with a hard limit of

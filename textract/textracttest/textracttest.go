@@ -11,6 +11,7 @@ import (
 	"image/draw"
 	"image/png"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/go-pdf/fpdf"
@@ -75,7 +76,9 @@ func ScanPNG(t testing.TB, lines ...string) []byte {
 
 // ScanPDF returns a PDF of pages, each either typed text (a text layer),
 // or, for a page whose first line is "scan:", a picture of its other lines
-// (Scan) filling the page's width, with no text of its own.
+// (Scan) filling the page's width, with no text of its own but the lines
+// that start "stamp:" (a Bates number stamped on the release), typed at
+// its foot.
 func ScanPDF(t testing.TB, pages ...[]string) []byte {
 	t.Helper()
 	doc := fpdf.New("P", "pt", "Letter", "")
@@ -83,10 +86,21 @@ func ScanPDF(t testing.TB, pages ...[]string) []byte {
 	for i, lines := range pages {
 		doc.AddPage()
 		if len(lines) > 0 && lines[0] == "scan:" {
+			var scanned, stamps []string
+			for _, l := range lines[1:] {
+				if stamp, ok := strings.CutPrefix(l, "stamp:"); ok {
+					stamps = append(stamps, stamp)
+				} else {
+					scanned = append(scanned, l)
+				}
+			}
 			name := fmt.Sprintf("page%d", i)
 			opts := fpdf.ImageOptions{ImageType: "PNG"}
-			doc.RegisterImageOptionsReader(name, opts, bytes.NewReader(ScanPNG(t, lines[1:]...)))
+			doc.RegisterImageOptionsReader(name, opts, bytes.NewReader(ScanPNG(t, scanned...)))
 			doc.ImageOptions(name, 0, 0, 612, 0, false, opts, 0, "")
+			for j, stamp := range stamps {
+				doc.Text(400, float64(760-14*j), stamp)
+			}
 			continue
 		}
 		for j, line := range lines {
