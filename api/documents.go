@@ -209,7 +209,7 @@ func (s *Server) extractAfterUpload(ctx context.Context, doc *sunshine.Document)
 		s.extractions.Add(1)
 		go func() {
 			defer s.extractions.Done()
-			s.ExtractText(context.Background(), p.OrgID, doc.ID)
+			s.ExtractText(s.background, p.OrgID, doc.ID)
 		}()
 		return doc
 	}
@@ -237,7 +237,7 @@ func (s *Server) ExtractTextWithin(ctx context.Context, orgID, docID string, wai
 	go func() {
 		defer s.extractions.Done()
 		defer close(done)
-		s.ExtractText(context.WithoutCancel(ctx), orgID, docID)
+		s.ExtractText(s.background, orgID, docID)
 	}()
 	timer := time.NewTimer(wait)
 	defer timer.Stop()
@@ -257,8 +257,13 @@ func (s *Server) ExtractTextWithin(ctx context.Context, orgID, docID string, wai
 // server stopped for another reason while reading an ordinary document.
 const maxExtractAttempts = 2
 
-// extractTimeout bounds one extraction.
-const extractTimeout = 2 * time.Minute
+// extractTimeout bounds one extraction; ocrTimeout one of a document
+// OCR reads (a PDF, an image) when OCR is on: about 2.3 s a scanned page
+// (docs/operations.md#ocr), so some 250 pages.
+const (
+	extractTimeout = 2 * time.Minute
+	ocrTimeout     = 10 * time.Minute
+)
 
 // ExtractText extracts one document's text and records the outcome; a
 // failure is recorded on the document, never returned. It waits for a slot
@@ -316,7 +321,13 @@ func (s *Server) ExtractText(ctx context.Context, orgID, docID string) {
 		s.abandonExtraction(rctx, docID)
 		return
 	}
-	res, err := textract.ExtractResult(ctx, doc.ContentType, s.store.Content(ctx, doc), doc.Size, maxExtract)
+	read := ctx
+	if textract.OCROn() && textract.OCRReads(doc.ContentType) {
+		var cancel context.CancelFunc
+		read, cancel = context.WithTimeout(sunshine.WithPrincipal(parent, sunshine.Principal{OrgID: orgID}), ocrTimeout)
+		defer cancel()
+	}
+	res, err := textract.ExtractResult(read, doc.ContentType, s.store.Content(read, doc), doc.Size, maxExtract)
 	text := res.Text
 	if err != nil && parent.Err() != nil {
 		// Stopped from outside (the server stopping, the uploader gone),
@@ -451,8 +462,30 @@ func (s *Server) ExtractPending(ctx context.Context, uploadedBefore time.Time) e
 	}
 }
 
-// Wait blocks until background text extractions finish (graceful shutdown).
+// Wait blocks until background text extractions finish.
 func (s *Server) Wait() { s.extractions.Wait() }
+
+// StopExtractions ends the background text extractions, for a graceful
+// shutdown: it waits for them up to grace, then stops those still going (a
+// scan read by OCR may have minutes to go), which leave their documents
+// pending, their attempt not counted, for the sweep when a server starts
+// (ExtractPending), and returns once they have.
+func (s *Server) StopExtractions(grace time.Duration) {
+	done := make(chan struct{})
+	go func() {
+		s.extractions.Wait()
+		close(done)
+	}()
+	timer := time.NewTimer(grace)
+	defer timer.Stop()
+	select {
+	case <-done:
+	case <-timer.C:
+		s.log.Info("text extraction: stopping the extractions still going; their documents stay pending")
+	}
+	s.stopBackground()
+	<-done
+}
 
 func (s *Server) handleDocumentList(c *gin.Context) { requestPage(c, s.store.FindDocuments) }
 

@@ -712,7 +712,7 @@ func TestExtractPending_GivesUpAfterUnfinishedAttempts(t *testing.T) {
 			ContentType: "text/plain", Content: strings.NewReader(fmt.Sprintf("Sanctuary memo number %d.", i))})
 		require.NoError(t, err)
 		// Attempts of servers that stopped minutes ago: their leases ran out.
-		_, err = b.st.DB().Exec(`UPDATE documents SET text_attempts = $2, text_started_at = now() - interval '10 minutes' WHERE id = $1`,
+		_, err = b.st.DB().Exec(`UPDATE documents SET text_attempts = $2, text_started_at = now() - interval '20 minutes' WHERE id = $1`,
 			doc.ID, unfinished)
 		require.NoError(t, err)
 		if unfinished == 2 {
@@ -763,7 +763,7 @@ func TestExtractPending_LeavesADocumentBeingReadElsewhere(t *testing.T) {
 
 	// Its server stopped before recording anything: once the lease has run
 	// out, the next sweep reads it.
-	_, err = b.st.DB().Exec(`UPDATE documents SET text_started_at = now() - interval '10 minutes' WHERE id = $1`, doc.ID)
+	_, err = b.st.DB().Exec(`UPDATE documents SET text_started_at = now() - interval '20 minutes' WHERE id = $1`, doc.ID) // past store.ExtractionLease
 	require.NoError(t, err)
 	require.NoError(t, b.srv.ExtractPending(context.Background(), now.Add(time.Second)))
 	d, err = b.st.FindDocumentByID(b.fx.Ctx, doc.ID)

@@ -115,3 +115,34 @@ func TestExtractTextWithin_GoesOnInTheBackground(t *testing.T) {
 	require.Equal(t, sunshine.TextExtracted, now.TextStatus)
 	require.Len(t, b.call("GET", "/api/v1/search?q=tapir", b.token, nil).items(), 1)
 }
+
+// A server stopping waits for its text extractions only so long: a long
+// OCR still going is stopped, and its document stays pending, the attempt
+// not counted, for the next start's sweep.
+func TestStopExtractions_LeavesALongReadPending(t *testing.T) {
+	b := setupCommitted(t)
+	id := b.request(b.agency("Sheriff", "us-ca"), "2017-03-27")
+	fax := b.upload(id, "", "fax.png", "image/png", textracttest.ScanPNG(t, "Booking log"))
+	require.Equal(t, http.StatusCreated, fax.status(), fax.rec.Body.String())
+	b.srv.Wait()
+
+	o := textracttest.UseOCR(t)
+	stuck := filepath.Join(t.TempDir(), "tesseract")
+	require.NoError(t, os.WriteFile(stuck, []byte("#!/bin/sh\nexec sleep 60\n"), 0o755))
+	o.Tesseract = stuck
+	textract.UseOCR(o)
+	doc, err := b.st.RetryDocumentText(b.fx.Ctx, fax.str("id"))
+	require.NoError(t, err)
+	b.srv.ExtractTextWithin(b.fx.Ctx, doc.OrgID, doc.ID, 100*time.Millisecond)
+
+	start := time.Now()
+	b.srv.StopExtractions(300 * time.Millisecond)
+	require.Less(t, time.Since(start), 5*time.Second)
+	var left struct {
+		Status   string `db:"text_status"`
+		Attempts int    `db:"text_attempts"`
+	}
+	require.NoError(t, b.st.DB().Get(&left, `SELECT text_status, text_attempts FROM documents WHERE id = $1`, doc.ID))
+	require.Equal(t, sunshine.TextPending, left.Status)
+	require.Zero(t, left.Attempts, "stopped on purpose: not counted against it")
+}

@@ -72,6 +72,10 @@ type Server struct {
 
 	extractions  sync.WaitGroup
 	extractQueue *extractQueue
+	// background is the parent of the extractions that go on after their
+	// request (uploads, pages that stop waiting); StopExtractions ends it.
+	background     context.Context
+	stopBackground context.CancelFunc
 
 	// pageNotFound answers a path outside /api/ that matches no route,
 	// for a client that takes HTML (SetPageNotFound).
@@ -107,6 +111,7 @@ func New(st *store.Store, cfg Config) *Server {
 	}
 	s := &Server{store: st, log: cfg.Logger, cfg: cfg, engine: gin.New(), registry: prometheus.NewRegistry(),
 		extractQueue: newExtractQueue(cfg.ExtractWorkers), csvPage: 200}
+	s.background, s.stopBackground = context.WithCancel(context.Background())
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "sunshine_http_requests_total", Help: "HTTP requests by route and status.",
 	}, []string{"method", "route", "status"})

@@ -547,10 +547,10 @@ func (s *Store) SniffZipDocument(ctx context.Context, d *sunshine.Document) (*su
 
 // ExtractionLease is how long an attempt to read a document's text holds
 // it: meanwhile another server's sweep of pending documents leaves it
-// alone. It outlasts an attempt (the API's two-minute limit and the
-// recording after it), so only an attempt whose server stopped is taken
-// over, by the next sweep.
-const ExtractionLease = 5 * time.Minute
+// alone. It outlasts an attempt (the API's limit, ten minutes for a scan
+// read by OCR, and the recording after it), so only an attempt whose
+// server stopped is taken over, by the next sweep.
+const ExtractionLease = 15 * time.Minute
 
 // StartDocumentExtraction counts an attempt to extract a pending
 // document's text and returns the attempts not finished so far, this one

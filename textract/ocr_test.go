@@ -223,3 +223,23 @@ func TestOCR_MemoryLimit(t *testing.T) {
 	_, err = extractResult(t, context.Background(), "application/pdf", scannedPDF(t, []string{"scan:", "Booking log"}))
 	require.ErrorContains(t, err, "OCR could not read the scanned pages: page 1: could not make a picture of the page: it needs more memory than OCR may use")
 }
+
+// BenchmarkOCR_ScannedPage reads a letter page scanned at 300 dpi, a PDF
+// of one picture, as the server does: pdftoppm draws it and Tesseract reads
+// it, one thread. docs/operations.md#ocr quotes the time per page.
+func BenchmarkOCR_ScannedPage(b *testing.B) {
+	textracttest.UseOCR(b)
+	lines := []string{"scan:"}
+	for i := range 25 { // a page of typed text
+		lines = append(lines, fmt.Sprintf("%d. Detainer request received from Immigration and Customs Enforcement", i+1))
+	}
+	pdf := scannedPDF(b, lines)
+	ctx := context.Background()
+	b.ResetTimer()
+	for b.Loop() {
+		res, err := extractResult(b, ctx, "application/pdf", pdf)
+		if err != nil || res.OCRPages != 1 {
+			b.Fatalf("OCR pages %d, err %v", res.OCRPages, err)
+		}
+	}
+}

@@ -186,7 +186,10 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
-	handler.Wait() // text extractions in flight
+	// Text extractions in flight: those that end within the shutdown
+	// timeout are recorded; the rest (a long OCR) stay pending for the
+	// next start.
+	handler.StopExtractions(cfg.ShutdownTimeout)
 	log.Info("stopped")
 	return nil
 }
