@@ -221,13 +221,13 @@ func (s *Server) extractAfterUpload(ctx context.Context, doc *sunshine.Document)
 }
 
 // ExtractTextWithin extracts a document's text as ExtractText does, but
-// waits for it at most wait, or until ctx ends: a page that reads the text
-// before it answers (the staff pages' uploads) shows it when it comes in
-// time, without holding the person through a long read (a scan read by
-// OCR takes minutes); the reading goes on in the background, and Wait
-// waits for it. With InlineExtraction (tests bound to one transaction) it
-// reads inline.
-func (s *Server) ExtractTextWithin(ctx context.Context, orgID, docID string, wait time.Duration) {
+// waits for it only while ctx lasts: a page that reads the text before it
+// answers (the staff pages' uploads, with a deadline on ctx) shows it when
+// it comes in time, without holding the person through a long read (a
+// scan read by OCR takes minutes); the reading goes on in the background
+// until StopExtractions. With InlineExtraction (tests bound to one
+// transaction) it reads inline.
+func (s *Server) ExtractTextWithin(ctx context.Context, orgID, docID string) {
 	if s.cfg.InlineExtraction {
 		s.ExtractText(ctx, orgID, docID)
 		return
@@ -239,11 +239,8 @@ func (s *Server) ExtractTextWithin(ctx context.Context, orgID, docID string, wai
 		defer close(done)
 		s.ExtractText(s.background, orgID, docID)
 	}()
-	timer := time.NewTimer(wait)
-	defer timer.Stop()
 	select {
 	case <-done:
-	case <-timer.C:
 	case <-ctx.Done():
 	}
 }
@@ -265,6 +262,10 @@ const (
 	ocrTimeout     = 10 * time.Minute
 )
 
+// recordTimeout bounds each write of an extraction's outcome (a variable
+// for tests).
+var recordTimeout = 30 * time.Second
+
 // ExtractText extracts one document's text and records the outcome; a
 // failure is recorded on the document, never returned. It waits for a slot
 // (extractQueue: a few at once, shared fairly between organizations) while
@@ -283,9 +284,20 @@ func (s *Server) ExtractText(ctx context.Context, orgID, docID string) {
 	ctx, cancel := context.WithTimeout(sunshine.WithPrincipal(ctx, sunshine.Principal{OrgID: orgID}), extractTimeout)
 	defer cancel()
 	// The outcome is recorded even when ctx ended just after the text was
-	// read (the uploader left the page): the work is done.
-	rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-	defer rcancel()
+	// read (the uploader left the page): the work is done. Each write gets
+	// recordTimeout from when it starts, not from the start of a read that
+	// may take minutes (OCR).
+	var cancels []context.CancelFunc
+	defer func() {
+		for _, c := range cancels {
+			c()
+		}
+	}()
+	rctx := func() context.Context {
+		c, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+		cancels = append(cancels, cancel)
+		return c
+	}
 
 	attempt, err := s.store.StartDocumentExtraction(ctx, docID)
 	switch {
@@ -305,7 +317,7 @@ func (s *Server) ExtractText(ctx context.Context, orgID, docID string) {
 		msg := fmt.Sprintf("the text could not be read: the server stopped during each of the last %d attempts to read it "+
 			"(as it does when a document needs more memory than the server has), so Sunshine no longer tries", attempt-1)
 		s.log.Warn("text extraction: given up after unfinished attempts", "document_id", docID, "attempts", attempt-1)
-		if err := s.store.SetDocumentText(rctx, docID, sunshine.TextFailed, "", msg); err != nil {
+		if err := s.store.SetDocumentText(rctx(), docID, sunshine.TextFailed, "", msg); err != nil {
 			s.log.Error("text extraction: record result", "document_id", docID, "err", err)
 		}
 		return
@@ -318,7 +330,7 @@ func (s *Server) ExtractText(ctx context.Context, orgID, docID string) {
 	}
 	if err != nil {
 		s.log.Error("text extraction: find document", "document_id", docID, "err", err)
-		s.abandonExtraction(rctx, docID)
+		s.abandonExtraction(rctx(), docID)
 		return
 	}
 	read := ctx
@@ -332,7 +344,7 @@ func (s *Server) ExtractText(ctx context.Context, orgID, docID string) {
 	if err != nil && parent.Err() != nil {
 		// Stopped from outside (the server stopping, the uploader gone),
 		// not by the document: the attempt does not count against it.
-		s.abandonExtraction(rctx, docID)
+		s.abandonExtraction(rctx(), docID)
 		return
 	}
 	status, msg := sunshine.TextExtracted, ""
@@ -354,10 +366,13 @@ func (s *Server) ExtractText(ctx context.Context, orgID, docID string) {
 		msg = ocrMessage(res)
 	case res.ScansUnread > 0:
 		msg = "searchable but for " + pages(res.ScansUnread, "scanned page") + ": OCR, which reads pictures, is off on this server"
+		if res.Truncated {
+			msg += "; " + truncatedMessage(res)
+		}
 	case res.Truncated:
 		msg = truncatedMessage(res)
 	}
-	if err := s.store.SetDocumentText(rctx, docID, status, text, msg); err != nil {
+	if err := s.store.SetDocumentText(rctx(), docID, status, text, msg); err != nil {
 		s.log.Error("text extraction: record result", "document_id", docID, "err", err)
 		return
 	}
@@ -367,7 +382,7 @@ func (s *Server) ExtractText(ctx context.Context, orgID, docID string) {
 		unread = 1 // an image
 	}
 	if unread > 0 {
-		if err := s.store.SetScansUnread(rctx, docID, unread); err != nil {
+		if err := s.store.SetScansUnread(rctx(), docID, unread); err != nil {
 			s.log.Error("text extraction: record the scans unread", "document_id", docID, "err", err)
 		}
 	}
@@ -456,7 +471,10 @@ func (s *Server) ExtractPending(ctx context.Context, uploadedBefore time.Time) e
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			s.ExtractText(ctx, p.OrgID, p.ID)
+			// Under the server's background context, as an upload's: a
+			// read in progress when ctx ends (the server stopping) gets
+			// StopExtractions' grace, then is stopped and taken back.
+			s.ExtractText(s.background, p.OrgID, p.ID)
 		}
 		after = &pending[len(pending)-1]
 	}

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/api"
 	"github.com/sunshine-records/sunshine/textract"
 	"github.com/sunshine-records/sunshine/textract/textracttest"
 )
@@ -103,8 +105,12 @@ func TestExtractTextWithin_GoesOnInTheBackground(t *testing.T) {
 	require.NoError(t, err)
 
 	start := time.Now()
-	b.srv.ExtractTextWithin(b.fx.Ctx, doc.OrgID, doc.ID, 100*time.Millisecond)
+	wait, cancel := context.WithTimeout(b.fx.Ctx, 100*time.Millisecond)
+	defer cancel()
+	b.srv.ExtractTextWithin(wait, doc.OrgID, doc.ID)
 	require.Less(t, time.Since(start), 1500*time.Millisecond, "waited only so long")
+	_, err = b.st.RetryDocumentText(b.fx.Ctx, doc.ID)
+	require.Equal(t, sunshine.EConflict, sunshine.ErrorCode(err), "being read: not read again meanwhile")
 	now, err := b.st.FindDocumentByID(b.fx.Ctx, doc.ID)
 	require.NoError(t, err)
 	require.Equal(t, sunshine.TextPending, now.TextStatus)
@@ -133,7 +139,9 @@ func TestStopExtractions_LeavesALongReadPending(t *testing.T) {
 	textract.UseOCR(o)
 	doc, err := b.st.RetryDocumentText(b.fx.Ctx, fax.str("id"))
 	require.NoError(t, err)
-	b.srv.ExtractTextWithin(b.fx.Ctx, doc.OrgID, doc.ID, 100*time.Millisecond)
+	wait, cancel := context.WithTimeout(b.fx.Ctx, 100*time.Millisecond)
+	defer cancel()
+	b.srv.ExtractTextWithin(wait, doc.OrgID, doc.ID)
 
 	start := time.Now()
 	b.srv.StopExtractions(300 * time.Millisecond)
@@ -145,4 +153,30 @@ func TestStopExtractions_LeavesALongReadPending(t *testing.T) {
 	require.NoError(t, b.st.DB().Get(&left, `SELECT text_status, text_attempts FROM documents WHERE id = $1`, doc.ID))
 	require.Equal(t, sunshine.TextPending, left.Status)
 	require.Zero(t, left.Attempts, "stopped on purpose: not counted against it")
+}
+
+// The outcome of a long read is recorded: each write has its own time,
+// not what is left of the read's.
+func TestExtractText_RecordsAfterALongRead(t *testing.T) {
+	prev := *api.RecordTimeout
+	*api.RecordTimeout = 200 * time.Millisecond
+	t.Cleanup(func() { *api.RecordTimeout = prev })
+	b := setupCommitted(t)
+	id := b.request(b.agency("Sheriff", "us-ca"), "2017-03-27")
+	fax := b.upload(id, "", "fax.png", "image/png", textracttest.ScanPNG(t, "Booking log"))
+	require.Equal(t, http.StatusCreated, fax.status(), fax.rec.Body.String())
+	b.srv.Wait()
+
+	o := textracttest.UseOCR(t)
+	slow := filepath.Join(t.TempDir(), "tesseract")
+	require.NoError(t, os.WriteFile(slow, []byte("#!/bin/sh\ncat >/dev/null\nsleep 1\necho 'Booking log of the bongo unit'\n"), 0o755))
+	o.Tesseract = slow
+	textract.UseOCR(o)
+	doc, err := b.st.RetryDocumentText(b.fx.Ctx, fax.str("id"))
+	require.NoError(t, err)
+	b.srv.ExtractText(b.fx.Ctx, doc.OrgID, doc.ID)
+	now, err := b.st.FindDocumentByID(b.fx.Ctx, doc.ID)
+	require.NoError(t, err)
+	require.Equal(t, sunshine.TextExtracted, now.TextStatus, now.TextError)
+	require.Len(t, b.call("GET", "/api/v1/search?q=bongo", b.token, nil).items(), 1)
 }

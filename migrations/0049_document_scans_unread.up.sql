@@ -9,5 +9,5 @@ UPDATE documents SET scans_unread = 1
 WHERE deleted_at IS NULL
   AND ((text_status = 'unsupported'
         AND lower(btrim(split_part(content_type, ';', 1))) IN ('image/png', 'image/jpeg', 'image/tiff', 'image/gif', 'image/bmp', 'image/webp'))
-    OR (text_status = 'extracted' AND text = ''
+    OR (text_status = 'extracted' AND text = '' AND text_error NOT LIKE 'no text found, even by OCR%'
         AND lower(btrim(split_part(content_type, ';', 1))) = 'application/pdf'));

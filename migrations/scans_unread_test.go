@@ -28,12 +28,17 @@ func TestMigration49_ScansUnread(t *testing.T) {
 		{"removed image", "image/png", "unsupported", "", true, 0},
 		{"archive", "application/zip", "unsupported", "", false, 0},
 		{"empty text file", "text/plain", "extracted", "", false, 0},
+		{"read by OCR already", "application/pdf", "extracted", "", false, 0},
 	}
 	ids := make([]string, len(cases))
 	for i, tc := range cases {
-		require.NoError(t, db.Get(&ids[i], `INSERT INTO documents (org_id, request_id, blob_id, filename, content_type, text_status, text, deleted_at)
-			VALUES ($1, $2, $3, 'scan', $4, $5, $6, CASE WHEN $7 THEN now() END) RETURNING id`,
-			org, request, blob, tc.contentType, tc.status, tc.text, tc.deleted))
+		textError := ""
+		if tc.name == "read by OCR already" {
+			textError = "no text found, even by OCR: the pages may be blank, handwritten or too faint to read"
+		}
+		require.NoError(t, db.Get(&ids[i], `INSERT INTO documents (org_id, request_id, blob_id, filename, content_type, text_status, text, text_error, deleted_at)
+			VALUES ($1, $2, $3, 'scan', $4, $5, $6, $7, CASE WHEN $8 THEN now() END) RETURNING id`,
+			org, request, blob, tc.contentType, tc.status, tc.text, textError, tc.deleted))
 	}
 	migrateTo(t, db.DB, 49)
 	for i, tc := range cases {

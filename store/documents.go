@@ -488,7 +488,8 @@ func (s *Store) RetryDocumentText(ctx context.Context, id string) (*sunshine.Doc
 	}
 	// As it was found: not read meanwhile by another server.
 	const q = `UPDATE documents SET text_status = 'pending', text_error = '', text_attempts = 0, text_started_at = NULL
-		WHERE org_id = $1 AND id = $2 AND text_status = $3 AND scans_unread = $4 AND deleted_at IS NULL`
+		WHERE org_id = $1 AND id = $2 AND text_status = $3 AND text_status <> 'pending' AND scans_unread = $4
+		AND deleted_at IS NULL`
 	var n int64
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
 		res, err := tx.ExecContext(ctx, q, org, id, d.TextStatus, d.ScansUnread)
@@ -508,9 +509,10 @@ func (s *Store) RetryDocumentText(ctx context.Context, id string) (*sunshine.Doc
 
 // CanReadAgain reports whether a document's text may be read again: it
 // could not be read, or, with OCR on, it has scans whose text was not read
-// because OCR was off.
+// because OCR was off (and is not being read now).
 func CanReadAgain(d *sunshine.Document) bool {
-	return d.TextStatus == sunshine.TextFailed || (d.ScansUnread > 0 && textract.OCROn())
+	return d.TextStatus == sunshine.TextFailed ||
+		(d.TextStatus != sunshine.TextPending && d.ScansUnread > 0 && textract.OCROn())
 }
 
 // SniffZipDocument looks inside a document stored as application/zip, as

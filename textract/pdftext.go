@@ -204,6 +204,8 @@ func pageText(p pdf.Page, fonts map[string]*pdf.Font) (text string, picture bool
 		dirX     = 1.0 // the previous run's baseline direction (unit)
 		dirY     = 0.0
 		prevSize = 0.0
+		xobjects pdf.Value               // the page's, once a Do needs them
+		looked   = map[string]struct{}{} // the XObjects a Do drew
 	)
 	// show writes one run of glyphs (a string operand of Tj, TJ, ' or ")
 	// and moves the text matrix past it.
@@ -341,9 +343,18 @@ func pageText(p pdf.Page, fonts map[string]*pdf.Font) (text string, picture bool
 				tm = translate(-v.Float64()/1000*g.size*g.scale, 0).mul(tm)
 			}
 		case "Do":
-			// A picture drawn on the page (a scan), itself or in a form.
+			// A picture drawn on the page (a scan), itself or in a form;
+			// each name looked at once (a drawing may draw one form
+			// thousands of times).
 			if len(args) == 1 && !picture {
-				picture = isPicture(p.Resources().Key("XObject").Key(args[0].Name()), 2)
+				name := args[0].Name()
+				if _, seen := looked[name]; !seen {
+					if xobjects.IsNull() {
+						xobjects = p.Resources().Key("XObject")
+					}
+					looked[name] = struct{}{}
+					picture = isPicture(xobjects.Key(name), 2)
+				}
 			}
 		}
 	})

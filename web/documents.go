@@ -61,6 +61,8 @@ func (s *Server) handleDocumentUpload(c *gin.Context) {
 	wantJSON := strings.Contains(c.GetHeader("Accept"), "application/json")
 	f := newReqForm("upload", nil)
 	var stored, dups []*sunshine.Document // dups[i]: the request's earlier copy of stored[i], or nil
+	wait, cancel := s.textWaiting(ctx)
+	defer cancel()
 	failed := func(err error) {
 		if len(stored) > 0 {
 			names := make([]string, len(stored))
@@ -126,7 +128,7 @@ func (s *Server) handleDocumentUpload(c *gin.Context) {
 				failed(err)
 				return
 			}
-			s.extractDocumentText(ctx, doc)
+			s.extractDocumentText(wait, doc)
 			stored = append(stored, doc)
 			dups = append(dups, dup)
 		default:
@@ -275,11 +277,22 @@ func (s *Server) webUploadErr(err error) error {
 	return sunshine.Errorf(sunshine.EInvalid, "the upload could not be read: %v", err)
 }
 
+// textWaiting returns the context within which a page waits for the text
+// of the documents it stores, all of them (Config.TextWait), and its
+// cancel.
+func (s *Server) textWaiting(ctx context.Context) (context.Context, context.CancelFunc) {
+	if s.cfg.TextWait <= 0 {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, s.cfg.TextWait)
+}
+
 // extractDocumentText extracts a stored document's text and records the
-// outcome, before the page answers; a failure is recorded on the document.
-// It waits for an extraction slot only while the request lasts, and not at
-// all when the organization has many extractions waiting already: the
-// document then stays pending, and the half-hourly sweep extracts it.
+// outcome, waiting for it while ctx lasts (textWaiting): with serve's
+// extractor, a longer read goes on behind the page; a failure is recorded
+// on the document. When the organization has many extractions waiting
+// already, the document stays pending, and the half-hourly sweep extracts
+// it.
 func (s *Server) extractDocumentText(ctx context.Context, doc *sunshine.Document) {
 	if s.cfg.ExtractText == nil {
 		s.log.Warn("text extraction: not configured; the document stays pending", "document_id", doc.ID)
@@ -346,7 +359,9 @@ func (s *Server) handleDocumentRetry(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.extractDocumentText(ctx, d)
+	wait, cancel := s.textWaiting(ctx)
+	defer cancel()
+	s.extractDocumentText(wait, d)
 	note := "Sunshine is reading the text of " + d.Filename + " again; it is searchable once read."
 	if now, err := s.store.FindDocumentByID(ctx, d.ID); err == nil {
 		switch now.TextStatus {

@@ -102,7 +102,9 @@ func (s *Server) handleEmailUpload(c *gin.Context) {
 		failed(err)
 		return
 	}
-	s.extractDocumentText(ctx, doc) // searchable, as any upload
+	wait, cancel := s.textWaiting(ctx)
+	defer cancel()
+	s.extractDocumentText(wait, doc) // searchable, as any upload
 	c.Redirect(http.StatusSeeOther, emailLogPath(requestID, doc.ID))
 }
 

@@ -1218,9 +1218,11 @@ func (s *Server) handleCommunicationCreate(c *gin.Context) {
 			note += ", and its attachments: " + strings.Join(names, ", ")
 		}
 		note += "."
+		wait, cancel := s.textWaiting(ctx)
+		defer cancel()
 		for _, a := range attach {
 			if doc := a.Document(); doc != nil {
-				s.extractDocumentText(ctx, doc)
+				s.extractDocumentText(wait, doc)
 			}
 		}
 	}

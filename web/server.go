@@ -46,6 +46,10 @@ type Config struct {
 	// concurrent extractions. Without it a document stays pending until a
 	// server that has one starts.
 	ExtractText func(ctx context.Context, orgID, docID string)
+	// TextWait bounds how long a page waits, in all, for the text of the
+	// documents it stored, when ExtractText returns once ctx ends (serve's
+	// ExtractTextWithin: the reading goes on behind); 0 waits for it.
+	TextWait time.Duration
 	// InboundDomain is the domain of the requests' reply addresses
 	// (SUNSHINE_INBOUND_DOMAIN); "" for none: the pages offer none.
 	InboundDomain string

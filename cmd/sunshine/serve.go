@@ -134,9 +134,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		Ready: readiness(db, log), BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken,
 		InboundDomain: cfg.InboundDomain, InboundSecret: cfg.InboundSecret})
 	pages := web.New(st, handler.Engine(), web.Config{Logger: log, BaseURL: cfg.BaseURL, UploadLimit: cfg.UploadLimit,
-		SecureCookies: cfg.SecureCookies(), ExtractText: func(ctx context.Context, orgID, docID string) {
-			handler.ExtractTextWithin(ctx, orgID, docID, pageExtractWait)
-		}, RequestZip: handler.RequestZip,
+		SecureCookies: cfg.SecureCookies(), ExtractText: handler.ExtractTextWithin, TextWait: pageTextWait, RequestZip: handler.RequestZip,
 		InboundDomain: cfg.InboundDomain})
 	handler.SetPageNotFound(pages.NotFound)
 	for _, w := range cfg.Warnings() {
@@ -159,7 +157,11 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 			sched.Stop(sctx)
 		}()
 	}
-	go extractPendingText(ctx, handler, log)
+	swept := make(chan struct{})
+	go func() {
+		defer close(swept)
+		extractPendingText(ctx, handler, log)
+	}()
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -186,17 +188,21 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
-	// Text extractions in flight: those that end within the shutdown
-	// timeout are recorded; the rest (a long OCR) stay pending for the
-	// next start.
-	handler.StopExtractions(cfg.ShutdownTimeout)
+	// Text extractions in flight: those that end within what is left of
+	// the shutdown timeout are recorded; the rest (a long OCR) are stopped
+	// and stay pending for the next start, taken back before the database
+	// is closed.
+	deadline, _ := sctx.Deadline()
+	handler.StopExtractions(time.Until(deadline))
+	<-swept
 	log.Info("stopped")
 	return nil
 }
 
-// pageExtractWait is how long a staff page that uploaded a document waits
-// for its text before it answers; a longer read (OCR) goes on behind it.
-const pageExtractWait = 10 * time.Second
+// pageTextWait is how long a staff page that stored documents waits, in
+// all, for their text before it answers; a longer read (OCR) goes on
+// behind it.
+const pageTextWait = 10 * time.Second
 
 // useExtractChild makes text extraction read each PDF in a process of its
 // own: this program's hidden extract-text command, with a hard limit of

@@ -1,0 +1,4 @@
+package api
+
+// RecordTimeout lets the package's external tests shorten recordTimeout.
+var RecordTimeout = &recordTimeout
