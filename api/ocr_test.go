@@ -86,30 +86,39 @@ func TestDocuments_ScansReadLater(t *testing.T) {
 	require.Equal(t, http.StatusConflict, again.status(), "read by OCR already")
 }
 
-// A page waits for a document's text only so long: a longer read (here a
-// slow OCR) goes on in the background and is recorded, and Wait waits for
-// it.
-func TestExtractTextWithin_GoesOnInTheBackground(t *testing.T) {
-	b := setupCommitted(t) // extraction in the background, as serve's
+// faxForOCR uploads, on a server that reads in the background as serve's
+// does, a fax while OCR is off, then turns OCR on with tesseract standing
+// in for Tesseract (a shell script's body) and asks for the fax to be read
+// again: it returns the server and the fax, pending.
+func faxForOCR(t *testing.T, tesseract string) (*testBundle, *sunshine.Document) {
+	t.Helper()
+	b := setupCommitted(t)
 	id := b.request(b.agency("Sheriff", "us-ca"), "2017-03-27")
 	fax := b.upload(id, "", "fax.png", "image/png", textracttest.ScanPNG(t, "Booking log"))
 	require.Equal(t, http.StatusCreated, fax.status(), fax.rec.Body.String())
 	b.srv.Wait()
 
 	o := textracttest.UseOCR(t)
-	slow := filepath.Join(t.TempDir(), "tesseract")
-	require.NoError(t, os.WriteFile(slow, []byte("#!/bin/sh\ncat >/dev/null\nsleep 2\necho 'Booking log of the tapir unit'\n"), 0o755))
-	o.Tesseract = slow
+	o.Tesseract = filepath.Join(t.TempDir(), "tesseract")
+	require.NoError(t, os.WriteFile(o.Tesseract, []byte("#!/bin/sh\n"+tesseract+"\n"), 0o755))
 	textract.UseOCR(o)
 	doc, err := b.st.RetryDocumentText(b.fx.Ctx, fax.str("id"))
 	require.NoError(t, err)
+	return b, doc
+}
+
+// A page waits for a document's text only so long: a longer read (here a
+// slow OCR) goes on in the background and is recorded, and Wait waits for
+// it.
+func TestExtractTextWithin_GoesOnInTheBackground(t *testing.T) {
+	b, doc := faxForOCR(t, "cat >/dev/null\nsleep 2\necho 'Booking log of the tapir unit'")
 
 	start := time.Now()
 	wait, cancel := context.WithTimeout(b.fx.Ctx, 100*time.Millisecond)
 	defer cancel()
 	b.srv.ExtractTextWithin(wait, doc.OrgID, doc.ID)
 	require.Less(t, time.Since(start), 1500*time.Millisecond, "waited only so long")
-	_, err = b.st.RetryDocumentText(b.fx.Ctx, doc.ID)
+	_, err := b.st.RetryDocumentText(b.fx.Ctx, doc.ID)
 	require.Equal(t, sunshine.EConflict, sunshine.ErrorCode(err), "being read: not read again meanwhile")
 	now, err := b.st.FindDocumentByID(b.fx.Ctx, doc.ID)
 	require.NoError(t, err)
@@ -126,19 +135,7 @@ func TestExtractTextWithin_GoesOnInTheBackground(t *testing.T) {
 // OCR still going is stopped, and its document stays pending, the attempt
 // not counted, for the next start's sweep.
 func TestStopExtractions_LeavesALongReadPending(t *testing.T) {
-	b := setupCommitted(t)
-	id := b.request(b.agency("Sheriff", "us-ca"), "2017-03-27")
-	fax := b.upload(id, "", "fax.png", "image/png", textracttest.ScanPNG(t, "Booking log"))
-	require.Equal(t, http.StatusCreated, fax.status(), fax.rec.Body.String())
-	b.srv.Wait()
-
-	o := textracttest.UseOCR(t)
-	stuck := filepath.Join(t.TempDir(), "tesseract")
-	require.NoError(t, os.WriteFile(stuck, []byte("#!/bin/sh\nexec sleep 60\n"), 0o755))
-	o.Tesseract = stuck
-	textract.UseOCR(o)
-	doc, err := b.st.RetryDocumentText(b.fx.Ctx, fax.str("id"))
-	require.NoError(t, err)
+	b, doc := faxForOCR(t, "exec sleep 60")
 	wait, cancel := context.WithTimeout(b.fx.Ctx, 100*time.Millisecond)
 	defer cancel()
 	b.srv.ExtractTextWithin(wait, doc.OrgID, doc.ID)
@@ -161,19 +158,7 @@ func TestExtractText_RecordsAfterALongRead(t *testing.T) {
 	prev := *api.RecordTimeout
 	*api.RecordTimeout = 200 * time.Millisecond
 	t.Cleanup(func() { *api.RecordTimeout = prev })
-	b := setupCommitted(t)
-	id := b.request(b.agency("Sheriff", "us-ca"), "2017-03-27")
-	fax := b.upload(id, "", "fax.png", "image/png", textracttest.ScanPNG(t, "Booking log"))
-	require.Equal(t, http.StatusCreated, fax.status(), fax.rec.Body.String())
-	b.srv.Wait()
-
-	o := textracttest.UseOCR(t)
-	slow := filepath.Join(t.TempDir(), "tesseract")
-	require.NoError(t, os.WriteFile(slow, []byte("#!/bin/sh\ncat >/dev/null\nsleep 1\necho 'Booking log of the bongo unit'\n"), 0o755))
-	o.Tesseract = slow
-	textract.UseOCR(o)
-	doc, err := b.st.RetryDocumentText(b.fx.Ctx, fax.str("id"))
-	require.NoError(t, err)
+	b, doc := faxForOCR(t, "cat >/dev/null\nsleep 1\necho 'Booking log of the bongo unit'")
 	b.srv.ExtractText(b.fx.Ctx, doc.OrgID, doc.ID)
 	now, err := b.st.FindDocumentByID(b.fx.Ctx, doc.ID)
 	require.NoError(t, err)
