@@ -124,23 +124,37 @@ func isImage(mediaType string) bool {
 	return false
 }
 
-// readImage returns the text in a picture. Of a TIFF of several pages (a
-// fax), Tesseract reads every page.
+// readImage returns the text in a picture, refusing one too large for OCR
+// from its header. Of a TIFF of several pages (a fax), Tesseract reads
+// every page, each checked so.
 func (o *OCR) readImage(ctx context.Context, r io.ReaderAt, size int64) (Result, error) {
-	cfg, _, err := image.DecodeConfig(io.NewSectionReader(r, 0, size))
+	cfg, format, err := image.DecodeConfig(io.NewSectionReader(r, 0, size))
 	if err != nil {
 		return Result{}, fmt.Errorf("not a valid image: %v", err)
 	}
-	if px := int64(cfg.Width) * int64(cfg.Height); px > maxOCRPixels {
-		return Result{}, fmt.Errorf("the image is too large to read by OCR: %d×%d pixels, more than %d million",
-			cfg.Width, cfg.Height, maxOCRPixels/1_000_000)
+	sizes := [][2]int64{{int64(cfg.Width), int64(cfg.Height)}}
+	if format == "tiff" {
+		// Tesseract reads every page of a TIFF (a fax): check each.
+		if sizes, err = tiffPageSizes(io.NewSectionReader(r, 0, size)); err != nil {
+			return Result{}, err
+		}
+	}
+	for i, wh := range sizes {
+		if wh[0]*wh[1] > maxOCRPixels {
+			page := ""
+			if len(sizes) > 1 {
+				page = fmt.Sprintf(" (page %d)", i+1)
+			}
+			return Result{}, fmt.Errorf("the image is too large to read by OCR%s: %d×%d pixels, more than %d million",
+				page, wh[0], wh[1], maxOCRPixels/1_000_000)
+		}
 	}
 	text, err := o.tesseract(ctx, io.NewSectionReader(r, 0, size))
 	if err != nil {
 		return Result{}, err
 	}
 	text, cut := cleanCut(text, maxText)
-	return Result{Text: text, Truncated: cut, OCRPages: 1}, nil
+	return Result{Text: text, Truncated: cut, OCRPages: len(sizes)}, nil
 }
 
 // readPages adds to res, a PDF's text read from its text layer, the text

@@ -1,6 +1,7 @@
 package textract
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -59,4 +60,32 @@ func TestReadPages_TextCap(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A TIFF whose directories loop, or that is not a classic TIFF, is refused.
+func TestTIFFPageSizes_Refuses(t *testing.T) {
+	loop := []byte("II\x2a\x00\x08\x00\x00\x00" + "\x00\x00" + "\x08\x00\x00\x00") // no entries, next = itself
+	for name, data := range map[string][]byte{
+		"loop":    loop,
+		"BigTIFF": []byte("II\x2b\x00\x08\x00\x00\x00"),
+		"short":   []byte("II"),
+		"cut":     []byte("II\x2a\x00\x08\x00\x00\x00\x05\x00"),
+	} {
+		if _, err := tiffPageSizes(bytes.NewReader(data)); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}
+
+// FuzzTIFFPageSizes: whatever the bytes, tiffPageSizes ends, without
+// panicking, with at most maxTIFFPages pages.
+func FuzzTIFFPageSizes(f *testing.F) {
+	f.Add([]byte("II\x2a\x00\x08\x00\x00\x00\x00\x00\x08\x00\x00\x00"))
+	f.Add([]byte("MM\x00\x2a\x00\x00\x00\x08\x00\x02\x01\x00\x00\x03\x00\x00\x00\x01\x00\x10\x00\x00\x01\x01\x00\x04\x00\x00\x00\x01\x00\x00\x00\x20\x00\x00\x00\x00"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sizes, err := tiffPageSizes(bytes.NewReader(data))
+		if err == nil && len(sizes) > maxTIFFPages {
+			t.Fatalf("%d pages", len(sizes))
+		}
+	})
 }

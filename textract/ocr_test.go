@@ -3,6 +3,7 @@ package textract_test
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"image"
@@ -242,4 +243,60 @@ func BenchmarkOCR_ScannedPage(b *testing.B) {
 			b.Fatalf("OCR pages %d, err %v", res.OCRPages, err)
 		}
 	}
+}
+
+// multiTIFF returns a TIFF of pages, uncompressed, 8-bit grey; a nil page
+// is declared huge (7000×7000) with no pixels.
+func multiTIFF(pages ...*image.Gray) []byte {
+	var b bytes.Buffer
+	le := binary.LittleEndian
+	b.WriteString("II")
+	binary.Write(&b, le, uint16(42))
+	binary.Write(&b, le, uint32(8)) // the first directory, right after
+	for i, p := range pages {
+		w, h, data := uint32(7000), uint32(7000), []byte{0}
+		if p != nil {
+			w, h, data = uint32(p.Rect.Dx()), uint32(p.Rect.Dy()), p.Pix
+		}
+		const entries = 9
+		dir := uint32(b.Len())
+		pixels := dir + 2 + entries*12 + 4
+		next := uint32(0)
+		if i < len(pages)-1 {
+			next = pixels + uint32(len(data))
+		}
+		binary.Write(&b, le, uint16(entries))
+		for _, e := range [][3]uint32{{256, 4, w}, {257, 4, h}, {258, 3, 8}, {259, 3, 1}, {262, 3, 1},
+			{273, 4, pixels}, {277, 3, 1}, {278, 4, h}, {279, 4, uint32(len(data))}} {
+			binary.Write(&b, le, uint16(e[0]))
+			binary.Write(&b, le, uint16(e[1]))
+			binary.Write(&b, le, uint32(1))
+			if e[1] == 3 {
+				binary.Write(&b, le, uint16(e[2]))
+				binary.Write(&b, le, uint16(0))
+			} else {
+				binary.Write(&b, le, e[2])
+			}
+		}
+		binary.Write(&b, le, next)
+		b.Write(data)
+	}
+	return b.Bytes()
+}
+
+// Every page of a fax (a TIFF of several pages) is read, and each page's
+// size checked first.
+func TestOCR_FaxOfSeveralPages(t *testing.T) {
+	useOCR(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	res, err := extractResult(t, ctx, "image/tiff", multiTIFF(scan(t, "Booking log of the first page"), scan(t, "Release notes on the second page")))
+	require.NoError(t, err)
+	requireWords(t, res.Text, "first page", "second page")
+	require.Equal(t, 2, res.OCRPages)
+
+	start := time.Now()
+	_, err = extractResult(t, ctx, "image/tiff", multiTIFF(scan(t, "Booking log"), nil))
+	require.EqualError(t, err, "the image is too large to read by OCR (page 2): 7000×7000 pixels, more than 40 million")
+	require.Less(t, time.Since(start), 2*time.Second, "refused unread")
 }
