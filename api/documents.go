@@ -256,7 +256,8 @@ const maxExtractAttempts = 2
 
 // extractTimeout bounds one extraction; ocrTimeout one of a document
 // OCR reads (a PDF, an image) when OCR is on: about 2.3 s a scanned page
-// (docs/operations.md#ocr), so some 250 pages.
+// (docs/operations.md#ocr), so some 250 pages. (Of that, reading the text
+// a PDF holds gets textract.PDFTextTimeout, as much as without OCR.)
 const (
 	extractTimeout = 2 * time.Minute
 	ocrTimeout     = 10 * time.Minute
@@ -372,19 +373,13 @@ func (s *Server) ExtractText(ctx context.Context, orgID, docID string) {
 	case res.Truncated:
 		msg = truncatedMessage(res)
 	}
-	if err := s.store.SetDocumentText(rctx(), docID, status, text, msg); err != nil {
-		s.log.Error("text extraction: record result", "document_id", docID, "err", err)
-		return
-	}
 	// Scans OCR did not read, being off: read again once it is on.
 	unread := res.ScansUnread
 	if status == sunshine.TextUnsupported && textract.OCRReads(doc.ContentType) {
 		unread = 1 // an image
 	}
-	if unread > 0 {
-		if err := s.store.SetScansUnread(rctx(), docID, unread); err != nil {
-			s.log.Error("text extraction: record the scans unread", "document_id", docID, "err", err)
-		}
+	if err := s.store.SetDocumentTextScans(rctx(), docID, status, text, msg, unread); err != nil {
+		s.log.Error("text extraction: record result", "document_id", docID, "err", err)
 	}
 }
 

@@ -431,6 +431,14 @@ func (s *Store) DeleteDocument(ctx context.Context, id string) error {
 // longest leading half, quarter, ... that fits and says so in its
 // text_error; the document's bytes are untouched.
 func (s *Store) SetDocumentText(ctx context.Context, id, status, text, errMsg string) error {
+	return s.SetDocumentTextScans(ctx, id, status, text, errMsg, 0)
+}
+
+// SetDocumentTextScans is SetDocumentText also recording, in the same
+// write, how many of the document's scanned pages (an image: 1) were not
+// read because OCR was off: with OCR on, it can then be read again
+// (CanReadAgain).
+func (s *Store) SetDocumentTextScans(ctx context.Context, id, status, text, errMsg string, scansUnread int) error {
 	org, err := orgID(ctx)
 	if err != nil {
 		return err
@@ -438,8 +446,8 @@ func (s *Store) SetDocumentText(ctx context.Context, id, status, text, errMsg st
 	for {
 		err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 			const q = `UPDATE documents SET text_status = $3, text = $4, text_error = $5, text_attempts = 0, text_started_at = NULL,
-				scans_unread = 0 WHERE org_id = $1 AND id = $2`
-			res, err := tx.ExecContext(ctx, q, org, id, status, text, errMsg)
+				scans_unread = $6 WHERE org_id = $1 AND id = $2`
+			res, err := tx.ExecContext(ctx, q, org, id, status, text, errMsg, scansUnread)
 			if err != nil {
 				return err
 			}
@@ -454,18 +462,6 @@ func (s *Store) SetDocumentText(ctx context.Context, id, status, text, errMsg st
 		text = cutText(text, len(text)/2)
 		errMsg = fmt.Sprintf("only the first %d KiB of the text are searchable: it has too many different words to index in full", len(text)>>10)
 	}
-}
-
-// SetScansUnread records, after its text (SetDocumentText), how many of a
-// document's scanned pages (an image: 1) were not read because OCR was
-// off: with OCR on, it can then be read again (CanReadAgain).
-func (s *Store) SetScansUnread(ctx context.Context, id string, n int) error {
-	org, err := orgID(ctx)
-	if err != nil {
-		return err
-	}
-	_, err = s.q().ExecContext(ctx, `UPDATE documents SET scans_unread = $3 WHERE org_id = $1 AND id = $2`, org, id, n)
-	return translate(err, "document")
 }
 
 // RetryDocumentText makes a document whose text could not be read

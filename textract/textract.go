@@ -19,6 +19,7 @@ import (
 	"io"
 	"mime"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
@@ -28,6 +29,11 @@ import (
 // ErrUnsupported means the content type has no extractor (images, zip, ...).
 // Callers record text_status "unsupported".
 var ErrUnsupported = errors.New("no text extractor for this type of document")
+
+// PDFTextTimeout bounds reading the text a PDF holds when OCR is on and
+// Extract's context gives more time, for OCR: a PDF built to be slow to
+// parse gets no more time than it would without OCR.
+const PDFTextTimeout = 2 * time.Minute
 
 const (
 	// maxText caps the extracted text, in bytes.
@@ -123,7 +129,15 @@ func ExtractResult(ctx context.Context, contentType string, r io.ReaderAt, size,
 		return Result{}, fmt.Errorf("%w: %s", ErrUnsupported, mediaType)
 	}
 	if mediaType == "application/pdf" {
-		res, err := readPDF(ctx, r, size)
+		layer := ctx
+		if ocr != nil {
+			// The text the PDF holds is read within the time it has without
+			// OCR; the rest of ctx's is OCR's.
+			var cancel context.CancelFunc
+			layer, cancel = context.WithTimeout(ctx, PDFTextTimeout)
+			defer cancel()
+		}
+		res, err := readPDF(layer, r, size)
 		if err != nil || len(res.blank) == 0 {
 			return res, err
 		}
