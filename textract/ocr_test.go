@@ -300,3 +300,61 @@ func TestOCR_FaxOfSeveralPages(t *testing.T) {
 	require.EqualError(t, err, "the image is too large to read by OCR (page 2): 7000×7000 pixels, more than 40 million")
 	require.Less(t, time.Since(start), 2*time.Second, "refused unread")
 }
+
+// formPDF returns a one-page PDF with a stamp of text ("Page 3 of 40") that
+// then draws the form named do ("" for none): /Fm1 draws an image, /Fm2
+// only a line.
+func formPDF(do string) []byte {
+	stream := func(dict, data string) string {
+		return fmt.Sprintf("<< %s /Length %d >>\nstream\n%s\nendstream", dict, len(data), data)
+	}
+	content := "BT /F1 12 Tf 72 700 Td (Page 3 of 40) Tj ET"
+	if do != "" {
+		content += " /" + do + " Do"
+	}
+	objs := []string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> /XObject << /Fm1 6 0 R /Fm2 7 0 R >> >> /Contents 5 0 R >>",
+		stream("", content),
+		stream("/Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /XObject << /Im1 8 0 R >> >>", "/Im1 Do"),
+		stream("/Type /XObject /Subtype /Form /BBox [0 0 612 792]", "0 0 m 10 10 l S"),
+		stream("/Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8", "\x00"),
+	}
+	var b strings.Builder
+	b.WriteString("%PDF-1.4\n")
+	offsets := make([]int, len(objs))
+	for i, o := range objs {
+		offsets[i] = b.Len()
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
+	for _, off := range offsets {
+		fmt.Fprintf(&b, "%010d 00000 n \n", off)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
+	return []byte(b.String())
+}
+
+// A page with a little text is taken for a scan when it draws a picture,
+// even inside a form, and only then (OCR off: counted as unread).
+func TestPDFPagesThatLookScanned(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		do   string
+		want int
+	}{
+		{"form drawing a picture", "Fm1", 1},
+		{"form drawing a line", "Fm2", 0},
+		{"nothing drawn", "", 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := extractResult(t, context.Background(), "application/pdf", formPDF(tc.do))
+			require.NoError(t, err)
+			require.Contains(t, res.Text, "Page 3 of 40")
+			require.Equal(t, tc.want, res.ScansUnread)
+		})
+	}
+}
