@@ -349,19 +349,20 @@ func (s *Server) ExtractText(ctx context.Context, orgID, docID string) {
 		return
 	}
 	status, msg := sunshine.TextExtracted, ""
+	empty := strings.TrimSpace(text) == ""
 	switch {
 	case errors.Is(err, textract.ErrUnsupported):
 		status, msg = sunshine.TextUnsupported, textract.UnsupportedReason(doc.ContentType)
 	case err != nil:
 		status, msg = sunshine.TextFailed, "the text could not be read ("+err.Error()+")"
-	case strings.TrimSpace(text) == "" && textract.OCROn() && textract.OCRReads(doc.ContentType):
+	case empty && textract.OCROn() && textract.OCRReads(doc.ContentType):
 		msg = "no text found, even by OCR: the pages may be blank, handwritten or too faint to read"
 		if res.OCRSkipped > 0 {
 			msg = "no text found: " + res.OCRNote
 		}
-	case strings.TrimSpace(text) == "" && textract.OCRReads(doc.ContentType):
+	case empty && textract.OCRReads(doc.ContentType):
 		msg = "no text found: a scanned page is a picture of text, and OCR, which reads pictures, is off on this server"
-	case strings.TrimSpace(text) == "":
+	case empty:
 		msg = "no text found"
 	case res.OCRPages > 0 || res.OCRSkipped > 0:
 		msg = ocrMessage(res)

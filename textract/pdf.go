@@ -22,7 +22,7 @@ const maxPDFPages = 20000
 type pdfPages struct {
 	text         string
 	pages, whole int
-	blank        []int // pages whose text is too short for a typed page: scanned (looksScanned)
+	blank        []int // pages that look scanned (looksScanned); readPDFHere keeps the whole ones
 }
 
 // extractPDF returns the text of all pages of a PDF. The parser runs in its
@@ -112,9 +112,6 @@ func pdfText(ctx context.Context, ra io.ReaderAt, size int64) (pdfPages, error) 
 	}
 	if b.Len() <= maxText {
 		whole = n
-	}
-	for len(blank) > 0 && blank[len(blank)-1] > whole {
-		blank = blank[:len(blank)-1]
 	}
 	return pdfPages{text: b.String(), pages: total, whole: whole, blank: blank}, nil
 }

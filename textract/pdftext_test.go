@@ -23,6 +23,11 @@ func rawPDF(fontDict, content string) []byte {
 		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R >>",
 		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content)+1, content+"\n"),
 	}
+	return pdfOf(objs)
+}
+
+// pdfOf returns a PDF of objs, numbered from 1, the first its catalog.
+func pdfOf(objs []string) []byte {
 	var b strings.Builder
 	b.WriteString("%PDF-1.4\n")
 	offsets := make([]int, len(objs))
