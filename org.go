@@ -62,8 +62,11 @@ type User struct {
 	// reminders, and stay named in the history.
 	Active        bool       `db:"active" json:"active"`
 	DeactivatedAt *time.Time `db:"deactivated_at" json:"deactivated_at"`
-	CreatedAt     time.Time  `db:"created_at" json:"created_at"`
-	UpdatedAt     time.Time  `db:"updated_at" json:"updated_at"`
+	// TwoStep: they sign in with a code from an authenticator app after
+	// their password.
+	TwoStep   bool      `db:"two_step" json:"two_step"`
+	CreatedAt time.Time `db:"created_at" json:"created_at"`
+	UpdatedAt time.Time `db:"updated_at" json:"updated_at"`
 }
 
 // UserUpdate is an admin's change to a user: nil fields stay as they are.
@@ -129,6 +132,10 @@ type Principal struct {
 	UserID  string
 	Role    Role
 	TokenID string
+	// SetUpTwoStep: a person signed in by session whose organization
+	// requires two-step sign-in, which they have not set up; pages send
+	// them to set it up first.
+	SetUpTwoStep bool
 }
 
 type principalKey struct{}

@@ -12,7 +12,7 @@ import (
 	sunshine "github.com/sunshine-records/sunshine"
 )
 
-const userColumns = `id, org_id, email, name, role, deactivated_at IS NULL AS active, deactivated_at, created_at, updated_at`
+const userColumns = `id, org_id, email, name, role, deactivated_at IS NULL AS active, deactivated_at, totp_secret IS NOT NULL AS two_step, created_at, updated_at`
 
 // activeUser is the SQL test (of users u) that a user is not deactivated.
 const activeUser = `u.deactivated_at IS NULL`

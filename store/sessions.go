@@ -262,9 +262,14 @@ func (s *Store) OtherOrgWith(ctx context.Context, kind, id string) (*sunshine.Or
 // openSession stores a new session for p and returns its cookie value.
 func (s *Store) openSession(ctx context.Context, p sunshine.Principal) (string, error) {
 	plain, hash := randomToken()
+	now := s.clock.Now()
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (id_sha256, org_id, user_id, expires_at) VALUES ($1, $2, $3, $4)`,
-			hash, p.OrgID, p.UserID, s.clock.Now().Add(SessionTTL))
+		// An account with two-step sign-in gets a session that awaits its
+		// code (CompleteSignIn), for CodeTTL.
+		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (id_sha256, org_id, user_id, expires_at, awaiting_code)
+			SELECT $1, u.org_id, u.id, CASE WHEN u.totp_secret IS NULL THEN $4::timestamptz ELSE $5 END, u.totp_secret IS NOT NULL
+			FROM users u WHERE u.org_id = $2 AND u.id = $3`,
+			hash, p.OrgID, p.UserID, now.Add(SessionTTL), now.Add(CodeTTL))
 		return translate(err, "session")
 	})
 	if err != nil {
@@ -274,17 +279,21 @@ func (s *Store) openSession(ctx context.Context, p sunshine.Principal) (string, 
 }
 
 // Session resolves a session cookie to its principal; expired and unknown
-// sessions are EUnauthorized.
+// sessions are EUnauthorized, and one awaiting its two-step code is
+// ErrAwaitingCode.
 func (s *Store) Session(ctx context.Context, token string) (sunshine.Principal, error) {
 	var row struct {
-		OrgID  string `db:"org_id"`
-		UserID string `db:"user_id"`
-		Role   string `db:"role"`
+		OrgID        string `db:"org_id"`
+		UserID       string `db:"user_id"`
+		Role         string `db:"role"`
+		AwaitingCode bool   `db:"awaiting_code"`
+		SetUp        bool   `db:"set_up"`
 	}
 	if len(token) != 43 {
 		return sunshine.Principal{}, sunshine.Errorf(sunshine.EUnauthorized, "please sign in")
 	}
-	const q = `SELECT s.org_id, s.user_id, u.role FROM sessions s JOIN users u ON u.id = s.user_id
+	const q = `SELECT s.org_id, s.user_id, u.role, s.awaiting_code, o.require_two_step AND u.totp_secret IS NULL AS set_up
+		FROM sessions s JOIN users u ON u.id = s.user_id JOIN organizations o ON o.id = s.org_id
 		WHERE s.id_sha256 = $1 AND s.expires_at > $2 AND ` + activeUser
 	if err := sqlx.GetContext(ctx, s.q(), &row, q, hashOf(token), s.clock.Now()); err != nil {
 		if sunshine.ErrorCode(translate(err, "")) == sunshine.ENotFound {
@@ -292,7 +301,10 @@ func (s *Store) Session(ctx context.Context, token string) (sunshine.Principal, 
 		}
 		return sunshine.Principal{}, translate(err, "session")
 	}
-	return sunshine.Principal{OrgID: row.OrgID, UserID: row.UserID, Role: sunshine.Role(row.Role)}, nil
+	if row.AwaitingCode {
+		return sunshine.Principal{}, ErrAwaitingCode
+	}
+	return sunshine.Principal{OrgID: row.OrgID, UserID: row.UserID, Role: sunshine.Role(row.Role), SetUpTwoStep: row.SetUp}, nil
 }
 
 // Logout ends a session.
