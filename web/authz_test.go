@@ -97,7 +97,8 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		{"/export/agency-records.csv", 200, 200, 200, 200},
 		{"/search?q=ICE", 200, 200, 200, 200},
 		{"/settings", 200, 200, 200, 200},
-		{"/requests/new", 200, 200, 403, 200}, // viewers cannot file requests
+		{"/settings/two-step", 200, 200, 200, 200}, // everyone's own
+		{"/requests/new", 200, 200, 403, 200},      // viewers cannot file requests
 		{"/requests/import", 200, 200, 403, 200},
 		{"/requests/import/template.csv", 200, 200, 200, 200},
 		{"/requests/" + r.ID, 200, 200, 200, 404},
@@ -171,6 +172,16 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		// Everyone's own password: the new one typed twice differently
 		// changes nothing (400).
 		{"/settings/password", url.Values{"current_password": {password}, "new_password": {"a new long password"}, "confirm_password": {"another one"}}, 400, 400, 400, 400},
+		// Everyone's own two-step sign-in: without their password nothing
+		// changes (400).
+		{"/settings/two-step", url.Values{"code": {"123456"}}, 400, 400, 400, 400},
+		{"/settings/two-step/codes", nil, 400, 400, 400, 400},
+		{"/settings/two-step/off", nil, 400, 400, 400, 400},
+		// Admins only; another organization's admin saves their own (not
+		// required, as it was).
+		{"/settings/two-step/require", url.Values{"required": {""}}, 303, 403, 403, 303},
+		// The viewer has no two-step sign-in: turning it off changes nothing.
+		{"/settings/users/" + viewer.ID + "/two-step/reset", nil, 303, 403, 403, 404},
 		// Everyone's own name.
 		{"/settings/name", url.Values{"name": {"A name"}}, 303, 303, 303, 303},
 		// Everyone's own preferences, saved as the defaults they have.
@@ -214,6 +225,8 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		"POST /logout":                "signing out ends the session the other rows need (TestLogin)",
 		"GET /login":                  "public: the sign-in page",
 		"POST /login":                 "public: signing in",
+		"GET /login/code":             "public: the session awaiting its code is the credential (TestTwoStep_SignIn)",
+		"POST /login/code":            "public: the session awaiting its code is the credential (TestTwoStep_SignIn)",
 		"GET /invite/:token":          "public: the token in the path is the credential",
 		"POST /invite/:token":         "public: the token in the path is the credential",
 		"GET /password/forgot":        "public: asking for a reset link (TestForgotPassword)",

@@ -67,11 +67,12 @@ type Server struct {
 	pages   map[string]*template.Template
 	limiter *loginLimiter
 	// pwLimiter limits wrong current passwords per user; forgotLimiter,
-	// requests for reset links per client address.
-	pwLimiter, forgotLimiter *loginLimiter
-	cop                      *http.CrossOriginProtection
-	engine                   *gin.Engine // for NotFound, which looks up the routes
-	csvPage                  int         // requests a CSV export reads at a time; tests lower it
+	// requests for reset links per client address; codeLimiter, wrong
+	// two-step codes per user.
+	pwLimiter, forgotLimiter, codeLimiter *loginLimiter
+	cop                                   *http.CrossOriginProtection
+	engine                                *gin.Engine // for NotFound, which looks up the routes
+	csvPage                               int         // requests a CSV export reads at a time; tests lower it
 }
 
 const sessionCookie = "sunshine_session"
@@ -85,7 +86,7 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 		cfg.UploadLimit = 100 << 20
 	}
 	s := &Server{store: st, log: cfg.Logger, cfg: cfg, pages: parsePages(), limiter: newLoginLimiter(),
-		pwLimiter: newPasswordLimiter(), forgotLimiter: newForgotLimiter(),
+		pwLimiter: newPasswordLimiter(), forgotLimiter: newForgotLimiter(), codeLimiter: newCodeLimiter(),
 		cop: http.NewCrossOriginProtection(), engine: e, csvPage: 200}
 	s.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "This form came from another site, so Sunshine refused it. Reload the page and try again.", http.StatusForbidden)
@@ -96,6 +97,8 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 	pub := e.Group("", s.securityHeaders, s.sameOrigin, s.readInput)
 	pub.GET("/login", s.handleLoginPage)
 	pub.POST("/login", s.handleLogin)
+	pub.GET("/login/code", s.handleCodePage)
+	pub.POST("/login/code", s.handleCode)
 	pub.GET("/invite/:token", s.linkPageHandler(invitePage))
 	pub.POST("/invite/:token", s.linkHandler(invitePage))
 	pub.GET("/password/forgot", s.handleForgotPage)
@@ -168,6 +171,12 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 	in.POST("/settings/preferences", s.handlePreferences)
 	in.POST("/settings/name", s.handleMyName)
 	in.POST("/settings/password", s.handlePasswordChange)
+	in.GET(twoStepPath, s.handleTwoStepPage)
+	in.POST(twoStepPath, s.handleTwoStepOn)
+	in.POST(twoStepPath+"/codes", s.handleTwoStepCodes)
+	in.POST(twoStepPath+"/off", s.handleTwoStepOff)
+	in.POST(twoStepPath+"/require", s.handleTwoStepRequire)
+	in.POST("/settings/users/:id/two-step/reset", s.handleTwoStepReset)
 	in.POST("/settings/calendar", s.handleCalendar)
 	in.POST("/settings/tokens", s.handleTokenCreate)
 	in.POST("/settings/tokens/:id/revoke", s.handleTokenRevoke)
@@ -334,6 +343,9 @@ func (s *Server) requireSession(c *gin.Context) {
 	cookie, _ := c.Cookie(sessionCookie)
 	p, err := s.store.Session(c.Request.Context(), cookie)
 	if err != nil {
+		if awaitingCode(c, err) {
+			return
+		}
 		if sunshine.ErrorCode(err) != sunshine.EUnauthorized {
 			s.serverError(c, err)
 			return
@@ -344,6 +356,11 @@ func (s *Server) requireSession(c *gin.Context) {
 		return
 	}
 	c.Request = c.Request.WithContext(sunshine.WithPrincipal(c.Request.Context(), p))
+	if p.SetUpTwoStep && !twoStepAllowed(c.Request.URL.Path) {
+		c.Redirect(http.StatusSeeOther, twoStepPath)
+		c.Abort()
+		return
+	}
 	c.Next()
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/store"
 )
 
 // The settings page: the signed-in user's reminder preferences, calendar
@@ -44,6 +45,11 @@ var savedNotes = map[string]string{
 	"role":        "The user's role is changed; it applies from their next page.",
 	"reinvited":   "A new invitation is on its way; earlier links no longer work. Following it sets their password.",
 	"password":    "Your password was changed; other sign-ins were signed out.",
+	"two-step-reset": "Their two-step sign-in is off: they sign in with their password alone, and set it up again " +
+		"(at once, if the organization requires it).",
+	"two-step-required": "Two-step sign-in is now required: anyone without it is asked to set it up before anything else, " +
+		"the next time they open a page.",
+	"two-step-optional": "Two-step sign-in is no longer required; those who set it up keep it.",
 }
 
 type kindOption struct {
@@ -111,6 +117,9 @@ type settingsData struct {
 	// Closing is the organization's letter closing, as saved or as typed
 	// when refused (ClosingErr).
 	Closing, ClosingErr string
+	// TwoStep is the person's own two-step sign-in, and whether the
+	// organization requires it.
+	TwoStep store.TwoStep
 }
 
 // commonZones are suggestions for the policy's time zone; any IANA name works.
@@ -152,6 +161,9 @@ func (s *Server) settingsFor(c *gin.Context, d *settingsData) error {
 	if d.Policy.TimeZone == "" && d.Policy.Errors == nil {
 		d.Policy = policyForm{TimeZone: pol.TimeZone, SoonDays: joinInts(pol.SoonDays),
 			OverdueRepeatDays: strconv.Itoa(pol.OverdueRepeatDays), AwaitingAfterDays: strconv.Itoa(pol.AwaitingAfterDays)}
+	}
+	if d.TwoStep, err = s.store.TwoStepOf(ctx); err != nil {
+		return err
 	}
 	if d.Invite.Role == "" {
 		d.Invite.Role = string(sunshine.RoleStaff)

@@ -124,10 +124,15 @@ func domainUsage(err error) error {
 }
 
 // runUser handles `sunshine user set-password --org SLUG --email EMAIL`,
-// reading the password from standard input (one line).
+// reading the password from standard input (one line), and `sunshine
+// user reset-two-step --org SLUG --email EMAIL`.
 func runUser(args []string, stdout, _ io.Writer) error {
+	if len(args) > 0 && args[0] == "reset-two-step" {
+		return runResetTwoStep(args[1:], stdout)
+	}
 	if len(args) == 0 || args[0] != "set-password" {
-		return usagef("usage: sunshine user set-password --org SLUG --email EMAIL < password-file")
+		return usagef("usage: sunshine user set-password --org SLUG --email EMAIL < password-file\n" +
+			"       sunshine user reset-two-step --org SLUG --email EMAIL")
 	}
 	fs := newFlagSet("user set-password")
 	slug := fs.String("org", "", "the organization's slug")
@@ -152,6 +157,33 @@ func runUser(args []string, stdout, _ io.Writer) error {
 			return domainUsage(err)
 		}
 		fmt.Fprintf(stdout, "Password set for %s.\n", u.Email)
+		return nil
+	})
+}
+
+// runResetTwoStep turns off a user's two-step sign-in: for the only admin
+// who lost their phone and their recovery codes (an admin turns off
+// anyone else's on the settings page).
+func runResetTwoStep(args []string, stdout io.Writer) error {
+	fs := newFlagSet("user reset-two-step")
+	slug := fs.String("org", "", "the organization's slug")
+	email := fs.String("email", "", "the user's email")
+	if err := parse(fs, args, stdout); err != nil {
+		return err
+	}
+	if err := needOrgAndEmail(*slug, *email); err != nil {
+		return err
+	}
+	return withStore(func(ctx context.Context, s *store.Store) error {
+		u, err := s.FindUserByEmail(ctx, *slug, *email)
+		if err != nil {
+			return domainUsage(err)
+		}
+		ctx = sunshine.WithPrincipal(ctx, sunshine.Principal{OrgID: u.OrgID})
+		if err := s.ResetTwoStep(ctx, u.ID); err != nil {
+			return domainUsage(err)
+		}
+		fmt.Fprintf(stdout, "Two-step sign-in is off for %s: they sign in with their password, then set it up again.\n", u.Email)
 		return nil
 	})
 }

@@ -12,7 +12,9 @@ import (
 	"runtime/debug"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/pquerna/otp/totp"
 	"github.com/stretchr/testify/require"
 
 	sunshine "github.com/sunshine-records/sunshine"
@@ -375,4 +377,44 @@ func TestTuneGC(t *testing.T) {
 	tuneGC()
 	require.Equal(t, 400, debug.SetGCPercent(100))
 	require.Equal(t, int64(100<<20), debug.SetMemoryLimit(-1), "-1 reads the limit")
+}
+
+// The only admin lost their phone and recovery codes: the operator turns
+// their two-step sign-in off, and the password alone signs in again.
+func TestUserResetTwoStep(t *testing.T) {
+	url := storetest.URL(t)
+	env := map[string]string{"SUNSHINE_DATABASE_URL": url}
+	prev := getenv
+	getenv = func(k string) string { return env[k] }
+	t.Cleanup(func() { getenv = prev })
+
+	code, _, errOut := runCLI("org", "create", "--name", "NDLON", "--slug", "ndlon", "--admin-email", "staff@ndlon.example")
+	require.Equal(t, 0, code, errOut)
+	st := store.New(storetest.DBFromURL(t, url), sunshine.SystemClock{})
+	ctx := context.Background()
+	u, err := st.FindUserByEmail(ctx, "ndlon", "staff@ndlon.example")
+	require.NoError(t, err)
+	require.NoError(t, st.SetPassword(ctx, u.ID, "a good long password"))
+	as := sunshine.WithPrincipal(ctx, sunshine.Principal{OrgID: u.OrgID, UserID: u.ID, Role: u.Role})
+	setup, err := st.BeginTwoStep(as)
+	require.NoError(t, err)
+	appCode, err := totp.GenerateCode(setup.Secret, time.Now())
+	require.NoError(t, err)
+	_, err = st.EnableTwoStep(as, "a good long password", appCode)
+	require.NoError(t, err)
+	tok, _, _, err := st.Login(ctx, "staff@ndlon.example", "a good long password")
+	require.NoError(t, err)
+	_, err = st.Session(ctx, tok)
+	require.ErrorIs(t, err, store.ErrAwaitingCode)
+
+	code, _, errOut = runCLI("user", "reset-two-step", "--org", "ndlon", "--email", "nobody@ndlon.example")
+	require.Equal(t, exitUsage, code)
+	require.Contains(t, errOut, "not found")
+	code, out, errOut := runCLI("user", "reset-two-step", "--org", "ndlon", "--email", "staff@ndlon.example")
+	require.Equal(t, 0, code, errOut)
+	require.Equal(t, "Two-step sign-in is off for staff@ndlon.example: they sign in with their password, then set it up again.\n", out)
+	tok, _, _, err = st.Login(ctx, "staff@ndlon.example", "a good long password")
+	require.NoError(t, err)
+	_, err = st.Session(ctx, tok)
+	require.NoError(t, err)
 }
