@@ -46,8 +46,7 @@ func init() {
 		"healthcheck":   {"check a running server's /healthz (for containers)", runHealthcheck},
 		"remind":        {"remind --once: plan and deliver reminder emails once", runRemind},
 		"mail-in":       {"file an email to a request's reply address (read from standard input; run by the mail server)", runMailIn},
-		"user": {"user set-password: set a user's password (read from standard input) and sign them out everywhere;\n" +
-			"                 user reset-two-step: turn off a user's two-step sign-in (a lost phone)", runUser},
+		"user":          {"user set-password: set a user's password (read from standard input) and sign them out everywhere; user reset-two-step: turn off their two-step sign-in (a lost phone)", runUser},
 	}
 }
 
