@@ -28,6 +28,10 @@ const (
 	// the mail server refused it for good. Not a kind to choose: the
 	// sender asked for the letter to go.
 	ReminderLetterFailed = "letter_failed"
+	// ReminderTwoStep tells a person their two-step sign-in changed, or a
+	// recovery code signed them in: whoever did not do it learns of it.
+	// Always sent; what happened rides in the outbox row until it is.
+	ReminderTwoStep = "two_step"
 )
 
 // ReminderKinds are the per-request kinds a user can choose.

@@ -345,6 +345,15 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder, lk *ba
 		msg.Subject, msg.Text, msg.HTML, err = mail.RenderPasswordReset(mail.ResetData{RecipientName: user.Name, OrgName: org.Name, Link: link})
 		return msg, "", "", err
 	}
+	if c.Kind == sunshine.ReminderTwoStep {
+		what, err := j.store.TwoStepNotice(ctx, c.ID)
+		if err != nil {
+			return msg, "", "", err
+		}
+		msg.Subject, msg.Text, msg.HTML, err = mail.RenderTwoStep(mail.TwoStepData{RecipientName: user.Name, OrgName: org.Name,
+			What: what, SettingsURL: j.cfg.BaseURL + "/settings"})
+		return msg, "", "", err
+	}
 	if c.Kind == sunshine.ReminderDigest {
 		policy, err := cached(lk.policies, c.OrgID, func() (*orgPolicy, error) { return j.policy(ctx) })
 		if err != nil {

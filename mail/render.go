@@ -405,6 +405,24 @@ func RenderPasswordReset(d ResetData) (subject, text, html string, err error) {
 	return oneLine("Reset your Sunshine password for " + d.OrgName), text, html, nil
 }
 
+// TwoStepData tells a person what happened to their two-step sign-in.
+type TwoStepData struct {
+	RecipientName, OrgName string
+	What                   string // what happened, a sentence
+	SettingsURL            string // where to change the password
+}
+
+// RenderTwoStep renders the notice sent when a person's two-step sign-in
+// changes or a recovery code signs them in: someone who did not do it
+// learns of it, and what to do.
+func RenderTwoStep(d TwoStepData) (subject, text, html string, err error) {
+	text, html, err = render("two_step", d)
+	if err != nil {
+		return "", "", "", err
+	}
+	return oneLine("Two-step sign-in: a change to your Sunshine account with " + d.OrgName), text, html, nil
+}
+
 // GroupReminderData is one email about several requests filed together
 // (the same request sent to many agencies, sunshine.Request.GroupID) that
 // owe the same person the same kind of reminder at once: one email listing

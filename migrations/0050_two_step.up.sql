@@ -1,12 +1,14 @@
 -- Two-step sign-in: after the password, a code from an authenticator app
 -- (TOTP, RFC 6238) or one of the account's recovery codes.
 -- totp_secret is the confirmed secret (two-step is on when it is set);
--- totp_pending one being set up, until its first code confirms it;
+-- totp_pending one being set up, until its first code confirms it
+-- (replaced after an hour, totp_pending_at, and when the password changes);
 -- totp_last_step the time step of the last code accepted, so a code
 -- works once.
 ALTER TABLE users
     ADD COLUMN totp_secret bytea CHECK (length(totp_secret) = 20),
     ADD COLUMN totp_pending bytea CHECK (length(totp_pending) = 20),
+    ADD COLUMN totp_pending_at timestamptz,
     ADD COLUMN totp_since timestamptz,
     ADD COLUMN totp_last_step bigint NOT NULL DEFAULT 0,
     ADD CONSTRAINT users_totp_since CHECK ((totp_secret IS NULL) = (totp_since IS NULL));

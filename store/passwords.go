@@ -74,7 +74,7 @@ func (s *Store) ChangePassword(ctx context.Context, current, next, keepSessionTo
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
 		// Only over the hash just checked: a change that got in between
 		// (another tab, a reset) wins, and this one is tried again.
-		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $3, updated_at = now()
+		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $3, totp_pending = NULL, totp_pending_at = NULL, updated_at = now()
 			WHERE org_id = $1 AND id = $2 AND password_hash = $4`, p.OrgID, p.UserID, string(hash), *old)
 		if err != nil {
 			return translate(err, "user")
@@ -235,7 +235,8 @@ func (s *Store) useLink(ctx context.Context, purpose, token, password string) (s
 			}
 			return translate(err, "link")
 		}
-		if _, err = tx.ExecContext(ctx, `UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`, row.UserID, string(hash)); err != nil {
+		if _, err = tx.ExecContext(ctx, `UPDATE users SET password_hash = $2, totp_pending = NULL, totp_pending_at = NULL, updated_at = now()
+			WHERE id = $1`, row.UserID, string(hash)); err != nil {
 			return translate(err, "user")
 		}
 		// A new password (a re-invitation is an admin's password reset)

@@ -78,7 +78,8 @@ func (s *Store) SetPassword(ctx context.Context, userID, password string) error 
 	}
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
 		var id string
-		err := tx.QueryRowxContext(ctx, `UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1 RETURNING id`, userID, string(hash)).Scan(&id)
+		err := tx.QueryRowxContext(ctx, `UPDATE users SET password_hash = $2, totp_pending = NULL, totp_pending_at = NULL, updated_at = now()
+			WHERE id = $1 RETURNING id`, userID, string(hash)).Scan(&id)
 		if err != nil {
 			return translate(err, "user")
 		}
@@ -266,11 +267,17 @@ func (s *Store) openSession(ctx context.Context, p sunshine.Principal) (string, 
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		// An account with two-step sign-in gets a session that awaits its
 		// code (CompleteSignIn), for CodeTTL.
-		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (id_sha256, org_id, user_id, expires_at, awaiting_code)
+		res, err := tx.ExecContext(ctx, `INSERT INTO sessions (id_sha256, org_id, user_id, expires_at, awaiting_code)
 			SELECT $1, u.org_id, u.id, CASE WHEN u.totp_secret IS NULL THEN $4::timestamptz ELSE $5 END, u.totp_secret IS NOT NULL
 			FROM users u WHERE u.org_id = $2 AND u.id = $3`,
 			hash, p.OrgID, p.UserID, now.Add(SessionTTL), now.Add(CodeTTL))
-		return translate(err, "session")
+		if err != nil {
+			return translate(err, "session")
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return fmt.Errorf("store: open a session: no user %s in organization %s", p.UserID, p.OrgID)
+		}
+		return nil
 	})
 	if err != nil {
 		return "", err

@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"encoding/base32"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
 )
 
 // Two-step sign-in: after the password, a six-digit code from an
@@ -38,6 +40,9 @@ const (
 
 	totpPeriod = 30 // seconds
 	totpSecret = 20 // bytes, as RFC 4226 recommends for SHA-1
+	// pendingTTL is how long a secret being set up is kept: one copied
+	// from the page by someone else (a session left open) goes stale.
+	pendingTTL = time.Hour
 )
 
 var totpOpts = hotp.ValidateOpts{Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1}
@@ -79,6 +84,9 @@ type SignInCode struct {
 // CodeResult is a completed two-step sign-in: RecoveryLeft is how many
 // recovery codes the account has left when one was used (Recovery).
 type CodeResult struct {
+	// Session is the session's new token, for the cookie: the one the
+	// password opened stops working.
+	Session      string
 	Principal    sunshine.Principal
 	Recovery     bool
 	RecoveryLeft int
@@ -118,6 +126,10 @@ func normalizeCode(code string) string {
 	}, code))
 }
 
+// recoveryLookAlikes maps the characters a recovery code never has
+// (base32 has no 0, 1 or 8) to the letters people mistake them for.
+var recoveryLookAlikes = strings.NewReplacer("0", "o", "1", "l", "8", "b")
+
 // newRecoveryCodes makes RecoveryCodes codes of 80 random bits, shown as
 // "abcd-efgh-ijkl-mnop", and their hashes of the normalized form.
 func newRecoveryCodes() (shown []string, hashes [][]byte) {
@@ -149,9 +161,11 @@ func (s *Store) PendingSignIn(ctx context.Context, session string) (*SignInCode,
 
 // CompleteSignIn takes the two-step code of a session awaiting one: the
 // authenticator app's code (each works once) or an unused recovery code
-// (used up). The session then opens pages for SessionTTL. A wrong code is
-// errWrongCode (EInvalid naming "code"), counted: the MaxCodeFailures-th
-// ends the sign-in. A session that awaits no code is errSignInGone.
+// (used up). The session then opens pages for SessionTTL, under a new
+// token (CodeResult.Session). A wrong code is errWrongCode (EInvalid
+// naming "code"), counted: the MaxCodeFailures-th ends the sign-in and
+// emails the person that their password was used. A session that awaits
+// no code is errSignInGone.
 func (s *Store) CompleteSignIn(ctx context.Context, session, code string) (CodeResult, error) {
 	var res CodeResult
 	var outcome error // kept apart so a wrong code's count is committed
@@ -178,8 +192,15 @@ func (s *Store) CompleteSignIn(ctx context.Context, session, code string) (CodeR
 		if err != nil {
 			return translate(err, "sign-in")
 		}
-		ok := row.Secret == nil // two-step was turned off meanwhile: the password was enough
-		if step := totpStep(row.Secret, code, now, row.LastStep); !ok && step > 0 {
+		if row.Secret == nil {
+			// Turning two-step off ends the sign-ins awaiting a code; one
+			// that got here meanwhile starts again.
+			outcome = errSignInGone
+			_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id_sha256 = $1`, hashOf(session))
+			return translate(err, "session")
+		}
+		ok := false
+		if step := totpStep(row.Secret, code, now, row.LastStep); step > 0 {
 			ok = true
 			if _, err := tx.ExecContext(ctx, `UPDATE users SET totp_last_step = $2 WHERE id = $1`, row.UserID, step); err != nil {
 				return translate(err, "user")
@@ -187,7 +208,7 @@ func (s *Store) CompleteSignIn(ctx context.Context, session, code string) (CodeR
 		}
 		if !ok && len(code) == 16 {
 			r, err := tx.ExecContext(ctx, `UPDATE recovery_codes SET used_at = $3 WHERE user_id = $1 AND code_sha256 = $2 AND used_at IS NULL`,
-				row.UserID, hashOf(code), now)
+				row.UserID, hashOf(recoveryLookAlikes.Replace(code)), now)
 			if err != nil {
 				return translate(err, "recovery code")
 			}
@@ -196,21 +217,36 @@ func (s *Store) CompleteSignIn(ctx context.Context, session, code string) (CodeR
 				if err := tx.GetContext(ctx, &res.RecoveryLeft, `SELECT count(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL`, row.UserID); err != nil {
 					return translate(err, "recovery codes")
 				}
+				left := fmt.Sprintf("%d are left", res.RecoveryLeft)
+				if res.RecoveryLeft == 1 {
+					left = "1 is left"
+				}
+				if err := s.noticeTwoStep(ctx, tx, row.OrgID, row.UserID,
+					"A recovery code was used to sign in to your account: "+left+"."); err != nil {
+					return err
+				}
 			}
 		}
 		if !ok {
 			if row.Failures+1 >= MaxCodeFailures {
 				outcome = errSignInGone
-				_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id_sha256 = $1`, hashOf(session))
-				return translate(err, "session")
+				if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id_sha256 = $1`, hashOf(session)); err != nil {
+					return translate(err, "session")
+				}
+				return s.noticeTwoStep(ctx, tx, row.OrgID, row.UserID, fmt.Sprintf("Someone signed in with your password, "+
+					"then typed %d wrong codes, and was stopped. If it was not you, your password is known to someone else.", MaxCodeFailures))
 			}
 			outcome = errWrongCode
 			_, err := tx.ExecContext(ctx, `UPDATE sessions SET code_failures = code_failures + 1 WHERE id_sha256 = $1`, hashOf(session))
 			return translate(err, "session")
 		}
 		res.Principal = sunshine.Principal{OrgID: row.OrgID, UserID: row.UserID, Role: sunshine.Role(row.Role)}
-		_, err = tx.ExecContext(ctx, `UPDATE sessions SET awaiting_code = false, code_failures = 0, expires_at = $2 WHERE id_sha256 = $1`,
-			hashOf(session), now.Add(SessionTTL))
+		// A new token for the whole session: the one that awaited the
+		// code is of no use to anyone who saw it.
+		var fresh []byte
+		res.Session, fresh = randomToken()
+		_, err = tx.ExecContext(ctx, `UPDATE sessions SET id_sha256 = $3, awaiting_code = false, code_failures = 0, expires_at = $2
+			WHERE id_sha256 = $1`, hashOf(session), now.Add(SessionTTL), fresh)
 		return translate(err, "session")
 	})
 	if err != nil {
@@ -259,8 +295,9 @@ func signedInUser(ctx context.Context) (sunshine.Principal, error) {
 
 // BeginTwoStep starts setting up two-step sign-in for the signed-in user:
 // the secret for their authenticator app, kept until EnableTwoStep
-// confirms it (the same one each time the page is shown, so an app that
-// read it still works). Account names the account in the app.
+// confirms it (the same one each time the page is shown within
+// pendingTTL, so an app that read it still works; a new password also
+// replaces it).
 func (s *Store) BeginTwoStep(ctx context.Context) (*TwoStepSetup, error) {
 	p, err := signedInUser(ctx)
 	if err != nil {
@@ -274,10 +311,14 @@ func (s *Store) BeginTwoStep(ctx context.Context) (*TwoStepSetup, error) {
 		Org    string `db:"org"`
 		On     bool   `db:"on"`
 	}
-	const q = `UPDATE users u SET totp_pending = COALESCE(u.totp_pending, $3) FROM organizations o
+	const q = `UPDATE users u SET (totp_pending, totp_pending_at) = (
+			SELECT CASE WHEN stale THEN $3 ELSE u.totp_pending END, CASE WHEN stale THEN $4 ELSE u.totp_pending_at END
+			FROM (SELECT u.totp_pending IS NULL OR u.totp_pending_at <= $5 AS stale) x)
+		FROM organizations o
 		WHERE u.org_id = $1 AND u.id = $2 AND o.id = u.org_id
 		RETURNING u.totp_pending, u.email, o.name AS org, u.totp_secret IS NOT NULL AS on`
-	if err := sqlx.GetContext(ctx, s.q(), &row, q, p.OrgID, p.UserID, fresh); err != nil {
+	now := s.clock.Now()
+	if err := sqlx.GetContext(ctx, s.q(), &row, q, p.OrgID, p.UserID, fresh, now, now.Add(-pendingTTL)); err != nil {
 		return nil, translate(err, "user")
 	}
 	if row.On {
@@ -314,10 +355,12 @@ func checkMyPassword(ctx context.Context, tx *sqlx.Tx, p sunshine.Principal, fie
 
 // EnableTwoStep turns on two-step sign-in for the signed-in user, given
 // their current password and a code from the app set up with
-// BeginTwoStep's secret, and returns their recovery codes, shown once. A
-// wrong password or code changes nothing (EInvalid naming "password" or
-// "code"). The caller limits how often a wrong password may be tried.
-func (s *Store) EnableTwoStep(ctx context.Context, password, code string) ([]string, error) {
+// BeginTwoStep's secret, and returns their recovery codes, shown once.
+// Every other session of the user ends but keepSessionToken's (it may be
+// turned on for fear of a break-in). A wrong password or code changes
+// nothing (EInvalid naming "password" or "code"). The caller limits how
+// often a wrong password may be tried.
+func (s *Store) EnableTwoStep(ctx context.Context, password, code, keepSessionToken string) ([]string, error) {
 	p, err := signedInUser(ctx)
 	if err != nil {
 		return nil, err
@@ -329,29 +372,37 @@ func (s *Store) EnableTwoStep(ctx context.Context, password, code string) ([]str
 			return err
 		}
 		var row struct {
-			Pending []byte `db:"totp_pending"`
-			On      bool   `db:"on"`
+			Pending   []byte     `db:"totp_pending"`
+			PendingAt *time.Time `db:"totp_pending_at"`
+			On        bool       `db:"on"`
 		}
-		if err := tx.GetContext(ctx, &row, `SELECT totp_pending, totp_secret IS NOT NULL AS on FROM users WHERE id = $1`, p.UserID); err != nil {
+		if err := tx.GetContext(ctx, &row, `SELECT totp_pending, totp_pending_at, totp_secret IS NOT NULL AS on FROM users WHERE id = $1`, p.UserID); err != nil {
 			return translate(err, "user")
 		}
 		if row.On {
 			return sunshine.Errorf(sunshine.EConflict, "two-step sign-in is already on")
 		}
-		if row.Pending == nil {
-			return sunshine.Errorf(sunshine.EConflict, "start setting up two-step sign-in again: the code to scan has changed")
+		if row.Pending == nil || row.PendingAt == nil || !row.PendingAt.After(now.Add(-pendingTTL)) {
+			return sunshine.Errorf(sunshine.EConflict, "the code to scan is out of date: scan the new one on this page, then try again")
 		}
 		step := totpStep(row.Pending, normalizeCode(code), now, 0)
 		if step == 0 {
 			return sunshine.FieldInvalid("code", "did not work: type the six digits the app shows now for this account")
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE users SET totp_secret = totp_pending, totp_pending = NULL, totp_since = $2,
-			totp_last_step = $3, updated_at = now() WHERE id = $1`, p.UserID, now, step)
+		_, err := tx.ExecContext(ctx, `UPDATE users SET totp_secret = totp_pending, totp_pending = NULL, totp_pending_at = NULL,
+			totp_since = $2, totp_last_step = $3, updated_at = now() WHERE id = $1`, p.UserID, now, step)
 		if err != nil {
 			return translate(err, "user")
 		}
-		codes, err = replaceRecoveryCodes(ctx, tx, p.UserID)
-		return err
+		// Sessions opened before it was on, maybe by someone else.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND id_sha256 <> $2`, p.UserID, hashOf(keepSessionToken)); err != nil {
+			return translate(err, "sessions")
+		}
+		if codes, err = replaceRecoveryCodes(ctx, tx, p.UserID); err != nil {
+			return err
+		}
+		return s.noticeTwoStep(ctx, tx, p.OrgID, p.UserID, "Two-step sign-in was turned on for your account: "+
+			"signing in now asks for a code from your authenticator app after your password.")
 	})
 	if err != nil {
 		return nil, err
@@ -393,8 +444,10 @@ func (s *Store) NewRecoveryCodes(ctx context.Context, password string) ([]string
 		if !on {
 			return sunshine.Errorf(sunshine.EConflict, "two-step sign-in is off: recovery codes come with it")
 		}
-		codes, err = replaceRecoveryCodes(ctx, tx, p.UserID)
-		return err
+		if codes, err = replaceRecoveryCodes(ctx, tx, p.UserID); err != nil {
+			return err
+		}
+		return s.noticeTwoStep(ctx, tx, p.OrgID, p.UserID, "New recovery codes were made for your account: the old ones no longer work.")
 	})
 	return codes, err
 }
@@ -418,25 +471,36 @@ func (s *Store) DisableTwoStep(ctx context.Context, password string) error {
 		if required {
 			return sunshine.Errorf(sunshine.EConflict, "your organization requires two-step sign-in: it cannot be turned off")
 		}
-		return clearTwoStep(ctx, tx, p.UserID)
+		if err := clearTwoStep(ctx, tx, p.UserID); err != nil {
+			return err
+		}
+		return s.noticeTwoStep(ctx, tx, p.OrgID, p.UserID, "Two-step sign-in was turned off for your account: signing in asks for your password only.")
 	})
 }
 
-// clearTwoStep turns off a user's two-step sign-in within tx.
+// clearTwoStep turns off a user's two-step sign-in within tx, and ends
+// their sign-ins awaiting a code.
 func clearTwoStep(ctx context.Context, tx *sqlx.Tx, userID string) error {
-	_, err := tx.ExecContext(ctx, `UPDATE users SET totp_secret = NULL, totp_pending = NULL, totp_since = NULL, updated_at = now() WHERE id = $1`, userID)
+	_, err := tx.ExecContext(ctx, `UPDATE users SET totp_secret = NULL, totp_pending = NULL, totp_pending_at = NULL, totp_since = NULL,
+		updated_at = now() WHERE id = $1`, userID)
 	if err != nil {
 		return translate(err, "user")
 	}
-	_, err = tx.ExecContext(ctx, `DELETE FROM recovery_codes WHERE user_id = $1`, userID)
-	return translate(err, "recovery codes")
+	if _, err = tx.ExecContext(ctx, `DELETE FROM recovery_codes WHERE user_id = $1`, userID); err != nil {
+		return translate(err, "recovery codes")
+	}
+	_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND awaiting_code`, userID)
+	return translate(err, "sessions")
 }
 
 // ResetTwoStep turns off two-step sign-in for a user of the caller's
 // organization who lost their phone and recovery codes (an admin's
-// action; the caller checks the role): they sign in with their password
-// and set it up again (at once, when the organization requires it).
-// Another organization's user is ENotFound.
+// action; the caller checks the role; or the operator's, with no user):
+// every session of theirs ends (one may be on the lost phone), and they
+// sign in with their password and set it up again (at once, when the
+// organization requires it). Another organization's user is ENotFound;
+// the admin's own is EConflict (they turn theirs off with their
+// password).
 func (s *Store) ResetTwoStep(ctx context.Context, userID string) error {
 	org, err := orgID(ctx)
 	if err != nil {
@@ -445,13 +509,48 @@ func (s *Store) ResetTwoStep(ctx context.Context, userID string) error {
 	if !validUUID(userID) {
 		return sunshine.Errorf(sunshine.ENotFound, "user not found")
 	}
+	if by := actorID(ctx); by != nil && *by == userID {
+		return sunshine.Errorf(sunshine.EConflict, "turn off your own two-step sign-in on its page, with your password")
+	}
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		var id string
-		if err := tx.GetContext(ctx, &id, `SELECT id FROM users WHERE org_id = $1 AND id = $2 FOR UPDATE`, org, userID); err != nil {
+		var on bool
+		if err := tx.GetContext(ctx, &on, `SELECT totp_secret IS NOT NULL FROM users WHERE org_id = $1 AND id = $2 FOR UPDATE`, org, userID); err != nil {
 			return translate(err, "user")
 		}
-		return clearTwoStep(ctx, tx, id)
+		if !on {
+			return nil // nothing to turn off, nobody to tell
+		}
+		if err := clearTwoStep(ctx, tx, userID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID); err != nil {
+			return translate(err, "sessions")
+		}
+		who := "The operator of this Sunshine server"
+		if by := actorID(ctx); by != nil {
+			if err := tx.GetContext(ctx, &who, `SELECT COALESCE(NULLIF(name, ''), email) || ', an admin of your organization,' FROM users WHERE id = $1`, *by); err != nil {
+				return translate(err, "admin")
+			}
+		}
+		return s.noticeTwoStep(ctx, tx, org, userID, who+" turned off two-step sign-in for your account: "+
+			"signing in asks for your password only, until you set it up again.")
 	})
+}
+
+// noticeTwoStep puts in the outbox, within tx, the email that tells a
+// person what happened to their two-step sign-in (what, in a sentence).
+func (s *Store) noticeTwoStep(ctx context.Context, tx *sqlx.Tx, orgID, userID, what string) error {
+	now := s.clock.Now()
+	today := deadline.DateOf(now.UTC())
+	_, err := tx.ExecContext(ctx, `INSERT INTO reminders (org_id, recipient_id, kind, due_on, occurrence, next_attempt_at, payload, sender_id)
+		VALUES ($1, $2, 'two_step', $3, $3, $4, $5, $6)`, orgID, userID, today, now, what, actorID(ctx))
+	return translate(err, "two-step notice")
+}
+
+// TwoStepNotice returns what a two-step notice email says happened; an
+// error once it was sent, as sending clears it.
+func (s *Store) TwoStepNotice(ctx context.Context, reminderID string) (string, error) {
+	return s.linkPayload(ctx, reminderID, sunshine.ReminderTwoStep)
 }
 
 // SetRequireTwoStep makes two-step sign-in required of everyone in the

@@ -33,7 +33,7 @@ func twoStepOn(t *testing.T, b testBundle, f storetest.Fixture) (string, []strin
 	require.NoError(t, b.s.SetPassword(context.Background(), f.Admin.ID, stepPassword))
 	setup, err := b.s.BeginTwoStep(f.Ctx)
 	require.NoError(t, err)
-	codes, err := b.s.EnableTwoStep(f.Ctx, stepPassword, appCode(t, setup.Secret, b.clk.Now()))
+	codes, err := b.s.EnableTwoStep(f.Ctx, stepPassword, appCode(t, setup.Secret, b.clk.Now()), "")
 	require.NoError(t, err)
 	return setup.Secret, codes
 }
@@ -57,7 +57,7 @@ func TestStore_EnableTwoStep(t *testing.T) {
 	b := setup(t)
 	require.NoError(t, b.s.SetPassword(context.Background(), b.fx.Admin.ID, stepPassword))
 
-	_, err := b.s.EnableTwoStep(b.fx.Ctx, stepPassword, "123456")
+	_, err := b.s.EnableTwoStep(b.fx.Ctx, stepPassword, "123456", "")
 	require.Equal(t, sunshine.EConflict, sunshine.ErrorCode(err), "nothing set up yet: %v", err)
 
 	setup, err := b.s.BeginTwoStep(b.fx.Ctx)
@@ -78,7 +78,7 @@ func TestStore_EnableTwoStep(t *testing.T) {
 		{"a recovery code is no app code", stepPassword, "abcd-efgh-ijkl-mnop", "code"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := b.s.EnableTwoStep(b.fx.Ctx, tc.password, tc.code)
+			_, err := b.s.EnableTwoStep(b.fx.Ctx, tc.password, tc.code, "")
 			requireField(t, err, sunshine.EInvalid, tc.field)
 			ts, err := b.s.TwoStepOf(b.fx.Ctx)
 			require.NoError(t, err)
@@ -86,7 +86,12 @@ func TestStore_EnableTwoStep(t *testing.T) {
 		})
 	}
 
-	codes, err := b.s.EnableTwoStep(b.fx.Ctx, stepPassword, " "+good[:3]+" "+good[3:]+" ")
+	// Another session of the person, and the one they turn it on from.
+	elsewhere, _, _, err := b.s.Login(context.Background(), b.fx.Admin.Email, stepPassword)
+	require.NoError(t, err)
+	mine, _, _, err := b.s.Login(context.Background(), b.fx.Admin.Email, stepPassword)
+	require.NoError(t, err)
+	codes, err := b.s.EnableTwoStep(b.fx.Ctx, stepPassword, " "+good[:3]+" "+good[3:]+" ", mine)
 	require.NoError(t, err)
 	require.Len(t, codes, store.RecoveryCodes)
 	seen := map[string]bool{}
@@ -103,10 +108,14 @@ func TestStore_EnableTwoStep(t *testing.T) {
 	me, err := b.s.FindUserByID(b.fx.Ctx, b.fx.Admin.ID)
 	require.NoError(t, err)
 	require.True(t, me.TwoStep)
+	_, err = b.s.Session(context.Background(), elsewhere)
+	require.Equal(t, sunshine.EUnauthorized, sunshine.ErrorCode(err), "the other session ends")
+	_, err = b.s.Session(context.Background(), mine)
+	require.NoError(t, err, "the one it was turned on from stays")
 
 	_, err = b.s.BeginTwoStep(b.fx.Ctx)
 	require.Equal(t, sunshine.EConflict, sunshine.ErrorCode(err), "already on: %v", err)
-	_, err = b.s.EnableTwoStep(b.fx.Ctx, stepPassword, good)
+	_, err = b.s.EnableTwoStep(b.fx.Ctx, stepPassword, good, "")
 	require.Equal(t, sunshine.EConflict, sunshine.ErrorCode(err), "already on: %v", err)
 }
 
@@ -133,13 +142,17 @@ func TestStore_SignInWithCode(t *testing.T) {
 		require.NoError(t, err)
 		require.False(t, res.Recovery)
 		require.Equal(t, b.fx.Admin.ID, res.Principal.UserID)
+		require.NotEqual(t, tok, res.Session, "a new token")
+		_, err = b.s.Session(context.Background(), tok)
+		require.Equal(t, sunshine.EUnauthorized, sunshine.ErrorCode(err), "the token the password opened is of no use now")
+		require.NotErrorIs(t, err, store.ErrAwaitingCode)
 		b.clk.Set(now.Add(5*time.Minute + store.SessionTTL - time.Minute))
-		p, err := b.s.Session(context.Background(), tok)
+		p, err := b.s.Session(context.Background(), res.Session)
 		require.NoError(t, err, "the session lasts SessionTTL from the code, not CodeTTL")
 		require.Equal(t, b.fx.Admin.ID, p.UserID)
-		_, err = b.s.PendingSignIn(context.Background(), tok)
+		_, err = b.s.PendingSignIn(context.Background(), res.Session)
 		require.Equal(t, sunshine.EUnauthorized, sunshine.ErrorCode(err), "it awaits nothing any more")
-		_, err = b.s.CompleteSignIn(context.Background(), tok, appCode(t, secret, b.clk.Now()))
+		_, err = b.s.CompleteSignIn(context.Background(), res.Session, appCode(t, secret, b.clk.Now()))
 		require.Equal(t, sunshine.EUnauthorized, sunshine.ErrorCode(err))
 	})
 
@@ -185,12 +198,19 @@ func TestStore_SignInWithCode(t *testing.T) {
 		tok = awaitCode(t, b, b.fx)
 		_, err = b.s.CompleteSignIn(context.Background(), tok, codes[3])
 		requireField(t, err, sunshine.EInvalid, "code")
-		res, err = b.s.CompleteSignIn(context.Background(), tok, codes[4])
+		// Read off paper: a 0 for an o, a 1 for an l, an 8 for a b.
+		typed = strings.NewReplacer("o", "0", "l", "1", "b", "8").Replace(codes[4])
+		res, err = b.s.CompleteSignIn(context.Background(), tok, typed)
 		require.NoError(t, err)
 		require.Equal(t, store.RecoveryCodes-2, res.RecoveryLeft)
 		ts, err := b.s.TwoStepOf(b.fx.Ctx)
 		require.NoError(t, err)
 		require.Equal(t, store.RecoveryCodes-2, ts.CodesLeft)
+		require.ElementsMatch(t, []string{
+			"Two-step sign-in was turned on for your account: signing in now asks for a code from your authenticator app after your password.",
+			"A recovery code was used to sign in to your account: 9 are left.",
+			"A recovery code was used to sign in to your account: 8 are left.",
+		}, twoStepNotices(t, b), "each emailed to them")
 	})
 
 	t.Run("too many wrong codes end the sign-in", func(t *testing.T) {
@@ -210,6 +230,8 @@ func TestStore_SignInWithCode(t *testing.T) {
 		_, err = b.s.Session(context.Background(), tok)
 		require.Equal(t, sunshine.EUnauthorized, sunshine.ErrorCode(err))
 		require.NotErrorIs(t, err, store.ErrAwaitingCode, "the session is gone")
+		require.Contains(t, twoStepNotices(t, b), "Someone signed in with your password, then typed 5 wrong codes, and was stopped. "+
+			"If it was not you, your password is known to someone else.", "the person is told")
 
 		// A new sign-in starts its count again.
 		tok = awaitCode(t, b, b.fx)
@@ -246,23 +268,44 @@ func TestStore_SignInWithCode(t *testing.T) {
 		require.NoError(t, err)
 		_, err = b.s.Session(context.Background(), tok)
 		require.ErrorIs(t, err, store.ErrAwaitingCode, "a reset link is no second step")
-		_, err = b.s.CompleteSignIn(context.Background(), tok, appCode(t, secret, b.clk.Now()))
+		res, err := b.s.CompleteSignIn(context.Background(), tok, appCode(t, secret, b.clk.Now()))
 		require.NoError(t, err)
-		_, err = b.s.Session(context.Background(), tok)
+		_, err = b.s.Session(context.Background(), res.Session)
 		require.NoError(t, err)
 	})
 
-	t.Run("turned off meanwhile, the password was enough", func(t *testing.T) {
+	t.Run("turned off meanwhile, the sign-in starts again", func(t *testing.T) {
 		t.Parallel()
 		b := setup(t)
-		twoStepOn(t, b, b.fx)
+		secret, _ := twoStepOn(t, b, b.fx)
+		b.clk.Set(now.Add(time.Minute))
 		tok := awaitCode(t, b, b.fx)
 		require.NoError(t, b.s.DisableTwoStep(b.fx.Ctx, stepPassword))
-		_, err := b.s.CompleteSignIn(context.Background(), tok, "")
+		_, err := b.s.CompleteSignIn(context.Background(), tok, appCode(t, secret, b.clk.Now()))
+		require.Equal(t, sunshine.EUnauthorized, sunshine.ErrorCode(err), "%v", err)
+		_, err = b.s.Session(context.Background(), tok)
+		require.Equal(t, sunshine.EUnauthorized, sunshine.ErrorCode(err))
+		tok, _, _, err = b.s.Login(context.Background(), b.fx.Admin.Email, stepPassword)
 		require.NoError(t, err)
 		_, err = b.s.Session(context.Background(), tok)
-		require.NoError(t, err)
+		require.NoError(t, err, "the password alone now")
 	})
+}
+
+// twoStepNotices is what the two-step notices waiting in the outbox say.
+func twoStepNotices(t *testing.T, b testBundle) []string {
+	t.Helper()
+	rs, _, err := b.s.FindReminders(b.fx.Ctx, []string{"pending"}, 0, "")
+	require.NoError(t, err)
+	var out []string
+	for i := len(rs) - 1; i >= 0; i-- {
+		if rs[i].Kind == sunshine.ReminderTwoStep {
+			what, err := b.s.TwoStepNotice(context.Background(), rs[i].ID)
+			require.NoError(t, err)
+			out = append(out, what)
+		}
+	}
+	return out
 }
 
 // Recovery codes made again replace the old ones; turning two-step off
@@ -284,8 +327,9 @@ func TestStore_TwoStepOffResetAndRequired(t *testing.T) {
 	tok := awaitCode(t, b, b.fx)
 	_, err = b.s.CompleteSignIn(context.Background(), tok, old[0])
 	requireField(t, err, sunshine.EInvalid, "code")
-	_, err = b.s.CompleteSignIn(context.Background(), tok, fresh[0])
+	res, err := b.s.CompleteSignIn(context.Background(), tok, fresh[0])
 	require.NoError(t, err)
+	tok = res.Session
 
 	// Required: it cannot be turned off; a member without it must set it up.
 	require.NoError(t, b.s.SetRequireTwoStep(b.fx.Ctx, true))
@@ -316,15 +360,31 @@ func TestStore_TwoStepOffResetAndRequired(t *testing.T) {
 	require.NoError(t, err)
 	_, err = b.s.Session(context.Background(), tok)
 	require.NoError(t, err)
+	require.ElementsMatch(t, []string{
+		"Two-step sign-in was turned on for your account: signing in now asks for a code from your authenticator app after your password.",
+		"New recovery codes were made for your account: the old ones no longer work.",
+		"A recovery code was used to sign in to your account: 9 are left.",
+		"Two-step sign-in was turned off for your account: signing in asks for your password only."}, twoStepNotices(t, b))
 
-	// An admin turns a member's off: in their own organization only.
+	// An admin turns a member's off: in their own organization only, not
+	// their own; every session of the member ends (one may be on the lost
+	// phone).
 	other := storetest.Org(t, b.s, "other")
-	twoStepOn(t, b, other)
+	otherSecret, _ := twoStepOn(t, b, other)
+	b.clk.Set(now.Add(time.Minute))
+	tok, _, _, err = b.s.Login(context.Background(), other.Admin.Email, stepPassword)
+	require.NoError(t, err)
+	res, err = b.s.CompleteSignIn(context.Background(), tok, appCode(t, otherSecret, b.clk.Now()))
+	require.NoError(t, err)
 	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(b.s.ResetTwoStep(b.fx.Ctx, other.Admin.ID)))
 	u, err := b.s.FindUserByID(other.Ctx, other.Admin.ID)
 	require.NoError(t, err)
 	require.True(t, u.TwoStep, "another organization's admin keeps theirs")
-	require.NoError(t, b.s.ResetTwoStep(other.Ctx, other.Admin.ID))
+	require.Equal(t, sunshine.EConflict, sunshine.ErrorCode(b.s.ResetTwoStep(other.Ctx, other.Admin.ID)), "not one's own, without the password")
+	operator := sunshine.WithPrincipal(context.Background(), sunshine.Principal{OrgID: other.Org.ID})
+	require.NoError(t, b.s.ResetTwoStep(operator, other.Admin.ID))
+	_, err = b.s.Session(context.Background(), res.Session)
+	require.Equal(t, sunshine.EUnauthorized, sunshine.ErrorCode(err), "signed out everywhere")
 	u, err = b.s.FindUserByID(other.Ctx, other.Admin.ID)
 	require.NoError(t, err)
 	require.False(t, u.TwoStep)
@@ -332,4 +392,42 @@ func TestStore_TwoStepOffResetAndRequired(t *testing.T) {
 	require.NoError(t, err)
 	_, err = b.s.Session(context.Background(), tok)
 	require.NoError(t, err, "reset, the password alone signs in")
+}
+
+// The secret being set up stays the same while the page is shown again,
+// for an hour; after that, or once the password changes, a new one
+// replaces it, and a code of the old one no longer turns it on.
+func TestStore_TwoStepSecretGoesStale(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		after func(t *testing.T, b testBundle)
+	}{
+		{"an hour later", func(t *testing.T, b testBundle) { b.clk.Set(now.Add(time.Hour)) }},
+		{"a new password", func(t *testing.T, b testBundle) {
+			require.NoError(t, b.s.ChangePassword(b.fx.Ctx, stepPassword, stepPassword+" too", ""))
+			require.NoError(t, b.s.SetPassword(context.Background(), b.fx.Admin.ID, stepPassword))
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t)
+			require.NoError(t, b.s.SetPassword(context.Background(), b.fx.Admin.ID, stepPassword))
+			first, err := b.s.BeginTwoStep(b.fx.Ctx)
+			require.NoError(t, err)
+			b.clk.Set(now.Add(59 * time.Minute))
+			again, err := b.s.BeginTwoStep(b.fx.Ctx)
+			require.NoError(t, err)
+			require.Equal(t, first.Secret, again.Secret, "within the hour")
+			b.clk.Set(now)
+			tc.after(t, b)
+			_, err = b.s.EnableTwoStep(b.fx.Ctx, stepPassword, appCode(t, first.Secret, b.clk.Now()), "")
+			require.Equal(t, sunshine.EConflict, sunshine.ErrorCode(err), "%v", err)
+			fresh, err := b.s.BeginTwoStep(b.fx.Ctx)
+			require.NoError(t, err)
+			require.NotEqual(t, first.Secret, fresh.Secret)
+			_, err = b.s.EnableTwoStep(b.fx.Ctx, stepPassword, appCode(t, fresh.Secret, b.clk.Now()), "")
+			require.NoError(t, err)
+		})
+	}
 }

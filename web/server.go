@@ -97,6 +97,9 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 	pub := e.Group("", s.securityHeaders, s.sameOrigin, s.readInput)
 	pub.GET("/login", s.handleLoginPage)
 	pub.POST("/login", s.handleLogin)
+	// Signing out needs no whole session: a sign-in awaiting its code is
+	// cancelled the same way.
+	pub.POST("/logout", s.handleLogout)
 	pub.GET("/login/code", s.handleCodePage)
 	pub.POST("/login/code", s.handleCode)
 	pub.GET("/invite/:token", s.linkPageHandler(invitePage))
@@ -107,7 +110,6 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 	pub.POST("/password/reset/:token", s.linkHandler(resetPage))
 
 	in := e.Group("", s.securityHeaders, s.sameOrigin, s.requireSession, s.readInput)
-	in.POST("/logout", s.handleLogout)
 	in.GET("/", s.handleDashboard)
 	in.GET("/agencies", s.handleAgencies)
 	in.POST("/agencies", s.handleAgencyCreate)
@@ -222,7 +224,8 @@ func (s *Server) NotFound(c *gin.Context) {
 	}
 	s.setSecurityHeaders(c)
 	if cookie, err := c.Cookie(sessionCookie); err == nil {
-		if p, err := s.store.Session(ctxOf(c), cookie); err == nil {
+		// Someone who must set up two-step sign-in first gets no menu.
+		if p, err := s.store.Session(ctxOf(c), cookie); err == nil && !p.SetUpTwoStep {
 			c.Request = c.Request.WithContext(sunshine.WithPrincipal(ctxOf(c), p))
 		}
 	}

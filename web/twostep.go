@@ -44,7 +44,7 @@ type codeData struct {
 // pendingSignIn reads the sign-in awaiting a code that the session cookie
 // names; nil when there is none (no cookie, expired, ended), after
 // sending the browser to sign in again.
-func (s *Server) pendingSignIn(c *gin.Context) (*store.SignInCode, string) {
+func (s *Server) pendingSignIn(c *gin.Context, next string) (*store.SignInCode, string) {
 	cookie, _ := c.Cookie(sessionCookie)
 	sc, err := s.store.PendingSignIn(ctxOf(c), cookie)
 	if err != nil {
@@ -52,7 +52,12 @@ func (s *Server) pendingSignIn(c *gin.Context) (*store.SignInCode, string) {
 			s.serverError(c, err)
 			return nil, ""
 		}
-		s.render(c, http.StatusUnauthorized, "login", "Sign in", loginData{Next: safeNext(c.Query("next")),
+		// Signed in already (the Back button to this page): go on.
+		if _, err := s.store.Session(ctxOf(c), cookie); err == nil {
+			c.Redirect(http.StatusSeeOther, next)
+			return nil, ""
+		}
+		s.render(c, http.StatusUnauthorized, "login", "Sign in", loginData{Next: next,
 			Error: "That sign-in has expired. Sign in again."})
 		return nil, ""
 	}
@@ -60,22 +65,23 @@ func (s *Server) pendingSignIn(c *gin.Context) (*store.SignInCode, string) {
 }
 
 func (s *Server) handleCodePage(c *gin.Context) {
-	sc, _ := s.pendingSignIn(c)
+	next := safeNext(c.Query("next"))
+	sc, _ := s.pendingSignIn(c, next)
 	if sc == nil {
 		return
 	}
-	s.render(c, http.StatusOK, "login_code", "Two-step sign-in",
-		codeData{Next: safeNext(c.Query("next")), Email: sc.Email, OrgName: sc.OrgName})
+	s.render(c, http.StatusOK, "login_code", "Two-step sign-in", codeData{Next: next, Email: sc.Email, OrgName: sc.OrgName})
 }
 
 // handleCode takes the code. Wrong codes are limited per account
 // (s.codeLimiter) besides the store's limit per sign-in.
 func (s *Server) handleCode(c *gin.Context) {
-	sc, cookie := s.pendingSignIn(c)
+	next := safeNext(c.PostForm("next"))
+	sc, cookie := s.pendingSignIn(c, next)
 	if sc == nil {
 		return
 	}
-	d := codeData{Next: safeNext(c.PostForm("next")), Email: sc.Email, OrgName: sc.OrgName}
+	d := codeData{Next: next, Email: sc.Email, OrgName: sc.OrgName}
 	if strings.TrimSpace(c.PostForm("code")) == "" {
 		d.Error = "Enter the six-digit code from your authenticator app, or a recovery code."
 		s.render(c, http.StatusBadRequest, "login_code", "Two-step sign-in", d)
@@ -104,10 +110,15 @@ func (s *Server) handleCode(c *gin.Context) {
 		s.serverError(c, err)
 		return
 	}
-	// The cookie's session now opens pages for store.SessionTTL.
-	s.setSessionCookie(c, cookie)
+	// The session, under its new token, opens pages for store.SessionTTL.
+	s.setSessionCookie(c, res.Session)
 	if res.Recovery {
-		s.redirectBack(c, twoStepPath, recoveryUsedNote(res.RecoveryLeft))
+		// Few left: to the page that makes new ones.
+		to := d.Next
+		if res.RecoveryLeft <= 2 {
+			to = twoStepPath
+		}
+		s.redirectBack(c, to, recoveryUsedNote(res.RecoveryLeft))
 		return
 	}
 	c.Redirect(http.StatusSeeOther, d.Next)
@@ -121,8 +132,11 @@ func recoveryUsedNote(left int) string {
 		return "You signed in with your last recovery code. Make new ones now, below."
 	case 1:
 		return "You signed in with a recovery code: 1 is left. Make new ones below if your phone is lost."
+	case 2:
+		return "You signed in with a recovery code: 2 are left. Make new ones below if your phone is lost."
 	}
-	return "You signed in with a recovery code: " + strconv.Itoa(left) + " are left. Each works once."
+	return "You signed in with a recovery code: " + strconv.Itoa(left) + " are left. " +
+		"Lost your phone? Make new ones under Settings, Two-step sign-in."
 }
 
 type twoStepData struct {
@@ -260,7 +274,8 @@ func (s *Server) showCodes(note string) func(c *gin.Context, codes []string) {
 
 func (s *Server) handleTwoStepOn(c *gin.Context) {
 	s.twoStepForm("on", func(c *gin.Context, pw string) ([]string, error) {
-		return s.store.EnableTwoStep(ctxOf(c), pw, c.PostForm("code"))
+		cookie, _ := c.Cookie(sessionCookie)
+		return s.store.EnableTwoStep(ctxOf(c), pw, c.PostForm("code"), cookie)
 	}, s.showCodes("Two-step sign-in is on: from now on, signing in asks for a code from your app."))(c)
 }
 
@@ -285,7 +300,7 @@ func (s *Server) handleTwoStepReset(c *gin.Context) {
 		return
 	}
 	if err := s.store.ResetTwoStep(ctxOf(c), c.Param("id")); err != nil {
-		s.fail(c, err)
+		s.usersRefused(c, err)
 		return
 	}
 	saved(c, "two-step-reset", "users")
@@ -302,11 +317,18 @@ func (s *Server) handleTwoStepRequire(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if required {
+	p, _ := sunshine.PrincipalFrom(ctxOf(c))
+	switch ts, err := s.store.TwoStepOf(ctxOf(c)); {
+	case err != nil:
+		s.fail(c, err)
+	case required && !ts.On && p.UserID != "":
+		// Their own next page is the set-up page: the note goes there.
+		s.redirectBack(c, twoStepPath, savedNotes["two-step-required"])
+	case required:
 		saved(c, "two-step-required", "two-step")
-		return
+	default:
+		saved(c, "two-step-optional", "two-step")
 	}
-	saved(c, "two-step-optional", "two-step")
 }
 
 // twoStepAllowed are the pages a person who must set up two-step sign-in

@@ -126,20 +126,36 @@ func TestTwoStep_SignIn(t *testing.T) {
 	rec = b.post("/login/code", url.Values{"code": {"123456"}, "next": {"/requests"}})
 	require.Equal(t, http.StatusBadRequest, rec.Code)
 	require.Contains(t, body(rec), "That code did not work.")
+	awaiting := b.cookie.Value
 	rec = b.post("/login/code", url.Values{"code": {appCodeAt(t, secret, b.clk.Now())}, "next": {"/requests"}})
 	require.Equal(t, http.StatusSeeOther, rec.Code, body(rec))
 	require.Equal(t, "/requests", rec.Header().Get("Location"))
+	require.NotEqual(t, awaiting, b.cookie.Value, "a new session token once the code is given")
 	require.Equal(t, http.StatusOK, b.get("/requests").Code)
+	rec = b.get("/login/code?next=%2Frequests")
+	require.Equal(t, http.StatusSeeOther, rec.Code, "back to the code page once signed in: on to the page")
+	require.Equal(t, "/requests", rec.Header().Get("Location"))
 
-	// A recovery code: signed in, sent to the set-up page with how many are left.
+	// Cancel on the code page ends the sign-in.
 	require.Equal(t, http.StatusSeeOther, b.post("/logout", nil).Code)
+	b.signInAwaitingCode(b.fx.Admin.Email, "/")
+	require.Contains(t, body(b.get("/login/code")), `<form method="post" action="/logout"><button type="submit" class="secondary">Cancel</button></form>`)
+	awaiting = b.cookie.Value
+	rec = b.post("/logout", nil)
+	require.Equal(t, http.StatusSeeOther, rec.Code)
+	require.Equal(t, "/login", rec.Header().Get("Location"))
+	_, err = b.st.PendingSignIn(context.Background(), awaiting)
+	require.Equal(t, sunshine.EUnauthorized, sunshine.ErrorCode(err), "the sign-in is gone")
+
+	// A recovery code: signed in, on to the page with a note of how many
+	// are left.
 	b.signInAwaitingCode(b.fx.Admin.Email, "/")
 	rec = b.post("/login/code", url.Values{"code": {strings.ToUpper(codes[0])}, "next": {"/"}})
 	require.Equal(t, http.StatusSeeOther, rec.Code, body(rec))
-	require.Equal(t, "/settings/two-step", rec.Header().Get("Location"))
-	rec = b.get("/settings/two-step")
+	require.Equal(t, "/", rec.Header().Get("Location"))
+	rec = b.get("/")
 	require.Contains(t, body(rec), "You signed in with a recovery code: 9 are left.")
-	require.Contains(t, body(rec), "Recovery codes left: 9.")
+	require.Contains(t, body(b.get("/settings/two-step")), "Recovery codes left: 9.")
 
 	// New recovery codes replace the old ones, shown once.
 	rec = b.post("/settings/two-step/codes", url.Values{"password": {"not my password"}})
@@ -214,6 +230,8 @@ func TestTwoStep_Required(t *testing.T) {
 	b.login(b.fx.Admin.Email)
 	rec := b.post("/settings/two-step/require", url.Values{"required": {"on"}})
 	require.Equal(t, http.StatusSeeOther, rec.Code)
+	require.Equal(t, "/settings/two-step", rec.Header().Get("Location"), "the admin without it: to set it up, with the note")
+	require.Contains(t, body(b.get("/settings/two-step")), "Two-step sign-in is now required")
 	// The admin has not set it up either: only the set-up page opens.
 	for _, path := range []string{"/settings", "/", "/requests/new"} {
 		rec = b.get(path)
@@ -250,6 +268,9 @@ func TestTwoStep_Required(t *testing.T) {
 	require.Equal(t, http.StatusOK, rec.Code)
 	require.Contains(t, body(rec), `aria-label="Turn off two-step sign-in for staff@ndlon.example"`)
 	require.NotContains(t, body(rec), `aria-label="Turn off two-step sign-in for `+b.fx.Admin.Email+`"`, "not one's own")
+	rec = b.post("/settings/users/"+b.fx.Admin.ID+"/two-step/reset", nil)
+	require.Equal(t, http.StatusConflict, rec.Code, "not one's own: that takes the password, on its page")
+	require.Contains(t, body(rec), "Turn off your own two-step sign-in on its page, with your password.")
 	rec = b.post("/settings/users/"+staff.ID+"/two-step/reset", nil)
 	require.Equal(t, http.StatusSeeOther, rec.Code)
 	require.Equal(t, "/settings?saved=two-step-reset#users", rec.Header().Get("Location"))

@@ -400,7 +400,7 @@ func TestUserResetTwoStep(t *testing.T) {
 	require.NoError(t, err)
 	appCode, err := totp.GenerateCode(setup.Secret, time.Now())
 	require.NoError(t, err)
-	_, err = st.EnableTwoStep(as, "a good long password", appCode)
+	_, err = st.EnableTwoStep(as, "a good long password", appCode, "")
 	require.NoError(t, err)
 	tok, _, _, err := st.Login(ctx, "staff@ndlon.example", "a good long password")
 	require.NoError(t, err)
