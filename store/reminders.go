@@ -518,13 +518,6 @@ func (s *Store) CancelReminder(ctx context.Context, c ClaimedReminder, why strin
 	return translate(err, "reminder")
 }
 
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n]
-}
-
 // FindReminders lists the caller's organization's reminders, newest first:
 // those in any of statuses, or all when there are none.
 func (s *Store) FindReminders(ctx context.Context, statuses []string, limit int, after string) ([]*sunshine.Reminder, string, error) {

@@ -8,8 +8,10 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -21,6 +23,10 @@ import (
 
 // SessionTTL is how long a sign-in lasts.
 const SessionTTL = 14 * 24 * time.Hour
+
+// LastSeenEvery is how stale a session's last use may be before a page
+// it opens records it again.
+const LastSeenEvery = 5 * time.Minute
 
 func randomToken() (plain string, hash []byte) {
 	b := make([]byte, 32)
@@ -260,17 +266,51 @@ func (s *Store) OtherOrgWith(ctx context.Context, kind, id string) (*sunshine.Or
 	return &o, nil
 }
 
+// Client is the browser a sign-in comes from, kept with its session so
+// that the person can tell their sessions apart (MySessions).
+type Client struct {
+	IP, UserAgent string
+}
+
+type clientKey struct{}
+
+// WithClient returns ctx carrying the browser a request comes from; the
+// sessions opened within it record it.
+func WithClient(ctx context.Context, c Client) context.Context {
+	return context.WithValue(ctx, clientKey{}, c)
+}
+
+// clientOf is the browser ctx carries, cut to what the sessions table
+// keeps.
+func clientOf(ctx context.Context) Client {
+	c, _ := ctx.Value(clientKey{}).(Client)
+	return Client{IP: truncate(c.IP, 64), UserAgent: truncate(c.UserAgent, 300)}
+}
+
+// truncate cuts s to at most n bytes, on a character boundary.
+func truncate(s string, n int) string {
+	s = strings.ToValidUTF8(s, "")
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
 // openSession stores a new session for p and returns its cookie value.
 func (s *Store) openSession(ctx context.Context, p sunshine.Principal) (string, error) {
 	plain, hash := randomToken()
 	now := s.clock.Now()
+	client := clientOf(ctx)
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		// An account with two-step sign-in gets a session that awaits its
 		// code (CompleteSignIn), for CodeTTL.
-		res, err := tx.ExecContext(ctx, `INSERT INTO sessions (id_sha256, org_id, user_id, expires_at, awaiting_code)
-			SELECT $1, u.org_id, u.id, CASE WHEN u.totp_secret IS NULL THEN $4::timestamptz ELSE $5 END, u.totp_secret IS NOT NULL
+		res, err := tx.ExecContext(ctx, `INSERT INTO sessions (id_sha256, org_id, user_id, expires_at, awaiting_code, user_agent, client_ip, last_seen_at)
+			SELECT $1, u.org_id, u.id, CASE WHEN u.totp_secret IS NULL THEN $4::timestamptz ELSE $5 END, u.totp_secret IS NOT NULL, $6, $7, $8
 			FROM users u WHERE u.org_id = $2 AND u.id = $3`,
-			hash, p.OrgID, p.UserID, now.Add(SessionTTL), now.Add(CodeTTL))
+			hash, p.OrgID, p.UserID, now.Add(SessionTTL), now.Add(CodeTTL), client.UserAgent, client.IP, now)
 		if err != nil {
 			return translate(err, "session")
 		}
@@ -290,19 +330,21 @@ func (s *Store) openSession(ctx context.Context, p sunshine.Principal) (string, 
 // ErrAwaitingCode.
 func (s *Store) Session(ctx context.Context, token string) (sunshine.Principal, error) {
 	var row struct {
-		OrgID        string `db:"org_id"`
-		UserID       string `db:"user_id"`
-		Role         string `db:"role"`
-		AwaitingCode bool   `db:"awaiting_code"`
-		SetUp        bool   `db:"set_up"`
+		OrgID        string     `db:"org_id"`
+		UserID       string     `db:"user_id"`
+		Role         string     `db:"role"`
+		AwaitingCode bool       `db:"awaiting_code"`
+		SetUp        bool       `db:"set_up"`
+		LastSeen     *time.Time `db:"last_seen_at"`
 	}
 	if len(token) != 43 {
 		return sunshine.Principal{}, sunshine.Errorf(sunshine.EUnauthorized, "please sign in")
 	}
-	const q = `SELECT s.org_id, s.user_id, u.role, s.awaiting_code, o.require_two_step AND u.totp_secret IS NULL AS set_up
+	const q = `SELECT s.org_id, s.user_id, u.role, s.awaiting_code, o.require_two_step AND u.totp_secret IS NULL AS set_up, s.last_seen_at
 		FROM sessions s JOIN users u ON u.id = s.user_id JOIN organizations o ON o.id = s.org_id
 		WHERE s.id_sha256 = $1 AND s.expires_at > $2 AND ` + activeUser
-	if err := sqlx.GetContext(ctx, s.q(), &row, q, hashOf(token), s.clock.Now()); err != nil {
+	now := s.clock.Now()
+	if err := sqlx.GetContext(ctx, s.q(), &row, q, hashOf(token), now); err != nil {
 		if sunshine.ErrorCode(translate(err, "")) == sunshine.ENotFound {
 			return sunshine.Principal{}, sunshine.Errorf(sunshine.EUnauthorized, "please sign in")
 		}
@@ -310,6 +352,13 @@ func (s *Store) Session(ctx context.Context, token string) (sunshine.Principal, 
 	}
 	if row.AwaitingCode {
 		return sunshine.Principal{}, ErrAwaitingCode
+	}
+	// When it was last used, to the minutes the session list shows: one
+	// write every few minutes at most, not one a page.
+	if row.LastSeen == nil || now.Sub(*row.LastSeen) >= LastSeenEvery {
+		if _, err := s.q().ExecContext(ctx, `UPDATE sessions SET last_seen_at = $2 WHERE id_sha256 = $1`, hashOf(token), now); err != nil {
+			return sunshine.Principal{}, translate(err, "session")
+		}
 	}
 	return sunshine.Principal{OrgID: row.OrgID, UserID: row.UserID, Role: sunshine.Role(row.Role), SetUpTwoStep: row.SetUp}, nil
 }

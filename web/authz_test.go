@@ -182,6 +182,10 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		{"/settings/two-step/require", url.Values{"required": {""}}, 303, 403, 403, 303},
 		// The viewer has no two-step sign-in: turning it off changes nothing.
 		{"/settings/users/" + viewer.ID + "/two-step/reset", nil, 303, 403, 403, 404},
+		// Everyone's own sessions: a session that is nobody's is not found;
+		// signing out everywhere else leaves the one used.
+		{"/settings/sessions/6f1c7a52-1e7b-4a4e-8f0e-1b1f2a9e0c11/end", nil, 404, 404, 404, 404},
+		{"/settings/sessions/end-others", nil, 303, 303, 303, 303},
 		// Everyone's own name.
 		{"/settings/name", url.Values{"name": {"A name"}}, 303, 303, 303, 303},
 		// Everyone's own preferences, saved as the defaults they have.

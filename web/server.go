@@ -94,7 +94,7 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 
 	e.GET("/assets/*file", s.securityHeaders, serveAsset(http.FS(Assets())))
 
-	pub := e.Group("", s.securityHeaders, s.sameOrigin, s.readInput)
+	pub := e.Group("", s.securityHeaders, s.sameOrigin, s.readInput, withClient)
 	pub.GET("/login", s.handleLoginPage)
 	pub.POST("/login", s.handleLogin)
 	// Signing out needs no whole session: a sign-in awaiting its code is
@@ -173,6 +173,8 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 	in.POST("/settings/preferences", s.handlePreferences)
 	in.POST("/settings/name", s.handleMyName)
 	in.POST("/settings/password", s.handlePasswordChange)
+	in.POST("/settings/sessions/:id/end", s.handleSessionEnd)
+	in.POST("/settings/sessions/end-others", s.handleSessionsEndOthers)
 	in.GET(twoStepPath, s.handleTwoStepPage)
 	in.POST(twoStepPath, s.handleTwoStepOn)
 	in.POST(twoStepPath+"/codes", s.handleTwoStepCodes)

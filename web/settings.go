@@ -50,6 +50,8 @@ var savedNotes = map[string]string{
 	"two-step-required": "Two-step sign-in is now required: anyone without it is asked to set it up before anything else, " +
 		"the next time they open a page.",
 	"two-step-optional": "Two-step sign-in is no longer required; those who set it up keep it.",
+	"session-ended":     "That browser is signed out.",
+	"sessions-ended":    "You are signed out everywhere but in this browser.",
 }
 
 type kindOption struct {
@@ -120,6 +122,8 @@ type settingsData struct {
 	// TwoStep is the person's own two-step sign-in, and whether the
 	// organization requires it.
 	TwoStep store.TwoStep
+	// Sessions are where the person is signed in.
+	Sessions []sessionRow
 }
 
 // commonZones are suggestions for the policy's time zone; any IANA name works.
@@ -163,6 +167,9 @@ func (s *Server) settingsFor(c *gin.Context, d *settingsData) error {
 			OverdueRepeatDays: strconv.Itoa(pol.OverdueRepeatDays), AwaitingAfterDays: strconv.Itoa(pol.AwaitingAfterDays)}
 	}
 	if d.TwoStep, err = s.store.TwoStepOf(ctx); err != nil {
+		return err
+	}
+	if d.Sessions, err = s.sessionRows(c); err != nil {
 		return err
 	}
 	if d.Invite.Role == "" {
