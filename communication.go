@@ -207,6 +207,9 @@ type Document struct {
 	// ScansUnread counts the scanned pages (an image: 1) whose text was not
 	// read because OCR was off (store.CanReadAgain).
 	ScansUnread int `db:"scans_unread" json:"-"`
+	// Shared: the document shows on its request's shared page, when the
+	// request has one (store.ShareRequest).
+	Shared bool `db:"shared" json:"shared"`
 }
 
 // Text extraction statuses of a document.

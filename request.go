@@ -522,6 +522,14 @@ const (
 	// accepted that the request refused to log (Data: letter_email_id,
 	// kind, to, subject, error): it went, and is not sent again.
 	EventLetterEmailUnlogged EventKind = "letter_email_unlogged"
+	// EventShareChanged records the request's shared page made, given a
+	// new link, or stopped (Data: action, one of "made", "new_link",
+	// "stopped").
+	EventShareChanged EventKind = "share_changed"
+	// EventDocumentShareChanged records a document marked to show on the
+	// request's shared page, or no longer (Data: document_id, filename,
+	// shared).
+	EventDocumentShareChanged EventKind = "document_share_changed"
 	// EventLetterEmailBounced records a bounce, a mail server's report
 	// that a letter email it had accepted did not reach some of its
 	// recipients (Data: letter_email_id, kind, to: the letter's address,

@@ -359,6 +359,8 @@ func (s *Server) accessLog(c *gin.Context) {
 		path = "/invite/[token]"
 	case strings.HasPrefix(path, "/password/reset/"):
 		path = "/password/reset/[token]"
+	case strings.HasPrefix(path, "/shared/"):
+		path = "/shared/[token]"
 	}
 	s.requests.WithLabelValues(c.Request.Method, route, strconv.Itoa(status)).Inc()
 	s.latency.WithLabelValues(c.Request.Method, route).Observe(dur.Seconds())

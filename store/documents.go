@@ -28,7 +28,7 @@ const ChunkSize = 1 << 20
 
 const documentColumns = `d.id, d.org_id, d.request_id, d.communication_id, d.blob_id, d.filename, d.content_type,
 	b.size, encode(b.sha256, 'hex') AS sha256, d.text_status, d.text_error, d.created_by, d.created_at, d.received_from, d.bounce,
-	d.scans_unread`
+	d.scans_unread, d.shared`
 
 const documentFrom = ` FROM documents d JOIN blobs b ON b.id = d.blob_id`
 

@@ -111,6 +111,7 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		// A document's forms' addresses opened as a page: to its request's page.
 		{"/documents/" + kept.ID + "/delete", 303, 303, 303, 404},
 		{"/documents/" + kept.ID + "/text", 303, 303, 303, 404},
+		{"/documents/" + kept.ID + "/shared", 303, 303, 303, 404},
 		{"/communications/" + comm.ID + "/edit", 200, 200, 403, 404}, // viewers cannot correct communications
 		{"/export/requests.csv", 200, 200, 200, 200},
 		{"/requests/" + r.ID + "/export.zip", 200, 200, 200, 404},
@@ -146,6 +147,11 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		// No agency chosen: no letter is sent (400).
 		{"/requests/" + r.ID + "/letters/send", nil, 400, 400, 403, 404},
 		{"/letter_emails/" + letter.ID + "/cancel", nil, 303, 303, 403, 404},
+		// The shared page made, then stopped; the document marked not
+		// shared, as it was.
+		{"/requests/" + r.ID + "/share", nil, 303, 303, 403, 404},
+		{"/requests/" + r.ID + "/share/stop", nil, 303, 303, 403, 404},
+		{"/documents/" + kept.ID + "/shared", url.Values{"shared": {"off"}}, 303, 303, 403, 404},
 		// Its text was read already: nothing to do, and a note says so.
 		{"/documents/" + kept.ID + "/text", nil, 303, 303, 403, 404},
 		// The admin removes the document; then it is gone for staff (404).
@@ -226,23 +232,25 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 	// Only what cannot be in them is left out, each saying why; the API's
 	// routes are api/authz_test.go's matrix.
 	notInMatrix := map[string]string{
-		"POST /logout":                "signing out ends the session the other rows need (TestLogin)",
-		"GET /login":                  "public: the sign-in page",
-		"POST /login":                 "public: signing in",
-		"GET /login/code":             "public: the session awaiting its code is the credential (TestTwoStep_SignIn)",
-		"POST /login/code":            "public: the session awaiting its code is the credential (TestTwoStep_SignIn)",
-		"GET /invite/:token":          "public: the token in the path is the credential",
-		"POST /invite/:token":         "public: the token in the path is the credential",
-		"GET /password/forgot":        "public: asking for a reset link (TestForgotPassword)",
-		"POST /password/forgot":       "public: asking for a reset link (TestForgotPassword)",
-		"GET /password/reset/:token":  "public: the token in the path is the credential (TestPasswordReset)",
-		"POST /password/reset/:token": "public: the token in the path is the credential (TestPasswordReset)",
-		"GET /assets/*file":           "public: static files",
-		"GET /calendar/:file":         "the secret in the path is the credential, not a session",
-		"POST /inbound/email":         "a mail service's post: the inbound secret is the credential, not a session (api's TestInboundEmail)",
-		"GET /healthz":                "the operator's probe, without a session",
-		"GET /readyz":                 "the operator's probe, without a session",
-		"GET /metrics":                "the operator's scraper, without a session",
+		"POST /logout":                     "signing out ends the session the other rows need (TestLogin)",
+		"GET /login":                       "public: the sign-in page",
+		"POST /login":                      "public: signing in",
+		"GET /login/code":                  "public: the session awaiting its code is the credential (TestTwoStep_SignIn)",
+		"POST /login/code":                 "public: the session awaiting its code is the credential (TestTwoStep_SignIn)",
+		"GET /invite/:token":               "public: the token in the path is the credential",
+		"POST /invite/:token":              "public: the token in the path is the credential",
+		"GET /password/forgot":             "public: asking for a reset link (TestForgotPassword)",
+		"POST /password/forgot":            "public: asking for a reset link (TestForgotPassword)",
+		"GET /password/reset/:token":       "public: the token in the path is the credential (TestPasswordReset)",
+		"POST /password/reset/:token":      "public: the token in the path is the credential (TestPasswordReset)",
+		"GET /assets/*file":                "public: static files",
+		"GET /shared/:token":               "public: the token in the path is the credential (TestSharedPage)",
+		"GET /shared/:token/documents/:id": "public: the token in the path is the credential (TestSharedPage)",
+		"GET /calendar/:file":              "the secret in the path is the credential, not a session",
+		"POST /inbound/email":              "a mail service's post: the inbound secret is the credential, not a session (api's TestInboundEmail)",
+		"GET /healthz":                     "the operator's probe, without a session",
+		"GET /readyz":                      "the operator's probe, without a session",
+		"GET /metrics":                     "the operator's scraper, without a session",
 	}
 	routes := b.engine.Routes()
 	param := regexp.MustCompile(`[:*][a-z_]+`)
@@ -361,4 +369,18 @@ func TestSecretsNeverLogged(t *testing.T) {
 	require.NotContains(t, logs.String(), token)
 	require.NotContains(t, logs.String(), password)
 	require.Contains(t, logs.String(), `"path":"/invite/[token]"`)
+
+	// A request's shared page: its token is masked too, the page's and
+	// its documents'.
+	a := &sunshine.Agency{Name: "Sacramento County Sheriff's Department", Jurisdiction: "us-ca"}
+	require.NoError(t, st.CreateAgency(fx.Ctx, a))
+	r := &sunshine.Request{AgencyID: a.ID, Title: "ICE", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: deadline.MustParseDate("2017-03-27")}
+	require.NoError(t, st.CreateRequest(fx.Ctx, r))
+	shared, err := st.ShareRequest(fx.Ctx, r.ID)
+	require.NoError(t, err)
+	b.cookie = nil
+	require.Equal(t, http.StatusOK, b.get("/shared/"+shared).Code)
+	require.Equal(t, http.StatusNotFound, b.get("/shared/"+shared+"/documents/"+r.ID).Code)
+	require.NotContains(t, logs.String(), shared)
+	require.Contains(t, logs.String(), `"path":"/shared/[token]"`)
 }

@@ -368,8 +368,15 @@ type requestPageData struct {
 	Letters  []letterNotice
 	CanWrite bool
 	Archive  bool // the request's ZIP can be downloaded (Config.RequestZip)
-	Note     string
-	NoteLink *noteLink // a link after the note, to a place on the page
+	// Share is the request's shared page, nil for none; ShareLink its
+	// address, for those who may share it (CanWrite).
+	Share     *store.Share
+	ShareLink string
+	ShareMade string // when it was made, in the organization's time zone
+	// SharedDocs counts the documents marked to show on the shared page.
+	SharedDocs int
+	Note       string
+	NoteLink   *noteLink // a link after the note, to a place on the page
 
 	Channels       []string
 	Kinds          []sunshine.CommKind
@@ -438,6 +445,16 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 		return
 	}
 	d.Archive = s.cfg.RequestZip != nil
+	if d.Share, err = s.store.ShareOf(ctx, r.ID); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if d.Share != nil {
+		d.ShareMade = stamp(d.Share.CreatedAt, s.orgLocation(c))
+		if d.CanWrite {
+			d.ShareLink = s.shareLink(c, d.Share.Token)
+		}
+	}
 	if r.GroupID != nil {
 		group, err := s.groupOf(c, r)
 		if err != nil {
@@ -528,6 +545,11 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 	}
 	d.Timeline = buildTimeline(events, d.Comms, docs, d.Users, d.Agency.Location(), tolls(d.R.Jurisdiction))
 	d.Documents = documentsOf(d.Timeline)
+	for _, pd := range d.Documents {
+		if pd.Doc.Shared {
+			d.SharedDocs++
+		}
+	}
 	for _, pd := range d.Documents {
 		if pd.Doc.ReceivedFrom != nil && pd.Doc.CommunicationID == nil && !pd.Doc.Bounce {
 			d.ToLog = append(d.ToLog, pd.Doc)
@@ -1080,6 +1102,21 @@ func eventText(e *sunshine.Event, clockStops bool, names map[string]string) stri
 		// The note is shown below, whole and as typed: it may run to
 		// many lines.
 		return "Internal note"
+	case sunshine.EventShareChanged:
+		t = map[string]string{
+			"made":     "Shared page made: anyone with its link can read the request's status and dates and the documents marked shared",
+			"new_link": "New link for the shared page: the old one opens nothing",
+			"stopped":  "Sharing stopped: the shared page's link opens nothing",
+		}[str("action")]
+	case sunshine.EventDocumentShareChanged:
+		var shared struct {
+			Shared bool `json:"shared"`
+		}
+		_ = json.Unmarshal(e.Data, &shared)
+		t = str("filename") + " no longer shown on the shared page"
+		if shared.Shared {
+			t = str("filename") + " shown on the shared page"
+		}
 	default:
 		t = strings.ReplaceAll(string(e.Kind), "_", " ")
 	}

@@ -101,6 +101,8 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 	// cancelled the same way.
 	pub.POST("/logout", s.handleLogout)
 	pub.GET("/login/code", s.handleCodePage)
+	pub.GET("/shared/:token", s.handleSharedPage) // the token in the path is the credential
+	pub.GET("/shared/:token/documents/:id", s.handleSharedDownload)
 	pub.POST("/login/code", s.handleCode)
 	pub.GET("/invite/:token", s.linkPageHandler(invitePage))
 	pub.POST("/invite/:token", s.linkHandler(invitePage))
@@ -156,6 +158,10 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 	in.GET("/requests/:id/copies", s.handleCopiesPage)
 	in.POST("/requests/:id/copies", s.handleCopies)
 	in.POST("/requests/:id/edit", s.handleRequestEdit)
+	in.POST("/requests/:id/share", s.handleShare)
+	in.POST("/requests/:id/share/stop", s.handleShareStop)
+	in.POST("/documents/:id/shared", s.handleDocumentShared)
+	in.GET("/documents/:id/shared", s.handleDocumentFormPage)
 	in.GET("/documents/:id/download", s.handleDownload)
 	in.GET("/communications/:id/message.txt", s.handleMessage)
 	in.GET("/communications/:id/edit", s.handleCommunicationEditPage)

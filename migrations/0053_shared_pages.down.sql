@@ -1,0 +1,2 @@
+ALTER TABLE documents DROP COLUMN shared;
+DROP TABLE request_shares;

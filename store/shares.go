@@ -1,0 +1,200 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	sunshine "github.com/sunshine-records/sunshine"
+)
+
+// A request's shared page: a read-only page at /shared/{token} for people
+// without an account (a reporter, a partner, a client), showing the
+// request's status and dates and the documents marked shared
+// (Document.Shared), nothing else: no notes, no correspondence, no people.
+
+// Share is a request's shared page, as its request page shows it to staff.
+type Share struct {
+	Token     string    `db:"token"`
+	CreatedAt time.Time `db:"created_at"`
+	CreatedBy string    `db:"created_by"` // a name, "" when unknown
+}
+
+// ShareRequest makes a shared page for a request of the caller's
+// organization and returns its token; a link made before stops working.
+func (s *Store) ShareRequest(ctx context.Context, requestID string) (string, error) {
+	org, err := s.requestOrg(ctx, requestID)
+	if err != nil {
+		return "", err
+	}
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	token := base64.RawURLEncoding.EncodeToString(b)
+	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+		r, err := s.findRequest(ctx, tx, org, requestID, true)
+		if err != nil {
+			return err
+		}
+		var replaced bool
+		err = tx.GetContext(ctx, &replaced, `INSERT INTO request_shares (org_id, request_id, token, created_by, created_at) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (org_id, request_id) DO UPDATE SET token = EXCLUDED.token, created_by = EXCLUDED.created_by, created_at = EXCLUDED.created_at
+			RETURNING xmax <> 0`, org, requestID, token, actorID(ctx), s.clock.Now())
+		if err != nil {
+			return translate(err, "shared page")
+		}
+		action := "made"
+		if replaced {
+			action = "new_link"
+		}
+		return addEvent(ctx, tx, r, sunshine.EventShareChanged, s.today(r), "", map[string]string{"action": action})
+	})
+	if err != nil {
+		return "", err
+	}
+	return token, nil
+}
+
+// StopSharing deletes a request's shared page: its link opens nothing.
+func (s *Store) StopSharing(ctx context.Context, requestID string) error {
+	org, err := s.requestOrg(ctx, requestID)
+	if err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		r, err := s.findRequest(ctx, tx, org, requestID, true)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM request_shares WHERE org_id = $1 AND request_id = $2`, org, requestID)
+		if err != nil {
+			return translate(err, "shared page")
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil // not shared: nothing to stop
+		}
+		return addEvent(ctx, tx, r, sunshine.EventShareChanged, s.today(r), "", map[string]string{"action": "stopped"})
+	})
+}
+
+// ShareOf returns a request's shared page, nil when it has none.
+func (s *Store) ShareOf(ctx context.Context, requestID string) (*Share, error) {
+	org, err := s.requestOrg(ctx, requestID)
+	if err != nil {
+		return nil, err
+	}
+	var sh Share
+	err = sqlx.GetContext(ctx, s.q(), &sh, `SELECT sh.token, sh.created_at, COALESCE(NULLIF(u.name, ''), u.email, '') AS created_by
+		FROM request_shares sh LEFT JOIN users u ON u.id = sh.created_by WHERE sh.org_id = $1 AND sh.request_id = $2`, org, requestID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, translate(err, "shared page")
+	}
+	return &sh, nil
+}
+
+// SetDocumentShared marks a document of the caller's organization to show
+// on its request's shared page, or not.
+func (s *Store) SetDocumentShared(ctx context.Context, documentID string, shared bool) (*sunshine.Document, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !validUUID(documentID) {
+		return nil, sunshine.Errorf(sunshine.ENotFound, "document not found")
+	}
+	var d *sunshine.Document
+	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if d, err = findDocument(ctx, tx, org, documentID); err != nil {
+			return err
+		}
+		r, err := s.findRequest(ctx, tx, org, d.RequestID, true)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE documents SET shared = $3 WHERE org_id = $1 AND id = $2 AND deleted_at IS NULL AND shared <> $3`,
+			org, documentID, shared)
+		if err != nil {
+			return translate(err, "document")
+		}
+		d.Shared = shared
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil // as it was (or removed meanwhile: findDocument answered first)
+		}
+		return addEvent(ctx, tx, r, sunshine.EventDocumentShareChanged, s.today(r), "",
+			map[string]any{"document_id": d.ID, "filename": d.Filename, "shared": shared})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// SharedView is what a shared page shows: its request, read as its
+// organization, and the documents marked shared. Ctx is a context that
+// reads as the request's organization (no user), for the request's other
+// reads (its agency, its deadline).
+type SharedView struct {
+	Ctx       context.Context
+	OrgName   string
+	Request   *sunshine.Request
+	Documents []*sunshine.Document
+}
+
+// errNoShare answers a token that opens no shared page.
+var errNoShare = sunshine.Errorf(sunshine.ENotFound, "no shared page")
+
+// SharedPage opens the shared page a token names; ENotFound for a token
+// that names none (never made, replaced, stopped).
+func (s *Store) SharedPage(ctx context.Context, token string) (*SharedView, error) {
+	if len(token) != 43 {
+		return nil, errNoShare
+	}
+	var row struct {
+		OrgID     string `db:"org_id"`
+		OrgName   string `db:"org_name"`
+		RequestID string `db:"request_id"`
+	}
+	err := sqlx.GetContext(ctx, s.q(), &row, `SELECT sh.org_id, o.name AS org_name, sh.request_id
+		FROM request_shares sh JOIN organizations o ON o.id = sh.org_id WHERE sh.token = $1`, token)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errNoShare
+	}
+	if err != nil {
+		return nil, translate(err, "shared page")
+	}
+	v := &SharedView{Ctx: sunshine.WithPrincipal(ctx, sunshine.Principal{OrgID: row.OrgID, Role: sunshine.RoleViewer}), OrgName: row.OrgName}
+	if v.Request, err = s.FindRequestByID(v.Ctx, row.RequestID); err != nil {
+		return nil, err
+	}
+	query := `SELECT ` + documentColumns + documentFrom + ` WHERE d.org_id = $1 AND d.request_id = $2 AND d.shared AND d.deleted_at IS NULL
+		ORDER BY d.created_at, d.id`
+	if err := sqlx.SelectContext(ctx, s.q(), &v.Documents, query, row.OrgID, row.RequestID); err != nil {
+		return nil, translate(err, "documents")
+	}
+	return v, nil
+}
+
+// SharedDocument returns a document of a shared page, marked shared;
+// ENotFound otherwise.
+func (s *Store) SharedDocument(ctx context.Context, token, documentID string) (*sunshine.Document, error) {
+	if len(token) != 43 || !validUUID(documentID) {
+		return nil, errNoShare
+	}
+	var d sunshine.Document
+	query := `SELECT ` + documentColumns + documentFrom + ` JOIN request_shares sh ON sh.org_id = d.org_id AND sh.request_id = d.request_id
+		WHERE sh.token = $1 AND d.id = $2 AND d.shared AND d.deleted_at IS NULL`
+	if err := sqlx.GetContext(ctx, s.q(), &d, query, token, documentID); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, errNoShare
+		}
+		return nil, translate(err, "document")
+	}
+	return &d, nil
+}

@@ -1,0 +1,123 @@
+package store_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/store"
+	"github.com/sunshine-records/sunshine/store/storetest"
+)
+
+// A request's shared page opens with its token only: the request and the
+// documents marked shared (not deleted), nothing of another request; a
+// new link ends the old one, stopping ends it, and another organization
+// can neither share nor mark what is not theirs.
+func TestStore_SharedPages(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	a := &sunshine.Agency{Name: "Sacramento County Sheriff's Department", Jurisdiction: "us-ca"}
+	require.NoError(t, b.s.CreateAgency(b.ctx, a))
+	r := &sunshine.Request{AgencyID: a.ID, Title: "Communications with ICE", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: d("2017-03-27")}
+	require.NoError(t, b.s.CreateRequest(b.ctx, r))
+	otherReq := &sunshine.Request{AgencyID: a.ID, Title: "Another request", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: d("2017-03-27")}
+	require.NoError(t, b.s.CreateRequest(b.ctx, otherReq))
+	doc := func(req *sunshine.Request, name string) *sunshine.Document {
+		t.Helper()
+		dd, err := b.s.CreateDocument(b.ctx, store.NewDocument{RequestID: req.ID, Filename: name, ContentType: "text/plain",
+			Content: strings.NewReader("the records of " + name)})
+		require.NoError(t, err)
+		return dd
+	}
+	released, memo, gone, elsewhere := doc(r, "released.txt"), doc(r, "legal-memo.txt"), doc(r, "gone.txt"), doc(otherReq, "elsewhere.txt")
+
+	share, err := b.s.ShareOf(b.ctx, r.ID)
+	require.NoError(t, err)
+	require.Nil(t, share, "not shared yet")
+	token, err := b.s.ShareRequest(b.ctx, r.ID)
+	require.NoError(t, err)
+	require.Len(t, token, 43)
+	share, err = b.s.ShareOf(b.ctx, r.ID)
+	require.NoError(t, err)
+	require.Equal(t, token, share.Token)
+	require.Equal(t, b.fx.Admin.Name, share.CreatedBy)
+
+	v, err := b.s.SharedPage(t.Context(), token)
+	require.NoError(t, err)
+	require.Equal(t, r.ID, v.Request.ID)
+	require.Equal(t, "ndlon", v.OrgName)
+	require.Equal(t, "2017-04-06", v.Request.DueOn.String())
+	require.Empty(t, v.Documents, "no document is shared until marked")
+
+	for _, dd := range []*sunshine.Document{released, gone, elsewhere} {
+		got, err := b.s.SetDocumentShared(b.ctx, dd.ID, true)
+		require.NoError(t, err)
+		require.True(t, got.Shared)
+	}
+	require.NoError(t, b.s.DeleteDocument(b.ctx, gone.ID))
+	v, err = b.s.SharedPage(t.Context(), token)
+	require.NoError(t, err)
+	require.Len(t, v.Documents, 1, "the marked document of this request, not a deleted one, not another request's")
+	require.Equal(t, released.ID, v.Documents[0].ID)
+	got, err := b.s.SharedDocument(t.Context(), token, released.ID)
+	require.NoError(t, err)
+	require.Equal(t, "released.txt", got.Filename)
+	for _, id := range []string{memo.ID, gone.ID, elsewhere.ID, "not-a-uuid"} {
+		_, err := b.s.SharedDocument(t.Context(), token, id)
+		require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err), id)
+	}
+	for _, bad := range []string{"", "short", strings.Repeat("x", 43)} {
+		_, err := b.s.SharedPage(t.Context(), bad)
+		require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err), bad)
+	}
+
+	// Another organization: neither shares nor marks ours, nor sees it.
+	other := storetest.Org(t, b.s, "other")
+	_, err = b.s.ShareRequest(other.Ctx, r.ID)
+	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
+	_, err = b.s.SetDocumentShared(other.Ctx, memo.ID, true)
+	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
+	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(b.s.StopSharing(other.Ctx, r.ID)))
+	_, err = b.s.ShareOf(other.Ctx, r.ID)
+	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
+
+	// A new link ends the old; stopping ends the new.
+	fresh, err := b.s.ShareRequest(b.ctx, r.ID)
+	require.NoError(t, err)
+	require.NotEqual(t, token, fresh)
+	_, err = b.s.SharedPage(t.Context(), token)
+	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
+	_, err = b.s.SharedDocument(t.Context(), token, released.ID)
+	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
+	_, err = b.s.SharedPage(t.Context(), fresh)
+	require.NoError(t, err)
+	require.NoError(t, b.s.StopSharing(b.ctx, r.ID))
+	_, err = b.s.SharedPage(t.Context(), fresh)
+	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
+	share, err = b.s.ShareOf(b.ctx, r.ID)
+	require.NoError(t, err)
+	require.Nil(t, share)
+	require.NoError(t, b.s.StopSharing(b.ctx, r.ID), "not shared: nothing to do")
+	_, err = b.s.SetDocumentShared(b.ctx, released.ID, true) // as it is: nothing recorded
+	require.NoError(t, err)
+
+	// Each change is in the timeline, by whoever made it.
+	events, _, err := b.s.FindEvents(b.ctx, r.ID, store.All, "")
+	require.NoError(t, err)
+	var changes []string
+	for _, e := range events {
+		if e.Kind == sunshine.EventShareChanged || e.Kind == sunshine.EventDocumentShareChanged {
+			require.Equal(t, b.fx.Admin.ID, *e.ActorID)
+			changes = append(changes, string(e.Kind)+" "+string(e.Data))
+		}
+	}
+	require.Equal(t, []string{
+		`share_changed {"action": "made"}`,
+		`document_share_changed {"shared": true, "filename": "released.txt", "document_id": "` + released.ID + `"}`,
+		`document_share_changed {"shared": true, "filename": "gone.txt", "document_id": "` + gone.ID + `"}`,
+		`share_changed {"action": "new_link"}`,
+		`share_changed {"action": "stopped"}`,
+	}, changes)
+}

@@ -1,0 +1,127 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+	"github.com/sunshine-records/sunshine/textract"
+)
+
+// A request's shared page (/shared/{token}): read-only, for people without
+// an account, with the request's status and dates and the documents marked
+// shared; staff make it, mark documents and stop it on the request page.
+// The token in the address is the credential.
+
+type sharedData struct {
+	OrgName   string
+	R         *sunshine.Request
+	Law       string
+	Token     string
+	Documents []*sunshine.Document
+}
+
+// noIndex keeps shared pages out of search engines: anyone with the link
+// may read one, but nobody should find it by searching.
+func noIndex(c *gin.Context) {
+	c.Header("X-Robots-Tag", "noindex, nofollow")
+}
+
+func (s *Server) handleSharedPage(c *gin.Context) {
+	noIndex(c)
+	v, err := s.store.SharedPage(ctxOf(c), c.Param("token"))
+	if err != nil {
+		s.sharedFail(c, err)
+		return
+	}
+	d := sharedData{OrgName: v.OrgName, R: v.Request, Token: c.Param("token"), Documents: v.Documents}
+	if law, err := deadline.Lookup(v.Request.Jurisdiction); err == nil {
+		d.Law = law.Law + " (" + law.Region + ")"
+	}
+	s.render(c, http.StatusOK, "shared", v.Request.Title, d)
+}
+
+// handleSharedDownload serves a document of a shared page, marked shared,
+// as the request page's downloads are served: an attachment, never shown
+// inline.
+func (s *Server) handleSharedDownload(c *gin.Context) {
+	noIndex(c)
+	d, err := s.store.SharedDocument(ctxOf(c), c.Param("token"), c.Param("id"))
+	if err != nil {
+		s.sharedFail(c, err)
+		return
+	}
+	h := c.Writer.Header()
+	h.Set("Content-Type", d.ContentType)
+	h.Set("Content-Disposition", textract.ContentDisposition(d.Filename))
+	h.Set("ETag", `"`+d.SHA256+`"`)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "private, no-cache")
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	http.ServeContent(c.Writer, c.Request, "", d.CreatedAt, s.store.Content(ctxOf(c), d))
+}
+
+// sharedFail answers a shared link that opens nothing with a page that
+// says only that.
+func (s *Server) sharedFail(c *gin.Context, err error) {
+	if sunshine.ErrorCode(err) != sunshine.ENotFound {
+		s.serverError(c, err)
+		return
+	}
+	s.render(c, http.StatusNotFound, "error", "Not found", errorPage{
+		Message: "This link opens nothing: it may have been replaced or stopped. Ask whoever sent it for a new one."})
+}
+
+// shareLink is a shared page's address.
+func (s *Server) shareLink(c *gin.Context, token string) string {
+	return strings.TrimRight(s.baseURL(c), "/") + "/shared/" + token
+}
+
+// handleShare makes the request's shared page, or a new link for it (the
+// old one stops working).
+func (s *Server) handleShare(c *gin.Context) {
+	if !s.canWrite(c) {
+		return
+	}
+	id := c.Param("id")
+	if _, err := s.store.ShareRequest(ctxOf(c), id); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.redirectBack(c, "/requests/"+id+"#sharing", "The shared page is ready: copy its link below and send it to whoever should see it.")
+}
+
+// handleShareStop deletes the request's shared page.
+func (s *Server) handleShareStop(c *gin.Context) {
+	if !s.canWrite(c) {
+		return
+	}
+	id := c.Param("id")
+	if err := s.store.StopSharing(ctxOf(c), id); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.redirectBack(c, "/requests/"+id+"#sharing", "The request is no longer shared: its link opens nothing.")
+}
+
+// handleDocumentShared marks a document to show on its request's shared
+// page, or not.
+func (s *Server) handleDocumentShared(c *gin.Context) {
+	if !s.canWrite(c) {
+		return
+	}
+	shared := c.PostForm("shared") == "on"
+	d, err := s.store.SetDocumentShared(ctxOf(c), c.Param("id"), shared)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	note := d.Filename + " no longer shows on the shared page."
+	if shared {
+		note = d.Filename + " shows on the shared page."
+	}
+	s.redirectBack(c, "/requests/"+d.RequestID+"#documents", note)
+}

@@ -1,0 +1,122 @@
+package web_test
+
+import (
+	"html"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+	"github.com/sunshine-records/sunshine/store"
+)
+
+var shareLinkOnPage = regexp.MustCompile(`<input id="share-link" type="text" readonly value="https://sunshine.example(/shared/[A-Za-z0-9_-]{43})">`)
+
+// Staff make a request's shared page and mark the documents it shows;
+// anyone with the link reads the request's status and dates and downloads
+// those documents, and nothing else of it (notes, correspondence, other
+// documents); a new link ends the old one, and stopping ends it. Viewers
+// cannot share.
+func TestSharedPage(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := b.fx.Ctx
+	a := &sunshine.Agency{Name: "Sacramento County Sheriff's Department", Jurisdiction: "us-ca"}
+	require.NoError(t, b.st.CreateAgency(ctx, a))
+	r := &sunshine.Request{AgencyID: a.ID, Title: "All communications with ICE since 20 January 2017", DeliveryMethod: sunshine.DeliveryEmail,
+		Description: "Under the California Public Records Act, we request all communications with ICE.",
+		SentOn:      deadline.MustParseDate("2017-03-27"), ReceivedOn: deadline.MustParseDate("2017-03-27")}
+	require.NoError(t, b.st.CreateRequest(ctx, r))
+	_, err := b.st.AddNote(ctx, r.ID, "Internal: our lawyer thinks the sheriff is stalling")
+	require.NoError(t, err)
+	_, _, err = b.st.CreateCommunication(ctx, r.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
+		Direction: sunshine.DirectionIn, Channel: "email", Kind: sunshine.KindOther, OccurredOn: deadline.MustParseDate("2017-03-28"),
+		Body: "Private reply from the records officer"}})
+	require.NoError(t, err)
+	released, err := b.st.CreateDocument(ctx, store.NewDocument{RequestID: r.ID, Filename: "released-emails.txt", ContentType: "text/plain",
+		Content: strings.NewReader("the released emails")})
+	require.NoError(t, err)
+	memo, err := b.st.CreateDocument(ctx, store.NewDocument{RequestID: r.ID, Filename: "legal-memo.txt", ContentType: "text/plain",
+		Content: strings.NewReader("privileged")})
+	require.NoError(t, err)
+
+	b.login(b.fx.Admin.Email)
+	page := body(b.get("/requests/" + r.ID))
+	require.Contains(t, page, `<form method="post" action="/requests/`+r.ID+`/share"><button type="submit" class="secondary">Make a shared page</button></form>`)
+	rec := b.post("/requests/"+r.ID+"/share", nil)
+	require.Equal(t, http.StatusSeeOther, rec.Code)
+	require.Equal(t, "/requests/"+r.ID+"#sharing", rec.Header().Get("Location"))
+	page = body(b.get("/requests/" + r.ID))
+	require.Contains(t, page, "The shared page is ready")
+	m := shareLinkOnPage.FindStringSubmatch(page)
+	require.NotNil(t, m, "the link, to copy")
+	link := m[1]
+	require.Contains(t, page, "the documents marked shared (0)")
+	rec = b.post("/documents/"+released.ID+"/shared", url.Values{"shared": {"on"}})
+	require.Equal(t, http.StatusSeeOther, rec.Code)
+	page = body(b.get("/requests/" + r.ID))
+	require.Contains(t, page, "released-emails.txt shows on the shared page.")
+	require.Contains(t, page, "the documents marked shared (1)")
+	require.Contains(t, page, "Shared page made: anyone with its link can read the request&#39;s status and dates", "in the timeline")
+	require.Contains(t, page, "released-emails.txt shown on the shared page")
+
+	// Anyone with the link: no session.
+	staffCookie := b.cookie
+	b.cookie = nil
+	rec = b.get(link)
+	require.Equal(t, http.StatusOK, rec.Code)
+	require.Equal(t, "noindex, nofollow", rec.Header().Get("X-Robots-Tag"))
+	page = body(rec)
+	for _, want := range []string{r.Title, html.EscapeString(a.Name), "California Public Records Act (California)", "submitted", "Thu 6 Apr 2017",
+		"Under the California Public Records Act, we request", "released-emails.txt", "Shared by ndlon"} {
+		require.Contains(t, page, want)
+	}
+	for _, never := range []string{"lawyer", "Private reply", "legal-memo.txt", `action="/logout"`, "Dashboard"} {
+		require.NotContains(t, page, never)
+	}
+	rec = b.get(link + "/documents/" + released.ID)
+	require.Equal(t, http.StatusOK, rec.Code)
+	got, _ := io.ReadAll(rec.Body)
+	require.Equal(t, "the released emails", string(got))
+	require.Contains(t, rec.Header().Get("Content-Disposition"), "attachment")
+	require.Equal(t, http.StatusNotFound, b.get(link+"/documents/"+memo.ID).Code, "not marked shared")
+	rec = b.get("/documents/" + released.ID + "/download")
+	require.Equal(t, http.StatusSeeOther, rec.Code, "the staff download still needs a session")
+	require.True(t, strings.HasPrefix(rec.Header().Get("Location"), "/login?"))
+
+	// A new link ends the old one; stopping ends the new one.
+	b.cookie = staffCookie
+	require.Equal(t, http.StatusSeeOther, b.post("/requests/"+r.ID+"/share", nil).Code)
+	newLink := shareLinkOnPage.FindStringSubmatch(body(b.get("/requests/" + r.ID)))[1]
+	require.NotEqual(t, link, newLink)
+	b.cookie = nil
+	rec = b.get(link)
+	require.Equal(t, http.StatusNotFound, rec.Code)
+	require.Contains(t, body(rec), "This link opens nothing")
+	require.Equal(t, http.StatusNotFound, b.get(link+"/documents/"+released.ID).Code)
+	require.Equal(t, http.StatusOK, b.get(newLink).Code)
+	b.cookie = staffCookie
+	require.Equal(t, http.StatusSeeOther, b.post("/requests/"+r.ID+"/share/stop", nil).Code)
+	page = body(b.get("/requests/" + r.ID))
+	require.Contains(t, page, "New link for the shared page: the old one opens nothing")
+	require.Contains(t, page, "Sharing stopped: the shared page&#39;s link opens nothing")
+	b.cookie = nil
+	require.Equal(t, http.StatusNotFound, b.get(newLink).Code)
+
+	// A viewer sees whether it is shared, and cannot share.
+	viewer := &sunshine.User{Email: "viewer@ndlon.example", Role: sunshine.RoleViewer}
+	require.NoError(t, b.st.CreateUser(ctx, viewer))
+	require.NoError(t, b.st.SetPassword(t.Context(), viewer.ID, password))
+	b.login(viewer.Email)
+	require.Equal(t, http.StatusForbidden, b.post("/requests/"+r.ID+"/share", nil).Code)
+	require.Equal(t, http.StatusForbidden, b.post("/documents/"+memo.ID+"/shared", url.Values{"shared": {"on"}}).Code)
+	page = body(b.get("/requests/" + r.ID))
+	require.NotContains(t, page, "Make a shared page")
+	require.NotContains(t, page, `id="share-link"`)
+}
