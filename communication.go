@@ -212,6 +212,16 @@ type Document struct {
 	Shared bool `db:"shared" json:"shared"`
 }
 
+// Correspondence reports a document that is an email: one that came to
+// the request's reply address, a bounce, a letter kept as sent, an .eml
+// uploaded. It carries people's names and addresses and the whole thread,
+// so it is never shown on a shared page: its attachments, the records,
+// are documents of their own.
+func (d *Document) Correspondence() bool {
+	mediaType, _, _ := strings.Cut(d.ContentType, ";")
+	return d.ReceivedFrom != nil || d.Bounce || strings.EqualFold(strings.TrimSpace(mediaType), "message/rfc822")
+}
+
 // Text extraction statuses of a document.
 const (
 	TextPending     = "pending"

@@ -354,11 +354,12 @@ func (s *Store) Session(ctx context.Context, token string) (sunshine.Principal, 
 		return sunshine.Principal{}, ErrAwaitingCode
 	}
 	// When it was last used, to the minutes the session list shows: one
-	// write every few minutes at most, not one a page.
+	// write every few minutes at most, not one a page (pages opened at
+	// once write it once). Bookkeeping: a page still opens when it cannot
+	// be written.
 	if row.LastSeen == nil || now.Sub(*row.LastSeen) >= LastSeenEvery {
-		if _, err := s.q().ExecContext(ctx, `UPDATE sessions SET last_seen_at = $2 WHERE id_sha256 = $1`, hashOf(token), now); err != nil {
-			return sunshine.Principal{}, translate(err, "session")
-		}
+		_, _ = s.q().ExecContext(ctx, `UPDATE sessions SET last_seen_at = $2 WHERE id_sha256 = $1
+			AND (last_seen_at IS NULL OR last_seen_at <= $3)`, hashOf(token), now, now.Add(-LastSeenEvery))
 	}
 	return sunshine.Principal{OrgID: row.OrgID, UserID: row.UserID, Role: sunshine.Role(row.Role), SetUpTwoStep: row.SetUp}, nil
 }

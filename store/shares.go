@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -26,8 +27,10 @@ type Share struct {
 }
 
 // ShareRequest makes a shared page for a request of the caller's
-// organization and returns its token; a link made before stops working.
-func (s *Store) ShareRequest(ctx context.Context, requestID string) (string, error) {
+// organization and returns its token. A request shared already keeps its
+// link (a second click, a colleague's stale page), unless renew: then a
+// new link replaces it, and the old one stops working.
+func (s *Store) ShareRequest(ctx context.Context, requestID string, renew bool) (string, error) {
 	org, err := s.requestOrg(ctx, requestID)
 	if err != nil {
 		return "", err
@@ -40,15 +43,23 @@ func (s *Store) ShareRequest(ctx context.Context, requestID string) (string, err
 		if err != nil {
 			return err
 		}
-		var replaced bool
-		err = tx.GetContext(ctx, &replaced, `INSERT INTO request_shares (org_id, request_id, token, created_by, created_at) VALUES ($1, $2, $3, $4, $5)
-			ON CONFLICT (org_id, request_id) DO UPDATE SET token = EXCLUDED.token, created_by = EXCLUDED.created_by, created_at = EXCLUDED.created_at
-			RETURNING xmax <> 0`, org, requestID, token, actorID(ctx), s.clock.Now())
+		var existing string
+		err = tx.GetContext(ctx, &existing, `SELECT token FROM request_shares WHERE org_id = $1 AND request_id = $2`, org, requestID)
+		switch {
+		case err == nil && !renew:
+			token = existing
+			return nil
+		case err != nil && !errors.Is(err, sql.ErrNoRows):
+			return translate(err, "shared page")
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO request_shares (org_id, request_id, token, created_by, created_at) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (org_id, request_id) DO UPDATE SET token = EXCLUDED.token, created_by = EXCLUDED.created_by, created_at = EXCLUDED.created_at`,
+			org, requestID, token, actorID(ctx), s.clock.Now())
 		if err != nil {
 			return translate(err, "shared page")
 		}
 		action := "made"
-		if replaced {
+		if existing != "" {
 			action = "new_link"
 		}
 		return addEvent(ctx, tx, r, sunshine.EventShareChanged, s.today(r), "", map[string]string{"action": action})
@@ -100,7 +111,8 @@ func (s *Store) ShareOf(ctx context.Context, requestID string) (*Share, error) {
 }
 
 // SetDocumentShared marks a document of the caller's organization to show
-// on its request's shared page, or not.
+// on its request's shared page, or not. An email (Document.Correspondence)
+// cannot be shown: EInvalid.
 func (s *Store) SetDocumentShared(ctx context.Context, documentID string, shared bool) (*sunshine.Document, error) {
 	org, err := orgID(ctx)
 	if err != nil {
@@ -113,6 +125,10 @@ func (s *Store) SetDocumentShared(ctx context.Context, documentID string, shared
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
 		if d, err = findDocument(ctx, tx, org, documentID); err != nil {
 			return err
+		}
+		if shared && d.Correspondence() {
+			return sunshine.FieldInvalid("shared", "an email cannot be shown on the shared page: it carries the whole "+
+				"correspondence, names and addresses; share its attachments, the records, instead")
 		}
 		r, err := s.findRequest(ctx, tx, org, d.RequestID, true)
 		if err != nil {
@@ -136,12 +152,9 @@ func (s *Store) SetDocumentShared(ctx context.Context, documentID string, shared
 	return d, nil
 }
 
-// SharedView is what a shared page shows: its request, read as its
-// organization, and the documents marked shared. Ctx is a context that
-// reads as the request's organization (no user), for the request's other
-// reads (its agency, its deadline).
+// SharedView is what a shared page shows: its request and the documents
+// marked shared.
 type SharedView struct {
-	Ctx       context.Context
 	OrgName   string
 	Request   *sunshine.Request
 	Documents []*sunshine.Document
@@ -169,8 +182,8 @@ func (s *Store) SharedPage(ctx context.Context, token string) (*SharedView, erro
 	if err != nil {
 		return nil, translate(err, "shared page")
 	}
-	v := &SharedView{Ctx: sunshine.WithPrincipal(ctx, sunshine.Principal{OrgID: row.OrgID, Role: sunshine.RoleViewer}), OrgName: row.OrgName}
-	if v.Request, err = s.FindRequestByID(v.Ctx, row.RequestID); err != nil {
+	v := &SharedView{OrgName: row.OrgName}
+	if v.Request, err = s.findRequest(ctx, s.q(), row.OrgID, row.RequestID, false); err != nil {
 		return nil, err
 	}
 	query := `SELECT ` + documentColumns + documentFrom + ` WHERE d.org_id = $1 AND d.request_id = $2 AND d.shared AND d.deleted_at IS NULL
@@ -178,7 +191,40 @@ func (s *Store) SharedPage(ctx context.Context, token string) (*SharedView, erro
 	if err := sqlx.SelectContext(ctx, s.q(), &v.Documents, query, row.OrgID, row.RequestID); err != nil {
 		return nil, translate(err, "documents")
 	}
+	// SetDocumentShared refuses emails; should one be marked all the
+	// same, it still does not show.
+	v.Documents = slices.DeleteFunc(v.Documents, (*sunshine.Document).Correspondence)
 	return v, nil
+}
+
+// SharedPageRow is one of the organization's shared pages, as an admin's
+// list shows it.
+type SharedPageRow struct {
+	RequestID  string    `db:"request_id"`
+	Title      string    `db:"title"`
+	AgencyName string    `db:"agency_name"`
+	CreatedAt  time.Time `db:"created_at"`
+	CreatedBy  string    `db:"created_by"` // a name, "" when unknown
+	Documents  int       `db:"documents"`  // marked shared
+}
+
+// SharedPages lists the caller's organization's shared pages, newest
+// first: what anyone with a link can read, for an admin to review (links
+// outlive the people who sent them).
+func (s *Store) SharedPages(ctx context.Context) ([]SharedPageRow, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []SharedPageRow
+	err = sqlx.SelectContext(ctx, s.q(), &out, `SELECT sh.request_id, r.title, a.name AS agency_name, sh.created_at,
+			COALESCE(NULLIF(u.name, ''), u.email, '') AS created_by,
+			(SELECT count(*) FROM documents d WHERE d.org_id = sh.org_id AND d.request_id = sh.request_id AND d.shared AND d.deleted_at IS NULL) AS documents
+		FROM request_shares sh JOIN requests r ON r.org_id = sh.org_id AND r.id = sh.request_id
+		JOIN agencies a ON a.org_id = r.org_id AND a.id = r.agency_id
+		LEFT JOIN users u ON u.id = sh.created_by
+		WHERE sh.org_id = $1 ORDER BY sh.created_at DESC, r.title`, org)
+	return out, translate(err, "shared pages")
 }
 
 // SharedDocument returns a document of a shared page, marked shared;
@@ -195,6 +241,9 @@ func (s *Store) SharedDocument(ctx context.Context, token, documentID string) (*
 			return nil, errNoShare
 		}
 		return nil, translate(err, "document")
+	}
+	if d.Correspondence() {
+		return nil, errNoShare
 	}
 	return &d, nil
 }

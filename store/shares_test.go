@@ -36,9 +36,12 @@ func TestStore_SharedPages(t *testing.T) {
 	share, err := b.s.ShareOf(b.ctx, r.ID)
 	require.NoError(t, err)
 	require.Nil(t, share, "not shared yet")
-	token, err := b.s.ShareRequest(b.ctx, r.ID)
+	token, err := b.s.ShareRequest(b.ctx, r.ID, false)
 	require.NoError(t, err)
 	require.Len(t, token, 43)
+	again, err := b.s.ShareRequest(b.ctx, r.ID, false)
+	require.NoError(t, err)
+	require.Equal(t, token, again, "shared already: the link sent stays")
 	share, err = b.s.ShareOf(b.ctx, r.ID)
 	require.NoError(t, err)
 	require.Equal(t, token, share.Token)
@@ -57,6 +60,12 @@ func TestStore_SharedPages(t *testing.T) {
 		require.True(t, got.Shared)
 	}
 	require.NoError(t, b.s.DeleteDocument(b.ctx, gone.ID))
+	// An email is never shown: it is the correspondence, names and all.
+	email, err := b.s.CreateDocument(b.ctx, store.NewDocument{RequestID: r.ID, Filename: "reply.eml", ContentType: "message/rfc822",
+		Content: strings.NewReader("From: records@sheriff.example\r\nSubject: Your request\r\n\r\nAttached.")})
+	require.NoError(t, err)
+	_, err = b.s.SetDocumentShared(b.ctx, email.ID, true)
+	requireField(t, err, sunshine.EInvalid, "shared")
 	v, err = b.s.SharedPage(t.Context(), token)
 	require.NoError(t, err)
 	require.Len(t, v.Documents, 1, "the marked document of this request, not a deleted one, not another request's")
@@ -75,7 +84,7 @@ func TestStore_SharedPages(t *testing.T) {
 
 	// Another organization: neither shares nor marks ours, nor sees it.
 	other := storetest.Org(t, b.s, "other")
-	_, err = b.s.ShareRequest(other.Ctx, r.ID)
+	_, err = b.s.ShareRequest(other.Ctx, r.ID, true)
 	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
 	_, err = b.s.SetDocumentShared(other.Ctx, memo.ID, true)
 	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
@@ -84,7 +93,7 @@ func TestStore_SharedPages(t *testing.T) {
 	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
 
 	// A new link ends the old; stopping ends the new.
-	fresh, err := b.s.ShareRequest(b.ctx, r.ID)
+	fresh, err := b.s.ShareRequest(b.ctx, r.ID, true)
 	require.NoError(t, err)
 	require.NotEqual(t, token, fresh)
 	_, err = b.s.SharedPage(t.Context(), token)

@@ -376,7 +376,7 @@ func TestSecretsNeverLogged(t *testing.T) {
 	require.NoError(t, st.CreateAgency(fx.Ctx, a))
 	r := &sunshine.Request{AgencyID: a.ID, Title: "ICE", DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: deadline.MustParseDate("2017-03-27")}
 	require.NoError(t, st.CreateRequest(fx.Ctx, r))
-	shared, err := st.ShareRequest(fx.Ctx, r.ID)
+	shared, err := st.ShareRequest(fx.Ctx, r.ID, false)
 	require.NoError(t, err)
 	b.cookie = nil
 	require.Equal(t, http.StatusOK, b.get("/shared/"+shared).Code)

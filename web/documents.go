@@ -310,6 +310,13 @@ func (s *Server) handleDownload(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	s.serveDocument(c, d)
+}
+
+// serveDocument streams a document's bytes as an attachment, never shown
+// inline (a hostile HTML or SVG file must not run in our origin), with
+// Range support.
+func (s *Server) serveDocument(c *gin.Context, d *sunshine.Document) {
 	h := c.Writer.Header()
 	h.Set("Content-Type", d.ContentType)
 	h.Set("Content-Disposition", textract.ContentDisposition(d.Filename))
@@ -317,7 +324,7 @@ func (s *Server) handleDownload(c *gin.Context) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Cache-Control", "private, no-cache")
 	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	http.ServeContent(c.Writer, c.Request, "", d.CreatedAt, s.store.Content(ctx, d))
+	http.ServeContent(c.Writer, c.Request, "", d.CreatedAt, s.store.Content(ctxOf(c), d))
 }
 
 // handleDocumentDelete is POST /documents/:id/delete, the confirmation
@@ -374,8 +381,8 @@ func (s *Server) handleDocumentRetry(c *gin.Context) {
 	s.redirectBack(c, documentPlace(d), note)
 }
 
-// handleDocumentFormPage is GET /documents/:id/delete and
-// /documents/:id/text, the addresses of a document's forms opened as a
+// handleDocumentFormPage is GET /documents/:id/delete, /documents/:id/text
+// and /documents/:id/shared, the addresses of a document's forms opened as a
 // page (a refused form's page bookmarked or reloaded by its address): to
 // the request page the forms are on, where the document is, changing
 // nothing. A document removed since, or another organization's, is 404,

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"html"
@@ -454,6 +455,7 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 		if d.CanWrite {
 			d.ShareLink = s.shareLink(c, d.Share.Token)
 		}
+		d.Share.Token = "" // the link is for those who may share it
 	}
 	if r.GroupID != nil {
 		group, err := s.groupOf(c, r)
@@ -1103,11 +1105,11 @@ func eventText(e *sunshine.Event, clockStops bool, names map[string]string) stri
 		// many lines.
 		return "Internal note"
 	case sunshine.EventShareChanged:
-		t = map[string]string{
+		t = cmp.Or(map[string]string{
 			"made":     "Shared page made: anyone with its link can read the request's status and dates and the documents marked shared",
 			"new_link": "New link for the shared page: the old one opens nothing",
 			"stopped":  "Sharing stopped: the shared page's link opens nothing",
-		}[str("action")]
+		}[str("action")], "Shared page changed")
 	case sunshine.EventDocumentShareChanged:
 		var shared struct {
 			Shared bool `json:"shared"`

@@ -124,6 +124,14 @@ type settingsData struct {
 	TwoStep store.TwoStep
 	// Sessions are where the person is signed in.
 	Sessions []sessionRow
+	// SharedPages are the organization's requests shared by link (admins).
+	SharedPages []sharedPageRow
+}
+
+// sharedPageRow is a shared page in the admin's list.
+type sharedPageRow struct {
+	store.SharedPageRow
+	Made string
 }
 
 // commonZones are suggestions for the policy's time zone; any IANA name works.
@@ -182,6 +190,13 @@ func (s *Server) settingsFor(c *gin.Context, d *settingsData) error {
 	}
 	names := map[string]string{}
 	if d.IsAdmin {
+		pages, err := s.store.SharedPages(ctx)
+		if err != nil {
+			return err
+		}
+		for _, sp := range pages {
+			d.SharedPages = append(d.SharedPages, sharedPageRow{SharedPageRow: sp, Made: stamp(sp.CreatedAt, loc)})
+		}
 		users, err := s.store.FindUsers(ctx)
 		if err != nil {
 			return err

@@ -8,7 +8,6 @@ import (
 
 	sunshine "github.com/sunshine-records/sunshine"
 	"github.com/sunshine-records/sunshine/deadline"
-	"github.com/sunshine-records/sunshine/textract"
 )
 
 // A request's shared page (/shared/{token}): read-only, for people without
@@ -54,14 +53,7 @@ func (s *Server) handleSharedDownload(c *gin.Context) {
 		s.sharedFail(c, err)
 		return
 	}
-	h := c.Writer.Header()
-	h.Set("Content-Type", d.ContentType)
-	h.Set("Content-Disposition", textract.ContentDisposition(d.Filename))
-	h.Set("ETag", `"`+d.SHA256+`"`)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cache-Control", "private, no-cache")
-	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	http.ServeContent(c.Writer, c.Request, "", d.CreatedAt, s.store.Content(ctxOf(c), d))
+	s.serveDocument(c, d)
 }
 
 // sharedFail answers a shared link that opens nothing with a page that
@@ -80,18 +72,23 @@ func (s *Server) shareLink(c *gin.Context, token string) string {
 	return strings.TrimRight(s.baseURL(c), "/") + "/shared/" + token
 }
 
-// handleShare makes the request's shared page, or a new link for it (the
-// old one stops working).
+// handleShare makes the request's shared page (a page shared already
+// keeps its link), or with renew=1 a new link for it (the old one stops
+// working).
 func (s *Server) handleShare(c *gin.Context) {
 	if !s.canWrite(c) {
 		return
 	}
-	id := c.Param("id")
-	if _, err := s.store.ShareRequest(ctxOf(c), id); err != nil {
+	id, renew := c.Param("id"), c.PostForm("renew") == "1"
+	if _, err := s.store.ShareRequest(ctxOf(c), id, renew); err != nil {
 		s.fail(c, err)
 		return
 	}
-	s.redirectBack(c, "/requests/"+id+"#sharing", "The shared page is ready: copy its link below and send it to whoever should see it.")
+	note := "The shared page is ready: copy its link below and send it to whoever should see it."
+	if renew {
+		note = "The shared page has a new link, below: the old one opens nothing."
+	}
+	s.redirectBack(c, "/requests/"+id+"#sharing", note)
 }
 
 // handleShareStop deletes the request's shared page.
@@ -116,6 +113,12 @@ func (s *Server) handleDocumentShared(c *gin.Context) {
 	shared := c.PostForm("shared") == "on"
 	d, err := s.store.SetDocumentShared(ctxOf(c), c.Param("id"), shared)
 	if err != nil {
+		if sunshine.ErrorCode(err) == sunshine.EInvalid {
+			if doc, ferr := s.store.FindDocumentByID(ctxOf(c), c.Param("id")); ferr == nil {
+				s.redirectBack(c, "/requests/"+doc.RequestID+"#documents", sentence(fieldErrors(err)["shared"])+".")
+				return
+			}
+		}
 		s.fail(c, err)
 		return
 	}

@@ -45,6 +45,9 @@ func TestSharedPage(t *testing.T) {
 	memo, err := b.st.CreateDocument(ctx, store.NewDocument{RequestID: r.ID, Filename: "legal-memo.txt", ContentType: "text/plain",
 		Content: strings.NewReader("privileged")})
 	require.NoError(t, err)
+	email, err := b.st.CreateDocument(ctx, store.NewDocument{RequestID: r.ID, Filename: "reply.eml", ContentType: "message/rfc822",
+		Content: strings.NewReader("From: records@sheriff.example\r\nSubject: Your request\r\n\r\nAttached.")})
+	require.NoError(t, err)
 
 	b.login(b.fx.Admin.Email)
 	page := body(b.get("/requests/" + r.ID))
@@ -58,6 +61,13 @@ func TestSharedPage(t *testing.T) {
 	require.NotNil(t, m, "the link, to copy")
 	link := m[1]
 	require.Contains(t, page, "the documents marked shared (0)")
+	require.Equal(t, http.StatusSeeOther, b.post("/requests/"+r.ID+"/share", nil).Code)
+	require.Equal(t, link, shareLinkOnPage.FindStringSubmatch(body(b.get("/requests/" + r.ID)))[1], "made again by mistake: the same link")
+	require.Contains(t, page, `Show on the shared page<span class="visually-hidden">: legal-memo.txt</span>`)
+	require.NotContains(t, page, `Show on the shared page<span class="visually-hidden">: reply.eml</span>`, "never an email")
+	rec = b.post("/documents/"+email.ID+"/shared", url.Values{"shared": {"on"}})
+	require.Equal(t, http.StatusSeeOther, rec.Code)
+	require.Contains(t, body(b.get("/requests/"+r.ID)), "An email cannot be shown on the shared page")
 	rec = b.post("/documents/"+released.ID+"/shared", url.Values{"shared": {"on"}})
 	require.Equal(t, http.StatusSeeOther, rec.Code)
 	page = body(b.get("/requests/" + r.ID))
@@ -65,6 +75,9 @@ func TestSharedPage(t *testing.T) {
 	require.Contains(t, page, "the documents marked shared (1)")
 	require.Contains(t, page, "Shared page made: anyone with its link can read the request&#39;s status and dates", "in the timeline")
 	require.Contains(t, page, "released-emails.txt shown on the shared page")
+	page = body(b.get("/settings"))
+	require.Contains(t, page, `<td data-label="Request"><a href="/requests/`+r.ID+`#sharing">`+r.Title+`</a></td>`, "the admin's list")
+	require.Contains(t, page, `<td data-label="Documents shown">1</td>`)
 
 	// Anyone with the link: no session.
 	staffCookie := b.cookie
@@ -77,7 +90,7 @@ func TestSharedPage(t *testing.T) {
 		"Under the California Public Records Act, we request", "released-emails.txt", "Shared by ndlon"} {
 		require.Contains(t, page, want)
 	}
-	for _, never := range []string{"lawyer", "Private reply", "legal-memo.txt", `action="/logout"`, "Dashboard"} {
+	for _, never := range []string{"lawyer", "Private reply", "legal-memo.txt", "reply.eml", `action="/logout"`, "Dashboard"} {
 		require.NotContains(t, page, never)
 	}
 	rec = b.get(link + "/documents/" + released.ID)
@@ -92,7 +105,7 @@ func TestSharedPage(t *testing.T) {
 
 	// A new link ends the old one; stopping ends the new one.
 	b.cookie = staffCookie
-	require.Equal(t, http.StatusSeeOther, b.post("/requests/"+r.ID+"/share", nil).Code)
+	require.Equal(t, http.StatusSeeOther, b.post("/requests/"+r.ID+"/share", url.Values{"renew": {"1"}}).Code)
 	newLink := shareLinkOnPage.FindStringSubmatch(body(b.get("/requests/" + r.ID)))[1]
 	require.NotEqual(t, link, newLink)
 	b.cookie = nil

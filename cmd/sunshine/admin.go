@@ -69,14 +69,7 @@ func runToken(args []string, stdout, _ io.Writer) error {
 	if err := parse(fs, args[1:], stdout); err != nil {
 		return err
 	}
-	if err := needOrgAndEmail(*slug, *email); err != nil {
-		return err
-	}
-	return withStore(func(ctx context.Context, s *store.Store) error {
-		u, err := s.FindUserByEmail(ctx, *slug, *email)
-		if err != nil {
-			return domainUsage(err)
-		}
+	return withUser(*slug, *email, func(ctx context.Context, s *store.Store, u *sunshine.User) error {
 		token, err := s.CreateTokenForUser(ctx, u, *name)
 		if err != nil {
 			return err
@@ -148,11 +141,7 @@ func runUser(args []string, stdout, _ io.Writer) error {
 		return err
 	}
 	password := strings.TrimRight(line, "\r\n")
-	return withStore(func(ctx context.Context, s *store.Store) error {
-		u, err := s.FindUserByEmail(ctx, *slug, *email)
-		if err != nil {
-			return domainUsage(err)
-		}
+	return withUser(*slug, *email, func(ctx context.Context, s *store.Store, u *sunshine.User) error {
 		if err := s.SetPassword(ctx, u.ID, password); err != nil {
 			return domainUsage(err)
 		}
@@ -171,20 +160,29 @@ func runResetTwoStep(args []string, stdout io.Writer) error {
 	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
-	if err := needOrgAndEmail(*slug, *email); err != nil {
-		return err
-	}
-	return withStore(func(ctx context.Context, s *store.Store) error {
-		u, err := s.FindUserByEmail(ctx, *slug, *email)
-		if err != nil {
-			return domainUsage(err)
-		}
+	return withUser(*slug, *email, func(ctx context.Context, s *store.Store, u *sunshine.User) error {
 		ctx = sunshine.WithPrincipal(ctx, sunshine.Principal{OrgID: u.OrgID})
 		if err := s.ResetTwoStep(ctx, u.ID); err != nil {
 			return domainUsage(err)
 		}
 		fmt.Fprintf(stdout, "Two-step sign-in is off for %s: they sign in with their password, then set it up again.\n", u.Email)
 		return nil
+	})
+}
+
+// withUser runs fn with the store and the user an operator command names
+// by organization and email (both required: one email may have accounts
+// in several organizations).
+func withUser(slug, email string, fn func(ctx context.Context, s *store.Store, u *sunshine.User) error) error {
+	if err := needOrgAndEmail(slug, email); err != nil {
+		return err
+	}
+	return withStore(func(ctx context.Context, s *store.Store) error {
+		u, err := s.FindUserByEmail(ctx, slug, email)
+		if err != nil {
+			return domainUsage(err)
+		}
+		return fn(ctx, s, u)
 	})
 }
 
