@@ -12,6 +12,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
 )
 
 // A request's shared page: a read-only page at /shared/{token} for people
@@ -152,12 +153,22 @@ func (s *Store) SetDocumentShared(ctx context.Context, documentID string, shared
 	return d, nil
 }
 
-// SharedView is what a shared page shows: its request and the documents
-// marked shared.
+// SharedView is what a shared page shows: its request, the letters
+// exchanged (when, which way, what kind: not their words, subjects or
+// parties) and the documents marked shared.
 type SharedView struct {
 	OrgName   string
 	Request   *sunshine.Request
+	Letters   []SharedLetter
 	Documents []*sunshine.Document
+}
+
+// SharedLetter is a communication as a shared page lists it.
+type SharedLetter struct {
+	OccurredOn deadline.Date      `db:"occurred_on"`
+	Direction  sunshine.Direction `db:"direction"`
+	Kind       sunshine.CommKind  `db:"kind"`
+	Channel    string             `db:"channel"`
 }
 
 // errNoShare answers a token that opens no shared page.
@@ -185,6 +196,10 @@ func (s *Store) SharedPage(ctx context.Context, token string) (*SharedView, erro
 	v := &SharedView{OrgName: row.OrgName}
 	if v.Request, err = s.findRequest(ctx, s.q(), row.OrgID, row.RequestID, false); err != nil {
 		return nil, err
+	}
+	if err := sqlx.SelectContext(ctx, s.q(), &v.Letters, `SELECT occurred_on, direction, kind, channel FROM communications
+		WHERE org_id = $1 AND request_id = $2 ORDER BY occurred_on, created_at, id`, row.OrgID, row.RequestID); err != nil {
+		return nil, translate(err, "communications")
 	}
 	query := `SELECT ` + documentColumns + documentFrom + ` WHERE d.org_id = $1 AND d.request_id = $2 AND d.shared AND d.deleted_at IS NULL
 		ORDER BY d.created_at, d.id`

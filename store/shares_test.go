@@ -47,8 +47,14 @@ func TestStore_SharedPages(t *testing.T) {
 	require.Equal(t, token, share.Token)
 	require.Equal(t, b.fx.Admin.Name, share.CreatedBy)
 
+	_, _, err = b.s.CreateCommunication(b.ctx, r.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
+		Direction: sunshine.DirectionIn, Channel: "mail", Kind: sunshine.KindAcknowledgment, OccurredOn: d("2017-03-29"),
+		Subject: "Private subject", Body: "Private body"}})
+	require.NoError(t, err)
 	v, err := b.s.SharedPage(t.Context(), token)
 	require.NoError(t, err)
+	require.Equal(t, []store.SharedLetter{{OccurredOn: d("2017-03-29"), Direction: sunshine.DirectionIn,
+		Kind: sunshine.KindAcknowledgment, Channel: "mail"}}, v.Letters, "when, which way, what kind: not the words")
 	require.Equal(t, r.ID, v.Request.ID)
 	require.Equal(t, "ndlon", v.OrgName)
 	require.Equal(t, "2017-04-06", v.Request.DueOn.String())

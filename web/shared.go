@@ -8,6 +8,7 @@ import (
 
 	sunshine "github.com/sunshine-records/sunshine"
 	"github.com/sunshine-records/sunshine/deadline"
+	"github.com/sunshine-records/sunshine/store"
 )
 
 // A request's shared page (/shared/{token}): read-only, for people without
@@ -20,6 +21,7 @@ type sharedData struct {
 	R         *sunshine.Request
 	Law       string
 	Token     string
+	Letters   []store.SharedLetter
 	Documents []*sunshine.Document
 }
 
@@ -36,7 +38,7 @@ func (s *Server) handleSharedPage(c *gin.Context) {
 		s.sharedFail(c, err)
 		return
 	}
-	d := sharedData{OrgName: v.OrgName, R: v.Request, Token: c.Param("token"), Documents: v.Documents}
+	d := sharedData{OrgName: v.OrgName, R: v.Request, Token: c.Param("token"), Letters: v.Letters, Documents: v.Documents}
 	if law, err := deadline.Lookup(v.Request.Jurisdiction); err == nil {
 		d.Law = law.Law + " (" + law.Region + ")"
 	}

@@ -60,7 +60,7 @@ func TestSharedPage(t *testing.T) {
 	m := shareLinkOnPage.FindStringSubmatch(page)
 	require.NotNil(t, m, "the link, to copy")
 	link := m[1]
-	require.Contains(t, page, "the documents marked shared (0)")
+	require.Contains(t, page, "and the documents marked shared (0)")
 	require.Equal(t, http.StatusSeeOther, b.post("/requests/"+r.ID+"/share", nil).Code)
 	require.Equal(t, link, shareLinkOnPage.FindStringSubmatch(body(b.get("/requests/" + r.ID)))[1], "made again by mistake: the same link")
 	require.Contains(t, page, `Show on the shared page<span class="visually-hidden">: legal-memo.txt</span>`)
@@ -87,7 +87,8 @@ func TestSharedPage(t *testing.T) {
 	require.Equal(t, "noindex, nofollow", rec.Header().Get("X-Robots-Tag"))
 	page = body(rec)
 	for _, want := range []string{r.Title, html.EscapeString(a.Name), "California Public Records Act (California)", "submitted", "Thu 6 Apr 2017",
-		"Under the California Public Records Act, we request", "released-emails.txt", "Shared by ndlon"} {
+		"Under the California Public Records Act, we request", "released-emails.txt", "Shared by ndlon",
+		`<time datetime="2017-03-28">Tue 28 Mar 2017</time> from the agency: <strong>other</strong> <span class="hint">by email</span>`} {
 		require.Contains(t, page, want)
 	}
 	for _, never := range []string{"lawyer", "Private reply", "legal-memo.txt", "reply.eml", `action="/logout"`, "Dashboard"} {
