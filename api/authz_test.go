@@ -133,6 +133,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"PUT", "/api/v1/reminder_policy", `{"overdue_repeat_days":7}`, adminOnly2},
 		{"GET", "/api/v1/letter_settings", "", list},
 		{"PUT", "/api/v1/letter_settings", `{"closing":""}`, adminOnly2},
+		{"GET", "/api/v1/requests/" + req + "/share", "", read},
+		{"PUT", "/api/v1/requests/" + req + "/share", "", write},
+		{"PUT", "/api/v1/documents/" + doc + "/shared", `{"shared":true}`, write},
+		{"DELETE", "/api/v1/requests/" + req + "/share", "", want{204, 204, 403, 404}},
 		{"DELETE", "/api/v1/documents/" + doc, "", want{204, 404, 403, 404}},
 		{"GET", "/api/v1/agencies/" + agency + "/closures", "", read},
 		// Staff reach the store: the admin took the day first (409).

@@ -276,6 +276,7 @@ func (s *Server) routes() {
 	authed.DELETE("/requests/:id/watch", s.handleWatch)
 	authed.GET("/reminder_policy", s.handlePolicyGet)
 	authed.GET("/letter_settings", s.handleLetterSettingsGet)
+	authed.GET("/requests/:id/share", s.handleShareGet)
 
 	write := authed.Group("", requireRole(sunshine.RoleAdmin, sunshine.RoleStaff))
 	write.POST("/agencies", s.handleAgencyCreate)
@@ -301,6 +302,9 @@ func (s *Server) routes() {
 	write.DELETE("/documents/:id", s.handleDocumentDelete)
 	write.POST("/documents/:id/text", s.handleDocumentRetry)
 	write.POST("/reminders/:id/retry", s.handleReminderRetry)
+	write.PUT("/requests/:id/share", s.handleSharePut)
+	write.DELETE("/requests/:id/share", s.handleShareDelete)
+	write.PUT("/documents/:id/shared", s.handleDocumentShared)
 
 	admin := authed.Group("", requireRole(sunshine.RoleAdmin))
 	admin.POST("/users", s.handleUserCreate)

@@ -1,0 +1,100 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	sunshine "github.com/sunshine-records/sunshine"
+)
+
+// A request's shared page (store.ShareRequest): a read-only page for
+// people without an account. GET says whether the request has one; staff
+// make it (PUT, keeping a link already sent unless renew) and stop it
+// (DELETE), and mark the documents it shows (PUT /documents/{id}/shared).
+
+type shareJSON struct {
+	Shared bool `json:"shared"`
+	// URL is the page's address, for those who may share it (staff and
+	// admins); null for viewers and when not shared.
+	URL       *string    `json:"url"`
+	CreatedAt *time.Time `json:"created_at"`
+	CreatedBy *string    `json:"created_by"` // a name
+}
+
+func (s *Server) respondShare(c *gin.Context, status int, requestID string) {
+	ctx := c.Request.Context()
+	sh, err := s.store.ShareOf(ctx, requestID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	out := shareJSON{}
+	if sh != nil {
+		out = shareJSON{Shared: true, CreatedAt: &sh.CreatedAt, CreatedBy: &sh.CreatedBy}
+		if p, _ := sunshine.PrincipalFrom(ctx); p.Role.CanWrite() {
+			url := s.cfg.BaseURL + "/shared/" + sh.Token
+			out.URL = &url
+		}
+	}
+	c.JSON(status, out)
+}
+
+func (s *Server) handleShareGet(c *gin.Context) {
+	s.respondShare(c, http.StatusOK, c.Param("id"))
+}
+
+// handleSharePut makes the request's shared page; with {"renew": true} a
+// new link replaces the one sent before. The body may be empty.
+func (s *Server) handleSharePut(c *gin.Context) {
+	var in struct {
+		Renew bool `json:"renew"`
+	}
+	if c.Request.ContentLength != 0 {
+		if err := decodeJSON(c, &in); err != nil {
+			fail(c, err)
+			return
+		}
+	}
+	if _, err := s.store.ShareRequest(c.Request.Context(), c.Param("id"), in.Renew); err != nil {
+		fail(c, err)
+		return
+	}
+	s.respondShare(c, http.StatusOK, c.Param("id"))
+}
+
+func (s *Server) handleShareDelete(c *gin.Context) {
+	if err := s.store.StopSharing(c.Request.Context(), c.Param("id")); err != nil {
+		fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// handleDocumentShared marks a document to show on its request's shared
+// page, or not: {"shared": true}. An email cannot be (422 naming shared).
+func (s *Server) handleDocumentShared(c *gin.Context) {
+	var in struct {
+		Shared optional[bool] `json:"shared"`
+	}
+	if err := decodeJSON(c, &in); err != nil {
+		fail(c, err)
+		return
+	}
+	var fe fieldErrors
+	shared := set(&fe, "shared", in.Shared)
+	if shared == nil && len(fe) == 0 {
+		fe.add("shared", "is required: true to show the document on the shared page, false to hide it")
+	}
+	if err := fe.err(); err != nil {
+		fail(c, err)
+		return
+	}
+	d, err := s.store.SetDocumentShared(c.Request.Context(), c.Param("id"), *shared)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, d)
+}

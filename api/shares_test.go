@@ -1,0 +1,67 @@
+package api_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	sunshine "github.com/sunshine-records/sunshine"
+)
+
+// The shared page through the API: made (again, the same link), renewed,
+// stopped; its link for staff, not viewers; documents shown on it, never
+// an email.
+func TestShares_API(t *testing.T) {
+	t.Parallel()
+	b := setupDocs(t, 0)
+	req := b.request(b.agency("Sheriff", "us-ca"), "2017-03-27")
+	viewer := b.user("viewer@ndlon.example", sunshine.RoleViewer)
+	path := "/api/v1/requests/" + req + "/share"
+
+	r := b.call("GET", path, b.token, nil)
+	require.Equal(t, http.StatusOK, r.status())
+	require.Equal(t, false, r.body["shared"])
+	require.Nil(t, r.body["url"])
+
+	r = b.call("PUT", path, b.token, nil) // no body
+	require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
+	require.Equal(t, true, r.body["shared"])
+	url := r.str("url")
+	require.True(t, strings.HasPrefix(url, "/shared/") && len(url) == len("/shared/")+43, url)
+	require.Equal(t, "Admin of ndlon", r.str("created_by"))
+	r = b.call("PUT", path, b.token, map[string]any{})
+	require.Equal(t, url, r.str("url"), "shared already: the link sent stays")
+	r = b.call("PUT", path, b.token, map[string]any{"renew": true})
+	require.NotEqual(t, url, r.str("url"), "a new link")
+	r = b.call("PUT", path, b.token, map[string]any{"renew": "yes"})
+	require.Equal(t, http.StatusBadRequest, r.status())
+	require.Contains(t, r.fieldErrors(), "renew")
+
+	r = b.call("GET", path, viewer, nil)
+	require.Equal(t, http.StatusOK, r.status())
+	require.Equal(t, true, r.body["shared"])
+	require.Nil(t, r.body["url"], "the link is for those who may share")
+
+	doc := b.upload(req, "", "released.txt", "text/plain", []byte("Responsive records.")).str("id")
+	email := b.upload(req, "", "reply.eml", "message/rfc822", []byte("From: records@sheriff.example\r\nSubject: Records\r\n\r\nAttached.\r\n"))
+	require.Equal(t, "message/rfc822", email.str("content_type"))
+	r = b.call("PUT", "/api/v1/documents/"+doc+"/shared", b.token, map[string]any{"shared": true})
+	require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
+	require.Equal(t, true, r.body["shared"])
+	for _, body := range []any{map[string]any{"shared": true}, map[string]any{}, map[string]any{"shared": nil}} {
+		target := "/api/v1/documents/" + email.str("id") + "/shared"
+		if m := body.(map[string]any); len(m) == 0 || m["shared"] == nil {
+			target = "/api/v1/documents/" + doc + "/shared"
+		}
+		r = b.call("PUT", target, b.token, body)
+		require.Equal(t, http.StatusBadRequest, r.status(), "%v: %s", body, r.rec.Body.String())
+		require.Equal(t, []string{"shared"}, r.fieldErrors(), "%v", body)
+	}
+
+	require.Equal(t, http.StatusNoContent, b.call("DELETE", path, b.token, nil).status())
+	r = b.call("GET", path, b.token, nil)
+	require.Equal(t, false, r.body["shared"])
+	require.Equal(t, http.StatusNoContent, b.call("DELETE", path, b.token, nil).status(), "not shared: not an error")
+}
