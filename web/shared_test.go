@@ -134,3 +134,24 @@ func TestSharedPage(t *testing.T) {
 	require.NotContains(t, page, "Make a shared page")
 	require.NotContains(t, page, `id="share-link"`)
 }
+
+// A request waiting on the organization, under a law that stops the clock
+// then, says so to outsiders in their words, not the staff's "waiting on
+// us".
+func TestSharedPage_ClockPaused(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := b.fx.Ctx
+	a := &sunshine.Agency{Name: "U.S. Immigration and Customs Enforcement", Jurisdiction: "us-federal"}
+	require.NoError(t, b.st.CreateAgency(ctx, a))
+	r := &sunshine.Request{AgencyID: a.ID, Title: "287(g) agreements", DeliveryMethod: sunshine.DeliveryEmail,
+		SentOn: deadline.MustParseDate("2017-03-27"), ReceivedOn: deadline.MustParseDate("2017-03-27")}
+	require.NoError(t, b.st.CreateRequest(ctx, r))
+	_, err := b.st.TransitionRequest(ctx, r.ID, sunshine.TransitionInput{To: sunshine.StatusAwaitingRequester, EffectiveOn: deadline.MustParseDate("2017-03-30")})
+	require.NoError(t, err)
+	token, err := b.st.ShareRequest(ctx, r.ID, false)
+	require.NoError(t, err)
+	page := body(b.get("/shared/" + token))
+	require.Contains(t, page, "<dt>Due</dt><dd>clock paused: the agency is waiting on ndlon</dd>")
+	require.NotContains(t, page, "waiting on us")
+}
