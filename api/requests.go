@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -539,12 +540,32 @@ func (s *Server) handleRequestCustomDue(c *gin.Context) {
 }
 
 // emptyBodyAsObject reads a request without a body, where the body is
-// optional (a DELETE with an optional reason), as an empty JSON object.
+// optional (a DELETE with an optional reason), as an empty JSON object:
+// one that says it has none, and one sent in chunks (HTTP/2, a client
+// that streams) that turns out to be empty. A body too large or unreadable
+// is left for decodeJSON to refuse.
 func emptyBodyAsObject(c *gin.Context) {
-	if c.Request.ContentLength == 0 {
+	empty := c.Request.ContentLength == 0
+	if c.Request.ContentLength < 0 && c.Request.Body != nil {
+		b, err := io.ReadAll(c.Request.Body)
+		c.Request.Body = io.NopCloser(io.MultiReader(bytes.NewReader(b), errReader{err}))
+		empty = err == nil && len(bytes.TrimSpace(b)) == 0
+	}
+	if empty {
 		c.Request.Body = io.NopCloser(strings.NewReader("{}"))
 		c.Request.Header.Set("Content-Type", "application/json")
 	}
+}
+
+// errReader answers every read with its error (nil: end of input), so a
+// body read ahead keeps the error it ended with.
+type errReader struct{ err error }
+
+func (r errReader) Read([]byte) (int, error) {
+	if r.err == nil {
+		return 0, io.EOF
+	}
+	return 0, r.err
 }
 
 func deref(s *string) string {

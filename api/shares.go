@@ -36,6 +36,7 @@ func (s *Server) respondShare(c *gin.Context, status int, requestID string) {
 		if p, _ := sunshine.PrincipalFrom(ctx); p.Role.CanWrite() {
 			url := s.cfg.BaseURL + "/shared/" + sh.Token
 			out.URL = &url
+			c.Header("Cache-Control", "no-store") // the link opens the page to anyone
 		}
 	}
 	c.JSON(status, out)
@@ -49,15 +50,20 @@ func (s *Server) handleShareGet(c *gin.Context) {
 // new link replaces the one sent before. The body may be empty.
 func (s *Server) handleSharePut(c *gin.Context) {
 	var in struct {
-		Renew bool `json:"renew"`
+		Renew optional[bool] `json:"renew"`
 	}
-	if c.Request.ContentLength != 0 {
-		if err := decodeJSON(c, &in); err != nil {
-			fail(c, err)
-			return
-		}
+	emptyBodyAsObject(c)
+	if err := decodeJSON(c, &in); err != nil {
+		fail(c, err)
+		return
 	}
-	if _, err := s.store.ShareRequest(c.Request.Context(), c.Param("id"), in.Renew); err != nil {
+	var fe fieldErrors
+	renew := set(&fe, "renew", in.Renew)
+	if err := fe.err(); err != nil {
+		fail(c, err)
+		return
+	}
+	if _, err := s.store.ShareRequest(c.Request.Context(), c.Param("id"), renew != nil && *renew); err != nil {
 		fail(c, err)
 		return
 	}
@@ -73,7 +79,7 @@ func (s *Server) handleShareDelete(c *gin.Context) {
 }
 
 // handleDocumentShared marks a document to show on its request's shared
-// page, or not: {"shared": true}. An email cannot be (422 naming shared).
+// page, or not: {"shared": true}. An email cannot be (400 naming shared).
 func (s *Server) handleDocumentShared(c *gin.Context) {
 	var in struct {
 		Shared optional[bool] `json:"shared"`

@@ -1,7 +1,9 @@
 package api_test
 
 import (
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -64,4 +66,24 @@ func TestShares_API(t *testing.T) {
 	r = b.call("GET", path, b.token, nil)
 	require.Equal(t, false, r.body["shared"])
 	require.Equal(t, http.StatusNoContent, b.call("DELETE", path, b.token, nil).status(), "not shared: not an error")
+}
+
+// An empty body sent in chunks (no Content-Length, as HTTP/2 clients and
+// streaming ones send) is an empty object too; renew must be a boolean.
+func TestShares_API_Bodies(t *testing.T) {
+	t.Parallel()
+	b := setupDocs(t, 0)
+	req := b.request(b.agency("Sheriff", "us-ca"), "2017-03-27")
+	path := "/api/v1/requests/" + req + "/share"
+	chunked := httptest.NewRequest("PUT", path, io.NopCloser(strings.NewReader("")))
+	chunked.ContentLength = -1
+	chunked.Header.Set("Authorization", "Bearer "+b.token)
+	rec := httptest.NewRecorder()
+	b.srv.Engine().ServeHTTP(rec, chunked)
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+	require.Equal(t, "no-store", rec.Header().Get("Cache-Control"), "the link opens the page to anyone")
+
+	r := b.call("PUT", path, b.token, map[string]any{"renew": nil})
+	require.Equal(t, http.StatusBadRequest, r.status())
+	require.Equal(t, []string{"renew"}, r.fieldErrors())
 }

@@ -18,7 +18,8 @@ import (
 // A request's shared page: a read-only page at /shared/{token} for people
 // without an account (a reporter, a partner, a client), showing the
 // request's status and dates and the documents marked shared
-// (Document.Shared), nothing else: no notes, no correspondence, no people.
+// (Document.Shared), and when letters went each way and of what kind, not
+// their words: no notes, no correspondence's words, no people.
 
 // Share is a request's shared page, as its request page shows it to staff.
 type Share struct {

@@ -154,4 +154,18 @@ func TestSharedPage_ClockPaused(t *testing.T) {
 	page := body(b.get("/shared/" + token))
 	require.Contains(t, page, "<dt>Due</dt><dd>clock paused: the agency is waiting on ndlon</dd>")
 	require.NotContains(t, page, "waiting on us")
+
+	// A law whose clock runs on: the date stands, and who is waited on.
+	ca := &sunshine.Agency{Name: "Sacramento County Sheriff's Department", Jurisdiction: "us-ca"}
+	require.NoError(t, b.st.CreateAgency(ctx, ca))
+	r = &sunshine.Request{AgencyID: ca.ID, Title: "ICE", DeliveryMethod: sunshine.DeliveryEmail,
+		SentOn: deadline.MustParseDate("2017-03-27"), ReceivedOn: deadline.MustParseDate("2017-03-27")}
+	require.NoError(t, b.st.CreateRequest(ctx, r))
+	_, err = b.st.TransitionRequest(ctx, r.ID, sunshine.TransitionInput{To: sunshine.StatusAwaitingRequester, EffectiveOn: deadline.MustParseDate("2017-03-30")})
+	require.NoError(t, err)
+	token, err = b.st.ShareRequest(ctx, r.ID, false)
+	require.NoError(t, err)
+	page = body(b.get("/shared/" + token))
+	require.Contains(t, page, `<dt>Due</dt><dd><time datetime="2017-04-06">Thu 6 Apr 2017</time> · the agency is waiting on ndlon</dd>`)
+	require.NotContains(t, page, "waiting on us")
 }
