@@ -44,28 +44,16 @@ var errLinkGone = map[string]error{
 // waiting to carry one. The caller limits how often a wrong current
 // password may be tried (it is a guess through a session).
 func (s *Store) ChangePassword(ctx context.Context, current, next, keepSessionToken string) error {
-	p, err := principal(ctx)
+	p, err := signedInUser(ctx)
 	if err != nil {
 		return err
-	}
-	if p.UserID == "" {
-		return sunshine.Errorf(sunshine.EUnauthorized, "please sign in")
 	}
 	if err := checkPassword("new_password", next); err != nil {
 		return err
 	}
-	var old *string
-	err = sqlx.GetContext(ctx, s.q(), &old, `SELECT password_hash FROM users u WHERE u.org_id = $1 AND u.id = $2 AND `+activeUser, p.OrgID, p.UserID)
+	old, err := s.checkMyPassword(ctx, p, "current_password", current)
 	if err != nil {
-		return translate(err, "user")
-	}
-	wrong := sunshine.FieldInvalid("current_password", "is not your current password")
-	if old == nil {
-		_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(current))
-		return wrong
-	}
-	if bcrypt.CompareHashAndPassword([]byte(*old), []byte(current)) != nil {
-		return wrong
+		return err
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(next), PasswordCost)
 	if err != nil {
@@ -74,8 +62,8 @@ func (s *Store) ChangePassword(ctx context.Context, current, next, keepSessionTo
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
 		// Only over the hash just checked: a change that got in between
 		// (another tab, a reset) wins, and this one is tried again.
-		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $3, totp_pending = NULL, totp_pending_at = NULL, updated_at = now()
-			WHERE org_id = $1 AND id = $2 AND password_hash = $4`, p.OrgID, p.UserID, string(hash), *old)
+		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $3, `+pendingSecretStale+`, updated_at = now()
+			WHERE org_id = $1 AND id = $2 AND password_hash = $4`, p.OrgID, p.UserID, string(hash), old)
 		if err != nil {
 			return translate(err, "user")
 		}
@@ -90,6 +78,32 @@ func (s *Store) ChangePassword(ctx context.Context, current, next, keepSessionTo
 		return voidLinks(ctx, tx, p.UserID, "the password was changed")
 	})
 }
+
+// checkMyPassword checks the signed-in user's current password and
+// returns the hash it matched; a wrong one is EInvalid naming field. It
+// runs outside any transaction: bcrypt takes a while, and no row should
+// stay locked meanwhile.
+func (s *Store) checkMyPassword(ctx context.Context, p sunshine.Principal, field, password string) (string, error) {
+	var hash *string
+	err := sqlx.GetContext(ctx, s.q(), &hash, `SELECT password_hash FROM users u WHERE u.org_id = $1 AND u.id = $2 AND `+activeUser, p.OrgID, p.UserID)
+	if err != nil {
+		return "", translate(err, "user")
+	}
+	wrong := sunshine.FieldInvalid(field, "is not your current password")
+	if hash == nil {
+		_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
+		return "", wrong
+	}
+	if bcrypt.CompareHashAndPassword([]byte(*hash), []byte(password)) != nil {
+		return "", wrong
+	}
+	return *hash, nil
+}
+
+// pendingSecretStale is the SET clause that, with a new password, drops a
+// two-step secret being set up: one copied from a session left open must
+// not outlive the password that session was opened with.
+const pendingSecretStale = `totp_pending = NULL, totp_pending_at = NULL`
 
 // voidLinks ends a user's unused invitation and reset links, within tx,
 // and cancels the emails still waiting to carry one (why says why).
@@ -235,7 +249,7 @@ func (s *Store) useLink(ctx context.Context, purpose, token, password string) (s
 			}
 			return translate(err, "link")
 		}
-		if _, err = tx.ExecContext(ctx, `UPDATE users SET password_hash = $2, totp_pending = NULL, totp_pending_at = NULL, updated_at = now()
+		if _, err = tx.ExecContext(ctx, `UPDATE users SET password_hash = $2, `+pendingSecretStale+`, updated_at = now()
 			WHERE id = $1`, row.UserID, string(hash)); err != nil {
 			return translate(err, "user")
 		}

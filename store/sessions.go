@@ -84,7 +84,7 @@ func (s *Store) SetPassword(ctx context.Context, userID, password string) error 
 	}
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
 		var id string
-		err := tx.QueryRowxContext(ctx, `UPDATE users SET password_hash = $2, totp_pending = NULL, totp_pending_at = NULL, updated_at = now()
+		err := tx.QueryRowxContext(ctx, `UPDATE users SET password_hash = $2, `+pendingSecretStale+`, updated_at = now()
 			WHERE id = $1 RETURNING id`, userID, string(hash)).Scan(&id)
 		if err != nil {
 			return translate(err, "user")

@@ -33,7 +33,7 @@ type Share struct {
 // link (a second click, a colleague's stale page), unless renew: then a
 // new link replaces it, and the old one stops working.
 func (s *Store) ShareRequest(ctx context.Context, requestID string, renew bool) (string, error) {
-	org, err := s.requestOrg(ctx, requestID)
+	org, err := orgID(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -74,7 +74,7 @@ func (s *Store) ShareRequest(ctx context.Context, requestID string, renew bool) 
 
 // StopSharing deletes a request's shared page: its link opens nothing.
 func (s *Store) StopSharing(ctx context.Context, requestID string) error {
-	org, err := s.requestOrg(ctx, requestID)
+	org, err := orgID(ctx)
 	if err != nil {
 		return err
 	}

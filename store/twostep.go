@@ -15,7 +15,6 @@ import (
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/hotp"
 	"github.com/pquerna/otp/totp"
-	"golang.org/x/crypto/bcrypt"
 
 	sunshine "github.com/sunshine-records/sunshine"
 	"github.com/sunshine-records/sunshine/deadline"
@@ -148,7 +147,7 @@ func newRecoveryCodes() (shown []string, hashes [][]byte) {
 func (s *Store) PendingSignIn(ctx context.Context, session string) (*SignInCode, error) {
 	var sc SignInCode
 	const q = `SELECT u.id AS user_id, u.email, o.name AS org_name FROM sessions s JOIN users u ON u.id = s.user_id JOIN organizations o ON o.id = s.org_id
-		WHERE s.id_sha256 = $1 AND s.awaiting_code AND s.expires_at > $2 AND ` + activeUser
+		WHERE ` + awaitingSession
 	err := sqlx.GetContext(ctx, s.q(), &sc, q, hashOf(session), s.clock.Now())
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errSignInGone
@@ -158,6 +157,10 @@ func (s *Store) PendingSignIn(ctx context.Context, session string) (*SignInCode,
 	}
 	return &sc, nil
 }
+
+// awaitingSession is the SQL test (of sessions s, users u) that session
+// $1 (its hash) awaits its code at $2.
+const awaitingSession = `s.id_sha256 = $1 AND s.awaiting_code AND s.expires_at > $2 AND ` + activeUser
 
 // CompleteSignIn takes the two-step code of a session awaiting one: the
 // authenticator app's code (each works once) or an unused recovery code
@@ -171,6 +174,7 @@ func (s *Store) CompleteSignIn(ctx context.Context, session, code string) (CodeR
 	var outcome error // kept apart so a wrong code's count is committed
 	now := s.clock.Now()
 	code = normalizeCode(code)
+	key := hashOf(session)
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		var row struct {
 			OrgID    string `db:"org_id"`
@@ -181,10 +185,8 @@ func (s *Store) CompleteSignIn(ctx context.Context, session, code string) (CodeR
 			Failures int    `db:"code_failures"`
 		}
 		const q = `SELECT s.org_id, s.user_id, u.role, u.totp_secret, u.totp_last_step, s.code_failures
-			FROM sessions s JOIN users u ON u.id = s.user_id
-			WHERE s.id_sha256 = $1 AND s.awaiting_code AND s.expires_at > $2 AND ` + activeUser + `
-			FOR UPDATE OF s, u`
-		err := sqlx.GetContext(ctx, tx, &row, q, hashOf(session), now)
+			FROM sessions s JOIN users u ON u.id = s.user_id WHERE ` + awaitingSession + ` FOR UPDATE OF s, u`
+		err := sqlx.GetContext(ctx, tx, &row, q, key, now)
 		if errors.Is(err, sql.ErrNoRows) {
 			outcome = errSignInGone
 			return nil
@@ -196,7 +198,7 @@ func (s *Store) CompleteSignIn(ctx context.Context, session, code string) (CodeR
 			// Turning two-step off ends the sign-ins awaiting a code; one
 			// that got here meanwhile starts again.
 			outcome = errSignInGone
-			_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id_sha256 = $1`, hashOf(session))
+			_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id_sha256 = $1`, key)
 			return translate(err, "session")
 		}
 		ok := false
@@ -205,39 +207,23 @@ func (s *Store) CompleteSignIn(ctx context.Context, session, code string) (CodeR
 			if _, err := tx.ExecContext(ctx, `UPDATE users SET totp_last_step = $2 WHERE id = $1`, row.UserID, step); err != nil {
 				return translate(err, "user")
 			}
-		}
-		if !ok && len(code) == 16 {
-			r, err := tx.ExecContext(ctx, `UPDATE recovery_codes SET used_at = $3 WHERE user_id = $1 AND code_sha256 = $2 AND used_at IS NULL`,
-				row.UserID, hashOf(recoveryLookAlikes.Replace(code)), now)
-			if err != nil {
-				return translate(err, "recovery code")
+		} else if len(code) == 16 {
+			if ok, res.RecoveryLeft, err = s.useRecoveryCode(ctx, tx, row.OrgID, row.UserID, code, now); err != nil {
+				return err
 			}
-			if n, _ := r.RowsAffected(); n == 1 {
-				ok, res.Recovery = true, true
-				if err := tx.GetContext(ctx, &res.RecoveryLeft, `SELECT count(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL`, row.UserID); err != nil {
-					return translate(err, "recovery codes")
-				}
-				left := fmt.Sprintf("%d are left", res.RecoveryLeft)
-				if res.RecoveryLeft == 1 {
-					left = "1 is left"
-				}
-				if err := s.noticeTwoStep(ctx, tx, row.OrgID, row.UserID,
-					"A recovery code was used to sign in to your account: "+left+"."); err != nil {
-					return err
-				}
-			}
+			res.Recovery = ok
 		}
 		if !ok {
 			if row.Failures+1 >= MaxCodeFailures {
 				outcome = errSignInGone
-				if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id_sha256 = $1`, hashOf(session)); err != nil {
+				if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id_sha256 = $1`, key); err != nil {
 					return translate(err, "session")
 				}
 				return s.noticeTwoStep(ctx, tx, row.OrgID, row.UserID, fmt.Sprintf("Someone signed in with your password, "+
 					"then typed %d wrong codes, and was stopped. If it was not you, your password is known to someone else.", MaxCodeFailures))
 			}
 			outcome = errWrongCode
-			_, err := tx.ExecContext(ctx, `UPDATE sessions SET code_failures = code_failures + 1 WHERE id_sha256 = $1`, hashOf(session))
+			_, err := tx.ExecContext(ctx, `UPDATE sessions SET code_failures = code_failures + 1 WHERE id_sha256 = $1`, key)
 			return translate(err, "session")
 		}
 		res.Principal = sunshine.Principal{OrgID: row.OrgID, UserID: row.UserID, Role: sunshine.Role(row.Role)}
@@ -246,7 +232,7 @@ func (s *Store) CompleteSignIn(ctx context.Context, session, code string) (CodeR
 		var fresh []byte
 		res.Session, fresh = randomToken()
 		_, err = tx.ExecContext(ctx, `UPDATE sessions SET id_sha256 = $3, awaiting_code = false, code_failures = 0, expires_at = $2
-			WHERE id_sha256 = $1`, hashOf(session), now.Add(SessionTTL), fresh)
+			WHERE id_sha256 = $1`, key, now.Add(SessionTTL), fresh)
 		return translate(err, "session")
 	})
 	if err != nil {
@@ -256,6 +242,28 @@ func (s *Store) CompleteSignIn(ctx context.Context, session, code string) (CodeR
 		return CodeResult{}, outcome
 	}
 	return res, nil
+}
+
+// useRecoveryCode uses up one of the user's unused recovery codes, within
+// tx, and tells them how many are left; ok is false for a code that is no
+// unused one of theirs.
+func (s *Store) useRecoveryCode(ctx context.Context, tx *sqlx.Tx, orgID, userID, code string, now time.Time) (ok bool, left int, err error) {
+	r, err := tx.ExecContext(ctx, `UPDATE recovery_codes SET used_at = $3 WHERE user_id = $1 AND code_sha256 = $2 AND used_at IS NULL`,
+		userID, hashOf(recoveryLookAlikes.Replace(code)), now)
+	if err != nil {
+		return false, 0, translate(err, "recovery code")
+	}
+	if n, _ := r.RowsAffected(); n == 0 {
+		return false, 0, nil
+	}
+	if err := tx.GetContext(ctx, &left, `SELECT count(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL`, userID); err != nil {
+		return false, 0, translate(err, "recovery codes")
+	}
+	words := fmt.Sprintf("%d are left", left)
+	if left == 1 {
+		words = "1 is left"
+	}
+	return true, left, s.noticeTwoStep(ctx, tx, orgID, userID, "A recovery code was used to sign in to your account: "+words+".")
 }
 
 // TwoStepOf returns the signed-in user's two-step sign-in.
@@ -335,24 +343,6 @@ func (s *Store) BeginTwoStep(ctx context.Context) (*TwoStepSetup, error) {
 	return &TwoStepSetup{URL: key.URL(), Secret: key.Secret()}, nil
 }
 
-// checkMyPassword checks the signed-in user's current password within
-// tx, locking their row; a wrong one is EInvalid naming field.
-func checkMyPassword(ctx context.Context, tx *sqlx.Tx, p sunshine.Principal, field, password string) error {
-	var hash *string
-	err := tx.GetContext(ctx, &hash, `SELECT password_hash FROM users u WHERE u.org_id = $1 AND u.id = $2 AND `+activeUser+` FOR UPDATE`, p.OrgID, p.UserID)
-	if err != nil {
-		return translate(err, "user")
-	}
-	if hash == nil {
-		_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
-		return sunshine.FieldInvalid(field, "is not your current password")
-	}
-	if bcrypt.CompareHashAndPassword([]byte(*hash), []byte(password)) != nil {
-		return sunshine.FieldInvalid(field, "is not your current password")
-	}
-	return nil
-}
-
 // EnableTwoStep turns on two-step sign-in for the signed-in user, given
 // their current password and a code from the app set up with
 // BeginTwoStep's secret, and returns their recovery codes, shown once.
@@ -367,16 +357,16 @@ func (s *Store) EnableTwoStep(ctx context.Context, password, code, keepSessionTo
 	}
 	now := s.clock.Now()
 	var codes []string
+	if _, err := s.checkMyPassword(ctx, p, "password", password); err != nil {
+		return nil, err
+	}
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
-		if err := checkMyPassword(ctx, tx, p, "password", password); err != nil {
-			return err
-		}
 		var row struct {
 			Pending   []byte     `db:"totp_pending"`
 			PendingAt *time.Time `db:"totp_pending_at"`
 			On        bool       `db:"on"`
 		}
-		if err := tx.GetContext(ctx, &row, `SELECT totp_pending, totp_pending_at, totp_secret IS NOT NULL AS on FROM users WHERE id = $1`, p.UserID); err != nil {
+		if err := tx.GetContext(ctx, &row, `SELECT totp_pending, totp_pending_at, totp_secret IS NOT NULL AS on FROM users WHERE id = $1 FOR UPDATE`, p.UserID); err != nil {
 			return translate(err, "user")
 		}
 		if row.On {
@@ -433,12 +423,12 @@ func (s *Store) NewRecoveryCodes(ctx context.Context, password string) ([]string
 		return nil, err
 	}
 	var codes []string
+	if _, err := s.checkMyPassword(ctx, p, "password", password); err != nil {
+		return nil, err
+	}
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
-		if err := checkMyPassword(ctx, tx, p, "password", password); err != nil {
-			return err
-		}
 		var on bool
-		if err := tx.GetContext(ctx, &on, `SELECT totp_secret IS NOT NULL FROM users WHERE id = $1`, p.UserID); err != nil {
+		if err := tx.GetContext(ctx, &on, `SELECT totp_secret IS NOT NULL FROM users WHERE id = $1 FOR UPDATE`, p.UserID); err != nil {
 			return translate(err, "user")
 		}
 		if !on {
@@ -460,10 +450,10 @@ func (s *Store) DisableTwoStep(ctx context.Context, password string) error {
 	if err != nil {
 		return err
 	}
+	if _, err := s.checkMyPassword(ctx, p, "password", password); err != nil {
+		return err
+	}
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		if err := checkMyPassword(ctx, tx, p, "password", password); err != nil {
-			return err
-		}
 		var required bool
 		if err := tx.GetContext(ctx, &required, `SELECT require_two_step FROM organizations WHERE id = $1`, p.OrgID); err != nil {
 			return translate(err, "organization")
