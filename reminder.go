@@ -32,6 +32,10 @@ const (
 	// recovery code signed them in: whoever did not do it learns of it.
 	// Always sent; what happened rides in the outbox row until it is.
 	ReminderTwoStep = "two_step"
+	// ReminderTodo is a person's to-dos due on a day (sunshine.Todo), one
+	// email a day listing them, read when it is sent. Always sent: someone
+	// asked for it.
+	ReminderTodo = "todo"
 )
 
 // ReminderKinds are the per-request kinds a user can choose.

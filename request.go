@@ -530,6 +530,15 @@ const (
 	// request's shared page, or no longer (Data: document_id, filename,
 	// shared).
 	EventDocumentShareChanged EventKind = "document_share_changed"
+	// The to-do events (sunshine.Todo): its text in Note, and in Data its
+	// todo_id, due_on and assignee_id as they are after the change, and
+	// the old value of each field it changed (was_text, was_due_on,
+	// was_assignee_id).
+	EventTodoAdded    EventKind = "todo_added"
+	EventTodoChanged  EventKind = "todo_changed"
+	EventTodoDone     EventKind = "todo_done"
+	EventTodoReopened EventKind = "todo_reopened"
+	EventTodoRemoved  EventKind = "todo_removed"
 	// EventLetterEmailBounced records a bounce, a mail server's report
 	// that a letter email it had accepted did not reach some of its
 	// recipients (Data: letter_email_id, kind, to: the letter's address,
