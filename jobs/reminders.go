@@ -354,6 +354,9 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder, lk *ba
 			What: what, SettingsURL: j.cfg.BaseURL + "/settings"})
 		return msg, "", "", err
 	}
+	if c.Kind == sunshine.ReminderTodo {
+		return j.composeTodos(ctx, c, org, user, msg)
+	}
 	if c.Kind == sunshine.ReminderDigest {
 		policy, err := cached(lk.policies, c.OrgID, func() (*orgPolicy, error) { return j.policy(ctx) })
 		if err != nil {
@@ -487,6 +490,37 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder, lk *ba
 		lk.grouped[c.ID] = groupedReminder{title: r.Title, data: d}
 	}
 	return msg, mail.ReminderSummary(d), "", err
+}
+
+// composeTodos writes a person's to-dos email for a day, read when it is
+// sent: the open to-dos due that day, and those still open from before.
+// None left due that day (done, moved or removed meanwhile) cancels it:
+// the earlier ones had their own day's email. Its Message-ID names the
+// to-dos it lists: one sent again for a to-do set later that day is a new
+// message.
+func (j *Reminders) composeTodos(ctx context.Context, c store.ClaimedReminder, org *sunshine.Organization, user *sunshine.User, msg mail.Message) (mail.Message, string, string, error) {
+	e, err := j.store.TodosEmailed(ctx, user.ID, c.Occurrence)
+	if err != nil {
+		return msg, "", "", err
+	}
+	if len(e.Due) == 0 {
+		return msg, "", "every to-do of its day was done, moved or removed before it could be sent", nil
+	}
+	var ids []string
+	items := func(ts []*sunshine.Todo) []mail.TodoItem {
+		out := make([]mail.TodoItem, len(ts))
+		for i, t := range ts {
+			ids = append(ids, t.ID)
+			out[i] = mail.TodoItem{Text: t.Text, DueOn: t.DueOn, RequestTitle: t.RequestTitle,
+				RequestURL: j.cfg.BaseURL + "/requests/" + t.RequestID + "#todos", SetBy: e.SetBy[t.ID]}
+		}
+		return out
+	}
+	d := mail.TodoData{RecipientName: user.Name, OrgName: org.Name, Day: c.Occurrence,
+		Due: items(e.Due), Earlier: items(e.Earlier), TodosURL: j.cfg.BaseURL + "/#todos"}
+	msg.ID = listingID(c, ids)
+	msg.Subject, msg.Text, msg.HTML, err = mail.RenderTodos(d)
+	return msg, "", "", err
 }
 
 // maxReceivedItems is the most emails one notice lists; the request's page

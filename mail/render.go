@@ -603,3 +603,34 @@ func RenderAssignments(d AssignmentsData) (subject, text, html string, err error
 	}
 	return oneLine(what), text, html, nil
 }
+
+// TodoData is a person's to-dos email for a day: the to-dos due that day,
+// and those still open from before.
+type TodoData struct {
+	RecipientName, OrgName string
+	Day                    deadline.Date
+	Due, Earlier           []TodoItem
+	TodosURL               string // the person's to-dos, on the dashboard
+}
+
+// TodoItem is one to-do as the email lists it.
+type TodoItem struct {
+	Text         string
+	DueOn        deadline.Date
+	RequestTitle string
+	RequestURL   string
+	SetBy        string // who set it, "" when its person did
+}
+
+// RenderTodos renders a person's to-dos email for a day.
+func RenderTodos(d TodoData) (subject, text, html string, err error) {
+	text, html, err = render("todos", d)
+	if err != nil {
+		return "", "", "", err
+	}
+	what := "To do on " + day(d.Day) + ": " + d.Due[0].Text
+	if len(d.Due) > 1 {
+		what = fmt.Sprintf("%d to-dos for %s", len(d.Due), day(d.Day))
+	}
+	return oneLine(what + " (" + d.OrgName + ")"), text, html, nil
+}

@@ -24,7 +24,7 @@ var reminderKindNames = map[string]string{
 	sunshine.ReminderAwaiting: "Waiting on us", sunshine.ReminderDigest: "Weekday digest", "invite": "Invitation",
 	sunshine.ReminderAssigned: "Assigned to them", sunshine.ReminderPasswordReset: "Password reset",
 	sunshine.ReminderEmailReceived: "Email to log", sunshine.ReminderLetterFailed: "Letter not sent",
-	sunshine.ReminderTwoStep: "Two-step sign-in notice",
+	sunshine.ReminderTwoStep: "Two-step sign-in notice", sunshine.ReminderTodo: "To-dos of the day",
 }
 
 type reminderRow struct {

@@ -1,0 +1,78 @@
+package jobs_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+	"github.com/sunshine-records/sunshine/mail"
+	"github.com/sunshine-records/sunshine/mail/mailtest"
+)
+
+// A person's to-dos come in one email on their day, over real SMTP, at
+// their hour: that day's, with those still open from before, who set
+// each when it was someone else, and a link to each request; a day whose
+// to-dos were all done first sends nothing.
+func TestTodos_OverSMTP(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	mp := mailtest.Start(t)
+	mailer, err := mail.NewSMTP(mp.URL(), "Sunshine <reminders@sunshine.example>")
+	require.NoError(t, err)
+	r := b.runner(mailer)
+	ctx := context.Background()
+
+	ana := &sunshine.User{Email: "ana@ndlon.example", Name: "Ana", Role: sunshine.RoleStaff}
+	require.NoError(t, b.st.CreateUser(b.fx.Ctx, ana))
+	as := sunshine.WithPrincipal(ctx, sunshine.Principal{OrgID: ana.OrgID, UserID: ana.ID, Role: ana.Role})
+	add := func(c context.Context, text, day string, assignee *string) *sunshine.Todo {
+		t.Helper()
+		b.clock.Set(b.clock.Now().Add(time.Minute)) // in the order set
+		due := deadline.MustParseDate(day)
+		todo, err := b.st.AddTodo(c, b.req.ID, sunshine.TodoInput{Text: &text, DueOn: &due, AssigneeID: assignee})
+		require.NoError(t, err)
+		return todo
+	}
+	add(as, "Send the fee", "2017-03-28", nil)
+	add(b.fx.Ctx, "Call the records officer", "2017-03-29", &ana.ID)
+	add(as, "Check the portal", "2017-03-29", nil)
+	dropped := add(as, "Ask for the index", "2017-03-30", nil)
+	done := true
+	_, err = b.st.UpdateTodo(as, dropped.ID, sunshine.TodoInput{Done: &done})
+	require.NoError(t, err)
+
+	deliver := func(day string, sent int) {
+		t.Helper()
+		b.clock.Set(at(day))
+		res, err := r.Deliver(ctx)
+		require.NoError(t, err, day)
+		require.Equal(t, sent, res.Sent, day)
+	}
+	deliver("2017-03-27", 0) // nothing due today
+	deliver("2017-03-28", 1)
+	deliver("2017-03-29", 1)
+	deliver("2017-03-30", 0) // its one to-do was done
+	msgs := mp.Messages(t)
+	require.Len(t, msgs, 2)
+	require.Equal(t, "ana@ndlon.example", msgs[0].To[0].Address)
+	subjects := []string{msgs[0].Subject, msgs[1].Subject}
+	require.ElementsMatch(t, []string{"To do on Tue 28 Mar 2017: Send the fee (ndlon)", "2 to-dos for Wed 29 Mar 2017 (ndlon)"}, subjects)
+	second := msgs[0]
+	if second.Subject != "2 to-dos for Wed 29 Mar 2017 (ndlon)" {
+		second = msgs[1]
+	}
+	full := mp.Message(t, second.ID)
+	full.Text = strings.ReplaceAll(full.Text, "\r\n", "\n")
+	link := "https://sunshine.example/requests/" + b.req.ID + "#todos"
+	require.Contains(t, full.Text, "2 to-dos for Wed 29 Mar 2017:\n\n- Call the records officer\n  All communications with ICE since 20 January 2017: "+
+		link+"\n  (set by Admin of ndlon)\n\n- Check the portal\n  All communications with ICE since 20 January 2017: "+link+"\n")
+	require.Contains(t, full.Text, "Still open from before:\n\n- Send the fee (was for Tue 28 Mar 2017)")
+	require.NotContains(t, full.Text, "Ask for the index")
+	require.Contains(t, full.HTML, `<a href="`+link+`" style="color: #0b4f9c;">All communications with ICE since 20 January 2017</a> <span style="color: #4a4a4a;">(set by Admin of ndlon)</span>`)
+	require.Contains(t, full.Text, "All your to-dos: https://sunshine.example/#todos")
+}
