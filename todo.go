@@ -21,16 +21,14 @@ type Todo struct {
 	AssigneeName string        `db:"assignee_name" json:"-"`
 	CreatedBy    *string       `db:"created_by" json:"created_by"`
 	CreatedAt    time.Time     `db:"created_at" json:"created_at"`
+	Done         bool          `db:"done" json:"done"`
 	DoneAt       *time.Time    `db:"done_at" json:"done_at"`
 	DoneBy       *string       `db:"done_by" json:"done_by"`
 	DoneByName   string        `db:"done_by_name" json:"-"`
 }
 
-// Done reports whether the to-do is done.
-func (t *Todo) Done() bool { return t.DoneAt != nil }
-
 // Late reports whether the to-do is open past its day.
-func (t *Todo) Late(today deadline.Date) bool { return !t.Done() && t.DueOn.Before(today) }
+func (t *Todo) Late(today deadline.Date) bool { return !t.Done && t.DueOn.Before(today) }
 
 // TodoInput creates a to-do (Text and DueOn required; AssigneeID the
 // caller when nil) or changes one (nil leaves a field as it is).

@@ -57,6 +57,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 	closed := b.call("POST", "/api/v1/agencies/"+agency+"/closures", b.token, `{"closed_on":"2017-04-05","reason":"flood"}`)
 	require.Equal(t, http.StatusCreated, closed.status(), closed.rec.Body.String())
 
+	todo := b.call("POST", "/api/v1/requests/"+req+"/todos", b.token, `{"text":"Call the records officer","due_on":"2017-04-07"}`)
+	require.Equal(t, http.StatusCreated, todo.status(), todo.rec.Body.String())
+	doomedTodo := b.call("POST", "/api/v1/requests/"+req+"/todos", b.token, `{"text":"Set by mistake","due_on":"2017-04-07"}`).str("id")
+
 	type want struct{ admin, staff, viewer, other int }
 	read := want{200, 200, 200, 404}
 	list := want{200, 200, 200, 200} // another org sees its own (empty) list
@@ -144,6 +148,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 		// Staff reach the store: the admin removed the day first (404).
 		{"DELETE", "/api/v1/agencies/" + agency + "/closures/2017-04-05", "", want{200, 404, 403, 404}},
 		{"POST", "/api/v1/requests/" + req + "/documents", "multipart", want{201, 201, 403, 404}},
+		{"GET", "/api/v1/requests/" + req + "/todos", "", read},
+		{"POST", "/api/v1/requests/" + req + "/todos", `{"text":"Check the portal (%s)","due_on":"2017-04-10"}`, want{201, 201, 403, 404}},
+		{"GET", "/api/v1/todos", "", list},
+		{"GET", "/api/v1/todos/" + todo.str("id"), "", read},
+		{"PATCH", "/api/v1/todos/" + todo.str("id"), `{"text":"Call the records officer (%s)"}`, write},
+		// Staff reach the store: the admin removed it first (404).
+		{"DELETE", "/api/v1/todos/" + doomedTodo, "", want{204, 404, 403, 404}},
 	}
 	// Every authenticated route is in the table.
 	for _, rt := range b.srv.Engine().Routes() {

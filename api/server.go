@@ -277,6 +277,9 @@ func (s *Server) routes() {
 	authed.GET("/reminder_policy", s.handlePolicyGet)
 	authed.GET("/letter_settings", s.handleLetterSettingsGet)
 	authed.GET("/requests/:id/share", s.handleShareGet)
+	authed.GET("/requests/:id/todos", s.handleTodoList)
+	authed.GET("/todos", s.handleMyTodos)
+	authed.GET("/todos/:id", s.handleTodoGet)
 
 	write := authed.Group("", requireRole(sunshine.RoleAdmin, sunshine.RoleStaff))
 	write.POST("/agencies", s.handleAgencyCreate)
@@ -305,6 +308,9 @@ func (s *Server) routes() {
 	write.PUT("/requests/:id/share", s.handleSharePut)
 	write.DELETE("/requests/:id/share", s.handleShareDelete)
 	write.PUT("/documents/:id/shared", s.handleDocumentShared)
+	write.POST("/requests/:id/todos", s.handleTodoCreate)
+	write.PATCH("/todos/:id", s.handleTodoUpdate)
+	write.DELETE("/todos/:id", s.handleTodoDelete)
 
 	admin := authed.Group("", requireRole(sunshine.RoleAdmin))
 	admin.POST("/users", s.handleUserCreate)
@@ -425,7 +431,7 @@ func (s *Server) bodyLimit(c *gin.Context) {
 var listQueries = []string{"/api/v1/agencies", "/api/v1/requests", "/api/v1/requests/:id/events",
 	"/api/v1/requests/:id/communications", "/api/v1/requests/:id/documents", "/api/v1/users",
 	"/api/v1/tokens", "/api/v1/search", "/api/v1/requests.csv", "/api/v1/reminders",
-	"/api/v1/reports/agencies", "/api/v1/reports/agencies.csv"}
+	"/api/v1/reports/agencies", "/api/v1/reports/agencies.csv", "/api/v1/todos"}
 
 // noUnknownQuery refuses query parameters on routes that take none, so a
 // misspelt filter is never silently ignored.

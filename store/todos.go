@@ -18,7 +18,7 @@ import (
 
 // todoSelect reads to-dos t with the names the pages show.
 const todoSelect = `SELECT t.id, t.request_id, r.title AS request_title, t.text, t.due_on, t.assignee_id,
-	COALESCE(NULLIF(a.name, ''), a.email) AS assignee_name, t.created_by, t.created_at, t.done_at, t.done_by,
+	COALESCE(NULLIF(a.name, ''), a.email) AS assignee_name, t.created_by, t.created_at, t.done_at IS NOT NULL AS done, t.done_at, t.done_by,
 	COALESCE(NULLIF(d.name, ''), d.email, '') AS done_by_name
 	FROM todos t
 	JOIN requests r ON r.id = t.request_id
@@ -120,7 +120,7 @@ func (s *Store) UpdateTodo(ctx context.Context, todoID string, in sunshine.TodoI
 		if in.AssigneeID != nil && (*in.AssigneeID == "" || *in.AssigneeID == t.AssigneeID) {
 			in.AssigneeID = nil
 		}
-		if in.Done != nil && *in.Done == t.Done() {
+		if in.Done != nil && *in.Done == t.Done {
 			in.Done = nil
 		}
 		if err := in.Validate(false, today); err != nil {
@@ -145,7 +145,7 @@ func (s *Store) UpdateTodo(ctx context.Context, todoID string, in sunshine.TodoI
 		if err != nil {
 			return err
 		}
-		if !after.Done() && (in.DueOn != nil || in.AssigneeID != nil || in.Done != nil) {
+		if !after.Done && (in.DueOn != nil || in.AssigneeID != nil || in.Done != nil) {
 			if err := s.queueTodoEmail(ctx, tx, org, after.AssigneeID, after.DueOn, today); err != nil {
 				return err
 			}

@@ -76,7 +76,7 @@ func TestStore_TodoInput(t *testing.T) {
 	require.Equal(t, b.fx.Admin.ID, todo.AssigneeID, "the setter's own when no one is named")
 	require.Equal(t, b.fx.Admin.Name, todo.AssigneeName)
 	require.Equal(t, "Communications with ICE", todo.RequestTitle)
-	require.False(t, todo.Done())
+	require.False(t, todo.Done)
 
 	// Late on the organization's day: 23:30 in New York is 03:30 UTC the
 	// next day, and that day is still "today" there.
@@ -124,7 +124,7 @@ func TestStore_Todos(t *testing.T) {
 	// Done, then not done after all, then moved and given to the admin.
 	done, err := b.s.UpdateTodo(mariaCtx, call.ID, sunshine.TodoInput{Done: ptr(true)})
 	require.NoError(t, err)
-	require.True(t, done.Done())
+	require.True(t, done.Done)
 	require.Equal(t, maria.Name, done.DoneByName)
 	e, err = b.s.TodosEmailed(mariaCtx, maria.ID, d("2017-04-07"))
 	require.NoError(t, err)

@@ -58,6 +58,12 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 	letter, err := b.st.QueueLetterEmail(b.fx.Ctx, r.ID, sunshine.LetterEmailInput{Kind: sunshine.LetterFollowUp,
 		To: "records@sheriff.example", Subject: "Follow-up", Body: "Where are the records?"})
 	require.NoError(t, err)
+	// A to-do each writer changes as it was, and one the admin removes.
+	todoText, todoDay := "Call the records officer", deadline.MustParseDate("2017-04-07")
+	todo, err := b.st.AddTodo(b.fx.Ctx, r.ID, sunshine.TodoInput{Text: &todoText, DueOn: &todoDay})
+	require.NoError(t, err)
+	doomed, err := b.st.AddTodo(b.fx.Ctx, r.ID, sunshine.TodoInput{Text: &todoText, DueOn: &todoDay})
+	require.NoError(t, err)
 	// A closure day: each writer removes it and adds it back.
 	closedOn := "2017-04-07"
 	_, err = b.st.AddClosure(b.fx.Ctx, &sunshine.Closure{AgencyID: a.ID, ClosedOn: deadline.MustParseDate(closedOn), Reason: "furlough"})
@@ -112,6 +118,10 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		{"/documents/" + kept.ID + "/delete", 303, 303, 303, 404},
 		{"/documents/" + kept.ID + "/text", 303, 303, 303, 404},
 		{"/documents/" + kept.ID + "/shared", 303, 303, 303, 404},
+		// A to-do's forms' addresses opened as a page: to its request's page.
+		{"/todos/" + todo.ID, 303, 303, 303, 404},
+		{"/todos/" + todo.ID + "/done", 303, 303, 303, 404},
+		{"/todos/" + todo.ID + "/delete", 303, 303, 303, 404},
 		{"/communications/" + comm.ID + "/edit", 200, 200, 403, 404}, // viewers cannot correct communications
 		{"/export/requests.csv", 200, 200, 200, 200},
 		{"/requests/" + r.ID + "/export.zip", 200, 200, 200, 404},
@@ -127,6 +137,12 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		{"/requests/" + r.ID + "/custom_due", url.Values{"date": {"2017-05-01"}}, 303, 303, 403, 404},
 		{"/requests/" + r.ID + "/watch", url.Values{"watch": {"1"}}, 303, 303, 403, 404},
 		{"/requests/" + r.ID + "/notes", url.Values{"text": {"Called the records officer"}}, 303, 303, 403, 404},
+		{"/requests/" + r.ID + "/todos", url.Values{"text": {"Check the portal"}, "due_on": {"2017-04-10"}}, 303, 303, 403, 404},
+		// Not done, as it was; its text, as it was.
+		{"/todos/" + todo.ID + "/done", url.Values{"done": {"0"}}, 303, 303, 403, 404},
+		{"/todos/" + todo.ID, url.Values{"text": {todoText}}, 303, 303, 403, 404},
+		// The admin removes the to-do; then it is gone for staff (404).
+		{"/todos/" + doomed.ID + "/delete", nil, 303, 404, 403, 404},
 		// No agency chosen: nothing is filed (400).
 		{"/requests/" + r.ID + "/copies", url.Values{"sent_on": {"2017-04-03"}}, 400, 400, 403, 404},
 		// Nothing has failed: resending finds nothing to do, and says so.

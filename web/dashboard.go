@@ -158,6 +158,10 @@ type dashData struct {
 	// that bounced (the oldest few), and LettersCount all of them.
 	Letters      []store.FailedLetter
 	LettersCount int
+	// Todos are the person's open to-dos, late or due within 7 days;
+	// TodosLater counts those due after.
+	Todos      []todoRow
+	TodosLater int
 }
 
 // dashEmail is an email to log, with the day it came in the
@@ -334,6 +338,10 @@ func (s *Server) handleDashboard(c *gin.Context) {
 	}
 	d.EmailsCount = n
 	if d.Letters, d.LettersCount, err = s.store.FindFailedLetters(ctx, dashEmails); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if d.Todos, d.TodosLater, err = s.myTodos(c, today); err != nil {
 		s.fail(c, err)
 		return
 	}

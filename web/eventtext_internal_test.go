@@ -66,3 +66,47 @@ func TestEventText_LetterEmails(t *testing.T) {
 		require.Equal(t, tc.want, eventText(e, true, nil))
 	}
 }
+
+// A to-do's events say what it is, for whom and by when, and what a
+// change changed, with the people named.
+func TestEventText_Todos(t *testing.T) {
+	t.Parallel()
+	names := map[string]string{"u-maria": "Maria", "u-ana": "Ana"}
+	base := map[string]any{"todo_id": "t1", "due_on": "2017-04-07", "assignee_id": "u-maria"}
+	with := func(extra map[string]any) map[string]any {
+		m := map[string]any{}
+		for k, v := range base {
+			m[k] = v
+		}
+		for k, v := range extra {
+			m[k] = v
+		}
+		return m
+	}
+	for _, tc := range []struct {
+		name string
+		kind sunshine.EventKind
+		data map[string]any
+		want string
+	}{
+		{"added", sunshine.EventTodoAdded, base, "To-do for Maria by Fri 7 Apr 2017: “Call the records officer”"},
+		{"done", sunshine.EventTodoDone, base, "To-do done: “Call the records officer”"},
+		{"open again", sunshine.EventTodoReopened, base, "To-do open again: “Call the records officer”"},
+		{"removed", sunshine.EventTodoRemoved, base, "To-do removed: “Call the records officer” (for Maria by Fri 7 Apr 2017)"},
+		{"moved", sunshine.EventTodoChanged, with(map[string]any{"was_due_on": "2017-04-05"}),
+			"To-do changed: “Call the records officer” (now by Fri 7 Apr 2017, was Wed 5 Apr 2017)"},
+		{"everything", sunshine.EventTodoChanged, with(map[string]any{"was_text": "Call", "was_due_on": "2017-04-05", "was_assignee_id": "u-ana"}),
+			"To-do changed: “Call the records officer” (was “Call”; now by Fri 7 Apr 2017, was Wed 5 Apr 2017; now for Maria, was Ana)"},
+		{"open again and moved", sunshine.EventTodoReopened, with(map[string]any{"was_due_on": "2017-04-05"}),
+			"To-do open again: “Call the records officer” (now by Fri 7 Apr 2017, was Wed 5 Apr 2017)"},
+		{"a person since removed", sunshine.EventTodoAdded, with(map[string]any{"assignee_id": "u-gone"}),
+			"To-do for someone by Fri 7 Apr 2017: “Call the records officer”"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			data, err := json.Marshal(tc.data)
+			require.NoError(t, err)
+			e := &sunshine.Event{Kind: tc.kind, Data: data, Note: "Call the records officer"}
+			require.Equal(t, tc.want, eventText(e, false, names))
+		})
+	}
+}

@@ -60,6 +60,7 @@ var formLabels = map[string]map[string]string{
 	"bulk": {"request_ids": "Requests", "action": "Change", "assignee_id": "Assign them to", "tag": "Tag",
 		"close": "Close them as", "close_note": "Why"},
 	"note":    {"text": "Note"},
+	"todo":    {"text": "To do", "due_on": "By", "assignee_id": "For"},
 	"closure": {"closed_on": "Date", "reason": "Reason"}, // the agency page's
 	"copies":  {"received_on": "Received by the agencies on"},
 }
@@ -400,6 +401,7 @@ type requestPageData struct {
 	DetailFields   []string // the details form's fields, each with its value when opened
 	CustomForm     *reqForm
 	NoteForm       *reqForm // an internal note, never sent to the agency
+	Todos          todoPanel
 	WatchForm      *reqForm
 	Watchers       []*sunshine.User
 	Watching       bool // the signed-in user watches the request
@@ -621,6 +623,10 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 			d.Watching = d.Watching || w.ID == p.UserID
 		}
 		d.Me, d.AssignedMe = p.UserID, r.AssigneeID != nil && *r.AssigneeID == p.UserID
+	}
+	if err := s.loadTodos(c, d); err != nil {
+		s.fail(c, err)
+		return
 	}
 	recipients, err := s.store.ReminderRecipients(ctx, r.ID)
 	if err != nil {
@@ -1104,6 +1110,8 @@ func eventText(e *sunshine.Event, clockStops bool, names map[string]string) stri
 		// The note is shown below, whole and as typed: it may run to
 		// many lines.
 		return "Internal note"
+	case sunshine.EventTodoAdded, sunshine.EventTodoChanged, sunshine.EventTodoDone, sunshine.EventTodoReopened, sunshine.EventTodoRemoved:
+		return todoEventText(e.Kind, e.Note, str, date, func(k string) string { return cmp.Or(names[str(k)], "someone") })
 	case sunshine.EventShareChanged:
 		t = cmp.Or(map[string]string{
 			"made":     "Shared page made: anyone with its link can read the request's status and dates and the documents marked shared",
