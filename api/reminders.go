@@ -168,6 +168,21 @@ func (s *Server) handleCalendarFeed(c *gin.Context) {
 		}
 		f.After = next
 	}
+	// The feed's owner's open to-dos, on their days.
+	todos, err := s.store.OpenTodos(ctx, p.UserID, deadline.Date{})
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	for _, t := range todos {
+		ev := cal.AddEvent("todo-" + t.ID + "@sunshine")
+		ev.SetDtStampTime(now)
+		ev.SetAllDayStartAt(t.DueOn.Time(time.UTC))
+		ev.SetAllDayEndAt(t.DueOn.AddDays(1).Time(time.UTC))
+		ev.SetSummary("To do: " + t.Text + " (" + t.RequestTitle + ")")
+		ev.SetDescription(t.Text + "\n" + s.cfg.BaseURL + "/requests/" + t.RequestID + "#todo-" + t.ID)
+		ev.SetURL(s.cfg.BaseURL + "/requests/" + t.RequestID + "#todo-" + t.ID)
+	}
 	c.Header("Cache-Control", "private, max-age=300")
 	c.Data(http.StatusOK, "text/calendar; charset=utf-8", []byte(cal.Serialize(ics.WithNewLineWindows))) // CRLF, as RFC 5545 3.1 requires
 }

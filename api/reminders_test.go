@@ -485,3 +485,37 @@ func TestReminders_SentInTimeline(t *testing.T) {
 	}
 	require.Equal(t, []any{e["note"]}, inArchive)
 }
+
+// A person's calendar feed has their open to-dos on their days, not a
+// colleague's, and not one done.
+func TestCalendarFeed_Todos(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	id := b.request(b.agency("Sacramento County Sheriff's Department", "us-ca"), "2017-03-27")
+	staff := b.user("staff@ndlon.example", sunshine.RoleStaff)
+	add := func(token, text string) string {
+		t.Helper()
+		r := b.call("POST", "/api/v1/requests/"+id+"/todos", token, map[string]any{"text": text, "due_on": "2017-04-10"})
+		require.Equal(t, http.StatusCreated, r.status(), r.rec.Body.String())
+		return r.str("id")
+	}
+	mine := add(b.token, "Call the records officer")
+	done := add(b.token, "Check the portal")
+	add(staff, "A colleague's to-do")
+	r := b.call("PATCH", "/api/v1/todos/"+done, b.token, map[string]any{"done": true})
+	require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
+
+	var todos []*ics.VEvent
+	for _, ev := range b.feedEvents(b.calendarPath(b.token)) {
+		if strings.HasPrefix(ev.Id(), "todo-") {
+			todos = append(todos, ev)
+		}
+	}
+	require.Len(t, todos, 1)
+	require.Equal(t, "todo-"+mine+"@sunshine", todos[0].Id())
+	require.Equal(t, "To do: Call the records officer (All communications with ICE since 20 January 2017)", todos[0].GetProperty(ics.ComponentPropertySummary).Value)
+	start, err := todos[0].GetAllDayStartAt()
+	require.NoError(t, err)
+	require.Equal(t, "2017-04-10", start.Format("2006-01-02"))
+	require.Equal(t, "/requests/"+id+"#todo-"+mine, todos[0].GetProperty(ics.ComponentPropertyUrl).Value)
+}
