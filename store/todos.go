@@ -284,11 +284,15 @@ func (s *Store) OpenTodos(ctx context.Context, userID string, by deadline.Date) 
 
 // queueTodoEmail owes a person the email of their to-dos on a day, sent
 // at their hour (their digest hour, 7:00 by default, in the
-// organization's time zone), at once when it has passed. One already
+// organization's time zone), at once when it has passed; none for a day
+// already past. One already
 // pending lists the new to-do when it goes (it reads them then). One
 // already sent that day goes again, listing the day's to-dos anew, when
 // someone else set this one: its person would not know of it otherwise.
 func (s *Store) queueTodoEmail(ctx context.Context, tx sqlx.ExtContext, org, userID string, day, today deadline.Date) error {
+	if day.Before(today) {
+		return nil // a late to-do opened again: its day's email is past
+	}
 	actor := actorID(ctx)
 	again := day == today && (actor == nil || *actor != userID)
 	const q = `INSERT INTO reminders (org_id, recipient_id, kind, due_on, occurrence, next_attempt_at, sender_id)

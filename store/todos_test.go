@@ -226,3 +226,27 @@ func todoIDs(ts []*sunshine.Todo) []string {
 	}
 	return ids
 }
+
+// A late to-do opened again owes no email for its past day; one moved to
+// a day to come does.
+func TestStore_TodoLateReopened(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	r := b.request(t, b.agency(t, "Sacramento County Sheriff's Department", "us-ca"), "Communications with ICE", "2017-03-27")
+	todo, err := b.s.AddTodo(b.ctx, r.ID, sunshine.TodoInput{Text: ptr("Call the records officer"), DueOn: ptr(d("2017-04-05"))})
+	require.NoError(t, err)
+	_, err = b.s.UpdateTodo(b.ctx, todo.ID, sunshine.TodoInput{Done: ptr(true)})
+	require.NoError(t, err)
+	claimed, err := b.s.ClaimReminders(b.ctx, now, 100, time.Minute)
+	require.NoError(t, err)
+	require.Len(t, claimed, 1)
+	require.NoError(t, b.s.CancelReminder(b.ctx, claimed[0], "every to-do of its day was done"))
+
+	b.clk.Set(now.AddDate(0, 0, 2)) // Fri 7 Apr
+	_, err = b.s.UpdateTodo(b.ctx, todo.ID, sunshine.TodoInput{Done: ptr(false)})
+	require.NoError(t, err)
+	require.Empty(t, b.todoEmails(t), "its day is past: no email for it")
+	_, err = b.s.UpdateTodo(b.ctx, todo.ID, sunshine.TodoInput{DueOn: ptr(d("2017-04-10"))})
+	require.NoError(t, err)
+	require.Contains(t, b.todoEmails(t), b.fx.Admin.ID+" 2017-04-10")
+}

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -34,14 +35,27 @@ type todoRow struct {
 	DoneWhen    string // when it was done, in the organization's time zone
 }
 
-// todoFields is what a to-do form's fields show: the form and the panel.
+// todoFields is what a to-do form's fields show: the form and the panel,
+// and for a to-do whose person was deactivated, that person (the choice
+// it has, kept unless another is chosen).
 type todoFields struct {
 	Form *reqForm
 	*todoPanel
+	Gone *sunshine.User
 }
 
-// Fields pairs a form with the panel, for the todofields template.
-func (p *todoPanel) Fields(f *reqForm) todoFields { return todoFields{f, p} }
+// Fields pairs the form adding a to-do with the panel, for the todofields
+// template.
+func (p *todoPanel) Fields(f *reqForm) todoFields { return todoFields{Form: f, todoPanel: p} }
+
+// RowFields is Fields for a to-do's change form.
+func (p *todoPanel) RowFields(r todoRow) todoFields {
+	f := todoFields{Form: r.Form, todoPanel: p}
+	if !slices.ContainsFunc(p.People, func(u *sunshine.User) bool { return u.ID == r.T.AssigneeID }) {
+		f.Gone = &sunshine.User{ID: r.T.AssigneeID, Name: r.T.AssigneeName}
+	}
+	return f
+}
 
 // loadTodos fills the request page's to-dos panel: its to-dos, each with
 // its change form, and the form adding one for the person signed in.

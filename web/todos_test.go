@@ -131,3 +131,26 @@ func (b *bundle) addTodo(fx storetest.Fixture, text string) *sunshine.Todo {
 }
 
 func now2017() deadline.Date { return deadline.MustParseDate("2017-04-05") }
+
+// A to-do whose person was deactivated keeps them as its choice in its
+// change form (saving another change does not give it to someone else
+// unseen); a new to-do offers only active people.
+func TestRequestPage_TodoOfSomeoneDeactivated(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	ana := &sunshine.User{Email: "ana@ndlon.example", Name: "Ana", Role: sunshine.RoleStaff}
+	require.NoError(t, b.st.CreateUser(b.fx.Ctx, ana))
+	text, due := "Call the records officer", now2017().AddDays(2)
+	todo, err := b.st.AddTodo(b.fx.Ctx, r.ID, sunshine.TodoInput{Text: &text, DueOn: &due, AssigneeID: &ana.ID})
+	require.NoError(t, err)
+	_, err = b.st.SetUserActive(b.fx.Ctx, ana.ID, false)
+	require.NoError(t, err)
+	page := body(b.get("/requests/" + r.ID))
+	require.Contains(t, page, `<option value="`+ana.ID+`" selected>Ana (deactivated)</option>`)
+	require.Equal(t, 1, strings.Count(page, `<option value="`+ana.ID+`"`), "in its own form only")
+	requireRedirect(t, b.post("/todos/"+todo.ID, url.Values{"text": {"Call the records officer today"}, "due_on": {due.String()}, "assignee_id": {ana.ID}}), "/requests/"+r.ID)
+	still, err := b.st.FindTodo(b.fx.Ctx, todo.ID)
+	require.NoError(t, err)
+	require.Equal(t, ana.ID, still.AssigneeID)
+	require.Equal(t, "Call the records officer today", still.Text)
+}
