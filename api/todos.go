@@ -96,6 +96,10 @@ func (s *Server) handleTodoUpdate(c *gin.Context) {
 	if !ok {
 		return
 	}
+	if in.AssigneeID != nil && *in.AssigneeID == "" {
+		fail(c, sunshine.FieldInvalid("assignee_id", "cannot be empty: a to-do is always someone's"))
+		return
+	}
 	t, err := s.store.UpdateTodo(c.Request.Context(), c.Param("id"), in)
 	if err != nil {
 		fail(c, err)

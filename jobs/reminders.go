@@ -493,13 +493,14 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder, lk *ba
 }
 
 // composeTodos writes a person's to-dos email for a day, read when it is
-// sent: the open to-dos due that day, and those still open from before.
-// None left due that day (done, moved or removed meanwhile) cancels it:
-// the earlier ones had their own day's email. Its Message-ID names the
+// sent: the open to-dos due that day (or handed to them that day, late),
+// and those still open from before. None left due that day (done, moved
+// or removed meanwhile) cancels it: the earlier ones had their own day's
+// email. Its Message-ID names the
 // to-dos it lists: one sent again for a to-do set later that day is a new
 // message.
 func (j *Reminders) composeTodos(ctx context.Context, c store.ClaimedReminder, org *sunshine.Organization, user *sunshine.User, msg mail.Message) (mail.Message, string, string, error) {
-	e, err := j.store.TodosEmailed(ctx, user.ID, c.Occurrence)
+	e, err := j.store.TodosEmailed(ctx, c.ID, user.ID, c.Occurrence)
 	if err != nil {
 		return msg, "", "", err
 	}
@@ -513,6 +514,9 @@ func (j *Reminders) composeTodos(ctx context.Context, c store.ClaimedReminder, o
 			ids = append(ids, t.ID)
 			out[i] = mail.TodoItem{Text: t.Text, DueOn: t.DueOn, RequestTitle: t.RequestTitle,
 				RequestURL: j.cfg.BaseURL + "/requests/" + t.RequestID + "#todos", SetBy: e.SetBy[t.ID]}
+			if t.DueOn != c.Occurrence {
+				out[i].Late = true // handed to them late, or still open from before
+			}
 		}
 		return out
 	}

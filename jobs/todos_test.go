@@ -76,3 +76,33 @@ func TestTodos_OverSMTP(t *testing.T) {
 	require.Contains(t, full.HTML, `<a href="`+link+`" style="color: #0b4f9c;">All communications with ICE since 20 January 2017</a> <span style="color: #4a4a4a;">(set by Admin of ndlon)</span>`)
 	require.Contains(t, full.Text, "All your to-dos: https://sunshine.example/#todos")
 }
+
+// A late to-do handed to a colleague is in the colleague's email that
+// day, saying the day it was for.
+func TestTodos_HandedLate(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	fake := &mail.Fake{}
+	r := b.runner(fake)
+	ctx := context.Background()
+	ana := &sunshine.User{Email: "ana@ndlon.example", Name: "Ana", Role: sunshine.RoleStaff}
+	require.NoError(t, b.st.CreateUser(b.fx.Ctx, ana))
+	text, due := "Call the records officer", deadline.MustParseDate("2017-03-27")
+	todo, err := b.st.AddTodo(b.fx.Ctx, b.req.ID, sunshine.TodoInput{Text: &text, DueOn: &due})
+	require.NoError(t, err)
+	_, err = r.Deliver(ctx)
+	require.NoError(t, err)
+	require.Len(t, fake.Sent(), 1, "the admin's, that day")
+
+	b.clock.Set(at("2017-03-29"))
+	_, err = b.st.UpdateTodo(b.fx.Ctx, todo.ID, sunshine.TodoInput{AssigneeID: &ana.ID})
+	require.NoError(t, err)
+	res, err := r.Deliver(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 1, res.Sent)
+	m := fake.Sent()[1]
+	require.Equal(t, "ana@ndlon.example", m.To)
+	require.Equal(t, "To do on Wed 29 Mar 2017: Call the records officer (ndlon)", m.Subject)
+	require.Contains(t, m.Text, "- Call the records officer (was for Mon 27 Mar 2017)")
+	require.Contains(t, m.Text, "(set by Admin of ndlon)")
+}

@@ -620,6 +620,7 @@ type TodoItem struct {
 	RequestTitle string
 	RequestURL   string
 	SetBy        string // who set it, "" when its person did
+	Late         bool   // due before the email's day
 }
 
 // RenderTodos renders a person's to-dos email for a day.

@@ -212,7 +212,15 @@ func (s *Store) UpdateUser(ctx context.Context, id string, upd sunshine.UserUpda
 			return err
 		}
 		if u.Active {
-			return nil
+			if !active {
+				return nil
+			}
+			// Back: their to-dos' emails to come are owed again.
+			_, err := tx.ExecContext(ctx, `UPDATE reminders m SET status = 'pending', attempts = 0, last_error = '',
+					next_attempt_at = GREATEST($3, m.next_attempt_at)
+				FROM organizations o WHERE o.id = m.org_id AND m.org_id = $1 AND m.recipient_id = $2 AND m.kind = 'todo'
+				AND m.status = 'cancelled' AND m.occurrence >= ($3::timestamptz AT TIME ZONE o.time_zone)::date`, org, id, s.clock.Now())
+			return translate(err, "to-do emails")
 		}
 		return s.endAccess(ctx, tx, org, id)
 	})

@@ -4,8 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
+	"strings"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	sunshine "github.com/sunshine-records/sunshine"
 	"github.com/sunshine-records/sunshine/deadline"
@@ -76,7 +79,7 @@ func (s *Store) AddTodo(ctx context.Context, requestID string, in sunshine.TodoI
 		if err != nil {
 			return translate(err, "to-do")
 		}
-		if err := s.queueTodoEmail(ctx, tx, org, *in.AssigneeID, *in.DueOn, today); err != nil {
+		if err := s.queueTodoEmail(ctx, tx, org, *in.AssigneeID, *in.DueOn, today, id); err != nil {
 			return err
 		}
 		return addEvent(ctx, tx, r, sunshine.EventTodoAdded, today, *in.Text, todoEventData(id, *in.DueOn, *in.AssigneeID))
@@ -146,7 +149,7 @@ func (s *Store) UpdateTodo(ctx context.Context, todoID string, in sunshine.TodoI
 			return err
 		}
 		if !after.Done && (in.DueOn != nil || in.AssigneeID != nil || in.Done != nil) {
-			if err := s.queueTodoEmail(ctx, tx, org, after.AssigneeID, after.DueOn, today); err != nil {
+			if err := s.queueTodoEmail(ctx, tx, org, after.AssigneeID, after.DueOn, today, after.ID); err != nil {
 				return err
 			}
 		}
@@ -284,42 +287,60 @@ func (s *Store) OpenTodos(ctx context.Context, userID string, by deadline.Date) 
 
 // queueTodoEmail owes a person the email of their to-dos on a day, sent
 // at their hour (their digest hour, 7:00 by default, in the
-// organization's time zone), at once when it has passed; none for a day
-// already past. One already
-// pending lists the new to-do when it goes (it reads them then). One
+// organization's time zone), at once when it has passed. One already
+// pending lists the new to-do when it goes (it reads them then); one
+// being sent this instant is read again, so none is left out. One
 // already sent that day goes again, listing the day's to-dos anew, when
 // someone else set this one: its person would not know of it otherwise.
-func (s *Store) queueTodoEmail(ctx context.Context, tx sqlx.ExtContext, org, userID string, day, today deadline.Date) error {
-	if day.Before(today) {
-		return nil // a late to-do opened again: its day's email is past
-	}
+// For a to-do whose day is past (opened again, handed to someone), only
+// someone else's change owes an email: today's, which lists it
+// (payload, its ID) with that day's.
+func (s *Store) queueTodoEmail(ctx context.Context, tx sqlx.ExtContext, org, userID string, day, today deadline.Date, todoID string) error {
 	actor := actorID(ctx)
-	again := day == today && (actor == nil || *actor != userID)
-	const q = `INSERT INTO reminders (org_id, recipient_id, kind, due_on, occurrence, next_attempt_at, sender_id)
-		SELECT o.id, $2, 'todo', $3, $3, GREATEST($4, ($3::date + make_interval(hours => COALESCE(up.digest_hour, 7))) AT TIME ZONE o.time_zone), $6
+	someoneElse := actor == nil || *actor != userID
+	handed := ""
+	if day.Before(today) {
+		if !someoneElse {
+			return nil // their own late to-do: they know
+		}
+		day, handed = today, todoID
+	}
+	again := day == today && someoneElse
+	const q = `INSERT INTO reminders (org_id, recipient_id, kind, due_on, occurrence, next_attempt_at, sender_id, payload)
+		SELECT o.id, $2, 'todo', $3, $3, GREATEST($4, ($3::date + make_interval(hours => COALESCE(up.digest_hour, 7))) AT TIME ZONE o.time_zone), $6, $7
 		FROM organizations o LEFT JOIN user_preferences up ON up.user_id = $2 WHERE o.id = $1
 		ON CONFLICT (recipient_id, occurrence) WHERE kind = 'todo'
-		DO UPDATE SET status = 'pending', attempts = 0, claimed_at = NULL, last_error = '', next_attempt_at = EXCLUDED.next_attempt_at
-		WHERE reminders.status = 'cancelled' OR (reminders.status = 'sent' AND $5)`
-	_, err := tx.ExecContext(ctx, q, org, userID, day, s.clock.Now(), again, actor)
+		DO UPDATE SET status = 'pending', attempts = 0, claimed_at = NULL, last_error = '', next_attempt_at = EXCLUDED.next_attempt_at,
+			payload = CASE WHEN EXCLUDED.payload = '' THEN reminders.payload
+				WHEN reminders.status <> 'pending' OR reminders.payload = '' THEN EXCLUDED.payload
+				ELSE reminders.payload || ',' || EXCLUDED.payload END
+		WHERE reminders.status = 'cancelled' OR (reminders.status = 'sent' AND $5)
+			OR (reminders.status = 'pending' AND (reminders.claimed_at IS NOT NULL OR EXCLUDED.payload <> ''))`
+	_, err := tx.ExecContext(ctx, q, org, userID, day, s.clock.Now(), again, actor, handed)
 	return translate(err, "to-do email")
 }
 
 // TodoEmail is what a person's to-do email for a day lists, read when it
-// is sent: their open to-dos due that day, and those still open from
-// before.
+// is sent: their open to-dos due that day or handed to them that day
+// (Due), and those still open from before (Earlier).
 type TodoEmail struct {
 	Due, Earlier []*sunshine.Todo
 	// SetBy names who set each to-do, by to-do ID, when not its person.
 	SetBy map[string]string
 }
 
-// TodosEmailed returns the to-dos a person's email for day lists.
-func (s *Store) TodosEmailed(ctx context.Context, userID string, day deadline.Date) (*TodoEmail, error) {
+// TodosEmailed returns the to-dos a person's to-do email (reminderID) for
+// day lists: at most MaxOpenTodos, the day's first.
+func (s *Store) TodosEmailed(ctx context.Context, reminderID, userID string, day deadline.Date) (*TodoEmail, error) {
 	org, err := orgID(ctx)
 	if err != nil {
 		return nil, err
 	}
+	var payload string
+	if err := sqlx.GetContext(ctx, s.q(), &payload, `SELECT payload FROM reminders WHERE org_id = $1 AND id = $2`, org, reminderID); err != nil {
+		return nil, translate(err, "to-do email")
+	}
+	handed := strings.Split(payload, ",")
 	var rows []struct {
 		sunshine.Todo
 		SetBy string `db:"set_by"`
@@ -327,7 +348,7 @@ func (s *Store) TodosEmailed(ctx context.Context, userID string, day deadline.Da
 	err = sqlx.SelectContext(ctx, s.q(), &rows, `SELECT x.*, COALESCE(NULLIF(c.name, ''), c.email, '') AS set_by FROM (`+todoSelect+`
 		WHERE t.org_id = $1 AND t.assignee_id = $2 AND t.done_at IS NULL AND t.due_on <= $3) x
 		LEFT JOIN users c ON c.id = x.created_by AND c.id <> x.assignee_id
-		ORDER BY x.due_on, x.created_at, x.id LIMIT 200`, org, userID, day)
+		ORDER BY x.due_on = $3 OR x.id::text = ANY($4) DESC, x.due_on, x.created_at, x.id LIMIT 200`, org, userID, day, pq.Array(handed))
 	if err != nil {
 		return nil, translate(err, "to-dos")
 	}
@@ -337,7 +358,7 @@ func (s *Store) TodosEmailed(ctx context.Context, userID string, day deadline.Da
 		if rows[i].SetBy != "" {
 			e.SetBy[t.ID] = rows[i].SetBy
 		}
-		if t.DueOn == day {
+		if t.DueOn == day || slices.Contains(handed, t.ID) {
 			e.Due = append(e.Due, t)
 		} else {
 			e.Earlier = append(e.Earlier, t)

@@ -115,7 +115,7 @@ func TestStore_Todos(t *testing.T) {
 	require.Equal(t, time.Date(2017, 4, 7, 13, 0, 0, 0, time.UTC), m.NextAttempt.UTC(), "at her hour, 9:00 in New York")
 	require.Equal(t, time.Date(2017, 4, 10, 11, 0, 0, 0, time.UTC), emails[admin.ID+" 2017-04-10"].NextAttempt.UTC(), "7:00 by default")
 
-	e, err := b.s.TodosEmailed(mariaCtx, maria.ID, d("2017-04-07"))
+	e, err := b.s.TodosEmailed(mariaCtx, m.ID, maria.ID, d("2017-04-07"))
 	require.NoError(t, err)
 	require.Len(t, e.Due, 2)
 	require.Empty(t, e.Earlier)
@@ -126,7 +126,7 @@ func TestStore_Todos(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, done.Done)
 	require.Equal(t, maria.Name, done.DoneByName)
-	e, err = b.s.TodosEmailed(mariaCtx, maria.ID, d("2017-04-07"))
+	e, err = b.s.TodosEmailed(mariaCtx, m.ID, maria.ID, d("2017-04-07"))
 	require.NoError(t, err)
 	require.Len(t, e.Due, 1, "a done to-do is not emailed")
 	again, err := b.s.UpdateTodo(mariaCtx, call.ID, sunshine.TodoInput{Done: ptr(true)})
@@ -249,4 +249,53 @@ func TestStore_TodoLateReopened(t *testing.T) {
 	_, err = b.s.UpdateTodo(b.ctx, todo.ID, sunshine.TodoInput{DueOn: ptr(d("2017-04-10"))})
 	require.NoError(t, err)
 	require.Contains(t, b.todoEmails(t), b.fx.Admin.ID+" 2017-04-10")
+}
+
+// A late to-do someone hands to a colleague (or opens again for them) is
+// in the colleague's email today, with that day's; a person back from
+// deactivation gets their to-dos' emails to come; an email being sent
+// when a to-do is added is read again, so it leaves none out.
+func TestStore_TodoEmailsOwedAgain(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	r := b.request(t, b.agency(t, "Sacramento County Sheriff's Department", "us-ca"), "Communications with ICE", "2017-03-27")
+	maria, mariaCtx := staffOf(t, b.s, b.fx, "maria@ndlon.example")
+	late, err := b.s.AddTodo(b.ctx, r.ID, sunshine.TodoInput{Text: ptr("Call the records officer"), DueOn: ptr(d("2017-04-05"))})
+	require.NoError(t, err)
+	claimed, err := b.s.ClaimReminders(b.ctx, now, 100, time.Minute)
+	require.NoError(t, err)
+	require.Len(t, claimed, 1)
+	require.NoError(t, b.s.MarkReminderSent(b.ctx, claimed[0], store.Delivery{Subject: "To do"}, now))
+
+	b.clk.Set(now.AddDate(0, 0, 2)) // Fri 7 Apr: the to-do is late
+	_, err = b.s.UpdateTodo(b.ctx, late.ID, sunshine.TodoInput{AssigneeID: &maria.ID})
+	require.NoError(t, err)
+	m := b.todoEmails(t)[maria.ID+" 2017-04-07"]
+	require.NotNil(t, m, "handed to her late: today's email")
+	e, err := b.s.TodosEmailed(mariaCtx, m.ID, maria.ID, d("2017-04-07"))
+	require.NoError(t, err)
+	require.Equal(t, []string{late.ID}, todoIDs(e.Due), "listed as hers today, not as still open from before")
+	require.Empty(t, e.Earlier)
+
+	// Claimed for sending when another to-do comes: read again.
+	claimed, err = b.s.ClaimReminders(b.ctx, b.clk.Now(), 100, time.Minute)
+	require.NoError(t, err)
+	require.Len(t, claimed, 1)
+	_, err = b.s.AddTodo(b.ctx, r.ID, sunshine.TodoInput{Text: ptr("Check the portal"), DueOn: ptr(d("2017-04-07")), AssigneeID: &maria.ID})
+	require.NoError(t, err)
+	require.NoError(t, b.s.MarkReminderSent(b.ctx, claimed[0], store.Delivery{Subject: "To do"}, b.clk.Now()))
+	require.Contains(t, b.todoEmails(t), maria.ID+" 2017-04-07", "the claim in flight no longer holds: it is sent again, with both")
+	e, err = b.s.TodosEmailed(mariaCtx, m.ID, maria.ID, d("2017-04-07"))
+	require.NoError(t, err)
+	require.Len(t, e.Due, 2)
+
+	// Away and back: the email of a day to come is owed again.
+	_, err = b.s.AddTodo(b.ctx, r.ID, sunshine.TodoInput{Text: ptr("Draft the appeal"), DueOn: ptr(d("2017-04-12")), AssigneeID: &maria.ID})
+	require.NoError(t, err)
+	_, err = b.s.SetUserActive(b.ctx, maria.ID, false)
+	require.NoError(t, err)
+	require.NotContains(t, b.todoEmails(t), maria.ID+" 2017-04-12")
+	_, err = b.s.SetUserActive(b.ctx, maria.ID, true)
+	require.NoError(t, err)
+	require.Contains(t, b.todoEmails(t), maria.ID+" 2017-04-12")
 }

@@ -42,11 +42,14 @@ type todoFields struct {
 	Form *reqForm
 	*todoPanel
 	Gone *sunshine.User
+	Hint bool // the form adding a to-do has a hint for its text
 }
 
 // Fields pairs the form adding a to-do with the panel, for the todofields
 // template.
-func (p *todoPanel) Fields(f *reqForm) todoFields { return todoFields{Form: f, todoPanel: p} }
+func (p *todoPanel) Fields(f *reqForm) todoFields {
+	return todoFields{Form: f, todoPanel: p, Hint: true}
+}
 
 // RowFields is Fields for a to-do's change form.
 func (p *todoPanel) RowFields(r todoRow) todoFields {
@@ -148,12 +151,11 @@ func (s *Server) handleTodoCreate(c *gin.Context) {
 		s.actionFailed(c, f, err, set)
 		return
 	}
-	who := t.AssigneeName
+	note := "To-do added for " + t.AssigneeName + ", " + t.DueOn.Format("Mon 2 Jan 2006") + ": it is emailed to them that day."
 	if p, _ := sunshine.PrincipalFrom(ctxOf(c)); p.UserID == t.AssigneeID {
-		who = "you"
+		note = "To-do added for you, " + t.DueOn.Format("Mon 2 Jan 2006") + ": it is on your dashboard, and emailed to you that day."
 	}
-	s.redirectBackLink(c, requestPath(t.RequestID), "To-do added for "+who+", "+t.DueOn.Format("Mon 2 Jan 2006")+": emailed that morning.",
-		&noteLink{"#todo-" + t.ID, "See it"})
+	s.redirectBackLink(c, requestPath(t.RequestID), note, &noteLink{"#todo-" + t.ID, "See it"})
 }
 
 // handleTodoUpdate changes a to-do's text, day or person.

@@ -22,7 +22,7 @@ func TestBrowser_Todos(t *testing.T) {
 	b.do("add a to-do", chromedp.SendKeys(chromedp.CSS(`#todo-text`), "Call the records officer about the index"),
 		chromedp.SetValue(chromedp.CSS(`#todo-due-on`), "2017-04-07"),
 		chromedp.Click(chromedp.CSS(`#todo-add button[type="submit"]`)))
-	b.waitText("the note", "To-do added for you, Fri 7 Apr 2017: emailed that morning.", "Fri 7 Apr 2017, you: Call the records officer about the index")
+	b.waitText("the note", "To-do added for you, Fri 7 Apr 2017: it is on your dashboard, and emailed to you that day.", "Fri 7 Apr 2017, you: Call the records officer about the index")
 	b.screenshot("request-todos")
 
 	b.do("open the dashboard", chromedp.Navigate(ls.url+"/"))

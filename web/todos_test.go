@@ -41,7 +41,7 @@ func TestRequestPage_Todos(t *testing.T) {
 	todo := todos[0]
 	require.Equal(t, maria.ID, todo.AssigneeID)
 	page = body(b.get(loc))
-	require.Contains(t, page, `To-do added for Maria, Fri 7 Apr 2017: emailed that morning. <a href="#todo-`+todo.ID+`">See it</a>`)
+	require.Contains(t, page, `To-do added for Maria, Fri 7 Apr 2017: it is emailed to them that day. <a href="#todo-`+todo.ID+`">See it</a>`)
 	require.Contains(t, page, `<li id="todo-`+todo.ID+`">
     <p><strong><time datetime="2017-04-07">Fri 7 Apr 2017</time></strong>, Maria: Call the records officer</p>`)
 	require.Contains(t, page, "To-do for Maria (maria@ndlon.example) by Fri 7 Apr 2017: “Call the records officer” — Admin of ndlon", "in the timeline, by whom")
