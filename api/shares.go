@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
 )
 
 // A request's shared page (store.ShareRequest): a read-only page for
@@ -21,6 +22,10 @@ type shareJSON struct {
 	URL       *string    `json:"url"`
 	CreatedAt *time.Time `json:"created_at"`
 	CreatedBy *string    `json:"created_by"` // a name
+	// ExpiresOn is the link's last day, null for none; Expired, that it
+	// has passed.
+	ExpiresOn *deadline.Date `json:"expires_on"`
+	Expired   bool           `json:"expired"`
 }
 
 func (s *Server) respondShare(c *gin.Context, status int, requestID string) {
@@ -32,7 +37,7 @@ func (s *Server) respondShare(c *gin.Context, status int, requestID string) {
 	}
 	out := shareJSON{}
 	if sh != nil {
-		out = shareJSON{Shared: true, CreatedAt: &sh.CreatedAt, CreatedBy: &sh.CreatedBy}
+		out = shareJSON{Shared: true, CreatedAt: &sh.CreatedAt, CreatedBy: &sh.CreatedBy, ExpiresOn: sh.ExpiresOn, Expired: sh.Expired}
 		if p, _ := sunshine.PrincipalFrom(ctx); p.Role.CanWrite() {
 			url := s.cfg.BaseURL + "/shared/" + sh.Token
 			out.URL = &url
@@ -50,7 +55,8 @@ func (s *Server) handleShareGet(c *gin.Context) {
 // new link replaces the one sent before. The body may be empty.
 func (s *Server) handleSharePut(c *gin.Context) {
 	var in struct {
-		Renew optional[bool] `json:"renew"`
+		Renew     optional[bool]   `json:"renew"`
+		ExpiresOn optional[string] `json:"expires_on"`
 	}
 	emptyBodyAsObject(c)
 	if err := decodeJSON(c, &in); err != nil {
@@ -59,13 +65,30 @@ func (s *Server) handleSharePut(c *gin.Context) {
 	}
 	var fe fieldErrors
 	renew := set(&fe, "renew", in.Renew)
+	var last deadline.Date
+	if in.ExpiresOn.given(&fe, "expires_on") && !in.ExpiresOn.Null {
+		if last = fe.date("expires_on", &in.ExpiresOn.Value); last.IsZero() && in.ExpiresOn.Value == "" {
+			fe.add("expires_on", "must be a date YYYY-MM-DD, or null for none")
+		}
+	}
 	if err := fe.err(); err != nil {
 		fail(c, err)
 		return
 	}
-	if _, err := s.store.ShareRequest(c.Request.Context(), c.Param("id"), renew != nil && *renew); err != nil {
+	ctx := c.Request.Context()
+	if err := s.store.CheckShareExpiry(ctx, last); err != nil {
+		fail(c, err) // before the page is made: a refused day changes nothing
+		return
+	}
+	if _, err := s.store.ShareRequest(ctx, c.Param("id"), renew != nil && *renew); err != nil {
 		fail(c, err)
 		return
+	}
+	if in.ExpiresOn.Set {
+		if err := s.store.SetShareExpiry(ctx, c.Param("id"), last); err != nil {
+			fail(c, err)
+			return
+		}
 	}
 	s.respondShare(c, http.StatusOK, c.Param("id"))
 }

@@ -87,3 +87,40 @@ func TestShares_API_Bodies(t *testing.T) {
 	require.Equal(t, http.StatusBadRequest, r.status())
 	require.Equal(t, []string{"renew"}, r.fieldErrors())
 }
+
+// A shared page's last day through the API: set with the page, checked
+// before anything is made, said in GET, cleared with null; past it the
+// page answers 404.
+func TestShares_APIExpiry(t *testing.T) {
+	t.Parallel()
+	b := setupDocs(t, 0)
+	req := b.request(b.agency("Sheriff", "us-ca"), "2017-03-27")
+	path := "/api/v1/requests/" + req + "/share"
+	for _, body := range []string{`{"expires_on":"2017-04-04"}`, `{"expires_on":"2020-01-01"}`, `{"expires_on":"soon"}`, `{"expires_on":""}`, `{"expires_on":7}`} {
+		r := b.call("PUT", path, b.token, body)
+		require.Equal(t, http.StatusBadRequest, r.status(), body)
+		require.Equal(t, []string{"expires_on"}, r.fieldErrors(), body)
+	}
+	require.Equal(t, false, b.call("GET", path, b.token, nil).body["shared"], "a refused day made nothing")
+
+	r := b.call("PUT", path, b.token, `{"expires_on":"2017-04-06"}`)
+	require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
+	require.Equal(t, "2017-04-06", r.str("expires_on"))
+	require.Equal(t, false, r.body["expired"])
+	page := r.str("url")
+	opens := func() bool {
+		_, err := b.st.SharedPage(t.Context(), strings.TrimPrefix(page, "/shared/"))
+		return err == nil
+	}
+	require.True(t, opens())
+
+	b.clk.Set(now.AddDate(0, 0, 2))
+	require.False(t, opens(), "past its last day")
+	r = b.call("GET", path, b.token, nil)
+	require.Equal(t, true, r.body["expired"])
+	r = b.call("PUT", path, b.token, `{"expires_on":null}`)
+	require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
+	require.Nil(t, r.body["expires_on"])
+	require.Equal(t, page, r.str("url"), "the same link")
+	require.True(t, opens())
+}

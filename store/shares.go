@@ -26,12 +26,98 @@ type Share struct {
 	Token     string    `db:"token"`
 	CreatedAt time.Time `db:"created_at"`
 	CreatedBy string    `db:"created_by"` // a name, "" when unknown
+	// ExpiresOn is the last day its link works, in the organization's
+	// time zone; nil: until sharing stops. Expired: that day has passed.
+	ExpiresOn *deadline.Date `db:"expires_on"`
+	Expired   bool           `db:"expired"`
+}
+
+// shareWorks is the SQL test that a shared page sh of organization o opens
+// at $now (a timestamptz): it has no last day, or that day has not
+// passed in the organization's time zone.
+func shareWorks(now string) string {
+	return `(sh.expires_on IS NULL OR sh.expires_on >= (` + now + ` AT TIME ZONE o.time_zone)::date)`
+}
+
+// MaxShareDays is how far ahead a shared page's last day may be.
+const MaxShareDays = 2 * 366
+
+// CheckShareExpiry checks a shared page's last day as SetShareExpiry does,
+// changing nothing: the API checks it before it makes the page.
+func (s *Store) CheckShareExpiry(ctx context.Context, last deadline.Date) error {
+	org, err := orgID(ctx)
+	if err != nil {
+		return err
+	}
+	return s.checkShareExpiry(ctx, s.q(), org, last)
+}
+
+func (s *Store) checkShareExpiry(ctx context.Context, q sqlx.QueryerContext, org string, last deadline.Date) error {
+	if last.IsZero() {
+		return nil
+	}
+	today, err := s.orgToday(ctx, q, org)
+	if err != nil {
+		return err
+	}
+	switch {
+	case last.Before(today):
+		return sunshine.FieldInvalid("expires_on", "must be today (%s) or later", today)
+	case today.AddDays(MaxShareDays).Before(last):
+		return sunshine.FieldInvalid("expires_on", "must be within two years")
+	}
+	return nil
+}
+
+// SetShareExpiry sets the last day a request's shared page opens (the
+// organization's date, from today to MaxShareDays ahead), or clears it
+// (the zero Date): then it opens until sharing stops. A request not
+// shared is EConflict.
+func (s *Store) SetShareExpiry(ctx context.Context, requestID string, last deadline.Date) error {
+	org, err := orgID(ctx)
+	if err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		r, err := s.findRequest(ctx, tx, org, requestID, true)
+		if err != nil {
+			return err
+		}
+		if err := s.checkShareExpiry(ctx, tx, org, last); err != nil {
+			return err
+		}
+		var arg *deadline.Date
+		if !last.IsZero() {
+			arg = &last
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE request_shares SET expires_on = $3
+			WHERE org_id = $1 AND request_id = $2 AND expires_on IS DISTINCT FROM $3`, org, requestID, arg)
+		if err != nil {
+			return translate(err, "shared page")
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			var shared bool
+			if err := tx.GetContext(ctx, &shared, `SELECT EXISTS (SELECT 1 FROM request_shares WHERE org_id = $1 AND request_id = $2)`, org, requestID); err != nil {
+				return translate(err, "shared page")
+			}
+			if !shared {
+				return sunshine.Errorf(sunshine.EConflict, "the request has no shared page: make one first")
+			}
+			return nil // as it was
+		}
+		data := map[string]string{"action": "expiry_cleared"}
+		if arg != nil {
+			data = map[string]string{"action": "expiry_set", "expires_on": last.String()}
+		}
+		return addEvent(ctx, tx, r, sunshine.EventShareChanged, s.today(r), "", data)
+	})
 }
 
 // ShareRequest makes a shared page for a request of the caller's
 // organization and returns its token. A request shared already keeps its
 // link (a second click, a colleague's stale page), unless renew: then a
-// new link replaces it, and the old one stops working.
+// new link replaces it, and the old one stops working; the new one keeps
+// the last day set (SetShareExpiry), unless that day has passed.
 func (s *Store) ShareRequest(ctx context.Context, requestID string, renew bool) (string, error) {
 	org, err := orgID(ctx)
 	if err != nil {
@@ -54,8 +140,12 @@ func (s *Store) ShareRequest(ctx context.Context, requestID string, renew bool) 
 		case err != nil && !errors.Is(err, sql.ErrNoRows):
 			return translate(err, "shared page")
 		}
+		// A new link keeps the last day set, unless it has passed: the
+		// new link is to work.
 		_, err = tx.ExecContext(ctx, `INSERT INTO request_shares (org_id, request_id, token, created_by, created_at) VALUES ($1, $2, $3, $4, $5)
-			ON CONFLICT (org_id, request_id) DO UPDATE SET token = EXCLUDED.token, created_by = EXCLUDED.created_by, created_at = EXCLUDED.created_at`,
+			ON CONFLICT (org_id, request_id) DO UPDATE SET token = EXCLUDED.token, created_by = EXCLUDED.created_by, created_at = EXCLUDED.created_at,
+				expires_on = CASE WHEN request_shares.expires_on < ($5::timestamptz AT TIME ZONE (SELECT time_zone FROM organizations WHERE id = $1))::date
+					THEN NULL ELSE request_shares.expires_on END`,
 			org, requestID, token, actorID(ctx), s.clock.Now())
 		if err != nil {
 			return translate(err, "shared page")
@@ -101,8 +191,10 @@ func (s *Store) ShareOf(ctx context.Context, requestID string) (*Share, error) {
 		return nil, err
 	}
 	var sh Share
-	err = sqlx.GetContext(ctx, s.q(), &sh, `SELECT sh.token, sh.created_at, COALESCE(NULLIF(u.name, ''), u.email, '') AS created_by
-		FROM request_shares sh LEFT JOIN users u ON u.id = sh.created_by WHERE sh.org_id = $1 AND sh.request_id = $2`, org, requestID)
+	err = sqlx.GetContext(ctx, s.q(), &sh, `SELECT sh.token, sh.created_at, COALESCE(NULLIF(u.name, ''), u.email, '') AS created_by,
+			sh.expires_on, NOT `+shareWorks("$3::timestamptz")+` AS expired
+		FROM request_shares sh JOIN organizations o ON o.id = sh.org_id LEFT JOIN users u ON u.id = sh.created_by
+		WHERE sh.org_id = $1 AND sh.request_id = $2`, org, requestID, s.clock.Now())
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -176,7 +268,7 @@ type SharedLetter struct {
 var errNoShare = sunshine.Errorf(sunshine.ENotFound, "no shared page")
 
 // SharedPage opens the shared page a token names; ENotFound for a token
-// that names none (never made, replaced, stopped).
+// that names none (never made, replaced, stopped, past its last day).
 func (s *Store) SharedPage(ctx context.Context, token string) (*SharedView, error) {
 	if len(token) != 43 {
 		return nil, errNoShare
@@ -187,7 +279,7 @@ func (s *Store) SharedPage(ctx context.Context, token string) (*SharedView, erro
 		RequestID string `db:"request_id"`
 	}
 	err := sqlx.GetContext(ctx, s.q(), &row, `SELECT sh.org_id, o.name AS org_name, sh.request_id
-		FROM request_shares sh JOIN organizations o ON o.id = sh.org_id WHERE sh.token = $1`, token)
+		FROM request_shares sh JOIN organizations o ON o.id = sh.org_id WHERE sh.token = $1 AND `+shareWorks("$2::timestamptz"), token, s.clock.Now())
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errNoShare
 	}
@@ -222,6 +314,9 @@ type SharedPageRow struct {
 	CreatedAt  time.Time `db:"created_at"`
 	CreatedBy  string    `db:"created_by"` // a name, "" when unknown
 	Documents  int       `db:"documents"`  // marked shared
+	// ExpiresOn and Expired are Share's.
+	ExpiresOn *deadline.Date `db:"expires_on"`
+	Expired   bool           `db:"expired"`
 }
 
 // SharedPages lists the caller's organization's shared pages, newest
@@ -235,11 +330,13 @@ func (s *Store) SharedPages(ctx context.Context) ([]SharedPageRow, error) {
 	var out []SharedPageRow
 	err = sqlx.SelectContext(ctx, s.q(), &out, `SELECT sh.request_id, r.title, a.name AS agency_name, sh.created_at,
 			COALESCE(NULLIF(u.name, ''), u.email, '') AS created_by,
-			(SELECT count(*) FROM documents d WHERE d.org_id = sh.org_id AND d.request_id = sh.request_id AND d.shared AND d.deleted_at IS NULL) AS documents
+			(SELECT count(*) FROM documents d WHERE d.org_id = sh.org_id AND d.request_id = sh.request_id AND d.shared AND d.deleted_at IS NULL) AS documents,
+			sh.expires_on, NOT `+shareWorks("$2::timestamptz")+` AS expired
 		FROM request_shares sh JOIN requests r ON r.org_id = sh.org_id AND r.id = sh.request_id
 		JOIN agencies a ON a.org_id = r.org_id AND a.id = r.agency_id
+		JOIN organizations o ON o.id = sh.org_id
 		LEFT JOIN users u ON u.id = sh.created_by
-		WHERE sh.org_id = $1 ORDER BY sh.created_at DESC, r.title`, org)
+		WHERE sh.org_id = $1 ORDER BY sh.created_at DESC, r.title`, org, s.clock.Now())
 	return out, translate(err, "shared pages")
 }
 
@@ -251,8 +348,9 @@ func (s *Store) SharedDocument(ctx context.Context, token, documentID string) (*
 	}
 	var d sunshine.Document
 	query := `SELECT ` + documentColumns + documentFrom + ` JOIN request_shares sh ON sh.org_id = d.org_id AND sh.request_id = d.request_id
-		WHERE sh.token = $1 AND d.id = $2 AND d.shared AND d.deleted_at IS NULL`
-	if err := sqlx.GetContext(ctx, s.q(), &d, query, token, documentID); err != nil {
+		JOIN organizations o ON o.id = sh.org_id
+		WHERE sh.token = $1 AND d.id = $2 AND d.shared AND d.deleted_at IS NULL AND ` + shareWorks("$3::timestamptz")
+	if err := sqlx.GetContext(ctx, s.q(), &d, query, token, documentID, s.clock.Now()); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, errNoShare
 		}

@@ -3,10 +3,12 @@ package store_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
 	"github.com/sunshine-records/sunshine/store"
 	"github.com/sunshine-records/sunshine/store/storetest"
 )
@@ -135,4 +137,95 @@ func TestStore_SharedPages(t *testing.T) {
 		`share_changed {"action": "new_link"}`,
 		`share_changed {"action": "stopped"}`,
 	}, changes)
+}
+
+// A shared page's link may stop after a last day, the organization's: it
+// opens through that day, not after (its documents neither); a new link
+// for an expired page works again, and clearing the day opens the old one.
+func TestStore_SharedPageExpiry(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	r := b.request(t, b.agency(t, "Sacramento County Sheriff's Department", "us-ca"), "Communications with ICE", "2017-03-27")
+	unshared := b.request(t, b.agency(t, "Fresno County Sheriff", "us-ca"), "Jail contracts", "2017-03-27")
+	doc, err := b.s.CreateDocument(b.ctx, store.NewDocument{RequestID: r.ID, Filename: "released.txt", ContentType: "text/plain",
+		Content: strings.NewReader("the records")})
+	require.NoError(t, err)
+	_, err = b.s.SetDocumentShared(b.ctx, doc.ID, true)
+	require.NoError(t, err)
+	token, err := b.s.ShareRequest(b.ctx, r.ID, false)
+	require.NoError(t, err)
+
+	// now is Wed 5 Apr 2017 11:00 in New York, the organization's zone.
+	for _, tc := range []struct {
+		name string
+		day  string
+		code sunshine.Code
+	}{
+		{"a day past", "2017-04-04", sunshine.EInvalid},
+		{"beyond two years", "2019-04-10", sunshine.EInvalid},
+	} {
+		err := b.s.SetShareExpiry(b.ctx, r.ID, d(tc.day))
+		requireField(t, err, tc.code, "expires_on")
+	}
+	require.Equal(t, sunshine.EConflict, sunshine.ErrorCode(b.s.SetShareExpiry(b.ctx, unshared.ID, d("2017-04-06"))), "not shared")
+	other := storetest.Org(t, b.s, "elsewhere")
+	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(b.s.SetShareExpiry(other.Ctx, r.ID, d("2017-04-06"))))
+
+	require.NoError(t, b.s.SetShareExpiry(b.ctx, r.ID, d("2017-04-06")))
+	require.NoError(t, b.s.SetShareExpiry(b.ctx, r.ID, d("2017-04-06")), "as it was")
+	sh, err := b.s.ShareOf(b.ctx, r.ID)
+	require.NoError(t, err)
+	require.Equal(t, "2017-04-06", sh.ExpiresOn.String())
+	require.False(t, sh.Expired)
+
+	opens := func(when time.Time) bool {
+		t.Helper()
+		b.clk.Set(when)
+		_, pageErr := b.s.SharedPage(t.Context(), token)
+		_, docErr := b.s.SharedDocument(t.Context(), token, doc.ID)
+		require.Equal(t, pageErr == nil, docErr == nil, "the page and its documents alike")
+		if pageErr != nil {
+			require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(pageErr))
+		}
+		return pageErr == nil
+	}
+	require.True(t, opens(time.Date(2017, 4, 7, 3, 59, 0, 0, time.UTC)), "23:59 on its last day in New York")
+	require.False(t, opens(time.Date(2017, 4, 7, 4, 0, 0, 0, time.UTC)), "midnight after it in New York")
+	sh, err = b.s.ShareOf(b.ctx, r.ID)
+	require.NoError(t, err)
+	require.True(t, sh.Expired)
+	rows, err := b.s.SharedPages(b.ctx)
+	require.NoError(t, err)
+	require.Len(t, rows, 1)
+	require.True(t, rows[0].Expired)
+
+	again, err := b.s.ShareRequest(b.ctx, r.ID, true)
+	require.NoError(t, err)
+	sh, err = b.s.ShareOf(b.ctx, r.ID)
+	require.NoError(t, err)
+	require.Nil(t, sh.ExpiresOn, "a new link for an expired page works: its last day is gone")
+	_, err = b.s.SharedPage(t.Context(), again)
+	require.NoError(t, err)
+
+	require.NoError(t, b.s.SetShareExpiry(b.ctx, r.ID, d("2017-04-10")))
+	_, err = b.s.ShareRequest(b.ctx, r.ID, true)
+	require.NoError(t, err)
+	sh, err = b.s.ShareOf(b.ctx, r.ID)
+	require.NoError(t, err)
+	require.Equal(t, "2017-04-10", sh.ExpiresOn.String(), "a day still to come stays with a new link")
+	require.NoError(t, b.s.SetShareExpiry(b.ctx, r.ID, deadline.Date{}))
+	sh, err = b.s.ShareOf(b.ctx, r.ID)
+	require.NoError(t, err)
+	require.Nil(t, sh.ExpiresOn)
+
+	es, _, err := b.s.FindEvents(b.ctx, r.ID, store.All, "")
+	require.NoError(t, err)
+	var actions []string
+	for _, e := range es {
+		if e.Kind == sunshine.EventShareChanged {
+			actions = append(actions, string(e.Data))
+		}
+	}
+	require.Equal(t, []string{`{"action": "made"}`, `{"action": "expiry_set", "expires_on": "2017-04-06"}`, `{"action": "new_link"}`,
+		`{"action": "expiry_set", "expires_on": "2017-04-10"}`, `{"action": "new_link"}`, `{"action": "expiry_cleared"}`}, actions)
 }

@@ -166,6 +166,7 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		// The shared page made, then stopped; the document marked not
 		// shared, as it was.
 		{"/requests/" + r.ID + "/share", nil, 303, 303, 403, 404},
+		{"/requests/" + r.ID + "/share/expiry", url.Values{"expires_on": {""}}, 303, 303, 403, 404},
 		{"/requests/" + r.ID + "/share/stop", nil, 303, 303, 403, 404},
 		{"/documents/" + kept.ID + "/shared", url.Values{"shared": {"off"}}, 303, 303, 403, 404},
 		// Its text was read already: nothing to do, and a note says so.

@@ -110,3 +110,14 @@ func TestEventText_Todos(t *testing.T) {
 		})
 	}
 }
+
+// A shared page's last day, set or cleared, says so in the timeline.
+func TestEventText_ShareExpiry(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ data, want string }{
+		{`{"action":"expiry_set","expires_on":"2017-04-06"}`, "The shared page's link works until Thu 6 Apr 2017, then opens nothing"},
+		{`{"action":"expiry_cleared"}`, "The shared page's link works until sharing stops"},
+	} {
+		require.Equal(t, tc.want, eventText(&sunshine.Event{Kind: sunshine.EventShareChanged, Data: json.RawMessage(tc.data)}, false, nil))
+	}
+}

@@ -59,10 +59,11 @@ var formLabels = map[string]map[string]string{
 	"assign":   {"assignee_id": "Assignee"},
 	"bulk": {"request_ids": "Requests", "action": "Change", "assignee_id": "Assign them to", "tag": "Tag",
 		"close": "Close them as", "close_note": "Why"},
-	"note":    {"text": "Note"},
-	"todo":    {"text": "To do", "due_on": "By", "assignee_id": "For"},
-	"closure": {"closed_on": "Date", "reason": "Reason"}, // the agency page's
-	"copies":  {"received_on": "Received by the agencies on"},
+	"note":         {"text": "Note"},
+	"todo":         {"text": "To do", "due_on": "By", "assignee_id": "For"},
+	"share-expiry": {"expires_on": "The link works until"},
+	"closure":      {"closed_on": "Date", "reason": "Reason"}, // the agency page's
+	"copies":       {"received_on": "Received by the agencies on"},
 }
 
 // V is the value typed into a field.
@@ -375,6 +376,8 @@ type requestPageData struct {
 	Share     *store.Share
 	ShareLink string
 	ShareMade string // when it was made, in the organization's time zone
+	// ShareExpiryForm sets the link's last day, for those who may share.
+	ShareExpiryForm *reqForm
 	// SharedDocs counts the documents marked to show on the shared page.
 	SharedDocs int
 	Note       string
@@ -456,6 +459,11 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 		d.ShareMade = stamp(d.Share.CreatedAt, s.orgLocation(c))
 		if d.CanWrite {
 			d.ShareLink = s.shareLink(c, d.Share.Token)
+			last := ""
+			if d.Share.ExpiresOn != nil {
+				last = d.Share.ExpiresOn.String()
+			}
+			d.ShareExpiryForm = newReqForm("share-expiry", url.Values{"expires_on": {last}})
 		}
 		d.Share.Token = "" // the link is for those who may share it
 	}
@@ -1114,9 +1122,11 @@ func eventText(e *sunshine.Event, clockStops bool, names map[string]string) stri
 		return todoEventText(e.Kind, e.Note, str, date, func(k string) string { return cmp.Or(names[str(k)], "someone") })
 	case sunshine.EventShareChanged:
 		t = cmp.Or(map[string]string{
-			"made":     "Shared page made: anyone with its link can read the request's status and dates and the documents marked shared",
-			"new_link": "New link for the shared page: the old one opens nothing",
-			"stopped":  "Sharing stopped: the shared page's link opens nothing",
+			"made":           "Shared page made: anyone with its link can read the request's status and dates and the documents marked shared",
+			"new_link":       "New link for the shared page: the old one opens nothing",
+			"expiry_set":     "The shared page's link works until " + date("expires_on") + ", then opens nothing",
+			"expiry_cleared": "The shared page's link works until sharing stops",
+			"stopped":        "Sharing stopped: the shared page's link opens nothing",
 		}[str("action")], "Shared page changed")
 	case sunshine.EventDocumentShareChanged:
 		var shared struct {

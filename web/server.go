@@ -168,6 +168,7 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 	in.POST("/requests/:id/edit", s.handleRequestEdit)
 	in.POST("/requests/:id/share", s.handleShare)
 	in.POST("/requests/:id/share/stop", s.handleShareStop)
+	in.POST("/requests/:id/share/expiry", s.handleShareExpiry)
 	in.POST("/documents/:id/shared", s.handleDocumentShared)
 	in.GET("/documents/:id/shared", s.handleDocumentFormPage)
 	in.GET("/documents/:id/download", s.handleDownload)

@@ -93,6 +93,35 @@ func (s *Server) handleShare(c *gin.Context) {
 	s.redirectBack(c, "/requests/"+id+"#sharing", note)
 }
 
+// handleShareExpiry sets the last day the request's shared page opens,
+// or clears it (an empty date).
+func (s *Server) handleShareExpiry(c *gin.Context) {
+	if !s.canWrite(c) {
+		return
+	}
+	_ = c.Request.ParseForm()
+	f := newReqForm("share-expiry", c.Request.PostForm)
+	last := f.parseDateField("expires_on")
+	set := func(d *requestPageData, f *reqForm) {
+		if d.ShareExpiryForm != nil {
+			d.ShareExpiryForm = f
+		}
+	}
+	if f.HasErrors() {
+		s.actionFailed(c, f, nil, set)
+		return
+	}
+	if err := s.store.SetShareExpiry(ctxOf(c), c.Param("id"), last); err != nil {
+		s.actionFailed(c, f, err, set)
+		return
+	}
+	note := "The shared page's link works until you stop sharing."
+	if !last.IsZero() {
+		note = "The shared page's link works until " + last.Format("Mon 2 Jan 2006") + ", then opens nothing."
+	}
+	s.redirectBack(c, "/requests/"+c.Param("id")+"#sharing", note)
+}
+
 // handleShareStop deletes the request's shared page.
 func (s *Server) handleShareStop(c *gin.Context) {
 	if !s.canWrite(c) {

@@ -169,3 +169,37 @@ func TestSharedPage_ClockPaused(t *testing.T) {
 	require.Contains(t, page, `<dt>Due</dt><dd><time datetime="2017-04-06">Thu 6 Apr 2017</time> · the agency is waiting on ndlon</dd>`)
 	require.NotContains(t, page, "waiting on us")
 }
+
+// A shared page's last day, set on the request's page: the link opens
+// through it, then answers 404 and the request's page says it stopped; a
+// day past is refused on the form; clearing it opens the link again.
+func TestSharedPage_LastDay(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	requireRedirect(t, b.post("/requests/"+r.ID+"/share", nil), "/requests/"+r.ID)
+	page := body(b.get("/requests/" + r.ID))
+	link := shareLinkOnPage.FindStringSubmatch(page)
+	require.NotNil(t, link, "the link is on the page")
+	require.Contains(t, page, `<form method="post" action="/requests/`+r.ID+`/share/expiry" class="stack" novalidate>`)
+
+	rec := b.post("/requests/"+r.ID+"/share/expiry", url.Values{"expires_on": {"2017-04-04"}})
+	require.Equal(t, http.StatusBadRequest, rec.Code)
+	require.Contains(t, body(rec), `<p class="field-error" id="share-expiry-expires-on-error">must be today (2017-04-05) or later</p>`)
+	require.Contains(t, body(rec), `value="2017-04-04" aria-describedby="share-expiry-expires-on-hint share-expiry-expires-on-error" aria-invalid="true"`)
+
+	requireRedirect(t, b.post("/requests/"+r.ID+"/share/expiry", url.Values{"expires_on": {"2017-04-06"}}), "/requests/"+r.ID)
+	page = body(b.get("/requests/" + r.ID))
+	require.Contains(t, page, "The shared page&#39;s link works until Thu 6 Apr 2017, then opens nothing.")
+	require.Contains(t, page, "<p>Its link works until Thu 6 Apr 2017, then opens nothing.</p>")
+	require.Equal(t, http.StatusOK, b.get(link[1]).Code)
+
+	b.clk.Set(now.AddDate(0, 0, 2)) // Fri 7 Apr
+	require.Equal(t, http.StatusNotFound, b.get(link[1]).Code, "past its last day")
+	page = body(b.get("/requests/" + r.ID))
+	require.Contains(t, page, "Its link stopped working after Thu 6 Apr 2017, its last day: it opens nothing now. Set a later day below, or make a new link.")
+	require.Contains(t, body(b.get("/settings")), "No: its last day was Thu 6 Apr 2017")
+
+	requireRedirect(t, b.post("/requests/"+r.ID+"/share/expiry", url.Values{"expires_on": {""}}), "/requests/"+r.ID)
+	require.Contains(t, body(b.get("/requests/"+r.ID)), "The shared page&#39;s link works until you stop sharing.")
+	require.Equal(t, http.StatusOK, b.get(link[1]).Code, "the same link opens again")
+}

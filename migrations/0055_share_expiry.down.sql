@@ -1,0 +1,1 @@
+ALTER TABLE request_shares DROP COLUMN expires_on;
