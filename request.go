@@ -567,6 +567,13 @@ func NoteText(text string) (string, error) {
 	return text, nil
 }
 
+// EventKinds are every kind of timeline event, as the API names them.
+var EventKinds = []EventKind{EventCreated, EventUpdated, EventStatusChanged, EventDeadlineComputed, EventExtended,
+	EventExtensionUndone, EventExtensionLate, EventPaused, EventResumed, EventCustomDueSet, EventCommunication,
+	EventCommEdited, EventCommDeleted, EventDocumentAdded, EventDocumentDeleted, EventReminderSent, EventNoteAdded,
+	EventCopiesFiled, EventLetterEmailFailed, EventLetterEmailUnlogged, EventLetterEmailBounced, EventShareChanged,
+	EventDocumentShareChanged, EventTodoAdded, EventTodoChanged, EventTodoDone, EventTodoReopened, EventTodoRemoved}
+
 // Event is one append-only timeline entry of a request: the audit log and
 // the answer to "why is this the due date?".
 type Event struct {

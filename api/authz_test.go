@@ -82,6 +82,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"GET", "/api/v1/requests", "", list},
 		{"GET", "/api/v1/requests/" + req, "", read},
 		{"GET", "/api/v1/requests/" + req + "/events", "", read},
+		{"GET", "/api/v1/events", "", list},
 		{"GET", "/api/v1/requests/" + req + "/letter", "", read},
 		{"PATCH", "/api/v1/requests/" + req, `{"tracking_number":"T-%s"}`, write},
 		{"GET", "/api/v1/requests/" + req + "/letter_emails", "", read},

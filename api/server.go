@@ -254,6 +254,7 @@ func (s *Server) routes() {
 	authed.GET("/requests", s.handleRequestList)
 	authed.GET("/requests/:id", s.handleRequestGet)
 	authed.GET("/requests/:id/events", s.handleRequestEvents)
+	authed.GET("/events", s.handleActivity)
 	authed.GET("/requests/:id/letter", s.handleLetter)
 	authed.GET("/requests/:id/letter_emails", s.handleLetterEmailList)
 	authed.GET("/letter_emails/:id", s.handleLetterEmailGet)
@@ -431,7 +432,7 @@ func (s *Server) bodyLimit(c *gin.Context) {
 var listQueries = []string{"/api/v1/agencies", "/api/v1/requests", "/api/v1/requests/:id/events",
 	"/api/v1/requests/:id/communications", "/api/v1/requests/:id/documents", "/api/v1/users",
 	"/api/v1/tokens", "/api/v1/search", "/api/v1/requests.csv", "/api/v1/reminders",
-	"/api/v1/reports/agencies", "/api/v1/reports/agencies.csv", "/api/v1/todos"}
+	"/api/v1/reports/agencies", "/api/v1/reports/agencies.csv", "/api/v1/todos", "/api/v1/events"}
 
 // noUnknownQuery refuses query parameters on routes that take none, so a
 // misspelt filter is never silently ignored.

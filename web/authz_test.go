@@ -102,6 +102,7 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		{"/reports/agencies", 200, 200, 200, 200},
 		{"/export/agency-records.csv", 200, 200, 200, 200},
 		{"/search?q=ICE", 200, 200, 200, 200},
+		{"/activity", 200, 200, 200, 200}, // another organization sees its own
 		{"/settings", 200, 200, 200, 200},
 		{"/settings/two-step", 200, 200, 200, 200}, // everyone's own
 		{"/requests/new", 200, 200, 403, 200},      // viewers cannot file requests

@@ -1,0 +1,183 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"slices"
+
+	"github.com/gin-gonic/gin"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+	"github.com/sunshine-records/sunshine/store"
+)
+
+// The Activity page: what happened across the organization's requests,
+// newest first (their timelines' events), for a coordinator catching up:
+// by person, by kind, a page at a time.
+
+// activityGroup is a choice of the page's "What" filter: event kinds.
+type activityGroup struct {
+	Value, Label string
+	Kinds        []sunshine.EventKind
+}
+
+// activityGroups are the page's kinds of activity. The first, the
+// default, is people's work: every kind but the reminders sent.
+var activityGroups = []activityGroup{
+	{"", "Everything but reminders sent", nil},
+	{"correspondence", "Correspondence", []sunshine.EventKind{sunshine.EventCommunication, sunshine.EventCommEdited, sunshine.EventCommDeleted,
+		sunshine.EventLetterEmailFailed, sunshine.EventLetterEmailUnlogged, sunshine.EventLetterEmailBounced}},
+	{"documents", "Documents", []sunshine.EventKind{sunshine.EventDocumentAdded, sunshine.EventDocumentDeleted, sunshine.EventDocumentShareChanged}},
+	{"status", "Status and dates", []sunshine.EventKind{sunshine.EventCreated, sunshine.EventUpdated, sunshine.EventStatusChanged,
+		sunshine.EventDeadlineComputed, sunshine.EventExtended, sunshine.EventExtensionUndone, sunshine.EventExtensionLate,
+		sunshine.EventPaused, sunshine.EventResumed, sunshine.EventCustomDueSet, sunshine.EventCopiesFiled}},
+	{"notes", "Notes and to-dos", []sunshine.EventKind{sunshine.EventNoteAdded, sunshine.EventTodoAdded, sunshine.EventTodoChanged,
+		sunshine.EventTodoDone, sunshine.EventTodoReopened, sunshine.EventTodoRemoved}},
+	{"sharing", "Shared pages", []sunshine.EventKind{sunshine.EventShareChanged, sunshine.EventDocumentShareChanged}},
+	{"reminders", "Reminders sent", []sunshine.EventKind{sunshine.EventReminderSent}},
+}
+
+// everyKindButReminders is the default group's kinds.
+func everyKindButReminders() []sunshine.EventKind {
+	var out []sunshine.EventKind
+	for _, g := range activityGroups[1:] {
+		for _, k := range g.Kinds {
+			if k != sunshine.EventReminderSent && !slices.Contains(out, k) {
+				out = append(out, k)
+			}
+		}
+	}
+	return out
+}
+
+type activityData struct {
+	Days   []activityDay
+	People []dashOption
+	Groups []dashOption
+	// Next is the next page's address, "" on the last.
+	Next     string
+	Filtered bool
+}
+
+// activityDay is a day's events, newest first.
+type activityDay struct {
+	Day  deadline.Date // in the organization's time zone
+	Rows []activityRow
+}
+
+// activityRow is an event as the page lists it.
+type activityRow struct {
+	Time         string // when it was recorded: "14:05 EST"
+	Text, Who    string
+	RequestTitle string
+	AgencyName   string
+	Link         string // the event on its request's page
+}
+
+func (s *Server) handleActivity(c *gin.Context) {
+	ctx := ctxOf(c)
+	f := store.ActivityFilter{ActorID: c.Query("person"), After: c.Query("cursor"), Limit: 50}
+	group := c.Query("what")
+	f.Kinds = everyKindButReminders()
+	for _, g := range activityGroups[1:] {
+		if g.Value == group {
+			f.Kinds = g.Kinds
+		}
+	}
+	items, next, err := s.store.Activity(ctx, f)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	users, err := s.store.FindUsers(ctx)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	names := map[string]string{}
+	d := &activityData{Filtered: f.ActorID != "" || group != ""}
+	for _, u := range users {
+		names[u.ID] = userLabel(u)
+		d.People = append(d.People, dashOption{Value: u.ID, Label: choiceLabel(u), Selected: u.ID == f.ActorID})
+	}
+	for _, g := range activityGroups {
+		d.Groups = append(d.Groups, dashOption{Value: g.Value, Label: g.Label, Selected: g.Value == group})
+	}
+	loc := s.orgLocation(c)
+	for _, it := range items {
+		at := it.CreatedAt.In(loc)
+		row := activityRow{Time: at.Format("15:04 MST"), Text: activityText(&it.Event, tolls(it.Jurisdiction), names),
+			RequestTitle: it.RequestTitle, AgencyName: it.AgencyName, Link: requestPath(it.RequestID) + activityAnchor(&it.Event)}
+		if it.ActorID != nil {
+			row.Who = names[*it.ActorID]
+		}
+		if day := deadline.DateOf(at); len(d.Days) == 0 || d.Days[len(d.Days)-1].Day != day {
+			d.Days = append(d.Days, activityDay{Day: day})
+		}
+		last := &d.Days[len(d.Days)-1]
+		last.Rows = append(last.Rows, row)
+	}
+	if next != "" {
+		q := url.Values{"cursor": {next}}
+		if f.ActorID != "" {
+			q.Set("person", f.ActorID)
+		}
+		if group != "" {
+			q.Set("what", group)
+		}
+		d.Next = "/activity?" + q.Encode()
+	}
+	s.render(c, http.StatusOK, "activity", "Activity", d)
+}
+
+// activityText is an event's line on the Activity page: as its request's
+// timeline says it, and for what the timeline shows as itself (a
+// communication, a document), what was added.
+func activityText(e *sunshine.Event, clockStops bool, names map[string]string) string {
+	var data struct {
+		Kind      sunshine.CommKind  `json:"kind"`
+		Direction sunshine.Direction `json:"direction"`
+		Subject   string             `json:"subject"`
+		Filename  string             `json:"filename"`
+	}
+	_ = json.Unmarshal(e.Data, &data)
+	switch {
+	case e.Kind == sunshine.EventCommunication && !emailedLetter(e):
+		t := "Logged the " + commWords(data.Kind)
+		if data.Direction == sunshine.DirectionIn {
+			t += " from the agency"
+		} else {
+			t += " we sent"
+		}
+		if data.Subject != "" {
+			t += " (" + data.Subject + ")"
+		}
+		return t
+	case e.Kind == sunshine.EventDocumentAdded:
+		return "Document added: " + data.Filename
+	}
+	return eventText(e, clockStops, names)
+}
+
+// activityAnchor is where an event is on its request's page.
+func activityAnchor(e *sunshine.Event) string {
+	var data struct {
+		CommunicationID string `json:"communication_id"`
+		DocumentID      string `json:"document_id"`
+		TodoID          string `json:"todo_id"`
+	}
+	_ = json.Unmarshal(e.Data, &data)
+	switch e.Kind {
+	case sunshine.EventCommunication, sunshine.EventCommEdited:
+		if data.CommunicationID != "" {
+			return "#comm-" + data.CommunicationID
+		}
+	case sunshine.EventDocumentAdded:
+		if data.DocumentID != "" {
+			return "#doc-" + data.DocumentID
+		}
+	}
+	return "#event-" + e.ID
+}
