@@ -44,6 +44,9 @@ type newRequestData struct {
 	Preview         *duePreview
 	// Reached are the statuses a request entered late may already have.
 	Reached []sunshine.Status
+	// From is the request this one is filled from (File it again), nil
+	// for none.
+	From *sunshine.Request
 }
 
 func (s *Server) handleNewRequestPage(c *gin.Context) {
@@ -53,8 +56,27 @@ func (s *Server) handleNewRequestPage(c *gin.Context) {
 	today := s.orgToday(c)
 	f := newReqForm("new", url.Values{"delivery_method": {string(sunshine.DeliveryEmail)},
 		"sent_on": {today.String()}, "agency_id": {c.Query("agency_id")}})
+	if from := c.Query("from"); from != "" {
+		// Filed again: a request made every year, every quarter, from
+		// the one before. Its words, agency, delivery and tags; not its
+		// dates, tracking number or status, which are the new one's.
+		r, err := s.store.FindRequestByID(ctxOf(c), from)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		for k, v := range map[string]string{"title": r.Title, "description": r.Description, "agency_id": r.AgencyID,
+			"delivery_method": string(r.DeliveryMethod), "tags": strings.Join(r.Tags, ", ")} {
+			f.Values.Set(k, v)
+		}
+		c.Set(fromKey, r)
+	}
 	s.renderNewRequest(c, http.StatusOK, f)
 }
+
+// fromKey holds, on the new request page's context, the request it is
+// filled from.
+const fromKey = "sunshine.newFrom"
 
 // allAgencies reads the organization's whole directory, a page at a time.
 func (s *Server) allAgencies(ctx context.Context) ([]*sunshine.Agency, error) {
@@ -115,6 +137,9 @@ func (s *Server) renderNewRequest(c *gin.Context, status int, f *reqForm) {
 		}
 	}
 	d.Preview = previewDue(a, closures, f, s.store.Clock().Now())
+	if from, ok := c.Get(fromKey); ok {
+		d.From = from.(*sunshine.Request)
+	}
 	s.render(c, status, "new_request", "New request", d)
 }
 
