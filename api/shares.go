@@ -75,20 +75,13 @@ func (s *Server) handleSharePut(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	ctx := c.Request.Context()
-	if err := s.store.CheckShareExpiry(ctx, last); err != nil {
-		fail(c, err) // before the page is made: a refused day changes nothing
-		return
+	var until *deadline.Date
+	if in.ExpiresOn.Set {
+		until = &last // the zero Date (null) clears it
 	}
-	if _, err := s.store.ShareRequest(ctx, c.Param("id"), renew != nil && *renew); err != nil {
+	if _, err := s.store.ShareRequestUntil(c.Request.Context(), c.Param("id"), renew != nil && *renew, until); err != nil {
 		fail(c, err)
 		return
-	}
-	if in.ExpiresOn.Set {
-		if err := s.store.SetShareExpiry(ctx, c.Param("id"), last); err != nil {
-			fail(c, err)
-			return
-		}
 	}
 	s.respondShare(c, http.StatusOK, c.Param("id"))
 }

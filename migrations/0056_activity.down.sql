@@ -1,1 +1,2 @@
+DROP INDEX request_events_org_actor_seq_idx;
 DROP INDEX request_events_org_seq_idx;

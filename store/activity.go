@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"strconv"
 
 	"github.com/jmoiron/sqlx"
@@ -26,12 +28,11 @@ type ActivityItem struct {
 	RequestTitle string `db:"request_title"`
 	AgencyName   string `db:"agency_name"`
 	Jurisdiction string `db:"jurisdiction"`
-	Seq          int64  `db:"seq"`
 }
 
 // Activity returns the caller's organization's timeline events across its
-// requests, newest first, a page at a time (pageLimit), and the cursor of
-// the next page ("" on the last). Their data leaves out the communication
+// requests, newest first, a page at a time (pageLimit, and PageBudget of
+// data), and the cursor of the next page ("" on the last). Their data leaves out the communication
 // bodies an edit or a deletion keeps (the request's own timeline has
 // them): a page of activity stays small.
 func (s *Store) Activity(ctx context.Context, f ActivityFilter) ([]ActivityItem, string, error) {
@@ -63,27 +64,53 @@ func (s *Store) Activity(ctx context.Context, f ActivityFilter) ([]ActivityItem,
 		where += ` AND e.kind = ANY(` + arg(pq.Array(kinds)) + `)`
 	}
 	if f.After != "" {
-		key, _, ok := decodeCursor("activity", f.After)
-		seq, err := strconv.ParseInt(key, 10, 64)
-		if !ok || err != nil {
+		// The cursor names the page's last event; its place (seq, shared
+		// by every organization) stays in the database.
+		_, id, ok := decodeCursor("activity", f.After)
+		var seq int64
+		if ok {
+			err = sqlx.GetContext(ctx, s.q(), &seq, `SELECT seq FROM request_events WHERE org_id = $1 AND id = $2`, org, id)
+		}
+		if !ok || errors.Is(err, sql.ErrNoRows) {
 			return nil, "", badCursor()
+		} else if err != nil {
+			return nil, "", translate(err, "activity")
 		}
 		where += ` AND e.seq < ` + arg(seq)
 	}
-	q := `SELECT e.id, e.request_id, e.actor_id, e.kind, e.effective_on, e.note,
-			e.data #- '{previous,body}' #- '{communication,body}' AS data, e.created_at, e.seq,
-			r.title AS request_title, a.name AS agency_name, r.jurisdiction
-		FROM request_events e
+	// A page ends early once its events' data pass PageBudget (a request's
+	// text may be long), as a request's own events do.
+	q := `WITH page AS (
+			SELECT e.seq, sum(e.size) OVER (ORDER BY e.seq DESC) - e.size AS before
+			FROM request_events e WHERE e.org_id = $1` + where + `
+			ORDER BY e.seq DESC LIMIT ` + strconv.Itoa(limit+1) + `
+		)
+		SELECT e.id, e.request_id, e.actor_id, e.kind, e.effective_on, e.note,
+			CASE WHEN e.kind IN ('communication_edited', 'communication_deleted')
+				THEN e.data #- '{previous,body}' #- '{communication,body}' ELSE e.data END AS data,
+			e.created_at, r.title AS request_title, a.name AS agency_name, r.jurisdiction,
+			(SELECT count(*) FROM page) AS candidates
+		FROM request_events e JOIN page USING (seq)
 		JOIN requests r ON r.org_id = e.org_id AND r.id = e.request_id
 		JOIN agencies a ON a.org_id = r.org_id AND a.id = r.agency_id
-		WHERE e.org_id = $1` + where + `
-		ORDER BY e.seq DESC LIMIT ` + strconv.Itoa(limit+1)
-	var rows []ActivityItem
+		WHERE e.org_id = $1 AND page.before < ` + arg(PageBudget) + `
+		ORDER BY e.seq DESC`
+	var rows []activityRow
 	if err := sqlx.SelectContext(ctx, s.q(), &rows, q, args...); err != nil {
 		return nil, "", translate(err, "activity")
 	}
-	rows, next := keysetPage(rows, limit, func(it ActivityItem) string {
-		return encodeCursor("activity", strconv.FormatInt(it.Seq, 10), it.ID)
+	candidates := 0
+	items := make([]ActivityItem, len(rows))
+	for i, r := range rows {
+		items[i], candidates = r.ActivityItem, r.Candidates
+	}
+	items, next := budgetPage(items, candidates, limit, func(it ActivityItem) string {
+		return encodeCursor("activity", "", it.ID)
 	})
-	return rows, next, nil
+	return items, next, nil
+}
+
+type activityRow struct {
+	ActivityItem
+	Candidates int `db:"candidates"`
 }

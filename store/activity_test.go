@@ -40,13 +40,12 @@ func TestStore_Activity(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, next)
 	require.NotEmpty(t, all)
-	for i, it := range all {
+	for _, it := range all {
 		require.Contains(t, []string{ice.ID, jail.ID}, it.RequestID, "only this organization's")
-		if i > 0 {
-			require.Less(t, it.Seq, all[i-1].Seq, "newest first")
-		}
 	}
-	require.Equal(t, sunshine.EventCommEdited, all[0].Kind)
+	require.Equal(t, sunshine.EventCommEdited, all[0].Kind, "newest first")
+	require.Equal(t, sunshine.EventCreated, all[len(all)-1].Kind)
+	require.Equal(t, ice.ID, all[len(all)-1].RequestID)
 	require.Equal(t, "Jail contracts", all[0].RequestTitle)
 	require.Equal(t, "Sacramento County Sheriff's Department", all[0].AgencyName)
 	require.Equal(t, "us-ca", all[0].Jurisdiction)
@@ -80,6 +79,12 @@ func TestStore_Activity(t *testing.T) {
 	require.Equal(t, all[len(all)-1].ID, paged[len(paged)-1])
 	_, _, err = b.s.Activity(b.ctx, store.ActivityFilter{After: "garbage"})
 	requireField(t, err, sunshine.EInvalid, "cursor")
+	theirFirst, theirNext, err := b.s.Activity(other.Ctx, store.ActivityFilter{Limit: 1})
+	require.NoError(t, err)
+	require.NotEmpty(t, theirFirst)
+	require.NotEmpty(t, theirNext)
+	_, _, err = b.s.Activity(b.ctx, store.ActivityFilter{After: theirNext})
+	requireField(t, err, sunshine.EInvalid, "cursor") // another organization's event is no cursor here
 
 	theirs, _, err := b.s.Activity(other.Ctx, store.ActivityFilter{})
 	require.NoError(t, err)

@@ -39,19 +39,11 @@ func shareWorks(now string) string {
 	return `(sh.expires_on IS NULL OR sh.expires_on >= (` + now + ` AT TIME ZONE o.time_zone)::date)`
 }
 
-// MaxShareDays is how far ahead a shared page's last day may be.
-const MaxShareDays = 2 * 366
+// ShareYears is how far ahead a shared page's last day may be.
+const ShareYears = 2
 
-// CheckShareExpiry checks a shared page's last day as SetShareExpiry does,
-// changing nothing: the API checks it before it makes the page.
-func (s *Store) CheckShareExpiry(ctx context.Context, last deadline.Date) error {
-	org, err := orgID(ctx)
-	if err != nil {
-		return err
-	}
-	return s.checkShareExpiry(ctx, s.q(), org, last)
-}
-
+// checkShareExpiry checks a shared page's last day: from the
+// organization's today to ShareYears ahead; the zero Date (none) passes.
 func (s *Store) checkShareExpiry(ctx context.Context, q sqlx.QueryerContext, org string, last deadline.Date) error {
 	if last.IsZero() {
 		return nil
@@ -60,17 +52,18 @@ func (s *Store) checkShareExpiry(ctx context.Context, q sqlx.QueryerContext, org
 	if err != nil {
 		return err
 	}
+	y, m, d := today.Civil()
 	switch {
 	case last.Before(today):
 		return sunshine.FieldInvalid("expires_on", "must be today (%s) or later", today)
-	case today.AddDays(MaxShareDays).Before(last):
+	case deadline.DateOf(time.Date(y+ShareYears, m, d, 0, 0, 0, 0, time.UTC)).Before(last):
 		return sunshine.FieldInvalid("expires_on", "must be within two years")
 	}
 	return nil
 }
 
 // SetShareExpiry sets the last day a request's shared page opens (the
-// organization's date, from today to MaxShareDays ahead), or clears it
+// organization's date, from today to ShareYears ahead), or clears it
 // (the zero Date): then it opens until sharing stops. A request not
 // shared is EConflict.
 func (s *Store) SetShareExpiry(ctx context.Context, requestID string, last deadline.Date) error {
@@ -86,39 +79,53 @@ func (s *Store) SetShareExpiry(ctx context.Context, requestID string, last deadl
 		if err := s.checkShareExpiry(ctx, tx, org, last); err != nil {
 			return err
 		}
-		var arg *deadline.Date
-		if !last.IsZero() {
-			arg = &last
-		}
-		res, err := tx.ExecContext(ctx, `UPDATE request_shares SET expires_on = $3
-			WHERE org_id = $1 AND request_id = $2 AND expires_on IS DISTINCT FROM $3`, org, requestID, arg)
-		if err != nil {
+		return s.setShareExpiry(ctx, tx, r, last)
+	})
+}
+
+// setShareExpiry writes a shared page's last day, checked, within tx, and
+// its event when it changed.
+func (s *Store) setShareExpiry(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, last deadline.Date) error {
+	var arg *deadline.Date
+	if !last.IsZero() {
+		arg = &last
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE request_shares SET expires_on = $3
+		WHERE org_id = $1 AND request_id = $2 AND expires_on IS DISTINCT FROM $3`, r.OrgID, r.ID, arg)
+	if err != nil {
+		return translate(err, "shared page")
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		var shared bool
+		if err := tx.GetContext(ctx, &shared, `SELECT EXISTS (SELECT 1 FROM request_shares WHERE org_id = $1 AND request_id = $2)`, r.OrgID, r.ID); err != nil {
 			return translate(err, "shared page")
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			var shared bool
-			if err := tx.GetContext(ctx, &shared, `SELECT EXISTS (SELECT 1 FROM request_shares WHERE org_id = $1 AND request_id = $2)`, org, requestID); err != nil {
-				return translate(err, "shared page")
-			}
-			if !shared {
-				return sunshine.Errorf(sunshine.EConflict, "the request has no shared page: make one first")
-			}
-			return nil // as it was
+		if !shared {
+			return sunshine.Errorf(sunshine.EConflict, "the request has no shared page: make one first")
 		}
-		data := map[string]string{"action": "expiry_cleared"}
-		if arg != nil {
-			data = map[string]string{"action": "expiry_set", "expires_on": last.String()}
-		}
-		return addEvent(ctx, tx, r, sunshine.EventShareChanged, s.today(r), "", data)
-	})
+		return nil // as it was
+	}
+	data := map[string]string{"action": "expiry_cleared"}
+	if arg != nil {
+		data = map[string]string{"action": "expiry_set", "expires_on": last.String()}
+	}
+	return addEvent(ctx, tx, r, sunshine.EventShareChanged, s.today(r), "", data)
 }
 
 // ShareRequest makes a shared page for a request of the caller's
 // organization and returns its token. A request shared already keeps its
 // link (a second click, a colleague's stale page), unless renew: then a
 // new link replaces it, and the old one stops working; the new one keeps
-// the last day set (SetShareExpiry), unless that day has passed.
+// the last day set (SetShareExpiry), unless that day has passed (the
+// new_link event then says expiry_cleared).
 func (s *Store) ShareRequest(ctx context.Context, requestID string, renew bool) (string, error) {
+	return s.ShareRequestUntil(ctx, requestID, renew, nil)
+}
+
+// ShareRequestUntil is ShareRequest that sets the link's last day too
+// (last non-nil; the zero Date clears it), in the same transaction: a day
+// refused changes nothing.
+func (s *Store) ShareRequestUntil(ctx context.Context, requestID string, renew bool, last *deadline.Date) (string, error) {
 	org, err := orgID(ctx)
 	if err != nil {
 		return "", err
@@ -131,30 +138,48 @@ func (s *Store) ShareRequest(ctx context.Context, requestID string, renew bool) 
 		if err != nil {
 			return err
 		}
-		var existing string
-		err = tx.GetContext(ctx, &existing, `SELECT token FROM request_shares WHERE org_id = $1 AND request_id = $2`, org, requestID)
+		if last != nil {
+			if err := s.checkShareExpiry(ctx, tx, org, *last); err != nil {
+				return err
+			}
+		}
+		var existing struct {
+			Token   string `db:"token"`
+			Expired bool   `db:"expired"`
+		}
+		err = tx.GetContext(ctx, &existing, `SELECT sh.token, NOT `+shareWorks("$3::timestamptz")+` AS expired
+			FROM request_shares sh JOIN organizations o ON o.id = sh.org_id WHERE sh.org_id = $1 AND sh.request_id = $2`,
+			org, requestID, s.clock.Now())
 		switch {
 		case err == nil && !renew:
-			token = existing
-			return nil
+			token = existing.Token
 		case err != nil && !errors.Is(err, sql.ErrNoRows):
 			return translate(err, "shared page")
+		default:
+			// A new link keeps the last day set, unless it has passed:
+			// the new link is to work.
+			_, err = tx.ExecContext(ctx, `INSERT INTO request_shares (org_id, request_id, token, created_by, created_at) VALUES ($1, $2, $3, $4, $5)
+				ON CONFLICT (org_id, request_id) DO UPDATE SET token = EXCLUDED.token, created_by = EXCLUDED.created_by,
+					created_at = EXCLUDED.created_at, expires_on = CASE WHEN $6 THEN NULL ELSE request_shares.expires_on END`,
+				org, requestID, token, actorID(ctx), s.clock.Now(), existing.Expired)
+			if err != nil {
+				return translate(err, "shared page")
+			}
+			data := map[string]any{"action": "made"}
+			if existing.Token != "" {
+				data["action"] = "new_link"
+				if existing.Expired {
+					data["expiry_cleared"] = true
+				}
+			}
+			if err := addEvent(ctx, tx, r, sunshine.EventShareChanged, s.today(r), "", data); err != nil {
+				return err
+			}
 		}
-		// A new link keeps the last day set, unless it has passed: the
-		// new link is to work.
-		_, err = tx.ExecContext(ctx, `INSERT INTO request_shares (org_id, request_id, token, created_by, created_at) VALUES ($1, $2, $3, $4, $5)
-			ON CONFLICT (org_id, request_id) DO UPDATE SET token = EXCLUDED.token, created_by = EXCLUDED.created_by, created_at = EXCLUDED.created_at,
-				expires_on = CASE WHEN request_shares.expires_on < ($5::timestamptz AT TIME ZONE (SELECT time_zone FROM organizations WHERE id = $1))::date
-					THEN NULL ELSE request_shares.expires_on END`,
-			org, requestID, token, actorID(ctx), s.clock.Now())
-		if err != nil {
-			return translate(err, "shared page")
+		if last == nil {
+			return nil
 		}
-		action := "made"
-		if existing != "" {
-			action = "new_link"
-		}
-		return addEvent(ctx, tx, r, sunshine.EventShareChanged, s.today(r), "", map[string]string{"action": action})
+		return s.setShareExpiry(ctx, tx, r, *last)
 	})
 	if err != nil {
 		return "", err

@@ -163,6 +163,7 @@ func TestStore_SharedPageExpiry(t *testing.T) {
 	}{
 		{"a day past", "2017-04-04", sunshine.EInvalid},
 		{"beyond two years", "2019-04-10", sunshine.EInvalid},
+		{"the day after two years", "2019-04-06", sunshine.EInvalid},
 	} {
 		err := b.s.SetShareExpiry(b.ctx, r.ID, d(tc.day))
 		requireField(t, err, tc.code, "expires_on")
@@ -217,6 +218,11 @@ func TestStore_SharedPageExpiry(t *testing.T) {
 	sh, err = b.s.ShareOf(b.ctx, r.ID)
 	require.NoError(t, err)
 	require.Nil(t, sh.ExpiresOn)
+	_, err = b.s.ShareRequestUntil(b.ctx, unshared.ID, false, ptr(d("2017-04-01")))
+	requireField(t, err, sunshine.EInvalid, "expires_on")
+	none, err := b.s.ShareOf(b.ctx, unshared.ID)
+	require.NoError(t, err)
+	require.Nil(t, none, "a day refused: the page is not made either")
 
 	es, _, err := b.s.FindEvents(b.ctx, r.ID, store.All, "")
 	require.NoError(t, err)
@@ -226,6 +232,6 @@ func TestStore_SharedPageExpiry(t *testing.T) {
 			actions = append(actions, string(e.Data))
 		}
 	}
-	require.Equal(t, []string{`{"action": "made"}`, `{"action": "expiry_set", "expires_on": "2017-04-06"}`, `{"action": "new_link"}`,
+	require.Equal(t, []string{`{"action": "made"}`, `{"action": "expiry_set", "expires_on": "2017-04-06"}`, `{"action": "new_link", "expiry_cleared": true}`,
 		`{"action": "expiry_set", "expires_on": "2017-04-10"}`, `{"action": "new_link"}`, `{"action": "expiry_cleared"}`}, actions)
 }

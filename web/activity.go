@@ -81,10 +81,14 @@ func (s *Server) handleActivity(c *gin.Context) {
 	f := store.ActivityFilter{ActorID: c.Query("person"), After: c.Query("cursor"), Limit: 50}
 	group := c.Query("what")
 	f.Kinds = everyKindButReminders()
+	known := false
 	for _, g := range activityGroups[1:] {
 		if g.Value == group {
-			f.Kinds = g.Kinds
+			f.Kinds, known = g.Kinds, true
 		}
+	}
+	if !known {
+		group = "" // an unknown choice: everything, as with none
 	}
 	items, next, err := s.store.Activity(ctx, f)
 	if err != nil {
@@ -175,6 +179,10 @@ func activityAnchor(e *sunshine.Event) string {
 			return "#comm-" + data.CommunicationID
 		}
 	case sunshine.EventDocumentAdded:
+		// A communication's attachment is shown under it.
+		if data.CommunicationID != "" {
+			return "#comm-" + data.CommunicationID
+		}
 		if data.DocumentID != "" {
 			return "#doc-" + data.DocumentID
 		}
