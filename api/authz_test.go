@@ -142,6 +142,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"PUT", "/api/v1/requests/" + req + "/share", "", write},
 		{"PUT", "/api/v1/documents/" + doc + "/shared", `{"shared":true}`, write},
 		{"DELETE", "/api/v1/requests/" + req + "/share", "", want{204, 204, 403, 404}},
+		{"GET", "/api/v1/requests/" + req + "/board", "", read},
+		// Filed alone: no group to share (409), after the role and the
+		// organization were checked; nothing to stop.
+		{"PUT", "/api/v1/requests/" + req + "/board", "", want{409, 409, 403, 404}},
+		{"DELETE", "/api/v1/requests/" + req + "/board", "", want{204, 204, 403, 404}},
 		{"DELETE", "/api/v1/documents/" + doc, "", want{204, 404, 403, 404}},
 		{"GET", "/api/v1/agencies/" + agency + "/closures", "", read},
 		// Staff reach the store: the admin took the day first (409).

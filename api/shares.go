@@ -120,3 +120,61 @@ func (s *Server) handleDocumentShared(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, d)
 }
+
+// A group's status board (store.ShareGroup): a read-only page of every
+// request of the group, asked and made from any of them, as the shared
+// page (no last day).
+
+func (s *Server) respondBoard(c *gin.Context, status int, requestID string) {
+	ctx := c.Request.Context()
+	sh, err := s.store.GroupShareOf(ctx, requestID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	out := shareJSON{}
+	if sh != nil {
+		out = shareJSON{Shared: true, CreatedAt: &sh.CreatedAt, CreatedBy: &sh.CreatedBy}
+		if p, _ := sunshine.PrincipalFrom(ctx); p.Role.CanWrite() {
+			url := s.cfg.BaseURL + "/shared/board/" + sh.Token
+			out.URL = &url
+			c.Header("Cache-Control", "no-store")
+		}
+	}
+	c.JSON(status, out)
+}
+
+func (s *Server) handleBoardGet(c *gin.Context) { s.respondBoard(c, http.StatusOK, c.Param("id")) }
+
+// handleBoardPut makes the status board of the request's group; with
+// {"renew": true} a new link replaces the one sent before. A request filed
+// alone is a 409.
+func (s *Server) handleBoardPut(c *gin.Context) {
+	var in struct {
+		Renew optional[bool] `json:"renew"`
+	}
+	emptyBodyAsObject(c)
+	if err := decodeJSON(c, &in); err != nil {
+		fail(c, err)
+		return
+	}
+	var fe fieldErrors
+	renew := set(&fe, "renew", in.Renew)
+	if err := fe.err(); err != nil {
+		fail(c, err)
+		return
+	}
+	if _, err := s.store.ShareGroup(c.Request.Context(), c.Param("id"), renew != nil && *renew); err != nil {
+		fail(c, err)
+		return
+	}
+	s.respondBoard(c, http.StatusOK, c.Param("id"))
+}
+
+func (s *Server) handleBoardDelete(c *gin.Context) {
+	if err := s.store.StopSharingGroup(c.Request.Context(), c.Param("id")); err != nil {
+		fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}

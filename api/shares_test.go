@@ -124,3 +124,35 @@ func TestShares_APIExpiry(t *testing.T) {
 	require.Equal(t, page, r.str("url"), "the same link")
 	require.True(t, opens())
 }
+
+// A group's status board through the API: none for a request filed
+// alone (409), made from one request and seen from another, renewed,
+// stopped; its link for staff, not viewers.
+func TestBoards_API(t *testing.T) {
+	t.Parallel()
+	b := setupDocs(t, 0)
+	sheriff := b.agency("Sheriff", "us-ca")
+	alone := b.request(sheriff, "2017-03-27")
+	src := b.request(sheriff, "2017-03-27")
+	copies := b.call("POST", "/api/v1/requests/"+src+"/copies", b.token, map[string]any{"agency_ids": []string{b.agency("Fresno", "us-ca")}})
+	require.Equal(t, http.StatusCreated, copies.status(), copies.rec.Body.String())
+	copyID := copies.items()[0]["id"].(string)
+	viewer := b.user("viewer@ndlon.example", sunshine.RoleViewer)
+
+	r := b.call("PUT", "/api/v1/requests/"+alone+"/board", b.token, nil)
+	require.Equal(t, http.StatusConflict, r.status(), r.rec.Body.String())
+	require.Equal(t, false, b.call("GET", "/api/v1/requests/"+alone+"/board", b.token, nil).body["shared"])
+
+	r = b.call("PUT", "/api/v1/requests/"+src+"/board", b.token, nil)
+	require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
+	url := r.str("url")
+	require.True(t, strings.HasPrefix(url, "/shared/board/"), url)
+	require.Equal(t, url, b.call("GET", "/api/v1/requests/"+copyID+"/board", b.token, nil).str("url"), "one board for the group")
+	require.Nil(t, b.call("GET", "/api/v1/requests/"+copyID+"/board", viewer, nil).body["url"], "the link is for those who may share")
+	r = b.call("PUT", "/api/v1/requests/"+copyID+"/board", b.token, map[string]any{"renew": true})
+	require.NotEqual(t, url, r.str("url"))
+	r = b.call("PUT", "/api/v1/requests/"+copyID+"/board", b.token, map[string]any{"expires_on": "2017-04-10"})
+	require.Equal(t, http.StatusBadRequest, r.status(), "a board has no last day")
+	require.Equal(t, http.StatusNoContent, b.call("DELETE", "/api/v1/requests/"+src+"/board", b.token, nil).status())
+	require.Equal(t, false, b.call("GET", "/api/v1/requests/"+copyID+"/board", b.token, nil).body["shared"])
+}

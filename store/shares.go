@@ -342,6 +342,9 @@ type SharedPageRow struct {
 	// ExpiresOn and Expired are Share's.
 	ExpiresOn *deadline.Date `db:"expires_on"`
 	Expired   bool           `db:"expired"`
+	// Board: a group's status board (RequestID the group's first request,
+	// AgencyName how many agencies), not a request's page.
+	Board bool `db:"board"`
 }
 
 // SharedPages lists the caller's organization's shared pages, newest
@@ -356,12 +359,22 @@ func (s *Store) SharedPages(ctx context.Context) ([]SharedPageRow, error) {
 	err = sqlx.SelectContext(ctx, s.q(), &out, `SELECT sh.request_id, r.title, a.name AS agency_name, sh.created_at,
 			COALESCE(NULLIF(u.name, ''), u.email, '') AS created_by,
 			(SELECT count(*) FROM documents d WHERE d.org_id = sh.org_id AND d.request_id = sh.request_id AND d.shared AND d.deleted_at IS NULL) AS documents,
-			sh.expires_on, NOT `+shareWorks("$2::timestamptz")+` AS expired
+			sh.expires_on, NOT `+shareWorks("$2::timestamptz")+` AS expired, false AS board
 		FROM request_shares sh JOIN requests r ON r.org_id = sh.org_id AND r.id = sh.request_id
 		JOIN agencies a ON a.org_id = r.org_id AND a.id = r.agency_id
 		JOIN organizations o ON o.id = sh.org_id
 		LEFT JOIN users u ON u.id = sh.created_by
-		WHERE sh.org_id = $1 ORDER BY sh.created_at DESC, r.title`, org, s.clock.Now())
+		WHERE sh.org_id = $1
+		UNION ALL
+		SELECT g.group_id, r.title, (SELECT count(*) FROM requests m WHERE m.org_id = g.org_id AND m.group_id = g.group_id) || ' agencies',
+			g.created_at, COALESCE(NULLIF(u.name, ''), u.email, ''),
+			(SELECT count(*) FROM documents d JOIN requests m ON m.org_id = d.org_id AND m.id = d.request_id
+			 WHERE d.org_id = g.org_id AND m.group_id = g.group_id AND d.shared AND d.deleted_at IS NULL),
+			NULL, false, true
+		FROM group_shares g JOIN requests r ON r.org_id = g.org_id AND r.id = g.group_id
+		LEFT JOIN users u ON u.id = g.created_by
+		WHERE g.org_id = $1
+		ORDER BY created_at DESC, title`, org, s.clock.Now())
 	return out, translate(err, "shared pages")
 }
 

@@ -168,6 +168,9 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		// shared, as it was.
 		{"/requests/" + r.ID + "/share", nil, 303, 303, 403, 404},
 		{"/requests/" + r.ID + "/share/expiry", url.Values{"expires_on": {""}}, 303, 303, 403, 404},
+		// Filed alone: no group to share (400); stopping finds nothing to stop.
+		{"/requests/" + r.ID + "/board", nil, 400, 400, 403, 404},
+		{"/requests/" + r.ID + "/board/stop", nil, 303, 303, 403, 404},
 		{"/requests/" + r.ID + "/share/stop", nil, 303, 303, 403, 404},
 		{"/documents/" + kept.ID + "/shared", url.Values{"shared": {"off"}}, 303, 303, 403, 404},
 		// Its text was read already: nothing to do, and a note says so.
@@ -250,25 +253,27 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 	// Only what cannot be in them is left out, each saying why; the API's
 	// routes are api/authz_test.go's matrix.
 	notInMatrix := map[string]string{
-		"POST /logout":                     "signing out ends the session the other rows need (TestLogin)",
-		"GET /login":                       "public: the sign-in page",
-		"POST /login":                      "public: signing in",
-		"GET /login/code":                  "public: the session awaiting its code is the credential (TestTwoStep_SignIn)",
-		"POST /login/code":                 "public: the session awaiting its code is the credential (TestTwoStep_SignIn)",
-		"GET /invite/:token":               "public: the token in the path is the credential",
-		"POST /invite/:token":              "public: the token in the path is the credential",
-		"GET /password/forgot":             "public: asking for a reset link (TestForgotPassword)",
-		"POST /password/forgot":            "public: asking for a reset link (TestForgotPassword)",
-		"GET /password/reset/:token":       "public: the token in the path is the credential (TestPasswordReset)",
-		"POST /password/reset/:token":      "public: the token in the path is the credential (TestPasswordReset)",
-		"GET /assets/*file":                "public: static files",
-		"GET /shared/:token":               "public: the token in the path is the credential (TestSharedPage)",
-		"GET /shared/:token/documents/:id": "public: the token in the path is the credential (TestSharedPage)",
-		"GET /calendar/:file":              "the secret in the path is the credential, not a session",
-		"POST /inbound/email":              "a mail service's post: the inbound secret is the credential, not a session (api's TestInboundEmail)",
-		"GET /healthz":                     "the operator's probe, without a session",
-		"GET /readyz":                      "the operator's probe, without a session",
-		"GET /metrics":                     "the operator's scraper, without a session",
+		"POST /logout":                           "signing out ends the session the other rows need (TestLogin)",
+		"GET /login":                             "public: the sign-in page",
+		"POST /login":                            "public: signing in",
+		"GET /login/code":                        "public: the session awaiting its code is the credential (TestTwoStep_SignIn)",
+		"POST /login/code":                       "public: the session awaiting its code is the credential (TestTwoStep_SignIn)",
+		"GET /invite/:token":                     "public: the token in the path is the credential",
+		"POST /invite/:token":                    "public: the token in the path is the credential",
+		"GET /password/forgot":                   "public: asking for a reset link (TestForgotPassword)",
+		"POST /password/forgot":                  "public: asking for a reset link (TestForgotPassword)",
+		"GET /password/reset/:token":             "public: the token in the path is the credential (TestPasswordReset)",
+		"POST /password/reset/:token":            "public: the token in the path is the credential (TestPasswordReset)",
+		"GET /assets/*file":                      "public: static files",
+		"GET /shared/:token":                     "public: the token in the path is the credential (TestSharedPage)",
+		"GET /shared/:token/documents/:id":       "public: the token in the path is the credential (TestSharedPage)",
+		"GET /shared/board/:token":               "public: the token in the path is the credential (TestStatusBoard)",
+		"GET /shared/board/:token/documents/:id": "public: the token in the path is the credential (TestStatusBoard)",
+		"GET /calendar/:file":                    "the secret in the path is the credential, not a session",
+		"POST /inbound/email":                    "a mail service's post: the inbound secret is the credential, not a session (api's TestInboundEmail)",
+		"GET /healthz":                           "the operator's probe, without a session",
+		"GET /readyz":                            "the operator's probe, without a session",
+		"GET /metrics":                           "the operator's scraper, without a session",
 	}
 	routes := b.engine.Routes()
 	param := regexp.MustCompile(`[:*][a-z_]+`)

@@ -117,6 +117,7 @@ func TestEventText_ShareExpiry(t *testing.T) {
 	for _, tc := range []struct{ data, want string }{
 		{`{"action":"expiry_set","expires_on":"2017-04-06"}`, "The shared page's link works until Thu 6 Apr 2017, then opens nothing"},
 		{`{"action":"expiry_cleared"}`, "The shared page's link works until sharing stops"},
+		{`{"action":"board_stopped"}`, "Status board of the group no longer shared: its link opens nothing"},
 	} {
 		require.Equal(t, tc.want, eventText(&sunshine.Event{Kind: sunshine.EventShareChanged, Data: json.RawMessage(tc.data)}, false, nil))
 	}

@@ -378,6 +378,10 @@ type requestPageData struct {
 	ShareMade string // when it was made, in the organization's time zone
 	// ShareExpiryForm sets the link's last day, for those who may share.
 	ShareExpiryForm *reqForm
+	// Board is the status board of the request's group, nil for none;
+	// BoardLink its address, for those who may share it.
+	Board     *store.Share
+	BoardLink string
 	// SharedDocs counts the documents marked to show on the shared page.
 	SharedDocs int
 	Note       string
@@ -474,6 +478,13 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 			return
 		}
 		d.Group = newGroupPanel(group, s.store.Clock().Now())
+		if d.Board, err = s.store.GroupShareOf(ctx, r.ID); err != nil {
+			s.fail(c, err)
+			return
+		}
+		if d.Board != nil && d.CanWrite {
+			d.BoardLink = s.shareLink(c, "board/"+d.Board.Token)
+		}
 	}
 	var final []string
 	for _, st := range d.Allowed {
@@ -1127,6 +1138,9 @@ func eventText(e *sunshine.Event, clockStops bool, names map[string]string) stri
 			"expiry_set":     "The shared page's link works until " + date("expires_on") + ", then opens nothing",
 			"expiry_cleared": "The shared page's link works until sharing stops",
 			"stopped":        "Sharing stopped: the shared page's link opens nothing",
+			"board_made":     "Status board of the group made: anyone with its link can read each agency's status and dates and the documents marked shared",
+			"board_new_link": "New link for the group's status board: the old one opens nothing",
+			"board_stopped":  "Status board of the group no longer shared: its link opens nothing",
 		}[str("action")], "Shared page changed")
 	case sunshine.EventDocumentShareChanged:
 		var shared struct {

@@ -103,6 +103,8 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 	pub.GET("/login/code", s.handleCodePage)
 	pub.GET("/shared/:token", s.handleSharedPage) // the token in the path is the credential
 	pub.GET("/shared/:token/documents/:id", s.handleSharedDownload)
+	pub.GET("/shared/board/:token", s.handleBoardPage)
+	pub.GET("/shared/board/:token/documents/:id", s.handleBoardDownload)
 	pub.POST("/login/code", s.handleCode)
 	pub.GET("/invite/:token", s.linkPageHandler(invitePage))
 	pub.POST("/invite/:token", s.linkHandler(invitePage))
@@ -170,6 +172,8 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 	in.POST("/requests/:id/share", s.handleShare)
 	in.POST("/requests/:id/share/stop", s.handleShareStop)
 	in.POST("/requests/:id/share/expiry", s.handleShareExpiry)
+	in.POST("/requests/:id/board", s.handleBoard)
+	in.POST("/requests/:id/board/stop", s.handleBoardStop)
 	in.POST("/documents/:id/shared", s.handleDocumentShared)
 	in.GET("/documents/:id/shared", s.handleDocumentFormPage)
 	in.GET("/documents/:id/download", s.handleDownload)

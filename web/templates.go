@@ -56,7 +56,10 @@ var funcs = template.FuncMap{
 	// tolls: waiting on the requester stops this law's clock.
 	"tolls": tolls,
 	// dueOf pairs a request with today for the "due" template (layout.html).
-	"dueOf": func(r *sunshine.Request, now time.Time) dueCell { return dueCell{R: r, Today: r.Today(now)} },
+	"dueOf":    func(r *sunshine.Request, now time.Time) dueCell { return dueCell{R: r, Today: r.Today(now)} },
+	"lawLabel": lawLabel,
+	// publicDue is the data of the publicdue template.
+	"publicDue": func(r *sunshine.Request, orgName string, now time.Time) publicDue { return publicDue{r, orgName, now} },
 	// dueClass names the colour class that goes with dueWords.
 	"dueClass": func(r *sunshine.Request, today deadline.Date) string {
 		due := r.EffectiveDueOn()
@@ -250,4 +253,11 @@ func excerpt(s string) string {
 		cut = sp
 	}
 	return s[:cut] + " …"
+}
+
+// publicDue is an open request's date for outsiders: publicdue's data.
+type publicDue struct {
+	R       *sunshine.Request
+	OrgName string
+	Now     time.Time
 }

@@ -1,0 +1,69 @@
+package web_test
+
+import (
+	"html"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+	"github.com/sunshine-records/sunshine/store"
+)
+
+var boardLinkOnPage = regexp.MustCompile(`<input id="board-link" type="text" readonly value="https://sunshine.example(/shared/board/[A-Za-z0-9_-]{43})">`)
+
+// A group's status board, shared from any request of the group: each
+// agency's request with its status and dates and the documents marked
+// shared, downloadable; kept out of search engines; a new link ends the
+// old one and stopping ends it.
+func TestStatusBoard(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	fresno := &sunshine.Agency{Name: "Fresno County Sheriff", Jurisdiction: "us-ca"}
+	require.NoError(t, b.st.CreateAgency(b.fx.Ctx, fresno))
+	copies, err := b.st.FileCopies(b.fx.Ctx, r.ID, sunshine.CopyInput{AgencyIDs: []string{fresno.ID}, ReceivedOn: deadline.MustParseDate("2017-03-28")})
+	require.NoError(t, err)
+	doc, err := b.st.CreateDocument(b.fx.Ctx, store.NewDocument{RequestID: copies[0].ID, Filename: "fresno-ice-emails.txt",
+		ContentType: "text/plain", Content: strings.NewReader("Emails with ICE, released in part.")})
+	require.NoError(t, err)
+	_, err = b.st.SetDocumentShared(b.fx.Ctx, doc.ID, true)
+	require.NoError(t, err)
+
+	page := body(b.get("/requests/" + copies[0].ID))
+	require.Contains(t, page, `<form method="post" action="/requests/`+copies[0].ID+`/board" id="board"><button type="submit" class="secondary" aria-describedby="board-hint">Share a status board</button></form>`)
+	requireRedirect(t, b.post("/requests/"+copies[0].ID+"/board", nil), "/requests/"+copies[0].ID)
+	page = body(b.get("/requests/" + r.ID))
+	link := boardLinkOnPage.FindStringSubmatch(page)
+	require.NotNil(t, link, "the link is on every request of the group")
+
+	rec := b.get(link[1])
+	require.Equal(t, http.StatusOK, rec.Code)
+	require.Equal(t, "noindex, nofollow", rec.Header().Get("X-Robots-Tag"))
+	board := html.UnescapeString(body(rec))
+	require.Contains(t, board, "Shared by ndlon with Sunshine")
+	require.Contains(t, board, "<h1>Communications with immigration authorities</h1>")
+	require.Contains(t, board, "The same request, filed with 2 agencies:")
+	require.Contains(t, board, `<th scope="row" data-label="Agency">Fresno County Sheriff</th>`)
+	require.Contains(t, board, `<th scope="row" data-label="Agency">Sacramento County Sheriff's Department</th>`)
+	require.Contains(t, board, "California: CPRA")
+	require.Contains(t, board, `<a href="`+link[1]+`/documents/`+doc.ID+`" download>fresno-ice-emails.txt</a>`)
+	require.NotContains(t, board, "R-2017-0042", "no tracking number, no notes: status and dates")
+	dl := b.get(link[1] + "/documents/" + doc.ID)
+	require.Equal(t, http.StatusOK, dl.Code)
+	require.Contains(t, dl.Header().Get("Content-Disposition"), "attachment")
+	require.Equal(t, "Emails with ICE, released in part.", body(dl))
+
+	requireRedirect(t, b.post("/requests/"+r.ID+"/board", url.Values{"renew": {"1"}}), "/requests/"+r.ID)
+	require.Equal(t, http.StatusNotFound, b.get(link[1]).Code, "the old link opens nothing")
+	require.Equal(t, http.StatusNotFound, b.get(link[1]+"/documents/"+doc.ID).Code)
+	link = boardLinkOnPage.FindStringSubmatch(body(b.get("/requests/" + r.ID)))
+	require.Equal(t, http.StatusOK, b.get(link[1]).Code)
+	requireRedirect(t, b.post("/requests/"+r.ID+"/board/stop", nil), "/requests/"+r.ID)
+	require.Equal(t, http.StatusNotFound, b.get(link[1]).Code)
+	require.Contains(t, body(b.get("/requests/"+r.ID)), "Share a status board")
+}
