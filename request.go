@@ -523,8 +523,10 @@ const (
 	// kind, to, subject, error): it went, and is not sent again.
 	EventLetterEmailUnlogged EventKind = "letter_email_unlogged"
 	// EventShareChanged records the request's shared page made, given a
-	// new link, or stopped (Data: action, one of "made", "new_link",
-	// "stopped").
+	// new link, stopped, or its last day set or cleared, or its group's
+	// status board made, given a new link or stopped (Data: action, one of
+	// "made", "new_link", "stopped", "expiry_set", "expiry_cleared",
+	// "board_made", "board_new_link", "board_stopped").
 	EventShareChanged EventKind = "share_changed"
 	// EventDocumentShareChanged records a document marked to show on the
 	// request's shared page, or no longer (Data: document_id, filename,

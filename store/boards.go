@@ -38,6 +38,13 @@ func (s *Store) ShareGroup(ctx context.Context, requestID string, renew bool) (s
 		if r.GroupID == nil {
 			return sunshine.Errorf(sunshine.EConflict, "the request was filed with one agency only: share its own page instead")
 		}
+		// The group's first request is locked too: two people making the
+		// board from two of its requests at once make one.
+		if *r.GroupID != r.ID {
+			if _, err := s.findRequest(ctx, tx, org, *r.GroupID, true); err != nil {
+				return err
+			}
+		}
 		var existing string
 		err = tx.GetContext(ctx, &existing, `SELECT token FROM group_shares WHERE org_id = $1 AND group_id = $2 FOR UPDATE`, org, *r.GroupID)
 		switch {
@@ -112,8 +119,8 @@ func (s *Store) GroupShareOf(ctx context.Context, requestID string) (*Share, err
 	return &sh, nil
 }
 
-// BoardView is what a status board shows: the group's requests, by agency,
-// each with its documents marked shared.
+// BoardView is what a status board shows: the group's requests sent (not
+// drafts), by agency, each with its documents marked shared.
 type BoardView struct {
 	OrgName string
 	Title   string // the group's first request's
@@ -126,37 +133,41 @@ type BoardRow struct {
 	Documents []*sunshine.Document
 }
 
-// board finds the group a board's token opens: its organization and name
-// and the group's ID; errNoShare for a token that opens none.
-func (s *Store) board(ctx context.Context, token string) (org, orgName, group string, err error) {
+// board finds the group a board's token opens; errNoShare for a token
+// that opens none.
+func (s *Store) board(ctx context.Context, token string) (b boardRow, err error) {
 	if len(token) != 43 {
-		return "", "", "", errNoShare
+		return b, errNoShare
 	}
-	var row struct {
-		OrgID   string `db:"org_id"`
-		OrgName string `db:"org_name"`
-		GroupID string `db:"group_id"`
-	}
-	err = sqlx.GetContext(ctx, s.q(), &row, `SELECT g.org_id, o.name AS org_name, g.group_id
-		FROM group_shares g JOIN organizations o ON o.id = g.org_id WHERE g.token = $1`, token)
+	err = sqlx.GetContext(ctx, s.q(), &b, `SELECT g.org_id, o.name AS org_name, g.group_id, r.title
+		FROM group_shares g JOIN organizations o ON o.id = g.org_id
+		JOIN requests r ON r.org_id = g.org_id AND r.id = g.group_id WHERE g.token = $1`, token)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", "", "", errNoShare
+		return b, errNoShare
 	}
-	if err != nil {
-		return "", "", "", translate(err, "status board")
-	}
-	return row.OrgID, row.OrgName, row.GroupID, nil
+	return b, translate(err, "status board")
+}
+
+// boardRow is the group a status board's token opens.
+type boardRow struct {
+	OrgID   string `db:"org_id"`
+	OrgName string `db:"org_name"`
+	GroupID string `db:"group_id"`
+	Title   string `db:"title"` // the group's first request's
 }
 
 // GroupBoard opens the status board a token names; ENotFound for a token
 // that names none (never made, replaced, stopped).
 func (s *Store) GroupBoard(ctx context.Context, token string) (*BoardView, error) {
-	org, orgName, group, err := s.board(ctx, token)
+	bd, err := s.board(ctx, token)
 	if err != nil {
 		return nil, err
 	}
+	org, group := bd.OrgID, bd.GroupID
 	var rows []requestRow
-	if err := sqlx.SelectContext(ctx, s.q(), &rows, requestSelect+` WHERE r.org_id = $1 AND r.group_id = $2
+	// Drafts are left off: which agencies have not been sent the request
+	// yet is the organization's to know.
+	if err := sqlx.SelectContext(ctx, s.q(), &rows, requestSelect+` WHERE r.org_id = $1 AND r.group_id = $2 AND r.status <> 'draft'
 		ORDER BY a.name, r.id`, org, group); err != nil {
 		return nil, translate(err, "status board")
 	}
@@ -170,12 +181,9 @@ func (s *Store) GroupBoard(ctx context.Context, token string) (*BoardView, error
 	if err := sqlx.SelectContext(ctx, s.q(), &docs, query, org, group); err != nil {
 		return nil, translate(err, "documents")
 	}
-	v := &BoardView{OrgName: orgName}
+	v := &BoardView{OrgName: bd.OrgName, Title: bd.Title}
 	byRequest := map[string]int{}
 	for _, r := range rs {
-		if r.ID == group {
-			v.Title = r.Title
-		}
 		byRequest[r.ID] = len(v.Rows)
 		v.Rows = append(v.Rows, BoardRow{Request: r})
 	}
@@ -190,16 +198,17 @@ func (s *Store) GroupBoard(ctx context.Context, token string) (*BoardView, error
 // GroupBoardDocument returns a document of a status board's group, marked
 // shared; ENotFound otherwise.
 func (s *Store) GroupBoardDocument(ctx context.Context, token, documentID string) (*sunshine.Document, error) {
-	org, _, group, err := s.board(ctx, token)
+	bd, err := s.board(ctx, token)
 	if err != nil {
 		return nil, err
 	}
+	org, group := bd.OrgID, bd.GroupID
 	if !validUUID(documentID) {
 		return nil, errNoShare
 	}
 	var d sunshine.Document
 	query := `SELECT ` + documentColumns + documentFrom + ` JOIN requests r ON r.org_id = d.org_id AND r.id = d.request_id
-		WHERE d.org_id = $1 AND r.group_id = $2 AND d.id = $3 AND d.shared AND d.deleted_at IS NULL`
+		WHERE d.org_id = $1 AND r.group_id = $2 AND r.status <> 'draft' AND d.id = $3 AND d.shared AND d.deleted_at IS NULL`
 	if err := sqlx.GetContext(ctx, s.q(), &d, query, org, group, documentID); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, errNoShare

@@ -27,6 +27,10 @@ func TestStore_StatusBoard(t *testing.T) {
 	copies, err := b.s.FileCopies(b.ctx, src.ID, sunshine.CopyInput{AgencyIDs: []string{fresno.ID}, ReceivedOn: d("2017-03-28")})
 	require.NoError(t, err)
 	fres := copies[0]
+	erie := b.agency(t, "Erie County Sheriff", "us-ny")
+	drafts, err := b.s.FileCopies(b.ctx, src.ID, sunshine.CopyInput{AgencyIDs: []string{erie.ID}})
+	require.NoError(t, err)
+	require.Equal(t, sunshine.StatusDraft, drafts[0].Status)
 	doc := func(r *sunshine.Request, name, ct string) *sunshine.Document {
 		t.Helper()
 		dd, err := b.s.CreateDocument(b.ctx, store.NewDocument{RequestID: r.ID, Filename: name, ContentType: ct,
@@ -67,14 +71,14 @@ func TestStore_StatusBoard(t *testing.T) {
 	require.Len(t, rows, 1, "admins see the board among the shared pages")
 	require.True(t, rows[0].Board)
 	require.Equal(t, src.ID, rows[0].RequestID)
-	require.Equal(t, "2 agencies", rows[0].AgencyName)
+	require.Equal(t, "3 agencies", rows[0].AgencyName, "the admins' list counts the drafts")
 	require.Equal(t, 1, rows[0].Documents)
 
 	v, err := b.s.GroupBoard(t.Context(), token)
 	require.NoError(t, err)
 	require.Equal(t, "ndlon", v.OrgName)
 	require.Equal(t, "Communications with ICE", v.Title)
-	require.Len(t, v.Rows, 2)
+	require.Len(t, v.Rows, 2, "not the draft: which agencies are yet to be sent it is the organization's to know")
 	require.Equal(t, "Fresno County Sheriff", v.Rows[0].Request.AgencyName, "by agency")
 	require.Equal(t, "2017-03-28", v.Rows[0].Request.ReceivedOn.String())
 	require.Len(t, v.Rows[0].Documents, 1)
@@ -84,7 +88,8 @@ func TestStore_StatusBoard(t *testing.T) {
 	got, err := b.s.GroupBoardDocument(t.Context(), token, released.ID)
 	require.NoError(t, err)
 	require.Equal(t, "fresno-emails.txt", got.Filename)
-	for _, id := range []string{gone.ID, email.ID, elsewhere.ID, "nonsense"} {
+	unsent := doc(drafts[0], "unsent.txt", "text/plain")
+	for _, id := range []string{gone.ID, email.ID, elsewhere.ID, unsent.ID, "nonsense"} {
 		_, err := b.s.GroupBoardDocument(t.Context(), token, id)
 		require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err), id)
 	}
