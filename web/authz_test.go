@@ -269,6 +269,7 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		"GET /shared/:token/documents/:id":       "public: the token in the path is the credential (TestSharedPage)",
 		"GET /shared/board/:token":               "public: the token in the path is the credential (TestStatusBoard)",
 		"GET /shared/board/:token/documents/:id": "public: the token in the path is the credential (TestStatusBoard)",
+		"GET /shared/board/:token/board.csv":     "public: the token in the path is the credential (TestStatusBoard)",
 		"GET /calendar/:file":                    "the secret in the path is the credential, not a session",
 		"POST /inbound/email":                    "a mail service's post: the inbound secret is the credential, not a session (api's TestInboundEmail)",
 		"GET /healthz":                           "the operator's probe, without a session",

@@ -1,11 +1,14 @@
 package web
 
 import (
+	"encoding/csv"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
 	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
 )
 
 // A group's status board (/shared/board/{token}): read-only, for people
@@ -35,6 +38,52 @@ func (s *Server) handleBoardPage(c *gin.Context) {
 	}
 	d.Group = newGroupPanel(rs, s.store.Clock().Now())
 	s.render(c, http.StatusOK, "board", v.Title, d)
+}
+
+// boardCSVHeader are the columns of a status board's spreadsheet: what
+// its page shows, one row an agency, for a newsroom's chart.
+var boardCSVHeader = []string{"agency", "law", "status", "sent_on", "received_on", "due_on", "days_overdue", "closed_on", "documents_shared"}
+
+// handleBoardCSV downloads a status board as CSV, with a byte order mark
+// for Excel, as the Requests page's export.
+func (s *Server) handleBoardCSV(c *gin.Context) {
+	noIndex(c)
+	v, err := s.store.GroupBoard(ctxOf(c), c.Param("token"))
+	if err != nil {
+		s.sharedFail(c, err)
+		return
+	}
+	date := func(d deadline.Date) string {
+		if d.IsZero() {
+			return ""
+		}
+		return d.String()
+	}
+	c.Header("Content-Type", "text/csv; charset=utf-8")
+	c.Header("Content-Disposition", `attachment; filename="status-board.csv"`)
+	c.Header("Cache-Control", "no-store")
+	c.Status(http.StatusOK)
+	_, _ = c.Writer.WriteString(utf8BOM)
+	w := csv.NewWriter(c.Writer)
+	_ = w.Write(boardCSVHeader)
+	now := s.store.Clock().Now()
+	for _, row := range v.Rows {
+		r := row.Request
+		due, overdue := "", ""
+		if r.Status.Open() {
+			due = date(r.FollowOn())
+			if today := r.Today(now); r.Overdue(today) {
+				overdue = strconv.Itoa(r.EffectiveDueOn().DaysUntil(today))
+			}
+		}
+		rec := []string{r.AgencyName, lawLabel(r.Jurisdiction), string(r.Status), date(r.SentOn), date(r.ReceivedOn),
+			due, overdue, date(r.ClosedOn), strconv.Itoa(len(row.Documents))}
+		for i := range rec {
+			rec[i] = sunshine.CSVSafe(rec[i])
+		}
+		_ = w.Write(rec)
+	}
+	w.Flush()
 }
 
 // handleBoardDownload serves a document of a status board, marked shared,

@@ -58,6 +58,21 @@ func TestStatusBoard(t *testing.T) {
 	require.Contains(t, dl.Header().Get("Content-Disposition"), "attachment")
 	require.Equal(t, "Emails with ICE, released in part.", body(dl))
 
+	// The table as a spreadsheet, for a newsroom's chart: now is Wed 5
+	// Apr; Sacramento's is due Thu 6 Apr, Fresno's (received a day
+	// later) Fri 7 Apr.
+	require.Contains(t, board, `<a href="`+link[1]+`/board.csv" download>Download this table as a spreadsheet (CSV)</a>`)
+	csvRec := b.get(link[1] + "/board.csv")
+	require.Equal(t, http.StatusOK, csvRec.Code)
+	require.Equal(t, "noindex, nofollow", csvRec.Header().Get("X-Robots-Tag"))
+	require.Contains(t, csvRec.Header().Get("Content-Disposition"), "status-board.csv")
+	require.Equal(t, "\ufeffagency,law,status,sent_on,received_on,due_on,days_overdue,closed_on,documents_shared\n"+
+		"Fresno County Sheriff,California: CPRA,submitted,,2017-03-28,2017-04-07,,,1\n"+
+		"Sacramento County Sheriff's Department,California: CPRA,submitted,2017-03-27,2017-03-27,2017-04-06,,,0\n", body(csvRec))
+	b.clk.Set(now.AddDate(0, 0, 3)) // Sat 8 Apr: both overdue
+	require.Contains(t, body(b.get(link[1]+"/board.csv")), "2017-04-06,2,,0\n")
+	b.clk.Set(now)
+
 	requireRedirect(t, b.post("/requests/"+r.ID+"/board", url.Values{"renew": {"1"}}), "/requests/"+r.ID)
 	require.Equal(t, http.StatusNotFound, b.get(link[1]).Code, "the old link opens nothing")
 	require.Equal(t, http.StatusNotFound, b.get(link[1]+"/documents/"+doc.ID).Code)

@@ -104,6 +104,7 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 	pub.GET("/shared/:token", s.handleSharedPage) // the token in the path is the credential
 	pub.GET("/shared/:token/documents/:id", s.handleSharedDownload)
 	pub.GET("/shared/board/:token", s.handleBoardPage)
+	pub.GET("/shared/board/:token/board.csv", s.handleBoardCSV)
 	pub.GET("/shared/board/:token/documents/:id", s.handleBoardDownload)
 	pub.POST("/login/code", s.handleCode)
 	pub.GET("/invite/:token", s.linkPageHandler(invitePage))
