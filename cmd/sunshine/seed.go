@@ -143,6 +143,7 @@ func seedDemoData(ctx context.Context, s *store.Store, staffID string) error {
 		then             []step
 		extend           bool
 		note             string // an internal note
+		todo             string // the coordinator's to-do (the demo sign-in's), tomorrow
 	}{
 		{law: "us-ca", title: "All communications with ICE since 20 January 2017", method: sunshine.DeliveryEmail,
 			desc:     "Under the California Public Records Act, all communications between the Sheriff's Department and U.S. Immigration and Customs Enforcement since 20 January 2017, including detainer requests and notification requests.",
@@ -157,7 +158,8 @@ func seedDemoData(ctx context.Context, s *store.Store, staffID string) error {
 		{law: "us-il", title: "Gang database entries shared with ICE", method: sunshine.DeliveryEmail,
 			desc: "Records of data from the CPD gang database shared with ICE.", received: today.AddDays(-6),
 			then: []step{{sunshine.StatusAwaitingRequester, today.AddDays(-2)}},
-			note: "Called the FOIA officer: they want the date range narrowed to 2019 on. Agreed to reply in writing by Friday."},
+			note: "Called the FOIA officer: they want the date range narrowed to 2019 on. Agreed to reply in writing by Friday.",
+			todo: "Reply to the FOIA officer in writing: narrow the date range to 2019 on"},
 		{law: "us-tx", title: "Operation Lone Star arrest data", method: sunshine.DeliveryEmail,
 			desc: "Arrest records under Operation Lone Star for 2024.", received: today.AddDays(-40),
 			then: []step{{sunshine.StatusRollingProduction, today.AddDays(-20)}, {sunshine.StatusFulfilled, today.AddDays(-5)}}},
@@ -186,6 +188,13 @@ func seedDemoData(ctx context.Context, s *store.Store, staffID string) error {
 		}
 		if d.note != "" {
 			if _, err := s.AddNote(ctx, r.ID, d.note); err != nil {
+				return fmt.Errorf("demo request %q: %w", d.title, err)
+			}
+		}
+		if d.todo != "" {
+			// Tomorrow: today in every organization's time zone or later.
+			due := today.AddDays(1)
+			if _, err := s.AddTodo(ctx, r.ID, sunshine.TodoInput{Text: &d.todo, DueOn: &due}); err != nil {
 				return fmt.Errorf("demo request %q: %w", d.title, err)
 			}
 		}

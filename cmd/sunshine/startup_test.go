@@ -261,6 +261,29 @@ func TestSeedDemo_InternalNote(t *testing.T) {
 	require.Contains(t, notes[0].Note, "Called the FOIA officer")
 }
 
+// The demo's request waiting on us has the to-do the call left: the
+// coordinator's (the demo sign-in's), for tomorrow, on their dashboard and
+// in their email.
+func TestSeedDemo_Todo(t *testing.T) {
+	t.Parallel()
+	s := store.New(storetest.DB(t), sunshine.SystemClock{})
+	_, created, err := seedDemo(context.Background(), s)
+	require.NoError(t, err)
+	require.True(t, created)
+	var todos []struct {
+		Title, Text, Email string
+		Tomorrow           bool
+	}
+	require.NoError(t, s.DB().Select(&todos, `SELECT r.title, t.text, u.email,
+			t.due_on BETWEEN (now() AT TIME ZONE 'UTC')::date AND (now() AT TIME ZONE 'UTC')::date + 2 AS tomorrow
+		FROM todos t JOIN requests r ON r.id = t.request_id JOIN users u ON u.id = t.assignee_id`))
+	require.Len(t, todos, 1)
+	require.Equal(t, "Gang database entries shared with ICE", todos[0].Title)
+	require.Contains(t, todos[0].Text, "Reply to the FOIA officer")
+	require.Equal(t, "demo@sunshine.example", todos[0].Email)
+	require.True(t, todos[0].Tomorrow)
+}
+
 // The demo's first request went to three sheriffs: a group, each with its
 // own request and due date.
 func TestSeedDemo_FiledTogether(t *testing.T) {
