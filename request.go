@@ -526,7 +526,8 @@ const (
 	// new link, stopped, or its last day set or cleared, or its group's
 	// status board made, given a new link or stopped (Data: action, one of
 	// "made", "new_link", "stopped", "expiry_set", "expiry_cleared",
-	// "board_made", "board_new_link", "board_stopped").
+	// "board_made", "board_new_link", "board_stopped", "board_expiry_set",
+	// "board_expiry_cleared").
 	EventShareChanged EventKind = "share_changed"
 	// EventDocumentShareChanged records a document marked to show on the
 	// request's shared page, or no longer (Data: document_id, filename,

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -8,6 +9,7 @@ import (
 
 	sunshine "github.com/sunshine-records/sunshine"
 	"github.com/sunshine-records/sunshine/deadline"
+	"github.com/sunshine-records/sunshine/store"
 )
 
 // A request's shared page (store.ShareRequest): a read-only page for
@@ -28,9 +30,25 @@ type shareJSON struct {
 	Expired   bool           `json:"expired"`
 }
 
-func (s *Server) respondShare(c *gin.Context, status int, requestID string) {
+// sharedLink is how the API reads and makes one kind of shared link: a
+// request's shared page or its group's status board.
+type sharedLink struct {
+	path string // the page's address under /shared/
+	of   func(ctx context.Context, requestID string) (*store.Share, error)
+	make func(ctx context.Context, requestID string, renew bool, last *deadline.Date) (string, error)
+}
+
+func (s *Server) pageLink() sharedLink {
+	return sharedLink{"/shared/", s.store.ShareOf, s.store.ShareRequestUntil}
+}
+
+func (s *Server) boardLink() sharedLink {
+	return sharedLink{"/shared/board/", s.store.GroupShareOf, s.store.ShareGroup}
+}
+
+func (s *Server) respondLink(c *gin.Context, status int, k sharedLink) {
 	ctx := c.Request.Context()
-	sh, err := s.store.ShareOf(ctx, requestID)
+	sh, err := k.of(ctx, c.Param("id"))
 	if err != nil {
 		fail(c, err)
 		return
@@ -39,7 +57,7 @@ func (s *Server) respondShare(c *gin.Context, status int, requestID string) {
 	if sh != nil {
 		out = shareJSON{Shared: true, CreatedAt: &sh.CreatedAt, CreatedBy: &sh.CreatedBy, ExpiresOn: sh.ExpiresOn, Expired: sh.Expired}
 		if p, _ := sunshine.PrincipalFrom(ctx); p.Role.CanWrite() {
-			url := s.cfg.BaseURL + "/shared/" + sh.Token
+			url := s.cfg.BaseURL + k.path + sh.Token
 			out.URL = &url
 			c.Header("Cache-Control", "no-store") // the link opens the page to anyone
 		}
@@ -47,13 +65,9 @@ func (s *Server) respondShare(c *gin.Context, status int, requestID string) {
 	c.JSON(status, out)
 }
 
-func (s *Server) handleShareGet(c *gin.Context) {
-	s.respondShare(c, http.StatusOK, c.Param("id"))
-}
-
-// handleSharePut makes the request's shared page; with {"renew": true} a
-// new link replaces the one sent before. The body may be empty.
-func (s *Server) handleSharePut(c *gin.Context) {
+// putLink makes the link; {"renew": true} gives it a new token, and
+// expires_on its last day (null: none). The body may be empty.
+func (s *Server) putLink(c *gin.Context, k sharedLink) {
 	var in struct {
 		Renew     optional[bool]   `json:"renew"`
 		ExpiresOn optional[string] `json:"expires_on"`
@@ -79,12 +93,17 @@ func (s *Server) handleSharePut(c *gin.Context) {
 	if in.ExpiresOn.Set {
 		until = &last // the zero Date (null) clears it
 	}
-	if _, err := s.store.ShareRequestUntil(c.Request.Context(), c.Param("id"), renew != nil && *renew, until); err != nil {
+	if _, err := k.make(c.Request.Context(), c.Param("id"), renew != nil && *renew, until); err != nil {
 		fail(c, err)
 		return
 	}
-	s.respondShare(c, http.StatusOK, c.Param("id"))
+	s.respondLink(c, http.StatusOK, k)
 }
+
+func (s *Server) handleShareGet(c *gin.Context) { s.respondLink(c, http.StatusOK, s.pageLink()) }
+
+// handleSharePut makes the request's shared page (putLink).
+func (s *Server) handleSharePut(c *gin.Context) { s.putLink(c, s.pageLink()) }
 
 func (s *Server) handleShareDelete(c *gin.Context) {
 	if err := s.store.StopSharing(c.Request.Context(), c.Param("id")); err != nil {
@@ -123,53 +142,11 @@ func (s *Server) handleDocumentShared(c *gin.Context) {
 
 // A group's status board (store.ShareGroup): a read-only page of every
 // request of the group, asked and made from any of them, as the shared
-// page (no last day).
+// page. A request filed alone is a 409.
 
-func (s *Server) respondBoard(c *gin.Context, status int, requestID string) {
-	ctx := c.Request.Context()
-	sh, err := s.store.GroupShareOf(ctx, requestID)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	out := shareJSON{}
-	if sh != nil {
-		out = shareJSON{Shared: true, CreatedAt: &sh.CreatedAt, CreatedBy: &sh.CreatedBy}
-		if p, _ := sunshine.PrincipalFrom(ctx); p.Role.CanWrite() {
-			url := s.cfg.BaseURL + "/shared/board/" + sh.Token
-			out.URL = &url
-			c.Header("Cache-Control", "no-store")
-		}
-	}
-	c.JSON(status, out)
-}
+func (s *Server) handleBoardGet(c *gin.Context) { s.respondLink(c, http.StatusOK, s.boardLink()) }
 
-func (s *Server) handleBoardGet(c *gin.Context) { s.respondBoard(c, http.StatusOK, c.Param("id")) }
-
-// handleBoardPut makes the status board of the request's group; with
-// {"renew": true} a new link replaces the one sent before. A request filed
-// alone is a 409.
-func (s *Server) handleBoardPut(c *gin.Context) {
-	var in struct {
-		Renew optional[bool] `json:"renew"`
-	}
-	emptyBodyAsObject(c)
-	if err := decodeJSON(c, &in); err != nil {
-		fail(c, err)
-		return
-	}
-	var fe fieldErrors
-	renew := set(&fe, "renew", in.Renew)
-	if err := fe.err(); err != nil {
-		fail(c, err)
-		return
-	}
-	if _, err := s.store.ShareGroup(c.Request.Context(), c.Param("id"), renew != nil && *renew); err != nil {
-		fail(c, err)
-		return
-	}
-	s.respondBoard(c, http.StatusOK, c.Param("id"))
-}
+func (s *Server) handleBoardPut(c *gin.Context) { s.putLink(c, s.boardLink()) }
 
 func (s *Server) handleBoardDelete(c *gin.Context) {
 	if err := s.store.StopSharingGroup(c.Request.Context(), c.Param("id")); err != nil {

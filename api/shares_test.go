@@ -152,7 +152,11 @@ func TestBoards_API(t *testing.T) {
 	r = b.call("PUT", "/api/v1/requests/"+copyID+"/board", b.token, map[string]any{"renew": true})
 	require.NotEqual(t, url, r.str("url"))
 	r = b.call("PUT", "/api/v1/requests/"+copyID+"/board", b.token, map[string]any{"expires_on": "2017-04-10"})
-	require.Equal(t, http.StatusBadRequest, r.status(), "a board has no last day")
+	require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
+	require.Equal(t, "2017-04-10", r.str("expires_on"), "a last day, as a shared page's")
+	r = b.call("PUT", "/api/v1/requests/"+copyID+"/board", b.token, map[string]any{"expires_on": "2017-04-01"})
+	require.Equal(t, http.StatusBadRequest, r.status())
+	require.Equal(t, []string{"expires_on"}, r.fieldErrors())
 	require.Equal(t, http.StatusNoContent, b.call("DELETE", "/api/v1/requests/"+src+"/board", b.token, nil).status())
 	require.Equal(t, false, b.call("GET", "/api/v1/requests/"+copyID+"/board", b.token, nil).body["shared"])
 }

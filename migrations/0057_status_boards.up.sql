@@ -8,6 +8,7 @@ CREATE TABLE group_shares (
     token      text NOT NULL UNIQUE CHECK (length(token) = 43),
     created_by uuid,
     created_at timestamptz NOT NULL DEFAULT now(),
+    expires_on date, -- its link's last day (the organization's), as request_shares
     PRIMARY KEY (org_id, group_id),
     FOREIGN KEY (org_id, group_id) REFERENCES requests (org_id, id) ON DELETE CASCADE,
     FOREIGN KEY (org_id, created_by) REFERENCES users (org_id, id)

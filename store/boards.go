@@ -2,14 +2,13 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/base64"
 	"errors"
 
 	"github.com/jmoiron/sqlx"
 
 	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
 )
 
 // A group's status board: a read-only page at /shared/board/{token} of
@@ -19,104 +18,30 @@ import (
 // else, as a request's shared page.
 
 // ShareGroup makes the status board of the group of a request of the
-// caller's organization and returns its token; as ShareRequest, a board
-// made already keeps its link unless renew. A request filed alone has no
-// group: EConflict.
-func (s *Store) ShareGroup(ctx context.Context, requestID string, renew bool) (string, error) {
-	org, err := orgID(ctx)
-	if err != nil {
-		return "", err
-	}
-	b := make([]byte, 32)
-	_, _ = rand.Read(b)
-	token := base64.RawURLEncoding.EncodeToString(b)
-	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
-		r, err := s.findRequest(ctx, tx, org, requestID, true)
-		if err != nil {
-			return err
-		}
-		if r.GroupID == nil {
-			return sunshine.Errorf(sunshine.EConflict, "the request was filed with one agency only: share its own page instead")
-		}
-		// The group's first request is locked too: two people making the
-		// board from two of its requests at once make one.
-		if *r.GroupID != r.ID {
-			if _, err := s.findRequest(ctx, tx, org, *r.GroupID, true); err != nil {
-				return err
-			}
-		}
-		var existing string
-		err = tx.GetContext(ctx, &existing, `SELECT token FROM group_shares WHERE org_id = $1 AND group_id = $2 FOR UPDATE`, org, *r.GroupID)
-		switch {
-		case err == nil && !renew:
-			token = existing
-			return nil
-		case err != nil && !errors.Is(err, sql.ErrNoRows):
-			return translate(err, "status board")
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO group_shares (org_id, group_id, token, created_by, created_at) VALUES ($1, $2, $3, $4, $5)
-			ON CONFLICT (org_id, group_id) DO UPDATE SET token = EXCLUDED.token, created_by = EXCLUDED.created_by, created_at = EXCLUDED.created_at`,
-			org, *r.GroupID, token, actorID(ctx), s.clock.Now())
-		if err != nil {
-			return translate(err, "status board")
-		}
-		action := "board_made"
-		if existing != "" {
-			action = "board_new_link"
-		}
-		return addEvent(ctx, tx, r, sunshine.EventShareChanged, s.today(r), "", map[string]string{"action": action})
-	})
-	if err != nil {
-		return "", err
-	}
-	return token, nil
+// caller's organization and returns its token, as ShareRequest makes a
+// request's shared page; last, when not nil, sets its last day too (the
+// zero Date clears it). A request filed alone has no group: EConflict.
+func (s *Store) ShareGroup(ctx context.Context, requestID string, renew bool, last *deadline.Date) (string, error) {
+	return s.makeLink(ctx, boardLink, requestID, renew, last)
+}
+
+// SetBoardExpiry sets or clears (the zero Date) the last day of the status
+// board of a request's group, as SetShareExpiry.
+func (s *Store) SetBoardExpiry(ctx context.Context, requestID string, last deadline.Date) error {
+	return s.linkExpiry(ctx, boardLink, requestID, last)
 }
 
 // StopSharingGroup deletes the status board of a request's group: its link
 // opens nothing. A group without one, or a request filed alone, is no
 // error.
 func (s *Store) StopSharingGroup(ctx context.Context, requestID string) error {
-	org, err := orgID(ctx)
-	if err != nil {
-		return err
-	}
-	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		r, err := s.findRequest(ctx, tx, org, requestID, true)
-		if err != nil || r.GroupID == nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, `DELETE FROM group_shares WHERE org_id = $1 AND group_id = $2`, org, *r.GroupID)
-		if err != nil {
-			return translate(err, "status board")
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return nil
-		}
-		return addEvent(ctx, tx, r, sunshine.EventShareChanged, s.today(r), "", map[string]string{"action": "board_stopped"})
-	})
+	return s.stopLink(ctx, boardLink, requestID)
 }
 
 // GroupShareOf returns the status board of a request's group, nil when it
 // has none (or the request was filed alone).
 func (s *Store) GroupShareOf(ctx context.Context, requestID string) (*Share, error) {
-	org, err := orgID(ctx)
-	if err != nil {
-		return nil, err
-	}
-	r, err := s.findRequest(ctx, s.q(), org, requestID, false)
-	if err != nil || r.GroupID == nil {
-		return nil, err
-	}
-	var sh Share
-	err = sqlx.GetContext(ctx, s.q(), &sh, `SELECT g.token, g.created_at, COALESCE(NULLIF(u.name, ''), u.email, '') AS created_by
-		FROM group_shares g LEFT JOIN users u ON u.id = g.created_by WHERE g.org_id = $1 AND g.group_id = $2`, org, *r.GroupID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, translate(err, "status board")
-	}
-	return &sh, nil
+	return s.linkOf(ctx, boardLink, requestID)
 }
 
 // BoardView is what a status board shows: the group's requests sent (not
@@ -139,9 +64,9 @@ func (s *Store) board(ctx context.Context, token string) (b boardRow, err error)
 	if len(token) != 43 {
 		return b, errNoShare
 	}
-	err = sqlx.GetContext(ctx, s.q(), &b, `SELECT g.org_id, o.name AS org_name, g.group_id, r.title
-		FROM group_shares g JOIN organizations o ON o.id = g.org_id
-		JOIN requests r ON r.org_id = g.org_id AND r.id = g.group_id WHERE g.token = $1`, token)
+	err = sqlx.GetContext(ctx, s.q(), &b, `SELECT sh.org_id, o.name AS org_name, sh.group_id, r.title
+		FROM group_shares sh JOIN organizations o ON o.id = sh.org_id
+		JOIN requests r ON r.org_id = sh.org_id AND r.id = sh.group_id WHERE sh.token = $1 AND `+shareWorks("$2::timestamptz"), token, s.clock.Now())
 	if errors.Is(err, sql.ErrNoRows) {
 		return b, errNoShare
 	}
@@ -157,7 +82,7 @@ type boardRow struct {
 }
 
 // GroupBoard opens the status board a token names; ENotFound for a token
-// that names none (never made, replaced, stopped).
+// that names none (never made, replaced, stopped, past its last day).
 func (s *Store) GroupBoard(ctx context.Context, token string) (*BoardView, error) {
 	bd, err := s.board(ctx, token)
 	if err != nil {

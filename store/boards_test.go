@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
 	"github.com/sunshine-records/sunshine/store"
 	"github.com/sunshine-records/sunshine/store/storetest"
 )
@@ -48,18 +49,18 @@ func TestStore_StatusBoard(t *testing.T) {
 	email := doc(src, "reply.eml", "message/rfc822")
 	elsewhere := doc(alone, "elsewhere.txt", "text/plain")
 
-	_, err = b.s.ShareGroup(b.ctx, alone.ID, false)
+	_, err = b.s.ShareGroup(b.ctx, alone.ID, false, nil)
 	require.Equal(t, sunshine.EConflict, sunshine.ErrorCode(err), "filed alone: no group")
 	other := storetest.Org(t, b.s, "elsewhere")
-	_, err = b.s.ShareGroup(other.Ctx, src.ID, false)
+	_, err = b.s.ShareGroup(other.Ctx, src.ID, false, nil)
 	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
 
 	sh, err := b.s.GroupShareOf(b.ctx, fres.ID)
 	require.NoError(t, err)
 	require.Nil(t, sh)
-	token, err := b.s.ShareGroup(b.ctx, fres.ID, false)
+	token, err := b.s.ShareGroup(b.ctx, fres.ID, false, nil)
 	require.NoError(t, err)
-	again, err := b.s.ShareGroup(b.ctx, src.ID, false)
+	again, err := b.s.ShareGroup(b.ctx, src.ID, false, nil)
 	require.NoError(t, err)
 	require.Equal(t, token, again, "one link per group, from any of its requests")
 	sh, err = b.s.GroupShareOf(b.ctx, src.ID)
@@ -94,7 +95,25 @@ func TestStore_StatusBoard(t *testing.T) {
 		require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err), id)
 	}
 
-	renewed, err := b.s.ShareGroup(b.ctx, src.ID, true)
+	// A last day, as a shared page's: open through it, then not.
+	_, err = b.s.ShareGroup(b.ctx, src.ID, false, ptr(d("2017-04-01")))
+	requireField(t, err, sunshine.EInvalid, "expires_on")
+	require.NoError(t, b.s.SetBoardExpiry(b.ctx, fres.ID, d("2017-04-06")))
+	b.clk.Set(now.AddDate(0, 0, 1))
+	_, err = b.s.GroupBoard(t.Context(), token)
+	require.NoError(t, err, "its last day")
+	b.clk.Set(now.AddDate(0, 0, 2))
+	_, err = b.s.GroupBoard(t.Context(), token)
+	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err), "after it")
+	_, err = b.s.GroupBoardDocument(t.Context(), token, released.ID)
+	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
+	sh, err = b.s.GroupShareOf(b.ctx, src.ID)
+	require.NoError(t, err)
+	require.True(t, sh.Expired)
+	require.NoError(t, b.s.SetBoardExpiry(b.ctx, src.ID, deadline.Date{}))
+	b.clk.Set(now)
+
+	renewed, err := b.s.ShareGroup(b.ctx, src.ID, true, nil)
 	require.NoError(t, err)
 	require.NotEqual(t, token, renewed)
 	_, err = b.s.GroupBoard(t.Context(), token)
@@ -116,5 +135,6 @@ func TestStore_StatusBoard(t *testing.T) {
 			actions = append(actions, string(e.Data))
 		}
 	}
-	require.Equal(t, []string{`{"action": "board_made"}`, `{"action": "board_stopped"}`}, actions, "on the request it was done from")
+	require.Equal(t, []string{`{"action": "board_made"}`, `{"action": "board_expiry_set", "expires_on": "2017-04-06"}`, `{"action": "board_stopped"}`},
+		actions, "on the request it was done from")
 }

@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/base64"
 	"errors"
 	"slices"
 	"time"
@@ -67,49 +65,7 @@ func (s *Store) checkShareExpiry(ctx context.Context, q sqlx.QueryerContext, org
 // (the zero Date): then it opens until sharing stops. A request not
 // shared is EConflict.
 func (s *Store) SetShareExpiry(ctx context.Context, requestID string, last deadline.Date) error {
-	org, err := orgID(ctx)
-	if err != nil {
-		return err
-	}
-	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		r, err := s.findRequest(ctx, tx, org, requestID, true)
-		if err != nil {
-			return err
-		}
-		if err := s.checkShareExpiry(ctx, tx, org, last); err != nil {
-			return err
-		}
-		return s.setShareExpiry(ctx, tx, r, last)
-	})
-}
-
-// setShareExpiry writes a shared page's last day, checked, within tx, and
-// its event when it changed.
-func (s *Store) setShareExpiry(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, last deadline.Date) error {
-	var arg *deadline.Date
-	if !last.IsZero() {
-		arg = &last
-	}
-	res, err := tx.ExecContext(ctx, `UPDATE request_shares SET expires_on = $3
-		WHERE org_id = $1 AND request_id = $2 AND expires_on IS DISTINCT FROM $3`, r.OrgID, r.ID, arg)
-	if err != nil {
-		return translate(err, "shared page")
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		var shared bool
-		if err := tx.GetContext(ctx, &shared, `SELECT EXISTS (SELECT 1 FROM request_shares WHERE org_id = $1 AND request_id = $2)`, r.OrgID, r.ID); err != nil {
-			return translate(err, "shared page")
-		}
-		if !shared {
-			return sunshine.Errorf(sunshine.EConflict, "the request has no shared page: make one first")
-		}
-		return nil // as it was
-	}
-	data := map[string]string{"action": "expiry_cleared"}
-	if arg != nil {
-		data = map[string]string{"action": "expiry_set", "expires_on": last.String()}
-	}
-	return addEvent(ctx, tx, r, sunshine.EventShareChanged, s.today(r), "", data)
+	return s.linkExpiry(ctx, pageLink, requestID, last)
 }
 
 // ShareRequest makes a shared page for a request of the caller's
@@ -119,114 +75,24 @@ func (s *Store) setShareExpiry(ctx context.Context, tx *sqlx.Tx, r *sunshine.Req
 // the last day set (SetShareExpiry), unless that day has passed (the
 // new_link event then says expiry_cleared).
 func (s *Store) ShareRequest(ctx context.Context, requestID string, renew bool) (string, error) {
-	return s.ShareRequestUntil(ctx, requestID, renew, nil)
+	return s.makeLink(ctx, pageLink, requestID, renew, nil)
 }
 
 // ShareRequestUntil is ShareRequest that sets the link's last day too
 // (last non-nil; the zero Date clears it), in the same transaction: a day
 // refused changes nothing.
 func (s *Store) ShareRequestUntil(ctx context.Context, requestID string, renew bool, last *deadline.Date) (string, error) {
-	org, err := orgID(ctx)
-	if err != nil {
-		return "", err
-	}
-	b := make([]byte, 32)
-	_, _ = rand.Read(b)
-	token := base64.RawURLEncoding.EncodeToString(b)
-	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
-		r, err := s.findRequest(ctx, tx, org, requestID, true)
-		if err != nil {
-			return err
-		}
-		if last != nil {
-			if err := s.checkShareExpiry(ctx, tx, org, *last); err != nil {
-				return err
-			}
-		}
-		var existing struct {
-			Token   string `db:"token"`
-			Expired bool   `db:"expired"`
-		}
-		err = tx.GetContext(ctx, &existing, `SELECT sh.token, NOT `+shareWorks("$3::timestamptz")+` AS expired
-			FROM request_shares sh JOIN organizations o ON o.id = sh.org_id WHERE sh.org_id = $1 AND sh.request_id = $2`,
-			org, requestID, s.clock.Now())
-		switch {
-		case err == nil && !renew:
-			token = existing.Token
-		case err != nil && !errors.Is(err, sql.ErrNoRows):
-			return translate(err, "shared page")
-		default:
-			// A new link keeps the last day set, unless it has passed:
-			// the new link is to work.
-			_, err = tx.ExecContext(ctx, `INSERT INTO request_shares (org_id, request_id, token, created_by, created_at) VALUES ($1, $2, $3, $4, $5)
-				ON CONFLICT (org_id, request_id) DO UPDATE SET token = EXCLUDED.token, created_by = EXCLUDED.created_by,
-					created_at = EXCLUDED.created_at, expires_on = CASE WHEN $6 THEN NULL ELSE request_shares.expires_on END`,
-				org, requestID, token, actorID(ctx), s.clock.Now(), existing.Expired)
-			if err != nil {
-				return translate(err, "shared page")
-			}
-			data := map[string]any{"action": "made"}
-			if existing.Token != "" {
-				data["action"] = "new_link"
-				if existing.Expired {
-					data["expiry_cleared"] = true
-				}
-			}
-			if err := addEvent(ctx, tx, r, sunshine.EventShareChanged, s.today(r), "", data); err != nil {
-				return err
-			}
-		}
-		if last == nil {
-			return nil
-		}
-		return s.setShareExpiry(ctx, tx, r, *last)
-	})
-	if err != nil {
-		return "", err
-	}
-	return token, nil
+	return s.makeLink(ctx, pageLink, requestID, renew, last)
 }
 
 // StopSharing deletes a request's shared page: its link opens nothing.
 func (s *Store) StopSharing(ctx context.Context, requestID string) error {
-	org, err := orgID(ctx)
-	if err != nil {
-		return err
-	}
-	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		r, err := s.findRequest(ctx, tx, org, requestID, true)
-		if err != nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, `DELETE FROM request_shares WHERE org_id = $1 AND request_id = $2`, org, requestID)
-		if err != nil {
-			return translate(err, "shared page")
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return nil // not shared: nothing to stop
-		}
-		return addEvent(ctx, tx, r, sunshine.EventShareChanged, s.today(r), "", map[string]string{"action": "stopped"})
-	})
+	return s.stopLink(ctx, pageLink, requestID)
 }
 
 // ShareOf returns a request's shared page, nil when it has none.
 func (s *Store) ShareOf(ctx context.Context, requestID string) (*Share, error) {
-	org, err := s.requestOrg(ctx, requestID)
-	if err != nil {
-		return nil, err
-	}
-	var sh Share
-	err = sqlx.GetContext(ctx, s.q(), &sh, `SELECT sh.token, sh.created_at, COALESCE(NULLIF(u.name, ''), u.email, '') AS created_by,
-			sh.expires_on, NOT `+shareWorks("$3::timestamptz")+` AS expired
-		FROM request_shares sh JOIN organizations o ON o.id = sh.org_id LEFT JOIN users u ON u.id = sh.created_by
-		WHERE sh.org_id = $1 AND sh.request_id = $2`, org, requestID, s.clock.Now())
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, translate(err, "shared page")
-	}
-	return &sh, nil
+	return s.linkOf(ctx, pageLink, requestID)
 }
 
 // SetDocumentShared marks a document of the caller's organization to show
@@ -366,14 +232,15 @@ func (s *Store) SharedPages(ctx context.Context) ([]SharedPageRow, error) {
 		LEFT JOIN users u ON u.id = sh.created_by
 		WHERE sh.org_id = $1
 		UNION ALL
-		SELECT g.group_id, r.title, (SELECT count(*) FROM requests m WHERE m.org_id = g.org_id AND m.group_id = g.group_id) || ' agencies',
-			g.created_at, COALESCE(NULLIF(u.name, ''), u.email, ''),
+		SELECT sh.group_id, r.title, (SELECT count(*) FROM requests m WHERE m.org_id = sh.org_id AND m.group_id = sh.group_id) || ' agencies',
+			sh.created_at, COALESCE(NULLIF(u.name, ''), u.email, ''),
 			(SELECT count(*) FROM documents d JOIN requests m ON m.org_id = d.org_id AND m.id = d.request_id
-			 WHERE d.org_id = g.org_id AND m.group_id = g.group_id AND d.shared AND d.deleted_at IS NULL),
-			NULL, false, true
-		FROM group_shares g JOIN requests r ON r.org_id = g.org_id AND r.id = g.group_id
-		LEFT JOIN users u ON u.id = g.created_by
-		WHERE g.org_id = $1
+			 WHERE d.org_id = sh.org_id AND m.group_id = sh.group_id AND d.shared AND d.deleted_at IS NULL),
+			sh.expires_on, NOT `+shareWorks("$2::timestamptz")+`, true
+		FROM group_shares sh JOIN requests r ON r.org_id = sh.org_id AND r.id = sh.group_id
+		JOIN organizations o ON o.id = sh.org_id
+		LEFT JOIN users u ON u.id = sh.created_by
+		WHERE sh.org_id = $1
 		ORDER BY created_at DESC, title`, org, s.clock.Now())
 	return out, translate(err, "shared pages")
 }

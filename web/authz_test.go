@@ -171,6 +171,7 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		// Filed alone: no group to share (400); stopping finds nothing to stop.
 		{"/requests/" + r.ID + "/board", nil, 400, 400, 403, 404},
 		{"/requests/" + r.ID + "/board/stop", nil, 303, 303, 403, 404},
+		{"/requests/" + r.ID + "/board/expiry", url.Values{"expires_on": {""}}, 409, 409, 403, 404},
 		{"/requests/" + r.ID + "/share/stop", nil, 303, 303, 403, 404},
 		{"/documents/" + kept.ID + "/shared", url.Values{"shared": {"off"}}, 303, 303, 403, 404},
 		// Its text was read already: nothing to do, and a note says so.

@@ -105,7 +105,7 @@ func (s *Server) handleBoard(c *gin.Context) {
 		return
 	}
 	id, renew := c.Param("id"), c.PostForm("renew") == "1"
-	if _, err := s.store.ShareGroup(ctxOf(c), id, renew); err != nil {
+	if _, err := s.store.ShareGroup(ctxOf(c), id, renew, nil); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -114,6 +114,13 @@ func (s *Server) handleBoard(c *gin.Context) {
 		note = "The status board has a new link, below: the old one opens nothing."
 	}
 	s.redirectBack(c, requestPath(id)+"#group", note)
+}
+
+// handleBoardExpiry sets or clears the last day of the group's status
+// board.
+func (s *Server) handleBoardExpiry(c *gin.Context) {
+	s.linkExpiry(c, linkForm{id: "board-expiry", what: "The status board's link", place: "#group", set: s.store.SetBoardExpiry,
+		form: func(d *requestPageData) **reqForm { return &d.BoardExpiryForm }})
 }
 
 // handleBoardStop deletes the status board of the request's group.

@@ -73,6 +73,19 @@ func TestStatusBoard(t *testing.T) {
 	require.Contains(t, body(b.get(link[1]+"/board.csv")), "2017-04-06,2,,0\n")
 	b.clk.Set(now)
 
+	// A last day, as a shared page's.
+	rec = b.post("/requests/"+copies[0].ID+"/board/expiry", url.Values{"expires_on": {"2017-04-01"}})
+	require.Equal(t, http.StatusBadRequest, rec.Code)
+	require.Contains(t, body(rec), `<p class="field-error" id="board-expiry-expires-on-error">must be today (2017-04-05) or later</p>`)
+	requireRedirect(t, b.post("/requests/"+copies[0].ID+"/board/expiry", url.Values{"expires_on": {"2017-04-06"}}), "/requests/"+copies[0].ID)
+	require.Contains(t, body(b.get("/requests/"+r.ID)), "<p>Its link works until Thu 6 Apr 2017, then opens nothing.</p>")
+	b.clk.Set(now.AddDate(0, 0, 2))
+	require.Equal(t, http.StatusNotFound, b.get(link[1]).Code, "past its last day")
+	require.Contains(t, body(b.get("/requests/"+r.ID)), "Its link stopped working after Thu 6 Apr 2017, its last day")
+	b.clk.Set(now)
+	requireRedirect(t, b.post("/requests/"+r.ID+"/board/expiry", url.Values{"expires_on": {""}}), "/requests/"+r.ID)
+	require.Equal(t, http.StatusOK, b.get(link[1]).Code)
+
 	requireRedirect(t, b.post("/requests/"+r.ID+"/board", url.Values{"renew": {"1"}}), "/requests/"+r.ID)
 	require.Equal(t, http.StatusNotFound, b.get(link[1]).Code, "the old link opens nothing")
 	require.Equal(t, http.StatusNotFound, b.get(link[1]+"/documents/"+doc.ID).Code)

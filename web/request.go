@@ -62,6 +62,7 @@ var formLabels = map[string]map[string]string{
 	"note":         {"text": "Note"},
 	"todo":         {"text": "To do", "due_on": "By", "assignee_id": "For"},
 	"share-expiry": {"expires_on": "The link works until"},
+	"board-expiry": {"expires_on": "The link works until"},
 	"closure":      {"closed_on": "Date", "reason": "Reason"}, // the agency page's
 	"copies":       {"received_on": "Received by the agencies on"},
 }
@@ -380,8 +381,9 @@ type requestPageData struct {
 	ShareExpiryForm *reqForm
 	// Board is the status board of the request's group, nil for none;
 	// BoardLink its address, for those who may share it.
-	Board     *store.Share
-	BoardLink string
+	Board           *store.Share
+	BoardLink       string
+	BoardExpiryForm *reqForm
 	// SharedDocs counts the documents marked to show on the shared page.
 	SharedDocs int
 	Note       string
@@ -463,11 +465,7 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 		d.ShareMade = stamp(d.Share.CreatedAt, s.orgLocation(c))
 		if d.CanWrite {
 			d.ShareLink = s.shareLink(c, d.Share.Token)
-			last := ""
-			if d.Share.ExpiresOn != nil {
-				last = d.Share.ExpiresOn.String()
-			}
-			d.ShareExpiryForm = newReqForm("share-expiry", url.Values{"expires_on": {last}})
+			d.ShareExpiryForm = newReqForm("share-expiry", url.Values{"expires_on": {dateValue(d.Share.ExpiresOn)}})
 		}
 		d.Share.Token = "" // the link is for those who may share it
 	}
@@ -484,6 +482,7 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 		}
 		if d.Board != nil && d.CanWrite {
 			d.BoardLink = s.shareLink(c, "board/"+d.Board.Token)
+			d.BoardExpiryForm = newReqForm("board-expiry", url.Values{"expires_on": {dateValue(d.Board.ExpiresOn)}})
 		}
 	}
 	var final []string
@@ -1133,14 +1132,16 @@ func eventText(e *sunshine.Event, clockStops bool, names map[string]string) stri
 		return todoEventText(e.Kind, e.Note, str, date, func(k string) string { return cmp.Or(names[str(k)], "someone") })
 	case sunshine.EventShareChanged:
 		t = cmp.Or(map[string]string{
-			"made":           "Shared page made: anyone with its link can read the request's status and dates and the documents marked shared",
-			"new_link":       "New link for the shared page: the old one opens nothing",
-			"expiry_set":     "The shared page's link works until " + date("expires_on") + ", then opens nothing",
-			"expiry_cleared": "The shared page's link works until sharing stops",
-			"stopped":        "Sharing stopped: the shared page's link opens nothing",
-			"board_made":     "Status board of the group made: anyone with its link can read each agency's status and dates and the documents marked shared",
-			"board_new_link": "New link for the group's status board: the old one opens nothing",
-			"board_stopped":  "Status board of the group no longer shared: its link opens nothing",
+			"made":                 "Shared page made: anyone with its link can read the request's status and dates and the documents marked shared",
+			"new_link":             "New link for the shared page: the old one opens nothing",
+			"expiry_set":           "The shared page's link works until " + date("expires_on") + ", then opens nothing",
+			"expiry_cleared":       "The shared page's link works until sharing stops",
+			"stopped":              "Sharing stopped: the shared page's link opens nothing",
+			"board_made":           "Status board of the group made: anyone with its link can read each agency's status and dates and the documents marked shared",
+			"board_new_link":       "New link for the group's status board: the old one opens nothing",
+			"board_stopped":        "Status board of the group no longer shared: its link opens nothing",
+			"board_expiry_set":     "The status board's link works until " + date("expires_on") + ", then opens nothing",
+			"board_expiry_cleared": "The status board's link works until sharing stops",
 		}[str("action")], "Shared page changed")
 	case sunshine.EventDocumentShareChanged:
 		var shared struct {
@@ -1694,4 +1695,12 @@ func explainSteps(res deadline.Result) []string {
 		steps[i] = withoutDecisions(steps[i])
 	}
 	return steps
+}
+
+// dateValue is an optional date as a date input's value.
+func dateValue(d *deadline.Date) string {
+	if d == nil {
+		return ""
+	}
+	return d.String()
 }

@@ -175,6 +175,7 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 	in.POST("/requests/:id/share/expiry", s.handleShareExpiry)
 	in.POST("/requests/:id/board", s.handleBoard)
 	in.POST("/requests/:id/board/stop", s.handleBoardStop)
+	in.POST("/requests/:id/board/expiry", s.handleBoardExpiry)
 	in.POST("/documents/:id/shared", s.handleDocumentShared)
 	in.GET("/documents/:id/shared", s.handleDocumentFormPage)
 	in.GET("/documents/:id/download", s.handleDownload)

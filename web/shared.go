@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -96,30 +97,44 @@ func (s *Server) handleShare(c *gin.Context) {
 // handleShareExpiry sets the last day the request's shared page opens,
 // or clears it (an empty date).
 func (s *Server) handleShareExpiry(c *gin.Context) {
+	s.linkExpiry(c, linkForm{id: "share-expiry", what: "The shared page's link", place: "#sharing", set: s.store.SetShareExpiry,
+		form: func(d *requestPageData) **reqForm { return &d.ShareExpiryForm }})
+}
+
+// linkForm is a form setting a shared link's last day: the request's
+// shared page's, or its group's status board's.
+type linkForm struct {
+	id, what, place string
+	set             func(ctx context.Context, requestID string, last deadline.Date) error
+	form            func(d *requestPageData) **reqForm // where the page keeps the form
+}
+
+// linkExpiry sets or clears (an empty date) the last day of a link.
+func (s *Server) linkExpiry(c *gin.Context, lf linkForm) {
 	if !s.canWrite(c) {
 		return
 	}
 	_ = c.Request.ParseForm()
-	f := newReqForm("share-expiry", c.Request.PostForm)
+	f := newReqForm(lf.id, c.Request.PostForm)
 	last := f.parseDateField("expires_on")
 	set := func(d *requestPageData, f *reqForm) {
-		if d.ShareExpiryForm != nil {
-			d.ShareExpiryForm = f
+		if p := lf.form(d); *p != nil {
+			*p = f
 		}
 	}
 	if f.HasErrors() {
 		s.actionFailed(c, f, nil, set)
 		return
 	}
-	if err := s.store.SetShareExpiry(ctxOf(c), c.Param("id"), last); err != nil {
+	if err := lf.set(ctxOf(c), c.Param("id"), last); err != nil {
 		s.actionFailed(c, f, err, set)
 		return
 	}
-	note := "The shared page's link works until you stop sharing."
+	note := lf.what + " works until you stop sharing."
 	if !last.IsZero() {
-		note = "The shared page's link works until " + last.Format("Mon 2 Jan 2006") + ", then opens nothing."
+		note = lf.what + " works until " + last.Format("Mon 2 Jan 2006") + ", then opens nothing."
 	}
-	s.redirectBack(c, "/requests/"+c.Param("id")+"#sharing", note)
+	s.redirectBack(c, "/requests/"+c.Param("id")+lf.place, note)
 }
 
 // handleShareStop deletes the request's shared page.

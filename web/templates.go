@@ -58,6 +58,11 @@ var funcs = template.FuncMap{
 	// dueOf pairs a request with today for the "due" template (layout.html).
 	"dueOf":    func(r *sunshine.Request, now time.Time) dueCell { return dueCell{R: r, Today: r.Today(now)} },
 	"lawLabel": lawLabel,
+	// linkExpiry is the data of the linkexpiry template: a shared link's
+	// last-day form, where it posts, and the organization's today.
+	"linkExpiry": func(f *reqForm, action string, today deadline.Date) linkExpiryForm {
+		return linkExpiryForm{f, action, today}
+	},
 	// publicDue is the data of the publicdue template.
 	"publicDue": func(r *sunshine.Request, orgName string, now time.Time) publicDue { return publicDue{r, orgName, now} },
 	// dueClass names the colour class that goes with dueWords.
@@ -260,4 +265,11 @@ type publicDue struct {
 	R       *sunshine.Request
 	OrgName string
 	Now     time.Time
+}
+
+// linkExpiryForm is the data of the linkexpiry template.
+type linkExpiryForm struct {
+	Form   *reqForm
+	Action string
+	Today  deadline.Date
 }
