@@ -131,17 +131,7 @@ func (s *Store) GroupBoardDocument(ctx context.Context, token, documentID string
 	if !validUUID(documentID) {
 		return nil, errNoShare
 	}
-	var d sunshine.Document
 	query := `SELECT ` + documentColumns + documentFrom + ` JOIN requests r ON r.org_id = d.org_id AND r.id = d.request_id
 		WHERE d.org_id = $1 AND r.group_id = $2 AND r.status <> 'draft' AND d.id = $3 AND d.shared AND d.deleted_at IS NULL`
-	if err := sqlx.GetContext(ctx, s.q(), &d, query, org, group, documentID); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, errNoShare
-		}
-		return nil, translate(err, "document")
-	}
-	if d.Correspondence() {
-		return nil, errNoShare
-	}
-	return &d, nil
+	return s.sharedDocument(ctx, query, org, group, documentID)
 }

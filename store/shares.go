@@ -251,11 +251,17 @@ func (s *Store) SharedDocument(ctx context.Context, token, documentID string) (*
 	if len(token) != 43 || !validUUID(documentID) {
 		return nil, errNoShare
 	}
-	var d sunshine.Document
 	query := `SELECT ` + documentColumns + documentFrom + ` JOIN request_shares sh ON sh.org_id = d.org_id AND sh.request_id = d.request_id
 		JOIN organizations o ON o.id = sh.org_id
 		WHERE sh.token = $1 AND d.id = $2 AND d.shared AND d.deleted_at IS NULL AND ` + shareWorks("$3::timestamptz")
-	if err := sqlx.GetContext(ctx, s.q(), &d, query, token, documentID, s.clock.Now()); err != nil {
+	return s.sharedDocument(ctx, query, token, documentID, s.clock.Now())
+}
+
+// sharedDocument reads the document a shared link's query finds: marked
+// shared and not an email (Document.Correspondence); errNoShare otherwise.
+func (s *Store) sharedDocument(ctx context.Context, query string, args ...any) (*sunshine.Document, error) {
+	var d sunshine.Document
+	if err := sqlx.GetContext(ctx, s.q(), &d, query, args...); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, errNoShare
 		}
