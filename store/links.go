@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"errors"
+	"slices"
 
 	"github.com/jmoiron/sqlx"
 
@@ -19,6 +20,7 @@ import (
 type linkKind struct {
 	table, key string // the link's table, and its column naming what it opens
 	what       string // in errors
+	none       string // the error when there is none
 	action     string // its share_changed events' prefix
 	// subject is what the link of request r opens: r itself, or its group.
 	subject func(r *sunshine.Request) (string, error)
@@ -26,8 +28,10 @@ type linkKind struct {
 
 var (
 	pageLink = linkKind{table: "request_shares", key: "request_id", what: "shared page",
+		none:    "the request has no shared page: make one first",
 		subject: func(r *sunshine.Request) (string, error) { return r.ID, nil }}
 	boardLink = linkKind{table: "group_shares", key: "group_id", what: "status board", action: "board_",
+		none: "the request's group has no status board: make one first",
 		subject: func(r *sunshine.Request) (string, error) {
 			if r.GroupID == nil {
 				return "", sunshine.Errorf(sunshine.EConflict, "the request was filed with one agency only: share its own page instead")
@@ -64,7 +68,7 @@ func (s *Store) makeLink(ctx context.Context, k linkKind, requestID string, rene
 			Expired bool   `db:"expired"`
 		}
 		err = tx.GetContext(ctx, &existing, `SELECT sh.token, NOT `+shareWorks("$3::timestamptz")+` AS expired
-			FROM `+k.table+` sh JOIN organizations o ON o.id = sh.org_id WHERE sh.org_id = $1 AND sh.`+k.key+` = $2`,
+			FROM `+k.table+` sh JOIN organizations o ON o.id = sh.org_id WHERE sh.org_id = $1 AND sh.`+k.key+` = $2 FOR UPDATE OF sh`,
 			org, subject, s.clock.Now())
 		switch {
 		case err == nil && !renew:
@@ -102,10 +106,12 @@ func (s *Store) makeLink(ctx context.Context, k linkKind, requestID string, rene
 }
 
 // linkSubject finds and locks the request, and what its link of kind k
-// opens (for a group, its first request is locked too: two people making
-// the board from two of its requests at once make one).
+// opens. For a group its first request is locked too (two people making
+// the board from two of its requests at once make one), the two in ID
+// order, as every change to several requests locks them: a group never
+// changes once set, so it is read before the locks.
 func (s *Store) linkSubject(ctx context.Context, tx *sqlx.Tx, k linkKind, org, requestID string) (*sunshine.Request, string, error) {
-	r, err := s.findRequest(ctx, tx, org, requestID, true)
+	r, err := s.findRequest(ctx, tx, org, requestID, false)
 	if err != nil {
 		return nil, "", err
 	}
@@ -113,9 +119,18 @@ func (s *Store) linkSubject(ctx context.Context, tx *sqlx.Tx, k linkKind, org, r
 	if err != nil {
 		return nil, "", err
 	}
+	ids := []string{r.ID}
 	if subject != r.ID {
-		if _, err := s.findRequest(ctx, tx, org, subject, true); err != nil {
+		ids = append(ids, subject)
+		slices.Sort(ids)
+	}
+	for _, id := range ids {
+		locked, err := s.findRequest(ctx, tx, org, id, true)
+		if err != nil {
 			return nil, "", err
+		}
+		if id == r.ID {
+			r = locked
 		}
 	}
 	return r, subject, nil
@@ -139,7 +154,7 @@ func (s *Store) setLinkExpiry(ctx context.Context, tx *sqlx.Tx, k linkKind, org 
 			return translate(err, k.what)
 		}
 		if !made {
-			return sunshine.Errorf(sunshine.EConflict, "there is no %s: make one first", k.what)
+			return sunshine.Errorf(sunshine.EConflict, "%s", k.none)
 		}
 		return nil // as it was
 	}
@@ -177,13 +192,12 @@ func (s *Store) stopLink(ctx context.Context, k linkKind, requestID string) erro
 		return err
 	}
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		r, err := s.findRequest(ctx, tx, org, requestID, true)
-		if err != nil {
-			return err
-		}
-		subject, err := k.subject(r)
-		if err != nil {
+		r, subject, err := s.linkSubject(ctx, tx, k, org, requestID)
+		switch {
+		case sunshine.ErrorCode(err) == sunshine.EConflict:
 			return nil // a request filed alone has no board to stop
+		case err != nil:
+			return err
 		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM `+k.table+` WHERE org_id = $1 AND `+k.key+` = $2`, org, subject)
 		if err != nil {

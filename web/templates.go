@@ -60,8 +60,8 @@ var funcs = template.FuncMap{
 	"lawLabel": lawLabel,
 	// linkExpiry is the data of the linkexpiry template: a shared link's
 	// last-day form, where it posts, and the organization's today.
-	"linkExpiry": func(f *reqForm, action string, today deadline.Date) linkExpiryForm {
-		return linkExpiryForm{f, action, today}
+	"linkExpiry": func(f *reqForm, action, which string, today deadline.Date) linkExpiryForm {
+		return linkExpiryForm{f, action, which, today}
 	},
 	// publicDue is the data of the publicdue template.
 	"publicDue": func(r *sunshine.Request, orgName string, now time.Time) publicDue { return publicDue{r, orgName, now} },
@@ -271,5 +271,6 @@ type publicDue struct {
 type linkExpiryForm struct {
 	Form   *reqForm
 	Action string
+	Which  string // whose link, for screen readers: "the shared page's"
 	Today  deadline.Date
 }
