@@ -494,7 +494,8 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder, lk *ba
 
 // composeTodos writes a person's to-dos email for a day, read when it is
 // sent: the open to-dos due that day (or handed to them that day, late),
-// and those still open from before. None left due that day (done, moved
+// those someone else set for them for later that day, and those still
+// open from before. None left due that day or set for later (done, moved
 // or removed meanwhile) cancels it: the earlier ones had their own day's
 // email. Its Message-ID names the
 // to-dos it lists: one sent again for a to-do set later that day is a new
@@ -504,7 +505,7 @@ func (j *Reminders) composeTodos(ctx context.Context, c store.ClaimedReminder, o
 	if err != nil {
 		return msg, "", "", err
 	}
-	if len(e.Due) == 0 {
+	if len(e.Due) == 0 && len(e.Coming) == 0 {
 		return msg, "", "every to-do of its day was done, moved or removed before it could be sent", nil
 	}
 	var ids []string
@@ -514,14 +515,14 @@ func (j *Reminders) composeTodos(ctx context.Context, c store.ClaimedReminder, o
 			ids = append(ids, t.ID)
 			out[i] = mail.TodoItem{Text: t.Text, DueOn: t.DueOn, RequestTitle: t.RequestTitle,
 				RequestURL: j.cfg.BaseURL + "/requests/" + t.RequestID + "#todos", SetBy: e.SetBy[t.ID]}
-			if t.DueOn != c.Occurrence {
+			if t.DueOn.Before(c.Occurrence) {
 				out[i].Late = true // handed to them late, or still open from before
 			}
 		}
 		return out
 	}
 	d := mail.TodoData{RecipientName: user.Name, OrgName: org.Name, Day: c.Occurrence,
-		Due: items(e.Due), Earlier: items(e.Earlier), TodosURL: j.cfg.BaseURL + "/#todos"}
+		Due: items(e.Due), Coming: items(e.Coming), Earlier: items(e.Earlier), TodosURL: j.cfg.BaseURL + "/#todos"}
 	msg.ID = listingID(c, ids)
 	msg.Subject, msg.Text, msg.HTML, err = mail.RenderTodos(d)
 	return msg, "", "", err

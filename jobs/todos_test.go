@@ -48,24 +48,32 @@ func TestTodos_OverSMTP(t *testing.T) {
 
 	deliver := func(day string, sent int) {
 		t.Helper()
-		b.clock.Set(at(day))
+		b.clock.Set(at(day).Add(time.Hour)) // after the to-dos were set
 		res, err := r.Deliver(ctx)
 		require.NoError(t, err, day)
 		require.Equal(t, sent, res.Sent, day)
 	}
-	deliver("2017-03-27", 0) // nothing due today
+	deliver("2017-03-27", 1) // the admin set her one: she is told today
 	deliver("2017-03-28", 1)
 	deliver("2017-03-29", 1)
 	deliver("2017-03-30", 0) // its one to-do was done
 	msgs := mp.Messages(t)
-	require.Len(t, msgs, 2)
+	require.Len(t, msgs, 3)
 	require.Equal(t, "ana@ndlon.example", msgs[0].To[0].Address)
-	subjects := []string{msgs[0].Subject, msgs[1].Subject}
-	require.ElementsMatch(t, []string{"To do on Tue 28 Mar 2017: Send the fee (ndlon)", "2 to-dos for Wed 29 Mar 2017 (ndlon)"}, subjects)
-	second := msgs[0]
-	if second.Subject != "2 to-dos for Wed 29 Mar 2017 (ndlon)" {
-		second = msgs[1]
+	var subjects []string
+	var second mailtest.Summary
+	for _, m := range msgs {
+		subjects = append(subjects, m.Subject)
+		if m.Subject == "2 to-dos for Wed 29 Mar 2017 (ndlon)" {
+			second = m
+		}
+		if strings.HasPrefix(m.Subject, "A to-do for you") {
+			told := mp.Message(t, m.ID)
+			require.Contains(t, strings.ReplaceAll(told.Text, "\r\n", "\n"), "Set for you, for later:\n\n- Call the records officer (for Wed 29 Mar 2017)\n")
+		}
 	}
+	require.ElementsMatch(t, []string{"A to-do for you, for Wed 29 Mar 2017: Call the records officer (ndlon)",
+		"To do on Tue 28 Mar 2017: Send the fee (ndlon)", "2 to-dos for Wed 29 Mar 2017 (ndlon)"}, subjects)
 	full := mp.Message(t, second.ID)
 	full.Text = strings.ReplaceAll(full.Text, "\r\n", "\n")
 	link := "https://sunshine.example/requests/" + b.req.ID + "#todos"

@@ -605,11 +605,12 @@ func RenderAssignments(d AssignmentsData) (subject, text, html string, err error
 }
 
 // TodoData is a person's to-dos email for a day: the to-dos due that day,
-// and those still open from before.
+// those someone else set for them for later (Coming), and those still
+// open from before.
 type TodoData struct {
 	RecipientName, OrgName string
 	Day                    deadline.Date
-	Due, Earlier           []TodoItem
+	Due, Coming, Earlier   []TodoItem
 	TodosURL               string // the person's to-dos, on the dashboard
 }
 
@@ -629,9 +630,16 @@ func RenderTodos(d TodoData) (subject, text, html string, err error) {
 	if err != nil {
 		return "", "", "", err
 	}
-	what := "To do on " + day(d.Day) + ": " + d.Due[0].Text
-	if len(d.Due) > 1 {
+	var what string
+	switch {
+	case len(d.Due) == 1:
+		what = "To do on " + day(d.Day) + ": " + d.Due[0].Text
+	case len(d.Due) > 1:
 		what = fmt.Sprintf("%d to-dos for %s", len(d.Due), day(d.Day))
+	case len(d.Coming) == 1:
+		what = "A to-do for you, for " + day(d.Coming[0].DueOn) + ": " + d.Coming[0].Text
+	default:
+		what = fmt.Sprintf("%d to-dos for you, for later", len(d.Coming))
 	}
 	return oneLine(what + " (" + d.OrgName + ")"), text, html, nil
 }

@@ -292,20 +292,32 @@ func (s *Store) OpenTodos(ctx context.Context, userID string, by deadline.Date) 
 // being sent this instant is read again, so none is left out. One
 // already sent that day goes again, listing the day's to-dos anew, when
 // someone else set this one: its person would not know of it otherwise.
-// For a to-do whose day is past (opened again, handed to someone), only
-// someone else's change owes an email: today's, which lists it
-// (payload, its ID) with that day's.
+// For the same reason a to-do someone else sets, gives or moves to
+// another day is in its person's email today too (payload, its ID): as
+// late, or as coming up. A person's own late to-do owes nothing.
 func (s *Store) queueTodoEmail(ctx context.Context, tx sqlx.ExtContext, org, userID string, day, today deadline.Date, todoID string) error {
 	actor := actorID(ctx)
 	someoneElse := actor == nil || *actor != userID
-	handed := ""
-	if day.Before(today) {
-		if !someoneElse {
-			return nil // their own late to-do: they know
-		}
-		day, handed = today, todoID
+	switch {
+	case day.Before(today) && !someoneElse:
+		return nil // their own late to-do: they know
+	case day.Before(today):
+		return s.oweTodoEmail(ctx, tx, org, userID, today, todoID, true)
+	case day == today:
+		return s.oweTodoEmail(ctx, tx, org, userID, today, "", someoneElse)
 	}
-	again := day == today && someoneElse
+	if err := s.oweTodoEmail(ctx, tx, org, userID, day, "", false); err != nil {
+		return err
+	}
+	if !someoneElse {
+		return nil
+	}
+	return s.oweTodoEmail(ctx, tx, org, userID, today, todoID, true)
+}
+
+// oweTodoEmail writes a person's to-do email for a day: handed, a to-do
+// listed besides that day's; again, one sent already goes again.
+func (s *Store) oweTodoEmail(ctx context.Context, tx sqlx.ExtContext, org, userID string, day deadline.Date, handed string, again bool) error {
 	const q = `INSERT INTO reminders (org_id, recipient_id, kind, due_on, occurrence, next_attempt_at, sender_id, payload)
 		SELECT o.id, $2, 'todo', $3, $3, GREATEST($4, ($3::date + make_interval(hours => COALESCE(up.digest_hour, 7))) AT TIME ZONE o.time_zone), $6, $7
 		FROM organizations o LEFT JOIN user_preferences up ON up.user_id = $2 WHERE o.id = $1
@@ -316,15 +328,16 @@ func (s *Store) queueTodoEmail(ctx context.Context, tx sqlx.ExtContext, org, use
 				ELSE reminders.payload || ',' || EXCLUDED.payload END
 		WHERE reminders.status = 'cancelled' OR (reminders.status = 'sent' AND $5)
 			OR (reminders.status = 'pending' AND (reminders.claimed_at IS NOT NULL OR EXCLUDED.payload <> ''))`
-	_, err := tx.ExecContext(ctx, q, org, userID, day, s.clock.Now(), again, actor, handed)
+	_, err := tx.ExecContext(ctx, q, org, userID, day, s.clock.Now(), again, actorID(ctx), handed)
 	return translate(err, "to-do email")
 }
 
 // TodoEmail is what a person's to-do email for a day lists, read when it
-// is sent: their open to-dos due that day or handed to them that day
-// (Due), and those still open from before (Earlier).
+// is sent: their open to-dos due that day or handed to them late that day
+// (Due), those set or moved for a later day by someone else that day
+// (Coming), and those still open from before (Earlier).
 type TodoEmail struct {
-	Due, Earlier []*sunshine.Todo
+	Due, Coming, Earlier []*sunshine.Todo
 	// SetBy names who set each to-do, by to-do ID, when not its person.
 	SetBy map[string]string
 }
@@ -346,7 +359,7 @@ func (s *Store) TodosEmailed(ctx context.Context, reminderID, userID string, day
 		SetBy string `db:"set_by"`
 	}
 	err = sqlx.SelectContext(ctx, s.q(), &rows, `SELECT x.*, COALESCE(NULLIF(c.name, ''), c.email, '') AS set_by FROM (`+todoSelect+`
-		WHERE t.org_id = $1 AND t.assignee_id = $2 AND t.done_at IS NULL AND t.due_on <= $3) x
+		WHERE t.org_id = $1 AND t.assignee_id = $2 AND t.done_at IS NULL AND (t.due_on <= $3 OR t.id::text = ANY($4))) x
 		LEFT JOIN users c ON c.id = x.created_by AND c.id <> x.assignee_id
 		ORDER BY x.due_on = $3 OR x.id::text = ANY($4) DESC, x.due_on, x.created_at, x.id LIMIT 200`, org, userID, day, pq.Array(handed))
 	if err != nil {
@@ -358,9 +371,12 @@ func (s *Store) TodosEmailed(ctx context.Context, reminderID, userID string, day
 		if rows[i].SetBy != "" {
 			e.SetBy[t.ID] = rows[i].SetBy
 		}
-		if t.DueOn == day || slices.Contains(handed, t.ID) {
+		switch {
+		case day.Before(t.DueOn):
+			e.Coming = append(e.Coming, t)
+		case t.DueOn == day || slices.Contains(handed, t.ID):
 			e.Due = append(e.Due, t)
-		} else {
+		default:
 			e.Earlier = append(e.Earlier, t)
 		}
 	}

@@ -109,13 +109,19 @@ func TestStore_Todos(t *testing.T) {
 	require.NoError(t, err)
 
 	emails := b.todoEmails(t)
-	require.Len(t, emails, 2, "one a person a day, however many to-dos")
+	require.Len(t, emails, 3, "one a person a day, however many to-dos")
+	told := emails[maria.ID+" 2017-04-05"]
+	require.NotNil(t, told, "set for her by someone else: she is told today")
+	e, err := b.s.TodosEmailed(mariaCtx, told.ID, maria.ID, d("2017-04-05"))
+	require.NoError(t, err)
+	require.Empty(t, e.Due)
+	require.Len(t, e.Coming, 2, "as coming up")
 	m := emails[maria.ID+" 2017-04-07"]
 	require.NotNil(t, m)
 	require.Equal(t, time.Date(2017, 4, 7, 13, 0, 0, 0, time.UTC), m.NextAttempt.UTC(), "at her hour, 9:00 in New York")
 	require.Equal(t, time.Date(2017, 4, 10, 11, 0, 0, 0, time.UTC), emails[admin.ID+" 2017-04-10"].NextAttempt.UTC(), "7:00 by default")
 
-	e, err := b.s.TodosEmailed(mariaCtx, m.ID, maria.ID, d("2017-04-07"))
+	e, err = b.s.TodosEmailed(mariaCtx, m.ID, maria.ID, d("2017-04-07"))
 	require.NoError(t, err)
 	require.Len(t, e.Due, 2)
 	require.Empty(t, e.Earlier)
