@@ -221,6 +221,21 @@ func (s *Store) linkOf(ctx context.Context, k linkKind, requestID string) (*Shar
 	if err != nil {
 		return nil, err
 	}
+	return s.linkOfRequest(ctx, k, r)
+}
+
+// LinksOf returns the shared page and the group's status board of a
+// request the caller has read already (FindRequestByID), nil for none.
+func (s *Store) LinksOf(ctx context.Context, r *sunshine.Request) (page, board *Share, err error) {
+	if page, err = s.linkOfRequest(ctx, pageLink, r); err != nil {
+		return nil, nil, err
+	}
+	board, err = s.linkOfRequest(ctx, boardLink, r)
+	return page, board, err
+}
+
+// linkOfRequest is linkOf for request r, read already.
+func (s *Store) linkOfRequest(ctx context.Context, k linkKind, r *sunshine.Request) (*Share, error) {
 	subject, err := k.subject(r)
 	if err != nil {
 		return nil, nil
@@ -229,7 +244,7 @@ func (s *Store) linkOf(ctx context.Context, k linkKind, requestID string) (*Shar
 	err = sqlx.GetContext(ctx, s.q(), &sh, `SELECT sh.token, sh.created_at, COALESCE(NULLIF(u.name, ''), u.email, '') AS created_by,
 			sh.expires_on, NOT `+shareWorks("$3::timestamptz")+` AS expired
 		FROM `+k.table+` sh JOIN organizations o ON o.id = sh.org_id LEFT JOIN users u ON u.id = sh.created_by
-		WHERE sh.org_id = $1 AND sh.`+k.key+` = $2`, org, subject, s.clock.Now())
+		WHERE sh.org_id = $1 AND sh.`+k.key+` = $2`, r.OrgID, subject, s.clock.Now())
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}

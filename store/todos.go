@@ -105,11 +105,13 @@ func (s *Store) UpdateTodo(ctx context.Context, todoID string, in sunshine.TodoI
 	if err != nil {
 		return nil, err
 	}
+	var out *sunshine.Todo
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
 		t, err := findTodo(ctx, tx, org, todoID, true)
 		if err != nil {
 			return err
 		}
+		out = t
 		today, err := s.orgToday(ctx, tx, org)
 		if err != nil {
 			return err
@@ -148,6 +150,7 @@ func (s *Store) UpdateTodo(ctx context.Context, todoID string, in sunshine.TodoI
 		if err != nil {
 			return err
 		}
+		out = after
 		if !after.Done && (in.DueOn != nil || in.AssigneeID != nil || in.Done != nil) {
 			if err := s.queueTodoEmail(ctx, tx, org, after.AssigneeID, after.DueOn, today, after.ID); err != nil {
 				return err
@@ -166,7 +169,7 @@ func (s *Store) UpdateTodo(ctx context.Context, todoID string, in sunshine.TodoI
 	if err != nil {
 		return nil, err
 	}
-	return s.FindTodo(ctx, todoID)
+	return out, nil
 }
 
 // todoChange names the event a change to t records, "" for none, and

@@ -39,8 +39,9 @@ var activityGroups = []activityGroup{
 	{"reminders", "Reminders sent", []sunshine.EventKind{sunshine.EventReminderSent}},
 }
 
-// everyKindButReminders is the default group's kinds.
-func everyKindButReminders() []sunshine.EventKind {
+// peoplesWork is the default group's kinds: every kind but the reminders
+// sent.
+var peoplesWork = func() []sunshine.EventKind {
 	var out []sunshine.EventKind
 	for _, g := range activityGroups[1:] {
 		for _, k := range g.Kinds {
@@ -50,7 +51,7 @@ func everyKindButReminders() []sunshine.EventKind {
 		}
 	}
 	return out
-}
+}()
 
 type activityData struct {
 	Days   []activityDay
@@ -80,7 +81,7 @@ func (s *Server) handleActivity(c *gin.Context) {
 	ctx := ctxOf(c)
 	f := store.ActivityFilter{ActorID: c.Query("person"), After: c.Query("cursor"), Limit: 50}
 	group := c.Query("what")
-	f.Kinds = everyKindButReminders()
+	f.Kinds = peoplesWork
 	known := false
 	for _, g := range activityGroups[1:] {
 		if g.Value == group {

@@ -8,7 +8,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	sunshine "github.com/sunshine-records/sunshine"
-	"github.com/sunshine-records/sunshine/deadline"
 )
 
 // A group's status board (/shared/board/{token}): read-only, for people
@@ -53,12 +52,6 @@ func (s *Server) handleBoardCSV(c *gin.Context) {
 		s.sharedFail(c, err)
 		return
 	}
-	date := func(d deadline.Date) string {
-		if d.IsZero() {
-			return ""
-		}
-		return d.String()
-	}
 	c.Header("Content-Type", "text/csv; charset=utf-8")
 	c.Header("Content-Disposition", `attachment; filename="status-board.csv"`)
 	c.Header("Cache-Control", "no-store")
@@ -71,13 +64,13 @@ func (s *Server) handleBoardCSV(c *gin.Context) {
 		r := row.Request
 		due, overdue := "", ""
 		if r.Status.Open() {
-			due = date(r.FollowOn())
+			due = r.FollowOn().String()
 			if today := r.Today(now); r.Overdue(today) {
 				overdue = strconv.Itoa(r.EffectiveDueOn().DaysUntil(today))
 			}
 		}
-		rec := []string{r.AgencyName, lawLabel(r.Jurisdiction), string(r.Status), date(r.SentOn), date(r.ReceivedOn),
-			due, overdue, date(r.ClosedOn), strconv.Itoa(len(row.Documents))}
+		rec := []string{r.AgencyName, lawLabel(r.Jurisdiction), string(r.Status), r.SentOn.String(), r.ReceivedOn.String(),
+			due, overdue, r.ClosedOn.String(), strconv.Itoa(len(row.Documents))}
 		for i := range rec {
 			rec[i] = sunshine.CSVSafe(rec[i])
 		}
@@ -120,7 +113,11 @@ func (s *Server) handleBoard(c *gin.Context) {
 // board.
 func (s *Server) handleBoardExpiry(c *gin.Context) {
 	s.linkExpiry(c, linkForm{id: "board-expiry", what: "The status board's link", place: "#group", set: s.store.SetBoardExpiry,
-		form: func(d *requestPageData) **reqForm { return &d.BoardExpiryForm }})
+		keep: func(d *requestPageData, f *reqForm) {
+			if d.BoardExpiryForm != nil {
+				d.BoardExpiryForm = f
+			}
+		}})
 }
 
 // handleBoardStop deletes the status board of the request's group.

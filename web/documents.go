@@ -40,7 +40,7 @@ func (s *Server) uploadFailed(c *gin.Context, f *reqForm, err error, set func(d 
 	if sunshine.ErrorCode(err) == sunshine.ETooLarge {
 		status = http.StatusRequestEntityTooLarge
 	}
-	s.renderRequest(c, status, set)
+	s.renderRequest(c, c.Param("id"), status, set)
 }
 
 // uploadRoute takes the upload limit instead of formLimit.

@@ -425,14 +425,13 @@ type requestPageData struct {
 }
 
 func (s *Server) handleRequestPage(c *gin.Context) {
-	s.renderRequest(c, http.StatusOK, nil)
+	s.renderRequest(c, c.Param("id"), http.StatusOK, nil)
 }
 
-// renderRequest loads and shows the request page; edit may replace a form's
-// state (an action's errors and typed values).
-func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestPageData)) {
+// renderRequest loads and shows the page of request id; edit may replace a
+// form's state (an action's errors and typed values).
+func (s *Server) renderRequest(c *gin.Context, id string, status int, edit func(d *requestPageData)) {
 	ctx := ctxOf(c)
-	id := c.Param("id")
 	r, err := s.store.FindRequestByID(ctx, id)
 	if err != nil {
 		s.fail(c, err)
@@ -457,7 +456,7 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 		return
 	}
 	d.Archive = s.cfg.RequestZip != nil
-	if d.Share, err = s.store.ShareOf(ctx, r.ID); err != nil {
+	if d.Share, d.Board, err = s.store.LinksOf(ctx, r); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -469,6 +468,13 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 		}
 		d.Share.Token = "" // the link is for those who may share it
 	}
+	if d.Board != nil {
+		if d.CanWrite {
+			d.BoardLink = s.shareLink(c, "board/"+d.Board.Token)
+			d.BoardExpiryForm = newReqForm("board-expiry", url.Values{"expires_on": {dateValue(d.Board.ExpiresOn)}})
+		}
+		d.Board.Token = ""
+	}
 	if r.GroupID != nil {
 		group, err := s.groupOf(c, r)
 		if err != nil {
@@ -476,14 +482,6 @@ func (s *Server) renderRequest(c *gin.Context, status int, edit func(d *requestP
 			return
 		}
 		d.Group = newGroupPanel(group, s.store.Clock().Now())
-		if d.Board, err = s.store.GroupShareOf(ctx, r.ID); err != nil {
-			s.fail(c, err)
-			return
-		}
-		if d.Board != nil && d.CanWrite {
-			d.BoardLink = s.shareLink(c, "board/"+d.Board.Token)
-			d.BoardExpiryForm = newReqForm("board-expiry", url.Values{"expires_on": {dateValue(d.Board.ExpiresOn)}})
-		}
 	}
 	var final []string
 	for _, st := range d.Allowed {
@@ -1187,6 +1185,12 @@ func requestPath(id string) string { return "/requests/" + url.PathEscape(id) }
 // actionFailed shows the request page again with a form's errors, or the
 // error page when the error is not about the form.
 func (s *Server) actionFailed(c *gin.Context, f *reqForm, err error, set func(d *requestPageData, f *reqForm)) {
+	s.actionFailedOn(c, c.Param("id"), f, err, set)
+}
+
+// actionFailedOn is actionFailed for a form of a thing on request id's page
+// whose address names the thing (a to-do), not the request.
+func (s *Server) actionFailedOn(c *gin.Context, id string, f *reqForm, err error, set func(d *requestPageData, f *reqForm)) {
 	status := http.StatusBadRequest
 	if err != nil {
 		if status = f.fail(err); status == 0 {
@@ -1194,7 +1198,7 @@ func (s *Server) actionFailed(c *gin.Context, f *reqForm, err error, set func(d 
 			return
 		}
 	}
-	s.renderRequest(c, status, func(d *requestPageData) { set(d, f) })
+	s.renderRequest(c, id, status, func(d *requestPageData) { set(d, f) })
 }
 
 func (s *Server) handleCommunicationCreate(c *gin.Context) {
@@ -1653,7 +1657,7 @@ func (s *Server) handleRequestEdit(c *gin.Context) {
 					status = http.StatusConflict
 				}
 			}
-			s.renderRequest(c, status, func(d *requestPageData) { d.EditForm = f })
+			s.renderRequest(c, c.Param("id"), status, func(d *requestPageData) { d.EditForm = f })
 			return
 		}
 		if !changed {

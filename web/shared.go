@@ -98,7 +98,11 @@ func (s *Server) handleShare(c *gin.Context) {
 // or clears it (an empty date).
 func (s *Server) handleShareExpiry(c *gin.Context) {
 	s.linkExpiry(c, linkForm{id: "share-expiry", what: "The shared page's link", place: "#sharing", set: s.store.SetShareExpiry,
-		form: func(d *requestPageData) **reqForm { return &d.ShareExpiryForm }})
+		keep: func(d *requestPageData, f *reqForm) {
+			if d.ShareExpiryForm != nil {
+				d.ShareExpiryForm = f
+			}
+		}})
 }
 
 // linkForm is a form setting a shared link's last day: the request's
@@ -106,7 +110,9 @@ func (s *Server) handleShareExpiry(c *gin.Context) {
 type linkForm struct {
 	id, what, place string
 	set             func(ctx context.Context, requestID string, last deadline.Date) error
-	form            func(d *requestPageData) **reqForm // where the page keeps the form
+	// keep puts a refused form on the page shown again, where the page
+	// has it (the link may have been stopped meanwhile).
+	keep func(d *requestPageData, f *reqForm)
 }
 
 // linkExpiry sets or clears (an empty date) the last day of a link.
@@ -117,17 +123,12 @@ func (s *Server) linkExpiry(c *gin.Context, lf linkForm) {
 	_ = c.Request.ParseForm()
 	f := newReqForm(lf.id, c.Request.PostForm)
 	last := f.parseDateField("expires_on")
-	set := func(d *requestPageData, f *reqForm) {
-		if p := lf.form(d); *p != nil {
-			*p = f
-		}
-	}
 	if f.HasErrors() {
-		s.actionFailed(c, f, nil, set)
+		s.actionFailed(c, f, nil, lf.keep)
 		return
 	}
 	if err := lf.set(ctxOf(c), c.Param("id"), last); err != nil {
-		s.actionFailed(c, f, err, set)
+		s.actionFailed(c, f, err, lf.keep)
 		return
 	}
 	note := lf.what + " works until you stop sharing."

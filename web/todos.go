@@ -197,8 +197,7 @@ func (s *Server) changeTodo(c *gin.Context, f *reqForm, in sunshine.TodoInput, n
 		_, err = s.store.UpdateTodo(ctx, old.ID, in)
 	}
 	if f.HasErrors() || err != nil {
-		setRequestID(c, old.RequestID)
-		s.actionFailed(c, f, err, func(d *requestPageData, f *reqForm) {
+		s.actionFailedOn(c, old.RequestID, f, err, func(d *requestPageData, f *reqForm) {
 			for i := range d.Todos.Open {
 				if d.Todos.Open[i].T.ID == old.ID {
 					d.Todos.Open[i].Form = f
@@ -212,16 +211,6 @@ func (s *Server) changeTodo(c *gin.Context, f *reqForm, in sunshine.TodoInput, n
 		return
 	}
 	s.redirectBackLink(c, requestPath(old.RequestID), note, &noteLink{"#todos", "See the to-dos"})
-}
-
-// setRequestID makes the request page's handlers read the to-do's request
-// as the path's: a refused change shows that page again.
-func setRequestID(c *gin.Context, id string) {
-	for i := range c.Params {
-		if c.Params[i].Key == "id" {
-			c.Params[i].Value = id
-		}
-	}
 }
 
 // handleTodoDelete removes a to-do set by mistake or no longer wanted.
