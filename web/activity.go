@@ -113,7 +113,7 @@ func (s *Server) handleActivity(c *gin.Context) {
 	loc := s.orgLocation(c)
 	for _, it := range items {
 		at := it.CreatedAt.In(loc)
-		row := activityRow{Time: at.Format("15:04 MST"), Text: activityText(&it.Event, tolls(it.Jurisdiction), names),
+		row := activityRow{Time: at.Format("15:04 MST"), Text: it.Event.Line(tolls(it.Jurisdiction), names),
 			RequestTitle: it.RequestTitle, AgencyName: it.AgencyName, Link: requestPath(it.RequestID) + activityAnchor(&it.Event)}
 		if it.ActorID != nil {
 			row.Who = names[*it.ActorID]
@@ -135,35 +135,6 @@ func (s *Server) handleActivity(c *gin.Context) {
 		d.Next = "/activity?" + q.Encode()
 	}
 	s.render(c, http.StatusOK, "activity", "Activity", d)
-}
-
-// activityText is an event's line on the Activity page: as its request's
-// timeline says it, and for what the timeline shows as itself (a
-// communication, a document), what was added.
-func activityText(e *sunshine.Event, clockStops bool, names map[string]string) string {
-	var data struct {
-		Kind      sunshine.CommKind  `json:"kind"`
-		Direction sunshine.Direction `json:"direction"`
-		Subject   string             `json:"subject"`
-		Filename  string             `json:"filename"`
-	}
-	_ = json.Unmarshal(e.Data, &data)
-	switch {
-	case e.Kind == sunshine.EventCommunication && !emailedLetter(e):
-		t := "Logged the " + commWords(data.Kind)
-		if data.Direction == sunshine.DirectionIn {
-			t += " from the agency"
-		} else {
-			t += " we sent"
-		}
-		if data.Subject != "" {
-			t += " (" + data.Subject + ")"
-		}
-		return t
-	case e.Kind == sunshine.EventDocumentAdded:
-		return "Document added: " + data.Filename
-	}
-	return eventText(e, clockStops, names)
 }
 
 // activityAnchor is where an event is on its request's page.

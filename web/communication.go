@@ -61,15 +61,6 @@ func deref(s *string) string {
 	return *s
 }
 
-// commWords names a kind of communication in a sentence: "the follow up
-// of …", "the communication of …" for other.
-func commWords(k sunshine.CommKind) string {
-	if k == sunshine.KindOther {
-		return "communication"
-	}
-	return strings.ReplaceAll(string(k), "_", " ")
-}
-
 // commEffect says what logging a communication of its kind and direction
 // did to its request (store.CreateCommunication), which an edit does not
 // replay: a new date leaves that effect's date as it was.
@@ -257,7 +248,7 @@ func (s *Server) handleCommunicationDelete(c *gin.Context) {
 		s.commEditFailed(c, cm, f, err)
 		return
 	}
-	note := "Deleted the " + commWords(cm.Kind) + " of " + cm.OccurredOn.Format("Mon 2 Jan 2006") + "; the timeline keeps it."
+	note := "Deleted the " + cm.Kind.Words() + " of " + cm.OccurredOn.Format("Mon 2 Jan 2006") + "; the timeline keeps it."
 	if eff := commEffect(cm); eff != "" {
 		note += " Logging it " + eff + ": that stays, so change it on the request if it was wrong."
 	}

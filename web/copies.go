@@ -223,7 +223,7 @@ func (s *Server) handleCopies(c *gin.Context) {
 	}
 	note := "Filed with " + n + "."
 	if len(names) <= 5 {
-		note = "Filed with " + n + ": " + andList(names) + "."
+		note = "Filed with " + n + ": " + sunshine.AndList(names) + "."
 	}
 	switch {
 	case in.ReceivedOn.IsZero() && len(copies) == 1:

@@ -15,6 +15,3 @@ var FileSize = sunshine.FileSize
 
 // FileKind is the pages' name of a document's kind of file.
 var FileKind = fileKind
-
-// ChangedField is the timeline's words for one changed detail.
-var ChangedField = changedField

@@ -1115,30 +1115,6 @@ func TestRequestPage_AcknowledgedUnderFOIL(t *testing.T) {
 	require.NotContains(t, page, "late")
 }
 
-// An edit's timeline line says what changed and, for a short detail, to
-// what, as people name it (from the event's data, as JSON decodes it).
-func TestChangedField(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		key   string
-		value any
-		want  string
-	}{
-		{"tracking_number", "2017-PL-1234", "tracking number 2017-PL-1234"},
-		{"tracking_number", "", "tracking number cleared"},
-		{"agency_estimated_on", "2017-05-15", "agency's estimate Mon 15 May 2017"},
-		{"agency_estimated_on", nil, "agency's estimate cleared"},
-		{"sent_on", "2017-03-27", "sent date Mon 27 Mar 2017"},
-		{"tags", []any{"ice", "jail"}, "tags (ice, jail)"},
-		{"tags", []any{}, "tags cleared"},
-		{"title", "Jail contracts, 2017", "title “Jail contracts, 2017”"},
-		{"title", strings.Repeat("Jail contracts ", 10), "title “Jail contracts Jail contracts Jail contracts Jail contracts Jail contracts Jail…”"},
-		{"description", "Every record of …", "request text"},
-	} {
-		require.Equal(t, tc.want, web.ChangedField(tc.key, tc.value), "%s %v", tc.key, tc.value)
-	}
-}
-
 // An error summary reads as sentences: the label goes on into a message
 // that continues it, and is set apart from one that stands alone.
 func TestFormProblemText(t *testing.T) {

@@ -240,37 +240,3 @@ func (s *Server) handleTodoFormPage(c *gin.Context) {
 	}
 	c.Redirect(http.StatusSeeOther, requestPath(t.RequestID)+"#todo-"+t.ID)
 }
-
-// todoEventText is a to-do event's line in the timeline: what the to-do
-// is (the event's note), and what changed; str reads the event's data, day
-// a date of it and who a person of it.
-func todoEventText(kind sunshine.EventKind, text string, str, day, who func(string) string) string {
-	quoted := "“" + text + "”"
-	switch kind {
-	case sunshine.EventTodoAdded:
-		return "To-do for " + who("assignee_id") + " by " + day("due_on") + ": " + quoted
-	case sunshine.EventTodoRemoved:
-		return "To-do removed: " + quoted + " (for " + who("assignee_id") + " by " + day("due_on") + ")"
-	}
-	t := map[sunshine.EventKind]string{sunshine.EventTodoDone: "To-do done: ", sunshine.EventTodoReopened: "To-do open again: "}[kind]
-	if t == "" {
-		t = "To-do changed: "
-	}
-	t += quoted
-	// What else the change changed (a to-do opened again may be moved in
-	// the same change).
-	var changes []string
-	if str("was_text") != "" {
-		changes = append(changes, "was “"+str("was_text")+"”")
-	}
-	if str("was_due_on") != "" {
-		changes = append(changes, "now by "+day("due_on")+", was "+day("was_due_on"))
-	}
-	if str("was_assignee_id") != "" {
-		changes = append(changes, "now for "+who("assignee_id")+", was "+who("was_assignee_id"))
-	}
-	if len(changes) > 0 {
-		t += " (" + strings.Join(changes, "; ") + ")"
-	}
-	return t
-}

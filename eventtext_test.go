@@ -1,4 +1,4 @@
-package web
+package sunshine
 
 import (
 	"encoding/json"
@@ -6,8 +6,6 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
-
-	sunshine "github.com/sunshine-records/sunshine"
 )
 
 // A changed title is shown with its new value and the one it replaced;
@@ -37,8 +35,8 @@ func TestEventText_TitleChanged(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			data, err := json.Marshal(tc.data)
 			require.NoError(t, err)
-			e := &sunshine.Event{Kind: sunshine.EventUpdated, Data: data}
-			require.Equal(t, tc.want, eventText(e, false, nil))
+			e := &Event{Kind: EventUpdated, Data: data}
+			require.Equal(t, tc.want, e.Text(false, nil))
 		})
 	}
 }
@@ -48,22 +46,22 @@ func TestEventText_TitleChanged(t *testing.T) {
 func TestEventText_LetterEmails(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
-		kind sunshine.EventKind
+		kind EventKind
 		data map[string]any
 		want string
 	}{
-		{sunshine.EventCommunication, map[string]any{"emailed_to": "records@sheriff.example", "kind": "follow_up"},
+		{EventCommunication, map[string]any{"emailed_to": "records@sheriff.example", "kind": "follow_up"},
 			"Sent by email from Sunshine to records@sheriff.example"},
-		{sunshine.EventLetterEmailFailed, map[string]any{"kind": "request", "to": "records@sheriff.example", "error": "550 no such user"},
+		{EventLetterEmailFailed, map[string]any{"kind": "request", "to": "records@sheriff.example", "error": "550 no such user"},
 			"Not sent: the request letter to records@sheriff.example; the mail server refused it (550 no such user)"},
-		{sunshine.EventLetterEmailUnlogged, map[string]any{"kind": "follow_up", "to": "records@sheriff.example", "error": "effective_on: must not be before the pause began"},
+		{EventLetterEmailUnlogged, map[string]any{"kind": "follow_up", "to": "records@sheriff.example", "error": "effective_on: must not be before the pause began"},
 			"Sent by email from Sunshine: the follow-up letter to records@sheriff.example, but not logged (effective_on: must not be before the pause began); log it from its letter page"},
 	} {
 		data, err := json.Marshal(tc.data)
 		require.NoError(t, err)
-		e := &sunshine.Event{Kind: tc.kind, Data: data}
-		require.True(t, tc.kind != sunshine.EventCommunication || emailedLetter(e))
-		require.Equal(t, tc.want, eventText(e, true, nil))
+		e := &Event{Kind: tc.kind, Data: data}
+		require.True(t, tc.kind != EventCommunication || e.EmailedLetter())
+		require.Equal(t, tc.want, e.Text(true, nil))
 	}
 }
 
@@ -85,28 +83,28 @@ func TestEventText_Todos(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name string
-		kind sunshine.EventKind
+		kind EventKind
 		data map[string]any
 		want string
 	}{
-		{"added", sunshine.EventTodoAdded, base, "To-do for Maria by Fri 7 Apr 2017: “Call the records officer”"},
-		{"done", sunshine.EventTodoDone, base, "To-do done: “Call the records officer”"},
-		{"open again", sunshine.EventTodoReopened, base, "To-do open again: “Call the records officer”"},
-		{"removed", sunshine.EventTodoRemoved, base, "To-do removed: “Call the records officer” (for Maria by Fri 7 Apr 2017)"},
-		{"moved", sunshine.EventTodoChanged, with(map[string]any{"was_due_on": "2017-04-05"}),
+		{"added", EventTodoAdded, base, "To-do for Maria by Fri 7 Apr 2017: “Call the records officer”"},
+		{"done", EventTodoDone, base, "To-do done: “Call the records officer”"},
+		{"open again", EventTodoReopened, base, "To-do open again: “Call the records officer”"},
+		{"removed", EventTodoRemoved, base, "To-do removed: “Call the records officer” (for Maria by Fri 7 Apr 2017)"},
+		{"moved", EventTodoChanged, with(map[string]any{"was_due_on": "2017-04-05"}),
 			"To-do changed: “Call the records officer” (now by Fri 7 Apr 2017, was Wed 5 Apr 2017)"},
-		{"everything", sunshine.EventTodoChanged, with(map[string]any{"was_text": "Call", "was_due_on": "2017-04-05", "was_assignee_id": "u-ana"}),
+		{"everything", EventTodoChanged, with(map[string]any{"was_text": "Call", "was_due_on": "2017-04-05", "was_assignee_id": "u-ana"}),
 			"To-do changed: “Call the records officer” (was “Call”; now by Fri 7 Apr 2017, was Wed 5 Apr 2017; now for Maria, was Ana)"},
-		{"open again and moved", sunshine.EventTodoReopened, with(map[string]any{"was_due_on": "2017-04-05"}),
+		{"open again and moved", EventTodoReopened, with(map[string]any{"was_due_on": "2017-04-05"}),
 			"To-do open again: “Call the records officer” (now by Fri 7 Apr 2017, was Wed 5 Apr 2017)"},
-		{"a person since removed", sunshine.EventTodoAdded, with(map[string]any{"assignee_id": "u-gone"}),
+		{"a person since removed", EventTodoAdded, with(map[string]any{"assignee_id": "u-gone"}),
 			"To-do for someone by Fri 7 Apr 2017: “Call the records officer”"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			data, err := json.Marshal(tc.data)
 			require.NoError(t, err)
-			e := &sunshine.Event{Kind: tc.kind, Data: data, Note: "Call the records officer"}
-			require.Equal(t, tc.want, eventText(e, false, names))
+			e := &Event{Kind: tc.kind, Data: data, Note: "Call the records officer"}
+			require.Equal(t, tc.want, e.Text(false, names))
 		})
 	}
 }
@@ -119,6 +117,30 @@ func TestEventText_ShareExpiry(t *testing.T) {
 		{`{"action":"expiry_cleared"}`, "The shared page's link works until sharing stops"},
 		{`{"action":"board_stopped"}`, "Status board of the group no longer shared: its link opens nothing"},
 	} {
-		require.Equal(t, tc.want, eventText(&sunshine.Event{Kind: sunshine.EventShareChanged, Data: json.RawMessage(tc.data)}, false, nil))
+		require.Equal(t, tc.want, (&Event{Kind: EventShareChanged, Data: json.RawMessage(tc.data)}).Text(false, nil))
+	}
+}
+
+// An edit's timeline line says what changed and, for a short detail, to
+// what, as people name it (from the event's data, as JSON decodes it).
+func TestChangedField(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		key   string
+		value any
+		want  string
+	}{
+		{"tracking_number", "2017-PL-1234", "tracking number 2017-PL-1234"},
+		{"tracking_number", "", "tracking number cleared"},
+		{"agency_estimated_on", "2017-05-15", "agency's estimate Mon 15 May 2017"},
+		{"agency_estimated_on", nil, "agency's estimate cleared"},
+		{"sent_on", "2017-03-27", "sent date Mon 27 Mar 2017"},
+		{"tags", []any{"ice", "jail"}, "tags (ice, jail)"},
+		{"tags", []any{}, "tags cleared"},
+		{"title", "Jail contracts, 2017", "title “Jail contracts, 2017”"},
+		{"title", strings.Repeat("Jail contracts ", 10), "title “Jail contracts Jail contracts Jail contracts Jail contracts Jail contracts Jail…”"},
+		{"description", "Every record of …", "request text"},
+	} {
+		require.Equal(t, tc.want, changedField(tc.key, tc.value), "%s %v", tc.key, tc.value)
 	}
 }
