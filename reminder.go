@@ -36,6 +36,10 @@ const (
 	// email a day listing them, read when it is sent. Always sent: someone
 	// asked for it.
 	ReminderTodo = "todo"
+	// ReminderWebhookOff tells an organization's admins that Sunshine
+	// turned a failing webhook off (sunshine.Webhook). Always sent: no
+	// event reaches its address until someone turns it on again.
+	ReminderWebhookOff = "webhook_off"
 )
 
 // ReminderKinds are the per-request kinds a user can choose.

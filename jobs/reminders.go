@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -352,6 +353,19 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder, lk *ba
 		}
 		msg.Subject, msg.Text, msg.HTML, err = mail.RenderTwoStep(mail.TwoStepData{RecipientName: user.Name, OrgName: org.Name,
 			What: what, SettingsURL: j.cfg.BaseURL + "/settings"})
+		return msg, "", "", err
+	}
+	if c.Kind == sunshine.ReminderWebhookOff {
+		n, err := j.store.WebhookOff(ctx, c.ID)
+		if err != nil {
+			return msg, "", "", err
+		}
+		host := n.URL
+		if u, err := url.Parse(n.URL); err == nil {
+			host = u.Host
+		}
+		msg.Subject, msg.Text, msg.HTML, err = mail.RenderWebhookOff(mail.WebhookOffData{RecipientName: user.Name, OrgName: org.Name,
+			Host: host, Description: n.Description, Reason: n.Reason, WebhookURL: j.cfg.BaseURL + "/settings/webhooks/" + n.WebhookID})
 		return msg, "", "", err
 	}
 	if c.Kind == sunshine.ReminderTodo {

@@ -18,6 +18,8 @@ type Schedule struct {
 	Plan    string // default every 15 minutes
 	Deliver string // default every minute
 	Prune   string // expired sessions and links; default every hour
+	// Webhooks sends events to webhooks; default every 10 seconds.
+	Webhooks string
 }
 
 // CheckSpec reports what is wrong with a cron spec NewScheduler takes, so
@@ -33,11 +35,11 @@ type Scheduler struct {
 	log  *slog.Logger
 }
 
-// NewScheduler registers the reminder jobs and the pruning of expired
-// sessions and links. Each run has a timeout; a run still going when the
+// NewScheduler registers the reminder jobs, the webhooks' sending (wh;
+// nil for none) and the pruning of expired sessions and links. Each run has a timeout; a run still going when the
 // next is due is skipped (in this process), and planning takes a Postgres
 // advisory lock so replicas do not plan at once.
-func NewScheduler(r *Reminders, st *store.Store, db *sqlx.DB, s Schedule, log *slog.Logger) (*Scheduler, error) {
+func NewScheduler(r *Reminders, wh *Webhooks, st *store.Store, db *sqlx.DB, s Schedule, log *slog.Logger) (*Scheduler, error) {
 	if s.Plan == "" {
 		s.Plan = "@every 15m"
 	}
@@ -46,6 +48,9 @@ func NewScheduler(r *Reminders, st *store.Store, db *sqlx.DB, s Schedule, log *s
 	}
 	if s.Prune == "" {
 		s.Prune = "@every 1h"
+	}
+	if s.Webhooks == "" {
+		s.Webhooks = "@every 10s"
 	}
 	cl := cronLogger{log}
 	c := cron.New(cron.WithLocation(time.UTC), cron.WithLogger(cl),
@@ -68,10 +73,23 @@ func NewScheduler(r *Reminders, st *store.Store, db *sqlx.DB, s Schedule, log *s
 	prune := job(log, "prune_expired", time.Minute, func(ctx context.Context) error {
 		n, err := st.PruneExpired(ctx)
 		if n != (store.Pruned{}) {
-			log.Info("pruned expired", "job", "prune_expired", "sessions", n.Sessions, "choices", n.Choices, "invites", n.Invites, "resets", n.Resets)
+			log.Info("pruned expired", "job", "prune_expired", "sessions", n.Sessions, "choices", n.Choices, "invites", n.Invites, "resets", n.Resets,
+				"webhook_deliveries", n.Deliveries)
 		}
 		return err
 	})
+	if wh != nil {
+		send := job(log, "send_webhooks", 5*time.Minute, func(ctx context.Context) error {
+			res, err := wh.Run(ctx)
+			if res != (WebhookResult{}) {
+				log.Info("sent webhooks", "job", "send_webhooks", "sent", res.Sent, "failed", res.Failed, "turned_off", res.TurnedOff)
+			}
+			return err
+		})
+		if _, err := c.AddFunc(s.Webhooks, send); err != nil {
+			return nil, fmt.Errorf("jobs: webhook schedule %q: %w", s.Webhooks, err)
+		}
+	}
 	if _, err := c.AddFunc(s.Plan, plan); err != nil {
 		return nil, fmt.Errorf("jobs: plan schedule %q: %w", s.Plan, err)
 	}

@@ -30,10 +30,10 @@ func TestScheduler_PrunesExpiredSessions(t *testing.T) {
 	insert(time.Now().Add(time.Hour))
 	r := jobs.NewReminders(st, nil, sunshine.SystemClock{}, slog.New(slog.DiscardHandler), jobs.Config{})
 	never := "0 0 1 1 *" // planning and delivery: not in this test
-	_, err := jobs.NewScheduler(r, st, db, jobs.Schedule{Plan: never, Deliver: never, Prune: "every hour"}, slog.New(slog.DiscardHandler))
+	_, err := jobs.NewScheduler(r, nil, st, db, jobs.Schedule{Plan: never, Deliver: never, Prune: "every hour"}, slog.New(slog.DiscardHandler))
 	require.ErrorContains(t, err, `jobs: prune schedule "every hour"`)
 
-	s, err := jobs.NewScheduler(r, st, db, jobs.Schedule{Plan: never, Deliver: never, Prune: "@every 1s"}, slog.New(slog.DiscardHandler))
+	s, err := jobs.NewScheduler(r, nil, st, db, jobs.Schedule{Plan: never, Deliver: never, Prune: "@every 1s"}, slog.New(slog.DiscardHandler))
 	require.NoError(t, err)
 	s.Start()
 	t.Cleanup(func() { s.Stop(context.Background()) })

@@ -423,6 +423,27 @@ func RenderTwoStep(d TwoStepData) (subject, text, html string, err error) {
 	return oneLine("Two-step sign-in: a change to your Sunshine account with " + d.OrgName), text, html, nil
 }
 
+// WebhookOffData tells an admin that Sunshine turned a failing webhook
+// off.
+type WebhookOffData struct {
+	RecipientName, OrgName string
+	Host                   string // the address's host: the address itself may hold a credential
+	Description            string
+	Reason                 string // why, a clause: "its address answered 410 Gone: …"
+	WebhookURL             string // its page, to turn it on again
+}
+
+// RenderWebhookOff renders the email to an organization's admins when
+// Sunshine turns a webhook off: its address failed too long, or said it
+// is gone.
+func RenderWebhookOff(d WebhookOffData) (subject, text, html string, err error) {
+	text, html, err = render("webhook_off", d)
+	if err != nil {
+		return "", "", "", err
+	}
+	return oneLine("A webhook of " + d.OrgName + " was turned off: events no longer go to " + d.Host), text, html, nil
+}
+
 // GroupReminderData is one email about several requests filed together
 // (the same request sent to many agencies, sunshine.Request.GroupID) that
 // owe the same person the same kind of reminder at once: one email listing

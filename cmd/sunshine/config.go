@@ -45,9 +45,13 @@ type Config struct {
 	Jobs            bool          // SUNSHINE_JOBS: on (default) or off
 	PlanSchedule    string        // SUNSHINE_PLAN_SCHEDULE (cron spec)
 	DeliverSchedule string        // SUNSHINE_DELIVER_SCHEDULE (cron spec)
-	DebugAddr       string        // SUNSHINE_DEBUG_ADDR: loopback address for Go's pprof profiles; empty = off
-	MetricsToken    string        // SUNSHINE_METRICS_TOKEN (or _FILE): bearer token /metrics asks for; empty = open
-	TuneGC          bool          // neither GOGC nor GOMEMLIMIT is set: serve sets its own (tuneGC)
+	WebhookSchedule string        // SUNSHINE_WEBHOOK_SCHEDULE (cron spec)
+	// WebhooksAllowPrivate is SUNSHINE_WEBHOOKS_ALLOW_PRIVATE: webhooks may
+	// reach this machine and private networks (off: public addresses only).
+	WebhooksAllowPrivate bool
+	DebugAddr            string // SUNSHINE_DEBUG_ADDR: loopback address for Go's pprof profiles; empty = off
+	MetricsToken         string // SUNSHINE_METRICS_TOKEN (or _FILE): bearer token /metrics asks for; empty = open
+	TuneGC               bool   // neither GOGC nor GOMEMLIMIT is set: serve sets its own (tuneGC)
 	// InboundDomain is SUNSHINE_INBOUND_DOMAIN: the mail domain of the
 	// requests' reply addresses (request-<token>@domain), whose mail the
 	// mail server hands to `sunshine mail-in`; empty: no reply addresses.
@@ -106,6 +110,8 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	c.OutboxDir = str("SUNSHINE_OUTBOX_DIR", ".data/outbox")
 	c.PlanSchedule = str("SUNSHINE_PLAN_SCHEDULE", "@every 15m")
 	c.DeliverSchedule = str("SUNSHINE_DELIVER_SCHEDULE", "@every 1m")
+	c.WebhookSchedule = str("SUNSHINE_WEBHOOK_SCHEDULE", "@every 10s")
+	c.WebhooksAllowPrivate = boolean("SUNSHINE_WEBHOOKS_ALLOW_PRIVATE", false)
 	c.DebugAddr = str("SUNSHINE_DEBUG_ADDR", "")
 	c.MetricsToken = str("SUNSHINE_METRICS_TOKEN", "")
 	c.InboundDomain = strings.ToLower(strings.TrimSpace(str("SUNSHINE_INBOUND_DOMAIN", "")))
@@ -220,6 +226,9 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}
 	if err := jobs.CheckSpec(c.DeliverSchedule); err != nil {
 		errs = append(errs, fmt.Errorf("SUNSHINE_DELIVER_SCHEDULE: %w", err))
+	}
+	if err := jobs.CheckSpec(c.WebhookSchedule); err != nil {
+		errs = append(errs, fmt.Errorf("SUNSHINE_WEBHOOK_SCHEDULE: %w", err))
 	}
 	if c.SeedDemo && c.PublicBaseURL() {
 		errs = append(errs, errDemoPublic("SUNSHINE_SEED_DEMO", c.BaseURL))

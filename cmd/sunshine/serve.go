@@ -146,7 +146,9 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		if err := reminders.Register(handler.Registry()); err != nil {
 			return err
 		}
-		sched, err := jobs.NewScheduler(reminders, st, db, jobs.Schedule{Plan: cfg.PlanSchedule, Deliver: cfg.DeliverSchedule}, log)
+		hooks := jobs.NewWebhooks(st, log, jobs.WebhookConfig{BaseURL: cfg.BaseURL, AllowPrivate: cfg.WebhooksAllowPrivate})
+		sched, err := jobs.NewScheduler(reminders, hooks, st, db, jobs.Schedule{Plan: cfg.PlanSchedule, Deliver: cfg.DeliverSchedule,
+			Webhooks: cfg.WebhookSchedule}, log)
 		if err != nil {
 			return usagef("%s", err)
 		}
