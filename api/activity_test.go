@@ -68,4 +68,5 @@ func TestEventKindsMatchTheSpec(t *testing.T) {
 		inCode = append(inCode, string(k))
 	}
 	require.ElementsMatch(t, inSpec, inCode)
+	require.ElementsMatch(t, inSpec, doc.Components.Schemas["EventKind"].Value.Enum, "EventKind (webhooks' kinds) lists them too")
 }

@@ -61,6 +61,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 	require.Equal(t, http.StatusCreated, todo.status(), todo.rec.Body.String())
 	doomedTodo := b.call("POST", "/api/v1/requests/"+req+"/todos", b.token, `{"text":"Set by mistake","due_on":"2017-04-07"}`).str("id")
 
+	hook := b.call("POST", "/api/v1/webhooks", b.token, `{"url":"https://hooks.example.org/ndlon"}`)
+	require.Equal(t, http.StatusCreated, hook.status(), hook.rec.Body.String())
+	doomedHook := b.call("POST", "/api/v1/webhooks", b.token, `{"url":"https://hooks.example.org/doomed"}`).str("id")
+
 	type want struct{ admin, staff, viewer, other int }
 	read := want{200, 200, 200, 404}
 	list := want{200, 200, 200, 200} // another org sees its own (empty) list
@@ -161,6 +165,14 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"PATCH", "/api/v1/todos/" + todo.str("id"), `{"text":"Call the records officer (%s)"}`, write},
 		// Staff reach the store: the admin removed it first (404).
 		{"DELETE", "/api/v1/todos/" + doomedTodo, "", want{204, 404, 403, 404}},
+		{"GET", "/api/v1/webhooks", "", want{200, 403, 403, 200}},
+		{"POST", "/api/v1/webhooks", `{"url":"https://hooks.example.org/%s"}`, want{201, 403, 403, 201}},
+		{"GET", "/api/v1/webhooks/" + hook.str("id"), "", adminOnly},
+		{"PATCH", "/api/v1/webhooks/" + hook.str("id"), `{"description":"%s"}`, adminOnly},
+		{"POST", "/api/v1/webhooks/" + hook.str("id") + "/ping", "", want{202, 403, 403, 404}},
+		{"POST", "/api/v1/webhooks/" + hook.str("id") + "/secret", "", adminOnly},
+		{"GET", "/api/v1/webhooks/" + hook.str("id") + "/deliveries", "", adminOnly},
+		{"DELETE", "/api/v1/webhooks/" + doomedHook, "", want{204, 403, 403, 404}},
 	}
 	// Every authenticated route is in the table.
 	for _, rt := range b.srv.Engine().Routes() {

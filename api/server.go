@@ -324,6 +324,14 @@ func (s *Server) routes() {
 	admin.DELETE("/tokens/:id", s.handleTokenDelete)
 	admin.PUT("/reminder_policy", s.handlePolicyPut)
 	admin.PUT("/letter_settings", s.handleLetterSettingsPut)
+	admin.GET("/webhooks", s.handleWebhookList)
+	admin.POST("/webhooks", s.handleWebhookCreate)
+	admin.GET("/webhooks/:id", s.handleWebhookGet)
+	admin.PATCH("/webhooks/:id", s.handleWebhookUpdate)
+	admin.DELETE("/webhooks/:id", s.handleWebhookDelete)
+	admin.POST("/webhooks/:id/ping", s.handleWebhookPing)
+	admin.POST("/webhooks/:id/secret", s.handleWebhookSecret)
+	admin.GET("/webhooks/:id/deliveries", s.handleWebhookDeliveries)
 }
 
 // requestID takes a sane X-Request-ID from the client or makes one.
@@ -435,7 +443,8 @@ func (s *Server) bodyLimit(c *gin.Context) {
 var listQueries = []string{"/api/v1/agencies", "/api/v1/requests", "/api/v1/requests/:id/events",
 	"/api/v1/requests/:id/communications", "/api/v1/requests/:id/documents", "/api/v1/users",
 	"/api/v1/tokens", "/api/v1/search", "/api/v1/requests.csv", "/api/v1/reminders",
-	"/api/v1/reports/agencies", "/api/v1/reports/agencies.csv", "/api/v1/todos", "/api/v1/events"}
+	"/api/v1/reports/agencies", "/api/v1/reports/agencies.csv", "/api/v1/todos", "/api/v1/events",
+	"/api/v1/webhooks", "/api/v1/webhooks/:id/deliveries"}
 
 // noUnknownQuery refuses query parameters on routes that take none, so a
 // misspelt filter is never silently ignored.
