@@ -86,6 +86,11 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 	require.NoError(t, b.st.RevokeToken(b.fx.Ctx, tok.ID))
 	other := storetest.Org(t, b.st, "other")
 	require.NoError(t, b.st.SetPassword(context.Background(), other.Admin.ID, password))
+	hookURL := "https://hooks.example.org/ndlon"
+	hook, err := b.st.CreateWebhook(b.fx.Ctx, sunshine.WebhookInput{URL: &hookURL})
+	require.NoError(t, err)
+	doomedHook, err := b.st.CreateWebhook(b.fx.Ctx, sunshine.WebhookInput{URL: &hookURL})
+	require.NoError(t, err)
 
 	pages := []struct {
 		path                       string
@@ -105,7 +110,9 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		{"/activity", 200, 200, 200, 200}, // another organization sees its own
 		{"/settings", 200, 200, 200, 200},
 		{"/settings/two-step", 200, 200, 200, 200}, // everyone's own
-		{"/requests/new", 200, 200, 403, 200},      // viewers cannot file requests
+		{"/settings/webhooks", 200, 403, 403, 200}, // admins', each organization its own
+		{"/settings/webhooks/" + hook.ID, 200, 403, 403, 404},
+		{"/requests/new", 200, 200, 403, 200}, // viewers cannot file requests
 		{"/requests/import", 200, 200, 403, 200},
 		{"/requests/import/template.csv", 200, 200, 200, 200},
 		{"/requests/" + r.ID, 200, 200, 200, 404},
@@ -188,6 +195,13 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		{"/settings/policy", url.Values{"time_zone": {"America/Los_Angeles"}, "due_soon_business_days": {"3,1"}, "overdue_repeat_days": {"7"}, "awaiting_after_business_days": {"3"}}, 303, 403, 403, 303},
 		// Admins only; another organization's admin saves their own (empty).
 		{"/settings/letters", url.Values{"closing": {""}}, 303, 403, 403, 303},
+		// No address: nothing made (400), after the role was checked.
+		{"/settings/webhooks", url.Values{"url": {""}}, 400, 403, 403, 400},
+		{"/settings/webhooks/" + hook.ID, url.Values{"url": {hookURL}, "format": {"json"}}, 303, 403, 403, 404},
+		{"/settings/webhooks/" + hook.ID + "/active", url.Values{"on": {"1"}}, 303, 403, 403, 404},
+		{"/settings/webhooks/" + hook.ID + "/ping", nil, 303, 403, 403, 404},
+		{"/settings/webhooks/" + hook.ID + "/secret", nil, 303, 403, 403, 404},
+		{"/settings/webhooks/" + doomedHook.ID + "/delete", nil, 303, 403, 403, 404},
 		// Deactivating a deactivated user changes nothing.
 		{"/settings/users/" + gone.ID + "/deactivate", nil, 303, 403, 403, 404},
 		// An invitation without an email invites nobody (400).

@@ -213,6 +213,14 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 	in.POST("/settings/users/:id/role", s.handleUserRole)
 	in.POST("/settings/policy", s.handlePolicy)
 	in.POST("/settings/letters", s.handleLetterClosing)
+	in.GET(webhooksPath, s.handleWebhooks)
+	in.POST(webhooksPath, s.handleWebhookCreate)
+	in.GET(webhooksPath+"/:id", s.handleWebhook)
+	in.POST(webhooksPath+"/:id", s.handleWebhookUpdate)
+	in.POST(webhooksPath+"/:id/active", s.handleWebhookActive)
+	in.POST(webhooksPath+"/:id/ping", s.handleWebhookPing)
+	in.POST(webhooksPath+"/:id/secret", s.handleWebhookSecret)
+	in.POST(webhooksPath+"/:id/delete", s.handleWebhookDelete)
 	return s
 }
 
