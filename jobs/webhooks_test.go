@@ -191,6 +191,36 @@ func TestWebhooks_WaitsForAnEarlierTransaction(t *testing.T) {
 	require.Equal(t, late.ID, got[1].Header.Get("webhook-id"))
 }
 
+// A database restored from a dump into another server keeps its events'
+// and webhooks' transaction IDs from the old server, past the new one's:
+// the webhook goes on with the events that happen on the new server, and
+// sends none of those it holds again.
+func TestWebhooks_AfterARestore(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	h := newHookServer(t)
+	ctx := context.Background()
+	hook := b.addWebhook(t, h, sunshine.WebhookJSON, sunshine.EventNoteAdded)
+	b.note(t, "Sent before the move")
+	_, err := b.hooks(h).Run(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 1, len(h.take()))
+	b.note(t, "Not sent before the move, and old after it")
+
+	// The old server's IDs ran far ahead of the new one's.
+	_, err = b.st.DB().ExecContext(ctx, `UPDATE webhooks SET after_xid = (pg_current_xact_id()::text::bigint + 1000000)::text::xid8
+		WHERE id = $1`, hook.ID)
+	require.NoError(t, err)
+	res, err := b.hooks(h).Run(ctx)
+	require.NoError(t, err)
+	require.Zero(t, res.Sent, "what the database held is not sent as new")
+	after := b.note(t, "Written on the new server")
+	res, err = b.hooks(h).Run(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 1, res.Sent)
+	require.Equal(t, after.ID, h.take()[0].Header.Get("webhook-id"))
+}
+
 // A Slack webhook gets one line of text per event of its kinds, with a
 // link to the event and Slack's markup characters escaped; another
 // organization's events never reach it.

@@ -28,6 +28,11 @@ CREATE TABLE webhooks (
     -- The last event sent (or started after), in (xid, seq) order.
     after_xid       xid8 NOT NULL,
     after_seq       bigint NOT NULL DEFAULT 0,
+    -- Events up to this seq are older than the webhook: set when it is
+    -- made or turned on, and when its place is from another server's
+    -- transaction IDs (a database restored from a dump into a new
+    -- server), whose events must not be sent again as new.
+    floor_seq       bigint NOT NULL DEFAULT 0,
     -- Delivery: when to try next, the lease of the worker trying, and the
     -- failures of the event it is stuck on.
     next_attempt_at timestamptz NOT NULL DEFAULT now(),

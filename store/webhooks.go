@@ -86,8 +86,8 @@ func (s *Store) CreateWebhook(ctx context.Context, in sunshine.WebhookInput) (*s
 			return sunshine.FieldInvalid("url", "cannot be added: an organization has at most %d webhooks (remove one first)", sunshine.MaxWebhooks)
 		}
 		err := tx.GetContext(ctx, &id, `INSERT INTO webhooks (org_id, url, description, format, kinds, secret, created_by, created_at,
-				after_xid, next_attempt_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, pg_current_xact_id(), $8) RETURNING id`,
+				after_xid, floor_seq, next_attempt_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, pg_current_xact_id(), `+latestSeq+`, $8) RETURNING id`,
 			org, *in.URL, description(in.Description), *in.Format, kindArray(kinds), newWebhookSecret(), actorID(ctx), s.clock.Now())
 		return translate(err, "webhook")
 	})
@@ -183,6 +183,7 @@ func (s *Store) UpdateWebhook(ctx context.Context, id string, in sunshine.Webhoo
 				-- its failures forgotten.
 				after_xid = CASE WHEN $7 AND NOT active THEN pg_current_xact_id() ELSE after_xid END,
 				after_seq = CASE WHEN $7 AND NOT active THEN 0 ELSE after_seq END,
+				floor_seq = CASE WHEN $7 AND NOT active THEN `+latestSeq+` ELSE floor_seq END,
 				ping = ping AND $7,
 				failing_since = CASE WHEN $9 THEN NULL ELSE failing_since END,
 				attempts = CASE WHEN $9 THEN 0 ELSE attempts END,
@@ -294,6 +295,7 @@ type WebhookClaim struct {
 	Attempts int                    `db:"attempts"`
 	AfterXID string                 `db:"after_xid"`
 	AfterSeq int64                  `db:"after_seq"`
+	FloorSeq int64                  `db:"floor_seq"`
 }
 
 // ClaimWebhook claims an active webhook due for delivery, for lease, or
@@ -304,13 +306,21 @@ type WebhookClaim struct {
 func (s *Store) ClaimWebhook(ctx context.Context, lease time.Duration, skip []string) (*WebhookClaim, error) {
 	now := s.clock.Now()
 	var c WebhookClaim
-	err := sqlx.GetContext(ctx, s.q(), &c, `UPDATE webhooks w SET lease = gen_random_uuid(), next_attempt_at = $2
-		FROM organizations o
+	// A place past this server's transaction IDs came with the database
+	// from another server (a dump restored): the webhook goes on from
+	// here, above every event it holds.
+	// (Its place is never past the server's next ID otherwise.)
+	const restored = `w.after_xid > pg_snapshot_xmax(pg_current_snapshot())`
+	err := sqlx.GetContext(ctx, s.q(), &c, `UPDATE webhooks w SET lease = gen_random_uuid(), next_attempt_at = $2,
+			after_xid = CASE WHEN `+restored+` THEN h.xmin ELSE w.after_xid END,
+			after_seq = CASE WHEN `+restored+` THEN 0 ELSE w.after_seq END,
+			floor_seq = CASE WHEN `+restored+` THEN `+latestSeq+` ELSE w.floor_seq END
+		FROM organizations o, (`+eventHorizon+`) h
 		WHERE o.id = w.org_id AND w.id = (
 			SELECT id FROM webhooks WHERE active AND next_attempt_at <= $1 AND id <> ALL(COALESCE($3::uuid[], '{}'))
 			ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED)
 		RETURNING w.id, w.org_id, o.name AS org_name, w.url, w.description, w.format, w.kinds, w.secret, w.ping, w.lease, w.attempts,
-			w.after_xid, w.after_seq`, now, now.Add(lease), pq.Array(skip))
+			w.after_xid, w.after_seq, w.floor_seq`, now, now.Add(lease), pq.Array(skip))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -319,6 +329,9 @@ func (s *Store) ClaimWebhook(ctx context.Context, lease time.Duration, skip []st
 	}
 	return &c, nil
 }
+
+// latestSeq is the last event's place in the sequence every event has.
+const latestSeq = `(SELECT COALESCE(max(seq), 0) FROM request_events)`
 
 // eventHorizon is the transaction ID before which every event is final:
 // the oldest transaction running in this database when the statement's
@@ -365,9 +378,9 @@ func (s *Store) WebhookEvents(ctx context.Context, c *WebhookClaim, limit int) (
 		JOIN agencies a ON a.org_id = r.org_id AND a.id = r.agency_id
 		LEFT JOIN users u ON u.id = e.actor_id
 		WHERE e.org_id = $1 AND e.xid IS NOT NULL
-			AND (e.xid, e.seq) > ($2::xid8, $3::bigint) AND e.xid < horizon.xmin
+			AND (e.xid, e.seq) > ($2::xid8, $3::bigint) AND e.xid < horizon.xmin AND e.seq > $6
 			AND (cardinality($4::text[]) = 0 OR e.kind = ANY($4))
-		ORDER BY e.xid, e.seq LIMIT $5`, c.OrgID, c.AfterXID, c.AfterSeq, c.Kinds, limit)
+		ORDER BY e.xid, e.seq LIMIT $5`, c.OrgID, c.AfterXID, c.AfterSeq, c.Kinds, limit, c.FloorSeq)
 	if err != nil {
 		return nil, translate(err, "webhook events")
 	}
