@@ -97,7 +97,7 @@ func webhookRowOf(w *sunshine.Webhook, loc *time.Location) webhookRow {
 	case w.LastSent != nil:
 		row.State = "Working: last sent " + stamp(*w.LastSent, loc) + "."
 	default:
-		row.State = "On: nothing sent yet."
+		row.State = "Nothing sent yet."
 	}
 	return row
 }

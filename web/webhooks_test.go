@@ -55,7 +55,7 @@ func TestWebhookPages(t *testing.T) {
 	secret := regexp.MustCompile(`id="hook-secret" type="text" readonly value="([^"]+)"`).FindStringSubmatch(page)
 	require.NotNil(t, secret)
 	require.Equal(t, hook.Secret, html.UnescapeString(secret[1]), "the secret, to copy")
-	require.Contains(t, page, "On: nothing sent yet.")
+	require.Contains(t, page, "Nothing sent yet.")
 
 	list := body(b.get("/settings/webhooks"))
 	require.Contains(t, list, `<a href="/settings/webhooks/`+hook.ID+`">hooks.slack.com/services/T0…</a>`)
