@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus"
 
 	sunshine "github.com/sunshine-records/sunshine"
 	"github.com/sunshine-records/sunshine/deadline"
@@ -38,6 +39,8 @@ type Webhooks struct {
 	client *http.Client
 	cfg    WebhookConfig
 	log    *slog.Logger
+	// Counters on /metrics.
+	sent, failed, turnedOff prometheus.Counter
 }
 
 // WebhookConfig sets how webhooks are sent.
@@ -68,7 +71,25 @@ func NewWebhooks(st *store.Store, log *slog.Logger, cfg WebhookConfig) *Webhooks
 	if cfg.Lease <= 0 {
 		cfg.Lease = 2 * time.Minute
 	}
-	return &Webhooks{store: st, client: cfg.Client, cfg: cfg, log: log}
+	c := func(name, help string) prometheus.Counter {
+		return prometheus.NewCounter(prometheus.CounterOpts{Name: "sunshine_webhook_" + name + "_total", Help: help})
+	}
+	return &Webhooks{store: st, client: cfg.Client, cfg: cfg, log: log,
+		sent:      c("messages_sent", "Webhook messages an address took (test messages included)."),
+		failed:    c("messages_failed", "Webhook messages an address did not take (tried again later, but for test messages)."),
+		turnedOff: c("turned_off", "Webhooks turned off after failing too long or answering 410 Gone."),
+	}
+}
+
+// Register adds the webhook counters to reg (the server's /metrics
+// registry).
+func (w *Webhooks) Register(reg prometheus.Registerer) error {
+	for _, c := range []prometheus.Collector{w.sent, w.failed, w.turnedOff} {
+		if err := reg.Register(c); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // WebhookResult counts what a run sent.
@@ -145,8 +166,10 @@ func (w *Webhooks) deliver(ctx context.Context, c *store.WebhookClaim) (WebhookR
 		a := w.send(ctx, c, msgID, body)
 		a.MessageID, a.Kind = msgID, sunshine.WebhookPing
 		if a.Error == "" {
+			w.sent.Inc()
 			_, err = w.store.WebhookSent(ctx, c, a)
 		} else {
+			w.failed.Inc()
 			_, err = w.store.WebhookFailed(ctx, c, a)
 		}
 		if err != nil {
@@ -177,13 +200,16 @@ func (w *Webhooks) deliver(ctx context.Context, c *store.WebhookClaim) (WebhookR
 			a.MessageID, a.Kind, a.RequestID, a.After = ev.ID, string(ev.Kind), &ev.RequestID, ev
 			if a.Error != "" {
 				res.Failed++
+				w.failed.Inc()
 				off, err := w.store.WebhookFailed(ctx, c, a)
 				if off {
 					res.TurnedOff++
+					w.turnedOff.Inc()
 					w.log.Warn("webhook turned off", "job", "send_webhooks", "webhook_id", c.ID, "org_id", c.OrgID, "err", a.Error)
 				}
 				return res, err
 			}
+			w.sent.Inc() // taken, whatever happens to the record of it
 			held, err := w.store.WebhookSent(ctx, c, a)
 			if err != nil || !held {
 				return res, err // the lease ended: another worker has it

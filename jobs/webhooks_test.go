@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/stretchr/testify/require"
 
 	sunshine "github.com/sunshine-records/sunshine"
@@ -277,10 +278,15 @@ func TestWebhooks_RetriesThenTurnsOff(t *testing.T) {
 	first := b.note(t, "First")
 	h.answer(http.StatusServiceUnavailable)
 
-	res, err := b.hooks(h).Run(ctx)
+	hooks := b.hooks(h)
+	reg := prometheus.NewRegistry()
+	require.NoError(t, hooks.Register(reg))
+	res, err := hooks.Run(ctx)
 	require.NoError(t, err)
 	require.Equal(t, jobs.WebhookResult{Failed: 1}, res)
 	require.Equal(t, 1, len(h.take()))
+	require.Equal(t, 1.0, counterValue(t, reg, "sunshine_webhook_messages_failed_total"))
+	require.Equal(t, 0.0, counterValue(t, reg, "sunshine_webhook_messages_sent_total"))
 	hook, err = b.st.Webhook(b.fx.Ctx, hook.ID)
 	require.NoError(t, err)
 	require.True(t, hook.Failing())
@@ -294,9 +300,10 @@ func TestWebhooks_RetriesThenTurnsOff(t *testing.T) {
 
 	h.answer(http.StatusNoContent)
 	b.clock.Set(b.clock.Now().Add(31 * time.Second))
-	res, err = b.hooks(h).Run(ctx)
+	res, err = hooks.Run(ctx)
 	require.NoError(t, err)
 	require.Equal(t, 2, res.Sent)
+	require.Equal(t, 2.0, counterValue(t, reg, "sunshine_webhook_messages_sent_total"))
 	got := h.take()
 	require.Equal(t, first.ID, got[0].Header.Get("webhook-id"), "the failed event again, then the next")
 	require.Equal(t, second.ID, got[1].Header.Get("webhook-id"))

@@ -147,6 +147,9 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		hooks := jobs.NewWebhooks(st, log, jobs.WebhookConfig{BaseURL: cfg.BaseURL, AllowPrivate: cfg.WebhooksAllowPrivate})
+		if err := hooks.Register(handler.Registry()); err != nil {
+			return err
+		}
 		sched, err := jobs.NewScheduler(reminders, hooks, st, db, jobs.Schedule{Plan: cfg.PlanSchedule, Deliver: cfg.DeliverSchedule,
 			Webhooks: cfg.WebhookSchedule}, log)
 		if err != nil {
