@@ -3,6 +3,7 @@ package sunshine
 import (
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -136,7 +137,8 @@ func (in *WebhookInput) Validate(create bool) error {
 
 // webhookURLProblem says what is wrong with a webhook's address, "" when
 // nothing is: an absolute https address (events carry notes and titles:
-// never in clear text), without a password in it.
+// never in clear text) as a browser would send it, without a password in
+// it.
 func webhookURLProblem(s string) string {
 	if s == "" {
 		return "is required: the https:// address to send events to"
@@ -144,7 +146,10 @@ func webhookURLProblem(s string) string {
 	if len(s) > 2000 {
 		return "must be at most 2000 characters"
 	}
-	u, err := url.Parse(s)
+	if strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r == 0x7f || r == '"' || r == '<' || r == '>' }) {
+		return "must not hold spaces or quotes: copy the address as the service gives it"
+	}
+	u, err := url.ParseRequestURI(s)
 	switch {
 	case err != nil || u.Host == "" || u.Hostname() == "":
 		return "must be a web address such as https://hooks.slack.com/services/…"
@@ -153,5 +158,30 @@ func webhookURLProblem(s string) string {
 	case u.User != nil:
 		return "must not hold a user name or password (put the credential in the path or query, as the service says)"
 	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return "has a port that is not a number from 1 to 65535"
+		}
+	} else if strings.HasSuffix(u.Host, ":") {
+		return "has an empty port: leave out the colon"
+	}
 	return ""
+}
+
+// WebhookHost is where a webhook sends, as lists and emails show it: the
+// address's host, with a label long enough to be a credential (as some
+// services put one in the host) cut short. The path is left out: a chat
+// service's path is its credential.
+func WebhookHost(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Hostname() == "" {
+		return "an address"
+	}
+	labels := strings.Split(u.Hostname(), ".")
+	for i, l := range labels {
+		if len(l) > 16 {
+			labels[i] = l[:4] + "…"
+		}
+	}
+	return strings.Join(labels, ".")
 }

@@ -26,6 +26,9 @@ func TestWebhooks_API(t *testing.T) {
 		{"not https", `{"url":"http://hooks.example.org/x"}`, []string{"url"}},
 		{"not an address", `{"url":"hooks.example.org"}`, []string{"url"}},
 		{"a password in it", `{"url":"https://user:pw@hooks.example.org/x"}`, []string{"url"}},
+		{"a space in it", `{"url":"https://hooks.example.org/a b"}`, []string{"url"}},
+		{"a port out of range", `{"url":"https://hooks.example.org:99999/x"}`, []string{"url"}},
+		{"an empty port", `{"url":"https://hooks.example.org:/x"}`, []string{"url"}},
 		{"a format unknown", `{"url":"https://hooks.example.org/x","format":"xml"}`, []string{"format"}},
 		{"a kind unknown", `{"url":"https://hooks.example.org/x","kinds":["note_added","lunch"]}`, []string{"kinds"}},
 		{"kinds not a list", `{"url":"https://hooks.example.org/x","kinds":"note_added"}`, []string{"kinds"}},
@@ -46,7 +49,8 @@ func TestWebhooks_API(t *testing.T) {
 	require.Equal(t, []any{"note_added", "status_changed"}, made.body["kinds"])
 	require.True(t, strings.HasPrefix(made.str("secret"), "whsec_"))
 	require.Equal(t, true, made.body["active"])
-	plain := b.call("POST", "/api/v1/webhooks", b.token, `{"url":"https://automation.example.org/sunshine"}`)
+	plain := b.call("POST", "/api/v1/webhooks", b.token, `{"url":"https://automation.example.org/sunshine","active":false}`)
+	require.Equal(t, false, plain.body["active"], "made off, as asked")
 	require.Equal(t, "json", plain.str("format"), "json unless told")
 	require.Equal(t, []any{}, plain.body["kinds"], "every kind")
 
@@ -57,7 +61,9 @@ func TestWebhooks_API(t *testing.T) {
 	bad := b.call("PATCH", "/api/v1/webhooks/"+id, b.token, `{"url":"ftp://x","active":false}`)
 	require.Equal(t, http.StatusBadRequest, bad.status())
 	require.Equal(t, []string{"url"}, bad.fieldErrors())
-	require.Equal(t, true, b.call("GET", "/api/v1/webhooks/"+id, b.token, nil).body["active"], "a refused change changes nothing")
+	kept := b.call("GET", "/api/v1/webhooks/"+id, b.token, nil)
+	require.Equal(t, true, kept.body["active"], "a refused change changes nothing")
+	require.Equal(t, "https://hooks.slack.com/services/T0/B0/xyz", kept.str("url"))
 
 	ping := b.call("POST", "/api/v1/webhooks/"+id+"/ping", b.token, nil)
 	require.Equal(t, http.StatusAccepted, ping.status(), ping.rec.Body.String())

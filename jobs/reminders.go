@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -360,10 +359,7 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder, lk *ba
 		if err != nil {
 			return msg, "", "", err
 		}
-		host := n.URL
-		if u, err := url.Parse(n.URL); err == nil {
-			host = u.Host
-		}
+		host := sunshine.WebhookHost(n.URL)
 		msg.Subject, msg.Text, msg.HTML, err = mail.RenderWebhookOff(mail.WebhookOffData{RecipientName: user.Name, OrgName: org.Name,
 			Host: host, Description: n.Description, Reason: n.Reason, WebhookURL: j.cfg.BaseURL + "/settings/webhooks/" + n.WebhookID})
 		return msg, "", "", err

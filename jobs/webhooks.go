@@ -8,7 +8,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -165,15 +164,16 @@ func (w *Webhooks) deliver(ctx context.Context, c *store.WebhookClaim) (WebhookR
 		}
 		a := w.send(ctx, c, msgID, body)
 		a.MessageID, a.Kind = msgID, sunshine.WebhookPing
+		held := false
 		if a.Error == "" {
 			w.sent.Inc()
-			_, err = w.store.WebhookSent(ctx, c, a)
+			held, err = w.store.WebhookSent(ctx, c, a)
 		} else {
 			w.failed.Inc()
-			_, err = w.store.WebhookFailed(ctx, c, a)
+			held, err = w.store.WebhookFailed(ctx, c, a)
 		}
-		if err != nil {
-			return res, err
+		if err != nil || !held {
+			return res, err // the lease ended, or the webhook was turned off
 		}
 	}
 	var names map[string]string
@@ -191,6 +191,9 @@ func (w *Webhooks) deliver(ctx context.Context, c *store.WebhookClaim) (WebhookR
 			}
 		}
 		for i := range events {
+			if !time.Now().Before(stop) {
+				break // the rest in the next run, well within the lease
+			}
 			ev := &events[i]
 			body, err := w.eventBody(c, ev, names)
 			if err != nil {
@@ -285,6 +288,9 @@ func connError(err error) string {
 	}
 	if errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "Client.Timeout") {
 		return "it did not answer in time"
+	}
+	if errors.Is(err, errNotPublic) {
+		return errNotPublic.Error() // without the address it resolved to
 	}
 	return err.Error()
 }
@@ -413,9 +419,8 @@ func WebhookClient(allowPrivate bool) *http.Client {
 		if err != nil {
 			return err
 		}
-		ip, err := netip.ParseAddr(host)
-		if err != nil || !PublicAddr(ip) {
-			return fmt.Errorf("%s is not a public address (an operator may allow private ones: SUNSHINE_WEBHOOKS_ALLOW_PRIVATE)", host)
+		if ip, err := netip.ParseAddr(host); err != nil || !PublicAddr(ip) {
+			return errNotPublic
 		}
 		return nil
 	}}
@@ -434,17 +439,30 @@ func WebhookClient(allowPrivate bool) *http.Client {
 	}
 }
 
+// errNotPublic refuses a connection to an address that is not public. It
+// does not name the address: an admin's webhook must not map the server's
+// network.
+var errNotPublic = errors.New("its address is not a public one (an operator may allow private networks: SUNSHINE_WEBHOOKS_ALLOW_PRIVATE)")
+
 // nonPublic are address ranges IsPrivate and its kin leave out: shared
-// address space (carrier NAT), "this network", benchmarking, IPv4 in IPv6
-// translation, documentation.
+// address space (carrier NAT), "this network", benchmarking, reserved,
+// documentation, and IPv6 ranges that carry an IPv4 address.
 var nonPublic = []netip.Prefix{
 	netip.MustParsePrefix("0.0.0.0/8"),
 	netip.MustParsePrefix("100.64.0.0/10"),
 	netip.MustParsePrefix("192.0.0.0/24"),
+	netip.MustParsePrefix("192.0.2.0/24"),
 	netip.MustParsePrefix("198.18.0.0/15"),
+	netip.MustParsePrefix("198.51.100.0/24"),
+	netip.MustParsePrefix("203.0.113.0/24"),
+	netip.MustParsePrefix("240.0.0.0/4"), // reserved, and the broadcast address
 	netip.MustParsePrefix("64:ff9b::/96"),
 	netip.MustParsePrefix("64:ff9b:1::/48"),
+	netip.MustParsePrefix("::ffff:0:0:0/96"), // IPv4-translated
+	netip.MustParsePrefix("2001::/32"),       // Teredo: an IPv4 address inside
 	netip.MustParsePrefix("2001:db8::/32"),
+	netip.MustParsePrefix("2002::/16"), // 6to4: an IPv4 address inside
+	netip.MustParsePrefix("fec0::/10"), // site-local, deprecated
 }
 
 // PublicAddr reports whether ip is an address on the public internet:

@@ -143,9 +143,10 @@ func TestWebhooks_SendsEventsInOrderSigned(t *testing.T) {
 	require.Equal(t, "acknowledged", request["status"], "the request as it stands when sent")
 	require.Equal(t, "2017-04-06", request["due_on"])
 	require.Equal(t, "https://sunshine.example/requests/"+b.req.ID+"#event-"+note.ID, request["url"])
-	_, status := decode(t, got[len(got)-1].Body)
-	if types[len(types)-1] == "status_changed" {
-		require.Equal(t, "Status changed from submitted to acknowledged", status["line"])
+	for _, g := range got {
+		if m, d := decode(t, g.Body); m.Type == "status_changed" {
+			require.Equal(t, "Status changed from submitted to acknowledged", d["line"])
+		}
 	}
 
 	// Sent once: a second run finds nothing new.
@@ -350,8 +351,9 @@ func TestWebhooks_RetriesThenTurnsOff(t *testing.T) {
 	}
 	require.NotNil(t, notice)
 	require.Equal(t, b.fx.Admin.Email, notice.To)
-	require.Equal(t, "A webhook of ndlon was turned off: events no longer go to "+strings.TrimPrefix(h.URL, "https://"), notice.Subject)
-	require.Contains(t, notice.Text, "its address failed every try for 72 hours (answered 500 Internal Server Error: no_service).")
+	require.Equal(t, "A webhook of ndlon was turned off: events no longer go to 127.0.0.1", notice.Subject)
+	require.Contains(t, notice.Text, "its address failed every try for 72 hours (last answered 500 Internal Server Error).")
+	require.NotContains(t, notice.Text, "no_service", "none of the address's own words")
 	require.Contains(t, notice.Text, "(#foia channel)")
 	require.Contains(t, notice.Text, "https://sunshine.example/settings/webhooks/"+hook.ID)
 
@@ -387,7 +389,7 @@ func TestWebhooks_GoneTurnsOffAtOnce(t *testing.T) {
 
 // A test message asked for is sent at the next run, signed, with the
 // kind ping, and its answer kept with the deliveries; it is not tried
-// again when it fails, and an event after it still goes.
+// again when it fails, and its failure is not the webhook's.
 func TestWebhooks_Ping(t *testing.T) {
 	t.Parallel()
 	b := sacramento(t)
@@ -458,6 +460,10 @@ func TestWebhookClient_PublicAddressesOnly(t *testing.T) {
 		{"fd00::1", false},
 		{"fe80::1", false},
 		{"224.0.0.1", false},
+		{"203.0.113.7", false},     // documentation
+		{"255.255.255.255", false}, // broadcast
+		{"2002:7f00:1::1", false},  // 6to4 around 127.0.0.1
+		{"2001:0:4136:e378::1", false},
 	} {
 		require.Equal(t, tc.public, jobs.PublicAddr(netip.MustParseAddr(tc.ip)), tc.ip)
 	}
@@ -465,8 +471,51 @@ func TestWebhookClient_PublicAddressesOnly(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 	defer srv.Close()
 	_, err := jobs.WebhookClient(false).Get(strings.Replace(srv.URL, "127.0.0.1", "localhost", 1))
-	require.ErrorContains(t, err, "is not a public address")
+	require.ErrorContains(t, err, "its address is not a public one")
 	resp, err := jobs.WebhookClient(true).Get(srv.URL)
 	require.NoError(t, err)
 	resp.Body.Close()
+
+	// A webhook to this machine fails, saying why without the address
+	// its name resolved to.
+	b := sacramento(t)
+	h := newHookServer(t)
+	hook := b.addWebhook(t, h, sunshine.WebhookJSON)
+	b.note(t, "Anyone there?")
+	res, err := jobs.NewWebhooks(b.st, slog.New(slog.DiscardHandler), jobs.WebhookConfig{}).Run(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, 1, res.Failed)
+	require.Empty(t, h.take())
+	hook, err = b.st.Webhook(b.fx.Ctx, hook.ID)
+	require.NoError(t, err)
+	require.Equal(t, "no answer: its address is not a public one (an operator may allow private networks: SUNSHINE_WEBHOOKS_ALLOW_PRIVATE)",
+		hook.LastError)
+}
+
+// A webhook an admin turns off while its events are being sent stops
+// after the one on its way.
+func TestWebhooks_TurnedOffWhileSending(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	var hook *sunshine.Webhook
+	sent := 0
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sent++
+		if sent == 1 {
+			off := false
+			_, err := b.st.UpdateWebhook(b.fx.Ctx, hook.ID, sunshine.WebhookInput{Active: &off})
+			require.NoError(t, err)
+		}
+	}))
+	defer srv.Close()
+	u := srv.URL + "/hook"
+	hook, err := b.st.CreateWebhook(b.fx.Ctx, sunshine.WebhookInput{URL: &u})
+	require.NoError(t, err)
+	for range 5 {
+		b.note(t, "One of five")
+	}
+	res, err := jobs.NewWebhooks(b.st, slog.New(slog.DiscardHandler), jobs.WebhookConfig{Client: srv.Client()}).Run(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, 1, sent, "the one on its way, and no more")
+	require.Zero(t, res.Sent, "its place is not moved by a worker that no longer holds it")
 }

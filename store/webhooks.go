@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -60,7 +61,7 @@ func newWebhookSecret() string {
 
 // CreateWebhook makes a webhook for the caller's organization (an admin's
 // action; the caller checks the role). It sends the events that happen
-// from now on.
+// from now on (or, made off, from when it is turned on).
 func (s *Store) CreateWebhook(ctx context.Context, in sunshine.WebhookInput) (*sunshine.Webhook, error) {
 	org, err := orgID(ctx)
 	if err != nil {
@@ -85,10 +86,11 @@ func (s *Store) CreateWebhook(ctx context.Context, in sunshine.WebhookInput) (*s
 		if n >= sunshine.MaxWebhooks {
 			return sunshine.FieldInvalid("url", "cannot be added: an organization has at most %d webhooks (remove one first)", sunshine.MaxWebhooks)
 		}
+		active := in.Active == nil || *in.Active
 		err := tx.GetContext(ctx, &id, `INSERT INTO webhooks (org_id, url, description, format, kinds, secret, created_by, created_at,
-				after_xid, floor_seq, next_attempt_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, pg_current_xact_id(), `+latestSeq+`, $8) RETURNING id`,
-			org, *in.URL, description(in.Description), *in.Format, kindArray(kinds), newWebhookSecret(), actorID(ctx), s.clock.Now())
+				after_xid, floor_seq, next_attempt_at, active)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, pg_current_xact_id(), `+latestSeq+`, $8, $9) RETURNING id`,
+			org, *in.URL, description(in.Description), *in.Format, kindArray(kinds), newWebhookSecret(), actorID(ctx), s.clock.Now(), active)
 		return translate(err, "webhook")
 	})
 	if err != nil {
@@ -185,11 +187,11 @@ func (s *Store) UpdateWebhook(ctx context.Context, id string, in sunshine.Webhoo
 				after_seq = CASE WHEN $7 AND NOT active THEN 0 ELSE after_seq END,
 				floor_seq = CASE WHEN $7 AND NOT active THEN `+latestSeq+` ELSE floor_seq END,
 				ping = ping AND $7,
+				lease = CASE WHEN $7 THEN lease END, -- off: a worker holding it stops
 				failing_since = CASE WHEN $9 THEN NULL ELSE failing_since END,
 				attempts = CASE WHEN $9 THEN 0 ELSE attempts END,
 				last_error = CASE WHEN $9 THEN '' ELSE last_error END,
-				next_attempt_at = CASE WHEN $9 THEN $8 ELSE next_attempt_at END,
-				lease = CASE WHEN $9 THEN NULL ELSE lease END
+				next_attempt_at = CASE WHEN $9 THEN $8 ELSE next_attempt_at END
 			WHERE org_id = $1 AND id = $2`,
 			org, id, url, set(in.Description, w.Description), format, kindArray(kinds), active, now,
 			url != w.URL || (active && !w.Active))
@@ -338,13 +340,16 @@ const latestSeq = `(SELECT COALESCE(max(seq), 0) FROM request_events)`
 // snapshot was taken (or the snapshot's end, when none is). Every event
 // of an older transaction is seen by the statement, or never will be.
 // Transactions of other databases on the same server are left out (one
-// left open by another program must not hold webhooks back), when they
-// are still running as the statement reads pg_stat_activity; one that
-// ended in between counts, which only waits a round.
+// left open by another program, or prepared and forgotten, must not hold
+// webhooks back), when they are still running as the statement reads
+// pg_stat_activity and pg_prepared_xacts; one that ended in between
+// counts, which only waits a round.
 const eventHorizon = `SELECT COALESCE((
 		SELECT x FROM pg_snapshot_xip(pg_current_snapshot()) x
 		WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity a
 			WHERE a.backend_xid = xid(x) AND a.datname IS DISTINCT FROM current_database())
+		AND NOT EXISTS (SELECT 1 FROM pg_prepared_xacts p
+			WHERE p.transaction = xid(x) AND p.database <> current_database())
 		ORDER BY x LIMIT 1), pg_snapshot_xmax(pg_current_snapshot())) AS xmin`
 
 // WebhookEvent is an event to send, with its request and person.
@@ -366,21 +371,27 @@ type WebhookEvent struct {
 // none, the webhook's place moves to where the final events end, past
 // those of other kinds.
 func (s *Store) WebhookEvents(ctx context.Context, c *WebhookClaim, limit int) ([]WebhookEvent, error) {
+	// The horizon first, in a statement of its own: every transaction
+	// before it had ended then, so the read after it sees all of their
+	// events, and the place may move to it when none is left.
+	var horizon string
+	if err := sqlx.GetContext(ctx, s.q(), &horizon, `SELECT xmin::text FROM (`+eventHorizon+`) h`); err != nil {
+		return nil, translate(err, "webhook events")
+	}
 	var out []WebhookEvent
-	err := sqlx.SelectContext(ctx, s.q(), &out, `WITH horizon AS (`+eventHorizon+`)
-		SELECT e.id, e.request_id, e.actor_id, e.kind, e.effective_on, e.note,
+	err := sqlx.SelectContext(ctx, s.q(), &out, `SELECT e.id, e.request_id, e.actor_id, e.kind, e.effective_on, e.note,
 			CASE WHEN e.kind IN ('communication_edited', 'communication_deleted')
 				THEN e.data #- '{previous,body}' #- '{communication,body}' ELSE e.data END AS data,
 			e.created_at, e.xid::text AS xid, e.seq, r.title AS request_title, a.name AS agency_name, r.jurisdiction,
 			r.status, COALESCE(r.custom_due_on, r.due_on) AS due_on, COALESCE(NULLIF(u.name, ''), u.email, '') AS actor_name
-		FROM request_events e CROSS JOIN horizon
+		FROM request_events e
 		JOIN requests r ON r.org_id = e.org_id AND r.id = e.request_id
 		JOIN agencies a ON a.org_id = r.org_id AND a.id = r.agency_id
 		LEFT JOIN users u ON u.id = e.actor_id
 		WHERE e.org_id = $1 AND e.xid IS NOT NULL
-			AND (e.xid, e.seq) > ($2::xid8, $3::bigint) AND e.xid < horizon.xmin AND e.seq > $6
+			AND (e.xid, e.seq) > ($2::xid8, $3::bigint) AND e.xid < $7::xid8 AND e.seq > $6
 			AND (cardinality($4::text[]) = 0 OR e.kind = ANY($4))
-		ORDER BY e.xid, e.seq LIMIT $5`, c.OrgID, c.AfterXID, c.AfterSeq, c.Kinds, limit, c.FloorSeq)
+		ORDER BY e.xid, e.seq LIMIT $5`, c.OrgID, c.AfterXID, c.AfterSeq, c.Kinds, limit, c.FloorSeq, horizon)
 	if err != nil {
 		return nil, translate(err, "webhook events")
 	}
@@ -389,11 +400,13 @@ func (s *Store) WebhookEvents(ctx context.Context, c *WebhookClaim, limit int) (
 		// horizon, so the next read starts there and not at the last
 		// event sent (which may be far back, for a rare kind). An event
 		// of the horizon's own transaction is not final yet, and comes
-		// after (xmin, 0).
+		// after (horizon, 0). A failure it was stuck on is behind it
+		// (its kinds changed): forgotten.
 		var moved []string
-		err := sqlx.SelectContext(ctx, s.q(), &moved, `UPDATE webhooks SET after_xid = h.xmin, after_seq = 0
-			FROM (`+eventHorizon+`) h
-			WHERE id = $1 AND lease = $2 AND (after_xid, after_seq) < (h.xmin, 0) RETURNING after_xid::text`, c.ID, c.Lease)
+		err := sqlx.SelectContext(ctx, s.q(), &moved, `UPDATE webhooks SET after_xid = $3::xid8, after_seq = 0,
+				attempts = 0, failing_since = NULL, last_error = ''
+			WHERE id = $1 AND lease = $2 AND active AND (after_xid, after_seq) < ($3::xid8, 0) RETURNING after_xid::text`,
+			c.ID, c.Lease, horizon)
 		if err != nil {
 			return nil, translate(err, "webhook")
 		}
@@ -457,7 +470,8 @@ func (s *Store) WebhookFailed(ctx context.Context, c *WebhookClaim, a Attempt) (
 			return s.recordAttempt(ctx, tx, c, a)
 		}
 		var since *time.Time
-		err := tx.GetContext(ctx, &since, `SELECT failing_since FROM webhooks WHERE id = $1 AND lease = $2 FOR UPDATE`, c.ID, c.Lease)
+		err := tx.GetContext(ctx, &since, `SELECT failing_since FROM webhooks WHERE id = $1 AND lease = $2 AND active FOR UPDATE`,
+			c.ID, c.Lease)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil // the lease ended
 		} else if err != nil {
@@ -468,7 +482,13 @@ func (s *Store) WebhookFailed(ctx context.Context, c *WebhookClaim, a Attempt) (
 		case a.StatusCode == 410:
 			reason = "its address answered 410 Gone: the service says it no longer exists"
 		case since != nil && now.Sub(*since) >= sunshine.WebhookGiveUp:
-			reason = fmt.Sprintf("its address failed every try for %d hours (%s)", int(sunshine.WebhookGiveUp.Hours()), a.Error)
+			// What the address said stays on the webhook's page: the
+			// email, from Sunshine, carries none of its words.
+			said := "no answer"
+			if a.StatusCode != 0 {
+				said = fmt.Sprintf("last answered %d %s", a.StatusCode, http.StatusText(a.StatusCode))
+			}
+			reason = fmt.Sprintf("its address failed every try for %d hours (%s)", int(sunshine.WebhookGiveUp.Hours()), said)
 		}
 		if reason != "" {
 			off = true
@@ -522,7 +542,7 @@ func (s *Store) ReleaseWebhook(ctx context.Context, c *WebhookClaim) error {
 // leaseUpdate sets a claimed webhook's columns (set, with $3…) while its
 // lease holds, and reports whether it held.
 func leaseUpdate(ctx context.Context, tx *sqlx.Tx, c *WebhookClaim, set string, args ...any) (bool, error) {
-	res, err := tx.ExecContext(ctx, `UPDATE webhooks SET `+set+` WHERE id = $1 AND lease = $2`,
+	res, err := tx.ExecContext(ctx, `UPDATE webhooks SET `+set+` WHERE id = $1 AND lease = $2 AND active`,
 		append([]any{c.ID, c.Lease}, args...)...)
 	if err != nil {
 		return false, translate(err, "webhook")

@@ -197,7 +197,7 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		{"/settings/letters", url.Values{"closing": {""}}, 303, 403, 403, 303},
 		// No address: nothing made (400), after the role was checked.
 		{"/settings/webhooks", url.Values{"url": {""}}, 400, 403, 403, 400},
-		{"/settings/webhooks/" + hook.ID, url.Values{"url": {hookURL}, "format": {"json"}}, 303, 403, 403, 404},
+		{"/settings/webhooks/" + hook.ID, url.Values{"url": {hookURL}, "format": {"json"}, "kinds": {"all"}}, 303, 403, 403, 404},
 		{"/settings/webhooks/" + hook.ID + "/active", url.Values{"on": {"1"}}, 303, 403, 403, 404},
 		{"/settings/webhooks/" + hook.ID + "/ping", nil, 303, 403, 403, 404},
 		{"/settings/webhooks/" + hook.ID + "/secret", nil, 303, 403, 403, 404},

@@ -24,17 +24,42 @@ func webhookPath(id string) string { return webhooksPath + "/" + url.PathEscape(
 type webhookForm struct {
 	URL, Description string
 	Format           sunshine.WebhookFormat
-	Groups           []string // the kinds of activity chosen (activityGroups' values); none is everything
-	Errors           map[string]string
-	Choices          []activityGroup // the kinds of activity to choose from
+	// Chosen are the boxes ticked under "What to send": "all", kinds of
+	// activity (activityGroups' values) and single kinds ("kind:note_added",
+	// for a webhook whose kinds are not whole kinds of activity).
+	Chosen  []string
+	Errors  map[string]string
+	Options []hookKind // the boxes, besides "all"
 }
 
-// Chose reports whether the form chose a kind of activity.
-func (f webhookForm) Chose(group string) bool { return slices.Contains(f.Groups, group) }
+// hookKind is a box under "What to send".
+type hookKind struct{ Value, Label string }
+
+// Chose reports whether the form ticked a box.
+func (f webhookForm) Chose(value string) bool { return slices.Contains(f.Chosen, value) }
+
+// allKinds is the box that sends everything.
+const allKinds = "all"
+
+// kindOptions are the boxes of the form: the kinds of activity, then the
+// single kinds chosen that no whole kind of activity covers (set through
+// the API), so that saving the form keeps them.
+func kindOptions(chosen []string) []hookKind {
+	var out []hookKind
+	for _, g := range activityGroups[1:] {
+		out = append(out, hookKind{g.Value, g.Label})
+	}
+	for _, v := range chosen {
+		if k, ok := strings.CutPrefix(v, "kind:"); ok && slices.Contains(sunshine.EventKinds, sunshine.EventKind(k)) {
+			out = append(out, hookKind{v, strings.ReplaceAll(k, "_", " ")})
+		}
+	}
+	return out
+}
 
 type webhookRow struct {
 	*sunshine.Webhook
-	Address string // where it sends, shortened: its full address may be a credential
+	Address string // where it sends (sunshine.WebhookHost): its full address may be a credential
 	Kinds   string // what it sends, in words
 	State   string // working, failing or off, in words
 	Problem bool
@@ -67,7 +92,8 @@ func (s *Server) handleWebhooks(c *gin.Context) {
 	if !s.requireAdmin(c) {
 		return
 	}
-	s.showWebhooks(c, http.StatusOK, &webhooksData{Form: webhookForm{Format: sunshine.WebhookSlack}, Note: s.takeNote(c)})
+	f := webhookForm{Format: sunshine.WebhookSlack, Chosen: []string{"correspondence", "documents", "status"}}
+	s.showWebhooks(c, http.StatusOK, &webhooksData{Form: f, Note: s.takeNote(c)})
 }
 
 func (s *Server) showWebhooks(c *gin.Context, status int, d *webhooksData) {
@@ -80,12 +106,13 @@ func (s *Server) showWebhooks(c *gin.Context, status int, d *webhooksData) {
 	for _, w := range hooks {
 		d.Rows = append(d.Rows, webhookRowOf(w, loc))
 	}
-	d.Form.Choices, d.Max, d.CanMake = activityGroups[1:], sunshine.MaxWebhooks, len(hooks) < sunshine.MaxWebhooks
+	d.Form.Options, d.Max = kindOptions(d.Form.Chosen), sunshine.MaxWebhooks
+	d.CanMake = len(hooks) < sunshine.MaxWebhooks || len(d.Form.Errors) > 0 // a refused form is shown
 	s.render(c, status, "webhooks", "Webhooks", d)
 }
 
 func webhookRowOf(w *sunshine.Webhook, loc *time.Location) webhookRow {
-	row := webhookRow{Webhook: w, Address: shortAddress(w.URL), Kinds: kindWords(w.Kinds)}
+	row := webhookRow{Webhook: w, Address: sunshine.WebhookHost(w.URL), Kinds: kindWords(w.Kinds)}
 	switch {
 	case !w.Active && w.OffReason != "":
 		row.State, row.Problem = "Turned off by Sunshine: "+w.OffReason+".", true
@@ -100,20 +127,6 @@ func webhookRowOf(w *sunshine.Webhook, loc *time.Location) webhookRow {
 		row.State = "Nothing sent yet."
 	}
 	return row
-}
-
-// shortAddress is a webhook's address as lists show it: its host and the
-// start of its path. A chat service's address is its credential.
-func shortAddress(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "an address"
-	}
-	p := u.EscapedPath()
-	if len(p) > 12 {
-		p = p[:12] + "…"
-	}
-	return u.Host + p
 }
 
 // kindWords says which events a webhook sends: the Activity page's kinds
@@ -136,47 +149,84 @@ func kindWords(kinds []sunshine.EventKind) string {
 	return sunshine.AndList(words)
 }
 
-// webhookFormOf reads the form and the input it makes.
-func webhookFormOf(c *gin.Context) (webhookForm, sunshine.WebhookInput) {
+// webhookFormOf reads the form and the input it makes; a choice of what
+// to send that is missing or unknown is the form's error.
+func webhookFormOf(c *gin.Context) (webhookForm, sunshine.WebhookInput, error) {
 	f := webhookForm{URL: c.PostForm("url"), Description: c.PostForm("description"),
-		Format: sunshine.WebhookFormat(c.PostForm("format")), Groups: c.PostFormArray("kinds")}
+		Format: sunshine.WebhookFormat(c.PostForm("format")), Chosen: c.PostFormArray("kinds")}
+	f.Options = kindOptions(f.Chosen)
 	kinds := []sunshine.EventKind{}
-	for _, g := range activityGroups[1:] {
-		if f.Chose(g.Value) {
-			for _, k := range g.Kinds {
-				if !slices.Contains(kinds, k) {
-					kinds = append(kinds, k)
-				}
+	add := func(ks ...sunshine.EventKind) {
+		for _, k := range ks {
+			if !slices.Contains(kinds, k) {
+				kinds = append(kinds, k)
 			}
 		}
 	}
-	return f, sunshine.WebhookInput{URL: &f.URL, Description: &f.Description, Format: &f.Format, Kinds: &kinds}
-}
-
-// groupsOf are the kinds of activity a webhook's kinds make up.
-func groupsOf(kinds []sunshine.EventKind) []string {
-	var out []string
-	for _, g := range activityGroups[1:] {
-		if len(kinds) > 0 && !slices.ContainsFunc(g.Kinds, func(k sunshine.EventKind) bool { return !slices.Contains(kinds, k) }) {
-			out = append(out, g.Value)
+	for _, v := range f.Chosen {
+		g := slices.IndexFunc(activityGroups[1:], func(g activityGroup) bool { return g.Value == v })
+		k, single := strings.CutPrefix(v, "kind:")
+		switch {
+		case v == allKinds:
+		case g >= 0:
+			add(activityGroups[1+g].Kinds...)
+		case single && slices.Contains(sunshine.EventKinds, sunshine.EventKind(k)):
+			add(sunshine.EventKind(k))
+		default:
+			return f, sunshine.WebhookInput{}, sunshine.FieldInvalid("kinds", "has a choice this form does not offer")
 		}
 	}
+	switch {
+	case f.Chose(allKinds):
+		kinds = []sunshine.EventKind{} // every kind, those to come included
+	case len(kinds) == 0:
+		return f, sunshine.WebhookInput{}, sunshine.FieldInvalid("kinds", "is required: tick what to send, or Everything")
+	}
+	return f, sunshine.WebhookInput{URL: &f.URL, Description: &f.Description, Format: &f.Format, Kinds: &kinds}, nil
+}
+
+// chosenOf are the boxes ticked for a webhook's kinds: whole kinds of
+// activity, and single kinds for the rest.
+func chosenOf(kinds []sunshine.EventKind) []string {
+	if len(kinds) == 0 {
+		return []string{allKinds}
+	}
+	var out []string
+	left := slices.Clone(kinds)
+	for _, g := range activityGroups[1:] {
+		if !slices.ContainsFunc(g.Kinds, func(k sunshine.EventKind) bool { return !slices.Contains(kinds, k) }) {
+			out = append(out, g.Value)
+			left = slices.DeleteFunc(left, func(k sunshine.EventKind) bool { return slices.Contains(g.Kinds, k) })
+		}
+	}
+	for _, k := range left {
+		out = append(out, "kind:"+string(k))
+	}
 	return out
+}
+
+// refused shows a refused form's errors on its page, or the error page
+// when the error is not about the form.
+func (s *Server) refused(c *gin.Context, f *webhookForm, err error, show func()) {
+	if !formError(err) {
+		s.fail(c, err)
+		return
+	}
+	f.Errors = sentences(fieldErrors(err))
+	show()
 }
 
 func (s *Server) handleWebhookCreate(c *gin.Context) {
 	if !s.requireAdmin(c) {
 		return
 	}
-	f, in := webhookFormOf(c)
-	w, err := s.store.CreateWebhook(ctxOf(c), in)
+	f, in, err := webhookFormOf(c)
+	var w *sunshine.Webhook
+	if err == nil {
+		w, err = s.store.CreateWebhook(ctxOf(c), in)
+	}
 	if err != nil {
-		if !formError(err) {
-			s.fail(c, err)
-			return
-		}
-		f.Errors = sentences(fieldErrors(err))
-		s.showWebhooks(c, http.StatusBadRequest, &webhooksData{Form: f})
+		s.refused(c, &f, err, func() { s.showWebhooks(c, http.StatusBadRequest, &webhooksData{Form: f}) })
 		return
 	}
 	s.redirectBack(c, webhookPath(w.ID), "Webhook made: it sends what happens from now on. Send a test message to check its address.")
@@ -208,9 +258,9 @@ func (s *Server) showWebhook(c *gin.Context, status int, form *webhookForm, note
 	if form != nil {
 		d.Form = *form
 	} else {
-		d.Form = webhookForm{URL: w.URL, Description: w.Description, Format: w.Format, Groups: groupsOf(w.Kinds)}
+		d.Form = webhookForm{URL: w.URL, Description: w.Description, Format: w.Format, Chosen: chosenOf(w.Kinds)}
 	}
-	d.Form.Choices = activityGroups[1:]
+	d.Form.Options = kindOptions(d.Form.Chosen)
 	for _, dl := range deliveries {
 		row := deliveryRow{WebhookDelivery: dl, When: stamp(dl.AttemptedAt, loc), OK: dl.Error == "",
 			What: strings.ReplaceAll(dl.Kind, "_", " ")}
@@ -233,14 +283,12 @@ func (s *Server) handleWebhookUpdate(c *gin.Context) {
 	if !s.requireAdmin(c) {
 		return
 	}
-	f, in := webhookFormOf(c)
-	if _, err := s.store.UpdateWebhook(ctxOf(c), c.Param("id"), in); err != nil {
-		if !formError(err) {
-			s.fail(c, err)
-			return
-		}
-		f.Errors = sentences(fieldErrors(err))
-		s.showWebhook(c, http.StatusBadRequest, &f, "")
+	f, in, err := webhookFormOf(c)
+	if err == nil {
+		_, err = s.store.UpdateWebhook(ctxOf(c), c.Param("id"), in)
+	}
+	if err != nil {
+		s.refused(c, &f, err, func() { s.showWebhook(c, http.StatusBadRequest, &f, "") })
 		return
 	}
 	s.redirectBack(c, webhookPath(c.Param("id")), "Webhook saved.")

@@ -50,7 +50,7 @@ func TestWebhookPages(t *testing.T) {
 	require.NotContains(t, hook.Kinds, sunshine.EventNoteAdded)
 	page = body(b.get(loc))
 	require.Contains(t, page, "Webhook made: it sends what happens from now on. Send a test message to check its address.")
-	require.Contains(t, page, "<h1>Webhook: hooks.slack.com/services/T0…</h1>", "the address's credential is not in the title")
+	require.Contains(t, page, `<h1 class="address">Webhook: hooks.slack.com</h1>`, "the address's credential is not in the title")
 	require.Contains(t, page, "Sends Correspondence and Documents, as chat messages.")
 	secret := regexp.MustCompile(`id="hook-secret" type="text" readonly value="([^"]+)"`).FindStringSubmatch(page)
 	require.NotNil(t, secret)
@@ -58,11 +58,14 @@ func TestWebhookPages(t *testing.T) {
 	require.Contains(t, page, "Nothing sent yet.")
 
 	list := body(b.get("/settings/webhooks"))
-	require.Contains(t, list, `<a href="/settings/webhooks/`+hook.ID+`">hooks.slack.com/services/T0…</a>`)
+	require.Contains(t, list, `<a href="/settings/webhooks/`+hook.ID+`">hooks.slack.com</a>`)
 	require.NotContains(t, list, "B0/secret", "the list does not show the whole address")
 
 	path := "/settings/webhooks/" + hook.ID
-	requireRedirect(t, b.post(path, url.Values{"url": {hook.URL}, "description": {"#records"}, "format": {"json"}}), path)
+	rec = b.post(path, url.Values{"url": {hook.URL}, "description": {"#records"}, "format": {"json"}})
+	require.Equal(t, http.StatusBadRequest, rec.Code, "nothing ticked: not everything by default")
+	require.Contains(t, body(rec), `<p class="field-error" id="hook-kinds-error">Is required: tick what to send, or Everything.</p>`)
+	requireRedirect(t, b.post(path, url.Values{"url": {hook.URL}, "description": {"#records"}, "format": {"json"}, "kinds": {"all"}}), path)
 	hook, err = b.st.Webhook(b.fx.Ctx, hook.ID)
 	require.NoError(t, err)
 	require.Equal(t, sunshine.WebhookJSON, hook.Format)
@@ -88,6 +91,20 @@ func TestWebhookPages(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, hook.Active)
 	require.NotEqual(t, old, hook.Secret)
+
+	// Kinds chosen through the API that are not whole kinds of activity
+	// are boxes of their own, and saving the form keeps them.
+	few := []sunshine.EventKind{sunshine.EventCommunication, sunshine.EventStatusChanged}
+	_, err = b.st.UpdateWebhook(b.fx.Ctx, hook.ID, sunshine.WebhookInput{Kinds: &few})
+	require.NoError(t, err)
+	page = body(b.get(path))
+	require.Contains(t, page, `value="kind:communication_logged" checked> communication logged`)
+	require.Contains(t, page, `value="kind:status_changed" checked> status changed`)
+	requireRedirect(t, b.post(path, url.Values{"url": {hook.URL}, "description": {"#foia"}, "format": {"json"},
+		"kinds": {"kind:communication_logged", "kind:status_changed"}}), path)
+	hook, err = b.st.Webhook(b.fx.Ctx, hook.ID)
+	require.NoError(t, err)
+	require.Equal(t, few, hook.Kinds, "not widened to everything")
 
 	page = body(b.get(requireRedirect(t, b.post(path+"/delete", url.Values{"confirm": {"1"}}), "/settings/webhooks")))
 	require.Contains(t, page, "Webhook removed: nothing more is sent to its address.")
