@@ -135,16 +135,13 @@ func kindWords(kinds []sunshine.EventKind) string {
 	if len(kinds) == 0 {
 		return "Everything"
 	}
-	var words []string
-	left := slices.Clone(kinds)
-	for _, g := range activityGroups[1:] {
-		if !slices.ContainsFunc(g.Kinds, func(k sunshine.EventKind) bool { return !slices.Contains(kinds, k) }) {
-			words = append(words, g.Label)
-			left = slices.DeleteFunc(left, func(k sunshine.EventKind) bool { return slices.Contains(g.Kinds, k) })
-		}
+	labels := map[string]string{}
+	for _, o := range kindOptions(chosenOf(kinds)) {
+		labels[o.Value] = o.Label
 	}
-	for _, k := range left {
-		words = append(words, strings.ReplaceAll(string(k), "_", " "))
+	var words []string
+	for _, v := range chosenOf(kinds) {
+		words = append(words, labels[v])
 	}
 	return sunshine.AndList(words)
 }
