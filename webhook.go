@@ -179,8 +179,8 @@ func WebhookHost(raw string) string {
 	}
 	labels := strings.Split(u.Hostname(), ".")
 	for i, l := range labels {
-		if len(l) > 16 {
-			labels[i] = l[:4] + "…"
+		if r := []rune(l); len(r) > 16 {
+			labels[i] = string(r[:4]) + "…"
 		}
 	}
 	return strings.Join(labels, ".")

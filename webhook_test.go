@@ -60,6 +60,7 @@ func TestWebhookInput_Validate(t *testing.T) {
 		"https://eo1a2b3c4d5e6f7g8h9.m.pipedream.net":             "eo1a….m.pipedream.net",
 		"https://hook.eu1.make.com/abcdefghijklmnopqrstuvwxyz012": "hook.eu1.make.com",
 		"https://n8n.example.org:8443/webhook/1":                  "n8n.example.org",
+		"https://日本語日本語日本語日本語日本語日本語.example/x":                    "日本語日….example",
 	} {
 		require.Equal(t, want, sunshine.WebhookHost(raw), raw)
 	}

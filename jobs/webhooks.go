@@ -164,15 +164,12 @@ func (w *Webhooks) deliver(ctx context.Context, c *store.WebhookClaim) (WebhookR
 		}
 		a := w.send(ctx, c, msgID, body)
 		a.MessageID, a.Kind = msgID, sunshine.WebhookPing
-		held := false
 		if a.Error == "" {
 			w.sent.Inc()
-			held, err = w.store.WebhookSent(ctx, c, a)
 		} else {
 			w.failed.Inc()
-			held, err = w.store.WebhookFailed(ctx, c, a)
 		}
-		if err != nil || !held {
+		if held, err := w.store.WebhookTested(ctx, c, a); err != nil || !held {
 			return res, err // the lease ended, or the webhook was turned off
 		}
 	}
@@ -456,6 +453,7 @@ var nonPublic = []netip.Prefix{
 	netip.MustParsePrefix("198.51.100.0/24"),
 	netip.MustParsePrefix("203.0.113.0/24"),
 	netip.MustParsePrefix("240.0.0.0/4"), // reserved, and the broadcast address
+	netip.MustParsePrefix("::/96"),       // IPv4-compatible, deprecated
 	netip.MustParsePrefix("64:ff9b::/96"),
 	netip.MustParsePrefix("64:ff9b:1::/48"),
 	netip.MustParsePrefix("::ffff:0:0:0/96"), // IPv4-translated

@@ -519,3 +519,54 @@ func TestWebhooks_TurnedOffWhileSending(t *testing.T) {
 	require.Equal(t, 1, sent, "the one on its way, and no more")
 	require.Zero(t, res.Sent, "its place is not moved by a worker that no longer holds it")
 }
+
+// A test message the address refuses does not hold up the events after
+// it: they go in the same run.
+func TestWebhooks_FailedPingThenEvents(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	var got []string
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		got = append(got, string(body))
+		if strings.Contains(string(body), `"type":"ping"`) {
+			w.WriteHeader(http.StatusBadRequest)
+		}
+	}))
+	defer srv.Close()
+	u := srv.URL + "/hook"
+	hook, err := b.st.CreateWebhook(b.fx.Ctx, sunshine.WebhookInput{URL: &u})
+	require.NoError(t, err)
+	b.note(t, "Waiting behind the test")
+	_, err = b.st.PingWebhook(b.fx.Ctx, hook.ID)
+	require.NoError(t, err)
+	res, err := jobs.NewWebhooks(b.st, slog.New(slog.DiscardHandler), jobs.WebhookConfig{Client: srv.Client()}).Run(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, 2, len(got))
+	require.Equal(t, 1, res.Sent, "the note, after the refused test")
+}
+
+// A new address ends the claim of the worker sending to the old one: it
+// records nothing more, and the next run sends to the new address.
+func TestWebhooks_NewAddressEndsTheClaim(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	h := newHookServer(t)
+	hook := b.addWebhook(t, h, sunshine.WebhookJSON)
+	ctx := context.Background()
+	b.note(t, "Sent to the new address")
+	c, err := b.st.ClaimWebhook(ctx, time.Minute, nil)
+	require.NoError(t, err)
+	events, err := b.st.WebhookEvents(ctx, c, 10)
+	require.NoError(t, err)
+	require.Len(t, events, 1)
+	moved := h.URL + "/moved"
+	_, err = b.st.UpdateWebhook(b.fx.Ctx, hook.ID, sunshine.WebhookInput{URL: &moved})
+	require.NoError(t, err)
+	held, err := b.st.WebhookSent(ctx, c, store.Attempt{MessageID: events[0].ID, Kind: "note_added", After: &events[0]})
+	require.NoError(t, err)
+	require.False(t, held, "the old address's worker no longer holds it")
+	res, err := b.hooks(h).Run(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 1, res.Sent, "the event goes to the new address")
+}

@@ -187,7 +187,8 @@ func (s *Store) UpdateWebhook(ctx context.Context, id string, in sunshine.Webhoo
 				after_seq = CASE WHEN $7 AND NOT active THEN 0 ELSE after_seq END,
 				floor_seq = CASE WHEN $7 AND NOT active THEN `+latestSeq+` ELSE floor_seq END,
 				ping = ping AND $7,
-				lease = CASE WHEN $7 THEN lease END, -- off: a worker holding it stops
+				-- Off, or a new address: a worker holding it stops.
+				lease = CASE WHEN $7 AND NOT $9 THEN lease END,
 				failing_since = CASE WHEN $9 THEN NULL ELSE failing_since END,
 				attempts = CASE WHEN $9 THEN 0 ELSE attempts END,
 				last_error = CASE WHEN $9 THEN '' ELSE last_error END,
@@ -426,25 +427,36 @@ type Attempt struct {
 	Error      string
 	Duration   time.Duration
 	// After is the event sent, whose place the webhook moves past when
-	// its address took it; nil for a test message.
+	// its address took it (WebhookSent, WebhookFailed).
 	After *WebhookEvent
 }
 
-// WebhookSent records a message the claimed webhook's address took: its
+// WebhookTested records the claimed webhook's test message, taken or
+// not: it is not sent again, and its failure is not the webhook's. It
+// reports false when the lease ended (or the webhook was turned off).
+func (s *Store) WebhookTested(ctx context.Context, c *WebhookClaim, a Attempt) (bool, error) {
+	held := false
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		if held, err = leaseUpdate(ctx, tx, c, `ping = false`); err != nil || !held {
+			return err
+		}
+		return s.recordAttempt(ctx, tx, c, a)
+	})
+	return held, err
+}
+
+// WebhookSent records an event the claimed webhook's address took: its
 // place moves past it and its failures are forgotten. It reports false
 // when the lease ended (another worker may have the webhook now).
 func (s *Store) WebhookSent(ctx context.Context, c *WebhookClaim, a Attempt) (bool, error) {
 	held := false
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		var err error
-		if a.After != nil {
-			held, err = leaseUpdate(ctx, tx, c, `after_xid = $3::xid8, after_seq = $4, attempts = 0, failing_since = NULL,
-				last_error = '', last_sent_at = $5`, a.After.XID, a.After.Seq, s.clock.Now())
-			if held && err == nil {
-				c.AfterXID, c.AfterSeq, c.Attempts = a.After.XID, a.After.Seq, 0
-			}
-		} else {
-			held, err = leaseUpdate(ctx, tx, c, `ping = false`)
+		held, err = leaseUpdate(ctx, tx, c, `after_xid = $3::xid8, after_seq = $4, attempts = 0, failing_since = NULL,
+			last_error = '', last_sent_at = $5`, a.After.XID, a.After.Seq, s.clock.Now())
+		if held && err == nil {
+			c.AfterXID, c.AfterSeq, c.Attempts = a.After.XID, a.After.Seq, 0
 		}
 		if err != nil || !held {
 			return err
@@ -454,21 +466,14 @@ func (s *Store) WebhookSent(ctx context.Context, c *WebhookClaim, a Attempt) (bo
 	return held, err
 }
 
-// WebhookFailed records a message the claimed webhook's address did not
+// WebhookFailed records an event the claimed webhook's address did not
 // take, and releases the webhook until it is tried again (backoff after
-// its failures in a row). A test message is not tried again. Failing for
+// its failures in a row). Failing for
 // WebhookGiveUp, or answering 410 Gone, turns the webhook off, and its
 // organization's admins are emailed. It reports whether it turned it off.
 func (s *Store) WebhookFailed(ctx context.Context, c *WebhookClaim, a Attempt) (off bool, err error) {
 	now := s.clock.Now()
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
-		if a.After == nil {
-			held, err := leaseUpdate(ctx, tx, c, `ping = false`)
-			if err != nil || !held {
-				return err
-			}
-			return s.recordAttempt(ctx, tx, c, a)
-		}
 		var since *time.Time
 		err := tx.GetContext(ctx, &since, `SELECT failing_since FROM webhooks WHERE id = $1 AND lease = $2 AND active FOR UPDATE`,
 			c.ID, c.Lease)
