@@ -1040,3 +1040,21 @@ func TestAccessLog_ClientLeft(t *testing.T) {
 	require.Equal(t, true, line["client_left"])
 	require.NotContains(t, line, "err")
 }
+
+// Whether someone signs in with two steps is theirs and the admins' to
+// know: a staff or viewer token sees it of itself only (null for others).
+func TestUsers_TwoStepForAdminsOnly(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	viewer := b.user("viewer@ndlon.example", sunshine.RoleViewer)
+	seen := func(token string) map[string]any {
+		out := map[string]any{}
+		for _, u := range b.call("GET", "/api/v1/users", token, nil).items() {
+			out[u["email"].(string)] = u["two_step"]
+		}
+		return out
+	}
+	admin := b.fx.Admin.Email
+	require.Equal(t, map[string]any{admin: false, "viewer@ndlon.example": false}, seen(b.token))
+	require.Equal(t, map[string]any{admin: nil, "viewer@ndlon.example": false}, seen(viewer))
+}

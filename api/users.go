@@ -74,7 +74,24 @@ func (s *Server) handleUserList(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, newPage(us, ""))
+	// Who signs in without a second step is the account to attack: only
+	// admins (who can require it) see it of others.
+	p, _ := sunshine.PrincipalFrom(c.Request.Context())
+	out := make([]listedUser, len(us))
+	for i, u := range us {
+		out[i].User = u
+		if p.Role == sunshine.RoleAdmin || u.ID == p.UserID {
+			out[i].TwoStep = &u.TwoStep
+		}
+	}
+	c.JSON(http.StatusOK, newPage(out, ""))
+}
+
+// listedUser is a user in GET /users: two_step is null for others when
+// the caller is not an admin.
+type listedUser struct {
+	*sunshine.User
+	TwoStep *bool `json:"two_step"`
 }
 
 type createUserInput struct {
