@@ -139,6 +139,12 @@ func (s *Server) renderNewRequest(c *gin.Context, status int, f *reqForm) {
 	d.Preview = previewDue(a, closures, f, s.store.Clock().Now())
 	if from, ok := c.Get(fromKey); ok {
 		d.From = from.(*sunshine.Request)
+	} else if id := f.V("from"); id != "" {
+		// The form shown again (a preview, a refused save) still says
+		// where it was filled from; a request gone since says nothing.
+		if r, err := s.store.FindRequestByID(ctx, id); err == nil {
+			d.From = r
+		}
 	}
 	s.render(c, status, "new_request", "New request", d)
 }

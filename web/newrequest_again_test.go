@@ -3,6 +3,7 @@ package web_test
 import (
 	"html"
 	"net/http"
+	"net/url"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -30,6 +31,14 @@ func TestNewRequest_FileAgain(t *testing.T) {
 	require.Contains(t, page, `value="sb54, ice"`)
 	require.NotContains(t, page, "R-2017-0042", "the tracking number is the new request's own")
 	require.Contains(t, page, `value="2017-04-05"`, "sent today, not on the old request's date")
+	require.Contains(t, page, `<input type="hidden" name="from" value="`+r.ID+`">`)
+
+	// Refused (no agency chosen), the form still says where it was
+	// filled from.
+	rec := b.post("/requests", url.Values{"title": {"Communications with immigration authorities"}, "from": {r.ID},
+		"delivery_method": {"email"}, "sent_on": {"2017-04-05"}})
+	require.Equal(t, http.StatusBadRequest, rec.Code)
+	require.Contains(t, html.UnescapeString(body(rec)), `Filled from <a href="/requests/`+r.ID+`">Communications with immigration authorities</a>`)
 
 	other := storetest.Org(t, b.st, "other")
 	theirs := b.addTodo(other, "Their request")
