@@ -65,8 +65,7 @@ func (s *Server) handleWebhookList(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.Header("Cache-Control", "no-store") // the secrets
-	c.JSON(http.StatusOK, newPage(ws, ""))
+	respondWebhook(c, http.StatusOK, newPage(ws, ""))
 }
 
 // handleWebhookCreate is POST /webhooks: it sends the events that happen
@@ -81,8 +80,7 @@ func (s *Server) handleWebhookCreate(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusCreated, w)
+	respondWebhook(c, http.StatusCreated, w)
 }
 
 func (s *Server) handleWebhookGet(c *gin.Context) {
@@ -91,8 +89,7 @@ func (s *Server) handleWebhookGet(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusOK, w)
+	respondWebhook(c, http.StatusOK, w)
 }
 
 // handleWebhookUpdate is PATCH /webhooks/{id}: its address, description,
@@ -107,8 +104,7 @@ func (s *Server) handleWebhookUpdate(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusOK, w)
+	respondWebhook(c, http.StatusOK, w)
 }
 
 func (s *Server) handleWebhookDelete(c *gin.Context) {
@@ -127,8 +123,7 @@ func (s *Server) handleWebhookPing(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusAccepted, w)
+	respondWebhook(c, http.StatusAccepted, w)
 }
 
 // handleWebhookSecret is POST /webhooks/{id}/secret: a new signing
@@ -139,8 +134,7 @@ func (s *Server) handleWebhookSecret(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusOK, w)
+	respondWebhook(c, http.StatusOK, w)
 }
 
 // handleWebhookDeliveries is GET /webhooks/{id}/deliveries: its latest
@@ -161,4 +155,10 @@ func (s *Server) handleWebhookDeliveries(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, newPage(ds, ""))
+}
+
+// respondWebhook answers with webhooks, whose secrets no cache keeps.
+func respondWebhook(c *gin.Context, status int, v any) {
+	c.Header("Cache-Control", "no-store")
+	c.JSON(status, v)
 }

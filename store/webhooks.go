@@ -90,7 +90,7 @@ func (s *Store) CreateWebhook(ctx context.Context, in sunshine.WebhookInput) (*s
 		err := tx.GetContext(ctx, &id, `INSERT INTO webhooks (org_id, url, description, format, kinds, secret, created_by, created_at,
 				after_xid, floor_seq, next_attempt_at, active)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, pg_current_xact_id(), `+latestSeq+`, $8, $9) RETURNING id`,
-			org, *in.URL, description(in.Description), *in.Format, kindArray(kinds), newWebhookSecret(), actorID(ctx), s.clock.Now(), active)
+			org, *in.URL, valueOr(in.Description, ""), *in.Format, kindArray(kinds), newWebhookSecret(), actorID(ctx), s.clock.Now(), active)
 		return translate(err, "webhook")
 	})
 	if err != nil {
@@ -161,23 +161,8 @@ func (s *Store) UpdateWebhook(ctx context.Context, id string, in sunshine.Webhoo
 		if err != nil {
 			return err
 		}
-		set := func(v *string, was string) string {
-			if v == nil {
-				return was
-			}
-			return *v
-		}
-		format, kinds, active := w.Format, w.Kinds, w.Active
-		if in.Format != nil {
-			format = *in.Format
-		}
-		if in.Kinds != nil {
-			kinds = *in.Kinds
-		}
-		if in.Active != nil {
-			active = *in.Active
-		}
-		url := set(in.URL, w.URL)
+		format, kinds, active := valueOr(in.Format, w.Format), valueOr(in.Kinds, w.Kinds), valueOr(in.Active, w.Active)
+		url := valueOr(in.URL, w.URL)
 		now := s.clock.Now()
 		_, err = tx.ExecContext(ctx, `UPDATE webhooks SET url = $3, description = $4, format = $5, kinds = $6, active = $7,
 				off_reason = CASE WHEN $7 THEN '' ELSE off_reason END,
@@ -194,7 +179,7 @@ func (s *Store) UpdateWebhook(ctx context.Context, id string, in sunshine.Webhoo
 				last_error = CASE WHEN $9 THEN '' ELSE last_error END,
 				next_attempt_at = CASE WHEN $9 THEN $8 ELSE next_attempt_at END
 			WHERE org_id = $1 AND id = $2`,
-			org, id, url, set(in.Description, w.Description), format, kindArray(kinds), active, now,
+			org, id, url, valueOr(in.Description, w.Description), format, kindArray(kinds), active, now,
 			url != w.URL || (active && !w.Active))
 		return translate(err, "webhook")
 	})
@@ -310,15 +295,16 @@ func (s *Store) ClaimWebhook(ctx context.Context, lease time.Duration, skip []st
 	now := s.clock.Now()
 	var c WebhookClaim
 	// A place past this server's transaction IDs came with the database
-	// from another server (a dump restored): the webhook goes on from
-	// here, above every event it holds.
-	// (Its place is never past the server's next ID otherwise.)
+	// from another server (a dump restored; it is never past them
+	// otherwise): the webhook goes on from here, its place the oldest
+	// transaction running and its floor the latest event, above every
+	// event it holds (one committed later has a later seq).
 	const restored = `w.after_xid > pg_snapshot_xmax(pg_current_snapshot())`
 	err := sqlx.GetContext(ctx, s.q(), &c, `UPDATE webhooks w SET lease = gen_random_uuid(), next_attempt_at = $2,
-			after_xid = CASE WHEN `+restored+` THEN h.xmin ELSE w.after_xid END,
+			after_xid = CASE WHEN `+restored+` THEN pg_snapshot_xmin(pg_current_snapshot()) ELSE w.after_xid END,
 			after_seq = CASE WHEN `+restored+` THEN 0 ELSE w.after_seq END,
 			floor_seq = CASE WHEN `+restored+` THEN `+latestSeq+` ELSE w.floor_seq END
-		FROM organizations o, (`+eventHorizon+`) h
+		FROM organizations o
 		WHERE o.id = w.org_id AND w.id = (
 			SELECT id FROM webhooks WHERE active AND next_attempt_at <= $1 AND id <> ALL(COALESCE($3::uuid[], '{}'))
 			ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED)
@@ -518,11 +504,12 @@ func (s *Store) WebhookFailed(ctx context.Context, c *WebhookClaim, a Attempt) (
 	return off, err
 }
 
-func description(d *string) string {
-	if d == nil {
-		return ""
+// valueOr is what an input's field says, or was when it says nothing.
+func valueOr[T any](v *T, was T) T {
+	if v == nil {
+		return was
 	}
-	return *d
+	return *v
 }
 
 // webhookBackoff is how long a failing address waits before its next

@@ -135,13 +135,13 @@ func kindWords(kinds []sunshine.EventKind) string {
 	if len(kinds) == 0 {
 		return "Everything"
 	}
-	labels := map[string]string{}
-	for _, o := range kindOptions(chosenOf(kinds)) {
-		labels[o.Value] = o.Label
-	}
+	// kindOptions lists the groups first, then the chosen single kinds.
+	chosen := chosenOf(kinds)
 	var words []string
-	for _, v := range chosenOf(kinds) {
-		words = append(words, labels[v])
+	for _, o := range kindOptions(chosen) {
+		if slices.Contains(chosen, o.Value) {
+			words = append(words, o.Label)
+		}
 	}
 	return sunshine.AndList(words)
 }
