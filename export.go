@@ -58,6 +58,27 @@ func CSVRecord(r *Request, today deadline.Date) []string {
 	return row
 }
 
+// AgencyCSVHeader names the columns of the agency directory's CSV
+// (AgencyCSVRecord's cells): what an agency import reads and an export
+// writes, by the names the API gives an agency's fields, so that one
+// organization's export is another's import.
+var AgencyCSVHeader = []string{"name", "jurisdiction", "records_contact", "email", "portal_url", "phone", "postal_address", "time_zone"}
+
+// AgencyCSVRecord is an agency as one row of the directory's CSV, every
+// cell safe to open in a spreadsheet.
+func AgencyCSVRecord(a *Agency) []string {
+	row := []string{a.Name, a.Jurisdiction, a.RecordsContact, a.Email, a.PortalURL, a.Phone, a.PostalAddress, a.TimeZone}
+	for i, v := range row {
+		row[i] = CSVSafe(v)
+	}
+	return row
+}
+
+// UTF8BOM starts a CSV meant for people, so that Excel opening it with a
+// double-click reads UTF-8 ("Pérez", "2025–2026") rather than the
+// system's code page. Sunshine's imports skip it.
+const UTF8BOM = "\ufeff"
+
 // CSVSafe keeps a spreadsheet from running a cell as a formula (CSV
 // injection): text people typed that starts with = + - @ tab or CR gets a
 // quote; numbers are left alone.

@@ -165,6 +165,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"PATCH", "/api/v1/todos/" + todo.str("id"), `{"text":"Call the records officer (%s)"}`, write},
 		// Staff reach the store: the admin removed it first (404).
 		{"DELETE", "/api/v1/todos/" + doomedTodo, "", want{204, 404, 403, 404}},
+		{"GET", "/api/v1/export.zip", "", adminOnly2},
 		{"GET", "/api/v1/webhooks", "", want{200, 403, 403, 200}},
 		{"POST", "/api/v1/webhooks", `{"url":"https://hooks.example.org/%s"}`, want{201, 403, 403, 201}},
 		{"GET", "/api/v1/webhooks/" + hook.str("id"), "", adminOnly},

@@ -204,6 +204,7 @@ func TestSacramentoEndToEnd(t *testing.T) {
 	}
 	require.Contains(t, files, "request.json")
 	require.Contains(t, files, "timeline.json")
+	require.Contains(t, files, "todos.json")
 	require.Contains(t, files, "communications/003-2017-04-18-in-records_release.txt")
 	// documents.json says which file is which document (both were uploaded
 	// in this test's one transaction, so which is first is the IDs' order).

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -81,66 +82,112 @@ func (s *Server) handleRequestZip(c *gin.Context) {
 // writeRequestZip writes request id's archive from st. An error before the
 // headers are out is returned (a problem response); after, it cuts the body.
 func (s *Server) writeRequestZip(c *gin.Context, st *store.Store, id string) error {
-	ctx := c.Request.Context()
-	r, err := st.FindRequestByID(ctx, id)
-	if err != nil {
-		return err
-	}
-	docs, _, err := st.FindDocuments(ctx, id, store.All, "")
-	if err != nil {
-		return err
-	}
-	// Communications come a few at a time: each body may be up to 1 MB.
-	comms, next, err := st.FindCommunications(ctx, id, zipCommsPage, "")
+	r, err := st.FindRequestByID(c.Request.Context(), id)
 	if err != nil {
 		return err
 	}
 	c.Header("Content-Type", "application/zip")
 	c.Header("Content-Disposition", textract.ContentDisposition("request-"+r.ID+".zip"))
 	c.Status(http.StatusOK)
-	zw := zip.NewWriter(c.Writer)
-	exported := st.Clock().Now() // the date of the archive's own files
-	abort := func(err error) {
-		_ = c.Error(err)
-		panic(http.ErrAbortHandler) // headers are out: cut the body so the archive is visibly broken
+	a := newArchive(c, st.Clock().Now())
+	s.writeRequestFiles(a, st, r, "")
+	a.close()
+	return nil
+}
+
+// archive writes a ZIP to a response whose headers are out: an error cuts
+// the body (panic(http.ErrAbortHandler)), so that the archive is visibly
+// broken rather than complete-looking and short.
+type archive struct {
+	c        *gin.Context
+	zw       *zip.Writer
+	exported time.Time // the date of the archive's own files
+}
+
+func newArchive(c *gin.Context, exported time.Time) *archive {
+	return &archive{c: c, zw: zip.NewWriter(c.Writer), exported: exported}
+}
+
+func (a *archive) abort(err error) {
+	_ = a.c.Error(err)
+	panic(http.ErrAbortHandler)
+}
+
+// file starts the entry name, dated modified (the archive's date if zero),
+// compressed unless it is a document kept byte for byte.
+func (a *archive) file(name string, modified time.Time, compress bool) io.Writer {
+	if modified.IsZero() {
+		modified = a.exported
 	}
-	writeJSONEntry := func(name string, v any) {
-		w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: exported})
-		if err != nil {
-			abort(err)
-		}
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(v); err != nil {
-			abort(err)
-		}
+	method := zip.Store
+	if compress {
+		method = zip.Deflate
 	}
-	writeJSONEntry("request.json", s.requestOut(r))
-	tw, err := zw.CreateHeader(&zip.FileHeader{Name: "timeline.json", Method: zip.Deflate, Modified: exported})
+	// A large archive takes longer than the server's write timeout: each
+	// entry has its own window (a recorder in tests has no deadline).
+	_ = http.NewResponseController(a.c.Writer).SetWriteDeadline(time.Now().Add(archiveWriteWindow))
+	w, err := a.zw.CreateHeader(&zip.FileHeader{Name: name, Method: method, Modified: modified})
 	if err != nil {
-		abort(err)
+		a.abort(err)
 	}
-	if err := writeTimeline(tw, func(after string) ([]*sunshine.Event, string, error) {
-		return st.FindEvents(ctx, id, store.DefaultPageSize, after)
+	return w
+}
+
+// json writes v as the indented JSON entry name.
+func (a *archive) json(name string, v any) {
+	enc := json.NewEncoder(a.file(name, time.Time{}, true))
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		a.abort(err)
+	}
+}
+
+func (a *archive) close() {
+	if err := a.zw.Close(); err != nil {
+		a.abort(err)
+	}
+}
+
+// archiveWriteWindow is how long one entry of an archive may take to reach
+// the client.
+const archiveWriteWindow = 5 * time.Minute
+
+// writeRequestFiles adds request r to an archive under dir ("" or ending in
+// a slash): the request, its timeline, its to-dos, its communications as
+// text and its documents byte for byte, with documents.json saying which
+// file is which document.
+func (s *Server) writeRequestFiles(a *archive, st *store.Store, r *sunshine.Request, dir string) {
+	ctx := a.c.Request.Context()
+	a.json(dir+"request.json", s.requestOut(r))
+	if err := writeTimeline(a.file(dir+"timeline.json", time.Time{}, true), func(after string) ([]*sunshine.Event, string, error) {
+		return st.FindEvents(ctx, r.ID, store.DefaultPageSize, after)
 	}); err != nil {
-		abort(err)
+		a.abort(err)
 	}
-	for n := 1; ; {
+	todos, err := st.RequestTodos(ctx, r.ID)
+	if err != nil {
+		a.abort(err)
+	}
+	a.json(dir+"todos.json", newPage(todos, "").Items) // [] for none
+	// Communications come a few at a time: each body may be up to 1 MB.
+	for n, after := 1, ""; ; {
+		comms, next, err := st.FindCommunications(ctx, r.ID, zipCommsPage, after)
+		if err != nil {
+			a.abort(err)
+		}
 		for _, cm := range comms {
-			if err := writeCommunication(zw, n, cm); err != nil {
-				abort(err)
-			}
+			writeCommunication(a, dir, n, cm)
 			n++
 		}
 		if next == "" {
 			break
 		}
-		if comms, next, err = st.FindCommunications(ctx, id, zipCommsPage, next); err != nil {
-			abort(err)
-		}
+		after = next
 	}
-	// documents.json says which file is which document: its ID, what the
-	// API says of it, and its path here (renamed when two share a name).
+	docs, _, err := st.FindDocuments(ctx, r.ID, store.All, "")
+	if err != nil {
+		a.abort(err)
+	}
 	type zipped struct {
 		*sunshine.Document
 		Path string `json:"path"`
@@ -149,20 +196,12 @@ func (s *Server) writeRequestZip(c *gin.Context, st *store.Store, id string) err
 	for i, d := range docs {
 		manifest[i] = zipped{d, "documents/" + uniqueName(used, d.Filename)}
 	}
-	writeJSONEntry("documents.json", manifest)
+	a.json(dir+"documents.json", manifest)
 	for i, d := range docs {
-		w, err := zw.CreateHeader(&zip.FileHeader{Name: manifest[i].Path, Method: zip.Store, Modified: d.CreatedAt})
-		if err != nil {
-			abort(err)
-		}
-		if _, err := io.Copy(w, st.Content(ctx, d)); err != nil {
-			abort(err)
+		if _, err := io.Copy(a.file(dir+manifest[i].Path, d.CreatedAt, false), st.Content(ctx, d)); err != nil {
+			a.abort(err)
 		}
 	}
-	if err := zw.Close(); err != nil {
-		abort(err)
-	}
-	return nil
 }
 
 // writeTimeline writes a request's events as one indented JSON array, a
@@ -207,15 +246,12 @@ func writeTimeline(w io.Writer, page func(after string) ([]*sunshine.Event, stri
 // zipCommsPage is how many communications an archive holds in memory.
 const zipCommsPage = 20
 
-// writeCommunication adds the n-th communication to an archive as text.
-func writeCommunication(zw *zip.Writer, n int, cm *sunshine.Communication) error {
+// writeCommunication adds the n-th communication to an archive as text,
+// under dir.
+func writeCommunication(a *archive, dir string, n int, cm *sunshine.Communication) {
 	// Dated when it was logged or last corrected (an unset date reads
 	// 1980-00-00 in archive tools).
-	w, err := zw.CreateHeader(&zip.FileHeader{Method: zip.Deflate, Modified: cm.UpdatedAt,
-		Name: fmt.Sprintf("communications/%03d-%s-%s-%s.txt", n, cm.OccurredOn, cm.Direction, cm.Kind)})
-	if err != nil {
-		return err
-	}
+	w := a.file(fmt.Sprintf("%scommunications/%03d-%s-%s-%s.txt", dir, n, cm.OccurredOn, cm.Direction, cm.Kind), cm.UpdatedAt, true)
 	fmt.Fprintf(w, "Date: %s\nDirection: %s\nChannel: %s\nKind: %s\nFrom: %s\nTo: %s\nSubject: %s\n",
 		cm.OccurredOn, cm.Direction, cm.Channel, cm.Kind, cm.From, cm.To, cm.Subject)
 	if len(cm.ExemptionsCited) > 0 {
@@ -224,8 +260,9 @@ func writeCommunication(zw *zip.Writer, n int, cm *sunshine.Communication) error
 	if cm.FeeAmount != nil {
 		fmt.Fprintf(w, "Fee: %s\n", *cm.FeeAmount)
 	}
-	_, err = fmt.Fprintf(w, "\n%s\n", cm.Body)
-	return err
+	if _, err := fmt.Fprintf(w, "\n%s\n", cm.Body); err != nil {
+		a.abort(err)
+	}
 }
 
 // uniqueName gives each document in an archive its own name.

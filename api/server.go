@@ -324,6 +324,7 @@ func (s *Server) routes() {
 	admin.DELETE("/tokens/:id", s.handleTokenDelete)
 	admin.PUT("/reminder_policy", s.handlePolicyPut)
 	admin.PUT("/letter_settings", s.handleLetterSettingsPut)
+	admin.GET("/export.zip", s.handleOrgZip)
 	admin.GET("/webhooks", s.handleWebhookList)
 	admin.POST("/webhooks", s.handleWebhookCreate)
 	admin.GET("/webhooks/:id", s.handleWebhookGet)

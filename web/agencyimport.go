@@ -17,11 +17,11 @@ import (
 )
 
 // agencyColumns are the columns of the directory's CSV: what an agency
-// import reads, the template and the export write, by the names the API
-// gives an agency's fields (so one organization's export is another's
-// import); agencyAliases are other names spreadsheets give them.
+// import reads, the template and the export write
+// (sunshine.AgencyCSVHeader); agencyAliases are other names spreadsheets
+// give them.
 var (
-	agencyColumns = []string{"name", "jurisdiction", "records_contact", "email", "portal_url", "phone", "postal_address", "time_zone"}
+	agencyColumns = sunshine.AgencyCSVHeader
 	agencyAliases = map[string]string{
 		"agency": "name", "agency_name": "name",
 		"law": "jurisdiction", "state": "jurisdiction",
@@ -125,11 +125,7 @@ func (s *Server) handleAgenciesCSV(c *gin.Context) {
 	w := csv.NewWriter(c.Writer)
 	_ = w.Write(agencyColumns)
 	for _, a := range as {
-		row := []string{a.Name, a.Jurisdiction, a.RecordsContact, a.Email, a.PortalURL, a.Phone, a.PostalAddress, a.TimeZone}
-		for i, v := range row {
-			row[i] = sunshine.CSVSafe(v)
-		}
-		_ = w.Write(row)
+		_ = w.Write(sunshine.AgencyCSVRecord(a))
 	}
 	w.Flush()
 }

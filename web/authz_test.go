@@ -109,8 +109,9 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		{"/search?q=ICE", 200, 200, 200, 200},
 		{"/activity", 200, 200, 200, 200}, // another organization sees its own
 		{"/settings", 200, 200, 200, 200},
-		{"/settings/two-step", 200, 200, 200, 200}, // everyone's own
-		{"/settings/webhooks", 200, 403, 403, 200}, // admins', each organization its own
+		{"/settings/two-step", 200, 200, 200, 200},       // everyone's own
+		{"/export/organization.zip", 200, 403, 403, 200}, // admins', each organization its own
+		{"/settings/webhooks", 200, 403, 403, 200},       // admins', each organization its own
 		{"/settings/webhooks/" + hook.ID, 200, 403, 403, 404},
 		{"/requests/new", 200, 200, 403, 200}, // viewers cannot file requests
 		{"/requests/import", 200, 200, 403, 200},

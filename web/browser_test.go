@@ -126,7 +126,7 @@ func startServer(t *testing.T) *liveServer {
 	t.Cleanup(srv.Close)
 	ls.url = srv.URL
 	apiServer := api.New(st, api.Config{InlineExtraction: true, BaseURL: srv.URL, InboundDomain: inboundDomain})
-	pages := web.New(st, apiServer.Engine(), web.Config{BaseURL: srv.URL, ExtractText: apiServer.ExtractText, RequestZip: apiServer.RequestZip,
+	pages := web.New(st, apiServer.Engine(), web.Config{BaseURL: srv.URL, ExtractText: apiServer.ExtractText, RequestZip: apiServer.RequestZip, OrgZip: apiServer.OrgZip,
 		InboundDomain: inboundDomain})
 	apiServer.SetPageNotFound(pages.NotFound)
 	handler = apiServer

@@ -9,7 +9,7 @@ import (
 	"github.com/sunshine-records/sunshine/store"
 )
 
-const utf8BOM = "\ufeff"
+const utf8BOM = sunshine.UTF8BOM
 
 // handleExportCSV streams GET /export/requests.csv: every request that
 // matches the filters of the dashboard or the Requests page (open ones
@@ -69,4 +69,17 @@ func (s *Server) handleRequestZip(c *gin.Context) {
 		return
 	}
 	s.cfg.RequestZip(c)
+}
+
+// handleOrgZip downloads the organization's whole archive, the API's file
+// (admins).
+func (s *Server) handleOrgZip(c *gin.Context) {
+	if !s.requireAdmin(c) {
+		return
+	}
+	if s.cfg.OrgZip == nil {
+		s.fail(c, sunshine.Errorf(sunshine.ENotFound, "no archive download on this server"))
+		return
+	}
+	s.cfg.OrgZip(c)
 }

@@ -57,6 +57,9 @@ type Config struct {
 	// and documents): the API's (api.Server.RequestZip), so the page's
 	// download is the API's file. Nil: the page offers none.
 	RequestZip gin.HandlerFunc
+	// OrgZip streams the organization's whole archive, the API's
+	// (api.Server.OrgZip), for admins. Nil: Settings offers none.
+	OrgZip gin.HandlerFunc
 }
 
 // Server is the staff pages.
@@ -132,6 +135,7 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 	in.GET("/reports/agencies", s.handleAgencyRecords)
 	in.GET("/export/agency-records.csv", s.handleAgencyRecordsCSV)
 	in.GET("/requests/:id/export.zip", s.handleRequestZip)
+	in.GET("/export/organization.zip", s.handleOrgZip)
 	in.GET("/requests", s.handleRequestList)
 	in.GET("/requests/new", s.handleNewRequestPage)
 	in.GET("/requests/import", s.handleImportPage)

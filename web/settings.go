@@ -126,6 +126,9 @@ type settingsData struct {
 	Sessions []sessionRow
 	// SharedPages are the organization's requests shared by link (admins).
 	SharedPages []sharedPageRow
+	// Archive: the organization's whole ZIP can be downloaded (admins,
+	// Config.OrgZip).
+	Archive bool
 }
 
 // sharedPageRow is a shared page in the admin's list.
@@ -144,6 +147,7 @@ func (s *Server) settingsFor(c *gin.Context, d *settingsData) error {
 	ctx := ctxOf(c)
 	p, _ := sunshine.PrincipalFrom(ctx)
 	d.IsAdmin = p.Role == sunshine.RoleAdmin
+	d.Archive = d.IsAdmin && s.cfg.OrgZip != nil
 	if d.NameErr == "" {
 		me, err := s.store.FindUserByID(ctx, p.UserID)
 		if err != nil {

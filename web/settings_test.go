@@ -56,6 +56,7 @@ func TestSettings_Page(t *testing.T) {
 		`<label for="invite-email">Email</label>`,
 		`<form method="post" action="/settings/policy#policy"`,
 		`<label for="policy-tz">Time zone</label>`,
+		`<a href="/export/organization.zip" download>Download everything (ZIP)</a>`,
 	} {
 		require.Contains(t, page, want)
 	}

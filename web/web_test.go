@@ -69,7 +69,7 @@ func setupStore(t *testing.T, st *store.Store, clk *sunshine.FixedClock, cfg api
 	// an upload's page shows the text's outcome.
 	cfg.InlineExtraction = true
 	apiServer := api.New(st, cfg)
-	pages := web.New(st, apiServer.Engine(), web.Config{BaseURL: "https://sunshine.example", ExtractText: apiServer.ExtractText, RequestZip: apiServer.RequestZip,
+	pages := web.New(st, apiServer.Engine(), web.Config{BaseURL: "https://sunshine.example", ExtractText: apiServer.ExtractText, RequestZip: apiServer.RequestZip, OrgZip: apiServer.OrgZip,
 		InboundDomain: cfg.InboundDomain})
 	apiServer.SetPageNotFound(pages.NotFound)
 	return &bundle{t: t, st: st, fx: fx, engine: apiServer.Engine(), web: pages, clk: clk}

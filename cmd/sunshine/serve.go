@@ -134,7 +134,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		Ready: readiness(db, log), BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies, MetricsToken: cfg.MetricsToken,
 		InboundDomain: cfg.InboundDomain, InboundSecret: cfg.InboundSecret})
 	pages := web.New(st, handler.Engine(), web.Config{Logger: log, BaseURL: cfg.BaseURL, UploadLimit: cfg.UploadLimit,
-		SecureCookies: cfg.SecureCookies(), ExtractText: handler.ExtractTextWithin, TextWait: pageTextWait, RequestZip: handler.RequestZip,
+		SecureCookies: cfg.SecureCookies(), ExtractText: handler.ExtractTextWithin, TextWait: pageTextWait, RequestZip: handler.RequestZip, OrgZip: handler.OrgZip,
 		InboundDomain: cfg.InboundDomain})
 	handler.SetPageNotFound(pages.NotFound)
 	for _, w := range cfg.Warnings() {

@@ -1,0 +1,214 @@
+package api
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/store"
+	"github.com/sunshine-records/sunshine/textract"
+)
+
+// OrgZip streams the organization's whole archive (GET /api/v1/export.zip),
+// for pages to offer the same file. The caller must be an admin.
+func (s *Server) OrgZip(c *gin.Context) { s.handleOrgZip(c) }
+
+// orgZipPage is how many requests the whole archive holds in memory.
+const orgZipPage = 100
+
+// handleOrgZip streams GET /export.zip (admins): everything the
+// organization keeps in Sunshine, for a group leaving it, keeping a copy
+// or closing a campaign. Every part is read from one snapshot, so that
+// they agree with each other; one request's files at a time are in
+// memory, a document's bytes a chunk at a time.
+func (s *Server) handleOrgZip(c *gin.Context) {
+	if err := newQuery(c).err(); err != nil {
+		fail(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	err := s.store.Snapshot(ctx, func(st *store.Store) error {
+		org, err := st.FindOrgByID(ctx)
+		if err != nil {
+			return err
+		}
+		today, err := st.OrgToday(ctx)
+		if err != nil {
+			return err
+		}
+		// What fits in memory is read before the headers go, so that a
+		// failure is still a problem response.
+		settings, err := s.orgSettings(c, st)
+		if err != nil {
+			return err
+		}
+		agencies, err := allAgencies(c, st)
+		if err != nil {
+			return err
+		}
+		users, err := st.FindUsers(ctx)
+		if err != nil {
+			return err
+		}
+		c.Header("Content-Type", "application/zip")
+		c.Header("Content-Disposition", textract.ContentDisposition(fmt.Sprintf("sunshine-%s-%s.zip", org.Slug, today)))
+		c.Header("Cache-Control", "no-store")
+		c.Status(http.StatusOK)
+		a := newArchive(c, st.Clock().Now())
+		a.text("README.txt", orgZipReadme(org, a.exported))
+		a.json("organization.json", orgJSON{Organization: org, orgSettingsJSON: settings})
+		a.json("users.json", newPage(users, "").Items) // as GET /users answers an admin
+		a.json("agencies.json", agencies)
+		writeAgenciesCSV(a, agencies)
+		s.writeOrgRequests(a, st)
+		a.close()
+		return nil
+	})
+	failStream(c, err)
+}
+
+// orgSettingsJSON are the organization's settings in its archive.
+type orgSettingsJSON struct {
+	ReminderPolicy *sunshine.ReminderPolicy `json:"reminder_policy"`
+	LetterSettings letterSettings           `json:"letter_settings"`
+}
+
+// orgJSON is organization.json: the organization and its settings.
+type orgJSON struct {
+	*sunshine.Organization
+	orgSettingsJSON
+}
+
+func (s *Server) orgSettings(c *gin.Context, st *store.Store) (orgSettingsJSON, error) {
+	ctx := c.Request.Context()
+	p, err := st.ReminderPolicy(ctx)
+	if err != nil {
+		return orgSettingsJSON{}, err
+	}
+	closing, err := st.LetterClosing(ctx)
+	if err != nil {
+		return orgSettingsJSON{}, err
+	}
+	return orgSettingsJSON{ReminderPolicy: p, LetterSettings: letterSettings{Closing: closing}}, nil
+}
+
+// archivedAgency is an agency in agencies.json: what the API says of it,
+// and its closure days.
+type archivedAgency struct {
+	*sunshine.Agency
+	Closures []*sunshine.Closure `json:"closures"`
+}
+
+// allAgencies reads the whole directory, each agency with its closure days.
+func allAgencies(c *gin.Context, st *store.Store) ([]archivedAgency, error) {
+	ctx := c.Request.Context()
+	out := []archivedAgency{}
+	for after := ""; ; {
+		as, next, err := st.FindAgencies(ctx, sunshine.AgencyFilter{After: after, Limit: 500})
+		if err != nil {
+			return nil, err
+		}
+		for _, ag := range as {
+			cs, err := st.FindClosures(ctx, ag.ID)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, archivedAgency{Agency: ag, Closures: newPage(cs, "").Items})
+		}
+		if next == "" {
+			return out, nil
+		}
+		after = next
+	}
+}
+
+// writeAgenciesCSV writes agencies.csv, the file Agencies › Import reads.
+func writeAgenciesCSV(a *archive, agencies []archivedAgency) {
+	w := a.file("agencies.csv", time.Time{}, true)
+	writeBOM(a, w)
+	cw := csv.NewWriter(w)
+	_ = cw.Write(sunshine.AgencyCSVHeader)
+	for _, ag := range agencies {
+		_ = cw.Write(sunshine.AgencyCSVRecord(ag.Agency))
+	}
+	if cw.Flush(); cw.Error() != nil {
+		a.abort(cw.Error())
+	}
+}
+
+func writeBOM(a *archive, w io.Writer) {
+	if _, err := io.WriteString(w, sunshine.UTF8BOM); err != nil {
+		a.abort(err)
+	}
+}
+
+// writeOrgRequests writes requests.csv (every request, whatever its
+// status: the file Requests › Import reads) and each request's files under
+// requests/<id>/.
+func (s *Server) writeOrgRequests(a *archive, st *store.Store) {
+	ctx := a.c.Request.Context()
+	f := sunshine.RequestFilter{Statuses: sunshine.AllStatuses(), Limit: orgZipPage, WithStatusChangedOn: true}
+	page := func(after string) ([]*sunshine.Request, string, error) {
+		f.After = after
+		return st.FindRequests(ctx, f)
+	}
+	rs, next, err := page("")
+	if err != nil {
+		a.abort(err)
+	}
+	w := a.file("requests.csv", time.Time{}, true)
+	writeBOM(a, w)
+	if err := sunshine.WriteCSV(w, a.exported, rs, next, page); err != nil {
+		a.abort(err)
+	}
+	for after := ""; ; {
+		rs, next, err := page(after)
+		if err != nil {
+			a.abort(err)
+		}
+		for _, r := range rs {
+			s.writeRequestFiles(a, st, r, "requests/"+r.ID+"/")
+		}
+		if next == "" {
+			return
+		}
+		after = next
+	}
+}
+
+// text writes the entry name with the text body.
+func (a *archive) text(name, body string) {
+	if _, err := io.WriteString(a.file(name, time.Time{}, true), body); err != nil {
+		a.abort(err)
+	}
+}
+
+// orgZipReadme says what the organization's archive holds and how to bring
+// it back.
+func orgZipReadme(org *sunshine.Organization, exported time.Time) string {
+	return fmt.Sprintf(`%s: everything kept in Sunshine
+Exported %s (UTC), every file from the same moment.
+
+organization.json  the organization, its reminder settings and its letters' own paragraphs
+users.json         its people: name, email, role, whether they are active and sign in in two steps
+agencies.json      the agency directory, each agency with its closure days
+agencies.csv       the directory as a spreadsheet: Agencies > Import reads it back
+requests.csv       every request, whatever its status: Requests > Import reads it back
+requests/<id>/     each request (its id is requests.csv's first column):
+  request.json       the request as the API gives it, its due date and the steps behind it
+  timeline.json      everything that happened to it, oldest first, with who did it and when
+  todos.json         its to-dos
+  communications/    each letter, email, call or answer, as text
+  documents.json     which file in documents/ is which document, and how its text was read
+  documents/         the documents, byte for byte
+
+Not here: passwords, API tokens, two-step secrets and signed-in sessions
+(none could be used elsewhere), shared pages' links, webhooks, and the
+reminder emails sent.
+`, org.Name, exported.UTC().Format("2006-01-02 15:04"))
+}
