@@ -40,6 +40,9 @@ const (
 	// turned a failing webhook off (sunshine.Webhook). Always sent: no
 	// event reaches its address until someone turns it on again.
 	ReminderWebhookOff = "webhook_off"
+	// ReminderSearchAlert tells a person what newly matches the words of
+	// their search alert (sunshine.SearchAlert). Always sent: they asked.
+	ReminderSearchAlert = "search_alert"
 )
 
 // ReminderKinds are the per-request kinds a user can choose.

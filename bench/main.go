@@ -364,6 +364,12 @@ func httpScenarios(ctx context.Context, srv *server, g *genConfig, o options, re
 		{Name: scRecords, Kind: "read", Concurrency: 1, MaxRequests: csvBudget, Next: func(*rand.Rand) (*http.Request, error) {
 			return get("/api/v1/reports/agencies", g.token(1))
 		}},
+		// The export organization's whole archive (GET /export.zip): each of
+		// its requests with its timeline, to-dos, communications and
+		// documents, from one snapshot.
+		{Name: scArchive, Kind: "read", Concurrency: 1, MaxRequests: 1, Next: func(*rand.Rand) (*http.Request, error) {
+			return get("/api/v1/export.zip", g.token(0))
+		}},
 		{Name: scCreate, Kind: "write", Next: func(r *rand.Rand) (*http.Request, error) {
 			org, k := randomOrg(r), r.IntN(g.agenciesPerOrg())
 			for g.agencyJurisdiction(k).Code == "us-ga" {

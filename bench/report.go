@@ -174,6 +174,7 @@ const (
 	scCSV       = "CSV export (c=1)"
 	scCSVc      = "CSV export"
 	scRecords   = "agency records of the largest org (c=1)"
+	scArchive   = "organization archive (c=1)"
 	scGin       = "gin, no database"
 	scPlanning  = "planning"
 	scDelivery  = "delivery"

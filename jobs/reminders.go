@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -85,7 +86,11 @@ func (j *Reminders) Plan(ctx context.Context) (reminders, digests int64, err err
 		return reminders, 0, err
 	}
 	j.m.digests.Add(float64(digests))
-	return reminders, digests, nil
+	alerts, err := j.store.CheckSearchAlerts(ctx)
+	if alerts > 0 {
+		j.log.Info("search alerts with new matches", "job", "plan_reminders", "emails", alerts)
+	}
+	return reminders, digests, err
 }
 
 // DeliveryResult counts one delivery run.
@@ -367,6 +372,9 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder, lk *ba
 	if c.Kind == sunshine.ReminderTodo {
 		return j.composeTodos(ctx, c, org, user, msg)
 	}
+	if c.Kind == sunshine.ReminderSearchAlert {
+		return j.composeSearchAlert(ctx, c, org, user, msg)
+	}
 	if c.Kind == sunshine.ReminderDigest {
 		policy, err := cached(lk.policies, c.OrgID, func() (*orgPolicy, error) { return j.policy(ctx) })
 		if err != nil {
@@ -535,6 +543,27 @@ func (j *Reminders) composeTodos(ctx context.Context, c store.ClaimedReminder, o
 		Due: items(e.Due), Coming: items(e.Coming), Earlier: items(e.Earlier), TodosURL: j.cfg.BaseURL + "/#todos"}
 	msg.ID = listingID(c, ids)
 	msg.Subject, msg.Text, msg.HTML, err = mail.RenderTodos(d)
+	return msg, "", "", err
+}
+
+// composeSearchAlert writes the email listing what newly matched a
+// person's search alert, as found when it was checked.
+func (j *Reminders) composeSearchAlert(ctx context.Context, c store.ClaimedReminder, org *sunshine.Organization, user *sunshine.User, msg mail.Message) (mail.Message, string, string, error) {
+	n, err := j.store.SearchAlertEmail(ctx, c.ID)
+	if err != nil {
+		return msg, "", "", err
+	}
+	d := mail.SearchAlertData{RecipientName: user.Name, OrgName: org.Name, Q: n.Q, More: n.Total - len(n.Hits),
+		SearchURL: j.cfg.BaseURL + "/search?" + url.Values{"q": {n.Q}}.Encode(), StopURL: j.cfg.BaseURL + "/settings#search-alerts"}
+	for _, h := range n.Hits {
+		hit := mail.SearchAlertHit{Kind: h.Kind, RequestTitle: h.RequestTitle, AgencyName: h.AgencyName, On: h.On,
+			Snippet: h.Snippet, URL: j.cfg.BaseURL + h.Path()}
+		if h.Kind != "request" && h.Title != h.RequestTitle {
+			hit.Title = h.Title
+		}
+		d.Hits = append(d.Hits, hit)
+	}
+	msg.Subject, msg.Text, msg.HTML, err = mail.RenderSearchAlert(d)
 	return msg, "", "", err
 }
 

@@ -444,6 +444,42 @@ func RenderWebhookOff(d WebhookOffData) (subject, text, html string, err error) 
 	return oneLine("A webhook of " + d.OrgName + " was turned off: events no longer go to " + d.Host), text, html, nil
 }
 
+// SearchAlertData lists what newly matches a person's search alert.
+type SearchAlertData struct {
+	RecipientName, OrgName string
+	Q                      string // the alert's words
+	Hits                   []SearchAlertHit
+	More                   int    // new matches not listed
+	SearchURL              string // the search, on the Search page
+	StopURL                string // where the person stops the alert
+}
+
+// SearchAlertHit is one new match of a search alert.
+type SearchAlertHit struct {
+	Kind         string // a request, a communication, a document, a note
+	Title        string // the communication's subject or the document's name; "" for a request or a note
+	RequestTitle string
+	AgencyName   string
+	On           deadline.Date
+	Snippet      string // plain text
+	URL          string
+}
+
+// RenderSearchAlert renders the email telling a person what newly matches
+// the words of their search alert.
+func RenderSearchAlert(d SearchAlertData) (subject, text, html string, err error) {
+	text, html, err = render("search_alert", d)
+	if err != nil {
+		return "", "", "", err
+	}
+	n := len(d.Hits) + d.More
+	what := "1 new match"
+	if n != 1 {
+		what = fmt.Sprintf("%d new matches", n)
+	}
+	return oneLine(fmt.Sprintf("%s for “%s” in %s", what, d.Q, d.OrgName)), text, html, nil
+}
+
 // GroupReminderData is one email about several requests filed together
 // (the same request sent to many agencies, sunshine.Request.GroupID) that
 // owe the same person the same kind of reminder at once: one email listing

@@ -1,0 +1,159 @@
+package jobs_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+	"github.com/sunshine-records/sunshine/mail"
+	"github.com/sunshine-records/sunshine/mail/mailtest"
+	"github.com/sunshine-records/sunshine/store/storetest"
+)
+
+// A search alert emails its person, over real SMTP, what newly matches its
+// words in their organization, each match once: not what matched when it
+// was made, not another organization's, nothing when nothing is new, and
+// nothing more once it is stopped.
+func TestSearchAlerts_OverSMTP(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	mp := mailtest.Start(t)
+	mailer, err := mail.NewSMTP(mp.URL(), "Sunshine <reminders@sunshine.example>")
+	require.NoError(t, err)
+	r := b.runner(mailer)
+	ctx := context.Background()
+	start := b.clock.Now()
+
+	ana := &sunshine.User{Email: "ana@ndlon.example", Name: "Ana", Role: sunshine.RoleViewer}
+	require.NoError(t, b.st.CreateUser(b.fx.Ctx, ana))
+	as := sunshine.WithPrincipal(ctx, sunshine.Principal{OrgID: ana.OrgID, UserID: ana.ID, Role: ana.Role})
+	note := func(text string) *sunshine.Event {
+		t.Helper()
+		e, err := b.st.AddNote(b.fx.Ctx, b.req.ID, text)
+		require.NoError(t, err)
+		return e
+	}
+	// alertEmails are those sent so far (digests and reminders aside).
+	alertEmails := func() (out []mailtest.Summary) {
+		for _, m := range mp.Messages(t) {
+			if strings.Contains(m.Subject, " new match") {
+				out = append(out, m)
+			}
+		}
+		return out
+	}
+	// plan checks the alerts at start+minutes and delivers what they owe.
+	plan := func(minutes int) (sent []mailtest.Summary) {
+		t.Helper()
+		before := map[string]bool{}
+		for _, m := range alertEmails() {
+			before[m.ID] = true
+		}
+		b.clock.Set(start.Add(time.Duration(minutes) * time.Minute))
+		_, _, err := r.Plan(ctx)
+		require.NoError(t, err)
+		_, err = r.Deliver(ctx)
+		require.NoError(t, err)
+		for _, m := range alertEmails() {
+			if !before[m.ID] {
+				sent = append(sent, m)
+			}
+		}
+		return sent
+	}
+
+	note("The sheriff's office says it keeps no detainer log.")
+	alert, err := b.st.CreateSearchAlert(as, "  Detainers  ")
+	require.NoError(t, err)
+	require.Equal(t, "Detainers", alert.Q, "the words tidied")
+
+	// Another organization's detainers are not hers.
+	other := storetest.Org(t, b.st, "other")
+	oa := &sunshine.Agency{Name: "King County Sheriff", Jurisdiction: "us-wa"}
+	require.NoError(t, b.st.CreateAgency(other.Ctx, oa))
+	require.NoError(t, b.st.CreateRequest(other.Ctx, &sunshine.Request{AgencyID: oa.ID, Title: "Detainer requests from ICE",
+		DeliveryMethod: sunshine.DeliveryEmail, ReceivedOn: deadline.MustParseDate("2017-03-27")}))
+
+	b.clock.Set(start.Add(10 * time.Minute))
+	fresh := note("Their counsel will send the detainer forms by Friday.")
+	filed := &sunshine.Request{AgencyID: b.req.AgencyID, Title: "Detainer forms, 2016", DeliveryMethod: sunshine.DeliveryEmail,
+		ReceivedOn: deadline.MustParseDate("2017-03-27")}
+	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, filed))
+
+	require.Empty(t, plan(30), "checked once an hour")
+	got := plan(61)
+	require.Len(t, got, 1)
+	require.Equal(t, "ana@ndlon.example", got[0].To[0].Address)
+	require.Equal(t, "2 new matches for “Detainers” in ndlon", got[0].Subject)
+	full := mp.Message(t, got[0].ID)
+	text := strings.ReplaceAll(full.Text, "\r\n", "\n")
+	require.Contains(t, text, "https://sunshine.example/requests/"+b.req.ID+"#event-"+fresh.ID, "the note, at its place")
+	require.Contains(t, text, "https://sunshine.example/requests/"+filed.ID+"\n", "the new request")
+	require.Contains(t, text, "“Their counsel will send the detainer forms by Friday”", "its snippet")
+	require.NotContains(t, text, "keeps no detainer log", "it matched before the alert was made")
+	require.NotContains(t, text, "King County", "another organization's")
+	require.Contains(t, text, "Stop this alert: https://sunshine.example/settings#search-alerts")
+	require.Contains(t, text, "https://sunshine.example/search?q=Detainers")
+	require.Contains(t, full.HTML, `href="https://sunshine.example/requests/`+filed.ID+`"`)
+	saved, err := b.st.SearchAlert(as, alert.ID)
+	require.NoError(t, err)
+	require.NotNil(t, saved.LastSentAt)
+
+	require.Empty(t, plan(125), "nothing new: no email")
+
+	b.clock.Set(start.Add(130 * time.Minute))
+	note("Detainer log found after all.")
+	got = plan(190)
+	require.Len(t, got, 1)
+	require.Equal(t, "1 new match for “Detainers” in ndlon", got[0].Subject, "each match once")
+
+	// Stopped with an email on its way: it goes no more.
+	b.clock.Set(start.Add(200 * time.Minute))
+	note("A detainer, again.")
+	b.clock.Set(start.Add(251 * time.Minute))
+	_, _, err = r.Plan(ctx)
+	require.NoError(t, err)
+	require.NoError(t, b.st.DeleteSearchAlert(as, alert.ID))
+	_, err = r.Deliver(ctx)
+	require.NoError(t, err)
+	require.Len(t, alertEmails(), 2)
+	_, err = b.st.SearchAlert(as, alert.ID)
+	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
+}
+
+// More new matches than an email lists are counted, and the alert checks
+// every candidate a search ranks, not one page.
+func TestSearchAlerts_ManyMatches(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	fake := &mail.Fake{}
+	r := b.runner(fake)
+	ctx := context.Background()
+	_, err := b.st.CreateSearchAlert(b.fx.Ctx, "quokka")
+	require.NoError(t, err)
+	for i := range 230 {
+		_, err := b.st.AddNote(b.fx.Ctx, b.req.ID, "A quokka sighting, number "+strings.Repeat("I", i%7+1))
+		require.NoError(t, err)
+	}
+	b.clock.Set(b.clock.Now().Add(61 * time.Minute))
+	_, _, err = r.Plan(ctx)
+	require.NoError(t, err)
+	_, err = r.Deliver(ctx)
+	require.NoError(t, err)
+	var sent []mail.Message
+	for _, m := range fake.Sent() {
+		if strings.Contains(m.Subject, "quokka") {
+			sent = append(sent, m)
+		}
+	}
+	require.Len(t, sent, 1)
+	// A search ranks the 100 most recent notes that match.
+	require.Equal(t, "100 new matches for “quokka” in ndlon", sent[0].Subject)
+	require.Contains(t, sent[0].Text, "And 80 more: https://sunshine.example/search?q=quokka")
+	require.Equal(t, 20, strings.Count(sent[0].Text, "- note: "))
+}

@@ -1,0 +1,33 @@
+-- A search alert: a person's saved words, checked every hour; what newly
+-- matches them is emailed to that person (sunshine.SearchAlert).
+CREATE TABLE search_alerts (
+    id           uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    org_id       uuid NOT NULL,
+    user_id      uuid NOT NULL,
+    q            text NOT NULL CHECK (length(q) BETWEEN 1 AND 200),
+    created_at   timestamptz NOT NULL DEFAULT now(),
+    -- When the check last ran: the next is due an hour after.
+    checked_at   timestamptz NOT NULL DEFAULT now(),
+    last_sent_at timestamptz,
+    UNIQUE (org_id, id),
+    FOREIGN KEY (org_id, user_id) REFERENCES users (org_id, id) ON DELETE CASCADE
+);
+-- One alert for the same words a person (whatever their letter case).
+CREATE UNIQUE INDEX search_alerts_words_key ON search_alerts (user_id, lower(q));
+CREATE INDEX search_alerts_due_idx ON search_alerts (checked_at);
+
+-- What an alert has matched already, so that each match is emailed once:
+-- '<kind>:<id>' (request, communication, document, note).
+CREATE TABLE search_alert_hits (
+    alert_id uuid NOT NULL REFERENCES search_alerts (id) ON DELETE CASCADE,
+    hit      text NOT NULL,
+    PRIMARY KEY (alert_id, hit)
+);
+
+ALTER TABLE reminders DROP CONSTRAINT reminders_kind_check;
+ALTER TABLE reminders ADD CONSTRAINT reminders_kind_check CHECK (kind IN ('due_soon', 'due_today', 'overdue',
+    'extension_ending', 'agency_estimate_passed', 'awaiting_requester', 'digest', 'invite', 'assigned', 'password_reset',
+    'email_received', 'letter_failed', 'two_step', 'todo', 'webhook_off', 'search_alert'));
+ALTER TABLE reminders DROP CONSTRAINT reminders_request_check;
+ALTER TABLE reminders ADD CONSTRAINT reminders_request_check
+    CHECK ((kind IN ('digest', 'invite', 'password_reset', 'two_step', 'todo', 'webhook_off', 'search_alert')) = (request_id IS NULL));
