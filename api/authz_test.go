@@ -65,6 +65,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 	require.Equal(t, http.StatusCreated, hook.status(), hook.rec.Body.String())
 	doomedHook := b.call("POST", "/api/v1/webhooks", b.token, `{"url":"https://hooks.example.org/doomed"}`).str("id")
 
+	alert := b.call("POST", "/api/v1/search_alerts", b.token, `{"q":"detainer"}`)
+	require.Equal(t, http.StatusCreated, alert.status(), alert.rec.Body.String())
+	doomedAlert := b.call("POST", "/api/v1/search_alerts", b.token, `{"q":"booking log"}`).str("id")
+
 	type want struct{ admin, staff, viewer, other int }
 	read := want{200, 200, 200, 404}
 	list := want{200, 200, 200, 200} // another org sees its own (empty) list
@@ -166,6 +170,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 		// Staff reach the store: the admin removed it first (404).
 		{"DELETE", "/api/v1/todos/" + doomedTodo, "", want{204, 404, 403, 404}},
 		{"GET", "/api/v1/export.zip", "", adminOnly2},
+		// A search alert is its person's own: anyone's list, anyone may
+		// follow words, nobody else's alert is found.
+		{"GET", "/api/v1/search_alerts", "", list},
+		{"POST", "/api/v1/search_alerts", `{"q":"sheriff %s"}`, want{201, 201, 201, 201}},
+		{"GET", "/api/v1/search_alerts/" + alert.str("id"), "", want{200, 404, 404, 404}},
+		{"DELETE", "/api/v1/search_alerts/" + doomedAlert, "", want{204, 404, 404, 404}},
 		{"GET", "/api/v1/webhooks", "", want{200, 403, 403, 200}},
 		{"POST", "/api/v1/webhooks", `{"url":"https://hooks.example.org/%s"}`, want{201, 403, 403, 201}},
 		{"GET", "/api/v1/webhooks/" + hook.str("id"), "", adminOnly},

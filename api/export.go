@@ -86,11 +86,16 @@ func (s *Server) writeRequestZip(c *gin.Context, st *store.Store, id string) err
 	if err != nil {
 		return err
 	}
+	docs, _, err := st.FindDocuments(c.Request.Context(), id, store.All, "")
+	if err != nil {
+		return err
+	}
 	c.Header("Content-Type", "application/zip")
 	c.Header("Content-Disposition", textract.ContentDisposition("request-"+r.ID+".zip"))
 	c.Status(http.StatusOK)
-	a := newArchive(c, st.Clock().Now())
-	s.writeRequestFiles(a, st, r, "")
+	// One request's archive is bounded by the server's write timeout.
+	a := newArchive(c, c.Writer, st.Clock().Now())
+	s.writeRequestFiles(a, st, r, docs, "")
 	a.close()
 	return nil
 }
@@ -101,11 +106,35 @@ func (s *Server) writeRequestZip(c *gin.Context, st *store.Store, id string) err
 type archive struct {
 	c        *gin.Context
 	zw       *zip.Writer
-	exported time.Time // the date of the archive's own files
+	exported time.Time // the date of the archive's own files, and its today
 }
 
-func newArchive(c *gin.Context, exported time.Time) *archive {
-	return &archive{c: c, zw: zip.NewWriter(c.Writer), exported: exported}
+// newArchive writes an archive to w: the response's writer, or a
+// progressWriter over it.
+func newArchive(c *gin.Context, w io.Writer, exported time.Time) *archive {
+	return &archive{c: c, zw: zip.NewWriter(w), exported: exported}
+}
+
+// progressWriter moves the response's write deadline on while bytes move:
+// a download as slow as the client's link goes on, one that stalls for
+// window is cut. (A recorder in tests has no deadline to move.)
+type progressWriter struct {
+	w      io.Writer
+	rc     *http.ResponseController
+	window time.Duration
+	moved  time.Time
+}
+
+func newProgressWriter(c *gin.Context, window time.Duration) *progressWriter {
+	return &progressWriter{w: c.Writer, rc: http.NewResponseController(c.Writer), window: window}
+}
+
+func (p *progressWriter) Write(b []byte) (int, error) {
+	if now := time.Now(); now.Sub(p.moved) >= p.window/10 {
+		_ = p.rc.SetWriteDeadline(now.Add(p.window))
+		p.moved = now
+	}
+	return p.w.Write(b)
 }
 
 func (a *archive) abort(err error) {
@@ -123,9 +152,6 @@ func (a *archive) file(name string, modified time.Time, compress bool) io.Writer
 	if compress {
 		method = zip.Deflate
 	}
-	// A large archive takes longer than the server's write timeout: each
-	// entry has its own window (a recorder in tests has no deadline).
-	_ = http.NewResponseController(a.c.Writer).SetWriteDeadline(time.Now().Add(archiveWriteWindow))
 	w, err := a.zw.CreateHeader(&zip.FileHeader{Name: name, Method: method, Modified: modified})
 	if err != nil {
 		a.abort(err)
@@ -148,17 +174,13 @@ func (a *archive) close() {
 	}
 }
 
-// archiveWriteWindow is how long one entry of an archive may take to reach
-// the client.
-const archiveWriteWindow = 5 * time.Minute
-
 // writeRequestFiles adds request r to an archive under dir ("" or ending in
-// a slash): the request, its timeline, its to-dos, its communications as
-// text and its documents byte for byte, with documents.json saying which
-// file is which document.
-func (s *Server) writeRequestFiles(a *archive, st *store.Store, r *sunshine.Request, dir string) {
+// a slash): the request, its timeline, its to-dos, its letters by email
+// not sent, its communications as text and its documents (docs) byte for
+// byte, with documents.json saying which file is which document.
+func (s *Server) writeRequestFiles(a *archive, st *store.Store, r *sunshine.Request, docs []*sunshine.Document, dir string) {
 	ctx := a.c.Request.Context()
-	a.json(dir+"request.json", s.requestOut(r))
+	a.json(dir+"request.json", s.requestOutAt(r, a.exported))
 	if err := writeTimeline(a.file(dir+"timeline.json", time.Time{}, true), func(after string) ([]*sunshine.Event, string, error) {
 		return st.FindEvents(ctx, r.ID, store.DefaultPageSize, after)
 	}); err != nil {
@@ -169,6 +191,13 @@ func (s *Server) writeRequestFiles(a *archive, st *store.Store, r *sunshine.Requ
 		a.abort(err)
 	}
 	a.json(dir+"todos.json", newPage(todos, "").Items) // [] for none
+	// Letters sent by email are communications; those on their way,
+	// refused or returned are kept here, with their text.
+	letters, err := st.LetterEmailsOf(ctx, r)
+	if err != nil {
+		a.abort(err)
+	}
+	a.json(dir+"letter_emails.json", newPage(letters, "").Items)
 	// Communications come a few at a time: each body may be up to 1 MB.
 	for n, after := 1, ""; ; {
 		comms, next, err := st.FindCommunications(ctx, r.ID, zipCommsPage, after)
@@ -183,10 +212,6 @@ func (s *Server) writeRequestFiles(a *archive, st *store.Store, r *sunshine.Requ
 			break
 		}
 		after = next
-	}
-	docs, _, err := st.FindDocuments(ctx, r.ID, store.All, "")
-	if err != nil {
-		a.abort(err)
 	}
 	type zipped struct {
 		*sunshine.Document

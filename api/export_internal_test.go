@@ -4,10 +4,18 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	ics "github.com/arran4/golang-ical"
+	"github.com/gin-gonic/gin"
 	"github.com/stretchr/testify/require"
 
 	sunshine "github.com/sunshine-records/sunshine"
@@ -128,4 +136,57 @@ func TestUniqueName(t *testing.T) {
 		got = append(got, uniqueName(used, name))
 	}
 	require.Equal(t, []string{"a.pdf", "a (2).pdf", "A (3).PDF", "Report.pdf", "report (2).pdf", "notes", "notes (2)"}, got)
+}
+
+// HoldArchive takes srv's one organization archive slot, as a download
+// in progress would, until release.
+func HoldArchive(srv *Server) (release func()) {
+	srv.archives <- struct{}{}
+	return func() { <-srv.archives }
+}
+
+// A download cut after its headers (a streamed export that failed) is in
+// the access log, as an error, with why.
+func TestAccessLog_CutDownload(t *testing.T) {
+	logs := &lockedBuffer{}
+	s := New(nil, Config{Logger: slog.New(slog.NewJSONHandler(logs, nil))})
+	s.engine.GET("/api/v1/cut", func(c *gin.Context) {
+		c.Status(http.StatusOK)
+		_, _ = c.Writer.WriteString("the first part")
+		_ = c.Error(errors.New("reading document 7: disk gone"))
+		panic(http.ErrAbortHandler)
+	})
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+	resp, err := http.Get(srv.URL + "/api/v1/cut")
+	if err == nil {
+		_, err = io.ReadAll(resp.Body)
+		resp.Body.Close()
+	}
+	require.Error(t, err, "the client sees a broken body")
+	require.Eventually(t, func() bool { return strings.Contains(logs.String(), `"cut":true`) }, 5*time.Second, 10*time.Millisecond)
+	var line map[string]any
+	require.NoError(t, json.Unmarshal([]byte(strings.TrimSpace(logs.String())), &line))
+	require.Equal(t, "ERROR", line["level"])
+	require.Equal(t, "/api/v1/cut", line["route"])
+	require.Contains(t, line["err"], "disk gone")
+}
+
+// lockedBuffer is a log written by the server's goroutines and read by the
+// test's.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

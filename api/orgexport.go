@@ -18,17 +18,28 @@ import (
 // for pages to offer the same file. The caller must be an admin.
 func (s *Server) OrgZip(c *gin.Context) { s.handleOrgZip(c) }
 
-// orgZipPage is how many requests the whole archive holds in memory.
-const orgZipPage = 100
+// archiveStall is how long an organization's archive may stall (no byte
+// reaching the client) before it is cut; a slow download that moves goes
+// on past the server's write timeout.
+const archiveStall = 5 * time.Minute
 
 // handleOrgZip streams GET /export.zip (admins): everything the
 // organization keeps in Sunshine, for a group leaving it, keeping a copy
 // or closing a campaign. Every part is read from one snapshot, so that
-// they agree with each other; one request's files at a time are in
-// memory, a document's bytes a chunk at a time.
+// they agree with each other. A page of requests and one request's
+// files are read at a time, a document's bytes a chunk at a time; the
+// ZIP's directory, written last, grows by some 250 bytes a file. One is
+// made at a time in a process.
 func (s *Server) handleOrgZip(c *gin.Context) {
 	if err := newQuery(c).err(); err != nil {
 		fail(c, err)
+		return
+	}
+	select {
+	case s.archives <- struct{}{}:
+		defer func() { <-s.archives }()
+	default:
+		fail(c, sunshine.Errorf(sunshine.EUnavailable, "another organization's archive is being made on this server; try again in a few minutes"))
 		return
 	}
 	ctx := c.Request.Context()
@@ -59,7 +70,7 @@ func (s *Server) handleOrgZip(c *gin.Context) {
 		c.Header("Content-Disposition", textract.ContentDisposition(fmt.Sprintf("sunshine-%s-%s.zip", org.Slug, today)))
 		c.Header("Cache-Control", "no-store")
 		c.Status(http.StatusOK)
-		a := newArchive(c, st.Clock().Now())
+		a := newArchive(c, newProgressWriter(c, archiveStall), st.Clock().Now())
 		a.text("README.txt", orgZipReadme(org, a.exported))
 		a.json("organization.json", orgJSON{Organization: org, orgSettingsJSON: settings})
 		a.json("users.json", newPage(users, "").Items) // as GET /users answers an admin
@@ -152,7 +163,7 @@ func writeBOM(a *archive, w io.Writer) {
 // requests/<id>/.
 func (s *Server) writeOrgRequests(a *archive, st *store.Store) {
 	ctx := a.c.Request.Context()
-	f := sunshine.RequestFilter{Statuses: sunshine.AllStatuses(), Limit: orgZipPage, WithStatusChangedOn: true}
+	f := sunshine.RequestFilter{Statuses: sunshine.AllStatuses(), Limit: s.csvPage, WithStatusChangedOn: true}
 	page := func(after string) ([]*sunshine.Request, string, error) {
 		f.After = after
 		return st.FindRequests(ctx, f)
@@ -172,7 +183,11 @@ func (s *Server) writeOrgRequests(a *archive, st *store.Store) {
 			a.abort(err)
 		}
 		for _, r := range rs {
-			s.writeRequestFiles(a, st, r, "requests/"+r.ID+"/")
+			docs, _, err := st.FindDocuments(ctx, r.ID, store.All, "")
+			if err != nil {
+				a.abort(err)
+			}
+			s.writeRequestFiles(a, st, r, docs, "requests/"+r.ID+"/")
 		}
 		if next == "" {
 			return
@@ -203,12 +218,18 @@ requests/<id>/     each request (its id is requests.csv's first column):
   request.json       the request as the API gives it, its due date and the steps behind it
   timeline.json      everything that happened to it, oldest first, with who did it and when
   todos.json         its to-dos
+  letter_emails.json its letters by email not sent (on their way, refused or returned), with their text
   communications/    each letter, email, call or answer, as text
   documents.json     which file in documents/ is which document, and how its text was read
   documents/         the documents, byte for byte
 
+Each request's reply address is in its request.json: whoever has it can
+file an email with the request. Keep this archive as safe as the account.
+
 Not here: passwords, API tokens, two-step secrets and signed-in sessions
-(none could be used elsewhere), shared pages' links, webhooks, and the
-reminder emails sent.
+(none could be used elsewhere), shared pages' links, webhooks, pending
+invitations, who watches which request, each person's reminder choices,
+and the outbox of reminder emails (each one sent is in its request's
+timeline).
 `, org.Name, exported.UTC().Format("2006-01-02 15:04"))
 }

@@ -7,12 +7,15 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/api"
 	"github.com/sunshine-records/sunshine/store/storetest"
 )
 
@@ -55,6 +58,9 @@ func TestOrgExport_Everything(t *testing.T) {
 	require.Equal(t, http.StatusCreated, doc.status(), doc.rec.Body.String())
 	todo := b.call("POST", "/api/v1/requests/"+acknowledged+"/todos", b.token, `{"text":"Call the records officer","due_on":"2017-04-07"}`)
 	require.Equal(t, http.StatusCreated, todo.status(), todo.rec.Body.String())
+	letter := b.call("POST", "/api/v1/requests/"+acknowledged+"/letter_emails", b.token,
+		`{"to":"records@sheriff.example","subject":"Following up","body":"We have not had the records yet."}`)
+	require.Equal(t, http.StatusAccepted, letter.status(), letter.rec.Body.String())
 	draft := b.request(fbi, "")
 	denied := b.request(agency, "2017-03-01")
 	tr := b.call("POST", "/api/v1/requests/"+denied+"/transitions", b.token, map[string]any{"to": "denied", "effective_on": "2017-03-20"})
@@ -79,6 +85,7 @@ func TestOrgExport_Everything(t *testing.T) {
 		"title": "Their own request", "delivery_method": "email", "received_on": "2017-03-27"})
 	require.Equal(t, http.StatusCreated, theirRequest.status(), theirRequest.rec.Body.String())
 
+	api.SetCSVPage(b.srv, 2) // three requests over two pages
 	rec := b.raw("/api/v1/export.zip")
 	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
 	require.Equal(t, "application/zip", rec.Header().Get("Content-Type"))
@@ -136,6 +143,7 @@ func TestOrgExport_Everything(t *testing.T) {
 	require.ElementsMatch(t, []string{"Sacramento County Sheriff's Department", `'=HYPERLINK("x") Bureau`}, []string{rows[1][0], rows[2][0]},
 		"a formula is not run")
 
+	require.True(t, bytes.HasPrefix(files["requests.csv"], []byte(sunshine.UTF8BOM)), "Excel reads it as UTF-8")
 	rows, err = csv.NewReader(bytes.NewReader(bytes.TrimPrefix(files["requests.csv"], []byte(sunshine.UTF8BOM)))).ReadAll()
 	require.NoError(t, err)
 	require.Equal(t, sunshine.CSVHeader, rows[0])
@@ -157,10 +165,18 @@ func TestOrgExport_Everything(t *testing.T) {
 		require.NoError(t, json.Unmarshal(files[dir+"timeline.json"], &timeline), dir)
 		require.NotEmpty(t, timeline, "its filing at least")
 		require.Contains(t, files, dir+"todos.json")
+		if id != acknowledged {
+			require.JSONEq(t, "[]", string(files[dir+"letter_emails.json"]), "no letter on its way")
+		}
 		require.Contains(t, files, dir+"documents.json")
 	}
 	dir := "requests/" + acknowledged + "/"
 	require.Contains(t, string(files[dir+"communications/001-2017-03-29-in-acknowledgment.txt"]), "We received your request.")
+	var queued []map[string]any
+	require.NoError(t, json.Unmarshal(files[dir+"letter_emails.json"], &queued))
+	require.Len(t, queued, 1, "the letter on its way, with its text")
+	require.Equal(t, "We have not had the records yet.", queued[0]["body"])
+	require.Equal(t, "pending", queued[0]["status"])
 	var todos []map[string]any
 	require.NoError(t, json.Unmarshal(files[dir+"todos.json"], &todos))
 	require.Len(t, todos, 1)
@@ -192,4 +208,59 @@ func TestOrgExport_AdminsOnlyAndStrictQuery(t *testing.T) {
 			require.Equal(t, tc.want, r.status(), r.rec.Body.String())
 		})
 	}
+}
+
+// One organization archive is made at a time in a process: another asked
+// meanwhile is a 503 that says to try again, and nothing is held for it.
+func TestOrgExport_OneAtATime(t *testing.T) {
+	t.Parallel()
+	b := setupDocs(t, 0)
+	release := api.HoldArchive(b.srv)
+	busy := b.call("GET", "/api/v1/export.zip", b.token, nil)
+	require.Equal(t, http.StatusServiceUnavailable, busy.status())
+	require.Contains(t, busy.str("detail"), "try again in a few minutes")
+	release()
+	require.Equal(t, http.StatusOK, b.raw("/api/v1/export.zip").Code)
+}
+
+// An archive larger than the socket's buffers, read by a client slower
+// than the server's write timeout allows for the whole, arrives whole:
+// the deadline moves on while bytes move.
+func TestOrgExport_SlowClientPastTheWriteTimeout(t *testing.T) {
+	t.Parallel()
+	b := setupDocs(t, 0)
+	id := b.request(b.agency("Sheriff", "us-ca"), "2017-03-27")
+	big := make([]byte, 16<<20)
+	for i := range big {
+		big[i] = byte(i*7 + i>>13) // little for Deflate to squeeze; documents are stored anyway
+	}
+	up := b.upload(id, "", "bodycam.bin", "application/octet-stream", big)
+	require.Equal(t, http.StatusCreated, up.status(), up.rec.Body.String())
+
+	srv := httptest.NewUnstartedServer(b.srv)
+	srv.Config.WriteTimeout = 500 * time.Millisecond
+	srv.Start()
+	defer srv.Close()
+	req, err := http.NewRequest(http.MethodGet, srv.URL+"/api/v1/export.zip", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+b.token)
+	resp, err := srv.Client().Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	var got bytes.Buffer
+	buf := make([]byte, 128<<10)
+	started := time.Now()
+	for {
+		n, err := resp.Body.Read(buf)
+		got.Write(buf[:n])
+		if err == io.EOF {
+			break
+		}
+		require.NoError(t, err, "cut after %s, %d bytes in", time.Since(started), got.Len())
+		time.Sleep(5 * time.Millisecond)
+	}
+	require.Greater(t, time.Since(started), srv.Config.WriteTimeout, "slower than the write timeout")
+	files := unzipped(t, got.Bytes())
+	require.Equal(t, big, files["requests/"+id+"/documents/bodycam.bin"])
 }

@@ -79,7 +79,13 @@ type requestJSON struct {
 // requestOut renders a request with its deadline explained and its place
 // relative to today in the agency's time zone.
 func (s *Server) requestOut(r *sunshine.Request) requestJSON {
-	today := r.Today(s.store.Clock().Now())
+	return s.requestOutAt(r, s.store.Clock().Now())
+}
+
+// requestOutAt is requestOut as of now: an archive's requests all as of
+// the moment it began.
+func (s *Server) requestOutAt(r *sunshine.Request, now time.Time) requestJSON {
+	today := r.Today(now)
 	out := requestJSON{ID: r.ID, AgencyID: r.AgencyID, AgencyName: r.AgencyName, Title: r.Title, Description: r.Description,
 		DeliveryMethod: string(r.DeliveryMethod), Status: r.Status, Jurisdiction: r.Jurisdiction, TimeZone: r.TimeZone,
 		SentOn: r.SentOn, ReceivedOn: r.ReceivedOn, DueOn: r.DueOn, Overdue: r.Overdue(today),

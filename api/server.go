@@ -86,6 +86,10 @@ type Server struct {
 	registry *prometheus.Registry
 
 	csvPage int // requests a CSV export reads at a time; tests lower it
+	// archives admits the one organization archive this process makes at
+	// a time (GET /export.zip): each holds a snapshot, and one of the few
+	// export slots, for as long as its download lasts.
+	archives chan struct{}
 }
 
 const (
@@ -110,7 +114,8 @@ func New(st *store.Store, cfg Config) *Server {
 		cfg.ExtractWorkers = 2
 	}
 	s := &Server{store: st, log: cfg.Logger, cfg: cfg, engine: gin.New(), registry: prometheus.NewRegistry(),
-		extractQueue: newExtractQueue(cfg.ExtractWorkers), csvPage: 200}
+		extractQueue: newExtractQueue(cfg.ExtractWorkers), csvPage: 200,
+		archives: make(chan struct{}, 1)}
 	s.background, s.stopBackground = context.WithCancel(context.Background())
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "sunshine_http_requests_total", Help: "HTTP requests by route and status.",
@@ -282,6 +287,10 @@ func (s *Server) routes() {
 	authed.GET("/requests/:id/todos", s.handleTodoList)
 	authed.GET("/todos", s.handleMyTodos)
 	authed.GET("/todos/:id", s.handleTodoGet)
+	authed.GET("/search_alerts", s.handleSearchAlertList)
+	authed.POST("/search_alerts", s.handleSearchAlertCreate) // anyone's own: viewers read, and so may follow words
+	authed.GET("/search_alerts/:id", s.handleSearchAlertGet)
+	authed.DELETE("/search_alerts/:id", s.handleSearchAlertDelete)
 
 	write := authed.Group("", requireRole(sunshine.RoleAdmin, sunshine.RoleStaff))
 	write.POST("/agencies", s.handleAgencyCreate)
@@ -356,7 +365,22 @@ const statusClientClosed = 499
 // It never logs headers or bodies, so tokens cannot leak into logs.
 func (s *Server) accessLog(c *gin.Context) {
 	start := time.Now()
+	// A download cut short after its headers (http.ErrAbortHandler, a
+	// streamed export that failed) is logged too, before the panic goes on
+	// to net/http.
+	defer func() {
+		v := recover()
+		s.logRequest(c, start, v == http.ErrAbortHandler)
+		if v != nil {
+			panic(v)
+		}
+	}()
 	c.Next()
+}
+
+// logRequest logs and counts one answered request; cut: its body was cut
+// short.
+func (s *Server) logRequest(c *gin.Context, start time.Time, cut bool) {
 	route := c.FullPath()
 	if route == "" {
 		route = "unmatched"
@@ -367,7 +391,7 @@ func (s *Server) accessLog(c *gin.Context) {
 	// the handler fails with it: no fault of the server's, and nobody
 	// reads the answer. Logged and counted as 499, nginx's "client closed
 	// request", so the 5xx figures alert on real failures only.
-	clientLeft := status >= 500 && errors.Is(c.Request.Context().Err(), context.Canceled)
+	clientLeft := (status >= 500 || cut) && errors.Is(c.Request.Context().Err(), context.Canceled)
 	if clientLeft {
 		status = statusClientClosed
 	}
@@ -403,6 +427,9 @@ func (s *Server) accessLog(c *gin.Context) {
 	switch {
 	case clientLeft:
 		attrs = append(attrs, slog.Bool("client_left", true))
+	case cut:
+		level = slog.LevelError
+		attrs = append(attrs, slog.Bool("cut", true), slog.String("err", c.Errors.String()))
 	case len(c.Errors) > 0:
 		level = slog.LevelError
 		attrs = append(attrs, slog.String("err", c.Errors.String()))
