@@ -32,7 +32,7 @@ func SearchAlertWords(q string) (string, error) {
 	q = strings.Join(strings.Fields(q), " ")
 	switch {
 	case q == "":
-		return "", FieldInvalid("q", "is required: the words to look for")
+		return "", FieldInvalid("q", "must be given: the words to look for")
 	case chars(q) > 200:
 		return "", FieldInvalid("q", "must be at most 200 characters")
 	case strings.ContainsFunc(q, unicode.IsControl):

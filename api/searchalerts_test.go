@@ -50,7 +50,7 @@ func TestSearchAlerts_API(t *testing.T) {
 	over := b.call("POST", "/api/v1/search_alerts", b.token, `{"q":"one too many"}`)
 	require.Equal(t, http.StatusBadRequest, over.status())
 	require.Equal(t, []string{"q"}, over.fieldErrors())
-	require.Contains(t, over.rec.Body.String(), "at most 20 search alerts")
+	require.Contains(t, over.rec.Body.String(), "you have 20 search alerts")
 	staff := b.user("staff@ndlon.example", sunshine.RoleViewer)
 	require.Empty(t, b.call("GET", "/api/v1/search_alerts", staff, nil).items(), "another person's are not listed")
 	theirs := b.call("POST", "/api/v1/search_alerts", staff, `{"q":"ICE detainer"}`)

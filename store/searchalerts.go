@@ -54,7 +54,7 @@ func (s *Store) CreateSearchAlert(ctx context.Context, q string) (*sunshine.Sear
 			return &sunshine.Error{Code: sunshine.EConflict, Message: "you already have an alert for these words",
 				Fields: []sunshine.FieldError{{Field: "q", Message: "already has an alert of yours"}}}
 		case n >= sunshine.MaxSearchAlerts:
-			return sunshine.FieldInvalid("q", "cannot be added: a person has at most %d search alerts (stop one first)", sunshine.MaxSearchAlerts)
+			return sunshine.FieldInvalid("q", "cannot be followed: you have %d search alerts, the most a person may have (stop one first)", sunshine.MaxSearchAlerts)
 		}
 		now := s.clock.Now()
 		if err := tx.GetContext(ctx, &id, `INSERT INTO search_alerts (org_id, user_id, q, created_at, checked_at)

@@ -91,6 +91,8 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 	require.NoError(t, err)
 	doomedHook, err := b.st.CreateWebhook(b.fx.Ctx, sunshine.WebhookInput{URL: &hookURL})
 	require.NoError(t, err)
+	alert, err := b.st.CreateSearchAlert(b.fx.Ctx, "detainer")
+	require.NoError(t, err)
 
 	pages := []struct {
 		path                       string
@@ -196,6 +198,10 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		{"/settings/policy", url.Values{"time_zone": {"America/Los_Angeles"}, "due_soon_business_days": {"3,1"}, "overdue_repeat_days": {"7"}, "awaiting_after_business_days": {"3"}}, 303, 403, 403, 303},
 		// Admins only; another organization's admin saves their own (empty).
 		{"/settings/letters", url.Values{"closing": {""}}, 303, 403, 403, 303},
+		// Anyone's own alerts: no words make none (400); only its person
+		// stops one (the admin's: 404 to everyone else).
+		{"/search/alerts", url.Values{"q": {""}}, 400, 400, 400, 400},
+		{"/search/alerts/" + alert.ID + "/stop", nil, 303, 404, 404, 404},
 		// No address: nothing made (400), after the role was checked.
 		{"/settings/webhooks", url.Values{"url": {""}}, 400, 403, 403, 400},
 		{"/settings/webhooks/" + hook.ID, url.Values{"url": {hookURL}, "format": {"json"}, "kinds": {"all"}}, 303, 403, 403, 404},

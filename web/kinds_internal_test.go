@@ -12,7 +12,8 @@ import (
 // person chooses) in Settings; a kind added without them would show its
 // code.
 func TestReminderKindsNamed(t *testing.T) {
-	for _, k := range append([]string{sunshine.ReminderDigest, "invite", sunshine.ReminderPasswordReset, sunshine.ReminderTwoStep, sunshine.ReminderTodo, sunshine.ReminderLetterFailed}, sunshine.ReminderKinds...) {
+	for _, k := range append([]string{sunshine.ReminderDigest, "invite", sunshine.ReminderPasswordReset, sunshine.ReminderTwoStep, sunshine.ReminderTodo, sunshine.ReminderLetterFailed,
+		sunshine.ReminderWebhookOff, sunshine.ReminderSearchAlert}, sunshine.ReminderKinds...) {
 		require.NotEmpty(t, reminderKindNames[k], "reminder list: %s", k)
 	}
 	for _, k := range sunshine.ReminderKinds {

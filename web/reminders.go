@@ -25,7 +25,7 @@ var reminderKindNames = map[string]string{
 	sunshine.ReminderAssigned: "Assigned to them", sunshine.ReminderPasswordReset: "Password reset",
 	sunshine.ReminderEmailReceived: "Email to log", sunshine.ReminderLetterFailed: "Letter not sent",
 	sunshine.ReminderTwoStep: "Two-step sign-in notice", sunshine.ReminderTodo: "To-dos of the day",
-	sunshine.ReminderWebhookOff: "Webhook turned off",
+	sunshine.ReminderWebhookOff: "Webhook turned off", sunshine.ReminderSearchAlert: "Search alert",
 }
 
 type reminderRow struct {

@@ -556,7 +556,7 @@ func TestRequestPage_OtherOrganization(t *testing.T) {
 	for _, f := range zr.File {
 		names = append(names, f.Name)
 	}
-	require.Equal(t, []string{"request.json", "timeline.json", "todos.json", "documents.json", "documents/a.txt"}, names)
+	require.Equal(t, []string{"request.json", "timeline.json", "todos.json", "letter_emails.json", "documents.json", "documents/a.txt"}, names)
 	rec = ob.post("/requests/"+r.ID+"/communications", url.Values{
 		"direction": {"in"}, "channel": {"email"}, "kind": {"denial"}, "occurred_on": {"2017-04-05"}})
 	require.Equal(t, http.StatusNotFound, rec.Code)

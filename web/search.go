@@ -41,6 +41,11 @@ type searchData struct {
 	From     int // 1-based number of the first hit shown
 	Prev     string
 	Next     string
+	// Alert is the person's search alert for these words, nil for none;
+	// AlertErr why one could not be made.
+	Alert    *sunshine.SearchAlert
+	AlertErr string
+	Note     string
 }
 
 // handleSearch is GET /search?q=…: requests, communications and documents
@@ -48,6 +53,12 @@ type searchData struct {
 func (s *Server) handleSearch(c *gin.Context) {
 	d := &searchData{Q: strings.TrimSpace(c.Query("q")), Status: c.Query("status"),
 		After: strings.TrimSpace(c.Query("from")), Before: strings.TrimSpace(c.Query("to"))}
+	d.Note = s.takeNote(c)
+	s.showSearch(c, http.StatusOK, d)
+}
+
+// showSearch answers the Search page for d's words and filters.
+func (s *Server) showSearch(c *gin.Context, status int, d *searchData) {
 	f := store.SearchFilter{Q: d.Q, Limit: searchPageSize}
 	// Search ranks the most recent matches: dates reach older ones.
 	for _, p := range []struct {
@@ -124,10 +135,28 @@ func (s *Server) handleSearch(c *gin.Context) {
 		if more {
 			d.Next = link(page + 1)
 		}
+		alerts, err := s.store.SearchAlerts(ctxOf(c))
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		d.Alert = sameWords(alerts, d.Q)
 	}
 	title := "Search"
 	if d.Q != "" {
 		title = "Search: " + d.Q
 	}
-	s.render(c, http.StatusOK, "search", title, d)
+	s.render(c, status, "search", title, d)
+}
+
+// sameWords is the alert for words q, as an alert keeps them (spaces
+// collapsed, any letter case), or nil.
+func sameWords(alerts []*sunshine.SearchAlert, q string) *sunshine.SearchAlert {
+	q = strings.Join(strings.Fields(q), " ")
+	for _, a := range alerts {
+		if strings.EqualFold(a.Q, q) {
+			return a
+		}
+	}
+	return nil
 }

@@ -129,6 +129,8 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 	in.POST("/agencies/:id/closures", s.handleClosureCreate)
 	in.POST("/agencies/:id/closures/:date/delete", s.handleClosureDelete)
 	in.GET("/search", s.handleSearch)
+	in.POST("/search/alerts", s.handleSearchAlertCreate)
+	in.POST("/search/alerts/:id/stop", s.handleSearchAlertStop)
 	in.GET("/activity", s.handleActivity)
 	in.GET("/export/requests.csv", s.handleExportCSV)
 	in.GET("/export/agencies.csv", s.handleAgenciesCSV)

@@ -129,6 +129,15 @@ type settingsData struct {
 	// Archive: the organization's whole ZIP can be downloaded (admins,
 	// Config.OrgZip).
 	Archive bool
+	// SearchAlerts are the person's own.
+	SearchAlerts []searchAlertRow
+}
+
+// searchAlertRow is one of the person's search alerts, its times in the
+// organization's time zone.
+type searchAlertRow struct {
+	*sunshine.SearchAlert
+	Made, LastSent string
 }
 
 // sharedPageRow is a shared page in the admin's list.
@@ -183,6 +192,17 @@ func (s *Server) settingsFor(c *gin.Context, d *settingsData) error {
 	}
 	if d.Sessions, err = s.sessionRows(c); err != nil {
 		return err
+	}
+	alerts, err := s.store.SearchAlerts(ctx)
+	if err != nil {
+		return err
+	}
+	for _, a := range alerts {
+		row := searchAlertRow{SearchAlert: a, Made: stamp(a.CreatedAt, loc)}
+		if a.LastSentAt != nil {
+			row.LastSent = stamp(*a.LastSentAt, loc)
+		}
+		d.SearchAlerts = append(d.SearchAlerts, row)
 	}
 	if d.Invite.Role == "" {
 		d.Invite.Role = string(sunshine.RoleStaff)
@@ -328,7 +348,11 @@ func (s *Server) requireAdmin(c *gin.Context) bool {
 }
 
 func (s *Server) handleSettings(c *gin.Context) {
-	s.showSettings(c, http.StatusOK, &settingsData{Note: savedNotes[c.Query("saved")]})
+	note := savedNotes[c.Query("saved")]
+	if n := s.takeNote(c); n != "" {
+		note = n
+	}
+	s.showSettings(c, http.StatusOK, &settingsData{Note: note})
 }
 
 // handleMyName saves the person's own name.
