@@ -124,7 +124,9 @@ func (s *Store) DeleteSearchAlert(ctx context.Context, id string) error {
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE reminders SET status = 'cancelled', payload = '', claimed_at = NULL,
 				last_error = 'the search alert was stopped'
-			WHERE recipient_id = $1 AND kind = 'search_alert' AND status = 'pending' AND payload::jsonb ->> 'alert_id' = $2`, p.UserID, id)
+			WHERE recipient_id = $1 AND kind = 'search_alert' AND status = 'pending'
+				-- Other kinds' payloads are not JSON: the CASE reads this kind's only.
+				AND CASE WHEN kind = 'search_alert' AND payload <> '' THEN payload::jsonb ->> 'alert_id' END = $2`, p.UserID, id)
 		return translate(err, "search alert email")
 	})
 }
