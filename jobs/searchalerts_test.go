@@ -157,3 +157,38 @@ func TestSearchAlerts_ManyMatches(t *testing.T) {
 	require.Contains(t, sent[0].Text, "And 80 more: https://sunshine.example/search?q=quokka")
 	require.Equal(t, 20, strings.Count(sent[0].Text, "- note: "))
 }
+
+// An alert whose check fails (here, words a search refuses, written
+// before the words were checked) does not hold back the others: the job
+// reports it, and it waits for its next hour.
+func TestSearchAlerts_OneFailingCheckHoldsNoneBack(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	fake := &mail.Fake{}
+	r := b.runner(fake)
+	ctx := context.Background()
+	_, err := b.st.DB().ExecContext(ctx, `INSERT INTO search_alerts (org_id, user_id, q, checked_at) VALUES ($1, $2, ' ', $3)`,
+		b.fx.Org.ID, b.fx.Admin.ID, b.clock.Now().Add(-2*time.Hour))
+	require.NoError(t, err)
+	_, err = b.st.CreateSearchAlert(b.fx.Ctx, "quokka")
+	require.NoError(t, err)
+	_, err = b.st.AddNote(b.fx.Ctx, b.req.ID, "A quokka at the records office.")
+	require.NoError(t, err)
+
+	b.clock.Set(b.clock.Now().Add(61 * time.Minute))
+	_, _, err = r.Plan(ctx)
+	require.ErrorContains(t, err, "is required", "the failure is reported")
+	_, err = r.Deliver(ctx)
+	require.NoError(t, err)
+	var subjects []string
+	for _, m := range fake.Sent() {
+		if strings.Contains(m.Subject, " new match") {
+			subjects = append(subjects, m.Subject)
+		}
+	}
+	require.Equal(t, []string{"1 new match for “quokka” in ndlon"}, subjects, "the other alert was checked")
+
+	b.clock.Set(b.clock.Now().Add(10 * time.Minute))
+	_, _, err = r.Plan(ctx)
+	require.NoError(t, err, "the failing alert waits for its next hour")
+}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
@@ -216,6 +217,7 @@ type SearchAlertNotice struct {
 // transaction of its own, claimed so that two planners check it once.
 func (s *Store) CheckSearchAlerts(ctx context.Context) (queued int, err error) {
 	now := s.clock.Now()
+	var failed []error
 	for {
 		var a struct {
 			sunshine.SearchAlert
@@ -262,12 +264,19 @@ func (s *Store) CheckSearchAlerts(ctx context.Context) (queued int, err error) {
 		})
 		switch {
 		case sunshine.ErrorCode(err) == sunshine.ENotFound && !found:
-			return queued, nil
+			return queued, errors.Join(failed...)
+		case err != nil && !found:
+			return queued, errors.Join(append(failed, err)...)
 		case err != nil:
-			return queued, err
+			// This alert's check failed: it waits for its next hour, and
+			// the others are checked meanwhile. The job reports why.
+			failed = append(failed, fmt.Errorf("search alert %s: %w", a.ID, err))
+			if _, uerr := s.q().ExecContext(ctx, `UPDATE search_alerts SET checked_at = $2 WHERE id = $1`, a.ID, now); uerr != nil {
+				return queued, errors.Join(append(failed, translate(uerr, "search alert"))...)
+			}
 		}
 		if err := ctx.Err(); err != nil {
-			return queued, err
+			return queued, errors.Join(append(failed, err)...)
 		}
 	}
 }
