@@ -6,9 +6,10 @@ import (
 	"unicode"
 )
 
-// SearchAlert is a person's saved search: every hour Sunshine looks for
-// what newly matches its words (a request, a communication, a released
-// document, a note) and emails the person what it found, each match once.
+// SearchAlert is a person's saved search: about every hour Sunshine
+// compares its words with what happened since (a request filed or edited,
+// a communication logged or corrected, a document added and read, a note
+// written) and emails the person what matches, each match once.
 // A reporter following "detainer" across a hundred requests learns of the
 // page that mentions it the day it is released.
 type SearchAlert struct {
@@ -23,7 +24,7 @@ type SearchAlert struct {
 // MaxSearchAlerts is how many search alerts a person may have.
 const MaxSearchAlerts = 20
 
-// SearchAlertEvery is how often an alert's words are searched again.
+// SearchAlertEvery is about how often an alert is checked.
 const SearchAlertEvery = time.Hour
 
 // SearchAlertWords checks and tidies the words of a new alert: as a search

@@ -86,11 +86,16 @@ func (j *Reminders) Plan(ctx context.Context) (reminders, digests int64, err err
 		return reminders, 0, err
 	}
 	j.m.digests.Add(float64(digests))
+	// An alert whose check failed waits for its next turn: logged, it
+	// holds back neither the others nor the delivery after planning.
 	alerts, err := j.store.CheckSearchAlerts(ctx)
+	if err != nil {
+		j.log.Error("search alerts not checked", "job", "plan_reminders", "err", err)
+	}
 	if alerts > 0 {
 		j.log.Info("search alerts with new matches", "job", "plan_reminders", "emails", alerts)
 	}
-	return reminders, digests, err
+	return reminders, digests, nil
 }
 
 // DeliveryResult counts one delivery run.
@@ -553,7 +558,10 @@ func (j *Reminders) composeSearchAlert(ctx context.Context, c store.ClaimedRemin
 	if err != nil {
 		return msg, "", "", err
 	}
-	d := mail.SearchAlertData{RecipientName: user.Name, OrgName: org.Name, Q: n.Q, More: n.Total - len(n.Hits),
+	if len(n.Hits) == 0 {
+		return msg, "", "what it found was removed, or no longer matches, before it could be sent", nil
+	}
+	d := mail.SearchAlertData{RecipientName: user.Name, OrgName: org.Name, Q: n.Q, More: n.Total - len(n.Keys),
 		SearchURL: j.cfg.BaseURL + "/search?" + url.Values{"q": {n.Q}}.Encode(), StopURL: j.cfg.BaseURL + "/settings#search-alerts"}
 	for _, h := range n.Hits {
 		hit := mail.SearchAlertHit{Kind: h.Kind, RequestTitle: h.RequestTitle, AgencyName: h.AgencyName, On: h.On,

@@ -6,9 +6,14 @@ CREATE TABLE search_alerts (
     user_id      uuid NOT NULL,
     q            text NOT NULL CHECK (length(q) BETWEEN 1 AND 200),
     created_at   timestamptz NOT NULL DEFAULT now(),
-    -- When the check last ran: the next is due an hour after.
+    -- When the check last ran: the next is due about an hour after.
     checked_at   timestamptz NOT NULL DEFAULT now(),
     last_sent_at timestamptz,
+    -- Its place in the organization's events (as a webhook's): what was
+    -- filed, logged, uploaded, noted or edited after it is compared with
+    -- the words at the next check.
+    after_xid    xid8 NOT NULL DEFAULT pg_current_xact_id(),
+    after_seq    bigint NOT NULL DEFAULT 0,
     UNIQUE (org_id, id),
     FOREIGN KEY (org_id, user_id) REFERENCES users (org_id, id) ON DELETE CASCADE
 );
@@ -16,8 +21,9 @@ CREATE TABLE search_alerts (
 CREATE UNIQUE INDEX search_alerts_words_key ON search_alerts (user_id, lower(q));
 CREATE INDEX search_alerts_due_idx ON search_alerts (checked_at);
 
--- What an alert has matched already, so that each match is emailed once:
--- '<kind>:<id>' (request, communication, document, note).
+-- What an alert has emailed already, so that each match is emailed once
+-- (an edit matches again): '<kind>:<id>' (request, communication,
+-- document, note).
 CREATE TABLE search_alert_hits (
     alert_id uuid NOT NULL REFERENCES search_alerts (id) ON DELETE CASCADE,
     hit      text NOT NULL,

@@ -556,6 +556,14 @@ func (s *Store) FindReminders(ctx context.Context, statuses []string, limit int,
 	out, next := keysetPage(out, limit, func(r *sunshine.Reminder) string {
 		return encodeCursor("reminders", timeKey(r.CreatedAt), r.ID)
 	})
+	// A search alert's subject names its words, which are its person's
+	// own: others see that one went, not what it follows.
+	p, _ := sunshine.PrincipalFrom(ctx)
+	for _, r := range out {
+		if r.Kind == sunshine.ReminderSearchAlert && r.RecipientID != p.UserID && r.Subject != "" {
+			r.Subject = "New matches for a search alert"
+		}
+	}
 	return out, next, nil
 }
 

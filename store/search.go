@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	sunshine "github.com/sunshine-records/sunshine"
 	"github.com/sunshine-records/sunshine/deadline"
@@ -116,6 +117,21 @@ func (s *Store) Search(ctx context.Context, f SearchFilter) ([]SearchHit, bool, 
 func snippetText(chunks, key, id, text string) string {
 	chunk := `(SELECT k.text FROM ` + chunks + ` k WHERE k.` + key + ` = ` + id
 	return `coalesce(` + chunk + ` AND k.search @@ query.q ORDER BY k.n LIMIT 1), ` + chunk + ` AND k.n = 0), ` + text + `)`
+}
+
+// snippetOf is the SQL of the snippet of hit (a row with kind, note_id,
+// communication_id and document_id, joined to its request r and to
+// query), with the matched words between \x01 and \x02.
+func snippetOf(hit string) string {
+	return `ts_headline('` + searchConfig + `',
+		CASE ` + hit + `.kind
+			WHEN 'request' THEN r.title || E'\n' || r.description
+			WHEN 'note' THEN (SELECT e.note FROM request_events e WHERE e.org_id = $1 AND e.id = ` + hit + `.note_id)
+			WHEN 'communication' THEN (SELECT c.subject || E'\n' || ` + snippetText("communication_text_chunks", "communication_id", "c.id", "c.body") + `
+				FROM communications c WHERE c.id = ` + hit + `.communication_id)
+			ELSE (SELECT ` + snippetText("document_text_chunks", "document_id", "d.id", "d.text") + `
+				FROM documents d WHERE d.id = ` + hit + `.document_id)
+		END, query.q, 'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', MaxWords=30, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "')`
 }
 
 // The snippet's match markers (ts_headline's StartSel and StopSel).
@@ -267,15 +283,7 @@ func searchQuery(org string, f SearchFilter, limit, k, window int) (string, []an
 	-- text), for the page only; a long text's from one chunk of it.
 	SELECT page.kind, page.request_id, page.communication_id, page.document_id, page.note_id,
 		coalesce(page.title, r.title) AS title, page.on_date, page.rank,
-		r.title AS request_title, r.status AS request_status, a.name AS agency_name, ts_headline('` + searchConfig + `',
-		CASE page.kind
-			WHEN 'request' THEN r.title || E'\n' || r.description
-			WHEN 'note' THEN (SELECT e.note FROM request_events e WHERE e.org_id = $1 AND e.id = page.note_id)
-			WHEN 'communication' THEN (SELECT c.subject || E'\n' || ` + snippetText("communication_text_chunks", "communication_id", "c.id", "c.body") + `
-				FROM communications c WHERE c.id = page.communication_id)
-			ELSE (SELECT ` + snippetText("document_text_chunks", "document_id", "d.id", "d.text") + `
-				FROM documents d WHERE d.id = page.document_id)
-		END, query.q, 'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', MaxWords=30, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "') AS snippet
+		r.title AS request_title, r.status AS request_status, a.name AS agency_name, ` + snippetOf("page") + ` AS snippet
 	FROM page
 	CROSS JOIN query
 	JOIN requests r ON r.org_id = $1 AND r.id = page.request_id
@@ -283,4 +291,51 @@ func searchQuery(org string, f SearchFilter, limit, k, window int) (string, []an
 	ORDER BY page.exact DESC, page.rank DESC, page.on_date DESC, page.request_id, page.document_id NULLS FIRST, page.communication_id NULLS FIRST,
 		page.note_id NULLS FIRST`
 	return q, args, nil
+}
+
+// matchesAmong returns which of objects match q, as hits with their
+// request, agency and snippet (rank 0: they are listed in the order they
+// came), for a search alert. Another organization's IDs match nothing.
+func (s *Store) matchesAmong(ctx context.Context, q string, objects alertObjects) ([]SearchHit, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(q) == "" {
+		return nil, sunshine.FieldInvalid("q", "is required: the words to search for")
+	}
+	query := `WITH query AS (SELECT websearch_to_tsquery('` + searchConfig + `', $2) AS q),
+	hits AS (
+		SELECT 'request' AS kind, r.id AS request_id, NULL::uuid AS communication_id, NULL::uuid AS document_id,
+			NULL::uuid AS note_id, NULL::text AS title, ` + requestDate + ` AS on_date
+		FROM requests r, query WHERE r.org_id = $1 AND r.id = ANY($3::uuid[]) AND r.search @@ query.q
+		UNION ALL
+		SELECT 'communication', c.request_id, c.id, NULL, NULL, c.subject, ` + communicationDate + `
+		FROM communications c, query WHERE c.org_id = $1 AND c.id = ANY($4::uuid[]) AND c.search @@ query.q
+		UNION ALL
+		SELECT 'document', d.request_id, d.communication_id, d.id, NULL, d.filename, ` + documentDate + `
+		FROM documents d, query WHERE d.org_id = $1 AND d.id = ANY($5::uuid[]) AND d.deleted_at IS NULL AND d.search @@ query.q
+		UNION ALL
+		SELECT 'note', e.request_id, NULL, NULL, e.id, NULL, ` + noteDate + `
+		FROM request_events e, query WHERE e.org_id = $1 AND e.id = ANY($6::uuid[]) AND e.kind = 'note_added' AND e.search @@ query.q
+	)
+	SELECT h.kind, h.request_id, h.communication_id, h.document_id, h.note_id, coalesce(h.title, r.title) AS title,
+		h.on_date, 0::float8 AS rank, r.title AS request_title, r.status AS request_status, a.name AS agency_name,
+		` + snippetOf("h") + ` AS snippet
+	FROM hits h
+	CROSS JOIN query
+	JOIN requests r ON r.org_id = $1 AND r.id = h.request_id
+	JOIN agencies a ON a.org_id = r.org_id AND a.id = r.agency_id`
+	var hits []SearchHit
+	err = sqlx.SelectContext(ctx, s.q(), &hits, query, org, q, pq.Array(objects.requests), pq.Array(objects.communications),
+		pq.Array(objects.documents), pq.Array(objects.notes))
+	if err != nil {
+		return nil, translate(err, "search alert matches")
+	}
+	for i := range hits {
+		raw := hits[i].Snippet
+		hits[i].SnippetHTML = markHTML.Replace(html.EscapeString(raw))
+		hits[i].Snippet = unmark.Replace(raw)
+	}
+	return hits, nil
 }

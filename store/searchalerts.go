@@ -5,6 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -13,10 +17,6 @@ import (
 	"github.com/sunshine-records/sunshine/deadline"
 )
 
-// searchAlertMost is how many matches an alert compares: every candidate a
-// search ranks (defaultSearchCandidates of each of its four kinds).
-const searchAlertMost = 4 * defaultSearchCandidates
-
 // SearchAlertListed is how many new matches an alert's email lists; it
 // counts the others.
 const SearchAlertListed = 20
@@ -24,8 +24,8 @@ const SearchAlertListed = 20
 const searchAlertColumns = `a.id, a.user_id, a.q, a.created_at, a.checked_at, a.last_sent_at`
 
 // CreateSearchAlert saves words the caller wants to hear of (their own
-// alert). What matches them now is taken as known: the first email lists
-// only what is new after it.
+// alert): what is filed, logged, uploaded, noted or edited from now on
+// and matches them is emailed.
 func (s *Store) CreateSearchAlert(ctx context.Context, q string) (*sunshine.SearchAlert, error) {
 	p, err := principal(ctx)
 	if err != nil {
@@ -40,10 +40,10 @@ func (s *Store) CreateSearchAlert(ctx context.Context, q string) (*sunshine.Sear
 	var id string
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
 		// The person's row is locked so two alerts made at once count each
-		// other.
+		// other (not against their sessions' and events' keys).
 		var n, same int
 		if err := tx.GetContext(ctx, &n, `SELECT (SELECT count(*) FROM search_alerts WHERE user_id = u.id)
-			FROM users u WHERE u.org_id = $1 AND u.id = $2 FOR UPDATE`, p.OrgID, p.UserID); err != nil {
+			FROM users u WHERE u.org_id = $1 AND u.id = $2 FOR NO KEY UPDATE`, p.OrgID, p.UserID); err != nil {
 			return translate(err, "user")
 		}
 		if err := tx.GetContext(ctx, &same, `SELECT count(*) FROM search_alerts WHERE user_id = $1 AND lower(q) = lower($2)`,
@@ -57,17 +57,11 @@ func (s *Store) CreateSearchAlert(ctx context.Context, q string) (*sunshine.Sear
 		case n >= sunshine.MaxSearchAlerts:
 			return sunshine.FieldInvalid("q", "cannot be followed: you have %d search alerts, the most a person may have (stop one first)", sunshine.MaxSearchAlerts)
 		}
-		now := s.clock.Now()
-		if err := tx.GetContext(ctx, &id, `INSERT INTO search_alerts (org_id, user_id, q, created_at, checked_at)
-			VALUES ($1, $2, $3, $4, $4) RETURNING id`, p.OrgID, p.UserID, q, now); err != nil {
-			return translate(err, "search alert")
-		}
-		hits, err := NewInTx(tx, s.clock).alertMatches(ctx, q)
-		if err != nil {
-			return err
-		}
-		_, err = s.markSeen(ctx, tx, id, hits)
-		return err
+		// Its place is now: what happens from here on is compared with
+		// its words.
+		err := tx.GetContext(ctx, &id, `INSERT INTO search_alerts (org_id, user_id, q, created_at, checked_at)
+			VALUES ($1, $2, $3, $4, $4) RETURNING id`, p.OrgID, p.UserID, q, s.clock.Now())
+		return translate(err, "search alert")
 	})
 	if err != nil {
 		return nil, err
@@ -123,30 +117,15 @@ func (s *Store) DeleteSearchAlert(ctx context.Context, id string) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return sunshine.Errorf(sunshine.ENotFound, "search alert not found")
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE reminders SET status = 'cancelled', payload = '', claimed_at = NULL,
+		// A claim is kept, as other cancels keep it: an email already
+		// being sent is recorded as what it was.
+		_, err = tx.ExecContext(ctx, `UPDATE reminders SET status = 'cancelled', payload = '',
 				last_error = 'the search alert was stopped'
 			WHERE recipient_id = $1 AND kind = 'search_alert' AND status = 'pending'
 				-- Other kinds' payloads are not JSON: the CASE reads this kind's only.
 				AND CASE WHEN kind = 'search_alert' AND payload <> '' THEN payload::jsonb ->> 'alert_id' END = $2`, p.UserID, id)
 		return translate(err, "search alert email")
 	})
-}
-
-// alertMatches returns what matches q now: every candidate a search ranks,
-// of the caller's organization.
-func (s *Store) alertMatches(ctx context.Context, q string) ([]SearchHit, error) {
-	var out []SearchHit
-	for f := (SearchFilter{Q: q, Limit: maxLimit}); len(out) < searchAlertMost; f.Offset += maxLimit {
-		hits, more, err := s.Search(ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, hits...)
-		if !more {
-			break
-		}
-	}
-	return out, nil
 }
 
 // Key names a hit for an alert's memory: its kind and its own ID.
@@ -201,79 +180,70 @@ func (s *Store) markSeen(ctx context.Context, tx *sqlx.Tx, id string, hits []Sea
 	return out, nil
 }
 
-// SearchAlertNotice is what a search alert's email lists: the new matches
-// (at most SearchAlertListed) and how many there were.
+// SearchAlertNotice is what a search alert's email is about: the matches
+// new to it, by Key, the first SearchAlertListed of them read again when
+// it is sent (what was removed meanwhile is left out).
 type SearchAlertNotice struct {
-	AlertID string      `json:"alert_id"`
-	Q       string      `json:"q"`
-	Total   int         `json:"total"`
-	Hits    []SearchHit `json:"hits"`
+	AlertID string   `json:"alert_id"`
+	Q       string   `json:"q"`
+	Keys    []string `json:"keys"`
+	Total   int      `json:"total"`
+	// Hits are the listed matches, as they are when the email is sent.
+	Hits []SearchHit `json:"-"`
 }
 
-// CheckSearchAlerts searches again the words of every alert not checked
-// for sunshine.SearchAlertEvery, of people still active, and queues an
-// email (reminder kind search_alert) to each whose words match something
-// new. It returns how many emails it queued. Each alert is checked in a
-// transaction of its own, claimed so that two planners check it once.
+// The events whose object a search alert compares with its words: a
+// request filed or edited, a communication logged or corrected, a
+// document added (read once its text is), a note written.
+var alertEventKinds = pq.Array([]string{string(sunshine.EventCreated), string(sunshine.EventUpdated),
+	string(sunshine.EventCommunication), string(sunshine.EventCommEdited), string(sunshine.EventDocumentAdded),
+	string(sunshine.EventNoteAdded)})
+
+// alertEventsPage is how many events a check reads at a time.
+const alertEventsPage = 1000
+
+// searchAlertCheckTime bounds one alert's check.
+const searchAlertCheckTime = 30 * time.Second
+
+// textWait is how long an alert waits for a document's text to be read
+// before it compares the document by its name alone.
+const textWait = 24 * time.Hour
+
+// CheckSearchAlerts compares with their words what happened since each
+// alert's last check, for every alert not checked for about
+// sunshine.SearchAlertEvery, and queues an email (reminder kind
+// search_alert) to each person whose words match something new. It
+// returns how many emails it queued. Each alert is claimed first (its
+// check time moved on, committed), then checked in a transaction of its
+// own within searchAlertCheckTime: an alert whose check fails waits for
+// its next turn, the others go on, and the failures are returned
+// together.
 func (s *Store) CheckSearchAlerts(ctx context.Context) (queued int, err error) {
 	now := s.clock.Now()
 	var failed []error
 	for {
-		var a struct {
-			sunshine.SearchAlert
-			OrgID string        `db:"org_id"`
-			Role  sunshine.Role `db:"role"`
-		}
-		found := false
-		err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-			err := tx.GetContext(ctx, &a, `SELECT `+searchAlertColumns+`, a.org_id, u.role
-				FROM search_alerts a JOIN users u ON u.org_id = a.org_id AND u.id = a.user_id
-				WHERE a.checked_at <= $1 AND `+activeUser+`
-				ORDER BY a.checked_at, a.id LIMIT 1 FOR UPDATE OF a SKIP LOCKED`, now.Add(-sunshine.SearchAlertEvery))
-			if err != nil {
-				return translate(err, "search alert")
-			}
-			found = true
-			if _, err := tx.ExecContext(ctx, `UPDATE search_alerts SET checked_at = $2 WHERE id = $1`, a.ID, now); err != nil {
-				return translate(err, "search alert")
-			}
-			// The person's own view: their organization, their role.
-			actx := sunshine.WithPrincipal(ctx, sunshine.Principal{OrgID: a.OrgID, UserID: a.UserID, Role: a.Role})
-			hits, err := NewInTx(tx, s.clock).alertMatches(actx, a.Q)
-			if err != nil {
-				return err
-			}
-			fresh, err := s.markSeen(ctx, tx, a.ID, hits)
-			if err != nil || len(fresh) == 0 {
-				return err
-			}
-			n := SearchAlertNotice{AlertID: a.ID, Q: a.Q, Total: len(fresh), Hits: fresh[:min(len(fresh), SearchAlertListed)]}
-			payload, err := json.Marshal(n)
-			if err != nil {
-				return fmt.Errorf("store: search alert %s: %w", a.ID, err)
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO reminders (org_id, recipient_id, kind, due_on, occurrence, next_attempt_at, payload)
-				VALUES ($1, $2, 'search_alert', $3, $3, $4, $5)`, a.OrgID, a.UserID, deadline.DateOf(now.UTC()), now, string(payload)); err != nil {
-				return translate(err, "search alert email")
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE search_alerts SET last_sent_at = $2 WHERE id = $1`, a.ID, now); err != nil {
-				return translate(err, "search alert")
-			}
-			queued++
-			return nil
-		})
-		switch {
-		case sunshine.ErrorCode(err) == sunshine.ENotFound && !found:
+		var a alertClaim
+		err := sqlx.GetContext(ctx, s.q(), &a, `UPDATE search_alerts a SET checked_at = $2
+			FROM users u
+			WHERE a.id = (SELECT id FROM search_alerts WHERE checked_at <= $1
+					ORDER BY checked_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+				AND u.org_id = a.org_id AND u.id = a.user_id
+			RETURNING a.id, a.org_id, a.user_id, a.q, a.after_xid::text AS after_xid, a.after_seq, u.role, `+activeUser+` AS active`,
+			now.Add(-sunshine.SearchAlertEvery+searchAlertSlack), now)
+		if sunshine.ErrorCode(translate(err, "search alert")) == sunshine.ENotFound {
 			return queued, errors.Join(failed...)
-		case err != nil && !found:
-			return queued, errors.Join(append(failed, err)...)
-		case err != nil:
-			// This alert's check failed: it waits for its next hour, and
-			// the others are checked meanwhile. The job reports why.
+		}
+		if err != nil {
+			return queued, errors.Join(append(failed, translate(err, "search alert"))...)
+		}
+		cctx, cancel := context.WithTimeout(ctx, searchAlertCheckTime)
+		sent, err := s.checkSearchAlert(cctx, a)
+		cancel()
+		if err != nil {
 			failed = append(failed, fmt.Errorf("search alert %s: %w", a.ID, err))
-			if _, uerr := s.q().ExecContext(ctx, `UPDATE search_alerts SET checked_at = $2 WHERE id = $1`, a.ID, now); uerr != nil {
-				return queued, errors.Join(append(failed, translate(uerr, "search alert"))...)
-			}
+		}
+		if sent {
+			queued++
 		}
 		if err := ctx.Err(); err != nil {
 			return queued, errors.Join(append(failed, err)...)
@@ -281,8 +251,153 @@ func (s *Store) CheckSearchAlerts(ctx context.Context) (queued int, err error) {
 	}
 }
 
-// SearchAlertEmail returns what a search_alert email lists; an error once
-// it was sent, as sending clears it.
+// searchAlertSlack lets a check run at the planning run before its hour
+// is quite up, so that checks keep to about an hour (planning runs every
+// 15 minutes).
+const searchAlertSlack = 10 * time.Minute
+
+// alertClaim is a search alert claimed for its check.
+type alertClaim struct {
+	ID       string        `db:"id"`
+	OrgID    string        `db:"org_id"`
+	UserID   string        `db:"user_id"`
+	Q        string        `db:"q"`
+	AfterXID string        `db:"after_xid"`
+	AfterSeq int64         `db:"after_seq"`
+	Role     sunshine.Role `db:"role"`
+	Active   bool          `db:"active"`
+}
+
+// alertEvent is an event a check reads: what it is about, and whether
+// it is a document whose text is still being read.
+type alertEvent struct {
+	ID              string  `db:"id"`
+	Kind            string  `db:"kind"`
+	RequestID       string  `db:"request_id"`
+	CommunicationID *string `db:"communication_id"`
+	DocumentID      *string `db:"document_id"`
+	XID             string  `db:"xid"`
+	Seq             int64   `db:"seq"`
+	Reading         bool    `db:"reading"`
+}
+
+// checkSearchAlert reads the events after the alert's place whose
+// transactions ended (as webhooks do: none committed later can come before
+// them), compares what they are about with its words, and queues an email
+// of the matches it has not emailed. Its place stops at a document whose
+// text is still being read (for up to textWait), so that the document is
+// compared once it can be. A deactivated person's alert only moves on.
+func (s *Store) checkSearchAlert(ctx context.Context, a alertClaim) (sent bool, err error) {
+	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var h struct {
+			Horizon  string `db:"horizon"`
+			Restored bool   `db:"restored"`
+		}
+		if err := tx.GetContext(ctx, &h, `SELECT h.xmin::text AS horizon,
+				$1::xid8 > pg_snapshot_xmax(pg_current_snapshot()) AS restored FROM (`+eventHorizon+`) h`, a.AfterXID); err != nil {
+			return translate(err, "search alert events")
+		}
+		if h.Restored || !a.Active {
+			// Restored from another server (its place is past this one's
+			// transactions), or its person deactivated: it goes on from now.
+			_, err := tx.ExecContext(ctx, `UPDATE search_alerts SET after_xid = $2::xid8, after_seq = 0 WHERE id = $1`, a.ID, h.Horizon)
+			return translate(err, "search alert")
+		}
+		var ids alertObjects
+		placeXID, placeSeq, waiting := a.AfterXID, a.AfterSeq, false
+		for !waiting {
+			var evs []alertEvent
+			err := tx.SelectContext(ctx, &evs, `SELECT e.id, e.kind, e.request_id,
+					NULLIF(e.data->>'communication_id', '')::uuid AS communication_id, NULLIF(e.data->>'document_id', '')::uuid AS document_id,
+					e.xid::text AS xid, e.seq,
+					COALESCE(e.kind = 'document_added' AND d.text_status = 'pending' AND d.created_at > $6, FALSE) AS reading
+				FROM request_events e
+				LEFT JOIN documents d ON e.kind = 'document_added' AND d.org_id = e.org_id AND d.id = NULLIF(e.data->>'document_id', '')::uuid
+					AND d.deleted_at IS NULL
+				WHERE e.org_id = $1 AND e.xid IS NOT NULL AND (e.xid, e.seq) > ($2::xid8, $3::bigint) AND e.xid < $4::xid8
+					AND e.kind = ANY($5)
+				ORDER BY e.xid, e.seq LIMIT `+strconv.Itoa(alertEventsPage),
+				a.OrgID, placeXID, placeSeq, h.Horizon, alertEventKinds, s.clock.Now().Add(-textWait))
+			if err != nil {
+				return translate(err, "search alert events")
+			}
+			for _, e := range evs {
+				if e.Reading {
+					waiting = true
+					break
+				}
+				ids.add(e)
+				placeXID, placeSeq = e.XID, e.Seq
+			}
+			if len(evs) < alertEventsPage && !waiting {
+				// None is left before the horizon: the place moves to it.
+				placeXID, placeSeq = h.Horizon, 0
+				break
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE search_alerts SET after_xid = $2::xid8, after_seq = $3 WHERE id = $1`,
+			a.ID, placeXID, placeSeq); err != nil {
+			return translate(err, "search alert")
+		}
+		if ids.empty() {
+			return nil
+		}
+		// The person's own view: their organization, their role.
+		actx := sunshine.WithPrincipal(ctx, sunshine.Principal{OrgID: a.OrgID, UserID: a.UserID, Role: a.Role})
+		hits, err := NewInTx(tx, s.clock).matchesAmong(actx, a.Q, ids)
+		if err != nil {
+			return err
+		}
+		fresh, err := s.markSeen(ctx, tx, a.ID, hits)
+		if err != nil || len(fresh) == 0 {
+			return err
+		}
+		n := SearchAlertNotice{AlertID: a.ID, Q: a.Q, Total: len(fresh)}
+		for _, h := range fresh[:min(len(fresh), SearchAlertListed)] {
+			n.Keys = append(n.Keys, h.Key())
+		}
+		payload, err := json.Marshal(n)
+		if err != nil {
+			return fmt.Errorf("store: search alert %s: %w", a.ID, err)
+		}
+		now := s.clock.Now()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO reminders (org_id, recipient_id, kind, due_on, occurrence, next_attempt_at, payload)
+			VALUES ($1, $2, 'search_alert', $3, $3, $4, $5)`, a.OrgID, a.UserID, deadline.DateOf(now.UTC()), now, string(payload)); err != nil {
+			return translate(err, "search alert email")
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE search_alerts SET last_sent_at = $2 WHERE id = $1`, a.ID, now); err != nil {
+			return translate(err, "search alert")
+		}
+		sent = true
+		return nil
+	})
+	return sent, err
+}
+
+// alertObjects are what a check's events are about, by kind.
+type alertObjects struct {
+	requests, communications, documents, notes []string
+}
+
+func (o *alertObjects) add(e alertEvent) {
+	switch {
+	case e.Kind == string(sunshine.EventNoteAdded):
+		o.notes = append(o.notes, e.ID)
+	case e.DocumentID != nil:
+		o.documents = append(o.documents, *e.DocumentID)
+	case e.CommunicationID != nil:
+		o.communications = append(o.communications, *e.CommunicationID)
+	default:
+		o.requests = append(o.requests, e.RequestID)
+	}
+}
+
+func (o *alertObjects) empty() bool {
+	return len(o.requests)+len(o.communications)+len(o.documents)+len(o.notes) == 0
+}
+
+// SearchAlertEmail returns what a search_alert email lists, its matches
+// read again now (an error once it was sent, as sending clears it).
 func (s *Store) SearchAlertEmail(ctx context.Context, reminderID string) (*SearchAlertNotice, error) {
 	raw, err := s.linkPayload(ctx, reminderID, sunshine.ReminderSearchAlert)
 	if err != nil {
@@ -292,5 +407,30 @@ func (s *Store) SearchAlertEmail(ctx context.Context, reminderID string) (*Searc
 	if err := json.Unmarshal([]byte(raw), &n); err != nil {
 		return nil, fmt.Errorf("store: search alert email %s: %w", reminderID, err)
 	}
+	var ids alertObjects
+	for _, k := range n.Keys {
+		kind, id, _ := strings.Cut(k, ":")
+		switch kind {
+		case "request":
+			ids.requests = append(ids.requests, id)
+		case "communication":
+			ids.communications = append(ids.communications, id)
+		case "document":
+			ids.documents = append(ids.documents, id)
+		case "note":
+			ids.notes = append(ids.notes, id)
+		}
+	}
+	hits, err := s.matchesAmong(ctx, n.Q, ids)
+	if err != nil {
+		return nil, err
+	}
+	// In the order they were found.
+	order := make(map[string]int, len(n.Keys))
+	for i, k := range n.Keys {
+		order[k] = i
+	}
+	slices.SortFunc(hits, func(a, b SearchHit) int { return order[a.Key()] - order[b.Key()] })
+	n.Hits = hits
 	return &n, nil
 }

@@ -36,7 +36,7 @@ func (s *Server) handleSearchAlertCreate(c *gin.Context) {
 		s.showSearch(c, status, d)
 		return
 	}
-	s.redirectBack(c, searchPath(q)+"#alert", "Alert made: what newly matches these words is emailed to you, within the hour.")
+	s.redirectBack(c, searchPath(q)+"#alert", "Alert made: what newly matches these words is emailed to you (checked about every hour).")
 }
 
 // handleSearchAlertStop is POST /search/alerts/:id/stop: from the Search

@@ -19,7 +19,7 @@ func TestBrowser_SearchAlerts(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`form[role="search"] button[type="submit"]`)))
 	b.waitText("the results", "Results for “detainer”", "Detainer requests received in 2016")
 	b.do("follow the words", chromedp.Click(chromedp.CSS(`form[action="/search/alerts"] button`)))
-	b.waitText("the alert", "Alert made: what newly matches these words is emailed to you, within the hour.",
+	b.waitText("the alert", "Alert made: what newly matches these words is emailed to you (checked about every hour).",
 		"You have an alert for these words")
 	b.screenshot("search-alert")
 	b.do("open Settings", chromedp.Navigate(ls.url+"/settings#search-alerts"))

@@ -27,7 +27,7 @@ func TestSearchAlerts_Pages(t *testing.T) {
 	require.Contains(t, page, `<form method="post" action="/search/alerts"><input type="hidden" name="q" value="immigration"><button type="submit" class="secondary">Email me what newly matches</button>`)
 	loc := requireRedirect(t, b.post("/search/alerts", url.Values{"q": {"immigration"}}), "/search?q=immigration#alert")
 	page = body(b.get(withoutFragment(loc)))
-	require.Contains(t, page, "Alert made: what newly matches these words is emailed to you, within the hour.")
+	require.Contains(t, page, "Alert made: what newly matches these words is emailed to you (checked about every hour).")
 	require.Contains(t, page, "You have an alert for these words")
 	require.NotContains(t, page, "Email me what newly matches")
 	require.Contains(t, body(b.get("/search?q=IMMIGRATION")), "You have an alert for these words", "any letter case")
