@@ -558,7 +558,7 @@ func (j *Reminders) composeSearchAlert(ctx context.Context, c store.ClaimedRemin
 	if err != nil {
 		return msg, "", "", err
 	}
-	if len(n.Hits) == 0 {
+	if len(n.Hits) == 0 && n.Total == len(n.Keys) {
 		return msg, "", "what it found was removed, or no longer matches, before it could be sent", nil
 	}
 	d := mail.SearchAlertData{RecipientName: user.Name, OrgName: org.Name, Q: n.Q, More: n.Total - len(n.Keys),

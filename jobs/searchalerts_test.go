@@ -187,7 +187,8 @@ func TestSearchAlerts_OneFailingCheckHoldsNoneBack(t *testing.T) {
 	fake := &mail.Fake{}
 	r := b.runner(fake)
 	ctx := context.Background()
-	_, err := b.st.DB().ExecContext(ctx, `INSERT INTO search_alerts (org_id, user_id, q, checked_at) VALUES ($1, $2, ' ', $3)`,
+	_, err := b.st.DB().ExecContext(ctx, `INSERT INTO search_alerts (org_id, user_id, q, checked_at, after_xid)
+		VALUES ($1, $2, ' ', $3, pg_current_xact_id())`,
 		b.fx.Org.ID, b.fx.Admin.ID, b.clock.Now().Add(-2*time.Hour))
 	require.NoError(t, err)
 	_, err = b.st.CreateSearchAlert(b.fx.Ctx, "quokka")
@@ -276,4 +277,145 @@ func TestSearchAlerts_BackdatedAndReadLater(t *testing.T) {
 	require.Contains(t, emails()[1].Text, "release-1.pdf")
 	check(61 * time.Minute)
 	require.Len(t, emails(), 2, "nothing new")
+}
+
+// An edit is compared when it changes the text: new tags on a request that
+// matched before the alert send nothing; a new title that matches does. A
+// document still being read holds back nothing after it: it is compared
+// once read. An email whose listed matches were removed before it went
+// still tells of the others.
+func TestSearchAlerts_EditsWaitingDocumentsAndRemovals(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	fake := &mail.Fake{}
+	r := b.runner(fake)
+	ctx := context.Background()
+	before := &sunshine.Request{AgencyID: b.req.AgencyID, Title: "Quokka sightings", DeliveryMethod: sunshine.DeliveryEmail,
+		ReceivedOn: deadline.MustParseDate("2017-03-27")}
+	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, before))
+	_, err := b.st.CreateSearchAlert(b.fx.Ctx, "quokka")
+	require.NoError(t, err)
+	emails := func() (out []mail.Message) {
+		for _, m := range fake.Sent() {
+			if strings.Contains(m.Subject, " new match") {
+				out = append(out, m)
+			}
+		}
+		return out
+	}
+	check := func() {
+		t.Helper()
+		b.clock.Set(b.clock.Now().Add(61 * time.Minute))
+		_, _, err := r.Plan(ctx)
+		require.NoError(t, err)
+		_, err = r.Deliver(ctx)
+		require.NoError(t, err)
+	}
+
+	tags := []string{"wildlife"}
+	_, err = b.st.UpdateRequest(b.fx.Ctx, before.ID, sunshine.RequestUpdate{Tags: &tags})
+	require.NoError(t, err)
+	doc, err := b.st.CreateDocument(b.fx.Ctx, store.NewDocument{RequestID: b.req.ID, Filename: "scan-7.pdf",
+		ContentType: "application/pdf", Content: strings.NewReader("%PDF-1.4 not read yet")})
+	require.NoError(t, err)
+	_, err = b.st.AddNote(b.fx.Ctx, b.req.ID, "A quokka in the lobby, again.")
+	require.NoError(t, err)
+	check()
+	require.Len(t, emails(), 1, "the note, not held back by the document being read")
+	require.Equal(t, "1 new match for “quokka” in ndlon", emails()[0].Subject)
+	require.Contains(t, emails()[0].Text, "quokka in the lobby, again")
+	require.NotContains(t, emails()[0].Text, "Quokka sightings", "new tags are no new text")
+
+	title := "Quokka sightings, 2016 and 2017"
+	_, err = b.st.UpdateRequest(b.fx.Ctx, before.ID, sunshine.RequestUpdate{Title: &title})
+	require.NoError(t, err)
+	require.NoError(t, b.st.SetDocumentText(b.fx.Ctx, doc.ID, "extracted", "Page 1: quokka census.", ""))
+	check()
+	require.Len(t, emails(), 2)
+	require.Equal(t, "2 new matches for “quokka” in ndlon", emails()[1].Subject)
+	require.Contains(t, emails()[1].Text, "Quokka sightings, 2016 and 2017", "its new title")
+	require.Contains(t, emails()[1].Text, "scan-7.pdf", "read now")
+
+	// 22 new notes; the 20 listed are removed before the email goes (the
+	// request's own removal takes them): the other 2 are still told of.
+	other := &sunshine.Request{AgencyID: b.req.AgencyID, Title: "Zoo permits", DeliveryMethod: sunshine.DeliveryEmail,
+		ReceivedOn: deadline.MustParseDate("2017-03-27")}
+	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, other))
+	var comms []string
+	for i := range 22 {
+		c, _, err := b.st.CreateCommunication(b.fx.Ctx, other.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
+			Direction: "in", Channel: "email", Kind: sunshine.KindOther, OccurredOn: deadline.MustParseDate("2017-03-27"),
+			Subject: "Quokka permit " + strings.Repeat("i", i+1)}})
+		require.NoError(t, err)
+		comms = append(comms, c.ID)
+	}
+	b.clock.Set(b.clock.Now().Add(61 * time.Minute))
+	_, _, err = r.Plan(ctx)
+	require.NoError(t, err)
+	for _, id := range comms[:20] {
+		_, err := b.st.DeleteCommunication(b.fx.Ctx, id, "logged twice")
+		require.NoError(t, err)
+	}
+	_, err = r.Deliver(ctx)
+	require.NoError(t, err)
+	require.Len(t, emails(), 3)
+	require.Equal(t, "2 new matches for “quokka” in ndlon", emails()[2].Subject)
+	require.Contains(t, emails()[2].Text, "And 2 more")
+}
+
+// Restored into another server, an alert goes on from its next check:
+// what the dump held is not compared again, what happens after is.
+func TestSearchAlerts_AfterARestore(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	fake := &mail.Fake{}
+	r := b.runner(fake)
+	ctx := context.Background()
+	alert, err := b.st.CreateSearchAlert(b.fx.Ctx, "quokka")
+	require.NoError(t, err)
+	dumped, err := b.st.AddNote(b.fx.Ctx, b.req.ID, "A quokka, in the dump.")
+	require.NoError(t, err)
+	// The old server was further on: the alert's place, and the dump's
+	// note, are past this one's transactions (the note a little).
+	_, err = b.st.DB().ExecContext(ctx, `UPDATE search_alerts
+		SET after_xid = (pg_current_xact_id()::text::bigint + 1000000)::text::xid8 WHERE id = $1`, alert.ID)
+	require.NoError(t, err)
+	// (The timeline is append-only: the test's own database lifts that
+	// for this one change.)
+	tx, err := b.st.DB().BeginTxx(ctx, nil)
+	require.NoError(t, err)
+	for _, q := range []string{`ALTER TABLE request_events DISABLE TRIGGER request_events_no_update`,
+		`UPDATE request_events SET xid = (pg_current_xact_id()::text::bigint + 40)::text::xid8 WHERE id = '` + dumped.ID + `'`,
+		`ALTER TABLE request_events ENABLE TRIGGER request_events_no_update`} {
+		_, err = tx.ExecContext(ctx, q)
+		require.NoError(t, err)
+	}
+	require.NoError(t, tx.Commit())
+	check := func() []string {
+		t.Helper()
+		b.clock.Set(b.clock.Now().Add(61 * time.Minute))
+		_, _, err := r.Plan(ctx)
+		require.NoError(t, err)
+		_, err = r.Deliver(ctx)
+		require.NoError(t, err)
+		var out []string
+		for _, m := range fake.Sent() {
+			if strings.Contains(m.Subject, " new match") {
+				out = append(out, m.Text)
+			}
+		}
+		return out
+	}
+	require.Empty(t, check(), "the dump's note is not new")
+	// This server's transactions pass the dump's note.
+	for range 50 {
+		_, err := b.st.DB().ExecContext(ctx, `SELECT pg_current_xact_id()`)
+		require.NoError(t, err)
+	}
+	_, err = b.st.AddNote(b.fx.Ctx, b.req.ID, "A quokka, after the restore.")
+	require.NoError(t, err)
+	got := check()
+	require.Len(t, got, 1)
+	require.Contains(t, got[0], "quokka, after the restore")
+	require.NotContains(t, got[0], "in the dump")
 }

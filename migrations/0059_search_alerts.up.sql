@@ -12,8 +12,11 @@ CREATE TABLE search_alerts (
     -- Its place in the organization's events (as a webhook's): what was
     -- filed, logged, uploaded, noted or edited after it is compared with
     -- the words at the next check.
-    after_xid    xid8 NOT NULL DEFAULT pg_current_xact_id(),
+    after_xid    xid8 NOT NULL,
     after_seq    bigint NOT NULL DEFAULT 0,
+    -- Events at or below it are never read (after a restore from another
+    -- server, as a webhook's floor_seq).
+    floor_seq    bigint NOT NULL DEFAULT 0,
     UNIQUE (org_id, id),
     FOREIGN KEY (org_id, user_id) REFERENCES users (org_id, id) ON DELETE CASCADE
 );
@@ -28,6 +31,14 @@ CREATE TABLE search_alert_hits (
     alert_id uuid NOT NULL REFERENCES search_alerts (id) ON DELETE CASCADE,
     hit      text NOT NULL,
     PRIMARY KEY (alert_id, hit)
+);
+
+-- Documents an alert met while their text was still being read: compared
+-- once it is read (or a day after their upload, by their names).
+CREATE TABLE search_alert_pending (
+    alert_id    uuid NOT NULL REFERENCES search_alerts (id) ON DELETE CASCADE,
+    document_id uuid NOT NULL,
+    PRIMARY KEY (alert_id, document_id)
 );
 
 ALTER TABLE reminders DROP CONSTRAINT reminders_kind_check;

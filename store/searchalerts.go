@@ -57,10 +57,10 @@ func (s *Store) CreateSearchAlert(ctx context.Context, q string) (*sunshine.Sear
 		case n >= sunshine.MaxSearchAlerts:
 			return sunshine.FieldInvalid("q", "cannot be followed: you have %d search alerts, the most a person may have (stop one first)", sunshine.MaxSearchAlerts)
 		}
-		// Its place is now: what happens from here on is compared with
-		// its words.
-		err := tx.GetContext(ctx, &id, `INSERT INTO search_alerts (org_id, user_id, q, created_at, checked_at)
-			VALUES ($1, $2, $3, $4, $4) RETURNING id`, p.OrgID, p.UserID, q, s.clock.Now())
+		// Its place is the horizon: work in flight as it is made (a
+		// transaction not ended yet) is compared too, rather than lost.
+		err := tx.GetContext(ctx, &id, `INSERT INTO search_alerts (org_id, user_id, q, created_at, checked_at, after_xid)
+			SELECT $1, $2, $3, $4, $4, h.xmin FROM (`+eventHorizon+`) h RETURNING id`, p.OrgID, p.UserID, q, s.clock.Now())
 		return translate(err, "search alert")
 	})
 	if err != nil {
@@ -228,7 +228,8 @@ func (s *Store) CheckSearchAlerts(ctx context.Context) (queued int, err error) {
 			WHERE a.id = (SELECT id FROM search_alerts WHERE checked_at <= $1
 					ORDER BY checked_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
 				AND u.org_id = a.org_id AND u.id = a.user_id
-			RETURNING a.id, a.org_id, a.user_id, a.q, a.after_xid::text AS after_xid, a.after_seq, u.role, `+activeUser+` AS active`,
+			RETURNING a.id, a.org_id, a.user_id, a.q, a.after_xid::text AS after_xid, a.after_seq, a.floor_seq, u.role,
+				`+activeUser+` AS active, a.checked_at AS claimed_at`,
 			now.Add(-sunshine.SearchAlertEvery+searchAlertSlack), now)
 		if sunshine.ErrorCode(translate(err, "search alert")) == sunshine.ENotFound {
 			return queued, errors.Join(failed...)
@@ -237,8 +238,15 @@ func (s *Store) CheckSearchAlerts(ctx context.Context) (queued int, err error) {
 			return queued, errors.Join(append(failed, translate(err, "search alert"))...)
 		}
 		cctx, cancel := context.WithTimeout(ctx, searchAlertCheckTime)
-		sent, err := s.checkSearchAlert(cctx, a)
+		sent, more, err := s.checkSearchAlert(cctx, a)
 		cancel()
+		if more && err == nil {
+			// It read as much as one check may: due again at the next run.
+			if _, err := s.q().ExecContext(ctx, `UPDATE search_alerts SET checked_at = $2 WHERE id = $1`,
+				a.ID, a.Claimed.Add(-sunshine.SearchAlertEvery)); err != nil {
+				failed = append(failed, translate(err, "search alert"))
+			}
+		}
 		if err != nil {
 			failed = append(failed, fmt.Errorf("search alert %s: %w", a.ID, err))
 		}
@@ -264,8 +272,10 @@ type alertClaim struct {
 	Q        string        `db:"q"`
 	AfterXID string        `db:"after_xid"`
 	AfterSeq int64         `db:"after_seq"`
+	FloorSeq int64         `db:"floor_seq"`
 	Role     sunshine.Role `db:"role"`
 	Active   bool          `db:"active"`
+	Claimed  time.Time     `db:"claimed_at"`
 }
 
 // alertEvent is an event a check reads: what it is about, and whether
@@ -281,13 +291,39 @@ type alertEvent struct {
 	Reading         bool    `db:"reading"`
 }
 
-// checkSearchAlert reads the events after the alert's place whose
+// alertPagesPerCheck bounds the events one check reads (a bulk import, a
+// long outage): the rest are read at the next planning run.
+const alertPagesPerCheck = 20
+
+// alertEvents reads the events of an alert's kinds after a place whose
 // transactions ended (as webhooks do: none committed later can come before
-// them), compares what they are about with its words, and queues an email
-// of the matches it has not emailed. Its place stops at a document whose
-// text is still being read (for up to textWait), so that the document is
-// compared once it can be. A deactivated person's alert only moves on.
-func (s *Store) checkSearchAlert(ctx context.Context, a alertClaim) (sent bool, err error) {
+// them), above the alert's floor. A request's edit counts when its text
+// changed (title, description, tracking number), a communication's when
+// its subject or body did; a document still being read (uploaded within
+// textWait) is marked reading.
+const alertEvents = `SELECT e.id, e.kind, e.request_id,
+		NULLIF(e.data->>'communication_id', '')::uuid AS communication_id, NULLIF(e.data->>'document_id', '')::uuid AS document_id,
+		e.xid::text AS xid, e.seq,
+		COALESCE(e.kind = 'document_added' AND d.text_status = 'pending' AND d.created_at > $7, FALSE) AS reading
+	FROM request_events e
+	LEFT JOIN documents d ON e.kind = 'document_added' AND d.org_id = e.org_id AND d.id = NULLIF(e.data->>'document_id', '')::uuid
+		AND d.deleted_at IS NULL
+	WHERE e.org_id = $1 AND e.xid IS NOT NULL AND (e.xid, e.seq) > ($2::xid8, $3::bigint) AND e.xid < $4::xid8
+		AND e.seq > $5 AND e.kind = ANY($6)
+		AND (e.kind <> 'updated' OR e.data ?| ARRAY['title', 'description', 'tracking_number'])
+		AND (e.kind <> 'communication_edited' OR NOT EXISTS (SELECT 1 FROM communications c
+			WHERE c.org_id = e.org_id AND c.id = NULLIF(e.data->>'communication_id', '')::uuid
+				AND c.subject IS NOT DISTINCT FROM e.data->'previous'->>'subject' AND c.body IS NOT DISTINCT FROM e.data->'previous'->>'body'))
+	ORDER BY e.xid, e.seq LIMIT `
+
+// checkSearchAlert compares with the alert's words what the events after
+// its place are about, and queues an email of the matches it has not
+// emailed. A document whose text is still being read waits in
+// search_alert_pending, compared once it is read (or a day after its
+// upload, by its name), while the place moves on. A deactivated person's
+// alert, or one restored from another server, only moves to now. more:
+// it read as many events as one check may, and more are left.
+func (s *Store) checkSearchAlert(ctx context.Context, a alertClaim) (sent, more bool, err error) {
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
 		var h struct {
 			Horizon  string `db:"horizon"`
@@ -298,46 +334,65 @@ func (s *Store) checkSearchAlert(ctx context.Context, a alertClaim) (sent bool, 
 			return translate(err, "search alert events")
 		}
 		if h.Restored || !a.Active {
-			// Restored from another server (its place is past this one's
-			// transactions), or its person deactivated: it goes on from now.
-			_, err := tx.ExecContext(ctx, `UPDATE search_alerts SET after_xid = $2::xid8, after_seq = 0 WHERE id = $1`, a.ID, h.Horizon)
+			// The events of a restored dump keep the old server's IDs,
+			// above this one's for a while: the floor keeps them out.
+			_, err := tx.ExecContext(ctx, `UPDATE search_alerts SET after_xid = $2::xid8, after_seq = 0,
+					floor_seq = CASE WHEN $3 THEN `+latestSeq+` ELSE floor_seq END
+				WHERE id = $1 AND ((after_xid, after_seq) < ($2::xid8, 0) OR $3)`, a.ID, h.Horizon, h.Restored)
 			return translate(err, "search alert")
 		}
-		var ids alertObjects
-		placeXID, placeSeq, waiting := a.AfterXID, a.AfterSeq, false
-		for !waiting {
+		ids := alertObjects{}
+		place := [2]any{a.AfterXID, a.AfterSeq}
+		for page := 0; ; page++ {
+			if page == alertPagesPerCheck {
+				more = true
+				break
+			}
 			var evs []alertEvent
-			err := tx.SelectContext(ctx, &evs, `SELECT e.id, e.kind, e.request_id,
-					NULLIF(e.data->>'communication_id', '')::uuid AS communication_id, NULLIF(e.data->>'document_id', '')::uuid AS document_id,
-					e.xid::text AS xid, e.seq,
-					COALESCE(e.kind = 'document_added' AND d.text_status = 'pending' AND d.created_at > $6, FALSE) AS reading
-				FROM request_events e
-				LEFT JOIN documents d ON e.kind = 'document_added' AND d.org_id = e.org_id AND d.id = NULLIF(e.data->>'document_id', '')::uuid
-					AND d.deleted_at IS NULL
-				WHERE e.org_id = $1 AND e.xid IS NOT NULL AND (e.xid, e.seq) > ($2::xid8, $3::bigint) AND e.xid < $4::xid8
-					AND e.kind = ANY($5)
-				ORDER BY e.xid, e.seq LIMIT `+strconv.Itoa(alertEventsPage),
-				a.OrgID, placeXID, placeSeq, h.Horizon, alertEventKinds, s.clock.Now().Add(-textWait))
-			if err != nil {
+			if err := tx.SelectContext(ctx, &evs, alertEvents+strconv.Itoa(alertEventsPage), a.OrgID, place[0], place[1],
+				h.Horizon, a.FloorSeq, alertEventKinds, s.clock.Now().Add(-textWait)); err != nil {
 				return translate(err, "search alert events")
 			}
 			for _, e := range evs {
 				if e.Reading {
-					waiting = true
-					break
+					if _, err := tx.ExecContext(ctx, `INSERT INTO search_alert_pending (alert_id, document_id) VALUES ($1, $2)
+						ON CONFLICT DO NOTHING`, a.ID, *e.DocumentID); err != nil {
+						return translate(err, "search alert")
+					}
+				} else {
+					ids.add(e)
 				}
-				ids.add(e)
-				placeXID, placeSeq = e.XID, e.Seq
+				place = [2]any{e.XID, e.Seq}
 			}
-			if len(evs) < alertEventsPage && !waiting {
-				// None is left before the horizon: the place moves to it.
-				placeXID, placeSeq = h.Horizon, 0
+			if len(evs) < alertEventsPage {
+				// None is left before the horizon: the place moves there
+				// (forward only: an older transaction may still run).
+				place = [2]any{h.Horizon, int64(0)}
 				break
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE search_alerts SET after_xid = $2::xid8, after_seq = $3 WHERE id = $1`,
-			a.ID, placeXID, placeSeq); err != nil {
+		res, err := tx.ExecContext(ctx, `UPDATE search_alerts SET after_xid = $2::xid8, after_seq = $3
+			WHERE id = $1 AND (after_xid, after_seq) < ($2::xid8, $3)`, a.ID, place[0], place[1])
+		if err != nil {
 			return translate(err, "search alert")
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			var exists bool
+			if err := tx.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM search_alerts WHERE id = $1)`, a.ID); err != nil || !exists {
+				return translate(err, "search alert") // stopped meanwhile: nothing to send
+			}
+		}
+		// Documents waiting for their text that are read (or failed, or
+		// waited a day) now.
+		var read []string
+		if err := tx.SelectContext(ctx, &read, `DELETE FROM search_alert_pending p WHERE p.alert_id = $1 AND NOT EXISTS (
+				SELECT 1 FROM documents d WHERE d.id = p.document_id AND d.deleted_at IS NULL AND d.text_status = 'pending'
+					AND d.created_at > $2)
+			RETURNING p.document_id`, a.ID, s.clock.Now().Add(-textWait)); err != nil {
+			return translate(err, "search alert")
+		}
+		for _, d := range read {
+			ids.addKey("document", d)
 		}
 		if ids.empty() {
 			return nil
@@ -348,6 +403,7 @@ func (s *Store) checkSearchAlert(ctx context.Context, a alertClaim) (sent bool, 
 		if err != nil {
 			return err
 		}
+		ids.sort(hits)
 		fresh, err := s.markSeen(ctx, tx, a.ID, hits)
 		if err != nil || len(fresh) == 0 {
 			return err
@@ -371,29 +427,56 @@ func (s *Store) checkSearchAlert(ctx context.Context, a alertClaim) (sent bool, 
 		sent = true
 		return nil
 	})
-	return sent, err
+	return sent, more, err
 }
 
-// alertObjects are what a check's events are about, by kind.
+// alertObjects are what a check's events are about, by kind, and the
+// order they came in.
 type alertObjects struct {
 	requests, communications, documents, notes []string
+	order                                      map[string]int // by SearchHit.Key
 }
 
 func (o *alertObjects) add(e alertEvent) {
 	switch {
 	case e.Kind == string(sunshine.EventNoteAdded):
-		o.notes = append(o.notes, e.ID)
+		o.addKey("note", e.ID)
 	case e.DocumentID != nil:
-		o.documents = append(o.documents, *e.DocumentID)
+		o.addKey("document", *e.DocumentID)
 	case e.CommunicationID != nil:
-		o.communications = append(o.communications, *e.CommunicationID)
+		o.addKey("communication", *e.CommunicationID)
 	default:
-		o.requests = append(o.requests, e.RequestID)
+		o.addKey("request", e.RequestID)
 	}
 }
 
-func (o *alertObjects) empty() bool {
-	return len(o.requests)+len(o.communications)+len(o.documents)+len(o.notes) == 0
+// addKey adds the object kind:id once.
+func (o *alertObjects) addKey(kind, id string) {
+	key := kind + ":" + id
+	if o.order == nil {
+		o.order = map[string]int{}
+	}
+	if _, ok := o.order[key]; ok {
+		return
+	}
+	o.order[key] = len(o.order)
+	switch kind {
+	case "request":
+		o.requests = append(o.requests, id)
+	case "communication":
+		o.communications = append(o.communications, id)
+	case "document":
+		o.documents = append(o.documents, id)
+	case "note":
+		o.notes = append(o.notes, id)
+	}
+}
+
+func (o *alertObjects) empty() bool { return len(o.order) == 0 }
+
+// sort puts hits in the order their objects came in.
+func (o *alertObjects) sort(hits []SearchHit) {
+	slices.SortStableFunc(hits, func(a, b SearchHit) int { return o.order[a.Key()] - o.order[b.Key()] })
 }
 
 // SearchAlertEmail returns what a search_alert email lists, its matches
@@ -410,27 +493,13 @@ func (s *Store) SearchAlertEmail(ctx context.Context, reminderID string) (*Searc
 	var ids alertObjects
 	for _, k := range n.Keys {
 		kind, id, _ := strings.Cut(k, ":")
-		switch kind {
-		case "request":
-			ids.requests = append(ids.requests, id)
-		case "communication":
-			ids.communications = append(ids.communications, id)
-		case "document":
-			ids.documents = append(ids.documents, id)
-		case "note":
-			ids.notes = append(ids.notes, id)
-		}
+		ids.addKey(kind, id)
 	}
 	hits, err := s.matchesAmong(ctx, n.Q, ids)
 	if err != nil {
 		return nil, err
 	}
-	// In the order they were found.
-	order := make(map[string]int, len(n.Keys))
-	for i, k := range n.Keys {
-		order[k] = i
-	}
-	slices.SortFunc(hits, func(a, b SearchHit) int { return order[a.Key()] - order[b.Key()] })
+	ids.sort(hits) // in the order they were found
 	n.Hits = hits
 	return &n, nil
 }

@@ -89,7 +89,9 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 			return translate(err, "transaction")
 		}
 		if err := fn(s.tx); err != nil {
-			if _, rbErr := s.tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+name); rbErr != nil {
+			// Even when ctx ended (fn timed out): the outer transaction
+			// must not be left aborted.
+			if _, rbErr := s.tx.ExecContext(context.WithoutCancel(ctx), "ROLLBACK TO SAVEPOINT "+name); rbErr != nil {
 				return errors.Join(err, rbErr)
 			}
 			return err
