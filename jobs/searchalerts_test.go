@@ -10,6 +10,7 @@ import (
 
 	sunshine "github.com/sunshine-records/sunshine"
 	"github.com/sunshine-records/sunshine/deadline"
+	"github.com/sunshine-records/sunshine/jobs"
 	"github.com/sunshine-records/sunshine/mail"
 	"github.com/sunshine-records/sunshine/mail/mailtest"
 	"github.com/sunshine-records/sunshine/store"
@@ -146,31 +147,67 @@ func TestSearchAlerts_OverSMTP(t *testing.T) {
 	require.Equal(t, sunshine.ENotFound, sunshine.ErrorCode(err))
 }
 
+// alertRun runs the reminder jobs with a fake mailer, for the search
+// alerts' emails.
+type alertRun struct {
+	t    *testing.T
+	b    bundle
+	r    *jobs.Reminders
+	fake *mail.Fake
+}
+
+func newAlertRun(t *testing.T, b bundle) *alertRun {
+	fake := &mail.Fake{}
+	return &alertRun{t: t, b: b, r: b.runner(fake), fake: fake}
+}
+
+// plan checks the alerts after the clock moved on by after.
+func (a *alertRun) plan(after time.Duration) {
+	a.t.Helper()
+	a.b.clock.Set(a.b.clock.Now().Add(after))
+	_, _, err := a.r.Plan(context.Background())
+	require.NoError(a.t, err)
+}
+
+// deliver sends what is owed.
+func (a *alertRun) deliver() {
+	a.t.Helper()
+	_, err := a.r.Deliver(context.Background())
+	require.NoError(a.t, err)
+}
+
+// check plans after the clock moved on by after, and delivers.
+func (a *alertRun) check(after time.Duration) {
+	a.t.Helper()
+	a.plan(after)
+	a.deliver()
+}
+
+// emails are the search alerts' emails sent so far (reminders and
+// digests aside), oldest first.
+func (a *alertRun) emails() (out []mail.Message) {
+	for _, m := range a.fake.Sent() {
+		if strings.Contains(m.Subject, " new match") {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
 // More new matches than an email lists are counted: all of them, not the
 // candidates a search ranks.
 func TestSearchAlerts_ManyMatches(t *testing.T) {
 	t.Parallel()
 	b := sacramento(t)
-	fake := &mail.Fake{}
-	r := b.runner(fake)
-	ctx := context.Background()
+	run := newAlertRun(t, b)
 	_, err := b.st.CreateSearchAlert(b.fx.Ctx, "quokka")
 	require.NoError(t, err)
 	for i := range 230 {
 		_, err := b.st.AddNote(b.fx.Ctx, b.req.ID, "A quokka sighting, number "+strings.Repeat("I", i%7+1))
 		require.NoError(t, err)
 	}
-	b.clock.Set(b.clock.Now().Add(61 * time.Minute))
-	_, _, err = r.Plan(ctx)
-	require.NoError(t, err)
-	_, err = r.Deliver(ctx)
-	require.NoError(t, err)
-	var sent []mail.Message
-	for _, m := range fake.Sent() {
-		if strings.Contains(m.Subject, "quokka") {
-			sent = append(sent, m)
-		}
-	}
+	run.check(61 * time.Minute)
+	sent := run.emails()
 	require.Len(t, sent, 1)
 	// Every one is counted, however common the word; 20 are listed.
 	require.Equal(t, "230 new matches for “quokka” in ndlon", sent[0].Subject)
@@ -184,8 +221,7 @@ func TestSearchAlerts_ManyMatches(t *testing.T) {
 func TestSearchAlerts_OneFailingCheckHoldsNoneBack(t *testing.T) {
 	t.Parallel()
 	b := sacramento(t)
-	fake := &mail.Fake{}
-	r := b.runner(fake)
+	run := newAlertRun(t, b)
 	ctx := context.Background()
 	_, err := b.st.DB().ExecContext(ctx, `INSERT INTO search_alerts (org_id, user_id, q, checked_at, after_xid)
 		VALUES ($1, $2, ' ', $3, pg_current_xact_id())`,
@@ -196,18 +232,10 @@ func TestSearchAlerts_OneFailingCheckHoldsNoneBack(t *testing.T) {
 	_, err = b.st.AddNote(b.fx.Ctx, b.req.ID, "A quokka at the records office.")
 	require.NoError(t, err)
 
-	b.clock.Set(b.clock.Now().Add(61 * time.Minute))
-	_, _, err = r.Plan(ctx)
-	require.NoError(t, err, "logged, not the planning's failure")
-	_, err = r.Deliver(ctx)
-	require.NoError(t, err)
-	var subjects []string
-	for _, m := range fake.Sent() {
-		if strings.Contains(m.Subject, " new match") {
-			subjects = append(subjects, m.Subject)
-		}
-	}
-	require.Equal(t, []string{"1 new match for “quokka” in ndlon"}, subjects, "the other alert was checked")
+	run.check(61 * time.Minute) // the failure is logged, not the planning's
+	sent := run.emails()
+	require.Len(t, sent, 1, "the other alert was checked")
+	require.Equal(t, "1 new match for “quokka” in ndlon", sent[0].Subject)
 
 	var checked time.Time
 	require.NoError(t, b.st.DB().GetContext(ctx, &checked, `SELECT checked_at FROM search_alerts WHERE q = ' '`))
@@ -221,9 +249,7 @@ func TestSearchAlerts_OneFailingCheckHoldsNoneBack(t *testing.T) {
 func TestSearchAlerts_BackdatedAndReadLater(t *testing.T) {
 	t.Parallel()
 	b := sacramento(t)
-	fake := &mail.Fake{}
-	r := b.runner(fake)
-	ctx := context.Background()
+	run := newAlertRun(t, b)
 	b.clock.Set(at("2017-05-01"))
 	// Many newer matches, from before the alert: the old-dated new ones
 	// are not behind them.
@@ -247,36 +273,20 @@ func TestSearchAlerts_BackdatedAndReadLater(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "pending", doc.TextStatus)
 
-	emails := func() (out []mail.Message) {
-		for _, m := range fake.Sent() {
-			if strings.Contains(m.Subject, " new match") {
-				out = append(out, m)
-			}
-		}
-		return out
-	}
-	check := func(after time.Duration) {
-		t.Helper()
-		b.clock.Set(b.clock.Now().Add(after))
-		_, _, err := r.Plan(ctx)
-		require.NoError(t, err)
-		_, err = r.Deliver(ctx)
-		require.NoError(t, err)
-	}
-	check(61 * time.Minute)
-	require.Len(t, emails(), 1)
-	require.Equal(t, "2 new matches for “detainer” in ndlon", emails()[0].Subject)
-	require.Contains(t, emails()[0].Text, "The March detainer letter, found")
-	require.Contains(t, emails()[0].Text, "Detainer policy (filed on paper in 2015)")
+	run.check(61 * time.Minute)
+	require.Len(t, run.emails(), 1)
+	require.Equal(t, "2 new matches for “detainer” in ndlon", run.emails()[0].Subject)
+	require.Contains(t, run.emails()[0].Text, "The March detainer letter, found")
+	require.Contains(t, run.emails()[0].Text, "Detainer policy (filed on paper in 2015)")
 
 	// Its text read: the document is compared, once.
 	require.NoError(t, b.st.SetDocumentText(b.fx.Ctx, doc.ID, "extracted", "Page 3: the detainer request of 4 May.", ""))
-	check(61 * time.Minute)
-	require.Len(t, emails(), 2)
-	require.Equal(t, "1 new match for “detainer” in ndlon", emails()[1].Subject)
-	require.Contains(t, emails()[1].Text, "release-1.pdf")
-	check(61 * time.Minute)
-	require.Len(t, emails(), 2, "nothing new")
+	run.check(61 * time.Minute)
+	require.Len(t, run.emails(), 2)
+	require.Equal(t, "1 new match for “detainer” in ndlon", run.emails()[1].Subject)
+	require.Contains(t, run.emails()[1].Text, "release-1.pdf")
+	run.check(61 * time.Minute)
+	require.Len(t, run.emails(), 2, "nothing new")
 }
 
 // An edit is compared when it changes the text: new tags on a request that
@@ -287,30 +297,12 @@ func TestSearchAlerts_BackdatedAndReadLater(t *testing.T) {
 func TestSearchAlerts_EditsWaitingDocumentsAndRemovals(t *testing.T) {
 	t.Parallel()
 	b := sacramento(t)
-	fake := &mail.Fake{}
-	r := b.runner(fake)
-	ctx := context.Background()
+	run := newAlertRun(t, b)
 	before := &sunshine.Request{AgencyID: b.req.AgencyID, Title: "Quokka sightings", DeliveryMethod: sunshine.DeliveryEmail,
 		ReceivedOn: deadline.MustParseDate("2017-03-27")}
 	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, before))
 	_, err := b.st.CreateSearchAlert(b.fx.Ctx, "quokka")
 	require.NoError(t, err)
-	emails := func() (out []mail.Message) {
-		for _, m := range fake.Sent() {
-			if strings.Contains(m.Subject, " new match") {
-				out = append(out, m)
-			}
-		}
-		return out
-	}
-	check := func() {
-		t.Helper()
-		b.clock.Set(b.clock.Now().Add(61 * time.Minute))
-		_, _, err := r.Plan(ctx)
-		require.NoError(t, err)
-		_, err = r.Deliver(ctx)
-		require.NoError(t, err)
-	}
 
 	tags := []string{"wildlife"}
 	_, err = b.st.UpdateRequest(b.fx.Ctx, before.ID, sunshine.RequestUpdate{Tags: &tags})
@@ -320,21 +312,21 @@ func TestSearchAlerts_EditsWaitingDocumentsAndRemovals(t *testing.T) {
 	require.NoError(t, err)
 	_, err = b.st.AddNote(b.fx.Ctx, b.req.ID, "A quokka in the lobby, again.")
 	require.NoError(t, err)
-	check()
-	require.Len(t, emails(), 1, "the note, not held back by the document being read")
-	require.Equal(t, "1 new match for “quokka” in ndlon", emails()[0].Subject)
-	require.Contains(t, emails()[0].Text, "quokka in the lobby, again")
-	require.NotContains(t, emails()[0].Text, "Quokka sightings", "new tags are no new text")
+	run.check(61 * time.Minute)
+	require.Len(t, run.emails(), 1, "the note, not held back by the document being read")
+	require.Equal(t, "1 new match for “quokka” in ndlon", run.emails()[0].Subject)
+	require.Contains(t, run.emails()[0].Text, "quokka in the lobby, again")
+	require.NotContains(t, run.emails()[0].Text, "Quokka sightings", "new tags are no new text")
 
 	title := "Quokka sightings, 2016 and 2017"
 	_, err = b.st.UpdateRequest(b.fx.Ctx, before.ID, sunshine.RequestUpdate{Title: &title})
 	require.NoError(t, err)
 	require.NoError(t, b.st.SetDocumentText(b.fx.Ctx, doc.ID, "extracted", "Page 1: quokka census.", ""))
-	check()
-	require.Len(t, emails(), 2)
-	require.Equal(t, "2 new matches for “quokka” in ndlon", emails()[1].Subject)
-	require.Contains(t, emails()[1].Text, "Quokka sightings, 2016 and 2017", "its new title")
-	require.Contains(t, emails()[1].Text, "scan-7.pdf", "read now")
+	run.check(61 * time.Minute)
+	require.Len(t, run.emails(), 2)
+	require.Equal(t, "2 new matches for “quokka” in ndlon", run.emails()[1].Subject)
+	require.Contains(t, run.emails()[1].Text, "Quokka sightings, 2016 and 2017", "its new title")
+	require.Contains(t, run.emails()[1].Text, "scan-7.pdf", "read now")
 
 	// 22 new notes; the 20 listed are removed before the email goes (the
 	// request's own removal takes them): the other 2 are still told of.
@@ -349,18 +341,15 @@ func TestSearchAlerts_EditsWaitingDocumentsAndRemovals(t *testing.T) {
 		require.NoError(t, err)
 		comms = append(comms, c.ID)
 	}
-	b.clock.Set(b.clock.Now().Add(61 * time.Minute))
-	_, _, err = r.Plan(ctx)
-	require.NoError(t, err)
+	run.plan(61 * time.Minute)
 	for _, id := range comms[:20] {
 		_, err := b.st.DeleteCommunication(b.fx.Ctx, id, "logged twice")
 		require.NoError(t, err)
 	}
-	_, err = r.Deliver(ctx)
-	require.NoError(t, err)
-	require.Len(t, emails(), 3)
-	require.Equal(t, "2 new matches for “quokka” in ndlon", emails()[2].Subject)
-	require.Contains(t, emails()[2].Text, "And 2 more")
+	run.deliver()
+	require.Len(t, run.emails(), 3)
+	require.Equal(t, "2 new matches for “quokka” in ndlon", run.emails()[2].Subject)
+	require.Contains(t, run.emails()[2].Text, "And 2 more")
 }
 
 // Restored into another server, an alert goes on from its next check:
@@ -368,8 +357,7 @@ func TestSearchAlerts_EditsWaitingDocumentsAndRemovals(t *testing.T) {
 func TestSearchAlerts_AfterARestore(t *testing.T) {
 	t.Parallel()
 	b := sacramento(t)
-	fake := &mail.Fake{}
-	r := b.runner(fake)
+	run := newAlertRun(t, b)
 	ctx := context.Background()
 	alert, err := b.st.CreateSearchAlert(b.fx.Ctx, "quokka")
 	require.NoError(t, err)
@@ -391,22 +379,8 @@ func TestSearchAlerts_AfterARestore(t *testing.T) {
 		require.NoError(t, err)
 	}
 	require.NoError(t, tx.Commit())
-	check := func() []string {
-		t.Helper()
-		b.clock.Set(b.clock.Now().Add(61 * time.Minute))
-		_, _, err := r.Plan(ctx)
-		require.NoError(t, err)
-		_, err = r.Deliver(ctx)
-		require.NoError(t, err)
-		var out []string
-		for _, m := range fake.Sent() {
-			if strings.Contains(m.Subject, " new match") {
-				out = append(out, m.Text)
-			}
-		}
-		return out
-	}
-	require.Empty(t, check(), "the dump's note is not new")
+	run.check(61 * time.Minute)
+	require.Empty(t, run.emails(), "the dump's note is not new")
 	// This server's transactions pass the dump's note.
 	for range 50 {
 		_, err := b.st.DB().ExecContext(ctx, `SELECT pg_current_xact_id()`)
@@ -414,8 +388,9 @@ func TestSearchAlerts_AfterARestore(t *testing.T) {
 	}
 	_, err = b.st.AddNote(b.fx.Ctx, b.req.ID, "A quokka, after the restore.")
 	require.NoError(t, err)
-	got := check()
+	run.check(61 * time.Minute)
+	got := run.emails()
 	require.Len(t, got, 1)
-	require.Contains(t, got[0], "quokka, after the restore")
-	require.NotContains(t, got[0], "in the dump")
+	require.Contains(t, got[0].Text, "quokka, after the restore")
+	require.NotContains(t, got[0].Text, "in the dump")
 }
