@@ -18,8 +18,8 @@ func (s *Server) handleSearchAlertList(c *gin.Context) {
 	c.JSON(http.StatusOK, newPage(as, ""))
 }
 
-// handleSearchAlertCreate is POST /search_alerts {"q": …}: what matches the
-// words now is taken as known; what matches them later is emailed.
+// handleSearchAlertCreate is POST /search_alerts {"q": …}: what is done
+// from now on and matches the words is emailed.
 func (s *Server) handleSearchAlertCreate(c *gin.Context) {
 	var in struct {
 		Q optional[string] `json:"q"`

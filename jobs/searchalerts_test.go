@@ -139,7 +139,17 @@ func TestSearchAlerts_OverSMTP(t *testing.T) {
 	b.clock.Set(start.Add(251 * time.Minute))
 	_, _, err = r.Plan(ctx)
 	require.NoError(t, err)
+	outbox := func() (status, why string) {
+		t.Helper()
+		require.NoError(t, b.st.DB().QueryRowContext(ctx, `SELECT status, last_error FROM reminders
+			WHERE recipient_id = $1 AND kind = 'search_alert' ORDER BY created_at DESC LIMIT 1`, ana.ID).Scan(&status, &why))
+		return status, why
+	}
+	status, _ := outbox()
+	require.Equal(t, "pending", status, "an email on its way")
 	require.NoError(t, b.st.DeleteSearchAlert(as, alert.ID))
+	status, why := outbox()
+	require.Equal(t, []string{"cancelled", "the search alert was stopped"}, []string{status, why})
 	_, err = r.Deliver(ctx)
 	require.NoError(t, err)
 	require.Len(t, alertEmails(), 2)
@@ -194,8 +204,8 @@ func (a *alertRun) emails() (out []mail.Message) {
 	return out
 }
 
-// More new matches than an email lists are counted: all of them, not the
-// candidates a search ranks.
+// More new matches than an email lists are counted, however common the
+// word.
 func TestSearchAlerts_ManyMatches(t *testing.T) {
 	t.Parallel()
 	b := sacramento(t)
@@ -211,7 +221,7 @@ func TestSearchAlerts_ManyMatches(t *testing.T) {
 	require.Len(t, sent, 1)
 	// Every one is counted, however common the word; 20 are listed.
 	require.Equal(t, "230 new matches for “quokka” in ndlon", sent[0].Subject)
-	require.Contains(t, sent[0].Text, "And 210 more: https://sunshine.example/search?q=quokka")
+	require.Contains(t, sent[0].Text, "And 210 more.\n\nEvery match, on the Search page: https://sunshine.example/search?q=quokka")
 	require.Equal(t, 20, strings.Count(sent[0].Text, "- note: "))
 }
 
@@ -232,7 +242,12 @@ func TestSearchAlerts_OneFailingCheckHoldsNoneBack(t *testing.T) {
 	_, err = b.st.AddNote(b.fx.Ctx, b.req.ID, "A quokka at the records office.")
 	require.NoError(t, err)
 
-	run.check(61 * time.Minute) // the failure is logged, not the planning's
+	b.clock.Set(b.clock.Now().Add(61 * time.Minute))
+	_, err = b.st.CheckSearchAlerts(ctx)
+	require.ErrorContains(t, err, "is required", "the failing check is reported")
+	_, err = b.st.DB().ExecContext(ctx, `UPDATE search_alerts SET checked_at = $1`, b.clock.Now().Add(-2*time.Hour))
+	require.NoError(t, err)
+	run.check(0) // again through the planning: logged, not the planning's failure
 	sent := run.emails()
 	require.Len(t, sent, 1, "the other alert was checked")
 	require.Equal(t, "1 new match for “quokka” in ndlon", sent[0].Subject)
@@ -328,8 +343,8 @@ func TestSearchAlerts_EditsWaitingDocumentsAndRemovals(t *testing.T) {
 	require.Contains(t, run.emails()[1].Text, "Quokka sightings, 2016 and 2017", "its new title")
 	require.Contains(t, run.emails()[1].Text, "scan-7.pdf", "read now")
 
-	// 22 new notes; the 20 listed are removed before the email goes (the
-	// request's own removal takes them): the other 2 are still told of.
+	// 22 new communications; the 20 listed are removed before the email
+	// goes: the other 2 are still told of.
 	other := &sunshine.Request{AgencyID: b.req.AgencyID, Title: "Zoo permits", DeliveryMethod: sunshine.DeliveryEmail,
 		ReceivedOn: deadline.MustParseDate("2017-03-27")}
 	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, other))
@@ -349,7 +364,7 @@ func TestSearchAlerts_EditsWaitingDocumentsAndRemovals(t *testing.T) {
 	run.deliver()
 	require.Len(t, run.emails(), 3)
 	require.Equal(t, "2 new matches for “quokka” in ndlon", run.emails()[2].Subject)
-	require.Contains(t, run.emails()[2].Text, "And 2 more")
+	require.Contains(t, run.emails()[2].Text, "2 new things match your search alert “quokka” in ndlon's requests. They are on the Search page.")
 }
 
 // Restored into another server, an alert goes on from its next check:

@@ -450,6 +450,7 @@ type SearchAlertData struct {
 	Q                      string // the alert's words
 	Hits                   []SearchAlertHit
 	More                   int    // new matches not listed
+	Total                  int    // new matches in all: Hits listed, More not (some listed may have been removed since)
 	SearchURL              string // the search, on the Search page
 	StopURL                string // where the person stops the alert
 }
@@ -472,7 +473,7 @@ func RenderSearchAlert(d SearchAlertData) (subject, text, html string, err error
 	if err != nil {
 		return "", "", "", err
 	}
-	n := len(d.Hits) + d.More
+	n := d.Total
 	what := "1 new match"
 	if n != 1 {
 		what = fmt.Sprintf("%d new matches", n)

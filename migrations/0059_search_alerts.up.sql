@@ -25,8 +25,8 @@ CREATE UNIQUE INDEX search_alerts_words_key ON search_alerts (user_id, lower(q))
 CREATE INDEX search_alerts_due_idx ON search_alerts (checked_at);
 
 -- What an alert has emailed already, so that each match is emailed once
--- (an edit matches again): '<kind>:<id>' (request, communication,
--- document, note).
+-- (an edit of one emailed is not emailed again): '<kind>:<id>' (request,
+-- communication, document, note).
 CREATE TABLE search_alert_hits (
     alert_id uuid NOT NULL REFERENCES search_alerts (id) ON DELETE CASCADE,
     hit      text NOT NULL,

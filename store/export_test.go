@@ -32,6 +32,10 @@ func SetSearchCandidates(s *Store, candidates, window int) {
 	s.searchCandidates, s.searchWindow = candidates, window
 }
 
+// SetAlertPaging lowers how many events a search alert's check reads at a
+// time, and how many such pages one check reads.
+func SetAlertPaging(s *Store, size, pages int) { s.alertPage, s.alertPages = size, pages }
+
 // PreparedStatements reports how many statements the store has prepared,
 // after lowering the cache's limit to limit (0 keeps it).
 func PreparedStatements(s *Store, limit int) int {

@@ -17,9 +17,9 @@ import (
 	"github.com/sunshine-records/sunshine/deadline"
 )
 
-// SearchAlertListed is how many new matches an alert's email lists; it
+// searchAlertListed is how many new matches an alert's email lists; it
 // counts the others.
-const SearchAlertListed = 20
+const searchAlertListed = 20
 
 const searchAlertColumns = `a.id, a.user_id, a.q, a.created_at, a.checked_at, a.last_sent_at`
 
@@ -181,7 +181,7 @@ func (s *Store) markSeen(ctx context.Context, tx *sqlx.Tx, id string, hits []Sea
 }
 
 // SearchAlertNotice is what a search alert's email is about: the matches
-// new to it, by Key, the first SearchAlertListed of them read again when
+// new to it, by Key, the first searchAlertListed of them read again when
 // it is sent (what was removed meanwhile is left out).
 type SearchAlertNotice struct {
 	AlertID string   `json:"alert_id"`
@@ -221,22 +221,24 @@ const textWait = 24 * time.Hour
 func (s *Store) CheckSearchAlerts(ctx context.Context) (queued int, err error) {
 	now := s.clock.Now()
 	var failed []error
+	claimed := []string{} // in this run (never nil: ALL(NULL) excludes all): one check an alert a run
 	for {
 		var a alertClaim
 		err := sqlx.GetContext(ctx, s.q(), &a, `UPDATE search_alerts a SET checked_at = $2
 			FROM users u
-			WHERE a.id = (SELECT id FROM search_alerts WHERE checked_at <= $1
+			WHERE a.id = (SELECT id FROM search_alerts WHERE checked_at <= $1 AND id <> ALL($3::uuid[])
 					ORDER BY checked_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
 				AND u.org_id = a.org_id AND u.id = a.user_id
 			RETURNING a.id, a.org_id, a.user_id, a.q, a.after_xid::text AS after_xid, a.after_seq, a.floor_seq, u.role,
 				`+activeUser+` AS active, a.checked_at AS claimed_at`,
-			now.Add(-sunshine.SearchAlertEvery+searchAlertSlack), now)
+			now.Add(-sunshine.SearchAlertEvery+searchAlertSlack), now, pq.Array(claimed))
 		if sunshine.ErrorCode(translate(err, "search alert")) == sunshine.ENotFound {
 			return queued, errors.Join(failed...)
 		}
 		if err != nil {
 			return queued, errors.Join(append(failed, translate(err, "search alert"))...)
 		}
+		claimed = append(claimed, a.ID)
 		cctx, cancel := context.WithTimeout(ctx, searchAlertCheckTime)
 		sent, more, err := s.checkSearchAlert(cctx, a)
 		cancel()
@@ -321,7 +323,7 @@ const alertEvents = `SELECT e.id, e.kind, e.request_id,
 // emailed. A document whose text is still being read waits in
 // search_alert_pending, compared once it is read (or a day after its
 // upload, by its name), while the place moves on. A deactivated person's
-// alert, or one restored from another server, only moves to now. more:
+// alert, or one restored from another server, only moves to the horizon. more:
 // it read as many events as one check may, and more are left.
 func (s *Store) checkSearchAlert(ctx context.Context, a alertClaim) (sent, more bool, err error) {
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
@@ -341,15 +343,19 @@ func (s *Store) checkSearchAlert(ctx context.Context, a alertClaim) (sent, more 
 				WHERE id = $1 AND ((after_xid, after_seq) < ($2::xid8, 0) OR $3)`, a.ID, h.Horizon, h.Restored)
 			return translate(err, "search alert")
 		}
+		size, pages := alertEventsPage, alertPagesPerCheck
+		if s.alertPage > 0 {
+			size, pages = s.alertPage, s.alertPages
+		}
 		ids := alertObjects{}
 		place := [2]any{a.AfterXID, a.AfterSeq}
 		for page := 0; ; page++ {
-			if page == alertPagesPerCheck {
+			if page == pages {
 				more = true
 				break
 			}
 			var evs []alertEvent
-			if err := tx.SelectContext(ctx, &evs, alertEvents+strconv.Itoa(alertEventsPage), a.OrgID, place[0], place[1],
+			if err := tx.SelectContext(ctx, &evs, alertEvents+strconv.Itoa(size), a.OrgID, place[0], place[1],
 				h.Horizon, a.FloorSeq, alertEventKinds, s.clock.Now().Add(-textWait)); err != nil {
 				return translate(err, "search alert events")
 			}
@@ -364,7 +370,7 @@ func (s *Store) checkSearchAlert(ctx context.Context, a alertClaim) (sent, more 
 				}
 				place = [2]any{e.XID, e.Seq}
 			}
-			if len(evs) < alertEventsPage {
+			if len(evs) < size {
 				// None is left before the horizon: the place moves there
 				// (forward only: an older transaction may still run).
 				place = [2]any{h.Horizon, int64(0)}
@@ -409,7 +415,7 @@ func (s *Store) checkSearchAlert(ctx context.Context, a alertClaim) (sent, more 
 			return err
 		}
 		n := SearchAlertNotice{AlertID: a.ID, Q: a.Q, Total: len(fresh)}
-		for _, h := range fresh[:min(len(fresh), SearchAlertListed)] {
+		for _, h := range fresh[:min(len(fresh), searchAlertListed)] {
 			n.Keys = append(n.Keys, h.Key())
 		}
 		payload, err := json.Marshal(n)

@@ -486,7 +486,7 @@ func (s *Store) linkPayload(ctx context.Context, reminderID, kind string) (strin
 		return "", translate(err, "email")
 	}
 	if payload == "" {
-		return "", errors.New("store: the email's link was already sent")
+		return "", errors.New("store: the email was already sent (what it carried is cleared)")
 	}
 	return payload, nil
 }

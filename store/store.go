@@ -30,6 +30,7 @@ type Store struct {
 	stmts statements // prepared statements on db (prepared.go)
 
 	searchCandidates, searchWindow int // 0: the defaults (search.go); tests lower them
+	alertPage, alertPages          int // 0: the defaults (searchalerts.go); tests lower them
 
 	// LettersPerHour is how many letter emails an organization may queue
 	// in an hour (0: DefaultLettersPerHour). Set it before use.

@@ -99,7 +99,7 @@ func (s *Server) handleAgencyImportTemplate(c *gin.Context) {
 	c.Header("Content-Disposition", `attachment; filename="sunshine-agencies.csv"`)
 	c.Header("Content-Type", "text/csv; charset=utf-8")
 	w := csv.NewWriter(c.Writer)
-	_, _ = c.Writer.WriteString(utf8BOM) // Excel then reads it as UTF-8
+	_, _ = c.Writer.WriteString(sunshine.UTF8BOM) // Excel then reads it as UTF-8
 	_ = w.WriteAll([][]string{
 		agencyColumns,
 		{"Sacramento County Sheriff's Department", "California: CPRA", "Public Records Unit", "records@sheriff.example",
@@ -121,7 +121,7 @@ func (s *Server) handleAgenciesCSV(c *gin.Context) {
 	c.Header("Content-Type", "text/csv; charset=utf-8")
 	c.Header("Content-Disposition", `attachment; filename="agencies.csv"`)
 	c.Header("Cache-Control", "no-store")
-	_, _ = c.Writer.WriteString(utf8BOM)
+	_, _ = c.Writer.WriteString(sunshine.UTF8BOM)
 	w := csv.NewWriter(c.Writer)
 	_ = w.Write(agencyColumns)
 	for _, a := range as {

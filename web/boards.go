@@ -56,7 +56,7 @@ func (s *Server) handleBoardCSV(c *gin.Context) {
 	c.Header("Content-Disposition", `attachment; filename="status-board.csv"`)
 	c.Header("Cache-Control", "no-store")
 	c.Status(http.StatusOK)
-	_, _ = c.Writer.WriteString(utf8BOM)
+	_, _ = c.Writer.WriteString(sunshine.UTF8BOM)
 	w := csv.NewWriter(c.Writer)
 	_ = w.Write(boardCSVHeader)
 	now := s.store.Clock().Now()

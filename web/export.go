@@ -9,8 +9,6 @@ import (
 	"github.com/sunshine-records/sunshine/store"
 )
 
-const utf8BOM = sunshine.UTF8BOM
-
 // handleExportCSV streams GET /export/requests.csv: every request that
 // matches the filters of the dashboard or the Requests page (open ones
 // unless the status filter says otherwise), one page of the database at a
@@ -37,7 +35,7 @@ func (s *Server) handleExportCSV(c *gin.Context) {
 		// A byte order mark, so Excel opening the file with a double-click
 		// reads UTF-8 ("Pérez", "2025–2026") rather than the system code page.
 		// (The API's export has none: programs read it.)
-		_, _ = c.Writer.WriteString(utf8BOM)
+		_, _ = c.Writer.WriteString(sunshine.UTF8BOM)
 		return sunshine.WriteCSV(c.Writer, st.Clock().Now(), rs, next,
 			func(after string) ([]*sunshine.Request, string, error) {
 				f.After = after

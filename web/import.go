@@ -93,7 +93,7 @@ func (s *Server) handleImportTemplate(c *gin.Context) {
 	c.Header("Content-Disposition", `attachment; filename="sunshine-import.csv"`)
 	c.Header("Content-Type", "text/csv; charset=utf-8")
 	w := csv.NewWriter(c.Writer)
-	_, _ = c.Writer.Write([]byte("\ufeff")) // Excel then reads it as UTF-8
+	_, _ = c.Writer.WriteString(sunshine.UTF8BOM) // Excel then reads it as UTF-8
 	_ = w.WriteAll([][]string{
 		{"external_id", "title", "agency", "received_on", "sent_on", "delivery_method", "description", "tracking_number", "tags", "assignee", "status", "status_on"},
 		{"row-1", "Communications with immigration authorities", "Sacramento County Sheriff's Department", "2017-03-27", "2017-03-27", "email",

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -16,24 +17,36 @@ import (
 // viewers too: they only read.
 
 // handleSearchAlertCreate is POST /search/alerts: follow the words of the
-// search shown. Refused words show the Search page again, saying why.
+// search shown. Refused words show the Search page again, saying why in
+// the page's own words.
 func (s *Server) handleSearchAlertCreate(c *gin.Context) {
+	ctx := ctxOf(c)
 	q := c.PostForm("q")
-	if _, err := s.store.CreateSearchAlert(ctxOf(c), q); err != nil {
+	status, why := http.StatusBadRequest, ""
+	if _, err := sunshine.SearchAlertWords(q); err != nil {
+		why = "No alert made: type the words to follow (at most 200 characters, no control characters), then search."
+		if strings.TrimSpace(q) == "" {
+			why = "No alert made: type the words to follow first, then search."
+		}
+	} else if alerts, err := s.store.SearchAlerts(ctx); err != nil {
+		s.fail(c, err)
+		return
+	} else if len(alerts) >= sunshine.MaxSearchAlerts {
+		why = fmt.Sprintf("No alert made: you have %d search alerts, the most a person may have. Stop one in Settings first.", len(alerts))
+	} else if _, err := s.store.CreateSearchAlert(ctx, q); err != nil {
+		// Checked above; what is left is the same words (or a race).
 		var e *sunshine.Error
 		if !errors.As(err, &e) || (e.Code != sunshine.EInvalid && e.Code != sunshine.EConflict) {
 			s.fail(c, err)
 			return
 		}
-		status := http.StatusBadRequest
+		why = "No alert made: " + fieldMessage(e, "q") + "."
 		if e.Code == sunshine.EConflict {
-			status = http.StatusConflict
+			status, why = http.StatusConflict, "You already have an alert for these words."
 		}
-		d := &searchData{Q: strings.TrimSpace(q), AlertErr: "No alert made: the words " + fieldMessage(e, "q") + "."}
-		if e.Code == sunshine.EConflict {
-			d.AlertErr = "You already have an alert for these words."
-		}
-		s.showSearch(c, status, d)
+	}
+	if why != "" {
+		s.showSearch(c, status, &searchData{Q: strings.TrimSpace(q), AlertErr: why})
 		return
 	}
 	s.redirectBack(c, searchPath(q)+"#alert", "Alert made: what newly matches these words is emailed to you (checked about every hour).")

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -24,7 +25,7 @@ func TestSearchAlerts_Pages(t *testing.T) {
 	b.login(viewer.Email)
 
 	page := body(b.get("/search?q=immigration"))
-	require.Contains(t, page, `<form method="post" action="/search/alerts"><input type="hidden" name="q" value="immigration"><button type="submit" class="secondary">Email me what newly matches</button>`)
+	require.Contains(t, page, `<form method="post" action="/search/alerts"><input type="hidden" name="q" value="immigration"><button type="submit" class="secondary" aria-describedby="alert-hint">Email me what newly matches</button>`)
 	loc := requireRedirect(t, b.post("/search/alerts", url.Values{"q": {"immigration"}}), "/search?q=immigration#alert")
 	page = body(b.get(withoutFragment(loc)))
 	require.Contains(t, page, "Alert made: what newly matches these words is emailed to you (checked about every hour).")
@@ -38,8 +39,8 @@ func TestSearchAlerts_Pages(t *testing.T) {
 		says    string
 	}{
 		{"the same words", "Immigration", http.StatusConflict, "You already have an alert for these words."},
-		{"no words", "   ", http.StatusBadRequest, "No alert made: the words must be given: the words to look for."},
-		{"too many words", strings.Repeat("word ", 41), http.StatusBadRequest, "No alert made: the words must be at most 200 characters."},
+		{"no words", "   ", http.StatusBadRequest, "No alert made: type the words to follow first, then search."},
+		{"too many words", strings.Repeat("word ", 41), http.StatusBadRequest, "No alert made: type the words to follow (at most 200 characters, no control characters), then search."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := b.post("/search/alerts", url.Values{"q": {tc.q}})
@@ -69,6 +70,16 @@ func TestSearchAlerts_Pages(t *testing.T) {
 	require.Contains(t, page, "Alert stopped: no more emails for “immigration”.")
 	require.Contains(t, page, "Email me what newly matches")
 	require.Contains(t, body(b.get("/settings")), "You follow no words.")
+
+	// At most 20 a person: the page says what to do.
+	vctx := sunshine.WithPrincipal(context.Background(), sunshine.Principal{OrgID: viewer.OrgID, UserID: viewer.ID, Role: viewer.Role})
+	for i := range sunshine.MaxSearchAlerts {
+		_, err := b.st.CreateSearchAlert(vctx, fmt.Sprintf("words %d", i))
+		require.NoError(t, err)
+	}
+	rec := b.post("/search/alerts", url.Values{"q": {"one too many"}})
+	require.Equal(t, http.StatusBadRequest, rec.Code)
+	require.Contains(t, body(rec), "No alert made: you have 20 search alerts, the most a person may have. Stop one in Settings first.")
 }
 
 // withoutFragment is the address a browser asks for: the part after # stays
