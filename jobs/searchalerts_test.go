@@ -409,3 +409,28 @@ func TestSearchAlerts_AfterARestore(t *testing.T) {
 	require.Contains(t, got[0].Text, "quokka, after the restore")
 	require.NotContains(t, got[0].Text, "in the dump")
 }
+
+// A document read again (its text could not be read at first) is compared
+// again once its text is read.
+func TestSearchAlerts_DocumentReadAgain(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	run := newAlertRun(t, b)
+	_, err := b.st.CreateSearchAlert(b.fx.Ctx, "quokka")
+	require.NoError(t, err)
+	doc, err := b.st.CreateDocument(b.fx.Ctx, store.NewDocument{RequestID: b.req.ID, Filename: "scan-9.pdf",
+		ContentType: "application/pdf", Content: strings.NewReader("%PDF-1.4 not read yet")})
+	require.NoError(t, err)
+	require.NoError(t, b.st.SetDocumentText(b.fx.Ctx, doc.ID, "failed", "", "a damaged file"))
+	run.check(61 * time.Minute)
+	require.Empty(t, run.emails(), "its name does not match")
+
+	_, err = b.st.RetryDocumentText(b.fx.Ctx, doc.ID)
+	require.NoError(t, err)
+	run.check(61 * time.Minute)
+	require.Empty(t, run.emails(), "still being read")
+	require.NoError(t, b.st.SetDocumentText(b.fx.Ctx, doc.ID, "extracted", "Quokka census, page 2.", ""))
+	run.check(61 * time.Minute)
+	require.Len(t, run.emails(), 1)
+	require.Contains(t, run.emails()[0].Text, "scan-9.pdf")
+}

@@ -33,11 +33,13 @@ CREATE TABLE search_alert_hits (
     PRIMARY KEY (alert_id, hit)
 );
 
--- Documents an alert met while their text was still being read: compared
--- once it is read (or a day after their upload, by their names).
+-- Documents an alert met while their text was still being read (uploaded,
+-- or asked to be read again): compared once it is read, or a day after
+-- they began to wait (by their names, or by what was read before).
 CREATE TABLE search_alert_pending (
     alert_id    uuid NOT NULL REFERENCES search_alerts (id) ON DELETE CASCADE,
     document_id uuid NOT NULL,
+    since       timestamptz NOT NULL,
     PRIMARY KEY (alert_id, document_id)
 );
 

@@ -492,6 +492,14 @@ func (s *Store) RetryDocumentText(ctx context.Context, id string) (*sunshine.Doc
 		if err == nil {
 			n, err = res.RowsAffected()
 		}
+		if err != nil || n == 0 {
+			return err
+		}
+		// The organization's search alerts compare the document again
+		// once its text is read.
+		_, err = tx.ExecContext(ctx, `INSERT INTO search_alert_pending (alert_id, document_id, since)
+			SELECT a.id, $2, $3 FROM search_alerts a WHERE a.org_id = $1
+			ON CONFLICT (alert_id, document_id) DO UPDATE SET since = EXCLUDED.since`, org, id, s.clock.Now())
 		return err
 	})
 	if err != nil {

@@ -361,8 +361,8 @@ func (s *Store) checkSearchAlert(ctx context.Context, a alertClaim) (sent, more 
 			}
 			for _, e := range evs {
 				if e.Reading {
-					if _, err := tx.ExecContext(ctx, `INSERT INTO search_alert_pending (alert_id, document_id) VALUES ($1, $2)
-						ON CONFLICT DO NOTHING`, a.ID, *e.DocumentID); err != nil {
+					if _, err := tx.ExecContext(ctx, `INSERT INTO search_alert_pending (alert_id, document_id, since) VALUES ($1, $2, $3)
+						ON CONFLICT DO NOTHING`, a.ID, *e.DocumentID, s.clock.Now()); err != nil {
 						return translate(err, "search alert")
 					}
 				} else {
@@ -391,9 +391,8 @@ func (s *Store) checkSearchAlert(ctx context.Context, a alertClaim) (sent, more 
 		// Documents waiting for their text that are read (or failed, or
 		// waited a day) now.
 		var read []string
-		if err := tx.SelectContext(ctx, &read, `DELETE FROM search_alert_pending p WHERE p.alert_id = $1 AND NOT EXISTS (
-				SELECT 1 FROM documents d WHERE d.id = p.document_id AND d.deleted_at IS NULL AND d.text_status = 'pending'
-					AND d.created_at > $2)
+		if err := tx.SelectContext(ctx, &read, `DELETE FROM search_alert_pending p WHERE p.alert_id = $1 AND (p.since <= $2 OR NOT EXISTS (
+				SELECT 1 FROM documents d WHERE d.id = p.document_id AND d.deleted_at IS NULL AND d.text_status = 'pending'))
 			RETURNING p.document_id`, a.ID, s.clock.Now().Add(-textWait)); err != nil {
 			return translate(err, "search alert")
 		}
