@@ -74,6 +74,21 @@ func AgencyCSVRecord(a *Agency) []string {
 	return row
 }
 
+// WriteAgenciesCSV writes the directory as the CSV an agency import reads:
+// a UTF-8 byte order mark (for Excel), the header, a row an agency.
+func WriteAgenciesCSV(w io.Writer, as []*Agency) error {
+	if _, err := io.WriteString(w, UTF8BOM); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	_ = cw.Write(AgencyCSVHeader)
+	for _, a := range as {
+		_ = cw.Write(AgencyCSVRecord(a))
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
 // UTF8BOM starts a CSV meant for people, so that Excel opening it with a
 // double-click reads UTF-8 ("Pérez", "2025–2026") rather than the
 // system's code page. Sunshine's imports skip it.

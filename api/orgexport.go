@@ -1,7 +1,7 @@
 package api
 
 import (
-	"encoding/csv"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -58,7 +58,11 @@ func (s *Server) handleOrgZip(c *gin.Context) {
 		if err != nil {
 			return err
 		}
-		agencies, err := allAgencies(c, st)
+		directory, err := st.AllAgencies(ctx)
+		if err != nil {
+			return err
+		}
+		agencies, err := withClosures(ctx, st, directory)
 		if err != nil {
 			return err
 		}
@@ -75,7 +79,9 @@ func (s *Server) handleOrgZip(c *gin.Context) {
 		a.json("organization.json", orgJSON{Organization: org, orgSettingsJSON: settings})
 		a.json("users.json", newPage(users, "").Items) // as GET /users answers an admin
 		a.json("agencies.json", agencies)
-		writeAgenciesCSV(a, agencies)
+		if err := sunshine.WriteAgenciesCSV(a.file("agencies.csv", time.Time{}, true), directory); err != nil {
+			a.abort(err)
+		}
 		s.writeOrgRequests(a, st)
 		a.close()
 		return nil
@@ -115,47 +121,17 @@ type archivedAgency struct {
 	Closures []*sunshine.Closure `json:"closures"`
 }
 
-// allAgencies reads the whole directory, each agency with its closure days.
-func allAgencies(c *gin.Context, st *store.Store) ([]archivedAgency, error) {
-	ctx := c.Request.Context()
-	out := []archivedAgency{}
-	for after := ""; ; {
-		as, next, err := st.FindAgencies(ctx, sunshine.AgencyFilter{After: after, Limit: 500})
+// withClosures adds each agency's closure days.
+func withClosures(ctx context.Context, st *store.Store, as []*sunshine.Agency) ([]archivedAgency, error) {
+	out := make([]archivedAgency, len(as))
+	for i, ag := range as {
+		cs, err := st.FindClosures(ctx, ag.ID)
 		if err != nil {
 			return nil, err
 		}
-		for _, ag := range as {
-			cs, err := st.FindClosures(ctx, ag.ID)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, archivedAgency{Agency: ag, Closures: newPage(cs, "").Items})
-		}
-		if next == "" {
-			return out, nil
-		}
-		after = next
+		out[i] = archivedAgency{Agency: ag, Closures: newPage(cs, "").Items}
 	}
-}
-
-// writeAgenciesCSV writes agencies.csv, the file Agencies › Import reads.
-func writeAgenciesCSV(a *archive, agencies []archivedAgency) {
-	w := a.file("agencies.csv", time.Time{}, true)
-	writeBOM(a, w)
-	cw := csv.NewWriter(w)
-	_ = cw.Write(sunshine.AgencyCSVHeader)
-	for _, ag := range agencies {
-		_ = cw.Write(sunshine.AgencyCSVRecord(ag.Agency))
-	}
-	if cw.Flush(); cw.Error() != nil {
-		a.abort(cw.Error())
-	}
-}
-
-func writeBOM(a *archive, w io.Writer) {
-	if _, err := io.WriteString(w, sunshine.UTF8BOM); err != nil {
-		a.abort(err)
-	}
+	return out, nil
 }
 
 // writeOrgRequests writes requests.csv (every request, whatever its
@@ -173,7 +149,9 @@ func (s *Server) writeOrgRequests(a *archive, st *store.Store) {
 		a.abort(err)
 	}
 	w := a.file("requests.csv", time.Time{}, true)
-	writeBOM(a, w)
+	if _, err := io.WriteString(w, sunshine.UTF8BOM); err != nil {
+		a.abort(err)
+	}
 	if err := sunshine.WriteCSV(w, a.exported, rs, next, page); err != nil {
 		a.abort(err)
 	}

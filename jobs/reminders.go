@@ -561,15 +561,13 @@ func (j *Reminders) composeSearchAlert(ctx context.Context, c store.ClaimedRemin
 	if len(n.Hits) == 0 && n.Total == len(n.Keys) {
 		return msg, "", "what it found was removed, or no longer matches, before it could be sent", nil
 	}
-	d := mail.SearchAlertData{RecipientName: user.Name, OrgName: org.Name, Q: n.Q, More: n.Total - len(n.Keys), Total: len(n.Hits) + n.Total - len(n.Keys),
+	more := n.Total - len(n.Keys) // found, not listed
+	d := mail.SearchAlertData{RecipientName: user.Name, OrgName: org.Name, Q: n.Q, More: more, Total: len(n.Hits) + more,
 		SearchURL: j.cfg.BaseURL + "/search?" + url.Values{"q": {n.Q}}.Encode(), StopURL: j.cfg.BaseURL + "/settings#search-alerts"}
 	for _, h := range n.Hits {
-		hit := mail.SearchAlertHit{Kind: h.Kind, RequestTitle: h.RequestTitle, AgencyName: h.AgencyName, On: h.On,
-			Snippet: strings.Join(strings.Fields(h.Snippet), " "), URL: j.cfg.BaseURL + h.Path()} // one line in the list
-		if h.Kind != "request" && h.Title != h.RequestTitle {
-			hit.Title = h.Title
-		}
-		d.Hits = append(d.Hits, hit)
+		d.Hits = append(d.Hits, mail.SearchAlertHit{Kind: h.Kind, Title: h.OwnTitle(), RequestTitle: h.RequestTitle,
+			AgencyName: h.AgencyName, On: h.On, URL: j.cfg.BaseURL + h.Path(),
+			Snippet: strings.Join(strings.Fields(h.Snippet), " ")}) // one line in the list
 	}
 	msg.Subject, msg.Text, msg.HTML, err = mail.RenderSearchAlert(d)
 	return msg, "", "", err

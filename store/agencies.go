@@ -75,6 +75,23 @@ func findAgency(ctx context.Context, q sqlx.QueryerContext, org, id string) (*su
 	return &a, nil
 }
 
+// AllAgencies reads the caller's whole directory by name, a page at a
+// time.
+func (s *Store) AllAgencies(ctx context.Context) ([]*sunshine.Agency, error) {
+	var out []*sunshine.Agency
+	for after := ""; ; {
+		as, next, err := s.FindAgencies(ctx, sunshine.AgencyFilter{After: after, Limit: 500})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, as...)
+		if next == "" {
+			return out, nil
+		}
+		after = next
+	}
+}
+
 // FindAgencies lists the caller's agencies by name, one page at a time.
 // It returns the page and the cursor of the next one ("" at the end).
 func (s *Store) FindAgencies(ctx context.Context, f sunshine.AgencyFilter) ([]*sunshine.Agency, string, error) {

@@ -99,11 +99,7 @@ func (s *Store) Search(ctx context.Context, f SearchFilter) ([]SearchHit, bool, 
 	if more {
 		hits = hits[:limit]
 	}
-	for i := range hits {
-		raw := hits[i].Snippet
-		hits[i].SnippetHTML = markHTML.Replace(html.EscapeString(raw))
-		hits[i].Snippet = unmark.Replace(raw)
-	}
+	markSnippets(hits)
 	if hits == nil {
 		hits = []SearchHit{}
 	}
@@ -332,10 +328,16 @@ func (s *Store) matchesAmong(ctx context.Context, q string, objects alertObjects
 	if err != nil {
 		return nil, translate(err, "search alert matches")
 	}
+	markSnippets(hits)
+	return hits, nil
+}
+
+// markSnippets turns each hit's snippet, as ts_headline marked it, into
+// plain text and HTML-escaped text with the matched words in <mark>.
+func markSnippets(hits []SearchHit) {
 	for i := range hits {
 		raw := hits[i].Snippet
 		hits[i].SnippetHTML = markHTML.Replace(html.EscapeString(raw))
 		hits[i].Snippet = unmark.Replace(raw)
 	}
-	return hits, nil
 }

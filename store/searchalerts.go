@@ -141,6 +141,16 @@ func (h SearchHit) Key() string {
 	return "request:" + h.RequestID
 }
 
+// OwnTitle is the hit's own title beside its request's: a communication's
+// subject or a document's name, "" for a request or a note, or one that
+// repeats its request's title.
+func (h SearchHit) OwnTitle() string {
+	if h.Kind == "request" || h.Title == h.RequestTitle {
+		return ""
+	}
+	return h.Title
+}
+
 // Path is the hit's place in the pages: its request's page, at the note
 // for a note.
 func (h SearchHit) Path() string {

@@ -121,13 +121,7 @@ func (s *Server) handleAgenciesCSV(c *gin.Context) {
 	c.Header("Content-Type", "text/csv; charset=utf-8")
 	c.Header("Content-Disposition", `attachment; filename="agencies.csv"`)
 	c.Header("Cache-Control", "no-store")
-	_, _ = c.Writer.WriteString(sunshine.UTF8BOM)
-	w := csv.NewWriter(c.Writer)
-	_ = w.Write(agencyColumns)
-	for _, a := range as {
-		_ = w.Write(sunshine.AgencyCSVRecord(a))
-	}
-	w.Flush()
+	_ = sunshine.WriteAgenciesCSV(c.Writer, as) // a client gone midway is no server error
 }
 
 func (s *Server) handleAgencyImportPage(c *gin.Context) {

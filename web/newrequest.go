@@ -78,20 +78,9 @@ func (s *Server) handleNewRequestPage(c *gin.Context) {
 // filled from.
 const fromKey = "sunshine.newFrom"
 
-// allAgencies reads the organization's whole directory, a page at a time.
+// allAgencies reads the organization's whole directory.
 func (s *Server) allAgencies(ctx context.Context) ([]*sunshine.Agency, error) {
-	var out []*sunshine.Agency
-	for after := ""; ; {
-		as, next, err := s.store.FindAgencies(ctx, sunshine.AgencyFilter{After: after, Limit: 500})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, as...)
-		if next == "" {
-			return out, nil
-		}
-		after = next
-	}
+	return s.store.AllAgencies(ctx)
 }
 
 // activeUsers are the organization's people a request can be assigned to.

@@ -19,7 +19,7 @@ const searchPageSize = 50
 
 type searchHit struct {
 	Kind         string
-	RequestID    string
+	Path         string // the hit's place: its request's page, at a note's place for a note
 	RequestTitle string
 	Title        string // the communication's subject or the document's name
 	AgencyName   string
@@ -27,7 +27,6 @@ type searchHit struct {
 	On           deadline.Date
 	Snippet      template.HTML
 	DocumentID   string
-	Anchor       string // the hit's place on its request's page: a note's
 }
 
 type searchData struct {
@@ -101,18 +100,12 @@ func (s *Server) showSearch(c *gin.Context, status int, d *searchData) {
 		d.Searched = true
 		d.From = f.Offset + 1
 		for _, h := range hits {
-			sh := searchHit{Kind: h.Kind, RequestID: h.RequestID, RequestTitle: h.RequestTitle, AgencyName: h.AgencyName,
-				Status: sunshine.Status(h.RequestStatus), On: h.On,
+			sh := searchHit{Kind: h.Kind, Path: h.Path(), RequestTitle: h.RequestTitle, Title: h.OwnTitle(),
+				AgencyName: h.AgencyName, Status: sunshine.Status(h.RequestStatus), On: h.On,
 				// The store HTML-escapes the snippet and adds only <mark>.
 				Snippet: template.HTML(h.SnippetHTML)}
-			if h.Kind != "request" && h.Title != h.RequestTitle {
-				sh.Title = h.Title
-			}
 			if h.DocumentID != nil {
 				sh.DocumentID = *h.DocumentID
-			}
-			if h.NoteID != nil {
-				sh.Anchor = "event-" + *h.NoteID
 			}
 			d.Hits = append(d.Hits, sh)
 		}
