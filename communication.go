@@ -210,6 +210,20 @@ type Document struct {
 	// Shared: the document shows on its request's shared page, when the
 	// request has one (store.ShareRequest).
 	Shared bool `db:"shared" json:"shared"`
+	// UnpackedFrom is the ZIP archive (a document of the same request) the
+	// document was unpacked from, and ArchivePath where it was in it
+	// ("Batch 1/memo.pdf"); both nil for a document stored as it came.
+	UnpackedFrom *string `db:"unpacked_from" json:"unpacked_from"`
+	ArchivePath  *string `db:"archive_path" json:"archive_path"`
+	// UnpackedFiles counts the live documents unpacked from this one.
+	UnpackedFiles int `db:"unpacked_files" json:"unpacked_files"`
+}
+
+// Archive reports a document stored as a ZIP archive: one whose files
+// are unpacked, or an OpenDocument file (a ZIP archive inside too).
+func (d *Document) Archive() bool {
+	mediaType, _, _ := strings.Cut(d.ContentType, ";")
+	return strings.EqualFold(strings.TrimSpace(mediaType), "application/zip")
 }
 
 // Correspondence reports a document that is an email: one that came to

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -216,6 +217,15 @@ func (e *Event) Text(clockStops bool, names map[string]string) string {
 		}
 	case EventDocumentDeleted:
 		t = "Document removed: " + str("filename")
+		if n, _ := data["unpacked_removed"].(float64); n > 0 {
+			t += ", with the " + files(int(n)) + " unpacked from it"
+		}
+	case EventArchiveUnpacked:
+		n, _ := data["files"].(float64)
+		t = "Unpacked " + str("filename") + ": " + files(int(n))
+		if left, _ := data["left_out"].(float64); left > 0 {
+			t += ", " + strconv.Itoa(int(left)) + " left out"
+		}
 	case EventCommunication: // a letter emailed from Sunshine (EmailedLetter)
 		t = "Sent by email from Sunshine to " + str("emailed_to")
 	case EventLetterEmailUnlogged:
@@ -335,6 +345,14 @@ func (e *Event) EmailedLetter() bool {
 		EmailedTo string `json:"emailed_to"`
 	}
 	return json.Unmarshal(e.Data, &data) == nil && data.EmailedTo != ""
+}
+
+// files counts files in words: "1 file", "412 files".
+func files(n int) string {
+	if n == 1 {
+		return "1 file"
+	}
+	return strconv.Itoa(n) + " files"
 }
 
 // Line is the event's line where events of many requests are listed

@@ -499,9 +499,17 @@ const (
 	EventCommEdited    EventKind = "communication_edited"
 	// EventCommDeleted keeps a communication deleted as logged by mistake,
 	// whole ("communication"), with why in the note.
-	EventCommDeleted     EventKind = "communication_deleted"
-	EventDocumentAdded   EventKind = "document_added"
+	EventCommDeleted   EventKind = "communication_deleted"
+	EventDocumentAdded EventKind = "document_added"
+	// EventDocumentDeleted records a document removed (Data: document_id,
+	// filename, sha256, and for an archive unpacked_removed: how many of
+	// the files unpacked from it were removed with it).
 	EventDocumentDeleted EventKind = "document_deleted"
+	// EventArchiveUnpacked records a ZIP archive's files stored as
+	// documents of their own, each naming the archive (Document.UnpackedFrom)
+	// (Data: document_id and filename of the archive, communication_id,
+	// files: how many were stored, left_out: how many could not be).
+	EventArchiveUnpacked EventKind = "archive_unpacked"
 	// EventReminderSent records a reminder email the mail server accepted:
 	// whom it went to and what it was about. The system writes it, with
 	// the reminder marked sent.
@@ -573,7 +581,7 @@ func NoteText(text string) (string, error) {
 // EventKinds are every kind of timeline event, as the API names them.
 var EventKinds = []EventKind{EventCreated, EventUpdated, EventStatusChanged, EventDeadlineComputed, EventExtended,
 	EventExtensionUndone, EventExtensionLate, EventPaused, EventResumed, EventCustomDueSet, EventCommunication,
-	EventCommEdited, EventCommDeleted, EventDocumentAdded, EventDocumentDeleted, EventReminderSent, EventNoteAdded,
+	EventCommEdited, EventCommDeleted, EventDocumentAdded, EventDocumentDeleted, EventArchiveUnpacked, EventReminderSent, EventNoteAdded,
 	EventCopiesFiled, EventLetterEmailFailed, EventLetterEmailUnlogged, EventLetterEmailBounced, EventShareChanged,
 	EventDocumentShareChanged, EventTodoAdded, EventTodoChanged, EventTodoDone, EventTodoReopened, EventTodoRemoved}
 

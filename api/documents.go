@@ -274,11 +274,26 @@ var recordTimeout = 30 * time.Second
 // stays pending for the sweep (ExtractPending). A document whose last
 // maxExtractAttempts attempts never finished is recorded as failed instead
 // of read again.
+//
+// An archive is unpacked instead (unpack), and then each file unpacked
+// from it read in turn, once its slot is given back: a file left unread
+// when ctx ends stays pending for the sweep.
 func (s *Server) ExtractText(ctx context.Context, orgID, docID string) {
+	for _, id := range s.extractText(ctx, orgID, docID) {
+		if ctx.Err() != nil {
+			return
+		}
+		s.ExtractText(ctx, orgID, id)
+	}
+}
+
+// extractText is ExtractText for one document; it returns the files
+// unpacked from it when it is an archive.
+func (s *Server) extractText(ctx context.Context, orgID, docID string) (unpacked []string) {
 	release, err := s.extractQueue.acquire(ctx, orgID)
 	if err != nil {
 		s.log.Info("text extraction: not started; the document stays pending", "document_id", docID, "reason", err.Error())
-		return
+		return nil
 	}
 	defer release()
 	parent := ctx
@@ -303,17 +318,17 @@ func (s *Server) ExtractText(ctx context.Context, orgID, docID string) {
 	attempt, err := s.store.StartDocumentExtraction(ctx, docID)
 	switch {
 	case sunshine.ErrorCode(err) == sunshine.ENotFound:
-		return // recorded meanwhile, or deleted
+		return nil // recorded meanwhile, or deleted
 	case sunshine.ErrorCode(err) == sunshine.EConflict:
 		// Being read by another server (a replica's upload, or its sweep):
 		// reading it again would only count an attempt against it.
 		s.log.Info("text extraction: being read elsewhere; left to it", "document_id", docID)
-		return
+		return nil
 	case err != nil:
 		if parent.Err() == nil {
 			s.log.Error("text extraction: count the attempt", "document_id", docID, "err", err)
 		}
-		return
+		return nil
 	case attempt > maxExtractAttempts:
 		msg := fmt.Sprintf("the text could not be read: the server stopped during each of the last %d attempts to read it "+
 			"(as it does when a document needs more memory than the server has), so Sunshine no longer tries", attempt-1)
@@ -321,7 +336,7 @@ func (s *Server) ExtractText(ctx context.Context, orgID, docID string) {
 		if err := s.store.SetDocumentText(rctx(), docID, sunshine.TextFailed, "", msg); err != nil {
 			s.log.Error("text extraction: record result", "document_id", docID, "err", err)
 		}
-		return
+		return nil
 	}
 	doc, err := s.store.FindDocumentByID(ctx, docID)
 	if err == nil {
@@ -332,7 +347,29 @@ func (s *Server) ExtractText(ctx context.Context, orgID, docID string) {
 	if err != nil {
 		s.log.Error("text extraction: find document", "document_id", docID, "err", err)
 		s.abandonExtraction(rctx(), docID)
-		return
+		return nil
+	}
+	if doc.Archive() && !textract.IsOpenDocument(s.store.Content(ctx, doc), doc.Size) {
+		uctx, cancel := context.WithTimeout(sunshine.WithPrincipal(parent, sunshine.Principal{OrgID: orgID}), unpackTimeout)
+		defer cancel()
+		files, err := s.unpack(uctx, doc, rctx)
+		switch {
+		case err != nil && parent.Err() != nil:
+			s.abandonExtraction(rctx(), docID)
+		case sunshine.ErrorCode(err) == sunshine.ENotFound:
+			// Removed meanwhile, with what was unpacked.
+		case err != nil:
+			s.log.Error("unpack archive", "document_id", docID, "err", err)
+			why := err.Error()
+			if errors.Is(err, context.DeadlineExceeded) {
+				why = fmt.Sprintf("it took longer than %v", unpackTimeout)
+			}
+			msg := "the archive could not be unpacked in full (" + why + "): the files unpacked so far are kept; unpack it again for the rest"
+			if err := s.store.SetDocumentText(rctx(), docID, sunshine.TextFailed, "", msg); err != nil {
+				s.log.Error("text extraction: record result", "document_id", docID, "err", err)
+			}
+		}
+		return files
 	}
 	read := ctx
 	if textract.OCROn() && textract.OCRReads(doc.ContentType) {
@@ -346,7 +383,7 @@ func (s *Server) ExtractText(ctx context.Context, orgID, docID string) {
 		// Stopped from outside (the server stopping, the uploader gone),
 		// not by the document: the attempt does not count against it.
 		s.abandonExtraction(rctx(), docID)
-		return
+		return nil
 	}
 	status, msg := sunshine.TextExtracted, ""
 	empty := strings.TrimSpace(text) == ""
@@ -382,6 +419,7 @@ func (s *Server) ExtractText(ctx context.Context, orgID, docID string) {
 	if err := s.store.SetDocumentTextScans(rctx(), docID, status, text, msg, unread); err != nil {
 		s.log.Error("text extraction: record result", "document_id", docID, "err", err)
 	}
+	return nil
 }
 
 // ocrMessage says that some of a document's text was read by OCR, which

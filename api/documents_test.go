@@ -366,8 +366,11 @@ func TestDocuments_OfficeDocuments(t *testing.T) {
 	}{
 		{"Word", "memo.bin", docx, textract.DOCX, "extracted", "", "overtime"},
 		{"Excel", "roster.xlsx", xlsx, textract.XLSX, "extracted", "", "quokkason"},
-		{"PlainZip", "records.docx", officeZip(t, [2]string{"notes.txt", "hello"}), "application/zip", "unsupported",
-			"an archive of other files: Sunshine does not read inside archives", ""},
+		{"PlainZip", "records.docx", officeZip(t, [2]string{"notes.txt", "hello"}), "application/zip", "extracted",
+			"an archive, unpacked: its file is a document of its own", ""},
+		{"OpenDocument", "minutes.odt", officeZip(t, [2]string{"mimetype", "application/vnd.oasis.opendocument.text"},
+			[2]string{"content.xml", "<office:document-content/>"}), "application/zip", "unsupported",
+			"an OpenDocument file or EPUB book: Sunshine does not read its text yet", ""},
 		{"OutlookMessage", "re-request.msg", append([]byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"), make([]byte, 600)...), textract.MSG, "unsupported",
 			"an Outlook message (.msg): Sunshine does not read its text yet", ""},
 		{"Image", "scan.jpg", append([]byte("\xFF\xD8\xFF\xE0"), make([]byte, 100)...), "image/jpeg", "unsupported",
@@ -826,7 +829,8 @@ func TestExtractPending_OfficeFilesStoredAsZip(t *testing.T) {
 	}{
 		{"Word", "memo.docx", docx, textract.DOCX, sunshine.TextExtracted, "quokka"},
 		{"Excel", "ROSTER.XLSX", xlsx, textract.XLSX, sunshine.TextExtracted, "wombatson"},
-		{"ZIP under a Word name", "records.docx", officeZip(t, [2]string{"notes.txt", "hello"}), "application/zip", sunshine.TextUnsupported, ""},
+		// Unpacked, now that archives are.
+		{"ZIP under a Word name", "records.docx", officeZip(t, [2]string{"notes.txt", "hello"}), "application/zip", sunshine.TextExtracted, ""},
 		{"Word under a ZIP name", "memo-copy.zip", docx, "application/zip", sunshine.TextUnsupported, ""},
 	}
 	ids := make([]string, len(cases))
@@ -851,9 +855,12 @@ func TestExtractPending_OfficeFilesStoredAsZip(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, tc.wantType, doc.ContentType, tc.name)
 		require.Equal(t, tc.wantStatus, doc.TextStatus, "%s: %s", tc.name, doc.TextError)
-		if tc.wantStatus == sunshine.TextUnsupported {
+		switch {
+		case tc.wantStatus == sunshine.TextUnsupported:
 			require.Equal(t, archive, doc.TextError, tc.name)
-		} else {
+		case tc.wantType == "application/zip":
+			require.Equal(t, "an archive, unpacked: its file is a document of its own", doc.TextError, tc.name)
+		default:
 			require.Empty(t, doc.TextError, tc.name)
 		}
 		got := b.call("GET", "/api/v1/documents/"+ids[i], b.token, nil)

@@ -28,7 +28,8 @@ const ChunkSize = 1 << 20
 
 const documentColumns = `d.id, d.org_id, d.request_id, d.communication_id, d.blob_id, d.filename, d.content_type,
 	b.size, encode(b.sha256, 'hex') AS sha256, d.text_status, d.text_error, d.created_by, d.created_at, d.received_from, d.bounce,
-	d.scans_unread, d.shared`
+	d.scans_unread, d.shared, d.unpacked_from, d.archive_path,
+	(SELECT count(*) FROM documents u WHERE u.unpacked_from = d.id AND u.deleted_at IS NULL) AS unpacked_files`
 
 const documentFrom = ` FROM documents d JOIN blobs b ON b.id = d.blob_id`
 
@@ -389,7 +390,9 @@ func (s *Store) FindDocuments(ctx context.Context, requestID string, limit int, 
 
 // DeleteDocument removes a document from its request, leaving an event and
 // moving the request's version on; the bytes stay (another document may
-// share them, and nothing is deleted silently).
+// share them, and nothing is deleted silently). An archive goes with the
+// files unpacked from it (and from archives in it), which its event
+// counts.
 func (s *Store) DeleteDocument(ctx context.Context, id string) error {
 	org, err := orgID(ctx)
 	if err != nil {
@@ -414,9 +417,16 @@ func (s *Store) DeleteDocument(ctx context.Context, id string) error {
 		if n, err := res.RowsAffected(); err != nil || n == 0 { // a concurrent delete got there first
 			return cmp.Or(translate(err, "document"), sunshine.Errorf(sunshine.ENotFound, "document not found"))
 		}
+		unpacked, err := deleteUnpacked(ctx, tx, org, id)
+		if err != nil {
+			return err
+		}
+		data := map[string]any{"document_id": d.ID, "filename": d.Filename, "sha256": d.SHA256}
+		if unpacked > 0 {
+			data["unpacked_removed"] = unpacked
+		}
 		r := &sunshine.Request{ID: d.RequestID, OrgID: org}
-		if err := addEvent(ctx, tx, r, sunshine.EventDocumentDeleted, deadline.Date{}, "",
-			map[string]any{"document_id": d.ID, "filename": d.Filename, "sha256": d.SHA256}); err != nil {
+		if err := addEvent(ctx, tx, r, sunshine.EventDocumentDeleted, deadline.Date{}, "", data); err != nil {
 			return err
 		}
 		return touchRequest(ctx, tx, r)

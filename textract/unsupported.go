@@ -17,8 +17,12 @@ func UnsupportedReason(contentType string) string {
 		return "an Excel 97-2003 workbook (.xls): Sunshine does not read its text yet (saved as .xlsx or CSV, it would be searchable)"
 	case PPT:
 		return "a PowerPoint 97-2003 presentation (.ppt): Sunshine does not read its text yet (saved as .pptx or PDF, it would be searchable)"
-	case "application/zip", "application/x-gzip", "application/x-rar-compressed":
-		return "an archive of other files: Sunshine does not read inside archives (uploaded one by one, they would be searchable)"
+	case "application/zip":
+		// Only a ZIP archive that is one document (IsOpenDocument) is
+		// left unsupported: any other is unpacked.
+		return "an OpenDocument file or EPUB book: Sunshine does not read its text yet (saved as .docx or PDF, it would be searchable)"
+	case "application/x-gzip", "application/x-rar-compressed":
+		return "an archive Sunshine does not unpack: only ZIP archives are (zipped, or uploaded one by one, its files would be searchable)"
 	case "application/octet-stream", "":
 		return "a kind of file Sunshine does not recognise: it reads no text from it"
 	}

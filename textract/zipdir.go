@@ -6,7 +6,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
+	"unicode/utf8"
 )
 
 // A small ZIP reader for office documents, bounded by construction.
@@ -36,8 +38,14 @@ var errZipFormat = errors.New("not a ZIP archive")
 type zipEntry struct {
 	name     string
 	method   uint16
+	flags    uint16 // the general purpose bit flags of the central directory
+	crc32    uint32
 	compSize int64
+	size     int64 // uncompressed, as the directory says
 	offset   int64 // of the local header
+	// unicodeName is the name an Info-ZIP Unicode Path field (0x7075)
+	// gives in UTF-8, when it matches name; "" when there is none.
+	unicodeName string
 }
 
 // zipEntries reads the central directory of the ZIP archive r of size
@@ -107,7 +115,10 @@ func zipEntries(r io.ReaderAt, size int64) ([]zipEntry, error) {
 		e := zipEntry{
 			name:     string(dir[46 : 46+nameLen]),
 			method:   binary.LittleEndian.Uint16(dir[10:]),
+			flags:    binary.LittleEndian.Uint16(dir[8:]),
+			crc32:    binary.LittleEndian.Uint32(dir[16:]),
 			compSize: int64(binary.LittleEndian.Uint32(dir[20:])),
+			size:     int64(binary.LittleEndian.Uint32(dir[24:])),
 			offset:   int64(binary.LittleEndian.Uint32(dir[42:])),
 		}
 		usize := binary.LittleEndian.Uint32(dir[24:])
@@ -129,7 +140,12 @@ func zipEntries(r io.ReaderAt, size int64) ([]zipEntry, error) {
 					return int64(v), v <= uint64(size)
 				}
 				if usize == 0xFFFFFFFF {
-					next()
+					// Not bound by the archive's size, as the others are.
+					v, _ := next()
+					if v < 0 {
+						return nil, errZipFormat
+					}
+					e.size = v
 				}
 				if e.compSize == 0xFFFFFFFF {
 					v, ok := next()
@@ -145,6 +161,10 @@ func zipEntries(r io.ReaderAt, size int64) ([]zipEntry, error) {
 					}
 					e.offset = v
 				}
+			}
+			if id == 0x7075 && n > 5 && extra[4] == 1 &&
+				binary.LittleEndian.Uint32(extra[5:]) == crc32.ChecksumIEEE([]byte(e.name)) && utf8.Valid(extra[9:4+n]) {
+				e.unicodeName = string(extra[9 : 4+n])
 			}
 			extra = extra[4+n:]
 		}

@@ -335,6 +335,39 @@ func documentsOf(items []timelineItem) []pageDocument {
 	return out
 }
 
+// splitUnpacked separates the files unpacked from an archive of docs,
+// by archive, from the documents the page lists each on its own.
+func splitUnpacked(docs []*sunshine.Document) (top []*sunshine.Document, unpacked map[string][]*sunshine.Document) {
+	ids := make(map[string]bool, len(docs))
+	for _, d := range docs {
+		ids[d.ID] = true
+	}
+	unpacked = map[string][]*sunshine.Document{}
+	for _, d := range docs {
+		if d.UnpackedFrom != nil && ids[*d.UnpackedFrom] {
+			unpacked[*d.UnpackedFrom] = append(unpacked[*d.UnpackedFrom], d)
+		} else {
+			top = append(top, d)
+		}
+	}
+	return top, unpacked
+}
+
+// docLine is a document on the request page with what the page shows
+// under it: the files unpacked from it, when it is an archive. Share
+// offers to show each on the shared page.
+type docLine struct {
+	Doc   *sunshine.Document
+	Files []*sunshine.Document
+	Page  *requestPageData
+	Share bool
+}
+
+// UnpackedOf is document doc's line.
+func (d *requestPageData) UnpackedOf(doc *sunshine.Document, share bool) *docLine {
+	return &docLine{Doc: doc, Files: d.Unpacked[doc.ID], Page: d, Share: share}
+}
+
 // requestPageData is the request page.
 type requestPageData struct {
 	R *sunshine.Request
@@ -385,8 +418,13 @@ type requestPageData struct {
 	BoardExpiryForm *reqForm
 	// SharedDocs counts the documents marked to show on the shared page.
 	SharedDocs int
-	Note       string
-	NoteLink   *noteLink // a link after the note, to a place on the page
+	// Unpacked are the files unpacked from each archive (by its ID), which
+	// the page lists under it rather than each on its own; DocCount
+	// counts every document, those files included.
+	Unpacked map[string][]*sunshine.Document
+	DocCount int
+	Note     string
+	NoteLink *noteLink // a link after the note, to a place on the page
 
 	Channels       []string
 	Kinds          []sunshine.CommKind
@@ -562,10 +600,13 @@ func (s *Server) renderRequest(c *gin.Context, id string, status int, edit func(
 		s.fail(c, err)
 		return
 	}
-	d.Timeline = buildTimeline(events, d.Comms, docs, d.Users, d.Agency.Location(), tolls(d.R.Jurisdiction))
+	var top []*sunshine.Document
+	top, d.Unpacked = splitUnpacked(docs)
+	d.Timeline = buildTimeline(events, d.Comms, top, d.Users, d.Agency.Location(), tolls(d.R.Jurisdiction))
 	d.Documents = documentsOf(d.Timeline)
-	for _, pd := range d.Documents {
-		if pd.Doc.Shared {
+	d.DocCount = len(docs)
+	for _, doc := range docs {
+		if doc.Shared {
 			d.SharedDocs++
 		}
 	}
@@ -847,8 +888,9 @@ func buildTimeline(events []*sunshine.Event, comms []*sunshine.Communication, do
 			on = set
 		}
 		lastOn = on
-		if (e.Kind == sunshine.EventCommunication && !e.EmailedLetter()) || e.Kind == sunshine.EventDocumentAdded {
-			continue // the communication or document itself is the entry
+		if (e.Kind == sunshine.EventCommunication && !e.EmailedLetter()) || e.Kind == sunshine.EventDocumentAdded ||
+			e.Kind == sunshine.EventArchiveUnpacked {
+			continue // the communication or document itself is the entry (an archive lists its files)
 		}
 		text := e.Text(clockStops, names)
 		if e.ActorID != nil && names[*e.ActorID] != "" {

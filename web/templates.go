@@ -35,6 +35,8 @@ var funcs = template.FuncMap{
 		switch {
 		case !store.CanReadAgain(d):
 			return ""
+		case d.TextStatus == sunshine.TextFailed && d.Archive():
+			return "Unpack it again"
 		case d.TextStatus == sunshine.TextFailed:
 			return "Read its text again"
 		}

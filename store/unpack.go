@@ -1,0 +1,216 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/jmoiron/sqlx"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+)
+
+// A ZIP archive of released records is unpacked while its text would be
+// read (api's unpacking): each file is stored as a document of its own, in
+// its own transaction (CreateUnpacked), then FinishUnpacking records the
+// archive done, with one archive_unpacked event. A server stopped in the
+// middle leaves the archive pending; unpacking it again stores only the
+// files not stored yet (UnpackedPaths, and the unique index of migration
+// 0060).
+
+// errArchiveGone stops an unpacking whose archive was removed, or
+// recorded, meanwhile.
+var errArchiveGone = sunshine.Errorf(sunshine.ENotFound, "the archive was removed meanwhile")
+
+// UnpackedPaths returns the paths of the files unpacked from archive
+// archiveID so far, removed ones included: they are not stored again.
+func (s *Store) UnpackedPaths(ctx context.Context, archiveID string) (map[string]bool, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var paths []string
+	if err := sqlx.SelectContext(ctx, s.q(), &paths, `SELECT archive_path FROM documents
+		WHERE org_id = $1 AND unpacked_from = $2`, org, archiveID); err != nil {
+		return nil, translate(err, "documents")
+	}
+	out := make(map[string]bool, len(paths))
+	for _, p := range paths {
+		out[p] = true
+	}
+	return out, nil
+}
+
+// ArchiveNest is where an archive is among archives: how many it is
+// inside (0: uploaded as it is), the size of the outermost one, and the
+// bytes of every file unpacked from that one so far, at any depth. The
+// bounds on unpacking are the whole nest's: a "zip bomb" of archives in
+// archives gets no more room than one archive.
+type ArchiveNest struct {
+	Depth    int
+	RootSize int64
+	Unpacked int64
+}
+
+// NestOf returns the ArchiveNest of archive archiveID.
+func (s *Store) NestOf(ctx context.Context, archiveID string) (ArchiveNest, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return ArchiveNest{}, err
+	}
+	var n ArchiveNest
+	var root string
+	const up = `WITH RECURSIVE up AS (
+			SELECT id, unpacked_from, blob_id, 0 AS depth FROM documents WHERE org_id = $1 AND id = $2
+			UNION ALL
+			SELECT d.id, d.unpacked_from, d.blob_id, up.depth + 1 FROM documents d JOIN up ON d.id = up.unpacked_from
+			WHERE d.org_id = $1 AND up.depth < 100)
+		SELECT up.id, up.depth, b.size FROM up JOIN blobs b ON b.id = up.blob_id
+		WHERE up.unpacked_from IS NULL`
+	err = s.q().QueryRowxContext(ctx, up, org, archiveID).Scan(&root, &n.Depth, &n.RootSize)
+	if errors.Is(err, sql.ErrNoRows) {
+		return n, sunshine.Errorf(sunshine.ENotFound, "document not found")
+	} else if err != nil {
+		return n, translate(err, "document")
+	}
+	const down = `WITH RECURSIVE down AS (
+			SELECT id, blob_id FROM documents WHERE org_id = $1 AND unpacked_from = $2
+			UNION ALL
+			SELECT d.id, d.blob_id FROM documents d JOIN down ON d.unpacked_from = down.id WHERE d.org_id = $1)
+		SELECT COALESCE(sum(b.size), 0) FROM down JOIN blobs b ON b.id = down.blob_id`
+	if err := s.q().QueryRowxContext(ctx, down, org, root).Scan(&n.Unpacked); err != nil {
+		return n, translate(err, "documents")
+	}
+	return n, nil
+}
+
+// CreateUnpacked stores the spooled document as the file at path of
+// archive, a pending document: on the archive's request and communication,
+// as uploaded by whoever uploaded the archive, with no event of its own
+// (FinishUnpacking writes one for all). It returns nil when the archive
+// has a file at path stored already, and ENotFound when the archive was
+// removed or recorded meanwhile (the unpacking stops). The archive's row
+// is held for the transaction, so that removing it waits and then removes
+// this file too.
+func (d *SpooledDocument) CreateUnpacked(ctx context.Context, archive *sunshine.Document, path string) (*sunshine.Document, error) {
+	s, nd := d.s, d.nd
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var doc *sunshine.Document
+	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var held string
+		err := tx.GetContext(ctx, &held, `SELECT id FROM documents WHERE org_id = $1 AND id = $2
+			AND deleted_at IS NULL AND text_status = 'pending' FOR SHARE`, org, archive.ID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errArchiveGone
+		} else if err != nil {
+			return translate(err, "document")
+		}
+		var stored bool
+		if err := tx.GetContext(ctx, &stored, `SELECT EXISTS (SELECT 1 FROM documents
+			WHERE org_id = $1 AND unpacked_from = $2 AND archive_path = $3)`, org, archive.ID, path); err != nil || stored {
+			return translate(err, "document")
+		}
+		blobID, err := writeBlob(ctx, tx, org, d.sp)
+		if err != nil {
+			return err
+		}
+		var id string
+		const q = `INSERT INTO documents (org_id, request_id, communication_id, blob_id, filename, content_type, created_by, created_at,
+				unpacked_from, archive_path)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`
+		if err := tx.QueryRowxContext(ctx, q, org, archive.RequestID, archive.CommunicationID, blobID, nd.Filename, nd.ContentType,
+			archive.CreatedBy, s.clock.Now(), archive.ID, path).Scan(&id); err != nil {
+			return translate(err, "document")
+		}
+		doc, err = findDocument(ctx, tx, org, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	d.doc = doc
+	return doc, nil
+}
+
+// Unpacked is what unpacking an archive came to.
+type Unpacked struct {
+	// LeftOut counts the archive's files not stored (protected by a
+	// password, too large, past the nest's bounds).
+	LeftOut int
+	// Message is the archive's text_error: what it was unpacked into,
+	// and what was left out and why.
+	Message string
+}
+
+// FinishUnpacking records archive archiveID unpacked: its text status
+// extracted (it has no text of its own: its files do) with u.Message,
+// and, in the same transaction, an archive_unpacked event counting the
+// files unpacked from it, moving its request's version on. It returns the
+// pending files unpacked from it, whose text is to be read. An archive
+// removed, or recorded by another server, meanwhile is left as it is.
+func (s *Store) FinishUnpacking(ctx context.Context, archiveID string, u Unpacked) ([]string, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var pending []string
+	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+		a, err := findDocument(ctx, tx, org, archiveID)
+		if sunshine.ErrorCode(err) == sunshine.ENotFound {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		r, err := s.findRequest(ctx, tx, org, a.RequestID, true)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE documents SET text_status = 'extracted', text = '', text_error = $3,
+				text_attempts = 0, text_started_at = NULL, scans_unread = 0
+			WHERE org_id = $1 AND id = $2 AND text_status = 'pending' AND deleted_at IS NULL`, org, archiveID, u.Message)
+		if err != nil {
+			return translate(err, "document")
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return translate(err, "document")
+		}
+		if err := documentChunks.rewrite(ctx, tx, archiveID); err != nil {
+			return err
+		}
+		var files int
+		if err := tx.GetContext(ctx, &files, `SELECT count(*) FROM documents
+			WHERE org_id = $1 AND unpacked_from = $2 AND deleted_at IS NULL`, org, archiveID); err != nil {
+			return translate(err, "documents")
+		}
+		if err := addEvent(ctx, tx, r, sunshine.EventArchiveUnpacked, deadline.Date{}, "", map[string]any{
+			"document_id": a.ID, "filename": a.Filename, "communication_id": a.CommunicationID,
+			"files": files, "left_out": u.LeftOut}); err != nil {
+			return err
+		}
+		if err := tx.SelectContext(ctx, &pending, `SELECT id FROM documents WHERE org_id = $1 AND unpacked_from = $2
+			AND deleted_at IS NULL AND text_status = 'pending' ORDER BY created_at, id`, org, archiveID); err != nil {
+			return translate(err, "documents")
+		}
+		return touchRequest(ctx, tx, r)
+	})
+	return pending, err
+}
+
+// deleteUnpacked removes, in tx, the live files unpacked from archive
+// archiveID and from archives among them, and returns how many.
+func deleteUnpacked(ctx context.Context, tx *sqlx.Tx, org, archiveID string) (int64, error) {
+	res, err := tx.ExecContext(ctx, `WITH RECURSIVE down AS (
+			SELECT id FROM documents WHERE org_id = $1 AND unpacked_from = $2
+			UNION ALL
+			SELECT d.id FROM documents d JOIN down ON d.unpacked_from = down.id WHERE d.org_id = $1)
+		UPDATE documents SET deleted_at = now(), deleted_by = $3
+		WHERE org_id = $1 AND id IN (SELECT id FROM down) AND deleted_at IS NULL`, org, archiveID, actorID(ctx))
+	if err != nil {
+		return 0, translate(err, "documents")
+	}
+	return res.RowsAffected()
+}
