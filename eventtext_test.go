@@ -144,3 +144,31 @@ func TestChangedField(t *testing.T) {
 		require.Equal(t, tc.want, changedField(tc.key, tc.value), "%s %v", tc.key, tc.value)
 	}
 }
+
+// An archive's unpacking, and its removal with its files, say how many
+// files, in words; a document removed alone says nothing more.
+func TestEventText_Archives(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		kind EventKind
+		data map[string]any
+		want string
+	}{
+		{"unpacked", EventArchiveUnpacked, map[string]any{"filename": "release.zip", "files": 412, "left_out": 0},
+			"Unpacked release.zip: 412 files"},
+		{"one file, some left out", EventArchiveUnpacked, map[string]any{"filename": "release.zip", "files": 1, "left_out": 3},
+			"Unpacked release.zip: 1 file, 3 left out"},
+		{"archive removed", EventDocumentDeleted, map[string]any{"filename": "release.zip", "unpacked_removed": 2},
+			"Document removed: release.zip, with the 2 files unpacked from it"},
+		{"document removed", EventDocumentDeleted, map[string]any{"filename": "memo.pdf"}, "Document removed: memo.pdf"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			data, err := json.Marshal(tc.data)
+			require.NoError(t, err)
+			e := &Event{Kind: tc.kind, Data: data}
+			require.Equal(t, tc.want, e.Text(true, nil))
+			require.Equal(t, tc.want, e.Line(true, nil), "Activity and webhooks say the same")
+		})
+	}
+}

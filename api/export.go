@@ -217,9 +217,9 @@ func (s *Server) writeRequestFiles(a *archive, st *store.Store, r *sunshine.Requ
 		*sunshine.Document
 		Path string `json:"path"`
 	}
-	manifest, used := make([]zipped, len(docs)), map[string]bool{}
-	for i, d := range docs {
-		manifest[i] = zipped{d, "documents/" + uniqueName(used, d.Filename)}
+	manifest := make([]zipped, len(docs))
+	for i, p := range documentPaths(docs) {
+		manifest[i] = zipped{docs[i], p}
 	}
 	a.json(dir+"documents.json", manifest)
 	for i, d := range docs {
@@ -291,6 +291,44 @@ func writeCommunication(a *archive, dir string, n int, cm *sunshine.Communicatio
 }
 
 // uniqueName gives each document in an archive its own name.
+// documentPaths names each document's file in a request's ZIP: under
+// documents/, by its name, made unique; a file unpacked from an archive
+// in a folder named after the archive ("release.zip" gives "release/"),
+// at its place in it.
+func documentPaths(docs []*sunshine.Document) []string {
+	paths, used := make([]string, len(docs)), map[string]bool{}
+	folder := map[string]string{} // an archive's, by its ID
+	// An archive is named before its files: one pass a level.
+	for pass := 0; pass <= maxArchiveDepth+1; pass++ {
+		for i, d := range docs {
+			if paths[i] != "" {
+				continue
+			}
+			name := d.Filename
+			if d.UnpackedFrom != nil && d.ArchivePath != nil {
+				f, ok := folder[*d.UnpackedFrom]
+				if !ok && pass <= maxArchiveDepth {
+					continue
+				}
+				if ok {
+					name = f + "/" + *d.ArchivePath
+				}
+			}
+			paths[i] = "documents/" + uniqueName(used, name)
+			if d.Archive() {
+				f := strings.TrimPrefix(paths[i], "documents/")
+				if ext := path.Ext(f); ext != "" {
+					f = strings.TrimSuffix(f, ext)
+				} else {
+					f += " files"
+				}
+				folder[d.ID] = f
+			}
+		}
+	}
+	return paths
+}
+
 func uniqueName(used map[string]bool, name string) string {
 	out := name
 	ext := path.Ext(name)

@@ -156,6 +156,15 @@ func TestDocuments_ZipArchiveUnpacked(t *testing.T) {
 	require.Equal(t, comm, byArchive[archive]["communication_id"])
 	require.EqualValues(t, 1, byArchive[nested]["files"])
 
+	// The request's ZIP keeps each file in a folder named after its
+	// archive, at its place in it.
+	zipped := unzipped(t, b.raw("/api/v1/requests/"+id+"/export.zip").Body.Bytes())
+	for _, name := range []string{"documents/release.zip", "documents/release/Batch 1/memo.pdf", "documents/release/Batch 1/roster.txt",
+		"documents/release/nested.zip", "documents/release/nested/inner/notes.txt", "documents/release/etc/escape.txt"} {
+		require.Contains(t, zipped, name)
+	}
+	require.Equal(t, []byte("The platypus memo"), zipped["documents/release/nested/inner/notes.txt"])
+
 	// Unpacked again (a server stopped midway): nothing stored twice, and
 	// a file removed meanwhile is not stored again.
 	removed := files["etc/escape.txt"]["id"].(string)

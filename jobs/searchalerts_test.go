@@ -434,3 +434,46 @@ func TestSearchAlerts_DocumentReadAgain(t *testing.T) {
 	require.Len(t, run.emails(), 1)
 	require.Contains(t, run.emails()[0].Text, "scan-9.pdf")
 }
+
+// The files unpacked from an archive are compared with an alert's words,
+// each once its text is read; the archive, which has none, is not.
+func TestSearchAlerts_UnpackedArchive(t *testing.T) {
+	t.Parallel()
+	b := sacramento(t)
+	run := newAlertRun(t, b)
+	_, err := b.st.CreateSearchAlert(b.fx.Ctx, "quokka")
+	require.NoError(t, err)
+	archive, err := b.st.CreateDocument(b.fx.Ctx, store.NewDocument{RequestID: b.req.ID, Filename: "release.zip",
+		ContentType: "application/zip", Content: strings.NewReader("PK\x05\x06 the archive's bytes")})
+	require.NoError(t, err)
+	unpack := func(path, text string) *sunshine.Document {
+		t.Helper()
+		sd, err := b.st.SpoolDocument(b.fx.Ctx, store.NewDocument{RequestID: b.req.ID, Filename: path[strings.LastIndex(path, "/")+1:],
+			ContentType: "text/plain; charset=utf-8", Content: strings.NewReader(text)})
+		require.NoError(t, err)
+		defer sd.Remove()
+		doc, err := sd.CreateUnpacked(b.fx.Ctx, archive, path)
+		require.NoError(t, err)
+		return doc
+	}
+	read := unpack("Batch 1/census.txt", "Quokka census")
+	require.NoError(t, b.st.SetDocumentText(b.fx.Ctx, read.ID, sunshine.TextExtracted, "Quokka census", ""))
+	later := unpack("Batch 1/ledger.txt", "Quokka feed ledger")
+	unpack("Batch 1/other.txt", "Nothing to see")
+	run.check(61 * time.Minute)
+	require.Empty(t, run.emails(), "not unpacked yet: no event tells of the files")
+
+	pending, err := b.st.FinishUnpacking(b.fx.Ctx, archive.ID, store.Unpacked{Message: "an archive, unpacked"})
+	require.NoError(t, err)
+	require.Len(t, pending, 2, "the files whose text is still to read")
+	run.check(61 * time.Minute)
+	require.Len(t, run.emails(), 1)
+	require.Contains(t, run.emails()[0].Text, "census.txt")
+	require.NotContains(t, run.emails()[0].Text, "ledger.txt", "still being read")
+
+	require.NoError(t, b.st.SetDocumentText(b.fx.Ctx, later.ID, sunshine.TextExtracted, "Quokka feed ledger", ""))
+	run.check(61 * time.Minute)
+	require.Len(t, run.emails(), 2)
+	require.Contains(t, run.emails()[1].Text, "ledger.txt")
+	require.NotContains(t, run.emails()[1].Text, "census.txt", "each match once")
+}

@@ -204,10 +204,11 @@ type SearchAlertNotice struct {
 
 // The events whose object a search alert compares with its words: a
 // request filed or edited, a communication logged or corrected, a
-// document added (read once its text is), a note written.
+// document added (read once its text is), the files unpacked from an
+// archive (each likewise), a note written.
 var alertEventKinds = pq.Array([]string{string(sunshine.EventCreated), string(sunshine.EventUpdated),
 	string(sunshine.EventCommunication), string(sunshine.EventCommEdited), string(sunshine.EventDocumentAdded),
-	string(sunshine.EventNoteAdded)})
+	string(sunshine.EventArchiveUnpacked), string(sunshine.EventNoteAdded)})
 
 // alertEventsPage is how many events a check reads at a time.
 const alertEventsPage = 1000
@@ -370,12 +371,32 @@ func (s *Store) checkSearchAlert(ctx context.Context, a alertClaim) (sent, more 
 				return translate(err, "search alert events")
 			}
 			for _, e := range evs {
-				if e.Reading {
-					if _, err := tx.ExecContext(ctx, `INSERT INTO search_alert_pending (alert_id, document_id, since) VALUES ($1, $2, $3)
-						ON CONFLICT DO NOTHING`, a.ID, *e.DocumentID, s.clock.Now()); err != nil {
-						return translate(err, "search alert")
+				switch {
+				case e.Kind == string(sunshine.EventArchiveUnpacked) && e.DocumentID != nil:
+					// The archive has no text: its files do.
+					var files []struct {
+						ID      string `db:"id"`
+						Reading bool   `db:"reading"`
 					}
-				} else {
+					if err := tx.SelectContext(ctx, &files, `SELECT id, text_status = 'pending' AND created_at > $3 AS reading
+						FROM documents WHERE org_id = $1 AND unpacked_from = $2 AND deleted_at IS NULL`,
+						a.OrgID, *e.DocumentID, s.clock.Now().Add(-textWait)); err != nil {
+						return translate(err, "search alert documents")
+					}
+					for _, f := range files {
+						if f.Reading {
+							if err := s.alertWaits(ctx, tx, a.ID, f.ID); err != nil {
+								return err
+							}
+						} else {
+							ids.addKey("document", f.ID)
+						}
+					}
+				case e.Reading:
+					if err := s.alertWaits(ctx, tx, a.ID, *e.DocumentID); err != nil {
+						return err
+					}
+				default:
 					ids.add(e)
 				}
 				place = [2]any{e.XID, e.Seq}
@@ -443,6 +464,14 @@ func (s *Store) checkSearchAlert(ctx context.Context, a alertClaim) (sent, more 
 		return nil
 	})
 	return sent, more, err
+}
+
+// alertWaits has alert alertID compare document docID once its text is
+// read (search_alert_pending).
+func (s *Store) alertWaits(ctx context.Context, tx *sqlx.Tx, alertID, docID string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO search_alert_pending (alert_id, document_id, since) VALUES ($1, $2, $3)
+		ON CONFLICT DO NOTHING`, alertID, docID, s.clock.Now())
+	return translate(err, "search alert")
 }
 
 // alertObjects are what a check's events are about, by kind, and the

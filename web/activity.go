@@ -29,7 +29,7 @@ var activityGroups = []activityGroup{
 	{"", "Everything but reminders sent", nil},
 	{"correspondence", "Correspondence", []sunshine.EventKind{sunshine.EventCommunication, sunshine.EventCommEdited, sunshine.EventCommDeleted,
 		sunshine.EventLetterEmailFailed, sunshine.EventLetterEmailUnlogged, sunshine.EventLetterEmailBounced}},
-	{"documents", "Documents", []sunshine.EventKind{sunshine.EventDocumentAdded, sunshine.EventDocumentDeleted, sunshine.EventDocumentShareChanged}},
+	{"documents", "Documents", []sunshine.EventKind{sunshine.EventDocumentAdded, sunshine.EventDocumentDeleted, sunshine.EventArchiveUnpacked, sunshine.EventDocumentShareChanged}},
 	{"status", "Status and dates", []sunshine.EventKind{sunshine.EventCreated, sunshine.EventUpdated, sunshine.EventStatusChanged,
 		sunshine.EventDeadlineComputed, sunshine.EventExtended, sunshine.EventExtensionUndone, sunshine.EventExtensionLate,
 		sunshine.EventPaused, sunshine.EventResumed, sunshine.EventCustomDueSet, sunshine.EventCopiesFiled}},
@@ -150,8 +150,9 @@ func activityAnchor(e *sunshine.Event) string {
 		if data.CommunicationID != "" {
 			return "#comm-" + data.CommunicationID
 		}
-	case sunshine.EventDocumentAdded:
-		// A communication's attachment is shown under it.
+	case sunshine.EventDocumentAdded, sunshine.EventArchiveUnpacked:
+		// A communication's attachment is shown under it (an archive's
+		// files under the archive).
 		if data.CommunicationID != "" {
 			return "#comm-" + data.CommunicationID
 		}

@@ -1,0 +1,88 @@
+package web_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/deadline"
+	"github.com/sunshine-records/sunshine/store"
+)
+
+// zipOf returns a ZIP archive of the files, by path.
+func zipOf(t *testing.T, files ...[2]string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range files {
+		w, err := zw.Create(f[0])
+		require.NoError(t, err)
+		_, err = w.Write([]byte(f[1]))
+		require.NoError(t, err)
+	}
+	require.NoError(t, zw.Close())
+	return buf.Bytes()
+}
+
+// An archive uploaded on the request page is unpacked: its files are
+// listed under it, by their place in it, in the Documents list (each to
+// show on the shared page) and in the timeline, not each on its own;
+// removing the archive asks about its files too, and removes them.
+func TestRequestPage_UnpackedArchive(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	cm, _, err := b.st.CreateCommunication(b.fx.Ctx, r.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
+		Direction: sunshine.DirectionIn, Channel: "email", Kind: sunshine.KindRecordsRelease, OccurredOn: deadline.MustParseDate("2017-04-05")}})
+	require.NoError(t, err)
+	release := zipOf(t, [2]string{"Batch 1/memo.txt", "Detainer memo, quokka unit."}, [2]string{"Batch 1/roster.txt", "Deputy roster."})
+	requireRedirect(t, b.upload("/requests/"+r.ID+"/documents", map[string]string{"communication_id": cm.ID},
+		map[string][]byte{"release.zip": release}, ""), "/requests/"+r.ID)
+	docs, _, err := b.st.FindDocuments(b.fx.Ctx, r.ID, store.All, "")
+	require.NoError(t, err)
+	require.Len(t, docs, 3)
+	var archive *sunshine.Document
+	files := map[string]*sunshine.Document{}
+	for _, d := range docs {
+		if d.ArchivePath == nil {
+			archive = d
+		} else {
+			files[*d.ArchivePath] = d
+		}
+	}
+	require.Equal(t, "release.zip", archive.Filename)
+	memo := files["Batch 1/memo.txt"]
+	require.NotNil(t, memo)
+
+	page := strings.Join(strings.Fields(body(b.get("/requests/"+r.ID))), " ")
+	start, end := strings.Index(page, `<section id="documents"`), strings.Index(page, `<section id="timeline"`)
+	list, timeline := page[start:end], page[end:]
+	require.Contains(t, list, `<h2 id="documents-h">Documents (3)</h2>`, "every document counted")
+	require.Contains(t, list, "an archive, unpacked: its 2 files are documents of their own")
+	for _, part := range []string{list, timeline} {
+		require.Equal(t, 1, strings.Count(part, `/documents/`+memo.ID+`/download`), "listed once, under its archive")
+		nested := strings.Index(part, `<details class="unpacked" open><summary>2 files unpacked from release.zip</summary>`)
+		require.True(t, nested >= 0 && nested < strings.Index(part, `/documents/`+memo.ID+`/download`))
+		require.Contains(t, part, `download>Batch 1/memo.txt</a>`, "named by its place in the archive")
+	}
+	require.Contains(t, list, `<form method="post" action="/documents/`+memo.ID+`/shared"`, "each file may be shown on the shared page")
+	require.NotContains(t, timeline, `/documents/`+memo.ID+`/shared`)
+	require.Contains(t, page, "Remove release.zip, and the 2 files unpacked from it, from this request? Their text will no longer be found by search.")
+	require.Contains(t, body(b.get("/search?q=quokka")), "memo.txt")
+
+	// One that failed midway is offered to unpack again.
+	require.NoError(t, b.st.SetDocumentText(b.fx.Ctx, archive.ID, sunshine.TextFailed, "", "the archive could not be unpacked in full (test)"))
+	require.Contains(t, body(b.get("/requests/"+r.ID)), `Unpack it again<span class="visually-hidden"> (release.zip)</span>`)
+
+	requireRedirect(t, b.post("/documents/"+archive.ID+"/delete", url.Values{}), "/requests/"+r.ID)
+	docs, _, err = b.st.FindDocuments(b.fx.Ctx, r.ID, store.All, "")
+	require.NoError(t, err)
+	require.Empty(t, docs, "the archive went with its files")
+	page = body(b.get("/requests/" + r.ID))
+	require.Contains(t, page, "Document removed: release.zip, with the 2 files unpacked from it")
+	require.NotContains(t, body(b.get("/search?q=quokka")), "memo.txt")
+}
