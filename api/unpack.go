@@ -118,10 +118,13 @@ func (s *Server) unpack(ctx context.Context, doc *sunshine.Document, record func
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		switch {
-		case stored[f.Path]:
-			u.stored++
+		if live, ok := stored[f.Path]; ok {
+			if live { // else removed since: it stays so
+				u.stored++
+			}
 			continue
+		}
+		switch {
 		case f.Unreadable != "":
 			u.leave(f.Path, f.Unreadable)
 			continue

@@ -174,6 +174,7 @@ func TestDocuments_ZipArchiveUnpacked(t *testing.T) {
 	require.Equal(t, http.StatusAccepted, again.status(), again.rec.Body.String())
 	require.Equal(t, sunshine.TextExtracted, again.str("text_status"))
 	require.EqualValues(t, 4, again.body["unpacked_files"])
+	require.Contains(t, again.str("text_error"), "an archive, unpacked: its 4 files are documents of their own; 3 left out:")
 	require.Equal(t, []string{"Batch 1/memo.pdf", "Batch 1/roster.txt", "Informe año.txt", "nested.zip"}, keysOf(b.unpackedFiles(id, archive)),
 		"each file once, the removed one still removed")
 	stored, err := b.st.UnpackedPaths(b.fx.Ctx, archive)

@@ -24,20 +24,24 @@ import (
 var errArchiveGone = sunshine.Errorf(sunshine.ENotFound, "the archive was removed meanwhile")
 
 // UnpackedPaths returns the paths of the files unpacked from archive
-// archiveID so far, removed ones included: they are not stored again.
+// archiveID so far, each true while it is a live document and false once
+// removed: neither is stored again.
 func (s *Store) UnpackedPaths(ctx context.Context, archiveID string) (map[string]bool, error) {
 	org, err := orgID(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var paths []string
-	if err := sqlx.SelectContext(ctx, s.q(), &paths, `SELECT archive_path FROM documents
+	var rows []struct {
+		Path string `db:"archive_path"`
+		Live bool   `db:"live"`
+	}
+	if err := sqlx.SelectContext(ctx, s.q(), &rows, `SELECT archive_path, deleted_at IS NULL AS live FROM documents
 		WHERE org_id = $1 AND unpacked_from = $2`, org, archiveID); err != nil {
 		return nil, translate(err, "documents")
 	}
-	out := make(map[string]bool, len(paths))
-	for _, p := range paths {
-		out[p] = true
+	out := make(map[string]bool, len(rows))
+	for _, r := range rows {
+		out[r.Path] = r.Live
 	}
 	return out, nil
 }

@@ -2,11 +2,13 @@ package textract
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash"
 	"hash/crc32"
 	"io"
+	"path"
 	"strings"
 	"unicode/utf8"
 
@@ -65,6 +67,7 @@ func OpenArchive(r io.ReaderAt, size int64) (*Archive, error) {
 		return nil, err
 	}
 	a := &Archive{r: r, size: size, packed: size}
+	seen := map[string]bool{}
 	for _, e := range entries {
 		raw := e.name
 		switch {
@@ -91,6 +94,16 @@ func OpenArchive(r io.ReaderAt, size int64) (*Archive, error) {
 			parts = parts[1:]
 			f.Path = strings.Join(parts, "/")
 		}
+		// Two files at one place (names alike once sanitised, or the same
+		// name twice): the later is "name (2).ext", as each is stored.
+		if seen[f.Path] {
+			dir, ext := f.Path[:len(f.Path)-len(f.Name)], path.Ext(f.Name)
+			for i := 2; seen[f.Path]; i++ {
+				f.Name = fmt.Sprintf("%s (%d)%s", strings.TrimSuffix(parts[len(parts)-1], ext), i, ext)
+				f.Path = dir + f.Name
+			}
+		}
+		seen[f.Path] = true
 		switch {
 		case e.flags&1 != 0:
 			f.Unreadable = "protected by a password"
@@ -128,7 +141,7 @@ func systemFile(parts []string) bool {
 			return true
 		}
 	}
-	name := parts[len(parts)-1]
+	name := strings.TrimRight(parts[len(parts)-1], ". ") // as Windows reads it
 	return strings.HasPrefix(name, "._") || name == ".DS_Store" ||
 		strings.EqualFold(name, "Thumbs.db") || strings.EqualFold(name, "desktop.ini")
 }
@@ -204,5 +217,6 @@ func IsOpenDocument(r io.ReaderAt, size int64) bool {
 	}
 	var head [38]byte // "PK\x03\x04", 26 bytes of header, "mimetype"
 	n, _ := r.ReadAt(head[:], 0)
-	return n == len(head) && bytes.Equal(head[30:], []byte("mimetype"))
+	return n == len(head) && bytes.HasPrefix(head[:], []byte("PK\x03\x04")) &&
+		binary.LittleEndian.Uint16(head[26:]) == 8 && bytes.Equal(head[30:], []byte("mimetype"))
 }

@@ -125,6 +125,10 @@ func TestOpenArchivePaths(t *testing.T) {
 				{"tabhere/z.txt", "z.txt"},
 			}},
 		{"only folders and system files", files("a/", "b/.DS_Store", "__MACOSX/c"), nil},
+		{"system files with a trailing dot or space", files("Thumbs.db.", ".DS_Store ", "memo.pdf"), []file{{"memo.pdf", "memo.pdf"}}},
+		{"two files at one place are both kept",
+			files("a?.pdf", "a*.pdf", "b/c.txt", "b/c.txt", "notes"),
+			[]file{{"a_.pdf", "a_.pdf"}, {"a_ (2).pdf", "a_ (2).pdf"}, {"b/c.txt", "c.txt"}, {"b/c (2).txt", "c (2).txt"}, {"notes", "notes"}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -382,7 +386,23 @@ func TestIsOpenDocument(t *testing.T) {
 			archEntry{name: "META-INF/container.xml", body: "<container/>"}), true},
 		{"mimetype deflated", buildArchive(t, archEntry{name: "mimetype", body: "application/vnd.oasis.opendocument.spreadsheet",
 			hdr: zip.FileHeader{Method: zip.Deflate}}, archEntry{name: "content.xml", body: "<x/>"}), true},
+		{"mimetype first, after other bytes", func() []byte {
+			// As a self-extracting archive is: its first local header
+			// is not at the file's start.
+			var buf bytes.Buffer
+			buf.WriteString("MZ stub of a program that unzips itself")
+			zw := zip.NewWriter(&buf)
+			zw.SetOffset(int64(buf.Len()))
+			w, err := zw.CreateHeader(&zip.FileHeader{Name: "mimetype", Method: zip.Store})
+			require.NoError(t, err)
+			_, err = io.WriteString(w, "application/epub+zip")
+			require.NoError(t, err)
+			require.NoError(t, zw.Close())
+			return buf.Bytes()
+		}(), true},
 		{"ordinary ZIP", buildArchive(t, files("Batch/memo.pdf", "letter.txt")...), false},
+		{"first file named mimetype.txt", buildArchive(t, files("mimetype.txt", "a.pdf")...), false},
+		{"first file in a folder named mimetypes", buildArchive(t, files("mimetypes/a.xml")...), false},
 		{"mimetype not first", buildArchive(t, archEntry{name: "readme.txt", body: "x"}, mimetype("application/epub+zip")), false},
 		{"mimetype in a folder", buildArchive(t, archEntry{name: "book/mimetype", body: "application/epub+zip"}), false},
 		{"empty ZIP", buildArchive(t), false},

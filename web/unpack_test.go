@@ -3,6 +3,7 @@ package web_test
 import (
 	"archive/zip"
 	"bytes"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -85,4 +86,19 @@ func TestRequestPage_UnpackedArchive(t *testing.T) {
 	page = body(b.get("/requests/" + r.ID))
 	require.Contains(t, page, "Document removed: release.zip, with the 2 files unpacked from it")
 	require.NotContains(t, body(b.get("/search?q=quokka")), "memo.txt")
+
+	// Many files: the Documents list has them, closed; the timeline
+	// points there.
+	var many [][2]string
+	for i := range 11 {
+		many = append(many, [2]string{fmt.Sprintf("page-%02d.txt", i), fmt.Sprintf("Page %d", i)})
+	}
+	requireRedirect(t, b.upload("/requests/"+r.ID+"/documents", nil, map[string][]byte{"pages.zip": zipOf(t, many...)}, ""), "/requests/"+r.ID)
+	page = strings.Join(strings.Fields(body(b.get("/requests/"+r.ID))), " ")
+	end = strings.Index(page, `<section id="timeline"`)
+	list, timeline = page[:end], page[end:]
+	require.Contains(t, list, `<details class="unpacked"><summary>11 files unpacked from pages.zip</summary>`)
+	require.Equal(t, 11, strings.Count(list, "download>page-"))
+	require.Contains(t, timeline, `<a href="#documents">11 files unpacked from pages.zip</a>: listed under Documents.`)
+	require.NotContains(t, timeline, "download>page-")
 }
