@@ -367,7 +367,7 @@ func TestDocuments_OfficeDocuments(t *testing.T) {
 		{"Word", "memo.bin", docx, textract.DOCX, "extracted", "", "overtime"},
 		{"Excel", "roster.xlsx", xlsx, textract.XLSX, "extracted", "", "quokkason"},
 		{"PlainZip", "records.docx", officeZip(t, [2]string{"notes.txt", "hello"}), "application/zip", "extracted",
-			"an archive, unpacked: its file is a document of its own", ""},
+			"unpacked: its file is a document of its own", ""},
 		{"OpenDocument", "minutes.odt", officeZip(t, [2]string{"mimetype", "application/vnd.oasis.opendocument.text"},
 			[2]string{"content.xml", "<office:document-content/>"}), "application/zip", "unsupported",
 			"an OpenDocument file or EPUB book: Sunshine does not read its text yet", ""},
@@ -859,7 +859,7 @@ func TestExtractPending_OfficeFilesStoredAsZip(t *testing.T) {
 		case tc.wantStatus == sunshine.TextUnsupported:
 			require.Equal(t, archive, doc.TextError, tc.name)
 		case tc.wantType == "application/zip":
-			require.Equal(t, "an archive, unpacked: its file is a document of its own", doc.TextError, tc.name)
+			require.Equal(t, "unpacked: its file is a document of its own", doc.TextError, tc.name)
 		default:
 			require.Empty(t, doc.TextError, tc.name)
 		}

@@ -72,11 +72,11 @@ func (u *unpacking) note() string {
 	var msg string
 	switch u.stored {
 	case 0:
-		msg = "an archive: nothing in it was unpacked"
+		msg = "nothing in it was unpacked"
 	case 1:
-		msg = "an archive, unpacked: its file is a document of its own"
+		msg = "unpacked: its file is a document of its own"
 	default:
-		msg = fmt.Sprintf("an archive, unpacked: its %d files are documents of their own", u.stored)
+		msg = fmt.Sprintf("unpacked: its %d files are documents of their own", u.stored)
 	}
 	if len(u.leftOut) == 0 {
 		return msg

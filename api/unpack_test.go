@@ -115,7 +115,7 @@ func TestDocuments_ZipArchiveUnpacked(t *testing.T) {
 	got := b.call("GET", "/api/v1/documents/"+archive, b.token, nil)
 	require.Equal(t, "application/zip", got.str("content_type"), "the archive is kept as it came")
 	require.Equal(t, sunshine.TextExtracted, got.str("text_status"))
-	require.Equal(t, "an archive, unpacked: its 5 files are documents of their own; 3 left out: "+
+	require.Equal(t, "unpacked: its 5 files are documents of their own; 3 left out: "+
 		"secret.pdf (protected by a password), old.dat (compressed by a method Sunshine does not read (BZIP2)), broken.txt (damaged in the archive)",
 		got.str("text_error"))
 	require.EqualValues(t, 5, got.body["unpacked_files"])
@@ -174,7 +174,7 @@ func TestDocuments_ZipArchiveUnpacked(t *testing.T) {
 	require.Equal(t, http.StatusAccepted, again.status(), again.rec.Body.String())
 	require.Equal(t, sunshine.TextExtracted, again.str("text_status"))
 	require.EqualValues(t, 4, again.body["unpacked_files"])
-	require.Contains(t, again.str("text_error"), "an archive, unpacked: its 4 files are documents of their own; 3 left out:")
+	require.Contains(t, again.str("text_error"), "unpacked: its 4 files are documents of their own; 3 left out:")
 	require.Equal(t, []string{"Batch 1/memo.pdf", "Batch 1/roster.txt", "Informe año.txt", "nested.zip"}, keysOf(b.unpackedFiles(id, archive)),
 		"each file once, the removed one still removed")
 	stored, err := b.st.UnpackedPaths(b.fx.Ctx, archive)
@@ -205,7 +205,7 @@ func TestDocuments_ZipArchiveBounds(t *testing.T) {
 		up := b.upload(id, "", "ledger.zip", "application/zip", zipOf(t,
 			zipEntry{name: "ledger.txt", content: big}, zipEntry{name: "note.txt", content: []byte("a small note")}))
 		require.Equal(t, http.StatusCreated, up.status(), up.rec.Body.String())
-		require.Equal(t, "an archive, unpacked: its file is a document of its own; 1 left out: "+
+		require.Equal(t, "unpacked: its file is a document of its own; 1 left out: "+
 			"ledger.txt (larger than the 64 KiB a document may be)", up.str("text_error"))
 	})
 	t.Run("Bomb", func(t *testing.T) {

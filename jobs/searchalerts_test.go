@@ -463,7 +463,7 @@ func TestSearchAlerts_UnpackedArchive(t *testing.T) {
 	run.check(61 * time.Minute)
 	require.Empty(t, run.emails(), "not unpacked yet: no event tells of the files")
 
-	pending, err := b.st.FinishUnpacking(b.fx.Ctx, archive.ID, store.Unpacked{Message: "an archive, unpacked"})
+	pending, err := b.st.FinishUnpacking(b.fx.Ctx, archive.ID, store.Unpacked{Message: "unpacked"})
 	require.NoError(t, err)
 	require.Len(t, pending, 2, "the files whose text is still to read")
 	run.check(61 * time.Minute)

@@ -336,7 +336,8 @@ func documentsOf(items []timelineItem) []pageDocument {
 }
 
 // splitUnpacked separates the files unpacked from an archive of docs,
-// by archive, from the documents the page lists each on its own.
+// by archive and in order of their place in it, from the documents the
+// page lists each on its own.
 func splitUnpacked(docs []*sunshine.Document) (top []*sunshine.Document, unpacked map[string][]*sunshine.Document) {
 	ids := make(map[string]bool, len(docs))
 	for _, d := range docs {
@@ -349,6 +350,10 @@ func splitUnpacked(docs []*sunshine.Document) (top []*sunshine.Document, unpacke
 		} else {
 			top = append(top, d)
 		}
+	}
+	// By their place in the archive, each folder's files together.
+	for _, files := range unpacked {
+		slices.SortStableFunc(files, func(a, b *sunshine.Document) int { return strings.Compare(*a.ArchivePath, *b.ArchivePath) })
 	}
 	return top, unpacked
 }

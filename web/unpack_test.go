@@ -63,7 +63,7 @@ func TestRequestPage_UnpackedArchive(t *testing.T) {
 	start, end := strings.Index(page, `<section id="documents"`), strings.Index(page, `<section id="timeline"`)
 	list, timeline := page[start:end], page[end:]
 	require.Contains(t, list, `<h2 id="documents-h">Documents (3)</h2>`, "every document counted")
-	require.Contains(t, list, "an archive, unpacked: its 2 files are documents of their own")
+	require.Contains(t, list, "unpacked: its 2 files are documents of their own")
 	for _, part := range []string{list, timeline} {
 		require.Equal(t, 1, strings.Count(part, `/documents/`+memo.ID+`/download`), "listed once, under its archive")
 		nested := strings.Index(part, `<details class="unpacked" open><summary>2 files unpacked from release.zip</summary>`)
