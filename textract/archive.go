@@ -67,7 +67,7 @@ func OpenArchive(r io.ReaderAt, size int64) (*Archive, error) {
 		return nil, err
 	}
 	a := &Archive{r: r, size: size, packed: size}
-	seen := map[string]bool{}
+	seen, next := map[string]bool{}, map[string]int{}
 	for _, e := range entries {
 		raw := e.name
 		switch {
@@ -89,19 +89,24 @@ func OpenArchive(r io.ReaderAt, size int64) (*Archive, error) {
 			parts[i] = SanitizeFilename(parts[i])
 		}
 		f.Name = parts[len(parts)-1]
-		f.Path = strings.Join(parts, "/")
-		for len(f.Path) > maxArchivePath && len(parts) > 1 {
-			parts = parts[1:]
-			f.Path = strings.Join(parts, "/")
+		// The last parts that fit (a name always does: at most 200 bytes).
+		keep, n := len(parts)-1, len(f.Name)
+		for keep > 0 && n+1+len(parts[keep-1]) <= maxArchivePath {
+			keep--
+			n += 1 + len(parts[keep])
 		}
+		parts = parts[keep:]
+		f.Path = strings.Join(parts, "/")
 		// Two files at one place (names alike once sanitised, or the same
 		// name twice): the later is "name (2).ext", as each is stored.
 		if seen[f.Path] {
-			dir, ext := f.Path[:len(f.Path)-len(f.Name)], path.Ext(f.Name)
-			for i := 2; seen[f.Path]; i++ {
+			at, dir, ext := f.Path, f.Path[:len(f.Path)-len(f.Name)], path.Ext(f.Name)
+			i := max(next[at], 2) // not from 2 again: 10,000 files at one place
+			for ; seen[f.Path]; i++ {
 				f.Name = fmt.Sprintf("%s (%d)%s", strings.TrimSuffix(parts[len(parts)-1], ext), i, ext)
 				f.Path = dir + f.Name
 			}
+			next[at] = i
 		}
 		seen[f.Path] = true
 		switch {

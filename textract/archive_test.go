@@ -446,3 +446,64 @@ func TestOpenArchiveNotZip(t *testing.T) {
 		})
 	}
 }
+
+// Unpacking reads archives from anyone (an email to a reply address): no
+// archive may make it panic, and every path it gives is safe to show and
+// to store: at most 1000 bytes, no empty, "." or ".." part, its Name the
+// last part, each path once.
+func FuzzOpenArchive(f *testing.F) {
+	f.Add([]byte("PK\x05\x06" + strings.Repeat("\x00", 18)))
+	f.Add(buildArchive(f, files("Batch 1/memo.pdf", "../x.txt", "a?.pdf", "a*.pdf", "__MACOSX/._y")...))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		textract.IsOpenDocument(bytes.NewReader(data), int64(len(data)))
+		a, err := textract.OpenArchive(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			return
+		}
+		seen := map[string]bool{}
+		for _, file := range a.Files {
+			require.LessOrEqual(t, len(file.Path), 1000)
+			require.False(t, seen[file.Path], "each path once: %q", file.Path)
+			seen[file.Path] = true
+			parts := strings.Split(file.Path, "/")
+			require.Equal(t, file.Name, parts[len(parts)-1])
+			for _, p := range parts {
+				require.NotContains(t, []string{"", ".", ".."}, p, file.Path)
+			}
+			if r, err := a.Open(file); err == nil {
+				_, _ = io.Copy(io.Discard, io.LimitReader(r, 1<<20))
+			}
+		}
+	})
+}
+
+// Archives made to be slow to list: 10,000 files at one place, and
+// folders 30,000 deep (each listing is linear in the directory's bytes;
+// the deep one took minutes when the long path was cut a part at a time).
+func BenchmarkOpenArchive(b *testing.B) {
+	for _, bc := range []struct {
+		name string
+		n    int
+		path string
+	}{
+		{"10000 files at one place", 10000, "a.txt"},
+		{"60 files 30000 folders deep", 60, strings.Repeat("a/", 30000) + "x.txt"},
+	} {
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		for range bc.n {
+			w, err := zw.CreateHeader(&zip.FileHeader{Name: bc.path, Method: zip.Store})
+			require.NoError(b, err)
+			_, err = w.Write([]byte("x"))
+			require.NoError(b, err)
+		}
+		require.NoError(b, zw.Close())
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				a, err := textract.OpenArchive(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+				require.NoError(b, err)
+				require.Len(b, a.Files, bc.n)
+			}
+		})
+	}
+}
