@@ -219,11 +219,13 @@ type Document struct {
 	UnpackedFiles int `db:"unpacked_files" json:"unpacked_files"`
 }
 
-// Archive reports a document stored as a ZIP archive: one whose files
-// are unpacked, or an OpenDocument file (a ZIP archive inside too).
+// Archive reports a ZIP archive named .zip, whose files Sunshine unpacks.
+// Many kinds of document are a ZIP archive inside (Visio drawings, EPUB
+// books, Java programs...): named as what they are, each stays one
+// document.
 func (d *Document) Archive() bool {
 	mediaType, _, _ := strings.Cut(d.ContentType, ";")
-	return strings.EqualFold(strings.TrimSpace(mediaType), "application/zip")
+	return strings.EqualFold(strings.TrimSpace(mediaType), "application/zip") && strings.HasSuffix(strings.ToLower(d.Filename), ".zip")
 }
 
 // Correspondence reports a document that is an email: one that came to

@@ -226,6 +226,9 @@ func (e *Event) Text(clockStops bool, names map[string]string) string {
 		if left, _ := data["left_out"].(float64); left > 0 {
 			t += ", " + strconv.Itoa(int(left)) + " left out"
 		}
+		if stopped, _ := data["stopped"].(bool); stopped {
+			t += " so far (it stopped before the end: unpack it again for the rest)"
+		}
 	case EventCommunication: // a letter emailed from Sunshine (EmailedLetter)
 		t = "Sent by email from Sunshine to " + str("emailed_to")
 	case EventLetterEmailUnlogged:

@@ -279,12 +279,29 @@ var recordTimeout = 30 * time.Second
 // from it read in turn, once its slot is given back: a file left unread
 // when ctx ends stays pending for the sweep.
 func (s *Server) ExtractText(ctx context.Context, orgID, docID string) {
-	for _, id := range s.extractText(ctx, orgID, docID) {
-		if ctx.Err() != nil {
-			return
-		}
-		s.ExtractText(ctx, orgID, id)
+	files := s.extractText(ctx, orgID, docID)
+	if len(files) == 0 {
+		return
 	}
+	read := func(ctx context.Context) {
+		for _, id := range files {
+			if ctx.Err() != nil {
+				return
+			}
+			s.ExtractText(ctx, orgID, id)
+		}
+	}
+	if s.cfg.InlineExtraction {
+		read(ctx)
+		return
+	}
+	// In the background, whoever asked: an upload's page, or the sweep,
+	// which goes on to other organizations' documents.
+	s.extractions.Add(1)
+	go func() {
+		defer s.extractions.Done()
+		read(s.background)
+	}()
 }
 
 // extractText is ExtractText for one document; it returns the files
@@ -365,7 +382,8 @@ func (s *Server) extractText(ctx context.Context, orgID, docID string) (unpacked
 				why = fmt.Sprintf("it took longer than %v", unpackTimeout)
 			}
 			msg := "the archive could not be unpacked in full (" + why + "): the files unpacked so far are kept; unpack it again for the rest"
-			if err := s.store.SetDocumentText(rctx(), docID, sunshine.TextFailed, "", msg); err != nil {
+			// What was unpacked is told of, and read, all the same.
+			if files, err = s.store.FinishUnpacking(rctx(), docID, store.Unpacked{Failed: true, Message: msg}); err != nil {
 				s.log.Error("text extraction: record result", "document_id", docID, "err", err)
 			}
 		}

@@ -366,11 +366,16 @@ func TestDocuments_OfficeDocuments(t *testing.T) {
 	}{
 		{"Word", "memo.bin", docx, textract.DOCX, "extracted", "", "overtime"},
 		{"Excel", "roster.xlsx", xlsx, textract.XLSX, "extracted", "", "quokkason"},
-		{"PlainZip", "records.docx", officeZip(t, [2]string{"notes.txt", "hello"}), "application/zip", "extracted",
+		{"PlainZip", "records.zip", officeZip(t, [2]string{"notes.txt", "hello"}), "application/zip", "extracted",
 			"unpacked: its file is a document of its own", ""},
+		{"ZipNamedOtherwise", "records.docx", officeZip(t, [2]string{"notes.txt", "hello"}), "application/zip", "unsupported",
+			"a ZIP archive not named .zip", ""},
 		{"OpenDocument", "minutes.odt", officeZip(t, [2]string{"mimetype", "application/vnd.oasis.opendocument.text"},
 			[2]string{"content.xml", "<office:document-content/>"}), "application/zip", "unsupported",
-			"an OpenDocument file or EPUB book: Sunshine does not read its text yet", ""},
+			"a ZIP archive not named .zip (an OpenDocument file", ""},
+		{"OpenDocumentNamedZip", "minutes.zip", officeZip(t, [2]string{"mimetype", "application/vnd.oasis.opendocument.text"},
+			[2]string{"content.xml", "<office:document-content/>"}), "application/zip", "unsupported",
+			"a ZIP archive not named .zip (an OpenDocument file", ""},
 		{"OutlookMessage", "re-request.msg", append([]byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"), make([]byte, 600)...), textract.MSG, "unsupported",
 			"an Outlook message (.msg): Sunshine does not read its text yet", ""},
 		{"Image", "scan.jpg", append([]byte("\xFF\xD8\xFF\xE0"), make([]byte, 100)...), "image/jpeg", "unsupported",
@@ -829,8 +834,7 @@ func TestExtractPending_OfficeFilesStoredAsZip(t *testing.T) {
 	}{
 		{"Word", "memo.docx", docx, textract.DOCX, sunshine.TextExtracted, "quokka"},
 		{"Excel", "ROSTER.XLSX", xlsx, textract.XLSX, sunshine.TextExtracted, "wombatson"},
-		// Unpacked, now that archives are.
-		{"ZIP under a Word name", "records.docx", officeZip(t, [2]string{"notes.txt", "hello"}), "application/zip", sunshine.TextExtracted, ""},
+		{"ZIP under a Word name", "records.docx", officeZip(t, [2]string{"notes.txt", "hello"}), "application/zip", sunshine.TextUnsupported, ""},
 		{"Word under a ZIP name", "memo-copy.zip", docx, "application/zip", sunshine.TextUnsupported, ""},
 	}
 	ids := make([]string, len(cases))
@@ -858,8 +862,6 @@ func TestExtractPending_OfficeFilesStoredAsZip(t *testing.T) {
 		switch {
 		case tc.wantStatus == sunshine.TextUnsupported:
 			require.Equal(t, archive, doc.TextError, tc.name)
-		case tc.wantType == "application/zip":
-			require.Equal(t, "unpacked: its file is a document of its own", doc.TextError, tc.name)
 		default:
 			require.Empty(t, doc.TextError, tc.name)
 		}

@@ -31,6 +31,12 @@ const (
 	// small "zip bomb" unpacks to no more than a hundred times itself.
 	unpackShare = 10
 	unpackRatio = 100
+	// maxNestFiles bounds the files an archive (with the archives inside
+	// it) unpacks to, and fileCost is the least room each file takes
+	// (empty files, or a thousand archives of a thousand empty files,
+	// would otherwise take none).
+	maxNestFiles = 10000
+	fileCost     = 4 << 10
 	// leftOutListed is how many files left out the archive's note names.
 	leftOutListed = 5
 )
@@ -112,7 +118,8 @@ func (s *Server) unpack(ctx context.Context, doc *sunshine.Document, record func
 	if err != nil {
 		return nil, err
 	}
-	room := min(unpackShare*s.cfg.UploadLimit, unpackRatio*nest.RootSize) - nest.Unpacked
+	bound := min(unpackShare*s.cfg.UploadLimit, unpackRatio*nest.RootSize)
+	room, count := bound-nest.Unpacked-int64(nest.Files)*fileCost, nest.Files
 	var u unpacking
 	for _, f := range a.Files {
 		if err := ctx.Err(); err != nil {
@@ -131,8 +138,11 @@ func (s *Server) unpack(ctx context.Context, doc *sunshine.Document, record func
 		case f.Size > s.cfg.UploadLimit:
 			u.leave(f.Path, fmt.Sprintf("larger than the %s a document may be", sizeOf(int(s.cfg.UploadLimit))))
 			continue
-		case f.Size > room:
-			u.leave(f.Path, "past what one archive may unpack to: "+sizeOf(int(min(unpackShare*s.cfg.UploadLimit, unpackRatio*nest.RootSize))))
+		case count >= maxNestFiles:
+			u.leave(f.Path, fmt.Sprintf("past the %d files one archive may unpack to", maxNestFiles))
+			continue
+		case max(f.Size, fileCost) > room:
+			u.leave(f.Path, "past what one archive may unpack to: "+sizeOf(int(bound)))
 			continue
 		}
 		size, err := s.unpackFile(ctx, doc, a, f, min(s.cfg.UploadLimit, room))
@@ -143,10 +153,14 @@ func (s *Server) unpack(ctx context.Context, doc *sunshine.Document, record func
 		case errors.Is(err, textract.ErrArchiveDamaged):
 			u.leave(f.Path, "damaged in the archive")
 			continue
+		case sunshine.ErrorCode(err) == sunshine.EInvalid:
+			u.leave(f.Path, "could not be stored: "+sunshine.ErrorMessage(err))
+			continue
 		case err != nil:
 			return nil, err
 		}
-		room -= size
+		room -= max(size, fileCost)
+		count++
 		u.stored++
 		stored[f.Path] = true
 	}

@@ -11,8 +11,9 @@ ALTER TABLE documents
 CREATE UNIQUE INDEX documents_unpacked_idx ON documents (unpacked_from, archive_path) WHERE unpacked_from IS NOT NULL;
 
 -- Archives stored before, their text "unsupported", are queued to be
--- unpacked: the server reads pending documents when it starts. (An
--- OpenDocument file, a ZIP archive too, is found one and left
--- unsupported.)
+-- unpacked: the server reads pending documents when it starts. Only those
+-- named .zip: many kinds of document are a ZIP archive inside (an
+-- OpenDocument file, an EPUB book, a Visio drawing) and stay one.
 UPDATE documents SET text_status = 'pending', text_error = '', text_attempts = 0, text_started_at = NULL
-WHERE content_type = 'application/zip' AND text_status = 'unsupported' AND deleted_at IS NULL;
+WHERE content_type = 'application/zip' AND text_status = 'unsupported' AND deleted_at IS NULL
+  AND filename ~* '\.zip$';

@@ -29,7 +29,9 @@ func TestMigration60_UnpackedArchives(t *testing.T) {
 		requeued                                       bool
 	}{
 		{"archive", "records.zip", "application/zip", "unsupported", archive, false, true},
-		{"archive, Office name", "Jones_Deposition.docx", "application/zip", "unsupported", archive, false, true},
+		{"archive, capitals", "RELEASE-2.ZIP", "application/zip", "unsupported", archive, false, true},
+		{"a ZIP archive inside, named otherwise", "Jones_Deposition.docx", "application/zip", "unsupported", archive, false, false},
+		{"EPUB", "handbook.epub", "application/zip", "unsupported", archive, false, false},
 		{"removed", "old.zip", "application/zip", "unsupported", archive, true, false},
 		{"already pending", "new.zip", "application/zip", "pending", "", false, false},
 		{"failed", "damaged.zip", "application/zip", "failed", "the text could not be read (zip: not a valid zip file)", false, false},

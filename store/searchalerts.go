@@ -373,28 +373,28 @@ func (s *Store) checkSearchAlert(ctx context.Context, a alertClaim) (sent, more 
 			for _, e := range evs {
 				switch {
 				case e.Kind == string(sunshine.EventArchiveUnpacked) && e.DocumentID != nil:
-					// The archive has no text: its files do.
-					var files []struct {
-						ID      string `db:"id"`
-						Reading bool   `db:"reading"`
+					// The archive has no text: its files do. Those being
+					// read wait, the rest are compared now.
+					since := s.clock.Now().Add(-textWait)
+					if _, err := tx.ExecContext(ctx, `INSERT INTO search_alert_pending (alert_id, document_id, since)
+						SELECT $3, id, $5 FROM documents WHERE org_id = $1 AND unpacked_from = $2 AND deleted_at IS NULL
+							AND text_status = 'pending' AND created_at > $4
+						ON CONFLICT DO NOTHING`, a.OrgID, *e.DocumentID, a.ID, since, s.clock.Now()); err != nil {
+						return translate(err, "search alert")
 					}
-					if err := tx.SelectContext(ctx, &files, `SELECT id, text_status = 'pending' AND created_at > $3 AS reading
-						FROM documents WHERE org_id = $1 AND unpacked_from = $2 AND deleted_at IS NULL`,
-						a.OrgID, *e.DocumentID, s.clock.Now().Add(-textWait)); err != nil {
+					var read []string
+					if err := tx.SelectContext(ctx, &read, `SELECT id FROM documents WHERE org_id = $1 AND unpacked_from = $2
+						AND deleted_at IS NULL AND NOT (text_status = 'pending' AND created_at > $3)`,
+						a.OrgID, *e.DocumentID, since); err != nil {
 						return translate(err, "search alert documents")
 					}
-					for _, f := range files {
-						if f.Reading {
-							if err := s.alertWaits(ctx, tx, a.ID, f.ID); err != nil {
-								return err
-							}
-						} else {
-							ids.addKey("document", f.ID)
-						}
+					for _, id := range read {
+						ids.addKey("document", id)
 					}
 				case e.Reading:
-					if err := s.alertWaits(ctx, tx, a.ID, *e.DocumentID); err != nil {
-						return err
+					if _, err := tx.ExecContext(ctx, `INSERT INTO search_alert_pending (alert_id, document_id, since) VALUES ($1, $2, $3)
+						ON CONFLICT DO NOTHING`, a.ID, *e.DocumentID, s.clock.Now()); err != nil {
+						return translate(err, "search alert")
 					}
 				default:
 					ids.add(e)
@@ -464,14 +464,6 @@ func (s *Store) checkSearchAlert(ctx context.Context, a alertClaim) (sent, more 
 		return nil
 	})
 	return sent, more, err
-}
-
-// alertWaits has alert alertID compare document docID once its text is
-// read (search_alert_pending).
-func (s *Store) alertWaits(ctx context.Context, tx *sqlx.Tx, alertID, docID string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO search_alert_pending (alert_id, document_id, since) VALUES ($1, $2, $3)
-		ON CONFLICT DO NOTHING`, alertID, docID, s.clock.Now())
-	return translate(err, "search alert")
 }
 
 // alertObjects are what a check's events are about, by kind, and the

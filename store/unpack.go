@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"io"
 
 	"github.com/jmoiron/sqlx"
 
@@ -55,6 +57,9 @@ type ArchiveNest struct {
 	Depth    int
 	RootSize int64
 	Unpacked int64
+	// Files counts the files unpacked from the outermost archive so far,
+	// at any depth, removed ones included.
+	Files int
 }
 
 // NestOf returns the ArchiveNest of archive archiveID.
@@ -82,22 +87,41 @@ func (s *Store) NestOf(ctx context.Context, archiveID string) (ArchiveNest, erro
 			SELECT id, blob_id FROM documents WHERE org_id = $1 AND unpacked_from = $2
 			UNION ALL
 			SELECT d.id, d.blob_id FROM documents d JOIN down ON d.unpacked_from = down.id WHERE d.org_id = $1)
-		SELECT COALESCE(sum(b.size), 0) FROM down JOIN blobs b ON b.id = down.blob_id`
-	if err := s.q().QueryRowxContext(ctx, down, org, root).Scan(&n.Unpacked); err != nil {
+		SELECT COALESCE(sum(b.size), 0), count(*) FROM down JOIN blobs b ON b.id = down.blob_id`
+	if err := s.q().QueryRowxContext(ctx, down, org, root).Scan(&n.Unpacked, &n.Files); err != nil {
 		return n, translate(err, "documents")
 	}
 	return n, nil
 }
 
 // CreateUnpacked stores the spooled document as the file at path of
-// archive, a pending document: on the archive's request and communication,
-// as uploaded by whoever uploaded the archive, with no event of its own
-// (FinishUnpacking writes one for all). It returns nil when the archive
-// has a file at path stored already, and ENotFound when the archive was
-// removed or recorded meanwhile (the unpacking stops). The archive's row
-// is held for the transaction, so that removing it waits and then removes
-// this file too.
+// archive, a pending document: on the archive's request and communication
+// (as they are now), as uploaded by whoever uploaded the archive, with no
+// event of its own (FinishUnpacking writes one for all). It returns nil
+// when the archive has a file at path stored already, and ENotFound when
+// the archive was removed or recorded meanwhile (the unpacking stops).
+//
+// It locks as every change to a request's documents does, the request
+// first (here only against its removal, FOR KEY SHARE), then the archive's
+// row, held so that removing the archive waits and then removes this file
+// too. The same bytes stored at once by another transaction (the same
+// archive uploaded twice, unpacked side by side) are found on a second try.
 func (d *SpooledDocument) CreateUnpacked(ctx context.Context, archive *sunshine.Document, path string) (*sunshine.Document, error) {
+	doc, err := d.createUnpacked(ctx, archive, path)
+	if sunshine.ErrorCode(err) == sunshine.EConflict {
+		if _, serr := d.sp.f.Seek(0, io.SeekStart); serr != nil {
+			return nil, fmt.Errorf("store: rewind spooled file: %w", serr)
+		}
+		doc, err = d.createUnpacked(ctx, archive, path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	d.doc = doc
+	return doc, nil
+}
+
+func (d *SpooledDocument) createUnpacked(ctx context.Context, archive *sunshine.Document, path string) (*sunshine.Document, error) {
 	s, nd := d.s, d.nd
 	org, err := orgID(ctx)
 	if err != nil {
@@ -105,8 +129,15 @@ func (d *SpooledDocument) CreateUnpacked(ctx context.Context, archive *sunshine.
 	}
 	var doc *sunshine.Document
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
-		var held string
-		err := tx.GetContext(ctx, &held, `SELECT id FROM documents WHERE org_id = $1 AND id = $2
+		var held struct {
+			RequestID       string  `db:"request_id"`
+			CommunicationID *string `db:"communication_id"`
+		}
+		if _, err := tx.ExecContext(ctx, `SELECT 1 FROM requests WHERE org_id = $1 AND id = $2 FOR KEY SHARE`,
+			org, archive.RequestID); err != nil {
+			return translate(err, "request")
+		}
+		err := tx.GetContext(ctx, &held, `SELECT request_id, communication_id FROM documents WHERE org_id = $1 AND id = $2
 			AND deleted_at IS NULL AND text_status = 'pending' FOR SHARE`, org, archive.ID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return errArchiveGone
@@ -126,18 +157,14 @@ func (d *SpooledDocument) CreateUnpacked(ctx context.Context, archive *sunshine.
 		const q = `INSERT INTO documents (org_id, request_id, communication_id, blob_id, filename, content_type, created_by, created_at,
 				unpacked_from, archive_path)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`
-		if err := tx.QueryRowxContext(ctx, q, org, archive.RequestID, archive.CommunicationID, blobID, nd.Filename, nd.ContentType,
+		if err := tx.QueryRowxContext(ctx, q, org, held.RequestID, held.CommunicationID, blobID, nd.Filename, nd.ContentType,
 			archive.CreatedBy, s.clock.Now(), archive.ID, path).Scan(&id); err != nil {
 			return translate(err, "document")
 		}
 		doc, err = findDocument(ctx, tx, org, id)
 		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	d.doc = doc
-	return doc, nil
+	return doc, err
 }
 
 // Unpacked is what unpacking an archive came to.
@@ -146,16 +173,21 @@ type Unpacked struct {
 	// password, too large, past the nest's bounds).
 	LeftOut int
 	// Message is the archive's text_error: what it was unpacked into,
-	// and what was left out and why.
+	// and what was left out and why; or, Failed, why it stopped.
 	Message string
+	// Failed: the unpacking stopped before the end (ten minutes were not
+	// enough): the archive is failed, to unpack again, and the files
+	// stored so far are told of all the same.
+	Failed bool
 }
 
 // FinishUnpacking records archive archiveID unpacked: its text status
-// extracted (it has no text of its own: its files do) with u.Message,
-// and, in the same transaction, an archive_unpacked event counting the
-// files unpacked from it, moving its request's version on. It returns the
-// pending files unpacked from it, whose text is to be read. An archive
-// removed, or recorded by another server, meanwhile is left as it is.
+// extracted (it has no text of its own: its files do; failed when
+// u.Failed) with u.Message, and, in the same transaction, when any file
+// was unpacked from it, an archive_unpacked event counting them, moving
+// its request's version on. It returns the pending files unpacked from
+// it, whose text is to be read. An archive removed, or recorded by
+// another server, meanwhile is left as it is.
 func (s *Store) FinishUnpacking(ctx context.Context, archiveID string, u Unpacked) ([]string, error) {
 	org, err := orgID(ctx)
 	if err != nil {
@@ -173,9 +205,13 @@ func (s *Store) FinishUnpacking(ctx context.Context, archiveID string, u Unpacke
 		if err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE documents SET text_status = 'extracted', text = '', text_error = $3,
+		status := sunshine.TextExtracted
+		if u.Failed {
+			status = sunshine.TextFailed
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE documents SET text_status = $4, text = '', text_error = $3,
 				text_attempts = 0, text_started_at = NULL, scans_unread = 0
-			WHERE org_id = $1 AND id = $2 AND text_status = 'pending' AND deleted_at IS NULL`, org, archiveID, u.Message)
+			WHERE org_id = $1 AND id = $2 AND text_status = 'pending' AND deleted_at IS NULL`, org, archiveID, u.Message, status)
 		if err != nil {
 			return translate(err, "document")
 		}
@@ -190,9 +226,15 @@ func (s *Store) FinishUnpacking(ctx context.Context, archiveID string, u Unpacke
 			WHERE org_id = $1 AND unpacked_from = $2 AND deleted_at IS NULL`, org, archiveID); err != nil {
 			return translate(err, "documents")
 		}
-		if err := addEvent(ctx, tx, r, sunshine.EventArchiveUnpacked, deadline.Date{}, "", map[string]any{
-			"document_id": a.ID, "filename": a.Filename, "communication_id": a.CommunicationID,
-			"files": files, "left_out": u.LeftOut}); err != nil {
+		if files == 0 && u.Failed {
+			return nil // nothing to tell
+		}
+		data := map[string]any{"document_id": a.ID, "filename": a.Filename, "communication_id": a.CommunicationID,
+			"files": files, "left_out": u.LeftOut}
+		if u.Failed {
+			data["stopped"] = true
+		}
+		if err := addEvent(ctx, tx, r, sunshine.EventArchiveUnpacked, deadline.Date{}, "", data); err != nil {
 			return err
 		}
 		if err := tx.SelectContext(ctx, &pending, `SELECT id FROM documents WHERE org_id = $1 AND unpacked_from = $2

@@ -89,22 +89,16 @@ func OpenArchive(r io.ReaderAt, size int64) (*Archive, error) {
 			parts[i] = SanitizeFilename(parts[i])
 		}
 		f.Name = parts[len(parts)-1]
-		// The last parts that fit (a name always does: at most 200 bytes).
-		keep, n := len(parts)-1, len(f.Name)
-		for keep > 0 && n+1+len(parts[keep-1]) <= maxArchivePath {
-			keep--
-			n += 1 + len(parts[keep])
-		}
-		parts = parts[keep:]
-		f.Path = strings.Join(parts, "/")
+		f.Path = fitPath(parts)
 		// Two files at one place (names alike once sanitised, or the same
 		// name twice): the later is "name (2).ext", as each is stored.
 		if seen[f.Path] {
-			at, dir, ext := f.Path, f.Path[:len(f.Path)-len(f.Name)], path.Ext(f.Name)
+			at, name, ext := f.Path, f.Name, path.Ext(f.Name)
 			i := max(next[at], 2) // not from 2 again: 10,000 files at one place
 			for ; seen[f.Path]; i++ {
-				f.Name = fmt.Sprintf("%s (%d)%s", strings.TrimSuffix(parts[len(parts)-1], ext), i, ext)
-				f.Path = dir + f.Name
+				f.Name = fmt.Sprintf("%s (%d)%s", strings.TrimSuffix(name, ext), i, ext)
+				parts[len(parts)-1] = f.Name
+				f.Path = fitPath(parts)
 			}
 			next[at] = i
 		}
@@ -118,6 +112,18 @@ func OpenArchive(r io.ReaderAt, size int64) (*Archive, error) {
 		a.Files = append(a.Files, f)
 	}
 	return a, nil
+}
+
+// fitPath joins the last of parts that fit in maxArchivePath bytes (the
+// name always does: SanitizeFilename keeps it to 200, a number after it
+// adds a few).
+func fitPath(parts []string) string {
+	keep, n := len(parts)-1, len(parts[len(parts)-1])
+	for keep > 0 && n+1+len(parts[keep-1]) <= maxArchivePath {
+		keep--
+		n += 1 + len(parts[keep])
+	}
+	return strings.Join(parts[keep:], "/")
 }
 
 // pathParts splits an entry's name into its folders and name, by / or \,

@@ -18,9 +18,9 @@ func UnsupportedReason(contentType string) string {
 	case PPT:
 		return "a PowerPoint 97-2003 presentation (.ppt): Sunshine does not read its text yet (saved as .pptx or PDF, it would be searchable)"
 	case "application/zip":
-		// Only a ZIP archive that is one document (IsOpenDocument) is
-		// left unsupported: any other is unpacked.
-		return "an OpenDocument file or EPUB book: Sunshine does not read its text yet (saved as .docx or PDF, it would be searchable)"
+		// A ZIP archive named .zip is unpacked (api's unpacking): this is
+		// a document that is one inside, or an archive named otherwise.
+		return "a ZIP archive not named .zip (an OpenDocument file, an EPUB book, a Visio drawing…): Sunshine reads no text from it (an archive named .zip is unpacked, each file in it searchable)"
 	case "application/x-gzip", "application/x-rar-compressed":
 		return "an archive Sunshine does not unpack: only ZIP archives are (zipped, or uploaded one by one, its files would be searchable)"
 	case "application/octet-stream", "":
