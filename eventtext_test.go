@@ -159,6 +159,8 @@ func TestEventText_Archives(t *testing.T) {
 			"Unpacked release.zip: 412 files"},
 		{"one file, some left out", EventArchiveUnpacked, map[string]any{"filename": "release.zip", "files": 1, "left_out": 3},
 			"Unpacked release.zip: 1 file, 3 left out"},
+		{"stopped", EventArchiveUnpacked, map[string]any{"filename": "release.zip", "files": 200, "left_out": 0, "stopped": true},
+			"Unpacked release.zip: 200 files so far (it stopped before the end: unpack it again for the rest)"},
 		{"archive removed", EventDocumentDeleted, map[string]any{"filename": "release.zip", "unpacked_removed": 2},
 			"Document removed: release.zip, with the 2 files unpacked from it"},
 		{"document removed", EventDocumentDeleted, map[string]any{"filename": "memo.pdf"}, "Document removed: memo.pdf"},

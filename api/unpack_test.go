@@ -3,6 +3,7 @@ package api_test
 import (
 	"archive/zip"
 	"bytes"
+	"fmt"
 	"hash/crc32"
 	"net/http"
 	"sort"
@@ -226,6 +227,18 @@ func TestDocuments_ZipArchiveBounds(t *testing.T) {
 		require.LessOrEqual(t, total, float64(100*len(bomb)), "no more than a hundred times the archive")
 		require.Less(t, len(files), 5)
 		require.Contains(t, up.str("text_error"), "past what one archive may unpack to")
+	})
+	t.Run("ManyEmptyFiles", func(t *testing.T) {
+		// Empty files take no bytes, but each takes 4 KiB of the room: here
+		// the ten upload limits, 640 KiB, hold 160 of them.
+		var entries []zipEntry
+		for i := range 400 {
+			entries = append(entries, zipEntry{name: fmt.Sprintf("empty-%03d.txt", i)})
+		}
+		up := b.upload(id, "", "empty.zip", "application/zip", zipOf(t, entries...))
+		require.Equal(t, http.StatusCreated, up.status(), up.rec.Body.String())
+		require.EqualValues(t, 160, up.body["unpacked_files"])
+		require.Contains(t, up.str("text_error"), "unpacked: its 160 files are documents of their own; 240 left out: empty-160.txt (past what one archive may unpack to: 640 KiB)")
 	})
 	t.Run("Deep", func(t *testing.T) {
 		level := zipOf(t, zipEntry{name: "deepest.txt", content: []byte("bottom of the well")})

@@ -150,9 +150,12 @@ func activityAnchor(e *sunshine.Event) string {
 		if data.CommunicationID != "" {
 			return "#comm-" + data.CommunicationID
 		}
-	case sunshine.EventDocumentAdded, sunshine.EventArchiveUnpacked:
-		// A communication's attachment is shown under it (an archive's
-		// files under the archive).
+	case sunshine.EventArchiveUnpacked:
+		// Its files are listed under it (an archive in an archive has no
+		// timeline entry of its own).
+		return "#documents"
+	case sunshine.EventDocumentAdded:
+		// A communication's attachment is shown under it.
 		if data.CommunicationID != "" {
 			return "#comm-" + data.CommunicationID
 		}
