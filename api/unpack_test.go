@@ -137,6 +137,7 @@ func TestDocuments_ZipArchiveUnpacked(t *testing.T) {
 		hits := b.call("GET", "/api/v1/search?q="+word, b.token, nil).items()
 		require.Len(t, hits, 1, word)
 		require.Equal(t, files[path]["id"], hits[0]["document_id"], word)
+		require.Equal(t, path, hits[0]["title"], "%s: named with its folders", word)
 	}
 	require.Len(t, b.call("GET", "/api/v1/search?q=platypus", b.token, nil).items(), 1)
 	require.Empty(t, b.call("GET", "/api/v1/search?q=bandicoot", b.token, nil).items(), "a damaged file is not stored")

@@ -255,7 +255,7 @@ func searchQuery(org string, f SearchFilter, limit, k, window int) (string, []an
 			NULL::uuid AS note_id, c.subject AS title, `+communicationDate+` AS on_date, c.search`,
 		"communications c", "c", "c.org_id = $1", communicationDate, requestOf("c")) + `,
 	` + kind("document_hits", `d.id, 'document' AS kind, d.request_id, d.communication_id, d.id AS document_id,
-			NULL::uuid AS note_id, d.filename AS title, `+documentDate+` AS on_date, d.search`,
+			NULL::uuid AS note_id, COALESCE(d.archive_path, d.filename) AS title, `+documentDate+` AS on_date, d.search`,
 		"documents d", "d", "d.org_id = $1 AND d.deleted_at IS NULL", documentDate, requestOf("d")) + `,
 	` + kind("note_hits", `e.id, 'note' AS kind, e.request_id, NULL::uuid AS communication_id, NULL::uuid AS document_id,
 			e.id AS note_id, NULL::text AS title, `+noteDate+` AS on_date, e.search`,
@@ -309,7 +309,7 @@ func (s *Store) matchesAmong(ctx context.Context, q string, objects alertObjects
 		SELECT 'communication', c.request_id, c.id, NULL, NULL, c.subject, ` + communicationDate + `
 		FROM communications c, query WHERE c.org_id = $1 AND c.id = ANY($4::uuid[]) AND c.search @@ query.q
 		UNION ALL
-		SELECT 'document', d.request_id, d.communication_id, d.id, NULL, d.filename, ` + documentDate + `
+		SELECT 'document', d.request_id, d.communication_id, d.id, NULL, COALESCE(d.archive_path, d.filename), ` + documentDate + `
 		FROM documents d, query WHERE d.org_id = $1 AND d.id = ANY($5::uuid[]) AND d.deleted_at IS NULL AND d.search @@ query.q
 		UNION ALL
 		SELECT 'note', e.request_id, NULL, NULL, e.id, NULL, ` + noteDate + `
