@@ -275,33 +275,38 @@ var recordTimeout = 30 * time.Second
 // maxExtractAttempts attempts never finished is recorded as failed instead
 // of read again.
 //
-// An archive is unpacked instead (unpack), and then each file unpacked
-// from it read in turn, once its slot is given back: a file left unread
-// when ctx ends stays pending for the sweep.
+// An archive is unpacked instead (unpack), and then the files unpacked
+// from it are read one after another, archives among them unpacked in
+// turn, depth first (readFiles), in one goroutine of the background: the
+// page that uploaded it does not wait for them, and an archive and the
+// archives inside it never take more than one slot, nor spend the room
+// of their nest side by side. A file left unread when ctx ends stays
+// pending for the sweep.
 func (s *Server) ExtractText(ctx context.Context, orgID, docID string) {
 	files := s.extractText(ctx, orgID, docID)
 	if len(files) == 0 {
 		return
 	}
-	read := func(ctx context.Context) {
-		for _, id := range files {
-			if ctx.Err() != nil {
-				return
-			}
-			s.ExtractText(ctx, orgID, id)
-		}
-	}
 	if s.cfg.InlineExtraction {
-		read(ctx)
+		s.readFiles(ctx, orgID, files)
 		return
 	}
-	// In the background, whoever asked: an upload's page, or the sweep,
-	// which goes on to other organizations' documents.
 	s.extractions.Add(1)
 	go func() {
 		defer s.extractions.Done()
-		read(s.background)
+		s.readFiles(s.background, orgID, files)
 	}()
+}
+
+// readFiles extracts the text of documents one after another, and of
+// the files unpacked from those that are archives, depth first.
+func (s *Server) readFiles(ctx context.Context, orgID string, ids []string) {
+	for _, id := range ids {
+		if ctx.Err() != nil {
+			return
+		}
+		s.readFiles(ctx, orgID, s.extractText(ctx, orgID, id))
+	}
 }
 
 // extractText is ExtractText for one document; it returns the files
@@ -350,6 +355,16 @@ func (s *Server) extractText(ctx context.Context, orgID, docID string) (unpacked
 		msg := fmt.Sprintf("the text could not be read: the server stopped during each of the last %d attempts to read it "+
 			"(as it does when a document needs more memory than the server has), so Sunshine no longer tries", attempt-1)
 		s.log.Warn("text extraction: given up after unfinished attempts", "document_id", docID, "attempts", attempt-1)
+		if d, err := s.store.FindDocumentByID(ctx, docID); err == nil && d.Archive() {
+			// What was unpacked is told of, and read, all the same.
+			msg = fmt.Sprintf("the archive could not be unpacked in full: the server stopped during each of the last %d attempts, "+
+				"so Sunshine no longer tries; the files unpacked so far are kept", attempt-1)
+			files, err := s.store.FinishUnpacking(rctx(), docID, store.Unpacked{Failed: true, Message: msg})
+			if err != nil {
+				s.log.Error("text extraction: record result", "document_id", docID, "err", err)
+			}
+			return files
+		}
 		if err := s.store.SetDocumentText(rctx(), docID, sunshine.TextFailed, "", msg); err != nil {
 			s.log.Error("text extraction: record result", "document_id", docID, "err", err)
 		}
@@ -366,7 +381,14 @@ func (s *Server) extractText(ctx context.Context, orgID, docID string) (unpacked
 		s.abandonExtraction(rctx(), docID)
 		return nil
 	}
-	if doc.Archive() && !textract.IsOpenDocument(s.store.Content(ctx, doc), doc.Size) {
+	if doc.Archive() && textract.IsOpenDocument(s.store.Content(ctx, doc), doc.Size) {
+		msg := "an OpenDocument file or an EPUB book, though named .zip: Sunshine reads no text from it (saved as .docx or PDF, it would be searchable)"
+		if err := s.store.SetDocumentText(rctx(), docID, sunshine.TextUnsupported, "", msg); err != nil {
+			s.log.Error("text extraction: record result", "document_id", docID, "err", err)
+		}
+		return nil
+	}
+	if doc.Archive() {
 		uctx, cancel := context.WithTimeout(sunshine.WithPrincipal(parent, sunshine.Principal{OrgID: orgID}), unpackTimeout)
 		defer cancel()
 		files, err := s.unpack(uctx, doc, rctx)
@@ -525,8 +547,11 @@ func (s *Server) ExtractPending(ctx context.Context, uploadedBefore time.Time) e
 			}
 			// Under the server's background context, as an upload's: a
 			// read in progress when ctx ends (the server stopping) gets
-			// StopExtractions' grace, then is stopped and taken back.
-			s.ExtractText(s.background, p.OrgID, p.ID)
+			// StopExtractions' grace, then is stopped and taken back. An
+			// archive's files are read here too, before the next: a
+			// backlog of archives (migration 0060) does not fill the
+			// organization's queue with readers.
+			s.readFiles(s.background, p.OrgID, []string{p.ID})
 		}
 		after = &pending[len(pending)-1]
 	}

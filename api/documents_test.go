@@ -375,7 +375,7 @@ func TestDocuments_OfficeDocuments(t *testing.T) {
 			"a ZIP archive not named .zip (an OpenDocument file", ""},
 		{"OpenDocumentNamedZip", "minutes.zip", officeZip(t, [2]string{"mimetype", "application/vnd.oasis.opendocument.text"},
 			[2]string{"content.xml", "<office:document-content/>"}), "application/zip", "unsupported",
-			"a ZIP archive not named .zip (an OpenDocument file", ""},
+			"an OpenDocument file or an EPUB book, though named .zip", ""},
 		{"OutlookMessage", "re-request.msg", append([]byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"), make([]byte, 600)...), textract.MSG, "unsupported",
 			"an Outlook message (.msg): Sunshine does not read its text yet", ""},
 		{"Image", "scan.jpg", append([]byte("\xFF\xD8\xFF\xE0"), make([]byte, 100)...), "image/jpeg", "unsupported",

@@ -102,7 +102,7 @@ func (u *unpacking) note() string {
 // the files stored so far kept: unpacking the archive again stores the
 // rest.
 func (s *Server) unpack(ctx context.Context, doc *sunshine.Document, record func() context.Context) ([]string, error) {
-	nest, err := s.store.NestOf(ctx, doc.ID)
+	nest, err := s.store.NestOf(ctx, doc.ID, fileCost)
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +119,7 @@ func (s *Server) unpack(ctx context.Context, doc *sunshine.Document, record func
 		return nil, err
 	}
 	bound := min(unpackShare*s.cfg.UploadLimit, unpackRatio*nest.RootSize)
-	room, count := bound-nest.Unpacked-int64(nest.Files)*fileCost, nest.Files
+	room, count := bound-nest.Unpacked, nest.Files
 	var u unpacking
 	for _, f := range a.Files {
 		if err := ctx.Err(); err != nil {

@@ -3,15 +3,21 @@ package api_test
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"fmt"
 	"hash/crc32"
+	"log/slog"
 	"net/http"
 	"sort"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/api"
+	"github.com/sunshine-records/sunshine/store"
+	"github.com/sunshine-records/sunshine/store/storetest"
 )
 
 // zipEntry is one entry of a test archive: a file, or what a computer,
@@ -259,4 +265,49 @@ func TestDocuments_ZipArchiveBounds(t *testing.T) {
 		require.Equal(t, "an archive inside 3 others: Sunshine unpacks no deeper (download it to open it)", last.str("text_error"))
 		require.Empty(t, b.call("GET", "/api/v1/search?q=bottom", b.token, nil).items())
 	})
+}
+
+// Unpacked in the background, as a server does: an archive of many
+// archives, and a backlog of archives for the sweep (migration 0060's),
+// are read in full, each tree by one reader, without filling the
+// organization's queue of extractions (16 waiting) and leaving files
+// unread.
+func TestDocuments_ZipArchivesInTheBackground(t *testing.T) {
+	t.Parallel()
+	clk := sunshine.NewFixedClock(now)
+	st := store.New(storetest.DB(t), clk)
+	fx := storetest.Org(t, st, "ndlon")
+	srv := api.New(st, api.Config{Logger: slog.New(slog.DiscardHandler)})
+	b := &testBundle{t: t, srv: srv, st: st, fx: fx, token: fx.Token, logs: &bytes.Buffer{}, clk: clk}
+	id := b.request(b.agency("Sheriff", "us-ca"), "2017-03-27")
+	inner := func(i int) []byte {
+		return zipOf(t, zipEntry{name: fmt.Sprintf("a-%d.txt", i), content: []byte("alpha")},
+			zipEntry{name: fmt.Sprintf("b-%d.txt", i), content: []byte("beta")}, zipEntry{name: fmt.Sprintf("c-%d.txt", i), content: []byte("gamma")})
+	}
+	var outer []zipEntry
+	for i := range 24 {
+		outer = append(outer, zipEntry{name: fmt.Sprintf("box-%02d.zip", i), content: inner(i)})
+	}
+	allRead := func(want int) {
+		t.Helper()
+		docs := b.call("GET", "/api/v1/requests/"+id+"/documents?limit=200", b.token, nil).items()
+		require.Len(t, docs, want)
+		for _, d := range docs {
+			require.Equal(t, sunshine.TextExtracted, d["text_status"], "%s: %s", d["filename"], d["text_error"])
+		}
+	}
+	up := b.upload(id, "", "boxes.zip", "application/zip", zipOf(t, outer...))
+	require.Equal(t, http.StatusCreated, up.status(), up.rec.Body.String())
+	srv.Wait()
+	allRead(1 + 24 + 24*3)
+
+	for i := range 20 {
+		_, err := st.CreateDocument(fx.Ctx, store.NewDocument{RequestID: id, Filename: fmt.Sprintf("backlog-%02d.zip", i),
+			ContentType: "application/zip", Content: bytes.NewReader(inner(100 + i))})
+		require.NoError(t, err)
+	}
+	require.NoError(t, srv.ExtractPending(context.Background(), now.Add(time.Second)))
+	srv.Wait()
+	allRead(1 + 24 + 24*3 + 20 + 20*3)
+	require.Len(t, b.call("GET", "/api/v1/search?q=gamma&limit=100", b.token, nil).items(), 44)
 }

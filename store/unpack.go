@@ -49,21 +49,22 @@ func (s *Store) UnpackedPaths(ctx context.Context, archiveID string) (map[string
 }
 
 // ArchiveNest is where an archive is among archives: how many it is
-// inside (0: uploaded as it is), the size of the outermost one, and the
-// bytes of every file unpacked from that one so far, at any depth. The
-// bounds on unpacking are the whole nest's: a "zip bomb" of archives in
-// archives gets no more room than one archive.
+// inside (0: uploaded as it is), the size of the outermost one, and what
+// was unpacked from that one so far, at any depth, removed files
+// included. The bounds on unpacking are the whole nest's: a "zip bomb" of
+// archives in archives gets no more room than one archive.
 type ArchiveNest struct {
 	Depth    int
 	RootSize int64
+	// Unpacked is the room the files take, each its size but at least
+	// the least cost given to NestOf; Files counts them.
 	Unpacked int64
-	// Files counts the files unpacked from the outermost archive so far,
-	// at any depth, removed ones included.
-	Files int
+	Files    int
 }
 
-// NestOf returns the ArchiveNest of archive archiveID.
-func (s *Store) NestOf(ctx context.Context, archiveID string) (ArchiveNest, error) {
+// NestOf returns the ArchiveNest of archive archiveID, each file in it
+// costing at least leastCost bytes of room.
+func (s *Store) NestOf(ctx context.Context, archiveID string, leastCost int64) (ArchiveNest, error) {
 	org, err := orgID(ctx)
 	if err != nil {
 		return ArchiveNest{}, err
@@ -87,8 +88,8 @@ func (s *Store) NestOf(ctx context.Context, archiveID string) (ArchiveNest, erro
 			SELECT id, blob_id FROM documents WHERE org_id = $1 AND unpacked_from = $2
 			UNION ALL
 			SELECT d.id, d.blob_id FROM documents d JOIN down ON d.unpacked_from = down.id WHERE d.org_id = $1)
-		SELECT COALESCE(sum(b.size), 0), count(*) FROM down JOIN blobs b ON b.id = down.blob_id`
-	if err := s.q().QueryRowxContext(ctx, down, org, root).Scan(&n.Unpacked, &n.Files); err != nil {
+		SELECT COALESCE(sum(greatest(b.size, $3)), 0), count(*) FROM down JOIN blobs b ON b.id = down.blob_id`
+	if err := s.q().QueryRowxContext(ctx, down, org, root, leastCost).Scan(&n.Unpacked, &n.Files); err != nil {
 		return n, translate(err, "documents")
 	}
 	return n, nil

@@ -49,9 +49,10 @@ func TestUnpacking(t *testing.T) {
 	_, err = unpackInto(t, fx.Ctx, s, inner, "deep.txt", "deep")
 	require.NoError(t, err)
 
-	nest, err := s.NestOf(fx.Ctx, inner.ID)
+	nest, err := s.NestOf(fx.Ctx, inner.ID, 5)
 	require.NoError(t, err)
-	require.Equal(t, store.ArchiveNest{Depth: 1, RootSize: archive.Size, Unpacked: int64(len("memo") + len("PK inner") + len("deep")), Files: 3}, nest)
+	require.Equal(t, store.ArchiveNest{Depth: 1, RootSize: archive.Size, Unpacked: 5 + int64(len("PK inner")) + 5, Files: 3}, nest,
+		"memo and deep cost 5 bytes at least, PK inner its 8")
 	paths, err := s.UnpackedPaths(fx.Ctx, archive.ID)
 	require.NoError(t, err)
 	require.Equal(t, map[string]bool{"Batch 1/memo.txt": true, "inner.zip": true}, paths)
