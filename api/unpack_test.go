@@ -291,7 +291,7 @@ func TestDocuments_ZipArchivesInTheBackground(t *testing.T) {
 	allRead := func(want int) {
 		t.Helper()
 		docs := b.call("GET", "/api/v1/requests/"+id+"/documents?limit=200", b.token, nil).items()
-		require.Len(t, docs, want)
+		require.Equal(t, want, len(docs), "every file stored")
 		for _, d := range docs {
 			require.Equal(t, sunshine.TextExtracted, d["text_status"], "%s: %s", d["filename"], d["text_error"])
 		}
