@@ -48,6 +48,22 @@ func (s *Store) UnpackedPaths(ctx context.Context, archiveID string) (map[string
 	return out, nil
 }
 
+// FindUnpacked returns the live files unpacked from archives of request
+// requestID (at any depth), in no particular order.
+func (s *Store) FindUnpacked(ctx context.Context, requestID string) ([]*sunshine.Document, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var ds []*sunshine.Document
+	query := `SELECT ` + documentColumns + documentFrom + ` WHERE d.org_id = $1 AND d.request_id = $2
+		AND d.unpacked_from IS NOT NULL AND d.deleted_at IS NULL`
+	if err := sqlx.SelectContext(ctx, s.q(), &ds, query, org, requestID); err != nil {
+		return nil, translate(err, "documents")
+	}
+	return ds, nil
+}
+
 // ArchiveNest is where an archive is among archives: how many it is
 // inside (0: uploaded as it is), the size of the outermost one, and what
 // was unpacked from that one so far, at any depth, removed files

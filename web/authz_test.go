@@ -93,6 +93,9 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 	require.NoError(t, err)
 	alert, err := b.st.CreateSearchAlert(b.fx.Ctx, "detainer")
 	require.NoError(t, err)
+	release, err := b.st.CreateDocument(b.fx.Ctx, store.NewDocument{RequestID: r.ID, Filename: "release.zip",
+		ContentType: "application/zip", Content: strings.NewReader("PK an archive")})
+	require.NoError(t, err)
 
 	pages := []struct {
 		path                       string
@@ -125,6 +128,8 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		{"/requests/" + r.ID + "/letters/send", 200, 200, 403, 404}, // only writers send letters
 		{"/communications/" + comm.ID + "/message.txt", 200, 200, 200, 404},
 		{"/documents/" + kept.ID + "/download", 200, 200, 200, 404},
+		{"/documents/" + release.ID + "/files", 200, 200, 200, 404},
+		{"/documents/" + kept.ID + "/files", 404, 404, 404, 404}, // no archive
 		// A document's forms' addresses opened as a page: to its request's page.
 		{"/documents/" + kept.ID + "/delete", 303, 303, 303, 404},
 		{"/documents/" + kept.ID + "/text", 303, 303, 303, 404},

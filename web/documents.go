@@ -345,7 +345,7 @@ func (s *Server) handleDocumentDelete(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.redirectBack(c, documentPlace(d), "Removed "+d.Filename+" from this request.")
+	s.redirectBack(c, s.listedAt(ctx, d, documentPlace(d)), "Removed "+d.Filename+" from this request.")
 }
 
 // handleDocumentRetry reads again the text of a document whose text could
@@ -358,7 +358,7 @@ func (s *Server) handleDocumentRetry(c *gin.Context) {
 	d, err := s.store.RetryDocumentText(ctx, c.Param("id"))
 	if sunshine.ErrorCode(err) == sunshine.EConflict { // a page from before it was read (again)
 		if d, err := s.store.FindDocumentByID(ctx, c.Param("id")); err == nil {
-			s.redirectBack(c, documentPlace(d), "The text of "+d.Filename+" was read already: nothing to do.")
+			s.redirectBack(c, s.listedAt(ctx, d, documentPlace(d)), "The text of "+d.Filename+" was read already: nothing to do.")
 			return
 		}
 	}
@@ -378,7 +378,7 @@ func (s *Server) handleDocumentRetry(c *gin.Context) {
 			note = "The text of " + d.Filename + " could not be read this time either: " + now.TextError + "."
 		}
 	}
-	s.redirectBack(c, documentPlace(d), note)
+	s.redirectBack(c, s.listedAt(ctx, d, documentPlace(d)), note)
 }
 
 // handleDocumentFormPage is GET /documents/:id/delete, /documents/:id/text
@@ -393,7 +393,21 @@ func (s *Server) handleDocumentFormPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, documentPlace(d))
+	c.Redirect(http.StatusSeeOther, s.listedAt(ctxOf(c), d, documentPlace(d)))
+}
+
+// listedAt is where document d is listed: for a file unpacked from an
+// archive of more than filesListed files, the archive's page; else
+// place, on the request's page.
+func (s *Server) listedAt(ctx context.Context, d *sunshine.Document, place string) string {
+	if d.UnpackedFrom == nil {
+		return place
+	}
+	a, err := s.store.FindDocumentByID(ctx, *d.UnpackedFrom)
+	if err != nil || a.UnpackedFiles <= filesListed {
+		return place
+	}
+	return "/documents/" + a.ID + "/files"
 }
 
 // documentPlace is where a document is on its request's page: under its

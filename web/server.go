@@ -185,6 +185,7 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 	in.POST("/documents/:id/shared", s.handleDocumentShared)
 	in.GET("/documents/:id/shared", s.handleDocumentFormPage)
 	in.GET("/documents/:id/download", s.handleDownload)
+	in.GET("/documents/:id/files", s.handleArchiveFiles)
 	in.GET("/communications/:id/message.txt", s.handleMessage)
 	in.GET("/communications/:id/edit", s.handleCommunicationEditPage)
 	in.POST("/communications/:id/edit", s.handleCommunicationEdit)

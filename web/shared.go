@@ -162,7 +162,7 @@ func (s *Server) handleDocumentShared(c *gin.Context) {
 	if err != nil {
 		if sunshine.ErrorCode(err) == sunshine.EInvalid {
 			if doc, ferr := s.store.FindDocumentByID(ctxOf(c), c.Param("id")); ferr == nil {
-				s.redirectBack(c, "/requests/"+doc.RequestID+"#documents", sentence(fieldErrors(err)["shared"])+".")
+				s.redirectBack(c, s.listedAt(ctxOf(c), doc, "/requests/"+doc.RequestID+"#documents"), sentence(fieldErrors(err)["shared"])+".")
 				return
 			}
 		}
@@ -173,5 +173,5 @@ func (s *Server) handleDocumentShared(c *gin.Context) {
 	if shared {
 		note = d.Filename + " shows on the shared page."
 	}
-	s.redirectBack(c, "/requests/"+d.RequestID+"#documents", note)
+	s.redirectBack(c, s.listedAt(ctxOf(c), d, "/requests/"+d.RequestID+"#documents"), note)
 }

@@ -31,6 +31,7 @@ var funcs = template.FuncMap{
 	"kind": fileKind,
 	// readAgain names the button that reads a document's text again, or
 	// is "" when there is nothing to read again (store.CanReadAgain).
+	"filesListed": func() int { return filesListed },
 	"readAgain": func(d *sunshine.Document) string {
 		switch {
 		case !store.CanReadAgain(d):
@@ -234,10 +235,10 @@ func parsePages() map[string]*template.Template {
 	pages := map[string]*template.Template{}
 	for _, n := range names {
 		name := strings.TrimSuffix(path.Base(n), ".html")
-		if name == "layout" {
+		if name == "layout" || strings.HasPrefix(name, "_") { // parts of pages
 			continue
 		}
-		pages[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n))
+		pages[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/_*.html", n))
 	}
 	return pages
 }

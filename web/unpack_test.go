@@ -3,6 +3,7 @@ package web_test
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"fmt"
 	"net/url"
 	"strings"
@@ -101,4 +102,60 @@ func TestRequestPage_UnpackedArchive(t *testing.T) {
 	require.Equal(t, 11, strings.Count(list, "download>page-"))
 	require.Contains(t, timeline, `<a href="#documents">11 files unpacked from pages.zip</a>: listed under Documents.`)
 	require.NotContains(t, timeline, "download>page-")
+}
+
+// An archive of more files than the request page lists (50) has its own
+// page, 200 files at a time, each with what the request page offers; a
+// file removed from there returns there.
+func TestArchivePage_ManyFiles(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	var files [][2]string
+	for i := range 205 {
+		files = append(files, [2]string{fmt.Sprintf("Box %d/page-%03d.txt", i/100, i), fmt.Sprintf("Page %d of the roster", i)})
+	}
+	requireRedirect(t, b.upload("/requests/"+r.ID+"/documents", nil, map[string][]byte{"roster.zip": zipOf(t, files...)}, ""), "/requests/"+r.ID)
+	docs, _, err := b.st.FindDocuments(b.fx.Ctx, r.ID, store.All, "")
+	require.NoError(t, err)
+	require.Len(t, docs, 206)
+	var archive, first *sunshine.Document
+	for _, d := range docs {
+		switch {
+		case d.ArchivePath == nil:
+			archive = d
+		case *d.ArchivePath == "Box 0/page-000.txt":
+			first = d
+		}
+	}
+
+	page := strings.Join(strings.Fields(body(b.get("/requests/"+r.ID))), " ")
+	require.Contains(t, page, `<a href="/documents/`+archive.ID+`/files">205 files unpacked from roster.zip</a>: each on the archive's own page.`)
+	require.NotContains(t, page, "download>Box 0/page-000.txt", "not listed on the request page")
+
+	files1 := strings.Join(strings.Fields(body(b.get("/documents/"+archive.ID+"/files"))), " ")
+	require.Contains(t, files1, "<h1>Files unpacked from roster.zip</h1>")
+	require.Contains(t, files1, "205 files, by their place in the archive; 1 to 200 here.")
+	require.Equal(t, 200, strings.Count(files1, `<li id="doc-`))
+	require.Contains(t, files1, `<li id="doc-`+first.ID+`"><a href="/documents/`+first.ID+`/download" download>Box 0/page-000.txt</a>`)
+	require.Contains(t, files1, `action="/documents/`+first.ID+`/shared"`)
+	require.Contains(t, files1, `<form method="post" action="/documents/`+first.ID+`/delete">`)
+	require.Contains(t, files1, `<a href="?page=2" rel="next">Next 200</a>`)
+	files2 := body(b.get("/documents/" + archive.ID + "/files?page=2"))
+	require.Equal(t, 5, strings.Count(files2, `<li id="doc-`))
+	require.Contains(t, files2, "Box 2/page-204.txt")
+	require.Equal(t, files2, body(b.get("/documents/"+archive.ID+"/files?page=99")), "past the last page: the last")
+
+	loc := requireRedirect(t, b.post("/documents/"+first.ID+"/delete", url.Values{}), "/documents/"+archive.ID+"/files")
+	after := body(b.get(loc))
+	require.Contains(t, after, "Removed page-000.txt from this request.")
+	require.Contains(t, after, "204 files, by their place in the archive")
+
+	viewer := &sunshine.User{Email: "viewer@ndlon.example", Role: sunshine.RoleViewer}
+	require.NoError(t, b.st.CreateUser(b.fx.Ctx, viewer))
+	require.NoError(t, b.st.SetPassword(context.Background(), viewer.ID, password))
+	vb := &bundle{t: t, st: b.st, fx: b.fx, engine: b.engine}
+	vb.login(viewer.Email)
+	seen := body(vb.get("/documents/" + archive.ID + "/files"))
+	require.Contains(t, seen, "Box 0/page-001.txt")
+	require.NotContains(t, seen, "/delete", "a viewer sees no Remove")
 }
