@@ -358,7 +358,7 @@ func (s *Server) extractText(ctx context.Context, orgID, docID string) (unpacked
 		if d, err := s.store.FindDocumentByID(ctx, docID); err == nil && d.Archive() {
 			// What was unpacked is told of, and read, all the same.
 			msg = fmt.Sprintf("the archive could not be unpacked in full: the server stopped during each of the last %d attempts, "+
-				"so Sunshine no longer tries; the files unpacked so far are kept", attempt-1)
+				"so Sunshine no longer tries; anything unpacked so far is kept", attempt-1)
 			files, err := s.store.FinishUnpacking(rctx(), docID, store.Unpacked{Failed: true, Message: msg})
 			if err != nil {
 				s.log.Error("text extraction: record result", "document_id", docID, "err", err)
@@ -546,11 +546,11 @@ func (s *Server) ExtractPending(ctx context.Context, uploadedBefore time.Time) e
 				return err
 			}
 			// Under the server's background context, as an upload's: a
-			// read in progress when ctx ends (the server stopping) gets
-			// StopExtractions' grace, then is stopped and taken back. An
-			// archive's files are read here too, before the next: a
-			// backlog of archives (migration 0060) does not fill the
-			// organization's queue with readers.
+			// read in progress when the server stops is stopped with the
+			// background (stopBackground) and taken back. An archive's
+			// files are read here too, before the next: a backlog of
+			// archives (migration 0060) does not fill the organization's
+			// queue with readers.
 			s.readFiles(s.background, p.OrgID, []string{p.ID})
 		}
 		after = &pending[len(pending)-1]
