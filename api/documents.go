@@ -403,7 +403,7 @@ func (s *Server) extractText(ctx context.Context, orgID, docID string) (unpacked
 			if errors.Is(err, context.DeadlineExceeded) {
 				why = fmt.Sprintf("it took longer than %v", unpackTimeout)
 			}
-			msg := "the archive could not be unpacked in full (" + why + "): the files unpacked so far are kept; unpack it again for the rest"
+			msg := "the archive could not be unpacked in full (" + why + "): anything unpacked so far is kept; unpack it again for the rest"
 			// What was unpacked is told of, and read, all the same.
 			if files, err = s.store.FinishUnpacking(rctx(), docID, store.Unpacked{Failed: true, Message: msg}); err != nil {
 				s.log.Error("text extraction: record result", "document_id", docID, "err", err)
