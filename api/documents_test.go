@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/textproto"
+	"os"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -356,6 +357,8 @@ func TestDocuments_OfficeDocuments(t *testing.T) {
 	xlsx := officeZip(t, types, [2]string{"xl/workbook.xml", "<workbook/>"},
 		[2]string{"xl/sharedStrings.xml", `<sst><si><t>Deputy Quokkason</t></si></sst>`},
 		[2]string{"xl/worksheets/sheet1.xml", `<worksheet><sheetData><row><c t="s"><v>0</v></c><c><v>287</v></c></row></sheetData></worksheet>`})
+	outlookMessage, err := os.ReadFile("../textract/testdata/agency-reply.msg")
+	require.NoError(t, err)
 	for _, tc := range []struct {
 		name, filename string
 		content        []byte
@@ -376,8 +379,7 @@ func TestDocuments_OfficeDocuments(t *testing.T) {
 		{"OpenDocumentNamedZip", "minutes.zip", officeZip(t, [2]string{"mimetype", "application/vnd.oasis.opendocument.text"},
 			[2]string{"content.xml", "<office:document-content/>"}), "application/zip", "unsupported",
 			"an OpenDocument file or an EPUB book, though named .zip", ""},
-		{"OutlookMessage", "re-request.msg", append([]byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"), make([]byte, 600)...), textract.MSG, "unsupported",
-			"an Outlook message (.msg): Sunshine does not read its text yet", ""},
+		{"OutlookMessage", "re-request.msg", outlookMessage, textract.MSG, "extracted", "", "quokka"},
 		{"Image", "scan.jpg", append([]byte("\xFF\xD8\xFF\xE0"), make([]byte, 100)...), "image/jpeg", "unsupported",
 			"an image: no text (OCR, which reads pictures, is off on this server)", ""},
 	} {

@@ -119,7 +119,7 @@ func ExtractResult(ctx context.Context, contentType string, r io.ReaderAt, size,
 	ocr := ocrUsed.Load()
 	switch {
 	case mediaType == "text/plain", mediaType == "text/csv", mediaType == "text/html", mediaType == "message/rfc822",
-		mediaType == "application/pdf", mediaType == DOCX, mediaType == XLSX, mediaType == PPTX:
+		mediaType == "application/pdf", mediaType == DOCX, mediaType == XLSX, mediaType == PPTX, mediaType == MSG:
 	case ocr != nil && isImage(mediaType):
 		return ocr.readImage(ctx, r, size)
 	default:
@@ -151,6 +151,14 @@ func ExtractResult(ctx context.Context, contentType string, r io.ReaderAt, size,
 		}
 		defer done()
 		return ocr.readPages(ctx, f.Name(), res)
+	}
+	if mediaType == MSG {
+		e, err := readMSG(ctx, r)
+		if err != nil {
+			return Result{}, err
+		}
+		text, long := cleanCut(emailText(e), maxText)
+		return Result{Text: text, Truncated: e.TextCut || long}, nil
 	}
 	if mediaType == DOCX || mediaType == XLSX || mediaType == PPTX {
 		text, cut, err := readOOXMLCut(ctx, mediaType, r, size, zipBudget{part: maxPartBytes, left: maxZipBytes, shared: maxSharedText})

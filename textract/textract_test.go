@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -492,7 +494,7 @@ func FuzzSanitizeFilename(f *testing.F) {
 var fuzzTypes = []string{
 	"application/pdf", "text/html", "text/html; charset=iso-8859-1", "message/rfc822",
 	"text/plain", "text/plain; charset=utf-16le", "text/csv; charset=windows-1252", "image/png",
-	textract.DOCX, textract.XLSX, textract.PPTX,
+	textract.DOCX, textract.XLSX, textract.PPTX, textract.MSG,
 }
 
 func FuzzExtract(f *testing.F) {
@@ -508,6 +510,11 @@ func FuzzExtract(f *testing.F) {
 	f.Add(byte(5), []byte("\xff\xfeh\x00"))
 	f.Add(byte(8), docx(f, `<w:p><w:r><w:t>Sheriff</w:t><w:tab/><w:t>Thompson</w:t></w:r></w:p>`))
 	f.Add(byte(9), xlsx(f, `<si><t>Officer</t></si>`, `<row><c t="s"><v>0</v></c><c><v>1.5</v></c></row>`))
+	for _, name := range []string{"agency-reply.msg", "agency-reply-html.msg", "agency-reply-ansi.msg"} {
+		msg, err := os.ReadFile(filepath.Join("testdata", name))
+		require.NoError(f, err)
+		f.Add(byte(11), msg)
+	}
 	f.Fuzz(func(t *testing.T, which byte, data []byte) {
 		ct := fuzzTypes[int(which)%len(fuzzTypes)]
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

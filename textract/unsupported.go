@@ -9,8 +9,6 @@ import "strings"
 func UnsupportedReason(contentType string) string {
 	mt, _ := parseContentType(contentType)
 	switch mt {
-	case MSG:
-		return "an Outlook message (.msg): Sunshine does not read its text yet (saved as .eml, it would be searchable)"
 	case DOC:
 		return "a Word 97-2003 document (.doc): Sunshine does not read its text yet (saved as .docx or PDF, it would be searchable)"
 	case XLS:

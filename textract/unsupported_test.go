@@ -11,7 +11,6 @@ import (
 func TestUnsupportedReason(t *testing.T) {
 	t.Parallel()
 	for ct, want := range map[string]string{
-		textract.MSG:               "an Outlook message (.msg): Sunshine does not read its text yet (saved as .eml, it would be searchable)",
 		textract.DOC:               "a Word 97-2003 document (.doc): Sunshine does not read its text yet (saved as .docx or PDF, it would be searchable)",
 		"image/png":                "an image: no text (OCR, which reads pictures, is off on this server)",
 		"IMAGE/JPEG":               "an image: no text (OCR, which reads pictures, is off on this server)",

@@ -1,0 +1,2 @@
+-- Nothing to undo: a message read keeps its text.
+SELECT 1;

@@ -1,0 +1,296 @@
+package textract
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf16"
+
+	"github.com/richardlehane/mscfb"
+	"golang.org/x/text/encoding/charmap"
+)
+
+// An Outlook message (.msg) is what Outlook saves when an email is
+// dragged out of it: agencies release email records so, and staff save
+// an agency's answer so. It is an OLE compound file whose properties are
+// streams ([MS-OXMSG]): "__substg1.0_" and the property's tag (its ID and
+// type) for a string or binary one, "__properties_version1.0" for those
+// of fixed size (dates, numbers), with a storage for each recipient and
+// each attachment. readMSG reads what a person reads: the subject,
+// sender, recipients, date, text and the attachments' names.
+
+// Property IDs read, and their types.
+const (
+	msgSubject       = 0x0037
+	msgSubmitTime    = 0x0039
+	msgSenderName    = 0x0C1A
+	msgSenderEmail   = 0x0C1F
+	msgSenderSMTP    = 0x5D01
+	msgRecipientType = 0x0C15
+	msgDeliveryTime  = 0x0E06
+	msgDisplayTo     = 0x0E04
+	msgDisplayCc     = 0x0E03
+	msgBody          = 0x1000
+	msgHTML          = 0x1013
+	msgDisplayName   = 0x3001
+	msgEmailAddress  = 0x3003
+	msgSMTPAddress   = 0x39FE
+	msgAttachLong    = 0x3707
+	msgAttachShort   = 0x3704
+
+	typeUnicode = 0x001F
+	typeANSI    = 0x001E
+	typeBinary  = 0x0102
+	typeTime    = 0x0040
+	typeInt32   = 0x0003
+)
+
+// maxMSGStream bounds what is read of one property: a body longer than
+// the text Sunshine keeps is cut anyway.
+const maxMSGStream = maxText * 2
+
+// msgPart is the message, a recipient or an attachment: its properties.
+type msgPart struct {
+	strings map[uint16]string
+	binary  map[uint16][]byte
+	fixed   map[uint16]uint64
+}
+
+func newMSGPart() *msgPart {
+	return &msgPart{strings: map[uint16]string{}, binary: map[uint16][]byte{}, fixed: map[uint16]uint64{}}
+}
+
+// readMSG reads an Outlook message. The attachments carry their names
+// only (no Data). It fails on what is not an Outlook message.
+func readMSG(ctx context.Context, r io.ReaderAt) (*Email, error) {
+	doc, err := mscfb.New(r)
+	if err != nil {
+		return nil, fmt.Errorf("not an Outlook message: %w", err)
+	}
+	msg := newMSGPart()
+	recips, attachs := map[string]*msgPart{}, map[string]*msgPart{}
+	for entry, err := doc.Next(); ; entry, err = doc.Next() {
+		if errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			return nil, fmt.Errorf("the Outlook message is damaged: %w", err)
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		part := msg
+		switch {
+		case len(entry.Path) == 0:
+		case len(entry.Path) == 1 && strings.HasPrefix(entry.Path[0], "__recip_version1.0_"):
+			part = partOf(recips, entry.Path[0])
+		case len(entry.Path) == 1 && strings.HasPrefix(entry.Path[0], "__attach_version1.0_"):
+			part = partOf(attachs, entry.Path[0])
+		default:
+			continue // a message attached to this one, its own properties
+		}
+		if err := part.read(entry, len(entry.Path) == 0); err != nil {
+			return nil, err
+		}
+	}
+	if len(msg.strings) == 0 && len(msg.binary) == 0 && len(msg.fixed) == 0 {
+		return nil, errors.New("not an Outlook message: no properties found")
+	}
+	e := &Email{Subject: headerLine(msg.strings[msgSubject])}
+	e.From = headerLine(mailbox(msg.strings[msgSenderName], cmpOr(msg.strings[msgSenderSMTP], smtpOnly(msg.strings[msgSenderEmail]))))
+	for _, id := range []uint16{msgSubmitTime, msgDeliveryTime} {
+		if ft, ok := msg.fixed[id]; ok && ft != 0 {
+			e.Date = fileTime(ft)
+			break
+		}
+	}
+	var to, cc []string
+	for _, key := range sortedKeys(recips) {
+		p := recips[key]
+		who := mailbox(p.strings[msgDisplayName], cmpOr(p.strings[msgSMTPAddress], smtpOnly(p.strings[msgEmailAddress])))
+		switch p.fixed[msgRecipientType] {
+		case 1:
+			to = append(to, who)
+		case 2:
+			cc = append(cc, who)
+		}
+	}
+	if len(to)+len(cc) == 0 { // names only, as Outlook shows them
+		for _, s := range []string{msg.strings[msgDisplayTo], msg.strings[msgDisplayCc]} {
+			if s = strings.TrimSpace(s); s != "" {
+				to = append(to, s)
+			}
+		}
+	}
+	e.To = headerLine(strings.Join(append(to, cc...), ", "))
+	switch {
+	case strings.TrimSpace(msg.strings[msgBody]) != "":
+		e.Text, e.TextCut = cleanCut(msg.strings[msgBody], maxText)
+	case len(msg.binary[msgHTML]) > 0:
+		text, cut, err := extractHTML(ctx, strings.NewReader(string(msg.binary[msgHTML])), "text/html", maxText)
+		if err != nil {
+			return nil, err
+		}
+		e.Text, e.TextCut = text, cut
+	}
+	for _, key := range sortedKeys(attachs) {
+		p := attachs[key]
+		name := cmpOr(p.strings[msgAttachLong], p.strings[msgAttachShort], p.strings[msgDisplayName])
+		if name = SanitizeFilename(name); name == "document" {
+			name = fmt.Sprintf("attachment %d", len(e.Attachments)+1)
+		}
+		e.Attachments = append(e.Attachments, Attachment{Filename: name})
+	}
+	return e, nil
+}
+
+func partOf(parts map[string]*msgPart, key string) *msgPart {
+	p := parts[key]
+	if p == nil {
+		p = newMSGPart()
+		parts[key] = p
+	}
+	return p
+}
+
+// read records the property stream entry holds, if it is one: a string
+// (UTF-16, or ANSI in code page 1252), binary, or the stream of fixed-size
+// properties, whose header is 32 bytes for the message and 8 for a
+// recipient or an attachment.
+func (p *msgPart) read(entry *mscfb.File, top bool) error {
+	name := entry.Name
+	if name == "__properties_version1.0" {
+		data, err := readStream(entry)
+		if err != nil {
+			return err
+		}
+		skip := 8
+		if top {
+			skip = 32
+		}
+		for b := data[min(skip, len(data)):]; len(b) >= 16; b = b[16:] {
+			typ, id := binary.LittleEndian.Uint16(b), binary.LittleEndian.Uint16(b[2:])
+			if typ == typeTime || typ == typeInt32 {
+				p.fixed[id] = binary.LittleEndian.Uint64(b[8:])
+			}
+		}
+		return nil
+	}
+	tag, ok := strings.CutPrefix(name, "__substg1.0_")
+	if !ok || len(tag) != 8 {
+		return nil
+	}
+	var id, typ uint16
+	if _, err := fmt.Sscanf(tag, "%04X%04X", &id, &typ); err != nil {
+		return nil
+	}
+	switch typ {
+	case typeUnicode, typeANSI, typeBinary:
+	default:
+		return nil
+	}
+	data, err := readStream(entry)
+	if err != nil {
+		return err
+	}
+	switch typ {
+	case typeUnicode:
+		u := make([]uint16, len(data)/2)
+		for i := range u {
+			u[i] = binary.LittleEndian.Uint16(data[2*i:])
+		}
+		p.strings[id] = strings.TrimRight(string(utf16.Decode(u)), "\x00")
+	case typeANSI:
+		s, _ := charmap.Windows1252.NewDecoder().Bytes(data)
+		p.strings[id] = strings.TrimRight(string(s), "\x00")
+	case typeBinary:
+		p.binary[id] = data
+	}
+	return nil
+}
+
+// readStream reads a property's stream, up to maxMSGStream bytes.
+func readStream(entry *mscfb.File) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(entry, min(entry.Size, maxMSGStream)))
+	if err != nil {
+		return nil, fmt.Errorf("the Outlook message is damaged: %w", err)
+	}
+	return data, nil
+}
+
+// fileTime is a Windows FILETIME: 100 ns intervals since 1601-01-01 UTC.
+func fileTime(ft uint64) time.Time {
+	const epochDiff = 11644473600 // seconds from 1601 to 1970
+	return time.Unix(int64(ft/1e7)-epochDiff, int64(ft%1e7)*100).UTC()
+}
+
+// mailbox writes a name and an address as an email header does.
+func mailbox(name, addr string) string {
+	name, addr = strings.TrimSpace(name), strings.TrimSpace(addr)
+	switch {
+	case addr == "":
+		return name
+	case name == "" || strings.EqualFold(name, addr):
+		return addr
+	}
+	return name + " <" + addr + ">"
+}
+
+// smtpOnly keeps an address that is an Internet one, not an Exchange
+// directory's ("/O=EXCHANGELABS/OU=...").
+func smtpOnly(addr string) string {
+	if strings.Contains(addr, "@") && !strings.HasPrefix(addr, "/") {
+		return addr
+	}
+	return ""
+}
+
+func cmpOr(vs ...string) string {
+	for _, v := range vs {
+		if strings.TrimSpace(v) != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func sortedKeys(m map[string]*msgPart) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// emailText is a message's text for search, as an .eml's is: its main
+// headers, its text and its attachments' names.
+func emailText(e *Email) string {
+	var b strings.Builder
+	for _, h := range [][2]string{{"Subject", e.Subject}, {"From", e.From}, {"To", e.To}} {
+		if h[1] != "" {
+			fmt.Fprintf(&b, "%s: %s\n", h[0], h[1])
+		}
+	}
+	if !e.Date.IsZero() {
+		fmt.Fprintf(&b, "Date: %s\n", e.Date.Format(time.RFC1123Z))
+	}
+	if text := strings.TrimSpace(e.Text); text != "" {
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(text)
+		b.WriteByte('\n')
+	}
+	if len(e.Attachments) > 0 {
+		b.WriteString("\nAttachments:\n")
+		for _, a := range e.Attachments {
+			b.WriteString("- " + a.Filename + "\n")
+		}
+	}
+	return b.String()
+}
