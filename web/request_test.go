@@ -91,7 +91,7 @@ func TestRequestPage(t *testing.T) {
 	require.Contains(t, page, "R-2017-0042")
 	// Before choosing files: how large they may be, which get searched.
 	require.Contains(t, page, `name="file" multiple aria-describedby="upload-file-hint" >
-  <p class="hint" id="upload-file-hint">Each file up to 100 MiB. Search finds words inside PDFs (not scanned pages), Word, Excel and PowerPoint files (.docx, .xlsx, .pptx), e-mails (.eml)`)
+  <p class="hint" id="upload-file-hint">Each file up to 100 MiB. Search finds words inside PDFs (not scanned pages), Word, Excel and PowerPoint files (.docx, .xlsx, .pptx), e-mails (.eml, and .msg as Outlook saves them)`)
 	require.Contains(t, page, "<strong>Thu 6 Apr 2017</strong>")
 	require.Contains(t, page, "due tomorrow", "today is Wed 5 Apr in Sacramento")
 	require.Contains(t, page, "due-soon")
