@@ -234,8 +234,15 @@ func (d *Document) Archive() bool {
 // so it is never shown on a shared page: its attachments, the records,
 // are documents of their own.
 func (d *Document) Correspondence() bool {
+	return d.ReceivedFrom != nil || d.Bounce || d.EmailFile()
+}
+
+// EmailFile reports an email saved as a file: an .eml (message/rfc822),
+// or an Outlook message (.msg), which a communication can be logged from.
+func (d *Document) EmailFile() bool {
 	mediaType, _, _ := strings.Cut(d.ContentType, ";")
-	return d.ReceivedFrom != nil || d.Bounce || strings.EqualFold(strings.TrimSpace(mediaType), "message/rfc822")
+	mediaType = strings.ToLower(strings.TrimSpace(mediaType))
+	return mediaType == "message/rfc822" || mediaType == "application/vnd.ms-outlook"
 }
 
 // Text extraction statuses of a document.

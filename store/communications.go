@@ -191,7 +191,7 @@ func agencyDetails(in sunshine.CommunicationInput) sunshine.RequestUpdate {
 // attached to no communication yet.
 func attachEmail(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, docID, commID string) error {
 	const q = `UPDATE documents SET communication_id = $4 WHERE org_id = $1 AND id = $2 AND request_id = $3
-		AND deleted_at IS NULL AND communication_id IS NULL AND content_type LIKE 'message/rfc822%' RETURNING id`
+		AND deleted_at IS NULL AND communication_id IS NULL AND (content_type LIKE 'message/rfc822%' OR content_type = 'application/vnd.ms-outlook') RETURNING id`
 	var id string
 	err := tx.QueryRowxContext(ctx, q, r.OrgID, docID, r.ID, commID).Scan(&id)
 	if !errors.Is(err, sql.ErrNoRows) {
@@ -206,7 +206,7 @@ func attachEmail(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, docID, c
 	case d.CommunicationID != nil:
 		return emailAttached(d)
 	}
-	return sunshine.FieldInvalid("email_document_id", "%s is not an e-mail message (.eml)", d.Filename)
+	return sunshine.FieldInvalid("email_document_id", "%s is not an e-mail message (.eml or .msg)", d.Filename)
 }
 
 // commErr translates a failed write of a communication. Only its body can

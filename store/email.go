@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"mime"
 	"net/mail"
 	"strings"
 	"unicode/utf8"
@@ -69,14 +68,14 @@ func (s *Store) ReadEmailDocument(ctx context.Context, requestID, docID string) 
 	case d.CommunicationID != nil:
 		return nil, emailAttached(d)
 	}
-	if mt, _, _ := mime.ParseMediaType(d.ContentType); mt != "message/rfc822" {
-		return nil, sunshine.FieldInvalid("email_document_id", "%s is not an e-mail message (.eml)", d.Filename)
+	if !d.EmailFile() {
+		return nil, sunshine.FieldInvalid("email_document_id", "%s is not an e-mail message (.eml or .msg)", d.Filename)
 	}
 	data, err := io.ReadAll(s.Content(ctx, d))
 	if err != nil {
 		return nil, err
 	}
-	e, err := textract.ReadEmail(ctx, data)
+	e, err := textract.ReadEmailFile(ctx, d.ContentType, data)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()

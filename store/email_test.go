@@ -169,7 +169,7 @@ func TestStore_CreateCommunication_EmailRefused(t *testing.T) {
 		{"another organization's", otherOrg.ID, noSuch},
 		{"removed", removed.ID, noSuch},
 		{"unknown", "00000000-0000-0000-0000-000000000000", noSuch},
-		{"not an email", pdf.ID, "invalid: email_document_id: x.pdf is not an e-mail message (.eml)"},
+		{"not an email", pdf.ID, "invalid: email_document_id: x.pdf is not an e-mail message (.eml or .msg)"},
 	}
 	for _, tc := range tests {
 		_, err := b.s.ReadEmailDocument(b.ctx, r.ID, tc.id)

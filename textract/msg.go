@@ -1,6 +1,7 @@
 package textract
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -42,6 +43,7 @@ const (
 	msgSMTPAddress   = 0x39FE
 	msgAttachLong    = 0x3707
 	msgAttachShort   = 0x3704
+	msgAttachData    = 0x3701
 
 	typeUnicode = 0x001F
 	typeANSI    = 0x001E
@@ -65,9 +67,29 @@ func newMSGPart() *msgPart {
 	return &msgPart{strings: map[uint16]string{}, binary: map[uint16][]byte{}, fixed: map[uint16]uint64{}}
 }
 
-// readMSG reads an Outlook message. The attachments carry their names
-// only (no Data). It fails on what is not an Outlook message.
-func readMSG(ctx context.Context, r io.ReaderAt) (*Email, error) {
+// ReadEmailFile reads an email saved as a file, an .eml (message/rfc822:
+// ReadEmail) or an Outlook message (MSG), with its attachments' bytes;
+// any other type is refused.
+func ReadEmailFile(ctx context.Context, contentType string, data []byte) (_ *Email, err error) {
+	mediaType, _ := parseContentType(contentType)
+	switch mediaType {
+	case "message/rfc822":
+		return ReadEmail(ctx, data)
+	case MSG:
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("could not read the Outlook message: internal error: %v", p)
+			}
+		}()
+		return readMSG(ctx, bytes.NewReader(data), true)
+	}
+	return nil, fmt.Errorf("not an email saved as a file (.eml or .msg): %s", mediaType)
+}
+
+// readMSG reads an Outlook message, its attachments' bytes too when
+// withData (else their names only). It fails on what is not an Outlook
+// message.
+func readMSG(ctx context.Context, r io.ReaderAt, withData bool) (*Email, error) {
 	doc, err := mscfb.New(r)
 	if err != nil {
 		return nil, fmt.Errorf("not an Outlook message: %w", err)
@@ -93,7 +115,7 @@ func readMSG(ctx context.Context, r io.ReaderAt) (*Email, error) {
 		default:
 			continue // a message attached to this one, its own properties
 		}
-		if err := part.read(entry, len(entry.Path) == 0); err != nil {
+		if err := part.read(entry, len(entry.Path) == 0, withData && part != msg); err != nil {
 			return nil, err
 		}
 	}
@@ -143,7 +165,14 @@ func readMSG(ctx context.Context, r io.ReaderAt) (*Email, error) {
 		if name = SanitizeFilename(name); name == "document" {
 			name = fmt.Sprintf("attachment %d", len(e.Attachments)+1)
 		}
-		e.Attachments = append(e.Attachments, Attachment{Filename: name})
+		a := Attachment{Filename: name}
+		if data, ok := p.binary[msgAttachData]; ok && withData {
+			a.Data, a.ContentType = data, Sniff(data, name)
+		}
+		e.Attachments = append(e.Attachments, a)
+	}
+	if e.From == "" && e.To == "" && e.Subject == "" && e.Date.IsZero() && e.Text == "" && len(e.Attachments) == 0 {
+		return nil, errors.New("not an Outlook message: no sender, recipient, subject, date, text or attachment found")
 	}
 	return e, nil
 }
@@ -160,11 +189,12 @@ func partOf(parts map[string]*msgPart, key string) *msgPart {
 // read records the property stream entry holds, if it is one: a string
 // (UTF-16, or ANSI in code page 1252), binary, or the stream of fixed-size
 // properties, whose header is 32 bytes for the message and 8 for a
-// recipient or an attachment.
-func (p *msgPart) read(entry *mscfb.File, top bool) error {
+// recipient or an attachment. An attachment's bytes are read whole when
+// whole, else not at all.
+func (p *msgPart) read(entry *mscfb.File, top, whole bool) error {
 	name := entry.Name
 	if name == "__properties_version1.0" {
-		data, err := readStream(entry)
+		data, err := readStream(entry, maxMSGStream)
 		if err != nil {
 			return err
 		}
@@ -188,12 +218,16 @@ func (p *msgPart) read(entry *mscfb.File, top bool) error {
 	if _, err := fmt.Sscanf(tag, "%04X%04X", &id, &typ); err != nil {
 		return nil
 	}
-	switch typ {
-	case typeUnicode, typeANSI, typeBinary:
-	default:
+	limit := int64(maxMSGStream)
+	switch {
+	case id == msgAttachData && typ == typeBinary && whole:
+		limit = entry.Size // at most the message's size, itself at most an upload's
+	case id == msgAttachData:
+		return nil
+	case typ != typeUnicode && typ != typeANSI && typ != typeBinary:
 		return nil
 	}
-	data, err := readStream(entry)
+	data, err := readStream(entry, limit)
 	if err != nil {
 		return err
 	}
@@ -213,9 +247,9 @@ func (p *msgPart) read(entry *mscfb.File, top bool) error {
 	return nil
 }
 
-// readStream reads a property's stream, up to maxMSGStream bytes.
-func readStream(entry *mscfb.File) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(entry, min(entry.Size, maxMSGStream)))
+// readStream reads a property's stream, up to limit bytes.
+func readStream(entry *mscfb.File, limit int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(entry, min(entry.Size, limit)))
 	if err != nil {
 		return nil, fmt.Errorf("the Outlook message is damaged: %w", err)
 	}

@@ -112,13 +112,11 @@ func (s *Server) handleEmailUpload(c *gin.Context) {
 // e-mail message Sunshine can read.
 func checkEmailFile(ctx context.Context, name, contentType string, data []byte) error {
 	switch contentType {
-	case "message/rfc822":
-	case textract.MSG:
-		return sunshine.FieldInvalid("file", "%s is an Outlook message (.msg), which Sunshine cannot read: save the email as an .eml file (in Outlook on the web or on a Mac, or from another mail program) and choose that", name)
+	case "message/rfc822", textract.MSG:
 	default:
-		return sunshine.FieldInvalid("file", "%s is not an email saved as a file (.eml): save the agency's email from your mail program (File, Save as) and choose that file", name)
+		return sunshine.FieldInvalid("file", "%s is not an email saved as a file (.eml, or .msg from Outlook): save the agency's email from your mail program (File, Save as, or drag it out of Outlook) and choose that file", name)
 	}
-	if _, err := textract.ReadEmail(ctx, data); err != nil {
+	if _, err := textract.ReadEmailFile(ctx, contentType, data); err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}

@@ -7,6 +7,7 @@ import (
 	"html"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 
@@ -15,6 +16,7 @@ import (
 
 	sunshine "github.com/sunshine-records/sunshine"
 	"github.com/sunshine-records/sunshine/store"
+	"github.com/sunshine-records/sunshine/textract"
 )
 
 // releasePDF is a one-page PDF of released records containing word.
@@ -160,10 +162,10 @@ func TestLogFromEmail_Refused(t *testing.T) {
 		deep += fmt.Sprintf("Content-Type: multipart/mixed; boundary=b%d\r\n\r\n--b%d\r\n", i, i)
 	}
 	files := []struct{ name, content, message string }{
-		{"notes.txt", "From the agency: records by Friday.", "notes.txt is not an email saved as a file (.eml)"},
-		{"fake.eml", "just some words", "fake.eml is not an email saved as a file (.eml)"},
+		{"notes.txt", "From the agency: records by Friday.", "notes.txt is not an email saved as a file (.eml, or .msg from Outlook)"},
+		{"fake.eml", "just some words", "fake.eml is not an email saved as a file (.eml, or .msg from Outlook)"},
 		{"deep.eml", deep, "deep.eml could not be read as an email: its parts nest more than 12 deep"},
-		{"letter.msg", "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1" + strings.Repeat("\x00", 600), "letter.msg is an Outlook message (.msg), which Sunshine cannot read"},
+		{"letter.msg", "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1" + strings.Repeat("\x00", 600), "letter.msg could not be read as an email: not an Outlook message"},
 	}
 	for _, f := range files {
 		rec := b.upload("/requests/"+r.ID+"/communications/email", nil, map[string][]byte{f.name: []byte(f.content)}, "")
@@ -192,7 +194,7 @@ func TestLogFromEmail_Refused(t *testing.T) {
 		{"unknown", "00000000-0000-0000-0000-000000000000", "no such document on this request (it may have been removed)"},
 		{"malformed", "x", "no such document on this request (it may have been removed)"},
 		{"another request's", othersDoc.ID, "no such document on this request (it may have been removed)"},
-		{"not an email", pdf.ID, "x.pdf is not an e-mail message (.eml)"},
+		{"not an email", pdf.ID, "x.pdf is not an e-mail message (.eml or .msg)"},
 	} {
 		rec := b.get("/requests/" + r.ID + "?email=" + tc.id)
 		require.Equal(t, http.StatusOK, rec.Code, tc.name)
@@ -214,4 +216,39 @@ func TestRequestPage_EmailDocumentLoggable(t *testing.T) {
 	page := body(b.get("/requests/" + r.ID))
 	require.Contains(t, page, `<a href="/requests/`+r.ID+`?email=`+docs[0].ID+`#log">Log it as a communication<span class="visually-hidden"> (reply.eml)</span></a>`)
 	require.Contains(t, body(b.get("/requests/"+r.ID+"?email="+docs[0].ID)), "Read from reply.eml.")
+}
+
+// An email dragged out of Outlook (.msg) is logged as an .eml is: the form
+// filled from it (sent 23:30 UTC on 5 April, 16:30 that day in
+// Sacramento), the message and its attachment the communication's
+// documents.
+func TestLogFromEmail_OutlookMessage(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	msg, err := os.ReadFile("../textract/testdata/agency-reply.msg")
+	require.NoError(t, err)
+	loc := requireRedirect(t, b.upload("/requests/"+r.ID+"/communications/email", nil, map[string][]byte{"RE records.msg": msg}, ""),
+		"/requests/"+r.ID+"?email=")
+	u, err := url.Parse(loc)
+	require.NoError(t, err)
+	msgID := u.Query().Get("email")
+	page := body(b.get(u.RequestURI()))
+	require.Contains(t, page, "Read from RE records.msg.")
+	require.Contains(t, page, "its 1 attachment (Detainer log 2016.csv)")
+	require.Contains(t, page, `name="occurred_on" value="2017-04-05"`)
+	require.Contains(t, page, `name="from" value="Records Unit, Sacramento County Sheriff &lt;records@sacsheriff.example&gt;"`)
+	require.Contains(t, page, `name="subject" value="RE: CPRA request R-2017-118 — records of ICE detainers"`)
+	require.Contains(t, page, "The department needs 14 more days to review the quokka detainer logs")
+
+	form := url.Values{"email_document_id": {msgID}, "direction": {"in"}, "channel": {"email"}, "occurred_on": {"2017-04-05"},
+		"kind": {"extension_notice"}, "subject": {"RE: CPRA request R-2017-118"}}
+	requireRedirect(t, b.post("/requests/"+r.ID+"/communications", form), "/requests/"+r.ID)
+	docs, _, err := b.st.FindDocuments(b.fx.Ctx, r.ID, store.All, "")
+	require.NoError(t, err)
+	got := map[string]string{}
+	for _, d := range docs {
+		require.NotNil(t, d.CommunicationID, d.Filename)
+		got[d.Filename] = d.ContentType + ", " + d.TextStatus
+	}
+	require.Equal(t, map[string]string{"RE records.msg": textract.MSG + ", extracted", "Detainer log 2016.csv": "text/csv; charset=utf-8, extracted"}, got)
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"html"
 	"html/template"
-	"mime"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -323,13 +322,12 @@ func documentsOf(items []timelineItem) []pageDocument {
 				out = append(out, pageDocument{Doc: doc, On: it.On, What: what, Anchor: "comm-" + it.Comm.ID})
 			}
 		case it.Doc != nil:
-			mt, _, _ := mime.ParseMediaType(it.Doc.ContentType)
 			what := "uploaded"
 			if from := it.Doc.ReceivedFrom; from != nil {
 				what = "emailed to the reply address by " + *from
 			}
 			out = append(out, pageDocument{Doc: it.Doc, On: it.On, What: what, Anchor: "doc-" + it.Doc.ID,
-				Loggable: mt == "message/rfc822" && it.Doc.CommunicationID == nil})
+				Loggable: it.Doc.EmailFile() && it.Doc.CommunicationID == nil})
 		}
 	}
 	return out
