@@ -234,7 +234,8 @@ func (d *Document) Archive() bool {
 // so it is never shown on a shared page: its attachments, the records,
 // are documents of their own.
 func (d *Document) Correspondence() bool {
-	return d.ReceivedFrom != nil || d.Bounce || d.EmailFile()
+	mediaType, _, _ := strings.Cut(d.ContentType, ";")
+	return d.ReceivedFrom != nil || d.Bounce || strings.EqualFold(strings.TrimSpace(mediaType), "message/rfc822")
 }
 
 // EmailFile reports an email saved as a file: an .eml (message/rfc822),

@@ -44,28 +44,40 @@ const (
 	msgAttachLong    = 0x3707
 	msgAttachShort   = 0x3704
 	msgAttachData    = 0x3701
+	msgAttachHidden  = 0x7FFE
 
 	typeUnicode = 0x001F
 	typeANSI    = 0x001E
 	typeBinary  = 0x0102
 	typeTime    = 0x0040
 	typeInt32   = 0x0003
+	typeBoolean = 0x000B
 )
 
 // maxMSGStream bounds what is read of one property: a body longer than
 // the text Sunshine keeps is cut anyway.
 const maxMSGStream = maxText * 2
 
-// msgPart is the message, a recipient or an attachment: its properties.
+// msgPart is the message, a recipient or an attachment: the properties
+// read of it. budget is the bytes left to read of the whole message; cut
+// reports a text property cut at maxMSGStream.
 type msgPart struct {
 	strings map[uint16]string
 	binary  map[uint16][]byte
 	fixed   map[uint16]uint64
+	budget  *int64
+	cut     bool
 }
 
 func newMSGPart() *msgPart {
 	return &msgPart{strings: map[uint16]string{}, binary: map[uint16][]byte{}, fixed: map[uint16]uint64{}}
 }
+
+// msgRead are the properties read, by ID: what a person reads of a
+// message, its recipients and its attachments. Others are not read.
+var msgRead = map[uint16]bool{msgSubject: true, msgSenderName: true, msgSenderEmail: true, msgSenderSMTP: true,
+	msgDisplayTo: true, msgDisplayCc: true, msgBody: true, msgHTML: true, msgDisplayName: true, msgEmailAddress: true,
+	msgSMTPAddress: true, msgAttachLong: true, msgAttachShort: true, msgAttachData: true}
 
 // ReadEmailFile reads an email saved as a file, an .eml (message/rfc822:
 // ReadEmail) or an Outlook message (MSG), with its attachments' bytes;
@@ -81,20 +93,27 @@ func ReadEmailFile(ctx context.Context, contentType string, data []byte) (_ *Ema
 				err = fmt.Errorf("could not read the Outlook message: internal error: %v", p)
 			}
 		}()
-		return readMSG(ctx, bytes.NewReader(data), true)
+		return readMSG(ctx, bytes.NewReader(data), int64(len(data)), true)
 	}
 	return nil, fmt.Errorf("not an email saved as a file (.eml or .msg): %s", mediaType)
 }
 
-// readMSG reads an Outlook message, its attachments' bytes too when
-// withData (else their names only). It fails on what is not an Outlook
-// message.
-func readMSG(ctx context.Context, r io.ReaderAt, withData bool) (*Email, error) {
+// maxMSGParts bounds the recipients, and the attachments, read.
+const maxMSGParts = 1000
+
+// readMSG reads an Outlook message of size bytes, its attachments' bytes
+// too when withData (else their names only). It fails on what is not an
+// Outlook message. It reads no more than the file holds in all: a stream
+// may say it is larger than the file, its sectors looping or shared with
+// another's, and a damaged or crafted file would otherwise read
+// gigabytes from kilobytes.
+func readMSG(ctx context.Context, r io.ReaderAt, size int64, withData bool) (*Email, error) {
 	doc, err := mscfb.New(r)
 	if err != nil {
 		return nil, fmt.Errorf("not an Outlook message: %w", err)
 	}
 	msg := newMSGPart()
+	msg.budget = &size
 	recips, attachs := map[string]*msgPart{}, map[string]*msgPart{}
 	for entry, err := doc.Next(); ; entry, err = doc.Next() {
 		if errors.Is(err, io.EOF) {
@@ -109,9 +128,13 @@ func readMSG(ctx context.Context, r io.ReaderAt, withData bool) (*Email, error) 
 		switch {
 		case len(entry.Path) == 0:
 		case len(entry.Path) == 1 && strings.HasPrefix(entry.Path[0], "__recip_version1.0_"):
-			part = partOf(recips, entry.Path[0])
+			if part = partOf(recips, entry.Path[0], &size); part == nil {
+				continue
+			}
 		case len(entry.Path) == 1 && strings.HasPrefix(entry.Path[0], "__attach_version1.0_"):
-			part = partOf(attachs, entry.Path[0])
+			if part = partOf(attachs, entry.Path[0], &size); part == nil {
+				continue
+			}
 		default:
 			continue // a message attached to this one, its own properties
 		}
@@ -134,7 +157,7 @@ func readMSG(ctx context.Context, r io.ReaderAt, withData bool) (*Email, error) 
 	for _, key := range sortedKeys(recips) {
 		p := recips[key]
 		who := mailbox(p.strings[msgDisplayName], cmpOr(p.strings[msgSMTPAddress], smtpOnly(p.strings[msgEmailAddress])))
-		switch p.fixed[msgRecipientType] {
+		switch p.fixed[msgRecipientType] & 0x0F { // the rest are flags
 		case 1:
 			to = append(to, who)
 		case 2:
@@ -152,21 +175,30 @@ func readMSG(ctx context.Context, r io.ReaderAt, withData bool) (*Email, error) 
 	switch {
 	case strings.TrimSpace(msg.strings[msgBody]) != "":
 		e.Text, e.TextCut = cleanCut(msg.strings[msgBody], maxText)
-	case len(msg.binary[msgHTML]) > 0:
-		text, cut, err := extractHTML(ctx, strings.NewReader(string(msg.binary[msgHTML])), "text/html", maxText)
+	case len(msg.binary[msgHTML]) > 0 || msg.strings[msgHTML] != "":
+		html := cmpOr(string(msg.binary[msgHTML]), msg.strings[msgHTML])
+		text, cut, err := extractHTML(ctx, strings.NewReader(html), "text/html", maxText)
 		if err != nil {
 			return nil, err
 		}
 		e.Text, e.TextCut = text, cut
 	}
+	e.TextCut = e.TextCut || msg.cut
 	for _, key := range sortedKeys(attachs) {
 		p := attachs[key]
+		data, ok := p.binary[msgAttachData]
+		switch {
+		case p.fixed[msgAttachHidden]&0xFF != 0:
+			continue // a picture in the text: a logo, a signature's
+		case withData && !ok:
+			continue // an email attached to this one, or a link: no file
+		}
 		name := cmpOr(p.strings[msgAttachLong], p.strings[msgAttachShort], p.strings[msgDisplayName])
 		if name = SanitizeFilename(name); name == "document" {
 			name = fmt.Sprintf("attachment %d", len(e.Attachments)+1)
 		}
 		a := Attachment{Filename: name}
-		if data, ok := p.binary[msgAttachData]; ok && withData {
+		if withData {
 			a.Data, a.ContentType = data, Sniff(data, name)
 		}
 		e.Attachments = append(e.Attachments, a)
@@ -177,10 +209,16 @@ func readMSG(ctx context.Context, r io.ReaderAt, withData bool) (*Email, error) 
 	return e, nil
 }
 
-func partOf(parts map[string]*msgPart, key string) *msgPart {
+// partOf returns the part stored at key, new if need be; nil past
+// maxMSGParts.
+func partOf(parts map[string]*msgPart, key string, budget *int64) *msgPart {
 	p := parts[key]
 	if p == nil {
+		if len(parts) >= maxMSGParts {
+			return nil
+		}
 		p = newMSGPart()
+		p.budget = budget
 		parts[key] = p
 	}
 	return p
@@ -194,7 +232,7 @@ func partOf(parts map[string]*msgPart, key string) *msgPart {
 func (p *msgPart) read(entry *mscfb.File, top, whole bool) error {
 	name := entry.Name
 	if name == "__properties_version1.0" {
-		data, err := readStream(entry, maxMSGStream)
+		data, err := p.readStream(entry, maxMSGStream)
 		if err != nil {
 			return err
 		}
@@ -204,8 +242,11 @@ func (p *msgPart) read(entry *mscfb.File, top, whole bool) error {
 		}
 		for b := data[min(skip, len(data)):]; len(b) >= 16; b = b[16:] {
 			typ, id := binary.LittleEndian.Uint16(b), binary.LittleEndian.Uint16(b[2:])
-			if typ == typeTime || typ == typeInt32 {
+			switch typ {
+			case typeTime:
 				p.fixed[id] = binary.LittleEndian.Uint64(b[8:])
+			case typeInt32, typeBoolean: // in the value's first 4 bytes, or 2
+				p.fixed[id] = uint64(binary.LittleEndian.Uint32(b[8:]))
 			}
 		}
 		return nil
@@ -220,14 +261,19 @@ func (p *msgPart) read(entry *mscfb.File, top, whole bool) error {
 	}
 	limit := int64(maxMSGStream)
 	switch {
+	case !msgRead[id]:
+		return nil
 	case id == msgAttachData && typ == typeBinary && whole:
-		limit = entry.Size // at most the message's size, itself at most an upload's
+		limit = entry.Size // within the budget: the message's size
 	case id == msgAttachData:
 		return nil
 	case typ != typeUnicode && typ != typeANSI && typ != typeBinary:
 		return nil
 	}
-	data, err := readStream(entry, limit)
+	if entry.Size > limit && id != msgAttachData {
+		p.cut = true
+	}
+	data, err := p.readStream(entry, limit)
 	if err != nil {
 		return err
 	}
@@ -247,9 +293,15 @@ func (p *msgPart) read(entry *mscfb.File, top, whole bool) error {
 	return nil
 }
 
-// readStream reads a property's stream, up to limit bytes.
-func readStream(entry *mscfb.File, limit int64) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(entry, min(entry.Size, limit)))
+// readStream reads a property's stream, up to limit bytes, from what is
+// left of the message's budget: past it, the message is damaged.
+func (p *msgPart) readStream(entry *mscfb.File, limit int64) ([]byte, error) {
+	n := min(entry.Size, limit)
+	if n > *p.budget {
+		return nil, errors.New("the Outlook message is damaged: its parts say they hold more than the file does")
+	}
+	*p.budget -= n
+	data, err := io.ReadAll(io.LimitReader(entry, n))
 	if err != nil {
 		return nil, fmt.Errorf("the Outlook message is damaged: %w", err)
 	}

@@ -153,7 +153,7 @@ func ExtractResult(ctx context.Context, contentType string, r io.ReaderAt, size,
 		return ocr.readPages(ctx, f.Name(), res)
 	}
 	if mediaType == MSG {
-		e, err := readMSG(ctx, r, false)
+		e, err := readMSG(ctx, r, size, false)
 		if err != nil {
 			return Result{}, err
 		}
