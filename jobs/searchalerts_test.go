@@ -17,6 +17,22 @@ import (
 	"github.com/sunshine-records/sunshine/store/storetest"
 )
 
+// settled waits until every transaction that writes on the test server,
+// other tests' too, and was running when it was called has ended: an
+// alert made then starts after what was written before (one made while
+// another test's transaction is open starts at that transaction, and
+// takes in what was written since, as its docs say).
+func settled(t *testing.T, st *store.Store) {
+	t.Helper()
+	var xmax string
+	require.NoError(t, st.DB().Get(&xmax, `SELECT pg_snapshot_xmax(pg_current_snapshot())::text`))
+	require.Eventually(t, func() bool {
+		var ok bool
+		require.NoError(t, st.DB().Get(&ok, `SELECT pg_snapshot_xmin(pg_current_snapshot()) >= $1::xid8`, xmax))
+		return ok
+	}, 30*time.Second, 10*time.Millisecond)
+}
+
 // A search alert emails its person, over real SMTP, what newly matches its
 // words in their organization, each match once: not what matched when it
 // was made, not another organization's, nothing when nothing is new, and
@@ -70,6 +86,7 @@ func TestSearchAlerts_OverSMTP(t *testing.T) {
 	}
 
 	note("The sheriff's office says it keeps no detainer log.")
+	settled(t, b.st)
 	alert, err := b.st.CreateSearchAlert(as, "  Detainers  ")
 	require.NoError(t, err)
 	require.Equal(t, "Detainers", alert.Q, "the words tidied")
@@ -274,6 +291,7 @@ func TestSearchAlerts_BackdatedAndReadLater(t *testing.T) {
 			Subject: "Detainer " + strings.Repeat("x", i%5)}})
 		require.NoError(t, err)
 	}
+	settled(t, b.st)
 	_, err := b.st.CreateSearchAlert(b.fx.Ctx, "detainer")
 	require.NoError(t, err)
 	_, _, err = b.st.CreateCommunication(b.fx.Ctx, b.req.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
@@ -316,6 +334,7 @@ func TestSearchAlerts_EditsWaitingDocumentsAndRemovals(t *testing.T) {
 	before := &sunshine.Request{AgencyID: b.req.AgencyID, Title: "Quokka sightings", DeliveryMethod: sunshine.DeliveryEmail,
 		ReceivedOn: deadline.MustParseDate("2017-03-27")}
 	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, before))
+	settled(t, b.st)
 	_, err := b.st.CreateSearchAlert(b.fx.Ctx, "quokka")
 	require.NoError(t, err)
 
