@@ -2,6 +2,7 @@ package textract
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -13,6 +14,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/richardlehane/mscfb"
+	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
 )
 
@@ -32,6 +34,9 @@ const (
 	msgSenderName    = 0x0C1A
 	msgSenderEmail   = 0x0C1F
 	msgSenderSMTP    = 0x5D01
+	msgSentRepSMTP   = 0x5D02
+	msgCodePage      = 0x3FFD
+	msgInternetCPID  = 0x3FDE
 	msgRecipientType = 0x0C15
 	msgDeliveryTime  = 0x0E06
 	msgDisplayTo     = 0x0E04
@@ -63,6 +68,7 @@ const maxMSGStream = maxText * 2
 // reports a text property cut at maxMSGStream.
 type msgPart struct {
 	strings map[uint16]string
+	ansi    map[uint16][]byte
 	binary  map[uint16][]byte
 	fixed   map[uint16]uint64
 	budget  *int64
@@ -70,13 +76,13 @@ type msgPart struct {
 }
 
 func newMSGPart() *msgPart {
-	return &msgPart{strings: map[uint16]string{}, binary: map[uint16][]byte{}, fixed: map[uint16]uint64{}}
+	return &msgPart{strings: map[uint16]string{}, ansi: map[uint16][]byte{}, binary: map[uint16][]byte{}, fixed: map[uint16]uint64{}}
 }
 
 // msgRead are the properties read, by ID: what a person reads of a
 // message, its recipients and its attachments. Others are not read.
 var msgRead = map[uint16]bool{msgSubject: true, msgSenderName: true, msgSenderEmail: true, msgSenderSMTP: true,
-	msgDisplayTo: true, msgDisplayCc: true, msgBody: true, msgHTML: true, msgDisplayName: true, msgEmailAddress: true,
+	msgSentRepSMTP: true, msgDisplayTo: true, msgDisplayCc: true, msgBody: true, msgHTML: true, msgDisplayName: true, msgEmailAddress: true,
 	msgSMTPAddress: true, msgAttachLong: true, msgAttachShort: true, msgAttachData: true}
 
 // ReadEmailFile reads an email saved as a file, an .eml (message/rfc822:
@@ -142,11 +148,19 @@ func readMSG(ctx context.Context, r io.ReaderAt, size int64, withData bool) (*Em
 			return nil, err
 		}
 	}
-	if len(msg.strings) == 0 && len(msg.binary) == 0 && len(msg.fixed) == 0 {
+	if len(msg.strings) == 0 && len(msg.ansi) == 0 && len(msg.binary) == 0 && len(msg.fixed) == 0 {
 		return nil, errors.New("not an Outlook message: no properties found")
 	}
+	// Strings of 8-bit characters are in the message's code page.
+	cp := codePage(uint32(cmp.Or(msg.fixed[msgCodePage], msg.fixed[msgInternetCPID])))
+	for _, parts := range []map[string]*msgPart{{"": msg}, recips, attachs} {
+		for _, p := range parts {
+			p.decodeANSI(cp)
+		}
+	}
 	e := &Email{Subject: headerLine(msg.strings[msgSubject])}
-	e.From = headerLine(mailbox(msg.strings[msgSenderName], cmpOr(msg.strings[msgSenderSMTP], smtpOnly(msg.strings[msgSenderEmail]))))
+	e.From = headerLine(mailbox(msg.strings[msgSenderName],
+		cmpOr(msg.strings[msgSenderSMTP], smtpOnly(msg.strings[msgSenderEmail]), msg.strings[msgSentRepSMTP])))
 	for _, id := range []uint16{msgSubmitTime, msgDeliveryTime} {
 		if ft, ok := msg.fixed[id]; ok && ft != 0 {
 			e.Date = fileTime(ft)
@@ -225,7 +239,7 @@ func partOf(parts map[string]*msgPart, key string, budget *int64) *msgPart {
 }
 
 // read records the property stream entry holds, if it is one: a string
-// (UTF-16, or ANSI in code page 1252), binary, or the stream of fixed-size
+// (UTF-16, or ANSI: in the message's code page, decodeANSI), binary, or the stream of fixed-size
 // properties, whose header is 32 bytes for the message and 8 for a
 // recipient or an attachment. An attachment's bytes are read whole when
 // whole, else not at all.
@@ -284,13 +298,64 @@ func (p *msgPart) read(entry *mscfb.File, top, whole bool) error {
 			u[i] = binary.LittleEndian.Uint16(data[2*i:])
 		}
 		p.strings[id] = strings.TrimRight(string(utf16.Decode(u)), "\x00")
-	case typeANSI:
-		s, _ := charmap.Windows1252.NewDecoder().Bytes(data)
-		p.strings[id] = strings.TrimRight(string(s), "\x00")
+	case typeANSI: // decoded once the code page is known (decodeANSI)
+		p.ansi[id] = data
 	case typeBinary:
 		p.binary[id] = data
 	}
 	return nil
+}
+
+// decodeANSI decodes the part's strings of 8-bit characters, those with
+// no UTF-16 one of the same property.
+func (p *msgPart) decodeANSI(cp encoding.Encoding) {
+	for id, raw := range p.ansi {
+		if _, ok := p.strings[id]; ok {
+			continue
+		}
+		var s string
+		if cp == nil {
+			s = strings.ToValidUTF8(string(raw), "\uFFFD")
+		} else {
+			b, _ := cp.NewDecoder().Bytes(raw)
+			s = string(b)
+		}
+		p.strings[id] = strings.TrimRight(s, "\x00")
+	}
+}
+
+// codePage is the encoding of a Windows code page Outlook writes (PR_MESSAGE_CODEPAGE):
+// nil for UTF-8, Windows-1252 for one unknown or none.
+func codePage(cp uint32) encoding.Encoding {
+	switch cp {
+	case 65001:
+		return nil
+	case 874:
+		return charmap.Windows874
+	case 1250:
+		return charmap.Windows1250
+	case 1251:
+		return charmap.Windows1251
+	case 1253:
+		return charmap.Windows1253
+	case 1254:
+		return charmap.Windows1254
+	case 1255:
+		return charmap.Windows1255
+	case 1256:
+		return charmap.Windows1256
+	case 1257:
+		return charmap.Windows1257
+	case 1258:
+		return charmap.Windows1258
+	case 28591:
+		return charmap.ISO8859_1
+	case 28592:
+		return charmap.ISO8859_2
+	case 28605:
+		return charmap.ISO8859_15
+	}
+	return charmap.Windows1252
 }
 
 // readStream reads a property's stream, up to limit bytes, from what is

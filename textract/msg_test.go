@@ -46,6 +46,20 @@ func TestExtract_OutlookMessage(t *testing.T) {
 	}
 }
 
+// Strings of 8-bit characters are read in the message's code page (here
+// 1250, Central European), 1252 when it names none; a sender known to
+// Exchange only by its directory address is named by the SMTP address it
+// sent for.
+func TestExtract_OutlookMessageCodePage(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile(filepath.Join("testdata", "agency-reply-1250.msg"))
+	require.NoError(t, err)
+	res, err := textract.ExtractResult(context.Background(), textract.MSG, bytes.NewReader(data), int64(len(data)), 0)
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(res.Text, "Subject: Žádost o informace: přijato\n"+
+		"From: Records Unit, Sacramento County Sheriff <records@sacsheriff.example>\n"), "%s\n(and the Exchange sender's SMTP address)", res.Text)
+}
+
 // What is not an Outlook message under its name fails with a reason.
 func TestExtract_OutlookMessageDamaged(t *testing.T) {
 	t.Parallel()

@@ -31,14 +31,24 @@ function int32(n) {
   return b;
 }
 
-function message(path, { html, ansiStrings }) {
+function message(path, { html, ansiStrings, czech }) {
   const cfb = CFB.utils.cfb_new();
   const str = (id, s) => ansiStrings
     ? CFB.utils.cfb_add(cfb, `/__substg1.0_${id}001E`, ansi(s))
     : CFB.utils.cfb_add(cfb, `/__substg1.0_${id}001F`, u16(s));
-  str('0037', 'RE: CPRA request R-2017-118 — records of ICE detainers');
+  if (czech) {
+    // Code page 1250: "ř" is 0xF8 (in 1252, "ø").
+    CFB.utils.cfb_add(cfb, '/__substg1.0_0037001E', Buffer.concat([Buffer.from('Žádost o informace: p', 'latin1').map((b, i) => i === 0 ? 0x8E : b), Buffer.from([0xF8]), Buffer.from('ijato\0', 'latin1')]));
+  } else {
+    str('0037', 'RE: CPRA request R-2017-118 — records of ICE detainers');
+  }
   str('0C1A', 'Records Unit, Sacramento County Sheriff');
-  str('5D01', 'records@sacsheriff.example');
+  if (czech) { // sent through Exchange: its own address, and the SMTP one it sent for
+    str('0C1F', '/O=EXCHANGELABS/OU=EXCHANGE ADMINISTRATIVE GROUP/CN=RECIPIENTS/CN=RECORDS');
+    str('5D02', 'records@sacsheriff.example');
+  } else {
+    str('5D01', 'records@sacsheriff.example');
+  }
   str('0E04', 'Ana Ruiz');
   str('0E03', 'Legal Desk');
   const body = 'Dear Ms. Ruiz,\r\n\r\nThe department needs 14 more days to review the quokka detainer logs (Gov. Code 7922.535).\r\n\r\nRecords Unit';
@@ -52,6 +62,7 @@ function message(path, { html, ansiStrings }) {
   CFB.utils.cfb_add(cfb, '/__properties_version1.0', Buffer.concat([header,
     prop(0x0040, 0x0039, filetime('2017-04-05T23:30:00Z')), // submitted
     prop(0x0040, 0x0E06, filetime('2017-04-05T23:31:00Z')), // delivered
+    ...(czech ? [prop(0x0003, 0x3FFD, int32(1250))] : []), // its code page
   ]));
   const recips = [['Ana Ruiz', 'ana@ndlon.example', 1], ['Legal Desk', 'legal@ndlon.example', 2], ['Hidden', 'bcc@ndlon.example', 3]];
   recips.forEach(([name, addr, type], i) => {
@@ -71,3 +82,4 @@ function message(path, { html, ansiStrings }) {
 message('agency-reply.msg', {});
 message('agency-reply-html.msg', { html: true });
 message('agency-reply-ansi.msg', { ansiStrings: true });
+message('agency-reply-1250.msg', { ansiStrings: true, czech: true });
