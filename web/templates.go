@@ -29,9 +29,11 @@ var funcs = template.FuncMap{
 	"size": sunshine.FileSize,
 	// kind names a document's kind of file: "Word document", "PDF".
 	"kind": fileKind,
+	// filesListed is how many files unpacked from an archive the request
+	// page lists under it.
+	"filesListed": func() int { return filesListed },
 	// readAgain names the button that reads a document's text again, or
 	// is "" when there is nothing to read again (store.CanReadAgain).
-	"filesListed": func() int { return filesListed },
 	"readAgain": func(d *sunshine.Document) string {
 		switch {
 		case !store.CanReadAgain(d):
