@@ -356,14 +356,9 @@ func (s *Server) extractText(ctx context.Context, orgID, docID string) (unpacked
 			"(as it does when a document needs more memory than the server has), so Sunshine no longer tries", attempt-1)
 		s.log.Warn("text extraction: given up after unfinished attempts", "document_id", docID, "attempts", attempt-1)
 		if d, err := s.store.FindDocumentByID(ctx, docID); err == nil && d.Archive() {
-			// What was unpacked is told of, and read, all the same.
 			msg = fmt.Sprintf("the archive could not be unpacked in full: the server stopped during each of the last %d attempts, "+
 				"so Sunshine no longer tries; anything unpacked so far is kept", attempt-1)
-			files, err := s.store.FinishUnpacking(rctx(), docID, store.Unpacked{Failed: true, Message: msg})
-			if err != nil {
-				s.log.Error("text extraction: record result", "document_id", docID, "err", err)
-			}
-			return files
+			return s.stopUnpacking(rctx(), docID, msg)
 		}
 		if err := s.store.SetDocumentText(rctx(), docID, sunshine.TextFailed, "", msg); err != nil {
 			s.log.Error("text extraction: record result", "document_id", docID, "err", err)
@@ -403,11 +398,8 @@ func (s *Server) extractText(ctx context.Context, orgID, docID string) (unpacked
 			if errors.Is(err, context.DeadlineExceeded) {
 				why = fmt.Sprintf("it took longer than %v", unpackTimeout)
 			}
-			msg := "the archive could not be unpacked in full (" + why + "): anything unpacked so far is kept; unpack it again for the rest"
-			// What was unpacked is told of, and read, all the same.
-			if files, err = s.store.FinishUnpacking(rctx(), docID, store.Unpacked{Failed: true, Message: msg}); err != nil {
-				s.log.Error("text extraction: record result", "document_id", docID, "err", err)
-			}
+			files = s.stopUnpacking(rctx(), docID,
+				"the archive could not be unpacked in full ("+why+"): anything unpacked so far is kept; unpack it again for the rest")
 		}
 		return files
 	}
@@ -460,6 +452,16 @@ func (s *Server) extractText(ctx context.Context, orgID, docID string) (unpacked
 		s.log.Error("text extraction: record result", "document_id", docID, "err", err)
 	}
 	return nil
+}
+
+// stopUnpacking records archive docID failed with msg, and returns the
+// files unpacked from it so far: they are told of, and read, all the same.
+func (s *Server) stopUnpacking(ctx context.Context, docID, msg string) []string {
+	files, err := s.store.FinishUnpacking(ctx, docID, store.Unpacked{Failed: true, Message: msg})
+	if err != nil {
+		s.log.Error("text extraction: record result", "document_id", docID, "err", err)
+	}
+	return files
 }
 
 // ocrMessage says that some of a document's text was read by OCR, which

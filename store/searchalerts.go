@@ -375,17 +375,14 @@ func (s *Store) checkSearchAlert(ctx context.Context, a alertClaim) (sent, more 
 				case e.Kind == string(sunshine.EventArchiveUnpacked) && e.DocumentID != nil:
 					// The archive has no text: its files do. Those being
 					// read wait, the rest are compared now.
-					since := s.clock.Now().Add(-textWait)
-					if _, err := tx.ExecContext(ctx, `INSERT INTO search_alert_pending (alert_id, document_id, since)
-						SELECT $3, id, $5 FROM documents WHERE org_id = $1 AND unpacked_from = $2 AND deleted_at IS NULL
-							AND text_status = 'pending' AND created_at > $4
-						ON CONFLICT DO NOTHING`, a.OrgID, *e.DocumentID, a.ID, since, s.clock.Now()); err != nil {
-						return translate(err, "search alert")
-					}
 					var read []string
-					if err := tx.SelectContext(ctx, &read, `SELECT id FROM documents WHERE org_id = $1 AND unpacked_from = $2
-						AND deleted_at IS NULL AND NOT (text_status = 'pending' AND created_at > $3)`,
-						a.OrgID, *e.DocumentID, since); err != nil {
+					if err := tx.SelectContext(ctx, &read, `WITH files AS (
+							SELECT id, text_status = 'pending' AND created_at > $4 AS reading FROM documents
+							WHERE org_id = $1 AND unpacked_from = $2 AND deleted_at IS NULL),
+						waiting AS (INSERT INTO search_alert_pending (alert_id, document_id, since)
+							SELECT $3, id, $5 FROM files WHERE reading ON CONFLICT DO NOTHING)
+						SELECT id FROM files WHERE NOT reading`,
+						a.OrgID, *e.DocumentID, a.ID, s.clock.Now().Add(-textWait), s.clock.Now()); err != nil {
 						return translate(err, "search alert documents")
 					}
 					for _, id := range read {

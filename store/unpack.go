@@ -238,11 +238,20 @@ func (s *Store) FinishUnpacking(ctx context.Context, archiveID string, u Unpacke
 		if err := documentChunks.rewrite(ctx, tx, archiveID); err != nil {
 			return err
 		}
-		var files int
-		if err := tx.GetContext(ctx, &files, `SELECT count(*) FROM documents
-			WHERE org_id = $1 AND unpacked_from = $2 AND deleted_at IS NULL`, org, archiveID); err != nil {
+		var all []struct {
+			ID      string `db:"id"`
+			Pending bool   `db:"pending"`
+		}
+		if err := tx.SelectContext(ctx, &all, `SELECT id, text_status = 'pending' AS pending FROM documents
+			WHERE org_id = $1 AND unpacked_from = $2 AND deleted_at IS NULL ORDER BY created_at, id`, org, archiveID); err != nil {
 			return translate(err, "documents")
 		}
+		for _, f := range all {
+			if f.Pending {
+				pending = append(pending, f.ID)
+			}
+		}
+		files := len(all)
 		if files == 0 && u.Failed {
 			return nil // nothing to tell
 		}
@@ -253,10 +262,6 @@ func (s *Store) FinishUnpacking(ctx context.Context, archiveID string, u Unpacke
 		}
 		if err := addEvent(ctx, tx, r, sunshine.EventArchiveUnpacked, deadline.Date{}, "", data); err != nil {
 			return err
-		}
-		if err := tx.SelectContext(ctx, &pending, `SELECT id FROM documents WHERE org_id = $1 AND unpacked_from = $2
-			AND deleted_at IS NULL AND text_status = 'pending' ORDER BY created_at, id`, org, archiveID); err != nil {
-			return translate(err, "documents")
 		}
 		return touchRequest(ctx, tx, r)
 	})

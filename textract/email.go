@@ -31,24 +31,15 @@ func extractEmail(ctx context.Context, data []byte) (_ string, cut bool, _ error
 	if err != nil {
 		return "", false, err
 	}
-	var b strings.Builder
-	headers := 0
+	var headers [][2]string
 	for _, h := range []string{"Subject", "From", "To", "Cc", "Date"} {
 		if v := strings.TrimSpace(env.GetHeader(h)); v != "" {
-			fmt.Fprintf(&b, "%s: %s\n", h, v)
-			headers++
+			headers = append(headers, [2]string{h, v})
 		}
 	}
 	body, cut, err := emailBody(ctx, env)
 	if err != nil {
 		return "", false, err
-	}
-	if body != "" {
-		if b.Len() > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(body)
-		b.WriteByte('\n')
 	}
 	var names []string
 	seen := map[string]bool{}
@@ -61,16 +52,34 @@ func extractEmail(ctx context.Context, data []byte) (_ string, cut bool, _ error
 			}
 		}
 	}
+	if len(headers) == 0 && body == "" && len(names) == 0 {
+		return "", false, errNoEmail
+	}
+	return searchText(headers, body, names), cut, nil
+}
+
+// searchText is an email's text for search, an .eml's or an Outlook
+// message's: its headers given (name and value, none empty), its body
+// after a blank line, and its attachments' names.
+func searchText(headers [][2]string, body string, names []string) string {
+	var b strings.Builder
+	for _, h := range headers {
+		fmt.Fprintf(&b, "%s: %s\n", h[0], h[1])
+	}
+	if body != "" {
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(body)
+		b.WriteByte('\n')
+	}
 	if len(names) > 0 {
 		b.WriteString("\nAttachments:\n")
 		for _, n := range names {
 			b.WriteString("- " + n + "\n")
 		}
 	}
-	if headers == 0 && body == "" && len(names) == 0 {
-		return "", false, errNoEmail
-	}
-	return b.String(), cut, nil
+	return b.String()
 }
 
 // errNoEmail is a "message" in which the parser found nothing of one.

@@ -8,7 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf16"
@@ -168,7 +169,7 @@ func readMSG(ctx context.Context, r io.ReaderAt, size int64, withData bool) (*Em
 		}
 	}
 	var to, cc []string
-	for _, key := range sortedKeys(recips) {
+	for _, key := range slices.Sorted(maps.Keys(recips)) {
 		p := recips[key]
 		who := mailbox(p.strings[msgDisplayName], cmpOr(p.strings[msgSMTPAddress], smtpOnly(p.strings[msgEmailAddress])))
 		switch p.fixed[msgRecipientType] & 0x0F { // the rest are flags
@@ -198,7 +199,7 @@ func readMSG(ctx context.Context, r io.ReaderAt, size int64, withData bool) (*Em
 		e.Text, e.TextCut = text, cut
 	}
 	e.TextCut = e.TextCut || msg.cut
-	for _, key := range sortedKeys(attachs) {
+	for _, key := range slices.Sorted(maps.Keys(attachs)) {
 		p := attachs[key]
 		data, ok := p.binary[msgAttachData]
 		switch {
@@ -409,39 +410,21 @@ func cmpOr(vs ...string) string {
 	return ""
 }
 
-func sortedKeys(m map[string]*msgPart) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-// emailText is a message's text for search, as an .eml's is: its main
-// headers, its text and its attachments' names.
+// emailText is a message's text for search, as an .eml's is (searchText):
+// its main headers, its text and its attachments' names.
 func emailText(e *Email) string {
-	var b strings.Builder
+	var headers [][2]string
 	for _, h := range [][2]string{{"Subject", e.Subject}, {"From", e.From}, {"To", e.To}} {
 		if h[1] != "" {
-			fmt.Fprintf(&b, "%s: %s\n", h[0], h[1])
+			headers = append(headers, h)
 		}
 	}
 	if !e.Date.IsZero() {
-		fmt.Fprintf(&b, "Date: %s\n", e.Date.Format(time.RFC1123Z))
+		headers = append(headers, [2]string{"Date", e.Date.Format(time.RFC1123Z)})
 	}
-	if text := strings.TrimSpace(e.Text); text != "" {
-		if b.Len() > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(text)
-		b.WriteByte('\n')
+	names := make([]string, len(e.Attachments))
+	for i, a := range e.Attachments {
+		names[i] = a.Filename
 	}
-	if len(e.Attachments) > 0 {
-		b.WriteString("\nAttachments:\n")
-		for _, a := range e.Attachments {
-			b.WriteString("- " + a.Filename + "\n")
-		}
-	}
-	return b.String()
+	return searchText(headers, strings.TrimSpace(e.Text), names)
 }
