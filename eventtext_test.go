@@ -174,3 +174,25 @@ func TestEventText_Archives(t *testing.T) {
 		})
 	}
 }
+
+// A note names whom it mentions (each was emailed it), in the order the
+// writer chose them; its text is shown below the line, not in it.
+func TestEventText_NoteMentions(t *testing.T) {
+	t.Parallel()
+	names := map[string]string{"u-maria": "Maria", "u-jose": "José", "u-lea": "Lea"}
+	for _, tc := range []struct {
+		name string
+		data string
+		want string
+	}{
+		{"no one", `{}`, "Internal note"},
+		{"one person", `{"mention_ids": ["u-maria"]}`, "Internal note to Maria"},
+		{"three, in order", `{"mention_ids": ["u-lea", "u-maria", "u-jose"]}`, "Internal note to Lea, Maria and José"},
+		{"someone unknown here", `{"mention_ids": ["u-maria", "u-gone"]}`, "Internal note to Maria and someone"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := &Event{Kind: EventNoteAdded, Data: json.RawMessage(tc.data), Note: "Call the records officer"}
+			require.Equal(t, tc.want, e.Text(false, names))
+		})
+	}
+}

@@ -43,11 +43,14 @@ const (
 	// ReminderSearchAlert tells a person what newly matches the words of
 	// their search alert (sunshine.SearchAlert). Always sent: they asked.
 	ReminderSearchAlert = "search_alert"
+	// ReminderMentioned emails a person a note that mentions them (its
+	// data's mention_ids), one email a note.
+	ReminderMentioned = "mentioned"
 )
 
 // ReminderKinds are the per-request kinds a user can choose.
 var ReminderKinds = []string{ReminderDueSoon, ReminderDueToday, ReminderOverdue, ReminderExtensionEnding,
-	ReminderEstimatePassed, ReminderAwaiting, ReminderAssigned, ReminderEmailReceived}
+	ReminderEstimatePassed, ReminderAwaiting, ReminderAssigned, ReminderEmailReceived, ReminderMentioned}
 
 // Reminder is an email owed to a person, and its delivery state: the outbox.
 type Reminder struct {

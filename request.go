@@ -578,6 +578,9 @@ func NoteText(text string) (string, error) {
 	return text, nil
 }
 
+// MaxMentions is the most people one note can mention (emailing each).
+const MaxMentions = 50
+
 // EventKinds are every kind of timeline event, as the API names them.
 var EventKinds = []EventKind{EventCreated, EventUpdated, EventStatusChanged, EventDeadlineComputed, EventExtended,
 	EventExtensionUndone, EventExtensionLate, EventPaused, EventResumed, EventCustomDueSet, EventCommunication,

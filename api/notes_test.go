@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	sunshine "github.com/sunshine-records/sunshine"
 	"github.com/sunshine-records/sunshine/store/storetest"
 )
 
@@ -69,4 +70,57 @@ func TestNotes_Refused(t *testing.T) {
 		})
 	}
 	require.Len(t, b.call("GET", "/api/v1/requests/"+req+"/events", b.token, nil).items(), before, "nothing written")
+}
+
+// A note that mentions people lists them in its data (as GET .../events
+// does) and owes each an email (the outbox, GET /reminders, lists it with
+// kind mentioned); someone not an active person of the organization is a
+// 400 naming mention_ids, and nothing is written.
+func TestNotes_Mentions(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	req := b.request(b.agency("Sheriff", "us-ca"), "2017-03-27")
+	maria := &sunshine.User{Email: "maria@ndlon.example", Name: "Maria", Role: sunshine.RoleStaff}
+	require.NoError(t, b.st.CreateUser(b.fx.Ctx, maria))
+	gone := &sunshine.User{Email: "gone@ndlon.example", Role: sunshine.RoleStaff}
+	require.NoError(t, b.st.CreateUser(b.fx.Ctx, gone))
+	w := b.call("PATCH", "/api/v1/users/"+gone.ID, b.token, map[string]any{"active": false})
+	require.Equal(t, http.StatusOK, w.status(), w.rec.Body.String())
+	other := storetest.Org(t, b.st, "other")
+	path := "/api/v1/requests/" + req + "/notes"
+
+	for _, tc := range []struct {
+		name, body string
+	}{
+		{"ErrDeactivated", `{"text":"Call them?","mention_ids":["` + gone.ID + `"]}`},
+		{"ErrOtherOrganization", `{"text":"Call them?","mention_ids":["` + other.Admin.ID + `"]}`},
+		{"ErrNotAnID", `{"text":"Call them?","mention_ids":["maria"]}`},
+		{"ErrNotAList", `{"text":"Call them?","mention_ids":"` + maria.ID + `"}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := b.call("POST", path, b.token, tc.body)
+			require.Equal(t, http.StatusBadRequest, r.status(), r.rec.Body.String())
+			require.Equal(t, []string{"mention_ids"}, r.fieldErrors())
+		})
+	}
+	before := b.call("GET", "/api/v1/requests/"+req+"/events", b.token, nil).items()
+	for _, e := range before {
+		require.NotEqual(t, "note_added", e["kind"], "nothing written")
+	}
+
+	r := b.call("POST", path, b.token, map[string]any{"text": "Maria, can you call them?", "mention_ids": []string{maria.ID}})
+	require.Equal(t, http.StatusCreated, r.status(), r.rec.Body.String())
+	require.Equal(t, map[string]any{"mention_ids": []any{maria.ID}}, r.body["data"])
+	events := b.call("GET", "/api/v1/requests/"+req+"/events", b.token, nil).items()
+	require.Equal(t, r.body, events[len(events)-1])
+
+	var owed []map[string]any
+	for _, it := range b.call("GET", "/api/v1/reminders?status=pending", b.token, nil).items() {
+		if it["kind"] == "mentioned" {
+			owed = append(owed, it)
+		}
+	}
+	require.Len(t, owed, 1)
+	require.Equal(t, maria.ID, owed[0]["recipient_id"])
+	require.Nil(t, owed[0]["request_id"])
 }

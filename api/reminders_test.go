@@ -18,7 +18,7 @@ import (
 	"github.com/sunshine-records/sunshine/store/storetest"
 )
 
-var allKinds = []any{"due_soon", "due_today", "overdue", "extension_ending", "agency_estimate_passed", "awaiting_requester", "assigned", "email_received"}
+var allKinds = []any{"due_soon", "due_today", "overdue", "extension_ending", "agency_estimate_passed", "awaiting_requester", "assigned", "email_received", "mentioned"}
 
 func TestPreferences(t *testing.T) {
 	t.Parallel()

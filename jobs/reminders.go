@@ -380,6 +380,13 @@ func (j *Reminders) compose(ctx context.Context, c store.ClaimedReminder, lk *ba
 	if c.Kind == sunshine.ReminderSearchAlert {
 		return j.composeSearchAlert(ctx, c, org, user, msg)
 	}
+	if c.Kind == sunshine.ReminderMentioned {
+		policy, err := cached(lk.policies, c.OrgID, func() (*orgPolicy, error) { return j.policy(ctx) })
+		if err != nil {
+			return msg, "", "", err
+		}
+		return j.composeMention(ctx, c, org, user, policy.loc, msg)
+	}
 	if c.Kind == sunshine.ReminderDigest {
 		policy, err := cached(lk.policies, c.OrgID, func() (*orgPolicy, error) { return j.policy(ctx) })
 		if err != nil {
@@ -570,6 +577,33 @@ func (j *Reminders) composeSearchAlert(ctx context.Context, c store.ClaimedRemin
 			Snippet: strings.Join(strings.Fields(h.Snippet), " ")}) // one line in the list
 	}
 	msg.Subject, msg.Text, msg.HTML, err = mail.RenderSearchAlert(d)
+	return msg, "", "", err
+}
+
+// composeMention writes the email of a note that mentions its recipient:
+// the note whole, who wrote it and who else it mentions, and where the
+// request stands. A reply goes to the note's writer.
+func (j *Reminders) composeMention(ctx context.Context, c store.ClaimedReminder, org *sunshine.Organization, user *sunshine.User,
+	loc *time.Location, msg mail.Message) (mail.Message, string, string, error) {
+	m, err := j.store.MentionEmail(ctx, c.ID)
+	if err != nil {
+		return msg, "", "", err
+	}
+	r, err := j.store.FindRequestByID(ctx, m.Event.RequestID)
+	if err != nil {
+		return msg, "", "", err
+	}
+	d := mail.MentionData{RecipientName: user.Name, OrgName: org.Name, Writer: m.Writer, Note: m.Event.Note,
+		Others: sunshine.AndList(m.Others), Written: m.Event.CreatedAt.In(loc).Format("Mon 2 Jan 2006 15:04 MST"),
+		RequestTitle: r.Title, AgencyName: r.AgencyName, Status: strings.ReplaceAll(string(r.Status), "_", " "),
+		NoteURL: j.cfg.BaseURL + "/requests/" + r.ID + "#event-" + m.Event.ID, PrefsURL: j.prefsURL()}
+	if r.Status.Open() {
+		d.DueOn = r.FollowOn()
+	}
+	if m.WriterEmail != "" && !strings.EqualFold(m.WriterEmail, user.Email) {
+		msg.ReplyTo = m.WriterEmail
+	}
+	msg.Subject, msg.Text, msg.HTML, err = mail.RenderMention(d)
 	return msg, "", "", err
 }
 

@@ -701,3 +701,33 @@ func RenderTodos(d TodoData) (subject, text, html string, err error) {
 	}
 	return oneLine(what + " (" + d.OrgName + ")"), text, html, nil
 }
+
+// MentionData is the email telling a person that a note mentions them.
+type MentionData struct {
+	RecipientName, OrgName string
+	Writer                 string // who wrote the note, "" when unknown (an API token's)
+	Note                   string // as typed, whole
+	// Others names the other people the note mentions ("José Ortiz and
+	// Lea Kim"), "" for none.
+	Others       string
+	Written      string // when, in the organization's time zone: "Tue 8 Dec 2026 10:04 PST"
+	RequestTitle string
+	AgencyName   string
+	Status       string        // the request's, in words: "acknowledged"
+	DueOn        deadline.Date // the date to follow, zero for none
+	NoteURL      string        // the note in the request's timeline
+	PrefsURL     string
+}
+
+// RenderMention renders the email of a note that mentions its recipient.
+func RenderMention(d MentionData) (subject, text, html string, err error) {
+	text, html, err = render("mention", d)
+	if err != nil {
+		return "", "", "", err
+	}
+	what := "A note mentions you"
+	if d.Writer != "" {
+		what = d.Writer + " mentioned you in a note"
+	}
+	return requestSubject(what, d.RequestTitle, d.AgencyName), text, html, nil
+}

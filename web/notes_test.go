@@ -71,3 +71,58 @@ func TestRequestPage_NoteRefused(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, after, len(before), "nothing written")
 }
+
+// The note form lists the organization's other active people to email the
+// note to; one posted with people ticked says whom it mentions, in the
+// confirmation and in the timeline, and owes each an email. Someone
+// deactivated meanwhile refuses the note: the form comes back with the
+// error under the list, the text and the ticks kept, and nothing written.
+func TestRequestPage_NoteMentions(t *testing.T) {
+	t.Parallel()
+	b, _, r := sacramento(t)
+	maria := &sunshine.User{Email: "maria@ndlon.example", Name: "Maria López", Role: sunshine.RoleStaff}
+	require.NoError(t, b.st.CreateUser(b.fx.Ctx, maria))
+	jose := &sunshine.User{Email: "jose@ndlon.example", Role: sunshine.RoleStaff}
+	require.NoError(t, b.st.CreateUser(b.fx.Ctx, jose))
+	gone := &sunshine.User{Email: "gone@ndlon.example", Name: "Gone", Role: sunshine.RoleStaff}
+	require.NoError(t, b.st.CreateUser(b.fx.Ctx, gone))
+
+	page := body(b.get("/requests/" + r.ID))
+	require.Contains(t, page, `<legend>Email it to <span class="hint">`)
+	require.Contains(t, page, `<input type="checkbox" id="mention-`+maria.ID+`" name="mention_ids" value="`+maria.ID+`" >
+      <label for="mention-`+maria.ID+`">Maria López <span class="hint">(maria@ndlon.example)</span></label>`)
+	require.Contains(t, page, `<label for="mention-`+jose.ID+`">jose@ndlon.example</label>`)
+	require.NotContains(t, page, `id="mention-`+b.fx.Admin.ID+`"`, "not the writer")
+
+	_, err := b.st.SetUserActive(b.fx.Ctx, gone.ID, false)
+	require.NoError(t, err)
+	rec := b.post("/requests/"+r.ID+"/notes", url.Values{"text": {"Can you call them?"}, "mention_ids": {maria.ID, gone.ID}})
+	require.Equal(t, http.StatusBadRequest, rec.Code)
+	page = body(rec)
+	require.Contains(t, page, `<details class="panel" id="note" open>`)
+	require.Regexp(t, `<p class="field-error" id="note-mention-ids-error">[^<]*must be active people of the organization`, page)
+	require.Contains(t, page, `>Can you call them?</textarea>`)
+	require.Contains(t, page, `value="`+maria.ID+`" checked>`, "Maria still ticked")
+	require.NotContains(t, page, `id="mention-`+gone.ID+`"`, "the deactivated are not offered")
+	es, err := b.st.FindTimeline(b.fx.Ctx, r.ID)
+	require.NoError(t, err)
+	require.NotEqual(t, sunshine.EventNoteAdded, es[len(es)-1].Kind, "nothing written")
+
+	loc := requireRedirect(t, b.post("/requests/"+r.ID+"/notes", url.Values{"text": {"Can you call them?"},
+		"mention_ids": {maria.ID, jose.ID}}), "/requests/"+r.ID)
+	page = body(b.get(loc))
+	es, err = b.st.FindTimeline(b.fx.Ctx, r.ID)
+	require.NoError(t, err)
+	note := es[len(es)-1]
+	require.Contains(t, page, `Note added to the timeline, mentioning Maria López and jose@ndlon.example. <a href="#event-`+note.ID+`">See it</a>`)
+	require.Contains(t, page, "Internal note to Maria López (maria@ndlon.example) and jose@ndlon.example — Admin of ndlon ("+b.fx.Admin.Email+")")
+	owed, _, err := b.st.FindReminders(b.fx.Ctx, []string{"pending"}, 0, "")
+	require.NoError(t, err)
+	var to []string
+	for _, rm := range owed {
+		if rm.Kind == sunshine.ReminderMentioned {
+			to = append(to, rm.RecipientID)
+		}
+	}
+	require.ElementsMatch(t, []string{maria.ID, jose.ID}, to)
+}

@@ -26,6 +26,7 @@ var reminderKindNames = map[string]string{
 	sunshine.ReminderEmailReceived: "Email to log", sunshine.ReminderLetterFailed: "Letter not sent",
 	sunshine.ReminderTwoStep: "Two-step sign-in notice", sunshine.ReminderTodo: "To-dos of the day",
 	sunshine.ReminderWebhookOff: "Webhook turned off", sunshine.ReminderSearchAlert: "Search alert",
+	sunshine.ReminderMentioned: "Mentioned in a note",
 }
 
 type reminderRow struct {

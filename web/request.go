@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"html"
@@ -57,7 +58,7 @@ var formLabels = map[string]map[string]string{
 	"assign":   {"assignee_id": "Assignee"},
 	"bulk": {"request_ids": "Requests", "action": "Change", "assignee_id": "Assign them to", "tag": "Tag",
 		"close": "Close them as", "close_note": "Why"},
-	"note":         {"text": "Note"},
+	"note":         {"text": "Note", "mention_ids": "Email it to"},
 	"todo":         {"text": "To do", "due_on": "By", "assignee_id": "For"},
 	"share-expiry": {"expires_on": "The link works until"},
 	"board-expiry": {"expires_on": "The link works until"},
@@ -391,6 +392,7 @@ type requestPageData struct {
 	Assignee    string
 	Users       []*sunshine.User // everyone, for the names in the history
 	Assignable  []*sunshine.User // the assignee choices: active users and the current assignee
+	Mentionable []*sunshine.User // whom a note can be emailed to: active users but the signed-in one
 	Allowed     []sunshine.Status
 	// FinalWords names the allowed statuses no other can follow
 	// ("withdrawn and abandoned are final"), for a warning before one is
@@ -578,6 +580,10 @@ func (s *Server) renderRequest(c *gin.Context, id string, status int, edit func(
 		s.fail(c, err)
 		return
 	}
+	me := ""
+	if p, ok := sunshine.PrincipalFrom(ctx); ok {
+		me = p.UserID
+	}
 	for _, u := range d.Users {
 		current := r.AssigneeID != nil && u.ID == *r.AssigneeID
 		if current {
@@ -585,6 +591,9 @@ func (s *Server) renderRequest(c *gin.Context, id string, status int, edit func(
 		}
 		if u.Active || current {
 			d.Assignable = append(d.Assignable, u)
+		}
+		if u.Active && u.ID != me {
+			d.Mentionable = append(d.Mentionable, u)
 		}
 	}
 	events, err := s.store.FindTimeline(ctx, r.ID)
@@ -1139,12 +1148,43 @@ func (s *Server) handleNote(c *gin.Context) {
 	}
 	_ = c.Request.ParseForm()
 	f := newReqForm("note", c.Request.PostForm)
-	e, err := s.store.AddNote(ctxOf(c), c.Param("id"), f.V("text"))
+	e, err := s.store.AddNote(ctxOf(c), c.Param("id"), f.V("text"), f.Values["mention_ids"]...)
 	if err != nil {
 		s.actionFailed(c, f, err, func(d *requestPageData, f *reqForm) { d.NoteForm = f })
 		return
 	}
-	s.redirectBackLink(c, requestPath(e.RequestID), "Note added to the timeline.", &noteLink{"#event-" + e.ID, "See it"})
+	note := "Note added to the timeline."
+	if told, err := s.mentionedNames(c, e); err != nil {
+		s.fail(c, err)
+		return
+	} else if told != "" {
+		note = "Note added to the timeline, mentioning " + told + "."
+	}
+	s.redirectBackLink(c, requestPath(e.RequestID), note, &noteLink{"#event-" + e.ID, "See it"})
+}
+
+// mentionedNames names the people a note mentions, as its timeline line
+// does ("Maria López and José Ortiz"); "" for none.
+func (s *Server) mentionedNames(c *gin.Context, e *sunshine.Event) (string, error) {
+	var data struct {
+		MentionIDs []string `json:"mention_ids"`
+	}
+	if err := json.Unmarshal(e.Data, &data); err != nil || len(data.MentionIDs) == 0 {
+		return "", nil
+	}
+	users, err := s.store.FindUsers(ctxOf(c))
+	if err != nil {
+		return "", err
+	}
+	var names []string
+	for _, id := range data.MentionIDs {
+		for _, u := range users {
+			if u.ID == id {
+				names = append(names, cmp.Or(u.Name, u.Email))
+			}
+		}
+	}
+	return sunshine.AndList(names), nil
 }
 
 func (s *Server) handleStatus(c *gin.Context) {

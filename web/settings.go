@@ -29,6 +29,7 @@ var kindLabels = map[string]string{
 	sunshine.ReminderAwaiting:        "When a request has been waiting on us for a while",
 	sunshine.ReminderAssigned:        "When someone assigns a request to me",
 	sunshine.ReminderEmailReceived:   "When an agency emails a request's reply address",
+	sunshine.ReminderMentioned:       "When someone mentions me in a note",
 }
 
 // savedNotes are the success notes the page shows after a redirect, by the
