@@ -11,11 +11,11 @@ import (
 )
 
 // handleActivity is GET /events: the organization's timeline events across
-// its requests, newest first, by actor_id and kind (repeatable), a page
-// at a time.
+// its requests, newest first, by actor_id, kind (repeatable) and the notes
+// that mention someone (mention_id), a page at a time.
 func (s *Server) handleActivity(c *gin.Context) {
-	q := newQuery(c, "actor_id", "kind", "cursor", "limit")
-	f := store.ActivityFilter{ActorID: q.id("actor_id"), Limit: q.limit(), After: q.one("cursor")}
+	q := newQuery(c, "actor_id", "kind", "mention_id", "cursor", "limit")
+	f := store.ActivityFilter{ActorID: q.id("actor_id"), MentionID: q.id("mention_id"), Limit: q.limit(), After: q.one("cursor")}
 	for _, k := range c.QueryArray("kind") {
 		if !slices.Contains(sunshine.EventKinds, sunshine.EventKind(k)) {
 			q.errs.add("kind", "must be an event kind, such as status_changed or note_added")

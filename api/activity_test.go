@@ -48,7 +48,16 @@ func TestActivity_API(t *testing.T) {
 	require.Equal(t, http.StatusOK, next.status())
 	require.NotEqual(t, page.items()[0]["id"], next.items()[0]["id"])
 
-	for _, q := range []string{"kind=nonsense", "actor_id=nobody", "cursor=garbage", "limit=0", "since=2017-01-01"} {
+	// The notes that mention someone: not another note, nor another event.
+	staffID := me.str("user.id")
+	told := b.call("POST", "/api/v1/requests/"+second+"/notes", b.token, map[string]any{"text": "Can you call?", "mention_ids": []string{staffID}})
+	require.Equal(t, http.StatusCreated, told.status(), told.rec.Body.String())
+	forStaff := b.call("GET", "/api/v1/events?mention_id="+staffID, staff, nil).items()
+	require.Len(t, forStaff, 1)
+	require.Equal(t, told.str("id"), forStaff[0]["id"])
+	require.Empty(t, b.call("GET", "/api/v1/events?mention_id="+b.fx.Admin.ID, b.token, nil).items(), "nobody mentioned the admin")
+
+	for _, q := range []string{"kind=nonsense", "actor_id=nobody", "mention_id=nobody", "cursor=garbage", "limit=0", "since=2017-01-01"} {
 		r := b.call("GET", "/api/v1/events?"+q, b.token, nil)
 		require.Equal(t, http.StatusBadRequest, r.status(), q)
 	}

@@ -13,12 +13,14 @@ import (
 )
 
 // ActivityFilter narrows the organization's activity: what one person did
-// (ActorID), events of some kinds (Kinds), a page after a cursor.
+// (ActorID), events of some kinds (Kinds), the notes that mention someone
+// (MentionID), a page after a cursor.
 type ActivityFilter struct {
-	ActorID string
-	Kinds   []sunshine.EventKind
-	Limit   int
-	After   string
+	ActorID   string
+	Kinds     []sunshine.EventKind
+	MentionID string
+	Limit     int
+	After     string
 }
 
 // ActivityItem is an event of the organization's activity, with its
@@ -55,6 +57,12 @@ func (s *Store) Activity(ctx context.Context, f ActivityFilter) ([]ActivityItem,
 			return nil, "", nil // nobody's
 		}
 		where += ` AND e.actor_id = ` + arg(f.ActorID)
+	}
+	if f.MentionID != "" {
+		if !validUUID(f.MentionID) {
+			return nil, "", nil // nobody's
+		}
+		where += ` AND e.kind = 'note_added' AND e.data @> jsonb_build_object('mention_ids', jsonb_build_array(` + arg(f.MentionID) + `::text))`
 	}
 	if len(f.Kinds) > 0 {
 		kinds := make([]string, len(f.Kinds))

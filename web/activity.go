@@ -37,7 +37,12 @@ var activityGroups = []activityGroup{
 		sunshine.EventTodoDone, sunshine.EventTodoReopened, sunshine.EventTodoRemoved}},
 	{"sharing", "Shared pages", []sunshine.EventKind{sunshine.EventShareChanged, sunshine.EventDocumentShareChanged}},
 	{"reminders", "Reminders sent", []sunshine.EventKind{sunshine.EventReminderSent}},
+	{forMe, "Notes that mention me", []sunshine.EventKind{sunshine.EventNoteAdded}},
 }
+
+// forMe is the "What" choice of the notes that mention the signed-in
+// person (emailed to them).
+const forMe = "for_me"
 
 // peoplesWork is the default group's kinds: every kind but the reminders
 // sent.
@@ -75,6 +80,7 @@ type activityRow struct {
 	RequestTitle string
 	AgencyName   string
 	Link         string // the event on its request's page
+	Note         string // a note's text, whole
 }
 
 func (s *Server) handleActivity(c *gin.Context) {
@@ -90,6 +96,10 @@ func (s *Server) handleActivity(c *gin.Context) {
 	}
 	if !known {
 		group = "" // an unknown choice: everything, as with none
+	}
+	if group == forMe {
+		p, _ := sunshine.PrincipalFrom(ctx)
+		f.MentionID = p.UserID
 	}
 	items, next, err := s.store.Activity(ctx, f)
 	if err != nil {
@@ -117,6 +127,9 @@ func (s *Server) handleActivity(c *gin.Context) {
 			RequestTitle: it.RequestTitle, AgencyName: it.AgencyName, Link: requestPath(it.RequestID) + activityAnchor(&it.Event)}
 		if it.ActorID != nil {
 			row.Who = names[*it.ActorID]
+		}
+		if it.Kind == sunshine.EventNoteAdded {
+			row.Note = it.Note
 		}
 		if day := deadline.DateOf(at); len(d.Days) == 0 || d.Days[len(d.Days)-1].Day != day {
 			d.Days = append(d.Days, activityDay{Day: day})

@@ -53,6 +53,24 @@ func TestActivityPage(t *testing.T) {
 	page = html.UnescapeString(body(b.get("/activity?what=correspondence")))
 	require.Contains(t, page, "Logged the acknowledgment")
 	require.NotContains(t, page, "Internal note")
+	require.Contains(t, html.UnescapeString(body(b.get("/activity"))), `<div class="pre activity-note">Called the records officer</div>`,
+		"a note's text, under its line")
+
+	// The notes that mention me: Maria's note to the admin, not the
+	// admin's own, nor one to someone else.
+	toMe, err := b.st.AddNote(mariaCtx, r.ID, "Can you sign the appeal?", b.fx.Admin.ID)
+	require.NoError(t, err)
+	_, err = b.st.AddNote(b.fx.Ctx, r.ID, "Maria, the appeal is signed.", maria.ID)
+	require.NoError(t, err)
+	page = html.UnescapeString(body(b.get("/activity?what=for_me")))
+	require.Contains(t, page, `<option value="for_me" selected>Notes that mention me</option>`)
+	require.Contains(t, page, "Internal note to Admin of ndlon ("+b.fx.Admin.Email+") — Maria (maria@ndlon.example)")
+	require.Contains(t, page, `#event-`+toMe.ID+`"`)
+	require.Contains(t, page, "Can you sign the appeal?")
+	require.NotContains(t, page, "the appeal is signed")
+	require.NotContains(t, page, "Called the records officer")
+	require.NotContains(t, page, "Logged the acknowledgment")
+
 	page = body(b.get("/activity?person=" + other.Admin.ID))
 	require.Contains(t, page, "Nothing matches these filters.", "another organization's person did nothing here")
 
@@ -82,6 +100,6 @@ func TestActivityPage(t *testing.T) {
 		}
 	}
 	require.Equal(t, 2, pages)
-	require.Len(t, seen, 61)
+	require.Len(t, seen, 63)
 	require.Equal(t, http.StatusBadRequest, b.get("/activity?cursor=nonsense").Code)
 }
