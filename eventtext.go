@@ -231,6 +231,9 @@ func (e *Event) Text(clockStops bool, names map[string]string) string {
 		}
 	case EventCommunication: // a letter emailed from Sunshine (EmailedLetter)
 		t = "Sent by email from Sunshine to " + str("emailed_to")
+		if automatic, _ := data["automatic"].(bool); automatic {
+			t = "Sent automatically by email from Sunshine to " + str("emailed_to") + " (automatic follow-ups)"
+		}
 	case EventLetterEmailUnlogged:
 		t = "Sent by email from Sunshine: " + LetterKind(str("kind")).Words() + " to " + str("to") +
 			", but not logged (" + str("error") + "); log it from its letter page"
@@ -263,6 +266,14 @@ func (e *Event) Text(clockStops bool, names map[string]string) string {
 		return "Internal note"
 	case EventTodoAdded, EventTodoChanged, EventTodoDone, EventTodoReopened, EventTodoRemoved:
 		return todoEventText(e.Kind, e.Note, str, date, func(k string) string { return cmp.Or(names[str(k)], "someone") })
+	case EventAutoFollowUpChanged:
+		if stopped, _ := data["stopped"].(bool); stopped {
+			t = "Automatic follow-ups stopped"
+			break
+		}
+		every, _ := data["every_days"].(float64)
+		t = "Automatic follow-ups: every " + strconv.Itoa(int(every)) + " days without news once late, signed by " +
+			cmp.Or(names[str("signer_id")], "someone")
 	case EventShareChanged:
 		t = cmp.Or(map[string]string{
 			"made":                 "Shared page made: anyone with its link can read the request's status and dates and the documents marked shared",

@@ -54,6 +54,9 @@ type LetterEmail struct {
 	// request's dates to the day it goes (staff said the agency never got
 	// the first).
 	Redate bool `db:"redate" json:"redate"`
+	// Automatic marks a follow-up the request's automatic follow-ups
+	// queued (AutoFollowUp), signed by their signer (SenderID).
+	Automatic bool `db:"automatic" json:"automatic"`
 }
 
 // LetterEmailStatus is where a letter email is.
@@ -103,6 +106,8 @@ type LetterEmailInput struct {
 	Submit bool
 	// AttachmentIDs are documents of the request to attach.
 	AttachmentIDs []string
+	// Automatic: queued by the request's automatic follow-ups.
+	Automatic bool
 }
 
 // Normalize trims the addresses and lines, splits copies given in one

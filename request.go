@@ -558,6 +558,9 @@ const (
 	// failed the letter is LetterEmailBounced; a copy that failed changes
 	// nothing but this.
 	EventLetterEmailBounced EventKind = "letter_email_bounced"
+	// EventAutoFollowUpChanged records automatic follow-ups turned on or
+	// changed (Data: every_days, signer_id) or stopped (Data: stopped).
+	EventAutoFollowUpChanged EventKind = "auto_follow_up_changed"
 )
 
 // MaxInternalNote is how long an internal note may be, in characters
@@ -586,7 +589,8 @@ var EventKinds = []EventKind{EventCreated, EventUpdated, EventStatusChanged, Eve
 	EventExtensionUndone, EventExtensionLate, EventPaused, EventResumed, EventCustomDueSet, EventCommunication,
 	EventCommEdited, EventCommDeleted, EventDocumentAdded, EventDocumentDeleted, EventArchiveUnpacked, EventReminderSent, EventNoteAdded,
 	EventCopiesFiled, EventLetterEmailFailed, EventLetterEmailUnlogged, EventLetterEmailBounced, EventShareChanged,
-	EventDocumentShareChanged, EventTodoAdded, EventTodoChanged, EventTodoDone, EventTodoReopened, EventTodoRemoved}
+	EventDocumentShareChanged, EventTodoAdded, EventTodoChanged, EventTodoDone, EventTodoReopened, EventTodoRemoved,
+	EventAutoFollowUpChanged}
 
 // Event is one append-only timeline entry of a request: the audit log and
 // the answer to "why is this the due date?".

@@ -95,6 +95,11 @@ func (j *Reminders) Plan(ctx context.Context) (reminders, digests int64, err err
 	if alerts > 0 {
 		j.log.Info("search alerts with new matches", "job", "plan_reminders", "emails", alerts)
 	}
+	// Likewise the automatic follow-ups (each request's own failure is
+	// logged by QueueAutoFollowUps).
+	if _, err := j.QueueAutoFollowUps(ctx); err != nil {
+		j.log.Error("automatic follow-ups not queued", "job", "plan_reminders", "err", err)
+	}
 	return reminders, digests, nil
 }
 

@@ -25,7 +25,7 @@ import (
 
 const letterEmailColumns = `id, org_id, request_id, kind, sender_id, to_address, cc, copy_sender, to_party, from_party,
 	subject, body, submit, status, attempts, next_attempt_at, sent_at, last_error, communication_id, created_at,
-	bounced_at, bounce_document_id, attachment_ids, redate`
+	bounced_at, bounce_document_id, attachment_ids, redate, automatic`
 
 type letterEmailRow struct {
 	sunshine.LetterEmail
@@ -194,12 +194,12 @@ func (s *Store) queueLetter(ctx context.Context, tx *sqlx.Tx, r *sunshine.Reques
 		return nil, err
 	}
 	const q = `INSERT INTO letter_emails (org_id, request_id, kind, sender_id, to_address, cc, copy_sender, to_party,
-			from_party, subject, body, submit, next_attempt_at, created_at, queued_at, attachment_ids)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $13, $14) RETURNING ` + letterEmailColumns
+			from_party, subject, body, submit, next_attempt_at, created_at, queued_at, attachment_ids, automatic)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $13, $14, $15) RETURNING ` + letterEmailColumns
 	var row letterEmailRow
 	// (nonNil: a nil array is NULL)
 	err := sqlx.GetContext(ctx, tx, &row, q, r.OrgID, r.ID, in.Kind, sender, in.To, pq.Array(nonNil(in.Cc)), in.CopySender,
-		in.ToParty, in.FromParty, in.Subject, in.Body, in.Submit, s.clock.Now(), pq.Array(nonNil(in.AttachmentIDs)))
+		in.ToParty, in.FromParty, in.Subject, in.Body, in.Submit, s.clock.Now(), pq.Array(nonNil(in.AttachmentIDs)), in.Automatic)
 	if err != nil {
 		return nil, translate(err, "letter email")
 	}
@@ -694,6 +694,9 @@ func (s *Store) logSentLetter(ctx context.Context, tx *sqlx.Tx, r *sunshine.Requ
 		return nil, err
 	}
 	extra := map[string]any{"emailed_to": c.To, "letter_email_id": c.ID}
+	if c.Automatic {
+		extra["automatic"] = true
+	}
 	if len(c.AttachmentIDs) > 0 {
 		var names []string
 		err := sqlx.SelectContext(ctx, tx, &names, `SELECT d.filename FROM unnest($2::uuid[]) WITH ORDINALITY AS a (id, n)

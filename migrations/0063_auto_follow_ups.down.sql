@@ -1,0 +1,2 @@
+ALTER TABLE letter_emails DROP COLUMN automatic;
+DROP TABLE auto_follow_ups;
