@@ -155,6 +155,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 		// organization were checked; nothing to stop.
 		{"PUT", "/api/v1/requests/" + req + "/board", "", want{409, 409, 403, 404}},
 		{"DELETE", "/api/v1/requests/" + req + "/board", "", want{204, 204, 403, 404}},
+		{"GET", "/api/v1/requests/" + req + "/auto_follow_up", "", read},
+		// Its agency has no email address (409), after the role and the
+		// organization were checked.
+		{"PUT", "/api/v1/requests/" + req + "/auto_follow_up", `{"every_days":14}`, want{409, 409, 403, 404}},
+		{"DELETE", "/api/v1/requests/" + req + "/auto_follow_up", "", want{204, 204, 403, 404}},
 		{"DELETE", "/api/v1/documents/" + doc, "", want{204, 404, 403, 404}},
 		{"GET", "/api/v1/agencies/" + agency + "/closures", "", read},
 		// Staff reach the store: the admin took the day first (409).
