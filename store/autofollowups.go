@@ -43,7 +43,7 @@ func (s *Store) SetAutoFollowUp(ctx context.Context, requestID string, everyDays
 			return translate(err, "agency")
 		}
 		if email == "" {
-			return sunshine.Errorf(sunshine.EConflict, "%s has no email address to send follow-ups to: add one on its page first", r.AgencyName)
+			return sunshine.Errorf(sunshine.EConflict, "the agency, %s, has no email address to send follow-ups to: add one on its page first", r.AgencyName)
 		}
 		was, err := findAutoFollowUp(ctx, tx, org, r.ID)
 		if err != nil {

@@ -153,6 +153,9 @@ func TestPagesAuthorizationMatrix(t *testing.T) {
 		{"/requests/" + r.ID + "/custom_due", url.Values{"date": {"2017-05-01"}}, 303, 303, 403, 404},
 		{"/requests/" + r.ID + "/watch", url.Values{"watch": {"1"}}, 303, 303, 403, 404},
 		{"/requests/" + r.ID + "/notes", url.Values{"text": {"Called the records officer"}}, 303, 303, 403, 404},
+		// Its agency has no email address (409), after the role and the
+		// organization were checked.
+		{"/requests/" + r.ID + "/auto_follow_up", url.Values{"every_days": {"14"}}, 409, 409, 403, 404},
 		{"/requests/" + r.ID + "/todos", url.Values{"text": {"Check the portal"}, "due_on": {"2017-04-10"}}, 303, 303, 403, 404},
 		// Not done, as it was; its text, as it was.
 		{"/todos/" + todo.ID + "/done", url.Values{"done": {"0"}}, 303, 303, 403, 404},

@@ -59,6 +59,7 @@ var formLabels = map[string]map[string]string{
 	"bulk": {"request_ids": "Requests", "action": "Change", "assignee_id": "Assign them to", "tag": "Tag",
 		"close": "Close them as", "close_note": "Why"},
 	"note":         {"text": "Note", "mention_ids": "Email it to"},
+	"autofollowup": {"every_days": "Every"},
 	"todo":         {"text": "To do", "due_on": "By", "assignee_id": "For"},
 	"share-expiry": {"expires_on": "The link works until"},
 	"board-expiry": {"expires_on": "The link works until"},
@@ -452,10 +453,20 @@ type requestPageData struct {
 	DetailFields   []string // the details form's fields, each with its value when opened
 	CustomForm     *reqForm
 	NoteForm       *reqForm // an internal note, never sent to the agency
-	Todos          todoPanel
-	WatchForm      *reqForm
-	Watchers       []*sunshine.User
-	Watching       bool // the signed-in user watches the request
+	// AutoFollowUp is the request's automatic follow-ups, nil when off;
+	// AutoFollowUpSigner names who signs them. AutoFollowUpForm turns
+	// them on or changes them, nil where none can go (a draft, a closed
+	// request); AutoFollowUpWhyNot says why none would go now (its agency
+	// has no email address).
+	AutoFollowUp       *sunshine.AutoFollowUp
+	AutoFollowUpSigner string
+	AutoFollowUpForm   *reqForm
+	AutoFollowUpWhyNot string
+	AutoFollowUpEvery  []string // the periods offered, in days
+	Todos              todoPanel
+	WatchForm          *reqForm
+	Watchers           []*sunshine.User
+	Watching           bool // the signed-in user watches the request
 	// RemindersTo says who the request's reminders are emailed to, as the
 	// planner chooses them (store.PlanReminders): the assignee and the
 	// watchers, or the organization's admins when there are neither.
@@ -681,6 +692,10 @@ func (s *Server) renderRequest(c *gin.Context, id string, status int, edit func(
 		d.CustomForm = newReqForm("custom", url.Values{"date": {custom}, "reason": {r.CustomDueReason}})
 	}
 	d.NoteForm = newReqForm("note", nil) // open or closed: a note after closing is normal
+	if err := s.loadAutoFollowUp(c, d); err != nil {
+		s.fail(c, err)
+		return
+	}
 	d.WatchForm = newReqForm("watch", nil)
 	if d.Watchers, err = s.store.Watchers(ctx, r.ID); err != nil {
 		s.fail(c, err)
@@ -1242,6 +1257,73 @@ func (s *Server) handleAssign(c *gin.Context) {
 		note = "Assigned to " + who + "."
 	}
 	s.redirectBack(c, requestPath(r.ID), note)
+}
+
+// loadAutoFollowUp fills the page's automatic follow-ups panel.
+func (s *Server) loadAutoFollowUp(c *gin.Context, d *requestPageData) error {
+	a, err := s.store.FindAutoFollowUp(ctxOf(c), d.R.ID)
+	if err != nil {
+		return err
+	}
+	d.AutoFollowUp, d.AutoFollowUpEvery = a, autoFollowUpDays
+	every := "14"
+	if a != nil {
+		every = strconv.Itoa(a.EveryDays)
+		for _, u := range d.Users {
+			if u.ID == a.SignerID {
+				d.AutoFollowUpSigner = cmp.Or(u.Name, u.Email)
+				if !u.Active {
+					d.AutoFollowUpWhyNot = d.AutoFollowUpSigner + " is deactivated: turn them on again to sign them yourself."
+				}
+			}
+		}
+	}
+	if sunshine.CheckLetter(d.R, sunshine.LetterFollowUp) == nil {
+		d.AutoFollowUpForm = newReqForm("autofollowup", url.Values{"every_days": {every}})
+	}
+	if d.Agency.Email == "" {
+		d.AutoFollowUpWhyNot = d.Agency.Name + " has no email address: add one on its page for follow-ups to go."
+	}
+	return nil
+}
+
+// autoFollowUpDays are the periods the page offers, in days.
+var autoFollowUpDays = []string{"7", "14", "21", "30", "45", "60", "90"}
+
+// handleAutoFollowUp turns a request's automatic follow-ups on, changes
+// how often they go, or (stop) turns them off.
+func (s *Server) handleAutoFollowUp(c *gin.Context) {
+	if !s.canWrite(c) {
+		return
+	}
+	_ = c.Request.ParseForm()
+	f := newReqForm("autofollowup", c.Request.PostForm)
+	set := func(d *requestPageData, f *reqForm) { d.AutoFollowUpForm = f }
+	if c.PostForm("stop") != "" {
+		if err := s.store.StopAutoFollowUp(ctxOf(c), c.Param("id")); err != nil {
+			s.actionFailed(c, f, err, set)
+			return
+		}
+		s.redirectBackLink(c, requestPath(c.Param("id")), "Automatic follow-ups stopped.", &noteLink{"#auto-follow-up", "See"})
+		return
+	}
+	every, err := strconv.Atoi(f.V("every_days"))
+	if err != nil {
+		err = sunshine.FieldInvalid("every_days", "choose how many days without news between follow-ups")
+	}
+	var a *sunshine.AutoFollowUp
+	if err == nil {
+		a, err = s.store.SetAutoFollowUp(ctxOf(c), c.Param("id"), every)
+	}
+	if err != nil {
+		s.actionFailed(c, f, err, set)
+		return
+	}
+	note := fmt.Sprintf("Automatic follow-ups on: every %d days without news once the request is late.", a.EveryDays)
+	if a.NextOn != nil {
+		note += " The next goes on " + a.NextOn.Format("Mon 2 Jan 2006") + " if nothing comes before."
+	}
+	s.redirectBackLink(c, requestPath(c.Param("id")), note, &noteLink{"#auto-follow-up", "See"})
 }
 
 func (s *Server) handleWatch(c *gin.Context) {

@@ -165,6 +165,7 @@ func New(st *store.Store, e *gin.Engine, cfg Config) *Server {
 	in.POST("/requests/:id/watch", s.handleWatch)
 	in.POST("/requests/:id/custom_due", s.handleCustomDue)
 	in.POST("/requests/:id/notes", s.handleNote)
+	in.POST("/requests/:id/auto_follow_up", s.handleAutoFollowUp)
 	in.POST("/requests/:id/todos", s.handleTodoCreate)
 	in.POST("/todos/:id", s.handleTodoUpdate)
 	in.POST("/todos/:id/done", s.handleTodoDone)
