@@ -28,7 +28,7 @@ type activityGroup struct {
 var activityGroups = []activityGroup{
 	{"", "Everything but reminders sent", nil},
 	{"correspondence", "Correspondence", []sunshine.EventKind{sunshine.EventCommunication, sunshine.EventCommEdited, sunshine.EventCommDeleted,
-		sunshine.EventLetterEmailFailed, sunshine.EventLetterEmailUnlogged, sunshine.EventLetterEmailBounced}},
+		sunshine.EventLetterEmailFailed, sunshine.EventLetterEmailUnlogged, sunshine.EventLetterEmailBounced, sunshine.EventAutoFollowUpChanged}},
 	{"documents", "Documents", []sunshine.EventKind{sunshine.EventDocumentAdded, sunshine.EventDocumentDeleted, sunshine.EventArchiveUnpacked, sunshine.EventDocumentShareChanged}},
 	{"status", "Status and dates", []sunshine.EventKind{sunshine.EventCreated, sunshine.EventUpdated, sunshine.EventStatusChanged,
 		sunshine.EventDeadlineComputed, sunshine.EventExtended, sunshine.EventExtensionUndone, sunshine.EventExtensionLate,
@@ -37,12 +37,12 @@ var activityGroups = []activityGroup{
 		sunshine.EventTodoDone, sunshine.EventTodoReopened, sunshine.EventTodoRemoved}},
 	{"sharing", "Shared pages", []sunshine.EventKind{sunshine.EventShareChanged, sunshine.EventDocumentShareChanged}},
 	{"reminders", "Reminders sent", []sunshine.EventKind{sunshine.EventReminderSent}},
-	{forMe, "Notes that mention me", []sunshine.EventKind{sunshine.EventNoteAdded}},
 }
 
-// forMe is the "What" choice of the notes that mention the signed-in
-// person (emailed to them).
-const forMe = "for_me"
+// forMe is the "What" choice, after the kinds (and not one a webhook
+// offers), of the notes that mention the signed-in person (emailed to
+// them).
+var forMe = activityGroup{"for_me", "Notes that mention me", []sunshine.EventKind{sunshine.EventNoteAdded}}
 
 // peoplesWork is the default group's kinds: every kind but the reminders
 // sent.
@@ -89,7 +89,7 @@ func (s *Server) handleActivity(c *gin.Context) {
 	group := c.Query("what")
 	f.Kinds = peoplesWork
 	known := false
-	for _, g := range activityGroups[1:] {
+	for _, g := range slices.Concat(activityGroups[1:], []activityGroup{forMe}) {
 		if g.Value == group {
 			f.Kinds, known = g.Kinds, true
 		}
@@ -97,7 +97,7 @@ func (s *Server) handleActivity(c *gin.Context) {
 	if !known {
 		group = "" // an unknown choice: everything, as with none
 	}
-	if group == forMe {
+	if group == forMe.Value {
 		p, _ := sunshine.PrincipalFrom(ctx)
 		f.MentionID = p.UserID
 	}
@@ -117,7 +117,7 @@ func (s *Server) handleActivity(c *gin.Context) {
 		names[u.ID] = userLabel(u)
 		d.People = append(d.People, dashOption{Value: u.ID, Label: choiceLabel(u), Selected: u.ID == f.ActorID})
 	}
-	for _, g := range activityGroups {
+	for _, g := range slices.Concat(activityGroups, []activityGroup{forMe}) {
 		d.Groups = append(d.Groups, dashOption{Value: g.Value, Label: g.Label, Selected: g.Value == group})
 	}
 	loc := s.orgLocation(c)
