@@ -255,13 +255,14 @@ func (e *Event) Text(clockStops bool, names map[string]string) string {
 		return strings.TrimSuffix(e.Note, ".")
 	case EventNoteAdded:
 		// The note is shown below, whole and as typed: it may run to
-		// many lines. Those it mentions were emailed it.
+		// many lines. Those it mentions were emailed it, unless they
+		// turned such emails off.
 		var to []string
 		for _, id := range strs("mention_ids") {
 			to = append(to, cmp.Or(names[id], "someone"))
 		}
 		if len(to) > 0 {
-			return "Internal note to " + AndList(to)
+			return "Internal note for " + AndList(to)
 		}
 		return "Internal note"
 	case EventTodoAdded, EventTodoChanged, EventTodoDone, EventTodoReopened, EventTodoRemoved:

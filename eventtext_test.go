@@ -186,9 +186,9 @@ func TestEventText_NoteMentions(t *testing.T) {
 		want string
 	}{
 		{"no one", `{}`, "Internal note"},
-		{"one person", `{"mention_ids": ["u-maria"]}`, "Internal note to Maria"},
-		{"three, in order", `{"mention_ids": ["u-lea", "u-maria", "u-jose"]}`, "Internal note to Lea, Maria and José"},
-		{"someone unknown here", `{"mention_ids": ["u-maria", "u-gone"]}`, "Internal note to Maria and someone"},
+		{"one person", `{"mention_ids": ["u-maria"]}`, "Internal note for Maria"},
+		{"three, in order", `{"mention_ids": ["u-lea", "u-maria", "u-jose"]}`, "Internal note for Lea, Maria and José"},
+		{"someone unknown here", `{"mention_ids": ["u-maria", "u-gone"]}`, "Internal note for Maria and someone"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := &Event{Kind: EventNoteAdded, Data: json.RawMessage(tc.data), Note: "Call the records officer"}

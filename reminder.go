@@ -68,8 +68,11 @@ type Reminder struct {
 	LastError   string        `db:"last_error" json:"last_error"`
 	Subject     string        `db:"subject" json:"subject"`
 	CreatedAt   time.Time     `db:"created_at" json:"created_at"`
-	// RequestTitle is the request's title, for staff pages (FindReminders).
-	RequestTitle string `db:"request_title" json:"-"`
+	// RequestTitle is the request's title, for staff pages (FindReminders),
+	// and AboutRequestID the request: RequestID, or for a mention the
+	// request of its note.
+	RequestTitle   string  `db:"request_title" json:"-"`
+	AboutRequestID *string `db:"about_request_id" json:"-"`
 }
 
 // ReminderPolicy is an organization's reminder schedule.

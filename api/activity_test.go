@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -52,7 +53,7 @@ func TestActivity_API(t *testing.T) {
 	staffID := me.str("user.id")
 	told := b.call("POST", "/api/v1/requests/"+second+"/notes", b.token, map[string]any{"text": "Can you call?", "mention_ids": []string{staffID}})
 	require.Equal(t, http.StatusCreated, told.status(), told.rec.Body.String())
-	forStaff := b.call("GET", "/api/v1/events?mention_id="+staffID, staff, nil).items()
+	forStaff := b.call("GET", "/api/v1/events?mention_id="+strings.ToUpper(staffID), staff, nil).items()
 	require.Len(t, forStaff, 1)
 	require.Equal(t, told.str("id"), forStaff[0]["id"])
 	require.Empty(t, b.call("GET", "/api/v1/events?mention_id="+b.fx.Admin.ID, b.token, nil).items(), "nobody mentioned the admin")

@@ -99,6 +99,9 @@ func TestMentions_OverSMTP(t *testing.T) {
 	for _, rm := range all {
 		if rm.Kind == sunshine.ReminderMentioned {
 			count[rm.Status]++
+			if rm.Status == "sent" {
+				require.Equal(t, b.req.ID, *rm.AboutRequestID, "once sent too, the outbox names the note's request")
+			}
 		}
 	}
 	require.Equal(t, map[string]int{"sent": 3, "cancelled": 1}, count)

@@ -1,3 +1,4 @@
+DROP INDEX request_events_mentions_idx;
 DELETE FROM reminders WHERE kind = 'mentioned';
 UPDATE user_preferences SET kinds = array_remove(kinds, 'mentioned');
 ALTER TABLE user_preferences ALTER COLUMN kinds

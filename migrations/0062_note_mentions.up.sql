@@ -16,3 +16,7 @@ ALTER TABLE user_preferences ALTER COLUMN kinds
     SET DEFAULT '{agency_estimate_passed,assigned,awaiting_requester,due_soon,due_today,email_received,extension_ending,mentioned,overdue}';
 UPDATE user_preferences SET kinds = ARRAY(SELECT DISTINCT unnest(kinds || '{mentioned}'::text[]) ORDER BY 1)
     WHERE cardinality(kinds) > 0;
+
+-- Activity's "Notes that mention me" (GET /events?mention_id=): the notes
+-- that mention someone, without reading every event of the organization.
+CREATE INDEX request_events_mentions_idx ON request_events USING gin (data jsonb_path_ops) WHERE kind = 'note_added';

@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"strconv"
+	"strings"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -62,7 +64,10 @@ func (s *Store) Activity(ctx context.Context, f ActivityFilter) ([]ActivityItem,
 		if !validUUID(f.MentionID) {
 			return nil, "", nil // nobody's
 		}
-		where += ` AND e.kind = 'note_added' AND e.data @> jsonb_build_object('mention_ids', jsonb_build_array(` + arg(f.MentionID) + `::text))`
+		// request_events_mentions_idx: a person rarely mentioned does not
+		// read the organization's whole history for a page.
+		mentioned, _ := json.Marshal(map[string][]string{"mention_ids": {strings.ToLower(f.MentionID)}})
+		where += ` AND e.kind = 'note_added' AND e.data @> ` + arg(string(mentioned)) + `::jsonb`
 	}
 	if len(f.Kinds) > 0 {
 		kinds := make([]string, len(f.Kinds))

@@ -172,7 +172,8 @@ type AutoFollowUpCandidate struct {
 
 // AutoFollowUpCandidates lists, across organizations, the requests with
 // automatic follow-ups that may owe one: open and sent, their agency with
-// an email address, their signer active, and no letter of theirs on its
+// an email address, their signer active and still one who may send
+// letters (not made a viewer since), and no letter of theirs on its
 // way, refused or bounced (a person sees to those first: the address may
 // be wrong).
 func (s *Store) AutoFollowUpCandidates(ctx context.Context) ([]AutoFollowUpCandidate, error) {
@@ -182,7 +183,7 @@ func (s *Store) AutoFollowUpCandidates(ctx context.Context) ([]AutoFollowUpCandi
 		JOIN agencies ag ON ag.org_id = r.org_id AND ag.id = r.agency_id
 		JOIN users u ON u.org_id = a.org_id AND u.id = a.signer_id
 		WHERE r.status IN ` + clockRunning + `
-		  AND ag.email <> '' AND ` + activeUser + `
+		  AND ag.email <> '' AND ` + activeUser + ` AND u.role IN ('admin', 'staff')
 		  AND NOT EXISTS (SELECT 1 FROM letter_emails e WHERE e.request_id = r.id AND e.status IN ('pending', 'failed', 'bounced'))
 		ORDER BY a.request_id`
 	var out []AutoFollowUpCandidate

@@ -69,8 +69,8 @@ func TestStore_SetAutoFollowUpRefused(t *testing.T) {
 
 // The candidates for a follow-up are the requests with them on whose
 // clock runs, whose agency has an email address, whose signer is active
-// and with no letter on its way, refused or bounced; stopped ones are
-// not.
+// and still one who may send letters, and with no letter on its way,
+// refused or bounced; stopped ones are not.
 func TestStore_AutoFollowUpCandidates(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -95,6 +95,12 @@ func TestStore_AutoFollowUpCandidates(t *testing.T) {
 	_, err := b.s.SetAutoFollowUp(anaCtx, gone.ID, 14)
 	require.NoError(t, err)
 	_, err = b.s.SetUserActive(b.ctx, ana.ID, false)
+	require.NoError(t, err)
+	bo, boCtx := staffOf(t, b.s, b.fx, "bo@ndlon.example")
+	demoted := mk(a, "Signed by someone now a viewer")
+	_, err = b.s.SetAutoFollowUp(boCtx, demoted.ID, 14)
+	require.NoError(t, err)
+	_, err = b.s.UpdateUserRole(b.ctx, bo.ID, sunshine.RoleViewer)
 	require.NoError(t, err)
 	_, err = b.s.QueueLetterEmail(b.ctx, inFlight.ID, sunshine.LetterEmailInput{Kind: sunshine.LetterFollowUp, To: a.Email,
 		Subject: "Follow-up", Body: "Where are the records?"})

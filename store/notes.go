@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -71,20 +72,21 @@ func (s *Store) AddNote(ctx context.Context, requestID, text string, mentionIDs 
 }
 
 // mentionList checks the IDs of the people a note mentions, as given, and
-// returns them without repeats, in their order; never nil (pq.Array(nil)
-// is NULL).
+// returns them in the database's form (lower case), without repeats, in
+// their order; never nil (pq.Array(nil) is NULL).
 func mentionList(ids []string) ([]string, error) {
-	out := []string{}
+	out, seen := []string{}, map[string]bool{}
 	for _, id := range ids {
 		if !validUUID(id) {
 			return nil, sunshine.FieldInvalid("mention_ids", "must be the IDs of people of the organization: %q is not one", id)
 		}
-		if !slices.Contains(out, id) {
+		if id = strings.ToLower(id); !seen[id] {
+			seen[id] = true
 			out = append(out, id)
 		}
-	}
-	if len(out) > sunshine.MaxMentions {
-		return nil, sunshine.FieldInvalid("mention_ids", "must name at most %d people", sunshine.MaxMentions)
+		if len(out) > sunshine.MaxMentions { // (before reading a huge list whole)
+			return nil, sunshine.FieldInvalid("mention_ids", "must name at most %d people", sunshine.MaxMentions)
+		}
 	}
 	return out, nil
 }

@@ -132,13 +132,13 @@ func TestStore_AddNoteMentions(t *testing.T) {
 		Kinds: []string{sunshine.ReminderOverdue}}))
 	admin := b.fx.Admin.ID
 
-	e, err := b.s.AddNote(b.ctx, r.ID, "Maria, José: can one of you call them?", jose.ID, maria.ID, jose.ID, admin, lea.ID)
+	e, err := b.s.AddNote(b.ctx, r.ID, "Maria, José: can one of you call them?", jose.ID, strings.ToUpper(maria.ID), jose.ID, admin, lea.ID)
 	require.NoError(t, err)
 	var data struct {
 		MentionIDs []string `json:"mention_ids"`
 	}
 	require.NoError(t, json.Unmarshal(e.Data, &data))
-	require.Equal(t, []string{jose.ID, maria.ID, admin, lea.ID}, data.MentionIDs, "in order, once each")
+	require.Equal(t, []string{jose.ID, maria.ID, admin, lea.ID}, data.MentionIDs, "in order, once each, as the database writes IDs")
 	require.Equal(t, map[string]string{jose.ID: admin, maria.ID: admin}, mentionEmails(t, b, e.ID),
 		"the writer is not emailed, nor Lea, who chose other emails")
 

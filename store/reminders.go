@@ -482,7 +482,8 @@ func (s *Store) MarkReminderSent(ctx context.Context, c ClaimedReminder, d Deliv
 			SELECT r.id FROM reminders m JOIN requests r ON r.org_id = m.org_id AND r.id = m.request_id
 			WHERE m.id = $1 FOR KEY SHARE OF r),
 		sent AS (
-			UPDATE reminders SET status = 'sent', sent_at = $3, subject = $4, last_error = '', claimed_at = NULL, payload = ''
+			UPDATE reminders SET status = 'sent', sent_at = $3, subject = $4, last_error = '', claimed_at = NULL,
+				payload = CASE WHEN kind = 'mentioned' THEN payload ELSE '' END -- (a mention's names its note)
 			WHERE id = $1 AND claimed_at = $2 AND status IN ('pending', 'cancelled') AND (SELECT count(*) FROM req) >= 0
 			RETURNING id, org_id, request_id, recipient_id, kind, due_on)
 		INSERT INTO request_events (org_id, request_id, kind, note, data, created_at)
@@ -547,8 +548,13 @@ func (s *Store) FindReminders(ctx context.Context, statuses []string, limit int,
 		where = append(where, "(created_at, id) < ($"+strconv.Itoa(len(args)-1)+", $"+strconv.Itoa(len(args))+"::uuid)")
 	}
 	args = append(args, limit+1)
-	q := `SELECT ` + reminderColumns + `, COALESCE((SELECT title FROM requests rq WHERE rq.id = reminders.request_id), '') AS request_title
-		FROM reminders WHERE ` + strings.Join(where, " AND ") + ` ORDER BY created_at DESC, id DESC LIMIT $` + strconv.Itoa(len(args))
+	// A mention's request is its note's (its payload).
+	q := `SELECT m.*, COALESCE((SELECT title FROM requests rq WHERE rq.id = m.about_request_id), '') AS request_title FROM (
+			SELECT ` + reminderColumns + `, CASE WHEN kind = 'mentioned'
+				THEN (SELECT e.request_id FROM request_events e WHERE e.org_id = reminders.org_id AND e.id = NULLIF(reminders.payload, '')::uuid)
+				ELSE request_id END AS about_request_id
+			FROM reminders WHERE ` + strings.Join(where, " AND ") + ` ORDER BY created_at DESC, id DESC LIMIT $` + strconv.Itoa(len(args)) + `
+		) m ORDER BY m.created_at DESC, m.id DESC`
 	var out []*sunshine.Reminder
 	if err := sqlx.SelectContext(ctx, s.q(), &out, q, args...); err != nil {
 		return nil, "", translate(err, "reminders")

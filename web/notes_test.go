@@ -114,8 +114,8 @@ func TestRequestPage_NoteMentions(t *testing.T) {
 	es, err = b.st.FindTimeline(b.fx.Ctx, r.ID)
 	require.NoError(t, err)
 	note := es[len(es)-1]
-	require.Contains(t, page, `Note added to the timeline, mentioning Maria López and jose@ndlon.example. <a href="#event-`+note.ID+`">See it</a>`)
-	require.Contains(t, page, "Internal note to Maria López (maria@ndlon.example) and jose@ndlon.example — Admin of ndlon ("+b.fx.Admin.Email+")")
+	require.Contains(t, page, `Note added to the timeline, for Maria López and jose@ndlon.example. <a href="#event-`+note.ID+`">See it</a>`)
+	require.Contains(t, page, "Internal note for Maria López (maria@ndlon.example) and jose@ndlon.example — Admin of ndlon ("+b.fx.Admin.Email+")")
 	owed, _, err := b.st.FindReminders(b.fx.Ctx, []string{"pending"}, 0, "")
 	require.NoError(t, err)
 	var to []string
@@ -125,4 +125,6 @@ func TestRequestPage_NoteMentions(t *testing.T) {
 		}
 	}
 	require.ElementsMatch(t, []string{maria.ID, jose.ID}, to)
+	// The outbox names the note's request.
+	require.Contains(t, body(b.get("/reminders")), `Mentioned in a note: <a href="/requests/`+r.ID+`">Communications with immigration authorities</a>`)
 }

@@ -1169,11 +1169,10 @@ func (s *Server) handleNote(c *gin.Context) {
 		return
 	}
 	note := "Note added to the timeline."
-	if told, err := s.mentionedNames(c, e); err != nil {
-		s.fail(c, err)
-		return
-	} else if told != "" {
-		note = "Note added to the timeline, mentioning " + told + "."
+	// (the note is saved: a failure to name them must not invite adding
+	// it again)
+	if told, err := s.mentionedNames(c, e); err == nil && told != "" {
+		note = "Note added to the timeline, for " + told + "."
 	}
 	s.redirectBackLink(c, requestPath(e.RequestID), note, &noteLink{"#event-" + e.ID, "See it"})
 }
