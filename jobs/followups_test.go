@@ -84,17 +84,25 @@ func TestAutoFollowUps_OverSMTP(t *testing.T) {
 	require.Zero(t, run("2017-04-22 10:00", true), "7 days, but a Saturday")
 	require.Equal(t, 1, run("2017-04-24 10:00", true), "Monday")
 
+	// An email to the request's reply address is news too, logged or not.
+	b.clock.Set(at("2017-04-27"))
+	raw := "From: Records Unit <records@fresno-sheriff.example>\r\nSubject: Re: Jail contracts\r\n\r\nWe are still looking.\r\n"
+	_, err = b.st.ReceiveEmail(ctx, []string{req.ReplyToken}, "records@fresno-sheriff.example", "Re: Jail contracts", []byte(raw))
+	require.NoError(t, err)
+	require.Zero(t, run("2017-05-01 10:00", true), "7 days after the last follow-up, but 4 after the agency's email")
+	require.Equal(t, 1, run("2017-05-04 10:00", true))
+
 	require.NoError(t, b.st.StopAutoFollowUp(b.fx.Ctx, req.ID))
-	require.Zero(t, run("2017-05-03 10:00", true), "stopped")
+	require.Zero(t, run("2017-05-12 10:00", true), "stopped")
 
 	msgs := mp.Messages(t)
-	require.Len(t, msgs, 3)
+	require.Len(t, msgs, 4)
 	for _, m := range msgs {
 		require.Equal(t, "records@fresno-sheriff.example", m.To[0].Address)
 		require.Equal(t, "Maria López, "+b.fx.Org.Name, m.From.Name, "signed by whoever turned them on")
 		require.Equal(t, "Follow-up: California Public Records Act request: Jail contracts with ICE", m.Subject)
 	}
-	first := mp.Message(t, msgs[2].ID)
+	first := mp.Message(t, msgs[3].ID)
 	text := strings.ReplaceAll(first.Text, "\r\n", "\n")
 	require.Contains(t, text, "April 7, 2017\n\nRecords Unit\nFresno County Sheriff\n")
 	require.Contains(t, text, "The CPRA required a response by April 6, 2017 (Gov. Code 7922.535(a)). I have not received one.")
@@ -110,7 +118,7 @@ func TestAutoFollowUps_OverSMTP(t *testing.T) {
 			sent = append(sent, cm.OccurredOn.String())
 		}
 	}
-	require.Equal(t, []string{"2017-04-07", "2017-04-14", "2017-04-24"}, sent)
+	require.Equal(t, []string{"2017-04-07", "2017-04-14", "2017-04-24", "2017-05-04"}, sent)
 	events, _, err := b.st.FindEvents(b.fx.Ctx, req.ID, store.All, "")
 	require.NoError(t, err)
 	var lines []string
@@ -121,6 +129,7 @@ func TestAutoFollowUps_OverSMTP(t *testing.T) {
 	}
 	require.Equal(t, []string{
 		"Automatic follow-ups: every 7 days without news once late, signed by Maria López",
+		"Sent automatically by email from Sunshine to records@fresno-sheriff.example (automatic follow-ups)",
 		"Sent automatically by email from Sunshine to records@fresno-sheriff.example (automatic follow-ups)",
 		"Sent automatically by email from Sunshine to records@fresno-sheriff.example (automatic follow-ups)",
 		"Sent automatically by email from Sunshine to records@fresno-sheriff.example (automatic follow-ups)",

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -140,19 +141,34 @@ func (s *Store) withNextOn(ctx context.Context, a *sunshine.AutoFollowUp) error 
 	return nil
 }
 
-// lastExchange is the day of r's latest communication either way, or the
-// day it was sent (received, when that is all it says) when none is
-// logged.
+// lastExchange is the day of r's latest communication either way, or of
+// the latest email to its reply address (news, logged or not; not a
+// bounce), or the day it was sent (received, when that is all it says)
+// when there is none.
 func lastExchange(ctx context.Context, q sqlx.QueryerContext, r *sunshine.Request) (deadline.Date, error) {
-	var last *deadline.Date
-	err := sqlx.GetContext(ctx, q, &last, `SELECT max(occurred_on) FROM communications WHERE org_id = $1 AND request_id = $2`,
-		r.OrgID, r.ID)
+	var row struct {
+		Logged   *deadline.Date `db:"logged"`
+		Received *time.Time     `db:"received"`
+	}
+	err := sqlx.GetContext(ctx, q, &row, `SELECT
+			(SELECT max(occurred_on) FROM communications WHERE org_id = $1 AND request_id = $2) AS logged,
+			(SELECT max(created_at) FROM documents d WHERE d.org_id = $1 AND d.request_id = $2
+				AND d.received_from IS NOT NULL AND d.deleted_at IS NULL AND NOT d.bounce) AS received`, r.OrgID, r.ID)
 	if err != nil {
 		return deadline.Date{}, translate(err, "communications")
 	}
+	var last deadline.Date
+	if row.Logged != nil {
+		last = *row.Logged
+	}
+	if row.Received != nil {
+		if day := r.Today(*row.Received); day.After(last) {
+			last = day
+		}
+	}
 	switch {
-	case last != nil:
-		return *last, nil
+	case !last.IsZero():
+		return last, nil
 	case !r.SentOn.IsZero():
 		return r.SentOn, nil
 	}
