@@ -17,9 +17,48 @@ type AutoFollowUp struct {
 	EveryDays int       `db:"every_days" json:"every_days"`
 	SignerID  string    `db:"signer_id" json:"signer_id"`
 	CreatedAt time.Time `db:"created_at" json:"created_at"`
+	// LastQueuedOn is the day (the agency's) the last was queued.
+	LastQueuedOn *deadline.Date `db:"last_queued_on" json:"-"`
 	// NextOn is the day the next follow-up goes if nothing changes; nil
-	// while the request is not late (no date to follow, or waiting on us).
+	// while none is due (the request not late, with no date to follow,
+	// waiting on us, under appeal) or while Held.
 	NextOn *deadline.Date `db:"-" json:"next_on"`
+	// Held says what keeps any from going now, "" for nothing
+	// (FollowUpHold values).
+	Held FollowUpHold `db:"held" json:"held"`
+}
+
+// FollowUpHold is what keeps automatic follow-ups from going: a person
+// sees to it first.
+type FollowUpHold string
+
+// The holds on automatic follow-ups.
+const (
+	// HoldNoEmail: the agency has no email address.
+	HoldNoEmail FollowUpHold = "no_email"
+	// HoldLetter: a letter of the request is on its way, refused or
+	// bounced (its address may be wrong).
+	HoldLetter FollowUpHold = "letter"
+	// HoldUnloggedEmail: an email to the request's reply address waits
+	// to be logged (it may be the answer).
+	HoldUnloggedEmail FollowUpHold = "unlogged_email"
+	// HoldSigner: their signer was deactivated or made a viewer.
+	HoldSigner FollowUpHold = "signer"
+)
+
+// Words says what the hold is, for a page.
+func (h FollowUpHold) Words() string {
+	switch h {
+	case HoldNoEmail:
+		return "the agency has no email address: add one on its page"
+	case HoldLetter:
+		return "a letter of this request is on its way, refused or returned: once it is sent, sent again or cancelled, they go on"
+	case HoldUnloggedEmail:
+		return "an email to the request's reply address waits to be logged (it may be the answer): log it first"
+	case HoldSigner:
+		return "whoever signs them was deactivated or can no longer send letters: turn them on again to sign them yourself"
+	}
+	return ""
 }
 
 // The bounds of AutoFollowUp.EveryDays: a week at least (an agency is
@@ -40,13 +79,16 @@ func CheckAutoFollowUpDays(n int) error {
 
 // FollowUpDue is the day an automatic follow-up of r is next due, every
 // days after the last exchange with the agency (lastExchange: the latest
-// communication either way, or the day the request was sent), and never
-// before r is late: the day after its date to follow. It is zero while r
-// has no date to follow or its clock does not run (a draft, a closed
-// request, one waiting on us: that letter needs what we send written in).
+// communication either way, email to its reply address or follow-up
+// queued, or the day the request was sent), and never before r is late:
+// the day after its date to follow. It is zero while r has no date to
+// follow or its clock does not run (a draft, a closed request, one waiting
+// on us: that letter needs what we send written in), and under appeal or
+// in litigation, where the other side is no records office to chase.
 func FollowUpDue(r *Request, every int, lastExchange deadline.Date) deadline.Date {
 	follow := r.FollowOn()
-	if follow.IsZero() || !r.Status.ClockRuns() || r.Paused() {
+	switch {
+	case follow.IsZero(), !r.Status.ClockRuns(), r.Paused(), r.Status == StatusAppealed, r.Status == StatusInLitigation:
 		return deadline.Date{}
 	}
 	next := follow.AddDays(1)
@@ -56,14 +98,50 @@ func FollowUpDue(r *Request, every int, lastExchange deadline.Date) deadline.Dat
 	return next
 }
 
-// FollowUpHours reports whether an automatic follow-up may go at now: a
-// weekday, from 9:00 to 17:00 in the agency's time zone (tz), when a
+// FollowUpHours reports whether an automatic follow-up of r may go at now:
+// from 9:00 to 17:00 on a business day of its agency (not a weekend, a
+// holiday of its law or one of its closure days), in its time zone, when a
 // records officer reads it.
-func FollowUpHours(now time.Time, tz string) bool {
-	local := now.In(Location(tz))
-	switch local.Weekday() {
-	case time.Saturday, time.Sunday:
-		return false
+func FollowUpHours(now time.Time, r *Request) bool {
+	local := now.In(Location(r.TimeZone))
+	return local.Hour() >= 9 && local.Hour() < 17 && agencyWorks(r, deadline.DateOf(local))
+}
+
+// NextFollowUp is when the next automatic follow-up of r would go, as
+// FollowUpDue and FollowUpHours allow it at now: its due day, or the
+// next business day of its agency (today, if its hours have not ended);
+// zero when none is due.
+func NextFollowUp(r *Request, every int, lastExchange deadline.Date, now time.Time) deadline.Date {
+	day := FollowUpDue(r, every, lastExchange)
+	if day.IsZero() {
+		return day
 	}
-	return local.Hour() >= 9 && local.Hour() < 17
+	local := now.In(Location(r.TimeZone))
+	today := deadline.DateOf(local)
+	if day.Before(today) {
+		day = today
+	}
+	if day == today && local.Hour() >= 17 {
+		day = day.AddDays(1)
+	}
+	for range 60 { // (a law's holidays and closures never run two months)
+		if agencyWorks(r, day) {
+			break
+		}
+		day = day.AddDays(1)
+	}
+	return day
+}
+
+// agencyWorks reports whether day is a business day of r's agency: not a
+// weekend, a holiday of its law, or one of its closure days (a weekday,
+// for a law the engine does not know).
+func agencyWorks(r *Request, day deadline.Date) bool {
+	j, err := deadline.Lookup(r.Jurisdiction)
+	if err != nil {
+		wd := day.Weekday()
+		return wd != time.Saturday && wd != time.Sunday
+	}
+	next, err := j.AddBusinessDays(day.AddDays(-1), 1, r.Closures...)
+	return err == nil && next == day
 }

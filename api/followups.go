@@ -19,12 +19,17 @@ type autoFollowUpJSON struct {
 	SignerID  *string        `json:"signer_id"`
 	Since     *time.Time     `json:"since"`
 	NextOn    *deadline.Date `json:"next_on"`
+	// Held is what keeps any from going now, null for nothing.
+	Held *sunshine.FollowUpHold `json:"held"`
 }
 
 func newAutoFollowUpJSON(requestID string, a *sunshine.AutoFollowUp) autoFollowUpJSON {
 	out := autoFollowUpJSON{RequestID: requestID}
 	if a != nil {
 		out.On, out.EveryDays, out.SignerID, out.Since, out.NextOn = true, &a.EveryDays, &a.SignerID, &a.CreatedAt, a.NextOn
+		if a.Held != "" {
+			out.Held = &a.Held
+		}
 	}
 	return out
 }

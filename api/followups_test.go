@@ -26,7 +26,8 @@ func TestAutoFollowUp_API(t *testing.T) {
 
 	off := b.call("GET", path, b.token, nil)
 	require.Equal(t, http.StatusOK, off.status(), off.rec.Body.String())
-	require.Equal(t, map[string]any{"request_id": req, "on": false, "every_days": nil, "signer_id": nil, "since": nil, "next_on": nil}, off.body)
+	require.Equal(t, map[string]any{"request_id": req, "on": false, "every_days": nil, "signer_id": nil, "since": nil, "next_on": nil,
+		"held": nil}, off.body)
 
 	for _, tc := range []struct{ name, body string }{
 		{"ErrMissing", `{}`},
@@ -48,11 +49,19 @@ func TestAutoFollowUp_API(t *testing.T) {
 	require.Equal(t, true, on.body["on"])
 	require.Equal(t, float64(14), on.body["every_days"])
 	require.Equal(t, b.fx.Admin.ID, on.body["signer_id"])
+	require.Nil(t, on.body["held"], "nothing holds them")
 	require.Equal(t, "2017-04-10", on.body["next_on"], "14 days after it was sent (the date passed on the 6th)")
 	require.Equal(t, on.body, b.call("GET", path, b.token, nil).body)
 	changed := b.call("PUT", path, b.token, map[string]any{"every_days": 30})
 	require.Equal(t, float64(30), changed.body["every_days"])
 	require.Equal(t, on.body["since"], changed.body["since"], "turned on once")
+	w := b.call("PATCH", "/api/v1/agencies/"+agency.str("id"), b.token, map[string]any{"email": ""})
+	require.Equal(t, http.StatusOK, w.status(), w.rec.Body.String())
+	held := b.call("GET", path, b.token, nil)
+	require.Equal(t, "no_email", held.body["held"], "the agency lost its address: none goes")
+	require.Nil(t, held.body["next_on"])
+	w = b.call("PATCH", "/api/v1/agencies/"+agency.str("id"), b.token, map[string]any{"email": "records@sheriff.example"})
+	require.Equal(t, http.StatusOK, w.status(), w.rec.Body.String())
 	require.Equal(t, http.StatusNoContent, b.call("DELETE", path, b.token, nil).status())
 	require.Equal(t, off.body, b.call("GET", path, b.token, nil).body)
 	require.Equal(t, http.StatusNoContent, b.call("DELETE", path, b.token, nil).status(), "off already")
@@ -73,7 +82,7 @@ func TestAutoFollowUp_API(t *testing.T) {
 	require.Equal(t, http.StatusCreated, draft.status(), draft.rec.Body.String())
 	noEmail := b.request(b.agency("Police", "us-ca"), "2017-03-27")
 	closed := b.request(agency.str("id"), "2017-03-27")
-	w := b.call("POST", "/api/v1/requests/"+closed+"/transitions", b.token, map[string]any{"to": "withdrawn"})
+	w = b.call("POST", "/api/v1/requests/"+closed+"/transitions", b.token, map[string]any{"to": "withdrawn"})
 	require.Equal(t, http.StatusOK, w.status(), w.rec.Body.String())
 	other := storetest.Org(t, b.st, "other")
 	for _, tc := range []struct {

@@ -207,7 +207,8 @@ file an email with the request. Keep this archive as safe as the account.
 Not here: passwords, API tokens, two-step secrets and signed-in sessions
 (none could be used elsewhere), shared pages' links, webhooks, search
 alerts, pending invitations, who watches which request, each person's
-reminder choices, and the outbox of reminder emails (each one sent is in
-its request's timeline).
+reminder choices, the outbox of reminder emails (each one sent is in
+its request's timeline), and requests' automatic follow-ups (each change
+is in its request's timeline).
 `, org.Name, exported.UTC().Format("2006-01-02 15:04"))
 }

@@ -21,8 +21,9 @@ import (
 // over real SMTP, signed by the person who turned them on: the first on a
 // weekday morning after the date passed, then again each time nothing has
 // gone either way for the days chosen (an answer from the agency starts
-// the count again), never twice while one is on its way, never at the
-// weekend or at night where the agency is, and no more once stopped.
+// the count again; one to the reply address holds them until logged),
+// never twice while one is on its way, never at the weekend or at night
+// where the agency is, and no more once stopped.
 // Each is the follow-up we sent, in the timeline as sent automatically.
 func TestAutoFollowUps_OverSMTP(t *testing.T) {
 	t.Parallel()
@@ -84,13 +85,19 @@ func TestAutoFollowUps_OverSMTP(t *testing.T) {
 	require.Zero(t, run("2017-04-22 10:00", true), "7 days, but a Saturday")
 	require.Equal(t, 1, run("2017-04-24 10:00", true), "Monday")
 
-	// An email to the request's reply address is news too, logged or not.
+	// An email to the request's reply address holds them until someone
+	// logs it (it may be the records), and is news once logged.
 	b.clock.Set(at("2017-04-27"))
 	raw := "From: Records Unit <records@fresno-sheriff.example>\r\nSubject: Re: Jail contracts\r\n\r\nWe are still looking.\r\n"
-	_, err = b.st.ReceiveEmail(ctx, []string{req.ReplyToken}, "records@fresno-sheriff.example", "Re: Jail contracts", []byte(raw))
+	got, err := b.st.ReceiveEmail(ctx, []string{req.ReplyToken}, "records@fresno-sheriff.example", "Re: Jail contracts", []byte(raw))
 	require.NoError(t, err)
-	require.Zero(t, run("2017-05-01 10:00", true), "7 days after the last follow-up, but 4 after the agency's email")
-	require.Equal(t, 1, run("2017-05-04 10:00", true))
+	require.Zero(t, run("2017-05-01 10:00", true), "7 days after the last follow-up, but an email waits to be logged")
+	require.Zero(t, run("2017-05-04 10:00", true), "still not logged")
+	_, _, err = b.st.CreateCommunication(b.fx.Ctx, req.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
+		Direction: sunshine.DirectionIn, Channel: "email", Kind: sunshine.KindOther, OccurredOn: deadline.MustParseDate("2017-04-27"),
+		Subject: "Re: Jail contracts"}, EmailDocumentID: got[0].Document.ID})
+	require.NoError(t, err)
+	require.Equal(t, 1, run("2017-05-04 10:30", true), "logged: 7 days after it")
 
 	require.NoError(t, b.st.StopAutoFollowUp(b.fx.Ctx, req.ID))
 	require.Zero(t, run("2017-05-12 10:00", true), "stopped")
@@ -135,4 +142,91 @@ func TestAutoFollowUps_OverSMTP(t *testing.T) {
 		"Sent automatically by email from Sunshine to records@fresno-sheriff.example (automatic follow-ups)",
 		"Automatic follow-ups stopped",
 	}, lines)
+}
+
+// fresno files a request with an agency that has an email address, due
+// Thu 6 Apr 2017, with automatic follow-ups every 7 days on, signed by the
+// admin, and a runner that queues them at a time where the agency is.
+func fresno(t *testing.T) (bundle, *sunshine.Request, *jobs.Reminders, func(when string) int) {
+	t.Helper()
+	b := sacramento(t)
+	a := &sunshine.Agency{Name: "Fresno County Sheriff", Jurisdiction: "us-ca", Email: "records@fresno-sheriff.example"}
+	require.NoError(t, b.st.CreateAgency(b.fx.Ctx, a))
+	req := &sunshine.Request{AgencyID: a.ID, Title: "Jail contracts with ICE", DeliveryMethod: sunshine.DeliveryEmail,
+		ReceivedOn: deadline.MustParseDate("2017-03-27"), SentOn: deadline.MustParseDate("2017-03-27")}
+	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, req))
+	_, err := b.st.SetAutoFollowUp(b.fx.Ctx, req.ID, 7)
+	require.NoError(t, err)
+	r := jobs.NewReminders(b.st, &mail.Fake{}, b.clock, slog.New(slog.DiscardHandler), jobs.Config{BaseURL: "https://sunshine.example"})
+	return b, req, r, func(when string) int {
+		t.Helper()
+		at, err := time.ParseInLocation("2006-01-02 15:04", when, la)
+		require.NoError(t, err)
+		b.clock.Set(at)
+		n, err := r.QueueAutoFollowUps(context.Background())
+		require.NoError(t, err, when)
+		return n
+	}
+}
+
+// A follow-up cancelled before it went is the round skipped, not a reason
+// to queue it again: the next is owed the days after it was queued.
+func TestAutoFollowUps_Cancelled(t *testing.T) {
+	t.Parallel()
+	b, req, _, run := fresno(t)
+	require.Equal(t, 1, run("2017-04-07 10:00"))
+	letters, err := b.st.FindLetterEmails(b.fx.Ctx, req.ID)
+	require.NoError(t, err)
+	require.Len(t, letters, 1)
+	require.True(t, letters[0].Automatic)
+	require.True(t, letters[0].CopySender, "its signer gets a blind copy")
+	_, err = b.st.CancelLetterEmail(b.fx.Ctx, letters[0].ID)
+	require.NoError(t, err)
+	require.Zero(t, run("2017-04-07 10:15"), "cancelled: not queued again")
+	require.Zero(t, run("2017-04-13 10:00"))
+	require.Equal(t, 1, run("2017-04-14 10:00"), "7 days after the cancelled one")
+}
+
+// None goes on the agency's holidays and closure days, nor under appeal
+// or in litigation (even with a custom date), nor once the request is
+// closed.
+func TestAutoFollowUps_NotThen(t *testing.T) {
+	t.Parallel()
+	b, req, _, run := fresno(t)
+	require.Zero(t, run("2017-05-29 10:00"), "Memorial Day, a California holiday") // (late, 7 days without news)
+	_, err := b.st.AddClosure(b.fx.Ctx, &sunshine.Closure{AgencyID: req.AgencyID, ClosedOn: deadline.MustParseDate("2017-05-30"), Reason: "flood"})
+	require.NoError(t, err)
+	require.Zero(t, run("2017-05-30 10:00"), "the agency's closure day")
+
+	_, err = b.st.TransitionRequest(b.fx.Ctx, req.ID, sunshine.TransitionInput{To: sunshine.StatusDenied})
+	require.NoError(t, err)
+	require.Zero(t, run("2017-05-31 10:00"), "closed")
+	_, err = b.st.TransitionRequest(b.fx.Ctx, req.ID, sunshine.TransitionInput{To: sunshine.StatusInLitigation})
+	require.NoError(t, err)
+	_, err = b.st.SetCustomDueOn(b.fx.Ctx, req.ID, deadline.MustParseDate("2017-05-01"), "the court's date")
+	require.NoError(t, err)
+	require.Zero(t, run("2017-05-31 10:00"), "in litigation, past the court's date")
+	letters, err := b.st.FindLetterEmails(b.fx.Ctx, req.ID)
+	require.NoError(t, err)
+	require.Empty(t, letters)
+}
+
+// Automatic follow-ups take at most half an organization's letters of an
+// hour: the rest wait for the next hour, and letters staff send by hand
+// still go.
+func TestAutoFollowUps_HourlyShare(t *testing.T) {
+	t.Parallel()
+	b, req, _, run := fresno(t)
+	b.st.LettersPerHour = 2
+	other := &sunshine.Request{AgencyID: req.AgencyID, Title: "Booking logs", DeliveryMethod: sunshine.DeliveryEmail,
+		ReceivedOn: req.ReceivedOn, SentOn: req.SentOn}
+	require.NoError(t, b.st.CreateRequest(b.fx.Ctx, other))
+	_, err := b.st.SetAutoFollowUp(b.fx.Ctx, other.ID, 7)
+	require.NoError(t, err)
+	require.Equal(t, 1, run("2017-04-07 10:00"), "one of the two: half the limit")
+	_, err = b.st.QueueLetterEmail(b.fx.Ctx, b.req.ID, sunshine.LetterEmailInput{Kind: sunshine.LetterFollowUp,
+		To: "records@sacsheriff.example", Subject: "Follow-up", Body: "Where are the records?"})
+	require.NoError(t, err, "a person's letter still fits")
+	require.Zero(t, run("2017-04-07 10:30"), "the hour's share is used")
+	require.Equal(t, 1, run("2017-04-07 11:01"), "the next hour")
 }

@@ -36,6 +36,9 @@ type Config struct {
 	Backoff       time.Duration // first retry delay, doubled each attempt (default 1m, at most 6h)
 	StaleClaim    time.Duration // a claim older than this is retried (default 10m)
 	DryRun        bool          // plan, render and log, but send nothing
+	// NoAutoFollowUps: planning queues no automatic follow-up (a run at a
+	// pretended time, which must not email agencies letters dated then).
+	NoAutoFollowUps bool
 	// Connections is how many SMTP connections deliver at once (default 4),
 	// each a share of the batch. One message in flight per connection is
 	// what a process killed mid-batch may send twice.
@@ -97,8 +100,10 @@ func (j *Reminders) Plan(ctx context.Context) (reminders, digests int64, err err
 	}
 	// Likewise the automatic follow-ups (each request's own failure is
 	// logged by QueueAutoFollowUps).
-	if _, err := j.QueueAutoFollowUps(ctx); err != nil {
-		j.log.Error("automatic follow-ups not queued", "job", "plan_reminders", "err", err)
+	if !j.cfg.NoAutoFollowUps {
+		if _, err := j.QueueAutoFollowUps(ctx); err != nil {
+			j.log.Error("automatic follow-ups not queued", "job", "plan_reminders", "err", err)
+		}
 	}
 	return reminders, digests, nil
 }

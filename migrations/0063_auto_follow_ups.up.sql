@@ -8,6 +8,9 @@ CREATE TABLE auto_follow_ups (
     every_days integer NOT NULL CHECK (every_days BETWEEN 7 AND 90),
     signer_id  uuid NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now(),
+    -- The day (the agency's) the last one was queued: an exchange, even
+    -- when the letter was cancelled, or went and could not be logged.
+    last_queued_on date,
     FOREIGN KEY (org_id, request_id) REFERENCES requests (org_id, id),
     FOREIGN KEY (org_id, signer_id) REFERENCES users (org_id, id)
 );

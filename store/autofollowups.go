@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -30,7 +31,6 @@ func (s *Store) SetAutoFollowUp(ctx context.Context, requestID string, everyDays
 	if err := sunshine.CheckAutoFollowUpDays(everyDays); err != nil {
 		return nil, err
 	}
-	var out *sunshine.AutoFollowUp
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
 		r, err := s.findRequest(ctx, tx, org, requestID, true)
 		if err != nil {
@@ -46,28 +46,25 @@ func (s *Store) SetAutoFollowUp(ctx context.Context, requestID string, everyDays
 		if email == "" {
 			return sunshine.Errorf(sunshine.EConflict, "the agency, %s, has no email address to send follow-ups to: add one on its page first", r.AgencyName)
 		}
-		was, err := findAutoFollowUp(ctx, tx, org, r.ID)
+		was, err := lockAutoFollowUp(ctx, tx, org, r.ID)
 		if err != nil {
 			return err
 		}
-		const q = `INSERT INTO auto_follow_ups (request_id, org_id, every_days, signer_id) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (request_id) DO UPDATE SET every_days = EXCLUDED.every_days, signer_id = EXCLUDED.signer_id
-			RETURNING request_id, every_days, signer_id, created_at`
-		var a sunshine.AutoFollowUp
-		if err := sqlx.GetContext(ctx, tx, &a, q, r.ID, org, everyDays, *signer); err != nil {
-			return translate(err, "automatic follow-ups")
-		}
-		out = &a
-		if was != nil && was.EveryDays == a.EveryDays && was.SignerID == a.SignerID {
+		if was != nil && was.EveryDays == everyDays && was.SignerID == *signer {
 			return nil
 		}
+		const q = `INSERT INTO auto_follow_ups (request_id, org_id, every_days, signer_id) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (request_id) DO UPDATE SET every_days = EXCLUDED.every_days, signer_id = EXCLUDED.signer_id`
+		if _, err := tx.ExecContext(ctx, q, r.ID, org, everyDays, *signer); err != nil {
+			return translate(err, "automatic follow-ups")
+		}
 		return addEvent(ctx, tx, r, sunshine.EventAutoFollowUpChanged, deadline.Date{}, "",
-			map[string]any{"every_days": a.EveryDays, "signer_id": a.SignerID})
+			map[string]any{"every_days": everyDays, "signer_id": *signer})
 	})
 	if err != nil {
 		return nil, err
 	}
-	return out, s.withNextOn(ctx, out)
+	return s.FindAutoFollowUp(ctx, requestID)
 }
 
 // StopAutoFollowUp turns a request's automatic follow-ups off (an
@@ -94,28 +91,51 @@ func (s *Store) StopAutoFollowUp(ctx context.Context, requestID string) error {
 	})
 }
 
-// FindAutoFollowUp returns a request's automatic follow-ups, with the day
-// the next would go; nil when they are off. Another organization's
-// request is ENotFound.
+// FindAutoFollowUp returns a request's automatic follow-ups, with what
+// holds them and when the next would go; nil when they are off. Another
+// organization's request is ENotFound.
 func (s *Store) FindAutoFollowUp(ctx context.Context, requestID string) (*sunshine.AutoFollowUp, error) {
 	org, err := orgID(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.findRequest(ctx, s.q(), org, requestID, false); err != nil {
+	r, err := s.findRequest(ctx, s.q(), org, requestID, false)
+	if err != nil {
 		return nil, err
 	}
-	a, err := findAutoFollowUp(ctx, s.q(), org, requestID)
-	if err != nil || a == nil {
+	var a sunshine.AutoFollowUp
+	err = sqlx.GetContext(ctx, s.q(), &a, `SELECT a.request_id, a.every_days, a.signer_id, a.created_at, a.last_queued_on,
+			COALESCE(`+followUpHold+`, '') AS held
+		FROM auto_follow_ups a
+		JOIN requests r ON r.org_id = a.org_id AND r.id = a.request_id
+		JOIN agencies ag ON ag.org_id = r.org_id AND ag.id = r.agency_id
+		JOIN users u ON u.org_id = a.org_id AND u.id = a.signer_id
+		WHERE a.org_id = $1 AND a.request_id = $2`, org, r.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, translate(err, "automatic follow-ups")
+	}
+	if a.Held != "" {
+		return &a, nil
+	}
+	last, err := lastExchange(ctx, s.q(), r, a.LastQueuedOn)
+	if err != nil {
 		return nil, err
 	}
-	return a, s.withNextOn(ctx, a)
+	if next := sunshine.NextFollowUp(r, a.EveryDays, last, s.clock.Now()); !next.IsZero() {
+		a.NextOn = &next
+	}
+	return &a, nil
 }
 
-func findAutoFollowUp(ctx context.Context, q sqlx.QueryerContext, org, requestID string) (*sunshine.AutoFollowUp, error) {
+// lockAutoFollowUp reads a request's automatic follow-ups and locks them;
+// nil when they are off.
+func lockAutoFollowUp(ctx context.Context, tx *sqlx.Tx, org, requestID string) (*sunshine.AutoFollowUp, error) {
 	var a sunshine.AutoFollowUp
-	err := sqlx.GetContext(ctx, q, &a, `SELECT request_id, every_days, signer_id, created_at FROM auto_follow_ups
-		WHERE org_id = $1 AND request_id = $2`, org, requestID)
+	err := sqlx.GetContext(ctx, tx, &a, `SELECT request_id, every_days, signer_id, created_at, last_queued_on FROM auto_follow_ups
+		WHERE org_id = $1 AND request_id = $2 FOR UPDATE`, org, requestID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -125,27 +145,22 @@ func findAutoFollowUp(ctx context.Context, q sqlx.QueryerContext, org, requestID
 	return &a, nil
 }
 
-// withNextOn sets a.NextOn from its request as it stands.
-func (s *Store) withNextOn(ctx context.Context, a *sunshine.AutoFollowUp) error {
-	r, err := s.FindRequestByID(ctx, a.RequestID)
-	if err != nil {
-		return err
-	}
-	last, err := lastExchange(ctx, s.q(), r)
-	if err != nil {
-		return err
-	}
-	if next := sunshine.FollowUpDue(r, a.EveryDays, last); !next.IsZero() {
-		a.NextOn = &next
-	}
-	return nil
-}
+// followUpHold is what holds a request's automatic follow-ups
+// (sunshine.FollowUpHold), NULL for nothing: SQL over auto_follow_ups a,
+// requests r, agencies ag and the signer, users u.
+const followUpHold = `CASE
+	WHEN ag.email = '' THEN 'no_email'
+	WHEN NOT (` + activeUser + ` AND u.role IN ('admin', 'staff')) THEN 'signer'
+	WHEN EXISTS (SELECT 1 FROM letter_emails e WHERE e.request_id = r.id AND e.status IN ('pending', 'failed', 'bounced')) THEN 'letter'
+	WHEN EXISTS (SELECT 1 FROM documents d WHERE d.org_id = r.org_id AND d.request_id = r.id AND ` + unloggedEmail + `) THEN 'unlogged_email'
+	END`
 
-// lastExchange is the day of r's latest communication either way, or of
-// the latest email to its reply address (news, logged or not; not a
-// bounce), or the day it was sent (received, when that is all it says)
-// when there is none.
-func lastExchange(ctx context.Context, q sqlx.QueryerContext, r *sunshine.Request) (deadline.Date, error) {
+// lastExchange is the day of r's latest exchange with its agency: its
+// latest communication either way, email to its reply address (logged
+// or not; not a bounce) or automatic follow-up queued (queued: even one
+// cancelled, or sent and not logged, is one); the day it was sent
+// (received, when that is all it says) when there is none.
+func lastExchange(ctx context.Context, q sqlx.QueryerContext, r *sunshine.Request, queued *deadline.Date) (deadline.Date, error) {
 	var row struct {
 		Logged   *deadline.Date `db:"logged"`
 		Received *time.Time     `db:"received"`
@@ -158,50 +173,38 @@ func lastExchange(ctx context.Context, q sqlx.QueryerContext, r *sunshine.Reques
 		return deadline.Date{}, translate(err, "communications")
 	}
 	var last deadline.Date
-	if row.Logged != nil {
-		last = *row.Logged
+	for _, d := range []*deadline.Date{row.Logged, queued} {
+		if d != nil && d.After(last) {
+			last = *d
+		}
 	}
 	if row.Received != nil {
 		if day := r.Today(*row.Received); day.After(last) {
 			last = day
 		}
 	}
-	switch {
-	case !last.IsZero():
-		return last, nil
-	case !r.SentOn.IsZero():
-		return r.SentOn, nil
-	}
-	return r.ReceivedOn, nil
+	return cmp.Or(last, r.SentOn, r.ReceivedOn), nil
 }
 
 // AutoFollowUpCandidate is a request whose automatic follow-ups may owe a
-// letter now: the jobs check it against the request as it stands
-// (sunshine.FollowUpDue) before queuing one, signed by SignerID.
+// letter now, signed by SignerID (QueueAutoFollowUp decides).
 type AutoFollowUpCandidate struct {
-	OrgID        string        `db:"org_id"`
-	RequestID    string        `db:"request_id"`
-	SignerID     string        `db:"signer_id"`
-	EveryDays    int           `db:"every_days"`
-	LastExchange deadline.Date `db:"-"`
+	OrgID     string `db:"org_id"`
+	RequestID string `db:"request_id"`
+	SignerID  string `db:"signer_id"`
 }
 
 // AutoFollowUpCandidates lists, across organizations, the requests with
-// automatic follow-ups that may owe one: open and sent, their agency with
-// an email address, their signer active and still one who may send
-// letters (not made a viewer since), and no letter of theirs on its
-// way, refused or bounced (a person sees to those first: the address may
-// be wrong).
+// automatic follow-ups that may owe one: their clock running (not under
+// appeal or in litigation), and nothing holding them (followUpHold).
 func (s *Store) AutoFollowUpCandidates(ctx context.Context) ([]AutoFollowUpCandidate, error) {
-	const q = `SELECT a.org_id, a.request_id, a.signer_id, a.every_days
+	const q = `SELECT a.org_id, a.request_id, a.signer_id
 		FROM auto_follow_ups a
 		JOIN requests r ON r.org_id = a.org_id AND r.id = a.request_id
 		JOIN agencies ag ON ag.org_id = r.org_id AND ag.id = r.agency_id
 		JOIN users u ON u.org_id = a.org_id AND u.id = a.signer_id
-		WHERE r.status IN ` + clockRunning + `
-		  AND ag.email <> '' AND ` + activeUser + ` AND u.role IN ('admin', 'staff')
-		  AND NOT EXISTS (SELECT 1 FROM letter_emails e WHERE e.request_id = r.id AND e.status IN ('pending', 'failed', 'bounced'))
-		ORDER BY a.request_id`
+		WHERE r.status IN ('submitted', 'acknowledged', 'rolling_production') AND ` + followUpHold + ` IS NULL
+		ORDER BY a.org_id, a.request_id`
 	var out []AutoFollowUpCandidate
 	if err := sqlx.SelectContext(ctx, s.q(), &out, q); err != nil {
 		return nil, translate(err, "automatic follow-ups")
@@ -209,8 +212,82 @@ func (s *Store) AutoFollowUpCandidates(ctx context.Context) ([]AutoFollowUpCandi
 	return out, nil
 }
 
-// LastExchange is the day of a request's latest communication either
-// way, or the day it was sent when none is logged.
-func (s *Store) LastExchange(ctx context.Context, r *sunshine.Request) (deadline.Date, error) {
-	return lastExchange(ctx, s.q(), r)
+// AutoLettersShare is the part of an organization's hourly letters that
+// automatic follow-ups may take, so that letters staff send by hand still
+// go when many fall due the same morning.
+const AutoLettersShare = 2
+
+// QueueAutoFollowUp queues the follow-up letter of a request whose
+// automatic follow-ups owe one at the store's now, signed by the person
+// signed in (ctx: their signer's), as they would from the letter page
+// (a blind copy to them), and notes the day it was queued: that is the
+// last exchange from then on, even if the letter is cancelled. It decides
+// under the request's lock, on what the request, its follow-ups and its
+// exchanges are then, so two planners never queue two: false when none is
+// owed (not late, held, outside the agency's hours, turned off or signed
+// by someone else since). Automatic letters take at most
+// 1/AutoLettersShare of the organization's hourly limit (ETooMany).
+func (s *Store) QueueAutoFollowUp(ctx context.Context, requestID, replyDomain string) (bool, error) {
+	org, err := orgID(ctx)
+	if err != nil {
+		return false, err
+	}
+	signer := actorID(ctx)
+	if signer == nil {
+		return false, sunshine.Errorf(sunshine.EForbidden, "automatic follow-ups are signed by a person")
+	}
+	in, err := s.FindLetterInput(ctx, requestID)
+	if err != nil {
+		return false, err
+	}
+	queued := false
+	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+		r, err := s.findRequest(ctx, tx, org, requestID, true)
+		if err != nil {
+			return err
+		}
+		a, err := lockAutoFollowUp(ctx, tx, org, r.ID)
+		if err != nil || a == nil || a.SignerID != *signer {
+			return err
+		}
+		var held *string
+		err = sqlx.GetContext(ctx, tx, &held, `SELECT `+followUpHold+`
+			FROM auto_follow_ups a
+			JOIN requests r ON r.org_id = a.org_id AND r.id = a.request_id
+			JOIN agencies ag ON ag.org_id = r.org_id AND ag.id = r.agency_id
+			JOIN users u ON u.org_id = a.org_id AND u.id = a.signer_id
+			WHERE a.org_id = $1 AND a.request_id = $2`, org, r.ID)
+		if err != nil || held != nil {
+			return translate(err, "automatic follow-ups")
+		}
+		now := s.clock.Now()
+		last, err := lastExchange(ctx, tx, r, a.LastQueuedOn)
+		if err != nil {
+			return err
+		}
+		today := r.Today(now)
+		if due := sunshine.FollowUpDue(r, a.EveryDays, last); due.IsZero() || today.Before(due) || !sunshine.FollowUpHours(now, r) {
+			return nil
+		}
+		limit := max(1, cmp.Or(s.LettersPerHour, DefaultLettersPerHour)/AutoLettersShare)
+		if err := s.withinLimit(ctx, tx, org, 1, "", limit); err != nil {
+			return err
+		}
+		if in.Agency, err = s.FindAgencyByID(ctx, r.AgencyID); err != nil { // (its address as it is now)
+			return err
+		}
+		in.Request, in.Kind, in.ReplyDomain = r, sunshine.LetterFollowUp, replyDomain
+		l := sunshine.DraftLetter(in, now)
+		_, err = s.queueLetter(ctx, tx, r, *signer, sunshine.LetterEmailInput{Kind: sunshine.LetterFollowUp, To: in.Agency.Email,
+			CopySender: true, ToParty: l.To, FromParty: l.From, Subject: l.Subject, Body: l.Body, Automatic: true})
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE auto_follow_ups SET last_queued_on = $2 WHERE request_id = $1`, r.ID, today); err != nil {
+			return translate(err, "automatic follow-ups")
+		}
+		queued = true
+		return nil
+	})
+	return queued, err
 }

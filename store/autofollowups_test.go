@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	sunshine "github.com/sunshine-records/sunshine"
+	"github.com/sunshine-records/sunshine/store"
 	"github.com/sunshine-records/sunshine/store/storetest"
 )
 
@@ -68,9 +69,10 @@ func TestStore_SetAutoFollowUpRefused(t *testing.T) {
 }
 
 // The candidates for a follow-up are the requests with them on whose
-// clock runs, whose agency has an email address, whose signer is active
-// and still one who may send letters, and with no letter on its way,
-// refused or bounced; stopped ones are not.
+// clock runs (not under appeal) and that nothing holds: an agency without
+// an email address, a signer deactivated or made a viewer, a letter on its
+// way (refused or bounced), an email to the reply address not logged yet.
+// FindAutoFollowUp says which holds each, for a person to see to.
 func TestStore_AutoFollowUpCandidates(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -79,16 +81,20 @@ func TestStore_AutoFollowUpCandidates(t *testing.T) {
 	lost := &sunshine.Agency{Name: "Jail", Jurisdiction: "us-ca", Email: "records@jail.example"}
 	require.NoError(t, b.s.CreateAgency(b.ctx, lost))
 	ana, anaCtx := staffOf(t, b.s, b.fx, "ana@ndlon.example")
+	bo, boCtx := staffOf(t, b.s, b.fx, "bo@ndlon.example")
 	mk := func(agency *sunshine.Agency, title string) *sunshine.Request {
 		return b.request(t, agency, title, "2017-03-27")
 	}
 	eligible := mk(a, "Eligible")
 	inFlight := mk(a, "A letter on its way")
 	waiting := mk(a, "Waiting on us")
+	appealed := mk(a, "Under appeal")
+	answered := mk(a, "An email not logged yet")
 	gone := mk(a, "Signed by someone who left")
+	demoted := mk(a, "Signed by someone now a viewer")
 	noEmail := mk(lost, "Agency lost its email")
 	stopped := mk(a, "Stopped")
-	for _, r := range []*sunshine.Request{eligible, inFlight, waiting, noEmail, stopped} {
+	for _, r := range []*sunshine.Request{eligible, inFlight, waiting, appealed, answered, noEmail, stopped} {
 		_, err := b.s.SetAutoFollowUp(b.ctx, r.ID, 14)
 		require.NoError(t, err)
 	}
@@ -96,8 +102,6 @@ func TestStore_AutoFollowUpCandidates(t *testing.T) {
 	require.NoError(t, err)
 	_, err = b.s.SetUserActive(b.ctx, ana.ID, false)
 	require.NoError(t, err)
-	bo, boCtx := staffOf(t, b.s, b.fx, "bo@ndlon.example")
-	demoted := mk(a, "Signed by someone now a viewer")
 	_, err = b.s.SetAutoFollowUp(boCtx, demoted.ID, 14)
 	require.NoError(t, err)
 	_, err = b.s.UpdateUserRole(b.ctx, bo.ID, sunshine.RoleViewer)
@@ -107,6 +111,11 @@ func TestStore_AutoFollowUpCandidates(t *testing.T) {
 	require.NoError(t, err)
 	_, err = b.s.TransitionRequest(b.ctx, waiting.ID, sunshine.TransitionInput{To: sunshine.StatusAwaitingRequester})
 	require.NoError(t, err)
+	_, err = b.s.TransitionRequest(b.ctx, appealed.ID, sunshine.TransitionInput{To: sunshine.StatusAppealed})
+	require.NoError(t, err)
+	_, err = b.s.ReceiveEmail(b.ctx, []string{answered.ReplyToken}, "records@sheriff.example", "Records attached",
+		[]byte("From: records@sheriff.example\r\nSubject: Records attached\r\n\r\nHere they are.\r\n"))
+	require.NoError(t, err)
 	empty := ""
 	_, err = b.s.UpdateAgency(b.ctx, lost.ID, sunshine.AgencyUpdate{Email: &empty})
 	require.NoError(t, err)
@@ -115,8 +124,16 @@ func TestStore_AutoFollowUpCandidates(t *testing.T) {
 	got, err := b.s.AutoFollowUpCandidates(b.ctx)
 	require.NoError(t, err)
 	require.Len(t, got, 1)
-	require.Equal(t, eligible.ID, got[0].RequestID)
-	require.Equal(t, b.fx.Admin.ID, got[0].SignerID)
-	require.Equal(t, 14, got[0].EveryDays)
-	require.Equal(t, b.fx.Org.ID, got[0].OrgID)
+	require.Equal(t, store.AutoFollowUpCandidate{OrgID: b.fx.Org.ID, RequestID: eligible.ID, SignerID: b.fx.Admin.ID}, got[0])
+
+	for r, want := range map[*sunshine.Request]sunshine.FollowUpHold{eligible: "", inFlight: sunshine.HoldLetter,
+		waiting: "", appealed: "", answered: sunshine.HoldUnloggedEmail, gone: sunshine.HoldSigner, demoted: sunshine.HoldSigner,
+		noEmail: sunshine.HoldNoEmail} {
+		a, err := b.s.FindAutoFollowUp(b.ctx, r.ID)
+		require.NoError(t, err)
+		require.Equal(t, want, a.Held, r.Title)
+		if want != "" || r == waiting || r == appealed {
+			require.Nil(t, a.NextOn, "%s: none to come", r.Title)
+		}
+	}
 }

@@ -133,7 +133,12 @@ const DefaultLettersPerHour = 200
 // minutes they fit. Its lock, taken after the requests' (as every caller
 // takes them), makes two at once count each other.
 func (s *Store) withinLetterLimit(ctx context.Context, tx *sqlx.Tx, org string, n int, except string) error {
-	limit := cmp.Or(s.LettersPerHour, DefaultLettersPerHour)
+	return s.withinLimit(ctx, tx, org, n, except, cmp.Or(s.LettersPerHour, DefaultLettersPerHour))
+}
+
+// withinLimit is withinLetterLimit for a limit of the caller's (a share
+// of the organization's).
+func (s *Store) withinLimit(ctx context.Context, tx *sqlx.Tx, org string, n int, except string, limit int) error {
 	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('letter_emails:' || $1))`, org); err != nil {
 		return translate(err, "letter emails")
 	}

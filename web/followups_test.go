@@ -47,6 +47,19 @@ func TestRequestPage_AutoFollowUp(t *testing.T) {
 	require.Equal(t, 7, got.EveryDays)
 	require.Equal(t, b.fx.Admin.ID, got.SignerID)
 
+	// Another person sees who signs them, that changing them makes them
+	// the signer, and what holds them.
+	maria := b.staff("maria@ndlon.example")
+	_, err = b.st.ReceiveEmail(b.fx.Ctx, []string{r.ReplyToken}, "records@sheriff.example", "Records",
+		[]byte("From: records@sheriff.example\r\nSubject: Records\r\n\r\nAttached.\r\n"))
+	require.NoError(t, err)
+	b.login(maria.Email)
+	page = html.UnescapeString(body(b.get("/requests/" + r.ID)))
+	require.Contains(t, page, "signed by Admin of ndlon")
+	require.Contains(t, page, `<p class="hint">Changing them makes you their signer.</p>`)
+	require.Contains(t, page, `<p class="problem">None goes now: an email to the request's reply address waits to be logged (it may be the answer): log it first.</p>`)
+	b.login(b.fx.Admin.Email)
+
 	requireRedirect(t, b.post("/requests/"+r.ID+"/auto_follow_up", url.Values{"every_days": {"30"}}), "/requests/"+r.ID)
 	got, err = b.st.FindAutoFollowUp(b.fx.Ctx, r.ID)
 	require.NoError(t, err)

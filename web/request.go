@@ -1266,22 +1266,22 @@ func (s *Server) loadAutoFollowUp(c *gin.Context, d *requestPageData) error {
 	}
 	d.AutoFollowUp, d.AutoFollowUpEvery = a, autoFollowUpDays
 	every := "14"
-	if a != nil {
+	switch {
+	case a != nil:
 		every = strconv.Itoa(a.EveryDays)
 		for _, u := range d.Users {
 			if u.ID == a.SignerID {
 				d.AutoFollowUpSigner = cmp.Or(u.Name, u.Email)
-				if !u.Active {
-					d.AutoFollowUpWhyNot = d.AutoFollowUpSigner + " is deactivated: turn them on again to sign them yourself."
-				}
 			}
 		}
+		if a.Held != "" {
+			d.AutoFollowUpWhyNot = "None goes now: " + a.Held.Words() + "."
+		}
+	case d.Agency.Email == "":
+		d.AutoFollowUpWhyNot = d.Agency.Name + " has no email address: add one on its page for follow-ups to go."
 	}
 	if sunshine.CheckLetter(d.R, sunshine.LetterFollowUp) == nil {
 		d.AutoFollowUpForm = newReqForm("autofollowup", url.Values{"every_days": {every}})
-	}
-	if d.Agency.Email == "" {
-		d.AutoFollowUpWhyNot = d.Agency.Name + " has no email address: add one on its page for follow-ups to go."
 	}
 	return nil
 }

@@ -71,7 +71,10 @@ func runRemind(args []string, stdout, stderr io.Writer) error {
 	return withStore(func(ctx context.Context, s *store.Store) error {
 		s = store.New(s.DB(), clock)
 		run := func(s *store.Store) error {
-			r := jobs.NewReminders(s, mailer, clock, newLogger(cfg, stderr), jobs.Config{BaseURL: cfg.BaseURL, InboundDomain: cfg.InboundDomain, DryRun: *dry, Connections: cfg.SMTPConnections})
+			// (automatic follow-ups at a pretended time would email
+			// agencies letters dated then)
+			r := jobs.NewReminders(s, mailer, clock, newLogger(cfg, stderr), jobs.Config{BaseURL: cfg.BaseURL, InboundDomain: cfg.InboundDomain,
+				DryRun: *dry, Connections: cfg.SMTPConnections, NoAutoFollowUps: *nowFlag != ""})
 			planned, digests, res, err := r.RunOnce(ctx)
 			if err != nil {
 				return err
