@@ -41,6 +41,8 @@ func TestFollowUpDue(t *testing.T) {
 		{"a draft", base(func(r *Request) { r.Status = StatusDraft }), 7, "2017-03-27", ""},
 		{"closed", base(func(r *Request) { r.Status = StatusDenied }), 7, "2017-03-27", ""},
 		{"under appeal, no decision date", base(func(r *Request) { r.Status = StatusAppealed }), 7, "2017-03-27", ""},
+		{"under appeal, a decision date", base(func(r *Request) { r.Status = StatusAppealed; r.CustomDueOn = d("2017-05-01") }), 7, "2017-03-27", ""},
+		{"in litigation, the court's date", base(func(r *Request) { r.Status = StatusInLitigation; r.CustomDueOn = d("2017-05-01") }), 7, "2017-03-27", ""},
 		{"no deadline (Florida)", &Request{Status: StatusSubmitted, Jurisdiction: "us-fl"}, 7, "2017-03-27", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -58,29 +60,60 @@ func TestFollowUpDue(t *testing.T) {
 	}
 }
 
-// Follow-ups go on weekdays from 9:00 to 17:00 where the agency is.
+// Follow-ups go from 9:00 to 17:00 on the agency's business days, in its
+// time zone: not at the weekend, on its law's holidays or its closure days.
 func TestFollowUpHours(t *testing.T) {
 	t.Parallel()
 	la, err := time.LoadLocation("America/Los_Angeles")
 	require.NoError(t, err)
+	ca := &Request{Jurisdiction: "us-ca", TimeZone: "America/Los_Angeles",
+		Closures: []deadline.Holiday{{Date: deadline.MustParseDate("2017-04-12"), Name: "flood"}}}
+	ny := &Request{Jurisdiction: "us-ny", TimeZone: "America/New_York"}
 	for _, tc := range []struct {
 		when string
-		tz   string
+		r    *Request
 		want bool
 	}{
-		{"2017-04-07 09:00", "America/Los_Angeles", true},
-		{"2017-04-07 08:59", "America/Los_Angeles", false},
-		{"2017-04-07 16:59", "America/Los_Angeles", true},
-		{"2017-04-07 17:00", "America/Los_Angeles", false},
-		{"2017-04-08 10:00", "America/Los_Angeles", false}, // Saturday
-		{"2017-04-09 10:00", "America/Los_Angeles", false}, // Sunday
-		{"2017-04-07 07:00", "America/New_York", true},     // 10:00 in New York
-		{"2017-04-07 14:30", "America/New_York", false},    // 17:30 in New York
+		{"2017-04-07 09:00", ca, true},
+		{"2017-04-07 08:59", ca, false},
+		{"2017-04-07 16:59", ca, true},
+		{"2017-04-07 17:00", ca, false},
+		{"2017-04-08 10:00", ca, false}, // Saturday
+		{"2017-04-09 10:00", ca, false}, // Sunday
+		{"2017-03-31 10:00", ca, false}, // Cesar Chavez Day
+		{"2017-04-12 10:00", ca, false}, // the agency's closure day
+		{"2017-04-07 07:00", ny, true},  // 10:00 in New York
+		{"2017-04-07 14:30", ny, false}, // 17:30 in New York
 	} {
-		t.Run(tc.when+" "+tc.tz, func(t *testing.T) {
+		t.Run(tc.when+" "+tc.r.Jurisdiction, func(t *testing.T) {
 			at, err := time.ParseInLocation("2006-01-02 15:04", tc.when, la)
 			require.NoError(t, err)
-			require.Equal(t, tc.want, FollowUpHours(at, tc.tz))
+			require.Equal(t, tc.want, FollowUpHours(at, tc.r))
+		})
+	}
+}
+
+// The next follow-up is the day it is due, or the next business day of
+// the agency from now on: today while its hours last.
+func TestNextFollowUp(t *testing.T) {
+	t.Parallel()
+	la, err := time.LoadLocation("America/Los_Angeles")
+	require.NoError(t, err)
+	r := &Request{Status: StatusSubmitted, Jurisdiction: "us-ca", TimeZone: "America/Los_Angeles", DueOn: deadline.MustParseDate("2017-03-30")}
+	for _, tc := range []struct {
+		name, now, last, want string
+	}{
+		{"due later", "2017-04-03 10:00", "2017-04-03", "2017-04-10"},
+		{"due on a Saturday: Monday", "2017-04-03 10:00", "2017-04-01", "2017-04-10"}, // (8 Apr)
+		{"due the day after the date, a holiday: the next day", "2017-03-27 10:00", "2017-03-20", "2017-04-03"},
+		{"due already: today", "2017-04-05 10:00", "2017-03-20", "2017-04-05"},
+		{"due already, after hours: tomorrow", "2017-04-05 18:00", "2017-03-20", "2017-04-06"},
+		{"due already, Friday night: Monday", "2017-04-07 18:00", "2017-03-20", "2017-04-10"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			now, err := time.ParseInLocation("2006-01-02 15:04", tc.now, la)
+			require.NoError(t, err)
+			require.Equal(t, tc.want, NextFollowUp(r, 7, deadline.MustParseDate(tc.last), now).String())
 		})
 	}
 }
