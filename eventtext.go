@@ -273,7 +273,7 @@ func (e *Event) Text(clockStops bool, names map[string]string) string {
 			break
 		}
 		every, _ := data["every_days"].(float64)
-		t = "Automatic follow-ups: every " + strconv.Itoa(int(every)) + " days without news once late, signed by " +
+		t = "Automatic follow-ups: every " + strconv.Itoa(int(every)) + " days without news once its date has passed, signed by " +
 			cmp.Or(names[str("signer_id")], "someone")
 	case EventShareChanged:
 		t = cmp.Or(map[string]string{

@@ -135,7 +135,7 @@ func TestAutoFollowUps_OverSMTP(t *testing.T) {
 		}
 	}
 	require.Equal(t, []string{
-		"Automatic follow-ups: every 7 days without news once late, signed by Maria López",
+		"Automatic follow-ups: every 7 days without news once its date has passed, signed by Maria López",
 		"Sent automatically by email from Sunshine to records@fresno-sheriff.example (automatic follow-ups)",
 		"Sent automatically by email from Sunshine to records@fresno-sheriff.example (automatic follow-ups)",
 		"Sent automatically by email from Sunshine to records@fresno-sheriff.example (automatic follow-ups)",

@@ -36,7 +36,7 @@ func TestRequestPage_AutoFollowUp(t *testing.T) {
 
 	loc := requireRedirect(t, b.post("/requests/"+r.ID+"/auto_follow_up", url.Values{"every_days": {"7"}}), "/requests/"+r.ID)
 	page = html.UnescapeString(body(b.get(loc)))
-	require.Contains(t, page, "Automatic follow-ups on: every 7 days without news once the request is late. The next goes on Fri 7 Apr 2017 if nothing comes before.")
+	require.Contains(t, page, "Automatic follow-ups on: every 7 days without news once the request's date has passed. The next goes on Fri 7 Apr 2017 if nothing comes before.")
 	require.Contains(t, page, "<h3>Follow up automatically <span class=\"pill\">on</span></h3>")
 	require.Contains(t, page, "when nothing has gone either way for 7 days, Sunshine emails Sacramento County Sheriff's Department (records@sheriff.example) the")
 	require.Contains(t, page, "signed by Admin of ndlon")

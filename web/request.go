@@ -1318,7 +1318,7 @@ func (s *Server) handleAutoFollowUp(c *gin.Context) {
 		s.actionFailed(c, f, err, set)
 		return
 	}
-	note := fmt.Sprintf("Automatic follow-ups on: every %d days without news once the request is late.", a.EveryDays)
+	note := fmt.Sprintf("Automatic follow-ups on: every %d days without news once the request's date has passed.", a.EveryDays)
 	if a.NextOn != nil {
 		note += " The next goes on " + a.NextOn.Format("Mon 2 Jan 2006") + " if nothing comes before."
 	}
