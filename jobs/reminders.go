@@ -609,6 +609,9 @@ func (j *Reminders) composeMention(ctx context.Context, c store.ClaimedReminder,
 		NoteURL: j.cfg.BaseURL + "/requests/" + r.ID + "#event-" + m.Event.ID, PrefsURL: j.prefsURL()}
 	if r.Status.Open() {
 		d.DueOn = r.FollowOn()
+		if today := r.Today(j.clock.Now()); !d.DueOn.IsZero() && d.DueOn.Before(today) {
+			d.DaysPast = d.DueOn.DaysUntil(today)
+		}
 	}
 	if m.WriterEmail != "" && !strings.EqualFold(m.WriterEmail, user.Email) {
 		msg.ReplyTo = m.WriterEmail

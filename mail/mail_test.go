@@ -865,3 +865,38 @@ func TestDir_Thread(t *testing.T) {
 	errs := m.Send(context.Background(), []mail.Message{msg})
 	require.ErrorContains(t, errs[0], "invalid message ID")
 }
+
+// A note's email says when the request's date passed, and without a
+// writer (a token's note) it names none and invites no reply.
+func TestRenderMention(t *testing.T) {
+	t.Parallel()
+	base := mail.MentionData{RecipientName: "Maria", OrgName: "NDLON", Writer: "Ana Ruiz", Note: "Can you call <them>?",
+		RequestTitle: "ICE communications", AgencyName: "Sheriff", Status: "submitted", DueOn: deadline.MustParseDate("2017-04-06"),
+		NoteURL: "https://sunshine.example/requests/r1#event-e1", PrefsURL: "https://sunshine.example/settings#preferences"}
+	for _, tc := range []struct {
+		name          string
+		mod           func(d *mail.MentionData)
+		subject, text string
+		not           string
+	}{
+		{"due later", func(d *mail.MentionData) {}, "Ana Ruiz mentioned you in a note: ICE communications (Sheriff)",
+			"The request is submitted, due Thu 6 Apr 2017.\n", ", ago"},
+		{"its date passed", func(d *mail.MentionData) { d.DaysPast = 3 }, "Ana Ruiz mentioned you in a note: ICE communications (Sheriff)",
+			"The request is submitted, due Thu 6 Apr 2017, 3 days ago.\n", ""},
+		{"no writer", func(d *mail.MentionData) { d.Writer = "" }, "A note mentions you: ICE communications (Sheriff)",
+			"You are mentioned in a note on \"ICE communications\" (Sheriff)", "Reply to this email"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := base
+			tc.mod(&d)
+			subject, text, html, err := mail.RenderMention(d)
+			require.NoError(t, err)
+			require.Equal(t, tc.subject, subject)
+			require.Contains(t, text, tc.text)
+			require.Contains(t, html, "Can you call &lt;them&gt;?", "escaped")
+			if tc.not != "" {
+				require.NotContains(t, text, tc.not)
+			}
+		})
+	}
+}

@@ -715,6 +715,7 @@ type MentionData struct {
 	AgencyName   string
 	Status       string        // the request's, in words: "acknowledged"
 	DueOn        deadline.Date // the date to follow, zero for none
+	DaysPast     int           // how many days DueOn has passed, 0 if it has not
 	NoteURL      string        // the note in the request's timeline
 	PrefsURL     string
 }
