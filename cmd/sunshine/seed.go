@@ -142,7 +142,7 @@ func seedDemoData(ctx context.Context, s *store.Store, staffID string) error {
 		tags             []string
 		then             []step
 		extend           bool
-		note             string // an internal note
+		note             string // an internal note, for the organizer (a mention: she is emailed it)
 		todo             string // the coordinator's to-do (the demo sign-in's), tomorrow
 	}{
 		{law: "us-ca", title: "All communications with ICE since 20 January 2017", method: sunshine.DeliveryEmail,
@@ -158,7 +158,7 @@ func seedDemoData(ctx context.Context, s *store.Store, staffID string) error {
 		{law: "us-il", title: "Gang database entries shared with ICE", method: sunshine.DeliveryEmail,
 			desc: "Records of data from the CPD gang database shared with ICE.", received: today.AddDays(-6),
 			then: []step{{sunshine.StatusAwaitingRequester, today.AddDays(-2)}},
-			note: "Called the FOIA officer: they want the date range narrowed to 2019 on. Agreed to reply in writing by Friday.",
+			note: "Called the FOIA officer: they want the date range narrowed to 2019 on. Agreed to reply in writing by Friday. Rosa, can you write it?",
 			todo: "Reply to the FOIA officer in writing: narrow the date range to 2019 on"},
 		{law: "us-tx", title: "Operation Lone Star arrest data", method: sunshine.DeliveryEmail,
 			desc: "Arrest records under Operation Lone Star for 2024.", received: today.AddDays(-40),
@@ -187,7 +187,7 @@ func seedDemoData(ctx context.Context, s *store.Store, staffID string) error {
 			}
 		}
 		if d.note != "" {
-			if _, err := s.AddNote(ctx, r.ID, d.note); err != nil {
+			if _, err := s.AddNote(ctx, r.ID, d.note, staffID); err != nil {
 				return fmt.Errorf("demo request %q: %w", d.title, err)
 			}
 		}
