@@ -106,10 +106,7 @@ func (s *Store) FindAutoFollowUp(ctx context.Context, requestID string) (*sunshi
 	var a sunshine.AutoFollowUp
 	err = sqlx.GetContext(ctx, s.q(), &a, `SELECT a.request_id, a.every_days, a.signer_id, a.created_at, a.last_queued_on,
 			COALESCE(`+followUpHold+`, '') AS held
-		FROM auto_follow_ups a
-		JOIN requests r ON r.org_id = a.org_id AND r.id = a.request_id
-		JOIN agencies ag ON ag.org_id = r.org_id AND ag.id = r.agency_id
-		JOIN users u ON u.org_id = a.org_id AND u.id = a.signer_id
+		`+followUpFrom+`
 		WHERE a.org_id = $1 AND a.request_id = $2`, org, r.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
@@ -144,6 +141,13 @@ func lockAutoFollowUp(ctx context.Context, tx *sqlx.Tx, org, requestID string) (
 	}
 	return &a, nil
 }
+
+// followUpFrom is where followUpHold reads: a request's automatic
+// follow-ups a, the request r, its agency ag and their signer u.
+const followUpFrom = `FROM auto_follow_ups a
+	JOIN requests r ON r.org_id = a.org_id AND r.id = a.request_id
+	JOIN agencies ag ON ag.org_id = r.org_id AND ag.id = r.agency_id
+	JOIN users u ON u.org_id = a.org_id AND u.id = a.signer_id`
 
 // followUpHold is what holds a request's automatic follow-ups
 // (sunshine.FollowUpHold), NULL for nothing: SQL over auto_follow_ups a,
@@ -199,10 +203,7 @@ type AutoFollowUpCandidate struct {
 // appeal or in litigation), and nothing holding them (followUpHold).
 func (s *Store) AutoFollowUpCandidates(ctx context.Context) ([]AutoFollowUpCandidate, error) {
 	const q = `SELECT a.org_id, a.request_id, a.signer_id
-		FROM auto_follow_ups a
-		JOIN requests r ON r.org_id = a.org_id AND r.id = a.request_id
-		JOIN agencies ag ON ag.org_id = r.org_id AND ag.id = r.agency_id
-		JOIN users u ON u.org_id = a.org_id AND u.id = a.signer_id
+		` + followUpFrom + `
 		WHERE r.status IN ('submitted', 'acknowledged', 'rolling_production') AND ` + followUpHold + ` IS NULL
 		ORDER BY a.org_id, a.request_id`
 	var out []AutoFollowUpCandidate
@@ -252,10 +253,7 @@ func (s *Store) QueueAutoFollowUp(ctx context.Context, requestID, replyDomain st
 		}
 		var held *string
 		err = sqlx.GetContext(ctx, tx, &held, `SELECT `+followUpHold+`
-			FROM auto_follow_ups a
-			JOIN requests r ON r.org_id = a.org_id AND r.id = a.request_id
-			JOIN agencies ag ON ag.org_id = r.org_id AND ag.id = r.agency_id
-			JOIN users u ON u.org_id = a.org_id AND u.id = a.signer_id
+			`+followUpFrom+`
 			WHERE a.org_id = $1 AND a.request_id = $2`, org, r.ID)
 		if err != nil || held != nil {
 			return translate(err, "automatic follow-ups")
