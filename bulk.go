@@ -14,7 +14,8 @@ const MaxBulkRequests = 100
 
 // BulkChange is one change made to many requests at once (the request
 // list's "Change the selected requests"): assign them, add or remove a
-// tag, watch them, or close them. Each request changed gets the timeline
+// tag, watch them, close them, or turn their automatic follow-ups on or
+// off. Each request changed gets the timeline
 // entry a change of that request alone would get; all change, or none.
 type BulkChange struct {
 	RequestIDs []string
@@ -34,6 +35,9 @@ type BulkChange struct {
 	// are.
 	Close     *Status
 	CloseNote string
+	// AutoFollowUpDays turns the requests' automatic follow-ups on, every
+	// so many days, signed by the caller (AutoFollowUp), or with 0 off.
+	AutoFollowUpDays *int
 }
 
 // MaxCloseNote is how long a bulk change's closing note may be.
@@ -76,6 +80,11 @@ func (b *BulkChange) Validate() error {
 	case chars(b.CloseNote) > MaxCloseNote:
 		errs = append(errs, FieldError{"close_note", fmt.Sprintf("must be at most %d characters", MaxCloseNote)})
 	}
+	if d := b.AutoFollowUpDays; d != nil && *d != 0 {
+		if err := CheckAutoFollowUpDays(*d); err != nil {
+			errs = append(errs, FieldError{"auto_follow_up_days", fmt.Sprintf("must be %d to %d days, or 0 to stop them", MinAutoFollowUpDays, MaxAutoFollowUpDays)})
+		}
+	}
 	badTags := false
 	for _, t := range []struct {
 		field string
@@ -101,8 +110,8 @@ func (b *BulkChange) Validate() error {
 			break
 		}
 	}
-	if b.AssigneeID == nil && len(b.AddTags) == 0 && len(b.RemoveTags) == 0 && b.Watch == nil && b.Close == nil && len(errs) == 0 {
-		errs = append(errs, FieldError{"_", "say what to change: an assignee, a tag to add or remove, watching, or a closed status"})
+	if b.AssigneeID == nil && len(b.AddTags) == 0 && len(b.RemoveTags) == 0 && b.Watch == nil && b.Close == nil && b.AutoFollowUpDays == nil && len(errs) == 0 {
+		errs = append(errs, FieldError{"_", "say what to change: an assignee, a tag to add or remove, watching, a closed status, or automatic follow-ups"})
 	}
 	if len(errs) > 0 {
 		return Invalid(errs...)

@@ -22,12 +22,14 @@ type bulkInput struct {
 	// their timelines.
 	Close     *string `json:"close"`
 	CloseNote string  `json:"close_note"`
+	// AutoFollowUpDays turns automatic follow-ups on (7 to 90), or off (0).
+	AutoFollowUpDays *int `json:"auto_follow_up_days"`
 }
 
 func (in bulkInput) change() (sunshine.BulkChange, error) {
 	var fe fieldErrors
 	ch := sunshine.BulkChange{RequestIDs: in.RequestIDs, AddTags: in.AddTags, RemoveTags: in.RemoveTags, Watch: in.Watch, AssignmentNote: in.AssignmentNote,
-		CloseNote: in.CloseNote}
+		CloseNote: in.CloseNote, AutoFollowUpDays: in.AutoFollowUpDays}
 	if in.Close != nil {
 		to := sunshine.Status(*in.Close)
 		ch.Close = &to

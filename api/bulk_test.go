@@ -100,3 +100,34 @@ func TestRequests_BulkRefused(t *testing.T) {
 		})
 	}
 }
+
+// auto_follow_up_days turns many requests' automatic follow-ups on (or,
+// 0, off); out of bounds names the field, and a request whose agency has
+// no email address refuses the whole change.
+func TestRequests_BulkAutoFollowUps(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	agency := b.call("POST", "/api/v1/agencies", b.token, map[string]any{"name": "Sheriff", "jurisdiction": "us-ca",
+		"email": "records@sheriff.example"})
+	require.Equal(t, http.StatusCreated, agency.status(), agency.rec.Body.String())
+	one, two := b.request(agency.str("id"), "2017-03-27"), b.request(agency.str("id"), "2017-03-27")
+	noEmail := b.request(b.agency("Police", "us-ca"), "2017-03-27")
+
+	r := b.call("POST", "/api/v1/requests/bulk", b.token, map[string]any{"request_ids": []string{one, two}, "auto_follow_up_days": 3})
+	require.Equal(t, http.StatusBadRequest, r.status(), r.rec.Body.String())
+	require.Equal(t, []string{"auto_follow_up_days"}, r.fieldErrors())
+	r = b.call("POST", "/api/v1/requests/bulk", b.token, map[string]any{"request_ids": []string{one, noEmail}, "auto_follow_up_days": 14})
+	require.Equal(t, http.StatusConflict, r.status(), r.rec.Body.String())
+	require.False(t, b.call("GET", "/api/v1/requests/"+one+"/auto_follow_up", b.token, nil).body["on"].(bool), "nothing changed")
+
+	r = b.call("POST", "/api/v1/requests/bulk", b.token, map[string]any{"request_ids": []string{one, two}, "auto_follow_up_days": 14})
+	require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
+	require.ElementsMatch(t, []any{one, two}, r.body["changed"])
+	for _, id := range []string{one, two} {
+		got := b.call("GET", "/api/v1/requests/"+id+"/auto_follow_up", b.token, nil)
+		require.Equal(t, float64(14), got.body["every_days"])
+	}
+	r = b.call("POST", "/api/v1/requests/bulk", b.token, map[string]any{"request_ids": []string{one}, "auto_follow_up_days": 0})
+	require.Equal(t, http.StatusOK, r.status(), r.rec.Body.String())
+	require.False(t, b.call("GET", "/api/v1/requests/"+one+"/auto_follow_up", b.token, nil).body["on"].(bool))
+}

@@ -36,35 +36,55 @@ func (s *Store) SetAutoFollowUp(ctx context.Context, requestID string, everyDays
 		if err != nil {
 			return err
 		}
-		if err := sunshine.CheckLetter(r, sunshine.LetterFollowUp); err != nil {
-			return err
-		}
-		var email string
-		if err := sqlx.GetContext(ctx, tx, &email, `SELECT email FROM agencies WHERE org_id = $1 AND id = $2`, org, r.AgencyID); err != nil {
-			return translate(err, "agency")
-		}
-		if email == "" {
-			return sunshine.Errorf(sunshine.EConflict, "the agency, %s, has no email address to send follow-ups to: add one on its page first", r.AgencyName)
-		}
-		was, err := lockAutoFollowUp(ctx, tx, org, r.ID)
-		if err != nil {
-			return err
-		}
-		if was != nil && was.EveryDays == everyDays && was.SignerID == *signer {
-			return nil
-		}
-		const q = `INSERT INTO auto_follow_ups (request_id, org_id, every_days, signer_id) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (request_id) DO UPDATE SET every_days = EXCLUDED.every_days, signer_id = EXCLUDED.signer_id`
-		if _, err := tx.ExecContext(ctx, q, r.ID, org, everyDays, *signer); err != nil {
-			return translate(err, "automatic follow-ups")
-		}
-		return addEvent(ctx, tx, r, sunshine.EventAutoFollowUpChanged, deadline.Date{}, "",
-			map[string]any{"every_days": everyDays, "signer_id": *signer})
+		_, err = s.setAutoFollowUp(ctx, tx, r, everyDays, *signer)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return s.FindAutoFollowUp(ctx, requestID)
+}
+
+// setAutoFollowUp turns r's automatic follow-ups on (or changes them),
+// signed by signer, r locked in tx; false when they were so already.
+func (s *Store) setAutoFollowUp(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, everyDays int, signer string) (bool, error) {
+	if err := sunshine.CheckLetter(r, sunshine.LetterFollowUp); err != nil {
+		return false, err
+	}
+	var email string
+	if err := sqlx.GetContext(ctx, tx, &email, `SELECT email FROM agencies WHERE org_id = $1 AND id = $2`, r.OrgID, r.AgencyID); err != nil {
+		return false, translate(err, "agency")
+	}
+	if email == "" {
+		return false, sunshine.Errorf(sunshine.EConflict, "the agency, %s, has no email address to send follow-ups to: add one on its page first", r.AgencyName)
+	}
+	was, err := lockAutoFollowUp(ctx, tx, r.OrgID, r.ID)
+	if err != nil {
+		return false, err
+	}
+	if was != nil && was.EveryDays == everyDays && was.SignerID == signer {
+		return false, nil
+	}
+	const q = `INSERT INTO auto_follow_ups (request_id, org_id, every_days, signer_id) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (request_id) DO UPDATE SET every_days = EXCLUDED.every_days, signer_id = EXCLUDED.signer_id`
+	if _, err := tx.ExecContext(ctx, q, r.ID, r.OrgID, everyDays, signer); err != nil {
+		return false, translate(err, "automatic follow-ups")
+	}
+	return true, addEvent(ctx, tx, r, sunshine.EventAutoFollowUpChanged, deadline.Date{}, "",
+		map[string]any{"every_days": everyDays, "signer_id": signer})
+}
+
+// stopAutoFollowUp turns r's automatic follow-ups off, r locked in tx;
+// false when they were off.
+func stopAutoFollowUp(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request) (bool, error) {
+	res, err := tx.ExecContext(ctx, `DELETE FROM auto_follow_ups WHERE org_id = $1 AND request_id = $2`, r.OrgID, r.ID)
+	if err != nil {
+		return false, translate(err, "automatic follow-ups")
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return false, nil
+	}
+	return true, addEvent(ctx, tx, r, sunshine.EventAutoFollowUpChanged, deadline.Date{}, "", map[string]any{"stopped": true})
 }
 
 // StopAutoFollowUp turns a request's automatic follow-ups off (an
@@ -80,14 +100,8 @@ func (s *Store) StopAutoFollowUp(ctx context.Context, requestID string) error {
 		if err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `DELETE FROM auto_follow_ups WHERE org_id = $1 AND request_id = $2`, org, r.ID)
-		if err != nil {
-			return translate(err, "automatic follow-ups")
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return nil
-		}
-		return addEvent(ctx, tx, r, sunshine.EventAutoFollowUpChanged, deadline.Date{}, "", map[string]any{"stopped": true})
+		_, err = stopAutoFollowUp(ctx, tx, r)
+		return err
 	})
 }
 

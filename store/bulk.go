@@ -84,6 +84,22 @@ func (s *Store) changeOne(ctx context.Context, tx *sqlx.Tx, p sunshine.Principal
 		}
 		changed = true
 	}
+	if d := ch.AutoFollowUpDays; d != nil {
+		var did bool
+		var err error
+		switch {
+		case *d == 0:
+			did, err = stopAutoFollowUp(ctx, tx, r)
+		case p.UserID == "":
+			err = sunshine.Errorf(sunshine.EForbidden, "automatic follow-ups are signed by a person: sign in as one")
+		default:
+			did, err = s.setAutoFollowUp(ctx, tx, r, *d, p.UserID)
+		}
+		if err != nil {
+			return false, err
+		}
+		changed = changed || did
+	}
 	if ch.Watch != nil {
 		watched, err := watchIn(ctx, tx, p, r.ID, *ch.Watch)
 		if err != nil {
@@ -110,6 +126,8 @@ func inRequest(r *sunshine.Request, err error) error {
 			f.Field = "add_tags"
 		case "to", "effective_on":
 			f.Field = "close"
+		case "every_days":
+			f.Field = "auto_follow_up_days"
 		}
 		out.Fields[i] = sunshine.FieldError{Field: f.Field, Message: fmt.Sprintf("“%s”: %s", r.Title, f.Message)}
 	}

@@ -182,3 +182,48 @@ func TestStore_ChangeRequestsClose(t *testing.T) {
 		require.Equal(t, "The campaign ended.", last.Note)
 	}
 }
+
+// Many requests' automatic follow-ups turn on together, signed by the
+// caller, or off; one that takes none (its agency without an email
+// address, or closed) refuses them all, naming it; those so already are
+// unchanged.
+func TestStore_ChangeRequestsAutoFollowUps(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	a := &sunshine.Agency{Name: "Sheriff", Jurisdiction: "us-ca", Email: "records@sheriff.example"}
+	require.NoError(t, b.s.CreateAgency(b.ctx, a))
+	one := b.request(t, a, "Booking records", "2017-03-27")
+	two := b.request(t, a, "Jail contracts", "2017-03-27")
+	noEmail := b.request(t, b.agency(t, "Police", "us-ca"), "Arrests", "2017-03-27")
+	every := func(n int) *int { return &n }
+
+	_, err := b.s.ChangeRequests(b.ctx, sunshine.BulkChange{RequestIDs: []string{one.ID, noEmail.ID}, AutoFollowUpDays: every(14)})
+	require.Equal(t, sunshine.EConflict, sunshine.ErrorCode(err), "%v", err)
+	require.Contains(t, sunshine.ErrorMessage(err), "“Arrests”")
+	got, err := b.s.FindAutoFollowUp(b.ctx, one.ID)
+	require.NoError(t, err)
+	require.Nil(t, got, "nothing changed")
+	_, err = b.s.ChangeRequests(b.ctx, sunshine.BulkChange{RequestIDs: []string{one.ID}, AutoFollowUpDays: every(5)})
+	requireField(t, err, sunshine.EInvalid, "auto_follow_up_days")
+
+	_, err = b.s.SetAutoFollowUp(b.ctx, two.ID, 30)
+	require.NoError(t, err)
+	res, err := b.s.ChangeRequests(b.ctx, sunshine.BulkChange{RequestIDs: []string{one.ID, two.ID}, AutoFollowUpDays: every(30)})
+	require.NoError(t, err)
+	require.Equal(t, []string{one.ID}, res.Changed)
+	require.Equal(t, []string{two.ID}, res.Unchanged, "so already")
+	for _, r := range []*sunshine.Request{one, two} {
+		got, err := b.s.FindAutoFollowUp(b.ctx, r.ID)
+		require.NoError(t, err)
+		require.Equal(t, 30, got.EveryDays)
+		require.Equal(t, b.fx.Admin.ID, got.SignerID)
+	}
+
+	res, err = b.s.ChangeRequests(b.ctx, sunshine.BulkChange{RequestIDs: []string{one.ID, two.ID, noEmail.ID}, AutoFollowUpDays: every(0)})
+	require.NoError(t, err)
+	require.ElementsMatch(t, []string{one.ID, two.ID}, res.Changed)
+	require.Equal(t, []string{noEmail.ID}, res.Unchanged, "had none")
+	got, err = b.s.FindAutoFollowUp(b.ctx, one.ID)
+	require.NoError(t, err)
+	require.Nil(t, got)
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -46,6 +47,16 @@ func (s *Server) handleBulk(c *gin.Context) {
 	case "close":
 		to := sunshine.Status(f.V("close"))
 		ch.Close, ch.CloseNote = &to, strings.TrimSpace(f.V("close_note"))
+	case "follow_up":
+		days, err := strconv.Atoi(f.V("every_days"))
+		if err != nil || days == 0 {
+			f.Errors["every_days"] = "choose how many days without news between follow-ups"
+			break
+		}
+		ch.AutoFollowUpDays = &days
+	case "no_follow_up":
+		off := 0
+		ch.AutoFollowUpDays = &off
 	default:
 		f.Errors["action"] = "choose what to change"
 	}
@@ -84,10 +95,10 @@ func (s *Server) bulkFailed(c *gin.Context, f *reqForm, err error) {
 		s.fail(c, err)
 		return
 	}
-	for _, field := range []string{"add_tags", "remove_tags"} {
+	for field, as := range map[string]string{"add_tags": "tag", "remove_tags": "tag", "auto_follow_up_days": "every_days"} {
 		if msg, ok := f.Errors[field]; ok {
 			delete(f.Errors, field)
-			f.Errors["tag"] = msg
+			f.Errors[as] = msg
 		}
 	}
 	s.showRequestList(c, status, f)
@@ -119,6 +130,12 @@ func (s *Server) bulkNote(ctx context.Context, action, tag string, ch sunshine.B
 	case "close":
 		st := strings.ReplaceAll(string(*ch.Close), "_", " ")
 		done, already = fmt.Sprintf("%s closed as %s.", count(n, "request"), st), fmt.Sprintf("%s %s already.", wasWere(same), st)
+	case "follow_up":
+		done = fmt.Sprintf("Automatic follow-ups on for %s: every %d days without news once their date has passed, signed by you.",
+			count(n, "request"), *ch.AutoFollowUpDays)
+		already = fmt.Sprintf("%s so already.", wasWere(same))
+	case "no_follow_up":
+		done, already = fmt.Sprintf("Automatic follow-ups stopped for %s.", count(n, "request")), fmt.Sprintf("%d had none.", same)
 	}
 	if n == 0 {
 		done = "Nothing changed."

@@ -146,3 +146,38 @@ func TestRequestList_BulkRefused(t *testing.T) {
 		})
 	}
 }
+
+// "Follow them up automatically" turns the ticked requests' automatic
+// follow-ups on, signed by whoever did it, every so many days; "Stop
+// following them up automatically" turns them off.
+func TestRequestList_BulkAutoFollowUps(t *testing.T) {
+	t.Parallel()
+	b, reqs, _ := bulkFixture(t)
+	page := body(b.get("/requests"))
+	require.Contains(t, page, `<option value="follow_up" >Follow them up automatically…</option>`)
+	require.Contains(t, page, `<option value="14" selected>14 days without news</option>`)
+
+	rec := b.post("/requests/bulk", url.Values{"id": {reqs[0].ID, reqs[1].ID}, "action": {"follow_up"}, "every_days": {"21"}})
+	requireRedirect(t, rec, "/requests")
+	require.Contains(t, html.UnescapeString(body(b.get("/requests"))),
+		"Automatic follow-ups on for 2 requests: every 21 days without news once their date has passed, signed by you.")
+	for i, r := range reqs {
+		got, err := b.st.FindAutoFollowUp(b.fx.Ctx, r.ID)
+		require.NoError(t, err)
+		if i < 2 {
+			require.Equal(t, 21, got.EveryDays, r.Title)
+		} else {
+			require.Nil(t, got, r.Title)
+		}
+	}
+
+	rec = b.post("/requests/bulk", url.Values{"id": {reqs[0].ID}, "action": {"follow_up"}, "every_days": {"3"}})
+	require.Equal(t, http.StatusBadRequest, rec.Code)
+	require.Regexp(t, `<p class="field-error" id="bulk-every-days-error">[^<]*must be 7 to 90 days`, body(rec))
+
+	requireRedirect(t, b.post("/requests/bulk", url.Values{"id": {reqs[0].ID, reqs[2].ID}, "action": {"no_follow_up"}}), "/requests")
+	require.Contains(t, html.UnescapeString(body(b.get("/requests"))), "Automatic follow-ups stopped for 1 request. 1 had none.")
+	got, err := b.st.FindAutoFollowUp(b.fx.Ctx, reqs[0].ID)
+	require.NoError(t, err)
+	require.Nil(t, got)
+}

@@ -57,7 +57,7 @@ var formLabels = map[string]map[string]string{
 	"custom":   {"date": "Date", "reason": "Reason"},
 	"assign":   {"assignee_id": "Assignee"},
 	"bulk": {"request_ids": "Requests", "action": "Change", "assignee_id": "Assign them to", "tag": "Tag",
-		"close": "Close them as", "close_note": "Why"},
+		"close": "Close them as", "close_note": "Why", "every_days": "Every"},
 	"note":         {"text": "Note", "mention_ids": "Email it to"},
 	"autofollowup": {"every_days": "Every"},
 	"todo":         {"text": "To do", "due_on": "By", "assignee_id": "For"},

@@ -219,6 +219,8 @@ type requestListData struct {
 	BulkAction string
 	Assignable []dashOption      // its assignee choices: the active users
 	Closing    []sunshine.Status // its closed statuses to choose from
+	// FollowUpEvery are the automatic follow-ups' periods offered, in days.
+	FollowUpEvery []string
 }
 
 // Selected marks a row's checkbox ticked when the bulk form came back
@@ -252,9 +254,9 @@ func (s *Server) showRequestList(c *gin.Context, status int, bulk *reqForm) {
 		d.CanWrite = p.Role.CanWrite()
 	}
 	if d.CanWrite {
-		d.Bulk, d.BulkAction, d.Closing = bulk, "/requests/bulk", sunshine.ClosedStatuses
+		d.Bulk, d.BulkAction, d.Closing, d.FollowUpEvery = bulk, "/requests/bulk", sunshine.ClosedStatuses, autoFollowUpDays
 		if d.Bulk == nil {
-			d.Bulk = newReqForm("bulk", nil)
+			d.Bulk = newReqForm("bulk", url.Values{"every_days": {"14"}})
 		}
 		if q := c.Request.URL.RawQuery; q != "" {
 			d.BulkAction += "?" + q
