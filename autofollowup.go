@@ -1,6 +1,7 @@
 package sunshine
 
 import (
+	"slices"
 	"time"
 
 	"github.com/sunshine-records/sunshine/deadline"
@@ -17,8 +18,6 @@ type AutoFollowUp struct {
 	EveryDays int       `db:"every_days" json:"every_days"`
 	SignerID  string    `db:"signer_id" json:"signer_id"`
 	CreatedAt time.Time `db:"created_at" json:"created_at"`
-	// LastQueuedOn is the day (the agency's) the last was queued.
-	LastQueuedOn *deadline.Date `db:"last_queued_on" json:"-"`
 	// NextOn is the day the next follow-up goes if nothing changes; nil
 	// while none is due (the request not late, with no date to follow,
 	// waiting on us, under appeal) or while Held.
@@ -126,22 +125,25 @@ func NextFollowUp(r *Request, every int, lastExchange deadline.Date, now time.Ti
 	}
 	for range 60 { // (a law's holidays and closures never run two months)
 		if agencyWorks(r, day) {
-			break
+			return day
 		}
 		day = day.AddDays(1)
 	}
-	return day
+	return deadline.Date{}
 }
 
 // agencyWorks reports whether day is a business day of r's agency: not a
-// weekend, a holiday of its law, or one of its closure days (a weekday,
-// for a law the engine does not know).
+// weekend, a holiday of its law, or one of its closure days. A law with no
+// holiday calendar (one that sets no statutory date), or none for day's
+// year, leaves weekdays that are not closure days.
 func agencyWorks(r *Request, day deadline.Date) bool {
-	j, err := deadline.Lookup(r.Jurisdiction)
-	if err != nil {
-		wd := day.Weekday()
-		return wd != time.Saturday && wd != time.Sunday
+	if j, err := deadline.Lookup(r.Jurisdiction); err == nil {
+		if next, err := j.AddBusinessDays(day.AddDays(-1), 1, r.Closures...); err == nil {
+			return next == day
+		}
 	}
-	next, err := j.AddBusinessDays(day.AddDays(-1), 1, r.Closures...)
-	return err == nil && next == day
+	if wd := day.Weekday(); wd == time.Saturday || wd == time.Sunday {
+		return false
+	}
+	return !slices.ContainsFunc(r.Closures, func(c deadline.Holiday) bool { return c.Date == day })
 }

@@ -69,6 +69,10 @@ func TestFollowUpHours(t *testing.T) {
 	ca := &Request{Jurisdiction: "us-ca", TimeZone: "America/Los_Angeles",
 		Closures: []deadline.Holiday{{Date: deadline.MustParseDate("2017-04-12"), Name: "flood"}}}
 	ny := &Request{Jurisdiction: "us-ny", TimeZone: "America/New_York"}
+	// Florida sets no statutory date: no holiday calendar, weekdays but
+	// the agency's closure days.
+	fl := &Request{Jurisdiction: "us-fl", TimeZone: "America/New_York",
+		Closures: []deadline.Holiday{{Date: deadline.MustParseDate("2017-04-11"), Name: "storm"}}}
 	for _, tc := range []struct {
 		when string
 		r    *Request
@@ -84,6 +88,9 @@ func TestFollowUpHours(t *testing.T) {
 		{"2017-04-12 10:00", ca, false}, // the agency's closure day
 		{"2017-04-07 07:00", ny, true},  // 10:00 in New York
 		{"2017-04-07 14:30", ny, false}, // 17:30 in New York
+		{"2017-04-10 07:00", fl, true},  // Monday 10:00 in Miami
+		{"2017-04-08 07:00", fl, false}, // Saturday
+		{"2017-04-11 07:00", fl, false}, // the agency's closure day
 	} {
 		t.Run(tc.when+" "+tc.r.Jurisdiction, func(t *testing.T) {
 			at, err := time.ParseInLocation("2006-01-02 15:04", tc.when, la)
@@ -116,4 +123,9 @@ func TestNextFollowUp(t *testing.T) {
 			require.Equal(t, tc.want, NextFollowUp(r, 7, deadline.MustParseDate(tc.last), now).String())
 		})
 	}
+	// A law with no statutory date, followed by a date agreed: a weekday.
+	fl := &Request{Status: StatusAcknowledged, Jurisdiction: "us-fl", TimeZone: "America/New_York", CustomDueOn: deadline.MustParseDate("2017-04-07")}
+	now, err := time.ParseInLocation("2006-01-02 15:04", "2017-04-07 12:00", la)
+	require.NoError(t, err)
+	require.Equal(t, "2017-04-10", NextFollowUp(fl, 7, deadline.MustParseDate("2017-03-01"), now).String(), "Saturday the 8th: Monday")
 }

@@ -81,8 +81,11 @@ func (b *BulkChange) Validate() error {
 		errs = append(errs, FieldError{"close_note", fmt.Sprintf("must be at most %d characters", MaxCloseNote)})
 	}
 	if d := b.AutoFollowUpDays; d != nil && *d != 0 {
-		if err := CheckAutoFollowUpDays(*d); err != nil {
+		switch {
+		case CheckAutoFollowUpDays(*d) != nil:
 			errs = append(errs, FieldError{"auto_follow_up_days", fmt.Sprintf("must be %d to %d days, or 0 to stop them", MinAutoFollowUpDays, MaxAutoFollowUpDays)})
+		case b.Close != nil:
+			errs = append(errs, FieldError{"auto_follow_up_days", "a closed request takes no follow-up: close them, or follow them up"})
 		}
 	}
 	badTags := false

@@ -91,7 +91,7 @@ func TestAutoFollowUps_OverSMTP(t *testing.T) {
 	raw := "From: Records Unit <records@fresno-sheriff.example>\r\nSubject: Re: Jail contracts\r\n\r\nWe are still looking.\r\n"
 	got, err := b.st.ReceiveEmail(ctx, []string{req.ReplyToken}, "records@fresno-sheriff.example", "Re: Jail contracts", []byte(raw))
 	require.NoError(t, err)
-	require.Zero(t, run("2017-05-01 10:00", true), "7 days after the last follow-up, but an email waits to be logged")
+	require.Zero(t, run("2017-05-01 10:00", true), "7 days after the last follow-up, but 4 after the agency's email")
 	require.Zero(t, run("2017-05-04 10:00", true), "still not logged")
 	_, _, err = b.st.CreateCommunication(b.fx.Ctx, req.ID, sunshine.CommunicationInput{Communication: sunshine.Communication{
 		Direction: sunshine.DirectionIn, Channel: "email", Kind: sunshine.KindOther, OccurredOn: deadline.MustParseDate("2017-04-27"),
@@ -183,6 +183,12 @@ func TestAutoFollowUps_Cancelled(t *testing.T) {
 	_, err = b.st.CancelLetterEmail(b.fx.Ctx, letters[0].ID)
 	require.NoError(t, err)
 	require.Zero(t, run("2017-04-07 10:15"), "cancelled: not queued again")
+	_, err = b.st.SetAutoFollowUp(b.fx.Ctx, req.ID, 14)
+	require.NoError(t, err)
+	require.NoError(t, b.st.StopAutoFollowUp(b.fx.Ctx, req.ID))
+	_, err = b.st.SetAutoFollowUp(b.fx.Ctx, req.ID, 7)
+	require.NoError(t, err)
+	require.Zero(t, run("2017-04-07 10:30"), "stopped and on again: still not queued again")
 	require.Zero(t, run("2017-04-13 10:00"))
 	require.Equal(t, 1, run("2017-04-14 10:00"), "7 days after the cancelled one")
 }

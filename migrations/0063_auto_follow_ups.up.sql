@@ -8,13 +8,11 @@ CREATE TABLE auto_follow_ups (
     every_days integer NOT NULL CHECK (every_days BETWEEN 7 AND 90),
     signer_id  uuid NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now(),
-    -- The day (the agency's) the last one was queued: an exchange, even
-    -- when the letter was cancelled, or went and could not be logged.
-    last_queued_on date,
     FOREIGN KEY (org_id, request_id) REFERENCES requests (org_id, id),
     FOREIGN KEY (org_id, signer_id) REFERENCES users (org_id, id)
 );
 
 -- A letter email queued by the automatic follow-ups rather than by a
--- person (its sender_id is their signer): the timeline says so.
+-- person (its sender_id is their signer): the timeline says so, and its
+-- day is an exchange with the agency even if it was cancelled.
 ALTER TABLE letter_emails ADD COLUMN automatic boolean NOT NULL DEFAULT false;

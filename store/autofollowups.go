@@ -118,7 +118,7 @@ func (s *Store) FindAutoFollowUp(ctx context.Context, requestID string) (*sunshi
 		return nil, err
 	}
 	var a sunshine.AutoFollowUp
-	err = sqlx.GetContext(ctx, s.q(), &a, `SELECT a.request_id, a.every_days, a.signer_id, a.created_at, a.last_queued_on,
+	err = sqlx.GetContext(ctx, s.q(), &a, `SELECT a.request_id, a.every_days, a.signer_id, a.created_at,
 			COALESCE(`+followUpHold+`, '') AS held
 		`+followUpFrom+`
 		WHERE a.org_id = $1 AND a.request_id = $2`, org, r.ID)
@@ -131,7 +131,7 @@ func (s *Store) FindAutoFollowUp(ctx context.Context, requestID string) (*sunshi
 	if a.Held != "" {
 		return &a, nil
 	}
-	last, err := lastExchange(ctx, s.q(), r, a.LastQueuedOn)
+	last, err := lastExchange(ctx, s.q(), r)
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +145,7 @@ func (s *Store) FindAutoFollowUp(ctx context.Context, requestID string) (*sunshi
 // nil when they are off.
 func lockAutoFollowUp(ctx context.Context, tx *sqlx.Tx, org, requestID string) (*sunshine.AutoFollowUp, error) {
 	var a sunshine.AutoFollowUp
-	err := sqlx.GetContext(ctx, tx, &a, `SELECT request_id, every_days, signer_id, created_at, last_queued_on FROM auto_follow_ups
+	err := sqlx.GetContext(ctx, tx, &a, `SELECT request_id, every_days, signer_id, created_at FROM auto_follow_ups
 		WHERE org_id = $1 AND request_id = $2 FOR UPDATE`, org, requestID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
@@ -173,35 +173,40 @@ const followUpHold = `CASE
 	WHEN EXISTS (SELECT 1 FROM documents d WHERE d.org_id = r.org_id AND d.request_id = r.id AND ` + unloggedEmail + `) THEN 'unlogged_email'
 	END`
 
-// lastExchange is the day of r's latest exchange with its agency: its
-// latest communication either way, email to its reply address (logged
-// or not; not a bounce) or automatic follow-up queued (queued: even one
-// cancelled, or sent and not logged, is one); the day it was sent
-// (received, when that is all it says) when there is none.
-func lastExchange(ctx context.Context, q sqlx.QueryerContext, r *sunshine.Request, queued *deadline.Date) (deadline.Date, error) {
+// lastExchange is the day of r's latest exchange with its agency: the
+// day it was sent (received, when that is all it says), its latest
+// communication either way, email to its reply address (logged or not;
+// not a bounce), letter emailed, or automatic follow-up queued (even one
+// cancelled, or sent and not logged: a round skipped, never one sent
+// twice, however often they are stopped and turned on again).
+func lastExchange(ctx context.Context, q sqlx.QueryerContext, r *sunshine.Request) (deadline.Date, error) {
 	var row struct {
-		Logged   *deadline.Date `db:"logged"`
-		Received *time.Time     `db:"received"`
+		Logged *deadline.Date `db:"logged"`
+		// (timestamps: each a day where the agency is)
+		Received *time.Time `db:"received"`
+		Letter   *time.Time `db:"letter"`
 	}
 	err := sqlx.GetContext(ctx, q, &row, `SELECT
 			(SELECT max(occurred_on) FROM communications WHERE org_id = $1 AND request_id = $2) AS logged,
 			(SELECT max(created_at) FROM documents d WHERE d.org_id = $1 AND d.request_id = $2
-				AND d.received_from IS NOT NULL AND d.deleted_at IS NULL AND NOT d.bounce) AS received`, r.OrgID, r.ID)
+				AND d.received_from IS NOT NULL AND d.deleted_at IS NULL AND NOT d.bounce) AS received,
+			(SELECT max(queued_at) FROM letter_emails e WHERE e.org_id = $1 AND e.request_id = $2
+				AND (e.automatic OR e.status = 'sent')) AS letter`, r.OrgID, r.ID)
 	if err != nil {
 		return deadline.Date{}, translate(err, "communications")
 	}
-	var last deadline.Date
-	for _, d := range []*deadline.Date{row.Logged, queued} {
-		if d != nil && d.After(last) {
-			last = *d
+	last := cmp.Or(r.SentOn, r.ReceivedOn)
+	if row.Logged != nil && row.Logged.After(last) {
+		last = *row.Logged
+	}
+	for _, at := range []*time.Time{row.Received, row.Letter} {
+		if at != nil {
+			if day := r.Today(*at); day.After(last) {
+				last = day
+			}
 		}
 	}
-	if row.Received != nil {
-		if day := r.Today(*row.Received); day.After(last) {
-			last = day
-		}
-	}
-	return cmp.Or(last, r.SentOn, r.ReceivedOn), nil
+	return last, nil
 }
 
 // AutoFollowUpCandidate is a request whose automatic follow-ups may owe a
@@ -235,8 +240,8 @@ const AutoLettersShare = 2
 // QueueAutoFollowUp queues the follow-up letter of a request whose
 // automatic follow-ups owe one at the store's now, signed by the person
 // signed in (ctx: their signer's), as they would from the letter page
-// (a blind copy to them), and notes the day it was queued: that is the
-// last exchange from then on, even if the letter is cancelled. It decides
+// (a blind copy to them): the day it is queued is the last exchange from
+// then on, even if the letter is cancelled (lastExchange). It decides
 // under the request's lock, on what the request, its follow-ups and its
 // exchanges are then, so two planners never queue two: false when none is
 // owed (not late, held, outside the agency's hours, turned off or signed
@@ -273,7 +278,7 @@ func (s *Store) QueueAutoFollowUp(ctx context.Context, requestID, replyDomain st
 			return translate(err, "automatic follow-ups")
 		}
 		now := s.clock.Now()
-		last, err := lastExchange(ctx, tx, r, a.LastQueuedOn)
+		last, err := lastExchange(ctx, tx, r)
 		if err != nil {
 			return err
 		}
@@ -285,7 +290,7 @@ func (s *Store) QueueAutoFollowUp(ctx context.Context, requestID, replyDomain st
 		if err := s.withinLimit(ctx, tx, org, 1, "", limit); err != nil {
 			return err
 		}
-		if in.Agency, err = s.FindAgencyByID(ctx, r.AgencyID); err != nil { // (its address as it is now)
+		if in.Agency, err = findAgency(ctx, tx, org, r.AgencyID); err != nil { // (its address as it is now)
 			return err
 		}
 		in.Request, in.Kind, in.ReplyDomain = r, sunshine.LetterFollowUp, replyDomain
@@ -294,9 +299,6 @@ func (s *Store) QueueAutoFollowUp(ctx context.Context, requestID, replyDomain st
 			CopySender: true, ToParty: l.To, FromParty: l.From, Subject: l.Subject, Body: l.Body, Automatic: true})
 		if err != nil {
 			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE auto_follow_ups SET last_queued_on = $2 WHERE request_id = $1`, r.ID, today); err != nil {
-			return translate(err, "automatic follow-ups")
 		}
 		queued = true
 		return nil

@@ -205,6 +205,9 @@ func TestStore_ChangeRequestsAutoFollowUps(t *testing.T) {
 	require.Nil(t, got, "nothing changed")
 	_, err = b.s.ChangeRequests(b.ctx, sunshine.BulkChange{RequestIDs: []string{one.ID}, AutoFollowUpDays: every(5)})
 	requireField(t, err, sunshine.EInvalid, "auto_follow_up_days")
+	withdrawn := sunshine.StatusWithdrawn
+	_, err = b.s.ChangeRequests(b.ctx, sunshine.BulkChange{RequestIDs: []string{one.ID}, AutoFollowUpDays: every(14), Close: &withdrawn})
+	requireField(t, err, sunshine.EInvalid, "auto_follow_up_days")
 
 	_, err = b.s.SetAutoFollowUp(b.ctx, two.ID, 30)
 	require.NoError(t, err)
