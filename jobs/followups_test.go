@@ -194,8 +194,8 @@ func TestAutoFollowUps_Cancelled(t *testing.T) {
 }
 
 // None goes on the agency's holidays and closure days, nor under appeal
-// or in litigation (even with a custom date), nor once the request is
-// closed.
+// or in litigation (even with a custom date); closing the request stops
+// them, saying so in its timeline.
 func TestAutoFollowUps_NotThen(t *testing.T) {
 	t.Parallel()
 	b, req, _, run := fresno(t)
@@ -207,6 +207,15 @@ func TestAutoFollowUps_NotThen(t *testing.T) {
 	_, err = b.st.TransitionRequest(b.fx.Ctx, req.ID, sunshine.TransitionInput{To: sunshine.StatusDenied})
 	require.NoError(t, err)
 	require.Zero(t, run("2017-05-31 10:00"), "closed")
+	on, err := b.st.FindAutoFollowUp(b.fx.Ctx, req.ID)
+	require.NoError(t, err)
+	require.Nil(t, on, "closing stopped them")
+	events, _, err := b.st.FindEvents(b.fx.Ctx, req.ID, store.All, "")
+	require.NoError(t, err)
+	last := events[len(events)-1]
+	require.Equal(t, "Automatic follow-ups stopped. The request is closed", last.Text(false, nil))
+	_, err = b.st.SetAutoFollowUp(b.fx.Ctx, req.ID, 7)
+	require.Equal(t, sunshine.EConflict, sunshine.ErrorCode(err), "a closed request takes none")
 	_, err = b.st.TransitionRequest(b.fx.Ctx, req.ID, sunshine.TransitionInput{To: sunshine.StatusInLitigation})
 	require.NoError(t, err)
 	_, err = b.st.SetCustomDueOn(b.fx.Ctx, req.ID, deadline.MustParseDate("2017-05-01"), "the court's date")

@@ -74,9 +74,10 @@ func (s *Store) setAutoFollowUp(ctx context.Context, tx *sqlx.Tx, r *sunshine.Re
 		map[string]any{"every_days": everyDays, "signer_id": signer})
 }
 
-// stopAutoFollowUp turns r's automatic follow-ups off, r locked in tx;
-// false when they were off.
-func stopAutoFollowUp(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request) (bool, error) {
+// stopAutoFollowUp turns r's automatic follow-ups off, r locked in tx,
+// saying why in the event's note when not by a person's choice ("" for
+// one); false when they were off.
+func stopAutoFollowUp(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request, why string) (bool, error) {
 	res, err := tx.ExecContext(ctx, `DELETE FROM auto_follow_ups WHERE org_id = $1 AND request_id = $2`, r.OrgID, r.ID)
 	if err != nil {
 		return false, translate(err, "automatic follow-ups")
@@ -84,7 +85,7 @@ func stopAutoFollowUp(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request) (bo
 	if n, _ := res.RowsAffected(); n == 0 {
 		return false, nil
 	}
-	return true, addEvent(ctx, tx, r, sunshine.EventAutoFollowUpChanged, deadline.Date{}, "", map[string]any{"stopped": true})
+	return true, addEvent(ctx, tx, r, sunshine.EventAutoFollowUpChanged, deadline.Date{}, why, map[string]any{"stopped": true})
 }
 
 // StopAutoFollowUp turns a request's automatic follow-ups off (an
@@ -100,7 +101,7 @@ func (s *Store) StopAutoFollowUp(ctx context.Context, requestID string) error {
 		if err != nil {
 			return err
 		}
-		_, err = stopAutoFollowUp(ctx, tx, r)
+		_, err = stopAutoFollowUp(ctx, tx, r, "")
 		return err
 	})
 }

@@ -89,7 +89,7 @@ func (s *Store) changeOne(ctx context.Context, tx *sqlx.Tx, p sunshine.Principal
 		var err error
 		switch {
 		case *d == 0:
-			did, err = stopAutoFollowUp(ctx, tx, r)
+			did, err = stopAutoFollowUp(ctx, tx, r, "")
 		case p.UserID == "":
 			err = sunshine.Errorf(sunshine.EForbidden, "automatic follow-ups are signed by a person: sign in as one")
 		default:

@@ -971,7 +971,16 @@ func (s *Store) transition(ctx context.Context, tx *sqlx.Tx, r *sunshine.Request
 	if !in.ReceivedOn.IsZero() {
 		field = "received_on"
 	}
-	return s.recompute(ctx, tx, r, field)
+	if err := s.recompute(ctx, tx, r, field); err != nil {
+		return err
+	}
+	if !in.To.Open() {
+		// Nothing is left to chase: automatic follow-ups stop with it
+		// (an appeal is another matter, to turn them on for again).
+		_, err := stopAutoFollowUp(ctx, tx, r, "the request is closed")
+		return err
+	}
+	return nil
 }
 
 // ExtendRequest invokes the law's fixed extension and recomputes the due date.
