@@ -58,7 +58,7 @@ func (s *Store) setAutoFollowUp(ctx context.Context, tx *sqlx.Tx, r *sunshine.Re
 	if email == "" {
 		return false, sunshine.Errorf(sunshine.EConflict, "the agency, %s, has no email address to send follow-ups to: add one on its page first", r.AgencyName)
 	}
-	was, err := lockAutoFollowUp(ctx, tx, r.OrgID, r.ID)
+	was, err := findAutoFollowUp(ctx, tx, r.OrgID, r.ID, true)
 	if err != nil {
 		return false, err
 	}
@@ -118,19 +118,12 @@ func (s *Store) FindAutoFollowUp(ctx context.Context, requestID string) (*sunshi
 	if err != nil {
 		return nil, err
 	}
-	var a sunshine.AutoFollowUp
-	err = sqlx.GetContext(ctx, s.q(), &a, `SELECT a.request_id, a.every_days, a.signer_id, a.created_at,
-			COALESCE(`+followUpHold+`, '') AS held
-		`+followUpFrom+`
-		WHERE a.org_id = $1 AND a.request_id = $2`, org, r.ID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, translate(err, "automatic follow-ups")
+	a, err := findAutoFollowUp(ctx, s.q(), org, r.ID, false)
+	if err != nil || a == nil {
+		return nil, err
 	}
 	if a.Held != "" {
-		return &a, nil
+		return a, nil
 	}
 	last, err := lastExchange(ctx, s.q(), r)
 	if err != nil {
@@ -139,15 +132,21 @@ func (s *Store) FindAutoFollowUp(ctx context.Context, requestID string) (*sunshi
 	if next := sunshine.NextFollowUp(r, a.EveryDays, last, s.clock.Now()); !next.IsZero() {
 		a.NextOn = &next
 	}
-	return &a, nil
+	return a, nil
 }
 
-// lockAutoFollowUp reads a request's automatic follow-ups and locks them;
-// nil when they are off.
-func lockAutoFollowUp(ctx context.Context, tx *sqlx.Tx, org, requestID string) (*sunshine.AutoFollowUp, error) {
+// findAutoFollowUp reads a request's automatic follow-ups with what holds
+// them (not NextOn), locking them (lock: the request is locked in q, a
+// transaction); nil when they are off.
+func findAutoFollowUp(ctx context.Context, q sqlx.QueryerContext, org, requestID string, lock bool) (*sunshine.AutoFollowUp, error) {
+	query := `SELECT a.request_id, a.every_days, a.signer_id, a.created_at, COALESCE(` + followUpHold + `, '') AS held
+		` + followUpFrom + `
+		WHERE a.org_id = $1 AND a.request_id = $2`
+	if lock {
+		query += ` FOR UPDATE OF a`
+	}
 	var a sunshine.AutoFollowUp
-	err := sqlx.GetContext(ctx, tx, &a, `SELECT request_id, every_days, signer_id, created_at FROM auto_follow_ups
-		WHERE org_id = $1 AND request_id = $2 FOR UPDATE`, org, requestID)
+	err := sqlx.GetContext(ctx, q, &a, query, org, requestID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -257,8 +256,16 @@ func (s *Store) QueueAutoFollowUp(ctx context.Context, requestID, replyDomain st
 	if signer == nil {
 		return false, sunshine.Errorf(sunshine.EForbidden, "automatic follow-ups are signed by a person")
 	}
-	in, err := s.FindLetterInput(ctx, requestID)
-	if err != nil {
+	// Who signs and for whom; the request and its agency are read under
+	// the lock.
+	in := sunshine.LetterInput{Kind: sunshine.LetterFollowUp, ReplyDomain: replyDomain}
+	if in.Org, err = s.FindOrgByID(ctx); err != nil {
+		return false, err
+	}
+	if in.Closing, err = s.LetterClosing(ctx); err != nil {
+		return false, err
+	}
+	if in.Signer, err = s.FindUserByID(ctx, *signer); err != nil {
 		return false, err
 	}
 	queued := false
@@ -267,16 +274,9 @@ func (s *Store) QueueAutoFollowUp(ctx context.Context, requestID, replyDomain st
 		if err != nil {
 			return err
 		}
-		a, err := lockAutoFollowUp(ctx, tx, org, r.ID)
-		if err != nil || a == nil || a.SignerID != *signer {
+		a, err := findAutoFollowUp(ctx, tx, org, r.ID, true)
+		if err != nil || a == nil || a.SignerID != *signer || a.Held != "" {
 			return err
-		}
-		var held *string
-		err = sqlx.GetContext(ctx, tx, &held, `SELECT `+followUpHold+`
-			`+followUpFrom+`
-			WHERE a.org_id = $1 AND a.request_id = $2`, org, r.ID)
-		if err != nil || held != nil {
-			return translate(err, "automatic follow-ups")
 		}
 		now := s.clock.Now()
 		last, err := lastExchange(ctx, tx, r)
@@ -294,7 +294,7 @@ func (s *Store) QueueAutoFollowUp(ctx context.Context, requestID, replyDomain st
 		if in.Agency, err = findAgency(ctx, tx, org, r.AgencyID); err != nil { // (its address as it is now)
 			return err
 		}
-		in.Request, in.Kind, in.ReplyDomain = r, sunshine.LetterFollowUp, replyDomain
+		in.Request = r
 		l := sunshine.DraftLetter(in, now)
 		_, err = s.queueLetter(ctx, tx, r, *signer, sunshine.LetterEmailInput{Kind: sunshine.LetterFollowUp, To: in.Agency.Email,
 			CopySender: true, ToParty: l.To, FromParty: l.From, Subject: l.Subject, Body: l.Body, Automatic: true})

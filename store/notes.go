@@ -113,12 +113,12 @@ func checkMentioned(ctx context.Context, tx sqlx.QueryerContext, org string, ids
 // Mention is a note as its email to someone it mentions tells it
 // (reminder kind 'mentioned').
 type Mention struct {
-	Event  sunshine.Event
+	sunshine.Event
 	Writer string `db:"writer"` // "Ana Ruiz", their email when they have no name; "" for none (a token's)
 	// WriterEmail is where a reply goes; "" for none.
 	WriterEmail string `db:"writer_email"`
 	// Others are the other people the note mentions, by name.
-	Others []string
+	Others []string `db:"-"`
 }
 
 // MentionEmail reads the note a 'mentioned' reminder is about.
@@ -128,14 +128,11 @@ func (s *Store) MentionEmail(ctx context.Context, reminderID string) (*Mention, 
 		return nil, err
 	}
 	var row struct {
-		sunshine.Event
-		Writer      string         `db:"writer"`
-		WriterEmail string         `db:"writer_email"`
-		Recipient   string         `db:"recipient_id"`
-		Others      pq.StringArray `db:"others"`
+		Mention
+		Others pq.StringArray `db:"others"`
 	}
 	const q = `SELECT e.id, e.request_id, e.actor_id, e.kind, e.effective_on, e.note, e.data, e.created_at,
-			COALESCE(NULLIF(w.name, ''), w.email, '') AS writer, COALESCE(w.email, '') AS writer_email, m.recipient_id,
+			COALESCE(NULLIF(w.name, ''), w.email, '') AS writer, COALESCE(w.email, '') AS writer_email,
 			ARRAY(SELECT COALESCE(NULLIF(u.name, ''), u.email) FROM jsonb_array_elements_text(e.data->'mention_ids') WITH ORDINALITY x(id, n)
 				JOIN users u ON u.org_id = e.org_id AND u.id = x.id::uuid
 				WHERE u.id <> m.recipient_id ORDER BY x.n) AS others
@@ -149,5 +146,6 @@ func (s *Store) MentionEmail(ctx context.Context, reminderID string) (*Mention, 
 	if err := sqlx.GetContext(ctx, s.q(), &row, q, org, reminderID); err != nil {
 		return nil, translate(err, "mention")
 	}
-	return &Mention{Event: row.Event, Writer: row.Writer, WriterEmail: row.WriterEmail, Others: row.Others}, nil
+	row.Mention.Others = row.Others
+	return &row.Mention, nil
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -48,12 +47,9 @@ func (s *Server) handleBulk(c *gin.Context) {
 		to := sunshine.Status(f.V("close"))
 		ch.Close, ch.CloseNote = &to, strings.TrimSpace(f.V("close_note"))
 	case "follow_up":
-		days, err := strconv.Atoi(f.V("every_days"))
-		if err != nil || days == 0 {
-			f.Errors["every_days"] = "choose how many days without news between follow-ups"
-			break
+		if days, ok := everyDays(f); ok {
+			ch.AutoFollowUpDays = &days
 		}
-		ch.AutoFollowUpDays = &days
 	case "no_follow_up":
 		off := 0
 		ch.AutoFollowUpDays = &off

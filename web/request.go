@@ -1192,10 +1192,8 @@ func (s *Server) mentionedNames(c *gin.Context, e *sunshine.Event) (string, erro
 	}
 	var names []string
 	for _, id := range data.MentionIDs {
-		for _, u := range users {
-			if u.ID == id {
-				names = append(names, cmp.Or(u.Name, u.Email))
-			}
+		if i := slices.IndexFunc(users, func(u *sunshine.User) bool { return u.ID == id }); i >= 0 {
+			names = append(names, cmp.Or(users[i].Name, users[i].Email))
 		}
 	}
 	return sunshine.AndList(names), nil
@@ -1289,6 +1287,17 @@ func (s *Server) loadAutoFollowUp(c *gin.Context, d *requestPageData) error {
 // autoFollowUpDays are the periods the page offers, in days.
 var autoFollowUpDays = []string{"7", "14", "21", "30", "45", "60", "90"}
 
+// everyDays is the period of automatic follow-ups a form chose
+// (every_days); false, with the field's error, for none.
+func everyDays(f *reqForm) (int, bool) {
+	days, err := strconv.Atoi(f.V("every_days"))
+	if err != nil || days == 0 {
+		f.Errors["every_days"] = "choose how many days without news between follow-ups"
+		return 0, false
+	}
+	return days, true
+}
+
 // handleAutoFollowUp turns a request's automatic follow-ups on, changes
 // how often they go, or (stop) turns them off.
 func (s *Server) handleAutoFollowUp(c *gin.Context) {
@@ -1306,14 +1315,12 @@ func (s *Server) handleAutoFollowUp(c *gin.Context) {
 		s.redirectBackLink(c, requestPath(c.Param("id")), "Automatic follow-ups stopped.", &noteLink{"#auto-follow-up", "See"})
 		return
 	}
-	every, err := strconv.Atoi(f.V("every_days"))
-	if err != nil {
-		err = sunshine.FieldInvalid("every_days", "choose how many days without news between follow-ups")
+	every, ok := everyDays(f)
+	if !ok {
+		s.actionFailed(c, f, nil, set)
+		return
 	}
-	var a *sunshine.AutoFollowUp
-	if err == nil {
-		a, err = s.store.SetAutoFollowUp(ctxOf(c), c.Param("id"), every)
-	}
+	a, err := s.store.SetAutoFollowUp(ctxOf(c), c.Param("id"), every)
 	if err != nil {
 		s.actionFailed(c, f, err, set)
 		return
